@@ -1,0 +1,61 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Something an HTTPRoute (or GRPCRoute) can send traffic to: a Service, an
+ * InferenceService's predictor, an imported backend.
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+ */
+export interface IBackend {
+  /** What the route's `backendRefs[]` entry points at. */
+  readonly backendRef: BackendReference;
+}
+
+/**
+ * A `backendRefs[]` target: `group`/`kind` default to the core Service.
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#backendobjectreference
+ */
+export interface BackendReference {
+  /** `name` of the referenced object. */
+  readonly name: string;
+  /** `namespace`; a reference across namespaces needs a ReferenceGrant in the target namespace. @default - the route's namespace */
+  readonly namespace?: string;
+  /** `port` on the Service (required for Services). */
+  readonly port?: number;
+  /** API group. @default '' (core) */
+  readonly group?: string;
+  /** Kind. @default 'Service' */
+  readonly kind?: string;
+  /** The construct that owns the backend, when it is ours (used to wire NetworkPolicies and checks). */
+  readonly owner?: IConstruct;
+  /**
+   * Labels of the pods behind the backend and the port they listen on, when
+   * known: lets the library open exactly that port to the gateway in a NetworkPolicy.
+   */
+  readonly pods?: { readonly selector: Record<string, string>; readonly port: number };
+}
+
+/** Plain Services (or any backend object) referenced by name. */
+export class Backend {
+  /**
+   * A core Service by name and port.
+   *
+   * @param name Service name (DNS-1123 label)
+   * @param port Service port, 1-65535
+   * @param options `namespace` for a cross-namespace reference (needs a ReferenceGrant)
+   */
+  public static service(name: string, port: number, options: { readonly namespace?: string } = {}): IBackend {
+    return { backendRef: { name, port, namespace: options.namespace } };
+  }
+
+  /**
+   * Any backend object by group and kind (e.g. a kgateway `Backend` or an
+   * InferencePool).
+   */
+  public static ref(ref: BackendReference): IBackend {
+    return { backendRef: ref };
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,63 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** True when `value` is an RFC 1123 label: lower-case alphanumerics and '-', 1 to 63 characters, alphanumeric at both ends. */
+export function isDnsLabel(value: string): boolean {
+  return value.length > 0 && value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** True when `value` is an RFC 1123 subdomain: dot-separated labels, at most 253 characters. */
+export function isDnsSubdomain(value: string): boolean {
+  return value.length > 0 && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/**
+ * Checks that `value` is a DNS-1123 label (the rule for Namespace, Service and
+ * InferenceService names), at most `maxLength` characters.
+ *
+ * @throws ModelServingError naming `field`, the value and a corrected suggestion
+ */
+export function assertDnsLabel(scope: IConstruct | string, field: string, value: unknown, maxLength = 63): string {
+  if (typeof value !== 'string' || !isDnsLabel(value) || value.length > maxLength) {
+    invalid(
+      scope,
+      field,
+      `must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`,
+      value,
+      typeof value === 'string' ? `use a name such as "${suggestDnsLabel(value, maxLength)}"` : 'pass a string name',
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is a DNS-1123 subdomain (the rule for most object names).
+ *
+ * @throws ModelServingError naming `field`, the value and a corrected suggestion
+ */
+export function assertDnsSubdomain(scope: IConstruct | string, field: string, value: unknown): string {
+  if (typeof value !== 'string' || !isDnsSubdomain(value)) {
+    invalid(
+      scope,
+      field,
+      "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+      value,
+      typeof value === 'string' ? `use a name such as "${suggestDnsLabel(value, 253)}"` : 'pass a string name',
+    );
+  }
+  return value;
+}
+
+/** A DNS-1123 label close to `value` (lower-cased, other characters replaced by '-'), for fix suggestions. */
+export function suggestDnsLabel(value: string, maxLength = 63): string {
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, maxLength)
+    .replace(/-+$/g, '');
+  return cleaned.length > 0 ? cleaned : 'my-name';
+}

@@ -1,0 +1,205 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+import { assertDnsLabel } from './names';
+import { NetworkPeer, NetworkPort } from './network-peer';
+import { Platform } from './platform';
+
+/** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/**
+ * The Pod Security admission level of a Namespace: `restricted` unless a
+ * documented waiver lowers it.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export class PodSecurity {
+  /** `restricted` for enforce, warn and audit (the default). */
+  public static readonly RESTRICTED = new PodSecurity('restricted');
+
+  /**
+   * Lowers `enforce` to `level` for a stated reason (e.g. a GPU runtime that
+   * needs host devices). `warn` and `audit` stay `restricted`, so every
+   * violation is still reported. The reason is listed in the platform README.
+   *
+   * @param reason why the workload cannot run restricted (at least 10 characters)
+   */
+  public static waived(level: 'baseline' | 'privileged', reason: string): PodSecurity {
+    return new PodSecurity(level, reason);
+  }
+
+  private constructor(
+    /** The `enforce` level. */
+    public readonly enforce: PodSecurityLevel,
+    /** Why `enforce` is lower than `restricted`, when it is. */
+    public readonly waiverReason?: string,
+  ) {}
+}
+
+/** Props of {@link Namespace}. */
+export interface NamespaceProps {
+  /** Namespace name (DNS-1123 label). @default - the construct id */
+  readonly name?: string;
+  /** Extra labels on the Namespace object (e.g. `istio-injection: enabled`). @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations on the Namespace object. @default - none */
+  readonly annotations?: Record<string, string>;
+  /** Pod Security admission labels. @default PodSecurity.RESTRICTED */
+  readonly podSecurity?: PodSecurity;
+  /**
+   * Emit a `default-deny` NetworkPolicy (all ingress and egress denied) plus an
+   * `allow-dns` egress rule, so only explicit allows let traffic through.
+   * Turning it off is a security waiver: give the reason in `defaultDenyWaiver`.
+   *
+   * @default true
+   */
+  readonly defaultDeny?: boolean;
+  /** Why the namespace has no default-deny NetworkPolicy; required when `defaultDeny` is false. @default - none */
+  readonly defaultDenyWaiver?: string;
+}
+
+/** Options of {@link Namespace.allowIngress} and {@link Namespace.allowEgress}. */
+export interface NetworkRuleOptions {
+  /** The pods of this namespace the rule applies to (`podSelector.matchLabels`). @default - every pod of the namespace */
+  readonly pods?: Record<string, string>;
+  /** The peers allowed (sources for ingress, destinations for egress). */
+  readonly peers: readonly NetworkPeer[];
+  /** The ports opened. @default - every port */
+  readonly ports?: readonly NetworkPort[];
+}
+
+/**
+ * A Kubernetes Namespace, and the cdk8s Chart in which everything of that
+ * namespace is created: objects defined inside it get `metadata.namespace`.
+ *
+ * Secure by default: Pod Security admission `restricted` (enforce, warn,
+ * audit) and a default-deny NetworkPolicy with DNS allowed; other traffic
+ * needs an explicit {@link allowIngress}/{@link allowEgress} (the library adds
+ * the ones routes need, gateway to model pods, automatically).
+ *
+ * Emits `Namespace/<name>` (cluster-scoped, in the Platform chart) and, in
+ * the namespace, `NetworkPolicy/default-deny` and `NetworkPolicy/allow-dns`.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+ */
+export class Namespace extends Chart {
+  /** True when `x` is a Namespace chart. */
+  public static isNamespace(x: unknown): x is Namespace {
+    return typeof x === 'object' && x !== null && NAMESPACE_SYMBOL in x;
+  }
+
+  /**
+   * The Namespace chart a construct is in.
+   *
+   * @throws ModelServingError when the construct is not inside a Namespace
+   */
+  public static override of(c: IConstruct): Namespace {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+      if (Namespace.isNamespace(s)) return s;
+    }
+    return invalid(c, 'scope', 'must be inside a Namespace', c.node.path, 'create namespaced constructs inside a Namespace: new Namespace(platform, "ml-models")');
+  }
+
+  /** The namespace name. */
+  public readonly name: string;
+  /** The Pod Security admission setting. */
+  public readonly podSecurity: PodSecurity;
+  /** The platform this namespace belongs to. */
+  public readonly platform: Platform;
+  private readonly policies = new Map<string, string>();
+
+  public constructor(scope: Platform, id: string, props: NamespaceProps = {}) {
+    const name = props.name ?? id;
+    assertDnsLabel(`${scope.node.path}/${id}`, 'name', name);
+    super(scope, id, { namespace: name, labels: { ...scope.platformLabels }, disableResourceNameHashes: true });
+    Object.defineProperty(this, NAMESPACE_SYMBOL, { value: true });
+    this.name = name;
+    this.platform = scope;
+    this.podSecurity = props.podSecurity ?? PodSecurity.RESTRICTED;
+    if (this.podSecurity.waiverReason !== undefined && this.podSecurity.waiverReason.trim().length < 10) {
+      invalid(this, 'podSecurity', 'waiver needs a reason of at least 10 characters', this.podSecurity.waiverReason, 'say why the workload cannot run under the restricted profile');
+    }
+    if (name === 'default' || name.startsWith('kube-')) {
+      invalid(this, 'name', 'is reserved for the cluster', name, 'use a dedicated namespace for platform workloads');
+    }
+
+    // The Namespace object is cluster-scoped: it lives in the Platform chart, which has no namespace.
+    new k8s.KubeNamespace(scope, `${id}-namespace`, {
+      metadata: {
+        name,
+        labels: {
+          ...(props.labels ?? {}),
+          'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+        annotations: props.annotations,
+      },
+    });
+
+    if (props.defaultDeny ?? true) {
+      this.policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      this.allowEgress('dns', {
+        peers: [NetworkPeer.pods('kube-system', { 'k8s-app': 'kube-dns' })],
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      });
+    } else if (!props.defaultDenyWaiver || props.defaultDenyWaiver.trim().length < 10) {
+      invalid(this, 'defaultDenyWaiver', 'is required when defaultDeny is false', props.defaultDenyWaiver, 'keep defaultDeny on, or state why this namespace cannot deny traffic by default');
+    }
+  }
+
+  /**
+   * Allows ingress to this namespace's pods: emits `NetworkPolicy/allow-<id>`.
+   * Calling it again with the same id and the same rule returns the existing
+   * policy name; a different rule under the same id throws.
+   *
+   * @returns the NetworkPolicy name
+   */
+  public allowIngress(id: string, options: NetworkRuleOptions): string {
+    return this.policy(`allow-${id}`, {
+      podSelector: { matchLabels: options.pods },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
+    });
+  }
+
+  /**
+   * Allows egress from this namespace's pods: emits `NetworkPolicy/allow-<id>`.
+   * Same keying rules as {@link allowIngress}.
+   *
+   * @returns the NetworkPolicy name
+   */
+  public allowEgress(id: string, options: NetworkRuleOptions): string {
+    return this.policy(`allow-${id}`, {
+      podSelector: { matchLabels: options.pods },
+      policyTypes: ['Egress'],
+      egress: [{ to: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
+    });
+  }
+
+  private policy(name: string, spec: k8s.NetworkPolicySpec): string {
+    assertDnsLabel(this, 'NetworkPolicy name', name);
+    const key = JSON.stringify(spec);
+    const existing = this.policies.get(name);
+    if (existing !== undefined) {
+      if (existing !== key) {
+        invalid(this, `NetworkPolicy/${name}`, 'is already defined with a different rule', name, 'use a distinct id for each allow rule');
+      }
+      return name;
+    }
+    this.policies.set(name, key);
+    new k8s.KubeNetworkPolicy(this, `netpol-${name}`, { metadata: { name }, spec });
+    return name;
+  }
+}
+
+function renderPorts(ports: readonly NetworkPort[] | undefined): k8s.NetworkPolicyPort[] | undefined {
+  return ports?.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));
+}
+
+const NAMESPACE_SYMBOL = Symbol.for('cdk8s-model-serving.Namespace');

@@ -1,0 +1,78 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { invalid } from './errors';
+import { Labels, MANAGED_BY_VALUE } from './labels';
+import { assertDnsLabel } from './names';
+
+/** Props of {@link Platform}. */
+export interface PlatformProps {
+  /**
+   * The platform name: the output folder `dist/<name>/` and the value of
+   * `app.kubernetes.io/part-of` on every object. A DNS-1123 label.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Extra labels for every object of the platform. Library labels
+   * (`app.kubernetes.io/managed-by`, `app.kubernetes.io/part-of`) win on conflict.
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /** A short human description, used in the platform's generated README. @default - none */
+  readonly description?: string;
+}
+
+/**
+ * One deployable unit: everything that lands in one `dist/<name>/` folder and
+ * one Argo CD Application.
+ *
+ * A Platform is a cdk8s `Chart` without a namespace; it holds cluster-scoped
+ * objects (Namespaces, ClusterServingRuntimes) and the {@link Namespace}
+ * charts in which everything namespaced is created.
+ *
+ * ```ts
+ * const platform = new Platform(app, 'kgateway-kserve');
+ * const models = new Namespace(platform, 'ml-models');
+ * new InferenceService(models, 'sklearn-iris', { ... });
+ * ```
+ */
+export class Platform extends Chart {
+  /** True when `x` is a Platform (works across copies of this library). */
+  public static isPlatform(x: unknown): x is Platform {
+    return typeof x === 'object' && x !== null && PLATFORM_SYMBOL in x;
+  }
+
+  /**
+   * The Platform a construct belongs to.
+   *
+   * @throws ModelServingError when the construct is not inside a Platform
+   */
+  public static override of(c: IConstruct): Platform {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+      if (Platform.isPlatform(s)) return s;
+    }
+    return invalid(c, 'scope', 'must be inside a Platform', c.node.path, 'create the construct inside a Platform or one of its Namespaces: new Platform(app, "my-platform")');
+  }
+
+  /** The platform name (output folder and `app.kubernetes.io/part-of`). */
+  public readonly platformName: string;
+  /** A short human description. */
+  public readonly description?: string;
+  /** The labels every object of this platform carries (inherited by its Namespace charts). */
+  public readonly platformLabels: Readonly<Record<string, string>>;
+
+  public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    const name = props.name ?? id;
+    assertDnsLabel(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'name', name);
+    const labels = { ...(props.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE, [Labels.PART_OF]: name };
+    super(scope, id, { labels, disableResourceNameHashes: true } satisfies ChartProps);
+    Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
+    this.platformName = name;
+    this.description = props.description;
+    this.platformLabels = labels;
+  }
+}
+
+const PLATFORM_SYMBOL = Symbol.for('cdk8s-model-serving.Platform');

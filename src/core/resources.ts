@@ -1,0 +1,84 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+import { assertQuantity, parseQuantity } from './quantity';
+
+/** Compute resources of one container, as Kubernetes quantity strings. */
+export interface ResourceList {
+  /** `cpu`, e.g. `'500m'` (cores). */
+  readonly cpu?: string;
+  /** `memory`, e.g. `'1Gi'` (bytes). */
+  readonly memory?: string;
+  /** `ephemeral-storage`, e.g. `'10Gi'`. */
+  readonly ephemeralStorage?: string;
+  /** `nvidia.com/gpu`: whole GPUs, e.g. `'1'`. */
+  readonly nvidiaGpu?: string;
+}
+
+/**
+ * `resources` of a container.
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+ */
+export interface ResourceRequirements {
+  /** `requests`: what the scheduler reserves. */
+  readonly requests?: ResourceList;
+  /** `limits`: the most the container may use. GPUs are set here (a GPU request equals its limit). */
+  readonly limits?: ResourceList;
+}
+
+/** The rendered `resources` object (upstream keys). */
+export interface RenderedResources {
+  readonly requests?: Record<string, string>;
+  readonly limits?: Record<string, string>;
+}
+
+const KEYS: ReadonlyArray<[keyof ResourceList, string]> = [
+  ['cpu', 'cpu'],
+  ['memory', 'memory'],
+  ['ephemeralStorage', 'ephemeral-storage'],
+  ['nvidiaGpu', 'nvidia.com/gpu'],
+];
+
+/**
+ * Checks and renders container resources: every value a quantity string,
+ * every request at most its limit, GPUs whole numbers.
+ *
+ * @throws ModelServingError for a malformed quantity, a request above its limit, or a fractional GPU
+ */
+export function renderResources(scope: IConstruct, field: string, r: ResourceRequirements | undefined): RenderedResources | undefined {
+  if (!r) return undefined;
+  const render = (list: ResourceList | undefined, part: 'requests' | 'limits'): Record<string, string> | undefined => {
+    if (!list) return undefined;
+    const out: Record<string, string> = {};
+    for (const [key, upstream] of KEYS) {
+      const v = list[key];
+      if (v === undefined) continue;
+      out[upstream] = assertQuantity(scope, `${field}.${part}.${upstream}`, v);
+      if (key === 'nvidiaGpu' && !Number.isInteger(parseQuantity(v))) {
+        invalid(scope, `${field}.${part}.nvidia.com/gpu`, 'must be a whole number of GPUs', v, "use '1', '2', ...");
+      }
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const requests = render(r.requests, 'requests');
+  const limits = render(r.limits, 'limits');
+  for (const [key, upstream] of KEYS) {
+    const req = r.requests?.[key];
+    const lim = r.limits?.[key];
+    if (req !== undefined && lim !== undefined && parseQuantity(req)! > parseQuantity(lim)!) {
+      invalid(scope, `${field}.requests.${upstream}`, `must not exceed limits.${upstream} (${lim})`, req, `lower the request or raise the limit to at least ${req}`);
+    }
+  }
+  return { requests, limits };
+}
+
+/**
+ * Wraps each quantity string as the `{ value }` union object the generated L1
+ * classes expect for int-or-string maps (their `toJson_` reads `.value`).
+ */
+export function l1Quantities<T>(list: Record<string, string> | undefined): Record<string, T> | undefined {
+  if (!list) return undefined;
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(list)) out[k] = { value: list[k] } as T;
+  return out;
+}

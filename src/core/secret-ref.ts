@@ -1,0 +1,26 @@
+/**
+ * A reference to a Secret by name: TLS certificates, credentials, API keys.
+ * The library never reads or embeds the Secret's data; only its name reaches `dist/`.
+ * A cert-manager `Certificate` implements it with its `secretName`.
+ */
+export interface ISecretReference {
+  /** The Secret's name. */
+  readonly secretName: string;
+  /** The Secret's namespace. @default - the namespace of the object that refers to it */
+  readonly namespace?: string;
+}
+
+/** Secrets referenced by name (the Secret itself is created outside `dist/`, e.g. by cert-manager or External Secrets). */
+export class SecretRef {
+  /**
+   * A Secret by name.
+   *
+   * @param secretName Secret name (DNS-1123 subdomain)
+   * @param options `namespace` for a Secret in another namespace (a ReferenceGrant there must allow it)
+   */
+  public static named(secretName: string, options: { readonly namespace?: string } = {}): ISecretReference {
+    return { secretName, namespace: options.namespace };
+  }
+
+  private constructor() {}
+}

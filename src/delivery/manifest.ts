@@ -1,0 +1,77 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Platform } from '../core/platform';
+
+/** A synthesized Kubernetes object, as plain JSON. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** One object of a platform and the file it is written to. */
+export interface Manifest {
+  /** File name inside the platform folder: `<kind>.<namespace>.<name>.yaml`, or `<kind>.<name>.yaml` when cluster-scoped. */
+  readonly file: string;
+  /** The construct path of the object (for error messages). */
+  readonly constructPath: string;
+  /** The object. */
+  readonly object: KubeObject;
+}
+
+/** Every Platform of an app (or under any construct), in construct-tree order. */
+export function findPlatforms(root: IConstruct): Platform[] {
+  return root.node.findAll().filter((c): c is Platform => Platform.isPlatform(c));
+}
+
+/**
+ * Errors reported by `node.addValidation` validators under `root` (facts
+ * known only at the end, such as a route with no rules), each prefixed with
+ * the construct path unless the message already starts with it.
+ */
+export function constructErrors(root: IConstruct): string[] {
+  const errors: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) errors.push(message.startsWith(c.node.path) ? message : `${c.node.path}: ${message}`);
+  }
+  return errors;
+}
+
+/**
+ * The objects of a platform with their file names.
+ *
+ * File names are derived from identity only (kind, namespace, name), so they
+ * never change unless the object's identity does.
+ *
+ * @throws Error when two objects would be written to the same file (same kind, namespace and name)
+ */
+export function platformManifests(platform: Platform): Manifest[] {
+  const objects = platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const manifests: Manifest[] = [];
+  const byFile = new Map<string, string>();
+  for (const o of objects) {
+    const object = o.toJson() as KubeObject;
+    const file = fileName(object);
+    const other = byFile.get(file);
+    if (other !== undefined) {
+      throw new Error(`${o.node.path}: ${object.kind} '${object.metadata.name}' is defined twice in platform '${platform.platformName}' (also at ${other}). Fix: give one of them another name.`);
+    }
+    byFile.set(file, o.node.path);
+    manifests.push({ file, constructPath: o.node.path, object });
+  }
+  return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The file name of an object: `<kind>.<namespace>.<name>.yaml` (lower-case kind), without the namespace part when there is none. */
+export function fileName(object: KubeObject): string {
+  const kind = object.kind.toLowerCase();
+  const ns = object.metadata.namespace;
+  return ns ? `${kind}.${ns}.${object.metadata.name}.yaml` : `${kind}.${object.metadata.name}.yaml`;
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IConstruct } from 'constructs';
+import { replaceDirectory } from './atomic-dir';
+import { constructErrors, findPlatforms, Manifest, platformManifests } from './manifest';
+import { toYaml } from './yaml';
+
+/** One platform's synthesized output. */
+export interface PlatformOutput {
+  /** The platform (and folder) name. */
+  readonly name: string;
+  /** Its objects, sorted by file name. */
+  readonly manifests: readonly Manifest[];
+  /** Extra files of the folder (README, POLICY.md, ...), by name. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Thrown when synthesis finds errors; `errors` lists every one, one line each. */
+export class SynthError extends Error {
+  public constructor(public readonly errors: readonly string[]) {
+    super(`synth failed with ${errors.length} error(s):\n${errors.map((e) => `  ${e}`).join('\n')}`);
+    this.name = 'SynthError';
+  }
+}
+
+/**
+ * Synthesizes every Platform under `root` in memory: runs the constructs'
+ * end-of-build validations, then renders each platform's objects.
+ *
+ * @throws SynthError listing every construct error
+ */
+export function synthPlatforms(root: IConstruct): PlatformOutput[] {
+  const errors = constructErrors(root);
+  if (errors.length > 0) throw new SynthError(errors);
+  const outputs: PlatformOutput[] = [];
+  const names = new Set<string>();
+  for (const platform of findPlatforms(root)) {
+    if (names.has(platform.platformName)) throw new SynthError([`${platform.node.path}: platform name '${platform.platformName}' is used twice. Fix: give each Platform its own name.`]);
+    names.add(platform.platformName);
+    outputs.push({ name: platform.platformName, manifests: platformManifests(platform), files: {} });
+  }
+  return outputs.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Options of {@link writePlatforms}. */
+export interface WriteOptions {
+  /** The output folder; replaced as a whole. */
+  readonly outdir: string;
+}
+
+/**
+ * Writes platforms to `outdir/<platform>/<file>` (one object per file),
+ * replacing `outdir` atomically: on any error it is left as it was.
+ */
+export function writePlatforms(outputs: readonly PlatformOutput[], options: WriteOptions): void {
+  replaceDirectory(options.outdir, (staging) => {
+    for (const p of outputs) {
+      const dir = path.join(staging, p.name);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
+      for (const name of Object.keys(p.files).sort()) fs.writeFileSync(path.join(dir, name), p.files[name]);
+    }
+  });
+}

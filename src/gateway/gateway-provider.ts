@@ -1,0 +1,61 @@
+/**
+ * Where a gateway implementation runs the data-plane pods of a Gateway, so
+ * NetworkPolicies can let them (and only them) reach backends.
+ */
+export interface DataPlanePods {
+  /** Namespace of the proxy pods. */
+  readonly namespace: string;
+  /** Labels selecting the proxy pods of this Gateway. */
+  readonly selector: Record<string, string>;
+}
+
+/** The standard label Gateway API implementations put on a Gateway's proxy pods (GEP-1762). */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
+/**
+ * A Gateway API implementation: its usual GatewayClass name and where it
+ * places a Gateway's proxy pods. Access and rate-limit intents compile to the
+ * provider's own CRDs.
+ */
+export class GatewayProvider {
+  /** kgateway (Envoy-based); proxies run in the Gateway's namespace. @see https://kgateway.dev/docs/ */
+  public static readonly KGATEWAY = new GatewayProvider('kgateway', 'kgateway', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }));
+  /**
+   * Envoy Gateway; by default proxies run in the controller namespace
+   * `envoy-gateway-system`, labelled with the owning Gateway.
+   * @see https://gateway.envoyproxy.io/docs/
+   */
+  public static readonly ENVOY_GATEWAY = new GatewayProvider('envoy-gateway', 'eg', (name, ns) => ({
+    namespace: 'envoy-gateway-system',
+    selector: { 'gateway.envoyproxy.io/owning-gateway-name': name, 'gateway.envoyproxy.io/owning-gateway-namespace': ns },
+  }));
+  /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
+  public static readonly ISTIO = new GatewayProvider('istio', 'istio', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }));
+  /** Kong Ingress Controller; the proxy Deployment is the library's own `KongGateway` workload. @see https://docs.konghq.com/kubernetes-ingress-controller/ */
+  public static readonly KONG = new GatewayProvider('kong', 'kong', (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }));
+
+  /** The provider with this usual GatewayClass name, if it is one of the known ones. */
+  public static forClassName(gatewayClassName: string): GatewayProvider | undefined {
+    return [GatewayProvider.KGATEWAY, GatewayProvider.ENVOY_GATEWAY, GatewayProvider.ISTIO, GatewayProvider.KONG].find((p) => p.gatewayClassName === gatewayClassName);
+  }
+
+  /**
+   * Another implementation: its id, its GatewayClass name and (optionally) where its proxy pods run.
+   */
+  public static custom(id: string, gatewayClassName: string, dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods): GatewayProvider {
+    return new GatewayProvider(id, gatewayClassName, dataPlane);
+  }
+
+  private constructor(
+    /** Stable id: `kgateway`, `envoy-gateway`, `istio`, `kong`, or a custom one. */
+    public readonly id: string,
+    /** The GatewayClass name this provider is usually installed with. */
+    public readonly gatewayClassName: string,
+    private readonly dataPlaneOf?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
+  ) {}
+
+  /** Where the proxy pods of Gateway `name` in `namespace` run, when known. */
+  public dataPlane(name: string, namespace: string): DataPlanePods | undefined {
+    return this.dataPlaneOf?.(name, namespace);
+  }
+}

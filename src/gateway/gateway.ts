@@ -1,0 +1,265 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { invalid } from '../core/errors';
+import { Namespace } from '../core/namespace';
+import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
+import { NetworkPeer } from '../core/network-peer';
+import { DataPlanePods, GatewayProvider } from './gateway-provider';
+import { Listener } from './listener';
+
+/** A `parentRefs[]` entry: what a route attaches to. */
+export interface ParentReference {
+  readonly group?: string;
+  readonly kind?: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly sectionName?: string;
+  readonly port?: number;
+}
+
+/**
+ * Something a route can attach to (`parentRefs[]`): a whole Gateway, or one of
+ * its listeners via {@link IGateway.listener}.
+ */
+export interface IRouteParent {
+  /** The rendered reference. */
+  readonly parentRef: ParentReference;
+  /** The Gateway behind the reference. */
+  readonly gateway: IGateway;
+}
+
+/** A Gateway, defined here or imported by name. */
+export interface IGateway extends IConstruct, IRouteParent {
+  /** `metadata.name`. */
+  readonly gatewayName: string;
+  /** `metadata.namespace`. */
+  readonly gatewayNamespace?: string;
+  /** The implementation, when known (needed to compile access policies). */
+  readonly provider?: GatewayProvider;
+  /** Where the proxy pods run, when known (for NetworkPolicies). */
+  readonly dataPlane?: DataPlanePods;
+  /** The listeners, when known (defined here, or declared on import). */
+  readonly listeners: readonly Listener[];
+  /**
+   * One listener as a route parent (`sectionName`).
+   *
+   * @throws ModelServingError when the Gateway is known to have no listener of that name
+   */
+  listener(name: string): IRouteParent;
+}
+
+/** Props of {@link Gateway}. */
+export interface GatewayProps {
+  /** `metadata.name`, a DNS-1123 label. Shared objects keep explicit names. @default - the construct id */
+  readonly name?: string;
+  /** `spec.gatewayClassName`. @default - the provider's usual class name */
+  readonly gatewayClassName?: string;
+  /**
+   * The implementation behind the class.
+   * @default - inferred from `gatewayClassName` for kgateway, eg, istio and kong; required otherwise for policies
+   */
+  readonly provider?: GatewayProvider;
+  /** `spec.listeners`; more can be added with {@link Gateway.addListener}. @default - none */
+  readonly listeners?: readonly Listener[];
+  /** `spec.infrastructure.labels`/`annotations` propagated to the generated proxy resources. @default - none */
+  readonly infrastructure?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  /** `metadata.labels`. @default - the platform labels only */
+  readonly labels?: Record<string, string>;
+  /** `metadata.annotations`. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Options of {@link Gateway.fromGatewayName}. */
+export interface GatewayImportOptions {
+  /** The Gateway's namespace. */
+  readonly namespace: string;
+  /** Its implementation, when policies or NetworkPolicies need it. @default - unknown */
+  readonly provider?: GatewayProvider;
+  /** Its listener names, so `listener(name)` can be checked. @default - not checked */
+  readonly listenerNames?: readonly string[];
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const MAX_LISTENERS = 64;
+
+/**
+ * A Gateway API `Gateway` (gateway.networking.k8s.io/v1): the entry point
+ * where a gateway implementation accepts traffic on its listeners.
+ *
+ * Emits one `Gateway`. When its proxy pods are known (by provider), the
+ * Namespace's default-deny policy is opened for the listener ports.
+ *
+ * ```ts
+ * const gateway = new Gateway(system, 'kgateway-gateway', {
+ *   provider: GatewayProvider.KGATEWAY,
+ *   listeners: [Listener.https({ certificates: [SecretRef.named('kgateway-cert')] })],
+ * });
+ * ```
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#gateway
+ */
+export class Gateway extends Construct implements IGateway {
+  /**
+   * A Gateway defined elsewhere (another platform or by hand), by name.
+   */
+  public static fromGatewayName(scope: Construct, id: string, name: string, options: GatewayImportOptions): IGateway {
+    return new ImportedGateway(scope, id, name, options);
+  }
+
+  public readonly gatewayName: string;
+  public readonly gatewayNamespace?: string;
+  public readonly provider?: GatewayProvider;
+  public readonly dataPlane?: DataPlanePods;
+  /** `spec.gatewayClassName`. */
+  public readonly gatewayClassName: string;
+  /** The L1 object. */
+  public readonly resource: gw.Gateway;
+  private readonly listenerMap = new Map<string, Listener>();
+  private readonly namespaceChart: Namespace | undefined;
+
+  public constructor(scope: Construct, id: string, props: GatewayProps) {
+    super(scope, id);
+    this.gatewayName = assertDnsLabel(this, 'name', props.name ?? id);
+    this.namespaceChart = findNamespace(this);
+    this.gatewayNamespace = Chart.of(this).namespace;
+    const className = props.gatewayClassName ?? props.provider?.gatewayClassName;
+    if (className === undefined) {
+      invalid(this, 'gatewayClassName', 'is required when no provider is given', undefined, "pass provider: GatewayProvider.KGATEWAY (or another), or gatewayClassName: 'my-class'");
+    }
+    this.gatewayClassName = assertDnsSubdomain(this, 'gatewayClassName', className);
+    this.provider = props.provider ?? GatewayProvider.forClassName(className);
+    this.dataPlane = this.gatewayNamespace ? this.provider?.dataPlane(this.gatewayName, this.gatewayNamespace) : undefined;
+
+    this.resource = new gw.Gateway(this, 'Resource', {
+      metadata: { name: this.gatewayName, labels: props.labels, annotations: props.annotations },
+      spec: Lazy.any({
+        produce: (): gw.GatewaySpec => ({
+          gatewayClassName: this.gatewayClassName,
+          infrastructure: props.infrastructure,
+          listeners: [...this.listenerMap.values()].map((l) => l.render()),
+        }),
+      }) as unknown as gw.GatewaySpec,
+    });
+
+    for (const l of props.listeners ?? []) this.addListener(l);
+    this.node.addValidation({
+      validate: () => (this.listenerMap.size === 0 ? [`${this.node.path}: spec.listeners must have at least one listener. Fix: add Listener.https({...}) with gateway.addListener().`] : []),
+    });
+  }
+
+  public get parentRef(): ParentReference {
+    return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.gatewayName, namespace: this.gatewayNamespace };
+  }
+
+  public get gateway(): IGateway {
+    return this;
+  }
+
+  public get listeners(): readonly Listener[] {
+    return [...this.listenerMap.values()];
+  }
+
+  /**
+   * Adds a listener (`spec.listeners[]`).
+   *
+   * @throws ModelServingError for a duplicate name, a port outside 1-65535, a
+   *   duplicate port/protocol/hostname combination, a bad hostname, an HTTPS
+   *   listener without certificates, or more than 64 listeners
+   * @returns the listener
+   */
+  public addListener(listener: Listener): Listener {
+    const field = `listeners[${listener.name}]`;
+    if (typeof listener.name !== 'string' || !isDnsSubdomain(listener.name)) {
+      invalid(this, `${field}.name`, 'must be a DNS-1123 subdomain (lower-case letters, digits, - and .)', listener.name, "name listeners like 'https' or 'https-models'");
+    }
+    if (this.listenerMap.has(listener.name)) {
+      invalid(this, `${field}.name`, 'is already used by another listener of this Gateway', listener.name, 'give each listener a unique name');
+    }
+    if (this.listenerMap.size >= MAX_LISTENERS) {
+      invalid(this, 'listeners', `can hold at most ${MAX_LISTENERS} listeners`, this.listenerMap.size + 1, 'split the listeners across Gateways or ListenerSets');
+    }
+    if (!Number.isInteger(listener.port) || listener.port < 1 || listener.port > 65535) {
+      invalid(this, `${field}.port`, 'must be an integer between 1 and 65535', listener.port, 'use a valid TCP port such as 443');
+    }
+    if (listener.hostname !== undefined && (!HOSTNAME.test(listener.hostname) || listener.hostname.length > 253)) {
+      invalid(this, `${field}.hostname`, "must be a lower-case DNS name, optionally starting with '*.' (no IP addresses, no port)", listener.hostname, 'use a host such as "models.example.com" or "*.example.com"');
+    }
+    for (const other of this.listenerMap.values()) {
+      if (other.port === listener.port && other.protocol === listener.protocol && (other.hostname ?? '') === (listener.hostname ?? '')) {
+        invalid(
+          this,
+          `${field}`,
+          `repeats the port/protocol/hostname of listener '${other.name}' (${other.protocol} ${other.port} ${other.hostname ?? '*'})`,
+          listener.name,
+          'give the listeners distinct hostnames or ports',
+        );
+      }
+    }
+    if (listener.protocol === 'HTTPS') {
+      const certs = listener.certificates ?? [];
+      if (certs.length === 0) {
+        invalid(this, `${field}.tls.certificateRefs`, 'needs at least one certificate Secret for an HTTPS listener', certs, "pass certificates: [SecretRef.named('my-cert')] (or a cert-manager Certificate) to Listener.https()");
+      }
+      if (certs.length > 64) invalid(this, `${field}.tls.certificateRefs`, 'can hold at most 64 certificates', certs.length, 'reference fewer certificates');
+      certs.forEach((c, i) => assertDnsSubdomain(this, `${field}.tls.certificateRefs[${i}].name`, c.secretName));
+    }
+    this.listenerMap.set(listener.name, listener);
+    if (this.dataPlane && this.namespaceChart && this.dataPlane.namespace === this.gatewayNamespace) {
+      // The gateway's own proxies live here: let clients reach the listener port.
+      this.namespaceChart.allowIngress(`${this.gatewayName}-${listener.name}`, {
+        pods: this.dataPlane.selector,
+        peers: [NetworkPeer.anywhere()],
+        ports: [{ port: listener.port }],
+      });
+    }
+    return listener;
+  }
+
+  public listener(name: string): IRouteParent {
+    if (!this.listenerMap.has(name)) {
+      invalid(this, 'sectionName', `names no listener of Gateway '${this.gatewayName}'`, name, `use one of: ${[...this.listenerMap.keys()].join(', ') || '(none yet: add the listener first)'}`);
+    }
+    return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
+  }
+}
+
+class ImportedGateway extends Construct implements IGateway {
+  public readonly gatewayName: string;
+  public readonly gatewayNamespace?: string;
+  public readonly provider?: GatewayProvider;
+  public readonly dataPlane?: DataPlanePods;
+  public readonly listeners: readonly Listener[] = [];
+  private readonly listenerNames?: readonly string[];
+
+  public constructor(scope: Construct, id: string, name: string, options: GatewayImportOptions) {
+    super(scope, id);
+    this.gatewayName = assertDnsLabel(this, 'name', name);
+    this.gatewayNamespace = assertDnsLabel(this, 'namespace', options.namespace);
+    this.provider = options.provider;
+    this.dataPlane = options.provider?.dataPlane(name, options.namespace);
+    this.listenerNames = options.listenerNames;
+  }
+
+  public get parentRef(): ParentReference {
+    return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.gatewayName, namespace: this.gatewayNamespace };
+  }
+
+  public get gateway(): IGateway {
+    return this;
+  }
+
+  public listener(name: string): IRouteParent {
+    if (this.listenerNames && !this.listenerNames.includes(name)) {
+      invalid(this, 'sectionName', `names no listener of Gateway '${this.gatewayName}'`, name, `use one of: ${this.listenerNames.join(', ')}`);
+    }
+    return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
+  }
+}
+
+function findNamespace(c: IConstruct): Namespace | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (Namespace.isNamespace(s)) return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * The app `npm run synth` and `cdk8s synth` run: synthesizes every reference
+ * platform, validates it, and replaces `dist/` only when all of it is valid.
+ * Exits 1 (leaving `dist/` untouched) on any error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { ModelServingError } from '../core/errors';
+import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
+import { defineReferencePlatforms } from './index';
+
+/** The project root: the nearest folder above `from` with a package.json. */
+export function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** Synthesizes the reference platforms into `outdir`. */
+export function synthReferencePlatforms(outdir: string): void {
+  const app = new App({ outdir });
+  defineReferencePlatforms(app);
+  writePlatforms(synthPlatforms(app), { outdir });
+}
+
+if (require.main === module) {
+  const outdir = process.env.CDK8S_MS_DIST ?? path.join(projectRoot(__dirname), 'dist');
+  try {
+    synthReferencePlatforms(outdir);
+    console.log(`synthesized ${path.relative(process.cwd(), outdir) || '.'}`);
+  } catch (err) {
+    // Our errors carry the construct path and the fix; anything else is
+    // reported by its message too, never as a raw stack from a dependency.
+    const known = err instanceof SynthError || err instanceof ModelServingError;
+    console.error(known ? err.message : `synth failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

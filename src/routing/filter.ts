@@ -1,0 +1,162 @@
+import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { IBackend } from '../core/backend';
+
+/**
+ * Something usable as an HTTPRoute filter (`rules[].filters[]`): a
+ * {@link HttpRouteFilter}, or a vendor object referenced through
+ * `ExtensionRef` (e.g. kgateway's `DirectResponse`).
+ */
+export interface IHttpRouteFilter {
+  /** The rendered `filters[]` entry. */
+  readonly filterSpec: gw.HttpRouteSpecRulesFilters;
+  /** Backends the filter sends traffic to (mirrors), so NetworkPolicies and checks see them. @default - none */
+  readonly filterBackends?: readonly IBackend[];
+}
+
+/** A path modification of `URLRewrite` or `RequestRedirect`. @see https://gateway-api.sigs.k8s.io/reference/spec/#httppathmodifier */
+export class PathModifier {
+  /** Replace the whole path with `path`. */
+  public static replaceFullPath(path: string): PathModifier {
+    return new PathModifier({ type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: path });
+  }
+
+  /**
+   * Replace the matched PathPrefix with `prefix` (the rule must have exactly
+   * one PathPrefix match): `/qwen3/v1/chat` with prefix `/` becomes `/v1/chat`.
+   */
+  public static replacePrefixMatch(prefix: string): PathModifier {
+    return new PathModifier({ type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: prefix });
+  }
+
+  private constructor(
+    /** The rendered `path`. */
+    public readonly spec: gw.HttpRouteSpecRulesFiltersUrlRewritePath,
+  ) {}
+}
+
+/** Header changes of a header-modifier filter. Header names are case-insensitive. */
+export interface HeaderModifications {
+  /** Headers set (overwritten). @default - none */
+  readonly set?: Record<string, string>;
+  /** Headers added (appended to existing values). @default - none */
+  readonly add?: Record<string, string>;
+  /** Headers removed. @default - none */
+  readonly remove?: readonly string[];
+}
+
+/** Options of {@link HttpRouteFilter.requestRedirect}. */
+export interface RequestRedirectOptions {
+  /** `scheme`. @default - the request's scheme */
+  readonly scheme?: 'http' | 'https';
+  /** `hostname`. @default - the request's host */
+  readonly hostname?: string;
+  /** `port`. @default - the well-known port of the scheme */
+  readonly port?: number;
+  /** `path`. @default - unchanged */
+  readonly path?: PathModifier;
+  /** `statusCode`. @default 302 (upstream default) */
+  readonly statusCode?: 301 | 302 | 303 | 307 | 308;
+}
+
+/** Options of {@link HttpRouteFilter.cors}. */
+export interface CorsOptions {
+  /** `allowOrigins`: origins such as `https://app.example.com`, or `*`. */
+  readonly allowOrigins: readonly string[];
+  /** `allowMethods`. @default - implementation default */
+  readonly allowMethods?: readonly string[];
+  /** `allowHeaders`. @default - none */
+  readonly allowHeaders?: readonly string[];
+  /** `exposeHeaders`. @default - none */
+  readonly exposeHeaders?: readonly string[];
+  /** `allowCredentials`. @default false */
+  readonly allowCredentials?: boolean;
+  /** `maxAge` in seconds. @default 5 (upstream default) */
+  readonly maxAge?: number;
+}
+
+/**
+ * Standard HTTPRoute filters (`rules[].filters[]`).
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutefilter
+ */
+export class HttpRouteFilter implements IHttpRouteFilter {
+  /** `URLRewrite`: rewrite the host and/or path before forwarding. */
+  public static urlRewrite(options: { readonly hostname?: string; readonly path?: PathModifier }): HttpRouteFilter {
+    return new HttpRouteFilter({
+      type: gw.HttpRouteSpecRulesFiltersType.URL_REWRITE,
+      urlRewrite: { hostname: options.hostname, path: options.path?.spec },
+    });
+  }
+
+  /** `RequestRedirect`: answer with a redirect instead of forwarding (no backends allowed on the rule). */
+  public static requestRedirect(options: RequestRedirectOptions): HttpRouteFilter {
+    return new HttpRouteFilter({
+      type: gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+      requestRedirect: {
+        scheme: options.scheme as gw.HttpRouteSpecRulesFiltersRequestRedirectScheme | undefined,
+        hostname: options.hostname,
+        port: options.port,
+        path: options.path?.spec as gw.HttpRouteSpecRulesFiltersRequestRedirectPath | undefined,
+        statusCode: options.statusCode as gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode | undefined,
+      },
+    });
+  }
+
+  /** `RequestHeaderModifier`: change request headers before forwarding. */
+  public static requestHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
+    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: renderHeaders(changes) });
+  }
+
+  /** `ResponseHeaderModifier`: change response headers before returning them. */
+  public static responseHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
+    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: renderHeaders(changes) });
+  }
+
+  /**
+   * `RequestMirror`: send a copy of each request (or `percent` of them) to
+   * `backend`, ignoring its responses.
+   */
+  public static requestMirror(backend: IBackend, options: { readonly percent?: number } = {}): HttpRouteFilter {
+    const ref = backend.backendRef;
+    return new HttpRouteFilter(
+      {
+        type: gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR,
+        requestMirror: {
+          backendRef: { group: ref.group, kind: ref.kind, name: ref.name, namespace: ref.namespace, port: ref.port },
+          percent: options.percent,
+        },
+      },
+      [backend],
+    );
+  }
+
+  /** `CORS`: answer CORS preflight requests and add CORS headers. */
+  public static cors(options: CorsOptions): HttpRouteFilter {
+    return new HttpRouteFilter({
+      type: gw.HttpRouteSpecRulesFiltersType.CORS,
+      cors: {
+        allowOrigins: [...options.allowOrigins],
+        allowMethods: options.allowMethods?.map((m) => m as gw.HttpRouteSpecRulesFiltersCorsAllowMethods),
+        allowHeaders: options.allowHeaders ? [...options.allowHeaders] : undefined,
+        exposeHeaders: options.exposeHeaders ? [...options.exposeHeaders] : undefined,
+        allowCredentials: options.allowCredentials,
+        maxAge: options.maxAge,
+      },
+    });
+  }
+
+  /** `ExtensionRef`: an implementation-specific filter object, by group, kind and name. */
+  public static extensionRef(ref: { readonly group: string; readonly kind: string; readonly name: string }): HttpRouteFilter {
+    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.EXTENSION_REF, extensionRef: { group: ref.group, kind: ref.kind, name: ref.name } });
+  }
+
+  private constructor(
+    public readonly filterSpec: gw.HttpRouteSpecRulesFilters,
+    public readonly filterBackends?: readonly IBackend[],
+  ) {}
+}
+
+function renderHeaders(changes: HeaderModifications): gw.HttpRouteSpecRulesFiltersRequestHeaderModifier {
+  const pairs = (r: Record<string, string> | undefined) => (r ? Object.keys(r).map((name) => ({ name, value: r[name] })) : undefined);
+  return { set: pairs(changes.set), add: pairs(changes.add), remove: changes.remove ? [...changes.remove] : undefined };
+}

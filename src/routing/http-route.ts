@@ -1,0 +1,320 @@
+import { Chart, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { IBackend } from '../core/backend';
+import { invalid } from '../core/errors';
+import { assertDnsSubdomain } from '../core/names';
+import { IRouteParent } from '../gateway/gateway';
+import { formatGatewayDuration } from './duration';
+import { IHttpRouteFilter } from './filter';
+import { HttpRouteMatch, PathMatch } from './match';
+import { wireRouteToBackend } from './route-wiring';
+
+/** A backend of a rule with its share of traffic. */
+export interface HttpBackend {
+  /** The backend (a Service, an InferenceService, ...). */
+  readonly backend: IBackend;
+  /** `weight`: share of the rule's traffic, 0-1000000, relative to the other backends. @default 1 (upstream default) */
+  readonly weight?: number;
+  /** Filters applied only to traffic sent to this backend. @default - none */
+  readonly filters?: readonly IHttpRouteFilter[];
+}
+
+/** Timeouts of a rule. @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutetimeouts */
+export interface HttpRouteTimeouts {
+  /** `request`: whole request, from the client's view. @default - implementation default */
+  readonly request?: Duration;
+  /** `backendRequest`: one request to a backend; must not exceed `request`. @default - implementation default */
+  readonly backendRequest?: Duration;
+}
+
+/**
+ * One `rules[]` entry: which requests (matches), what to do with them
+ * (filters), and where they go (backends).
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
+ */
+export interface HttpRouteRule {
+  /** `name`: lets policies target this rule (`sectionName`). A DNS-1123 label. @default - unnamed */
+  readonly name?: string;
+  /** `matches`: any one must match. At most 64. @default - every request (PathPrefix `/`) */
+  readonly matches?: readonly HttpRouteMatch[];
+  /** `filters`: at most 16, at most one of each standard type. @default - none */
+  readonly filters?: readonly IHttpRouteFilter[];
+  /** `backendRefs`: an {@link IBackend} takes weight 1. @default - none (the filters must answer, e.g. a redirect) */
+  readonly backends?: ReadonlyArray<IBackend | HttpBackend>;
+  /** `timeouts`. @default - implementation defaults */
+  readonly timeouts?: HttpRouteTimeouts;
+}
+
+/** Props of {@link HttpRoute}. */
+export interface HttpRouteProps {
+  /** `metadata.name`, a DNS-1123 subdomain. @default - the construct id */
+  readonly name?: string;
+  /** `spec.parentRefs`: the Gateways (or their listeners) to attach to. More with {@link HttpRoute.addParent}. */
+  readonly parents: readonly IRouteParent[];
+  /** `spec.hostnames`: the Host headers this route answers. @default - every hostname of the listener */
+  readonly hostnames?: readonly string[];
+  /** `spec.rules`; more with {@link HttpRoute.addRule}. At most 16. @default - none (at least one must be added) */
+  readonly rules?: readonly HttpRouteRule[];
+  /** `metadata.labels`. @default - the platform labels */
+  readonly labels?: Record<string, string>;
+  /** `metadata.annotations`. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+const MAX_RULES = 16;
+const MAX_MATCHES_PER_RULE = 64;
+const MAX_MATCHES_TOTAL = 127;
+const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_REF, gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR]);
+
+/**
+ * A Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1): HTTP requests
+ * arriving at the parent Gateways, matched by path, headers, query and
+ * method, filtered, and sent to weighted backends.
+ *
+ * Beyond the HTTPRoute itself, it opens the NetworkPolicies that let the
+ * parent Gateway's proxy pods reach each backend's pods (and nothing else),
+ * and creates a ReferenceGrant for a backend in another namespace of the
+ * platform.
+ *
+ * ```ts
+ * new HttpRoute(models, 'sklearn-iris', {
+ *   parents: [gateway.listener('https')],
+ *   rules: [{ matches: iris.routeMatches(), backends: [iris] }],
+ * });
+ * ```
+ *
+ * @throws ModelServingError for bad paths, hostnames, weights, timeouts,
+ *   repeated filters, a redirect next to backends, a Service backend without
+ *   a port, a listener that does not admit routes from this namespace, or
+ *   more than 16 rules / 64 matches per rule / 127 matches in all
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
+ */
+export class HttpRoute extends Construct {
+  /** `metadata.name`. */
+  public readonly routeName: string;
+  /** The L1 object. */
+  public readonly resource: gw.HttpRoute;
+  private readonly parentList: IRouteParent[] = [];
+  private readonly ruleList: HttpRouteRule[] = [];
+  private readonly hostnameList: string[] = [];
+  private matchCount = 0;
+
+  public constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id);
+    this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    this.resource = new gw.HttpRoute(this, 'Resource', {
+      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
+      spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.HttpRouteSpec,
+    });
+    for (const p of props.parents) this.addParent(p);
+    for (const h of props.hostnames ?? []) this.addHostname(h);
+    for (const r of props.rules ?? []) this.addRule(r);
+    this.node.addValidation({
+      validate: () => [
+        ...(this.parentList.length === 0 ? [`${this.node.path}: spec.parentRefs is empty, so the route attaches nowhere. Fix: pass parents: [gateway] or call addParent().`] : []),
+        ...(this.ruleList.length === 0 ? [`${this.node.path}: spec.rules is empty, so the route sends traffic nowhere. Fix: pass rules: [...] or call addRule().`] : []),
+      ],
+    });
+  }
+
+  /** The route's namespace (its chart's), if any. */
+  public get routeNamespace(): string | undefined {
+    return Chart.of(this).namespace;
+  }
+
+  /** The parents attached so far. */
+  public get parents(): readonly IRouteParent[] {
+    return [...this.parentList];
+  }
+
+  /** The rules added so far, in order (rule order has meaning: it breaks match ties). */
+  public get rules(): readonly HttpRouteRule[] {
+    return [...this.ruleList];
+  }
+
+  /**
+   * Attaches the route to a Gateway or one of its listeners (`parentRefs[]`).
+   *
+   * @throws ModelServingError when the same parent is attached twice, or the
+   *   listener is known not to admit routes from this route's namespace
+   */
+  public addParent(parent: IRouteParent): void {
+    const ref = parent.parentRef;
+    const key = (r: typeof ref) => `${r.namespace ?? this.routeNamespace}/${r.name}/${r.sectionName ?? ''}`;
+    if (this.parentList.some((p) => key(p.parentRef) === key(ref))) {
+      invalid(this, 'parentRefs', 'already contains this parent', `${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`, 'attach each Gateway or listener once');
+    }
+    const listeners = ref.sectionName ? parent.gateway.listeners.filter((l) => l.name === ref.sectionName) : parent.gateway.listeners;
+    if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(this.routeNamespace, parent.gateway.gatewayNamespace) === false)) {
+      invalid(
+        this,
+        'parentRefs',
+        `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${this.routeNamespace ?? '(none)'}'`,
+        ref.name,
+        `add the namespace to the listener's allowedRoutes, e.g. AllowedRoutes.fromNamespaces(['${this.routeNamespace ?? 'my-namespace'}'])`,
+      );
+    }
+    this.parentList.push(parent);
+    for (const rule of this.ruleList) for (const b of backendsOf(rule)) wireRouteToBackend(this, 'HTTPRoute', parent.gateway, b);
+  }
+
+  /**
+   * Adds a hostname (`spec.hostnames[]`).
+   *
+   * @throws ModelServingError for an invalid or duplicate hostname
+   */
+  public addHostname(hostname: string): void {
+    if (!HOSTNAME.test(hostname) || hostname.length > 253) {
+      invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
+    }
+    if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');
+    if (this.hostnameList.length >= 16) invalid(this, 'hostnames', 'can hold at most 16 entries', hostname, 'split the route');
+    this.hostnameList.push(hostname);
+  }
+
+  /**
+   * Appends a rule (`spec.rules[]`). Rule order is kept: it has meaning.
+   *
+   * @throws ModelServingError for invalid matches, filters, backends or timeouts
+   * @returns the rule
+   */
+  public addRule(rule: HttpRouteRule): HttpRouteRule {
+    const index = this.ruleList.length;
+    const field = `rules[${rule.name ?? index}]`;
+    if (index >= MAX_RULES) invalid(this, 'rules', `can hold at most ${MAX_RULES} rules`, index + 1, 'split the rules across several HTTPRoutes');
+    if (rule.name !== undefined) {
+      assertDnsSubdomain(this, `${field}.name`, rule.name);
+      if (this.ruleList.some((r) => r.name === rule.name)) invalid(this, `${field}.name`, 'is already used by another rule', rule.name, 'give each rule a unique name');
+    }
+    const matches = rule.matches ?? [];
+    if (matches.length > MAX_MATCHES_PER_RULE) invalid(this, `${field}.matches`, `can hold at most ${MAX_MATCHES_PER_RULE} matches`, matches.length, 'split the rule');
+    if (this.matchCount + matches.length > MAX_MATCHES_TOTAL) invalid(this, `${field}.matches`, `bring the route above ${MAX_MATCHES_TOTAL} matches in all`, this.matchCount + matches.length, 'split the route into several HTTPRoutes');
+    matches.forEach((m, i) => m.path && this.checkPath(`${field}.matches[${i}].path`, m.path));
+    this.checkFilters(`${field}.filters`, rule.filters ?? [], matches);
+    const backends = rule.backends ?? [];
+    backends.forEach((b, i) => {
+      const hb = asHttpBackend(b);
+      const ref = hb.backend.backendRef;
+      if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined) {
+        invalid(this, `${field}.backendRefs[${i}].port`, 'is required for a Service backend', ref.name, `pass Backend.service('${ref.name}', 8080)`);
+      }
+      if (ref.port !== undefined && (!Number.isInteger(ref.port) || ref.port < 1 || ref.port > 65535)) {
+        invalid(this, `${field}.backendRefs[${i}].port`, 'must be an integer between 1 and 65535', ref.port, 'use the Service port');
+      }
+      if (hb.weight !== undefined && (!Number.isInteger(hb.weight) || hb.weight < 0 || hb.weight > 1_000_000)) {
+        invalid(this, `${field}.backendRefs[${i}].weight`, 'must be an integer between 0 and 1000000', hb.weight, 'use relative weights such as 90 and 10');
+      }
+      this.checkFilters(`${field}.backendRefs[${i}].filters`, hb.filters ?? [], matches);
+    });
+    if (backends.length > 0 && (rule.filters ?? []).some((f) => f.filterSpec.type === gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT)) {
+      invalid(this, `${field}.filters`, 'has a RequestRedirect filter next to backendRefs (a redirect answers the request itself)', backends.length, 'remove the backends from the redirect rule');
+    }
+    const t = rule.timeouts;
+    if (t?.request && t.backendRequest && t.request.toMilliseconds() !== 0 && t.backendRequest.toMilliseconds() > t.request.toMilliseconds()) {
+      invalid(this, `${field}.timeouts.backendRequest`, `must not be longer than timeouts.request (${formatGatewayDuration(t.request)})`, formatGatewayDuration(t.backendRequest), 'shorten backendRequest or lengthen request');
+    }
+    this.matchCount += matches.length;
+    this.ruleList.push(rule);
+    for (const parent of this.parentList) for (const b of backendsOf(rule)) wireRouteToBackend(this, 'HTTPRoute', parent.gateway, b);
+    return rule;
+  }
+
+  private checkPath(field: string, path: PathMatch): void {
+    if (path.type === gw.HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION) {
+      if (path.value.length === 0 || path.value.length > 1024) invalid(this, field, 'regular expression must be 1 to 1024 characters', path.value, 'give a non-empty expression');
+      return;
+    }
+    const v = path.value;
+    const problem = !v.startsWith('/')
+      ? "must be an absolute path starting with '/'"
+      : v.length > 1024
+        ? 'must be at most 1024 characters'
+        : ['//', '/./', '/../', '%2f', '%2F', '#'].find((s) => v.includes(s))
+          ? `must not contain '${['//', '/./', '/../', '%2f', '%2F', '#'].find((s) => v.includes(s))}'`
+          : v.endsWith('/..') || v.endsWith('/.')
+            ? "must not end with '/.' or '/..'"
+            : !PATH_CHARS.test(v)
+              ? "must only contain the characters A-Z a-z 0-9 - / . _ ~ ! $ & ' ( ) * + , ; = : @ and %-escapes"
+              : undefined;
+    if (problem) invalid(this, field, problem, v, 'use a normalized absolute path such as "/v1/models/my-model"');
+  }
+
+  private checkFilters(field: string, filters: readonly IHttpRouteFilter[], matches: readonly HttpRouteMatch[]): void {
+    if (filters.length > 16) invalid(this, field, 'can hold at most 16 filters', filters.length, 'combine header changes into one filter');
+    const seen = new Set<string>();
+    for (const f of filters) {
+      const type = f.filterSpec.type;
+      if (seen.has(type) && !REPEATABLE.has(type)) invalid(this, field, `repeats the ${type} filter`, type, `merge the two ${type} filters into one`);
+      seen.add(type);
+      const pathMod = f.filterSpec.urlRewrite?.path ?? f.filterSpec.requestRedirect?.path;
+      if (pathMod?.type === gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH) {
+        const prefixMatches = matches.filter((m) => m.path?.type === gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX);
+        if (matches.length !== 1 || prefixMatches.length !== 1) {
+          invalid(this, field, `uses path.replacePrefixMatch in ${type}, which needs exactly one PathPrefix match on the rule`, matches.length, 'give the rule a single PathMatch.prefix(...) match');
+        }
+      }
+    }
+    if (seen.has(gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT) && seen.has(gw.HttpRouteSpecRulesFiltersType.URL_REWRITE)) {
+      invalid(this, field, 'combines RequestRedirect and URLRewrite', [...seen], 'use one or the other');
+    }
+  }
+
+  private renderSpec(): gw.HttpRouteSpec {
+    const ns = this.routeNamespace;
+    return {
+      parentRefs: this.parentList.map((p) => {
+        const r = p.parentRef;
+        return { group: r.group, kind: r.kind, name: r.name, namespace: r.namespace === ns ? undefined : r.namespace, sectionName: r.sectionName, port: r.port };
+      }),
+      hostnames: this.hostnameList.length > 0 ? [...this.hostnameList] : undefined,
+      rules: this.ruleList.map((rule) => ({
+        name: rule.name,
+        matches: rule.matches?.map(renderMatch),
+        filters: rule.filters?.map((f) => f.filterSpec),
+        backendRefs: rule.backends?.map((b) => {
+          const hb = asHttpBackend(b);
+          const r = hb.backend.backendRef;
+          return {
+            group: r.group,
+            kind: r.kind,
+            name: r.name,
+            namespace: r.namespace === ns ? undefined : r.namespace,
+            port: r.port,
+            weight: hb.weight,
+            filters: hb.filters?.map((f) => f.filterSpec as unknown as gw.HttpRouteSpecRulesBackendRefsFilters),
+          };
+        }),
+        timeouts: rule.timeouts
+          ? {
+              request: rule.timeouts.request ? formatGatewayDuration(rule.timeouts.request) : undefined,
+              backendRequest: rule.timeouts.backendRequest ? formatGatewayDuration(rule.timeouts.backendRequest) : undefined,
+            }
+          : undefined,
+      })),
+    };
+  }
+}
+
+function renderMatch(m: HttpRouteMatch): gw.HttpRouteSpecRulesMatches {
+  return {
+    path: m.path ? { type: m.path.type, value: m.path.value } : undefined,
+    headers: m.headers?.map((h) => ({ type: h.type, name: h.name, value: h.value })),
+    queryParams: m.queryParams?.map((q) => ({ type: q.type, name: q.name, value: q.value })),
+    method: m.method as gw.HttpRouteSpecRulesMatchesMethod | undefined,
+  };
+}
+
+function asHttpBackend(b: IBackend | HttpBackend): HttpBackend {
+  return 'backendRef' in b ? { backend: b } : b;
+}
+
+function backendsOf(rule: HttpRouteRule): IBackend[] {
+  return [
+    ...(rule.backends ?? []).map((b) => asHttpBackend(b).backend),
+    ...(rule.filters ?? []).flatMap((f) => f.filterBackends ?? []),
+  ];
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { BackendReference, IBackend } from '../core/backend';
+import { Namespace } from '../core/namespace';
+import { isDnsLabel } from '../core/names';
+import { NetworkPeer } from '../core/network-peer';
+import { Platform } from '../core/platform';
+import { IGateway } from '../gateway/gateway';
+import { ReferenceGrant } from './reference-grant';
+
+/**
+ * The plumbing a route needs beyond its own object, shared by HTTPRoute and
+ * GRPCRoute: NetworkPolicies that let the gateway's proxy pods (and only
+ * them) reach each backend's pods on their port, and ReferenceGrants for
+ * backends in another namespace of the platform. Idempotent.
+ */
+export function wireRouteToBackend(route: IConstruct, routeKind: 'HTTPRoute' | 'GRPCRoute', gateway: IGateway, backend: IBackend): void {
+  const ref = backend.backendRef;
+  const routeNs = Chart.of(route).namespace;
+  const backendNs = ref.namespace ?? routeNs;
+
+  if (ref.namespace !== undefined && ref.namespace !== routeNs && routeNs !== undefined) {
+    const target = findPlatformNamespace(route, ref.namespace);
+    if (target) grantFor(target, routeKind, routeNs, ref);
+  }
+
+  const dp = gateway.dataPlane;
+  if (!dp || !ref.pods || backendNs === undefined) return;
+  const backendChart = findPlatformNamespace(route, backendNs);
+  if (backendChart) {
+    backendChart.allowIngress(policyId(`${gateway.gatewayName}-to-${ref.name}`), {
+      pods: ref.pods.selector,
+      peers: [NetworkPeer.pods(dp.namespace, dp.selector)],
+      ports: [{ port: ref.pods.port }],
+    });
+  }
+  const gatewayChart = findPlatformNamespace(route, dp.namespace);
+  if (gatewayChart) {
+    gatewayChart.allowEgress(policyId(`${gateway.gatewayName}-to-${backendNs}-${ref.name}`), {
+      pods: dp.selector,
+      peers: [NetworkPeer.pods(backendNs, ref.pods.selector)],
+      ports: [{ port: ref.pods.port }],
+    });
+  }
+}
+
+function grantFor(target: Namespace, routeKind: string, routeNs: string, ref: BackendReference): void {
+  const id = `grant-${routeKind.toLowerCase()}-${routeNs}-${ref.name}`;
+  if (target.node.tryFindChild(id)) return;
+  new ReferenceGrant(target, id, {
+    name: policyId(`${routeKind.toLowerCase()}-from-${routeNs}-to-${ref.name}`),
+    from: [{ kind: routeKind, namespace: routeNs }],
+    to: [{ group: ref.group ?? '', kind: ref.kind ?? 'Service', name: ref.name }],
+  });
+}
+
+/** The platform's Namespace chart called `name`, if the construct is in a platform that defines it. */
+export function findPlatformNamespace(c: IConstruct, name: string): Namespace | undefined {
+  let platform: Platform | undefined;
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (Platform.isPlatform(s)) platform = s;
+  }
+  return platform?.node.children.find((x): x is Namespace => Namespace.isNamespace(x) && x.name === name);
+}
+
+/**
+ * A readable DNS label for a generated object name; names longer than the
+ * 63 characters allowed (minus the `allow-` prefix) are cut and suffixed with
+ * a short digest of the full name, so they stay unique and stable.
+ */
+export function policyId(name: string, max = 57): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (clean.length <= max && isDnsLabel(clean)) return clean;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${clean.slice(0, max - 9).replace(/-+$/g, '')}-${digest}`;
+}
