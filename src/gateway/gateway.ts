@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
@@ -182,7 +183,7 @@ export class Gateway extends Construct implements IGateway {
     if (!Number.isInteger(listener.port) || listener.port < 1 || listener.port > 65535) {
       invalid(this, `${field}.port`, 'must be an integer between 1 and 65535', listener.port, 'use a valid TCP port such as 443');
     }
-    if (listener.hostname !== undefined && (!HOSTNAME.test(listener.hostname) || listener.hostname.length > 253)) {
+    if (listener.hostname !== undefined && (!HOSTNAME.test(listener.hostname) || listener.hostname.length > 253 || isIP(listener.hostname) !== 0)) {
       invalid(this, `${field}.hostname`, "must be a lower-case DNS name, optionally starting with '*.' (no IP addresses, no port)", listener.hostname, 'use a host such as "models.example.com" or "*.example.com"');
     }
     for (const other of this.listenerMap.values()) {

@@ -1,9 +1,15 @@
 import { App } from 'cdk8s';
 import { KgatewayKservePlatform } from './kgateway-kserve';
+import { KservePlatform } from './kserve-platform';
+import { MaasPlatform } from './maas';
 
 export { KgatewayKservePlatform } from './kgateway-kserve';
+export { KservePlatform } from './kserve-platform';
+export { MaasPlatform } from './maas';
 
 /** Adds every reference platform synthesized into `dist/` to `app`. */
 export function defineReferencePlatforms(app: App): void {
   new KgatewayKservePlatform(app);
+  new KservePlatform(app);
+  new MaasPlatform(app);
 }

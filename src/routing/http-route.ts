@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
@@ -168,7 +169,7 @@ export class HttpRoute extends Construct {
    * @throws ModelServingError for an invalid or duplicate hostname
    */
   public addHostname(hostname: string): void {
-    if (!HOSTNAME.test(hostname) || hostname.length > 253) {
+    if (!HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
       invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
     }
     if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');

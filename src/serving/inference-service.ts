@@ -2,11 +2,23 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
+import { ContainerJson, ContainerOptions, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
+import { assertPinnedImage } from '../core/image';
+import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
-import { l1Quantities, renderResources, ResourceRequirements } from '../core/resources';
+import { NetworkPeer } from '../core/network-peer';
+import { Probe } from '../core/probe';
+import { renderResources, ResourceRequirements } from '../core/resources';
+import { WorkloadSecurity } from '../core/security';
+import { IServiceAccount } from '../core/service-account';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
+import { Autoscaling } from './autoscaling';
+import { ComponentProps, Explainer, Transformer } from './components';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
+import { IServingRuntime } from './serving-runtime';
+import { Storage, StorageBinding } from './storage';
 
 /** Label KServe puts on every pod of an InferenceService. */
 export const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
@@ -14,48 +26,166 @@ export const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 /** Port KServe's model server containers listen on (the `kserve-container` default). */
 export const PREDICTOR_CONTAINER_PORT = 8080;
 
+/** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
+export const KNATIVE_QUEUE_PROXY_PORT = 8012;
+
+/** Formats whose KServe runtimes serve the model under the InferenceService's name (so `/v1/models/<name>` is its readiness endpoint). */
+const SERVICE_NAMED_FORMATS = ['sklearn', 'xgboost', 'lightgbm', 'pmml', 'tensorflow', 'paddle', 'huggingface'] as const;
+
+/** Formats KServe has a framework field for (`spec.predictor.<format>`). */
+const FRAMEWORK_FIELDS = ['sklearn', 'tensorflow', 'pytorch', 'xgboost', 'lightgbm', 'onnx', 'pmml', 'triton', 'huggingface', 'paddle'] as const;
+
+/** A toleration (`tolerations[]`). */
+export interface Toleration {
+  /** `key`, e.g. `nvidia.com/gpu`. */
+  readonly key: string;
+  /** @default 'Exists' */
+  readonly operator?: 'Exists' | 'Equal';
+  /** `value`, with operator Equal. */
+  readonly value?: string;
+  /** `effect`. @default - every effect */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** Request/response logging (`predictor.logger`). */
+export interface InferenceLogger {
+  /** Where events are sent (CloudEvents over HTTP). */
+  readonly url: string;
+  /** `mode`. @default 'all' */
+  readonly mode?: 'all' | 'request' | 'response';
+}
+
+/** What a canary changes relative to the current predictor. */
+export interface CanaryChanges {
+  /** New model location (exclusive with `storageUri`). */
+  readonly storage?: Storage;
+  /** New model URI (exclusive with `storage`). */
+  readonly storageUri?: string;
+  /** New server image (pinned). */
+  readonly image?: string;
+  /** New `runtimeVersion`. */
+  readonly runtimeVersion?: string;
+  /** New resources. */
+  readonly resources?: ResourceRequirements;
+  /** New args. */
+  readonly args?: readonly string[];
+  /** New environment (replaces the model's env). */
+  readonly env?: EnvVars;
+}
+
+/** Options of {@link InferenceService.canary}. */
+export interface CanaryOptions extends CanaryChanges {
+  /** Share of traffic for the new revision, 0-100 percent. */
+  readonly trafficPercent: number;
+}
+
 /** Props of {@link InferenceService}. */
 export interface InferenceServiceProps {
   /**
    * `metadata.name`: a DNS-1123 label of at most 45 characters (KServe
    * derives `<name>-predictor-...` object names from it). It is also the
    * model name in the inference URLs.
-   *
    * @default - the construct id
    */
   readonly name?: string;
-  /** `spec.predictor.model.modelFormat`. */
-  readonly modelFormat: ModelFormat;
-  /** `spec.predictor.model.storageUri`: where the model is (`gs://`, `s3://`, `hf://`, `pvc://`, `oci://`). */
+  /** `predictor.model.modelFormat` (exclusive with `containers`). */
+  readonly modelFormat?: ModelFormat;
+  /**
+   * Emit the framework field `spec.predictor.<format>` (e.g. `sklearn:`)
+   * instead of `spec.predictor.model` — the older shortcut form, for the
+   * built-in frameworks only.
+   * @default false
+   */
+  readonly frameworkField?: boolean;
+  /** `predictor.model.runtime`: a ServingRuntime / ClusterServingRuntime (or its name). @default - KServe auto-selects one for the format */
+  readonly runtime?: IServingRuntime | string;
+  /** `runtimeVersion`: the runtime image tag to use. @default - the runtime's */
+  readonly runtimeVersion?: string;
+  /** Where the model is (with credentials by reference). Exclusive with `storageUri`. @default - none */
+  readonly storage?: Storage;
+  /** `storageUri` as a plain string (no credentials). Exclusive with `storage`. @default - none */
   readonly storageUri?: string;
-  /** `spec.predictor.model.runtime`: a ServingRuntime or ClusterServingRuntime name. @default - KServe picks one supporting the format */
-  readonly runtime?: string;
-  /** `spec.predictor.model.protocolVersion`. @default ProtocolVersion.V1 */
+  /** `image`: override of the runtime image (pinned). @default - the runtime's image */
+  readonly image?: string;
+  /** `args` for the model server. @default - none */
+  readonly args?: readonly string[];
+  /** `env` of the model server: literals or Secret references. @default - none */
+  readonly env?: EnvVars;
+  /** `protocolVersion`. @default ProtocolVersion.V1 (V2 for a runtime that speaks only V2) */
   readonly protocolVersion?: ProtocolVersion;
-  /** `spec.predictor.model.resources`. @default - none (the security rules require them on platforms) */
+  /** `resources` of the model server; GPUs in `limits.nvidiaGpu`. @default - none (the security rules require them on platforms) */
   readonly resources?: ResourceRequirements;
-  /** `spec.predictor.minReplicas`, >= 0 (0 only in Knative mode). @default 1 */
+  /** A custom predictor: `predictor.containers` (exclusive with `modelFormat`). @default - none */
+  readonly containers?: readonly ContainerOptions[];
+  /** `predictor.nodeSelector` (e.g. `accelerator: nvidia-tesla-t4`). @default - none */
+  readonly nodeSelector?: Record<string, string>;
+  /** `predictor.tolerations`. @default - a toleration of the `nvidia.com/gpu` taint when GPUs are requested */
+  readonly tolerations?: readonly Toleration[];
+  /** `predictor.serviceAccountName`. @default - the storage's ServiceAccount, if any */
+  readonly serviceAccount?: IServiceAccount;
+  /** `predictor.minReplicas`, >= 0 (0 only in Knative mode). @default 1 */
   readonly minReplicas?: number;
-  /** `spec.predictor.maxReplicas`, >= minReplicas. @default - KServe default (equal to minReplicas) */
+  /** `predictor.maxReplicas`, >= minReplicas. @default - equal to minReplicas */
   readonly maxReplicas?: number;
+  /** How replicas scale. @default - KServe's default for the mode */
+  readonly autoscaling?: Autoscaling;
+  /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica. @default - unlimited */
+  readonly containerConcurrency?: number;
+  /** `predictor.timeout` in seconds. @default - KServe default (60) */
+  readonly timeoutSeconds?: number;
   /** `serving.kserve.io/deploymentMode` annotation. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
+  /**
+   * Probes of the model server. For built-in runtimes the library adds, by
+   * default, readiness and startup probes (startup allows 10 minutes for the
+   * model load) and a TCP liveness probe. The readiness check is the model's
+   * KServe endpoint (`/v1/models/<name>` or `/v2/models/<name>/ready`) for
+   * servers that name the model after the InferenceService (sklearn,
+   * xgboost, lightgbm, pmml, tensorflow, paddle, huggingface), and a TCP
+   * check on 8080 for the others (TorchServe, Triton and ONNX take the model
+   * name from the model repository).
+   * @default - as above for built-in runtimes; the runtime's own for ServingRuntime objects; none for custom containers
+   */
+  readonly readinessProbe?: Probe;
+  /** See `readinessProbe`. */
+  readonly livenessProbe?: Probe;
+  /** See `readinessProbe`. */
+  readonly startupProbe?: Probe;
+  /** `spec.transformer`. @default - none */
+  readonly transformer?: Transformer;
+  /** `spec.explainer`. @default - none */
+  readonly explainer?: Explainer;
+  /** `predictor.logger`. @default - none */
+  readonly logger?: InferenceLogger;
+  /**
+   * Knative mode: namespaces whose pods may reach the model's queue-proxy
+   * (port 8012) through the namespace's default-deny policy — the Knative
+   * activator and the Knative ingress gateway.
+   * @default ['knative-serving', 'istio-system']
+   */
+  readonly knativeIngressNamespaces?: readonly string[];
+  /** Security of the predictor and components. @default WorkloadSecurity.RESTRICTED */
+  readonly security?: WorkloadSecurity;
   /** `metadata.labels`. @default - the platform labels */
   readonly labels?: Record<string, string>;
   /** `metadata.annotations` (the deployment-mode annotation is added). @default - none */
   readonly annotations?: Record<string, string>;
 }
 
+type CanaryState = { readonly state: 'none' } | { readonly state: 'canary' | 'promoted' | 'rolled-back'; readonly options: CanaryOptions };
+
 /**
  * A KServe `InferenceService` (serving.kserve.io/v1beta1): one model served
- * by a predictor.
+ * by a predictor, optionally with a transformer and an explainer.
  *
- * It is also an {@link IBackend}: a route pointing at it reaches KServe's
- * predictor Service `<name>-predictor` on port 80 (Standard mode), and the
- * route opens the predictor pods' port 8080 to the gateway.
+ * It is an {@link IBackend}: a route to it reaches `<name>-predictor` (or
+ * `<name>-transformer` when there is one) on port 80 in Standard mode, and
+ * the route opens the pods' port 8080 to the gateway only. Pods run under
+ * the restricted Pod Security profile with a read-only root filesystem
+ * unless a reasoned {@link WorkloadSecurity.relaxed} waiver says otherwise;
+ * a default-deny namespace gets the egress the storage initializer needs.
  *
- * The predictor runs under the restricted Pod Security profile: non-root,
- * RuntimeDefault seccomp, no privilege escalation, all capabilities dropped.
+ * Rollouts: {@link canary}, then {@link promote} or {@link rollback}.
  *
  * @see https://kserve.github.io/website/docs/reference/crd-api#inferenceservice
  */
@@ -68,58 +198,99 @@ export class InferenceService extends Construct implements IBackend {
   public readonly protocolVersion: ProtocolVersion;
   /** The L1 object. */
   public readonly resource: kserve.InferenceService;
+  private readonly props: InferenceServiceProps;
+  private readonly security: WorkloadSecurity;
+  private readonly storage?: StorageBinding;
+  private readonly minReplicas: number;
+  private canaryState: CanaryState = { state: 'none' };
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
+    this.props = props;
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.STANDARD;
-    this.protocolVersion = props.protocolVersion ?? ProtocolVersion.V1;
-    if (!props.modelFormat || typeof props.modelFormat.name !== 'string' || props.modelFormat.name.length === 0) {
-      invalid(this, 'modelFormat', 'is required', props.modelFormat, 'pass a format such as ModelFormat.SKLEARN or ModelFormat.custom("vLLM")');
+    const runtime = typeof props.runtime === 'object' ? props.runtime : undefined;
+    this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(ProtocolVersion.V1) ? runtime.protocolVersions[0] : ProtocolVersion.V1);
+    this.security = props.security ?? WorkloadSecurity.RESTRICTED;
+    this.security.check(this, 'security');
+
+    const hasFormat = props.modelFormat !== undefined;
+    const hasContainers = props.containers !== undefined;
+    if (hasFormat === hasContainers) {
+      invalid(this, 'modelFormat/containers', 'must give exactly one predictor: a model format (served by a runtime) or custom containers', { modelFormat: props.modelFormat?.name, containers: props.containers?.length }, 'pass modelFormat: ModelFormat.SKLEARN, or containers: [{ image: ... }]');
     }
-    const minReplicas = props.minReplicas ?? 1;
-    if (!Number.isInteger(minReplicas) || minReplicas < 0) invalid(this, 'minReplicas', 'must be an integer >= 0', props.minReplicas, 'use 1 or more');
-    if (minReplicas === 0 && this.deploymentMode !== DeploymentMode.KNATIVE) {
+    if (props.modelFormat && (typeof props.modelFormat.name !== 'string' || props.modelFormat.name.length === 0)) {
+      invalid(this, 'modelFormat', 'needs a name', props.modelFormat, 'use ModelFormat.SKLEARN or ModelFormat.custom("name")');
+    }
+    if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass containers: [{ image: ... }]');
+    if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
+      invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
+    }
+    if (props.frameworkField && props.runtime !== undefined) invalid(this, 'runtime', 'cannot be set with frameworkField (the framework field picks its runtime)', props.runtime, 'drop frameworkField to name a runtime');
+    if (runtime) this.checkRuntime(runtime);
+
+    this.storage = this.bindStorage(props.storage, props.storageUri, 'storage');
+    if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
+    if (props.image !== undefined) {
+      if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
+      assertPinnedImage(this, 'image', props.image);
+    }
+
+    this.minReplicas = props.minReplicas ?? 1;
+    if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) invalid(this, 'minReplicas', 'must be an integer >= 0', props.minReplicas, 'use 1 or more');
+    if (this.minReplicas === 0 && this.deploymentMode !== DeploymentMode.KNATIVE) {
       invalid(this, 'minReplicas', 'can be 0 (scale to zero) only in Knative mode', 0, 'use minReplicas: 1, or deploymentMode: DeploymentMode.KNATIVE');
     }
-    if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, minReplicas))) {
-      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, minReplicas)} or more`);
+    if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, this.minReplicas))) {
+      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more`);
     }
-    const resources = renderResources(this, 'resources', props.resources);
+    if (props.containerConcurrency !== undefined && (!Number.isInteger(props.containerConcurrency) || props.containerConcurrency < 0)) {
+      invalid(this, 'containerConcurrency', 'must be an integer >= 0', props.containerConcurrency, 'use e.g. 10, or 0 for unlimited');
+    }
+    if (props.timeoutSeconds !== undefined && (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1)) {
+      invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
+    }
+    this.checkGpu(props.resources, 'resources');
+    if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    const scaling = props.autoscaling?.bind(this, this.deploymentMode);
+
+    // Render the predictor once now so bad input fails at construction, not at synth.
+    this.renderPredictor(undefined);
+    const transformer = props.transformer ? this.renderComponent('transformer', props.transformer.props, true) : undefined;
+    const explainer = props.explainer ? this.renderComponent('explainer', props.explainer.props, false) : undefined;
+
+    const annotations: Record<string, string> = { ...(props.annotations ?? {}), ...(scaling?.annotations ?? {}), 'serving.kserve.io/deploymentMode': this.deploymentMode };
+    if (this.deploymentMode === DeploymentMode.KNATIVE && scaling?.annotations?.['autoscaling.knative.dev/target'] !== undefined) {
+      annotations['autoscaling.knative.dev/minScale'] = String(this.minReplicas);
+      annotations['autoscaling.knative.dev/maxScale'] = String(props.maxReplicas ?? Math.max(1, this.minReplicas));
+    }
 
     this.resource = new kserve.InferenceService(this, 'Resource', {
-      metadata: {
-        name: this.serviceName,
-        labels: props.labels,
-        annotations: { ...(props.annotations ?? {}), 'serving.kserve.io/deploymentMode': this.deploymentMode },
-      },
+      metadata: { name: this.serviceName, labels: props.labels, annotations },
       spec: Lazy.any({
-        produce: (): kserve.InferenceServiceSpec => ({
-          predictor: {
-            minReplicas,
-            maxReplicas: props.maxReplicas,
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            model: {
-              modelFormat: { name: props.modelFormat.name, version: props.modelFormat.version },
-              runtime: props.runtime,
-              protocolVersion: this.protocolVersion,
-              storageUri: props.storageUri,
-              resources: resources && {
-                requests: l1Quantities<kserve.InferenceServiceSpecPredictorModelResourcesRequests>(resources.requests),
-                limits: l1Quantities<kserve.InferenceServiceSpecPredictorModelResourcesLimits>(resources.limits),
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                runAsNonRoot: true,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-            },
-          },
-        }),
+        produce: (): kserve.InferenceServiceSpec => {
+          const c = this.canaryState;
+          const knative = this.deploymentMode === DeploymentMode.KNATIVE;
+          let predictor: kserve.InferenceServiceSpecPredictor;
+          let canary: kserve.InferenceServiceSpecCanary[] | undefined;
+          if (c.state === 'none') predictor = this.renderPredictor(undefined);
+          else if (c.state === 'promoted') predictor = this.renderPredictor(c.options);
+          else if (knative) predictor = { ...this.renderPredictor(c.options), canaryTrafficPercent: c.state === 'canary' ? c.options.trafficPercent : 0 };
+          else {
+            predictor = this.renderPredictor(undefined);
+            if (c.state === 'canary') canary = [{ trafficPercent: c.options.trafficPercent, predictor: this.renderPredictor(c.options) as unknown as kserve.InferenceServiceSpecCanaryPredictor }];
+          }
+          return {
+            predictor: { ...predictor, scaleMetric: scaling?.scaleMetric, scaleTarget: scaling?.scaleTarget, autoScaling: scaling?.autoScaling },
+            canary,
+            transformer: transformer as kserve.InferenceServiceSpecTransformer | undefined,
+            explainer: explainer as kserve.InferenceServiceSpecExplainer | undefined,
+          };
+        },
       }) as unknown as kserve.InferenceServiceSpec,
     });
+
+    this.openNetwork();
   }
 
   /** The InferenceService's namespace (its chart's). */
@@ -127,37 +298,53 @@ export class InferenceService extends Construct implements IBackend {
     return Chart.of(this).namespace;
   }
 
+  /** True when a transformer receives the traffic first. */
+  public get hasTransformer(): boolean {
+    return this.props.transformer !== undefined;
+  }
+
+  /** True when an explainer answers `:explain`. */
+  public get hasExplainer(): boolean {
+    return this.props.explainer !== undefined;
+  }
+
+  /** The storage location, if any. */
+  public get storageLocation(): string | undefined {
+    return this.storage?.storageUri ?? (this.storage?.storageSpec ? `${this.storage.storageSpec.key}:${this.storage.storageSpec.path ?? ''}` : undefined);
+  }
+
   /**
-   * The predictor Service KServe creates: `<name>-predictor`, port 80,
-   * selecting pods labelled `serving.kserve.io/inferenceservice: <name>`,
-   * `component: predictor` that listen on 8080.
+   * The entry Service KServe creates (Standard mode): `<name>-transformer`
+   * when there is a transformer, else `<name>-predictor`; port 80, pods on 8080.
    *
    * @throws ModelServingError in Knative mode, where the Service is an
    *   ExternalName alias that gateways cannot route to
    */
   public get backendRef(): BackendReference {
-    if (this.deploymentMode === DeploymentMode.KNATIVE) {
-      invalid(this, 'deploymentMode', 'is Knative, whose predictor Service is an ExternalName alias a Gateway API route cannot target', this.deploymentMode, 'use DeploymentMode.STANDARD for models behind a Gateway');
-    }
-    return {
-      name: `${this.serviceName}-predictor`,
-      port: 80,
-      namespace: this.serviceNamespace,
-      owner: this,
-      pods: { selector: { [ISVC_LABEL]: this.serviceName, component: 'predictor' }, port: PREDICTOR_CONTAINER_PORT },
-    };
+    return this.componentBackend(this.hasTransformer ? 'transformer' : 'predictor');
   }
 
   /**
-   * The HTTPRoute matches that reach this model and nothing else:
-   * - V1: `Exact /v1/models/<name>` (metadata) and `Exact /v1/models/<name>:predict`
+   * The explainer as a backend (for `:explain` routes).
+   *
+   * @throws ModelServingError when there is no explainer
+   */
+  public explainerBackend(): IBackend {
+    if (!this.hasExplainer) invalid(this, 'explainer', 'is not defined', undefined, 'pass explainer: Explainer.container({...})');
+    return { backendRef: this.componentBackend('explainer') };
+  }
+
+  /**
+   * The HTTPRoute matches that reach this model's predictor (or transformer)
+   * and nothing else:
+   * - V1: `Exact /v1/models/<name>` and `Exact /v1/models/<name>:predict`
    *   (a PathPrefix would not match `:predict`, which is part of the last segment);
    * - V2: `PathPrefix /v2/models/<name>` (`/infer`, `/ready`, `/versions/...`).
    *
    * @throws ModelServingError for a gRPC model
    */
   public routeMatches(): HttpRouteMatch[] {
-    if (this.protocolVersion === ProtocolVersion.GRPC_V2) {
+    if (this.protocolVersion === ProtocolVersion.GRPC_V2 || this.protocolVersion === ProtocolVersion.GRPC_V1) {
       invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute instead');
     }
     if (this.protocolVersion === ProtocolVersion.V1) {
@@ -165,4 +352,226 @@ export class InferenceService extends Construct implements IBackend {
     }
     return [{ path: PathMatch.prefix(`/v2/models/${this.serviceName}`) }];
   }
+
+  /**
+   * Starts a canary rollout: a new revision with `changes` gets
+   * `trafficPercent` of the traffic, the current one the rest. Knative mode
+   * renders `predictor.canaryTrafficPercent` (the predictor carries the new
+   * revision); Standard mode renders `spec.canary` (KServe v0.20).
+   *
+   * @throws ModelServingError when the percent is outside 0-100, nothing
+   *   changes, a canary is already declared, or the model has custom containers
+   */
+  public canary(options: CanaryOptions): void {
+    if (this.canaryState.state !== 'none') invalid(this, 'canary', 'is already declared', this.canaryState.state, 'declare one canary, then promote() or rollback() it');
+    const p = options.trafficPercent;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 100) {
+      invalid(this, 'canary.trafficPercent', 'must be an integer percent between 0 and 100', p, 'use e.g. 10');
+    }
+    if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use modelFormat with a runtime, or roll out a second InferenceService');
+    const changed = (['storage', 'storageUri', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
+    if (changed.length === 0) {
+      invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage/storageUri, image, runtimeVersion, resources, args or env');
+    }
+    if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
+    this.checkGpu(options.resources, 'canary.resources');
+    this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    this.canaryState = { state: 'canary', options };
+    this.renderPredictor(options);
+  }
+
+  /**
+   * Ends the canary: the new revision becomes the predictor with all traffic.
+   *
+   * @throws ModelServingError when no canary is declared
+   */
+  public promote(): void {
+    const c = this.canaryState;
+    if (c.state !== 'canary') invalid(this, 'promote()', 'needs a canary in progress', c.state, 'call canary({...}) first');
+    this.canaryState = { state: 'promoted', options: c.options };
+  }
+
+  /**
+   * Ends the canary the other way: all traffic back to the current revision.
+   * Standard mode drops `spec.canary`; Knative mode pins the new revision at
+   * `canaryTrafficPercent: 0`, as KServe documents for rollbacks.
+   *
+   * @throws ModelServingError when no canary is declared
+   */
+  public rollback(): void {
+    const c = this.canaryState;
+    if (c.state !== 'canary') invalid(this, 'rollback()', 'needs a canary in progress', c.state, 'call canary({...}) first');
+    this.canaryState = { state: 'rolled-back', options: c.options };
+  }
+
+  /** The current rollout state: `none`, `canary` (with percent), `promoted`, `rolled-back`. */
+  public get rollout(): { readonly state: string; readonly trafficPercent?: number } {
+    const c = this.canaryState;
+    return c.state === 'none' ? { state: 'none' } : { state: c.state, trafficPercent: c.state === 'canary' ? c.options.trafficPercent : undefined };
+  }
+
+  private checkRuntime(runtime: IServingRuntime): void {
+    const fmt = this.props.modelFormat;
+    if (fmt && !runtime.supportedModelFormats.some((f) => f.format.name === fmt.name && (fmt.version === undefined || f.format.version === undefined || f.format.version === fmt.version))) {
+      invalid(this, 'runtime', `'${runtime.runtimeName}' does not declare model format '${fmt.name}'`, runtime.runtimeName, `use a runtime that supports it, or add the format to the runtime (declares: ${runtime.supportedModelFormats.map((f) => f.format.name).join(', ')})`);
+    }
+    if (this.props.protocolVersion !== undefined && !runtime.protocolVersions.includes(this.props.protocolVersion)) {
+      invalid(this, 'protocolVersion', `is not spoken by runtime '${runtime.runtimeName}'`, this.props.protocolVersion, `use one of: ${runtime.protocolVersions.join(', ')}`);
+    }
+    if (!runtime.clusterScoped && runtime.runtimeNamespace !== Chart.of(this).namespace) {
+      invalid(this, 'runtime', `is a ServingRuntime in namespace '${runtime.runtimeNamespace}', which InferenceServices of '${Chart.of(this).namespace}' cannot use`, runtime.runtimeName, 'define the ServingRuntime in the model namespace, or use a ClusterServingRuntime');
+    }
+  }
+
+  private bindStorage(storage: Storage | undefined, storageUri: string | undefined, field: string): StorageBinding | undefined {
+    if (storage !== undefined && storageUri !== undefined) {
+      invalid(this, field, 'gives two storage locations at once (storage and storageUri)', { storage: storage.location, storageUri }, 'pass exactly one of storage and storageUri');
+    }
+    if (storageUri !== undefined) return Storage.uri(storageUri).bind(this, `${field}Uri`);
+    return storage?.bind(this, field);
+  }
+
+  private checkGpu(resources: ResourceRequirements | undefined, field: string): void {
+    const req = resources?.requests?.nvidiaGpu;
+    const lim = resources?.limits?.nvidiaGpu;
+    if (req !== undefined && lim === undefined) {
+      invalid(this, `${field}.limits.nvidiaGpu`, 'is required when GPUs are requested (Kubernetes schedules extended resources by their limit)', undefined, `set limits: { nvidiaGpu: '${req}' }`);
+    }
+    if (req !== undefined && lim !== undefined && req !== lim) invalid(this, `${field}.requests.nvidiaGpu`, `must equal limits.nvidiaGpu (${lim}): GPUs cannot be overcommitted`, req, `use '${lim}' or drop the request`);
+  }
+
+  private get gpuRequested(): boolean {
+    return this.props.resources?.limits?.nvidiaGpu !== undefined || (this.props.containers ?? []).some((c) => c.resources?.limits?.nvidiaGpu !== undefined);
+  }
+
+  private defaultProbes(): { readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe } {
+    const p = this.props;
+    const ownRuntime = typeof p.runtime === 'object';
+    if (p.containers || ownRuntime) return { readinessProbe: p.readinessProbe, livenessProbe: p.livenessProbe, startupProbe: p.startupProbe };
+    const grpc = this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;
+    // Only servers that serve the model under the InferenceService name get an HTTP probe on its
+    // endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
+    const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '');
+    const ready = grpc || !namedByService
+      ? Probe.tcp(PREDICTOR_CONTAINER_PORT)
+      : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${this.serviceName}` : `/v2/models/${this.serviceName}/ready`, PREDICTOR_CONTAINER_PORT);
+    return {
+      readinessProbe: p.readinessProbe ?? ready,
+      livenessProbe: p.livenessProbe ?? Probe.tcp(PREDICTOR_CONTAINER_PORT, { periodSeconds: 30, failureThreshold: 5 }),
+      startupProbe: p.startupProbe ?? Probe.startupFor(ready, 600),
+    };
+  }
+
+  private renderPredictor(changes: CanaryChanges | undefined): kserve.InferenceServiceSpecPredictor {
+    const p = this.props;
+    const storage = changes && (changes.storage !== undefined || changes.storageUri !== undefined) ? this.bindStorage(changes.storage, changes.storageUri, 'canary.storage') : this.storage;
+    const serviceAccount = p.serviceAccount ?? storage?.serviceAccount;
+    const tolerations = p.tolerations ?? (this.gpuRequested ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
+    const pod = {
+      minReplicas: this.minReplicas,
+      maxReplicas: p.maxReplicas,
+      containerConcurrency: p.containerConcurrency,
+      timeout: p.timeoutSeconds,
+      serviceAccountName: serviceAccount?.serviceAccountName,
+      automountServiceAccountToken: false,
+      securityContext: this.security.pod(),
+      nodeSelector: p.nodeSelector,
+      tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
+      logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
+      volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+    };
+    if (p.containers) {
+      const containers = p.containers.map((c, i) => renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security }));
+      if (storage?.storageUri) {
+        containers[0] = { ...containers[0], env: [...(containers[0].env ?? []), { name: 'STORAGE_URI', value: storage.storageUri }] };
+      }
+      return { ...pod, containers: containers.map((c) => toL1Shape<kserve.InferenceServiceSpecPredictorContainers>(c)) } as kserve.InferenceServiceSpecPredictor;
+    }
+    const probes = this.defaultProbes();
+    const env = renderEnv(this, 'env', { ...(storage?.env ?? {}), ...((changes?.env ?? p.env) || {}) });
+    const image = changes?.image ?? p.image;
+    const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({
+      modelFormat: p.frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
+      runtime: typeof p.runtime === 'object' ? p.runtime.runtimeName : p.runtime,
+      runtimeVersion: changes?.runtimeVersion ?? p.runtimeVersion,
+      protocolVersion: this.protocolVersion,
+      storageUri: storage?.storageUri,
+      storage: storage?.storageSpec ? { key: storage.storageSpec.key, path: storage.storageSpec.path, parameters: storage.storageSpec.parameters } : undefined,
+      image,
+      args: (changes?.args ?? p.args) ? [...(changes?.args ?? p.args)!] : undefined,
+      env,
+      resources: renderResources(this, changes?.resources ? 'canary.resources' : 'resources', changes?.resources ?? p.resources),
+      readinessProbe: probes.readinessProbe?.spec,
+      livenessProbe: probes.livenessProbe?.spec,
+      startupProbe: probes.startupProbe?.spec,
+      securityContext: this.security.container(),
+      volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
+    } satisfies Partial<ContainerJson> & Record<string, unknown>);
+    return p.frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
+  }
+
+  private renderComponent(kind: 'transformer' | 'explainer', c: ComponentProps, wirePredictor: boolean): object {
+    const security = c.security ?? this.security;
+    const env: EnvVars = { ...(c.env ?? {}) };
+    if (wirePredictor && env.PREDICTOR_HOST === undefined) {
+      env.PREDICTOR_HOST = `${this.serviceName}-predictor.${this.serviceNamespace ?? 'default'}`;
+    }
+    const container = renderContainer(this, kind, { ...c, env }, { name: 'kserve-container', security });
+    const min = c.minReplicas ?? 1;
+    if (!Number.isInteger(min) || min < 0 || (c.maxReplicas !== undefined && c.maxReplicas < Math.max(1, min))) {
+      invalid(this, `${kind}.maxReplicas`, `must be >= minReplicas (${min}) and >= 1`, c.maxReplicas, 'raise maxReplicas');
+    }
+    return {
+      minReplicas: min,
+      maxReplicas: c.maxReplicas,
+      automountServiceAccountToken: false,
+      securityContext: security.pod(),
+      containers: [toL1Shape(container)],
+      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+    };
+  }
+
+  private componentBackend(component: 'predictor' | 'transformer' | 'explainer'): BackendReference {
+    if (this.deploymentMode === DeploymentMode.KNATIVE) {
+      invalid(this, 'deploymentMode', 'is Knative, whose Services are ExternalName aliases a Gateway API route cannot target', this.deploymentMode, 'use DeploymentMode.STANDARD for models behind a Gateway');
+    }
+    return {
+      name: `${this.serviceName}-${component}`,
+      port: 80,
+      namespace: this.serviceNamespace,
+      owner: this,
+      pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: PREDICTOR_CONTAINER_PORT },
+    };
+  }
+
+  /**
+   * Opens what the model needs in a default-deny namespace: model download,
+   * transformer/explainer to predictor, and (Knative mode) the activator and
+   * Knative ingress to the queue-proxy.
+   */
+  private openNetwork(): void {
+    const ns = findNamespaceChart(this);
+    if (!ns) return;
+    const pods = { [ISVC_LABEL]: this.serviceName };
+    if (this.deploymentMode === DeploymentMode.KNATIVE) {
+      const from = this.props.knativeIngressNamespaces ?? ['knative-serving', 'istio-system'];
+      ns.allowIngress(`${this.serviceName}-from-knative`, { pods, peers: from.map((n) => NetworkPeer.namespace(n)), ports: [{ port: KNATIVE_QUEUE_PROXY_PORT }] });
+    }
+    const remote = this.storage?.storageUri !== undefined && !/^pvc:\/\//.test(this.storage.storageUri);
+    if (remote || this.storage?.storageSpec) {
+      ns.allowEgress(`${this.serviceName}-model-download`, { pods, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+    }
+    if (this.hasTransformer || this.hasExplainer) {
+      const predictorPods = { ...pods, component: 'predictor' };
+      ns.allowIngress(`${this.serviceName}-predictor-from-components`, { pods: predictorPods, peers: [NetworkPeer.pods(ns.name, pods)], ports: [{ port: PREDICTOR_CONTAINER_PORT }] });
+      ns.allowEgress(`${this.serviceName}-components-egress`, { pods, peers: [NetworkPeer.pods(ns.name, predictorPods)], ports: [{ port: PREDICTOR_CONTAINER_PORT }] });
+    }
+  }
+}
+
+function findNamespaceChart(c: Construct): Namespace | undefined {
+  for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
+    if (Namespace.isNamespace(s)) return s;
+  }
+  return undefined;
 }

@@ -53,6 +53,8 @@ export enum ProtocolVersion {
   V1 = 'v1',
   /** Open Inference Protocol (V2) over REST (`/v2/models/<name>/infer`). */
   V2 = 'v2',
+  /** KServe V1 over gRPC (TensorFlow Serving / TorchServe gRPC APIs). */
+  GRPC_V1 = 'grpc-v1',
   /** Open Inference Protocol (V2) over gRPC. */
   GRPC_V2 = 'grpc-v2',
 }

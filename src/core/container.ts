@@ -1,0 +1,128 @@
+import { IConstruct } from 'constructs';
+import { EnvVarJson, EnvVars, renderEnv } from './env';
+import { invalid } from './errors';
+import { assertPinnedImage } from './image';
+import { assertDnsLabel } from './names';
+import { Probe, ProbeJson } from './probe';
+import { RenderedResources, renderResources, ResourceRequirements } from './resources';
+import { ContainerSecurityJson, WorkloadSecurity } from './security';
+
+/** A port a container listens on. */
+export interface ContainerPort {
+  /** `containerPort`, 1-65535. */
+  readonly containerPort: number;
+  /** `name`, an IANA service name (at most 15 characters), e.g. `http1` or `h2c`. @default - unnamed */
+  readonly name?: string;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** A container of a workload the library emits. */
+export interface ContainerOptions {
+  /** `image`: pinned to a tag (not `latest`) or a digest. */
+  readonly image: string;
+  /** `name`. @default - depends on the component (`kserve-container` for KServe) */
+  readonly name?: string;
+  /** `command`. @default - the image entrypoint */
+  readonly command?: readonly string[];
+  /** `args`. @default - none */
+  readonly args?: readonly string[];
+  /** `env`: literal values, or Secret/ConfigMap/field references. @default - none */
+  readonly env?: EnvVars;
+  /** `ports`. @default - none */
+  readonly ports?: readonly ContainerPort[];
+  /** `resources`. @default - none (the security rules require them on platforms) */
+  readonly resources?: ResourceRequirements;
+  /** `readinessProbe`. @default - none */
+  readonly readinessProbe?: Probe;
+  /** `livenessProbe`. @default - none */
+  readonly livenessProbe?: Probe;
+  /** `startupProbe`. @default - none */
+  readonly startupProbe?: Probe;
+}
+
+/** A rendered container, in upstream field names. */
+export interface ContainerJson {
+  readonly name: string;
+  readonly image?: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: EnvVarJson[];
+  readonly ports?: Array<{ containerPort: number; name?: string; protocol: string }>;
+  readonly resources?: RenderedResources;
+  readonly readinessProbe?: ProbeJson;
+  readonly livenessProbe?: ProbeJson;
+  readonly startupProbe?: ProbeJson;
+  readonly securityContext?: ContainerSecurityJson;
+  readonly volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+}
+
+/** The emptyDir volume backing /tmp when the root filesystem is read-only. */
+export const TMP_VOLUME = { name: 'tmp', emptyDir: {} } as const;
+/** Its mount. */
+export const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp' } as const;
+
+/**
+ * Checks and renders a container: pinned image, valid name and ports,
+ * resources, env without literal credentials, and the workload's security
+ * context (with an emptyDir on /tmp when the root filesystem is read-only).
+ *
+ * @throws ModelServingError for any invalid part
+ */
+export function renderContainer(
+  scope: IConstruct,
+  field: string,
+  c: Omit<ContainerOptions, 'image'> & { readonly image?: string },
+  defaults: { readonly name: string; readonly security: WorkloadSecurity; readonly imageOptional?: boolean },
+): ContainerJson {
+  if (!c || typeof c !== 'object') invalid(scope, field, 'is required', c, 'pass { image: "registry/image:tag", ... }');
+  if (c.image === undefined && !defaults.imageOptional) invalid(scope, `${field}.image`, 'is required', undefined, 'pass image: "registry.example.com/team/server:1.0.0"');
+  const image = c.image === undefined ? undefined : assertPinnedImage(scope, `${field}.image`, c.image);
+  const name = assertDnsLabel(scope, `${field}.name`, c.name ?? defaults.name);
+  c.ports?.forEach((p, i) => {
+    if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
+      invalid(scope, `${field}.ports[${i}].containerPort`, 'must be an integer between 1 and 65535', p.containerPort, 'use the port the server listens on, e.g. 8080');
+    }
+    if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name)) invalid(scope, `${field}.ports[${i}].name`, 'must be an IANA service name (lower-case, at most 15 characters)', p.name, "use e.g. 'http1' or 'h2c'");
+    if (p.name !== undefined && p.name.length > 15) invalid(scope, `${field}.ports[${i}].name`, 'must be at most 15 characters', p.name, 'shorten it');
+  });
+  defaults.security.check(scope, `${field}.security`);
+  return {
+    name,
+    image,
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    env: renderEnv(scope, `${field}.env`, c.env),
+    ports: c.ports?.map((p) => ({ containerPort: p.containerPort, name: p.name, protocol: p.protocol ?? 'TCP' })),
+    resources: renderResources(scope, `${field}.resources`, c.resources),
+    readinessProbe: c.readinessProbe?.spec,
+    livenessProbe: c.livenessProbe?.spec,
+    startupProbe: c.startupProbe?.spec,
+    securityContext: defaults.security.container(),
+    volumeMounts: defaults.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
+  };
+}
+
+/**
+ * Converts a rendered container (or container-like object) to the shape the
+ * generated L1 classes expect: their `toJson_` functions read int-or-string
+ * leaves (resource quantities, probe ports) from `{ value }` wrappers and
+ * would silently drop plain values.
+ */
+export function toL1Shape<T>(c: object): T {
+  const wrapMap = (m: Record<string, string> | undefined) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { value: v }])) : undefined);
+  const wrapProbe = (p: ProbeJson | undefined) =>
+    p && {
+      ...p,
+      httpGet: p.httpGet && { ...p.httpGet, port: { value: p.httpGet.port } },
+      tcpSocket: p.tcpSocket && { ...p.tcpSocket, port: { value: p.tcpSocket.port } },
+    };
+  const x = c as ContainerJson;
+  return {
+    ...c,
+    resources: x.resources && { requests: wrapMap(x.resources.requests), limits: wrapMap(x.resources.limits) },
+    readinessProbe: wrapProbe(x.readinessProbe),
+    livenessProbe: wrapProbe(x.livenessProbe),
+    startupProbe: wrapProbe(x.startupProbe),
+  } as T;
+}

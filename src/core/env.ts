@@ -1,0 +1,71 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+import { ISecretReference } from './secret-ref';
+
+/** A rendered Kubernetes `env[]` entry. */
+export interface EnvVarJson {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: {
+    readonly secretKeyRef?: { readonly name: string; readonly key: string; readonly optional?: boolean };
+    readonly configMapKeyRef?: { readonly name: string; readonly key: string };
+    readonly fieldRef?: { readonly fieldPath: string };
+  };
+}
+
+/**
+ * The value of an environment variable that is not a plain literal: a key of
+ * a Secret or ConfigMap, or a pod field. Secret values are always referenced,
+ * never embedded.
+ */
+export class EnvValue {
+  /** A key of a Secret (`valueFrom.secretKeyRef`). */
+  public static fromSecret(secret: ISecretReference, key: string): EnvValue {
+    return new EnvValue({ secretKeyRef: { name: secret.secretName, key } });
+  }
+
+  /** A key of a ConfigMap (`valueFrom.configMapKeyRef`). */
+  public static fromConfigMap(configMapName: string, key: string): EnvValue {
+    return new EnvValue({ configMapKeyRef: { name: configMapName, key } });
+  }
+
+  /** A pod field such as `metadata.name` or `status.podIP` (`valueFrom.fieldRef`). */
+  public static fromField(fieldPath: string): EnvValue {
+    return new EnvValue({ fieldRef: { fieldPath } });
+  }
+
+  private constructor(
+    /** The rendered `valueFrom`. */
+    public readonly valueFrom: NonNullable<EnvVarJson['valueFrom']>,
+  ) {}
+}
+
+/** Environment variables: literal strings or {@link EnvValue} references, by name. */
+export type EnvVars = Record<string, string | EnvValue>;
+
+/** Names that hold credentials; their values must come from a Secret. */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * Renders `env[]` sorted by name (so output does not depend on declaration
+ * order), refusing literal values for credential-looking names.
+ *
+ * @throws ModelServingError for an invalid name, or a literal value for a name such as `HF_TOKEN` or `DB_PASSWORD`
+ */
+export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undefined): EnvVarJson[] | undefined {
+  if (!env) return undefined;
+  const names = Object.keys(env).sort();
+  if (names.length === 0) return undefined;
+  return names.map((name) => {
+    if (!ENV_NAME.test(name)) invalid(scope, `${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits, _, - and .');
+    const v = env[name];
+    if (typeof v === 'string') {
+      if (SECRET_NAME.test(name) && v.length > 0) {
+        invalid(scope, `${field}.${name}`, 'looks like a credential but has a literal value, which would be committed to dist/', '<redacted>', `reference a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
+      }
+      return { name, value: v };
+    }
+    return { name, valueFrom: v.valueFrom };
+  });
+}

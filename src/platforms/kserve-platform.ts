@@ -1,0 +1,114 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Namespace } from '../core/namespace';
+import { Platform } from '../core/platform';
+import { SecretRef } from '../core/secret-ref';
+import { AllowedRoutes } from '../gateway/allowed-routes';
+import { Gateway } from '../gateway/gateway';
+import { GatewayProvider } from '../gateway/gateway-provider';
+import { Listener } from '../gateway/listener';
+import { HttpRoute } from '../routing/http-route';
+import { Autoscaling } from '../serving/autoscaling';
+import { Transformer } from '../serving/components';
+import { InferenceService } from '../serving/inference-service';
+import { DeploymentMode, ModelFormat } from '../serving/model-format';
+import { S3ServiceAccount } from '../serving/s3-service-account';
+import { Storage } from '../serving/storage';
+
+/** Props of {@link KservePlatform}. */
+export interface KservePlatformProps {
+  /** The IAM role the models read S3 with (IRSA). @default 'arn:aws:iam::123456789012:role/kserve-models-s3-role' (placeholder account) */
+  readonly s3RoleArn?: string;
+  /** The bucket holding model artifacts. @default 'model-artifacts' */
+  readonly bucket?: string;
+  /** AWS region of the bucket. @default 'us-east-1' */
+  readonly region?: string;
+}
+
+/**
+ * Reference platform `kserve-platform` (deployment 003): a KServe
+ * model-serving platform on Istio.
+ *
+ * - `kserve-ingress`: Istio Gateway `kserve-gateway`, HTTPS only, routes from `models`.
+ * - `models`: S3 access through IRSA (ServiceAccount `kserve-models-s3`); a
+ *   sklearn model; a PyTorch model with a 10% canary on a new storage URI; a
+ *   model behind a transformer; a GPU model; a Knative-mode model with the
+ *   write-up's autoscaling annotations (minScale 1, maxScale 10, target 10,
+ *   window 60s). Default-deny NetworkPolicies with exact allows.
+ *
+ * Compared with the write-up: images are pinned (the transformer's was
+ * `latest`), the IAM role is a prop rather than a hand-edited placeholder,
+ * and every predictor runs under the restricted profile.
+ */
+export class KservePlatform extends Platform {
+  /** The gateway. */
+  public readonly gateway: Gateway;
+  /** The models, by name. */
+  public readonly models: Readonly<Record<string, InferenceService>>;
+
+  public constructor(scope: Construct, id = 'kserve-platform', props: KservePlatformProps = {}) {
+    super(scope, id, { description: 'KServe model-serving platform: canary rollout, transformer, S3 with IRSA, GPU model, Knative autoscaling.' });
+    const bucket = props.bucket ?? 'model-artifacts';
+    const ingress = new Namespace(this, 'kserve-ingress');
+    const models = new Namespace(this, 'models');
+
+    this.gateway = new Gateway(ingress, 'kserve-gateway', {
+      provider: GatewayProvider.ISTIO,
+      listeners: [Listener.https({ certificates: [SecretRef.named('kserve-gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([models.name]) })],
+    });
+
+    const s3 = new S3ServiceAccount(models, 'kserve-models-s3', {
+      roleArn: props.s3RoleArn ?? 'arn:aws:iam::123456789012:role/kserve-models-s3-role',
+      region: props.region ?? 'us-east-1',
+    });
+    const s3Uri = (path: string) => Storage.s3(`s3://${bucket}/models/${path}/`, { serviceAccount: s3 });
+    const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '1Gi' } };
+
+    const sklearn = new InferenceService(models, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: s3Uri('sklearn-model'), resources: small });
+
+    const pytorch = new InferenceService(models, 'pytorch-model', {
+      modelFormat: ModelFormat.PYTORCH,
+      storage: s3Uri('pytorch-model-v1'),
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+    });
+    pytorch.canary({ trafficPercent: 10, storage: s3Uri('pytorch-model-v2') });
+
+    const withTransformer = new InferenceService(models, 'model-with-transformer', {
+      modelFormat: ModelFormat.SKLEARN,
+      storage: s3Uri('model'),
+      resources: small,
+      transformer: Transformer.container({
+        image: 'registry.example.com/ml/feature-transformer:1.0.0',
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      }),
+    });
+
+    const gpu = new InferenceService(models, 'pytorch-gpu', {
+      modelFormat: ModelFormat.PYTORCH,
+      storage: s3Uri('pytorch-gpu-model'),
+      resources: { requests: { cpu: '1', memory: '4Gi', nvidiaGpu: '1' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
+      nodeSelector: { accelerator: 'nvidia-tesla-k80' },
+    });
+
+    const autoscaled = new InferenceService(models, 'sklearn-autoscaled', {
+      modelFormat: ModelFormat.SKLEARN,
+      storage: s3Uri('sklearn-model'),
+      resources: small,
+      deploymentMode: DeploymentMode.KNATIVE,
+      minReplicas: 1,
+      maxReplicas: 10,
+      autoscaling: Autoscaling.knative({ target: 10, window: Duration.seconds(60) }),
+    });
+
+    this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled].map((m) => [m.serviceName, m]));
+
+    // Standard-mode models are published on the gateway; the Knative one is reached through Knative's own ingress.
+    for (const model of [sklearn, pytorch, withTransformer, gpu]) {
+      new HttpRoute(models, `${model.serviceName}-route`, {
+        name: model.serviceName,
+        parents: [this.gateway.listener('https')],
+        rules: [{ matches: model.routeMatches(), backends: [model] }],
+      });
+    }
+  }
+}

@@ -1,0 +1,268 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kserve from '../../imports/kserve-serving.kserve.io';
+import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { invalid } from '../core/errors';
+import { assertDnsSubdomain } from '../core/names';
+import { Probe } from '../core/probe';
+import { WorkloadSecurity } from '../core/security';
+import { ModelFormat, ProtocolVersion } from './model-format';
+
+/** A ServingRuntime or ClusterServingRuntime an InferenceService can name. */
+export interface IServingRuntime {
+  /** `metadata.name` (what `predictor.model.runtime` names). */
+  readonly runtimeName: string;
+  /** True for a ClusterServingRuntime (usable from every namespace). */
+  readonly clusterScoped: boolean;
+  /** The namespace of a ServingRuntime (undefined for cluster-scoped ones). */
+  readonly runtimeNamespace?: string;
+  /** The formats it declares. */
+  readonly supportedModelFormats: readonly SupportedModelFormat[];
+  /** The protocols it speaks. */
+  readonly protocolVersions: readonly ProtocolVersion[];
+  /** The port its server listens on. */
+  readonly port: number;
+}
+
+/** One `supportedModelFormats[]` entry. */
+export interface SupportedModelFormat {
+  /** `name` and `version`. */
+  readonly format: ModelFormat;
+  /** `autoSelect`: KServe may pick this runtime for models of this format that name no runtime. @default false */
+  readonly autoSelect?: boolean;
+  /** `priority` among auto-selected runtimes (higher wins); needs autoSelect. @default - none */
+  readonly priority?: number;
+}
+
+/** Props of {@link ServingRuntime} and {@link ClusterServingRuntime}. */
+export interface ServingRuntimeProps {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** `spec.supportedModelFormats`: at least one. */
+  readonly supportedModelFormats: readonly SupportedModelFormat[];
+  /** `spec.protocolVersions`. @default [ProtocolVersion.V1, ProtocolVersion.V2] */
+  readonly protocolVersions?: readonly ProtocolVersion[];
+  /** `spec.containers[0]`, named `kserve-container`; the image must be pinned. */
+  readonly container: ContainerOptions;
+  /** The port the server listens on (also rendered as the container port). @default 8080 */
+  readonly port?: number;
+  /** `spec.multiModel`: one server loads many models (TrainedModels). @default false */
+  readonly multiModel?: boolean;
+  /** `spec.nodeSelector` for the runtime's pods (e.g. GPU nodes). @default - none */
+  readonly nodeSelector?: Record<string, string>;
+  /** `spec.tolerations`. @default - none */
+  readonly tolerations?: ReadonlyArray<{ readonly key: string; readonly operator?: 'Exists' | 'Equal'; readonly value?: string; readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
+  /** `spec.annotations` put on the runtime's pods (e.g. Prometheus scraping). @default - none */
+  readonly podAnnotations?: Record<string, string>;
+  /** Container security. @default WorkloadSecurity.RESTRICTED */
+  readonly security?: WorkloadSecurity;
+}
+
+/** Options of the vLLM runtime factories. */
+export interface VllmRuntimeOptions {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** The vLLM OpenAI-server image, pinned, e.g. `vllm/vllm-openai:v0.11.0`. */
+  readonly image: string;
+  /** Pass `--trust-remote-code`: runs Python code shipped in the model repository. Opt-in. @default false */
+  readonly trustRemoteCode?: boolean;
+  /** GPUs per replica (`nvidia.com/gpu`), also `--tensor-parallel-size`. @default 1 */
+  readonly gpus?: number;
+  /** `--max-model-len` (tokens). @default - the model's own limit */
+  readonly maxModelLen?: number;
+  /** `--gpu-memory-utilization`, 0-1. @default - vLLM default (0.9) */
+  readonly gpuMemoryUtilization?: number;
+  /** Extra server arguments. @default - none */
+  readonly extraArgs?: readonly string[];
+  /** CPU and memory per replica (GPUs come from `gpus`). @default requests 2 CPU / 16Gi, limits 8 CPU / 32Gi */
+  readonly resources?: { readonly requests?: { readonly cpu?: string; readonly memory?: string }; readonly limits?: { readonly cpu?: string; readonly memory?: string } };
+  /** How long model download plus load may take before the startup probe gives up, seconds. @default 1800 */
+  readonly maxStartupSeconds?: number;
+  /** `--served-model-name`. @default '{{.Name}}' (the InferenceService name) */
+  readonly servedModelName?: string;
+  /** The model format the runtime declares (auto-selected). @default ModelFormat.custom('vLLM') */
+  readonly modelFormat?: ModelFormat;
+  /** Container security (vLLM writes caches: HOME and the caches point into the /tmp emptyDir). @default WorkloadSecurity.RESTRICTED */
+  readonly security?: WorkloadSecurity;
+  /** Node selector for GPU nodes. @default - none */
+  readonly nodeSelector?: Record<string, string>;
+  /** Tolerations for GPU nodes. @default - a toleration for the `nvidia.com/gpu` taint when gpus > 0 */
+  readonly tolerations?: ServingRuntimeProps['tolerations'];
+}
+
+/** Options of the Text Embeddings Inference factories. */
+export interface TeiRuntimeOptions {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** The TEI image, pinned, e.g. `ghcr.io/huggingface/text-embeddings-inference:cpu-1.8`. */
+  readonly image: string;
+  /** Resources per replica. @default requests 1 CPU / 2Gi, limits 4 CPU / 8Gi */
+  readonly resources?: ContainerOptions['resources'];
+  /** The model format the runtime declares. @default ModelFormat.custom('text-embeddings') */
+  readonly modelFormat?: ModelFormat;
+}
+
+const VLLM_FORMAT = ModelFormat.custom('vLLM');
+const TEI_FORMAT = ModelFormat.custom('text-embeddings');
+
+/** The shared implementation of ServingRuntime and ClusterServingRuntime. */
+abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
+  public readonly runtimeName: string;
+  public readonly supportedModelFormats: readonly SupportedModelFormat[];
+  public readonly protocolVersions: readonly ProtocolVersion[];
+  public readonly port: number;
+  public abstract readonly clusterScoped: boolean;
+  public abstract readonly runtimeNamespace?: string;
+  /** The rendered spec (shared by both kinds). */
+  protected readonly spec: kserve.ServingRuntimeSpec;
+
+  protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
+    super(scope, id);
+    this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {
+      invalid(this, 'supportedModelFormats', 'must list at least one format', props.supportedModelFormats, 'pass [{ format: ModelFormat.custom("vLLM"), autoSelect: true }]');
+    }
+    props.supportedModelFormats.forEach((f, i) => {
+      if (f.priority !== undefined && (!Number.isInteger(f.priority) || f.priority < 1)) invalid(this, `supportedModelFormats[${i}].priority`, 'must be a positive integer', f.priority, 'use 1 or more');
+      if (f.priority !== undefined && !f.autoSelect) invalid(this, `supportedModelFormats[${i}].priority`, 'only applies to auto-selected formats', f.priority, 'set autoSelect: true or drop the priority');
+    });
+    this.supportedModelFormats = props.supportedModelFormats;
+    this.protocolVersions = props.protocolVersions ?? [ProtocolVersion.V1, ProtocolVersion.V2];
+    this.port = props.port ?? 8080;
+    const security = props.security ?? WorkloadSecurity.RESTRICTED;
+    const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security });
+    this.spec = {
+      supportedModelFormats: props.supportedModelFormats.map((f) => ({ name: f.format.name, version: f.format.version, autoSelect: f.autoSelect, priority: f.priority })),
+      protocolVersions: [...this.protocolVersions],
+      multiModel: props.multiModel,
+      annotations: props.podAnnotations,
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
+      containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],
+      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+    };
+  }
+}
+
+/**
+ * A KServe `ServingRuntime` (serving.kserve.io/v1alpha1): a model server
+ * template for the InferenceServices of its namespace.
+ *
+ * @see https://kserve.github.io/website/docs/model-serving/servingruntimes
+ */
+export class ServingRuntime extends ServingRuntimeBase {
+  /**
+   * vLLM's OpenAI-compatible server on port 8080, serving the model KServe
+   * downloaded to /mnt/models under the InferenceService's name, on GPUs.
+   * `--trust-remote-code` only when asked for.
+   */
+  public static vllm(scope: Construct, id: string, options: VllmRuntimeOptions): ServingRuntime {
+    return new ServingRuntime(scope, id, vllmProps(options));
+  }
+
+  /** Hugging Face Text Embeddings Inference on port 8080, for embedding models. */
+  public static textEmbeddingsInference(scope: Construct, id: string, options: TeiRuntimeOptions): ServingRuntime {
+    return new ServingRuntime(scope, id, teiProps(options));
+  }
+
+  public readonly clusterScoped = false;
+  public readonly runtimeNamespace?: string;
+  /** The L1 object. */
+  public readonly resource: kserve.ServingRuntime;
+
+  public constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
+    super(scope, id, props);
+    this.runtimeNamespace = Chart.of(this).namespace;
+    if (!this.runtimeNamespace) invalid(this, 'scope', 'must be a namespaced chart (a ServingRuntime is namespaced)', this.node.path, 'create it inside a Namespace, or use ClusterServingRuntime');
+    this.resource = new kserve.ServingRuntime(this, 'Resource', { metadata: { name: this.runtimeName }, spec: this.spec });
+  }
+}
+
+/**
+ * A KServe `ClusterServingRuntime` (serving.kserve.io/v1alpha1): a model
+ * server template usable from every namespace. Create it in the Platform (it
+ * is cluster-scoped).
+ *
+ * @see https://kserve.github.io/website/docs/model-serving/servingruntimes
+ */
+export class ClusterServingRuntime extends ServingRuntimeBase {
+  /** vLLM's OpenAI-compatible server, as a cluster-wide runtime (see {@link ServingRuntime.vllm}). */
+  public static vllm(scope: Construct, id: string, options: VllmRuntimeOptions): ClusterServingRuntime {
+    return new ClusterServingRuntime(scope, id, vllmProps(options));
+  }
+
+  /** Text Embeddings Inference, as a cluster-wide runtime. */
+  public static textEmbeddingsInference(scope: Construct, id: string, options: TeiRuntimeOptions): ClusterServingRuntime {
+    return new ClusterServingRuntime(scope, id, teiProps(options));
+  }
+
+  public readonly clusterScoped = true;
+  public readonly runtimeNamespace = undefined;
+  /** The L1 object. */
+  public readonly resource: kserve.ClusterServingRuntime;
+
+  public constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
+    super(scope, id, props);
+    if (Chart.of(this).namespace) invalid(this, 'scope', 'must be the Platform, not a Namespace (a ClusterServingRuntime is cluster-scoped)', Chart.of(this).namespace, 'create it with the Platform as scope');
+    this.resource = new kserve.ClusterServingRuntime(this, 'Resource', { metadata: { name: this.runtimeName }, spec: this.spec as kserve.ClusterServingRuntimeSpec });
+  }
+}
+
+function vllmProps(o: VllmRuntimeOptions): ServingRuntimeProps {
+  const gpus = o.gpus ?? 1;
+  const where = `vllm(${o.name ?? ''})`;
+  if (!Number.isInteger(gpus) || gpus < 0) invalid(where, 'gpus', 'must be a whole number >= 0', gpus, 'use 1 or more for GPU serving, 0 for CPU');
+  if (o.gpuMemoryUtilization !== undefined && !(o.gpuMemoryUtilization > 0 && o.gpuMemoryUtilization <= 1)) {
+    invalid(where, 'gpuMemoryUtilization', 'must be in (0, 1]', o.gpuMemoryUtilization, 'use e.g. 0.9');
+  }
+  const args = [
+    '--port=8080',
+    '--model=/mnt/models',
+    `--served-model-name=${o.servedModelName ?? '{{.Name}}'}`,
+    ...(gpus > 1 ? [`--tensor-parallel-size=${gpus}`] : []),
+    ...(o.maxModelLen !== undefined ? [`--max-model-len=${o.maxModelLen}`] : []),
+    ...(o.gpuMemoryUtilization !== undefined ? [`--gpu-memory-utilization=${o.gpuMemoryUtilization}`] : []),
+    ...(o.trustRemoteCode ? ['--trust-remote-code'] : []),
+    ...(o.extraArgs ?? []),
+  ];
+  const health = Probe.http('/health', 8080);
+  return {
+    name: o.name,
+    supportedModelFormats: [{ format: o.modelFormat ?? VLLM_FORMAT, autoSelect: true }],
+    protocolVersions: [ProtocolVersion.V2],
+    security: o.security,
+    nodeSelector: o.nodeSelector,
+    tolerations: o.tolerations ?? (gpus > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : undefined),
+    container: {
+      image: o.image,
+      command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
+      args,
+      env: { HOME: '/tmp', HF_HOME: '/tmp/hf', XDG_CACHE_HOME: '/tmp/.cache', VLLM_NO_USAGE_STATS: '1', DO_NOT_TRACK: '1' },
+      resources: {
+        requests: { cpu: o.resources?.requests?.cpu ?? '2', memory: o.resources?.requests?.memory ?? '16Gi', nvidiaGpu: gpus > 0 ? String(gpus) : undefined },
+        limits: { cpu: o.resources?.limits?.cpu ?? '8', memory: o.resources?.limits?.memory ?? '32Gi', nvidiaGpu: gpus > 0 ? String(gpus) : undefined },
+      },
+      readinessProbe: health,
+      livenessProbe: Probe.http('/health', 8080, { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 }),
+      startupProbe: Probe.startupFor(health, o.maxStartupSeconds ?? 1800),
+    },
+  };
+}
+
+function teiProps(o: TeiRuntimeOptions): ServingRuntimeProps {
+  const health = Probe.http('/health', 8080);
+  return {
+    name: o.name,
+    supportedModelFormats: [{ format: o.modelFormat ?? TEI_FORMAT, autoSelect: true }],
+    protocolVersions: [ProtocolVersion.V2],
+    container: {
+      image: o.image,
+      args: ['--model-id=/mnt/models', '--port=8080', '--hostname=0.0.0.0'],
+      env: { HOME: '/tmp', HF_HOME: '/tmp/hf' },
+      resources: o.resources ?? { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+      readinessProbe: health,
+      livenessProbe: Probe.http('/health', 8080, { periodSeconds: 30, failureThreshold: 5 }),
+      startupProbe: Probe.startupFor(health, 900),
+    },
+  };
+}

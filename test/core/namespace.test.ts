@@ -1,0 +1,61 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Namespace, PodSecurity } from '../../src/core/namespace';
+import { NetworkPeer } from '../../src/core/network-peer';
+import { Platform } from '../../src/core/platform';
+import { findObject, objectsOfKind, setup, synthObjects } from '../util';
+
+describe('Namespace', () => {
+  it('emits a restricted Namespace, a default-deny policy and DNS egress', () => {
+    const { app } = setup(['models']);
+    const objects = synthObjects(app);
+    const ns = findObject(objects, 'Namespace', 'models');
+    expect(ns.metadata.namespace).toBeUndefined();
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'app.kubernetes.io/part-of': 'test',
+      'app.kubernetes.io/managed-by': 'cdk8s-model-serving',
+    });
+    expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'models').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const dns = findObject(objects, 'NetworkPolicy', 'allow-dns', 'models');
+    expect(dns.spec.egress[0].ports).toEqual([
+      { port: 53, protocol: 'UDP' },
+      { port: 53, protocol: 'TCP' },
+    ]);
+    expect(objects.filter((o) => o.metadata.namespace === 'models').every((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] === 'test')).toBe(true);
+    expect(objectsOfKind(objects, 'NetworkPolicy').map((o) => o.metadata.name)).toMatchSnapshot();
+  });
+
+  it('allowIngress is idempotent for the same rule and refuses a different one under the same id', () => {
+    const { ns } = setup(['models']);
+    const rule = { peers: [NetworkPeer.namespace('edge')], ports: [{ port: 8080 }] };
+    expect(ns.models.allowIngress('edge', rule)).toBe('allow-edge');
+    expect(ns.models.allowIngress('edge', rule)).toBe('allow-edge');
+    expect(() => ns.models.allowIngress('edge', { peers: [NetworkPeer.anywhere()] })).toThrow(/NetworkPolicy\/allow-edge is already defined with a different rule/);
+  });
+
+  it('a pod-security waiver lowers enforce only, and needs a reason', () => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p');
+    new Namespace(platform, 'gpu', { podSecurity: PodSecurity.waived('baseline', 'the NVIDIA device plugin mounts host devices') });
+    const ns = findObject(synthObjects(app), 'Namespace', 'gpu');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' });
+    expect(() => new Namespace(platform, 'gpu2', { podSecurity: PodSecurity.waived('privileged', 'gpu') })).toThrow(/podSecurity waiver needs a reason of at least 10 characters/);
+  });
+
+  it('fails when the name is reserved or invalid', () => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p');
+    expect(() => new Namespace(platform, 'default')).toThrow(/p\/default: name is reserved for the cluster \(received: "default"\)/);
+    expect(() => new Namespace(platform, 'kube-public')).toThrow(/is reserved/);
+    expect(() => new Namespace(platform, 'ML_Models')).toThrow(/name must be a DNS-1123 label/);
+  });
+
+  it('fails when default-deny is turned off without a reason', () => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p');
+    expect(() => new Namespace(platform, 'open', { defaultDeny: false })).toThrow(/defaultDenyWaiver is required when defaultDeny is false/);
+  });
+});

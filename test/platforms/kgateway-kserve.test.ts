@@ -1,0 +1,67 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KgatewayKservePlatform } from '../../src/platforms/kgateway-kserve';
+import { findObject, objectsOfKind, synthObjects } from '../util';
+
+describe('kgateway-kserve platform', () => {
+  const app = Testing.app();
+  new KgatewayKservePlatform(app);
+  const objects = synthObjects(app);
+
+  it('has exactly the expected objects besides NetworkPolicies', () => {
+    const kinds = objects.filter((o) => o.kind !== 'NetworkPolicy').map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(kinds.sort()).toEqual(
+      [
+        'DirectResponse/kgateway-system/health-ok',
+        'Gateway/kgateway-system/kgateway-gateway',
+        'HTTPRoute/kgateway-system/health',
+        'HTTPRoute/kgateway-system/https-redirect',
+        'HTTPRoute/ml-models/sklearn-iris',
+        'HTTPRoute/ml-models/tensorflow-mnist',
+        'InferenceService/ml-models/sklearn-iris',
+        'InferenceService/ml-models/tensorflow-mnist',
+        'Namespace//kgateway-system',
+        'Namespace//ml-models',
+      ].sort(),
+    );
+  });
+
+  it('the Gateway is of class kgateway with HTTP 80 and HTTPS 443 using the kgateway-cert Secret by reference', () => {
+    const gw = findObject(objects, 'Gateway', 'kgateway-gateway', 'kgateway-system');
+    expect(gw.spec.gatewayClassName).toBe('kgateway');
+    expect(gw.spec.listeners.map((l: { protocol: string; port: number }) => [l.protocol, l.port])).toEqual([
+      ['HTTP', 80],
+      ['HTTPS', 443],
+    ]);
+    expect(gw.spec.listeners[1].tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: 'kgateway-cert' }]);
+    expect(objectsOfKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it.each([
+    ['sklearn-iris', 'sklearn', 'gs://kfserving-examples/models/sklearn/iris', { cpu: '100m', memory: '256Mi' }, { cpu: '1000m', memory: '1Gi' }],
+    ['tensorflow-mnist', 'tensorflow', 'gs://kfserving-examples/models/tensorflow/mnist', { cpu: '200m', memory: '512Mi' }, { cpu: '2000m', memory: '2Gi' }],
+  ])('model %s: format, storage, resources, and a route to its predictor on the HTTPS listener', (name, format, uri, requests, limits) => {
+    const isvc = findObject(objects, 'InferenceService', name, 'ml-models');
+    expect(isvc.spec.predictor.model).toMatchObject({ modelFormat: { name: format }, storageUri: uri, resources: { requests, limits } });
+    const route = findObject(objects, 'HTTPRoute', name, 'ml-models');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'kgateway-gateway', namespace: 'kgateway-system', sectionName: 'https' }]);
+    expect(route.spec.rules).toHaveLength(1);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: `${name}-predictor`, port: 80 }]);
+    expect(route.spec.rules[0].matches.map((m: { path: { value: string } }) => m.path.value)).toEqual([`/v1/models/${name}`, `/v1/models/${name}:predict`]);
+  });
+
+  it('/health is answered by the gateway with 200, never by a model', () => {
+    const health = findObject(objects, 'HTTPRoute', 'health', 'kgateway-system');
+    expect(health.spec.rules[0].backendRefs).toBeUndefined();
+    expect(health.spec.rules[0].matches).toEqual([{ path: { type: 'Exact', value: '/health' } }]);
+    expect(findObject(objects, 'DirectResponse', 'health-ok', 'kgateway-system').spec.status).toBe(200);
+  });
+
+  it('plain HTTP only redirects to HTTPS', () => {
+    const redirect = findObject(objects, 'HTTPRoute', 'https-redirect', 'kgateway-system');
+    expect(redirect.spec.parentRefs[0].sectionName).toBe('http');
+    expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    const modelRoutes = objectsOfKind(objects, 'HTTPRoute').filter((r) => r.metadata.namespace === 'ml-models');
+    expect(modelRoutes.every((r) => r.spec.parentRefs.every((p: { sectionName?: string }) => p.sectionName === 'https'))).toBe(true);
+  });
+});

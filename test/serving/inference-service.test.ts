@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { EnvValue } from '../../src/core/env';
+import { SecretRef } from '../../src/core/secret-ref';
+import { WorkloadSecurity } from '../../src/core/security';
+import { Explainer, Transformer } from '../../src/serving/components';
+import { InferenceService } from '../../src/serving/inference-service';
+import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
+import { Storage } from '../../src/serving/storage';
+import { findObject, setup, synthObjects } from '../util';
+
+function isvcOf(props: ConstructorParameters<typeof InferenceService>[2], name = 'iris') {
+  const { app, ns } = setup(['models']);
+  const isvc = new InferenceService(ns.models, name, props);
+  return { app, ns, isvc, objects: () => synthObjects(app), spec: () => findObject(synthObjects(app), 'InferenceService', name, 'models').spec };
+}
+
+describe('InferenceService', () => {
+  it('renders the predictor with format, storage, protocol, resources, probes and restricted security', () => {
+    const { objects } = isvcOf({
+      modelFormat: ModelFormat.SKLEARN,
+      storageUri: 'gs://kfserving-examples/models/sklearn/iris',
+      runtime: 'kserve-sklearnserver',
+      protocolVersion: ProtocolVersion.V2,
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
+    const isvc = findObject(objects(), 'InferenceService', 'iris', 'models');
+    expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard' });
+    const p = isvc.spec.predictor;
+    expect(p.model.modelFormat).toEqual({ name: 'sklearn' });
+    expect(p.model.storageUri).toBe('gs://kfserving-examples/models/sklearn/iris');
+    expect(p.model.runtime).toBe('kserve-sklearnserver');
+    expect(p.model.protocolVersion).toBe('v2');
+    expect(p.model.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect([p.minReplicas, p.maxReplicas]).toEqual([2, 4]);
+    expect(p.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(p.model.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(p.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(p.model.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(p.automountServiceAccountToken).toBe(false);
+    // probes sized for slow loads: 60 x 10 s = 10 minutes of startup
+    expect(p.model.readinessProbe.httpGet).toEqual({ path: '/v2/models/iris/ready', port: 8080 });
+    expect(p.model.startupProbe).toMatchObject({ httpGet: { path: '/v2/models/iris/ready', port: 8080 }, periodSeconds: 10, failureThreshold: 60 });
+    expect(p.model.livenessProbe.tcpSocket).toEqual({ port: 8080 });
+    expect(isvc).toMatchSnapshot();
+  });
+
+  it('opens egress on 443 for the model download in a default-deny namespace', () => {
+    const { objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    const np = findObject(objects(), 'NetworkPolicy', 'allow-iris-model-download', 'models');
+    expect(np.spec.podSelector.matchLabels).toEqual({ 'serving.kserve.io/inferenceservice': 'iris' });
+    expect(np.spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+  });
+
+  it('can emit the framework field form', () => {
+    const { spec } = isvcOf({ modelFormat: ModelFormat.TENSORFLOW, frameworkField: true, storageUri: 'gs://b/flowers' });
+    const p = spec().predictor;
+    expect(p.model).toBeUndefined();
+    expect(p.tensorflow.storageUri).toBe('gs://b/flowers');
+    expect(p.tensorflow.modelFormat).toBeUndefined();
+  });
+
+  it('is a backend: the predictor Service on port 80, pods on 8080', () => {
+    const { isvc } = isvcOf({ modelFormat: ModelFormat.SKLEARN });
+    expect(isvc.backendRef).toMatchObject({ name: 'iris-predictor', port: 80, namespace: 'models', pods: { port: 8080, selector: { 'serving.kserve.io/inferenceservice': 'iris', component: 'predictor' } } });
+  });
+
+  it('route matches fit the protocol: exact V1 paths (so :predict matches), V2 prefix', () => {
+    const { ns } = setup(['models']);
+    const v1 = new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN });
+    const v2 = new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2 });
+    expect(v1.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual([
+      ['Exact', '/v1/models/a'],
+      ['Exact', '/v1/models/a:predict'],
+    ]);
+    expect(v2.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual([['PathPrefix', '/v2/models/b']]);
+  });
+
+  it('wires a transformer to the predictor: PREDICTOR_HOST, routes reach the transformer, NetworkPolicies between them', () => {
+    const { isvc, objects } = isvcOf({
+      modelFormat: ModelFormat.SKLEARN,
+      storageUri: 's3://my-bucket/models/model',
+      transformer: Transformer.container({ image: 'registry.example.com/feature-transformer:1.4.0', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } }),
+    });
+    const spec = findObject(objects(), 'InferenceService', 'iris', 'models').spec;
+    const t = spec.transformer.containers[0];
+    expect(t.image).toBe('registry.example.com/feature-transformer:1.4.0');
+    expect(t.env).toEqual([{ name: 'PREDICTOR_HOST', value: 'iris-predictor.models' }]);
+    expect(t.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(isvc.backendRef).toMatchObject({ name: 'iris-transformer', pods: { selector: { component: 'transformer' } } });
+    const ing = findObject(objects(), 'NetworkPolicy', 'allow-iris-predictor-from-components', 'models');
+    expect(ing.spec.podSelector.matchLabels).toEqual({ component: 'predictor', 'serving.kserve.io/inferenceservice': 'iris' });
+  });
+
+  it('adds an explainer with its own backend', () => {
+    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, explainer: Explainer.container({ image: 'registry.example.com/explainer:0.3.1' }) });
+    expect(spec().explainer.containers[0].image).toBe('registry.example.com/explainer:0.3.1');
+    expect(isvc.explainerBackend().backendRef.name).toBe('iris-explainer');
+  });
+
+  it('GPU models get nvidia.com/gpu limits, a node selector and a GPU toleration', () => {
+    const { spec } = isvcOf({
+      modelFormat: ModelFormat.PYTORCH,
+      storageUri: 's3://b/m',
+      resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
+      nodeSelector: { accelerator: 'nvidia-tesla-k80' },
+    });
+    const p = spec().predictor;
+    expect(p.model.resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(p.nodeSelector).toEqual({ accelerator: 'nvidia-tesla-k80' });
+    expect(p.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  it('custom containers form a custom predictor', () => {
+    const { spec } = isvcOf({ containers: [{ image: 'registry.example.com/custom-model:2.0.0', ports: [{ containerPort: 8080, protocol: 'TCP' }] }] });
+    const c = spec().predictor.containers[0];
+    expect(c).toMatchObject({ name: 'kserve-container', image: 'registry.example.com/custom-model:2.0.0', ports: [{ containerPort: 8080, protocol: 'TCP' }] });
+    expect(spec().predictor.model).toBeUndefined();
+  });
+
+  it('a documented relaxation lets a runtime write its root filesystem', () => {
+    const { spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, security: WorkloadSecurity.relaxed({ reason: 'the server writes its cache to /opt/cache', writableRootFilesystem: true }) });
+    expect(spec().predictor.model.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(spec().predictor.model.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(spec().predictor.volumes).toBeUndefined();
+  });
+
+  it('secrets reach the model only by reference', () => {
+    const { spec } = isvcOf({ modelFormat: ModelFormat.HUGGINGFACE, storage: Storage.hf('meta-llama/Llama-3.1-8B', { tokenSecretRef: SecretRef.named('hf-token') }), env: { API_KEY: EnvValue.fromSecret(SecretRef.named('k'), 'key') } });
+    expect(spec().predictor.model.env).toEqual([
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'k', key: 'key' } } },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'HF_TOKEN' } } },
+    ]);
+  });
+
+  describe('fails when', () => {
+    it('the name is not a DNS-1123 label', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN }, 'Iris_Model')).toThrow(/test\/models\/Iris_Model: name must be a DNS-1123 label.*Fix: use a name such as "iris-model"/);
+    });
+
+    it('the name is longer than 45 characters', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN }, 'a'.repeat(46))).toThrow(/at most 45 characters/);
+    });
+
+    it('two storage kinds are given at once', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://b/m'), storageUri: 's3://b/m' })).toThrow(
+        /storage gives two storage locations at once \(storage and storageUri\).*Fix: pass exactly one of storage and storageUri/,
+      );
+    });
+
+    it('both a model format and custom containers are given, or neither', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, containers: [{ image: 'a/b:1' }] })).toThrow(/must give exactly one predictor/);
+      expect(() => isvcOf({})).toThrow(/must give exactly one predictor/);
+    });
+
+    it('an image is latest or untagged', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, image: 'kserve/sklearnserver:latest' })).toThrow(/image uses the ':latest' tag, which is not pinned/);
+      expect(() => isvcOf({ containers: [{ image: 'kserve/custom-model' }] })).toThrow(/containers\[0\]\.image has no tag, so it means ':latest' and is not pinned/);
+    });
+
+    it('a transformer has no image', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, transformer: Transformer.container({} as never) })).toThrow(/test\/models\/iris: transformer\.image is required/);
+    });
+
+    it('GPUs are requested without limits', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.PYTORCH, resources: { requests: { nvidiaGpu: '1' } } })).toThrow(
+        /resources\.limits\.nvidiaGpu is required when GPUs are requested .*Fix: set limits: \{ nvidiaGpu: '1' \}/,
+      );
+    });
+
+    it('a GPU count is fractional', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.PYTORCH, resources: { limits: { nvidiaGpu: '0.5' } } })).toThrow(/must be a whole number of GPUs/);
+    });
+
+    it('a quantity is a number or malformed', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, resources: { requests: { cpu: 0.1 as unknown as string } } })).toThrow(
+        /resources\.requests\.cpu must be a Kubernetes quantity string .*\(received: 0\.1\)\. Fix: write it as a string: '0\.1'/,
+      );
+    });
+
+    it('a request exceeds its limit', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, resources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } })).toThrow(
+        /resources\.requests\.memory must not exceed limits\.memory \(1Gi\) \(received: "2Gi"\)/,
+      );
+    });
+
+    it('maxReplicas is below minReplicas', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, minReplicas: 3, maxReplicas: 1 })).toThrow(/maxReplicas must be an integer >= minReplicas \(3\) and >= 1 \(received: 1\)/);
+    });
+
+    it('minReplicas is 0 outside Knative mode', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, minReplicas: 0 })).toThrow(/minReplicas can be 0 \(scale to zero\) only in Knative mode/);
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, minReplicas: 0, deploymentMode: DeploymentMode.KNATIVE })).not.toThrow();
+    });
+
+    it('a Knative-mode model is used as a route backend', () => {
+      const { isvc } = isvcOf({ modelFormat: ModelFormat.SKLEARN, deploymentMode: DeploymentMode.KNATIVE });
+      expect(() => isvc.backendRef).toThrow(/deploymentMode is Knative/);
+    });
+
+    it('a credential-looking env var has a literal value', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, env: { HF_TOKEN: 'hf_abc123' } })).toThrow(/env\.HF_TOKEN looks like a credential but has a literal value.*\(received: "<redacted>"\)/);
+    });
+
+    it('frameworkField is used with a custom format', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.custom('vLLM'), frameworkField: true })).toThrow(/frameworkField only exists for the built-in frameworks/);
+    });
+
+    it('a relaxation has no reason', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, security: WorkloadSecurity.relaxed({ reason: 'x', allowRoot: true }) })).toThrow(/security\.reason must explain the relaxation/);
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { SecretRef } from '../../src/core/secret-ref';
+import { InferenceService } from '../../src/serving/inference-service';
+import { ModelFormat } from '../../src/serving/model-format';
+import { S3ServiceAccount } from '../../src/serving/s3-service-account';
+import { Storage } from '../../src/serving/storage';
+import { findObject, setup, synthObjects } from '../util';
+
+describe('Storage', () => {
+  it('S3 through IRSA: a ServiceAccount with the role annotation, used by the predictor', () => {
+    const { app, ns } = setup(['models']);
+    const sa = new S3ServiceAccount(ns.models, 'models-s3', { roleArn: 'arn:aws:iam::123456789012:role/kserve-models-s3-role', region: 'eu-west-1' });
+    new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.s3('s3://model-artifacts/sklearn/iris', { serviceAccount: sa }) });
+    const objects = synthObjects(app);
+    const account = findObject(objects, 'ServiceAccount', 'models-s3', 'models');
+    expect(account.metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/kserve-models-s3-role',
+      'serving.kserve.io/s3-region': 'eu-west-1',
+      'serving.kserve.io/s3-usehttps': '1',
+      'serving.kserve.io/s3-verifyssl': '1',
+    });
+    expect((account as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
+    const p = findObject(objects, 'InferenceService', 'iris', 'models').spec.predictor;
+    expect(p.serviceAccountName).toBe('models-s3');
+    expect(p.model.storageUri).toBe('s3://model-artifacts/sklearn/iris');
+    expect(account).toMatchSnapshot();
+  });
+
+  it('S3 through a credentials Secret: attached by name only', () => {
+    const { app, ns } = setup(['models']);
+    new S3ServiceAccount(ns.models, 'minio', { credentialsSecret: SecretRef.named('minio-creds'), endpoint: 'minio.storage:9000', useHttps: false });
+    const sa = findObject(synthObjects(app), 'ServiceAccount', 'minio', 'models') as unknown as { secrets: unknown; metadata: { annotations: Record<string, string> } };
+    expect(sa.secrets).toEqual([{ name: 'minio-creds' }]);
+    expect(sa.metadata.annotations['serving.kserve.io/s3-endpoint']).toBe('minio.storage:9000');
+    expect(sa.metadata.annotations['serving.kserve.io/s3-usehttps']).toBe('0');
+  });
+
+  it.each([
+    [Storage.gcs('gs://kfserving-examples/models/sklearn/iris'), 'gs://kfserving-examples/models/sklearn/iris'],
+    [Storage.hf('Qwen/Qwen3-0.6B'), 'hf://Qwen/Qwen3-0.6B'],
+    [Storage.pvc('models-pvc', 'sklearn/iris'), 'pvc://models-pvc/sklearn/iris'],
+    [Storage.oci('ghcr.io/org/model:1.0'), 'oci://ghcr.io/org/model:1.0'],
+    [Storage.uri('https://example.com/model.tar.gz'), 'https://example.com/model.tar.gz'],
+  ])('%s renders storageUri %s', (storage, uri) => {
+    const { app, ns } = setup(['models']);
+    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage });
+    expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.storageUri).toBe(uri);
+  });
+
+  it('a storage-config key renders predictor.model.storage', () => {
+    const { app, ns } = setup(['models']);
+    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) });
+    expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.storage).toEqual({ key: 'localMinIO', path: 'sklearn', parameters: { bucket: 'example-models' } });
+  });
+
+  describe('fails when', () => {
+    const bind = (s: Storage) => () => {
+      const { ns } = setup(['models']);
+      new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: s });
+    };
+    it('an S3 URI is malformed', () => expect(bind(Storage.s3('s3:/bucket'))).toThrow(/storage must be an S3 URI like s3:\/\/bucket\/path/));
+    it('a GCS URI is malformed', () => expect(bind(Storage.gcs('gcs://bucket/x'))).toThrow(/must be a GCS URI/));
+    it('a Hugging Face id has no org', () => expect(bind(Storage.hf('Qwen3-0.6B'))).toThrow(/must be a Hugging Face repository id '<org>\/<model>'/));
+    it('an OCI model is not pinned', () => expect(bind(Storage.oci('ghcr.io/org/model:latest'))).toThrow(/must be a pinned OCI reference/));
+    it('an S3 account gives both IRSA and a Secret, or neither', () => {
+      const { ns } = setup(['models']);
+      expect(() => new S3ServiceAccount(ns.models, 'a', { roleArn: 'arn:aws:iam::123456789012:role/r', credentialsSecret: SecretRef.named('s') })).toThrow(/must give exactly one way to reach S3/);
+      expect(() => new S3ServiceAccount(ns.models, 'b', {})).toThrow(/must give exactly one way to reach S3/);
+    });
+    it('a role ARN is malformed', () => {
+      const { ns } = setup(['models']);
+      expect(() => new S3ServiceAccount(ns.models, 'a', { roleArn: 'arn:aws:iam::123:role/r' })).toThrow(/roleArn must be an IAM role ARN/);
+    });
+  });
+});
