@@ -7458,6 +7458,3564 @@ export function toJson_BackendTrafficPolicySpecRateLimitLocalRulesCostResponseMe
 
 
 /**
+ * ClientTrafficPolicy allows the user to configure the behavior of the connection
+between the downstream client and Envoy Proxy listener.
+ *
+ * @schema ClientTrafficPolicy
+ */
+export class ClientTrafficPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ClientTrafficPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'ClientTrafficPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ClientTrafficPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ClientTrafficPolicyProps): any {
+    return {
+      ...ClientTrafficPolicy.GVK,
+      ...toJson_ClientTrafficPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ClientTrafficPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ClientTrafficPolicyProps) {
+    super(scope, id, {
+      ...ClientTrafficPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ClientTrafficPolicy.GVK,
+      ...toJson_ClientTrafficPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * ClientTrafficPolicy allows the user to configure the behavior of the connection
+ * between the downstream client and Envoy Proxy listener.
+ *
+ * @schema ClientTrafficPolicy
+ */
+export interface ClientTrafficPolicyProps {
+  /**
+   * @schema ClientTrafficPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec defines the desired state of ClientTrafficPolicy.
+   *
+   * @schema ClientTrafficPolicy#spec
+   */
+  readonly spec: ClientTrafficPolicySpec;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicyProps(obj: ClientTrafficPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ClientTrafficPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec defines the desired state of ClientTrafficPolicy.
+ *
+ * @schema ClientTrafficPolicySpec
+ */
+export interface ClientTrafficPolicySpec {
+  /**
+   * ClientIPDetectionSettings provides configuration for determining the original client IP address for requests.
+   *
+   * @schema ClientTrafficPolicySpec#clientIPDetection
+   */
+  readonly clientIpDetection?: ClientTrafficPolicySpecClientIpDetection;
+
+  /**
+   * Connection includes client connection settings.
+   *
+   * @schema ClientTrafficPolicySpec#connection
+   */
+  readonly connection?: ClientTrafficPolicySpecConnection;
+
+  /**
+   * EnableProxyProtocol interprets the ProxyProtocol header and adds the
+   * Client Address into the X-Forwarded-For header.
+   * Note Proxy Protocol must be present when this field is set, else the connection
+   * is closed.
+   *
+   * Deprecated: Use ProxyProtocol instead.
+   *
+   * @schema ClientTrafficPolicySpec#enableProxyProtocol
+   */
+  readonly enableProxyProtocol?: boolean;
+
+  /**
+   * GRPC provides gRPC configuration on the listener.
+   *
+   * @schema ClientTrafficPolicySpec#grpc
+   */
+  readonly grpc?: ClientTrafficPolicySpecGrpc;
+
+  /**
+   * HeaderSettings provides configuration for header management.
+   *
+   * @schema ClientTrafficPolicySpec#headers
+   */
+  readonly headers?: ClientTrafficPolicySpecHeaders;
+
+  /**
+   * HealthCheck provides configuration for determining whether the HTTP/HTTPS listener is healthy.
+   *
+   * @schema ClientTrafficPolicySpec#healthCheck
+   */
+  readonly healthCheck?: ClientTrafficPolicySpecHealthCheck;
+
+  /**
+   * HTTP1 provides HTTP/1 configuration on the listener.
+   *
+   * @schema ClientTrafficPolicySpec#http1
+   */
+  readonly http1?: ClientTrafficPolicySpecHttp1;
+
+  /**
+   * HTTP2 provides HTTP/2 configuration on the listener.
+   *
+   * @schema ClientTrafficPolicySpec#http2
+   */
+  readonly http2?: ClientTrafficPolicySpecHttp2;
+
+  /**
+   * HTTP3 provides HTTP/3 configuration on the listener.
+   *
+   * @schema ClientTrafficPolicySpec#http3
+   */
+  readonly http3?: any;
+
+  /**
+   * Path enables managing how the incoming path set by clients can be normalized.
+   *
+   * @schema ClientTrafficPolicySpec#path
+   */
+  readonly path?: ClientTrafficPolicySpecPath;
+
+  /**
+   * ProxyProtocol configures the Proxy Protocol settings. When configured,
+   * the Proxy Protocol header will be interpreted and the Client Address
+   * will be added into the X-Forwarded-For header.
+   * If both EnableProxyProtocol and ProxyProtocol are set, ProxyProtocol takes precedence.
+   *
+   * @schema ClientTrafficPolicySpec#proxyProtocol
+   */
+  readonly proxyProtocol?: ClientTrafficPolicySpecProxyProtocol;
+
+  /**
+   * Scheme configures how the :scheme pseudo-header is set for requests forwarded to backends.
+   *
+   * - Preserve (default): Preserves the :scheme from the original client request.
+   * Use this when backends need to know the original client scheme for URL generation or redirects.
+   *
+   * - MatchBackend: Sets the :scheme to match the backend transport protocol.
+   * If the backend uses TLS, the scheme is "https", otherwise "http".
+   * Use this when backends require the scheme to match the actual transport protocol,
+   * such as strictly HTTPS services that validate the :scheme header.
+   *
+   * @schema ClientTrafficPolicySpec#scheme
+   */
+  readonly scheme?: ClientTrafficPolicySpecScheme;
+
+  /**
+   * TargetRef is the name of the resource this policy is being attached to.
+   * This policy and the TargetRef MUST be in the same namespace for this
+   * Policy to have effect
+   *
+   * Deprecated: use targetRefs/targetSelectors instead
+   *
+   * @schema ClientTrafficPolicySpec#targetRef
+   */
+  readonly targetRef?: ClientTrafficPolicySpecTargetRef;
+
+  /**
+   * TargetRefs are the names of the Gateway resources this policy
+   * is being attached to.
+   *
+   * @schema ClientTrafficPolicySpec#targetRefs
+   */
+  readonly targetRefs?: ClientTrafficPolicySpecTargetRefs[];
+
+  /**
+   * TargetSelectors allow targeting resources for this policy based on labels
+   *
+   * @schema ClientTrafficPolicySpec#targetSelectors
+   */
+  readonly targetSelectors?: ClientTrafficPolicySpecTargetSelectors[];
+
+  /**
+   * TcpKeepalive settings associated with the downstream client connection.
+   * If defined, sets SO_KEEPALIVE on the listener socket to enable TCP Keepalives.
+   * Disabled by default.
+   *
+   * @schema ClientTrafficPolicySpec#tcpKeepalive
+   */
+  readonly tcpKeepalive?: ClientTrafficPolicySpecTcpKeepalive;
+
+  /**
+   * Timeout settings for the client connections.
+   *
+   * @schema ClientTrafficPolicySpec#timeout
+   */
+  readonly timeout?: ClientTrafficPolicySpecTimeout;
+
+  /**
+   * TLS settings configure TLS termination settings with the downstream client.
+   *
+   * @schema ClientTrafficPolicySpec#tls
+   */
+  readonly tls?: ClientTrafficPolicySpecTls;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpec(obj: ClientTrafficPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientIPDetection': toJson_ClientTrafficPolicySpecClientIpDetection(obj.clientIpDetection),
+    'connection': toJson_ClientTrafficPolicySpecConnection(obj.connection),
+    'enableProxyProtocol': obj.enableProxyProtocol,
+    'grpc': toJson_ClientTrafficPolicySpecGrpc(obj.grpc),
+    'headers': toJson_ClientTrafficPolicySpecHeaders(obj.headers),
+    'healthCheck': toJson_ClientTrafficPolicySpecHealthCheck(obj.healthCheck),
+    'http1': toJson_ClientTrafficPolicySpecHttp1(obj.http1),
+    'http2': toJson_ClientTrafficPolicySpecHttp2(obj.http2),
+    'http3': obj.http3,
+    'path': toJson_ClientTrafficPolicySpecPath(obj.path),
+    'proxyProtocol': toJson_ClientTrafficPolicySpecProxyProtocol(obj.proxyProtocol),
+    'scheme': obj.scheme,
+    'targetRef': toJson_ClientTrafficPolicySpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_ClientTrafficPolicySpecTargetRefs(y)),
+    'targetSelectors': obj.targetSelectors?.map(y => toJson_ClientTrafficPolicySpecTargetSelectors(y)),
+    'tcpKeepalive': toJson_ClientTrafficPolicySpecTcpKeepalive(obj.tcpKeepalive),
+    'timeout': toJson_ClientTrafficPolicySpecTimeout(obj.timeout),
+    'tls': toJson_ClientTrafficPolicySpecTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ClientIPDetectionSettings provides configuration for determining the original client IP address for requests.
+ *
+ * @schema ClientTrafficPolicySpecClientIpDetection
+ */
+export interface ClientTrafficPolicySpecClientIpDetection {
+  /**
+   * CustomHeader provides configuration for determining the client IP address for a request based on
+   * a trusted custom HTTP header. This uses the custom_header original IP detection extension.
+   * Refer to https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/http/original_ip_detection/custom_header/v3/custom_header.proto
+   * for more details.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetection#customHeader
+   */
+  readonly customHeader?: ClientTrafficPolicySpecClientIpDetectionCustomHeader;
+
+  /**
+   * DirectSourceIP configures the geoip filter to use the downstream connection
+   * source address (the TCP peer of the connection terminated by Envoy) as the client IP.
+   *
+   * Use this in L4-transparent topologies where a load balancer preserves the original
+   * client source IP at TCP level and does not populate XFF or a custom header — for
+   * example, AWS NLB with target-type=instance + externalTrafficPolicy=Local, or
+   * Azure Standard Load Balancer.
+   *
+   * Mutually exclusive with XForwardedFor and CustomHeader.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetection#directSourceIP
+   */
+  readonly directSourceIp?: any;
+
+  /**
+   * XForwardedForSettings provides configuration for using X-Forwarded-For headers for determining the client IP address.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetection#xForwardedFor
+   */
+  readonly xForwardedFor?: ClientTrafficPolicySpecClientIpDetectionXForwardedFor;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetection(obj: ClientTrafficPolicySpecClientIpDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'customHeader': toJson_ClientTrafficPolicySpecClientIpDetectionCustomHeader(obj.customHeader),
+    'directSourceIP': obj.directSourceIp,
+    'xForwardedFor': toJson_ClientTrafficPolicySpecClientIpDetectionXForwardedFor(obj.xForwardedFor),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Connection includes client connection settings.
+ *
+ * @schema ClientTrafficPolicySpecConnection
+ */
+export interface ClientTrafficPolicySpecConnection {
+  /**
+   * BufferLimit provides configuration for the maximum buffer size in bytes for each incoming connection.
+   * BufferLimit applies to connection streaming (maybe non-streaming) channel between processes, it's in user space.
+   * For example, 20Mi, 1Gi, 256Ki etc.
+   * Note that when the suffix is not provided, the value is interpreted as bytes.
+   * Default: 32768 bytes.
+   *
+   * @schema ClientTrafficPolicySpecConnection#bufferLimit
+   */
+  readonly bufferLimit?: ClientTrafficPolicySpecConnectionBufferLimit;
+
+  /**
+   * ConnectionLimit defines limits related to connections
+   *
+   * @schema ClientTrafficPolicySpecConnection#connectionLimit
+   */
+  readonly connectionLimit?: ClientTrafficPolicySpecConnectionConnectionLimit;
+
+  /**
+   * MaxAcceptPerSocketEvent provides configuration for the maximum number of connections to accept from the kernel
+   * per socket event. If there are more than MaxAcceptPerSocketEvent connections pending accept, connections over
+   * this threshold will be accepted in later event loop iterations.
+   * Defaults to 1 and can be disabled by setting to 0 for allowing unlimited accepted connections.
+   *
+   * @default 1 and can be disabled by setting to 0 for allowing unlimited accepted connections.
+   * @schema ClientTrafficPolicySpecConnection#maxAcceptPerSocketEvent
+   */
+  readonly maxAcceptPerSocketEvent?: number;
+
+  /**
+   * SocketBufferLimit provides configuration for the maximum buffer size in bytes for each incoming socket.
+   * SocketBufferLimit applies to socket streaming channel between TCP/IP stacks, it's in kernel space.
+   * For example, 20Mi, 1Gi, 256Ki etc.
+   * Note that when the suffix is not provided, the value is interpreted as bytes.
+   *
+   * @schema ClientTrafficPolicySpecConnection#socketBufferLimit
+   */
+  readonly socketBufferLimit?: ClientTrafficPolicySpecConnectionSocketBufferLimit;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecConnection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecConnection(obj: ClientTrafficPolicySpecConnection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bufferLimit': obj.bufferLimit?.value,
+    'connectionLimit': toJson_ClientTrafficPolicySpecConnectionConnectionLimit(obj.connectionLimit),
+    'maxAcceptPerSocketEvent': obj.maxAcceptPerSocketEvent,
+    'socketBufferLimit': obj.socketBufferLimit?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GRPC provides gRPC configuration on the listener.
+ *
+ * @schema ClientTrafficPolicySpecGrpc
+ */
+export interface ClientTrafficPolicySpecGrpc {
+  /**
+   * EnableWeb configures the gRPC-web filter on the listener.
+   * The gRPC-web filter allows clients (typically browsers) to make gRPC calls
+   * using HTTP/1.1 or HTTP/2.
+   *
+   * This is enabled by default for GRPCRoute and opt-in for HTTPRoute.
+   * In general, gRPC traffic should be handled via GRPCRoute, but there are cases where
+   * users want to route gRPC using HTTPRoute for its richer matching capabilities.
+   * Therefore, we enable this behavior only when it is explicitly opted in.
+   *
+   * @schema ClientTrafficPolicySpecGrpc#enableWeb
+   */
+  readonly enableWeb?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecGrpc(obj: ClientTrafficPolicySpecGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enableWeb': obj.enableWeb,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HeaderSettings provides configuration for header management.
+ *
+ * @schema ClientTrafficPolicySpecHeaders
+ */
+export interface ClientTrafficPolicySpecHeaders {
+  /**
+   * DisableRateLimitHeaders configures Envoy Proxy to omit the "X-RateLimit-" response headers
+   * when rate limiting is enabled.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#disableRateLimitHeaders
+   */
+  readonly disableRateLimitHeaders?: boolean;
+
+  /**
+   * EarlyRequestHeaders defines settings for early request header modification, before envoy performs
+   * routing, tracing and built-in header manipulation.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#earlyRequestHeaders
+   */
+  readonly earlyRequestHeaders?: ClientTrafficPolicySpecHeadersEarlyRequestHeaders;
+
+  /**
+   * EnableEnvoyHeaders configures Envoy Proxy to add the "X-Envoy-" headers to requests
+   * and responses.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#enableEnvoyHeaders
+   */
+  readonly enableEnvoyHeaders?: boolean;
+
+  /**
+   * Host enables managing how the Host/Authority header set by clients can be normalized.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#host
+   */
+  readonly host?: ClientTrafficPolicySpecHeadersHost;
+
+  /**
+   * LateResponseHeaders defines settings for global response header modification.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#lateResponseHeaders
+   */
+  readonly lateResponseHeaders?: ClientTrafficPolicySpecHeadersLateResponseHeaders;
+
+  /**
+   * PreserveXRequestID configures Envoy to keep the X-Request-ID header if passed for a request that is edge
+   * (Edge request is the request from external clients to front Envoy) and not reset it, which is the current Envoy behaviour.
+   * Defaults to false and cannot be combined with RequestID.
+   *
+   * Deprecated: use RequestID=PreserveOrGenerate instead
+   *
+   * @default false and cannot be combined with RequestID.
+   * @schema ClientTrafficPolicySpecHeaders#preserveXRequestID
+   */
+  readonly preserveXRequestId?: boolean;
+
+  /**
+   * RequestID configures Envoy's behavior for handling the `X-Request-ID` header.
+   * When omitted default behavior is `Generate` which builds the `X-Request-ID` for every request
+   * and ignores pre-existing values from the edge.
+   * (An "edge request" refers to a request from an external client to the Envoy entrypoint.)
+   *
+   * @schema ClientTrafficPolicySpecHeaders#requestID
+   */
+  readonly requestId?: ClientTrafficPolicySpecHeadersRequestId;
+
+  /**
+   * WithUnderscoresAction configures the action to take when an HTTP header with underscores
+   * is encountered. The default action is to reject the request.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#withUnderscoresAction
+   */
+  readonly withUnderscoresAction?: ClientTrafficPolicySpecHeadersWithUnderscoresAction;
+
+  /**
+   * XForwardedClientCert configures how Envoy Proxy handle the x-forwarded-client-cert (XFCC) HTTP header.
+   *
+   * x-forwarded-client-cert (XFCC) is an HTTP header used to forward the certificate
+   * information of part or all of the clients or proxies that a request has flowed through,
+   * on its way from the client to the server.
+   *
+   * Envoy proxy may choose to sanitize/append/forward the XFCC header before proxying the request.
+   *
+   * If not set, the default behavior is sanitizing the XFCC header.
+   *
+   * @schema ClientTrafficPolicySpecHeaders#xForwardedClientCert
+   */
+  readonly xForwardedClientCert?: ClientTrafficPolicySpecHeadersXForwardedClientCert;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeaders(obj: ClientTrafficPolicySpecHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableRateLimitHeaders': obj.disableRateLimitHeaders,
+    'earlyRequestHeaders': toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeaders(obj.earlyRequestHeaders),
+    'enableEnvoyHeaders': obj.enableEnvoyHeaders,
+    'host': toJson_ClientTrafficPolicySpecHeadersHost(obj.host),
+    'lateResponseHeaders': toJson_ClientTrafficPolicySpecHeadersLateResponseHeaders(obj.lateResponseHeaders),
+    'preserveXRequestID': obj.preserveXRequestId,
+    'requestID': obj.requestId,
+    'withUnderscoresAction': obj.withUnderscoresAction,
+    'xForwardedClientCert': toJson_ClientTrafficPolicySpecHeadersXForwardedClientCert(obj.xForwardedClientCert),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HealthCheck provides configuration for determining whether the HTTP/HTTPS listener is healthy.
+ *
+ * @schema ClientTrafficPolicySpecHealthCheck
+ */
+export interface ClientTrafficPolicySpecHealthCheck {
+  /**
+   * Path specifies the HTTP path to match on for health check requests.
+   *
+   * @schema ClientTrafficPolicySpecHealthCheck#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHealthCheck' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHealthCheck(obj: ClientTrafficPolicySpecHealthCheck | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP1 provides HTTP/1 configuration on the listener.
+ *
+ * @schema ClientTrafficPolicySpecHttp1
+ */
+export interface ClientTrafficPolicySpecHttp1 {
+  /**
+   * DisableSafeMaxConnectionDuration controls the close behavior for HTTP/1 connections.
+   * By default, connection closure is delayed until the next request arrives after maxConnectionDuration is exceeded.
+   * It then adds a Connection: close header and gracefully closes the connection after the response completes.
+   * When set to true (disabled), Envoy uses its default drain behavior, closing the connection shortly after maxConnectionDuration elapses.
+   * Has no effect unless maxConnectionDuration is set.
+   *
+   * @schema ClientTrafficPolicySpecHttp1#disableSafeMaxConnectionDuration
+   */
+  readonly disableSafeMaxConnectionDuration?: boolean;
+
+  /**
+   * EnableTrailers defines if HTTP/1 trailers should be proxied by Envoy.
+   *
+   * @schema ClientTrafficPolicySpecHttp1#enableTrailers
+   */
+  readonly enableTrailers?: boolean;
+
+  /**
+   * HTTP10 turns on support for HTTP/1.0 and HTTP/0.9 requests.
+   *
+   * @schema ClientTrafficPolicySpecHttp1#http10
+   */
+  readonly http10?: ClientTrafficPolicySpecHttp1Http10;
+
+  /**
+   * IgnoredUpgradeTypes specifies a list of upgrade types for which
+   * HTTP/1.1 Upgrade requests should be ignored by Envoy instead of being
+   * rejected with a 403 response. When a client sends an HTTP/1.1 request
+   * with Connection: Upgrade and an Upgrade header matching one of these
+   * matchers, Envoy will strip the upgrade headers and process the request
+   * as a normal HTTP/1.1 request.
+   *
+   * Example: To ignore TLS upgrade requests (RFC 2817), use a Prefix match with value "TLS/".
+   *
+   * @schema ClientTrafficPolicySpecHttp1#ignoredUpgradeTypes
+   */
+  readonly ignoredUpgradeTypes?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+
+  /**
+   * PreserveHeaderCase defines if Envoy should preserve the letter case of headers.
+   * By default, Envoy will lowercase all the headers.
+   *
+   * @schema ClientTrafficPolicySpecHttp1#preserveHeaderCase
+   */
+  readonly preserveHeaderCase?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1(obj: ClientTrafficPolicySpecHttp1 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableSafeMaxConnectionDuration': obj.disableSafeMaxConnectionDuration,
+    'enableTrailers': obj.enableTrailers,
+    'http10': toJson_ClientTrafficPolicySpecHttp1Http10(obj.http10),
+    'ignoredUpgradeTypes': obj.ignoredUpgradeTypes?.map(y => toJson_ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes(y)),
+    'preserveHeaderCase': obj.preserveHeaderCase,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP2 provides HTTP/2 configuration on the listener.
+ *
+ * @schema ClientTrafficPolicySpecHttp2
+ */
+export interface ClientTrafficPolicySpecHttp2 {
+  /**
+   * ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames.
+   *
+   * @schema ClientTrafficPolicySpecHttp2#connectionKeepalive
+   */
+  readonly connectionKeepalive?: ClientTrafficPolicySpecHttp2ConnectionKeepalive;
+
+  /**
+   * InitialConnectionWindowSize sets the initial window size for HTTP/2 connections.
+   * If not set, the default value is 1 MiB.
+   *
+   * @schema ClientTrafficPolicySpecHttp2#initialConnectionWindowSize
+   */
+  readonly initialConnectionWindowSize?: ClientTrafficPolicySpecHttp2InitialConnectionWindowSize;
+
+  /**
+   * InitialStreamWindowSize sets the initial window size for HTTP/2 streams.
+   * If not set, the default value is 64 KiB(64*1024).
+   *
+   * @schema ClientTrafficPolicySpecHttp2#initialStreamWindowSize
+   */
+  readonly initialStreamWindowSize?: ClientTrafficPolicySpecHttp2InitialStreamWindowSize;
+
+  /**
+   * MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection.
+   * If not set, the default value is 100.
+   *
+   * @schema ClientTrafficPolicySpecHttp2#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * OnInvalidMessage determines if Envoy will terminate the connection or just the offending stream in the event of HTTP messaging error
+   * It's recommended for L2 Envoy deployments to set this value to TerminateStream.
+   * https://www.envoyproxy.io/docs/envoy/latest/configuration/best_practices/level_two
+   * Default: TerminateConnection
+   *
+   * @schema ClientTrafficPolicySpecHttp2#onInvalidMessage
+   */
+  readonly onInvalidMessage?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp2' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp2(obj: ClientTrafficPolicySpecHttp2 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionKeepalive': toJson_ClientTrafficPolicySpecHttp2ConnectionKeepalive(obj.connectionKeepalive),
+    'initialConnectionWindowSize': obj.initialConnectionWindowSize?.value,
+    'initialStreamWindowSize': obj.initialStreamWindowSize?.value,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'onInvalidMessage': obj.onInvalidMessage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Path enables managing how the incoming path set by clients can be normalized.
+ *
+ * @schema ClientTrafficPolicySpecPath
+ */
+export interface ClientTrafficPolicySpecPath {
+  /**
+   * DisableMergeSlashes allows disabling the default configuration of merging adjacent
+   * slashes in the path.
+   * Note that slash merging is not part of the HTTP spec and is provided for convenience.
+   *
+   * @schema ClientTrafficPolicySpecPath#disableMergeSlashes
+   */
+  readonly disableMergeSlashes?: boolean;
+
+  /**
+   * EscapedSlashesAction determines how %2f, %2F, %5c, or %5C sequences in the path URI
+   * should be handled.
+   * The default is UnescapeAndRedirect.
+   *
+   * @schema ClientTrafficPolicySpecPath#escapedSlashesAction
+   */
+  readonly escapedSlashesAction?: ClientTrafficPolicySpecPathEscapedSlashesAction;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecPath' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecPath(obj: ClientTrafficPolicySpecPath | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableMergeSlashes': obj.disableMergeSlashes,
+    'escapedSlashesAction': obj.escapedSlashesAction,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ProxyProtocol configures the Proxy Protocol settings. When configured,
+ * the Proxy Protocol header will be interpreted and the Client Address
+ * will be added into the X-Forwarded-For header.
+ * If both EnableProxyProtocol and ProxyProtocol are set, ProxyProtocol takes precedence.
+ *
+ * @schema ClientTrafficPolicySpecProxyProtocol
+ */
+export interface ClientTrafficPolicySpecProxyProtocol {
+  /**
+   * Optional allows requests without a Proxy Protocol header to be proxied.
+   * If set to true, the listener will accept requests without a Proxy Protocol header.
+   * If set to false, the listener will reject requests without a Proxy Protocol header.
+   * If not set, the default behavior is to reject requests without a Proxy Protocol header.
+   * Warning: Optional breaks conformance with the specification. Only enable if ALL traffic to the listener comes from a trusted source.
+   * For more information on security implications, see haproxy.org/download/2.1/doc/proxy-protocol.txt
+   *
+   * @schema ClientTrafficPolicySpecProxyProtocol#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecProxyProtocol(obj: ClientTrafficPolicySpecProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Scheme configures how the :scheme pseudo-header is set for requests forwarded to backends.
+ *
+ * - Preserve (default): Preserves the :scheme from the original client request.
+ * Use this when backends need to know the original client scheme for URL generation or redirects.
+ *
+ * - MatchBackend: Sets the :scheme to match the backend transport protocol.
+ * If the backend uses TLS, the scheme is "https", otherwise "http".
+ * Use this when backends require the scheme to match the actual transport protocol,
+ * such as strictly HTTPS services that validate the :scheme header.
+ *
+ * @schema ClientTrafficPolicySpecScheme
+ */
+export enum ClientTrafficPolicySpecScheme {
+  /** Preserve */
+  PRESERVE = "Preserve",
+  /** MatchBackend */
+  MATCH_BACKEND = "MatchBackend",
+}
+
+/**
+ * TargetRef is the name of the resource this policy is being attached to.
+ * This policy and the TargetRef MUST be in the same namespace for this
+ * Policy to have effect
+ *
+ * Deprecated: use targetRefs/targetSelectors instead
+ *
+ * @schema ClientTrafficPolicySpecTargetRef
+ */
+export interface ClientTrafficPolicySpecTargetRef {
+  /**
+   * Group is the group of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRef#group
+   */
+  readonly group: string;
+
+  /**
+   * Kind is kind of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * Name is the name of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * SectionName is the name of a section within the target resource. When
+   * unspecified, this targetRef targets the entire resource. In the following
+   * resources, SectionName is interpreted as the following:
+   *
+   * * Gateway: Listener name
+   * * HTTPRoute: HTTPRouteRule name
+   * * Service: Port name
+   *
+   * If a SectionName is specified, but does not exist on the targeted object,
+   * the Policy must fail to attach, and the policy implementation should record
+   * a `ResolvedRefs` or similar Condition in the Policy's status.
+   *
+   * @schema ClientTrafficPolicySpecTargetRef#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetRef(obj: ClientTrafficPolicySpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LocalPolicyTargetReferenceWithSectionName identifies an API object to apply a
+ * direct policy to. This should be used as part of Policy resources that can
+ * target single resources. For more information on how this policy attachment
+ * mode works, and a sample Policy resource, refer to the policy attachment
+ * documentation for Gateway API.
+ *
+ * Note: This should only be used for direct policy attachment when references
+ * to SectionName are actually needed. In all other cases,
+ * LocalPolicyTargetReference should be used.
+ *
+ * @schema ClientTrafficPolicySpecTargetRefs
+ */
+export interface ClientTrafficPolicySpecTargetRefs {
+  /**
+   * Group is the group of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRefs#group
+   */
+  readonly group: string;
+
+  /**
+   * Kind is kind of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * Name is the name of the target resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * SectionName is the name of a section within the target resource. When
+   * unspecified, this targetRef targets the entire resource. In the following
+   * resources, SectionName is interpreted as the following:
+   *
+   * * Gateway: Listener name
+   * * HTTPRoute: HTTPRouteRule name
+   * * Service: Port name
+   *
+   * If a SectionName is specified, but does not exist on the targeted object,
+   * the Policy must fail to attach, and the policy implementation should record
+   * a `ResolvedRefs` or similar Condition in the Policy's status.
+   *
+   * @schema ClientTrafficPolicySpecTargetRefs#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetRefs(obj: ClientTrafficPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectors
+ */
+export interface ClientTrafficPolicySpecTargetSelectors {
+  /**
+   * Group is the group that this selector targets. Defaults to gateway.networking.k8s.io
+   *
+   * @default gateway.networking.k8s.io
+   * @schema ClientTrafficPolicySpecTargetSelectors#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind is the resource kind that this selector targets.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectors#kind
+   */
+  readonly kind: string;
+
+  /**
+   * MatchExpressions is a list of label selector requirements. The requirements are ANDed.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectors#matchExpressions
+   */
+  readonly matchExpressions?: ClientTrafficPolicySpecTargetSelectorsMatchExpressions[];
+
+  /**
+   * MatchLabels are the set of label selectors for identifying the targeted resource.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectors#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+
+  /**
+   * Namespaces determines which namespaces are considered for target selection.
+   *
+   * If unspecified, only targets in the same namespace as this policy are considered.
+   *
+   * When specified, the effective set of namespaces is always constrained to the
+   * namespaces watched by Envoy Gateway.
+   *
+   * Selecting targets across namespaces requires a ReferenceGrant in the target
+   * namespace that allows this policy kind to reference the selected target kind.
+   * Cross-namespace targets without a matching ReferenceGrant are ignored.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectors#namespaces
+   */
+  readonly namespaces?: ClientTrafficPolicySpecTargetSelectorsNamespaces;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectors(obj: ClientTrafficPolicySpecTargetSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ClientTrafficPolicySpecTargetSelectorsMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': toJson_ClientTrafficPolicySpecTargetSelectorsNamespaces(obj.namespaces),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TcpKeepalive settings associated with the downstream client connection.
+ * If defined, sets SO_KEEPALIVE on the listener socket to enable TCP Keepalives.
+ * Disabled by default.
+ *
+ * @schema ClientTrafficPolicySpecTcpKeepalive
+ */
+export interface ClientTrafficPolicySpecTcpKeepalive {
+  /**
+   * The duration a connection needs to be idle before keep-alive
+   * probes start being sent.
+   * The duration format is
+   * Defaults to `7200s`.
+   *
+   * @default 7200s`.
+   * @schema ClientTrafficPolicySpecTcpKeepalive#idleTime
+   */
+  readonly idleTime?: string;
+
+  /**
+   * The duration between keep-alive probes.
+   * Defaults to `75s`.
+   *
+   * @default 75s`.
+   * @schema ClientTrafficPolicySpecTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * The total number of unacknowledged probes to send before deciding
+   * the connection is dead.
+   * Defaults to 9.
+   *
+   * @default 9.
+   * @schema ClientTrafficPolicySpecTcpKeepalive#probes
+   */
+  readonly probes?: number;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTcpKeepalive(obj: ClientTrafficPolicySpecTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTime': obj.idleTime,
+    'interval': obj.interval,
+    'probes': obj.probes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Timeout settings for the client connections.
+ *
+ * @schema ClientTrafficPolicySpecTimeout
+ */
+export interface ClientTrafficPolicySpecTimeout {
+  /**
+   * Timeout settings for HTTP.
+   *
+   * @schema ClientTrafficPolicySpecTimeout#http
+   */
+  readonly http?: ClientTrafficPolicySpecTimeoutHttp;
+
+  /**
+   * Timeout settings for TCP.
+   *
+   * @schema ClientTrafficPolicySpecTimeout#tcp
+   */
+  readonly tcp?: ClientTrafficPolicySpecTimeoutTcp;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeout' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeout(obj: ClientTrafficPolicySpecTimeout | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_ClientTrafficPolicySpecTimeoutHttp(obj.http),
+    'tcp': toJson_ClientTrafficPolicySpecTimeoutTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS settings configure TLS termination settings with the downstream client.
+ *
+ * @schema ClientTrafficPolicySpecTls
+ */
+export interface ClientTrafficPolicySpecTls {
+  /**
+   * ALPNProtocols supplies the list of ALPN protocols that should be
+   * exposed by the listener or used by the proxy to connect to the backend.
+   * Defaults:
+   * 1. HTTPS Routes: h2 and http/1.1 are enabled in listener context.
+   * 2. Other Routes: ALPN is disabled.
+   * 3. Backends: proxy uses the appropriate ALPN options for the backend protocol.
+   * When an empty list is provided, the ALPN TLS extension is disabled.
+   *
+   * Defaults to [h2, http/1.1] if not specified.
+   *
+   * Typical Supported values are:
+   * - http/1.0
+   * - http/1.1
+   * - h2
+   *
+   * @default h2, http/1.1] if not specified.
+   * @schema ClientTrafficPolicySpecTls#alpnProtocols
+   */
+  readonly alpnProtocols?: string[];
+
+  /**
+   * Ciphers specifies the set of cipher suites supported when
+   * negotiating TLS 1.0 - 1.2. This setting has no effect for TLS 1.3.
+   * For Envoy TLS cipher suite configuration semantics and default cipher
+   * lists, see the Envoy documentation:
+   * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-tlsparameters
+   * Supported cipher suite names:
+   * - ECDHE-ECDSA-AES128-GCM-SHA256
+   * - ECDHE-RSA-AES128-GCM-SHA256
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   * - ECDHE-ECDSA-CHACHA20-POLY1305
+   * - ECDHE-RSA-CHACHA20-POLY1305
+   * - ECDHE-ECDSA-AES128-SHA
+   * - ECDHE-RSA-AES128-SHA
+   * - AES128-GCM-SHA256
+   * - AES128-SHA
+   * - ECDHE-ECDSA-AES256-SHA
+   * - ECDHE-RSA-AES256-SHA
+   * - AES256-GCM-SHA384
+   * - AES256-SHA
+   * Supported IANA/RFC aliases:
+   * - TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+   * - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+   * - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+   * - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+   * - TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+   * - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+   * - TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+   * - TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
+   * - TLS_RSA_WITH_AES_128_GCM_SHA256
+   * - TLS_RSA_WITH_AES_128_CBC_SHA
+   * - TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA
+   * - TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA
+   * - TLS_RSA_WITH_AES_256_GCM_SHA384
+   * - TLS_RSA_WITH_AES_256_CBC_SHA
+   * In non-FIPS Envoy Proxy builds the default cipher list is:
+   * - [ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]
+   * - [ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305]
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   * In builds using BoringSSL FIPS the default cipher list is:
+   * - ECDHE-ECDSA-AES128-GCM-SHA256
+   * - ECDHE-RSA-AES128-GCM-SHA256
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   *
+   * @schema ClientTrafficPolicySpecTls#ciphers
+   */
+  readonly ciphers?: string[];
+
+  /**
+   * ClientValidation specifies the configuration to validate the client
+   * initiating the TLS connection to the Gateway listener.
+   *
+   * @schema ClientTrafficPolicySpecTls#clientValidation
+   */
+  readonly clientValidation?: ClientTrafficPolicySpecTlsClientValidation;
+
+  /**
+   * ECDHCurves specifies the set of supported ECDH curves.
+   * In non-FIPS Envoy Proxy builds the default curves are:
+   * - X25519
+   * - P-256
+   * In builds using BoringSSL FIPS the default curve is:
+   * - P-256
+   *
+   * @schema ClientTrafficPolicySpecTls#ecdhCurves
+   */
+  readonly ecdhCurves?: string[];
+
+  /**
+   * Fingerprints specifies TLS client fingerprinting.
+   * When specified, a JAX fingerprint derived from the client’s TLS handshake
+   * is generated. The fingerprint can be logged in access logs or
+   * forwarded to upstream services using request headers.
+   *
+   * Fingerprinting is disabled if not specified.
+   *
+   * Supported values are:
+   * - JA3
+   * - JA4
+   *
+   * @schema ClientTrafficPolicySpecTls#fingerprints
+   */
+  readonly fingerprints?: ClientTrafficPolicySpecTlsFingerprints[];
+
+  /**
+   * Max specifies the maximal TLS protocol version to allow
+   * The default is TLS 1.3 if this is not specified.
+   *
+   * @schema ClientTrafficPolicySpecTls#maxVersion
+   */
+  readonly maxVersion?: ClientTrafficPolicySpecTlsMaxVersion;
+
+  /**
+   * Min specifies the minimal TLS protocol version to allow.
+   * The default is TLS 1.2 if this is not specified.
+   *
+   * @schema ClientTrafficPolicySpecTls#minVersion
+   */
+  readonly minVersion?: ClientTrafficPolicySpecTlsMinVersion;
+
+  /**
+   * Session defines settings related to TLS session management.
+   *
+   * @schema ClientTrafficPolicySpecTls#session
+   */
+  readonly session?: ClientTrafficPolicySpecTlsSession;
+
+  /**
+   * SignatureAlgorithms specifies which signature algorithms the listener should
+   * support.
+   *
+   * @schema ClientTrafficPolicySpecTls#signatureAlgorithms
+   */
+  readonly signatureAlgorithms?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTls(obj: ClientTrafficPolicySpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'alpnProtocols': obj.alpnProtocols?.map(y => y),
+    'ciphers': obj.ciphers?.map(y => y),
+    'clientValidation': toJson_ClientTrafficPolicySpecTlsClientValidation(obj.clientValidation),
+    'ecdhCurves': obj.ecdhCurves?.map(y => y),
+    'fingerprints': obj.fingerprints?.map(y => y),
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
+    'session': toJson_ClientTrafficPolicySpecTlsSession(obj.session),
+    'signatureAlgorithms': obj.signatureAlgorithms?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * CustomHeader provides configuration for determining the client IP address for a request based on
+ * a trusted custom HTTP header. This uses the custom_header original IP detection extension.
+ * Refer to https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/http/original_ip_detection/custom_header/v3/custom_header.proto
+ * for more details.
+ *
+ * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader
+ */
+export interface ClientTrafficPolicySpecClientIpDetectionCustomHeader {
+  /**
+   * FailClosed is a switch used to control the flow of traffic when client IP detection
+   * fails. If set to true, the listener will respond with 403 Forbidden when the client
+   * IP address cannot be determined.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader#failClosed
+   */
+  readonly failClosed?: boolean;
+
+  /**
+   * Name of the header containing the original downstream remote address, if present.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetectionCustomHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetectionCustomHeader(obj: ClientTrafficPolicySpecClientIpDetectionCustomHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'failClosed': obj.failClosed,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * XForwardedForSettings provides configuration for using X-Forwarded-For headers for determining the client IP address.
+ *
+ * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor
+ */
+export interface ClientTrafficPolicySpecClientIpDetectionXForwardedFor {
+  /**
+   * DisableXForwardedForAppend configures Envoy Proxy to stop appending the downstream address
+   * to the X-Forwarded-For header.
+   *
+   * This only disables the automatic append behavior. It does not remove or sanitize
+   * an incoming X-Forwarded-For header.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor#disableXForwardedForAppend
+   */
+  readonly disableXForwardedForAppend?: boolean;
+
+  /**
+   * NumTrustedHops specifies how many trusted hops to count from the rightmost side of
+   * the X-Forwarded-For (XFF) header when determining the original client’s IP address.
+   *
+   * If NumTrustedHops is set to N, the client IP is taken from the Nth address from the
+   * right end of the XFF header.
+   *
+   * Example:
+   * XFF = "203.0.113.128, 203.0.113.10, 203.0.113.1"
+   * NumTrustedHops = 2
+   * → Trusted client address = 203.0.113.10
+   *
+   * Only one of NumTrustedHops or TrustedCIDRs should be configured.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor#numTrustedHops
+   */
+  readonly numTrustedHops?: number;
+
+  /**
+   * TrustedCIDRs is a list of CIDR ranges to trust when evaluating
+   * the remote IP address to determine the original client’s IP address.
+   * When the remote IP address matches a trusted CIDR and the x-forwarded-for header was sent,
+   * each entry in the x-forwarded-for header is evaluated from right to left
+   * and the first public non-trusted address is used as the original client address.
+   * If all addresses in x-forwarded-for are within the trusted list, the first (leftmost) entry is used.
+   * Only one of NumTrustedHops and TrustedCIDRs must be set.
+   *
+   * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor#trustedCIDRs
+   */
+  readonly trustedCidRs?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetectionXForwardedFor' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetectionXForwardedFor(obj: ClientTrafficPolicySpecClientIpDetectionXForwardedFor | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableXForwardedForAppend': obj.disableXForwardedForAppend,
+    'numTrustedHops': obj.numTrustedHops,
+    'trustedCIDRs': obj.trustedCidRs?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * BufferLimit provides configuration for the maximum buffer size in bytes for each incoming connection.
+ * BufferLimit applies to connection streaming (maybe non-streaming) channel between processes, it's in user space.
+ * For example, 20Mi, 1Gi, 256Ki etc.
+ * Note that when the suffix is not provided, the value is interpreted as bytes.
+ * Default: 32768 bytes.
+ *
+ * @schema ClientTrafficPolicySpecConnectionBufferLimit
+ */
+export class ClientTrafficPolicySpecConnectionBufferLimit {
+  public static fromNumber(value: number): ClientTrafficPolicySpecConnectionBufferLimit {
+    return new ClientTrafficPolicySpecConnectionBufferLimit(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecConnectionBufferLimit {
+    return new ClientTrafficPolicySpecConnectionBufferLimit(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * ConnectionLimit defines limits related to connections
+ *
+ * @schema ClientTrafficPolicySpecConnectionConnectionLimit
+ */
+export interface ClientTrafficPolicySpecConnectionConnectionLimit {
+  /**
+   * CloseDelay defines the delay to use before closing connections that are rejected
+   * once the limit value is reached.
+   * Default: none.
+   *
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#closeDelay
+   */
+  readonly closeDelay?: string;
+
+  /**
+   * MaxConnectionDuration is the maximum amount of time a connection can remain established
+   * (usually via TCP/HTTP Keepalive packets) before being drained and/or closed.
+   * If not specified, there is no limit.
+   *
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * MaxRequestsPerConnection defines the maximum number of requests allowed over a single connection.
+   * If not specified, there is no limit. Setting this parameter to 1 will effectively disable keep alive.
+   *
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * MaxStreamDuration is the maximum amount of time to keep alive an http stream. When the limit is reached
+   * the stream will be reset independent of any other timeouts. If not specified, no value is set.
+   *
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxStreamDuration
+   */
+  readonly maxStreamDuration?: string;
+
+  /**
+   * Value of the maximum concurrent connections limit.
+   * When the limit is reached, incoming connections will be closed after the CloseDelay duration.
+   *
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecConnectionConnectionLimit' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecConnectionConnectionLimit(obj: ClientTrafficPolicySpecConnectionConnectionLimit | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'closeDelay': obj.closeDelay,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxStreamDuration': obj.maxStreamDuration,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SocketBufferLimit provides configuration for the maximum buffer size in bytes for each incoming socket.
+ * SocketBufferLimit applies to socket streaming channel between TCP/IP stacks, it's in kernel space.
+ * For example, 20Mi, 1Gi, 256Ki etc.
+ * Note that when the suffix is not provided, the value is interpreted as bytes.
+ *
+ * @schema ClientTrafficPolicySpecConnectionSocketBufferLimit
+ */
+export class ClientTrafficPolicySpecConnectionSocketBufferLimit {
+  public static fromNumber(value: number): ClientTrafficPolicySpecConnectionSocketBufferLimit {
+    return new ClientTrafficPolicySpecConnectionSocketBufferLimit(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecConnectionSocketBufferLimit {
+    return new ClientTrafficPolicySpecConnectionSocketBufferLimit(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * EarlyRequestHeaders defines settings for early request header modification, before envoy performs
+ * routing, tracing and built-in header manipulation.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
+  /**
+   * Add adds the given header(s) (name, value) to the request
+   * before the action. It appends to any existing values associated
+   * with the header name.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * add:
+   * - name: "my-header"
+   * value: "bar,baz"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: foo,bar,baz
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#add
+   */
+  readonly add?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd[];
+
+  /**
+   * AddIfAbsent adds the given header(s) (name, value) to the request/response
+   * only if the header does not already exist. Unlike Add which appends to
+   * existing values, this is a no-op if the header is already present.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * addIfAbsent:
+   * - name: "my-header"
+   * value: "bar"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#addIfAbsent
+   */
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent[];
+
+  /**
+   * Remove the given header(s) from the HTTP request before the action. The
+   * value of Remove is a list of HTTP header names. Note that the header
+   * names are case-insensitive (see
+   * https://datatracker.ietf.org/doc/html/rfc2616#section-4.2).
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header1: foo
+   * my-header2: bar
+   * my-header3: baz
+   *
+   * Config:
+   * remove: ["my-header1", "my-header3"]
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header2: bar
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * RemoveOnMatch removes headers whose names match the specified string matchers.
+   * Matching is performed on the header name (case-insensitive).
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#removeOnMatch
+   */
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch[];
+
+  /**
+   * Set overwrites the request with the given header (name, value)
+   * before the action.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * set:
+   * - name: "my-header"
+   * value: "bar"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: bar
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#set
+   */
+  readonly set?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeaders(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd(y)),
+    'addIfAbsent': obj.addIfAbsent?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent(y)),
+    'remove': obj.remove?.map(y => y),
+    'removeOnMatch': obj.removeOnMatch?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch(y)),
+    'set': obj.set?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Host enables managing how the Host/Authority header set by clients can be normalized.
+ *
+ * @schema ClientTrafficPolicySpecHeadersHost
+ */
+export interface ClientTrafficPolicySpecHeadersHost {
+  /**
+   * StripTrailingHostDot determines if the trailing dot of the host should be removed
+   * from the Host/Authority header before any processing of the request.
+   * This affects the upstream host header as well. Without this option, incoming requests
+   * with host "example.com." will not match routes with domains set to "example.com".
+   * When the host includes a port (for example "example.com.:443"), only the trailing dot
+   * from the host section is stripped, leaving the port as-is ("example.com:443").
+   * Defaults to false.
+   *
+   * @default false.
+   * @schema ClientTrafficPolicySpecHeadersHost#stripTrailingHostDot
+   */
+  readonly stripTrailingHostDot?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersHost' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersHost(obj: ClientTrafficPolicySpecHeadersHost | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'stripTrailingHostDot': obj.stripTrailingHostDot,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LateResponseHeaders defines settings for global response header modification.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
+  /**
+   * Add adds the given header(s) (name, value) to the request
+   * before the action. It appends to any existing values associated
+   * with the header name.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * add:
+   * - name: "my-header"
+   * value: "bar,baz"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: foo,bar,baz
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#add
+   */
+  readonly add?: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd[];
+
+  /**
+   * AddIfAbsent adds the given header(s) (name, value) to the request/response
+   * only if the header does not already exist. Unlike Add which appends to
+   * existing values, this is a no-op if the header is already present.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * addIfAbsent:
+   * - name: "my-header"
+   * value: "bar"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#addIfAbsent
+   */
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent[];
+
+  /**
+   * Remove the given header(s) from the HTTP request before the action. The
+   * value of Remove is a list of HTTP header names. Note that the header
+   * names are case-insensitive (see
+   * https://datatracker.ietf.org/doc/html/rfc2616#section-4.2).
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header1: foo
+   * my-header2: bar
+   * my-header3: baz
+   *
+   * Config:
+   * remove: ["my-header1", "my-header3"]
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header2: bar
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * RemoveOnMatch removes headers whose names match the specified string matchers.
+   * Matching is performed on the header name (case-insensitive).
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#removeOnMatch
+   */
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch[];
+
+  /**
+   * Set overwrites the request with the given header (name, value)
+   * before the action.
+   *
+   * Input:
+   * GET /foo HTTP/1.1
+   * my-header: foo
+   *
+   * Config:
+   * set:
+   * - name: "my-header"
+   * value: "bar"
+   *
+   * Output:
+   * GET /foo HTTP/1.1
+   * my-header: bar
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#set
+   */
+  readonly set?: ClientTrafficPolicySpecHeadersLateResponseHeadersSet[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeaders(obj: ClientTrafficPolicySpecHeadersLateResponseHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAdd(y)),
+    'addIfAbsent': obj.addIfAbsent?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent(y)),
+    'remove': obj.remove?.map(y => y),
+    'removeOnMatch': obj.removeOnMatch?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch(y)),
+    'set': obj.set?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RequestID configures Envoy's behavior for handling the `X-Request-ID` header.
+ * When omitted default behavior is `Generate` which builds the `X-Request-ID` for every request
+ * and ignores pre-existing values from the edge.
+ * (An "edge request" refers to a request from an external client to the Envoy entrypoint.)
+ *
+ * @schema ClientTrafficPolicySpecHeadersRequestId
+ */
+export enum ClientTrafficPolicySpecHeadersRequestId {
+  /** PreserveOrGenerate */
+  PRESERVE_OR_GENERATE = "PreserveOrGenerate",
+  /** Preserve */
+  PRESERVE = "Preserve",
+  /** Generate */
+  GENERATE = "Generate",
+  /** Disable */
+  DISABLE = "Disable",
+}
+
+/**
+ * WithUnderscoresAction configures the action to take when an HTTP header with underscores
+ * is encountered. The default action is to reject the request.
+ *
+ * @schema ClientTrafficPolicySpecHeadersWithUnderscoresAction
+ */
+export enum ClientTrafficPolicySpecHeadersWithUnderscoresAction {
+  /** Allow */
+  ALLOW = "Allow",
+  /** RejectRequest */
+  REJECT_REQUEST = "RejectRequest",
+  /** DropHeader */
+  DROP_HEADER = "DropHeader",
+}
+
+/**
+ * XForwardedClientCert configures how Envoy Proxy handle the x-forwarded-client-cert (XFCC) HTTP header.
+ *
+ * x-forwarded-client-cert (XFCC) is an HTTP header used to forward the certificate
+ * information of part or all of the clients or proxies that a request has flowed through,
+ * on its way from the client to the server.
+ *
+ * Envoy proxy may choose to sanitize/append/forward the XFCC header before proxying the request.
+ *
+ * If not set, the default behavior is sanitizing the XFCC header.
+ *
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert
+ */
+export interface ClientTrafficPolicySpecHeadersXForwardedClientCert {
+  /**
+   * CertDetailsToAdd specifies the fields in the client certificate to be forwarded in the XFCC header.
+   *
+   * Hash(the SHA 256 digest of the current client certificate) and By(the Subject Alternative Name)
+   * are always included if the client certificate is forwarded.
+   *
+   * This field is only applicable when the mode is set to `AppendForward` or
+   * `SanitizeSet` and the client connection is mTLS.
+   *
+   * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert#certDetailsToAdd
+   */
+  readonly certDetailsToAdd?: ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd[];
+
+  /**
+   * Mode defines how XFCC header is handled by Envoy Proxy.
+   * If not set, the default mode is `Sanitize`.
+   *
+   * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert#mode
+   */
+  readonly mode?: ClientTrafficPolicySpecHeadersXForwardedClientCertMode;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersXForwardedClientCert' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersXForwardedClientCert(obj: ClientTrafficPolicySpecHeadersXForwardedClientCert | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certDetailsToAdd': obj.certDetailsToAdd?.map(y => y),
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTP10 turns on support for HTTP/1.0 and HTTP/0.9 requests.
+ *
+ * @schema ClientTrafficPolicySpecHttp1Http10
+ */
+export interface ClientTrafficPolicySpecHttp1Http10 {
+  /**
+   * UseDefaultHost specifies whether a default Host header should be injected
+   * into HTTP/1.0 requests that do not include one.
+   *
+   * When set to true, Envoy Gateway injects the hostname associated with the
+   * listener or route into the request, in the following order:
+   *
+   * 1. If the targeted listener has a non-wildcard hostname, use that hostname.
+   * 2. If there is exactly one HTTPRoute with a non-wildcard hostname under
+   * the targeted listener, use that hostname.
+   *
+   * Note: Setting this field to true without a non-wildcard hostname makes the
+   * ClientTrafficPolicy invalid.
+   *
+   * @schema ClientTrafficPolicySpecHttp1Http10#useDefaultHost
+   */
+  readonly useDefaultHost?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1Http10' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1Http10(obj: ClientTrafficPolicySpecHttp1Http10 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'useDefaultHost': obj.useDefaultHost,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes
+ */
+export interface ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes#type
+   */
+  readonly type?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes(obj: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ConnectionKeepalive configures HTTP/2 connection keepalive using PING frames.
+ *
+ * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive
+ */
+export interface ClientTrafficPolicySpecHttp2ConnectionKeepalive {
+  /**
+   * IdleInterval specifies how long a connection must be idle before a PING is sent.
+   *
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#idleInterval
+   */
+  readonly idleInterval?: string;
+
+  /**
+   * Interval specifies how often to send HTTP/2 PING frames to keep the connection alive.
+   *
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * IntervalJitter specifies a random jitter percentage added to each interval.
+   * Defaults to 15% if not specified.
+   *
+   * @default 15% if not specified.
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#intervalJitter
+   */
+  readonly intervalJitter?: number;
+
+  /**
+   * Timeout specifies how long to wait for a PING response before considering the connection dead.
+   *
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#timeout
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp2ConnectionKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp2ConnectionKeepalive(obj: ClientTrafficPolicySpecHttp2ConnectionKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleInterval': obj.idleInterval,
+    'interval': obj.interval,
+    'intervalJitter': obj.intervalJitter,
+    'timeout': obj.timeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * InitialConnectionWindowSize sets the initial window size for HTTP/2 connections.
+ * If not set, the default value is 1 MiB.
+ *
+ * @schema ClientTrafficPolicySpecHttp2InitialConnectionWindowSize
+ */
+export class ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+  public static fromNumber(value: number): ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialConnectionWindowSize(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialConnectionWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * InitialStreamWindowSize sets the initial window size for HTTP/2 streams.
+ * If not set, the default value is 64 KiB(64*1024).
+ *
+ * @schema ClientTrafficPolicySpecHttp2InitialStreamWindowSize
+ */
+export class ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+  public static fromNumber(value: number): ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialStreamWindowSize(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialStreamWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * EscapedSlashesAction determines how %2f, %2F, %5c, or %5C sequences in the path URI
+ * should be handled.
+ * The default is UnescapeAndRedirect.
+ *
+ * @schema ClientTrafficPolicySpecPathEscapedSlashesAction
+ */
+export enum ClientTrafficPolicySpecPathEscapedSlashesAction {
+  /** KeepUnchanged */
+  KEEP_UNCHANGED = "KeepUnchanged",
+  /** RejectRequest */
+  REJECT_REQUEST = "RejectRequest",
+  /** UnescapeAndForward */
+  UNESCAPE_AND_FORWARD = "UnescapeAndForward",
+  /** UnescapeAndRedirect */
+  UNESCAPE_AND_REDIRECT = "UnescapeAndRedirect",
+}
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsMatchExpressions {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsMatchExpressions(obj: ClientTrafficPolicySpecTargetSelectorsMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Namespaces determines which namespaces are considered for target selection.
+ *
+ * If unspecified, only targets in the same namespace as this policy are considered.
+ *
+ * When specified, the effective set of namespaces is always constrained to the
+ * namespaces watched by Envoy Gateway.
+ *
+ * Selecting targets across namespaces requires a ReferenceGrant in the target
+ * namespace that allows this policy kind to reference the selected target kind.
+ * Cross-namespace targets without a matching ReferenceGrant are ignored.
+ *
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespaces {
+  /**
+   * From indicates how namespaces are selected for this target selector.
+   *
+   * All means all namespaces watched by Envoy Gateway.
+   * Selector means namespaces watched by Envoy Gateway that match Selector.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces#from
+   */
+  readonly from: ClientTrafficPolicySpecTargetSelectorsNamespacesFrom;
+
+  /**
+   * Selector selects namespaces when From is set to Selector.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces#selector
+   */
+  readonly selector?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelector;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespaces' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespaces(obj: ClientTrafficPolicySpecTargetSelectorsNamespaces | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'selector': toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelector(obj.selector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Timeout settings for HTTP.
+ *
+ * @schema ClientTrafficPolicySpecTimeoutHttp
+ */
+export interface ClientTrafficPolicySpecTimeoutHttp {
+  /**
+   * IdleTimeout for an HTTP connection. Idle time is defined as a period in which there are no active requests in the connection.
+   * Default: 1 hour.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * RequestHeadersReceivedTimeout is the duration envoy waits for the request headers to arrive.
+   * The timer is activated when the first byte of the headers is received,
+   * and is disarmed when the last byte of the headers has been received.
+   * If not specified or set to 0, this timeout is disabled.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutHttp#requestHeadersReceivedTimeout
+   */
+  readonly requestHeadersReceivedTimeout?: string;
+
+  /**
+   * RequestReceivedTimeout is the duration envoy waits for the complete request reception. This timer starts upon request
+   * initiation and stops when either the last byte of the request is sent upstream or when the response begins.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutHttp#requestReceivedTimeout
+   */
+  readonly requestReceivedTimeout?: string;
+
+  /**
+   * The stream idle timeout defines the amount of time a stream can exist without any upstream or downstream activity.
+   * Default: 5 minutes.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutHttp#streamIdleTimeout
+   */
+  readonly streamIdleTimeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeoutHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeoutHttp(obj: ClientTrafficPolicySpecTimeoutHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTimeout': obj.idleTimeout,
+    'requestHeadersReceivedTimeout': obj.requestHeadersReceivedTimeout,
+    'requestReceivedTimeout': obj.requestReceivedTimeout,
+    'streamIdleTimeout': obj.streamIdleTimeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Timeout settings for TCP.
+ *
+ * @schema ClientTrafficPolicySpecTimeoutTcp
+ */
+export interface ClientTrafficPolicySpecTimeoutTcp {
+  /**
+   * ConnectionInspectionTimeout is the maximum time to wait for initial inspection
+   * (TLS / SNI and protocol detection, or HTTP protocol parsing) of an incoming connection on the listener socket.
+   * If exceeded, the connection is dropped.
+   * Default: 15 seconds.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutTcp#connectionInspectionTimeout
+   */
+  readonly connectionInspectionTimeout?: string;
+
+  /**
+   * IdleTimeout for a TCP connection. Idle time is defined as a period in which there are no
+   * bytes sent or received on either the upstream or downstream connection.
+   * Default: 1 hour.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * TLSHandshakeTimeout for a TCP connection. The maximum time to complete transport level connection negotiation
+   * (e.g. the TLS handshake) after a connection is accepted.
+   * If this expires before the transport reports connection establishment, the connection is summarily closed.
+   *
+   * @schema ClientTrafficPolicySpecTimeoutTcp#tlsHandshakeTimeout
+   */
+  readonly tlsHandshakeTimeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeoutTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeoutTcp(obj: ClientTrafficPolicySpecTimeoutTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionInspectionTimeout': obj.connectionInspectionTimeout,
+    'idleTimeout': obj.idleTimeout,
+    'tlsHandshakeTimeout': obj.tlsHandshakeTimeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ClientValidation specifies the configuration to validate the client
+ * initiating the TLS connection to the Gateway listener.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidation
+ */
+export interface ClientTrafficPolicySpecTlsClientValidation {
+  /**
+   * AllowExpiredCertificate permits client certificates that have expired
+   * but are otherwise valid (CA chain, signature). When true, Envoy skips
+   * the NotAfter check during client certificate validation.
+   * Defaults to false.
+   *
+   * @default false.
+   * @schema ClientTrafficPolicySpecTlsClientValidation#allowExpiredCertificate
+   */
+  readonly allowExpiredCertificate?: boolean;
+
+  /**
+   * CACertificateRefs contains one or more references to
+   * Kubernetes objects that contain TLS certificates of
+   * the Certificate Authorities that can be used
+   * as a trust anchor to validate the certificates presented by the client.
+   *
+   * A single reference to a Kubernetes ConfigMap or a Kubernetes Secret,
+   * with the CA certificate in a key named `ca.crt` is currently supported.
+   *
+   * References to a resource in different namespace are invalid UNLESS there
+   * is a ReferenceGrant in the target namespace that allows the certificate
+   * to be attached.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#caCertificateRefs
+   */
+  readonly caCertificateRefs?: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs[];
+
+  /**
+   * An optional list of hex-encoded SHA-256 hashes. If specified, Envoy will
+   * verify that the SHA-256 of the DER-encoded presented certificate matches
+   * one of the specified values.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#certificateHashes
+   */
+  readonly certificateHashes?: string[];
+
+  /**
+   * Crl specifies the crl configuration that can be used to validate the client initiating the TLS connection
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#crl
+   */
+  readonly crl?: ClientTrafficPolicySpecTlsClientValidationCrl;
+
+  /**
+   * Mode defines how the Gateway or Listener validates client certificates.
+   * If not specified, defaults to RequireAndVerify.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#mode
+   */
+  readonly mode?: ClientTrafficPolicySpecTlsClientValidationMode;
+
+  /**
+   * Optional set to true accepts connections even when a client doesn't present a certificate.
+   * Defaults to false, which rejects connections without a valid client certificate.
+   *
+   * Deprecated: Use Mode instead.
+   *
+   * @default false, which rejects connections without a valid client certificate.
+   * @schema ClientTrafficPolicySpecTlsClientValidation#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * An optional list of base64-encoded SHA-256 hashes. If specified, Envoy will
+   * verify that the SHA-256 of the DER-encoded Subject Public Key Information
+   * (SPKI) of the presented certificate matches one of the specified values.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#spkiHashes
+   */
+  readonly spkiHashes?: string[];
+
+  /**
+   * An optional list of Subject Alternative name matchers. If specified, Envoy
+   * will verify that the Subject Alternative Name of the presented certificate
+   * matches one of the specified matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidation#subjectAltNames
+   */
+  readonly subjectAltNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNames;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidation' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidation(obj: ClientTrafficPolicySpecTlsClientValidation | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowExpiredCertificate': obj.allowExpiredCertificate,
+    'caCertificateRefs': obj.caCertificateRefs?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs(y)),
+    'certificateHashes': obj.certificateHashes?.map(y => y),
+    'crl': toJson_ClientTrafficPolicySpecTlsClientValidationCrl(obj.crl),
+    'mode': obj.mode,
+    'optional': obj.optional,
+    'spkiHashes': obj.spkiHashes?.map(y => y),
+    'subjectAltNames': toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNames(obj.subjectAltNames),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLSFingerprintType specifies the TLS client fingerprinting mode.
+ *
+ * @schema ClientTrafficPolicySpecTlsFingerprints
+ */
+export enum ClientTrafficPolicySpecTlsFingerprints {
+  /** JA3 */
+  JA3 = "JA3",
+  /** JA4 */
+  JA4 = "JA4",
+}
+
+/**
+ * Max specifies the maximal TLS protocol version to allow
+ * The default is TLS 1.3 if this is not specified.
+ *
+ * @schema ClientTrafficPolicySpecTlsMaxVersion
+ */
+export enum ClientTrafficPolicySpecTlsMaxVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * Min specifies the minimal TLS protocol version to allow.
+ * The default is TLS 1.2 if this is not specified.
+ *
+ * @schema ClientTrafficPolicySpecTlsMinVersion
+ */
+export enum ClientTrafficPolicySpecTlsMinVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * Session defines settings related to TLS session management.
+ *
+ * @schema ClientTrafficPolicySpecTlsSession
+ */
+export interface ClientTrafficPolicySpecTlsSession {
+  /**
+   * Resumption determines the proxy's supported TLS session resumption option.
+   * By default, Envoy Gateway does not enable session resumption. Use sessionResumption to
+   * enable stateful and stateless session resumption. Users should consider security impacts
+   * of different resumption methods. Performance gains from resumption are diminished when
+   * Envoy proxy is deployed with more than one replica.
+   *
+   * @schema ClientTrafficPolicySpecTlsSession#resumption
+   */
+  readonly resumption?: ClientTrafficPolicySpecTlsSessionResumption;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsSession' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsSession(obj: ClientTrafficPolicySpecTlsSession | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'resumption': toJson_ClientTrafficPolicySpecTlsSessionResumption(obj.resumption),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch#type
+   */
+  readonly type?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAdd {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAdd(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch#type
+   */
+  readonly type?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersSet {
+  /**
+   * Name is the name of the HTTP Header to be matched. Name matching MUST be
+   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
+   *
+   * If multiple entries specify equivalent header names, the first entry with
+   * an equivalent name MUST be considered for a match. Subsequent entries
+   * with an equivalent header name MUST be ignored. Due to the
+   * case-insensitivity of header names, "foo" and "Foo" are considered
+   * equivalent.
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of HTTP Header to be matched.
+   * <gateway:experimental:description>
+   * Must consist of printable US-ASCII characters, optionally separated
+   * by single tabs or spaces. See: https://tools.ietf.org/html/rfc7230#section-3.2
+   * </gateway:experimental:description>
+   *
+   * <gateway:experimental:validation:Pattern=`^[!-~]+([\t ]?[!-~]+)*$`>
+   *
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersSet(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * XFCCCertData specifies the fields in the client certificate to be forwarded in the XFCC header.
+ *
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd
+ */
+export enum ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd {
+  /** Subject */
+  SUBJECT = "Subject",
+  /** Cert */
+  CERT = "Cert",
+  /** Chain */
+  CHAIN = "Chain",
+  /** DNS */
+  DNS = "DNS",
+  /** URI */
+  URI = "URI",
+}
+
+/**
+ * Mode defines how XFCC header is handled by Envoy Proxy.
+ * If not set, the default mode is `Sanitize`.
+ *
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCertMode
+ */
+export enum ClientTrafficPolicySpecHeadersXForwardedClientCertMode {
+  /** Sanitize */
+  SANITIZE = "Sanitize",
+  /** ForwardOnly */
+  FORWARD_ONLY = "ForwardOnly",
+  /** AppendForward */
+  APPEND_FORWARD = "AppendForward",
+  /** SanitizeSet */
+  SANITIZE_SET = "SanitizeSet",
+  /** AlwaysForwardOnly */
+  ALWAYS_FORWARD_ONLY = "AlwaysForwardOnly",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType
+ */
+export enum ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * From indicates how namespaces are selected for this target selector.
+ *
+ * All means all namespaces watched by Envoy Gateway.
+ * Selector means namespaces watched by Envoy Gateway that match Selector.
+ *
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesFrom
+ */
+export enum ClientTrafficPolicySpecTargetSelectorsNamespacesFrom {
+  /** Same */
+  SAME = "Same",
+  /** All */
+  ALL = "All",
+  /** Selector */
+  SELECTOR = "Selector",
+}
+
+/**
+ * Selector selects namespaces when From is set to Selector.
+ *
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelector {
+  /**
+   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector#matchExpressions
+   */
+  readonly matchExpressions?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[];
+
+  /**
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
+   * map is equivalent to an element of matchExpressions, whose key field is "key", the
+   * operator is "In", and the values array contains only "value". The requirements are ANDed.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespacesSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelector(obj: ClientTrafficPolicySpecTargetSelectorsNamespacesSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretObjectReference identifies an API object including its namespace,
+ * defaulting to Secret.
+ *
+ * The API object must be valid in the cluster; the Group and Kind must
+ * be registered in the cluster for this reference to be valid.
+ *
+ * References to objects with invalid Group and Kind are not valid, and must
+ * be rejected by the implementation, with appropriate Conditions set
+ * on the containing object.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs {
+  /**
+   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
+   * When unspecified or empty string, core API group is inferred.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind is kind of the referent. For example "Secret".
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * Name is the name of the referent.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * Namespace is the namespace of the referenced object. When unspecified, the local
+   * namespace is inferred.
+   *
+   * Note that when a namespace different than the local namespace is specified,
+   * a ReferenceGrant object is required in the referent namespace to allow that
+   * namespace's owner to accept the reference. See the ReferenceGrant
+   * documentation for details.
+   *
+   * Support: Core
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs(obj: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Crl specifies the crl configuration that can be used to validate the client initiating the TLS connection
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationCrl
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCrl {
+  /**
+   * If this option is set to true,  Envoy will only verify the certificate at the end of the certificate chain against the CRL.
+   * Defaults to false, which will verify the entire certificate chain against the CRL.
+   *
+   * @default false, which will verify the entire certificate chain against the CRL.
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrl#onlyVerifyLeafCertificate
+   */
+  readonly onlyVerifyLeafCertificate?: boolean;
+
+  /**
+   * Refs contains one or more references to a Kubernetes ConfigMap or a Kubernetes Secret,
+   * containing the certificate revocation list in PEM format
+   * Expects the content in a key named `ca.crl`.
+   *
+   * References to a resource in different namespace are invalid UNLESS there
+   * is a ReferenceGrant in the target namespace that allows the crl
+   * to be attached.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrl#refs
+   */
+  readonly refs: ClientTrafficPolicySpecTlsClientValidationCrlRefs[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCrl' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCrl(obj: ClientTrafficPolicySpecTlsClientValidationCrl | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'onlyVerifyLeafCertificate': obj.onlyVerifyLeafCertificate,
+    'refs': obj.refs?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationCrlRefs(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mode defines how the Gateway or Listener validates client certificates.
+ * If not specified, defaults to RequireAndVerify.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationMode
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationMode {
+  /** Request */
+  REQUEST = "Request",
+  /** RequireAny */
+  REQUIRE_ANY = "RequireAny",
+  /** VerifyIfGiven */
+  VERIFY_IF_GIVEN = "VerifyIfGiven",
+  /** RequireAndVerify */
+  REQUIRE_AND_VERIFY = "RequireAndVerify",
+}
+
+/**
+ * An optional list of Subject Alternative name matchers. If specified, Envoy
+ * will verify that the Subject Alternative Name of the presented certificate
+ * matches one of the specified matchers
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNames {
+  /**
+   * DNS names matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#dnsNames
+   */
+  readonly dnsNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames[];
+
+  /**
+   * Email addresses matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#emailAddresses
+   */
+  readonly emailAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses[];
+
+  /**
+   * IP addresses matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#ipAddresses
+   */
+  readonly ipAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses[];
+
+  /**
+   * Other names matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#otherNames
+   */
+  readonly otherNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames[];
+
+  /**
+   * URIs matchers
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#uris
+   */
+  readonly uris?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dnsNames': obj.dnsNames?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames(y)),
+    'emailAddresses': obj.emailAddresses?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses(y)),
+    'ipAddresses': obj.ipAddresses?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses(y)),
+    'otherNames': obj.otherNames?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames(y)),
+    'uris': obj.uris?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Resumption determines the proxy's supported TLS session resumption option.
+ * By default, Envoy Gateway does not enable session resumption. Use sessionResumption to
+ * enable stateful and stateless session resumption. Users should consider security impacts
+ * of different resumption methods. Performance gains from resumption are diminished when
+ * Envoy proxy is deployed with more than one replica.
+ *
+ * @schema ClientTrafficPolicySpecTlsSessionResumption
+ */
+export interface ClientTrafficPolicySpecTlsSessionResumption {
+  /**
+   * Stateful defines setting for stateful (session-id based) session resumption
+   *
+   * @schema ClientTrafficPolicySpecTlsSessionResumption#stateful
+   */
+  readonly stateful?: any;
+
+  /**
+   * Stateless defines setting for stateless (session-ticket based) session resumption
+   *
+   * @schema ClientTrafficPolicySpecTlsSessionResumption#stateless
+   */
+  readonly stateless?: any;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsSessionResumption' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsSessionResumption(obj: ClientTrafficPolicySpecTlsSessionResumption | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'stateful': obj.stateful,
+    'stateless': obj.stateless,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType
+ */
+export enum ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType
+ */
+export enum ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions(obj: ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretObjectReference identifies an API object including its namespace,
+ * defaulting to Secret.
+ *
+ * The API object must be valid in the cluster; the Group and Kind must
+ * be registered in the cluster for this reference to be valid.
+ *
+ * References to objects with invalid Group and Kind are not valid, and must
+ * be rejected by the implementation, with appropriate Conditions set
+ * on the containing object.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCrlRefs {
+  /**
+   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
+   * When unspecified or empty string, core API group is inferred.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind is kind of the referent. For example "Secret".
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * Name is the name of the referent.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * Namespace is the namespace of the referenced object. When unspecified, the local
+   * namespace is inferred.
+   *
+   * Note that when a namespace different than the local namespace is specified,
+   * a ReferenceGrant object is required in the referent namespace to allow that
+   * namespace's owner to accept the reference. See the ReferenceGrant
+   * documentation for details.
+   *
+   * Support: Core
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCrlRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCrlRefs(obj: ClientTrafficPolicySpecTlsClientValidationCrlRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames {
+  /**
+   * OID Value
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#oid
+   */
+  readonly oid: string;
+
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'oid': obj.oid,
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StringMatch defines how to match any strings.
+ * This is a general purpose match condition that can be used by other EG APIs
+ * that need to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris {
+  /**
+   * Type specifies how to match against a string.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType;
+
+  /**
+   * Value specifies the string value that the match must have.
+   *
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * Type specifies how to match against a string.
+ *
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+
+/**
  * EnvoyProxy is the schema for the envoyproxies API.
  *
  * @schema EnvoyProxy

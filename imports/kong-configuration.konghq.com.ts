@@ -4,6 +4,449 @@ import { Construct } from 'constructs';
 
 
 /**
+ * KongClusterPlugin is the Schema for the kongclusterplugins API.
+ *
+ * @schema KongClusterPlugin
+ */
+export class KongClusterPlugin extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "KongClusterPlugin"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'configuration.konghq.com/v1',
+    kind: 'KongClusterPlugin',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "KongClusterPlugin".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: KongClusterPluginProps): any {
+    return {
+      ...KongClusterPlugin.GVK,
+      ...toJson_KongClusterPluginProps(props),
+    };
+  }
+
+  /**
+   * Defines a "KongClusterPlugin" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: KongClusterPluginProps) {
+    super(scope, id, {
+      ...KongClusterPlugin.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...KongClusterPlugin.GVK,
+      ...toJson_KongClusterPluginProps(resolved),
+    };
+  }
+}
+
+/**
+ * KongClusterPlugin is the Schema for the kongclusterplugins API.
+ *
+ * @schema KongClusterPlugin
+ */
+export interface KongClusterPluginProps {
+  /**
+   * @schema KongClusterPlugin#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Config contains the plugin configuration. It's a list of keys and values
+   * required to configure the plugin.
+   * Please read the documentation of the plugin being configured to set values
+   * in here. For any plugin in Kong, anything that goes in the `config` JSON
+   * key in the Admin API request, goes into this property.
+   * Only one of `config` or `configFrom` may be used in a KongClusterPlugin, not both at once.
+   *
+   * @schema KongClusterPlugin#config
+   */
+  readonly config?: any;
+
+  /**
+   * ConfigFrom references a secret containing the plugin configuration.
+   * This should be used when the plugin configuration contains sensitive information,
+   * such as AWS credentials in the Lambda plugin or the client secret in the OIDC plugin.
+   * Only one of `config` or `configFrom` may be used in a KongClusterPlugin, not both at once.
+   *
+   * @schema KongClusterPlugin#configFrom
+   */
+  readonly configFrom?: KongClusterPluginConfigFrom;
+
+  /**
+   * ConfigPatches represents JSON patches to the configuration of the plugin.
+   * Each item means a JSON patch to add something in the configuration,
+   * where path is specified in `path` and value is in `valueFrom` referencing
+   * a key in a secret.
+   * When Config is specified, patches will be applied to the configuration in Config.
+   * Otherwise, patches will be applied to an empty object.
+   *
+   * @schema KongClusterPlugin#configPatches
+   */
+  readonly configPatches?: KongClusterPluginConfigPatches[];
+
+  /**
+   * ConsumerRef is a reference to a particular consumer.
+   *
+   * @schema KongClusterPlugin#consumerRef
+   */
+  readonly consumerRef?: string;
+
+  /**
+   * Disabled set if the plugin is disabled or not.
+   *
+   * @schema KongClusterPlugin#disabled
+   */
+  readonly disabled?: boolean;
+
+  /**
+   * InstanceName is an optional custom name to identify an instance of the plugin. This is useful when running the
+   * same plugin in multiple contexts, for example, on multiple services.
+   *
+   * @schema KongClusterPlugin#instance_name
+   */
+  readonly instanceName?: string;
+
+  /**
+   * Ordering overrides the normal plugin execution order. It's only available on Kong Enterprise.
+   * `<phase>` is a request processing phase (for example, `access` or `body_filter`) and
+   * `<plugin>` is the name of the plugin that will run before or after the KongPlugin.
+   * For example, a KongPlugin with `plugin: rate-limiting` and `before.access: ["key-auth"]`
+   * will create a rate limiting plugin that limits requests _before_ they are authenticated.
+   *
+   * @schema KongClusterPlugin#ordering
+   */
+  readonly ordering?: KongClusterPluginOrdering;
+
+  /**
+   * PluginName is the name of the plugin to which to apply the config.
+   *
+   * @schema KongClusterPlugin#plugin
+   */
+  readonly plugin: string;
+
+  /**
+   * Protocols configures plugin to run on requests received on specific
+   * protocols.
+   *
+   * @schema KongClusterPlugin#protocols
+   */
+  readonly protocols?: KongClusterPluginProtocols[];
+
+  /**
+   * RunOn configures the plugin to run on the first or the second or both
+   * nodes in case of a service mesh deployment.
+   *
+   * @schema KongClusterPlugin#run_on
+   */
+  readonly runOn?: KongClusterPluginRunOn;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginProps(obj: KongClusterPluginProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'config': obj.config,
+    'configFrom': toJson_KongClusterPluginConfigFrom(obj.configFrom),
+    'configPatches': obj.configPatches?.map(y => toJson_KongClusterPluginConfigPatches(y)),
+    'consumerRef': obj.consumerRef,
+    'disabled': obj.disabled,
+    'instance_name': obj.instanceName,
+    'ordering': toJson_KongClusterPluginOrdering(obj.ordering),
+    'plugin': obj.plugin,
+    'protocols': obj.protocols?.map(y => y),
+    'run_on': obj.runOn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ConfigFrom references a secret containing the plugin configuration.
+ * This should be used when the plugin configuration contains sensitive information,
+ * such as AWS credentials in the Lambda plugin or the client secret in the OIDC plugin.
+ * Only one of `config` or `configFrom` may be used in a KongClusterPlugin, not both at once.
+ *
+ * @schema KongClusterPluginConfigFrom
+ */
+export interface KongClusterPluginConfigFrom {
+  /**
+   * Specifies a name, a namespace, and a key of a secret to refer to.
+   *
+   * @schema KongClusterPluginConfigFrom#secretKeyRef
+   */
+  readonly secretKeyRef: KongClusterPluginConfigFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginConfigFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginConfigFrom(obj: KongClusterPluginConfigFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_KongClusterPluginConfigFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * NamespacedConfigPatch is a JSON patch to add values from secrets to KongClusterPlugin
+ * to the generated configuration of plugin in Kong.
+ *
+ * @schema KongClusterPluginConfigPatches
+ */
+export interface KongClusterPluginConfigPatches {
+  /**
+   * Path is the JSON path to add the patch.
+   *
+   * @schema KongClusterPluginConfigPatches#path
+   */
+  readonly path: string;
+
+  /**
+   * ValueFrom is the reference to a key of a secret where the patched value comes from.
+   *
+   * @schema KongClusterPluginConfigPatches#valueFrom
+   */
+  readonly valueFrom: KongClusterPluginConfigPatchesValueFrom;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginConfigPatches' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginConfigPatches(obj: KongClusterPluginConfigPatches | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'valueFrom': toJson_KongClusterPluginConfigPatchesValueFrom(obj.valueFrom),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Ordering overrides the normal plugin execution order. It's only available on Kong Enterprise.
+ * `<phase>` is a request processing phase (for example, `access` or `body_filter`) and
+ * `<plugin>` is the name of the plugin that will run before or after the KongPlugin.
+ * For example, a KongPlugin with `plugin: rate-limiting` and `before.access: ["key-auth"]`
+ * will create a rate limiting plugin that limits requests _before_ they are authenticated.
+ *
+ * @schema KongClusterPluginOrdering
+ */
+export interface KongClusterPluginOrdering {
+  /**
+   * PluginOrderingPhase indicates which plugins in a phase should affect the target plugin's order
+   *
+   * @schema KongClusterPluginOrdering#after
+   */
+  readonly after?: { [key: string]: string[] };
+
+  /**
+   * PluginOrderingPhase indicates which plugins in a phase should affect the target plugin's order
+   *
+   * @schema KongClusterPluginOrdering#before
+   */
+  readonly before?: { [key: string]: string[] };
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginOrdering' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginOrdering(obj: KongClusterPluginOrdering | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'after': ((obj.after) === undefined) ? undefined : (Object.entries(obj.after).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+    'before': ((obj.before) === undefined) ? undefined : (Object.entries(obj.before).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * KongProtocol is a valid Kong protocol.
+ * This alias is necessary to deal with https://github.com/kubernetes-sigs/controller-tools/issues/342
+ *
+ * @schema KongClusterPluginProtocols
+ */
+export enum KongClusterPluginProtocols {
+  /** http */
+  HTTP = "http",
+  /** https */
+  HTTPS = "https",
+  /** grpc */
+  GRPC = "grpc",
+  /** grpcs */
+  GRPCS = "grpcs",
+  /** tcp */
+  TCP = "tcp",
+  /** tls */
+  TLS = "tls",
+  /** udp */
+  UDP = "udp",
+}
+
+/**
+ * RunOn configures the plugin to run on the first or the second or both
+ * nodes in case of a service mesh deployment.
+ *
+ * @schema KongClusterPluginRunOn
+ */
+export enum KongClusterPluginRunOn {
+  /** first */
+  FIRST = "first",
+  /** second */
+  SECOND = "second",
+  /** all */
+  ALL = "all",
+}
+
+/**
+ * Specifies a name, a namespace, and a key of a secret to refer to.
+ *
+ * @schema KongClusterPluginConfigFromSecretKeyRef
+ */
+export interface KongClusterPluginConfigFromSecretKeyRef {
+  /**
+   * The key containing the value.
+   *
+   * @schema KongClusterPluginConfigFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * The secret containing the key.
+   *
+   * @schema KongClusterPluginConfigFromSecretKeyRef#name
+   */
+  readonly name: string;
+
+  /**
+   * The namespace containing the secret.
+   *
+   * @schema KongClusterPluginConfigFromSecretKeyRef#namespace
+   */
+  readonly namespace: string;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginConfigFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginConfigFromSecretKeyRef(obj: KongClusterPluginConfigFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ValueFrom is the reference to a key of a secret where the patched value comes from.
+ *
+ * @schema KongClusterPluginConfigPatchesValueFrom
+ */
+export interface KongClusterPluginConfigPatchesValueFrom {
+  /**
+   * Specifies a name, a namespace, and a key of a secret to refer to.
+   *
+   * @schema KongClusterPluginConfigPatchesValueFrom#secretKeyRef
+   */
+  readonly secretKeyRef: KongClusterPluginConfigPatchesValueFromSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginConfigPatchesValueFrom' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginConfigPatchesValueFrom(obj: KongClusterPluginConfigPatchesValueFrom | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_KongClusterPluginConfigPatchesValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Specifies a name, a namespace, and a key of a secret to refer to.
+ *
+ * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef
+ */
+export interface KongClusterPluginConfigPatchesValueFromSecretKeyRef {
+  /**
+   * The key containing the value.
+   *
+   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * The secret containing the key.
+   *
+   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#name
+   */
+  readonly name: string;
+
+  /**
+   * The namespace containing the secret.
+   *
+   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#namespace
+   */
+  readonly namespace: string;
+}
+
+/**
+ * Converts an object of type 'KongClusterPluginConfigPatchesValueFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongClusterPluginConfigPatchesValueFromSecretKeyRef(obj: KongClusterPluginConfigPatchesValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * KongConsumer is the Schema for the kongconsumers API.
  *
  * @schema KongConsumer
@@ -937,6 +1380,872 @@ export function toJson_KongPluginConfigPatchesValueFromSecretKeyRef(obj: KongPlu
   const result = {
     'key': obj.key,
     'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * KongUpstreamPolicy allows configuring algorithm that should be used for load balancing traffic between Kong
+Upstream's Targets. It also allows configuring health checks for Kong Upstream's Targets.
+
+Its configuration is similar to Kong Upstream object (https://docs.konghq.com/gateway/latest/admin-api/#upstream-object),
+and it is applied to Kong Upstream objects created by the controller.
+
+It can be attached to Services. To attach it to a Service, it has to be annotated with
+`konghq.com/upstream-policy: <name>`, where `<name>` is the name of the KongUpstreamPolicy
+object in the same namespace as the Service.
+
+When attached to a Service, it will affect all Kong Upstreams created for the Service.
+
+When attached to a Service used in a Gateway API *Route rule with multiple BackendRefs, all of its Services MUST
+be configured with the same KongUpstreamPolicy. Otherwise, the controller will *ignore* the KongUpstreamPolicy.
+
+Note: KongUpstreamPolicy doesn't implement Gateway API's GEP-713 strictly.
+In particular, it doesn't use the TargetRef for attaching to Services and Gateway API *Routes - annotations are
+used instead. This is to allow reusing the same KongUpstreamPolicy for multiple Services and Gateway API *Routes.
+ *
+ * @schema KongUpstreamPolicy
+ */
+export class KongUpstreamPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "KongUpstreamPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'configuration.konghq.com/v1beta1',
+    kind: 'KongUpstreamPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "KongUpstreamPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: KongUpstreamPolicyProps = {}): any {
+    return {
+      ...KongUpstreamPolicy.GVK,
+      ...toJson_KongUpstreamPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "KongUpstreamPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: KongUpstreamPolicyProps = {}) {
+    super(scope, id, {
+      ...KongUpstreamPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...KongUpstreamPolicy.GVK,
+      ...toJson_KongUpstreamPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * KongUpstreamPolicy allows configuring algorithm that should be used for load balancing traffic between Kong
+ * Upstream's Targets. It also allows configuring health checks for Kong Upstream's Targets.
+ *
+ * Its configuration is similar to Kong Upstream object (https://docs.konghq.com/gateway/latest/admin-api/#upstream-object),
+ * and it is applied to Kong Upstream objects created by the controller.
+ *
+ * It can be attached to Services. To attach it to a Service, it has to be annotated with
+ * `konghq.com/upstream-policy: <name>`, where `<name>` is the name of the KongUpstreamPolicy
+ * object in the same namespace as the Service.
+ *
+ * When attached to a Service, it will affect all Kong Upstreams created for the Service.
+ *
+ * When attached to a Service used in a Gateway API *Route rule with multiple BackendRefs, all of its Services MUST
+ * be configured with the same KongUpstreamPolicy. Otherwise, the controller will *ignore* the KongUpstreamPolicy.
+ *
+ * Note: KongUpstreamPolicy doesn't implement Gateway API's GEP-713 strictly.
+ * In particular, it doesn't use the TargetRef for attaching to Services and Gateway API *Routes - annotations are
+ * used instead. This is to allow reusing the same KongUpstreamPolicy for multiple Services and Gateway API *Routes.
+ *
+ * @schema KongUpstreamPolicy
+ */
+export interface KongUpstreamPolicyProps {
+  /**
+   * @schema KongUpstreamPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec contains the configuration of the Kong upstream.
+   *
+   * @schema KongUpstreamPolicy#spec
+   */
+  readonly spec?: KongUpstreamPolicySpec;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicyProps(obj: KongUpstreamPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_KongUpstreamPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec contains the configuration of the Kong upstream.
+ *
+ * @schema KongUpstreamPolicySpec
+ */
+export interface KongUpstreamPolicySpec {
+  /**
+   * Algorithm is the load balancing algorithm to use.
+   * Accepted values are: "round-robin", "consistent-hashing", "least-connections", "latency", "sticky-sessions"
+   *
+   * @schema KongUpstreamPolicySpec#algorithm
+   */
+  readonly algorithm?: KongUpstreamPolicySpecAlgorithm;
+
+  /**
+   * HashOn defines how to calculate hash for consistent-hashing or sticky-sessions load balancing algorithm.
+   * Algorithm must be set to "consistent-hashing" or "sticky-sessions" for this field to have effect.
+   *
+   * @schema KongUpstreamPolicySpec#hashOn
+   */
+  readonly hashOn?: KongUpstreamPolicySpecHashOn;
+
+  /**
+   * HashOnFallback defines how to calculate hash for consistent-hashing load balancing algorithm if the primary hash
+   * function fails.
+   * Algorithm must be set to "consistent-hashing" for this field to have effect.
+   *
+   * @schema KongUpstreamPolicySpec#hashOnFallback
+   */
+  readonly hashOnFallback?: KongUpstreamPolicySpecHashOnFallback;
+
+  /**
+   * Healthchecks defines the health check configurations in Kong.
+   *
+   * @schema KongUpstreamPolicySpec#healthchecks
+   */
+  readonly healthchecks?: KongUpstreamPolicySpecHealthchecks;
+
+  /**
+   * Slots is the number of slots in the load balancer algorithm.
+   * If not set, the default value in Kong for the algorithm is used.
+   *
+   * @schema KongUpstreamPolicySpec#slots
+   */
+  readonly slots?: number;
+
+  /**
+   * StickySessions defines the sticky session configuration for the upstream.
+   * When enabled, clients will be routed to the same backend target based on a cookie.
+   * This requires Kong Enterprise Gateway and setting `hash_on` to `none`.
+   *
+   * @schema KongUpstreamPolicySpec#stickySessions
+   */
+  readonly stickySessions?: KongUpstreamPolicySpecStickySessions;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpec(obj: KongUpstreamPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'algorithm': obj.algorithm,
+    'hashOn': toJson_KongUpstreamPolicySpecHashOn(obj.hashOn),
+    'hashOnFallback': toJson_KongUpstreamPolicySpecHashOnFallback(obj.hashOnFallback),
+    'healthchecks': toJson_KongUpstreamPolicySpecHealthchecks(obj.healthchecks),
+    'slots': obj.slots,
+    'stickySessions': toJson_KongUpstreamPolicySpecStickySessions(obj.stickySessions),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Algorithm is the load balancing algorithm to use.
+ * Accepted values are: "round-robin", "consistent-hashing", "least-connections", "latency", "sticky-sessions"
+ *
+ * @schema KongUpstreamPolicySpecAlgorithm
+ */
+export enum KongUpstreamPolicySpecAlgorithm {
+  /** round-robin */
+  ROUND_HYPHEN_ROBIN = "round-robin",
+  /** consistent-hashing */
+  CONSISTENT_HYPHEN_HASHING = "consistent-hashing",
+  /** least-connections */
+  LEAST_HYPHEN_CONNECTIONS = "least-connections",
+  /** latency */
+  LATENCY = "latency",
+  /** sticky-sessions */
+  STICKY_HYPHEN_SESSIONS = "sticky-sessions",
+}
+
+/**
+ * HashOn defines how to calculate hash for consistent-hashing or sticky-sessions load balancing algorithm.
+ * Algorithm must be set to "consistent-hashing" or "sticky-sessions" for this field to have effect.
+ *
+ * @schema KongUpstreamPolicySpecHashOn
+ */
+export interface KongUpstreamPolicySpecHashOn {
+  /**
+   * Cookie is the name of the cookie to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#cookie
+   */
+  readonly cookie?: string;
+
+  /**
+   * CookiePath is cookie path to set in the response headers.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#cookiePath
+   */
+  readonly cookiePath?: string;
+
+  /**
+   * Header is the name of the header to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#header
+   */
+  readonly header?: string;
+
+  /**
+   * Input allows using one of the predefined inputs (ip, consumer, path, none).
+   * Set this to `none` if you want to use sticky sessions.
+   * For other parameterized inputs, use one of the fields below.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#input
+   */
+  readonly input?: KongUpstreamPolicySpecHashOnInput;
+
+  /**
+   * QueryArg is the name of the query argument to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#queryArg
+   */
+  readonly queryArg?: string;
+
+  /**
+   * URICapture is the name of the URI capture group to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOn#uriCapture
+   */
+  readonly uriCapture?: string;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHashOn' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHashOn(obj: KongUpstreamPolicySpecHashOn | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cookie': obj.cookie,
+    'cookiePath': obj.cookiePath,
+    'header': obj.header,
+    'input': obj.input,
+    'queryArg': obj.queryArg,
+    'uriCapture': obj.uriCapture,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HashOnFallback defines how to calculate hash for consistent-hashing load balancing algorithm if the primary hash
+ * function fails.
+ * Algorithm must be set to "consistent-hashing" for this field to have effect.
+ *
+ * @schema KongUpstreamPolicySpecHashOnFallback
+ */
+export interface KongUpstreamPolicySpecHashOnFallback {
+  /**
+   * Cookie is the name of the cookie to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#cookie
+   */
+  readonly cookie?: string;
+
+  /**
+   * CookiePath is cookie path to set in the response headers.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#cookiePath
+   */
+  readonly cookiePath?: string;
+
+  /**
+   * Header is the name of the header to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#header
+   */
+  readonly header?: string;
+
+  /**
+   * Input allows using one of the predefined inputs (ip, consumer, path, none).
+   * Set this to `none` if you want to use sticky sessions.
+   * For other parameterized inputs, use one of the fields below.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#input
+   */
+  readonly input?: KongUpstreamPolicySpecHashOnFallbackInput;
+
+  /**
+   * QueryArg is the name of the query argument to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#queryArg
+   */
+  readonly queryArg?: string;
+
+  /**
+   * URICapture is the name of the URI capture group to use as hash input.
+   *
+   * @schema KongUpstreamPolicySpecHashOnFallback#uriCapture
+   */
+  readonly uriCapture?: string;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHashOnFallback' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHashOnFallback(obj: KongUpstreamPolicySpecHashOnFallback | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cookie': obj.cookie,
+    'cookiePath': obj.cookiePath,
+    'header': obj.header,
+    'input': obj.input,
+    'queryArg': obj.queryArg,
+    'uriCapture': obj.uriCapture,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Healthchecks defines the health check configurations in Kong.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecks
+ */
+export interface KongUpstreamPolicySpecHealthchecks {
+  /**
+   * Active configures active health check probing.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecks#active
+   */
+  readonly active?: KongUpstreamPolicySpecHealthchecksActive;
+
+  /**
+   * Passive configures passive health check probing.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecks#passive
+   */
+  readonly passive?: KongUpstreamPolicySpecHealthchecksPassive;
+
+  /**
+   * Threshold is the minimum percentage of the upstream’s targets’ weight that must be available for the whole
+   * upstream to be considered healthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecks#threshold
+   */
+  readonly threshold?: number;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecks' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecks(obj: KongUpstreamPolicySpecHealthchecks | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'active': toJson_KongUpstreamPolicySpecHealthchecksActive(obj.active),
+    'passive': toJson_KongUpstreamPolicySpecHealthchecksPassive(obj.passive),
+    'threshold': obj.threshold,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * StickySessions defines the sticky session configuration for the upstream.
+ * When enabled, clients will be routed to the same backend target based on a cookie.
+ * This requires Kong Enterprise Gateway and setting `hash_on` to `none`.
+ *
+ * @schema KongUpstreamPolicySpecStickySessions
+ */
+export interface KongUpstreamPolicySpecStickySessions {
+  /**
+   * Cookie is the name of the cookie to use for sticky sessions.
+   * Kong will generate this cookie if it doesn't exist in the request.
+   *
+   * @schema KongUpstreamPolicySpecStickySessions#cookie
+   */
+  readonly cookie: string;
+
+  /**
+   * CookiePath is the path to set in the cookie.
+   *
+   * @schema KongUpstreamPolicySpecStickySessions#cookiePath
+   */
+  readonly cookiePath?: string;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecStickySessions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecStickySessions(obj: KongUpstreamPolicySpecStickySessions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cookie': obj.cookie,
+    'cookiePath': obj.cookiePath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Input allows using one of the predefined inputs (ip, consumer, path, none).
+ * Set this to `none` if you want to use sticky sessions.
+ * For other parameterized inputs, use one of the fields below.
+ *
+ * @schema KongUpstreamPolicySpecHashOnInput
+ */
+export enum KongUpstreamPolicySpecHashOnInput {
+  /** ip */
+  IP = "ip",
+  /** consumer */
+  CONSUMER = "consumer",
+  /** path */
+  PATH = "path",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * Input allows using one of the predefined inputs (ip, consumer, path, none).
+ * Set this to `none` if you want to use sticky sessions.
+ * For other parameterized inputs, use one of the fields below.
+ *
+ * @schema KongUpstreamPolicySpecHashOnFallbackInput
+ */
+export enum KongUpstreamPolicySpecHashOnFallbackInput {
+  /** ip */
+  IP = "ip",
+  /** consumer */
+  CONSUMER = "consumer",
+  /** path */
+  PATH = "path",
+  /** none */
+  NONE = "none",
+}
+
+/**
+ * Active configures active health check probing.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksActive
+ */
+export interface KongUpstreamPolicySpecHealthchecksActive {
+  /**
+   * Concurrency is the number of targets to check concurrently.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#concurrency
+   */
+  readonly concurrency?: number;
+
+  /**
+   * Headers is a list of HTTP headers to add to the probe request.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#headers
+   */
+  readonly headers?: { [key: string]: string[] };
+
+  /**
+   * Healthy configures thresholds and HTTP status codes to mark targets healthy for an upstream.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#healthy
+   */
+  readonly healthy?: KongUpstreamPolicySpecHealthchecksActiveHealthy;
+
+  /**
+   * HTTPPath is the path to use in GET HTTP request to run as a probe.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#httpPath
+   */
+  readonly httpPath?: string;
+
+  /**
+   * HTTPSSNI is the SNI to use in GET HTTPS request to run as a probe.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#httpsSni
+   */
+  readonly httpsSni?: string;
+
+  /**
+   * HTTPSVerifyCertificate is a boolean value that indicates if the certificate should be verified.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#httpsVerifyCertificate
+   */
+  readonly httpsVerifyCertificate?: boolean;
+
+  /**
+   * Timeout is the probe timeout in seconds.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#timeout
+   */
+  readonly timeout?: number;
+
+  /**
+   * Type determines whether to perform active health checks using HTTP or HTTPS, or just attempt a TCP connection.
+   * Accepted values are "http", "https", "tcp", "grpc", "grpcs".
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#type
+   */
+  readonly type?: KongUpstreamPolicySpecHealthchecksActiveType;
+
+  /**
+   * Unhealthy configures thresholds and HTTP status codes to mark targets unhealthy for an upstream.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActive#unhealthy
+   */
+  readonly unhealthy?: KongUpstreamPolicySpecHealthchecksActiveUnhealthy;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksActive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksActive(obj: KongUpstreamPolicySpecHealthchecksActive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'concurrency': obj.concurrency,
+    'headers': ((obj.headers) === undefined) ? undefined : (Object.entries(obj.headers).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+    'healthy': toJson_KongUpstreamPolicySpecHealthchecksActiveHealthy(obj.healthy),
+    'httpPath': obj.httpPath,
+    'httpsSni': obj.httpsSni,
+    'httpsVerifyCertificate': obj.httpsVerifyCertificate,
+    'timeout': obj.timeout,
+    'type': obj.type,
+    'unhealthy': toJson_KongUpstreamPolicySpecHealthchecksActiveUnhealthy(obj.unhealthy),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Passive configures passive health check probing.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksPassive
+ */
+export interface KongUpstreamPolicySpecHealthchecksPassive {
+  /**
+   * Healthy configures thresholds and HTTP status codes to mark targets healthy for an upstream.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassive#healthy
+   */
+  readonly healthy?: KongUpstreamPolicySpecHealthchecksPassiveHealthy;
+
+  /**
+   * Type determines whether to perform passive health checks interpreting HTTP/HTTPS statuses,
+   * or just check for TCP connection success.
+   * Accepted values are "http", "https", "tcp", "grpc", "grpcs".
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassive#type
+   */
+  readonly type?: KongUpstreamPolicySpecHealthchecksPassiveType;
+
+  /**
+   * Unhealthy configures thresholds and HTTP status codes to mark targets unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassive#unhealthy
+   */
+  readonly unhealthy?: KongUpstreamPolicySpecHealthchecksPassiveUnhealthy;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksPassive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksPassive(obj: KongUpstreamPolicySpecHealthchecksPassive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'healthy': toJson_KongUpstreamPolicySpecHealthchecksPassiveHealthy(obj.healthy),
+    'type': obj.type,
+    'unhealthy': toJson_KongUpstreamPolicySpecHealthchecksPassiveUnhealthy(obj.unhealthy),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Healthy configures thresholds and HTTP status codes to mark targets healthy for an upstream.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksActiveHealthy
+ */
+export interface KongUpstreamPolicySpecHealthchecksActiveHealthy {
+  /**
+   * HTTPStatuses is a list of HTTP status codes that Kong considers a success.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveHealthy#httpStatuses
+   */
+  readonly httpStatuses?: number[];
+
+  /**
+   * Interval is the interval between active health checks for an upstream in seconds when in a healthy state.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveHealthy#interval
+   */
+  readonly interval?: number;
+
+  /**
+   * Successes is the number of successes to consider a target healthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveHealthy#successes
+   */
+  readonly successes?: number;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksActiveHealthy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksActiveHealthy(obj: KongUpstreamPolicySpecHealthchecksActiveHealthy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpStatuses': obj.httpStatuses?.map(y => y),
+    'interval': obj.interval,
+    'successes': obj.successes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type determines whether to perform active health checks using HTTP or HTTPS, or just attempt a TCP connection.
+ * Accepted values are "http", "https", "tcp", "grpc", "grpcs".
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksActiveType
+ */
+export enum KongUpstreamPolicySpecHealthchecksActiveType {
+  /** http */
+  HTTP = "http",
+  /** https */
+  HTTPS = "https",
+  /** tcp */
+  TCP = "tcp",
+  /** grpc */
+  GRPC = "grpc",
+  /** grpcs */
+  GRPCS = "grpcs",
+}
+
+/**
+ * Unhealthy configures thresholds and HTTP status codes to mark targets unhealthy for an upstream.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy
+ */
+export interface KongUpstreamPolicySpecHealthchecksActiveUnhealthy {
+  /**
+   * HTTPFailures is the number of failures to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy#httpFailures
+   */
+  readonly httpFailures?: number;
+
+  /**
+   * HTTPStatuses is a list of HTTP status codes that Kong considers a failure.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy#httpStatuses
+   */
+  readonly httpStatuses?: number[];
+
+  /**
+   * Interval is the interval between active health checks for an upstream in seconds when in an unhealthy state.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy#interval
+   */
+  readonly interval?: number;
+
+  /**
+   * TCPFailures is the number of TCP failures in a row to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy#tcpFailures
+   */
+  readonly tcpFailures?: number;
+
+  /**
+   * Timeouts is the number of timeouts in a row to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksActiveUnhealthy#timeouts
+   */
+  readonly timeouts?: number;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksActiveUnhealthy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksActiveUnhealthy(obj: KongUpstreamPolicySpecHealthchecksActiveUnhealthy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpFailures': obj.httpFailures,
+    'httpStatuses': obj.httpStatuses?.map(y => y),
+    'interval': obj.interval,
+    'tcpFailures': obj.tcpFailures,
+    'timeouts': obj.timeouts,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Healthy configures thresholds and HTTP status codes to mark targets healthy for an upstream.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy
+ */
+export interface KongUpstreamPolicySpecHealthchecksPassiveHealthy {
+  /**
+   * HTTPStatuses is a list of HTTP status codes that Kong considers a success.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#httpStatuses
+   */
+  readonly httpStatuses?: number[];
+
+  /**
+   * Interval is the interval between active health checks for an upstream in seconds when in a healthy state.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#interval
+   */
+  readonly interval?: number;
+
+  /**
+   * Successes is the number of successes to consider a target healthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#successes
+   */
+  readonly successes?: number;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksPassiveHealthy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksPassiveHealthy(obj: KongUpstreamPolicySpecHealthchecksPassiveHealthy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpStatuses': obj.httpStatuses?.map(y => y),
+    'interval': obj.interval,
+    'successes': obj.successes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type determines whether to perform passive health checks interpreting HTTP/HTTPS statuses,
+ * or just check for TCP connection success.
+ * Accepted values are "http", "https", "tcp", "grpc", "grpcs".
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksPassiveType
+ */
+export enum KongUpstreamPolicySpecHealthchecksPassiveType {
+  /** http */
+  HTTP = "http",
+  /** https */
+  HTTPS = "https",
+  /** tcp */
+  TCP = "tcp",
+  /** grpc */
+  GRPC = "grpc",
+  /** grpcs */
+  GRPCS = "grpcs",
+}
+
+/**
+ * Unhealthy configures thresholds and HTTP status codes to mark targets unhealthy.
+ *
+ * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy
+ */
+export interface KongUpstreamPolicySpecHealthchecksPassiveUnhealthy {
+  /**
+   * HTTPFailures is the number of failures to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy#httpFailures
+   */
+  readonly httpFailures?: number;
+
+  /**
+   * HTTPStatuses is a list of HTTP status codes that Kong considers a failure.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy#httpStatuses
+   */
+  readonly httpStatuses?: number[];
+
+  /**
+   * Interval is the interval between active health checks for an upstream in seconds when in an unhealthy state.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy#interval
+   */
+  readonly interval?: number;
+
+  /**
+   * TCPFailures is the number of TCP failures in a row to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy#tcpFailures
+   */
+  readonly tcpFailures?: number;
+
+  /**
+   * Timeouts is the number of timeouts in a row to consider a target unhealthy.
+   *
+   * @schema KongUpstreamPolicySpecHealthchecksPassiveUnhealthy#timeouts
+   */
+  readonly timeouts?: number;
+}
+
+/**
+ * Converts an object of type 'KongUpstreamPolicySpecHealthchecksPassiveUnhealthy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KongUpstreamPolicySpecHealthchecksPassiveUnhealthy(obj: KongUpstreamPolicySpecHealthchecksPassiveUnhealthy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpFailures': obj.httpFailures,
+    'httpStatuses': obj.httpStatuses?.map(y => y),
+    'interval': obj.interval,
+    'tcpFailures': obj.tcpFailures,
+    'timeouts': obj.timeouts,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -19911,6 +19911,417 @@ export enum AuthPolicySpecOverridesRulesResponseSuccessHeadersWristbandSigningKe
 
 
 /**
+ * Kuadrant configures installations of Kuadrant Service Protection components
+ *
+ * @schema Kuadrant
+ */
+export class Kuadrant extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "Kuadrant"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kuadrant.io/v1beta1',
+    kind: 'Kuadrant',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "Kuadrant".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: KuadrantProps = {}): any {
+    return {
+      ...Kuadrant.GVK,
+      ...toJson_KuadrantProps(props),
+    };
+  }
+
+  /**
+   * Defines a "Kuadrant" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: KuadrantProps = {}) {
+    super(scope, id, {
+      ...Kuadrant.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...Kuadrant.GVK,
+      ...toJson_KuadrantProps(resolved),
+    };
+  }
+}
+
+/**
+ * Kuadrant configures installations of Kuadrant Service Protection components
+ *
+ * @schema Kuadrant
+ */
+export interface KuadrantProps {
+  /**
+   * @schema Kuadrant#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * KuadrantSpec defines the desired state of Kuadrant
+   *
+   * @schema Kuadrant#spec
+   */
+  readonly spec?: KuadrantSpec;
+}
+
+/**
+ * Converts an object of type 'KuadrantProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantProps(obj: KuadrantProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_KuadrantSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * KuadrantSpec defines the desired state of Kuadrant
+ *
+ * @schema KuadrantSpec
+ */
+export interface KuadrantSpec {
+  /**
+   * Components configures optional Kuadrant components
+   *
+   * @schema KuadrantSpec#components
+   */
+  readonly components?: KuadrantSpecComponents;
+
+  /**
+   * MTLS is an optional entry which when enabled is set to true, kuadrant-operator
+   * will add the configuration required to enable mTLS between an Istio provided
+   * gateway and the Kuadrant components.
+   *
+   * @schema KuadrantSpec#mtls
+   */
+  readonly mtls?: KuadrantSpecMtls;
+
+  /**
+   * Observability configures telemetry and monitoring settings for Kuadrant components.
+   * When enabled, it configures logging, tracing, and other observability features for both
+   * the control plane and data plane components.
+   *
+   * @schema KuadrantSpec#observability
+   */
+  readonly observability?: KuadrantSpecObservability;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpec(obj: KuadrantSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'components': toJson_KuadrantSpecComponents(obj.components),
+    'mtls': toJson_KuadrantSpecMtls(obj.mtls),
+    'observability': toJson_KuadrantSpecObservability(obj.observability),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Components configures optional Kuadrant components
+ *
+ * @schema KuadrantSpecComponents
+ */
+export interface KuadrantSpecComponents {
+  /**
+   * DeveloperPortal enables the developer portal integration including APIProduct and APIKeyRequest CRDs
+   *
+   * @schema KuadrantSpecComponents#developerPortal
+   */
+  readonly developerPortal?: KuadrantSpecComponentsDeveloperPortal;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecComponents' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecComponents(obj: KuadrantSpecComponents | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'developerPortal': toJson_KuadrantSpecComponentsDeveloperPortal(obj.developerPortal),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * MTLS is an optional entry which when enabled is set to true, kuadrant-operator
+ * will add the configuration required to enable mTLS between an Istio provided
+ * gateway and the Kuadrant components.
+ *
+ * @schema KuadrantSpecMtls
+ */
+export interface KuadrantSpecMtls {
+  /**
+   * @schema KuadrantSpecMtls#authorino
+   */
+  readonly authorino?: boolean;
+
+  /**
+   * @schema KuadrantSpecMtls#enable
+   */
+  readonly enable?: boolean;
+
+  /**
+   * @schema KuadrantSpecMtls#limitador
+   */
+  readonly limitador?: boolean;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecMtls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecMtls(obj: KuadrantSpecMtls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authorino': obj.authorino,
+    'enable': obj.enable,
+    'limitador': obj.limitador,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Observability configures telemetry and monitoring settings for Kuadrant components.
+ * When enabled, it configures logging, tracing, and other observability features for both
+ * the control plane and data plane components.
+ *
+ * @schema KuadrantSpecObservability
+ */
+export interface KuadrantSpecObservability {
+  /**
+   * DataPlane configures observability settings for the data plane components.
+   *
+   * @schema KuadrantSpecObservability#dataPlane
+   */
+  readonly dataPlane?: KuadrantSpecObservabilityDataPlane;
+
+  /**
+   * Enable controls whether observability features are active.
+   * When false, no additional logging or tracing configuration is applied.
+   *
+   * @schema KuadrantSpecObservability#enable
+   */
+  readonly enable?: boolean;
+
+  /**
+   * Tracing configures distributed tracing for request flows through the system.
+   *
+   * @schema KuadrantSpecObservability#tracing
+   */
+  readonly tracing?: KuadrantSpecObservabilityTracing;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecObservability' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecObservability(obj: KuadrantSpecObservability | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dataPlane': toJson_KuadrantSpecObservabilityDataPlane(obj.dataPlane),
+    'enable': obj.enable,
+    'tracing': toJson_KuadrantSpecObservabilityTracing(obj.tracing),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DeveloperPortal enables the developer portal integration including APIProduct and APIKeyRequest CRDs
+ *
+ * @schema KuadrantSpecComponentsDeveloperPortal
+ */
+export interface KuadrantSpecComponentsDeveloperPortal {
+  /**
+   * @schema KuadrantSpecComponentsDeveloperPortal#enabled
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecComponentsDeveloperPortal' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecComponentsDeveloperPortal(obj: KuadrantSpecComponentsDeveloperPortal | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DataPlane configures observability settings for the data plane components.
+ *
+ * @schema KuadrantSpecObservabilityDataPlane
+ */
+export interface KuadrantSpecObservabilityDataPlane {
+  /**
+   * DefaultLevels specifies the default logging levels and their activation predicates.
+   * Each entry defines a log level (debug, info, warn, error) and an optional CEL expression
+   * that determines when that level should be active for a given request.
+   *
+   * @schema KuadrantSpecObservabilityDataPlane#defaultLevels
+   */
+  readonly defaultLevels?: KuadrantSpecObservabilityDataPlaneDefaultLevels[];
+
+  /**
+   * HTTPHeaderIdentifier specifies the HTTP header name used to identify and correlate
+   * requests in logs and traces (e.g., "x-request-id", "x-correlation-id").
+   * If set, this header value will be included in log output for request correlation.
+   *
+   * @schema KuadrantSpecObservabilityDataPlane#httpHeaderIdentifier
+   */
+  readonly httpHeaderIdentifier?: string;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecObservabilityDataPlane' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecObservabilityDataPlane(obj: KuadrantSpecObservabilityDataPlane | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultLevels': obj.defaultLevels?.map(y => toJson_KuadrantSpecObservabilityDataPlaneDefaultLevels(y)),
+    'httpHeaderIdentifier': obj.httpHeaderIdentifier,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Tracing configures distributed tracing for request flows through the system.
+ *
+ * @schema KuadrantSpecObservabilityTracing
+ */
+export interface KuadrantSpecObservabilityTracing {
+  /**
+   * DefaultEndpoint is the default URL of the tracing collector backend where spans should be sent.
+   * This endpoint is used by Auth (Authorino), RateLimiting (Limitador) and WASM services for exporting trace data.
+   * If tracing endpoints have been configured directly in Authorino or Limitador CRs, those take precedence
+   * over this default value.
+   * Note: Per-gateway overrides are not currently supported.
+   *
+   * @schema KuadrantSpecObservabilityTracing#defaultEndpoint
+   */
+  readonly defaultEndpoint?: string;
+
+  /**
+   * Insecure controls whether to skip TLS certificate verification.
+   *
+   * @schema KuadrantSpecObservabilityTracing#insecure
+   */
+  readonly insecure?: boolean;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecObservabilityTracing' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecObservabilityTracing(obj: KuadrantSpecObservabilityTracing | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultEndpoint': obj.defaultEndpoint,
+    'insecure': obj.insecure,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LogLevel defines a logging level with its activation predicate
+ * Only one field should be set per LogLevel entry
+ *
+ * @schema KuadrantSpecObservabilityDataPlaneDefaultLevels
+ */
+export interface KuadrantSpecObservabilityDataPlaneDefaultLevels {
+  /**
+   * Debug level - highest verbosity
+   *
+   * @schema KuadrantSpecObservabilityDataPlaneDefaultLevels#debug
+   */
+  readonly debug?: string;
+
+  /**
+   * Error level - lowest verbosity
+   *
+   * @schema KuadrantSpecObservabilityDataPlaneDefaultLevels#error
+   */
+  readonly error?: string;
+
+  /**
+   * Info level
+   *
+   * @schema KuadrantSpecObservabilityDataPlaneDefaultLevels#info
+   */
+  readonly info?: string;
+
+  /**
+   * Warn level
+   *
+   * @schema KuadrantSpecObservabilityDataPlaneDefaultLevels#warn
+   */
+  readonly warn?: string;
+}
+
+/**
+ * Converts an object of type 'KuadrantSpecObservabilityDataPlaneDefaultLevels' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KuadrantSpecObservabilityDataPlaneDefaultLevels(obj: KuadrantSpecObservabilityDataPlaneDefaultLevels | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'debug': obj.debug,
+    'error': obj.error,
+    'info': obj.info,
+    'warn': obj.warn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * RateLimitPolicy enables rate limiting for service workloads in a Gateway API network
  *
  * @schema RateLimitPolicy
@@ -20729,6 +21140,541 @@ export function toJson_RateLimitPolicySpecOverridesLimitsWhen(obj: RateLimitPoli
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * TLSPolicy is the Schema for the tlspolicies API
+ *
+ * @schema TLSPolicy
+ */
+export class TlsPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "TLSPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kuadrant.io/v1',
+    kind: 'TLSPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "TLSPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: TlsPolicyProps = {}): any {
+    return {
+      ...TlsPolicy.GVK,
+      ...toJson_TlsPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "TLSPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: TlsPolicyProps = {}) {
+    super(scope, id, {
+      ...TlsPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...TlsPolicy.GVK,
+      ...toJson_TlsPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * TLSPolicy is the Schema for the tlspolicies API
+ *
+ * @schema TLSPolicy
+ */
+export interface TlsPolicyProps {
+  /**
+   * @schema TLSPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * TLSPolicySpec defines the desired state of TLSPolicy
+   *
+   * @schema TLSPolicy#spec
+   */
+  readonly spec?: TlsPolicySpec;
+}
+
+/**
+ * Converts an object of type 'TlsPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TlsPolicyProps(obj: TlsPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_TlsPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLSPolicySpec defines the desired state of TLSPolicy
+ *
+ * @schema TlsPolicySpec
+ */
+export interface TlsPolicySpec {
+  /**
+   * CommonName is a common name to be used on the Certificate.
+   * The CommonName should have a length of 64 characters or fewer to avoid
+   * generating invalid CSRs.
+   * This value is ignored by TLS clients when any subject alt name is set.
+   * This is x509 behaviour: https://tools.ietf.org/html/rfc6125#section-6.4.4
+   *
+   * @schema TlsPolicySpec#commonName
+   */
+  readonly commonName?: string;
+
+  /**
+   * The requested 'duration' (i.e. lifetime) of the Certificate. This option
+   * may be ignored/overridden by some issuer types. If unset this defaults to
+   * 90 days. Certificate will be renewed either 2/3 through its duration or
+   * `renewBefore` period before its expiry, whichever is later. Minimum
+   * accepted duration is 1 hour. Value must be in units accepted by Go
+   * time.ParseDuration https://golang.org/pkg/time/#ParseDuration
+   *
+   * @schema TlsPolicySpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * IssuerRef is a reference to the issuer for this certificate.
+   * If the `kind` field is not set, or set to `Issuer`, an Issuer resource
+   * with the given name in the same namespace as the Certificate will be used.
+   * If the `kind` field is set to `ClusterIssuer`, a ClusterIssuer with the
+   * provided name will be used.
+   * The `name` field in this stanza is required at all times.
+   *
+   * @schema TlsPolicySpec#issuerRef
+   */
+  readonly issuerRef: TlsPolicySpecIssuerRef;
+
+  /**
+   * Options to control private keys used for the Certificate.
+   *
+   * @schema TlsPolicySpec#privateKey
+   */
+  readonly privateKey?: TlsPolicySpecPrivateKey;
+
+  /**
+   * How long before the currently issued certificate's expiry
+   * cert-manager should renew the certificate. The default is 2/3 of the
+   * issued certificate's duration. Minimum accepted value is 5 minutes.
+   * Value must be in units accepted by Go time.ParseDuration
+   * https://golang.org/pkg/time/#ParseDuration
+   *
+   * @schema TlsPolicySpec#renewBefore
+   */
+  readonly renewBefore?: string;
+
+  /**
+   * RevisionHistoryLimit is the maximum number of CertificateRequest revisions
+   * that are maintained in the Certificate's history. Each revision represents
+   * a single `CertificateRequest` created by this Certificate, either when it
+   * was created, renewed, or Spec was changed. Revisions will be removed by
+   * oldest first if the number of revisions exceeds this number. If set,
+   * revisionHistoryLimit must be a value of `1` or greater. If unset (`nil`),
+   * revisions will not be garbage collected. Default value is `nil`.
+   *
+   * @schema TlsPolicySpec#revisionHistoryLimit
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * TargetRef identifies an API object to apply policy to.
+   *
+   * @schema TlsPolicySpec#targetRef
+   */
+  readonly targetRef: TlsPolicySpecTargetRef;
+
+  /**
+   * Usages is the set of x509 usages that are requested for the certificate.
+   * Defaults to `digital signature` and `key encipherment` if not specified.
+   *
+   * @default digital signature` and `key encipherment` if not specified.
+   * @schema TlsPolicySpec#usages
+   */
+  readonly usages?: TlsPolicySpecUsages[];
+}
+
+/**
+ * Converts an object of type 'TlsPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TlsPolicySpec(obj: TlsPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'commonName': obj.commonName,
+    'duration': obj.duration,
+    'issuerRef': toJson_TlsPolicySpecIssuerRef(obj.issuerRef),
+    'privateKey': toJson_TlsPolicySpecPrivateKey(obj.privateKey),
+    'renewBefore': obj.renewBefore,
+    'revisionHistoryLimit': obj.revisionHistoryLimit,
+    'targetRef': toJson_TlsPolicySpecTargetRef(obj.targetRef),
+    'usages': obj.usages?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * IssuerRef is a reference to the issuer for this certificate.
+ * If the `kind` field is not set, or set to `Issuer`, an Issuer resource
+ * with the given name in the same namespace as the Certificate will be used.
+ * If the `kind` field is set to `ClusterIssuer`, a ClusterIssuer with the
+ * provided name will be used.
+ * The `name` field in this stanza is required at all times.
+ *
+ * @schema TlsPolicySpecIssuerRef
+ */
+export interface TlsPolicySpecIssuerRef {
+  /**
+   * Group of the resource being referred to.
+   *
+   * @schema TlsPolicySpecIssuerRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind of the resource being referred to.
+   *
+   * @schema TlsPolicySpecIssuerRef#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * Name of the resource being referred to.
+   *
+   * @schema TlsPolicySpecIssuerRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'TlsPolicySpecIssuerRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TlsPolicySpecIssuerRef(obj: TlsPolicySpecIssuerRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Options to control private keys used for the Certificate.
+ *
+ * @schema TlsPolicySpecPrivateKey
+ */
+export interface TlsPolicySpecPrivateKey {
+  /**
+   * Algorithm is the private key algorithm of the corresponding private key
+   * for this certificate.
+   *
+   * If provided, allowed values are either `RSA`, `ECDSA` or `Ed25519`.
+   * If `algorithm` is specified and `size` is not provided,
+   * key size of 2048 will be used for `RSA` key algorithm and
+   * key size of 256 will be used for `ECDSA` key algorithm.
+   * key size is ignored when using the `Ed25519` key algorithm.
+   *
+   * @schema TlsPolicySpecPrivateKey#algorithm
+   */
+  readonly algorithm?: TlsPolicySpecPrivateKeyAlgorithm;
+
+  /**
+   * The private key cryptography standards (PKCS) encoding for this
+   * certificate's private key to be encoded in.
+   *
+   * If provided, allowed values are `PKCS1` and `PKCS8` standing for PKCS#1
+   * and PKCS#8, respectively.
+   * Defaults to `PKCS1` if not specified.
+   *
+   * @default PKCS1` if not specified.
+   * @schema TlsPolicySpecPrivateKey#encoding
+   */
+  readonly encoding?: TlsPolicySpecPrivateKeyEncoding;
+
+  /**
+   * RotationPolicy controls how private keys should be regenerated when a
+   * re-issuance is being processed.
+   *
+   * If set to `Never`, a private key will only be generated if one does not
+   * already exist in the target `spec.secretName`. If one does exist but it
+   * does not have the correct algorithm or size, a warning will be raised
+   * to await user intervention.
+   * If set to `Always`, a private key matching the specified requirements
+   * will be generated whenever a re-issuance occurs.
+   * Default is `Never` for backward compatibility.
+   *
+   * @default Never` for backward compatibility.
+   * @schema TlsPolicySpecPrivateKey#rotationPolicy
+   */
+  readonly rotationPolicy?: TlsPolicySpecPrivateKeyRotationPolicy;
+
+  /**
+   * Size is the key bit size of the corresponding private key for this certificate.
+   *
+   * If `algorithm` is set to `RSA`, valid values are `2048`, `4096` or `8192`,
+   * and will default to `2048` if not specified.
+   * If `algorithm` is set to `ECDSA`, valid values are `256`, `384` or `521`,
+   * and will default to `256` if not specified.
+   * If `algorithm` is set to `Ed25519`, Size is ignored.
+   * No other values are allowed.
+   *
+   * @schema TlsPolicySpecPrivateKey#size
+   */
+  readonly size?: number;
+}
+
+/**
+ * Converts an object of type 'TlsPolicySpecPrivateKey' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TlsPolicySpecPrivateKey(obj: TlsPolicySpecPrivateKey | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'algorithm': obj.algorithm,
+    'encoding': obj.encoding,
+    'rotationPolicy': obj.rotationPolicy,
+    'size': obj.size,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TargetRef identifies an API object to apply policy to.
+ *
+ * @schema TlsPolicySpecTargetRef
+ */
+export interface TlsPolicySpecTargetRef {
+  /**
+   * Group is the group of the target resource.
+   *
+   * @schema TlsPolicySpecTargetRef#group
+   */
+  readonly group: string;
+
+  /**
+   * Kind is kind of the target resource.
+   *
+   * @schema TlsPolicySpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * Name is the name of the target resource.
+   *
+   * @schema TlsPolicySpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * SectionName is the name of a section within the target resource. When
+   * unspecified, this targetRef targets the entire resource. In the following
+   * resources, SectionName is interpreted as the following:
+   *
+   * * Gateway: Listener name
+   * * HTTPRoute: HTTPRouteRule name
+   * * Service: Port name
+   *
+   * If a SectionName is specified, but does not exist on the targeted object,
+   * the Policy must fail to attach, and the policy implementation should record
+   * a `ResolvedRefs` or similar Condition in the Policy's status.
+   *
+   * @schema TlsPolicySpecTargetRef#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'TlsPolicySpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_TlsPolicySpecTargetRef(obj: TlsPolicySpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * KeyUsage specifies valid usage contexts for keys.
+ * See:
+ * https://tools.ietf.org/html/rfc5280#section-4.2.1.3
+ * https://tools.ietf.org/html/rfc5280#section-4.2.1.12
+ *
+ * Valid KeyUsage values are as follows:
+ * "signing",
+ * "digital signature",
+ * "content commitment",
+ * "key encipherment",
+ * "key agreement",
+ * "data encipherment",
+ * "cert sign",
+ * "crl sign",
+ * "encipher only",
+ * "decipher only",
+ * "any",
+ * "server auth",
+ * "client auth",
+ * "code signing",
+ * "email protection",
+ * "s/mime",
+ * "ipsec end system",
+ * "ipsec tunnel",
+ * "ipsec user",
+ * "timestamping",
+ * "ocsp signing",
+ * "microsoft sgc",
+ * "netscape sgc"
+ *
+ * @schema TlsPolicySpecUsages
+ */
+export enum TlsPolicySpecUsages {
+  /** signing */
+  SIGNING = "signing",
+  /** digital signature */
+  DIGITAL_SIGNATURE = "digital signature",
+  /** content commitment */
+  CONTENT_COMMITMENT = "content commitment",
+  /** key encipherment */
+  KEY_ENCIPHERMENT = "key encipherment",
+  /** key agreement */
+  KEY_AGREEMENT = "key agreement",
+  /** data encipherment */
+  DATA_ENCIPHERMENT = "data encipherment",
+  /** cert sign */
+  CERT_SIGN = "cert sign",
+  /** crl sign */
+  CRL_SIGN = "crl sign",
+  /** encipher only */
+  ENCIPHER_ONLY = "encipher only",
+  /** decipher only */
+  DECIPHER_ONLY = "decipher only",
+  /** any */
+  ANY = "any",
+  /** server auth */
+  SERVER_AUTH = "server auth",
+  /** client auth */
+  CLIENT_AUTH = "client auth",
+  /** code signing */
+  CODE_SIGNING = "code signing",
+  /** email protection */
+  EMAIL_PROTECTION = "email protection",
+  /** s/mime */
+  S_FORWARD_SLASH_MIME = "s/mime",
+  /** ipsec end system */
+  IPSEC_END_SYSTEM = "ipsec end system",
+  /** ipsec tunnel */
+  IPSEC_TUNNEL = "ipsec tunnel",
+  /** ipsec user */
+  IPSEC_USER = "ipsec user",
+  /** timestamping */
+  TIMESTAMPING = "timestamping",
+  /** ocsp signing */
+  OCSP_SIGNING = "ocsp signing",
+  /** microsoft sgc */
+  MICROSOFT_SGC = "microsoft sgc",
+  /** netscape sgc */
+  NETSCAPE_SGC = "netscape sgc",
+}
+
+/**
+ * Algorithm is the private key algorithm of the corresponding private key
+ * for this certificate.
+ *
+ * If provided, allowed values are either `RSA`, `ECDSA` or `Ed25519`.
+ * If `algorithm` is specified and `size` is not provided,
+ * key size of 2048 will be used for `RSA` key algorithm and
+ * key size of 256 will be used for `ECDSA` key algorithm.
+ * key size is ignored when using the `Ed25519` key algorithm.
+ *
+ * @schema TlsPolicySpecPrivateKeyAlgorithm
+ */
+export enum TlsPolicySpecPrivateKeyAlgorithm {
+  /** RSA */
+  RSA = "RSA",
+  /** ECDSA */
+  ECDSA = "ECDSA",
+  /** Ed25519 */
+  ED25519 = "Ed25519",
+}
+
+/**
+ * The private key cryptography standards (PKCS) encoding for this
+ * certificate's private key to be encoded in.
+ *
+ * If provided, allowed values are `PKCS1` and `PKCS8` standing for PKCS#1
+ * and PKCS#8, respectively.
+ * Defaults to `PKCS1` if not specified.
+ *
+ * @default PKCS1` if not specified.
+ * @schema TlsPolicySpecPrivateKeyEncoding
+ */
+export enum TlsPolicySpecPrivateKeyEncoding {
+  /** PKCS1 */
+  PKCS1 = "PKCS1",
+  /** PKCS8 */
+  PKCS8 = "PKCS8",
+}
+
+/**
+ * RotationPolicy controls how private keys should be regenerated when a
+ * re-issuance is being processed.
+ *
+ * If set to `Never`, a private key will only be generated if one does not
+ * already exist in the target `spec.secretName`. If one does exist but it
+ * does not have the correct algorithm or size, a warning will be raised
+ * to await user intervention.
+ * If set to `Always`, a private key matching the specified requirements
+ * will be generated whenever a re-issuance occurs.
+ * Default is `Never` for backward compatibility.
+ *
+ * @default Never` for backward compatibility.
+ * @schema TlsPolicySpecPrivateKeyRotationPolicy
+ */
+export enum TlsPolicySpecPrivateKeyRotationPolicy {
+  /** Never */
+  NEVER = "Never",
+  /** Always */
+  ALWAYS = "Always",
+}
 
 
 /**

@@ -49,6 +49,7 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'gateway.envoyproxy.io/securitypolicies.yaml', kind: 'SecurityPolicy', versions: ['v1alpha1'] },
       { file: 'gateway.envoyproxy.io/backendtrafficpolicies.yaml', kind: 'BackendTrafficPolicy', versions: ['v1alpha1'] },
       { file: 'gateway.envoyproxy.io/envoyproxies.yaml', kind: 'EnvoyProxy', versions: ['v1alpha1'] },
+      { file: 'gateway.envoyproxy.io/clienttrafficpolicies.yaml', kind: 'ClientTrafficPolicy', versions: ['v1alpha1'] },
     ],
   },
   {
@@ -57,7 +58,17 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'kuadrant.io/authpolicies.yaml', kind: 'AuthPolicy', versions: ['v1'] },
       { file: 'kuadrant.io/ratelimitpolicies.yaml', kind: 'RateLimitPolicy', versions: ['v1'] },
       { file: 'kuadrant.io/tokenratelimitpolicies.yaml', kind: 'TokenRateLimitPolicy', versions: ['v1alpha1'] },
+      { file: 'kuadrant.io/kuadrants.yaml', kind: 'Kuadrant', versions: ['v1beta1'] },
+      { file: 'kuadrant.io/tlspolicies.yaml', kind: 'TLSPolicy', versions: ['v1'] },
     ],
+  },
+  {
+    name: 'kuadrantext',
+    crds: [{ file: 'extensions.kuadrant.io/telemetrypolicies.yaml', kind: 'TelemetryPolicy', versions: ['v1alpha1'] }],
+  },
+  {
+    name: 'limitador',
+    crds: [{ file: 'limitador.kuadrant.io/limitadors.yaml', kind: 'Limitador', versions: ['v1alpha1'] }],
   },
   {
     name: 'kong',
@@ -65,11 +76,16 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'configuration.konghq.com/kongplugins.yaml', kind: 'KongPlugin', versions: ['v1'] },
       { file: 'configuration.konghq.com/kongconsumers.yaml', kind: 'KongConsumer', versions: ['v1'] },
       { file: 'configuration.konghq.com/kongconsumergroups.yaml', kind: 'KongConsumerGroup', versions: ['v1beta1'] },
+      { file: 'configuration.konghq.com/kongclusterplugins.yaml', kind: 'KongClusterPlugin', versions: ['v1'] },
+      { file: 'configuration.konghq.com/kongupstreampolicies.yaml', kind: 'KongUpstreamPolicy', versions: ['v1beta1'] },
     ],
   },
   {
     name: 'certmanager',
-    crds: [{ file: 'cert-manager.io/certificates.yaml', kind: 'Certificate', versions: ['v1'] }],
+    crds: [
+      { file: 'cert-manager.io/certificates.yaml', kind: 'Certificate', versions: ['v1'] },
+      { file: 'cert-manager.io/issuers.yaml', kind: 'Issuer', versions: ['v1'] },
+    ],
   },
   {
     name: 'monitoring',

@@ -4,10 +4,13 @@ import { Platform } from '../src/core/platform';
 import { KubeObject } from '../src/delivery/manifest';
 import { synthPlatforms } from '../src/delivery/synth';
 
-/** A fresh app with one platform and namespaces, for construct tests. */
-export function setup(namespaces: readonly string[] = ['models']): { app: App; platform: Platform; ns: Record<string, Namespace> } {
+/**
+ * A fresh app with one platform and namespaces, for construct tests. Tests
+ * that are not about access control pass `requireAccessPolicies: false`.
+ */
+export function setup(namespaces: readonly string[] = ['models'], options: { readonly requireAccessPolicies?: boolean } = {}): { app: App; platform: Platform; ns: Record<string, Namespace> } {
   const app = Testing.app();
-  const platform = new Platform(app, 'test');
+  const platform = new Platform(app, 'test', { requireAccessPolicies: options.requireAccessPolicies });
   const ns: Record<string, Namespace> = {};
   for (const n of namespaces) ns[n] = new Namespace(platform, n);
   return { app, platform, ns };

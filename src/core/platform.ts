@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { isAccessControlled } from './access-control';
 import { invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
@@ -22,6 +23,13 @@ export interface PlatformProps {
   readonly labels?: Record<string, string>;
   /** A short human description, used in the platform's generated README. @default - none */
   readonly description?: string;
+  /**
+   * Deny by default: synth fails for a route that sends traffic to backends
+   * without an access policy, unless it is declared public on purpose
+   * (`route.allowPublicAccess(reason)`).
+   * @default true
+   */
+  readonly requireAccessPolicies?: boolean;
 }
 
 /**
@@ -62,6 +70,7 @@ export class Platform extends Chart {
   public readonly description?: string;
   /** The labels every object of this platform carries (inherited by its Namespace charts). */
   public readonly platformLabels: Readonly<Record<string, string>>;
+  private readonly outputFiles = new Map<string, () => string>();
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     const name = props.name ?? id;
@@ -72,6 +81,38 @@ export class Platform extends Chart {
     this.platformName = name;
     this.description = props.description;
     this.platformLabels = labels;
+    if (props.requireAccessPolicies ?? true) {
+      this.node.addValidation({
+        validate: () =>
+          this.node
+            .findAll()
+            .filter(isAccessControlled)
+            .filter((c) => c.accessState().kind === 'unprotected')
+            .map(
+              (c) =>
+                `${c.node.path}: ${c.accessTargetName} has no access policy and is not declared public (deny by default). Fix: protect it with an AccessPolicy, or call allowPublicAccess('<reason>') on it.`,
+            ),
+      });
+    }
+  }
+
+  /**
+   * Adds a file to the platform's output folder (next to the manifests),
+   * rendered at synth time, e.g. `POLICY.md`.
+   *
+   * @throws ModelServingError for a duplicate or unsafe name
+   */
+  public addOutputFile(name: string, render: () => string): void {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|yaml|json|txt)$/.test(name)) invalid(this, 'output file', 'must be a plain file name ending in .md, .yaml, .json or .txt', name, 'use e.g. POLICY.md');
+    if (this.outputFiles.has(name)) invalid(this, 'output file', 'is already registered', name, 'register each file once');
+    this.outputFiles.set(name, render);
+  }
+
+  /** The extra output files, rendered, sorted by name. */
+  public renderOutputFiles(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of [...this.outputFiles.keys()].sort()) out[name] = this.outputFiles.get(name)!();
+    return out;
   }
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { PolicyReport } from '../policy/report';
 import { replaceDirectory } from './atomic-dir';
 import { constructErrors, findPlatforms, Manifest, platformManifests } from './manifest';
 import { toYaml } from './yaml';
@@ -37,7 +38,8 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
   for (const platform of findPlatforms(root)) {
     if (names.has(platform.platformName)) throw new SynthError([`${platform.node.path}: platform name '${platform.platformName}' is used twice. Fix: give each Platform its own name.`]);
     names.add(platform.platformName);
-    outputs.push({ name: platform.platformName, manifests: platformManifests(platform), files: {} });
+    PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
+    outputs.push({ name: platform.platformName, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
   }
   return outputs.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -77,11 +77,12 @@ export class KgatewayKservePlatform extends Platform {
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
 
     for (const model of [iris, mnist]) {
-      new HttpRoute(models, `${model.serviceName}-route`, {
+      const route = new HttpRoute(models, `${model.serviceName}-route`, {
         name: model.serviceName,
         parents: [this.gateway.listener('https')],
         rules: [{ matches: model.routeMatches(), backends: [model] }],
       });
+      route.allowPublicAccess('the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models');
     }
   }
 }

@@ -104,11 +104,12 @@ export class KservePlatform extends Platform {
 
     // Standard-mode models are published on the gateway; the Knative one is reached through Knative's own ingress.
     for (const model of [sklearn, pytorch, withTransformer, gpu]) {
-      new HttpRoute(models, `${model.serviceName}-route`, {
+      const route = new HttpRoute(models, `${model.serviceName}-route`, {
         name: model.serviceName,
         parents: [this.gateway.listener('https')],
         rules: [{ matches: model.routeMatches(), backends: [model] }],
       });
+      route.allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
     }
   }
 }

@@ -2,10 +2,11 @@ import { isIP } from 'node:net';
 import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
-import { IRouteParent } from '../gateway/gateway';
+import { IGateway, IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
@@ -94,7 +95,9 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
  *   more than 16 rules / 64 matches per rule / 127 matches in all
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
  */
-export class HttpRoute extends Construct {
+export class HttpRoute extends Construct implements IAccessControlled {
+  /** `HTTPRoute` (for access policies). */
+  public readonly routeKind = 'HTTPRoute' as const;
   /** `metadata.name`. */
   public readonly routeName: string;
   /** The L1 object. */
@@ -125,6 +128,48 @@ export class HttpRoute extends Construct {
   /** The route's namespace (its chart's), if any. */
   public get routeNamespace(): string | undefined {
     return Chart.of(this).namespace;
+  }
+
+  /** The distinct Gateways the route attaches to. */
+  public get parentGateways(): readonly IGateway[] {
+    return [...new Set(this.parentList.map((p) => p.gateway))];
+  }
+
+  /** `HTTPRoute/<namespace>/<name>`. */
+  public get accessTargetName(): string {
+    return `HTTPRoute/${this.routeNamespace ?? ''}/${this.routeName}`;
+  }
+
+  /** Adds `metadata.annotations[key]` (engines attach plugins this way). */
+  public addAnnotation(key: string, value: string): void {
+    this.resource.metadata.addAnnotation(key, value);
+  }
+
+  /**
+   * Declares the route reachable without authentication, on purpose. Routes
+   * that reach backends otherwise need an access policy (deny by default).
+   * The reason is listed in the platform's POLICY.md.
+   *
+   * @throws ModelServingError for a reason shorter than 10 characters, or a route already protected
+   */
+  public allowPublicAccess(reason: string): void {
+    AccessControl.markPublic(this, reason);
+  }
+
+  /**
+   * How the route is protected: by policies on it or on its gateways,
+   * public on purpose, exempt (it has no backends: redirects and direct
+   * responses), or unprotected.
+   */
+  public accessState(): AccessState {
+    const policies = [...AccessControl.policiesOf(this), ...this.parentGateways.flatMap((g) => AccessControl.policiesOf(g))];
+    if (policies.length > 0) return { kind: 'protected', policies };
+    const reason = AccessControl.publicReasonOf(this);
+    if (reason !== undefined) return { kind: 'public', reason };
+    if (this.ruleList.every((r) => (r.backends ?? []).length === 0 && (r.filters ?? []).every((f) => (f.filterBackends ?? []).length === 0))) {
+      return { kind: 'exempt', reason: 'no backends: the gateway answers itself (redirect or direct response)' };
+    }
+    return { kind: 'unprotected' };
   }
 
   /** The parents attached so far. */

@@ -14,7 +14,7 @@ import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 
 function fixture() {
-  const { app, ns, platform } = setup(['gw', 'models']);
+  const { app, ns, platform } = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(ns.gw, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
     listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'gw']) })],
@@ -91,6 +91,30 @@ describe('HttpRoute', () => {
       rules: [{ matches: [{ path: PathMatch.prefix('/qwen3') }], filters: [HttpRouteFilter.urlRewrite({ path: PathModifier.replacePrefixMatch('/') })], backends: [Backend.service('qwen', 80)] }],
     });
     expect(findObject(synthObjects(app), 'HTTPRoute', 'rw').spec.rules[0].filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }]);
+  });
+
+  it('is denied by default: synth fails for a route with backends and no access policy', () => {
+    const { app, ns } = setup(['gw', 'models']);
+    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const route = new HttpRoute(ns.models, 'open', { parents: [gateway], rules: [{ backends: [Backend.service('api', 80)] }] });
+    expect(route.accessState()).toEqual({ kind: 'unprotected' });
+    expect(() => synthObjects(app)).toThrow(/test\/models\/open: HTTPRoute\/models\/open has no access policy and is not declared public \(deny by default\)\. Fix: protect it with an AccessPolicy, or call allowPublicAccess/);
+    route.allowPublicAccess('a public demo endpoint with no data behind it');
+    expect(route.accessState()).toEqual({ kind: 'public', reason: 'a public demo endpoint with no data behind it' });
+    expect(() => synthObjects(app)).not.toThrow();
+  });
+
+  it('routes without backends (redirects, direct responses) are exempt', () => {
+    const { ns } = setup(['gw', 'models']);
+    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.http()] });
+    const r = new HttpRoute(ns.gw, 'redirect', { parents: [gateway], rules: [{ filters: [HttpRouteFilter.requestRedirect({ scheme: 'https' })] }] });
+    expect(r.accessState().kind).toBe('exempt');
+  });
+
+  it('fails when a public declaration has no real reason', () => {
+    const { ns, gateway } = fixture();
+    const r = new HttpRoute(ns.models, 'r', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('a', 80)] }] });
+    expect(() => r.allowPublicAccess('demo')).toThrow(/public access needs a reason of at least 10 characters/);
   });
 
   describe('fails when', () => {

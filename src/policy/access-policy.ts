@@ -1,0 +1,197 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { AccessControl } from '../core/access-control';
+import { invalid } from '../core/errors';
+import { Namespace } from '../core/namespace';
+import { assertDnsLabel } from '../core/names';
+import { Platform } from '../core/platform';
+import { IGateway } from '../gateway/gateway';
+import { Authentication, JwtAuth } from './authentication';
+import './engines';
+import { OpaAuthorizer } from './opa-authorizer';
+import { PolicyEngine } from './policy-engine';
+import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
+import { RedisReference } from './redis';
+import { PolicyReport } from './report';
+import { Tier } from './tier';
+
+/** A route an access policy protects. HttpRoute and GrpcRoute implement it. */
+export interface IPolicyRoute extends IConstruct {
+  /** `HTTPRoute` or `GRPCRoute`. */
+  readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
+  /** `metadata.name`; also the model name tiers refer to. */
+  readonly routeName: string;
+  /** `metadata.namespace`. */
+  readonly routeNamespace?: string;
+  /** The gateways it attaches to. */
+  readonly parentGateways: readonly IGateway[];
+  /** Adds an annotation to the route object (used by engines that attach plugins by annotation). */
+  addAnnotation(key: string, value: string): void;
+}
+
+/** Props of {@link AccessPolicy}. */
+export interface AccessPolicyProps {
+  /** Name prefix of every object the policy emits; a DNS-1123 label. @default - the construct id */
+  readonly name?: string;
+  /** The gateway the protected routes attach to (its provider picks the engine). */
+  readonly gateway: IGateway;
+  /**
+   * The routes (models) protected, each with its own counters when
+   * `limitScope` is ROUTE. The route name is the model name tiers refer to.
+   */
+  readonly routes: readonly IPolicyRoute[];
+  /** How callers authenticate; any one method suffices. At least one. */
+  readonly authentication: readonly Authentication[];
+  /** An external authorizer (OPA) consulted after authentication; must allow too. @default - none */
+  readonly externalAuthorizer?: OpaAuthorizer;
+  /** The tiers (roles). A caller whose tier is not listed is refused. At least one. */
+  readonly tiers: readonly Tier[];
+  /** Where counters live; an explicit choice because it changes what a limit means (see {@link RateLimitMode}). */
+  readonly rateLimitMode: RateLimitMode;
+  /** What limits count by. @default CounterKey.USER */
+  readonly counterKey?: CounterKey;
+  /** Which routes share a bucket. @default LimitScope.ROUTE */
+  readonly limitScope?: LimitScope;
+  /** The Redis that holds global counters, for engines that need one (kgateway's rate-limit service, Kong). @default - none */
+  readonly redis?: RedisReference;
+  /** Override of the engine. @default - the one that goes with the gateway's provider (PolicyEngine.forProvider) */
+  readonly engine?: PolicyEngine;
+}
+
+/**
+ * One access intent — who may call which model, how often — compiled to the
+ * gateway's own CRDs. The meaning is the same on every engine:
+ *
+ * 1. A request must carry a credential accepted by one of `authentication`;
+ *    otherwise 401.
+ * 2. The identity yields a user id and a tier (JWT claims, or the API key
+ *    Secret's label and annotation). A tier not in `tiers` is refused (403).
+ * 3. The tier (with the tiers it inherits) must allow the route (model),
+ *    method and path; otherwise 403.
+ * 4. The external authorizer, when given, must allow; otherwise 403.
+ * 5. Each tier's request limits are counted per `counterKey` within
+ *    `limitScope`; over the limit, 429. Unlimited tiers are not counted.
+ * 6. Token limits count LLM tokens per user from the responses' usage;
+ *    once spent, requests get 429 until the window ends.
+ *
+ * An engine that cannot express a part of this fails synth naming the
+ * engine and the alternative; caveats that change the meaning go to the
+ * platform's POLICY.md. Each protected route is recorded for the platform's
+ * deny-by-default check.
+ */
+export class AccessPolicy extends Construct {
+  /** Name prefix of emitted objects. */
+  public readonly policyName: string;
+  /** The namespace of the policy (its chart's). */
+  public readonly policyNamespace: string;
+  /** The gateway. */
+  public readonly gateway: IGateway;
+  /** The protected routes. */
+  public readonly routes: readonly IPolicyRoute[];
+  /** Authentication methods. */
+  public readonly authentication: readonly Authentication[];
+  /** External authorizer. */
+  public readonly externalAuthorizer?: OpaAuthorizer;
+  /** Tiers, in declaration order. */
+  public readonly tiers: readonly Tier[];
+  /** Counter location. */
+  public readonly rateLimitMode: RateLimitMode;
+  /** Counter key. */
+  public readonly counterKey: CounterKey;
+  /** Bucket scope. */
+  public readonly limitScope: LimitScope;
+  /** Redis for global counters. */
+  public readonly redis?: RedisReference;
+  /** The engine. */
+  public readonly engine: PolicyEngine;
+
+  public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
+    super(scope, id);
+    this.policyName = assertDnsLabel(this, 'name', props.name ?? id, 40);
+    const ns = Chart.of(this).namespace;
+    if (!ns) invalid(this, 'scope', 'must be a Namespace (policies are namespaced)', this.node.path, 'create the policy inside the Namespace of its routes');
+    this.policyNamespace = ns;
+    this.gateway = props.gateway;
+    this.routes = props.routes;
+    this.authentication = props.authentication;
+    this.externalAuthorizer = props.externalAuthorizer;
+    this.tiers = props.tiers;
+    this.rateLimitMode = props.rateLimitMode;
+    this.counterKey = props.counterKey ?? CounterKey.USER;
+    this.limitScope = props.limitScope ?? LimitScope.ROUTE;
+    this.redis = props.redis;
+
+    const engine = props.engine ?? PolicyEngine.forProvider(props.gateway.provider);
+    if (!engine) {
+      invalid(this, 'engine', `is unknown for gateway '${props.gateway.gatewayName}' (provider ${props.gateway.provider?.id ?? 'not set'})`, props.gateway.provider?.id, 'set the Gateway provider, or pass engine: PolicyEngine.KUADRANT (or another)');
+    }
+    this.engine = engine;
+    this.check();
+
+    for (const route of this.routes) AccessControl.attach(route, this.policyName);
+    this.externalAuthorizer?.allowGateway(this.gateway);
+    const compiler = engine.compiler();
+    const compiled = compiler.compile(this);
+    PolicyReport.of(Platform.of(this)).addPolicy(this, compiler.displayName, compiled);
+  }
+
+  /** The tiers by name. */
+  public tier(name: string): Tier | undefined {
+    return this.tiers.find((t) => t.name === name);
+  }
+
+  /** The JWT method, if any. */
+  public get jwt(): JwtAuth | undefined {
+    return this.authentication.find((a): a is JwtAuth => a.kind === 'jwt');
+  }
+
+  /** True when some tier has token limits. */
+  public get hasTokenLimits(): boolean {
+    return this.tiers.some((t) => t.tokenLimits.length > 0);
+  }
+
+  /** The Namespace chart of the policy. */
+  public get namespaceChart(): Namespace {
+    return Namespace.of(this);
+  }
+
+  private check(): void {
+    if (this.routes.length === 0) invalid(this, 'routes', 'must list at least one route', [], 'pass the HttpRoutes the policy protects');
+    const names = new Set<string>();
+    for (const r of this.routes) {
+      if (names.has(r.routeName)) invalid(this, 'routes', 'lists a route twice', r.routeName, 'list each route once');
+      names.add(r.routeName);
+      if (!r.parentGateways.includes(this.gateway)) {
+        invalid(this, 'routes', `contains '${r.routeName}', which does not attach to gateway '${this.gateway.gatewayName}'`, r.routeName, 'list only routes of the policy gateway');
+      }
+    }
+    if (this.authentication.length === 0) {
+      invalid(this, 'authentication', 'must have at least one method (deny by default)', [], 'pass authentication: [new JwtAuth({...})] or ApiKeyAuth..., or declare the routes public with allowPublicAccess(reason)');
+    }
+    const kinds = this.authentication.map((a) => a.kind);
+    if (new Set(kinds).size !== kinds.length) invalid(this, 'authentication', 'lists the same kind of method twice', kinds, 'combine the keys of one kind into one method');
+    if (this.tiers.length === 0) invalid(this, 'tiers', 'must define at least one tier', [], "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
+    const tierNames = new Set<string>();
+    this.tiers.forEach((t, i) => {
+      t.check(this, `tiers[${i}]`);
+      if (tierNames.has(t.name)) invalid(this, `tiers[${i}].name`, 'is defined twice', t.name, 'give each tier a unique name');
+      tierNames.add(t.name);
+    });
+    for (const t of this.tiers) {
+      if (t.inherits && !tierNames.has(t.inherits.name)) {
+        invalid(this, `tiers(${t.name}).inherits`, 'names a tier the policy does not define', t.inherits.name, `add tier '${t.inherits.name}' to tiers`);
+      }
+      const models = t.models;
+      if (models !== '*') {
+        for (const m of models) {
+          if (!names.has(m)) invalid(this, `tiers(${t.name}).models`, 'names a route the policy does not protect', m, `use one of: ${[...names].join(', ')}`);
+        }
+      }
+    }
+    this.authentication.forEach((a, i) => (a.kind === 'jwt' ? a.check(this, `authentication[${i}]`) : a.check(this, `authentication[${i}]`, [...tierNames])));
+    if (typeof this.rateLimitMode !== 'string' || !Object.values(RateLimitMode).includes(this.rateLimitMode)) {
+      invalid(this, 'rateLimitMode', 'must be RateLimitMode.LOCAL or RateLimitMode.GLOBAL (an explicit choice)', this.rateLimitMode, 'choose GLOBAL for exact limits across replicas, LOCAL for per-replica buckets');
+    }
+    this.redis?.check(this, 'redis');
+  }
+}

@@ -1,0 +1,195 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+import { SecretStoreReference } from '../core/external-secret';
+import { isDnsLabel } from '../core/names';
+
+/** Label of an API-key Secret carrying the key holder's tier. */
+export const API_KEY_TIER_LABEL = 'models.cdk8s.io/tier';
+/** Annotation of an API-key Secret carrying the key holder's user id. */
+export const API_KEY_USER_ANNOTATION = 'models.cdk8s.io/user-id';
+/** Key of the API key inside an API-key Secret. */
+export const API_KEY_SECRET_KEY = 'api_key';
+
+/** Where a client presents its API key. */
+export class ApiKeyLocation {
+  /** A dedicated header, e.g. `x-api-key: <key>` (supported by every provider). */
+  public static header(name = 'x-api-key'): ApiKeyLocation {
+    return new ApiKeyLocation(name.toLowerCase());
+  }
+
+  /**
+   * The `Authorization` header with a prefix, e.g. `Authorization: APIKEY <key>`
+   * (Kuadrant/Authorino only; other providers cannot strip a prefix).
+   */
+  public static authorizationHeader(prefix: string): ApiKeyLocation {
+    return new ApiKeyLocation('authorization', prefix);
+  }
+
+  private constructor(
+    /** The header name, lower-case. */
+    public readonly header: string,
+    /** A prefix before the key in the header value. */
+    public readonly prefix?: string,
+  ) {}
+}
+
+/** One API key holder, whose key an ExternalSecret pulls from a secret store. */
+export interface ApiKeyHolder {
+  /** The user id (counter key, forwarded to the model). A DNS-1123 label. */
+  readonly userId: string;
+  /** The holder's tier name. */
+  readonly tier: string;
+  /** `remoteRef.key`: where the key is in the external store. */
+  readonly remoteKey: string;
+  /** `remoteRef.property`. @default - the whole entry */
+  readonly property?: string;
+}
+
+/** Options shared by the {@link ApiKeyAuth} factories. */
+export interface ApiKeyOptions {
+  /** Where clients send the key. @default ApiKeyLocation.header('x-api-key') */
+  readonly location?: ApiKeyLocation;
+  /** Labels every API-key Secret carries, which providers select by. @default { 'models.cdk8s.io/api-key': '<policy name>' } */
+  readonly selector?: Record<string, string>;
+}
+
+/**
+ * API-key authentication. Keys live in Secrets, one per key holder, never in
+ * `dist/`: each Secret holds the key under `api_key`, the holder's tier in
+ * the label `models.cdk8s.io/tier` and user id in the annotation
+ * `models.cdk8s.io/user-id` (the way Authorino and Kong consumers carry
+ * identity metadata). Either the Secrets exist already and are selected by
+ * labels, or the library emits ExternalSecrets that pull each key from a
+ * secret store.
+ */
+export class ApiKeyAuth {
+  /**
+   * Keys in existing Secrets, selected by labels. The holders are not known
+   * at synth time, so providers that need one object per consumer (Kong)
+   * cannot use this form.
+   */
+  public static fromLabeledSecrets(options: ApiKeyOptions & { readonly selector: Record<string, string> }): ApiKeyAuth {
+    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, undefined, undefined);
+  }
+
+  /**
+   * Keys pulled by ExternalSecrets from `secretStore`, one Secret per holder,
+   * labelled and annotated with the holder's tier and user id.
+   */
+  public static fromExternalSecrets(options: ApiKeyOptions & { readonly secretStore: SecretStoreReference; readonly holders: readonly ApiKeyHolder[] }): ApiKeyAuth {
+    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, options.secretStore, options.holders);
+  }
+
+  private constructor(
+    /** Where clients send the key. */
+    public readonly location: ApiKeyLocation,
+    /** Labels selecting the key Secrets (undefined: derived from the policy name). */
+    public readonly selector: Record<string, string> | undefined,
+    /** The secret store the keys come from, for ExternalSecret-backed keys. */
+    public readonly secretStore: SecretStoreReference | undefined,
+    /** The key holders, when known at synth time. */
+    public readonly holders: readonly ApiKeyHolder[] | undefined,
+  ) {}
+
+  /** Kind tag for provider compilers. */
+  public readonly kind = 'api-key' as const;
+
+  /** The selector labels for a policy named `policyName`. */
+  public selectorFor(policyName: string): Record<string, string> {
+    return this.selector ?? { 'models.cdk8s.io/api-key': policyName };
+  }
+
+  /** Checks holders and tiers. @throws ModelServingError */
+  public check(scope: IConstruct | string, field: string, tierNames: readonly string[]): void {
+    const seen = new Set<string>();
+    this.holders?.forEach((h, i) => {
+      if (!isDnsLabel(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'must be a DNS-1123 label', h.userId, 'use a lower-case id such as "alice"');
+      if (seen.has(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'is listed twice', h.userId, 'list each key holder once');
+      seen.add(h.userId);
+      if (!tierNames.includes(h.tier)) invalid(scope, `${field}.holders[${i}].tier`, `names a tier the policy does not define (defined: ${tierNames.join(', ')})`, h.tier, 'define the tier in tiers: [...] or fix the name');
+      if (!h.remoteKey) invalid(scope, `${field}.holders[${i}].remoteKey`, 'is required', h.remoteKey, 'give the key path in the secret store');
+    });
+    if (this.holders && this.holders.length === 0) invalid(scope, `${field}.holders`, 'is empty', [], 'list the key holders, or use ApiKeyAuth.fromLabeledSecrets');
+  }
+}
+
+/** JWT signature algorithms accepted. */
+export type JwtAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'PS256';
+
+/** Props of {@link JwtAuth}. */
+export interface JwtAuthProps {
+  /** `iss` the tokens must carry, e.g. `https://auth.example.com/`. */
+  readonly issuer: string;
+  /** The JWKS document with the signing keys (https). */
+  readonly jwksUri: string;
+  /** `aud` values accepted (any one). @default - audience not checked */
+  readonly audiences?: readonly string[];
+  /** Signature algorithms accepted; symmetric (HS*) algorithms are refused. @default ['RS256'] */
+  readonly algorithms?: readonly JwtAlgorithm[];
+  /** Clock skew tolerated on `exp`/`nbf`. @default Duration.seconds(60) */
+  readonly clockSkew?: Duration;
+  /** The claim with the user id (counter key, forwarded). @default 'sub' */
+  readonly userClaim?: string;
+  /** The claim with the caller's tier/role. @default 'role' */
+  readonly tierClaim?: string;
+  /** Claims forwarded to the backend as request headers, claim name to header name. @default { <userClaim>: 'x-user-id', <tierClaim>: 'x-user-tier' } */
+  readonly claimsToHeaders?: Record<string, string>;
+}
+
+/**
+ * JWT bearer-token authentication (`Authorization: Bearer <jwt>`), validated
+ * against the issuer's JWKS; the tier/role and user id come from claims.
+ */
+export class JwtAuth {
+  /** Kind tag for provider compilers. */
+  public readonly kind = 'jwt' as const;
+  /** `iss`. */
+  public readonly issuer: string;
+  /** JWKS URI. */
+  public readonly jwksUri: string;
+  /** Accepted audiences. */
+  public readonly audiences: readonly string[];
+  /** Accepted algorithms. */
+  public readonly algorithms: readonly JwtAlgorithm[];
+  /** Tolerated clock skew. */
+  public readonly clockSkew: Duration;
+  /** User id claim. */
+  public readonly userClaim: string;
+  /** Tier claim. */
+  public readonly tierClaim: string;
+  /** Claims forwarded as headers. */
+  public readonly claimsToHeaders: Readonly<Record<string, string>>;
+
+  public constructor(props: JwtAuthProps) {
+    this.issuer = props.issuer;
+    this.jwksUri = props.jwksUri;
+    this.audiences = props.audiences ?? [];
+    this.algorithms = props.algorithms ?? ['RS256'];
+    this.clockSkew = props.clockSkew ?? Duration.seconds(60);
+    this.userClaim = props.userClaim ?? 'sub';
+    this.tierClaim = props.tierClaim ?? 'role';
+    this.claimsToHeaders = props.claimsToHeaders ?? { [this.userClaim]: 'x-user-id', [this.tierClaim]: 'x-user-tier' };
+  }
+
+  /** Checks URLs, algorithms and headers. @throws ModelServingError */
+  public check(scope: IConstruct | string, field: string): void {
+    if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
+    if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
+    if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
+    for (const a of this.algorithms) {
+      if (!['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'].includes(a)) {
+        invalid(scope, `${field}.algorithms`, 'may only contain asymmetric algorithms (RS*, ES*, PS256); shared-secret HS* keys would have to be embedded', a, "use 'RS256' or 'ES256'");
+      }
+    }
+    const skew = this.clockSkew.toSeconds();
+    if (skew < 0 || skew > 300) invalid(scope, `${field}.clockSkew`, 'must be between 0 and 300 seconds', `${skew}s`, 'use a small skew such as Duration.seconds(60)');
+    for (const [claim, header] of Object.entries(this.claimsToHeaders)) {
+      if (!/^[a-z0-9-]+$/.test(header)) invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
+      if (header === 'authorization') invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');
+    }
+  }
+}
+
+/** An authentication method: an API key or a JWT. */
+export type Authentication = ApiKeyAuth | JwtAuth;

@@ -1,0 +1,114 @@
+import { isAccessControlled } from '../core/access-control';
+import { Platform } from '../core/platform';
+import type { AccessPolicy } from './access-policy';
+import { ApiKeyAuth } from './authentication';
+import { CompiledPolicy } from './compiler';
+import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
+import { Tier } from './tier';
+
+interface PolicyEntry {
+  readonly policy: AccessPolicy;
+  readonly engine: string;
+  readonly compiled: CompiledPolicy;
+}
+
+const reports = new WeakMap<Platform, PolicyReport>();
+
+/**
+ * The effective access policy of a platform, written by synth as
+ * `dist/<platform>/POLICY.md`: a table of route × tier × authentication ×
+ * authorization × limits per policy, the engine caveats that change the
+ * meaning, and the routes that are public on purpose.
+ */
+export class PolicyReport {
+  /** The report of `platform` (created, and registered as POLICY.md, on first use). */
+  public static of(platform: Platform): PolicyReport {
+    let r = reports.get(platform);
+    if (!r) {
+      r = new PolicyReport(platform);
+      reports.set(platform, r);
+      const report = r;
+      platform.addOutputFile('POLICY.md', () => report.render());
+    }
+    return r;
+  }
+
+  private readonly entries: PolicyEntry[] = [];
+
+  private constructor(private readonly platform: Platform) {}
+
+  /** Adds a compiled policy. */
+  public addPolicy(policy: AccessPolicy, engine: string, compiled: CompiledPolicy): void {
+    this.entries.push({ policy, engine, compiled });
+  }
+
+  /** The Markdown document. */
+  public render(): string {
+    const lines: string[] = [
+      `# Access policy of \`${this.platform.platformName}\``,
+      '',
+      'Generated from the platform code by cdk8s-model-serving; do not edit. Every route that sends traffic to a backend is either protected by a policy below or listed as public with its reason.',
+      '',
+    ];
+    for (const { policy, engine, compiled } of this.entries) {
+      lines.push(`## ${policy.policyName}`, '');
+      lines.push(`- Engine: ${engine}; gateway \`${policy.gateway.gatewayNamespace ?? policy.policyNamespace}/${policy.gateway.gatewayName}\`; namespace \`${policy.policyNamespace}\``);
+      lines.push(`- Authentication: ${policy.authentication.map(describeAuth).join('; or ')}`);
+      if (policy.externalAuthorizer) lines.push(`- External authorizer: OPA \`${policy.externalAuthorizer.serviceNamespace}/${policy.externalAuthorizer.serviceName}\` (must allow after authentication)`);
+      lines.push(`- Counters: ${modeText(policy.rateLimitMode)}, per ${counterText(policy.counterKey)}, ${policy.limitScope === LimitScope.ROUTE ? 'one bucket per route' : 'one bucket shared by all routes of the policy'}`);
+      lines.push(`- Emitted: ${compiled.objects.map((o) => `\`${o}\``).join(', ')}`, '');
+      lines.push('| route | tier | authorization | request limits | token limits |', '|---|---|---|---|---|');
+      for (const route of policy.routes) {
+        for (const tier of policy.tiers) {
+          const allowed = tier.allows(route.routeName);
+          lines.push(`| ${route.routeName} | ${tier.name} | ${allowed ? allowText(tier) : 'denied (403)'} | ${allowed ? limitsText(tier) : '-'} | ${allowed && tier.tokenLimits.length > 0 ? tier.tokenLimits.map(String).join(', ') : '-'} |`);
+        }
+      }
+      lines.push('', 'Callers without a valid credential get 401; callers whose tier is not listed get 403.', '');
+      if (compiled.caveats.length > 0) {
+        lines.push('Caveats on this engine:', '');
+        for (const c of compiled.caveats) lines.push(`- ${c}`);
+        lines.push('');
+      }
+    }
+    const controlled = this.platform.node.findAll().filter(isAccessControlled);
+    const open = controlled
+      .map((c) => ({ c, s: c.accessState() }))
+      .filter((x) => x.s.kind === 'public' || x.s.kind === 'exempt')
+      .map((x) => `| ${x.c.accessTargetName} | ${x.s.kind} | ${x.s.kind === 'public' || x.s.kind === 'exempt' ? x.s.reason : ''} |`);
+    if (open.length > 0) {
+      lines.push('## Routes without an access policy', '', '| route | why | reason |', '|---|---|---|', ...open, '');
+    }
+    if (this.entries.length === 0 && open.length === 0) lines.push('No routes.', '');
+    return lines.join('\n');
+  }
+}
+
+function describeAuth(a: AccessPolicy['authentication'][number]): string {
+  if (a.kind === 'jwt') {
+    return `JWT from \`${a.issuer}\` (${a.algorithms.join('/')}, JWKS \`${a.jwksUri}\`${a.audiences.length ? `, audiences ${a.audiences.join(', ')}` : ''}); tier from claim \`${a.tierClaim}\`, user from \`${a.userClaim}\``;
+  }
+  const key = a as ApiKeyAuth;
+  const where = key.location.prefix ? `\`${key.location.header}: ${key.location.prefix} <key>\`` : `header \`${key.location.header}\``;
+  return `API key in ${where}; keys in Secrets ${key.holders ? `pulled by ExternalSecrets from \`${key.secretStore?.name}\` (${key.holders.length} holders)` : 'selected by labels'}; tier from label \`models.cdk8s.io/tier\``;
+}
+
+function allowText(t: Tier): string {
+  const parts = ['allowed'];
+  if (t.methods) parts.push(`methods ${t.methods.join(', ')}`);
+  if (t.pathPrefixes) parts.push(`paths ${t.pathPrefixes.join(', ')}`);
+  if (t.inherits) parts.push(`inherits ${t.inherits.name}`);
+  return parts.join('; ');
+}
+
+function limitsText(t: Tier): string {
+  return t.unlimited ? 'unlimited' : t.limits.map(String).join(', ');
+}
+
+function modeText(m: RateLimitMode): string {
+  return m === RateLimitMode.GLOBAL ? 'global (shared across gateway replicas)' : 'local (each gateway replica counts alone: N replicas allow up to N times the limit)';
+}
+
+function counterText(k: CounterKey): string {
+  return k === CounterKey.USER ? 'user' : k === CounterKey.API_KEY ? 'credential' : 'client IP';
+}

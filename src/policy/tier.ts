@@ -1,0 +1,126 @@
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+import { isDnsLabel } from '../core/names';
+import { HttpMethod } from '../routing/match';
+import { RateLimit, TokenLimit } from './rate-limit';
+
+/** Props of {@link Tier}. */
+export interface TierProps {
+  /**
+   * Request limits. A tier must either have at least one limit or be
+   * declared `unlimited: true`.
+   * @default - none
+   */
+  readonly limits?: readonly RateLimit[];
+  /** LLM token limits (for LLM routes). @default - none */
+  readonly tokenLimits?: readonly TokenLimit[];
+  /** No request limits on purpose (e.g. administrators). @default false */
+  readonly unlimited?: boolean;
+  /**
+   * The models (route names) this tier may call, in addition to those of the
+   * tier it inherits. `'*'` means every route of the policy.
+   * @default '*'
+   */
+  readonly models?: readonly string[] | '*';
+  /** HTTP methods allowed. @default - every method */
+  readonly methods?: readonly HttpMethod[];
+  /** Path prefixes allowed (e.g. `/v1/models`). @default - every path of the allowed routes */
+  readonly pathPrefixes?: readonly string[];
+  /**
+   * The tier below this one in the hierarchy (e.g. `premium` inherits
+   * `basic`): this tier may call everything the inherited one may.
+   * Limits are not inherited.
+   * @default - none
+   */
+  readonly inherits?: Tier;
+}
+
+/**
+ * A tier of callers (also used as a role): what its members may call and how
+ * often. A caller's tier comes from a JWT claim or from its API key's
+ * metadata; a caller without a known tier is refused (403).
+ *
+ * ```ts
+ * const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: ['sklearn-iris'] });
+ * const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: ['tensorflow-mnist'], inherits: basic });
+ * const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
+ * ```
+ */
+export class Tier {
+  /** Request limits. */
+  public readonly limits: readonly RateLimit[];
+  /** Token limits. */
+  public readonly tokenLimits: readonly TokenLimit[];
+  /** True when the tier has no request limits on purpose. */
+  public readonly unlimited: boolean;
+  /** The inherited tier. */
+  public readonly inherits?: Tier;
+  private readonly ownModels: readonly string[] | '*';
+  /** HTTP methods allowed (undefined: all). */
+  public readonly methods?: readonly HttpMethod[];
+  /** Path prefixes allowed (undefined: all). */
+  public readonly pathPrefixes?: readonly string[];
+
+  public constructor(
+    /** The tier name, as it appears in claims and key labels: a DNS-1123 label. */
+    public readonly name: string,
+    props: TierProps = {},
+  ) {
+    this.limits = props.limits ?? [];
+    this.tokenLimits = props.tokenLimits ?? [];
+    this.unlimited = props.unlimited ?? false;
+    this.inherits = props.inherits;
+    this.ownModels = props.models ?? '*';
+    this.methods = props.methods;
+    this.pathPrefixes = props.pathPrefixes;
+  }
+
+  /**
+   * The models this tier may call, its own plus inherited ones; `'*'` when any.
+   */
+  public get models(): readonly string[] | '*' {
+    const chain: Tier[] = [];
+    for (let t: Tier | undefined = this; t; t = t.inherits) {
+      if (chain.includes(t)) break;
+      chain.push(t);
+    }
+    if (chain.some((t) => t.ownModels === '*')) return '*';
+    return [...new Set(chain.flatMap((t) => t.ownModels as readonly string[]))].sort();
+  }
+
+  /** True when the tier may call `model` (a route name). */
+  public allows(model: string): boolean {
+    const m = this.models;
+    return m === '*' || m.includes(model);
+  }
+
+  /**
+   * Checks the tier: a DNS-label name, positive limits, limits or `unlimited`
+   * (not both), no inheritance cycle, valid path prefixes.
+   *
+   * @throws ModelServingError naming the tier and field
+   */
+  public check(scope: IConstruct | string, field: string): void {
+    if (typeof this.name !== 'string' || !isDnsLabel(this.name)) {
+      invalid(scope, `${field}.name`, 'must be a DNS-1123 label (it becomes a label value and a counter key)', this.name, 'use a name such as "premium"');
+    }
+    if (this.unlimited && this.limits.length > 0) {
+      invalid(scope, `${field}(${this.name}).unlimited`, 'contradicts the request limits given', this.limits.map(String), 'drop unlimited or the limits');
+    }
+    if (!this.unlimited && this.limits.length === 0) {
+      invalid(scope, `${field}(${this.name}).limits`, 'are missing: a tier needs at least one request limit, or unlimited: true on purpose', [], `pass limits: [RateLimit.perMinute(100)] (or unlimited: true) to tier '${this.name}'`);
+    }
+    this.limits.forEach((l, i) => l.check(scope, `${field}(${this.name}).limits[${i}]`));
+    this.tokenLimits.forEach((l, i) => l.check(scope, `${field}(${this.name}).tokenLimits[${i}]`));
+    const units = this.limits.map((l) => l.unit);
+    if (new Set(units).size !== units.length) invalid(scope, `${field}(${this.name}).limits`, 'has two limits for the same unit', this.limits.map(String), 'keep one limit per unit');
+    const seen: Tier[] = [];
+    for (let t: Tier | undefined = this; t; t = t.inherits) {
+      if (seen.includes(t)) invalid(scope, `${field}(${this.name}).inherits`, 'forms a cycle', seen.map((x) => x.name), 'make the hierarchy a chain (admin > premium > basic)');
+      seen.push(t);
+    }
+    this.pathPrefixes?.forEach((p, i) => {
+      if (!p.startsWith('/')) invalid(scope, `${field}(${this.name}).pathPrefixes[${i}]`, "must start with '/'", p, 'use an absolute path prefix');
+    });
+  }
+}
