@@ -109,6 +109,7 @@ export class Namespace extends Chart {
   /** The platform this namespace belongs to. */
   public readonly platform: Platform;
   private readonly policies = new Map<string, string>();
+  private readonly namespaceObject: k8s.KubeNamespace;
 
   public constructor(scope: Platform, id: string, props: NamespaceProps = {}) {
     const name = props.name ?? id;
@@ -126,7 +127,7 @@ export class Namespace extends Chart {
     }
 
     // The Namespace object is cluster-scoped: it lives in the Platform chart, which has no namespace.
-    new k8s.KubeNamespace(scope, `${id}-namespace`, {
+    this.namespaceObject = new k8s.KubeNamespace(scope, `${id}-namespace`, {
       metadata: {
         name,
         labels: {
@@ -151,6 +152,17 @@ export class Namespace extends Chart {
     } else if (!props.defaultDenyWaiver || props.defaultDenyWaiver.trim().length < 10) {
       invalid(this, 'defaultDenyWaiver', 'is required when defaultDeny is false', props.defaultDenyWaiver, 'keep defaultDeny on, or state why this namespace cannot deny traffic by default');
     }
+  }
+
+  /**
+   * Adds a label to the Namespace object (e.g. `istio-injection: enabled`).
+   * The Pod Security labels cannot be changed this way.
+   *
+   * @throws ModelServingError for a pod-security label
+   */
+  public addLabel(key: string, value: string): void {
+    if (key.startsWith('pod-security.kubernetes.io/')) invalid(this, `labels.${key}`, 'is managed by the podSecurity prop', value, 'pass podSecurity: PodSecurity.waived(...) instead');
+    this.namespaceObject.metadata.addLabel(key, value);
   }
 
   /**

@@ -9,6 +9,16 @@ export interface DataPlanePods {
   readonly selector: Record<string, string>;
 }
 
+/** Where a provider's control plane serves configuration (xDS) to the proxies. */
+export interface ControlPlaneEndpoint {
+  /** Namespace of the control plane. */
+  readonly namespace: string;
+  /** Labels of the control-plane pods. @default - every pod of the namespace */
+  readonly selector?: Record<string, string>;
+  /** The xDS port the proxies connect to. */
+  readonly port: number;
+}
+
 /** The standard label Gateway API implementations put on a Gateway's proxy pods (GEP-1762). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -19,7 +29,11 @@ export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
  */
 export class GatewayProvider {
   /** kgateway (Envoy-based); proxies run in the Gateway's namespace. @see https://kgateway.dev/docs/ */
-  public static readonly KGATEWAY = new GatewayProvider('kgateway', 'kgateway', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }));
+  public static readonly KGATEWAY = new GatewayProvider('kgateway', 'kgateway', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }), {
+    namespace: 'kgateway-system',
+    selector: { 'app.kubernetes.io/name': 'kgateway' },
+    port: 9977,
+  });
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
    * `envoy-gateway-system`, labelled with the owning Gateway.
@@ -30,7 +44,11 @@ export class GatewayProvider {
     selector: { 'gateway.envoyproxy.io/owning-gateway-name': name, 'gateway.envoyproxy.io/owning-gateway-namespace': ns },
   }));
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
-  public static readonly ISTIO = new GatewayProvider('istio', 'istio', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }));
+  public static readonly ISTIO = new GatewayProvider('istio', 'istio', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }), {
+    namespace: 'istio-system',
+    selector: { app: 'istiod' },
+    port: 15012,
+  });
   /** Kong Ingress Controller; the proxy Deployment is the library's own `KongGateway` workload. @see https://docs.konghq.com/kubernetes-ingress-controller/ */
   public static readonly KONG = new GatewayProvider('kong', 'kong', (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }));
 
@@ -42,8 +60,13 @@ export class GatewayProvider {
   /**
    * Another implementation: its id, its GatewayClass name and (optionally) where its proxy pods run.
    */
-  public static custom(id: string, gatewayClassName: string, dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods): GatewayProvider {
-    return new GatewayProvider(id, gatewayClassName, dataPlane);
+  public static custom(
+    id: string,
+    gatewayClassName: string,
+    dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
+    controlPlane?: ControlPlaneEndpoint,
+  ): GatewayProvider {
+    return new GatewayProvider(id, gatewayClassName, dataPlane, controlPlane);
   }
 
   private constructor(
@@ -52,6 +75,8 @@ export class GatewayProvider {
     /** The GatewayClass name this provider is usually installed with. */
     public readonly gatewayClassName: string,
     private readonly dataPlaneOf?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
+    /** Where the proxies get their configuration, when they run in a namespace of the platform (opened in its NetworkPolicies). */
+    public readonly controlPlane?: ControlPlaneEndpoint,
   ) {}
 
   /** Where the proxy pods of Gateway `name` in `namespace` run, when known. */

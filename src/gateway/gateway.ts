@@ -143,6 +143,15 @@ export class Gateway extends Construct implements IGateway {
       }) as unknown as gw.GatewaySpec,
     });
 
+    const cp = this.provider?.controlPlane;
+    if (cp && this.dataPlane && this.namespaceChart && this.dataPlane.namespace === this.gatewayNamespace) {
+      // The proxies fetch their configuration (xDS) from the provider's control plane.
+      this.namespaceChart.allowEgress(`${this.gatewayName}-control-plane`, {
+        pods: this.dataPlane.selector,
+        peers: [cp.selector ? NetworkPeer.pods(cp.namespace, cp.selector) : NetworkPeer.namespace(cp.namespace)],
+        ports: [{ port: cp.port }],
+      });
+    }
     for (const l of props.listeners ?? []) this.addListener(l);
     this.node.addValidation({
       validate: () => (this.listenerMap.size === 0 ? [`${this.node.path}: spec.listeners must have at least one listener. Fix: add Listener.https({...}) with gateway.addListener().`] : []),

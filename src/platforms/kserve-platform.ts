@@ -7,11 +7,12 @@ import { AllowedRoutes } from '../gateway/allowed-routes';
 import { Gateway } from '../gateway/gateway';
 import { GatewayProvider } from '../gateway/gateway-provider';
 import { Listener } from '../gateway/listener';
+import { GrpcRoute } from '../routing/grpc-route';
 import { HttpRoute } from '../routing/http-route';
 import { Autoscaling } from '../serving/autoscaling';
 import { Transformer } from '../serving/components';
 import { InferenceService } from '../serving/inference-service';
-import { DeploymentMode, ModelFormat } from '../serving/model-format';
+import { DeploymentMode, ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { S3ServiceAccount } from '../serving/s3-service-account';
 import { Storage } from '../serving/storage';
 
@@ -34,7 +35,8 @@ export interface KservePlatformProps {
  *   sklearn model; a PyTorch model with a 10% canary on a new storage URI; a
  *   model behind a transformer; a GPU model; a Knative-mode model with the
  *   write-up's autoscaling annotations (minScale 1, maxScale 10, target 10,
- *   window 60s). Default-deny NetworkPolicies with exact allows.
+ *   window 60s); the sklearn model over gRPC (grpc-v2) through a GRPCRoute.
+ *   Default-deny NetworkPolicies with exact allows.
  *
  * Compared with the write-up: images are pinned (the transformer's was
  * `latest`), the IAM role is a prop rather than a hand-edited placeholder,
@@ -100,7 +102,15 @@ export class KservePlatform extends Platform {
       autoscaling: Autoscaling.knative({ target: 10, window: Duration.seconds(60) }),
     });
 
-    this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled].map((m) => [m.serviceName, m]));
+    // The same sklearn model over the Open Inference Protocol's gRPC API (h2c on 8081).
+    const grpc = new InferenceService(models, 'sklearn-grpc', {
+      modelFormat: ModelFormat.SKLEARN,
+      protocolVersion: ProtocolVersion.GRPC_V2,
+      storage: s3Uri('sklearn-model'),
+      resources: small,
+    });
+
+    this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled, grpc].map((m) => [m.serviceName, m]));
 
     // Standard-mode models are published on the gateway; the Knative one is reached through Knative's own ingress.
     for (const model of [sklearn, pytorch, withTransformer, gpu]) {
@@ -111,5 +121,12 @@ export class KservePlatform extends Platform {
       });
       route.allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
     }
+    // gRPC clients pick the model by host: one hostname per gRPC model.
+    new GrpcRoute(models, 'sklearn-grpc-route', {
+      name: grpc.serviceName,
+      parents: [this.gateway.listener('https')],
+      hostnames: [`${grpc.serviceName}.models.example.com`],
+      rules: [{ matches: grpc.grpcRouteMatches(), backends: [grpc] }],
+    }).allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
   }
 }

@@ -1,16 +1,14 @@
-import { isIP } from 'node:net';
-import { Chart, Duration, Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
-import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
-import { IGateway, IRouteParent } from '../gateway/gateway';
+import { IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
-import { wireRouteToBackend } from './route-wiring';
+import { RouteBase } from './route-base';
 
 /** A backend of a rule with its share of traffic. */
 export interface HttpBackend {
@@ -69,7 +67,6 @@ const MAX_RULES = 16;
 const MAX_MATCHES_PER_RULE = 64;
 const MAX_MATCHES_TOTAL = 127;
 const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_REF, gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR]);
 
 /**
@@ -95,16 +92,14 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
  *   more than 16 rules / 64 matches per rule / 127 matches in all
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
  */
-export class HttpRoute extends Construct implements IAccessControlled {
-  /** `HTTPRoute` (for access policies). */
+export class HttpRoute extends RouteBase {
+  /** `HTTPRoute`. */
   public readonly routeKind = 'HTTPRoute' as const;
   /** `metadata.name`. */
   public readonly routeName: string;
   /** The L1 object. */
   public readonly resource: gw.HttpRoute;
-  private readonly parentList: IRouteParent[] = [];
   private readonly ruleList: HttpRouteRule[] = [];
-  private readonly hostnameList: string[] = [];
   private matchCount = 0;
 
   public constructor(scope: Construct, id: string, props: HttpRouteProps) {
@@ -117,109 +112,12 @@ export class HttpRoute extends Construct implements IAccessControlled {
     for (const p of props.parents) this.addParent(p);
     for (const h of props.hostnames ?? []) this.addHostname(h);
     for (const r of props.rules ?? []) this.addRule(r);
-    this.node.addValidation({
-      validate: () => [
-        ...(this.parentList.length === 0 ? [`${this.node.path}: spec.parentRefs is empty, so the route attaches nowhere. Fix: pass parents: [gateway] or call addParent().`] : []),
-        ...(this.ruleList.length === 0 ? [`${this.node.path}: spec.rules is empty, so the route sends traffic nowhere. Fix: pass rules: [...] or call addRule().`] : []),
-      ],
-    });
-  }
-
-  /** The route's namespace (its chart's), if any. */
-  public get routeNamespace(): string | undefined {
-    return Chart.of(this).namespace;
-  }
-
-  /** The distinct Gateways the route attaches to. */
-  public get parentGateways(): readonly IGateway[] {
-    return [...new Set(this.parentList.map((p) => p.gateway))];
-  }
-
-  /** `HTTPRoute/<namespace>/<name>`. */
-  public get accessTargetName(): string {
-    return `HTTPRoute/${this.routeNamespace ?? ''}/${this.routeName}`;
-  }
-
-  /** Adds `metadata.annotations[key]` (engines attach plugins this way). */
-  public addAnnotation(key: string, value: string): void {
-    this.resource.metadata.addAnnotation(key, value);
-  }
-
-  /**
-   * Declares the route reachable without authentication, on purpose. Routes
-   * that reach backends otherwise need an access policy (deny by default).
-   * The reason is listed in the platform's POLICY.md.
-   *
-   * @throws ModelServingError for a reason shorter than 10 characters, or a route already protected
-   */
-  public allowPublicAccess(reason: string): void {
-    AccessControl.markPublic(this, reason);
-  }
-
-  /**
-   * How the route is protected: by policies on it or on its gateways,
-   * public on purpose, exempt (it has no backends: redirects and direct
-   * responses), or unprotected.
-   */
-  public accessState(): AccessState {
-    const policies = [...AccessControl.policiesOf(this), ...this.parentGateways.flatMap((g) => AccessControl.policiesOf(g))];
-    if (policies.length > 0) return { kind: 'protected', policies };
-    const reason = AccessControl.publicReasonOf(this);
-    if (reason !== undefined) return { kind: 'public', reason };
-    if (this.ruleList.every((r) => (r.backends ?? []).length === 0 && (r.filters ?? []).every((f) => (f.filterBackends ?? []).length === 0))) {
-      return { kind: 'exempt', reason: 'no backends: the gateway answers itself (redirect or direct response)' };
-    }
-    return { kind: 'unprotected' };
-  }
-
-  /** The parents attached so far. */
-  public get parents(): readonly IRouteParent[] {
-    return [...this.parentList];
+    this.addEmptinessValidation(() => this.ruleList.length);
   }
 
   /** The rules added so far, in order (rule order has meaning: it breaks match ties). */
   public get rules(): readonly HttpRouteRule[] {
     return [...this.ruleList];
-  }
-
-  /**
-   * Attaches the route to a Gateway or one of its listeners (`parentRefs[]`).
-   *
-   * @throws ModelServingError when the same parent is attached twice, or the
-   *   listener is known not to admit routes from this route's namespace
-   */
-  public addParent(parent: IRouteParent): void {
-    const ref = parent.parentRef;
-    const key = (r: typeof ref) => `${r.namespace ?? this.routeNamespace}/${r.name}/${r.sectionName ?? ''}`;
-    if (this.parentList.some((p) => key(p.parentRef) === key(ref))) {
-      invalid(this, 'parentRefs', 'already contains this parent', `${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`, 'attach each Gateway or listener once');
-    }
-    const listeners = ref.sectionName ? parent.gateway.listeners.filter((l) => l.name === ref.sectionName) : parent.gateway.listeners;
-    if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(this.routeNamespace, parent.gateway.gatewayNamespace) === false)) {
-      invalid(
-        this,
-        'parentRefs',
-        `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${this.routeNamespace ?? '(none)'}'`,
-        ref.name,
-        `add the namespace to the listener's allowedRoutes, e.g. AllowedRoutes.fromNamespaces(['${this.routeNamespace ?? 'my-namespace'}'])`,
-      );
-    }
-    this.parentList.push(parent);
-    for (const rule of this.ruleList) for (const b of backendsOf(rule)) wireRouteToBackend(this, 'HTTPRoute', parent.gateway, b);
-  }
-
-  /**
-   * Adds a hostname (`spec.hostnames[]`).
-   *
-   * @throws ModelServingError for an invalid or duplicate hostname
-   */
-  public addHostname(hostname: string): void {
-    if (!HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
-      invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
-    }
-    if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');
-    if (this.hostnameList.length >= 16) invalid(this, 'hostnames', 'can hold at most 16 entries', hostname, 'split the route');
-    this.hostnameList.push(hostname);
   }
 
   /**
@@ -265,8 +163,12 @@ export class HttpRoute extends Construct implements IAccessControlled {
     }
     this.matchCount += matches.length;
     this.ruleList.push(rule);
-    for (const parent of this.parentList) for (const b of backendsOf(rule)) wireRouteToBackend(this, 'HTTPRoute', parent.gateway, b);
+    this.wireBackends(backendsOf(rule));
     return rule;
+  }
+
+  protected allBackends(): IBackend[] {
+    return this.ruleList.flatMap(backendsOf);
   }
 
   private checkPath(field: string, path: PathMatch): void {
@@ -312,11 +214,8 @@ export class HttpRoute extends Construct implements IAccessControlled {
   private renderSpec(): gw.HttpRouteSpec {
     const ns = this.routeNamespace;
     return {
-      parentRefs: this.parentList.map((p) => {
-        const r = p.parentRef;
-        return { group: r.group, kind: r.kind, name: r.name, namespace: r.namespace === ns ? undefined : r.namespace, sectionName: r.sectionName, port: r.port };
-      }),
-      hostnames: this.hostnameList.length > 0 ? [...this.hostnameList] : undefined,
+      parentRefs: this.renderParentRefs(),
+      hostnames: this.renderHostnames(),
       rules: this.ruleList.map((rule) => ({
         name: rule.name,
         matches: rule.matches?.map(renderMatch),

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { ContainerJson, ContainerOptions, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertPinnedImage } from '../core/image';
@@ -13,6 +13,7 @@ import { Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
 import { IServiceAccount } from '../core/service-account';
+import { GrpcMethodMatch, GrpcRouteMatch } from '../routing/grpc-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Autoscaling } from './autoscaling';
 import { ComponentProps, Explainer, Transformer } from './components';
@@ -25,6 +26,13 @@ export const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 
 /** Port KServe's model server containers listen on (the `kserve-container` default). */
 export const PREDICTOR_CONTAINER_PORT = 8080;
+
+/** Port KServe's model servers serve gRPC (grpc-v2) on. */
+export const GRPC_CONTAINER_PORT = 8081;
+
+/** Batch size bounds of {@link Batcher} (the platform write-ups batch 10 to 100 requests). */
+const MIN_BATCH = 10;
+const MAX_BATCH = 100;
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -45,6 +53,21 @@ export interface Toleration {
   readonly value?: string;
   /** `effect`. @default - every effect */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/**
+ * KServe's request batcher (`predictor.batcher`): groups requests into one
+ * model call.
+ *
+ * @see https://kserve.github.io/website/docs/model-serving/predictive-inference/batcher/
+ */
+export interface Batcher {
+  /** `maxBatchSize`: requests per batch; the platform write-ups size batches at 10 to 100. */
+  readonly maxBatchSize: number;
+  /** `maxLatency`: how long a batch may wait to fill, in milliseconds (1-10000). */
+  readonly maxLatencyMs: number;
+  /** `timeout`: per-request timeout of the batcher, in seconds; must exceed maxLatency. @default 60 */
+  readonly timeoutSeconds?: number;
 }
 
 /** Request/response logging (`predictor.logger`). */
@@ -157,6 +180,14 @@ export interface InferenceServiceProps {
   readonly explainer?: Explainer;
   /** `predictor.logger`. @default - none */
   readonly logger?: InferenceLogger;
+  /** `predictor.batcher`. @default - no batching */
+  readonly batcher?: Batcher;
+  /**
+   * `ports` of the model server. A gRPC model declares its HTTP/2 port named
+   * `h2c` here; KServe's Service port 80 forwards to the first one.
+   * @default - [{ containerPort: 8081, name: 'h2c' }] for gRPC protocols, the runtime's otherwise
+   */
+  readonly ports?: readonly ContainerPort[];
   /**
    * Knative mode: namespaces whose pods may reach the model's queue-proxy
    * (port 8012) through the namespace's default-deny policy — the Knative
@@ -252,6 +283,13 @@ export class InferenceService extends Construct implements IBackend {
     }
     this.checkGpu(props.resources, 'resources');
     if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    if (props.batcher) this.checkBatcher(props.batcher);
+    props.ports?.forEach((port, i) => {
+      if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) invalid(this, `ports[${i}].containerPort`, 'must be between 1 and 65535', port.containerPort, 'use the server port');
+    });
+    if (this.isGrpc && props.ports && props.ports[0]?.name !== 'h2c') {
+      invalid(this, 'ports[0].name', "must be 'h2c' for a gRPC model (KServe and the gateways read it as HTTP/2)", props.ports[0]?.name, "name the gRPC port 'h2c'");
+    }
     const scaling = props.autoscaling?.bind(this, this.deploymentMode);
 
     // Render the predictor once now so bad input fails at construction, not at synth.
@@ -344,8 +382,8 @@ export class InferenceService extends Construct implements IBackend {
    * @throws ModelServingError for a gRPC model
    */
   public routeMatches(): HttpRouteMatch[] {
-    if (this.protocolVersion === ProtocolVersion.GRPC_V2 || this.protocolVersion === ProtocolVersion.GRPC_V1) {
-      invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute instead');
+    if (this.isGrpc) {
+      invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute (with grpcRouteMatches()) instead');
     }
     if (this.protocolVersion === ProtocolVersion.V1) {
       return [{ path: PathMatch.exact(`/v1/models/${this.serviceName}`) }, { path: PathMatch.exact(`/v1/models/${this.serviceName}:predict`) }];
@@ -410,6 +448,30 @@ export class InferenceService extends Construct implements IBackend {
     return c.state === 'none' ? { state: 'none' } : { state: c.state, trafficPercent: c.state === 'canary' ? c.options.trafficPercent : undefined };
   }
 
+  /** True when the model speaks gRPC. */
+  public get isGrpc(): boolean {
+    return this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;
+  }
+
+  /**
+   * The GRPCRoute matches for an Open Inference Protocol (grpc-v2) model:
+   * the `inference.GRPCInferenceService` service. The model is chosen by the
+   * message, so expose several gRPC models with one hostname each.
+   *
+   * @throws ModelServingError for a model that does not speak grpc-v2
+   */
+  public grpcRouteMatches(): GrpcRouteMatch[] {
+    if (this.protocolVersion !== ProtocolVersion.GRPC_V2) {
+      invalid(this, 'protocolVersion', `is ${this.protocolVersion}; only grpc-v2 models have a standard gRPC service`, this.protocolVersion, 'serve it over an HttpRoute, or set protocolVersion: ProtocolVersion.GRPC_V2 (or pass your own GrpcMethodMatch)');
+    }
+    return [{ method: GrpcMethodMatch.exact('inference.GRPCInferenceService') }];
+  }
+
+  /** The port the model server pods listen on (the first declared port). */
+  private get podPort(): number {
+    return this.props.ports?.[0]?.containerPort ?? (this.isGrpc ? GRPC_CONTAINER_PORT : PREDICTOR_CONTAINER_PORT);
+  }
+
   private checkRuntime(runtime: IServingRuntime): void {
     const fmt = this.props.modelFormat;
     if (fmt && !runtime.supportedModelFormats.some((f) => f.format.name === fmt.name && (fmt.version === undefined || f.format.version === undefined || f.format.version === fmt.version))) {
@@ -420,6 +482,19 @@ export class InferenceService extends Construct implements IBackend {
     }
     if (!runtime.clusterScoped && runtime.runtimeNamespace !== Chart.of(this).namespace) {
       invalid(this, 'runtime', `is a ServingRuntime in namespace '${runtime.runtimeNamespace}', which InferenceServices of '${Chart.of(this).namespace}' cannot use`, runtime.runtimeName, 'define the ServingRuntime in the model namespace, or use a ClusterServingRuntime');
+    }
+  }
+
+  private checkBatcher(b: Batcher): void {
+    if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < MIN_BATCH || b.maxBatchSize > MAX_BATCH) {
+      invalid(this, 'batcher.maxBatchSize', `must be an integer between ${MIN_BATCH} and ${MAX_BATCH} (the batch sizes the platform write-ups recommend)`, b.maxBatchSize, 'use e.g. 32');
+    }
+    if (!Number.isInteger(b.maxLatencyMs) || b.maxLatencyMs < 1 || b.maxLatencyMs > 10_000) {
+      invalid(this, 'batcher.maxLatencyMs', 'must be an integer between 1 and 10000 milliseconds', b.maxLatencyMs, 'use e.g. 50');
+    }
+    const timeout = b.timeoutSeconds ?? 60;
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout * 1000 <= b.maxLatencyMs) {
+      invalid(this, 'batcher.timeoutSeconds', `must be a whole number of seconds longer than maxLatencyMs (${b.maxLatencyMs} ms)`, b.timeoutSeconds, 'use e.g. 60');
     }
   }
 
@@ -448,16 +523,16 @@ export class InferenceService extends Construct implements IBackend {
     const p = this.props;
     const ownRuntime = typeof p.runtime === 'object';
     if (p.containers || ownRuntime) return { readinessProbe: p.readinessProbe, livenessProbe: p.livenessProbe, startupProbe: p.startupProbe };
-    const grpc = this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;
+    const grpc = this.isGrpc;
     // Only servers that serve the model under the InferenceService name get an HTTP probe on its
     // endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
     const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '');
     const ready = grpc || !namedByService
-      ? Probe.tcp(PREDICTOR_CONTAINER_PORT)
-      : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${this.serviceName}` : `/v2/models/${this.serviceName}/ready`, PREDICTOR_CONTAINER_PORT);
+      ? Probe.tcp(this.podPort)
+      : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${this.serviceName}` : `/v2/models/${this.serviceName}/ready`, this.podPort);
     return {
       readinessProbe: p.readinessProbe ?? ready,
-      livenessProbe: p.livenessProbe ?? Probe.tcp(PREDICTOR_CONTAINER_PORT, { periodSeconds: 30, failureThreshold: 5 }),
+      livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { periodSeconds: 30, failureThreshold: 5 }),
       startupProbe: p.startupProbe ?? Probe.startupFor(ready, 600),
     };
   }
@@ -478,6 +553,7 @@ export class InferenceService extends Construct implements IBackend {
       nodeSelector: p.nodeSelector,
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
+      batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatencyMs, timeout: p.batcher.timeoutSeconds ?? 60 } : undefined,
       volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
     };
     if (p.containers) {
@@ -498,6 +574,7 @@ export class InferenceService extends Construct implements IBackend {
       storageUri: storage?.storageUri,
       storage: storage?.storageSpec ? { key: storage.storageSpec.key, path: storage.storageSpec.path, parameters: storage.storageSpec.parameters } : undefined,
       image,
+      ports: (p.ports ?? (this.isGrpc ? [{ containerPort: GRPC_CONTAINER_PORT, name: 'h2c' }] : undefined))?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
       args: (changes?.args ?? p.args) ? [...(changes?.args ?? p.args)!] : undefined,
       env,
       resources: renderResources(this, changes?.resources ? 'canary.resources' : 'resources', changes?.resources ?? p.resources),
@@ -540,7 +617,7 @@ export class InferenceService extends Construct implements IBackend {
       port: 80,
       namespace: this.serviceNamespace,
       owner: this,
-      pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: PREDICTOR_CONTAINER_PORT },
+      pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: component === 'predictor' ? this.podPort : PREDICTOR_CONTAINER_PORT },
     };
   }
 

@@ -1,0 +1,3 @@
+export * from './authorization-policy';
+export * from './mesh-mtls';
+export * from './peer-authentication';

@@ -1,0 +1,152 @@
+import { isIP } from 'node:net';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
+import { IBackend } from '../core/backend';
+import { invalid } from '../core/errors';
+import { IGateway, IRouteParent } from '../gateway/gateway';
+import { wireRouteToBackend } from './route-wiring';
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * What HTTPRoute and GRPCRoute share: parents (with the listener admission
+ * check), hostnames, the NetworkPolicy/ReferenceGrant wiring to backends,
+ * and access control (deny by default).
+ */
+export abstract class RouteBase extends Construct implements IAccessControlled {
+  /** `HTTPRoute` or `GRPCRoute`. */
+  public abstract readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
+  /** `metadata.name`. */
+  public abstract readonly routeName: string;
+  /** The L1 object. */
+  public abstract readonly resource: ApiObject;
+  private readonly parentList: IRouteParent[] = [];
+  private readonly hostnameList: string[] = [];
+
+  /** The route's namespace (its chart's), if any. */
+  public get routeNamespace(): string | undefined {
+    return Chart.of(this).namespace;
+  }
+
+  /** The parents attached so far. */
+  public get parents(): readonly IRouteParent[] {
+    return [...this.parentList];
+  }
+
+  /** The distinct Gateways the route attaches to. */
+  public get parentGateways(): readonly IGateway[] {
+    return [...new Set(this.parentList.map((p) => p.gateway))];
+  }
+
+  /** `<Kind>/<namespace>/<name>`. */
+  public get accessTargetName(): string {
+    return `${this.routeKind}/${this.routeNamespace ?? ''}/${this.routeName}`;
+  }
+
+  /** Adds `metadata.annotations[key]` (engines attach plugins this way). */
+  public addAnnotation(key: string, value: string): void {
+    this.resource.metadata.addAnnotation(key, value);
+  }
+
+  /**
+   * Declares the route reachable without authentication, on purpose. Routes
+   * that reach backends otherwise need an access policy (deny by default).
+   * The reason is listed in the platform's POLICY.md.
+   *
+   * @throws ModelServingError for a reason shorter than 10 characters, or a route already protected
+   */
+  public allowPublicAccess(reason: string): void {
+    AccessControl.markPublic(this, reason);
+  }
+
+  /**
+   * How the route is protected: by policies on it or on its gateways,
+   * public on purpose, exempt (no backends: redirects and direct
+   * responses), or unprotected.
+   */
+  public accessState(): AccessState {
+    const policies = [...AccessControl.policiesOf(this), ...this.parentGateways.flatMap((g) => AccessControl.policiesOf(g))];
+    if (policies.length > 0) return { kind: 'protected', policies };
+    const reason = AccessControl.publicReasonOf(this);
+    if (reason !== undefined) return { kind: 'public', reason };
+    if (this.allBackends().length === 0) return { kind: 'exempt', reason: 'no backends: the gateway answers itself (redirect or direct response)' };
+    return { kind: 'unprotected' };
+  }
+
+  /**
+   * Attaches the route to a Gateway or one of its listeners (`parentRefs[]`).
+   *
+   * @throws ModelServingError when the same parent is attached twice, or the
+   *   listener is known not to admit routes from this route's namespace
+   */
+  public addParent(parent: IRouteParent): void {
+    const ref = parent.parentRef;
+    const key = (r: typeof ref) => `${r.namespace ?? this.routeNamespace}/${r.name}/${r.sectionName ?? ''}`;
+    if (this.parentList.some((p) => key(p.parentRef) === key(ref))) {
+      invalid(this, 'parentRefs', 'already contains this parent', `${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}`, 'attach each Gateway or listener once');
+    }
+    const listeners = ref.sectionName ? parent.gateway.listeners.filter((l) => l.name === ref.sectionName) : parent.gateway.listeners;
+    if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(this.routeNamespace, parent.gateway.gatewayNamespace) === false)) {
+      invalid(
+        this,
+        'parentRefs',
+        `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${this.routeNamespace ?? '(none)'}'`,
+        ref.name,
+        `add the namespace to the listener's allowedRoutes, e.g. AllowedRoutes.fromNamespaces(['${this.routeNamespace ?? 'my-namespace'}'])`,
+      );
+    }
+    this.checkParent(parent);
+    this.parentList.push(parent);
+    for (const b of this.allBackends()) wireRouteToBackend(this, this.routeKind, parent.gateway, b);
+  }
+
+  /**
+   * Adds a hostname (`spec.hostnames[]`).
+   *
+   * @throws ModelServingError for an invalid or duplicate hostname, or more than 16
+   */
+  public addHostname(hostname: string): void {
+    if (!HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
+      invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
+    }
+    if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');
+    if (this.hostnameList.length >= 16) invalid(this, 'hostnames', 'can hold at most 16 entries', hostname, 'split the route');
+    this.hostnameList.push(hostname);
+  }
+
+  /** Every backend the rules send traffic to (including mirrors). */
+  protected abstract allBackends(): IBackend[];
+
+  /** A subclass check of a new parent (e.g. listener protocol). */
+  protected checkParent(_parent: IRouteParent): void {}
+
+  /** Opens the network from every parent to newly added backends. */
+  protected wireBackends(backends: readonly IBackend[]): void {
+    for (const parent of this.parentList) for (const b of backends) wireRouteToBackend(this, this.routeKind, parent.gateway, b);
+  }
+
+  /** The rendered `parentRefs` (namespace omitted when it is the route's own). */
+  protected renderParentRefs(): Array<{ group?: string; kind?: string; name: string; namespace?: string; sectionName?: string; port?: number }> {
+    const ns = this.routeNamespace;
+    return this.parentList.map((p) => {
+      const r = p.parentRef;
+      return { group: r.group, kind: r.kind, name: r.name, namespace: r.namespace === ns ? undefined : r.namespace, sectionName: r.sectionName, port: r.port };
+    });
+  }
+
+  /** The rendered `hostnames`. */
+  protected renderHostnames(): string[] | undefined {
+    return this.hostnameList.length > 0 ? [...this.hostnameList] : undefined;
+  }
+
+  /** End-of-build checks shared by routes (parents and rules present). */
+  protected addEmptinessValidation(ruleCount: () => number): void {
+    this.node.addValidation({
+      validate: () => [
+        ...(this.parentList.length === 0 ? [`${this.node.path}: spec.parentRefs is empty, so the route attaches nowhere. Fix: pass parents: [gateway] or call addParent().`] : []),
+        ...(ruleCount() === 0 ? [`${this.node.path}: spec.rules is empty, so the route sends traffic nowhere. Fix: pass rules: [...] or call addRule().`] : []),
+      ],
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Backend } from '../../src/core/backend';
+import { SecretRef } from '../../src/core/secret-ref';
+import { AllowedRoutes } from '../../src/gateway/allowed-routes';
+import { Gateway } from '../../src/gateway/gateway';
+import { GatewayProvider } from '../../src/gateway/gateway-provider';
+import { Listener } from '../../src/gateway/listener';
+import { GrpcMethodMatch, GrpcRoute } from '../../src/routing/grpc-route';
+import { HeaderMatch } from '../../src/routing/match';
+import { InferenceService } from '../../src/serving/inference-service';
+import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
+import { findObject, setup, synthObjects } from '../util';
+
+function fixture() {
+  const { app, ns } = setup(['gw', 'models']);
+  const gateway = new Gateway(ns.gw, 'gateway', {
+    provider: GatewayProvider.ISTIO,
+    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+  });
+  return { app, ns, gateway };
+}
+
+describe('GrpcRoute', () => {
+  it('routes a grpc-v2 InferenceService by service name and host, and opens its h2c port to the gateway', () => {
+    const { app, ns, gateway } = fixture();
+    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://b/iris' });
+    const route = new GrpcRoute(ns.models, 'iris-grpc-route', {
+      name: 'iris-grpc',
+      parents: [gateway.listener('https')],
+      hostnames: ['iris-grpc.models.example.com'],
+      rules: [{ matches: model.grpcRouteMatches(), backends: [model] }],
+    });
+    route.allowPublicAccess('a test of gRPC routing without authentication');
+    const objects = synthObjects(app);
+    const r = findObject(objects, 'GRPCRoute', 'iris-grpc', 'models');
+    expect(r.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(r.spec.hostnames).toEqual(['iris-grpc.models.example.com']);
+    expect(r.spec.rules[0].matches).toEqual([{ method: { type: 'Exact', service: 'inference.GRPCInferenceService' } }]);
+    expect(r.spec.rules[0].backendRefs).toEqual([{ name: 'iris-grpc-predictor', port: 80 }]);
+    const isvc = findObject(objects, 'InferenceService', 'iris-grpc', 'models');
+    expect(isvc.spec.predictor.model.ports).toEqual([{ containerPort: 8081, name: 'h2c', protocol: 'TCP' }]);
+    expect(isvc.spec.predictor.model.protocolVersion).toBe('grpc-v2');
+    expect(isvc.spec.predictor.model.readinessProbe.tcpSocket).toEqual({ port: 8081 });
+    const np = findObject(objects, 'NetworkPolicy', 'allow-gateway-to-iris-grpc-predictor', 'models');
+    expect(np.spec.ingress[0].ports).toEqual([{ port: 8081, protocol: 'TCP' }]);
+    expect(r).toMatchSnapshot();
+  });
+
+  it('renders method and metadata matches, weights and header modifiers', () => {
+    const { app, ns, gateway } = fixture();
+    const r = new GrpcRoute(ns.models, 'r', {
+      parents: [gateway.listener('https')],
+      rules: [
+        {
+          matches: [{ method: GrpcMethodMatch.exact('helloworld.Greeter', 'SayHello'), headers: [HeaderMatch.exact('env', 'canary')] }],
+          requestHeaders: { set: { 'x-via': 'gateway' } },
+          backends: [
+            { backend: Backend.service('greeter-v1', 50051), weight: 90 },
+            { backend: Backend.service('greeter-v2', 50051), weight: 10 },
+          ],
+        },
+      ],
+    });
+    r.allowPublicAccess('a test of gRPC routing without authentication');
+    const rule = findObject(synthObjects(app), 'GRPCRoute', 'r').spec.rules[0];
+    expect(rule.matches[0]).toEqual({ method: { type: 'Exact', service: 'helloworld.Greeter', method: 'SayHello' }, headers: [{ type: 'Exact', name: 'env', value: 'canary' }] });
+    expect(rule.filters).toEqual([{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-via', value: 'gateway' }] } }]);
+    expect(rule.backendRefs.map((b: { weight: number }) => b.weight)).toEqual([90, 10]);
+  });
+
+  describe('fails when', () => {
+    it('it attaches to a plain-HTTP listener', () => {
+      const { ns, gateway } = fixture();
+      expect(() => new GrpcRoute(ns.gw, 'r', { parents: [gateway.listener('http')], rules: [] })).toThrow(/points at a plain-HTTP listener; gRPC needs an HTTPS listener/);
+    });
+
+    it('a method match names neither service nor method, or has bad characters', () => {
+      const { ns, gateway } = fixture();
+      const r = new GrpcRoute(ns.models, 'r', { parents: [gateway.listener('https')] });
+      expect(() => r.addRule({ matches: [{ method: GrpcMethodMatch.exact() }], backends: [Backend.service('a', 1)] })).toThrow(/needs a service or a method/);
+      expect(() => r.addRule({ matches: [{ method: GrpcMethodMatch.exact('bad service') }], backends: [Backend.service('a', 1)] })).toThrow(/must be a package-qualified service name/);
+    });
+
+    it('an HTTP-only model is attached through gRPC matches', () => {
+      const { ns } = fixture();
+      const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });
+      expect(() => rest.grpcRouteMatches()).toThrow(/protocolVersion is v1; only grpc-v2 models have a standard gRPC service/);
+    });
+
+    it('a gRPC model is attached to an HTTPRoute', () => {
+      const { ns } = fixture();
+      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2 });
+      expect(() => g.routeMatches()).toThrow(/is gRPC, which an HTTPRoute cannot carry/);
+    });
+
+    it('a gRPC port is not named h2c', () => {
+      const { ns } = fixture();
+      expect(() => new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] })).toThrow(
+        /ports\[0\]\.name must be 'h2c' for a gRPC model/,
+      );
+    });
+  });
+});
