@@ -1,7 +1,11 @@
 import { ContainerOptions } from '../core/container';
 import { WorkloadSecurity } from '../core/security';
 
-/** Props of a transformer or explainer: one container plus its replicas. */
+/**
+ * Props of a transformer or explainer: one container plus its replicas.
+ * Without probes of its own, the container gets TCP readiness/liveness
+ * checks on its port (8080 by default) and a 5-minute startup allowance.
+ */
 export interface ComponentProps extends ContainerOptions {
   /** `minReplicas`. @default 1 */
   readonly minReplicas?: number;

@@ -316,7 +316,7 @@ export class InferenceService extends Construct implements IBackend {
           else if (knative) predictor = { ...this.renderPredictor(c.options), canaryTrafficPercent: c.state === 'canary' ? c.options.trafficPercent : 0 };
           else {
             predictor = this.renderPredictor(undefined);
-            if (c.state === 'canary') canary = [{ trafficPercent: c.options.trafficPercent, predictor: this.renderPredictor(c.options) as unknown as kserve.InferenceServiceSpecCanaryPredictor }];
+            if (c.state === 'canary') canary = [{ trafficPercent: c.options.trafficPercent, predictor: this.renderPredictor(c.options, true) as unknown as kserve.InferenceServiceSpecCanaryPredictor }];
           }
           return {
             predictor: { ...predictor, scaleMetric: scaling?.scaleMetric, scaleTarget: scaling?.scaleTarget, autoScaling: scaling?.autoScaling },
@@ -537,7 +537,12 @@ export class InferenceService extends Construct implements IBackend {
     };
   }
 
-  private renderPredictor(changes: CanaryChanges | undefined): kserve.InferenceServiceSpecPredictor {
+  /**
+   * Renders the predictor, with a canary's changes applied when given.
+   * `canaryEntry`: the `spec.canary[]` schema requires the `model` form with
+   * a container `name`, so the framework-field form is not used there.
+   */
+  private renderPredictor(changes: CanaryChanges | undefined, canaryEntry = false): kserve.InferenceServiceSpecPredictor {
     const p = this.props;
     const storage = changes && (changes.storage !== undefined || changes.storageUri !== undefined) ? this.bindStorage(changes.storage, changes.storageUri, 'canary.storage') : this.storage;
     const serviceAccount = p.serviceAccount ?? storage?.serviceAccount;
@@ -566,8 +571,10 @@ export class InferenceService extends Construct implements IBackend {
     const probes = this.defaultProbes();
     const env = renderEnv(this, 'env', { ...(storage?.env ?? {}), ...((changes?.env ?? p.env) || {}) });
     const image = changes?.image ?? p.image;
+    const frameworkField = p.frameworkField && !canaryEntry;
     const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({
-      modelFormat: p.frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
+      name: canaryEntry ? 'kserve-container' : undefined,
+      modelFormat: frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
       runtime: typeof p.runtime === 'object' ? p.runtime.runtimeName : p.runtime,
       runtimeVersion: changes?.runtimeVersion ?? p.runtimeVersion,
       protocolVersion: this.protocolVersion,
@@ -584,7 +591,7 @@ export class InferenceService extends Construct implements IBackend {
       securityContext: this.security.container(),
       volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
     } satisfies Partial<ContainerJson> & Record<string, unknown>);
-    return p.frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
+    return frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
   }
 
   private renderComponent(kind: 'transformer' | 'explainer', c: ComponentProps, wirePredictor: boolean): object {
@@ -593,7 +600,20 @@ export class InferenceService extends Construct implements IBackend {
     if (wirePredictor && env.PREDICTOR_HOST === undefined) {
       env.PREDICTOR_HOST = `${this.serviceName}-predictor.${this.serviceNamespace ?? 'default'}`;
     }
-    const container = renderContainer(this, kind, { ...c, env }, { name: 'kserve-container', security });
+    // KServe components serve on 8080; without probes of their own they get TCP checks there.
+    const port = c.ports?.[0]?.containerPort ?? PREDICTOR_CONTAINER_PORT;
+    const container = renderContainer(
+      this,
+      kind,
+      {
+        ...c,
+        env,
+        readinessProbe: c.readinessProbe ?? Probe.tcp(port),
+        livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
+        startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
+      },
+      { name: 'kserve-container', security },
+    );
     const min = c.minReplicas ?? 1;
     if (!Number.isInteger(min) || min < 0 || (c.maxReplicas !== undefined && c.maxReplicas < Math.max(1, min))) {
       invalid(this, `${kind}.maxReplicas`, `must be >= minReplicas (${min}) and >= 1`, c.maxReplicas, 'raise maxReplicas');

@@ -1,0 +1,5 @@
+export * from './check';
+export * from './finding';
+export * from './pod-specs';
+export * from './rule';
+export * from './waivers';

@@ -1,0 +1,31 @@
+import { podsOf } from '../pod-specs';
+import { CheckedRule, rule } from '../rule';
+
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+const SECRET_VALUE = /(-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}|hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9]{20,}|ghp_[A-Za-z0-9]{36})/;
+
+/** Secret hygiene: no secret values in Git (OWASP Kubernetes Top 10, K08 secrets management). */
+export const SECRET_RULES: readonly CheckedRule[] = [
+  rule('SEC-S01', 'no Secret carries data in dist/', 'OWASP Kubernetes Top 10 K08: secrets belong in a secret store, referenced, never committed', (o, ctx) => {
+    if (o.kind !== 'Secret') return;
+    const s = o as any;
+    if (s.data && Object.keys(s.data).length > 0) ctx.report('data', 'must not be committed; reference the Secret or pull it with an ExternalSecret');
+    if (s.stringData && Object.keys(s.stringData).length > 0) ctx.report('stringData', 'must not be committed; reference the Secret or pull it with an ExternalSecret');
+  }),
+  rule('SEC-S02', 'no literal credential values in container env', 'OWASP Kubernetes Top 10 K08; kube-linter env-var-secret', (o, ctx) => {
+    for (const p of podsOf(o)) {
+      for (const c of p.containers) {
+        (c.container.env ?? []).forEach((e: { name: string; value?: string }, i: number) => {
+          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || SECRET_VALUE.test(e.value))) {
+            ctx.report(`${c.path}.env[${i}]`, `'${e.name}' has a literal value that looks like a credential; use valueFrom.secretKeyRef`);
+          }
+        });
+      }
+    }
+  }),
+  rule('SEC-S03', 'no private keys or cloud access keys anywhere in an object', 'OWASP Kubernetes Top 10 K08', (o, ctx) => {
+    const text = JSON.stringify(o);
+    const m = SECRET_VALUE.exec(text);
+    if (m) ctx.report('', `contains what looks like a credential (${m[0].slice(0, 12)}...)`);
+  }),
+];
