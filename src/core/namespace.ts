@@ -58,6 +58,13 @@ export interface NamespaceProps {
   readonly defaultDeny?: boolean;
   /** Why the namespace has no default-deny NetworkPolicy; required when `defaultDeny` is false. @default - none */
   readonly defaultDenyWaiver?: string;
+  /**
+   * The namespace exists already and is managed elsewhere (e.g. `argocd`):
+   * no Namespace object and no NetworkPolicies are emitted, only the
+   * objects created in it.
+   * @default false
+   */
+  readonly external?: boolean;
 }
 
 /** Options of {@link Namespace.allowIngress} and {@link Namespace.allowEgress}. */
@@ -109,7 +116,9 @@ export class Namespace extends Chart {
   /** The platform this namespace belongs to. */
   public readonly platform: Platform;
   private readonly policies = new Map<string, string>();
-  private readonly namespaceObject: k8s.KubeNamespace;
+  private readonly namespaceObject?: k8s.KubeNamespace;
+  /** True when the namespace is managed elsewhere (no Namespace object emitted). */
+  public readonly external: boolean;
 
   public constructor(scope: Platform, id: string, props: NamespaceProps = {}) {
     const name = props.name ?? id;
@@ -125,6 +134,8 @@ export class Namespace extends Chart {
     if (name === 'default' || name.startsWith('kube-')) {
       invalid(this, 'name', 'is reserved for the cluster', name, 'use a dedicated namespace for platform workloads');
     }
+    this.external = props.external ?? false;
+    if (this.external) return;
 
     // The Namespace object is cluster-scoped: it lives in the Platform chart, which has no namespace.
     this.namespaceObject = new k8s.KubeNamespace(scope, `${id}-namespace`, {
@@ -162,6 +173,7 @@ export class Namespace extends Chart {
    */
   public addLabel(key: string, value: string): void {
     if (key.startsWith('pod-security.kubernetes.io/')) invalid(this, `labels.${key}`, 'is managed by the podSecurity prop', value, 'pass podSecurity: PodSecurity.waived(...) instead');
+    if (!this.namespaceObject) invalid(this, `labels.${key}`, 'cannot be set on an external namespace', value, 'label the namespace where it is managed');
     this.namespaceObject.metadata.addLabel(key, value);
   }
 
@@ -196,6 +208,7 @@ export class Namespace extends Chart {
 
   private policy(name: string, spec: k8s.NetworkPolicySpec): string {
     assertDnsLabel(this, 'NetworkPolicy name', name);
+    if (this.external) return name; // managed elsewhere: its network policies are not ours to emit
     const key = JSON.stringify(spec);
     const existing = this.policies.get(name);
     if (existing !== undefined) {

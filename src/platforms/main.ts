@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { ModelServingError } from '../core/errors';
 import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
+import { assertValidPlatforms } from '../validate/app';
 import { defineReferencePlatforms } from './index';
 
 /** The project root: the nearest folder above `from` with a package.json. */
@@ -18,11 +19,19 @@ export function projectRoot(from: string): string {
   }
 }
 
-/** Synthesizes the reference platforms into `outdir`. */
+/**
+ * Synthesizes the reference platforms into `outdir`, after validating every
+ * object against the CRDs and core schemas (issues name files relative to the
+ * working directory, as `dist/<platform>/<file>`).
+ *
+ * @throws SynthError listing every construct or validation error; nothing is written then
+ */
 export function synthReferencePlatforms(outdir: string): void {
   const app = new App({ outdir });
   defineReferencePlatforms(app);
-  writePlatforms(synthPlatforms(app), { outdir });
+  const outputs = synthPlatforms(app);
+  assertValidPlatforms(outputs, { outdir: path.relative(process.cwd(), outdir) || '.' });
+  writePlatforms(outputs, { outdir });
 }
 
 if (require.main === module) {

@@ -1,0 +1,78 @@
+import { Construct } from 'constructs';
+import * as argo from '../../../imports/argocd-argoproj.io';
+import { invalid } from '../../core/errors';
+import { assertDnsSubdomain } from '../../core/names';
+
+/** Props of {@link Application}. */
+export interface ApplicationProps {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** `spec.project`. */
+  readonly project: string;
+  /** `spec.source.repoURL`. */
+  readonly repoUrl: string;
+  /** `spec.source.targetRevision`. @default 'main' */
+  readonly targetRevision?: string;
+  /** `spec.source.path`: the folder in the repository, e.g. `dist/maas`. */
+  readonly path: string;
+  /** `spec.destination.server`. @default 'https://kubernetes.default.svc' */
+  readonly server?: string;
+  /** `spec.syncPolicy.automated.prune`: delete objects removed from Git. @default true */
+  readonly prune?: boolean;
+  /** `spec.syncPolicy.automated.selfHeal`: revert drift in the cluster. @default true */
+  readonly selfHeal?: boolean;
+  /**
+   * `ServerSideApply=true`: needed for objects larger than the 256 KiB
+   * last-applied annotation (large CRD specs, dashboards).
+   * @default true
+   */
+  readonly serverSideApply?: boolean;
+  /** Read the folder recursively (the app-of-apps root reads only its own folder). @default false */
+  readonly recurse?: boolean;
+}
+
+/**
+ * An Argo CD `Application` (argoproj.io/v1alpha1) for one `dist/` folder:
+ * automated sync (prune and self-heal as props), the folder read as a plain
+ * directory (never through kustomize, which is slow on large folders, so
+ * `kustomization.yaml` and Markdown files are excluded), and retries with
+ * back-off.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/
+ */
+export class Application extends Construct {
+  /** `metadata.name`. */
+  public readonly applicationName: string;
+  /** `spec.source.path`. */
+  public readonly sourcePath: string;
+  /** The L1 object. */
+  public readonly resource: argo.Application;
+
+  public constructor(scope: Construct, id: string, props: ApplicationProps) {
+    super(scope, id);
+    this.applicationName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoUrl)) invalid(this, 'repoUrl', 'must be an https, ssh or git@ URL', props.repoUrl, 'use the clone URL of the repository');
+    if (props.path.startsWith('/') || props.path.includes('..')) invalid(this, 'path', 'must be a relative path inside the repository', props.path, 'use e.g. dist/maas');
+    this.sourcePath = props.path;
+    const options = ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'PruneLast=true'];
+    if (props.serverSideApply ?? true) options.push('ServerSideApply=true');
+    this.resource = new argo.Application(this, 'Resource', {
+      metadata: { name: this.applicationName, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+      spec: {
+        project: props.project,
+        source: {
+          repoUrl: props.repoUrl,
+          targetRevision: props.targetRevision ?? 'main',
+          path: props.path,
+          directory: { recurse: props.recurse ?? false, exclude: '{kustomization.yaml,*.md}' },
+        },
+        destination: { server: props.server ?? 'https://kubernetes.default.svc' },
+        syncPolicy: {
+          automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
+          syncOptions: options,
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './app-project';
+export * from './application';
+export * from './application-set';

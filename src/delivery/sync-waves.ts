@@ -1,0 +1,31 @@
+/** The Argo CD annotation that orders a sync. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/**
+ * The sync wave of each kind, in the order a platform must come up:
+ * namespaces, then identities, secret references, runtimes and network
+ * policies, then gateways and their workloads, then models, then routes,
+ * then access policies, then monitoring. Argo CD applies lower waves first
+ * and waits for them to be healthy.
+ */
+const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [-10, ['Namespace', 'AppProject']],
+  [-5, ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ExternalSecret', 'Secret', 'ConfigMap', 'Certificate', 'Issuer', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy']],
+  [-3, ['ServingRuntime', 'ClusterServingRuntime', 'LLMInferenceServiceConfig']],
+  [0, ['Gateway', 'GatewayExtension', 'EnvoyProxy', 'Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Job', 'CronJob', 'PersistentVolumeClaim']],
+  [2, ['InferenceService', 'LLMInferenceService']],
+  [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],
+  [6, ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'BackendTrafficPolicy', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'KongConsumerGroup', 'Telemetry']],
+  [8, ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'GrafanaDashboard']],
+  [10, ['Application', 'ApplicationSet']],
+];
+
+const BY_KIND = new Map<string, number>(WAVES.flatMap(([wave, kinds]) => kinds.map((k) => [k, wave] as const)));
+
+/** Wave for kinds not listed: after the routes, before the policies. */
+export const DEFAULT_SYNC_WAVE = 5;
+
+/** The sync wave of a kind. */
+export function syncWaveOf(kind: string): number {
+  return BY_KIND.get(kind) ?? DEFAULT_SYNC_WAVE;
+}
