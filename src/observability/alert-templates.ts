@@ -1,0 +1,226 @@
+import { Duration } from 'cdk8s';
+import { AlertRule } from './alert-rule';
+import { formatPromDuration } from './prom-duration';
+import { formatNumber, LabelMatcher, selector } from './promql';
+import { CounterRef, RequestMetrics } from './request-metrics';
+import { Severity } from './severity';
+import { AlertTestCase, InputSeries, TestSeries } from './test-series';
+
+/** The texts and routing of an alert built by {@link Alerts}. */
+export interface AlertText {
+  /** `alert`: component-prefixed CamelCase. */
+  readonly name: string;
+  /** `labels.severity`. */
+  readonly severity: Severity;
+  /** `for`. */
+  readonly for: Duration;
+  /** `annotations.summary` (`{{ $labels.x }}` allowed). */
+  readonly summary: string;
+  /** `annotations.description` (`{{ $labels.x }}` allowed). */
+  readonly description: string;
+  /** `annotations.runbook_url`. */
+  readonly runbookUrl: string;
+  /** Extra rule labels. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link Alerts.gaugeAbove}. */
+export interface GaugeAboveOptions {
+  /** The gauge. */
+  readonly metric: string;
+  /** Equality labels that select the target's series (and that the alert carries). */
+  readonly target: Readonly<Record<string, string>>;
+  /** More matchers, e.g. `state="active"`. @default - none */
+  readonly matchers?: readonly LabelMatcher[];
+  /** Labels besides the target's to aggregate by (their test values come from `sample`). @default - none */
+  readonly by?: readonly string[];
+  /** Labels of the test series besides the target's (values for `matchers` and `by`). @default - none */
+  readonly sample?: Readonly<Record<string, string>>;
+  /** Fires when the largest value is above this. */
+  readonly threshold: number;
+  /** The gauge's upper bound (1 for a ratio), so the breaching test value stays valid. @default - unbounded */
+  readonly max?: number;
+}
+
+/** Options of {@link Alerts.rateAbove}. */
+export interface RateAboveOptions {
+  /** The counter. */
+  readonly counter: CounterRef;
+  /** Equality labels that select the target's series. */
+  readonly target: Readonly<Record<string, string>>;
+  /** Labels the rate is summed by (and the alert carries). */
+  readonly groupBy: readonly string[];
+  /** Test values of the `groupBy` labels that `target` does not give. */
+  readonly sample: Readonly<Record<string, string>>;
+  /** Per-second rate above which it fires (0: any increase). */
+  readonly threshold: number;
+  /** The rate window. */
+  readonly window: Duration;
+}
+
+/** Options of {@link Alerts.ratio}. */
+export interface RatioOptions {
+  /** Counters summed on top (e.g. denials of several filters). */
+  readonly numerators: readonly CounterRef[];
+  /** The counter below (e.g. every request). */
+  readonly denominator: CounterRef;
+  /** Equality labels that select the target's series; the ratio is aggregated by their keys. */
+  readonly target: Readonly<Record<string, string>>;
+  /** Ratio (0-1) above which it fires. */
+  readonly threshold: number;
+  /** The rate window. */
+  readonly window: Duration;
+}
+
+/** Sample spacing and count for cases that must cover `window` plus `for`. */
+function timing(window: Duration, forDuration: Duration): { interval: Duration; samples: number; evalTime: Duration } {
+  const totalMin = Math.ceil(window.toMinutes({ integral: false }) + forDuration.toMinutes({ integral: false })) + 5;
+  const intervalMin = Math.max(1, Math.min(Math.floor(window.toMinutes({ integral: false }) / 5), Math.floor(totalMin / 300)));
+  return { interval: Duration.minutes(intervalMin), samples: Math.ceil((totalMin + 10) / intervalMin), evalTime: Duration.minutes(totalMin) };
+}
+
+function rule(text: AlertText, expr: string, tests: AlertTestCase[]): AlertRule {
+  return { ...text, expr, tests };
+}
+
+/**
+ * Builders of the alert shapes the bundles use. Each one writes the
+ * expression and, from the same threshold, a breaching and a healthy input
+ * for `promtool test rules`: change the threshold and both follow.
+ */
+export class Alerts {
+  /** Failed share of requests above `threshold` (0-1) over `window`. */
+  public static errorRatio(traffic: RequestMetrics, text: AlertText, options: { readonly threshold: number; readonly window: Duration }): AlertRule {
+    const ratio = traffic.errorRatio(options.window);
+    if (!ratio) throw new Error(`${traffic.spec.source} has no error signal`);
+    const t = timing(options.window, text.for);
+    const bad = Math.min(1, options.threshold * 2);
+    const good = options.threshold / 2;
+    return rule(text, `(\n${ratio}\n) > ${formatNumber(options.threshold)}`, [
+      { description: `error ratio ${formatNumber(bad)} is above ${formatNumber(options.threshold)}`, interval: t.interval, evalTime: t.evalTime, series: traffic.series({ errorRatio: bad, samples: t.samples, interval: t.interval }), expectedAlerts: [traffic.spec.target] },
+      { description: `error ratio ${formatNumber(good)} is below ${formatNumber(options.threshold)}`, interval: t.interval, evalTime: t.evalTime, series: traffic.series({ errorRatio: good, samples: t.samples, interval: t.interval }), expectedAlerts: [] },
+    ]);
+  }
+
+  /** The `quantile` latency above `thresholdSeconds` over `window`. */
+  public static latency(traffic: RequestMetrics, text: AlertText, options: { readonly quantile: number; readonly thresholdSeconds: number; readonly window: Duration }): AlertRule {
+    const expr = traffic.latencyAbove(options.quantile, options.thresholdSeconds, options.window);
+    if (!expr) throw new Error(`${traffic.spec.source} has no latency signal`);
+    const t = timing(options.window, text.for);
+    const thr = options.thresholdSeconds;
+    // Every request between L/2 and L: the quantile lands in (L/2, L].
+    const slow = traffic.series({ latency: [[thr, 0], [thr * 2, 1]], samples: t.samples, interval: t.interval });
+    const fast = traffic.series({ latency: [[thr / 4, 0], [thr / 2, 1]], samples: t.samples, interval: t.interval });
+    return rule(text, expr, [
+      { description: `every request takes between ${formatNumber(thr)}s and ${formatNumber(thr * 2)}s`, interval: t.interval, evalTime: t.evalTime, series: slow, expectedAlerts: [traffic.spec.target] },
+      { description: `every request takes at most ${formatNumber(thr / 2)}s`, interval: t.interval, evalTime: t.evalTime, series: fast, expectedAlerts: [] },
+    ]);
+  }
+
+  /**
+   * No scrape target of `target` is up: all report `up == 0`, or none exists
+   * at all (`absent`). `target` holds equality labels of the targets.
+   */
+  public static targetDown(text: AlertText, target: Readonly<Record<string, string>>): AlertRule {
+    const sel = selector('up', LabelMatcher.fromRecord(target));
+    const by = Object.keys(target).sort().join(', ');
+    const t = timing(Duration.minutes(1), text.for);
+    const other = TestSeries.gauge('up', { job: 'unrelated' }, 1, t.samples);
+    return rule(text, `(sum by (${by}) (${sel}) == 0)\nor\nabsent(${sel})`, [
+      { description: 'every target reports up == 0', evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge('up', { ...target, pod: 'pod-a' }, 0, t.samples), other], expectedAlerts: [target] },
+      { description: 'no target exists', evalTime: t.evalTime, interval: t.interval, series: [other], expectedAlerts: [target] },
+      { description: 'one of two targets is up', evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge('up', { ...target, pod: 'pod-a' }, 1, t.samples), TestSeries.gauge('up', { ...target, pod: 'pod-b' }, 0, t.samples)], expectedAlerts: [] },
+    ]);
+  }
+
+  /**
+   * The largest value of gauge `metric` among the series of `target` above
+   * `threshold`. `max` bounds the gauge (e.g. 1 for a ratio) for the test values.
+   */
+  public static gaugeAbove(text: AlertText, options: GaugeAboveOptions): AlertRule {
+    const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
+    const by = byKeys.join(', ');
+    const expr = `max by (${by}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) > ${formatNumber(options.threshold)}`;
+    const t = timing(Duration.minutes(1), text.for);
+    const thr = options.threshold;
+    const bad = options.max !== undefined ? (thr + options.max) / 2 : thr === 0 ? 1 : thr * 1.5;
+    const good = thr === 0 ? 0 : thr / 2;
+    const labels = { ...options.target, ...(options.sample ?? {}) };
+    const expected: Record<string, string> = {};
+    for (const k of byKeys) expected[k] = labels[k];
+    return rule(text, expr, [
+      { description: `${options.metric} is ${formatNumber(bad)}, above ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, bad, t.samples)], expectedAlerts: [expected] },
+      { description: `${options.metric} is ${formatNumber(good)}, not above ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, good, t.samples)], expectedAlerts: [] },
+    ]);
+  }
+
+  /**
+   * The per-second rate of `counter`, summed by `groupBy`, above `threshold`
+   * over `window` (a threshold of 0 fires on any increase). `sample` gives
+   * the values of the `groupBy` labels for the test series.
+   */
+  public static rateAbove(text: AlertText, options: RateAboveOptions): AlertRule {
+    const sel = selector(options.counter.metric, [...LabelMatcher.fromRecord(options.target), ...(options.counter.matchers ?? [])]);
+    const expr = `sum by (${[...options.groupBy].sort().join(', ')}) (rate(${sel}[${formatPromDuration(options.window)}])) > ${formatNumber(options.threshold)}`;
+    const t = timing(options.window, text.for);
+    const labels = { ...options.target, ...options.sample, ...(options.counter.sample ?? {}) };
+    const expected: Record<string, string> = {};
+    for (const k of options.groupBy) expected[k] = labels[k];
+    const bad = options.threshold === 0 ? 1 / 60 : options.threshold * 2;
+    const good = options.threshold / 2;
+    return rule(text, expr, [
+      { description: `rate ${formatNumber(bad)}/s is above ${formatNumber(options.threshold)}/s`, interval: t.interval, evalTime: t.evalTime, series: [TestSeries.counter(options.counter.metric, labels, bad, t.samples, t.interval)], expectedAlerts: [expected] },
+      { description: `rate ${formatNumber(good)}/s is not above ${formatNumber(options.threshold)}/s`, interval: t.interval, evalTime: t.evalTime, series: [TestSeries.counter(options.counter.metric, labels, good, t.samples, t.interval)], expectedAlerts: [] },
+    ]);
+  }
+
+  /**
+   * `sum(numerators) / denominator` above `threshold` (0-1) over `window`,
+   * aggregated by the keys of `target`. A numerator on the denominator's own
+   * metric is part of it (e.g. 401s among all requests).
+   */
+  public static ratio(text: AlertText, options: RatioOptions): AlertRule {
+    const by = Object.keys(options.target).sort().join(', ');
+    const w = formatPromDuration(options.window);
+    const rateOf = (c: CounterRef): string => `rate(${selector(c.metric, [...LabelMatcher.fromRecord(options.target), ...(c.matchers ?? [])])}[${w}])`;
+    const num = `sum by (${by}) (\n  ${options.numerators.map(rateOf).join('\n  or\n  ')}\n)`;
+    const expr = `(\n${num}\n/\nsum by (${by}) (${rateOf(options.denominator)})\n) > ${formatNumber(options.threshold)}`;
+    const t = timing(options.window, text.for);
+    const series = (share: number): InputSeries[] => {
+      const rps = 10;
+      const first = options.numerators[0];
+      const same = first.metric === options.denominator.metric;
+      const out = [TestSeries.counter(options.denominator.metric, { ...options.target, ...(options.denominator.sample ?? {}) }, same ? rps * (1 - share) : rps, t.samples, t.interval)];
+      if (share > 0) out.push(TestSeries.counter(first.metric, { ...options.target, ...(first.sample ?? {}) }, rps * share, t.samples, t.interval));
+      return out;
+    };
+    const bad = Math.min(1, options.threshold * 2);
+    const good = options.threshold / 2;
+    return rule(text, expr, [
+      { description: `ratio ${formatNumber(bad)} is above ${formatNumber(options.threshold)}`, interval: t.interval, evalTime: t.evalTime, series: series(bad), expectedAlerts: [options.target] },
+      { description: `ratio ${formatNumber(good)} is below ${formatNumber(options.threshold)}`, interval: t.interval, evalTime: t.evalTime, series: series(good), expectedAlerts: [] },
+    ]);
+  }
+
+  /**
+   * Traffic split between revisions (a canary) for longer than `for`: the
+   * busiest revision has less than `upper` of the requests and the least busy
+   * more than `lower`.
+   */
+  public static canaryStuck(traffic: RequestMetrics, text: AlertText, options: { readonly lower: number; readonly upper: number; readonly window: Duration }): AlertRule {
+    const share = traffic.splitShare(options.window);
+    if (!share) throw new Error(`${traffic.spec.source} has no revision label`);
+    const by = traffic.groupBy.join(', ');
+    const expr = `(\n  max by (${by}) (\n${share}\n  ) < ${formatNumber(options.upper)}\n)\nand\n(\n  min by (${by}) (\n${share}\n  ) > ${formatNumber(options.lower)}\n)`;
+    const t = timing(options.window, text.for);
+    const mid = (options.lower + options.upper) / 2;
+    const tiny = options.lower / 2;
+    return rule(text, expr, [
+      { description: `canary at ${formatNumber(mid)} of traffic`, interval: t.interval, evalTime: t.evalTime, series: traffic.series({ split: { stable: 1 - mid, canary: mid }, samples: t.samples, interval: t.interval }), expectedAlerts: [traffic.spec.target] },
+      { description: `canary at ${formatNumber(tiny)} of traffic`, interval: t.interval, evalTime: t.evalTime, series: traffic.series({ split: { stable: 1 - tiny, canary: tiny }, samples: t.samples, interval: t.interval }), expectedAlerts: [] },
+      { description: 'one revision takes all traffic', interval: t.interval, evalTime: t.evalTime, series: traffic.series({ split: { stable: 1 }, samples: t.samples, interval: t.interval }), expectedAlerts: [] },
+    ]);
+  }
+
+  private constructor() {}
+}

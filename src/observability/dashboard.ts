@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import * as grafana from '../../imports/grafana-grafana.integreatly.org';
+import { invalid } from '../core/errors';
+import { assertDnsSubdomain } from '../core/names';
+import { sortRecord } from '../core/network-peer';
+import { MetricCatalog } from './metric-catalog';
+import { metricNamesIn } from './promql';
+
+/** The label Grafana's dashboard sidecar watches ConfigMaps for. @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards */
+export const GRAFANA_SIDECAR_LABEL = 'grafana_dashboard';
+
+/** Publishing through the Grafana Operator. */
+export interface GrafanaOperatorOptions {
+  /** `spec.instanceSelector.matchLabels`: the Grafana instances that import the dashboard. */
+  readonly instanceSelector: Readonly<Record<string, string>>;
+  /** `spec.folder`. @default - the General folder */
+  readonly folder?: string;
+}
+
+/** Props of {@link GrafanaDashboard}. */
+export interface GrafanaDashboardProps {
+  /** The ConfigMap (and GrafanaDashboard) `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /**
+   * The dashboard: a Foundation SDK builder with its title, tags, rows and
+   * panels (e.g. from {@link modelDashboard} or {@link platformDashboard}).
+   * This construct sets the uid, time range, refresh and the `datasource`
+   * variable the panels use.
+   */
+  readonly dashboard: DashboardBuilder;
+  /** The metrics panels may read (besides `recordedSeries`). */
+  readonly catalog: MetricCatalog;
+  /** Series recorded by the library's rules that panels may read (SLO recordings). @default - none */
+  readonly recordedSeries?: readonly string[];
+  /** The folder, as the sidecar's `grafana_folder` annotation. @default - none */
+  readonly folder?: string;
+  /** Also emit a `GrafanaDashboard` (grafana.integreatly.org/v1beta1) pointing at the ConfigMap. @default - ConfigMap only */
+  readonly grafanaOperator?: GrafanaOperatorOptions;
+  /** Extra ConfigMap labels. @default - the platform labels and the sidecar label */
+  readonly labels?: Record<string, string>;
+}
+
+const RANGE_VARIABLES: Readonly<Record<string, string>> = { $__rate_interval: '5m', $__interval: '1m', $__range: '1h' };
+
+/**
+ * A Grafana dashboard built with the Grafana Foundation SDK (typed builders),
+ * delivered as a ConfigMap labelled `grafana_dashboard: "1"` for the Grafana
+ * sidecar and, optionally, as a Grafana Operator `GrafanaDashboard` that
+ * reads the same ConfigMap.
+ *
+ * The uid is derived from the namespace and name, so it is stable across
+ * synths; the JSON has sorted keys and no timestamps. Every panel query may
+ * only read metrics of the catalog, and is checked by promtool in
+ * `verifyMonitoring`.
+ *
+ * @see https://grafana.com/docs/grafana/latest/observability-as-code/foundation-sdk/
+ * @see https://grafana.github.io/grafana-operator/docs/dashboards/
+ */
+export class GrafanaDashboard extends Construct {
+  /** True when `x` is a GrafanaDashboard of this library. */
+  public static isGrafanaDashboard(x: unknown): x is GrafanaDashboard {
+    return typeof x === 'object' && x !== null && DASHBOARD_SYMBOL in x;
+  }
+
+  /** The ConfigMap name. */
+  public readonly dashboardName: string;
+  /** The Grafana uid. */
+  public readonly uid: string;
+  /** The dashboard model (SDK output, keys sorted). */
+  public readonly model: Record<string, unknown>;
+  /** The dashboard JSON, as stored in the ConfigMap. */
+  public readonly json: string;
+  /** The ConfigMap. */
+  public readonly configMap: k8s.KubeConfigMap;
+  /** The Grafana Operator object, when requested. */
+  public readonly resource?: grafana.GrafanaDashboard;
+
+  public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    super(scope, id);
+    Object.defineProperty(this, DASHBOARD_SYMBOL, { value: true });
+    this.dashboardName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    this.uid = dashboardUid(`${Chart.of(this).namespace ?? ''}/${this.dashboardName}`);
+    const builder = props.dashboard
+      .uid(this.uid)
+      .editable()
+      .tooltip(DashboardCursorSync.Crosshair)
+      .time({ from: 'now-6h', to: 'now' })
+      .refresh('30s')
+      .timezone('utc')
+      .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
+    const title = (builder.build() as { title?: string }).title;
+    if (!title || title.trim().length === 0) invalid(this, 'dashboard.title', 'is required', title, 'give the dashboard a title: new DashboardBuilder("Models / iris")');
+    this.model = sortKeys(numberPanels(builder.build() as unknown as Record<string, unknown>)) as Record<string, unknown>;
+    this.json = `${JSON.stringify(this.model, null, 2)}\n`;
+
+    const allowed = new Set(props.recordedSeries ?? []);
+    for (const q of this.queries()) {
+      const unknown = metricNamesIn(q).filter((n) => !props.catalog.has(n) && !allowed.has(n));
+      if (unknown.length > 0) invalid(this, 'panels[].targets[].expr', `reads metric(s) not in the '${props.catalog.name}' catalog: ${unknown.join(', ')}`, q, 'fix the metric name, or add the documented metric to the catalog');
+    }
+
+    const key = `${this.dashboardName}.json`;
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: {
+        name: this.dashboardName,
+        labels: { ...(props.labels ?? {}), [GRAFANA_SIDECAR_LABEL]: '1' },
+        annotations: props.folder ? { grafana_folder: props.folder } : undefined,
+      },
+      data: { [key]: this.json },
+    });
+    if (props.grafanaOperator) {
+      if (Object.keys(props.grafanaOperator.instanceSelector).length === 0) invalid(this, 'grafanaOperator.instanceSelector', 'must have at least one label', props.grafanaOperator.instanceSelector, 'select your Grafana, e.g. { dashboards: "grafana" }');
+      this.resource = new grafana.GrafanaDashboard(this, 'Resource', {
+        metadata: { name: this.dashboardName },
+        spec: {
+          instanceSelector: { matchLabels: sortRecord(props.grafanaOperator.instanceSelector) },
+          configMapRef: { name: this.dashboardName, key },
+          folder: props.grafanaOperator.folder,
+          uid: this.uid,
+        },
+      });
+    }
+  }
+
+  /** Every panel query, with Grafana's range variables replaced by fixed windows (so promtool can parse them). */
+  public queries(): string[] {
+    return dashboardQueries(this.model);
+  }
+}
+
+/** The queries of a dashboard model (rows included), with `$__rate_interval` and friends replaced by fixed windows. */
+export function dashboardQueries(model: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const visit = (panels: unknown): void => {
+    if (!Array.isArray(panels)) return;
+    for (const p of panels as Array<Record<string, unknown>>) {
+      for (const t of (p.targets as Array<Record<string, unknown>> | undefined) ?? []) {
+        if (typeof t.expr === 'string') out.push(t.expr.replace(/\$__[a-z_]+/g, (v) => RANGE_VARIABLES[v] ?? v));
+      }
+      visit(p.panels);
+    }
+  };
+  visit(model.panels);
+  return out;
+}
+
+/** A Grafana uid (at most 40 of `[a-z0-9-]`) derived from `key`. */
+export function dashboardUid(key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 10);
+  const slug = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 29);
+  return `${slug}-${hash}`;
+}
+
+function numberPanels(model: Record<string, unknown>): Record<string, unknown> {
+  let id = 1;
+  const visit = (panels: unknown): void => {
+    if (!Array.isArray(panels)) return;
+    for (const p of panels as Array<Record<string, unknown>>) {
+      p.id = id++;
+      visit(p.panels);
+    }
+  };
+  visit(model.panels);
+  return model;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const value = (v as Record<string, unknown>)[k];
+      if (value !== undefined) out[k] = sortKeys(value);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** The GrafanaDashboards under `root`, in construct-tree order. */
+export function findGrafanaDashboards(root: IConstruct): GrafanaDashboard[] {
+  return root.node.findAll().filter((c): c is GrafanaDashboard => GrafanaDashboard.isGrafanaDashboard(c));
+}
+
+const DASHBOARD_SYMBOL = Symbol.for('cdk8s-model-serving.GrafanaDashboard');

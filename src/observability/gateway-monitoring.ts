@@ -1,0 +1,236 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalid } from '../core/errors';
+import { IBackend } from '../core/backend';
+import { GATEWAY_NAME_LABEL } from '../gateway/gateway-provider';
+import { IGateway } from '../gateway/gateway';
+import { AlertText, Alerts } from './alert-templates';
+import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
+import { Catalogs } from './catalogs';
+import { MetricCatalog } from './metric-catalog';
+import { PanelBuilderLike, timeseriesPanel } from './panels';
+import { PrometheusRule } from './prometheus-rule';
+import { formatNumber, LabelMatcher, selector } from './promql';
+import { CounterRef, RequestMetrics } from './request-metrics';
+import { runbookUrl } from './runbook';
+import { PodMonitor } from './scrape';
+import { Severity } from './severity';
+
+/** How one gateway implementation exposes its data-plane metrics. */
+interface GatewayMetricsProfile {
+  readonly catalog: MetricCatalog;
+  readonly port: number;
+  readonly path: string;
+  /** Pod label that carries the Gateway's name. */
+  readonly gatewayLabel: string;
+  /** Label that tells routes (backends) apart. */
+  readonly routeLabel: string;
+  readonly listener: (namespace: string, gateway: string) => RequestMetrics;
+  readonly perRoute: CounterRef;
+  readonly perRouteErrors: CounterRef;
+  readonly perRouteLatency: string;
+  readonly perRouteLatencyUnit: number;
+  readonly rateLimited: CounterRef;
+  readonly authFailures: readonly CounterRef[];
+  readonly authTotal: CounterRef;
+}
+
+const ENVOY_BASED = {
+  catalog: MetricCatalog.merge('envoy-gateway-proxy', [Catalogs.ENVOY, Catalogs.PROMETHEUS, Catalogs.KUBERNETES]),
+  routeLabel: 'envoy_cluster_name',
+  listener: (namespace: string, gateway: string) => RequestMetrics.envoyGateway(namespace, gateway),
+  perRoute: { metric: 'envoy_cluster_upstream_rq_total' },
+  perRouteErrors: { metric: 'envoy_cluster_upstream_rq_xx', matchers: [LabelMatcher.eq('envoy_response_code_class', '5')] },
+  perRouteLatency: 'envoy_cluster_upstream_rq_time_bucket',
+  perRouteLatencyUnit: 0.001,
+  rateLimited: { metric: 'envoy_cluster_ratelimit_over_limit' },
+  authFailures: [{ metric: 'envoy_cluster_ext_authz_denied' }, { metric: 'envoy_http_jwt_authn_denied' }],
+  authTotal: { metric: 'envoy_http_downstream_rq_total' },
+} as const;
+
+const PROFILES: Readonly<Record<string, GatewayMetricsProfile>> = {
+  kgateway: { ...ENVOY_BASED, port: 9091, path: '/metrics', gatewayLabel: GATEWAY_NAME_LABEL },
+  'envoy-gateway': { ...ENVOY_BASED, port: 19001, path: '/stats/prometheus', gatewayLabel: 'gateway.envoyproxy.io/owning-gateway-name' },
+  istio: {
+    catalog: MetricCatalog.merge('istio-gateway-proxy', [Catalogs.ISTIO, Catalogs.ENVOY, Catalogs.PROMETHEUS, Catalogs.KUBERNETES]),
+    port: 15090,
+    path: '/stats/prometheus',
+    gatewayLabel: GATEWAY_NAME_LABEL,
+    routeLabel: 'destination_service_name',
+    listener: (namespace, gateway) =>
+      RequestMetrics.custom({
+        source: 'the gateway (Istio)',
+        catalog: Catalogs.ISTIO,
+        target: { namespace, gateway },
+        requests: { metric: 'istio_requests_total', sample: { response_code: '200' } },
+        errors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')], sample: { response_code: '503' } },
+        latency: { metric: 'istio_request_duration_milliseconds', unitSeconds: 0.001 },
+      }),
+    perRoute: { metric: 'istio_requests_total' },
+    perRouteErrors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')] },
+    perRouteLatency: 'istio_request_duration_milliseconds_bucket',
+    perRouteLatencyUnit: 0.001,
+    rateLimited: { metric: 'istio_requests_total', matchers: [LabelMatcher.eq('response_code', '429')], sample: { response_code: '429' } },
+    authFailures: [{ metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '401|403')], sample: { response_code: '403' } }],
+    authTotal: { metric: 'istio_requests_total', sample: { response_code: '200' } },
+  },
+};
+
+/** Props of {@link GatewayMonitoring}. */
+export interface GatewayMonitoringProps extends MonitoringBundleProps {
+  /** The Gateway; its provider must be kgateway, Envoy Gateway or Istio (Kong has {@link KongMonitoring}). */
+  readonly gateway: IGateway;
+  /** Port of the proxies' Prometheus endpoint. @default - the provider's: kgateway 9091 `/metrics`, Envoy Gateway 19001 and Istio 15090 `/stats/prometheus` */
+  readonly metricsPort?: number;
+  /** Path of the proxies' Prometheus endpoint. @default - the provider's */
+  readonly metricsPath?: string;
+  /** Share of responses that are 5xx above which `Gateway5xxRatioHigh` fires (0-1). @default 0.05 */
+  readonly errorRatio?: number;
+  /** Rate-limited (429) requests per second per route above which `GatewayRateLimitedSustained` fires after 15 minutes. @default 1 */
+  readonly rateLimitedPerSecond?: number;
+  /** Share of requests denied by authentication or authorization (401/403) above which `GatewayAuthFailureSpike` fires (0-1). @default 0.1 */
+  readonly authFailureRatio?: number;
+}
+
+/**
+ * Monitoring for one Gateway's data plane (Envoy stats for kgateway and
+ * Envoy Gateway, Istio standard metrics for Istio), as one bundle:
+ *
+ * - `PodMonitor/<gateway>-proxy`: the proxy pods, with a `gateway` target label;
+ * - `PrometheusRule/<gateway>-gateway-alerts`: `GatewayDown`, `Gateway5xxRatioHigh`
+ *   (> 5%), `GatewayRateLimitedSustained` (429s per route above 1/s for 15 minutes),
+ *   `GatewayAuthFailureSpike` (401/403 above 10% of requests).
+ *
+ * {@link trafficTo} gives the gateway's view of a backend (requests, 5xx,
+ * latency) for model alerts and SLOs; {@link panels} gives the platform
+ * dashboard's gateway panels.
+ *
+ * ```ts
+ * const gw = new GatewayMonitoring(system, 'gateway-monitoring', { gateway });
+ * new KServeModelMonitoring(models, 'iris-monitoring', { model: iris, traffic: gw.trafficTo(iris) });
+ * ```
+ */
+export class GatewayMonitoring extends Construct implements IMonitoringBundle {
+  public readonly monitor: PodMonitor;
+  public readonly prometheusRule: PrometheusRule;
+  /** Every request the gateway's listeners received. */
+  public readonly traffic: RequestMetrics;
+  /** The catalog the rules and panels read. */
+  public readonly catalog: MetricCatalog;
+  /** The provider id (`kgateway`, `envoy-gateway`, `istio`). */
+  public readonly providerId: string;
+  /** The monitored Gateway. */
+  public readonly gateway: IGateway;
+  private readonly profile: GatewayMetricsProfile;
+  private readonly target: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: GatewayMonitoringProps) {
+    super(scope, id);
+    const gw = props.gateway;
+    const providerId = gw.provider?.id;
+    const profile = providerId ? PROFILES[providerId] : undefined;
+    if (!profile || !gw.dataPlane) {
+      invalid(this, 'gateway', `must be served by kgateway, Envoy Gateway or Istio with known proxy pods (provider: ${providerId ?? 'unknown'})`, gw.gatewayName, providerId === 'kong' ? 'use KongMonitoring for Kong' : 'pass provider: GatewayProvider.KGATEWAY (or ENVOY_GATEWAY, ISTIO) on the Gateway');
+    }
+    this.providerId = providerId!;
+    this.gateway = gw;
+    this.profile = profile;
+    this.catalog = profile.catalog;
+    const dataPlane = gw.dataPlane;
+    this.target = { namespace: dataPlane.namespace, gateway: gw.gatewayName };
+    this.traffic = profile.listener(dataPlane.namespace, gw.gatewayName);
+
+    this.monitor = new PodMonitor(this, 'PodMonitor', {
+      name: `${gw.gatewayName}-proxy`,
+      selector: dataPlane.selector,
+      namespaces: [dataPlane.namespace],
+      port: props.metricsPort ?? profile.port,
+      path: props.metricsPath ?? profile.path,
+      podLabels: { gateway: profile.gatewayLabel },
+      labels: props.labels,
+      prometheus: props.prometheus,
+    });
+
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${gw.gatewayName}-gateway-alerts`, alertPrefix: 'Gateway', catalog: this.catalog, labels: props.labels });
+    const group = this.prometheusRule.addGroup(`gateway.${dataPlane.namespace}.${gw.gatewayName}`);
+    const where = `Gateway ${gw.gatewayNamespace ?? dataPlane.namespace}/${gw.gatewayName}`;
+    const text = (suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string): AlertText => ({
+      name: `Gateway${suffix}`,
+      severity,
+      for: forDuration,
+      summary,
+      description,
+      runbookUrl: runbookUrl(this, props.runbookBaseUrl, `Gateway${suffix}`),
+      labels: { gateway_provider: this.providerId },
+    });
+    const errorRatio = ratioProp(this, 'errorRatio', props.errorRatio ?? 0.05);
+    const rateLimited = props.rateLimitedPerSecond ?? 1;
+    if (!(rateLimited > 0)) invalid(this, 'rateLimitedPerSecond', 'must be > 0', rateLimited, 'use e.g. 1');
+    const authRatio = ratioProp(this, 'authFailureRatio', props.authFailureRatio ?? 0.1);
+
+    group.addAlert(Alerts.targetDown(text('Down', Severity.CRITICAL, Duration.minutes(5), `${where}: no proxy is up`, 'No proxy pod of the gateway answers its metrics endpoint for 5 minutes: the gateway is likely down and every route fails.'), this.target));
+    group.addAlert(
+      Alerts.errorRatio(this.traffic, text('5xxRatioHigh', Severity.CRITICAL, Duration.minutes(5), `${where}: more than ${formatNumber(errorRatio * 100)}% of responses are 5xx`, `More than ${formatNumber(errorRatio * 100)}% of the responses the gateway sent were server errors (5xx) for 5 minutes.`), { threshold: errorRatio, window: Duration.minutes(5) }),
+    );
+    group.addAlert(
+      Alerts.rateAbove(text('RateLimitedSustained', Severity.WARNING, Duration.minutes(15), `${where}: route {{ $labels.${profile.routeLabel} }} is rate limited`, `More than ${formatNumber(rateLimited)} requests per second to route {{ $labels.${profile.routeLabel} }} have been rejected with 429 for 15 minutes: a client exceeds its tier, or the tier is too small.`), {
+        counter: profile.rateLimited,
+        target: this.target,
+        groupBy: ['namespace', 'gateway', profile.routeLabel],
+        sample: { [profile.routeLabel]: 'route-a' },
+        threshold: rateLimited,
+        window: Duration.minutes(10),
+      }),
+    );
+    group.addAlert(
+      Alerts.ratio(text('AuthFailureSpike', Severity.WARNING, Duration.minutes(10), `${where}: many requests fail authentication`, `More than ${formatNumber(authRatio * 100)}% of requests have been denied by authentication or authorization (401/403) for 10 minutes: a credential leak scan, an expired key set, or a broken identity provider.`), {
+        numerators: profile.authFailures,
+        denominator: profile.authTotal,
+        target: this.target,
+        threshold: authRatio,
+        window: Duration.minutes(5),
+      }),
+    );
+  }
+
+  /**
+   * The gateway's view of requests to a backend (its Service port): Envoy
+   * cluster stats for kgateway (`kube_<namespace>_<service>_<port>`), Istio
+   * metrics for Istio. For Envoy Gateway, whose clusters are per route rule,
+   * pass the cluster name with {@link RequestMetrics.envoyCluster}.
+   *
+   * @throws ModelServingError for Envoy Gateway, or a backend without a namespace and port
+   */
+  public trafficTo(backend: IBackend): RequestMetrics {
+    const ref = backend.backendRef;
+    if (!ref.namespace || ref.port === undefined) invalid(this, 'backend', 'must have a namespace and a port', ref, 'pass an InferenceService or Backend.service(name, port, { namespace })');
+    if (this.providerId === 'kgateway') return RequestMetrics.envoyCluster(`kube_${ref.namespace}_${ref.name}_${ref.port}`);
+    if (this.providerId === 'istio') return RequestMetrics.istio(ref.namespace, ref.name);
+    return invalid(this, 'provider', 'names Envoy clusters per route rule (httproute/<namespace>/<route>/rule/<index>), not per backend', this.providerId, "use RequestMetrics.envoyCluster('httproute/<namespace>/<route>/rule/0')");
+  }
+
+  /** Panels of the platform dashboard for this gateway: requests, 5xx, latency percentiles per route, 429s per route, auth failures. */
+  public panels(): PanelBuilderLike[] {
+    const p = this.profile;
+    const w = '$__rate_interval';
+    const sel = (c: CounterRef): string => selector(c.metric, [...LabelMatcher.fromRecord(this.target), ...(c.matchers ?? [])]);
+    const by = p.routeLabel;
+    const name = this.target.gateway;
+    return [
+      timeseriesPanel({ title: `${name}: requests per route`, unit: 'reqps', queries: [{ expr: `sum by (${by}) (rate(${sel(p.perRoute)}[${w}]))`, legend: `{{${by}}}` }] }),
+      timeseriesPanel({ title: `${name}: 5xx per route`, unit: 'reqps', queries: [{ expr: `sum by (${by}) (rate(${sel(p.perRouteErrors)}[${w}]))`, legend: `{{${by}}}` }] }),
+      timeseriesPanel({
+        title: `${name}: latency per route`,
+        unit: 's',
+        queries: [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le, ${by}) (rate(${sel({ metric: p.perRouteLatency })}[${w}]))) * ${formatNumber(p.perRouteLatencyUnit)}`, legend: `p${q * 100} {{${by}}}` })),
+      }),
+      timeseriesPanel({ title: `${name}: rate-limited (429) per route`, unit: 'reqps', queries: [{ expr: `sum by (${by}) (rate(${sel(p.rateLimited)}[${w}]))`, legend: `{{${by}}}` }] }),
+      timeseriesPanel({ title: `${name}: authentication and authorization failures`, unit: 'reqps', queries: p.authFailures.map((c) => ({ expr: `sum(rate(${sel(c)}[${w}]))`, legend: c.metric })) }),
+    ];
+  }
+}
+
+function ratioProp(scope: Construct, field: string, value: number): number {
+  if (!(value > 0 && value < 1)) invalid(scope, field, 'must be strictly between 0 and 1', value, 'use e.g. 0.05 for 5%');
+  return value;
+}

@@ -1,0 +1,215 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalid } from '../core/errors';
+import { ISVC_LABEL, InferenceService, PREDICTOR_CONTAINER_PORT } from '../serving/inference-service';
+import { AlertRule } from './alert-rule';
+import { Alerts, AlertText } from './alert-templates';
+import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
+import { Catalogs } from './catalogs';
+import { GrafanaDashboard } from './dashboard';
+import { MetricCatalog } from './metric-catalog';
+import { modelDashboard } from './model-dashboard';
+import { PrometheusRule, RuleGroup } from './prometheus-rule';
+import { formatNumber, LabelMatcher, selector } from './promql';
+import { RequestMetrics } from './request-metrics';
+import { runbookUrl } from './runbook';
+import { PodMonitor } from './scrape';
+import { Severity } from './severity';
+import { Slo, SloObjective } from './slo';
+import { TestSeries } from './test-series';
+
+/** The default SLOs of a model: 99.5% availability and p95 < 500 ms over 30 days. */
+export interface ModelSloOptions {
+  /** Availability target (0-1), when the traffic source has an error signal. @default 0.995 */
+  readonly availability?: number;
+  /** Latency objective: `thresholdSeconds` met by `target` of requests. @default { thresholdSeconds: 0.5, target: 0.95 } */
+  readonly latency?: { readonly thresholdSeconds: number; readonly target: number };
+  /** Compliance window. @default Duration.days(30) */
+  readonly window?: Duration;
+}
+
+/** Props of {@link KServeModelMonitoring}. */
+export interface KServeModelMonitoringProps extends MonitoringBundleProps {
+  /** The model. */
+  readonly model: InferenceService;
+  /**
+   * Where its requests, errors and latency are measured. The model server
+   * has no error counter, so pass the gateway's view to get the error-rate
+   * alert and the availability SLO: `gatewayMonitoring.trafficTo(model)`.
+   * @default - the model server's own latency histogram (RequestMetrics.kserveModelServer)
+   */
+  readonly traffic?: RequestMetrics;
+  /**
+   * The predictor pod label that tells revisions apart (copied to the
+   * `revision` target label that the canary alert and panel split by).
+   * Knative (Serverless) predictors carry `serving.knative.dev/revision`; for
+   * a Standard-mode canary give the label that differs between the stable
+   * and canary pods.
+   * @default 'serving.knative.dev/revision'
+   */
+  readonly revisionPodLabel?: string;
+  /** Port of the predictor's `/metrics`. @default 8080 (PREDICTOR_CONTAINER_PORT) */
+  readonly metricsPort?: number;
+  /** p95 latency above which `<prefix>LatencyHigh` fires, seconds. @default 1 */
+  readonly latencyP95Seconds?: number;
+  /** Failed share of requests above which `<prefix>ErrorRateHigh` fires (0-1). @default 0.05 */
+  readonly errorRatio?: number;
+  /** How long traffic may stay split between 1% and 99% before `<prefix>CanaryStuck` fires. @default Duration.hours(6) */
+  readonly canaryMaxDuration?: Duration;
+  /** The model's SLOs; `false` for none. @default - 99.5% availability (when errors are measured) and p95 < 500 ms over 30 days */
+  readonly slo?: ModelSloOptions | false;
+  /** Emit the per-model dashboard. @default true */
+  readonly dashboard?: boolean;
+}
+
+/**
+ * Monitoring for one KServe model, as one bundle:
+ *
+ * - `PodMonitor/<name>-predictor`: the predictor pods (`serving.kserve.io/inferenceservice`,
+ *   `component: predictor`) on 8080 `/metrics`, with `inferenceservice` and
+ *   `revision` target labels;
+ * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
+ *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
+ *   (storage initializer or model container restarting), `KServeCanaryStuck`
+ *   (traffic split between 1% and 99% for 6 h);
+ * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days;
+ * - `ConfigMap/<name>-dashboard`: the model dashboard.
+ *
+ * ```ts
+ * new KServeModelMonitoring(models, 'sklearn-iris', { model: iris, traffic: gatewayMonitoring.trafficTo(iris) });
+ * ```
+ */
+export class KServeModelMonitoring extends Construct implements IMonitoringBundle {
+  public readonly monitor: PodMonitor;
+  public readonly prometheusRule: PrometheusRule;
+  public readonly dashboard?: GrafanaDashboard;
+  /** The SLOs. */
+  public readonly slos: readonly Slo[];
+  /** Where requests are measured. */
+  public readonly traffic: RequestMetrics;
+  /** The catalog the rules and panels read. */
+  public readonly catalog: MetricCatalog;
+  /** The model's namespace. */
+  public readonly modelNamespace: string;
+  /** The InferenceService name. */
+  public readonly modelName: string;
+  /** The alert group, for subclasses and extra alerts. */
+  protected readonly group: RuleGroup;
+  /** Runbook URL prefix. */
+  protected readonly runbookBaseUrl?: string;
+
+  public constructor(scope: Construct, id: string, props: KServeModelMonitoringProps) {
+    super(scope, id);
+    const isLlm = this.alertPrefix() !== 'KServe';
+    const name = props.model.serviceName;
+    const namespace = props.model.serviceNamespace;
+    if (!namespace) invalid(this, 'model', 'must be inside a Namespace', props.model.node.path, 'create the InferenceService inside a Namespace chart');
+    this.modelNamespace = namespace;
+    this.modelName = name;
+    this.runbookBaseUrl = props.runbookBaseUrl;
+    this.traffic = props.traffic ?? (isLlm ? RequestMetrics.vllm(namespace, name) : RequestMetrics.kserveModelServer(namespace, name));
+    this.catalog = MetricCatalog.merge(`${isLlm ? 'llm' : 'kserve'}-model`, [isLlm ? Catalogs.VLLM : Catalogs.KSERVE, Catalogs.PROMETHEUS, Catalogs.KUBERNETES, this.traffic.spec.catalog]);
+    const own = Chart.of(this).namespace;
+
+    this.monitor = new PodMonitor(this, 'PodMonitor', {
+      name: `${name}-predictor`,
+      selector: { [ISVC_LABEL]: name, component: 'predictor' },
+      namespaces: own === namespace ? undefined : [namespace],
+      port: props.metricsPort ?? PREDICTOR_CONTAINER_PORT,
+      podLabels: { inferenceservice: ISVC_LABEL, revision: props.revisionPodLabel ?? 'serving.knative.dev/revision' },
+      labels: props.labels,
+      prometheus: props.prometheus,
+    });
+
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${name}-alerts`, alertPrefix: this.alertPrefix(), catalog: this.catalog, labels: props.labels });
+    this.group = this.prometheusRule.addGroup(`${this.alertPrefix().toLowerCase()}.${namespace}.${name}`);
+    const target = { namespace, inferenceservice: name };
+    const where = `InferenceService ${namespace}/${name}`;
+
+    this.group.addAlert(
+      Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
+    );
+    const latency = props.latencyP95Seconds ?? 1;
+    if (!(latency > 0)) invalid(this, 'latencyP95Seconds', 'must be > 0', latency, 'use e.g. 1');
+    if (this.traffic.spec.latency) {
+      this.group.addAlert(
+        Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 latency above ${formatNumber(latency)}s`, `The 95th percentile of request latency, measured by ${this.traffic.spec.source}, has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.95, thresholdSeconds: latency, window: Duration.minutes(5) }),
+      );
+    }
+    const errorRatio = props.errorRatio ?? 0.05;
+    if (!(errorRatio > 0 && errorRatio < 1)) invalid(this, 'errorRatio', 'must be strictly between 0 and 1', errorRatio, 'use e.g. 0.05 for 5%');
+    if (this.traffic.spec.errors) {
+      this.group.addAlert(
+        Alerts.errorRatio(this.traffic, this.text('ErrorRateHigh', Severity.CRITICAL, Duration.minutes(5), `${where}: more than ${formatNumber(errorRatio * 100)}% of requests fail`, `More than ${formatNumber(errorRatio * 100)}% of requests, measured by ${this.traffic.spec.source}, have failed with a server error for 5 minutes.`), { threshold: errorRatio, window: Duration.minutes(5) }),
+      );
+    }
+    this.group.addAlert(this.modelLoadAlert(namespace, name));
+    const canary = props.canaryMaxDuration ?? Duration.hours(6);
+    if (this.traffic.spec.splitLabel) {
+      this.group.addAlert(
+        Alerts.canaryStuck(this.traffic, this.text('CanaryStuck', Severity.WARNING, canary, `${where}: canary rollout stuck`, `Traffic has been split between revisions (the canary between 1% and 99%) for longer than ${canary.toHumanString()}: promote or roll back the canary.`), { lower: 0.01, upper: 0.99, window: Duration.minutes(30) }),
+      );
+    }
+
+    const slos: Slo[] = [];
+    if (props.slo !== false) {
+      const o = props.slo ?? {};
+      if (this.traffic.spec.errors) {
+        slos.push(new Slo(this, 'AvailabilitySlo', { name: `${name}-availability`, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: props.labels }));
+      }
+      if (this.traffic.spec.latency) {
+        const l = o.latency ?? { thresholdSeconds: 0.5, target: 0.95 };
+        slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: props.labels }));
+      }
+    }
+    this.slos = slos;
+
+    if (props.dashboard ?? true) {
+      const d = modelDashboard({
+        title: `Model ${namespace}/${name}`,
+        namespace,
+        inferenceService: name,
+        traffic: this.traffic,
+        llm: isLlm,
+        extraRows: slos.length > 0 ? [{ title: 'SLOs', panels: slos.flatMap((s) => s.panels()) }] : [],
+      });
+      this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+        name: `${name}-dashboard`,
+        dashboard: d,
+        catalog: this.catalog,
+        recordedSeries: slos.flatMap((s) => s.recordedSeries),
+        labels: props.labels,
+        grafanaOperator: props.grafanaOperator,
+      });
+    }
+  }
+
+  /** The alert-name prefix: `KServe`. */
+  protected alertPrefix(): string {
+    return 'KServe';
+  }
+
+  /** The text of alert `<prefix><suffix>`. */
+  protected text(suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string): AlertText {
+    const name = `${this.alertPrefix()}${suffix}`;
+    return { name, severity, for: forDuration, summary, description, runbookUrl: runbookUrl(this, this.runbookBaseUrl, name), labels: { inferenceservice: this.modelName } };
+  }
+
+  private modelLoadAlert(namespace: string, name: string): AlertRule {
+    const pods = [LabelMatcher.eq('namespace', namespace), LabelMatcher.re('pod', `${name}-predictor-.*`)];
+    const init = selector('kube_pod_init_container_status_restarts_total', [...pods, LabelMatcher.eq('container', 'storage-initializer')]);
+    const main = selector('kube_pod_container_status_restarts_total', [...pods, LabelMatcher.eq('container', 'kserve-container')]);
+    const samples = 30;
+    const labels = { namespace, pod: `${name}-predictor-7c9d5-x2x4q` };
+    const flat = [TestSeries.counter('kube_pod_init_container_status_restarts_total', { ...labels, container: 'storage-initializer' }, 0, samples), TestSeries.counter('kube_pod_container_status_restarts_total', { ...labels, container: 'kserve-container' }, 0, samples)];
+    return {
+      ...this.text('ModelLoadFailing', Severity.CRITICAL, Duration.minutes(5), `InferenceService ${namespace}/${name}: the model fails to load`, 'The storage initializer (model download) or the model server container of a predictor pod keeps restarting: the model cannot be loaded. Check the storage URI, credentials and the container logs.'),
+      expr: `sum by (namespace) (\n  rate(${init}[15m])\n  or\n  rate(${main}[15m])\n) > 0`,
+      tests: [
+        { description: 'the storage initializer restarts every 5 minutes', evalTime: Duration.minutes(25), series: [TestSeries.counter('kube_pod_init_container_status_restarts_total', { ...labels, container: 'storage-initializer' }, 1 / 300, samples), flat[1]], expectedAlerts: [{ namespace }] },
+        { description: 'the model container restarts every 5 minutes', evalTime: Duration.minutes(25), series: [flat[0], TestSeries.counter('kube_pod_container_status_restarts_total', { ...labels, container: 'kserve-container' }, 1 / 300, samples)], expectedAlerts: [{ namespace }] },
+        { description: 'no restarts', evalTime: Duration.minutes(25), series: flat, expectedAlerts: [] },
+      ],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalid } from '../core/errors';
+import { Alerts } from './alert-templates';
+import { KServeModelMonitoring, KServeModelMonitoringProps } from './kserve-model-monitoring';
+import { formatNumber } from './promql';
+import { RequestMetrics } from './request-metrics';
+import { Severity } from './severity';
+
+/** Props of {@link LlmMonitoring}. */
+export interface LlmMonitoringProps extends KServeModelMonitoringProps {
+  /** p95 time to first token above which `LlmTimeToFirstTokenHigh` fires, seconds. @default 2 */
+  readonly timeToFirstTokenP95Seconds?: number;
+  /** Requests waiting in vLLM's queue above which `LlmRequestsQueued` fires. @default 10 */
+  readonly requestsWaiting?: number;
+  /** KV-cache usage (0-1) above which `LlmKvCacheFull` fires. @default 0.9 */
+  readonly kvCacheUsage?: number;
+}
+
+/**
+ * Monitoring for an LLM served by vLLM on KServe: everything
+ * {@link KServeModelMonitoring} does (with `Llm`-prefixed alerts and vLLM's
+ * own latency histogram by default), plus `LlmTimeToFirstTokenHigh` (p95 > 2 s),
+ * `LlmRequestsQueued` (> 10 waiting) and `LlmKvCacheFull` (> 90%), and the
+ * LLM row of the dashboard (tokens/s, TTFT, queue, KV cache).
+ *
+ * ```ts
+ * new LlmMonitoring(models, 'qwen3-monitoring', { model: qwen3, traffic: gw.trafficTo(qwen3) });
+ * ```
+ *
+ * @see https://docs.vllm.ai/en/stable/usage/metrics/
+ */
+export class LlmMonitoring extends KServeModelMonitoring {
+  public constructor(scope: Construct, id: string, props: LlmMonitoringProps) {
+    super(scope, id, props);
+    const ttft = props.timeToFirstTokenP95Seconds ?? 2;
+    const waiting = props.requestsWaiting ?? 10;
+    const kv = props.kvCacheUsage ?? 0.9;
+    if (!(ttft > 0)) invalid(this, 'timeToFirstTokenP95Seconds', 'must be > 0', ttft, 'use e.g. 2');
+    if (!(waiting >= 0) || !Number.isInteger(waiting)) invalid(this, 'requestsWaiting', 'must be an integer >= 0', waiting, 'use e.g. 10');
+    if (!(kv > 0 && kv < 1)) invalid(this, 'kvCacheUsage', 'must be strictly between 0 and 1', kv, 'use e.g. 0.9');
+    const target = { namespace: this.modelNamespace, inferenceservice: this.modelName };
+    const where = `LLM ${this.modelNamespace}/${this.modelName}`;
+    const firstToken = RequestMetrics.vllm(this.modelNamespace, this.modelName).withLatency({ metric: 'vllm:time_to_first_token_seconds', unitSeconds: 1 });
+    this.group.addAlert(
+      Alerts.latency(firstToken, this.text('TimeToFirstTokenHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 time to first token above ${formatNumber(ttft)}s`, `The 95th percentile of time to first token has been above ${formatNumber(ttft)}s for 10 minutes: prefill is saturated or requests queue.`), { quantile: 0.95, thresholdSeconds: ttft, window: Duration.minutes(5) }),
+    );
+    this.group.addAlert(
+      Alerts.gaugeAbove(this.text('RequestsQueued', Severity.WARNING, Duration.minutes(5), `${where}: more than ${waiting} requests waiting`, `More than ${waiting} requests have been waiting in a vLLM queue for 5 minutes: add replicas or lower the load.`), { metric: 'vllm:num_requests_waiting', target, threshold: waiting }),
+    );
+    this.group.addAlert(
+      Alerts.gaugeAbove(this.text('KvCacheFull', Severity.WARNING, Duration.minutes(10), `${where}: KV cache above ${formatNumber(kv * 100)}%`, `The KV cache of a vLLM replica has been more than ${formatNumber(kv * 100)}% full for 10 minutes: requests are preempted and latency grows.`), { metric: 'vllm:kv_cache_usage_perc', target, threshold: kv, max: 1 }),
+    );
+  }
+
+  protected override alertPrefix(): string {
+    return 'Llm';
+  }
+}

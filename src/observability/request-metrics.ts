@@ -1,0 +1,278 @@
+import { Duration } from 'cdk8s';
+import { Catalogs } from './catalogs';
+import { MetricCatalog } from './metric-catalog';
+import { formatPromDuration } from './prom-duration';
+import { formatNumber, LabelMatcher, leRegex, selector } from './promql';
+import { InputSeries, TestSeries } from './test-series';
+
+/**
+ * A counter series set: a metric, the matchers that narrow it, and the labels
+ * a synthetic test series needs so the matchers select it.
+ */
+export interface CounterRef {
+  /** The counter's exposed name, e.g. `istio_requests_total`. */
+  readonly metric: string;
+  /** Matchers besides the target's labels, e.g. `response_code=~"5.."`. @default - none */
+  readonly matchers?: readonly LabelMatcher[];
+  /** Labels of a test series these matchers select, e.g. `{ response_code: '503' }`. @default - none */
+  readonly sample?: Readonly<Record<string, string>>;
+}
+
+/** A latency histogram. */
+export interface HistogramRef {
+  /** The histogram's base name (without `_bucket`), e.g. `request_predict_seconds`. */
+  readonly metric: string;
+  /** Seconds per unit of its `le` values: 1 for seconds, 0.001 for milliseconds. */
+  readonly unitSeconds: number;
+}
+
+/** Definition of a {@link RequestMetrics}. */
+export interface RequestMetricsSpec {
+  /** A short name of the source for texts, e.g. `the Envoy cluster`. */
+  readonly source: string;
+  /** The catalog the metrics come from. */
+  readonly catalog: MetricCatalog;
+  /** Equality labels that identify the target; alerts aggregate by these keys and carry them. */
+  readonly target: Readonly<Record<string, string>>;
+  /** Matchers applied to every series besides `target` (e.g. `reporter="source"`). @default - none */
+  readonly matchers?: readonly LabelMatcher[];
+  /** Labels test series carry for `matchers`. @default - none */
+  readonly sample?: Readonly<Record<string, string>>;
+  /** Every request (errors included). */
+  readonly requests: CounterRef;
+  /** Failed requests (server errors). @default - no error signal: no error-rate alert or availability SLO */
+  readonly errors?: CounterRef;
+  /** Request latency. @default - no latency signal */
+  readonly latency?: HistogramRef;
+  /** A label that tells stable from canary traffic (revision). @default - no canary signal */
+  readonly splitLabel?: string;
+}
+
+/** A rate window: a duration, or Grafana's `$__rate_interval` in dashboard panels. */
+export type RateWindow = Duration | '$__rate_interval';
+
+/** The window as PromQL text. */
+export function windowText(w: RateWindow): string {
+  return typeof w === 'string' ? w : formatPromDuration(w);
+}
+
+/** Synthetic traffic for a unit-test case. */
+export interface TrafficSample {
+  /** Requests per second. @default 10 */
+  readonly rps?: number;
+  /** Share of requests that fail, 0-1. @default 0 */
+  readonly errorRatio?: number;
+  /** Cumulative latency distribution in seconds: `[le, share at or below]` pairs, ascending; the rest is slower. @default - no latency series */
+  readonly latency?: ReadonlyArray<readonly [number, number]>;
+  /** Shares per `splitLabel` value (sum 1). @default - one series */
+  readonly split?: Readonly<Record<string, number>>;
+  /** Number of samples. */
+  readonly samples: number;
+  /** Sample spacing. @default Duration.minutes(1) */
+  readonly interval?: Duration;
+}
+
+/**
+ * Where the request, error and latency metrics of one target (a model, a
+ * route, a gateway) come from: the model server itself, the gateway's Envoy
+ * cluster for its backend, Istio's standard metrics or Kong's. Alerts, SLOs
+ * and panels are built from it, and so are the synthetic series of their
+ * unit tests, from the same definitions.
+ */
+export class RequestMetrics {
+  /**
+   * A KServe Python model server's own histogram `request_predict_seconds`
+   * (its `_count` counts requests) for the predictor pods of `inferenceService`,
+   * labelled `inferenceservice` and `revision` by the model's PodMonitor.
+   * Latency and canary split only: the model server has no error counter.
+   */
+  public static kserveModelServer(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'the KServe model server',
+      catalog: Catalogs.KSERVE,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'request_predict_seconds_count' },
+      latency: { metric: 'request_predict_seconds', unitSeconds: 1 },
+      splitLabel: 'revision',
+    });
+  }
+
+  /** vLLM's own end-to-end latency histogram (its `_count` counts finished requests) for the pods of `inferenceService`. */
+  public static vllm(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'vLLM',
+      catalog: Catalogs.VLLM,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'vllm:e2e_request_latency_seconds_count' },
+      latency: { metric: 'vllm:e2e_request_latency_seconds', unitSeconds: 1 },
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * An Envoy upstream cluster as seen by the gateway proxies (kgateway,
+   * Envoy Gateway): `envoy_cluster_upstream_rq_*` for `clusterName`.
+   */
+  public static envoyCluster(clusterName: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'the gateway (Envoy cluster)',
+      catalog: Catalogs.ENVOY,
+      target: { envoy_cluster_name: clusterName },
+      requests: { metric: 'envoy_cluster_upstream_rq_total' },
+      errors: { metric: 'envoy_cluster_upstream_rq_xx', matchers: [LabelMatcher.eq('envoy_response_code_class', '5')], sample: { envoy_response_code_class: '5' } },
+      latency: { metric: 'envoy_cluster_upstream_rq_time', unitSeconds: 0.001 },
+    });
+  }
+
+  /** Every request an Envoy-based gateway's listeners received: `envoy_http_downstream_rq_*` of the pods labelled `gateway` in `namespace`. */
+  public static envoyGateway(namespace: string, gateway: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'the gateway listeners',
+      catalog: Catalogs.ENVOY,
+      target: { namespace, gateway },
+      requests: { metric: 'envoy_http_downstream_rq_total' },
+      errors: { metric: 'envoy_http_downstream_rq_xx', matchers: [LabelMatcher.eq('envoy_response_code_class', '5')], sample: { envoy_response_code_class: '5' } },
+      latency: { metric: 'envoy_http_downstream_rq_time', unitSeconds: 0.001 },
+    });
+  }
+
+  /**
+   * Istio's standard metrics for requests to a Service, as reported by
+   * `reporter` (`source` for a gateway in front of pods without sidecars).
+   */
+  public static istio(namespace: string, service: string, reporter: 'source' | 'destination' = 'source'): RequestMetrics {
+    return new RequestMetrics({
+      source: 'Istio',
+      catalog: Catalogs.ISTIO,
+      target: { destination_service_namespace: namespace, destination_service_name: service },
+      matchers: [LabelMatcher.eq('reporter', reporter)],
+      sample: { reporter },
+      requests: { metric: 'istio_requests_total', sample: { response_code: '200' } },
+      errors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')], sample: { response_code: '503' } },
+      latency: { metric: 'istio_request_duration_milliseconds', unitSeconds: 0.001 },
+      splitLabel: 'destination_canonical_revision',
+    });
+  }
+
+  /** Kong's Prometheus plugin metrics for one Kong Service (`service` label). */
+  public static kong(service: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'Kong',
+      catalog: Catalogs.KONG,
+      target: { service },
+      requests: { metric: 'kong_http_requests_total', sample: { code: '200' } },
+      errors: { metric: 'kong_http_requests_total', matchers: [LabelMatcher.re('code', '5..')], sample: { code: '503' } },
+      latency: { metric: 'kong_request_latency_ms', unitSeconds: 0.001 },
+    });
+  }
+
+  /** Any other source. */
+  public static custom(spec: RequestMetricsSpec): RequestMetrics {
+    return new RequestMetrics(spec);
+  }
+
+  private constructor(
+    /** The definition. */
+    public readonly spec: RequestMetricsSpec,
+  ) {}
+
+  /** The label keys alerts aggregate by (the target's keys, sorted). */
+  public get groupBy(): string[] {
+    return Object.keys(this.spec.target).sort();
+  }
+
+  /** The same source with another latency histogram (e.g. vLLM's time to first token). */
+  public withLatency(latency: HistogramRef): RequestMetrics {
+    return new RequestMetrics({ ...this.spec, latency });
+  }
+
+  /** `metric{target, matchers, extra}`. */
+  public select(metric: string, extra: readonly LabelMatcher[] = []): string {
+    return selector(metric, [...LabelMatcher.fromRecord(this.spec.target), ...(this.spec.matchers ?? []), ...extra]);
+  }
+
+  /** Requests per second over `window`, per target. */
+  public requestRate(window: RateWindow): string {
+    return this.counterRate(this.spec.requests, window);
+  }
+
+  /** Failed requests per second over `window`, per target; undefined without an error signal. */
+  public errorRate(window: RateWindow): string | undefined {
+    return this.spec.errors && this.counterRate(this.spec.errors, window);
+  }
+
+  /** Failed share of requests (0-1) over `window`; undefined without an error signal. */
+  public errorRatio(window: RateWindow): string | undefined {
+    const errors = this.errorRate(window);
+    return errors && `${errors}\n/\n${this.requestRate(window)}`;
+  }
+
+  /** The `q` latency quantile in seconds over `window`; undefined without a latency signal. */
+  public latencyQuantile(q: number, window: RateWindow, by: readonly string[] = this.groupBy): string | undefined {
+    const h = this.spec.latency;
+    if (!h) return undefined;
+    const inner = `histogram_quantile(${formatNumber(q)}, sum by (${['le', ...by].join(', ')}) (rate(${this.select(`${h.metric}_bucket`)}[${windowText(window)}])))`;
+    return h.unitSeconds === 1 ? inner : `${inner} * ${formatNumber(h.unitSeconds)}`;
+  }
+
+  /** The `q` latency quantile compared in the histogram's own unit: `quantile > threshold`. */
+  public latencyAbove(q: number, thresholdSeconds: number, window: RateWindow): string | undefined {
+    const h = this.spec.latency;
+    if (!h) return undefined;
+    return `histogram_quantile(${formatNumber(q)}, sum by (${['le', ...this.groupBy].join(', ')}) (rate(${this.select(`${h.metric}_bucket`)}[${windowText(window)}]))) > ${formatNumber(thresholdSeconds / h.unitSeconds)}`;
+  }
+
+  /**
+   * Share of requests slower than `thresholdSeconds` over `window` (0-1).
+   * The histogram must have a bucket bound exactly at the threshold.
+   */
+  public slowRatio(thresholdSeconds: number, window: RateWindow): string | undefined {
+    const h = this.spec.latency;
+    if (!h) return undefined;
+    const w = windowText(window);
+    const le = leRegex(Number(formatNumber(thresholdSeconds / h.unitSeconds)));
+    const by = this.groupBy.join(', ');
+    return `1 - (\n  sum by (${by}) (rate(${this.select(`${h.metric}_bucket`, [LabelMatcher.re('le', le)])}[${w}]))\n  /\n  sum by (${by}) (rate(${this.select(`${h.metric}_count`)}[${w}]))\n)`;
+  }
+
+  /** Requests per second per `splitLabel` value divided by the target's total: each revision's share. */
+  public splitShare(window: RateWindow): string | undefined {
+    const split = this.spec.splitLabel;
+    if (!split) return undefined;
+    const w = windowText(window);
+    const by = this.groupBy.join(', ');
+    const rate = `rate(${this.select(this.spec.requests.metric, this.spec.requests.matchers ?? [])}[${w}])`;
+    return `sum by (${by}, ${split}) (${rate})\n/ ignoring (${split}) group_left\nsum by (${by}) (${rate})`;
+  }
+
+  /** The synthetic series of `sample` traffic for this source. */
+  public series(sample: TrafficSample): InputSeries[] {
+    const rps = sample.rps ?? 10;
+    const errorRatio = sample.errorRatio ?? 0;
+    const interval = sample.interval ?? Duration.minutes(1);
+    const base = { ...this.spec.target, ...(this.spec.sample ?? {}) };
+    const splits = sample.split && this.spec.splitLabel ? Object.entries(sample.split) : [[undefined, 1] as const];
+    const out: InputSeries[] = [];
+    for (const [value, share] of splits) {
+      const labels = value === undefined ? base : { ...base, [this.spec.splitLabel!]: value };
+      const total = rps * share;
+      const errors = this.spec.errors;
+      const sameMetric = errors !== undefined && errors.metric === this.spec.requests.metric;
+      out.push(TestSeries.counter(this.spec.requests.metric, { ...labels, ...(this.spec.requests.sample ?? {}) }, sameMetric ? total * (1 - errorRatio) : total, sample.samples, interval));
+      if (errors && (errorRatio > 0 || !sameMetric)) out.push(TestSeries.counter(errors.metric, { ...labels, ...(errors.sample ?? {}) }, total * errorRatio, sample.samples, interval));
+      const h = this.spec.latency;
+      if (h && sample.latency) {
+        for (const [le, below] of sample.latency) {
+          out.push(TestSeries.counter(`${h.metric}_bucket`, { ...labels, le: formatNumber(le / h.unitSeconds) }, total * below, sample.samples, interval));
+        }
+        out.push(TestSeries.counter(`${h.metric}_bucket`, { ...labels, le: '+Inf' }, total, sample.samples, interval));
+        if (!this.spec.requests.metric.startsWith(`${h.metric}_count`)) out.push(TestSeries.counter(`${h.metric}_count`, labels, total, sample.samples, interval));
+      }
+    }
+    return out;
+  }
+
+  private counterRate(c: CounterRef, window: RateWindow): string {
+    return `sum by (${this.groupBy.join(', ')}) (rate(${this.select(c.metric, c.matchers ?? [])}[${windowText(window)}]))`;
+  }
+}

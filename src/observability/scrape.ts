@@ -1,0 +1,170 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as mon from '../../imports/monitoring-monitoring.coreos.com';
+import { invalid } from '../core/errors';
+import { Namespace } from '../core/namespace';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { NetworkPeer, sortRecord } from '../core/network-peer';
+import { assertDuration, formatPromDuration } from './prom-duration';
+
+/** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
+export interface PrometheusLocation {
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of its pods. */
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+/** The default {@link PrometheusLocation}: pods `app.kubernetes.io/name: prometheus` in `monitoring`. */
+export const DEFAULT_PROMETHEUS: PrometheusLocation = { namespace: 'monitoring', selector: { 'app.kubernetes.io/name': 'prometheus' } };
+
+/** Props shared by {@link PodMonitor} and {@link ServiceMonitor}. */
+export interface MonitorProps {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** `spec.selector.matchLabels`: the pods (or Services) to scrape; at least one label. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** `spec.namespaceSelector.matchNames`. @default - the monitor's own namespace */
+  readonly namespaces?: readonly string[];
+  /** The metrics port number (1-65535). */
+  readonly port: number;
+  /** The metrics path. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default Duration.seconds(30) */
+  readonly interval?: Duration;
+  /**
+   * Target labels copied from labels of the pod, `{ targetLabel: podLabelKey }`
+   * (e.g. `{ inferenceservice: 'serving.kserve.io/inferenceservice' }`), so
+   * rules can select by them.
+   * @default - none
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Fixed target labels set on every scraped series, `{ label: value }`
+   * (e.g. `{ kong: 'kong' }`), so rules select exactly this monitor's targets.
+   * @default - none
+   */
+  readonly targetLabels?: Readonly<Record<string, string>>;
+  /** `metadata.labels` (what the Prometheus `podMonitorSelector`/`serviceMonitorSelector` matches). @default - the platform labels */
+  readonly labels?: Record<string, string>;
+  /**
+   * The Prometheus that scrapes: when the pods are in this Namespace chart, a
+   * NetworkPolicy `allow-metrics-<name>` lets its pods reach the port.
+   * @default DEFAULT_PROMETHEUS
+   */
+  readonly prometheus?: PrometheusLocation;
+}
+
+/** Props of {@link ServiceMonitor}. */
+export interface ServiceMonitorProps extends Omit<MonitorProps, 'port' | 'prometheus'> {
+  /** `endpoints[].port`: the name of the Service port serving metrics. */
+  readonly portName: string;
+}
+
+const TARGET_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `__meta_kubernetes_pod_label_<name>`: the service-discovery label for a pod label key. */
+export function podLabelMeta(key: string): string {
+  return `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+function checkCommon(scope: IConstruct, props: Omit<MonitorProps, 'port'> & { readonly port?: number }): { name: string; namespaces?: string[]; path: string; interval: string } {
+  const name = assertDnsSubdomain(scope, 'name', props.name ?? scope.node.id);
+  if (Object.keys(props.selector).length === 0) invalid(scope, 'selector', 'must have at least one label (an empty selector scrapes every pod)', props.selector, 'select the workload, e.g. { "app.kubernetes.io/name": "kong" }');
+  if (props.port !== undefined && (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535)) invalid(scope, 'port', 'must be an integer between 1 and 65535', props.port, 'use the metrics port, e.g. 8080');
+  const path = props.path ?? '/metrics';
+  if (!path.startsWith('/')) invalid(scope, 'path', "must start with '/'", path, "use e.g. '/metrics'");
+  const interval = props.interval ?? Duration.seconds(30);
+  assertDuration(scope, 'interval', interval, Duration.seconds(5));
+  props.namespaces?.forEach((n, i) => assertDnsLabel(scope, `namespaces[${i}]`, n));
+  for (const k of [...Object.keys(props.podLabels ?? {}), ...Object.keys(props.targetLabels ?? {})]) if (!TARGET_LABEL.test(k)) invalid(scope, 'podLabels', 'keys must be Prometheus label names', k, 'use letters, digits and _');
+  return { name, namespaces: props.namespaces && [...props.namespaces], path, interval: formatPromDuration(interval) };
+}
+
+function relabelings(podLabels: Readonly<Record<string, string>> | undefined, fixed: Readonly<Record<string, string>> | undefined): mon.PodMonitorSpecPodMetricsEndpointsRelabelings[] | undefined {
+  const replace = mon.PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE;
+  const out: mon.PodMonitorSpecPodMetricsEndpointsRelabelings[] = [
+    ...Object.keys(podLabels ?? {})
+      .sort()
+      .map((target) => ({ action: replace, sourceLabels: [podLabelMeta(podLabels![target])], targetLabel: target })),
+    ...Object.keys(fixed ?? {})
+      .sort()
+      .map((target) => ({ action: replace, targetLabel: target, replacement: fixed![target] })),
+  ];
+  return out.length > 0 ? out : undefined;
+}
+
+function allowScrape(scope: Construct, name: string, props: MonitorProps, ownNamespace: string | undefined): void {
+  const pods = Namespace.isNamespace(Chart.of(scope)) ? (Chart.of(scope) as Namespace) : undefined;
+  if (!pods) return;
+  const sameNamespace = props.namespaces === undefined || (props.namespaces.length === 1 && props.namespaces[0] === ownNamespace);
+  if (!sameNamespace) return;
+  const prometheus = props.prometheus ?? DEFAULT_PROMETHEUS;
+  pods.allowIngress(`metrics-${name}`, { pods: sortRecord(props.selector), peers: [NetworkPeer.pods(prometheus.namespace, prometheus.selector)], ports: [{ port: props.port }] });
+}
+
+/**
+ * A prometheus-operator `PodMonitor` (monitoring.coreos.com/v1): scrapes the
+ * pods matching `selector` on a port number and path. Copies the pod labels
+ * rules need into target labels, and opens the port to Prometheus in the
+ * namespace's default-deny NetworkPolicy.
+ *
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor
+ */
+export class PodMonitor extends Construct {
+  /** `metadata.name`. */
+  public readonly monitorName: string;
+  /** The selected pod labels. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The metrics port. */
+  public readonly port: number;
+  /** The L1 object. */
+  public readonly resource: mon.PodMonitor;
+
+  public constructor(scope: Construct, id: string, props: MonitorProps) {
+    super(scope, id);
+    const c = checkCommon(this, props);
+    this.monitorName = c.name;
+    this.selector = sortRecord(props.selector);
+    this.port = props.port;
+    this.resource = new mon.PodMonitor(this, 'Resource', {
+      metadata: { name: c.name, labels: props.labels },
+      spec: {
+        selector: { matchLabels: sortRecord(props.selector) },
+        namespaceSelector: c.namespaces && { matchNames: c.namespaces },
+        podMetricsEndpoints: [{ portNumber: props.port, path: c.path, interval: c.interval, scheme: mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTP, relabelings: relabelings(props.podLabels, props.targetLabels) }],
+      },
+    });
+    allowScrape(this, c.name, props, Chart.of(this).namespace);
+  }
+}
+
+/**
+ * A prometheus-operator `ServiceMonitor` (monitoring.coreos.com/v1): scrapes
+ * the endpoints of the Services matching `selector` on a named port. Use it
+ * when a Service already publishes the metrics port (Kong's status Service);
+ * otherwise prefer {@link PodMonitor}.
+ *
+ * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
+ */
+export class ServiceMonitor extends Construct {
+  /** `metadata.name`. */
+  public readonly monitorName: string;
+  /** The L1 object. */
+  public readonly resource: mon.ServiceMonitor;
+
+  public constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    super(scope, id);
+    const c = checkCommon(this, props);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.portName) || props.portName.length > 15) invalid(this, 'portName', 'must be a Service port name (IANA_SVC_NAME, at most 15 characters)', props.portName, "use the port's name, e.g. 'status'");
+    this.monitorName = c.name;
+    this.resource = new mon.ServiceMonitor(this, 'Resource', {
+      metadata: { name: c.name, labels: props.labels },
+      spec: {
+        selector: { matchLabels: sortRecord(props.selector) },
+        namespaceSelector: c.namespaces && { matchNames: c.namespaces },
+        endpoints: [{ port: props.portName, path: c.path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, relabelings: relabelings(props.podLabels, props.targetLabels) as mon.ServiceMonitorSpecEndpointsRelabelings[] | undefined }],
+      },
+    });
+  }
+}

@@ -1,0 +1,212 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as eg from '../../imports/envoygateway-gateway.envoyproxy.io';
+import * as istio from '../../imports/istio-telemetry.istio.io';
+import * as kgw from '../../imports/kgateway-gateway.kgateway.dev';
+import * as kong from '../../imports/kong-configuration.konghq.com';
+import { invalid } from '../core/errors';
+import { assertDnsLabel } from '../core/names';
+import { sortRecord } from '../core/network-peer';
+import { IGateway } from '../gateway/gateway';
+import { assertSamplingRate, TracingCollector } from './tracing-collector';
+
+/** Props of the gateway tracing constructs. */
+export interface GatewayTracingProps {
+  /** The Gateway whose proxies send spans. */
+  readonly gateway: IGateway;
+  /** Where spans go. */
+  readonly collector: TracingCollector;
+  /** Fraction of requests traced when no upstream decision was made (0-1). @default 0.1 */
+  readonly samplingRate?: number;
+  /** `service.name` of the spans. @default - `<gateway>.<namespace>` */
+  readonly serviceName?: string;
+}
+
+function gatewayNamespace(scope: Construct, gateway: IGateway): string {
+  const ns = gateway.gatewayNamespace;
+  if (!ns) invalid(scope, 'gateway', 'must have a namespace', gateway.gatewayName, 'create the Gateway inside a Namespace');
+  if (Chart.of(scope).namespace !== ns) invalid(scope, 'scope', `must be the Gateway's namespace '${ns}' (the tracing policy attaches to it locally)`, Chart.of(scope).namespace, 'create the tracing construct in the Gateway\'s Namespace');
+  return ns;
+}
+
+/**
+ * Envoy Gateway tracing: an `EnvoyProxy` (gateway.envoyproxy.io/v1alpha1)
+ * whose `telemetry.tracing` sends OpenTelemetry spans to the collector with
+ * a sampling fraction. The Gateway must point at it with
+ * `spec.infrastructure.parametersRef` ({@link parametersRef}).
+ *
+ * @see https://gateway.envoyproxy.io/docs/tasks/observability/proxy-trace/
+ */
+export class EnvoyGatewayTracing extends Construct {
+  /** The L1 object. */
+  public readonly resource: eg.EnvoyProxy;
+
+  public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    super(scope, id);
+    const ns = gatewayNamespace(this, props.gateway);
+    const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
+    const name = assertDnsLabel(this, 'name', `${props.gateway.gatewayName}-tracing`);
+    this.resource = new eg.EnvoyProxy(this, 'Resource', {
+      metadata: { name },
+      spec: {
+        telemetry: {
+          tracing: {
+            provider: {
+              type: eg.EnvoyProxySpecTelemetryTracingProviderType.OPEN_TELEMETRY,
+              backendRefs: [{ name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort }],
+              serviceName: props.serviceName,
+            },
+            samplingFraction: { numerator: Math.round(rate * 10000), denominator: 10000 },
+          },
+        },
+      },
+    });
+    props.collector.connect(this, { referrer: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+  }
+
+  /** The Gateway's `spec.infrastructure.parametersRef` that applies this EnvoyProxy. */
+  public get parametersRef(): { readonly group: string; readonly kind: string; readonly name: string } {
+    return { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: this.resource.name };
+  }
+}
+
+/**
+ * kgateway tracing: an `HTTPListenerPolicy` (gateway.kgateway.dev/v1alpha1)
+ * on the Gateway whose `tracing` sends OpenTelemetry spans over gRPC to the
+ * collector, with `randomSampling` as a whole percentage.
+ *
+ * @see https://kgateway.dev/docs/observability/tracing/
+ */
+export class KgatewayTracing extends Construct {
+  /** The L1 object. */
+  public readonly resource: kgw.HttpListenerPolicy;
+
+  public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    super(scope, id);
+    const ns = gatewayNamespace(this, props.gateway);
+    const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
+    const percent = rate * 100;
+    if (!Number.isInteger(Number(percent.toFixed(6)))) invalid(this, 'samplingRate', 'must be a whole percentage for kgateway (randomSampling is an integer 0-100)', rate, `use ${Math.max(0.01, Math.round(percent) / 100)}`);
+    this.resource = new kgw.HttpListenerPolicy(this, 'Resource', {
+      metadata: { name: assertDnsLabel(this, 'name', `${props.gateway.gatewayName}-tracing`) },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.gatewayName }],
+        tracing: {
+          provider: {
+            openTelemetry: {
+              grpcService: { backendRef: { name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort } },
+              serviceName: props.serviceName,
+            },
+          },
+          randomSampling: Math.round(percent),
+        },
+      },
+    });
+    props.collector.connect(this, { referrer: { group: 'gateway.kgateway.dev', kind: 'HTTPListenerPolicy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+  }
+}
+
+/** Props of {@link IstioTracing}. */
+export interface IstioTracingProps extends GatewayTracingProps {
+  /** Name of the OpenTelemetry extension provider in Istio's mesh config. @default 'otel-tracing' */
+  readonly providerName?: string;
+}
+
+/**
+ * Istio tracing: a `Telemetry` (telemetry.istio.io/v1) for the Gateway's
+ * proxies with `randomSamplingPercentage`. Istio reads the collector address
+ * from its mesh config: add {@link meshConfigExtensionProvider} to
+ * `meshConfig.extensionProviders` when installing Istio.
+ *
+ * @see https://istio.io/latest/docs/tasks/observability/distributed-tracing/opentelemetry/
+ */
+export class IstioTracing extends Construct {
+  /** The L1 object. */
+  public readonly resource: istio.Telemetry;
+  /** The extension provider name. */
+  public readonly providerName: string;
+  private readonly collector: TracingCollector;
+
+  public constructor(scope: Construct, id: string, props: IstioTracingProps) {
+    super(scope, id);
+    gatewayNamespace(this, props.gateway);
+    const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
+    this.providerName = props.providerName ?? 'otel-tracing';
+    this.collector = props.collector;
+    const dataPlane = props.gateway.dataPlane;
+    if (!dataPlane) invalid(this, 'gateway', 'must have known proxy pods', props.gateway.gatewayName, 'pass provider: GatewayProvider.ISTIO on the Gateway');
+    this.resource = new istio.Telemetry(this, 'Resource', {
+      metadata: { name: assertDnsLabel(this, 'name', `${props.gateway.gatewayName}-tracing`) },
+      spec: {
+        selector: { matchLabels: sortRecord(dataPlane.selector) },
+        tracing: [{ providers: [{ name: this.providerName }], randomSamplingPercentage: Number((rate * 100).toFixed(4)) }],
+      },
+    });
+    props.collector.connect(this, { dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+  }
+
+  /** The `meshConfig.extensionProviders[]` entry Istio needs for this provider. */
+  public meshConfigExtensionProvider(): { readonly name: string; readonly opentelemetry: { readonly service: string; readonly port: number } } {
+    return { name: this.providerName, opentelemetry: { service: this.collector.host, port: this.collector.grpcPort } };
+  }
+}
+
+/** Props of {@link KongTracing}. */
+export interface KongTracingProps {
+  /** Where spans go (OTLP/HTTP). */
+  readonly collector: TracingCollector;
+  /** Fraction of requests traced (0-1). @default 0.1 */
+  readonly samplingRate?: number;
+  /** `metadata.name` of the KongPlugin. @default 'opentelemetry' */
+  readonly name?: string;
+}
+
+/**
+ * Kong tracing: a `KongPlugin` running Kong's `opentelemetry` plugin, which
+ * sends spans over OTLP/HTTP to the collector with `sampling_rate`. Attach
+ * it to the routes or services (`konghq.com/plugins` annotation), and set
+ * {@link KongTracing.kongEnvironment} on the Kong container.
+ *
+ * @see https://developer.konghq.com/plugins/opentelemetry/
+ */
+export class KongTracing extends Construct {
+  /** The L1 object. */
+  public readonly resource: kong.KongPlugin;
+
+  public constructor(scope: Construct, id: string, props: KongTracingProps) {
+    super(scope, id);
+    const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
+    this.resource = new kong.KongPlugin(this, 'Resource', {
+      metadata: { name: assertDnsLabel(this, 'name', props.name ?? 'opentelemetry') },
+      plugin: 'opentelemetry',
+      config: { sampling_rate: rate, traces_endpoint: props.collector.httpTracesUrl },
+    });
+  }
+
+  /** Environment the Kong container needs for tracing: every instrumentation on, sampling left to the plugin. */
+  public static kongEnvironment(): Readonly<Record<string, string>> {
+    return { KONG_TRACING_INSTRUMENTATIONS: 'all', KONG_TRACING_SAMPLING_RATE: '1.0' };
+  }
+}
+
+/** The tracing construct for a Gateway's provider: kgateway, Envoy Gateway or Istio. */
+export type GatewayTracing = KgatewayTracing | EnvoyGatewayTracing | IstioTracing;
+
+/**
+ * Wires a Gateway's proxies to the collector with the provider's own kind
+ * (HTTPListenerPolicy, EnvoyProxy or Telemetry).
+ *
+ * @throws ModelServingError for another provider (Kong has {@link KongTracing})
+ */
+export function tracingFor(scope: Construct, id: string, props: GatewayTracingProps): GatewayTracing {
+  switch (props.gateway.provider?.id) {
+    case 'kgateway':
+      return new KgatewayTracing(scope, id, props);
+    case 'envoy-gateway':
+      return new EnvoyGatewayTracing(scope, id, props);
+    case 'istio':
+      return new IstioTracing(scope, id, props);
+    default:
+      return invalid(scope, 'gateway.provider', 'has no gateway tracing support here', props.gateway.provider?.id, 'use kgateway, Envoy Gateway or Istio, or KongTracing for Kong');
+  }
+}

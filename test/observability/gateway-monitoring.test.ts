@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayProvider } from '../../src/gateway/gateway-provider';
+import { GatewayMonitoring } from '../../src/observability/gateway-monitoring';
+import { InferenceService } from '../../src/serving/inference-service';
+import { ModelFormat } from '../../src/serving/model-format';
+import { findObject, setup, synthObjects } from '../util';
+import { gatewayOf } from './fixtures';
+import { alertNames, alertOf, selects } from './helpers';
+
+describe('GatewayMonitoring', () => {
+  for (const [provider, port, path, gatewayLabel] of [
+    [GatewayProvider.KGATEWAY, 9091, '/metrics', 'gateway.networking.k8s.io/gateway-name'],
+    [GatewayProvider.ENVOY_GATEWAY, 19001, '/stats/prometheus', 'gateway.envoyproxy.io/owning-gateway-name'],
+    [GatewayProvider.ISTIO, 15090, '/stats/prometheus', 'gateway.networking.k8s.io/gateway-name'],
+  ] as const) {
+    it(`scrapes the ${provider.id} proxy pods of the Gateway`, () => {
+      const { app, ns } = setup(['edge']);
+      const gateway = gatewayOf(ns.edge, provider);
+      new GatewayMonitoring(ns.edge, 'gateway-monitoring', { gateway });
+      const objects = synthObjects(app);
+      const pm = findObject(objects, 'PodMonitor', `${gateway.gatewayName}-proxy`, 'edge');
+      const dataPlane = gateway.dataPlane!;
+      expect(pm.spec.selector.matchLabels).toEqual(Object.fromEntries(Object.entries(dataPlane.selector).sort()));
+      expect(selects(pm.spec.selector.matchLabels, { ...dataPlane.selector, 'app.kubernetes.io/name': 'proxy' })).toBe(true);
+      expect(pm.spec.namespaceSelector).toEqual({ matchNames: [dataPlane.namespace] });
+      expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: port, path });
+      expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([{ action: 'replace', sourceLabels: [`__meta_kubernetes_pod_label_${gatewayLabel.replace(/[./-]/g, '_')}`], targetLabel: 'gateway' }]);
+      expect(alertNames(objects, `${gateway.gatewayName}-gateway-alerts`)).toEqual(['Gateway5xxRatioHigh', 'GatewayAuthFailureSpike', 'GatewayDown', 'GatewayRateLimitedSustained']);
+      expect(findObject(objects, 'PrometheusRule', `${gateway.gatewayName}-gateway-alerts`)).toMatchSnapshot();
+    });
+  }
+
+  it('reads Envoy listener and filter stats for kgateway', () => {
+    const { app, ns } = setup(['edge']);
+    const gateway = gatewayOf(ns.edge, GatewayProvider.KGATEWAY, 'gw');
+    new GatewayMonitoring(ns.edge, 'gateway-monitoring', { gateway, errorRatio: 0.02, rateLimitedPerSecond: 5 });
+    const objects = synthObjects(app);
+    const errors = alertOf(objects, 'gw-gateway-alerts', 'Gateway5xxRatioHigh');
+    expect(errors.expr).toContain('envoy_http_downstream_rq_xx{gateway="gw",namespace="edge",envoy_response_code_class="5"}');
+    expect(errors.expr.endsWith('> 0.02')).toBe(true);
+    const limited = alertOf(objects, 'gw-gateway-alerts', 'GatewayRateLimitedSustained');
+    expect(limited.expr).toBe('sum by (envoy_cluster_name, gateway, namespace) (rate(envoy_cluster_ratelimit_over_limit{gateway="gw",namespace="edge"}[10m])) > 5');
+    expect(limited.for).toBe('15m');
+    const auth = alertOf(objects, 'gw-gateway-alerts', 'GatewayAuthFailureSpike');
+    expect(auth.expr).toContain('envoy_cluster_ext_authz_denied');
+    expect(auth.expr).toContain('envoy_http_jwt_authn_denied');
+    expect(auth.labels).toEqual({ gateway_provider: 'kgateway', severity: 'warning' });
+    expect(findObject(objects, 'NetworkPolicy', 'allow-metrics-gw-proxy', 'edge').spec.ingress[0].ports).toEqual([{ port: 9091, protocol: 'TCP' }]);
+  });
+
+  it('counts 429 and 401/403 responses for Istio', () => {
+    const { app, ns } = setup(['edge']);
+    const gateway = gatewayOf(ns.edge, GatewayProvider.ISTIO, 'gw');
+    new GatewayMonitoring(ns.edge, 'gateway-monitoring', { gateway });
+    const objects = synthObjects(app);
+    expect(alertOf(objects, 'gw-gateway-alerts', 'GatewayRateLimitedSustained').expr).toContain('istio_requests_total{gateway="gw",namespace="edge",response_code="429"}');
+    expect(alertOf(objects, 'gw-gateway-alerts', 'GatewayAuthFailureSpike').expr).toContain('response_code=~"401|403"');
+  });
+
+  it('gives the gateway view of a model backend', () => {
+    const { ns } = setup(['edge', 'ml-models']);
+    const iris = new InferenceService(ns['ml-models'], 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const kg = new GatewayMonitoring(ns.edge, 'kg', { gateway: gatewayOf(ns.edge, GatewayProvider.KGATEWAY) });
+    expect(kg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'kube_ml-models_iris-predictor_80' });
+    const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
+    expect(is.trafficTo(iris).spec.target).toEqual({ destination_service_name: 'iris-predictor', destination_service_namespace: 'ml-models' });
+    const eg = new GatewayMonitoring(ns.edge, 'eg', { gateway: gatewayOf(ns.edge, GatewayProvider.ENVOY_GATEWAY) });
+    expect(() => eg.trafficTo(iris)).toThrow(/per route rule/);
+  });
+
+  it('fails when the Gateway is served by Kong or an unknown provider', () => {
+    const { ns } = setup(['edge']);
+    expect(() => new GatewayMonitoring(ns.edge, 'm', { gateway: gatewayOf(ns.edge, GatewayProvider.KONG) })).toThrow(/use KongMonitoring/);
+    expect(() => new GatewayMonitoring(ns.edge, 'n', { gateway: gatewayOf(ns.edge, GatewayProvider.custom('x', 'x-class')) })).toThrow(/provider: unknown|provider: x/);
+  });
+
+  it('fails when a threshold is out of range', () => {
+    const { ns } = setup(['edge']);
+    expect(() => new GatewayMonitoring(ns.edge, 'm', { gateway: gatewayOf(ns.edge, GatewayProvider.KGATEWAY), authFailureRatio: 1.5 })).toThrow(/authFailureRatio must be strictly between 0 and 1/);
+  });
+});

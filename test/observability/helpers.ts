@@ -1,0 +1,31 @@
+import { KubeObject } from '../../src/delivery/manifest';
+import { findObject } from '../util';
+
+/** One synthesized rule (alert or record) of a PrometheusRule object. */
+export type Rule = { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+
+/** Every rule of the PrometheusRule `name`, across its groups. */
+export function rulesOf(objects: readonly KubeObject[], name: string, namespace?: string): Rule[] {
+  const pr = findObject(objects, 'PrometheusRule', name, namespace);
+  return (pr.spec.groups as Array<{ rules: Rule[] }>).flatMap((g) => g.rules);
+}
+
+/** The alert `alert` of PrometheusRule `name`; throws when absent. */
+export function alertOf(objects: readonly KubeObject[], name: string, alert: string): Rule {
+  const found = rulesOf(objects, name).filter((r) => r.alert === alert);
+  if (found.length !== 1) throw new Error(`expected one alert ${alert} in ${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** The alert names of PrometheusRule `name`, sorted. */
+export function alertNames(objects: readonly KubeObject[], name: string): string[] {
+  return rulesOf(objects, name)
+    .filter((r) => r.alert)
+    .map((r) => r.alert!)
+    .sort();
+}
+
+/** True when every `selector` label is carried, with the same value, by `labels`. */
+export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}

@@ -1,0 +1,114 @@
+import { Duration } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KServeModelMonitoring } from '../../src/observability/kserve-model-monitoring';
+import { LlmMonitoring } from '../../src/observability/llm-monitoring';
+import { RequestMetrics } from '../../src/observability/request-metrics';
+import { InferenceService } from '../../src/serving/inference-service';
+import { ModelFormat } from '../../src/serving/model-format';
+import { findObject, setup, synthObjects } from '../util';
+import { alertNames, alertOf, selects } from './helpers';
+
+function model(name = 'iris') {
+  const { app, ns } = setup(['ml-models']);
+  const isvc = new InferenceService(ns['ml-models'], name, { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+  return { app, ns: ns['ml-models'], isvc };
+}
+
+describe('KServeModelMonitoring', () => {
+  it('scrapes exactly the predictor pods the InferenceService routes to', () => {
+    const { app, ns, isvc } = model();
+    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    const objects = synthObjects(app);
+    const pm = findObject(objects, 'PodMonitor', 'iris-predictor', 'ml-models');
+    const pods = isvc.backendRef.pods!;
+    expect(pm.spec.selector.matchLabels).toEqual(pods.selector);
+    expect(selects(pm.spec.selector.matchLabels, { ...pods.selector, 'pod-template-hash': 'abc' })).toBe(true);
+    expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: pods.port, path: '/metrics' });
+    expect(pm.spec.podMetricsEndpoints[0].relabelings.map((r: any) => r.targetLabel)).toEqual(['inferenceservice', 'revision']);
+    expect(findObject(objects, 'NetworkPolicy', 'allow-metrics-iris-predictor', 'ml-models').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+  });
+
+  it('alerts on the model server alone: down, latency, load failures, canary', () => {
+    const { app, ns, isvc } = model();
+    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    const objects = synthObjects(app);
+    expect(alertNames(objects, 'iris-alerts')).toEqual(['KServeCanaryStuck', 'KServeLatencyHigh', 'KServeModelLoadFailing', 'KServePredictorDown']);
+    const latency = alertOf(objects, 'iris-alerts', 'KServeLatencyHigh');
+    expect(latency.expr).toBe('histogram_quantile(0.95, sum by (le, inferenceservice, namespace) (rate(request_predict_seconds_bucket{inferenceservice="iris",namespace="ml-models"}[5m]))) > 1');
+    expect(latency).toMatchObject({ for: '10m', labels: { severity: 'warning', inferenceservice: 'iris' } });
+    expect(alertOf(objects, 'iris-alerts', 'KServeCanaryStuck').for).toBe('6h');
+    expect(alertOf(objects, 'iris-alerts', 'KServePredictorDown').expr).toContain('absent(up{inferenceservice="iris",namespace="ml-models"})');
+    // no error signal from the model server: the latency SLO only
+    expect(m.slos.map((s) => s.sloName)).toEqual(['iris-latency']);
+    expect(findObject(objects, 'PrometheusRule', 'iris-alerts')).toMatchSnapshot();
+  });
+
+  it('adds the error-rate alert and availability SLO with the gateway as traffic source', () => {
+    const { app, ns, isvc } = model();
+    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, traffic: RequestMetrics.envoyCluster('kube_ml-models_iris-predictor_80') });
+    const objects = synthObjects(app);
+    const errors = alertOf(objects, 'iris-alerts', 'KServeErrorRateHigh');
+    expect(errors.expr).toContain('envoy_cluster_upstream_rq_xx{envoy_cluster_name="kube_ml-models_iris-predictor_80",envoy_response_code_class="5"}');
+    expect(errors.expr.endsWith('> 0.05')).toBe(true);
+    expect(errors.labels).toEqual({ inferenceservice: 'iris', severity: 'critical' });
+    expect(m.slos.map((s) => s.sloName)).toEqual(['iris-availability', 'iris-latency']);
+    // Envoy clusters have no revision label: no canary alert
+    expect(alertNames(objects, 'iris-alerts')).not.toContain('KServeCanaryStuck');
+  });
+
+  it('moves the rule and its unit-test inputs together when a threshold changes', () => {
+    const { ns, isvc } = model();
+    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, latencyP95Seconds: 2.5, slo: false, dashboard: false });
+    const alert = m.prometheusRule.alerts.find((a) => a.name === 'KServeLatencyHigh')!;
+    expect(alert.expr.endsWith('> 2.5')).toBe(true);
+    const firing = alert.tests.find((t) => t.expectedAlerts.length > 0)!;
+    const silent = alert.tests.find((t) => t.expectedAlerts.length === 0)!;
+    const les = (c: typeof firing) => c.series.map((s) => /le="([^"]+)"/.exec(s.series)?.[1]).filter(Boolean);
+    expect(les(firing)).toEqual(['2.5', '5', '+Inf']);
+    expect(les(silent)).toEqual(['0.625', '1.25', '+Inf']);
+    expect(m.slos).toEqual([]);
+    expect(m.dashboard).toBeUndefined();
+  });
+
+  it('emits the model dashboard with RED, canary, resources and SLO panels', () => {
+    const { app, ns, isvc } = model();
+    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    const cm = findObject(synthObjects(app), 'ConfigMap', 'iris-dashboard', 'ml-models');
+    expect(cm.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    const dash = JSON.parse((cm as any).data['iris-dashboard.json']);
+    const titles = dash.panels.map((p: any) => p.title);
+    expect(titles).toEqual(expect.arrayContaining(['Requests', 'Latency', 'Traffic split by revision (canary)', 'CPU (cores)', 'Memory (working set)', 'GPU utilization', 'SLOs']));
+  });
+
+  it('fails when thresholds are out of range', () => {
+    const { ns, isvc } = model();
+    expect(() => new KServeModelMonitoring(ns, 'a', { model: isvc, errorRatio: 5 })).toThrow(/errorRatio must be strictly between 0 and 1/);
+    expect(() => new KServeModelMonitoring(ns, 'b', { model: isvc, latencyP95Seconds: 0 })).toThrow(/latencyP95Seconds must be > 0/);
+  });
+
+  it('fails when a canary limit is shorter than a minute', () => {
+    const { ns, isvc } = model();
+    expect(() => new KServeModelMonitoring(ns, 'a', { model: isvc, canaryMaxDuration: Duration.seconds(10) })).toThrow(/at least 1m/);
+  });
+});
+
+describe('LlmMonitoring', () => {
+  it('adds time to first token, queue and KV-cache alerts on vLLM metrics', () => {
+    const { app, ns } = setup(['llm']);
+    const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+    new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, kvCacheUsage: 0.8 });
+    const objects = synthObjects(app);
+    expect(alertNames(objects, 'qwen3-alerts')).toEqual(['LlmCanaryStuck', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
+    expect(alertOf(objects, 'qwen3-alerts', 'LlmKvCacheFull').expr).toBe('max by (inferenceservice, namespace) (vllm:kv_cache_usage_perc{inferenceservice="qwen3",namespace="llm"}) > 0.8');
+    expect(alertOf(objects, 'qwen3-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('vllm:time_to_first_token_seconds_bucket');
+    expect(alertOf(objects, 'qwen3-alerts', 'LlmRequestsQueued').expr.endsWith('> 10')).toBe(true);
+    const dash = JSON.parse((findObject(objects, 'ConfigMap', 'qwen3-dashboard') as any).data['qwen3-dashboard.json']);
+    expect(dash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Tokens per second', 'Time to first token', 'Queue', 'KV-cache usage (max)']));
+  });
+
+  it('fails when the KV-cache threshold is not a fraction', () => {
+    const { ns } = setup(['llm']);
+    const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+    expect(() => new LlmMonitoring(ns.llm, 'm', { model: qwen, kvCacheUsage: 90 })).toThrow(/kvCacheUsage must be strictly between 0 and 1/);
+  });
+});
