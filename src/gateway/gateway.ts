@@ -63,8 +63,17 @@ export interface GatewayProps {
   readonly provider?: GatewayProvider;
   /** `spec.listeners`; more can be added with {@link Gateway.addListener}. @default - none */
   readonly listeners?: readonly Listener[];
-  /** `spec.infrastructure.labels`/`annotations` propagated to the generated proxy resources. @default - none */
-  readonly infrastructure?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  /**
+   * `spec.infrastructure`: labels and annotations propagated to the
+   * generated proxy resources, and `parametersRef` to an implementation's
+   * configuration object (e.g. an Envoy Gateway `EnvoyProxy` with tracing).
+   * @default - none
+   */
+  readonly infrastructure?: {
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+    readonly parametersRef?: { readonly group: string; readonly kind: string; readonly name: string };
+  };
   /** `metadata.labels`. @default - the platform labels only */
   readonly labels?: Record<string, string>;
   /** `metadata.annotations`. @default - none */

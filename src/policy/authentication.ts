@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { SecretStoreReference } from '../core/external-secret';
-import { isDnsLabel } from '../core/names';
+import { isDnsLabel, isDnsSubdomain } from '../core/names';
 
 /** Label of an API-key Secret carrying the key holder's tier. */
 export const API_KEY_TIER_LABEL = 'models.cdk8s.io/tier';
@@ -50,7 +51,7 @@ export interface ApiKeyHolder {
 export interface ApiKeyOptions {
   /** Where clients send the key. @default ApiKeyLocation.header('x-api-key') */
   readonly location?: ApiKeyLocation;
-  /** Labels every API-key Secret carries, which providers select by. @default { 'models.cdk8s.io/api-key': '<policy name>' } */
+  /** Labels every API-key Secret carries, which providers select by. @default { 'models.cdk8s.io/api-key': '<policy namespace>.<policy name>' } */
   readonly selector?: Record<string, string>;
 }
 
@@ -95,9 +96,13 @@ export class ApiKeyAuth {
   /** Kind tag for provider compilers. */
   public readonly kind = 'api-key' as const;
 
-  /** The selector labels for a policy named `policyName`. */
-  public selectorFor(policyName: string): Record<string, string> {
-    return this.selector ?? { 'models.cdk8s.io/api-key': policyName };
+  /**
+   * The labels selecting this policy's key Secrets: the given selector, or
+   * `models.cdk8s.io/api-key: <namespace>.<policy name>` (unique in the
+   * platform, since engines such as Kuadrant keep every key in one namespace).
+   */
+  public selectorFor(policy: { readonly policyName: string; readonly policyNamespace: string }): Record<string, string> {
+    return this.selector ?? { 'models.cdk8s.io/api-key': `${policy.policyNamespace}.${policy.policyName}` };
   }
 
   /** Checks holders and tiers. @throws ModelServingError */
@@ -112,6 +117,20 @@ export class ApiKeyAuth {
     });
     if (this.holders && this.holders.length === 0) invalid(scope, `${field}.holders`, 'is empty', [], 'list the key holders, or use ApiKeyAuth.fromLabeledSecrets');
   }
+}
+
+/**
+ * Where an issuer's public signing key (PEM) is kept in a secret store, for
+ * engines that verify tokens against one configured key instead of fetching
+ * the JWKS.
+ */
+export interface JwtPublicKeySource {
+  /** The SecretStore or ClusterSecretStore that holds the key. */
+  readonly secretStore: SecretStoreReference;
+  /** `remoteRef.key`: the store entry with the PEM-encoded public key. */
+  readonly remoteKey: string;
+  /** `remoteRef.property`: a property of that entry. @default - the whole entry */
+  readonly property?: string;
 }
 
 /** JWT signature algorithms accepted. */
@@ -135,6 +154,26 @@ export interface JwtAuthProps {
   readonly tierClaim?: string;
   /** Claims forwarded to the backend as request headers, claim name to header name. @default { <userClaim>: 'x-user-id', <tierClaim>: 'x-user-tier' } */
   readonly claimsToHeaders?: Record<string, string>;
+  /**
+   * The backend through which the gateway fetches `jwksUri`, for engines
+   * that reach the JWKS host only through a backend reference (kgateway:
+   * `GatewayExtension` `jwks.remote.backendRef`). It must originate TLS to
+   * the JWKS host: an in-cluster Service of the identity provider, or a
+   * gateway `Backend` of the external host with TLS enabled (kgateway:
+   * `Backend` plus a `BackendConfigPolicy` with `tls`). Engines that fetch
+   * the URL directly ignore it.
+   * @default - none; engines that need it fail synth and say so
+   */
+  readonly jwksBackend?: IBackend;
+  /**
+   * The issuer's public signing key (PEM) in a secret store, for engines
+   * that cannot fetch `jwksUri` and verify tokens against one configured key
+   * (Kong OSS's `jwt` plugin). It is referenced, never embedded; rotate it in
+   * the store when the issuer rotates its keys. Engines that read the JWKS
+   * ignore it.
+   * @default - none; engines that cannot read a JWKS fail synth and say so
+   */
+  readonly publicKey?: JwtPublicKeySource;
 }
 
 /**
@@ -160,6 +199,10 @@ export class JwtAuth {
   public readonly tierClaim: string;
   /** Claims forwarded as headers. */
   public readonly claimsToHeaders: Readonly<Record<string, string>>;
+  /** The issuer's public key in a secret store, for engines that cannot read the JWKS. */
+  public readonly publicKey?: JwtPublicKeySource;
+  /** The backend the gateway fetches the JWKS through, when the engine needs one. */
+  public readonly jwksBackend?: IBackend;
 
   public constructor(props: JwtAuthProps) {
     this.issuer = props.issuer;
@@ -170,6 +213,8 @@ export class JwtAuth {
     this.userClaim = props.userClaim ?? 'sub';
     this.tierClaim = props.tierClaim ?? 'role';
     this.claimsToHeaders = props.claimsToHeaders ?? { [this.userClaim]: 'x-user-id', [this.tierClaim]: 'x-user-tier' };
+    this.jwksBackend = props.jwksBackend;
+    this.publicKey = props.publicKey;
   }
 
   /** Checks URLs, algorithms and headers. @throws ModelServingError */
@@ -187,6 +232,10 @@ export class JwtAuth {
     for (const [claim, header] of Object.entries(this.claimsToHeaders)) {
       if (!/^[a-z0-9-]+$/.test(header)) invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
       if (header === 'authorization') invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');
+    }
+    if (this.publicKey) {
+      if (!isDnsSubdomain(this.publicKey.secretStore.name)) invalid(scope, `${field}.publicKey.secretStore.name`, 'must be a DNS-1123 subdomain', this.publicKey.secretStore.name, 'use the name of the SecretStore or ClusterSecretStore');
+      if (!this.publicKey.remoteKey) invalid(scope, `${field}.publicKey.remoteKey`, 'is required', this.publicKey.remoteKey, 'give the path of the PEM public key in the secret store');
     }
   }
 }

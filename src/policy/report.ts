@@ -54,7 +54,7 @@ export class PolicyReport {
       lines.push(`## ${policy.policyName}`, '');
       lines.push(`- Engine: ${engine}; gateway \`${policy.gateway.gatewayNamespace ?? policy.policyNamespace}/${policy.gateway.gatewayName}\`; namespace \`${policy.policyNamespace}\``);
       lines.push(`- Authentication: ${policy.authentication.map(describeAuth).join('; or ')}`);
-      if (policy.externalAuthorizer) lines.push(`- External authorizer: OPA \`${policy.externalAuthorizer.serviceNamespace}/${policy.externalAuthorizer.serviceName}\` (must allow after authentication)`);
+      if (policy.externalAuthorizer) lines.push(`- External authorizer: OPA \`${policy.externalAuthorizer.serviceNamespace}/${policy.externalAuthorizer.serviceName}\` (must allow; where it runs relative to authentication is engine-specific, see the caveats)`);
       lines.push(`- Counters: ${modeText(policy.rateLimitMode)}, per ${counterText(policy.counterKey)}, ${policy.limitScope === LimitScope.ROUTE ? 'one bucket per route' : 'one bucket shared by all routes of the policy'}`);
       lines.push(`- Emitted: ${compiled.objects.map((o) => `\`${o}\``).join(', ')}`, '');
       lines.push('| route | tier | authorization | request limits | token limits |', '|---|---|---|---|---|');

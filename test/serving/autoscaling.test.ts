@@ -33,7 +33,7 @@ describe('Autoscaling', () => {
 
   it('KEDA on a Prometheus query (Standard mode)', () => {
     const isvc = render(Autoscaling.keda({ serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: '50' }), DeploymentMode.STANDARD, { maxReplicas: 5 });
-    expect(isvc.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('keda');
+    expect(isvc.metadata.annotations?.['serving.kserve.io/autoscalerClass']).toBe('keda');
     expect(isvc.spec.predictor.autoScaling.metrics[0]).toEqual({
       type: 'External',
       external: { metric: { backend: 'prometheus', serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))' }, target: { type: 'Value', value: '50' } },

@@ -1,0 +1,226 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
+import { invalid } from '../../core/errors';
+import { assertDnsSubdomain } from '../../core/names';
+import { HEADER_NAME, isCidr } from './checks';
+import { l1Enum } from './l1-enum';
+import { checkTargets, PolicyTarget } from './policy-target';
+import { ClientSelector } from './rate-limit-selector';
+
+/** The window of a rate limit (`limit.unit`). */
+export type RateLimitUnit = 'Second' | 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month' | 'Year';
+
+/** Seconds per {@link RateLimitUnit} (a month is 30 days, a year 365, as in Envoy Gateway). */
+const UNIT_SECONDS: Readonly<Record<RateLimitUnit, number>> = { Second: 1, Minute: 60, Hour: 3600, Day: 86400, Week: 604800, Month: 2592000, Year: 31536000 };
+const MAX_REQUESTS = 4294967295;
+const MAX_LOCAL_RULES = 16;
+const MAX_GLOBAL_RULES = 256;
+const MAX_SELECTORS = 8;
+const MAX_HEADERS = 128;
+
+/**
+ * One rate-limit rule (`rateLimit.local.rules[]` or `rateLimit.global.rules[]`):
+ * requests selected by `clientSelectors` are counted, and once `requests`
+ * were counted in the current `unit` the next ones get 429.
+ *
+ * @see https://gateway.envoyproxy.io/docs/api/extension_types/#ratelimitrule
+ */
+export interface RateLimitRule {
+  /** `clientSelectors`: all must hold; at most 8. @default - every request of the target (one bucket per route) */
+  readonly clientSelectors?: readonly ClientSelector[];
+  /** `limit.requests`: requests allowed per unit, 0 to 4294967295. */
+  readonly requests: number;
+  /** `limit.unit`. */
+  readonly unit: RateLimitUnit;
+  /**
+   * `shared`: one bucket for all targets of the policy instead of one per
+   * route. Global rules only (Envoy Gateway implements shared buckets with
+   * its rate-limit service).
+   * @default false
+   */
+  readonly shared?: boolean;
+  /** `shadowMode`: count and report, never refuse. Global rules only. @default false */
+  readonly shadowMode?: boolean;
+}
+
+/** Props of {@link BackendTrafficPolicy}. */
+export interface BackendTrafficPolicyProps {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** `spec.targetRefs`: routes, Gateways or listeners of the policy's namespace. */
+  readonly targets: readonly PolicyTarget[];
+  /**
+   * `spec.rateLimit.local.rules`: counted by each Envoy replica on its own
+   * (N replicas allow up to N times the limit); at most 16. More with
+   * {@link BackendTrafficPolicy.addLocalRateLimit}.
+   * @default - no local rate limit
+   */
+  readonly localRateLimits?: readonly RateLimitRule[];
+  /**
+   * `spec.rateLimit.global.rules`: counted by Envoy Gateway's rate-limit
+   * service (needs rate limiting enabled, with a Redis, in the EnvoyGateway
+   * configuration); at most 256. More with {@link BackendTrafficPolicy.addGlobalRateLimit}.
+   * @default - no global rate limit
+   */
+  readonly globalRateLimits?: readonly RateLimitRule[];
+}
+
+/**
+ * Envoy Gateway's `BackendTrafficPolicy` (gateway.envoyproxy.io/v1alpha1),
+ * rate-limit part (`spec.rateLimit`): local and global request limits for
+ * the routes or Gateways it targets. Other traffic settings of the kind
+ * (retries, timeouts, load balancing) are not modelled by this construct.
+ *
+ * Every route has its own buckets, even when the policy targets a Gateway,
+ * unless a global rule is `shared`. When a request matches several rules,
+ * each counts it and any exhausted one refuses it (429). Only one
+ * BackendTrafficPolicy applies to a route: one on the route replaces one on
+ * its Gateway (most specific wins).
+ *
+ * ```ts
+ * new BackendTrafficPolicy(models, 'limits', {
+ *   targets: [PolicyTarget.route(route)],
+ *   globalRateLimits: [{ clientSelectors: [{ headers: [HeaderSelector.exact('x-user-tier', 'basic'), HeaderSelector.distinct('x-user-id')] }], requests: 100, unit: 'Minute' }],
+ * });
+ * ```
+ *
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/local-rate-limit/
+ */
+export class BackendTrafficPolicy extends Construct {
+  /** `metadata.name`. */
+  public readonly policyName: string;
+  /** `spec.targetRefs`. */
+  public readonly targets: readonly PolicyTarget[];
+  /** The L1 object. */
+  public readonly resource: eg.BackendTrafficPolicy;
+  private readonly local: RateLimitRule[] = [];
+  private readonly global: RateLimitRule[] = [];
+
+  public constructor(scope: Construct, id: string, props: BackendTrafficPolicyProps) {
+    super(scope, id);
+    this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    const targetRefs = checkTargets(this, Chart.of(this).namespace, props.targets, ['Gateway', 'HTTPRoute', 'GRPCRoute']);
+    this.targets = [...props.targets];
+    this.resource = new eg.BackendTrafficPolicy(this, 'Resource', {
+      metadata: { name: this.policyName },
+      spec: Lazy.any({
+        produce: (): eg.BackendTrafficPolicySpec => ({
+          targetRefs,
+          rateLimit: {
+            local: this.local.length > 0 ? { rules: this.local.map(renderLocalRule) } : undefined,
+            global: this.global.length > 0 ? { rules: this.global.map(renderGlobalRule) } : undefined,
+          },
+        }),
+      }) as unknown as eg.BackendTrafficPolicySpec,
+    });
+    for (const r of props.localRateLimits ?? []) this.addLocalRateLimit(r);
+    for (const r of props.globalRateLimits ?? []) this.addGlobalRateLimit(r);
+    this.node.addValidation({
+      validate: () => (this.local.length + this.global.length === 0 ? [`${this.node.path}: spec.rateLimit has no rule. Fix: add a rule with addLocalRateLimit() or addGlobalRateLimit(), or remove the policy.`] : []),
+    });
+  }
+
+  /** The local rules, in order. */
+  public get localRateLimits(): readonly RateLimitRule[] {
+    return [...this.local];
+  }
+
+  /** The global rules, in order. */
+  public get globalRateLimits(): readonly RateLimitRule[] {
+    return [...this.global];
+  }
+
+  /**
+   * Adds a local rule (`spec.rateLimit.local.rules[]`).
+   *
+   * @throws ModelServingError for an invalid rule, `shared` or `shadowMode`
+   *   (global only), a second rule without selectors, a unit that is not a
+   *   multiple of the selector-less rule's unit, or more than 16 rules
+   * @returns the rule
+   */
+  public addLocalRateLimit(rule: RateLimitRule): RateLimitRule {
+    const field = `localRateLimits[${this.local.length}]`;
+    if (this.local.length >= MAX_LOCAL_RULES) invalid(this, 'localRateLimits', `can hold at most ${MAX_LOCAL_RULES} rules`, this.local.length + 1, 'combine rules with Distinct selectors, or use global rate limits (256 rules)');
+    this.checkRule(field, rule);
+    if (rule.shared) invalid(this, `${field}.shared`, 'is implemented by Envoy Gateway for global rate limits only (local buckets are per route)', true, 'use addGlobalRateLimit() for a bucket shared by several routes');
+    if (rule.shadowMode) invalid(this, `${field}.shadowMode`, 'is supported for global rate limits only', true, 'use addGlobalRateLimit(), or drop shadowMode');
+    const defaults = [...this.local, rule].filter((r) => (r.clientSelectors ?? []).length === 0);
+    if (defaults.length > 1) invalid(this, `${field}.clientSelectors`, 'are missing, but another local rule has no selectors either (Envoy Gateway uses the one selector-less rule as the route default)', rule, 'give the rule client selectors');
+    if (defaults.length === 1) {
+      const base = UNIT_SECONDS[defaults[0].unit];
+      const bad = [...this.local, rule].find((r) => UNIT_SECONDS[r.unit] % base !== 0);
+      if (bad) invalid(this, `${field}.unit`, `must be a multiple of the unit of the selector-less rule (${defaults[0].unit}) for Envoy's local token buckets`, bad.unit, `use ${defaults[0].unit} or a longer unit`);
+    }
+    this.local.push(rule);
+    return rule;
+  }
+
+  /**
+   * Adds a global rule (`spec.rateLimit.global.rules[]`).
+   *
+   * @throws ModelServingError for an invalid rule or more than 256 rules
+   * @returns the rule
+   */
+  public addGlobalRateLimit(rule: RateLimitRule): RateLimitRule {
+    const field = `globalRateLimits[${this.global.length}]`;
+    if (this.global.length >= MAX_GLOBAL_RULES) invalid(this, 'globalRateLimits', `can hold at most ${MAX_GLOBAL_RULES} rules`, this.global.length + 1, 'combine rules with Distinct selectors, or split the targets across policies');
+    this.checkRule(field, rule);
+    this.global.push(rule);
+    return rule;
+  }
+
+  private checkRule(field: string, rule: RateLimitRule): void {
+    if (!Number.isInteger(rule.requests) || rule.requests < 0 || rule.requests > MAX_REQUESTS) {
+      invalid(this, `${field}.requests`, `must be an integer between 0 and ${MAX_REQUESTS}`, rule.requests, 'use e.g. requests: 100');
+    }
+    if (!(rule.unit in UNIT_SECONDS)) invalid(this, `${field}.unit`, `must be one of ${Object.keys(UNIT_SECONDS).join(', ')}`, rule.unit, "use e.g. unit: 'Minute'");
+    const selectors = rule.clientSelectors ?? [];
+    if (selectors.length > MAX_SELECTORS) invalid(this, `${field}.clientSelectors`, `can hold at most ${MAX_SELECTORS} selectors`, selectors.length, 'combine the conditions into fewer selectors');
+    selectors.forEach((s, i) => {
+      const sf = `${field}.clientSelectors[${i}]`;
+      const headers = s.headers ?? [];
+      if (headers.length === 0 && (s.methods ?? []).length === 0 && !s.path && !s.sourceCidr) {
+        invalid(this, sf, 'needs at least one of headers, methods, path or sourceCidr', s, 'select requests, e.g. headers: [HeaderSelector.distinct("x-user-id")]');
+      }
+      if (headers.length > MAX_HEADERS) invalid(this, `${sf}.headers`, `can hold at most ${MAX_HEADERS} conditions`, headers.length, 'split the rule');
+      headers.forEach((h, j) => {
+        if (!HEADER_NAME.test(h.name) || h.name.length > 256) invalid(this, `${sf}.headers[${j}].name`, 'must be an HTTP header name of at most 256 characters', h.name, 'use e.g. x-user-id');
+        if (h.value !== undefined && h.value.length > 1024) invalid(this, `${sf}.headers[${j}].value`, 'must be at most 1024 characters', h.value.length, 'shorten the value');
+      });
+      if (s.path && s.path.type !== 'RegularExpression' && !s.path.value.startsWith('/')) invalid(this, `${sf}.path`, "must start with '/'", s.path.value, 'use an absolute path such as /v1/chat');
+      if (s.sourceCidr && !isCidr(s.sourceCidr.cidr)) invalid(this, `${sf}.sourceCidr`, 'must be an IPv4 or IPv6 CIDR', s.sourceCidr.cidr, 'use e.g. 0.0.0.0/0 or ::/0');
+    });
+  }
+}
+
+function renderLocalRule(r: RateLimitRule): eg.BackendTrafficPolicySpecRateLimitLocalRules {
+  return {
+    clientSelectors: r.clientSelectors?.map((s) => ({
+      headers: s.headers?.map((h) => ({ name: h.name, type: l1Enum(eg.BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsHeadersType, h.type), value: h.value, invert: h.invert })),
+      methods: s.methods?.map((m) => ({ value: l1Enum(eg.BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsMethodsValue, m) })),
+      path: s.path ? { type: l1Enum(eg.BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsPathType, s.path.type), value: s.path.value } : undefined,
+      sourceCidr: s.sourceCidr
+        ? { type: l1Enum(eg.BackendTrafficPolicySpecRateLimitLocalRulesClientSelectorsSourceCidrType, s.sourceCidr.type), value: s.sourceCidr.cidr, invert: s.sourceCidr.invert }
+        : undefined,
+    })),
+    limit: { requests: r.requests, unit: l1Enum(eg.BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit, r.unit) },
+  };
+}
+
+function renderGlobalRule(r: RateLimitRule): eg.BackendTrafficPolicySpecRateLimitGlobalRules {
+  return {
+    clientSelectors: r.clientSelectors?.map((s) => ({
+      headers: s.headers?.map((h) => ({ name: h.name, type: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsHeadersType, h.type), value: h.value, invert: h.invert })),
+      methods: s.methods?.map((m) => ({ value: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsMethodsValue, m) })),
+      path: s.path ? { type: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsPathType, s.path.type), value: s.path.value } : undefined,
+      sourceCidr: s.sourceCidr
+        ? { type: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsSourceCidrType, s.sourceCidr.type), value: s.sourceCidr.cidr, invert: s.sourceCidr.invert }
+        : undefined,
+    })),
+    limit: { requests: r.requests, unit: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesLimitUnit, r.unit) },
+    shared: r.shared,
+    shadowMode: r.shadowMode,
+  };
+}

@@ -1,0 +1,431 @@
+import { Chart } from 'cdk8s';
+import { ExternalSecret } from '../../core/external-secret';
+import { Namespace } from '../../core/namespace';
+import { PathMatch } from '../../routing/match';
+import { ReferenceGrant } from '../../routing/reference-grant';
+import { findPlatformNamespace, policyId } from '../../routing/route-wiring';
+import type { AccessPolicy, IPolicyRoute } from '../access-policy';
+import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
+import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
+import { CounterKey, LimitScope, RateLimitMode, TimeUnit } from '../rate-limit';
+import { Tier } from '../tier';
+import { BackendTrafficPolicy, RateLimitRule, RateLimitUnit } from './backend-traffic-policy';
+import { ClientTrafficPolicy } from './client-traffic-policy';
+import { PolicyTarget } from './policy-target';
+import { ClientSelector, HeaderSelector, SourceCidrSelector } from './rate-limit-selector';
+import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService, SecurityPolicy } from './security-policy';
+
+/** Engine id. */
+export const ENVOY_GATEWAY_ENGINE = 'envoy-gateway';
+
+/**
+ * The request header Envoy Gateway sets to the API-key holder's client id
+ * (the user id), replacing any client value; the same header JWT policies
+ * use for the user id by default, so backends read one header either way.
+ */
+export const ENVOY_GATEWAY_CLIENT_ID_HEADER = 'x-user-id';
+
+/** Envoy's `jwt_authn` clock skew, which Envoy Gateway does not expose. */
+const ENVOY_JWT_CLOCK_SKEW_SECONDS = 60;
+
+const UNITS: Readonly<Record<TimeUnit, RateLimitUnit>> = {
+  [TimeUnit.SECOND]: 'Second',
+  [TimeUnit.MINUTE]: 'Minute',
+  [TimeUnit.HOUR]: 'Hour',
+  [TimeUnit.DAY]: 'Day',
+};
+
+/** How callers of one authentication method are recognised by rules and limits. */
+interface Identity {
+  /** The authorization principal of a tier's members; undefined when the tier has no members. */
+  principal(tier: Tier): AuthorizationPrincipal | undefined;
+  /** The rate-limit condition selecting a tier's members; undefined when the tier has no members. */
+  tierSelector(tier: Tier): HeaderSelector | undefined;
+  /** One bucket per user (or per key); undefined when no header carries the user id. */
+  readonly perUser: HeaderSelector | undefined;
+}
+
+/**
+ * Compiles an {@link AccessPolicy} to Envoy Gateway (v1.9) objects:
+ *
+ * - per route, a `SecurityPolicy` with the JWT provider or the API-key
+ *   Secrets, the OPA `extAuth`, and `authorization` rules (default Deny) that
+ *   allow the tiers whose models include the route;
+ * - one `BackendTrafficPolicy` with a local or global rule per tier limit,
+ *   selecting the tier and counting per user, key or client IP;
+ * - for API keys, one `ExternalSecret` per holder (data key = user id);
+ * - for JWT (and API keys with an external authorizer), a
+ *   `ClientTrafficPolicy` on the Gateway that drops client copies of the
+ *   identity headers before any filter runs;
+ * - a `ReferenceGrant` when the OPA Service is in another namespace.
+ */
+export const compiler: PolicyCompiler<AccessPolicy> = {
+  id: ENVOY_GATEWAY_ENGINE,
+  displayName: 'Envoy Gateway',
+  compile(policy: AccessPolicy): CompiledPolicy {
+    checkSupported(policy);
+    const caveats: string[] = [];
+    const objects: string[] = [];
+    const jwt = policy.jwt;
+    const apiKey = policy.authentication.find((a): a is ApiKeyAuth => a.kind === 'api-key');
+    const identity = jwt ? jwtIdentity(policy, jwt) : apiKeyIdentity(apiKey!);
+
+    // API keys: one Secret per holder, pulled from the secret store.
+    const credentials: ExternalSecret[] = [];
+    if (apiKey) {
+      const selector = apiKey.selectorFor(policy);
+      for (const h of [...apiKey.holders!].sort((a, b) => a.userId.localeCompare(b.userId))) {
+        const secret = new ExternalSecret(policy, `ApiKey-${h.userId}`, {
+          name: `${policy.policyName}-key-${h.userId}`,
+          secretStore: apiKey.secretStore!,
+          data: [{ secretKey: h.userId, remoteKey: h.remoteKey, property: h.property }],
+          secretLabels: { ...selector, [API_KEY_TIER_LABEL]: h.tier },
+          secretAnnotations: { [API_KEY_USER_ANNOTATION]: h.userId },
+        });
+        credentials.push(secret);
+        objects.push(`ExternalSecret/${secret.secretName}`);
+      }
+      caveats.push(
+        `API-key Secrets hold each key under the holder's user id (Envoy Gateway reads the data key as the client id), not under \`${API_KEY_SECRET_KEY}\`; their tier label and user-id annotation are informational. Envoy Gateway reads only the Secrets listed in the SecurityPolicies and tiers come from the holders list at synth time, so adding or moving a key holder is a code change.`,
+      );
+      if (apiKey.location.prefix !== undefined) {
+        caveats.push(`API keys are read from \`Authorization\`; Envoy strips a leading "Bearer " when present, so a bare key in that header is accepted too (https://github.com/envoyproxy/gateway/issues/7706).`);
+      }
+    }
+
+    // Per route: authentication, external authorization, tier rules.
+    for (const route of policy.routes) {
+      const sp = new SecurityPolicy(policy, `SecurityPolicy-${route.routeName}`, {
+        name: policyId(`${policy.policyName}-${route.routeName}`, 63),
+        targets: [PolicyTarget.route(route)],
+        jwtProviders: jwt
+          ? [{ name: policy.policyName, issuer: jwt.issuer, audiences: jwt.audiences, jwksUri: jwt.jwksUri, claimToHeaders: jwt.claimsToHeaders, extractFrom: [{ name: 'Authorization', valuePrefix: 'Bearer ' }] }]
+          : undefined,
+        apiKeyAuth: apiKey
+          ? {
+              credentials,
+              extractFrom: [ApiKeySource.header(apiKey.location.header)],
+              forwardClientIdHeader: ENVOY_GATEWAY_CLIENT_ID_HEADER,
+              sanitize: true,
+            }
+          : undefined,
+        extAuth: policy.externalAuthorizer ? { service: ExtAuthService.grpc(policy.externalAuthorizer), failOpen: false } : undefined,
+        defaultAction: 'Deny',
+        authorizationRules: tierRules(policy, route, identity),
+      });
+      objects.push(`SecurityPolicy/${sp.policyName}`);
+    }
+
+    // Request limits.
+    const limited = policy.tiers.filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
+    if (limited.length > 0) {
+      const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: policy.routes.map((r) => PolicyTarget.route(r)) });
+      for (const tier of limited) {
+        for (const rule of limitRules(policy, tier, identity)) {
+          if (policy.rateLimitMode === RateLimitMode.GLOBAL) btp.addGlobalRateLimit(rule);
+          else btp.addLocalRateLimit(rule);
+        }
+      }
+      objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      caveats.push(...limitCaveats(policy));
+    }
+
+    const strip = identityHeaders(policy);
+    if (strip.length > 0) {
+      const ctp = stripIdentityHeaders(policy, strip);
+      objects.push(`ClientTrafficPolicy/${ctp.policyName}`);
+      caveats.push(
+        `Identity headers ${strip.map((h) => `\`${h}\``).join(', ')} are set by the gateway, but ${jwt ? "Envoy appends verified JWT claims to values the client may have sent" : 'the external authorizer runs before the API-key filter sets them'}; ClientTrafficPolicy \`${Chart.of(ctp).namespace}/${ctp.policyName}\` drops client copies when requests enter Gateway \`${policy.gateway.gatewayName}\`. It must be the only ClientTrafficPolicy of that Gateway: one on a listener replaces it, and of two on the Gateway the older wins.`,
+      );
+    }
+    if (jwt) {
+      caveats.push(
+        `JWT signature algorithms (${jwt.algorithms.join(', ')}) are not enforced: Envoy's jwt_authn accepts any algorithm that fits a key of the JWKS; tokens are read only from \`Authorization: Bearer\`, with Envoy's ${ENVOY_JWT_CLOCK_SKEW_SECONDS}s clock skew.`,
+      );
+    }
+
+    if (policy.externalAuthorizer) {
+      const opa = policy.externalAuthorizer;
+      if (opa.serviceNamespace !== policy.policyNamespace) {
+        const grant = grantOpa(policy);
+        objects.push(`ReferenceGrant/${grant}`);
+      }
+      caveats.push(
+        `The external authorizer (OPA \`${opa.serviceNamespace}/${opa.serviceName}\`) is called before JWT/API-key authentication in Envoy Gateway's default filter order (ext_authz runs before api_key_auth and jwt_authn): OPA sees the request before its credential is checked and without identity headers, and a caller it refuses gets 403 even without a valid credential. Requests still need both. To call OPA after authentication, give the Gateway an EnvoyProxy (spec.infrastructure.parametersRef) with filterOrder placing envoy.filters.http.ext_authz after envoy.filters.http.jwt_authn and envoy.filters.http.api_key_auth. OPA unreachable: requests are refused (failOpen: false).`,
+      );
+    }
+
+    caveats.push(
+      'Most specific policy wins: the SecurityPolicy and BackendTrafficPolicy on each route replace any policy of the same kind on its Gateway or listener (no merging), and a second policy of the same kind on one of these routes conflicts with them (Envoy Gateway keeps one and reports the other).',
+    );
+    return { caveats, objects };
+  },
+};
+
+/** Throws for every part of the intent Envoy Gateway cannot enforce with the same meaning. */
+function checkSupported(policy: AccessPolicy): void {
+  const kinds = policy.authentication.map((a) => a.kind);
+  if (kinds.length > 1) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'authentication',
+      kinds,
+      'Envoy Gateway requires every method configured in a SecurityPolicy (JWT and API keys are AND-ed, https://github.com/envoyproxy/gateway/issues/8491): use one method per AccessPolicy (separate routes for key and token callers), or the Kuadrant engine, whose AuthPolicy accepts any one identity',
+    );
+  }
+  for (const t of policy.tiers) {
+    if (t.tokenLimits.length > 0) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        `tiers(${t.name}).tokenLimits`,
+        t.tokenLimits.map(String),
+        'Envoy Gateway counts requests, not LLM tokens from response usage: route LLMs through Envoy AI Gateway (AIGatewayRoute llmRequestCosts) or use the Kuadrant engine (TokenRateLimitPolicy), or drop tokenLimits',
+      );
+    }
+  }
+  policy.authentication.forEach((a, i) => {
+    const field = `authentication[${i}]`;
+    if (a.kind === 'api-key') {
+      if (!a.holders) {
+        unsupported(
+          policy,
+          ENVOY_GATEWAY_ENGINE,
+          `${field}.holders`,
+          a.selectorFor(policy),
+          "Envoy Gateway references API-key Secrets by name and cannot read a tier label, so key holders must be known at synth time: use ApiKeyAuth.fromExternalSecrets({ secretStore, holders }), or the Kuadrant engine (Authorino selects keys by label)",
+        );
+      }
+      if (a.location.prefix !== undefined && a.location.prefix !== 'Bearer') {
+        unsupported(
+          policy,
+          ENVOY_GATEWAY_ENGINE,
+          `${field}.location`,
+          `Authorization: ${a.location.prefix} <key>`,
+          "Envoy's api_key_auth strips only a 'Bearer ' prefix: use ApiKeyLocation.header('x-api-key'), ApiKeyLocation.authorizationHeader('Bearer'), or the Kuadrant engine",
+        );
+      }
+    } else {
+      checkJwt(policy, a, field);
+    }
+  });
+  if (policy.counterKey === CounterKey.API_KEY && policy.jwt) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'counterKey',
+      policy.counterKey,
+      'counting per token would copy raw bearer tokens into rate-limit descriptors (and Redis keys); use CounterKey.USER (the user claim), or API keys where each key is a client id',
+    );
+  }
+  if (policy.rateLimitMode === RateLimitMode.LOCAL && policy.limitScope === LimitScope.GATEWAY && policy.tiers.some((t) => t.limits.length > 0)) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'limitScope',
+      policy.limitScope,
+      'Envoy Gateway shares a bucket across routes only for global rate limits (local buckets are per route and per replica): use RateLimitMode.GLOBAL with LimitScope.GATEWAY, or LimitScope.ROUTE',
+    );
+  }
+  const others = Namespace.of(policy)
+    .node.findAll()
+    .filter((c): c is SecurityPolicy => c instanceof SecurityPolicy);
+  for (const r of policy.routes) {
+    const taken = others.find((sp) => sp.targets.some((t) => t.kind === r.routeKind && t.name === r.routeName));
+    if (taken) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        'routes',
+        `${r.routeKind}/${r.routeName}`,
+        `Envoy Gateway applies one SecurityPolicy per route and SecurityPolicy '${taken.policyName}' (${taken.node.path}) already targets it: protect each route with a single AccessPolicy`,
+      );
+    }
+    if (r.routeNamespace !== undefined && r.routeNamespace !== policy.policyNamespace) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        'routes',
+        `${r.routeKind}/${r.routeNamespace}/${r.routeName}`,
+        `Envoy Gateway policies attach only to routes of their own namespace: create the AccessPolicy in namespace '${r.routeNamespace}' (one policy per namespace)`,
+      );
+    }
+  }
+  const opa = policy.externalAuthorizer;
+  if (opa && opa.serviceNamespace !== policy.policyNamespace && !findPlatformNamespace(policy, opa.serviceNamespace)) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'externalAuthorizer',
+      `${opa.serviceNamespace}/${opa.serviceName}`,
+      `a SecurityPolicy may reference a Service of another namespace only with a ReferenceGrant there: define the OpaAuthorizer in a Namespace of this platform, or in '${policy.policyNamespace}'`,
+    );
+  }
+  const strip = identityHeaders(policy);
+  if (strip.length > 0 && !gatewayNamespace(policy)) {
+    const gatewayNs = policy.gateway.gatewayNamespace ?? policy.policyNamespace;
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'gateway',
+      `${gatewayNs}/${policy.gateway.gatewayName}`,
+      `only a ClientTrafficPolicy in the Gateway's namespace can drop client-sent copies of ${strip.join(', ')} before ${policy.jwt ? 'Envoy appends verified JWT claims to them' : 'the external authorizer reads them'}: define Namespace '${gatewayNs}' in this platform (the Gateway itself may stay imported)`,
+    );
+  }
+}
+
+/**
+ * The headers the gateway sets from the verified identity and whose client
+ * copies must be dropped on arrival: JWT claim headers (Envoy appends to
+ * client values), and the API-key client id header when an external
+ * authorizer reads requests before the API-key filter overwrites it.
+ */
+function identityHeaders(policy: AccessPolicy): string[] {
+  if (policy.jwt) return [...new Set(Object.values(policy.jwt.claimsToHeaders))].sort();
+  return policy.externalAuthorizer ? [ENVOY_GATEWAY_CLIENT_ID_HEADER] : [];
+}
+
+function checkJwt(policy: AccessPolicy, jwt: JwtAuth, field: string): void {
+  const skew = jwt.clockSkew.toSeconds();
+  if (skew !== ENVOY_JWT_CLOCK_SKEW_SECONDS) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      `${field}.clockSkew`,
+      `${skew}s`,
+      `Envoy Gateway does not expose the jwt_authn clock skew, which stays at Envoy's ${ENVOY_JWT_CLOCK_SKEW_SECONDS}s: drop clockSkew (or set Duration.seconds(${ENVOY_JWT_CLOCK_SKEW_SECONDS})), or use the Kuadrant engine`,
+    );
+  }
+  const limited = policy.tiers.some((t) => t.limits.length > 0);
+  const needed: Array<[string, string]> = [];
+  if (limited) needed.push([jwt.tierClaim, 'x-user-tier']);
+  if (limited && policy.counterKey === CounterKey.USER) needed.push([jwt.userClaim, 'x-user-id']);
+  for (const [claim, header] of needed) {
+    if (jwt.claimsToHeaders[claim] === undefined) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        `${field}.claimsToHeaders`,
+        jwt.claimsToHeaders,
+        `Envoy Gateway rate limits select requests by headers only, so claim '${claim}' must be copied into a header: add ${claim}: '${header}' to claimsToHeaders`,
+      );
+    }
+  }
+}
+
+function jwtIdentity(policy: AccessPolicy, jwt: JwtAuth): Identity {
+  return {
+    principal: (tier) => ({ jwt: { provider: policy.policyName, claims: [{ name: jwt.tierClaim, values: [tier.name] }] } }),
+    tierSelector: (tier) => HeaderSelector.exact(jwt.claimsToHeaders[jwt.tierClaim], tier.name),
+    perUser: jwt.claimsToHeaders[jwt.userClaim] !== undefined ? HeaderSelector.distinct(jwt.claimsToHeaders[jwt.userClaim]) : undefined,
+  };
+}
+
+function apiKeyIdentity(apiKey: ApiKeyAuth): Identity {
+  const members = (tier: Tier): string[] =>
+    (apiKey.holders as readonly ApiKeyHolder[])
+      .filter((h) => h.tier === tier.name)
+      .map((h) => h.userId)
+      .sort();
+  return {
+    principal: (tier) => {
+      const ids = members(tier);
+      return ids.length > 0 ? { headers: { [ENVOY_GATEWAY_CLIENT_ID_HEADER]: ids } } : undefined;
+    },
+    tierSelector: (tier) => {
+      const ids = members(tier);
+      return ids.length > 0 ? HeaderSelector.regex(ENVOY_GATEWAY_CLIENT_ID_HEADER, `^(${ids.join('|')})$`) : undefined;
+    },
+    perUser: HeaderSelector.distinct(ENVOY_GATEWAY_CLIENT_ID_HEADER),
+  };
+}
+
+/** Allow rules for the tiers that may call `route`, in tier order; one per path prefix (named `<tier>:<prefix>`). */
+function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity): AuthorizationRule[] {
+  const rules: AuthorizationRule[] = [];
+  for (const tier of policy.tiers) {
+    if (!tier.allows(route.routeName)) continue;
+    const principal = identity.principal(tier);
+    if (!principal) continue;
+    const prefixes = tier.pathPrefixes ?? [];
+    if (prefixes.length === 0) {
+      rules.push({ name: tier.name, action: 'Allow', principal, methods: tier.methods });
+    } else {
+      for (const p of prefixes) rules.push({ name: `${tier.name}:${p}`, action: 'Allow', principal, methods: tier.methods, path: PathMatch.prefix(p) });
+    }
+  }
+  return rules;
+}
+
+/** The rate-limit rules of one tier: one per limit (and per IP family when counting by client IP). */
+function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateLimitRule[] {
+  const tierSelector = identity.tierSelector(tier)!;
+  const selectors: ClientSelector[] =
+    policy.counterKey === CounterKey.CLIENT_IP
+      ? [
+          { headers: [tierSelector], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
+          { headers: [tierSelector], sourceCidr: SourceCidrSelector.distinct('::/0') },
+        ]
+      : [{ headers: [tierSelector, identity.perUser!] }];
+  const shared = policy.limitScope === LimitScope.GATEWAY ? true : undefined;
+  return tier.limits.flatMap((l) => selectors.map((s) => ({ clientSelectors: [s], requests: l.requestsPerUnit, unit: UNITS[l.unit], shared })));
+}
+
+function limitCaveats(policy: AccessPolicy): string[] {
+  const caveats: string[] = [];
+  if (policy.rateLimitMode === RateLimitMode.LOCAL) {
+    caveats.push(
+      `Local limits are token buckets in each Envoy replica: N gateway replicas allow up to N times each limit, counts restart with the pod, and the per-user buckets a replica keeps are bounded (Envoy's max_dynamic_descriptors, which Envoy Gateway sets to 10,000): when more users are active the least recently used buckets are dropped and their counts restart (https://gateway.envoyproxy.io/docs/tasks/traffic/local-rate-limit/).`,
+    );
+  } else {
+    const redis = policy.redis ? ` at \`${policy.redis.address}\`` : '';
+    caveats.push(
+      `Global limits need rate limiting enabled in the EnvoyGateway configuration (rateLimit.backend.type: Redis, with the Redis${redis} and its password set there, not in a CRD); until then Envoy Gateway rejects the BackendTrafficPolicy and the routes answer 500. Counters use fixed windows aligned to the clock (a client can send up to twice a limit across a window boundary) (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).`,
+    );
+  }
+  if (policy.limitScope === LimitScope.GATEWAY) {
+    caveats.push('One bucket per caller is shared by all routes of this policy (global rules with `shared: true`), not by other routes of the Gateway.');
+  }
+  if (policy.counterKey === CounterKey.CLIENT_IP) {
+    caveats.push(
+      "Client IP is the connection peer unless the Gateway's ClientTrafficPolicy configures clientIPDetection (X-Forwarded-For or proxy protocol): behind a load balancer without it, all clients share the balancer's address and one bucket.",
+    );
+  }
+  return caveats;
+}
+
+/**
+ * The ClientTrafficPolicy of the policy's Gateway (one per Gateway, shared
+ * by every policy of the platform) dropping `headers` on arrival.
+ */
+function stripIdentityHeaders(policy: AccessPolicy, headers: readonly string[]): ClientTrafficPolicy {
+  const gateway = policy.gateway;
+  const chart = gatewayNamespace(policy)!;
+  const id = `envoy-gateway-identity-headers-${gateway.gatewayName}`;
+  const existing = chart.node.tryFindChild(id);
+  const ctp = existing instanceof ClientTrafficPolicy ? existing : new ClientTrafficPolicy(chart, id, { name: policyId(`${gateway.gatewayName}-identity-headers`, 63), targets: [PolicyTarget.gateway(gateway)] });
+  ctp.removeEarlyRequestHeaders(...headers);
+  return ctp;
+}
+
+/** The platform's Namespace chart of the policy's Gateway, if the platform defines it. */
+function gatewayNamespace(policy: AccessPolicy): Namespace | undefined {
+  return findPlatformNamespace(policy, policy.gateway.gatewayNamespace ?? policy.policyNamespace);
+}
+
+/** The ReferenceGrant letting SecurityPolicies of the policy's namespace use the OPA Service; returns its name. */
+function grantOpa(policy: AccessPolicy): string {
+  const opa = policy.externalAuthorizer!;
+  const target = findPlatformNamespace(policy, opa.serviceNamespace)!;
+  const name = policyId(`securitypolicy-from-${policy.policyNamespace}-to-${opa.serviceName}`, 63);
+  const id = `grant-securitypolicy-${policy.policyNamespace}-${opa.serviceName}`;
+  if (!target.node.tryFindChild(id)) {
+    new ReferenceGrant(target, id, {
+      name,
+      from: [{ group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: policy.policyNamespace }],
+      to: [{ group: '', kind: 'Service', name: opa.serviceName }],
+    });
+  }
+  return name;
+}

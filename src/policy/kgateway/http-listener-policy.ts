@@ -1,0 +1,92 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
+import { invalid } from '../../core/errors';
+import { assertDnsSubdomain } from '../../core/names';
+import { IGateway } from '../../gateway/gateway';
+
+/** Props of {@link HttpListenerPolicy}. */
+export interface HttpListenerPolicyProps {
+  /** `metadata.name`. @default - the construct id */
+  readonly name?: string;
+  /** `spec.targetRefs`: the Gateways (1 to 16) whose HTTP listeners this configures; they must be in the policy's namespace. */
+  readonly gateways: readonly IGateway[];
+  /**
+   * `earlyRequestHeaderModifier.remove`: request headers removed before
+   * route selection and every filter, so a client cannot send a header that
+   * the gateway sets after authentication (e.g. `x-user-id`); more with
+   * {@link HttpListenerPolicy.removeEarlyRequestHeaders}.
+   * @default - none
+   */
+  readonly removeEarlyRequestHeaders?: readonly string[];
+  /** `xffNumTrustedHops`: trusted proxies in front of the gateway whose `X-Forwarded-For` entries are skipped to find the client address. @default - 0 (the downstream peer is the client) */
+  readonly xffNumTrustedHops?: number;
+  /** `useRemoteAddress`: use the connection's address (not `X-Forwarded-For`) as the client address. @default - kgateway's default */
+  readonly useRemoteAddress?: boolean;
+}
+
+const HEADER = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+/**
+ * kgateway's `HTTPListenerPolicy` (gateway.kgateway.dev/v1alpha1): settings
+ * of a Gateway's HTTP connection manager. Upstream marks it deprecated in
+ * favour of `ListenerPolicy` `httpSettings` (not imported here yet); it is
+ * still served. This construct covers the early request header modifier
+ * and the client-address settings.
+ *
+ * @see https://kgateway.dev/docs/envoy/main/reference/api/#httplistenerpolicy
+ */
+export class HttpListenerPolicy extends Construct {
+  /** `metadata.name`. */
+  public readonly policyName: string;
+  /** The L1 object. */
+  public readonly resource: kgw.HttpListenerPolicy;
+  private readonly removed = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: HttpListenerPolicyProps) {
+    super(scope, id);
+    this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    const ns = Chart.of(this).namespace;
+    if (props.gateways.length < 1 || props.gateways.length > 16) invalid(this, 'targetRefs', 'must list 1 to 16 Gateways', props.gateways.length, 'pass gateways: [gateway]');
+    for (const g of props.gateways) {
+      if (g.gatewayNamespace !== undefined && ns !== undefined && g.gatewayNamespace !== ns) {
+        invalid(this, 'targetRefs', `points at Gateway '${g.gatewayName}' in namespace '${g.gatewayNamespace}', but the policy must be in the Gateway's namespace`, `${g.gatewayNamespace}/${g.gatewayName}`, `create the policy in namespace '${g.gatewayNamespace}'`);
+      }
+    }
+    if (props.xffNumTrustedHops !== undefined && (!Number.isInteger(props.xffNumTrustedHops) || props.xffNumTrustedHops < 0)) {
+      invalid(this, 'xffNumTrustedHops', 'must be an integer >= 0', props.xffNumTrustedHops, 'use the number of load balancers in front of the gateway, e.g. 1');
+    }
+    this.removeEarlyRequestHeaders(...(props.removeEarlyRequestHeaders ?? []));
+    const targetRefs = [...new Set(props.gateways.map((g) => g.gatewayName))].sort().map((name) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name }));
+    this.resource = new kgw.HttpListenerPolicy(this, 'Resource', {
+      metadata: { name: this.policyName },
+      spec: Lazy.any({
+        produce: (): kgw.HttpListenerPolicySpec => ({
+          targetRefs,
+          earlyRequestHeaderModifier: this.removed.size > 0 ? { remove: [...this.removed].sort() } : undefined,
+          xffNumTrustedHops: props.xffNumTrustedHops,
+          useRemoteAddress: props.useRemoteAddress,
+        }),
+      }) as unknown as kgw.HttpListenerPolicySpec,
+    });
+  }
+
+  /** The headers removed early, sorted. */
+  public get removedEarlyRequestHeaders(): readonly string[] {
+    return [...this.removed].sort();
+  }
+
+  /**
+   * Removes more request headers before any filter runs (idempotent; names
+   * are lower-cased).
+   *
+   * @throws ModelServingError for an invalid header name or more than 16 headers
+   */
+  public removeEarlyRequestHeaders(...names: string[]): void {
+    for (const raw of names) {
+      if (typeof raw !== 'string' || !HEADER.test(raw)) invalid(this, 'earlyRequestHeaderModifier.remove', 'contains an invalid header name', raw, 'use RFC 7230 token characters, e.g. x-user-id');
+      this.removed.add(raw.toLowerCase());
+    }
+    if (this.removed.size > 16) invalid(this, 'earlyRequestHeaderModifier.remove', 'can hold at most 16 headers', this.removed.size, 'remove fewer headers');
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Kong Ingress Controller (Kong Gateway OSS) kinds, and the access-policy
+ * engine that compiles an AccessPolicy into them (registered as PolicyEngine.KONG).
+ */
+export { compiler as kongCompiler } from './compiler';
+export * from './kong-consumer';
+export * from './kong-consumer-group';
+export * from './kong-credential';
+export * from './kong-plugin';

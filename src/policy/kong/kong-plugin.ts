@@ -1,0 +1,598 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as kong from '../../../imports/kong-configuration.konghq.com';
+import { invalid } from '../../core/errors';
+import { assertDnsSubdomain } from '../../core/names';
+import { ISecretReference } from '../../core/secret-ref';
+
+/** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
+export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
+
+/** A protocol a plugin runs on (`protocols[]`). */
+export type KongProtocol = 'http' | 'https' | 'grpc' | 'grpcs' | 'tcp' | 'tls' | 'udp';
+
+const PROTOCOLS: Readonly<Record<KongProtocol, kong.KongPluginProtocols>> = {
+  http: kong.KongPluginProtocols.HTTP,
+  https: kong.KongPluginProtocols.HTTPS,
+  grpc: kong.KongPluginProtocols.GRPC,
+  grpcs: kong.KongPluginProtocols.GRPCS,
+  tcp: kong.KongPluginProtocols.TCP,
+  tls: kong.KongPluginProtocols.TLS,
+  udp: kong.KongPluginProtocols.UDP,
+};
+
+/** A key of a Secret in the plugin's namespace (`secretKeyRef`). */
+export interface KongSecretKeyRef {
+  /** The Secret, by reference; it must be in the KongPlugin's namespace (KIC reads it there). */
+  readonly secret: ISecretReference;
+  /** The key inside the Secret. */
+  readonly key: string;
+}
+
+/** One `configPatches[]` entry: a config field whose value KIC reads from a Secret. */
+export interface KongConfigPatch {
+  /** `path`: a JSON pointer (RFC 6901) into `config`, e.g. `/redis/password`. */
+  readonly path: string;
+  /** `valueFrom.secretKeyRef`: where the value is. */
+  readonly valueFrom: KongSecretKeyRef;
+}
+
+/** Something that names a KongPlugin (or KongClusterPlugin) for the `konghq.com/plugins` annotation. */
+export interface IKongPlugin {
+  /** `metadata.name` of the plugin object. */
+  readonly pluginName: string;
+  /** Its namespace; undefined for a KongClusterPlugin or a plugin defined outside this app. */
+  readonly pluginNamespace?: string;
+}
+
+/** Options every {@link KongPlugin} factory takes. */
+export interface KongPluginOptions {
+  /** `metadata.name`; the name routes and consumers list in `konghq.com/plugins`. @default - the construct id */
+  readonly name?: string;
+  /** `instance_name`: a name for the plugin instance in Kong (KIC suffixes it per attached entity). @default - none */
+  readonly instanceName?: string;
+  /** `protocols`: the protocols it runs on. @default - Kong's default for the plugin (http, https, grpc, grpcs for HTTP plugins) */
+  readonly protocols?: readonly KongProtocol[];
+  /** `disabled`: keep the object but switch the plugin off. @default false */
+  readonly disabled?: boolean;
+  /** `metadata.labels`. @default - the platform labels */
+  readonly labels?: Record<string, string>;
+  /** `metadata.annotations`. @default - none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Props of {@link KongPlugin}. */
+export interface KongPluginProps extends KongPluginOptions {
+  /** `plugin`: the Kong plugin name, e.g. `key-auth` (immutable once applied). */
+  readonly plugin: string;
+  /**
+   * `config`: the plugin configuration, exactly as in Kong's Admin API
+   * (snake_case keys). Prefer the typed factories ({@link KongPlugin.keyAuth}, ...).
+   * Exclusive with `configFrom`.
+   * @default - the plugin's defaults
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** `configFrom.secretKeyRef`: the whole config from a Secret key (YAML or JSON). Exclusive with `config` and `configPatches`. @default - none */
+  readonly configFrom?: KongSecretKeyRef;
+  /** `configPatches`: config fields read from Secrets (passwords), added to `config`. Exclusive with `configFrom`. @default - none */
+  readonly configPatches?: readonly KongConfigPatch[];
+}
+
+/** Options of {@link KongPlugin.keyAuth}. @see https://developer.konghq.com/plugins/key-auth/reference/ */
+export interface KeyAuthOptions extends KongPluginOptions {
+  /** `config.key_names`: header (or query/body field) names the key is read from, tried in order. @default ['apikey'] */
+  readonly keyNames?: readonly string[];
+  /** `config.key_in_header`. @default true */
+  readonly keyInHeader?: boolean;
+  /** `config.key_in_query`. @default false (Kong's default is true; keys in URLs end up in access logs) */
+  readonly keyInQuery?: boolean;
+  /** `config.key_in_body`. @default false */
+  readonly keyInBody?: boolean;
+  /** `config.hide_credentials`: strip the key before proxying. @default true (Kong's default is false) */
+  readonly hideCredentials?: boolean;
+  /** `config.anonymous`: the consumer (username or id) used when authentication fails, to OR several auth plugins. @default - none: a missing or wrong key gets 401 */
+  readonly anonymous?: string;
+  /** `config.run_on_preflight`: authenticate CORS preflight requests too. @default true */
+  readonly runOnPreflight?: boolean;
+}
+
+/** A registered JWT claim Kong can verify. */
+export type KongJwtClaim = 'exp' | 'nbf';
+
+/** Options of {@link KongPlugin.jwt}. @see https://developer.konghq.com/plugins/jwt/reference/ */
+export interface JwtPluginOptions extends KongPluginOptions {
+  /** `config.header_names`: headers read for `Bearer <jwt>`. @default ['authorization'] */
+  readonly headerNames?: readonly string[];
+  /** `config.uri_param_names`: query parameters read for the token. @default [] (Kong's default is ['jwt']; tokens in URLs end up in logs) */
+  readonly uriParamNames?: readonly string[];
+  /** `config.cookie_names`: cookies read for the token. @default [] */
+  readonly cookieNames?: readonly string[];
+  /** `config.claims_to_verify`: registered claims checked (a listed claim must be present). @default ['exp'] (Kong's default checks none) */
+  readonly claimsToVerify?: readonly KongJwtClaim[];
+  /** `config.key_claim_name`: the claim naming the consumer's jwt credential (`key`). @default 'iss' */
+  readonly keyClaimName?: string;
+  /** `config.maximum_expiration`: refuse tokens living longer than this (needs `exp` verified), at most 365 days. @default - no maximum */
+  readonly maximumExpiration?: Duration;
+  /** `config.anonymous`: see {@link KeyAuthOptions.anonymous}. @default - none */
+  readonly anonymous?: string;
+  /** `config.run_on_preflight`. @default true */
+  readonly runOnPreflight?: boolean;
+}
+
+/** Options of {@link KongPlugin.acl}: exactly one of `allow` and `deny`. @see https://developer.konghq.com/plugins/acl/reference/ */
+export interface AclOptions extends KongPluginOptions {
+  /** `config.allow`: ACL groups allowed; everyone else gets 403. @default - none */
+  readonly allow?: readonly string[];
+  /** `config.deny`: ACL groups refused. @default - none */
+  readonly deny?: readonly string[];
+  /** `config.hide_groups_header`: do not send `X-Consumer-Groups` upstream. @default false */
+  readonly hideGroupsHeader?: boolean;
+  /** `config.include_consumer_groups`: also match consumer-group names (consumer groups are Kong Enterprise only). @default false */
+  readonly includeConsumerGroups?: boolean;
+}
+
+/** What `rate-limiting` counts by (`config.limit_by`). */
+export type KongLimitBy = 'consumer' | 'credential' | 'ip' | 'service' | 'header' | 'path';
+
+/** The Redis of `rate-limiting` with `policy: redis` (`config.redis`). */
+export interface KongRedisOptions {
+  /** `host`. */
+  readonly host: string;
+  /** `port`. @default 6379 */
+  readonly port?: number;
+  /** `database`. @default 0 */
+  readonly database?: number;
+  /** `username` (Redis 6 ACL user). @default - none */
+  readonly username?: string;
+  /** The password, read by KIC from a Secret into `config.redis.password` (`configPatches`); never a literal. @default - no password */
+  readonly password?: KongSecretKeyRef;
+  /** `ssl`: connect over TLS. @default false */
+  readonly ssl?: boolean;
+  /** `ssl_verify`: verify the server certificate (Kong's `lua_ssl_trusted_certificate` must hold its CA). @default true when `ssl` */
+  readonly sslVerify?: boolean;
+  /** `server_name`: SNI and name checked in the certificate. @default - `host` when `ssl` */
+  readonly serverName?: string;
+  /** `timeout` of Redis calls. @default - Kong's 2000 ms */
+  readonly timeout?: Duration;
+}
+
+/** Options of {@link KongPlugin.rateLimiting}: at least one window. @see https://developer.konghq.com/plugins/rate-limiting/reference/ */
+export interface RateLimitingOptions extends KongPluginOptions {
+  /** `config.second`: requests per second. @default - no per-second limit */
+  readonly second?: number;
+  /** `config.minute`. @default - none */
+  readonly minute?: number;
+  /** `config.hour`. @default - none */
+  readonly hour?: number;
+  /** `config.day`. @default - none */
+  readonly day?: number;
+  /** `config.month`. @default - none */
+  readonly month?: number;
+  /** `config.year`. @default - none */
+  readonly year?: number;
+  /** `config.limit_by`: the counter identifier (the consumer falls back to the credential, then the IP). @default 'consumer' */
+  readonly limitBy?: KongLimitBy;
+  /** `config.header_name`, required for `limitBy: 'header'`. @default - none */
+  readonly headerName?: string;
+  /** `config.path`, required for `limitBy: 'path'`. @default - none */
+  readonly path?: string;
+  /** `config.policy`: `local` (each proxy replica counts alone) or `redis` (shared). `cluster` needs a Kong database and is not offered (KIC runs DB-less). @default 'local' */
+  readonly policy?: 'local' | 'redis';
+  /** `config.redis`, required for `policy: 'redis'`. @default - none */
+  readonly redis?: KongRedisOptions;
+  /** `config.fault_tolerant`: proxy requests (unlimited) when Redis is unreachable instead of answering 500. @default - Kong's default, true */
+  readonly faultTolerant?: boolean;
+  /** `config.hide_client_headers`: omit `X-RateLimit-*` / `RateLimit-*` response headers. @default - Kong's default, false */
+  readonly hideClientHeaders?: boolean;
+  /** `config.error_code`: status when over the limit. @default - Kong's default, 429 */
+  readonly errorCode?: number;
+  /** `config.error_message`. @default - Kong's default, "API rate limit exceeded" */
+  readonly errorMessage?: string;
+}
+
+/** An HTTP method of CORS `config.methods`. */
+export type KongCorsMethod = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'POST' | 'DELETE' | 'OPTIONS' | 'TRACE' | 'CONNECT';
+
+/** Options of {@link KongPlugin.cors}. @see https://developer.konghq.com/plugins/cors/reference/ */
+export interface CorsOptions extends KongPluginOptions {
+  /** `config.origins`: allowed origins (`https://app.example.com`, a regex, or `*`). At least one. */
+  readonly origins: readonly string[];
+  /** `config.methods`. @default - Kong's default (GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT) */
+  readonly methods?: readonly KongCorsMethod[];
+  /** `config.headers`: `Access-Control-Allow-Headers`. @default - the request's `Access-Control-Request-Headers` */
+  readonly headers?: readonly string[];
+  /** `config.exposed_headers`: `Access-Control-Expose-Headers`. @default - none */
+  readonly exposedHeaders?: readonly string[];
+  /** `config.credentials`: `Access-Control-Allow-Credentials: true` (not with origin `*`). @default false */
+  readonly credentials?: boolean;
+  /** `config.max_age`: how long browsers cache the preflight. @default - not sent */
+  readonly maxAge?: Duration;
+  /** `config.preflight_continue`: proxy preflight requests upstream. @default false */
+  readonly preflightContinue?: boolean;
+  /** `config.private_network`: `Access-Control-Allow-Private-Network: true`. @default false */
+  readonly privateNetwork?: boolean;
+}
+
+/** Options of {@link KongPlugin.requestTermination}. @see https://developer.konghq.com/plugins/request-termination/reference/ */
+export interface RequestTerminationOptions extends KongPluginOptions {
+  /** `config.status_code`, 100-599. */
+  readonly statusCode: number;
+  /** `config.message`: the JSON message. @default - Kong's default for the status */
+  readonly message?: string;
+}
+
+const PLUGIN_NAME = /^[a-z][a-z0-9-]*$/;
+const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
+const ORDERED_WINDOWS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+const CORS_METHODS: readonly KongCorsMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
+const MAX_EXPIRATION_SECONDS = 31_536_000;
+
+/**
+ * A Kong Ingress Controller `KongPlugin` (configuration.konghq.com/v1): one
+ * Kong plugin configuration, applied to the routes, Services, KongConsumers
+ * (and, on Kong Enterprise, KongConsumerGroups) that list it in their
+ * `konghq.com/plugins` annotation (see {@link attachKongPlugins}). A plugin
+ * listed by both a consumer and a route runs only for that consumer on that
+ * route.
+ *
+ * Typed factories build the plugins the access-policy engine and the
+ * catalog use, with secure defaults: {@link KongPlugin.keyAuth},
+ * {@link KongPlugin.jwt}, {@link KongPlugin.acl},
+ * {@link KongPlugin.rateLimiting}, {@link KongPlugin.cors},
+ * {@link KongPlugin.requestTermination}. Any other plugin:
+ *
+ * ```ts
+ * new KongPlugin(models, 'correlation', { plugin: 'correlation-id', config: { header_name: 'x-request-id' } });
+ * ```
+ *
+ * @see https://developer.konghq.com/kubernetes-ingress-controller/reference/custom-resources/#kongplugin
+ */
+export class KongPlugin extends Construct implements IKongPlugin {
+  /**
+   * A plugin defined elsewhere (a KongClusterPlugin, or a KongPlugin not in this app), by name,
+   * to list in `konghq.com/plugins`.
+   */
+  public static fromPluginName(name: string): IKongPlugin {
+    return { pluginName: assertDnsSubdomain('KongPlugin.fromPluginName', 'name', name) };
+  }
+
+  /**
+   * `key-auth`: callers present a key credential of a KongConsumer; a
+   * missing or unknown key gets 401 unless `anonymous` is set.
+   *
+   * @throws ModelServingError for a bad header name, or no place to read the key from
+   */
+  public static keyAuth(scope: Construct, id: string, options: KeyAuthOptions = {}): KongPlugin {
+    const keyNames = options.keyNames ?? ['apikey'];
+    const path = `${scope.node.path}/${id}`;
+    if (keyNames.length === 0) invalid(path, 'config.key_names', 'must list at least one name', [], "use e.g. ['x-api-key']");
+    keyNames.forEach((k, i) => {
+      if (!HEADER_NAME.test(k)) invalid(path, `config.key_names[${i}]`, 'must be a header name (letters, digits, - and _)', k, 'use e.g. x-api-key');
+    });
+    const inHeader = options.keyInHeader ?? true;
+    const inQuery = options.keyInQuery ?? false;
+    const inBody = options.keyInBody ?? false;
+    if (!inHeader && !inQuery && !inBody) invalid(path, 'config.key_in_header', 'leaves no place to read the key from (header, query and body all off)', false, 'keep keyInHeader: true');
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'key-auth',
+      config: {
+        key_names: [...keyNames],
+        key_in_header: inHeader,
+        key_in_query: inQuery,
+        key_in_body: inBody,
+        hide_credentials: options.hideCredentials ?? true,
+        anonymous: options.anonymous,
+        run_on_preflight: options.runOnPreflight,
+      },
+    });
+  }
+
+  /**
+   * `jwt`: callers send a JWT signed with the key of a KongConsumer's jwt
+   * credential, found by the `key_claim_name` claim (`iss`). Kong OSS never
+   * fetches a JWKS and never checks `aud`.
+   *
+   * @throws ModelServingError for bad header names, no token location, or a maximum expiration without `exp` verification
+   */
+  public static jwt(scope: Construct, id: string, options: JwtPluginOptions = {}): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const headerNames = options.headerNames ?? ['authorization'];
+    const uriParamNames = options.uriParamNames ?? [];
+    const cookieNames = options.cookieNames ?? [];
+    const claims = options.claimsToVerify ?? ['exp'];
+    headerNames.forEach((h, i) => {
+      if (!HEADER_NAME.test(h)) invalid(path, `config.header_names[${i}]`, 'must be a header name (letters, digits, - and _)', h, 'use authorization');
+    });
+    if (headerNames.length + uriParamNames.length + cookieNames.length === 0) invalid(path, 'config.header_names', 'leaves no place to read the token from', [], "keep headerNames: ['authorization']");
+    claims.forEach((c, i) => {
+      if (c !== 'exp' && c !== 'nbf') invalid(path, `config.claims_to_verify[${i}]`, "must be 'exp' or 'nbf'", c, "use ['exp']");
+    });
+    let maximumExpiration: number | undefined;
+    if (options.maximumExpiration !== undefined) {
+      maximumExpiration = options.maximumExpiration.toSeconds();
+      if (!Number.isInteger(maximumExpiration) || maximumExpiration < 1 || maximumExpiration > MAX_EXPIRATION_SECONDS) {
+        invalid(path, 'config.maximum_expiration', 'must be between 1 second and 365 days', `${maximumExpiration}s`, 'use e.g. Duration.hours(1)');
+      }
+      if (!claims.includes('exp')) invalid(path, 'config.maximum_expiration', "needs 'exp' in claimsToVerify", claims, "add 'exp' to claimsToVerify");
+    }
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'jwt',
+      config: {
+        header_names: [...headerNames],
+        uri_param_names: [...uriParamNames],
+        cookie_names: [...cookieNames],
+        claims_to_verify: [...new Set(claims)].sort(),
+        key_claim_name: options.keyClaimName ?? 'iss',
+        maximum_expiration: maximumExpiration,
+        anonymous: options.anonymous,
+        run_on_preflight: options.runOnPreflight,
+      },
+    });
+  }
+
+  /**
+   * `acl`: allows (or denies) consumers by ACL group; the groups come from
+   * the consumers' `acl` credentials. A consumer not allowed gets 403.
+   *
+   * @throws ModelServingError unless exactly one of `allow` and `deny` is a non-empty list
+   */
+  public static acl(scope: Construct, id: string, options: AclOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const allow = options.allow ?? [];
+    const deny = options.deny ?? [];
+    if ((allow.length === 0) === (deny.length === 0)) {
+      invalid(path, 'config.allow', 'and config.deny: exactly one must be a non-empty list', { allow, deny }, 'pass allow: [groups] (deny by default) or deny: [groups]');
+    }
+    [...allow, ...deny].forEach((g) => {
+      if (typeof g !== 'string' || g.trim() === '' || g.includes(',')) invalid(path, 'config.allow', 'must hold non-empty group names without commas', g, 'use group names such as "premium"');
+    });
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'acl',
+      config: {
+        allow: allow.length > 0 ? [...new Set(allow)].sort() : undefined,
+        deny: deny.length > 0 ? [...new Set(deny)].sort() : undefined,
+        hide_groups_header: options.hideGroupsHeader ?? false,
+        include_consumer_groups: options.includeConsumerGroups,
+      },
+    });
+  }
+
+  /**
+   * `rate-limiting` (Kong OSS): fixed windows per second, minute, hour, day,
+   * month or year, counted per `limit_by` identifier and per Kong route (or
+   * Service) the plugin instance is scoped to; over the limit, 429.
+   *
+   * @throws ModelServingError for no window, a non-positive or non-integer
+   *   limit, a longer window with a lower limit than a shorter one, a missing
+   *   `headerName`/`path`/`redis`, or `redis` with `policy: 'local'`
+   */
+  public static rateLimiting(scope: Construct, id: string, options: RateLimitingOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const windows = ORDERED_WINDOWS.filter((w) => options[w] !== undefined);
+    if (windows.length === 0) invalid(path, 'config', 'needs at least one limit (second, minute, hour, day, month or year)', {}, 'pass e.g. minute: 100');
+    for (const w of windows) {
+      const n = options[w];
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) invalid(path, `config.${w}`, 'must be a positive integer (requests per window)', n, `use e.g. ${w}: 100`);
+    }
+    for (let i = 0; i < windows.length; i++) {
+      for (let j = i + 1; j < windows.length; j++) {
+        const lower = windows[i] as (typeof ORDERED_WINDOWS)[number];
+        const upper = windows[j] as (typeof ORDERED_WINDOWS)[number];
+        if ((options[upper] as number) < (options[lower] as number)) {
+          invalid(path, `config.${upper}`, `(${options[upper]}) must not be lower than config.${lower} (${options[lower]}): Kong rejects the plugin`, options[upper], `raise the ${upper} limit to at least ${options[lower]}, or drop one of them`);
+        }
+      }
+    }
+    const limitBy = options.limitBy ?? 'consumer';
+    if (limitBy === 'header' && (!options.headerName || !HEADER_NAME.test(options.headerName))) invalid(path, 'config.header_name', "is required (a header name) for limitBy 'header'", options.headerName, "pass headerName: 'x-user-id'");
+    if (limitBy === 'path' && !options.path?.startsWith('/')) invalid(path, 'config.path', "is required (an absolute path) for limitBy 'path'", options.path, "pass path: '/v1/chat'");
+    const policy = options.policy ?? 'local';
+    if (policy === 'redis' && !options.redis) invalid(path, 'config.redis', "is required for policy 'redis'", undefined, 'pass redis: { host, port }');
+    if (policy === 'local' && options.redis) invalid(path, 'config.redis', "is only used with policy 'redis'", options.redis.host, "set policy: 'redis', or drop redis");
+    if (options.errorCode !== undefined && (!Number.isInteger(options.errorCode) || options.errorCode < 100 || options.errorCode > 599)) {
+      invalid(path, 'config.error_code', 'must be an HTTP status code', options.errorCode, 'use 429');
+    }
+    const redis = options.redis;
+    let redisConfig: Record<string, unknown> | undefined;
+    const patches: KongConfigPatch[] = [];
+    if (redis) {
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(redis.host)) invalid(path, 'config.redis.host', 'must be a lower-case host name', redis.host, 'use the Service DNS name, e.g. redis.data.svc.cluster.local');
+      const port = redis.port ?? 6379;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(path, 'config.redis.port', 'must be between 1 and 65535', port, 'use 6379');
+      const database = redis.database ?? 0;
+      if (!Number.isInteger(database) || database < 0) invalid(path, 'config.redis.database', 'must be an integer >= 0', database, 'use 0');
+      const ssl = redis.ssl ?? false;
+      redisConfig = {
+        host: redis.host,
+        port,
+        database,
+        username: redis.username,
+        ssl,
+        ssl_verify: ssl ? (redis.sslVerify ?? true) : redis.sslVerify,
+        server_name: ssl ? (redis.serverName ?? redis.host) : redis.serverName,
+        timeout: redis.timeout?.toMilliseconds(),
+      };
+      if (redis.password) patches.push({ path: '/redis/password', valueFrom: redis.password });
+    }
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'rate-limiting',
+      config: {
+        second: options.second,
+        minute: options.minute,
+        hour: options.hour,
+        day: options.day,
+        month: options.month,
+        year: options.year,
+        limit_by: limitBy,
+        header_name: options.headerName,
+        path: options.path,
+        policy,
+        redis: redisConfig,
+        fault_tolerant: options.faultTolerant,
+        hide_client_headers: options.hideClientHeaders,
+        error_code: options.errorCode,
+        error_message: options.errorMessage,
+      },
+      configPatches: patches,
+    });
+  }
+
+  /**
+   * `cors`: answers CORS preflight requests and adds the CORS headers for
+   * the allowed origins.
+   *
+   * @throws ModelServingError for no origin, an unknown method, a negative max age, or credentials with origin `*`
+   */
+  public static cors(scope: Construct, id: string, options: CorsOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    if (options.origins.length === 0) invalid(path, 'config.origins', 'must list at least one origin', [], "pass origins: ['https://app.example.com']");
+    options.origins.forEach((o, i) => {
+      if (typeof o !== 'string' || o.trim() === '') invalid(path, `config.origins[${i}]`, 'must be a non-empty origin', o, 'use e.g. https://app.example.com');
+    });
+    options.methods?.forEach((m, i) => {
+      if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
+    });
+    if (options.credentials && options.origins.includes('*')) {
+      invalid(path, 'config.credentials', "cannot be true with origin '*' (browsers refuse credentialed requests to a wildcard origin)", options.origins, 'list the allowed origins explicitly');
+    }
+    const maxAge = options.maxAge?.toSeconds();
+    if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) invalid(path, 'config.max_age', 'must be a whole number of seconds >= 0', maxAge, 'use e.g. Duration.hours(1)');
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'cors',
+      config: {
+        origins: [...options.origins],
+        methods: options.methods ? [...options.methods] : undefined,
+        headers: options.headers ? [...options.headers] : undefined,
+        exposed_headers: options.exposedHeaders ? [...options.exposedHeaders] : undefined,
+        credentials: options.credentials ?? false,
+        max_age: maxAge,
+        preflight_continue: options.preflightContinue ?? false,
+        private_network: options.privateNetwork,
+      },
+    });
+  }
+
+  /**
+   * `request-termination`: answers every request it applies to with a fixed
+   * status (e.g. 403 on a route no caller may use), without reaching a backend.
+   *
+   * @throws ModelServingError for a status outside 100-599
+   */
+  public static requestTermination(scope: Construct, id: string, options: RequestTerminationOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    if (!Number.isInteger(options.statusCode) || options.statusCode < 100 || options.statusCode > 599) {
+      invalid(path, 'config.status_code', 'must be an HTTP status code between 100 and 599', options.statusCode, 'use e.g. 403');
+    }
+    return new KongPlugin(scope, id, { ...options, plugin: 'request-termination', config: { status_code: options.statusCode, message: options.message } });
+  }
+
+  /** `metadata.name`. */
+  public readonly pluginName: string;
+  /** `metadata.namespace` (the chart's). */
+  public readonly pluginNamespace?: string;
+  /** `plugin`: the Kong plugin name. */
+  public readonly plugin: string;
+  /** The L1 object. */
+  public readonly resource: kong.KongPlugin;
+
+  /**
+   * @throws ModelServingError for a bad name or plugin name, `config` with
+   *   `configFrom`, `configFrom` with `configPatches`, a patch path that is
+   *   not a JSON pointer, a Secret in another namespace, or an empty protocol list
+   */
+  public constructor(scope: Construct, id: string, props: KongPluginProps) {
+    super(scope, id);
+    this.pluginName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    this.pluginNamespace = Chart.of(this).namespace;
+    if (typeof props.plugin !== 'string' || !PLUGIN_NAME.test(props.plugin)) invalid(this, 'plugin', 'must be a Kong plugin name (lower-case letters, digits and -)', props.plugin, "use e.g. 'key-auth'");
+    this.plugin = props.plugin;
+    const patches = props.configPatches ?? [];
+    if (props.config !== undefined && props.configFrom) invalid(this, 'configFrom', 'cannot be used together with config (the CRD refuses both)', props.configFrom.secret.secretName, 'put the whole config in the Secret, or use config with configPatches');
+    if (props.configFrom && patches.length > 0) invalid(this, 'configPatches', 'cannot be used together with configFrom (the CRD refuses both)', patches.map((p) => p.path), 'use config with configPatches');
+    if (props.configFrom) this.checkSecretRef('configFrom.secretKeyRef', props.configFrom);
+    const paths = new Set<string>();
+    patches.forEach((p, i) => {
+      if (!/^(\/([^~/]|~[01])*)+$/.test(p.path)) invalid(this, `configPatches[${i}].path`, 'must be a JSON pointer such as /redis/password', p.path, 'start the path with / and separate fields with /');
+      if (paths.has(p.path)) invalid(this, `configPatches[${i}].path`, 'is patched twice', p.path, 'patch each field once');
+      paths.add(p.path);
+      this.checkSecretRef(`configPatches[${i}].valueFrom.secretKeyRef`, p.valueFrom);
+    });
+    if (props.protocols !== undefined && props.protocols.length === 0) invalid(this, 'protocols', 'must not be empty', [], 'omit protocols for the plugin default');
+    props.protocols?.forEach((p, i) => {
+      if (!(p in PROTOCOLS)) invalid(this, `protocols[${i}]`, `must be one of ${Object.keys(PROTOCOLS).join(', ')}`, p, "use e.g. 'https'");
+    });
+    if (props.instanceName !== undefined && !/^[A-Za-z0-9._~-]+$/.test(props.instanceName)) {
+      invalid(this, 'instanceName', 'must only contain letters, digits and . _ ~ -', props.instanceName, 'use e.g. "models-auth"');
+    }
+    this.resource = new kong.KongPlugin(this, 'Resource', {
+      metadata: { name: this.pluginName, labels: props.labels, annotations: props.annotations },
+      plugin: props.plugin,
+      config: props.config === undefined ? undefined : withoutUndefined(props.config),
+      configFrom: props.configFrom ? { secretKeyRef: { name: props.configFrom.secret.secretName, key: props.configFrom.key } } : undefined,
+      configPatches: patches.length > 0 ? patches.map((p) => ({ path: p.path, valueFrom: { secretKeyRef: { name: p.valueFrom.secret.secretName, key: p.valueFrom.key } } })) : undefined,
+      disabled: props.disabled,
+      instanceName: props.instanceName,
+      protocols: props.protocols?.map((p) => PROTOCOLS[p]),
+    });
+  }
+
+  private checkSecretRef(field: string, ref: KongSecretKeyRef): void {
+    assertDnsSubdomain(this, `${field}.name`, ref.secret.secretName);
+    if (!ref.key) invalid(this, `${field}.key`, 'is required', ref.key, 'name the key inside the Secret');
+    if (ref.secret.namespace !== undefined && ref.secret.namespace !== this.pluginNamespace) {
+      invalid(this, `${field}.name`, `points at a Secret in namespace '${ref.secret.namespace}', but KIC reads it from the plugin's namespace '${this.pluginNamespace ?? '(none)'}'`, ref.secret.secretName, 'create the Secret (or its ExternalSecret) in the plugin namespace');
+    }
+  }
+}
+
+/** Something the `konghq.com/plugins` annotation can be put on: a route, Service, KongConsumer or KongConsumerGroup. */
+export interface IKongPluginTarget extends IConstruct {
+  /** Sets `metadata.annotations[key]`. */
+  addAnnotation(key: string, value: string): void;
+}
+
+const attached = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Lists `plugins` in the `konghq.com/plugins` annotation of `target`, after
+ * the ones attached before (sorted, without duplicates), so several
+ * constructs (an access policy, a CORS plugin from the catalog) can attach
+ * plugins to one route.
+ *
+ * @throws ModelServingError for a plugin in another namespace than the target (KIC needs a ReferenceGrant for that)
+ */
+export function attachKongPlugins(target: IKongPluginTarget, plugins: readonly IKongPlugin[]): void {
+  const targetNamespace = Chart.of(target).namespace;
+  let names = attached.get(target);
+  if (!names) {
+    names = new Set<string>();
+    attached.set(target, names);
+  }
+  for (const p of plugins) {
+    if (p.pluginNamespace !== undefined && p.pluginNamespace !== targetNamespace) {
+      invalid(target, `metadata.annotations[${KONG_PLUGINS_ANNOTATION}]`, `would list KongPlugin '${p.pluginName}' of namespace '${p.pluginNamespace}' from namespace '${targetNamespace ?? '(none)'}'`, p.pluginName, 'create the plugin in the namespace of the object it is attached to');
+    }
+    names.add(p.pluginName);
+  }
+  target.addAnnotation(KONG_PLUGINS_ANNOTATION, [...names].sort().join(','));
+}
+
+/** The plugin names attached to `target` with {@link attachKongPlugins}, sorted. */
+export function attachedKongPlugins(target: IConstruct): readonly string[] {
+  return [...(attached.get(target) ?? [])].sort();
+}
+
+/** A copy of `value` without `undefined` entries (nested), so optional fields stay out of the YAML. */
+function withoutUndefined(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? withoutUndefined(v as Record<string, unknown>) : v;
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * Helpers to write the CEL expressions and JSON-path selectors Kuadrant
+ * policies contain, with values quoted and escaped so that user input
+ * (tier names, claims, paths) cannot change an expression's meaning.
+ */
+
+/** The user id the Kuadrant engine publishes for rate limits (`response.success.filters.identity`). */
+export const IDENTITY_USER_ID = 'auth.identity.userid';
+/** The tier the Kuadrant engine publishes for rate limits. */
+export const IDENTITY_TIER = 'auth.identity.tier';
+/** The key Secret name the Kuadrant engine publishes when limits count per API key. */
+export const IDENTITY_CREDENTIAL = 'auth.identity.credential';
+/** The client address without port (Kuadrant well-known attribute computed by the wasm-shim from Envoy's trusted `source.address`). */
+export const SOURCE_REMOTE_ADDRESS = 'source.remote_address';
+
+/** A CEL string literal for `value` (double-quoted, escaped). */
+export function celString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** A CEL list literal of strings. */
+export function celStringList(values: readonly string[]): string {
+  return `[${values.map(celString).join(', ')}]`;
+}
+
+/** Characters a claim or label key may contain to be used in a selector path. */
+export const SELECTOR_KEY = /^[A-Za-z0-9_:/.-]+$/;
+
+/**
+ * A JSON-path selector (gjson, as Authorino reads it) from path segments,
+ * with the dots inside a segment escaped: `selector('auth', 'identity',
+ * 'models.cdk8s.io/tier')` → `auth.identity.models\.cdk8s\.io/tier`.
+ *
+ * @throws Error for a segment outside {@link SELECTOR_KEY} (callers check user input first)
+ */
+export function selector(...segments: readonly string[]): string {
+  return segments
+    .map((s) => {
+      if (!SELECTOR_KEY.test(s)) throw new Error(`selector segment '${s}' has characters outside [A-Za-z0-9_:/.-]`);
+      return s.replace(/\./g, '\\.');
+    })
+    .join('.');
+}
+
+/**
+ * An RE2 pattern matching `prefix` as a path prefix on segment boundaries:
+ * `/v1/models` matches `/v1/models`, `/v1/models/x` and `/v1/models?q`, not
+ * `/v1/modelsx`; a prefix ending in `/` matches anything below it.
+ */
+export function pathPrefixPattern(prefix: string): string {
+  const escaped = prefix.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+  return prefix.endsWith('/') ? `^${escaped}` : `^${escaped}(?:[/?]|$)`;
+}
