@@ -127,8 +127,9 @@ export class Gateway extends Construct implements IGateway {
   public readonly resource: gw.Gateway;
   private readonly listenerMap = new Map<string, Listener>();
   private readonly namespaceChart: Namespace | undefined;
+  private parametersRef?: { readonly group: string; readonly kind: string; readonly name: string };
 
-  public constructor(scope: Construct, id: string, props: GatewayProps) {
+  public constructor(scope: Construct, id: string, private readonly props: GatewayProps) {
     super(scope, id);
     this.gatewayName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = findNamespace(this);
@@ -146,7 +147,10 @@ export class Gateway extends Construct implements IGateway {
       spec: Lazy.any({
         produce: (): gw.GatewaySpec => ({
           gatewayClassName: this.gatewayClassName,
-          infrastructure: props.infrastructure,
+          infrastructure:
+            props.infrastructure || this.parametersRef
+              ? { ...(props.infrastructure ?? {}), parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
+              : undefined,
           listeners: [...this.listenerMap.values()].map((l) => l.render()),
         }),
       }) as unknown as gw.GatewaySpec,
@@ -233,6 +237,22 @@ export class Gateway extends Construct implements IGateway {
       });
     }
     return listener;
+  }
+
+  /**
+   * Points `spec.infrastructure.parametersRef` at an implementation's
+   * configuration object (used by constructs that configure the proxies,
+   * such as Envoy Gateway's EnvoyProxy). Setting the same reference again is
+   * a no-op.
+   *
+   * @throws ModelServingError when another parametersRef is already set
+   */
+  public useParameters(ref: { readonly group: string; readonly kind: string; readonly name: string }): void {
+    const current = this.parametersRef ?? this.props.infrastructure?.parametersRef;
+    if (current && (current.group !== ref.group || current.kind !== ref.kind || current.name !== ref.name)) {
+      invalid(this, 'infrastructure.parametersRef', `already points at ${current.kind} '${current.name}'`, `${ref.kind}/${ref.name}`, 'configure the proxies through that one object');
+    }
+    this.parametersRef = ref;
   }
 
   public listener(name: string): IRouteParent {

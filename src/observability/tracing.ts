@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
+import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 import * as eg from '../../imports/envoygateway-gateway.envoyproxy.io';
 import * as istio from '../../imports/istio-telemetry.istio.io';
-import * as kgw from '../../imports/kgateway-gateway.kgateway.dev';
 import * as kong from '../../imports/kong-configuration.konghq.com';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
@@ -30,43 +31,37 @@ function gatewayNamespace(scope: Construct, gateway: IGateway): string {
 }
 
 /**
- * Envoy Gateway tracing: an `EnvoyProxy` (gateway.envoyproxy.io/v1alpha1)
- * whose `telemetry.tracing` sends OpenTelemetry spans to the collector with
- * a sampling fraction. The Gateway must point at it with
- * `spec.infrastructure.parametersRef` ({@link parametersRef}).
+ * Envoy Gateway tracing: `telemetry.tracing` of the Gateway's EnvoyProxy
+ * (gateway.envoyproxy.io/v1alpha1), sending OpenTelemetry spans to the
+ * collector with a sampling fraction. The EnvoyProxy is shared with access
+ * logs and the filter order ({@link EnvoyProxyConfig}), and the Gateway's
+ * `spec.infrastructure.parametersRef` is set to it.
  *
  * @see https://gateway.envoyproxy.io/docs/tasks/observability/proxy-trace/
  */
 export class EnvoyGatewayTracing extends Construct {
-  /** The L1 object. */
-  public readonly resource: eg.EnvoyProxy;
+  /** The Gateway's EnvoyProxy that carries the tracing settings. */
+  public readonly proxyConfig: EnvoyProxyConfig;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
     super(scope, id);
     const ns = gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
-    const name = assertDnsLabel(this, 'name', `${props.gateway.gatewayName}-tracing`);
-    this.resource = new eg.EnvoyProxy(this, 'Resource', {
-      metadata: { name },
-      spec: {
-        telemetry: {
-          tracing: {
-            provider: {
-              type: eg.EnvoyProxySpecTelemetryTracingProviderType.OPEN_TELEMETRY,
-              backendRefs: [{ name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort }],
-              serviceName: props.serviceName,
-            },
-            samplingFraction: { numerator: Math.round(rate * 10000), denominator: 10000 },
-          },
-        },
+    this.proxyConfig = EnvoyProxyConfig.forGateway(this, props.gateway);
+    this.proxyConfig.setTracing({
+      provider: {
+        type: eg.EnvoyProxySpecTelemetryTracingProviderType.OPEN_TELEMETRY,
+        backendRefs: [{ name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort }],
+        serviceName: props.serviceName,
       },
+      samplingFraction: { numerator: Math.round(rate * 10000), denominator: 10000 },
     });
     props.collector.connect(this, { referrer: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
   }
 
-  /** The Gateway's `spec.infrastructure.parametersRef` that applies this EnvoyProxy. */
+  /** The Gateway's `spec.infrastructure.parametersRef` that applies the EnvoyProxy. */
   public get parametersRef(): { readonly group: string; readonly kind: string; readonly name: string } {
-    return { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: this.resource.name };
+    return { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: this.proxyConfig.proxyName };
   }
 }
 
@@ -78,8 +73,8 @@ export class EnvoyGatewayTracing extends Construct {
  * @see https://kgateway.dev/docs/observability/tracing/
  */
 export class KgatewayTracing extends Construct {
-  /** The L1 object. */
-  public readonly resource: kgw.HttpListenerPolicy;
+  /** The Gateway's HTTPListenerPolicy that carries the tracing settings. */
+  public readonly listenerPolicy: HttpListenerPolicy;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
     super(scope, id);
@@ -87,20 +82,15 @@ export class KgatewayTracing extends Construct {
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
     const percent = rate * 100;
     if (!Number.isInteger(Number(percent.toFixed(6)))) invalid(this, 'samplingRate', 'must be a whole percentage for kgateway (randomSampling is an integer 0-100)', rate, `use ${Math.max(0.01, Math.round(percent) / 100)}`);
-    this.resource = new kgw.HttpListenerPolicy(this, 'Resource', {
-      metadata: { name: assertDnsLabel(this, 'name', `${props.gateway.gatewayName}-tracing`) },
-      spec: {
-        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.gatewayName }],
-        tracing: {
-          provider: {
-            openTelemetry: {
-              grpcService: { backendRef: { name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort } },
-              serviceName: props.serviceName,
-            },
-          },
-          randomSampling: Math.round(percent),
+    this.listenerPolicy = HttpListenerPolicy.forGateway(this, props.gateway);
+    this.listenerPolicy.setTracing({
+      provider: {
+        openTelemetry: {
+          grpcService: { backendRef: { name: props.collector.service, namespace: props.collector.namespace, port: props.collector.grpcPort } },
+          serviceName: props.serviceName,
         },
       },
+      randomSampling: Math.round(percent),
     });
     props.collector.connect(this, { referrer: { group: 'gateway.kgateway.dev', kind: 'HTTPListenerPolicy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
   }

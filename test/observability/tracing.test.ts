@@ -13,7 +13,7 @@ describe('tracing', () => {
     const gateway = gatewayOf(ns.edge, GatewayProvider.KGATEWAY, 'gw');
     expect(tracingFor(ns.edge, 'tracing', { gateway, collector: jaeger, samplingRate: 0.05 })).toBeInstanceOf(KgatewayTracing);
     const objects = synthObjects(app);
-    const policy = findObject(objects, 'HTTPListenerPolicy', 'gw-tracing', 'edge');
+    const policy = findObject(objects, 'HTTPListenerPolicy', 'gw-listener', 'edge');
     expect(policy.spec).toEqual({
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }],
       tracing: { provider: { openTelemetry: { grpcService: { backendRef: { name: 'jaeger-collector', namespace: 'monitoring', port: 4317 } } } }, randomSampling: 5 },
@@ -30,8 +30,9 @@ describe('tracing', () => {
     const gateway = gatewayOf(ns.edge, GatewayProvider.ENVOY_GATEWAY, 'gw');
     const t = tracingFor(ns.edge, 'tracing', { gateway, collector: jaeger, samplingRate: 0.005, serviceName: 'edge-gateway' }) as EnvoyGatewayTracing;
     expect(t).toBeInstanceOf(EnvoyGatewayTracing);
-    expect(t.parametersRef).toEqual({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'gw-tracing' });
-    const proxy = findObject(synthObjects(app), 'EnvoyProxy', 'gw-tracing', 'edge');
+    expect(t.parametersRef).toEqual({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'gw-proxy' });
+    const proxy = findObject(synthObjects(app), 'EnvoyProxy', 'gw-proxy', 'edge');
+    expect(findObject(synthObjects(app), 'Gateway', 'gw', 'edge').spec.infrastructure.parametersRef).toEqual(t.parametersRef);
     expect(proxy.spec.telemetry.tracing).toEqual({
       provider: { type: 'OpenTelemetry', backendRefs: [{ name: 'jaeger-collector', namespace: 'monitoring', port: 4317 }], serviceName: 'edge-gateway' },
       samplingFraction: { numerator: 50, denominator: 10000 },

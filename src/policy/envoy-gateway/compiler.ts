@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { ExternalSecret } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
 import { PathMatch } from '../../routing/match';
+import { Gateway } from '../../gateway/gateway';
 import { ReferenceGrant } from '../../routing/reference-grant';
 import { findPlatformNamespace, policyId } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
@@ -11,6 +12,7 @@ import { CounterKey, LimitScope, RateLimitMode, TimeUnit } from '../rate-limit';
 import { Tier } from '../tier';
 import { BackendTrafficPolicy, RateLimitRule, RateLimitUnit } from './backend-traffic-policy';
 import { ClientTrafficPolicy } from './client-traffic-policy';
+import { EnvoyProxyConfig } from './envoy-proxy';
 import { PolicyTarget } from './policy-target';
 import { ClientSelector, HeaderSelector, SourceCidrSelector } from './rate-limit-selector';
 import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService, SecurityPolicy } from './security-policy';
@@ -150,9 +152,18 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
         const grant = grantOpa(policy);
         objects.push(`ReferenceGrant/${grant}`);
       }
-      caveats.push(
-        `The external authorizer (OPA \`${opa.serviceNamespace}/${opa.serviceName}\`) is called before JWT/API-key authentication in Envoy Gateway's default filter order (ext_authz runs before api_key_auth and jwt_authn): OPA sees the request before its credential is checked and without identity headers, and a caller it refuses gets 403 even without a valid credential. Requests still need both. To call OPA after authentication, give the Gateway an EnvoyProxy (spec.infrastructure.parametersRef) with filterOrder placing envoy.filters.http.ext_authz after envoy.filters.http.jwt_authn and envoy.filters.http.api_key_auth. OPA unreachable: requests are refused (failOpen: false).`,
-      );
+      if (opaAfterAuthentication(policy)) {
+        const proxy = EnvoyProxyConfig.forGateway(policy, policy.gateway);
+        proxy.runExtAuthzAfterAuthentication();
+        if (!objects.includes(`EnvoyProxy/${proxy.proxyName}`)) objects.push(`EnvoyProxy/${proxy.proxyName}`);
+        caveats.push(
+          `The external authorizer (OPA \`${opa.serviceNamespace}/${opa.serviceName}\`) runs after JWT/API-key authentication: EnvoyProxy \`${proxy.proxyName}\` (the Gateway's parametersRef) moves envoy.filters.http.ext_authz after envoy.filters.http.jwt_authn. OPA unreachable: requests are refused (failOpen: false).`,
+        );
+      } else {
+        caveats.push(
+          `The external authorizer (OPA \`${opa.serviceNamespace}/${opa.serviceName}\`) is called before JWT/API-key authentication in Envoy Gateway's default filter order (ext_authz runs before api_key_auth and jwt_authn), because the Gateway is not defined in this platform and its EnvoyProxy cannot be set: OPA sees the request before its credential is checked and without identity headers, and a caller it refuses gets 403 even without a valid credential. Requests still need both. OPA unreachable: requests are refused (failOpen: false).`,
+        );
+      }
     }
 
     caveats.push(
@@ -279,11 +290,17 @@ function checkSupported(policy: AccessPolicy): void {
  * The headers the gateway sets from the verified identity and whose client
  * copies must be dropped on arrival: JWT claim headers (Envoy appends to
  * client values), and the API-key client id header when an external
- * authorizer reads requests before the API-key filter overwrites it.
+ * authorizer reads requests before the API-key filter overwrites it (only
+ * when the Gateway is imported, so ext_authz cannot be moved after it).
  */
 function identityHeaders(policy: AccessPolicy): string[] {
   if (policy.jwt) return [...new Set(Object.values(policy.jwt.claimsToHeaders))].sort();
-  return policy.externalAuthorizer ? [ENVOY_GATEWAY_CLIENT_ID_HEADER] : [];
+  return policy.externalAuthorizer && !opaAfterAuthentication(policy) ? [ENVOY_GATEWAY_CLIENT_ID_HEADER] : [];
+}
+
+/** True when the Gateway is defined in the platform, so its EnvoyProxy can order ext_authz after authentication. */
+function opaAfterAuthentication(policy: AccessPolicy): boolean {
+  return policy.externalAuthorizer !== undefined && policy.gateway instanceof Gateway && gatewayNamespace(policy) !== undefined;
 }
 
 function checkJwt(policy: AccessPolicy, jwt: JwtAuth, field: string): void {

@@ -10,3 +10,4 @@ export { PolicyTarget } from './policy-target';
 export type { PolicyTargetKind } from './policy-target';
 export * from './rate-limit-selector';
 export * from './security-policy';
+export * from './envoy-proxy';

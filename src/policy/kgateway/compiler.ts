@@ -360,25 +360,10 @@ class KgatewayTranslation {
 
   /** Removes client copies of the JWT claim headers on the Gateway's listeners, before any filter runs. */
   private stripIdentityHeaders(identity: Extract<Identity, { kind: 'jwt' }>): void {
-    const p = this.policy;
-    const gw = p.gateway;
-    const ns = gw.gatewayNamespace;
-    const chart = ns !== undefined ? findPlatformNamespace(p, ns) : undefined;
-    const headers = [...new Set(Object.values(identity.claimsToHeaders))].sort();
-    if (!chart) {
-      invalid(
-        p,
-        'gateway',
-        `is not defined in this platform (namespace '${ns ?? 'unknown'}'), so the HTTPListenerPolicy that removes client-sent ${headers.join(', ')} headers cannot be added; without it a client could choose its own user id and tier for rate limiting (Envoy's JWT filter appends claim headers)`,
-        gw.gatewayName,
-        "define the Gateway (or at least its Namespace) in this platform",
-      );
-    }
-    const id = `identity-headers-${gw.gatewayName}`;
-    const existing = chart.node.tryFindChild(id);
-    const listener = existing instanceof HttpListenerPolicy ? existing : new HttpListenerPolicy(chart, id, { name: `${gw.gatewayName}-identity-headers`, gateways: [gw] });
-    listener.removeEarlyRequestHeaders(...headers);
-    if (!existing) this.objects.push(`HTTPListenerPolicy/${listener.policyName}`);
+    const listener = HttpListenerPolicy.forGateway(this.policy, this.policy.gateway);
+    listener.removeEarlyRequestHeaders(...new Set(Object.values(identity.claimsToHeaders)));
+    const name = `HTTPListenerPolicy/${listener.policyName}`;
+    if (!this.objects.includes(name)) this.objects.push(name);
   }
 
   /** A ReferenceGrant in `ref`'s namespace (when it is another namespace of the platform) letting this namespace's GatewayExtensions use it. */

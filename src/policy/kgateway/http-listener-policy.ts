@@ -1,9 +1,10 @@
 import { Chart, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { IGateway } from '../../gateway/gateway';
+import { findPlatformNamespace } from '../../routing/route-wiring';
 
 /** Props of {@link HttpListenerPolicy}. */
 export interface HttpListenerPolicyProps {
@@ -42,6 +43,28 @@ export class HttpListenerPolicy extends Construct {
   /** The L1 object. */
   public readonly resource: kgw.HttpListenerPolicy;
   private readonly removed = new Set<string>();
+  private tracing?: kgw.HttpListenerPolicySpecTracing;
+  private readonly accessLogs: kgw.HttpListenerPolicySpecAccessLog[] = [];
+
+  /**
+   * The one HTTPListenerPolicy of a Gateway defined in the platform
+   * (`<gateway>-listener` in the Gateway's namespace), created on first use.
+   * Every listener-level feature (identity header stripping, tracing,
+   * access logs) goes into it, because kgateway does not merge several
+   * HTTPListenerPolicies on one Gateway predictably.
+   *
+   * @throws ModelServingError when the Gateway's namespace is not part of the platform of `scope`
+   */
+  public static forGateway(scope: IConstruct, gateway: IGateway): HttpListenerPolicy {
+    const ns = gateway.gatewayNamespace;
+    const chart = ns !== undefined ? findPlatformNamespace(scope, ns) : undefined;
+    if (!chart) {
+      invalid(scope, 'gateway', `'${gateway.gatewayName}' is not in a namespace of this platform (${ns ?? 'unknown'}), so its HTTPListenerPolicy cannot be emitted`, gateway.gatewayName, 'define the Gateway (or at least its Namespace) in this platform');
+    }
+    const id = `listener-policy-${gateway.gatewayName}`;
+    const existing = chart.node.tryFindChild(id);
+    return existing instanceof HttpListenerPolicy ? existing : new HttpListenerPolicy(chart, id, { name: `${gateway.gatewayName}-listener`, gateways: [gateway] });
+  }
 
   public constructor(scope: Construct, id: string, props: HttpListenerPolicyProps) {
     super(scope, id);
@@ -66,12 +89,29 @@ export class HttpListenerPolicy extends Construct {
           earlyRequestHeaderModifier: this.removed.size > 0 ? { remove: [...this.removed].sort() } : undefined,
           xffNumTrustedHops: props.xffNumTrustedHops,
           useRemoteAddress: props.useRemoteAddress,
+          tracing: this.tracing,
+          accessLog: this.accessLogs.length > 0 ? [...this.accessLogs] : undefined,
         }),
       }) as unknown as kgw.HttpListenerPolicySpec,
     });
   }
 
   /** The headers removed early, sorted. */
+  /**
+   * Sets `spec.tracing`.
+   *
+   * @throws ModelServingError when tracing is already configured
+   */
+  public setTracing(tracing: kgw.HttpListenerPolicySpecTracing): void {
+    if (this.tracing) invalid(this, 'tracing', 'is already configured on this Gateway', 'tracing', 'configure tracing once per Gateway');
+    this.tracing = tracing;
+  }
+
+  /** Appends an `spec.accessLog[]` entry. */
+  public addAccessLog(log: kgw.HttpListenerPolicySpecAccessLog): void {
+    this.accessLogs.push(log);
+  }
+
   public get removedEarlyRequestHeaders(): readonly string[] {
     return [...this.removed].sort();
   }

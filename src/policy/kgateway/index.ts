@@ -10,3 +10,4 @@ export * from './http-listener-policy';
 export * from './policy-target';
 export * from './rate-limit-service';
 export * from './traffic-policy';
+export * from './static-backend';

@@ -169,7 +169,10 @@ describe('Envoy Gateway compiler', () => {
     expect(report).toMatch(/Global limits need rate limiting enabled in the EnvoyGateway configuration \(rateLimit\.backend\.type: Redis, with the Redis at `redis\.data\.svc\.cluster\.local:6379`/);
     expect(report).toMatch(/Identity headers `x-user-id`, `x-user-tier` are set by the gateway, but Envoy appends verified JWT claims .*; ClientTrafficPolicy `edge\/gateway-identity-headers` drops client copies/);
     expect(report).toMatch(/JWT signature algorithms \(RS256\) are not enforced/);
-    expect(report).toMatch(/is called before JWT\/API-key authentication in Envoy Gateway's default filter order/);
+    expect(report).toMatch(/runs after JWT\/API-key authentication: EnvoyProxy `gateway-proxy` \(the Gateway's parametersRef\) moves envoy\.filters\.http\.ext_authz after envoy\.filters\.http\.jwt_authn/);
+    const proxy = findObject(objects, 'EnvoyProxy', 'gateway-proxy', 'edge');
+    expect(proxy.spec.filterOrder).toEqual([{ name: 'envoy.filters.http.ext_authz', after: 'envoy.filters.http.jwt_authn' }]);
+    expect(findObject(objects, 'Gateway', 'gateway', 'edge').spec.infrastructure.parametersRef).toEqual({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'gateway-proxy' });
     expect(report).toMatch(/Most specific policy wins/);
     expect(policy.engine).toBe(PolicyEngine.ENVOY_GATEWAY);
   });
@@ -296,13 +299,14 @@ describe('Envoy Gateway compiler', () => {
     expect(synthPlatforms(keys.app)[0].files['POLICY.md']).toMatch(/Envoy strips a leading "Bearer " when present/);
   });
 
-  it('API keys with an external authorizer: client copies of the client id header are dropped before OPA reads the request', () => {
+  it('API keys with an external authorizer: OPA runs after the API-key filter, which sets the client id header', () => {
     const { app } = platformWith({ authentication: [apiKeys()], opa: true });
     const objects = synthObjects(app);
-    expect(findObject(objects, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec.headers.earlyRequestHeaders.remove).toEqual(['x-user-id']);
+    expect(objectsOfKind(objects, 'ClientTrafficPolicy')).toEqual([]);
+    expect(findObject(objects, 'EnvoyProxy', 'gateway-proxy', 'edge').spec.filterOrder).toEqual([{ name: 'envoy.filters.http.ext_authz', after: 'envoy.filters.http.jwt_authn' }]);
     expect(findObject(objects, 'SecurityPolicy', 'access-iris', 'models').spec.extAuth.grpc.backendRefs).toEqual([{ name: 'opa', namespace: 'edge', port: 9191 }]);
     expectValid(engineObjects(objects));
-    expect(synthPlatforms(app)[0].files['POLICY.md']).toMatch(/Identity headers `x-user-id` are set by the gateway, but the external authorizer runs before the API-key filter sets them/);
+    expect(synthPlatforms(app)[0].files['POLICY.md']).toMatch(/runs after JWT\/API-key authentication/);
   });
 
   describe('fails when', () => {

@@ -101,7 +101,7 @@ describe('kgateway compiler', () => {
     });
 
     // Client-sent identity headers are removed before any filter runs.
-    expect(findObject(objects, 'HTTPListenerPolicy', 'kgateway-gateway-identity-headers', 'kgateway-system').spec).toEqual({
+    expect(findObject(objects, 'HTTPListenerPolicy', 'kgateway-gateway-listener', 'kgateway-system').spec).toEqual({
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'kgateway-gateway' }],
       earlyRequestHeaderModifier: { remove: ['x-user-id', 'x-user-tier'] },
     });
@@ -213,7 +213,7 @@ describe('kgateway compiler', () => {
       { type: 'Header', header: 'x-user-tier' },
       { type: 'Header', header: 'x-email' },
     ]);
-    expect(findObject(objects, 'HTTPListenerPolicy', 'kgateway-gateway-identity-headers').spec.earlyRequestHeaderModifier.remove).toEqual(['x-email', 'x-org', 'x-user-tier']);
+    expect(findObject(objects, 'HTTPListenerPolicy', 'kgateway-gateway-listener').spec.earlyRequestHeaderModifier.remove).toEqual(['x-email', 'x-org', 'x-user-tier']);
   });
 
   it('shares one HTTPListenerPolicy per Gateway between policies', () => {

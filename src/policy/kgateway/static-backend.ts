@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
+import { BackendReference, IBackend } from '../../core/backend';
+import { invalid } from '../../core/errors';
+import { Namespace } from '../../core/namespace';
+import { assertDnsLabel } from '../../core/names';
+import { NetworkPeer } from '../../core/network-peer';
+import { IGateway } from '../../gateway/gateway';
+
+/** Props of {@link StaticBackend}. */
+export interface StaticBackendProps {
+  /** Name of the Backend and its BackendConfigPolicy. @default - the construct id */
+  readonly name?: string;
+  /** The external host, e.g. `auth.example.com`. */
+  readonly host: string;
+  /** @default 443 */
+  readonly port?: number;
+  /** Originate TLS to the host, verified against the system CAs with SNI = host. @default true */
+  readonly tls?: boolean;
+}
+
+/**
+ * A kgateway `Backend` of type Static (gateway.kgateway.dev/v1alpha1): a
+ * host outside the cluster the gateway can send traffic to (an identity
+ * provider's JWKS, an external API), with a `BackendConfigPolicy` that
+ * originates TLS (SNI and system CA verification) by default.
+ *
+ * @see https://kgateway.dev/docs/envoy/main/traffic-management/destination-types/backends/static/
+ */
+export class StaticBackend extends Construct implements IBackend {
+  /** `metadata.name`. */
+  public readonly backendName: string;
+  /** The host. */
+  public readonly host: string;
+  /** The port. */
+  public readonly port: number;
+  private readonly namespaceChart: Namespace;
+
+  public constructor(scope: Construct, id: string, props: StaticBackendProps) {
+    super(scope, id);
+    this.backendName = assertDnsLabel(this, 'name', props.name ?? id);
+    this.namespaceChart = Namespace.of(this);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.host)) {
+      invalid(this, 'host', 'must be a fully qualified lower-case host name', props.host, 'use e.g. auth.example.com');
+    }
+    this.host = props.host;
+    this.port = props.port ?? 443;
+    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) invalid(this, 'port', 'must be between 1 and 65535', this.port, 'use 443');
+    new kgw.Backend(this, 'Resource', {
+      metadata: { name: this.backendName },
+      spec: { type: kgw.BackendSpecType.STATIC, static: { hosts: [{ host: this.host, port: this.port }] } },
+    });
+    if (props.tls ?? true) {
+      new kgw.BackendConfigPolicy(this, 'Tls', {
+        metadata: { name: `${this.backendName}-tls` },
+        spec: {
+          targetRefs: [{ group: 'gateway.kgateway.dev', kind: 'Backend', name: this.backendName }],
+          tls: { sni: this.host, wellKnownCaCertificates: kgw.BackendConfigPolicySpecTlsWellKnownCaCertificates.SYSTEM },
+        },
+      });
+    }
+  }
+
+  /** The Backend as a route or extension target. */
+  public get backendRef(): BackendReference {
+    return { group: 'gateway.kgateway.dev', kind: 'Backend', name: this.backendName, namespace: this.namespaceChart.name, owner: this };
+  }
+
+  /** Lets `gateway`'s proxies reach the host (egress to any address on the port, since the host is outside the cluster). */
+  public allowGateway(gateway: IGateway): void {
+    const dp = gateway.dataPlane;
+    if (!dp) invalid(this, 'allowGateway', 'needs a gateway whose proxy pods are known', gateway.gatewayName, 'set the Gateway provider');
+    const ns = this.namespaceChart.platform.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === dp.namespace);
+    ns?.allowEgress(`${gateway.gatewayName}-to-${this.backendName}`, { pods: dp.selector, peers: [NetworkPeer.anywhere()], ports: [{ port: this.port }] });
+  }
+}
