@@ -4,6 +4,2459 @@ import { Construct } from 'constructs';
 
 
 /**
+ *
+ *
+ * @schema Backend
+ */
+export class Backend extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "Backend"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.kgateway.dev/v1alpha1',
+    kind: 'Backend',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "Backend".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: BackendProps): any {
+    return {
+      ...Backend.GVK,
+      ...toJson_BackendProps(props),
+    };
+  }
+
+  /**
+   * Defines a "Backend" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: BackendProps) {
+    super(scope, id, {
+      ...Backend.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...Backend.GVK,
+      ...toJson_BackendProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema Backend
+ */
+export interface BackendProps {
+  /**
+   * @schema Backend#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * BackendSpec defines the desired state of Backend.
+   *
+   * @schema Backend#spec
+   */
+  readonly spec: BackendSpec;
+}
+
+/**
+ * Converts an object of type 'BackendProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendProps(obj: BackendProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_BackendSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * BackendSpec defines the desired state of Backend.
+ *
+ * @schema BackendSpec
+ */
+export interface BackendSpec {
+  /**
+   * Aws is the AWS backend configuration.
+   *
+   * @schema BackendSpec#aws
+   */
+  readonly aws?: BackendSpecAws;
+
+  /**
+   * DynamicForwardProxy is the dynamic forward proxy backend configuration.
+   *
+   * @schema BackendSpec#dynamicForwardProxy
+   */
+  readonly dynamicForwardProxy?: BackendSpecDynamicForwardProxy;
+
+  /**
+   * Gcp is the GCP backend configuration.
+   *
+   * @schema BackendSpec#gcp
+   */
+  readonly gcp?: BackendSpecGcp;
+
+  /**
+   * Static is the static backend configuration.
+   *
+   * @schema BackendSpec#static
+   */
+  readonly static?: BackendSpecStatic;
+
+  /**
+   * Type indicates the type of the backend to be used.
+   * Deprecated: The Type field is deprecated and will be removed in a future release.
+   * The backend type is inferred from the configuration.
+   *
+   * @schema BackendSpec#type
+   */
+  readonly type?: BackendSpecType;
+}
+
+/**
+ * Converts an object of type 'BackendSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpec(obj: BackendSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aws': toJson_BackendSpecAws(obj.aws),
+    'dynamicForwardProxy': toJson_BackendSpecDynamicForwardProxy(obj.dynamicForwardProxy),
+    'gcp': toJson_BackendSpecGcp(obj.gcp),
+    'static': toJson_BackendSpecStatic(obj.static),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Aws is the AWS backend configuration.
+ *
+ * @schema BackendSpecAws
+ */
+export interface BackendSpecAws {
+  /**
+   * AccountId is the AWS account ID to use for the backend.
+   *
+   * @schema BackendSpecAws#accountId
+   */
+  readonly accountId: string;
+
+  /**
+   * Auth specifies an explicit AWS authentication method for the backend.
+   * When omitted, the following credential providers are tried in order, stopping when one
+   * of them returns an access key ID and a secret access key (the session token is optional):
+   * 1. Environment variables: when the environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN are set.
+   * 2. AssumeRoleWithWebIdentity API call: when the environment variables AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set.
+   * 3. EKS Pod Identity: when the environment variable AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE is set.
+   *
+   * See the Envoy docs for more info:
+   * https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/aws_request_signing_filter#credentials
+   *
+   * @schema BackendSpecAws#auth
+   */
+  readonly auth?: BackendSpecAwsAuth;
+
+  /**
+   * Lambda configures the AWS lambda service.
+   *
+   * @schema BackendSpecAws#lambda
+   */
+  readonly lambda: BackendSpecAwsLambda;
+
+  /**
+   * Region is the AWS region to use for the backend.
+   * Defaults to us-east-1 if not specified.
+   *
+   * @default us-east-1 if not specified.
+   * @schema BackendSpecAws#region
+   */
+  readonly region?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecAws' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecAws(obj: BackendSpecAws | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accountId': obj.accountId,
+    'auth': toJson_BackendSpecAwsAuth(obj.auth),
+    'lambda': toJson_BackendSpecAwsLambda(obj.lambda),
+    'region': obj.region,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DynamicForwardProxy is the dynamic forward proxy backend configuration.
+ *
+ * @schema BackendSpecDynamicForwardProxy
+ */
+export interface BackendSpecDynamicForwardProxy {
+  /**
+   * EnableTls enables TLS. When true, the backend will be configured to use TLS. System CA will be used for validation.
+   * The hostname will be used for SNI and auto SAN validation.
+   *
+   * @schema BackendSpecDynamicForwardProxy#enableTls
+   */
+  readonly enableTls?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendSpecDynamicForwardProxy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecDynamicForwardProxy(obj: BackendSpecDynamicForwardProxy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enableTls': obj.enableTls,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Gcp is the GCP backend configuration.
+ *
+ * @schema BackendSpecGcp
+ */
+export interface BackendSpecGcp {
+  /**
+   * Audience is the GCP service account audience URL.
+   * When omitted, defaults to "https://{host}".
+   * This is used by the GCP authn filter to request the appropriate token.
+   *
+   * @schema BackendSpecGcp#audience
+   */
+  readonly audience?: string;
+
+  /**
+   * Host is the hostname of the GCP service to connect to.
+   * This will be used for SNI and as the target address.
+   *
+   * @schema BackendSpecGcp#host
+   */
+  readonly host: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecGcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecGcp(obj: BackendSpecGcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'audience': obj.audience,
+    'host': obj.host,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Static is the static backend configuration.
+ *
+ * @schema BackendSpecStatic
+ */
+export interface BackendSpecStatic {
+  /**
+   * AppProtocol is the application protocol to use when communicating with the backend.
+   *
+   * @schema BackendSpecStatic#appProtocol
+   */
+  readonly appProtocol?: BackendSpecStaticAppProtocol;
+
+  /**
+   * Hosts is a list of hosts to use for the backend.
+   *
+   * @schema BackendSpecStatic#hosts
+   */
+  readonly hosts: BackendSpecStaticHosts[];
+}
+
+/**
+ * Converts an object of type 'BackendSpecStatic' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecStatic(obj: BackendSpecStatic | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'appProtocol': obj.appProtocol,
+    'hosts': obj.hosts?.map(y => toJson_BackendSpecStaticHosts(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type indicates the type of the backend to be used.
+ * Deprecated: The Type field is deprecated and will be removed in a future release.
+ * The backend type is inferred from the configuration.
+ *
+ * @schema BackendSpecType
+ */
+export enum BackendSpecType {
+  /** AWS */
+  AWS = "AWS",
+  /** Static */
+  STATIC = "Static",
+  /** DynamicForwardProxy */
+  DYNAMIC_FORWARD_PROXY = "DynamicForwardProxy",
+  /** GCP */
+  GCP = "GCP",
+}
+
+/**
+ * Auth specifies an explicit AWS authentication method for the backend.
+ * When omitted, the following credential providers are tried in order, stopping when one
+ * of them returns an access key ID and a secret access key (the session token is optional):
+ * 1. Environment variables: when the environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN are set.
+ * 2. AssumeRoleWithWebIdentity API call: when the environment variables AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set.
+ * 3. EKS Pod Identity: when the environment variable AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE is set.
+ *
+ * See the Envoy docs for more info:
+ * https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/aws_request_signing_filter#credentials
+ *
+ * @schema BackendSpecAwsAuth
+ */
+export interface BackendSpecAwsAuth {
+  /**
+   * SecretRef references a Kubernetes Secret containing the AWS credentials.
+   * The Secret must have keys "accessKey", "secretKey", and optionally "sessionToken".
+   *
+   * @schema BackendSpecAwsAuth#secretRef
+   */
+  readonly secretRef?: BackendSpecAwsAuthSecretRef;
+
+  /**
+   * Type specifies the authentication method to use for the backend.
+   *
+   * @schema BackendSpecAwsAuth#type
+   */
+  readonly type: BackendSpecAwsAuthType;
+}
+
+/**
+ * Converts an object of type 'BackendSpecAwsAuth' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecAwsAuth(obj: BackendSpecAwsAuth | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretRef': toJson_BackendSpecAwsAuthSecretRef(obj.secretRef),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Lambda configures the AWS lambda service.
+ *
+ * @schema BackendSpecAwsLambda
+ */
+export interface BackendSpecAwsLambda {
+  /**
+   * EndpointURL is the URL or domain for the Lambda service. This is primarily
+   * useful for testing and development purposes. When omitted, the default
+   * lambda hostname will be used.
+   *
+   * @schema BackendSpecAwsLambda#endpointURL
+   */
+  readonly endpointUrl?: string;
+
+  /**
+   * FunctionName is the name of the Lambda function to invoke.
+   *
+   * @schema BackendSpecAwsLambda#functionName
+   */
+  readonly functionName: string;
+
+  /**
+   * InvocationMode defines how to invoke the Lambda function.
+   * Defaults to Sync.
+   *
+   * @default Sync.
+   * @schema BackendSpecAwsLambda#invocationMode
+   */
+  readonly invocationMode?: BackendSpecAwsLambdaInvocationMode;
+
+  /**
+   * PayloadTransformation specifies payload transformation mode before it is sent to the Lambda function.
+   * Defaults to Envoy.
+   *
+   * @default Envoy.
+   * @schema BackendSpecAwsLambda#payloadTransformMode
+   */
+  readonly payloadTransformMode?: BackendSpecAwsLambdaPayloadTransformMode;
+
+  /**
+   * Qualifier is the alias or version for the Lambda function.
+   * Valid values include a numeric version (e.g. "1"), an alias name
+   * (alphanumeric plus "-" or "_"), or the special literal "$LATEST".
+   *
+   * @schema BackendSpecAwsLambda#qualifier
+   */
+  readonly qualifier?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecAwsLambda' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecAwsLambda(obj: BackendSpecAwsLambda | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'endpointURL': obj.endpointUrl,
+    'functionName': obj.functionName,
+    'invocationMode': obj.invocationMode,
+    'payloadTransformMode': obj.payloadTransformMode,
+    'qualifier': obj.qualifier,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AppProtocol is the application protocol to use when communicating with the backend.
+ *
+ * @schema BackendSpecStaticAppProtocol
+ */
+export enum BackendSpecStaticAppProtocol {
+  /** http2 */
+  HTTP2 = "http2",
+  /** grpc */
+  GRPC = "grpc",
+  /** grpc-web */
+  GRPC_HYPHEN_WEB = "grpc-web",
+  /** kubernetes.io/h2c */
+  KUBERNETES_PERIOD_IO_FORWARD_SLASH_H2C = "kubernetes.io/h2c",
+  /** kubernetes.io/ws */
+  KUBERNETES_PERIOD_IO_FORWARD_SLASH_WS = "kubernetes.io/ws",
+}
+
+/**
+ * Host defines a static backend host.
+ *
+ * @schema BackendSpecStaticHosts
+ */
+export interface BackendSpecStaticHosts {
+  /**
+   * Host is the host name to use for the backend.
+   *
+   * @schema BackendSpecStaticHosts#host
+   */
+  readonly host: string;
+
+  /**
+   * Port is the port to use for the backend.
+   *
+   * @schema BackendSpecStaticHosts#port
+   */
+  readonly port: number;
+}
+
+/**
+ * Converts an object of type 'BackendSpecStaticHosts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecStaticHosts(obj: BackendSpecStaticHosts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretRef references a Kubernetes Secret containing the AWS credentials.
+ * The Secret must have keys "accessKey", "secretKey", and optionally "sessionToken".
+ *
+ * @schema BackendSpecAwsAuthSecretRef
+ */
+export interface BackendSpecAwsAuthSecretRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema BackendSpecAwsAuthSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecAwsAuthSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecAwsAuthSecretRef(obj: BackendSpecAwsAuthSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies the authentication method to use for the backend.
+ *
+ * @schema BackendSpecAwsAuthType
+ */
+export enum BackendSpecAwsAuthType {
+  /** Secret */
+  SECRET = "Secret",
+}
+
+/**
+ * InvocationMode defines how to invoke the Lambda function.
+ * Defaults to Sync.
+ *
+ * @default Sync.
+ * @schema BackendSpecAwsLambdaInvocationMode
+ */
+export enum BackendSpecAwsLambdaInvocationMode {
+  /** Sync */
+  SYNC = "Sync",
+  /** Async */
+  ASYNC = "Async",
+}
+
+/**
+ * PayloadTransformation specifies payload transformation mode before it is sent to the Lambda function.
+ * Defaults to Envoy.
+ *
+ * @default Envoy.
+ * @schema BackendSpecAwsLambdaPayloadTransformMode
+ */
+export enum BackendSpecAwsLambdaPayloadTransformMode {
+  /** None */
+  NONE = "None",
+  /** Envoy */
+  ENVOY = "Envoy",
+}
+
+
+/**
+ *
+ *
+ * @schema BackendConfigPolicy
+ */
+export class BackendConfigPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "BackendConfigPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.kgateway.dev/v1alpha1',
+    kind: 'BackendConfigPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "BackendConfigPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: BackendConfigPolicyProps): any {
+    return {
+      ...BackendConfigPolicy.GVK,
+      ...toJson_BackendConfigPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "BackendConfigPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: BackendConfigPolicyProps) {
+    super(scope, id, {
+      ...BackendConfigPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...BackendConfigPolicy.GVK,
+      ...toJson_BackendConfigPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema BackendConfigPolicy
+ */
+export interface BackendConfigPolicyProps {
+  /**
+   * @schema BackendConfigPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * BackendConfigPolicySpec defines the desired state of BackendConfigPolicy.
+   *
+   * @schema BackendConfigPolicy#spec
+   */
+  readonly spec: BackendConfigPolicySpec;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicyProps(obj: BackendConfigPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_BackendConfigPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * BackendConfigPolicySpec defines the desired state of BackendConfigPolicy.
+ *
+ * @schema BackendConfigPolicySpec
+ */
+export interface BackendConfigPolicySpec {
+  /**
+   * CircuitBreakers contains the options necessary to configure circuit breaking.
+   * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/circuit_breaking) for more details.
+   *
+   * @schema BackendConfigPolicySpec#circuitBreakers
+   */
+  readonly circuitBreakers?: BackendConfigPolicySpecCircuitBreakers;
+
+  /**
+   * Additional options when handling HTTP requests upstream, applicable to
+   * both HTTP1 and HTTP2 requests.
+   *
+   * @schema BackendConfigPolicySpec#commonHttpProtocolOptions
+   */
+  readonly commonHttpProtocolOptions?: BackendConfigPolicySpecCommonHttpProtocolOptions;
+
+  /**
+   * The timeout for new network connections to hosts in the cluster.
+   *
+   * @schema BackendConfigPolicySpec#connectTimeout
+   */
+  readonly connectTimeout?: string;
+
+  /**
+   * HealthCheck contains the options necessary to configure the health check.
+   *
+   * @schema BackendConfigPolicySpec#healthCheck
+   */
+  readonly healthCheck?: BackendConfigPolicySpecHealthCheck;
+
+  /**
+   * Additional options when handling HTTP1 requests upstream.
+   *
+   * @schema BackendConfigPolicySpec#http1ProtocolOptions
+   */
+  readonly http1ProtocolOptions?: BackendConfigPolicySpecHttp1ProtocolOptions;
+
+  /**
+   * Http2ProtocolOptions contains the options necessary to configure HTTP/2 backends.
+   * Note: Http2ProtocolOptions can only be applied to HTTP/2 backends.
+   * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#envoy-v3-api-msg-extensions-transport-sockets-tls-v3-sslconfig) for more details.
+   *
+   * @schema BackendConfigPolicySpec#http2ProtocolOptions
+   */
+  readonly http2ProtocolOptions?: BackendConfigPolicySpecHttp2ProtocolOptions;
+
+  /**
+   * LoadBalancer contains the options necessary to configure the load balancer.
+   *
+   * @schema BackendConfigPolicySpec#loadBalancer
+   */
+  readonly loadBalancer?: BackendConfigPolicySpecLoadBalancer;
+
+  /**
+   * OutlierDetection contains the options necessary to configure passive health checking.
+   *
+   * @schema BackendConfigPolicySpec#outlierDetection
+   */
+  readonly outlierDetection?: BackendConfigPolicySpecOutlierDetection;
+
+  /**
+   * Soft limit on the size of the cluster's connections read and write buffers.
+   * If unspecified, an implementation-defined default is applied (1MiB).
+   *
+   * @schema BackendConfigPolicySpec#perConnectionBufferLimitBytes
+   */
+  readonly perConnectionBufferLimitBytes?: number;
+
+  /**
+   * TargetRefs specifies the target references to attach the policy to.
+   *
+   * @schema BackendConfigPolicySpec#targetRefs
+   */
+  readonly targetRefs?: BackendConfigPolicySpecTargetRefs[];
+
+  /**
+   * TargetSelectors specifies the target selectors to select resources to attach the policy to.
+   *
+   * @schema BackendConfigPolicySpec#targetSelectors
+   */
+  readonly targetSelectors?: BackendConfigPolicySpecTargetSelectors[];
+
+  /**
+   * Configure OS-level TCP keepalive checks.
+   *
+   * @schema BackendConfigPolicySpec#tcpKeepalive
+   */
+  readonly tcpKeepalive?: BackendConfigPolicySpecTcpKeepalive;
+
+  /**
+   * TLS contains the options necessary to configure a backend to use TLS origination.
+   * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#envoy-v3-api-msg-extensions-transport-sockets-tls-v3-sslconfig) for more details.
+   *
+   * @schema BackendConfigPolicySpec#tls
+   */
+  readonly tls?: BackendConfigPolicySpecTls;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpec(obj: BackendConfigPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'circuitBreakers': toJson_BackendConfigPolicySpecCircuitBreakers(obj.circuitBreakers),
+    'commonHttpProtocolOptions': toJson_BackendConfigPolicySpecCommonHttpProtocolOptions(obj.commonHttpProtocolOptions),
+    'connectTimeout': obj.connectTimeout,
+    'healthCheck': toJson_BackendConfigPolicySpecHealthCheck(obj.healthCheck),
+    'http1ProtocolOptions': toJson_BackendConfigPolicySpecHttp1ProtocolOptions(obj.http1ProtocolOptions),
+    'http2ProtocolOptions': toJson_BackendConfigPolicySpecHttp2ProtocolOptions(obj.http2ProtocolOptions),
+    'loadBalancer': toJson_BackendConfigPolicySpecLoadBalancer(obj.loadBalancer),
+    'outlierDetection': toJson_BackendConfigPolicySpecOutlierDetection(obj.outlierDetection),
+    'perConnectionBufferLimitBytes': obj.perConnectionBufferLimitBytes,
+    'targetRefs': obj.targetRefs?.map(y => toJson_BackendConfigPolicySpecTargetRefs(y)),
+    'targetSelectors': obj.targetSelectors?.map(y => toJson_BackendConfigPolicySpecTargetSelectors(y)),
+    'tcpKeepalive': toJson_BackendConfigPolicySpecTcpKeepalive(obj.tcpKeepalive),
+    'tls': toJson_BackendConfigPolicySpecTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * CircuitBreakers contains the options necessary to configure circuit breaking.
+ * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/circuit_breaking) for more details.
+ *
+ * @schema BackendConfigPolicySpecCircuitBreakers
+ */
+export interface BackendConfigPolicySpecCircuitBreakers {
+  /**
+   * MaxConnections is the maximum number of connections that will be made to
+   * the upstream cluster. If not specified, defaults to 1024.
+   *
+   * @schema BackendConfigPolicySpecCircuitBreakers#maxConnections
+   */
+  readonly maxConnections?: number;
+
+  /**
+   * MaxPendingRequests is the maximum number of pending requests that are
+   * allowed to the upstream cluster. If not specified, defaults to 1024.
+   *
+   * @schema BackendConfigPolicySpecCircuitBreakers#maxPendingRequests
+   */
+  readonly maxPendingRequests?: number;
+
+  /**
+   * MaxRequests is the maximum number of parallel requests that are allowed
+   * to the upstream cluster. If not specified, defaults to 1024.
+   *
+   * @schema BackendConfigPolicySpecCircuitBreakers#maxRequests
+   */
+  readonly maxRequests?: number;
+
+  /**
+   * MaxRetries is the maximum number of parallel retries that are allowed
+   * to the upstream cluster. If not specified, defaults to 3.
+   *
+   * @schema BackendConfigPolicySpecCircuitBreakers#maxRetries
+   */
+  readonly maxRetries?: number;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecCircuitBreakers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecCircuitBreakers(obj: BackendConfigPolicySpecCircuitBreakers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'maxConnections': obj.maxConnections,
+    'maxPendingRequests': obj.maxPendingRequests,
+    'maxRequests': obj.maxRequests,
+    'maxRetries': obj.maxRetries,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Additional options when handling HTTP requests upstream, applicable to
+ * both HTTP1 and HTTP2 requests.
+ *
+ * @schema BackendConfigPolicySpecCommonHttpProtocolOptions
+ */
+export interface BackendConfigPolicySpecCommonHttpProtocolOptions {
+  /**
+   * The idle timeout for connections. The idle timeout is defined as the
+   * period in which there are no active requests. When the
+   * idle timeout is reached the connection will be closed. If the connection is an HTTP/2
+   * downstream connection a drain sequence will occur prior to closing the connection.
+   * Note that request based timeouts mean that HTTP/2 PINGs will not keep the connection alive.
+   * If not specified, this defaults to 1 hour. To disable idle timeouts explicitly set this to 0.
+   * Disabling this timeout has a highly likelihood of yielding connection leaks due to lost TCP
+   * FIN packets, etc.
+   *
+   * @schema BackendConfigPolicySpecCommonHttpProtocolOptions#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * Specifies the maximum number of headers that the connection will accept.
+   * If not specified, the default of 100 is used. Requests that exceed this limit will receive
+   * a 431 response for HTTP/1.x and cause a stream reset for HTTP/2.
+   *
+   * @schema BackendConfigPolicySpecCommonHttpProtocolOptions#maxHeadersCount
+   */
+  readonly maxHeadersCount?: number;
+
+  /**
+   * Maximum requests for a single upstream connection.
+   * If set to 0 or unspecified, defaults to unlimited.
+   *
+   * @schema BackendConfigPolicySpecCommonHttpProtocolOptions#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * Total duration to keep alive an HTTP request/response stream. If the time limit is reached the stream will be
+   * reset independent of any other timeouts. If not specified, this value is not set.
+   *
+   * @schema BackendConfigPolicySpecCommonHttpProtocolOptions#maxStreamDuration
+   */
+  readonly maxStreamDuration?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecCommonHttpProtocolOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecCommonHttpProtocolOptions(obj: BackendConfigPolicySpecCommonHttpProtocolOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTimeout': obj.idleTimeout,
+    'maxHeadersCount': obj.maxHeadersCount,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxStreamDuration': obj.maxStreamDuration,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HealthCheck contains the options necessary to configure the health check.
+ *
+ * @schema BackendConfigPolicySpecHealthCheck
+ */
+export interface BackendConfigPolicySpecHealthCheck {
+  /**
+   * Grpc contains the options to configure the gRPC health check.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#grpc
+   */
+  readonly grpc?: BackendConfigPolicySpecHealthCheckGrpc;
+
+  /**
+   * HealthyThreshold is the number of healthy health checks required before a host is marked
+   * healthy. Note that during startup, only a single successful health check is
+   * required to mark a host healthy.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#healthyThreshold
+   */
+  readonly healthyThreshold: number;
+
+  /**
+   * Http contains the options to configure the HTTP health check.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#http
+   */
+  readonly http?: BackendConfigPolicySpecHealthCheckHttp;
+
+  /**
+   * Interval is the time between health checks.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#interval
+   */
+  readonly interval: string;
+
+  /**
+   * Timeout is time to wait for a health check response. If the timeout is reached the
+   * health check attempt will be considered a failure.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#timeout
+   */
+  readonly timeout: string;
+
+  /**
+   * UnhealthyThreshold is the number of consecutive failed health checks that will be considered
+   * unhealthy.
+   * Note that for HTTP health checks, if a host responds with a code not in ExpectedStatuses or RetriableStatuses,
+   * this threshold is ignored and the host is considered immediately unhealthy.
+   *
+   * @schema BackendConfigPolicySpecHealthCheck#unhealthyThreshold
+   */
+  readonly unhealthyThreshold: number;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecHealthCheck' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecHealthCheck(obj: BackendConfigPolicySpecHealthCheck | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'grpc': toJson_BackendConfigPolicySpecHealthCheckGrpc(obj.grpc),
+    'healthyThreshold': obj.healthyThreshold,
+    'http': toJson_BackendConfigPolicySpecHealthCheckHttp(obj.http),
+    'interval': obj.interval,
+    'timeout': obj.timeout,
+    'unhealthyThreshold': obj.unhealthyThreshold,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Additional options when handling HTTP1 requests upstream.
+ *
+ * @schema BackendConfigPolicySpecHttp1ProtocolOptions
+ */
+export interface BackendConfigPolicySpecHttp1ProtocolOptions {
+  /**
+   * Enables trailers for HTTP/1. By default the HTTP/1 codec drops proxied trailers.
+   * Note: Trailers must also be enabled at the gateway level in order for this option to take effect
+   *
+   * @schema BackendConfigPolicySpecHttp1ProtocolOptions#enableTrailers
+   */
+  readonly enableTrailers?: boolean;
+
+  /**
+   * Allows invalid HTTP messaging. When this option is false, then Envoy will terminate
+   * HTTP/1.1 connections upon receiving an invalid HTTP message. However,
+   * when this option is true, then Envoy will leave the HTTP/1.1 connection
+   * open where possible.
+   *
+   * @schema BackendConfigPolicySpecHttp1ProtocolOptions#overrideStreamErrorOnInvalidHttpMessage
+   */
+  readonly overrideStreamErrorOnInvalidHttpMessage?: boolean;
+
+  /**
+   * PreserveHttp1HeaderCase determines whether to preserve the case of HTTP1 response headers.
+   * See here for more information: https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_conn_man/header_casing
+   *
+   * @schema BackendConfigPolicySpecHttp1ProtocolOptions#preserveHttp1HeaderCase
+   */
+  readonly preserveHttp1HeaderCase?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecHttp1ProtocolOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecHttp1ProtocolOptions(obj: BackendConfigPolicySpecHttp1ProtocolOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enableTrailers': obj.enableTrailers,
+    'overrideStreamErrorOnInvalidHttpMessage': obj.overrideStreamErrorOnInvalidHttpMessage,
+    'preserveHttp1HeaderCase': obj.preserveHttp1HeaderCase,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Http2ProtocolOptions contains the options necessary to configure HTTP/2 backends.
+ * Note: Http2ProtocolOptions can only be applied to HTTP/2 backends.
+ * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#envoy-v3-api-msg-extensions-transport-sockets-tls-v3-sslconfig) for more details.
+ *
+ * @schema BackendConfigPolicySpecHttp2ProtocolOptions
+ */
+export interface BackendConfigPolicySpecHttp2ProtocolOptions {
+  /**
+   * InitialConnectionWindowSize is similar to InitialStreamWindowSize, but for the connection level.
+   * Same range and default value as InitialStreamWindowSize.
+   * Values can be specified with units like "64Ki".
+   *
+   * @schema BackendConfigPolicySpecHttp2ProtocolOptions#initialConnectionWindowSize
+   */
+  readonly initialConnectionWindowSize?: BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize;
+
+  /**
+   * InitialStreamWindowSize is the initial window size for the stream.
+   * Valid values range from 65535 (2^16 - 1, HTTP/2 default) to 2147483647 (2^31 - 1, HTTP/2 maximum).
+   * Defaults to 268435456 (256 * 1024 * 1024).
+   * Values can be specified with units like "64Ki".
+   *
+   * @default 268435456 (256 * 1024 * 1024).
+   * @schema BackendConfigPolicySpecHttp2ProtocolOptions#initialStreamWindowSize
+   */
+  readonly initialStreamWindowSize?: BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize;
+
+  /**
+   * The maximum number of concurrent streams that the connection can have.
+   *
+   * @schema BackendConfigPolicySpecHttp2ProtocolOptions#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * Allows invalid HTTP messaging and headers. When disabled (default), then
+   * the whole HTTP/2 connection is terminated upon receiving invalid HEADERS frame.
+   * When enabled, only the offending stream is terminated.
+   *
+   * @schema BackendConfigPolicySpecHttp2ProtocolOptions#overrideStreamErrorOnInvalidHttpMessage
+   */
+  readonly overrideStreamErrorOnInvalidHttpMessage?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecHttp2ProtocolOptions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecHttp2ProtocolOptions(obj: BackendConfigPolicySpecHttp2ProtocolOptions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'initialConnectionWindowSize': obj.initialConnectionWindowSize?.value,
+    'initialStreamWindowSize': obj.initialStreamWindowSize?.value,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'overrideStreamErrorOnInvalidHttpMessage': obj.overrideStreamErrorOnInvalidHttpMessage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LoadBalancer contains the options necessary to configure the load balancer.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancer
+ */
+export interface BackendConfigPolicySpecLoadBalancer {
+  /**
+   * If set to true, the load balancer will drain connections when the host set changes.
+   *
+   * Ring Hash or Maglev can be used to ensure that clients with the same key
+   * are routed to the same upstream host.
+   * Distruptions can cause new connections with the same key as existing connections
+   * to be routed to different hosts.
+   * Enabling this feature will cause the load balancer to drain existing connections
+   * when the host set changes, ensuring that new connections with the same key are
+   * consistently routed to the same host.
+   * Connections are not immediately closed, but are allowed to drain
+   * before being closed.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#closeConnectionsOnHostSetChange
+   */
+  readonly closeConnectionsOnHostSetChange?: boolean;
+
+  /**
+   * HealthyPanicThreshold configures envoy's panic threshold percentage between 0-100. Once the number of non-healthy hosts
+   * reaches this percentage, envoy disregards health information.
+   * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/load_balancing/panic_threshold.html).
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#healthyPanicThreshold
+   */
+  readonly healthyPanicThreshold?: number;
+
+  /**
+   * LeastRequest configures the least request load balancer type.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#leastRequest
+   */
+  readonly leastRequest?: BackendConfigPolicySpecLoadBalancerLeastRequest;
+
+  /**
+   * LocalityType specifies the locality config type to use.
+   * See https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/load_balancing_policies/common/v3/common.proto#envoy-v3-api-msg-extensions-load-balancing-policies-common-v3-localitylbconfig
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#localityType
+   */
+  readonly localityType?: BackendConfigPolicySpecLoadBalancerLocalityType;
+
+  /**
+   * Maglev configures the maglev load balancer type.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#maglev
+   */
+  readonly maglev?: BackendConfigPolicySpecLoadBalancerMaglev;
+
+  /**
+   * Random configures the random load balancer type.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#random
+   */
+  readonly random?: any;
+
+  /**
+   * RingHash configures the ring hash load balancer type.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#ringHash
+   */
+  readonly ringHash?: BackendConfigPolicySpecLoadBalancerRingHash;
+
+  /**
+   * RoundRobin configures the round robin load balancer type.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#roundRobin
+   */
+  readonly roundRobin?: BackendConfigPolicySpecLoadBalancerRoundRobin;
+
+  /**
+   * This allows batch updates of endpoints health/weight/metadata that happen during a time window.
+   * this help lower cpu usage when endpoint change rate is high. defaults to 1 second.
+   * Set to 0 to disable and have changes applied immediately.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancer#updateMergeWindow
+   */
+  readonly updateMergeWindow?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancer(obj: BackendConfigPolicySpecLoadBalancer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'closeConnectionsOnHostSetChange': obj.closeConnectionsOnHostSetChange,
+    'healthyPanicThreshold': obj.healthyPanicThreshold,
+    'leastRequest': toJson_BackendConfigPolicySpecLoadBalancerLeastRequest(obj.leastRequest),
+    'localityType': obj.localityType,
+    'maglev': toJson_BackendConfigPolicySpecLoadBalancerMaglev(obj.maglev),
+    'random': obj.random,
+    'ringHash': toJson_BackendConfigPolicySpecLoadBalancerRingHash(obj.ringHash),
+    'roundRobin': toJson_BackendConfigPolicySpecLoadBalancerRoundRobin(obj.roundRobin),
+    'updateMergeWindow': obj.updateMergeWindow,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * OutlierDetection contains the options necessary to configure passive health checking.
+ *
+ * @schema BackendConfigPolicySpecOutlierDetection
+ */
+export interface BackendConfigPolicySpecOutlierDetection {
+  /**
+   * The base time that a host is ejected for. The real time is equal to the
+   * base time multiplied by the number of times the host has been ejected.
+   * Defaults to 30s.
+   *
+   * @default 30s.
+   * @schema BackendConfigPolicySpecOutlierDetection#baseEjectionTime
+   */
+  readonly baseEjectionTime?: string;
+
+  /**
+   * The number of consecutive server-side error responses (for HTTP traffic,
+   * 5xx responses; for TCP traffic, connection failures; etc.) before an
+   * ejection occurs. Defaults to 5. If this is zero, consecutive 5xx passive
+   * health checks will be disabled. In the future, other types of passive
+   * health checking might be added, but none will be enabled by default.
+   *
+   * @default 5. If this is zero, consecutive 5xx passive
+   * @schema BackendConfigPolicySpecOutlierDetection#consecutive5xx
+   */
+  readonly consecutive5Xx?: number;
+
+  /**
+   * The time interval between ejection analysis sweeps. This can result in
+   * both new ejections as well as hosts being returned to service. Defaults
+   * to 10s.
+   *
+   * @default 10s.
+   * @schema BackendConfigPolicySpecOutlierDetection#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * The maximum % of an upstream cluster that can be ejected due to outlier
+   * detection. Defaults to 10%.
+   *
+   * @default 10%.
+   * @schema BackendConfigPolicySpecOutlierDetection#maxEjectionPercent
+   */
+  readonly maxEjectionPercent?: number;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecOutlierDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecOutlierDetection(obj: BackendConfigPolicySpecOutlierDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'baseEjectionTime': obj.baseEjectionTime,
+    'consecutive5xx': obj.consecutive5Xx,
+    'interval': obj.interval,
+    'maxEjectionPercent': obj.maxEjectionPercent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Select the object to attach the policy by Group, Kind, and Name.
+ * The object must be in the same namespace as the policy.
+ * You can target only one object at a time.
+ *
+ * @schema BackendConfigPolicySpecTargetRefs
+ */
+export interface BackendConfigPolicySpecTargetRefs {
+  /**
+   * The API group of the target resource.
+   * For Kubernetes Gateway API resources, the group is `gateway.networking.k8s.io`.
+   *
+   * @schema BackendConfigPolicySpecTargetRefs#group
+   */
+  readonly group: string;
+
+  /**
+   * The API kind of the target resource,
+   * such as Gateway or HTTPRoute.
+   *
+   * @schema BackendConfigPolicySpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * The name of the target resource.
+   *
+   * @schema BackendConfigPolicySpecTargetRefs#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTargetRefs(obj: BackendConfigPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LocalPolicyTargetSelector selects the object to attach the policy by Group, Kind, and MatchLabels.
+ * The object must be in the same namespace as the policy and match the
+ * specified labels.
+ * Do not use targetSelectors when reconciliation times are critical, especially if you
+ * have a large number of policies that target the same resource.
+ * Instead, use targetRefs to attach the policy.
+ *
+ * @schema BackendConfigPolicySpecTargetSelectors
+ */
+export interface BackendConfigPolicySpecTargetSelectors {
+  /**
+   * The API group of the target resource.
+   * For Kubernetes Gateway API resources, the group is `gateway.networking.k8s.io`.
+   *
+   * @schema BackendConfigPolicySpecTargetSelectors#group
+   */
+  readonly group: string;
+
+  /**
+   * The API kind of the target resource,
+   * such as Gateway or HTTPRoute.
+   *
+   * @schema BackendConfigPolicySpecTargetSelectors#kind
+   */
+  readonly kind: string;
+
+  /**
+   * Label selector to select the target resource.
+   *
+   * @schema BackendConfigPolicySpecTargetSelectors#matchLabels
+   */
+  readonly matchLabels: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTargetSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTargetSelectors(obj: BackendConfigPolicySpecTargetSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Configure OS-level TCP keepalive checks.
+ *
+ * @schema BackendConfigPolicySpecTcpKeepalive
+ */
+export interface BackendConfigPolicySpecTcpKeepalive {
+  /**
+   * The number of seconds between keep-alive probes.
+   *
+   * @schema BackendConfigPolicySpecTcpKeepalive#keepAliveInterval
+   */
+  readonly keepAliveInterval?: string;
+
+  /**
+   * Maximum number of keep-alive probes to send before dropping the connection.
+   *
+   * @schema BackendConfigPolicySpecTcpKeepalive#keepAliveProbes
+   */
+  readonly keepAliveProbes?: number;
+
+  /**
+   * The number of seconds a connection needs to be idle before keep-alive probes start being sent.
+   *
+   * @schema BackendConfigPolicySpecTcpKeepalive#keepAliveTime
+   */
+  readonly keepAliveTime?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTcpKeepalive(obj: BackendConfigPolicySpecTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'keepAliveInterval': obj.keepAliveInterval,
+    'keepAliveProbes': obj.keepAliveProbes,
+    'keepAliveTime': obj.keepAliveTime,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS contains the options necessary to configure a backend to use TLS origination.
+ * See [Envoy documentation](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/tls.proto#envoy-v3-api-msg-extensions-transport-sockets-tls-v3-sslconfig) for more details.
+ *
+ * @schema BackendConfigPolicySpecTls
+ */
+export interface BackendConfigPolicySpecTls {
+  /**
+   * Allow Tls renegotiation, the default value is false.
+   * TLS renegotiation is considered insecure and shouldn't be used unless absolutely necessary.
+   *
+   * @schema BackendConfigPolicySpecTls#allowRenegotiation
+   */
+  readonly allowRenegotiation?: boolean;
+
+  /**
+   * Set Application Level Protocol Negotiation
+   * If empty, defaults to ["h2", "http/1.1"].
+   *
+   * @schema BackendConfigPolicySpecTls#alpnProtocols
+   */
+  readonly alpnProtocols?: string[];
+
+  /**
+   * File paths to certificates local to the proxy.
+   *
+   * @schema BackendConfigPolicySpecTls#files
+   */
+  readonly files?: BackendConfigPolicySpecTlsFiles;
+
+  /**
+   * InsecureSkipVerify originates TLS but skips verification of the backend's certificate.
+   * WARNING: This is an insecure option that should only be used if the risks are understood.
+   *
+   * @schema BackendConfigPolicySpecTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * General TLS parameters. See the [envoy docs](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-tlsparameters)
+   * for more information on the meaning of these values.
+   *
+   * @schema BackendConfigPolicySpecTls#parameters
+   */
+  readonly parameters?: BackendConfigPolicySpecTlsParameters;
+
+  /**
+   * Reference to the TLS secret containing the certificate, key, and optionally the root CA.
+   *
+   * @schema BackendConfigPolicySpecTls#secretRef
+   */
+  readonly secretRef?: BackendConfigPolicySpecTlsSecretRef;
+
+  /**
+   * If the TLS config has the tls cert and key provided, kgateway uses it to perform mTLS by default.
+   * Set simpleTLS to true to disable mTLS in favor of server-only TLS (one-way TLS), even if kgateway has the client cert.
+   * If unset, defaults to false.
+   *
+   * @schema BackendConfigPolicySpecTls#simpleTLS
+   */
+  readonly simpleTls?: boolean;
+
+  /**
+   * The SNI domains that should be considered for TLS connection
+   *
+   * @schema BackendConfigPolicySpecTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * Verify that the Subject Alternative Name in the peer certificate is one of the specified values.
+   * note that a root_ca must be provided if this option is used.
+   *
+   * @schema BackendConfigPolicySpecTls#verifySubjectAltNames
+   */
+  readonly verifySubjectAltNames?: string[];
+
+  /**
+   * WellKnownCACertificates specifies whether to use a well-known set of CA
+   * certificates for validating the backend's certificate chain. Currently,
+   * only the system certificate pool is supported via SDS.
+   *
+   * @schema BackendConfigPolicySpecTls#wellKnownCACertificates
+   */
+  readonly wellKnownCaCertificates?: BackendConfigPolicySpecTlsWellKnownCaCertificates;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTls(obj: BackendConfigPolicySpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allowRenegotiation': obj.allowRenegotiation,
+    'alpnProtocols': obj.alpnProtocols?.map(y => y),
+    'files': toJson_BackendConfigPolicySpecTlsFiles(obj.files),
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'parameters': toJson_BackendConfigPolicySpecTlsParameters(obj.parameters),
+    'secretRef': toJson_BackendConfigPolicySpecTlsSecretRef(obj.secretRef),
+    'simpleTLS': obj.simpleTls,
+    'sni': obj.sni,
+    'verifySubjectAltNames': obj.verifySubjectAltNames?.map(y => y),
+    'wellKnownCACertificates': obj.wellKnownCaCertificates,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Grpc contains the options to configure the gRPC health check.
+ *
+ * @schema BackendConfigPolicySpecHealthCheckGrpc
+ */
+export interface BackendConfigPolicySpecHealthCheckGrpc {
+  /**
+   * Authority is the authority header used to make the gRPC health check request.
+   * If unset, the name of the cluster this health check is associated
+   * with will be used.
+   *
+   * @schema BackendConfigPolicySpecHealthCheckGrpc#authority
+   */
+  readonly authority?: string;
+
+  /**
+   * ServiceName is the optional name of the service to check.
+   *
+   * @schema BackendConfigPolicySpecHealthCheckGrpc#serviceName
+   */
+  readonly serviceName?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecHealthCheckGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecHealthCheckGrpc(obj: BackendConfigPolicySpecHealthCheckGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'authority': obj.authority,
+    'serviceName': obj.serviceName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Http contains the options to configure the HTTP health check.
+ *
+ * @schema BackendConfigPolicySpecHealthCheckHttp
+ */
+export interface BackendConfigPolicySpecHealthCheckHttp {
+  /**
+   * Host is the value of the host header in the HTTP health check request. If
+   * unset, the name of the cluster this health check is associated
+   * with will be used.
+   *
+   * @schema BackendConfigPolicySpecHealthCheckHttp#host
+   */
+  readonly host?: string;
+
+  /**
+   * Method is the HTTP method to use.
+   * If unset, GET is used.
+   *
+   * @schema BackendConfigPolicySpecHealthCheckHttp#method
+   */
+  readonly method?: BackendConfigPolicySpecHealthCheckHttpMethod;
+
+  /**
+   * Path is the HTTP path requested.
+   *
+   * @schema BackendConfigPolicySpecHealthCheckHttp#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecHealthCheckHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecHealthCheckHttp(obj: BackendConfigPolicySpecHealthCheckHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'method': obj.method,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * InitialConnectionWindowSize is similar to InitialStreamWindowSize, but for the connection level.
+ * Same range and default value as InitialStreamWindowSize.
+ * Values can be specified with units like "64Ki".
+ *
+ * @schema BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize
+ */
+export class BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize {
+  public static fromNumber(value: number): BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize {
+    return new BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize(value);
+  }
+  public static fromString(value: string): BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize {
+    return new BackendConfigPolicySpecHttp2ProtocolOptionsInitialConnectionWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * InitialStreamWindowSize is the initial window size for the stream.
+ * Valid values range from 65535 (2^16 - 1, HTTP/2 default) to 2147483647 (2^31 - 1, HTTP/2 maximum).
+ * Defaults to 268435456 (256 * 1024 * 1024).
+ * Values can be specified with units like "64Ki".
+ *
+ * @default 268435456 (256 * 1024 * 1024).
+ * @schema BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize
+ */
+export class BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize {
+  public static fromNumber(value: number): BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize {
+    return new BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize(value);
+  }
+  public static fromString(value: string): BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize {
+    return new BackendConfigPolicySpecHttp2ProtocolOptionsInitialStreamWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * LeastRequest configures the least request load balancer type.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerLeastRequest
+ */
+export interface BackendConfigPolicySpecLoadBalancerLeastRequest {
+  /**
+   * How many choices to take into account.
+   * Defaults to 2.
+   *
+   * @default 2.
+   * @schema BackendConfigPolicySpecLoadBalancerLeastRequest#choiceCount
+   */
+  readonly choiceCount?: number;
+
+  /**
+   * SlowStart configures the slow start configuration for the load balancer.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerLeastRequest#slowStart
+   */
+  readonly slowStart?: BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerLeastRequest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerLeastRequest(obj: BackendConfigPolicySpecLoadBalancerLeastRequest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'choiceCount': obj.choiceCount,
+    'slowStart': toJson_BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart(obj.slowStart),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LocalityType specifies the locality config type to use.
+ * See https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/load_balancing_policies/common/v3/common.proto#envoy-v3-api-msg-extensions-load-balancing-policies-common-v3-localitylbconfig
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerLocalityType
+ */
+export enum BackendConfigPolicySpecLoadBalancerLocalityType {
+  /** WeightedLb */
+  WEIGHTED_LB = "WeightedLb",
+}
+
+/**
+ * Maglev configures the maglev load balancer type.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerMaglev
+ */
+export interface BackendConfigPolicySpecLoadBalancerMaglev {
+  /**
+   * HashPolicies specifies the hash policies for hashing load balancers (RingHash, Maglev).
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglev#hashPolicies
+   */
+  readonly hashPolicies?: BackendConfigPolicySpecLoadBalancerMaglevHashPolicies[];
+
+  /**
+   * UseHostnameForHashing specifies whether to use the hostname instead of the resolved IP address for hashing.
+   * Defaults to false.
+   *
+   * @default false.
+   * @schema BackendConfigPolicySpecLoadBalancerMaglev#useHostnameForHashing
+   */
+  readonly useHostnameForHashing?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerMaglev' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerMaglev(obj: BackendConfigPolicySpecLoadBalancerMaglev | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hashPolicies': obj.hashPolicies?.map(y => toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPolicies(y)),
+    'useHostnameForHashing': obj.useHostnameForHashing,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RingHash configures the ring hash load balancer type.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRingHash
+ */
+export interface BackendConfigPolicySpecLoadBalancerRingHash {
+  /**
+   * HashPolicies specifies the hash policies for hashing load balancers (RingHash, Maglev).
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHash#hashPolicies
+   */
+  readonly hashPolicies?: BackendConfigPolicySpecLoadBalancerRingHashHashPolicies[];
+
+  /**
+   * MaximumRingSize is the maximum size of the ring.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHash#maximumRingSize
+   */
+  readonly maximumRingSize?: number;
+
+  /**
+   * MinimumRingSize is the minimum size of the ring.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHash#minimumRingSize
+   */
+  readonly minimumRingSize?: number;
+
+  /**
+   * UseHostnameForHashing specifies whether to use the hostname instead of the resolved IP address for hashing.
+   * Defaults to false.
+   *
+   * @default false.
+   * @schema BackendConfigPolicySpecLoadBalancerRingHash#useHostnameForHashing
+   */
+  readonly useHostnameForHashing?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHash' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRingHash(obj: BackendConfigPolicySpecLoadBalancerRingHash | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hashPolicies': obj.hashPolicies?.map(y => toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPolicies(y)),
+    'maximumRingSize': obj.maximumRingSize,
+    'minimumRingSize': obj.minimumRingSize,
+    'useHostnameForHashing': obj.useHostnameForHashing,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RoundRobin configures the round robin load balancer type.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRoundRobin
+ */
+export interface BackendConfigPolicySpecLoadBalancerRoundRobin {
+  /**
+   * SlowStart configures the slow start configuration for the load balancer.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRoundRobin#slowStart
+   */
+  readonly slowStart?: BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRoundRobin' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRoundRobin(obj: BackendConfigPolicySpecLoadBalancerRoundRobin | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'slowStart': toJson_BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart(obj.slowStart),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * File paths to certificates local to the proxy.
+ *
+ * @schema BackendConfigPolicySpecTlsFiles
+ */
+export interface BackendConfigPolicySpecTlsFiles {
+  /**
+   * @schema BackendConfigPolicySpecTlsFiles#rootCA
+   */
+  readonly rootCa?: string;
+
+  /**
+   * @schema BackendConfigPolicySpecTlsFiles#tlsCertificate
+   */
+  readonly tlsCertificate?: string;
+
+  /**
+   * @schema BackendConfigPolicySpecTlsFiles#tlsKey
+   */
+  readonly tlsKey?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTlsFiles' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTlsFiles(obj: BackendConfigPolicySpecTlsFiles | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'rootCA': obj.rootCa,
+    'tlsCertificate': obj.tlsCertificate,
+    'tlsKey': obj.tlsKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * General TLS parameters. See the [envoy docs](https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-tlsparameters)
+ * for more information on the meaning of these values.
+ *
+ * @schema BackendConfigPolicySpecTlsParameters
+ */
+export interface BackendConfigPolicySpecTlsParameters {
+  /**
+   * @schema BackendConfigPolicySpecTlsParameters#cipherSuites
+   */
+  readonly cipherSuites?: string[];
+
+  /**
+   * @schema BackendConfigPolicySpecTlsParameters#ecdhCurves
+   */
+  readonly ecdhCurves?: string[];
+
+  /**
+   * Maximum TLS version.
+   *
+   * @schema BackendConfigPolicySpecTlsParameters#maxVersion
+   */
+  readonly maxVersion?: BackendConfigPolicySpecTlsParametersMaxVersion;
+
+  /**
+   * Minimum TLS version.
+   *
+   * @schema BackendConfigPolicySpecTlsParameters#minVersion
+   */
+  readonly minVersion?: BackendConfigPolicySpecTlsParametersMinVersion;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTlsParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTlsParameters(obj: BackendConfigPolicySpecTlsParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cipherSuites': obj.cipherSuites?.map(y => y),
+    'ecdhCurves': obj.ecdhCurves?.map(y => y),
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to the TLS secret containing the certificate, key, and optionally the root CA.
+ *
+ * @schema BackendConfigPolicySpecTlsSecretRef
+ */
+export interface BackendConfigPolicySpecTlsSecretRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema BackendConfigPolicySpecTlsSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecTlsSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecTlsSecretRef(obj: BackendConfigPolicySpecTlsSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * WellKnownCACertificates specifies whether to use a well-known set of CA
+ * certificates for validating the backend's certificate chain. Currently,
+ * only the system certificate pool is supported via SDS.
+ *
+ * @schema BackendConfigPolicySpecTlsWellKnownCaCertificates
+ */
+export enum BackendConfigPolicySpecTlsWellKnownCaCertificates {
+  /** System */
+  SYSTEM = "System",
+}
+
+/**
+ * Method is the HTTP method to use.
+ * If unset, GET is used.
+ *
+ * @schema BackendConfigPolicySpecHealthCheckHttpMethod
+ */
+export enum BackendConfigPolicySpecHealthCheckHttpMethod {
+  /** GET */
+  GET = "GET",
+  /** HEAD */
+  HEAD = "HEAD",
+  /** POST */
+  POST = "POST",
+  /** PUT */
+  PUT = "PUT",
+  /** DELETE */
+  DELETE = "DELETE",
+  /** OPTIONS */
+  OPTIONS = "OPTIONS",
+  /** TRACE */
+  TRACE = "TRACE",
+  /** PATCH */
+  PATCH = "PATCH",
+}
+
+/**
+ * SlowStart configures the slow start configuration for the load balancer.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart
+ */
+export interface BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart {
+  /**
+   * This parameter controls the speed of traffic increase over the slow start window. Defaults to 1.0,
+   * so that endpoint would get linearly increasing amount of traffic.
+   * When increasing the value for this parameter, the speed of traffic ramp-up increases non-linearly.
+   * The value of aggression parameter should be greater than 0.0.
+   * By tuning the parameter, is possible to achieve polynomial or exponential shape of ramp-up curve.
+   *
+   * During slow start window, effective weight of an endpoint would be scaled with time factor and aggression:
+   * `new_weight = weight * max(min_weight_percent, time_factor ^ (1 / aggression))`,
+   * where `time_factor=(time_since_start_seconds / slow_start_time_seconds)`.
+   *
+   * As time progresses, more and more traffic would be sent to endpoint, which is in slow start window.
+   * Once host exits slow start, time_factor and aggression no longer affect its weight.
+   *
+   * @default 1.0,
+   * @schema BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart#aggression
+   */
+  readonly aggression?: string;
+
+  /**
+   * Minimum weight percentage of an endpoint during slow start.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart#minWeightPercent
+   */
+  readonly minWeightPercent?: number;
+
+  /**
+   * Represents the size of slow start window.
+   * If set, the newly created host remains in slow start mode starting from its creation time
+   * for the duration of slow start window.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart#window
+   */
+  readonly window?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart(obj: BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'minWeightPercent': obj.minWeightPercent,
+    'window': obj.window,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPolicies
+ */
+export interface BackendConfigPolicySpecLoadBalancerMaglevHashPolicies {
+  /**
+   * Cookie specifies a given cookie as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPolicies#cookie
+   */
+  readonly cookie?: BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie;
+
+  /**
+   * Header specifies a header's value as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPolicies#header
+   */
+  readonly header?: BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader;
+
+  /**
+   * SourceIP specifies whether to use the request's source IP address as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPolicies#sourceIP
+   */
+  readonly sourceIp?: any;
+
+  /**
+   * Terminal, if set, and a hash key is available after evaluating this policy, will cause Envoy to skip the subsequent policies and
+   * use the key as it is.
+   * This is useful for defining "fallback" policies and limiting the time Envoy spends generating hash keys.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPolicies#terminal
+   */
+  readonly terminal?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerMaglevHashPolicies' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPolicies(obj: BackendConfigPolicySpecLoadBalancerMaglevHashPolicies | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cookie': toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie(obj.cookie),
+    'header': toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader(obj.header),
+    'sourceIP': obj.sourceIp,
+    'terminal': obj.terminal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies
+ */
+export interface BackendConfigPolicySpecLoadBalancerRingHashHashPolicies {
+  /**
+   * Cookie specifies a given cookie as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#cookie
+   */
+  readonly cookie?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie;
+
+  /**
+   * Header specifies a header's value as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#header
+   */
+  readonly header?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader;
+
+  /**
+   * SourceIP specifies whether to use the request's source IP address as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#sourceIP
+   */
+  readonly sourceIp?: any;
+
+  /**
+   * Terminal, if set, and a hash key is available after evaluating this policy, will cause Envoy to skip the subsequent policies and
+   * use the key as it is.
+   * This is useful for defining "fallback" policies and limiting the time Envoy spends generating hash keys.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#terminal
+   */
+  readonly terminal?: boolean;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPolicies' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPolicies(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPolicies | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cookie': toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie(obj.cookie),
+    'header': toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader(obj.header),
+    'sourceIP': obj.sourceIp,
+    'terminal': obj.terminal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SlowStart configures the slow start configuration for the load balancer.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart
+ */
+export interface BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart {
+  /**
+   * This parameter controls the speed of traffic increase over the slow start window. Defaults to 1.0,
+   * so that endpoint would get linearly increasing amount of traffic.
+   * When increasing the value for this parameter, the speed of traffic ramp-up increases non-linearly.
+   * The value of aggression parameter should be greater than 0.0.
+   * By tuning the parameter, is possible to achieve polynomial or exponential shape of ramp-up curve.
+   *
+   * During slow start window, effective weight of an endpoint would be scaled with time factor and aggression:
+   * `new_weight = weight * max(min_weight_percent, time_factor ^ (1 / aggression))`,
+   * where `time_factor=(time_since_start_seconds / slow_start_time_seconds)`.
+   *
+   * As time progresses, more and more traffic would be sent to endpoint, which is in slow start window.
+   * Once host exits slow start, time_factor and aggression no longer affect its weight.
+   *
+   * @default 1.0,
+   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#aggression
+   */
+  readonly aggression?: string;
+
+  /**
+   * Minimum weight percentage of an endpoint during slow start.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#minWeightPercent
+   */
+  readonly minWeightPercent?: number;
+
+  /**
+   * Represents the size of slow start window.
+   * If set, the newly created host remains in slow start mode starting from its creation time
+   * for the duration of slow start window.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#window
+   */
+  readonly window?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart(obj: BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'aggression': obj.aggression,
+    'minWeightPercent': obj.minWeightPercent,
+    'window': obj.window,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Maximum TLS version.
+ *
+ * @schema BackendConfigPolicySpecTlsParametersMaxVersion
+ */
+export enum BackendConfigPolicySpecTlsParametersMaxVersion {
+  /** AUTO */
+  AUTO = "AUTO",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * Minimum TLS version.
+ *
+ * @schema BackendConfigPolicySpecTlsParametersMinVersion
+ */
+export enum BackendConfigPolicySpecTlsParametersMinVersion {
+  /** AUTO */
+  AUTO = "AUTO",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * Cookie specifies a given cookie as a component of the hash key.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie
+ */
+export interface BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie {
+  /**
+   * HttpOnly specifies whether the cookie is HTTP only, i.e. not accessible to JavaScript.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#httpOnly
+   */
+  readonly httpOnly?: boolean;
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path is the name of the path for the cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * SameSite controls cross-site sending of cookies.
+   * Supported values are Strict, Lax, and None.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#sameSite
+   */
+  readonly sameSite?: BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite;
+
+  /**
+   * Secure specifies whether the cookie is secure.
+   * If true, the cookie will only be sent over HTTPS.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#secure
+   */
+  readonly secure?: boolean;
+
+  /**
+   * TTL specifies the time to live of the cookie.
+   * If specified, a cookie with the TTL will be generated if the cookie is not present.
+   * If the TTL is present and zero, the generated cookie will be a session cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie(obj: BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpOnly': obj.httpOnly,
+    'name': obj.name,
+    'path': obj.path,
+    'sameSite': obj.sameSite,
+    'secure': obj.secure,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Header specifies a header's value as a component of the hash key.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader
+ */
+export interface BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader {
+  /**
+   * Name is the name of the header to use as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader(obj: BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Cookie specifies a given cookie as a component of the hash key.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie
+ */
+export interface BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie {
+  /**
+   * HttpOnly specifies whether the cookie is HTTP only, i.e. not accessible to JavaScript.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#httpOnly
+   */
+  readonly httpOnly?: boolean;
+
+  /**
+   * Name of the cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#name
+   */
+  readonly name: string;
+
+  /**
+   * Path is the name of the path for the cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#path
+   */
+  readonly path?: string;
+
+  /**
+   * SameSite controls cross-site sending of cookies.
+   * Supported values are Strict, Lax, and None.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#sameSite
+   */
+  readonly sameSite?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite;
+
+  /**
+   * Secure specifies whether the cookie is secure.
+   * If true, the cookie will only be sent over HTTPS.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#secure
+   */
+  readonly secure?: boolean;
+
+  /**
+   * TTL specifies the time to live of the cookie.
+   * If specified, a cookie with the TTL will be generated if the cookie is not present.
+   * If the TTL is present and zero, the generated cookie will be a session cookie.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#ttl
+   */
+  readonly ttl?: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'httpOnly': obj.httpOnly,
+    'name': obj.name,
+    'path': obj.path,
+    'sameSite': obj.sameSite,
+    'secure': obj.secure,
+    'ttl': obj.ttl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Header specifies a header's value as a component of the hash key.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader
+ */
+export interface BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader {
+  /**
+   * Name is the name of the header to use as a component of the hash key.
+   *
+   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SameSite controls cross-site sending of cookies.
+ * Supported values are Strict, Lax, and None.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite
+ */
+export enum BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite {
+  /** Strict */
+  STRICT = "Strict",
+  /** Lax */
+  LAX = "Lax",
+  /** None */
+  NONE = "None",
+}
+
+/**
+ * SameSite controls cross-site sending of cookies.
+ * Supported values are Strict, Lax, and None.
+ *
+ * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite
+ */
+export enum BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite {
+  /** Strict */
+  STRICT = "Strict",
+  /** Lax */
+  LAX = "Lax",
+  /** None */
+  NONE = "None",
+}
+
+
+/**
  * DirectResponse contains configuration for defining direct response routes.
  *
  * @schema DirectResponse

@@ -23,6 +23,7 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'gateway.networking.k8s.io/httproutes.yaml', kind: 'HTTPRoute', versions: ['v1'] },
       { file: 'gateway.networking.k8s.io/grpcroutes.yaml', kind: 'GRPCRoute', versions: ['v1'] },
       { file: 'gateway.networking.k8s.io/referencegrants.yaml', kind: 'ReferenceGrant', versions: ['v1'] },
+      { file: 'gateway.networking.k8s.io/backendtlspolicies.yaml', kind: 'BackendTLSPolicy', versions: ['v1'] },
     ],
   },
   {
@@ -41,6 +42,8 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'gateway.kgateway.dev/trafficpolicies.yaml', kind: 'TrafficPolicy', versions: ['v1alpha1'] },
       { file: 'gateway.kgateway.dev/gatewayextensions.yaml', kind: 'GatewayExtension', versions: ['v1alpha1'] },
       { file: 'gateway.kgateway.dev/httplistenerpolicies.yaml', kind: 'HTTPListenerPolicy', versions: ['v1alpha1'] },
+      { file: 'gateway.kgateway.dev/backends.yaml', kind: 'Backend', versions: ['v1alpha1'] },
+      { file: 'gateway.kgateway.dev/backendconfigpolicies.yaml', kind: 'BackendConfigPolicy', versions: ['v1alpha1'] },
     ],
   },
   {
