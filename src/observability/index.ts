@@ -29,3 +29,4 @@ export * from './test-series';
 export * from './tracing';
 export * from './tracing-collector';
 export * from './verify-monitoring';
+export * from './access-log';

@@ -1,0 +1,222 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as eg from '../../imports/envoygateway-gateway.envoyproxy.io';
+import * as istio from '../../imports/istio-telemetry.istio.io';
+import * as kong from '../../imports/kong-configuration.konghq.com';
+import { invalid } from '../core/errors';
+import { assertDnsLabel } from '../core/names';
+import { sortRecord } from '../core/network-peer';
+import { IGateway } from '../gateway/gateway';
+import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
+import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
+
+/** Request headers that carry credentials and must never reach a log. */
+const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|apikey|api-key|x-auth-token|x-amz-security-token)$|token|secret|password|credential/i;
+
+/**
+ * One field of a structured access log line: its JSON key and the Envoy
+ * command operator that fills it (kgateway, Envoy Gateway and Istio all run
+ * Envoy). The identity fields read the headers the access policies set after
+ * authentication (`x-user-id`, `x-user-tier`).
+ *
+ * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators
+ */
+export class LogField {
+  /** `start_time`: when the request started. */
+  public static startTime(): LogField {
+    return new LogField('start_time', '%START_TIME%');
+  }
+  /** `request_id`: `x-request-id`. */
+  public static requestId(): LogField {
+    return new LogField('request_id', '%REQ(X-REQUEST-ID)%');
+  }
+  /** `user_id`: the authenticated user, from the identity header the policy sets. */
+  public static userId(header = 'x-user-id'): LogField {
+    return new LogField('user_id', `%REQ(${header.toUpperCase()})%`);
+  }
+  /** `tier`: the caller's tier, from the identity header the policy sets. */
+  public static tier(header = 'x-user-tier'): LogField {
+    return new LogField('tier', `%REQ(${header.toUpperCase()})%`);
+  }
+  /** `route`: the matched route (the model). */
+  public static model(): LogField {
+    return new LogField('route', '%ROUTE_NAME%');
+  }
+  /** `method`. */
+  public static method(): LogField {
+    return new LogField('method', '%REQ(:METHOD)%');
+  }
+  /** `path`, without the query string (which may carry tokens). */
+  public static path(): LogField {
+    return new LogField('path', '%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%');
+  }
+  /** `status`: the response code. */
+  public static status(): LogField {
+    return new LogField('status', '%RESPONSE_CODE%');
+  }
+  /** `latency_ms`: total duration in milliseconds. */
+  public static latencyMs(): LogField {
+    return new LogField('latency_ms', '%DURATION%');
+  }
+  /** `upstream_host`: the backend pod that served the request. */
+  public static upstreamHost(): LogField {
+    return new LogField('upstream_host', '%UPSTREAM_HOST%');
+  }
+  /** `response_flags`: Envoy's reason codes (UH, RL, UAEX, ...). */
+  public static responseFlags(): LogField {
+    return new LogField('response_flags', '%RESPONSE_FLAGS%');
+  }
+  /** `bytes_sent`. */
+  public static bytesSent(): LogField {
+    return new LogField('bytes_sent', '%BYTES_SENT%');
+  }
+
+  /**
+   * Another request header, by name.
+   *
+   * @throws ModelServingError (when used) for a header that carries credentials (Authorization, cookies, API keys, tokens)
+   */
+  public static requestHeader(key: string, header: string): LogField {
+    return new LogField(key, `%REQ(${header.toUpperCase()})%`, header);
+  }
+
+  private constructor(
+    /** The JSON key. */
+    public readonly key: string,
+    /** The Envoy command operator. */
+    public readonly envoy: string,
+    /** The request header read, for custom header fields. */
+    public readonly header?: string,
+  ) {}
+}
+
+/** The fields logged by default: identity, model, outcome and timing, never credentials. */
+export const DEFAULT_LOG_FIELDS: readonly LogField[] = [
+  LogField.startTime(),
+  LogField.requestId(),
+  LogField.userId(),
+  LogField.tier(),
+  LogField.model(),
+  LogField.method(),
+  LogField.path(),
+  LogField.status(),
+  LogField.latencyMs(),
+  LogField.upstreamHost(),
+  LogField.responseFlags(),
+  LogField.bytesSent(),
+];
+
+/** Props of {@link AccessLog}. */
+export interface AccessLogProps {
+  /** The Gateway whose proxies log (kgateway, Envoy Gateway or Istio). */
+  readonly gateway: IGateway;
+  /** The fields of each JSON line. @default DEFAULT_LOG_FIELDS */
+  readonly fields?: readonly LogField[];
+  /** Name of the mesh-config extension provider (Istio). @default 'model-access-log' */
+  readonly istioProviderName?: string;
+}
+
+/**
+ * Structured (JSON) access logs on a Gateway's proxies, for audit: who
+ * (user id, tier) called which model, with status and latency. Written to
+ * the proxies' stdout with the provider's own kind — kgateway's
+ * HTTPListenerPolicy, Envoy Gateway's EnvoyProxy, Istio's Telemetry (with a
+ * mesh-config provider, see {@link istioMeshConfigProvider}). Credentials
+ * are never logged: a field reading the Authorization header, cookies or
+ * API keys is refused, and the path is logged without its query string.
+ *
+ * For Kong use {@link KongAccessLog}.
+ */
+export class AccessLog extends Construct {
+  /** The JSON format: field key to Envoy command operator, sorted. */
+  public readonly format: Readonly<Record<string, string>>;
+  private readonly providerName: string;
+
+  public constructor(scope: Construct, id: string, props: AccessLogProps) {
+    super(scope, id);
+    this.format = checkedFormat(this, props.fields ?? DEFAULT_LOG_FIELDS);
+    this.providerName = props.istioProviderName ?? 'model-access-log';
+    const gw = props.gateway;
+    switch (gw.provider?.id) {
+      case 'kgateway':
+        HttpListenerPolicy.forGateway(this, gw).addAccessLog({ fileSink: { path: '/dev/stdout', jsonFormat: this.format } });
+        break;
+      case 'envoy-gateway':
+        EnvoyProxyConfig.forGateway(this, gw).addAccessLog({
+          format: { type: eg.EnvoyProxySpecTelemetryAccessLogSettingsFormatType.JSON, json: { ...this.format } },
+          sinks: [{ type: eg.EnvoyProxySpecTelemetryAccessLogSettingsSinksType.FILE, file: { path: '/dev/stdout' } }],
+        });
+        break;
+      case 'istio': {
+        const dp = gw.dataPlane;
+        if (!dp || Chart.of(this).namespace !== gw.gatewayNamespace) {
+          invalid(this, 'scope', "must be the Istio Gateway's namespace (a Telemetry selects proxies of its own namespace)", Chart.of(this).namespace, `create the AccessLog in namespace '${gw.gatewayNamespace}'`);
+        }
+        new istio.Telemetry(this, 'Resource', {
+          metadata: { name: assertDnsLabel(this, 'name', `${gw.gatewayName}-access-log`) },
+          spec: { selector: { matchLabels: sortRecord(dp.selector) }, accessLogging: [{ providers: [{ name: this.providerName }] }] },
+        });
+        break;
+      }
+      default:
+        invalid(this, 'gateway.provider', 'has no Envoy access-log support here', gw.provider?.id, 'use kgateway, Envoy Gateway or Istio, or KongAccessLog for Kong');
+    }
+  }
+
+  /**
+   * The `meshConfig.extensionProviders[]` entry Istio needs: a file access
+   * log on stdout with this JSON format (Istio reads formats from mesh config).
+   */
+  public istioMeshConfigProvider(): { readonly name: string; readonly envoyFileAccessLog: { readonly path: string; readonly logFormat: { readonly labels: Readonly<Record<string, string>> } } } {
+    return { name: this.providerName, envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: this.format } } };
+  }
+}
+
+/** Props of {@link KongAccessLog}. */
+export interface KongAccessLogProps {
+  /** `metadata.name` of the KongClusterPlugin. @default 'access-log' */
+  readonly name?: string;
+  /** The ingress class of the Kong controller. @default 'kong' */
+  readonly ingressClass?: string;
+}
+
+/** Request headers Kong's log serializer would include and that the Kong access log removes. */
+export const KONG_REDACTED_HEADERS: readonly string[] = ['apikey', 'authorization', 'cookie', 'proxy-authorization', 'x-api-key'];
+
+/**
+ * Structured access logs on Kong: a global `file-log` plugin
+ * (KongClusterPlugin labelled `global: "true"`) writing Kong's JSON log
+ * serializer to stdout — consumer (user), route (model), status, latencies —
+ * with the credential-bearing request headers removed through
+ * `custom_fields_by_lua` (Kong's serializer logs request headers otherwise).
+ *
+ * @see https://developer.konghq.com/plugins/file-log/
+ */
+export class KongAccessLog extends Construct {
+  /** The L1 object. */
+  public readonly resource: kong.KongClusterPlugin;
+
+  public constructor(scope: Construct, id: string, props: KongAccessLogProps = {}) {
+    super(scope, id);
+    const remove = Object.fromEntries(KONG_REDACTED_HEADERS.map((h) => [`request.headers.${h}`, 'return nil']));
+    this.resource = new kong.KongClusterPlugin(this, 'Resource', {
+      metadata: { name: assertDnsLabel(this, 'name', props.name ?? 'access-log'), labels: { global: 'true' }, annotations: { 'kubernetes.io/ingress.class': props.ingressClass ?? 'kong' } },
+      plugin: 'file-log',
+      config: { path: '/dev/stdout', reopen: false, custom_fields_by_lua: sortRecord(remove) },
+    });
+  }
+}
+
+function checkedFormat(scope: Construct, fields: readonly LogField[]): Record<string, string> {
+  if (fields.length === 0) invalid(scope, 'fields', 'must log at least one field', [], 'use DEFAULT_LOG_FIELDS');
+  const format: Record<string, string> = {};
+  for (const f of fields) {
+    if (!/^[a-z][a-z0-9_]*$/.test(f.key)) invalid(scope, 'fields', 'has a key that is not snake_case', f.key, 'use keys like user_id');
+    if (f.key in format) invalid(scope, 'fields', 'has a duplicate key', f.key, 'log each key once');
+    if ((f.header && SECRET_HEADERS.test(f.header)) || /AUTHORIZATION|COOKIE|API-?KEY|TOKEN/i.test(f.envoy)) {
+      invalid(scope, `fields.${f.key}`, 'would write credentials (Authorization, cookies, API keys or tokens) to the logs', f.header ?? f.envoy, 'log the identity fields (user_id, tier) that the gateway derives after authentication instead');
+    }
+    format[f.key] = f.envoy;
+  }
+  return sortRecord(format);
+}
