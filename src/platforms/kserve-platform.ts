@@ -8,6 +8,12 @@ import { Gateway } from '../gateway/gateway';
 import { GatewayProvider } from '../gateway/gateway-provider';
 import { Listener } from '../gateway/listener';
 import { GrpcRoute } from '../routing/grpc-route';
+import { AccessLog } from '../observability/access-log';
+import { GatewayMonitoring } from '../observability/gateway-monitoring';
+import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
+import { PlatformDashboard } from '../observability/platform-dashboard';
+import { tracingFor } from '../observability/tracing';
+import { TracingCollector } from '../observability/tracing-collector';
 import { HttpRoute } from '../routing/http-route';
 import { Autoscaling } from '../serving/autoscaling';
 import { Transformer } from '../serving/components';
@@ -15,6 +21,7 @@ import { InferenceService } from '../serving/inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { S3ServiceAccount } from '../serving/s3-service-account';
 import { Storage } from '../serving/storage';
+import { RUNBOOK_BASE_URL } from './assets';
 
 /** Props of {@link KservePlatform}. */
 export interface KservePlatformProps {
@@ -32,7 +39,8 @@ export interface KservePlatformProps {
  *
  * - `kserve-ingress`: Istio Gateway `kserve-gateway`, HTTPS only, routes from `models`.
  * - `models`: S3 access through IRSA (ServiceAccount `kserve-models-s3`); a
- *   sklearn model; a PyTorch model with a 10% canary on a new storage URI; a
+ *   sklearn model; a PyTorch model with a 10% canary on a new storage URI
+ *   (Knative mode, which splits the traffic between revisions); a
  *   model behind a transformer; a GPU model; a Knative-mode model with the
  *   write-up's autoscaling annotations (minScale 1, maxScale 10, target 10,
  *   window 60s); the sklearn model over gRPC (grpc-v2) through a GRPCRoute.
@@ -68,10 +76,12 @@ export class KservePlatform extends Platform {
 
     const sklearn = new InferenceService(models, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: s3Uri('sklearn-model'), resources: small });
 
+    // Knative splits canary traffic between revisions (as in the write-up's Istio + Knative setup).
     const pytorch = new InferenceService(models, 'pytorch-model', {
       modelFormat: ModelFormat.PYTORCH,
       storage: s3Uri('pytorch-model-v1'),
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      deploymentMode: DeploymentMode.KNATIVE,
     });
     pytorch.canary({ trafficPercent: 10, storage: s3Uri('pytorch-model-v2') });
 
@@ -112,8 +122,8 @@ export class KservePlatform extends Platform {
 
     this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled, grpc].map((m) => [m.serviceName, m]));
 
-    // Standard-mode models are published on the gateway; the Knative one is reached through Knative's own ingress.
-    for (const model of [sklearn, pytorch, withTransformer, gpu]) {
+    // Standard-mode models are published on the gateway; the Knative ones through Knative's own ingress.
+    for (const model of [sklearn, withTransformer, gpu]) {
       const route = new HttpRoute(models, `${model.serviceName}-route`, {
         name: model.serviceName,
         parents: [this.gateway.listener('https')],
@@ -128,5 +138,18 @@ export class KservePlatform extends Platform {
       hostnames: [`${grpc.serviceName}.models.example.com`],
       rules: [{ matches: grpc.grpcRouteMatches(), backends: [grpc] }],
     }).allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
+
+    // Observability: monitors, alerts with unit tests, SLOs and dashboards per model, the gateway's
+    // own, an overview dashboard, tracing to Jaeger and access logs.
+    const monitoring = new Namespace(this, 'monitoring', { external: true });
+    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
+    const gatewayMonitoring = new GatewayMonitoring(ingress, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
+    const modelMonitoring = [sklearn, withTransformer, gpu, grpc].map(
+      (m) => new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle }),
+    );
+    for (const m of [pytorch, autoscaled]) modelMonitoring.push(new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, ...bundle }));
+    new PlatformDashboard(monitoring, 'overview', { name: 'kserve-platform-overview', gateways: [gatewayMonitoring], models: modelMonitoring, namespaces: [ingress.name, models.name] });
+    tracingFor(ingress, 'tracing', { gateway: this.gateway, collector: TracingCollector.jaeger(), samplingRate: 0.1 });
+    new AccessLog(ingress, 'access-log', { gateway: this.gateway });
   }
 }

@@ -9,6 +9,7 @@ import { App } from 'cdk8s';
 import { ModelServingError } from '../core/errors';
 import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
 import { assertValidPlatforms } from '../validate/app';
+import { ValidationCache } from '../validate/result-cache';
 import { defineReferencePlatforms } from './index';
 
 /** The project root: the nearest folder above `from` with a package.json. */
@@ -24,20 +25,28 @@ export function projectRoot(from: string): string {
  * object against the CRDs and core schemas (issues name files relative to the
  * working directory, as `dist/<platform>/<file>`).
  *
+ * @param validationCache a file remembering objects found valid, so that an
+ *   unchanged object is not validated again (see `validate/result-cache.ts`)
  * @throws SynthError listing every construct or validation error; nothing is written then
  */
-export function synthReferencePlatforms(outdir: string): void {
+export function synthReferencePlatforms(outdir: string, validationCache?: string): void {
   const app = new App({ outdir });
   defineReferencePlatforms(app);
   const outputs = synthPlatforms(app);
-  assertValidPlatforms(outputs, { outdir: path.relative(process.cwd(), outdir) || '.' });
+  const cache = validationCache !== undefined ? new ValidationCache(validationCache) : undefined;
+  try {
+    assertValidPlatforms(outputs, { outdir: path.relative(process.cwd(), outdir) || '.', cache });
+  } finally {
+    cache?.save();
+  }
   writePlatforms(outputs, { outdir });
 }
 
 if (require.main === module) {
-  const outdir = process.env.CDK8S_MS_DIST ?? path.join(projectRoot(__dirname), 'dist');
+  const root = projectRoot(__dirname);
+  const outdir = process.env.CDK8S_MS_DIST ?? path.join(root, 'dist');
   try {
-    synthReferencePlatforms(outdir);
+    synthReferencePlatforms(outdir, path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'));
     console.log(`synthesized ${path.relative(process.cwd(), outdir) || '.'}`);
   } catch (err) {
     // Our errors carry the construct path and the fix; anything else is

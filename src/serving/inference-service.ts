@@ -27,6 +27,9 @@ export const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
 /** Port KServe's model server containers listen on (the `kserve-container` default). */
 export const PREDICTOR_CONTAINER_PORT = 8080;
 
+/** Name of the canary predictor in Standard mode (`spec.canary[0].predictor.name`). */
+export const CANARY_NAME = 'canary';
+
 /** Port KServe's model servers serve gRPC (grpc-v2) on. */
 export const GRPC_CONTAINER_PORT = 8081;
 
@@ -316,7 +319,12 @@ export class InferenceService extends Construct implements IBackend {
           else if (knative) predictor = { ...this.renderPredictor(c.options), canaryTrafficPercent: c.state === 'canary' ? c.options.trafficPercent : 0 };
           else {
             predictor = this.renderPredictor(undefined);
-            if (c.state === 'canary') canary = [{ trafficPercent: c.options.trafficPercent, predictor: this.renderPredictor(c.options, true) as unknown as kserve.InferenceServiceSpecCanaryPredictor }];
+            if (c.state === 'canary') {
+              // KServe v0.20: the canary predictor needs a name (its Deployment and Service are named after it)
+              // and takes no scaling fields (its replicas follow the traffic share).
+              const { minReplicas: _min, maxReplicas: _max, ...entry } = this.renderPredictor(c.options, true);
+              canary = [{ trafficPercent: c.options.trafficPercent, predictor: { ...entry, name: CANARY_NAME } as unknown as kserve.InferenceServiceSpecCanaryPredictor }];
+            }
           }
           return {
             predictor: { ...predictor, scaleMetric: scaling?.scaleMetric, scaleTarget: scaling?.scaleTarget, autoScaling: scaling?.autoScaling },
@@ -395,7 +403,11 @@ export class InferenceService extends Construct implements IBackend {
    * Starts a canary rollout: a new revision with `changes` gets
    * `trafficPercent` of the traffic, the current one the rest. Knative mode
    * renders `predictor.canaryTrafficPercent` (the predictor carries the new
-   * revision); Standard mode renders `spec.canary` (KServe v0.20).
+   * revision, Knative splits the traffic); Standard mode renders
+   * `spec.canary` (KServe v0.20: a canary Deployment named `canary` with
+   * replicas following its share; KServe splits the traffic on the routes
+   * it manages, so expose Standard-mode canaries through KServe's Gateway
+   * API integration rather than your own HTTPRoute).
    *
    * @throws ModelServingError when the percent is outside 0-100, nothing
    *   changes, a canary is already declared, or the model has custom containers
