@@ -1,60 +1,20 @@
-export * from './core/access-control';
-export * from './core/backend';
-export * from './core/container';
-export * from './core/env';
-export * from './core/errors';
-export * from './core/external-secret';
-export * from './core/image';
-export * from './core/labels';
-export * from './core/names';
-export * from './core/namespace';
-export * from './core/network-peer';
-export * from './core/platform';
-export * from './core/probe';
-export * from './core/quantity';
-export * from './core/resources';
-export * from './core/secret-ref';
-export * from './core/security';
-export * from './core/service-account';
-export * from './gateway/allowed-routes';
-export * from './gateway/gateway';
-export * from './gateway/gateway-provider';
-export * from './gateway/listener';
-export * from './routing/duration';
-export * from './routing/filter';
-export * from './routing/grpc-route';
-export * from './routing/http-route';
-export * from './routing/match';
-export * from './routing/reference-grant';
-export * from './routing/route-base';
-export * from './serving/autoscaling';
-export * from './serving/components';
-export * from './serving/inference-service';
-export * from './serving/llm-inference-service';
-export * from './serving/model-format';
-export * from './serving/s3-service-account';
-export * from './serving/serving-runtime';
-export * from './serving/storage';
-export * from './policy/access-policy';
-export * from './policy/authentication';
-export * from './policy/compiler';
-export * from './policy/opa-authorizer';
-export * from './policy/policy-engine';
-export * from './policy/rate-limit';
-export * from './policy/redis';
-export * from './policy/report';
-export * from './policy/tier';
-export * from './delivery/manifest';
-export * from './delivery/synth';
-export * from './delivery/yaml';
-export * from './security';
+/**
+ * cdk8s-model-serving: typed cdk8s constructs for model-serving platforms.
+ *
+ * Areas (also published as subpath exports): core, gateway, routing,
+ * serving, policy (the access intent), observability, security, validate,
+ * delivery; one namespace per engine for engine-specific constructs.
+ */
+export * from './core';
+export * from './gateway';
+export * from './routing';
+export * from './serving';
+export * from './policy';
 export * from './observability';
-export * from './delivery/argocd';
-export * from './delivery/sync-waves';
-export * from './delivery/kustomization';
-export * from './delivery/platform-readme';
+export * from './security';
 export * from './validate';
-// Provider-specific constructs share names across engines (PolicyTarget, JwtProvider, ...): one namespace each.
+export * from './delivery';
+// Engine-specific constructs share names across engines (PolicyTarget, JwtProvider, ...): one namespace each.
 export * as kgateway from './policy/kgateway';
 export * as envoyGateway from './policy/envoy-gateway';
 export * as kuadrant from './policy/kuadrant';

@@ -1,0 +1,9 @@
+/** Synthesis into `dist/` and Argo CD delivery. */
+export * from './argocd';
+export * from './atomic-dir';
+export * from './kustomization';
+export * from './manifest';
+export * from './platform-readme';
+export * from './sync-waves';
+export * from './synth';
+export * from './yaml';

@@ -1,0 +1,9 @@
+/** HTTPRoute, GRPCRoute, matches, filters, ReferenceGrant. */
+export * from './duration';
+export * from './filter';
+export * from './grpc-route';
+export * from './http-route';
+export * from './match';
+export * from './reference-grant';
+export * from './route-base';
+export { findPlatformNamespace, policyId } from './route-wiring';

@@ -1,0 +1,9 @@
+/** KServe: InferenceService, ServingRuntime, LLMInferenceService, storage, autoscaling. */
+export * from './autoscaling';
+export * from './components';
+export * from './inference-service';
+export * from './llm-inference-service';
+export * from './model-format';
+export * from './s3-service-account';
+export * from './serving-runtime';
+export * from './storage';
