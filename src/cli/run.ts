@@ -1,0 +1,114 @@
+/**
+ * The command-line interface, callable in process (tests) or from the
+ * `cdk8s-model-serving` bin.
+ */
+import { CrdFilesCatalog } from '../validate/crd-files-catalog';
+import { formatIssue } from '../validate/issue';
+import { builtinCatalog, GatewayApiChannel, validateObjects } from '../validate/validator';
+import { readYamlObjects, yamlFiles } from '../validate/yaml-files';
+
+/** Where the CLI writes: `out` for results, `err` for usage and summaries. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** Exit status: all valid. */
+export const EXIT_VALID = 0;
+/** Exit status: some object is invalid. */
+export const EXIT_INVALID = 1;
+/** Exit status: usage error or unreadable input. */
+export const EXIT_USAGE = 2;
+
+const USAGE = `Usage: cdk8s-model-serving validate [--crds PATH]... [--gateway-api-channel standard|experimental|auto] FILE_OR_DIR...
+
+Validates every object in the YAML files (folders: every .yaml/.yml file below
+them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
+
+  --crds PATH                 validate custom resources against the CRDs in PATH (a file,
+                              or the files directly in a folder) instead of the built-in
+                              CRDs; may be repeated. Built-in kinds are always known.
+  --gateway-api-channel C     the Gateway API channel of the cluster (default: auto =
+                              standard, experimental for what only it serves)
+
+Exit status: 0 all valid, 1 some object invalid, 2 usage error or unreadable input.`;
+
+const CHANNELS: readonly GatewayApiChannel[] = ['standard', 'experimental', 'auto'];
+
+interface ValidateArgs {
+  crds: string[];
+  channel: GatewayApiChannel;
+  paths: string[];
+}
+
+/** Parses `validate` arguments, or returns the usage problem. */
+function parseValidateArgs(args: readonly string[]): ValidateArgs | string {
+  const parsed: ValidateArgs = { crds: [], channel: 'auto', paths: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (flag === '--crds') {
+      const v = value();
+      if (v === undefined || v === '') return '--crds needs a path';
+      parsed.crds.push(v);
+    } else if (flag === '--gateway-api-channel') {
+      const v = value();
+      if (!CHANNELS.includes(v as GatewayApiChannel)) return `--gateway-api-channel must be one of ${CHANNELS.join(', ')} (received: ${v ?? 'nothing'})`;
+      parsed.channel = v as GatewayApiChannel;
+    } else if (arg === '--') {
+      parsed.paths.push(...args.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-')) {
+      return `unknown option ${arg}`;
+    } else {
+      parsed.paths.push(arg);
+    }
+  }
+  if (parsed.paths.length === 0) return 'no file or folder to validate';
+  return parsed;
+}
+
+/**
+ * Runs the command line `args` (without `node` and the script).
+ *
+ * @returns the exit status
+ */
+export function runCli(args: readonly string[], io: CliIo): number {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return EXIT_VALID;
+  }
+  if (command !== 'validate') {
+    io.err(command === undefined ? 'missing command' : `unknown command: ${command}`);
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(USAGE);
+    return EXIT_VALID;
+  }
+  const parsed = parseValidateArgs(rest);
+  if (typeof parsed === 'string') {
+    io.err(`cdk8s-model-serving validate: ${parsed}`);
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  try {
+    const catalog = parsed.crds.length > 0 ? new CrdFilesCatalog(parsed.crds, builtinCatalog()) : builtinCatalog();
+    const files = yamlFiles(parsed.paths);
+    const { objects, syntaxIssues } = readYamlObjects(files);
+    // In file order (a file's syntax errors first).
+    const order = new Map(files.map((f, i) => [f, i]));
+    const issues = [...syntaxIssues, ...validateObjects(objects, { catalog, gatewayApiChannel: parsed.channel })].sort((a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0));
+    for (const issue of issues) io.out(formatIssue(issue));
+    const invalid = new Set(issues.map((i) => `${i.file}\0${i.kind}\0${i.name}\0${i.namespace ?? ''}`)).size;
+    io.err(`${objects.length} object(s) in ${files.length} file(s): ${issues.length === 0 ? 'all valid' : `${issues.length} error(s) in ${invalid} object(s)`}`);
+    return issues.length === 0 ? EXIT_VALID : EXIT_INVALID;
+  } catch (err) {
+    // Unreadable files or CRDs, missing built-in schemas: nothing was validated.
+    io.err(`cdk8s-model-serving validate: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Reading Kubernetes manifests from YAML files for validation: every
+ * document of every file, with the file it came from. A document with a YAML
+ * syntax error cannot be applied at all, so it becomes an issue of its own
+ * instead of a half-parsed object.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ValidationIssue } from './issue';
+import { isPlainObject } from './schema/json-schema';
+import { SourcedObject } from './validator';
+
+/** The objects of some files, and the documents that could not be parsed. */
+export interface ReadResult {
+  readonly objects: SourcedObject[];
+  readonly syntaxIssues: ValidationIssue[];
+}
+
+/** Thrown when a file or folder cannot be read (missing, not a file, no permission). */
+export class UnreadableInputError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableInputError';
+  }
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * The YAML files of a list of paths: a file as given, a folder as every
+ * `.yaml`/`.yml` file below it (sorted, recursively; names starting with `.`
+ * are skipped, such as `.git` or a staging folder).
+ *
+ * @throws UnreadableInputError when a path does not exist or cannot be read
+ */
+export function yamlFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  const visit = (p: string, given: boolean): void => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (stat.isDirectory()) {
+      let names: string[];
+      try {
+        names = fs.readdirSync(p).sort();
+      } catch (err) {
+        throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+      for (const name of names) if (!name.startsWith('.')) visit(path.join(p, name), false);
+    } else if (given || (stat.isFile() && YAML_FILE.test(p))) {
+      files.push(p);
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return files;
+}
+
+/**
+ * Parses the documents of YAML files (YAML 1.1, as kubectl reads them).
+ * Empty documents are skipped, and so are kustomize configuration files
+ * (`kind: Kustomization`): they are not objects of the cluster.
+ *
+ * @throws UnreadableInputError when a file cannot be read
+ */
+export function readYamlObjects(files: readonly string[]): ReadResult {
+  const objects: SourcedObject[] = [];
+  const syntaxIssues: ValidationIssue[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UnreadableInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    for (const doc of parseAllDocuments(text, { version: '1.1' })) {
+      if (doc.errors.length > 0) {
+        const partial: unknown = doc.toJS({ maxAliasCount: -1 });
+        const meta = isPlainObject(partial) && isPlainObject(partial.metadata) ? partial.metadata : {};
+        for (const error of doc.errors) {
+          const at = error.linePos?.[0];
+          syntaxIssues.push({
+            file,
+            kind: isPlainObject(partial) && typeof partial.kind === 'string' ? partial.kind : '?',
+            name: typeof meta.name === 'string' ? meta.name : '?',
+            path: '',
+            message: `YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+          });
+        }
+        continue;
+      }
+      const object: unknown = doc.toJS({ maxAliasCount: -1 });
+      if (object === null || object === undefined) continue;
+      if (isPlainObject(object) && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;
+      objects.push({ object, file });
+    }
+  }
+  return { objects, syntaxIssues };
+}
