@@ -17,10 +17,20 @@ export interface ContainerPort {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/** When the kubelet pulls a container's image (`imagePullPolicy`). */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
+
 /** A container of a workload the library emits. */
 export interface ContainerOptions {
   /** `image`: pinned to a tag (not `latest`) or a digest. */
   readonly image: string;
+  /**
+   * `imagePullPolicy`: `Always`, `IfNotPresent` or `Never`.
+   * @default - unset: Kubernetes uses IfNotPresent for a pinned tag
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** `name`. @default - depends on the component (`kserve-container` for KServe) */
   readonly name?: string;
   /** `command`. @default - the image entrypoint */
@@ -45,6 +55,7 @@ export interface ContainerOptions {
 export interface ContainerJson {
   readonly name: string;
   readonly image?: string;
+  readonly imagePullPolicy?: ImagePullPolicy;
   readonly command?: string[];
   readonly args?: string[];
   readonly env?: EnvVarJson[];
@@ -86,10 +97,14 @@ export function renderContainer(
     if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name)) invalid(scope, `${field}.ports[${i}].name`, 'must be an IANA service name (lower-case, at most 15 characters)', p.name, "use e.g. 'http1' or 'h2c'");
     if (p.name !== undefined && p.name.length > 15) invalid(scope, `${field}.ports[${i}].name`, 'must be at most 15 characters', p.name, 'shorten it');
   });
+  if (c.imagePullPolicy !== undefined && !IMAGE_PULL_POLICIES.includes(c.imagePullPolicy)) {
+    invalid(scope, `${field}.imagePullPolicy`, `must be one of ${IMAGE_PULL_POLICIES.join(', ')}`, c.imagePullPolicy, "use 'IfNotPresent' (pinned images never change) or 'Always'");
+  }
   defaults.security.check(scope, `${field}.security`);
   return {
     name,
     image,
+    imagePullPolicy: c.imagePullPolicy,
     command: c.command ? [...c.command] : undefined,
     args: c.args ? [...c.args] : undefined,
     env: renderEnv(scope, `${field}.env`, c.env),

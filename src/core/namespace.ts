@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { SecurityWaivers } from '../security/waivers';
 import { assertDnsLabel } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
@@ -151,6 +152,7 @@ export class Namespace extends Chart {
       },
     });
 
+    if (this.podSecurity.waiverReason !== undefined) SecurityWaivers.waive(this.namespaceObject, 'SEC-W13', this.podSecurity.waiverReason);
     if (props.defaultDeny ?? true) {
       this.policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       this.allowEgress('dns', {
@@ -162,6 +164,8 @@ export class Namespace extends Chart {
       });
     } else if (!props.defaultDenyWaiver || props.defaultDenyWaiver.trim().length < 10) {
       invalid(this, 'defaultDenyWaiver', 'is required when defaultDeny is false', props.defaultDenyWaiver, 'keep defaultDeny on, or state why this namespace cannot deny traffic by default');
+    } else {
+      SecurityWaivers.waive(this.namespaceObject, 'SEC-N01', props.defaultDenyWaiver);
     }
   }
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { SecurityWaivers } from '../security/waivers';
 import { invalid } from './errors';
 
 /** A rendered container `securityContext`. */
@@ -90,6 +91,19 @@ export class WorkloadSecurity {
       runAsGroup: root ? undefined : DEFAULT_UID,
       fsGroup: root ? undefined : DEFAULT_UID,
     };
+  }
+
+  /**
+   * Records the relaxation as waivers of the security rules it breaks
+   * (SEC-W06 for a writable root filesystem, SEC-W02 for root) on `target`,
+   * with the relaxation's reason, so synth accepts it and the platform README
+   * lists it.
+   */
+  public waive(target: IConstruct): void {
+    const r = this.relaxation;
+    if (!r) return;
+    if (r.writableRootFilesystem) SecurityWaivers.waive(target, 'SEC-W06', r.reason);
+    if (r.allowRoot) SecurityWaivers.waive(target, 'SEC-W02', r.reason);
   }
 
   /** True when the root filesystem is read-only (an emptyDir must back /tmp). */

@@ -1,8 +1,10 @@
 /** Synthesis into `dist/` and Argo CD delivery. */
 export * from './argocd';
 export * from './atomic-dir';
+export * from './change-plan';
 export * from './kustomization';
 export * from './manifest';
+export * from './pipeline';
 export * from './platform-readme';
 export * from './sync-waves';
 export * from './synth';

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Platform } from '../core/platform';
+import { SecurityWaiver, SecurityWaivers } from '../security/waivers';
 
 /** A synthesized Kubernetes object, as plain JSON. */
 export interface KubeObject {
@@ -24,6 +25,8 @@ export interface Manifest {
   readonly constructPath: string;
   /** The object. */
   readonly object: KubeObject;
+  /** The security rules waived for this object, with their reasons. */
+  readonly waivers: readonly SecurityWaiver[];
 }
 
 /** Every Platform of an app (or under any construct), in construct-tree order. */
@@ -64,7 +67,7 @@ export function platformManifests(platform: Platform): Manifest[] {
       throw new Error(`${o.node.path}: ${object.kind} '${object.metadata.name}' is defined twice in platform '${platform.platformName}' (also at ${other}). Fix: give one of them another name.`);
     }
     byFile.set(file, o.node.path);
-    manifests.push({ file, constructPath: o.node.path, object });
+    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -14,6 +14,8 @@ export interface PlatformOutput {
   readonly manifests: readonly Manifest[];
   /** Extra files of the folder (README, POLICY.md, ...), by name. */
   readonly files: Readonly<Record<string, string>>;
+  /** The platform's description. */
+  readonly description?: string;
 }
 
 /** Thrown when synthesis finds errors; `errors` lists every one, one line each. */
@@ -39,7 +41,7 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
     if (names.has(platform.platformName)) throw new SynthError([`${platform.node.path}: platform name '${platform.platformName}' is used twice. Fix: give each Platform its own name.`]);
     names.add(platform.platformName);
     PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
-    outputs.push({ name: platform.platformName, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
+    outputs.push({ name: platform.platformName, description: platform.description, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
   }
   return outputs.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -6,6 +6,7 @@ import { invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
+import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
 import { Listener } from './listener';
 
@@ -74,16 +75,84 @@ export interface GatewayProps {
     readonly annotations?: Record<string, string>;
     readonly parametersRef?: { readonly group: string; readonly kind: string; readonly name: string };
   };
+  /**
+   * `spec.addresses`: the addresses the Gateway asks its implementation to
+   * bind (at most 16).
+   * @default - none: the implementation assigns the addresses
+   */
+  readonly addresses?: readonly GatewayAddress[];
+  /**
+   * `spec.tls.backend.clientCertificateRef`: the client certificate Secret
+   * (type `kubernetes.io/tls`) the Gateway presents to backends that require
+   * mutual TLS. Referenced by name, never embedded.
+   * @default - none: the Gateway presents no client certificate
+   */
+  readonly backendClientCertificate?: ISecretReference;
+  /**
+   * `spec.tls.frontend`: mutual TLS on the Gateway's TLS listeners: clients
+   * must present a certificate signed by one of the CA bundles (mode
+   * `AllowValidOnly`, the upstream default; the insecure fallback mode is not
+   * offered).
+   * @default - none: clients are not asked for a certificate
+   */
+  readonly clientCertificateValidation?: ClientCertificateValidation;
   /** `metadata.labels`. @default - the platform labels only */
   readonly labels?: Record<string, string>;
   /** `metadata.annotations`. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
+/** A CA bundle that client certificates are checked against: a ConfigMap (key `ca.crt`) referenced by name. */
+export interface CaBundleReference {
+  /** The ConfigMap's name. */
+  readonly configMapName: string;
+  /** The ConfigMap's namespace. @default - the Gateway's (another namespace needs a ReferenceGrant there) */
+  readonly namespace?: string;
+}
+
+/** Client certificate validation of a Gateway (`spec.tls.frontend`). */
+export interface ClientCertificateValidation {
+  /** `default.validation.caCertificateRefs`: the CA bundles for every TLS listener, 1 to 16. */
+  readonly caBundles: readonly CaBundleReference[];
+  /**
+   * `perPort`: other CA bundles for the listeners on a port, replacing the
+   * default there (at most 64 ports, each once).
+   * @default - none: every port uses `caBundles`
+   */
+  readonly perPort?: ReadonlyArray<{ readonly port: number; readonly caBundles: readonly CaBundleReference[] }>;
+}
+
+/**
+ * An address a Gateway asks for (`spec.addresses[]`).
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#gatewayspecaddress
+ */
+export class GatewayAddress {
+  /** An IPv4 or IPv6 address (`type: IPAddress`, the upstream default type). */
+  public static ipAddress(value: string): GatewayAddress {
+    return new GatewayAddress('IPAddress', value);
+  }
+
+  /** A DNS name (`type: Hostname`). */
+  public static hostname(value: string): GatewayAddress {
+    return new GatewayAddress('Hostname', value);
+  }
+
+  private constructor(
+    /** `type`. */
+    public readonly type: 'IPAddress' | 'Hostname',
+    /** `value`. */
+    public readonly value: string,
+  ) {}
+}
+
 /** Options of {@link Gateway.fromGatewayName}. */
 export interface GatewayImportOptions {
-  /** The Gateway's namespace. */
-  readonly namespace: string;
+  /**
+   * The Gateway's namespace.
+   * @default - the namespace of the route that refers to it (`parentRefs[].namespace` is left out)
+   */
+  readonly namespace?: string;
   /** Its implementation, when policies or NetworkPolicies need it. @default - unknown */
   readonly provider?: GatewayProvider;
   /** Its listener names, so `listener(name)` can be checked. @default - not checked */
@@ -92,6 +161,7 @@ export interface GatewayImportOptions {
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_LISTENERS = 64;
+const MAX_ADDRESSES = 16;
 
 /**
  * A Gateway API `Gateway` (gateway.networking.k8s.io/v1): the entry point
@@ -113,7 +183,7 @@ export class Gateway extends Construct implements IGateway {
   /**
    * A Gateway defined elsewhere (another platform or by hand), by name.
    */
-  public static fromGatewayName(scope: Construct, id: string, name: string, options: GatewayImportOptions): IGateway {
+  public static fromGatewayName(scope: Construct, id: string, name: string, options: GatewayImportOptions = {}): IGateway {
     return new ImportedGateway(scope, id, name, options);
   }
 
@@ -141,12 +211,20 @@ export class Gateway extends Construct implements IGateway {
     this.gatewayClassName = assertDnsSubdomain(this, 'gatewayClassName', className);
     this.provider = props.provider ?? GatewayProvider.forClassName(className);
     this.dataPlane = this.gatewayNamespace ? this.provider?.dataPlane(this.gatewayName, this.gatewayNamespace) : undefined;
+    const addresses = props.addresses?.map((a, i) => this.checkAddress(i, a));
+    if (addresses && addresses.length > MAX_ADDRESSES) invalid(this, 'addresses', `can hold at most ${MAX_ADDRESSES} addresses`, addresses.length, 'ask for fewer addresses');
+    const clientCert = props.backendClientCertificate;
+    if (clientCert) assertDnsSubdomain(this, 'backendClientCertificate', clientCert.secretName);
+    const frontend = props.clientCertificateValidation ? this.renderFrontend(props.clientCertificateValidation) : undefined;
+    const backend = clientCert ? { clientCertificateRef: { group: '', kind: 'Secret', name: clientCert.secretName, namespace: clientCert.namespace } } : undefined;
 
     this.resource = new gw.Gateway(this, 'Resource', {
       metadata: { name: this.gatewayName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({
         produce: (): gw.GatewaySpec => ({
           gatewayClassName: this.gatewayClassName,
+          addresses,
+          tls: backend || frontend ? { backend, frontend } : undefined,
           infrastructure:
             props.infrastructure || this.parametersRef
               ? { ...(props.infrastructure ?? {}), parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
@@ -261,6 +339,37 @@ export class Gateway extends Construct implements IGateway {
     }
     return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
   }
+
+  private renderFrontend(v: ClientCertificateValidation): gw.GatewaySpecTlsFrontend {
+    const refs = (field: string, bundles: readonly CaBundleReference[]) => {
+      if (bundles.length < 1 || bundles.length > 16) invalid(this, field, 'must list between 1 and 16 CA bundles', bundles.length, "pass caBundles: [{ configMapName: 'client-ca' }]");
+      return bundles.map((b, i) => ({ group: '', kind: 'ConfigMap', name: assertDnsSubdomain(this, `${field}[${i}].configMapName`, b.configMapName), namespace: b.namespace }));
+    };
+    const perPort = v.perPort ?? [];
+    if (perPort.length > 64) invalid(this, 'clientCertificateValidation.perPort', 'can hold at most 64 ports', perPort.length, 'group listeners on fewer ports');
+    perPort.forEach((p, i) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) invalid(this, `clientCertificateValidation.perPort[${i}].port`, 'must be an integer between 1 and 65535', p.port, 'use a listener port such as 8443');
+      if (perPort.findIndex((q) => q.port === p.port) !== i) invalid(this, `clientCertificateValidation.perPort[${i}].port`, 'is listed twice', p.port, 'list each port once');
+    });
+    return {
+      default: { validation: { caCertificateRefs: refs('clientCertificateValidation.caBundles', v.caBundles) } },
+      perPort:
+        perPort.length > 0
+          ? perPort.map((p, i) => ({ port: p.port, tls: { validation: { caCertificateRefs: refs(`clientCertificateValidation.perPort[${i}].caBundles`, p.caBundles) } } }))
+          : undefined,
+    };
+  }
+
+  private checkAddress(index: number, address: GatewayAddress): gw.GatewaySpecAddresses {
+    const field = `addresses[${index}]`;
+    if (address.type === 'IPAddress' && isIP(address.value) === 0) {
+      invalid(this, `${field}.value`, 'must be an IPv4 or IPv6 address', address.value, "use e.g. GatewayAddress.ipAddress('192.0.2.10'), or GatewayAddress.hostname() for a DNS name");
+    }
+    if (address.type === 'Hostname' && (address.value.startsWith('*.') || !HOSTNAME.test(address.value) || address.value.length > 253)) {
+      invalid(this, `${field}.value`, 'must be a lower-case DNS name (no wildcard)', address.value, 'use e.g. "gateway.example.com"');
+    }
+    return { type: address.type, value: address.value };
+  }
 }
 
 class ImportedGateway extends Construct implements IGateway {
@@ -274,9 +383,9 @@ class ImportedGateway extends Construct implements IGateway {
   public constructor(scope: Construct, id: string, name: string, options: GatewayImportOptions) {
     super(scope, id);
     this.gatewayName = assertDnsLabel(this, 'name', name);
-    this.gatewayNamespace = assertDnsLabel(this, 'namespace', options.namespace);
+    this.gatewayNamespace = options.namespace === undefined ? undefined : assertDnsLabel(this, 'namespace', options.namespace);
     this.provider = options.provider;
-    this.dataPlane = options.provider?.dataPlane(name, options.namespace);
+    this.dataPlane = options.namespace === undefined ? undefined : options.provider?.dataPlane(name, options.namespace);
     this.listenerNames = options.listenerNames;
   }
 

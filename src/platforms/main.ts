@@ -1,14 +1,22 @@
 /**
- * The app `npm run synth` and `cdk8s synth` run: synthesizes every reference
- * platform, validates it, and replaces `dist/` only when all of it is valid.
- * Exits 1 (leaving `dist/` untouched) on any error.
+ * The app `npm run synth` and `cdk8s synth` run: builds every reference
+ * platform (validation and security rules included), prints what changes
+ * against the committed `dist/`, refuses to remove protected objects unless
+ * allowed, and replaces `dist/` atomically. Exits 1, leaving `dist/`
+ * untouched, on any error.
+ *
+ * Flags: `--allow-removal=<Kind/namespace/name>` (repeatable, or `*`) allows
+ * removing or renaming a protected object (Namespace, PVC, Gateway,
+ * Certificate).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { ModelServingError } from '../core/errors';
-import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
-import { assertValidPlatforms } from '../validate/app';
+import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges } from '../delivery/change-plan';
+import { buildPlatforms } from '../delivery/pipeline';
+import { SynthError, writePlatforms } from '../delivery/synth';
+import { toYaml } from '../delivery/yaml';
 import { ValidationCache } from '../validate/result-cache';
 import { defineReferencePlatforms } from './index';
 
@@ -20,34 +28,44 @@ export function projectRoot(from: string): string {
   }
 }
 
+/** Options of {@link synthReferencePlatforms}. */
+export interface ReferenceSynthOptions {
+  /** A file remembering objects found valid, so unchanged objects are not validated again. @default - no cache */
+  readonly validationCache?: string;
+  /** Protected objects (`Kind/namespace/name`, or `*`) the caller accepts removing or renaming. @default - none */
+  readonly allowRemovals?: readonly string[];
+}
+
 /**
- * Synthesizes the reference platforms into `outdir`, after validating every
- * object against the CRDs and core schemas (issues name files relative to the
- * working directory, as `dist/<platform>/<file>`).
+ * Synthesizes the reference platforms into `outdir`: build (validate,
+ * security rules), change plan against what `outdir` holds, then an atomic
+ * replacement of `outdir`.
  *
- * @param validationCache a file remembering objects found valid, so that an
- *   unchanged object is not validated again (see `validate/result-cache.ts`)
- * @throws SynthError listing every construct or validation error; nothing is written then
+ * @returns the change plan
+ * @throws SynthError listing every error (construct, validation, security, destructive change); nothing is written then
  */
-export function synthReferencePlatforms(outdir: string, validationCache?: string): void {
+export function synthReferencePlatforms(outdir: string, options: ReferenceSynthOptions = {}): ChangePlan {
   const app = new App({ outdir });
   defineReferencePlatforms(app);
-  const outputs = synthPlatforms(app);
-  const cache = validationCache !== undefined ? new ValidationCache(validationCache) : undefined;
-  try {
-    assertValidPlatforms(outputs, { outdir: path.relative(process.cwd(), outdir) || '.', cache });
-  } finally {
-    cache?.save();
-  }
+  const cache = options.validationCache !== undefined ? new ValidationCache(options.validationCache) : undefined;
+  const outputs = buildPlatforms(app, { outdir: path.relative(process.cwd(), outdir) || '.', validationCache: cache });
+  const plan = planChanges(outputs, outdir, toYaml);
+  assertNoDestructiveChanges(plan, options.allowRemovals);
   writePlatforms(outputs, { outdir });
+  return plan;
 }
 
 if (require.main === module) {
   const root = projectRoot(__dirname);
   const outdir = process.env.CDK8S_MS_DIST ?? path.join(root, 'dist');
+  const allowRemovals = process.argv.slice(2).flatMap((a) => (a.startsWith('--allow-removal=') ? [a.slice('--allow-removal='.length)] : []));
   try {
-    synthReferencePlatforms(outdir, path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'));
+    const plan = synthReferencePlatforms(outdir, { validationCache: path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'), allowRemovals });
+    console.log(formatChangePlan(plan));
     console.log(`synthesized ${path.relative(process.cwd(), outdir) || '.'}`);
+    // `cdk8s synth` wipes and then lists its own output folder: give it a copy of what was written.
+    const cliOut = process.env.CDK8S_OUTDIR;
+    if (cliOut && path.resolve(cliOut) !== path.resolve(outdir)) fs.cpSync(outdir, cliOut, { recursive: true });
   } catch (err) {
     // Our errors carry the construct path and the fix; anything else is
     // reported by its message too, never as a raw stack from a dependency.

@@ -79,6 +79,10 @@ export interface GrpcRouteProps {
   readonly hostnames?: readonly string[];
   /** `spec.rules`. @default - none (add with addRule) */
   readonly rules?: readonly GrpcRouteRule[];
+  /** `metadata.labels`. @default - the platform labels */
+  readonly labels?: Record<string, string>;
+  /** `metadata.annotations`. @default - none */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -102,7 +106,7 @@ export class GrpcRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
-      metadata: { name: this.routeName },
+      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.GrpcRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

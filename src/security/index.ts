@@ -3,3 +3,4 @@ export * from './finding';
 export * from './pod-specs';
 export * from './rule';
 export * from './waivers';
+export * from './platforms';

@@ -137,7 +137,7 @@ export interface InferenceServiceProps {
   readonly args?: readonly string[];
   /** `env` of the model server: literals or Secret references. @default - none */
   readonly env?: EnvVars;
-  /** `protocolVersion`. @default ProtocolVersion.V1 (V2 for a runtime that speaks only V2) */
+  /** `protocolVersion`. @default the format's default (V2 for Triton, V1 otherwise), or the runtime's first protocol when it does not speak that one */
   readonly protocolVersion?: ProtocolVersion;
   /** `resources` of the model server; GPUs in `limits.nvidiaGpu`. @default - none (the security rules require them on platforms) */
   readonly resources?: ResourceRequirements;
@@ -244,7 +244,8 @@ export class InferenceService extends Construct implements IBackend {
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.STANDARD;
     const runtime = typeof props.runtime === 'object' ? props.runtime : undefined;
-    this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(ProtocolVersion.V1) ? runtime.protocolVersions[0] : ProtocolVersion.V1);
+    const formatDefault = props.modelFormat?.defaultProtocolVersion ?? ProtocolVersion.V1;
+    this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(formatDefault) ? runtime.protocolVersions[0] : formatDefault);
     this.security = props.security ?? WorkloadSecurity.RESTRICTED;
     this.security.check(this, 'security');
 
@@ -336,6 +337,8 @@ export class InferenceService extends Construct implements IBackend {
       }) as unknown as kserve.InferenceServiceSpec,
     });
 
+    this.security.waive(this.resource);
+    for (const c of [props.transformer, props.explainer]) c?.props.security?.waive(this.resource);
     this.openNetwork();
   }
 

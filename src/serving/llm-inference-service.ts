@@ -9,11 +9,48 @@ import { IGateway } from '../gateway/gateway';
 import { Toleration } from './inference-service';
 import { Storage } from './storage';
 
+/** Options of {@link LlmRouter.managed}. */
+export interface LlmManagedRouterOptions {
+  /**
+   * `router.gateway.refs`: the Gateways KServe attaches its HTTPRoute to.
+   * @default - none: KServe's configured default Gateway
+   */
+  readonly gateways?: readonly IGateway[];
+  /**
+   * Without `gateways`, say the default-Gateway choice explicitly as
+   * `router.gateway: {}` (as KServe's samples with a scheduler do) instead of
+   * leaving `router.gateway` out.
+   * @default false
+   */
+  readonly explicitDefaultGateway?: boolean;
+  /**
+   * `router.scheduler: {}`: KServe deploys the llm-d inference scheduler
+   * (endpoint picker) and an InferencePool, and its route targets the pool.
+   * @default false - no scheduler: the route targets the workload Service
+   */
+  readonly scheduler?: boolean;
+}
+
 /** How an LLMInferenceService is exposed (`spec.router`). */
 export class LlmRouter {
   /** KServe creates and manages the HTTPRoute on the named Gateway(s) (`router.route: {}` plus `router.gateway.refs`). */
   public static managedRoute(...gateways: IGateway[]): LlmRouter {
     return new LlmRouter(gateways, true);
+  }
+
+  /**
+   * KServe creates and manages the HTTPRoute (`router.route: {}`), with the
+   * choices of {@link LlmManagedRouterOptions}: an inference scheduler, and
+   * the Gateways to attach to (KServe's default Gateway when none is named).
+   *
+   * @throws ModelServingError when `explicitDefaultGateway` is combined with `gateways`
+   */
+  public static managed(options: LlmManagedRouterOptions = {}): LlmRouter {
+    const gateways = options.gateways ?? [];
+    if (options.explicitDefaultGateway && gateways.length > 0) {
+      invalid('LlmRouter.managed', 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gatewayName), 'drop explicitDefaultGateway, or the gateways');
+    }
+    return new LlmRouter(gateways, true, options.scheduler ?? false, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted');
   }
 
   /** No route: traffic reaches the workload Service directly (e.g. through your own HTTPRoute). */
@@ -26,7 +63,31 @@ export class LlmRouter {
     public readonly gateways: readonly IGateway[],
     /** Whether KServe manages an HTTPRoute. */
     public readonly managed: boolean,
+    /** Whether KServe deploys an inference scheduler (`router.scheduler: {}`). */
+    public readonly scheduler = false,
+    /** How `router.gateway` is written: with `refs`, as `{}`, or left out. */
+    private readonly gatewayField: 'refs' | 'empty' | 'omitted' = 'refs',
   ) {}
+
+  /** The rendered `spec.router` (`ns`: the namespace of the LLMInferenceService, for Gateways without one). */
+  public render(ns: string | undefined): kserve.LlmInferenceServiceSpecRouter | undefined {
+    if (!this.managed) return undefined;
+    const gateway =
+      this.gatewayField === 'refs'
+        ? { refs: this.gateways.map((g) => ({ name: g.gatewayName, namespace: g.gatewayNamespace ?? ns })) }
+        : this.gatewayField === 'empty'
+          ? {}
+          : undefined;
+    return { scheduler: this.scheduler ? {} : undefined, route: {}, gateway };
+  }
+}
+
+/** A LoRA adapter served on top of the base model (`spec.model.lora.adapters[]`). */
+export interface LlmLoraAdapter {
+  /** `name`: the model name clients send to use the adapter. */
+  readonly name: string;
+  /** `uri`: where the adapter weights are (`hf://`, `pvc://`, `s3://`, ...). */
+  readonly storage: Storage;
 }
 
 /** Props of {@link LlmInferenceService}. */
@@ -41,6 +102,12 @@ export interface LlmInferenceServiceProps {
   readonly replicas?: number;
   /** `spec.router`. @default LlmRouter.none() */
   readonly router?: LlmRouter;
+  /**
+   * `spec.model.lora.adapters`: LoRA adapters vLLM loads on top of the base
+   * model, each served under its own model name.
+   * @default - none
+   */
+  readonly loraAdapters?: readonly LlmLoraAdapter[];
   /**
    * The `main` container overrides (image, args, env, resources, probes).
    * KServe's LLMInferenceServiceConfig supplies the vLLM defaults; set at
@@ -86,18 +153,25 @@ export class LlmInferenceService extends Construct {
     const tolerations = props.tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const router = props.router ?? LlmRouter.none();
     const ns = Chart.of(this).namespace;
+    const adapters = props.loraAdapters?.map((a, i) => {
+      if (typeof a.name !== 'string' || a.name.trim().length === 0) invalid(this, `loraAdapters[${i}].name`, 'must be a model name', a.name, "pass e.g. name: 'my-adapter'");
+      const adapter = a.storage.bind(this, `loraAdapters[${i}].storage`);
+      if (!adapter.storageUri) invalid(this, `loraAdapters[${i}].storage`, 'must be a URI location', a.storage.location, 'use Storage.hf(...), Storage.pvc(...) or Storage.s3(...)');
+      if (adapter.env || adapter.serviceAccount) {
+        invalid(this, `loraAdapters[${i}].storage`, 'carries credentials of its own, which an adapter entry cannot pass', a.storage.location, "give the credentials on the model's storage (they apply to every download of the workload)");
+      }
+      return { name: a.name, uri: adapter.storageUri };
+    });
+    if (adapters && new Set(adapters.map((a) => a.name)).size !== adapters.length) {
+      invalid(this, 'loraAdapters', 'repeats an adapter name', adapters.map((a) => a.name), 'give each adapter a unique name');
+    }
 
     this.resource = new kserve.LlmInferenceService(this, 'Resource', {
       metadata: { name: this.serviceName },
       spec: {
-        model: { uri: binding.storageUri, name: modelName },
+        model: { uri: binding.storageUri, name: modelName, lora: adapters && adapters.length > 0 ? { adapters } : undefined },
         replicas,
-        router: router.managed
-          ? {
-              route: {},
-              gateway: { refs: router.gateways.map((g) => ({ name: g.gatewayName, namespace: g.gatewayNamespace ?? ns })) },
-            }
-          : undefined,
+        router: router.render(ns),
         template: {
           securityContext: security.pod(),
           automountServiceAccountToken: false,
@@ -109,5 +183,6 @@ export class LlmInferenceService extends Construct {
         },
       },
     });
+    security.waive(this.resource);
   }
 }

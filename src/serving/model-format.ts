@@ -1,3 +1,15 @@
+/** The inference protocol a model speaks (`protocolVersion`). */
+export enum ProtocolVersion {
+  /** KServe V1 REST (`/v1/models/<name>:predict`). */
+  V1 = 'v1',
+  /** Open Inference Protocol (V2) over REST (`/v2/models/<name>/infer`). */
+  V2 = 'v2',
+  /** KServe V1 over gRPC (TensorFlow Serving / TorchServe gRPC APIs). */
+  GRPC_V1 = 'grpc-v1',
+  /** Open Inference Protocol (V2) over gRPC. */
+  GRPC_V2 = 'grpc-v2',
+}
+
 /**
  * The format of a model (`modelFormat`): KServe picks a ServingRuntime that
  * declares it in `supportedModelFormats`.
@@ -21,8 +33,8 @@ export class ModelFormat {
   public static readonly PMML = new ModelFormat('pmml');
   /** Hugging Face transformers (`huggingface`), served by the Hugging Face runtime (vLLM backend for LLMs). */
   public static readonly HUGGINGFACE = new ModelFormat('huggingface');
-  /** TensorRT / Triton (`triton`). */
-  public static readonly TRITON = new ModelFormat('triton');
+  /** TensorRT / Triton (`triton`); Triton speaks only the Open Inference Protocol, so models default to `v2`. */
+  public static readonly TRITON = new ModelFormat('triton', undefined, ProtocolVersion.V2);
 
   /**
    * Any other format name a ServingRuntime declares, e.g. `ModelFormat.custom('vLLM')`.
@@ -39,25 +51,16 @@ export class ModelFormat {
     public readonly name: string,
     /** `modelFormat.version`. */
     public readonly version?: string,
+    /** The protocol KServe's runtime for this format speaks when the model names none. @default ProtocolVersion.V1 */
+    public readonly defaultProtocolVersion: ProtocolVersion = ProtocolVersion.V1,
   ) {}
 
   /** The same format at a specific version (`modelFormat.version`). */
   public withVersion(version: string): ModelFormat {
-    return new ModelFormat(this.name, version);
+    return new ModelFormat(this.name, version, this.defaultProtocolVersion);
   }
 }
 
-/** The inference protocol a model speaks (`protocolVersion`). */
-export enum ProtocolVersion {
-  /** KServe V1 REST (`/v1/models/<name>:predict`). */
-  V1 = 'v1',
-  /** Open Inference Protocol (V2) over REST (`/v2/models/<name>/infer`). */
-  V2 = 'v2',
-  /** KServe V1 over gRPC (TensorFlow Serving / TorchServe gRPC APIs). */
-  GRPC_V1 = 'grpc-v1',
-  /** Open Inference Protocol (V2) over gRPC. */
-  GRPC_V2 = 'grpc-v2',
-}
 
 /**
  * How KServe deploys the model: the `serving.kserve.io/deploymentMode`

@@ -175,6 +175,7 @@ export class ServingRuntime extends ServingRuntimeBase {
     this.runtimeNamespace = Chart.of(this).namespace;
     if (!this.runtimeNamespace) invalid(this, 'scope', 'must be a namespaced chart (a ServingRuntime is namespaced)', this.node.path, 'create it inside a Namespace, or use ClusterServingRuntime');
     this.resource = new kserve.ServingRuntime(this, 'Resource', { metadata: { name: this.runtimeName }, spec: this.spec });
+    (props.security ?? WorkloadSecurity.RESTRICTED).waive(this.resource);
   }
 }
 
@@ -205,6 +206,7 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
     super(scope, id, props);
     if (Chart.of(this).namespace) invalid(this, 'scope', 'must be the Platform, not a Namespace (a ClusterServingRuntime is cluster-scoped)', Chart.of(this).namespace, 'create it with the Platform as scope');
     this.resource = new kserve.ClusterServingRuntime(this, 'Resource', { metadata: { name: this.runtimeName }, spec: this.spec as kserve.ClusterServingRuntimeSpec });
+    (props.security ?? WorkloadSecurity.RESTRICTED).waive(this.resource);
   }
 }
 

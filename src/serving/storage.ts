@@ -98,18 +98,21 @@ export class Storage {
   public static oci(reference: string): Storage {
     const uri = `oci://${reference}`;
     return new Storage('oci', uri, (scope, field) => {
-      const tag = imageTag(reference);
-      if (!reference.includes('@sha256:') && (tag === undefined || tag === 'latest')) {
-        invalid(scope, field, 'must be a pinned OCI reference (a tag other than latest, or a digest)', reference, `use "${reference.split(':')[0]}:<version>"`);
-      }
+      assertPinnedOciReference(scope, field, reference);
       return { storageUri: uri };
     });
   }
 
-  /** Any other URI KServe understands (`https://...`, `oci+native://...`, `azure://...`). */
+  /**
+   * Any other URI KServe understands (`https://...`, `oci+native://...`, `azure://...`).
+   *
+   * @throws ModelServingError when the URI has no scheme, or an `oci://` / `oci+native://` reference is not pinned (no tag, or `latest`)
+   */
   public static uri(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('uri', uri, (scope, field) => {
       if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) invalid(scope, field, 'must be a URI with a scheme', uri, 'pass e.g. https://host/path/model.tar.gz');
+      const oci = /^oci(\+native)?:\/\/(.*)$/.exec(uri);
+      if (oci) assertPinnedOciReference(scope, field, oci[2]);
       return { storageUri: uri, serviceAccount: options.serviceAccount };
     });
   }
@@ -133,5 +136,13 @@ export class Storage {
   /** Checks the location for `scope` and returns what the predictor needs. @throws ModelServingError for a malformed location */
   public bind(scope: IConstruct, field: string): StorageBinding {
     return this.binder(scope, field);
+  }
+}
+
+/** Model images are pinned like any image: a tag other than `latest`, or a digest. */
+function assertPinnedOciReference(scope: IConstruct, field: string, reference: string): void {
+  const tag = imageTag(reference);
+  if (!reference.includes('@sha256:') && (tag === undefined || tag === 'latest')) {
+    invalid(scope, field, 'must be a pinned OCI reference (a tag other than latest, or a digest)', reference, `use "${reference.split(':')[0]}:<version>"`);
   }
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRef } from '../../src/core/secret-ref';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
-import { Gateway } from '../../src/gateway/gateway';
+import { Gateway, GatewayAddress } from '../../src/gateway/gateway';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
+import { Backend } from '../../src/core/backend';
+import { HttpRoute } from '../../src/routing/http-route';
 import { findObject, setup, synthObjects } from '../util';
 
 function gatewayIn(listeners: Listener[]) {
@@ -50,6 +52,69 @@ describe('Gateway', () => {
     const imported = Gateway.fromGatewayName(ns.models, 'shared', 'shared-gateway', { namespace: 'infra', listenerNames: ['https'] });
     expect(imported.listener('https').parentRef).toMatchObject({ name: 'shared-gateway', namespace: 'infra', sectionName: 'https' });
     expect(() => imported.listener('http')).toThrow(/sectionName names no listener of Gateway 'shared-gateway' \(received: "http"\)\. Fix: use one of: https/);
+  });
+
+  it("fromGatewayName without a namespace means the route's own namespace: parentRefs name no namespace", () => {
+    const { app, ns } = setup(['models'], { requireAccessPolicies: false });
+    const imported = Gateway.fromGatewayName(ns.models, 'local', 'local-gateway');
+    expect(imported.gatewayNamespace).toBeUndefined();
+    expect(imported.dataPlane).toBeUndefined();
+    new HttpRoute(ns.models, 'r', { parents: [imported.listener('http')], rules: [{ backends: [Backend.service('svc', 8080)] }] });
+    expect(findObject(synthObjects(app), 'HTTPRoute', 'r', 'models').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'local-gateway', sectionName: 'http' }]);
+  });
+
+  it('renders spec.addresses and the backend client certificate only when set', () => {
+    const { app, ns } = setup(['edge']);
+    new Gateway(ns.edge, 'plain', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.http()] });
+    new Gateway(ns.edge, 'pinned', {
+      provider: GatewayProvider.KGATEWAY,
+      addresses: [GatewayAddress.ipAddress('192.0.2.10'), GatewayAddress.ipAddress('2001:DB8::1'), GatewayAddress.hostname('lb.example.com')],
+      backendClientCertificate: SecretRef.named('gateway-client-cert'),
+      listeners: [Listener.http()],
+    });
+    const objects = synthObjects(app);
+    const plain = findObject(objects, 'Gateway', 'plain', 'edge');
+    expect(plain.spec.addresses).toBeUndefined();
+    expect(plain.spec.tls).toBeUndefined();
+    const pinned = findObject(objects, 'Gateway', 'pinned', 'edge');
+    expect(pinned.spec.addresses).toEqual([
+      { type: 'IPAddress', value: '192.0.2.10' },
+      { type: 'IPAddress', value: '2001:DB8::1' },
+      { type: 'Hostname', value: 'lb.example.com' },
+    ]);
+    expect(pinned.spec.tls).toEqual({ backend: { clientCertificateRef: { group: '', kind: 'Secret', name: 'gateway-client-cert' } } });
+  });
+
+  it('renders client certificate validation (spec.tls.frontend) with a default and per-port CA bundles', () => {
+    const { app, ns } = setup(['edge']);
+    new Gateway(ns.edge, 'mtls', {
+      provider: GatewayProvider.KGATEWAY,
+      clientCertificateValidation: { caBundles: [{ configMapName: 'clients-ca' }], perPort: [{ port: 8443, caBundles: [{ configMapName: 'partners-ca', namespace: 'pki' }] }] },
+      listeners: [Listener.https({ certificates: [SecretRef.named('c')] }), Listener.https({ name: 'partners', port: 8443, certificates: [SecretRef.named('c')] })],
+    });
+    expect(findObject(synthObjects(app), 'Gateway', 'mtls', 'edge').spec.tls).toEqual({
+      frontend: {
+        default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'clients-ca' }] } },
+        perPort: [{ port: 8443, tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'partners-ca', namespace: 'pki' }] } } }],
+      },
+    });
+  });
+
+  it('fails when client certificate validation has no CA bundle, or repeats a port', () => {
+    const { ns } = setup(['edge']);
+    const gw = (id: string, clientCertificateValidation: ConstructorParameters<typeof Gateway>[2]['clientCertificateValidation']) =>
+      new Gateway(ns.edge, id, { provider: GatewayProvider.KGATEWAY, clientCertificateValidation, listeners: [Listener.https({ certificates: [SecretRef.named('c')] })] });
+    expect(() => gw('a', { caBundles: [] })).toThrow(/clientCertificateValidation\.caBundles must list between 1 and 16 CA bundles \(received: 0\)/);
+    const ca = [{ configMapName: 'ca' }];
+    expect(() => gw('b', { caBundles: ca, perPort: [{ port: 443, caBundles: ca }, { port: 443, caBundles: ca }] })).toThrow(/perPort\[1\]\.port is listed twice \(received: 443\)/);
+  });
+
+  it('fails when an address is not of its type, or there are more than 16', () => {
+    const { ns } = setup(['edge']);
+    const gw = (id: string, addresses: GatewayAddress[]) => new Gateway(ns.edge, id, { provider: GatewayProvider.KGATEWAY, addresses, listeners: [Listener.http()] });
+    expect(() => gw('a', [GatewayAddress.ipAddress('lb.example.com')])).toThrow(/addresses\[0\]\.value must be an IPv4 or IPv6 address \(received: "lb.example.com"\)/);
+    expect(() => gw('b', [GatewayAddress.hostname('*.example.com')])).toThrow(/addresses\[0\]\.value must be a lower-case DNS name \(no wildcard\)/);
+    expect(() => gw('c', Array.from({ length: 17 }, (_, i) => GatewayAddress.ipAddress(`192.0.2.${i}`)))).toThrow(/addresses can hold at most 16 addresses \(received: 17\)/);
   });
 
   it('fails when an HTTPS listener has no certificate', () => {

@@ -8,10 +8,11 @@ describe('kgateway-kserve platform', () => {
   new KgatewayKservePlatform(app);
   const objects = synthObjects(app);
 
-  it('has exactly the expected objects besides NetworkPolicies', () => {
+  it('has exactly the write-up objects plus the access log, monitors, alerts and dashboards (besides NetworkPolicies)', () => {
     const kinds = objects.filter((o) => o.kind !== 'NetworkPolicy').map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(kinds.sort()).toEqual(
       [
+        // The write-up's objects.
         'DirectResponse/kgateway-system/health-ok',
         'Gateway/kgateway-system/kgateway-gateway',
         'HTTPRoute/kgateway-system/health',
@@ -22,6 +23,21 @@ describe('kgateway-kserve platform', () => {
         'InferenceService/ml-models/tensorflow-mnist',
         'Namespace//kgateway-system',
         'Namespace//ml-models',
+        // The access log on the Gateway.
+        'HTTPListenerPolicy/kgateway-system/kgateway-gateway-listener',
+        // Monitoring: scrape targets, alerts, SLOs and a dashboard per model.
+        'PodMonitor/kgateway-system/kgateway-gateway-proxy',
+        'PodMonitor/ml-models/sklearn-iris-predictor',
+        'PodMonitor/ml-models/tensorflow-mnist-predictor',
+        'PrometheusRule/kgateway-system/kgateway-gateway-gateway-alerts',
+        'PrometheusRule/ml-models/sklearn-iris-alerts',
+        'PrometheusRule/ml-models/sklearn-iris-availability-slo',
+        'PrometheusRule/ml-models/sklearn-iris-latency-slo',
+        'PrometheusRule/ml-models/tensorflow-mnist-alerts',
+        'PrometheusRule/ml-models/tensorflow-mnist-availability-slo',
+        'PrometheusRule/ml-models/tensorflow-mnist-latency-slo',
+        'ConfigMap/ml-models/sklearn-iris-dashboard',
+        'ConfigMap/ml-models/tensorflow-mnist-dashboard',
       ].sort(),
     );
   });

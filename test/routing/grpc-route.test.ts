@@ -100,4 +100,24 @@ describe('GrpcRoute', () => {
       );
     });
   });
+
+  it('renders labels and annotations only when given', () => {
+    const { app, ns, gateway } = fixture();
+    const labelled = new GrpcRoute(ns.models, 'labelled', {
+      parents: [gateway.listener('https')],
+      labels: { gateway: 'gateway' },
+      annotations: { 'example.com/owner': 'team-a' },
+      rules: [{ backends: [Backend.service('svc', 8081)] }],
+    });
+    labelled.allowPublicAccess('a test of GRPCRoute metadata only');
+    const plain = new GrpcRoute(ns.models, 'plain', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('svc', 8081)] }] });
+    plain.allowPublicAccess('a test of GRPCRoute metadata only');
+    const objects = synthObjects(app);
+    const l = findObject(objects, 'GRPCRoute', 'labelled', 'models');
+    expect(l.metadata.labels).toMatchObject({ gateway: 'gateway' });
+    expect(l.metadata.annotations).toEqual({ 'example.com/owner': 'team-a' });
+    const p = findObject(objects, 'GRPCRoute', 'plain', 'models');
+    expect(p.metadata.labels?.gateway).toBeUndefined();
+    expect(p.metadata.annotations).toBeUndefined();
+  });
 });

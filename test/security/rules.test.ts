@@ -64,11 +64,11 @@ describe('security rules', () => {
     expect(ids([deployment(patch)])).toContain(expected);
   });
 
-  it('flags namespaces without default-deny, Secrets with data, NodePort model Services', () => {
+  it('flags namespaces without default-deny or restricted Pod Security, Secrets with data, NodePort model Services', () => {
     const ns: KObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'open' } };
     const secret: KObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'open' }, data: { key: 'c2VjcmV0' } } as KObject;
     const svc: KObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'm', namespace: 'open' }, spec: { type: 'NodePort', selector: { 'serving.kserve.io/inferenceservice': 'm' } } } as KObject;
-    expect(ids([ns, secret, svc])).toEqual(['SEC-N01 metadata.name', 'SEC-N02 spec.type', 'SEC-S01 data']);
+    expect(ids([ns, secret, svc])).toEqual(['SEC-N01 metadata.name', 'SEC-N02 spec.type', 'SEC-S01 data', "SEC-W13 metadata.labels['pod-security.kubernetes.io/enforce']"]);
   });
 
   it('flags gateway problems: HTTPS without certificate, All namespaces, backends on plain HTTP, cross-namespace refs without a grant', () => {

@@ -83,6 +83,13 @@ describe('InferenceService', () => {
     expect(v2.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual([['PathPrefix', '/v2/models/b']]);
   });
 
+  it('protocolVersion defaults to the format\'s protocol: v1 for sklearn, v2 for Triton (which speaks no v1)', () => {
+    const { ns } = setup(['models']);
+    expect(new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN }).protocolVersion).toBe(ProtocolVersion.V1);
+    expect(new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.TRITON }).protocolVersion).toBe(ProtocolVersion.V2);
+    expect(new InferenceService(ns.models, 'c', { modelFormat: ModelFormat.TRITON.withVersion('2') }).protocolVersion).toBe(ProtocolVersion.V2);
+  });
+
   it('wires a transformer to the predictor: PREDICTOR_HOST, routes reach the transformer, NetworkPolicies between them', () => {
     const { isvc, objects } = isvcOf({
       modelFormat: ModelFormat.SKLEARN,

@@ -39,4 +39,53 @@ describe('LlmInferenceService', () => {
     expect(() => new LlmInferenceService(ns.llm, 'a', { model: Storage.hf('a/b'), container: { resources: { requests: { nvidiaGpu: '1' } } } })).toThrow(/container\.resources\.limits\.nvidiaGpu is required/);
     expect(() => new LlmInferenceService(ns.llm, 'b', { model: Storage.hf('a/b'), container: { image: 'vllm/vllm-openai:latest' } })).toThrow(/':latest'/);
   });
+
+  it("LlmRouter.managed(): KServe's default Gateway (left out or said as {}), named Gateways, and the inference scheduler", () => {
+    const { app, ns } = setup(['llm']);
+    const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'inference-gateway', { namespace: 'gateways' });
+    const container = { resources: { limits: { cpu: '1', memory: '10Gi' } } };
+    new LlmInferenceService(ns.llm, 'default-gw', { model: Storage.hf('a/b'), router: LlmRouter.managed(), container });
+    new LlmInferenceService(ns.llm, 'explicit-gw', { model: Storage.hf('a/b'), router: LlmRouter.managed({ scheduler: true, explicitDefaultGateway: true }), container });
+    new LlmInferenceService(ns.llm, 'named-gw', { model: Storage.hf('a/b'), router: LlmRouter.managed({ gateways: [gw], scheduler: true }), container });
+    new LlmInferenceService(ns.llm, 'no-router', { model: Storage.hf('a/b'), container });
+    const objects = synthObjects(app);
+    const router = (name: string) => findObject(objects, 'LLMInferenceService', name, 'llm').spec.router;
+    expect(router('default-gw')).toEqual({ route: {} });
+    expect(router('explicit-gw')).toEqual({ scheduler: {}, route: {}, gateway: {} });
+    expect(router('named-gw')).toEqual({ scheduler: {}, route: {}, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
+    expect(router('no-router')).toBeUndefined();
+  });
+
+  it('renders LoRA adapters under spec.model.lora only when given', () => {
+    const { app, ns } = setup(['llm']);
+    new LlmInferenceService(ns.llm, 'lora', {
+      model: Storage.hf('facebook/opt-125m'),
+      loraAdapters: [
+        { name: 'sql', storage: Storage.hf('org/opt-125m-sql-lora') },
+        { name: 'chat', storage: Storage.pvc('adapters', 'chat') },
+      ],
+      container: { resources: { limits: { cpu: '1', memory: '10Gi' } } },
+    });
+    const o = findObject(synthObjects(app), 'LLMInferenceService', 'lora', 'llm');
+    expect(o.spec.model).toEqual({
+      uri: 'hf://facebook/opt-125m',
+      name: 'facebook/opt-125m',
+      lora: { adapters: [{ name: 'sql', uri: 'hf://org/opt-125m-sql-lora' }, { name: 'chat', uri: 'pvc://adapters/chat' }] },
+    });
+  });
+
+  it('fails when the default Gateway is asked for next to named ones, or LoRA adapters repeat a name or are not URIs', () => {
+    const { ns } = setup(['llm']);
+    const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'g', { namespace: 'gateways' });
+    expect(() => LlmRouter.managed({ gateways: [gw], explicitDefaultGateway: true })).toThrow(/explicitDefaultGateway cannot be combined with gateways/);
+    const container = { resources: { limits: { cpu: '1', memory: '10Gi' } } };
+    const adapter = { name: 'a', storage: Storage.hf('org/a') };
+    expect(() => new LlmInferenceService(ns.llm, 'dup', { model: Storage.hf('a/b'), loraAdapters: [adapter, adapter], container })).toThrow(/loraAdapters repeats an adapter name/);
+    expect(() => new LlmInferenceService(ns.llm, 'key', { model: Storage.hf('a/b'), loraAdapters: [{ name: 'k', storage: Storage.storageKey('minio', 'k') }], container })).toThrow(
+      /loraAdapters\[0\]\.storage must be a URI location/,
+    );
+    expect(() =>
+      new LlmInferenceService(ns.llm, 'token', { model: Storage.hf('a/b'), loraAdapters: [{ name: 't', storage: Storage.hf('org/gated', { tokenSecretRef: SecretRef.named('hf') }) }], container }),
+    ).toThrow(/loraAdapters\[0\]\.storage carries credentials of its own/);
+  });
 });

@@ -62,6 +62,10 @@ describe('Storage', () => {
     it('a GCS URI is malformed', () => expect(bind(Storage.gcs('gcs://bucket/x'))).toThrow(/must be a GCS URI/));
     it('a Hugging Face id has no org', () => expect(bind(Storage.hf('Qwen3-0.6B'))).toThrow(/must be a Hugging Face repository id '<org>\/<model>'/));
     it('an OCI model is not pinned', () => expect(bind(Storage.oci('ghcr.io/org/model:latest'))).toThrow(/must be a pinned OCI reference/));
+    it.each(['oci://ghcr.io/org/model:latest', 'oci+native://ghcr.io/org/model', 'oci+native://ghcr.io/org/model:latest'])('a generic OCI URI is not pinned: %s', (uri) =>
+      expect(bind(Storage.uri(uri))).toThrow(/must be a pinned OCI reference/),
+    );
+    it.each(['oci+native://ghcr.io/org/model:1.0', 'oci://ghcr.io/org/model@sha256:' + 'a'.repeat(64)])('(not) a pinned generic OCI URI: %s', (uri) => expect(bind(Storage.uri(uri))).not.toThrow());
     it('an S3 account gives both IRSA and a Secret, or neither', () => {
       const { ns } = setup(['models']);
       expect(() => new S3ServiceAccount(ns.models, 'a', { roleArn: 'arn:aws:iam::123456789012:role/r', credentialsSecret: SecretRef.named('s') })).toThrow(/must give exactly one way to reach S3/);

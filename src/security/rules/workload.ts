@@ -122,4 +122,9 @@ export const WORKLOAD_RULES: readonly CheckedRule[] = [
     const labels = (o as any).spec?.template?.metadata?.labels ?? {};
     for (const [k, v] of Object.entries(sel)) if (labels[k] !== v) ctx.report(`spec.selector.matchLabels.${k}`, `does not match the pod template label (${labels[k] ?? 'missing'})`);
   }),
+  rule('SEC-W13', 'Namespaces enforce the restricted Pod Security level', 'Pod Security Standards, restricted profile: with the enforce label, Pod Security admission refuses pods that do not meet it', (o, ctx) => {
+    if (o.kind !== 'Namespace') return;
+    const labels = o.metadata.labels ?? {};
+    if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') ctx.report("metadata.labels['pod-security.kubernetes.io/enforce']", `is '${labels['pod-security.kubernetes.io/enforce'] ?? 'unset'}', not 'restricted'`);
+  }),
 ];

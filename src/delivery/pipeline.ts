@@ -1,0 +1,71 @@
+import { IConstruct } from 'constructs';
+import { assertSecurePlatforms } from '../security/platforms';
+import { assertValidPlatforms } from '../validate/app';
+import { ValidationCache } from '../validate/result-cache';
+import { renderKustomization } from './kustomization';
+import { Manifest } from './manifest';
+import { renderPlatformReadme } from './platform-readme';
+import { SYNC_WAVE_ANNOTATION, syncWaveOf } from './sync-waves';
+import { PlatformOutput, synthPlatforms } from './synth';
+
+/** Options of {@link buildPlatforms}. */
+export interface BuildOptions {
+  /** The output folder as it should appear in error lines (`<outdir>/<platform>/<file>`). @default - `<platform>/<file>` */
+  readonly outdir?: string;
+  /** Validate every object against the CRDs and core schemas. @default true */
+  readonly validate?: boolean;
+  /** Run the security rules (objects may waive rules in code, with a reason). @default true */
+  readonly security?: boolean;
+  /** Remembers objects already found valid between runs. @default - none */
+  readonly validationCache?: ValidationCache;
+}
+
+/**
+ * Everything `npm run synth` does before writing, for any app: synthesizes
+ * the platforms, stamps each object with its Argo CD sync wave, validates
+ * every object as the apiserver would, runs the security rules, and adds
+ * each folder's `kustomization.yaml` (apply order) and `README.md`
+ * (diagram, endpoints, waivers) next to `POLICY.md`.
+ *
+ * @throws SynthError listing every construct error, validation issue or security finding; nothing is written
+ */
+export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): PlatformOutput[] {
+  const outputs = synthPlatforms(app).map(withSyncWaves);
+  if (options.validate ?? true) {
+    try {
+      assertValidPlatforms(outputs, { outdir: options.outdir, cache: options.validationCache });
+    } finally {
+      options.validationCache?.save();
+    }
+  }
+  if (options.security ?? true) assertSecurePlatforms(outputs, { outdir: options.outdir });
+  return outputs.map(withDeliveryFiles);
+}
+
+function withSyncWaves(p: PlatformOutput): PlatformOutput {
+  const manifests: Manifest[] = p.manifests.map((m) => {
+    const o = m.object;
+    const annotations: Record<string, string> = { ...(o.metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(o.kind)) };
+    const sorted = Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]]));
+    return { ...m, object: { ...o, metadata: sortKeys({ ...o.metadata, annotations: sorted }) } };
+  });
+  return { ...p, manifests };
+}
+
+function withDeliveryFiles(p: PlatformOutput): PlatformOutput {
+  const waivers = p.manifests.flatMap((m) =>
+    m.waivers.map((w) => ({ object: `${m.object.kind}/${m.object.metadata.namespace ? `${m.object.metadata.namespace}/` : ''}${m.object.metadata.name}`, ruleId: w.ruleId, reason: w.reason })),
+  );
+  return {
+    ...p,
+    files: {
+      ...p.files,
+      'kustomization.yaml': renderKustomization(p.manifests.map((m) => ({ file: m.file, wave: syncWaveOf(m.object.kind) }))),
+      'README.md': renderPlatformReadme({ name: p.name, description: p.description, objects: p.manifests, waivers }),
+    },
+  };
+}
+
+function sortKeys<T extends object>(o: T): T {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, (o as Record<string, unknown>)[k]])) as T;
+}
