@@ -1,9 +1,12 @@
 /**
  * cdk8s-model-serving: typed cdk8s constructs for model-serving platforms.
  *
- * Areas (also published as subpath exports): core, gateway, routing,
- * serving, policy (the access intent), observability, security, validate,
- * delivery; one namespace per engine for engine-specific constructs.
+ * Every area is also published as a subpath export (`cdk8s-model-serving/<area>`):
+ * core, gateway, routing, serving, policy (the access intent), observability,
+ * security, validate, delivery, tls, platform (the catalog-driven
+ * `ModelServingPlatform`) and kong-gateway (the Kong workload); each engine's
+ * constructs are published as `cdk8s-model-serving/<engine>` and, here, as one
+ * namespace per engine.
  */
 export * from './core';
 export * from './gateway';
@@ -14,6 +17,9 @@ export * from './observability';
 export * from './security';
 export * from './validate';
 export * from './delivery';
+export * from './tls';
+export * from './platform';
+export * from './kong';
 // Engine-specific constructs share names across engines (PolicyTarget, JwtProvider, ...): one namespace each.
 export * as kgateway from './policy/kgateway';
 export * as envoyGateway from './policy/envoy-gateway';

@@ -3,7 +3,7 @@ import { EnvVarJson, EnvVars, renderEnv } from './env';
 import { invalid } from './errors';
 import { assertPinnedImage } from './image';
 import { assertDnsLabel } from './names';
-import { Probe, ProbeJson } from './probe';
+import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
 
@@ -101,6 +101,9 @@ export function renderContainer(
     invalid(scope, `${field}.imagePullPolicy`, `must be one of ${IMAGE_PULL_POLICIES.join(', ')}`, c.imagePullPolicy, "use 'IfNotPresent' (pinned images never change) or 'Always'");
   }
   defaults.security.check(scope, `${field}.security`);
+  checkProbe(scope, `${field}.readinessProbe`, c.readinessProbe);
+  checkProbe(scope, `${field}.livenessProbe`, c.livenessProbe);
+  checkProbe(scope, `${field}.startupProbe`, c.startupProbe);
   return {
     name,
     image,

@@ -42,6 +42,16 @@ export function invalid(scope: IConstruct | string, field: string, problem: stri
   throw new ModelServingError({ path, field, problem, value, fix });
 }
 
+/**
+ * The message of a {@link ModelServingError} for `field` of `scope`, for
+ * checks that report at the end of the build (`node.addValidation`, synth)
+ * instead of throwing, so every error reads the same way.
+ */
+export function errorMessage(scope: IConstruct | string, field: string, problem: string, value: unknown, fix: string): string {
+  const path = typeof scope === 'string' ? scope : scope.node.path;
+  return new ModelServingError({ path, field, problem, value, fix }).message;
+}
+
 /** Renders a received value for an error message: strings quoted, objects as compact JSON, long values cut. */
 export function describeValue(value: unknown): string {
   let text: string;

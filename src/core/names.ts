@@ -4,14 +4,14 @@ import { invalid } from './errors';
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** True when `value` is an RFC 1123 label: lower-case alphanumerics and '-', 1 to 63 characters, alphanumeric at both ends. */
+/** True when `value` is an RFC 1123 label: lower-case alphanumerics and '-', 1 to 63 characters, alphanumeric at both ends (false for a non-string). */
 export function isDnsLabel(value: string): boolean {
-  return value.length > 0 && value.length <= 63 && DNS1123_LABEL.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
-/** True when `value` is an RFC 1123 subdomain: dot-separated labels, at most 253 characters. */
+/** True when `value` is an RFC 1123 subdomain: dot-separated labels, at most 253 characters (false for a non-string). */
 export function isDnsSubdomain(value: string): boolean {
-  return value.length > 0 && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAccessControlled } from './access-control';
-import { invalid } from './errors';
+import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
 
@@ -88,9 +88,8 @@ export class Platform extends Chart {
             .findAll()
             .filter(isAccessControlled)
             .filter((c) => c.accessState().kind === 'unprotected')
-            .map(
-              (c) =>
-                `${c.node.path}: ${c.accessTargetName} has no access policy and is not declared public (deny by default). Fix: protect it with an AccessPolicy, or call allowPublicAccess('<reason>') on it.`,
+            .map((c) =>
+              errorMessage(c, c.accessTargetName, 'has no access policy and is not declared public (deny by default)', c.accessState().kind, "protect it with an AccessPolicy, or call allowPublicAccess('<reason>') on it."),
             ),
       });
     }

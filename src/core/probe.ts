@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+
 /** A rendered Kubernetes probe. */
 export interface ProbeJson {
   readonly httpGet?: { readonly path: string; readonly port: number | string; readonly scheme?: 'HTTP' | 'HTTPS' };
@@ -60,4 +63,42 @@ function timingOf(t: ProbeTiming): ProbeTiming {
     timeoutSeconds: t.timeoutSeconds,
     failureThreshold: t.failureThreshold ?? 3,
   };
+}
+
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const TIMING_MINIMUMS: ReadonlyArray<readonly [keyof ProbeJson, number]> = [
+  ['initialDelaySeconds', 0],
+  ['periodSeconds', 1],
+  ['timeoutSeconds', 1],
+  ['failureThreshold', 1],
+  ['successThreshold', 1],
+];
+
+/**
+ * Checks a probe given to a construct: an absolute HTTP path, a port in
+ * 1-65535 (or a named container port), and whole-number timings within
+ * the ranges Kubernetes accepts (the apiserver checks none of this for
+ * KServe's embedded pod specs, so a bad probe would only fail in the pod).
+ *
+ * @param probe the probe, or undefined (nothing to check)
+ * @throws ModelServingError naming `field` (e.g. `readinessProbe.httpGet.port`)
+ */
+export function checkProbe(scope: IConstruct | string, field: string, probe: Probe | undefined): void {
+  if (probe === undefined) return;
+  const spec = (probe as { spec?: unknown } | null)?.spec as ProbeJson | undefined;
+  if (spec === null || typeof spec !== 'object' || (spec.httpGet === undefined) === (spec.tcpSocket === undefined)) {
+    invalid(scope, field, 'must be a Probe', probe, 'use Probe.http(path, port), Probe.tcp(port) or Probe.startupFor(probe)');
+  }
+  if (spec.httpGet && (typeof spec.httpGet.path !== 'string' || !spec.httpGet.path.startsWith('/'))) {
+    invalid(scope, `${field}.httpGet.path`, "must be an absolute path starting with '/'", spec.httpGet.path, 'use e.g. Probe.http("/healthz", 8080)');
+  }
+  const action = spec.httpGet ? 'httpGet' : 'tcpSocket';
+  const port = (spec.httpGet ?? spec.tcpSocket)!.port;
+  const numbered = typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535;
+  const named = typeof port === 'string' && port.length <= 15 && PORT_NAME.test(port) && /[a-z]/.test(port);
+  if (!numbered && !named) invalid(scope, `${field}.${action}.port`, 'must be an integer between 1 and 65535, or a named container port', port, 'use the port the server listens on, e.g. 8080');
+  for (const [key, min] of TIMING_MINIMUMS) {
+    const v = spec[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) invalid(scope, `${field}.${key}`, `must be a whole number >= ${min}`, v, `use e.g. ${key === 'initialDelaySeconds' ? 0 : key === 'periodSeconds' ? 10 : key === 'failureThreshold' ? 3 : 1}`);
+  }
 }

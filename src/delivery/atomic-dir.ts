@@ -57,7 +57,15 @@ export function replaceDirectory(target: string, write: (staging: string) => voi
       fs.rmSync(staging, { recursive: true, force: true });
       throw err;
     }
-    if (hadTarget) fs.rmSync(previous, { recursive: true, force: true });
+    // The new folder is in place: removing the old one is housekeeping (a
+    // leftover is removed by the next run), never a reason to fail.
+    if (hadTarget) {
+      try {
+        fs.rmSync(previous, { recursive: true, force: true });
+      } catch {
+        /* left for recoverInterrupted */
+      }
+    }
   } finally {
     release();
   }

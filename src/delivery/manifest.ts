@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
 import { SecurityWaiver, SecurityWaivers } from '../security/waivers';
 
@@ -53,7 +54,7 @@ export function constructErrors(root: IConstruct): string[] {
  * File names are derived from identity only (kind, namespace, name), so they
  * never change unless the object's identity does.
  *
- * @throws Error when two objects would be written to the same file (same kind, namespace and name)
+ * @throws ModelServingError when two objects would be written to the same file (same kind, namespace and name)
  */
 export function platformManifests(platform: Platform): Manifest[] {
   const objects = platform.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -64,7 +65,9 @@ export function platformManifests(platform: Platform): Manifest[] {
     const file = fileName(object);
     const other = byFile.get(file);
     if (other !== undefined) {
-      throw new Error(`${o.node.path}: ${object.kind} '${object.metadata.name}' is defined twice in platform '${platform.platformName}' (also at ${other}). Fix: give one of them another name.`);
+      // Report the construct the user created (an L2 owns its object as child 'Resource').
+      const owner = o.node.id === 'Resource' && o.node.scope ? o.node.scope : o;
+      invalid(owner, 'metadata.name', `of ${object.kind} is defined twice in platform '${platform.platformName}' (also at ${other}): both would be ${file}`, object.metadata.name, 'give one of them another name.');
     }
     byFile.set(file, o.node.path);
     manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o) });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { routeConflicts } from '../routing/route-conflicts';
 import { assertSecurePlatforms } from '../security/platforms';
 import { assertValidPlatforms } from '../validate/app';
 import { ValidationCache } from '../validate/result-cache';
@@ -6,7 +7,7 @@ import { renderKustomization } from './kustomization';
 import { Manifest } from './manifest';
 import { renderPlatformReadme } from './platform-readme';
 import { SYNC_WAVE_ANNOTATION, syncWaveOf } from './sync-waves';
-import { PlatformOutput, synthPlatforms } from './synth';
+import { PlatformOutput, SynthError, synthPlatforms } from './synth';
 
 /** Options of {@link buildPlatforms}. */
 export interface BuildOptions {
@@ -22,15 +23,18 @@ export interface BuildOptions {
 
 /**
  * Everything `npm run synth` does before writing, for any app: synthesizes
- * the platforms, stamps each object with its Argo CD sync wave, validates
+ * the platforms, stamps each object with its Argo CD sync wave, refuses
+ * routes that compete for the same requests ({@link routeConflicts}), validates
  * every object as the apiserver would, runs the security rules, and adds
  * each folder's `kustomization.yaml` (apply order) and `README.md`
  * (diagram, endpoints, waivers) next to `POLICY.md`.
  *
- * @throws SynthError listing every construct error, validation issue or security finding; nothing is written
+ * @throws SynthError listing every construct error, route conflict, validation issue or security finding; nothing is written
  */
 export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): PlatformOutput[] {
   const outputs = synthPlatforms(app).map(withSyncWaves);
+  const conflicts = outputs.flatMap((p) => routeConflicts(p.manifests));
+  if (conflicts.length > 0) throw new SynthError(conflicts);
   if (options.validate ?? true) {
     try {
       assertValidPlatforms(outputs, { outdir: options.outdir, cache: options.validationCache });
@@ -45,7 +49,8 @@ export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): Pla
 function withSyncWaves(p: PlatformOutput): PlatformOutput {
   const manifests: Manifest[] = p.manifests.map((m) => {
     const o = m.object;
-    const annotations: Record<string, string> = { ...(o.metadata.annotations ?? {}), [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(o.kind)) };
+    // A wave a construct set on purpose (e.g. a PreSync hook's dependencies) wins over the kind's default.
+    const annotations: Record<string, string> = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(o.kind)), ...(o.metadata.annotations ?? {}) };
     const sorted = Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]]));
     return { ...m, object: { ...o, metadata: sortKeys({ ...o.metadata, annotations: sorted }) } };
   });
@@ -60,7 +65,7 @@ function withDeliveryFiles(p: PlatformOutput): PlatformOutput {
     ...p,
     files: {
       ...p.files,
-      'kustomization.yaml': renderKustomization(p.manifests.map((m) => ({ file: m.file, wave: syncWaveOf(m.object.kind) }))),
+      'kustomization.yaml': renderKustomization(p.manifests.map((m) => ({ file: m.file, wave: Number(m.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? syncWaveOf(m.object.kind)) }))),
       'README.md': renderPlatformReadme({ name: p.name, description: p.description, objects: p.manifests, waivers }),
     },
   };

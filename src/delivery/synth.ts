@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { errorMessage } from '../core/errors';
 import { PolicyReport } from '../policy/report';
 import { replaceDirectory } from './atomic-dir';
 import { constructErrors, findPlatforms, Manifest, platformManifests } from './manifest';
@@ -38,7 +39,9 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
   const outputs: PlatformOutput[] = [];
   const names = new Set<string>();
   for (const platform of findPlatforms(root)) {
-    if (names.has(platform.platformName)) throw new SynthError([`${platform.node.path}: platform name '${platform.platformName}' is used twice. Fix: give each Platform its own name.`]);
+    if (names.has(platform.platformName)) {
+      throw new SynthError([errorMessage(platform, 'name', 'is used by another Platform of the app (each platform is one output folder)', platform.platformName, 'give each Platform its own name.')]);
+    }
     names.add(platform.platformName);
     PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
     outputs.push({ name: platform.platformName, description: platform.description, manifests: platformManifests(platform), files: platform.renderOutputFiles() });

@@ -19,6 +19,9 @@ export interface ControlPlaneEndpoint {
   readonly port: number;
 }
 
+/** The ports the library's Kong proxy serves the usual listener ports on (it runs unprivileged). */
+const KONG_PROXY_PORTS: Readonly<Record<number, number>> = { 80: 8000, 443: 8443 };
+
 /** The standard label Gateway API implementations put on a Gateway's proxy pods (GEP-1762). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -28,29 +31,53 @@ export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
  * provider's own CRDs.
  */
 export class GatewayProvider {
-  /** kgateway (Envoy-based); proxies run in the Gateway's namespace. @see https://kgateway.dev/docs/ */
-  public static readonly KGATEWAY = new GatewayProvider('kgateway', 'kgateway', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }), {
-    namespace: 'kgateway-system',
-    selector: { 'app.kubernetes.io/name': 'kgateway' },
-    port: 9977,
-  });
+  /**
+   * kgateway (Envoy-based); proxies run in the Gateway's namespace. Listener
+   * ports below 1024 are bound at port + 8000 (80 → 8080) unless the
+   * installation disables port mapping, so both are opened.
+   * @see https://kgateway.dev/docs/
+   */
+  public static readonly KGATEWAY = new GatewayProvider(
+    'kgateway',
+    'kgateway',
+    (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }),
+    { namespace: 'kgateway-system', selector: { 'app.kubernetes.io/name': 'kgateway' }, port: 9977 },
+    (port) => (port < 1024 ? [port, port + 8000] : [port]),
+  );
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
-   * `envoy-gateway-system`, labelled with the owning Gateway.
+   * `envoy-gateway-system`, labelled with the owning Gateway. Listener ports
+   * below 1024 are bound at port + 10000 (443 → 10443).
    * @see https://gateway.envoyproxy.io/docs/
    */
-  public static readonly ENVOY_GATEWAY = new GatewayProvider('envoy-gateway', 'eg', (name, ns) => ({
-    namespace: 'envoy-gateway-system',
-    selector: { 'gateway.envoyproxy.io/owning-gateway-name': name, 'gateway.envoyproxy.io/owning-gateway-namespace': ns },
-  }));
+  public static readonly ENVOY_GATEWAY = new GatewayProvider(
+    'envoy-gateway',
+    'eg',
+    (name, ns) => ({
+      namespace: 'envoy-gateway-system',
+      selector: { 'gateway.envoyproxy.io/owning-gateway-name': name, 'gateway.envoyproxy.io/owning-gateway-namespace': ns },
+    }),
+    undefined,
+    (port) => (port < 1024 ? [port + 10000] : [port]),
+  );
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
   public static readonly ISTIO = new GatewayProvider('istio', 'istio', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }), {
     namespace: 'istio-system',
     selector: { app: 'istiod' },
     port: 15012,
   });
-  /** Kong Ingress Controller; the proxy Deployment is the library's own `KongGateway` workload. @see https://docs.konghq.com/kubernetes-ingress-controller/ */
-  public static readonly KONG = new GatewayProvider('kong', 'kong', (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }));
+  /**
+   * Kong Ingress Controller; the proxy Deployment is the library's own
+   * `KongGateway` workload, which serves 80 on 8000 and 443 on 8443.
+   * @see https://docs.konghq.com/kubernetes-ingress-controller/
+   */
+  public static readonly KONG = new GatewayProvider(
+    'kong',
+    'kong',
+    (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }),
+    undefined,
+    (port) => [KONG_PROXY_PORTS[port] ?? port],
+  );
 
   /** The provider with this usual GatewayClass name, if it is one of the known ones. */
   public static forClassName(gatewayClassName: string): GatewayProvider | undefined {
@@ -58,15 +85,20 @@ export class GatewayProvider {
   }
 
   /**
-   * Another implementation: its id, its GatewayClass name and (optionally) where its proxy pods run.
+   * Another implementation: its id, its GatewayClass name and (optionally)
+   * where its proxy pods run, where they get their configuration, and the
+   * pod ports a listener port is served on.
+   *
+   * @param podPorts the container ports of a listener port @default - the listener port itself
    */
   public static custom(
     id: string,
     gatewayClassName: string,
     dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
     controlPlane?: ControlPlaneEndpoint,
+    podPorts?: (listenerPort: number) => number[],
   ): GatewayProvider {
-    return new GatewayProvider(id, gatewayClassName, dataPlane, controlPlane);
+    return new GatewayProvider(id, gatewayClassName, dataPlane, controlPlane, podPorts);
   }
 
   private constructor(
@@ -77,7 +109,17 @@ export class GatewayProvider {
     private readonly dataPlaneOf?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
     /** Where the proxies get their configuration, when they run in a namespace of the platform (opened in its NetworkPolicies). */
     public readonly controlPlane?: ControlPlaneEndpoint,
+    private readonly podPortsOf: (listenerPort: number) => number[] = (port) => [port],
   ) {}
+
+  /**
+   * The container ports on which the proxy pods serve a listener port: what
+   * NetworkPolicies must open, since they see traffic after the Service has
+   * translated the port.
+   */
+  public podPorts(listenerPort: number): number[] {
+    return this.podPortsOf(listenerPort);
+  }
 
   /** Where the proxy pods of Gateway `name` in `namespace` run, when known. */
   public dataPlane(name: string, namespace: string): DataPlanePods | undefined {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
-import { invalid } from '../core/errors';
+import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
@@ -245,7 +245,7 @@ export class Gateway extends Construct implements IGateway {
     }
     for (const l of props.listeners ?? []) this.addListener(l);
     this.node.addValidation({
-      validate: () => (this.listenerMap.size === 0 ? [`${this.node.path}: spec.listeners must have at least one listener. Fix: add Listener.https({...}) with gateway.addListener().`] : []),
+      validate: () => (this.listenerMap.size === 0 ? [errorMessage(this, 'spec.listeners', 'must have at least one listener', [], 'add Listener.https({...}) with gateway.addListener().')] : []),
     });
   }
 
@@ -307,11 +307,11 @@ export class Gateway extends Construct implements IGateway {
     }
     this.listenerMap.set(listener.name, listener);
     if (this.dataPlane && this.namespaceChart && this.dataPlane.namespace === this.gatewayNamespace) {
-      // The gateway's own proxies live here: let clients reach the listener port.
+      // The gateway's own proxies live here: let clients reach the listener (on the pod ports it is served on).
       this.namespaceChart.allowIngress(`${this.gatewayName}-${listener.name}`, {
         pods: this.dataPlane.selector,
         peers: [NetworkPeer.anywhere()],
-        ports: [{ port: listener.port }],
+        ports: (this.provider?.podPorts(listener.port) ?? [listener.port]).map((port) => ({ port })),
       });
     }
     return listener;

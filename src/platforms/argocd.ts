@@ -47,8 +47,10 @@ export class ArgoCdPlatform extends Platform {
     ]);
     for (const p of [...props.platforms, props.multiClusterPlatform]) {
       for (const c of p.node.findAll()) {
+        // Every namespace that receives objects, ours or external (Argo CD refuses the others).
         if (Namespace.isNamespace(c) && !c.external) namespaces.add(c.name);
         if (!(c instanceof ApiObject)) continue;
+        if (c.metadata.namespace) namespaces.add(c.metadata.namespace);
         const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
         const gk = { group, kind: c.kind };
         const key = `${group}/${c.kind}`;

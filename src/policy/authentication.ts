@@ -108,12 +108,13 @@ export class ApiKeyAuth {
   /** Checks holders and tiers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string, tierNames: readonly string[]): void {
     const seen = new Set<string>();
+    if (this.holders !== undefined && !Array.isArray(this.holders)) invalid(scope, `${field}.holders`, 'must be a list', this.holders, "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
     this.holders?.forEach((h, i) => {
       if (!isDnsLabel(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'must be a DNS-1123 label', h.userId, 'use a lower-case id such as "alice"');
       if (seen.has(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'is listed twice', h.userId, 'list each key holder once');
       seen.add(h.userId);
       if (!tierNames.includes(h.tier)) invalid(scope, `${field}.holders[${i}].tier`, `names a tier the policy does not define (defined: ${tierNames.join(', ')})`, h.tier, 'define the tier in tiers: [...] or fix the name');
-      if (!h.remoteKey) invalid(scope, `${field}.holders[${i}].remoteKey`, 'is required', h.remoteKey, 'give the key path in the secret store');
+      if (typeof h.remoteKey !== 'string' || h.remoteKey.trim() === '') invalid(scope, `${field}.holders[${i}].remoteKey`, 'is required (a non-empty path in the secret store)', h.remoteKey, 'give the key path in the secret store');
     });
     if (this.holders && this.holders.length === 0) invalid(scope, `${field}.holders`, 'is empty', [], 'list the key holders, or use ApiKeyAuth.fromLabeledSecrets');
   }
@@ -235,7 +236,7 @@ export class JwtAuth {
     }
     if (this.publicKey) {
       if (!isDnsSubdomain(this.publicKey.secretStore.name)) invalid(scope, `${field}.publicKey.secretStore.name`, 'must be a DNS-1123 subdomain', this.publicKey.secretStore.name, 'use the name of the SecretStore or ClusterSecretStore');
-      if (!this.publicKey.remoteKey) invalid(scope, `${field}.publicKey.remoteKey`, 'is required', this.publicKey.remoteKey, 'give the path of the PEM public key in the secret store');
+      if (typeof this.publicKey.remoteKey !== 'string' || this.publicKey.remoteKey.trim() === '') invalid(scope, `${field}.publicKey.remoteKey`, 'is required (a non-empty path in the secret store)', this.publicKey.remoteKey, 'give the path of the PEM public key in the secret store');
     }
   }
 }

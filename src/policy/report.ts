@@ -50,16 +50,18 @@ export class PolicyReport {
       'Generated from the platform code by cdk8s-model-serving; do not edit. Every route that sends traffic to a backend is either protected by a policy below or listed as public with its reason.',
       '',
     ];
-    for (const { policy, engine, compiled } of this.entries) {
+    // Declaration order of policies, routes, tiers and emitted objects has no meaning here: sort, so the file is stable.
+    const byName = <T>(list: readonly T[], name: (x: T) => string): T[] => [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    for (const { policy, engine, compiled } of byName(this.entries, (e) => `${e.policy.policyNamespace}/${e.policy.policyName}`)) {
       lines.push(`## ${policy.policyName}`, '');
       lines.push(`- Engine: ${engine}; gateway \`${policy.gateway.gatewayNamespace ?? policy.policyNamespace}/${policy.gateway.gatewayName}\`; namespace \`${policy.policyNamespace}\``);
       lines.push(`- Authentication: ${policy.authentication.map(describeAuth).join('; or ')}`);
       if (policy.externalAuthorizer) lines.push(`- External authorizer: OPA \`${policy.externalAuthorizer.serviceNamespace}/${policy.externalAuthorizer.serviceName}\` (must allow; where it runs relative to authentication is engine-specific, see the caveats)`);
       lines.push(`- Counters: ${modeText(policy.rateLimitMode)}, per ${counterText(policy.counterKey)}, ${policy.limitScope === LimitScope.ROUTE ? 'one bucket per route' : 'one bucket shared by all routes of the policy'}`);
-      lines.push(`- Emitted: ${compiled.objects.map((o) => `\`${o}\``).join(', ')}`, '');
+      lines.push(`- Emitted: ${byName(compiled.objects, (o) => o).map((o) => `\`${o}\``).join(', ')}`, '');
       lines.push('| route | tier | authorization | request limits | token limits |', '|---|---|---|---|---|');
-      for (const route of policy.routes) {
-        for (const tier of policy.tiers) {
+      for (const route of byName(policy.routes, (r) => r.routeName)) {
+        for (const tier of byName(policy.tiers, (t) => t.name)) {
           const allowed = tier.allows(route.routeName);
           lines.push(`| ${route.routeName} | ${tier.name} | ${allowed ? allowText(tier) : 'denied (403)'} | ${allowed ? limitsText(tier) : '-'} | ${allowed && tier.tokenLimits.length > 0 ? tier.tokenLimits.map(String).join(', ') : '-'} |`);
         }
@@ -72,7 +74,7 @@ export class PolicyReport {
       }
     }
     const controlled = this.platform.node.findAll().filter(isAccessControlled);
-    const open = controlled
+    const open = byName(controlled, (c) => c.accessTargetName)
       .map((c) => ({ c, s: c.accessState() }))
       .filter((x) => x.s.kind === 'public' || x.s.kind === 'exempt')
       .map((x) => `| ${x.c.accessTargetName} | ${x.s.kind} | ${x.s.kind === 'public' || x.s.kind === 'exempt' ? x.s.reason : ''} |`);

@@ -85,7 +85,7 @@ export class Tier {
       chain.push(t);
     }
     if (chain.some((t) => t.ownModels === '*')) return '*';
-    return [...new Set(chain.flatMap((t) => t.ownModels as readonly string[]))].sort();
+    return [...new Set(chain.flatMap((t) => (Array.isArray(t.ownModels) ? (t.ownModels as readonly string[]) : [])))].sort();
   }
 
   /** True when the tier may call `model` (a route name). */
@@ -104,6 +104,17 @@ export class Tier {
     if (typeof this.name !== 'string' || !isDnsLabel(this.name)) {
       invalid(scope, `${field}.name`, 'must be a DNS-1123 label (it becomes a label value and a counter key)', this.name, 'use a name such as "premium"');
     }
+    for (const [key, list, example] of [
+      ['limits', this.limits, 'RateLimit.perMinute(100)'],
+      ['tokenLimits', this.tokenLimits, 'TokenLimit.perMinute(10000)'],
+    ] as const) {
+      if (!Array.isArray(list)) invalid(scope, `${field}(${this.name}).${key}`, 'must be a list', list, `pass ${key}: [${example}]`);
+    }
+    const own = this.ownModels;
+    if (own !== '*' && (!Array.isArray(own) || own.some((m) => typeof m !== 'string'))) {
+      invalid(scope, `${field}(${this.name}).models`, "must be '*' or a list of route names", own, "pass models: ['sklearn-iris'] or models: '*'");
+    }
+    if (this.inherits !== undefined && !(this.inherits instanceof Tier)) invalid(scope, `${field}(${this.name}).inherits`, 'must be a Tier', this.inherits, 'pass the Tier object, e.g. inherits: basic');
     if (this.unlimited && this.limits.length > 0) {
       invalid(scope, `${field}(${this.name}).unlimited`, 'contradicts the request limits given', this.limits.map(String), 'drop unlimited or the limits');
     }

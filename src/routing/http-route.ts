@@ -172,6 +172,7 @@ export class HttpRoute extends RouteBase {
   }
 
   private checkPath(field: string, path: PathMatch): void {
+    if (typeof path.value !== 'string') invalid(this, field, 'must be a string path', path.value, 'use e.g. PathMatch.prefix("/v1/models/my-model")');
     if (path.type === gw.HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION) {
       if (path.value.length === 0 || path.value.length > 1024) invalid(this, field, 'regular expression must be 1 to 1024 characters', path.value, 'give a non-empty expression');
       return;

@@ -6,4 +6,5 @@ export * from './http-route';
 export * from './match';
 export * from './reference-grant';
 export * from './route-base';
+export { routeConflicts } from './route-conflicts';
 export { findPlatformNamespace, policyId } from './route-wiring';

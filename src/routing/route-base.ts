@@ -3,7 +3,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { IBackend } from '../core/backend';
-import { invalid } from '../core/errors';
+import { errorMessage, invalid } from '../core/errors';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
 
@@ -144,8 +144,8 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
   protected addEmptinessValidation(ruleCount: () => number): void {
     this.node.addValidation({
       validate: () => [
-        ...(this.parentList.length === 0 ? [`${this.node.path}: spec.parentRefs is empty, so the route attaches nowhere. Fix: pass parents: [gateway] or call addParent().`] : []),
-        ...(ruleCount() === 0 ? [`${this.node.path}: spec.rules is empty, so the route sends traffic nowhere. Fix: pass rules: [...] or call addRule().`] : []),
+        ...(this.parentList.length === 0 ? [errorMessage(this, 'spec.parentRefs', 'is empty, so the route attaches nowhere', [], 'pass parents: [gateway] or call addParent().')] : []),
+        ...(ruleCount() === 0 ? [errorMessage(this, 'spec.rules', 'is empty, so the route sends traffic nowhere', [], 'pass rules: [...] or call addRule().')] : []),
       ],
     });
   }

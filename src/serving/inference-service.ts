@@ -9,7 +9,7 @@ import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
-import { Probe } from '../core/probe';
+import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
 import { IServiceAccount } from '../core/service-account';
@@ -246,6 +246,9 @@ export class InferenceService extends Construct implements IBackend {
     const runtime = typeof props.runtime === 'object' ? props.runtime : undefined;
     const formatDefault = props.modelFormat?.defaultProtocolVersion ?? ProtocolVersion.V1;
     this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(formatDefault) ? runtime.protocolVersions[0] : formatDefault);
+    if (!(Object.values(ProtocolVersion) as unknown[]).includes(this.protocolVersion)) {
+      invalid(this, 'protocolVersion', `must be one of ${Object.values(ProtocolVersion).join(', ')}`, props.protocolVersion, 'use ProtocolVersion.V1, V2, GRPC_V1 or GRPC_V2');
+    }
     this.security = props.security ?? WorkloadSecurity.RESTRICTED;
     this.security.check(this, 'security');
 
@@ -428,7 +431,20 @@ export class InferenceService extends Construct implements IBackend {
     }
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
     this.checkGpu(options.resources, 'canary.resources');
-    this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    // A canary equal to the current predictor has no previous revision to split traffic with.
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const location = (b: StorageBinding | undefined) => [b?.storageUri, b?.storageSpec];
+    const differs = changed.filter((k) => (k === 'storage' || k === 'storageUri' ? !same(location(storage), location(this.storage)) : !same(options[k], this.props[k])));
+    if (differs.length === 0) {
+      invalid(
+        this,
+        'canary',
+        `repeats the current revision (${changed.join(', ')} unchanged), so there is no previous revision to split traffic with`,
+        Object.fromEntries(changed.map((k) => [k, k === 'storage' ? options.storage?.location : options[k]])),
+        'give the new revision a different storage location, image, runtimeVersion, resources, args or env',
+      );
+    }
     this.canaryState = { state: 'canary', options };
     this.renderPredictor(options);
   }
@@ -584,6 +600,9 @@ export class InferenceService extends Construct implements IBackend {
       return { ...pod, containers: containers.map((c) => toL1Shape<kserve.InferenceServiceSpecPredictorContainers>(c)) } as kserve.InferenceServiceSpecPredictor;
     }
     const probes = this.defaultProbes();
+    checkProbe(this, 'readinessProbe', p.readinessProbe);
+    checkProbe(this, 'livenessProbe', p.livenessProbe);
+    checkProbe(this, 'startupProbe', p.startupProbe);
     const env = renderEnv(this, 'env', { ...(storage?.env ?? {}), ...((changes?.env ?? p.env) || {}) });
     const image = changes?.image ?? p.image;
     const frameworkField = p.frameworkField && !canaryEntry;

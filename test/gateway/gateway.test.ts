@@ -39,7 +39,23 @@ describe('Gateway', () => {
     const { app } = gatewayIn([Listener.https({ certificates: [SecretRef.named('c')] })]);
     const policy = findObject(synthObjects(app), 'NetworkPolicy', 'allow-gw-https', 'edge');
     expect(policy.spec.podSelector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'gw' } });
-    expect(policy.spec.ingress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+    // kgateway binds privileged listener ports at port + 8000 unless port mapping is disabled: both are opened.
+    expect(policy.spec.ingress[0].ports).toEqual([
+      { port: 443, protocol: 'TCP' },
+      { port: 8443, protocol: 'TCP' },
+    ]);
+  });
+
+  it.each<[string, GatewayProvider, number, number[]]>([
+    ['kgateway, privileged', GatewayProvider.KGATEWAY, 80, [80, 8080]],
+    ['kgateway, unprivileged', GatewayProvider.KGATEWAY, 8443, [8443]],
+    ['Envoy Gateway, privileged', GatewayProvider.ENVOY_GATEWAY, 443, [10443]],
+    ['Envoy Gateway, unprivileged', GatewayProvider.ENVOY_GATEWAY, 9443, [9443]],
+    ['Istio (binds the listener port)', GatewayProvider.ISTIO, 443, [443]],
+    ["Kong (the library's proxy serves 443 on 8443)", GatewayProvider.KONG, 443, [8443]],
+    ['a custom provider without a mapping', GatewayProvider.custom('x', 'x'), 443, [443]],
+  ])('NetworkPolicies open the pod ports a listener is served on: %s', (_what, provider, listenerPort, podPorts) => {
+    expect(provider.podPorts(listenerPort)).toEqual(podPorts);
   });
 
   it('listener() gives a parent reference with sectionName', () => {

@@ -20,6 +20,11 @@ import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService
 /** Engine id. */
 export const ENVOY_GATEWAY_ENGINE = 'envoy-gateway';
 
+/** `list` sorted by `name` (declaration order must not change the output where it has no meaning). */
+function byName<T>(list: readonly T[], name: (x: T) => string): T[] {
+  return [...list].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+}
+
 /**
  * The request header Envoy Gateway sets to the API-key holder's client id
  * (the user id), replacing any client value; the same header JWT policies
@@ -119,9 +124,10 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
     }
 
     // Request limits.
-    const limited = policy.tiers.filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
+    // Tiers select disjoint callers and every route gets the same rules: their declaration order has no meaning, so rules and targets are sorted.
+    const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
     if (limited.length > 0) {
-      const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: policy.routes.map((r) => PolicyTarget.route(r)) });
+      const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: byName(policy.routes, (r) => r.routeName).map((r) => PolicyTarget.route(r)) });
       for (const tier of limited) {
         for (const rule of limitRules(policy, tier, identity)) {
           if (policy.rateLimitMode === RateLimitMode.GLOBAL) btp.addGlobalRateLimit(rule);
@@ -358,10 +364,14 @@ function apiKeyIdentity(apiKey: ApiKeyAuth): Identity {
   };
 }
 
-/** Allow rules for the tiers that may call `route`, in tier order; one per path prefix (named `<tier>:<prefix>`). */
+/**
+ * Allow rules for the tiers that may call `route`, by tier name (every rule
+ * allows, so their order has no meaning); one per path prefix (named
+ * `<tier>:<prefix>`).
+ */
 function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity): AuthorizationRule[] {
   const rules: AuthorizationRule[] = [];
-  for (const tier of policy.tiers) {
+  for (const tier of byName(policy.tiers, (t) => t.name)) {
     if (!tier.allows(route.routeName)) continue;
     const principal = identity.principal(tier);
     if (!principal) continue;

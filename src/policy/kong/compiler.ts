@@ -217,7 +217,7 @@ function checkSupported(policy: AccessPolicy, jwt: JwtAuth | undefined): void {
     }
   }
   if (policy.rateLimitMode === RateLimitMode.GLOBAL && policy.tiers.some((t) => !t.unlimited)) {
-    if (!policy.redis) invalid(policy, 'redis', "is required for RateLimitMode.GLOBAL on Kong (the rate-limiting plugin's redis policy; KIC runs Kong without a database)", undefined, 'pass redis: RedisReference.of({ host }), or use RateLimitMode.LOCAL');
+    if (!policy.redis) invalid(policy, 'redis', "is required for RateLimitMode.GLOBAL on Kong (the rate-limiting plugin's redis policy: the counters every proxy replica shares)", undefined, 'pass redis: RedisReference.of({ host }), or use RateLimitMode.LOCAL');
     const password = policy.redis.props.password;
     if (password?.secret.namespace !== undefined && password.secret.namespace !== policy.policyNamespace) {
       unsupported(policy, ENGINE, 'redis.password', `${password.secret.namespace}/${password.secret.secretName}`, `KIC reads configPatches Secrets from the plugin's namespace: put the Redis password Secret in namespace '${policy.policyNamespace}'`);

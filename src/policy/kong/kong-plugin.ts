@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
@@ -176,7 +177,7 @@ export interface RateLimitingOptions extends KongPluginOptions {
   readonly headerName?: string;
   /** `config.path`, required for `limitBy: 'path'`. @default - none */
   readonly path?: string;
-  /** `config.policy`: `local` (each proxy replica counts alone) or `redis` (shared). `cluster` needs a Kong database and is not offered (KIC runs DB-less). @default 'local' */
+  /** `config.policy`: `local` (each proxy replica counts alone) or `redis` (shared). `cluster` (counters in Kong's PostgreSQL) is not offered: it adds a database write per request, and Redis is the shared store the platforms use. @default 'local' */
   readonly policy?: 'local' | 'redis';
   /** `config.redis`, required for `policy: 'redis'`. @default - none */
   readonly redis?: KongRedisOptions;
@@ -221,11 +222,91 @@ export interface RequestTerminationOptions extends KongPluginOptions {
   readonly message?: string;
 }
 
+/** Name/value pairs of a transformer field (`headers`, `querystring`, `body` or `json`), rendered as Kong's `name:value` list, sorted by name. */
+export type KongTransformPairs = Readonly<Record<string, string>>;
+
+/** One request-transformer operation on headers, query string and form body. */
+export interface RequestTransformFields<T> {
+  /** `headers`. @default - none */
+  readonly headers?: T;
+  /** `querystring`. @default - none */
+  readonly querystring?: T;
+  /** `body` (form-encoded, multipart or JSON bodies). @default - none */
+  readonly body?: T;
+}
+
+/**
+ * Options of {@link KongPlugin.requestTransformer}: at least one change.
+ * Kong applies the operations in this order: remove, rename, replace, add, append.
+ *
+ * @see https://developer.konghq.com/plugins/request-transformer/reference/
+ */
+export interface RequestTransformerOptions extends KongPluginOptions {
+  /** `config.remove`: names to drop. @default - none */
+  readonly remove?: RequestTransformFields<readonly string[]>;
+  /** `config.rename`: old name to new name. @default - none */
+  readonly rename?: RequestTransformFields<KongTransformPairs>;
+  /** `config.replace`: values replaced when the name is present; `uri` replaces the upstream path. @default - none */
+  readonly replace?: RequestTransformFields<KongTransformPairs> & { readonly uri?: string };
+  /** `config.add`: values added when the name is absent. @default - none */
+  readonly add?: RequestTransformFields<KongTransformPairs>;
+  /** `config.append`: values appended (a header may then carry several values). @default - none */
+  readonly append?: RequestTransformFields<KongTransformPairs>;
+  /** `config.http_method`: the method sent upstream. @default - the client's method */
+  readonly httpMethod?: KongCorsMethod;
+}
+
+/** One response-transformer operation on headers and JSON body fields. */
+export interface ResponseTransformFields<T> {
+  /** `headers`. @default - none */
+  readonly headers?: T;
+  /** `json`: top-level fields of a JSON body. @default - none */
+  readonly json?: T;
+}
+
+/**
+ * Options of {@link KongPlugin.responseTransformer}: at least one change.
+ * Kong applies the operations in this order: remove, rename, replace, add, append.
+ *
+ * @see https://developer.konghq.com/plugins/response-transformer/reference/
+ */
+export interface ResponseTransformerOptions extends KongPluginOptions {
+  /** `config.remove`: names to drop (e.g. `server`, `x-powered-by`). @default - none */
+  readonly remove?: ResponseTransformFields<readonly string[]>;
+  /** `config.rename`: old name to new name. @default - none */
+  readonly rename?: ResponseTransformFields<KongTransformPairs>;
+  /** `config.replace`: values replaced when present. @default - none */
+  readonly replace?: ResponseTransformFields<KongTransformPairs>;
+  /** `config.add`: values added when absent. @default - none */
+  readonly add?: ResponseTransformFields<KongTransformPairs>;
+  /** `config.append`: values appended. @default - none */
+  readonly append?: ResponseTransformFields<KongTransformPairs>;
+}
+
+/**
+ * Options of {@link KongPlugin.ipRestriction}: at least one of `allow` and
+ * `deny`; a `deny` entry wins over an `allow` entry.
+ *
+ * @see https://developer.konghq.com/plugins/ip-restriction/reference/
+ */
+export interface IpRestrictionOptions extends KongPluginOptions {
+  /** `config.allow`: client addresses or CIDR blocks (IPv4 or IPv6) allowed; every other client is refused. @default - none */
+  readonly allow?: readonly string[];
+  /** `config.deny`: client addresses or CIDR blocks refused. @default - none */
+  readonly deny?: readonly string[];
+  /** `config.status`: the status of a refused request. @default - Kong's default, 403 */
+  readonly status?: number;
+  /** `config.message`: the message of a refused request. @default - Kong's default, "IP address not allowed" */
+  readonly message?: string;
+}
+
 const PLUGIN_NAME = /^[a-z][a-z0-9-]*$/;
 const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
 const ORDERED_WINDOWS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
 const CORS_METHODS: readonly KongCorsMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
 const MAX_EXPIRATION_SECONDS = 31_536_000;
+/** Headers whose values are credentials: a transformer must not set them to a literal, which would be committed to `dist/`. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey'];
 
 /**
  * A Kong Ingress Controller `KongPlugin` (configuration.konghq.com/v1): one
@@ -239,7 +320,9 @@ const MAX_EXPIRATION_SECONDS = 31_536_000;
  * catalog use, with secure defaults: {@link KongPlugin.keyAuth},
  * {@link KongPlugin.jwt}, {@link KongPlugin.acl},
  * {@link KongPlugin.rateLimiting}, {@link KongPlugin.cors},
- * {@link KongPlugin.requestTermination}. Any other plugin:
+ * {@link KongPlugin.requestTermination}, {@link KongPlugin.requestTransformer},
+ * {@link KongPlugin.responseTransformer}, {@link KongPlugin.ipRestriction}.
+ * Any other plugin:
  *
  * ```ts
  * new KongPlugin(models, 'correlation', { plugin: 'correlation-id', config: { header_name: 'x-request-id' } });
@@ -491,6 +574,96 @@ export class KongPlugin extends Construct implements IKongPlugin {
     return new KongPlugin(scope, id, { ...options, plugin: 'request-termination', config: { status_code: options.statusCode, message: options.message } });
   }
 
+  /**
+   * `request-transformer`: changes the request before it is proxied:
+   * headers, query string and body fields removed, renamed, replaced, added
+   * or appended, and optionally the method and path.
+   *
+   * @throws ModelServingError for no change at all, a name with characters
+   *   Kong's `name:value` lists cannot carry, a value with a line break, a
+   *   literal credential header (Authorization, Cookie, API keys), or a path
+   *   that is not absolute
+   */
+  public static requestTransformer(scope: Construct, id: string, options: RequestTransformerOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const fields = ['headers', 'querystring', 'body'] as const;
+    const config: Record<string, unknown> = {};
+    for (const op of TRANSFORM_OPERATIONS) {
+      const given = options[op] as Record<string, unknown> | undefined;
+      const rendered = renderTransform(path, op, given, fields);
+      if (op === 'replace' && options.replace?.uri !== undefined) {
+        const uri = options.replace.uri;
+        if (typeof uri !== 'string' || !uri.startsWith('/') || /\s/.test(uri)) invalid(path, 'config.replace.uri', 'must be an absolute path without spaces', uri, 'use e.g. /v2/orders');
+        config.replace = { ...(rendered ?? {}), uri };
+      } else if (rendered) config[op] = rendered;
+    }
+    if (options.httpMethod !== undefined) {
+      if (!CORS_METHODS.includes(options.httpMethod)) invalid(path, 'config.http_method', `must be one of ${CORS_METHODS.join(', ')}`, options.httpMethod, 'use an upper-case HTTP method');
+      config.http_method = options.httpMethod;
+    }
+    if (Object.keys(config).length === 0) invalid(path, 'config', 'changes nothing (no remove, rename, replace, add, append or http_method)', {}, "pass e.g. add: { headers: { 'x-gateway': 'kong' } }");
+    return new KongPlugin(scope, id, { ...options, plugin: 'request-transformer', config });
+  }
+
+  /**
+   * `response-transformer`: changes the response before it is returned:
+   * headers and top-level JSON body fields removed, renamed, replaced, added
+   * or appended (e.g. drop `server` and `x-powered-by`).
+   *
+   * @throws ModelServingError for no change at all, a bad name, a value with
+   *   a line break, or a literal credential header (Set-Cookie, Authorization)
+   */
+  public static responseTransformer(scope: Construct, id: string, options: ResponseTransformerOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const config: Record<string, unknown> = {};
+    for (const op of TRANSFORM_OPERATIONS) {
+      const rendered = renderTransform(path, op, options[op] as Record<string, unknown> | undefined, ['headers', 'json']);
+      if (rendered) config[op] = rendered;
+    }
+    if (Object.keys(config).length === 0) invalid(path, 'config', 'changes nothing (no remove, rename, replace, add or append)', {}, "pass e.g. remove: { headers: ['server', 'x-powered-by'] }");
+    return new KongPlugin(scope, id, { ...options, plugin: 'response-transformer', config });
+  }
+
+  /**
+   * `ip-restriction`: refuses clients by address. Kong sees the client
+   * address of the TCP connection unless `trusted_ips` and `real_ip_header`
+   * are set behind a load balancer, so allow lists must name the addresses
+   * Kong sees.
+   *
+   * @throws ModelServingError for no list, an entry that is not an IPv4/IPv6
+   *   address or CIDR block, a duplicate entry, or a status outside 100-599
+   */
+  public static ipRestriction(scope: Construct, id: string, options: IpRestrictionOptions): KongPlugin {
+    const path = `${scope.node.path}/${id}`;
+    const allow = options.allow ?? [];
+    const deny = options.deny ?? [];
+    if (allow.length === 0 && deny.length === 0) invalid(path, 'config.allow', 'and config.deny are both empty: the plugin would restrict nothing', { allow, deny }, "pass allow: ['10.0.0.0/8'] (only those clients) or deny: [...]");
+    for (const [field, list] of [
+      ['allow', allow],
+      ['deny', deny],
+    ] as const) {
+      const seen = new Set<string>();
+      list.forEach((entry, i) => {
+        if (!isIpOrCidr(entry)) invalid(path, `config.${field}[${i}]`, 'must be an IPv4 or IPv6 address or CIDR block', entry, 'use e.g. 10.0.0.0/8 or 192.168.1.10');
+        if (seen.has(entry)) invalid(path, `config.${field}[${i}]`, 'is listed twice', entry, 'list each address once');
+        seen.add(entry);
+      });
+    }
+    if (options.status !== undefined && (!Number.isInteger(options.status) || options.status < 100 || options.status > 599)) {
+      invalid(path, 'config.status', 'must be an HTTP status code between 100 and 599', options.status, 'use 403');
+    }
+    return new KongPlugin(scope, id, {
+      ...options,
+      plugin: 'ip-restriction',
+      config: {
+        allow: allow.length > 0 ? [...allow].sort() : undefined,
+        deny: deny.length > 0 ? [...deny].sort() : undefined,
+        status: options.status,
+        message: options.message,
+      },
+    });
+  }
+
   /** `metadata.name`. */
   public readonly pluginName: string;
   /** `metadata.namespace` (the chart's). */
@@ -548,6 +721,61 @@ export class KongPlugin extends Construct implements IKongPlugin {
       invalid(this, `${field}.name`, `points at a Secret in namespace '${ref.secret.namespace}', but KIC reads it from the plugin's namespace '${this.pluginNamespace ?? '(none)'}'`, ref.secret.secretName, 'create the Secret (or its ExternalSecret) in the plugin namespace');
     }
   }
+}
+
+/** The transformer operations, in the order Kong applies them. */
+const TRANSFORM_OPERATIONS = ['remove', 'rename', 'replace', 'add', 'append'] as const;
+const TRANSFORM_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * One transformer operation as Kong's config: `remove` lists names, the
+ * others `name:value` (`old:new` for rename) entries sorted by name; empty
+ * fields are left out, and undefined when nothing is left.
+ */
+function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number], given: Record<string, unknown> | undefined, fields: readonly string[]): Record<string, string[]> | undefined {
+  if (!given) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const field of fields) {
+    const value = given[field];
+    if (value === undefined) continue;
+    const at = `config.${op}.${field}`;
+    let entries: string[];
+    if (op === 'remove') {
+      const names = value as readonly string[];
+      names.forEach((n, i) => {
+        if (typeof n !== 'string' || !TRANSFORM_NAME.test(n)) invalid(path, `${at}[${i}]`, 'must be a name of letters, digits, _, . and -', n, 'use e.g. x-powered-by');
+      });
+      entries = [...new Set(names)].sort();
+    } else {
+      const pairs = value as Readonly<Record<string, string>>;
+      entries = Object.keys(pairs)
+        .sort()
+        .map((name) => {
+          const v = pairs[name];
+          if (!TRANSFORM_NAME.test(name)) invalid(path, `${at}.${name}`, 'must be a name of letters, digits, _, . and -', name, 'use e.g. x-request-source');
+          if (typeof v !== 'string' || /[\r\n]/.test(v)) invalid(path, `${at}.${name}`, 'must be a single-line string', v, 'remove line breaks from the value');
+          if (op === 'rename' && !TRANSFORM_NAME.test(v)) invalid(path, `${at}.${name}`, 'must rename to a name of letters, digits, _, . and -', v, 'use e.g. x-new-name');
+          if (op !== 'rename' && field === 'headers' && CREDENTIAL_HEADERS.includes(name.toLowerCase())) {
+            invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');
+          }
+          return `${name}:${v}`;
+        });
+    }
+    if (entries.length > 0) out[field] = entries;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** True for an IPv4/IPv6 address or a CIDR block with a prefix length valid for its family. */
+function isIpOrCidr(entry: unknown): boolean {
+  if (typeof entry !== 'string') return false;
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Something the `konghq.com/plugins` annotation can be put on: a route, Service, KongConsumer or KongConsumerGroup. */

@@ -39,8 +39,11 @@ describe('KongPlugin', () => {
     KongPlugin.rateLimiting(n.models, 'rl', { minute: 1, policy: 'redis', redis: { host: 'redis', password: { secret: SecretRef.named('pw'), key: 'p' } } });
     KongPlugin.cors(n.models, 'cors', { origins: ['*'] });
     KongPlugin.requestTermination(n.models, 'rt', { statusCode: 403 });
+    KongPlugin.requestTransformer(n.models, 'req', { add: { headers: { 'x-gateway': 'kong' } }, replace: { uri: '/v2' }, httpMethod: 'POST' });
+    KongPlugin.responseTransformer(n.models, 'res', { remove: { headers: ['server'] }, add: { json: { gateway: 'kong' } } });
+    KongPlugin.ipRestriction(n.models, 'ip', { allow: ['10.0.0.0/8', '2001:db8::/32'], deny: ['10.0.0.1'], status: 403, message: 'no' });
     const plugins = synthObjects(app).filter((o) => o.kind === 'KongPlugin');
-    expect(plugins).toHaveLength(6);
+    expect(plugins).toHaveLength(9);
     expect(plugins.flatMap((p) => validateObject(p).map(formatIssue))).toEqual([]);
   });
 
@@ -130,6 +133,45 @@ describe('KongPlugin', () => {
         max_age: 3600,
         preflight_continue: false,
       });
+    });
+
+    it('requestTransformer: every operation on headers, query string and body, sorted name:value entries', () => {
+      const { app, ns: n } = ns();
+      KongPlugin.requestTransformer(n.models, 'req', {
+        remove: { headers: ['x-debug', 'cookie2', 'x-debug'], querystring: ['trace'] },
+        rename: { headers: { 'x-old': 'x-new' } },
+        replace: { headers: { 'x-tenant': 'aikernel' }, uri: '/v2/orders' },
+        add: { headers: { 'x-b': '2', 'x-a': '1' }, body: { source: 'gateway' } },
+        append: { querystring: { tag: 'kong' } },
+        httpMethod: 'POST',
+      });
+      const p = findObject(synthObjects(app), 'KongPlugin', 'req') as any;
+      expect(p.plugin).toBe('request-transformer');
+      expect(p.config).toEqual({
+        remove: { headers: ['cookie2', 'x-debug'], querystring: ['trace'] },
+        rename: { headers: ['x-old:x-new'] },
+        replace: { headers: ['x-tenant:aikernel'], uri: '/v2/orders' },
+        add: { headers: ['x-a:1', 'x-b:2'], body: ['source:gateway'] },
+        append: { querystring: ['tag:kong'] },
+        http_method: 'POST',
+      });
+      expect(p).toMatchSnapshot();
+    });
+
+    it('responseTransformer: headers and JSON fields', () => {
+      const { app, ns: n } = ns();
+      KongPlugin.responseTransformer(n.models, 'res', { remove: { headers: ['server', 'x-powered-by'] }, rename: { json: { err: 'error' } }, add: { headers: { 'x-served-by': 'kong' } } });
+      const p = findObject(synthObjects(app), 'KongPlugin', 'res') as any;
+      expect(p.plugin).toBe('response-transformer');
+      expect(p.config).toEqual({ remove: { headers: ['server', 'x-powered-by'] }, rename: { json: ['err:error'] }, add: { headers: ['x-served-by:kong'] } });
+    });
+
+    it('ipRestriction: sorted allow and deny lists of addresses and CIDR blocks', () => {
+      const { app, ns: n } = ns();
+      KongPlugin.ipRestriction(n.models, 'ip', { allow: ['192.168.0.0/16', '10.0.0.0/8', 'fd00::/8'] });
+      const p = findObject(synthObjects(app), 'KongPlugin', 'ip') as any;
+      expect(p.plugin).toBe('ip-restriction');
+      expect(p.config).toEqual({ allow: ['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'] });
     });
 
     it('requestTermination: a fixed status', () => {
@@ -232,6 +274,31 @@ describe('KongPlugin', () => {
       expect(() => KongPlugin.cors(n.models, 'a', { origins: [] })).toThrow(/config\.origins must list at least one origin/);
       expect(() => KongPlugin.cors(n.models, 'b', { origins: ['*'], methods: ['get' as 'GET'] })).toThrow(/config\.methods\[0\] must be one of GET, HEAD/);
       expect(() => KongPlugin.cors(n.models, 'c', { origins: ['*'], credentials: true })).toThrow(/config\.credentials cannot be true with origin '\*'/);
+    });
+
+    it('a transformer changes nothing, names a bad field, or sets a credential header', () => {
+      const { ns: n } = ns();
+      expect(() => KongPlugin.requestTransformer(n.models, 'a', {})).toThrow(/test\/models\/a: config changes nothing/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'b', { add: { headers: {} } })).toThrow(/config changes nothing/);
+      expect(() => KongPlugin.responseTransformer(n.models, 'c', {})).toThrow(/config changes nothing/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'd', { add: { headers: { 'x bad': '1' } } })).toThrow(/config\.add\.headers\.x bad must be a name of letters, digits/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'e', { add: { headers: { 'x-a': 'line\nbreak' } } })).toThrow(/config\.add\.headers\.x-a must be a single-line string/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'f', { add: { headers: { Authorization: 'Bearer abc' } } })).toThrow(
+        /config\.add\.headers\.Authorization would set a credential header to a literal committed to dist\/ \(received: "<redacted>"\)/,
+      );
+      expect(() => KongPlugin.responseTransformer(n.models, 'g', { add: { headers: { 'Set-Cookie': 'a=b' } } })).toThrow(/would set a credential header/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'h', { replace: { uri: 'v2' } })).toThrow(/config\.replace\.uri must be an absolute path without spaces/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'i', { httpMethod: 'post' as 'POST' })).toThrow(/config\.http_method must be one of GET/);
+      expect(() => KongPlugin.requestTransformer(n.models, 'j', { rename: { headers: { 'x-a': 'x b' } } })).toThrow(/must rename to a name of letters/);
+    });
+
+    it('ip-restriction has no list, a malformed entry or a duplicate', () => {
+      const { ns: n } = ns();
+      expect(() => KongPlugin.ipRestriction(n.models, 'a', {})).toThrow(/config\.allow and config\.deny are both empty: the plugin would restrict nothing/);
+      expect(() => KongPlugin.ipRestriction(n.models, 'b', { allow: ['10.0.0.0/33'] })).toThrow(/config\.allow\[0\] must be an IPv4 or IPv6 address or CIDR block \(received: "10.0.0.0\/33"\)/);
+      expect(() => KongPlugin.ipRestriction(n.models, 'c', { deny: ['example.com'] })).toThrow(/config\.deny\[0\] must be an IPv4 or IPv6 address/);
+      expect(() => KongPlugin.ipRestriction(n.models, 'd', { allow: ['10.0.0.1', '10.0.0.1'] })).toThrow(/config\.allow\[1\] is listed twice/);
+      expect(() => KongPlugin.ipRestriction(n.models, 'e', { allow: ['10.0.0.1'], status: 99 })).toThrow(/config\.status must be an HTTP status code/);
     });
 
     it('request-termination has a status outside 100-599', () => {

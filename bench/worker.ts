@@ -1,0 +1,40 @@
+/**
+ * One benchmark run, as its own process: `node lib/bench/worker.js <mode> <models> <outdir> [objects.json]`.
+ * Modes: `empty` (load the library and synth an empty app), `synth` (the
+ * whole pipeline of `npm run synth` except schema validation: sync waves,
+ * security rules, kustomization, README), `synth-validate` (all of it), `floor` (serialize the objects of objects.json with the
+ * `yaml` package alone). Prints `{ objects, maxRssMb }` as JSON on stdout.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdk8s';
+import { stringify } from 'yaml';
+
+const [mode, modelsArg, outdir, objectsFile] = process.argv.slice(2);
+const models = Number(modelsArg);
+
+function report(objects: number): void {
+  process.stdout.write(JSON.stringify({ objects, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+}
+
+if (mode === 'floor') {
+  const objects = JSON.parse(fs.readFileSync(objectsFile, 'utf8')) as Array<{ file: string; object: unknown }>;
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const o of objects) fs.writeFileSync(path.join(outdir, o.file), stringify(o.object, { version: '1.1', lineWidth: 0, minContentWidth: 0 }));
+  report(objects.length);
+} else {
+  // Loaded here, not at the top, so the floor run pays only for `yaml`.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const lib = require('../src') as typeof import('../src');
+  const { generatedPlatform } = require('./generated-platform') as typeof import('./generated-platform');
+  const app = new App();
+  if (mode !== 'empty') generatedPlatform(app, models);
+  // The pipeline of `npm run synth`; `synth` skips only the schema validation.
+  const outputs = lib.buildPlatforms(app, { outdir, validate: mode === 'synth-validate' || mode === 'empty' });
+  lib.writePlatforms(outputs, { outdir });
+  const count = outputs.reduce((n, p) => n + p.manifests.length, 0);
+  if (objectsFile) {
+    fs.writeFileSync(objectsFile, JSON.stringify(outputs.flatMap((p) => p.manifests.map((m) => ({ file: `${p.name}.${m.file}`, object: m.object })))));
+  }
+  report(count);
+}

@@ -1,0 +1,122 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { invalid } from '../core/errors';
+import { assertPinnedImage } from '../core/image';
+import { Namespace } from '../core/namespace';
+import { assertDnsLabel } from '../core/names';
+import { ResourceRequirements } from '../core/resources';
+import { ServiceAccount } from '../core/service-account';
+import { SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
+import { allowPostgresEgress, KONG_IMAGE, KONG_PREFIX_PATH, KONG_PREFIX_VOLUME, kongBaseEnvironment, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
+import { PostgresReference } from './postgres';
+
+/** Argo CD's resource-hook annotation. @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ */
+export const ARGOCD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+/** Argo CD's hook deletion policy annotation. */
+export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+
+/** Props of {@link KongMigrations}. */
+export interface KongMigrationsProps {
+  /** Name prefix of the Jobs and the ServiceAccount; a DNS-1123 label. @default 'kong' */
+  readonly name?: string;
+  /** The Kong image, pinned: the same version as the proxies, since migrations belong to a release. @default KONG_IMAGE */
+  readonly image?: string;
+  /** The database to migrate (the password Secret must be in this namespace). */
+  readonly database: PostgresReference;
+  /** Resources of the migration containers. @default requests 100m CPU / 256Mi, limits 1 CPU / 512Mi */
+  readonly resources?: ResourceRequirements;
+  /** `activeDeadlineSeconds` of each Job: a stuck migration fails the sync. @default 600 */
+  readonly timeoutSeconds?: number;
+  /** `backoffLimit`. @default 2 */
+  readonly backoffLimit?: number;
+}
+
+/**
+ * Kong's database migrations as Argo CD hooks, Kong's documented upgrade
+ * path (migrations `up` before the new version runs, `finish` after):
+ *
+ * - `Job/<name>-migrations` (PreSync): `kong migrations bootstrap` (a no-op
+ *   on a bootstrapped database) then `kong migrations up`, before any new
+ *   proxy starts;
+ * - `Job/<name>-migrations-finish` (PostSync): `kong migrations finish`
+ *   once the new proxies run;
+ * - `ServiceAccount/<name>-migrations`, a PreSync hook in an earlier wave
+ *   (it must exist before the PreSync Job on the first sync), without an
+ *   API token.
+ *
+ * Both Jobs are deleted before the next sync creates them again and once
+ * they succeed (`BeforeHookCreation,HookSucceeded`), run restricted with a
+ * read-only root filesystem, and reach only PostgreSQL (NetworkPolicy
+ * `allow-<name>-migrations-to-postgres`).
+ *
+ * @throws ModelServingError for an unpinned image, a bad name, or a timeout or back-off out of range
+ * @see https://developer.konghq.com/gateway/upgrade/
+ */
+export class KongMigrations extends Construct {
+  /** The PreSync Job (`bootstrap` + `up`). */
+  public readonly upJob: k8s.KubeJob;
+  /** The PostSync Job (`finish`). */
+  public readonly finishJob: k8s.KubeJob;
+  /** The hooks' ServiceAccount. */
+  public readonly serviceAccount: ServiceAccount;
+
+  public constructor(scope: Construct, id: string, props: KongMigrationsProps) {
+    super(scope, id);
+    const ns = Namespace.of(this);
+    const name = assertDnsLabel(this, 'name', props.name ?? 'kong', 40);
+    const image = assertPinnedImage(this, 'image', props.image ?? KONG_IMAGE);
+    props.database.check(this, 'database', ns.name);
+    const timeout = props.timeoutSeconds ?? 600;
+    const backoff = props.backoffLimit ?? 2;
+    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 86_400) invalid(this, 'timeoutSeconds', 'must be an integer between 60 and 86400', timeout, 'use e.g. 600');
+    if (!Number.isInteger(backoff) || backoff < 0 || backoff > 10) invalid(this, 'backoffLimit', 'must be an integer between 0 and 10', backoff, 'use e.g. 2');
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      name: `${name}-migrations`,
+      annotations: { [ARGOCD_HOOK_ANNOTATION]: 'PreSync', [ARGOCD_HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation', [SYNC_WAVE_ANNOTATION]: '-1' },
+    });
+    const labels = kongPodLabels(name, 'migrations');
+    const job = (jobId: string, jobName: string, hook: 'PreSync' | 'PostSync', script: string): k8s.KubeJob => {
+      const container = kongContainer(
+        this,
+        `${jobId}.containers[migrations]`,
+        {
+          name: 'migrations',
+          image,
+          command: ['/bin/sh', '-c'],
+          args: [script],
+          env: kongBaseEnvironment(props.database),
+          resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+        },
+        [{ name: KONG_PREFIX_VOLUME.name, mountPath: KONG_PREFIX_PATH }],
+      );
+      return new k8s.KubeJob(this, jobId, {
+        metadata: {
+          name: jobName,
+          annotations: { [ARGOCD_HOOK_ANNOTATION]: hook, [ARGOCD_HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation,HookSucceeded' },
+        },
+        spec: {
+          backoffLimit: backoff,
+          activeDeadlineSeconds: timeout,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'Never',
+              serviceAccountName: this.serviceAccount.serviceAccountName,
+              automountServiceAccountToken: false,
+              securityContext: kongPodSecurity(),
+              containers: [container],
+              volumes: [
+                { name: 'tmp', emptyDir: {} },
+                { ...KONG_PREFIX_VOLUME, emptyDir: {} },
+              ],
+            },
+          },
+        },
+      });
+    };
+    this.upJob = job('UpJob', `${name}-migrations`, 'PreSync', 'kong migrations bootstrap && kong migrations up');
+    this.finishJob = job('FinishJob', `${name}-migrations-finish`, 'PostSync', 'kong migrations finish');
+    allowPostgresEgress(ns, `${name}-migrations-to-postgres`, labels, props.database);
+  }
+}

@@ -1,0 +1,111 @@
+import { IConstruct } from 'constructs';
+import { EnvValue, EnvVars } from '../core/env';
+import { invalid } from '../core/errors';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { ISecretReference } from '../core/secret-ref';
+
+/** Props of {@link PostgresReference}. */
+export interface PostgresReferenceProps {
+  /** Host name of the server, e.g. `postgresql.data.svc.cluster.local`. */
+  readonly host: string;
+  /** Port. @default 5432 */
+  readonly port?: number;
+  /** Database name (`pg_database`). */
+  readonly database: string;
+  /** User name (`pg_user`); not a secret, so it is rendered as a literal. */
+  readonly user: string;
+  /**
+   * The Secret and key holding the user's password (`pg_password`), read by
+   * the pods through `secretKeyRef`; it must be in the namespace of the pods
+   * that use it. Never a literal.
+   */
+  readonly password: { readonly secret: ISecretReference; readonly key: string };
+  /** Namespace of the PostgreSQL pods, so NetworkPolicies open egress to them (and only them). @default - egress opened to the port on any address */
+  readonly namespace?: string;
+  /** Connect over TLS (`pg_ssl`). @default true */
+  readonly ssl?: boolean;
+  /** Verify the server certificate (`pg_ssl_verify`) against Kong's `lua_ssl_trusted_certificate` (the system bundle by default). @default true when `ssl` */
+  readonly sslVerify?: boolean;
+}
+
+const HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const PG_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+
+/**
+ * A PostgreSQL database that already exists (the library never deploys
+ * stateful stores), referenced by host, database, user and a password
+ * Secret. Kong keeps its configuration there; the migrations Job and the
+ * backup CronJob use the same reference.
+ *
+ * ```ts
+ * const db = PostgresReference.of({
+ *   host: 'postgresql.data.svc.cluster.local', database: 'kong', user: 'kong',
+ *   password: { secret: SecretRef.named('kong-postgres-credentials'), key: 'password' },
+ *   namespace: 'data',
+ * });
+ * ```
+ *
+ * @see https://developer.konghq.com/gateway/configuration/#datastore-section
+ */
+export class PostgresReference {
+  /** A PostgreSQL database by host, database, user and password Secret. */
+  public static of(props: PostgresReferenceProps): PostgresReference {
+    return new PostgresReference(props);
+  }
+
+  private constructor(
+    /** The reference. */
+    public readonly props: PostgresReferenceProps,
+  ) {}
+
+  /** The port. */
+  public get port(): number {
+    return this.props.port ?? 5432;
+  }
+
+  /** True when connections use TLS. */
+  public get ssl(): boolean {
+    return this.props.ssl ?? true;
+  }
+
+  /**
+   * Checks host, port, names and the password reference; `podNamespace` is
+   * the namespace of the pods that read the password.
+   *
+   * @throws ModelServingError naming the field, the value and the fix
+   */
+  public check(scope: IConstruct | string, field: string, podNamespace: string | undefined): void {
+    const p = this.props;
+    if (typeof p.host !== 'string' || !HOST.test(p.host)) invalid(scope, `${field}.host`, 'must be a lower-case host name', p.host, 'use the Service DNS name, e.g. postgresql.data.svc.cluster.local');
+    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) invalid(scope, `${field}.port`, 'must be an integer between 1 and 65535', this.port, 'use 5432');
+    if (typeof p.database !== 'string' || !PG_NAME.test(p.database)) invalid(scope, `${field}.database`, 'must be a PostgreSQL identifier (letters, digits, _, $ and -, at most 63)', p.database, 'use e.g. kong');
+    if (typeof p.user !== 'string' || !PG_NAME.test(p.user)) invalid(scope, `${field}.user`, 'must be a PostgreSQL role name (letters, digits, _, $ and -, at most 63)', p.user, 'use e.g. kong');
+    if (!p.password || !p.password.secret) invalid(scope, `${field}.password`, 'is required (a Secret reference, never a literal)', undefined, "pass password: { secret: SecretRef.named('kong-postgres-credentials'), key: 'password' }");
+    assertDnsSubdomain(scope, `${field}.password.secret`, p.password.secret.secretName);
+    if (!p.password.key) invalid(scope, `${field}.password.key`, 'is required', p.password.key, 'name the key inside the Secret, e.g. password');
+    if (p.password.secret.namespace !== undefined && podNamespace !== undefined && p.password.secret.namespace !== podNamespace) {
+      invalid(scope, `${field}.password.secret`, `is in namespace '${p.password.secret.namespace}', but pods read secretKeyRef only from their own namespace '${podNamespace}'`, p.password.secret.secretName, `create the Secret (or its ExternalSecret) in namespace '${podNamespace}'`);
+    }
+    if (p.namespace !== undefined) assertDnsLabel(scope, `${field}.namespace`, p.namespace);
+    if (!this.ssl && p.sslVerify) invalid(scope, `${field}.sslVerify`, 'needs ssl: true', p.sslVerify, 'turn ssl on, or drop sslVerify');
+  }
+
+  /**
+   * The Kong environment that points at this database: `KONG_DATABASE=postgres`,
+   * `KONG_PG_HOST/PORT/DATABASE/USER`, TLS settings, and `KONG_PG_PASSWORD`
+   * from the Secret.
+   */
+  public kongEnvironment(): EnvVars {
+    const p = this.props;
+    return {
+      KONG_DATABASE: 'postgres',
+      KONG_PG_HOST: p.host,
+      KONG_PG_PORT: String(this.port),
+      KONG_PG_DATABASE: p.database,
+      KONG_PG_USER: p.user,
+      KONG_PG_PASSWORD: EnvValue.fromSecret(p.password.secret, p.password.key),
+      KONG_PG_SSL: this.ssl ? 'on' : 'off',
+      KONG_PG_SSL_VERIFY: this.ssl && (p.sslVerify ?? true) ? 'on' : 'off',
+    };
+  }
+}

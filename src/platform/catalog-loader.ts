@@ -1,0 +1,303 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { describeValue, ModelServingError } from '../core/errors';
+import { Catalog, CatalogSchema } from './catalog-schema';
+
+/** A place in a catalog file (1-based line and column). */
+export interface CatalogLocation {
+  /** The file, as displayed (relative to the working directory when inside it). */
+  readonly file: string;
+  /** Line, from 1. */
+  readonly line: number;
+  /** Column, from 1. */
+  readonly column: number;
+}
+
+/** One problem of a catalog file. */
+export interface CatalogIssue {
+  /** Where it is. */
+  readonly location: CatalogLocation;
+  /** The field path, e.g. `services[2].metadata.auth.type`. */
+  readonly field: string;
+  /** What is wrong, phrased to follow the field. */
+  readonly problem: string;
+  /** The value found (undefined when missing). */
+  readonly value: unknown;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** `<file>:<line>:<column>: <field>: <problem> (received: <value>). Fix: <fix>` */
+export function formatCatalogIssue(i: CatalogIssue): string {
+  return `${i.location.file}:${i.location.line}:${i.location.column}: ${i.field}: ${i.problem} (received: ${describeValue(i.value)}). Fix: ${i.fix}`;
+}
+
+/**
+ * A catalog file that cannot be used: every problem found, each with its
+ * file, line, column and field. The message is one formatted issue per
+ * line (see {@link formatCatalogIssue}), the first problem first.
+ */
+export class CatalogError extends ModelServingError {
+  /** Every problem, in file order. */
+  public readonly issues: readonly CatalogIssue[];
+
+  public constructor(issues: readonly CatalogIssue[]) {
+    const first = issues[0];
+    super({ path: `${first.location.file}:${first.location.line}:${first.location.column}`, field: first.field, problem: first.problem, value: first.value, fix: first.fix });
+    this.name = 'CatalogError';
+    this.issues = issues;
+    this.message = issues.map(formatCatalogIssue).join('\n');
+  }
+}
+
+type Segment = string | number;
+
+/**
+ * A parsed, valid catalog with the source positions of its fields, so
+ * later checks (the platform's, which depend on the gateway provider) can
+ * report `file:line:column` too.
+ */
+export class LoadedCatalog {
+  /** The catalog. */
+  public readonly catalog: Catalog;
+
+  /** @internal */
+  public constructor(
+    /** The file as displayed in errors. */
+    public readonly file: string,
+    catalog: Catalog,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {
+    this.catalog = catalog;
+  }
+
+  /** The location of the value at `fieldPath` (or of the nearest enclosing value that exists). */
+  public locate(fieldPath: readonly Segment[]): CatalogLocation {
+    return locateIn(this.doc, this.lines, this.file, fieldPath).location;
+  }
+
+  /**
+   * Throws a {@link CatalogError} for the value at `fieldPath`.
+   *
+   * @param problem what is wrong, phrased to follow the field
+   * @param fix how to fix it
+   */
+  public fail(fieldPath: readonly Segment[], problem: string, fix: string): never {
+    throw new CatalogError([{ location: this.locate(fieldPath), field: formatField(fieldPath), problem, value: valueAt(this.doc.toJS(), fieldPath), fix }]);
+  }
+}
+
+/**
+ * Reads and checks a catalog file (YAML or JSON).
+ *
+ * @param file path of the file (relative paths are resolved against the working directory)
+ * @throws CatalogError listing every problem (syntax, unknown keys, types,
+ *   values, references between entries) with file, line, column and field
+ */
+export function loadCatalog(file: string): LoadedCatalog {
+  const absolute = path.resolve(file);
+  const shown = displayPath(absolute);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (err) {
+    throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, value: shown, fix: 'check the path passed to fromCatalog()' }]);
+  }
+  return parseCatalog(text, shown);
+}
+
+/**
+ * Checks catalog text (YAML or JSON) as if read from `file`.
+ *
+ * @throws CatalogError as {@link loadCatalog}
+ */
+export function parseCatalog(text: string, file: string): LoadedCatalog {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number): CatalogLocation => {
+    const p = lines.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new CatalogError(
+      doc.errors.map((e) => ({
+        location: at(e.pos[0]),
+        field: '(syntax)',
+        problem: e.code === 'DUPLICATE_KEY' ? 'repeats a key of the same mapping' : `is not valid YAML: ${e.message.split('\n')[0]}`,
+        value: text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 40)),
+        fix: e.code === 'DUPLICATE_KEY' ? 'keep one of the two keys' : 'fix the YAML syntax at this position',
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  const result = CatalogSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => toCatalogIssue(issue, doc, lines, file, raw));
+    const unique = new Map(issues.map((i) => [formatCatalogIssue(i), i]));
+    throw new CatalogError([...unique.values()].sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column || (a.field < b.field ? -1 : 1)));
+  }
+  return new LoadedCatalog(file, result.data, doc, lines);
+}
+
+function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
+  const p = issue.path.filter((s): s is Segment => typeof s === 'string' || typeof s === 'number');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const known = knownKeys(p);
+    const suggestion = closest(key, known);
+    return {
+      location: locateIn(doc, lines, file, [...p, key], true).location,
+      field: formatField([...p, key]),
+      problem: 'is not a known field',
+      value: valueAt(raw, [...p, key]),
+      fix: `${suggestion ? `did you mean '${suggestion}'? ` : 'remove it. '}Known fields here: ${known.join(', ')}`,
+    };
+  }
+  const value = valueAt(raw, p);
+  const found = locateIn(doc, lines, file, p);
+  const field = formatField(p);
+  const fixOf = (issue as { params?: { fix?: string } }).params?.fix;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined) return { location: found.location, field, problem: 'is required', value, fix: `add ${formatField(p.slice(-1))}` };
+      return { location: found.location, field, problem: `must be ${article(issue.expected)}`, value, fix: `write ${article(issue.expected)}` };
+    case 'invalid_value':
+      return { location: found.location, field, problem: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, value, fix: `use one of ${issue.values.map((v) => String(v)).join(', ')}` };
+    case 'invalid_union': {
+      const expected = [...new Set(issue.errors.flat().filter((e) => e.code === 'invalid_type').map((e) => (e as { expected: string }).expected))];
+      return { location: found.location, field, problem: `must be ${expected.map(article).join(' or ')}`, value, fix: 'write it as documented in the catalog format' };
+    }
+    case 'too_small':
+      return { location: found.location, field, problem: issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : issue.origin === 'string' ? `must have at least ${issue.minimum} characters` : `must be >= ${issue.minimum}`, value, fix: 'raise it' };
+    case 'too_big':
+      return { location: found.location, field, problem: issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : issue.origin === 'string' ? `must have at most ${issue.maximum} characters` : `must be <= ${issue.maximum}`, value, fix: 'lower it' };
+    case 'invalid_format':
+      return { location: found.location, field, problem: issue.message.startsWith('Invalid') ? `has an invalid format (${issue.format})` : issue.message, value, fix: issue.format === 'url' ? 'write an https:// URL' : 'see the catalog format in src/platform/catalog-schema.ts' };
+    case 'not_multiple_of':
+      return { location: found.location, field, problem: 'must be a whole number', value, fix: 'remove the fraction' };
+    case 'invalid_key':
+      return { location: found.location, field, problem: 'has a key that is not a header or field name (letters, digits, _, . and -)', value, fix: 'rename the key' };
+    default:
+      return { location: found.location, field, problem: issue.message, value, fix: fixOf ?? 'see the catalog format in src/platform/catalog-schema.ts' };
+  }
+}
+
+function article(t: string): string {
+  if (t === 'array') return 'a list';
+  if (t === 'object') return 'a mapping';
+  if (t === 'int') return 'a whole number';
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/** `services[2].metadata.rateLimit.minute`. */
+export function formatField(p: readonly Segment[]): string {
+  let out = '';
+  for (const s of p) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out === '' ? '(catalog)' : out;
+}
+
+function valueAt(raw: unknown, p: readonly Segment[]): unknown {
+  let v: unknown = raw;
+  for (const s of p) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[s];
+  }
+  return v;
+}
+
+/** The fields the schema allows in the object at `p`, for the fix of an unknown key. */
+function knownKeys(p: readonly Segment[]): string[] {
+  let schema: z.core.$ZodType | undefined = CatalogSchema as unknown as z.core.$ZodType;
+  for (const s of p) {
+    schema = unwrap(schema);
+    if (!schema) return [];
+    const def = schema._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (def.type === 'array' && typeof s === 'number') schema = def.element;
+    else if (def.type === 'object' && typeof s === 'string') schema = def.shape?.[s];
+    else return [];
+  }
+  schema = unwrap(schema);
+  const def = schema?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let s = schema;
+  for (let i = 0; s && i < 10; i++) {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') s = def.innerType;
+    else if (def.type === 'pipe') s = def.in;
+    else return s;
+  }
+  return s;
+}
+
+/** The known key closest to `key` (edit distance at most 3), for a "did you mean" hint. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * The node at `p` (its key node when `atKey`), or the nearest enclosing
+ * node that exists (for a missing key: the mapping that should hold it).
+ */
+function locateIn(doc: Document, lines: LineCounter, file: string, p: readonly Segment[], atKey = false): { location: CatalogLocation } {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (let i = 0; i < p.length; i++) {
+    const s = p[i];
+    let next: unknown;
+    let keyNode: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(s));
+      if (pair) {
+        keyNode = pair.key;
+        next = pair.value ?? pair.key;
+      }
+    } else if (isSeq(node) && typeof s === 'number') {
+      next = node.items[s];
+    }
+    if (next === undefined) break;
+    const last = i === p.length - 1;
+    offset = (last && atKey ? rangeStart(keyNode) : rangeStart(next)) ?? offset;
+    node = next;
+  }
+  const pos = lines.linePos(offset);
+  return { location: { file, line: pos.line, column: pos.col } };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const r = (node as Node | undefined)?.range;
+  return r ? r[0] : undefined;
+}
+
+function displayPath(absolute: string): string {
+  const rel = path.relative(process.cwd(), absolute);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : absolute;
+}

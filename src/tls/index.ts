@@ -1,0 +1,2 @@
+/** TLS: cert-manager Certificates whose Secrets gateway listeners use. */
+export * from './certificate';
