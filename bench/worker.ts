@@ -7,8 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdk8s';
+import type { App } from 'cdk8s';
 import { stringify } from 'yaml';
+import { YAML_OPTIONS } from '../src/delivery/yaml';
 
 const [mode, modelsArg, outdir, objectsFile] = process.argv.slice(2);
 const models = Number(modelsArg);
@@ -20,17 +21,21 @@ function report(objects: number): void {
 if (mode === 'floor') {
   const objects = JSON.parse(fs.readFileSync(objectsFile, 'utf8')) as Array<{ file: string; object: unknown }>;
   fs.mkdirSync(outdir, { recursive: true });
-  for (const o of objects) fs.writeFileSync(path.join(outdir, o.file), stringify(o.object, { version: '1.1', lineWidth: 0, minContentWidth: 0 }));
+  for (const o of objects) fs.writeFileSync(path.join(outdir, o.file), stringify(o.object, YAML_OPTIONS));
   report(objects.length);
 } else {
   // Loaded here, not at the top, so the floor run pays only for `yaml`.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const lib = require('../src') as typeof import('../src');
+  const cdk8s = require('cdk8s') as typeof import('cdk8s');
   const { generatedPlatform } = require('./generated-platform') as typeof import('./generated-platform');
-  const app = new App();
-  if (mode !== 'empty') generatedPlatform(app, models);
-  // The pipeline of `npm run synth`; `synth` skips only the schema validation.
-  const outputs = lib.buildPlatforms(app, { outdir, validate: mode === 'synth-validate' || mode === 'empty' });
+  const createApp = (): App => {
+    const app = new cdk8s.App();
+    if (mode !== 'empty') generatedPlatform(app, models);
+    return app;
+  };
+  // The pipeline of `npm run synth` (the app is dropped after synthesis); `synth` skips only the schema validation.
+  const outputs = lib.preparePlatforms(lib.synthPlatforms(createApp()), { outdir, validate: mode === 'synth-validate' || mode === 'empty' });
   lib.writePlatforms(outputs, { outdir });
   const count = outputs.reduce((n, p) => n + p.manifests.length, 0);
   if (objectsFile) {

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { labelValueProblems, qualifiedNameProblems } from '../validate/names';
 import { invalid } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -60,4 +61,22 @@ export function suggestDnsLabel(value: string, maxLength = 63): string {
     .slice(0, maxLength)
     .replace(/-+$/g, '');
   return cleaned.length > 0 ? cleaned : 'my-name';
+}
+
+/**
+ * Checks a map of labels (a selector, a node selector): keys are qualified
+ * names (`[prefix/]name`), values label values. The apiserver does not check
+ * labels nested in a spec, so a bad one would only fail in the controller.
+ *
+ * @throws ModelServingError naming `field.<key>`
+ */
+export function assertLabels(scope: IConstruct | string, field: string, labels: unknown): void {
+  if (labels === undefined) return;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) invalid(scope, field, 'must be a map of label keys to values', labels, "pass e.g. { 'app.kubernetes.io/name': 'iris' }");
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblems = qualifiedNameProblems(key);
+    if (keyProblems.length > 0) invalid(scope, `${field}.${key}`, `is not a valid label key: ${keyProblems[0]}`, key, "use a key such as 'app' or 'nvidia.com/gpu.present'");
+    const valueProblems = typeof value === 'string' ? labelValueProblems(value) : ['must be a string'];
+    if (valueProblems.length > 0) invalid(scope, `${field}.${key}`, `has an invalid label value: ${valueProblems[0]}`, value, "use letters, digits, '-', '_' and '.', at most 63 characters");
+  }
 }

@@ -41,19 +41,18 @@ export function replaceDirectory(target: string, write: (staging: string) => voi
   try {
     recoverInterrupted(parent, base);
     const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
-    try {
-      write(staging);
-    } catch (err) {
-      fs.rmSync(staging, { recursive: true, force: true });
-      throw err;
-    }
     const previous = path.join(parent, `.${base}.previous`);
     const hadTarget = fs.existsSync(abs);
-    if (hadTarget) fs.renameSync(abs, previous);
     try {
-      fs.renameSync(staging, abs);
+      write(staging);
+      if (hadTarget) fs.renameSync(abs, previous);
+      try {
+        fs.renameSync(staging, abs);
+      } catch (err) {
+        if (hadTarget) fs.renameSync(previous, abs);
+        throw err;
+      }
     } catch (err) {
-      if (hadTarget) fs.renameSync(previous, abs);
       fs.rmSync(staging, { recursive: true, force: true });
       throw err;
     }

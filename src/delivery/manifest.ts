@@ -64,12 +64,12 @@ export function platformManifests(platform: Platform): Manifest[] {
     const object = o.toJson() as KubeObject;
     const file = fileName(object);
     const other = byFile.get(file);
+    // Report the construct the user created (an L2 owns its object as child 'Resource').
+    const owner = o.node.id === 'Resource' && o.node.scope ? o.node.scope : o;
     if (other !== undefined) {
-      // Report the construct the user created (an L2 owns its object as child 'Resource').
-      const owner = o.node.id === 'Resource' && o.node.scope ? o.node.scope : o;
       invalid(owner, 'metadata.name', `of ${object.kind} is defined twice in platform '${platform.platformName}' (also at ${other}): both would be ${file}`, object.metadata.name, 'give one of them another name.');
     }
-    byFile.set(file, o.node.path);
+    byFile.set(file, owner.node.path);
     manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

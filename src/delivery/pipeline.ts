@@ -23,18 +23,30 @@ export interface BuildOptions {
 
 /**
  * Everything `npm run synth` does before writing, for any app: synthesizes
- * the platforms, stamps each object with its Argo CD sync wave, refuses
- * routes that compete for the same requests ({@link routeConflicts}), validates
- * every object as the apiserver would, runs the security rules, and adds
+ * the platforms, refuses routes that compete for the same requests
+ * ({@link routeConflicts}), stamps each object with its Argo CD sync wave,
+ * validates every object as the apiserver would, runs the security rules, and adds
  * each folder's `kustomization.yaml` (apply order) and `README.md`
  * (diagram, endpoints, waivers) next to `POLICY.md`.
  *
  * @throws SynthError listing every construct error, route conflict, validation issue or security finding; nothing is written
  */
 export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): PlatformOutput[] {
-  const outputs = synthPlatforms(app).map(withSyncWaves);
-  const conflicts = outputs.flatMap((p) => routeConflicts(p.manifests));
+  return preparePlatforms(synthPlatforms(app), options);
+}
+
+/**
+ * The steps of {@link buildPlatforms} after synthesis, on outputs of
+ * {@link synthPlatforms}. For large apps, `preparePlatforms(synthPlatforms(createApp()))`
+ * lets the construct tree be garbage-collected before validation and
+ * writing, which keeps peak memory down.
+ *
+ * @throws SynthError listing every route conflict, validation issue or security finding
+ */
+export function preparePlatforms(synthesized: readonly PlatformOutput[], options: BuildOptions = {}): PlatformOutput[] {
+  const conflicts = synthesized.flatMap((p) => routeConflicts(p.manifests));
   if (conflicts.length > 0) throw new SynthError(conflicts);
+  const outputs = synthesized.map(withSyncWaves);
   if (options.validate ?? true) {
     try {
       assertValidPlatforms(outputs, { outdir: options.outdir, cache: options.validationCache });

@@ -14,6 +14,10 @@ export interface PlatformReadmeInput {
 
 type Obj = KubeObject & { spec?: any };
 
+const MODEL_LABEL = 'serving.kserve.io/inferenceservice';
+const GATEWAY_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const EG_GATEWAY_LABEL = 'gateway.envoyproxy.io/owning-gateway-name';
+
 const id = (o: KubeObject): string => `${o.kind}_${o.metadata.namespace ?? ''}_${o.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
 const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
@@ -58,12 +62,37 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
         }
       }
     }
+    const drawn = new Set([...gateways, ...models, ...routes]);
+    const attach = (from: Obj, to: Obj, shape: (label: string) => string): void => {
+      if (!drawn.has(to)) {
+        lines.push(`  ${id(to)}["${to.kind} ${ref(to)}"]`);
+        drawn.add(to);
+      }
+      if (!drawn.has(from)) {
+        lines.push(`  ${id(from)}${shape(`${from.kind} ${ref(from)}`)}`);
+        drawn.add(from);
+      }
+      lines.push(`  ${id(from)} -.-> ${id(to)}`);
+    };
+    // Policies, by their targetRefs.
     for (const p of objs.filter((o) => o.spec?.targetRef || o.spec?.targetRefs)) {
       const targets = [p.spec.targetRef, ...(p.spec.targetRefs ?? [])].filter(Boolean) as Array<{ kind: string; name: string }>;
       const ts = targets.map((t) => objs.find((x) => x.kind === t.kind && x.metadata.name === t.name && x.metadata.namespace === p.metadata.namespace)).filter((x): x is Obj => x !== undefined);
-      if (ts.length === 0) continue;
-      lines.push(`  ${id(p)}>"${p.kind} ${ref(p)}"]`);
-      for (const t of ts) lines.push(`  ${id(p)} -.-> ${id(t)}`);
+      for (const t of ts) attach(p, t, (label) => `>"${label}"]`);
+    }
+    // Monitors, by the pods they select: a model's predictor pods or a gateway's proxies.
+    for (const m of [...of('PodMonitor'), ...of('ServiceMonitor')]) {
+      const labels: Record<string, string> = m.spec?.selector?.matchLabels ?? {};
+      const namespaces: string[] = m.spec?.namespaceSelector?.matchNames ?? [m.metadata.namespace ?? ''];
+      const model = models.find((x) => namespaces.includes(x.metadata.namespace ?? '') && labels[MODEL_LABEL] === x.metadata.name);
+      const gateway = gateways.find((x) => labels[GATEWAY_LABEL] === x.metadata.name || labels[EG_GATEWAY_LABEL] === x.metadata.name);
+      const target = model ?? gateway;
+      if (target) attach(m, target, (label) => `(["${label}"])`);
+    }
+    // Alert and SLO rules, by the library's naming (`<model>-alerts`, `<model>-latency-slo`, `<gateway>-gateway-alerts`).
+    for (const r of of('PrometheusRule')) {
+      const target = [...models, ...gateways].find((x) => x.metadata.namespace === r.metadata.namespace && (r.metadata.name ?? '').startsWith(`${x.metadata.name}-`));
+      if (target) attach(r, target, (label) => `(["${label}"])`);
     }
     lines.push('```', '');
   }

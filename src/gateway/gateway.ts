@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels, isDnsSubdomain } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
@@ -283,7 +283,7 @@ export class Gateway extends Construct implements IGateway {
     if (!Number.isInteger(listener.port) || listener.port < 1 || listener.port > 65535) {
       invalid(this, `${field}.port`, 'must be an integer between 1 and 65535', listener.port, 'use a valid TCP port such as 443');
     }
-    if (listener.hostname !== undefined && (!HOSTNAME.test(listener.hostname) || listener.hostname.length > 253 || isIP(listener.hostname) !== 0)) {
+    if (listener.hostname !== undefined && (typeof listener.hostname !== 'string' || !HOSTNAME.test(listener.hostname) || listener.hostname.length > 253 || isIP(listener.hostname) !== 0)) {
       invalid(this, `${field}.hostname`, "must be a lower-case DNS name, optionally starting with '*.' (no IP addresses, no port)", listener.hostname, 'use a host such as "models.example.com" or "*.example.com"');
     }
     for (const other of this.listenerMap.values()) {
@@ -297,6 +297,7 @@ export class Gateway extends Construct implements IGateway {
         );
       }
     }
+    this.checkAllowedRoutes(field, listener);
     if (listener.protocol === 'HTTPS') {
       const certs = listener.certificates ?? [];
       if (certs.length === 0) {
@@ -338,6 +339,21 @@ export class Gateway extends Construct implements IGateway {
       invalid(this, 'sectionName', `names no listener of Gateway '${this.gatewayName}'`, name, `use one of: ${[...this.listenerMap.keys()].join(', ') || '(none yet: add the listener first)'}`);
     }
     return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
+  }
+
+  /** A namespace selector must name namespaces: an empty one selects every namespace, as `from: All` does. */
+  private checkAllowedRoutes(field: string, listener: Listener): void {
+    const namespaces = listener.allowedRoutes.spec.namespaces;
+    if (namespaces?.from !== gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR) return;
+    const at = `${field}.allowedRoutes.namespaces`;
+    listener.allowedRoutes.namespaceNames?.forEach((n, i) => assertDnsLabel(this, `${at}[${i}]`, n));
+    const selector = namespaces.selector ?? {};
+    const expressions = selector.matchExpressions ?? [];
+    if (Object.keys(selector.matchLabels ?? {}).length === 0 && expressions.length === 0) {
+      invalid(this, `${at}.selector`, 'is empty, so it selects every namespace (like from: All)', selector, "name the namespaces: AllowedRoutes.fromNamespaces(['models']), or select them by a label");
+    }
+    if (expressions.some((e) => (e.values ?? []).length === 0)) invalid(this, at, 'names no namespace, so no route can attach', [], "pass the route namespaces: AllowedRoutes.fromNamespaces(['models'])");
+    assertLabels(this, `${at}.selector.matchLabels`, selector.matchLabels);
   }
 
   private renderFrontend(v: ClientCertificateValidation): gw.GatewaySpecTlsFrontend {

@@ -1,7 +1,7 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as mon from '../../imports/monitoring-monitoring.coreos.com';
-import { invalid } from '../core/errors';
+import { errorMessage, invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { AlertRule, RecordingRule, templateLabels } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
@@ -177,7 +177,7 @@ export class PrometheusRule extends Construct {
       }) as unknown as mon.PrometheusRuleSpec,
     });
     this.node.addValidation({
-      validate: () => (this.groupMap.size === 0 || this.groups.every((g) => g.alerts.length + g.records.length === 0) ? [`${this.node.path}: spec.groups has no rules. Fix: add a group with addGroup() and rules with addAlert()/addRecord().`] : []),
+      validate: () => (this.groupMap.size === 0 || this.groups.every((g) => g.alerts.length + g.records.length === 0) ? [errorMessage(this, 'spec.groups', 'has no rules', this.groups.map((g) => g.name), 'add a group with addGroup() and rules with addAlert()/addRecord().')] : []),
     });
   }
 

@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { ModelServingError } from '../core/errors';
 import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges } from '../delivery/change-plan';
-import { buildPlatforms } from '../delivery/pipeline';
-import { SynthError, writePlatforms } from '../delivery/synth';
+import { preparePlatforms } from '../delivery/pipeline';
+import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
 import { toYaml } from '../delivery/yaml';
 import { ValidationCache } from '../validate/result-cache';
 import { defineReferencePlatforms } from './index';
@@ -26,6 +26,13 @@ export function projectRoot(from: string): string {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
   }
+}
+
+/** A cdk8s App holding every reference platform. */
+export function referenceApp(outdir?: string): App {
+  const app = new App({ outdir });
+  defineReferencePlatforms(app);
+  return app;
 }
 
 /** Options of {@link synthReferencePlatforms}. */
@@ -45,10 +52,9 @@ export interface ReferenceSynthOptions {
  * @throws SynthError listing every error (construct, validation, security, destructive change); nothing is written then
  */
 export function synthReferencePlatforms(outdir: string, options: ReferenceSynthOptions = {}): ChangePlan {
-  const app = new App({ outdir });
-  defineReferencePlatforms(app);
   const cache = options.validationCache !== undefined ? new ValidationCache(options.validationCache) : undefined;
-  const outputs = buildPlatforms(app, { outdir: path.relative(process.cwd(), outdir) || '.', validationCache: cache });
+  // The app is only referenced during synthesis, so its construct tree can be freed before validation and writing.
+  const outputs = preparePlatforms(synthPlatforms(referenceApp(outdir)), { outdir: path.relative(process.cwd(), outdir) || '.', validationCache: cache });
   const plan = planChanges(outputs, outdir, toYaml);
   assertNoDestructiveChanges(plan, options.allowRemovals);
   writePlatforms(outputs, { outdir });

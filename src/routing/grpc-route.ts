@@ -141,6 +141,7 @@ export class GrpcRoute extends RouteBase {
     if (rule.backends.length === 0) invalid(this, `${field}.backendRefs`, 'must have at least one backend', [], 'pass backends: [model]');
     rule.backends.forEach((b, i) => {
       const ref = ('backendRef' in b ? b : b.backend).backendRef;
+      this.checkBackendRef(`${field}.backendRefs[${i}]`, ref);
       if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined) {
         invalid(this, `${field}.backendRefs[${i}].port`, 'is required for a Service backend', ref.name, `pass Backend.service('${ref.name}', 8081)`);
       }

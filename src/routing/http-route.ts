@@ -143,6 +143,7 @@ export class HttpRoute extends RouteBase {
     backends.forEach((b, i) => {
       const hb = asHttpBackend(b);
       const ref = hb.backend.backendRef;
+      this.checkBackendRef(`${field}.backendRefs[${i}]`, ref);
       if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined) {
         invalid(this, `${field}.backendRefs[${i}].port`, 'is required for a Service backend', ref.name, `pass Backend.service('${ref.name}', 8080)`);
       }

@@ -2,8 +2,9 @@ import { isIP } from 'node:net';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
-import { IBackend } from '../core/backend';
+import { BackendReference, IBackend } from '../core/backend';
 import { errorMessage, invalid } from '../core/errors';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
 
@@ -107,7 +108,7 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
    * @throws ModelServingError for an invalid or duplicate hostname, or more than 16
    */
   public addHostname(hostname: string): void {
-    if (!HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
+    if (typeof hostname !== 'string' || !HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
       invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
     }
     if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');
@@ -117,6 +118,19 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
 
   /** Every backend the rules send traffic to (including mirrors). */
   protected abstract allBackends(): IBackend[];
+
+  /**
+   * Checks a backend reference of `field` (`rules[0].backendRefs[1]`): its
+   * name a DNS-1123 label for a Service (a subdomain for other kinds), its
+   * namespace a DNS-1123 label. The CRD only limits their length, so a bad
+   * name would only show as a route the gateway cannot resolve.
+   */
+  protected checkBackendRef(field: string, ref: BackendReference): void {
+    const service = (ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service';
+    if (service) assertDnsLabel(this, `${field}.name`, ref.name);
+    else assertDnsSubdomain(this, `${field}.name`, ref.name);
+    if (ref.namespace !== undefined) assertDnsLabel(this, `${field}.namespace`, ref.namespace);
+  }
 
   /** A subclass check of a new parent (e.g. listener protocol). */
   protected checkParent(_parent: IRouteParent): void {}

@@ -78,9 +78,9 @@ export function routeConflicts(manifests: readonly SourcedManifest[]): string[] 
         const o = other.manifest.object.metadata;
         errors.push(
           errorMessage(
-            m.constructPath,
+            ownerPath(m.constructPath),
             claim.field,
-            `matches the same requests as ${other.field} of ${kind} '${o.namespace ? `${o.namespace}/` : ''}${o.name}' (${other.manifest.constructPath}) on listener '${claim.listener}' for ${claim.host === '' ? "every hostname of the listener" : `hostname '${claim.host}'`}: only the older route would receive them`,
+            `matches the same requests as ${other.field} of ${kind} '${o.namespace ? `${o.namespace}/` : ''}${o.name}' (${ownerPath(other.manifest.constructPath)}) on listener '${claim.listener}' for ${claim.host === '' ? "every hostname of the listener" : `hostname '${claim.host}'`}: only the older route would receive them`,
             JSON.parse(key)[5],
             'give one of the routes a distinct path, method, header match or hostname, or merge the two into one route',
           ),
@@ -89,6 +89,11 @@ export function routeConflicts(manifests: readonly SourcedManifest[]): string[] 
     }
   }
   return errors;
+}
+
+/** The path of the construct the user created: an L2 owns its object as child `Resource`. */
+function ownerPath(constructPath: string): string {
+  return constructPath.endsWith('/Resource') ? constructPath.slice(0, -'/Resource'.length) : constructPath;
 }
 
 /** What a match selects, normalized: HTTP path (default PathPrefix /), method, headers and query parameters; gRPC method and headers. */

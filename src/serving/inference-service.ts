@@ -7,7 +7,7 @@ import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
@@ -289,6 +289,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
     }
     this.checkGpu(props.resources, 'resources');
+    assertLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {

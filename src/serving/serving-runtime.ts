@@ -157,7 +157,7 @@ export class ServingRuntime extends ServingRuntimeBase {
    * `--trust-remote-code` only when asked for.
    */
   public static vllm(scope: Construct, id: string, options: VllmRuntimeOptions): ServingRuntime {
-    return new ServingRuntime(scope, id, vllmProps(options));
+    return new ServingRuntime(scope, id, vllmProps(options, `${scope.node.path}/${id}`));
   }
 
   /** Hugging Face Text Embeddings Inference on port 8080, for embedding models. */
@@ -189,7 +189,7 @@ export class ServingRuntime extends ServingRuntimeBase {
 export class ClusterServingRuntime extends ServingRuntimeBase {
   /** vLLM's OpenAI-compatible server, as a cluster-wide runtime (see {@link ServingRuntime.vllm}). */
   public static vllm(scope: Construct, id: string, options: VllmRuntimeOptions): ClusterServingRuntime {
-    return new ClusterServingRuntime(scope, id, vllmProps(options));
+    return new ClusterServingRuntime(scope, id, vllmProps(options, `${scope.node.path}/${id}`));
   }
 
   /** Text Embeddings Inference, as a cluster-wide runtime. */
@@ -210,9 +210,9 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
   }
 }
 
-function vllmProps(o: VllmRuntimeOptions): ServingRuntimeProps {
+/** @param where the path of the runtime construct about to be created (reported in errors) */
+function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
   const gpus = o.gpus ?? 1;
-  const where = `vllm(${o.name ?? ''})`;
   if (!Number.isInteger(gpus) || gpus < 0) invalid(where, 'gpus', 'must be a whole number >= 0', gpus, 'use 1 or more for GPU serving, 0 for CPU');
   if (o.gpuMemoryUtilization !== undefined && !(o.gpuMemoryUtilization > 0 && o.gpuMemoryUtilization <= 1)) {
     invalid(where, 'gpuMemoryUtilization', 'must be in (0, 1]', o.gpuMemoryUtilization, 'use e.g. 0.9');

@@ -122,7 +122,10 @@ export class Storage {
    * `key` names the entry, `path` the model inside it.
    */
   public static storageKey(key: string, path: string, parameters?: Record<string, string>): Storage {
-    return new Storage('storage-key', `${key}:${path}`, () => ({ storageSpec: { key, path, parameters } }));
+    return new Storage('storage-key', `${key}:${path}`, (scope, field) => {
+      if (typeof key !== 'string' || key.trim() === '') invalid(scope, `${field}.key`, 'must name an entry of the storage-config Secret', key, "pass e.g. Storage.storageKey('minio', 'models/iris')");
+      return { storageSpec: { key, path, parameters } };
+    });
   }
 
   private constructor(

@@ -98,7 +98,7 @@ describe('HttpRoute', () => {
     const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
     const route = new HttpRoute(ns.models, 'open', { parents: [gateway], rules: [{ backends: [Backend.service('api', 80)] }] });
     expect(route.accessState()).toEqual({ kind: 'unprotected' });
-    expect(() => synthObjects(app)).toThrow(/test\/models\/open: HTTPRoute\/models\/open has no access policy and is not declared public \(deny by default\)\. Fix: protect it with an AccessPolicy, or call allowPublicAccess/);
+    expect(() => synthObjects(app)).toThrow(/test\/models\/open: HTTPRoute\/models\/open has no access policy and is not declared public \(deny by default\) \(received: "unprotected"\)\. Fix: protect it with an AccessPolicy, or call allowPublicAccess/);
     route.allowPublicAccess('a public demo endpoint with no data behind it');
     expect(route.accessState()).toEqual({ kind: 'public', reason: 'a public demo endpoint with no data behind it' });
     expect(() => synthObjects(app)).not.toThrow();

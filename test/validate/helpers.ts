@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { SchemaCatalog } from '../../src/validate/catalog';
 import { CrdFilesCatalog } from '../../src/validate/crd-files-catalog';
 import { ValidationIssue } from '../../src/validate/issue';
@@ -26,9 +26,18 @@ export function changed<T>(base: T, change: (copy: any) => void): T {
   return copy;
 }
 
-/** A fresh temporary folder (removed by the caller or at process exit by the OS). */
+const tempDirs = new Set<string>();
+// Modules are loaded once per test file: this removes the file's folders when its tests are done.
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+});
+
+/** A fresh temporary folder, removed when the test file's tests are done. */
 export function tempDir(prefix = 'cdk8s-ms-validate-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** A catalog of the given CustomResourceDefinitions (written to a temporary folder) plus the built-in core kinds. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { checkSource } from './application';
 
 /** A per-cluster override: a JSON patch applied to every object of a kind. */
 export interface ClusterOverride {
@@ -57,6 +58,7 @@ export class ApplicationSet extends Construct {
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
     super(scope, id);
     this.applicationSetName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    checkSource(this, props);
     this.sourcePath = props.path;
     if (Object.keys(props.clusterSelector).length === 0) invalid(this, 'clusterSelector', 'must select clusters by label (an empty selector targets every cluster)', props.clusterSelector, "pass e.g. { 'models.cdk8s.io/platform': 'maas' }");
     for (const o of props.overrides ?? []) {

@@ -51,8 +51,8 @@ export class Application extends Construct {
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id);
     this.applicationName = assertDnsSubdomain(this, 'name', props.name ?? id);
-    if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoUrl)) invalid(this, 'repoUrl', 'must be an https, ssh or git@ URL', props.repoUrl, 'use the clone URL of the repository');
-    if (props.path.startsWith('/') || props.path.includes('..')) invalid(this, 'path', 'must be a relative path inside the repository', props.path, 'use e.g. dist/maas');
+    checkSource(this, props);
+    if (props.server !== undefined && !/^https:\/\/\S+$/.test(props.server)) invalid(this, 'server', 'must be the https URL of a cluster API server', props.server, "use 'https://kubernetes.default.svc' (the cluster Argo CD runs in) or a registered cluster's URL");
     this.sourcePath = props.path;
     const options = ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'PruneLast=true'];
     if (props.serverSideApply ?? true) options.push('ServerSideApply=true');
@@ -75,4 +75,16 @@ export class Application extends Construct {
       },
     });
   }
+}
+
+/**
+ * Checks what an Application or ApplicationSet deploys from: the project
+ * (an AppProject name), the repository URL and a relative path inside it.
+ *
+ * @throws ModelServingError naming the field
+ */
+export function checkSource(scope: Construct, props: { readonly project: string; readonly repoUrl: string; readonly path: string }): void {
+  assertDnsSubdomain(scope, 'project', props.project);
+  if (typeof props.repoUrl !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoUrl)) invalid(scope, 'repoUrl', 'must be an https, ssh or git@ URL', props.repoUrl, 'use the clone URL of the repository');
+  if (typeof props.path !== 'string' || props.path.startsWith('/') || props.path.split('/').includes('..')) invalid(scope, 'path', 'must be a relative path inside the repository', props.path, 'use e.g. dist/maas');
 }

@@ -22,6 +22,18 @@ function routesOf(all: readonly KObject[], gw: KObject, listener: Listener): KOb
 }
 
 /** Gateway and TLS hygiene: Gateway API security model, cert-manager guidance. */
+const GRANTS = new WeakMap<readonly KObject[], readonly KObject[]>();
+
+/** The ReferenceGrants among `all`, computed once per object set (the rule runs for every object). */
+function referenceGrantsIn(all: readonly KObject[]): readonly KObject[] {
+  let grants = GRANTS.get(all);
+  if (!grants) {
+    grants = all.filter((g) => g.kind === 'ReferenceGrant');
+    GRANTS.set(all, grants);
+  }
+  return grants;
+}
+
 export const GATEWAY_RULES: readonly CheckedRule[] = [
   rule('SEC-G01', 'HTTPS listeners reference a certificate', 'Gateway API: TLS termination needs tls.certificateRefs', (o, ctx) => {
     if (o.kind !== 'Gateway') return;
@@ -47,7 +59,7 @@ export const GATEWAY_RULES: readonly CheckedRule[] = [
     });
   }),
   rule('SEC-G04', 'cross-namespace backend and certificate references are allowed by a ReferenceGrant', 'Gateway API: ReferenceGrant is required for cross-namespace references', (o, ctx) => {
-    const grants = ctx.all.filter((g) => g.kind === 'ReferenceGrant');
+    const grants = referenceGrantsIn(ctx.all);
     const granted = (fromKind: string, fromNs: string | undefined, toKind: string, toNs: string, name: string): boolean =>
       grants.some(
         (g) =>

@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { KubeObject } from '../../src/delivery/manifest';
+import { SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../src/delivery/sync-waves';
+import { validateObjects } from '../../src/validate/validator';
+import { listFiles } from '../dir-compare';
+
+const dist = path.resolve(__dirname, '..', '..', 'dist');
+const read = (f: string) => parse(fs.readFileSync(path.join(dist, f), 'utf8'), { version: '1.1' });
+const platforms = fs.readdirSync(dist).filter((d) => fs.statSync(path.join(dist, d)).isDirectory());
+const objectFiles = (p: string) => listFiles(path.join(dist, p)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+const argo = objectFiles('argocd').map((f) => read(path.join('argocd', f)) as KubeObject & { spec: any });
+
+describe('dist/ as Argo CD reads it', () => {
+  it('has the AppProject, one Application per platform folder, the app-of-apps root and an ApplicationSet', () => {
+    const kinds = argo.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds).toContain('AppProject/model-serving');
+    expect(kinds).toContain('Application/model-serving-root');
+    expect(kinds.filter((k) => k.startsWith('ApplicationSet/'))).toHaveLength(1);
+    const appPaths = argo.filter((o) => o.kind === 'Application').map((o) => o.spec.source.path).sort();
+    expect(appPaths).toEqual(platforms.map((p) => `dist/${p}`).sort());
+  });
+
+  it('every spec.source.path (and template path) is a folder of dist/', () => {
+    const paths = argo.flatMap((o) => [o.spec?.source?.path, o.spec?.template?.spec?.source?.path]).filter((p): p is string => typeof p === 'string');
+    expect(paths.length).toBeGreaterThanOrEqual(platforms.length + 1);
+    for (const p of paths) {
+      expect(p, p).toMatch(/^dist\/[a-z0-9-]+$/);
+      expect(fs.existsSync(path.join(dist, '..', p)) && fs.statSync(path.join(dist, '..', p)).isDirectory(), p).toBe(true);
+    }
+  });
+
+  it('the Argo CD manifests pass the validator', () => {
+    expect(validateObjects(argo.map((object, i) => ({ object, file: `dist/argocd/${i}` })))).toEqual([]);
+  });
+
+  it('Applications sync automatically with prune and selfHeal, server-side apply, and read only the objects of their folder', () => {
+    for (const app of argo.filter((o) => o.kind === 'Application')) {
+      expect(app.spec.project, app.metadata.name).toBe('model-serving');
+      expect(app.spec.syncPolicy.automated, app.metadata.name).toEqual({ prune: true, selfHeal: true });
+      expect(app.spec.syncPolicy.syncOptions, app.metadata.name).toContain('ServerSideApply=true');
+      expect(app.spec.source.directory, app.metadata.name).toEqual({ exclude: '{kustomization.yaml,*.md}', recurse: false });
+    }
+  });
+
+  it('the AppProject allows exactly the namespaces and kinds the platforms use', () => {
+    const project = argo.find((o) => o.kind === 'AppProject')!;
+    const allowed = new Set<string>(project.spec.destinations.map((d: { namespace: string }) => d.namespace));
+    const clusterKinds = new Set<string>((project.spec.clusterResourceWhitelist ?? []).map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`));
+    const namespacedKinds = new Set<string>((project.spec.namespaceResourceWhitelist ?? []).map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`));
+    for (const p of platforms) {
+      for (const f of objectFiles(p)) {
+        const o = read(path.join(p, f)) as KubeObject;
+        const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+        if (o.metadata.namespace) {
+          expect(allowed.has(o.metadata.namespace), `${p}/${f}: namespace ${o.metadata.namespace}`).toBe(true);
+          expect(namespacedKinds.has(`${group}/${o.kind}`), `${p}/${f}`).toBe(true);
+        } else {
+          expect(clusterKinds.has(`${group}/${o.kind}`), `${p}/${f}`).toBe(true);
+        }
+      }
+    }
+    expect([...allowed].some((n) => n === '*')).toBe(false);
+  });
+
+  it('every object carries its sync wave; the kustomization lists every object file in wave order', () => {
+    for (const p of platforms) {
+      const files = objectFiles(p);
+      const waves = new Map(files.map((f) => [f, Number((read(path.join(p, f)) as KubeObject).metadata.annotations?.[SYNC_WAVE_ANNOTATION])]));
+      for (const [f, w] of waves) expect(Number.isInteger(w), `${p}/${f}`).toBe(true);
+      const k = read(path.join(p, 'kustomization.yaml')) as { kind: string; resources: string[] };
+      expect(k.kind).toBe('Kustomization');
+      expect([...k.resources].sort()).toEqual([...files].sort());
+      const ordered = k.resources.map((f) => waves.get(f)!);
+      expect(ordered).toEqual([...ordered].sort((a, b) => a - b));
+    }
+  });
+
+  it('waves follow the platform order: namespaces, identities and runtimes, gateways, models, routes, policies, monitoring', () => {
+    const order = ['Namespace', 'ServiceAccount', 'ServingRuntime', 'Gateway', 'InferenceService', 'HTTPRoute', 'AuthPolicy', 'PrometheusRule'].map(syncWaveOf);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBe(order.length);
+  });
+
+  it('each platform folder has a README with a diagram, endpoints and the waivers, next to POLICY.md', () => {
+    for (const p of platforms.filter((x) => x !== 'argocd')) {
+      const readme = fs.readFileSync(path.join(dist, p, 'README.md'), 'utf8');
+      expect(readme, p).toContain('```mermaid');
+      expect(readme, p).toContain('## Endpoints');
+      expect(readme, p).toContain('## Security waivers');
+      expect(fs.existsSync(path.join(dist, p, 'POLICY.md')), p).toBe(true);
+    }
+  });
+});
