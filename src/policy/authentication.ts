@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IBackend } from '../core/backend';
+import { looksLikeCredential } from '../core/credentials';
 import { invalid } from '../core/errors';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
@@ -115,6 +116,9 @@ export class ApiKeyAuth {
       seen.add(h.userId);
       if (!tierNames.includes(h.tier)) invalid(scope, `${field}.holders[${i}].tier`, `names a tier the policy does not define (defined: ${tierNames.join(', ')})`, h.tier, 'define the tier in tiers: [...] or fix the name');
       if (typeof h.remoteKey !== 'string' || h.remoteKey.trim() === '') invalid(scope, `${field}.holders[${i}].remoteKey`, 'is required (a non-empty path in the secret store)', h.remoteKey, 'give the key path in the secret store');
+      if (looksLikeCredential(h.remoteKey)) {
+        invalid(scope, `${field}.holders[${i}].remoteKey`, 'looks like a key value, not its path in the secret store: it would be committed to dist/', '<redacted>', 'store the key in the secret store and give its path, e.g. api-keys/alice');
+      }
     });
     if (this.holders && this.holders.length === 0) invalid(scope, `${field}.holders`, 'is empty', [], 'list the key holders, or use ApiKeyAuth.fromLabeledSecrets');
   }

@@ -24,7 +24,11 @@ export interface TierProps {
   readonly models?: readonly string[] | '*';
   /** HTTP methods allowed. @default - every method */
   readonly methods?: readonly HttpMethod[];
-  /** Path prefixes allowed (e.g. `/v1/models`). @default - every path of the allowed routes */
+  /**
+   * Path prefixes allowed (e.g. `/v1/models`), matched on whole path segments
+   * as Gateway API `PathPrefix` does: `/v1` allows `/v1` and `/v1/x`, not `/v1beta`.
+   * @default - every path of the allowed routes
+   */
   readonly pathPrefixes?: readonly string[];
   /**
    * The tier below this one in the hierarchy (e.g. `premium` inherits

@@ -1,7 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { HEADER_NAME, isCidr } from './checks';
 import { l1Enum } from './l1-enum';
@@ -118,7 +118,7 @@ export class BackendTrafficPolicy extends Construct {
     for (const r of props.localRateLimits ?? []) this.addLocalRateLimit(r);
     for (const r of props.globalRateLimits ?? []) this.addGlobalRateLimit(r);
     this.node.addValidation({
-      validate: () => (this.local.length + this.global.length === 0 ? [`${this.node.path}: spec.rateLimit has no rule. Fix: add a rule with addLocalRateLimit() or addGlobalRateLimit(), or remove the policy.`] : []),
+      validate: () => (this.local.length + this.global.length === 0 ? [errorMessage(this, 'spec.rateLimit', 'has no rule', [], 'add a rule with addLocalRateLimit() or addGlobalRateLimit(), or remove the policy.')] : []),
     });
   }
 

@@ -1,7 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { HEADER_NAME } from './checks';
 import { checkTargets, PolicyTarget } from './policy-target';
@@ -80,7 +80,7 @@ export class ClientTrafficPolicy extends Construct {
     this.removeEarlyRequestHeaders(...(props.removeEarlyRequestHeaders ?? []));
     for (const [name, value] of Object.entries(props.setEarlyRequestHeaders ?? {})) this.setEarlyRequestHeader(name, value);
     this.node.addValidation({
-      validate: () => (this.removed.size + this.set.size === 0 ? [`${this.node.path}: spec.headers.earlyRequestHeaders has no edit. Fix: remove or set a header, or remove the policy.`] : []),
+      validate: () => (this.removed.size + this.set.size === 0 ? [errorMessage(this, 'spec.headers.earlyRequestHeaders', 'has no edit', {}, 'remove or set a header, or remove the policy.')] : []),
     });
   }
 

@@ -245,9 +245,7 @@ function checkSupported(policy: AccessPolicy): void {
       'Envoy Gateway shares a bucket across routes only for global rate limits (local buckets are per route and per replica): use RateLimitMode.GLOBAL with LimitScope.GATEWAY, or LimitScope.ROUTE',
     );
   }
-  const others = Namespace.of(policy)
-    .node.findAll()
-    .filter((c): c is SecurityPolicy => c instanceof SecurityPolicy);
+  const others = SecurityPolicy.inNamespace(Namespace.of(policy));
   for (const r of policy.routes) {
     const taken = others.find((sp) => sp.targets.some((t) => t.kind === r.routeKind && t.name === r.routeName));
     if (taken) {

@@ -4,6 +4,7 @@ import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { IBackend } from '../../core/backend';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { Namespace } from '../../core/namespace';
 import { ISecretReference } from '../../core/secret-ref';
 import { formatGatewayDuration } from '../../routing/duration';
 import { HttpMethod, PathMatch } from '../../routing/match';
@@ -258,6 +259,11 @@ export interface SecurityPolicyProps {
  * @see https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy
  */
 export class SecurityPolicy extends Construct {
+  /** The SecurityPolicies declared in `namespace`, in declaration order. */
+  public static inNamespace(namespace: Namespace): readonly SecurityPolicy[] {
+    return POLICIES_BY_NAMESPACE.get(namespace) ?? [];
+  }
+
   /** `metadata.name`. */
   public readonly policyName: string;
   /** `spec.targetRefs`. */
@@ -269,6 +275,8 @@ export class SecurityPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: SecurityPolicyProps) {
     super(scope, id);
+    const namespace = Namespace.of(this);
+    POLICIES_BY_NAMESPACE.set(namespace, [...SecurityPolicy.inNamespace(namespace), this]);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const targetRefs = checkTargets(this, Chart.of(this).namespace, props.targets, ['Gateway', 'HTTPRoute', 'GRPCRoute']);
     this.targets = [...props.targets];
@@ -487,3 +495,6 @@ function renderRule(r: AuthorizationRule): eg.SecurityPolicySpecAuthorizationRul
     cel: r.cel,
   };
 }
+
+/** SecurityPolicies per namespace, so finding the one on a route needs no walk of the construct tree. */
+const POLICIES_BY_NAMESPACE = new WeakMap<Namespace, readonly SecurityPolicy[]>();

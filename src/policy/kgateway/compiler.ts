@@ -352,7 +352,7 @@ class KgatewayTranslation {
       }
       const parts = [who];
       if (t.methods && t.methods.length > 0) parts.push(`request.method in [${[...t.methods].sort().map(cel).join(', ')}]`);
-      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map((x) => `request.url_path.startsWith(${cel(x)})`).join(' || ')})`);
+      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map(pathPrefixCel).join(' || ')})`);
       exprs.push(parts.join(' && '));
     }
     return exprs.length > 0 ? exprs : ['false'];
@@ -426,6 +426,17 @@ class KgatewayTranslation {
       }
     }
   }
+}
+
+/**
+ * A CEL condition matching `prefix` on whole path segments, as HTTPRoute
+ * `PathPrefix` and the other engines do: `/v1/models` matches `/v1/models`
+ * and `/v1/models/x`, not `/v1/modelsx`; a prefix ending in `/` matches
+ * anything below it. `request.url_path` has no query string.
+ */
+function pathPrefixCel(prefix: string): string {
+  if (prefix.endsWith('/')) return `request.url_path.startsWith(${cel(prefix)})`;
+  return `(request.url_path == ${cel(prefix)} || request.url_path.startsWith(${cel(`${prefix}/`)}))`;
 }
 
 /** A CEL string literal. */

@@ -2,7 +2,7 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { IBackend } from '../../core/backend';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/network-peer';
 import { formatGatewayDuration } from '../../routing/duration';
@@ -275,7 +275,7 @@ export class GatewayExtension extends Construct implements IGatewayExtension {
       }) as unknown as kgw.GatewayExtensionSpec,
     });
     if (props.jwt) {
-      this.node.addValidation({ validate: () => (this.providers.size === 0 ? [`${this.node.path}: spec.jwt.providers is empty. Fix: pass jwt: { providers: [...] } or call addJwtProvider().`] : []) });
+      this.node.addValidation({ validate: () => (this.providers.size === 0 ? [errorMessage(this, 'spec.jwt.providers', 'is empty', [], 'pass jwt: { providers: [...] } or call addJwtProvider().')] : []) });
     }
   }
 

@@ -1,7 +1,7 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/network-peer';
 import { ISecretReference } from '../../core/secret-ref';
@@ -223,7 +223,7 @@ export class TrafficPolicy extends Construct {
       spec: Lazy.any({ produce: (): kgw.TrafficPolicySpec => ({ ...spec, targetRefs: [...this.targets.values()].map((t) => ({ ...t.ref })) }) }) as unknown as kgw.TrafficPolicySpec,
     });
     for (const t of props.targets ?? []) this.addTarget(t);
-    this.node.addValidation({ validate: () => (this.targets.size === 0 ? [`${this.node.path}: spec.targetRefs is empty. Fix: pass targets: [PolicyTarget.httpRoute(route)] or call addTarget().`] : []) });
+    this.node.addValidation({ validate: () => (this.targets.size === 0 ? [errorMessage(this, 'spec.targetRefs', 'is empty', [], 'pass targets: [PolicyTarget.httpRoute(route)] or call addTarget().')] : []) });
   }
 
   /**

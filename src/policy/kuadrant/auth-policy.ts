@@ -1,7 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
@@ -163,7 +163,7 @@ export class AuthPolicy extends Construct {
       validate: () => {
         const any = this.authentication.size + this.metadataRules.size + this.authorization.size + this.callbacks.size + this.successHeaders.size + this.successFilters.size;
         return any === 0 && !this.unauthenticated && !this.unauthorized
-          ? [`${this.node.path}: spec.rules must define at least one rule (authentication, metadata, authorization, response or callbacks). Fix: call addAuthentication() or addAuthorization().`]
+          ? [errorMessage(this, 'spec.rules', 'must define at least one rule (authentication, metadata, authorization, response or callbacks)', {}, 'call addAuthentication() or addAuthorization().')]
           : [];
       },
     });

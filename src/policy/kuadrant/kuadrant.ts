@@ -65,7 +65,8 @@ export class Kuadrant extends Construct {
    * @throws ModelServingError when the platform declares more than one
    */
   public static find(platform: Platform): Kuadrant | undefined {
-    const found = platform.node.findAll().filter(Kuadrant.isKuadrant);
+    // Kept on the platform as they are declared: a tree walk per policy would make synth quadratic.
+    const found = (platform as PlatformWithKuadrants)[KUADRANT_REGISTRY] ?? [];
     if (found.length > 1) {
       invalid(platform, 'Kuadrant', 'is declared more than once in the platform', found.map((k) => k.node.path), 'declare one Kuadrant CR, in the namespace the Kuadrant operator runs in');
     }
@@ -87,6 +88,8 @@ export class Kuadrant extends Construct {
   public constructor(scope: Construct, id: string, props: KuadrantProps = {}) {
     super(scope, id);
     Object.defineProperty(this, KUADRANT_SYMBOL, { value: true });
+    const platform = this.node.scopes.find((c): c is Platform => Platform.isPlatform(c)) as PlatformWithKuadrants | undefined;
+    if (platform) (platform[KUADRANT_REGISTRY] ??= []).push(this);
     this.kuadrantName = assertDnsSubdomain(this, 'name', props.name ?? 'kuadrant');
     this.namespace = Namespace.of(this);
     const tracing = props.observability?.tracing?.defaultEndpoint;
@@ -105,3 +108,5 @@ export class Kuadrant extends Construct {
 }
 
 const KUADRANT_SYMBOL = Symbol.for('cdk8s-model-serving.kuadrant.Kuadrant');
+const KUADRANT_REGISTRY = Symbol.for('cdk8s-model-serving.kuadrant.registry');
+type PlatformWithKuadrants = Platform & { [KUADRANT_REGISTRY]?: Kuadrant[] };

@@ -4,6 +4,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { checkPredicates, Limit, LimitSet, renderPredicates, RenderedLimit } from './limit';
 import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
+import { errorMessage } from '../../core/errors';
 
 /** Props shared by {@link RateLimitPolicy} and {@link TokenRateLimitPolicy}. */
 export interface LimitPolicyProps {
@@ -79,7 +80,7 @@ export abstract class LimitPolicyBase extends Construct {
     this.limitSet = new LimitSet(this);
     for (const [name, limit] of Object.entries(props.limits ?? {})) this.addLimit(name, limit);
     this.node.addValidation({
-      validate: () => (this.limitSet.size === 0 ? [`${this.node.path}: spec.limits must have at least one limit. Fix: call addLimit('<name>', { rates: [...] }).`] : []),
+      validate: () => (this.limitSet.size === 0 ? [errorMessage(this, 'spec.limits', 'must have at least one limit', {}, "call addLimit('<name>', { rates: [...] }).")] : []),
     });
   }
 

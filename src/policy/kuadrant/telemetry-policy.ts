@@ -1,7 +1,7 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as ext from '../../../imports/kuadrantext-extensions.kuadrant.io';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { PolicyTarget } from './policy-target';
 
@@ -57,7 +57,7 @@ export class TelemetryPolicy extends Construct {
     });
     for (const [name, expression] of Object.entries(props.metricLabels ?? {})) this.addMetricLabel(name, expression);
     this.node.addValidation({
-      validate: () => (this.metricLabels.size === 0 ? [`${this.node.path}: spec.metrics.default.labels must have at least one label. Fix: call addMetricLabel('user', 'auth.identity.userid').`] : []),
+      validate: () => (this.metricLabels.size === 0 ? [errorMessage(this, 'spec.metrics.default.labels', 'must have at least one label', {}, "call addMetricLabel('user', 'auth.identity.userid').")] : []),
     });
   }
 

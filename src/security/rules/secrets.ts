@@ -1,8 +1,8 @@
+import { CREDENTIAL_VALUE } from '../../core/credentials';
 import { podsOf } from '../pod-specs';
 import { CheckedRule, rule } from '../rule';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-const SECRET_VALUE = /(-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}|hf_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9]{20,}|ghp_[A-Za-z0-9]{36})/;
 
 /** Secret hygiene: no secret values in Git (OWASP Kubernetes Top 10, K08 secrets management). */
 export const SECRET_RULES: readonly CheckedRule[] = [
@@ -16,7 +16,7 @@ export const SECRET_RULES: readonly CheckedRule[] = [
     for (const p of podsOf(o)) {
       for (const c of p.containers) {
         (c.container.env ?? []).forEach((e: { name: string; value?: string }, i: number) => {
-          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || SECRET_VALUE.test(e.value))) {
+          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || CREDENTIAL_VALUE.test(e.value))) {
             ctx.report(`${c.path}.env[${i}]`, `'${e.name}' has a literal value that looks like a credential; use valueFrom.secretKeyRef`);
           }
         });
@@ -25,7 +25,7 @@ export const SECRET_RULES: readonly CheckedRule[] = [
   }),
   rule('SEC-S03', 'no private keys or cloud access keys anywhere in an object', 'OWASP Kubernetes Top 10 K08', (o, ctx) => {
     const text = JSON.stringify(o);
-    const m = SECRET_VALUE.exec(text);
+    const m = CREDENTIAL_VALUE.exec(text);
     if (m) ctx.report('', `contains what looks like a credential (${m[0].slice(0, 12)}...)`);
   }),
 ];

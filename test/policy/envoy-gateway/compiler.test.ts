@@ -107,9 +107,9 @@ describe('Envoy Gateway compiler', () => {
     // RBAC: the tiers whose models include the route, matched on the verified tier claim.
     const iris = findObject(objects, 'SecurityPolicy', 'access-iris', 'models');
     const mnist = findObject(objects, 'SecurityPolicy', 'access-mnist', 'models');
-    expect(ruleNames(iris)).toEqual(['basic', 'premium', 'admin']);
-    expect(ruleNames(mnist)).toEqual(['premium', 'admin']);
-    expect(mnist.spec.authorization.rules[0]).toEqual({ name: 'premium', action: 'Allow', principal: { jwt: { provider: 'access', claims: [{ name: 'role', values: ['premium'] }] } } });
+    expect(ruleNames(iris)).toEqual(['admin', 'basic', 'premium']); // by tier name: every rule allows, so order has no meaning
+    expect(ruleNames(mnist)).toEqual(['admin', 'premium']);
+    expect(mnist.spec.authorization.rules.find((r: { name: string }) => r.name === 'premium')).toEqual({ name: 'premium', action: 'Allow', principal: { jwt: { provider: 'access', claims: [{ name: 'role', values: ['premium'] }] } } });
 
     // Limits per tier, counted per user (the sub claim header), one bucket per route; admin is not counted.
     const btp = findObject(objects, 'BackendTrafficPolicy', 'access-rate-limits', 'models');
@@ -165,7 +165,7 @@ describe('Envoy Gateway compiler', () => {
     // The report names the objects and the caveats that change the meaning.
     const report = synthPlatforms(app)[0].files['POLICY.md'];
     expect(report).toContain('- Engine: Envoy Gateway;');
-    expect(report).toContain('`SecurityPolicy/access-iris`, `SecurityPolicy/access-mnist`, `BackendTrafficPolicy/access-rate-limits`, `ClientTrafficPolicy/gateway-identity-headers`, `ReferenceGrant/securitypolicy-from-models-to-opa`');
+    expect(report).toContain('`BackendTrafficPolicy/access-rate-limits`, `ClientTrafficPolicy/gateway-identity-headers`, `EnvoyProxy/gateway-proxy`, `ReferenceGrant/securitypolicy-from-models-to-opa`, `SecurityPolicy/access-iris`, `SecurityPolicy/access-mnist`');
     expect(report).toMatch(/Global limits need rate limiting enabled in the EnvoyGateway configuration \(rateLimit\.backend\.type: Redis, with the Redis at `redis\.data\.svc\.cluster\.local:6379`/);
     expect(report).toMatch(/Identity headers `x-user-id`, `x-user-tier` are set by the gateway, but Envoy appends verified JWT claims .*; ClientTrafficPolicy `edge\/gateway-identity-headers` drops client copies/);
     expect(report).toMatch(/JWT signature algorithms \(RS256\) are not enforced/);
@@ -200,11 +200,11 @@ describe('Envoy Gateway compiler', () => {
       sanitize: true,
     });
     expect(iris.spec.authorization.rules).toEqual([
+      { name: 'admin', action: 'Allow', principal: { headers: [{ name: 'x-user-id', values: ['carol'] }] } },
       { name: 'basic', action: 'Allow', principal: { headers: [{ name: 'x-user-id', values: ['alice', 'dave'] }] } },
       { name: 'premium', action: 'Allow', principal: { headers: [{ name: 'x-user-id', values: ['bob'] }] } },
-      { name: 'admin', action: 'Allow', principal: { headers: [{ name: 'x-user-id', values: ['carol'] }] } },
     ]);
-    expect(ruleNames(findObject(objects, 'SecurityPolicy', 'access-mnist', 'models'))).toEqual(['premium', 'admin']);
+    expect(ruleNames(findObject(objects, 'SecurityPolicy', 'access-mnist', 'models'))).toEqual(['admin', 'premium']);
 
     // Limits per tier, per user, counted in each replica.
     const btp = findObject(objects, 'BackendTrafficPolicy', 'access-rate-limits', 'models');

@@ -1,3 +1,4 @@
+import { run } from '@bufbuild/cel';
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -157,8 +158,19 @@ describe('kgateway compiler', () => {
     f.policy({ tiers: [reader] });
     const iris = findObject(synthObjects(f.app), 'TrafficPolicy', 'model-access-sklearn-iris', 'ml-models');
     expect(iris.spec.rbac.policy.matchExpressions).toEqual([
-      `${PAYLOAD}['role'] == 'reader' && ${PAYLOAD}['sub'] != '' && request.method in ['GET', 'POST'] && (request.url_path.startsWith('/v1/models') || request.url_path.startsWith('/v2/it\\'s'))`,
+      `${PAYLOAD}['role'] == 'reader' && ${PAYLOAD}['sub'] != '' && request.method in ['GET', 'POST'] && ((request.url_path == '/v1/models' || request.url_path.startsWith('/v1/models/')) || (request.url_path == '/v2/it\\'s' || request.url_path.startsWith('/v2/it\\'s/')))`,
     ]);
+  });
+
+  it('matches path prefixes on whole segments, like HTTPRoute PathPrefix and the other engines', () => {
+    const f = fixture();
+    const reader = new Tier('reader', { limits: [RateLimit.perHour(50)], pathPrefixes: ['/v1/models', '/v2/'] });
+    f.policy({ tiers: [reader] });
+    const [expression] = findObject(synthObjects(f.app), 'TrafficPolicy', 'model-access-sklearn-iris', 'ml-models').spec.rbac.policy.matchExpressions;
+    const allows = (path: string) =>
+      run(expression, { metadata: { filter_metadata: { 'envoy.filters.http.jwt_authn': { payload: { role: 'reader', sub: 'u1' } } } }, request: { method: 'GET', url_path: path } } as Parameters<typeof run>[1]);
+    expect(['/v1/models', '/v1/models/', '/v1/models/iris', '/v2/', '/v2/x'].map(allows)).toEqual([true, true, true, true, true]);
+    expect(['/v1/modelsx', '/v1/models-admin', '/v1', '/v2', '/v3/models'].map(allows)).toEqual([false, false, false, false, false]);
   });
 
   it('shares one bucket across routes with LimitScope.GATEWAY', () => {

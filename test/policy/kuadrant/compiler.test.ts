@@ -143,7 +143,8 @@ describe('Kuadrant compiler', () => {
 
     const report = synthPlatforms(app)[0].files['POLICY.md'];
     expect(report).toMatch(/- Engine: Kuadrant; gateway `gateway\/maas`; namespace `llm`/);
-    expect(report).toMatch(/`ExternalSecret\/maas-alice`, `ExternalSecret\/maas-bob`, `ExternalSecret\/maas-carol`, `AuthPolicy\/maas-qwen3`, `RateLimitPolicy\/maas-qwen3`, `TokenRateLimitPolicy\/maas-qwen3`, `AuthPolicy\/maas-granite`/);
+    // Sorted, so declaration order does not change the file.
+    expect(report).toMatch(/`AuthPolicy\/maas-granite`, `AuthPolicy\/maas-qwen3`, `ExternalSecret\/maas-alice`, `ExternalSecret\/maas-bob`, `ExternalSecret\/maas-carol`, `RateLimitPolicy\/maas-granite`, `RateLimitPolicy\/maas-qwen3`, `TokenRateLimitPolicy\/maas-granite`, `TokenRateLimitPolicy\/maas-qwen3`/);
     expect(report).toMatch(/Counters live in Limitador, shared by all gateway replicas; they are exact across Limitador replicas only with Redis storage/);
     expect(report).toMatch(/Most specific policy wins/);
     expect(report).toMatch(/Token limits count usage\.total_tokens of each response after it is sent/);
