@@ -122,15 +122,15 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     return { file, line: p.line, column: p.col };
   };
   if (doc.errors.length > 0) {
-    throw new CatalogError(
-      doc.errors.map((e) => ({
-        location: at(e.pos[0]),
-        field: '(syntax)',
-        problem: e.code === 'DUPLICATE_KEY' ? 'repeats a key of the same mapping' : `is not valid YAML: ${e.message.split('\n')[0]}`,
-        value: text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 40)),
-        fix: e.code === 'DUPLICATE_KEY' ? 'keep one of the two keys' : 'fix the YAML syntax at this position',
-      })),
-    );
+    const issues: CatalogIssue[] = doc.errors.map((e) => ({
+      location: at(e.pos[0]),
+      field: '(syntax)',
+      problem: e.code === 'DUPLICATE_KEY' ? 'repeats a key of the same mapping' : `is not valid YAML: ${e.message.split('\n')[0]}`,
+      value: sourceLine(text, e.pos[0]),
+      fix: e.code === 'DUPLICATE_KEY' ? 'keep one of the two keys' : 'fix the YAML syntax at this position',
+    }));
+    // The parser may report one mistake several times.
+    throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
   }
   const raw: unknown = doc.toJS();
   const result = CatalogSchema.safeParse(raw);
@@ -300,4 +300,12 @@ function rangeStart(node: unknown): number | undefined {
 function displayPath(absolute: string): string {
   const rel = path.relative(process.cwd(), absolute);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : absolute;
+}
+
+/** The line of `text` holding `offset`, trimmed and cut at 80 characters: what a syntax error points at. */
+function sourceLine(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const end = text.indexOf('\n', offset);
+  const line = text.slice(start, end === -1 ? text.length : end).trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }

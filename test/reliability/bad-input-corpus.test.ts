@@ -385,10 +385,9 @@ const rows: Row[] = [
     ((c) => row('catalog: consumer names a missing entry (missing reference)', () => loadCatalog(c.file), C, c.at, 'consumers[0].service', '"resnet"', 'use one of iris'))(catalog('service: iris', 'service: resnet', 'resnet')),
     ((c) => row('catalog: key-auth without consumers (a tier without callers)', () => loadCatalog(c.file), C, c.at, 'models[0].metadata.auth.type', '"key-auth"', 'add a consumer with service: iris'))(catalog('consumers:\n  - { userId: billing, service: iris, remoteKey: api-keys/billing }\n', 'consumers: []\n', 'auth.type')),
     ((c) => row('catalog: request above its limit', () => loadCatalog(c.file), C, c.at, 'models[0].resources.requests.cpu', '"2"', 'lower the request or raise the limit'))(catalog('requests: { cpu: 100m', 'requests: { cpu: "2"', '"2"')),
-    // The loader shows only the first character of a syntax error's text as the value ("f", "m"); the
-    // prefixes below match that and the full key once the loader shows it (reported to its owner).
-    ((c) => row('catalog: repeated key', () => loadCatalog(c.file), C, c.at, '(syntax)', '"f', 'keep one of the two keys'))(catalog('    format: sklearn\n', '    format: sklearn\n    format: onnx\n', 'format: onnx')),
-    ((c) => row('catalog: YAML syntax error', () => loadCatalog(c.file), C, c.at, '(syntax)', '"m', 'fix the YAML syntax'))(catalog('limits: { cpu: "1", memory: 1Gi }', 'limits: { cpu: "1", memory: 1Gi', '    metadata:')),
+    // A syntax error's received value is the source line it points at.
+    ((c) => row('catalog: repeated key', () => loadCatalog(c.file), C, c.at, '(syntax)', '"format: onnx"', 'keep one of the two keys'))(catalog('    format: sklearn\n', '    format: sklearn\n    format: onnx\n', 'format: onnx')),
+    ((c) => row('catalog: YAML syntax error', () => loadCatalog(c.file), C, c.at, '(syntax)', '"metadata:', 'fix the YAML syntax'))(catalog('limits: { cpu: "1", memory: 1Gi }', 'limits: { cpu: "1", memory: 1Gi', '    metadata:')),
     ((c) => row('catalog: entry the provider cannot serve (Kong-only ip restriction on kgateway)', () => ModelServingPlatform.fromCatalog(Testing.app(), 'cat', c.file, { provider: GatewayProvider.KGATEWAY, hostname: 'api.example.com', certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt') }, redis: RedisReference.of({ host: 'redis' }) }), C, c.at, 'models[0].metadata.ipRestriction.allow', '"10.0.0.0/8"', 'use GatewayProvider.KONG'))(
       catalog('      rateLimit.minute: "100"\n', '      rateLimit.minute: "100"\n      ipRestriction.allow: "10.0.0.0/8"\n', '"10.0.0.0/8"'),
     ),

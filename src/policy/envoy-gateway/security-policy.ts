@@ -2,7 +2,7 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { IBackend } from '../../core/backend';
-import { invalid } from '../../core/errors';
+import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { Namespace } from '../../core/namespace';
 import { ISecretReference } from '../../core/secret-ref';
@@ -420,7 +420,7 @@ export class SecurityPolicy extends Construct {
       errors.push(`${this.node.path}: jwtOptional is set but the policy has no JWT provider (received: ${props.jwtOptional}). Fix: add a provider with addJwtProvider(), or drop jwtOptional.`);
     }
     if (this.providers.length === 0 && !props.apiKeyAuth && !props.extAuth && this.rules.length === 0 && props.defaultAction === undefined) {
-      errors.push(`${this.node.path}: spec configures nothing (no JWT, API key, external authorization or authorization rule). Fix: configure at least one, or remove the policy.`);
+      errors.push(errorMessage(this, 'spec', 'configures nothing (no JWT, API key, external authorization or authorization rule)', {}, 'configure at least one, or remove the policy.'));
     }
     return errors;
   }
