@@ -14,7 +14,7 @@
  *   (unchanged objects are not validated again).
  *
  * Also times the CLI over the synthesized output. Usage:
- * `npm run bench [-- --runs N]` (default 9 runs of each).
+ * `npm run bench [-- --runs N]` (default 5 runs of each).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,7 +24,7 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 const lib = path.join(root, 'lib', 'src');
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 
 type Mode = 'plain' | 'cold' | 'warm';
 
@@ -99,7 +99,10 @@ function main(): void {
     for (const mode of ['plain', 'cold', 'warm'] as const) {
       const wall = median(samples[mode].map((s) => s.wall));
       const cpu = median(samples[mode].map((s) => s.cpu));
-      const ratio = (v: number, b: number): string => (mode === 'plain' ? '' : `(+${(((v - b) / b) * 100).toFixed(0)}%)`);
+      const ratio = (v: number, b: number): string => {
+        const percent = Math.round(((v - b) / b) * 100);
+        return mode === 'plain' ? '' : `(${percent >= 0 ? '+' : ''}${percent}%)`;
+      };
       const label = { plain: 'synth, no validation', cold: 'synth + validation, no cache', warm: 'synth + validation, warm cache' }[mode];
       console.log(`  ${label.padEnd(32)} ${wall.toFixed(3)} s ${ratio(wall, base.wall).padEnd(7)}  ${cpu.toFixed(3)} s ${ratio(cpu, base.cpu)}`);
     }
