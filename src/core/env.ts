@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { SECRET_NAME } from './credentials';
 import { invalid } from './errors';
 import { ISecretReference } from './secret-ref';
 
@@ -43,8 +44,6 @@ export class EnvValue {
 /** Environment variables: literal strings or {@link EnvValue} references, by name. */
 export type EnvVars = Record<string, string | EnvValue>;
 
-/** Names that hold credentials; their values must come from a Secret. */
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**

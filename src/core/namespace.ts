@@ -72,7 +72,11 @@ export interface NamespaceProps {
 export interface NetworkRuleOptions {
   /** The pods of this namespace the rule applies to (`podSelector.matchLabels`). @default - every pod of the namespace */
   readonly pods?: Record<string, string>;
-  /** The peers allowed (sources for ingress, destinations for egress). */
+  /**
+   * The peers allowed (sources for ingress, destinations for egress); at
+   * least one. An empty list is refused: Kubernetes reads `from: []`/`to: []`
+   * as allow-all, so pass `[NetworkPeer.anywhere()]` when that is meant.
+   */
   readonly peers: readonly NetworkPeer[];
   /** The ports opened. @default - every port */
   readonly ports?: readonly NetworkPort[];
@@ -186,9 +190,11 @@ export class Namespace extends Chart {
    * Calling it again with the same id and the same rule returns the existing
    * policy name; a different rule under the same id throws.
    *
+   * @throws ModelServingError for an empty `peers` list (Kubernetes reads `from: []` as every source)
    * @returns the NetworkPolicy name
    */
   public allowIngress(id: string, options: NetworkRuleOptions): string {
+    this.assertPeers(id, 'ingress', options);
     return this.policy(`allow-${id}`, {
       podSelector: { matchLabels: options.pods },
       policyTypes: ['Ingress'],
@@ -200,14 +206,35 @@ export class Namespace extends Chart {
    * Allows egress from this namespace's pods: emits `NetworkPolicy/allow-<id>`.
    * Same keying rules as {@link allowIngress}.
    *
+   * @throws ModelServingError for an empty `peers` list (Kubernetes reads `to: []` as every destination)
    * @returns the NetworkPolicy name
    */
   public allowEgress(id: string, options: NetworkRuleOptions): string {
+    this.assertPeers(id, 'egress', options);
     return this.policy(`allow-${id}`, {
       podSelector: { matchLabels: options.pods },
       policyTypes: ['Egress'],
       egress: [{ to: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
     });
+  }
+
+  /**
+   * An allow rule must name its peers: Kubernetes reads an empty (or
+   * missing) `from`/`to` list as "every source/destination", so `peers: []`
+   * would silently open the namespace instead of allowing nothing.
+   */
+  private assertPeers(id: string, direction: 'ingress' | 'egress', options: NetworkRuleOptions): void {
+    const peers: unknown = options?.peers;
+    if (!Array.isArray(peers) || peers.length === 0) {
+      const list = direction === 'ingress' ? 'from' : 'to';
+      invalid(
+        this,
+        `NetworkPolicy/allow-${id}.peers`,
+        `must list at least one peer: an empty list renders '${direction}[].${list}: []', which Kubernetes reads as allow-all`,
+        peers,
+        'list the pods, namespaces or address blocks allowed (NetworkPeer.pods/namespace/cidr); pass [NetworkPeer.anywhere()] explicitly if every address is really meant',
+      );
+    }
   }
 
   private policy(name: string, spec: k8s.NetworkPolicySpec): string {

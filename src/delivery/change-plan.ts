@@ -97,32 +97,45 @@ export function planChanges(outputs: readonly PlatformOutput[], outdir: string, 
   return { added: added.map((e) => e.planned), changed, removed: removed.map((e) => e.planned), renamed, unchanged };
 }
 
+/** How a change plan names the output folder in messages. */
+export interface ChangePlanDisplayOptions {
+  /** The output folder as it should appear in messages (`<outdir>/<platform>`), e.g. relative to the working directory. @default 'dist' */
+  readonly outdir?: string;
+}
+
 /**
  * Fails when the plan removes or renames a protected object (a Namespace,
  * PersistentVolumeClaim, Gateway or Certificate): Argo CD's prune would
  * delete it with everything in it. `allowed` lists the `Kind/namespace/name`
  * identities (or `*`) the caller accepts losing.
  *
- * @throws SynthError naming each protected object and how to allow it
+ * @throws SynthError naming each protected object (as `<outdir>/<platform>: <id>`) and how to allow it
  */
-export function assertNoDestructiveChanges(plan: ChangePlan, allowed: readonly string[] = []): void {
+export function assertNoDestructiveChanges(plan: ChangePlan, allowed: readonly string[] = [], options: ChangePlanDisplayOptions = {}): void {
+  const outdir = displayDir(options);
   const lost = [...plan.removed, ...plan.renamed.map((r) => r.from)].filter((o) => PROTECTED_KINDS.includes(o.kind) && !allowed.includes('*') && !allowed.includes(o.id));
   if (lost.length > 0) {
     throw new SynthError(
       lost.map(
         (o) =>
-          `dist/${o.platform}: ${o.id}: would be ${plan.renamed.some((r) => r.from === o) ? 'renamed' : 'removed'}, and Argo CD would prune it with everything it holds. Fix: keep its construct id and name, or allow it explicitly with --allow-removal=${o.id}`,
+          `${outdir}/${o.platform}: ${o.id}: would be ${plan.renamed.some((r) => r.from === o) ? 'renamed' : 'removed'}, and Argo CD would prune it with everything it holds. Fix: keep its construct id and name, or allow it explicitly with --allow-removal=${o.id}`,
       ),
     );
   }
 }
 
 /** A short human summary of a plan, one line per object, for the synth output. */
-export function formatChangePlan(plan: ChangePlan): string {
-  const lines = [`changes against dist/: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.renamed.length} renamed, ${plan.unchanged} unchanged`];
+export function formatChangePlan(plan: ChangePlan, options: ChangePlanDisplayOptions = {}): string {
+  const lines = [`changes against ${displayDir(options)}/: ${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.renamed.length} renamed, ${plan.unchanged} unchanged`];
   for (const o of plan.added) lines.push(`  + ${o.platform}: ${o.id}`);
   for (const o of plan.changed) lines.push(`  ~ ${o.platform}: ${o.id}`);
   for (const o of plan.removed) lines.push(`  - ${o.platform}: ${o.id}`);
   for (const r of plan.renamed) lines.push(`  > ${r.from.platform}: ${r.from.id} -> ${r.to.id}`);
   return lines.join('\n');
+}
+
+/** The output folder for messages, without a trailing separator. */
+function displayDir(options: ChangePlanDisplayOptions): string {
+  const dir = (options.outdir ?? 'dist').replace(/[\\/]+$/, '');
+  return dir === '' ? '.' : dir;
 }

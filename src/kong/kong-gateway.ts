@@ -210,9 +210,6 @@ const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
  * it. The database password comes from its Secret by `secretKeyRef`. Run
  * the schema migrations with {@link KongMigrations}.
  *
- * @throws ModelServingError for unpinned images, a bad name, replicas out of
- *   order or below 2, bad tuning values, a database password Secret in
- *   another namespace, or a watched namespace twice
  * @see https://developer.konghq.com/kubernetes-ingress-controller/
  */
 export class KongGateway extends Construct {
@@ -239,6 +236,21 @@ export class KongGateway extends Construct {
   /** The cluster-scoped read of the controller (waived from SEC-R03). */
   public readonly clusterRole: k8s.KubeClusterRole;
 
+  /**
+   * Checks the props and emits the Kong workload.
+   *
+   * @throws ModelServingError when the gateway is not inside a Namespace;
+   *   `name` is not a DNS-1123 label of at most 40 characters, or
+   *   `gatewayClassName` / `ingressClass` not a DNS-1123 label; `image` or
+   *   `controllerImage` is not pinned to a version; `database` or `redis` is
+   *   invalid (e.g. a password Secret in another namespace); `minReplicas` is
+   *   below 2 or `maxReplicas` below `minReplicas`; `cpuUtilization` /
+   *   `memoryUtilization` is not a percentage (1-100); `tuning` is out of range
+   *   (`workerProcesses` 1-64, `workerConnections` 512-65536, `memCacheSize`
+   *   in k or m); `watchNamespaces` lists a namespace twice; `environment` has
+   *   a key that is not `KONG_*` or that KongGateway sets itself; or an
+   *   upstream has no port or a port outside 1-65535
+   */
   public constructor(scope: Construct, id: string, props: KongGatewayProps) {
     super(scope, id);
     const ns = Namespace.of(this);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as eg from '../../imports/envoygateway-gateway.envoyproxy.io';
 import * as istio from '../../imports/istio-telemetry.istio.io';
 import * as kong from '../../imports/kong-configuration.konghq.com';
+import { CREDENTIAL_HEADERS, isCredentialHeader } from '../core/credentials';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
 import { sortRecord } from '../core/network-peer';
@@ -10,8 +11,15 @@ import { IGateway } from '../gateway/gateway';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 
-/** Request headers that carry credentials and must never reach a log. */
-const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|apikey|api-key|x-auth-token|x-amz-security-token)$|token|secret|password|credential/i;
+/**
+ * True for a request header that carries credentials and must never reach a
+ * log: one of {@link CREDENTIAL_HEADERS}, or any header whose name mentions a
+ * token, secret, password or credential (a log errs on the side of leaving
+ * a header out).
+ */
+function isSecretHeader(header: string): boolean {
+  return isCredentialHeader(header) || /token|secret|password|credential/i.test(header);
+}
 
 /**
  * One field of a structured access log line: its JSON key and the Envoy
@@ -180,8 +188,11 @@ export interface KongAccessLogProps {
   readonly ingressClass?: string;
 }
 
-/** Request headers Kong's log serializer would include and that the Kong access log removes. */
-export const KONG_REDACTED_HEADERS: readonly string[] = ['apikey', 'authorization', 'cookie', 'proxy-authorization', 'x-api-key'];
+/** `set-cookie` is a response header, never in Kong's `request.headers`: the one {@link CREDENTIAL_HEADERS} entry the Kong access log need not remove. */
+const KONG_NOT_REDACTED = new Set(['set-cookie']);
+
+/** Request headers Kong's log serializer would include and that the Kong access log removes (from {@link CREDENTIAL_HEADERS}, sorted). */
+export const KONG_REDACTED_HEADERS: readonly string[] = CREDENTIAL_HEADERS.filter((h) => !KONG_NOT_REDACTED.has(h)).sort();
 
 /**
  * Structured access logs on Kong: a global `file-log` plugin
@@ -213,7 +224,7 @@ function checkedFormat(scope: Construct, fields: readonly LogField[]): Record<st
   for (const f of fields) {
     if (!/^[a-z][a-z0-9_]*$/.test(f.key)) invalid(scope, 'fields', 'has a key that is not snake_case', f.key, 'use keys like user_id');
     if (f.key in format) invalid(scope, 'fields', 'has a duplicate key', f.key, 'log each key once');
-    if ((f.header && SECRET_HEADERS.test(f.header)) || /AUTHORIZATION|COOKIE|API-?KEY|TOKEN/i.test(f.envoy)) {
+    if ((f.header && isSecretHeader(f.header)) || /AUTHORIZATION|COOKIE|API-?KEY|TOKEN/i.test(f.envoy)) {
       invalid(scope, `fields.${f.key}`, 'would write credentials (Authorization, cookies, API keys or tokens) to the logs', f.header ?? f.envoy, 'log the identity fields (user_id, tier) that the gateway derives after authentication instead');
     }
     format[f.key] = f.envoy;

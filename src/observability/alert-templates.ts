@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { invalid } from '../core/errors';
 import { AlertRule } from './alert-rule';
 import { formatPromDuration } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
@@ -79,6 +80,11 @@ function timing(window: Duration, forDuration: Duration): { interval: Duration; 
   return { interval: Duration.minutes(intervalMin), samples: Math.ceil((totalMin + 10) / intervalMin), evalTime: Duration.minutes(totalMin) };
 }
 
+/** Throws unless `value` is a finite number (NaN and Infinity cannot be written as a PromQL threshold). */
+function finite(where: string, field: string, value: number): void {
+  if (!Number.isFinite(value)) invalid(where, field, 'must be a finite number', value, 'pass a finite threshold, e.g. 0.05');
+}
+
 function rule(text: AlertText, expr: string, tests: AlertTestCase[]): AlertRule {
   return { ...text, expr, tests };
 }
@@ -86,13 +92,19 @@ function rule(text: AlertText, expr: string, tests: AlertTestCase[]): AlertRule 
 /**
  * Builders of the alert shapes the bundles use. Each one writes the
  * expression and, from the same threshold, a breaching and a healthy input
- * for `promtool test rules`: change the threshold and both follow.
+ * for `promtool test rules`: change the threshold and both follow. Every
+ * builder throws a ModelServingError for a threshold that is NaN or infinite.
  */
 export class Alerts {
-  /** Failed share of requests above `threshold` (0-1) over `window`. */
+  /**
+   * Failed share of requests above `threshold` (0-1) over `window`.
+   *
+   * @throws ModelServingError when `traffic` has no error counter or the threshold is not finite
+   */
   public static errorRatio(traffic: RequestMetrics, text: AlertText, options: { readonly threshold: number; readonly window: Duration }): AlertRule {
+    finite('Alerts.errorRatio', 'options.threshold', options.threshold);
     const ratio = traffic.errorRatio(options.window);
-    if (!ratio) throw new Error(`${traffic.spec.source} has no error signal`);
+    if (!ratio) invalid('Alerts.errorRatio', 'traffic.spec.errors', `is required for an error-ratio alert: ${traffic.spec.source} has no error signal`, traffic.spec.errors, 'use a RequestMetrics source that counts failed requests (e.g. RequestMetrics.istio or .envoyCluster), or give RequestMetrics.custom an errors counter');
     const t = timing(options.window, text.for);
     const bad = Math.min(1, options.threshold * 2);
     const good = options.threshold / 2;
@@ -102,10 +114,16 @@ export class Alerts {
     ]);
   }
 
-  /** The `quantile` latency above `thresholdSeconds` over `window`. */
+  /**
+   * The `quantile` latency above `thresholdSeconds` over `window`.
+   *
+   * @throws ModelServingError when `traffic` has no latency histogram or a number is not finite
+   */
   public static latency(traffic: RequestMetrics, text: AlertText, options: { readonly quantile: number; readonly thresholdSeconds: number; readonly window: Duration }): AlertRule {
+    finite('Alerts.latency', 'options.quantile', options.quantile);
+    finite('Alerts.latency', 'options.thresholdSeconds', options.thresholdSeconds);
     const expr = traffic.latencyAbove(options.quantile, options.thresholdSeconds, options.window);
-    if (!expr) throw new Error(`${traffic.spec.source} has no latency signal`);
+    if (!expr) invalid('Alerts.latency', 'traffic.spec.latency', `is required for a latency alert: ${traffic.spec.source} has no latency signal`, traffic.spec.latency, 'use a RequestMetrics source with a latency histogram, or add one with withLatency({ metric, unitSeconds })');
     const t = timing(options.window, text.for);
     const thr = options.thresholdSeconds;
     // Every request between L/2 and L: the quantile lands in (L/2, L].
@@ -138,6 +156,7 @@ export class Alerts {
    * `threshold`. `max` bounds the gauge (e.g. 1 for a ratio) for the test values.
    */
   public static gaugeAbove(text: AlertText, options: GaugeAboveOptions): AlertRule {
+    finite('Alerts.gaugeAbove', 'options.threshold', options.threshold);
     const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
     const by = byKeys.join(', ');
     const expr = `max by (${by}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) > ${formatNumber(options.threshold)}`;
@@ -160,6 +179,7 @@ export class Alerts {
    * the values of the `groupBy` labels for the test series.
    */
   public static rateAbove(text: AlertText, options: RateAboveOptions): AlertRule {
+    finite('Alerts.rateAbove', 'options.threshold', options.threshold);
     const sel = selector(options.counter.metric, [...LabelMatcher.fromRecord(options.target), ...(options.counter.matchers ?? [])]);
     const expr = `sum by (${[...options.groupBy].sort().join(', ')}) (rate(${sel}[${formatPromDuration(options.window)}])) > ${formatNumber(options.threshold)}`;
     const t = timing(options.window, text.for);
@@ -180,6 +200,7 @@ export class Alerts {
    * metric is part of it (e.g. 401s among all requests).
    */
   public static ratio(text: AlertText, options: RatioOptions): AlertRule {
+    finite('Alerts.ratio', 'options.threshold', options.threshold);
     const by = Object.keys(options.target).sort().join(', ');
     const w = formatPromDuration(options.window);
     const rateOf = (c: CounterRef): string => `rate(${selector(c.metric, [...LabelMatcher.fromRecord(options.target), ...(c.matchers ?? [])])}[${w}])`;
@@ -206,10 +227,14 @@ export class Alerts {
    * Traffic split between revisions (a canary) for longer than `for`: the
    * busiest revision has less than `upper` of the requests and the least busy
    * more than `lower`.
+   *
+   * @throws ModelServingError when `traffic` has no revision label or a bound is not finite
    */
   public static canaryStuck(traffic: RequestMetrics, text: AlertText, options: { readonly lower: number; readonly upper: number; readonly window: Duration }): AlertRule {
+    finite('Alerts.canaryStuck', 'options.lower', options.lower);
+    finite('Alerts.canaryStuck', 'options.upper', options.upper);
     const share = traffic.splitShare(options.window);
-    if (!share) throw new Error(`${traffic.spec.source} has no revision label`);
+    if (!share) invalid('Alerts.canaryStuck', 'traffic.spec.splitLabel', `is required for a canary alert: ${traffic.spec.source} has no revision label`, traffic.spec.splitLabel, "use a RequestMetrics source with a revision label (e.g. RequestMetrics.kserveModelServer), or give RequestMetrics.custom a splitLabel such as 'revision'");
     const by = traffic.groupBy.join(', ');
     const expr = `(\n  max by (${by}) (\n${share}\n  ) < ${formatNumber(options.upper)}\n)\nand\n(\n  min by (${by}) (\n${share}\n  ) > ${formatNumber(options.lower)}\n)`;
     const t = timing(options.window, text.for);

@@ -99,7 +99,13 @@ export class GrafanaDashboard extends Construct {
 
     const allowed = new Set(props.recordedSeries ?? []);
     for (const q of this.queries()) {
-      const unknown = metricNamesIn(q).filter((n) => !props.catalog.has(n) && !allowed.has(n));
+      let names: string[];
+      try {
+        names = metricNamesIn(q);
+      } catch (e) {
+        invalid(this, 'panels[].targets[].expr', `is not valid PromQL: ${(e as Error).message}`, q, 'fix the panel query (balance its brackets and quotes)');
+      }
+      const unknown = names.filter((n) => !props.catalog.has(n) && !allowed.has(n));
       if (unknown.length > 0) invalid(this, 'panels[].targets[].expr', `reads metric(s) not in the '${props.catalog.name}' catalog: ${unknown.join(', ')}`, q, 'fix the metric name, or add the documented metric to the catalog');
     }
 

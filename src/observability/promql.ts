@@ -5,6 +5,8 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/basics/
  */
 
+import { invalid } from '../core/errors';
+
 /** A label matcher operator. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -68,9 +70,13 @@ export function leRegex(bound: number): string {
   return Number.isInteger(bound) ? `${text}(\\.0+)?` : `${text}0*`;
 }
 
-/** Renders a number for PromQL without exponent noise (`0.005`, not `5e-3`). */
+/**
+ * Renders a number for PromQL without exponent noise (`0.005`, not `5e-3`).
+ *
+ * @throws ModelServingError when `n` is NaN or infinite (a threshold or ratio computed from bad input)
+ */
 export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) throw new Error(`not a finite number: ${n}`);
+  if (!Number.isFinite(n)) invalid('formatNumber', 'n', 'must be a finite number', n, 'check the threshold, ratio or bound that produced it: alert and SLO thresholds must be finite numbers, not NaN or Infinity');
   const fixed = Number(n.toPrecision(12));
   const text = String(fixed);
   if (!/e/i.test(text)) return text;

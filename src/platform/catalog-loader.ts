@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
 import { Catalog, CatalogSchema } from './catalog-schema';
 
@@ -144,6 +145,13 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
 
 function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
   const p = issue.path.filter((s): s is Segment => typeof s === 'string' || typeof s === 'number');
+  const described = describeIssue(issue, p, doc, lines, file, raw);
+  // An error must not repeat a credential the catalog holds by mistake (a literal Authorization header, a key).
+  const secret = p.some((s) => typeof s === 'string' && isCredentialHeader(s)) || (typeof described.value === 'string' && looksLikeCredential(described.value));
+  return secret && described.value !== undefined ? { ...described, value: '<redacted>' } : described;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, p: readonly Segment[], doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = knownKeys(p);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isCredentialHeader } from '../core/credentials';
 import { isDnsLabel } from '../core/names';
 import { parseQuantity } from '../core/quantity';
 
@@ -392,7 +393,6 @@ function checkCatalog(cat: Catalog, ctx: z.RefinementCtx): void {
 function checkTransformations(s: CatalogService, i: number, ctx: z.RefinementCtx): void {
   const t = s.transformations;
   if (!t) return;
-  const credential = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey'];
   for (const side of ['request', 'response'] as const) {
     const ops = t[side] as Record<string, Record<string, unknown> | undefined> | undefined;
     if (!ops) continue;
@@ -400,7 +400,7 @@ function checkTransformations(s: CatalogService, i: number, ctx: z.RefinementCtx
     for (const op of ['replace', 'add', 'append'] as const) {
       const headers = (ops[op]?.headers ?? {}) as Record<string, string>;
       for (const h of Object.keys(headers)) {
-        if (credential.includes(h.toLowerCase())) custom(ctx, 'would set a credential header to a literal committed to dist/', 'let clients send their own credentials', ['services', i, 'transformations', side, op, 'headers', h]);
+        if (isCredentialHeader(h)) custom(ctx, 'would set a credential header to a literal committed to dist/', 'let clients send their own credentials', ['services', i, 'transformations', side, op, 'headers', h]);
       }
     }
   }

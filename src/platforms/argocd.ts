@@ -3,13 +3,11 @@ import { Construct } from 'constructs';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { AppProject, GroupKind } from '../delivery/argocd/app-project';
-import { Application } from '../delivery/argocd/application';
+import { Application, IN_CLUSTER_SERVER } from '../delivery/argocd/application';
 import { ApplicationSet } from '../delivery/argocd/application-set';
 
 /** The Git repository Argo CD reads `dist/` from. Change it when you fork the project. */
 export const REPO_URL = 'https://github.com/example-org/cdk8s-model-serving.git';
-/** The in-cluster API server, as Argo CD names it. */
-export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 /** Props of {@link ArgoCdPlatform}. */
 export interface ArgoCdPlatformProps {
@@ -63,7 +61,7 @@ export class ArgoCdPlatform extends Platform {
       name: 'model-serving',
       description: 'Platforms synthesized by cdk8s-model-serving',
       sourceRepos: [repoUrl],
-      destinations: [{ server: IN_CLUSTER, namespaces: [...namespaces] }],
+      destinations: [{ server: IN_CLUSTER_SERVER, namespaces: [...namespaces] }],
       clusterResources: [...clusterKinds.values()],
       namespaceResources: [...namespacedKinds.values()],
     });

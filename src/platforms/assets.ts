@@ -1,5 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../validate/package-dir';
+import { REPO_URL } from './argocd';
 
 /**
  * The path of a file kept next to the reference platforms' sources
@@ -7,11 +8,8 @@ import * as path from 'node:path';
  * (`lib/`) and source (tests) runs read the same file.
  */
 export function platformAsset(relative: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'src', 'platforms', relative);
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
+  return path.join(packageRoot(__dirname), 'src', 'platforms', relative);
 }
 
-/** Where the alert runbooks live: `docs/runbooks.md` of this repository (headings are the alert names in kebab case). */
-export const RUNBOOK_BASE_URL = 'https://github.com/example-org/cdk8s-model-serving/blob/main/docs/runbooks.md#';
+/** Where the alert runbooks live: `docs/runbooks.md` of this repository, {@link REPO_URL} (headings are the alert names in kebab case). */
+export const RUNBOOK_BASE_URL = `${REPO_URL.replace(/\.git$/, '')}/blob/main/docs/runbooks.md#`;

@@ -23,7 +23,7 @@ import { platformAsset, RUNBOOK_BASE_URL } from './assets';
 import { kgatewayIngress, kgatewayModels, modelRoute } from './kgateway-common';
 
 /** Identity provider of the production platform (a Keycloak realm in the write-up). */
-export const PRODUCTION_ISSUER = 'https://auth.example.com/realms/ml-platform';
+const PRODUCTION_ISSUER = 'https://auth.example.com/realms/ml-platform';
 
 /**
  * Reference platform `kgateway-production` (deployment 000): the models of

@@ -24,7 +24,7 @@ import { Storage } from '../serving/storage';
 import { RUNBOOK_BASE_URL } from './assets';
 
 /** Props of {@link KservePlatform}. */
-export interface KservePlatformProps {
+interface KservePlatformProps {
   /** The IAM role the models read S3 with (IRSA). @default 'arn:aws:iam::123456789012:role/kserve-models-s3-role' (placeholder account) */
   readonly s3RoleArn?: string;
   /** The bucket holding model artifacts. @default 'model-artifacts' */

@@ -27,9 +27,9 @@ import { Storage } from '../serving/storage';
 import { RUNBOOK_BASE_URL } from './assets';
 
 /** The vLLM image the MaaS runtime runs (pinned; the write-up used `latest`). */
-export const MAAS_VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+const MAAS_VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
 /** The Text Embeddings Inference image for the embedding model. */
-export const MAAS_TEI_IMAGE = 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8';
+const MAAS_TEI_IMAGE = 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8';
 
 /**
  * Reference platform `maas` (deployment 002): Models-as-a-Service with vLLM

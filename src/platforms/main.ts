@@ -17,15 +17,13 @@ import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges }
 import { preparePlatforms } from '../delivery/pipeline';
 import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
 import { toYaml } from '../delivery/yaml';
+import { packageRoot } from '../validate/package-dir';
 import { ValidationCache } from '../validate/result-cache';
 import { defineReferencePlatforms } from './index';
 
-/** The project root: the nearest folder above `from` with a package.json. */
-export function projectRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
+/** `dir` as messages show it: relative to the working directory. */
+function displayPath(dir: string): string {
+  return path.relative(process.cwd(), dir) || '.';
 }
 
 /** A cdk8s App holding every reference platform. */
@@ -36,7 +34,7 @@ export function referenceApp(outdir?: string): App {
 }
 
 /** Options of {@link synthReferencePlatforms}. */
-export interface ReferenceSynthOptions {
+interface ReferenceSynthOptions {
   /** A file remembering objects found valid, so unchanged objects are not validated again. @default - no cache */
   readonly validationCache?: string;
   /** Protected objects (`Kind/namespace/name`, or `*`) the caller accepts removing or renaming. @default - none */
@@ -54,21 +52,22 @@ export interface ReferenceSynthOptions {
 export function synthReferencePlatforms(outdir: string, options: ReferenceSynthOptions = {}): ChangePlan {
   const cache = options.validationCache !== undefined ? new ValidationCache(options.validationCache) : undefined;
   // The app is only referenced during synthesis, so its construct tree can be freed before validation and writing.
-  const outputs = preparePlatforms(synthPlatforms(referenceApp(outdir)), { outdir: path.relative(process.cwd(), outdir) || '.', validationCache: cache });
+  const shown = displayPath(outdir);
+  const outputs = preparePlatforms(synthPlatforms(referenceApp(outdir)), { outdir: shown, validationCache: cache });
   const plan = planChanges(outputs, outdir, toYaml);
-  assertNoDestructiveChanges(plan, options.allowRemovals);
+  assertNoDestructiveChanges(plan, options.allowRemovals, { outdir: shown });
   writePlatforms(outputs, { outdir });
   return plan;
 }
 
 if (require.main === module) {
-  const root = projectRoot(__dirname);
+  const root = packageRoot(__dirname);
   const outdir = process.env.CDK8S_MS_DIST ?? path.join(root, 'dist');
   const allowRemovals = process.argv.slice(2).flatMap((a) => (a.startsWith('--allow-removal=') ? [a.slice('--allow-removal='.length)] : []));
   try {
     const plan = synthReferencePlatforms(outdir, { validationCache: path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'), allowRemovals });
-    console.log(formatChangePlan(plan));
-    console.log(`synthesized ${path.relative(process.cwd(), outdir) || '.'}`);
+    console.log(formatChangePlan(plan, { outdir: displayPath(outdir) }));
+    console.log(`synthesized ${displayPath(outdir)}`);
     // `cdk8s synth` wipes and then lists its own output folder: give it a copy of what was written.
     const cliOut = process.env.CDK8S_OUTDIR;
     if (cliOut && path.resolve(cliOut) !== path.resolve(outdir)) fs.cpSync(outdir, cliOut, { recursive: true });

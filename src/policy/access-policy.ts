@@ -31,7 +31,13 @@ export interface IPolicyRoute extends IConstruct {
 
 /** Props of {@link AccessPolicy}. */
 export interface AccessPolicyProps {
-  /** Name prefix of every object the policy emits; a DNS-1123 label. @default - the construct id */
+  /**
+   * Name prefix of every object the policy emits; a DNS-1123 label of at
+   * most 40 characters, so the names built from it (`<name>-rate-limit-<tier>`,
+   * `<name>-<user>-key-auth`, ...) stay within Kubernetes' 63.
+   *
+   * @default - the construct id
+   */
   readonly name?: string;
   /** The gateway the protected routes attach to (its provider picks the engine). */
   readonly gateway: IGateway;
@@ -78,6 +84,8 @@ export interface AccessPolicyProps {
  * engine and the alternative; caveats that change the meaning go to the
  * platform's POLICY.md. Each protected route is recorded for the platform's
  * deny-by-default check.
+ *
+ * @see https://gateway-api.sigs.k8s.io/geps/gep-713/ (Policy Attachment: the engines' policies attach to the gateway and routes this way)
  */
 export class AccessPolicy extends Construct {
   /** Name prefix of emitted objects. */
@@ -105,6 +113,18 @@ export class AccessPolicy extends Construct {
   /** The engine. */
   public readonly engine: PolicyEngine;
 
+  /**
+   * Checks the intent, then compiles it to the engine's objects.
+   *
+   * @throws ModelServingError when `name` is not a DNS-1123 label of at most
+   *   40 characters; the policy is not inside a Namespace; no engine goes with
+   *   the gateway's provider; `routes` is empty, lists a route twice or a route
+   *   that does not attach to `gateway`; `authentication` is empty or lists a
+   *   kind twice; `tiers` is empty, defines a name twice, inherits a tier or
+   *   names a model the policy does not have; `rateLimitMode` is not a
+   *   RateLimitMode; `redis` is invalid; or the engine cannot express part of
+   *   the intent (the message names the engine and the alternative)
+   */
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
     this.policyName = assertDnsLabel(this, 'name', props.name ?? id, 40);

@@ -7,7 +7,8 @@ const compilers = new Map<string, PolicyCompiler<AccessPolicy>>();
 /**
  * The policy engine that enforces an access intent on a gateway: its CRDs
  * are what an {@link AccessPolicy} compiles to. The engines' compilers are
- * registered by `src/policy/engines.ts`, which the package entry loads.
+ * registered by `src/policy/engines.ts`, which `access-policy.ts` imports:
+ * every engine is registered before any AccessPolicy can exist.
  */
 export class PolicyEngine {
   /** kgateway: TrafficPolicy, GatewayExtension (JWT, ext auth, global rate limit service). */
@@ -45,14 +46,8 @@ export class PolicyEngine {
     public readonly id: string,
   ) {}
 
-  /**
-   * The engine's compiler.
-   *
-   * @throws Error when the engine module was not loaded (import `cdk8s-model-serving` or `src/policy/engines`)
-   */
+  /** The engine's compiler (registered by `engines.ts`, which `access-policy.ts` imports). */
   public compiler(): PolicyCompiler<AccessPolicy> {
-    const c = compilers.get(this.id);
-    if (!c) throw new Error(`policy engine '${this.id}' is not loaded: import the package entry (or src/policy/engines) before creating access policies`);
-    return c;
+    return compilers.get(this.id)!;
   }
 }

@@ -1,5 +1,8 @@
+import { IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
+import { isCredentialHeader } from '../core/credentials';
+import { invalid } from '../core/errors';
 
 /**
  * Something usable as an HTTPRoute filter (`rules[].filters[]`): a
@@ -102,14 +105,23 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     });
   }
 
-  /** `RequestHeaderModifier`: change request headers before forwarding. */
+  /**
+   * `RequestHeaderModifier`: change request headers before forwarding.
+   *
+   * @throws ModelServingError when `set` or `add` gives a credential header
+   *   (Authorization, Cookie, API keys, tokens: see `CREDENTIAL_HEADERS`) a literal value
+   */
   public static requestHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
-    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: renderHeaders(changes) });
+    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: renderHeaders('HttpRouteFilter.requestHeaderModifier', changes) });
   }
 
-  /** `ResponseHeaderModifier`: change response headers before returning them. */
+  /**
+   * `ResponseHeaderModifier`: change response headers before returning them.
+   *
+   * @throws ModelServingError when `set` or `add` gives a credential header (e.g. Set-Cookie) a literal value
+   */
   public static responseHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
-    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: renderHeaders(changes) });
+    return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: renderHeaders('HttpRouteFilter.responseHeaderModifier', changes) });
   }
 
   /**
@@ -156,7 +168,34 @@ export class HttpRouteFilter implements IHttpRouteFilter {
   ) {}
 }
 
-function renderHeaders(changes: HeaderModifications): gw.HttpRouteSpecRulesFiltersRequestHeaderModifier {
+function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRouteSpecRulesFiltersRequestHeaderModifier {
+  checkHeaderModifications(scope, '', changes);
   const pairs = (r: Record<string, string> | undefined) => (r ? Object.keys(r).map((name) => ({ name, value: r[name] })) : undefined);
   return { set: pairs(changes.set), add: pairs(changes.add), remove: changes.remove ? [...changes.remove] : undefined };
+}
+
+/**
+ * Refuses header changes that give a credential header (Authorization,
+ * Cookie, API keys, tokens: `CREDENTIAL_HEADERS`) a literal value: it would
+ * be committed to `dist/` and sent (or returned) with every request.
+ * Removing such a header is fine.
+ *
+ * @param scope the construct (or factory) that received the changes
+ * @param field the prop holding them, e.g. `rules[0].requestHeaders`; '' for the factory's own argument
+ * @throws ModelServingError naming the header, never its value
+ */
+export function checkHeaderModifications(scope: IConstruct | string, field: string, changes: HeaderModifications): void {
+  for (const op of ['set', 'add'] as const) {
+    for (const name of Object.keys(changes[op] ?? {})) {
+      if (isCredentialHeader(name)) {
+        invalid(
+          scope,
+          `${field ? `${field}.` : ''}${op}.${name}`,
+          'would give a credential header a literal value, committed to dist/ and sent with every request',
+          '<redacted>',
+          'let clients send their own credentials (a filter may remove the header), or have the backend read the credential from a Secret',
+        );
+      }
+    }
+  }
 }

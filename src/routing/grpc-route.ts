@@ -5,7 +5,7 @@ import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
-import { HeaderModifications } from './filter';
+import { checkHeaderModifications, HeaderModifications } from './filter';
 import { HeaderMatch } from './match';
 import { RouteBase } from './route-base';
 
@@ -138,6 +138,8 @@ export class GrpcRoute extends RouteBase {
         if (mm.method && !METHOD.test(mm.method)) invalid(this, `${field}.matches[${i}].method.method`, 'must be a method name', mm.method, 'use e.g. ModelInfer');
       }
     });
+    if (rule.requestHeaders) checkHeaderModifications(this, `${field}.requestHeaders`, rule.requestHeaders);
+    if (rule.responseHeaders) checkHeaderModifications(this, `${field}.responseHeaders`, rule.responseHeaders);
     if (rule.backends.length === 0) invalid(this, `${field}.backendRefs`, 'must have at least one backend', [], 'pass backends: [model]');
     rule.backends.forEach((b, i) => {
       const ref = ('backendRef' in b ? b : b.backend).backendRef;

@@ -5,7 +5,7 @@ import { BackendReference, IBackend } from '../core/backend';
 import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertPinnedImage } from '../core/image';
+import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
@@ -273,6 +273,10 @@ export class InferenceService extends Construct implements IBackend {
       if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
       assertPinnedImage(this, 'image', props.image);
     }
+    if (props.runtimeVersion !== undefined) assertRuntimeVersion(this, 'runtimeVersion', props.runtimeVersion);
+    if (props.knativeIngressNamespaces !== undefined && props.knativeIngressNamespaces.length === 0) {
+      invalid(this, 'knativeIngressNamespaces', 'must list at least one namespace: an empty list would open the queue-proxy to every source', [], "omit it for ['knative-serving', 'istio-system'], or list the namespaces of the Knative activator and ingress");
+    }
 
     this.minReplicas = props.minReplicas ?? 1;
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) invalid(this, 'minReplicas', 'must be an integer >= 0', props.minReplicas, 'use 1 or more');
@@ -431,6 +435,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage/storageUri, image, runtimeVersion, resources, args or env');
     }
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
+    if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
     const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
     // A canary equal to the current predictor has no previous revision to split traffic with.
@@ -699,6 +704,26 @@ export class InferenceService extends Construct implements IBackend {
       ns.allowEgress(`${this.serviceName}-components-egress`, { pods, peers: [NetworkPeer.pods(ns.name, predictorPods)], ports: [{ port: PREDICTOR_CONTAINER_PORT }] });
     }
   }
+}
+
+/**
+ * `runtimeVersion` becomes the tag of the runtime image, so it is pinned like
+ * one: a valid image tag (as {@link assertPinnedImage} parses it) other than
+ * `latest`.
+ */
+function assertRuntimeVersion(scope: Construct, field: string, version: unknown): void {
+  const fix = "use the runtime's release tag, e.g. '1.3.0'";
+  if (typeof version !== 'string' || version === '') invalid(scope, field, 'must be a non-empty image tag', version, fix);
+  if (version === 'latest') invalid(scope, field, "is the runtime image tag: 'latest' is not pinned", version, fix);
+  // Parse it as the tag of an image reference, with the same rules as images (letters, digits, _ . -, at most 128, no leading . or -).
+  const probe = `runtime.invalid/image:${version}`;
+  let valid = false;
+  try {
+    valid = imageTag(assertPinnedImage(scope, field, probe)) === version;
+  } catch {
+    valid = false;
+  }
+  if (!valid) invalid(scope, field, 'must be a valid image tag (letters, digits, _ . and -, at most 128 characters, not starting with . or -)', version, fix);
 }
 
 function findNamespaceChart(c: Construct): Namespace | undefined {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { EnvValue, EnvVars } from '../core/env';
-import { invalid } from '../core/errors';
-import { imageTag } from '../core/image';
+import { invalid, ModelServingError } from '../core/errors';
+import { assertPinnedImage, imageTag } from '../core/image';
 import { ISecretReference } from '../core/secret-ref';
 import { IServiceAccount } from '../core/service-account';
 
@@ -142,10 +142,24 @@ export class Storage {
   }
 }
 
-/** Model images are pinned like any image: a tag other than `latest`, or a digest. */
+/**
+ * Model images are pinned like any image (the same parse as
+ * {@link assertPinnedImage}: a valid reference with a tag other than
+ * `latest`, or a `@sha256:` digest), reported as a storage error.
+ */
 function assertPinnedOciReference(scope: IConstruct, field: string, reference: string): void {
-  const tag = imageTag(reference);
-  if (!reference.includes('@sha256:') && (tag === undefined || tag === 'latest')) {
-    invalid(scope, field, 'must be a pinned OCI reference (a tag other than latest, or a digest)', reference, `use "${reference.split(':')[0]}:<version>"`);
+  try {
+    assertPinnedImage(scope, field, reference);
+  } catch (err) {
+    if (!(err instanceof ModelServingError)) throw err;
+    // `user:token@registry/...` is not a reference, and its user info is a credential: echo neither.
+    if (typeof reference === 'string' && /^[^/]*@(?!sha256:)/.test(reference)) {
+      invalid(scope, field, 'must be a pinned OCI reference without user info (registry credentials are not part of a reference)', '<redacted>', "drop the 'user:token@' part, give the registry credentials as an image pull Secret of the model's ServiceAccount, and pin a tag or digest");
+    }
+    // The repository without tag or digest; imageTag knows a registry port (host:5000/repo) is not a tag.
+    const noDigest = typeof reference === 'string' ? reference.split('@')[0] : '';
+    const tag = imageTag(noDigest);
+    const repository = (tag === undefined ? noDigest : noDigest.slice(0, -(tag.length + 1))) || 'registry.example.com/models/name';
+    invalid(scope, field, 'must be a pinned OCI reference (a lower-case image reference with a tag other than latest, or a sha256 digest)', reference, `use "${repository}:<version>" or "${repository}@sha256:<digest>"`);
   }
 }

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The nearest folder above `from` with a package.json. */
-function packageRoot(from: string): string {
+/** The nearest folder above `from` with a package.json (the package root, from any file in it). */
+export function packageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);

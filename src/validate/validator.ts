@@ -16,6 +16,7 @@
  *
  * Every problem is reported, not only the first.
  */
+import { invalid } from '../core/errors';
 import { BuiltinCatalog, CatalogEntry, KindValidator, SchemaCatalog } from './catalog';
 import { applySchemaDefaults } from './defaults';
 import { formatPath, PathSegment, ValidationIssue } from './issue';
@@ -132,12 +133,15 @@ function cacheIdentity(object: Record<string, unknown>, options: ValidateOptions
  * it drops are removed and every schema default is filled in. Validation
  * problems are ignored; use it to compare objects modulo CRD defaults.
  *
- * @throws Error when the kind or version has no schema
+ * @throws ModelServingError when `object` is not a plain object, or its kind or version has no schema
  */
 export function applyDefaults<T>(object: T, options: ValidateOptions = {}): T {
-  if (!isPlainObject(object)) throw new Error('applyDefaults: expected a Kubernetes object (a plain object)');
+  if (!isPlainObject(object)) invalid('applyDefaults', 'object', 'must be a Kubernetes object (a plain object with apiVersion, kind and metadata)', object, 'pass one parsed manifest, not an array, string or class instance');
   const found = resolve(object, options);
-  if ('problem' in found) throw new Error(`applyDefaults: ${found.problem.message}`);
+  if ('problem' in found) {
+    const field = formatPath(found.problem.path);
+    invalid('applyDefaults', field, `has no schema: ${found.problem.message}`, object[field], 'use an apiVersion and kind the catalog knows (a built-in kind or a CRD in ../shared/crds), or pass options.catalog with its schema');
+  }
   const copy = structuredClone(object) as Record<string, unknown>;
   normalize(copy, found.validator, false);
   return copy as T;

@@ -53,6 +53,17 @@ describe('Namespace', () => {
     expect(() => new Namespace(platform, 'ML_Models')).toThrow(/name must be a DNS-1123 label/);
   });
 
+  it('fails when an allow rule has an empty peers list (from: [] / to: [] is allow-all in Kubernetes)', () => {
+    const { app, ns } = setup(['models']);
+    expect(() => ns.models.allowIngress('open', { peers: [], ports: [{ port: 8080 }] })).toThrow(
+      /test\/models: NetworkPolicy\/allow-open\.peers must list at least one peer: an empty list renders 'ingress\[\]\.from: \[\]', which Kubernetes reads as allow-all \(received: \[\]\)\. Fix: .*pass \[NetworkPeer\.anywhere\(\)\] explicitly/,
+    );
+    expect(() => ns.models.allowEgress('open', { peers: [] })).toThrow(/NetworkPolicy\/allow-open\.peers must list at least one peer: an empty list renders 'egress\[\]\.to: \[\]'/);
+    // Nothing was emitted, and asking for every address explicitly still works.
+    expect(objectsOfKind(synthObjects(app), 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('allow-open');
+    expect(ns.models.allowEgress('anywhere', { peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] })).toBe('allow-anywhere');
+  });
+
   it('fails when default-deny is turned off without a reason', () => {
     const app = Testing.app();
     const platform = new Platform(app, 'p');

@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { Application, ApplicationSet } from '../../src/delivery/argocd';
 import { KubeObject } from '../../src/delivery/manifest';
 import { SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../src/delivery/sync-waves';
 import { validateObjects } from '../../src/validate/validator';
 import { listFiles } from '../dir-compare';
+import { setup } from '../util';
 
 const dist = path.resolve(__dirname, '..', '..', 'dist');
 const read = (f: string) => parse(fs.readFileSync(path.join(dist, f), 'utf8'), { version: '1.1' });
@@ -92,5 +94,39 @@ describe('dist/ as Argo CD reads it', () => {
       expect(readme, p).toContain('## Security waivers');
       expect(fs.existsSync(path.join(dist, p, 'POLICY.md')), p).toBe(true);
     }
+  });
+});
+
+describe('Argo CD Application and ApplicationSet', () => {
+  const application = (repoUrl: string) => () => new Application(setup(['argocd']).ns.argocd, 'app', { project: 'models', repoUrl, path: 'dist/maas' });
+  const applicationSet = (repoUrl: string) => () => new ApplicationSet(setup(['argocd']).ns.argocd, 'set', { project: 'models', repoUrl, path: 'dist/maas', clusterSelector: { env: 'prod' }, values: {} });
+  const messageOf = (build: () => unknown) => {
+    try {
+      build();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it.each([
+    ['https://deploy:ghp_' + 'Q'.repeat(36) + '@github.com/org/models.git', 'ghp_'],
+    ['https://oauth2:glpat-s3cr3t@gitlab.example.com/org/models.git', 's3cr3t'],
+    ['https://ghp_' + 'Q'.repeat(36) + '@github.com/org/models.git', 'ghp_'],
+    ['ssh://git:s3cr3t@git.example.com/org/models.git', 's3cr3t'],
+  ])('fails when repoUrl carries credentials: %s', (repoUrl, secret) => {
+    for (const [build, path] of [
+      [application(repoUrl), 'test/argocd/app'],
+      [applicationSet(repoUrl), 'test/argocd/set'],
+    ] as const) {
+      const message = messageOf(build);
+      expect(message).toMatch(new RegExp(`^${path}: repoUrl carries user info \\(user:token@\\), a credential that would be committed to dist/ \\(received: "<redacted>"\\)\\. Fix: use the plain clone URL`));
+      expect(message).not.toContain(secret);
+    }
+  });
+
+  it.each(['https://git.example.com/org/models.git', 'ssh://git@github.com/org/models.git', 'git@github.com:org/models.git', 'https://github.com/org/models@main'])('(not) a repoUrl without credentials: %s', (repoUrl) => {
+    expect(application(repoUrl)).not.toThrow();
+    expect(applicationSet(repoUrl)).not.toThrow();
   });
 });

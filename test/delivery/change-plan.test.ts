@@ -108,6 +108,8 @@ describe('change plan against the dist/ on disk', () => {
     expect(() => assertNoDestructiveChanges(p, ['Namespace/extra'])).not.toThrow();
     expect(() => assertNoDestructiveChanges(p, ['*'])).not.toThrow();
     expect(() => assertNoDestructiveChanges(p, ['Namespace/other'])).toThrow(/Namespace\/extra/);
+    expect(() => assertNoDestructiveChanges(p, [], { outdir: 'out' })).toThrow(/^synth failed[\s\S]*out\/team: Namespace\/extra: would be removed/);
+    expect(formatChangePlan(p, { outdir: 'out' })).toMatch(/^changes against out\/: /);
   });
 });
 
@@ -133,7 +135,7 @@ describe('npm run synth (the compiled entry) on a temporary copy of dist/', () =
     const r = synth();
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/changes against dist\/: 0 added, 0 changed, 1 removed, 0 renamed/);
+    expect(r.stdout).toMatch(/changes against \S*synth-plan-\w+\/dist\/: 0 added, 0 changed, 1 removed, 0 renamed/);
     expect(r.stdout).toContain('  - kgateway-kserve: InferenceService/ml-models/retired-model');
     expect(fs.existsSync(path.join(copy, 'kgateway-kserve', 'inferenceservice.ml-models.retired-model.yaml'))).toBe(false);
   });
@@ -143,7 +145,7 @@ describe('npm run synth (the compiled entry) on a temporary copy of dist/', () =
     const before = snapshot();
     const r = synth();
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('dist/kgateway-kserve: Namespace/retired: would be removed');
+    expect(r.stderr).toMatch(/\S*synth-plan-\w+\/dist\/kgateway-kserve: Namespace\/retired: would be removed/);
     expect(r.stderr).toContain('--allow-removal=Namespace/retired');
     expect(snapshot()).toEqual(before);
     const allowed = synth('--allow-removal=Namespace/retired');

@@ -79,6 +79,15 @@ describe('buildPlatforms', () => {
   });
 
   it('skips validation and security rules only when asked', () => {
-    expect(() => buildPlatforms(teamPlatform({ privileged: true }), { security: false })).not.toThrow();
+    const finding = /team\/inferenceservice\.models\.iris\.yaml: InferenceService\/iris: spec\.predictor\.model\.securityContext\.allowPrivilegeEscalation: \[SEC-W01\] must be false/;
+    expect(() => buildPlatforms(teamPlatform({ privileged: true }))).toThrow(SynthError);
+    expect(() => buildPlatforms(teamPlatform({ privileged: true }))).toThrow(finding);
+    // Skipping validation alone still runs the security rules.
+    expect(() => buildPlatforms(teamPlatform({ privileged: true }), { validate: false })).toThrow(finding);
+    for (const options of [{ security: false }, { validate: false, security: false }]) {
+      const outputs = buildPlatforms(teamPlatform({ privileged: true }), options);
+      const isvc = objectOf(outputs, 'inferenceservice.models.iris.yaml') as any;
+      expect(isvc.spec.predictor.model.securityContext.allowPrivilegeEscalation, JSON.stringify(options)).toBe(true);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
+import { ModelServingError } from '../../src/core/errors';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Catalogs } from '../../src/observability/catalogs';
 import { dashboardQueries, dashboardUid, GrafanaDashboard } from '../../src/observability/dashboard';
@@ -52,20 +53,46 @@ describe('GrafanaDashboard', () => {
     expect(cm).toMatchSnapshot();
   });
 
-  it('is byte-stable across synths', () => {
-    const render = () => {
-      const { app, ns } = setup(['monitoring']);
-      new KongMonitoring(ns.monitoring, 'kong');
-      return (findObject(synthObjects(app), 'ConfigMap', 'kong-dashboard') as any).data['kong-dashboard.json'];
+  it('is byte-stable across apps, whatever the declaration order', () => {
+    // Two apps that declare the same things in opposite orders (namespaces, constructs, builder calls): the JSON must not follow the order.
+    const render = (reversed: boolean) => {
+      const { app, ns } = setup(reversed ? ['monitoring', 'edge'] : ['edge', 'monitoring']);
+      const requests = timeseriesPanel({ title: 'Requests', unit: 'reqps', queries: [{ expr: 'sum(rate(kong_http_requests_total[$__rate_interval]))' }] });
+      const latency = timeseriesPanel({ title: 'Latency', unit: 's', queries: [{ expr: 'histogram_quantile(0.95, sum by (le) (rate(kong_request_latency_ms_bucket[$__rate_interval])))' }] });
+      const custom = reversed
+        ? new DashboardBuilder('Custom').withPanel(requests).description('Kong at a glance').withPanel(latency).tags(['kong', 'custom'])
+        : new DashboardBuilder('Custom').tags(['kong', 'custom']).description('Kong at a glance').withPanel(requests).withPanel(latency);
+      const steps = [
+        () => new KongMonitoring(ns.monitoring, 'kong'),
+        () => new LimitadorMonitoring(ns.edge, 'limitador'),
+        () => new GrafanaDashboard(ns.monitoring, 'custom', { dashboard: custom, catalog: Catalogs.KONG, grafanaOperator: { instanceSelector: reversed ? { team: 'platform', dashboards: 'grafana' } : { dashboards: 'grafana', team: 'platform' } } }),
+      ];
+      for (const step of reversed ? [...steps].reverse() : steps) step();
+      const objects = synthObjects(app);
+      const json = (name: string, namespace: string) => (findObject(objects, 'ConfigMap', name, namespace) as any).data[`${name}.json`] as string;
+      return { kong: json('kong-dashboard', 'monitoring'), custom: json('custom', 'monitoring'), operator: JSON.stringify(findObject(objects, 'GrafanaDashboard', 'custom', 'monitoring').spec) };
     };
-    expect(render()).toBe(render());
-    expect(render()).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    const forward = render(false);
+    const backward = render(true);
+    expect(backward).toEqual(forward);
+    expect(JSON.parse(forward.custom).panels.map((p: any) => p.title)).toEqual(['Requests', 'Latency']);
+    expect(Object.keys(JSON.parse(forward.operator).instanceSelector.matchLabels)).toEqual(['dashboards', 'team']);
+    for (const text of [forward.kong, forward.custom]) expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('fails when a panel reads a metric outside the catalog', () => {
     const { ns } = setup(['monitoring']);
     const d = new DashboardBuilder('Typo').withPanel(timeseriesPanel({ title: 'Requests', unit: 'reqps', queries: [{ expr: 'sum(rate(kong_http_request_total[5m]))' }] }));
     expect(() => new GrafanaDashboard(ns.monitoring, 'typo', { dashboard: d, catalog: Catalogs.KONG })).toThrow(/kong_http_request_total/);
+  });
+
+  it('fails when a panel query is not valid PromQL', () => {
+    const { ns } = setup(['monitoring']);
+    const d = new DashboardBuilder('Broken').withPanel(timeseriesPanel({ title: 'Requests', unit: 'reqps', queries: [{ expr: 'sum(rate(kong_http_requests_total[5m))' }] }));
+    expect(() => new GrafanaDashboard(ns.monitoring, 'broken', { dashboard: d, catalog: Catalogs.KONG })).toThrow(ModelServingError);
+    expect(() => new GrafanaDashboard(ns.monitoring, 'broken2', { dashboard: d, catalog: Catalogs.KONG })).toThrow(
+      /^test\/monitoring\/broken2: panels\[\]\.targets\[\]\.expr is not valid PromQL: unbalanced '\[' in PromQL: .* \(received: "sum\(rate\(kong_http_requests_total\[5m\)\)"\)\. Fix: fix the panel query/,
+    );
   });
 
   it('fails when the Grafana Operator selector is empty', () => {
@@ -108,7 +135,11 @@ describe('PlatformDashboard', () => {
     );
     const latency = model_.panels.find((p: any) => p.title === 'kgateway-gateway: latency per route');
     expect(latency.targets.map((t: any) => t.legendFormat)).toEqual(['p50 {{envoy_cluster_name}}', 'p95 {{envoy_cluster_name}}', 'p99 {{envoy_cluster_name}}']);
-    expect(findObject(objects, 'GrafanaDashboard', 'platform-overview')).toBeDefined();
+    expect(findObject(objects, 'GrafanaDashboard', 'platform-overview', 'monitoring').spec).toEqual({
+      instanceSelector: { matchLabels: { dashboards: 'grafana' } },
+      configMapRef: { name: 'platform-overview', key: 'platform-overview.json' },
+      uid: model_.uid,
+    });
   });
 
   it('fails without namespaces', () => {

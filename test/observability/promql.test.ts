@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ModelServingError } from '../../src/core/errors';
 import { escapeLabelValue, formatNumber, LabelMatcher, leRegex, metricNamesIn, selector } from '../../src/observability/promql';
 
 describe('metricNamesIn', () => {
@@ -38,6 +39,11 @@ describe('selectors', () => {
     expect(formatNumber(0.0000125)).toBe('0.0000125');
     expect(formatNumber(0.1 + 0.2)).toBe('0.3');
     expect(formatNumber(14.4)).toBe('14.4');
-    expect(() => formatNumber(Number.NaN)).toThrow();
+  });
+
+  it('fails when a number is not finite', () => {
+    expect(() => formatNumber(Number.NaN)).toThrow(ModelServingError);
+    expect(() => formatNumber(Number.NaN)).toThrow(/^formatNumber: n must be a finite number \(received: NaN\)\. Fix: check the threshold/);
+    expect(() => formatNumber(Number.POSITIVE_INFINITY)).toThrow(/^formatNumber: n must be a finite number \(received: Infinity\)/);
   });
 });

@@ -152,15 +152,6 @@ describe('the packed package in a consumer project', () => {
   let consumer = '';
   let packed: string[] = [];
   let appOutput: { sameClass: boolean; kgatewayNamespace: boolean; brokenIssues: string[]; platforms: string[] } | undefined;
-  const timings: Record<string, number> = {};
-  const timed = <T>(step: string, f: () => T): T => {
-    const start = performance.now();
-    try {
-      return f();
-    } finally {
-      timings[step] = Math.round(performance.now() - start);
-    }
-  };
 
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'index.js')) || !fs.existsSync(path.join(ROOT, 'lib', 'schemas', 'index.json'))) {
@@ -170,7 +161,7 @@ describe('the packed package in a consumer project', () => {
     consumer = path.join(work, 'consumer');
     fs.mkdirSync(consumer);
 
-    const pack = timed('npm pack', () => check(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT), 'npm pack'));
+    const pack = check(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT), 'npm pack');
     const [info] = JSON.parse(pack.slice(pack.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     packed = info.files.map((f) => f.path);
     const tarballName = path.basename(info.filename);
@@ -197,26 +188,21 @@ describe('the packed package in a consumer project', () => {
     fs.writeFileSync(path.join(consumer, 'package.json'), `${JSON.stringify(consumerPkg, null, 2)}\n`);
     fs.writeFileSync(path.join(consumer, 'package-lock.json'), `${JSON.stringify(consumerLock, null, 2)}\n`);
 
-    timed('npm ci --offline', () =>
-      check(
-        run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], consumer),
-        'offline install of the packed tarball and its dependencies from the npm cache',
-        'run `npm ci` in the repository first: it puts every dependency in the npm cache (~/.npm/_cacache), which this test installs from without network',
-      ),
+    check(
+      run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], consumer),
+      'offline install of the packed tarball and its dependencies from the npm cache',
+      'run `npm ci` in the repository first: it puts every dependency in the npm cache (~/.npm/_cacache), which this test installs from without network',
     );
 
     fs.writeFileSync(path.join(consumer, 'app.ts'), APP);
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    timed('tsc --strict', () =>
-      check(run(process.execPath, [tsc, '--strict', '--module', 'node16', '--target', 'es2022', '--types', 'node', '--outDir', 'out', 'app.ts'], consumer), 'tsc --strict of the consumer app'),
-    );
-    const synth = timed('node app.js', () => check(run(process.execPath, [path.join('out', 'app.js'), 'dist'], consumer), 'the consumer app'));
+    check(run(process.execPath, [tsc, '--strict', '--module', 'node16', '--target', 'es2022', '--types', 'node', '--outDir', 'out', 'app.ts'], consumer), 'tsc --strict of the consumer app');
+    const synth = check(run(process.execPath, [path.join('out', 'app.js'), 'dist'], consumer), 'the consumer app');
     appOutput = JSON.parse(synth.trim().split('\n').pop() as string);
   }, 180_000);
 
   afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
-    if (Object.keys(timings).length > 0) console.log(`consumer test: ${Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
   });
 
   it('packs only what consumers need (no dist/, test/, bench/, reference platforms or build caches)', () => {

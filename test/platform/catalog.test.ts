@@ -102,6 +102,14 @@ describe('catalog', () => {
       expectIssue(BASE.replace('  - name: orders\n', '  - name: orders\n    owner: team-a\n'), 'owner: team-a', 'services[1].owner', /is not a known field/);
     });
 
+    it.each(['Authorization', 'x-auth-token', 'api-key', 'x-amz-security-token'])('a transformation sets the credential header %s to a literal (the shared CREDENTIAL_HEADERS list)', (header) => {
+      const text = BASE.replace('      cors.methods: "GET,OPTIONS"\n', `      cors.methods: "GET,OPTIONS"\n    transformations:\n      request:\n        add:\n          headers:\n            ${header}: literal-value\n`);
+      const err = expectIssue(text, `${header}: literal-value`, `services[2].transformations.request.add.headers.${header}`, /would set a credential header to a literal committed to dist\//, `${header}: `.length);
+      // the error never repeats the credential
+      expect(err.message).toContain('(received: "<redacted>")');
+      expect(err.message).not.toContain('literal-value');
+    });
+
     it('a required field is missing', () => {
       const text = BASE.replace('    version: v2.0.0\n', '');
       expectIssue(text, 'name: orders', 'services[1].version', /is required \(received: undefined\)\. Fix: add version/);

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { ModelServingError } from '../../src/core/errors';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { CatalogError, parseCatalog } from '../../src/platform/catalog-loader';
 import { ModelServingPlatform, ModelServingPlatformOptions } from '../../src/platform/model-serving-platform';
@@ -79,7 +80,10 @@ describe('ModelServingPlatform.fromCatalog on Kong', () => {
     const env = findObject(objects, 'Deployment', 'kong', 'kong').spec.template.spec.containers[1].env;
     expect(env.find((e: { name: string }) => e.name === 'CONTROLLER_WATCH_NAMESPACE').value).toBe('apps,kong,models');
     expect(findObject(objects, 'NetworkPolicy', 'allow-kong-to-apps', 'kong').spec.egress[0].ports.map((p: { port: number }) => p.port)).toEqual([8080]);
-    expect(findObject(objects, 'Role', 'kong-ingress-controller', 'apps')).toBeDefined();
+    // The controller reads the upstream Services (and their EndpointSlices) in the namespaces it watches.
+    const role = findObject(objects, 'Role', 'kong-ingress-controller', 'apps') as any;
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['configmaps', 'secrets', 'services'], verbs: ['get', 'list', 'watch'] });
+    expect(role.rules).toContainEqual({ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] });
     expect(findObject(objects, 'Gateway', 'kong', 'kong').spec.listeners.map((l: { name: string; port: number }) => `${l.name}:${l.port}`)).toEqual(['http:80', 'https:443']);
     expect(findObject(objects, 'HTTPRoute', 'https-redirect', 'kong').spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', statusCode: 301 });
     expect(findObject(objects, 'Certificate', 'kong-tls', 'kong').spec.dnsNames).toEqual(['api.example.com']);
@@ -91,11 +95,13 @@ describe('ModelServingPlatform.fromCatalog on Kong', () => {
   });
 });
 
+/** The base catalog without JWT and limits (kgateway's JWT needs a JWKS backend, its limits a rate-limit service). */
+const KGATEWAY_CATALOG = BASE.replace(/ {4}metadata:\n {6}rateLimit\.minute: "100"[\s\S]*?auth\.required: "true"\n/, '')
+  .replace(/ {6}rateLimit\.minute: 300\n/, '')
+  .replace(/jwtIssuers:[\s\S]*?consumers:/, 'consumers:');
+
 describe('ModelServingPlatform on another provider', () => {
-  // The base catalog without JWT and limits (kgateway's JWT needs a JWKS backend, its limits a rate-limit service).
-  const text = BASE.replace(/ {4}metadata:\n {6}rateLimit\.minute: "100"[\s\S]*?auth\.required: "true"\n/, '')
-    .replace(/ {6}rateLimit\.minute: 300\n/, '')
-    .replace(/jwtIssuers:[\s\S]*?consumers:/, 'consumers:');
+  const text = KGATEWAY_CATALOG;
   const options = { provider: GatewayProvider.KGATEWAY, kong: undefined, redis: undefined };
 
   it('compiles the same catalog to kgateway: standard CORS filter, policies by the kgateway engine, no Kong workload', () => {
@@ -132,7 +138,12 @@ describe('ModelServingPlatform fails when', () => {
 
   it('the provider is Kong without Kong options, or Kong options are given for another provider', () => {
     expect(() => build(BASE, { kong: undefined })).toThrow(/catalog: kong is required when the provider is Kong/);
+    // The catalog is checked first: the base catalog's public, rate-limited entry needs Kong.
     expect(() => build(BASE, { provider: GatewayProvider.KGATEWAY })).toThrow(CatalogError);
+    expect(() => build(BASE, { provider: GatewayProvider.KGATEWAY })).toThrow(/^catalog\.yaml:\d+:\d+: services\[2\]\.metadata\.rateLimit\.minute: limits a public entry, which needs Kong's rate-limiting by client address, but the provider is kgateway \(received: 300\)\. Fix: /);
+    // A catalog kgateway can serve, with Kong options left in.
+    expect(() => build(KGATEWAY_CATALOG, { provider: GatewayProvider.KGATEWAY, redis: undefined })).toThrow(ModelServingError);
+    expect(() => build(KGATEWAY_CATALOG, { provider: GatewayProvider.KGATEWAY, redis: undefined })).toThrow(/^catalog: kong only applies to the Kong provider \(provider: kgateway\) \(received: \{.*\)\. Fix: remove the kong options, or use GatewayProvider\.KONG$/);
   });
 
   it('an entry uses a name the platform reserves', () => {

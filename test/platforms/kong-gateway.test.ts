@@ -119,7 +119,11 @@ describe('kong-gateway platform', () => {
     expect(alerts.map((a: { alert: string }) => a.alert).sort()).toEqual(['KongConnectionsHigh', 'KongDown', 'KongErrorRateHigh', 'KongLatencyHigh', 'KongUpstreamUnhealthy']);
     // The connections alert uses this workload's capacity: 4 workers x 16384 connections, 80%.
     expect(alerts.find((a: { alert: string }) => a.alert === 'KongConnectionsHigh').expr).toContain('52428.8');
-    expect(findObject(objects, 'ConfigMap', 'kong-dashboard', 'kong')).toBeDefined();
+    const dashboard = findObject(objects, 'ConfigMap', 'kong-dashboard', 'kong') as any;
+    expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+    const model = JSON.parse(dashboard.data['kong-dashboard.json']);
+    expect(model.title).toBe('Kong kong/kong');
+    expect(model.panels.map((p: { title: string }) => p.title)).toEqual(expect.arrayContaining(['Requests per service', 'Error ratio (5xx)', 'Latency', 'Active connections per pod', 'Unhealthy upstream targets']));
     expect(findObject(objects, 'KongClusterPlugin', 'access-log').metadata.namespace).toBeUndefined();
   });
 

@@ -416,7 +416,6 @@ describe('bad-input corpus', () => {
     const err = errorOf(r.build);
     expect(err, String((err as Error)?.stack)).toBeInstanceOf(r.type);
     const message = (err as Error).message;
-    if (process.env.CORPUS_PRINT) console.log(`${r.what}\n    ${message.replace(/\n/g, '\n    ')}`);
     // One line of the message names all four: where, which field, the value received, the fix.
     const line = message.split('\n').find((l) => l.trimStart().startsWith(`${r.path}`)) ?? message;
     expect(line.trimStart(), message).toMatch(new RegExp(`^${escape(r.path)}(:\\d+)?: `));

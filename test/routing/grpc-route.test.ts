@@ -81,6 +81,14 @@ describe('GrpcRoute', () => {
       expect(() => r.addRule({ matches: [{ method: GrpcMethodMatch.exact('bad service') }], backends: [Backend.service('a', 1)] })).toThrow(/must be a package-qualified service name/);
     });
 
+    it.each(['requestHeaders', 'responseHeaders'] as const)('a %s modifier gives a credential header a literal value (never echoed)', (where) => {
+      const { ns, gateway } = fixture();
+      const r = new GrpcRoute(ns.models, 'r', { parents: [gateway.listener('https')] });
+      const add = () => r.addRule({ [where]: { set: { Authorization: 'Bearer s3cr3t-token' } }, backends: [Backend.service('a', 8081)] });
+      expect(add).toThrow(new RegExp(`rules\\[0\\]\\.${where}\\.set\\.Authorization would give a credential header a literal value.*\\(received: "<redacted>"\\)`));
+      expect(add).not.toThrow(/s3cr3t/);
+    });
+
     it('an HTTP-only model is attached through gRPC matches', () => {
       const { ns } = fixture();
       const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });

@@ -147,6 +147,31 @@ describe('HttpRoute', () => {
       expect(rule({ filters: [f, f], backends: [Backend.service('a', 80)] })).toThrow(/rules\[0\]\.filters repeats the RequestHeaderModifier filter/);
     });
 
+    it.each([
+      ['requestHeaderModifier', 'set', 'Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0'],
+      ['requestHeaderModifier', 'add', 'x-api-key', 'k-123456789-secret'],
+      ['requestHeaderModifier', 'set', 'Cookie', 'session=abcdef-secret'],
+      ['requestHeaderModifier', 'set', 'Proxy-Authorization', 'Basic dXNlcjpzZWNyZXQ='],
+      ['requestHeaderModifier', 'set', 'api-key', 'azure-secret-key'],
+      ['requestHeaderModifier', 'add', 'X-Auth-Token', 'tok-secret'],
+      ['requestHeaderModifier', 'set', 'x-amz-security-token', 'FwoGZXIvYXdzEsecret'],
+      ['responseHeaderModifier', 'add', 'Set-Cookie', 'session=abcdef-secret'],
+    ] as const)('a header modifier (%s) gives a credential header a literal value: %s %s', (factory, op, header, value) => {
+      let message = '';
+      try {
+        HttpRouteFilter[factory]({ [op]: { 'x-tier': 'gold', [header]: value } });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain(`HttpRouteFilter.${factory}: ${op}.${header} would give a credential header a literal value, committed to dist/ and sent with every request (received: "<redacted>"). Fix: let clients send their own credentials`);
+      expect(message).not.toContain(value);
+    });
+
+    it('(not) a header modifier that removes a credential header or sets ordinary ones', () => {
+      const f = HttpRouteFilter.requestHeaderModifier({ set: { 'x-tier': 'gold', 'x-max-tokens': '512' }, remove: ['Authorization', 'Cookie'] });
+      expect(f.filterSpec.requestHeaderModifier?.remove).toEqual(['Authorization', 'Cookie']);
+    });
+
     it('a redirect sits next to backends', () => {
       expect(rule({ filters: [HttpRouteFilter.requestRedirect({ scheme: 'https' })], backends: [Backend.service('a', 80)] })).toThrow(/RequestRedirect filter next to backendRefs/);
     });

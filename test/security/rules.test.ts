@@ -71,6 +71,41 @@ describe('security rules', () => {
     expect(ids([ns, secret, svc])).toEqual(['SEC-N01 metadata.name', 'SEC-N02 spec.type', 'SEC-S01 data', "SEC-W13 metadata.labels['pod-security.kubernetes.io/enforce']"]);
   });
 
+  it('flags NetworkPolicy rules whose from/to is empty or missing (allow-all), not default-deny or rules with peers', () => {
+    const np = (name: string, spec: Record<string, unknown>): KObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'team' }, spec: { podSelector: {}, ...spec } }) as KObject;
+    const peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } } };
+    const ns: KObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+    const objects = [
+      ns,
+      np('default-deny', { policyTypes: ['Ingress', 'Egress'] }),
+      np('deny-ingress', { policyTypes: ['Ingress'], ingress: [] }),
+      np('allow-edge', { policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [peer], ports: [{ port: 8080 }] }], egress: [{ to: [peer] }] }),
+      np('open-in', { policyTypes: ['Ingress'], ingress: [{ from: [], ports: [{ port: 8080 }] }] }),
+      np('open-out', { policyTypes: ['Egress'], egress: [{ to: [peer] }, { to: [] }] }),
+      np('open-missing', { policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8080 }] }] }),
+    ];
+    const findings = checkSecurity(objects.map((object) => ({ object })));
+    expect(findings.map((f) => `${f.ruleId} ${f.name} ${f.path}`).sort()).toEqual(['SEC-N04 open-in spec.ingress[0].from', 'SEC-N04 open-missing spec.ingress[0].from', 'SEC-N04 open-out spec.egress[1].to']);
+    expect(findings.find((f) => f.name === 'open-in')?.message).toMatch(/is empty, which Kubernetes reads as allow-all/);
+    expect(findings.find((f) => f.name === 'open-missing')?.message).toMatch(/is missing, which Kubernetes reads as allow-all/);
+  });
+
+  it('SEC-S03 names the kind of credential found, never any part of it', () => {
+    const cm = (value: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'team' }, data: { value } }) as KObject;
+    const cases: Array<[string, string]> = [
+      ['-----BEGIN RSA PRIVATE KEY-----\nMIIE...', 'a private key'],
+      ['AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
+      ['hf_' + 'a1B2'.repeat(9), 'a Hugging Face token'],
+      ['sk-' + 'Zx9'.repeat(10), 'an OpenAI-style key'],
+      ['ghp_' + 'Q'.repeat(36), 'a GitHub token'],
+    ];
+    for (const [secret, kind] of cases) {
+      const found = checkSecurity([{ object: cm(`prefix ${secret} suffix`) }]).filter((f) => f.ruleId === 'SEC-S03');
+      expect(found.map((f) => f.message)).toEqual([`contains what looks like ${kind}; reference it from a Secret instead`]);
+      expect(found[0].message).not.toContain(secret.slice(0, 6));
+    }
+  });
+
   it('flags gateway problems: HTTPS without certificate, All namespaces, backends on plain HTTP, cross-namespace refs without a grant', () => {
     const gw: KObject = {
       apiVersion: 'gateway.networking.k8s.io/v1',

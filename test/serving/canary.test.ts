@@ -89,5 +89,19 @@ describe('InferenceService canary rollouts', () => {
       const { isvc } = model(DeploymentMode.STANDARD);
       expect(() => isvc.canary({ trafficPercent: 10, image: 'pytorch/torchserve:latest' })).toThrow(/canary\.image uses the ':latest' tag/);
     });
+
+    it('the canary runtimeVersion is latest, empty or not an image tag', () => {
+      for (const [version, problem] of [
+        ['latest', /canary\.runtimeVersion is the runtime image tag: 'latest' is not pinned \(received: "latest"\)/],
+        ['', /canary\.runtimeVersion must be a non-empty image tag \(received: ""\)/],
+        ['0.14.0/../x', /canary\.runtimeVersion must be a valid image tag .* \(received: "0\.14\.0\/\.\.\/x"\)\. Fix: use the runtime's release tag/],
+      ] as const) {
+        const { isvc } = model(DeploymentMode.STANDARD);
+        expect(() => isvc.canary({ trafficPercent: 10, runtimeVersion: version })).toThrow(problem);
+      }
+      const { isvc, spec } = model(DeploymentMode.STANDARD);
+      isvc.canary({ trafficPercent: 10, runtimeVersion: '0.14.1' });
+      expect(spec().canary[0].predictor.model.runtimeVersion).toBe('0.14.1');
+    });
   });
 });

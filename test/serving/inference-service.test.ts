@@ -147,6 +147,10 @@ describe('InferenceService', () => {
     ]);
   });
 
+  it('renders a valid runtimeVersion as given (the runtime image tag)', () => {
+    for (const v of ['1.3.0', 'v0.14.0-gpu', '2024_06.1']) expect(isvcOf({ modelFormat: ModelFormat.SKLEARN, runtimeVersion: v }).spec().predictor.model.runtimeVersion).toBe(v);
+  });
+
   describe('fails when', () => {
     it('the name is not a DNS-1123 label', () => {
       expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN }, 'Iris_Model')).toThrow(/test\/models\/Iris_Model: name must be a DNS-1123 label.*Fix: use a name such as "iris-model"/);
@@ -170,6 +174,23 @@ describe('InferenceService', () => {
     it('an image is latest or untagged', () => {
       expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, image: 'kserve/sklearnserver:latest' })).toThrow(/image uses the ':latest' tag, which is not pinned/);
       expect(() => isvcOf({ containers: [{ image: 'kserve/custom-model' }] })).toThrow(/containers\[0\]\.image has no tag, so it means ':latest' and is not pinned/);
+    });
+
+    it.each([
+      ['latest', /test\/models\/iris: runtimeVersion is the runtime image tag: 'latest' is not pinned \(received: "latest"\)\. Fix: use the runtime's release tag/],
+      ['', /runtimeVersion must be a non-empty image tag \(received: ""\)/],
+      ['-rc1', /runtimeVersion must be a valid image tag \(letters, digits, _ \. and -, at most 128 characters, not starting with \. or -\) \(received: "-rc1"\)/],
+      ['v1 2', /runtimeVersion must be a valid image tag .*\(received: "v1 2"\)/],
+      ['1.0@sha256:' + 'a'.repeat(64), /runtimeVersion must be a valid image tag/],
+      ['x'.repeat(129), /runtimeVersion must be a valid image tag/],
+    ])('runtimeVersion is %j (it becomes the runtime image tag)', (runtimeVersion, problem) => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, runtimeVersion })).toThrow(problem);
+    });
+
+    it('knativeIngressNamespaces is empty (the queue-proxy would be open to every source)', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, deploymentMode: DeploymentMode.KNATIVE, minReplicas: 0, knativeIngressNamespaces: [] })).toThrow(
+        /test\/models\/iris: knativeIngressNamespaces must list at least one namespace/,
+      );
     });
 
     it('a transformer has no image', () => {

@@ -66,6 +66,26 @@ describe('Storage', () => {
       expect(bind(Storage.uri(uri))).toThrow(/must be a pinned OCI reference/),
     );
     it.each(['oci+native://ghcr.io/org/model:1.0', 'oci://ghcr.io/org/model@sha256:' + 'a'.repeat(64)])('(not) a pinned generic OCI URI: %s', (uri) => expect(bind(Storage.uri(uri))).not.toThrow());
+    it('an OCI model behind a registry port is not pinned: the fix keeps the port', () => {
+      expect(bind(Storage.oci('registry.example.com:5000/models/iris:latest'))).toThrow(
+        /storage must be a pinned OCI reference .*\(received: "registry\.example\.com:5000\/models\/iris:latest"\)\. Fix: use "registry\.example\.com:5000\/models\/iris:<version>" or "registry\.example\.com:5000\/models\/iris@sha256:<digest>"/,
+      );
+      expect(bind(Storage.oci('registry.example.com:5000/models/iris'))).toThrow(/Fix: use "registry\.example\.com:5000\/models\/iris:<version>"/);
+      expect(bind(Storage.oci('registry.example.com:5000/models/iris:1.0'))).not.toThrow();
+    });
+    it.each(['ghcr.io/org/model@sha256:abc', 'ghcr.io/org/model@sha256:' + 'A'.repeat(64), 'ghcr.io/Org/Model:1.0', 'ghcr.io/org/model:1.0 '])('an OCI reference is malformed (digest or name checked as for images): %j', (ref) =>
+      expect(bind(Storage.oci(ref))).toThrow(/storage must be a pinned OCI reference/),
+    );
+    it('an OCI reference carries registry credentials: refused without echoing them', () => {
+      let message = '';
+      try {
+        bind(Storage.uri('oci://robot:s3cr3t-t0ken@registry.example.com/models/iris:1.0'))();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/storage must be a pinned OCI reference without user info .*\(received: "<redacted>"\)/);
+      expect(message).not.toContain('s3cr3t');
+    });
     it('an S3 account gives both IRSA and a Secret, or neither', () => {
       const { ns } = setup(['models']);
       expect(() => new S3ServiceAccount(ns.models, 'a', { roleArn: 'arn:aws:iam::123456789012:role/r', credentialsSecret: SecretRef.named('s') })).toThrow(/must give exactly one way to reach S3/);

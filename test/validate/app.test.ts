@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { ModelServingError } from '../../src/core/errors';
 import { SynthError, synthPlatforms } from '../../src/delivery/synth';
 import { SchemaCatalog } from '../../src/validate/catalog';
 import { addSchemaValidation, assertValidPlatforms, validateApp, validatePlatforms } from '../../src/validate/app';
@@ -67,8 +68,17 @@ describe('applyDefaults', () => {
     expect(applyDefaults(gateway).spec.listeners[1].tls.mode).toBe('Terminate');
   });
 
-  it('throws for kinds it has no schema for', () => {
-    expect(() => applyDefaults({ apiVersion: 'example.com/v1', kind: 'Nothing', metadata: { name: 'x' } })).toThrow('unknown kind');
+  it('fails when the kind or version has no schema, naming the field, the value and the fix', () => {
+    const unknown = { apiVersion: 'example.com/v1', kind: 'Nothing', metadata: { name: 'x' } };
+    expect(() => applyDefaults(unknown)).toThrow(ModelServingError);
+    expect(() => applyDefaults(unknown)).toThrow(/^applyDefaults: kind has no schema: unknown kind: no CRD or built-in schema defines Nothing in example\.com\/v1 \(received: "Nothing"\)\. Fix: use an apiVersion and kind the catalog knows/);
+    const version = changed(VALID.httpRoute, (o) => (o.apiVersion = 'gateway.networking.k8s.io/v9'));
+    expect(() => applyDefaults(version)).toThrow(/^applyDefaults: apiVersion has no schema: HTTPRoute has no version v9 in gateway\.networking\.k8s\.io \(known versions: .*\) \(received: "gateway\.networking\.k8s\.io\/v9"\)\. Fix: /);
+  });
+
+  it('fails when the input is not a Kubernetes object', () => {
+    expect(() => applyDefaults([VALID.httpRoute])).toThrow(ModelServingError);
+    expect(() => applyDefaults('kind: HTTPRoute')).toThrow(/^applyDefaults: object must be a Kubernetes object \(a plain object with apiVersion, kind and metadata\) \(received: "kind: HTTPRoute"\)\. Fix: pass one parsed manifest/);
   });
 });
 

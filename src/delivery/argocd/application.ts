@@ -4,6 +4,9 @@ import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 
 /** Props of {@link Application}. */
+/** The cluster Argo CD runs in, as Argo CD names its API server. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
 export interface ApplicationProps {
   /** `metadata.name`. @default - the construct id */
   readonly name?: string;
@@ -15,7 +18,7 @@ export interface ApplicationProps {
   readonly targetRevision?: string;
   /** `spec.source.path`: the folder in the repository, e.g. `dist/maas`. */
   readonly path: string;
-  /** `spec.destination.server`. @default 'https://kubernetes.default.svc' */
+  /** `spec.destination.server`. @default IN_CLUSTER_SERVER */
   readonly server?: string;
   /** `spec.syncPolicy.automated.prune`: delete objects removed from Git. @default true */
   readonly prune?: boolean;
@@ -66,7 +69,7 @@ export class Application extends Construct {
           path: props.path,
           directory: { recurse: props.recurse ?? false, exclude: '{kustomization.yaml,*.md}' },
         },
-        destination: { server: props.server ?? 'https://kubernetes.default.svc' },
+        destination: { server: props.server ?? IN_CLUSTER_SERVER },
         syncPolicy: {
           automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
           syncOptions: options,
@@ -85,6 +88,22 @@ export class Application extends Construct {
  */
 export function checkSource(scope: Construct, props: { readonly project: string; readonly repoUrl: string; readonly path: string }): void {
   assertDnsSubdomain(scope, 'project', props.project);
+  // Checked first, so no later message echoes the URL: user info in an https URL is a token or password committed to dist/.
+  if (typeof props.repoUrl === 'string' && hasCredentialsInUrl(props.repoUrl)) {
+    invalid(scope, 'repoUrl', 'carries user info (user:token@), a credential that would be committed to dist/', '<redacted>', 'use the plain clone URL (https://host/org/repo.git) and give Argo CD the credentials in a repository Secret (label argocd.argoproj.io/secret-type: repository)');
+  }
   if (typeof props.repoUrl !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoUrl)) invalid(scope, 'repoUrl', 'must be an https, ssh or git@ URL', props.repoUrl, 'use the clone URL of the repository');
   if (typeof props.path !== 'string' || props.path.startsWith('/') || props.path.split('/').includes('..')) invalid(scope, 'path', 'must be a relative path inside the repository', props.path, 'use e.g. dist/maas');
+}
+
+/**
+ * True when a URL carries credentials in its user info: a password
+ * (`user:secret@`) in any form, or any user info of an http(s) URL (a token
+ * is often passed as the user name). `ssh://git@host/...` and
+ * `git@host:org/repo`, with a user name only, are the normal ssh forms.
+ */
+function hasCredentialsInUrl(url: string): boolean {
+  const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/?#@\s]*)@/i.exec(url);
+  if (!m) return false;
+  return m[2].includes(':') || /^https?$/i.test(m[1] ?? '');
 }

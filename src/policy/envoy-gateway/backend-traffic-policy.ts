@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { SECONDS_PER_UNIT, TimeUnit } from '../rate-limit';
 import { HEADER_NAME, isCidr } from './checks';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
@@ -11,8 +12,20 @@ import { ClientSelector } from './rate-limit-selector';
 /** The window of a rate limit (`limit.unit`). */
 export type RateLimitUnit = 'Second' | 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month' | 'Year';
 
-/** Seconds per {@link RateLimitUnit} (a month is 30 days, a year 365, as in Envoy Gateway). */
-const UNIT_SECONDS: Readonly<Record<RateLimitUnit, number>> = { Second: 1, Minute: 60, Hour: 3600, Day: 86400, Week: 604800, Month: 2592000, Year: 31536000 };
+/**
+ * Seconds per {@link RateLimitUnit}: the library's {@link SECONDS_PER_UNIT}
+ * plus Envoy Gateway's longer units (a month is 30 days, a year 365, as in Envoy Gateway).
+ */
+const DAY = SECONDS_PER_UNIT[TimeUnit.DAY];
+const UNIT_SECONDS: Readonly<Record<RateLimitUnit, number>> = {
+  Second: SECONDS_PER_UNIT[TimeUnit.SECOND],
+  Minute: SECONDS_PER_UNIT[TimeUnit.MINUTE],
+  Hour: SECONDS_PER_UNIT[TimeUnit.HOUR],
+  Day: DAY,
+  Week: 7 * DAY,
+  Month: 30 * DAY,
+  Year: 365 * DAY,
+};
 const MAX_REQUESTS = 4294967295;
 const MAX_LOCAL_RULES = 16;
 const MAX_GLOBAL_RULES = 256;

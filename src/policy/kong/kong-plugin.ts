@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
+import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { ISecretReference } from '../../core/secret-ref';
@@ -69,6 +70,8 @@ export interface KongPluginProps extends KongPluginOptions {
   /**
    * `config`: the plugin configuration, exactly as in Kong's Admin API
    * (snake_case keys). Prefer the typed factories ({@link KongPlugin.keyAuth}, ...).
+   * Credential-looking keys (`password`, `client_secret`, `api_key`, `token`...)
+   * take no literal strings: read them from a Secret with `configPatches`.
    * Exclusive with `configFrom`.
    * @default - the plugin's defaults
    */
@@ -305,8 +308,6 @@ const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
 const ORDERED_WINDOWS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
 const CORS_METHODS: readonly KongCorsMethod[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
 const MAX_EXPIRATION_SECONDS = 31_536_000;
-/** Headers whose values are credentials: a transformer must not set them to a literal, which would be committed to `dist/`. */
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'apikey'];
 
 /**
  * A Kong Ingress Controller `KongPlugin` (configuration.konghq.com/v1): one
@@ -676,7 +677,9 @@ export class KongPlugin extends Construct implements IKongPlugin {
   /**
    * @throws ModelServingError for a bad name or plugin name, `config` with
    *   `configFrom`, `configFrom` with `configPatches`, a patch path that is
-   *   not a JSON pointer, a Secret in another namespace, or an empty protocol list
+   *   not a JSON pointer, a Secret in another namespace, an empty protocol
+   *   list, or a literal string under a credential-looking `config` key
+   *   (`password`, `client_secret`, `api_key`...: use `configPatches`)
    */
   public constructor(scope: Construct, id: string, props: KongPluginProps) {
     super(scope, id);
@@ -684,6 +687,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     this.pluginNamespace = Chart.of(this).namespace;
     if (typeof props.plugin !== 'string' || !PLUGIN_NAME.test(props.plugin)) invalid(this, 'plugin', 'must be a Kong plugin name (lower-case letters, digits and -)', props.plugin, "use e.g. 'key-auth'");
     this.plugin = props.plugin;
+    if (props.config !== undefined) this.checkNoLiteralSecrets(props.config, []);
     const patches = props.configPatches ?? [];
     if (props.config !== undefined && props.configFrom) invalid(this, 'configFrom', 'cannot be used together with config (the CRD refuses both)', props.configFrom.secret.secretName, 'put the whole config in the Secret, or use config with configPatches');
     if (props.configFrom && patches.length > 0) invalid(this, 'configPatches', 'cannot be used together with configFrom (the CRD refuses both)', patches.map((p) => p.path), 'use config with configPatches');
@@ -712,6 +716,35 @@ export class KongPlugin extends Construct implements IKongPlugin {
       instanceName: props.instanceName,
       protocols: props.protocols?.map((p) => PROTOCOLS[p]),
     });
+  }
+
+  /**
+   * Refuses a literal string under a credential-looking config key
+   * (`password`, `client_secret`, `api_key`, `token`, at any depth): it would
+   * be committed to `dist/`. Such values come from a Secret through
+   * `configPatches` (or the whole config through `configFrom`).
+   */
+  private checkNoLiteralSecrets(value: unknown, at: readonly string[]): void {
+    if (Array.isArray(value)) {
+      value.forEach((v) => this.checkNoLiteralSecrets(v, at));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) {
+      const path = [...at, key];
+      const literal = (x: unknown) => typeof x === 'string' && x !== '';
+      if (SECRET_NAME.test(key) && (literal(v) || (Array.isArray(v) && v.some(literal)))) {
+        const pointer = path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+        invalid(
+          this,
+          `config.${path.join('.')}`,
+          'looks like a credential but has a literal value, which would be committed to dist/',
+          '<redacted>',
+          `leave it out of config and read it from a Secret: configPatches: [{ path: '${pointer}', valueFrom: { secret: SecretRef.named('my-secret'), key: '${key}' } }] (or configFrom for the whole config)`,
+        );
+      }
+      this.checkNoLiteralSecrets(v, path);
+    }
   }
 
   private checkSecretRef(field: string, ref: KongSecretKeyRef): void {
@@ -755,7 +788,7 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
           if (!TRANSFORM_NAME.test(name)) invalid(path, `${at}.${name}`, 'must be a name of letters, digits, _, . and -', name, 'use e.g. x-request-source');
           if (typeof v !== 'string' || /[\r\n]/.test(v)) invalid(path, `${at}.${name}`, 'must be a single-line string', v, 'remove line breaks from the value');
           if (op === 'rename' && !TRANSFORM_NAME.test(v)) invalid(path, `${at}.${name}`, 'must rename to a name of letters, digits, _, . and -', v, 'use e.g. x-new-name');
-          if (op !== 'rename' && field === 'headers' && CREDENTIAL_HEADERS.includes(name.toLowerCase())) {
+          if (op !== 'rename' && field === 'headers' && isCredentialHeader(name)) {
             invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');
           }
           return `${name}:${v}`;

@@ -4,6 +4,8 @@
  * (tier names, claims, paths) cannot change an expression's meaning.
  */
 
+import { invalid } from '../../core/errors';
+
 /** The user id the Kuadrant engine publishes for rate limits (`response.success.filters.identity`). */
 export const IDENTITY_USER_ID = 'auth.identity.userid';
 /** The tier the Kuadrant engine publishes for rate limits. */
@@ -31,12 +33,12 @@ export const SELECTOR_KEY = /^[A-Za-z0-9_:/.-]+$/;
  * with the dots inside a segment escaped: `selector('auth', 'identity',
  * 'models.cdk8s.io/tier')` → `auth.identity.models\.cdk8s\.io/tier`.
  *
- * @throws Error for a segment outside {@link SELECTOR_KEY} (callers check user input first)
+ * @throws ModelServingError for a segment outside {@link SELECTOR_KEY} (callers check user input first)
  */
 export function selector(...segments: readonly string[]): string {
   return segments
-    .map((s) => {
-      if (!SELECTOR_KEY.test(s)) throw new Error(`selector segment '${s}' has characters outside [A-Za-z0-9_:/.-]`);
+    .map((s, i) => {
+      if (!SELECTOR_KEY.test(s)) invalid('selector', `segments[${i}]`, 'must only contain characters in [A-Za-z0-9_:/.-]', s, "rename the claim or key to letters, digits and '_:/.-' (e.g. 'models.cdk8s.io/tier')");
       return s.replace(/\./g, '\\.');
     })
     .join('.');

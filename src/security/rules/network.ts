@@ -29,4 +29,27 @@ export const NETWORK_RULES: readonly CheckedRule[] = [
   rule('SEC-N03', 'namespaced objects name a namespace other than default', 'never the default namespace (DESIGN section 4); objects without a namespace land wherever they are applied', (o, ctx) => {
     if (o.metadata.namespace === 'default') ctx.report('metadata.namespace', "must not be 'default'");
   }),
+  rule(
+    'SEC-N04',
+    'every NetworkPolicy ingress rule names its sources (from) and every egress rule its destinations (to)',
+    'Kubernetes NetworkPolicy: an empty or missing from/to list selects all sources/destinations, so the rule allows everything on its ports',
+    (o, ctx) => {
+      if (o.kind !== 'NetworkPolicy') return;
+      const spec = (o as any).spec ?? {};
+      // The library always renders from/to (Namespace.allowIngress/allowEgress refuse empty peers), so a missing list is flagged too.
+      for (const [direction, list] of [
+        ['ingress', 'from'],
+        ['egress', 'to'],
+      ] as const) {
+        const rules: unknown = spec[direction];
+        if (!Array.isArray(rules)) continue;
+        rules.forEach((r: Record<string, unknown> | null, i: number) => {
+          const peers = r?.[list];
+          if (!Array.isArray(peers) || peers.length === 0) {
+            ctx.report(`spec.${direction}[${i}].${list}`, `${peers === undefined ? 'is missing' : 'is empty'}, which Kubernetes reads as allow-all; list the allowed peers, or an explicit 0.0.0.0/0 and ::/0 ipBlock if every address is meant`);
+          }
+        });
+      }
+    },
+  ),
 ];

@@ -162,6 +162,25 @@ describe('Kong access-policy compiler', () => {
     it('matches the snapshot', () => {
       const { objects } = build();
       const kong = objects.filter((o) => o.metadata.namespace === 'models' && ['KongPlugin', 'KongConsumer', 'ExternalSecret', 'HTTPRoute'].includes(o.kind));
+      // The facts the snapshot stands for, so an accepted snapshot update cannot silently change them.
+      const plugins = Object.fromEntries(objectsOfKind(kong, 'KongPlugin').map((p: any) => [p.metadata.name, p.plugin]));
+      expect(plugins).toEqual({
+        'access-acl-iris': 'acl',
+        'access-acl-mnist': 'acl',
+        'access-key-auth': 'key-auth',
+        'access-rate-limit-basic': 'rate-limiting',
+        'access-rate-limit-premium': 'rate-limiting',
+      });
+      expect((findObject(kong, 'KongPlugin', 'access-key-auth') as any).config).toMatchObject({ key_names: ['x-api-key'], hide_credentials: true });
+      expect((findObject(kong, 'KongPlugin', 'access-acl-mnist') as any).config.allow).toEqual(['models.access.admin', 'models.access.premium']);
+      expect((findObject(kong, 'KongPlugin', 'access-rate-limit-basic') as any).config).toMatchObject({ minute: 100, limit_by: 'consumer', policy: 'redis' });
+      expect((findObject(kong, 'KongPlugin', 'access-rate-limit-premium') as any).config).toMatchObject({ minute: 1000, day: 20000, limit_by: 'consumer', policy: 'redis' });
+      const consumers = Object.fromEntries(objectsOfKind(kong, 'KongConsumer').map((c) => [c.metadata.name, c.metadata.annotations]));
+      expect(consumers).toEqual({
+        'access-alice': { 'konghq.com/plugins': 'access-rate-limit-basic', 'kubernetes.io/ingress.class': 'kong' },
+        'access-bob': { 'konghq.com/plugins': 'access-rate-limit-premium', 'kubernetes.io/ingress.class': 'kong' },
+        'access-root': { 'kubernetes.io/ingress.class': 'kong' },
+      });
       expect(kong).toMatchSnapshot();
     });
   });

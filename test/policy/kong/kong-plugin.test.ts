@@ -292,6 +292,37 @@ describe('KongPlugin', () => {
       expect(() => KongPlugin.requestTransformer(n.models, 'j', { rename: { headers: { 'x-a': 'x b' } } })).toThrow(/must rename to a name of letters/);
     });
 
+    it.each(['x-auth-token', 'api-key', 'X-Amz-Security-Token', 'Proxy-Authorization'])('a transformer sets the credential header %s (the shared CREDENTIAL_HEADERS list)', (header) => {
+      const { ns: n } = ns();
+      expect(() => KongPlugin.requestTransformer(n.models, 't', { append: { headers: { [header]: 'literal-secret' } } })).toThrow(
+        new RegExp(`config\\.append\\.headers\\.${header} would set a credential header to a literal committed to dist/ \\(received: "<redacted>"\\)`),
+      );
+    });
+
+    it('a generic config key that names a credential has a literal value (nested and list values too)', () => {
+      const { ns: n } = ns();
+      let count = 0;
+      const failure = (config: Record<string, unknown>) => {
+        try {
+          new KongPlugin(n.models, `p${count++}`, { plugin: 'openid-connect', config });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      };
+      const nested = failure({ issuer: 'https://idp.example.com', redis: { host: 'redis', password: 'hunter2-secret' } });
+      expect(nested).toMatch(/config\.redis\.password looks like a credential but has a literal value, which would be committed to dist\/ \(received: "<redacted>"\)\. Fix: leave it out of config and read it from a Secret: configPatches: \[\{ path: '\/redis\/password'/);
+      expect(nested).not.toContain('hunter2');
+      expect(failure({ client_secret: ['s3cr3t-value'] })).toMatch(/config\.client_secret looks like a credential.*\(received: "<redacted>"\)/);
+      expect(failure({ api_key: 'k-123' })).toMatch(/config\.api_key looks like a credential/);
+      expect(failure({ Token: 'abc' })).toMatch(/config\.Token looks like a credential/);
+      // Non-string values and empty strings under such keys are not credentials; the Secret route stays open.
+      expect(failure({ hide_credentials: true, secret_is_base64: false, password: '', redis: { host: 'redis' } })).toBe('');
+      expect(() =>
+        new KongPlugin(n.models, 'patched', { plugin: 'openid-connect', config: { redis: { host: 'redis' } }, configPatches: [{ path: '/redis/password', valueFrom: { secret: SecretRef.named('redis'), key: 'password' } }] }),
+      ).not.toThrow();
+    });
+
     it('ip-restriction has no list, a malformed entry or a duplicate', () => {
       const { ns: n } = ns();
       expect(() => KongPlugin.ipRestriction(n.models, 'a', {})).toThrow(/config\.allow and config\.deny are both empty: the plugin would restrict nothing/);
