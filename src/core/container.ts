@@ -3,6 +3,7 @@ import { EnvVarJson, EnvVars, renderEnv } from './env';
 import { invalid } from './errors';
 import { assertPinnedImage } from './image';
 import { assertDnsLabel } from './names';
+import { assertPort, assertPortName } from './port';
 import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
@@ -91,11 +92,8 @@ export function renderContainer(
   const image = c.image === undefined ? undefined : assertPinnedImage(scope, `${field}.image`, c.image);
   const name = assertDnsLabel(scope, `${field}.name`, c.name ?? defaults.name);
   c.ports?.forEach((p, i) => {
-    if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
-      invalid(scope, `${field}.ports[${i}].containerPort`, 'must be an integer between 1 and 65535', p.containerPort, 'use the port the server listens on, e.g. 8080');
-    }
-    if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name)) invalid(scope, `${field}.ports[${i}].name`, 'must be an IANA service name (lower-case, at most 15 characters)', p.name, "use e.g. 'http1' or 'h2c'");
-    if (p.name !== undefined && p.name.length > 15) invalid(scope, `${field}.ports[${i}].name`, 'must be at most 15 characters', p.name, 'shorten it');
+    assertPort(scope, `${field}.ports[${i}].containerPort`, p.containerPort, 'use the port the server listens on, e.g. 8080');
+    if (p.name !== undefined) assertPortName(scope, `${field}.ports[${i}].name`, p.name, "use e.g. 'http1' or 'h2c'");
   });
   if (c.imagePullPolicy !== undefined && !IMAGE_PULL_POLICIES.includes(c.imagePullPolicy)) {
     invalid(scope, `${field}.imagePullPolicy`, `must be one of ${IMAGE_PULL_POLICIES.join(', ')}`, c.imagePullPolicy, "use 'IfNotPresent' (pinned images never change) or 'Always'");

@@ -1,9 +1,12 @@
+import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import { labelValueProblems, qualifiedNameProblems } from '../validate/names';
 import { invalid } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Gateway API `Hostname`: a DNS-1123 subdomain, optionally after a `*.` wildcard label. */
+const GATEWAY_HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** True when `value` is an RFC 1123 label: lower-case alphanumerics and '-', 1 to 63 characters, alphanumeric at both ends (false for a non-string). */
 export function isDnsLabel(value: string): boolean {
@@ -13,6 +16,32 @@ export function isDnsLabel(value: string): boolean {
 /** True when `value` is an RFC 1123 subdomain: dot-separated labels, at most 253 characters (false for a non-string). */
 export function isDnsSubdomain(value: string): boolean {
   return typeof value === 'string' && value.length > 0 && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/**
+ * True when `value` is a host name as Gateway API listeners and routes take
+ * it (`Hostname`), and as certificates list it in `dnsNames`: a lower-case
+ * DNS name, optionally starting with a `*.` wildcard label, at most 253
+ * characters, with no port and not an IP address (Gateway API refuses IP
+ * addresses there; a certificate would carry one in `ipAddresses`). False
+ * for a non-string.
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#hostname
+ */
+export function isGatewayHostname(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && GATEWAY_HOSTNAME.test(value) && isIP(value) === 0;
+}
+
+/**
+ * Checks that `value` is a host name per {@link isGatewayHostname}.
+ *
+ * @throws ModelServingError naming `field` and the value
+ */
+export function assertGatewayHostname(scope: IConstruct | string, field: string, value: unknown): string {
+  if (!isGatewayHostname(value)) {
+    invalid(scope, field, "must be a lower-case DNS name, optionally starting with '*.'", value, 'use a host such as "models.example.com" or "*.example.com" (no IP address, no port, at most 253 characters)');
+  }
+  return value;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { sortRecord } from './sort-keys';
 
 /** Well-known label Kubernetes sets on every Namespace to its own name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -45,11 +46,4 @@ export interface NetworkPort {
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
-}
-
-/** A copy of `r` with keys in sorted order, so rendered selectors are byte-stable. */
-export function sortRecord(r: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k];
-  return out;
 }

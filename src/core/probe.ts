@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { assertPort, assertPortName } from './port';
 
 /** A rendered Kubernetes probe. */
 export interface ProbeJson {
@@ -65,7 +66,6 @@ function timingOf(t: ProbeTiming): ProbeTiming {
   };
 }
 
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TIMING_MINIMUMS: ReadonlyArray<readonly [keyof ProbeJson, number]> = [
   ['initialDelaySeconds', 0],
   ['periodSeconds', 1],
@@ -94,9 +94,8 @@ export function checkProbe(scope: IConstruct | string, field: string, probe: Pro
   }
   const action = spec.httpGet ? 'httpGet' : 'tcpSocket';
   const port = (spec.httpGet ?? spec.tcpSocket)!.port;
-  const numbered = typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535;
-  const named = typeof port === 'string' && port.length <= 15 && PORT_NAME.test(port) && /[a-z]/.test(port);
-  if (!numbered && !named) invalid(scope, `${field}.${action}.port`, 'must be an integer between 1 and 65535, or a named container port', port, 'use the port the server listens on, e.g. 8080');
+  if (typeof port === 'string') assertPortName(scope, `${field}.${action}.port`, port, "use the name of a container port, e.g. 'http', or its number");
+  else assertPort(scope, `${field}.${action}.port`, port, 'use the port the server listens on, e.g. 8080, or the name of a container port');
   for (const [key, min] of TIMING_MINIMUMS) {
     const v = spec[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)) invalid(scope, `${field}.${key}`, `must be a whole number >= ${min}`, v, `use e.g. ${key === 'initialDelaySeconds' ? 0 : key === 'periodSeconds' ? 10 : key === 'failureThreshold' ? 3 : 1}`);

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { sortRecord } from '../core/sort-keys';
 import { routeConflicts } from '../routing/route-conflicts';
 import { assertSecurePlatforms } from '../security/platforms';
 import { assertValidPlatforms } from '../validate/app';
@@ -63,8 +64,7 @@ function withSyncWaves(p: PlatformOutput): PlatformOutput {
     const o = m.object;
     // A wave a construct set on purpose (e.g. a PreSync hook's dependencies) wins over the kind's default.
     const annotations: Record<string, string> = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(o.kind)), ...(o.metadata.annotations ?? {}) };
-    const sorted = Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]]));
-    return { ...m, object: { ...o, metadata: sortKeys({ ...o.metadata, annotations: sorted }) } };
+    return { ...m, object: { ...o, metadata: sortRecord({ ...o.metadata, annotations: sortRecord(annotations) }) } };
   });
   return { ...p, manifests };
 }
@@ -81,8 +81,4 @@ function withDeliveryFiles(p: PlatformOutput): PlatformOutput {
       'README.md': renderPlatformReadme({ name: p.name, description: p.description, objects: p.manifests, waivers }),
     },
   };
-}
-
-function sortKeys<T extends object>(o: T): T {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, (o as Record<string, unknown>)[k]])) as T;
 }

@@ -1,5 +1,6 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
-import { NAMESPACE_NAME_LABEL, sortRecord } from '../core/network-peer';
+import { NAMESPACE_NAME_LABEL } from '../core/network-peer';
+import { sortRecord } from '../core/sort-keys';
 
 /** Route kinds a listener accepts. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';

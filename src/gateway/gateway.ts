@@ -4,8 +4,9 @@ import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertDnsSubdomain, assertLabels, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, isDnsSubdomain } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
+import { assertPort } from '../core/port';
 import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
 import { Listener } from './listener';
@@ -159,7 +160,6 @@ export interface GatewayImportOptions {
   readonly listenerNames?: readonly string[];
 }
 
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_LISTENERS = 64;
 const MAX_ADDRESSES = 16;
 
@@ -280,12 +280,8 @@ export class Gateway extends Construct implements IGateway {
     if (this.listenerMap.size >= MAX_LISTENERS) {
       invalid(this, 'listeners', `can hold at most ${MAX_LISTENERS} listeners`, this.listenerMap.size + 1, 'split the listeners across Gateways or ListenerSets');
     }
-    if (!Number.isInteger(listener.port) || listener.port < 1 || listener.port > 65535) {
-      invalid(this, `${field}.port`, 'must be an integer between 1 and 65535', listener.port, 'use a valid TCP port such as 443');
-    }
-    if (listener.hostname !== undefined && (typeof listener.hostname !== 'string' || !HOSTNAME.test(listener.hostname) || listener.hostname.length > 253 || isIP(listener.hostname) !== 0)) {
-      invalid(this, `${field}.hostname`, "must be a lower-case DNS name, optionally starting with '*.' (no IP addresses, no port)", listener.hostname, 'use a host such as "models.example.com" or "*.example.com"');
-    }
+    assertPort(this, `${field}.port`, listener.port, 'use a valid TCP port such as 443');
+    if (listener.hostname !== undefined) assertGatewayHostname(this, `${field}.hostname`, listener.hostname);
     for (const other of this.listenerMap.values()) {
       if (other.port === listener.port && other.protocol === listener.protocol && (other.hostname ?? '') === (listener.hostname ?? '')) {
         invalid(
@@ -364,7 +360,7 @@ export class Gateway extends Construct implements IGateway {
     const perPort = v.perPort ?? [];
     if (perPort.length > 64) invalid(this, 'clientCertificateValidation.perPort', 'can hold at most 64 ports', perPort.length, 'group listeners on fewer ports');
     perPort.forEach((p, i) => {
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) invalid(this, `clientCertificateValidation.perPort[${i}].port`, 'must be an integer between 1 and 65535', p.port, 'use a listener port such as 8443');
+      assertPort(this, `clientCertificateValidation.perPort[${i}].port`, p.port, 'use a listener port such as 8443');
       if (perPort.findIndex((q) => q.port === p.port) !== i) invalid(this, `clientCertificateValidation.perPort[${i}].port`, 'is listed twice', p.port, 'list each port once');
     });
     return {
@@ -381,7 +377,7 @@ export class Gateway extends Construct implements IGateway {
     if (address.type === 'IPAddress' && isIP(address.value) === 0) {
       invalid(this, `${field}.value`, 'must be an IPv4 or IPv6 address', address.value, "use e.g. GatewayAddress.ipAddress('192.0.2.10'), or GatewayAddress.hostname() for a DNS name");
     }
-    if (address.type === 'Hostname' && (address.value.startsWith('*.') || !HOSTNAME.test(address.value) || address.value.length > 253)) {
+    if (address.type === 'Hostname' && !isDnsSubdomain(address.value)) {
       invalid(this, `${field}.value`, 'must be a lower-case DNS name (no wildcard)', address.value, 'use e.g. "gateway.example.com"');
     }
     return { type: address.type, value: address.value };

@@ -6,11 +6,13 @@ import { invalid } from '../core/errors';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
-import { NetworkPeer, sortRecord } from '../core/network-peer';
+import { NetworkPeer } from '../core/network-peer';
+import { assertPort } from '../core/port';
 import { Platform } from '../core/platform';
 import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
+import { sortRecord } from '../core/sort-keys';
 import { DataPlanePods, GatewayProvider } from '../gateway/gateway-provider';
 import { RedisReference } from '../policy/redis';
 import { SecurityWaivers } from '../security/waivers';
@@ -471,7 +473,7 @@ export class KongGateway extends Construct {
       assertDnsLabel(this, `upstreams[${i}].namespace`, u.namespace);
       if (u.ports.length === 0) invalid(this, `upstreams[${i}].ports`, 'must list at least one port', [], 'list the pod ports Kong connects to');
       u.ports.forEach((p, j) => {
-        if (!Number.isInteger(p) || p < 1 || p > 65535) invalid(this, `upstreams[${i}].ports[${j}]`, 'must be an integer between 1 and 65535', p, 'use the pod port');
+        assertPort(this, `upstreams[${i}].ports[${j}]`, p, 'use the pod port');
       });
       const set = upstreams.get(u.namespace) ?? new Set<number>();
       u.ports.forEach((p) => set.add(p));

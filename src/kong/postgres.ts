@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { EnvValue, EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
+import { assertPort } from '../core/port';
 import { ISecretReference } from '../core/secret-ref';
 
 /** Props of {@link PostgresReference}. */
@@ -28,7 +29,6 @@ export interface PostgresReferenceProps {
   readonly sslVerify?: boolean;
 }
 
-const HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const PG_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
 
 /**
@@ -76,8 +76,8 @@ export class PostgresReference {
    */
   public check(scope: IConstruct | string, field: string, podNamespace: string | undefined): void {
     const p = this.props;
-    if (typeof p.host !== 'string' || !HOST.test(p.host)) invalid(scope, `${field}.host`, 'must be a lower-case host name', p.host, 'use the Service DNS name, e.g. postgresql.data.svc.cluster.local');
-    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) invalid(scope, `${field}.port`, 'must be an integer between 1 and 65535', this.port, 'use 5432');
+    if (!isDnsSubdomain(p.host)) invalid(scope, `${field}.host`, "must be a lower-case host name (a DNS-1123 subdomain: letters, digits, '-' and '.', at most 253 characters)", p.host, 'use the Service DNS name, e.g. postgresql.data.svc.cluster.local');
+    assertPort(scope, `${field}.port`, this.port, 'use 5432');
     if (typeof p.database !== 'string' || !PG_NAME.test(p.database)) invalid(scope, `${field}.database`, 'must be a PostgreSQL identifier (letters, digits, _, $ and -, at most 63)', p.database, 'use e.g. kong');
     if (typeof p.user !== 'string' || !PG_NAME.test(p.user)) invalid(scope, `${field}.user`, 'must be a PostgreSQL role name (letters, digits, _, $ and -, at most 63)', p.user, 'use e.g. kong');
     if (!p.password || !p.password.secret) invalid(scope, `${field}.password`, 'is required (a Secret reference, never a literal)', undefined, "pass password: { secret: SecretRef.named('kong-postgres-credentials'), key: 'password' }");

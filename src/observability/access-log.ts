@@ -6,7 +6,7 @@ import * as kong from '../../imports/kong-configuration.konghq.com';
 import { CREDENTIAL_HEADERS, isCredentialHeader } from '../core/credentials';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
-import { sortRecord } from '../core/network-peer';
+import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';

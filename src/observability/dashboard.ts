@@ -6,7 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as grafana from '../../imports/grafana-grafana.integreatly.org';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
-import { sortRecord } from '../core/network-peer';
+import { sortKeysDeep, sortRecord } from '../core/sort-keys';
 import { MetricCatalog } from './metric-catalog';
 import { metricNamesIn } from './promql';
 
@@ -94,7 +94,7 @@ export class GrafanaDashboard extends Construct {
       .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
     const title = (builder.build() as { title?: string }).title;
     if (!title || title.trim().length === 0) invalid(this, 'dashboard.title', 'is required', title, 'give the dashboard a title: new DashboardBuilder("Models / iris")');
-    this.model = sortKeys(numberPanels(builder.build() as unknown as Record<string, unknown>)) as Record<string, unknown>;
+    this.model = sortKeysDeep(numberPanels(builder.build() as unknown as Record<string, unknown>)) as Record<string, unknown>;
     this.json = `${JSON.stringify(this.model, null, 2)}\n`;
 
     const allowed = new Set(props.recordedSeries ?? []);
@@ -172,19 +172,6 @@ function numberPanels(model: Record<string, unknown>): Record<string, unknown> {
   };
   visit(model.panels);
   return model;
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const value = (v as Record<string, unknown>)[k];
-      if (value !== undefined) out[k] = sortKeys(value);
-    }
-    return out;
-  }
-  return v;
 }
 
 /** The GrafanaDashboards under `root`, in construct-tree order. */

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as mon from '../../imports/monitoring-monitoring.coreos.com';
 import { errorMessage, invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
+import { sortRecord } from '../core/sort-keys';
 import { AlertRule, RecordingRule, templateLabels } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
 import { assertDuration, formatPromDuration } from './prom-duration';
@@ -95,15 +96,15 @@ export class RuleGroup {
   /** The group in the Prometheus rule-file format (`record`/`alert`, `expr`, `for`, `labels`, `annotations`). */
   public render(): RuleGroupJson {
     const rules: Array<Record<string, unknown>> = [];
-    for (const r of this.recordList) rules.push(compact({ record: r.record, expr: r.expr, labels: sorted(r.labels) }));
+    for (const r of this.recordList) rules.push(compact({ record: r.record, expr: r.expr, labels: r.labels && Object.keys(r.labels).length > 0 ? sortRecord(r.labels) : undefined }));
     for (const a of this.alertList) {
       rules.push(
         compact({
           alert: a.name,
           expr: a.expr,
           for: formatPromDuration(a.for),
-          labels: sorted({ ...(a.labels ?? {}), severity: a.severity.value }),
-          annotations: sorted({ summary: a.summary, description: a.description, runbook_url: a.runbookUrl }),
+          labels: sortRecord({ ...(a.labels ?? {}), severity: a.severity.value }),
+          annotations: sortRecord({ summary: a.summary, description: a.description, runbook_url: a.runbookUrl }),
         }),
       );
     }
@@ -271,13 +272,6 @@ export class PrometheusRule extends Construct {
       invalid(this, field, `reads metric(s) not in the '${this.catalog.name}' catalog: ${unknown.join(', ')}`, expr, 'fix the metric name, or add the documented metric to the catalog with its source');
     }
   }
-}
-
-function sorted(r: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
-  if (!r || Object.keys(r).length === 0) return undefined;
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k];
-  return out;
 }
 
 function compact(o: Record<string, unknown>): Record<string, unknown> {

@@ -4,7 +4,9 @@ import * as mon from '../../imports/monitoring-monitoring.coreos.com';
 import { invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
-import { NetworkPeer, sortRecord } from '../core/network-peer';
+import { NetworkPeer } from '../core/network-peer';
+import { assertPort, assertPortName } from '../core/port';
+import { sortRecord } from '../core/sort-keys';
 import { assertDuration, formatPromDuration } from './prom-duration';
 
 /** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
@@ -71,7 +73,7 @@ export function podLabelMeta(key: string): string {
 function checkCommon(scope: IConstruct, props: Omit<MonitorProps, 'port'> & { readonly port?: number }): { name: string; namespaces?: string[]; path: string; interval: string } {
   const name = assertDnsSubdomain(scope, 'name', props.name ?? scope.node.id);
   if (Object.keys(props.selector).length === 0) invalid(scope, 'selector', 'must have at least one label (an empty selector scrapes every pod)', props.selector, 'select the workload, e.g. { "app.kubernetes.io/name": "kong" }');
-  if (props.port !== undefined && (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535)) invalid(scope, 'port', 'must be an integer between 1 and 65535', props.port, 'use the metrics port, e.g. 8080');
+  if (props.port !== undefined) assertPort(scope, 'port', props.port, 'use the metrics port, e.g. 8080');
   const path = props.path ?? '/metrics';
   if (!path.startsWith('/')) invalid(scope, 'path', "must start with '/'", path, "use e.g. '/metrics'");
   const interval = props.interval ?? Duration.seconds(30);
@@ -156,7 +158,7 @@ export class ServiceMonitor extends Construct {
   public constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     const c = checkCommon(this, props);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.portName) || props.portName.length > 15) invalid(this, 'portName', 'must be a Service port name (IANA_SVC_NAME, at most 15 characters)', props.portName, "use the port's name, e.g. 'status'");
+    assertPortName(this, 'portName', props.portName, "use the port's name, e.g. 'status'");
     this.monitorName = c.name;
     this.resource = new mon.ServiceMonitor(this, 'Resource', {
       metadata: { name: c.name, labels: props.labels },

@@ -4,6 +4,7 @@ import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
+import { assertPort } from '../core/port';
 import { DataPlanePods } from '../gateway/gateway-provider';
 import { ReferenceGrant } from '../routing/reference-grant';
 
@@ -38,7 +39,7 @@ export class TracingCollector {
       ['grpcPort', options.grpcPort ?? 4317],
       ['httpPort', options.httpPort ?? 4318],
     ] as const) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) invalid('TracingCollector', field, 'must be an integer between 1 and 65535', port, 'use the OTLP port, 4317 (gRPC) or 4318 (HTTP)');
+      assertPort('TracingCollector', field, port, 'use the OTLP port, 4317 (gRPC) or 4318 (HTTP)');
     }
     return new TracingCollector(service, namespace, options.grpcPort ?? 4317, options.httpPort ?? 4318);
   }

@@ -7,7 +7,7 @@ import * as istio from '../../imports/istio-telemetry.istio.io';
 import * as kong from '../../imports/kong-configuration.konghq.com';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
-import { sortRecord } from '../core/network-peer';
+import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
 

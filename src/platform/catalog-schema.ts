@@ -1,8 +1,9 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isIpOrCidr } from '../core/cidr';
 import { isCredentialHeader } from '../core/credentials';
 import { isDnsLabel } from '../core/names';
 import { parseQuantity } from '../core/quantity';
+import { JWT_ALGORITHMS } from '../policy/authentication';
 
 /** `apiVersion` of a catalog file. */
 export const CATALOG_API_VERSION = 'catalog.models.cdk8s.io/v1alpha1';
@@ -17,7 +18,6 @@ interface FixParams {
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] as const;
 /** The model formats a catalog can name (KServe's built-in formats). */
 export const CATALOG_MODEL_FORMATS = ['sklearn', 'tensorflow', 'pytorch', 'xgboost', 'lightgbm', 'onnx', 'pmml', 'huggingface', 'triton'] as const;
-const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'] as const;
 /** The tier every catalog entry's access policy defines (one tier: the entry's limits). */
 export const CATALOG_TIER = 'standard';
 /** User ids the Kong engine keeps for itself. */
@@ -404,13 +404,4 @@ function checkTransformations(s: CatalogService, i: number, ctx: z.RefinementCtx
       }
     }
   }
-}
-
-function isIpOrCidr(entry: string): boolean {
-  const [address, prefix, extra] = entry.split('/');
-  if (extra !== undefined) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

@@ -138,8 +138,18 @@ export interface JwtPublicKeySource {
   readonly property?: string;
 }
 
-/** JWT signature algorithms accepted. */
-export type JwtAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384' | 'PS256';
+/**
+ * The JWT signature algorithms the provider-neutral access intent
+ * ({@link JwtAuth}) and the catalog format accept: asymmetric only, since a
+ * shared-secret (HS*) key would have to be embedded in the gateway
+ * configuration. An engine may still refuse one it cannot express.
+ * Engine-specific constructs may accept more: Kong's `KongCredential.jwt`
+ * takes every algorithm Kong verifies with a public key.
+ */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'] as const;
+
+/** A JWT signature algorithm of {@link JWT_ALGORITHMS}. */
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** Props of {@link JwtAuth}. */
 export interface JwtAuthProps {
@@ -228,20 +238,33 @@ export class JwtAuth {
     if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
     for (const a of this.algorithms) {
-      if (!['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'].includes(a)) {
-        invalid(scope, `${field}.algorithms`, 'may only contain asymmetric algorithms (RS*, ES*, PS256); shared-secret HS* keys would have to be embedded', a, "use 'RS256' or 'ES256'");
+      if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {
+        invalid(scope, `${field}.algorithms`, `may only contain the asymmetric algorithms ${JWT_ALGORITHMS.join(', ')}; shared-secret HS* keys would have to be embedded`, a, "use 'RS256' or 'ES256'");
       }
     }
     const skew = this.clockSkew.toSeconds();
     if (skew < 0 || skew > 300) invalid(scope, `${field}.clockSkew`, 'must be between 0 and 300 seconds', `${skew}s`, 'use a small skew such as Duration.seconds(60)');
-    for (const [claim, header] of Object.entries(this.claimsToHeaders)) {
-      if (!/^[a-z0-9-]+$/.test(header)) invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
-      if (header === 'authorization') invalid(scope, `${field}.claimsToHeaders.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');
-    }
+    checkClaimsToHeaders(scope, `${field}.claimsToHeaders`, this.claimsToHeaders);
     if (this.publicKey) {
       if (!isDnsSubdomain(this.publicKey.secretStore.name)) invalid(scope, `${field}.publicKey.secretStore.name`, 'must be a DNS-1123 subdomain', this.publicKey.secretStore.name, 'use the name of the SecretStore or ClusterSecretStore');
       if (typeof this.publicKey.remoteKey !== 'string' || this.publicKey.remoteKey.trim() === '') invalid(scope, `${field}.publicKey.remoteKey`, 'is required (a non-empty path in the secret store)', this.publicKey.remoteKey, 'give the path of the PEM public key in the secret store');
     }
+  }
+}
+
+/**
+ * Checks a map of JWT claims to the request headers they are forwarded in
+ * (`JwtAuth.claimsToHeaders`, or an engine's own provider): each header is a
+ * lower-case name (letters, digits and '-') and never `authorization`,
+ * which would replace the token itself.
+ *
+ * @param field the map's field, e.g. `jwt.claimsToHeaders`; an entry is reported as `<field>.<claim>`
+ * @throws ModelServingError for the first bad header
+ */
+export function checkClaimsToHeaders(scope: IConstruct | string, field: string, claimsToHeaders: Readonly<Record<string, string>>): void {
+  for (const [claim, header] of Object.entries(claimsToHeaders)) {
+    if (!/^[a-z0-9-]+$/.test(header)) invalid(scope, `${field}.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
+    if (header === 'authorization') invalid(scope, `${field}.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');
   }
 }
 

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { isDnsSubdomain } from '../core/names';
+import { assertPort } from '../core/port';
 import { ISecretReference } from '../core/secret-ref';
 
 /** Props of {@link RedisReference}. */
@@ -45,7 +47,7 @@ export class RedisReference {
 
   /** Checks host and port. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string): void {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.props.host)) invalid(scope, `${field}.host`, 'must be a lower-case host name', this.props.host, 'use the Service DNS name, e.g. redis.data.svc.cluster.local');
-    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) invalid(scope, `${field}.port`, 'must be between 1 and 65535', this.port, 'use 6379');
+    if (!isDnsSubdomain(this.props.host)) invalid(scope, `${field}.host`, "must be a lower-case host name (a DNS-1123 subdomain: letters, digits, '-' and '.', at most 253 characters)", this.props.host, 'use the Service DNS name, e.g. redis.data.svc.cluster.local');
+    assertPort(scope, `${field}.port`, this.port, 'use 6379');
   }
 }

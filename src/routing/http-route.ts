@@ -4,6 +4,7 @@ import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
+import { assertPort } from '../core/port';
 import { IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
@@ -147,9 +148,7 @@ export class HttpRoute extends RouteBase {
       if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined) {
         invalid(this, `${field}.backendRefs[${i}].port`, 'is required for a Service backend', ref.name, `pass Backend.service('${ref.name}', 8080)`);
       }
-      if (ref.port !== undefined && (!Number.isInteger(ref.port) || ref.port < 1 || ref.port > 65535)) {
-        invalid(this, `${field}.backendRefs[${i}].port`, 'must be an integer between 1 and 65535', ref.port, 'use the Service port');
-      }
+      if (ref.port !== undefined) assertPort(this, `${field}.backendRefs[${i}].port`, ref.port, 'use the Service port');
       if (hb.weight !== undefined && (!Number.isInteger(hb.weight) || hb.weight < 0 || hb.weight > 1_000_000)) {
         invalid(this, `${field}.backendRefs[${i}].weight`, 'must be an integer between 0 and 1000000', hb.weight, 'use relative weights such as 90 and 10');
       }

@@ -1,14 +1,11 @@
-import { isIP } from 'node:net';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { BackendReference, IBackend } from '../core/backend';
 import { errorMessage, invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
-
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * What HTTPRoute and GRPCRoute share: parents (with the listener admission
@@ -108,7 +105,7 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
    * @throws ModelServingError for an invalid or duplicate hostname, or more than 16
    */
   public addHostname(hostname: string): void {
-    if (typeof hostname !== 'string' || !HOSTNAME.test(hostname) || hostname.length > 253 || isIP(hostname) !== 0) {
+    if (!isGatewayHostname(hostname)) {
       invalid(this, 'hostnames', "must be lower-case DNS names, optionally starting with '*.' (no IP address, no port)", hostname, 'use a host such as "models.example.com"');
     }
     if (this.hostnameList.includes(hostname)) invalid(this, 'hostnames', 'contains a duplicate', hostname, 'list each hostname once');

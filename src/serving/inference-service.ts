@@ -9,6 +9,7 @@ import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
+import { assertPort } from '../core/port';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
@@ -297,7 +298,7 @@ export class InferenceService extends Construct implements IBackend {
     if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
-      if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) invalid(this, `ports[${i}].containerPort`, 'must be between 1 and 65535', port.containerPort, 'use the server port');
+      assertPort(this, `ports[${i}].containerPort`, port.containerPort, 'use the server port');
     });
     if (this.isGrpc && props.ports && props.ports[0]?.name !== 'h2c') {
       invalid(this, 'ports[0].name', "must be 'h2c' for a gRPC model (KServe and the gateways read it as HTTP/2)", props.ports[0]?.name, "name the gRPC port 'h2c'");

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { EnvValue, EnvVars } from '../core/env';
 import { invalid, ModelServingError } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
+import { isDnsSubdomain } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
 import { IServiceAccount } from '../core/service-account';
 
@@ -86,7 +87,7 @@ export class Storage {
   public static pvc(claimName: string, path = ''): Storage {
     const uri = `pvc://${claimName}${path ? `/${path.replace(/^\/+/, '')}` : ''}`;
     return new Storage('pvc', uri, (scope, field) => {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(claimName)) invalid(scope, field, 'must name a PersistentVolumeClaim (DNS-1123 subdomain)', claimName, 'pass the claim name');
+      if (!isDnsSubdomain(claimName)) invalid(scope, field, "must name a PersistentVolumeClaim (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)", claimName, 'pass the claim name, e.g. Storage.pvc("models-pvc", "iris")');
       return { storageUri: uri };
     });
   }

@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as cm from '../../imports/certmanager-cert-manager.io';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsSubdomain, assertGatewayHostname } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
 
 /**
@@ -70,7 +70,7 @@ export interface CertificateProps {
   readonly secretName?: string;
   /** `spec.issuerRef`. */
   readonly issuer: CertificateIssuer;
-  /** `spec.dnsNames`: at least one lower-case DNS name, optionally a leading `*.` wildcard. */
+  /** `spec.dnsNames`: at least one lower-case DNS name, optionally a leading `*.` wildcard (no IP address). */
   readonly dnsNames: readonly string[];
   /** `spec.privateKey` algorithm and size. @default PrivateKey.ECDSA_P256 */
   readonly privateKey?: PrivateKey;
@@ -84,7 +84,6 @@ export interface CertificateProps {
   readonly labels?: Record<string, string>;
 }
 
-const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MIN_DURATION_MS = 3_600_000;
 const MIN_RENEW_BEFORE_MS = 300_000;
 
@@ -137,9 +136,7 @@ export class Certificate extends Construct implements ISecretReference {
     if (props.dnsNames.length === 0) invalid(this, 'dnsNames', 'must list at least one DNS name', [], "pass dnsNames: ['api.example.com']");
     const seen = new Set<string>();
     props.dnsNames.forEach((n, i) => {
-      if (typeof n !== 'string' || !DNS_NAME.test(n) || n.length > 253) {
-        invalid(this, `dnsNames[${i}]`, "must be a lower-case DNS name, optionally starting with '*.'", n, 'use e.g. "api.example.com" or "*.example.com"');
-      }
+      assertGatewayHostname(this, `dnsNames[${i}]`, n);
       if (seen.has(n)) invalid(this, `dnsNames[${i}]`, 'is listed twice', n, 'list each name once');
       seen.add(n);
     });
@@ -173,7 +170,11 @@ export class Certificate extends Construct implements ISecretReference {
   }
 }
 
-/** Renders a duration as cert-manager's Go duration: whole hours (`2160h`), else minutes (`90m`), else seconds. */
+/**
+ * Renders a duration as the Go duration cert-manager reads (`Certificate`,
+ * and Kuadrant's `TLSPolicy`, which creates Certificates): whole hours
+ * (`2160h`), else whole minutes (`90m`), else seconds, rounded up (`3601s`).
+ */
 export function formatCertDuration(d: Duration): string {
   const ms = d.toMilliseconds();
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { sortRecord } from '../../core/sort-keys';
 import { checkSource } from './application';
 
 /** A per-cluster override: a JSON patch applied to every object of a kind. */
@@ -65,13 +66,12 @@ export class ApplicationSet extends Construct {
       if (!(o.value in props.values)) invalid(this, 'overrides', `uses value '${o.value}' that the generator does not define`, o.value, `add it to values: { ${o.value}: '...' }`);
       if (!o.path.startsWith('/')) invalid(this, 'overrides', 'needs a JSON pointer path', o.path, 'use e.g. /spec/predictor/minReplicas');
     }
-    const sorted = (r: Record<string, string>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
     this.resource = new argo.ApplicationSet(this, 'Resource', {
       metadata: { name: this.applicationSetName },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
-        generators: [{ clusters: { selector: { matchLabels: sorted(props.clusterSelector) }, values: sorted(props.values) } }],
+        generators: [{ clusters: { selector: { matchLabels: sortRecord(props.clusterSelector) }, values: sortRecord(props.values) } }],
         template: {
           metadata: { name: `${this.applicationSetName}-{{.name}}` },
           spec: {

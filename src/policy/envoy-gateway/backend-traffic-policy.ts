@@ -1,10 +1,11 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
+import { isCidr } from '../../core/cidr';
 import { errorMessage, invalid } from '../../core/errors';
+import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { SECONDS_PER_UNIT, TimeUnit } from '../rate-limit';
-import { HEADER_NAME, isCidr } from './checks';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
 import { ClientSelector } from './rate-limit-selector';
@@ -199,7 +200,7 @@ export class BackendTrafficPolicy extends Construct {
       }
       if (headers.length > MAX_HEADERS) invalid(this, `${sf}.headers`, `can hold at most ${MAX_HEADERS} conditions`, headers.length, 'split the rule');
       headers.forEach((h, j) => {
-        if (!HEADER_NAME.test(h.name) || h.name.length > 256) invalid(this, `${sf}.headers[${j}].name`, 'must be an HTTP header name of at most 256 characters', h.name, 'use e.g. x-user-id');
+        if (!isHttpHeaderName(h.name) || h.name.length > 256) invalid(this, `${sf}.headers[${j}].name`, 'must be an HTTP header name of at most 256 characters', h.name, 'use e.g. x-user-id');
         if (h.value !== undefined && h.value.length > 1024) invalid(this, `${sf}.headers[${j}].value`, 'must be at most 1024 characters', h.value.length, 'shorten the value');
       });
       if (s.path && s.path.type !== 'RegularExpression' && !s.path.value.startsWith('/')) invalid(this, `${sf}.path`, "must start with '/'", s.path.value, 'use an absolute path such as /v1/chat');

@@ -2,8 +2,8 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { errorMessage, invalid } from '../../core/errors';
+import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
-import { HEADER_NAME } from './checks';
 import { checkTargets, PolicyTarget } from './policy-target';
 
 const MAX_HEADER_EDITS = 64;
@@ -123,7 +123,7 @@ export class ClientTrafficPolicy extends Construct {
   }
 
   private checkName(field: string, name: string): string {
-    if (typeof name !== 'string' || !HEADER_NAME.test(name) || name.length > 256) invalid(this, field, 'must contain HTTP header names of at most 256 characters', name, 'use e.g. x-user-id');
+    if (!isHttpHeaderName(name) || name.length > 256) invalid(this, field, 'must contain HTTP header names of at most 256 characters', name, 'use e.g. x-user-id');
     return name.toLowerCase();
   }
 }

@@ -2,13 +2,14 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { IBackend } from '../../core/backend';
+import { isCidr } from '../../core/cidr';
 import { errorMessage, invalid } from '../../core/errors';
+import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { Namespace } from '../../core/namespace';
 import { ISecretReference } from '../../core/secret-ref';
 import { formatGatewayDuration } from '../../routing/duration';
 import { HttpMethod, PathMatch } from '../../routing/match';
-import { HEADER_NAME, isCidr } from './checks';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
 
@@ -334,10 +335,10 @@ export class SecurityPolicy extends Construct {
     if ((provider.audiences?.length ?? 0) > MAX_AUDIENCES) invalid(this, `${field}.audiences`, `can hold at most ${MAX_AUDIENCES} audiences`, provider.audiences, 'accept fewer audiences, or split the routes across policies');
     for (const [claim, header] of Object.entries(provider.claimToHeaders ?? {})) {
       if (claim.length === 0) invalid(this, `${field}.claimToHeaders`, 'has an empty claim name', claim, 'name the claim, e.g. "sub"');
-      if (!HEADER_NAME.test(header)) invalid(this, `${field}.claimToHeaders.${claim}`, 'must be an HTTP header name', header, 'use e.g. x-user-id');
+      if (!isHttpHeaderName(header)) invalid(this, `${field}.claimToHeaders.${claim}`, 'must be an HTTP header name', header, 'use e.g. x-user-id');
     }
     provider.extractFrom?.forEach((h, i) => {
-      if (!HEADER_NAME.test(h.name)) invalid(this, `${field}.extractFrom[${i}].name`, 'must be an HTTP header name', h.name, 'use e.g. Authorization');
+      if (!isHttpHeaderName(h.name)) invalid(this, `${field}.extractFrom[${i}].name`, 'must be an HTTP header name', h.name, 'use e.g. Authorization');
     });
     this.providers.push(provider);
     return provider;
@@ -371,7 +372,7 @@ export class SecurityPolicy extends Construct {
         });
       }
       for (const [name, values] of Object.entries(p.headers ?? {})) {
-        if (!HEADER_NAME.test(name)) invalid(this, `${field}.principal.headers`, 'has a name that is not an HTTP header name', name, 'use e.g. x-client-id');
+        if (!isHttpHeaderName(name)) invalid(this, `${field}.principal.headers`, 'has a name that is not an HTTP header name', name, 'use e.g. x-client-id');
         if (values.length < 1 || values.length > 256) invalid(this, `${field}.principal.headers.${name}`, 'must hold 1 to 256 values', values.length, 'list the accepted header values');
       }
       if (p.headers && Object.keys(p.headers).length === 0) invalid(this, `${field}.principal.headers`, 'is empty', {}, 'name at least one header, or drop headers');
@@ -392,9 +393,9 @@ export class SecurityPolicy extends Construct {
     a.credentials.forEach((c, i) => assertDnsSubdomain(this, `apiKeyAuth.credentials[${i}].secretName`, c.secretName));
     if (a.extractFrom.length === 0) invalid(this, 'apiKeyAuth.extractFrom', 'must list at least one source', [], "pass extractFrom: [ApiKeySource.header('x-api-key')]");
     a.extractFrom.forEach((s, i) => {
-      if (s.name.length === 0 || (s.field === 'headers' && !HEADER_NAME.test(s.name))) invalid(this, `apiKeyAuth.extractFrom[${i}]`, `is not a valid ${s.field === 'headers' ? 'header' : s.field === 'params' ? 'query parameter' : 'cookie'} name`, s.name, "use e.g. ApiKeySource.header('x-api-key')");
+      if (s.name.length === 0 || (s.field === 'headers' && !isHttpHeaderName(s.name))) invalid(this, `apiKeyAuth.extractFrom[${i}]`, `is not a valid ${s.field === 'headers' ? 'header' : s.field === 'params' ? 'query parameter' : 'cookie'} name`, s.name, "use e.g. ApiKeySource.header('x-api-key')");
     });
-    if (a.forwardClientIdHeader !== undefined && !HEADER_NAME.test(a.forwardClientIdHeader)) invalid(this, 'apiKeyAuth.forwardClientIdHeader', 'must be an HTTP header name', a.forwardClientIdHeader, 'use e.g. x-client-id');
+    if (a.forwardClientIdHeader !== undefined && !isHttpHeaderName(a.forwardClientIdHeader)) invalid(this, 'apiKeyAuth.forwardClientIdHeader', 'must be an HTTP header name', a.forwardClientIdHeader, 'use e.g. x-client-id');
   }
 
   private checkExtAuth(x: ExternalAuthorization): void {
@@ -404,7 +405,7 @@ export class SecurityPolicy extends Construct {
     }
     if (x.service.path !== undefined && !x.service.path.startsWith('/')) invalid(this, 'extAuth.service.path', "must start with '/'", x.service.path, 'use e.g. /authz');
     x.headersToExtAuth?.forEach((h, i) => {
-      if (!HEADER_NAME.test(h)) invalid(this, `extAuth.headersToExtAuth[${i}]`, 'must be an HTTP header name', h, 'use e.g. authorization');
+      if (!isHttpHeaderName(h)) invalid(this, `extAuth.headersToExtAuth[${i}]`, 'must be an HTTP header name', h, 'use e.g. authorization');
     });
   }
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as istio from '../../../imports/istio-security.istio.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
-import { sortRecord } from '../../core/network-peer';
+import { sortRecord } from '../../core/sort-keys';
 
 /** One rule of an {@link AuthorizationPolicy}: who (`from`) may call what (`to`). */
 export interface AuthorizationRule {

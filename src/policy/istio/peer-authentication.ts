@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as istio from '../../../imports/istio-security.istio.io';
 import { assertDnsSubdomain } from '../../core/names';
-import { sortRecord } from '../../core/network-peer';
+import { sortRecord } from '../../core/sort-keys';
 
 /** Props of {@link PeerAuthentication}. */
 export interface PeerAuthenticationProps {

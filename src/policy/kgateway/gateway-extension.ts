@@ -4,8 +4,10 @@ import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { IBackend } from '../../core/backend';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
-import { sortRecord } from '../../core/network-peer';
+import { assertPort } from '../../core/port';
+import { sortRecord } from '../../core/sort-keys';
 import { formatGatewayDuration } from '../../routing/duration';
+import { checkClaimsToHeaders } from '../authentication';
 
 /** The kind of service a GatewayExtension connects the gateway to (`spec.type`). */
 export enum GatewayExtensionType {
@@ -293,12 +295,10 @@ export class GatewayExtension extends Construct implements IGatewayExtension {
     if (this.providers.size >= 32) invalid(this, 'jwt.providers', 'can hold at most 32 providers', this.providers.size + 1, 'split the providers across extensions');
     if (provider.issuer !== undefined && provider.issuer.length > 2048) invalid(this, `${field}.issuer`, 'must be at most 2048 characters', provider.issuer.length, 'use the issuer URL');
     if (provider.audiences !== undefined && (provider.audiences.length < 1 || provider.audiences.length > 32)) invalid(this, `${field}.audiences`, 'must list 1 to 32 audiences when given', provider.audiences.length, 'omit audiences to skip the check');
-    const claims = Object.entries(provider.claimsToHeaders ?? {});
-    if (claims.length > 32) invalid(this, `${field}.claimsToHeaders`, 'can map at most 32 claims', claims.length, 'forward fewer claims');
-    for (const [claim, header] of claims) {
-      if (!/^[a-z0-9-]+$/.test(header)) invalid(this, `${field}.claimsToHeaders.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
-      if (header === 'authorization') invalid(this, `${field}.claimsToHeaders.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');
-    }
+    const claims = provider.claimsToHeaders ?? {};
+    if (Object.keys(claims).length > 32) invalid(this, `${field}.claimsToHeaders`, 'can map at most 32 claims', Object.keys(claims).length, 'forward fewer claims');
+    // A provider need not come from a JwtAuth (this construct is public API), so its claims get JwtAuth's check here.
+    checkClaimsToHeaders(this, `${field}.claimsToHeaders`, claims);
     if (provider.jwks.kind === 'remote' && provider.jwks.url === undefined) invalid(this, `${field}.jwks.remote.url`, 'is required', undefined, 'pass JwksSource.remote(url, backend)');
     provider.jwks.render(this, `${field}.jwks`);
     this.providers.set(provider.name, provider);
@@ -377,7 +377,7 @@ export function backendRefOf(scope: IConstruct, field: string, backend: IBackend
   if (!ref || !isDnsSubdomain(ref.name)) invalid(scope, `${field}.name`, 'must name a Service or Backend (DNS-1123 subdomain)', ref?.name, 'pass a backend such as Backend.service("opa", 9191)');
   const isService = (ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service';
   if (isService && ref.port === undefined) invalid(scope, `${field}.port`, 'is required for a Service backend', ref.name, `pass Backend.service('${ref.name}', <port>)`);
-  if (ref.port !== undefined && (!Number.isInteger(ref.port) || ref.port < 1 || ref.port > 65535)) invalid(scope, `${field}.port`, 'must be between 1 and 65535', ref.port, 'use the Service port');
+  if (ref.port !== undefined) assertPort(scope, `${field}.port`, ref.port, 'use the Service port');
   const own = Chart.of(scope).namespace;
   return {
     group: isService ? undefined : ref.group,

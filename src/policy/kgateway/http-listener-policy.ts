@@ -2,6 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { invalid } from '../../core/errors';
+import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { IGateway } from '../../gateway/gateway';
 import { findPlatformNamespace } from '../../routing/route-wiring';
@@ -25,8 +26,6 @@ export interface HttpListenerPolicyProps {
   /** `useRemoteAddress`: use the connection's address (not `X-Forwarded-For`) as the client address. @default - kgateway's default */
   readonly useRemoteAddress?: boolean;
 }
-
-const HEADER = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 /**
  * kgateway's `HTTPListenerPolicy` (gateway.kgateway.dev/v1alpha1): settings
@@ -124,7 +123,7 @@ export class HttpListenerPolicy extends Construct {
    */
   public removeEarlyRequestHeaders(...names: string[]): void {
     for (const raw of names) {
-      if (typeof raw !== 'string' || !HEADER.test(raw)) invalid(this, 'earlyRequestHeaderModifier.remove', 'contains an invalid header name', raw, 'use RFC 7230 token characters, e.g. x-user-id');
+      if (!isHttpHeaderName(raw)) invalid(this, 'earlyRequestHeaderModifier.remove', 'contains an invalid header name', raw, 'use RFC 7230 token characters, e.g. x-user-id');
       this.removed.add(raw.toLowerCase());
     }
     if (this.removed.size > 16) invalid(this, 'earlyRequestHeaderModifier.remove', 'can hold at most 16 headers', this.removed.size, 'remove fewer headers');

@@ -3,8 +3,9 @@ import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { BackendReference, IBackend } from '../../core/backend';
 import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
-import { assertDnsLabel } from '../../core/names';
+import { assertDnsLabel, isDnsSubdomain } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
+import { assertPort } from '../../core/port';
 import { IGateway } from '../../gateway/gateway';
 
 /** Props of {@link StaticBackend}. */
@@ -40,12 +41,12 @@ export class StaticBackend extends Construct implements IBackend {
     super(scope, id);
     this.backendName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = Namespace.of(this);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.host)) {
-      invalid(this, 'host', 'must be a fully qualified lower-case host name', props.host, 'use e.g. auth.example.com');
+    if (!isDnsSubdomain(props.host) || !props.host.includes('.')) {
+      invalid(this, 'host', "must be a fully qualified lower-case host name (a DNS-1123 subdomain with at least one '.', at most 253 characters)", props.host, 'use e.g. auth.example.com');
     }
     this.host = props.host;
     this.port = props.port ?? 443;
-    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) invalid(this, 'port', 'must be between 1 and 65535', this.port, 'use 443');
+    assertPort(this, 'port', this.port, 'use 443');
     new kgw.Backend(this, 'Resource', {
       metadata: { name: this.backendName },
       spec: { type: kgw.BackendSpecType.STATIC, static: { hosts: [{ host: this.host, port: this.port }] } },

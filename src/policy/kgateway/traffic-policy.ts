@@ -2,9 +2,10 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { errorMessage, invalid } from '../../core/errors';
+import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
-import { sortRecord } from '../../core/network-peer';
 import { ISecretReference } from '../../core/secret-ref';
+import { sortRecord } from '../../core/sort-keys';
 import { formatGatewayDuration } from '../../routing/duration';
 import { GatewayExtensionType, IGatewayExtension } from './gateway-extension';
 import { PolicyTarget } from './policy-target';
@@ -176,8 +177,6 @@ export interface TrafficPolicyProps {
   readonly headerModifiers?: { readonly request?: HeaderModifier; readonly response?: HeaderModifier };
 }
 
-const HEADER = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
-
 /**
  * kgateway's `TrafficPolicy` (gateway.kgateway.dev/v1alpha1): the access
  * and traffic settings of a Gateway, listener, HTTPRoute or route rule.
@@ -260,7 +259,7 @@ export class TrafficPolicy extends Construct {
       if (given.length === 0) invalid(this, `apiKeyAuth.keySources[${i}]`, 'must set at least one of header, query, cookie', s, "use { header: 'x-api-key' }");
       for (const v of given) if (v.length < 1 || v.length > 256) invalid(this, `apiKeyAuth.keySources[${i}]`, 'names must be 1 to 256 characters', v, 'use a short header name');
     });
-    if (a.clientIdHeader !== undefined && !HEADER.test(a.clientIdHeader)) invalid(this, 'apiKeyAuth.clientIdHeader', 'must be a header name', a.clientIdHeader, 'use e.g. x-user-id');
+    if (a.clientIdHeader !== undefined && !isHttpHeaderName(a.clientIdHeader)) invalid(this, 'apiKeyAuth.clientIdHeader', 'must be a header name', a.clientIdHeader, 'use e.g. x-user-id');
     return {
       secretRef: a.secretRef && { name: a.secretRef.secretName, namespace: a.secretRef.namespace !== undefined && a.secretRef.namespace !== this.namespace ? a.secretRef.namespace : undefined },
       secretSelector: a.secretSelector && { matchLabels: sortRecord(a.secretSelector) },
@@ -318,7 +317,7 @@ export class TrafficPolicy extends Construct {
       ds.forEach((d, i) => {
         if (d.length < 1) invalid(this, `rateLimit.global.descriptors[${i}].entries`, 'must hold at least one entry', 0, 'add an entry such as RateLimitDescriptorEntry.remoteAddress()');
         d.forEach((e, j) => {
-          if (e.spec.header !== undefined && !HEADER.test(e.spec.header)) invalid(this, `rateLimit.global.descriptors[${i}].entries[${j}].header`, 'must be a header name', e.spec.header, 'use e.g. x-user-id');
+          if (e.spec.header !== undefined && !isHttpHeaderName(e.spec.header)) invalid(this, `rateLimit.global.descriptors[${i}].entries[${j}].header`, 'must be a header name', e.spec.header, 'use e.g. x-user-id');
           if (e.spec.generic && (!e.spec.generic.key || !e.spec.generic.value)) invalid(this, `rateLimit.global.descriptors[${i}].entries[${j}].generic`, 'needs a non-empty key and value', e.spec.generic, "use RateLimitDescriptorEntry.generic('route', 'iris')");
         });
       });
@@ -332,7 +331,7 @@ export class TrafficPolicy extends Construct {
 
   private renderHeaders(field: string, m: HeaderModifier): kgw.TrafficPolicySpecHeaderModifiersRequest {
     const names = [...Object.keys(m.add ?? {}), ...Object.keys(m.set ?? {}), ...(m.remove ?? [])];
-    for (const n of names) if (!HEADER.test(n) || n.length > 256) invalid(this, field, 'contains an invalid header name', n, 'use RFC 7230 token characters, e.g. x-user-id');
+    for (const n of names) if (!isHttpHeaderName(n) || n.length > 256) invalid(this, field, 'contains an invalid header name', n, 'use RFC 7230 token characters, e.g. x-user-id');
     const list = (r: Record<string, string> | undefined) => (r && Object.keys(r).length > 0 ? Object.keys(r).sort().map((name) => ({ name, value: r[name] })) : undefined);
     return { add: list(m.add), set: list(m.set), remove: m.remove && m.remove.length > 0 ? [...new Set(m.remove.map((x) => x.toLowerCase()))].sort() : undefined };
   }

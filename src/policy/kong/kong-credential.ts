@@ -120,7 +120,15 @@ const SECRET_FIELDS: Readonly<Record<KongCredentialType, readonly string[]>> = {
   oauth2: ['client_secret'],
   'mtls-auth': [],
 };
-const PUBLIC_KEY_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+/**
+ * The algorithms of a public-key `jwt` credential: every asymmetric one
+ * Kong's jwt plugin verifies (HS* would need the shared secret in Kong).
+ * Deliberately wider than `JWT_ALGORITHMS`, the provider-neutral list of
+ * the access intent (`JwtAuth`): this construct is Kong's own, for
+ * Kong-specific setups, so it offers what Kong verifies, ES512, PS384,
+ * PS512 and EdDSA included.
+ */
+const PUBLIC_KEY_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'] satisfies readonly JwtCredentialOptions['algorithm'][];
 const FIELD = /^[a-z][a-z0-9_]*$/;
 const ANCHOR_KEY = 'anchor';
 const jwtKeys = new WeakMap<IConstruct, Map<string, string>>();

@@ -1,10 +1,11 @@
-import { isIP } from 'node:net';
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
+import { isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
+import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
@@ -483,9 +484,9 @@ export class KongPlugin extends Construct implements IKongPlugin {
     let redisConfig: Record<string, unknown> | undefined;
     const patches: KongConfigPatch[] = [];
     if (redis) {
-      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(redis.host)) invalid(path, 'config.redis.host', 'must be a lower-case host name', redis.host, 'use the Service DNS name, e.g. redis.data.svc.cluster.local');
+      if (!isDnsSubdomain(redis.host)) invalid(path, 'config.redis.host', "must be a lower-case host name (a DNS-1123 subdomain: letters, digits, '-' and '.', at most 253 characters)", redis.host, 'use the Service DNS name, e.g. redis.data.svc.cluster.local');
       const port = redis.port ?? 6379;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(path, 'config.redis.port', 'must be between 1 and 65535', port, 'use 6379');
+      assertPort(path, 'config.redis.port', port, 'use 6379');
       const database = redis.database ?? 0;
       if (!Number.isInteger(database) || database < 0) invalid(path, 'config.redis.database', 'must be an integer >= 0', database, 'use 0');
       const ssl = redis.ssl ?? false;
@@ -797,18 +798,6 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
     if (entries.length > 0) out[field] = entries;
   }
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** True for an IPv4/IPv6 address or a CIDR block with a prefix length valid for its family. */
-function isIpOrCidr(entry: unknown): boolean {
-  if (typeof entry !== 'string') return false;
-  const [address, prefix, extra] = entry.split('/');
-  if (extra !== undefined) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Something the `konghq.com/plugins` annotation can be put on: a route, Service, KongConsumer or KongConsumerGroup. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
@@ -341,9 +342,7 @@ function checkConditions(scope: Construct, field: string, when: ReadonlyArray<{ 
   });
 }
 
+/** The entries of `map` as a record in key order, or undefined when there are none (the field is left out). */
 function sorted<T>(map: Map<string, T>): Record<string, T> | undefined {
-  if (map.size === 0) return undefined;
-  const out: Record<string, T> = {};
-  for (const k of [...map.keys()].sort()) out[k] = map.get(k)!;
-  return out;
+  return map.size > 0 ? sortRecord(Object.fromEntries(map)) : undefined;
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as lim from '../../../imports/limitador-limitador.kuadrant.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
 import { ISecretReference } from '../../core/secret-ref';
 
@@ -111,7 +112,7 @@ export class Limitador extends Construct {
     if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) invalid(this, 'replicas', 'must be an integer >= 1', props.replicas, 'use 1, or 2+ with Redis storage');
     if (props.verbosity !== undefined && (!Number.isInteger(props.verbosity) || props.verbosity < 1 || props.verbosity > 4)) invalid(this, 'verbosity', 'must be an integer between 1 and 4', props.verbosity, 'use 1 (errors) to 4 (trace)');
     for (const [field, port] of [['grpcPort', props.grpcPort], ['httpPort', props.httpPort]] as const) {
-      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) invalid(this, field, 'must be between 1 and 65535', port, 'use e.g. 8081');
+      if (port !== undefined) assertPort(this, field, port, 'use e.g. 8081');
     }
     for (const [field, v] of [['pdbMinAvailable', props.pdbMinAvailable], ['pdbMaxUnavailable', props.pdbMaxUnavailable]] as const) {
       if (v !== undefined && !(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^(100|[1-9]?[0-9])%$/.test(v))) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { formatCertDuration } from '../../tls/certificate';
 import { PolicyTarget } from './policy-target';
 
 /** A cert-manager issuer that signs the listeners' certificates (`spec.issuerRef`). */
@@ -111,9 +112,9 @@ export class TlsPolicy extends Construct {
     }
     const duration = props.duration ?? Duration.days(90);
     const renewBefore = props.renewBefore ?? Duration.days(30);
-    if (duration.toSeconds() < 3600) invalid(this, 'duration', 'must be at least one hour (cert-manager minimum)', goDuration(duration), 'use e.g. Duration.days(90)');
+    if (duration.toSeconds() < 3600) invalid(this, 'duration', 'must be at least one hour (cert-manager minimum)', formatCertDuration(duration), 'use e.g. Duration.days(90)');
     if (renewBefore.toSeconds() <= 0 || renewBefore.toSeconds() >= duration.toSeconds()) {
-      invalid(this, 'renewBefore', `must be positive and shorter than duration (${goDuration(duration)})`, goDuration(renewBefore), 'use e.g. a third of the duration');
+      invalid(this, 'renewBefore', `must be positive and shorter than duration (${formatCertDuration(duration)})`, formatCertDuration(renewBefore), 'use e.g. a third of the duration');
     }
     if (props.revisionHistoryLimit !== undefined && (!Number.isInteger(props.revisionHistoryLimit) || props.revisionHistoryLimit < 1)) {
       invalid(this, 'revisionHistoryLimit', 'must be an integer >= 1', props.revisionHistoryLimit, 'use e.g. 1');
@@ -128,20 +129,12 @@ export class TlsPolicy extends Construct {
           size: key.size,
           rotationPolicy: props.rotatePrivateKey === false ? kuadrant.TlsPolicySpecPrivateKeyRotationPolicy.NEVER : kuadrant.TlsPolicySpecPrivateKeyRotationPolicy.ALWAYS,
         },
-        duration: goDuration(duration),
-        renewBefore: goDuration(renewBefore),
+        duration: formatCertDuration(duration),
+        renewBefore: formatCertDuration(renewBefore),
         commonName: props.commonName,
         usages: props.usages ? [...props.usages] : undefined,
         revisionHistoryLimit: props.revisionHistoryLimit,
       },
     });
   }
-}
-
-/** A Go duration string in the largest whole unit: `2160h`, `90m`, `45s`. */
-function goDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

@@ -265,7 +265,7 @@ describe('KongPlugin', () => {
       expect(() => KongPlugin.rateLimiting(n.models, 'g', { minute: 1, limitBy: 'header' })).toThrow(/config\.header_name is required \(a header name\) for limitBy 'header'/);
       expect(() => KongPlugin.rateLimiting(n.models, 'h', { minute: 1, limitBy: 'path' })).toThrow(/config\.path is required \(an absolute path\) for limitBy 'path'/);
       expect(() => KongPlugin.rateLimiting(n.models, 'i', { minute: 1, policy: 'redis', redis: { host: 'Redis!' } })).toThrow(/config\.redis\.host must be a lower-case host name/);
-      expect(() => KongPlugin.rateLimiting(n.models, 'j', { minute: 1, policy: 'redis', redis: { host: 'r', port: 70000 } })).toThrow(/config\.redis\.port must be between 1 and 65535/);
+      expect(() => KongPlugin.rateLimiting(n.models, 'j', { minute: 1, policy: 'redis', redis: { host: 'r', port: 70000 } })).toThrow(/config\.redis\.port must be an integer between 1 and 65535/);
       expect(() => KongPlugin.rateLimiting(n.models, 'k', { minute: 1, errorCode: 99 })).toThrow(/config\.error_code must be an HTTP status code/);
     });
 
