@@ -14,7 +14,8 @@
  *   the file and of the generator, so an unchanged file is not even parsed.
  *
  * Any CRD version that does not compile fails the build: a skipped CRD would
- * be a silent pass. It also bundles the CEL runtime (`scripts/bundle-cel.ts`).
+ * be a silent pass. It also bundles the CEL runtime (`scripts/bundle-cel.ts`)
+ * and turns the compiled L1 modules into lazy facades (`scripts/lazy-imports.ts`).
  * Nothing here is written outside `lib/`.
  */
 import { createHash } from 'node:crypto';
@@ -33,6 +34,7 @@ import { bundleCel } from './bundle-cel';
 import { CORE_SCHEMA, CRD_FOLDERS } from './schema-sources';
 import { crdsDir } from './crd-files';
 import { IMPORT_MODULES } from './import-modules';
+import { lazyImports } from './lazy-imports';
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'lib', 'schemas');
@@ -212,8 +214,9 @@ function main(): void {
   removeStale('skeletons', new Set(entries.flatMap((e) => (e.skeleton ? [`${e.skeleton}.json`] : []))));
   removeStale('cache', usedCache);
   const bundled = bundleCel(root);
+  const facades = lazyImports(root);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`schemas: ${entries.length} validators (${stats.compiled} modules generated, ${stats.cachedFiles} files cached${bundled ? ', CEL runtime bundled' : ''}) in ${seconds}s`);
+  console.log(`schemas: ${entries.length} validators (${stats.compiled} modules generated, ${stats.cachedFiles} files cached${bundled ? ', CEL runtime bundled' : ''}${facades > 0 ? `, ${facades} L1 modules made lazy` : ''}) in ${seconds}s`);
 }
 
 main();

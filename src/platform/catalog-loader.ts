@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
-import { Catalog, CatalogSchema } from './catalog-schema';
+import { Catalog, catalogSchema } from './catalog-schema';
 
 /** A place in a catalog file (1-based line and column). */
 export interface CatalogLocation {
@@ -134,7 +134,7 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
   }
   const raw: unknown = doc.toJS();
-  const result = CatalogSchema.safeParse(raw);
+  const result = catalogSchema().safeParse(raw);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => toCatalogIssue(issue, doc, lines, file, raw));
     const unique = new Map(issues.map((i) => [formatCatalogIssue(i), i]));
@@ -218,7 +218,7 @@ function valueAt(raw: unknown, p: readonly Segment[]): unknown {
 
 /** The fields the schema allows in the object at `p`, for the fix of an unknown key. */
 function knownKeys(p: readonly Segment[]): string[] {
-  let schema: z.core.$ZodType | undefined = CatalogSchema as unknown as z.core.$ZodType;
+  let schema: z.core.$ZodType | undefined = catalogSchema() as unknown as z.core.$ZodType;
   for (const s of p) {
     schema = unwrap(schema);
     if (!schema) return [];

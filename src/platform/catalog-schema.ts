@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { isIpOrCidr } from '../core/cidr';
 import { isCredentialHeader } from '../core/credentials';
 import { isDnsLabel } from '../core/names';
@@ -28,176 +29,193 @@ const STORAGE_URI = /^(gs|s3|pvc|hf|oci|https):\/\/\S+$/;
 const PATH = /^\/[-A-Za-z0-9/._~!$&'()+,;=:@%]*\*?$/;
 const HEADER = /^[A-Za-z0-9_.-]+$/;
 
-function custom(ctx: z.RefinementCtx, message: string, fix: string, path: readonly PropertyKey[] = []): void {
+function custom(ctx: Zod.z.RefinementCtx, message: string, fix: string, path: readonly PropertyKey[] = []): void {
   ctx.addIssue({ code: 'custom', message, params: { fix } satisfies FixParams, path: [...path] });
 }
 
-/** A DNS-1123 label of at most `max` characters (object names derive from it). */
-const dnsLabel = (max: number, what: string) =>
-  z.string().superRefine((v, ctx) => {
-    if (!isDnsLabel(v) || v.length > max) custom(ctx, `must be a DNS-1123 label of at most ${max} characters (lower-case letters, digits and '-')`, `name the ${what} like "inventory-api"`);
+/**
+ * The schemas of the catalog format, built with `z` (zod). Built on first
+ * use by {@link catalogSchema}: zod takes about 50 ms to load, which only
+ * reading a catalog needs to pay.
+ */
+function shapes(z: typeof Zod.z) {
+  /** A DNS-1123 label of at most `max` characters (object names derive from it). */
+  const dnsLabel = (max: number, what: string) =>
+    z.string().superRefine((v, ctx) => {
+      if (!isDnsLabel(v) || v.length > max) custom(ctx, `must be a DNS-1123 label of at most ${max} characters (lower-case letters, digits and '-')`, `name the ${what} like "inventory-api"`);
+    });
+
+  /** A positive whole number, given as a number or a string of digits (the write-up writes `"100"`). */
+  const positiveInt = (what: string) =>
+    z.union([z.number(), z.string()]).transform((v, ctx) => {
+      const n = typeof v === 'number' ? v : /^\s*[-+]?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
+      if (!Number.isInteger(n) || n < 1) {
+        custom(ctx, `must be a positive whole number of ${what}`, `write e.g. "100"${typeof v === 'number' && v < 1 ? '; to lift a limit, remove the key' : ''}`);
+        return z.NEVER;
+      }
+      return n;
+    });
+
+  /** `true`/`false`, as a boolean or a string. */
+  const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    custom(ctx, 'must be true or false', 'write "true" or "false"');
+    return z.NEVER;
   });
 
-/** A positive whole number, given as a number or a string of digits (the write-up writes `"100"`). */
-const positiveInt = (what: string) =>
-  z.union([z.number(), z.string()]).transform((v, ctx) => {
-    const n = typeof v === 'number' ? v : /^\s*[-+]?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isInteger(n) || n < 1) {
-      custom(ctx, `must be a positive whole number of ${what}`, `write e.g. "100"${typeof v === 'number' && v < 1 ? '; to lift a limit, remove the key' : ''}`);
+  /** A list: a YAML list of strings, or one comma-separated string (`"GET,POST"`). */
+  const list = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
+    const items = (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim());
+    if (items.length === 0 || items.some((s) => s === '')) {
+      custom(ctx, 'must be a non-empty list without empty entries', 'write e.g. "GET,POST" or a YAML list');
       return z.NEVER;
     }
-    return n;
+    return items;
   });
 
-/** `true`/`false`, as a boolean or a string. */
-const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  custom(ctx, 'must be true or false', 'write "true" or "false"');
-  return z.NEVER;
-});
+  const methodList = list.transform((items, ctx) => {
+    const bad = items.find((m) => !(HTTP_METHODS as readonly string[]).includes(m));
+    if (bad !== undefined) {
+      custom(ctx, `contains '${bad}', which is not an upper-case HTTP method (${HTTP_METHODS.join(', ')})`, 'write methods in upper case, e.g. "GET,POST"');
+      return z.NEVER;
+    }
+    return items as Array<(typeof HTTP_METHODS)[number]>;
+  });
 
-/** A list: a YAML list of strings, or one comma-separated string (`"GET,POST"`). */
-const list = z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
-  const items = (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim());
-  if (items.length === 0 || items.some((s) => s === '')) {
-    custom(ctx, 'must be a non-empty list without empty entries', 'write e.g. "GET,POST" or a YAML list');
-    return z.NEVER;
-  }
-  return items;
-});
+  const addressList = list.transform((items, ctx) => {
+    const bad = items.find((a) => !isIpOrCidr(a));
+    if (bad !== undefined) {
+      custom(ctx, `contains '${bad}', which is not an IPv4/IPv6 address or CIDR block`, 'write e.g. "10.0.0.0/8,192.168.0.0/16"');
+      return z.NEVER;
+    }
+    return items;
+  });
 
-const methodList = list.transform((items, ctx) => {
-  const bad = items.find((m) => !(HTTP_METHODS as readonly string[]).includes(m));
-  if (bad !== undefined) {
-    custom(ctx, `contains '${bad}', which is not an upper-case HTTP method (${HTTP_METHODS.join(', ')})`, 'write methods in upper case, e.g. "GET,POST"');
-    return z.NEVER;
-  }
-  return items as Array<(typeof HTTP_METHODS)[number]>;
-});
+  const port = z.number().int().min(1).max(65535);
 
-const addressList = list.transform((items, ctx) => {
-  const bad = items.find((a) => !isIpOrCidr(a));
-  if (bad !== undefined) {
-    custom(ctx, `contains '${bad}', which is not an IPv4/IPv6 address or CIDR block`, 'write e.g. "10.0.0.0/8,192.168.0.0/16"');
-    return z.NEVER;
-  }
-  return items;
-});
+  /**
+   * The `metadata` of a service or model: the write-up's flat keys, plus
+   * `auth.issuer` (which JWT issuer) and `ipRestriction.allow/deny`.
+   */
+  const Metadata = z.strictObject({
+    'rateLimit.minute': positiveInt('requests per minute').optional(),
+    'rateLimit.hour': positiveInt('requests per hour').optional(),
+    'rateLimit.day': positiveInt('requests per day').optional(),
+    'auth.type': z.enum(['jwt', 'key-auth']).optional(),
+    'auth.required': bool.optional(),
+    'auth.issuer': z.string().optional(),
+    'cors.enabled': bool.optional(),
+    'cors.origins': list.optional(),
+    'cors.methods': methodList.optional(),
+    'cors.headers': list.optional(),
+    'ipRestriction.allow': addressList.optional(),
+    'ipRestriction.deny': addressList.optional(),
+  });
 
-const port = z.number().int().min(1).max(65535);
+  const HeaderPairs = z.record(z.string().regex(HEADER), z.string());
+  const Names = z.array(z.string().regex(HEADER)).min(1);
 
-/**
- * The `metadata` of a service or model: the write-up's flat keys, plus
- * `auth.issuer` (which JWT issuer) and `ipRestriction.allow/deny`.
- */
-const Metadata = z.strictObject({
-  'rateLimit.minute': positiveInt('requests per minute').optional(),
-  'rateLimit.hour': positiveInt('requests per hour').optional(),
-  'rateLimit.day': positiveInt('requests per day').optional(),
-  'auth.type': z.enum(['jwt', 'key-auth']).optional(),
-  'auth.required': bool.optional(),
-  'auth.issuer': z.string().optional(),
-  'cors.enabled': bool.optional(),
-  'cors.origins': list.optional(),
-  'cors.methods': methodList.optional(),
-  'cors.headers': list.optional(),
-  'ipRestriction.allow': addressList.optional(),
-  'ipRestriction.deny': addressList.optional(),
-});
+  /** Request/response transformations of a service (Kong's request-transformer and response-transformer). */
+  const Transformations = z.strictObject({
+    request: z
+      .strictObject({
+        remove: z.strictObject({ headers: Names.optional(), querystring: Names.optional() }).optional(),
+        rename: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
+        replace: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
+        add: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
+        append: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
+      })
+      .optional(),
+    response: z
+      .strictObject({
+        remove: z.strictObject({ headers: Names.optional(), json: Names.optional() }).optional(),
+        rename: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
+        replace: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
+        add: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
+        append: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
+      })
+      .optional(),
+  });
 
-const HeaderPairs = z.record(z.string().regex(HEADER), z.string());
-const Names = z.array(z.string().regex(HEADER)).min(1);
+  const Endpoint = z.strictObject({
+    protocol: z.enum(['http', 'https']),
+    host: z.string(),
+    port,
+    targetPort: port.optional(),
+    path: z.string(),
+    methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
+  });
 
-/** Request/response transformations of a service (Kong's request-transformer and response-transformer). */
-const Transformations = z.strictObject({
-  request: z
-    .strictObject({
-      remove: z.strictObject({ headers: Names.optional(), querystring: Names.optional() }).optional(),
-      rename: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
-      replace: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
-      add: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
-      append: z.strictObject({ headers: HeaderPairs.optional(), querystring: HeaderPairs.optional() }).optional(),
-    })
-    .optional(),
-  response: z
-    .strictObject({
-      remove: z.strictObject({ headers: Names.optional(), json: Names.optional() }).optional(),
-      rename: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
-      replace: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
-      add: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
-      append: z.strictObject({ headers: HeaderPairs.optional(), json: HeaderPairs.optional() }).optional(),
-    })
-    .optional(),
-});
+  const Service = z.strictObject({
+    name: dnsLabel(40, 'service'),
+    version: z.string().min(1).max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/),
+    description: z.string().optional(),
+    endpoints: z.array(Endpoint).min(1).max(16),
+    metadata: Metadata.optional(),
+    transformations: Transformations.optional(),
+  });
 
-const Endpoint = z.strictObject({
-  protocol: z.enum(['http', 'https']),
-  host: z.string(),
-  port,
-  targetPort: port.optional(),
-  path: z.string(),
-  methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
-});
+  const Quantity = z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const s = String(v);
+    if (parseQuantity(s) === undefined) {
+      custom(ctx, 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi', "write e.g. '1Gi'");
+      return z.NEVER;
+    }
+    return s;
+  });
+  const ResourceList = z.strictObject({ cpu: Quantity.optional(), memory: Quantity.optional(), 'nvidia.com/gpu': Quantity.optional() });
 
-const Service = z.strictObject({
-  name: dnsLabel(40, 'service'),
-  version: z.string().min(1).max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/),
-  description: z.string().optional(),
-  endpoints: z.array(Endpoint).min(1).max(16),
-  metadata: Metadata.optional(),
-  transformations: Transformations.optional(),
-});
+  const Model = z.strictObject({
+    name: dnsLabel(40, 'model'),
+    version: z.string().min(1).max(63).optional(),
+    description: z.string().optional(),
+    format: z.enum(CATALOG_MODEL_FORMATS),
+    protocol: z.enum(['v1', 'v2']).optional(),
+    storageUri: z.string().regex(STORAGE_URI, { error: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }),
+    resources: z.strictObject({ requests: ResourceList, limits: ResourceList }),
+    minReplicas: z.number().int().min(0).max(100).optional(),
+    maxReplicas: z.number().int().min(1).max(100).optional(),
+    metadata: Metadata.optional(),
+  });
 
-const Quantity = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const s = String(v);
-  if (parseQuantity(s) === undefined) {
-    custom(ctx, 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi', "write e.g. '1Gi'");
-    return z.NEVER;
-  }
-  return s;
-});
-const ResourceList = z.strictObject({ cpu: Quantity.optional(), memory: Quantity.optional(), 'nvidia.com/gpu': Quantity.optional() });
+  const Consumer = z.strictObject({
+    userId: dnsLabel(40, 'consumer'),
+    service: z.string(),
+    remoteKey: z.string().min(1),
+    property: z.string().min(1).optional(),
+  });
 
-const Model = z.strictObject({
-  name: dnsLabel(40, 'model'),
-  version: z.string().min(1).max(63).optional(),
-  description: z.string().optional(),
-  format: z.enum(CATALOG_MODEL_FORMATS),
-  protocol: z.enum(['v1', 'v2']).optional(),
-  storageUri: z.string().regex(STORAGE_URI, { error: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }),
-  resources: z.strictObject({ requests: ResourceList, limits: ResourceList }),
-  minReplicas: z.number().int().min(0).max(100).optional(),
-  maxReplicas: z.number().int().min(1).max(100).optional(),
-  metadata: Metadata.optional(),
-});
+  const JwtIssuer = z.strictObject({
+    name: dnsLabel(40, 'issuer'),
+    issuer: z.url({ protocol: /^https$/ }),
+    jwksUri: z.url({ protocol: /^https$/ }),
+    algorithm: z.enum(JWT_ALGORITHMS),
+    publicKey: z.strictObject({ remoteKey: z.string().min(1), property: z.string().min(1).optional() }),
+  });
 
-const Consumer = z.strictObject({
-  userId: dnsLabel(40, 'consumer'),
-  service: z.string(),
-  remoteKey: z.string().min(1),
-  property: z.string().min(1).optional(),
-});
+  const SecretStore = z.strictObject({ name: dnsLabel(253, 'secret store'), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() });
 
-const JwtIssuer = z.strictObject({
-  name: dnsLabel(40, 'issuer'),
-  issuer: z.url({ protocol: /^https$/ }),
-  jwksUri: z.url({ protocol: /^https$/ }),
-  algorithm: z.enum(JWT_ALGORITHMS),
-  publicKey: z.strictObject({ remoteKey: z.string().min(1), property: z.string().min(1).optional() }),
-});
+  const CatalogShape = z.strictObject({
+    apiVersion: z.literal(CATALOG_API_VERSION),
+    kind: z.literal(CATALOG_KIND),
+    secretStore: SecretStore.optional(),
+    jwtIssuers: z.array(JwtIssuer).optional(),
+    consumers: z.array(Consumer).optional(),
+    services: z.array(Service).optional(),
+    models: z.array(Model).optional(),
+  });
+  return { Metadata, Transformations, Endpoint, Service, Model, Consumer, JwtIssuer, CatalogShape };
+}
 
-const SecretStore = z.strictObject({ name: dnsLabel(253, 'secret store'), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() });
+type Shapes = ReturnType<typeof shapes>;
 
-const CatalogShape = z.strictObject({
-  apiVersion: z.literal(CATALOG_API_VERSION),
-  kind: z.literal(CATALOG_KIND),
-  secretStore: SecretStore.optional(),
-  jwtIssuers: z.array(JwtIssuer).optional(),
-  consumers: z.array(Consumer).optional(),
-  services: z.array(Service).optional(),
-  models: z.array(Model).optional(),
-});
+function buildCatalogSchema(z: typeof Zod.z) {
+  return shapes(z).CatalogShape.superRefine((c, ctx) => checkCatalog(c, ctx));
+}
+
+const load = createRequire(__filename);
+let built: ReturnType<typeof buildCatalogSchema> | undefined;
 
 /**
  * The catalog file format (`apiVersion: catalog.models.cdk8s.io/v1alpha1`,
@@ -252,25 +270,29 @@ const CatalogShape = z.strictObject({
  *
  * This schema (zod) checks shapes, types, and the rules across fields and
  * entries; `loadCatalog` reports its issues with file, line and column.
+ *
+ * Built by the first call (zod is loaded then), the same object after.
  */
-export const CatalogSchema = CatalogShape.superRefine((c, ctx) => checkCatalog(c, ctx));
+export function catalogSchema(): ReturnType<typeof buildCatalogSchema> {
+  return (built ??= buildCatalogSchema((load('zod') as typeof Zod).z));
+}
 
 /** A parsed catalog. */
-export type Catalog = z.output<typeof CatalogShape>;
+export type Catalog = Zod.z.output<Shapes['CatalogShape']>;
 /** A parsed service entry. */
-export type CatalogService = z.output<typeof Service>;
+export type CatalogService = Zod.z.output<Shapes['Service']>;
 /** A parsed endpoint of a service. */
-export type CatalogEndpoint = z.output<typeof Endpoint>;
+export type CatalogEndpoint = Zod.z.output<Shapes['Endpoint']>;
 /** A parsed model entry. */
-export type CatalogModel = z.output<typeof Model>;
+export type CatalogModel = Zod.z.output<Shapes['Model']>;
 /** The parsed `metadata` of a service or model. */
-export type CatalogMetadata = z.output<typeof Metadata>;
+export type CatalogMetadata = Zod.z.output<Shapes['Metadata']>;
 /** A parsed API-key holder. */
-export type CatalogConsumer = z.output<typeof Consumer>;
+export type CatalogConsumer = Zod.z.output<Shapes['Consumer']>;
 /** A parsed JWT issuer. */
-export type CatalogJwtIssuer = z.output<typeof JwtIssuer>;
+export type CatalogJwtIssuer = Zod.z.output<Shapes['JwtIssuer']>;
 /** Parsed transformations of a service. */
-export type CatalogTransformations = z.output<typeof Transformations>;
+export type CatalogTransformations = Zod.z.output<Shapes['Transformations']>;
 
 /** The cluster-local Service an endpoint host names: `<service>.<namespace>.svc[.cluster.local]`. */
 export function serviceOfHost(host: string): { readonly service: string; readonly namespace: string } | undefined {
@@ -289,7 +311,7 @@ export function requiresAuth(m: CatalogMetadata | undefined): boolean {
 }
 
 /** The checks that span fields or entries. */
-function checkCatalog(cat: Catalog, ctx: z.RefinementCtx): void {
+function checkCatalog(cat: Catalog, ctx: Zod.z.RefinementCtx): void {
   const services = cat.services ?? [];
   const models = cat.models ?? [];
   const issuers = cat.jwtIssuers ?? [];
@@ -390,7 +412,7 @@ function checkCatalog(cat: Catalog, ctx: z.RefinementCtx): void {
   });
 }
 
-function checkTransformations(s: CatalogService, i: number, ctx: z.RefinementCtx): void {
+function checkTransformations(s: CatalogService, i: number, ctx: Zod.z.RefinementCtx): void {
   const t = s.transformations;
   if (!t) return;
   for (const side of ['request', 'response'] as const) {

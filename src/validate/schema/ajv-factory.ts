@@ -3,12 +3,29 @@
  * (which writes standalone validator modules into `lib/schemas/`) and by
  * run-time compilation (`--crds DIR`).
  */
-import Ajv, { ValidateFunction } from 'ajv';
-import { _ } from 'ajv/dist/compile/codegen';
-import standaloneCode from 'ajv/dist/standalone';
+import { createRequire } from 'node:module';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type { _ as CodeTemplate } from 'ajv/dist/compile/codegen';
+import type StandaloneCode from 'ajv/dist/standalone';
 import { formats } from '../runtime/formats';
 import { compileRe2, re2 } from '../runtime/re2';
 import { AjvSchema } from './json-schema';
+
+const load = createRequire(__filename);
+
+/**
+ * The ajv schema compiler, loaded on first use. Only the build step and
+ * `validate --crds` compile schemas; a synth validates with the prebuilt
+ * modules of `lib/schemas/` and never pays for loading the compiler.
+ */
+function ajvCompiler(): { readonly Ajv: typeof Ajv; readonly _: typeof CodeTemplate; readonly standaloneCode: typeof StandaloneCode } {
+  return {
+    Ajv: (load('ajv') as { default: typeof Ajv }).default,
+    _: (load('ajv/dist/compile/codegen') as { _: typeof CodeTemplate })._,
+    standaloneCode: (load('ajv/dist/standalone') as { default: typeof StandaloneCode }).default,
+  };
+}
 
 /** Where generated modules find the runtime helpers (`formats`, `re2`), relative to themselves. */
 export interface StandaloneOptions {
@@ -33,6 +50,7 @@ export interface StandaloneOptions {
  *   {@link standaloneModule} can write it out
  */
 export function createAjv(standalone?: StandaloneOptions): Ajv {
+  const { Ajv: AjvClass, _ } = ajvCompiler();
   // Patterns are checked when the schema compiles: an invalid RE2 pattern fails the build.
   const regExp = Object.assign(
     (pattern: string) => {
@@ -41,7 +59,7 @@ export function createAjv(standalone?: StandaloneOptions): Ajv {
     },
     { code: standalone ? `require(${JSON.stringify(standalone.re2Module)}).re2` : 're2' },
   );
-  return new Ajv({
+  return new AjvClass({
     strict: true,
     strictRequired: false,
     allowUnionTypes: true,
@@ -68,7 +86,7 @@ const IN_ALTERNATIVES = /\/(?:oneOf|anyOf)(?:\/|$)/;
  * which makes the modules smaller and faster to load.
  */
 export function standaloneModule(ajv: Ajv, schema: AjvSchema): string {
-  return standaloneCode(ajv, ajv.compile(schema)).replace(SCHEMA_PATH, (whole, p: string) => (IN_ALTERNATIVES.test(p) ? whole : 'schemaPath:""'));
+  return ajvCompiler().standaloneCode(ajv, ajv.compile(schema)).replace(SCHEMA_PATH, (whole, p: string) => (IN_ALTERNATIVES.test(p) ? whole : 'schemaPath:""'));
 }
 
 /** Compiles `schema` in process (no generated module), for CRDs given at run time. */

@@ -5,8 +5,8 @@
  * Transition rules (that read `oldSelf`) are dropped: they never run when an
  * object is created.
  */
-import { parse } from '@bufbuild/cel';
 import { EncodedExpr, encodeExpr } from '../cel/ast-codec';
+import { celPackages } from '../cel/packages';
 import { CelRuleSpec, CrdSchema } from './json-schema';
 import { SkeletonNode, SkeletonRule } from './skeleton';
 
@@ -48,7 +48,7 @@ function isTransitionRule(rule: CelRuleSpec): boolean {
 
 function parseRule(expression: string): EncodedExpr {
   try {
-    return encodeExpr(parse(expression).expr);
+    return encodeExpr(celPackages().cel.parse(expression).expr);
   } catch (err) {
     throw new Error(`x-kubernetes-validations: cannot parse CEL rule ${JSON.stringify(expression)}: ${err instanceof Error ? err.message : String(err)}`);
   }
