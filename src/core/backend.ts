@@ -34,6 +34,14 @@ export interface BackendReference {
    * known: lets the library open exactly that port to the gateway in a NetworkPolicy.
    */
   readonly pods?: { readonly selector: Record<string, string>; readonly port: number };
+  /**
+   * The one application protocol the backend serves, when known (an
+   * InferenceService predictor: `gRPC` for the grpc-v1/grpc-v2 protocols,
+   * `HTTP` otherwise). A route refuses a backend that cannot carry its own
+   * protocol: an HTTPRoute to a `gRPC` backend, a GRPCRoute to an `HTTP` one.
+   * @default - unknown: not checked
+   */
+  readonly protocol?: 'HTTP' | 'gRPC';
 }
 
 /** Plain Services (or any backend object) referenced by name. */

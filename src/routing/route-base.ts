@@ -127,6 +127,16 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
     if (service) assertDnsLabel(this, `${field}.name`, ref.name);
     else assertDnsSubdomain(this, `${field}.name`, ref.name);
     if (ref.namespace !== undefined) assertDnsLabel(this, `${field}.namespace`, ref.namespace);
+    const carries = this.routeKind === 'GRPCRoute' ? 'gRPC' : 'HTTP';
+    if (ref.protocol !== undefined && ref.protocol !== carries) {
+      invalid(
+        this,
+        field,
+        `points at a backend that serves ${ref.protocol} only, which ${carries === 'HTTP' ? 'an' : 'a'} ${this.routeKind} cannot carry`,
+        ref.name,
+        carries === 'gRPC' ? 'route it with an HttpRoute, or serve the model over gRPC (protocolVersion: ProtocolVersion.GRPC_V2)' : 'route it with a GrpcRoute (rules: [{ matches: model.grpcRouteMatches(), backends: [model] }])',
+      );
+    }
   }
 
   /** A subclass check of a new parent (e.g. listener protocol). */

@@ -679,6 +679,8 @@ export class InferenceService extends Construct implements IBackend {
       namespace: this.serviceNamespace,
       owner: this,
       pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: component === 'predictor' ? this.podPort : PREDICTOR_CONTAINER_PORT },
+      // Transformers and explainers are the user's containers: their protocol is not known.
+      protocol: component === 'predictor' ? (this.isGrpc ? 'gRPC' : 'HTTP') : undefined,
     };
   }
 

@@ -6,7 +6,8 @@ import { Gateway } from '../../src/gateway/gateway';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { GrpcMethodMatch, GrpcRoute } from '../../src/routing/grpc-route';
-import { HeaderMatch } from '../../src/routing/match';
+import { HttpRoute } from '../../src/routing/http-route';
+import { HeaderMatch, PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
@@ -93,6 +94,20 @@ describe('GrpcRoute', () => {
       const { ns } = fixture();
       const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });
       expect(() => rest.grpcRouteMatches()).toThrow(/protocolVersion is v1; only grpc-v2 models have a standard gRPC service/);
+    });
+
+    it('a GRPCRoute points at an HTTP-only model (the route construct refuses it, whatever the matches)', () => {
+      const { ns, gateway } = fixture();
+      const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });
+      const add = () => new GrpcRoute(ns.models, 'r', { parents: [gateway.listener('https')], rules: [{ matches: [{ method: GrpcMethodMatch.exact('inference.GRPCInferenceService') }], backends: [rest] }] });
+      expect(add).toThrow(/rules\[0\]\.backendRefs\[0\] points at a backend that serves HTTP only, which a GRPCRoute cannot carry \(received: "rest-predictor"\)\. Fix: route it with an HttpRoute/);
+    });
+
+    it('an HTTPRoute points at a gRPC model', () => {
+      const { ns, gateway } = fixture();
+      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2 });
+      const add = () => new HttpRoute(ns.models, 'h', { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix('/v2/models/g') }], backends: [g] }] });
+      expect(add).toThrow(/rules\[0\]\.backendRefs\[0\] points at a backend that serves gRPC only, which an HTTPRoute cannot carry \(received: "g-predictor"\)\. Fix: route it with a GrpcRoute/);
     });
 
     it('a gRPC model is attached to an HTTPRoute', () => {
