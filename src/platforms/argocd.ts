@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { AppProject, GroupKind } from '../delivery/argocd/app-project';
@@ -21,13 +22,52 @@ export interface ArgoCdPlatformProps {
   readonly targetRevision?: string;
 }
 
+/** What a set of platforms deploys: the namespaces and kinds an AppProject must allow, and each platform's first namespace. */
+interface DeployedScope {
+  readonly namespaces: Set<string>;
+  readonly clusterKinds: Map<string, GroupKind>;
+  readonly namespacedKinds: Map<string, GroupKind>;
+}
+
+function scopeOf(platforms: readonly Platform[]): DeployedScope {
+  const scope: DeployedScope = { namespaces: new Set(), clusterKinds: new Map(), namespacedKinds: new Map() };
+  for (const p of platforms) {
+    for (const c of p.node.findAll()) {
+      // Every namespace that receives objects, ours or external (Argo CD refuses the others).
+      if (Namespace.isNamespace(c) && !c.external) scope.namespaces.add(c.name);
+      if (!(c instanceof ApiObject)) continue;
+      if (c.metadata.namespace) scope.namespaces.add(c.metadata.namespace);
+      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+      const key = `${group}/${c.kind}`;
+      (c.metadata.namespace ? scope.namespacedKinds : scope.clusterKinds).set(key, { group, kind: c.kind });
+    }
+  }
+  return scope;
+}
+
+/** The destination namespace of a platform's Application: its first namespace (the one its first objects go to). */
+function firstNamespace(platform: Platform): string {
+  for (const c of platform.node.findAll()) {
+    if (Namespace.isNamespace(c) && !c.external) return c.name;
+    if (c instanceof ApiObject && c.metadata.namespace) return c.metadata.namespace;
+  }
+  return invalid(platform, 'namespaces', 'has no namespace to deploy to', platform.platformName, 'add a Namespace to the platform');
+}
+
 /**
  * Reference platform `argocd`: how Argo CD delivers `dist/`. In the existing
- * `argocd` namespace: an AppProject limited to this repository, the
- * platforms' namespaces and exactly the kinds they contain; one Application
- * per platform folder; a root app-of-apps for this folder; and an
- * ApplicationSet with a cluster generator that rolls one platform out to
- * every labelled cluster with per-cluster replicas.
+ * `argocd` namespace:
+ * - the AppProject `model-serving`, limited to this repository, the
+ *   in-cluster API server, the platforms' namespaces and exactly the kinds
+ *   they contain;
+ * - one Application per platform folder, and a root app-of-apps for this
+ *   folder; each names a destination namespace the project allows;
+ * - an ApplicationSet with a cluster generator that rolls one platform out
+ *   to every labelled cluster with per-cluster replicas, in its own
+ *   AppProject `<platform>-fleet`: only clusters registered to that project
+ *   (`permitOnlyProjectScopedClusters`), only that platform's namespaces and
+ *   kinds. A cluster joins the fleet with
+ *   `argocd cluster add <context> --project <platform>-fleet --label models.cdk8s.io/fleet=<platform>`.
  */
 export class ArgoCdPlatform extends Platform {
   public constructor(scope: Construct, id: string, props: ArgoCdPlatformProps) {
@@ -35,48 +75,41 @@ export class ArgoCdPlatform extends Platform {
     const repoUrl = props.repoUrl ?? REPO_URL;
     const targetRevision = props.targetRevision ?? 'main';
     const argocd = new Namespace(this, 'argocd', { external: true });
+    const argoKinds: GroupKind[] = ['Application', 'AppProject', 'ApplicationSet'].map((kind) => ({ group: 'argoproj.io', kind }));
 
-    const namespaces = new Set<string>(['argocd']);
-    const clusterKinds = new Map<string, GroupKind>();
-    const namespacedKinds = new Map<string, GroupKind>([
-      ['argoproj.io/Application', { group: 'argoproj.io', kind: 'Application' }],
-      ['argoproj.io/AppProject', { group: 'argoproj.io', kind: 'AppProject' }],
-      ['argoproj.io/ApplicationSet', { group: 'argoproj.io', kind: 'ApplicationSet' }],
-    ]);
-    for (const p of [...props.platforms, props.multiClusterPlatform]) {
-      for (const c of p.node.findAll()) {
-        // Every namespace that receives objects, ours or external (Argo CD refuses the others).
-        if (Namespace.isNamespace(c) && !c.external) namespaces.add(c.name);
-        if (!(c instanceof ApiObject)) continue;
-        if (c.metadata.namespace) namespaces.add(c.metadata.namespace);
-        const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-        const gk = { group, kind: c.kind };
-        const key = `${group}/${c.kind}`;
-        if (c.metadata.namespace) namespacedKinds.set(key, gk);
-        else clusterKinds.set(key, gk);
-      }
-    }
-
+    const local = scopeOf(props.platforms);
     const project = new AppProject(argocd, 'project', {
       name: 'model-serving',
       description: 'Platforms synthesized by cdk8s-model-serving',
       sourceRepos: [repoUrl],
-      destinations: [{ server: IN_CLUSTER_SERVER, namespaces: [...namespaces] }],
-      clusterResources: [...clusterKinds.values()],
-      namespaceResources: [...namespacedKinds.values()],
+      destinations: [{ server: IN_CLUSTER_SERVER, namespaces: [...local.namespaces, argocd.name] }],
+      clusterResources: [...local.clusterKinds.values()],
+      namespaceResources: [...local.namespacedKinds.values(), ...argoKinds],
     });
-
-    new Application(argocd, 'root', { name: 'model-serving-root', project: project.projectName, repoUrl, targetRevision, path: `dist/${this.platformName}` });
+    new Application(argocd, 'root', { name: 'model-serving-root', project: project.projectName, repoUrl, targetRevision, path: `dist/${this.platformName}`, namespace: argocd.name });
     for (const p of props.platforms) {
-      new Application(argocd, `app-${p.platformName}`, { name: p.platformName, project: project.projectName, repoUrl, targetRevision, path: `dist/${p.platformName}` });
+      new Application(argocd, `app-${p.platformName}`, { name: p.platformName, project: project.projectName, repoUrl, targetRevision, path: `dist/${p.platformName}`, namespace: firstNamespace(p) });
     }
+
+    const fleetPlatform = props.multiClusterPlatform;
+    const fleet = scopeOf([fleetPlatform]);
+    const fleetProject = new AppProject(argocd, 'fleet-project', {
+      name: `${fleetPlatform.platformName}-fleet`,
+      description: `${fleetPlatform.platformName} on every cluster registered to this project`,
+      sourceRepos: [repoUrl],
+      destinations: [{ server: '*', namespaces: [...fleet.namespaces] }],
+      permitOnlyProjectScopedClusters: true,
+      clusterResources: [...fleet.clusterKinds.values()],
+      namespaceResources: [...fleet.namespacedKinds.values()],
+    });
     new ApplicationSet(argocd, 'fleet', {
-      name: `${props.multiClusterPlatform.platformName}-fleet`,
-      project: project.projectName,
+      name: `${fleetPlatform.platformName}-fleet`,
+      project: fleetProject.projectName,
       repoUrl,
       targetRevision,
-      path: `dist/${props.multiClusterPlatform.platformName}`,
-      clusterSelector: { 'models.cdk8s.io/fleet': props.multiClusterPlatform.platformName },
+      path: `dist/${fleetPlatform.platformName}`,
+      namespace: firstNamespace(fleetPlatform),
+      clusterSelector: { 'models.cdk8s.io/fleet': fleetPlatform.platformName },
       values: { minReplicas: '1' },
       overrides: [{ kind: 'InferenceService', path: '/spec/predictor/minReplicas', value: 'minReplicas' }],
     });

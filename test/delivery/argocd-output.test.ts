@@ -47,8 +47,41 @@ describe('dist/ as Argo CD reads it', () => {
     }
   });
 
+  it('Argo CD permits every Application and ApplicationSet destination in its project (server and namespace glob match)', () => {
+    const projects = new Map(argo.filter((o) => o.kind === 'AppProject').map((p) => [p.metadata.name, p]));
+    // Argo CD's rule: some destination matches both the server and the namespace; an empty namespace matches none (argo-cd#11510).
+    const glob = (pattern: string, value: string) => value !== '' && new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
+    const permitted = (project: string, server: string, namespace: string | undefined) =>
+      (projects.get(project)?.spec.destinations ?? []).some((d: { server: string; namespace: string }) => glob(d.server, server) && glob(d.namespace, namespace ?? ''));
+    const apps = argo.filter((o) => o.kind === 'Application').map((a) => ({ name: a.metadata.name, project: a.spec.project, ...a.spec.destination }));
+    const sets = argo.filter((o) => o.kind === 'ApplicationSet').map((a) => ({ name: a.metadata.name, project: a.spec.template.spec.project, ...a.spec.template.spec.destination, server: 'https://fleet-cluster.example.com' }));
+    expect(apps.length).toBeGreaterThan(1);
+    expect(sets).toHaveLength(1);
+    for (const d of [...apps, ...sets]) expect(permitted(d.project, d.server, d.namespace), `${d.name} -> ${d.server} ${d.namespace}`).toBe(true);
+    expect(permitted('model-serving', 'https://kubernetes.default.svc', undefined)).toBe(false);
+    expect(permitted('model-serving', 'https://fleet-cluster.example.com', 'kgateway-system')).toBe(false);
+  });
+
+  it('the fleet AppProject admits only clusters registered to it, and only the rolled-out platform', () => {
+    const set = argo.find((o) => o.kind === 'ApplicationSet')!;
+    const fleet = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === set.spec.template.spec.project)!;
+    expect(fleet.metadata.name).toBe('kgateway-kserve-fleet');
+    expect(fleet.spec.permitOnlyProjectScopedClusters).toBe(true);
+    expect(fleet.spec.destinations).toEqual([
+      { namespace: 'kgateway-system', server: '*' },
+      { namespace: 'ml-models', server: '*' },
+    ]);
+    const kinds = new Set<string>();
+    for (const f of objectFiles('kgateway-kserve')) {
+      const o = read(path.join('kgateway-kserve', f)) as KubeObject;
+      kinds.add(`${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`);
+    }
+    const allowed = [...(fleet.spec.clusterResourceWhitelist ?? []), ...fleet.spec.namespaceResourceWhitelist].map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`);
+    expect(allowed.sort()).toEqual([...kinds].sort());
+  });
+
   it('the AppProject allows exactly the namespaces and kinds the platforms use', () => {
-    const project = argo.find((o) => o.kind === 'AppProject')!;
+    const project = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === 'model-serving')!;
     const allowed = new Set<string>(project.spec.destinations.map((d: { namespace: string }) => d.namespace));
     const clusterKinds = new Set<string>((project.spec.clusterResourceWhitelist ?? []).map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`));
     const namespacedKinds = new Set<string>((project.spec.namespaceResourceWhitelist ?? []).map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`));
@@ -98,8 +131,8 @@ describe('dist/ as Argo CD reads it', () => {
 });
 
 describe('Argo CD Application and ApplicationSet', () => {
-  const application = (repoUrl: string) => () => new Application(setup(['argocd']).ns.argocd, 'app', { project: 'models', repoUrl, path: 'dist/maas' });
-  const applicationSet = (repoUrl: string) => () => new ApplicationSet(setup(['argocd']).ns.argocd, 'set', { project: 'models', repoUrl, path: 'dist/maas', clusterSelector: { env: 'prod' }, values: {} });
+  const application = (repoUrl: string) => () => new Application(setup(['argocd']).ns.argocd, 'app', { project: 'models', repoUrl, path: 'dist/maas', namespace: 'llm' });
+  const applicationSet = (repoUrl: string) => () => new ApplicationSet(setup(['argocd']).ns.argocd, 'set', { project: 'models', repoUrl, path: 'dist/maas', namespace: 'llm', clusterSelector: { env: 'prod' }, values: {} });
   const messageOf = (build: () => unknown) => {
     try {
       build();

@@ -19,8 +19,22 @@ export interface AppProjectProps {
   readonly description?: string;
   /** `spec.sourceRepos`: the Git repositories Applications of the project may read. */
   readonly sourceRepos: readonly string[];
-  /** `spec.destinations`: cluster server URL and the namespaces allowed there. */
+  /**
+   * `spec.destinations`: cluster server URL and the namespaces allowed there.
+   * Namespaces are always listed; the server may be `'*'` only with
+   * `permitOnlyProjectScopedClusters`.
+   */
   readonly destinations: ReadonlyArray<{ readonly server: string; readonly namespaces: readonly string[] }>;
+  /**
+   * `spec.permitOnlyProjectScopedClusters`: Applications of the project may
+   * only deploy to clusters registered to it (`argocd cluster add <context>
+   * --project <name>`). With it, a destination server may be `'*'` (any
+   * cluster scoped to the project): how a fleet that an ApplicationSet's
+   * cluster generator selects is allowed without listing each cluster.
+   * @default false
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/#project-scoped-repositories-and-clusters
+   */
+  readonly permitOnlyProjectScopedClusters?: boolean;
   /** `spec.clusterResourceWhitelist`: cluster-scoped kinds allowed (Namespace, ClusterServingRuntime...). */
   readonly clusterResources: readonly GroupKind[];
   /** `spec.namespaceResourceWhitelist`: namespaced kinds allowed; everything else is refused. */
@@ -44,7 +58,10 @@ export class AppProject extends Construct {
     super(scope, id);
     this.projectName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (props.sourceRepos.length === 0 || props.sourceRepos.includes('*')) invalid(this, 'sourceRepos', 'must list the repositories explicitly (no wildcard)', props.sourceRepos, 'list the Git URL of this repository');
-    if (props.destinations.some((d) => d.namespaces.includes('*') || d.server === '*')) invalid(this, 'destinations', 'must not use wildcards', props.destinations, 'list each cluster and namespace');
+    if (props.destinations.some((d) => d.namespaces.includes('*'))) invalid(this, 'destinations', 'must not allow every namespace', props.destinations, 'list each namespace');
+    if (!props.permitOnlyProjectScopedClusters && props.destinations.some((d) => d.server === '*')) {
+      invalid(this, 'destinations', "allows every cluster (server '*') of an Argo CD that may manage clusters of other teams", props.destinations, 'list each cluster, or set permitOnlyProjectScopedClusters: true and add the clusters to this project');
+    }
     const key = (g: GroupKind) => `${g.group}/${g.kind}`;
     const sortGk = (l: readonly GroupKind[]) => [...l].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map((g) => ({ group: g.group, kind: g.kind }));
     this.resource = new argo.AppProject(this, 'Resource', {
@@ -55,6 +72,7 @@ export class AppProject extends Construct {
         destinations: props.destinations.flatMap((d) => [...d.namespaces].sort().map((namespace) => ({ server: d.server, namespace }))),
         clusterResourceWhitelist: sortGk(props.clusterResources),
         namespaceResourceWhitelist: sortGk(props.namespaceResources),
+        permitOnlyProjectScopedClusters: props.permitOnlyProjectScopedClusters || undefined,
       },
     });
   }

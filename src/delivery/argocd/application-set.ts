@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/sort-keys';
-import { checkSource } from './application';
+import { checkSource, DestinationNamespaceProps } from './application';
 
 /** A per-cluster override: a JSON patch applied to every object of a kind. */
 export interface ClusterOverride {
@@ -16,10 +16,15 @@ export interface ClusterOverride {
 }
 
 /** Props of {@link ApplicationSet}. */
-export interface ApplicationSetProps {
+export interface ApplicationSetProps extends DestinationNamespaceProps {
   /** `metadata.name`. @default - the construct id */
   readonly name?: string;
-  /** `template.spec.project`. */
+  /**
+   * `template.spec.project`. The project must allow the selected clusters:
+   * with a cluster generator, an AppProject with
+   * `permitOnlyProjectScopedClusters` and a `'*'` server, to which clusters
+   * are added with `argocd cluster add --project <project>`.
+   */
   readonly project: string;
   /** `template.spec.source.repoURL`. */
   readonly repoUrl: string;
@@ -60,6 +65,7 @@ export class ApplicationSet extends Construct {
     super(scope, id);
     this.applicationSetName = assertDnsSubdomain(this, 'name', props.name ?? id);
     checkSource(this, props);
+    assertDnsLabel(this, 'namespace', props.namespace);
     this.sourcePath = props.path;
     if (Object.keys(props.clusterSelector).length === 0) invalid(this, 'clusterSelector', 'must select clusters by label (an empty selector targets every cluster)', props.clusterSelector, "pass e.g. { 'models.cdk8s.io/platform': 'maas' }");
     for (const o of props.overrides ?? []) {
@@ -89,7 +95,7 @@ export class ApplicationSet extends Construct {
                   }
                 : undefined,
             },
-            destination: { server: '{{.server}}' },
+            destination: { server: '{{.server}}', namespace: props.namespace },
             syncPolicy: {
               automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
               syncOptions: ['CreateNamespace=false', 'ServerSideApply=true', 'PruneLast=true'],

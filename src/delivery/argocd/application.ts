@@ -1,13 +1,33 @@
 import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
 
-/** Props of {@link Application}. */
 /** The cluster Argo CD runs in, as Argo CD names its API server. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
-export interface ApplicationProps {
+/**
+ * Docstring of the `namespace` prop of {@link Application} and
+ * {@link ApplicationSet}: `spec.destination.namespace`, the namespace of
+ * namespaced objects that name none.
+ */
+export interface DestinationNamespaceProps {
+  /**
+   * `destination.namespace`: where namespaced objects without a
+   * `metadata.namespace` go. Our platforms name a namespace on every object,
+   * but Argo CD also matches this field against the AppProject's
+   * `destinations`, and an empty one matches none: the Application would be
+   * refused as "not permitted in project" (argo-cd#11510). So it is
+   * required; pass a namespace the project allows, e.g. the platform's first
+   * namespace.
+   *
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/#managing-projects
+   */
+  readonly namespace: string;
+}
+
+/** Props of {@link Application}. */
+export interface ApplicationProps extends DestinationNamespaceProps {
   /** `metadata.name`. @default - the construct id */
   readonly name?: string;
   /** `spec.project`. */
@@ -56,6 +76,7 @@ export class Application extends Construct {
     this.applicationName = assertDnsSubdomain(this, 'name', props.name ?? id);
     checkSource(this, props);
     if (props.server !== undefined && !/^https:\/\/\S+$/.test(props.server)) invalid(this, 'server', 'must be the https URL of a cluster API server', props.server, "use 'https://kubernetes.default.svc' (the cluster Argo CD runs in) or a registered cluster's URL");
+    assertDnsLabel(this, 'namespace', props.namespace);
     this.sourcePath = props.path;
     const options = ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'PruneLast=true'];
     if (props.serverSideApply ?? true) options.push('ServerSideApply=true');
@@ -69,7 +90,7 @@ export class Application extends Construct {
           path: props.path,
           directory: { recurse: props.recurse ?? false, exclude: '{kustomization.yaml,*.md}' },
         },
-        destination: { server: props.server ?? IN_CLUSTER_SERVER },
+        destination: { server: props.server ?? IN_CLUSTER_SERVER, namespace: props.namespace },
         syncPolicy: {
           automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
           syncOptions: options,
