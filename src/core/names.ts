@@ -109,3 +109,19 @@ export function assertLabels(scope: IConstruct | string, field: string, labels: 
     if (valueProblems.length > 0) invalid(scope, `${field}.${key}`, `has an invalid label value: ${valueProblems[0]}`, value, "use letters, digits, '-', '_' and '.', at most 63 characters");
   }
 }
+
+/**
+ * Checks a map of annotations: keys are qualified names (`[prefix/]name`),
+ * values strings.
+ *
+ * @throws ModelServingError naming `field.<key>`
+ */
+export function assertAnnotations(scope: IConstruct | string, field: string, annotations: unknown): void {
+  if (annotations === undefined) return;
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) invalid(scope, field, 'must be a map of annotation keys to values', annotations, "pass e.g. { 'prometheus.io/scrape': 'true' }");
+  for (const [key, value] of Object.entries(annotations)) {
+    const keyProblems = qualifiedNameProblems(key);
+    if (keyProblems.length > 0) invalid(scope, `${field}.${key}`, `is not a valid annotation key: ${keyProblems[0]}`, key, "use a key such as 'prometheus.io/port'");
+    if (typeof value !== 'string') invalid(scope, `${field}.${key}`, 'must be a string', value, "quote it, e.g. '8080'");
+  }
+}

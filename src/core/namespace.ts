@@ -173,6 +173,11 @@ export class Namespace extends Chart {
     }
   }
 
+  /** The value of a label of the Namespace object, or undefined (always for an external namespace). */
+  public label(key: string): string | undefined {
+    return this.namespaceObject?.metadata.getLabel(key);
+  }
+
   /**
    * Adds a label to the Namespace object (e.g. `istio-injection: enabled`).
    * The Pod Security labels cannot be changed this way.

@@ -71,6 +71,7 @@ export class Platform extends Chart {
   /** The labels every object of this platform carries (inherited by its Namespace charts). */
   public readonly platformLabels: Readonly<Record<string, string>>;
   private readonly outputFiles = new Map<string, () => string>();
+  private readonly setupNoteMap = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     const name = props.name ?? id;
@@ -105,6 +106,27 @@ export class Platform extends Chart {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|yaml|json|txt)$/.test(name)) invalid(this, 'output file', 'must be a plain file name ending in .md, .yaml, .json or .txt', name, 'use e.g. POLICY.md');
     if (this.outputFiles.has(name)) invalid(this, 'output file', 'is already registered', name, 'register each file once');
     this.outputFiles.set(name, render);
+  }
+
+  /**
+   * Records something the cluster needs that `dist/` cannot carry (mesh
+   * configuration owned by the mesh installation, a CNI plugin...): the
+   * platform README lists it under "Cluster setup outside dist/". The same
+   * topic with the same text again is one note.
+   *
+   * @param topic a short heading, e.g. `Istio mesh config: access log provider`
+   * @param text Markdown
+   * @throws ModelServingError when the topic already has another text
+   */
+  public addSetupNote(topic: string, text: string): void {
+    const existing = this.setupNoteMap.get(topic);
+    if (existing !== undefined && existing !== text) invalid(this, 'setup note', 'already has another text', topic, 'give each setup note its own topic');
+    this.setupNoteMap.set(topic, text);
+  }
+
+  /** The setup notes, sorted by topic. */
+  public get setupNotes(): ReadonlyArray<{ readonly topic: string; readonly text: string }> {
+    return [...this.setupNoteMap.keys()].sort().map((topic) => ({ topic, text: this.setupNoteMap.get(topic)! }));
   }
 
   /** The extra output files, rendered, sorted by name. */

@@ -78,7 +78,7 @@ function withDeliveryFiles(p: PlatformOutput): PlatformOutput {
     files: {
       ...p.files,
       'kustomization.yaml': renderKustomization(p.manifests.map((m) => ({ file: m.file, wave: Number(m.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? syncWaveOf(m.object.kind)) }))),
-      'README.md': renderPlatformReadme({ name: p.name, description: p.description, objects: p.manifests, waivers }),
+      'README.md': renderPlatformReadme({ name: p.name, description: p.description, objects: p.manifests, waivers, setupNotes: p.setupNotes }),
     },
   };
 }

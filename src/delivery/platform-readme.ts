@@ -10,6 +10,8 @@ export interface PlatformReadmeInput {
   readonly objects: ReadonlyArray<{ readonly file: string; readonly object: KubeObject }>;
   /** Security waivers: object, rule, reason. */
   readonly waivers: ReadonlyArray<{ readonly object: string; readonly ruleId: string; readonly reason: string }>;
+  /** What the cluster needs outside the folder, by topic. @default - none */
+  readonly setupNotes?: ReadonlyArray<{ readonly topic: string; readonly text: string }>;
 }
 
 type Obj = KubeObject & { spec?: any };
@@ -24,7 +26,8 @@ const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.n
 /**
  * The platform's `README.md`: a Mermaid diagram of gateway → routes →
  * models (with policies and monitors attached), a table of endpoints, the
- * object count per kind, and the security waivers in force. Generated from
+ * object count per kind, what the cluster needs outside the folder, and the
+ * security waivers in force. Generated from
  * the synthesized objects, so it never drifts from `dist/`.
  */
 export function renderPlatformReadme(input: PlatformReadmeInput): string {
@@ -115,6 +118,11 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
   const counts = new Map<string, number>();
   for (const o of objs) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   lines.push('## Objects', '', '| kind | count |', '|---|---|', ...[...counts.keys()].sort().map((k) => `| ${k} | ${counts.get(k)} |`), '');
+
+  if (input.setupNotes && input.setupNotes.length > 0) {
+    lines.push('## Cluster setup outside dist/', '', 'What this platform needs that Argo CD does not apply from this folder:', '');
+    for (const n of input.setupNotes) lines.push(`### ${n.topic}`, '', n.text.trimEnd(), '');
+  }
 
   lines.push('## Security waivers', '');
   if (input.waivers.length === 0) lines.push('None: every object passes every security rule.', '');

@@ -17,6 +17,8 @@ export interface PlatformOutput {
   readonly files: Readonly<Record<string, string>>;
   /** The platform's description. */
   readonly description?: string;
+  /** What the cluster needs that the folder cannot carry (`Platform.addSetupNote`), sorted by topic. @default - none */
+  readonly setupNotes?: ReadonlyArray<{ readonly topic: string; readonly text: string }>;
 }
 
 /** Thrown when synthesis finds errors; `errors` lists every one, one line each. */
@@ -44,7 +46,7 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
     }
     names.add(platform.platformName);
     PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
-    outputs.push({ name: platform.platformName, description: platform.description, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
+    outputs.push({ name: platform.platformName, description: platform.description, setupNotes: platform.setupNotes, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
   }
   return outputs.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -10,6 +10,7 @@ import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
+import { noteIstioExtensionProvider } from './istio-mesh-config';
 
 /**
  * True for a request header that carries credentials and must never reach a
@@ -129,7 +130,8 @@ export interface AccessLogProps {
  * (user id, tier) called which model, with status and latency. Written to
  * the proxies' stdout with the provider's own kind — kgateway's
  * HTTPListenerPolicy, Envoy Gateway's EnvoyProxy, Istio's Telemetry (with a
- * mesh-config provider, see {@link istioMeshConfigProvider}). Credentials
+ * mesh-config provider, see {@link istioMeshConfigProvider}, which the
+ * platform README lists under "Cluster setup outside dist/"). Credentials
  * are never logged: a field reading the Authorization header, cookies or
  * API keys is refused, and the path is logged without its query string.
  *
@@ -160,10 +162,11 @@ export class AccessLog extends Construct {
         if (!dp || Chart.of(this).namespace !== gw.gatewayNamespace) {
           invalid(this, 'scope', "must be the Istio Gateway's namespace (a Telemetry selects proxies of its own namespace)", Chart.of(this).namespace, `create the AccessLog in namespace '${gw.gatewayNamespace}'`);
         }
-        new istio.Telemetry(this, 'Resource', {
+        const telemetry = new istio.Telemetry(this, 'Resource', {
           metadata: { name: assertDnsLabel(this, 'name', `${gw.gatewayName}-access-log`) },
           spec: { selector: { matchLabels: sortRecord(dp.selector) }, accessLogging: [{ providers: [{ name: this.providerName }] }] },
         });
+        noteIstioExtensionProvider(this, 'access log', `${gw.gatewayNamespace}/${telemetry.name}`, this.istioMeshConfigProvider());
         break;
       }
       default:

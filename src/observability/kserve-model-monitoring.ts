@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalid } from '../core/errors';
+import { errorMessage, invalid } from '../core/errors';
+import { Namespace } from '../core/namespace';
 import { ISVC_LABEL, InferenceService, PREDICTOR_CONTAINER_PORT } from '../serving/inference-service';
 import { AlertRule } from './alert-rule';
 import { Alerts, AlertText } from './alert-templates';
@@ -13,7 +14,7 @@ import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { RequestMetrics } from './request-metrics';
 import { runbookUrl } from './runbook';
-import { PodMonitor } from './scrape';
+import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
@@ -50,6 +51,18 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
   readonly revisionPodLabel?: string;
   /** Port of the predictor's `/metrics`. @default 8080 (PREDICTOR_CONTAINER_PORT) */
   readonly metricsPort?: number;
+  /**
+   * Scrape through Istio's metrics merging: the predictor pods get the
+   * `prometheus.io/scrape|port|path` annotations, the sidecar agent reads
+   * the model's `/metrics` over localhost and serves them with its own on
+   * port 15020 `/stats/prometheus`, and the PodMonitor (and the NetworkPolicy
+   * for Prometheus) use that port. Needed under STRICT mesh mTLS
+   * (`MeshMtls`), which refuses Prometheus' plain-text scrape of the model
+   * port.
+   * @default - true when the model's Namespace has Istio sidecar injection (`istio-injection: enabled`, set by MeshMtls) when the monitoring is created
+   * @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging
+   */
+  readonly istioMetricsMerging?: boolean;
   /** p95 latency above which `<prefix>LatencyHigh` fires, seconds. @default 1 */
   readonly latencyP95Seconds?: number;
   /** Failed share of requests above which `<prefix>ErrorRateHigh` fires (0-1). @default 0.05 */
@@ -66,8 +79,9 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  * Monitoring for one KServe model, as one bundle:
  *
  * - `PodMonitor/<name>-predictor`: the predictor pods (`serving.kserve.io/inferenceservice`,
- *   `component: predictor`) on 8080 `/metrics`, with `inferenceservice` and
- *   `revision` target labels;
+ *   `component: predictor`) on 8080 `/metrics` (in an Istio mesh, the
+ *   sidecar's merged metrics on 15020, see `istioMetricsMerging`), with
+ *   `inferenceservice` and `revision` target labels;
  * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
  *   (storage initializer or model container restarting), `KServeCanaryStuck`
@@ -110,12 +124,30 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     this.traffic = props.traffic ?? (isLlm ? RequestMetrics.vllm(namespace, name) : RequestMetrics.kserveModelServer(namespace, name));
     this.catalog = MetricCatalog.merge(`${isLlm ? 'llm' : 'kserve'}-model`, [isLlm ? Catalogs.VLLM : Catalogs.KSERVE, Catalogs.PROMETHEUS, Catalogs.KUBERNETES, this.traffic.spec.catalog]);
     const own = Chart.of(this).namespace;
+    const modelNamespace = Namespace.of(props.model);
+    const meshed = () => modelNamespace.label('istio-injection') === 'enabled';
+    const merged = props.istioMetricsMerging ?? meshed();
+    const metricsPort = props.metricsPort ?? PREDICTOR_CONTAINER_PORT;
+    if (merged) {
+      props.model.addPodAnnotation('prometheus.io/scrape', 'true');
+      props.model.addPodAnnotation('prometheus.io/port', String(metricsPort));
+      props.model.addPodAnnotation('prometheus.io/path', '/metrics');
+    } else {
+      this.node.addValidation({
+        validate: () =>
+          meshed()
+            ? [errorMessage(this, 'istioMetricsMerging', `is off, but namespace '${namespace}' got Istio sidecar injection after this monitoring was created: under STRICT mTLS Prometheus could not scrape port ${metricsPort} in plain text`, false, 'create the monitoring after MeshMtls, or pass istioMetricsMerging: true')]
+            : [],
+      });
+    }
 
     this.monitor = new PodMonitor(this, 'PodMonitor', {
       name: `${name}-predictor`,
       selector: { [ISVC_LABEL]: name, component: 'predictor' },
       namespaces: own === namespace ? undefined : [namespace],
-      port: props.metricsPort ?? PREDICTOR_CONTAINER_PORT,
+      port: merged ? ISTIO_MERGED_METRICS_PORT : metricsPort,
+      path: merged ? '/stats/prometheus' : undefined,
+      istioSidecar: merged,
       podLabels: { inferenceservice: ISVC_LABEL, revision: props.revisionPodLabel ?? 'serving.knative.dev/revision' },
       labels: props.labels,
       prometheus: props.prometheus,

@@ -57,6 +57,23 @@ export interface MonitorProps {
   readonly prometheus?: PrometheusLocation;
 }
 
+/** The port on which the Istio sidecar agent serves its merged metrics (Envoy's and, with metrics merging, the application's), outside mTLS. */
+export const ISTIO_MERGED_METRICS_PORT = 15020;
+
+/** Props of {@link PodMonitor}. */
+export interface PodMonitorProps extends MonitorProps {
+  /**
+   * Scrape what the Istio sidecar serves on `port` (15020 `/stats/prometheus`
+   * for the merged metrics) rather than a port of the application. Port
+   * 15020 is not declared on the pod, so the target is found through the
+   * `istio-proxy` container's declared port `http-envoy-prom` and its
+   * address rewritten to `port`.
+   * @default false
+   * @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging
+   */
+  readonly istioSidecar?: boolean;
+}
+
 /** Props of {@link ServiceMonitor}. */
 export interface ServiceMonitorProps extends Omit<MonitorProps, 'port' | 'prometheus'> {
   /** `endpoints[].port`: the name of the Service port serving metrics. */
@@ -123,18 +140,25 @@ export class PodMonitor extends Construct {
   /** The L1 object. */
   public readonly resource: mon.PodMonitor;
 
-  public constructor(scope: Construct, id: string, props: MonitorProps) {
+  public constructor(scope: Construct, id: string, props: PodMonitorProps) {
     super(scope, id);
     const c = checkCommon(this, props);
     this.monitorName = c.name;
     this.selector = sortRecord(props.selector);
     this.port = props.port;
+    const labels = relabelings(props.podLabels, props.targetLabels) ?? [];
+    const endpoint: mon.PodMonitorSpecPodMetricsEndpoints = props.istioSidecar
+      ? {
+          port: 'http-envoy-prom',
+          relabelings: [{ action: mon.PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, sourceLabels: ['__address__'], regex: '(.+):\\d+', replacement: `$1:${props.port}`, targetLabel: '__address__' }, ...labels],
+        }
+      : { portNumber: props.port, relabelings: labels.length > 0 ? labels : undefined };
     this.resource = new mon.PodMonitor(this, 'Resource', {
       metadata: { name: c.name, labels: props.labels },
       spec: {
         selector: { matchLabels: sortRecord(props.selector) },
         namespaceSelector: c.namespaces && { matchNames: c.namespaces },
-        podMetricsEndpoints: [{ portNumber: props.port, path: c.path, interval: c.interval, scheme: mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTP, relabelings: relabelings(props.podLabels, props.targetLabels) }],
+        podMetricsEndpoints: [{ ...endpoint, path: c.path, interval: c.interval, scheme: mon.PodMonitorSpecPodMetricsEndpointsScheme.HTTP }],
       },
     });
     allowScrape(this, c.name, props, Chart.of(this).namespace);

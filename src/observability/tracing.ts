@@ -9,6 +9,7 @@ import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
 import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
+import { noteIstioExtensionProvider } from './istio-mesh-config';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
 
 /** Props of the gateway tracing constructs. */
@@ -133,9 +134,10 @@ export class IstioTracing extends Construct {
       },
     });
     props.collector.connect(this, { dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+    noteIstioExtensionProvider(this, 'tracing', `${props.gateway.gatewayNamespace}/${this.resource.name}`, this.meshConfigExtensionProvider());
   }
 
-  /** The `meshConfig.extensionProviders[]` entry Istio needs for this provider. */
+  /** The `meshConfig.extensionProviders[]` entry Istio needs for this provider (also listed in the platform README). */
   public meshConfigExtensionProvider(): { readonly name: string; readonly opentelemetry: { readonly service: string; readonly port: number } } {
     return { name: this.providerName, opentelemetry: { service: this.collector.host, port: this.collector.grpcPort } };
   }

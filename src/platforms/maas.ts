@@ -9,6 +9,7 @@ import { Listener } from '../gateway/listener';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { AuthorinoMonitoring, LimitadorMonitoring } from '../observability/kuadrant-monitoring';
+import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
 import { LlmMonitoring } from '../observability/llm-monitoring';
 import { AccessPolicy } from '../policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
@@ -134,6 +135,9 @@ export class MaasPlatform extends Platform {
     const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
     const gatewayMonitoring = new GatewayMonitoring(this.llm, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
     for (const m of [qwen, granite, mistral]) new LlmMonitoring(this.llm, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle });
+    // The embedding model (TEI): no vLLM metrics, so the model bundle with the gateway's view of its traffic;
+    // TEI serves its Prometheus metrics on its own port (--prometheus-port, 9000 by default).
+    new KServeModelMonitoring(this.llm, `${nomic.serviceName}-monitoring`, { model: nomic, traffic: gatewayMonitoring.trafficTo(nomic), metricsPort: 9000, ...bundle });
     new LimitadorMonitoring(kuadrantSystem, 'limitador-monitoring', { ...bundle });
     new AuthorinoMonitoring(kuadrantSystem, 'authorino-monitoring', { ...bundle });
     new AccessLog(this.llm, 'access-log', { gateway: this.gateway });

@@ -7,12 +7,13 @@ import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertLabels } from '../core/names';
+import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
+import { sortRecord } from '../core/sort-keys';
 import { IServiceAccount } from '../core/service-account';
 import { GrpcMethodMatch, GrpcRouteMatch } from '../routing/grpc-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
@@ -205,6 +206,13 @@ export interface InferenceServiceProps {
   readonly labels?: Record<string, string>;
   /** `metadata.annotations` (the deployment-mode annotation is added). @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * `spec.predictor.annotations`: annotations KServe puts on the predictor
+   * pods (e.g. the `prometheus.io/*` annotations Istio's metrics merging
+   * reads). More with {@link InferenceService.addPodAnnotation}.
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 type CanaryState = { readonly state: 'none' } | { readonly state: 'canary' | 'promoted' | 'rolled-back'; readonly options: CanaryOptions };
@@ -238,6 +246,7 @@ export class InferenceService extends Construct implements IBackend {
   private readonly storage?: StorageBinding;
   private readonly minReplicas: number;
   private canaryState: CanaryState = { state: 'none' };
+  private readonly podAnnotationMap = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
@@ -304,6 +313,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'ports[0].name', "must be 'h2c' for a gRPC model (KServe and the gateways read it as HTTP/2)", props.ports[0]?.name, "name the gRPC port 'h2c'");
     }
     const scaling = props.autoscaling?.bind(this, this.deploymentMode);
+    for (const [key, value] of Object.entries(props.podAnnotations ?? {})) this.addPodAnnotation(key, value);
 
     // Render the predictor once now so bad input fails at construction, not at synth.
     this.renderPredictor(undefined);
@@ -486,6 +496,19 @@ export class InferenceService extends Construct implements IBackend {
     return c.state === 'none' ? { state: 'none' } : { state: c.state, trafficPercent: c.state === 'canary' ? c.options.trafficPercent : undefined };
   }
 
+  /**
+   * Adds an annotation to the predictor pods (`spec.predictor.annotations`).
+   * Adding the same key again with the same value does nothing.
+   *
+   * @throws ModelServingError for an invalid key, or a key already set to another value
+   */
+  public addPodAnnotation(key: string, value: string): void {
+    assertAnnotations(this, 'podAnnotations', { [key]: value });
+    const existing = this.podAnnotationMap.get(key);
+    if (existing !== undefined && existing !== value) invalid(this, `podAnnotations.${key}`, `is already set to '${existing}'`, value, 'set each pod annotation once');
+    this.podAnnotationMap.set(key, value);
+  }
+
   /** True when the model speaks gRPC. */
   public get isGrpc(): boolean {
     return this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;
@@ -586,6 +609,7 @@ export class InferenceService extends Construct implements IBackend {
     const serviceAccount = p.serviceAccount ?? storage?.serviceAccount;
     const tolerations = p.tolerations ?? (this.gpuRequested ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const pod = {
+      annotations: this.podAnnotationMap.size > 0 ? sortRecord(Object.fromEntries(this.podAnnotationMap)) : undefined,
       minReplicas: this.minReplicas,
       maxReplicas: p.maxReplicas,
       containerConcurrency: p.containerConcurrency,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildPlatforms } from '../../src/delivery/pipeline';
 import { CREDENTIAL_HEADERS } from '../../src/core/credentials';
 import { SecretRef } from '../../src/core/secret-ref';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
@@ -46,6 +48,19 @@ describe('AccessLog', () => {
     const t = findObject(synthObjects(app), 'Telemetry', 'gw-access-log', 'edge');
     expect(t.spec).toEqual({ selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'gw' } }, accessLogging: [{ providers: [{ name: 'model-access-log' }] }] });
     expect(log.istioMeshConfigProvider().envoyFileAccessLog.logFormat.labels).toEqual(log.format);
+  });
+
+  it('Istio: the platform README shows the mesh-config provider with the audit fields, since dist/ cannot carry mesh config', () => {
+    const { app, ns, gw } = gateway(GatewayProvider.ISTIO);
+    const log = new AccessLog(ns.edge, 'access-log', { gateway: gw });
+    const readme = buildPlatforms(app)[0].files['README.md'];
+    const section = readme.slice(readme.indexOf('## Cluster setup outside dist/'), readme.indexOf('## Security waivers'));
+    expect(section).toContain('### Istio mesh config: access log provider `model-access-log`');
+    expect(section).toContain('The Telemetry `edge/gw-access-log` names the extension provider `model-access-log`');
+    const yaml = parse(section.slice(section.indexOf('```yaml') + 7, section.lastIndexOf('```')));
+    expect(yaml).toEqual({ meshConfig: { extensionProviders: [log.istioMeshConfigProvider()] } });
+    for (const field of ['user_id', 'tier', 'status', 'latency_ms', 'route']) expect(yaml.meshConfig.extensionProviders[0].envoyFileAccessLog.logFormat.labels).toHaveProperty(field);
+    expect(section.toLowerCase()).not.toContain('authorization');
   });
 
   it('Kong: a global file-log plugin that removes credential headers from the log', () => {

@@ -14,6 +14,42 @@ function model(name = 'iris') {
   return { app, ns: ns['ml-models'], isvc };
 }
 
+describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-text scrape of the model port)', () => {
+  it('scrapes the sidecar\'s merged metrics on 15020 and tells the sidecar where the model\'s metrics are', () => {
+    const { app, ns, isvc } = model();
+    ns.addLabel('istio-injection', 'enabled');
+    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, metricsPort: 8082 });
+    const objects = synthObjects(app);
+    const endpoint = findObject(objects, 'PodMonitor', 'iris-predictor', 'ml-models').spec.podMetricsEndpoints[0];
+    expect(endpoint).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus' });
+    expect(endpoint.portNumber).toBeUndefined();
+    const rewrite = endpoint.relabelings[0];
+    expect(rewrite).toEqual({ action: 'replace', sourceLabels: ['__address__'], regex: '(.+):\\d+', replacement: '$1:15020', targetLabel: '__address__' });
+    // The rewrite keeps the pod IP (v4 or v6) and swaps the port.
+    for (const [address, expected] of [['10.0.0.5:15090', '10.0.0.5:15020'], ['[fd00::5]:15090', '[fd00::5]:15020']]) {
+      expect(address.replace(new RegExp(`^${rewrite.regex}$`), rewrite.replacement)).toBe(expected);
+    }
+    expect(endpoint.relabelings.slice(1).map((r: any) => r.targetLabel)).toEqual(['inferenceservice', 'revision']);
+    expect(findObject(objects, 'InferenceService', 'iris', 'ml-models').spec.predictor.annotations).toEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': '8082', 'prometheus.io/scrape': 'true' });
+    expect(findObject(objects, 'NetworkPolicy', 'allow-metrics-iris-predictor', 'ml-models').spec.ingress[0].ports).toEqual([{ port: 15020, protocol: 'TCP' }]);
+  });
+
+  it('fails when sidecar injection is switched on after the monitoring was created', () => {
+    const { app, ns, isvc } = model();
+    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    ns.addLabel('istio-injection', 'enabled');
+    expect(() => synthObjects(app)).toThrow(/iris-monitoring: istioMetricsMerging is off, but namespace 'ml-models' got Istio sidecar injection after this monitoring was created: under STRICT mTLS Prometheus could not scrape port 8080 in plain text .*Fix: create the monitoring after MeshMtls, or pass istioMetricsMerging: true/);
+  });
+
+  it('(not) outside a mesh: the model port, no pod annotations', () => {
+    const { app, ns, isvc } = model();
+    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'PodMonitor', 'iris-predictor', 'ml-models').spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: 8080, path: '/metrics' });
+    expect(findObject(objects, 'InferenceService', 'iris', 'ml-models').spec.predictor.annotations).toBeUndefined();
+  });
+});
+
 describe('KServeModelMonitoring', () => {
   it('scrapes exactly the predictor pods the InferenceService routes to', () => {
     const { app, ns, isvc } = model();

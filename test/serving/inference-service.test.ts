@@ -246,3 +246,25 @@ describe('InferenceService', () => {
     });
   });
 });
+
+describe('InferenceService pod annotations', () => {
+  it('renders spec.predictor.annotations from props and addPodAnnotation, sorted; the same value twice is one annotation', () => {
+    const { isvc, objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', podAnnotations: { 'sidecar.istio.io/proxyCPU': '100m' } });
+    isvc.addPodAnnotation('prometheus.io/scrape', 'true');
+    isvc.addPodAnnotation('prometheus.io/scrape', 'true');
+    const predictor = findObject(objects(), 'InferenceService', 'iris', 'models').spec.predictor;
+    expect(predictor.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'sidecar.istio.io/proxyCPU': '100m' });
+    expect(Object.keys(predictor.annotations)).toEqual(['prometheus.io/scrape', 'sidecar.istio.io/proxyCPU']);
+  });
+
+  describe('fails when', () => {
+    it('an annotation key is not a qualified name', () => {
+      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, podAnnotations: { 'bad key!': 'x' } })).toThrow(/podAnnotations\.bad key! is not a valid annotation key/);
+    });
+
+    it('an annotation is set again to another value', () => {
+      const { isvc } = isvcOf({ modelFormat: ModelFormat.SKLEARN, podAnnotations: { 'prometheus.io/port': '8080' } });
+      expect(() => isvc.addPodAnnotation('prometheus.io/port', '9000')).toThrow(/podAnnotations\.prometheus\.io\/port is already set to '8080' \(received: "9000"\)/);
+    });
+  });
+});

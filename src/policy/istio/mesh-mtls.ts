@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
 import { NetworkPeer } from '../../core/network-peer';
+import { Platform } from '../../core/platform';
 import { IGateway } from '../../gateway/gateway';
 import { AuthorizationPolicy } from './authorization-policy';
 import { PeerAuthentication } from './peer-authentication';
@@ -63,6 +64,14 @@ export class MeshMtls extends Construct {
       selector: props.workloadSelector ?? { component: 'predictor' },
       rules: [{ principals: [MeshMtls.gatewayPrincipal(props.gateway, props.gatewayServiceAccount)], ports: props.ports }],
     });
+    Platform.of(this).addSetupNote(
+      `Istio CNI plugin and metrics merging (namespace ${ns.name})`,
+      [
+        `Namespace \`${ns.name}\` runs Istio sidecars under the restricted Pod Security profile, which refuses the privileged \`istio-init\` container: install Istio with its CNI plugin (\`components.cni.enabled: true\`), which sets up the traffic redirection instead.`,
+        '',
+        "Under STRICT mTLS Prometheus cannot scrape a model's port in plain text: monitors created after `MeshMtls` scrape the sidecars' merged metrics on port 15020, which needs Istio's metrics merging (`meshConfig.enablePrometheusMerge`, on by default).",
+      ].join('\n'),
+    );
     ns.allowEgress('istiod', {
       peers: [NetworkPeer.pods(props.istiodNamespace ?? 'istio-system', { app: 'istiod' })],
       ports: [{ port: 15012 }],

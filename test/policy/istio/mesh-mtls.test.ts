@@ -6,6 +6,10 @@ import { GatewayProvider } from '../../../src/gateway/gateway-provider';
 import { Listener } from '../../../src/gateway/listener';
 import { AuthorizationPolicy } from '../../../src/policy/istio/authorization-policy';
 import { MeshMtls } from '../../../src/policy/istio/mesh-mtls';
+import { Platform } from '../../../src/core/platform';
+import { KServeModelMonitoring } from '../../../src/observability/kserve-model-monitoring';
+import { InferenceService } from '../../../src/serving/inference-service';
+import { ModelFormat } from '../../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../../util';
 
 function gatewayOf(provider: GatewayProvider) {
@@ -31,6 +35,18 @@ describe('MeshMtls', () => {
     expect(findObject(objects, 'Namespace', 'llm').metadata.labels?.['istio-injection']).toBe('enabled');
     expect(findObject(objects, 'NetworkPolicy', 'allow-istiod', 'llm').spec.egress[0].ports).toEqual([{ port: 15012, protocol: 'TCP' }]);
     expect(ap).toMatchSnapshot();
+  });
+
+  it('models monitored after it are scraped through the sidecars (15020), and the platform notes the CNI plugin it needs', () => {
+    const { app, ns, gateway } = gatewayOf(GatewayProvider.ISTIO);
+    const model = new InferenceService(ns.llm, 'qwen', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://b/qwen' });
+    new MeshMtls(ns.llm, 'mtls', { gateway, ports: [8080] });
+    new KServeModelMonitoring(ns.llm, 'qwen-monitoring', { model });
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'PodMonitor', 'qwen-predictor', 'llm').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus' });
+    expect(findObject(objects, 'InferenceService', 'qwen', 'llm').spec.predictor.annotations['prometheus.io/port']).toBe('8080');
+    const note = Platform.of(ns.llm).setupNotes.find((n) => n.topic === 'Istio CNI plugin and metrics merging (namespace llm)');
+    expect(note?.text).toContain('components.cni.enabled: true');
   });
 
   it('Istio gateway proxies may reach istiod for their configuration', () => {

@@ -1,0 +1,73 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KservePlatform } from '../../src/platforms/kserve-platform';
+import { findObject, objectsOfKind, synthObjects } from '../util';
+
+/** The facts of the KServe reference platform (its YAML is pinned by the dist/ freshness test). */
+describe('kserve-platform', () => {
+  const app = Testing.app();
+  const platform = new KservePlatform(app);
+  const objects = synthObjects(app);
+  const isvc = (name: string) => findObject(objects, 'InferenceService', name, 'models');
+
+  it('reads models from S3 through an IRSA ServiceAccount, with no credentials in the cluster', () => {
+    const sa = findObject(objects, 'ServiceAccount', 'kserve-models-s3', 'models');
+    expect(sa.metadata.annotations?.['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(isvc('sklearn-iris').spec.predictor.serviceAccountName).toBe('kserve-models-s3');
+    expect(isvc('sklearn-iris').spec.predictor.model.storageUri).toMatch(/^s3:\/\//);
+    expect(objectsOfKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it('rolls out a canary: Knative mode, 10% to the new revision', () => {
+    const canary = isvc('pytorch-model');
+    expect(canary.metadata.annotations?.['serving.kserve.io/deploymentMode']).toBe('Knative');
+    expect(canary.spec.predictor.canaryTrafficPercent).toBe(10);
+  });
+
+  it('wires the transformer to its predictor, with a pinned image', () => {
+    const t = isvc('model-with-transformer').spec.transformer.containers[0];
+    expect(t.image).toMatch(/:\d+\.\d+\.\d+$/);
+    expect(t.env).toContainEqual({ name: 'PREDICTOR_HOST', value: 'model-with-transformer-predictor.models' });
+    expect(findObject(objects, 'HTTPRoute', 'model-with-transformer', 'models').spec.rules[0].backendRefs[0].name).toBe('model-with-transformer-transformer');
+  });
+
+  it('schedules the GPU model on GPU nodes with a GPU limit', () => {
+    const p = isvc('pytorch-gpu').spec.predictor;
+    expect(p.model.resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(p.nodeSelector).toEqual({ accelerator: 'nvidia-tesla-k80' });
+    expect(p.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+  });
+
+  it('autoscales on concurrency in Knative mode', () => {
+    expect(isvc('sklearn-autoscaled').metadata.annotations).toMatchObject({
+      'serving.kserve.io/deploymentMode': 'Knative',
+      'autoscaling.knative.dev/metric': 'concurrency',
+      'autoscaling.knative.dev/target': '10',
+      'autoscaling.knative.dev/minScale': '1',
+      'autoscaling.knative.dev/maxScale': '10',
+    });
+  });
+
+  it('serves the grpc-v2 model through a GRPCRoute on the HTTPS listener', () => {
+    const route = findObject(objects, 'GRPCRoute', 'sklearn-grpc', 'models');
+    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ name: 'sklearn-grpc-predictor', port: 80 });
+    expect(route.spec.parentRefs[0]).toMatchObject({ name: 'kserve-gateway', sectionName: 'https' });
+    expect(isvc('sklearn-grpc').spec.predictor.model.protocolVersion).toBe('grpc-v2');
+    expect(isvc('sklearn-grpc').spec.predictor.model.ports[0]).toMatchObject({ name: 'h2c' });
+  });
+
+  it('runs every model under the restricted pod security defaults, in a default-deny namespace', () => {
+    for (const m of objectsOfKind(objects, 'InferenceService')) {
+      expect(m.spec.predictor.securityContext, m.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(m.spec.predictor.model.securityContext, m.metadata.name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    }
+    expect(findObject(objects, 'Namespace', 'models').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'models').spec.policyTypes).toEqual(['Ingress', 'Egress']);
+  });
+
+  it('lists the Istio mesh config its access log and tracing Telemetries need', () => {
+    const topics = platform.setupNotes.map((n) => n.topic);
+    expect(topics).toEqual(['Istio mesh config: access log provider `model-access-log`', 'Istio mesh config: tracing provider `otel-tracing`']);
+    expect(findObject(objects, 'Telemetry', 'kserve-gateway-tracing', 'kserve-ingress').spec.tracing[0].providers).toEqual([{ name: 'otel-tracing' }]);
+  });
+});

@@ -1,0 +1,57 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { MaasPlatform } from '../../src/platforms/maas';
+import { findObject, objectsOfKind, synthObjects } from '../util';
+
+/** The facts of the Models-as-a-Service reference platform (its YAML is pinned by the dist/ freshness test). */
+describe('maas', () => {
+  const app = Testing.app();
+  const platform = new MaasPlatform(app);
+  const objects = synthObjects(app);
+  const models = ['granite-code', 'mistral-7b-instruct', 'nomic-embed', 'qwen3-0-6b-instruct'];
+
+  it('serves four models in Standard mode in namespace llm, on pinned vLLM and TEI runtimes', () => {
+    expect(objectsOfKind(objects, 'InferenceService').map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual(models.map((m) => `llm/${m}`));
+    for (const m of objectsOfKind(objects, 'InferenceService')) expect(m.metadata.annotations?.['serving.kserve.io/deploymentMode'], m.metadata.name).toBe('Standard');
+    for (const r of objectsOfKind(objects, 'ClusterServingRuntime')) {
+      for (const c of r.spec.containers) expect(c.image, r.metadata.name).toMatch(/:[^:]+$/);
+      for (const c of r.spec.containers) expect(c.image, r.metadata.name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('enforces STRICT mTLS in llm and admits only the gateway identity to the predictors', () => {
+    expect(findObject(objects, 'PeerAuthentication', 'default', 'llm').spec).toEqual({ mtls: { mode: 'STRICT' } });
+    const ap = findObject(objects, 'AuthorizationPolicy', 'allow-gateway-only', 'llm');
+    expect(ap.spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/llm/sa/kuadrant-gateway-istio']);
+  });
+
+  it('scrapes every model through its sidecar (STRICT mTLS refuses a plain-text scrape of 8080), the embedding model on TEI\'s metrics port', () => {
+    for (const name of models) {
+      const pm = findObject(objects, 'PodMonitor', `${name}-predictor`, 'llm');
+      expect(pm.spec.podMetricsEndpoints[0], name).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus' });
+      const annotations = findObject(objects, 'InferenceService', name, 'llm').spec.predictor.annotations;
+      expect(annotations, name).toEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': name === 'nomic-embed' ? '9000' : '8080', 'prometheus.io/scrape': 'true' });
+      expect(findObject(objects, 'NetworkPolicy', `allow-metrics-${name}-predictor`, 'llm').spec.ingress[0].ports, name).toEqual([{ port: 15020, protocol: 'TCP' }]);
+      expect(findObject(objects, 'PrometheusRule', `${name}-alerts`, 'llm').spec.groups[0].rules.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('limits each tier per user: free 10, premium 100, enterprise 1000 requests per minute on qwen3', () => {
+    const limits = findObject(objects, 'RateLimitPolicy', 'maas-qwen3', 'llm').spec.limits;
+    for (const [tier, limit] of [['free', 10], ['premium', 100], ['enterprise', 1000]] as const) {
+      expect(limits[tier].rates, tier).toEqual([{ limit, window: '1m' }]);
+      expect(limits[tier].counters, tier).toEqual([{ expression: 'auth.identity.userid' }]);
+      expect(limits[tier].when, tier).toEqual([{ predicate: `auth.identity.tier == "${tier}"` }]);
+    }
+  });
+
+  it('pulls API keys from the secret store with their tier, and embeds no key', () => {
+    const secrets = objectsOfKind(objects, 'ExternalSecret');
+    expect(secrets.map((s) => s.metadata.name).sort()).toEqual(['maas-demo-enterprise', 'maas-demo-free', 'maas-demo-premium']);
+    expect(objectsOfKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it('lists the Istio CNI plugin and the access-log mesh config among its cluster setup', () => {
+    expect(platform.setupNotes.map((n) => n.topic)).toEqual(['Istio CNI plugin and metrics merging (namespace llm)', 'Istio mesh config: access log provider `model-access-log`']);
+  });
+});
