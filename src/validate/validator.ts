@@ -12,11 +12,14 @@
  * 4. validate the schema (types, required fields, unknown fields, enums,
  *    patterns, formats, limits);
  * 5. check `x-kubernetes-list-type` set/map uniqueness;
- * 6. when 4 and 5 pass, evaluate every `x-kubernetes-validations` CEL rule.
+ * 6. when 4 and 5 pass, evaluate every `x-kubernetes-validations` CEL rule,
+ *    and the admission rules of the controllers we target (`admission.ts`:
+ *    KServe's webhook refuses a predictor with two model specs).
  *
  * Every problem is reported, not only the first.
  */
 import { invalid } from '../core/errors';
+import { admissionProblems } from './admission';
 import { BuiltinCatalog, CatalogEntry, KindValidator, SchemaCatalog } from './catalog';
 import { applySchemaDefaults } from './defaults';
 import { formatPath, PathSegment, ValidationIssue } from './issue';
@@ -168,6 +171,7 @@ function check(object: unknown, options: ValidateOptions): Located[] {
   if (validator.skeleton) structural.push(...listTypeProblems(work, validator.skeleton));
   problems.push(...structural);
   if (structural.length === 0 && validator.skeleton) problems.push(...ruleProblems(work, validator.skeleton));
+  if (structural.length === 0) problems.push(...admissionProblems(work));
   return problems;
 }
 
