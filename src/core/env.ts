@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { SECRET_NAME } from './credentials';
 import { invalid } from './errors';
 import { ISecretReference } from './secret-ref';
+import { noteRequiredSecret } from './required-secret';
 
 /** A rendered Kubernetes `env[]` entry. */
 export interface EnvVarJson {
@@ -65,6 +66,8 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
       }
       return { name, value: v };
     }
+    const ref = v.valueFrom.secretKeyRef;
+    if (ref?.name) noteRequiredSecret(scope, undefined, ref.name, `environment variable ${name} (key ${ref.key}) of ${scope.node.path}`);
     return { name, valueFrom: v.valueFrom };
   });
 }

@@ -71,7 +71,7 @@ export class Platform extends Chart {
   /** The labels every object of this platform carries (inherited by its Namespace charts). */
   public readonly platformLabels: Readonly<Record<string, string>>;
   private readonly outputFiles = new Map<string, () => string>();
-  private readonly setupNoteMap = new Map<string, string>();
+  private readonly setupNoteMap = new Map<string, string | (() => string | undefined)>();
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     const name = props.name ?? id;
@@ -115,18 +115,26 @@ export class Platform extends Chart {
    * topic with the same text again is one note.
    *
    * @param topic a short heading, e.g. `Istio mesh config: access log provider`
-   * @param text Markdown
+   * @param text Markdown, or a function that renders it when the notes are
+   *   read (at synth, with the whole platform built) and returns undefined
+   *   when the note turns out not to be needed; for a topic that already has
+   *   a function, a new function is ignored
    * @throws ModelServingError when the topic already has another text
    */
-  public addSetupNote(topic: string, text: string): void {
+  public addSetupNote(topic: string, text: string | (() => string | undefined)): void {
     const existing = this.setupNoteMap.get(topic);
+    if (typeof existing === 'function' && typeof text === 'function') return;
     if (existing !== undefined && existing !== text) invalid(this, 'setup note', 'already has another text', topic, 'give each setup note its own topic');
     this.setupNoteMap.set(topic, text);
   }
 
-  /** The setup notes, sorted by topic. */
+  /** The setup notes that apply, sorted by topic. */
   public get setupNotes(): ReadonlyArray<{ readonly topic: string; readonly text: string }> {
-    return [...this.setupNoteMap.keys()].sort().map((topic) => ({ topic, text: this.setupNoteMap.get(topic)! }));
+    return [...this.setupNoteMap.keys()].sort().flatMap((topic) => {
+      const note = this.setupNoteMap.get(topic)!;
+      const text = typeof note === 'function' ? note() : note;
+      return text === undefined ? [] : [{ topic, text }];
+    });
   }
 
   /** The extra output files, rendered, sorted by name. */

@@ -3,15 +3,15 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
  * The sync wave of each kind, in the order a platform must come up:
- * namespaces, then identities, secret references, runtimes and network
- * policies, then gateways and their workloads, then models, then routes,
+ * namespaces, then identities, secret references and network policies,
+ * then gateway classes and serving runtimes, then gateways and their workloads, then models, then routes,
  * then access policies, then monitoring. Argo CD applies lower waves first
  * and waits for them to be healthy.
  */
 const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [-10, ['Namespace', 'AppProject']],
   [-5, ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ExternalSecret', 'Secret', 'ConfigMap', 'Certificate', 'Issuer', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy']],
-  [-3, ['ServingRuntime', 'ClusterServingRuntime', 'LLMInferenceServiceConfig']],
+  [-3, ['GatewayClass', 'ServingRuntime', 'ClusterServingRuntime', 'LLMInferenceServiceConfig']],
   [0, ['Gateway', 'GatewayExtension', 'EnvoyProxy', 'Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Job', 'CronJob', 'PersistentVolumeClaim']],
   [2, ['InferenceService', 'LLMInferenceService']],
   [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],

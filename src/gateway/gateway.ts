@@ -5,6 +5,8 @@ import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, isDnsSubdomain } from '../core/names';
+import { Platform } from '../core/platform';
+import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
 import { ISecretReference } from '../core/secret-ref';
@@ -210,6 +212,7 @@ export class Gateway extends Construct implements IGateway {
     }
     this.gatewayClassName = assertDnsSubdomain(this, 'gatewayClassName', className);
     this.provider = props.provider ?? GatewayProvider.forClassName(className);
+    this.noteProxyPodSecurity();
     this.dataPlane = this.gatewayNamespace ? this.provider?.dataPlane(this.gatewayName, this.gatewayNamespace) : undefined;
     const addresses = props.addresses?.map((a, i) => this.checkAddress(i, a));
     if (addresses && addresses.length > MAX_ADDRESSES) invalid(this, 'addresses', `can hold at most ${MAX_ADDRESSES} addresses`, addresses.length, 'ask for fewer addresses');
@@ -262,6 +265,28 @@ export class Gateway extends Construct implements IGateway {
   }
 
   /**
+   * Notes on the platform that the proxy pods the provider's controller
+   * creates for this Gateway must meet the restricted Pod Security profile of
+   * a namespace we create: their securityContext comes from the
+   * controller's installation, not from the Gateway.
+   */
+  private noteProxyPodSecurity(): void {
+    const provider = this.provider;
+    if (!provider || provider.id === 'kong' || !Namespace.isNamespace(Chart.of(this))) return;
+    const ns = Chart.of(this) as Namespace;
+    const how: Record<string, string> = {
+      istio: 'set `gateways.seccompProfile.type: RuntimeDefault` in the values of the Istio installation (its gateway pods have no seccomp profile otherwise)',
+      kgateway: 'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault` among them) in the GatewayParameters the GatewayClass uses',
+      'envoy-gateway': 'check the securityContext of the Envoy proxy Deployment in the EnvoyProxy the GatewayClass uses',
+    };
+    Platform.of(this).addSetupNote(`Gateway proxy pods under restricted Pod Security (${ns.name}/${this.gatewayName})`, () =>
+      ns.label('pod-security.kubernetes.io/enforce') === 'restricted'
+        ? `The ${provider.id} controller creates the proxy pods of Gateway \`${this.gatewayName}\` in namespace \`${ns.name}\`, which enforces the restricted Pod Security profile: they need \`runAsNonRoot\`, \`allowPrivilegeEscalation: false\`, \`capabilities.drop: [ALL]\` and \`seccompProfile.type: RuntimeDefault\`. ${how[provider.id] ?? 'Configure them in the controller installation'}.`
+        : undefined,
+    );
+  }
+
+  /**
    * Adds a listener (`spec.listeners[]`).
    *
    * @throws ModelServingError for a duplicate name, a port outside 1-65535, a
@@ -300,7 +325,10 @@ export class Gateway extends Construct implements IGateway {
         invalid(this, `${field}.tls.certificateRefs`, 'needs at least one certificate Secret for an HTTPS listener', certs, "pass certificates: [SecretRef.named('my-cert')] (or a cert-manager Certificate) to Listener.https()");
       }
       if (certs.length > 64) invalid(this, `${field}.tls.certificateRefs`, 'can hold at most 64 certificates', certs.length, 'reference fewer certificates');
-      certs.forEach((c, i) => assertDnsSubdomain(this, `${field}.tls.certificateRefs[${i}].name`, c.secretName));
+      certs.forEach((c, i) => {
+        assertDnsSubdomain(this, `${field}.tls.certificateRefs[${i}].name`, c.secretName);
+        noteRequiredSecret(this, c.namespace ?? this.gatewayNamespace, c.secretName, `TLS certificate (tls.crt, tls.key) of listener ${listener.name} of Gateway ${this.gatewayName}`);
+      });
     }
     this.listenerMap.set(listener.name, listener);
     if (this.dataPlane && this.namespaceChart && this.dataPlane.namespace === this.gatewayNamespace) {

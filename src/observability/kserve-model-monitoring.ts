@@ -133,6 +133,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       props.model.addPodAnnotation('prometheus.io/port', String(metricsPort));
       props.model.addPodAnnotation('prometheus.io/path', '/metrics');
     } else {
+      props.model.exposeMetricsPort(metricsPort);
       this.node.addValidation({
         validate: () =>
           meshed()

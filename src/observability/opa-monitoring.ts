@@ -6,6 +6,7 @@ import { ComponentMonitoring, ComponentMonitoringProps } from './component-monit
 import { GrafanaDashboard } from './dashboard';
 import { formatNumber, LabelMatcher } from './promql';
 import { Severity } from './severity';
+import { OPA_DIAGNOSTIC_PORT } from '../policy/opa-authorizer';
 
 /** Props of {@link OpaMonitoring}. */
 export interface OpaMonitoringProps extends ComponentMonitoringProps {
@@ -16,7 +17,8 @@ export interface OpaMonitoringProps extends ComponentMonitoringProps {
 /**
  * Monitoring for an Open Policy Agent deployment (the external authorizer),
  * as one bundle: `PodMonitor/<name>` (pods `app.kubernetes.io/name: opa`,
- * port 8181 `/metrics`, series labelled `opa="<name>"`) and
+ * the diagnostic port 8282 `/metrics`, series labelled `opa="<name>"`; the
+ * API port 8181 listens on localhost only) and
  * `PrometheusRule/<name>-alerts` with `OpaDown` and `OpaApiErrorsHigh`.
  * Decisions denied show up in the gateway's `GatewayAuthFailureSpike`.
  *
@@ -26,7 +28,7 @@ export class OpaMonitoring extends ComponentMonitoring {
   public readonly dashboard?: GrafanaDashboard = undefined;
 
   public constructor(scope: Construct, id: string, props: OpaMonitoringProps = {}) {
-    super(scope, id, props, { prefix: 'Opa', label: 'opa', title: 'OPA', catalog: Catalogs.OPA, selector: { 'app.kubernetes.io/name': 'opa' }, port: 8181, path: '/metrics' });
+    super(scope, id, props, { prefix: 'Opa', label: 'opa', title: 'OPA', catalog: Catalogs.OPA, selector: { 'app.kubernetes.io/name': 'opa' }, port: OPA_DIAGNOSTIC_PORT, path: '/metrics' });
     const ratio = this.ratio('errorRatio', props.errorRatio ?? 0.05);
     this.group.addAlert(
       Alerts.ratio(this.text('ApiErrorsHigh', Severity.WARNING, Duration.minutes(10), `OPA ${this.target.namespace}/${this.instanceName}: API errors`, `More than ${formatNumber(ratio * 100)}% of OPA API requests were answered with a 5xx for 10 minutes: policy evaluation fails.`), {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Namespace } from '../core/namespace';
+import { Namespace, PodSecurity } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
@@ -23,7 +23,9 @@ import { kgatewayIngress, kgatewayModels, modelRoute } from './kgateway-common';
  * Compared with the write-up: routes are admitted from the two platform
  * namespaces only (not `All`), plain HTTP no longer reaches models, images
  * and Secrets are not created here, and a default-deny NetworkPolicy plus
- * exact allows isolate each namespace.
+ * exact allows isolate `ml-models`. `kgateway-system` is kgateway's install
+ * namespace (its controller runs there), so it keeps no default-deny and the
+ * baseline Pod Security profile, both as reasoned waivers.
  */
 export class KgatewayKservePlatform extends Platform {
   /** The gateway. */
@@ -33,7 +35,14 @@ export class KgatewayKservePlatform extends Platform {
 
   public constructor(scope: Construct, id = 'kgateway-kserve') {
     super(scope, id, { description: 'kgateway as the ingress for KServe: one Gateway, per-model HTTPRoutes, sklearn and TensorFlow models.' });
-    const system = new Namespace(this, 'kgateway-system');
+    // The write-up puts the Gateway in kgateway's own install namespace, where the controller runs too: a
+    // default-deny policy or the restricted profile there would cut the controller off (API server, xDS) and
+    // refuse its pods (the chart sets no securityContext). kgateway-production uses a namespace of its own.
+    const system = new Namespace(this, 'kgateway-system', {
+      podSecurity: PodSecurity.waived('baseline', "kgateway's install namespace: the kgateway controller from its Helm chart runs here without the restricted securityContext"),
+      defaultDeny: false,
+      defaultDenyWaiver: "kgateway's install namespace: a default deny would also cut the kgateway controller off from the API server and from its proxies (xDS on 9977); the gateway proxies get exact allows",
+    });
     const models = new Namespace(this, 'ml-models');
     this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models.name] });
     const { iris, mnist } = kgatewayModels(models);

@@ -7,6 +7,7 @@ import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
+import { Platform } from '../core/platform';
 import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
@@ -41,6 +42,8 @@ const MAX_BATCH = 100;
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
+/** The queue-proxy port the Knative autoscaler scrapes its request metrics from. */
+export const KNATIVE_AUTOSCALER_METRICS_PORT = 9090;
 
 /** Formats whose KServe runtimes serve the model under the InferenceService's name (so `/v1/models/<name>` is its readiness endpoint). */
 const SERVICE_NAMED_FORMATS = ['sklearn', 'xgboost', 'lightgbm', 'pmml', 'tensorflow', 'paddle', 'huggingface'] as const;
@@ -195,8 +198,9 @@ export interface InferenceServiceProps {
   readonly ports?: readonly ContainerPort[];
   /**
    * Knative mode: namespaces whose pods may reach the model's queue-proxy
-   * (port 8012) through the namespace's default-deny policy — the Knative
-   * activator and the Knative ingress gateway.
+   * through the namespace's default-deny policy (port 8012 for requests,
+   * 9090 for the autoscaler's metrics) — the Knative activator and
+   * autoscaler, and the Knative ingress gateway.
    * @default ['knative-serving', 'istio-system']
    */
   readonly knativeIngressNamespaces?: readonly string[];
@@ -247,6 +251,7 @@ export class InferenceService extends Construct implements IBackend {
   private readonly minReplicas: number;
   private canaryState: CanaryState = { state: 'none' };
   private readonly podAnnotationMap = new Map<string, string>();
+  private readonly metricsPortSet = new Set<number>();
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
@@ -278,6 +283,7 @@ export class InferenceService extends Construct implements IBackend {
     if (runtime) this.checkRuntime(runtime);
 
     this.storage = this.bindStorage(props.storage, props.storageUri, 'storage');
+    if (this.storage?.storageUri) noteStorageInitializer(this);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
     if (props.image !== undefined) {
       if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
@@ -509,6 +515,20 @@ export class InferenceService extends Construct implements IBackend {
     this.podAnnotationMap.set(key, value);
   }
 
+  /**
+   * Declares the port the model server serves its metrics on as a port of
+   * the predictor container, next to the serving port: a PodMonitor's
+   * `portNumber` only finds declared container ports, and KServe's runtimes
+   * declare none. `KServeModelMonitoring` calls it. A custom-container
+   * predictor (`containers`) declares its ports itself.
+   *
+   * @throws ModelServingError for a port outside 1-65535
+   */
+  public exposeMetricsPort(port: number): void {
+    assertPort(this, 'metricsPort', port, 'use the port of the model server\'s /metrics, e.g. 8080');
+    this.metricsPortSet.add(port);
+  }
+
   /** True when the model speaks gRPC. */
   public get isGrpc(): boolean {
     return this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;
@@ -646,7 +666,7 @@ export class InferenceService extends Construct implements IBackend {
       storageUri: storage?.storageUri,
       storage: storage?.storageSpec ? { key: storage.storageSpec.key, path: storage.storageSpec.path, parameters: storage.storageSpec.parameters } : undefined,
       image,
-      ports: (p.ports ?? (this.isGrpc ? [{ containerPort: GRPC_CONTAINER_PORT, name: 'h2c' }] : undefined))?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
+      ports: this.renderModelPorts()?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
       args: (changes?.args ?? p.args) ? [...(changes?.args ?? p.args)!] : undefined,
       env,
       resources: renderResources(this, changes?.resources ? 'canary.resources' : 'resources', changes?.resources ?? p.resources),
@@ -657,6 +677,23 @@ export class InferenceService extends Construct implements IBackend {
       volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
     } satisfies Partial<ContainerJson> & Record<string, unknown>);
     return frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
+  }
+
+  /**
+   * The ports of the model container: the given ones (or `h2c` 8081 for
+   * gRPC), then the metrics ports not among them (`metrics`, or
+   * `metrics-<port>` when there are several; none in Knative mode, which
+   * allows one port). With metrics ports but no given ones, the serving port
+   * is declared first (`http1`), since KServe's Service forwards to the
+   * first port.
+   */
+  private renderModelPorts(): readonly ContainerPort[] | undefined {
+    const given = this.props.ports ?? (this.isGrpc ? [{ containerPort: GRPC_CONTAINER_PORT, name: 'h2c' }] : undefined);
+    if (this.metricsPortSet.size === 0) return given;
+    const ports: ContainerPort[] = given ? [...given] : [{ containerPort: this.podPort, name: 'http1' }];
+    // Knative accepts one port on the user container: there only the serving port is declared.
+    const extra = this.deploymentMode === DeploymentMode.KNATIVE ? [] : [...this.metricsPortSet].filter((port) => !ports.some((x) => x.containerPort === port)).sort((a, b) => a - b);
+    return [...ports, ...extra.map((containerPort) => ({ containerPort, name: extra.length === 1 ? 'metrics' : `metrics-${containerPort}` }))];
   }
 
   private renderComponent(kind: 'transformer' | 'explainer', c: ComponentProps, wirePredictor: boolean): object {
@@ -719,7 +756,8 @@ export class InferenceService extends Construct implements IBackend {
     const pods = { [ISVC_LABEL]: this.serviceName };
     if (this.deploymentMode === DeploymentMode.KNATIVE) {
       const from = this.props.knativeIngressNamespaces ?? ['knative-serving', 'istio-system'];
-      ns.allowIngress(`${this.serviceName}-from-knative`, { pods, peers: from.map((n) => NetworkPeer.namespace(n)), ports: [{ port: KNATIVE_QUEUE_PROXY_PORT }] });
+      // 8012: requests through the activator and ingress; 9090: the autoscaler scraping the queue-proxy's metrics.
+      ns.allowIngress(`${this.serviceName}-from-knative`, { pods, peers: from.map((n) => NetworkPeer.namespace(n)), ports: [{ port: KNATIVE_QUEUE_PROXY_PORT }, { port: KNATIVE_AUTOSCALER_METRICS_PORT }] });
     }
     const remote = this.storage?.storageUri !== undefined && !/^pvc:\/\//.test(this.storage.storageUri);
     if (remote || this.storage?.storageSpec) {
@@ -758,4 +796,20 @@ function findNamespaceChart(c: Construct): Namespace | undefined {
     if (Namespace.isNamespace(s)) return s;
   }
   return undefined;
+}
+
+/**
+ * Notes on the platform what KServe's storage initializer needs under the
+ * restricted Pod Security profile: its securityContext comes from KServe's
+ * installation (the `default` ClusterStorageContainer), not from the
+ * InferenceService.
+ */
+function noteStorageInitializer(model: InferenceService): void {
+  const ns = findNamespaceChart(model);
+  if (!ns) return;
+  Platform.of(model).addSetupNote('KServe storage initializer under restricted Pod Security', () =>
+    ns.label('pod-security.kubernetes.io/enforce') === 'restricted'
+      ? "Models with a `storageUri` get KServe's `storage-initializer` init container, whose securityContext comes from KServe's installation (the ClusterStorageContainer `default`), not from the InferenceService. Under `pod-security.kubernetes.io/enforce: restricted` it must set `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `runAsNonRoot: true` and `seccompProfile.type: RuntimeDefault`; add them there if your KServe version does not, or the predictor pods are refused."
+      : undefined,
+  );
 }

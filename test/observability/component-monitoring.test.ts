@@ -38,7 +38,7 @@ describe('OpaMonitoring, LimitadorMonitoring, AuthorinoMonitoring', () => {
     new LimitadorMonitoring(ns['kuadrant-system'], 'limitador');
     new AuthorinoMonitoring(ns['kuadrant-system'], 'authorino');
     const objects = synthObjects(app);
-    expect(findObject(objects, 'PodMonitor', 'opa', 'auth').spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/name': 'opa' } }, podMetricsEndpoints: [{ portNumber: 8181 }] });
+    expect(findObject(objects, 'PodMonitor', 'opa', 'auth').spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/name': 'opa' } }, podMetricsEndpoints: [{ portNumber: 8282 }] }); // OPA's diagnostic address: its API listens on localhost only
     expect(findObject(objects, 'PodMonitor', 'limitador').spec).toMatchObject({ selector: { matchLabels: { app: 'limitador' } }, podMetricsEndpoints: [{ portNumber: 8080 }] });
     expect(findObject(objects, 'PodMonitor', 'authorino').spec).toMatchObject({ selector: { matchLabels: { 'authorino-resource': 'authorino' } }, podMetricsEndpoints: [{ portNumber: 8080 }] });
     expect(alertNames(objects, 'opa-alerts')).toEqual(['OpaApiErrorsHigh', 'OpaDown']);

@@ -47,6 +47,8 @@ describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-te
     const objects = synthObjects(app);
     expect(findObject(objects, 'PodMonitor', 'iris-predictor', 'ml-models').spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: 8080, path: '/metrics' });
     expect(findObject(objects, 'InferenceService', 'iris', 'ml-models').spec.predictor.annotations).toBeUndefined();
+    // portNumber finds declared container ports only: the model declares the one it serves metrics on.
+    expect(findObject(objects, 'InferenceService', 'iris', 'ml-models').spec.predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
   });
 });
 

@@ -80,4 +80,11 @@ describe('kgateway-kserve platform', () => {
     const modelRoutes = objectsOfKind(objects, 'HTTPRoute').filter((r) => r.metadata.namespace === 'ml-models');
     expect(modelRoutes.every((r) => r.spec.parentRefs.every((p: { sectionName?: string }) => p.sectionName === 'https'))).toBe(true);
   });
+
+  it("leaves kgateway's install namespace usable by its controller: no default deny, the baseline profile, both waived with a reason", () => {
+    expect(findObject(objects, 'Namespace', 'kgateway-system').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(objects.some((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'kgateway-system' && o.metadata.name === 'default-deny')).toBe(false);
+    expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'ml-models').spec.podSelector).toEqual({});
+    expect(findObject(objects, 'Namespace', 'ml-models').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
 });

@@ -67,7 +67,15 @@ describe('kserve-platform', () => {
 
   it('lists the Istio mesh config its access log and tracing Telemetries need', () => {
     const topics = platform.setupNotes.map((n) => n.topic);
-    expect(topics).toEqual(['Istio mesh config: access log provider `model-access-log`', 'Istio mesh config: tracing provider `otel-tracing`']);
+    expect(topics).toEqual([
+      'Gateway proxy pods under restricted Pod Security (kserve-ingress/kserve-gateway)',
+      'Istio mesh config: access log provider `model-access-log`',
+      'Istio mesh config: tracing provider `otel-tracing`',
+      'KServe storage initializer under restricted Pod Security',
+      'Secret kserve-ingress/kserve-gateway-tls',
+    ]);
+    const tls = platform.setupNotes.find((n) => n.topic === 'Secret kserve-ingress/kserve-gateway-tls')!;
+    expect(tls.text).toContain('TLS certificate (tls.crt, tls.key) of listener https of Gateway kserve-gateway');
     expect(findObject(objects, 'Telemetry', 'kserve-gateway-tracing', 'kserve-ingress').spec.tracing[0].providers).toEqual([{ name: 'otel-tracing' }]);
   });
 });

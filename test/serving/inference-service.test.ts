@@ -268,3 +268,29 @@ describe('InferenceService pod annotations', () => {
     });
   });
 });
+
+describe('InferenceService metrics ports (a PodMonitor finds only declared container ports)', () => {
+  it('declares the serving port first, then the metrics port', () => {
+    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    isvc.exposeMetricsPort(8082);
+    expect(spec().predictor.sklearn?.ports ?? spec().predictor.model.ports).toEqual([
+      { containerPort: 8080, name: 'http1', protocol: 'TCP' },
+      { containerPort: 8082, name: 'metrics', protocol: 'TCP' },
+    ]);
+  });
+
+  it('adds nothing when the serving port serves the metrics; a gRPC model keeps h2c first', () => {
+    const http = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    http.isvc.exposeMetricsPort(8080);
+    expect(http.spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
+    const grpc = isvcOf({ modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://bucket/iris' }, 'g');
+    grpc.isvc.exposeMetricsPort(8080);
+    expect(grpc.spec().predictor.model.ports.map((p: any) => p.name)).toEqual(['h2c', 'metrics']);
+  });
+
+  it('declares only the serving port in Knative mode, which allows one', () => {
+    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', deploymentMode: DeploymentMode.KNATIVE });
+    isvc.exposeMetricsPort(9091);
+    expect(spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
+  });
+});

@@ -4,6 +4,7 @@ import * as kong from '../../../imports/kong-configuration.konghq.com';
 import { isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { invalid } from '../../core/errors';
+import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
@@ -754,6 +755,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     if (ref.secret.namespace !== undefined && ref.secret.namespace !== this.pluginNamespace) {
       invalid(this, `${field}.name`, `points at a Secret in namespace '${ref.secret.namespace}', but KIC reads it from the plugin's namespace '${this.pluginNamespace ?? '(none)'}'`, ref.secret.secretName, 'create the Secret (or its ExternalSecret) in the plugin namespace');
     }
+    noteRequiredSecret(this, this.pluginNamespace, ref.secret.secretName, `${field} (key ${ref.key}) of KongPlugin ${this.node.id}`);
   }
 }
 
