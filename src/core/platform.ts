@@ -52,16 +52,21 @@ export class Platform extends Chart {
     return typeof x === 'object' && x !== null && PLATFORM_SYMBOL in x;
   }
 
+  /** The Platform `c` is part of, or undefined when it is in none. */
+  public static tryOf(c: IConstruct): Platform | undefined {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+      if (Platform.isPlatform(s)) return s;
+    }
+    return undefined;
+  }
+
   /**
    * The Platform a construct belongs to.
    *
    * @throws ModelServingError when the construct is not inside a Platform
    */
   public static override of(c: IConstruct): Platform {
-    for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
-      if (Platform.isPlatform(s)) return s;
-    }
-    return invalid(c, 'scope', 'must be inside a Platform', c.node.path, 'create the construct inside a Platform or one of its Namespaces: new Platform(app, "my-platform")');
+    return Platform.tryOf(c) ?? invalid(c, 'scope', 'must be inside a Platform', c.node.path, 'create the construct inside a Platform or one of its Namespaces: new Platform(app, "my-platform")');
   }
 
   /** The platform name (output folder and `app.kubernetes.io/part-of`). */

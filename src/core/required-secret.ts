@@ -31,8 +31,7 @@ function writtenSecrets(platform: Platform): Set<string> {
  * @param purpose what reads it, e.g. `KONG_PG_PASSWORD (key password)`
  */
 export function noteRequiredSecret(scope: IConstruct, namespace: string | undefined, secretName: string, purpose: string): void {
-  let platform: Platform | undefined;
-  for (let s: IConstruct | undefined = scope; s && !platform; s = s.node.scope) if (Platform.isPlatform(s)) platform = s;
+  const platform = Platform.tryOf(scope);
   if (!platform) return; // not part of a platform: no README to note it in
   const ns = namespace ?? Chart.of(scope).namespace ?? 'default';
   const topic = `Secret ${ns}/${secretName}`;
@@ -42,9 +41,8 @@ export function noteRequiredSecret(scope: IConstruct, namespace: string | undefi
   if (!purposes) byTopic.set(topic, (purposes = new Set()));
   purposes.add(purpose);
   const read = purposes;
-  const owner = platform;
   platform.addSetupNote(topic, () =>
-    writtenSecrets(owner).has(`${ns}/${secretName}`)
+    writtenSecrets(platform).has(`${ns}/${secretName}`)
       ? undefined
       : `Create the Secret \`${secretName}\` in namespace \`${ns}\`; nothing in this folder writes it. Read by: ${[...read].sort().join('; ')}. Keep its value out of Git (an ExternalSecret, a sealed secret, or a secret manager's operator).`,
   );

@@ -152,6 +152,25 @@ export class Alerts {
   }
 
   /**
+   * No replica of a Deployment is available, by kube-state-metrics
+   * (`kube_deployment_status_replicas_available`), or the Deployment is not
+   * reported at all: for workloads that serve no metrics endpoint of their
+   * own to read `up` from.
+   */
+  public static noAvailableReplicas(text: AlertText, target: { readonly namespace: string; readonly deployment: string }): AlertRule {
+    const metric = 'kube_deployment_status_replicas_available';
+    const sel = selector(metric, LabelMatcher.fromRecord(target));
+    const t = timing(Duration.minutes(1), text.for);
+    const labels = { namespace: target.namespace, deployment: target.deployment };
+    const other = TestSeries.gauge(metric, { namespace: target.namespace, deployment: 'unrelated' }, 1, t.samples);
+    return rule(text, `(sum by (deployment, namespace) (${sel}) == 0)\nor\nabsent(${sel})`, [
+      { description: 'no replica is available', evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(metric, labels, 0, t.samples), other], expectedAlerts: [labels] },
+      { description: 'the Deployment is not reported', evalTime: t.evalTime, interval: t.interval, series: [other], expectedAlerts: [labels] },
+      { description: 'one replica is available', evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(metric, labels, 1, t.samples)], expectedAlerts: [] },
+    ]);
+  }
+
+  /**
    * The largest value of gauge `metric` among the series of `target` above
    * `threshold`. `max` bounds the gauge (e.g. 1 for a ratio) for the test values.
    */

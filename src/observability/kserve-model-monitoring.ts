@@ -2,6 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
+import { Platform } from '../core/platform';
 import { ISVC_LABEL, InferenceService, PREDICTOR_CONTAINER_PORT } from '../serving/inference-service';
 import { AlertRule } from './alert-rule';
 import { Alerts, AlertText } from './alert-templates';
@@ -18,6 +19,20 @@ import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
+
+/**
+ * Where the model servers KServe runs for a format serve their Prometheus
+ * metrics, when it is not the KServe Python server's 8080 `/metrics`:
+ * TorchServe on its metrics API (8082), Triton on 8002, and TF Serving only
+ * on its REST port under `/monitoring/prometheus/metrics` once it is given a
+ * monitoring config (`metricsOptional`: "down" is then read from
+ * kube-state-metrics, not from `up`).
+ */
+const MODEL_SERVER_METRICS: Readonly<Record<string, { readonly port: number; readonly path: string; readonly metricsOptional?: boolean }>> = {
+  pytorch: { port: 8082, path: '/metrics' },
+  triton: { port: 8002, path: '/metrics' },
+  tensorflow: { port: PREDICTOR_CONTAINER_PORT, path: '/monitoring/prometheus/metrics', metricsOptional: true },
+};
 
 /** The default SLOs of a model: 99.5% availability and p95 < 500 ms over 30 days. */
 export interface ModelSloOptions {
@@ -49,7 +64,10 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
    * @default 'serving.knative.dev/revision'
    */
   readonly revisionPodLabel?: string;
-  /** Port of the predictor's `/metrics`. @default 8080 (PREDICTOR_CONTAINER_PORT) */
+  /**
+   * Port of the predictor's metrics.
+   * @default - by model format: 8082 for pytorch (TorchServe), 8002 for triton, 8080 (PREDICTOR_CONTAINER_PORT) otherwise
+   */
   readonly metricsPort?: number;
   /**
    * Scrape through Istio's metrics merging: the predictor pods get the
@@ -79,8 +97,10 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  * Monitoring for one KServe model, as one bundle:
  *
  * - `PodMonitor/<name>-predictor`: the predictor pods (`serving.kserve.io/inferenceservice`,
- *   `component: predictor`) on 8080 `/metrics` (in an Istio mesh, the
- *   sidecar's merged metrics on 15020, see `istioMetricsMerging`), with
+ *   `component: predictor`) on the model server's metrics endpoint (8080
+ *   `/metrics`; TorchServe 8082, Triton 8002, TF Serving its REST port once
+ *   configured; in an Istio mesh the sidecar's merged metrics on 15020, see
+ *   `istioMetricsMerging`), declared on the predictor container, with
  *   `inferenceservice` and `revision` target labels;
  * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
@@ -127,11 +147,13 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     const modelNamespace = Namespace.of(props.model);
     const meshed = () => modelNamespace.label('istio-injection') === 'enabled';
     const merged = props.istioMetricsMerging ?? meshed();
-    const metricsPort = props.metricsPort ?? PREDICTOR_CONTAINER_PORT;
+    const server = MODEL_SERVER_METRICS[props.model.modelFormat?.name ?? ''];
+    const metricsPort = props.metricsPort ?? server?.port ?? PREDICTOR_CONTAINER_PORT;
+    const metricsPath = server?.path ?? '/metrics';
     if (merged) {
       props.model.addPodAnnotation('prometheus.io/scrape', 'true');
       props.model.addPodAnnotation('prometheus.io/port', String(metricsPort));
-      props.model.addPodAnnotation('prometheus.io/path', '/metrics');
+      props.model.addPodAnnotation('prometheus.io/path', metricsPath);
     } else {
       props.model.exposeMetricsPort(metricsPort);
       this.node.addValidation({
@@ -147,7 +169,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       selector: { [ISVC_LABEL]: name, component: 'predictor' },
       namespaces: own === namespace ? undefined : [namespace],
       port: merged ? ISTIO_MERGED_METRICS_PORT : metricsPort,
-      path: merged ? '/stats/prometheus' : undefined,
+      path: merged ? '/stats/prometheus' : metricsPath,
       istioSidecar: merged,
       podLabels: { inferenceservice: ISVC_LABEL, revision: props.revisionPodLabel ?? 'serving.knative.dev/revision' },
       labels: props.labels,
@@ -159,9 +181,20 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     const target = { namespace, inferenceservice: name };
     const where = `InferenceService ${namespace}/${name}`;
 
-    this.group.addAlert(
-      Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
-    );
+    if (server?.metricsOptional) {
+      // TF Serving serves metrics only when configured to: "down" comes from kube-state-metrics instead of `up`.
+      this.group.addAlert(
+        Alerts.noAvailableReplicas(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.'), { namespace, deployment: `${name}-predictor` }),
+      );
+      Platform.tryOf(this)?.addSetupNote(
+        'TF Serving metrics',
+        `TF Serving serves Prometheus metrics only when started with a monitoring config (\`--monitoring_config_file\` with \`prometheus_config { enable: true, path: "${metricsPath}" }\`). Until the TensorFlow predictors get one, their PodMonitors find no metrics (the predictor-down alert reads kube-state-metrics, so it does not depend on them).`,
+      );
+    } else {
+      this.group.addAlert(
+        Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
+      );
+    }
     const latency = props.latencyP95Seconds ?? 1;
     if (!(latency > 0)) invalid(this, 'latencyP95Seconds', 'must be > 0', latency, 'use e.g. 1');
     if (this.traffic.spec.latency) {

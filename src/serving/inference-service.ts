@@ -529,6 +529,11 @@ export class InferenceService extends Construct implements IBackend {
     this.metricsPortSet.add(port);
   }
 
+  /** The model format (`predictor.model.modelFormat`), undefined for a custom-container predictor. */
+  public get modelFormat(): ModelFormat | undefined {
+    return this.props.modelFormat;
+  }
+
   /** True when the model speaks gRPC. */
   public get isGrpc(): boolean {
     return this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;

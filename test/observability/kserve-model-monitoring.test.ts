@@ -52,6 +52,29 @@ describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-te
   });
 });
 
+describe('KServeModelMonitoring by model server', () => {
+  function formatModel(modelFormat: ModelFormat) {
+    const { app, ns } = setup(['ml-models']);
+    const isvc = new InferenceService(ns['ml-models'], 'm', { modelFormat, storageUri: 'gs://bucket/m' });
+    new KServeModelMonitoring(ns['ml-models'], 'm-monitoring', { model: isvc });
+    const objects = synthObjects(app);
+    return { objects, endpoint: findObject(objects, 'PodMonitor', 'm-predictor', 'ml-models').spec.podMetricsEndpoints[0], ports: findObject(objects, 'InferenceService', 'm', 'ml-models').spec.predictor.model.ports };
+  }
+
+  it('TorchServe: its metrics API on 8082, declared next to the serving port', () => {
+    const { endpoint, ports } = formatModel(ModelFormat.PYTORCH);
+    expect(endpoint).toMatchObject({ portNumber: 8082, path: '/metrics' });
+    expect(ports.map((p: any) => p.containerPort)).toEqual([8080, 8082]);
+  });
+
+  it('TF Serving: metrics only once configured, so "down" comes from kube-state-metrics, not from up', () => {
+    const { objects, endpoint } = formatModel(ModelFormat.TENSORFLOW);
+    expect(endpoint).toMatchObject({ portNumber: 8080, path: '/monitoring/prometheus/metrics' });
+    const down = alertOf(objects, 'm-alerts', 'KServePredictorDown');
+    expect(down.expr).toBe('(sum by (deployment, namespace) (kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"}) == 0)\nor\nabsent(kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"})');
+  });
+});
+
 describe('KServeModelMonitoring', () => {
   it('scrapes exactly the predictor pods the InferenceService routes to', () => {
     const { app, ns, isvc } = model();
