@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
+import { SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
@@ -38,11 +39,16 @@ export interface KongBackupProps {
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 const TIME_ZONE = /^[A-Za-z]+(?:[/_+-][A-Za-z0-9]+)*$/;
 
+/** The sync wave of the backup's claim and CronJob: after everything else of a platform (monitoring is 8). */
+const LAST_WAVE = 9;
+
 /**
  * A scheduled export of Kong's configuration (`kong config db_export`) to
  * a PersistentVolumeClaim, keeping the last `retention` exports:
  *
- * - `PersistentVolumeClaim/<name>` (ReadWriteOnce, `storageClassName` as given);
+ * - `PersistentVolumeClaim/<name>` (ReadWriteOnce, `storageClassName` as given),
+ *   with the CronJob in the last sync wave: a claim that binds on first use
+ *   stays Pending until the first backup, which must not hold up the sync;
  * - `CronJob/<name>`: daily by default, one run at a time (`Forbid`), each
  *   export written as `kong-<UTC timestamp>.yaml` and the oldest beyond
  *   the retention deleted;
@@ -84,8 +90,10 @@ export class KongBackup extends Construct {
     if (props.storageClassName !== undefined) assertDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const size = assertQuantity(this, 'storageSize', props.storageSize ?? '5Gi');
 
+    // The last wave: with a WaitForFirstConsumer storage class the claim stays Pending until the first backup
+    // runs, and Argo CD waits for a wave to be healthy before the next; here nothing waits for it.
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
-      metadata: { name },
+      metadata: { name, annotations: { [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
@@ -118,7 +126,7 @@ export class KongBackup extends Construct {
       ],
     );
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: { name },
+      metadata: { name, annotations: { [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) } },
       spec: {
         schedule: fields.join(' '),
         timeZone,

@@ -6,6 +6,7 @@ import { Platform } from '../core/platform';
 import { AppProject, GroupKind } from '../delivery/argocd/app-project';
 import { Application, IN_CLUSTER_SERVER } from '../delivery/argocd/application';
 import { ApplicationSet } from '../delivery/argocd/application-set';
+import { ARGOCD_HOOK_ANNOTATION } from '../kong/kong-migrations';
 
 /** The Git repository Argo CD reads `dist/` from. Change it when you fork the project. */
 export const REPO_URL = 'https://github.com/example-org/cdk8s-model-serving.git';
@@ -43,6 +44,11 @@ function scopeOf(platforms: readonly Platform[]): DeployedScope {
     }
   }
   return scope;
+}
+
+/** True when the platform has Argo CD PreSync hooks (which run before its Namespace objects are applied). */
+function hasPreSyncHooks(platform: Platform): boolean {
+  return platform.node.findAll().some((c) => c instanceof ApiObject && ((c.metadata.toJson() as { annotations?: Record<string, string> }).annotations?.[ARGOCD_HOOK_ANNOTATION] ?? '').split(',').includes('PreSync'));
 }
 
 /** The destination namespace of a platform's Application: its first namespace (the one its first objects go to). */
@@ -88,7 +94,7 @@ export class ArgoCdPlatform extends Platform {
     });
     new Application(argocd, 'root', { name: 'model-serving-root', project: project.projectName, repoUrl, targetRevision, path: `dist/${this.platformName}`, namespace: argocd.name });
     for (const p of props.platforms) {
-      new Application(argocd, `app-${p.platformName}`, { name: p.platformName, project: project.projectName, repoUrl, targetRevision, path: `dist/${p.platformName}`, namespace: firstNamespace(p) });
+      new Application(argocd, `app-${p.platformName}`, { name: p.platformName, project: project.projectName, repoUrl, targetRevision, path: `dist/${p.platformName}`, namespace: firstNamespace(p), createNamespace: hasPreSyncHooks(p) });
     }
 
     const fleetPlatform = props.multiClusterPlatform;

@@ -62,6 +62,15 @@ describe('dist/ as Argo CD reads it', () => {
     expect(permitted('model-serving', 'https://fleet-cluster.example.com', 'kgateway-system')).toBe(false);
   });
 
+  it('an Application whose folder has PreSync hooks creates its namespace (hooks run before the Namespace object is applied); the others do not', () => {
+    for (const app of argo.filter((o) => o.kind === 'Application')) {
+      const folder = app.spec.source.path.replace(/^dist\//, '');
+      const preSync = objectFiles(folder).some((f) => ((read(path.join(folder, f)) as KubeObject).metadata.annotations?.['argocd.argoproj.io/hook'] ?? '').includes('PreSync'));
+      expect(app.spec.syncPolicy.syncOptions, app.metadata.name).toContain(`CreateNamespace=${preSync}`);
+    }
+    expect(argo.find((o) => o.kind === 'Application' && o.metadata.name === 'kong-gateway')!.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+  });
+
   it('the fleet AppProject admits only clusters registered to it, and only the rolled-out platform', () => {
     const set = argo.find((o) => o.kind === 'ApplicationSet')!;
     const fleet = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === set.spec.template.spec.project)!;

@@ -25,6 +25,13 @@ describe('KongBackup', () => {
     expect(cj).toMatchSnapshot();
   });
 
+  it('comes last in the sync (wave 9): a claim that binds on first use stays Pending until the first backup, and Argo CD waits for a wave to be healthy', () => {
+    const { objects } = build();
+    for (const kind of ['PersistentVolumeClaim', 'CronJob']) {
+      expect(findObject(objects, kind, 'kong-backup', 'kong').metadata.annotations?.['argocd.argoproj.io/sync-wave'], kind).toBe('9');
+    }
+  });
+
   it('keeps the newest `retention` exports', () => {
     const { objects } = build({ retention: 14 });
     const c = findObject(objects, 'CronJob', 'kong-backup').spec.jobTemplate.spec.template.spec.containers[0];

@@ -52,6 +52,14 @@ export interface ApplicationProps extends DestinationNamespaceProps {
   readonly serverSideApply?: boolean;
   /** Read the folder recursively (the app-of-apps root reads only its own folder). @default false */
   readonly recurse?: boolean;
+  /**
+   * `CreateNamespace=true`: Argo CD creates the destination namespace at the
+   * start of a sync. Needed when the folder has PreSync hooks, which run
+   * before the folder's own Namespace object is applied; the Namespace object
+   * (labels, Pod Security) is applied over it in the sync.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
 }
 
 /**
@@ -78,7 +86,7 @@ export class Application extends Construct {
     if (props.server !== undefined && !/^https:\/\/\S+$/.test(props.server)) invalid(this, 'server', 'must be the https URL of a cluster API server', props.server, "use 'https://kubernetes.default.svc' (the cluster Argo CD runs in) or a registered cluster's URL");
     assertDnsLabel(this, 'namespace', props.namespace);
     this.sourcePath = props.path;
-    const options = ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'PruneLast=true'];
+    const options = [`CreateNamespace=${props.createNamespace ?? false}`, 'PrunePropagationPolicy=foreground', 'PruneLast=true'];
     if (props.serverSideApply ?? true) options.push('ServerSideApply=true');
     this.resource = new argo.Application(this, 'Resource', {
       metadata: { name: this.applicationName, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
