@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isAccessControlled } from '../core/access-control';
 import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
 import { SecurityWaiver, SecurityWaivers } from '../security/waivers';
@@ -28,6 +29,8 @@ export interface Manifest {
   readonly object: KubeObject;
   /** The security rules waived for this object, with their reasons. */
   readonly waivers: readonly SecurityWaiver[];
+  /** True for a route an access policy protects (it is synced after its policies). @default false */
+  readonly protectedRoute?: boolean;
 }
 
 /** Every Platform of an app (or under any construct), in construct-tree order. */
@@ -70,7 +73,8 @@ export function platformManifests(platform: Platform): Manifest[] {
       invalid(owner, 'metadata.name', `of ${object.kind} is defined twice in platform '${platform.platformName}' (also at ${other}): both would be ${file}`, object.metadata.name, 'give one of them another name.');
     }
     byFile.set(file, owner.node.path);
-    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o) });
+    const protectedRoute = isAccessControlled(owner) && owner.accessState().kind === 'protected';
+    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -7,7 +7,7 @@ import { ValidationCache } from '../validate/result-cache';
 import { renderKustomization } from './kustomization';
 import { Manifest } from './manifest';
 import { renderPlatformReadme } from './platform-readme';
-import { SYNC_WAVE_ANNOTATION, syncWaveOf } from './sync-waves';
+import { PROTECTED_ROUTE_SYNC_WAVE, SYNC_WAVE_ANNOTATION, syncWaveOf } from './sync-waves';
 import { PlatformOutput, SynthError, synthPlatforms } from './synth';
 
 /** Options of {@link buildPlatforms}. */
@@ -63,7 +63,8 @@ function withSyncWaves(p: PlatformOutput): PlatformOutput {
   const manifests: Manifest[] = p.manifests.map((m) => {
     const o = m.object;
     // A wave a construct set on purpose (e.g. a PreSync hook's dependencies) wins over the kind's default.
-    const annotations: Record<string, string> = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(o.kind)), ...(o.metadata.annotations ?? {}) };
+    const wave = m.protectedRoute ? PROTECTED_ROUTE_SYNC_WAVE : syncWaveOf(o.kind);
+    const annotations: Record<string, string> = { [SYNC_WAVE_ANNOTATION]: String(wave), ...(o.metadata.annotations ?? {}) };
     return { ...m, object: { ...o, metadata: sortRecord({ ...o.metadata, annotations: sortRecord(annotations) }) } };
   });
   return { ...p, manifests };

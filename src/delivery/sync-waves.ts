@@ -22,6 +22,16 @@ const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
 
 const BY_KIND = new Map<string, number>(WAVES.flatMap(([wave, kinds]) => kinds.map((k) => [k, wave] as const)));
 
+/**
+ * Wave of a route an access policy protects: after the policies (6), so
+ * that on a first sync no protected route serves traffic before its
+ * authentication and limits are in place, and on removal (Argo CD prunes in
+ * reverse wave order) the route goes before its policies. The policy
+ * controllers accept a policy whose target does not exist yet. Public routes
+ * keep the route wave (4).
+ */
+export const PROTECTED_ROUTE_SYNC_WAVE = 7;
+
 /** Wave for kinds not listed: after the routes, before the policies. */
 export const DEFAULT_SYNC_WAVE = 5;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Application, ApplicationSet } from '../../src/delivery/argocd';
 import { KubeObject } from '../../src/delivery/manifest';
-import { SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../src/delivery/sync-waves';
+import { PROTECTED_ROUTE_SYNC_WAVE, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../../src/delivery/sync-waves';
 import { validateObjects } from '../../src/validate/validator';
 import { listFiles } from '../dir-compare';
 import { setup } from '../util';
@@ -126,6 +126,17 @@ describe('dist/ as Argo CD reads it', () => {
     const order = ['Namespace', 'ServiceAccount', 'ServingRuntime', 'Gateway', 'InferenceService', 'HTTPRoute', 'AuthPolicy', 'PrometheusRule'].map(syncWaveOf);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(new Set(order).size).toBe(order.length);
+  });
+
+  it('a protected route syncs after its policies (no window in which it serves without authentication), a public route at the route wave', () => {
+    const wave = (p: string, f: string) => Number((read(path.join(p, f)) as KubeObject).metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
+    expect(wave('maas', 'authpolicy.llm.maas-qwen3.yaml')).toBe(6);
+    expect(wave('maas', 'httproute.llm.qwen3.yaml')).toBe(PROTECTED_ROUTE_SYNC_WAVE);
+    expect(wave('kgateway-production', 'trafficpolicy.ml-models-prod.model-access-sklearn-iris.yaml')).toBe(6);
+    expect(wave('kgateway-production', 'httproute.ml-models-prod.sklearn-iris.yaml')).toBe(PROTECTED_ROUTE_SYNC_WAVE);
+    expect(wave('kgateway-kserve', 'httproute.ml-models.sklearn-iris.yaml')).toBe(syncWaveOf('HTTPRoute'));
+    expect(PROTECTED_ROUTE_SYNC_WAVE).toBeGreaterThan(Math.max(...['AuthPolicy', 'RateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'KongPlugin', 'KongConsumer'].map(syncWaveOf)));
+    expect(PROTECTED_ROUTE_SYNC_WAVE).toBeLessThan(syncWaveOf('PodMonitor'));
   });
 
   it('each platform folder has a README with a diagram, endpoints and the waivers, next to POLICY.md', () => {
