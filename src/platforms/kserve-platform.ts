@@ -43,7 +43,7 @@ interface KservePlatformProps {
  *   (Knative mode, which splits the traffic between revisions); a
  *   model behind a transformer; a GPU model; a Knative-mode model with the
  *   write-up's autoscaling annotations (minScale 1, maxScale 10, target 10,
- *   window 60s); the sklearn model over gRPC (grpc-v2) through a GRPCRoute.
+ *   window 60s); a Triton model over gRPC (grpc-v2) through a GRPCRoute.
  *   Default-deny NetworkPolicies with exact allows.
  *
  * Compared with the write-up: images are pinned (the transformer's was
@@ -112,11 +112,15 @@ export class KservePlatform extends Platform {
       autoscaling: Autoscaling.knative({ target: 10, window: Duration.seconds(60) }),
     });
 
-    // The same sklearn model over the Open Inference Protocol's gRPC API (h2c on 8081).
-    const grpc = new InferenceService(models, 'sklearn-grpc', {
-      modelFormat: ModelFormat.SKLEARN,
+    // A model over the Open Inference Protocol's gRPC API, on Triton: KServe's runtimes that declare grpc-v2
+    // are Triton's (the Python servers' runtimes list v1 and v2 only, so they would not be selected). Triton
+    // serves gRPC on 9000 in KServe's runtime (h2c).
+    const grpc = new InferenceService(models, 'triton-grpc', {
+      modelFormat: ModelFormat.TRITON,
+      frameworkField: true,
       protocolVersion: ProtocolVersion.GRPC_V2,
-      storage: s3Uri('sklearn-model'),
+      ports: [{ containerPort: 9000, name: 'h2c' }],
+      storage: s3Uri('triton-model'),
       resources: small,
     });
 
@@ -132,7 +136,7 @@ export class KservePlatform extends Platform {
       route.allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
     }
     // gRPC clients pick the model by host: one hostname per gRPC model.
-    new GrpcRoute(models, 'sklearn-grpc-route', {
+    new GrpcRoute(models, 'triton-grpc-route', {
       name: grpc.serviceName,
       parents: [this.gateway.listener('https')],
       hostnames: [`${grpc.serviceName}.models.example.com`],

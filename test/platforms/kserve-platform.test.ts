@@ -48,18 +48,21 @@ describe('kserve-platform', () => {
     });
   });
 
-  it('serves the grpc-v2 model through a GRPCRoute on the HTTPS listener', () => {
-    const route = findObject(objects, 'GRPCRoute', 'sklearn-grpc', 'models');
-    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ name: 'sklearn-grpc-predictor', port: 80 });
+  it('serves the grpc-v2 model (on Triton, whose KServe runtime declares grpc-v2) through a GRPCRoute on the HTTPS listener', () => {
+    const route = findObject(objects, 'GRPCRoute', 'triton-grpc', 'models');
+    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ name: 'triton-grpc-predictor', port: 80 });
     expect(route.spec.parentRefs[0]).toMatchObject({ name: 'kserve-gateway', sectionName: 'https' });
-    expect(isvc('sklearn-grpc').spec.predictor.model.protocolVersion).toBe('grpc-v2');
-    expect(isvc('sklearn-grpc').spec.predictor.model.ports[0]).toMatchObject({ name: 'h2c' });
+    const triton = isvc('triton-grpc').spec.predictor.triton;
+    expect(triton.protocolVersion).toBe('grpc-v2');
+    expect(triton.ports[0]).toMatchObject({ containerPort: 9000, name: 'h2c' });
+    expect(findObject(objects, 'NetworkPolicy', 'allow-kserve-gateway-to-triton-grpc-predictor', 'models').spec.ingress[0].ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
   });
 
   it('runs every model under the restricted pod security defaults, in a default-deny namespace', () => {
     for (const m of objectsOfKind(objects, 'InferenceService')) {
       expect(m.spec.predictor.securityContext, m.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(m.spec.predictor.model.securityContext, m.metadata.name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      const container = m.spec.predictor.model ?? m.spec.predictor.triton;
+      expect(container.securityContext, m.metadata.name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
     expect(findObject(objects, 'Namespace', 'models').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
     expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'models').spec.policyTypes).toEqual(['Ingress', 'Egress']);
