@@ -24,6 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { Probe } from '../../src/core/probe';
 import { WorkloadSecurity } from '../../src/core/security';
 import { Gateway } from '../../src/gateway/gateway';
+import { Explainer } from '../../src/serving/components';
 import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
 import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
@@ -62,6 +63,17 @@ const ALLOWED_EXTRAS: Readonly<Record<string, string>> = {
   [`${P}.*.protocolVersion`]: "the protocol is always explicit: KServe's implied one where upstream leaves it out (v1; v2 for Triton, set explicitly)",
   [TOLERATIONS]: 'a toleration of the nvidia.com/gpu taint when GPUs are requested',
   [`${P}.batcher.timeout`]: 'the batcher timeout is always explicit (60 s)',
+  [`${P}.containers[*].securityContext`]: 'restricted container security for a custom predictor container',
+  [`${P}.containers[*].volumeMounts`]: 'the /tmp mount of that emptyDir',
+  'spec.explainer.minReplicas': 'replicas are always explicit (1 by default)',
+  'spec.explainer.automountServiceAccountToken': 'no API token in explainer pods (DESIGN §4)',
+  'spec.explainer.securityContext': 'restricted pod security: non-root uid/gid 1000, RuntimeDefault seccomp',
+  'spec.explainer.volumes': 'the emptyDir behind /tmp (the root filesystem is read-only)',
+  'spec.explainer.containers[*].securityContext': 'restricted container security: no privilege escalation, no capabilities, read-only root filesystem',
+  'spec.explainer.containers[*].volumeMounts': 'the /tmp mount of that emptyDir',
+  'spec.explainer.containers[*].readinessProbe': 'default TCP probe on the component port (8080)',
+  'spec.explainer.containers[*].livenessProbe': 'default TCP probe on the component port (8080)',
+  'spec.explainer.containers[*].startupProbe': 'default startup probe for a slow component start',
   'spec.template.automountServiceAccountToken': 'no API token in model pods (DESIGN §4)',
   'spec.template.securityContext': 'restricted pod security (or its reasoned relaxation)',
   'spec.template.volumes': 'the emptyDir behind /tmp (the root filesystem is read-only)',
@@ -92,9 +104,8 @@ const LATEST = "the image is ':latest' (or untagged, which means latest); the li
 /** Files in the universe that are not rebuilt, and why. */
 const SKIPPED: Readonly<Record<string, string>> = {
   'explanation/aif/germancredit/bias.yaml': `${LATEST}: explainer aipipeline/aifserver:latest`,
-  'explanation/aix/mnist/aix-explainer.yaml': 'imagePullPolicy: Always on both containers: ContainerOptions (src/core) has no imagePullPolicy (pinned images make Always unnecessary)',
   'explanation/art/mnist/art.yaml': 'the built-in ART explainer (explainer.art): Explainer offers custom containers only',
-  'fluid/kserve-isvc.yaml': 'storageUri s3://${bucket}/... is an unexpanded template placeholder (Storage.s3 refuses it as a bucket name), and the pod annotations predictor.annotations have no prop',
+  'fluid/kserve-isvc.yaml': 'storageUri s3://${bucket}/... is an unexpanded template placeholder (Storage.s3 refuses it as a bucket name)',
   'kafka/mnist_kafka_new.yaml': `${LATEST}: transformer kserve/mnist-transformer:latest`,
   'multimodelserving/sklearn/inferenceservice.yaml': 'multi-model serving: the predictor has no model of its own (TrainedModels, a kind we do not build, load them) and renames its container (sklearn.name), which has no prop',
   'v1beta1/advanced/pod-overrides.yaml': 'the deprecated predictor.serviceAccount alias; the library writes serviceAccountName (serviceAccount prop)',
@@ -376,6 +387,41 @@ const CASES: readonly Case[] = [
       protocol('tensorflow'),
     ],
   ),
+  {
+    file: 'explanation/aix/mnist/aix-explainer.yaml',
+    build: (app) => {
+      new InferenceService(chartIn(app, 'default'), 'aix-explainer', {
+        containers: [{ name: 'predictor', image: 'aipipeline/rf-predictor:0.4.1', command: ['python', '-m', 'rfserver', '--model_name', 'aix-explainer'], imagePullPolicy: 'Always' }],
+        explainer: Explainer.container({
+          name: 'explainer',
+          image: 'kserve/aix-explainer:v0.10.1',
+          args: ['--model_name', 'aix-explainer', '--explainer_type', 'LimeImages', '--num_samples', '100', '--top_labels', '10', '--min_weight', '0.01'],
+          imagePullPolicy: 'Always',
+          resources: { limits: { cpu: '1', memory: '2Gi' }, requests: { cpu: '1', memory: '2Gi' } },
+        }),
+      });
+    },
+    extras: {
+      'InferenceService/default/aix-explainer': [
+        DEPLOYMENT_MODE,
+        MIN_REPLICAS,
+        `${P}.automountServiceAccountToken`,
+        `${P}.securityContext`,
+        `${P}.volumes`,
+        `${P}.containers[0].securityContext`,
+        `${P}.containers[0].volumeMounts`,
+        'spec.explainer.minReplicas',
+        'spec.explainer.automountServiceAccountToken',
+        'spec.explainer.securityContext',
+        'spec.explainer.volumes',
+        'spec.explainer.containers[0].securityContext',
+        'spec.explainer.containers[0].volumeMounts',
+        'spec.explainer.containers[0].readinessProbe',
+        'spec.explainer.containers[0].livenessProbe',
+        'spec.explainer.containers[0].startupProbe',
+      ],
+    },
+  },
   {
     file: 'istio-dex/sklearn.yaml',
     build: (app) => {
