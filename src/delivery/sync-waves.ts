@@ -1,5 +1,9 @@
 /** The Argo CD annotation that orders a sync. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** Argo CD's resource-hook annotation (`PreSync`, `Sync`, `PostSync`...). @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ */
+export const ARGOCD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+/** Argo CD's hook deletion policy annotation. */
+export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 
 /**
  * The sync wave of each kind, in the order a platform must come up:

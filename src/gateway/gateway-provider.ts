@@ -43,6 +43,7 @@ export class GatewayProvider {
     (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }),
     { namespace: 'kgateway-system', selector: { 'app.kubernetes.io/name': 'kgateway' }, port: 9977 },
     (port) => (port < 1024 ? [port, port + 8000] : [port]),
+    'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault` among them) in the GatewayParameters the GatewayClass uses',
   );
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
@@ -61,11 +62,14 @@ export class GatewayProvider {
     (port) => (port < 1024 ? [port + 10000] : [port]),
   );
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
-  public static readonly ISTIO = new GatewayProvider('istio', 'istio', (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }), {
-    namespace: 'istio-system',
-    selector: { app: 'istiod' },
-    port: 15012,
-  });
+  public static readonly ISTIO = new GatewayProvider(
+    'istio',
+    'istio',
+    (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }),
+    { namespace: 'istio-system', selector: { app: 'istiod' }, port: 15012 },
+    undefined,
+    'set `gateways.seccompProfile.type: RuntimeDefault` in the values of the Istio installation (its gateway pods have no seccomp profile otherwise)',
+  );
   /**
    * Kong Ingress Controller; the proxy Deployment is the library's own
    * `KongGateway` workload, which serves 80 on 8000 and 443 on 8443.
@@ -110,6 +114,13 @@ export class GatewayProvider {
     /** Where the proxies get their configuration, when they run in a namespace of the platform (opened in its NetworkPolicies). */
     public readonly controlPlane?: ControlPlaneEndpoint,
     private readonly podPortsOf: (listenerPort: number) => number[] = (port) => [port],
+    /**
+     * For a controller that creates the proxy pods in the Gateway's
+     * namespace: how its installation gives them the restricted
+     * securityContext (the Gateway cannot). Listed in the platform README
+     * when that namespace enforces the restricted profile.
+     */
+    public readonly restrictedProxyPodsSetup?: string,
   ) {}
 
   /**

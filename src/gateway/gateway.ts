@@ -266,22 +266,18 @@ export class Gateway extends Construct implements IGateway {
 
   /**
    * Notes on the platform that the proxy pods the provider's controller
-   * creates for this Gateway must meet the restricted Pod Security profile of
-   * a namespace we create: their securityContext comes from the
-   * controller's installation, not from the Gateway.
+   * creates in this Gateway's namespace must meet its restricted Pod
+   * Security profile: their securityContext comes from the controller's
+   * installation (`GatewayProvider.restrictedProxyPodsSetup`), not from the
+   * Gateway.
    */
   private noteProxyPodSecurity(): void {
-    const provider = this.provider;
-    if (!provider || provider.id === 'kong' || !Namespace.isNamespace(Chart.of(this))) return;
+    const setup = this.provider?.restrictedProxyPodsSetup;
+    if (!setup || !Namespace.isNamespace(Chart.of(this))) return;
     const ns = Chart.of(this) as Namespace;
-    const how: Record<string, string> = {
-      istio: 'set `gateways.seccompProfile.type: RuntimeDefault` in the values of the Istio installation (its gateway pods have no seccomp profile otherwise)',
-      kgateway: 'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault` among them) in the GatewayParameters the GatewayClass uses',
-      'envoy-gateway': 'check the securityContext of the Envoy proxy Deployment in the EnvoyProxy the GatewayClass uses',
-    };
     Platform.of(this).addSetupNote(`Gateway proxy pods under restricted Pod Security (${ns.name}/${this.gatewayName})`, () =>
       ns.label('pod-security.kubernetes.io/enforce') === 'restricted'
-        ? `The ${provider.id} controller creates the proxy pods of Gateway \`${this.gatewayName}\` in namespace \`${ns.name}\`, which enforces the restricted Pod Security profile: they need \`runAsNonRoot\`, \`allowPrivilegeEscalation: false\`, \`capabilities.drop: [ALL]\` and \`seccompProfile.type: RuntimeDefault\`. ${how[provider.id] ?? 'Configure them in the controller installation'}.`
+        ? `The ${this.provider!.id} controller creates the proxy pods of Gateway \`${this.gatewayName}\` in namespace \`${ns.name}\`, which enforces the restricted Pod Security profile: they need \`runAsNonRoot\`, \`allowPrivilegeEscalation: false\`, \`capabilities.drop: [ALL]\` and \`seccompProfile.type: RuntimeDefault\`; ${setup}.`
         : undefined,
     );
   }

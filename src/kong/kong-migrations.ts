@@ -6,14 +6,9 @@ import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
-import { SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
+import { ARGOCD_HOOK_ANNOTATION, ARGOCD_HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
 import { allowPostgresEgress, KONG_IMAGE, KONG_PREFIX_PATH, KONG_PREFIX_VOLUME, kongBaseEnvironment, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
-
-/** Argo CD's resource-hook annotation. @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ */
-export const ARGOCD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
-/** Argo CD's hook deletion policy annotation. */
-export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 
 /** Props of {@link KongMigrations}. */
 export interface KongMigrationsProps {

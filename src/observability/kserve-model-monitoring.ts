@@ -144,8 +144,8 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     this.traffic = props.traffic ?? (isLlm ? RequestMetrics.vllm(namespace, name) : RequestMetrics.kserveModelServer(namespace, name));
     this.catalog = MetricCatalog.merge(`${isLlm ? 'llm' : 'kserve'}-model`, [isLlm ? Catalogs.VLLM : Catalogs.KSERVE, Catalogs.PROMETHEUS, Catalogs.KUBERNETES, this.traffic.spec.catalog]);
     const own = Chart.of(this).namespace;
-    const modelNamespace = Namespace.of(props.model);
-    const meshed = () => modelNamespace.label('istio-injection') === 'enabled';
+    const modelChart = Chart.of(props.model);
+    const meshed = () => Namespace.isNamespace(modelChart) && modelChart.label('istio-injection') === 'enabled';
     const merged = props.istioMetricsMerging ?? meshed();
     const server = MODEL_SERVER_METRICS[props.model.modelFormat?.name ?? ''];
     const metricsPort = props.metricsPort ?? server?.port ?? PREDICTOR_CONTAINER_PORT;
@@ -159,7 +159,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       this.node.addValidation({
         validate: () =>
           meshed()
-            ? [errorMessage(this, 'istioMetricsMerging', `is off, but namespace '${namespace}' got Istio sidecar injection after this monitoring was created: under STRICT mTLS Prometheus could not scrape port ${metricsPort} in plain text`, false, 'create the monitoring after MeshMtls, or pass istioMetricsMerging: true')]
+            ? [errorMessage(this, 'istioMetricsMerging', `is off, but namespace '${namespace}' has Istio sidecar injection (turned off here, or switched on after this monitoring was created): under STRICT mTLS Prometheus could not scrape port ${metricsPort} in plain text`, false, 'create the monitoring after MeshMtls, or pass istioMetricsMerging: true')]
             : [],
       });
     }

@@ -6,7 +6,7 @@ import { Platform } from '../core/platform';
 import { AppProject, GroupKind } from '../delivery/argocd/app-project';
 import { Application, IN_CLUSTER_SERVER } from '../delivery/argocd/application';
 import { ApplicationSet } from '../delivery/argocd/application-set';
-import { ARGOCD_HOOK_ANNOTATION } from '../kong/kong-migrations';
+import { ARGOCD_HOOK_ANNOTATION } from '../delivery/sync-waves';
 
 /** The Git repository Argo CD reads `dist/` from. Change it when you fork the project. */
 export const REPO_URL = 'https://github.com/example-org/cdk8s-model-serving.git';
@@ -23,7 +23,7 @@ export interface ArgoCdPlatformProps {
   readonly targetRevision?: string;
 }
 
-/** What a set of platforms deploys: the namespaces and kinds an AppProject must allow, and each platform's first namespace. */
+/** What a set of platforms deploys: the namespaces and kinds an AppProject must allow. */
 interface DeployedScope {
   readonly namespaces: Set<string>;
   readonly clusterKinds: Map<string, GroupKind>;

@@ -38,7 +38,7 @@ describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-te
     const { app, ns, isvc } = model();
     new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
     ns.addLabel('istio-injection', 'enabled');
-    expect(() => synthObjects(app)).toThrow(/iris-monitoring: istioMetricsMerging is off, but namespace 'ml-models' got Istio sidecar injection after this monitoring was created: under STRICT mTLS Prometheus could not scrape port 8080 in plain text .*Fix: create the monitoring after MeshMtls, or pass istioMetricsMerging: true/);
+    expect(() => synthObjects(app)).toThrow(/iris-monitoring: istioMetricsMerging is off, but namespace 'ml-models' has Istio sidecar injection \(turned off here, or switched on after this monitoring was created\): under STRICT mTLS Prometheus could not scrape port 8080 in plain text .*Fix: create the monitoring after MeshMtls, or pass istioMetricsMerging: true/);
   });
 
   it('(not) outside a mesh: the model port, no pod annotations', () => {

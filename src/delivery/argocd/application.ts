@@ -6,11 +6,7 @@ import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
 /** The cluster Argo CD runs in, as Argo CD names its API server. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
-/**
- * Docstring of the `namespace` prop of {@link Application} and
- * {@link ApplicationSet}: `spec.destination.namespace`, the namespace of
- * namespaced objects that name none.
- */
+/** The destination namespace of an {@link Application} or of the Applications an {@link ApplicationSet} generates. */
 export interface DestinationNamespaceProps {
   /**
    * `destination.namespace`: where namespaced objects without a
