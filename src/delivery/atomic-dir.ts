@@ -1,13 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lockSync } from 'proper-lockfile';
+import { acquireFolderLock } from './folder-lock';
+import { resolveOutputTarget } from './output-folder';
 
-/** Thrown when another process is replacing the same folder. */
-export class FolderLockedError extends Error {
-  public constructor(folder: string) {
-    super(`another synth is writing ${folder} right now (lock ${folder}.lock); wait for it to finish and run again`);
-    this.name = 'FolderLockedError';
-  }
+/** Options of {@link replaceDirectory}. */
+export interface ReplaceOptions {
+  /**
+   * Called with the folder's real path while the lock is held, before
+   * anything changes: throws to refuse replacing what is there (see
+   * `assertOwnedOutput`).
+   * @default - any folder that passes `resolveOutputTarget` is replaced
+   */
+  readonly check?: (real: string) => void;
+  /** The name of `target` in messages (`outdir`, `CDK8S_MS_DIST`). @default 'outdir' */
+  readonly field?: string;
 }
 
 /**
@@ -15,8 +21,12 @@ export class FolderLockedError extends Error {
  * see either the old or the new content, and a failure at any point leaves
  * the old one in place:
  *
- * - a lock (`<target>.lock`, via proper-lockfile) keeps two synths from
- *   interleaving; the second one fails at once;
+ * - `target` must pass {@link resolveOutputTarget} (never the root, the
+ *   home or working folder, a repository root or a file); a symlinked
+ *   `target` stays a symlink and the folder it points to is replaced;
+ * - a lock (`<target>.lock`, see {@link acquireFolderLock}) keeps two synths
+ *   from interleaving for as long as the writer lives; the second one fails
+ *   at once; `options.check` then runs under the lock;
  * - `write` fills a staging folder next to `target` (same file system, so the
  *   final renames are atomic); if it throws, the staging folder is removed;
  * - the old folder is moved aside, the new one moved in, and the old one
@@ -24,22 +34,18 @@ export class FolderLockedError extends Error {
  *   process killed there is repaired by the next run (the folder moved aside
  *   is restored before anything else happens).
  *
+ * @throws ModelServingError when `target` is refused by {@link resolveOutputTarget} or `options.check`
  * @throws FolderLockedError when another process holds the lock
  */
-export function replaceDirectory(target: string, write: (staging: string) => void): void {
-  const abs = path.resolve(target);
+export function replaceDirectory(target: string, write: (staging: string) => void, options: ReplaceOptions = {}): void {
+  const abs = resolveOutputTarget(target, options.field);
   const parent = path.dirname(abs);
   const base = path.basename(abs);
   fs.mkdirSync(parent, { recursive: true });
-  let release: () => void;
-  try {
-    release = lockSync(abs, { realpath: false, lockfilePath: `${abs}.lock` });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED') throw new FolderLockedError(target);
-    throw err;
-  }
+  const release = acquireFolderLock(`${abs}.lock`, target);
   try {
     recoverInterrupted(parent, base);
+    options.check?.(abs);
     const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
     const previous = path.join(parent, `.${base}.previous`);
     const hadTarget = fs.existsSync(abs);

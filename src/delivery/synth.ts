@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors';
 import { PolicyReport } from '../policy/report';
 import { replaceDirectory } from './atomic-dir';
 import { constructErrors, findPlatforms, Manifest, platformManifests } from './manifest';
+import { assertOwnedOutput, assertPathSegment, OUTPUT_MARKER, renderOutputMarker } from './output-folder';
 import { toYaml } from './yaml';
 
 /** One platform's synthesized output. */
@@ -53,21 +54,47 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
 
 /** Options of {@link writePlatforms}. */
 export interface WriteOptions {
-  /** The output folder; replaced as a whole. */
+  /**
+   * The output folder, replaced as a whole. It must be a folder of its own:
+   * new, empty, or synth output (see `OUTPUT_MARKER`); never the root, the
+   * home or working folder, a repository root or a file.
+   */
   readonly outdir: string;
+  /** What `outdir` is called in messages (an environment variable that named it, say). @default 'outdir' */
+  readonly field?: string;
 }
 
 /**
  * Writes platforms to `outdir/<platform>/<file>` (one object per file),
  * replacing `outdir` atomically: on any error it is left as it was.
+ * Beside the platform folders it writes `OUTPUT_MARKER`, which lists every
+ * file written; a later write replaces the folder only when it holds
+ * nothing but those files.
+ *
+ * @throws ModelServingError when `outdir` is not a folder synth may replace
+ *   (see `resolveOutputTarget`), holds files synth did not write, or a
+ *   platform or file name would leave it
+ * @throws FolderLockedError when another synth is writing `outdir`
  */
 export function writePlatforms(outputs: readonly PlatformOutput[], options: WriteOptions): void {
-  replaceDirectory(options.outdir, (staging) => {
-    for (const p of outputs) {
-      const dir = path.join(staging, p.name);
-      fs.mkdirSync(dir, { recursive: true });
-      for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
-      for (const name of Object.keys(p.files).sort()) fs.writeFileSync(path.join(dir, name), p.files[name]);
-    }
-  });
+  const files: string[] = [];
+  for (const p of outputs) {
+    assertPathSegment(p.name, 'platform name', 'writePlatforms');
+    for (const m of p.manifests) assertPathSegment(m.file, `file name of ${m.object.kind} '${m.object.metadata?.name}'`, m.constructPath);
+    for (const name of Object.keys(p.files)) assertPathSegment(name, 'file name', `writePlatforms: platform '${p.name}'`);
+    files.push(...p.manifests.map((m) => `${p.name}/${m.file}`), ...Object.keys(p.files).map((f) => `${p.name}/${f}`));
+  }
+  replaceDirectory(
+    options.outdir,
+    (staging) => {
+      for (const p of outputs) {
+        const dir = path.join(staging, p.name);
+        fs.mkdirSync(dir, { recursive: true });
+        for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
+        for (const name of Object.keys(p.files).sort()) fs.writeFileSync(path.join(dir, name), p.files[name]);
+      }
+      fs.writeFileSync(path.join(staging, OUTPUT_MARKER), renderOutputMarker(files));
+    },
+    { field: options.field, check: (real) => assertOwnedOutput(real, options.outdir, outputs.map((p) => p.name), options.field) },
+  );
 }

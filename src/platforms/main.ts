@@ -16,6 +16,7 @@ import { ModelServingError } from '../core/errors';
 import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges } from '../delivery/change-plan';
 import { preparePlatforms } from '../delivery/pipeline';
 import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
+import { resolveOutputTarget } from '../delivery/output-folder';
 import { toYaml } from '../delivery/yaml';
 import { packageRoot } from '../validate/package-dir';
 import { ValidationCache } from '../validate/result-cache';
@@ -39,6 +40,8 @@ interface ReferenceSynthOptions {
   readonly validationCache?: string;
   /** Protected objects (`Kind/namespace/name`, or `*`) the caller accepts removing or renaming. @default - none */
   readonly allowRemovals?: readonly string[];
+  /** What `outdir` is called in messages (the environment variable that named it). @default 'outdir' */
+  readonly outdirField?: string;
 }
 
 /**
@@ -47,25 +50,29 @@ interface ReferenceSynthOptions {
  * replacement of `outdir`.
  *
  * @returns the change plan
+ * @throws ModelServingError when `outdir` is not a folder synth may replace (checked first, again before writing)
  * @throws SynthError listing every error (construct, validation, security, destructive change); nothing is written then
  */
 export function synthReferencePlatforms(outdir: string, options: ReferenceSynthOptions = {}): ChangePlan {
+  resolveOutputTarget(outdir, options.outdirField);
   const cache = options.validationCache !== undefined ? new ValidationCache(options.validationCache) : undefined;
   // The app is only referenced during synthesis, so its construct tree can be freed before validation and writing.
   const shown = displayPath(outdir);
   const outputs = preparePlatforms(synthPlatforms(referenceApp(outdir)), { outdir: shown, validationCache: cache });
   const plan = planChanges(outputs, outdir, toYaml);
   assertNoDestructiveChanges(plan, options.allowRemovals, { outdir: shown });
-  writePlatforms(outputs, { outdir });
+  writePlatforms(outputs, { outdir, field: options.outdirField });
   return plan;
 }
 
 if (require.main === module) {
   const root = packageRoot(__dirname);
+  // An empty CDK8S_MS_DIST is refused (it would name the working directory), not taken for unset.
   const outdir = process.env.CDK8S_MS_DIST ?? path.join(root, 'dist');
+  const outdirField = process.env.CDK8S_MS_DIST !== undefined ? 'CDK8S_MS_DIST' : 'outdir';
   const allowRemovals = process.argv.slice(2).flatMap((a) => (a.startsWith('--allow-removal=') ? [a.slice('--allow-removal='.length)] : []));
   try {
-    const plan = synthReferencePlatforms(outdir, { validationCache: path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'), allowRemovals });
+    const plan = synthReferencePlatforms(outdir, { validationCache: path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'), allowRemovals, outdirField });
     console.log(formatChangePlan(plan, { outdir: displayPath(outdir) }));
     console.log(`synthesized ${displayPath(outdir)}`);
     // `cdk8s synth` wipes and then lists its own output folder: give it a copy of what was written.

@@ -7,7 +7,8 @@ import { JsonPatch, Testing } from 'cdk8s';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Namespace } from '../../src/core/namespace';
 import { Platform } from '../../src/core/platform';
-import { FolderLockedError, replaceDirectory } from '../../src/delivery/atomic-dir';
+import { replaceDirectory } from '../../src/delivery/atomic-dir';
+import { FolderLockedError } from '../../src/delivery/folder-lock';
 import { buildPlatforms } from '../../src/delivery/pipeline';
 import { SynthError, writePlatforms } from '../../src/delivery/synth';
 import { SecretRef } from '../../src/core/secret-ref';
@@ -88,19 +89,23 @@ describe('writing dist/ is all or nothing', () => {
   // The new platform differs from the one on disk (a third model), so a partial write would show.
   const next = () => buildPlatforms(platformApp(['iris', 'mnist', 'bert']));
 
-  it.each<[string, 'writeFileSync' | 'mkdirSync' | 'renameSync' | 'mkdtempSync', number]>([
+  // Call order of one write: mkdirSync #1 the parent, #2 the lock, #3 the first platform folder;
+  // writeFileSync #1 the lock's owner file, then one per output file, the output marker last.
+  it.each<[string, 'writeFileSync' | 'mkdirSync' | 'renameSync' | 'mkdtempSync', number | 'last']>([
+    ['taking the lock', 'mkdirSync', 2],
+    ['writing the lock owner', 'writeFileSync', 1],
     ['creating the staging folder', 'mkdtempSync', 1],
-    ['creating the platform folder', 'mkdirSync', 2],
-    ['writing the first file', 'writeFileSync', 1],
-    ['writing the fifth file', 'writeFileSync', 5],
-    ['writing the twentieth file', 'writeFileSync', 20],
-    ['writing POLICY.md, README.md and kustomization.yaml (the last files)', 'writeFileSync', 0],
+    ['creating the platform folder', 'mkdirSync', 3],
+    ['writing the first file', 'writeFileSync', 2],
+    ['writing the fifth file', 'writeFileSync', 6],
+    ['writing the twentieth file', 'writeFileSync', 21],
+    ['writing the output marker (the last file)', 'writeFileSync', 'last'],
     ['moving the old folder aside', 'renameSync', 1],
     ['moving the new folder in', 'renameSync', 2],
   ])('a failure while %s leaves dist/ byte-identical', (_what, fn, nth) => {
     const outputs = next();
     const files = outputs.reduce((n, p) => n + p.manifests.length + Object.keys(p.files).length, 0);
-    const restore = failOnCall(fn, nth === 0 ? files : nth);
+    const restore = failOnCall(fn, nth === 'last' ? files + 2 : nth);
     try {
       expect(() => writePlatforms(outputs, { outdir: out })).toThrow(/injected failure/);
     } finally {

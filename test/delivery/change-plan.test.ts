@@ -19,6 +19,7 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { listFiles } from '../dir-compare';
+import { OUTPUT_MARKER } from '../../src/delivery/output-folder';
 
 interface Spec {
   readonly models: readonly string[];
@@ -127,11 +128,16 @@ describe('npm run synth (the compiled entry) on a temporary copy of dist/', () =
 
   const synth = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { env: { ...process.env, CDK8S_MS_DIST: copy }, encoding: 'utf8' });
   const snapshot = () => listFiles(copy).map((f) => `${f}:${fs.readFileSync(path.join(copy, f), 'utf8').length}`);
+  /** Adds a file to the copy as an earlier synth would have written it: listed in the output marker. */
+  const addAsWritten = (file: string, text: string) => {
+    fs.writeFileSync(path.join(copy, file), text);
+    fs.appendFileSync(path.join(copy, OUTPUT_MARKER), `${file}\n`);
+  };
 
   it('prints a model that is no longer declared as removed', () => {
     // dist/ holds a model the code no longer declares: as if it had been removed from the platform.
     const isvc = fs.readFileSync(path.join(copy, 'kgateway-kserve', 'inferenceservice.ml-models.sklearn-iris.yaml'), 'utf8').replace(/name: sklearn-iris$/m, 'name: retired-model');
-    fs.writeFileSync(path.join(copy, 'kgateway-kserve', 'inferenceservice.ml-models.retired-model.yaml'), isvc);
+    addAsWritten('kgateway-kserve/inferenceservice.ml-models.retired-model.yaml', isvc);
     const r = synth();
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -141,7 +147,7 @@ describe('npm run synth (the compiled entry) on a temporary copy of dist/', () =
   });
 
   it('refuses to remove a Namespace without --allow-removal and leaves dist/ as it was', () => {
-    fs.writeFileSync(path.join(copy, 'kgateway-kserve', 'namespace.retired.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: retired\n');
+    addAsWritten('kgateway-kserve/namespace.retired.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: retired\n');
     const before = snapshot();
     const r = synth();
     expect(r.status).toBe(1);

@@ -33,6 +33,7 @@ import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
+import { OUTPUT_MARKER, renderOutputMarker } from '../../src/delivery/output-folder';
 
 export type ProviderId = 'kgateway' | 'envoy-gateway' | 'istio' | 'kong';
 export const PROVIDERS: readonly ProviderId[] = ['kgateway', 'envoy-gateway', 'istio', 'kong'];
@@ -233,14 +234,14 @@ export function buildSpec(spec: PlatformSpec): PlatformOutput[] {
   return buildPlatforms(buildApp(spec));
 }
 
-/** The bytes `writePlatforms` writes, by relative path, without touching the disk. */
+/** The bytes `writePlatforms` writes (the output marker included), by relative path, without touching the disk. */
 export function renderOutputs(outputs: readonly PlatformOutput[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const p of outputs) {
     for (const m of p.manifests) files.set(`${p.name}/${m.file}`, toYaml(m.object));
     for (const name of Object.keys(p.files)) files.set(`${p.name}/${name}`, p.files[name]);
   }
-  return files;
+  return new Map([[OUTPUT_MARKER, renderOutputMarker([...files.keys()])], ...files]);
 }
 
 /** Every file under `dir`, by relative path, with its bytes. */
