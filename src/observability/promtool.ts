@@ -34,7 +34,7 @@ export class Promtool {
       const candidate = path.join(dir, 'promtool');
       if (dir && fs.existsSync(candidate)) return new Promtool(candidate);
     }
-    throw new Error('promtool not found on PATH. Fix: apt-get update && apt-get install -y prometheus (CI does this in .ci/run).');
+    throw new Error('promtool not found on PATH. Fix: apt-get update && apt-get install -y prometheus, or set PROMTOOL=/path/to/promtool (npm test unpacks it into .tools/ itself, see scripts/test-tools.ts).');
   }
 
   private constructor(
