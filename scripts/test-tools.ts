@@ -23,7 +23,7 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
 /** Where the unpacked package puts promtool; vitest.config.mts points PROMTOOL at it. */
-export const LOCAL_PROMTOOL = path.join(root, '.tools', 'prometheus', 'usr', 'bin', 'promtool');
+const LOCAL_PROMTOOL = path.join(root, '.tools', 'prometheus', 'usr', 'bin', 'promtool');
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && fs.existsSync(path.join(dir, tool)));
