@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import { labelValueProblems, qualifiedNameProblems } from '../validate/names';
@@ -124,4 +125,16 @@ export function assertAnnotations(scope: IConstruct | string, field: string, ann
     if (keyProblems.length > 0) invalid(scope, `${field}.${key}`, `is not a valid annotation key: ${keyProblems[0]}`, key, "use a key such as 'prometheus.io/port'");
     if (typeof value !== 'string') invalid(scope, `${field}.${key}`, 'must be a string', value, "quote it, e.g. '8080'");
   }
+}
+
+/**
+ * A readable DNS label for a generated object name; names longer than the
+ * 63 characters allowed (minus the `allow-` prefix) are cut and suffixed with
+ * a short digest of the full name, so they stay unique and stable.
+ */
+export function policyId(name: string, max = 57): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (clean.length <= max && isDnsLabel(clean)) return clean;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${clean.slice(0, max - 9).replace(/-+$/g, '')}-${digest}`;
 }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
-import { assertDnsLabel } from './names';
+import { assertDnsLabel, policyId } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
 
@@ -121,6 +121,8 @@ export class Namespace extends Chart {
   /** The platform this namespace belongs to. */
   public readonly platform: Platform;
   private readonly policies = new Map<string, string>();
+  /** True when the namespace has `default-deny` and the namespace-wide `allow-dns`. */
+  private readonly defaultDeny: boolean;
   private readonly namespaceObject?: k8s.KubeNamespace;
   /** True when the namespace is managed elsewhere (no Namespace object emitted). */
   public readonly external: boolean;
@@ -140,6 +142,7 @@ export class Namespace extends Chart {
       invalid(this, 'name', 'is reserved for the cluster', name, 'use a dedicated namespace for platform workloads');
     }
     this.external = props.external ?? false;
+    this.defaultDeny = !this.external && (props.defaultDeny ?? true);
     if (this.external) return;
 
     // The Namespace object is cluster-scoped: it lives in the Platform chart, which has no namespace.
@@ -157,15 +160,9 @@ export class Namespace extends Chart {
     });
 
     if (this.podSecurity.waiverReason !== undefined) SecurityWaivers.waive(this.namespaceObject, 'SEC-W13', this.podSecurity.waiverReason);
-    if (props.defaultDeny ?? true) {
+    if (this.defaultDeny) {
       this.policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-      this.allowEgress('dns', {
-        peers: [NetworkPeer.pods('kube-system', { 'k8s-app': 'kube-dns' })],
-        ports: [
-          { port: 53, protocol: 'UDP' },
-          { port: 53, protocol: 'TCP' },
-        ],
-      });
+      this.allowEgress('dns', { peers: [CLUSTER_DNS], ports: DNS_PORTS });
     } else if (!props.defaultDenyWaiver || props.defaultDenyWaiver.trim().length < 10) {
       invalid(this, 'defaultDenyWaiver', 'is required when defaultDeny is false', props.defaultDenyWaiver, 'keep defaultDeny on, or state why this namespace cannot deny traffic by default');
     } else {
@@ -216,11 +213,25 @@ export class Namespace extends Chart {
    */
   public allowEgress(id: string, options: NetworkRuleOptions): string {
     this.assertPeers(id, 'egress', options);
-    return this.policy(`allow-${id}`, {
+    const name = this.policy(`allow-${id}`, {
       podSelector: { matchLabels: options.pods },
       policyTypes: ['Egress'],
       egress: [{ to: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
     });
+    // An egress rule isolates the pods it selects for egress: all they may
+    // reach is what the rules selecting them allow. With a default deny the
+    // namespace-wide allow-dns covers name resolution; without one, the
+    // selected pods get DNS from a rule of their own, or every name they
+    // resolve (a strict_dns xDS cluster, a model store) fails.
+    if (!this.defaultDeny && options.pods && Object.keys(options.pods).length > 0) {
+      const selector = Object.entries(options.pods).sort(([a], [b]) => (a < b ? -1 : 1));
+      this.policy(`allow-dns-${policyId(selector.map(([, v]) => v).join('-'), 53)}`, {
+        podSelector: { matchLabels: options.pods },
+        policyTypes: ['Egress'],
+        egress: [{ to: [...CLUSTER_DNS.peers], ports: renderPorts(DNS_PORTS) }],
+      });
+    }
+    return name;
   }
 
   /**
@@ -258,6 +269,13 @@ export class Namespace extends Chart {
     return name;
   }
 }
+
+/** The cluster DNS pods (CoreDNS or kube-dns keep the `k8s-app: kube-dns` label). */
+const CLUSTER_DNS = NetworkPeer.pods('kube-system', { 'k8s-app': 'kube-dns' });
+const DNS_PORTS: readonly NetworkPort[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];
 
 function renderPorts(ports: readonly NetworkPort[] | undefined): k8s.NetworkPolicyPort[] | undefined {
   return ports?.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));

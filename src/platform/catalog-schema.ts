@@ -243,7 +243,7 @@ let built: ReturnType<typeof buildCatalogSchema> | undefined;
  * models:
  *   - name: sklearn-iris
  *     format: sklearn
- *     storageUri: gs://kfserving-examples/models/sklearn/iris
+ *     storageUri: gs://kfserving-examples/models/sklearn/1.0/model
  *     resources: { requests: { cpu: 100m, memory: 256Mi }, limits: { cpu: "1", memory: 1Gi } }
  *     metadata: { auth.type: key-auth, auth.required: true, rateLimit.minute: 100 }
  * ```

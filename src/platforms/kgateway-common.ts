@@ -42,7 +42,7 @@ export function kgatewayModels(models: Namespace, extra: Partial<InferenceServic
   const model = (name: string, format: ModelFormat, storageUri: string, resources: ResourceRequirements) =>
     new InferenceService(models, name, { modelFormat: format, protocolVersion: ProtocolVersion.V1, storageUri, resources, ...extra });
   return {
-    iris: model('sklearn-iris', ModelFormat.SKLEARN, 'gs://kfserving-examples/models/sklearn/iris', { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } }),
+    iris: model('sklearn-iris', ModelFormat.SKLEARN, 'gs://kfserving-examples/models/sklearn/1.0/model', { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } }),
     mnist: model('tensorflow-mnist', ModelFormat.TENSORFLOW, 'gs://kfserving-examples/models/tensorflow/mnist', { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '2000m', memory: '2Gi' } }),
   };
 }

@@ -7,4 +7,4 @@ export * from './match';
 export * from './reference-grant';
 export * from './route-base';
 export { routeConflicts } from './route-conflicts';
-export { findPlatformNamespace, policyId } from './route-wiring';
+export { findPlatformNamespace } from './route-wiring';

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { BackendReference, IBackend } from '../core/backend';
 import { Namespace } from '../core/namespace';
-import { isDnsLabel } from '../core/names';
+import { policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { IGateway } from '../gateway/gateway';
@@ -64,14 +63,3 @@ export function findPlatformNamespace(c: IConstruct, name: string): Namespace | 
   return platform?.node.children.find((x): x is Namespace => Namespace.isNamespace(x) && x.name === name);
 }
 
-/**
- * A readable DNS label for a generated object name; names longer than the
- * 63 characters allowed (minus the `allow-` prefix) are cut and suffixed with
- * a short digest of the full name, so they stay unique and stable.
- */
-export function policyId(name: string, max = 57): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  if (clean.length <= max && isDnsLabel(clean)) return clean;
-  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${clean.slice(0, max - 9).replace(/-+$/g, '')}-${digest}`;
-}

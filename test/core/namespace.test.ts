@@ -69,4 +69,22 @@ describe('Namespace', () => {
     const platform = new Platform(app, 'p');
     expect(() => new Namespace(platform, 'open', { defaultDeny: false })).toThrow(/defaultDenyWaiver is required when defaultDeny is false/);
   });
+
+  it('without a default deny, pods an egress rule isolates get DNS from a rule of their own (once per selector)', () => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p');
+    const open = new Namespace(platform, 'gateway-system', { defaultDeny: false, defaultDenyWaiver: 'the controller needs the API server' });
+    const proxy = { 'gateway.networking.k8s.io/gateway-name': 'edge' };
+    open.allowEgress('edge-control-plane', { pods: proxy, peers: [NetworkPeer.pods('gateway-system', { app: 'controller' })], ports: [{ port: 9977 }] });
+    open.allowEgress('edge-to-models', { pods: proxy, peers: [NetworkPeer.namespace('models')], ports: [{ port: 8080 }] });
+    const closed = new Namespace(platform, 'models');
+    closed.allowEgress('download', { pods: { app: 'model' }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+    const policies = objectsOfKind(synthObjects(app), 'NetworkPolicy');
+    const dnsFor = (ns: string) => policies.filter((p) => p.metadata.namespace === ns && p.spec.egress?.some((e: { ports?: { port: number }[] }) => e.ports?.some((port) => port.port === 53)));
+    // The proxy pods: one DNS rule scoped to them (not podSelector: {}, which would isolate the controller too).
+    expect(dnsFor('gateway-system').map((p) => [p.metadata.name, p.spec.podSelector])).toEqual([['allow-dns-edge', { matchLabels: proxy }]]);
+    expect(dnsFor('gateway-system')[0].spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
+    // With a default deny the namespace-wide allow-dns covers every pod: no extra rule.
+    expect(dnsFor('models').map((p) => p.metadata.name)).toEqual(['allow-dns']);
+  });
 });

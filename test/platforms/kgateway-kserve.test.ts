@@ -54,7 +54,7 @@ describe('kgateway-kserve platform', () => {
   });
 
   it.each([
-    ['sklearn-iris', 'sklearn', 'gs://kfserving-examples/models/sklearn/iris', { cpu: '100m', memory: '256Mi' }, { cpu: '1000m', memory: '1Gi' }],
+    ['sklearn-iris', 'sklearn', 'gs://kfserving-examples/models/sklearn/1.0/model', { cpu: '100m', memory: '256Mi' }, { cpu: '1000m', memory: '1Gi' }],
     ['tensorflow-mnist', 'tensorflow', 'gs://kfserving-examples/models/tensorflow/mnist', { cpu: '200m', memory: '512Mi' }, { cpu: '2000m', memory: '2Gi' }],
   ])('model %s: format, storage, resources, and a route to its predictor on the HTTPS listener', (name, format, uri, requests, limits) => {
     const isvc = findObject(objects, 'InferenceService', name, 'ml-models');
@@ -79,6 +79,17 @@ describe('kgateway-kserve platform', () => {
     expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
     const modelRoutes = objectsOfKind(objects, 'HTTPRoute').filter((r) => r.metadata.namespace === 'ml-models');
     expect(modelRoutes.every((r) => r.spec.parentRefs.every((p: { sectionName?: string }) => p.sectionName === 'https'))).toBe(true);
+  });
+
+  it('the gateway proxy pods, isolated for egress by their allows, may resolve names (their xDS cluster is strict_dns on the controller Service)', () => {
+    const proxy = { 'gateway.networking.k8s.io/gateway-name': 'kgateway-gateway' };
+    const egress = objectsOfKind(objects, 'NetworkPolicy').filter(
+      (p) => p.metadata.namespace === 'kgateway-system' && p.spec.policyTypes.includes('Egress') && JSON.stringify(p.spec.podSelector.matchLabels) === JSON.stringify(proxy),
+    );
+    expect(egress.length).toBeGreaterThan(1); // the proxies are egress-isolated
+    const dns = egress.flatMap((p) => p.spec.egress).filter((rule: { ports: { port: number; protocol: string }[] }) => rule.ports.some((port) => port.port === 53 && port.protocol === 'UDP'));
+    expect(dns).toHaveLength(1);
+    expect(dns[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
   });
 
   it("leaves kgateway's install namespace usable by its controller: no default deny, the baseline profile, both waived with a reason", () => {

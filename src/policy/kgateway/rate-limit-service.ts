@@ -16,7 +16,8 @@ import { WorkloadSecurity } from '../../core/security';
 import { ServiceAccount } from '../../core/service-account';
 import { toYaml } from '../../delivery/yaml';
 import { IGateway } from '../../gateway/gateway';
-import { findPlatformNamespace, policyId } from '../../routing/route-wiring';
+import { policyId } from '../../core/names';
+import { findPlatformNamespace } from '../../routing/route-wiring';
 import { RateLimit } from '../rate-limit';
 import { RedisReference } from '../redis';
 
