@@ -36,6 +36,23 @@ describe('maas', () => {
     }
   });
 
+  it("lets the Istio gateway load Kuadrant's wasm filter from the operator (port 8082) and call Authorino and Limitador", () => {
+    const gatewayEgress = objectsOfKind(objects, 'NetworkPolicy').filter(
+      (p) => p.metadata.namespace === 'llm' && p.spec.podSelector.matchLabels?.['gateway.networking.k8s.io/gateway-name'] === 'kuadrant-gateway' && p.spec.policyTypes.includes('Egress'),
+    );
+    const reaches = (pods: Record<string, string>, port: number) =>
+      gatewayEgress.some((p) =>
+        p.spec.egress.some(
+          (rule: { to: { namespaceSelector?: { matchLabels: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }) =>
+            rule.ports.some((x) => x.port === port) &&
+            rule.to.some((peer) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'kuadrant-system' && JSON.stringify(peer.podSelector?.matchLabels) === JSON.stringify(pods)),
+        ),
+      );
+    expect(reaches({ app: 'kuadrant', 'control-plane': 'controller-manager' }, 8082)).toBe(true);
+    expect(reaches({ 'authorino-resource': 'authorino' }, 50051)).toBe(true);
+    expect(reaches({ app: 'limitador', 'limitador-resource': 'limitador' }, 8081)).toBe(true);
+  });
+
   it('limits each tier per user: free 10, premium 100, enterprise 1000 requests per minute on qwen3', () => {
     const limits = findObject(objects, 'RateLimitPolicy', 'maas-qwen3', 'llm').spec.limits;
     for (const [tier, limit] of [['free', 10], ['premium', 100], ['enterprise', 1000]] as const) {

@@ -23,7 +23,7 @@ import {
   SELECTOR_KEY,
   SOURCE_REMOTE_ADDRESS,
 } from './expressions';
-import { AUTHORINO_GRPC_PORT, AUTHORINO_POD_LABELS, Kuadrant, LIMITADOR_GRPC_PORT, LIMITADOR_POD_LABELS } from './kuadrant';
+import { AUTHORINO_GRPC_PORT, AUTHORINO_POD_LABELS, Kuadrant, KUADRANT_OPERATOR_POD_LABELS, KUADRANT_WASM_SERVER_PORT, LIMITADOR_GRPC_PORT, LIMITADOR_POD_LABELS } from './kuadrant';
 import { Rate } from './limit';
 import { PolicyTarget } from './policy-target';
 import { RateLimitPolicy } from './rate-limit-policy';
@@ -349,8 +349,10 @@ function counterExpression(key: CounterKey): string {
 
 /**
  * Lets the gateway's proxy pods reach Authorino (and Limitador when limits
- * are counted): the egress allow in the gateway's namespace and, when the
- * platform declares the Kuadrant CR, the ingress allow in its namespace.
+ * are counted, and on Istio the operator's wasm server the proxies load
+ * Kuadrant's filter from): the egress allow in the gateway's namespace and,
+ * when the platform declares the Kuadrant CR, the ingress allow in its
+ * namespace.
  */
 function openGatewayPaths(policy: AccessPolicy, platform: Platform, kuadrant: Kuadrant | undefined, limited: boolean): void {
   const dp = policy.gateway.dataPlane;
@@ -359,6 +361,7 @@ function openGatewayPaths(policy: AccessPolicy, platform: Platform, kuadrant: Ku
   const gateway = policy.gateway.gatewayName;
   const services = [{ name: 'authorino', pods: AUTHORINO_POD_LABELS, port: AUTHORINO_GRPC_PORT }];
   if (limited) services.push({ name: 'limitador', pods: LIMITADOR_POD_LABELS, port: LIMITADOR_GRPC_PORT });
+  if (policy.gateway.provider?.id === 'istio') services.push({ name: 'kuadrant-wasm', pods: KUADRANT_OPERATOR_POD_LABELS, port: KUADRANT_WASM_SERVER_PORT });
   const gatewayNs = platform.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === dp.namespace);
   for (const s of services) {
     gatewayNs?.allowEgress(suggestDnsLabel(`${gateway}-to-${s.name}`, 57), { pods: dp.selector, peers: [NetworkPeer.pods(kuadrantNs, s.pods)], ports: [{ port: s.port }] });

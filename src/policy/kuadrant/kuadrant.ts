@@ -13,6 +13,23 @@ export const AUTHORINO_GRPC_PORT = 50051;
 export const LIMITADOR_POD_LABELS: Readonly<Record<string, string>> = { app: 'limitador', 'limitador-resource': 'limitador' };
 /** Limitador's rate-limit gRPC port, which the gateways call. */
 export const LIMITADOR_GRPC_PORT = 8081;
+/**
+ * The kuadrant-operator pods (kustomize `commonLabels: app: kuadrant` over
+ * the manager's `control-plane: controller-manager`), which also serve the
+ * wasm-shim module to Istio gateways.
+ * @see https://github.com/Kuadrant/kuadrant-operator/blob/v1.5.2/config/default/kustomization.yaml
+ */
+export const KUADRANT_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { app: 'kuadrant', 'control-plane': 'controller-manager' };
+/**
+ * The port of the operator's wasm server. On Istio, Kuadrant 1.5.2 makes the
+ * gateway's Envoy download the wasm-shim from
+ * `http://kuadrant-operator-wasm.<ns>.svc.cluster.local:8082/plugin.wasm`
+ * (an EnvoyFilter with `failure_policy: FAIL_RELOAD`): a proxy that cannot
+ * reach it enforces no AuthPolicy or RateLimitPolicy and fails requests.
+ * @see https://github.com/Kuadrant/kuadrant-operator/blob/v1.5.2/internal/controller/istio_extension_reconciler.go
+ * @see https://github.com/Kuadrant/kuadrant-operator/blob/v1.5.2/internal/controller/wasm_server.go
+ */
+export const KUADRANT_WASM_SERVER_PORT = 8082;
 
 /** Props of {@link Kuadrant}. */
 export interface KuadrantProps {
