@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
+import { noteRequiredSecret } from '../../core/required-secret';
 import { ISecretReference } from '../../core/secret-ref';
 
 /** Options of {@link LimitadorStorage.redisCached}. */
@@ -36,7 +37,7 @@ export class LimitadorStorage {
 
   /** Counters in Redis (`storage.redis.configSecretRef`). */
   public static redis(config: ISecretReference): LimitadorStorage {
-    return new LimitadorStorage({ redis: { configSecretRef: { name: config.secretName } } });
+    return new LimitadorStorage({ redis: { configSecretRef: { name: config.secretName } } }, config.secretName);
   }
 
   /**
@@ -46,12 +47,14 @@ export class LimitadorStorage {
    */
   public static redisCached(config: ISecretReference, options: RedisCachedOptions = {}): LimitadorStorage {
     const opts = Object.values(options).some((v) => v !== undefined) ? { ...options } : undefined;
-    return new LimitadorStorage({ redisCached: { configSecretRef: { name: config.secretName }, options: opts } });
+    return new LimitadorStorage({ redisCached: { configSecretRef: { name: config.secretName }, options: opts } }, config.secretName);
   }
 
   private constructor(
     /** The rendered `spec.storage`, undefined for in-memory. */
     public readonly spec: lim.LimitadorSpecStorage | undefined,
+    /** The Secret holding the Redis `URL`, undefined for in-memory. */
+    public readonly configSecretName?: string,
   ) {}
 }
 
@@ -133,10 +136,22 @@ export class Limitador extends Construct {
         : props.pdbMaxUnavailable !== undefined
           ? { maxUnavailable: intOrString(props.pdbMaxUnavailable, lim.LimitadorSpecPdbMaxUnavailable) }
           : undefined;
+    const storage = props.storage ?? LimitadorStorage.inMemory();
+    if (storage.configSecretName !== undefined) {
+      // Limitador cannot start without it, and Kuadrant's data plane calls the
+      // rate-limit service with failureMode allow (RATELIMIT_SERVICE_FAILURE_MODE,
+      // kuadrant-operator v1.5.2 internal/wasm/utils.go): every limit is then off, silently.
+      noteRequiredSecret(
+        this,
+        undefined,
+        storage.configSecretName,
+        `Redis connection URL (key URL, redis://[:password@]host:port[/db]) of Limitador ${this.limitadorName}; without it Limitador does not start, and since Kuadrant lets requests through when the rate-limit service fails, no limit is enforced`,
+      );
+    }
     this.resource = new lim.Limitador(this, 'Resource', {
       metadata: { name: this.limitadorName, labels: props.labels, annotations: props.annotations },
       spec: {
-        storage: (props.storage ?? LimitadorStorage.inMemory()).spec,
+        storage: storage.spec,
         replicas: props.replicas,
         rateLimitHeaders: props.rateLimitHeaders,
         telemetry: props.telemetry,

@@ -68,6 +68,16 @@ describe('Limitador', () => {
     expect(obj).toMatchSnapshot();
   });
 
+  it("lists Redis storage's Secret (key URL) as cluster setup, since Kuadrant lets requests through when Limitador is down; not for in-memory storage", () => {
+    const { platform, ns } = setup(['kuadrant-system'], { requireAccessPolicies: false });
+    new Limitador(ns['kuadrant-system'], 'limitador', { storage: LimitadorStorage.redisCached(SecretRef.named('limitador-redis')) });
+    const note = platform.setupNotes.find((n) => n.topic === 'Secret kuadrant-system/limitador-redis');
+    expect(note?.text).toMatch(/Create the Secret `limitador-redis` in namespace `kuadrant-system`.*Redis connection URL \(key URL.*no limit is enforced/);
+    const other = setup(['kuadrant-system'], { requireAccessPolicies: false });
+    new Limitador(other.ns['kuadrant-system'], 'limitador');
+    expect(other.platform.setupNotes.filter((n) => n.topic.startsWith('Secret'))).toEqual([]);
+  });
+
   it('renders the redis-cached options under their upstream keys', () => {
     const { app, ns } = setup(['kuadrant-system'], { requireAccessPolicies: false });
     new Limitador(ns['kuadrant-system'], 'limitador', { storage: LimitadorStorage.redisCached(SecretRef.named('redis'), { batchSize: 50, flushPeriod: 500 }), pdbMaxUnavailable: '50%' });
