@@ -85,7 +85,7 @@ export function renderContainer(
   scope: IConstruct,
   field: string,
   c: Omit<ContainerOptions, 'image'> & { readonly image?: string },
-  defaults: { readonly name: string; readonly security: WorkloadSecurity; readonly imageOptional?: boolean },
+  defaults: { readonly name: string; readonly security: WorkloadSecurity; readonly imageOptional?: boolean; readonly noPodSecurityContext?: boolean },
 ): ContainerJson {
   if (!c || typeof c !== 'object') invalid(scope, field, 'is required', c, 'pass { image: "registry/image:tag", ... }');
   if (c.image === undefined && !defaults.imageOptional) invalid(scope, `${field}.image`, 'is required', undefined, 'pass image: "registry.example.com/team/server:1.0.0"');
@@ -114,7 +114,7 @@ export function renderContainer(
     readinessProbe: c.readinessProbe?.spec,
     livenessProbe: c.livenessProbe?.spec,
     startupProbe: c.startupProbe?.spec,
-    securityContext: defaults.security.container(),
+    securityContext: defaults.noPodSecurityContext ? defaults.security.containerWithPodIdentity() : defaults.security.container(),
     volumeMounts: defaults.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
   };
 }

@@ -10,6 +10,7 @@ export interface ContainerSecurityJson {
   readonly readOnlyRootFilesystem: boolean;
   readonly seccompProfile: { readonly type: 'RuntimeDefault' };
   readonly runAsUser?: number;
+  readonly runAsGroup?: number;
 }
 
 /** A rendered pod `securityContext`. */
@@ -79,6 +80,21 @@ export class WorkloadSecurity {
       seccompProfile: { type: 'RuntimeDefault' },
       runAsUser: root ? undefined : runAsUser,
     };
+  }
+
+  /**
+   * The container `securityContext` for a pod that may have no pod-level
+   * one: {@link container} plus the pod's non-root identity (uid/gid 1000
+   * unless root is allowed). Knative refuses every pod-level
+   * `securityContext` field unless its `kubernetes.podspec-securitycontext`
+   * feature is enabled, while all of these container fields are allowed
+   * (knative/serving v1.23.0 pkg/apis/serving/fieldmask.go,
+   * `PodSecurityContextMask` and `SecurityContextMask`); the restricted Pod
+   * Security profile accepts them per container.
+   */
+  public containerWithPodIdentity(): ContainerSecurityJson {
+    const root = this.relaxation?.allowRoot ?? false;
+    return { ...this.container(), runAsUser: root ? undefined : DEFAULT_UID, runAsGroup: root ? undefined : DEFAULT_UID };
   }
 
   /** The pod `securityContext`: non-root uid/gid 1000 and fsGroup 1000 unless root is allowed. */

@@ -641,7 +641,7 @@ export class InferenceService extends Construct implements IBackend {
       timeout: p.timeoutSeconds,
       serviceAccountName: serviceAccount?.serviceAccountName,
       automountServiceAccountToken: false,
-      securityContext: this.security.pod(),
+      securityContext: this.podSecurityContext(this.security),
       nodeSelector: p.nodeSelector,
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
@@ -649,7 +649,9 @@ export class InferenceService extends Construct implements IBackend {
       volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
     };
     if (p.containers) {
-      const containers = p.containers.map((c, i) => renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security }));
+      const containers = p.containers.map((c, i) =>
+        renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative }),
+      );
       if (storage?.storageUri) {
         containers[0] = { ...containers[0], env: [...(containers[0].env ?? []), { name: 'STORAGE_URI', value: storage.storageUri }] };
       }
@@ -678,7 +680,7 @@ export class InferenceService extends Construct implements IBackend {
       readinessProbe: probes.readinessProbe?.spec,
       livenessProbe: probes.livenessProbe?.spec,
       startupProbe: probes.startupProbe?.spec,
-      securityContext: this.security.container(),
+      securityContext: this.isKnative ? this.security.containerWithPodIdentity() : this.security.container(),
       volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
     } satisfies Partial<ContainerJson> & Record<string, unknown>);
     return frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
@@ -719,7 +721,7 @@ export class InferenceService extends Construct implements IBackend {
         livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
         startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
       },
-      { name: 'kserve-container', security },
+      { name: 'kserve-container', security, noPodSecurityContext: this.isKnative },
     );
     const min = c.minReplicas ?? 1;
     if (!Number.isInteger(min) || min < 0 || (c.maxReplicas !== undefined && c.maxReplicas < Math.max(1, min))) {
@@ -729,10 +731,28 @@ export class InferenceService extends Construct implements IBackend {
       minReplicas: min,
       maxReplicas: c.maxReplicas,
       automountServiceAccountToken: false,
-      securityContext: security.pod(),
+      securityContext: this.podSecurityContext(security),
       containers: [toL1Shape(container)],
       volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
     };
+  }
+
+  private get isKnative(): boolean {
+    return this.deploymentMode === DeploymentMode.KNATIVE;
+  }
+
+  /**
+   * The pod-level `securityContext`: none in Knative mode, where the
+   * restricted settings and the non-root identity go on each container
+   * instead. KServe copies the predictor's pod spec into the Knative
+   * Service, and Knative's webhook refuses every pod-level securityContext
+   * field unless `kubernetes.podspec-securitycontext` is enabled
+   * (knative/serving v1.23.0 pkg/apis/serving/k8s_validation.go,
+   * `ValidatePodSecurityContext` with `PodSecurityContextMask`): the
+   * revision would never become Ready.
+   */
+  private podSecurityContext(security: WorkloadSecurity): ReturnType<WorkloadSecurity['pod']> | undefined {
+    return this.isKnative ? undefined : security.pod();
   }
 
   private componentBackend(component: 'predictor' | 'transformer' | 'explainer'): BackendReference {

@@ -42,8 +42,39 @@ function kservePredictorProblems(object: Record<string, unknown>): AdmissionProb
   return [{ path: ['spec', 'predictor'], message }];
 }
 
+/** The deployment-mode values KServe 0.20 reads as Knative (`Serverless` is the older name). */
+const KNATIVE_MODES = ['Knative', 'Serverless'];
+
+/**
+ * Knative Serving's webhook, which validates the Knative Service KServe
+ * makes from a Knative-mode component: with its default features it refuses
+ * every field of a pod-level `securityContext` (`PodSecurityContextMask`
+ * keeps none unless `kubernetes.podspec-securitycontext` is enabled), so the
+ * revision is never created and the model never becomes Ready.
+ *
+ * @see https://github.com/knative/serving/blob/knative-v1.23.0/pkg/apis/serving/fieldmask.go
+ * @see https://github.com/knative/serving/blob/knative-v1.23.0/pkg/apis/serving/k8s_validation.go
+ */
+function knativePodSecurityContextProblems(object: Record<string, unknown>): AdmissionProblem[] {
+  const metadata = isPlainObject(object.metadata) ? object.metadata : {};
+  const annotations = isPlainObject(metadata.annotations) ? metadata.annotations : {};
+  const mode = annotations['serving.kserve.io/deploymentMode'];
+  if (typeof mode !== 'string' || !KNATIVE_MODES.includes(mode) || !isPlainObject(object.spec)) return [];
+  const spec = object.spec;
+  return ['predictor', 'transformer', 'explainer'].flatMap((component) => {
+    const c = spec[component];
+    if (!isPlainObject(c) || !isPlainObject(c.securityContext) || Object.keys(c.securityContext).length === 0) return [];
+    return [
+      {
+        path: ['spec', component, 'securityContext'],
+        message: `must not be set in Knative mode: Knative refuses the pod-level securityContext fields ${Object.keys(c.securityContext).sort().join(', ')} unless the kubernetes.podspec-securitycontext feature is enabled (Knative webhook); set them on the containers instead`,
+      },
+    ];
+  });
+}
+
 /** The admission problems of `object` (its defaults applied), for the kinds that have such rules. */
 export function admissionProblems(object: Record<string, unknown>): AdmissionProblem[] {
-  if (object.apiVersion === 'serving.kserve.io/v1beta1' && object.kind === 'InferenceService') return kservePredictorProblems(object);
+  if (object.apiVersion === 'serving.kserve.io/v1beta1' && object.kind === 'InferenceService') return [...kservePredictorProblems(object), ...knativePodSecurityContextProblems(object)];
   return [];
 }

@@ -24,6 +24,26 @@ describe('kserve-platform', () => {
     expect(canary.spec.predictor.canaryTrafficPercent).toBe(10);
   });
 
+  it('gives Knative-mode models no pod-level securityContext (Knative refuses it by default) and their containers the restricted settings and non-root identity', () => {
+    const knative = objectsOfKind(objects, 'InferenceService').filter((o) => o.metadata.annotations?.['serving.kserve.io/deploymentMode'] === 'Knative');
+    expect(knative.map((o) => o.metadata.name).sort()).toEqual(['pytorch-model', 'sklearn-autoscaled']);
+    for (const o of knative) {
+      expect(o.spec.predictor.securityContext, o.metadata.name).toBeUndefined();
+      const container = o.spec.predictor.model ?? o.spec.predictor.containers[0];
+      expect(container.securityContext, o.metadata.name).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsGroup: 1000,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+    // Standard mode keeps the pod-level context (fsGroup for volumes).
+    expect(isvc('sklearn-iris').spec.predictor.securityContext).toMatchObject({ fsGroup: 1000, runAsNonRoot: true });
+  });
+
   it('wires the transformer to its predictor, with a pinned image', () => {
     const t = isvc('model-with-transformer').spec.transformer.containers[0];
     expect(t.image).toMatch(/:\d+\.\d+\.\d+$/);
@@ -60,9 +80,10 @@ describe('kserve-platform', () => {
 
   it('runs every model under the restricted pod security defaults, in a default-deny namespace', () => {
     for (const m of objectsOfKind(objects, 'InferenceService')) {
-      expect(m.spec.predictor.securityContext, m.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       const container = m.spec.predictor.model ?? m.spec.predictor.triton;
-      expect(container.securityContext, m.metadata.name).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      // Pod level in Standard mode; on the container in Knative mode (see above): either way each container runs restricted.
+      const effective = { ...(m.spec.predictor.securityContext ?? {}), ...container.securityContext };
+      expect(effective, m.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
     expect(findObject(objects, 'Namespace', 'models').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
     expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'models').spec.policyTypes).toEqual(['Ingress', 'Egress']);

@@ -85,10 +85,15 @@ const ALLOWED_EXTRAS: Readonly<Record<string, string>> = {
     "a Probe always names its check: upstream overrides only the timing of the LLMInferenceServiceConfig's probe (httpGet /health on 8000, HTTPS), which the rebuild spells out",
 };
 
-/** What every predictor of ours adds to a hand-written one: the deployment mode and the secure defaults of DESIGN §4. */
-function predictorDefaults(field: string): string[] {
+/**
+ * What every predictor of ours adds to a hand-written one: the deployment
+ * mode and the secure defaults of DESIGN §4 (in Knative mode on the
+ * container only: Knative refuses a pod-level securityContext by default).
+ */
+function predictorDefaults(field: string, mode: 'standard' | 'knative' = 'standard'): string[] {
   const c = `${P}.${field}`;
-  return [DEPLOYMENT_MODE, `${P}.automountServiceAccountToken`, `${P}.securityContext`, `${P}.volumes`, `${c}.securityContext`, `${c}.volumeMounts`, `${c}.readinessProbe`, `${c}.livenessProbe`, `${c}.startupProbe`];
+  const pod = mode === 'knative' ? [] : [`${P}.securityContext`];
+  return [DEPLOYMENT_MODE, `${P}.automountServiceAccountToken`, ...pod, `${P}.volumes`, `${c}.securityContext`, `${c}.volumeMounts`, `${c}.readinessProbe`, `${c}.livenessProbe`, `${c}.startupProbe`];
 }
 
 /** What every LLMInferenceService of ours adds: the secure defaults of DESIGN §4. */
@@ -267,7 +272,7 @@ const CASES: readonly Case[] = [
       });
       isvc.canary({ trafficPercent: 20, storage: gcs('kfserving-examples/models/torchserve/image_classifier/v2') });
     },
-    extras: { 'InferenceService/torchserve': [...predictorDefaults('pytorch'), MIN_REPLICAS, protocol('pytorch')] },
+    extras: { 'InferenceService/torchserve': [...predictorDefaults('pytorch', 'knative'), MIN_REPLICAS, protocol('pytorch')] },
   },
   frameworkCase('v1beta1/rollout/default.yaml', 'my-model', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS) }, [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')]),
   {
@@ -276,7 +281,7 @@ const CASES: readonly Case[] = [
       const isvc = new InferenceService(chartIn(app), 'my-model', { modelFormat: ModelFormat.TENSORFLOW, frameworkField: true, deploymentMode: DeploymentMode.KNATIVE, storage: gcs(FLOWERS) });
       isvc.canary({ trafficPercent: 0, storage: gcs(`${FLOWERS}-2`) });
     },
-    extras: { 'InferenceService/my-model': [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')] },
+    extras: { 'InferenceService/my-model': [...predictorDefaults('tensorflow', 'knative'), MIN_REPLICAS, protocol('tensorflow')] },
   },
   {
     file: 'storage/oci-image-volume/inference_service.yaml',
@@ -474,7 +479,7 @@ const CASES: readonly Case[] = [
         resources: { limits: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' }, requests: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' } },
       });
     },
-    extras: { 'InferenceService/llama-31-8b-instruct': [...predictorDefaults('model'), protocol('model'), TOLERATIONS] },
+    extras: { 'InferenceService/llama-31-8b-instruct': [...predictorDefaults('model', 'knative'), protocol('model'), TOLERATIONS] },
   },
   optCpu('llm-inference-service-facebook-opt-125m-cpu-no-scheduler.yaml', LlmRouter.managed()),
   optCpu('llm-inference-service-facebook-opt-125m-cpu.yaml', LlmRouter.managed({ scheduler: true, explicitDefaultGateway: true })),

@@ -64,6 +64,15 @@ const CASES: readonly InvalidCase[] = [
   { name: 'a memory quantity with a wrong suffix', object: changed(VALID.inferenceService, (o) => (o.spec.predictor.model.resources.limits.memory = '1GB')), path: 'spec.predictor.model.resources.limits.memory', message: 'should match' },
   { name: 'an InferenceService predictor with two model specs (KServe webhook)', object: changed(VALID.inferenceService, (o) => (o.spec.predictor.sklearn = { storageUri: 'gs://b/iris' })), path: 'spec.predictor', message: 'exactly one of [xgboost, pytorch, triton, sklearn, tensorflow, onnx, pmml, lightgbm, paddle, huggingface, model] must be specified in predictor; found 2: sklearn, model (KServe admission webhook)' },
   { name: 'an InferenceService predictor with no model spec and no containers (KServe webhook)', object: changed(VALID.inferenceService, (o) => (o.spec.predictor = { minReplicas: 1 })), path: 'spec.predictor', message: 'found none (KServe admission webhook)' },
+  {
+    name: 'a Knative-mode InferenceService with a pod-level securityContext (Knative webhook)',
+    object: changed(VALID.inferenceService, (o) => {
+      o.metadata.annotations = { 'serving.kserve.io/deploymentMode': 'Knative' };
+      o.spec.predictor.securityContext = { runAsNonRoot: true, fsGroup: 1000 };
+    }),
+    path: 'spec.predictor.securityContext',
+    message: 'must not be set in Knative mode: Knative refuses the pod-level securityContext fields fsGroup, runAsNonRoot unless the kubernetes.podspec-securitycontext feature is enabled',
+  },
   { name: 'an InferenceService without a predictor', object: changed(VALID.inferenceService, (o) => delete o.spec.predictor), path: 'spec.predictor', message: 'Required value' },
   { name: 'a misspelt storage URI field', object: changed(VALID.inferenceService, (o) => (o.spec.predictor.model.storageURI = 'gs://x')), path: 'spec.predictor.model.storageURI', message: 'unknown field' },
   { name: 'an old-API predictor field', object: changed(VALID.inferenceService, (o) => (o.spec.predictor.container = { image: 'x' })), path: 'spec.predictor.container', message: 'unknown field' },
