@@ -284,6 +284,7 @@ export class InferenceService extends Construct implements IBackend {
 
     this.storage = this.bindStorage(props.storage, props.storageUri, 'storage');
     if (this.storage?.storageUri) noteStorageInitializer(this);
+    for (const [key, value] of Object.entries(this.storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
     if (props.image !== undefined) {
       if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
@@ -455,6 +456,8 @@ export class InferenceService extends Construct implements IBackend {
     if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
     const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    // The predictor's pods share one set of annotations: a canary's download credentials must be the current ones.
+    for (const [key, value] of Object.entries(storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     // A canary equal to the current predictor has no previous revision to split traffic with.
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const location = (b: StorageBinding | undefined) => [b?.storageUri, b?.storageSpec];

@@ -16,12 +16,28 @@ export interface CloudStorageOptions {
   readonly serviceAccount?: IServiceAccount;
 }
 
+/**
+ * The pod annotation naming the Secret KServe's storage initializer takes
+ * its download credentials from (the `storageSecretNameAnnotation` of
+ * KServe's `inferenceservice-config`); it wins over the ServiceAccount's
+ * secrets.
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/credentials/service_account_credentials.go
+ */
+export const STORAGE_SECRET_ANNOTATION = 'serving.kserve.io/storageSecretName';
+
 /** Options of {@link Storage.hf}. */
 export interface HuggingFaceStorageOptions {
-  /** A Secret with the Hugging Face token, for gated or private models; exposed as `HF_TOKEN`. @default - anonymous download */
+  /**
+   * A Secret with the Hugging Face token under the key `HF_TOKEN`, for gated
+   * or private models. KServe's storage initializer, which downloads the
+   * model, reads it only from a Secret named by the pod annotation
+   * `serving.kserve.io/storageSecretName` (or attached to the
+   * ServiceAccount), and only under the key `HF_TOKEN`
+   * (`pkg/credentials/hf/hf_secret.go`): the predictor gets that annotation,
+   * and the model server the token as `HF_TOKEN` too.
+   * @default - anonymous download
+   */
   readonly tokenSecretRef?: ISecretReference;
-  /** The key of the token in the Secret. @default 'HF_TOKEN' */
-  readonly tokenKey?: string;
 }
 
 /** What a storage location contributes to the predictor. */
@@ -34,6 +50,8 @@ export interface StorageBinding {
   readonly serviceAccount?: IServiceAccount;
   /** Environment the model container needs (e.g. `HF_TOKEN` from a Secret). */
   readonly env?: EnvVars;
+  /** Annotations the predictor pods need (e.g. the storage initializer's credentials Secret). */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 const S3 = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
@@ -78,7 +96,8 @@ export class Storage {
       if (!HF_REPO.test(repo)) invalid(scope, field, "must be a Hugging Face repository id '<org>/<model>'", repo, "pass e.g. 'Qwen/Qwen3-0.6B'");
       return {
         storageUri: `hf://${repo}`,
-        env: options.tokenSecretRef ? { HF_TOKEN: EnvValue.fromSecret(options.tokenSecretRef, options.tokenKey ?? 'HF_TOKEN') } : undefined,
+        env: options.tokenSecretRef ? { HF_TOKEN: EnvValue.fromSecret(options.tokenSecretRef, 'HF_TOKEN') } : undefined,
+        podAnnotations: options.tokenSecretRef ? { [STORAGE_SECRET_ANNOTATION]: options.tokenSecretRef.secretName } : undefined,
       };
     });
   }

@@ -30,7 +30,7 @@ describe('maas', () => {
       const pm = findObject(objects, 'PodMonitor', `${name}-predictor`, 'llm');
       expect(pm.spec.podMetricsEndpoints[0], name).toMatchObject({ port: 'http-envoy-prom', path: '/stats/prometheus' });
       const annotations = findObject(objects, 'InferenceService', name, 'llm').spec.predictor.annotations;
-      expect(annotations, name).toEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': name === 'nomic-embed' ? '9000' : '8080', 'prometheus.io/scrape': 'true' });
+      expect(annotations, name).toMatchObject({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': name === 'nomic-embed' ? '9000' : '8080', 'prometheus.io/scrape': 'true' });
       expect(findObject(objects, 'NetworkPolicy', `allow-metrics-${name}-predictor`, 'llm').spec.ingress[0].ports, name).toEqual([{ port: 15020, protocol: 'TCP' }]);
       expect(findObject(objects, 'PrometheusRule', `${name}-alerts`, 'llm').spec.groups[0].rules.length, name).toBeGreaterThan(0);
     }
@@ -51,6 +51,15 @@ describe('maas', () => {
     expect(reaches({ app: 'kuadrant', 'control-plane': 'controller-manager' }, 8082)).toBe(true);
     expect(reaches({ 'authorino-resource': 'authorino' }, 50051)).toBe(true);
     expect(reaches({ app: 'limitador', 'limitador-resource': 'limitador' }, 8081)).toBe(true);
+  });
+
+  it("downloads the gated model with its token: KServe's storage initializer reads it only from the Secret the storageSecretName pod annotation names", () => {
+    const gated = findObject(objects, 'InferenceService', 'mistral-7b-instruct', 'llm').spec.predictor;
+    expect(gated.annotations['serving.kserve.io/storageSecretName']).toBe('hf-token');
+    expect(gated.model.storageUri).toMatch(/^hf:\/\//);
+    for (const name of models.filter((m) => m !== 'mistral-7b-instruct')) {
+      expect(findObject(objects, 'InferenceService', name, 'llm').spec.predictor.annotations['serving.kserve.io/storageSecretName'], name).toBeUndefined();
+    }
   });
 
   it('limits each tier per user: free 10, premium 100, enterprise 1000 requests per minute on qwen3', () => {

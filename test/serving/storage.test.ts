@@ -47,6 +47,17 @@ describe('Storage', () => {
     expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.storageUri).toBe(uri);
   });
 
+  it("a gated Hugging Face model: the storage initializer gets the token Secret through KServe's storageSecretName pod annotation, the model server as HF_TOKEN", () => {
+    const { app, ns } = setup(['models']);
+    new InferenceService(ns.models, 'mistral', { modelFormat: ModelFormat.HUGGINGFACE, storage: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3', { tokenSecretRef: SecretRef.named('hf-token') }) });
+    new InferenceService(ns.models, 'open', { modelFormat: ModelFormat.HUGGINGFACE, storage: Storage.hf('Qwen/Qwen3-0.6B') });
+    const objects = synthObjects(app);
+    const gated = findObject(objects, 'InferenceService', 'mistral', 'models').spec.predictor;
+    expect(gated.annotations).toEqual({ 'serving.kserve.io/storageSecretName': 'hf-token' });
+    expect(gated.model.env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'HF_TOKEN' } } });
+    expect(findObject(objects, 'InferenceService', 'open', 'models').spec.predictor.annotations).toBeUndefined();
+  });
+
   it('a storage-config key renders predictor.model.storage', () => {
     const { app, ns } = setup(['models']);
     new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) });
