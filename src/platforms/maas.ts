@@ -73,7 +73,9 @@ export class MaasPlatform extends Platform {
     new Kuadrant(kuadrantSystem, 'kuadrant');
     new Limitador(kuadrantSystem, 'limitador', { storage: LimitadorStorage.redis(SecretRef.named('limitador-redis')), replicas: 2 });
 
-    const vllm = ClusterServingRuntime.vllm(this, 'vllm-runtime', { image: MAAS_VLLM_IMAGE, maxModelLen: 8192 });
+    // The context length is per model: vLLM exits at start when --max-model-len exceeds the model's own
+    // (granite-3b-code-instruct-2k has 2048 tokens), so the shared runtime sets none.
+    const vllm = ClusterServingRuntime.vllm(this, 'vllm-runtime', { image: MAAS_VLLM_IMAGE });
     const tei = ClusterServingRuntime.textEmbeddingsInference(this, 'tei-runtime', { image: MAAS_TEI_IMAGE });
     const hfToken = SecretRef.named('hf-token');
     const gpuResources = (memory: string) => ({ requests: { cpu: '2', memory, nvidiaGpu: '1' }, limits: { cpu: '8', memory, nvidiaGpu: '1' } });
@@ -86,9 +88,9 @@ export class MaasPlatform extends Platform {
         resources: gpuResources(memory),
         nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       });
-    const qwen = llm('qwen3-0-6b-instruct', 'Qwen/Qwen3-0.6B', '8Gi', { args: ['--trust-remote-code'] });
-    const granite = llm('granite-code', 'ibm-granite/granite-3b-code-instruct-2k', '16Gi');
-    const mistral = llm('mistral-7b-instruct', 'mistralai/Mistral-7B-Instruct-v0.3', '24Gi', { gated: true });
+    const qwen = llm('qwen3-0-6b-instruct', 'Qwen/Qwen3-0.6B', '8Gi', { args: ['--trust-remote-code', '--max-model-len=8192'] });
+    const granite = llm('granite-code', 'ibm-granite/granite-3b-code-instruct-2k', '16Gi', { args: ['--max-model-len=2048'] });
+    const mistral = llm('mistral-7b-instruct', 'mistralai/Mistral-7B-Instruct-v0.3', '24Gi', { args: ['--max-model-len=8192'], gated: true });
     const nomic = new InferenceService(this.llm, 'nomic-embed', {
       modelFormat: ModelFormat.custom('text-embeddings'),
       runtime: tei,

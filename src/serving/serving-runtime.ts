@@ -68,7 +68,13 @@ export interface VllmRuntimeOptions {
   readonly trustRemoteCode?: boolean;
   /** GPUs per replica (`nvidia.com/gpu`), also `--tensor-parallel-size`. @default 1 */
   readonly gpus?: number;
-  /** `--max-model-len` (tokens). @default - the model's own limit */
+  /**
+   * `--max-model-len` (tokens) for every model served by this runtime. vLLM
+   * exits at start when it exceeds a model's own context length, so on a
+   * runtime shared by models of different context lengths set it per model
+   * instead (`args: ['--max-model-len=2048']` of the InferenceService).
+   * @default - each model's own limit
+   */
   readonly maxModelLen?: number;
   /** `--gpu-memory-utilization`, 0-1. @default - vLLM default (0.9) */
   readonly gpuMemoryUtilization?: number;

@@ -62,6 +62,15 @@ describe('maas', () => {
     }
   });
 
+  it('sets the context length per model, never above the model\'s own (vLLM exits at start otherwise): granite-3b-code-instruct-2k gets 2048', () => {
+    const runtime = findObject(objects, 'ClusterServingRuntime', 'vllm-runtime');
+    expect(JSON.stringify(runtime.spec.containers)).not.toContain('--max-model-len');
+    const maxLen = (name: string) => findObject(objects, 'InferenceService', name, 'llm').spec.predictor.model.args.filter((a: string) => a.startsWith('--max-model-len='));
+    expect(maxLen('granite-code')).toEqual(['--max-model-len=2048']);
+    expect(maxLen('qwen3-0-6b-instruct')).toEqual(['--max-model-len=8192']);
+    expect(maxLen('mistral-7b-instruct')).toEqual(['--max-model-len=8192']);
+  });
+
   it('limits each tier per user: free 10, premium 100, enterprise 1000 requests per minute on qwen3', () => {
     const limits = findObject(objects, 'RateLimitPolicy', 'maas-qwen3', 'llm').spec.limits;
     for (const [tier, limit] of [['free', 10], ['premium', 100], ['enterprise', 1000]] as const) {
