@@ -8,7 +8,7 @@ import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { assertQuantity } from '../core/quantity';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
-import { allowPostgresEgress, KONG_IMAGE, KONG_PREFIX_PATH, KONG_PREFIX_VOLUME, kongBaseEnvironment, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
+import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
 
 /** Where the backup CronJob mounts its volume. */
@@ -120,10 +120,7 @@ export class KongBackup extends Construct {
         env: { ...kongBaseEnvironment(props.database), BACKUP_RETENTION: String(this.retention) },
         resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       },
-      [
-        { name: KONG_PREFIX_VOLUME.name, mountPath: KONG_PREFIX_PATH },
-        { name: 'backup', mountPath: KONG_BACKUP_PATH },
-      ],
+      [...kongDatabaseMounts(props.database), { name: 'backup', mountPath: KONG_BACKUP_PATH }],
     );
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: { name, annotations: { [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) } },
@@ -148,7 +145,7 @@ export class KongBackup extends Construct {
                 containers: [container],
                 volumes: [
                   { name: 'tmp', emptyDir: {} },
-                  { ...KONG_PREFIX_VOLUME, emptyDir: {} },
+                  ...kongDatabaseVolumes(props.database),
                   { name: 'backup', persistentVolumeClaim: { claimName: name } },
                 ],
               },

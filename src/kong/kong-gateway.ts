@@ -20,10 +20,10 @@ import {
   allowPostgresEgress,
   KONG_IMAGE,
   KONG_INGRESS_CONTROLLER_IMAGE,
-  KONG_PREFIX_PATH,
-  KONG_PREFIX_VOLUME,
   kongBaseEnvironment,
   kongContainer,
+  kongDatabaseMounts,
+  kongDatabaseVolumes,
   kongPodLabels,
   kongPodSecurity,
 } from './kong-pod';
@@ -361,7 +361,7 @@ export class KongGateway extends Construct {
         readinessProbe: Probe.http('/status/ready', KongPorts.STATUS, { periodSeconds: 10, timeoutSeconds: 5 }),
         livenessProbe: Probe.http('/status', KongPorts.STATUS, { periodSeconds: 10, timeoutSeconds: 5 }),
       },
-      [{ name: KONG_PREFIX_VOLUME.name, mountPath: KONG_PREFIX_PATH }],
+      kongDatabaseMounts(props.database),
     );
     const controllerEnv: EnvVars = {
       CONTROLLER_KONG_ADMIN_URL: `http://127.0.0.1:${KongPorts.ADMIN}`,
@@ -413,7 +413,7 @@ export class KongGateway extends Construct {
             containers: [proxy, controller],
             volumes: [
               { name: 'tmp', emptyDir: {} },
-              { ...KONG_PREFIX_VOLUME, emptyDir: {} },
+              ...kongDatabaseVolumes(props.database),
               {
                 name: 'kube-api-access',
                 projected: {

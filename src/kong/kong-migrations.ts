@@ -7,7 +7,7 @@ import { assertDnsLabel } from '../core/names';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
 import { ARGOCD_HOOK_ANNOTATION, ARGOCD_HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
-import { allowPostgresEgress, KONG_IMAGE, KONG_PREFIX_PATH, KONG_PREFIX_VOLUME, kongBaseEnvironment, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
+import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
 
 /** Props of {@link KongMigrations}. */
@@ -83,7 +83,7 @@ export class KongMigrations extends Construct {
           env: kongBaseEnvironment(props.database),
           resources: props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
         },
-        [{ name: KONG_PREFIX_VOLUME.name, mountPath: KONG_PREFIX_PATH }],
+        kongDatabaseMounts(props.database),
       );
       return new k8s.KubeJob(this, jobId, {
         metadata: {
@@ -103,7 +103,7 @@ export class KongMigrations extends Construct {
               containers: [container],
               volumes: [
                 { name: 'tmp', emptyDir: {} },
-                { ...KONG_PREFIX_VOLUME, emptyDir: {} },
+                ...kongDatabaseVolumes(props.database),
               ],
             },
           },

@@ -50,6 +50,18 @@ export function allowPostgresEgress(namespace: Namespace, id: string, selector: 
   return namespace.allowEgress(id, { pods: selector, peers: [ns ? NetworkPeer.namespace(ns) : NetworkPeer.anywhere()], ports: [{ port: database.port }] });
 }
 
+/** The mounts every Kong container that connects to the database needs: the prefix, and the database CA when given. */
+export function kongDatabaseMounts(database: PostgresReference): Array<{ readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }> {
+  const ca = database.caVolumeMount();
+  return [{ name: KONG_PREFIX_VOLUME.name, mountPath: KONG_PREFIX_PATH }, ...(ca ? [ca] : [])];
+}
+
+/** The volumes of {@link kongDatabaseMounts}: the prefix emptyDir, and the database CA when given. */
+export function kongDatabaseVolumes(database: PostgresReference): k8s.Volume[] {
+  const ca = database.caVolume();
+  return [{ ...KONG_PREFIX_VOLUME, emptyDir: {} }, ...(ca ? [ca] : [])];
+}
+
 /** The Kong environment every Kong process of a workload shares: database, prefix, no phone-home. */
 export function kongBaseEnvironment(database: PostgresReference): ContainerOptions['env'] {
   return { ...database.kongEnvironment(), KONG_PREFIX: KONG_PREFIX_PATH, KONG_ANONYMOUS_REPORTS: 'off' };

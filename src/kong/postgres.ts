@@ -1,8 +1,10 @@
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { EnvValue, EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
+import { noteRequiredSecret } from '../core/required-secret';
 import { ISecretReference } from '../core/secret-ref';
 
 /** Props of {@link PostgresReference}. */
@@ -25,8 +27,35 @@ export interface PostgresReferenceProps {
   readonly namespace?: string;
   /** Connect over TLS (`pg_ssl`). @default true */
   readonly ssl?: boolean;
-  /** Verify the server certificate (`pg_ssl_verify`) against Kong's `lua_ssl_trusted_certificate` (the system bundle by default). @default true when `ssl` */
+  /**
+   * Verify the server certificate (`pg_ssl_verify`) against Kong's
+   * `lua_ssl_trusted_certificate`: the system bundle, plus `caCertificate`
+   * when given. Turning it off is an explicit choice (the connection is then
+   * encrypted but not authenticated).
+   * @default true when `ssl`
+   */
   readonly sslVerify?: boolean;
+  /**
+   * The CA that signed the server's certificate (a Secret key holding a PEM
+   * bundle, e.g. cert-manager's `ca.crt`): mounted read-only into every Kong
+   * pod that connects (proxy, migrations, backup) and added to
+   * `KONG_LUA_SSL_TRUSTED_CERTIFICATE` next to the system bundle. Required to
+   * verify an in-cluster server (`*.svc`, `*.svc.cluster.local`), whose
+   * certificate no public CA signs: without it the PreSync migrations fail
+   * the TLS handshake and the sync never completes.
+   * @default - the system bundle only
+   * @see https://developer.konghq.com/gateway/configuration/#lua-ssl-trusted-certificate
+   */
+  readonly caCertificate?: { readonly secret: ISecretReference; readonly key: string };
+}
+
+/** Where {@link PostgresReferenceProps.caCertificate} is mounted in Kong pods. */
+const PG_CA_DIR = '/etc/kong/postgres-ca';
+const PG_CA_VOLUME = 'postgres-ca';
+
+/** True for a host name of a Service inside the cluster. */
+function isClusterHost(host: string): boolean {
+  return /\.svc(\.cluster\.local)?$/.test(host) || !host.includes('.');
 }
 
 const PG_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
@@ -88,6 +117,36 @@ export class PostgresReference {
     }
     if (p.namespace !== undefined) assertDnsLabel(scope, `${field}.namespace`, p.namespace);
     if (!this.ssl && p.sslVerify) invalid(scope, `${field}.sslVerify`, 'needs ssl: true', p.sslVerify, 'turn ssl on, or drop sslVerify');
+    if (p.caCertificate !== undefined) {
+      if (!this.ssl || p.sslVerify === false) invalid(scope, `${field}.caCertificate`, 'is only read to verify the server certificate', p.caCertificate.secret?.secretName, 'drop caCertificate, or keep ssl and sslVerify on');
+      assertDnsSubdomain(scope, `${field}.caCertificate.secret`, p.caCertificate.secret?.secretName);
+      if (typeof p.caCertificate.key !== 'string' || p.caCertificate.key === '') invalid(scope, `${field}.caCertificate.key`, 'is required', p.caCertificate.key, "name the key of the PEM bundle inside the Secret, e.g. 'ca.crt'");
+      if (typeof scope !== 'string') noteRequiredSecret(scope, podNamespace, p.caCertificate.secret.secretName, `CA of the PostgreSQL server (key ${p.caCertificate.key}) for Kong's pg_ssl_verify`);
+    } else if (this.verifies && isClusterHost(p.host)) {
+      invalid(
+        scope,
+        `${field}.caCertificate`,
+        `is required to verify the in-cluster server ${p.host}: its certificate is signed by a private CA that Kong's system bundle does not hold, so the migrations would fail the TLS handshake`,
+        undefined,
+        "pass caCertificate: { secret: SecretRef.named('postgresql-ca'), key: 'ca.crt' } (the CA that signed the server's certificate), or sslVerify: false to encrypt without verifying, as an explicit choice",
+      );
+    }
+  }
+
+  /** True when Kong verifies the server certificate. */
+  public get verifies(): boolean {
+    return this.ssl && (this.props.sslVerify ?? true);
+  }
+
+  /** The volume holding {@link PostgresReferenceProps.caCertificate}, if any. */
+  public caVolume(): k8s.Volume | undefined {
+    const ca = this.props.caCertificate;
+    return ca ? { name: PG_CA_VOLUME, secret: { secretName: ca.secret.secretName, items: [{ key: ca.key, path: 'ca.crt' }] } } : undefined;
+  }
+
+  /** The read-only mount of {@link caVolume} for the container that connects, if any. */
+  public caVolumeMount(): { readonly name: string; readonly mountPath: string; readonly readOnly: true } | undefined {
+    return this.props.caCertificate ? { name: PG_CA_VOLUME, mountPath: PG_CA_DIR, readOnly: true } : undefined;
   }
 
   /**
@@ -105,7 +164,8 @@ export class PostgresReference {
       KONG_PG_USER: p.user,
       KONG_PG_PASSWORD: EnvValue.fromSecret(p.password.secret, p.password.key),
       KONG_PG_SSL: this.ssl ? 'on' : 'off',
-      KONG_PG_SSL_VERIFY: this.ssl && (p.sslVerify ?? true) ? 'on' : 'off',
+      KONG_PG_SSL_VERIFY: this.verifies ? 'on' : 'off',
+      ...(p.caCertificate ? { KONG_LUA_SSL_TRUSTED_CERTIFICATE: `system,${PG_CA_DIR}/ca.crt` } : {}),
     };
   }
 }

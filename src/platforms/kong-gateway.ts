@@ -40,6 +40,8 @@ export function kongGatewayOptions(): ModelServingPlatformOptions {
         user: 'kong',
         password: { secret: SecretRef.named('kong-postgres-credentials'), key: 'password' },
         namespace: infra,
+        // The in-cluster server's certificate comes from a private CA: Kong verifies it against that CA.
+        caCertificate: { secret: SecretRef.named('postgresql-ca'), key: 'ca.crt' },
       }),
       tuning: { workerProcesses: 4, workerConnections: 16384, memCacheSize: '256m' },
       resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '2Gi' } },

@@ -10,7 +10,7 @@ import { formatIssue, validateObjects } from '../../src/validate';
 
 /** A PostgreSQL reference in namespace `data`, password from `kong-pg/password`. */
 export function database(props: Partial<PostgresReferenceProps> = {}): PostgresReference {
-  return PostgresReference.of({ host: 'postgresql.data.svc.cluster.local', database: 'kong', user: 'kong', password: { secret: SecretRef.named('kong-pg'), key: 'password' }, namespace: 'data', ...props });
+  return PostgresReference.of({ host: 'postgresql.data.svc.cluster.local', database: 'kong', user: 'kong', password: { secret: SecretRef.named('kong-pg'), key: 'password' }, namespace: 'data', caCertificate: { secret: SecretRef.named('postgresql-ca'), key: 'ca.crt' }, ...props });
 }
 
 /** A Redis reference in namespace `data`, password from `redis-auth/password`. */

@@ -68,6 +68,7 @@ describe('KongGateway', () => {
     expect(p.volumeMounts).toEqual([
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'kong-prefix', mountPath: '/kong_prefix' },
+      { name: 'postgres-ca', mountPath: '/etc/kong/postgres-ca', readOnly: true },
     ]);
     expect(env(container(build({ tls13Only: false }).objects, 'proxy')).KONG_SSL_CIPHER_SUITE).toBe('intermediate');
   });
@@ -78,6 +79,28 @@ describe('KongGateway', () => {
     expect(e).toMatchObject({ KONG_DATABASE: 'postgres', KONG_PG_HOST: 'postgresql.data.svc.cluster.local', KONG_PG_PORT: '5432', KONG_PG_DATABASE: 'kong', KONG_PG_USER: 'kong', KONG_PG_SSL: 'on', KONG_PG_SSL_VERIFY: 'on' });
     expect(e.KONG_PG_PASSWORD).toEqual({ secretKeyRef: { name: 'kong-pg', key: 'password' } });
     expect(objectsOfKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it("verifies an in-cluster PostgreSQL against its CA: mounted from a Secret and trusted next to the system bundle", () => {
+    const { objects, platform } = build();
+    expect(env(container(objects, 'proxy')).KONG_LUA_SSL_TRUSTED_CERTIFICATE).toBe('system,/etc/kong/postgres-ca/ca.crt');
+    expect(findObject(objects, 'Deployment', 'kong', 'kong').spec.template.spec.volumes).toContainEqual({ name: 'postgres-ca', secret: { secretName: 'postgresql-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(platform.setupNotes.map((n) => n.topic)).toContain('Secret kong/postgresql-ca');
+    // The controller container never talks to PostgreSQL.
+    expect(container(objects, 'ingress-controller').volumeMounts.map((m: { name: string }) => m.name)).not.toContain('postgres-ca');
+  });
+
+  it('refuses to verify an in-cluster PostgreSQL against the system bundle alone (the migrations would fail the TLS handshake); unverified TLS is an explicit choice', () => {
+    const noCa = database({ caCertificate: undefined });
+    expect(() => build({ database: noCa })).toThrow(
+      /test\/kong\/kong: database\.caCertificate is required to verify the in-cluster server postgresql\.data\.svc\.cluster\.local: its certificate is signed by a private CA .*Fix: pass caCertificate: .*or sslVerify: false/,
+    );
+    const unverified = build({ database: database({ caCertificate: undefined, sslVerify: false }) }).objects;
+    expect(env(container(unverified, 'proxy'))).toMatchObject({ KONG_PG_SSL: 'on', KONG_PG_SSL_VERIFY: 'off' });
+    expect(env(container(unverified, 'proxy')).KONG_LUA_SSL_TRUSTED_CERTIFICATE).toBeUndefined();
+    // A server outside the cluster may have a publicly signed certificate: the system bundle is enough.
+    expect(() => build({ database: database({ caCertificate: undefined, host: 'kong.abc123.eu-west-1.rds.amazonaws.com', namespace: undefined }) })).not.toThrow();
+    expect(() => build({ database: database({ sslVerify: false }) })).toThrow(/database\.caCertificate is only read to verify the server certificate/);
   });
 
   it('configures the controller: Gateway API through the local Admin API, watched namespaces, unused controllers off', () => {

@@ -18,6 +18,10 @@ describe('KongMigrations', () => {
     expect(c.image).toBe('kong:3.9.1');
     expect([...c.command, ...c.args]).toEqual(['/bin/sh', '-c', 'kong migrations bootstrap && kong migrations up']);
     expect(c.env.find((e: { name: string }) => e.name === 'KONG_PG_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'kong-pg', key: 'password' } });
+    // The migrations verify the in-cluster server against its CA (the system bundle alone fails the handshake).
+    expect(c.env.find((e: { name: string }) => e.name === 'KONG_LUA_SSL_TRUSTED_CERTIFICATE').value).toBe('system,/etc/kong/postgres-ca/ca.crt');
+    expect(c.volumeMounts).toContainEqual({ name: 'postgres-ca', mountPath: '/etc/kong/postgres-ca', readOnly: true });
+    expect(job.spec.template.spec.volumes).toContainEqual({ name: 'postgres-ca', secret: { secretName: 'postgresql-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
     expect(job.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 600 });
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
     expect(job).toMatchSnapshot();
