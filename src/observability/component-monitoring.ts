@@ -9,7 +9,7 @@ import { GrafanaDashboard } from './dashboard';
 import { MetricCatalog } from './metric-catalog';
 import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { runbookUrl } from './runbook';
-import { PodMonitor } from './scrape';
+import { PodMonitor, ServiceMonitor } from './scrape';
 import { Severity } from './severity';
 
 /** Props of the single-workload bundles (Kong, OPA, Limitador, Authorino). */
@@ -42,6 +42,13 @@ export interface ComponentSpec {
   readonly path: string;
   /** Human name, e.g. `Kong`. */
   readonly title: string;
+  /**
+   * Scrape the component through the Service its operator creates (a
+   * ServiceMonitor on the Services labelled `selector`) rather than its pods:
+   * for pods that declare no container port, which a PodMonitor cannot find.
+   * @default - a PodMonitor on the pods labelled `selector`
+   */
+  readonly service?: { readonly portName: string; readonly additionalPaths?: readonly string[] };
 }
 
 /**
@@ -50,7 +57,7 @@ export interface ComponentSpec {
  * `<Prefix>Down` alert, and helpers for the component's own alerts.
  */
 export abstract class ComponentMonitoring extends Construct implements IMonitoringBundle {
-  public readonly monitor: PodMonitor;
+  public readonly monitor: PodMonitor | ServiceMonitor;
   public readonly prometheusRule: PrometheusRule;
   public abstract readonly dashboard?: GrafanaDashboard;
   /** The catalog the rules and panels read. */
@@ -74,16 +81,20 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
     this.runbookBaseUrl = props.runbookBaseUrl;
     this.catalog = MetricCatalog.merge(spec.label, [spec.catalog, Catalogs.PROMETHEUS]);
     this.target = { namespace, [spec.label]: this.instanceName };
-    this.monitor = new PodMonitor(this, 'PodMonitor', {
+    const common = {
       name: this.instanceName,
       selector: props.selector ?? spec.selector,
       namespaces: namespace === Chart.of(this).namespace ? undefined : [namespace],
-      port: props.metricsPort ?? spec.port,
       path: props.metricsPath ?? spec.path,
       targetLabels: { [spec.label]: this.instanceName },
       labels: props.labels,
-      prometheus: props.prometheus,
-    });
+    };
+    if (spec.service && props.metricsPort !== undefined) {
+      invalid(this, 'metricsPort', `is not used: ${spec.title} is scraped through its metrics Service's port '${spec.service.portName}'`, props.metricsPort, 'drop metricsPort (set the port on the component itself)');
+    }
+    this.monitor = spec.service
+      ? new ServiceMonitor(this, 'ServiceMonitor', { ...common, portName: spec.service.portName, additionalPaths: spec.service.additionalPaths })
+      : new PodMonitor(this, 'PodMonitor', { ...common, port: props.metricsPort ?? spec.port, prometheus: props.prometheus });
     this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: props.labels });
     this.group = this.prometheusRule.addGroup(`${spec.label}.${namespace}.${this.instanceName}`);
     this.group.addAlert(

@@ -51,11 +51,17 @@ export interface AuthorinoMonitoringProps extends ComponentMonitoringProps {
 
 /**
  * Monitoring for Kuadrant's Authorino (the authorization service behind
- * AuthPolicy), as one bundle: `PodMonitor/<name>` (pods
- * `authorino-resource: authorino`, port 8080 `/metrics`, series labelled
- * `authorino="<name>"`) and `PrometheusRule/<name>-alerts` with
- * `AuthorinoDown` and `AuthorinoDeniedSpike` per AuthConfig. Per-AuthConfig
- * metrics need `spec.metrics.deep` on the Authorino CR or the AuthConfig.
+ * AuthPolicy), as one bundle: `ServiceMonitor/<name>` on the metrics
+ * Service the authorino-operator creates (`<authorino>-controller-metrics`,
+ * labels `authorino-resource: authorino` and `app.kubernetes.io/component:
+ * metrics`, port `http` 8080), reading `/metrics` (controller) and
+ * `/server-metrics` (the `auth_server_*` authorization metrics), series
+ * labelled `authorino="<name>"`; and `PrometheusRule/<name>-alerts` with
+ * `AuthorinoDown` and `AuthorinoDeniedSpike` per AuthConfig. A PodMonitor
+ * would find no target: the operator declares no container port on the
+ * Authorino pods (authorino-operator v0.25.2 `pkg/reconcilers/deployment.go`,
+ * `pkg/resources/k8s_services.go`). Per-AuthConfig metrics need
+ * `spec.metrics.deep` on the Authorino CR or the AuthConfig.
  *
  * @see https://docs.kuadrant.io/latest/authorino/docs/user-guides/observability/#metrics
  */
@@ -63,7 +69,16 @@ export class AuthorinoMonitoring extends ComponentMonitoring {
   public readonly dashboard?: GrafanaDashboard = undefined;
 
   public constructor(scope: Construct, id: string, props: AuthorinoMonitoringProps = {}) {
-    super(scope, id, props, { prefix: 'Authorino', label: 'authorino', title: 'Authorino', catalog: Catalogs.AUTHORINO, selector: { 'authorino-resource': 'authorino' }, port: 8080, path: '/metrics' });
+    super(scope, id, props, {
+      prefix: 'Authorino',
+      label: 'authorino',
+      title: 'Authorino',
+      catalog: Catalogs.AUTHORINO,
+      selector: { 'authorino-resource': 'authorino', 'app.kubernetes.io/component': 'metrics' },
+      port: 8080,
+      path: '/metrics',
+      service: { portName: 'http', additionalPaths: ['/server-metrics'] },
+    });
     const ratio = this.ratio('deniedRatio', props.deniedRatio ?? 0.1);
     this.group.addAlert(
       Alerts.ratio(this.text('DeniedSpike', Severity.WARNING, Duration.minutes(10), `Authorino ${this.target.namespace}/${this.instanceName}: many requests denied`, `More than ${formatNumber(ratio * 100)}% of authorization requests were denied (UNAUTHENTICATED or PERMISSION_DENIED, answered 401/403) for 10 minutes.`), {

@@ -78,6 +78,13 @@ export interface PodMonitorProps extends MonitorProps {
 export interface ServiceMonitorProps extends Omit<MonitorProps, 'port' | 'prometheus'> {
   /** `endpoints[].port`: the name of the Service port serving metrics. */
   readonly portName: string;
+  /**
+   * More metrics paths on the same port, one endpoint each (Authorino
+   * serves its controller metrics on `/metrics` and its authorization
+   * metrics on `/server-metrics`).
+   * @default - none
+   */
+  readonly additionalPaths?: readonly string[];
 }
 
 const TARGET_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -183,13 +190,17 @@ export class ServiceMonitor extends Construct {
     super(scope, id);
     const c = checkCommon(this, props);
     assertPortName(this, 'portName', props.portName, "use the port's name, e.g. 'status'");
+    const paths = [c.path, ...(props.additionalPaths ?? [])];
+    for (const p of props.additionalPaths ?? []) if (typeof p !== 'string' || !p.startsWith('/')) invalid(this, 'additionalPaths', "must start with '/'", p, "use e.g. '/server-metrics'");
+    if (new Set(paths).size !== paths.length) invalid(this, 'additionalPaths', 'must not repeat a path', paths, 'list each metrics path once');
     this.monitorName = c.name;
+    const relabel = relabelings(props.podLabels, props.targetLabels) as mon.ServiceMonitorSpecEndpointsRelabelings[] | undefined;
     this.resource = new mon.ServiceMonitor(this, 'Resource', {
       metadata: { name: c.name, labels: props.labels },
       spec: {
         selector: { matchLabels: sortRecord(props.selector) },
         namespaceSelector: c.namespaces && { matchNames: c.namespaces },
-        endpoints: [{ port: props.portName, path: c.path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, relabelings: relabelings(props.podLabels, props.targetLabels) as mon.ServiceMonitorSpecEndpointsRelabelings[] | undefined }],
+        endpoints: paths.map((path) => ({ port: props.portName, path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, relabelings: relabel })),
       },
     });
   }

@@ -40,7 +40,13 @@ describe('OpaMonitoring, LimitadorMonitoring, AuthorinoMonitoring', () => {
     const objects = synthObjects(app);
     expect(findObject(objects, 'PodMonitor', 'opa', 'auth').spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/name': 'opa' } }, podMetricsEndpoints: [{ portNumber: 8282 }] }); // OPA's diagnostic address: its API listens on localhost only
     expect(findObject(objects, 'PodMonitor', 'limitador').spec).toMatchObject({ selector: { matchLabels: { app: 'limitador' } }, podMetricsEndpoints: [{ portNumber: 8080 }] });
-    expect(findObject(objects, 'PodMonitor', 'authorino').spec).toMatchObject({ selector: { matchLabels: { 'authorino-resource': 'authorino' } }, podMetricsEndpoints: [{ portNumber: 8080 }] });
+    // Authorino's pods declare no container port (a PodMonitor would find no target): scraped through the
+    // operator's metrics Service, on both paths, /server-metrics holding the auth_server_* series the alerts read.
+    expect(objects.filter((o) => o.kind === 'PodMonitor' && o.metadata.name === 'authorino')).toEqual([]);
+    const authorino = findObject(objects, 'ServiceMonitor', 'authorino', 'kuadrant-system').spec;
+    expect(authorino.selector).toEqual({ matchLabels: { 'app.kubernetes.io/component': 'metrics', 'authorino-resource': 'authorino' } });
+    expect(authorino.endpoints.map((e: { port: string; path: string }) => `${e.port}${e.path}`)).toEqual(['http/metrics', 'http/server-metrics']);
+    expect(alertOf(objects, 'authorino-alerts', 'AuthorinoDeniedSpike').expr).toContain('auth_server_authconfig_response_status');
     expect(alertNames(objects, 'opa-alerts')).toEqual(['OpaApiErrorsHigh', 'OpaDown']);
     expect(alertNames(objects, 'limitador-alerts')).toEqual(['LimitadorDown', 'LimitadorRateLimitedSustained']);
     expect(alertNames(objects, 'authorino-alerts')).toEqual(['AuthorinoDeniedSpike', 'AuthorinoDown']);

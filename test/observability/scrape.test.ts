@@ -63,4 +63,12 @@ describe('ServiceMonitor', () => {
     const { ns } = setup(['kong']);
     expect(() => new ServiceMonitor(ns.kong, 'x', { selector: { a: 'b' }, portName: 'Status_Port' })).toThrow(/IANA_SVC_NAME/);
   });
+
+  it('reads more paths on the same port as endpoints of their own, and fails on a relative or repeated path', () => {
+    const { app, ns } = setup(['kong']);
+    new ServiceMonitor(ns.kong, 'two', { selector: { a: 'b' }, portName: 'http', additionalPaths: ['/server-metrics'] });
+    expect(findObject(synthObjects(app), 'ServiceMonitor', 'two', 'kong').spec.endpoints.map((e: { path: string }) => e.path)).toEqual(['/metrics', '/server-metrics']);
+    expect(() => new ServiceMonitor(ns.kong, 'x', { selector: { a: 'b' }, portName: 'http', additionalPaths: ['server-metrics'] })).toThrow(/test\/kong\/x: additionalPaths must start with '\/' \(received: "server-metrics"\)/);
+    expect(() => new ServiceMonitor(ns.kong, 'y', { selector: { a: 'b' }, portName: 'http', additionalPaths: ['/metrics'] })).toThrow(/additionalPaths must not repeat a path/);
+  });
 });
