@@ -15,6 +15,7 @@ export * from './port';
 export * from './probe';
 export * from './quantity';
 export * from './resources';
+export * from './retain';
 export * from './secret-ref';
 export * from './security';
 export * from './service-account';

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
 import { assertDnsLabel, policyId } from './names';
+import { retainOnRemoval } from './retain';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
 
@@ -66,6 +67,14 @@ export interface NamespaceProps {
    * @default false
    */
   readonly external?: boolean;
+  /**
+   * Keep the Namespace when the platform's Application is deleted or stops
+   * declaring it (see `retainOnRemoval`): for a namespace an installation
+   * shares, such as a controller's install namespace. The reason is listed
+   * in the platform README.
+   * @default - removed with the platform
+   */
+  readonly retainOnRemoval?: string;
 }
 
 /** Options of {@link Namespace.allowIngress} and {@link Namespace.allowEgress}. */
@@ -160,6 +169,7 @@ export class Namespace extends Chart {
     });
 
     if (this.podSecurity.waiverReason !== undefined) SecurityWaivers.waive(this.namespaceObject, 'SEC-W13', this.podSecurity.waiverReason);
+    if (props.retainOnRemoval !== undefined) retainOnRemoval(this.namespaceObject, props.retainOnRemoval);
     if (this.defaultDeny) {
       this.policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       this.allowEgress('dns', { peers: [CLUSTER_DNS], ports: DNS_PORTS });

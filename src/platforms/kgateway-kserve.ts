@@ -42,6 +42,7 @@ export class KgatewayKservePlatform extends Platform {
       podSecurity: PodSecurity.waived('baseline', "kgateway's install namespace: the kgateway controller from its Helm chart runs here without the restricted securityContext"),
       defaultDeny: false,
       defaultDenyWaiver: "kgateway's install namespace: a default deny would also cut the kgateway controller off from the API server and from its proxies (xDS on 9977); the gateway proxies get exact allows",
+      retainOnRemoval: "kgateway's install namespace: the kgateway controller every Gateway of the cluster depends on runs here, so deleting it with this platform (or each cluster of the fleet) would tear the controller down",
     });
     const models = new Namespace(this, 'ml-models');
     this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models.name] });

@@ -87,4 +87,16 @@ describe('Namespace', () => {
     // With a default deny the namespace-wide allow-dns covers every pod: no extra rule.
     expect(dnsFor('models').map((p) => p.metadata.name)).toEqual(['allow-dns']);
   });
+
+  it('keeps a shared namespace when the Application is deleted (Delete=false,Prune=false), listed with its reason; refuses a retention without one', () => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p');
+    new Namespace(platform, 'gateway-system', { retainOnRemoval: "the gateway controller's install namespace" });
+    new Namespace(platform, 'models');
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'Namespace', 'gateway-system').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
+    expect(findObject(objects, 'Namespace', 'models').metadata.annotations).toBeUndefined();
+    expect(platform.setupNotes.find((n) => n.topic === 'Kept when the Application is deleted: Namespace/gateway-system')?.text).toMatch(/the gateway controller's install namespace\. Remove it by hand once nothing uses it\./);
+    expect(() => new Namespace(platform, 'other', { retainOnRemoval: 'shared' })).toThrow(/p\/other-namespace: retainOnRemoval needs a reason of at least 10 characters \(received: "shared"\)/);
+  });
 });

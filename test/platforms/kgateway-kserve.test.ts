@@ -98,4 +98,9 @@ describe('kgateway-kserve platform', () => {
     expect(findObject(objects, 'NetworkPolicy', 'default-deny', 'ml-models').spec.podSelector).toEqual({});
     expect(findObject(objects, 'Namespace', 'ml-models').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
+
+  it("keeps kgateway's install namespace when the Application is deleted (the controller lives there); the model namespace goes with the platform", () => {
+    expect(findObject(objects, 'Namespace', 'kgateway-system').metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Delete=false,Prune=false');
+    expect(findObject(objects, 'Namespace', 'ml-models').metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
+  });
 });

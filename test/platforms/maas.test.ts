@@ -92,6 +92,7 @@ describe('maas', () => {
       'Istio CNI plugin and metrics merging (namespace llm)',
       'Istio mesh config: access log provider `model-access-log`',
       'KServe storage initializer under restricted Pod Security',
+      'Kept when the Application is deleted: Kuadrant/kuadrant-system/kuadrant',
       'Secret kuadrant-system/limitador-redis',
       'Secret llm/hf-token',
       'Secret llm/kuadrant-gateway-tls',

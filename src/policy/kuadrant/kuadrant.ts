@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
 import { assertDnsSubdomain } from '../../core/names';
 import { Platform } from '../../core/platform';
+import { retainOnRemoval } from '../../core/retain';
 
 /** The pods of Authorino deployed by Kuadrant (the Authorino CR Kuadrant creates is named `authorino`). */
 export const AUTHORINO_POD_LABELS: Readonly<Record<string, string>> = { 'authorino-resource': 'authorino' };
@@ -121,6 +122,10 @@ export class Kuadrant extends Construct {
         components: props.developerPortal === undefined ? undefined : { developerPortal: { enabled: props.developerPortal } },
       },
     });
+    retainOnRemoval(
+      this.resource,
+      "the cluster's one Kuadrant instance: its operator runs Authorino and Limitador for every gateway of the cluster, so deleting it with one platform would switch off authentication and rate limits for all",
+    );
   }
 }
 

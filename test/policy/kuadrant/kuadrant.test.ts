@@ -41,6 +41,15 @@ describe('Kuadrant', () => {
   });
 });
 
+describe('Kuadrant (the cluster-wide instance)', () => {
+  it('is kept when the Application is deleted: its operator serves every gateway of the cluster', () => {
+    const { app, ns, platform } = setup(['kuadrant-system'], { requireAccessPolicies: false });
+    new Kuadrant(ns['kuadrant-system'], 'kuadrant');
+    expect(findObject(synthObjects(app), 'Kuadrant', 'kuadrant', 'kuadrant-system').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
+    expect(platform.setupNotes.map((n) => n.topic)).toContain('Kept when the Application is deleted: Kuadrant/kuadrant-system/kuadrant');
+  });
+});
+
 describe('Limitador', () => {
   it('renders Redis storage by Secret reference, replicas, headers, resources and a PDB', () => {
     const { app, ns } = setup(['kuadrant-system'], { requireAccessPolicies: false });
