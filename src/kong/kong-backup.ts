@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
+import { ARGOCD_HOOK_ANNOTATION, ARGOCD_HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
@@ -47,8 +47,10 @@ const LAST_WAVE = 9;
  * a PersistentVolumeClaim, keeping the last `retention` exports:
  *
  * - `PersistentVolumeClaim/<name>` (ReadWriteOnce, `storageClassName` as given),
- *   with the CronJob in the last sync wave: a claim that binds on first use
- *   stays Pending until the first backup, which must not hold up the sync;
+ *   with the CronJob in the last sync wave, and `Job/<name>-bind`, an Argo CD
+ *   Sync hook of that wave that only mounts the claim: a claim that binds on
+ *   first use would otherwise stay Pending (Progressing) until the first
+ *   backup, and Argo CD would never see the sync complete;
  * - `CronJob/<name>`: daily by default, one run at a time (`Forbid`), each
  *   export written as `kong-<UTC timestamp>.yaml` and the oldest beyond
  *   the retention deleted;
@@ -69,6 +71,8 @@ export class KongBackup extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
   /** The PersistentVolumeClaim the exports are written to. */
   public readonly claim: k8s.KubePersistentVolumeClaim;
+  /** The Argo CD Sync hook that mounts the claim in its wave, so a claim that binds on first use binds during the sync. */
+  public readonly bindJob: k8s.KubeJob;
   /** Exports kept. */
   public readonly retention: number;
 
@@ -90,8 +94,9 @@ export class KongBackup extends Construct {
     if (props.storageClassName !== undefined) assertDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const size = assertQuantity(this, 'storageSize', props.storageSize ?? '5Gi');
 
-    // The last wave: with a WaitForFirstConsumer storage class the claim stays Pending until the first backup
-    // runs, and Argo CD waits for a wave to be healthy before the next; here nothing waits for it.
+    // The last wave, bound by the Sync hook below: with a WaitForFirstConsumer storage class the claim stays
+    // Pending until a pod uses it, and Argo CD waits for every resource of a sync, the last wave included, to
+    // be healthy (gitops-engine sync_context.go; a Pending claim is Progressing) before the sync succeeds.
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
       metadata: { name, annotations: { [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) } },
       spec: {
@@ -155,5 +160,35 @@ export class KongBackup extends Construct {
       },
     });
     allowPostgresEgress(ns, `${name}-to-postgres`, labels, props.database);
+
+    // A pod that mounts the claim in the claim's own wave, so a WaitForFirstConsumer class binds it during the
+    // sync instead of at the first scheduled backup. It only mounts the volume: no database, no credentials.
+    const bind = kongContainer(
+      this,
+      'containers[bind]',
+      { name: 'bind', image, command: ['/bin/sh', '-c', 'true'], resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } } },
+      [{ name: 'backup', mountPath: KONG_BACKUP_PATH }],
+    );
+    this.bindJob = new k8s.KubeJob(this, 'BindJob', {
+      metadata: {
+        name: `${name}-bind`,
+        annotations: { [ARGOCD_HOOK_ANNOTATION]: 'Sync', [ARGOCD_HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation,HookSucceeded', [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) },
+      },
+      spec: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: 600,
+        template: {
+          metadata: { labels: kongPodLabels(name, 'backup-bind') },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: sa.serviceAccountName,
+            automountServiceAccountToken: false,
+            securityContext: kongPodSecurity(),
+            containers: [bind],
+            volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'backup', persistentVolumeClaim: { claimName: name } }],
+          },
+        },
+      },
+    });
   }
 }

@@ -25,11 +25,19 @@ describe('KongBackup', () => {
     expect(cj).toMatchSnapshot();
   });
 
-  it('comes last in the sync (wave 9): a claim that binds on first use stays Pending until the first backup, and Argo CD waits for a wave to be healthy', () => {
+  it('comes last in the sync (wave 9), with a Sync hook of that wave that mounts the claim: a claim that binds on first use binds during the sync, since Argo CD waits for every resource to be healthy', () => {
     const { objects } = build();
     for (const kind of ['PersistentVolumeClaim', 'CronJob']) {
       expect(findObject(objects, kind, 'kong-backup', 'kong').metadata.annotations?.['argocd.argoproj.io/sync-wave'], kind).toBe('9');
     }
+    const bind = findObject(objects, 'Job', 'kong-backup-bind', 'kong');
+    expect(bind.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded', 'argocd.argoproj.io/sync-wave': '9' });
+    const pod = bind.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'kong-backup' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup' });
+    // It only mounts the volume: no database environment, no credentials.
+    expect(pod.containers[0].env).toBeUndefined();
+    expect([...pod.containers[0].command]).toEqual(['/bin/sh', '-c', 'true']);
   });
 
   it('keeps the newest `retention` exports', () => {
