@@ -11,6 +11,7 @@ import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { runbookUrl } from './runbook';
 import { PodMonitor } from './scrape';
 import { Severity } from './severity';
+import { checkedRecord } from '../core/records';
 
 /** Props of the single-workload bundles (Kong, OPA, Limitador, Authorino). */
 export interface ComponentMonitoringProps extends MonitoringBundleProps {
@@ -81,10 +82,10 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
       port: props.metricsPort ?? spec.port,
       path: props.metricsPath ?? spec.path,
       targetLabels: { [spec.label]: this.instanceName },
-      labels: props.labels,
+      labels: checkedRecord(this, 'labels', props.labels),
       prometheus: props.prometheus,
     });
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: props.labels });
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
     this.group = this.prometheusRule.addGroup(`${spec.label}.${namespace}.${this.instanceName}`);
     this.group.addAlert(
       Alerts.targetDown(this.text('Down', Severity.CRITICAL, Duration.minutes(5), `${spec.title} ${namespace}/${this.instanceName} is down`, `No ${spec.title} pod answers its metrics endpoint for 5 minutes (all down, or none running).`), this.target),

@@ -8,6 +8,7 @@ import { AlertRule, RecordingRule, templateLabels } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { metricNamesIn } from './promql';
+import { checkedRecord } from '../core/records';
 
 /** Props of {@link PrometheusRule}. */
 export interface PrometheusRuleProps {
@@ -156,7 +157,7 @@ export class PrometheusRule extends Construct {
     this.alertPrefix = props.alertPrefix;
     this.catalog = props.catalog;
     this.resource = new mon.PrometheusRule(this, 'Resource', {
-      metadata: { name: this.ruleName, labels: props.labels },
+      metadata: { name: this.ruleName, labels: checkedRecord(this, 'labels', props.labels) },
       spec: Lazy.any({
         produce: (): mon.PrometheusRuleSpec => ({
           groups: this.groups.map((g) => {

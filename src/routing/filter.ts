@@ -3,6 +3,7 @@ import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { isCredentialHeader } from '../core/credentials';
 import { invalid } from '../core/errors';
+import { checkedRecord } from '../core/records';
 
 /**
  * Something usable as an HTTPRoute filter (`rules[].filters[]`): a
@@ -186,6 +187,7 @@ function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRout
  */
 export function checkHeaderModifications(scope: IConstruct | string, field: string, changes: HeaderModifications): void {
   for (const op of ['set', 'add'] as const) {
+    checkedRecord(scope, `${field ? `${field}.` : ''}${op}`, changes[op]);
     for (const name of Object.keys(changes[op] ?? {})) {
       if (isCredentialHeader(name)) {
         invalid(

@@ -8,6 +8,7 @@ import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { HeaderMatch } from './match';
 import { RouteBase } from './route-base';
+import { checkedRecord } from '../core/records';
 
 const SERVICE = /^\.?[a-zA-Z_][a-zA-Z_0-9]*(\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
 const METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -106,7 +107,7 @@ export class GrpcRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.GrpcRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

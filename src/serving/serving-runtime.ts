@@ -7,6 +7,7 @@ import { assertDnsSubdomain } from '../core/names';
 import { Probe } from '../core/probe';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
+import { checkedRecord } from '../core/records';
 
 /** A ServingRuntime or ClusterServingRuntime an InferenceService can name. */
 export interface IServingRuntime {
@@ -135,7 +136,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       supportedModelFormats: props.supportedModelFormats.map((f) => ({ name: f.format.name, version: f.format.version, autoSelect: f.autoSelect, priority: f.priority })),
       protocolVersions: [...this.protocolVersions],
       multiModel: props.multiModel,
-      annotations: props.podAnnotations,
+      annotations: checkedRecord(this, 'podAnnotations', props.podAnnotations),
       nodeSelector: props.nodeSelector,
       tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
       containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],

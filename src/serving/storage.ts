@@ -5,6 +5,7 @@ import { assertPinnedImage, imageTag } from '../core/image';
 import { isDnsSubdomain } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
 import { IServiceAccount } from '../core/service-account';
+import { checkedRecord } from '../core/records';
 
 /** Options of {@link Storage.s3} and {@link Storage.gcs}. */
 export interface CloudStorageOptions {
@@ -125,7 +126,7 @@ export class Storage {
   public static storageKey(key: string, path: string, parameters?: Record<string, string>): Storage {
     return new Storage('storage-key', `${key}:${path}`, (scope, field) => {
       if (typeof key !== 'string' || key.trim() === '') invalid(scope, `${field}.key`, 'must name an entry of the storage-config Secret', key, "pass e.g. Storage.storageKey('minio', 'models/iris')");
-      return { storageSpec: { key, path, parameters } };
+      return { storageSpec: { key, path, parameters: checkedRecord(scope, `${field}.parameters`, parameters) } };
     });
   }
 

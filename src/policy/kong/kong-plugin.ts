@@ -8,6 +8,8 @@ import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
+import { checkedRecord } from '../../core/records';
+import { checkRecordKeysDeep } from '../../core/records';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -689,6 +691,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     this.pluginNamespace = Chart.of(this).namespace;
     if (typeof props.plugin !== 'string' || !PLUGIN_NAME.test(props.plugin)) invalid(this, 'plugin', 'must be a Kong plugin name (lower-case letters, digits and -)', props.plugin, "use e.g. 'key-auth'");
     this.plugin = props.plugin;
+    if (props.config !== undefined) checkRecordKeysDeep(this, 'config', props.config);
     if (props.config !== undefined) this.checkNoLiteralSecrets(props.config, []);
     const patches = props.configPatches ?? [];
     if (props.config !== undefined && props.configFrom) invalid(this, 'configFrom', 'cannot be used together with config (the CRD refuses both)', props.configFrom.secret.secretName, 'put the whole config in the Secret, or use config with configPatches');
@@ -709,7 +712,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
       invalid(this, 'instanceName', 'must only contain letters, digits and . _ ~ -', props.instanceName, 'use e.g. "models-auth"');
     }
     this.resource = new kong.KongPlugin(this, 'Resource', {
-      metadata: { name: this.pluginName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.pluginName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       plugin: props.plugin,
       config: props.config === undefined ? undefined : withoutUndefined(props.config),
       configFrom: props.configFrom ? { secretKeyRef: { name: props.configFrom.secret.secretName, key: props.configFrom.key } } : undefined,

@@ -5,6 +5,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
 import { ISecretReference } from '../../core/secret-ref';
+import { checkedRecord } from '../../core/records';
 
 /** Options of {@link LimitadorStorage.redisCached}. */
 export interface RedisCachedOptions {
@@ -134,7 +135,7 @@ export class Limitador extends Construct {
           ? { maxUnavailable: intOrString(props.pdbMaxUnavailable, lim.LimitadorSpecPdbMaxUnavailable) }
           : undefined;
     this.resource = new lim.Limitador(this, 'Resource', {
-      metadata: { name: this.limitadorName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.limitadorName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: {
         storage: (props.storage ?? LimitadorStorage.inMemory()).spec,
         replicas: props.replicas,
