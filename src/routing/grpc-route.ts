@@ -6,7 +6,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
-import { HeaderMatch } from './match';
+import { assertRe2, HeaderMatch } from './match';
 import { RouteBase } from './route-base';
 import { checkedRecord } from '../core/records';
 
@@ -25,8 +25,14 @@ export class GrpcMethodMatch {
     return new GrpcMethodMatch(gw.GrpcRouteSpecRulesMatchesMethodType.EXACT, service, method);
   }
 
-  /** `service`/`method` as RE2 regular expressions. */
+  /**
+   * `service`/`method` as RE2 regular expressions.
+   *
+   * @throws ModelServingError when either is not valid RE2
+   */
   public static regex(service?: string, method?: string): GrpcMethodMatch {
+    if (service !== undefined) assertRe2('GrpcMethodMatch.regex', 'service', service);
+    if (method !== undefined) assertRe2('GrpcMethodMatch.regex', 'method', method);
     return new GrpcMethodMatch(gw.GrpcRouteSpecRulesMatchesMethodType.REGULAR_EXPRESSION, service, method);
   }
 

@@ -8,8 +8,9 @@ import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
-import { checkedRecord } from '../../core/records';
-import { checkRecordKeysDeep } from '../../core/records';
+import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
+import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../../core/http-header';
+import { assertSafePath } from '../../core/url-path';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -541,6 +542,9 @@ export class KongPlugin extends Construct implements IKongPlugin {
     options.origins.forEach((o, i) => {
       if (typeof o !== 'string' || o.trim() === '') invalid(path, `config.origins[${i}]`, 'must be a non-empty origin', o, 'use e.g. https://app.example.com');
     });
+    assertCorsOrigins(path, 'config.origins', options.origins, options.credentials, 'config.credentials');
+    options.headers?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.headers[${i}]`, h));
+    options.exposedHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.exposed_headers[${i}]`, h));
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
@@ -599,6 +603,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
       if (op === 'replace' && options.replace?.uri !== undefined) {
         const uri = options.replace.uri;
         if (typeof uri !== 'string' || !uri.startsWith('/') || /\s/.test(uri)) invalid(path, 'config.replace.uri', 'must be an absolute path without spaces', uri, 'use e.g. /v2/orders');
+        assertSafePath(path, 'config.replace.uri', uri, 'use the normalized upstream path, e.g. /v2/orders');
         config.replace = { ...(rendered ?? {}), uri };
       } else if (rendered) config[op] = rendered;
     }
@@ -786,13 +791,14 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
       });
       entries = [...new Set(names)].sort();
     } else {
-      const pairs = value as Readonly<Record<string, string>>;
+      const pairs = checkedRecord(path, at, value as Readonly<Record<string, string>>);
       entries = Object.keys(pairs)
         .sort()
         .map((name) => {
           const v = pairs[name];
           if (!TRANSFORM_NAME.test(name)) invalid(path, `${at}.${name}`, 'must be a name of letters, digits, _, . and -', name, 'use e.g. x-request-source');
           if (typeof v !== 'string' || /[\r\n]/.test(v)) invalid(path, `${at}.${name}`, 'must be a single-line string', v, 'remove line breaks from the value');
+          if (!(field === 'headers' && isCredentialHeader(name))) assertHttpHeaderValue(path, `${at}.${name}`, v);
           if (op === 'rename' && !TRANSFORM_NAME.test(v)) invalid(path, `${at}.${name}`, 'must rename to a name of letters, digits, _, . and -', v, 'use e.g. x-new-name');
           if (op !== 'rename' && field === 'headers' && isCredentialHeader(name)) {
             invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');
