@@ -93,6 +93,6 @@ export function assertCorsOrigins(scope: IConstruct | string, field: string, ori
     if (problem !== undefined) invalid(scope, `${field}[${i}]`, problem, o, 'list the web origins allowed, e.g. https://app.example.com');
   });
   if (credentials === true && origins.includes('*')) {
-    invalid(scope, credentialsField, `cannot be true with the origin '*': the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
+    invalid(scope, credentialsField, `cannot be true with origin '*': the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
   }
 }

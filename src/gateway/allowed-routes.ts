@@ -1,7 +1,6 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { NAMESPACE_NAME_LABEL } from '../core/network-peer';
 import { sortRecord } from '../core/sort-keys';
-import { invalid } from '../core/errors';
 import { checkedRecord } from '../core/records';
 
 /** Route kinds a listener accepts. */
@@ -38,11 +37,10 @@ export class AllowedRoutes {
   /**
    * Routes from namespaces whose labels match `matchLabels`.
    *
-   * @throws ModelServingError for an empty selector (it admits routes from every namespace) or a key of `FORBIDDEN_RECORD_KEYS`
+   * @throws ModelServingError for a key of `FORBIDDEN_RECORD_KEYS` (an empty selector is refused by the Gateway)
    */
   public static fromSelector(matchLabels: Record<string, string>, options: { readonly kinds?: readonly RouteKind[] } = {}): AllowedRoutes {
     const labels = checkedRecord('AllowedRoutes.fromSelector', 'matchLabels', matchLabels);
-    if (Object.keys(labels).length === 0) invalid('AllowedRoutes.fromSelector', 'matchLabels', 'is empty: it admits routes from every namespace', labels, 'select namespaces by a label, or use AllowedRoutes.fromNamespaces([...])');
     return new AllowedRoutes({ namespaces: { from: gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: { matchLabels: sortRecord(labels) } }, kinds: renderKinds(options.kinds) });
   }
 

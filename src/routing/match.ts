@@ -42,7 +42,8 @@ export class PathMatch {
    *   segment, or an encoded dot, slash, backslash or NUL (`%2e`, `%2f`, `%5c`, `%00`)
    */
   public static prefix(value: string): PathMatch {
-    assertSafePath('PathMatch.prefix', 'value', value, "write the normalized prefix, e.g. '/v2/models/iris'");
+    // A value that is not a string is reported by the route, with its field.
+    if (typeof value === 'string') assertSafePath('PathMatch.prefix', 'value', value, "write the normalized prefix, e.g. '/v2/models/iris'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value);
   }
 
@@ -52,7 +53,8 @@ export class PathMatch {
    * @throws ModelServingError as {@link prefix}
    */
   public static exact(value: string): PathMatch {
-    assertSafePath('PathMatch.exact', 'value', value, "write the normalized path, e.g. '/v1/models/iris:predict'");
+    // A value that is not a string is reported by the route, with its field.
+    if (typeof value === 'string') assertSafePath('PathMatch.exact', 'value', value, "write the normalized path, e.g. '/v1/models/iris:predict'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.EXACT, value);
   }
 

@@ -548,9 +548,6 @@ export class KongPlugin extends Construct implements IKongPlugin {
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
-    if (options.credentials && options.origins.includes('*')) {
-      invalid(path, 'config.credentials', "cannot be true with origin '*' (browsers refuse credentialed requests to a wildcard origin)", options.origins, 'list the allowed origins explicitly');
-    }
     const maxAge = options.maxAge?.toSeconds();
     if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) invalid(path, 'config.max_age', 'must be a whole number of seconds >= 0', maxAge, 'use e.g. Duration.hours(1)');
     return new KongPlugin(scope, id, {
