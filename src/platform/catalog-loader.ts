@@ -150,7 +150,7 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     // The parser may report one mistake several times.
     throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
   }
-  const unsafe = unsafeNodes(doc, at);
+  const unsafe = unsafeNodes(doc, text, at);
   if (unsafe.length > 0) throw new CatalogError(unsafe);
   const raw: unknown = doc.toJS();
   const result = catalogSchema().safeParse(raw);
@@ -405,7 +405,7 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
  * `prototype`: the YAML parser makes an own `__proto__` property that the
  * schema's records would drop), each at its position.
  */
-function unsafeNodes(doc: Document, at: (offset: number) => CatalogLocation): CatalogIssue[] {
+function unsafeNodes(doc: Document, text: string, at: (offset: number) => CatalogLocation): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
   visit(doc, {
     Node: (_key, node, ancestors) => {
@@ -421,8 +421,11 @@ function unsafeNodes(doc: Document, at: (offset: number) => CatalogLocation): Ca
       const tag = (node as { tag?: string }).tag;
       if (tag !== undefined && !CORE_TAGS.includes(tag)) {
         const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+        // The node's range starts at its value; point at the tag written before it.
+        const start = rangeStart(node) ?? 0;
+        const written = text.lastIndexOf(shown, start);
         issues.push({
-          location: at(rangeStart(node) ?? 0),
+          location: at(written >= 0 && !text.slice(written, start).includes('\n') ? written : start),
           field: formatField(pathOf(ancestors, node)),
           problem: `has the tag ${shown}, which is not one of YAML's core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq): the catalog is data, and custom tags such as !Ref or !!js/function are not expanded`,
           value: shown,

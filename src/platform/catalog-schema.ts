@@ -98,7 +98,7 @@ function shapes(z: typeof Zod.z) {
     for (const o of items) {
       const problem = corsOriginProblem(o);
       if (problem !== undefined) {
-        custom(ctx, `contains '${o}', which ${problem}`, 'list web origins such as "https://app.example.com"');
+        custom(ctx, `contains ${JSON.stringify(o)}, which ${problem}`, 'list web origins such as "https://app.example.com"');
         return z.NEVER;
       }
     }
@@ -108,7 +108,7 @@ function shapes(z: typeof Zod.z) {
   const headerNameList = list.transform((items, ctx) => {
     const bad = items.find((h) => h !== '*' && !isHttpHeaderName(h));
     if (bad !== undefined) {
-      custom(ctx, `contains '${bad}', which is not an HTTP header name (an RFC 9110 token: no spaces, ':', CR, LF or NUL)`, 'write header names such as "Content-Type,X-Request-Id"');
+      custom(ctx, `contains ${JSON.stringify(bad)}, which is not an HTTP header name (an RFC 9110 token: no spaces, ':', CR, LF or NUL)`, 'write header names such as "Content-Type,X-Request-Id"');
       return z.NEVER;
     }
     return items;
