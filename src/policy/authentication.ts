@@ -249,7 +249,7 @@ export class JwtAuth {
   /** Checks URLs, algorithms and headers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string): void {
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
-    if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
+    if (!/^https:\/\/[^\s\u0000-\u001F\u007F]+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL without spaces or control characters (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
     for (const a of this.algorithms) {
       if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {

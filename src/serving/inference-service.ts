@@ -311,7 +311,7 @@ export class InferenceService extends Construct implements IBackend {
     }
     this.checkGpu(props.resources, 'resources');
     assertLabels(this, 'nodeSelector', props.nodeSelector);
-    if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    if (props.logger && !/^https?:\/\/[^\s\u0000-\u001F\u007F]+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL without spaces or control characters', props.logger.url, 'use e.g. http://message-dumper.observability/');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
       assertPort(this, `ports[${i}].containerPort`, port.containerPort, 'use the server port');

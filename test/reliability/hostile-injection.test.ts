@@ -245,6 +245,13 @@ describe('URIs and CORS origins', () => {
     expect(() => isvc('d', 'https://storage.example.com/models/iris.tar.gz?X-Amz-Credential=a%2Fb')).not.toThrow();
   });
 
+  it('logger and JWKS URLs: http(s) / https only, without control characters', () => {
+    const { ns } = setup(['models']);
+    expectRefused(() => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, logger: { url: 'http://dumper.observability/\u0000x' } }), 'test/models/a', 'logger.url', 'must be an http(s) URL without spaces or control characters', '"http://dumper.observability/\\u0000x"', 'use e.g. http://message-dumper.observability/');
+    expectRefused(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, logger: { url: 'file:///var/log/x' } }), 'test/models/b', 'logger.url', 'must be an http(s) URL', '"file:///var/log/x"', 'use e.g. http://message-dumper.observability/');
+    expectRefused(() => new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'javascript:alert(1)' }).check('test/access', 'jwt'), 'test/access', 'jwt.jwksUri', 'must be an https URL without spaces or control characters', '"javascript:alert(1)"', 'serve the JWKS over https');
+  });
+
   it('a javascript: (or null) CORS origin is refused, HTTPRoute filter and Kong', () => {
     const PROBLEM = "is not an http:// or https:// origin: a javascript:, file:, data: or 'null' origin is not a web site";
     expectRefused(() => HttpRouteFilter.cors({ allowOrigins: ['javascript:alert(1)'] }), 'HttpRouteFilter.cors', 'allowOrigins[0]', PROBLEM, '"javascript:alert(1)"', 'list the web origins allowed, e.g. https://app.example.com');
