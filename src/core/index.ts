@@ -18,4 +18,5 @@ export * from './resources';
 export * from './secret-ref';
 export * from './security';
 export * from './service-account';
+export { checkedRecord, checkRecordKeysDeep, FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from './records';
 export { sortRecord } from './sort-keys';

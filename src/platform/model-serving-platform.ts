@@ -175,7 +175,10 @@ const RESERVED_NAMES = ['https-redirect'];
  *
  * @throws CatalogError (`<file>:<line>:<column>: <field>: ...`) for a catalog
  *   entry the chosen provider cannot serve (Kong-only features elsewhere, two
- *   Kong JWT services of one issuer)
+ *   Kong JWT services of one issuer), or a service endpoint in a protected
+ *   namespace (`kube-*`, `default`, {@link PROTECTED_BACKEND_NAMESPACES}, the
+ *   gateway's or the models' own, one another platform of the app creates)
+ *   that `allowBackendNamespaces` does not allow
  * @throws ModelServingError for bad options (no Kong options with Kong, no
  *   Redis while entries set limits, a bad hostname)
  */
