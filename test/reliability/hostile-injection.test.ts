@@ -21,6 +21,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { AccessPolicy } from '../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../src/policy/authentication';
+import { HeaderSelector } from '../../src/policy/envoy-gateway';
 import { KongPlugin } from '../../src/policy/kong';
 import { AuthPolicy, Kuadrant, PolicyTarget } from '../../src/policy/kuadrant';
 import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
@@ -287,6 +288,8 @@ describe('regular expressions must be RE2', () => {
   it('header, query and gRPC method regexes are RE2 too', () => {
     expectRefused(() => HeaderMatch.regex('x-tenant', '(?<=a)b'), 'HeaderMatch.regex', 'value', 'is not a valid RE2 regular expression', '"(?<=a)b"', FIX);
     expectRefused(() => QueryParamMatch.regex('model', 'a{2000}'), 'QueryParamMatch.regex', 'value', 'invalid repeat count', '"a{2000}"', FIX);
+    expectRefused(() => HeaderSelector.regex('x-client-id', '^(?!admin).*$'), 'HeaderSelector.regex', 'pattern', 'is not a valid RE2 regular expression', '"^(?!admin).*$"', FIX);
+    expectRefused(() => HeaderSelector.exact('x-tier', 'basic\r\nx-tier: admin'), 'HeaderSelector.exact', 'value', /control character CR/, '"basic\\r\\nx-tier: admin"', 'remove the line breaks and control characters');
     expectRefused(() => GrpcMethodMatch.regex('inference\\.(?=G).*'), 'GrpcMethodMatch.regex', 'service', 'is not a valid RE2 regular expression', '"inference\\\\.(?=G).*"', FIX);
   });
 });
