@@ -21,9 +21,9 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { AccessPolicy } from '../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../src/policy/authentication';
-import { HeaderSelector } from '../../src/policy/envoy-gateway';
+import { BackendTrafficPolicy, HeaderSelector, PolicyTarget as EgPolicyTarget } from '../../src/policy/envoy-gateway';
 import { KongPlugin } from '../../src/policy/kong';
-import { AuthPolicy, Kuadrant, PolicyTarget } from '../../src/policy/kuadrant';
+import { AuthPolicy, Kuadrant, PolicyTarget, PolicyTarget as KuadrantPolicyTarget, RateLimitPolicy } from '../../src/policy/kuadrant';
 import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
 import { Tier } from '../../src/policy/tier';
 import { HttpRouteFilter, PathModifier } from '../../src/routing/filter';
@@ -34,6 +34,7 @@ import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
+import { egPlatform } from '../policy/envoy-gateway/fixture';
 import { istioPlatform } from '../policy/kuadrant/fixture';
 
 const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
@@ -131,6 +132,17 @@ describe('records: __proto__, constructor and prototype keys', () => {
     expectRefused(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, podAnnotations: { constructor: 'x' } as never }), 'test/models/b', 'podAnnotations.constructor', RESERVED, '"constructor"', RESERVED_FIX);
     expectRefused(() => HttpRouteFilter.requestHeaderModifier({ set: protoKey('x') }), 'HttpRouteFilter.requestHeaderModifier', 'set.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
     expectRefused(() => new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks', claimsToHeaders: protoKey('x-user') }).check('test/access', 'jwt'), 'test/access', 'jwt.claimsToHeaders.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
+  });
+
+  it("enum-like names are looked up as own keys: 'constructor' is no rate-limit unit, Kong protocol or Kuadrant limit name", () => {
+    const fx = egPlatform({ requireAccessPolicies: false });
+    const btp = new BackendTrafficPolicy(fx.ns.models, 'limits', { targets: [EgPolicyTarget.route(fx.iris)] });
+    expectRefused(() => btp.addGlobalRateLimit({ clientSelectors: [{ headers: [HeaderSelector.distinct('x-user-id')] }], requests: 1, unit: 'constructor' as never }), 'test/models/limits', 'globalRateLimits[0].unit', 'must be one of', '"constructor"', "use e.g. unit: 'Minute'");
+    const { ns } = setup(['kong']);
+    expectRefused(() => new KongPlugin(ns.kong, 'p', { plugin: 'cors', protocols: ['constructor' as never] }), 'test/kong/p', 'protocols[0]', 'must be one of', '"constructor"', "use e.g. 'https'");
+    const kq = istioPlatform({ requireAccessPolicies: false });
+    const rlp = new RateLimitPolicy(kq.ns.llm, 'rl', { target: KuadrantPolicyTarget.route(kq.qwen3) });
+    expectRefused(() => rlp.addLimit('constructor', { rates: [{ limit: 1, window: '1m' }] }), 'test/llm/rl', 'limits.constructor', RESERVED, '"constructor"', RESERVED_FIX);
   });
 
   it("an ApplicationSet override may not name an inherited value ('constructor' was found by the in operator)", () => {

@@ -708,7 +708,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     });
     if (props.protocols !== undefined && props.protocols.length === 0) invalid(this, 'protocols', 'must not be empty', [], 'omit protocols for the plugin default');
     props.protocols?.forEach((p, i) => {
-      if (!(p in PROTOCOLS)) invalid(this, `protocols[${i}]`, `must be one of ${Object.keys(PROTOCOLS).join(', ')}`, p, "use e.g. 'https'");
+      if (!Object.hasOwn(PROTOCOLS, p)) invalid(this, `protocols[${i}]`, `must be one of ${Object.keys(PROTOCOLS).join(', ')}`, p, "use e.g. 'https'");
     });
     if (props.instanceName !== undefined && !/^[A-Za-z0-9._~-]+$/.test(props.instanceName)) {
       invalid(this, 'instanceName', 'must only contain letters, digits and . _ ~ -', props.instanceName, 'use e.g. "models-auth"');
