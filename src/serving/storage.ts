@@ -71,6 +71,7 @@ export class Storage {
   public static s3(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('s3', uri, (scope, field) => {
       if (!S3.test(uri)) invalid(scope, field, 'must be an S3 URI like s3://bucket/path (bucket names are lower-case)', uri, 'fix the URI');
+      assertSafePath(scope, field, uri.slice('s3://'.length), "give the model's normalized location without '.' or '..' segments, encoded characters or control characters");
       return { storageUri: uri, serviceAccount: options.serviceAccount };
     });
   }
@@ -79,6 +80,7 @@ export class Storage {
   public static gcs(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('gcs', uri, (scope, field) => {
       if (!GCS.test(uri)) invalid(scope, field, 'must be a GCS URI like gs://bucket/path', uri, 'fix the URI');
+      assertSafePath(scope, field, uri.slice('gs://'.length), "give the model's normalized location without '.' or '..' segments, encoded characters or control characters");
       return { storageUri: uri, serviceAccount: options.serviceAccount };
     });
   }
@@ -89,7 +91,7 @@ export class Storage {
    */
   public static hf(repo: string, options: HuggingFaceStorageOptions = {}): Storage {
     return new Storage('hf', `hf://${repo}`, (scope, field) => {
-      if (!HF_REPO.test(repo)) invalid(scope, field, "must be a Hugging Face repository id '<org>/<model>'", repo, "pass e.g. 'Qwen/Qwen3-0.6B'");
+      if (!HF_REPO.test(repo) || repo.split('/').some((s) => s === '.' || s === '..')) invalid(scope, field, "must be a Hugging Face repository id '<org>/<model>' (no '.' or '..' parts)", repo, "pass e.g. 'Qwen/Qwen3-0.6B'");
       return {
         storageUri: `hf://${repo}`,
         env: options.tokenSecretRef ? { HF_TOKEN: EnvValue.fromSecret(options.tokenSecretRef, options.tokenKey ?? 'HF_TOKEN') } : undefined,
@@ -170,6 +172,7 @@ export class Storage {
   public static storageKey(key: string, path: string, parameters?: Record<string, string>): Storage {
     return new Storage('storage-key', `${key}:${path}`, (scope, field) => {
       if (typeof key !== 'string' || key.trim() === '') invalid(scope, `${field}.key`, 'must name an entry of the storage-config Secret', key, "pass e.g. Storage.storageKey('minio', 'models/iris')");
+      if (path !== undefined && path !== '') assertSafePath(scope, `${field}.path`, path, "give the model's folder in the store without '.' or '..' segments, encoded characters or control characters");
       return { storageSpec: { key, path, parameters: checkedRecord(scope, `${field}.parameters`, parameters) } };
     });
   }
