@@ -310,6 +310,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
     }
     this.checkGpu(props.resources, 'resources');
+    checkedRecord(this, 'nodeSelector', props.nodeSelector);
     assertLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.logger && !/^https?:\/\/[^\s\u0000-\u001F\u007F]+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL without spaces or control characters', props.logger.url, 'use e.g. http://message-dumper.observability/');
     if (props.batcher) this.checkBatcher(props.batcher);

@@ -137,7 +137,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       protocolVersions: [...this.protocolVersions],
       multiModel: props.multiModel,
       annotations: checkedRecord(this, 'podAnnotations', props.podAnnotations),
-      nodeSelector: props.nodeSelector,
+      nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
       tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
       containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],
       volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,

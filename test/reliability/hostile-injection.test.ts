@@ -130,6 +130,7 @@ describe('records: __proto__, constructor and prototype keys', () => {
     const { ns } = setup(['models']);
     expectRefused(() => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, env: protoKey('x') }), 'test/models/a', 'env.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
     expectRefused(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, podAnnotations: { constructor: 'x' } as never }), 'test/models/b', 'podAnnotations.constructor', RESERVED, '"constructor"', RESERVED_FIX);
+    expectRefused(() => new InferenceService(ns.models, 'n', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, nodeSelector: { constructor: 'gpu' } as never }), 'test/models/n', 'nodeSelector.constructor', RESERVED, '"constructor"', RESERVED_FIX);
     expectRefused(() => HttpRouteFilter.requestHeaderModifier({ set: protoKey('x') }), 'HttpRouteFilter.requestHeaderModifier', 'set.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
     expectRefused(() => new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks', claimsToHeaders: protoKey('x-user') }).check('test/access', 'jwt'), 'test/access', 'jwt.claimsToHeaders.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
   });
