@@ -222,6 +222,8 @@ export class Gateway extends Construct implements IGateway {
     const frontend = props.clientCertificateValidation ? this.renderFrontend(props.clientCertificateValidation) : undefined;
     const backend = clientCert ? { clientCertificateRef: { group: '', kind: 'Secret', name: clientCert.secretName, namespace: clientCert.namespace } } : undefined;
 
+    const infrastructureLabels = checkedRecord(this, 'infrastructure.labels', props.infrastructure?.labels);
+    const infrastructureAnnotations = checkedRecord(this, 'infrastructure.annotations', props.infrastructure?.annotations);
     this.resource = new gw.Gateway(this, 'Resource', {
       metadata: { name: this.gatewayName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({
@@ -231,7 +233,7 @@ export class Gateway extends Construct implements IGateway {
           tls: backend || frontend ? { backend, frontend } : undefined,
           infrastructure:
             props.infrastructure || this.parametersRef
-              ? { ...(props.infrastructure ?? {}), labels: checkedRecord(this, 'infrastructure.labels', props.infrastructure?.labels), annotations: checkedRecord(this, 'infrastructure.annotations', props.infrastructure?.annotations), parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
+              ? { ...(props.infrastructure ?? {}), labels: infrastructureLabels, annotations: infrastructureAnnotations, parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
               : undefined,
           listeners: [...this.listenerMap.values()].map((l) => l.render()),
         }),
