@@ -49,8 +49,9 @@ export function checkedRecord<T>(scope: IConstruct | string, field: string, reco
 
 /**
  * Refuses {@link FORBIDDEN_RECORD_KEYS} anywhere in a nested value (a plugin
- * configuration, a catalog document): objects and arrays are walked, a bad
- * key is reported with its path (`config.headers.__proto__`).
+ * configuration, a policy rule): plain objects and arrays are walked (class
+ * instances such as constructs are not), a bad key is reported with its
+ * path (`config.headers.__proto__`).
  *
  * @throws ModelServingError for the first forbidden key
  */
@@ -63,6 +64,9 @@ export function checkRecordKeysDeep(scope: IConstruct | string, field: string, v
       v.forEach((item, i) => walk(item, `${at}[${i}]`));
       return;
     }
+    // Plain data only: class instances (constructs, tokens, durations) are not records.
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return;
     for (const key of Object.keys(v)) {
       if (isForbiddenRecordKey(key)) refuse(scope, at, key);
       walk((v as Record<string, unknown>)[key], `${at}.${key}`);

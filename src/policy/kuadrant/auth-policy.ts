@@ -3,12 +3,11 @@ import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
-import { checkRecordKeysDeep } from '../../core/records';
+import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
-import { checkedRecord } from '../../core/records';
 
 /**
  * An authentication rule (`rules.authentication.<name>`): exactly one
