@@ -74,7 +74,7 @@ export interface RequestRedirectOptions {
 
 /** Options of {@link HttpRouteFilter.cors}. */
 export interface CorsOptions {
-  /** `allowOrigins`: origins such as `https://app.example.com`, or `*`. */
+  /** `allowOrigins`: origins such as `https://app.example.com` or `https://*.example.com`, or `*` (not with `allowCredentials`); other schemes (`javascript:`, `file:`, `null`) are refused. */
   readonly allowOrigins: readonly string[];
   /** `allowMethods`. @default - implementation default */
   readonly allowMethods?: readonly string[];

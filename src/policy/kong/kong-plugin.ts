@@ -204,7 +204,7 @@ export type KongCorsMethod = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'POST' | 'DELETE
 
 /** Options of {@link KongPlugin.cors}. @see https://developer.konghq.com/plugins/cors/reference/ */
 export interface CorsOptions extends KongPluginOptions {
-  /** `config.origins`: allowed origins (`https://app.example.com`, a regex, or `*`). At least one. */
+  /** `config.origins`: allowed origins (`https://app.example.com`, a regex that starts with `http://` or `https://`, or `*`). At least one; `javascript:`, `file:` or `null` origins are refused. */
   readonly origins: readonly string[];
   /** `config.methods`. @default - Kong's default (GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT) */
   readonly methods?: readonly KongCorsMethod[];
