@@ -3,6 +3,7 @@ import { SECRET_NAME } from './credentials';
 import { invalid } from './errors';
 import { ISecretReference } from './secret-ref';
 import { noteRequiredSecret } from './required-secret';
+import { checkedRecord } from './records';
 
 /** A rendered Kubernetes `env[]` entry. */
 export interface EnvVarJson {
@@ -55,11 +56,12 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  */
 export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undefined): EnvVarJson[] | undefined {
   if (!env) return undefined;
+  env = checkedRecord(scope, field, env);
   const names = Object.keys(env).sort();
   if (names.length === 0) return undefined;
   return names.map((name) => {
     if (!ENV_NAME.test(name)) invalid(scope, `${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits, _, - and .');
-    const v = env[name];
+    const v = (env as EnvVars)[name];
     if (typeof v === 'string') {
       if (SECRET_NAME.test(name) && v.length > 0) {
         invalid(scope, `${field}.${name}`, 'looks like a credential but has a literal value, which would be committed to dist/', '<redacted>', `reference a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);

@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+
 /**
  * An HTTP field (header) name: an RFC 9110 `token` (RFC 7230 before it),
  * the pattern the Envoy Gateway and kgateway CRDs use for header names.
@@ -9,4 +12,87 @@ const HTTP_HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** True when `value` is an HTTP header name (a non-empty RFC 9110 token); false for a non-string. */
 export function isHttpHeaderName(value: unknown): value is string {
   return typeof value === 'string' && HTTP_HEADER_NAME.test(value);
+}
+
+/**
+ * What is wrong with an HTTP field (header) value, or undefined when it is
+ * fine: CR, LF and NUL are refused (RFC 9110 §5.5: "Field values containing
+ * CR, LF, or NUL characters are invalid and dangerous"): a CR or LF would
+ * end the header and start another one (header injection), a NUL ends it
+ * early in C code. Other control characters except tab are refused too
+ * (they are not `field-vchar`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5.5
+ */
+export function httpHeaderValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  const bad = /[\u0000-\u0008\u000A-\u001F\u007F]/.exec(value);
+  if (!bad) return undefined;
+  const c = bad[0];
+  const name = c === '\r' ? 'CR' : c === '\n' ? 'LF' : c === '\u0000' ? 'NUL' : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `holds the control character ${name}, which RFC 9110 (section 5.5) forbids in a header value: CR and LF would start another header, NUL would end it early`;
+}
+
+/**
+ * Refuses an HTTP header name that is not an RFC 9110 token (which also
+ * refuses CR, LF, NUL, spaces and ':').
+ *
+ * @throws ModelServingError naming the field and the value
+ */
+export function assertHttpHeaderName(scope: IConstruct | string, field: string, name: unknown): string {
+  if (!isHttpHeaderName(name)) invalid(scope, field, "must be an HTTP header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~; no spaces, ':', CR, LF or NUL)", name, 'use e.g. x-user-id');
+  return name;
+}
+
+/**
+ * Refuses an HTTP header value with CR, LF, NUL or another control character
+ * ({@link httpHeaderValueProblem}).
+ *
+ * @throws ModelServingError naming the field and the value
+ */
+export function assertHttpHeaderValue(scope: IConstruct | string, field: string, value: unknown): string {
+  const problem = httpHeaderValueProblem(value);
+  if (problem !== undefined) invalid(scope, field, problem, value, 'remove the line breaks and control characters; send one value per header');
+  return value as string;
+}
+
+/**
+ * What is wrong with a CORS allowed origin, or undefined when it is fine:
+ * `*`, or an `http://` / `https://` origin (`https://app.example.com`,
+ * `https://*.example.com`). A `javascript:`, `file:`, `data:` or `null`
+ * origin is refused: no web site has it, and allowing it lets sandboxed
+ * documents and local files call the API with the user's cookies.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6454#section-7 (the Origin header)
+ */
+export function corsOriginProblem(origin: unknown): string | undefined {
+  if (typeof origin !== 'string' || origin.trim() === '') return 'must be a non-empty origin';
+  if (origin === '*') return undefined;
+  const control = httpHeaderValueProblem(origin);
+  if (control !== undefined) return control;
+  if (/\s/.test(origin)) return 'must not contain spaces';
+  if (!/^https?:\/\/[^/]/i.test(origin)) return "is not an http:// or https:// origin: a javascript:, file:, data: or 'null' origin is not a web site, and allowing it lets sandboxed documents and local files call with the user's credentials";
+  return undefined;
+}
+
+/**
+ * Checks CORS allowed origins ({@link corsOriginProblem}) and refuses `*`
+ * together with credentials: the Fetch standard forbids
+ * `Access-Control-Allow-Origin: *` on a credentialed request, and gateways
+ * that "fix" it by echoing the request's Origin (Gateway API's CORS filter
+ * does) then let every site call with the user's cookies.
+ *
+ * @param origins the origins' field, e.g. `cors.allowOrigins`; an entry is reported as `<field>[i]`
+ * @param credentialsField the credentials' field, e.g. `cors.allowCredentials`
+ * @throws ModelServingError for the first bad origin, or `*` with credentials
+ * @see https://fetch.spec.whatwg.org/#cors-protocol-and-credentials
+ */
+export function assertCorsOrigins(scope: IConstruct | string, field: string, origins: readonly unknown[], credentials: boolean | undefined, credentialsField: string): void {
+  origins.forEach((o, i) => {
+    const problem = corsOriginProblem(o);
+    if (problem !== undefined) invalid(scope, `${field}[${i}]`, problem, o, 'list the web origins allowed, e.g. https://app.example.com');
+  });
+  if (credentials === true && origins.includes('*')) {
+    invalid(scope, credentialsField, `cannot be true with origin '*': the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
+  }
 }

@@ -19,4 +19,5 @@ export * from './retain';
 export * from './secret-ref';
 export * from './security';
 export * from './service-account';
+export { checkedRecord, checkRecordKeysDeep, FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from './records';
 export { sortRecord } from './sort-keys';

@@ -7,6 +7,7 @@ import { assertDnsLabel, policyId } from './names';
 import { retainOnRemoval } from './retain';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
+import { checkedRecord } from './records';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -159,12 +160,12 @@ export class Namespace extends Chart {
       metadata: {
         name,
         labels: {
-          ...(props.labels ?? {}),
+          ...(checkedRecord(this, 'labels', props.labels) ?? {}),
           'pod-security.kubernetes.io/enforce': this.podSecurity.enforce,
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
         },
-        annotations: props.annotations,
+        annotations: checkedRecord(this, 'annotations', props.annotations),
       },
     });
 
@@ -192,6 +193,7 @@ export class Namespace extends Chart {
    * @throws ModelServingError for a pod-security label
    */
   public addLabel(key: string, value: string): void {
+    checkedRecord(this, 'labels', { [key]: value });
     if (key.startsWith('pod-security.kubernetes.io/')) invalid(this, `labels.${key}`, 'is managed by the podSecurity prop', value, 'pass podSecurity: PodSecurity.waived(...) instead');
     if (!this.namespaceObject) invalid(this, `labels.${key}`, 'cannot be set on an external namespace', value, 'label the namespace where it is managed');
     this.namespaceObject.metadata.addLabel(key, value);
@@ -208,7 +210,7 @@ export class Namespace extends Chart {
   public allowIngress(id: string, options: NetworkRuleOptions): string {
     this.assertPeers(id, 'ingress', options);
     return this.policy(`allow-${id}`, {
-      podSelector: { matchLabels: options.pods },
+      podSelector: { matchLabels: checkedRecord(this, `allow-${id}.pods`, options.pods) },
       policyTypes: ['Ingress'],
       ingress: [{ from: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
     });
@@ -224,7 +226,7 @@ export class Namespace extends Chart {
   public allowEgress(id: string, options: NetworkRuleOptions): string {
     this.assertPeers(id, 'egress', options);
     const name = this.policy(`allow-${id}`, {
-      podSelector: { matchLabels: options.pods },
+      podSelector: { matchLabels: checkedRecord(this, `allow-${id}.pods`, options.pods) },
       policyTypes: ['Egress'],
       egress: [{ to: options.peers.flatMap((p) => p.peers), ports: renderPorts(options.ports) }],
     });

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { sortRecord } from './sort-keys';
+import { checkedRecord } from './records';
 
 /** Well-known label Kubernetes sets on every Namespace to its own name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -22,8 +23,9 @@ export class NetworkPeer {
 
   /** The pods matching `selector` in the namespace `namespace`. */
   public static pods(namespace: string, selector: Record<string, string>): NetworkPeer {
-    return new NetworkPeer(`pods ${JSON.stringify(selector)} in ${namespace}`, [
-      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: sortRecord(selector) } },
+    const labels = checkedRecord('NetworkPeer.pods', 'selector', selector);
+    return new NetworkPeer(`pods ${JSON.stringify(labels)} in ${namespace}`, [
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: sortRecord(labels) } },
     ]);
   }
 

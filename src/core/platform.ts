@@ -4,6 +4,7 @@ import { isAccessControlled } from './access-control';
 import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
+import { checkedRecord } from './records';
 
 /** Props of {@link Platform}. */
 export interface PlatformProps {
@@ -81,7 +82,7 @@ export class Platform extends Chart {
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     const name = props.name ?? id;
     assertDnsLabel(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'name', name);
-    const labels = { ...(props.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE, [Labels.PART_OF]: name };
+    const labels = { ...(checkedRecord(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'labels', props.labels) ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE, [Labels.PART_OF]: name };
     super(scope, id, { labels, disableResourceNameHashes: true } satisfies ChartProps);
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     this.platformName = name;

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
+import { checkedRecord } from './records';
 
 /** A ServiceAccount a workload can run as. */
 export interface IServiceAccount {
@@ -36,7 +37,7 @@ export class ServiceAccount extends Construct implements IServiceAccount {
     super(scope, id);
     this.serviceAccountName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new k8s.KubeServiceAccount(this, 'Resource', {
-      metadata: { name: this.serviceAccountName, annotations: props.annotations },
+      metadata: { name: this.serviceAccountName, annotations: checkedRecord(this, 'annotations', props.annotations) },
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       secrets: props.secrets?.map((s) => ({ name: s.secretName })),
     });

@@ -1,6 +1,7 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { NAMESPACE_NAME_LABEL } from '../core/network-peer';
 import { sortRecord } from '../core/sort-keys';
+import { checkedRecord } from '../core/records';
 
 /** Route kinds a listener accepts. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
@@ -33,9 +34,14 @@ export class AllowedRoutes {
     return new AllowedRoutes({ namespaces: { from: gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector }, kinds: renderKinds(options.kinds) }, sorted);
   }
 
-  /** Routes from namespaces whose labels match `matchLabels`. */
+  /**
+   * Routes from namespaces whose labels match `matchLabels`.
+   *
+   * @throws ModelServingError for a key of `FORBIDDEN_RECORD_KEYS` (an empty selector is refused by the Gateway)
+   */
   public static fromSelector(matchLabels: Record<string, string>, options: { readonly kinds?: readonly RouteKind[] } = {}): AllowedRoutes {
-    return new AllowedRoutes({ namespaces: { from: gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: { matchLabels: sortRecord(matchLabels) } }, kinds: renderKinds(options.kinds) });
+    const labels = checkedRecord('AllowedRoutes.fromSelector', 'matchLabels', matchLabels);
+    return new AllowedRoutes({ namespaces: { from: gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: { matchLabels: sortRecord(labels) } }, kinds: renderKinds(options.kinds) });
   }
 
   /** Routes from every namespace (`from: All`); rejected by the security rules unless waived. */

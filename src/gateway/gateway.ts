@@ -12,6 +12,7 @@ import { assertPort } from '../core/port';
 import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
 import { Listener } from './listener';
+import { checkedRecord } from '../core/records';
 
 /** A `parentRefs[]` entry: what a route attaches to. */
 export interface ParentReference {
@@ -221,8 +222,10 @@ export class Gateway extends Construct implements IGateway {
     const frontend = props.clientCertificateValidation ? this.renderFrontend(props.clientCertificateValidation) : undefined;
     const backend = clientCert ? { clientCertificateRef: { group: '', kind: 'Secret', name: clientCert.secretName, namespace: clientCert.namespace } } : undefined;
 
+    const infrastructureLabels = checkedRecord(this, 'infrastructure.labels', props.infrastructure?.labels);
+    const infrastructureAnnotations = checkedRecord(this, 'infrastructure.annotations', props.infrastructure?.annotations);
     this.resource = new gw.Gateway(this, 'Resource', {
-      metadata: { name: this.gatewayName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.gatewayName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({
         produce: (): gw.GatewaySpec => ({
           gatewayClassName: this.gatewayClassName,
@@ -230,7 +233,7 @@ export class Gateway extends Construct implements IGateway {
           tls: backend || frontend ? { backend, frontend } : undefined,
           infrastructure:
             props.infrastructure || this.parametersRef
-              ? { ...(props.infrastructure ?? {}), parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
+              ? { ...(props.infrastructure ?? {}), labels: infrastructureLabels, annotations: infrastructureAnnotations, parametersRef: this.parametersRef ?? props.infrastructure?.parametersRef }
               : undefined,
           listeners: [...this.listenerMap.values()].map((l) => l.render()),
         }),

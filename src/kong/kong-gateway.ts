@@ -342,7 +342,7 @@ export class KongGateway extends Construct {
       ...(trusted.length > 0 ? { KONG_TRUSTED_IPS: [...trusted].sort().join(','), KONG_REAL_IP_HEADER: 'X-Forwarded-For' } : {}),
     };
     for (const k of Object.keys(extra)) {
-      if (k in managed) invalid(this, `environment.${k}`, 'is set by KongGateway itself (database, listeners, TLS, tuning)', k, 'use the matching prop (database, tuning, tls13Only, trustedIps) instead');
+      if (Object.hasOwn(managed, k)) invalid(this, `environment.${k}`, 'is set by KongGateway itself (database, listeners, TLS, tuning)', k, 'use the matching prop (database, tuning, tls13Only, trustedIps) instead');
     }
     const proxyEnv: EnvVars = { ...extra, ...managed };
     const proxy = kongContainer(

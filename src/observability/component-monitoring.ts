@@ -11,6 +11,7 @@ import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { runbookUrl } from './runbook';
 import { PodMonitor, ServiceMonitor } from './scrape';
 import { Severity } from './severity';
+import { checkedRecord } from '../core/records';
 
 /** Props of the single-workload bundles (Kong, OPA, Limitador, Authorino). */
 export interface ComponentMonitoringProps extends MonitoringBundleProps {
@@ -87,7 +88,7 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
       namespaces: namespace === Chart.of(this).namespace ? undefined : [namespace],
       path: props.metricsPath ?? spec.path,
       targetLabels: { [spec.label]: this.instanceName },
-      labels: props.labels,
+      labels: checkedRecord(this, 'labels', props.labels),
     };
     if (spec.service && props.metricsPort !== undefined) {
       invalid(this, 'metricsPort', `is not used: ${spec.title} is scraped through its metrics Service's port '${spec.service.portName}'`, props.metricsPort, 'drop metricsPort (set the port on the component itself)');
@@ -95,7 +96,7 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
     this.monitor = spec.service
       ? new ServiceMonitor(this, 'ServiceMonitor', { ...common, portName: spec.service.portName, additionalPaths: spec.service.additionalPaths })
       : new PodMonitor(this, 'PodMonitor', { ...common, port: props.metricsPort ?? spec.port, prometheus: props.prometheus });
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: props.labels });
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
     this.group = this.prometheusRule.addGroup(`${spec.label}.${namespace}.${this.instanceName}`);
     this.group.addAlert(
       Alerts.targetDown(this.text('Down', Severity.CRITICAL, Duration.minutes(5), `${spec.title} ${namespace}/${this.instanceName} is down`, `No ${spec.title} pod answers its metrics endpoint for 5 minutes (all down, or none running).`), this.target),

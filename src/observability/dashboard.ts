@@ -9,6 +9,7 @@ import { assertDnsSubdomain } from '../core/names';
 import { sortKeysDeep, sortRecord } from '../core/sort-keys';
 import { MetricCatalog } from './metric-catalog';
 import { metricNamesIn } from './promql';
+import { checkedRecord } from '../core/records';
 
 /** The label Grafana's dashboard sidecar watches ConfigMaps for. @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards */
 export const GRAFANA_SIDECAR_LABEL = 'grafana_dashboard';
@@ -113,7 +114,7 @@ export class GrafanaDashboard extends Construct {
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: {
         name: this.dashboardName,
-        labels: { ...(props.labels ?? {}), [GRAFANA_SIDECAR_LABEL]: '1' },
+        labels: { ...(checkedRecord(this, 'labels', props.labels) ?? {}), [GRAFANA_SIDECAR_LABEL]: '1' },
         annotations: props.folder ? { grafana_folder: props.folder } : undefined,
       },
       data: { [key]: this.json },

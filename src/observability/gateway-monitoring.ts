@@ -15,6 +15,7 @@ import { CounterRef, RequestMetrics } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { PodMonitor } from './scrape';
 import { Severity } from './severity';
+import { checkedRecord } from '../core/records';
 
 /** How one gateway implementation exposes its data-plane metrics. */
 interface GatewayMetricsProfile {
@@ -147,11 +148,11 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
       port: props.metricsPort ?? profile.port,
       path: props.metricsPath ?? profile.path,
       podLabels: { gateway: profile.gatewayLabel },
-      labels: props.labels,
+      labels: checkedRecord(this, 'labels', props.labels),
       prometheus: props.prometheus,
     });
 
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${gw.gatewayName}-gateway-alerts`, alertPrefix: 'Gateway', catalog: this.catalog, labels: props.labels });
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${gw.gatewayName}-gateway-alerts`, alertPrefix: 'Gateway', catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
     const group = this.prometheusRule.addGroup(`gateway.${dataPlane.namespace}.${gw.gatewayName}`);
     const where = `Gateway ${gw.gatewayNamespace ?? dataPlane.namespace}/${gw.gatewayName}`;
     const text = (suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string): AlertText => ({

@@ -11,6 +11,7 @@ import { statPanel, timeseriesPanel } from './panels';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { RequestMetrics } from './request-metrics';
 import { Severity } from './severity';
+import { checkedRecord } from '../core/records';
 
 /** Props of {@link KongMonitoring}. */
 export interface KongMonitoringProps extends ComponentMonitoringProps {
@@ -116,6 +117,6 @@ export class KongMonitoring extends ComponentMonitoring {
       statPanel({ title: 'Unhealthy upstream targets', unit: 'short', queries: [{ expr: `sum(${sel('kong_upstream_target_health', [LabelMatcher.eq('state', 'unhealthy')])})` }] }),
       statPanel({ title: 'Datastore reachable', unit: 'short', queries: [{ expr: `min(${sel('kong_datastore_reachable')})` }] }),
     ]);
-    this.dashboard = new GrafanaDashboard(this, 'Dashboard', { name: `${this.instanceName}-dashboard`, dashboard: d, catalog: this.catalog, labels: props.labels, grafanaOperator: props.grafanaOperator });
+    this.dashboard = new GrafanaDashboard(this, 'Dashboard', { name: `${this.instanceName}-dashboard`, dashboard: d, catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels), grafanaOperator: props.grafanaOperator });
   }
 }

@@ -19,6 +19,7 @@ import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
+import { checkedRecord } from '../core/records';
 
 /**
  * Where the model servers KServe runs for a format serve their Prometheus
@@ -172,11 +173,11 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       path: merged ? '/stats/prometheus' : metricsPath,
       istioSidecar: merged,
       podLabels: { inferenceservice: ISVC_LABEL, revision: props.revisionPodLabel ?? 'serving.knative.dev/revision' },
-      labels: props.labels,
+      labels: checkedRecord(this, 'labels', props.labels),
       prometheus: props.prometheus,
     });
 
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${name}-alerts`, alertPrefix: this.alertPrefix(), catalog: this.catalog, labels: props.labels });
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${name}-alerts`, alertPrefix: this.alertPrefix(), catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
     this.group = this.prometheusRule.addGroup(`${this.alertPrefix().toLowerCase()}.${namespace}.${name}`);
     const target = { namespace, inferenceservice: name };
     const where = `InferenceService ${namespace}/${name}`;
@@ -221,11 +222,11 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     if (props.slo !== false) {
       const o = props.slo ?? {};
       if (this.traffic.spec.errors) {
-        slos.push(new Slo(this, 'AvailabilitySlo', { name: `${name}-availability`, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: props.labels }));
+        slos.push(new Slo(this, 'AvailabilitySlo', { name: `${name}-availability`, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
       if (this.traffic.spec.latency) {
         const l = o.latency ?? { thresholdSeconds: 0.5, target: 0.95 };
-        slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: props.labels }));
+        slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
     }
     this.slos = slos;
@@ -244,7 +245,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         dashboard: d,
         catalog: this.catalog,
         recordedSeries: slos.flatMap((s) => s.recordedSeries),
-        labels: props.labels,
+        labels: checkedRecord(this, 'labels', props.labels),
         grafanaOperator: props.grafanaOperator,
       });
     }

@@ -12,6 +12,7 @@ import { MetricCatalog } from './metric-catalog';
 import { addRow } from './model-dashboard';
 import { PanelBuilderLike, timeseriesPanel } from './panels';
 import { LabelMatcher, selector } from './promql';
+import { checkedRecord } from '../core/records';
 
 /** Props of {@link PlatformDashboard}. */
 export interface PlatformDashboardProps {
@@ -98,7 +99,7 @@ export class PlatformDashboard extends Construct {
       name: props.name ?? 'platform-overview',
       dashboard: d,
       catalog: MetricCatalog.merge('platform', catalogs),
-      labels: props.labels,
+      labels: checkedRecord(this, 'labels', props.labels),
       grafanaOperator: props.grafanaOperator,
     });
   }

@@ -8,6 +8,7 @@ import { AlertRule, RecordingRule, templateLabels } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { metricNamesIn } from './promql';
+import { checkedRecord } from '../core/records';
 
 /** Props of {@link PrometheusRule}. */
 export interface PrometheusRuleProps {
@@ -156,7 +157,7 @@ export class PrometheusRule extends Construct {
     this.alertPrefix = props.alertPrefix;
     this.catalog = props.catalog;
     this.resource = new mon.PrometheusRule(this, 'Resource', {
-      metadata: { name: this.ruleName, labels: props.labels },
+      metadata: { name: this.ruleName, labels: checkedRecord(this, 'labels', props.labels) },
       spec: Lazy.any({
         produce: (): mon.PrometheusRuleSpec => ({
           groups: this.groups.map((g) => {
@@ -235,11 +236,12 @@ export class PrometheusRule extends Construct {
       if (refs === undefined) invalid(this, `${field}.annotations.${key}`, "may only use '{{ $labels.<name> }}' templates", text, 'refer to labels of the alert; put values and thresholds in the text');
       for (const c of a.tests) {
         for (const labels of c.expectedAlerts) {
-          const missing = refs.filter((r) => !(r in labels));
+          const missing = refs.filter((r) => !Object.hasOwn(labels, r));
           if (missing.length > 0) invalid(this, `${field}.annotations.${key}`, `refers to label(s) ${missing.join(', ')} that the alert does not carry in test '${c.description}'`, text, 'aggregate the expression by those labels, or drop them from the text');
         }
       }
     }
+    checkedRecord(this, `${field}.labels`, a.labels);
     for (const [k] of Object.entries(a.labels ?? {})) {
       if (!LABEL_NAME.test(k) || k === 'severity' || k === 'alertname') invalid(this, `${field}.labels`, "must be label names other than 'severity' and 'alertname'", k, 'rename the label');
     }
@@ -255,6 +257,7 @@ export class PrometheusRule extends Construct {
   /** @internal */
   public _checkRecord(r: RecordingRule): void {
     if (!METRIC_NAME.test(r.record)) invalid(this, 'record', 'must be a metric name (letters, digits, _ and :)', r.record, "use the level:metric:operations convention, e.g. 'slo:sli_error:ratio_rate5m'");
+    checkedRecord(this, `records[${r.record}].labels`, r.labels);
     for (const k of Object.keys(r.labels ?? {})) if (!LABEL_NAME.test(k)) invalid(this, `records[${r.record}].labels`, 'must be label names', k, 'rename the label');
     this.checkMetrics(`records[${r.record}].expr`, r.expr);
     this.recordNames.add(r.record);

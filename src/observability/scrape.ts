@@ -8,6 +8,7 @@ import { NetworkPeer } from '../core/network-peer';
 import { assertPort, assertPortName } from '../core/port';
 import { sortRecord } from '../core/sort-keys';
 import { assertDuration, formatPromDuration } from './prom-duration';
+import { checkedRecord } from '../core/records';
 
 /** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
 export interface PrometheusLocation {
@@ -96,6 +97,10 @@ export function podLabelMeta(key: string): string {
 
 function checkCommon(scope: IConstruct, props: Omit<MonitorProps, 'port'> & { readonly port?: number }): { name: string; namespaces?: string[]; path: string; interval: string } {
   const name = assertDnsSubdomain(scope, 'name', props.name ?? scope.node.id);
+  checkedRecord(scope, 'selector', props.selector);
+  checkedRecord(scope, 'labels', props.labels);
+  checkedRecord(scope, 'podLabels', props.podLabels);
+  checkedRecord(scope, 'targetLabels', props.targetLabels);
   if (Object.keys(props.selector).length === 0) invalid(scope, 'selector', 'must have at least one label (an empty selector scrapes every pod)', props.selector, 'select the workload, e.g. { "app.kubernetes.io/name": "kong" }');
   if (props.port !== undefined) assertPort(scope, 'port', props.port, 'use the metrics port, e.g. 8080');
   const path = props.path ?? '/metrics';
@@ -161,7 +166,7 @@ export class PodMonitor extends Construct {
         }
       : { portNumber: props.port, relabelings: labels.length > 0 ? labels : undefined };
     this.resource = new mon.PodMonitor(this, 'Resource', {
-      metadata: { name: c.name, labels: props.labels },
+      metadata: { name: c.name, labels: checkedRecord(this, 'labels', props.labels) },
       spec: {
         selector: { matchLabels: sortRecord(props.selector) },
         namespaceSelector: c.namespaces && { matchNames: c.namespaces },
@@ -196,7 +201,7 @@ export class ServiceMonitor extends Construct {
     this.monitorName = c.name;
     const relabel = relabelings(props.podLabels, props.targetLabels) as mon.ServiceMonitorSpecEndpointsRelabelings[] | undefined;
     this.resource = new mon.ServiceMonitor(this, 'Resource', {
-      metadata: { name: c.name, labels: props.labels },
+      metadata: { name: c.name, labels: checkedRecord(this, 'labels', props.labels) },
       spec: {
         selector: { matchLabels: sortRecord(props.selector) },
         namespaceSelector: c.namespaces && { matchNames: c.namespaces },

@@ -11,6 +11,7 @@ import { RequestMetrics } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { Severity } from './severity';
 import { AlertTestCase } from './test-series';
+import { checkedRecord } from '../core/records';
 
 /** What an {@link Slo} promises. */
 export class SloObjective {
@@ -124,7 +125,7 @@ export class Slo extends Construct {
 
     const budget = 1 - target;
     const catalog = MetricCatalog.merge(`slo-${props.traffic.spec.catalog.name}`, [props.traffic.spec.catalog]);
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.sloName}-slo`, alertPrefix: 'Slo', catalog, labels: props.labels });
+    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.sloName}-slo`, alertPrefix: 'Slo', catalog, labels: checkedRecord(this, 'labels', props.labels) });
     const sloLabel = { slo: this.sloName };
     const records = this.prometheusRule.addGroup(`slo.${this.sloName}.sli`);
     for (const w of RECORD_WINDOWS) records.addRecord({ record: Slo.recordName(w), expr: sli(w)!, labels: sloLabel });

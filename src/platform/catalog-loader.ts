@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
+import { FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from '../core/records';
 import { Catalog, catalogSchema } from './catalog-schema';
 
 /** A place in a catalog file (1-based line and column). */
@@ -101,13 +102,13 @@ export class LoadedCatalog {
 export function loadCatalog(file: string): LoadedCatalog {
   const absolute = path.resolve(file);
   const shown = displayPath(absolute);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(absolute, 'utf8');
+    bytes = fs.readFileSync(absolute);
   } catch (err) {
     throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, value: shown, fix: 'check the path passed to fromCatalog()' }]);
   }
-  return parseCatalog(text, shown);
+  return parseCatalog(decodeUtf8(bytes, shown), shown);
 }
 
 /**
@@ -117,6 +118,22 @@ export function loadCatalog(file: string): LoadedCatalog {
  */
 export function parseCatalog(text: string, file: string): LoadedCatalog {
   const lines = new LineCounter();
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const before = text.slice(0, control.index);
+    const line = before.split('\n').length;
+    const column = control.index - before.lastIndexOf('\n');
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new CatalogError([
+      {
+        location: { file, line, column },
+        field: '(file)',
+        problem: `holds the control character ${code}${code === 'U+0000' ? ' (NUL)' : ''}, which YAML 1.2 does not allow in a document (c-printable) and which would end a header or path early`,
+        value: code,
+        fix: 'remove it (save the catalog as plain UTF-8 text)',
+      },
+    ]);
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number): CatalogLocation => {
     const p = lines.linePos(offset);
@@ -133,6 +150,8 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     // The parser may report one mistake several times.
     throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
   }
+  const unsafe = unsafeNodes(doc, text, at);
+  if (unsafe.length > 0) throw new CatalogError(unsafe);
   const raw: unknown = doc.toJS();
   const result = catalogSchema().safeParse(raw);
   if (!result.success) {
@@ -316,4 +335,130 @@ function sourceLine(text: string, offset: number): string {
   const end = text.indexOf('\n', offset);
   const line = text.slice(start, end === -1 ? text.length : end).trim();
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/**
+ * C0 control characters other than tab, line feed and carriage return, and
+ * DEL: outside YAML 1.2's `c-printable` set (JSON allows none of them
+ * unescaped either). NUL would end a header value or path early in C code.
+ *
+ * @see https://yaml.org/spec/1.2.2/#51-character-set
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The tags of YAML 1.2's core schema: the only ones a catalog may write (`!!str "1"`). */
+const CORE_TAGS = ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`);
+
+/**
+ * The text of a catalog file, decoded as strict UTF-8: a byte sequence that
+ * is not UTF-8 is refused (with its byte offset and line) instead of being
+ * replaced by U+FFFD, which would change names and keys silently.
+ *
+ * @throws CatalogError naming the file, the line and the byte offset
+ */
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Find the first bad byte: a streaming fatal decoder throws on it.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let offset = 0;
+    try {
+      for (; offset < bytes.length; offset++) decoder.decode(bytes.subarray(offset, offset + 1), { stream: true });
+      decoder.decode();
+    } catch {
+      // offset is the byte that made the sequence invalid
+    }
+    // The decoder notices a bad sequence at the byte that breaks it: report where the sequence starts.
+    let shownOffset = offset;
+    for (let j = offset - 1; j >= Math.max(0, offset - 3); j--) {
+      if ((bytes[j] & 0xc0) === 0x80) continue;
+      if (bytes[j] >= 0xc0) shownOffset = j;
+      break;
+    }
+    shownOffset = Math.min(shownOffset, bytes.length - 1);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < shownOffset; i++) {
+      if (bytes[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    const hex = Buffer.from(bytes.subarray(shownOffset, shownOffset + 4)).toString('hex').replace(/(..)/g, '$1 ').trim();
+    throw new CatalogError([
+      {
+        location: { file, line, column: shownOffset - lineStart + 1 },
+        field: '(file)',
+        problem: `is not valid UTF-8 at byte offset ${shownOffset}`,
+        value: hex,
+        fix: 'save the catalog as UTF-8 (YAML and JSON files are UTF-8 text)',
+      },
+    ]);
+  }
+}
+
+/**
+ * Tags outside the core schema (`!Ref`, `!!js/function`, `!!binary`) and
+ * mapping keys that JavaScript objects reserve (`__proto__`, `constructor`,
+ * `prototype`: the YAML parser makes an own `__proto__` property that the
+ * schema's records would drop), each at its position.
+ */
+function unsafeNodes(doc: Document, text: string, at: (offset: number) => CatalogLocation): CatalogIssue[] {
+  const issues: CatalogIssue[] = [];
+  visit(doc, {
+    Node: (_key, node, ancestors) => {
+      if (isScalar(node) && typeof node.value === 'string' && node.value.includes('\u0000')) {
+        issues.push({
+          location: at(rangeStart(node) ?? 0),
+          field: formatField(pathOf(ancestors, node)),
+          problem: 'holds a NUL character (written as an escape such as \\0 or \\x00), which would end a header, path or name early',
+          value: node.value,
+          fix: 'remove the NUL character',
+        });
+      }
+      const tag = (node as { tag?: string }).tag;
+      if (tag !== undefined && !CORE_TAGS.includes(tag)) {
+        const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+        // The node's range starts at its value; point at the tag written before it.
+        const start = rangeStart(node) ?? 0;
+        const written = text.lastIndexOf(shown, start);
+        issues.push({
+          location: at(written >= 0 && !text.slice(written, start).includes('\n') ? written : start),
+          field: formatField(pathOf(ancestors, node)),
+          problem: `has the tag ${shown}, which is not one of YAML's core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq): the catalog is data, and custom tags such as !Ref or !!js/function are not expanded`,
+          value: shown,
+          fix: 'remove the tag and write the value itself',
+        });
+      }
+    },
+    Pair: (_key, pair, ancestors) => {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && isForbiddenRecordKey(pair.key.value)) {
+        issues.push({
+          location: at(rangeStart(pair.key) ?? 0),
+          field: formatField([...pathOf(ancestors, undefined), pair.key.value]),
+          problem: `is a key that JavaScript objects reserve (${FORBIDDEN_RECORD_KEYS.join(', ')}): it would be dropped or change what the mapping means`,
+          value: pair.key.value,
+          fix: 'remove the key, or rename it',
+        });
+      }
+    },
+  });
+  return issues.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+}
+
+/** The field path of a node from the visitor's ancestors (document, maps, pairs, sequences). */
+function pathOf(ancestors: readonly unknown[], node: unknown): Segment[] {
+  const out: Segment[] = [];
+  const chain = node === undefined ? ancestors : [...ancestors, node];
+  for (let i = 0; i < chain.length; i++) {
+    const a = chain[i];
+    if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
+    else if (isSeq(a) && i + 1 < chain.length) {
+      const idx = a.items.indexOf(chain[i + 1] as never);
+      if (idx >= 0) out.push(idx);
+    }
+  }
+  return out;
 }

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { isIpOrCidr } from '../core/cidr';
 import { isCredentialHeader } from '../core/credentials';
+import { corsOriginProblem, httpHeaderValueProblem, isHttpHeaderName } from '../core/http-header';
+import { unsafePathProblem } from '../core/url-path';
 import { isDnsLabel } from '../core/names';
 import { parseQuantity } from '../core/quantity';
 import { JWT_ALGORITHMS } from '../policy/authentication';
@@ -92,6 +94,26 @@ function shapes(z: typeof Zod.z) {
     return items;
   });
 
+  const originList = list.transform((items, ctx) => {
+    for (const o of items) {
+      const problem = corsOriginProblem(o);
+      if (problem !== undefined) {
+        custom(ctx, `contains ${JSON.stringify(o)}, which ${problem}`, 'list web origins such as "https://app.example.com"');
+        return z.NEVER;
+      }
+    }
+    return items;
+  });
+
+  const headerNameList = list.transform((items, ctx) => {
+    const bad = items.find((h) => h !== '*' && !isHttpHeaderName(h));
+    if (bad !== undefined) {
+      custom(ctx, `contains ${JSON.stringify(bad)}, which is not an HTTP header name (an RFC 9110 token: no spaces, ':', CR, LF or NUL)`, 'write header names such as "Content-Type,X-Request-Id"');
+      return z.NEVER;
+    }
+    return items;
+  });
+
   const port = z.number().int().min(1).max(65535);
 
   /**
@@ -106,14 +128,19 @@ function shapes(z: typeof Zod.z) {
     'auth.required': bool.optional(),
     'auth.issuer': z.string().optional(),
     'cors.enabled': bool.optional(),
-    'cors.origins': list.optional(),
+    'cors.origins': originList.optional(),
     'cors.methods': methodList.optional(),
-    'cors.headers': list.optional(),
+    'cors.headers': headerNameList.optional(),
     'ipRestriction.allow': addressList.optional(),
     'ipRestriction.deny': addressList.optional(),
   });
 
-  const HeaderPairs = z.record(z.string().regex(HEADER), z.string());
+  /** A header or field value: no CR, LF or NUL (RFC 9110 section 5.5). */
+  const FieldValue = z.string().superRefine((v, ctx) => {
+    const problem = httpHeaderValueProblem(v);
+    if (problem !== undefined) custom(ctx, problem, 'remove the line breaks and control characters; send one value per header');
+  });
+  const HeaderPairs = z.record(z.string().regex(HEADER), FieldValue);
   const Names = z.array(z.string().regex(HEADER)).min(1);
 
   /** Request/response transformations of a service (Kong's request-transformer and response-transformer). */
@@ -270,6 +297,14 @@ let built: ReturnType<typeof buildCatalogSchema> | undefined;
  *
  * This schema (zod) checks shapes, types, and the rules across fields and
  * entries; `loadCatalog` reports its issues with file, line and column.
+ * Refused besides: endpoint paths and storage locations with `.`/`..`
+ * segments, encoded dots or slashes (`%2e`, `%2f`) or control characters;
+ * transformation values with CR, LF or NUL; CORS origins other than `*` or
+ * http(s); and, by the loader, files that are not UTF-8, hold NUL or other
+ * control characters, use tags outside YAML's core schema (`!Ref`,
+ * `!!js/function`) or the keys `__proto__`, `constructor`, `prototype`. A
+ * service host in a protected namespace (`argocd`, `kube-system`, the
+ * gateway's own) is refused by `ModelServingPlatform` unless code allows it.
  *
  * Built by the first call (zod is loaded then), the same object after.
  */
@@ -347,12 +382,18 @@ function checkCatalog(cat: Catalog, ctx: Zod.z.RefinementCtx): void {
       }
       if (!PATH.test(e.path) || e.path.slice(0, -1).includes('*') || e.path.includes('//')) {
         custom(ctx, "must be an absolute path, optionally ending with '*' (a prefix match), without '//' or other wildcards", 'write e.g. "/api/v1/*" or "/health"', [...at, 'path']);
+      } else {
+        const problem = unsafePathProblem(e.path.endsWith('*') ? e.path.slice(0, -1) : e.path);
+        if (problem !== undefined) custom(ctx, problem, "write the normalized path without '.' or '..' segments or encoded characters, e.g. \"/api/v1/*\"", [...at, 'path']);
       }
     });
     checkTransformations(s, i, ctx);
   });
 
   models.forEach((m, i) => {
+    const location = m.storageUri.slice(m.storageUri.indexOf('://') + 3).split(/[?#]/)[0];
+    const unsafe = unsafePathProblem(location);
+    if (unsafe !== undefined) custom(ctx, unsafe, "give the model's normalized location without '.' or '..' segments or encoded characters, e.g. pvc://models-pvc/iris", ['models', i, 'storageUri']);
     for (const key of ['cpu', 'memory', 'nvidia.com/gpu'] as const) {
       const req = m.resources.requests[key];
       const lim = m.resources.limits[key];

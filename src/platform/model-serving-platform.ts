@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from '../core/backend';
-import { invalid } from '../core/errors';
+import { invalid, ModelServingError } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { Platform } from '../core/platform';
@@ -92,7 +92,36 @@ export interface ModelServingPlatformOptions {
   readonly tracing?: { readonly collector: TracingCollector; readonly samplingRate?: number };
   /** Kong's global access log (file-log to stdout without credential headers). @default true for Kong */
   readonly accessLog?: boolean;
+  /**
+   * Namespaces catalog services may route into although they are protected
+   * ({@link PROTECTED_BACKEND_NAMESPACES}, the gateway's and the models' own
+   * namespaces, namespaces another platform of the app creates). Routing a
+   * service into a namespace publishes its Service through the gateway and
+   * writes a ReferenceGrant (and, with Kong, a Role) into it, so this allow
+   * lives in reviewed code, never in the catalog alone. `kube-*` and
+   * `default` cannot be allowed.
+   * @default - none
+   */
+  readonly allowBackendNamespaces?: ReadonlyArray<string | Namespace>;
 }
+
+/**
+ * Namespaces of the cluster and of the controllers a platform depends on: a
+ * catalog service routed into one would publish a control-plane Service
+ * (Argo CD's API server, a webhook, a metrics endpoint) through the
+ * gateway. `kube-*` and `default` are refused outright.
+ */
+export const PROTECTED_BACKEND_NAMESPACES: readonly string[] = [
+  'argocd',
+  'cert-manager',
+  'envoy-gateway-system',
+  'external-secrets',
+  'istio-system',
+  'kgateway-system',
+  'knative-serving',
+  'kserve',
+  'kuadrant-system',
+];
 
 /** Where a catalog entry is: `services[i]` or `models[i]`. */
 type EntryRef = { readonly kind: 'services' | 'models'; readonly index: number; readonly name: string; readonly metadata?: CatalogMetadata };
@@ -146,7 +175,10 @@ const RESERVED_NAMES = ['https-redirect'];
  *
  * @throws CatalogError (`<file>:<line>:<column>: <field>: ...`) for a catalog
  *   entry the chosen provider cannot serve (Kong-only features elsewhere, two
- *   Kong JWT services of one issuer)
+ *   Kong JWT services of one issuer), or a service endpoint in a protected
+ *   namespace (`kube-*`, `default`, {@link PROTECTED_BACKEND_NAMESPACES}, the
+ *   gateway's or the models' own, one another platform of the app creates)
+ *   that `allowBackendNamespaces` does not allow
  * @throws ModelServingError for bad options (no Kong options with Kong, no
  *   Redis while entries set limits, a bad hostname)
  */
@@ -202,6 +234,8 @@ export class ModelServingPlatform extends Platform {
     const gwNs = this.gatewayNamespace;
     const modelNs = modelEntries.length > 0 ? new Namespace(this, assertDnsLabel(this, 'modelNamespace', options.modelNamespace ?? 'models')) : undefined;
     if (modelNs && modelNs.name === gwNs.name) invalid(this, 'modelNamespace', 'must differ from the gateway namespace (models get their own pods and policies)', modelNs.name, "use e.g. 'models'");
+
+    this.checkBackendNamespaces(services, gwNs.name, modelNs?.name, options.allowBackendNamespaces ?? []);
 
     // Upstream namespaces of the catalog's services: managed elsewhere, but they receive the ReferenceGrants and the controller's Roles.
     const upstreamNamespaces = new Map<string, Namespace>();
@@ -305,6 +339,67 @@ export class ModelServingPlatform extends Platform {
     this.routes = routes;
     this.accessPolicies = policies;
     this.models = models;
+  }
+
+  /**
+   * Refuses a service endpoint in a protected namespace (the cluster's,
+   * a controller's, the gateway's or the models' own, or one another
+   * platform of the app creates) unless code allows it.
+   */
+  private checkBackendNamespaces(services: readonly CatalogService[], gatewayNs: string, modelNs: string | undefined, allow: ReadonlyArray<string | Namespace>): void {
+    const allowed = new Set<string>();
+    allow.forEach((n, i) => {
+      const name = typeof n === 'string' ? n : n?.name;
+      assertDnsLabel(this, `allowBackendNamespaces[${i}]`, name);
+      if (name === 'default' || name.startsWith('kube-')) invalid(this, `allowBackendNamespaces[${i}]`, 'names a namespace reserved for the cluster, which no catalog service may route into', name, 'route to a Service in an application namespace');
+      allowed.add(name);
+    });
+    const src = this.source;
+    const check = (ownersOf: (ns: string) => string | undefined, mode: 'throw' | 'collect'): string[] => {
+      const errors: string[] = [];
+      services.forEach((s, i) =>
+        s.endpoints.forEach((e, j) => {
+          const ns = (serviceOfHost(e.host) as { namespace: string }).namespace;
+          const reason =
+            ns === 'default' || ns.startsWith('kube-')
+              ? 'a namespace reserved for the cluster'
+              : allowed.has(ns)
+                ? undefined
+                : ns === gatewayNs
+                  ? "the gateway's own namespace (its admin and proxy Services)"
+                  : ns === modelNs
+                    ? "the models' namespace (predictors are routed with their access policies, not as services)"
+                    : PROTECTED_BACKEND_NAMESPACES.includes(ns)
+                      ? 'a controller namespace (PROTECTED_BACKEND_NAMESPACES)'
+                      : ownersOf(ns);
+          if (reason === undefined) return;
+          const canAllow = !(ns === 'default' || ns.startsWith('kube-'));
+          try {
+            src.fail(
+              ['services', i, 'endpoints', j, 'host'],
+              `routes service '${s.name}' into the namespace '${ns}', ${reason}: a catalog line alone may not publish its Services through the gateway (nor write a ReferenceGrant and Role there)`,
+              canAllow
+                ? `route '${s.name}' to a Service in an application namespace, or allow the namespace in code: ModelServingPlatform.fromCatalog(scope, id, file, { ..., allowBackendNamespaces: ['${ns}'] })`
+                : `route '${s.name}' to a Service in an application namespace (${ns} cannot be allowed)`,
+            );
+          } catch (err) {
+            if (!(err instanceof ModelServingError) || mode === 'throw') throw err;
+            errors.push(err.message);
+          }
+        }),
+      );
+      return errors;
+    };
+    // Namespaces of platforms built before this one are known now; later ones at validation.
+    const owners = (): ((ns: string) => string | undefined) => {
+      const byName = new Map<string, string>();
+      for (const c of this.node.root.node.findAll()) {
+        if (Namespace.isNamespace(c) && !c.external && c.platform !== this && !byName.has(c.name)) byName.set(c.name, c.platform.platformName);
+      }
+      return (ns) => (byName.has(ns) ? `a namespace the platform '${byName.get(ns)}' creates` : undefined);
+    };
+    check(owners(), 'throw');
+    this.node.addValidation({ validate: () => check(owners(), 'collect') });
   }
 
   /** Provider-dependent checks of the catalog, reported at the entry's position. */

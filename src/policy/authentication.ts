@@ -5,6 +5,7 @@ import { looksLikeCredential } from '../core/credentials';
 import { invalid } from '../core/errors';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { checkedRecord } from '../core/records';
 
 /** Label of an API-key Secret carrying the key holder's tier. */
 export const API_KEY_TIER_LABEL = 'models.cdk8s.io/tier';
@@ -70,17 +71,30 @@ export class ApiKeyAuth {
    * Keys in existing Secrets, selected by labels. The holders are not known
    * at synth time, so providers that need one object per consumer (Kong)
    * cannot use this form.
+   *
+   * @throws ModelServingError when the selector is empty (it would select
+   *   every Secret the engine watches) or has a key of `FORBIDDEN_RECORD_KEYS`
+   *   (`__proto__`, `constructor`, `prototype`)
    */
   public static fromLabeledSecrets(options: ApiKeyOptions & { readonly selector: Record<string, string> }): ApiKeyAuth {
-    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, undefined, undefined);
+    const scope = 'ApiKeyAuth.fromLabeledSecrets';
+    const selector = checkedRecord(scope, 'selector', options.selector);
+    if (Object.keys(selector).length === 0) invalid(scope, 'selector', 'is empty: every Secret the engine watches would be an API key', selector, 'select the key Secrets by at least one label, e.g. { app: "llm-keys" }');
+    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), selector, undefined, undefined);
   }
 
   /**
    * Keys pulled by ExternalSecrets from `secretStore`, one Secret per holder,
    * labelled and annotated with the holder's tier and user id.
+   *
+   * @throws ModelServingError when a given selector is empty or has a key of
+   *   `FORBIDDEN_RECORD_KEYS` (`__proto__`, `constructor`, `prototype`)
    */
   public static fromExternalSecrets(options: ApiKeyOptions & { readonly secretStore: SecretStoreReference; readonly holders: readonly ApiKeyHolder[] }): ApiKeyAuth {
-    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, options.secretStore, options.holders);
+    const scope = 'ApiKeyAuth.fromExternalSecrets';
+    const selector = checkedRecord(scope, 'selector', options.selector);
+    if (selector && Object.keys(selector).length === 0) invalid(scope, 'selector', 'is empty: every Secret the engine watches would be an API key', selector, 'leave selector out (the policy label is used), or select by at least one label');
+    return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), selector, options.secretStore, options.holders);
   }
 
   private constructor(
@@ -235,7 +249,7 @@ export class JwtAuth {
   /** Checks URLs, algorithms and headers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string): void {
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
-    if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
+    if (!/^https:\/\/[^\s\u0000-\u001F\u007F]+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL without spaces or control characters (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
     for (const a of this.algorithms) {
       if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {
@@ -262,6 +276,7 @@ export class JwtAuth {
  * @throws ModelServingError for the first bad header
  */
 export function checkClaimsToHeaders(scope: IConstruct | string, field: string, claimsToHeaders: Readonly<Record<string, string>>): void {
+  checkedRecord(scope, field, claimsToHeaders);
   for (const [claim, header] of Object.entries(claimsToHeaders)) {
     if (!/^[a-z0-9-]+$/.test(header)) invalid(scope, `${field}.${claim}`, 'must be a lower-case header name', header, 'use e.g. x-user-id');
     if (header === 'authorization') invalid(scope, `${field}.${claim}`, 'must not overwrite the Authorization header', header, 'forward claims as x- headers');

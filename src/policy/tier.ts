@@ -3,6 +3,7 @@ import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
 import { HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
+import { assertSafePath } from '../core/url-path';
 
 /** Props of {@link Tier}. */
 export interface TierProps {
@@ -136,6 +137,7 @@ export class Tier {
     }
     this.pathPrefixes?.forEach((p, i) => {
       if (!p.startsWith('/')) invalid(scope, `${field}(${this.name}).pathPrefixes[${i}]`, "must start with '/'", p, 'use an absolute path prefix');
+      assertSafePath(scope, `${field}(${this.name}).pathPrefixes[${i}]`, p, "write the normalized prefix, e.g. '/qwen3/v1'");
     });
   }
 }

@@ -3,6 +3,9 @@ import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { isCredentialHeader } from '../core/credentials';
 import { invalid } from '../core/errors';
+import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
+import { assertSafePath } from '../core/url-path';
+import { checkedRecord } from '../core/records';
 
 /**
  * Something usable as an HTTPRoute filter (`rules[].filters[]`): a
@@ -18,16 +21,24 @@ export interface IHttpRouteFilter {
 
 /** A path modification of `URLRewrite` or `RequestRedirect`. @see https://gateway-api.sigs.k8s.io/reference/spec/#httppathmodifier */
 export class PathModifier {
-  /** Replace the whole path with `path`. */
+  /**
+   * Replace the whole path with `path`.
+   *
+   * @throws ModelServingError for a path with NUL, CR, LF, a `.` or `..` segment, or an encoded dot, slash or NUL
+   */
   public static replaceFullPath(path: string): PathModifier {
+    assertSafePath('PathModifier.replaceFullPath', 'path', path, "write the normalized path, e.g. '/v1/chat/completions'");
     return new PathModifier({ type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_FULL_PATH, replaceFullPath: path });
   }
 
   /**
    * Replace the matched PathPrefix with `prefix` (the rule must have exactly
    * one PathPrefix match): `/qwen3/v1/chat` with prefix `/` becomes `/v1/chat`.
+   *
+   * @throws ModelServingError as {@link replaceFullPath}
    */
   public static replacePrefixMatch(prefix: string): PathModifier {
+    assertSafePath('PathModifier.replacePrefixMatch', 'prefix', prefix, "write the normalized prefix, e.g. '/v1'");
     return new PathModifier({ type: gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH, replacePrefixMatch: prefix });
   }
 
@@ -63,7 +74,7 @@ export interface RequestRedirectOptions {
 
 /** Options of {@link HttpRouteFilter.cors}. */
 export interface CorsOptions {
-  /** `allowOrigins`: origins such as `https://app.example.com`, or `*`. */
+  /** `allowOrigins`: origins such as `https://app.example.com` or `https://*.example.com`, or `*` (not with `allowCredentials`); other schemes (`javascript:`, `file:`, `null`) are refused. */
   readonly allowOrigins: readonly string[];
   /** `allowMethods`. @default - implementation default */
   readonly allowMethods?: readonly string[];
@@ -142,8 +153,18 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     );
   }
 
-  /** `CORS`: answer CORS preflight requests and add CORS headers. */
+  /**
+   * `CORS`: answer CORS preflight requests and add CORS headers.
+   *
+   * @throws ModelServingError for an origin that is not `*` or http(s)
+   *   (`javascript:`, `file:`, `null`), `*` with `allowCredentials`, or an
+   *   allowed or exposed header that is not a header name (CR, LF, NUL, spaces)
+   */
   public static cors(options: CorsOptions): HttpRouteFilter {
+    const scope = 'HttpRouteFilter.cors';
+    assertCorsOrigins(scope, 'allowOrigins', options.allowOrigins, options.allowCredentials, 'allowCredentials');
+    options.allowHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(scope, `allowHeaders[${i}]`, h));
+    options.exposeHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(scope, `exposeHeaders[${i}]`, h));
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.CORS,
       cors: {
@@ -186,6 +207,12 @@ function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRout
  */
 export function checkHeaderModifications(scope: IConstruct | string, field: string, changes: HeaderModifications): void {
   for (const op of ['set', 'add'] as const) {
+    const at = `${field ? `${field}.` : ''}${op}`;
+    const record = checkedRecord(scope, at, changes[op]) ?? {};
+    for (const [name, value] of Object.entries(record)) {
+      assertHttpHeaderName(scope, `${at}.${name}`, name);
+      if (!isCredentialHeader(name)) assertHttpHeaderValue(scope, `${at}.${name}`, value);
+    }
     for (const name of Object.keys(changes[op] ?? {})) {
       if (isCredentialHeader(name)) {
         invalid(
@@ -198,4 +225,5 @@ export function checkHeaderModifications(scope: IConstruct | string, field: stri
       }
     }
   }
+  changes.remove?.forEach((name, i) => assertHttpHeaderName(scope, `${field ? `${field}.` : ''}remove[${i}]`, name));
 }

@@ -6,8 +6,9 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
-import { HeaderMatch } from './match';
+import { assertRe2, HeaderMatch } from './match';
 import { RouteBase } from './route-base';
+import { checkedRecord } from '../core/records';
 
 const SERVICE = /^\.?[a-zA-Z_][a-zA-Z_0-9]*(\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
 const METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -24,8 +25,14 @@ export class GrpcMethodMatch {
     return new GrpcMethodMatch(gw.GrpcRouteSpecRulesMatchesMethodType.EXACT, service, method);
   }
 
-  /** `service`/`method` as RE2 regular expressions. */
+  /**
+   * `service`/`method` as RE2 regular expressions.
+   *
+   * @throws ModelServingError when either is not valid RE2
+   */
   public static regex(service?: string, method?: string): GrpcMethodMatch {
+    if (service !== undefined) assertRe2('GrpcMethodMatch.regex', 'service', service);
+    if (method !== undefined) assertRe2('GrpcMethodMatch.regex', 'method', method);
     return new GrpcMethodMatch(gw.GrpcRouteSpecRulesMatchesMethodType.REGULAR_EXPRESSION, service, method);
   }
 
@@ -106,7 +113,7 @@ export class GrpcRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.GrpcRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

@@ -10,6 +10,7 @@ import { formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
 import { RouteBase } from './route-base';
+import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
 export interface HttpBackend {
@@ -107,7 +108,7 @@ export class HttpRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.HttpRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.HttpRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

@@ -1,4 +1,27 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { invalid } from '../core/errors';
+import { assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
+import { assertSafePath } from '../core/url-path';
+import { compileRe2 } from '../validate/runtime/re2';
+
+/**
+ * Refuses a regular expression that is not valid RE2, the syntax of
+ * Envoy-based gateways (Envoy's `safe_regex` is RE2) and of the Gateway API
+ * conformance profile; lookarounds and backreferences are not RE2.
+ *
+ * @param scope the factory, e.g. `PathMatch.regex`
+ * @throws ModelServingError naming the expression and the RE2 parse error
+ * @see https://github.com/google/re2/wiki/Syntax
+ */
+export function assertRe2(scope: string, field: string, pattern: unknown): string {
+  if (typeof pattern !== 'string' || pattern === '') invalid(scope, field, 'must be a non-empty RE2 regular expression', pattern, "pass e.g. '/v1/models/[a-z0-9-]+'");
+  try {
+    compileRe2(pattern);
+  } catch (err) {
+    invalid(scope, field, `is not a valid RE2 regular expression (${(err as Error).message})`, pattern, 'use RE2 syntax: no lookarounds (?=, (?!, no backreferences \\1, repeat counts up to 1000');
+  }
+  return pattern;
+}
 
 /** HTTP methods a route can match. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
@@ -14,18 +37,34 @@ export class PathMatch {
    * `/`-separated segments: `/v2/models/iris` matches `/v2/models/iris/infer`
    * but neither `/v2/models/iris-2` nor `/v1/models/iris:predict`-style
    * suffixes of the last segment (use {@link exact} for those).
+   *
+   * @throws ModelServingError for a path with NUL, CR, LF, a `.` or `..`
+   *   segment, or an encoded dot, slash, backslash or NUL (`%2e`, `%2f`, `%5c`, `%00`)
    */
   public static prefix(value: string): PathMatch {
+    // A value that is not a string is reported by the route, with its field.
+    if (typeof value === 'string') assertSafePath('PathMatch.prefix', 'value', value, "write the normalized prefix, e.g. '/v2/models/iris'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value);
   }
 
-  /** `Exact`: exactly this path. */
+  /**
+   * `Exact`: exactly this path.
+   *
+   * @throws ModelServingError as {@link prefix}
+   */
   public static exact(value: string): PathMatch {
+    // A value that is not a string is reported by the route, with its field.
+    if (typeof value === 'string') assertSafePath('PathMatch.exact', 'value', value, "write the normalized path, e.g. '/v1/models/iris:predict'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.EXACT, value);
   }
 
-  /** `RegularExpression`: an implementation-specific regular expression (RE2 for Envoy-based gateways). */
+  /**
+   * `RegularExpression`: an implementation-specific regular expression (RE2 for Envoy-based gateways).
+   *
+   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named)
+   */
   public static regex(value: string): PathMatch {
+    assertRe2('PathMatch.regex', 'value', value);
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION, value);
   }
 
@@ -39,13 +78,26 @@ export class PathMatch {
 
 /** A header match (`matches[].headers[]`). @see https://gateway-api.sigs.k8s.io/reference/spec/#httpheadermatch */
 export class HeaderMatch {
-  /** The header `name` equals `value`. */
+  /**
+   * The header `name` equals `value`.
+   *
+   * @throws ModelServingError for a name that is not an HTTP header name, or a value with CR, LF or NUL
+   */
   public static exact(name: string, value: string): HeaderMatch {
+    assertHttpHeaderName('HeaderMatch.exact', 'name', name);
+    assertHttpHeaderValue('HeaderMatch.exact', 'value', value);
     return new HeaderMatch(gw.HttpRouteSpecRulesMatchesHeadersType.EXACT, name, value);
   }
 
-  /** The header `name` matches the regular expression `value`. */
+  /**
+   * The header `name` matches the regular expression `value` (RE2).
+   *
+   * @throws ModelServingError for a bad header name, or a value that is not valid RE2 or holds CR, LF or NUL
+   */
   public static regex(name: string, value: string): HeaderMatch {
+    assertHttpHeaderName('HeaderMatch.regex', 'name', name);
+    assertHttpHeaderValue('HeaderMatch.regex', 'value', value);
+    assertRe2('HeaderMatch.regex', 'value', value);
     return new HeaderMatch(gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, name, value);
   }
 
@@ -61,13 +113,26 @@ export class HeaderMatch {
 
 /** A query parameter match (`matches[].queryParams[]`). @see https://gateway-api.sigs.k8s.io/reference/spec/#httpqueryparammatch */
 export class QueryParamMatch {
-  /** The parameter `name` equals `value`. */
+  /**
+   * The parameter `name` equals `value`.
+   *
+   * @throws ModelServingError for a name or value with CR, LF, NUL or another control character
+   */
   public static exact(name: string, value: string): QueryParamMatch {
+    assertHttpHeaderValue('QueryParamMatch.exact', 'name', name);
+    assertHttpHeaderValue('QueryParamMatch.exact', 'value', value);
     return new QueryParamMatch(gw.HttpRouteSpecRulesMatchesQueryParamsType.EXACT, name, value);
   }
 
-  /** The parameter `name` matches the regular expression `value`. */
+  /**
+   * The parameter `name` matches the regular expression `value` (RE2).
+   *
+   * @throws ModelServingError for a name with control characters, or a value that is not valid RE2
+   */
   public static regex(name: string, value: string): QueryParamMatch {
+    assertHttpHeaderValue('QueryParamMatch.regex', 'name', name);
+    assertHttpHeaderValue('QueryParamMatch.regex', 'value', value);
+    assertRe2('QueryParamMatch.regex', 'value', value);
     return new QueryParamMatch(gw.HttpRouteSpecRulesMatchesQueryParamsType.REGULAR_EXPRESSION, name, value);
   }
 

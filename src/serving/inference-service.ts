@@ -23,6 +23,7 @@ import { ComponentProps, Explainer, Transformer } from './components';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
 import { IServingRuntime } from './serving-runtime';
 import { Storage, StorageBinding } from './storage';
+import { checkedRecord } from '../core/records';
 
 /** Label KServe puts on every pod of an InferenceService. */
 export const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
@@ -310,8 +311,9 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
     }
     this.checkGpu(props.resources, 'resources');
+    checkedRecord(this, 'nodeSelector', props.nodeSelector);
     assertLabels(this, 'nodeSelector', props.nodeSelector);
-    if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    if (props.logger && !/^https?:\/\/[^\s\u0000-\u001F\u007F]+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL without spaces or control characters', props.logger.url, 'use e.g. http://message-dumper.observability/');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
       assertPort(this, `ports[${i}].containerPort`, port.containerPort, 'use the server port');
@@ -327,14 +329,14 @@ export class InferenceService extends Construct implements IBackend {
     const transformer = props.transformer ? this.renderComponent('transformer', props.transformer.props, true) : undefined;
     const explainer = props.explainer ? this.renderComponent('explainer', props.explainer.props, false) : undefined;
 
-    const annotations: Record<string, string> = { ...(props.annotations ?? {}), ...(scaling?.annotations ?? {}), 'serving.kserve.io/deploymentMode': this.deploymentMode };
+    const annotations: Record<string, string> = { ...(checkedRecord(this, 'annotations', props.annotations) ?? {}), ...(scaling?.annotations ?? {}), 'serving.kserve.io/deploymentMode': this.deploymentMode };
     if (this.deploymentMode === DeploymentMode.KNATIVE && scaling?.annotations?.['autoscaling.knative.dev/target'] !== undefined) {
       annotations['autoscaling.knative.dev/minScale'] = String(this.minReplicas);
       annotations['autoscaling.knative.dev/maxScale'] = String(props.maxReplicas ?? Math.max(1, this.minReplicas));
     }
 
     this.resource = new kserve.InferenceService(this, 'Resource', {
-      metadata: { name: this.serviceName, labels: props.labels, annotations },
+      metadata: { name: this.serviceName, labels: checkedRecord(this, 'labels', props.labels), annotations },
       spec: Lazy.any({
         produce: (): kserve.InferenceServiceSpec => {
           const c = this.canaryState;
@@ -512,6 +514,7 @@ export class InferenceService extends Construct implements IBackend {
    * @throws ModelServingError for an invalid key, or a key already set to another value
    */
   public addPodAnnotation(key: string, value: string): void {
+    checkedRecord(this, 'podAnnotations', { [key]: value });
     assertAnnotations(this, 'podAnnotations', { [key]: value });
     const existing = this.podAnnotationMap.get(key);
     if (existing !== undefined && existing !== value) invalid(this, `podAnnotations.${key}`, `is already set to '${existing}'`, value, 'set each pod annotation once');

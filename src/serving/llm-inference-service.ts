@@ -8,6 +8,7 @@ import { WorkloadSecurity } from '../core/security';
 import { IGateway } from '../gateway/gateway';
 import { Toleration } from './inference-service';
 import { Storage } from './storage';
+import { checkedRecord } from '../core/records';
 
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
@@ -176,7 +177,7 @@ export class LlmInferenceService extends Construct {
           securityContext: security.pod(),
           automountServiceAccountToken: false,
           serviceAccountName: binding.serviceAccount?.serviceAccountName,
-          nodeSelector: props.nodeSelector,
+          nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
           tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
           containers: [toL1Shape<kserve.LlmInferenceServiceSpecTemplateContainers>(main)],
           volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,

@@ -7,6 +7,7 @@ import { assertDnsSubdomain } from '../core/names';
 import { Probe } from '../core/probe';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
+import { checkedRecord } from '../core/records';
 
 /** A ServingRuntime or ClusterServingRuntime an InferenceService can name. */
 export interface IServingRuntime {
@@ -141,8 +142,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       supportedModelFormats: props.supportedModelFormats.map((f) => ({ name: f.format.name, version: f.format.version, autoSelect: f.autoSelect, priority: f.priority })),
       protocolVersions: [...this.protocolVersions],
       multiModel: props.multiModel,
-      annotations: props.podAnnotations,
-      nodeSelector: props.nodeSelector,
+      annotations: checkedRecord(this, 'podAnnotations', props.podAnnotations),
+      nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
       tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
       containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],
       volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,

@@ -3,8 +3,10 @@ import { EnvValue, EnvVars } from '../core/env';
 import { invalid, ModelServingError } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { isDnsSubdomain } from '../core/names';
+import { assertSafePath } from '../core/url-path';
 import { ISecretReference } from '../core/secret-ref';
 import { IServiceAccount } from '../core/service-account';
+import { checkedRecord } from '../core/records';
 
 /** Options of {@link Storage.s3} and {@link Storage.gcs}. */
 export interface CloudStorageOptions {
@@ -59,6 +61,18 @@ const GCS = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/;
 const HF_REPO = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /**
+ * The URI schemes KServe downloads models from: the storage initializer's
+ * (`gs`, `s3`, `hdfs`, `webhdfs`, `http(s)`, Azure over https, `hf`), the
+ * webhook's `pvc` (a mounted claim) and `oci` / `oci+native` (modelcars).
+ * `file://` would read the node's or container's own file system and is
+ * refused with every other scheme.
+ *
+ * @see https://kserve.github.io/website/docs/model-serving/storage/overview
+ * @see https://github.com/kserve/kserve/blob/master/charts/kserve-resources/templates/clusterstoragecontainer.yaml (supportedUriFormats)
+ */
+export const STORAGE_URI_SCHEMES: readonly string[] = ['gs', 's3', 'pvc', 'hf', 'oci', 'oci+native', 'https', 'http', 'hdfs', 'webhdfs'];
+
+/**
  * Where a model's files are (`storageUri` or `storage` of the predictor), and
  * how the predictor gets access. Credentials are always referenced (IRSA
  * role, Secret names), never embedded.
@@ -75,6 +89,7 @@ export class Storage {
   public static s3(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('s3', uri, (scope, field) => {
       if (!S3.test(uri)) invalid(scope, field, 'must be an S3 URI like s3://bucket/path (bucket names are lower-case)', uri, 'fix the URI');
+      assertSafePath(scope, field, uri.slice('s3://'.length), "give the model's normalized location without '.' or '..' segments, encoded characters or control characters");
       return { storageUri: uri, serviceAccount: options.serviceAccount };
     });
   }
@@ -83,6 +98,7 @@ export class Storage {
   public static gcs(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('gcs', uri, (scope, field) => {
       if (!GCS.test(uri)) invalid(scope, field, 'must be a GCS URI like gs://bucket/path', uri, 'fix the URI');
+      assertSafePath(scope, field, uri.slice('gs://'.length), "give the model's normalized location without '.' or '..' segments, encoded characters or control characters");
       return { storageUri: uri, serviceAccount: options.serviceAccount };
     });
   }
@@ -93,7 +109,7 @@ export class Storage {
    */
   public static hf(repo: string, options: HuggingFaceStorageOptions = {}): Storage {
     return new Storage('hf', `hf://${repo}`, (scope, field) => {
-      if (!HF_REPO.test(repo)) invalid(scope, field, "must be a Hugging Face repository id '<org>/<model>'", repo, "pass e.g. 'Qwen/Qwen3-0.6B'");
+      if (!HF_REPO.test(repo) || repo.split('/').some((s) => s === '.' || s === '..')) invalid(scope, field, "must be a Hugging Face repository id '<org>/<model>' (no '.' or '..' parts)", repo, "pass e.g. 'Qwen/Qwen3-0.6B'");
       return {
         storageUri: `hf://${repo}`,
         env: options.tokenSecretRef ? { HF_TOKEN: EnvValue.fromSecret(options.tokenSecretRef, 'HF_TOKEN') } : undefined,
@@ -102,11 +118,16 @@ export class Storage {
     });
   }
 
-  /** A PersistentVolumeClaim in the model's namespace, `pvc://<claim>/<path>`. */
+  /**
+   * A PersistentVolumeClaim in the model's namespace, `pvc://<claim>/<path>`.
+   *
+   * @throws ModelServingError (at bind) for a claim that is not a DNS-1123 subdomain, or a path with NUL, CR, LF, a `..` segment or an encoded dot or slash (it could leave the claim's mount)
+   */
   public static pvc(claimName: string, path = ''): Storage {
     const uri = `pvc://${claimName}${path ? `/${path.replace(/^\/+/, '')}` : ''}`;
     return new Storage('pvc', uri, (scope, field) => {
       if (!isDnsSubdomain(claimName)) invalid(scope, field, "must name a PersistentVolumeClaim (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)", claimName, 'pass the claim name, e.g. Storage.pvc("models-pvc", "iris")');
+      assertSafePath(scope, `${field}.path`, path, 'give the model folder inside the claim without . or .. segments, e.g. "models/iris"');
       return { storageUri: uri };
     });
   }
@@ -124,13 +145,39 @@ export class Storage {
   }
 
   /**
-   * Any other URI KServe understands (`https://...`, `oci+native://...`, `azure://...`).
+   * Any other URI KServe understands (`https://...`, `oci+native://...`,
+   * `hdfs://...`): a scheme of {@link STORAGE_URI_SCHEMES}.
    *
-   * @throws ModelServingError when the URI has no scheme, or an `oci://` / `oci+native://` reference is not pinned (no tag, or `latest`)
+   * @throws ModelServingError when the URI has no scheme or one KServe does
+   *   not download from (`file://` included), holds NUL, CR, LF, a `..`
+   *   segment or an encoded dot or slash, names a `pvc://` claim that is not
+   *   a DNS-1123 subdomain, or an `oci://` / `oci+native://` reference is not
+   *   pinned (no tag, or `latest`)
    */
   public static uri(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('uri', uri, (scope, field) => {
-      if (!/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) invalid(scope, field, 'must be a URI with a scheme', uri, 'pass e.g. https://host/path/model.tar.gz');
+      if (typeof uri !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) invalid(scope, field, 'must be a URI with a scheme', uri, 'pass e.g. https://host/path/model.tar.gz');
+      const scheme = uri.slice(0, uri.indexOf('://'));
+      if (!STORAGE_URI_SCHEMES.includes(scheme)) {
+        invalid(
+          scope,
+          field,
+          scheme === 'file'
+            ? "uses file://, which would read the node's or the container's own file system, not a model store"
+            : `uses the scheme '${scheme}', which KServe does not download models from (${STORAGE_URI_SCHEMES.map((s) => `${s}://`).join(', ')})`,
+          uri,
+          'put the model in a bucket, a PersistentVolumeClaim (pvc://claim/path) or an OCI image, and give that URI',
+        );
+      }
+      // The location up to its query: a presigned URL may encode '/' in its query, which names no path.
+      const location = uri.slice(scheme.length + 3);
+      const fix = "give the model's normalized location without '.' or '..' segments, encoded characters or control characters";
+      assertSafePath(scope, field, location.split(/[?#]/)[0], fix);
+      if (/[\u0000-\u001F\u007F]/.test(location)) assertSafePath(scope, field, location, fix);
+      if (scheme === 'pvc') {
+        const claim = uri.slice('pvc://'.length).split('/')[0];
+        if (!isDnsSubdomain(claim)) invalid(scope, field, "must name a PersistentVolumeClaim after pvc:// (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')", uri, 'write pvc://<claim>/<path>, e.g. pvc://models-pvc/iris');
+      }
       const oci = /^oci(\+native)?:\/\/(.*)$/.exec(uri);
       if (oci) assertPinnedOciReference(scope, field, oci[2]);
       return { storageUri: uri, serviceAccount: options.serviceAccount };
@@ -144,7 +191,8 @@ export class Storage {
   public static storageKey(key: string, path: string, parameters?: Record<string, string>): Storage {
     return new Storage('storage-key', `${key}:${path}`, (scope, field) => {
       if (typeof key !== 'string' || key.trim() === '') invalid(scope, `${field}.key`, 'must name an entry of the storage-config Secret', key, "pass e.g. Storage.storageKey('minio', 'models/iris')");
-      return { storageSpec: { key, path, parameters } };
+      if (path !== undefined && path !== '') assertSafePath(scope, `${field}.path`, path, "give the model's folder in the store without '.' or '..' segments, encoded characters or control characters");
+      return { storageSpec: { key, path, parameters: checkedRecord(scope, `${field}.parameters`, parameters) } };
     });
   }
 

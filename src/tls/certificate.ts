@@ -4,6 +4,7 @@ import * as cm from '../../imports/certmanager-cert-manager.io';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain, assertGatewayHostname } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
+import { checkedRecord } from '../core/records';
 
 /**
  * The cert-manager issuer that signs a {@link Certificate}
@@ -153,7 +154,7 @@ export class Certificate extends Construct implements ISecretReference {
       invalid(this, 'renewBefore', `must be shorter than duration (${formatCertDuration(duration)}), or cert-manager renews continuously`, formatCertDuration(renewBefore), 'use e.g. duration 90 days with renewBefore 30 days');
     }
     this.resource = new cm.Certificate(this, 'Resource', {
-      metadata: { name: this.certificateName, labels: props.labels },
+      metadata: { name: this.certificateName, labels: checkedRecord(this, 'labels', props.labels) },
       spec: {
         secretName: this.secretName,
         issuerRef: { group: 'cert-manager.io', kind: props.issuer.kind, name: props.issuer.name },

@@ -92,6 +92,23 @@ export function readYamlObjects(files: readonly string[]): ReadResult {
         }
         continue;
       }
+      // A tag YAML does not know (`!Ref`, `!!js/function`) is not expanded: the value would silently be its text.
+      const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+      if (unknownTags.length > 0) {
+        const partial: unknown = doc.toJS({ maxAliasCount: -1 });
+        const meta = isPlainObject(partial) && isPlainObject(partial.metadata) ? partial.metadata : {};
+        for (const w of unknownTags) {
+          const at = w.linePos?.[0];
+          syntaxIssues.push({
+            file,
+            kind: isPlainObject(partial) && typeof partial.kind === 'string' ? partial.kind : '?',
+            name: typeof meta.name === 'string' ? meta.name : '?',
+            path: '',
+            message: `YAML tag error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (custom tags such as !Ref or !!js/function are not expanded; write the value itself)`,
+          });
+        }
+        continue;
+      }
       const object: unknown = doc.toJS({ maxAliasCount: -1 });
       if (object === null || object === undefined) continue;
       if (isPlainObject(object) && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;

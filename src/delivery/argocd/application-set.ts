@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors';
 import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/sort-keys';
 import { checkSource, DestinationNamespaceProps } from './application';
+import { checkedRecord } from '../../core/records';
 
 /** A per-cluster override: a JSON patch applied to every object of a kind. */
 export interface ClusterOverride {
@@ -67,9 +68,11 @@ export class ApplicationSet extends Construct {
     checkSource(this, props);
     assertDnsLabel(this, 'namespace', props.namespace);
     this.sourcePath = props.path;
+    checkedRecord(this, 'clusterSelector', props.clusterSelector);
+    checkedRecord(this, 'values', props.values);
     if (Object.keys(props.clusterSelector).length === 0) invalid(this, 'clusterSelector', 'must select clusters by label (an empty selector targets every cluster)', props.clusterSelector, "pass e.g. { 'models.cdk8s.io/platform': 'maas' }");
     for (const o of props.overrides ?? []) {
-      if (!(o.value in props.values)) invalid(this, 'overrides', `uses value '${o.value}' that the generator does not define`, o.value, `add it to values: { ${o.value}: '...' }`);
+      if (!Object.hasOwn(props.values, o.value)) invalid(this, 'overrides', `uses value '${o.value}' that the generator does not define`, o.value, `add it to values: { ${o.value}: '...' }`);
       if (!o.path.startsWith('/')) invalid(this, 'overrides', 'needs a JSON pointer path', o.path, 'use e.g. /spec/predictor/minReplicas');
     }
     this.resource = new argo.ApplicationSet(this, 'Resource', {

@@ -189,7 +189,7 @@ export class BackendTrafficPolicy extends Construct {
     if (!Number.isInteger(rule.requests) || rule.requests < 0 || rule.requests > MAX_REQUESTS) {
       invalid(this, `${field}.requests`, `must be an integer between 0 and ${MAX_REQUESTS}`, rule.requests, 'use e.g. requests: 100');
     }
-    if (!(rule.unit in UNIT_SECONDS)) invalid(this, `${field}.unit`, `must be one of ${Object.keys(UNIT_SECONDS).join(', ')}`, rule.unit, "use e.g. unit: 'Minute'");
+    if (!Object.hasOwn(UNIT_SECONDS, rule.unit)) invalid(this, `${field}.unit`, `must be one of ${Object.keys(UNIT_SECONDS).join(', ')}`, rule.unit, "use e.g. unit: 'Minute'");
     const selectors = rule.clientSelectors ?? [];
     if (selectors.length > MAX_SELECTORS) invalid(this, `${field}.clientSelectors`, `can hold at most ${MAX_SELECTORS} selectors`, selectors.length, 'combine the conditions into fewer selectors');
     selectors.forEach((s, i) => {

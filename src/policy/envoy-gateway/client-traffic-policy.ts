@@ -5,6 +5,7 @@ import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { checkTargets, PolicyTarget } from './policy-target';
+import { checkedRecord } from '../../core/records';
 
 const MAX_HEADER_EDITS = 64;
 
@@ -78,7 +79,7 @@ export class ClientTrafficPolicy extends Construct {
       }) as unknown as eg.ClientTrafficPolicySpec,
     });
     this.removeEarlyRequestHeaders(...(props.removeEarlyRequestHeaders ?? []));
-    for (const [name, value] of Object.entries(props.setEarlyRequestHeaders ?? {})) this.setEarlyRequestHeader(name, value);
+    for (const [name, value] of Object.entries(checkedRecord(this, 'setEarlyRequestHeaders', props.setEarlyRequestHeaders) ?? {})) this.setEarlyRequestHeader(name, value);
     this.node.addValidation({
       validate: () => (this.removed.size + this.set.size === 0 ? [errorMessage(this, 'spec.headers.earlyRequestHeaders', 'has no edit', {}, 'remove or set a header, or remove the policy.')] : []),
     });

@@ -1,4 +1,5 @@
-import { HttpMethod, PathMatch } from '../../routing/match';
+import { assertHttpHeaderName, assertHttpHeaderValue } from '../../core/http-header';
+import { assertRe2, HttpMethod, PathMatch } from '../../routing/match';
 
 /**
  * A request-header condition of a rate-limit rule
@@ -13,15 +14,21 @@ export class HeaderSelector {
    * @param options `invert`: the rule applies when the header does not equal `value`
    */
   public static exact(name: string, value: string, options: { readonly invert?: boolean } = {}): HeaderSelector {
+    assertHttpHeaderName('HeaderSelector.exact', 'name', name);
+    assertHttpHeaderValue('HeaderSelector.exact', 'value', value);
     return new HeaderSelector(name, 'Exact', value, options.invert);
   }
 
   /**
    * The header matches the RE2 expression `pattern` (the whole value must match).
    *
+   * @throws ModelServingError for a bad header name, or a pattern that is not valid RE2 or holds CR, LF or NUL
    * @param options `invert`: the rule applies when the header does not match
    */
   public static regex(name: string, pattern: string, options: { readonly invert?: boolean } = {}): HeaderSelector {
+    assertHttpHeaderName('HeaderSelector.regex', 'name', name);
+    assertHttpHeaderValue('HeaderSelector.regex', 'pattern', pattern);
+    assertRe2('HeaderSelector.regex', 'pattern', pattern);
     return new HeaderSelector(name, 'RegularExpression', pattern, options.invert);
   }
 

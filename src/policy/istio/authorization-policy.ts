@@ -3,6 +3,7 @@ import * as istio from '../../../imports/istio-security.istio.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/sort-keys';
+import { checkedRecord } from '../../core/records';
 
 /** One rule of an {@link AuthorizationPolicy}: who (`from`) may call what (`to`). */
 export interface AuthorizationRule {
@@ -49,7 +50,7 @@ export class AuthorizationPolicy extends Construct {
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name },
       spec: {
-        selector: props.selector ? { matchLabels: sortRecord(props.selector) } : undefined,
+        selector: props.selector ? { matchLabels: sortRecord(checkedRecord(this, 'selector', props.selector)) } : undefined,
         action: (props.action ?? 'ALLOW') as istio.AuthorizationPolicySpecAction,
         rules: props.rules.map((r) => ({
           from: r.principals || r.namespaces ? [{ source: { principals: r.principals ? [...r.principals] : undefined, namespaces: r.namespaces ? [...r.namespaces] : undefined } }] : undefined,

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as istio from '../../../imports/istio-security.istio.io';
 import { assertDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/sort-keys';
+import { checkedRecord } from '../../core/records';
 
 /** Props of {@link PeerAuthentication}. */
 export interface PeerAuthenticationProps {
@@ -30,7 +31,7 @@ export class PeerAuthentication extends Construct {
     this.resource = new istio.PeerAuthentication(this, 'Resource', {
       metadata: { name },
       spec: {
-        selector: props.selector ? { matchLabels: sortRecord(props.selector) } : undefined,
+        selector: props.selector ? { matchLabels: sortRecord(checkedRecord(this, 'selector', props.selector)) } : undefined,
         mtls: { mode: (props.mode ?? 'STRICT') as istio.PeerAuthenticationSpecMtlsMode },
       },
     });

@@ -3,6 +3,7 @@ import * as kong from '../../../imports/kong-configuration.konghq.com';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { attachKongPlugins, IKongPlugin } from './kong-plugin';
+import { checkedRecord } from '../../core/records';
 
 /** The ingress class KIC processes by default (`--ingress-class`); KongConsumer and KongConsumerGroup carry it as an annotation. */
 export const DEFAULT_KONG_INGRESS_CLASS = 'kong';
@@ -65,8 +66,8 @@ export class KongConsumerGroup extends Construct implements IKongConsumerGroup {
     this.resource = new kong.KongConsumerGroup(this, 'Resource', {
       metadata: {
         name: this.consumerGroupName,
-        labels: props.labels,
-        annotations: { ...(props.annotations ?? {}), [INGRESS_CLASS_ANNOTATION]: props.ingressClass ?? DEFAULT_KONG_INGRESS_CLASS },
+        labels: checkedRecord(this, 'labels', props.labels),
+        annotations: { ...(checkedRecord(this, 'annotations', props.annotations) ?? {}), [INGRESS_CLASS_ANNOTATION]: props.ingressClass ?? DEFAULT_KONG_INGRESS_CLASS },
       },
       spec: tags.length > 0 ? { tags: [...tags] } : undefined,
     });

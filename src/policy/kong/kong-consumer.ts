@@ -7,6 +7,7 @@ import { Platform } from '../../core/platform';
 import { ISecretReference } from '../../core/secret-ref';
 import { DEFAULT_KONG_INGRESS_CLASS, IKongConsumerGroup, INGRESS_CLASS_ANNOTATION } from './kong-consumer-group';
 import { attachKongPlugins, IKongPlugin } from './kong-plugin';
+import { checkedRecord } from '../../core/records';
 
 /** Props of {@link KongConsumer}: `username`, `customId` or both. */
 export interface KongConsumerProps {
@@ -89,8 +90,8 @@ export class KongConsumer extends Construct {
     this.resource = new kong.KongConsumer(this, 'Resource', {
       metadata: {
         name: this.consumerName,
-        labels: props.labels,
-        annotations: { ...(props.annotations ?? {}), [INGRESS_CLASS_ANNOTATION]: props.ingressClass ?? DEFAULT_KONG_INGRESS_CLASS },
+        labels: checkedRecord(this, 'labels', props.labels),
+        annotations: { ...(checkedRecord(this, 'annotations', props.annotations) ?? {}), [INGRESS_CLASS_ANNOTATION]: props.ingressClass ?? DEFAULT_KONG_INGRESS_CLASS },
       },
       username: props.username,
       customId: props.customId,

@@ -196,7 +196,7 @@ export class KongCredential extends Construct implements ISecretReference {
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = Chart.of(this).namespace;
     this.type = props.type;
-    if (!(props.type in REQUIRED_FIELDS)) invalid(this, 'type', `must be one of ${Object.keys(REQUIRED_FIELDS).join(', ')}`, props.type, "use e.g. 'key-auth'");
+    if (!Object.hasOwn(REQUIRED_FIELDS, props.type)) invalid(this, 'type', `must be one of ${Object.keys(REQUIRED_FIELDS).join(', ')}`, props.type, "use e.g. 'key-auth'");
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);
     const fromStore = props.fromStore ?? {};
     const literals = props.literals ?? {};

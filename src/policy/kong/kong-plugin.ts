@@ -8,6 +8,9 @@ import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
+import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
+import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../../core/http-header';
+import { assertSafePath } from '../../core/url-path';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -201,7 +204,7 @@ export type KongCorsMethod = 'GET' | 'HEAD' | 'PUT' | 'PATCH' | 'POST' | 'DELETE
 
 /** Options of {@link KongPlugin.cors}. @see https://developer.konghq.com/plugins/cors/reference/ */
 export interface CorsOptions extends KongPluginOptions {
-  /** `config.origins`: allowed origins (`https://app.example.com`, a regex, or `*`). At least one. */
+  /** `config.origins`: allowed origins (`https://app.example.com`, a regex that starts with `http://` or `https://`, or `*`). At least one; `javascript:`, `file:` or `null` origins are refused. */
   readonly origins: readonly string[];
   /** `config.methods`. @default - Kong's default (GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT) */
   readonly methods?: readonly KongCorsMethod[];
@@ -539,12 +542,12 @@ export class KongPlugin extends Construct implements IKongPlugin {
     options.origins.forEach((o, i) => {
       if (typeof o !== 'string' || o.trim() === '') invalid(path, `config.origins[${i}]`, 'must be a non-empty origin', o, 'use e.g. https://app.example.com');
     });
+    assertCorsOrigins(path, 'config.origins', options.origins, options.credentials, 'config.credentials');
+    options.headers?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.headers[${i}]`, h));
+    options.exposedHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.exposed_headers[${i}]`, h));
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
-    if (options.credentials && options.origins.includes('*')) {
-      invalid(path, 'config.credentials', "cannot be true with origin '*' (browsers refuse credentialed requests to a wildcard origin)", options.origins, 'list the allowed origins explicitly');
-    }
     const maxAge = options.maxAge?.toSeconds();
     if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) invalid(path, 'config.max_age', 'must be a whole number of seconds >= 0', maxAge, 'use e.g. Duration.hours(1)');
     return new KongPlugin(scope, id, {
@@ -597,6 +600,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
       if (op === 'replace' && options.replace?.uri !== undefined) {
         const uri = options.replace.uri;
         if (typeof uri !== 'string' || !uri.startsWith('/') || /\s/.test(uri)) invalid(path, 'config.replace.uri', 'must be an absolute path without spaces', uri, 'use e.g. /v2/orders');
+        assertSafePath(path, 'config.replace.uri', uri, 'use the normalized upstream path, e.g. /v2/orders');
         config.replace = { ...(rendered ?? {}), uri };
       } else if (rendered) config[op] = rendered;
     }
@@ -689,6 +693,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     this.pluginNamespace = Chart.of(this).namespace;
     if (typeof props.plugin !== 'string' || !PLUGIN_NAME.test(props.plugin)) invalid(this, 'plugin', 'must be a Kong plugin name (lower-case letters, digits and -)', props.plugin, "use e.g. 'key-auth'");
     this.plugin = props.plugin;
+    if (props.config !== undefined) checkRecordKeysDeep(this, 'config', props.config);
     if (props.config !== undefined) this.checkNoLiteralSecrets(props.config, []);
     const patches = props.configPatches ?? [];
     if (props.config !== undefined && props.configFrom) invalid(this, 'configFrom', 'cannot be used together with config (the CRD refuses both)', props.configFrom.secret.secretName, 'put the whole config in the Secret, or use config with configPatches');
@@ -703,13 +708,13 @@ export class KongPlugin extends Construct implements IKongPlugin {
     });
     if (props.protocols !== undefined && props.protocols.length === 0) invalid(this, 'protocols', 'must not be empty', [], 'omit protocols for the plugin default');
     props.protocols?.forEach((p, i) => {
-      if (!(p in PROTOCOLS)) invalid(this, `protocols[${i}]`, `must be one of ${Object.keys(PROTOCOLS).join(', ')}`, p, "use e.g. 'https'");
+      if (!Object.hasOwn(PROTOCOLS, p)) invalid(this, `protocols[${i}]`, `must be one of ${Object.keys(PROTOCOLS).join(', ')}`, p, "use e.g. 'https'");
     });
     if (props.instanceName !== undefined && !/^[A-Za-z0-9._~-]+$/.test(props.instanceName)) {
       invalid(this, 'instanceName', 'must only contain letters, digits and . _ ~ -', props.instanceName, 'use e.g. "models-auth"');
     }
     this.resource = new kong.KongPlugin(this, 'Resource', {
-      metadata: { name: this.pluginName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.pluginName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       plugin: props.plugin,
       config: props.config === undefined ? undefined : withoutUndefined(props.config),
       configFrom: props.configFrom ? { secretKeyRef: { name: props.configFrom.secret.secretName, key: props.configFrom.key } } : undefined,
@@ -783,13 +788,14 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
       });
       entries = [...new Set(names)].sort();
     } else {
-      const pairs = value as Readonly<Record<string, string>>;
+      const pairs = checkedRecord(path, at, value as Readonly<Record<string, string>>);
       entries = Object.keys(pairs)
         .sort()
         .map((name) => {
           const v = pairs[name];
           if (!TRANSFORM_NAME.test(name)) invalid(path, `${at}.${name}`, 'must be a name of letters, digits, _, . and -', name, 'use e.g. x-request-source');
           if (typeof v !== 'string' || /[\r\n]/.test(v)) invalid(path, `${at}.${name}`, 'must be a single-line string', v, 'remove line breaks from the value');
+          if (!(field === 'headers' && isCredentialHeader(name))) assertHttpHeaderValue(path, `${at}.${name}`, v);
           if (op === 'rename' && !TRANSFORM_NAME.test(v)) invalid(path, `${at}.${name}`, 'must rename to a name of letters, digits, _, . and -', v, 'use e.g. x-new-name');
           if (op !== 'rename' && field === 'headers' && isCredentialHeader(name)) {
             invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { ExternalSecret, SecretStoreReference } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
+import { checkedRecord } from '../../core/records';
 import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyHolder } from '../authentication';
 
 /**
@@ -49,11 +50,12 @@ export class ApiKeySecrets extends Construct {
 
   public constructor(scope: Namespace, id: string, props: ApiKeySecretsProps) {
     super(scope, id);
-    const selectorKeys = Object.keys(props.selector);
-    if (selectorKeys.length === 0) invalid(this, 'selector', 'is empty: every Secret Authorino watches would be a key', props.selector, 'select the key Secrets by at least one label');
-    if (selectorKeys.includes(API_KEY_TIER_LABEL)) invalid(this, 'selector', `must not use the tier label '${API_KEY_TIER_LABEL}' (it varies per holder)`, props.selector, 'select by a label all keys of the policy share');
+    const selector = checkedRecord(this, 'selector', props.selector);
+    const selectorKeys = Object.keys(selector);
+    if (selectorKeys.length === 0) invalid(this, 'selector', 'is empty: every Secret Authorino watches would be a key', selector, 'select the key Secrets by at least one label');
+    if (selectorKeys.includes(API_KEY_TIER_LABEL)) invalid(this, 'selector', `must not use the tier label '${API_KEY_TIER_LABEL}' (it varies per holder)`, selector, 'select by a label all keys of the policy share');
     if (props.holders.length === 0) invalid(this, 'holders', 'is empty', [], 'list the key holders');
-    const key = JSON.stringify(Object.entries(props.selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     let used = selectorsByNamespace.get(scope);
     if (!used) {
       used = new Map();
@@ -61,7 +63,7 @@ export class ApiKeySecrets extends Construct {
     }
     const other = used.get(key);
     if (other !== undefined) {
-      invalid(this, 'selector', `is already used by the API-key Secrets of ${other}: Authorino would accept either policy's keys for both`, props.selector, 'give the policies distinct names, or distinct selectors');
+      invalid(this, 'selector', `is already used by the API-key Secrets of ${other}: Authorino would accept either policy's keys for both`, selector, 'give the policies distinct names, or distinct selectors');
     }
     used.set(key, this.node.path);
 
@@ -71,7 +73,7 @@ export class ApiKeySecrets extends Construct {
           name: `${props.namePrefix}-${h.userId}`,
           secretStore: props.secretStore,
           data: [{ secretKey: API_KEY_SECRET_KEY, remoteKey: h.remoteKey, property: h.property }],
-          secretLabels: { ...props.selector, [AUTHORINO_SECRET_LABEL]: AUTHORINO_SECRET_LABEL_VALUE, [API_KEY_TIER_LABEL]: h.tier },
+          secretLabels: { ...selector, [AUTHORINO_SECRET_LABEL]: AUTHORINO_SECRET_LABEL_VALUE, [API_KEY_TIER_LABEL]: h.tier },
           secretAnnotations: { [API_KEY_USER_ANNOTATION]: h.userId },
         }),
     );

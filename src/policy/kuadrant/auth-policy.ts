@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
@@ -148,7 +149,7 @@ export class AuthPolicy extends Construct {
     this.unauthorized = props.unauthorized && this.checkDenial('rules.response.unauthorized', props.unauthorized);
 
     this.resource = new kuadrant.AuthPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: Lazy.any({ produce: (): RenderedSpec => this.renderSpec() }) as unknown as kuadrant.AuthPolicySpec,
     });
 
@@ -177,7 +178,7 @@ export class AuthPolicy extends Construct {
    * @returns the rule
    */
   public addAuthentication(name: string, rule: AuthenticationRule): AuthenticationRule {
-    const field = this.key(this.authentication, 'rules.authentication', name);
+    const field = this.key(this.authentication, 'rules.authentication', name, rule);
     exactlyOne(this, field, rule, AUTHN_METHODS);
     const locations = CREDENTIAL_LOCATIONS.filter((k) => rule.credentials?.[k] !== undefined);
     if (locations.length > 1) invalid(this, `${field}.credentials`, 'names more than one location', locations, 'keep one of authorizationHeader, customHeader, queryString, cookie');
@@ -208,7 +209,7 @@ export class AuthPolicy extends Construct {
    * @returns the rule
    */
   public addMetadata(name: string, rule: MetadataRule): MetadataRule {
-    const field = this.key(this.metadataRules, 'rules.metadata', name);
+    const field = this.key(this.metadataRules, 'rules.metadata', name, rule);
     exactlyOne(this, field, rule, METADATA_METHODS);
     if (rule.userInfo?.identitySource && rule.userInfo.userInfoUrl) invalid(this, `${field}.userInfo`, 'needs one of identitySource, userInfoUrl', rule.userInfo, 'keep one of the two');
     if (rule.http && !rule.http.url && !rule.http.urlExpression) invalid(this, `${field}.http`, 'needs url or urlExpression', rule.http, 'give the endpoint to fetch');
@@ -224,7 +225,7 @@ export class AuthPolicy extends Construct {
    * @returns the rule
    */
   public addAuthorization(name: string, rule: AuthorizationRule): AuthorizationRule {
-    const field = this.key(this.authorization, 'rules.authorization', name);
+    const field = this.key(this.authorization, 'rules.authorization', name, rule);
     exactlyOne(this, field, rule, AUTHZ_METHODS);
     if (rule.opa) {
       const sources = [rule.opa.rego, rule.opa.externalPolicy].filter((x) => x !== undefined);
@@ -246,7 +247,7 @@ export class AuthPolicy extends Construct {
    * @returns the rule
    */
   public addCallback(name: string, rule: CallbackRule): CallbackRule {
-    const field = this.key(this.callbacks, 'rules.callbacks', name);
+    const field = this.key(this.callbacks, 'rules.callbacks', name, rule);
     if (!rule.http.url && !rule.http.urlExpression) invalid(this, `${field}.http`, 'needs url or urlExpression', rule.http, 'give the endpoint to call');
     checkConditions(this, `${field}.when`, rule.when);
     this.callbacks.set(name, rule);
@@ -260,7 +261,7 @@ export class AuthPolicy extends Construct {
    * @returns the item
    */
   public addSuccessHeader(name: string, item: SuccessHeader): SuccessHeader {
-    const field = this.key(this.successHeaders, 'rules.response.success.headers', name);
+    const field = this.key(this.successHeaders, 'rules.response.success.headers', name, item);
     exactlyOne(this, field, item, SUCCESS_METHODS);
     checkConditions(this, `${field}.when`, item.when);
     this.successHeaders.set(name, item);
@@ -275,7 +276,7 @@ export class AuthPolicy extends Construct {
    * @returns the item
    */
   public addSuccessFilter(name: string, item: SuccessFilter): SuccessFilter {
-    const field = this.key(this.successFilters, 'rules.response.success.filters', name);
+    const field = this.key(this.successFilters, 'rules.response.success.filters', name, item);
     exactlyOne(this, field, item, SUCCESS_METHODS);
     checkConditions(this, `${field}.when`, item.when);
     this.successFilters.set(name, item);
@@ -289,14 +290,15 @@ export class AuthPolicy extends Construct {
    * @returns the pattern set
    */
   public addPattern(name: string, pattern: NamedPattern): NamedPattern {
-    const field = this.key(this.patterns, 'patterns', name);
+    const field = this.key(this.patterns, 'patterns', name, pattern);
     if (pattern.allOf.length === 0) invalid(this, `${field}.allOf`, 'is empty', [], 'give at least one selector/operator/value pattern');
     this.patterns.set(name, pattern);
     return pattern;
   }
 
-  private key(map: Map<string, unknown>, section: string, name: string): string {
+  private key(map: Map<string, unknown>, section: string, name: string, rule: unknown): string {
     if (typeof name !== 'string' || !/^\S{1,253}$/.test(name)) invalid(this, section, 'needs rule names of 1-253 characters without spaces', name, 'name rules like "api-key" or "tier-access"');
+    checkRecordKeysDeep(this, section, { [name]: rule });
     const field = `${section}.${name}`;
     if (map.has(name)) invalid(this, field, 'is defined twice', name, 'give each rule a unique name');
     return field;

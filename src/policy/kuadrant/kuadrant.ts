@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
 import { assertDnsSubdomain } from '../../core/names';
 import { Platform } from '../../core/platform';
+import { checkedRecord } from '../../core/records';
 import { retainOnRemoval } from '../../core/retain';
 
 /** The pods of Authorino deployed by Kuadrant (the Authorino CR Kuadrant creates is named `authorino`). */
@@ -115,7 +116,7 @@ export class Kuadrant extends Construct {
       invalid(this, 'observability.tracing.defaultEndpoint', 'must be an OTLP endpoint URL (rpc://, http:// or https://)', tracing, 'use e.g. rpc://jaeger.observability.svc.cluster.local:4317');
     }
     this.resource = new kuadrant.Kuadrant(this, 'Resource', {
-      metadata: { name: this.kuadrantName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.kuadrantName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: {
         observability: props.observability,
         mtls: props.mtls,

@@ -5,6 +5,7 @@ import { checkPredicates, Limit, LimitSet, renderPredicates, RenderedLimit } fro
 import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
 import { errorMessage } from '../../core/errors';
+import { checkedRecord } from '../../core/records';
 
 /** Props shared by {@link RateLimitPolicy} and {@link TokenRateLimitPolicy}. */
 export interface LimitPolicyProps {
@@ -96,7 +97,7 @@ export abstract class LimitPolicyBase extends Construct {
 
   /** The metadata of the L1 object. */
   protected metadata(props: LimitPolicyProps): ApiObjectMetadata {
-    return { name: this.policyName, labels: props.labels, annotations: props.annotations };
+    return { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) };
   }
 
   /** The lazily rendered spec, for the L1 constructor. */

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
+import { checkedRecord } from '../../core/records';
 
 /** The pattern of a rate `window` in the Kuadrant CRDs (Go-like durations without days). */
 export const WINDOW_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
@@ -104,6 +105,7 @@ export class LimitSet {
     if (typeof name !== 'string' || !/^[A-Za-z0-9]([-_.A-Za-z0-9]{0,251}[A-Za-z0-9])?$/.test(name)) {
       invalid(this.owner, 'limits', 'needs names of letters, digits, "-", "_" or "." (at most 253 characters)', name, 'name limits like "basic" or "per-user"');
     }
+    checkedRecord(this.owner, 'limits', { [name]: limit });
     if (this.limits.has(name)) invalid(this.owner, field, 'is defined twice', name, 'give each limit a unique name');
     if (!limit.rates || limit.rates.length === 0) invalid(this.owner, `${field}.rates`, 'must have at least one rate', [], "pass rates: [{ limit: 100, window: '1m' }]");
     limit.rates.forEach((r, i) => {

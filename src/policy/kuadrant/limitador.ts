@@ -6,6 +6,7 @@ import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
 import { noteRequiredSecret } from '../../core/required-secret';
 import { ISecretReference } from '../../core/secret-ref';
+import { checkedRecord } from '../../core/records';
 
 /** Options of {@link LimitadorStorage.redisCached}. */
 export interface RedisCachedOptions {
@@ -149,7 +150,7 @@ export class Limitador extends Construct {
       );
     }
     this.resource = new lim.Limitador(this, 'Resource', {
-      metadata: { name: this.limitadorName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.limitadorName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: {
         storage: storage.spec,
         replicas: props.replicas,

@@ -4,6 +4,7 @@ import * as ext from '../../../imports/kuadrantext-extensions.kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { PolicyTarget } from './policy-target';
+import { checkedRecord } from '../../core/records';
 
 /** Props of {@link TelemetryPolicy}. */
 export interface TelemetryPolicyProps {
@@ -49,13 +50,13 @@ export class TelemetryPolicy extends Construct {
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     const target = props.target.render();
     this.resource = new ext.TelemetryPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: {
         targetRef: target,
         metrics: { default: { labels: Lazy.any({ produce: () => Object.fromEntries([...this.metricLabels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }) as unknown as Record<string, string> } },
       },
     });
-    for (const [name, expression] of Object.entries(props.metricLabels ?? {})) this.addMetricLabel(name, expression);
+    for (const [name, expression] of Object.entries(checkedRecord(this, 'metricLabels', props.metricLabels) ?? {})) this.addMetricLabel(name, expression);
     this.node.addValidation({
       validate: () => (this.metricLabels.size === 0 ? [errorMessage(this, 'spec.metrics.default.labels', 'must have at least one label', {}, "call addMetricLabel('user', 'auth.identity.userid').")] : []),
     });
@@ -68,6 +69,7 @@ export class TelemetryPolicy extends Construct {
    * @returns the expression
    */
   public addMetricLabel(name: string, expression: string): string {
+    checkedRecord(this, 'metricLabels', { [name]: expression });
     if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
       invalid(this, 'metrics.default.labels', 'needs Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)', name, 'use e.g. "user" or "cost_center"');
     }

@@ -5,6 +5,7 @@ import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { formatCertDuration } from '../../tls/certificate';
 import { PolicyTarget } from './policy-target';
+import { checkedRecord } from '../../core/records';
 
 /** A cert-manager issuer that signs the listeners' certificates (`spec.issuerRef`). */
 export class CertificateIssuer {
@@ -120,7 +121,7 @@ export class TlsPolicy extends Construct {
       invalid(this, 'revisionHistoryLimit', 'must be an integer >= 1', props.revisionHistoryLimit, 'use e.g. 1');
     }
     this.resource = new kuadrant.TlsPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
       spec: {
         targetRef: props.target.render(),
         issuerRef: { group: 'cert-manager.io', kind: props.issuer.kind, name: props.issuer.name },
