@@ -8,15 +8,19 @@ export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-del
 /**
  * The sync wave of each kind, in the order a platform must come up:
  * namespaces, then identities, secret references and network policies,
- * then gateway classes and serving runtimes, then gateways and their workloads, then models, then routes,
+ * then gateway classes and serving runtimes, then gateways and their workloads, then certificates, then models, then routes,
  * then access policies, then monitoring. Argo CD applies lower waves first
  * and waits for them to be healthy.
  */
 const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [-10, ['Namespace', 'AppProject']],
-  [-5, ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ExternalSecret', 'Secret', 'ConfigMap', 'Certificate', 'Issuer', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy']],
+  [-5, ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ExternalSecret', 'Secret', 'ConfigMap', 'Issuer', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy']],
   [-3, ['GatewayClass', 'ServingRuntime', 'ClusterServingRuntime', 'LLMInferenceServiceConfig']],
   [0, ['Gateway', 'GatewayExtension', 'EnvoyProxy', 'Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Job', 'CronJob', 'PersistentVolumeClaim']],
+  // After the gateways: Argo CD waits for a Certificate to be Ready, and an ACME HTTP-01 challenge is answered
+  // through the platform's own gateway; in an earlier wave the two would wait for each other forever. A
+  // gateway comes up without its certificate Secret (the listener waits for it), so nothing earlier needs it.
+  [1, ['Certificate']],
   [2, ['InferenceService', 'LLMInferenceService']],
   [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],
   [6, ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'BackendTrafficPolicy', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'KongConsumerGroup', 'Telemetry']],

@@ -128,6 +128,12 @@ describe('dist/ as Argo CD reads it', () => {
     expect(new Set(order).size).toBe(order.length);
   });
 
+  it('a Certificate syncs after the gateways (an HTTP-01 challenge is answered through them; before them the two would wait for each other) and before the models', () => {
+    expect(syncWaveOf('Certificate')).toBeGreaterThan(Math.max(...['Gateway', 'Deployment', 'Service'].map(syncWaveOf)));
+    expect(syncWaveOf('Certificate')).toBeLessThan(syncWaveOf('InferenceService'));
+    expect(Number((read(path.join('kong-gateway', 'certificate.kong.kong-tls.yaml')) as KubeObject).metadata.annotations?.[SYNC_WAVE_ANNOTATION])).toBe(syncWaveOf('Certificate'));
+  });
+
   it('a protected route syncs after its policies (no window in which it serves without authentication), a public route at the route wave', () => {
     const wave = (p: string, f: string) => Number((read(path.join(p, f)) as KubeObject).metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
     expect(wave('maas', 'authpolicy.llm.maas-qwen3.yaml')).toBe(6);
