@@ -99,7 +99,9 @@ export class KservePlatform extends Platform {
       modelFormat: ModelFormat.PYTORCH,
       storage: s3Uri('pytorch-gpu-model'),
       resources: { requests: { cpu: '1', memory: '4Gi', nvidiaGpu: '1' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
-      nodeSelector: { accelerator: 'nvidia-tesla-k80' },
+      // The write-up pinned K80 nodes, which current CUDA releases no longer support: any node with an NVIDIA GPU
+      // (the label NVIDIA's GPU feature discovery sets), with the GPU limit and toleration doing the rest.
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
     });
 
     const autoscaled = new InferenceService(models, 'sklearn-autoscaled', {

@@ -54,7 +54,8 @@ describe('kserve-platform', () => {
   it('schedules the GPU model on GPU nodes with a GPU limit', () => {
     const p = isvc('pytorch-gpu').spec.predictor;
     expect(p.model.resources.limits['nvidia.com/gpu']).toBe('1');
-    expect(p.nodeSelector).toEqual({ accelerator: 'nvidia-tesla-k80' });
+    // Not pinned to K80 nodes (no current CUDA release supports them): any node with an NVIDIA GPU.
+    expect(p.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
     expect(p.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
   });
 
