@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { sortRecord } from '../core/sort-keys';
+import { KONG_PLUGINS_ANNOTATION } from '../policy/kong/kong-plugin';
 import { routeConflicts } from '../routing/route-conflicts';
 import { assertSecurePlatforms } from '../security/platforms';
 import { assertValidPlatforms } from '../validate/app';
@@ -63,7 +64,10 @@ function withSyncWaves(p: PlatformOutput): PlatformOutput {
   const manifests: Manifest[] = p.manifests.map((m) => {
     const o = m.object;
     // A wave a construct set on purpose (e.g. a PreSync hook's dependencies) wins over the kind's default.
-    const wave = m.protectedRoute ? PROTECTED_ROUTE_SYNC_WAVE : syncWaveOf(o.kind);
+    // A route that names KongPlugins comes after them, like a route an access policy protects: Kong would
+    // otherwise serve it for a while without its plugins (CORS, limits, authentication).
+    const namesPlugins = (o.kind === 'HTTPRoute' || o.kind === 'GRPCRoute') && o.metadata.annotations?.[KONG_PLUGINS_ANNOTATION] !== undefined;
+    const wave = m.protectedRoute || namesPlugins ? PROTECTED_ROUTE_SYNC_WAVE : syncWaveOf(o.kind);
     const annotations: Record<string, string> = { [SYNC_WAVE_ANNOTATION]: String(wave), ...(o.metadata.annotations ?? {}) };
     return { ...m, object: { ...o, metadata: sortRecord({ ...o.metadata, annotations: sortRecord(annotations) }) } };
   });

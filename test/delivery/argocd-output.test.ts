@@ -141,6 +141,10 @@ describe('dist/ as Argo CD reads it', () => {
     expect(wave('kgateway-production', 'trafficpolicy.ml-models-prod.model-access-sklearn-iris.yaml')).toBe(6);
     expect(wave('kgateway-production', 'httproute.ml-models-prod.sklearn-iris.yaml')).toBe(PROTECTED_ROUTE_SYNC_WAVE);
     expect(wave('kgateway-kserve', 'httproute.ml-models.sklearn-iris.yaml')).toBe(syncWaveOf('HTTPRoute'));
+    // A public Kong route that names plugins (CORS, limits) also waits for them.
+    expect(wave('kong-gateway', 'kongplugin.kong.catalog-browser-cors.yaml')).toBe(6);
+    expect(wave('kong-gateway', 'httproute.kong.catalog-browser.yaml')).toBe(PROTECTED_ROUTE_SYNC_WAVE);
+    expect(wave('kong-gateway', 'httproute.kong.https-redirect.yaml')).toBe(syncWaveOf('HTTPRoute'));
     expect(PROTECTED_ROUTE_SYNC_WAVE).toBeGreaterThan(Math.max(...['AuthPolicy', 'RateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'KongPlugin', 'KongConsumer'].map(syncWaveOf)));
     expect(PROTECTED_ROUTE_SYNC_WAVE).toBeLessThan(syncWaveOf('PodMonitor'));
   });
