@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { EnvVarJson, EnvVars, renderEnv } from './env';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { assertPinnedImage } from './image';
 import { assertDnsLabel } from './names';
@@ -91,6 +92,8 @@ export function renderContainer(
   if (c.image === undefined && !defaults.imageOptional) invalid(scope, `${field}.image`, 'is required', undefined, 'pass image: "registry.example.com/team/server:1.0.0"');
   const image = c.image === undefined ? undefined : assertPinnedImage(scope, `${field}.image`, c.image);
   const name = assertDnsLabel(scope, `${field}.name`, c.name ?? defaults.name);
+  refuseCredential(scope, `${field}.args`, c.args, 'pass the credential as a file mounted from a Secret (e.g. --password-file=/secrets/db/password) or as $(VAR) of an environment variable set from a Secret');
+  refuseCredential(scope, `${field}.command`, (c as { readonly command?: readonly string[] }).command, 'pass the credential as a file mounted from a Secret, or as $(VAR) of an environment variable set from a Secret');
   c.ports?.forEach((p, i) => {
     assertPort(scope, `${field}.ports[${i}].containerPort`, p.containerPort, 'use the port the server listens on, e.g. 8080');
     if (p.name !== undefined) assertPortName(scope, `${field}.ports[${i}].name`, p.name, "use e.g. 'http1' or 'h2c'");

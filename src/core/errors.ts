@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { credentialKind, credentialKindFor } from './credentials';
 
 /**
  * The one error type the library throws for bad input.
@@ -13,13 +14,13 @@ export class ModelServingError extends Error {
   public readonly constructPath: string;
   /** The field (prop, upstream field path or catalog key) that is wrong. */
   public readonly field: string;
-  /** The value received, as given. */
+  /** The value received, as given (the message shows a credential-shaped value by its kind only). */
   public readonly value: unknown;
   /** How to fix it. */
   public readonly fix: string;
 
   public constructor(details: { readonly path: string; readonly field: string; readonly problem: string; readonly value: unknown; readonly fix: string }) {
-    super(`${details.path}: ${details.field} ${details.problem} (received: ${describeValue(details.value)}). Fix: ${details.fix}`);
+    super(`${details.path}: ${details.field} ${details.problem} (received: ${describeValue(details.value, lastName(details.field))}). Fix: ${details.fix}`);
     this.name = 'ModelServingError';
     this.constructPath = details.path;
     this.field = details.field;
@@ -52,11 +53,41 @@ export function errorMessage(scope: IConstruct | string, field: string, problem:
   return new ModelServingError({ path, field, problem, value, fix }).message;
 }
 
-/** Renders a received value for an error message: strings quoted, objects as compact JSON, long values cut. */
-export function describeValue(value: unknown): string {
+/** The last name of a field path (`env.DB_PASSWORD` -> `DB_PASSWORD`, `headers[x-api-key]` -> `x-api-key`). */
+function lastName(field: string): string | undefined {
+  const m = /([^.[\]]+)\]?$/.exec(field);
+  return m?.[1];
+}
+
+/**
+ * `value` with every string that looks like a credential replaced by
+ * `<redacted: <kind>>`: a credential-shaped string (a key, a token, a URL
+ * with a password), or any literal under a credential-named key.
+ */
+function redactCredentials(value: unknown, name: string | undefined, depth = 0): unknown {
+  if (typeof value === 'string') {
+    const kind = name !== undefined ? credentialKindFor(name, value) : credentialKind(value);
+    return kind === undefined ? value : `<redacted: ${kind}>`;
+  }
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactCredentials(v, name, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactCredentials(v, k, depth + 1)]));
+}
+
+/**
+ * Renders a received value for an error message: strings quoted, objects as
+ * compact JSON, long values cut. A value that looks like a credential (see
+ * `core/credentials`) is never quoted: it is shown as `<redacted: its kind>`.
+ *
+ * @param value the value received
+ * @param name the name it was given under (a key, a variable name), which can make any literal a credential (`DB_PASSWORD`)
+ */
+export function describeValue(value: unknown, name?: string): string {
+  value = redactCredentials(value, name);
   let text: string;
   if (value === undefined) text = 'undefined';
-  else if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'string') text = value.startsWith('<redacted: ') ? value : JSON.stringify(value);
   else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null) text = String(value);
   else if (typeof value === 'function') text = `[function ${value.name || 'anonymous'}]`;
   else {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import { labelValueProblems, qualifiedNameProblems } from '../validate/names';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -123,5 +124,6 @@ export function assertAnnotations(scope: IConstruct | string, field: string, ann
     const keyProblems = qualifiedNameProblems(key);
     if (keyProblems.length > 0) invalid(scope, `${field}.${key}`, `is not a valid annotation key: ${keyProblems[0]}`, key, "use a key such as 'prometheus.io/port'");
     if (typeof value !== 'string') invalid(scope, `${field}.${key}`, 'must be a string', value, "quote it, e.g. '8080'");
+    refuseCredential(scope, `${field}.${key}`, value, 'keep credentials out of annotations (they are readable by anyone who can list the object)', key);
   }
 }

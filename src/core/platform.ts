@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAccessControlled } from './access-control';
+import { refuseCredential } from './credential-refusal';
 import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
@@ -85,6 +86,7 @@ export class Platform extends Chart {
     super(scope, id, { labels, disableResourceNameHashes: true } satisfies ChartProps);
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     this.platformName = name;
+    refuseCredential(this, 'description', props.description, 'describe the platform without credentials (the description is written to its README.md)');
     this.description = props.description;
     this.platformLabels = labels;
     if (props.requireAccessPolicies ?? true) {

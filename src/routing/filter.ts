@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { isCredentialHeader } from '../core/credentials';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 
 /**
@@ -147,7 +148,10 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.CORS,
       cors: {
-        allowOrigins: [...options.allowOrigins],
+        allowOrigins: [...options.allowOrigins].map((o, i) => {
+          refuseCredential('HttpRouteFilter.cors', `allowOrigins[${i}]`, o, 'an origin is scheme://host[:port] only');
+          return o;
+        }),
         allowMethods: options.allowMethods?.map((m) => m as gw.HttpRouteSpecRulesFiltersCorsAllowMethods),
         allowHeaders: options.allowHeaders ? [...options.allowHeaders] : undefined,
         exposeHeaders: options.exposeHeaders ? [...options.exposeHeaders] : undefined,
@@ -186,7 +190,8 @@ function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRout
  */
 export function checkHeaderModifications(scope: IConstruct | string, field: string, changes: HeaderModifications): void {
   for (const op of ['set', 'add'] as const) {
-    for (const name of Object.keys(changes[op] ?? {})) {
+    for (const [name, value] of Object.entries(changes[op] ?? {})) {
+      refuseCredential(scope, `${field ? `${field}.` : ''}${op}.${name}`, value, 'let clients send their own credentials, or have the backend read the credential from a Secret', name);
       if (isCredentialHeader(name)) {
         invalid(
           scope,

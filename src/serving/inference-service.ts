@@ -4,6 +4,7 @@ import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
@@ -311,6 +312,7 @@ export class InferenceService extends Construct implements IBackend {
     this.checkGpu(props.resources, 'resources');
     assertLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    if (props.logger) refuseCredential(this, 'logger.url', props.logger.url, 'give the URL of the logger sink without user info or token query parameters (the sink authenticates by network policy or mesh identity)');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
       assertPort(this, `ports[${i}].containerPort`, port.containerPort, 'use the server port');
