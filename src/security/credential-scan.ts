@@ -104,9 +104,12 @@ function scanLeaves(leaves: readonly Leaf[], file: string, report: (path: string
  */
 export function scanCredentials(outputs: readonly PlatformOutput[], options: { readonly outdir?: string } = {}): CredentialFinding[] {
   const findings = new Map<string, CredentialFinding>();
+  // One finding per string (or line), naming every kind of credential found in it.
   const add = (f: CredentialFinding) => {
     const id = `${f.file}\u0000${f.path}`;
-    if (!findings.has(id)) findings.set(id, f);
+    const seen = findings.get(id);
+    if (seen === undefined) findings.set(id, f);
+    else if (!seen.kind.split(', and ').includes(f.kind)) findings.set(id, { ...seen, kind: `${seen.kind}, and ${f.kind}` });
   };
   for (const p of outputs) {
     const shown = (name: string) => (options.outdir !== undefined ? path.posix.join(options.outdir, p.name, name) : `${p.name}/${name}`);
