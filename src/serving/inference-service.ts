@@ -312,6 +312,7 @@ export class InferenceService extends Construct implements IBackend {
     this.checkGpu(props.resources, 'resources');
     assertLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.logger && !/^https?:\/\/\S+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    refuseCredential(this, 'args', props.args, 'pass the credential as a file mounted from a Secret (e.g. --password-file=/secrets/db/password) or as $(VAR) of an environment variable set from env with EnvValue.fromSecret');
     if (props.logger) refuseCredential(this, 'logger.url', props.logger.url, 'give the URL of the logger sink without user info or token query parameters (the sink authenticates by network policy or mesh identity)');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
@@ -456,6 +457,7 @@ export class InferenceService extends Construct implements IBackend {
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
     if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
+    refuseCredential(this, 'canary.args', options.args, 'pass the credential as a file mounted from a Secret or as $(VAR) of an environment variable set from a Secret');
     const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
     // A canary equal to the current predictor has no previous revision to split traffic with.
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
