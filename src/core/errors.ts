@@ -20,7 +20,7 @@ export class ModelServingError extends Error {
   public readonly fix: string;
 
   public constructor(details: { readonly path: string; readonly field: string; readonly problem: string; readonly value: unknown; readonly fix: string }) {
-    super(`${details.path}: ${details.field} ${details.problem} (received: ${describeValue(details.value, lastName(details.field))}). Fix: ${details.fix}`);
+    super(`${details.path}: ${details.field} ${details.problem} (received: ${describeValue(details.value)}). Fix: ${details.fix}`);
     this.name = 'ModelServingError';
     this.constructPath = details.path;
     this.field = details.field;
@@ -51,12 +51,6 @@ export function invalid(scope: IConstruct | string, field: string, problem: stri
 export function errorMessage(scope: IConstruct | string, field: string, problem: string, value: unknown, fix: string): string {
   const path = typeof scope === 'string' ? scope : scope.node.path;
   return new ModelServingError({ path, field, problem, value, fix }).message;
-}
-
-/** The last name of a field path (`env.DB_PASSWORD` -> `DB_PASSWORD`, `headers[x-api-key]` -> `x-api-key`). */
-function lastName(field: string): string | undefined {
-  const m = /([^.[\]]+)\]?$/.exec(field);
-  return m?.[1];
 }
 
 /**

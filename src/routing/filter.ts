@@ -191,7 +191,6 @@ function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRout
 export function checkHeaderModifications(scope: IConstruct | string, field: string, changes: HeaderModifications): void {
   for (const op of ['set', 'add'] as const) {
     for (const [name, value] of Object.entries(changes[op] ?? {})) {
-      refuseCredential(scope, `${field ? `${field}.` : ''}${op}.${name}`, value, 'let clients send their own credentials, or have the backend read the credential from a Secret', name);
       if (isCredentialHeader(name)) {
         invalid(
           scope,
@@ -201,6 +200,7 @@ export function checkHeaderModifications(scope: IConstruct | string, field: stri
           'let clients send their own credentials (a filter may remove the header), or have the backend read the credential from a Secret',
         );
       }
+      refuseCredential(scope, `${field ? `${field}.` : ''}${op}.${name}`, value, 'let clients send their own credentials, or have the backend read the credential from a Secret', name);
     }
   }
 }

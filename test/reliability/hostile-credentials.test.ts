@@ -143,7 +143,7 @@ describe('error messages never quote a credential', () => {
     const pw = password();
     const m2 = (() => {
       try {
-        invalid('plat/x', 'env.DB_PASSWORD', 'is too long', { nested: { password: pw }, ok: 'visible' }, 'fix it');
+        invalid('plat/x', 'spec.settings', 'is too long', { nested: { password: pw }, ok: 'visible' }, 'fix it');
       } catch (err) {
         return (err as Error).message;
       }

@@ -182,9 +182,9 @@ describe('credential scan at synth (SEC-S04)', () => {
   });
 
   it('is fast: the reference platforms scan in well under a second', async () => {
-    const { referenceApp } = await import('../../src/platforms/main');
-    const { synthPlatforms } = await import('../../src/delivery/synth');
-    const { scanCredentials } = await import('../../src/security/credential-scan');
+    const { referenceApp } = await import('../../src/platforms/main.js');
+    const { synthPlatforms } = await import('../../src/delivery/synth.js');
+    const { scanCredentials } = await import('../../src/security/credential-scan.js');
     const outputs = synthPlatforms(referenceApp('/tmp/unused'));
     const start = performance.now();
     expect(scanCredentials(outputs)).toEqual([]);

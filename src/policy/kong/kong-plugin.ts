@@ -796,10 +796,10 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
           if (!TRANSFORM_NAME.test(name)) invalid(path, `${at}.${name}`, 'must be a name of letters, digits, _, . and -', name, 'use e.g. x-request-source');
           if (typeof v !== 'string' || /[\r\n]/.test(v)) invalid(path, `${at}.${name}`, 'must be a single-line string', v, 'remove line breaks from the value');
           if (op === 'rename' && !TRANSFORM_NAME.test(v)) invalid(path, `${at}.${name}`, 'must rename to a name of letters, digits, _, . and -', v, 'use e.g. x-new-name');
-          if (op !== 'rename') refuseCredential(path, `${at}.${name}`, v, 'let clients send their own credentials, or inject them from a Secret in the upstream', name);
           if (op !== 'rename' && field === 'headers' && isCredentialHeader(name)) {
             invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');
           }
+          if (op !== 'rename') refuseCredential(path, `${at}.${name}`, v, 'let clients send their own credentials, or inject them from a Secret in the upstream', name);
           return `${name}:${v}`;
         });
     }
