@@ -112,6 +112,17 @@ export function assertLabels(scope: IConstruct | string, field: string, labels: 
 }
 
 /**
+ * `metadata.annotations` as given, after {@link assertAnnotations}: for
+ * constructs that copy their `annotations` prop into the object.
+ *
+ * @throws ModelServingError for a bad key, a non-string value, or a value that holds a credential
+ */
+export function checkedAnnotations(scope: IConstruct | string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  assertAnnotations(scope, 'annotations', annotations);
+  return annotations;
+}
+
+/**
  * Checks a map of annotations: keys are qualified names (`[prefix/]name`),
  * values strings.
  *

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, checkedAnnotations, isDnsSubdomain } from '../core/names';
 import { Platform } from '../core/platform';
 import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
@@ -222,7 +222,7 @@ export class Gateway extends Construct implements IGateway {
     const backend = clientCert ? { clientCertificateRef: { group: '', kind: 'Secret', name: clientCert.secretName, namespace: clientCert.namespace } } : undefined;
 
     this.resource = new gw.Gateway(this, 'Resource', {
-      metadata: { name: this.gatewayName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.gatewayName, labels: props.labels, annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({
         produce: (): gw.GatewaySpec => ({
           gatewayClassName: this.gatewayClassName,

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { assertPort } from '../core/port';
 import { IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
@@ -107,7 +107,7 @@ export class HttpRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.HttpRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.routeName, labels: props.labels, annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.HttpRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

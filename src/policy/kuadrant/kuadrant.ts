@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { Platform } from '../../core/platform';
 
 /** The pods of Authorino deployed by Kuadrant (the Authorino CR Kuadrant creates is named `authorino`). */
@@ -97,7 +97,7 @@ export class Kuadrant extends Construct {
       invalid(this, 'observability.tracing.defaultEndpoint', 'must be an OTLP endpoint URL (rpc://, http:// or https://)', tracing, 'use e.g. rpc://jaeger.observability.svc.cluster.local:4317');
     }
     this.resource = new kuadrant.Kuadrant(this, 'Resource', {
-      metadata: { name: this.kuadrantName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.kuadrantName, labels: props.labels, annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         observability: props.observability,
         mtls: props.mtls,

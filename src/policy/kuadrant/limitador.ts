@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as lim from '../../../imports/limitador-limitador.kuadrant.io';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
 import { ISecretReference } from '../../core/secret-ref';
@@ -134,7 +134,7 @@ export class Limitador extends Construct {
           ? { maxUnavailable: intOrString(props.pdbMaxUnavailable, lim.LimitadorSpecPdbMaxUnavailable) }
           : undefined;
     this.resource = new lim.Limitador(this, 'Resource', {
-      metadata: { name: this.limitadorName, labels: props.labels, annotations: props.annotations },
+      metadata: { name: this.limitadorName, labels: props.labels, annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         storage: (props.storage ?? LimitadorStorage.inMemory()).spec,
         replicas: props.replicas,
