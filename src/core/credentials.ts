@@ -209,3 +209,23 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
 export function isCredentialHeader(name: string): boolean {
   return typeof name === 'string' && CREDENTIAL_HEADERS.includes(name.toLowerCase());
 }
+
+/**
+ * `value` with every string that looks like a credential replaced by
+ * `<redacted: <kind>>`: a credential-shaped string (a key, a token, a URL
+ * with a password), or any literal under a credential-named key. For error
+ * messages, which must never quote a credential.
+ *
+ * @param value any value
+ * @param name the name it is set under, if any (`DB_PASSWORD`)
+ */
+export function redactCredentials(value: unknown, name: string | undefined, depth = 0): unknown {
+  if (typeof value === 'string') {
+    const kind = name !== undefined ? credentialKindFor(name, value) : credentialKind(value);
+    return kind === undefined ? value : `<redacted: ${kind}>`;
+  }
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactCredentials(v, name, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactCredentials(v, k, depth + 1)]));
+}

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { credentialKind, credentialKindFor } from './credentials';
+import { redactCredentials } from './credentials';
 
 /**
  * The one error type the library throws for bad input.
@@ -51,22 +51,6 @@ export function invalid(scope: IConstruct | string, field: string, problem: stri
 export function errorMessage(scope: IConstruct | string, field: string, problem: string, value: unknown, fix: string): string {
   const path = typeof scope === 'string' ? scope : scope.node.path;
   return new ModelServingError({ path, field, problem, value, fix }).message;
-}
-
-/**
- * `value` with every string that looks like a credential replaced by
- * `<redacted: <kind>>`: a credential-shaped string (a key, a token, a URL
- * with a password), or any literal under a credential-named key.
- */
-function redactCredentials(value: unknown, name: string | undefined, depth = 0): unknown {
-  if (typeof value === 'string') {
-    const kind = name !== undefined ? credentialKindFor(name, value) : credentialKind(value);
-    return kind === undefined ? value : `<redacted: ${kind}>`;
-  }
-  if (depth > 20 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactCredentials(v, name, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactCredentials(v, k, depth + 1)]));
 }
 
 /**
