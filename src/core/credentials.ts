@@ -1,9 +1,13 @@
 /**
  * What a credential looks like, in one place: the shapes of credential
- * values, the names of variables and config keys that hold one, and the
- * HTTP headers that carry one. Every check that refuses a literal secret
- * (env vars, route and Kong header changes, Kong plugin config, access
- * logs, the security rules) reads these definitions.
+ * values (the project's context rules and secretlint's recommended preset),
+ * the names of variables, config keys and flags that hold one, and the HTTP
+ * headers that carry one. Every check that refuses a literal secret (the
+ * constructs' `refuseCredential`, env vars, route and Kong header changes,
+ * Kong plugin config, access logs, the security rules, the credential scan
+ * of synthesized output) and every error message that must not quote one
+ * (`describeValue`, validation and catalog messages) reads these
+ * definitions.
  */
 
 import { secretlintScan } from './secretlint';
@@ -148,6 +152,8 @@ export function credentialKind(text: string): string | undefined {
  */
 export function credentialKindFor(name: string, value: string): string | undefined {
   if (typeof value !== 'string' || isCredentialReference(value)) return undefined;
+  // A switch or a small number under such a name is a setting (`HF_HUB_DISABLE_TOKEN: "1"`, `MAX_TOKEN: "4096"`), not a credential.
+  if (/^(?:true|false|yes|no|on|off|\d{1,6})$/i.test(value.trim())) return credentialKind(value);
   if (isCredentialHeader(name)) return `a literal value of the credential header '${name}'`;
   if (isCredentialKey(name)) return `a literal value under the credential name '${name}'`;
   return credentialKind(value);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { credentialInArgs, credentialKindFor, findCredentials, isCredentialHeader, isCredentialKey, isCredentialReference } from '../core/credentials';
+import { credentialInArgs, credentialKindFor, findCredentials, isCredentialHeader, isCredentialKey } from '../core/credentials';
 import type { PlatformOutput } from '../delivery/synth';
 import { SynthError } from '../delivery/synth';
 import { CREDENTIAL_SCAN_RULE_ID } from './finding';
@@ -35,8 +35,9 @@ function walk(value: unknown, at: string, key: string | undefined, leaves: Leaf[
   if (typeof value === 'string') {
     leaves.push({ path: at, value });
     // A header name counts only as the name of a `{ name, value }` pair (a header modifier); as an object key it is often a setting about the header (access-log redaction).
-    if (key !== undefined && !isCredentialReference(value) && (isCredentialKey(key) || (pair && isCredentialHeader(key)))) {
-      report(at, credentialKindFor(key, value) ?? 'a credential');
+    if (key !== undefined && (isCredentialKey(key) || (pair && isCredentialHeader(key)))) {
+      const kind = credentialKindFor(key, value);
+      if (kind !== undefined) report(at, kind);
     }
     return;
   }

@@ -176,6 +176,7 @@ describe('credential scan at synth (SEC-S04)', () => {
       (p) => {
         new ApiObject(p, 'es', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'k', namespace: 'models', labels: { 'konghq.com/credential': 'key-auth' } }, spec: { data: [{ secretKey: 'password', remoteRef: { key: 'db/password' } }] } });
         new ApiObject(p, 'kp', { apiVersion: 'configuration.konghq.com/v1', kind: 'KongClusterPlugin', metadata: { name: 'log' }, plugin: 'file-log', config: { custom_fields_by_lua: { 'request.headers.authorization': 'return nil' } } });
+        new ApiObject(p, 'dep', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'vllm', namespace: 'models' }, spec: { containers: [{ name: 'vllm', env: [{ name: 'HF_HUB_DISABLE_TOKEN', value: '1' }, { name: 'MAX_TOKEN', value: '4096' }, { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }], args: ['--api-key-file=/secrets/key', '--token', '$(HF_TOKEN)'] }] } });
       },
     );
     expect(() => buildPlatforms(app, { validate: false, security: false })).not.toThrow();
