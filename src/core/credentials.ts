@@ -65,17 +65,21 @@ const CREDENTIAL_KEY_WORD = new RegExp(`(?:^|[^a-z0-9])(?:${CREDENTIAL_WORDS})$`
  * A credential written as an assignment in free text or an embedded file: a
  * credential-named key, then `:`, `=`, `:=` or `=>`, then a literal of six
  * characters or more (`DB_PASSWORD=...`, `password: ...`, Rego
- * `token := "..."`, Kong's `api_key:...`, `--password=...`). Not a scheme
- * followed by a placeholder (`authorization: APIKEY <key>`, `Bearer $TOKEN`).
+ * `token := "..."`, Kong's `api_key:...`, `--password=...`). Not an HTTP
+ * authentication scheme (`Authorization: Bearer`, prose about a header: the
+ * token after it is matched by the Bearer/Basic pattern), nor a word followed
+ * by a placeholder (`authorization: APIKEY <key>`).
  */
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<![A-Za-z])(?:${CREDENTIAL_WORDS})["']?[ \t]*(?::=|=>|:|=)[ \t]*["']?(?!${REFERENCE}|(?:true|false|null|none|required|optional)\b|[A-Za-z-]+[ \t]+(?:${REFERENCE}))[^\s"',;}\])]{6,}`,
+  String.raw`(?<![A-Za-z])(?:${CREDENTIAL_WORDS})["']?[ \t]*(?::=|=>|:|=)[ \t]*["']?(?!${REFERENCE}|(?:true|false|null|none|required|optional)\b|(?:Bearer|Basic|Digest|Negotiate|APIKEY|Token)\b|[A-Za-z-]+[ \t]+(?:${REFERENCE}))[^\s"',;}\])]{6,}`,
   'gi',
 );
 
 /** True when `name` (a config key, an annotation, a variable name, a header) names a credential by its last word. */
 export function isCredentialKey(name: string): boolean {
   if (typeof name !== 'string' || name === 'PWD') return false; // PWD: the shell's working directory
+  // camelCase `credentialsSecret`, `caSecret`: by Kubernetes API convention the name of a Secret object (a reference); `clientSecret` is the OAuth value.
+  if (/[a-z0-9]Secret$/.test(name) && name.toLowerCase() !== 'clientsecret') return false;
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return CREDENTIAL_KEY_WORD.test(words);
 }

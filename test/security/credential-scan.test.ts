@@ -171,7 +171,8 @@ describe('credential scan at synth (SEC-S04)', () => {
         'deploy.yaml': `image: registry.example.com/app@sha256:${rand(64, HEX)}\njwks: https://idp.example.com/.well-known/jwks.json\n`,
         'env.sh': 'DB_PASSWORD=$(DB_PASSWORD)\nTOKEN=${TOKEN}\nAuthorization: Bearer $TOKEN\nauthorization: APIKEY <key>\n',
         'kong.yaml': 'config:\n  key_names: [apikey]\n  hide_credentials: true\n  password: {vault://env/redis-password}\n',
-        'README.md': 'Basic authentication is refused; the token is read from a Secret named hf-token.\n',
+        'README.md': 'Basic authentication is refused; the token is read from a Secret named hf-token.\nTokens are read only from `Authorization: Bearer`, with a 60s clock skew.\n',
+        'sa.yaml': 'credentialsSecret: s3-credentials\ncaSecret: internal-ca\n',
       },
       (p) => {
         new ApiObject(p, 'es', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'k', namespace: 'models', labels: { 'konghq.com/credential': 'key-auth' } }, spec: { data: [{ secretKey: 'password', remoteRef: { key: 'db/password' } }] } });
