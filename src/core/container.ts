@@ -35,9 +35,9 @@ export interface ContainerOptions {
   readonly imagePullPolicy?: ImagePullPolicy;
   /** `name`. @default - depends on the component (`kserve-container` for KServe) */
   readonly name?: string;
-  /** `command`. @default - the image entrypoint */
+  /** `command`. Credential flags with a literal (`--password=...`) are refused. @default - the image entrypoint */
   readonly command?: readonly string[];
-  /** `args`. @default - none */
+  /** `args`. Credential flags with a literal (`--password=...`, `--token <value>`) and credential-shaped values are refused: pass `--password-file=` with a Secret volume, or `$(VAR)` of an env var from a Secret. @default - none */
   readonly args?: readonly string[];
   /** `env`: literal values, or Secret/ConfigMap/field references. @default - none */
   readonly env?: EnvVars;

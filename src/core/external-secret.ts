@@ -17,7 +17,7 @@ export interface SecretStoreReference {
 export interface ExternalSecretData {
   /** The key in the generated Secret. */
   readonly secretKey: string;
-  /** `remoteRef.key`: the entry in the external store (e.g. a path in Vault or AWS Secrets Manager). */
+  /** `remoteRef.key`: the entry in the external store (e.g. a path in Vault or AWS Secrets Manager); a value shaped like a credential (a key, a token) is refused, as it would be committed to `dist/`. */
   readonly remoteKey: string;
   /** `remoteRef.property`: a property of that entry. @default - the whole entry */
   readonly property?: string;

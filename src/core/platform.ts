@@ -22,7 +22,7 @@ export interface PlatformProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
-  /** A short human description, used in the platform's generated README. @default - none */
+  /** A short human description, used in the platform's generated README; one that holds a credential is refused. @default - none */
   readonly description?: string;
   /**
    * Deny by default: synth fails for a route that sends traffic to backends

@@ -60,7 +60,7 @@ export interface HttpRouteProps {
   readonly rules?: readonly HttpRouteRule[];
   /** `metadata.labels`. @default - the platform labels */
   readonly labels?: Record<string, string>;
-  /** `metadata.annotations`. @default - none */
+  /** `metadata.annotations`. Values that hold a credential are refused. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
