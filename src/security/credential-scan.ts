@@ -65,6 +65,20 @@ function walk(value: unknown, at: string, key: string | undefined, leaves: Leaf[
 }
 
 /**
+ * The base64 values of a Secret's `data` and a ConfigMap's `binaryData`,
+ * decoded, so that an encoded credential is found too (the apiserver stores
+ * them decoded; base64 hides nothing).
+ */
+function decodedLeaves(o: { readonly kind: string } & Record<string, unknown>): Leaf[] {
+  const field = o.kind === 'Secret' ? 'data' : o.kind === 'ConfigMap' ? 'binaryData' : undefined;
+  const values = field !== undefined ? o[field] : undefined;
+  if (values === null || typeof values !== 'object') return [];
+  return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) =>
+    typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) ? [{ path: `${field}.${k}`, value: Buffer.from(v, 'base64').toString('utf8') }] : [],
+  );
+}
+
+/**
  * Scans the strings of one object as one text, one string a line, so that
  * every rule (ours and secretlint's) runs once per object, and maps each hit
  * back to the string it is in. Keys are left out: they are checked as names
@@ -120,6 +134,7 @@ export function scanCredentials(outputs: readonly PlatformOutput[], options: { r
       const report = (at: string, kind: string) => add({ file, object, path: at, kind });
       const leaves: Leaf[] = [];
       walk(m.object, '', undefined, leaves, report);
+      leaves.push(...decodedLeaves(m.object));
       scanLeaves(leaves, m.file, report);
     }
     for (const name of Object.keys(p.files).sort()) {

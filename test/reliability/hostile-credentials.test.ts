@@ -97,6 +97,13 @@ describe('constructs refuse credentials where a reference is expected, at once',
     expect(refusal(token, () => HttpRouteFilter.requestHeaderModifier({ add: { 'x-upstream-auth': token } }))).toContain('add.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
   });
 
+  it('Kong transformers: a Google API key in x-goog-api-key, a Bearer token under a custom header', () => {
+    const key = googleKey();
+    expect(refusal(key, () => KongPlugin.requestTransformer(models(), 'goog', { add: { headers: { 'x-goog-api-key': key } } }))).toContain("headers.x-goog-api-key holds what looks like a literal value under the credential name 'x-goog-api-key'");
+    const token = `Bearer ${rand(40)}`;
+    expect(refusal(token, () => KongPlugin.requestTransformer(models(), 'up', { add: { headers: { 'x-upstream-auth': token } } }))).toContain('headers.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
+  });
+
   it('Kong transformers: a query api_key, a db_password in a response body', () => {
     const key = rand(32);
     expect(refusal(key, () => KongPlugin.requestTransformer(models(), 'req', { add: { querystring: { api_key: key } } }))).toContain("querystring.api_key holds what looks like a literal value under the credential name 'api_key'");

@@ -140,6 +140,19 @@ describe('credential scan at synth (SEC-S04)', () => {
     expect(message).toContain(kind);
   });
 
+  it('decodes base64: a key in a ConfigMap binaryData entry or a Secret data entry is found', () => {
+    const secret = `ghp_${mixed(36)}`;
+    const app = new App();
+    const p = new Platform(app, 'plat', { requireAccessPolicies: false });
+    new ApiObject(p, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bin', namespace: 'models' }, binaryData: { 'token.bin': Buffer.from(`token=${secret}\n`).toString('base64') } });
+    new ApiObject(p, 'sec', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'models' }, data: { password: Buffer.from(secret).toString('base64') } });
+    const message = synthError(app);
+    expect(message).toContain('ConfigMap/models/bin: binaryData.token.bin: [SEC-S04] holds what looks like');
+    expect(message).toContain('Secret/models/creds: data.password: [SEC-S04] holds what looks like');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain(Buffer.from(secret).toString('base64'));
+  });
+
   it('scans generated files: a password in the platform description reaches README.md only through the scan', () => {
     const secret = mixed(16);
     const app = new App();
