@@ -22,8 +22,11 @@
  * Reports carry the rule and message ids only: a rule's message quotes the
  * credential, so it is never kept.
  */
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import type { SecretLintRuleContext, SecretLintRuleCreator, SecretLintRuleReportHandler, SecretLintSourceCode } from '@secretlint/types';
+import { libDir } from '../validate/package-dir';
 
 /** One report of a secretlint rule. */
 export interface SecretlintHit {
@@ -58,7 +61,10 @@ function shortId(id: string): string {
 /** The preset's rules, created once with a context that records reports into the current scan. */
 function presetRules(): LoadedRule[] {
   if (loaded === undefined) {
-    const preset = load('@secretlint/secretlint-rule-preset-recommend') as { rules: readonly SecretLintRuleCreator[] };
+    // `npm run build` bundles the preset (an ES module) as CommonJS (scripts/bundle-secretlint.ts), so that every Node.js 20 loads it;
+    // without the bundle (sources run by tsx or vitest) it is required from node_modules.
+    const bundle = path.join(libDir(), 'vendor', 'secretlint.js');
+    const preset = load(fs.existsSync(bundle) ? bundle : '@secretlint/secretlint-rule-preset-recommend') as { rules: readonly SecretLintRuleCreator[] };
     loaded = preset.rules
       .filter((r) => r.meta.id !== FILTER_COMMENTS)
       .map((r) => {
