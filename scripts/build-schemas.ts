@@ -31,6 +31,7 @@ import { shareRepeatedSubschemas } from '../src/validate/schema/shared-subschema
 import { packSkeleton } from '../src/validate/schema/skeleton';
 import { crdSkeleton } from '../src/validate/schema/skeleton-builder';
 import { bundleCel } from './bundle-cel';
+import { bundleSecretlint } from './bundle-secretlint';
 import { CORE_SCHEMA, CRD_FOLDERS } from './schema-sources';
 import { crdsDir } from './crd-files';
 import { IMPORT_MODULES } from './import-modules';
@@ -214,9 +215,10 @@ function main(): void {
   removeStale('skeletons', new Set(entries.flatMap((e) => (e.skeleton ? [`${e.skeleton}.json`] : []))));
   removeStale('cache', usedCache);
   const bundled = bundleCel(root);
+  const secretlintBundled = bundleSecretlint(root);
   const facades = lazyImports(root);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`schemas: ${entries.length} validators (${stats.compiled} modules generated, ${stats.cachedFiles} files cached${bundled ? ', CEL runtime bundled' : ''}${facades > 0 ? `, ${facades} L1 modules made lazy` : ''}) in ${seconds}s`);
+  console.log(`schemas: ${entries.length} validators (${stats.compiled} modules generated, ${stats.cachedFiles} files cached${bundled ? ', CEL runtime bundled' : ''}${secretlintBundled ? ', secretlint preset bundled' : ''}${facades > 0 ? `, ${facades} L1 modules made lazy` : ''}) in ${seconds}s`);
 }
 
 main();

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { EnvVarJson, EnvVars, renderEnv } from './env';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { assertPinnedImage } from './image';
 import { assertDnsLabel } from './names';
@@ -34,9 +35,9 @@ export interface ContainerOptions {
   readonly imagePullPolicy?: ImagePullPolicy;
   /** `name`. @default - depends on the component (`kserve-container` for KServe) */
   readonly name?: string;
-  /** `command`. @default - the image entrypoint */
+  /** `command`. Credential flags with a literal (`--password=...`) are refused. @default - the image entrypoint */
   readonly command?: readonly string[];
-  /** `args`. @default - none */
+  /** `args`. Credential flags with a literal (`--password=...`, `--token <value>`) and credential-shaped values are refused: pass `--password-file=` with a Secret volume, or `$(VAR)` of an env var from a Secret. @default - none */
   readonly args?: readonly string[];
   /** `env`: literal values, or Secret/ConfigMap/field references. @default - none */
   readonly env?: EnvVars;
@@ -91,6 +92,8 @@ export function renderContainer(
   if (c.image === undefined && !defaults.imageOptional) invalid(scope, `${field}.image`, 'is required', undefined, 'pass image: "registry.example.com/team/server:1.0.0"');
   const image = c.image === undefined ? undefined : assertPinnedImage(scope, `${field}.image`, c.image);
   const name = assertDnsLabel(scope, `${field}.name`, c.name ?? defaults.name);
+  refuseCredential(scope, `${field}.args`, c.args, 'pass the credential as a file mounted from a Secret (e.g. --password-file=/secrets/db/password) or as $(VAR) of an environment variable set from a Secret');
+  refuseCredential(scope, `${field}.command`, (c as { readonly command?: readonly string[] }).command, 'pass the credential as a file mounted from a Secret, or as $(VAR) of an environment variable set from a Secret');
   c.ports?.forEach((p, i) => {
     assertPort(scope, `${field}.ports[${i}].containerPort`, p.containerPort, 'use the port the server listens on, e.g. 8080');
     if (p.name !== undefined) assertPortName(scope, `${field}.ports[${i}].name`, p.name, "use e.g. 'http1' or 'h2c'");

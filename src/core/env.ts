@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { SECRET_NAME } from './credentials';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { ISecretReference } from './secret-ref';
 import { noteRequiredSecret } from './required-secret';
@@ -66,6 +67,7 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
       if (SECRET_NAME.test(name) && v.length > 0) {
         invalid(scope, `${field}.${name}`, 'looks like a credential but has a literal value, which would be committed to dist/', '<redacted>', `reference a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
       }
+      refuseCredential(scope, `${field}.${name}`, v, `set it from a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`, name);
       return { name, value: v };
     }
     const ref = v.valueFrom.secretKeyRef;

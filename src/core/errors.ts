@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { redactCredentials } from './credentials';
 
 /**
  * The one error type the library throws for bad input.
@@ -13,7 +14,7 @@ export class ModelServingError extends Error {
   public readonly constructPath: string;
   /** The field (prop, upstream field path or catalog key) that is wrong. */
   public readonly field: string;
-  /** The value received, as given. */
+  /** The value received, as given (the message shows a credential-shaped value by its kind only). */
   public readonly value: unknown;
   /** How to fix it. */
   public readonly fix: string;
@@ -52,11 +53,19 @@ export function errorMessage(scope: IConstruct | string, field: string, problem:
   return new ModelServingError({ path, field, problem, value, fix }).message;
 }
 
-/** Renders a received value for an error message: strings quoted, objects as compact JSON, long values cut. */
-export function describeValue(value: unknown): string {
+/**
+ * Renders a received value for an error message: strings quoted, objects as
+ * compact JSON, long values cut. A value that looks like a credential (see
+ * `core/credentials`) is never quoted: it is shown as `<redacted: its kind>`.
+ *
+ * @param value the value received
+ * @param name the name it was given under (a key, a variable name), which can make any literal a credential (`DB_PASSWORD`)
+ */
+export function describeValue(value: unknown, name?: string): string {
+  value = redactCredentials(value, name);
   let text: string;
   if (value === undefined) text = 'undefined';
-  else if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'string') text = value.startsWith('<redacted: ') ? value : JSON.stringify(value);
   else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null) text = String(value);
   else if (typeof value === 'function') text = `[function ${value.name || 'anonymous'}]`;
   else {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as es from '../../imports/externalsecrets-external-secrets.io';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
@@ -16,7 +17,7 @@ export interface SecretStoreReference {
 export interface ExternalSecretData {
   /** The key in the generated Secret. */
   readonly secretKey: string;
-  /** `remoteRef.key`: the entry in the external store (e.g. a path in Vault or AWS Secrets Manager). */
+  /** `remoteRef.key`: the entry in the external store (e.g. a path in Vault or AWS Secrets Manager); a value shaped like a credential (a key, a token) is refused, as it would be committed to `dist/`. */
   readonly remoteKey: string;
   /** `remoteRef.property`: a property of that entry. @default - the whole entry */
   readonly property?: string;
@@ -57,6 +58,7 @@ export class ExternalSecret extends Construct implements ISecretReference {
     super(scope, id);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (props.data.length === 0) invalid(this, 'data', 'must map at least one key', [], 'pass data: [{ secretKey, remoteKey }]');
+    props.data.forEach((d, i) => refuseCredential(this, `data[${i}].remoteKey`, d.remoteKey, 'give the path of the value in the secret store (e.g. api-keys/alice), not the value'));
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);
     this.resource = new es.ExternalSecret(this, 'Resource', {
       metadata: { name: this.secretName },

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { IConstruct } from 'constructs';
 import { labelValueProblems, qualifiedNameProblems } from '../validate/names';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
+import { checkedRecord } from './records';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -112,6 +114,18 @@ export function assertLabels(scope: IConstruct | string, field: string, labels: 
 }
 
 /**
+ * `metadata.annotations` as given, after {@link assertAnnotations}, copied
+ * by {@link checkedRecord} (no reserved keys): for constructs that copy
+ * their `annotations` prop into the object.
+ *
+ * @throws ModelServingError for a bad key, a non-string value, or a value that holds a credential
+ */
+export function checkedAnnotations(scope: IConstruct | string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  assertAnnotations(scope, 'annotations', annotations);
+  return checkedRecord(scope, 'annotations', annotations);
+}
+
+/**
  * Checks a map of annotations: keys are qualified names (`[prefix/]name`),
  * values strings.
  *
@@ -124,6 +138,7 @@ export function assertAnnotations(scope: IConstruct | string, field: string, ann
     const keyProblems = qualifiedNameProblems(key);
     if (keyProblems.length > 0) invalid(scope, `${field}.${key}`, `is not a valid annotation key: ${keyProblems[0]}`, key, "use a key such as 'prometheus.io/port'");
     if (typeof value !== 'string') invalid(scope, `${field}.${key}`, 'must be a string', value, "quote it, e.g. '8080'");
+    refuseCredential(scope, `${field}.${key}`, value, 'keep credentials out of annotations (they are readable by anyone who can list the object)', key);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isAccessControlled } from './access-control';
+import { refuseCredential } from './credential-refusal';
 import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
@@ -22,7 +23,7 @@ export interface PlatformProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
-  /** A short human description, used in the platform's generated README. @default - none */
+  /** A short human description, used in the platform's generated README; one that holds a credential is refused. @default - none */
   readonly description?: string;
   /**
    * Deny by default: synth fails for a route that sends traffic to backends
@@ -86,6 +87,7 @@ export class Platform extends Chart {
     super(scope, id, { labels, disableResourceNameHashes: true } satisfies ChartProps);
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     this.platformName = name;
+    refuseCredential(this, 'description', props.description, 'describe the platform without credentials (the description is written to its README.md)');
     this.description = props.description;
     this.platformLabels = labels;
     if (props.requireAccessPolicies ?? true) {

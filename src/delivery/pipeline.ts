@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { sortRecord } from '../core/sort-keys';
 import { KONG_PLUGINS_ANNOTATION } from '../policy/kong/kong-plugin';
 import { routeConflicts } from '../routing/route-conflicts';
+import { assertNoCredentials } from '../security/credential-scan';
 import { assertSecurePlatforms } from '../security/platforms';
 import { assertValidPlatforms } from '../validate/app';
 import { ValidationCache } from '../validate/result-cache';
@@ -17,7 +18,7 @@ export interface BuildOptions {
   readonly outdir?: string;
   /** Validate every object against the CRDs and core schemas. @default true */
   readonly validate?: boolean;
-  /** Run the security rules (objects may waive rules in code, with a reason). @default true */
+  /** Run the security rules (objects may waive rules in code, with a reason). The credential scan runs either way. @default true */
   readonly security?: boolean;
   /** Remembers objects already found valid between runs. @default - none */
   readonly validationCache?: ValidationCache;
@@ -27,11 +28,12 @@ export interface BuildOptions {
  * Everything `npm run synth` does before writing, for any app: synthesizes
  * the platforms, refuses routes that compete for the same requests
  * ({@link routeConflicts}), stamps each object with its Argo CD sync wave,
- * validates every object as the apiserver would, runs the security rules, and adds
+ * validates every object as the apiserver would, runs the security rules, adds
  * each folder's `kustomization.yaml` (apply order) and `README.md`
- * (diagram, endpoints, waivers) next to `POLICY.md`.
+ * (diagram, endpoints, waivers) next to `POLICY.md`, and scans every file
+ * for credentials ({@link assertNoCredentials}: always, not waivable).
  *
- * @throws SynthError listing every construct error, route conflict, validation issue or security finding; nothing is written
+ * @throws SynthError listing every construct error, route conflict, validation issue, security finding or credential found (its kind, never its text); nothing is written
  */
 export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): PlatformOutput[] {
   return preparePlatforms(synthPlatforms(app), options);
@@ -43,7 +45,7 @@ export function buildPlatforms(app: IConstruct, options: BuildOptions = {}): Pla
  * lets the construct tree be garbage-collected before validation and
  * writing, which keeps peak memory down.
  *
- * @throws SynthError listing every route conflict, validation issue or security finding
+ * @throws SynthError listing every route conflict, validation issue, security finding or credential found
  */
 export function preparePlatforms(synthesized: readonly PlatformOutput[], options: BuildOptions = {}): PlatformOutput[] {
   const conflicts = synthesized.flatMap((p) => routeConflicts(p.manifests));
@@ -57,7 +59,10 @@ export function preparePlatforms(synthesized: readonly PlatformOutput[], options
     }
   }
   if (options.security ?? true) assertSecurePlatforms(outputs, { outdir: options.outdir });
-  return outputs.map(withDeliveryFiles);
+  const delivered = outputs.map(withDeliveryFiles);
+  // Always, whatever `security` says: every file that would be written, generated README/POLICY/kustomization included.
+  assertNoCredentials(delivered, { outdir: options.outdir });
+  return delivered;
 }
 
 function withSyncWaves(p: PlatformOutput): PlatformOutput {

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels, checkedAnnotations, isDnsSubdomain } from '../core/names';
 import { Platform } from '../core/platform';
 import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
@@ -225,7 +225,7 @@ export class Gateway extends Construct implements IGateway {
     const infrastructureLabels = checkedRecord(this, 'infrastructure.labels', props.infrastructure?.labels);
     const infrastructureAnnotations = checkedRecord(this, 'infrastructure.annotations', props.infrastructure?.annotations);
     this.resource = new gw.Gateway(this, 'Resource', {
-      metadata: { name: this.gatewayName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.gatewayName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({
         produce: (): gw.GatewaySpec => ({
           gatewayClassName: this.gatewayClassName,

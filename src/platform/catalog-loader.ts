@@ -33,7 +33,9 @@ export interface CatalogIssue {
 
 /** `<file>:<line>:<column>: <field>: <problem> (received: <value>). Fix: <fix>` */
 export function formatCatalogIssue(i: CatalogIssue): string {
-  return `${i.location.file}:${i.location.line}:${i.location.column}: ${i.field}: ${i.problem} (received: ${describeValue(i.value)}). Fix: ${i.fix}`;
+  // The field's last name can make any literal a credential (`...headers.Authorization`, `password`): describeValue then shows only its kind.
+  const name = /([^.[\]]+)\]?$/.exec(i.field)?.[1];
+  return `${i.location.file}:${i.location.line}:${i.location.column}: ${i.field}: ${i.problem} (received: ${describeValue(i.value, name)}). Fix: ${i.fix}`;
 }
 
 /**
@@ -165,6 +167,10 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
 function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
   const p = issue.path.filter((s): s is Segment => typeof s === 'string' || typeof s === 'number');
   const described = describeIssue(issue, p, doc, lines, file, raw);
+  // A whole file that is not a mapping (a .env file, /proc/self/environ passed by mistake) is never echoed: it may be all credentials, of any shape.
+  if (p.length === 0 && typeof described.value === 'string') {
+    return { ...described, value: `<the file's text: ${described.value.length} characters, not shown>`, fix: 'pass a catalog file (a YAML mapping with services:); a .env or environment file is not one' };
+  }
   // An error must not repeat a credential the catalog holds by mistake (a literal Authorization header, a key).
   const secret = p.some((s) => typeof s === 'string' && isCredentialHeader(s)) || (typeof described.value === 'string' && looksLikeCredential(described.value));
   return secret && described.value !== undefined ? { ...described, value: '<redacted>' } : described;

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IBackend } from '../core/backend';
 import { looksLikeCredential } from '../core/credentials';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
@@ -250,6 +251,7 @@ export class JwtAuth {
   public check(scope: IConstruct | string, field: string): void {
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
     if (!/^https:\/\/[^\s\u0000-\u001F\u007F]+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL without spaces or control characters (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
+    refuseCredential(scope, `${field}.jwksUri`, this.jwksUri, 'a JWKS holds public keys: serve it without user info or token query parameters');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
     for (const a of this.algorithms) {
       if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackendReference, IBackend } from '../core/backend';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { Labels } from '../core/labels';
 import { Namespace } from '../core/namespace';
@@ -64,6 +65,7 @@ export class OpaAuthorizer extends Construct implements IBackend {
     if (!fs.existsSync(props.policyFile)) invalid(this, 'policyFile', 'does not exist', props.policyFile, 'give the path of a .rego file in the repository');
     const rego = fs.readFileSync(props.policyFile, 'utf8');
     if (!/^package\s+[\w.]+/m.test(rego)) invalid(this, 'policyFile', 'is not a Rego policy (no package declaration)', props.policyFile, 'start the file with "package envoy.authz"');
+    refuseCredential(this, 'policyFile', rego, 'read secrets in the policy from the authorizer environment (opa.runtime().env, set from a Secret) instead of writing them in the .rego file, which is embedded in a ConfigMap');
     const decisionPath = props.decisionPath ?? 'envoy/authz/allow';
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 2 for availability');

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { isCredentialHeader } from '../core/credentials';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
 import { assertSafePath } from '../core/url-path';
@@ -168,7 +169,10 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.CORS,
       cors: {
-        allowOrigins: [...options.allowOrigins],
+        allowOrigins: [...options.allowOrigins].map((o, i) => {
+          refuseCredential('HttpRouteFilter.cors', `allowOrigins[${i}]`, o, 'an origin is scheme://host[:port] only');
+          return o;
+        }),
         allowMethods: options.allowMethods?.map((m) => m as gw.HttpRouteSpecRulesFiltersCorsAllowMethods),
         allowHeaders: options.allowHeaders ? [...options.allowHeaders] : undefined,
         exposeHeaders: options.exposeHeaders ? [...options.exposeHeaders] : undefined,
@@ -211,18 +215,17 @@ export function checkHeaderModifications(scope: IConstruct | string, field: stri
     const record = checkedRecord(scope, at, changes[op]) ?? {};
     for (const [name, value] of Object.entries(record)) {
       assertHttpHeaderName(scope, `${at}.${name}`, name);
-      if (!isCredentialHeader(name)) assertHttpHeaderValue(scope, `${at}.${name}`, value);
-    }
-    for (const name of Object.keys(changes[op] ?? {})) {
       if (isCredentialHeader(name)) {
         invalid(
           scope,
-          `${field ? `${field}.` : ''}${op}.${name}`,
+          `${at}.${name}`,
           'would give a credential header a literal value, committed to dist/ and sent with every request',
           '<redacted>',
           'let clients send their own credentials (a filter may remove the header), or have the backend read the credential from a Secret',
         );
       }
+      refuseCredential(scope, `${at}.${name}`, value, 'let clients send their own credentials, or have the backend read the credential from a Secret', name);
+      assertHttpHeaderValue(scope, `${at}.${name}`, value);
     }
   }
   changes.remove?.forEach((name, i) => assertHttpHeaderName(scope, `${field ? `${field}.` : ''}remove[${i}]`, name));

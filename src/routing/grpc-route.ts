@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { assertRe2, HeaderMatch } from './match';
@@ -113,7 +113,7 @@ export class GrpcRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.GrpcRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

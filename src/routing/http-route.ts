@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { assertPort } from '../core/port';
 import { IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
@@ -61,7 +61,7 @@ export interface HttpRouteProps {
   readonly rules?: readonly HttpRouteRule[];
   /** `metadata.labels`. @default - the platform labels */
   readonly labels?: Record<string, string>;
-  /** `metadata.annotations`. @default - none */
+  /** `metadata.annotations`. Values that hold a credential are refused. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
@@ -108,7 +108,7 @@ export class HttpRoute extends RouteBase {
     super(scope, id);
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.HttpRoute(this, 'Resource', {
-      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as gw.HttpRouteSpec,
     });
     for (const p of props.parents) this.addParent(p);

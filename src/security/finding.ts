@@ -36,3 +36,9 @@ export interface RuleContext {
   /** Report a violation at `path`. */
   report(path: string, message: string): void;
 }
+
+/**
+ * The id of the credential scan in reports, in the secrets area of the
+ * security rules. It cannot be waived (see `assertNoCredentials`).
+ */
+export const CREDENTIAL_SCAN_RULE_ID = 'SEC-S04';

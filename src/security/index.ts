@@ -4,3 +4,4 @@ export * from './pod-specs';
 export * from './rule';
 export * from './waivers';
 export * from './platforms';
+export * from './credential-scan';

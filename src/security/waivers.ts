@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { CREDENTIAL_SCAN_RULE_ID } from './finding';
 
 /** A documented exception to one security rule for one object. */
 export interface SecurityWaiver {
@@ -22,10 +23,13 @@ export class SecurityWaivers {
    * Waives rule `ruleId` for the object `target` (an ApiObject, or an L2
    * construct whose `Resource` child is the object).
    *
-   * @throws ModelServingError for a reason shorter than 10 characters or a malformed rule id
+   * @throws ModelServingError for a reason shorter than 10 characters, a malformed rule id, or the credential scan's id (`SEC-S04`: a credential in Git is never acceptable)
    */
   public static waive(target: IConstruct, ruleId: string, reason: string): void {
     if (!/^SEC-[A-Z]\d{2}$/.test(ruleId)) invalid(target, 'security waiver', 'must name a rule id like SEC-W06', ruleId, 'use the id printed in the finding');
+    if (ruleId === CREDENTIAL_SCAN_RULE_ID) {
+      invalid(target, `security waiver ${ruleId}`, 'cannot be given: the credential scan has no exceptions (a credential committed to dist/ is leaked to every reader of the repository and stays in its history)', ruleId, 'remove the credential: reference a Secret, or pull it with an ExternalSecret');
+    }
     if (typeof reason !== 'string' || reason.trim().length < 10) invalid(target, `security waiver ${ruleId}`, 'needs a reason of at least 10 characters', reason, 'say why the object cannot comply');
     const obj = SecurityWaivers.objectOf(target);
     const list = waivers.get(obj) ?? [];

@@ -4,6 +4,7 @@ import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
@@ -314,6 +315,8 @@ export class InferenceService extends Construct implements IBackend {
     checkedRecord(this, 'nodeSelector', props.nodeSelector);
     assertLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.logger && !/^https?:\/\/[^\s\u0000-\u001F\u007F]+$/.test(props.logger.url)) invalid(this, 'logger.url', 'must be an http(s) URL without spaces or control characters', props.logger.url, 'use e.g. http://message-dumper.observability/');
+    refuseCredential(this, 'args', props.args, 'pass the credential as a file mounted from a Secret (e.g. --password-file=/secrets/db/password) or as $(VAR) of an environment variable set from env with EnvValue.fromSecret');
+    if (props.logger) refuseCredential(this, 'logger.url', props.logger.url, 'give the URL of the logger sink without user info or token query parameters (the sink authenticates by network policy or mesh identity)');
     if (props.batcher) this.checkBatcher(props.batcher);
     props.ports?.forEach((port, i) => {
       assertPort(this, `ports[${i}].containerPort`, port.containerPort, 'use the server port');
@@ -457,6 +460,7 @@ export class InferenceService extends Construct implements IBackend {
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
     if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
+    refuseCredential(this, 'canary.args', options.args, 'pass the credential as a file mounted from a Secret or as $(VAR) of an environment variable set from a Secret');
     const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
     // The predictor's pods share one set of annotations: a canary's download credentials must be the current ones.
     for (const [key, value] of Object.entries(storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { EnvValue, EnvVars } from '../core/env';
+import { refuseCredential } from '../core/credential-refusal';
 import { invalid, ModelServingError } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { isDnsSubdomain } from '../core/names';
@@ -204,9 +205,16 @@ export class Storage {
     private readonly binder: (scope: IConstruct, field: string) => StorageBinding,
   ) {}
 
-  /** Checks the location for `scope` and returns what the predictor needs. @throws ModelServingError for a malformed location */
+  /**
+   * Checks the location for `scope` and returns what the predictor needs.
+   *
+   * @throws ModelServingError for a malformed location, or one that holds a credential (user info or a token query in the URI, a key among storage-key parameters)
+   */
   public bind(scope: IConstruct, field: string): StorageBinding {
-    return this.binder(scope, field);
+    const binding = this.binder(scope, field);
+    refuseCredential(scope, field, binding.storageUri, 'give a URI without user info or token query parameters, and the storage credentials through the ServiceAccount (serviceAccount option) or the storage-config Secret');
+    refuseCredential(scope, `${field}.parameters`, binding.storageSpec?.parameters, "leave credentials out of the parameters: KServe reads them from the storage-config Secret entry named by the key");
+    return binding;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * What the validator reports, and how it is printed.
  */
+import { redactCredentials } from '../core/credentials';
 
 /** One reason why the apiserver would reject an object. */
 export interface ValidationIssue {
@@ -26,10 +27,11 @@ export interface ValidationIssue {
 /**
  * One line for an issue: `<file>: <Kind>/<name>: <path>: <message>`, without
  * the file part when there is no file and without the path part for issues
- * about the whole object.
+ * about the whole object. A credential-shaped name is shown by its kind.
  */
 export function formatIssue(issue: ValidationIssue): string {
-  const parts = [`${issue.kind}/${issue.name}`];
+  // A name that is a credential (pasted in the wrong field) is shown by its kind only.
+  const parts = [`${issue.kind}/${redactCredentials(issue.name, undefined) as string}`];
   if (issue.file !== undefined) parts.unshift(issue.file);
   if (issue.path !== '') parts.push(issue.path);
   parts.push(issue.message);

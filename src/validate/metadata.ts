@@ -5,6 +5,7 @@
  * The structure of ObjectMeta (field names and types) is checked by its own
  * schema in `validator.ts`.
  */
+import { redactCredentials } from '../core/credentials';
 import { isPlainObject } from './schema/json-schema';
 import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems, labelValueProblems, pathSegmentProblems, qualifiedNameProblems } from './names';
 import { PathSegment } from './issue';
@@ -102,5 +103,5 @@ function nameProblems(path: readonly PathSegment[], value: string, rule: NameRul
 }
 
 function invalid(value: string, problems: readonly string[]): string {
-  return `Invalid value: ${JSON.stringify(value)}: ${problems.join('; ')}`;
+  return `Invalid value: ${JSON.stringify(redactCredentials(value, undefined))}: ${problems.join('; ')}`;
 }

@@ -7,6 +7,7 @@
  * message of that `oneOf`/`anyOf` instead of being listed as problems of
  * their own (most branches fail by design).
  */
+import { redactCredentials } from '../core/credentials';
 import { ErrorObject } from 'ajv';
 import { formatPath, PathSegment } from './issue';
 
@@ -162,8 +163,9 @@ function countKeys(value: unknown): number | string {
   return typeof value === 'object' && value !== null ? Object.keys(value).length : '?';
 }
 
-/** A value as the apiserver quotes it: strings in double quotes, others as compact JSON, long ones cut. */
+/** A value as the apiserver quotes it: strings in double quotes, others as compact JSON, long ones cut; a credential only by its kind. */
 function quote(value: unknown): string {
+  value = redactCredentials(value, undefined);
   const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

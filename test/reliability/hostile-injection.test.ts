@@ -258,7 +258,9 @@ describe('URIs and CORS origins', () => {
     expectRefused(() => isvc('a', 'file:///etc/passwd'), 'test/models/a', 'storageUri', "uses file://, which would read the node's or the container's own file system", '"file:///etc/passwd"', 'put the model in a bucket, a PersistentVolumeClaim (pvc://claim/path) or an OCI image');
     expectRefused(() => isvc('b', 'ftp://models.example.com/iris'), 'test/models/b', 'storageUri', "uses the scheme 'ftp', which KServe does not download models from (gs://, s3://, pvc://", '"ftp://models.example.com/iris"', 'put the model in a bucket');
     expect(() => isvc('c', 'hdfs://namenode/models/iris')).not.toThrow();
-    expect(() => isvc('d', 'https://storage.example.com/models/iris.tar.gz?X-Amz-Credential=a%2Fb')).not.toThrow();
+    expect(() => isvc('d', 'https://storage.example.com/models/iris.tar.gz')).not.toThrow();
+    // A presigned URL is a bearer credential (its signature grants the download): refused like any token query parameter.
+    expect(() => isvc('e', 'https://storage.example.com/models/iris.tar.gz?X-Amz-Credential=a%2Fb&X-Amz-Signature=0123456789abcdef0123456789abcdef')).toThrow(/storageUri holds what looks like a credential in a URL query parameter/);
   });
 
   it('logger and JWKS URLs: http(s) / https only, without control characters', () => {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { IBackend } from '../../core/backend';
 import { isCidr } from '../../core/cidr';
+import { refuseCredential } from '../../core/credential-refusal';
 import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
@@ -331,6 +332,7 @@ export class SecurityPolicy extends Construct {
     if (!/^https:\/\/[^\s/]+\S*$/.test(provider.jwksUri) || provider.jwksUri.length > 253) {
       invalid(this, `${field}.jwksUri`, 'must be an https URL of at most 253 characters (keys fetched over plain HTTP can be forged)', provider.jwksUri, 'serve the JWKS over https');
     }
+    refuseCredential(this, `${field}.jwksUri`, provider.jwksUri, 'a JWKS holds public keys: serve it without user info or token query parameters');
     if (provider.issuer !== undefined && (provider.issuer.length < 1 || provider.issuer.length > 253)) invalid(this, `${field}.issuer`, 'must be 1 to 253 characters', provider.issuer, 'use the issuer URL, e.g. https://idp.example.com/');
     if ((provider.audiences?.length ?? 0) > MAX_AUDIENCES) invalid(this, `${field}.audiences`, `can hold at most ${MAX_AUDIENCES} audiences`, provider.audiences, 'accept fewer audiences, or split the routes across policies');
     for (const [claim, header] of Object.entries(provider.claimToHeaders ?? {})) {

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
 import { isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
+import { refuseCredential } from '../../core/credential-refusal';
 import { invalid } from '../../core/errors';
 import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
@@ -541,6 +542,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     if (options.origins.length === 0) invalid(path, 'config.origins', 'must list at least one origin', [], "pass origins: ['https://app.example.com']");
     options.origins.forEach((o, i) => {
       if (typeof o !== 'string' || o.trim() === '') invalid(path, `config.origins[${i}]`, 'must be a non-empty origin', o, 'use e.g. https://app.example.com');
+      refuseCredential(path, `config.origins[${i}]`, o, 'an origin is scheme://host[:port] only');
     });
     assertCorsOrigins(path, 'config.origins', options.origins, options.credentials, 'config.credentials');
     options.headers?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.headers[${i}]`, h));
@@ -693,8 +695,11 @@ export class KongPlugin extends Construct implements IKongPlugin {
     this.pluginNamespace = Chart.of(this).namespace;
     if (typeof props.plugin !== 'string' || !PLUGIN_NAME.test(props.plugin)) invalid(this, 'plugin', 'must be a Kong plugin name (lower-case letters, digits and -)', props.plugin, "use e.g. 'key-auth'");
     this.plugin = props.plugin;
-    if (props.config !== undefined) checkRecordKeysDeep(this, 'config', props.config);
-    if (props.config !== undefined) this.checkNoLiteralSecrets(props.config, []);
+    if (props.config !== undefined) {
+      checkRecordKeysDeep(this, 'config', props.config);
+      this.checkNoLiteralSecrets(props.config, []);
+      refuseCredential(this, 'config', props.config, 'leave it out of config and read it from a Secret with configPatches (or configFrom for the whole config)');
+    }
     const patches = props.configPatches ?? [];
     if (props.config !== undefined && props.configFrom) invalid(this, 'configFrom', 'cannot be used together with config (the CRD refuses both)', props.configFrom.secret.secretName, 'put the whole config in the Secret, or use config with configPatches');
     if (props.configFrom && patches.length > 0) invalid(this, 'configPatches', 'cannot be used together with configFrom (the CRD refuses both)', patches.map((p) => p.path), 'use config with configPatches');
@@ -800,6 +805,7 @@ function renderTransform(path: string, op: (typeof TRANSFORM_OPERATIONS)[number]
           if (op !== 'rename' && field === 'headers' && isCredentialHeader(name)) {
             invalid(path, `${at}.${name}`, 'would set a credential header to a literal committed to dist/', '<redacted>', 'let clients send their own credentials, or inject them from a Secret in the upstream');
           }
+          if (op !== 'rename') refuseCredential(path, `${at}.${name}`, v, 'let clients send their own credentials, or inject them from a Secret in the upstream', name);
           return `${name}:${v}`;
         });
     }

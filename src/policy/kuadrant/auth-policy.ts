@@ -1,8 +1,9 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
+import { refuseCredential } from '../../core/credential-refusal';
 import { errorMessage, invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
@@ -149,7 +150,7 @@ export class AuthPolicy extends Construct {
     this.unauthorized = props.unauthorized && this.checkDenial('rules.response.unauthorized', props.unauthorized);
 
     this.resource = new kuadrant.AuthPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: Lazy.any({ produce: (): RenderedSpec => this.renderSpec() }) as unknown as kuadrant.AuthPolicySpec,
     });
 
@@ -192,6 +193,7 @@ export class AuthPolicy extends Construct {
       const urls = [rule.jwt.issuerUrl, rule.jwt.jwksUrl].filter((u) => u !== undefined && u !== '');
       if (urls.length !== 1) invalid(this, `${field}.jwt`, 'needs exactly one of issuerUrl, jwksUrl', rule.jwt, 'give the issuer (OpenID discovery) or the JWKS URL');
       if (!/^https:\/\/\S+$/.test(urls[0]!)) invalid(this, `${field}.jwt`, 'must fetch keys over https (keys fetched over plain HTTP can be forged)', urls[0], 'serve the issuer or JWKS over https');
+      refuseCredential(this, `${field}.jwt.${rule.jwt.jwksUrl ? 'jwksUrl' : 'issuerUrl'}`, urls[0], 'an issuer or JWKS URL serves public keys: give it without user info or token query parameters');
     }
     const source = rule.x509?.source;
     if (source && [source.xfccHeader, source.clientCertHeader, source.expression].filter((x) => x !== undefined).length > 1) {

@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { invalid } from '../../core/errors';
 import { Namespace } from '../../core/namespace';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { Platform } from '../../core/platform';
 import { checkedRecord } from '../../core/records';
 import { retainOnRemoval } from '../../core/retain';
@@ -116,7 +116,7 @@ export class Kuadrant extends Construct {
       invalid(this, 'observability.tracing.defaultEndpoint', 'must be an OTLP endpoint URL (rpc://, http:// or https://)', tracing, 'use e.g. rpc://jaeger.observability.svc.cluster.local:4317');
     }
     this.resource = new kuadrant.Kuadrant(this, 'Resource', {
-      metadata: { name: this.kuadrantName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.kuadrantName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         observability: props.observability,
         mtls: props.mtls,

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { checkPredicates, Limit, LimitSet, renderPredicates, RenderedLimit } from './limit';
 import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
@@ -97,7 +97,7 @@ export abstract class LimitPolicyBase extends Construct {
 
   /** The metadata of the L1 object. */
   protected metadata(props: LimitPolicyProps): ApiObjectMetadata {
-    return { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) };
+    return { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) };
   }
 
   /** The lazily rendered spec, for the L1 constructor. */

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as lim from '../../../imports/limitador-limitador.kuadrant.io';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
 import { noteRequiredSecret } from '../../core/required-secret';
@@ -146,11 +146,11 @@ export class Limitador extends Construct {
         this,
         undefined,
         storage.configSecretName,
-        `Redis connection URL (key URL, redis://[:password@]host:port[/db]) of Limitador ${this.limitadorName}; without it Limitador does not start, and since Kuadrant lets requests through when the rate-limit service fails, no limit is enforced`,
+        `Redis connection URL (key URL: a redis:// URL with the password, host, port and database) of Limitador ${this.limitadorName}; without it Limitador does not start, and since Kuadrant lets requests through when the rate-limit service fails, no limit is enforced`,
       );
     }
     this.resource = new lim.Limitador(this, 'Resource', {
-      metadata: { name: this.limitadorName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.limitadorName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         storage: storage.spec,
         replicas: props.replicas,

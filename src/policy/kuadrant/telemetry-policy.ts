@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as ext from '../../../imports/kuadrantext-extensions.kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
 
@@ -50,7 +50,7 @@ export class TelemetryPolicy extends Construct {
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     const target = props.target.render();
     this.resource = new ext.TelemetryPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         targetRef: target,
         metrics: { default: { labels: Lazy.any({ produce: () => Object.fromEntries([...this.metricLabels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }) as unknown as Record<string, string> } },

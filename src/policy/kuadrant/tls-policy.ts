@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { invalid } from '../../core/errors';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { formatCertDuration } from '../../tls/certificate';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
@@ -121,7 +121,7 @@ export class TlsPolicy extends Construct {
       invalid(this, 'revisionHistoryLimit', 'must be an integer >= 1', props.revisionHistoryLimit, 'use e.g. 1');
     }
     this.resource = new kuadrant.TlsPolicy(this, 'Resource', {
-      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.policyName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
       spec: {
         targetRef: props.target.render(),
         issuerRef: { group: 'cert-manager.io', kind: props.issuer.kind, name: props.issuer.name },

@@ -1,4 +1,4 @@
-import { credentialKind, CREDENTIAL_VALUE, SECRET_NAME } from '../../core/credentials';
+import { credentialKind, credentialShapeKind, SECRET_NAME } from '../../core/credentials';
 import { podsOf } from '../pod-specs';
 import { CheckedRule, rule } from '../rule';
 
@@ -14,7 +14,7 @@ export const SECRET_RULES: readonly CheckedRule[] = [
     for (const p of podsOf(o)) {
       for (const c of p.containers) {
         (c.container.env ?? []).forEach((e: { name: string; value?: string }, i: number) => {
-          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || CREDENTIAL_VALUE.test(e.value))) {
+          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || credentialKind(e.value) !== undefined)) {
             ctx.report(`${c.path}.env[${i}]`, `'${e.name}' has a literal value that looks like a credential; use valueFrom.secretKeyRef`);
           }
         });
@@ -23,7 +23,7 @@ export const SECRET_RULES: readonly CheckedRule[] = [
   }),
   rule('SEC-S03', 'no private keys or cloud access keys anywhere in an object', 'OWASP Kubernetes Top 10 K08', (o, ctx) => {
     // Name only the kind of credential: a report (CI log, README) must not leak any part of the value.
-    const kind = credentialKind(JSON.stringify(o));
+    const kind = credentialShapeKind(JSON.stringify(o));
     if (kind !== undefined) ctx.report('', `contains what looks like ${kind}; reference it from a Secret instead`);
   }),
 ];
