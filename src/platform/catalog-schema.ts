@@ -3,7 +3,7 @@ import type * as Zod from 'zod';
 import { isIpOrCidr } from '../core/cidr';
 import { isCredentialHeader } from '../core/credentials';
 import { isDnsLabel } from '../core/names';
-import { parseQuantity } from '../core/quantity';
+import { parseQuantity, quantityProblem } from '../core/quantity';
 import { JWT_ALGORITHMS } from '../policy/authentication';
 
 /** `apiVersion` of a catalog file. */
@@ -158,8 +158,9 @@ function shapes(z: typeof Zod.z) {
 
   const Quantity = z.union([z.string(), z.number()]).transform((v, ctx) => {
     const s = String(v);
-    if (parseQuantity(s) === undefined) {
-      custom(ctx, 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi', "write e.g. '1Gi'");
+    const problem = quantityProblem(s);
+    if (problem !== undefined) {
+      custom(ctx, parseQuantity(s) === undefined ? 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi' : problem, parseQuantity(s) === undefined ? "write e.g. '1Gi'" : "write a quantity the cluster can hold, e.g. '4' or '64Gi'");
       return z.NEVER;
     }
     return s;
