@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
-import { isIpOrCidr } from '../../core/cidr';
+import { allowShadowedByDeny, isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { invalid } from '../../core/errors';
 import { noteRequiredSecret } from '../../core/required-secret';
@@ -651,6 +651,12 @@ export class KongPlugin extends Construct implements IKongPlugin {
         if (seen.has(entry)) invalid(path, `config.${field}[${i}]`, 'is listed twice', entry, 'list each address once');
         seen.add(entry);
       });
+    }
+    // Kong's ip-restriction checks deny before allow (kong/plugins/ip-restriction/handler.lua): an allowed
+    // address inside a denied block is refused, so the allow entry would not mean what it says.
+    const shadowed = allowShadowedByDeny(allow, deny);
+    if (shadowed) {
+      invalid(path, `config.allow[${shadowed.allowIndex}]`, `lies inside config.deny[${shadowed.denyIndex}] (${shadowed.deny}): Kong checks deny first, so these clients are refused despite the allow entry`, shadowed.allow, 'remove the address from one of the lists (deny may carve exceptions out of an allowed block, not the other way round)');
     }
     if (options.status !== undefined && (!Number.isInteger(options.status) || options.status < 100 || options.status > 599)) {
       invalid(path, 'config.status', 'must be an HTTP status code between 100 and 599', options.status, 'use 403');
