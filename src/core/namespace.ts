@@ -3,12 +3,17 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
-import { assertDnsLabel } from './names';
+import { assertDnsLabel, assertLabels } from './names';
+import { assertPort } from './port';
+import { assertKnownKeys, assertOneOf } from './props';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Every {@link PodSecurityLevel}: the values Pod Security admission reads in its namespace labels. */
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /**
  * The Pod Security admission level of a Namespace: `restricted` unless a
@@ -133,6 +138,9 @@ export class Namespace extends Chart {
     this.name = name;
     this.platform = scope;
     this.podSecurity = props.podSecurity ?? PodSecurity.RESTRICTED;
+    // Pod Security admission refuses to create pods in a namespace whose level label it cannot parse
+    // (k8s.io/pod-security-admission/api: ParseLevel), so a level outside the set would block every pod.
+    assertOneOf(this, 'podSecurity.enforce', this.podSecurity?.enforce, POD_SECURITY_LEVELS, "use PodSecurity.RESTRICTED, or PodSecurity.waived('baseline' | 'privileged', reason)");
     if (this.podSecurity.waiverReason !== undefined && this.podSecurity.waiverReason.trim().length < 10) {
       invalid(this, 'podSecurity', 'waiver needs a reason of at least 10 characters', this.podSecurity.waiverReason, 'say why the workload cannot run under the restricted profile');
     }
@@ -229,6 +237,14 @@ export class Namespace extends Chart {
    * would silently open the namespace instead of allowing nothing.
    */
   private assertPeers(id: string, direction: 'ingress' | 'egress', options: NetworkRuleOptions): void {
+    const at = `NetworkPolicy/allow-${id}`;
+    assertKnownKeys(this, at, options, ['pods', 'peers', 'ports']);
+    assertLabels(this, `${at}.pods`, options?.pods);
+    options?.ports?.forEach((p, i) => {
+      assertKnownKeys(this, `${at}.ports[${i}]`, p, ['port', 'protocol']);
+      assertPort(this, `${at}.ports[${i}].port`, p.port, 'use the port the pods listen on, e.g. 8080');
+      if (p.protocol !== undefined) assertOneOf(this, `${at}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP', 'SCTP']);
+    });
     const peers: unknown = options?.peers;
     if (!Array.isArray(peers) || peers.length === 0) {
       const list = direction === 'ingress' ? 'from' : 'to';

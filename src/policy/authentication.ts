@@ -157,7 +157,12 @@ export interface JwtAuthProps {
   readonly issuer: string;
   /** The JWKS document with the signing keys (https). */
   readonly jwksUri: string;
-  /** `aud` values accepted (any one). @default - audience not checked */
+  /**
+   * `aud` values accepted (any one): non-empty strings, at least one when
+   * given. An empty list is refused: engines read it as "audience not
+   * checked", which is what omitting the prop says.
+   * @default - audience not checked
+   */
   readonly audiences?: readonly string[];
   /** Signature algorithms accepted; symmetric (HS*) algorithms are refused. @default ['RS256'] */
   readonly algorithms?: readonly JwtAlgorithm[];
@@ -218,11 +223,13 @@ export class JwtAuth {
   public readonly publicKey?: JwtPublicKeySource;
   /** The backend the gateway fetches the JWKS through, when the engine needs one. */
   public readonly jwksBackend?: IBackend;
+  private readonly audiencesGiven: boolean;
 
   public constructor(props: JwtAuthProps) {
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
     this.audiences = props.audiences ?? [];
+    this.audiencesGiven = props.audiences !== undefined;
     this.algorithms = props.algorithms ?? ['RS256'];
     this.clockSkew = props.clockSkew ?? Duration.seconds(60);
     this.userClaim = props.userClaim ?? 'sub';
@@ -237,6 +244,14 @@ export class JwtAuth {
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
     if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
+    if (this.audiencesGiven) {
+      if (!Array.isArray(this.audiences) || this.audiences.length === 0) {
+        invalid(scope, `${field}.audiences`, 'is an empty list, which every engine reads as "accept any audience": tokens minted for other services would be accepted', this.audiences, "list the audiences this API accepts, e.g. ['models-api'], or omit audiences to say on purpose that the audience is not checked");
+      }
+      this.audiences.forEach((a, i) => {
+        if (typeof a !== 'string' || a.trim() === '') invalid(scope, `${field}.audiences[${i}]`, 'must be a non-empty string (no token carries an empty aud)', a, "use the aud value tokens carry, e.g. 'models-api'");
+      });
+    }
     for (const a of this.algorithms) {
       if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {
         invalid(scope, `${field}.algorithms`, `may only contain the asymmetric algorithms ${JWT_ALGORITHMS.join(', ')}; shared-secret HS* keys would have to be embedded`, a, "use 'RS256' or 'ES256'");

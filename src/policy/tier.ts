@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
-import { HttpMethod } from '../routing/match';
+import { assertKnownKeys, assertOneOf } from '../core/props';
+import { HTTP_METHODS, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 
 /** Props of {@link Tier}. */
@@ -70,6 +71,7 @@ export class Tier {
     public readonly name: string,
     props: TierProps = {},
   ) {
+    assertKnownKeys(`Tier(${String(name)})`, '', props, ['limits', 'tokenLimits', 'unlimited', 'models', 'methods', 'pathPrefixes', 'inherits']);
     this.limits = props.limits ?? [];
     this.tokenLimits = props.tokenLimits ?? [];
     this.unlimited = props.unlimited ?? false;
@@ -133,6 +135,13 @@ export class Tier {
     for (let t: Tier | undefined = this; t; t = t.inherits) {
       if (seen.includes(t)) invalid(scope, `${field}(${this.name}).inherits`, 'forms a cycle', seen.map((x) => x.name), 'make the hierarchy a chain (admin > premium > basic)');
       seen.push(t);
+    }
+    if (this.methods !== undefined) {
+      if (!Array.isArray(this.methods) || this.methods.length === 0) invalid(scope, `${field}(${this.name}).methods`, 'must be a non-empty list of HTTP methods (omit it for every method)', this.methods, "pass methods: ['GET', 'POST']");
+      this.methods.forEach((m, i) => {
+        assertOneOf(scope, `${field}(${this.name}).methods[${i}]`, m, HTTP_METHODS);
+        if (this.methods!.indexOf(m) !== i) invalid(scope, `${field}(${this.name}).methods[${i}]`, 'is listed twice', m, 'list each method once');
+      });
     }
     this.pathPrefixes?.forEach((p, i) => {
       if (!p.startsWith('/')) invalid(scope, `${field}(${this.name}).pathPrefixes[${i}]`, "must start with '/'", p, 'use an absolute path prefix');

@@ -1,7 +1,10 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 
-/** HTTP methods a route can match. */
+/** HTTP methods a route can match (Gateway API `HTTPMethod`). */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
+
+/** Every {@link HttpMethod}, for run-time checks. */
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 /**
  * A path match (`matches[].path`).
