@@ -87,11 +87,13 @@ export function assertKnownKeys(scope: IConstruct | string, field: string, value
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 4;
-  const k = key.toLowerCase();
+  // Compared without case and punctuation, so the upstream spelling `nvidia.com/gpu` finds `nvidiaGpu`.
+  const norm = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const k = norm(key);
   for (const candidate of known) {
-    const c = candidate.toLowerCase();
+    const c = norm(candidate);
     // A key inside a known one (`gpu` in `nvidiaGpu`) is closer than any one-letter typo (`gpu` / `cpu`).
-    const d = c === k ? 0 : c.includes(k) || k.includes(c) ? 0.5 : editDistance(k, c);
+    const d = c === k ? 0 : k !== '' && c !== '' && (c.includes(k) || k.includes(c)) ? 0.5 : editDistance(k, c);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
