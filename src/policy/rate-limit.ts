@@ -56,8 +56,11 @@ export class RateLimit {
 
   /** Checks that the limit is a positive integer. @throws ModelServingError otherwise */
   public check(scope: IConstruct | string, field: string): void {
-    if (typeof this.requestsPerUnit !== 'number' || !Number.isSafeInteger(this.requestsPerUnit) || this.requestsPerUnit < 1) {
-      invalid(scope, `${field}.requestsPerUnit`, `must be a positive integer of at most ${Number.MAX_SAFE_INTEGER} (requests per ${this.unit}; each provider may allow less)`, this.requestsPerUnit, 'use e.g. RateLimit.perMinute(100); for no limit declare the tier unlimited');
+    if (typeof this.requestsPerUnit !== 'number' || !Number.isInteger(this.requestsPerUnit) || this.requestsPerUnit < 1) {
+      invalid(scope, `${field}.requestsPerUnit`, `must be a positive integer (requests per ${this.unit})`, this.requestsPerUnit, 'use e.g. RateLimit.perMinute(100); for no limit declare the tier unlimited');
+    }
+    if (this.requestsPerUnit > Number.MAX_SAFE_INTEGER) {
+      invalid(scope, `${field}.requestsPerUnit`, `must be at most ${Number.MAX_SAFE_INTEGER} (a larger number is already rounded; each provider may allow less)`, this.requestsPerUnit, 'use e.g. RateLimit.perMinute(100); for no limit declare the tier unlimited');
     }
     assertOneOf(scope, `${field}.unit`, this.unit, Object.values(TimeUnit));
   }
@@ -99,8 +102,11 @@ export class TokenLimit {
 
   /** Checks that the limit is a positive integer. @throws ModelServingError otherwise */
   public check(scope: IConstruct | string, field: string): void {
-    if (typeof this.tokensPerUnit !== 'number' || !Number.isSafeInteger(this.tokensPerUnit) || this.tokensPerUnit < 1) {
-      invalid(scope, `${field}.tokensPerUnit`, `must be a positive integer of at most ${Number.MAX_SAFE_INTEGER} (tokens per ${this.unit}; each provider may allow less)`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
+    if (typeof this.tokensPerUnit !== 'number' || !Number.isInteger(this.tokensPerUnit) || this.tokensPerUnit < 1) {
+      invalid(scope, `${field}.tokensPerUnit`, `must be a positive integer (tokens per ${this.unit})`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
+    }
+    if (this.tokensPerUnit > Number.MAX_SAFE_INTEGER) {
+      invalid(scope, `${field}.tokensPerUnit`, `must be at most ${Number.MAX_SAFE_INTEGER} (a larger number is already rounded; each provider may allow less)`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
     }
     assertOneOf(scope, `${field}.unit`, this.unit, Object.values(TimeUnit));
   }

@@ -298,6 +298,8 @@ export class TrafficPolicy extends Construct {
     let local: kgw.TrafficPolicySpecRateLimitLocal | undefined;
     if (r.local) {
       const b = r.local.tokenBucket;
+      if (!Number.isInteger(b.maxTokens) || b.maxTokens < 1) invalid(this, 'rateLimit.local.tokenBucket.maxTokens', 'must be an integer >= 1', b.maxTokens, 'use the burst size, e.g. 100');
+      if (b.tokensPerFill !== undefined && (!Number.isInteger(b.tokensPerFill) || b.tokensPerFill < 1)) invalid(this, 'rateLimit.local.tokenBucket.tokensPerFill', 'must be an integer >= 1', b.tokensPerFill, 'use e.g. 100');
       // maxTokens, tokensPerFill: int32 in the TrafficPolicy CRD (spec.rateLimit.local.tokenBucket, format int32).
       assertInteger(this, 'rateLimit.local.tokenBucket.maxTokens', b.maxTokens, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use the burst size, e.g. 100' });
       if (b.tokensPerFill !== undefined) assertInteger(this, 'rateLimit.local.tokenBucket.tokensPerFill', b.tokensPerFill, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use e.g. 100' });
