@@ -6,6 +6,7 @@ import { assertDnsLabel } from './names';
 import { assertPort, assertPortName } from './port';
 import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
+import { assertOneOf } from './props';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
 
 /** A port a container listens on. */
@@ -102,6 +103,9 @@ export function renderContainer(
   checkProbe(scope, `${field}.readinessProbe`, c.readinessProbe);
   checkProbe(scope, `${field}.livenessProbe`, c.livenessProbe);
   checkProbe(scope, `${field}.startupProbe`, c.startupProbe);
+  c.ports?.forEach((p, i) => {
+    if (p.protocol !== undefined) assertOneOf(scope, `${field}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP']);
+  });
   return {
     name,
     image,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as es from '../../imports/externalsecrets-external-secrets.io';
 import { invalid } from './errors';
+import { assertOneOf } from './props';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
 
@@ -58,6 +59,7 @@ export class ExternalSecret extends Construct implements ISecretReference {
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (props.data.length === 0) invalid(this, 'data', 'must map at least one key', [], 'pass data: [{ secretKey, remoteKey }]');
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);
+    if (props.secretStore.kind !== undefined) assertOneOf(this, 'secretStore.kind', props.secretStore.kind, ['SecretStore', 'ClusterSecretStore']);
     this.resource = new es.ExternalSecret(this, 'Resource', {
       metadata: { name: this.secretName },
       spec: {

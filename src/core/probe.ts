@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { assertOneOf } from './props';
 import { assertPort, assertPortName } from './port';
 
 /** A rendered Kubernetes probe. */
@@ -92,6 +93,7 @@ export function checkProbe(scope: IConstruct | string, field: string, probe: Pro
   if (spec.httpGet && (typeof spec.httpGet.path !== 'string' || !spec.httpGet.path.startsWith('/'))) {
     invalid(scope, `${field}.httpGet.path`, "must be an absolute path starting with '/'", spec.httpGet.path, 'use e.g. Probe.http("/healthz", 8080)');
   }
+  if (spec.httpGet?.scheme !== undefined) assertOneOf(scope, `${field}.httpGet.scheme`, spec.httpGet.scheme, ['HTTP', 'HTTPS']);
   const action = spec.httpGet ? 'httpGet' : 'tcpSocket';
   const port = (spec.httpGet ?? spec.tcpSocket)!.port;
   if (typeof port === 'string') assertPortName(scope, `${field}.${action}.port`, port, "use the name of a container port, e.g. 'http', or its number");

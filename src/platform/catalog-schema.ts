@@ -54,6 +54,10 @@ function shapes(z: typeof Zod.z) {
         custom(ctx, `must be a positive whole number of ${what}`, `write e.g. "100"${typeof v === 'number' && v < 1 ? '; to lift a limit, remove the key' : ''}`);
         return z.NEVER;
       }
+      if (n > Number.MAX_SAFE_INTEGER) {
+        custom(ctx, `must be at most ${Number.MAX_SAFE_INTEGER} ${what} (a larger number is no longer exact; kgateway allows at most 4294967295)`, 'write a smaller limit, or a longer window');
+        return z.NEVER;
+      }
       return n;
     });
 

@@ -16,6 +16,7 @@ import { ModelServingError } from '../../src/core/errors';
 import { Namespace, PodSecurity } from '../../src/core/namespace';
 import { NetworkPeer } from '../../src/core/network-peer';
 import { Platform } from '../../src/core/platform';
+import { Probe } from '../../src/core/probe';
 import { SecretRef } from '../../src/core/secret-ref';
 import { SynthError, synthPlatforms } from '../../src/delivery/synth';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
@@ -26,7 +27,9 @@ import { CatalogError, loadCatalog } from '../../src/platform/catalog-loader';
 import { AccessPolicy, AccessPolicyProps } from '../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../src/policy/authentication';
 import { TrafficPolicy } from '../../src/policy/kgateway';
+import { AuthorizationPolicy, PeerAuthentication } from '../../src/policy/istio';
 import { KongPlugin } from '../../src/policy/kong';
+import { Limitador } from '../../src/policy/kuadrant';
 import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
 import { RedisReference } from '../../src/policy/redis';
 import { Tier } from '../../src/policy/tier';
@@ -34,8 +37,10 @@ import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { Autoscaling } from '../../src/serving/autoscaling';
 import { Transformer } from '../../src/serving/components';
 import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
+import { LlmInferenceService } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ServingRuntime } from '../../src/serving/serving-runtime';
+import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
 
 // ---------------------------------------------------------------------------
@@ -184,6 +189,10 @@ const rows: Row[] = [
   row('kgateway request limit beyond uint32', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perMinute(5e9)] })] }, GatewayProvider.KGATEWAY), E, 'test/models/access', 'tiers(basic).limits[0].requestsPerUnit', '5000000000', 'at most 4294967295 on kgateway (the Envoy rate limit service reads requests_per_unit as a uint32)', 'a shorter unit'),
   row('request limit beyond exact integers (any provider)', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perDay(1e20)] })] }), E, 'test/models/access', 'tiers[0](basic).limits[0].requestsPerUnit', '100000000000000000000', 'must be at most 9007199254740991 (a larger number is already rounded', 'use e.g. RateLimit.perMinute(100)'),
   row('kgateway token bucket beyond int32', () => { const f = edge(GatewayProvider.KGATEWAY); return new TrafficPolicy(f.ns.models, 'tp', { rateLimit: { local: { tokenBucket: { maxTokens: 2 ** 32, fillInterval: Duration.seconds(1) } } } }); }, E, 'test/models/tp', 'rateLimit.local.tokenBucket.maxTokens', '4294967296', 'between 1 and 2147483647 (int32)', 'use the burst size'),
+  row('LLMInferenceService replicas beyond int32', () => new LlmInferenceService(setup(['llm']).ns.llm, 'qwen', { model: Storage.hf('Qwen/Qwen3-0.6B'), replicas: 1e10, container: { resources: RESOURCES } }), E, 'test/llm/qwen', 'replicas', '10000000000', 'between 1 and 2147483647 (int32: LLMInferenceService spec.replicas)', 'use 1 or more'),
+  row('Limitador replicas beyond int32', () => new Limitador(setup(['kuadrant-system']).ns['kuadrant-system'], 'limitador', { replicas: 2 ** 31 }), E, 'test/kuadrant-system/limitador', 'replicas', '2147483648', 'between 1 and 2147483647', 'use 1, or 2+ with Redis storage'),
+  row('Kong rate-limiting beyond exact doubles', () => KongPlugin.rateLimiting(setup(['models']).ns.models, 'rl', { minute: 2 ** 60 }), E, 'test/models/rl', 'config.minute', '1152921504606847000', 'must be at most 9007199254740991 (Kong counts in doubles)', 'use a smaller minute limit'),
+  ((c) => row('catalog: rate limit beyond exact integers', () => loadCatalog(c.file), C, c.at, 'models[0].metadata.rateLimit.minute', '"100000000000000000000"', 'must be at most 9007199254740991 requests per minute', 'write a smaller limit'))(catalog('rateLimit.minute: "100"', 'rateLimit.minute: "100000000000000000000"', '"100000000000000000000"')),
   row('route timeout beyond the Gateway API duration format', () => route(edge(GatewayProvider.KGATEWAY), 'r', [{ backends: [Backend.service('a', 80)], timeouts: { request: Duration.hours(100_000) } }]), E, 'test/models/r', 'rules[0].timeouts.request', '"360000000000ms"', 'up to 99999h (GEP-2257)', 'use e.g. Duration.seconds(30)'),
 
   // Enums outside their set
@@ -196,6 +205,11 @@ const rows: Row[] = [
   row('Knative autoscaling metric outside the set', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, autoscaling: Autoscaling.knative({ metric: 'cpu' as never, target: 10 }) }), E, 'test/models/iris', 'autoscaling.metric', '"cpu"', "must be one of 'concurrency', 'rps'", "use one of 'concurrency', 'rps'"),
   row('logger mode outside the set', () => isvc({ logger: { url: 'http://logger.observability/', mode: 'both' as never } }), E, 'test/models/iris', 'logger.mode', '"both"', "must be one of 'all', 'request', 'response'", "use one of 'all'"),
   row('NetworkPolicy port protocol outside the set', () => setup(['models']).ns.models.allowIngress('web', { peers: [NetworkPeer.namespace('edge')], ports: [{ port: 8080, protocol: 'HTTP' as never }] }), E, 'test/models', 'NetworkPolicy/allow-web.ports[0].protocol', '"HTTP"', "must be one of 'TCP', 'UDP', 'SCTP'", "use one of 'TCP'"),
+  row('container port protocol outside the set', () => isvc({ transformer: Transformer.container({ image: IMAGE, resources: RESOURCES, ports: [{ containerPort: 8080, protocol: 'HTTP' as never }] }) }), E, 'test/models/iris', 'transformer.ports[0].protocol', '"HTTP"', "must be one of 'TCP', 'UDP'", "use one of 'TCP', 'UDP'"),
+  row('probe scheme outside the set', () => isvc({ readinessProbe: Probe.http('/ready', 8080, { scheme: 'TCP' as never }) }), E, 'test/models/iris', 'readinessProbe.httpGet.scheme', '"TCP"', "must be one of 'HTTP', 'HTTPS'", "use one of 'HTTP', 'HTTPS'"),
+  row('Istio AuthorizationPolicy action outside the set', () => new AuthorizationPolicy(setup(['models']).ns.models, 'ap', { action: 'AUDIT_ALL' as never, rules: [{ principals: ['cluster.local/ns/edge/sa/gateway'] }] }), E, 'test/models/ap', 'action', '"AUDIT_ALL"', "must be one of 'ALLOW', 'DENY'", "use one of 'ALLOW', 'DENY'"),
+  row('Istio PeerAuthentication mode outside the set', () => new PeerAuthentication(setup(['models']).ns.models, 'pa', { mode: 'STRICTLY' as never }), E, 'test/models/pa', 'mode', '"STRICTLY"', "must be one of 'STRICT', 'PERMISSIVE', 'DISABLE'", "use one of 'STRICT'"),
+  row('Kong rate-limiting policy outside the set', () => KongPlugin.rateLimiting(setup(['models']).ns.models, 'rl', { minute: 100, policy: 'cluster' as never }), E, 'test/models/rl', 'config.policy', '"cluster"', "must be one of 'local', 'redis'", "use one of 'local', 'redis'"),
   row('rate limit unit outside the set', () => policy({ tiers: [new Tier('basic', { limits: [Object.assign(RateLimit.perMinute(10), { unit: 'week' as never })] })] }), E, 'test/models/access', 'tiers[0](basic).limits[0].unit', '"week"', "must be one of 'second', 'minute', 'hour', 'day'", "use one of 'second'"),
 
   // Unknown keys dropped silently

@@ -4,6 +4,7 @@ import * as kong from '../../../imports/kong-configuration.konghq.com';
 import { allowShadowedByDeny, isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { invalid } from '../../core/errors';
+import { assertOneOf } from '../../core/props';
 import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
@@ -462,6 +463,8 @@ export class KongPlugin extends Construct implements IKongPlugin {
     for (const w of windows) {
       const n = options[w];
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) invalid(path, `config.${w}`, 'must be a positive integer (requests per window)', n, `use e.g. ${w}: 100`);
+      // Kong keeps limits as Lua numbers (doubles): beyond 2^53 the count is no longer exact.
+      if (n > Number.MAX_SAFE_INTEGER) invalid(path, `config.${w}`, `must be at most ${Number.MAX_SAFE_INTEGER} (Kong counts in doubles)`, n, `use a smaller ${w} limit`);
     }
     for (let i = 0; i < windows.length; i++) {
       for (let j = i + 1; j < windows.length; j++) {
@@ -475,7 +478,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     const limitBy = options.limitBy ?? 'consumer';
     if (limitBy === 'header' && (!options.headerName || !HEADER_NAME.test(options.headerName))) invalid(path, 'config.header_name', "is required (a header name) for limitBy 'header'", options.headerName, "pass headerName: 'x-user-id'");
     if (limitBy === 'path' && !options.path?.startsWith('/')) invalid(path, 'config.path', "is required (an absolute path) for limitBy 'path'", options.path, "pass path: '/v1/chat'");
-    const policy = options.policy ?? 'local';
+    const policy = assertOneOf(path, 'config.policy', options.policy ?? 'local', ['local', 'redis']);
     if (policy === 'redis' && !options.redis) invalid(path, 'config.redis', "is required for policy 'redis'", undefined, 'pass redis: { host, port }');
     if (policy === 'local' && options.redis) invalid(path, 'config.redis', "is only used with policy 'redis'", options.redis.host, "set policy: 'redis', or drop redis");
     if (options.errorCode !== undefined && (!Number.isInteger(options.errorCode) || options.errorCode < 100 || options.errorCode > 599)) {
