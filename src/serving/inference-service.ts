@@ -165,7 +165,12 @@ export interface InferenceServiceProps {
   readonly args?: readonly string[];
   /** `env` of the model server: literals or Secret references. @default - none */
   readonly env?: EnvVars;
-  /** `protocolVersion`. @default the format's default (V2 for Triton, V1 otherwise), or the runtime's first protocol when it does not speak that one */
+  /**
+   * `protocolVersion`. Without a `runtime`, it must be one KServe v0.20's own
+   * runtimes speak for the format (see {@link builtInProtocols}: e.g. Triton
+   * and ONNX v2/grpc-v2 only, TensorFlow v1/grpc-v1, scikit-learn v1/v2).
+   * @default the format's default (V2 for Triton and ONNX, V1 otherwise), or the runtime's first protocol when it does not speak that one
+   */
   readonly protocolVersion?: ProtocolVersion;
   /** `resources` of the model server; GPUs in `limits.nvidiaGpu`. @default - none (the security rules require them on platforms) */
   readonly resources?: ResourceRequirements;
@@ -177,17 +182,17 @@ export interface InferenceServiceProps {
   readonly tolerations?: readonly Toleration[];
   /** `predictor.serviceAccountName`. @default - the storage's ServiceAccount, if any */
   readonly serviceAccount?: IServiceAccount;
-  /** `predictor.minReplicas`, >= 0 (0 only in Knative mode). @default 1 */
+  /** `predictor.minReplicas`, an int32 >= 0 (0 only in Knative mode). @default 1 */
   readonly minReplicas?: number;
-  /** `predictor.maxReplicas`, >= minReplicas. @default - equal to minReplicas */
+  /** `predictor.maxReplicas`, an int32 >= minReplicas. @default - equal to minReplicas */
   readonly maxReplicas?: number;
   /** How replicas scale. @default - KServe's default for the mode */
   readonly autoscaling?: Autoscaling;
-  /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica. @default - unlimited */
+  /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica, 0 (unlimited) to 1000 in Knative mode (Knative's `container-concurrency-max-limit`). @default - unlimited */
   readonly containerConcurrency?: number;
-  /** `predictor.timeout` in seconds. @default - KServe default (60) */
+  /** `predictor.timeout` in seconds, at most 600 in Knative mode (Knative's `max-revision-timeout-seconds`). @default - KServe default (60) */
   readonly timeoutSeconds?: number;
-  /** `serving.kserve.io/deploymentMode` annotation. @default DeploymentMode.STANDARD */
+  /** `serving.kserve.io/deploymentMode` annotation: `Standard` or `Knative`. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
   /**
    * Probes of the model server. For built-in runtimes the library adds, by
@@ -247,6 +252,12 @@ type CanaryState = { readonly state: 'none' } | { readonly state: 'canary' | 'pr
 /**
  * A KServe `InferenceService` (serving.kserve.io/v1beta1): one model served
  * by a predictor, optionally with a transformer and an explainer.
+ *
+ * Values a controller would reject or misread are refused at construction:
+ * unknown prop keys (a misspelt key would be dropped), counts beyond the
+ * CRD's int32 fields, enums outside their set, a protocol no KServe runtime
+ * of the format speaks, and a model without a namespace in a Platform (or
+ * with a transformer).
  *
  * It is an {@link IBackend}: a route to it reaches `<name>-predictor` (or
  * `<name>-transformer` when there is one) on port 80 in Standard mode, and
