@@ -24,6 +24,9 @@ export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
 /** A container of a workload the library emits. */
+/** The keys of {@link ContainerOptions}, for refusing misspelt ones. */
+export const CONTAINER_OPTION_KEYS: readonly string[] = ['image', 'imagePullPolicy', 'name', 'command', 'args', 'env', 'ports', 'resources', 'readinessProbe', 'livenessProbe', 'startupProbe'];
+
 export interface ContainerOptions {
   /** `image`: pinned to a tag (not `latest`) or a digest. */
   readonly image: string;

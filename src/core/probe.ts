@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
-import { assertOneOf } from './props';
+import { assertKnownKeys, assertOneOf } from './props';
 import { assertPort, assertPortName } from './port';
 
 /** A rendered Kubernetes probe. */
@@ -34,11 +34,13 @@ export interface ProbeTiming {
 export class Probe {
   /** An HTTP GET that must answer 200-399. */
   public static http(path: string, port: number, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
+    assertKnownKeys('Probe.http', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'scheme']);
     return new Probe({ httpGet: { path, port, scheme: timing.scheme }, ...timingOf(timing) });
   }
 
   /** A TCP connect to `port`. */
   public static tcp(port: number, timing: ProbeTiming = {}): Probe {
+    assertKnownKeys('Probe.tcp', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold']);
     return new Probe({ tcpSocket: { port }, ...timingOf(timing) });
   }
 

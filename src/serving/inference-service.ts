@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
@@ -327,6 +327,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'modelFormat', 'needs a name', props.modelFormat, 'use ModelFormat.SKLEARN or ModelFormat.custom("name")');
     }
     if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass containers: [{ image: ... }]');
+    props.containers?.forEach((c, i) => assertKnownKeys(this, `containers[${i}]`, c, CONTAINER_OPTION_KEYS));
     if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
       invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
     }

@@ -1,12 +1,12 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
-import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
 import { Probe } from '../core/probe';
-import { assertInteger, assertOneOf, INT32_MAX } from '../core/props';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX } from '../core/props';
 import { checkTolerations } from '../core/toleration';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
@@ -121,6 +121,8 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     super(scope, id);
+    assertKnownKeys(this, '', props, ['name', 'supportedModelFormats', 'protocolVersions', 'container', 'port', 'multiModel', 'nodeSelector', 'tolerations', 'podAnnotations', 'security']);
+    assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
     this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {
       invalid(this, 'supportedModelFormats', 'must list at least one format', props.supportedModelFormats, 'pass [{ format: ModelFormat.custom("vLLM"), autoSelect: true }]');
