@@ -26,6 +26,7 @@ import { Listener } from '../../src/gateway/listener';
 import { CatalogError, loadCatalog } from '../../src/platform/catalog-loader';
 import { AccessPolicy, AccessPolicyProps } from '../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../src/policy/authentication';
+import { PolicyTarget as EgPolicyTarget, SecurityPolicy } from '../../src/policy/envoy-gateway';
 import { TrafficPolicy } from '../../src/policy/kgateway';
 import { AuthorizationPolicy, PeerAuthentication } from '../../src/policy/istio';
 import { KongPlugin } from '../../src/policy/kong';
@@ -234,6 +235,12 @@ const rows: Row[] = [
   row('Secret reference with an empty name', () => SecretRef.named(''), E, 'SecretRef.named', 'secretName', '""', 'must be a DNS-1123 subdomain', 'use a name such as'),
   row('empty JWT audiences (read as "any audience")', () => policy({ authentication: [jwt({ audiences: [] })] }), E, 'test/models/access', 'authentication[0].audiences', '[]', 'every engine reads as "accept any audience"', "list the audiences this API accepts, e.g. ['models-api']"),
   row('an empty JWT audience', () => policy({ authentication: [jwt({ audiences: ['models-api', ' '] })] }), E, 'test/models/access', 'authentication[0].audiences[1]', '" "', 'must be a non-empty string', "use the aud value tokens carry"),
+
+  row('empty JWT audiences on an Envoy Gateway SecurityPolicy', () => {
+    const f = edge(GatewayProvider.ENVOY_GATEWAY);
+    const r = route(f, 'iris');
+    return new SecurityPolicy(f.ns.models, 'sp', { targets: [EgPolicyTarget.route(r)], jwtProviders: [{ name: 'idp', issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks.json', audiences: [] }] });
+  }, E, 'test/models/sp', 'jwtProviders[idp].audiences', '[]', 'Envoy Gateway reads as "accept any audience"', 'omit audiences to skip the check on purpose'),
 
   // NetworkPolicy selectors
   row("NetworkPolicy label value '*' (no wildcard)", () => NetworkPeer.pods('models', { app: '*' }), E, 'NetworkPeer.pods', 'podSelector.matchLabels.app', '"*"', 'has an invalid label value', "use letters, digits, '-', '_' and '.'"),

@@ -333,6 +333,10 @@ export class SecurityPolicy extends Construct {
     }
     if (provider.issuer !== undefined && (provider.issuer.length < 1 || provider.issuer.length > 253)) invalid(this, `${field}.issuer`, 'must be 1 to 253 characters', provider.issuer, 'use the issuer URL, e.g. https://idp.example.com/');
     if ((provider.audiences?.length ?? 0) > MAX_AUDIENCES) invalid(this, `${field}.audiences`, `can hold at most ${MAX_AUDIENCES} audiences`, provider.audiences, 'accept fewer audiences, or split the routes across policies');
+    // An empty list would be dropped (Envoy Gateway then checks no audience): say "no check" by omitting it.
+    if (provider.audiences !== undefined && (provider.audiences.length === 0 || provider.audiences.some((a) => typeof a !== 'string' || a.trim() === ''))) {
+      invalid(this, `${field}.audiences`, 'is empty or holds an empty audience, which Envoy Gateway reads as "accept any audience"', provider.audiences, "list the accepted audiences, e.g. ['models-api'], or omit audiences to skip the check on purpose");
+    }
     for (const [claim, header] of Object.entries(provider.claimToHeaders ?? {})) {
       if (claim.length === 0) invalid(this, `${field}.claimToHeaders`, 'has an empty claim name', claim, 'name the claim, e.g. "sub"');
       if (!isHttpHeaderName(header)) invalid(this, `${field}.claimToHeaders.${claim}`, 'must be an HTTP header name', header, 'use e.g. x-user-id');
