@@ -6,7 +6,7 @@ import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { sortRecord } from '../../core/sort-keys';
-import { formatGatewayDuration } from '../../routing/duration';
+import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { checkClaimsToHeaders } from '../authentication';
 
 /** The kind of service a GatewayExtension connects the gateway to (`spec.type`). */
@@ -402,5 +402,5 @@ function grpcServiceOf(scope: IConstruct, field: string, g: ExtGrpcService): kgw
 
 function timeoutOf(scope: IConstruct, field: string, d: Duration): string {
   if (d.toMilliseconds() < 1) invalid(scope, field, 'must be at least 1ms', formatGatewayDuration(d), 'use e.g. Duration.millis(200)');
-  return formatGatewayDuration(d);
+  return assertGatewayDuration(scope, field, d);
 }

@@ -7,7 +7,7 @@ import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertInteger, INT32_MAX } from '../../core/props';
 import { ISecretReference } from '../../core/secret-ref';
 import { sortRecord } from '../../core/sort-keys';
-import { formatGatewayDuration } from '../../routing/duration';
+import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { GatewayExtensionType, IGatewayExtension } from './gateway-extension';
 import { PolicyTarget } from './policy-target';
 
@@ -309,7 +309,7 @@ export class TrafficPolicy extends Construct {
         if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 100)) invalid(this, `rateLimit.local.${k}`, 'must be an integer between 0 and 100', v, 'use 100');
       }
       local = {
-        tokenBucket: { maxTokens: b.maxTokens, tokensPerFill: b.tokensPerFill, fillInterval: formatGatewayDuration(b.fillInterval) },
+        tokenBucket: { maxTokens: b.maxTokens, tokensPerFill: b.tokensPerFill, fillInterval: assertGatewayDuration(this, 'rateLimit.local.tokenBucket.fillInterval', b.fillInterval) },
         percentEnabled: r.local.percentEnabled,
         percentEnforced: r.local.percentEnforced,
       };
