@@ -6,7 +6,7 @@ import { assertDnsLabel } from './names';
 import { assertPort, assertPortName } from './port';
 import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
-import { assertOneOf } from './props';
+import { assertOneOf, keysOf } from './props';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
 
 /** A port a container listens on. */
@@ -25,7 +25,7 @@ const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent
 
 /** A container of a workload the library emits. */
 /** The keys of {@link ContainerOptions}, for refusing misspelt ones. */
-export const CONTAINER_OPTION_KEYS: readonly string[] = ['image', 'imagePullPolicy', 'name', 'command', 'args', 'env', 'ports', 'resources', 'readinessProbe', 'livenessProbe', 'startupProbe'];
+export const CONTAINER_OPTION_KEYS: readonly string[] = keysOf<ContainerOptions>({ image: true, imagePullPolicy: true, name: true, command: true, args: true, env: true, ports: true, resources: true, readinessProbe: true, livenessProbe: true, startupProbe: true });
 
 export interface ContainerOptions {
   /** `image`: pinned to a tag (not `latest`) or a digest. */

@@ -5,7 +5,7 @@ import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
 import { assertDnsLabel, assertLabels } from './names';
 import { assertPort } from './port';
-import { assertKnownKeys, assertOneOf } from './props';
+import { assertKnownKeys, assertOneOf, keysOf } from './props';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
 
@@ -238,10 +238,10 @@ export class Namespace extends Chart {
    */
   private assertPeers(id: string, direction: 'ingress' | 'egress', options: NetworkRuleOptions): void {
     const at = `NetworkPolicy/allow-${id}`;
-    assertKnownKeys(this, at, options, ['pods', 'peers', 'ports']);
+    assertKnownKeys(this, at, options, keysOf<NetworkRuleOptions>({ pods: true, peers: true, ports: true }));
     assertLabels(this, `${at}.pods`, options?.pods);
     options?.ports?.forEach((p, i) => {
-      assertKnownKeys(this, `${at}.ports[${i}]`, p, ['port', 'protocol']);
+      assertKnownKeys(this, `${at}.ports[${i}]`, p, keysOf<NetworkPort>({ port: true, protocol: true }));
       assertPort(this, `${at}.ports[${i}].port`, p.port, 'use the port the pods listen on, e.g. 8080');
       if (p.protocol !== undefined) assertOneOf(this, `${at}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP', 'SCTP']);
     });

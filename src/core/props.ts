@@ -115,3 +115,16 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * The keys of a props interface `T`, written as `{ key: true, ... }`: the
+ * compiler checks that every key of `T` is listed and no other, so the list
+ * given to {@link assertKnownKeys} cannot drift from the interface.
+ *
+ * ```ts
+ * const KEYS = keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true });
+ * ```
+ */
+export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}

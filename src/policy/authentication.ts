@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { IBackend } from '../core/backend';
 import { looksLikeCredential } from '../core/credentials';
 import { invalid } from '../core/errors';
-import { assertKnownKeys } from '../core/props';
+import { assertKnownKeys, keysOf } from '../core/props';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
 
@@ -227,7 +227,7 @@ export class JwtAuth {
   private readonly audiencesGiven: boolean;
 
   public constructor(props: JwtAuthProps) {
-    assertKnownKeys('JwtAuth', '', props, ['issuer', 'jwksUri', 'audiences', 'algorithms', 'clockSkew', 'userClaim', 'tierClaim', 'claimsToHeaders', 'jwksBackend', 'publicKey']);
+    assertKnownKeys('JwtAuth', '', props, keysOf<JwtAuthProps>({ issuer: true, jwksUri: true, audiences: true, algorithms: true, clockSkew: true, userClaim: true, tierClaim: true, claimsToHeaders: true, jwksBackend: true, publicKey: true }));
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
     this.audiences = props.audiences ?? [];

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
-import { assertKnownKeys, assertOneOf } from '../core/props';
+import { assertKnownKeys, assertOneOf, keysOf } from '../core/props';
 import { HTTP_METHODS, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 
@@ -71,7 +71,7 @@ export class Tier {
     public readonly name: string,
     props: TierProps = {},
   ) {
-    assertKnownKeys(`Tier(${String(name)})`, '', props, ['limits', 'tokenLimits', 'unlimited', 'models', 'methods', 'pathPrefixes', 'inherits']);
+    assertKnownKeys(`Tier(${String(name)})`, '', props, keysOf<TierProps>({ limits: true, tokenLimits: true, unlimited: true, models: true, methods: true, pathPrefixes: true, inherits: true }));
     this.limits = props.limits ?? [];
     this.tokenLimits = props.tokenLimits ?? [];
     this.unlimited = props.unlimited ?? false;

@@ -11,7 +11,7 @@ import { Platform } from '../core/platform';
 import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
-import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, SAFE_INT_MAX } from '../core/props';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf, SAFE_INT_MAX } from '../core/props';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
@@ -56,12 +56,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = [
-  'name', 'modelFormat', 'frameworkField', 'runtime', 'runtimeVersion', 'storage', 'storageUri', 'image', 'args', 'env', 'protocolVersion', 'resources', 'containers',
-  'nodeSelector', 'tolerations', 'serviceAccount', 'minReplicas', 'maxReplicas', 'autoscaling', 'containerConcurrency', 'timeoutSeconds', 'deploymentMode',
-  'readinessProbe', 'livenessProbe', 'startupProbe', 'transformer', 'explainer', 'logger', 'batcher', 'ports', 'knativeIngressNamespaces', 'security', 'labels',
-  'annotations', 'podAnnotations',
-];
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -376,7 +371,7 @@ export class InferenceService extends Construct implements IBackend {
     }
     checkTolerations(this, 'tolerations', props.tolerations);
     if (props.logger) {
-      assertKnownKeys(this, 'logger', props.logger, ['url', 'mode']);
+      assertKnownKeys(this, 'logger', props.logger, keysOf<InferenceLogger>({ url: true, mode: true }));
       if (props.logger.mode !== undefined) assertOneOf(this, 'logger.mode', props.logger.mode, ['all', 'request', 'response']);
     }
     this.checkGpu(props.resources, 'resources');
@@ -643,7 +638,7 @@ export class InferenceService extends Construct implements IBackend {
   }
 
   private checkBatcher(b: Batcher): void {
-    assertKnownKeys(this, 'batcher', b, ['maxBatchSize', 'maxLatencyMs', 'timeoutSeconds']);
+    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true }));
     if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < MIN_BATCH || b.maxBatchSize > MAX_BATCH) {
       invalid(this, 'batcher.maxBatchSize', `must be an integer between ${MIN_BATCH} and ${MAX_BATCH} (the batch sizes the platform write-ups recommend)`, b.maxBatchSize, 'use e.g. 32');
     }

@@ -6,7 +6,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
 import { Probe } from '../core/probe';
-import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX } from '../core/props';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
 import { checkTolerations } from '../core/toleration';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
@@ -121,7 +121,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     super(scope, id);
-    assertKnownKeys(this, '', props, ['name', 'supportedModelFormats', 'protocolVersions', 'container', 'port', 'multiModel', 'nodeSelector', 'tolerations', 'podAnnotations', 'security']);
+    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true }));
     assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
     this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {

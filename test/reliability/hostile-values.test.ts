@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/core/backend';
 import { EnvValue } from '../../src/core/env';
 import { ModelServingError } from '../../src/core/errors';
+import { keysOf } from '../../src/core/props';
 import { Namespace, PodSecurity } from '../../src/core/namespace';
 import { NetworkPeer } from '../../src/core/network-peer';
 import { Platform } from '../../src/core/platform';
@@ -367,6 +368,14 @@ describe('values inside the ranges stay accepted', () => {
 
   it('takes a deny entry carved out of an allowed block (deny is checked first)', () => {
     expect(() => KongPlugin.ipRestriction(setup(['models']).ns.models, 'ipr', { allow: ['10.0.0.0/8'], deny: ['10.1.0.0/16'] })).not.toThrow();
+  });
+
+  it('keeps the lists of known keys equal to the interfaces (keysOf is checked by the compiler)', () => {
+    // @ts-expect-error a key of the interface is missing
+    keysOf<{ a?: number; b: string }>({ a: true });
+    // @ts-expect-error a key the interface does not have
+    keysOf<{ a?: number }>({ a: true, c: true });
+    expect(keysOf<{ a?: number; b: string }>({ a: true, b: true })).toEqual(['a', 'b']);
   });
 
   it('lets one platform own a namespace another platform declares external', () => {
