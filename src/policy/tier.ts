@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
-import { assertKnownKeys, assertOneOf, keysOf } from '../core/props';
-import { HTTP_METHODS, HttpMethod } from '../routing/match';
+import { assertKnownKeys, keysOf } from '../core/props';
+import { assertHttpMethods, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 
 /** Props of {@link Tier}. */
@@ -138,10 +138,7 @@ export class Tier {
     }
     if (this.methods !== undefined) {
       if (!Array.isArray(this.methods) || this.methods.length === 0) invalid(scope, `${field}(${this.name}).methods`, 'must be a non-empty list of HTTP methods (omit it for every method)', this.methods, "pass methods: ['GET', 'POST']");
-      this.methods.forEach((m, i) => {
-        assertOneOf(scope, `${field}(${this.name}).methods[${i}]`, m, HTTP_METHODS);
-        if (this.methods!.indexOf(m) !== i) invalid(scope, `${field}(${this.name}).methods[${i}]`, 'is listed twice', m, 'list each method once');
-      });
+      assertHttpMethods(scope, `${field}(${this.name}).methods`, this.methods);
     }
     this.pathPrefixes?.forEach((p, i) => {
       if (!p.startsWith('/')) invalid(scope, `${field}(${this.name}).pathPrefixes[${i}]`, "must start with '/'", p, 'use an absolute path prefix');

@@ -1,10 +1,27 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+import { assertOneOf } from '../core/props';
 
 /** HTTP methods a route can match (Gateway API `HTTPMethod`). */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 
 /** Every {@link HttpMethod}, for run-time checks. */
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+/**
+ * Checks a list of HTTP methods: each one of {@link HTTP_METHODS} (upper
+ * case), none twice (a repeated method is a copy-paste slip that some
+ * providers refuse as a duplicate set entry).
+ *
+ * @throws ModelServingError naming `field[i]`
+ */
+export function assertHttpMethods(scope: IConstruct | string, field: string, methods: readonly unknown[]): void {
+  methods.forEach((m, i) => {
+    assertOneOf(scope, `${field}[${i}]`, m, HTTP_METHODS);
+    if (methods.indexOf(m) !== i) invalid(scope, `${field}[${i}]`, 'is listed twice', m, 'list each method once');
+  });
+}
 
 /**
  * A path match (`matches[].path`).

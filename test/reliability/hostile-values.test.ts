@@ -282,6 +282,10 @@ const rows: Row[] = [
 
   // Duplicate methods
   row('tier allows GET twice', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)], methods: ['GET', 'POST', 'GET'] })] }), E, 'test/models/access', 'tiers[0](basic).methods[2]', '"GET"', 'is listed twice', 'list each method once'),
+  row('Envoy Gateway authorization rule lists POST twice', () => {
+    const f = edge(GatewayProvider.ENVOY_GATEWAY);
+    return new SecurityPolicy(f.ns.models, 'sp', { targets: [EgPolicyTarget.route(route(f, 'iris'))], authorizationRules: [{ name: 'office', action: 'Allow', principal: { clientCidrs: ['10.0.0.0/8'] }, methods: ['POST', 'GET', 'POST'] }] });
+  }, E, 'test/models/sp', 'authorizationRules[office].methods[2]', '"POST"', 'is listed twice', 'list each method once'),
   row('tier method outside the HTTP methods', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)], methods: ['get' as never] })] }), E, 'test/models/access', 'tiers[0](basic).methods[0]', '"get"', "must be one of 'GET'", "use one of 'GET'"),
   ((c) => row('catalog: endpoint lists GET twice', () => loadCatalog(c.file), C, c.at, 'services[0].endpoints[0].methods[1]', '"GET"', "lists 'GET' twice", 'list each method once'))(catalog('path: /api/*, methods: [GET] }', 'path: /api/*, methods: [GET, GET] }', 'methods: [GET, GET]')),
   ((c) => row('catalog: cors.methods lists GET twice', () => loadCatalog(c.file), C, c.at, 'services[0].metadata.cors.methods', '"GET,GET"', "lists 'GET' twice", 'list each method once'))(catalog('cors.methods: GET', 'cors.methods: GET,GET', 'GET,GET')),

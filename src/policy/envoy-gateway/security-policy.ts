@@ -9,7 +9,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { Namespace } from '../../core/namespace';
 import { ISecretReference } from '../../core/secret-ref';
 import { formatGatewayDuration } from '../../routing/duration';
-import { HttpMethod, PathMatch } from '../../routing/match';
+import { assertHttpMethods, HttpMethod, PathMatch } from '../../routing/match';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
 
@@ -386,6 +386,7 @@ export class SecurityPolicy extends Construct {
       });
     }
     if (rule.methods !== undefined && (rule.methods.length < 1 || rule.methods.length > 16)) invalid(this, `${field}.methods`, 'must hold 1 to 16 methods', rule.methods.length, 'list the methods, or drop methods to match all');
+    if (rule.methods !== undefined) assertHttpMethods(this, `${field}.methods`, rule.methods);
     if (rule.path && rule.path.type !== 'RegularExpression' && !rule.path.value.startsWith('/')) invalid(this, `${field}.path`, "must start with '/'", rule.path.value, 'use an absolute path such as /v1/models');
     if (rule.cel !== undefined && (rule.cel.length < 1 || rule.cel.length > 4096)) invalid(this, `${field}.cel`, 'must be 1 to 4096 characters', rule.cel.length, 'shorten the expression');
     this.rules.push(rule);
