@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
-import { assertDnsLabel, assertLabels } from './names';
+import { assertAnnotations, assertDnsLabel, assertLabels } from './names';
 import { assertPort } from './port';
 import { assertKnownKeys, assertOneOf, keysOf } from './props';
 import { NetworkPeer, NetworkPort } from './network-peer';
@@ -147,6 +147,8 @@ export class Namespace extends Chart {
     if (name === 'default' || name.startsWith('kube-')) {
       invalid(this, 'name', 'is reserved for the cluster', name, 'use a dedicated namespace for platform workloads');
     }
+    assertLabels(this, 'labels', props.labels);
+    assertAnnotations(this, 'annotations', props.annotations);
     this.external = props.external ?? false;
     if (this.external) return;
 
@@ -195,6 +197,7 @@ export class Namespace extends Chart {
   public addLabel(key: string, value: string): void {
     if (key.startsWith('pod-security.kubernetes.io/')) invalid(this, `labels.${key}`, 'is managed by the podSecurity prop', value, 'pass podSecurity: PodSecurity.waived(...) instead');
     if (!this.namespaceObject) invalid(this, `labels.${key}`, 'cannot be set on an external namespace', value, 'label the namespace where it is managed');
+    assertLabels(this, 'labels', { [key]: value });
     this.namespaceObject.metadata.addLabel(key, value);
   }
 

@@ -247,6 +247,7 @@ const rows: Row[] = [
   // NetworkPolicy selectors
   row("NetworkPolicy label value '*' (no wildcard)", () => NetworkPeer.pods('models', { app: '*' }), E, 'NetworkPeer.pods', 'podSelector.matchLabels.app', '"*"', 'has an invalid label value', "use letters, digits, '-', '_' and '.'"),
   row("NetworkPolicy pod selector value '*' on an allow rule", () => setup(['models']).ns.models.allowIngress('web', { pods: { app: '*' }, peers: [NetworkPeer.namespace('edge')] }), E, 'test/models', 'NetworkPolicy/allow-web.pods.app', '"*"', 'has an invalid label value', "use letters, digits, '-', '_' and '.'"),
+  row("Namespace label value '*'", () => new Namespace(setup([]).platform, 'models', { labels: { team: '*' } }), E, 'test/models', 'labels.team', '"*"', 'has an invalid label value', "use letters, digits, '-', '_' and '.'"),
   row('NetworkPeer namespace that is not a namespace name', () => NetworkPeer.namespace('*'), E, 'NetworkPeer.namespace', 'namespace', '"*"', 'must be a DNS-1123 label', 'use a name such as'),
   row('NetworkPeer exception outside its block', () => NetworkPeer.cidr('10.0.0.0/8', ['192.168.0.0/16']), E, 'NetworkPeer.cidr', 'ipBlock.except[0]', '"192.168.0.0/16"', 'strictly inside 10.0.0.0/8', 'use a block inside 10.0.0.0/8'),
 
