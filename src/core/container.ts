@@ -7,6 +7,7 @@ import { assertDnsLabel } from './names';
 import { assertPort, assertPortName } from './port';
 import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
+import { assertOneOf, keysOf } from './props';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
 
 /** A port a container listens on. */
@@ -24,6 +25,9 @@ export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
 /** A container of a workload the library emits. */
+/** The keys of {@link ContainerOptions}, for refusing misspelt ones. */
+export const CONTAINER_OPTION_KEYS: readonly string[] = keysOf<ContainerOptions>({ image: true, imagePullPolicy: true, name: true, command: true, args: true, env: true, ports: true, resources: true, readinessProbe: true, livenessProbe: true, startupProbe: true });
+
 export interface ContainerOptions {
   /** `image`: pinned to a tag (not `latest`) or a digest. */
   readonly image: string;
@@ -105,6 +109,9 @@ export function renderContainer(
   checkProbe(scope, `${field}.readinessProbe`, c.readinessProbe);
   checkProbe(scope, `${field}.livenessProbe`, c.livenessProbe);
   checkProbe(scope, `${field}.startupProbe`, c.startupProbe);
+  c.ports?.forEach((p, i) => {
+    if (p.protocol !== undefined) assertOneOf(scope, `${field}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP']);
+  });
   return {
     name,
     image,

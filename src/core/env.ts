@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { SECRET_NAME } from './credentials';
 import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
+import { isDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
 import { noteRequiredSecret } from './required-secret';
 import { checkedRecord } from './records';
@@ -23,8 +24,15 @@ export interface EnvVarJson {
  * never embedded.
  */
 export class EnvValue {
-  /** A key of a Secret (`valueFrom.secretKeyRef`). */
+  /**
+   * A key of a Secret (`valueFrom.secretKeyRef`).
+   *
+   * @throws ModelServingError when the Secret has no name (a `secretKeyRef`
+   *   without `name` is refused by the apiserver inside a Deployment, and
+   *   only fails when KServe or another controller creates the pods) or the key is empty
+   */
   public static fromSecret(secret: ISecretReference, key: string): EnvValue {
+    checkSecretKeyRef('EnvValue.fromSecret', 'secretKeyRef', secret?.secretName, key);
     return new EnvValue({ secretKeyRef: { name: secret.secretName, key } });
   }
 
@@ -70,8 +78,17 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
       refuseCredential(scope, `${field}.${name}`, v, `set it from a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`, name);
       return { name, value: v };
     }
-    const ref = v.valueFrom.secretKeyRef;
+    const ref = (v as Partial<EnvValue> | null)?.valueFrom?.secretKeyRef;
+    if (ref) checkSecretKeyRef(scope, `${field}.${name}.valueFrom.secretKeyRef`, ref.name, ref.key);
     if (ref?.name) noteRequiredSecret(scope, undefined, ref.name, `environment variable ${name} (key ${ref.key}) of ${scope.node.path}`);
     return { name, valueFrom: v.valueFrom };
   });
+}
+
+/** A `secretKeyRef` names a Secret (a DNS-1123 subdomain) and a non-empty key. */
+function checkSecretKeyRef(scope: IConstruct | string, field: string, name: unknown, key: unknown): void {
+  if (typeof name !== 'string' || !isDnsSubdomain(name)) {
+    invalid(scope, `${field}.name`, 'must name the Secret (a DNS-1123 subdomain): a secretKeyRef without a name is refused when the controller creates the pod', name, "pass the Secret: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')");
+  }
+  if (typeof key !== 'string' || key.trim() === '') invalid(scope, `${field}.key`, 'must name a key of the Secret', key, "pass the key, e.g. EnvValue.fromSecret(SecretRef.named('my-secret'), 'token')");
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as es from '../../imports/externalsecrets-external-secrets.io';
 import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
+import { assertOneOf } from './props';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
 
@@ -60,6 +61,7 @@ export class ExternalSecret extends Construct implements ISecretReference {
     if (props.data.length === 0) invalid(this, 'data', 'must map at least one key', [], 'pass data: [{ secretKey, remoteKey }]');
     props.data.forEach((d, i) => refuseCredential(this, `data[${i}].remoteKey`, d.remoteKey, 'give the path of the value in the secret store (e.g. api-keys/alice), not the value'));
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);
+    if (props.secretStore.kind !== undefined) assertOneOf(this, 'secretStore.kind', props.secretStore.kind, ['SecretStore', 'ClusterSecretStore']);
     this.resource = new es.ExternalSecret(this, 'Resource', {
       metadata: { name: this.secretName },
       spec: {

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
-import { assertDnsLabel, policyId } from './names';
+import { assertAnnotations, assertDnsLabel, assertLabels, policyId } from './names';
+import { assertPort } from './port';
+import { assertKnownKeys, assertOneOf, keysOf } from './props';
 import { retainOnRemoval } from './retain';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Platform } from './platform';
@@ -11,6 +13,9 @@ import { checkedRecord } from './records';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Every {@link PodSecurityLevel}: the values Pod Security admission reads in its namespace labels. */
+export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /**
  * The Pod Security admission level of a Namespace: `restricted` unless a
@@ -145,12 +150,17 @@ export class Namespace extends Chart {
     this.name = name;
     this.platform = scope;
     this.podSecurity = props.podSecurity ?? PodSecurity.RESTRICTED;
+    // Pod Security admission refuses to create pods in a namespace whose level label it cannot parse
+    // (k8s.io/pod-security-admission/api: ParseLevel), so a level outside the set would block every pod.
+    assertOneOf(this, 'podSecurity.enforce', this.podSecurity?.enforce, POD_SECURITY_LEVELS, "use PodSecurity.RESTRICTED, or PodSecurity.waived('baseline' | 'privileged', reason)");
     if (this.podSecurity.waiverReason !== undefined && this.podSecurity.waiverReason.trim().length < 10) {
       invalid(this, 'podSecurity', 'waiver needs a reason of at least 10 characters', this.podSecurity.waiverReason, 'say why the workload cannot run under the restricted profile');
     }
     if (name === 'default' || name.startsWith('kube-')) {
       invalid(this, 'name', 'is reserved for the cluster', name, 'use a dedicated namespace for platform workloads');
     }
+    assertLabels(this, 'labels', props.labels);
+    assertAnnotations(this, 'annotations', props.annotations);
     this.external = props.external ?? false;
     this.defaultDeny = !this.external && (props.defaultDeny ?? true);
     if (this.external) return;
@@ -196,6 +206,7 @@ export class Namespace extends Chart {
     checkedRecord(this, 'labels', { [key]: value });
     if (key.startsWith('pod-security.kubernetes.io/')) invalid(this, `labels.${key}`, 'is managed by the podSecurity prop', value, 'pass podSecurity: PodSecurity.waived(...) instead');
     if (!this.namespaceObject) invalid(this, `labels.${key}`, 'cannot be set on an external namespace', value, 'label the namespace where it is managed');
+    assertLabels(this, 'labels', { [key]: value });
     this.namespaceObject.metadata.addLabel(key, value);
   }
 
@@ -252,6 +263,14 @@ export class Namespace extends Chart {
    * would silently open the namespace instead of allowing nothing.
    */
   private assertPeers(id: string, direction: 'ingress' | 'egress', options: NetworkRuleOptions): void {
+    const at = `NetworkPolicy/allow-${id}`;
+    assertKnownKeys(this, at, options, keysOf<NetworkRuleOptions>({ pods: true, peers: true, ports: true }));
+    assertLabels(this, `${at}.pods`, options?.pods);
+    options?.ports?.forEach((p, i) => {
+      assertKnownKeys(this, `${at}.ports[${i}]`, p, keysOf<NetworkPort>({ port: true, protocol: true }));
+      assertPort(this, `${at}.ports[${i}].port`, p.port, 'use the port the pods listen on, e.g. 8080');
+      if (p.protocol !== undefined) assertOneOf(this, `${at}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP', 'SCTP']);
+    });
     const peers: unknown = options?.peers;
     if (!Array.isArray(peers) || peers.length === 0) {
       const list = direction === 'ingress' ? 'from' : 'to';

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { assertKnownKeys, assertOneOf } from './props';
 import { assertPort, assertPortName } from './port';
 
 /** A rendered Kubernetes probe. */
@@ -33,11 +34,13 @@ export interface ProbeTiming {
 export class Probe {
   /** An HTTP GET that must answer 200-399. */
   public static http(path: string, port: number, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
+    assertKnownKeys('Probe.http', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'scheme']);
     return new Probe({ httpGet: { path, port, scheme: timing.scheme }, ...timingOf(timing) });
   }
 
   /** A TCP connect to `port`. */
   public static tcp(port: number, timing: ProbeTiming = {}): Probe {
+    assertKnownKeys('Probe.tcp', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold']);
     return new Probe({ tcpSocket: { port }, ...timingOf(timing) });
   }
 
@@ -92,6 +95,7 @@ export function checkProbe(scope: IConstruct | string, field: string, probe: Pro
   if (spec.httpGet && (typeof spec.httpGet.path !== 'string' || !spec.httpGet.path.startsWith('/'))) {
     invalid(scope, `${field}.httpGet.path`, "must be an absolute path starting with '/'", spec.httpGet.path, 'use e.g. Probe.http("/healthz", 8080)');
   }
+  if (spec.httpGet?.scheme !== undefined) assertOneOf(scope, `${field}.httpGet.scheme`, spec.httpGet.scheme, ['HTTP', 'HTTPS']);
   const action = spec.httpGet ? 'httpGet' : 'tcpSocket';
   const port = (spec.httpGet ?? spec.tcpSocket)!.port;
   if (typeof port === 'string') assertPortName(scope, `${field}.${action}.port`, port, "use the name of a container port, e.g. 'http', or its number");

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { assertKnownKeys } from './props';
 import { assertQuantity, parseQuantity } from './quantity';
 
 /** Compute resources of one container, as Kubernetes quantity strings. */
@@ -40,15 +41,20 @@ const KEYS: ReadonlyArray<[keyof ResourceList, string]> = [
 ];
 
 /**
- * Checks and renders container resources: every value a quantity string,
- * every request at most its limit, GPUs whole numbers.
+ * Checks and renders container resources: every value a quantity string
+ * within Kubernetes' range, every request at most its limit, GPUs whole
+ * numbers, and no key besides `requests`/`limits` and the four resource
+ * names (a misspelt `gpu: '1'` would otherwise be dropped, and the pod
+ * scheduled without a GPU).
  *
- * @throws ModelServingError for a malformed quantity, a request above its limit, or a fractional GPU
+ * @throws ModelServingError for an unknown key, a malformed or out-of-range quantity, a request above its limit, or a fractional GPU
  */
 export function renderResources(scope: IConstruct, field: string, r: ResourceRequirements | undefined): RenderedResources | undefined {
   if (!r) return undefined;
+  assertKnownKeys(scope, field, r, ['requests', 'limits']);
   const render = (list: ResourceList | undefined, part: 'requests' | 'limits'): Record<string, string> | undefined => {
     if (!list) return undefined;
+    assertKnownKeys(scope, `${field}.${part}`, list, KEYS.map(([key]) => key));
     const out: Record<string, string> = {};
     for (const [key, upstream] of KEYS) {
       const v = list[key];

@@ -1,3 +1,5 @@
+import { assertDnsLabel, assertDnsSubdomain } from './names';
+
 /**
  * A reference to a Secret by name: TLS certificates, credentials, API keys.
  * The library never reads or embeds the Secret's data; only its name reaches `dist/`.
@@ -17,8 +19,11 @@ export class SecretRef {
    *
    * @param secretName Secret name (DNS-1123 subdomain)
    * @param options `namespace` for a Secret in another namespace (a ReferenceGrant there must allow it)
+   * @throws ModelServingError for a name that is not a DNS-1123 subdomain (an empty name included) or a namespace that is not a DNS-1123 label
    */
   public static named(secretName: string, options: { readonly namespace?: string } = {}): ISecretReference {
+    assertDnsSubdomain('SecretRef.named', 'secretName', secretName);
+    if (options.namespace !== undefined) assertDnsLabel('SecretRef.named', 'namespace', options.namespace);
     return { secretName, namespace: options.namespace };
   }
 

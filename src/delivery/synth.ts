@@ -49,7 +49,47 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
     PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
     outputs.push({ name: platform.platformName, description: platform.description, setupNotes: platform.setupNotes, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
   }
+  const shared = objectsOfTwoPlatforms(outputs);
+  if (shared.length > 0) throw new SynthError(shared);
   return outputs.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * One object, one platform (DESIGN 4b, Ownership): an object with the same
+ * API group, kind, namespace and name emitted by two platforms of one app
+ * would be applied by two Argo CD Applications, each pruning or
+ * overwriting the other's copy (Argo CD reports it as a
+ * SharedResourceWarning and the two never both stay in sync). One message
+ * per object, at the second platform's construct, naming both platforms.
+ */
+function objectsOfTwoPlatforms(outputs: readonly PlatformOutput[]): string[] {
+  const owners = new Map<string, { readonly platform: string; readonly constructPath: string }>();
+  const errors: string[] = [];
+  for (const p of outputs) {
+    for (const m of p.manifests) {
+      const o = m.object;
+      const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
+      const ns = o.metadata.namespace;
+      const key = `${group}|${o.kind}|${ns ?? ''}|${o.metadata.name}`;
+      const first = owners.get(key);
+      if (first === undefined) {
+        owners.set(key, { platform: p.name, constructPath: m.constructPath });
+        continue;
+      }
+      if (first.platform === p.name) continue;
+      const what = `${o.kind}${group ? `.${group}` : ''} ${ns ? `${ns}/` : ''}${o.metadata.name}`;
+      errors.push(
+        errorMessage(
+          m.constructPath,
+          'metadata.name',
+          `makes ${what}, which platform '${first.platform}' also emits (${first.constructPath}): two Argo CD Applications would own one object and prune or overwrite each other's copy`,
+          o.metadata.name,
+          `let one platform own it: give platform '${p.name}' its own ${o.kind === 'Namespace' ? 'namespace' : 'name for it'}, or declare it external there (e.g. new Namespace(platform, '${o.metadata.name}', { external: true }))`,
+        ),
+      );
+    }
+  }
+  return errors;
 }
 
 /** Options of {@link writePlatforms}. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { EnvValue, EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
+import { assertInteger, assertOneOf, INT32_MAX } from '../core/props';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
@@ -269,6 +270,8 @@ export class KongGateway extends Construct {
     const maxReplicas = props.maxReplicas ?? 10;
     if (!Number.isInteger(minReplicas) || minReplicas < 2) invalid(this, 'minReplicas', 'must be an integer of at least 2 (one proxy is a single point of failure)', minReplicas, 'use 3');
     if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${minReplicas})`, maxReplicas, `use at least ${minReplicas}`);
+    // HorizontalPodAutoscaler minReplicas/maxReplicas are int32.
+    assertInteger(this, 'maxReplicas', maxReplicas, { min: minReplicas, max: INT32_MAX, type: 'int32: HorizontalPodAutoscaler spec.maxReplicas', fix: 'use e.g. 10' });
     const cpu = this.percent('cpuUtilization', props.cpuUtilization ?? 70);
     const memory = this.percent('memoryUtilization', props.memoryUtilization ?? 80);
 
@@ -431,6 +434,7 @@ export class KongGateway extends Construct {
       },
     });
 
+    assertOneOf(this, 'serviceType', props.serviceType ?? 'LoadBalancer', ['LoadBalancer', 'ClusterIP']);
     new k8s.KubeService(this, 'ProxyService', {
       metadata: { name: this.proxyServiceName },
       spec: {

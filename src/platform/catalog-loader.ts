@@ -161,7 +161,44 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     const unique = new Map(issues.map((i) => [formatCatalogIssue(i), i]));
     throw new CatalogError([...unique.values()].sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column || (a.field < b.field ? -1 : 1)));
   }
-  return new LoadedCatalog(file, result.data, doc, lines);
+  const loaded = new LoadedCatalog(file, result.data, doc, lines);
+  const conflicts = pathConflicts(loaded);
+  if (conflicts.length > 0) throw new CatalogError(conflicts);
+  return loaded;
+}
+
+/**
+ * Two service endpoints on one path: every route of a catalog hangs off the
+ * one HTTPS listener (one host name), so two endpoints with the same path
+ * match (`/x/*` a prefix, `/x` exact) and overlapping methods (none listed:
+ * every method) claim the same requests, and the gateway sends them to one
+ * of the two Services only. Reported at the later endpoint, naming the
+ * `file:line:column` of both.
+ */
+function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
+  const issues: CatalogIssue[] = [];
+  const seen: Array<{ readonly key: string; readonly methods?: readonly string[]; readonly at: readonly Segment[]; readonly service: string }> = [];
+  (loaded.catalog.services ?? []).forEach((s, i) => {
+    s.endpoints.forEach((e, j) => {
+      const prefix = e.path.endsWith('*');
+      const key = prefix ? `PathPrefix ${e.path.slice(0, -1).replace(/\/+$/, '') || '/'}` : `Exact ${e.path}`;
+      const at: Segment[] = ['services', i, 'endpoints', j, 'path'];
+      const first = seen.find((x) => x.key === key && (!x.methods || !e.methods || x.methods.some((m) => e.methods!.includes(m as (typeof e.methods)[number]))));
+      if (first) {
+        const there = loaded.locate(first.at);
+        issues.push({
+          location: loaded.locate(at),
+          field: formatField(at),
+          problem: `is the same ${key.split(' ')[0]} match as ${formatField(first.at)} of service '${first.service}' at ${there.file}:${there.line}:${there.column}, with overlapping methods: both routes would claim the same requests on the one host name, and the gateway would send them to one Service only`,
+          value: e.path,
+          fix: 'give one of the endpoints a distinct path, or distinct methods',
+        });
+      } else {
+        seen.push({ key, methods: e.methods, at, service: s.name });
+      }
+    });
+  });
+  return issues;
 }
 
 function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {

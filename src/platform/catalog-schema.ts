@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
-import { isIpOrCidr } from '../core/cidr';
+import { allowShadowedByDeny, isIpOrCidr } from '../core/cidr';
 import { isCredentialHeader } from '../core/credentials';
 import { corsOriginProblem, httpHeaderValueProblem, isHttpHeaderName } from '../core/http-header';
 import { unsafePathProblem } from '../core/url-path';
 import { isDnsLabel } from '../core/names';
-import { parseQuantity } from '../core/quantity';
+import { parseQuantity, quantityProblem } from '../core/quantity';
 import { JWT_ALGORITHMS } from '../policy/authentication';
+import { builtInProtocols, ModelFormat } from '../serving/model-format';
 
 /** `apiVersion` of a catalog file. */
 export const CATALOG_API_VERSION = 'catalog.models.cdk8s.io/v1alpha1';
@@ -55,6 +56,10 @@ function shapes(z: typeof Zod.z) {
         custom(ctx, `must be a positive whole number of ${what}`, `write e.g. "100"${typeof v === 'number' && v < 1 ? '; to lift a limit, remove the key' : ''}`);
         return z.NEVER;
       }
+      if (n > Number.MAX_SAFE_INTEGER) {
+        custom(ctx, `must be at most ${Number.MAX_SAFE_INTEGER} ${what} (a larger number is no longer exact; kgateway allows at most 4294967295)`, 'write a smaller limit, or a longer window');
+        return z.NEVER;
+      }
       return n;
     });
 
@@ -80,6 +85,11 @@ function shapes(z: typeof Zod.z) {
     const bad = items.find((m) => !(HTTP_METHODS as readonly string[]).includes(m));
     if (bad !== undefined) {
       custom(ctx, `contains '${bad}', which is not an upper-case HTTP method (${HTTP_METHODS.join(', ')})`, 'write methods in upper case, e.g. "GET,POST"');
+      return z.NEVER;
+    }
+    const twice = items.find((m, i) => items.indexOf(m) !== i);
+    if (twice !== undefined) {
+      custom(ctx, `lists '${twice}' twice`, 'list each method once');
       return z.NEVER;
     }
     return items as Array<(typeof HTTP_METHODS)[number]>;
@@ -171,7 +181,14 @@ function shapes(z: typeof Zod.z) {
     port,
     targetPort: port.optional(),
     path: z.string(),
-    methods: z.array(z.enum(HTTP_METHODS)).min(1).optional(),
+    methods: z
+      .array(z.enum(HTTP_METHODS))
+      .min(1)
+      .superRefine((methods, ctx) => {
+        const twice = methods.findIndex((m, i) => methods.indexOf(m) !== i);
+        if (twice >= 0) custom(ctx, `lists '${methods[twice]}' twice (each method becomes a route match)`, 'list each method once', [twice]);
+      })
+      .optional(),
   });
 
   const Service = z.strictObject({
@@ -185,8 +202,9 @@ function shapes(z: typeof Zod.z) {
 
   const Quantity = z.union([z.string(), z.number()]).transform((v, ctx) => {
     const s = String(v);
-    if (parseQuantity(s) === undefined) {
-      custom(ctx, 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi', "write e.g. '1Gi'");
+    const problem = quantityProblem(s);
+    if (problem !== undefined) {
+      custom(ctx, parseQuantity(s) === undefined ? 'must be a Kubernetes quantity such as 500m, 2, 256Mi or 4Gi' : problem, parseQuantity(s) === undefined ? "write e.g. '1Gi'" : "write a quantity the cluster can hold, e.g. '4' or '64Gi'");
       return z.NEVER;
     }
     return s;
@@ -405,6 +423,10 @@ function checkCatalog(cat: Catalog, ctx: Zod.z.RefinementCtx): void {
       if (m.resources.requests[key] === undefined) custom(ctx, `is required (the scheduler reserves it)`, `add resources.requests.${key}`, ['models', i, 'resources', 'requests']);
       if (m.resources.limits[key] === undefined) custom(ctx, `is required (the security rules require limits)`, `add resources.limits.${key}`, ['models', i, 'resources', 'limits']);
     }
+    const spoken = builtInProtocols(ModelFormat.custom(m.format));
+    if (m.protocol !== undefined && spoken && !(spoken.protocols as readonly string[]).includes(m.protocol)) {
+      custom(ctx, `is not spoken by any of KServe's runtimes for format '${m.format}' (${spoken.why}), so KServe would find no runtime for the model`, `write protocol: ${spoken.protocols.filter((x) => x === 'v1' || x === 'v2').join(' or ')}, or remove it for the format's default${spoken.hint ? ` (${spoken.hint})` : ''}`, ['models', i, 'protocol']);
+    }
     if (m.minReplicas !== undefined && m.maxReplicas !== undefined && m.maxReplicas < m.minReplicas) {
       custom(ctx, `must be >= minReplicas (${m.minReplicas})`, `raise maxReplicas to at least ${m.minReplicas}`, ['models', i, 'maxReplicas']);
     }
@@ -435,6 +457,10 @@ function checkCatalog(cat: Catalog, ctx: Zod.z.RefinementCtx): void {
     if (type === 'key-auth' && required === true) {
       if (!cat.secretStore) custom(ctx, 'is key-auth, whose keys are read from a secret store, but secretStore is missing', 'add secretStore: { name: <ClusterSecretStore> }', [...at, 'auth.type']);
       if (!consumers.some((k) => k.service === e.name)) custom(ctx, `is key-auth, but no consumer may call '${e.name}'`, `add a consumer with service: ${e.name}`, [...at, 'auth.type']);
+    }
+    const shadowed = allowShadowedByDeny(md['ipRestriction.allow'] ?? [], md['ipRestriction.deny'] ?? []);
+    if (shadowed) {
+      custom(ctx, `lists ${shadowed.allow}, which lies inside ipRestriction.deny entry ${shadowed.deny}: Kong checks deny first, so these clients are refused despite the allow entry`, 'remove the address from one of the lists (deny may carve exceptions out of an allowed block, not the other way round)', [...at, 'ipRestriction.allow']);
     }
     const corsKeys = (['cors.origins', 'cors.methods', 'cors.headers'] as const).filter((k) => md[k] !== undefined);
     if (md['cors.enabled'] === true && md['cors.origins'] === undefined) custom(ctx, 'is true, but cors.origins is missing', 'add cors.origins, e.g. "https://app.example.com"', [...at, 'cors.enabled']);

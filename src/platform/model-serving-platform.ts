@@ -529,7 +529,8 @@ export class ModelServingPlatform extends Platform {
     const res = (r: CatalogModel['resources']['requests']): ResourceRequirements['requests'] => ({ cpu: r.cpu, memory: r.memory, nvidiaGpu: r['nvidia.com/gpu'] });
     return new InferenceService(ns, m.name, {
       modelFormat: MODEL_FORMATS[m.format],
-      protocolVersion: m.protocol === 'v2' ? ProtocolVersion.V2 : ProtocolVersion.V1,
+      // No protocol: the format's own (v2 for Triton and ONNX, v1 otherwise); the catalog refuses a protocol the format's runtimes do not speak.
+      protocolVersion: m.protocol === undefined ? undefined : m.protocol === 'v2' ? ProtocolVersion.V2 : ProtocolVersion.V1,
       storageUri: m.storageUri,
       resources: { requests: res(m.resources.requests), limits: res(m.resources.limits) },
       minReplicas: m.minReplicas,

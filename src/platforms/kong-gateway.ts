@@ -25,6 +25,8 @@ export const KONG_GATEWAY_CATALOG = 'catalogs/kong-gateway.yaml';
  * - Limits counted in Redis `aikernel-infrastructure/redis`.
  * - Observability: Kong metrics, alerts and dashboard; OpenTelemetry to
  *   Jaeger (10% of requests); a global access log without credentials.
+ * - The catalog's models in namespace `kong-models` (`models` belongs to
+ *   the `kserve-platform` platform of the same app).
  */
 export function kongGatewayOptions(): ModelServingPlatformOptions {
   const infra = 'aikernel-infrastructure';
@@ -32,6 +34,8 @@ export function kongGatewayOptions(): ModelServingPlatformOptions {
     description:
       'Kong Gateway (OSS) with the Kong Ingress Controller on PostgreSQL; routes and plugins compiled from a reviewed catalog file: JWT and API keys, limits in Redis, CORS, IP restriction, transformations, a KServe model.',
     hostname: 'api.aikernel.io',
+    // Its own model namespace: kserve-platform owns Namespace/models, and one object has one owning platform (synth refuses two).
+    modelNamespace: 'kong-models',
     certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') },
     kong: {
       database: PostgresReference.of({

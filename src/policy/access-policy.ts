@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AccessControl } from '../core/access-control';
 import { invalid } from '../core/errors';
+import { assertKnownKeys, keysOf } from '../core/props';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { Platform } from '../core/platform';
@@ -127,6 +128,7 @@ export class AccessPolicy extends Construct {
    */
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
+    assertKnownKeys(this, '', props, keysOf<AccessPolicyProps>({ name: true, gateway: true, routes: true, authentication: true, externalAuthorizer: true, tiers: true, rateLimitMode: true, counterKey: true, limitScope: true, redis: true, engine: true }));
     this.policyName = assertDnsLabel(this, 'name', props.name ?? id, 40);
     const ns = Chart.of(this).namespace;
     if (!ns) invalid(this, 'scope', 'must be a Namespace (policies are namespaced)', this.node.path, 'create the policy inside the Namespace of its routes');

@@ -4,6 +4,7 @@ import { IBackend } from '../core/backend';
 import { looksLikeCredential } from '../core/credentials';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
+import { assertKnownKeys, keysOf } from '../core/props';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
 import { checkedRecord } from '../core/records';
@@ -172,7 +173,12 @@ export interface JwtAuthProps {
   readonly issuer: string;
   /** The JWKS document with the signing keys (https). */
   readonly jwksUri: string;
-  /** `aud` values accepted (any one). @default - audience not checked */
+  /**
+   * `aud` values accepted (any one): non-empty strings, at least one when
+   * given. An empty list is refused: engines read it as "audience not
+   * checked", which is what omitting the prop says.
+   * @default - audience not checked
+   */
   readonly audiences?: readonly string[];
   /** Signature algorithms accepted; symmetric (HS*) algorithms are refused. @default ['RS256'] */
   readonly algorithms?: readonly JwtAlgorithm[];
@@ -233,11 +239,14 @@ export class JwtAuth {
   public readonly publicKey?: JwtPublicKeySource;
   /** The backend the gateway fetches the JWKS through, when the engine needs one. */
   public readonly jwksBackend?: IBackend;
+  private readonly audiencesGiven: boolean;
 
   public constructor(props: JwtAuthProps) {
+    assertKnownKeys('JwtAuth', '', props, keysOf<JwtAuthProps>({ issuer: true, jwksUri: true, audiences: true, algorithms: true, clockSkew: true, userClaim: true, tierClaim: true, claimsToHeaders: true, jwksBackend: true, publicKey: true }));
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
     this.audiences = props.audiences ?? [];
+    this.audiencesGiven = props.audiences !== undefined;
     this.algorithms = props.algorithms ?? ['RS256'];
     this.clockSkew = props.clockSkew ?? Duration.seconds(60);
     this.userClaim = props.userClaim ?? 'sub';
@@ -253,6 +262,14 @@ export class JwtAuth {
     if (!/^https:\/\/[^\s\u0000-\u001F\u007F]+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL without spaces or control characters (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     refuseCredential(scope, `${field}.jwksUri`, this.jwksUri, 'a JWKS holds public keys: serve it without user info or token query parameters');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");
+    if (this.audiencesGiven) {
+      if (!Array.isArray(this.audiences) || this.audiences.length === 0) {
+        invalid(scope, `${field}.audiences`, 'is an empty list, which every engine reads as "accept any audience": tokens minted for other services would be accepted', this.audiences, "list the audiences this API accepts, e.g. ['models-api'], or omit audiences to say on purpose that the audience is not checked");
+      }
+      this.audiences.forEach((a, i) => {
+        if (typeof a !== 'string' || a.trim() === '') invalid(scope, `${field}.audiences[${i}]`, 'must be a non-empty string (no token carries an empty aud)', a, "use the aud value tokens carry, e.g. 'models-api'");
+      });
+    }
     for (const a of this.algorithms) {
       if (!(JWT_ALGORITHMS as readonly string[]).includes(a)) {
         invalid(scope, `${field}.algorithms`, `may only contain the asymmetric algorithms ${JWT_ALGORITHMS.join(', ')}; shared-secret HS* keys would have to be embedded`, a, "use 'RS256' or 'ES256'");

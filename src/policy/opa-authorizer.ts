@@ -5,6 +5,7 @@ import { BackendReference, IBackend } from '../core/backend';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
+import { assertInteger, INT32_MAX } from '../core/props';
 import { Labels } from '../core/labels';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
@@ -69,6 +70,7 @@ export class OpaAuthorizer extends Construct implements IBackend {
     const decisionPath = props.decisionPath ?? 'envoy/authz/allow';
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 2 for availability');
+    assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: Deployment spec.replicas', fix: 'use 2 for availability' });
     this.podLabels = { [Labels.NAME]: this.serviceName, [Labels.COMPONENT]: 'external-authorizer' };
     const security = WorkloadSecurity.RESTRICTED;
 

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { assertOneOf } from '../core/props';
 
 /** The window a limit counts in. */
 export enum TimeUnit {
@@ -58,6 +59,10 @@ export class RateLimit {
     if (typeof this.requestsPerUnit !== 'number' || !Number.isInteger(this.requestsPerUnit) || this.requestsPerUnit < 1) {
       invalid(scope, `${field}.requestsPerUnit`, `must be a positive integer (requests per ${this.unit})`, this.requestsPerUnit, 'use e.g. RateLimit.perMinute(100); for no limit declare the tier unlimited');
     }
+    if (this.requestsPerUnit > Number.MAX_SAFE_INTEGER) {
+      invalid(scope, `${field}.requestsPerUnit`, `must be at most ${Number.MAX_SAFE_INTEGER} (a larger number is already rounded; each provider may allow less)`, this.requestsPerUnit, 'use e.g. RateLimit.perMinute(100); for no limit declare the tier unlimited');
+    }
+    assertOneOf(scope, `${field}.unit`, this.unit, Object.values(TimeUnit));
   }
 
   /** Readable form: `100 requests/minute`. */
@@ -100,6 +105,10 @@ export class TokenLimit {
     if (typeof this.tokensPerUnit !== 'number' || !Number.isInteger(this.tokensPerUnit) || this.tokensPerUnit < 1) {
       invalid(scope, `${field}.tokensPerUnit`, `must be a positive integer (tokens per ${this.unit})`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
     }
+    if (this.tokensPerUnit > Number.MAX_SAFE_INTEGER) {
+      invalid(scope, `${field}.tokensPerUnit`, `must be at most ${Number.MAX_SAFE_INTEGER} (a larger number is already rounded; each provider may allow less)`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
+    }
+    assertOneOf(scope, `${field}.unit`, this.unit, Object.values(TimeUnit));
   }
 
   /** Readable form: `10000 tokens/minute`. */

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
-import { HttpMethod } from '../routing/match';
+import { assertKnownKeys, keysOf } from '../core/props';
+import { assertHttpMethods, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 import { assertSafePath } from '../core/url-path';
 
@@ -71,6 +72,7 @@ export class Tier {
     public readonly name: string,
     props: TierProps = {},
   ) {
+    assertKnownKeys(`Tier(${String(name)})`, '', props, keysOf<TierProps>({ limits: true, tokenLimits: true, unlimited: true, models: true, methods: true, pathPrefixes: true, inherits: true }));
     this.limits = props.limits ?? [];
     this.tokenLimits = props.tokenLimits ?? [];
     this.unlimited = props.unlimited ?? false;
@@ -134,6 +136,10 @@ export class Tier {
     for (let t: Tier | undefined = this; t; t = t.inherits) {
       if (seen.includes(t)) invalid(scope, `${field}(${this.name}).inherits`, 'forms a cycle', seen.map((x) => x.name), 'make the hierarchy a chain (admin > premium > basic)');
       seen.push(t);
+    }
+    if (this.methods !== undefined) {
+      if (!Array.isArray(this.methods) || this.methods.length === 0) invalid(scope, `${field}(${this.name}).methods`, 'must be a non-empty list of HTTP methods (omit it for every method)', this.methods, "pass methods: ['GET', 'POST']");
+      assertHttpMethods(scope, `${field}(${this.name}).methods`, this.methods);
     }
     this.pathPrefixes?.forEach((p, i) => {
       if (!p.startsWith('/')) invalid(scope, `${field}(${this.name}).pathPrefixes[${i}]`, "must start with '/'", p, 'use an absolute path prefix');

@@ -6,7 +6,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { assertPort } from '../core/port';
 import { IRouteParent } from '../gateway/gateway';
-import { formatGatewayDuration } from './duration';
+import { assertGatewayDuration, formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
 import { RouteBase } from './route-base';
@@ -159,6 +159,8 @@ export class HttpRoute extends RouteBase {
       invalid(this, `${field}.filters`, 'has a RequestRedirect filter next to backendRefs (a redirect answers the request itself)', backends.length, 'remove the backends from the redirect rule');
     }
     const t = rule.timeouts;
+    if (t?.request) assertGatewayDuration(this, `${field}.timeouts.request`, t.request);
+    if (t?.backendRequest) assertGatewayDuration(this, `${field}.timeouts.backendRequest`, t.backendRequest);
     if (t?.request && t.backendRequest && t.request.toMilliseconds() !== 0 && t.backendRequest.toMilliseconds() > t.request.toMilliseconds()) {
       invalid(this, `${field}.timeouts.backendRequest`, `must not be longer than timeouts.request (${formatGatewayDuration(t.request)})`, formatGatewayDuration(t.backendRequest), 'shorten backendRequest or lengthen request');
     }

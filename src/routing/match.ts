@@ -1,5 +1,7 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { assertOneOf } from '../core/props';
 import { assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
 import { assertSafePath } from '../core/url-path';
 import { compileRe2 } from '../validate/runtime/re2';
@@ -23,8 +25,25 @@ export function assertRe2(scope: string, field: string, pattern: unknown): strin
   return pattern;
 }
 
-/** HTTP methods a route can match. */
+/** HTTP methods a route can match (Gateway API `HTTPMethod`). */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
+
+/** Every {@link HttpMethod}, for run-time checks. */
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+/**
+ * Checks a list of HTTP methods: each one of {@link HTTP_METHODS} (upper
+ * case), none twice (a repeated method is a copy-paste slip that some
+ * providers refuse as a duplicate set entry).
+ *
+ * @throws ModelServingError naming `field[i]`
+ */
+export function assertHttpMethods(scope: IConstruct | string, field: string, methods: readonly unknown[]): void {
+  methods.forEach((m, i) => {
+    assertOneOf(scope, `${field}[${i}]`, m, HTTP_METHODS);
+    if (methods.indexOf(m) !== i) invalid(scope, `${field}[${i}]`, 'is listed twice', m, 'list each method once');
+  });
+}
 
 /**
  * A path match (`matches[].path`).

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { invalid } from '../core/errors';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
 import { DeploymentMode } from './model-format';
 
 /** What an {@link Autoscaling} choice contributes to an InferenceService. */
@@ -86,7 +87,9 @@ export class Autoscaling {
    */
   public static knative(options: KnativeAutoscalingOptions): Autoscaling {
     return new Autoscaling('knative', (scope, mode) => {
+      assertKnownKeys(scope, 'autoscaling', options, keysOf<KnativeAutoscalingOptions>({ metric: true, target: true, window: true }));
       knativeOnly(scope, mode, 'knative');
+      if (options.metric !== undefined) assertOneOf(scope, 'autoscaling.metric', options.metric, ['concurrency', 'rps']);
       positive(scope, 'autoscaling.target', options.target);
       const annotations: Record<string, string> = {
         'autoscaling.knative.dev/metric': options.metric ?? 'concurrency',
@@ -107,6 +110,7 @@ export class Autoscaling {
    */
   public static keda(options: KedaAutoscalingOptions): Autoscaling {
     return new Autoscaling('keda', (scope, mode) => {
+      assertKnownKeys(scope, 'autoscaling', options, keysOf<KedaAutoscalingOptions>({ serverAddress: true, query: true, threshold: true }));
       if (mode !== DeploymentMode.STANDARD) invalid(scope, 'autoscaling', 'KEDA scaling is available in Standard mode only', 'keda', 'use DeploymentMode.STANDARD, or Autoscaling.knative() in Knative mode');
       if (!/^https?:\/\/\S+$/.test(options.serverAddress)) invalid(scope, 'autoscaling.serverAddress', 'must be an http(s) URL', options.serverAddress, 'use e.g. http://prometheus.monitoring:9090');
       if (options.query.trim().length === 0) invalid(scope, 'autoscaling.query', 'must be a PromQL query', options.query, 'give the query that measures load');
@@ -139,8 +143,10 @@ export class Autoscaling {
   }
 }
 
+/** A scale target: `predictor.scaleTarget` is int32 in the InferenceService CRD (format int32), as is Knative's target. */
 function positive(scope: IConstruct, field: string, n: number): void {
   if (!Number.isInteger(n) || n < 1) invalid(scope, field, 'must be a positive integer', n, 'use e.g. 10');
+  assertInteger(scope, field, n, { min: 1, max: INT32_MAX, type: 'int32: spec.predictor.scaleTarget', fix: 'use the load one replica handles, e.g. 10' });
 }
 
 function percent(scope: IConstruct, n: number): void {

@@ -2,7 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
@@ -12,16 +12,18 @@ import { Platform } from '../core/platform';
 import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf, SAFE_INT_MAX } from '../core/props';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
 import { sortRecord } from '../core/sort-keys';
+import { checkTolerations } from '../core/toleration';
 import { IServiceAccount } from '../core/service-account';
 import { GrpcMethodMatch, GrpcRouteMatch } from '../routing/grpc-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Autoscaling } from './autoscaling';
 import { ComponentProps, Explainer, Transformer } from './components';
-import { DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
+import { builtInProtocols, DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
 import { IServingRuntime } from './serving-runtime';
 import { Storage, StorageBinding } from './storage';
 import { checkedRecord } from '../core/records';
@@ -41,6 +43,22 @@ export const GRPC_CONTAINER_PORT = 8081;
 /** Batch size bounds of {@link Batcher} (the platform write-ups batch 10 to 100 requests). */
 const MIN_BATCH = 10;
 const MAX_BATCH = 100;
+
+/**
+ * Knative's default `container-concurrency-max-limit`: Knative's webhook
+ * refuses a Revision whose `containerConcurrency` is above it.
+ * @see https://github.com/knative/serving/blob/main/pkg/apis/config/defaults.go (DefaultMaxRevisionContainerConcurrency)
+ */
+const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
+/**
+ * Knative's default `max-revision-timeout-seconds`: Knative's webhook refuses
+ * a Revision whose `timeoutSeconds` is above it.
+ * @see https://github.com/knative/serving/blob/main/pkg/apis/config/defaults.go (DefaultMaxRevisionTimeoutSeconds)
+ */
+const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
+
+/** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -144,7 +162,12 @@ export interface InferenceServiceProps {
   readonly args?: readonly string[];
   /** `env` of the model server: literals or Secret references. @default - none */
   readonly env?: EnvVars;
-  /** `protocolVersion`. @default the format's default (V2 for Triton, V1 otherwise), or the runtime's first protocol when it does not speak that one */
+  /**
+   * `protocolVersion`. Without a `runtime`, it must be one KServe v0.20's own
+   * runtimes speak for the format (see {@link builtInProtocols}: e.g. Triton
+   * and ONNX v2/grpc-v2 only, TensorFlow v1/grpc-v1, scikit-learn v1/v2).
+   * @default the format's default (V2 for Triton and ONNX, V1 otherwise), or the runtime's first protocol when it does not speak that one
+   */
   readonly protocolVersion?: ProtocolVersion;
   /** `resources` of the model server; GPUs in `limits.nvidiaGpu`. @default - none (the security rules require them on platforms) */
   readonly resources?: ResourceRequirements;
@@ -156,17 +179,17 @@ export interface InferenceServiceProps {
   readonly tolerations?: readonly Toleration[];
   /** `predictor.serviceAccountName`. @default - the storage's ServiceAccount, if any */
   readonly serviceAccount?: IServiceAccount;
-  /** `predictor.minReplicas`, >= 0 (0 only in Knative mode). @default 1 */
+  /** `predictor.minReplicas`, an int32 >= 0 (0 only in Knative mode). @default 1 */
   readonly minReplicas?: number;
-  /** `predictor.maxReplicas`, >= minReplicas. @default - equal to minReplicas */
+  /** `predictor.maxReplicas`, an int32 >= minReplicas. @default - equal to minReplicas */
   readonly maxReplicas?: number;
   /** How replicas scale. @default - KServe's default for the mode */
   readonly autoscaling?: Autoscaling;
-  /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica. @default - unlimited */
+  /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica, 0 (unlimited) to 1000 in Knative mode (Knative's `container-concurrency-max-limit`). @default - unlimited */
   readonly containerConcurrency?: number;
-  /** `predictor.timeout` in seconds. @default - KServe default (60) */
+  /** `predictor.timeout` in seconds, at most 600 in Knative mode (Knative's `max-revision-timeout-seconds`). @default - KServe default (60) */
   readonly timeoutSeconds?: number;
-  /** `serving.kserve.io/deploymentMode` annotation. @default DeploymentMode.STANDARD */
+  /** `serving.kserve.io/deploymentMode` annotation: `Standard` or `Knative`. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
   /**
    * Probes of the model server. For built-in runtimes the library adds, by
@@ -227,6 +250,12 @@ type CanaryState = { readonly state: 'none' } | { readonly state: 'canary' | 'pr
  * A KServe `InferenceService` (serving.kserve.io/v1beta1): one model served
  * by a predictor, optionally with a transformer and an explainer.
  *
+ * Values a controller would reject or misread are refused at construction:
+ * unknown prop keys (a misspelt key would be dropped), counts beyond the
+ * CRD's int32 fields, enums outside their set, a protocol no KServe runtime
+ * of the format speaks, and a model without a namespace in a Platform (or
+ * with a transformer).
+ *
  * It is an {@link IBackend}: a route to it reaches `<name>-predictor` (or
  * `<name>-transformer` when there is one) on port 80 in Standard mode, and
  * the route opens the pods' port 8080 to the gateway only. Pods run under
@@ -258,13 +287,30 @@ export class InferenceService extends Construct implements IBackend {
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     this.props = props;
+    assertKnownKeys(this, '', props, PROPS_KEYS);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);
-    this.deploymentMode = props.deploymentMode ?? DeploymentMode.STANDARD;
+    this.deploymentMode = assertOneOf(this, 'deploymentMode', props.deploymentMode ?? DeploymentMode.STANDARD, Object.values(DeploymentMode), 'use DeploymentMode.STANDARD or DeploymentMode.KNATIVE');
+    if (!Chart.of(this).namespace && (inPlatform(this) || props.transformer)) {
+      invalid(
+        this,
+        'metadata.namespace',
+        props.transformer
+          ? "is missing: the model is in a chart without a namespace, so the object lands in whatever namespace kubectl or Argo CD applies it to, and its transformer's PREDICTOR_HOST cannot name the predictor's namespace"
+          : 'is missing: the model is in a chart without a namespace, so the object lands in whatever namespace kubectl or Argo CD applies it to, outside the namespace policies and routes expect',
+        undefined,
+        "create it inside a Namespace: new InferenceService(new Namespace(platform, 'models'), ...)",
+      );
+    }
     const runtime = typeof props.runtime === 'object' ? props.runtime : undefined;
     const formatDefault = props.modelFormat?.defaultProtocolVersion ?? ProtocolVersion.V1;
     this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(formatDefault) ? runtime.protocolVersions[0] : formatDefault);
     if (!(Object.values(ProtocolVersion) as unknown[]).includes(this.protocolVersion)) {
       invalid(this, 'protocolVersion', `must be one of ${Object.values(ProtocolVersion).join(', ')}`, props.protocolVersion, 'use ProtocolVersion.V1, V2, GRPC_V1 or GRPC_V2');
+    }
+    // KServe picks a runtime for a format by protocol too: a built-in format asked to speak a protocol none of its runtimes speaks gets none.
+    const spoken = props.modelFormat && props.runtime === undefined ? builtInProtocols(props.modelFormat) : undefined;
+    if (spoken && !spoken.protocols.includes(this.protocolVersion)) {
+      invalid(this, 'protocolVersion', `is not spoken by any of KServe's runtimes for format '${props.modelFormat!.name}' (${spoken.why}), so KServe would find no runtime for the model`, this.protocolVersion, `use one of ${spoken.protocols.join(', ')}${spoken.hint ? `, ${spoken.hint}` : ''}, or name a runtime that speaks it (runtime: ...)`);
     }
     this.security = props.security ?? WorkloadSecurity.RESTRICTED;
     this.security.check(this, 'security');
@@ -278,6 +324,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'modelFormat', 'needs a name', props.modelFormat, 'use ModelFormat.SKLEARN or ModelFormat.custom("name")');
     }
     if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass containers: [{ image: ... }]');
+    props.containers?.forEach((c, i) => assertKnownKeys(this, `containers[${i}]`, c, CONTAINER_OPTION_KEYS));
     if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
       invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
     }
@@ -298,18 +345,37 @@ export class InferenceService extends Construct implements IBackend {
     }
 
     this.minReplicas = props.minReplicas ?? 1;
+    // minReplicas, maxReplicas: int32 in the InferenceService CRD (spec.predictor.minReplicas/maxReplicas, format int32).
     if (!Number.isInteger(this.minReplicas) || this.minReplicas < 0) invalid(this, 'minReplicas', 'must be an integer >= 0', props.minReplicas, 'use 1 or more');
+    assertInteger(this, 'minReplicas', this.minReplicas, { min: 0, max: INT32_MAX, type: 'int32: spec.predictor.minReplicas', fix: 'use the replicas the model needs, e.g. 2' });
     if (this.minReplicas === 0 && this.deploymentMode !== DeploymentMode.KNATIVE) {
       invalid(this, 'minReplicas', 'can be 0 (scale to zero) only in Knative mode', 0, 'use minReplicas: 1, or deploymentMode: DeploymentMode.KNATIVE');
     }
     if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, this.minReplicas))) {
       invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more`);
     }
+    if (props.maxReplicas !== undefined) assertInteger(this, 'maxReplicas', props.maxReplicas, { min: 1, max: INT32_MAX, type: 'int32: spec.predictor.maxReplicas', fix: 'use the most replicas the cluster can run, e.g. 10' });
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
     if (props.containerConcurrency !== undefined && (!Number.isInteger(props.containerConcurrency) || props.containerConcurrency < 0)) {
       invalid(this, 'containerConcurrency', 'must be an integer >= 0', props.containerConcurrency, 'use e.g. 10, or 0 for unlimited');
     }
+    if (props.containerConcurrency !== undefined) {
+      assertInteger(this, 'containerConcurrency', props.containerConcurrency, knative
+        ? { min: 0, max: KNATIVE_MAX_CONTAINER_CONCURRENCY, type: "Knative's container-concurrency-max-limit", fix: 'use e.g. 10, or 0 for unlimited' }
+        : { min: 0, max: SAFE_INT_MAX, type: 'int64: spec.predictor.containerConcurrency', fix: 'use e.g. 10, or 0 for unlimited' });
+    }
     if (props.timeoutSeconds !== undefined && (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1)) {
       invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
+    }
+    if (props.timeoutSeconds !== undefined) {
+      assertInteger(this, 'timeoutSeconds', props.timeoutSeconds, knative
+        ? { min: 1, max: KNATIVE_MAX_TIMEOUT_SECONDS, type: "Knative's max-revision-timeout-seconds", fix: 'use e.g. 60' }
+        : { min: 1, max: SAFE_INT_MAX, type: 'int64: spec.predictor.timeout', fix: 'use e.g. 60' });
+    }
+    checkTolerations(this, 'tolerations', props.tolerations);
+    if (props.logger) {
+      assertKnownKeys(this, 'logger', props.logger, keysOf<InferenceLogger>({ url: true, mode: true }));
+      if (props.logger.mode !== undefined) assertOneOf(this, 'logger.mode', props.logger.mode, ['all', 'request', 'response']);
     }
     this.checkGpu(props.resources, 'resources');
     checkedRecord(this, 'nodeSelector', props.nodeSelector);
@@ -582,6 +648,7 @@ export class InferenceService extends Construct implements IBackend {
   }
 
   private checkBatcher(b: Batcher): void {
+    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true }));
     if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < MIN_BATCH || b.maxBatchSize > MAX_BATCH) {
       invalid(this, 'batcher.maxBatchSize', `must be an integer between ${MIN_BATCH} and ${MAX_BATCH} (the batch sizes the platform write-ups recommend)`, b.maxBatchSize, 'use e.g. 32');
     }
@@ -592,6 +659,8 @@ export class InferenceService extends Construct implements IBackend {
     if (!Number.isInteger(timeout) || timeout < 1 || timeout * 1000 <= b.maxLatencyMs) {
       invalid(this, 'batcher.timeoutSeconds', `must be a whole number of seconds longer than maxLatencyMs (${b.maxLatencyMs} ms)`, b.timeoutSeconds, 'use e.g. 60');
     }
+    // batcher.timeout is a Go int in KServe's Batcher; the agent reads it as int32-safe seconds.
+    assertInteger(this, 'batcher.timeoutSeconds', timeout, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use e.g. 60' });
   }
 
   private bindStorage(storage: Storage | undefined, storageUri: string | undefined, field: string): StorageBinding | undefined {
@@ -717,7 +786,8 @@ export class InferenceService extends Construct implements IBackend {
     const security = c.security ?? this.security;
     const env: EnvVars = { ...(c.env ?? {}) };
     if (wirePredictor && env.PREDICTOR_HOST === undefined) {
-      env.PREDICTOR_HOST = `${this.serviceName}-predictor.${this.serviceNamespace ?? 'default'}`;
+      // The constructor refuses a transformer without a namespace.
+      env.PREDICTOR_HOST = `${this.serviceName}-predictor.${this.serviceNamespace}`;
     }
     // KServe components serve on 8080; without probes of their own they get TCP checks there.
     const port = c.ports?.[0]?.containerPort ?? PREDICTOR_CONTAINER_PORT;
@@ -734,6 +804,8 @@ export class InferenceService extends Construct implements IBackend {
       { name: 'kserve-container', security, noPodSecurityContext: this.isKnative },
     );
     const min = c.minReplicas ?? 1;
+    assertInteger(this, `${kind}.minReplicas`, min, { min: 0, max: INT32_MAX, type: `int32: spec.${kind}.minReplicas`, fix: 'use e.g. 1' });
+    if (c.maxReplicas !== undefined) assertInteger(this, `${kind}.maxReplicas`, c.maxReplicas, { min: 1, max: INT32_MAX, type: `int32: spec.${kind}.maxReplicas`, fix: 'use e.g. 3' });
     if (!Number.isInteger(min) || min < 0 || (c.maxReplicas !== undefined && c.maxReplicas < Math.max(1, min))) {
       invalid(this, `${kind}.maxReplicas`, `must be >= minReplicas (${min}) and >= 1`, c.maxReplicas, 'raise maxReplicas');
     }
@@ -824,6 +896,14 @@ function assertRuntimeVersion(scope: Construct, field: string, version: unknown)
     valid = false;
   }
   if (!valid) invalid(scope, field, 'must be a valid image tag (letters, digits, _ . and -, at most 128 characters, not starting with . or -)', version, fix);
+}
+
+/** True when `c` is inside a {@link Platform} (whose output is synthesized to dist/). */
+function inPlatform(c: Construct): boolean {
+  for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
+    if (Platform.isPlatform(s)) return true;
+  }
+  return false;
 }
 
 function findNamespaceChart(c: Construct): Namespace | undefined {

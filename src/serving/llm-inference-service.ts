@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { invalid } from '../core/errors';
+import { assertInteger, INT32_MAX } from '../core/props';
 import { assertDnsLabel } from '../core/names';
 import { WorkloadSecurity } from '../core/security';
 import { IGateway } from '../gateway/gateway';
@@ -143,6 +144,7 @@ export class LlmInferenceService extends Construct {
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 1 or more');
+    assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: LLMInferenceService spec.replicas', fix: 'use 1 or more' });
     const security = props.security ?? WorkloadSecurity.RESTRICTED;
     const gpu = props.container.resources?.limits?.nvidiaGpu;
     if (props.container.resources?.requests?.nvidiaGpu !== undefined && gpu === undefined) {

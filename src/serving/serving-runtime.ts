@@ -1,10 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
-import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
+import { assertPort } from '../core/port';
 import { Probe } from '../core/probe';
+import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
+import { checkTolerations } from '../core/toleration';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
 import { checkedRecord } from '../core/records';
@@ -125,17 +128,24 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     super(scope, id);
+    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true }));
+    assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
     this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {
       invalid(this, 'supportedModelFormats', 'must list at least one format', props.supportedModelFormats, 'pass [{ format: ModelFormat.custom("vLLM"), autoSelect: true }]');
     }
     props.supportedModelFormats.forEach((f, i) => {
       if (f.priority !== undefined && (!Number.isInteger(f.priority) || f.priority < 1)) invalid(this, `supportedModelFormats[${i}].priority`, 'must be a positive integer', f.priority, 'use 1 or more');
+      // priority: int32 in the ServingRuntime CRD (spec.supportedModelFormats[].priority, format int32).
+      if (f.priority !== undefined) assertInteger(this, `supportedModelFormats[${i}].priority`, f.priority, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use 1 or more' });
       if (f.priority !== undefined && !f.autoSelect) invalid(this, `supportedModelFormats[${i}].priority`, 'only applies to auto-selected formats', f.priority, 'set autoSelect: true or drop the priority');
     });
     this.supportedModelFormats = props.supportedModelFormats;
     this.protocolVersions = props.protocolVersions ?? [ProtocolVersion.V1, ProtocolVersion.V2];
-    this.port = props.port ?? 8080;
+    if (!Array.isArray(this.protocolVersions) || this.protocolVersions.length === 0) invalid(this, 'protocolVersions', 'must list at least one protocol', this.protocolVersions, 'pass [ProtocolVersion.V2] (or omit it for v1 and v2)');
+    this.protocolVersions.forEach((v, i) => assertOneOf(this, `protocolVersions[${i}]`, v, Object.values(ProtocolVersion)));
+    this.port = assertPort(this, 'port', props.port ?? 8080, 'use the port the server listens on, e.g. 8080');
+    checkTolerations(this, 'tolerations', props.tolerations);
     const security = props.security ?? WorkloadSecurity.RESTRICTED;
     const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security });
     this.spec = {

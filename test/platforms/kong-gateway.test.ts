@@ -83,7 +83,7 @@ describe('kong-gateway platform', () => {
       expect(findObject(objects, 'HTTPRoute', route, 'kong').metadata.annotations?.['konghq.com/plugins']).toContain(`${route}-key-auth`);
       for (const h of holders) expect((findObject(objects, 'KongConsumer', `${route}-${h}`, 'kong') as any).username).toBe(h);
     }
-    expect(findObject(objects, 'InferenceService', 'fraud-detector', 'models').spec.predictor).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(findObject(objects, 'InferenceService', 'fraud-detector', 'kong-models').spec.predictor).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
   });
 
   it('serves the public service with CORS and a per-address limit', () => {

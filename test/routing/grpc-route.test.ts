@@ -24,7 +24,7 @@ function fixture() {
 describe('GrpcRoute', () => {
   it('routes a grpc-v2 InferenceService by service name and host, and opens its h2c port to the gateway', () => {
     const { app, ns, gateway } = fixture();
-    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://b/iris' });
+    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://b/iris' });
     const route = new GrpcRoute(ns.models, 'iris-grpc-route', {
       name: 'iris-grpc',
       parents: [gateway.listener('https')],
@@ -105,20 +105,20 @@ describe('GrpcRoute', () => {
 
     it('an HTTPRoute points at a gRPC model', () => {
       const { ns, gateway } = fixture();
-      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2 });
+      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
       const add = () => new HttpRoute(ns.models, 'h', { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix('/v2/models/g') }], backends: [g] }] });
       expect(add).toThrow(/rules\[0\]\.backendRefs\[0\] points at a backend that serves gRPC only, which an HTTPRoute cannot carry \(received: "g-predictor"\)\. Fix: route it with a GrpcRoute/);
     });
 
     it('a gRPC model is attached to an HTTPRoute', () => {
       const { ns } = fixture();
-      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2 });
+      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
       expect(() => g.routeMatches()).toThrow(/is gRPC, which an HTTPRoute cannot carry/);
     });
 
     it('a gRPC port is not named h2c', () => {
       const { ns } = fixture();
-      expect(() => new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] })).toThrow(
+      expect(() => new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] })).toThrow(
         /ports\[0\]\.name must be 'h2c' for a gRPC model/,
       );
     });

@@ -283,7 +283,7 @@ describe('InferenceService metrics ports (a PodMonitor finds only declared conta
     const http = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
     http.isvc.exposeMetricsPort(8080);
     expect(http.spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
-    const grpc = isvcOf({ modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://bucket/iris' }, 'g');
+    const grpc = isvcOf({ modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://bucket/iris' }, 'g');
     grpc.isvc.exposeMetricsPort(8080);
     expect(grpc.spec().predictor.model.ports.map((p: any) => p.name)).toEqual(['h2c', 'metrics']);
   });

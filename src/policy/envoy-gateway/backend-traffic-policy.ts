@@ -5,6 +5,7 @@ import { isCidr } from '../../core/cidr';
 import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
+import { assertHttpMethods } from '../../routing/match';
 import { SECONDS_PER_UNIT, TimeUnit } from '../rate-limit';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
@@ -204,6 +205,7 @@ export class BackendTrafficPolicy extends Construct {
         if (h.value !== undefined && h.value.length > 1024) invalid(this, `${sf}.headers[${j}].value`, 'must be at most 1024 characters', h.value.length, 'shorten the value');
       });
       if (s.path && s.path.type !== 'RegularExpression' && !s.path.value.startsWith('/')) invalid(this, `${sf}.path`, "must start with '/'", s.path.value, 'use an absolute path such as /v1/chat');
+      if (s.methods !== undefined) assertHttpMethods(this, `${sf}.methods`, s.methods);
       if (s.sourceCidr && !isCidr(s.sourceCidr.cidr)) invalid(this, `${sf}.sourceCidr`, 'must be an IPv4 or IPv6 CIDR', s.sourceCidr.cidr, 'use e.g. 0.0.0.0/0 or ::/0');
     });
   }

@@ -107,7 +107,7 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
         name: policyId(`${policy.policyName}-${route.routeName}`, 63),
         targets: [PolicyTarget.route(route)],
         jwtProviders: jwt
-          ? [{ name: policy.policyName, issuer: jwt.issuer, audiences: jwt.audiences, jwksUri: jwt.jwksUri, claimToHeaders: jwt.claimsToHeaders, extractFrom: [{ name: 'Authorization', valuePrefix: 'Bearer ' }] }]
+          ? [{ name: policy.policyName, issuer: jwt.issuer, audiences: jwt.audiences.length > 0 ? jwt.audiences : undefined, jwksUri: jwt.jwksUri, claimToHeaders: jwt.claimsToHeaders, extractFrom: [{ name: 'Authorization', valuePrefix: 'Bearer ' }] }]
           : undefined,
         apiKeyAuth: apiKey
           ? {

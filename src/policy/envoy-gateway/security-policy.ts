@@ -10,7 +10,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { Namespace } from '../../core/namespace';
 import { ISecretReference } from '../../core/secret-ref';
 import { formatGatewayDuration } from '../../routing/duration';
-import { HttpMethod, PathMatch } from '../../routing/match';
+import { assertHttpMethods, HttpMethod, PathMatch } from '../../routing/match';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
 
@@ -335,6 +335,10 @@ export class SecurityPolicy extends Construct {
     refuseCredential(this, `${field}.jwksUri`, provider.jwksUri, 'a JWKS holds public keys: serve it without user info or token query parameters');
     if (provider.issuer !== undefined && (provider.issuer.length < 1 || provider.issuer.length > 253)) invalid(this, `${field}.issuer`, 'must be 1 to 253 characters', provider.issuer, 'use the issuer URL, e.g. https://idp.example.com/');
     if ((provider.audiences?.length ?? 0) > MAX_AUDIENCES) invalid(this, `${field}.audiences`, `can hold at most ${MAX_AUDIENCES} audiences`, provider.audiences, 'accept fewer audiences, or split the routes across policies');
+    // An empty list would be dropped (Envoy Gateway then checks no audience): say "no check" by omitting it.
+    if (provider.audiences !== undefined && (provider.audiences.length === 0 || provider.audiences.some((a) => typeof a !== 'string' || a.trim() === ''))) {
+      invalid(this, `${field}.audiences`, 'is empty or holds an empty audience, which Envoy Gateway reads as "accept any audience"', provider.audiences, "list the accepted audiences, e.g. ['models-api'], or omit audiences to skip the check on purpose");
+    }
     for (const [claim, header] of Object.entries(provider.claimToHeaders ?? {})) {
       if (claim.length === 0) invalid(this, `${field}.claimToHeaders`, 'has an empty claim name', claim, 'name the claim, e.g. "sub"');
       if (!isHttpHeaderName(header)) invalid(this, `${field}.claimToHeaders.${claim}`, 'must be an HTTP header name', header, 'use e.g. x-user-id');
@@ -384,6 +388,7 @@ export class SecurityPolicy extends Construct {
       });
     }
     if (rule.methods !== undefined && (rule.methods.length < 1 || rule.methods.length > 16)) invalid(this, `${field}.methods`, 'must hold 1 to 16 methods', rule.methods.length, 'list the methods, or drop methods to match all');
+    if (rule.methods !== undefined) assertHttpMethods(this, `${field}.methods`, rule.methods);
     if (rule.path && rule.path.type !== 'RegularExpression' && !rule.path.value.startsWith('/')) invalid(this, `${field}.path`, "must start with '/'", rule.path.value, 'use an absolute path such as /v1/models');
     if (rule.cel !== undefined && (rule.cel.length < 1 || rule.cel.length > 4096)) invalid(this, `${field}.cel`, 'must be 1 to 4096 characters', rule.cel.length, 'shorten the expression');
     this.rules.push(rule);

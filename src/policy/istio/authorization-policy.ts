@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as istio from '../../../imports/istio-security.istio.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { assertOneOf } from '../../core/props';
 import { sortRecord } from '../../core/sort-keys';
 import { checkedRecord } from '../../core/records';
 
@@ -47,6 +48,7 @@ export class AuthorizationPolicy extends Construct {
         if (!/^[a-z0-9.-]+\/ns\/[a-z0-9-]+\/sa\/[a-z0-9.-]+$/.test(p) && p !== '*') invalid(this, `rules[${i}].principals`, "must be SPIFFE principals 'cluster.local/ns/<namespace>/sa/<service account>'", p, 'use MeshMtls.gatewayPrincipal(...)');
       }),
     );
+    assertOneOf(this, 'action', props.action ?? 'ALLOW', ['ALLOW', 'DENY']);
     this.resource = new istio.AuthorizationPolicy(this, 'Resource', {
       metadata: { name },
       spec: {

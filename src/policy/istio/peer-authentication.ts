@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as istio from '../../../imports/istio-security.istio.io';
 import { assertDnsSubdomain } from '../../core/names';
+import { assertOneOf } from '../../core/props';
 import { sortRecord } from '../../core/sort-keys';
 import { checkedRecord } from '../../core/records';
 
@@ -28,6 +29,7 @@ export class PeerAuthentication extends Construct {
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
     super(scope, id);
     const name = assertDnsSubdomain(this, 'name', props.name ?? id);
+    assertOneOf(this, 'mode', props.mode ?? 'STRICT', ['STRICT', 'PERMISSIVE', 'DISABLE']);
     this.resource = new istio.PeerAuthentication(this, 'Resource', {
       metadata: { name },
       spec: {

@@ -1,5 +1,6 @@
 import { BackendReference } from '../../core/backend';
 import { invalid } from '../../core/errors';
+import { UINT32_MAX } from '../../core/props';
 import { ExternalSecret } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
 import { NetworkPeer } from '../../core/network-peer';
@@ -214,6 +215,12 @@ class KgatewayTranslation {
     for (const t of p.tiers) {
       if (t.limits.length > 1) {
         unsupported(p, ENGINE, `tiers(${t.name}).limits`, t.limits.map(String), 'kgateway sends one descriptor per TrafficPolicy and the Envoy rate limit service applies one limit per descriptor; keep one limit per tier, or use PolicyEngine.ENVOY_GATEWAY / PolicyEngine.KUADRANT, which accept several');
+      }
+      // The Envoy rate limit service reads requests_per_unit as a uint32 (envoyproxy/ratelimit
+      // src/config/config_impl.go: YamlRateLimit.RequestsPerUnit uint32): a larger value fails its config load.
+      const limit = t.limits[0];
+      if (limit && limit.requestsPerUnit > UINT32_MAX) {
+        invalid(p, `tiers(${t.name}).limits[0].requestsPerUnit`, `must be at most ${UINT32_MAX} on kgateway (the Envoy rate limit service reads requests_per_unit as a uint32)`, limit.requestsPerUnit, `use a limit of at most ${UINT32_MAX} per ${limit.unit}, a shorter unit, or declare the tier unlimited`);
       }
     }
     if (!p.redis) {

@@ -6,7 +6,7 @@ import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { sortRecord } from '../../core/sort-keys';
-import { formatGatewayDuration } from '../../routing/duration';
+import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { checkClaimsToHeaders } from '../authentication';
 
 /** The kind of service a GatewayExtension connects the gateway to (`spec.type`). */
@@ -295,6 +295,9 @@ export class GatewayExtension extends Construct implements IGatewayExtension {
     if (this.providers.size >= 32) invalid(this, 'jwt.providers', 'can hold at most 32 providers', this.providers.size + 1, 'split the providers across extensions');
     if (provider.issuer !== undefined && provider.issuer.length > 2048) invalid(this, `${field}.issuer`, 'must be at most 2048 characters', provider.issuer.length, 'use the issuer URL');
     if (provider.audiences !== undefined && (provider.audiences.length < 1 || provider.audiences.length > 32)) invalid(this, `${field}.audiences`, 'must list 1 to 32 audiences when given', provider.audiences.length, 'omit audiences to skip the check');
+    provider.audiences?.forEach((a, j) => {
+      if (typeof a !== 'string' || a.trim() === '') invalid(this, `${field}.audiences[${j}]`, 'must be a non-empty string (no token carries an empty aud)', a, "use the aud value tokens carry, e.g. 'models-api'");
+    });
     const claims = provider.claimsToHeaders ?? {};
     if (Object.keys(claims).length > 32) invalid(this, `${field}.claimsToHeaders`, 'can map at most 32 claims', Object.keys(claims).length, 'forward fewer claims');
     // A provider need not come from a JwtAuth (this construct is public API), so its claims get JwtAuth's check here.
@@ -399,5 +402,5 @@ function grpcServiceOf(scope: IConstruct, field: string, g: ExtGrpcService): kgw
 
 function timeoutOf(scope: IConstruct, field: string, d: Duration): string {
   if (d.toMilliseconds() < 1) invalid(scope, field, 'must be at least 1ms', formatGatewayDuration(d), 'use e.g. Duration.millis(200)');
-  return formatGatewayDuration(d);
+  return assertGatewayDuration(scope, field, d);
 }

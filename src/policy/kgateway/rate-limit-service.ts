@@ -6,6 +6,7 @@ import { BackendReference, IBackend } from '../../core/backend';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../../core/container';
 import { EnvValue, EnvVars } from '../../core/env';
 import { invalid } from '../../core/errors';
+import { assertInteger, assertOneOf, INT32_MAX } from '../../core/props';
 import { Labels } from '../../core/labels';
 import { Namespace } from '../../core/namespace';
 import { assertDnsLabel } from '../../core/names';
@@ -119,6 +120,8 @@ export class RateLimitService extends Construct implements IBackend {
     }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 2 for availability');
+    assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: Deployment spec.replicas', fix: 'use 2 for availability' });
+    if (props.logLevel !== undefined) assertOneOf(this, 'logLevel', props.logLevel, ['debug', 'info', 'warn', 'error']);
     for (const d of props.descriptors ?? []) this.addDescriptor(d);
     this.podLabels = { [Labels.NAME]: this.serviceName, [Labels.COMPONENT]: 'rate-limit-service' };
     const security = WorkloadSecurity.RESTRICTED;

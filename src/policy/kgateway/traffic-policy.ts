@@ -4,9 +4,10 @@ import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
+import { assertInteger, INT32_MAX } from '../../core/props';
 import { ISecretReference } from '../../core/secret-ref';
 import { sortRecord } from '../../core/sort-keys';
-import { formatGatewayDuration } from '../../routing/duration';
+import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { GatewayExtensionType, IGatewayExtension } from './gateway-extension';
 import { PolicyTarget } from './policy-target';
 
@@ -299,13 +300,16 @@ export class TrafficPolicy extends Construct {
       const b = r.local.tokenBucket;
       if (!Number.isInteger(b.maxTokens) || b.maxTokens < 1) invalid(this, 'rateLimit.local.tokenBucket.maxTokens', 'must be an integer >= 1', b.maxTokens, 'use the burst size, e.g. 100');
       if (b.tokensPerFill !== undefined && (!Number.isInteger(b.tokensPerFill) || b.tokensPerFill < 1)) invalid(this, 'rateLimit.local.tokenBucket.tokensPerFill', 'must be an integer >= 1', b.tokensPerFill, 'use e.g. 100');
+      // maxTokens, tokensPerFill: int32 in the TrafficPolicy CRD (spec.rateLimit.local.tokenBucket, format int32).
+      assertInteger(this, 'rateLimit.local.tokenBucket.maxTokens', b.maxTokens, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use the burst size, e.g. 100' });
+      if (b.tokensPerFill !== undefined) assertInteger(this, 'rateLimit.local.tokenBucket.tokensPerFill', b.tokensPerFill, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use e.g. 100' });
       if (b.fillInterval.toMilliseconds() < 50) invalid(this, 'rateLimit.local.tokenBucket.fillInterval', 'must be at least 50ms', formatGatewayDuration(b.fillInterval), 'use e.g. Duration.seconds(1)');
       for (const k of ['percentEnabled', 'percentEnforced'] as const) {
         const v = r.local[k];
         if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 100)) invalid(this, `rateLimit.local.${k}`, 'must be an integer between 0 and 100', v, 'use 100');
       }
       local = {
-        tokenBucket: { maxTokens: b.maxTokens, tokensPerFill: b.tokensPerFill, fillInterval: formatGatewayDuration(b.fillInterval) },
+        tokenBucket: { maxTokens: b.maxTokens, tokensPerFill: b.tokensPerFill, fillInterval: assertGatewayDuration(this, 'rateLimit.local.tokenBucket.fillInterval', b.fillInterval) },
         percentEnabled: r.local.percentEnabled,
         percentEnforced: r.local.percentEnforced,
       };

@@ -1,10 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kong from '../../../imports/kong-configuration.konghq.com';
-import { isIpOrCidr } from '../../core/cidr';
+import { allowShadowedByDeny, isIpOrCidr } from '../../core/cidr';
 import { isCredentialHeader, SECRET_NAME } from '../../core/credentials';
 import { refuseCredential } from '../../core/credential-refusal';
 import { invalid } from '../../core/errors';
+import { assertOneOf } from '../../core/props';
 import { noteRequiredSecret } from '../../core/required-secret';
 import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
@@ -466,6 +467,8 @@ export class KongPlugin extends Construct implements IKongPlugin {
     for (const w of windows) {
       const n = options[w];
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) invalid(path, `config.${w}`, 'must be a positive integer (requests per window)', n, `use e.g. ${w}: 100`);
+      // Kong keeps limits as Lua numbers (doubles): beyond 2^53 the count is no longer exact.
+      if (n > Number.MAX_SAFE_INTEGER) invalid(path, `config.${w}`, `must be at most ${Number.MAX_SAFE_INTEGER} (Kong counts in doubles)`, n, `use a smaller ${w} limit`);
     }
     for (let i = 0; i < windows.length; i++) {
       for (let j = i + 1; j < windows.length; j++) {
@@ -479,7 +482,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     const limitBy = options.limitBy ?? 'consumer';
     if (limitBy === 'header' && (!options.headerName || !HEADER_NAME.test(options.headerName))) invalid(path, 'config.header_name', "is required (a header name) for limitBy 'header'", options.headerName, "pass headerName: 'x-user-id'");
     if (limitBy === 'path' && !options.path?.startsWith('/')) invalid(path, 'config.path', "is required (an absolute path) for limitBy 'path'", options.path, "pass path: '/v1/chat'");
-    const policy = options.policy ?? 'local';
+    const policy = assertOneOf(path, 'config.policy', options.policy ?? 'local', ['local', 'redis']);
     if (policy === 'redis' && !options.redis) invalid(path, 'config.redis', "is required for policy 'redis'", undefined, 'pass redis: { host, port }');
     if (policy === 'local' && options.redis) invalid(path, 'config.redis', "is only used with policy 'redis'", options.redis.host, "set policy: 'redis', or drop redis");
     if (options.errorCode !== undefined && (!Number.isInteger(options.errorCode) || options.errorCode < 100 || options.errorCode > 599)) {
@@ -657,6 +660,12 @@ export class KongPlugin extends Construct implements IKongPlugin {
         if (seen.has(entry)) invalid(path, `config.${field}[${i}]`, 'is listed twice', entry, 'list each address once');
         seen.add(entry);
       });
+    }
+    // Kong's ip-restriction checks deny before allow (kong/plugins/ip-restriction/handler.lua): an allowed
+    // address inside a denied block is refused, so the allow entry would not mean what it says.
+    const shadowed = allowShadowedByDeny(allow, deny);
+    if (shadowed) {
+      invalid(path, `config.allow[${shadowed.allowIndex}]`, `lies inside config.deny[${shadowed.denyIndex}] (${shadowed.deny}): Kong checks deny first, so these clients are refused despite the allow entry`, shadowed.allow, 'remove the address from one of the lists (deny may carve exceptions out of an allowed block, not the other way round)');
     }
     if (options.status !== undefined && (!Number.isInteger(options.status) || options.status < 100 || options.status > 599)) {
       invalid(path, 'config.status', 'must be an HTTP status code between 100 and 599', options.status, 'use 403');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as lim from '../../../imports/limitador-limitador.kuadrant.io';
 import { invalid } from '../../core/errors';
+import { assertInteger, INT32_MAX } from '../../core/props';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { l1Quantities, renderResources, ResourceRequirements } from '../../core/resources';
@@ -114,6 +115,7 @@ export class Limitador extends Construct {
     super(scope, id);
     this.limitadorName = assertDnsSubdomain(this, 'name', props.name ?? 'limitador');
     if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) invalid(this, 'replicas', 'must be an integer >= 1', props.replicas, 'use 1, or 2+ with Redis storage');
+    if (props.replicas !== undefined) assertInteger(this, 'replicas', props.replicas, { min: 1, max: INT32_MAX, type: "int32: the Deployment's spec.replicas", fix: 'use 1, or 2+ with Redis storage' });
     if (props.verbosity !== undefined && (!Number.isInteger(props.verbosity) || props.verbosity < 1 || props.verbosity > 4)) invalid(this, 'verbosity', 'must be an integer between 1 and 4', props.verbosity, 'use 1 (errors) to 4 (trace)');
     for (const [field, port] of [['grpcPort', props.grpcPort], ['httpPort', props.httpPort]] as const) {
       if (port !== undefined) assertPort(this, field, port, 'use e.g. 8081');

@@ -51,9 +51,9 @@ const apiKeys = (options: { readonly location?: ApiKeyLocation } = {}) =>
     ],
   });
 
-function platformWith(props: Partial<AccessPolicyProps> & { readonly opa?: boolean } = {}) {
+function platformWith({ opa, ...props }: Partial<AccessPolicyProps> & { readonly opa?: boolean } = {}) {
   const fx = egPlatform();
-  const authz = props.opa ? new OpaAuthorizer(fx.ns.edge, 'opa', { policyFile: path.join(__dirname, 'fixtures', 'authz.rego') }) : undefined;
+  const authz = opa ? new OpaAuthorizer(fx.ns.edge, 'opa', { policyFile: path.join(__dirname, 'fixtures', 'authz.rego') }) : undefined;
   const policy = new AccessPolicy(fx.ns.models, 'access', {
     gateway: fx.gateway,
     routes: [fx.iris, fx.mnist],
