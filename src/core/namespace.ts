@@ -265,6 +265,7 @@ export class Namespace extends Chart {
   private assertPeers(id: string, direction: 'ingress' | 'egress', options: NetworkRuleOptions): void {
     const at = `NetworkPolicy/allow-${id}`;
     assertKnownKeys(this, at, options, keysOf<NetworkRuleOptions>({ pods: true, peers: true, ports: true }));
+    if (options?.pods !== undefined) checkedRecord(this, `allow-${id}.pods`, options.pods); // reserved keys first: the more exact message
     assertLabels(this, `${at}.pods`, options?.pods);
     options?.ports?.forEach((p, i) => {
       assertKnownKeys(this, `${at}.ports[${i}]`, p, keysOf<NetworkPort>({ port: true, protocol: true }));
