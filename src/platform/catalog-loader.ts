@@ -1,9 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
+import { InputFileError, MAX_INPUT_BYTES, readInputText } from '../core/read-input';
+import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, parseYamlDocuments } from '../core/yaml-input';
 import { Catalog, catalogSchema } from './catalog-schema';
 
 /** A place in a catalog file (1-based line and column). */
@@ -103,9 +104,16 @@ export function loadCatalog(file: string): LoadedCatalog {
   const shown = displayPath(absolute);
   let text: string;
   try {
-    text = fs.readFileSync(absolute, 'utf8');
+    text = readInputText(absolute);
   } catch (err) {
-    throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, value: shown, fix: 'check the path passed to fromCatalog()' }]);
+    if (!(err instanceof InputFileError)) throw err;
+    const fix =
+      err.problem === 'too-large'
+        ? `split the catalog or shorten it below ${MAX_INPUT_BYTES} bytes`
+        : err.problem === 'not-a-file'
+          ? 'pass the path of a regular catalog file (.yaml or .json) to fromCatalog()'
+          : 'check the path passed to fromCatalog()';
+    throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: err.detail, value: shown, fix }]);
   }
   return parseCatalog(text, shown);
 }
@@ -116,8 +124,9 @@ export function loadCatalog(file: string): LoadedCatalog {
  * @throws CatalogError as {@link loadCatalog}
  */
 export function parseCatalog(text: string, file: string): LoadedCatalog {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const { docs, lines } = parseYamlDocuments(text, { strict: true });
+  const doc = docs[0];
+  if (docs.length > 1) doc.errors.push(new YAMLParseError([docs[1].range[0], docs[1].range[0] + 1], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
   const at = (offset: number): CatalogLocation => {
     const p = lines.linePos(offset);
     return { file, line: p.line, column: p.col };
@@ -126,9 +135,9 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     const issues: CatalogIssue[] = doc.errors.map((e) => ({
       location: at(e.pos[0]),
       field: '(syntax)',
-      problem: e.code === 'DUPLICATE_KEY' ? 'repeats a key of the same mapping' : `is not valid YAML: ${e.message.split('\n')[0]}`,
+      problem: syntaxProblem(e),
       value: sourceLine(text, e.pos[0]),
-      fix: e.code === 'DUPLICATE_KEY' ? 'keep one of the two keys' : 'fix the YAML syntax at this position',
+      fix: syntaxFix(e),
     }));
     // The parser may report one mistake several times.
     throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
@@ -141,6 +150,21 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     throw new CatalogError([...unique.values()].sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column || (a.field < b.field ? -1 : 1)));
   }
   return new LoadedCatalog(file, result.data, doc, lines);
+}
+
+function syntaxProblem(e: YAMLParseError): string {
+  if (e.code === 'DUPLICATE_KEY') return 'repeats a key of the same mapping';
+  if (e.code === 'RESOURCE_EXHAUSTION') return `is beyond a limit of the catalog format: ${e.message.split('\n')[0]}`;
+  return `is not valid YAML: ${e.message.split('\n')[0]}`;
+}
+
+function syntaxFix(e: YAMLParseError): string {
+  if (e.code === 'DUPLICATE_KEY') return 'keep one of the two keys';
+  if (e.code === 'MULTIPLE_DOCS') return 'keep one document (one catalog) per file';
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.startsWith('Alias')) return `write the repeated value out, or anchor a larger block once instead of aliases of aliases (aliases may add at most ${MAX_ALIAS_NODES} nodes)`;
+  if (e.code === 'RESOURCE_EXHAUSTION') return `flatten the nesting (at most ${MAX_YAML_DEPTH} levels)`;
+  if (e.code === 'BAD_ALIAS') return 'point the alias at an anchor defined before it and outside the node that holds the alias';
+  return 'fix the YAML syntax at this position';
 }
 
 function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
