@@ -53,7 +53,7 @@ export function readCrdFile(file: string): Crd[] {
     if (isPlainObject(obj) && obj.kind === 'CustomResourceDefinition' && typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('apiextensions.k8s.io/')) {
       const problem = crdProblem(obj);
       if (problem !== undefined) {
-        const at = lines.linePos(doc.range[0]);
+        const at = lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]);
         const name = isPlainObject(obj.metadata) && typeof obj.metadata.name === 'string' ? ` ${obj.metadata.name}` : '';
         throw new Error(`${file}:${at.line}: CustomResourceDefinition${name}: ${problem}. Fix: pass CRDs as the apiserver accepts them (apiextensions.k8s.io/v1).`);
       }
