@@ -5,6 +5,7 @@ import { invalid } from './errors';
 import { SecurityWaivers } from '../security/waivers';
 import { assertDnsLabel } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
+import { checkProps } from './prop-types';
 import { Platform } from './platform';
 
 /** Pod Security Standards levels. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
@@ -126,6 +127,7 @@ export class Namespace extends Chart {
   public readonly external: boolean;
 
   public constructor(scope: Platform, id: string, props: NamespaceProps = {}) {
+    checkProps(`${scope.node.path}/${id}`, props, 'NamespaceProps');
     const name = props.name ?? id;
     assertDnsLabel(`${scope.node.path}/${id}`, 'name', name);
     super(scope, id, { namespace: name, labels: { ...scope.platformLabels }, disableResourceNameHashes: true });

@@ -4,6 +4,7 @@ import { isAccessControlled } from './access-control';
 import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
+import { checkProps, optionalStringMap } from './prop-types';
 
 /** Props of {@link Platform}. */
 export interface PlatformProps {
@@ -79,6 +80,9 @@ export class Platform extends Chart {
   private readonly setupNoteMap = new Map<string, string | (() => string | undefined)>();
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    const path = `${scope.node.path ? `${scope.node.path}/` : ''}${id}`;
+    checkProps(path, props, 'PlatformProps');
+    optionalStringMap(path, 'labels', props.labels);
     const name = props.name ?? id;
     assertDnsLabel(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'name', name);
     const labels = { ...(props.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE, [Labels.PART_OF]: name };

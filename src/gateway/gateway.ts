@@ -9,6 +9,7 @@ import { Platform } from '../core/platform';
 import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
+import { checkProps, hasMethod, hasProperty, optionalArray, optionalStringMap } from '../core/prop-types';
 import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
 import { Listener } from './listener';
@@ -203,6 +204,11 @@ export class Gateway extends Construct implements IGateway {
 
   public constructor(scope: Construct, id: string, private readonly props: GatewayProps) {
     super(scope, id);
+    checkProps(this, props, 'GatewayProps');
+    optionalArray(this, 'listeners', props.listeners, (v): v is Listener => hasMethod(v, 'render'), 'a Listener', 'pass Listener.http({ ... }) or Listener.https({ ... }) items');
+    optionalArray(this, 'addresses', props.addresses, (v): v is GatewayAddress => hasProperty(v, 'type') && hasProperty(v, 'value'), 'a GatewayAddress', "pass GatewayAddress.ipAddress('192.0.2.10') or GatewayAddress.hostname('gw.example.com') items");
+    optionalStringMap(this, 'labels', props.labels);
+    optionalStringMap(this, 'annotations', props.annotations);
     this.gatewayName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = findNamespace(this);
     this.gatewayNamespace = Chart.of(this).namespace;

@@ -19,6 +19,7 @@ import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
+import { checkProps, hasProperty, optionalDuration, optionalNumber, optionalString, requireShape } from '../core/prop-types';
 
 /**
  * Where the model servers KServe runs for a format serve their Prometheus
@@ -134,6 +135,11 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
 
   public constructor(scope: Construct, id: string, props: KServeModelMonitoringProps) {
     super(scope, id);
+    checkProps(this, props, 'KServeModelMonitoringProps');
+    requireShape(this, 'model', props.model, (v): v is InferenceService => hasProperty(v, 'serviceName') && hasProperty(v, 'node'), 'an InferenceService', 'pass the InferenceService construct to monitor');
+    optionalDuration(this, 'canaryMaxDuration', props.canaryMaxDuration, 'Duration.hours(1)');
+    optionalString(this, 'revisionPodLabel', props.revisionPodLabel, "write the label key as a string, e.g. 'serving.knative.dev/revision'");
+    optionalNumber(this, 'metricsPort', props.metricsPort);
     const isLlm = this.alertPrefix() !== 'KServe';
     const name = props.model.serviceName;
     const namespace = props.model.serviceNamespace;

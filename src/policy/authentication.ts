@@ -5,6 +5,7 @@ import { looksLikeCredential } from '../core/credentials';
 import { invalid } from '../core/errors';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalDuration, optionalShape, optionalStringMap, requireArray, requireShape, requireString } from '../core/prop-types';
 
 /** Label of an API-key Secret carrying the key holder's tier. */
 export const API_KEY_TIER_LABEL = 'models.cdk8s.io/tier';
@@ -72,6 +73,7 @@ export class ApiKeyAuth {
    * cannot use this form.
    */
   public static fromLabeledSecrets(options: ApiKeyOptions & { readonly selector: Record<string, string> }): ApiKeyAuth {
+    checkProps('ApiKeyAuth.fromLabeledSecrets()', options, 'ApiKeyOptions');
     return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, undefined, undefined);
   }
 
@@ -80,6 +82,7 @@ export class ApiKeyAuth {
    * labelled and annotated with the holder's tier and user id.
    */
   public static fromExternalSecrets(options: ApiKeyOptions & { readonly secretStore: SecretStoreReference; readonly holders: readonly ApiKeyHolder[] }): ApiKeyAuth {
+    checkProps('ApiKeyAuth.fromExternalSecrets()', options, 'ApiKeyOptions');
     return new ApiKeyAuth(options.location ?? ApiKeyLocation.header(), options.selector, options.secretStore, options.holders);
   }
 
@@ -109,7 +112,10 @@ export class ApiKeyAuth {
   /** Checks holders and tiers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string, tierNames: readonly string[]): void {
     const seen = new Set<string>();
-    if (this.holders !== undefined && !Array.isArray(this.holders)) invalid(scope, `${field}.holders`, 'must be a list', this.holders, "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
+    optionalArray(scope, `${field}.holders`, this.holders, isPlainObject, 'a key holder object', "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
+    requireShape(scope, `${field}.location`, this.location, (v): v is ApiKeyLocation => hasProperty(v, 'header') && typeof (v as ApiKeyLocation).header === 'string', 'an ApiKeyLocation', "use ApiKeyLocation.header('x-api-key')");
+    optionalStringMap(scope, `${field}.selector`, this.selector);
+    optionalShape(scope, `${field}.secretStore`, this.secretStore, (v): v is SecretStoreReference => isPlainObject(v) && typeof v.name === 'string', 'a secret store reference', "pass secretStore: { name: 'vault' }");
     this.holders?.forEach((h, i) => {
       if (!isDnsLabel(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'must be a DNS-1123 label', h.userId, 'use a lower-case id such as "alice"');
       if (seen.has(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'is listed twice', h.userId, 'list each key holder once');
@@ -220,6 +226,7 @@ export class JwtAuth {
   public readonly jwksBackend?: IBackend;
 
   public constructor(props: JwtAuthProps) {
+    checkProps('JwtAuth', props, 'JwtAuthProps');
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
     this.audiences = props.audiences ?? [];
@@ -234,6 +241,14 @@ export class JwtAuth {
 
   /** Checks URLs, algorithms and headers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string): void {
+    requireString(scope, `${field}.issuer`, this.issuer, "write the issuer URL as a string, e.g. 'https://auth.example.com/'");
+    requireString(scope, `${field}.jwksUri`, this.jwksUri, "write the JWKS URL as a string, e.g. 'https://auth.example.com/jwks.json'");
+    requireArray(scope, `${field}.audiences`, this.audiences, isString, 'a string', "pass audiences: ['my-api']");
+    requireArray(scope, `${field}.algorithms`, this.algorithms, isString, 'a string', "pass algorithms: ['RS256']");
+    optionalDuration(scope, `${field}.clockSkew`, this.clockSkew, 'Duration.seconds(60)');
+    requireString(scope, `${field}.userClaim`, this.userClaim, "write the claim name as a string, e.g. 'sub'");
+    requireString(scope, `${field}.tierClaim`, this.tierClaim, "write the claim name as a string, e.g. 'role'");
+    optionalStringMap(scope, `${field}.claimsToHeaders`, this.claimsToHeaders, "write it as claim name to header name, e.g. { sub: 'x-user-id' }");
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
     if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");

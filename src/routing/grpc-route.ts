@@ -7,7 +7,7 @@ import { assertDnsSubdomain } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { HeaderMatch } from './match';
-import { RouteBase } from './route-base';
+import { checkRouteProps, RouteBase } from './route-base';
 
 const SERVICE = /^\.?[a-zA-Z_][a-zA-Z_0-9]*(\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
 const METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -104,6 +104,7 @@ export class GrpcRoute extends RouteBase {
 
   public constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
+    checkRouteProps(this, props, 'GrpcRouteProps');
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
       metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },

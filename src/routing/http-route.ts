@@ -9,7 +9,7 @@ import { IRouteParent } from '../gateway/gateway';
 import { formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
-import { RouteBase } from './route-base';
+import { checkRouteProps, RouteBase } from './route-base';
 
 /** A backend of a rule with its share of traffic. */
 export interface HttpBackend {
@@ -105,6 +105,7 @@ export class HttpRoute extends RouteBase {
 
   public constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
+    checkRouteProps(this, props, 'HttpRouteProps');
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.HttpRoute(this, 'Resource', {
       metadata: { name: this.routeName, labels: props.labels, annotations: props.annotations },

@@ -11,6 +11,7 @@ import { Platform } from '../core/platform';
 import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
+import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalShape, optionalString, optionalStringMap } from '../core/prop-types';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
@@ -255,6 +256,19 @@ export class InferenceService extends Construct implements IBackend {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
+    checkProps(this, props, 'InferenceServiceProps');
+    optionalShape(this, 'modelFormat', props.modelFormat, (v): v is ModelFormat => hasProperty(v, 'name'), 'a ModelFormat', "use ModelFormat.SKLEARN or ModelFormat.custom('name')");
+    optionalString(this, 'storageUri', props.storageUri, "write the URI as a string, e.g. 'gs://bucket/model'");
+    optionalString(this, 'image', props.image);
+    optionalString(this, 'runtimeVersion', props.runtimeVersion);
+    optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
+    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass containers: [{ image: ... }]');
+    optionalArray(this, 'tolerations', props.tolerations, isPlainObject, 'a toleration object', "pass tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]");
+    optionalArray(this, 'knativeIngressNamespaces', props.knativeIngressNamespaces, isString, 'a string', "pass knativeIngressNamespaces: ['knative-serving']");
+    optionalStringMap(this, 'nodeSelector', props.nodeSelector);
+    optionalStringMap(this, 'labels', props.labels);
+    optionalStringMap(this, 'annotations', props.annotations);
+    optionalStringMap(this, 'podAnnotations', props.podAnnotations);
     this.props = props;
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.STANDARD;
