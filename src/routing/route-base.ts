@@ -6,7 +6,7 @@ import { errorMessage, invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
-import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
+import { checkProps, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
 
 /**
  * What HTTPRoute and GRPCRoute share: parents (with the listener admission
@@ -182,7 +182,8 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
 export function checkRouteProps(scope: IConstruct, props: { readonly parents: unknown; readonly hostnames?: unknown; readonly rules?: unknown; readonly labels?: unknown; readonly annotations?: unknown }, type: string): void {
   checkProps(scope, props, type);
   requireArray(scope, 'parents', props.parents, (v): v is unknown => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or listener', "pass parents: [gateway.listener('https')] (or the Gateway)");
-  optionalArray(scope, 'hostnames', props.hostnames, isString, 'a string', "pass hostnames: ['models.example.com']");
+  // Each hostname is checked when added.
+  optionalArray(scope, 'hostnames', props.hostnames, (_v): _v is unknown => true, 'hostname', "pass hostnames: ['models.example.com']");
   optionalArray(scope, 'rules', props.rules, isPlainObject, 'a rule object', 'pass rules: [{ backends: [...] }]');
   optionalStringMap(scope, 'labels', props.labels);
   optionalStringMap(scope, 'annotations', props.annotations);
