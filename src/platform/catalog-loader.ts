@@ -206,14 +206,26 @@ function describeIssue(issue: z.core.$ZodIssue, p: readonly Segment[], doc: Docu
       return { location: found.location, field, problem: issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : issue.origin === 'string' ? `must have at least ${issue.minimum} characters` : `must be >= ${issue.minimum}`, value, fix: 'raise it' };
     case 'too_big':
       return { location: found.location, field, problem: issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : issue.origin === 'string' ? `must have at most ${issue.maximum} characters` : `must be <= ${issue.maximum}`, value, fix: 'lower it' };
-    case 'invalid_format':
-      return { location: found.location, field, problem: issue.message.startsWith('Invalid') ? `has an invalid format (${issue.format})` : issue.message, value, fix: issue.format === 'url' ? 'write an https:// URL' : 'see the catalog format in src/platform/catalog-schema.ts' };
+    case 'invalid_format': {
+      const own = !issue.message.startsWith('Invalid');
+      const pattern = (issue as { pattern?: string }).pattern;
+      // A fix written in catalog terms (never a pointer into the TypeScript sources).
+      const fix =
+        issue.format === 'url'
+          ? 'write an https:// URL'
+          : own && /^must be (a|an) /.test(issue.message)
+            ? issue.message.replace(/^must be /, 'write ')
+            : pattern !== undefined
+              ? `write a value matching ${pattern}`
+              : `write a value in the ${issue.format} format`;
+      return { location: found.location, field, problem: own ? issue.message : `has an invalid format (${issue.format})`, value, fix };
+    }
     case 'not_multiple_of':
       return { location: found.location, field, problem: 'must be a whole number', value, fix: 'remove the fraction' };
     case 'invalid_key':
       return { location: found.location, field, problem: 'has a key that is not a header or field name (letters, digits, _, . and -)', value, fix: 'rename the key' };
     default:
-      return { location: found.location, field, problem: issue.message, value, fix: fixOf ?? 'see the catalog format in src/platform/catalog-schema.ts' };
+      return { location: found.location, field, problem: issue.message, value, fix: fixOf ?? 'write it as in the example catalogs (src/platforms/catalogs/*.yaml)' };
   }
 }
 
