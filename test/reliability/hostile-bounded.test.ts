@@ -16,7 +16,7 @@ import { MAX_ALIAS_NODES, MAX_YAML_DEPTH } from '../../src/core/yaml-input';
 import { CatalogError, loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
 import { BASE } from '../platform/fixtures';
 import { VALID } from '../validate/fixtures';
-import { widgetCrd } from '../validate/helpers';
+import { ROOT, widgetCrd } from '../validate/helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-bounded-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -284,5 +284,35 @@ describe('catalog files: only regular files', () => {
     fs.writeFileSync(file, `${BASE}# ${'x'.repeat(MAX_INPUT_BYTES)}\n`);
     const err = catalogError(() => loadCatalog(file));
     expect(err.message).toBe(`${file}:1:1: (file): is larger than ${MAX_INPUT_BYTES} bytes (8 MiB), the most read from one input file (received: ${JSON.stringify(file)}). Fix: split the catalog or shorten it below ${MAX_INPUT_BYTES} bytes`);
+  });
+});
+
+describe('the cdk8s-model-serving bin', () => {
+  const bin = path.join(ROOT, 'lib', 'src', 'cli', 'cdk8s-model-serving.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('exits 2 on a FIFO and on an empty folder, without hanging, and leaves its input as it was', { timeout: 120_000 }, () => {
+    const d = dir();
+    const fifo = mkfifo(path.join(d, 'pipe.yaml'));
+    const onFifo = run('validate', fifo);
+    expect(onFifo.error).toBeUndefined();
+    expect(onFifo.status).toBe(EXIT_USAGE);
+    expect(onFifo.stderr).toContain('it is a FIFO (named pipe), not a regular file');
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    const empty = dir();
+    const onEmpty = run('validate', empty);
+    expect(onEmpty.status).toBe(EXIT_USAGE);
+    expect(fs.readdirSync(empty)).toEqual([]);
+  });
+
+  it('exits 1 on a YAML bomb, naming the file, the line of the alias and the limit', { timeout: 120_000 }, () => {
+    const file = write(path.join(dir(), 'bomb.yaml'), BOMB);
+    const before = fs.readFileSync(file, 'utf8');
+    const r = run('validate', file);
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(EXIT_INVALID);
+    expect(r.stdout).toContain(`${file}: ?/?: YAML limit at line ${lineOf(BOMB, 'a6:')}`);
+    expect(r.stdout).toContain(`past ${MAX_ALIAS_NODES} nodes`);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 });
