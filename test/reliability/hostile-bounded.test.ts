@@ -14,7 +14,10 @@ import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, runCli } from '../../src/c
 import { MAX_INPUT_BYTES } from '../../src/core/read-input';
 import { MAX_ALIAS_NODES, MAX_YAML_DEPTH } from '../../src/core/yaml-input';
 import { CatalogError, loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
+import { ModelServingError } from '../../src/core/errors';
+import { OpaAuthorizer } from '../../src/policy/opa-authorizer';
 import { BASE } from '../platform/fixtures';
+import { setup } from '../util';
 import { VALID } from '../validate/fixtures';
 import { ROOT, widgetCrd } from '../validate/helpers';
 
@@ -314,5 +317,31 @@ describe('the cdk8s-model-serving bin', () => {
     expect(r.stdout).toContain(`${file}: ?/?: YAML limit at line ${lineOf(BOMB, 'a6:')}`);
     expect(r.stdout).toContain(`past ${MAX_ALIAS_NODES} nodes`);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
+describe('OPA policy files: only regular files of at most 1 MiB (a ConfigMap)', () => {
+  const opa = (policyFile: string) => new OpaAuthorizer(setup(['auth']).ns.auth, 'opa', { policyFile });
+  const errorOf = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('a FIFO is refused without blocking', () => {
+    const fifo = mkfifo(path.join(dir(), 'policy.rego'));
+    const e = errorOf(() => opa(fifo));
+    expect(e).toBeInstanceOf(ModelServingError);
+    expect(e.message).toBe(`test/auth/opa: policyFile is a FIFO (named pipe), not a regular file (received: ${JSON.stringify(fifo)}). Fix: give the path of a regular .rego file in the repository`);
+  });
+
+  it('a policy over 1 MiB is refused with the limit', () => {
+    const file = write(path.join(dir(), 'big.rego'), `package envoy.authz\n# ${'x'.repeat(1024 * 1024)}\n`);
+    const e = errorOf(() => opa(file));
+    expect(e).toBeInstanceOf(ModelServingError);
+    expect(e.message).toBe(`test/auth/opa: policyFile is larger than 1048576 bytes (1 MiB), the most read from one input file (received: ${JSON.stringify(file)}). Fix: split the policy or shorten it (it is stored in a ConfigMap)`);
   });
 });
