@@ -19,7 +19,7 @@ import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
-import { checkProps, hasProperty, optionalDuration, optionalNumber, optionalString, requireShape } from '../core/prop-types';
+import { checkProps, hasProperty, optionalDuration, optionalNumber, optionalShape, optionalString, requireShape } from '../core/prop-types';
 
 /**
  * Where the model servers KServe runs for a format serve their Prometheus
@@ -140,6 +140,8 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     optionalDuration(this, 'canaryMaxDuration', props.canaryMaxDuration, 'Duration.hours(1)');
     optionalString(this, 'revisionPodLabel', props.revisionPodLabel, "write the label key as a string, e.g. 'serving.knative.dev/revision'");
     optionalNumber(this, 'metricsPort', props.metricsPort);
+    optionalShape(this, 'traffic', props.traffic, (v): v is RequestMetrics => hasProperty(v, 'spec') && typeof (v as RequestMetrics).spec === 'object', 'a RequestMetrics', 'use RequestMetrics.kserveModelServer(namespace, name) (or another RequestMetrics factory)');
+    if (props.slo !== undefined && props.slo !== false) optionalShape(this, 'slo', props.slo, (v): v is object => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object of SLO options or false', 'pass slo: { ... }, or slo: false');
     const isLlm = this.alertPrefix() !== 'KServe';
     const name = props.model.serviceName;
     const namespace = props.model.serviceNamespace;

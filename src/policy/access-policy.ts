@@ -225,5 +225,7 @@ function checkAccessPolicyProps(scope: IConstruct, props: AccessPolicyProps): vo
   requireArray(scope, 'routes', props.routes, (v): v is unknown => hasProperty(v, 'routeName') && hasProperty(v, 'parentGateways'), 'a route', 'pass the HttpRoutes the policy protects: routes: [route]');
   requireArray(scope, 'authentication', props.authentication, (v): v is Authentication => hasMethod(v, 'check') && hasProperty(v, 'kind'), 'an authentication method', "pass authentication: [new JwtAuth({ ... })] or [ApiKeyAuth.fromExternalSecrets({ ... })]");
   requireArray(scope, 'tiers', props.tiers, (v): v is Tier => hasMethod(v, 'check') && hasProperty(v, 'name'), 'a Tier', "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
+  optionalShape(scope, 'externalAuthorizer', props.externalAuthorizer, (v): v is OpaAuthorizer => hasMethod(v, 'allowGateway'), 'an OpaAuthorizer', "pass the OpaAuthorizer construct: externalAuthorizer: new OpaAuthorizer(auth, 'opa', { ... })");
+  optionalShape(scope, 'engine', props.engine, (v): v is PolicyEngine => hasMethod(v, 'compiler'), 'a PolicyEngine', 'use PolicyEngine.KUADRANT (or another PolicyEngine), or leave it out to follow the gateway provider');
   optionalShape(scope, 'redis', props.redis, (v): v is RedisReference => hasMethod(v, 'check'), 'a RedisReference', "use RedisReference.of({ host: 'redis.data.svc.cluster.local' })");
 }

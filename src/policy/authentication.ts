@@ -249,6 +249,15 @@ export class JwtAuth {
     requireString(scope, `${field}.userClaim`, this.userClaim, "write the claim name as a string, e.g. 'sub'");
     requireString(scope, `${field}.tierClaim`, this.tierClaim, "write the claim name as a string, e.g. 'role'");
     optionalStringMap(scope, `${field}.claimsToHeaders`, this.claimsToHeaders, "write it as claim name to header name, e.g. { sub: 'x-user-id' }");
+    optionalShape(
+      scope,
+      `${field}.publicKey`,
+      this.publicKey,
+      (v): v is JwtPublicKeySource => isPlainObject(v) && isPlainObject(v.secretStore) && typeof v.secretStore.name === 'string',
+      'a public key source',
+      "pass publicKey: { secretStore: { name: 'vault' }, remoteKey: 'jwt/issuer-public-key' }",
+    );
+    optionalShape(scope, `${field}.jwksBackend`, this.jwksBackend, (v): v is IBackend => hasProperty(v, 'backendRef'), 'a backend', "use Backend.service('idp', 443)");
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
     if (!/^https:\/\/\S+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     if (this.algorithms.length === 0) invalid(scope, `${field}.algorithms`, 'must list at least one algorithm', [], "use ['RS256']");

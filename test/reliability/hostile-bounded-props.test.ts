@@ -124,6 +124,72 @@ describe('wrongly typed props never surface as raw TypeErrors', () => {
   });
 });
 
+/** Nested values of the wrong type, per construct. */
+const NESTED: Readonly<Record<string, readonly Props[]>> = {
+  HttpRoute: [
+    { rules: [null] },
+    { rules: [{ backends: 'iris' }] },
+    { rules: [{ backends: [null] }] },
+    { rules: [{ backends: [42] }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], matches: 'x' }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], matches: [null] }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], matches: [{ path: '/v1' }] }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], filters: 'x' }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], filters: [null] }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], timeouts: 30 }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], timeouts: { request: 30 } }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], timeouts: { request: '30s' } }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], timeouts: { backendRequest: 30 } }] },
+    { rules: [{ backends: [Backend.service('iris-predictor', 80)], name: 42 }] },
+  ],
+  InferenceService: [
+    { resources: 'x' },
+    { resources: { requests: 'x', limits: RESOURCES.limits } },
+    { resources: { requests: { cpu: 1, memory: '256Mi' }, limits: RESOURCES.limits } },
+    { resources: { requests: RESOURCES.requests, limits: null } },
+    { readinessProbe: 'x' },
+    { readinessProbe: 42 },
+    { readinessProbe: {} },
+    { autoscaling: 'x' },
+    { storage: 'x' },
+    { runtime: 42 },
+    { serviceAccount: 'x' },
+    { env: { A: 42 } },
+    { ports: 'x' },
+    { ports: [null] },
+    { security: 'x' },
+    { transformer: 'x' },
+    { explainer: 'x' },
+    { logger: 'x' },
+    { batcher: 'x' },
+    { deploymentMode: 'x' },
+    { protocolVersion: 42 },
+    { containerConcurrency: 'x' },
+    { frameworkField: 'x' },
+  ],
+  Gateway: [{ infrastructure: { labels: 'x' } }, { infrastructure: 'x' }, { backendClientCertificate: 'x' }, { clientCertificateValidation: 'x' }, { gatewayClassName: 42 }],
+  JwtAuth: [{ publicKey: 'x' }, { publicKey: { secretStore: null, remoteKey: 'k' } }, { jwksBackend: 'x' }, { claimsToHeaders: { sub: 42 } }],
+  Tier: [{ models: 42 }, { models: [42] }, { inherits: 'x' }, { limits: ['100/min'] }],
+  AccessPolicy: [{ externalAuthorizer: 'x' }, { counterKey: 'x' }, { limitScope: 42 }, { engine: 'x' }, { rateLimitMode: 'local' }],
+  Namespace: [{ podSecurity: 'x' }, { labels: { a: 1 } }, { defaultDenyWaiver: 42 }],
+  Platform: [{ labels: { a: 1 } }, { name: 42 }],
+  KServeModelMonitoring: [{ slo: 'x' }, { slo: { objective: 'x' } }, { traffic: 'x' }, { errorRatio: 'x' }],
+  GatewayMonitoring: [{ errorRatio: 'x' }, { rateLimitedPerSecond: 'x' }, { authFailureRatio: null }],
+};
+
+describe('wrongly typed nested values never surface as raw TypeErrors', () => {
+  for (const [target, changes] of Object.entries(NESTED)) {
+    it(target, { timeout: 120_000 }, () => {
+      const raw: string[] = [];
+      for (const change of changes) {
+        const e = errorOf(() => build(target, (p) => ({ ...p, ...change })));
+        if (e !== undefined && !isOwnError(e)) raw.push(`${describeValue(change)}: ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e)}`);
+      }
+      expect(raw).toEqual([]);
+    });
+  }
+});
+
 describe('messages name what was received', () => {
   it("an algorithm list given as the string 'RS256' is reported whole, not as its first letter", () => {
     const e = errorOf(() => build('JwtAuth', (p) => ({ ...p, algorithms: 'RS256' })));
