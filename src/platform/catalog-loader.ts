@@ -95,9 +95,17 @@ export class LoadedCatalog {
 /**
  * Reads and checks a catalog file (YAML or JSON).
  *
+ * The file must be a regular file of at most 8 MiB ({@link MAX_INPUT_BYTES});
+ * YAML nesting and alias expansion are bounded ({@link MAX_YAML_DEPTH},
+ * {@link MAX_ALIAS_NODES}), so a hostile file cannot block or exhaust the
+ * process.
+ *
  * @param file path of the file (relative paths are resolved against the working directory)
  * @throws CatalogError listing every problem (syntax, unknown keys, types,
- *   values, references between entries) with file, line, column and field
+ *   values, references between entries) with file, line, column and field;
+ *   for a file that is missing, not a regular file (FIFO, device,
+ *   directory) or too large, one issue at `<file>:1:1` on `(file)`; for a
+ *   YAML limit, the line of the alias or of the deepest collection
  */
 export function loadCatalog(file: string): LoadedCatalog {
   const absolute = path.resolve(file);

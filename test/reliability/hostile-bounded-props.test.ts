@@ -201,6 +201,9 @@ describe('messages name what was received', () => {
     const skew = errorOf(() => build('JwtAuth', (p) => ({ ...p, clockSkew: 60 })));
     expect(skew).toBeInstanceOf(ModelServingError);
     expect((skew as Error).message).toContain('clockSkew must be a Duration (received: 60). Fix: use Duration.seconds(60)');
+    const timeout = errorOf(() => build('HttpRoute', (p) => ({ ...p, rules: [{ backends: [Backend.service('iris-predictor', 80)], timeouts: { request: 30 } }] })));
+    expect(timeout).toBeInstanceOf(ModelServingError);
+    expect((timeout as Error).message).toBe('test/models/iris-route: rules[0].timeouts.request must be a Duration (received: 30). Fix: use Duration.seconds(30)');
     const canary = errorOf(() => build('KServeModelMonitoring', (p) => ({ ...p, canaryMaxDuration: 3600 })));
     expect(canary).toBeInstanceOf(ModelServingError);
     expect((canary as Error).message).toMatch(/^test\/models\/iris-monitoring: canaryMaxDuration must be a Duration \(received: 3600\)\. Fix: /);
