@@ -16,7 +16,7 @@
  * by the nodes they name, so `doc.toJS()` is linear in the expanded size
  * (the library resolves each alias by scanning the document: quadratic).
  */
-import { Composer, Document, DocumentOptions, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, ParseOptions, Parser, SchemaOptions, YAMLParseError, CST } from 'yaml';
+import { Composer, CST, Document, DocumentOptions, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Node, ParseOptions, Parser, SchemaOptions, YAMLParseError } from 'yaml';
 
 /**
  * The deepest nesting of collections accepted: 128 levels.
@@ -70,9 +70,23 @@ export interface YamlInput {
 export function parseYamlDocuments(text: string, options: YamlInputOptions = {}): YamlInput {
   const { maxDepth = MAX_YAML_DEPTH, maxAliasNodes = MAX_ALIAS_NODES, ...yamlOptions } = options;
   const lines = new LineCounter();
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   const composeOptions = { ...yamlOptions, uniqueKeys: false, prettyErrors: false };
-  const tooDeep = deepest(tokens, maxDepth);
+  // Lexed and parsed token by token, to stop as soon as the nesting is too deep (not after megabytes of '[').
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let tooDeep: number | undefined;
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > maxDepth + 1) {
+      tooDeep = deepestOpen(parser.stack, maxDepth);
+      if (tooDeep !== undefined) break;
+    }
+  }
+  if (tooDeep === undefined) {
+    for (const token of parser.end()) tokens.push(token);
+    tooDeep = deepest(tokens, maxDepth);
+  }
   if (tooDeep !== undefined) {
     const doc = new Document(null, composeOptions) as Document.Parsed;
     doc.errors.push(new YAMLParseError([tooDeep, tooDeep + 1], 'RESOURCE_EXHAUSTION', `Collections nest more than ${maxDepth} levels deep here (the limit of nesting)`));
@@ -82,6 +96,18 @@ export function parseYamlDocuments(text: string, options: YamlInputOptions = {})
   const budget: Budget = { left: maxAliasNodes, limit: maxAliasNodes };
   for (const doc of docs) checkDocument(doc, budget);
   return { docs, lines };
+}
+
+/** The offset of the collection deeper than `maxDepth` among the open tokens of the parser, or undefined. */
+function deepestOpen(stack: readonly CST.Token[], maxDepth: number): number | undefined {
+  let depth = 0;
+  for (const token of stack) {
+    if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      depth++;
+      if (depth > maxDepth) return token.offset;
+    }
+  }
+  return undefined;
 }
 
 /** The offset of the first collection deeper than `maxDepth`, or undefined (walks the CST without recursion). */
