@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, runCli } from '../../src/cli/run';
 import { MAX_INPUT_BYTES } from '../../src/core/read-input';
-import { MAX_ALIAS_NODES, MAX_YAML_DEPTH } from '../../src/core/yaml-input';
+import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, MAX_YAML_DOCUMENTS } from '../../src/core/yaml-input';
 import { CatalogError, loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
 import { ModelServingError } from '../../src/core/errors';
 import { OpaAuthorizer } from '../../src/policy/opa-authorizer';
@@ -249,6 +249,15 @@ describe('YAML bombs, deep nesting and wide mappings', () => {
     const ok = cli('validate', atLimit);
     expect(ok.status).toBe(EXIT_INVALID);
     expect(ok.out.join('\n')).toContain('ConfigMap/deep: binaryData');
+  });
+
+  it(`a file of more than ${MAX_YAML_DOCUMENTS} documents is refused at the first one over (8 MiB of '---' took 25 s and 3 GB)`, () => {
+    const file = write(path.join(dir(), 'docs.yaml'), '---\n'.repeat(2_000_000));
+    const r = cli('validate', file);
+    expect(r.status).toBe(EXIT_INVALID);
+    expect(r.out).toEqual([`${file}: ?/?: YAML limit at line ${MAX_YAML_DOCUMENTS + 1}, column 1: The file holds more than ${MAX_YAML_DOCUMENTS} documents (the limit of documents in one file)`]);
+    const err = catalogError(() => parseCatalog(`${BASE}${'---\n'.repeat(MAX_YAML_DOCUMENTS + 1)}`, 'catalog.yaml'));
+    expect(err.fix).toBe('keep one document (one catalog) per file');
   });
 
   // The yaml library's own duplicate-key check compares each key with every earlier one: 100 000 keys took 50 s.
