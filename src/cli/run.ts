@@ -31,8 +31,8 @@ them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
   --gateway-api-channel C     the Gateway API channel of the cluster (default: auto =
                               standard, experimental for what only it serves)
 
-Files must be regular files of at most 8 MiB and 10000 documents; YAML may
-nest 128 levels and aliases may add 400000 nodes.
+Files must be regular files of at most 8 MiB, 10000 documents and 2000000
+YAML tokens; YAML may nest 128 levels and aliases may add 400000 nodes.
 
 Exit status: 0 all valid, 1 some object invalid (or a YAML syntax error or
 limit), 2 usage error, unreadable input (missing, not a regular file, too

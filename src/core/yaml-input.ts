@@ -6,7 +6,8 @@
  * - Aliases may add at most {@link MAX_ALIAS_NODES} nodes to a file when
  *   expanded ("billion laughs"); an alias inside the node it names (a
  *   cycle) is refused.
- * - A file may hold at most {@link MAX_YAML_DOCUMENTS} documents.
+ * - A file may hold at most {@link MAX_YAML_DOCUMENTS} documents and
+ *   {@link MAX_YAML_TOKENS} tokens, checked while it is read.
  * - Duplicate keys are found with one set per mapping (the yaml library's
  *   own check compares every key with every earlier one: quadratic).
  *
@@ -55,6 +56,17 @@ export const MAX_ALIAS_NODES = 400_000;
  */
 export const MAX_YAML_DOCUMENTS = 10_000;
 
+/**
+ * The most lexical tokens (scalars, indicators, spaces, line breaks) read
+ * from one file: 2 000 000.
+ *
+ * The YAML library keeps about 400 bytes per token while it builds the
+ * documents: 8 MiB of `1,` (10.5 million tokens) took 42 s and 3.5 GB;
+ * 2 million take 7 s and 770 MB. The largest CRD file this project reads
+ * (KServe's LLMInferenceService, 2.2 MB) has 278 533.
+ */
+export const MAX_YAML_TOKENS = 2_000_000;
+
 /** Options of {@link parseYamlDocuments}. */
 export type YamlInputOptions = ParseOptions & DocumentOptions & SchemaOptions & {
   /** @default MAX_YAML_DEPTH */
@@ -63,6 +75,8 @@ export type YamlInputOptions = ParseOptions & DocumentOptions & SchemaOptions & 
   readonly maxAliasNodes?: number;
   /** @default MAX_YAML_DOCUMENTS */
   readonly maxDocuments?: number;
+  /** @default MAX_YAML_TOKENS */
+  readonly maxTokens?: number;
 };
 
 /** The documents of a YAML text, with the line counter of the text. */
@@ -81,7 +95,7 @@ export interface YamlInput {
  * value given is ignored: keys are always unique).
  */
 export function parseYamlDocuments(text: string, options: YamlInputOptions = {}): YamlInput {
-  const { maxDepth = MAX_YAML_DEPTH, maxAliasNodes = MAX_ALIAS_NODES, maxDocuments = MAX_YAML_DOCUMENTS, ...yamlOptions } = options;
+  const { maxDepth = MAX_YAML_DEPTH, maxAliasNodes = MAX_ALIAS_NODES, maxDocuments = MAX_YAML_DOCUMENTS, maxTokens = MAX_YAML_TOKENS, ...yamlOptions } = options;
   const lines = new LineCounter();
   const composeOptions = { ...yamlOptions, uniqueKeys: false, prettyErrors: false };
   // Lexed and parsed token by token, to stop as soon as the nesting is too deep (not after megabytes of '[').
@@ -90,12 +104,18 @@ export function parseYamlDocuments(text: string, options: YamlInputOptions = {})
   const tokens: CST.Token[] = [];
   let tooDeep: number | undefined;
   let tooMany: number | undefined;
+  let tooLong: number | undefined;
   let documents = 0;
+  let lexemes = 0;
   const add = (token: CST.Token): void => {
     tokens.push(token);
     if (token.type === 'document' && ++documents > maxDocuments && tooMany === undefined) tooMany = token.offset;
   };
   for (const lexeme of new Lexer().lex(text)) {
+    if (++lexemes > maxTokens) {
+      tooLong = parser.offset;
+      break;
+    }
     for (const token of parser.next(lexeme)) add(token);
     if (tooMany !== undefined) break;
     if (parser.stack.length > maxDepth + 1) {
@@ -103,14 +123,19 @@ export function parseYamlDocuments(text: string, options: YamlInputOptions = {})
       if (tooDeep !== undefined) break;
     }
   }
-  if (tooDeep === undefined && tooMany === undefined) {
+  if (tooDeep === undefined && tooMany === undefined && tooLong === undefined) {
     for (const token of parser.end()) add(token);
     tooDeep = deepest(tokens, maxDepth);
   }
-  if (tooDeep !== undefined || tooMany !== undefined) {
+  if (tooDeep !== undefined || tooMany !== undefined || tooLong !== undefined) {
     const doc = new Document(null, composeOptions) as Document.Parsed;
-    const at = (tooDeep ?? tooMany) as number;
-    const message = tooDeep !== undefined ? `Collections nest more than ${maxDepth} levels deep here (the limit of nesting)` : `The file holds more than ${maxDocuments} documents (the limit of documents in one file)`;
+    const at = (tooDeep ?? tooMany ?? tooLong) as number;
+    const message =
+      tooDeep !== undefined
+        ? `Collections nest more than ${maxDepth} levels deep here (the limit of nesting)`
+        : tooMany !== undefined
+          ? `The file holds more than ${maxDocuments} documents (the limit of documents in one file)`
+          : `The file holds more than ${maxTokens} YAML tokens by here (the limit of tokens in one file)`;
     doc.errors.push(new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', message));
     return { docs: [doc], lines };
   }

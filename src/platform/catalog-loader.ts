@@ -170,7 +170,8 @@ function syntaxFix(e: YAMLParseError): string {
   if (e.code === 'DUPLICATE_KEY') return 'keep one of the two keys';
   if (e.code === 'MULTIPLE_DOCS') return 'keep one document (one catalog) per file';
   if (e.code === 'RESOURCE_EXHAUSTION' && e.message.startsWith('Alias')) return `write the repeated value out, or anchor a larger block once instead of aliases of aliases (aliases may add at most ${MAX_ALIAS_NODES} nodes)`;
-  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.startsWith('The file holds')) return 'keep one document (one catalog) per file';
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.includes('documents')) return 'keep one document (one catalog) per file';
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.includes('tokens')) return 'split the catalog into smaller files, or shorten it';
   if (e.code === 'RESOURCE_EXHAUSTION') return `flatten the nesting (at most ${MAX_YAML_DEPTH} levels)`;
   if (e.code === 'BAD_ALIAS') return 'point the alias at an anchor defined before it and outside the node that holds the alias';
   return 'fix the YAML syntax at this position';

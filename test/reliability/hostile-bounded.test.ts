@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, runCli } from '../../src/cli/run';
 import { MAX_INPUT_BYTES } from '../../src/core/read-input';
-import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, MAX_YAML_DOCUMENTS } from '../../src/core/yaml-input';
+import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, MAX_YAML_DOCUMENTS, MAX_YAML_TOKENS } from '../../src/core/yaml-input';
 import { CatalogError, loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
 import { ModelServingError } from '../../src/core/errors';
 import { OpaAuthorizer } from '../../src/policy/opa-authorizer';
@@ -258,6 +258,13 @@ describe('YAML bombs, deep nesting and wide mappings', () => {
     expect(r.out).toEqual([`${file}: ?/?: YAML limit at line ${MAX_YAML_DOCUMENTS + 1}, column 1: The file holds more than ${MAX_YAML_DOCUMENTS} documents (the limit of documents in one file)`]);
     const err = catalogError(() => parseCatalog(`${BASE}${'---\n'.repeat(MAX_YAML_DOCUMENTS + 1)}`, 'catalog.yaml'));
     expect(err.fix).toBe('keep one document (one catalog) per file');
+  });
+
+  it(`a file of more than ${MAX_YAML_TOKENS} YAML tokens is refused where it crosses the limit (8 MiB of '1,' took 42 s and 3.5 GB)`, () => {
+    const file = write(path.join(dir(), 'dense.yaml'), `apiVersion: v1\nkind: ConfigMap\nx: [${'1,'.repeat(1_100_000)}1]\n`);
+    const r = cli('validate', file);
+    expect(r.status).toBe(EXIT_INVALID);
+    expect(r.out).toEqual([expect.stringMatching(new RegExp(`: \\?/\\?: YAML limit at line 3, column \\d+: The file holds more than ${MAX_YAML_TOKENS} YAML tokens by here \\(the limit of tokens in one file\\)$`))]);
   });
 
   // The yaml library's own duplicate-key check compares each key with every earlier one: 100 000 keys took 50 s.
