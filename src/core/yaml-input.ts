@@ -86,8 +86,9 @@ export interface YamlInput {
 }
 
 /**
- * Parses every document of `text` within the limits. A text nested too deep
- * gives one document holding only that error. Every problem is in the
+ * Parses every document of `text` within the limits. A text over the
+ * nesting, document or token limit gives one document holding only that
+ * error (reading stops there). Every problem is in the
  * `errors` of its document; a document without errors can be converted with
  * `toJS()` in time linear in its expanded size.
  *
