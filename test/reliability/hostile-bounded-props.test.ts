@@ -22,6 +22,7 @@ import { AccessPolicy } from '../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../src/policy/authentication';
 import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
 import { Tier } from '../../src/policy/tier';
+import { GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
@@ -217,5 +218,17 @@ describe('messages name what was received', () => {
 
   it('a Duration where one belongs is still accepted', () => {
     expect(errorOf(() => build('JwtAuth', (p) => ({ ...p, clockSkew: Duration.seconds(60) })))).toBeUndefined();
+  });
+
+  it('a GRPCRoute rule whose backends are a string, or a rule that is null, names the rule', () => {
+    const { ns } = setup(['edge', 'models']);
+    const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const grpc = (rules: unknown, id: string) => errorOf(() => new GrpcRoute(ns.models, id, { parents: [gateway.listener('https')], rules: rules as never }));
+    const strings = grpc([{ backends: 'iris-predictor' }], 'g1');
+    expect(strings).toBeInstanceOf(ModelServingError);
+    expect((strings as Error).message).toBe(`test/models/g1: rules[0].backends must be a list of backends (received: "iris-predictor"). Fix: use Backend.service('my-service', 8081), or { backend, weight }`);
+    const nullRule = grpc([null], 'g2');
+    expect(nullRule).toBeInstanceOf(ModelServingError);
+    expect((nullRule as Error).message).toContain('test/models/g2: rules[0] must be a rule object (received: null)');
   });
 });
