@@ -7,8 +7,10 @@
  * `.yml` file below them) as the apiserver would, and prints one line per
  * problem: `<file>: <Kind>/<name>: <path>: <message>`.
  *
- * Exit status: 0 when every object is valid, 1 when any is not, 2 on a usage
- * error or unreadable input.
+ * Exit status: 0 when every object is valid, 1 when any is not (a YAML syntax
+ * error or limit included), 2 on a usage error, unreadable input (missing,
+ * not a regular file, over 8 MiB, a `--crds` file without a valid CRD) or
+ * nothing to validate (no YAML file, no object).
  */
 import { runCli } from './run';
 

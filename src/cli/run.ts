@@ -17,7 +17,7 @@ export interface CliIo {
 export const EXIT_VALID = 0;
 /** Exit status: some object is invalid. */
 export const EXIT_INVALID = 1;
-/** Exit status: usage error or unreadable input. */
+/** Exit status: usage error, unreadable input (missing, not a regular file, over the size limit, an invalid `--crds` file) or nothing to validate. */
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage: cdk8s-model-serving validate [--crds PATH]... [--gateway-api-channel standard|experimental|auto] FILE_OR_DIR...
@@ -31,7 +31,13 @@ them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
   --gateway-api-channel C     the Gateway API channel of the cluster (default: auto =
                               standard, experimental for what only it serves)
 
-Exit status: 0 all valid, 1 some object invalid, 2 usage error or unreadable input.`;
+Files must be regular files of at most 8 MiB, 10000 documents and 2000000
+YAML tokens; YAML may nest 128 levels and aliases may add 400000 nodes.
+
+Exit status: 0 all valid, 1 some object invalid (or a YAML syntax error or
+limit), 2 usage error, unreadable input (missing, not a regular file, too
+large, a --crds file without a valid CRD) or nothing to validate (no YAML
+file, no object).`;
 
 const CHANNELS: readonly GatewayApiChannel[] = ['standard', 'experimental', 'auto'];
 
@@ -98,7 +104,16 @@ export function runCli(args: readonly string[], io: CliIo): number {
   try {
     const catalog = parsed.crds.length > 0 ? new CrdFilesCatalog(parsed.crds, builtinCatalog()) : builtinCatalog();
     const files = yamlFiles(parsed.paths);
+    // Nothing validated is not "all valid": a wrong folder must not pass a CI check.
+    if (files.length === 0) {
+      io.err(`cdk8s-model-serving validate: no .yaml or .yml file in ${parsed.paths.join(', ')}. Fix: pass the folder or files of the manifests (e.g. dist/).`);
+      return EXIT_USAGE;
+    }
     const { objects, syntaxIssues } = readYamlObjects(files);
+    if (objects.length === 0 && syntaxIssues.length === 0) {
+      io.err(`cdk8s-model-serving validate: no Kubernetes object in ${files.length} file(s) (only empty documents or kustomization files). Fix: pass the files that hold the manifests.`);
+      return EXIT_USAGE;
+    }
     // In file order (a file's syntax errors first).
     const order = new Map(files.map((f, i) => [f, i]));
     const issues = [...syntaxIssues, ...validateObjects(objects, { catalog, gatewayApiChannel: parsed.channel })].sort((a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0));

@@ -64,7 +64,8 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  * @throws ModelServingError for an invalid name, or a literal value for a name such as `HF_TOKEN` or `DB_PASSWORD`
  */
 export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undefined): EnvVarJson[] | undefined {
-  if (!env) return undefined;
+  if (env === undefined) return undefined;
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) invalid(scope, field, 'must be an object of environment variables by name', env, "pass e.g. { LOG_LEVEL: 'info' }");
   env = checkedRecord(scope, field, env);
   const names = Object.keys(env).sort();
   if (names.length === 0) return undefined;
@@ -78,7 +79,10 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
       refuseCredential(scope, `${field}.${name}`, v, `set it from a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`, name);
       return { name, value: v };
     }
-    const ref = (v as Partial<EnvValue> | null)?.valueFrom?.secretKeyRef;
+    if (v === null || typeof v !== 'object' || typeof (v as Partial<EnvValue>).valueFrom !== 'object') {
+      invalid(scope, `${field}.${name}`, 'must be a string or an EnvValue', SECRET_NAME.test(name) ? '<redacted>' : v, `write the value as a string, or reference it: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
+    }
+    const ref = v.valueFrom.secretKeyRef;
     if (ref) checkSecretKeyRef(scope, `${field}.${name}.valueFrom.secretKeyRef`, ref.name, ref.key);
     if (ref?.name) noteRequiredSecret(scope, undefined, ref.name, `environment variable ${name} (key ${ref.key}) of ${scope.node.path}`);
     return { name, valueFrom: v.valueFrom };

@@ -8,6 +8,7 @@ import { assertPort } from './port';
 import { assertKnownKeys, assertOneOf, keysOf } from './props';
 import { retainOnRemoval } from './retain';
 import { NetworkPeer, NetworkPort } from './network-peer';
+import { checkProps } from './prop-types';
 import { Platform } from './platform';
 import { checkedRecord } from './records';
 
@@ -143,6 +144,7 @@ export class Namespace extends Chart {
   public readonly external: boolean;
 
   public constructor(scope: Platform, id: string, props: NamespaceProps = {}) {
+    checkProps(`${scope.node.path}/${id}`, props, 'NamespaceProps');
     const name = props.name ?? id;
     assertDnsLabel(`${scope.node.path}/${id}`, 'name', name);
     super(scope, id, { namespace: name, labels: { ...scope.platformLabels }, disableResourceNameHashes: true });

@@ -5,6 +5,7 @@ import { refuseCredential } from './credential-refusal';
 import { errorMessage, invalid } from './errors';
 import { Labels, MANAGED_BY_VALUE } from './labels';
 import { assertDnsLabel } from './names';
+import { checkProps, optionalStringMap } from './prop-types';
 import { checkedRecord } from './records';
 
 /** Props of {@link Platform}. */
@@ -81,6 +82,9 @@ export class Platform extends Chart {
   private readonly setupNoteMap = new Map<string, string | (() => string | undefined)>();
 
   public constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    const path = `${scope.node.path ? `${scope.node.path}/` : ''}${id}`;
+    checkProps(path, props, 'PlatformProps');
+    optionalStringMap(path, 'labels', props.labels);
     const name = props.name ?? id;
     assertDnsLabel(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'name', name);
     const labels = { ...(checkedRecord(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, 'labels', props.labels) ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE, [Labels.PART_OF]: name };

@@ -64,7 +64,7 @@ export function platformManifests(platform: Platform): Manifest[] {
   const manifests: Manifest[] = [];
   const byFile = new Map<string, string>();
   for (const o of objects) {
-    const object = o.toJson() as KubeObject;
+    const object = objectJson(o) as KubeObject;
     const file = fileName(object);
     const other = byFile.get(file);
     // Report the construct the user created (an L2 owns its object as child 'Resource').
@@ -77,6 +77,45 @@ export function platformManifests(platform: Platform): Manifest[] {
     manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * `o.toJson()`, in time linear in the object's labels and annotations.
+ *
+ * The classes cdk8s generates for built-in kinds (cdk8s-plus-28's `k8s`)
+ * rebuild `metadata.labels` and `metadata.annotations` in
+ * `toJson_ObjectMeta` by copying the whole map once per entry
+ * (`reduce((r, i) => ({ ...r, [i[0]]: i[1] }), {})`, to drop undefined
+ * values): 10 000 platform labels took 38 s, 100 000 did not finish. cdk8s
+ * has already dropped undefined values (`sanitizeValue`) by then, so the
+ * maps are handed to the generated code empty and put back afterwards, at
+ * the same place. Synchronous: the base `toJson` is restored before any
+ * other code runs.
+ */
+export function objectJson(o: ApiObject): unknown {
+  const base = ApiObject.prototype.toJson;
+  let maps: { labels?: unknown; annotations?: unknown } | undefined;
+  ApiObject.prototype.toJson = function (this: ApiObject): unknown {
+    const json = base.call(this) as { metadata?: Record<string, unknown> };
+    const metadata = json.metadata;
+    if (this === o && maps === undefined && metadata !== undefined) {
+      maps = { labels: metadata.labels, annotations: metadata.annotations };
+      if (metadata.labels !== undefined) metadata.labels = {};
+      if (metadata.annotations !== undefined) metadata.annotations = {};
+    }
+    return json;
+  };
+  let json: { metadata?: Record<string, unknown> };
+  try {
+    json = o.toJson() as { metadata?: Record<string, unknown> };
+  } finally {
+    ApiObject.prototype.toJson = base;
+  }
+  if (maps !== undefined && json.metadata !== undefined) {
+    if (maps.labels !== undefined) json.metadata.labels = maps.labels;
+    if (maps.annotations !== undefined) json.metadata.annotations = maps.annotations;
+  }
+  return json;
 }
 
 /** The file name of an object: `<kind>.<namespace>.<name>.yaml` (lower-case kind), without the namespace part when there is none. */

@@ -9,6 +9,7 @@ import { Platform } from '../core/platform';
 import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
+import { checkProps, hasMethod, hasProperty, optionalArray, optionalShape, optionalStringMap } from '../core/prop-types';
 import { ISecretReference } from '../core/secret-ref';
 import { DataPlanePods, GatewayProvider } from './gateway-provider';
 import { Listener } from './listener';
@@ -204,6 +205,16 @@ export class Gateway extends Construct implements IGateway {
 
   public constructor(scope: Construct, id: string, private readonly props: GatewayProps) {
     super(scope, id);
+    checkProps(this, props, 'GatewayProps');
+    optionalArray(this, 'listeners', props.listeners, (v): v is Listener => hasMethod(v, 'render'), 'a Listener', 'pass Listener.http({ ... }) or Listener.https({ ... }) items');
+    optionalArray(this, 'addresses', props.addresses, (v): v is GatewayAddress => hasProperty(v, 'type') && hasProperty(v, 'value'), 'a GatewayAddress', "pass GatewayAddress.ipAddress('192.0.2.10') or GatewayAddress.hostname('gw.example.com') items");
+    optionalStringMap(this, 'labels', props.labels);
+    optionalStringMap(this, 'annotations', props.annotations);
+    optionalShape(this, 'clientCertificateValidation', props.clientCertificateValidation, (v): v is ClientCertificateValidation => hasProperty(v, 'caBundles') && Array.isArray((v as ClientCertificateValidation).caBundles), 'a ClientCertificateValidation', 'pass { caBundles: [...] }');
+    optionalShape(this, 'backendClientCertificate', props.backendClientCertificate, (v): v is ISecretReference => hasProperty(v, 'secretName'), 'a secret reference', "use SecretRef.named('client-cert')");
+    optionalShape(this, 'infrastructure', props.infrastructure, (v): v is object => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object', 'pass { labels, annotations, parametersRef }');
+    optionalStringMap(this, 'infrastructure.labels', props.infrastructure?.labels);
+    optionalStringMap(this, 'infrastructure.annotations', props.infrastructure?.annotations);
     this.gatewayName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = findNamespace(this);
     this.gatewayNamespace = Chart.of(this).namespace;

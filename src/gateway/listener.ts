@@ -1,4 +1,5 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { checkProps, hasProperty, optionalNumber, optionalShape, optionalString, requireArray } from '../core/prop-types';
 import { ISecretReference } from '../core/secret-ref';
 import { AllowedRoutes } from './allowed-routes';
 
@@ -42,6 +43,7 @@ export class Listener {
    * @default name 'http', port 80, routes from the Gateway's namespace only
    */
   public static http(options: ListenerOptions = {}): Listener {
+    checkListenerOptions('Listener.http()', options);
     return new Listener(options.name ?? 'http', 'HTTP', options.port ?? 80, options.hostname, undefined, options.allowedRoutes ?? AllowedRoutes.sameNamespace());
   }
 
@@ -51,6 +53,15 @@ export class Listener {
    * @default name 'https', port 443, routes from the Gateway's namespace only
    */
   public static https(options: HttpsListenerOptions): Listener {
+    checkListenerOptions('Listener.https()', options);
+    requireArray(
+      'Listener.https()',
+      'certificates',
+      options.certificates,
+      (v): v is ISecretReference => hasProperty(v, 'secretName'),
+      'a secret reference',
+      "pass certificates: [SecretRef.named('my-cert')]",
+    );
     return new Listener(
       options.name ?? 'https',
       'HTTPS',
@@ -92,4 +103,20 @@ export class Listener {
       allowedRoutes: this.allowedRoutes.spec,
     };
   }
+}
+
+/** Type checks of listener options (for callers without TypeScript). @throws ModelServingError */
+function checkListenerOptions(scope: string, options: ListenerOptions): void {
+  checkProps(scope, options, 'ListenerOptions');
+  optionalString(scope, 'name', options.name);
+  optionalNumber(scope, 'port', options.port);
+  optionalString(scope, 'hostname', options.hostname);
+  optionalShape(
+    scope,
+    'allowedRoutes',
+    options.allowedRoutes,
+    (v): v is AllowedRoutes => hasProperty(v, 'spec') && typeof (v as AllowedRoutes).spec === 'object',
+    'an AllowedRoutes',
+    "use AllowedRoutes.sameNamespace() or AllowedRoutes.fromNamespaces(['models'])",
+  );
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkProps, hasProperty, optionalNumber, optionalString, requireShape } from '../core/prop-types';
 import { IBackend } from '../core/backend';
 import { GATEWAY_NAME_LABEL } from '../gateway/gateway-provider';
 import { IGateway } from '../gateway/gateway';
@@ -127,6 +128,10 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
 
   public constructor(scope: Construct, id: string, props: GatewayMonitoringProps) {
     super(scope, id);
+    checkProps(this, props, 'GatewayMonitoringProps');
+    requireShape(this, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName') && hasProperty(v, 'parentRef'), 'a Gateway', 'pass the Gateway construct to monitor');
+    optionalString(this, 'metricsPath', props.metricsPath, "write the path as a string, e.g. '/stats/prometheus'");
+    optionalNumber(this, 'metricsPort', props.metricsPort);
     const gw = props.gateway;
     const providerId = gw.provider?.id;
     const profile = providerId ? PROFILES[providerId] : undefined;

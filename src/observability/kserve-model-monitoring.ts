@@ -19,6 +19,7 @@ import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
 import { TestSeries } from './test-series';
+import { checkProps, hasProperty, optionalDuration, optionalNumber, optionalShape, optionalString, requireShape } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
 
 /**
@@ -135,6 +136,13 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
 
   public constructor(scope: Construct, id: string, props: KServeModelMonitoringProps) {
     super(scope, id);
+    checkProps(this, props, 'KServeModelMonitoringProps');
+    requireShape(this, 'model', props.model, (v): v is InferenceService => hasProperty(v, 'serviceName') && hasProperty(v, 'node'), 'an InferenceService', 'pass the InferenceService construct to monitor');
+    optionalDuration(this, 'canaryMaxDuration', props.canaryMaxDuration, 'Duration.hours(1)');
+    optionalString(this, 'revisionPodLabel', props.revisionPodLabel, "write the label key as a string, e.g. 'serving.knative.dev/revision'");
+    optionalNumber(this, 'metricsPort', props.metricsPort);
+    optionalShape(this, 'traffic', props.traffic, (v): v is RequestMetrics => hasProperty(v, 'spec') && typeof (v as RequestMetrics).spec === 'object', 'a RequestMetrics', 'use RequestMetrics.kserveModelServer(namespace, name) (or another RequestMetrics factory)');
+    if (props.slo !== undefined && props.slo !== false) optionalShape(this, 'slo', props.slo, (v): v is object => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object of SLO options or false', 'pass slo: { ... }, or slo: false');
     const isLlm = this.alertPrefix() !== 'KServe';
     const name = props.model.serviceName;
     const namespace = props.model.serviceNamespace;

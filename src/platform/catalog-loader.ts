@@ -1,10 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, visit, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
+import { InputFileError, MAX_INPUT_BYTES, readInputBytes } from '../core/read-input';
 import { FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from '../core/records';
+import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, parseYamlDocuments } from '../core/yaml-input';
 import { Catalog, catalogSchema } from './catalog-schema';
 
 /** A place in a catalog file (1-based line and column). */
@@ -97,18 +98,33 @@ export class LoadedCatalog {
 /**
  * Reads and checks a catalog file (YAML or JSON).
  *
+ * The file must be a regular file of at most 8 MiB ({@link MAX_INPUT_BYTES});
+ * YAML nesting and alias expansion are bounded ({@link MAX_YAML_DEPTH},
+ * {@link MAX_ALIAS_NODES}), so a hostile file cannot block or exhaust the
+ * process.
+ *
  * @param file path of the file (relative paths are resolved against the working directory)
  * @throws CatalogError listing every problem (syntax, unknown keys, types,
- *   values, references between entries) with file, line, column and field
+ *   values, references between entries) with file, line, column and field;
+ *   for a file that is missing, not a regular file (FIFO, device,
+ *   directory) or too large, one issue at `<file>:1:1` on `(file)`; for a
+ *   YAML limit, the line of the alias or of the deepest collection
  */
 export function loadCatalog(file: string): LoadedCatalog {
   const absolute = path.resolve(file);
   const shown = displayPath(absolute);
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(absolute);
+    bytes = readInputBytes(absolute);
   } catch (err) {
-    throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, value: shown, fix: 'check the path passed to fromCatalog()' }]);
+    if (!(err instanceof InputFileError)) throw err;
+    const fix =
+      err.problem === 'too-large'
+        ? `split the catalog or shorten it below ${MAX_INPUT_BYTES} bytes`
+        : err.problem === 'not-a-file'
+          ? 'pass the path of a regular catalog file (.yaml or .json) to fromCatalog()'
+          : 'check the path passed to fromCatalog()';
+    throw new CatalogError([{ location: { file: shown, line: 1, column: 1 }, field: '(file)', problem: err.detail, value: shown, fix }]);
   }
   return parseCatalog(decodeUtf8(bytes, shown), shown);
 }
@@ -119,7 +135,6 @@ export function loadCatalog(file: string): LoadedCatalog {
  * @throws CatalogError as {@link loadCatalog}
  */
 export function parseCatalog(text: string, file: string): LoadedCatalog {
-  const lines = new LineCounter();
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
     const before = text.slice(0, control.index);
@@ -136,7 +151,9 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
       },
     ]);
   }
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const { docs, lines } = parseYamlDocuments(text, { strict: true });
+  const doc = docs[0];
+  if (docs.length > 1) doc.errors.push(new YAMLParseError([docs[1].range[0], docs[1].range[0] + 1], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
   const at = (offset: number): CatalogLocation => {
     const p = lines.linePos(offset);
     return { file, line: p.line, column: p.col };
@@ -145,9 +162,9 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     const issues: CatalogIssue[] = doc.errors.map((e) => ({
       location: at(e.pos[0]),
       field: '(syntax)',
-      problem: e.code === 'DUPLICATE_KEY' ? 'repeats a key of the same mapping' : `is not valid YAML: ${e.message.split('\n')[0]}`,
+      problem: syntaxProblem(e),
       value: sourceLine(text, e.pos[0]),
-      fix: e.code === 'DUPLICATE_KEY' ? 'keep one of the two keys' : 'fix the YAML syntax at this position',
+      fix: syntaxFix(e),
     }));
     // The parser may report one mistake several times.
     throw new CatalogError([...new Map(issues.map((i) => [formatCatalogIssue(i), i])).values()]);
@@ -201,6 +218,23 @@ function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
   return issues;
 }
 
+function syntaxProblem(e: YAMLParseError): string {
+  if (e.code === 'DUPLICATE_KEY') return 'repeats a key of the same mapping';
+  if (e.code === 'RESOURCE_EXHAUSTION') return `is beyond a limit of the catalog format: ${e.message.split('\n')[0]}`;
+  return `is not valid YAML: ${e.message.split('\n')[0]}`;
+}
+
+function syntaxFix(e: YAMLParseError): string {
+  if (e.code === 'DUPLICATE_KEY') return 'keep one of the two keys';
+  if (e.code === 'MULTIPLE_DOCS') return 'keep one document (one catalog) per file';
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.startsWith('Alias')) return `write the repeated value out, or anchor a larger block once instead of aliases of aliases (aliases may add at most ${MAX_ALIAS_NODES} nodes)`;
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.includes('documents')) return 'keep one document (one catalog) per file';
+  if (e.code === 'RESOURCE_EXHAUSTION' && e.message.includes('tokens')) return 'split the catalog into smaller files, or shorten it';
+  if (e.code === 'RESOURCE_EXHAUSTION') return `flatten the nesting (at most ${MAX_YAML_DEPTH} levels)`;
+  if (e.code === 'BAD_ALIAS') return 'point the alias at an anchor defined before it and outside the node that holds the alias';
+  return 'fix the YAML syntax at this position';
+}
+
 function toCatalogIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string, raw: unknown): CatalogIssue {
   const p = issue.path.filter((s): s is Segment => typeof s === 'string' || typeof s === 'number');
   const described = describeIssue(issue, p, doc, lines, file, raw);
@@ -244,14 +278,26 @@ function describeIssue(issue: z.core.$ZodIssue, p: readonly Segment[], doc: Docu
       return { location: found.location, field, problem: issue.origin === 'array' ? `must have at least ${issue.minimum} entries` : issue.origin === 'string' ? `must have at least ${issue.minimum} characters` : `must be >= ${issue.minimum}`, value, fix: 'raise it' };
     case 'too_big':
       return { location: found.location, field, problem: issue.origin === 'array' ? `must have at most ${issue.maximum} entries` : issue.origin === 'string' ? `must have at most ${issue.maximum} characters` : `must be <= ${issue.maximum}`, value, fix: 'lower it' };
-    case 'invalid_format':
-      return { location: found.location, field, problem: issue.message.startsWith('Invalid') ? `has an invalid format (${issue.format})` : issue.message, value, fix: issue.format === 'url' ? 'write an https:// URL' : 'see the catalog format in src/platform/catalog-schema.ts' };
+    case 'invalid_format': {
+      const own = !issue.message.startsWith('Invalid');
+      const pattern = (issue as { pattern?: string }).pattern;
+      // A fix written in catalog terms (never a pointer into the TypeScript sources).
+      const fix =
+        issue.format === 'url'
+          ? 'write an https:// URL'
+          : own && /^must be (a|an) /.test(issue.message)
+            ? issue.message.replace(/^must be /, 'write ')
+            : pattern !== undefined
+              ? `write a value matching ${pattern}`
+              : `write a value in the ${issue.format} format`;
+      return { location: found.location, field, problem: own ? issue.message : `has an invalid format (${issue.format})`, value, fix };
+    }
     case 'not_multiple_of':
       return { location: found.location, field, problem: 'must be a whole number', value, fix: 'remove the fraction' };
     case 'invalid_key':
       return { location: found.location, field, problem: 'has a key that is not a header or field name (letters, digits, _, . and -)', value, fix: 'rename the key' };
     default:
-      return { location: found.location, field, problem: issue.message, value, fix: fixOf ?? 'see the catalog format in src/platform/catalog-schema.ts' };
+      return { location: found.location, field, problem: issue.message, value, fix: fixOf ?? 'write it as in the example catalogs (src/platforms/catalogs/*.yaml)' };
   }
 }
 

@@ -5,6 +5,7 @@ import { invalid } from '../core/errors';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
+import { checkProps, hasMethod, hasProperty, optionalShape, requireArray, requireShape } from '../core/prop-types';
 import { Platform } from '../core/platform';
 import { IGateway } from '../gateway/gateway';
 import { Authentication, JwtAuth } from './authentication';
@@ -128,6 +129,7 @@ export class AccessPolicy extends Construct {
    */
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
+    checkAccessPolicyProps(this, props);
     assertKnownKeys(this, '', props, keysOf<AccessPolicyProps>({ name: true, gateway: true, routes: true, authentication: true, externalAuthorizer: true, tiers: true, rateLimitMode: true, counterKey: true, limitScope: true, redis: true, engine: true }));
     this.policyName = assertDnsLabel(this, 'name', props.name ?? id, 40);
     const ns = Chart.of(this).namespace;
@@ -216,4 +218,16 @@ export class AccessPolicy extends Construct {
     }
     this.redis?.check(this, 'redis');
   }
+}
+
+/** Type checks of the props (for callers without TypeScript). @throws ModelServingError */
+function checkAccessPolicyProps(scope: IConstruct, props: AccessPolicyProps): void {
+  checkProps(scope, props, 'AccessPolicyProps');
+  requireShape(scope, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName') && hasProperty(v, 'parentRef'), 'a Gateway', 'pass the Gateway construct the routes attach to');
+  requireArray(scope, 'routes', props.routes, (v): v is unknown => hasProperty(v, 'routeName') && hasProperty(v, 'parentGateways'), 'a route', 'pass the HttpRoutes the policy protects: routes: [route]');
+  requireArray(scope, 'authentication', props.authentication, (v): v is Authentication => hasMethod(v, 'check') && hasProperty(v, 'kind'), 'an authentication method', "pass authentication: [new JwtAuth({ ... })] or [ApiKeyAuth.fromExternalSecrets({ ... })]");
+  requireArray(scope, 'tiers', props.tiers, (v): v is Tier => hasMethod(v, 'check') && hasProperty(v, 'name'), 'a Tier', "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
+  optionalShape(scope, 'externalAuthorizer', props.externalAuthorizer, (v): v is OpaAuthorizer => hasMethod(v, 'allowGateway'), 'an OpaAuthorizer', "pass the OpaAuthorizer construct: externalAuthorizer: new OpaAuthorizer(auth, 'opa', { ... })");
+  optionalShape(scope, 'engine', props.engine, (v): v is PolicyEngine => hasMethod(v, 'compiler'), 'a PolicyEngine', 'use PolicyEngine.KUADRANT (or another PolicyEngine), or leave it out to follow the gateway provider');
+  optionalShape(scope, 'redis', props.redis, (v): v is RedisReference => hasMethod(v, 'check'), 'a RedisReference', "use RedisReference.of({ host: 'redis.data.svc.cluster.local' })");
 }

@@ -7,6 +7,7 @@ import { invalid } from '../core/errors';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
+import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalDuration, optionalShape, optionalStringMap, requireArray, requireShape, requireString } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
 
 /** Label of an API-key Secret carrying the key holder's tier. */
@@ -79,6 +80,7 @@ export class ApiKeyAuth {
    *   (`__proto__`, `constructor`, `prototype`)
    */
   public static fromLabeledSecrets(options: ApiKeyOptions & { readonly selector: Record<string, string> }): ApiKeyAuth {
+    checkProps('ApiKeyAuth.fromLabeledSecrets()', options, 'ApiKeyOptions');
     const scope = 'ApiKeyAuth.fromLabeledSecrets';
     const selector = checkedRecord(scope, 'selector', options.selector);
     if (Object.keys(selector).length === 0) invalid(scope, 'selector', 'is empty: every Secret the engine watches would be an API key', selector, 'select the key Secrets by at least one label, e.g. { app: "llm-keys" }');
@@ -93,6 +95,7 @@ export class ApiKeyAuth {
    *   `FORBIDDEN_RECORD_KEYS` (`__proto__`, `constructor`, `prototype`)
    */
   public static fromExternalSecrets(options: ApiKeyOptions & { readonly secretStore: SecretStoreReference; readonly holders: readonly ApiKeyHolder[] }): ApiKeyAuth {
+    checkProps('ApiKeyAuth.fromExternalSecrets()', options, 'ApiKeyOptions');
     const scope = 'ApiKeyAuth.fromExternalSecrets';
     const selector = checkedRecord(scope, 'selector', options.selector);
     if (selector && Object.keys(selector).length === 0) invalid(scope, 'selector', 'is empty: every Secret the engine watches would be an API key', selector, 'leave selector out (the policy label is used), or select by at least one label');
@@ -125,7 +128,10 @@ export class ApiKeyAuth {
   /** Checks holders and tiers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string, tierNames: readonly string[]): void {
     const seen = new Set<string>();
-    if (this.holders !== undefined && !Array.isArray(this.holders)) invalid(scope, `${field}.holders`, 'must be a list', this.holders, "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
+    optionalArray(scope, `${field}.holders`, this.holders, isPlainObject, 'a key holder object', "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
+    requireShape(scope, `${field}.location`, this.location, (v): v is ApiKeyLocation => hasProperty(v, 'header') && typeof (v as ApiKeyLocation).header === 'string', 'an ApiKeyLocation', "use ApiKeyLocation.header('x-api-key')");
+    optionalStringMap(scope, `${field}.selector`, this.selector);
+    optionalShape(scope, `${field}.secretStore`, this.secretStore, (v): v is SecretStoreReference => isPlainObject(v) && typeof v.name === 'string', 'a secret store reference', "pass secretStore: { name: 'vault' }");
     this.holders?.forEach((h, i) => {
       if (!isDnsLabel(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'must be a DNS-1123 label', h.userId, 'use a lower-case id such as "alice"');
       if (seen.has(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'is listed twice', h.userId, 'list each key holder once');
@@ -242,6 +248,7 @@ export class JwtAuth {
   private readonly audiencesGiven: boolean;
 
   public constructor(props: JwtAuthProps) {
+    checkProps('JwtAuth', props, 'JwtAuthProps');
     assertKnownKeys('JwtAuth', '', props, keysOf<JwtAuthProps>({ issuer: true, jwksUri: true, audiences: true, algorithms: true, clockSkew: true, userClaim: true, tierClaim: true, claimsToHeaders: true, jwksBackend: true, publicKey: true }));
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
@@ -258,6 +265,23 @@ export class JwtAuth {
 
   /** Checks URLs, algorithms and headers. @throws ModelServingError */
   public check(scope: IConstruct | string, field: string): void {
+    requireString(scope, `${field}.issuer`, this.issuer, "write the issuer URL as a string, e.g. 'https://auth.example.com/'");
+    requireString(scope, `${field}.jwksUri`, this.jwksUri, "write the JWKS URL as a string, e.g. 'https://auth.example.com/jwks.json'");
+    requireArray(scope, `${field}.audiences`, this.audiences, isString, 'a string', "pass audiences: ['my-api']");
+    requireArray(scope, `${field}.algorithms`, this.algorithms, isString, 'a string', "pass algorithms: ['RS256']");
+    optionalDuration(scope, `${field}.clockSkew`, this.clockSkew, 'Duration.seconds(60)');
+    requireString(scope, `${field}.userClaim`, this.userClaim, "write the claim name as a string, e.g. 'sub'");
+    requireString(scope, `${field}.tierClaim`, this.tierClaim, "write the claim name as a string, e.g. 'role'");
+    optionalStringMap(scope, `${field}.claimsToHeaders`, this.claimsToHeaders, "write it as claim name to header name, e.g. { sub: 'x-user-id' }");
+    optionalShape(
+      scope,
+      `${field}.publicKey`,
+      this.publicKey,
+      (v): v is JwtPublicKeySource => isPlainObject(v) && isPlainObject(v.secretStore) && typeof v.secretStore.name === 'string',
+      'a public key source',
+      "pass publicKey: { secretStore: { name: 'vault' }, remoteKey: 'jwt/issuer-public-key' }",
+    );
+    optionalShape(scope, `${field}.jwksBackend`, this.jwksBackend, (v): v is IBackend => hasProperty(v, 'backendRef'), 'a backend', "use Backend.service('idp', 443)");
     if (!/^https:\/\/[^\s/]+/.test(this.issuer) && !/^[a-z][a-z0-9+.-]*:\/\//.test(this.issuer)) invalid(scope, `${field}.issuer`, 'must be an issuer URL', this.issuer, 'use e.g. https://auth.example.com/');
     if (!/^https:\/\/[^\s\u0000-\u001F\u007F]+$/.test(this.jwksUri)) invalid(scope, `${field}.jwksUri`, 'must be an https URL without spaces or control characters (keys fetched over plain HTTP can be forged)', this.jwksUri, 'serve the JWKS over https');
     refuseCredential(scope, `${field}.jwksUri`, this.jwksUri, 'a JWKS holds public keys: serve it without user info or token query parameters');

@@ -15,6 +15,14 @@ import { ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
 import { ServiceAccount } from '../core/service-account';
 import { IGateway } from '../gateway/gateway';
+import { InputFileError, readInputText } from '../core/read-input';
+
+/**
+ * The most data a ConfigMap holds: 1 MiB.
+ *
+ * @see https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/apis/core/validation/validation.go (ValidateConfigMap: totalSize > core.MaxSecretSize)
+ */
+const MAX_CONFIGMAP_BYTES = 1024 * 1024;
 
 /** The OPA image with the Envoy ext_authz plugin (pinned). */
 export const DEFAULT_OPA_IMAGE = 'openpolicyagent/opa:1.9.0-envoy-6-static';
@@ -64,7 +72,14 @@ export class OpaAuthorizer extends Construct implements IBackend {
     this.namespaceChart = Namespace.of(this);
     this.serviceNamespace = this.namespaceChart.name;
     if (!fs.existsSync(props.policyFile)) invalid(this, 'policyFile', 'does not exist', props.policyFile, 'give the path of a .rego file in the repository');
-    const rego = fs.readFileSync(props.policyFile, 'utf8');
+    let rego: string;
+    try {
+      // The policy becomes a ConfigMap, which the apiserver caps at 1 MiB of data (core.MaxSecretSize, ValidateConfigMap).
+      rego = readInputText(props.policyFile, MAX_CONFIGMAP_BYTES);
+    } catch (err) {
+      if (!(err instanceof InputFileError)) throw err;
+      invalid(this, 'policyFile', err.detail, props.policyFile, err.problem === 'too-large' ? 'split the policy or shorten it (it is stored in a ConfigMap)' : 'give the path of a regular .rego file in the repository');
+    }
     if (!/^package\s+[\w.]+/m.test(rego)) invalid(this, 'policyFile', 'is not a Rego policy (no package declaration)', props.policyFile, 'start the file with "package envoy.authz"');
     refuseCredential(this, 'policyFile', rego, 'read secrets in the policy from the authorizer environment (opa.runtime().env, set from a Secret) instead of writing them in the .rego file, which is embedded in a ConfigMap');
     const decisionPath = props.decisionPath ?? 'envoy/authz/allow';

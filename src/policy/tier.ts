@@ -4,6 +4,7 @@ import { isDnsLabel } from '../core/names';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { assertHttpMethods, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
+import { checkProps, hasMethod, hasProperty, isString, optionalArray, requireArray } from '../core/prop-types';
 import { assertSafePath } from '../core/url-path';
 
 /** Props of {@link Tier}. */
@@ -72,6 +73,7 @@ export class Tier {
     public readonly name: string,
     props: TierProps = {},
   ) {
+    checkProps(`Tier '${String(name)}'`, props, 'TierProps');
     assertKnownKeys(`Tier(${String(name)})`, '', props, keysOf<TierProps>({ limits: true, tokenLimits: true, unlimited: true, models: true, methods: true, pathPrefixes: true, inherits: true }));
     this.limits = props.limits ?? [];
     this.tokenLimits = props.tokenLimits ?? [];
@@ -128,6 +130,10 @@ export class Tier {
     if (!this.unlimited && this.limits.length === 0) {
       invalid(scope, `${field}(${this.name}).limits`, 'are missing: a tier needs at least one request limit, or unlimited: true on purpose', [], `pass limits: [RateLimit.perMinute(100)] (or unlimited: true) to tier '${this.name}'`);
     }
+    requireArray(scope, `${field}(${this.name}).limits`, this.limits, (v): v is RateLimit => hasMethod(v, 'check') && hasProperty(v, 'unit'), 'a RateLimit', 'pass limits: [RateLimit.perMinute(100)]');
+    requireArray(scope, `${field}(${this.name}).tokenLimits`, this.tokenLimits, (v): v is TokenLimit => hasMethod(v, 'check'), 'a TokenLimit', 'pass tokenLimits: [TokenLimit.perMinute(10000)]');
+    optionalArray(scope, `${field}(${this.name}).methods`, this.methods, isString, 'an HTTP method', "pass methods: ['GET', 'POST']");
+    optionalArray(scope, `${field}(${this.name}).pathPrefixes`, this.pathPrefixes, isString, 'a string', "pass pathPrefixes: ['/v1/models']");
     this.limits.forEach((l, i) => l.check(scope, `${field}(${this.name}).limits[${i}]`));
     this.tokenLimits.forEach((l, i) => l.check(scope, `${field}(${this.name}).tokenLimits[${i}]`));
     const units = this.limits.map((l) => l.unit);

@@ -7,8 +7,9 @@ import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { assertRe2, HeaderMatch } from './match';
-import { RouteBase } from './route-base';
+import { checkRouteProps, RouteBase } from './route-base';
 import { checkedRecord } from '../core/records';
+import { hasProperty, isPlainObject, optionalArray, requireArray, requireShape } from '../core/prop-types';
 
 const SERVICE = /^\.?[a-zA-Z_][a-zA-Z_0-9]*(\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
 const METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
@@ -111,6 +112,7 @@ export class GrpcRoute extends RouteBase {
 
   public constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
+    checkRouteProps(this, props, 'GrpcRouteProps');
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.GrpcRoute(this, 'Resource', {
       metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
@@ -134,7 +136,10 @@ export class GrpcRoute extends RouteBase {
    *   no backends, a Service backend without a port, or more than 16 rules
    */
   public addRule(rule: GrpcRouteRule): GrpcRouteRule {
+    requireShape(this, `rules[${this.ruleList.length}]`, rule, isPlainObject, 'a rule object', 'pass { backends: [...] } (and matches)');
     const field = `rules[${rule.name ?? this.ruleList.length}]`;
+    optionalArray(this, `${field}.matches`, rule.matches, isPlainObject, 'a match object', "pass matches: [{ method: GrpcMethodMatch.exact('pkg.Service', 'Method') }]");
+    requireArray(this, `${field}.backends`, rule.backends, (v): v is GrpcRouteRule['backends'][number] => isPlainObject(v) && ('backendRef' in v || hasProperty(v.backend, 'backendRef')), 'a backend', "use Backend.service('my-service', 8081), or { backend, weight }");
     if (this.ruleList.length >= 16) invalid(this, 'rules', 'can hold at most 16 rules', this.ruleList.length + 1, 'split the rules across GRPCRoutes');
     (rule.matches ?? []).forEach((m, i) => {
       const mm = m.method;

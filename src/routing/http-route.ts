@@ -5,11 +5,12 @@ import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { assertPort } from '../core/port';
+import { hasProperty, isPlainObject, optionalArray, optionalDuration, optionalShape, requireShape } from '../core/prop-types';
 import { IRouteParent } from '../gateway/gateway';
 import { assertGatewayDuration, formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
-import { RouteBase } from './route-base';
+import { checkRouteProps, RouteBase } from './route-base';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
@@ -106,6 +107,7 @@ export class HttpRoute extends RouteBase {
 
   public constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
+    checkRouteProps(this, props, 'HttpRouteProps');
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new gw.HttpRoute(this, 'Resource', {
       metadata: { name: this.routeName, labels: checkedRecord(this, 'labels', props.labels), annotations: checkedAnnotations(this, props.annotations) },
@@ -130,7 +132,9 @@ export class HttpRoute extends RouteBase {
    */
   public addRule(rule: HttpRouteRule): HttpRouteRule {
     const index = this.ruleList.length;
+    requireShape(this, `rules[${index}]`, rule, isPlainObject, 'a rule object', 'pass { backends: [...] } (and matches, filters, timeouts)');
     const field = `rules[${rule.name ?? index}]`;
+    checkRuleTypes(this, field, rule);
     if (index >= MAX_RULES) invalid(this, 'rules', `can hold at most ${MAX_RULES} rules`, index + 1, 'split the rules across several HTTPRoutes');
     if (rule.name !== undefined) {
       assertDnsSubdomain(this, `${field}.name`, rule.name);
@@ -255,6 +259,19 @@ function renderMatch(m: HttpRouteMatch): gw.HttpRouteSpecRulesMatches {
     queryParams: m.queryParams?.map((q) => ({ type: q.type, name: q.name, value: q.value })),
     method: m.method as gw.HttpRouteSpecRulesMatchesMethod | undefined,
   };
+}
+
+/** Type checks of a rule (for callers without TypeScript). @throws ModelServingError */
+function checkRuleTypes(scope: HttpRoute, field: string, rule: HttpRouteRule): void {
+  optionalArray(scope, `${field}.matches`, rule.matches, isPlainObject, 'a match object', "pass matches: [{ path: PathMatch.prefix('/v1/models/my-model') }]");
+  optionalArray(scope, `${field}.filters`, rule.filters, (v): v is IHttpRouteFilter => hasProperty(v, 'filterSpec'), 'an HttpRouteFilter', 'use the HttpRouteFilter factories');
+  const backends = optionalArray(scope, `${field}.backends`, rule.backends, (v): v is IBackend | HttpBackend => isPlainObject(v) && ('backendRef' in v || hasProperty(v.backend, 'backendRef')), 'a backend', "use Backend.service('my-service', 8080), or { backend, weight }");
+  backends?.forEach((b, i) => {
+    if (!('backendRef' in b)) optionalArray(scope, `${field}.backends[${i}].filters`, b.filters, (v): v is IHttpRouteFilter => hasProperty(v, 'filterSpec'), 'an HttpRouteFilter', 'use the HttpRouteFilter factories');
+  });
+  optionalShape(scope, `${field}.timeouts`, rule.timeouts, isPlainObject, 'an object of Durations', 'pass timeouts: { request: Duration.seconds(30) }');
+  optionalDuration(scope, `${field}.timeouts.request`, rule.timeouts?.request, 'Duration.seconds(30)');
+  optionalDuration(scope, `${field}.timeouts.backendRequest`, rule.timeouts?.backendRequest, 'Duration.seconds(10)');
 }
 
 function asHttpBackend(b: IBackend | HttpBackend): HttpBackend {

@@ -1,11 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { BackendReference, IBackend } from '../core/backend';
 import { errorMessage, invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
+import { checkProps, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
 
 /**
  * What HTTPRoute and GRPCRoute share: parents (with the listener admission
@@ -170,4 +171,20 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
       ],
     });
   }
+}
+
+/**
+ * Type checks of the props every route takes (for callers without
+ * TypeScript): parents, hostnames, rules, labels and annotations.
+ *
+ * @throws ModelServingError naming the prop and the value received
+ */
+export function checkRouteProps(scope: IConstruct, props: { readonly parents: unknown; readonly hostnames?: unknown; readonly rules?: unknown; readonly labels?: unknown; readonly annotations?: unknown }, type: string): void {
+  checkProps(scope, props, type);
+  requireArray(scope, 'parents', props.parents, (v): v is unknown => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or listener', "pass parents: [gateway.listener('https')] (or the Gateway)");
+  // Each hostname is checked when added.
+  optionalArray(scope, 'hostnames', props.hostnames, (_v): _v is unknown => true, 'hostname', "pass hostnames: ['models.example.com']");
+  optionalArray(scope, 'rules', props.rules, isPlainObject, 'a rule object', 'pass rules: [{ backends: [...] }]');
+  optionalStringMap(scope, 'labels', props.labels);
+  optionalStringMap(scope, 'annotations', props.annotations);
 }

@@ -13,6 +13,7 @@ import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
 import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf, SAFE_INT_MAX } from '../core/props';
+import { checkProps, hasMethod, hasProperty, isPlainObject, isString, optionalArray, optionalShape, optionalString, optionalStringMap } from '../core/prop-types';
 import { checkProbe, Probe } from '../core/probe';
 import { renderResources, ResourceRequirements } from '../core/resources';
 import { WorkloadSecurity } from '../core/security';
@@ -286,6 +287,24 @@ export class InferenceService extends Construct implements IBackend {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
+    checkProps(this, props, 'InferenceServiceProps');
+    optionalShape(this, 'modelFormat', props.modelFormat, (v): v is ModelFormat => hasProperty(v, 'name'), 'a ModelFormat', "use ModelFormat.SKLEARN or ModelFormat.custom('name')");
+    optionalString(this, 'storageUri', props.storageUri, "write the URI as a string, e.g. 'gs://bucket/model'");
+    optionalString(this, 'image', props.image);
+    optionalString(this, 'runtimeVersion', props.runtimeVersion);
+    optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
+    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass containers: [{ image: ... }]');
+    optionalArray(this, 'tolerations', props.tolerations, isPlainObject, 'a toleration object', "pass tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]");
+    optionalArray(this, 'knativeIngressNamespaces', props.knativeIngressNamespaces, isString, 'a string', "pass knativeIngressNamespaces: ['knative-serving']");
+    optionalStringMap(this, 'nodeSelector', props.nodeSelector);
+    optionalStringMap(this, 'labels', props.labels);
+    optionalStringMap(this, 'annotations', props.annotations);
+    optionalStringMap(this, 'podAnnotations', props.podAnnotations);
+    optionalArray(this, 'ports', props.ports, isPlainObject, 'a port object', "pass ports: [{ name: 'h2c', containerPort: 9000 }]");
+    optionalShape(this, 'autoscaling', props.autoscaling, (v): v is Autoscaling => hasMethod(v, 'bind'), 'an Autoscaling', 'use Autoscaling.concurrency(10) (or another Autoscaling factory)');
+    optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED');
+    optionalShape(this, 'transformer', props.transformer, (v): v is Transformer => isPlainObject(v) && isPlainObject(v.props), 'a Transformer', 'use Transformer.container({ ... })');
+    optionalShape(this, 'explainer', props.explainer, (v): v is Explainer => isPlainObject(v) && isPlainObject(v.props), 'an Explainer', 'use Explainer.container({ ... })');
     this.props = props;
     assertKnownKeys(this, '', props, PROPS_KEYS);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);

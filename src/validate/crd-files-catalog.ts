@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidateFunction } from 'ajv';
+import { fileType } from '../core/read-input';
 import { BuiltinCatalog, CatalogEntry, EntryIndex, KindValidator, SchemaCatalog } from './catalog';
 import { compileInProcess } from './schema/ajv-factory';
 import { CrdVersion, crdVersions, readCrdFile } from './schema/crd-file';
@@ -29,7 +30,9 @@ export class CrdFilesCatalog implements SchemaCatalog {
   private readonly loaded = new Map<FileEntry, KindValidator>();
 
   /**
-   * @throws Error when a file cannot be read or parsed, or two files define the same kind and version
+   * @throws Error when a file cannot be read or parsed, holds no
+   *   CustomResourceDefinition or a malformed one, a folder holds no CRD
+   *   file, or two files define the same kind and version
    */
   public constructor(
     paths: readonly string[],
@@ -38,7 +41,9 @@ export class CrdFilesCatalog implements SchemaCatalog {
     const entries: FileEntry[] = [];
     const seen = new Map<string, string>();
     for (const file of paths.flatMap(crdFilesIn)) {
-      for (const crd of readCrdFile(file)) {
+      const crds = readCrdFile(file);
+      if (crds.length === 0) throw new Error(`${file}: holds no CustomResourceDefinition (apiextensions.k8s.io). Fix: pass CRD files to --crds, and the objects to validate as arguments.`);
+      for (const crd of crds) {
         for (const version of crdVersions(crd)) {
           const key = `${version.apiVersion}/${version.kind}`;
           const other = seen.get(key);
@@ -84,13 +89,30 @@ export class CrdFilesCatalog implements SchemaCatalog {
   }
 }
 
-/** A file, or the CRD files directly in a folder (sorted). */
+/**
+ * A file, or the CRD files directly in a folder (sorted).
+ *
+ * @throws Error when the path cannot be read, a folder holds no CRD file, or
+ *   an entry named like a CRD file is not a regular file (a FIFO, device or
+ *   directory: reading it could block or never end)
+ */
 function crdFilesIn(p: string): string[] {
-  if (!fs.statSync(p).isDirectory()) return [p];
-  return fs
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch (err) {
+    throw new Error(`cannot read --crds ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (!stat.isDirectory()) return [p];
+  const files = fs
     .readdirSync(p)
     .filter((f) => /\.(ya?ml|json)$/.test(f))
     .sort()
-    .map((f) => path.join(p, f))
-    .filter((f) => fs.statSync(f).isFile());
+    .map((f) => path.join(p, f));
+  for (const f of files) {
+    const s = fs.statSync(f);
+    if (!s.isFile()) throw new Error(`cannot read --crds ${f}: it is ${fileType(s)}, not a regular file. Fix: pass CRD files or folders of them.`);
+  }
+  if (files.length === 0) throw new Error(`--crds ${p}: the folder holds no .yaml, .yml or .json file. Fix: pass a folder of CRD files, or the files.`);
+  return files;
 }

@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { fileType, InputFileError, readInputText } from '../core/read-input';
+import { parseYamlDocuments } from '../core/yaml-input';
 import { ValidationIssue } from './issue';
 import { isPlainObject } from './schema/json-schema';
 import { SourcedObject } from './validator';
@@ -30,12 +31,17 @@ const YAML_FILE = /\.ya?ml$/;
 /**
  * The YAML files of a list of paths: a file as given, a folder as every
  * `.yaml`/`.yml` file below it (sorted, recursively; names starting with `.`
- * are skipped, such as `.git` or a staging folder).
+ * are skipped, such as `.git` or a staging folder; a folder reached twice
+ * through symbolic links is read once).
  *
- * @throws UnreadableInputError when a path does not exist or cannot be read
+ * @throws UnreadableInputError when a path does not exist or cannot be read,
+ *   or when a path given, or an entry named `.yaml`/`.yml` in a folder, is
+ *   not a regular file (a FIFO, socket, device, or a directory named like a
+ *   file): reading it could block or never end
  */
 export function yamlFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
+  const seen = new Set<string>();
   const visit = (p: string, given: boolean): void => {
     let stat: fs.Stats;
     try {
@@ -43,7 +49,10 @@ export function yamlFiles(paths: readonly string[]): string[] {
     } catch (err) {
       throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
-    if (stat.isDirectory()) {
+    if (stat.isDirectory() && !YAML_FILE.test(p)) {
+      const id = `${stat.dev}:${stat.ino}`;
+      if (seen.has(id)) return;
+      seen.add(id);
       let names: string[];
       try {
         names = fs.readdirSync(p).sort();
@@ -51,7 +60,8 @@ export function yamlFiles(paths: readonly string[]): string[] {
         throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
       for (const name of names) if (!name.startsWith('.')) visit(path.join(p, name), false);
-    } else if (given || (stat.isFile() && YAML_FILE.test(p))) {
+    } else if (given || YAML_FILE.test(p)) {
+      if (!stat.isFile()) throw new UnreadableInputError(`cannot read ${p}: it is ${fileType(stat)}, not a regular file. Fix: pass YAML files or folders of them.`);
       files.push(p);
     }
   };
@@ -72,39 +82,31 @@ export function readYamlObjects(files: readonly string[]): ReadResult {
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readInputText(file);
     } catch (err) {
-      throw new UnreadableInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      if (err instanceof InputFileError) throw new UnreadableInputError(`cannot read ${err.message}`);
+      throw err;
     }
-    for (const doc of parseAllDocuments(text, { version: '1.1' })) {
-      if (doc.errors.length > 0) {
-        const partial: unknown = doc.toJS({ maxAliasCount: -1 });
-        const meta = isPlainObject(partial) && isPlainObject(partial.metadata) ? partial.metadata : {};
-        for (const error of doc.errors) {
-          const at = error.linePos?.[0];
-          syntaxIssues.push({
-            file,
-            kind: isPlainObject(partial) && typeof partial.kind === 'string' ? partial.kind : '?',
-            name: typeof meta.name === 'string' ? meta.name : '?',
-            path: '',
-            message: `YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-          });
-        }
-        continue;
-      }
+    const { docs, lines } = parseYamlDocuments(text, { version: '1.1' });
+    for (const doc of docs) {
       // A tag YAML does not know (`!Ref`, `!!js/function`) is not expanded: the value would silently be its text.
       const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
-      if (unknownTags.length > 0) {
-        const partial: unknown = doc.toJS({ maxAliasCount: -1 });
+      const problems = doc.errors.length > 0 ? doc.errors : unknownTags;
+      if (problems.length > 0) {
+        // A document over a limit is not converted at all: that is what the limit is for.
+        const overLimit = doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION' || e.code === 'BAD_ALIAS');
+        const partial: unknown = overLimit ? undefined : doc.toJS({ maxAliasCount: -1 });
         const meta = isPlainObject(partial) && isPlainObject(partial.metadata) ? partial.metadata : {};
-        for (const w of unknownTags) {
-          const at = w.linePos?.[0];
+        for (const problem of problems) {
+          const at = lines.linePos(problem.pos[0]);
+          const what = problem.code === 'RESOURCE_EXHAUSTION' ? 'limit' : problem.code === 'TAG_RESOLVE_FAILED' ? 'tag error' : 'syntax error';
+          const hint = problem.code === 'TAG_RESOLVE_FAILED' ? ' (custom tags such as !Ref or !!js/function are not expanded; write the value itself)' : '';
           syntaxIssues.push({
             file,
             kind: isPlainObject(partial) && typeof partial.kind === 'string' ? partial.kind : '?',
             name: typeof meta.name === 'string' ? meta.name : '?',
             path: '',
-            message: `YAML tag error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')} (custom tags such as !Ref or !!js/function are not expanded; write the value itself)`,
+            message: `YAML ${what} at line ${at.line}, column ${at.col}: ${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${hint}`,
           });
         }
         continue;

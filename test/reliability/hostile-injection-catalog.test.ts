@@ -272,7 +272,7 @@ describe('catalog fields: header injection, dot segments, storage and CORS', () 
     const pvc = variant('storageUri: gs://kfserving-examples/models/sklearn/iris', 'storageUri: pvc://models-pvc/../../etc');
     expectCatalogRefusal(() => loadCatalog(pvc.file), at(pvc.file, pvc.text, 'pvc://'), 'models[0].storageUri', "holds a '.' or '..' segment", '"pvc://models-pvc/../../etc"', "give the model's normalized location");
     const file = variant('storageUri: gs://kfserving-examples/models/sklearn/iris', 'storageUri: file:///etc/passwd');
-    expectCatalogRefusal(() => loadCatalog(file.file), at(file.file, file.text, 'file://'), 'models[0].storageUri', 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)', '"file:///etc/passwd"', 'see the catalog format');
+    expectCatalogRefusal(() => loadCatalog(file.file), at(file.file, file.text, 'file://'), 'models[0].storageUri', 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)', '"file:///etc/passwd"', 'write a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)');
   });
 
   it('refuses a javascript: CORS origin and a CORS header with CR LF', () => {

@@ -27,6 +27,7 @@ import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems, l
 import { formats } from '../runtime/formats';
 import { compareRational, isQuantity, parseQuantity, Rational } from '../runtime/quantity';
 import { re2 } from '../runtime/re2';
+import { charge, CHARGE_RANGE } from './cost';
 import { CelPackages, celPackages } from './packages';
 
 const OPAQUE_TYPES = ['Quantity', 'URL', 'NamedFormat'] as const;
@@ -212,6 +213,12 @@ function kubernetesLibrary(p: CelPackages): { readonly funcs: CelFunc[]; readonl
     // `validate` stands in for an optional: null is "none".
     celMethod('hasValue', listType(CelScalar.STRING), [], CelScalar.BOOL, () => true),
     celMethod('hasValue', CelScalar.NULL, [], CelScalar.BOOL, () => false),
+    // The runtime cost limit (see cost.ts): a comprehension's range, charged by its size.
+    celFunc(CHARGE_RANGE, [CelScalar.DYN], CelScalar.DYN, (range) => {
+      const sized = range as unknown as { size?: unknown };
+      charge(typeof sized.size === 'number' ? sized.size : 1);
+      return range;
+    }),
   ];
   return { funcs, registry };
 }

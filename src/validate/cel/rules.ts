@@ -14,6 +14,7 @@ import { isPlainObject } from '../schema/json-schema';
 import { SkeletonNode, SkeletonRule } from '../schema/skeleton';
 import { PathSegment } from '../issue';
 import { decodeExpr, EncodedExpr } from './ast-codec';
+import { BUDGET_EXHAUSTED_MESSAGE, CEL_PER_CALL_LIMIT, CEL_RUNTIME_COST_BUDGET, chargeComprehensions, charged, PER_CALL_LIMIT_MESSAGE, startCharging } from './cost';
 import { kubernetesCelEnv } from './library';
 import { celPackages } from './packages';
 import { toCel } from './values';
@@ -33,7 +34,7 @@ const programs = new Map<string, Program>();
 function program(expression: string, ast: EncodedExpr): Program {
   let p = programs.get(expression);
   if (p === undefined) {
-    p = celPackages().cel.plan(kubernetesCelEnv(), decodeExpr(ast)) as Program;
+    p = celPackages().cel.plan(kubernetesCelEnv(), decodeExpr(chargeComprehensions(ast))) as Program;
     programs.set(expression, p);
   }
   return p;
@@ -42,29 +43,45 @@ function program(expression: string, ast: EncodedExpr): Program {
 /** Every failed rule in `object`, which must already be valid against its schema. */
 export function ruleProblems(object: Record<string, unknown>, skeleton: SkeletonNode): RuleProblem[] {
   const problems: RuleProblem[] = [];
-  walk(object, skeleton, [], true, problems);
+  walk(object, skeleton, [], true, { problems, budget: CEL_RUNTIME_COST_BUDGET });
   return problems;
 }
 
-function walk(value: unknown, node: SkeletonNode, path: PathSegment[], resource: boolean, problems: RuleProblem[]): void {
-  if (value === null || value === undefined) return;
+/** The problems found so far, and what is left of the object's cost budget (negative once spent: no more rules run). */
+interface WalkState {
+  readonly problems: RuleProblem[];
+  budget: number;
+}
+
+function walk(value: unknown, node: SkeletonNode, path: PathSegment[], resource: boolean, state: WalkState): void {
+  if (value === null || value === undefined || state.budget < 0) return;
+  const problems = state.problems;
   if (node.rules !== undefined) {
     const self = toCel(value, node, resource);
     for (const rule of node.rules) {
+      // As the apiserver: each rule at most PerCallLimit, all rules of the object at most RuntimeCELCostBudget.
+      startCharging(Math.min(CEL_PER_CALL_LIMIT, state.budget));
       const problem = evaluate(rule, self, path);
-      if (problem) problems.push(problem);
+      const cost = charged();
+      state.budget -= cost.used;
+      if (cost.exceeded && state.budget < 0) {
+        problems.push({ path, message: `${BUDGET_EXHAUSTED_MESSAGE} (the cost of all rules of one object is limited to ${CEL_RUNTIME_COST_BUDGET})`, rule: rule.rule });
+        return;
+      }
+      if (cost.exceeded) problems.push({ path, message: `${PER_CALL_LIMIT_MESSAGE} evaluating rule: ${rule.rule} (the cost of one rule is limited to ${CEL_PER_CALL_LIMIT}; each element a comprehension iterates costs at least 1)`, rule: rule.rule });
+      else if (problem) problems.push(problem);
     }
   }
   if (Array.isArray(value)) {
-    if (node.items) value.forEach((item, i) => walk(item, node.items as SkeletonNode, [...path, i], false, problems));
+    if (node.items) value.forEach((item, i) => walk(item, node.items as SkeletonNode, [...path, i], false, state));
   } else if (isPlainObject(value)) {
     if (node.properties) {
       for (const [key, child] of Object.entries(node.properties)) {
-        if (key in value) walk(value[key], child, [...path, key], child.embedded === true, problems);
+        if (key in value) walk(value[key], child, [...path, key], child.embedded === true, state);
       }
     }
     if (node.additionalProperties) {
-      for (const [key, v] of Object.entries(value)) walk(v, node.additionalProperties, [...path, key], node.additionalProperties.embedded === true, problems);
+      for (const [key, v] of Object.entries(value)) walk(v, node.additionalProperties, [...path, key], node.additionalProperties.embedded === true, state);
     }
   }
 }
