@@ -15,6 +15,15 @@ const QUANTITY = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m
 const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
+/**
+ * The largest decimal exponent computed exactly. A quantity such as
+ * `1e999999999` is valid syntax, but `10n ** 999999999n` would not finish:
+ * larger exponents are clamped, which changes no comparison that matters (at
+ * 10^400 any value is far beyond what the apiserver keeps, 2^63-1, and at
+ * 10^-400 far below its smallest unit, 1n).
+ */
+const MAX_EXACT_EXPONENT = 400;
+
 /** An exact rational value `numerator / denominator` (denominator > 0). */
 export interface Rational {
   readonly numerator: bigint;
@@ -37,7 +46,8 @@ export function parseQuantity(text: string): Rational | undefined {
   if (suffix in BINARY) {
     numerator *= 2n ** BigInt(BINARY[suffix]);
   } else {
-    const exponent = suffix in DECIMAL ? DECIMAL[suffix] : suffix === '' ? 0 : Number(suffix.slice(1));
+    const given = suffix in DECIMAL ? DECIMAL[suffix] : suffix === '' ? 0 : Number(suffix.slice(1));
+    const exponent = Math.max(-MAX_EXACT_EXPONENT, Math.min(MAX_EXACT_EXPONENT, given));
     if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
     else denominator *= 10n ** BigInt(-exponent);
   }
