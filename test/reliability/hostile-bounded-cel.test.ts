@@ -8,19 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliIo, EXIT_INVALID, EXIT_VALID, runCli } from '../../src/cli/run';
+import { EXIT_INVALID, EXIT_VALID } from '../../src/cli/run';
 import { CEL_PER_CALL_LIMIT, CEL_RUNTIME_COST_BUDGET } from '../../src/validate/cel/cost';
 import { widget, widgetCrd } from '../validate/helpers';
+import { cli } from './hostile-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-bounded-cel-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function cli(...args: string[]): { status: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  return { status: runCli(args, io), out, err };
-}
 
 /** Writes a Widget CRD whose spec has a list `items` of integers and the given rules on spec, and one Widget with `n`. */
 function setup(name: string, rules: ReadonlyArray<{ rule: string }>, n: readonly number[]): { crds: string; objects: string } {

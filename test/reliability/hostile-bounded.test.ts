@@ -10,28 +10,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, runCli } from '../../src/cli/run';
+import { EXIT_INVALID, EXIT_USAGE, EXIT_VALID } from '../../src/cli/run';
 import { MAX_INPUT_BYTES } from '../../src/core/read-input';
 import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, MAX_YAML_DOCUMENTS, MAX_YAML_TOKENS } from '../../src/core/yaml-input';
-import { CatalogError, loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
+import { loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
 import { ModelServingError } from '../../src/core/errors';
 import { OpaAuthorizer } from '../../src/policy/opa-authorizer';
 import { BASE } from '../platform/fixtures';
 import { setup } from '../util';
 import { VALID } from '../validate/fixtures';
 import { ROOT, widgetCrd } from '../validate/helpers';
+import { catalogError, cli } from './hostile-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-bounded-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let count = 0;
 const dir = (): string => fs.mkdtempSync(path.join(tmp, `d${++count}-`));
 
-function cli(...args: string[]): { status: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  return { status: runCli(args, io), out, err };
-}
 
 function write(file: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -45,15 +40,6 @@ function mkfifo(file: string): string {
   return file;
 }
 
-function catalogError(build: () => unknown): CatalogError {
-  try {
-    build();
-  } catch (e) {
-    if (e instanceof CatalogError) return e;
-    throw e;
-  }
-  throw new Error('expected a CatalogError');
-}
 
 /** The 1-based line of the first `needle` in `text`. */
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;

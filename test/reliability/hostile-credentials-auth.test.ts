@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ModelServingError } from '../../src/core/errors';
 import { JwtAuth } from '../../src/policy/authentication';
 import { PolicyTarget, SecurityPolicy } from '../../src/policy/envoy-gateway';
 import { AuthPolicy, PolicyTarget as KuadrantTarget } from '../../src/policy/kuadrant';
@@ -12,47 +10,32 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { egPlatform } from '../policy/envoy-gateway/fixture';
 import { istioPlatform } from '../policy/kuadrant/fixture';
 import { setup } from '../util';
+import { credentialRefusal, randomText } from './hostile-helpers';
 
-// Credentials are built at test time from random characters: no literal secret is in the repository.
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const rand = (n: number) => [...randomBytes(n)].map((b) => ALNUM[b % ALNUM.length]).join('');
 
-function refusal(secret: string, build: () => unknown): string {
-  let message: string | undefined;
-  try {
-    build();
-  } catch (err) {
-    if (!(err instanceof ModelServingError)) throw err;
-    message = err.message;
-  }
-  if (message === undefined) throw new Error('no ModelServingError was thrown');
-  expect(message).not.toContain(secret);
-  expect(message).toMatch(/holds what looks like .+: it would be committed to dist\/ in plain text \(received: <redacted: .+>\)\. Fix: .+Secret/);
-  return message;
-}
 
 describe('jwksUri and issuer URLs refuse credentials at once (they are also written to POLICY.md)', () => {
   it('JwtAuth: a token query parameter in jwksUri', () => {
-    const secret = rand(24);
+    const secret = randomText(24);
     const jwt = new JwtAuth({ issuer: 'https://sso.example.com/', jwksUri: `https://sso.example.com/certs?access_token=${secret}` });
-    expect(refusal(secret, () => jwt.check('plat/access', 'authentication[0]'))).toContain(
+    expect(credentialRefusal(secret, () => jwt.check('plat/access', 'authentication[0]'))).toContain(
       'plat/access: authentication[0].jwksUri holds what looks like a credential in a URL query parameter',
     );
   });
 
   it('Envoy Gateway SecurityPolicy: user info in jwksUri', () => {
-    const secret = `Pw1${rand(14)}`;
+    const secret = `Pw1${randomText(14)}`;
     const { ns, iris } = egPlatform({ requireAccessPolicies: false });
     expect(
-      refusal(secret, () => new SecurityPolicy(ns.models, 'auth', { targets: [PolicyTarget.route(iris)], jwtProviders: [{ name: 'idp', issuer: 'https://idp.example.com/', jwksUri: `https://jwks:${secret}@idp.example.com/jwks.json` }] })),
+      credentialRefusal(secret, () => new SecurityPolicy(ns.models, 'auth', { targets: [PolicyTarget.route(iris)], jwtProviders: [{ name: 'idp', issuer: 'https://idp.example.com/', jwksUri: `https://jwks:${secret}@idp.example.com/jwks.json` }] })),
     ).toContain("jwtProviders[idp].jwksUri holds what looks like a password in a URL's user info");
   });
 
   it('Kuadrant AuthPolicy: a token query parameter in jwksUrl', () => {
-    const secret = rand(30);
+    const secret = randomText(30);
     const fx = istioPlatform({ requireAccessPolicies: false });
     const policy = new AuthPolicy(fx.ns.llm, 'p', { target: KuadrantTarget.route(fx.qwen3) });
-    expect(refusal(secret, () => policy.addAuthentication('j', { jwt: { jwksUrl: `https://idp.example.com/jwks?sig=${secret}` } }))).toContain(
+    expect(credentialRefusal(secret, () => policy.addAuthentication('j', { jwt: { jwksUrl: `https://idp.example.com/jwks?sig=${secret}` } }))).toContain(
       'rules.authentication.j.jwt.jwksUrl holds what looks like a credential in a URL query parameter',
     );
   });
@@ -65,19 +48,19 @@ describe('jwksUri and issuer URLs refuse credentials at once (they are also writ
 
 describe('annotations and embedded policies refuse credentials at once', () => {
   it('an HTTPRoute annotation holding a password', () => {
-    const secret = `Pw1${rand(14)}`;
+    const secret = `Pw1${randomText(14)}`;
     const { ns } = setup(['models'], { requireAccessPolicies: false });
-    expect(refusal(secret, () => new HttpRoute(ns.models, 'r', { parents: [], annotations: { 'example.com/db-password': secret }, rules: [] }))).toContain(
+    expect(credentialRefusal(secret, () => new HttpRoute(ns.models, 'r', { parents: [], annotations: { 'example.com/db-password': secret }, rules: [] }))).toContain(
       "annotations.example.com/db-password holds what looks like a literal value under the credential name 'example.com/db-password'",
     );
   });
 
   it('a token inside the Rego file an OpaAuthorizer embeds in its ConfigMap', () => {
-    const secret = rand(32);
+    const secret = randomText(32);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-rego-')), 'policy.rego');
     fs.writeFileSync(file, `package envoy.authz\n\nimport rego.v1\n\napi_token := "${secret}"\n\ndefault allow := false\n`);
     const { ns } = setup(['authz'], { requireAccessPolicies: false });
-    const m = refusal(secret, () => new OpaAuthorizer(ns.authz, 'opa', { policyFile: file }));
+    const m = credentialRefusal(secret, () => new OpaAuthorizer(ns.authz, 'opa', { policyFile: file }));
     expect(m).toContain('authz/opa: policyFile holds what looks like a literal value assigned to a credential name');
     expect(m).toContain('opa.runtime().env');
   });

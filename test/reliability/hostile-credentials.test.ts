@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ExternalSecret } from '../../src/core/external-secret';
-import { invalid, ModelServingError } from '../../src/core/errors';
+import { invalid } from '../../src/core/errors';
 import { Platform } from '../../src/core/platform';
 import { loadCatalog } from '../../src/platform/catalog-loader';
 import { KongPlugin } from '../../src/policy/kong/kong-plugin';
@@ -14,28 +13,12 @@ import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
+import { credentialRefusal, randomText } from './hostile-helpers';
 
-// Credentials are built at test time from random characters: no literal secret is in the repository.
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const rand = (n: number, alphabet = ALNUM) => [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
-const password = () => `Pw${rand(1, '0123456789')}${rand(13)}`;
-const googleKey = () => `AIza${rand(35)}`;
-const jwt = () => `eyJ${rand(20)}.eyJ${rand(40)}.${rand(43)}`;
+const password = () => `Pw${randomText(1, '0123456789')}${randomText(13)}`;
+const googleKey = () => `AIza${randomText(35)}`;
+const jwt = () => `eyJ${randomText(20)}.eyJ${randomText(40)}.${randomText(43)}`;
 
-/** Runs `build`, expecting a ModelServingError; returns its message after checking the secret is not in it. */
-function refusal(secret: string, build: () => unknown): string {
-  let message: string | undefined;
-  try {
-    build();
-  } catch (err) {
-    if (!(err instanceof ModelServingError)) throw err;
-    message = err.message;
-  }
-  if (message === undefined) throw new Error('no ModelServingError was thrown');
-  expect(message).not.toContain(secret);
-  expect(message).toMatch(/holds what looks like .+: it would be committed to dist\/ in plain text \(received: <redacted: .+>\)\. Fix: .+Secret/);
-  return message;
-}
 
 const models = () => setup(['models'], { requireAccessPolicies: false }).ns.models;
 const isvc = (props: Partial<ConstructorParameters<typeof InferenceService>[2]>) => new InferenceService(models(), 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models-bucket/iris', ...props });
@@ -43,41 +26,41 @@ const isvc = (props: Partial<ConstructorParameters<typeof InferenceService>[2]>)
 describe('constructs refuse credentials where a reference is expected, at once', () => {
   it('storageUri with user info', () => {
     const secret = password();
-    const m = refusal(secret, () => isvc({ storageUri: `https://minio:${secret}@minio.example.com/models/iris.tar.gz` }));
+    const m = credentialRefusal(secret, () => isvc({ storageUri: `https://minio:${secret}@minio.example.com/models/iris.tar.gz` }));
     expect(m).toContain("models/iris: storageUri holds what looks like a password in a URL's user info");
     expect(m).toContain('ServiceAccount');
   });
 
   it('storageUri with a token query parameter', () => {
-    const secret = rand(24);
-    expect(refusal(secret, () => isvc({ storageUri: `https://models.example.com/iris.tar.gz?token=${secret}` }))).toContain('storageUri holds what looks like a credential in a URL query parameter');
+    const secret = randomText(24);
+    expect(credentialRefusal(secret, () => isvc({ storageUri: `https://models.example.com/iris.tar.gz?token=${secret}` }))).toContain('storageUri holds what looks like a credential in a URL query parameter');
   });
 
   it('canary storageUri with user info', () => {
     const secret = password();
     const s = isvc({});
-    expect(refusal(secret, () => s.canary({ trafficPercent: 10, storageUri: `s3://minio:${secret}@models/iris/v2` }))).toContain('canary.storageUri holds what looks like');
+    expect(credentialRefusal(secret, () => s.canary({ trafficPercent: 10, storageUri: `s3://minio:${secret}@models/iris/v2` }))).toContain('canary.storageUri holds what looks like');
   });
 
   it('a secret_access_key among storage-key parameters', () => {
-    const secret = rand(40);
-    expect(refusal(secret, () => isvc({ storageUri: undefined, storage: Storage.storageKey('minio', 'models/iris', { bucket: 'models', secret_access_key: secret }) }))).toContain(
+    const secret = randomText(40);
+    expect(credentialRefusal(secret, () => isvc({ storageUri: undefined, storage: Storage.storageKey('minio', 'models/iris', { bucket: 'models', secret_access_key: secret }) }))).toContain(
       "storage.parameters.secret_access_key holds what looks like a literal value under the credential name 'secret_access_key'",
     );
   });
 
   it('a logger URL with user info', () => {
     const secret = password();
-    expect(refusal(secret, () => isvc({ logger: { url: `https://sink:${secret}@logs.example.com/` } } as never))).toContain("logger.url holds what looks like a password in a URL's user info");
+    expect(credentialRefusal(secret, () => isvc({ logger: { url: `https://sink:${secret}@logs.example.com/` } } as never))).toContain("logger.url holds what looks like a password in a URL's user info");
   });
 
   it.each([
     ['DATABASE_URL', () => `postgresql://app:${password()}@db.models.svc:5432/app`, "a password in a URL's user info"],
     ['MY_PASS', password, "the credential name 'MY_PASS'"],
-    ['AUTH_HEADER', () => `Bearer ${rand(32)}`, "the credential name 'AUTH_HEADER'"],
+    ['AUTH_HEADER', () => `Bearer ${randomText(32)}`, "the credential name 'AUTH_HEADER'"],
   ])('env value %s', (name, make, kind) => {
     const secret = make();
-    const m = refusal(secret, () => isvc({ env: { [name]: secret } }));
+    const m = credentialRefusal(secret, () => isvc({ env: { [name]: secret } }));
     expect(m).toContain(`env.${name} holds what looks like`);
     expect(m).toContain(kind);
     expect(m).toContain('EnvValue.fromSecret');
@@ -85,53 +68,53 @@ describe('constructs refuse credentials where a reference is expected, at once',
 
   it('--password= in container args', () => {
     const secret = password();
-    const m = refusal(secret, () => isvc({ args: ['--port=8080', `--password=${secret}`] }));
+    const m = credentialRefusal(secret, () => isvc({ args: ['--port=8080', `--password=${secret}`] }));
     expect(m).toMatch(/args\[1\] holds what looks like a literal value of the credential flag '--password'/);
     expect(m).toContain('--password-file');
   });
 
   it('a header modifier setting a Google API key or a Bearer token under a custom header', () => {
     const key = googleKey();
-    expect(refusal(key, () => HttpRouteFilter.requestHeaderModifier({ set: { 'x-goog-api-key': key } }))).toContain("set.x-goog-api-key holds what looks like a literal value under the credential name 'x-goog-api-key'");
-    const token = `Bearer ${rand(40)}`;
-    expect(refusal(token, () => HttpRouteFilter.requestHeaderModifier({ add: { 'x-upstream-auth': token } }))).toContain('add.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
+    expect(credentialRefusal(key, () => HttpRouteFilter.requestHeaderModifier({ set: { 'x-goog-api-key': key } }))).toContain("set.x-goog-api-key holds what looks like a literal value under the credential name 'x-goog-api-key'");
+    const token = `Bearer ${randomText(40)}`;
+    expect(credentialRefusal(token, () => HttpRouteFilter.requestHeaderModifier({ add: { 'x-upstream-auth': token } }))).toContain('add.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
   });
 
   it('Kong transformers: a Google API key in x-goog-api-key, a Bearer token under a custom header', () => {
     const key = googleKey();
-    expect(refusal(key, () => KongPlugin.requestTransformer(models(), 'goog', { add: { headers: { 'x-goog-api-key': key } } }))).toContain("headers.x-goog-api-key holds what looks like a literal value under the credential name 'x-goog-api-key'");
-    const token = `Bearer ${rand(40)}`;
-    expect(refusal(token, () => KongPlugin.requestTransformer(models(), 'up', { add: { headers: { 'x-upstream-auth': token } } }))).toContain('headers.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
+    expect(credentialRefusal(key, () => KongPlugin.requestTransformer(models(), 'goog', { add: { headers: { 'x-goog-api-key': key } } }))).toContain("headers.x-goog-api-key holds what looks like a literal value under the credential name 'x-goog-api-key'");
+    const token = `Bearer ${randomText(40)}`;
+    expect(credentialRefusal(token, () => KongPlugin.requestTransformer(models(), 'up', { add: { headers: { 'x-upstream-auth': token } } }))).toContain('headers.x-upstream-auth holds what looks like a literal HTTP Authorization credential');
   });
 
   it('Kong transformers: a query api_key, a db_password in a response body', () => {
-    const key = rand(32);
-    expect(refusal(key, () => KongPlugin.requestTransformer(models(), 'req', { add: { querystring: { api_key: key } } }))).toContain("querystring.api_key holds what looks like a literal value under the credential name 'api_key'");
+    const key = randomText(32);
+    expect(credentialRefusal(key, () => KongPlugin.requestTransformer(models(), 'req', { add: { querystring: { api_key: key } } }))).toContain("querystring.api_key holds what looks like a literal value under the credential name 'api_key'");
     const pw = password();
-    expect(refusal(pw, () => KongPlugin.responseTransformer(models(), 'res', { add: { json: { db_password: pw } } } as never))).toContain("json.db_password holds what looks like a literal value under the credential name 'db_password'");
+    expect(credentialRefusal(pw, () => KongPlugin.responseTransformer(models(), 'res', { add: { json: { db_password: pw } } } as never))).toContain("json.db_password holds what looks like a literal value under the credential name 'db_password'");
   });
 
   it("Kong plugin config: pwd under redis", () => {
     const secret = password();
-    expect(refusal(secret, () => new KongPlugin(models(), 'rl', { plugin: 'rate-limiting', config: { minute: 5, policy: 'redis', redis: { host: 'redis', pwd: secret } } }))).toContain(
+    expect(credentialRefusal(secret, () => new KongPlugin(models(), 'rl', { plugin: 'rate-limiting', config: { minute: 5, policy: 'redis', redis: { host: 'redis', pwd: secret } } }))).toContain(
       "config.redis.pwd holds what looks like a literal value under the credential name 'pwd'",
     );
   });
 
   it('CORS origins with user info', () => {
     const secret = password();
-    expect(refusal(secret, () => KongPlugin.cors(models(), 'cors', { origins: [`https://app:${secret}@app.example.com`] }))).toContain('config.origins[0] holds what looks like');
-    expect(refusal(secret, () => HttpRouteFilter.cors({ allowOrigins: [`https://app:${secret}@app.example.com`] }))).toContain('allowOrigins[0] holds what looks like');
+    expect(credentialRefusal(secret, () => KongPlugin.cors(models(), 'cors', { origins: [`https://app:${secret}@app.example.com`] }))).toContain('config.origins[0] holds what looks like');
+    expect(credentialRefusal(secret, () => HttpRouteFilter.cors({ allowOrigins: [`https://app:${secret}@app.example.com`] }))).toContain('allowOrigins[0] holds what looks like');
   });
 
   it('a platform description with a password', () => {
     const secret = password();
-    expect(refusal(secret, () => new Platform(new App(), 'plat', { description: `Demo platform; admin password: ${secret}` }))).toContain('plat: description holds what looks like a literal value assigned to a credential name');
+    expect(credentialRefusal(secret, () => new Platform(new App(), 'plat', { description: `Demo platform; admin password: ${secret}` }))).toContain('plat: description holds what looks like a literal value assigned to a credential name');
   });
 
   it('an ExternalSecret remoteKey that is a Google API key, not a path', () => {
     const key = googleKey();
-    expect(refusal(key, () => new ExternalSecret(models(), 'keys', { secretStore: { name: 'vault' }, data: [{ secretKey: 'api-key', remoteKey: key }] }))).toContain('data[0].remoteKey holds what looks like a Google API key');
+    expect(credentialRefusal(key, () => new ExternalSecret(models(), 'keys', { secretStore: { name: 'vault' }, data: [{ secretKey: 'api-key', remoteKey: key }] }))).toContain('data[0].remoteKey holds what looks like a Google API key');
   });
 });
 
@@ -165,7 +148,7 @@ describe('error messages never quote a credential', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-cred-'));
     const file = path.join(dir, '.env');
     const secret = password();
-    fs.writeFileSync(file, `HOME=/srv/app\nGREETING=${rand(12)}\nDB_PASSWORD=${secret}\n`);
+    fs.writeFileSync(file, `HOME=/srv/app\nGREETING=${randomText(12)}\nDB_PASSWORD=${secret}\n`);
     let message = '';
     try {
       loadCatalog(file);

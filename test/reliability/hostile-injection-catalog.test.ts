@@ -20,6 +20,7 @@ import { ModelServingPlatform, ModelServingPlatformOptions } from '../../src/pla
 import { CertificateIssuer } from '../../src/tls/certificate';
 import { database, redis } from '../kong/fixtures';
 import { findObject, synthObjects } from '../util';
+import { catalogError } from './hostile-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-catalog-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -80,15 +81,6 @@ function at(file: string, text: string, needle: string, offset = 0): string {
   return `${file}:${before.length}:${before[before.length - 1].length + 1}`;
 }
 
-function catalogError(build: () => unknown): CatalogError {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CatalogError);
-    return err as CatalogError;
-  }
-  throw new Error('expected a CatalogError, but nothing was thrown');
-}
 
 /** Asserts the first line of a catalog error: `<where>: <field>: <problem> (received: <value>). Fix: <fix>`. */
 function expectCatalogRefusal(build: () => unknown, where: string, field: string, problem: string | RegExp, value: string, fix: string): CatalogError {

@@ -7,16 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliIo, EXIT_INVALID, EXIT_VALID, runCli } from '../../src/cli/run';
+import { EXIT_INVALID, EXIT_VALID } from '../../src/cli/run';
+import { cli } from './hostile-helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]): { status: number; out: string[] } {
-  const out: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => out.push(l) };
-  return { status: runCli(args, io), out };
-}
 
 const MANIFEST = `apiVersion: v1
 kind: ConfigMap
