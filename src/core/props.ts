@@ -102,7 +102,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
   return best;
 }
 
-function editDistance(a: string, b: string): number {
+/** The Levenshtein distance of `a` and `b` (insertions, deletions and substitutions), for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];

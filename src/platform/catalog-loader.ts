@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
 import { InputFileError, MAX_INPUT_BYTES, readInputBytes } from '../core/read-input';
+import { editDistance } from '../core/props';
 import { FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from '../core/records';
 import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, parseYamlDocuments } from '../core/yaml-input';
 import { Catalog, catalogSchema } from './catalog-schema';
@@ -363,20 +364,6 @@ function closest(key: string, known: readonly string[]): string | undefined {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /**
