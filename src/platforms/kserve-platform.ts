@@ -42,7 +42,7 @@ interface KservePlatformProps {
  *   sklearn model; a PyTorch model with a 10% canary on a new storage URI
  *   (Knative mode, which splits the traffic between revisions); a
  *   model behind a transformer; a GPU model; a Knative-mode model with the
- *   write-up's autoscaling annotations (minScale 1, maxScale 10, target 10,
+ *   write-up's autoscaling (1 to 10 replicas as predictor bounds, target 10,
  *   window 60s); a Triton model over gRPC (grpc-v2) through a GRPCRoute.
  *   Default-deny NetworkPolicies with exact allows.
  *

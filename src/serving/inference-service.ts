@@ -182,7 +182,11 @@ export interface InferenceServiceProps {
   readonly serviceAccount?: IServiceAccount;
   /** `predictor.minReplicas`, an int32 >= 0 (0 only in Knative mode). @default 1 */
   readonly minReplicas?: number;
-  /** `predictor.maxReplicas`, an int32 >= minReplicas. @default - equal to minReplicas */
+  /**
+   * `predictor.maxReplicas`, an int32 >= minReplicas. In Knative mode KServe
+   * turns it into the Knative Service's `max-scale`.
+   * @default - in Knative mode, no upper bound (up to the cluster's Knative `max-scale`); in Standard mode KServe's (equal to minReplicas)
+   */
   readonly maxReplicas?: number;
   /** How replicas scale. @default - KServe's default for the mode */
   readonly autoscaling?: Autoscaling;
@@ -417,11 +421,11 @@ export class InferenceService extends Construct implements IBackend {
     const transformer = props.transformer ? this.renderComponent('transformer', props.transformer.props, true) : undefined;
     const explainer = props.explainer ? this.renderComponent('explainer', props.explainer.props, false) : undefined;
 
+    // No Knative min/max-scale annotations here: KServe writes `min-scale` and `max-scale` on the Knative Service
+    // from predictor.minReplicas and maxReplicas, and none for an unset maxReplicas (no upper bound below the
+    // cluster's max-scale) (kserve v0.20.0 pkg/controller/v1alpha1/utils/utils.go SetAutoScalingAnnotations).
+    // An old-style `maxScale` beside them would be read when `max-scale` is absent, and cap the model at it.
     const annotations: Record<string, string> = { ...(checkedRecord(this, 'annotations', props.annotations) ?? {}), ...(scaling?.annotations ?? {}), 'serving.kserve.io/deploymentMode': this.deploymentMode };
-    if (this.deploymentMode === DeploymentMode.KNATIVE && scaling?.annotations?.['autoscaling.knative.dev/target'] !== undefined) {
-      annotations['autoscaling.knative.dev/minScale'] = String(this.minReplicas);
-      annotations['autoscaling.knative.dev/maxScale'] = String(props.maxReplicas ?? Math.max(1, this.minReplicas));
-    }
 
     this.resource = new kserve.InferenceService(this, 'Resource', {
       metadata: { name: this.serviceName, labels: checkedRecord(this, 'labels', props.labels), annotations },

@@ -59,14 +59,13 @@ describe('kserve-platform', () => {
     expect(p.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
   });
 
-  it('autoscales on concurrency in Knative mode', () => {
+  it('autoscales on concurrency in Knative mode between 1 and 10 replicas (KServe writes min-scale/max-scale from the predictor bounds)', () => {
     expect(isvc('sklearn-autoscaled').metadata.annotations).toMatchObject({
       'serving.kserve.io/deploymentMode': 'Knative',
       'autoscaling.knative.dev/metric': 'concurrency',
       'autoscaling.knative.dev/target': '10',
-      'autoscaling.knative.dev/minScale': '1',
-      'autoscaling.knative.dev/maxScale': '10',
     });
+    expect(isvc('sklearn-autoscaled').spec.predictor).toMatchObject({ minReplicas: 1, maxReplicas: 10 });
   });
 
   it('serves the grpc-v2 model (on Triton, whose KServe runtime declares grpc-v2) through a GRPCRoute on the HTTPS listener', () => {

@@ -12,18 +12,22 @@ function render(autoscaling: Autoscaling, mode: DeploymentMode, extra: { minRepl
 }
 
 describe('Autoscaling', () => {
-  it('Knative annotations: minScale, maxScale, target, window', () => {
+  it('Knative annotations: target, window; the replica bounds go to predictor.minReplicas/maxReplicas, which KServe turns into min-scale/max-scale', () => {
     const isvc = render(Autoscaling.knative({ target: 10, window: Duration.seconds(60) }), DeploymentMode.KNATIVE, { minReplicas: 1, maxReplicas: 10 });
     expect(isvc.metadata.annotations).toEqual({
-      'autoscaling.knative.dev/maxScale': '10',
       'autoscaling.knative.dev/metric': 'concurrency',
-      'autoscaling.knative.dev/minScale': '1',
       'autoscaling.knative.dev/target': '10',
       'autoscaling.knative.dev/window': '60s',
       'serving.kserve.io/deploymentMode': 'Knative',
     });
     expect(isvc.spec.predictor.minReplicas).toBe(1);
     expect(isvc.spec.predictor.maxReplicas).toBe(10);
+  });
+
+  it('Knative autoscaling without maxReplicas has no upper bound: no max-scale of any spelling is written (it used to cap the model at minReplicas)', () => {
+    const isvc = render(Autoscaling.knative({ target: 10 }), DeploymentMode.KNATIVE, { minReplicas: 1 });
+    expect(Object.keys(isvc.metadata.annotations).filter((k) => /max-?scale/i.test(k))).toEqual([]);
+    expect(isvc.spec.predictor.maxReplicas).toBeUndefined();
   });
 
   it('scaleMetric/scaleTarget for concurrency (Knative) and CPU (HPA)', () => {
