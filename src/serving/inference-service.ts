@@ -25,7 +25,7 @@ import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Autoscaling } from './autoscaling';
 import { ComponentProps, Explainer, Transformer } from './components';
 import { builtInProtocols, DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
-import { IServingRuntime } from './serving-runtime';
+import { IServingRuntime, ModelServerApi, OPENAI_API_PATHS } from './serving-runtime';
 import { Storage, StorageBinding } from './storage';
 import { checkedRecord } from '../core/records';
 
@@ -505,10 +505,16 @@ export class InferenceService extends Construct implements IBackend {
 
   /**
    * The HTTPRoute matches that reach this model's predictor (or transformer)
-   * and nothing else:
+   * and nothing else, by the API its server offers (`<name>` is
+   * {@link servedModelName}):
    * - V1: `Exact /v1/models/<name>` and `Exact /v1/models/<name>:predict`
    *   (a PathPrefix would not match `:predict`, which is part of the last segment);
-   * - V2: `PathPrefix /v2/models/<name>` (`/infer`, `/ready`, `/versions/...`).
+   * - V2: `PathPrefix /v2/models/<name>` (`/infer`, `/ready`, `/versions/...`);
+   * - an OpenAI-compatible runtime ({@link ModelServerApi.OPENAI}: vLLM,
+   *   TEI): `Exact` `/v1/chat/completions`, `/v1/completions`,
+   *   `/v1/embeddings` and `/v1/models` (the model is chosen by the body's
+   *   `model`, so two such models on one listener need a hostname or path
+   *   prefix of their own; synth refuses routes that compete for the same requests).
    *
    * @throws ModelServingError for a gRPC model
    */
@@ -516,10 +522,30 @@ export class InferenceService extends Construct implements IBackend {
     if (this.isGrpc) {
       invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute (with grpcRouteMatches()) instead');
     }
-    if (this.protocolVersion === ProtocolVersion.V1) {
-      return [{ path: PathMatch.exact(`/v1/models/${this.serviceName}`) }, { path: PathMatch.exact(`/v1/models/${this.serviceName}:predict`) }];
+    // An OpenAI-compatible server (vLLM, TEI) serves the OpenAI paths, whatever the protocol version says.
+    if (typeof this.props.runtime === 'object' && this.props.runtime.api === ModelServerApi.OPENAI) {
+      return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
     }
-    return [{ path: PathMatch.prefix(`/v2/models/${this.serviceName}`) }];
+    const name = this.servedModelName;
+    if (this.protocolVersion === ProtocolVersion.V1) {
+      return [{ path: PathMatch.exact(`/v1/models/${name}`) }, { path: PathMatch.exact(`/v1/models/${name}:predict`) }];
+    }
+    return [{ path: PathMatch.prefix(`/v2/models/${name}`) }];
+  }
+
+  /**
+   * The name the model server serves the model under: the InferenceService
+   * name, unless the model's args rename it (`--model_name=<name>`, the
+   * KServe Python servers' flag), which the paths of the KServe protocols and
+   * the default probes then use.
+   */
+  public get servedModelName(): string {
+    const args = this.props.args ?? [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].startsWith('--model_name=')) return args[i].slice('--model_name='.length);
+      if (args[i] === '--model_name' && args[i + 1] !== undefined) return args[i + 1];
+    }
+    return this.serviceName;
   }
 
   /**
@@ -711,13 +737,15 @@ export class InferenceService extends Construct implements IBackend {
     const p = this.props;
     const ownRuntime = typeof p.runtime === 'object';
     if (p.containers || ownRuntime) return { readinessProbe: p.readinessProbe, livenessProbe: p.livenessProbe, startupProbe: p.startupProbe };
-    const grpc = this.isGrpc;
-    // Only servers that serve the model under the InferenceService name get an HTTP probe on its
-    // endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
+    // A port named h2c serves gRPC (HTTP/2 without TLS), also when no gRPC protocol version is given: no HTTP probe there.
+    const grpc = this.isGrpc || p.ports?.[0]?.name === 'h2c';
+    // Only servers that serve the model under its name (the InferenceService's, or --model_name) get an HTTP
+    // probe on its endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
     const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '');
+    const name = this.servedModelName;
     const ready = grpc || !namedByService
       ? Probe.tcp(this.podPort)
-      : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${this.serviceName}` : `/v2/models/${this.serviceName}/ready`, this.podPort);
+      : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${name}` : `/v2/models/${name}/ready`, this.podPort);
     return {
       readinessProbe: p.readinessProbe ?? ready,
       livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { periodSeconds: 30, failureThreshold: 5 }),

@@ -26,7 +26,27 @@ export interface IServingRuntime {
   readonly protocolVersions: readonly ProtocolVersion[];
   /** The port its server listens on. */
   readonly port: number;
+  /** The HTTP API its server offers, which decides the paths a route matches. @default ModelServerApi.KSERVE */
+  readonly api?: ModelServerApi;
 }
+
+/**
+ * The HTTP API a model server offers: what paths a route to it must match.
+ */
+export enum ModelServerApi {
+  /** KServe's protocols, as the model's `protocolVersion` says: V1 `/v1/models/<name>[:predict]`, Open Inference Protocol `/v2/models/<name>/...`. */
+  KSERVE = 'kserve',
+  /**
+   * OpenAI-compatible (vLLM's OpenAI server, Text Embeddings Inference):
+   * `/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`, `/v1/models`,
+   * the model chosen by the request body's `model`, not by the path.
+   * @see https://docs.vllm.ai/en/stable/serving/openai_compatible_server.html
+   */
+  OPENAI = 'openai',
+}
+
+/** The request paths of an OpenAI-compatible server ({@link ModelServerApi.OPENAI}). */
+export const OPENAI_API_PATHS: readonly string[] = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models'];
 
 /** One `supportedModelFormats[]` entry. */
 export interface SupportedModelFormat {
@@ -60,6 +80,8 @@ export interface ServingRuntimeProps {
   readonly podAnnotations?: Record<string, string>;
   /** Container security. @default WorkloadSecurity.RESTRICTED */
   readonly security?: WorkloadSecurity;
+  /** The HTTP API the server offers (what routes to its models match). @default ModelServerApi.KSERVE */
+  readonly api?: ModelServerApi;
 }
 
 /** Options of the vLLM runtime factories. */
@@ -121,6 +143,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   public readonly supportedModelFormats: readonly SupportedModelFormat[];
   public readonly protocolVersions: readonly ProtocolVersion[];
   public readonly port: number;
+  public readonly api: ModelServerApi;
   public abstract readonly clusterScoped: boolean;
   public abstract readonly runtimeNamespace?: string;
   /** The rendered spec (shared by both kinds). */
@@ -128,8 +151,9 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     super(scope, id);
-    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true }));
+    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true, api: true }));
     assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
+    this.api = props.api === undefined ? ModelServerApi.KSERVE : assertOneOf(this, 'api', props.api, Object.values(ModelServerApi));
     this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {
       invalid(this, 'supportedModelFormats', 'must list at least one format', props.supportedModelFormats, 'pass [{ format: ModelFormat.custom("vLLM"), autoSelect: true }]');
@@ -249,6 +273,7 @@ function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
     name: o.name,
     supportedModelFormats: [{ format: o.modelFormat ?? VLLM_FORMAT, autoSelect: true }],
     protocolVersions: [ProtocolVersion.V2],
+    api: ModelServerApi.OPENAI,
     security: o.security,
     nodeSelector: o.nodeSelector,
     tolerations: o.tolerations ?? (gpus > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : undefined),
@@ -274,6 +299,7 @@ function teiProps(o: TeiRuntimeOptions): ServingRuntimeProps {
     name: o.name,
     supportedModelFormats: [{ format: o.modelFormat ?? TEI_FORMAT, autoSelect: true }],
     protocolVersions: [ProtocolVersion.V2],
+    api: ModelServerApi.OPENAI,
     container: {
       image: o.image,
       args: ['--model-id=/mnt/models', '--port=8080', '--hostname=0.0.0.0'],

@@ -26,7 +26,7 @@ describe('Autoscaling', () => {
 
   it('Knative autoscaling without maxReplicas has no upper bound: no max-scale of any spelling is written (it used to cap the model at minReplicas)', () => {
     const isvc = render(Autoscaling.knative({ target: 10 }), DeploymentMode.KNATIVE, { minReplicas: 1 });
-    expect(Object.keys(isvc.metadata.annotations).filter((k) => /max-?scale/i.test(k))).toEqual([]);
+    expect(Object.keys(isvc.metadata.annotations ?? {}).filter((k) => /max-?scale/i.test(k))).toEqual([]);
     expect(isvc.spec.predictor.maxReplicas).toBeUndefined();
   });
 

@@ -4,6 +4,7 @@ import { SecretRef } from '../../src/core/secret-ref';
 import { WorkloadSecurity } from '../../src/core/security';
 import { Explainer, Transformer } from '../../src/serving/components';
 import { InferenceService } from '../../src/serving/inference-service';
+import { ClusterServingRuntime } from '../../src/serving/serving-runtime';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
@@ -81,6 +82,44 @@ describe('InferenceService', () => {
       ['Exact', '/v1/models/a:predict'],
     ]);
     expect(v2.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual([['PathPrefix', '/v2/models/b']]);
+  });
+
+  it('route matches follow an OpenAI-compatible runtime (vLLM, TEI): the OpenAI paths, not /v2/models/<name>, which vLLM answers 404', () => {
+    const { app, platform, ns } = setup(['models']);
+    const vllm = ClusterServingRuntime.vllm(platform, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' });
+    const tei = ClusterServingRuntime.textEmbeddingsInference(platform, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
+    const qwen = new InferenceService(ns.models, 'qwen', { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') });
+    const embed = new InferenceService(ns.models, 'embed', { modelFormat: ModelFormat.custom('text-embeddings'), runtime: tei, storage: Storage.hf('nomic-ai/nomic-embed-text-v1.5') });
+    const openai = [
+      ['Exact', '/v1/chat/completions'],
+      ['Exact', '/v1/completions'],
+      ['Exact', '/v1/embeddings'],
+      ['Exact', '/v1/models'],
+    ];
+    expect(qwen.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual(openai);
+    expect(embed.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual(openai);
+    expect(findObject(synthObjects(app), 'ClusterServingRuntime', 'vllm').spec.protocolVersions).toEqual(['v2']);
+  });
+
+  it('a model renamed by --model_name is routed and probed under that name (the server answers nothing under the InferenceService name)', () => {
+    const { app, ns } = setup(['models']);
+    const m = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, args: ['--model_name=flowers'] });
+    const v2 = new InferenceService(ns.models, 'iris2', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2, args: ['--model_name', 'flowers2'] });
+    expect(m.servedModelName).toBe('flowers');
+    expect(m.routeMatches().map((x) => x.path?.value)).toEqual(['/v1/models/flowers', '/v1/models/flowers:predict']);
+    expect(v2.routeMatches().map((x) => x.path?.value)).toEqual(['/v2/models/flowers2']);
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'InferenceService', 'iris', 'models').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v1/models/flowers', port: 8080 });
+    expect(findObject(objects, 'InferenceService', 'iris2', 'models').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v2/models/flowers2/ready', port: 8080 });
+  });
+
+  it('a model serving on an h2c port without a gRPC protocol version gets TCP probes, not HTTP on the HTTP/2 port', () => {
+    const { app, ns } = setup(['models']);
+    new InferenceService(ns.models, 'tf', { modelFormat: ModelFormat.TENSORFLOW, ports: [{ containerPort: 9000, name: 'h2c' }] });
+    const model = findObject(synthObjects(app), 'InferenceService', 'tf', 'models').spec.predictor.model;
+    expect(model.readinessProbe.httpGet).toBeUndefined();
+    expect(model.readinessProbe.tcpSocket).toBeDefined();
+    expect(model.startupProbe.httpGet).toBeUndefined();
   });
 
   it('protocolVersion defaults to the format\'s protocol: v1 for sklearn, v2 for Triton (which speaks no v1)', () => {
