@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acquireFolderLock } from './folder-lock';
+import { acquireFolderLock, LockWork } from './folder-lock';
 import { resolveOutputTarget } from './output-folder';
 
 /** Options of {@link replaceDirectory}. */
@@ -29,10 +30,12 @@ export interface ReplaceOptions {
  *   at once; `options.check` then runs under the lock;
  * - `write` fills a staging folder next to `target` (same file system, so the
  *   final renames are atomic); if it throws, the staging folder is removed;
- * - the old folder is moved aside, the new one moved in, and the old one
- *   deleted; a failure between the two moves puts the old one back, and a
- *   process killed there is repaired by the next run (the folder moved aside
- *   is restored before anything else happens).
+ * - the old folder is moved aside (to an unused name), the new one moved
+ *   in, and the old one deleted; a failure between the two moves puts the
+ *   old one back. The lock records both folders, so a process killed there
+ *   is repaired by the next run, which takes the dead run's lock over: the
+ *   folder moved aside is restored and the staging folder removed before
+ *   anything else happens. Nothing is removed by name pattern alone.
  *
  * @throws ModelServingError when `target` is refused by {@link resolveOutputTarget} or `options.check`
  * @throws FolderLockedError when another process holds the lock
@@ -42,14 +45,15 @@ export function replaceDirectory(target: string, write: (staging: string) => voi
   const parent = path.dirname(abs);
   const base = path.basename(abs);
   fs.mkdirSync(parent, { recursive: true });
-  const release = acquireFolderLock(`${abs}.lock`, target);
+  const lock = acquireFolderLock(`${abs}.lock`, target);
   try {
-    recoverInterrupted(parent, base);
+    if (lock.recovered) recoverInterrupted(parent, abs, lock.recovered);
     options.check?.(abs);
     const staging = fs.mkdtempSync(path.join(parent, `.${base}.staging-`));
-    const previous = path.join(parent, `.${base}.previous`);
+    const previous = unusedPath(parent, `.${base}.previous-`);
     const hadTarget = fs.existsSync(abs);
     try {
+      lock.record({ staging: path.basename(staging), previous: path.basename(previous) });
       write(staging);
       if (hadTarget) fs.renameSync(abs, previous);
       try {
@@ -62,29 +66,40 @@ export function replaceDirectory(target: string, write: (staging: string) => voi
       fs.rmSync(staging, { recursive: true, force: true });
       throw err;
     }
-    // The new folder is in place: removing the old one is housekeeping (a
-    // leftover is removed by the next run), never a reason to fail.
+    // The new folder is in place: removing the old one is housekeeping, never a reason to fail.
     if (hadTarget) {
       try {
         fs.rmSync(previous, { recursive: true, force: true });
       } catch {
-        /* left for recoverInterrupted */
+        /* a leftover named by the lock's record; nothing reads it */
       }
     }
   } finally {
-    release();
+    lock.release();
   }
 }
 
-/** Repairs what a killed run may have left: the old folder moved aside but not replaced, and stale staging folders. */
-function recoverInterrupted(parent: string, base: string): void {
-  const previous = path.join(parent, `.${base}.previous`);
-  const target = path.join(parent, base);
-  if (fs.existsSync(previous)) {
-    if (fs.existsSync(target)) fs.rmSync(previous, { recursive: true, force: true });
-    else fs.renameSync(previous, target);
+/** A path `<parent>/<prefix><random>` that does not exist (the old folder is renamed to it). */
+function unusedPath(parent: string, prefix: string): string {
+  for (;;) {
+    const candidate = path.join(parent, `${prefix}${randomBytes(6).toString('hex')}`);
+    if (!fs.existsSync(candidate)) return candidate;
   }
-  for (const entry of fs.readdirSync(parent)) {
-    if (entry.startsWith(`.${base}.staging-`)) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+}
+
+/**
+ * Repairs what a run killed while holding the lock left, as its lock
+ * recorded it (never by name pattern: folders named like them that the
+ * user made are not touched): the old folder moved aside but not replaced
+ * is put back, and the staging folder is removed.
+ */
+function recoverInterrupted(parent: string, target: string, work: LockWork): void {
+  if (work.previous !== undefined) {
+    const previous = path.join(parent, work.previous);
+    if (fs.existsSync(previous)) {
+      if (fs.existsSync(target)) fs.rmSync(previous, { recursive: true, force: true });
+      else fs.renameSync(previous, target);
+    }
   }
+  if (work.staging !== undefined) fs.rmSync(path.join(parent, work.staging), { recursive: true, force: true });
 }

@@ -60,7 +60,16 @@ export function resolveOutputTarget(outdir: string, field = 'outdir'): string {
   const fix = 'name a folder of its own for the output, such as ./dist: synth replaces that folder as a whole';
   if (typeof outdir !== 'string' || outdir.trim() === '') invalid('synth', field, 'is empty: synth would replace the working directory', outdir, fix);
   if (outdir.includes('\0')) invalid('synth', field, 'contains a NUL character', outdir, fix);
-  const real = realPath(path.resolve(outdir));
+  let real: string;
+  try {
+    real = realPath(path.resolve(outdir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+    // Some part of the path is a file: name it.
+    let p = path.resolve(outdir);
+    while ((!fs.existsSync(p) || fs.statSync(p).isDirectory()) && p !== path.dirname(p)) p = path.dirname(p);
+    return invalid('synth', field, `goes through ${path.basename(p)}, which is a file, not a folder`, outdir, `${fix}; name a path whose every part is a folder`);
+  }
   if (real === path.parse(real).root) invalid('synth', field, 'is the file-system root', outdir, fix);
   const home = realPath(os.homedir());
   if (real === home) invalid('synth', field, 'is the home folder', outdir, fix);

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { ModelServingError } from '../core/errors';
+import { invalid, ModelServingError } from '../core/errors';
 import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges } from '../delivery/change-plan';
 import { preparePlatforms } from '../delivery/pipeline';
 import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
@@ -65,19 +65,45 @@ export function synthReferencePlatforms(outdir: string, options: ReferenceSynthO
   return plan;
 }
 
+/**
+ * Copies the written output into the cdk8s CLI's output folder (`cdk8s
+ * synth` lists what it finds there), which must be absent or empty.
+ *
+ * @throws ModelServingError when `cliOut` holds anything
+ */
+function copyForCdk8sCli(outdir: string, cliOut: string): void {
+  fs.cpSync(outdir, cdk8sCliOutdir(cliOut), { recursive: true });
+}
+
+/**
+ * The real path of the cdk8s CLI's output folder, which must pass the
+ * checks of an output folder and be absent or empty.
+ *
+ * @throws ModelServingError when it does not
+ */
+function cdk8sCliOutdir(cliOut: string): string {
+  const real = resolveOutputTarget(cliOut, 'CDK8S_OUTDIR');
+  if (fs.existsSync(real) && fs.readdirSync(real).length > 0) {
+    invalid('synth', 'CDK8S_OUTDIR', 'is not empty (the cdk8s CLI empties its output folder before running the app): copying the output there would overwrite files synth does not own', cliOut, `run through 'cdk8s synth', or empty ${displayPath(real)} first`);
+  }
+  return real;
+}
+
 if (require.main === module) {
   const root = packageRoot(__dirname);
   // An empty CDK8S_MS_DIST is refused (it would name the working directory), not taken for unset.
   const outdir = process.env.CDK8S_MS_DIST ?? path.join(root, 'dist');
   const outdirField = process.env.CDK8S_MS_DIST !== undefined ? 'CDK8S_MS_DIST' : 'outdir';
   const allowRemovals = process.argv.slice(2).flatMap((a) => (a.startsWith('--allow-removal=') ? [a.slice('--allow-removal='.length)] : []));
+  // `cdk8s synth` names its own output folder, which it wiped before running the app: the copy goes only
+  // into a folder that passes the same checks as dist/ and is empty, so it never overwrites anything.
+  const cliOut = process.env.CDK8S_OUTDIR;
   try {
+    if (cliOut !== undefined) cdk8sCliOutdir(cliOut); // refused before anything is synthesized
     const plan = synthReferencePlatforms(outdir, { validationCache: path.join(root, 'node_modules', '.cache', 'cdk8s-model-serving', 'validation.json'), allowRemovals, outdirField });
     console.log(formatChangePlan(plan, { outdir: displayPath(outdir) }));
     console.log(`synthesized ${displayPath(outdir)}`);
-    // `cdk8s synth` wipes and then lists its own output folder: give it a copy of what was written.
-    const cliOut = process.env.CDK8S_OUTDIR;
-    if (cliOut && path.resolve(cliOut) !== path.resolve(outdir)) fs.cpSync(outdir, cliOut, { recursive: true });
+    if (cliOut !== undefined && path.resolve(cliOut) !== path.resolve(outdir)) copyForCdk8sCli(outdir, cliOut);
   } catch (err) {
     // Our errors carry the construct path and the fix; anything else is
     // reported by its message too, never as a raw stack from a dependency.

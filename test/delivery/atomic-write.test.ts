@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
@@ -89,23 +89,27 @@ describe('writing dist/ is all or nothing', () => {
   // The new platform differs from the one on disk (a third model), so a partial write would show.
   const next = () => buildPlatforms(platformApp(['iris', 'mnist', 'bert']));
 
-  // Call order of one write: mkdirSync #1 the parent, #2 the lock, #3 the first platform folder;
-  // writeFileSync #1 the lock's owner file, then one per output file, the output marker last.
+  // Call order of one write: mkdtempSync #1 the lock prepared under a temporary name, writeFileSync #1 its owner
+  // file, renameSync #1 the lock into place; mkdtempSync #2 the staging folder; writeFileSync #2 and renameSync #2
+  // the lock's record of the work folders; mkdirSync #2 the first platform folder (#1 is the parent); then one
+  // writeFileSync per output file, the output marker last; renameSync #3 the old folder aside, #4 the new one in.
   it.each<[string, 'writeFileSync' | 'mkdirSync' | 'renameSync' | 'mkdtempSync', number | 'last']>([
-    ['taking the lock', 'mkdirSync', 2],
+    ['preparing the lock', 'mkdtempSync', 1],
     ['writing the lock owner', 'writeFileSync', 1],
-    ['creating the staging folder', 'mkdtempSync', 1],
-    ['creating the platform folder', 'mkdirSync', 3],
-    ['writing the first file', 'writeFileSync', 2],
-    ['writing the fifth file', 'writeFileSync', 6],
-    ['writing the twentieth file', 'writeFileSync', 21],
+    ['moving the lock into place', 'renameSync', 1],
+    ['creating the staging folder', 'mkdtempSync', 2],
+    ['recording the work folders in the lock', 'writeFileSync', 2],
+    ['creating the platform folder', 'mkdirSync', 2],
+    ['writing the first file', 'writeFileSync', 3],
+    ['writing the fifth file', 'writeFileSync', 7],
+    ['writing the twentieth file', 'writeFileSync', 22],
     ['writing the output marker (the last file)', 'writeFileSync', 'last'],
-    ['moving the old folder aside', 'renameSync', 1],
-    ['moving the new folder in', 'renameSync', 2],
+    ['moving the old folder aside', 'renameSync', 3],
+    ['moving the new folder in', 'renameSync', 4],
   ])('a failure while %s leaves dist/ byte-identical', (_what, fn, nth) => {
     const outputs = next();
     const files = outputs.reduce((n, p) => n + p.manifests.length + Object.keys(p.files).length, 0);
-    const restore = failOnCall(fn, nth === 'last' ? files + 2 : nth);
+    const restore = failOnCall(fn, nth === 'last' ? files + 3 : nth);
     try {
       expect(() => writePlatforms(outputs, { outdir: out })).toThrow(/injected failure/);
     } finally {
@@ -125,12 +129,20 @@ describe('writing dist/ is all or nothing', () => {
     unchanged();
   });
 
-  it('a process killed between the two moves is repaired by the next write', () => {
-    // The state a kill leaves: the old folder moved aside, no new folder in place.
-    fs.renameSync(out, path.join(tmp, '.dist.previous'));
+  it('a process killed between the two moves is repaired by the next write, from what its lock recorded', () => {
+    // The state a kill leaves: the old folder moved aside, no new folder in place, and the dead run's lock naming both.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    fs.renameSync(out, path.join(tmp, '.dist.previous-abc'));
+    fs.mkdirSync(path.join(tmp, '.dist.staging-xyz'));
+    fs.mkdirSync(`${out}.lock`);
+    fs.writeFileSync(path.join(`${out}.lock`, 'owner.json'), JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), since: 1, staging: '.dist.staging-xyz', previous: '.dist.previous-abc' }));
+    // A folder of the user's named like a leftover, which no lock names, is not touched.
+    fs.mkdirSync(path.join(tmp, '.dist.previous'));
+    fs.writeFileSync(path.join(tmp, '.dist.previous', 'mine.txt'), 'mine\n');
     writePlatforms(next(), { outdir: out });
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.previous', 'dist']);
     expect(listFiles(out)).toContain('team/inferenceservice.models.bert.yaml');
+    expect(fs.readFileSync(path.join(tmp, '.dist.previous', 'mine.txt'), 'utf8')).toBe('mine\n');
   });
 
   it('a successful write replaces the folder and leaves nothing beside it', () => {

@@ -75,6 +75,10 @@ describe('writePlatforms refuses targets it does not own', () => {
       fs.writeFileSync(path.join(t, 'notes.txt'), 'keep me\n');
       return path.join(t, 'notes.txt');
     }, /is a file, not a folder/],
+    ['a path through a file', (t) => {
+      fs.writeFileSync(path.join(t, 'keep.txt'), 'keep me\n');
+      return path.join(t, 'keep.txt', 'dist');
+    }, /outdir goes through keep\.txt, which is a file, not a folder/],
     ['a folder with files synth did not write', (t) => {
       fs.mkdirSync(path.join(t, 'docs'));
       fs.writeFileSync(path.join(t, 'docs', 'plan.md'), 'mine\n');
@@ -178,16 +182,17 @@ describe('the write lock is held for as long as its writer lives', () => {
     expect(fs.existsSync(path.join(lock, 'owner.json'))).toBe(true);
   });
 
-  it('a lock of a process that is gone is taken over, and its staging folder removed', () => {
+  it('a lock of a process that is gone is taken over, and the staging folder it recorded removed; a staging-like folder it did not record stays', () => {
     const out = path.join(tmp, 'dist');
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadPid = Number(gone.stdout);
     expect(deadPid).toBeGreaterThan(0);
     fs.mkdirSync(`${out}.lock`);
-    fs.writeFileSync(path.join(`${out}.lock`, 'owner.json'), JSON.stringify({ pid: deadPid, host: os.hostname(), since: Date.now() }));
+    fs.writeFileSync(path.join(`${out}.lock`, 'owner.json'), JSON.stringify({ pid: deadPid, host: os.hostname(), since: Date.now(), staging: '.dist.staging-abc' }));
     fs.mkdirSync(path.join(tmp, '.dist.staging-abc'));
+    fs.mkdirSync(path.join(tmp, '.dist.staging-mine'));
     replaceDirectory(out, (s) => fs.writeFileSync(path.join(s, 'a.yaml'), 'a: 1\n'));
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.staging-mine', 'dist']);
   });
 
   it('a lock of another host is not taken over, and the message says how to remove it', () => {
@@ -199,10 +204,42 @@ describe('the write lock is held for as long as its writer lives', () => {
 
   it('releasing leaves a lock that is no longer its own', () => {
     const lock = path.join(tmp, 'dist.lock');
-    const release = acquireFolderLock(lock, 'dist');
+    const held = acquireFolderLock(lock, 'dist');
     fs.writeFileSync(path.join(lock, 'owner.json'), JSON.stringify({ pid: 1, host: 'elsewhere.example', since: 0 }));
-    release();
+    held.release();
     expect(fs.existsSync(lock)).toBe(true);
+  });
+
+  it.each<[string, (lock: string) => void]>([
+    ['a folder of the user without a lock owner file', (lock) => {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'notes.txt'), 'mine\n');
+    }],
+    ['a regular file', (lock) => fs.writeFileSync(lock, 'mine\n')],
+  ])('something of the user named like the lock (%s) is never removed: synth refuses', (_what, make) => {
+    const out = path.join(tmp, 'dist');
+    make(`${out}.lock`);
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(`${out}.lock`, old, old);
+    const before = snapshot(tmp);
+    expect(() => writePlatforms(outputs(), { outdir: out })).toThrow(/dist\.lock is a (folder without a lock owner file|file), not a synth lock.*Fix: move dist\.lock away, or name another output folder/);
+    expect(snapshot(tmp)).toEqual(before);
+  });
+
+  it('folders of the user named like leftovers of a synth (.dist.previous, .dist.staging-*) are never touched, also when synth refuses', () => {
+    const out = path.join(tmp, 'dist');
+    for (const d of ['.dist.previous', '.dist.previous-1', '.dist.staging-mine']) {
+      fs.mkdirSync(path.join(tmp, d));
+      fs.writeFileSync(path.join(tmp, d, 'mine.txt'), 'mine\n');
+    }
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'foreign.txt'), 'mine\n');
+    const before = snapshot(tmp);
+    expect(() => writePlatforms(outputs(), { outdir: out })).toThrow(/holds files synth did not write \(foreign\.txt\)/);
+    expect(snapshot(tmp)).toEqual(before);
+    fs.rmSync(path.join(out, 'foreign.txt'));
+    writePlatforms(outputs(), { outdir: out });
+    for (const d of ['.dist.previous', '.dist.previous-1', '.dist.staging-mine']) expect(fs.readFileSync(path.join(tmp, d, 'mine.txt'), 'utf8')).toBe('mine\n');
   });
 });
 
@@ -226,6 +263,22 @@ describe('the synth entry with hostile CDK8S_MS_DIST values', () => {
     const r = synth(checkout, { CDK8S_MS_DIST: target(checkout) });
     expect(r.out).toMatch(message);
     expect(r.out).not.toMatch(/added|synthesized/);
+    expect(r.status).toBe(1);
+    expect(snapshot(tmp)).toEqual(before);
+  });
+
+  it.each<[string, string, (c: string) => void, RegExp]>([
+    ['a folder with files (it would be overwritten)', 'cli-out', (c) => {
+      fs.mkdirSync(path.join(c, 'cli-out', 'kserve-platform'), { recursive: true });
+      fs.writeFileSync(path.join(c, 'cli-out', 'kserve-platform', 'README.md'), 'mine\n');
+    }, /CDK8S_OUTDIR is not empty .*would overwrite files synth does not own/],
+    ['the working directory', '.', () => undefined, /CDK8S_OUTDIR is or holds the working directory/],
+  ])('CDK8S_OUTDIR naming %s is refused before anything is written', (_what, cliOut, make, message) => {
+    const checkout = scratchCheckout(tmp);
+    make(checkout);
+    const before = snapshot(tmp);
+    const r = synth(checkout, { CDK8S_MS_DIST: 'dist', CDK8S_OUTDIR: cliOut });
+    expect(r.out).toMatch(message);
     expect(r.status).toBe(1);
     expect(snapshot(tmp)).toEqual(before);
   });
