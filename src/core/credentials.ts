@@ -46,7 +46,8 @@ export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
   // RFC 7519: base64url header and payload, both JSON objects, so both start with "eyJ" ('{"').
   { kind: 'a JSON Web Token', pattern: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/ },
   // RFC 3986 section 3.2.1: user information "user:password" is deprecated because it exposes the password.
-  { kind: "a password in a URL's user info", pattern: new RegExp(String.raw`\b[a-z][a-z0-9+.-]*://[^\s/?#@:'"]+:(?!${REFERENCE})[^\s/?#@'"]+@`, 'i') },
+  // The user name may be empty (`redis://:password@host`, Redis' usual form).
+  { kind: "a password in a URL's user info", pattern: new RegExp(String.raw`\b[a-z][a-z0-9+.-]*://[^\s/?#@:'"]*:(?!${REFERENCE})[^\s/?#@'"]+@`, 'i') },
   { kind: 'a credential in a URL query parameter', pattern: new RegExp(String.raw`[?&](?:access_token|id_token|refresh_token|token|api_key|api-key|apikey|key|sig|signature|password|passwd|pwd|secret|client_secret|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)=(?!${REFERENCE})[^&#\s"'<>]+`, 'i') },
   // RFC 9110 section 11: credentials of the Bearer (RFC 6750) and Basic (RFC 7617) schemes; a mix of cases or a digit tells a token from prose.
   { kind: 'a literal HTTP Authorization credential (Bearer or Basic)', pattern: /\b(?:Bearer|Basic)\s+(?=[A-Za-z0-9._~+/-]*[A-Z0-9])(?=[A-Za-z0-9._~+/-]*[a-z])[A-Za-z0-9._~+/-]{16,}=*/ },
@@ -57,7 +58,7 @@ export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
  * last word of the name (`db_password`, `MY_PASS`, `AUTH_HEADER`,
  * `secret_access_key`, `pwd`, `clientSecret`, `x-api-key`).
  */
-const CREDENTIAL_WORDS = 'password|passwd|pwd|pass|passphrase|secret|token|api_key|api-key|apikey|access_key|access-key|secret_access_key|client_secret|private_key|auth_header|authorization|credential';
+const CREDENTIAL_WORDS = 'password|passwd|pwd|pass|passphrase|secret|secret_key|secret-key|secretkey|token|api_key|api-key|apikey|access_key|access-key|secret_access_key|client_secret|private_key|auth_header|authorization|credential|credentials';
 
 const CREDENTIAL_KEY_WORD = new RegExp(`(?:^|[^a-z0-9])(?:${CREDENTIAL_WORDS})$`);
 
@@ -80,6 +81,11 @@ export function isCredentialKey(name: string): boolean {
   if (typeof name !== 'string' || name === 'PWD') return false; // PWD: the shell's working directory
   // camelCase `credentialsSecret`, `caSecret`: by Kubernetes API convention the name of a Secret object (a reference); `clientSecret` is the OAuth value.
   if (/[a-z0-9]Secret$/.test(name) && name.toLowerCase() !== 'clientsecret') return false;
+  // camelCase `secretKey`: the key inside a Secret (ExternalSecret `data[].secretKey`, `secretKeyRef.key`), a reference too;
+  // the snake and upper-case spellings (`secret_key`, `SECRET_KEY`) are the application settings that hold one.
+  if (/^(?:[a-z0-9]+[A-Z0-9]*)*secretKey$|[a-z0-9]SecretKey$/.test(name)) return false;
+  // Kong's `KongConsumer.credentials` lists the names of credential Secrets (references); `CREDENTIALS`, `db_credentials` hold values.
+  if (name === 'credentials') return false;
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return CREDENTIAL_KEY_WORD.test(words);
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { credentialInArgs, credentialKindFor, findCredentials, isCredentialHeader, isCredentialKey } from '../core/credentials';
+import { credentialInArgs, credentialShapeKind, credentialKindFor, findCredentials, isCredentialHeader, isCredentialKey } from '../core/credentials';
 import type { PlatformOutput } from '../delivery/synth';
 import { SynthError } from '../delivery/synth';
 import { CREDENTIAL_SCAN_RULE_ID } from './finding';
@@ -32,6 +32,11 @@ interface Leaf {
 
 /** Every string of `value` with its path (`a.b[0].c`, `data["policy.rego"]` written as `data.policy.rego`), and the context checks of keys, headers and args. */
 function walk(value: unknown, at: string, key: string | undefined, leaves: Leaf[], report: (path: string, kind: string) => void, pair = false): void {
+  // A number under a credential name is a literal too (`password: 83749283749`); a small one is a setting (`max_tokens: 4096`).
+  if ((typeof value === 'number' || typeof value === 'bigint') && key !== undefined && isCredentialKey(key) && Math.abs(Number(value)) >= 1e6) {
+    report(at, `a literal value under the credential name '${key}'`);
+    return;
+  }
   if (typeof value === 'string') {
     leaves.push({ path: at, value });
     // A header name counts only as the name of a `{ name, value }` pair (a header modifier); as an object key it is often a setting about the header (access-log redaction).
@@ -59,6 +64,10 @@ function walk(value: unknown, at: string, key: string | undefined, leaves: Leaf[
   const logFields = key === 'custom_fields_by_lua';
   for (const [k, v] of Object.entries(o)) {
     const p = at === '' ? k : `${at}.${k}`;
+    // A key can hold a credential too (a ConfigMap data key, an annotation key): scanned for credential shapes,
+    // not for names (a key naming a credential is what the value checks are for).
+    const inKey = credentialShapeKind(k);
+    if (inKey !== undefined) report(at === '' ? '<key>' : `${at}.<key>`, `${inKey} (as a key, not shown)`);
     const isPairValue = k === 'value' && pairName !== undefined;
     walk(v, p, labels || logFields ? undefined : isPairValue ? pairName : k, leaves, report, isPairValue);
   }
@@ -81,8 +90,9 @@ function decodedLeaves(o: { readonly kind: string } & Record<string, unknown>): 
 /**
  * Scans the strings of one object as one text, one string a line, so that
  * every rule (ours and secretlint's) runs once per object, and maps each hit
- * back to the string it is in. Keys are left out: they are checked as names
- * by {@link walk}, where references (`secretKey`, Secret names) are told apart.
+ * back to the string it is in. Keys are checked by {@link walk}: for
+ * credential shapes, and as names, where references (`secretKey`, Secret
+ * names) are told apart.
  */
 function scanLeaves(leaves: readonly Leaf[], file: string, report: (path: string, kind: string) => void): void {
   const starts: number[] = [];

@@ -13,7 +13,7 @@ import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
-import { credentialRefusal, randomText } from './hostile-helpers';
+import { catalogError, credentialRefusal, randomText } from './hostile-helpers';
 
 const password = () => `Pw${randomText(1, '0123456789')}${randomText(13)}`;
 const googleKey = () => `AIza${randomText(35)}`;
@@ -119,6 +119,25 @@ describe('constructs refuse credentials where a reference is expected, at once',
 });
 
 describe('error messages never quote a credential', () => {
+  it('a catalog syntax error on a line with a password in a URL with an empty user name (redis://:pw@host) shows its kind, not the line', () => {
+    const pw = `Pw1${randomText(14)}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cred-cat-'));
+    try {
+      const file = path.join(dir, 'catalog.yaml');
+      fs.writeFileSync(file, `services: [\n  REDIS_URL=redis://:${pw}@10.0.0.1:6379 ]]\n`);
+      const message = catalogError(() => loadCatalog(file)).message;
+      expect(message).toContain("(received: <redacted: a password in a URL's user info>)");
+      expect(message).not.toContain(pw);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a storage URI with an empty user name and a password is refused at once', () => {
+    const pw = `Pw1${randomText(14)}`;
+    expect(credentialRefusal(pw, () => isvc({ storageUri: `s3://:${pw}@bucket/model` }))).toMatch(/storageUri holds what looks like a password in a URL's user info/);
+  });
+
   it('describeValue shows a credential-shaped value by its kind, and any literal under a credential name', () => {
     const token = jwt();
     const m1 = (() => {

@@ -130,7 +130,13 @@ describe('credential scan at synth (SEC-S04)', () => {
     ['--token then a value in args', { spec: { containers: [{ name: 'c', args: ['--token', mixed(20)] }] } }, 'spec.containers[0].args[1]', "flag '--token'"],
     ['a password in an annotation', { metadata: { name: 'x', namespace: 'models', annotations: { 'example.com/db-password': mixed(14) } } }, 'metadata.annotations.example.com/db-password', "'example.com/db-password'"],
     ['a Google API key as a secret-store remoteKey', { spec: { data: [{ secretKey: 'k', remoteRef: { key: `AIza${rand(35)}` } }] } }, 'spec.data[0].remoteRef.key', 'a Google API key'],
-    ['a DATABASE_URL with a password', { spec: { env: [{ name: 'DATABASE_URL', value: `postgresql://app:${mixed(14)}@db:5432/app` }] } }, 'spec.env[0].value', ''],
+    ['a DATABASE_URL with a password', { spec: { env: [{ name: 'DATABASE_URL', value: `postgresql://app:${mixed(14)}@db:5432/app` }] } }, 'spec.env[0].value', "a password in a URL's user info"],
+    ['a Redis URL with a password and no user name', { data: { cache: `redis://:${mixed(14)}@10.0.0.1:6379` } }, 'data.cache', "a password in a URL's user info"],
+    ['a Django SECRET_KEY assignment in ConfigMap text', { data: { 'settings.env': `SECRET_KEY=django-insecure-${rand(16, LOWER + DIGITS)}` } }, 'data.settings.env', 'a literal value assigned to a credential name'],
+    ['an upper-case CREDENTIALS variable', { spec: { env: [{ name: 'CREDENTIALS', value: mixed(18) }] } }, 'spec.env[0].value', "the credential name 'CREDENTIALS'"],
+    ['a number under a credential name', { data: { config: { password: 83749283749 } } }, 'data.config.password', "the credential name 'password'"],
+    ['an AWS access key id as a ConfigMap data key', { data: { [`AKIA${rand(16, UPPER + DIGITS)}`]: 'x' } }, 'data.<key>', 'an AWS access key id (as a key, not shown)'],
+    ['a GitHub token in an annotation key', { metadata: { name: 'x', namespace: 'models', annotations: { [`example.com/ghp_${rand(36)}`]: 'x' } } }, 'metadata.annotations.<key>', 'a GitHub token (as a key, not shown)'],
   ])('context rule: %s', (_title, body, at, kind) => {
     const app = new App();
     const p = new Platform(app, 'plat', { requireAccessPolicies: false });
@@ -138,6 +144,8 @@ describe('credential scan at synth (SEC-S04)', () => {
     const message = synthError(app, 'out');
     expect(message).toContain(`out/plat/example.models.x.yaml: Example/models/x: ${at}: [SEC-S04] holds what looks like`);
     expect(message).toContain(kind);
+    // Never the credential's text: no generated random run of the body appears in the message.
+    for (const secret of JSON.stringify(body).match(/[A-Za-z0-9_-]{14,}/g) ?? []) if (/[0-9]/.test(secret) && /[A-Z]/.test(secret)) expect(message).not.toContain(secret);
   });
 
   it('decodes base64: a key in a ConfigMap binaryData entry or a Secret data entry is found', () => {
