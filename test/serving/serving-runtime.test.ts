@@ -5,6 +5,8 @@ import { Platform } from '../../src/core/platform';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ClusterServingRuntime, ServingRuntime } from '../../src/serving/serving-runtime';
+import { buildPlatforms } from '../../src/delivery/pipeline';
+import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
 
 describe('ServingRuntime and ClusterServingRuntime', () => {
@@ -92,5 +94,27 @@ describe('ServingRuntime and ClusterServingRuntime', () => {
       const rt = ServingRuntime.vllm(ns.a, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' });
       expect(() => new InferenceService(ns.b, 'm', { modelFormat: ModelFormat.custom('vLLM'), runtime: rt })).toThrow(/is a ServingRuntime in namespace 'a'/);
     });
+  });
+});
+
+describe('a model on a runtime inherits its resources (KServe merges the runtime container with the model)', () => {
+  const build = (withRuntime: boolean) => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'p', { requireAccessPolicies: false });
+    const llm = new Namespace(platform, 'llm');
+    const vllm = ClusterServingRuntime.vllm(platform, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', gpus: 1 });
+    new InferenceService(llm, 'qwen', withRuntime ? { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') } : { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris' });
+    return app;
+  };
+
+  it('a model naming ServingRuntime.vllm({ gpus }) needs no resources of its own: the security rules pass', () => {
+    const outputs = buildPlatforms(build(true));
+    const model = outputs[0].manifests.find((m) => m.object.kind === 'InferenceService')!.object as unknown as { spec: { predictor: { model: { resources?: unknown; runtime: string } } } };
+    expect(model.spec.predictor.model.runtime).toBe('vllm');
+    expect(model.spec.predictor.model.resources).toBeUndefined();
+  });
+
+  it('a model without a named runtime still must set them (SEC-W07)', () => {
+    expect(() => buildPlatforms(build(false))).toThrow(/SEC-W07.*spec\.predictor\.model\.resources\.requests\.cpu/s);
   });
 });

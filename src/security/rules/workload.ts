@@ -67,6 +67,10 @@ export const WORKLOAD_RULES: readonly CheckedRule[] = [
   rule('SEC-W07', 'containers set CPU and memory requests and limits', 'kube-linter unset-cpu-requirements / unset-memory-requirements; NSA/CISA (resource policies)', (o, ctx) =>
     eachContainer(o, (_p, c) => {
       if (c.init) return;
+      // A model served by a named runtime runs in the runtime's container merged with its own (KServe v0.20
+      // MergeRuntimeContainers, a strategic merge: the model's resources override the runtime's key by key), so
+      // what the model leaves out comes from the runtime, whose container this rule checks.
+      if (o.kind === 'InferenceService' && c.path.endsWith('.model') && c.container.runtime) return;
       const r = c.container.resources ?? {};
       for (const part of ['requests', 'limits'] as const) {
         for (const res of ['cpu', 'memory']) if (r[part]?.[res] === undefined) ctx.report(`${c.path}.resources.${part}.${res}`, 'must be set');
