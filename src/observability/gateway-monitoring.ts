@@ -5,6 +5,7 @@ import { checkProps, hasProperty, optionalNumber, optionalString, requireShape }
 import { IBackend } from '../core/backend';
 import { GATEWAY_NAME_LABEL } from '../gateway/gateway-provider';
 import { IGateway } from '../gateway/gateway';
+import { HttpBackend, HttpRoute } from '../routing/http-route';
 import { AlertText, Alerts } from './alert-templates';
 import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
 import { Catalogs } from './catalogs';
@@ -202,17 +203,45 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
   /**
    * The gateway's view of requests to a backend (its Service port): Envoy
    * cluster stats for kgateway (`kube_<namespace>_<service>_<port>`), Istio
-   * metrics for Istio. For Envoy Gateway, whose clusters are per route rule,
-   * pass the cluster name with {@link RequestMetrics.envoyCluster}.
+   * metrics for Istio, and for Envoy Gateway, whose clusters are per route
+   * rule, the cluster of the one HTTPRoute rule of this Gateway that sends to
+   * the backend (`httproute/<namespace>/<route>/rule/<index>`, found from the
+   * routes of the app: create the route first).
    *
-   * @throws ModelServingError for Envoy Gateway, or a backend without a namespace and port
+   * @throws ModelServingError for a backend without a namespace and port; on Envoy Gateway, for a backend no rule or several rules send to
    */
   public trafficTo(backend: IBackend): RequestMetrics {
     const ref = backend.backendRef;
     if (!ref.namespace || ref.port === undefined) invalid(this, 'backend', 'must have a namespace and a port', ref, 'pass an InferenceService or Backend.service(name, port, { namespace })');
     if (this.providerId === 'kgateway') return RequestMetrics.envoyCluster(`kube_${ref.namespace}_${ref.name}_${ref.port}`);
     if (this.providerId === 'istio') return RequestMetrics.istio(ref.namespace, ref.name);
-    return invalid(this, 'provider', 'names Envoy clusters per route rule (httproute/<namespace>/<route>/rule/<index>), not per backend', this.providerId, "use RequestMetrics.envoyCluster('httproute/<namespace>/<route>/rule/0')");
+    return RequestMetrics.envoyCluster(this.envoyGatewayCluster(backend));
+  }
+
+  /**
+   * Envoy Gateway names its upstream clusters per route rule,
+   * `httproute/<namespace>/<route>/rule/<index>` (envoyproxy/gateway
+   * internal/gatewayapi: the route destination name), so the backend's
+   * traffic is that of the one HTTPRoute rule of this Gateway that sends to it.
+   *
+   * @throws ModelServingError when no rule, or more than one, sends to the backend
+   */
+  private envoyGatewayCluster(backend: IBackend): string {
+    const ref = backend.backendRef;
+    const same = (b: IBackend | HttpBackend) => {
+      const r = ('backend' in b ? b.backend : b).backendRef;
+      return r.name === ref.name && r.namespace === ref.namespace && r.port === ref.port && (r.kind ?? 'Service') === (ref.kind ?? 'Service');
+    };
+    const rules = this.node.root.node
+      .findAll()
+      .filter((c): c is HttpRoute => c instanceof HttpRoute && c.parentGateways.includes(this.gateway))
+      .flatMap((route) => route.rules.flatMap((rule, index) => ((rule.backends ?? []).some(same) ? [`httproute/${route.routeNamespace}/${route.routeName}/rule/${index}`] : [])));
+    const where = `${ref.namespace}/${ref.name}:${ref.port}`;
+    if (rules.length === 0) {
+      invalid(this, 'backend', `is reached by no HTTPRoute rule of Gateway ${this.gateway.gatewayName} yet (Envoy Gateway measures traffic per route rule)`, where, 'create the HttpRoute to the backend before its monitoring');
+    }
+    if (rules.length > 1) invalid(this, 'backend', `is reached by ${rules.length} HTTPRoute rules (${rules.join(', ')}): Envoy Gateway measures each rule apart`, where, 'send the backend traffic through one route rule, or monitor the rules with RequestMetrics.envoyCluster()');
+    return rules[0];
   }
 
   /** Panels of the platform dashboard for this gateway: requests, 5xx, latency percentiles per route, 429s per route, auth failures. */

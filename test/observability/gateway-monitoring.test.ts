@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
+import { SecretRef } from '../../src/core/secret-ref';
+import { AllowedRoutes } from '../../src/gateway/allowed-routes';
+import { Gateway } from '../../src/gateway/gateway';
+import { Listener } from '../../src/gateway/listener';
 import { GatewayMonitoring } from '../../src/observability/gateway-monitoring';
+import { HttpRoute } from '../../src/routing/http-route';
+import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
@@ -64,8 +70,26 @@ describe('GatewayMonitoring', () => {
     expect(kg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'kube_ml-models_iris-predictor_80' });
     const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
     expect(is.trafficTo(iris).spec.target).toEqual({ destination_service_name: 'iris-predictor', destination_service_namespace: 'ml-models' });
-    const eg = new GatewayMonitoring(ns.edge, 'eg', { gateway: gatewayOf(ns.edge, GatewayProvider.ENVOY_GATEWAY) });
-    expect(() => eg.trafficTo(iris)).toThrow(/per route rule/);
+  });
+
+  it('on Envoy Gateway, finds the route rule that sends to the model (Envoy Gateway names clusters per rule), and refuses a model no rule reaches', () => {
+    const { ns } = setup(['edge', 'ml-models']);
+    const models = ns['ml-models'];
+    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const other = new InferenceService(models, 'other', { modelFormat: ModelFormat.SKLEARN });
+    const gateway = new Gateway(ns.edge, 'eg-gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['ml-models']) })] });
+    new HttpRoute(models, 'iris-route', {
+      name: 'iris',
+      parents: [gateway.listener('https')],
+      rules: [
+        { matches: [{ path: PathMatch.exact('/health') }], backends: [other] },
+        { matches: iris.routeMatches(), backends: [iris] },
+      ],
+    }).allowPublicAccess('a test platform without authentication');
+    const eg = new GatewayMonitoring(ns.edge, 'eg', { gateway });
+    expect(eg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'httproute/ml-models/iris/rule/1' });
+    const unrouted = new InferenceService(models, 'unrouted', { modelFormat: ModelFormat.SKLEARN });
+    expect(() => eg.trafficTo(unrouted)).toThrow(/test\/edge\/eg: backend is reached by no HTTPRoute rule of Gateway eg-gateway yet .*\(received: "ml-models\/unrouted-predictor:80"\)\. Fix: create the HttpRoute to the backend before its monitoring/);
   });
 
   it('fails when the Gateway is served by Kong or an unknown provider', () => {
