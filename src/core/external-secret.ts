@@ -1,9 +1,11 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as es from '../../imports/externalsecrets-external-secrets.io';
 import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { assertOneOf } from './props';
 import { assertDnsSubdomain } from './names';
+import { noteRequiredObject } from './required-object';
 import { ISecretReference } from './secret-ref';
 
 /** A SecretStore or ClusterSecretStore of the External Secrets Operator, by name. */
@@ -62,11 +64,19 @@ export class ExternalSecret extends Construct implements ISecretReference {
     props.data.forEach((d, i) => refuseCredential(this, `data[${i}].remoteKey`, d.remoteKey, 'give the path of the value in the secret store (e.g. api-keys/alice), not the value'));
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);
     if (props.secretStore.kind !== undefined) assertOneOf(this, 'secretStore.kind', props.secretStore.kind, ['SecretStore', 'ClusterSecretStore']);
+    const storeKind = props.secretStore.kind ?? 'ClusterSecretStore';
+    noteRequiredObject(this, {
+      kind: storeKind,
+      namespace: storeKind === 'SecretStore' ? Chart.of(this).namespace : undefined,
+      name: props.secretStore.name,
+      purpose: `secretStoreRef of ExternalSecret ${this.secretName}`,
+      setup: 'Create it with the External Secrets Operator, connected to the secret manager that holds the values.',
+    });
     this.resource = new es.ExternalSecret(this, 'Resource', {
       metadata: { name: this.secretName },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { name: props.secretStore.name, kind: (props.secretStore.kind ?? 'ClusterSecretStore') as es.ExternalSecretSpecSecretStoreRefKind },
+        secretStoreRef: { name: props.secretStore.name, kind: storeKind as es.ExternalSecretSpecSecretStoreRefKind },
         target: {
           name: this.secretName,
           creationPolicy: es.ExternalSecretSpecTargetCreationPolicy.OWNER,

@@ -6,6 +6,7 @@ import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { assertQuantity } from '../core/quantity';
+import { noteRequiredObject } from '../core/required-object';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
 import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
@@ -97,6 +98,9 @@ export class KongBackup extends Construct {
     // The last wave, bound by the Sync hook below: with a WaitForFirstConsumer storage class the claim stays
     // Pending until a pod uses it, and Argo CD waits for every resource of a sync, the last wave included, to
     // be healthy (gitops-engine sync_context.go; a Pending claim is Progressing) before the sync succeeds.
+    if (props.storageClassName !== undefined) {
+      noteRequiredObject(this, { kind: 'StorageClass', name: props.storageClassName, purpose: `PersistentVolumeClaim ${name} (Kong backups)`, setup: 'Create it (encrypted: the exports hold consumer credentials), or leave storageClassName out to use the default class.' });
+    }
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
       metadata: { name, annotations: { [SYNC_WAVE_ANNOTATION]: String(LAST_WAVE) } },
       spec: {

@@ -5,6 +5,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain, assertGatewayHostname } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
 import { checkedRecord } from '../core/records';
+import { noteRequiredObject } from '../core/required-object';
 
 /**
  * The cert-manager issuer that signs a {@link Certificate}
@@ -153,6 +154,13 @@ export class Certificate extends Construct implements ISecretReference {
     if (renewBefore.toMilliseconds() >= duration.toMilliseconds()) {
       invalid(this, 'renewBefore', `must be shorter than duration (${formatCertDuration(duration)}), or cert-manager renews continuously`, formatCertDuration(renewBefore), 'use e.g. duration 90 days with renewBefore 30 days');
     }
+    noteRequiredObject(this, {
+      kind: props.issuer.kind,
+      namespace: props.issuer.kind === 'Issuer' ? this.namespace : undefined,
+      name: props.issuer.name,
+      purpose: `issuerRef of Certificate ${this.certificateName}`,
+      setup: 'Create it with cert-manager (an ACME HTTP-01 solver answers through the gateway, which comes up before the Certificate).',
+    });
     this.resource = new cm.Certificate(this, 'Resource', {
       metadata: { name: this.certificateName, labels: checkedRecord(this, 'labels', props.labels) },
       spec: {

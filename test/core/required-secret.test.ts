@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { EnvValue, renderEnv } from '../../src/core/env';
+import { ExternalSecret } from '../../src/core/external-secret';
 import { noteRequiredSecret } from '../../src/core/required-secret';
 import { SecretRef } from '../../src/core/secret-ref';
 import { Certificate, CertificateIssuer } from '../../src/tls/certificate';
@@ -27,7 +28,18 @@ describe('noteRequiredSecret', () => {
     const { platform, ns } = setup(['models']);
     noteRequiredSecret(ns.models, 'models', 'api-tls', 'TLS');
     new Certificate(ns.models, 'api-tls', { dnsNames: ['api.example.com'], issuer: CertificateIssuer.clusterIssuer('letsencrypt') });
-    expect(platform.setupNotes).toEqual([]);
+    // The Secret is written by the Certificate; its issuer is what the cluster must have.
+    expect(platform.setupNotes.map((n) => n.topic)).toEqual(['ClusterIssuer letsencrypt']);
+  });
+
+  it('what objects refer to by name: a secret store, an issuer, a storage class; not when the platform emits it', () => {
+    const { platform, ns } = setup(['models']);
+    new ExternalSecret(ns.models, 'keys', { secretStore: { name: 'vault', kind: 'SecretStore' }, data: [{ secretKey: 'k', remoteKey: 'models/keys' }] });
+    new Certificate(ns.models, 'api-tls', { dnsNames: ['api.example.com'], issuer: CertificateIssuer.issuer('local-ca') });
+    new ApiObject(ns.models, 'issuer', { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'local-ca' } });
+    const notes = platform.setupNotes;
+    expect(notes.map((n) => n.topic)).toEqual(['SecretStore models/vault']);
+    expect(notes[0].text).toMatch(/^The SecretStore `vault` in namespace `models` must exist; nothing in this folder creates it.*Referred to by: secretStoreRef of ExternalSecret keys\. Create it with the External Secrets Operator/);
   });
 
   it('is what a container env var from a Secret leads to', () => {

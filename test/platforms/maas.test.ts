@@ -88,6 +88,7 @@ describe('maas', () => {
 
   it('lists the cluster setup dist/ cannot carry: proxy pod security, the Istio CNI plugin, the access-log mesh config, the storage initializer and the Secrets nothing writes', () => {
     expect(platform.setupNotes.map((n) => n.topic)).toEqual([
+      'ClusterSecretStore maas-api-keys',
       'Gateway proxy pods under restricted Pod Security (llm/kuadrant-gateway)',
       'Istio CNI plugin and metrics merging (namespace llm)',
       'Istio mesh config: access log provider `model-access-log`',
