@@ -1,0 +1,85 @@
+import { KObject, RuleContext } from '../finding';
+import { blockingPolicies, Flow, FlowEnd } from '../network-policy-eval';
+import { CheckedRule, rule } from '../rule';
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The cluster DNS pods (CoreDNS and kube-dns keep the `k8s-app: kube-dns` label), as a flow end. */
+const CLUSTER_DNS: FlowEnd = { namespace: 'kube-system', namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
+
+/** The labels of namespace `name`: the label Kubernetes sets on every namespace, plus those of the platform's Namespace object. */
+function namespaceLabels(all: readonly KObject[], name: string): Record<string, string> {
+  const ns = all.find((o) => o.kind === 'Namespace' && o.metadata.name === name);
+  return { ...(ns?.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
+}
+
+function policies(all: readonly KObject[]): KObject[] {
+  return all.filter((o) => o.kind === 'NetworkPolicy');
+}
+
+/** `pods {a=b} in ns`, for messages. */
+function describeEnd(end: FlowEnd): string {
+  return 'ip' in end ? end.ip : `pods ${JSON.stringify(end.podLabels)} in ${end.namespace}`;
+}
+
+function report(ctx: RuleContext, path: string, flow: Flow, blockedBy: readonly KObject[], side: 'egress' | 'ingress'): void {
+  const names = blockedBy.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
+  ctx.report(
+    path,
+    `the flow from ${describeEnd(flow.from)} to ${describeEnd(flow.to)} on ${flow.port}/${flow.protocol ?? 'TCP'} is blocked at its ${side === 'egress' ? 'source' : 'destination'}: ${names} ${blockedBy.length === 1 ? 'isolates' : 'isolate'} those pods for ${side} and none allows it; add the matching allow rule there (Namespace.allow${side === 'egress' ? 'Egress' : 'Ingress'})`,
+  );
+}
+
+/**
+ * Network flows that must work, checked with Kubernetes NetworkPolicy
+ * semantics over the platform's own NetworkPolicies (a namespace the
+ * platform emits no policy for is not isolated as far as it can know).
+ */
+export const NETWORK_FLOW_RULES: readonly CheckedRule[] = [
+  rule(
+    'SEC-N05',
+    'pods a NetworkPolicy isolates for egress can resolve names (cluster DNS on 53/UDP and 53/TCP)',
+    'Kubernetes NetworkPolicy: once a policy selects a pod for egress, only what the policies allow leaves it, DNS included; without it every Service name fails (a strict_dns xDS cluster, a model store, Redis by name)',
+    (o, ctx) => {
+      if (o.kind !== 'NetworkPolicy' || !((o as any).spec?.policyTypes ?? []).includes('Egress')) return;
+      const podLabels: Record<string, string> = (o as any).spec?.podSelector?.matchLabels ?? {};
+      const namespace = o.metadata.namespace ?? '';
+      const from: FlowEnd = { namespace, namespaceLabels: namespaceLabels(ctx.all, namespace), podLabels };
+      for (const protocol of ['UDP', 'TCP'] as const) {
+        const flow: Flow = { from, to: CLUSTER_DNS, port: 53, protocol };
+        const blocked = blockingPolicies(policies(ctx.all), flow, 'Egress');
+        if (blocked.length > 0) report(ctx, 'spec.podSelector', flow, blocked, 'egress');
+      }
+    },
+  ),
+  rule(
+    'SEC-N06',
+    'a flow one end of the platform allows is allowed at its other end too, when that end is isolated (egress at the source, ingress at the destination)',
+    'Kubernetes NetworkPolicy: a connection needs the egress of its source and the ingress of its destination; an allow on one side only is a blocked flow that passes every schema check',
+    (o, ctx) => {
+      if (o.kind !== 'NetworkPolicy') return;
+      const spec = (o as any).spec ?? {};
+      const namespace = o.metadata.namespace ?? '';
+      const self: FlowEnd = { namespace, namespaceLabels: namespaceLabels(ctx.all, namespace), podLabels: spec.podSelector?.matchLabels ?? {} };
+      for (const [key, peersKey, otherSide] of [
+        ['egress', 'to', 'Ingress'],
+        ['ingress', 'from', 'Egress'],
+      ] as const) {
+        ((spec[key] ?? []) as Array<Record<string, any>>).forEach((r, i) => {
+          ((r[peersKey] ?? []) as Array<Record<string, any>>).forEach((peer, j) => {
+            // Only pods of a namespace named by its name label: the other end is then known exactly.
+            const otherNamespace: string | undefined = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL] ?? (peer.namespaceSelector === undefined && peer.podSelector !== undefined ? namespace : undefined);
+            if (otherNamespace === undefined || peer.ipBlock) return;
+            const other: FlowEnd = { namespace: otherNamespace, namespaceLabels: namespaceLabels(ctx.all, otherNamespace), podLabels: peer.podSelector?.matchLabels ?? {} };
+            for (const p of (r.ports ?? []) as Array<Record<string, any>>) {
+              if (typeof p.port !== 'number') continue;
+              const flow: Flow = key === 'egress' ? { from: self, to: other, port: p.port, protocol: p.protocol ?? 'TCP' } : { from: other, to: self, port: p.port, protocol: p.protocol ?? 'TCP' };
+              const blocked = blockingPolicies(policies(ctx.all), flow, otherSide);
+              if (blocked.length > 0) report(ctx, `spec.${key}[${i}].${peersKey}[${j}]`, flow, blocked, otherSide === 'Egress' ? 'egress' : 'ingress');
+            }
+          });
+        });
+      }
+    },
+  ),
+];
