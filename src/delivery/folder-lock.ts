@@ -93,7 +93,11 @@ export function acquireFolderLock(lockPath: string, folder: string): FolderLock 
       },
       release: () => {
         const owner = readOwner(lockPath);
-        if (owner && owner.pid === current.pid && owner.since === current.since && owner.host === current.host) fs.rmSync(lockPath, { recursive: true, force: true });
+        if (!owner || owner.pid !== current.pid || owner.since !== current.since || owner.host !== current.host) return;
+        // Moved aside first (atomic), so no other process ever sees a lock folder without its owner file.
+        const gone = `${lockPath}.released-${process.pid}-${current.since}`;
+        fs.renameSync(lockPath, gone);
+        fs.rmSync(gone, { recursive: true, force: true });
       },
     };
   }
@@ -121,6 +125,7 @@ function inspect(lockPath: string, folder: string): 'free' | LockOwner {
   if (!stat.isDirectory()) return notOurs(stat.isSymbolicLink() ? 'a symbolic link' : 'a file');
   const owner = readOwner(lockPath);
   if (owner) return owner;
+  if (!fs.existsSync(lockPath)) return 'free'; // released meanwhile
   return notOurs('a folder without a lock owner file');
 }
 

@@ -8,9 +8,18 @@ export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-del
 /**
  * The sync wave of each kind, in the order a platform must come up:
  * namespaces, then identities, secret references and network policies,
- * then gateway classes and serving runtimes, then gateways and their workloads, then certificates, then models, then routes,
- * then access policies, then monitoring. Argo CD applies lower waves first
- * and waits for them to be healthy.
+ * then gateway classes and serving runtimes, then gateways and their
+ * workloads, then certificates, then routes, then access policies, then
+ * monitoring, and the models last. Argo CD applies lower waves first and
+ * waits for them to be healthy.
+ *
+ * Models come last because their readiness gates nothing else: a model can
+ * take long to become ready or never do (no GPU free, a slow download), and
+ * in an earlier wave one such model held every route, policy and monitor of
+ * the platform. Nothing earlier depends on a model being ready: a route to
+ * a predictor Service that does not exist yet answers 5xx until it does, a
+ * policy attaches to the route, and a monitor's target appears when the
+ * pods do.
  */
 const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [-10, ['Namespace', 'AppProject']],
@@ -21,10 +30,10 @@ const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   // through the platform's own gateway; in an earlier wave the two would wait for each other forever. A
   // gateway comes up without its certificate Secret (the listener waits for it), so nothing earlier needs it.
   [1, ['Certificate']],
-  [2, ['InferenceService', 'LLMInferenceService']],
   [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],
   [6, ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'BackendTrafficPolicy', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'KongConsumerGroup', 'Telemetry']],
   [8, ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'GrafanaDashboard']],
+  [9, ['InferenceService', 'LLMInferenceService']],
   [10, ['Application', 'ApplicationSet']],
 ];
 

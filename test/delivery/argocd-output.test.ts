@@ -122,10 +122,23 @@ describe('dist/ as Argo CD reads it', () => {
     }
   });
 
-  it('waves follow the platform order: namespaces, identities and runtimes, gateways, models, routes, policies, monitoring', () => {
-    const order = ['Namespace', 'ServiceAccount', 'ServingRuntime', 'Gateway', 'InferenceService', 'HTTPRoute', 'AuthPolicy', 'PrometheusRule'].map(syncWaveOf);
+  it('waves follow the platform order: namespaces, identities and runtimes, gateways, routes, policies, monitoring, and the models last', () => {
+    const order = ['Namespace', 'ServiceAccount', 'ServingRuntime', 'Gateway', 'HTTPRoute', 'AuthPolicy', 'PrometheusRule', 'InferenceService'].map(syncWaveOf);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(new Set(order).size).toBe(order.length);
+  });
+
+  it('a model that never becomes ready holds up nothing: every model is in the last wave before the Applications, after every route, policy and monitor', () => {
+    for (const p of platforms.filter((x) => x !== 'argocd')) {
+      const objects = fs.readdirSync(path.join(dist, p)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').map((f) => read(path.join(p, f)) as KubeObject);
+      const wave = (o: KubeObject) => Number(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
+      const models = objects.filter((o) => o.kind === 'InferenceService' || o.kind === 'LLMInferenceService');
+      const others = objects.filter((o) => !models.includes(o) && !o.metadata.annotations?.['argocd.argoproj.io/hook']);
+      if (models.length === 0) continue;
+      const firstModel = Math.min(...models.map(wave));
+      const after = others.filter((o) => wave(o) > firstModel && !(o.kind === 'PersistentVolumeClaim' || o.kind === 'CronJob'));
+      expect(after.map((o) => `${o.kind}/${o.metadata.name}`), p).toEqual([]);
+    }
   });
 
   it('a Certificate syncs after the gateways (an HTTP-01 challenge is answered through them; before them the two would wait for each other) and before the models', () => {

@@ -43,7 +43,7 @@ const objectOf = (outputs: ReturnType<typeof buildPlatforms>, file: string) => o
 describe('buildPlatforms', () => {
   it('stamps each object with the sync wave of its kind, and keeps a wave a construct set on purpose', () => {
     const waves = (o: ReturnType<typeof buildPlatforms>) => Object.fromEntries(o[0].manifests.map((m) => [m.object.kind, m.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]));
-    expect(waves(buildPlatforms(teamPlatform()))).toMatchObject({ Namespace: '-10', NetworkPolicy: '-5', Gateway: '0', InferenceService: '2', HTTPRoute: '4', PrometheusRule: '8' });
+    expect(waves(buildPlatforms(teamPlatform()))).toMatchObject({ Namespace: '-10', NetworkPolicy: '-5', Gateway: '0', InferenceService: '9', HTTPRoute: '4', PrometheusRule: '8' });
     const explicit = buildPlatforms(teamPlatform({ explicitWave: '7' }));
     expect(objectOf(explicit, 'inferenceservice.models.iris.yaml').metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toBe('7');
     const kustomization = explicit[0].files['kustomization.yaml'];
