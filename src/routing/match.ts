@@ -22,7 +22,7 @@ import { compileRe2 } from '../validate/runtime/re2';
 export function assertRe2(scope: string, field: string, pattern: unknown, maxLength = 1024): string {
   if (typeof pattern !== 'string' || pattern === '') invalid(scope, field, 'must be a non-empty RE2 regular expression', pattern, "pass e.g. '/v1/models/[a-z0-9-]+'");
   // Checked before compiling: compiling is quadratic in the pattern's length (50 000 characters take seconds).
-  if (pattern.length > maxLength) invalid(scope, field, `is ${pattern.length} characters long, more than the ${maxLength} the CRD accepts`, pattern, `shorten the expression to at most ${maxLength} characters, e.g. match a common prefix with PathPrefix`);
+  if (pattern.length > maxLength) invalid(scope, field, `is ${pattern.length} characters long, more than the ${maxLength} the CRD accepts`, pattern, `shorten the expression to at most ${maxLength} characters (e.g. match a common prefix instead of listing every value)`);
   try {
     compileRe2(pattern);
   } catch (err) {
