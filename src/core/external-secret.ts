@@ -5,6 +5,7 @@ import { invalid } from './errors';
 import { assertOneOf } from './props';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
+import { checkProps, childPath } from './prop-types';
 
 /** A SecretStore or ClusterSecretStore of the External Secrets Operator, by name. */
 export interface SecretStoreReference {
@@ -56,6 +57,7 @@ export class ExternalSecret extends Construct implements ISecretReference {
   public readonly resource: es.ExternalSecret;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
+    checkProps(childPath(scope, id), props, 'ExternalSecretProps');
     super(scope, id);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (props.data.length === 0) invalid(this, 'data', 'must map at least one key', [], 'pass data: [{ secretKey, remoteKey }]');

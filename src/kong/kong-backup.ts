@@ -10,6 +10,7 @@ import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
 import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Where the backup CronJob mounts its volume. */
 export const KONG_BACKUP_PATH = '/backup';
@@ -77,6 +78,7 @@ export class KongBackup extends Construct {
   public readonly retention: number;
 
   public constructor(scope: Construct, id: string, props: KongBackupProps) {
+    checkProps(childPath(scope, id), props, 'KongBackupProps');
     super(scope, id);
     const ns = Namespace.of(this);
     const name = assertDnsLabel(this, 'name', props.name ?? 'kong-backup', 52);

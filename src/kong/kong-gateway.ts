@@ -29,6 +29,7 @@ import {
   kongPodSecurity,
 } from './kong-pod';
 import { PostgresReference } from './postgres';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** The Kong Ingress Controller's Gateway API controller name (`GatewayClass.spec.controllerName`). */
 export const KIC_GATEWAY_CONTROLLER = 'konghq.com/kic-gateway-controller';
@@ -255,6 +256,7 @@ export class KongGateway extends Construct {
    *   upstream has no port or a port outside 1-65535
    */
   public constructor(scope: Construct, id: string, props: KongGatewayProps) {
+    checkProps(childPath(scope, id), props, 'KongGatewayProps');
     super(scope, id);
     const ns = Namespace.of(this);
     this.namespace = ns.name;

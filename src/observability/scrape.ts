@@ -9,6 +9,7 @@ import { assertPort, assertPortName } from '../core/port';
 import { sortRecord } from '../core/sort-keys';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
 export interface PrometheusLocation {
@@ -153,6 +154,7 @@ export class PodMonitor extends Construct {
   public readonly resource: mon.PodMonitor;
 
   public constructor(scope: Construct, id: string, props: PodMonitorProps) {
+    checkProps(childPath(scope, id), props, 'PodMonitorProps');
     super(scope, id);
     const c = checkCommon(this, props);
     this.monitorName = c.name;
@@ -192,6 +194,7 @@ export class ServiceMonitor extends Construct {
   public readonly resource: mon.ServiceMonitor;
 
   public constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    checkProps(childPath(scope, id), props, 'ServiceMonitorProps');
     super(scope, id);
     const c = checkCommon(this, props);
     assertPortName(this, 'portName', props.portName, "use the port's name, e.g. 'status'");

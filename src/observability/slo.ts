@@ -12,6 +12,7 @@ import { runbookUrl } from './runbook';
 import { Severity } from './severity';
 import { AlertTestCase } from './test-series';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** What an {@link Slo} promises. */
 export class SloObjective {
@@ -109,6 +110,7 @@ export class Slo extends Construct {
   private readonly traffic: RequestMetrics;
 
   public constructor(scope: Construct, id: string, props: SloProps) {
+    checkProps(childPath(scope, id), props, 'SloProps');
     super(scope, id);
     this.sloName = assertDnsLabel(this, 'name', props.name ?? id, 57);
     this.objective = props.objective;

@@ -11,6 +11,7 @@ import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of the gateway tracing constructs. */
 export interface GatewayTracingProps {
@@ -45,6 +46,7 @@ export class EnvoyGatewayTracing extends Construct {
   public readonly proxyConfig: EnvoyProxyConfig;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    checkProps(childPath(scope, id), props, 'GatewayTracingProps');
     super(scope, id);
     const ns = gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -78,6 +80,7 @@ export class KgatewayTracing extends Construct {
   public readonly listenerPolicy: HttpListenerPolicy;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    checkProps(childPath(scope, id), props, 'GatewayTracingProps');
     super(scope, id);
     const ns = gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -119,6 +122,7 @@ export class IstioTracing extends Construct {
   private readonly collector: TracingCollector;
 
   public constructor(scope: Construct, id: string, props: IstioTracingProps) {
+    checkProps(childPath(scope, id), props, 'IstioTracingProps');
     super(scope, id);
     gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -166,6 +170,7 @@ export class KongTracing extends Construct {
   public readonly resource: kong.KongPlugin;
 
   public constructor(scope: Construct, id: string, props: KongTracingProps) {
+    checkProps(childPath(scope, id), props, 'KongTracingProps');
     super(scope, id);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
     this.resource = new kong.KongPlugin(this, 'Resource', {

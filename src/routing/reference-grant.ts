@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** One `spec.from[]` entry: which objects in which namespace may refer. */
 export interface ReferenceGrantFrom {
@@ -48,6 +49,7 @@ export class ReferenceGrant extends Construct {
   public readonly grantName: string;
 
   public constructor(scope: Construct, id: string, props: ReferenceGrantProps) {
+    checkProps(childPath(scope, id), props, 'ReferenceGrantProps');
     super(scope, id);
     this.grantName = assertDnsSubdomain(this, 'name', props.name ?? id);
     for (const [field, list] of [

@@ -10,6 +10,7 @@ import { IGateway } from '../gateway/gateway';
 import { Toleration } from './inference-service';
 import { Storage } from './storage';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
@@ -138,6 +139,7 @@ export class LlmInferenceService extends Construct {
   public readonly resource: kserve.LlmInferenceService;
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
+    checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
     super(scope, id);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id);
     const binding = props.model.bind(this, 'model');

@@ -15,6 +15,11 @@ import { MAX_ISSUES_PER_FILE } from '../../src/core/issue-limit';
 import { ModelServingPlatform } from '../../src/platform/model-serving-platform';
 import { catalogError, cli } from './hostile-helpers';
 import { setup } from '../util';
+import * as envoyGateway from '../../src/policy/envoy-gateway';
+import * as istio from '../../src/policy/istio';
+import * as kgateway from '../../src/policy/kgateway';
+import * as kong from '../../src/policy/kong';
+import * as kuadrant from '../../src/policy/kuadrant';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-review-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -184,15 +189,17 @@ type Ctor = new (scope: Construct, id: string, props: unknown) => Construct;
 /**
  * Every exported construct class of src/ (outside src/platforms): its
  * constructor, and whether its props may be left out. Abstract bases are
- * covered through their subclasses.
+ * covered through their subclasses. Not listed yet: the Argo CD constructs
+ * of src/delivery (Application, AppProject, ApplicationSet) and
+ * ModelServingPlatform (src/platform), whose files other work owns now.
  */
+/** The root export and the provider subpaths (`cdk8s-model-serving/policy/kuadrant`, ...). */
+const EXPORTS: Record<string, unknown> = { ...lib, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
+
 const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['AccessLog', false],
   ['AccessPolicy', false],
   ['ApiKeySecrets', false],
-  ['AppProject', false],
-  ['Application', false],
-  ['ApplicationSet', false],
   ['AuthPolicy', false],
   ['AuthorinoMonitoring', true],
   ['AuthorizationPolicy', false],
@@ -263,7 +270,7 @@ describe('every exported construct refuses props that are not an object', () => 
   const cases = CONSTRUCTS.flatMap(([name, optional]) => [...BAD, ...(optional ? [] : ([['undefined', undefined, 'undefined']] as const))].map(([what, value, shown]) => [name, what, value, shown] as const));
 
   it.each(cases)('%s with %s', (name, _what, value, shown) => {
-    const ctor = (lib as unknown as Record<string, Ctor>)[name];
+    const ctor = EXPORTS[name] as Ctor;
     expect(typeof ctor).toBe('function');
     const { ns } = setup(['models']);
     const err = refusal(() => new ctor(ns.models, 'c', value));
@@ -277,7 +284,6 @@ describe('every exported construct refuses props that are not an object', () => 
     ['ServingRuntime.textEmbeddingsInference', (s: Construct, v: unknown) => lib.ServingRuntime.textEmbeddingsInference(s, 'c', v as never)],
     ['ClusterServingRuntime.vllm', (s: Construct, v: unknown) => lib.ClusterServingRuntime.vllm(s, 'c', v as never)],
     ['ClusterServingRuntime.textEmbeddingsInference', (s: Construct, v: unknown) => lib.ClusterServingRuntime.textEmbeddingsInference(s, 'c', v as never)],
-    ['ModelServingPlatform.fromCatalog', (s: Construct, v: unknown) => ModelServingPlatform.fromCatalog(s, 'c', path.join(tmp, 'none.yaml'), v as never)],
   ])('%s refuses options that are not an object', (_name, build) => {
     for (const [, value, shown] of [...BAD, ['undefined', undefined, 'undefined'] as const]) {
       const { ns } = setup(['models']);

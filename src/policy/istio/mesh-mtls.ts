@@ -6,6 +6,7 @@ import { Platform } from '../../core/platform';
 import { IGateway } from '../../gateway/gateway';
 import { AuthorizationPolicy } from './authorization-policy';
 import { PeerAuthentication } from './peer-authentication';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link MeshMtls}. */
 export interface MeshMtlsProps {
@@ -52,6 +53,7 @@ export class MeshMtls extends Construct {
   public readonly authorizationPolicy: AuthorizationPolicy;
 
   public constructor(scope: Construct, id: string, props: MeshMtlsProps) {
+    checkProps(childPath(scope, id), props, 'MeshMtlsProps');
     super(scope, id);
     const ns = Namespace.of(this);
     if (props.gateway.provider?.id !== 'istio') {

@@ -6,6 +6,7 @@ import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { IGateway } from '../../gateway/gateway';
 import { findPlatformNamespace } from '../../routing/route-wiring';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link HttpListenerPolicy}. */
 export interface HttpListenerPolicyProps {
@@ -66,6 +67,7 @@ export class HttpListenerPolicy extends Construct {
   }
 
   public constructor(scope: Construct, id: string, props: HttpListenerPolicyProps) {
+    checkProps(childPath(scope, id), props, 'HttpListenerPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const ns = Chart.of(this).namespace;

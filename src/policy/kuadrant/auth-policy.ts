@@ -9,6 +9,7 @@ import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /**
  * An authentication rule (`rules.authentication.<name>`): exactly one
@@ -139,6 +140,7 @@ export class AuthPolicy extends Construct {
   private readonly unauthorized?: DenialResponse;
 
   public constructor(scope: Construct, id: string, props: AuthPolicyProps) {
+    checkProps(childPath(scope, id), props, 'AuthPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     props.target.check(this, ['Gateway', 'HTTPRoute', 'GRPCRoute'], Chart.of(this).namespace);

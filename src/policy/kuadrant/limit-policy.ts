@@ -6,6 +6,7 @@ import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target
 import { MergeStrategy, Precedence } from './precedence';
 import { errorMessage } from '../../core/errors';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props shared by {@link RateLimitPolicy} and {@link TokenRateLimitPolicy}. */
 export interface LimitPolicyProps {
@@ -71,6 +72,7 @@ export abstract class LimitPolicyBase extends Construct {
   private readonly predicates: readonly string[];
 
   protected constructor(scope: Construct, id: string, props: LimitPolicyProps, kinds: readonly PolicyTargetKind[]) {
+    checkProps(childPath(scope, id), props, 'LimitPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     props.target.check(this, kinds, Chart.of(this).namespace);

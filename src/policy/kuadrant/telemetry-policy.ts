@@ -5,6 +5,7 @@ import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link TelemetryPolicy}. */
 export interface TelemetryPolicyProps {
@@ -45,6 +46,7 @@ export class TelemetryPolicy extends Construct {
   private readonly metricLabels = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TelemetryPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);

@@ -6,6 +6,7 @@ import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { formatCertDuration } from '../../tls/certificate';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** A cert-manager issuer that signs the listeners' certificates (`spec.issuerRef`). */
 export class CertificateIssuer {
@@ -100,6 +101,7 @@ export class TlsPolicy extends Construct {
   public readonly resource: kuadrant.TlsPolicy;
 
   public constructor(scope: Construct, id: string, props: TlsPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TlsPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
