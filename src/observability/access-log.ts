@@ -11,7 +11,7 @@ import { IGateway } from '../gateway/gateway';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
-import { checkProps, childPath } from '../core/prop-types';
+import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 
 /**
  * True for a request header that carries credentials and must never reach a
@@ -148,6 +148,7 @@ export class AccessLog extends Construct {
     super(scope, id);
     this.format = checkedFormat(this, props.fields ?? DEFAULT_LOG_FIELDS);
     this.providerName = props.istioProviderName ?? 'model-access-log';
+    requireShape(this, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
     const gw = props.gateway;
     switch (gw.provider?.id) {
       case 'kgateway':

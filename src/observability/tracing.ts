@@ -11,7 +11,7 @@ import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
-import { checkProps, childPath } from '../core/prop-types';
+import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 
 /** Props of the gateway tracing constructs. */
 export interface GatewayTracingProps {
@@ -26,6 +26,7 @@ export interface GatewayTracingProps {
 }
 
 function gatewayNamespace(scope: Construct, gateway: IGateway): string {
+  requireShape(scope, 'gateway', gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
   const ns = gateway.gatewayNamespace;
   if (!ns) invalid(scope, 'gateway', 'must have a namespace', gateway.gatewayName, 'create the Gateway inside a Namespace');
   if (Chart.of(scope).namespace !== ns) invalid(scope, 'scope', `must be the Gateway's namespace '${ns}' (the tracing policy attaches to it locally)`, Chart.of(scope).namespace, 'create the tracing construct in the Gateway\'s Namespace');
@@ -172,6 +173,7 @@ export class KongTracing extends Construct {
   public constructor(scope: Construct, id: string, props: KongTracingProps) {
     checkProps(childPath(scope, id), props, 'KongTracingProps');
     super(scope, id);
+    requireShape(this, 'collector', props.collector, (v): v is TracingCollector => hasProperty(v, 'httpTracesUrl'), 'a TracingCollector', "pass collector: TracingCollector.otlp('otel-collector.observability')");
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
     this.resource = new kong.KongPlugin(this, 'Resource', {
       metadata: { name: assertDnsLabel(this, 'name', props.name ?? 'opentelemetry') },

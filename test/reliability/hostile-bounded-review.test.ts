@@ -279,6 +279,17 @@ describe('every exported construct refuses props that are not an object', () => 
     expect(err.message).toContain('Fix: ');
   });
 
+  it.each(CONSTRUCTS.map(([name]) => name))('%s with {} is built or refused with a ModelServingError, never a TypeError', (name) => {
+    const ctor = EXPORTS[name] as Ctor;
+    const { ns } = setup(['models']);
+    try {
+      new ctor(ns.models, 'c', {});
+    } catch (err) {
+      expect(err).toBeInstanceOf(ModelServingError);
+      expect((err as Error).message).toContain('(received: ');
+    }
+  });
+
   it.each([
     ['ServingRuntime.vllm', (s: Construct, v: unknown) => lib.ServingRuntime.vllm(s, 'c', v as never)],
     ['ServingRuntime.textEmbeddingsInference', (s: Construct, v: unknown) => lib.ServingRuntime.textEmbeddingsInference(s, 'c', v as never)],
