@@ -87,7 +87,43 @@ describe('RE2 patterns are bounded before compiling', () => {
     const r = cli('validate', '--crds', path.join(dir, 'crd.json.yaml'), path.join(dir, 'widget.yaml'));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.status).not.toBe(0);
-    expect([...r.out, ...r.err].join('\n')).toContain('more than the 4096 this validator compiles');
+    expect(r.status).toBe(2);
+    expect(r.err[0]).toContain(`--crds ${path.join(dir, 'crd.json.yaml')}: the schema of Widget example.com/v1 cannot be compiled: the RE2 pattern "${'a'.repeat(40)}"... has 60000 characters, more than the 4096 this validator compiles. Fix: shorten the pattern`);
+  });
+
+  it('a CEL matches() whose pattern comes from the object is bounded the same way (an error of that object)', () => {
+    const dir = folder('cel-pattern');
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { v: { type: 'string' }, p: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: 'self.v.matches(self.p)' }] } },
+              },
+            },
+          },
+        ],
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), JSON.stringify(crd));
+    fs.writeFileSync(path.join(dir, 'gadget.yaml'), `apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n  namespace: models\nspec:\n  v: aaa\n  p: "${'a'.repeat(200_000)}"\n`);
+    const started = Date.now();
+    const r = cli('validate', '--crds', path.join(dir, 'crd.yaml'), path.join(dir, 'gadget.yaml'));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.status).toBe(1);
+    expect(r.out[0]).toContain('Gadget/g: spec: the RE2 pattern');
+    expect(r.out[0]).toContain('has 200000 characters, more than the 4096 this validator compiles');
   });
 });
 

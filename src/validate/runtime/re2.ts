@@ -31,7 +31,7 @@ let engine: typeof RE2JS | undefined;
 export const MAX_RE2_PATTERN_LENGTH = 4096;
 
 function compile(pattern: string): RE2JS {
-  if (pattern.length > MAX_RE2_PATTERN_LENGTH) throw new Error(`the pattern has ${pattern.length} characters, more than the ${MAX_RE2_PATTERN_LENGTH} this validator compiles`);
+  if (pattern.length > MAX_RE2_PATTERN_LENGTH) throw new Error(`the RE2 pattern ${JSON.stringify(pattern.slice(0, 40))}... has ${pattern.length} characters, more than the ${MAX_RE2_PATTERN_LENGTH} this validator compiles. Fix: shorten the pattern (a schema pattern or a CEL matches() pattern) to at most ${MAX_RE2_PATTERN_LENGTH} characters`);
   engine ??= (load('@bufbuild/re2') as typeof import('@bufbuild/re2')).RE2JS;
   return engine.compile(pattern);
 }
