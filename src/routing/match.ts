@@ -86,7 +86,7 @@ export class PathMatch {
   /**
    * `RegularExpression`: an implementation-specific regular expression (RE2 for Envoy-based gateways).
    *
-   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named)
+   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named), or longer than 1024 characters (the CRD's `maxLength`)
    */
   public static regex(value: string): PathMatch {
     assertRe2('PathMatch.regex', 'value', value);
@@ -117,7 +117,7 @@ export class HeaderMatch {
   /**
    * The header `name` matches the regular expression `value` (RE2).
    *
-   * @throws ModelServingError for a bad header name, or a value that is not valid RE2 or holds CR, LF or NUL
+   * @throws ModelServingError for a bad header name, or a value that is not valid RE2, longer than 4096 characters (the CRD's `maxLength`) or holds CR, LF or NUL
    */
   public static regex(name: string, value: string): HeaderMatch {
     assertHttpHeaderName('HeaderMatch.regex', 'name', name);
@@ -152,7 +152,7 @@ export class QueryParamMatch {
   /**
    * The parameter `name` matches the regular expression `value` (RE2).
    *
-   * @throws ModelServingError for a name with control characters, or a value that is not valid RE2
+   * @throws ModelServingError for a name with control characters, or a value that is not valid RE2 or longer than 1024 characters (the CRD's `maxLength`)
    */
   public static regex(name: string, value: string): QueryParamMatch {
     assertHttpHeaderValue('QueryParamMatch.regex', 'name', name);
