@@ -6,6 +6,7 @@ import { CrdFilesCatalog } from '../validate/crd-files-catalog';
 import { formatIssue } from '../validate/issue';
 import { builtinCatalog, GatewayApiChannel, validateObjects } from '../validate/validator';
 import { readYamlObjects, yamlFiles } from '../validate/yaml-files';
+import { limitIssueLines } from '../core/issue-limit';
 
 /** Where the CLI writes: `out` for results, `err` for usage and summaries. */
 export interface CliIo {
@@ -31,12 +32,15 @@ them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
   --gateway-api-channel C     the Gateway API channel of the cluster (default: auto =
                               standard, experimental for what only it serves)
 
-Files must be regular files of at most 8 MiB, 10000 documents and 2000000
-YAML tokens; YAML may nest 128 levels and aliases may add 400000 nodes.
+Files must be regular files of at most 8 MiB (256 MiB in all), 10000 documents
+and 2000000 YAML tokens; YAML may nest 128 levels and aliases may add 400000
+nodes. Symbolic links inside a folder are not followed to folders. At most 50
+problems are printed per file.
 
 Exit status: 0 all valid, 1 some object invalid (or a YAML syntax error or
 limit), 2 usage error, unreadable input (missing, not a regular file, too
-large, a --crds file without a valid CRD) or nothing to validate (no YAML
+large, a dangling link named .yaml/.yml, a --crds file without a valid CRD)
+or nothing to validate (no YAML
 file, no object).`;
 
 const CHANNELS: readonly GatewayApiChannel[] = ['standard', 'experimental', 'auto'];
@@ -117,7 +121,15 @@ export function runCli(args: readonly string[], io: CliIo): number {
     // In file order (a file's syntax errors first).
     const order = new Map(files.map((f, i) => [f, i]));
     const issues = [...syntaxIssues, ...validateObjects(objects, { catalog, gatewayApiChannel: parsed.channel })].sort((a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0));
-    for (const issue of issues) io.out(formatIssue(issue));
+    // At most MAX_ISSUES_PER_FILE lines per file (the count and summary cover all).
+    const byFile = new Map<string, string[]>();
+    for (const issue of issues) {
+      const key = issue.file ?? '';
+      let lines = byFile.get(key);
+      if (lines === undefined) byFile.set(key, (lines = []));
+      lines.push(formatIssue(issue));
+    }
+    for (const [file, lines] of byFile) for (const line of limitIssueLines(lines, file || undefined)) io.out(line);
     const invalid = new Set(issues.map((i) => `${i.file}\0${i.kind}\0${i.name}\0${i.namespace ?? ''}`)).size;
     io.err(`${objects.length} object(s) in ${files.length} file(s): ${issues.length === 0 ? 'all valid' : `${issues.length} error(s) in ${invalid} object(s)`}`);
     return issues.length === 0 ? EXIT_VALID : EXIT_INVALID;

@@ -7,6 +7,7 @@ import { assertOneOf } from './props';
 import { assertDnsSubdomain } from './names';
 import { noteRequiredObject } from './required-object';
 import { ISecretReference } from './secret-ref';
+import { checkProps, childPath, isPlainObject, requireArray } from './prop-types';
 
 /** A SecretStore or ClusterSecretStore of the External Secrets Operator, by name. */
 export interface SecretStoreReference {
@@ -58,8 +59,10 @@ export class ExternalSecret extends Construct implements ISecretReference {
   public readonly resource: es.ExternalSecret;
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
+    checkProps(childPath(scope, id), props, 'ExternalSecretProps');
     super(scope, id);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireArray(this, 'data', props.data, isPlainObject, 'a mapping { secretKey, remoteKey }', 'pass data: [{ secretKey, remoteKey }]');
     if (props.data.length === 0) invalid(this, 'data', 'must map at least one key', [], 'pass data: [{ secretKey, remoteKey }]');
     props.data.forEach((d, i) => refuseCredential(this, `data[${i}].remoteKey`, d.remoteKey, 'give the path of the value in the secret store (e.g. api-keys/alice), not the value'));
     assertDnsSubdomain(this, 'secretStore.name', props.secretStore.name);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { assertDnsSubdomain } from './names';
 import { ISecretReference } from './secret-ref';
 import { checkedRecord } from './records';
+import { checkProps, childPath } from './prop-types';
 
 /** A ServiceAccount a workload can run as. */
 export interface IServiceAccount {
@@ -34,6 +35,7 @@ export class ServiceAccount extends Construct implements IServiceAccount {
   public readonly resource: k8s.KubeServiceAccount;
 
   public constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
+    checkProps(childPath(scope, id), props, 'ServiceAccountProps');
     super(scope, id);
     this.serviceAccountName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new k8s.KubeServiceAccount(this, 'Resource', {

@@ -11,6 +11,7 @@ import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
 import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
+import { checkProps, childPath, requireWith } from '../core/prop-types';
 
 /** Where the backup CronJob mounts its volume. */
 export const KONG_BACKUP_PATH = '/backup';
@@ -78,10 +79,12 @@ export class KongBackup extends Construct {
   public readonly retention: number;
 
   public constructor(scope: Construct, id: string, props: KongBackupProps) {
+    checkProps(childPath(scope, id), props, 'KongBackupProps');
     super(scope, id);
     const ns = Namespace.of(this);
     const name = assertDnsLabel(this, 'name', props.name ?? 'kong-backup', 52);
     const image = assertPinnedImage(this, 'image', props.image ?? KONG_IMAGE);
+    requireWith(this, 'database', props.database, 'check', 'a PostgresReference', 'pass database: PostgresReference.of({ host, database, user, password })');
     props.database.check(this, 'database', ns.name);
     const schedule = props.schedule ?? '0 2 * * *';
     const fields = typeof schedule === 'string' ? schedule.trim().split(/\s+/) : [];

@@ -29,6 +29,7 @@ import {
   kongPodSecurity,
 } from './kong-pod';
 import { PostgresReference } from './postgres';
+import { checkProps, childPath, requireWith } from '../core/prop-types';
 
 /** The Kong Ingress Controller's Gateway API controller name (`GatewayClass.spec.controllerName`). */
 export const KIC_GATEWAY_CONTROLLER = 'konghq.com/kic-gateway-controller';
@@ -255,12 +256,14 @@ export class KongGateway extends Construct {
    *   upstream has no port or a port outside 1-65535
    */
   public constructor(scope: Construct, id: string, props: KongGatewayProps) {
+    checkProps(childPath(scope, id), props, 'KongGatewayProps');
     super(scope, id);
     const ns = Namespace.of(this);
     this.namespace = ns.name;
     this.gatewayName = assertDnsLabel(this, 'name', props.name ?? 'kong', 40);
     const image = assertPinnedImage(this, 'image', props.image ?? KONG_IMAGE);
     const controllerImage = assertPinnedImage(this, 'controllerImage', props.controllerImage ?? KONG_INGRESS_CONTROLLER_IMAGE);
+    requireWith(this, 'database', props.database, 'check', 'a PostgresReference', 'pass database: PostgresReference.of({ host, database, user, password })');
     props.database.check(this, 'database', this.namespace);
     props.redis?.check(this, 'redis');
     this.gatewayClassName = assertDnsLabel(this, 'gatewayClassName', props.gatewayClassName ?? GatewayProvider.KONG.gatewayClassName);

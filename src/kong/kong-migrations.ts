@@ -9,6 +9,7 @@ import { ServiceAccount } from '../core/service-account';
 import { ARGOCD_HOOK_ANNOTATION, ARGOCD_HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../delivery/sync-waves';
 import { allowPostgresEgress, KONG_IMAGE, kongBaseEnvironment, kongDatabaseMounts, kongDatabaseVolumes, kongContainer, kongPodLabels, kongPodSecurity } from './kong-pod';
 import { PostgresReference } from './postgres';
+import { checkProps, childPath, requireWith } from '../core/prop-types';
 
 /** Props of {@link KongMigrations}. */
 export interface KongMigrationsProps {
@@ -56,10 +57,12 @@ export class KongMigrations extends Construct {
   public readonly serviceAccount: ServiceAccount;
 
   public constructor(scope: Construct, id: string, props: KongMigrationsProps) {
+    checkProps(childPath(scope, id), props, 'KongMigrationsProps');
     super(scope, id);
     const ns = Namespace.of(this);
     const name = assertDnsLabel(this, 'name', props.name ?? 'kong', 40);
     const image = assertPinnedImage(this, 'image', props.image ?? KONG_IMAGE);
+    requireWith(this, 'database', props.database, 'check', 'a PostgresReference', 'pass database: PostgresReference.of({ host, database, user, password })');
     props.database.check(this, 'database', ns.name);
     const timeout = props.timeoutSeconds ?? 600;
     const backoff = props.backoffLimit ?? 2;

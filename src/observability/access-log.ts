@@ -11,6 +11,7 @@ import { IGateway } from '../gateway/gateway';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
+import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 
 /**
  * True for a request header that carries credentials and must never reach a
@@ -143,9 +144,11 @@ export class AccessLog extends Construct {
   private readonly providerName: string;
 
   public constructor(scope: Construct, id: string, props: AccessLogProps) {
+    checkProps(childPath(scope, id), props, 'AccessLogProps');
     super(scope, id);
     this.format = checkedFormat(this, props.fields ?? DEFAULT_LOG_FIELDS);
     this.providerName = props.istioProviderName ?? 'model-access-log';
+    requireShape(this, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
     const gw = props.gateway;
     switch (gw.provider?.id) {
       case 'kgateway':
@@ -211,6 +214,7 @@ export class KongAccessLog extends Construct {
   public readonly resource: kong.KongClusterPlugin;
 
   public constructor(scope: Construct, id: string, props: KongAccessLogProps = {}) {
+    checkProps(childPath(scope, id), props, 'KongAccessLogProps');
     super(scope, id);
     const remove = Object.fromEntries(KONG_REDACTED_HEADERS.map((h) => [`request.headers.${h}`, 'return nil']));
     this.resource = new kong.KongClusterPlugin(this, 'Resource', {

@@ -12,6 +12,7 @@ import { runbookUrl } from './runbook';
 import { PodMonitor, ServiceMonitor } from './scrape';
 import { Severity } from './severity';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of the single-workload bundles (Kong, OPA, Limitador, Authorino). */
 export interface ComponentMonitoringProps extends MonitoringBundleProps {
@@ -73,6 +74,7 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
   private readonly runbookBaseUrl?: string;
 
   protected constructor(scope: Construct, id: string, props: ComponentMonitoringProps, spec: ComponentSpec) {
+    checkProps(childPath(scope, id), props, 'ComponentMonitoringProps');
     super(scope, id);
     this.instanceName = assertDnsLabel(this, 'name', props.name ?? id);
     const namespace = props.podNamespace ?? Chart.of(this).namespace;

@@ -10,6 +10,7 @@ import { sortKeysDeep, sortRecord } from '../core/sort-keys';
 import { MetricCatalog } from './metric-catalog';
 import { metricNamesIn } from './promql';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath, requireWith } from '../core/prop-types';
 
 /** The label Grafana's dashboard sidecar watches ConfigMaps for. @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards */
 export const GRAFANA_SIDECAR_LABEL = 'grafana_dashboard';
@@ -81,10 +82,12 @@ export class GrafanaDashboard extends Construct {
   public readonly resource?: grafana.GrafanaDashboard;
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    checkProps(childPath(scope, id), props, 'GrafanaDashboardProps');
     super(scope, id);
     Object.defineProperty(this, DASHBOARD_SYMBOL, { value: true });
     this.dashboardName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.uid = dashboardUid(`${Chart.of(this).namespace ?? ''}/${this.dashboardName}`);
+    requireWith(this, 'dashboard', props.dashboard, 'uid', 'a DashboardBuilder (@grafana/grafana-foundation-sdk)', "pass dashboard: new DashboardBuilder('Models')");
     const builder = props.dashboard
       .uid(this.uid)
       .editable()

@@ -12,6 +12,7 @@ import { formatNumber, LabelMatcher, selector } from './promql';
 import { RequestMetrics } from './request-metrics';
 import { Severity } from './severity';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link KongMonitoring}. */
 export interface KongMonitoringProps extends ComponentMonitoringProps {
@@ -51,6 +52,7 @@ export class KongMonitoring extends ComponentMonitoring {
   public readonly traffic: RequestMetrics;
 
   public constructor(scope: Construct, id: string, props: KongMonitoringProps = {}) {
+    checkProps(childPath(scope, id), props, 'KongMonitoringProps');
     super(scope, id, props, {
       prefix: 'Kong',
       label: 'kong',

@@ -6,6 +6,7 @@ import { ComponentMonitoring, ComponentMonitoringProps } from './component-monit
 import { GrafanaDashboard } from './dashboard';
 import { formatNumber, LabelMatcher } from './promql';
 import { Severity } from './severity';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link LimitadorMonitoring}. */
 export interface LimitadorMonitoringProps extends ComponentMonitoringProps {
@@ -28,6 +29,7 @@ export class LimitadorMonitoring extends ComponentMonitoring {
   public readonly dashboard?: GrafanaDashboard = undefined;
 
   public constructor(scope: Construct, id: string, props: LimitadorMonitoringProps = {}) {
+    checkProps(childPath(scope, id), props, 'LimitadorMonitoringProps');
     super(scope, id, props, { prefix: 'Limitador', label: 'limitador', title: 'Limitador', catalog: Catalogs.LIMITADOR, selector: { app: 'limitador' }, port: 8080, path: '/metrics' });
     const threshold = this.positive('rateLimitedPerSecond', props.rateLimitedPerSecond ?? 1);
     this.group.addAlert(
@@ -69,6 +71,7 @@ export class AuthorinoMonitoring extends ComponentMonitoring {
   public readonly dashboard?: GrafanaDashboard = undefined;
 
   public constructor(scope: Construct, id: string, props: AuthorinoMonitoringProps = {}) {
+    checkProps(childPath(scope, id), props, 'AuthorinoMonitoringProps');
     super(scope, id, props, {
       prefix: 'Authorino',
       label: 'authorino',

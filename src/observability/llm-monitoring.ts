@@ -6,6 +6,7 @@ import { KServeModelMonitoring, KServeModelMonitoringProps } from './kserve-mode
 import { formatNumber } from './promql';
 import { RequestMetrics } from './request-metrics';
 import { Severity } from './severity';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link LlmMonitoring}. */
 export interface LlmMonitoringProps extends KServeModelMonitoringProps {
@@ -32,6 +33,7 @@ export interface LlmMonitoringProps extends KServeModelMonitoringProps {
  */
 export class LlmMonitoring extends KServeModelMonitoring {
   public constructor(scope: Construct, id: string, props: LlmMonitoringProps) {
+    checkProps(childPath(scope, id), props, 'LlmMonitoringProps');
     super(scope, id, props);
     const ttft = props.timeToFirstTokenP95Seconds ?? 2;
     const waiting = props.requestsWaiting ?? 10;

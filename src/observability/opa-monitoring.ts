@@ -7,6 +7,7 @@ import { GrafanaDashboard } from './dashboard';
 import { formatNumber, LabelMatcher } from './promql';
 import { Severity } from './severity';
 import { OPA_DIAGNOSTIC_PORT } from '../policy/opa-authorizer';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link OpaMonitoring}. */
 export interface OpaMonitoringProps extends ComponentMonitoringProps {
@@ -28,6 +29,7 @@ export class OpaMonitoring extends ComponentMonitoring {
   public readonly dashboard?: GrafanaDashboard = undefined;
 
   public constructor(scope: Construct, id: string, props: OpaMonitoringProps = {}) {
+    checkProps(childPath(scope, id), props, 'OpaMonitoringProps');
     super(scope, id, props, { prefix: 'Opa', label: 'opa', title: 'OPA', catalog: Catalogs.OPA, selector: { 'app.kubernetes.io/name': 'opa' }, port: OPA_DIAGNOSTIC_PORT, path: '/metrics' });
     const ratio = this.ratio('errorRatio', props.errorRatio ?? 0.05);
     this.group.addAlert(

@@ -13,6 +13,7 @@ import { addRow } from './model-dashboard';
 import { PanelBuilderLike, timeseriesPanel } from './panels';
 import { LabelMatcher, selector } from './promql';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath, isString, requireArray } from '../core/prop-types';
 
 /** Props of {@link PlatformDashboard}. */
 export interface PlatformDashboardProps {
@@ -53,7 +54,9 @@ export class PlatformDashboard extends Construct {
   public readonly dashboard: GrafanaDashboard;
 
   public constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
+    checkProps(childPath(scope, id), props, 'PlatformDashboardProps');
     super(scope, id);
+    requireArray(this, 'namespaces', props.namespaces, isString, 'a string', "pass the model namespaces, e.g. ['ml-models']");
     if (props.namespaces.length === 0) invalid(this, 'namespaces', 'must list at least one namespace', props.namespaces, "pass the model namespaces, e.g. ['ml-models']");
     props.namespaces.forEach((n, i) => assertDnsLabel(this, `namespaces[${i}]`, n));
     const w = '$__rate_interval';

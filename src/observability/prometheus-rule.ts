@@ -9,6 +9,7 @@ import { MetricCatalog } from './metric-catalog';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { metricNamesIn } from './promql';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link PrometheusRule}. */
 export interface PrometheusRuleProps {
@@ -148,6 +149,7 @@ export class PrometheusRule extends Construct {
   private readonly recordNames = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
+    checkProps(childPath(scope, id), props, 'PrometheusRuleProps');
     super(scope, id);
     Object.defineProperty(this, RULE_SYMBOL, { value: true });
     this.ruleName = assertDnsSubdomain(this, 'name', props.name ?? id);

@@ -9,6 +9,7 @@ import { assertPort, assertPortName } from '../core/port';
 import { sortRecord } from '../core/sort-keys';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath, isPlainObject, requireShape } from '../core/prop-types';
 
 /** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
 export interface PrometheusLocation {
@@ -97,6 +98,7 @@ export function podLabelMeta(key: string): string {
 
 function checkCommon(scope: IConstruct, props: Omit<MonitorProps, 'port'> & { readonly port?: number }): { name: string; namespaces?: string[]; path: string; interval: string } {
   const name = assertDnsSubdomain(scope, 'name', props.name ?? scope.node.id);
+  requireShape(scope, 'selector', props.selector, isPlainObject, 'an object of labels', 'select the workload, e.g. { "app.kubernetes.io/name": "kong" }');
   checkedRecord(scope, 'selector', props.selector);
   checkedRecord(scope, 'labels', props.labels);
   checkedRecord(scope, 'podLabels', props.podLabels);
@@ -153,6 +155,7 @@ export class PodMonitor extends Construct {
   public readonly resource: mon.PodMonitor;
 
   public constructor(scope: Construct, id: string, props: PodMonitorProps) {
+    checkProps(childPath(scope, id), props, 'PodMonitorProps');
     super(scope, id);
     const c = checkCommon(this, props);
     this.monitorName = c.name;
@@ -192,6 +195,7 @@ export class ServiceMonitor extends Construct {
   public readonly resource: mon.ServiceMonitor;
 
   public constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    checkProps(childPath(scope, id), props, 'ServiceMonitorProps');
     super(scope, id);
     const c = checkCommon(this, props);
     assertPortName(this, 'portName', props.portName, "use the port's name, e.g. 'status'");

@@ -12,6 +12,7 @@ import { runbookUrl } from './runbook';
 import { Severity } from './severity';
 import { AlertTestCase } from './test-series';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 
 /** What an {@link Slo} promises. */
 export class SloObjective {
@@ -109,11 +110,13 @@ export class Slo extends Construct {
   private readonly traffic: RequestMetrics;
 
   public constructor(scope: Construct, id: string, props: SloProps) {
+    checkProps(childPath(scope, id), props, 'SloProps');
     super(scope, id);
     this.sloName = assertDnsLabel(this, 'name', props.name ?? id, 57);
     this.objective = props.objective;
     this.traffic = props.traffic;
     this.window = props.window ?? Duration.days(30);
+    requireShape(this, 'objective', props.objective, (v): v is SloObjective => hasProperty(v, 'target'), 'an SloObjective', 'use SloObjective.availability(0.995) or SloObjective.latency(0.5, 0.99)');
     const target = props.objective.target;
     if (!(target > 0 && target < 1)) invalid(this, 'objective.target', 'must be strictly between 0 and 1', target, 'use e.g. 0.995 for 99.5%');
     if (this.window.toHours({ integral: false }) < 24 * 7) invalid(this, 'window', 'must be at least 7 days', formatPromDuration(this.window), 'use Duration.days(28) or Duration.days(30)');

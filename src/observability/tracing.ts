@@ -11,6 +11,7 @@ import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
+import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 
 /** Props of the gateway tracing constructs. */
 export interface GatewayTracingProps {
@@ -25,6 +26,7 @@ export interface GatewayTracingProps {
 }
 
 function gatewayNamespace(scope: Construct, gateway: IGateway): string {
+  requireShape(scope, 'gateway', gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
   const ns = gateway.gatewayNamespace;
   if (!ns) invalid(scope, 'gateway', 'must have a namespace', gateway.gatewayName, 'create the Gateway inside a Namespace');
   if (Chart.of(scope).namespace !== ns) invalid(scope, 'scope', `must be the Gateway's namespace '${ns}' (the tracing policy attaches to it locally)`, Chart.of(scope).namespace, 'create the tracing construct in the Gateway\'s Namespace');
@@ -45,6 +47,7 @@ export class EnvoyGatewayTracing extends Construct {
   public readonly proxyConfig: EnvoyProxyConfig;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    checkProps(childPath(scope, id), props, 'GatewayTracingProps');
     super(scope, id);
     const ns = gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -78,6 +81,7 @@ export class KgatewayTracing extends Construct {
   public readonly listenerPolicy: HttpListenerPolicy;
 
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    checkProps(childPath(scope, id), props, 'GatewayTracingProps');
     super(scope, id);
     const ns = gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -119,6 +123,7 @@ export class IstioTracing extends Construct {
   private readonly collector: TracingCollector;
 
   public constructor(scope: Construct, id: string, props: IstioTracingProps) {
+    checkProps(childPath(scope, id), props, 'IstioTracingProps');
     super(scope, id);
     gatewayNamespace(this, props.gateway);
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
@@ -166,7 +171,9 @@ export class KongTracing extends Construct {
   public readonly resource: kong.KongPlugin;
 
   public constructor(scope: Construct, id: string, props: KongTracingProps) {
+    checkProps(childPath(scope, id), props, 'KongTracingProps');
     super(scope, id);
+    requireShape(this, 'collector', props.collector, (v): v is TracingCollector => hasProperty(v, 'httpTracesUrl'), 'a TracingCollector', "pass collector: TracingCollector.otlp('otel-collector.observability')");
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
     this.resource = new kong.KongPlugin(this, 'Resource', {
       metadata: { name: assertDnsLabel(this, 'name', props.name ?? 'opentelemetry') },

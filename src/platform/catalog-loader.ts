@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { limitIssueLines } from '../core/issue-limit';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, visit, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
@@ -54,7 +55,8 @@ export class CatalogError extends ModelServingError {
     super({ path: `${first.location.file}:${first.location.line}:${first.location.column}`, field: first.field, problem: first.problem, value: first.value, fix: first.fix });
     this.name = 'CatalogError';
     this.issues = issues;
-    this.message = issues.map(formatCatalogIssue).join('\n');
+    // Every issue stays in `issues`; the message lists the first MAX_ISSUES_PER_FILE.
+    this.message = limitIssueLines(issues.map(formatCatalogIssue)).join('\n');
   }
 }
 

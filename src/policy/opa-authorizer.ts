@@ -16,6 +16,7 @@ import { WorkloadSecurity } from '../core/security';
 import { ServiceAccount } from '../core/service-account';
 import { IGateway } from '../gateway/gateway';
 import { InputFileError, readInputText } from '../core/read-input';
+import { checkProps, childPath } from '../core/prop-types';
 
 /**
  * The most data a ConfigMap holds: 1 MiB.
@@ -67,6 +68,7 @@ export class OpaAuthorizer extends Construct implements IBackend {
   private readonly namespaceChart: Namespace;
 
   public constructor(scope: Construct, id: string, props: OpaAuthorizerProps) {
+    checkProps(childPath(scope, id), props, 'OpaAuthorizerProps');
     super(scope, id);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = Namespace.of(this);

@@ -12,11 +12,17 @@ import { compileRe2 } from '../validate/runtime/re2';
  * conformance profile; lookarounds and backreferences are not RE2.
  *
  * @param scope the factory, e.g. `PathMatch.regex`
+ * @param maxLength the CRD's `maxLength` of the field (Gateway API v1.6.1
+ *   `HTTPPathMatch.value`, `HTTPQueryParamMatch.value`, `GRPCMethodMatch`
+ *   service/method and Envoy Gateway rate-limit `HeaderMatch.value`: 1024;
+ *   `HTTPHeaderMatch.value`: 4096; see /work/shared/crds httproutes.yaml)
  * @throws ModelServingError naming the expression and the RE2 parse error
  * @see https://github.com/google/re2/wiki/Syntax
  */
-export function assertRe2(scope: string, field: string, pattern: unknown): string {
+export function assertRe2(scope: string, field: string, pattern: unknown, maxLength = 1024): string {
   if (typeof pattern !== 'string' || pattern === '') invalid(scope, field, 'must be a non-empty RE2 regular expression', pattern, "pass e.g. '/v1/models/[a-z0-9-]+'");
+  // Checked before compiling: compiling is quadratic in the pattern's length (50 000 characters take seconds).
+  if (pattern.length > maxLength) invalid(scope, field, `is ${pattern.length} characters long, more than the ${maxLength} the CRD accepts`, pattern, `shorten the expression to at most ${maxLength} characters (e.g. match a common prefix instead of listing every value)`);
   try {
     compileRe2(pattern);
   } catch (err) {
@@ -80,7 +86,7 @@ export class PathMatch {
   /**
    * `RegularExpression`: an implementation-specific regular expression (RE2 for Envoy-based gateways).
    *
-   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named)
+   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named), or longer than 1024 characters (the CRD's `maxLength`)
    */
   public static regex(value: string): PathMatch {
     assertRe2('PathMatch.regex', 'value', value);
@@ -111,12 +117,12 @@ export class HeaderMatch {
   /**
    * The header `name` matches the regular expression `value` (RE2).
    *
-   * @throws ModelServingError for a bad header name, or a value that is not valid RE2 or holds CR, LF or NUL
+   * @throws ModelServingError for a bad header name, or a value that is not valid RE2, longer than 4096 characters (the CRD's `maxLength`) or holds CR, LF or NUL
    */
   public static regex(name: string, value: string): HeaderMatch {
     assertHttpHeaderName('HeaderMatch.regex', 'name', name);
     assertHttpHeaderValue('HeaderMatch.regex', 'value', value);
-    assertRe2('HeaderMatch.regex', 'value', value);
+    assertRe2('HeaderMatch.regex', 'value', value, 4096);
     return new HeaderMatch(gw.HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION, name, value);
   }
 
@@ -146,7 +152,7 @@ export class QueryParamMatch {
   /**
    * The parameter `name` matches the regular expression `value` (RE2).
    *
-   * @throws ModelServingError for a name with control characters, or a value that is not valid RE2
+   * @throws ModelServingError for a name with control characters, or a value that is not valid RE2 or longer than 1024 characters (the CRD's `maxLength`)
    */
   public static regex(name: string, value: string): QueryParamMatch {
     assertHttpHeaderValue('QueryParamMatch.regex', 'name', name);

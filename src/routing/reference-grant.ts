@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { checkProps, childPath, isPlainObject, requireArray } from '../core/prop-types';
 
 /** One `spec.from[]` entry: which objects in which namespace may refer. */
 export interface ReferenceGrantFrom {
@@ -48,12 +49,14 @@ export class ReferenceGrant extends Construct {
   public readonly grantName: string;
 
   public constructor(scope: Construct, id: string, props: ReferenceGrantProps) {
+    checkProps(childPath(scope, id), props, 'ReferenceGrantProps');
     super(scope, id);
     this.grantName = assertDnsSubdomain(this, 'name', props.name ?? id);
     for (const [field, list] of [
       ['from', props.from],
       ['to', props.to],
     ] as const) {
+      requireArray(this, field, list, isPlainObject, 'a mapping { group, kind }', `list the ${field === 'from' ? 'referring' : 'target'} kinds explicitly`);
       if (list.length < 1 || list.length > 16) invalid(this, field, 'must have between 1 and 16 entries', list.length, `list the ${field === 'from' ? 'referring' : 'target'} kinds explicitly`);
     }
     props.from.forEach((f, i) => assertDnsLabel(this, `from[${i}].namespace`, f.namespace));

@@ -10,6 +10,7 @@ import { IGateway } from '../gateway/gateway';
 import { Toleration } from './inference-service';
 import { Storage } from './storage';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath, requireWith } from '../core/prop-types';
 
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
@@ -138,8 +139,10 @@ export class LlmInferenceService extends Construct {
   public readonly resource: kserve.LlmInferenceService;
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
+    checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
     super(scope, id);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id);
+    requireWith(this, 'model', props.model, 'bind', 'a Storage', "pass model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct') or Storage.s3('s3://bucket/model')");
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     const replicas = props.replicas ?? 1;

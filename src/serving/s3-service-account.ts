@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { ISecretReference } from '../core/secret-ref';
 import { ServiceAccount } from '../core/service-account';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** Props of {@link S3ServiceAccount}: exactly one of `roleArn` and `credentialsSecret`. */
 export interface S3ServiceAccountProps {
@@ -32,6 +33,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
  */
 export class S3ServiceAccount extends ServiceAccount {
   public constructor(scope: Construct, id: string, props: S3ServiceAccountProps) {
+    checkProps(childPath(scope, id), props, 'S3ServiceAccountProps');
     const path = `${scope.node.path}/${id}`;
     if ((props.roleArn === undefined) === (props.credentialsSecret === undefined)) {
       invalid(path, 'roleArn/credentialsSecret', 'must give exactly one way to reach S3', { roleArn: props.roleArn, credentialsSecret: props.credentialsSecret?.secretName }, 'pass roleArn (IRSA) or credentialsSecret, not both');

@@ -11,6 +11,7 @@ import { checkTolerations } from '../core/toleration';
 import { WorkloadSecurity } from '../core/security';
 import { ModelFormat, ProtocolVersion } from './model-format';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 
 /** A ServingRuntime or ClusterServingRuntime an InferenceService can name. */
 export interface IServingRuntime {
@@ -150,6 +151,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   protected readonly spec: kserve.ServingRuntimeSpec;
 
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
+    checkProps(childPath(scope, id), props, 'ServingRuntimeProps');
     super(scope, id);
     assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true, api: true }));
     assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
@@ -203,7 +205,7 @@ export class ServingRuntime extends ServingRuntimeBase {
 
   /** Hugging Face Text Embeddings Inference on port 8080, for embedding models. */
   public static textEmbeddingsInference(scope: Construct, id: string, options: TeiRuntimeOptions): ServingRuntime {
-    return new ServingRuntime(scope, id, teiProps(options));
+    return new ServingRuntime(scope, id, teiProps(options, `${scope.node.path}/${id}`));
   }
 
   public readonly clusterScoped = false;
@@ -235,7 +237,7 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
 
   /** Text Embeddings Inference, as a cluster-wide runtime. */
   public static textEmbeddingsInference(scope: Construct, id: string, options: TeiRuntimeOptions): ClusterServingRuntime {
-    return new ClusterServingRuntime(scope, id, teiProps(options));
+    return new ClusterServingRuntime(scope, id, teiProps(options, `${scope.node.path}/${id}`));
   }
 
   public readonly clusterScoped = true;
@@ -253,6 +255,7 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
 
 /** @param where the path of the runtime construct about to be created (reported in errors) */
 function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
+  checkProps(where, o, 'VllmRuntimeOptions');
   const gpus = o.gpus ?? 1;
   if (!Number.isInteger(gpus) || gpus < 0) invalid(where, 'gpus', 'must be a whole number >= 0', gpus, 'use 1 or more for GPU serving, 0 for CPU');
   if (o.gpuMemoryUtilization !== undefined && !(o.gpuMemoryUtilization > 0 && o.gpuMemoryUtilization <= 1)) {
@@ -293,7 +296,8 @@ function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
   };
 }
 
-function teiProps(o: TeiRuntimeOptions): ServingRuntimeProps {
+function teiProps(o: TeiRuntimeOptions, where: string): ServingRuntimeProps {
+  checkProps(where, o, 'TeiRuntimeOptions');
   const health = Probe.http('/health', 8080);
   return {
     name: o.name,

@@ -5,6 +5,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain, assertGatewayHostname } from '../core/names';
 import { ISecretReference } from '../core/secret-ref';
 import { checkedRecord } from '../core/records';
+import { checkProps, childPath } from '../core/prop-types';
 import { noteRequiredObject } from '../core/required-object';
 
 /**
@@ -127,6 +128,7 @@ export class Certificate extends Construct implements ISecretReference {
   public readonly resource: cm.Certificate;
 
   public constructor(scope: Construct, id: string, props: CertificateProps) {
+    checkProps(childPath(scope, id), props, 'CertificateProps');
     super(scope, id);
     this.certificateName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.secretName = assertDnsSubdomain(this, 'secretName', props.secretName ?? this.certificateName);

@@ -73,7 +73,14 @@ export class CrdFilesCatalog implements SchemaCatalog {
     let v = this.loaded.get(fileEntry);
     if (v === undefined) {
       const schema = fileEntry.version.schema;
-      v = { entry, validate: compileInProcess(shareRepeatedSubschemas(crdToAjv(schema))), skeleton: crdSkeleton(schema) };
+      let validate: ValidateFunction;
+      try {
+        validate = compileInProcess(shareRepeatedSubschemas(crdToAjv(schema)));
+      } catch (err) {
+        // Name the CRD file: the schema of a --crds file is the user's (an invalid or over-long RE2 pattern).
+        throw new Error(`--crds ${fileEntry.source}: the schema of ${fileEntry.kind} ${fileEntry.apiVersion} cannot be compiled: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      v = { entry, validate, skeleton: crdSkeleton(schema) };
       this.loaded.set(fileEntry, v);
     }
     return v;

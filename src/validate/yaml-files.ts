@@ -29,43 +29,127 @@ export class UnreadableInputError extends Error {
 const YAML_FILE = /\.ya?ml$/;
 
 /**
+ * The most bytes `validate` reads in one run, over all files: 256 MiB (32
+ * files at the 8 MiB limit of one file). A folder holding more (a disk
+ * image, a whole repository's history exported as YAML) is refused at once
+ * instead of being parsed for minutes.
+ */
+export const MAX_TOTAL_INPUT_BYTES = 256 * 1024 * 1024;
+
+function errnoCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+function typeKnown(d: fs.Dirent): boolean {
+  return d.isFile() || d.isDirectory() || d.isSymbolicLink() || d.isFIFO() || d.isSocket() || d.isCharacterDevice() || d.isBlockDevice();
+}
+
+function linkTarget(p: string): string {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return 'a path';
+  }
+}
+
+function tooMuch(total: number): UnreadableInputError {
+  return new UnreadableInputError(
+    `the files to validate hold ${total} bytes, more than the ${MAX_TOTAL_INPUT_BYTES} bytes (256 MiB) read in one run. Fix: validate fewer files per run (e.g. one folder of manifests at a time).`,
+  );
+}
+
+/**
  * The YAML files of a list of paths: a file as given, a folder as every
  * `.yaml`/`.yml` file below it (sorted, recursively; names starting with `.`
- * are skipped, such as `.git` or a staging folder; a folder reached twice
- * through symbolic links is read once).
+ * are skipped, such as `.git` or a staging folder).
  *
- * @throws UnreadableInputError when a path does not exist or cannot be read,
- *   or when a path given, or an entry named `.yaml`/`.yml` in a folder, is
- *   not a regular file (a FIFO, socket, device, or a directory named like a
- *   file): reading it could block or never end
+ * Symbolic links found inside a folder are not followed to folders: a link
+ * such as `usr -> /usr` or `root -> /` would walk outside the folder given.
+ * A link to a YAML file is read; other links, including dangling ones, are
+ * skipped unless named `.yaml`/`.yml`. A path given on the command line may
+ * itself be a link, to a file or a folder.
+ *
+ * @throws UnreadableInputError when a path given does not exist or cannot be
+ *   read, when a path given, or an entry named `.yaml`/`.yml` in a folder, is
+ *   not a regular file (a FIFO, socket, device, a dangling link, or a
+ *   directory named like a file): reading it could block or never end; or
+ *   when the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
  */
 export function yamlFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
-  const visit = (p: string, given: boolean): void => {
+  let total = 0;
+  const addFile = (p: string, stat: fs.Stats): void => {
+    if (!stat.isFile()) throw new UnreadableInputError(`cannot read ${p}: it is ${fileType(stat)}, not a regular file. Fix: pass YAML files or folders of them.`);
+    total += stat.size;
+    if (total > MAX_TOTAL_INPUT_BYTES) throw tooMuch(total);
+    files.push(p);
+  };
+  const walk = (dir: string, stat: fs.Stats): void => {
+    const id = `${stat.dev}:${stat.ino}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      throw new UnreadableInputError(`cannot read ${dir}: ${errnoCode(err)}`);
+    }
+    for (const dirent of entries) {
+      if (dirent.name.startsWith('.')) continue;
+      const p = path.join(dir, dirent.name);
+      const yaml = YAML_FILE.test(dirent.name);
+      let entry: fs.Dirent | fs.Stats = dirent;
+      // Some file systems do not report the type of an entry: ask for it.
+      if (!typeKnown(dirent)) {
+        try {
+          entry = fs.lstatSync(p);
+        } catch {
+          if (yaml) throw new UnreadableInputError(`cannot read ${p}: it vanished or cannot be read. Fix: check that the file exists and can be read.`);
+          continue;
+        }
+      }
+      if (entry.isSymbolicLink()) {
+        // Only a link to a YAML file matters; a link to a folder is not followed.
+        if (!yaml) continue;
+        let target: fs.Stats;
+        try {
+          target = fs.statSync(p);
+        } catch (err) {
+          throw new UnreadableInputError(`cannot read ${p}: it is a symbolic link to ${linkTarget(p)}, which cannot be read (${errnoCode(err)}). Fix: point the link at an existing YAML file, or remove it.`);
+        }
+        addFile(p, target);
+      } else if (entry.isDirectory() && !yaml) {
+        let sub: fs.Stats;
+        try {
+          sub = fs.lstatSync(p);
+        } catch (err) {
+          throw new UnreadableInputError(`cannot read ${p}: ${errnoCode(err)}`);
+        }
+        walk(p, sub);
+      } else if (yaml) {
+        let target: fs.Stats;
+        try {
+          target = fs.lstatSync(p);
+        } catch (err) {
+          throw new UnreadableInputError(`cannot read ${p}: ${errnoCode(err)}. Fix: check that the file exists and can be read.`);
+        }
+        addFile(p, target);
+      }
+    }
+  };
+  for (const p of paths) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
     } catch (err) {
-      throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      const code = errnoCode(err);
+      const fix = code === 'ENOENT' ? 'Fix: check the path (a symbolic link must point at an existing file or folder).' : 'Fix: check that it can be read.';
+      throw new UnreadableInputError(`cannot read ${p}: ${code}. ${fix}`);
     }
-    if (stat.isDirectory() && !YAML_FILE.test(p)) {
-      const id = `${stat.dev}:${stat.ino}`;
-      if (seen.has(id)) return;
-      seen.add(id);
-      let names: string[];
-      try {
-        names = fs.readdirSync(p).sort();
-      } catch (err) {
-        throw new UnreadableInputError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
-      for (const name of names) if (!name.startsWith('.')) visit(path.join(p, name), false);
-    } else if (given || YAML_FILE.test(p)) {
-      if (!stat.isFile()) throw new UnreadableInputError(`cannot read ${p}: it is ${fileType(stat)}, not a regular file. Fix: pass YAML files or folders of them.`);
-      files.push(p);
-    }
-  };
-  for (const p of paths) visit(p, true);
+    if (stat.isDirectory() && !YAML_FILE.test(p)) walk(p, stat);
+    else addFile(p, stat);
+  }
   return files;
 }
 
@@ -74,11 +158,12 @@ export function yamlFiles(paths: readonly string[]): string[] {
  * Empty documents are skipped, and so are kustomize configuration files
  * (`kind: Kustomization`): they are not objects of the cluster.
  *
- * @throws UnreadableInputError when a file cannot be read
+ * @throws UnreadableInputError when a file cannot be read, or the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
  */
 export function readYamlObjects(files: readonly string[]): ReadResult {
   const objects: SourcedObject[] = [];
   const syntaxIssues: ValidationIssue[] = [];
+  let total = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -87,6 +172,9 @@ export function readYamlObjects(files: readonly string[]): ReadResult {
       if (err instanceof InputFileError) throw new UnreadableInputError(`cannot read ${err.message}`);
       throw err;
     }
+    // Files may have grown since they were listed.
+    total += Buffer.byteLength(text);
+    if (total > MAX_TOTAL_INPUT_BYTES) throw tooMuch(total);
     const { docs, lines } = parseYamlDocuments(text, { version: '1.1' });
     for (const doc of docs) {
       // A tag YAML does not know (`!Ref`, `!!js/function`) is not expanded: the value would silently be its text.

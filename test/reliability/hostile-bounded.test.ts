@@ -134,7 +134,7 @@ describe('validate exits non-zero when nothing was validated', () => {
     const missing = path.join(dir(), 'missing');
     const r = cli('validate', missing);
     expect(r.status).toBe(EXIT_USAGE);
-    expect(r.err).toEqual([`cdk8s-model-serving validate: cannot read ${missing}: ENOENT`]);
+    expect(r.err).toEqual([`cdk8s-model-serving validate: cannot read ${missing}: ENOENT. Fix: check the path (a symbolic link must point at an existing file or folder).`]);
   });
 });
 

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
+import { checkProps, childPath, isPlainObject, isString, requireArray } from '../../core/prop-types';
 
 /** A group/kind pair for AppProject allow lists. */
 export interface GroupKind {
@@ -55,7 +56,12 @@ export class AppProject extends Construct {
   public readonly resource: argo.AppProject;
 
   public constructor(scope: Construct, id: string, props: AppProjectProps) {
+    checkProps(childPath(scope, id), props, 'AppProjectProps');
     super(scope, id);
+    requireArray(this, 'sourceRepos', props.sourceRepos, isString, 'a repository URL', "list the Git URL of this repository: sourceRepos: ['https://github.com/org/platform.git']");
+    requireArray(this, 'destinations', props.destinations, isPlainObject, 'a destination', "pass destinations: [{ server: 'https://kubernetes.default.svc', namespaces: ['models'] }]");
+    requireArray(this, 'clusterResources', props.clusterResources, isPlainObject, 'a group and kind', "pass clusterResources: [{ group: '', kind: 'Namespace' }] (or [])");
+    requireArray(this, 'namespaceResources', props.namespaceResources, isPlainObject, 'a group and kind', "pass namespaceResources: [{ group: 'apps', kind: 'Deployment' }]");
     this.projectName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (props.sourceRepos.length === 0 || props.sourceRepos.includes('*')) invalid(this, 'sourceRepos', 'must list the repositories explicitly (no wildcard)', props.sourceRepos, 'list the Git URL of this repository');
     if (props.destinations.some((d) => d.namespaces.includes('*'))) invalid(this, 'destinations', 'must not allow every namespace', props.destinations, 'list each namespace');

@@ -5,6 +5,7 @@ import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
 import { sortRecord } from '../../core/sort-keys';
 import { checkSource, DestinationNamespaceProps } from './application';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** A per-cluster override: a JSON patch applied to every object of a kind. */
 export interface ClusterOverride {
@@ -63,6 +64,7 @@ export class ApplicationSet extends Construct {
   public readonly resource: argo.ApplicationSet;
 
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
+    checkProps(childPath(scope, id), props, 'ApplicationSetProps');
     super(scope, id);
     this.applicationSetName = assertDnsSubdomain(this, 'name', props.name ?? id);
     checkSource(this, props);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as argo from '../../../imports/argocd-argoproj.io';
 import { invalid } from '../../core/errors';
 import { assertDnsLabel, assertDnsSubdomain } from '../../core/names';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The cluster Argo CD runs in, as Argo CD names its API server. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -76,6 +77,7 @@ export class Application extends Construct {
   public readonly resource: argo.Application;
 
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
+    checkProps(childPath(scope, id), props, 'ApplicationProps');
     super(scope, id);
     this.applicationName = assertDnsSubdomain(this, 'name', props.name ?? id);
     checkSource(this, props);

@@ -10,6 +10,7 @@ import { SECONDS_PER_UNIT, TimeUnit } from '../rate-limit';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
 import { ClientSelector } from './rate-limit-selector';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The window of a rate limit (`limit.unit`). */
 export type RateLimitUnit = 'Second' | 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month' | 'Year';
@@ -114,6 +115,7 @@ export class BackendTrafficPolicy extends Construct {
   private readonly global: RateLimitRule[] = [];
 
   public constructor(scope: Construct, id: string, props: BackendTrafficPolicyProps) {
+    checkProps(childPath(scope, id), props, 'BackendTrafficPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const targetRefs = checkTargets(this, Chart.of(this).namespace, props.targets, ['Gateway', 'HTTPRoute', 'GRPCRoute']);

@@ -6,6 +6,7 @@ import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { checkTargets, PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 const MAX_HEADER_EDITS = 64;
 
@@ -60,6 +61,7 @@ export class ClientTrafficPolicy extends Construct {
   private readonly set = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: ClientTrafficPolicyProps) {
+    checkProps(childPath(scope, id), props, 'ClientTrafficPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const targetRefs = checkTargets(this, Chart.of(this).namespace, props.targets, ['Gateway']);

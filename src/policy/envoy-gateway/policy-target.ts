@@ -3,6 +3,7 @@ import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { IGateway } from '../../gateway/gateway';
 import type { IPolicyRoute } from '../access-policy';
+import { hasProperty, requireArray } from '../../core/prop-types';
 
 /** The kinds an Envoy Gateway policy can attach to. */
 export type PolicyTargetKind = 'Gateway' | 'HTTPRoute' | 'GRPCRoute';
@@ -93,6 +94,7 @@ export interface TargetReference {
  *   attach to, a bad name, or a target in another namespace
  */
 export function checkTargets(scope: IConstruct, namespace: string | undefined, targets: readonly PolicyTarget[], kinds: readonly PolicyTargetKind[]): TargetReference[] {
+  requireArray(scope, 'targets', targets, (v): v is PolicyTarget => v instanceof PolicyTarget || hasProperty(v, 'kind'), 'a PolicyTarget', `pass targets: [PolicyTarget.${kinds.includes('HTTPRoute') ? 'route(route)' : 'gateway(gateway)'}]`);
   if (targets.length === 0) invalid(scope, 'targets', 'must list at least one target', [], `pass targets: [PolicyTarget.${kinds.includes('HTTPRoute') ? 'route(route)' : 'gateway(gateway)'}]`);
   const seen = new Set<string>();
   return targets.map((t, i) => {

@@ -13,6 +13,7 @@ import { formatGatewayDuration } from '../../routing/duration';
 import { assertHttpMethods, HttpMethod, PathMatch } from '../../routing/match';
 import { l1Enum } from './l1-enum';
 import { checkTargets, PolicyTarget } from './policy-target';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Upstream limits of `spec.jwt.providers` and of a provider's `audiences`. */
 const MAX_JWT_PROVIDERS = 16;
@@ -276,6 +277,7 @@ export class SecurityPolicy extends Construct {
   private readonly rules: AuthorizationRule[] = [];
 
   public constructor(scope: Construct, id: string, props: SecurityPolicyProps) {
+    checkProps(childPath(scope, id), props, 'SecurityPolicyProps');
     super(scope, id);
     const namespace = Namespace.of(this);
     POLICIES_BY_NAMESPACE.set(namespace, [...SecurityPolicy.inNamespace(namespace), this]);

@@ -5,6 +5,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { assertOneOf } from '../../core/props';
 import { sortRecord } from '../../core/sort-keys';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath, isPlainObject, requireArray } from '../../core/prop-types';
 
 /** One rule of an {@link AuthorizationPolicy}: who (`from`) may call what (`to`). */
 export interface AuthorizationRule {
@@ -40,8 +41,10 @@ export class AuthorizationPolicy extends Construct {
   public readonly resource: istio.AuthorizationPolicy;
 
   public constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
+    checkProps(childPath(scope, id), props, 'AuthorizationPolicyProps');
     super(scope, id);
     const name = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireArray(this, 'rules', props.rules, isPlainObject, 'a rule', 'list who may call, e.g. rules: [{ principals: [gatewayPrincipal] }]');
     if (props.rules.length === 0) invalid(this, 'rules', 'must have at least one rule (an empty ALLOW policy denies all traffic)', [], 'list who may call, e.g. { principals: [gatewayPrincipal] }');
     props.rules.forEach((r, i) =>
       r.principals?.forEach((p) => {

@@ -6,6 +6,7 @@ import { Platform } from '../../core/platform';
 import { IGateway } from '../../gateway/gateway';
 import { AuthorizationPolicy } from './authorization-policy';
 import { PeerAuthentication } from './peer-authentication';
+import { checkProps, childPath, hasProperty, requireShape } from '../../core/prop-types';
 
 /** Props of {@link MeshMtls}. */
 export interface MeshMtlsProps {
@@ -52,8 +53,10 @@ export class MeshMtls extends Construct {
   public readonly authorizationPolicy: AuthorizationPolicy;
 
   public constructor(scope: Construct, id: string, props: MeshMtlsProps) {
+    checkProps(childPath(scope, id), props, 'MeshMtlsProps');
     super(scope, id);
     const ns = Namespace.of(this);
+    requireShape(this, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
     if (props.gateway.provider?.id !== 'istio') {
       invalid(this, 'gateway', `uses provider '${props.gateway.provider?.id ?? 'unknown'}', which runs without a service mesh, so mesh mTLS cannot be enforced`, props.gateway.gatewayName, 'use an Istio gateway (GatewayProvider.ISTIO), or rely on TLS at the gateway and NetworkPolicies');
     }

@@ -4,6 +4,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { assertOneOf } from '../../core/props';
 import { sortRecord } from '../../core/sort-keys';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link PeerAuthentication}. */
 export interface PeerAuthenticationProps {
@@ -27,6 +28,7 @@ export class PeerAuthentication extends Construct {
   public readonly resource: istio.PeerAuthentication;
 
   public constructor(scope: Construct, id: string, props: PeerAuthenticationProps = {}) {
+    checkProps(childPath(scope, id), props, 'PeerAuthenticationProps');
     super(scope, id);
     const name = assertDnsSubdomain(this, 'name', props.name ?? id);
     assertOneOf(this, 'mode', props.mode ?? 'STRICT', ['STRICT', 'PERMISSIVE', 'DISABLE']);

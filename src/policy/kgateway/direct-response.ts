@@ -4,6 +4,7 @@ import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { IHttpRouteFilter } from '../../routing/filter';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link DirectResponse}. */
 export interface DirectResponseProps {
@@ -34,6 +35,7 @@ export class DirectResponse extends Construct implements IHttpRouteFilter {
   public readonly resource: kgw.DirectResponse;
 
   public constructor(scope: Construct, id: string, props: DirectResponseProps) {
+    checkProps(childPath(scope, id), props, 'DirectResponseProps');
     super(scope, id);
     this.responseName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!Number.isInteger(props.status) || props.status < 200 || props.status > 599) {

@@ -8,6 +8,7 @@ import { assertPort } from '../../core/port';
 import { sortRecord } from '../../core/sort-keys';
 import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { checkClaimsToHeaders } from '../authentication';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The kind of service a GatewayExtension connects the gateway to (`spec.type`). */
 export enum GatewayExtensionType {
@@ -252,6 +253,7 @@ export class GatewayExtension extends Construct implements IGatewayExtension {
   private readonly providers = new Map<string, JwtProvider>();
 
   public constructor(scope: Construct, id: string, props: GatewayExtensionProps) {
+    checkProps(childPath(scope, id), props, 'GatewayExtensionProps');
     super(scope, id);
     this.extensionName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.extensionNamespace = Chart.of(this).namespace;

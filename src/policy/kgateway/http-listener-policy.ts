@@ -6,6 +6,7 @@ import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
 import { IGateway } from '../../gateway/gateway';
 import { findPlatformNamespace } from '../../routing/route-wiring';
+import { checkProps, childPath, hasProperty, requireArray } from '../../core/prop-types';
 
 /** Props of {@link HttpListenerPolicy}. */
 export interface HttpListenerPolicyProps {
@@ -66,9 +67,11 @@ export class HttpListenerPolicy extends Construct {
   }
 
   public constructor(scope: Construct, id: string, props: HttpListenerPolicyProps) {
+    checkProps(childPath(scope, id), props, 'HttpListenerPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const ns = Chart.of(this).namespace;
+    requireArray(this, 'gateways', props.gateways, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass gateways: [gateway]');
     if (props.gateways.length < 1 || props.gateways.length > 16) invalid(this, 'targetRefs', 'must list 1 to 16 Gateways', props.gateways.length, 'pass gateways: [gateway]');
     for (const g of props.gateways) {
       if (g.gatewayNamespace !== undefined && ns !== undefined && g.gatewayNamespace !== ns) {

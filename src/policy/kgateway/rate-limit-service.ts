@@ -21,6 +21,7 @@ import { policyId } from '../../core/names';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 import { RateLimit } from '../rate-limit';
 import { RedisReference } from '../redis';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /**
  * The Envoy rate limit service image, pinned: the tag Envoy Gateway v1.9
@@ -105,6 +106,7 @@ export class RateLimitService extends Construct implements IBackend {
   private readonly descriptors = new Map<string, RateLimitServiceDescriptor>();
 
   public constructor(scope: Construct, id: string, props: RateLimitServiceProps) {
+    checkProps(childPath(scope, id), props, 'RateLimitServiceProps');
     super(scope, id);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 53);
     this.namespaceChart = Namespace.of(this);

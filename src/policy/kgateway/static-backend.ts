@@ -7,6 +7,7 @@ import { assertDnsLabel, isDnsSubdomain } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
 import { assertPort } from '../../core/port';
 import { IGateway } from '../../gateway/gateway';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link StaticBackend}. */
 export interface StaticBackendProps {
@@ -38,6 +39,7 @@ export class StaticBackend extends Construct implements IBackend {
   private readonly namespaceChart: Namespace;
 
   public constructor(scope: Construct, id: string, props: StaticBackendProps) {
+    checkProps(childPath(scope, id), props, 'StaticBackendProps');
     super(scope, id);
     this.backendName = assertDnsLabel(this, 'name', props.name ?? id);
     this.namespaceChart = Namespace.of(this);

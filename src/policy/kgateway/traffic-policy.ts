@@ -10,6 +10,7 @@ import { sortRecord } from '../../core/sort-keys';
 import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
 import { GatewayExtensionType, IGatewayExtension } from './gateway-extension';
 import { PolicyTarget } from './policy-target';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** `spec.jwtAuth`: exactly one of `extension`, `disable`. */
 export interface TrafficPolicyJwtAuth {
@@ -201,6 +202,7 @@ export class TrafficPolicy extends Construct {
   private readonly namespace?: string;
 
   public constructor(scope: Construct, id: string, props: TrafficPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TrafficPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = Chart.of(this).namespace;

@@ -4,6 +4,7 @@ import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
 import { attachKongPlugins, IKongPlugin } from './kong-plugin';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The ingress class KIC processes by default (`--ingress-class`); KongConsumer and KongConsumerGroup carry it as an annotation. */
 export const DEFAULT_KONG_INGRESS_CLASS = 'kong';
@@ -57,6 +58,7 @@ export class KongConsumerGroup extends Construct implements IKongConsumerGroup {
 
   /** @throws ModelServingError for a bad name, an empty or too long tag, or a plugin in another namespace */
   public constructor(scope: Construct, id: string, props: KongConsumerGroupProps = {}) {
+    checkProps(childPath(scope, id), props, 'KongConsumerGroupProps');
     super(scope, id);
     this.consumerGroupName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const tags = props.tags ?? [];

@@ -8,6 +8,7 @@ import { ISecretReference } from '../../core/secret-ref';
 import { DEFAULT_KONG_INGRESS_CLASS, IKongConsumerGroup, INGRESS_CLASS_ANNOTATION } from './kong-consumer-group';
 import { attachKongPlugins, IKongPlugin } from './kong-plugin';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link KongConsumer}: `username`, `customId` or both. */
 export interface KongConsumerProps {
@@ -75,6 +76,7 @@ export class KongConsumer extends Construct {
    *   or a credential Secret in another namespace
    */
   public constructor(scope: Construct, id: string, props: KongConsumerProps) {
+    checkProps(childPath(scope, id), props, 'KongConsumerProps');
     super(scope, id);
     this.consumerName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = Chart.of(this).namespace;

@@ -6,6 +6,7 @@ import { SecretStoreReference } from '../../core/external-secret';
 import { assertDnsSubdomain } from '../../core/names';
 import { ISecretReference } from '../../core/secret-ref';
 import { uniquenessScope } from './kong-consumer';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The label KIC 3.x reads a credential Secret's type from. */
 export const KONG_CREDENTIAL_LABEL = 'konghq.com/credential';
@@ -192,6 +193,7 @@ export class KongCredential extends Construct implements ISecretReference {
    *   containing template delimiters, or no remote entry at all
    */
   public constructor(scope: Construct, id: string, props: KongCredentialProps) {
+    checkProps(childPath(scope, id), props, 'KongCredentialProps');
     super(scope, id);
     this.secretName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.namespace = Chart.of(this).namespace;

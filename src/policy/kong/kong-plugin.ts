@@ -13,6 +13,7 @@ import { ISecretReference } from '../../core/secret-ref';
 import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../../core/http-header';
 import { assertSafePath } from '../../core/url-path';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -699,6 +700,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
    *   (`password`, `client_secret`, `api_key`...: use `configPatches`)
    */
   public constructor(scope: Construct, id: string, props: KongPluginProps) {
+    checkProps(childPath(scope, id), props, 'KongPluginProps');
     super(scope, id);
     this.pluginName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.pluginNamespace = Chart.of(this).namespace;

@@ -4,6 +4,7 @@ import { ExternalSecret, SecretStoreReference } from '../../core/external-secret
 import { Namespace } from '../../core/namespace';
 import { checkedRecord } from '../../core/records';
 import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyHolder } from '../authentication';
+import { checkProps, childPath, isPlainObject, requireShape } from '../../core/prop-types';
 
 /**
  * The label Authorino's Secret watch requires (`--secret-label-selector`,
@@ -49,7 +50,9 @@ export class ApiKeySecrets extends Construct {
   public readonly secrets: readonly ExternalSecret[];
 
   public constructor(scope: Namespace, id: string, props: ApiKeySecretsProps) {
+    checkProps(childPath(scope, id), props, 'ApiKeySecretsProps');
     super(scope, id);
+    requireShape(this, 'selector', props.selector, isPlainObject, 'an object of labels', "select the key Secrets by at least one label, e.g. { 'kuadrant.io/apikey': 'true' }");
     const selector = checkedRecord(this, 'selector', props.selector);
     const selectorKeys = Object.keys(selector);
     if (selectorKeys.length === 0) invalid(this, 'selector', 'is empty: every Secret Authorino watches would be a key', selector, 'select the key Secrets by at least one label');

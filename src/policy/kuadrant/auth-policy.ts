@@ -9,6 +9,7 @@ import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
 import { PolicyTarget, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
+import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
 /**
  * An authentication rule (`rules.authentication.<name>`): exactly one
@@ -139,8 +140,10 @@ export class AuthPolicy extends Construct {
   private readonly unauthorized?: DenialResponse;
 
   public constructor(scope: Construct, id: string, props: AuthPolicyProps) {
+    checkProps(childPath(scope, id), props, 'AuthPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
     props.target.check(this, ['Gateway', 'HTTPRoute', 'GRPCRoute'], Chart.of(this).namespace);
     this.target = props.target;
     this.precedence = props.precedence ?? Precedence.IMPLICIT_DEFAULTS;

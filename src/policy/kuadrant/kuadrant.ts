@@ -6,6 +6,7 @@ import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { Platform } from '../../core/platform';
 import { checkedRecord } from '../../core/records';
 import { retainOnRemoval } from '../../core/retain';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** The pods of Authorino deployed by Kuadrant (the Authorino CR Kuadrant creates is named `authorino`). */
 export const AUTHORINO_POD_LABELS: Readonly<Record<string, string>> = { 'authorino-resource': 'authorino' };
@@ -105,6 +106,7 @@ export class Kuadrant extends Construct {
   public readonly resource: kuadrant.Kuadrant;
 
   public constructor(scope: Construct, id: string, props: KuadrantProps = {}) {
+    checkProps(childPath(scope, id), props, 'KuadrantProps');
     super(scope, id);
     Object.defineProperty(this, KUADRANT_SYMBOL, { value: true });
     const platform = this.node.scopes.find((c): c is Platform => Platform.isPlatform(c)) as PlatformWithKuadrants | undefined;

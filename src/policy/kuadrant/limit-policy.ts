@@ -6,6 +6,7 @@ import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target
 import { MergeStrategy, Precedence } from './precedence';
 import { errorMessage } from '../../core/errors';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
 /** Props shared by {@link RateLimitPolicy} and {@link TokenRateLimitPolicy}. */
 export interface LimitPolicyProps {
@@ -71,8 +72,10 @@ export abstract class LimitPolicyBase extends Construct {
   private readonly predicates: readonly string[];
 
   protected constructor(scope: Construct, id: string, props: LimitPolicyProps, kinds: readonly PolicyTargetKind[]) {
+    checkProps(childPath(scope, id), props, 'LimitPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
     props.target.check(this, kinds, Chart.of(this).namespace);
     this.target = props.target;
     this.precedence = props.precedence ?? Precedence.IMPLICIT_DEFAULTS;

@@ -8,6 +8,7 @@ import { l1Quantities, renderResources, ResourceRequirements } from '../../core/
 import { noteRequiredSecret } from '../../core/required-secret';
 import { ISecretReference } from '../../core/secret-ref';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Options of {@link LimitadorStorage.redisCached}. */
 export interface RedisCachedOptions {
@@ -112,6 +113,7 @@ export class Limitador extends Construct {
   public readonly resource: lim.Limitador;
 
   public constructor(scope: Construct, id: string, props: LimitadorProps = {}) {
+    checkProps(childPath(scope, id), props, 'LimitadorProps');
     super(scope, id);
     this.limitadorName = assertDnsSubdomain(this, 'name', props.name ?? 'limitador');
     if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) invalid(this, 'replicas', 'must be an integer >= 1', props.replicas, 'use 1, or 2+ with Redis storage');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { LimitPolicyBase, LimitPolicyProps } from './limit-policy';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link RateLimitPolicy}. */
 export type RateLimitPolicyProps = LimitPolicyProps;
@@ -27,6 +28,7 @@ export class RateLimitPolicy extends LimitPolicyBase {
   public readonly resource: kuadrant.RateLimitPolicy;
 
   public constructor(scope: Construct, id: string, props: RateLimitPolicyProps) {
+    checkProps(childPath(scope, id), props, 'RateLimitPolicyProps');
     super(scope, id, props, ['Gateway', 'HTTPRoute', 'GRPCRoute']);
     this.resource = new kuadrant.RateLimitPolicy(this, 'Resource', {
       metadata: this.metadata(props),

@@ -5,6 +5,7 @@ import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
 /** Props of {@link TelemetryPolicy}. */
 export interface TelemetryPolicyProps {
@@ -45,8 +46,10 @@ export class TelemetryPolicy extends Construct {
   private readonly metricLabels = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: TelemetryPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TelemetryPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     const target = props.target.render();
     this.resource = new ext.TelemetryPolicy(this, 'Resource', {

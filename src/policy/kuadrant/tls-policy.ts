@@ -6,6 +6,7 @@ import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { formatCertDuration } from '../../tls/certificate';
 import { PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
+import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
 /** A cert-manager issuer that signs the listeners' certificates (`spec.issuerRef`). */
 export class CertificateIssuer {
@@ -100,8 +101,10 @@ export class TlsPolicy extends Construct {
   public readonly resource: kuadrant.TlsPolicy;
 
   public constructor(scope: Construct, id: string, props: TlsPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TlsPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     assertDnsSubdomain(this, 'issuer.name', props.issuer.name);
     const key = props.privateKey ?? CertificateKey.ecdsa(256);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { LimitPolicyBase, LimitPolicyProps } from './limit-policy';
+import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link TokenRateLimitPolicy}. */
 export type TokenRateLimitPolicyProps = LimitPolicyProps;
@@ -26,6 +27,7 @@ export class TokenRateLimitPolicy extends LimitPolicyBase {
   public readonly resource: kuadrant.TokenRateLimitPolicy;
 
   public constructor(scope: Construct, id: string, props: TokenRateLimitPolicyProps) {
+    checkProps(childPath(scope, id), props, 'TokenRateLimitPolicyProps');
     super(scope, id, props, ['Gateway', 'HTTPRoute']);
     this.resource = new kuadrant.TokenRateLimitPolicy(this, 'Resource', {
       metadata: this.metadata(props),
