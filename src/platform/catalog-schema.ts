@@ -217,7 +217,12 @@ function shapes(z: typeof Zod.z) {
     description: z.string().optional(),
     format: z.enum(CATALOG_MODEL_FORMATS),
     protocol: z.enum(['v1', 'v2']).optional(),
-    storageUri: z.string().regex(STORAGE_URI, { error: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }),
+    storageUri: z.string().check((c) => {
+      // A control character is named as such, not as a malformed URI.
+      const control = /[\u0000-\u001F\u007F]/.test(c.value) ? unsafePathProblem(c.value) : undefined;
+      if (control !== undefined) c.issues.push({ code: 'custom', message: control, params: { fix: 'remove the line break or control character from the URI' }, input: c.value });
+      else if (!STORAGE_URI.test(c.value)) c.issues.push({ code: 'custom', message: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)', params: { fix: 'write a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }, input: c.value });
+    }),
     resources: z.strictObject({ requests: ResourceList, limits: ResourceList }),
     minReplicas: z.number().int().min(0).max(100).optional(),
     maxReplicas: z.number().int().min(1).max(100).optional(),
