@@ -98,7 +98,7 @@ export function assertCorsOrigins(scope: IConstruct | string, field: string, ori
   // `https://*` and `http://*` are the wildcard under another spelling: every https (or http) site.
   if (credentials === true && origins.some((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)))) {
     const wildcard = origins.find((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)));
-    invalid(scope, credentialsField, `cannot be true with origin '${String(wildcard)}' (every site${wildcard === '*' ? '' : ' of that scheme'}): the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
+    invalid(scope, credentialsField, `cannot be true with origin '${String(wildcard)}'${wildcard === '*' ? '' : ' (every site of that scheme)'}: the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
   }
 }
 

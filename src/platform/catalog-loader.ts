@@ -190,11 +190,13 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
  * catalog hangs off the one HTTPS listener (one host name), so two
  * endpoints with the same path match (`/x/*` a prefix, `/x` exact) and
  * overlapping methods (none listed: every method) claim the same requests,
- * and the gateway sends them to one of the two Services only. An Exact path
- * that a PathPrefix of another service (or another backend) matches is
- * reported too: a PathPrefix `/x` matches `/x`, `/x/` and `/x/...` (whole
- * segments), and Gateway API gives Exact precedence, so the exact endpoint
- * takes those requests from the prefix's service and its access policy.
+ * and the gateway sends them to one of the two Services only. An Exact
+ * `/x` or `/x/` beside a PathPrefix `/x` (`/x/*`) of another service (or
+ * another backend) is reported too: the prefix matches `/x` and `/x/`, and
+ * Gateway API gives Exact precedence, so the exact endpoint takes the
+ * prefix's own root from its service and access policy. A more specific
+ * path under a prefix (`/x/health` beside `/x/*`) is a deliberate route,
+ * as a longer prefix is, and is accepted.
  * Reported at the later endpoint, naming the `file:line:column` of both.
  *
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch (precedence: Exact before PathPrefix)
@@ -203,8 +205,8 @@ function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
   type Seen = { readonly prefix: boolean; readonly value: string; readonly methods?: readonly string[]; readonly at: readonly Segment[]; readonly service: string; readonly backend: string };
   const seen: Seen[] = [];
-  /** The PathPrefix `prefix` matches the path `path` (Gateway API: by whole segments, a trailing '/' ignored). */
-  const under = (prefix: string, path: string) => prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
+  /** The Exact `path` is the root of the PathPrefix `prefix`, which the prefix matches too (Gateway API ignores a trailing '/'). */
+  const rootOf = (prefix: string, path: string) => path === prefix || path === `${prefix.replace(/\/$/, '')}/`;
   (loaded.catalog.services ?? []).forEach((s, i) => {
     s.endpoints.forEach((e, j) => {
       const prefix = e.path.endsWith('*');
@@ -215,7 +217,7 @@ function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
       const same = seen.find((x) => x.prefix === prefix && x.value === value && methodsOverlap(x));
       const nested = same
         ? undefined
-        : seen.find((x) => x.prefix !== prefix && (x.service !== s.name || x.backend !== backend) && (x.prefix ? under(x.value, value) : under(value, x.value)) && methodsOverlap(x));
+        : seen.find((x) => x.prefix !== prefix && (x.service !== s.name || x.backend !== backend) && (x.prefix ? rootOf(x.value, value) : rootOf(value, x.value)) && methodsOverlap(x));
       const first = same ?? nested;
       if (first) {
         const there = loaded.locate(first.at);
@@ -227,7 +229,7 @@ function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
             ? `is the same ${prefix ? 'PathPrefix' : 'Exact'} match as ${where}, with overlapping methods: both routes would claim the same requests on the one host name, and the gateway would send them to one Service only`
             : prefix
               ? `is a PathPrefix ${value} that matches the Exact path ${first.value} of ${where}, with overlapping methods: the exact endpoint (Gateway API: Exact before PathPrefix) takes those requests from service '${s.name}' and its access policy`
-              : `is an Exact path under the PathPrefix ${first.value} of ${where} (a prefix matches ${first.value}, ${first.value === '/' ? '' : `${first.value}/ and `}everything below), with overlapping methods: it would take those requests from service '${first.service}' and its access policy (Gateway API: Exact before PathPrefix)`,
+              : `is an Exact path the PathPrefix ${first.value} of ${where} matches too (a prefix matches ${first.value === '/' ? '/' : `${first.value} and ${first.value}/`}), with overlapping methods: it would take those requests from service '${first.service}' and its access policy (Gateway API: Exact before PathPrefix)`,
           value: e.path,
           fix: 'give one of the endpoints a distinct path, or distinct methods',
         });
