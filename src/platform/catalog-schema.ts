@@ -321,13 +321,17 @@ let built: ReturnType<typeof buildCatalogSchema> | undefined;
  * This schema (zod) checks shapes, types, and the rules across fields and
  * entries; `loadCatalog` reports its issues with file, line and column.
  * Refused besides: endpoint paths and storage locations with `.`/`..`
- * segments, encoded dots or slashes (`%2e`, `%2f`) or control characters;
- * transformation values with CR, LF or NUL; CORS origins other than `*` or
- * http(s); and, by the loader, files that are not UTF-8, hold NUL or other
+ * or `..;` segments, encoded dots or slashes (`%2e`, `%2f`, or encoded
+ * twice: `%252e`) or control characters; transformation values with CR, LF
+ * or NUL; CORS origins other than `*` or an http(s) `scheme://host[:port]`
+ * (no path); and, by the loader, files that are not UTF-8, hold NUL or other
  * control characters, use tags outside YAML's core schema (`!Ref`,
- * `!!js/function`) or the keys `__proto__`, `constructor`, `prototype`. A
- * service host in a protected namespace (`argocd`, `kube-system`, the
- * gateway's own) is refused by `ModelServingPlatform` unless code allows it.
+ * `!!js/function`) or the keys `__proto__`, `constructor`, `prototype`, and
+ * endpoints claiming the same requests (the same path, or an exact `/x` or
+ * `/x/` beside another service's `/x/*`, with overlapping methods). A
+ * service host in a namespace the code does not list
+ * (`ModelServingPlatformOptions.allowBackendNamespaces`, deny by default) is
+ * refused by `ModelServingPlatform`; `kube-*` and `default` always are.
  *
  * Built by the first call (zod is loaded then), the same object after.
  */
