@@ -59,7 +59,8 @@ export function assertHttpHeaderValue(scope: IConstruct | string, field: string,
 /**
  * What is wrong with a CORS allowed origin, or undefined when it is fine:
  * `*`, or an `http://` / `https://` origin (`https://app.example.com`,
- * `https://*.example.com`). A `javascript:`, `file:`, `data:` or `null`
+ * `https://*.example.com`), scheme://host[:port] only: an origin with a
+ * path (`https://a.example.com/path`) is refused. A `javascript:`, `file:`, `data:` or `null`
  * origin is refused: no web site has it, and allowing it lets sandboxed
  * documents and local files call the API with the user's cookies.
  *
@@ -72,6 +73,8 @@ export function corsOriginProblem(origin: unknown): string | undefined {
   if (control !== undefined) return control;
   if (/\s/.test(origin)) return 'must not contain spaces';
   if (!/^https?:\/\/[^/]/i.test(origin)) return "is not an http:// or https:// origin: a javascript:, file:, data: or 'null' origin is not a web site, and allowing it lets sandboxed documents and local files call with the user's credentials";
+  // RFC 6454 §7: the Origin header is scheme "://" host [ ":" port ], nothing after it.
+  if (!/^https?:\/\/[^/?#]+$/i.test(origin)) return "is not an origin: an origin is scheme://host[:port] only (no path, not even '/', no query or fragment), so a browser's Origin header never equals it";
   return undefined;
 }
 
@@ -92,7 +95,33 @@ export function assertCorsOrigins(scope: IConstruct | string, field: string, ori
     const problem = corsOriginProblem(o);
     if (problem !== undefined) invalid(scope, `${field}[${i}]`, problem, o, 'list the web origins allowed, e.g. https://app.example.com');
   });
-  if (credentials === true && origins.includes('*')) {
-    invalid(scope, credentialsField, `cannot be true with origin '*': the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
+  // `https://*` and `http://*` are the wildcard under another spelling: every https (or http) site.
+  if (credentials === true && origins.some((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)))) {
+    const wildcard = origins.find((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)));
+    invalid(scope, credentialsField, `cannot be true with origin '${String(wildcard)}'${wildcard === '*' ? '' : ' (every site of that scheme)'}: the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
+  }
+}
+
+/**
+ * Refuses `*` in the allowed methods, allowed headers or exposed headers of
+ * a CORS configuration with credentials: the Fetch standard gives `*` its
+ * wildcard meaning in `Access-Control-Allow-Methods`,
+ * `Access-Control-Allow-Headers` and `Access-Control-Expose-Headers` only
+ * for requests without credentials, and gateways that expand it instead
+ * (echoing the preflight's requested headers) open every header, e.g.
+ * Authorization, to every allowed site.
+ *
+ * @param lists the lists by field name, e.g. `{ allowHeaders: [...] }`
+ * @throws ModelServingError naming the first list holding `*`
+ * @see https://fetch.spec.whatwg.org/#http-new-header-syntax (the `*` of the CORS response headers)
+ * @see https://fetch.spec.whatwg.org/#cors-protocol-and-credentials
+ */
+export function assertNoCorsWildcardsWithCredentials(scope: IConstruct | string, credentials: boolean | undefined, credentialsField: string, lists: Readonly<Record<string, readonly unknown[] | undefined>>): void {
+  if (credentials !== true) return;
+  for (const [field, list] of Object.entries(lists)) {
+    const i = (list ?? []).indexOf('*');
+    if (i >= 0) {
+      invalid(scope, `${field}[${i}]`, `is '*' while ${credentialsField} is true: the Fetch standard treats '*' as a wildcard only without credentials, and a gateway that expands it opens every value (Authorization included) to every allowed site`, '*', `list the values explicitly, or leave ${credentialsField} off`);
+    }
   }
 }

@@ -188,33 +188,55 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
 }
 
 /**
- * Two service endpoints on one path: every route of a catalog hangs off the
- * one HTTPS listener (one host name), so two endpoints with the same path
- * match (`/x/*` a prefix, `/x` exact) and overlapping methods (none listed:
- * every method) claim the same requests, and the gateway sends them to one
- * of the two Services only. Reported at the later endpoint, naming the
- * `file:line:column` of both.
+ * Two service endpoints that claim the same requests: every route of a
+ * catalog hangs off the one HTTPS listener (one host name), so two
+ * endpoints with the same path match (`/x/*` a prefix, `/x` exact) and
+ * overlapping methods (none listed: every method) claim the same requests,
+ * and the gateway sends them to one of the two Services only. An Exact
+ * `/x` or `/x/` beside a PathPrefix `/x` (`/x/*`) of another service (or
+ * another backend) is reported too: the prefix matches `/x` and `/x/`, and
+ * Gateway API gives Exact precedence, so the exact endpoint takes the
+ * prefix's own root from its service and access policy. A more specific
+ * path under a prefix (`/x/health` beside `/x/*`) is a deliberate route,
+ * as a longer prefix is, and is accepted.
+ * Reported at the later endpoint, naming the `file:line:column` of both.
+ *
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch (precedence: Exact before PathPrefix)
  */
 function pathConflicts(loaded: LoadedCatalog): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
-  const seen: Array<{ readonly key: string; readonly methods?: readonly string[]; readonly at: readonly Segment[]; readonly service: string }> = [];
+  type Seen = { readonly prefix: boolean; readonly value: string; readonly methods?: readonly string[]; readonly at: readonly Segment[]; readonly service: string; readonly backend: string };
+  const seen: Seen[] = [];
+  /** The Exact `path` is the root of the PathPrefix `prefix`, which the prefix matches too (Gateway API ignores a trailing '/'). */
+  const rootOf = (prefix: string, path: string) => path === prefix || path === `${prefix.replace(/\/$/, '')}/`;
   (loaded.catalog.services ?? []).forEach((s, i) => {
     s.endpoints.forEach((e, j) => {
       const prefix = e.path.endsWith('*');
-      const key = prefix ? `PathPrefix ${e.path.slice(0, -1).replace(/\/+$/, '') || '/'}` : `Exact ${e.path}`;
+      const value = prefix ? e.path.slice(0, -1).replace(/\/+$/, '') || '/' : e.path;
+      const backend = `${e.host}:${e.port}`;
       const at: Segment[] = ['services', i, 'endpoints', j, 'path'];
-      const first = seen.find((x) => x.key === key && (!x.methods || !e.methods || x.methods.some((m) => e.methods!.includes(m as (typeof e.methods)[number]))));
+      const methodsOverlap = (x: Seen) => !x.methods || !e.methods || x.methods.some((m) => e.methods!.includes(m as (typeof e.methods)[number]));
+      const same = seen.find((x) => x.prefix === prefix && x.value === value && methodsOverlap(x));
+      const nested = same
+        ? undefined
+        : seen.find((x) => x.prefix !== prefix && (x.service !== s.name || x.backend !== backend) && (x.prefix ? rootOf(x.value, value) : rootOf(value, x.value)) && methodsOverlap(x));
+      const first = same ?? nested;
       if (first) {
         const there = loaded.locate(first.at);
+        const where = `${formatField(first.at)} of service '${first.service}' at ${there.file}:${there.line}:${there.column}`;
         issues.push({
           location: loaded.locate(at),
           field: formatField(at),
-          problem: `is the same ${key.split(' ')[0]} match as ${formatField(first.at)} of service '${first.service}' at ${there.file}:${there.line}:${there.column}, with overlapping methods: both routes would claim the same requests on the one host name, and the gateway would send them to one Service only`,
+          problem: same
+            ? `is the same ${prefix ? 'PathPrefix' : 'Exact'} match as ${where}, with overlapping methods: both routes would claim the same requests on the one host name, and the gateway would send them to one Service only`
+            : prefix
+              ? `is a PathPrefix ${value} that matches the Exact path ${first.value} of ${where}, with overlapping methods: the exact endpoint (Gateway API: Exact before PathPrefix) takes those requests from service '${s.name}' and its access policy`
+              : `is an Exact path the PathPrefix ${first.value} of ${where} matches too (a prefix matches ${first.value === '/' ? '/' : `${first.value} and ${first.value}/`}), with overlapping methods: it would take those requests from service '${first.service}' and its access policy (Gateway API: Exact before PathPrefix)`,
           value: e.path,
           fix: 'give one of the endpoints a distinct path, or distinct methods',
         });
       } else {
-        seen.push({ key, methods: e.methods, at, service: s.name });
+        seen.push({ prefix, value, methods: e.methods, at, service: s.name, backend });
       }
     });
   });

@@ -217,7 +217,12 @@ function shapes(z: typeof Zod.z) {
     description: z.string().optional(),
     format: z.enum(CATALOG_MODEL_FORMATS),
     protocol: z.enum(['v1', 'v2']).optional(),
-    storageUri: z.string().regex(STORAGE_URI, { error: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }),
+    storageUri: z.string().check((c) => {
+      // A control character is named as such, not as a malformed URI.
+      const control = /[\u0000-\u001F\u007F]/.test(c.value) ? unsafePathProblem(c.value) : undefined;
+      if (control !== undefined) c.issues.push({ code: 'custom', message: control, params: { fix: 'remove the line break or control character from the URI' }, input: c.value });
+      else if (!STORAGE_URI.test(c.value)) c.issues.push({ code: 'custom', message: 'must be a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)', params: { fix: 'write a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)' }, input: c.value });
+    }),
     resources: z.strictObject({ requests: ResourceList, limits: ResourceList }),
     minReplicas: z.number().int().min(0).max(100).optional(),
     maxReplicas: z.number().int().min(1).max(100).optional(),
@@ -316,13 +321,17 @@ let built: ReturnType<typeof buildCatalogSchema> | undefined;
  * This schema (zod) checks shapes, types, and the rules across fields and
  * entries; `loadCatalog` reports its issues with file, line and column.
  * Refused besides: endpoint paths and storage locations with `.`/`..`
- * segments, encoded dots or slashes (`%2e`, `%2f`) or control characters;
- * transformation values with CR, LF or NUL; CORS origins other than `*` or
- * http(s); and, by the loader, files that are not UTF-8, hold NUL or other
+ * or `..;` segments, encoded dots or slashes (`%2e`, `%2f`, or encoded
+ * twice: `%252e`) or control characters; transformation values with CR, LF
+ * or NUL; CORS origins other than `*` or an http(s) `scheme://host[:port]`
+ * (no path); and, by the loader, files that are not UTF-8, hold NUL or other
  * control characters, use tags outside YAML's core schema (`!Ref`,
- * `!!js/function`) or the keys `__proto__`, `constructor`, `prototype`. A
- * service host in a protected namespace (`argocd`, `kube-system`, the
- * gateway's own) is refused by `ModelServingPlatform` unless code allows it.
+ * `!!js/function`) or the keys `__proto__`, `constructor`, `prototype`, and
+ * endpoints claiming the same requests (the same path, or an exact `/x` or
+ * `/x/` beside another service's `/x/*`, with overlapping methods). A
+ * service host in a namespace the code does not list
+ * (`ModelServingPlatformOptions.allowBackendNamespaces`, deny by default) is
+ * refused by `ModelServingPlatform`; `kube-*` and `default` always are.
  *
  * Built by the first call (zod is loaded then), the same object after.
  */

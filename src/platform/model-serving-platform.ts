@@ -93,14 +93,16 @@ export interface ModelServingPlatformOptions {
   /** Kong's global access log (file-log to stdout without credential headers). @default true for Kong */
   readonly accessLog?: boolean;
   /**
-   * Namespaces catalog services may route into although they are protected
-   * ({@link PROTECTED_BACKEND_NAMESPACES}, the gateway's and the models' own
-   * namespaces, namespaces another platform of the app creates). Routing a
-   * service into a namespace publishes its Service through the gateway and
-   * writes a ReferenceGrant (and, with Kong, a Role) into it, so this allow
-   * lives in reviewed code, never in the catalog alone. `kube-*` and
-   * `default` cannot be allowed.
-   * @default - none
+   * The namespaces catalog services may route into: deny by default, so a
+   * catalog line alone can route nowhere the code does not name. Routing a
+   * service into a namespace publishes its Services through the gateway and
+   * writes a ReferenceGrant (and, with Kong, the controller's Role and
+   * RoleBinding) into it, so this allow lives in reviewed code. Listing a
+   * protected namespace ({@link PROTECTED_BACKEND_NAMESPACES}, the gateway's
+   * or the models' own, one another platform of the app creates) is an
+   * explicit allow of it too; `kube-*` and `default` cannot be allowed.
+   * Names (DNS labels) or {@link Namespace} objects.
+   * @default - none: a catalog with services fails until their namespaces are listed
    */
   readonly allowBackendNamespaces?: ReadonlyArray<string | Namespace>;
 }
@@ -175,10 +177,9 @@ const RESERVED_NAMES = ['https-redirect'];
  *
  * @throws CatalogError (`<file>:<line>:<column>: <field>: ...`) for a catalog
  *   entry the chosen provider cannot serve (Kong-only features elsewhere, two
- *   Kong JWT services of one issuer), or a service endpoint in a protected
- *   namespace (`kube-*`, `default`, {@link PROTECTED_BACKEND_NAMESPACES}, the
- *   gateway's or the models' own, one another platform of the app creates)
- *   that `allowBackendNamespaces` does not allow
+ *   Kong JWT services of one issuer), or a service endpoint in a namespace
+ *   `allowBackendNamespaces` does not list (deny by default; `kube-*` and
+ *   `default` can never be allowed)
  * @throws ModelServingError for bad options (no Kong options with Kong, no
  *   Redis while entries set limits, a bad hostname)
  */
@@ -342,9 +343,10 @@ export class ModelServingPlatform extends Platform {
   }
 
   /**
-   * Refuses a service endpoint in a protected namespace (the cluster's,
-   * a controller's, the gateway's or the models' own, or one another
-   * platform of the app creates) unless code allows it.
+   * Refuses a service endpoint in a namespace the code does not allow
+   * (deny by default), naming why the namespace matters when it is
+   * protected (the cluster's, a controller's, the gateway's or the models'
+   * own, or one another platform of the app creates).
    */
   private checkBackendNamespaces(services: readonly CatalogService[], gatewayNs: string, modelNs: string | undefined, allow: ReadonlyArray<string | Namespace>): void {
     const allowed = new Set<string>();
@@ -371,7 +373,7 @@ export class ModelServingPlatform extends Platform {
                     ? "the models' namespace (predictors are routed with their access policies, not as services)"
                     : PROTECTED_BACKEND_NAMESPACES.includes(ns)
                       ? 'a controller namespace (PROTECTED_BACKEND_NAMESPACES)'
-                      : ownersOf(ns);
+                      : (ownersOf(ns) ?? 'which allowBackendNamespaces does not list (deny by default)');
           if (reason === undefined) return;
           const canAllow = !(ns === 'default' || ns.startsWith('kube-'));
           try {
@@ -390,7 +392,8 @@ export class ModelServingPlatform extends Platform {
       );
       return errors;
     };
-    // Namespaces of platforms built before this one are known now; later ones at validation.
+    // Deny by default: every namespace not allowed by name is refused now, whatever the order the platforms are built in.
+    // The check runs again at validation, when every platform of the app exists, to name the owner of a namespace created later.
     const owners = (): ((ns: string) => string | undefined) => {
       const byName = new Map<string, string>();
       for (const c of this.node.root.node.findAll()) {

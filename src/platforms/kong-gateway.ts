@@ -27,6 +27,8 @@ export const KONG_GATEWAY_CATALOG = 'catalogs/kong-gateway.yaml';
  *   Jaeger (10% of requests); a global access log without credentials.
  * - The catalog's models in namespace `kong-models` (`models` belongs to
  *   the `kserve-platform` platform of the same app).
+ * - Catalog services may route into `aikernel` and `platform-internal`
+ *   only: a catalog line naming any other namespace fails synth.
  */
 export function kongGatewayOptions(): ModelServingPlatformOptions {
   const infra = 'aikernel-infrastructure';
@@ -36,6 +38,8 @@ export function kongGatewayOptions(): ModelServingPlatformOptions {
     hostname: 'api.aikernel.io',
     // Its own model namespace: kserve-platform owns Namespace/models, and one object has one owning platform (synth refuses two).
     modelNamespace: 'kong-models',
+    // The namespaces the catalog's services run in; the catalog alone cannot add one (deny by default).
+    allowBackendNamespaces: ['aikernel', 'platform-internal'],
     certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') },
     kong: {
       database: PostgresReference.of({

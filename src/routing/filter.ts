@@ -4,7 +4,7 @@ import { IBackend } from '../core/backend';
 import { isCredentialHeader } from '../core/credentials';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
-import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
+import { assertCorsOrigins, assertHttpHeaderName, assertNoCorsWildcardsWithCredentials, assertHttpHeaderValue } from '../core/http-header';
 import { assertSafePath } from '../core/url-path';
 import { checkedRecord } from '../core/records';
 
@@ -75,13 +75,13 @@ export interface RequestRedirectOptions {
 
 /** Options of {@link HttpRouteFilter.cors}. */
 export interface CorsOptions {
-  /** `allowOrigins`: origins such as `https://app.example.com` or `https://*.example.com`, or `*` (not with `allowCredentials`); other schemes (`javascript:`, `file:`, `null`) are refused. */
+  /** `allowOrigins`: origins (scheme://host[:port], no path) such as `https://app.example.com` or `https://*.example.com`, or `*` (not with `allowCredentials`, nor `https://*` / `http://*`); other schemes (`javascript:`, `file:`, `null`) are refused. */
   readonly allowOrigins: readonly string[];
-  /** `allowMethods`. @default - implementation default */
+  /** `allowMethods` (`*` not with `allowCredentials`). @default - implementation default */
   readonly allowMethods?: readonly string[];
-  /** `allowHeaders`. @default - none */
+  /** `allowHeaders` (`*` not with `allowCredentials`). @default - none */
   readonly allowHeaders?: readonly string[];
-  /** `exposeHeaders`. @default - none */
+  /** `exposeHeaders` (`*` not with `allowCredentials`). @default - none */
   readonly exposeHeaders?: readonly string[];
   /** `allowCredentials`. @default false */
   readonly allowCredentials?: boolean;
@@ -157,8 +157,10 @@ export class HttpRouteFilter implements IHttpRouteFilter {
   /**
    * `CORS`: answer CORS preflight requests and add CORS headers.
    *
-   * @throws ModelServingError for an origin that is not `*` or http(s)
-   *   (`javascript:`, `file:`, `null`), `*` with `allowCredentials`, or an
+   * @throws ModelServingError for an origin that is not `*` or an http(s)
+   *   origin (`javascript:`, `file:`, `null`, or one with a path), `*`,
+   *   `https://*` or `http://*` with `allowCredentials`, `*` methods or
+   *   headers with `allowCredentials` (Fetch standard), or an
    *   allowed or exposed header that is not a header name (CR, LF, NUL, spaces)
    */
   public static cors(options: CorsOptions): HttpRouteFilter {
@@ -166,6 +168,7 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     assertCorsOrigins(scope, 'allowOrigins', options.allowOrigins, options.allowCredentials, 'allowCredentials');
     options.allowHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(scope, `allowHeaders[${i}]`, h));
     options.exposeHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(scope, `exposeHeaders[${i}]`, h));
+    assertNoCorsWildcardsWithCredentials(scope, options.allowCredentials, 'allowCredentials', { allowMethods: options.allowMethods, allowHeaders: options.allowHeaders, exposeHeaders: options.exposeHeaders });
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.CORS,
       cors: {

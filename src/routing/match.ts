@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { assertOneOf } from '../core/props';
 import { assertHttpHeaderName, assertHttpHeaderValue } from '../core/http-header';
-import { assertSafePath } from '../core/url-path';
+import { pathMatchProblem, unsafePathProblem } from '../core/url-path';
 import { compileRe2 } from '../validate/runtime/re2';
 
 /**
@@ -12,17 +12,25 @@ import { compileRe2 } from '../validate/runtime/re2';
  * conformance profile; lookarounds and backreferences are not RE2.
  *
  * @param scope the factory, e.g. `PathMatch.regex`
+ * Control characters (NUL, CR, LF, ...) are refused too: no request path,
+ * header or query value the gateway compares holds one (RFC 9110 §5.5,
+ * RFC 3986 §3.3), and a NUL ends the expression early in C code.
+ *
  * @param maxLength the CRD's `maxLength` of the field (Gateway API v1.6.1
  *   `HTTPPathMatch.value`, `HTTPQueryParamMatch.value`, `GRPCMethodMatch`
  *   service/method and Envoy Gateway rate-limit `HeaderMatch.value`: 1024;
- *   `HTTPHeaderMatch.value`: 4096; see /work/shared/crds httproutes.yaml)
- * @throws ModelServingError naming the expression and the RE2 parse error
+ *   `HTTPHeaderMatch.value`: 4096; see the pinned httproutes.yaml)
+ * @throws ModelServingError naming the expression and the RE2 parse error, the control character, or the length over the limit
  * @see https://github.com/google/re2/wiki/Syntax
  */
 export function assertRe2(scope: string, field: string, pattern: unknown, maxLength = 1024): string {
   if (typeof pattern !== 'string' || pattern === '') invalid(scope, field, 'must be a non-empty RE2 regular expression', pattern, "pass e.g. '/v1/models/[a-z0-9-]+'");
   // Checked before compiling: compiling is quadratic in the pattern's length (50 000 characters take seconds).
   if (pattern.length > maxLength) invalid(scope, field, `is ${pattern.length} characters long, more than the ${maxLength} the CRD accepts`, pattern, `shorten the expression to at most ${maxLength} characters (e.g. match a common prefix instead of listing every value)`);
+  if (/[\u0000-\u001F\u007F]/.test(pattern)) {
+    const control = (unsafePathProblem(pattern) as string).replace(', which would end or split the request line', '');
+    invalid(scope, field, `${control}, which no request path, header or query value holds (and a NUL ends the expression early in C code)`, pattern, 'remove it; match a character class such as [^/] instead');
+  }
   try {
     compileRe2(pattern);
   } catch (err) {
@@ -63,12 +71,14 @@ export class PathMatch {
    * but neither `/v2/models/iris-2` nor `/v1/models/iris:predict`-style
    * suffixes of the last segment (use {@link exact} for those).
    *
-   * @throws ModelServingError for a path with NUL, CR, LF, a `.` or `..`
-   *   segment, or an encoded dot, slash, backslash or NUL (`%2e`, `%2f`, `%5c`, `%00`)
+   * @throws ModelServingError for a path with NUL, CR, LF, a `.`, `..` or
+   *   `..;` segment, an encoded dot, slash, backslash or NUL (`%2e`, `%2f`,
+   *   `%5c`, `%00`, or encoded twice: `%252e`), or `?`, `#` or a space (a
+   *   request path never holds them: use a {@link QueryParamMatch})
    */
   public static prefix(value: string): PathMatch {
     // A value that is not a string is reported by the route, with its field.
-    if (typeof value === 'string') assertSafePath('PathMatch.prefix', 'value', value, "write the normalized prefix, e.g. '/v2/models/iris'");
+    if (typeof value === 'string') assertPathMatch('PathMatch.prefix', value, 'prefix', "'/v2/models/iris'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value);
   }
 
@@ -79,14 +89,14 @@ export class PathMatch {
    */
   public static exact(value: string): PathMatch {
     // A value that is not a string is reported by the route, with its field.
-    if (typeof value === 'string') assertSafePath('PathMatch.exact', 'value', value, "write the normalized path, e.g. '/v1/models/iris:predict'");
+    if (typeof value === 'string') assertPathMatch('PathMatch.exact', value, 'path', "'/v1/models/iris:predict'");
     return new PathMatch(gw.HttpRouteSpecRulesMatchesPathType.EXACT, value);
   }
 
   /**
    * `RegularExpression`: an implementation-specific regular expression (RE2 for Envoy-based gateways).
    *
-   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named), or longer than 1024 characters (the CRD's `maxLength`)
+   * @throws ModelServingError when `value` is not valid RE2 (the parse error is named), holds a control character (NUL, CR, LF), or is longer than 1024 characters (the CRD's `maxLength`)
    */
   public static regex(value: string): PathMatch {
     assertRe2('PathMatch.regex', 'value', value);
@@ -99,6 +109,16 @@ export class PathMatch {
     /** `value`. */
     public readonly value: string,
   ) {}
+}
+
+/** Refuses the path of an Exact or PathPrefix match ({@link pathMatchProblem}). */
+function assertPathMatch(scope: string, value: string, what: string, example: string): void {
+  const problem = pathMatchProblem(value);
+  if (problem === undefined) return;
+  const fix = /[?#\s]/.test(value) && unsafePathProblem(value) === undefined
+    ? `match the path alone, e.g. ${example}, and the query with QueryParamMatch.exact(name, value) (a space is written %20)`
+    : `write the normalized ${what}, e.g. ${example}`;
+  invalid(scope, 'value', problem, value, fix);
 }
 
 /** A header match (`matches[].headers[]`). @see https://gateway-api.sigs.k8s.io/reference/spec/#httpheadermatch */

@@ -157,6 +157,9 @@ export class Storage {
    */
   public static uri(uri: string, options: CloudStorageOptions = {}): Storage {
     return new Storage('uri', uri, (scope, field) => {
+      const fix = "give the model's normalized location without '.' or '..' segments, encoded characters or control characters";
+      // A control character is named as such (not as a missing scheme): CR and LF would split the storage initializer's request.
+      if (typeof uri === 'string' && /[\u0000-\u001F\u007F]/.test(uri)) assertSafePath(scope, field, uri, fix);
       if (typeof uri !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(uri)) invalid(scope, field, 'must be a URI with a scheme', uri, 'pass e.g. https://host/path/model.tar.gz');
       const scheme = uri.slice(0, uri.indexOf('://'));
       if (!STORAGE_URI_SCHEMES.includes(scheme)) {
@@ -172,9 +175,7 @@ export class Storage {
       }
       // The location up to its query: a presigned URL may encode '/' in its query, which names no path.
       const location = uri.slice(scheme.length + 3);
-      const fix = "give the model's normalized location without '.' or '..' segments, encoded characters or control characters";
       assertSafePath(scope, field, location.split(/[?#]/)[0], fix);
-      if (/[\u0000-\u001F\u007F]/.test(location)) assertSafePath(scope, field, location, fix);
       if (scheme === 'pvc') {
         const claim = uri.slice('pvc://'.length).split('/')[0];
         if (!isDnsSubdomain(claim)) invalid(scope, field, "must name a PersistentVolumeClaim after pvc:// (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')", uri, 'write pvc://<claim>/<path>, e.g. pvc://models-pvc/iris');

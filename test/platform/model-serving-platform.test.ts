@@ -11,6 +11,7 @@ import { BASE, positionOf } from './fixtures';
 
 const OPTIONS: ModelServingPlatformOptions = {
   hostname: 'api.example.com',
+  allowBackendNamespaces: ['apps'],
   certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') },
   kong: { database: database(), backup: { storageClassName: 'encrypted-ssd' } },
   redis: redis(),

@@ -8,7 +8,8 @@ import { synthPlatforms, writePlatforms } from '../../src/delivery/synth';
 import { toYaml } from '../../src/delivery/yaml';
 import { CatalogError } from '../../src/platform/catalog-loader';
 import { platformAsset } from '../../src/platforms/assets';
-import { KONG_GATEWAY_CATALOG, kongGatewayPlatform } from '../../src/platforms/kong-gateway';
+import { ModelServingPlatform } from '../../src/platform/model-serving-platform';
+import { KONG_GATEWAY_CATALOG, kongGatewayOptions, kongGatewayPlatform } from '../../src/platforms/kong-gateway';
 import { podsOf } from '../../src/security/pod-specs';
 import { validatePlatforms } from '../../src/validate';
 import { formatIssue } from '../../src/validate';
@@ -30,10 +31,14 @@ function catalogCopy(name: string, edit: (text: string) => string): string {
   return file;
 }
 
-/** `Kind/namespace/name` -> YAML of every object of the platform built from `catalogFile`. */
-function objectMap(catalogFile?: string): Map<string, string> {
+/** `Kind/namespace/name` -> YAML of every object of the platform built from `catalogFile` (with `allow` added to its allowed backend namespaces). */
+function objectMap(catalogFile?: string, allow: readonly string[] = []): Map<string, string> {
   const app = Testing.app();
-  kongGatewayPlatform(app, { catalogFile });
+  if (allow.length === 0) kongGatewayPlatform(app, { catalogFile });
+  else {
+    const options = kongGatewayOptions();
+    ModelServingPlatform.fromCatalog(app, 'kong-gateway', catalogFile as string, { ...options, allowBackendNamespaces: [...(options.allowBackendNamespaces ?? []), ...allow] });
+  }
   return new Map(synthObjects(app).map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, toYaml(o)]));
 }
 
@@ -184,9 +189,10 @@ describe('kong-gateway platform', () => {
       expect(changes(baseline, objectMap(file))).toEqual({ added: ['HTTPRoute/kong/status-page', 'ReferenceGrant/aikernel/httproute-from-kong-to-status'], removed: [], changed: [] });
     });
 
-    it('a service in a new namespace: also the controller Role, its egress and watch list', () => {
+    it('a service in a new namespace: refused from the catalog alone; allowed in code, also the controller Role, its egress and watch list', () => {
       const file = catalogCopy('namespace.yaml', (t) => t.replace('host: inventory.aikernel.svc.cluster.local', 'host: inventory.supply-chain.svc.cluster.local'));
-      expect(changes(baseline, objectMap(file))).toEqual({
+      expect(() => objectMap(file)).toThrow(/services\[1\]\.endpoints\[0\]\.host: routes service 'inventory-api' into the namespace 'supply-chain', which allowBackendNamespaces does not list \(deny by default\)/);
+      expect(changes(baseline, objectMap(file, ['supply-chain']))).toEqual({
         added: ['NetworkPolicy/kong/allow-kong-to-supply-chain', 'ReferenceGrant/supply-chain/httproute-from-kong-to-inventory', 'Role/supply-chain/kong-ingress-controller', 'RoleBinding/supply-chain/kong-ingress-controller'],
         removed: ['ReferenceGrant/aikernel/httproute-from-kong-to-inventory'],
         changed: ['Deployment/kong/kong', 'HTTPRoute/kong/inventory-api'],

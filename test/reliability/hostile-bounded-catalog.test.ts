@@ -16,6 +16,7 @@ import { BASE } from '../platform/fixtures';
 
 const OPTIONS: ModelServingPlatformOptions = {
   hostname: 'api.example.com',
+  allowBackendNamespaces: ['apps'],
   certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') },
   kong: { database: database(), backup: { storageClassName: 'encrypted-ssd' } },
   redis: redis(),

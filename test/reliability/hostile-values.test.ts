@@ -349,7 +349,7 @@ describe('two catalog services on one path', () => {
   it('accepts one path served with distinct methods, and an exact path beside a prefix', () => {
     const c = catalog(
       '      - { protocol: http, host: console.ops.svc.cluster.local, port: 8080, path: /ops/* }\n',
-      '      - { protocol: http, host: console.ops.svc.cluster.local, port: 8080, path: /api/*, methods: [POST] }\n      - { protocol: http, host: console.ops.svc.cluster.local, port: 8080, path: /api }\n',
+      '      - { protocol: http, host: console.ops.svc.cluster.local, port: 8080, path: /api/*, methods: [POST] }\n      - { protocol: http, host: console.ops.svc.cluster.local, port: 8080, path: /api, methods: [POST] }\n',
       'methods: [POST]',
     );
     expect(() => loadCatalog(c.file)).not.toThrow();

@@ -130,7 +130,9 @@ describe('HttpRoute', () => {
     });
 
     it('a path contains invalid characters or sequences', () => {
-      expect(rule({ matches: [{ path: PathMatch.exact('/a b') }], backends: [Backend.service('a', 80)] })).toThrow(/must only contain the characters/);
+      expect(rule({ matches: [{ path: PathMatch.exact('/a<b') }], backends: [Backend.service('a', 80)] })).toThrow(/must only contain the characters/);
+      // A space, '?' or '#' is refused by PathMatch itself, which points to a query match.
+      expect(() => PathMatch.exact('/a b')).toThrow(/holds whitespace, which a request path never holds/);
       expect(rule({ matches: [{ path: PathMatch.exact('/a//b') }], backends: [Backend.service('a', 80)] })).toThrow(/must not contain '\/\/'/);
     });
 

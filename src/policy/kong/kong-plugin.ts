@@ -11,7 +11,7 @@ import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
 import { ISecretReference } from '../../core/secret-ref';
 import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
-import { assertCorsOrigins, assertHttpHeaderName, assertHttpHeaderValue } from '../../core/http-header';
+import { assertCorsOrigins, assertHttpHeaderName, assertNoCorsWildcardsWithCredentials, assertHttpHeaderValue } from '../../core/http-header';
 import { assertSafePath } from '../../core/url-path';
 import { checkProps, childPath } from '../../core/prop-types';
 
@@ -539,7 +539,9 @@ export class KongPlugin extends Construct implements IKongPlugin {
    * `cors`: answers CORS preflight requests and adds the CORS headers for
    * the allowed origins.
    *
-   * @throws ModelServingError for no origin, an unknown method, a negative max age, or credentials with origin `*`
+   * @throws ModelServingError for no origin, an origin with a path, an
+   *   unknown method, a negative max age, or credentials with origin `*`,
+   *   `https://*` or `http://*`, or with `*` headers or exposed headers (Fetch standard)
    */
   public static cors(scope: Construct, id: string, options: CorsOptions): KongPlugin {
     const path = `${scope.node.path}/${id}`;
@@ -551,6 +553,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     assertCorsOrigins(path, 'config.origins', options.origins, options.credentials, 'config.credentials');
     options.headers?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.headers[${i}]`, h));
     options.exposedHeaders?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.exposed_headers[${i}]`, h));
+    assertNoCorsWildcardsWithCredentials(path, options.credentials, 'config.credentials', { 'config.methods': options.methods as readonly unknown[] | undefined, 'config.headers': options.headers, 'config.exposed_headers': options.exposedHeaders });
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
