@@ -56,3 +56,24 @@ export function cli(...args: string[]): { status: number; out: string[]; err: st
   const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
   return { status: runCli(args, io), out, err };
 }
+
+/** The ModelServingError `build` throws; fails the test when it throws nothing or something else. */
+export function refusal(build: () => unknown): ModelServingError {
+  try {
+    build();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ModelServingError);
+    return err as ModelServingError;
+  }
+  throw new Error('expected a ModelServingError, but nothing was thrown');
+}
+
+/** Asserts the refusal's message: `<where>: <field> <problem> (received: <value>). Fix: <fix>`. */
+export function expectRefused(build: () => unknown, where: string, field: string, problem: string | RegExp, value: string, fix: string): void {
+  const message = refusal(build).message;
+  expect(message.startsWith(`${where}: ${field} `), message).toBe(true);
+  if (typeof problem === 'string') expect(message).toContain(problem);
+  else expect(message).toMatch(problem);
+  expect(message).toContain(`(received: ${value})`);
+  expect(message).toContain(`Fix: ${fix}`);
+}

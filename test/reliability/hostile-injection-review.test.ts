@@ -14,7 +14,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ModelServingError } from '../../src/core/errors';
 import { KongPlugin } from '../../src/policy/kong';
 import { loadCatalog } from '../../src/platform/catalog-loader';
 import { ModelServingPlatform } from '../../src/platform/model-serving-platform';
@@ -25,7 +24,7 @@ import { HeaderMatch, PathMatch, QueryParamMatch } from '../../src/routing/match
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { setup } from '../util';
-import { catalogError } from './hostile-helpers';
+import { catalogError, expectRefused } from './hostile-helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-review-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -47,25 +46,7 @@ function at(file: string, text: string, needle: string, n = 0): string {
   return `${file}:${before.length}:${before[before.length - 1].length + 1}`;
 }
 
-/** The ModelServingError `build` throws. */
-function refusal(build: () => unknown): ModelServingError {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ModelServingError);
-    return err as ModelServingError;
-  }
-  throw new Error('expected a ModelServingError, but nothing was thrown');
-}
 
-/** Asserts `<where>: <field> <problem> (received: <value>). Fix: <fix>`. */
-function expectRefused(build: () => unknown, where: string, field: string, problem: string, value: string, fix: string): void {
-  const message = refusal(build).message;
-  expect(message.startsWith(`${where}: ${field} `), message).toBe(true);
-  expect(message).toContain(problem);
-  expect(message).toContain(`(received: ${value})`);
-  expect(message).toContain(`Fix: ${fix}`);
-}
 
 const KONG_CATALOG = fs.readFileSync(platformAsset(KONG_GATEWAY_CATALOG), 'utf8');
 

@@ -9,7 +9,6 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Backend } from '../../src/core/backend';
-import { ModelServingError } from '../../src/core/errors';
 import { Namespace } from '../../src/core/namespace';
 import { NetworkPeer } from '../../src/core/network-peer';
 import { Platform } from '../../src/core/platform';
@@ -36,31 +35,13 @@ import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
 import { egPlatform } from '../policy/envoy-gateway/fixture';
 import { istioPlatform } from '../policy/kuadrant/fixture';
+import { expectRefused } from './hostile-helpers';
 
 const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 const RESERVED = 'is a key that JavaScript objects reserve (__proto__, constructor, prototype): it would be dropped when rendered or change what the record means';
 const RESERVED_FIX = 'remove the key, or rename it';
 
-/** The ModelServingError `build` throws; fails the test when it throws nothing or something else. */
-function refusal(build: () => unknown): ModelServingError {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ModelServingError);
-    return err as ModelServingError;
-  }
-  throw new Error('expected a ModelServingError, but nothing was thrown');
-}
 
-/** Asserts the refusal's message: `<where>: <field> <problem> (received: <value>). Fix: <fix>`. */
-function expectRefused(build: () => unknown, where: string, field: string, problem: string | RegExp, value: string, fix: string): void {
-  const err = refusal(build);
-  expect(err.message.startsWith(`${where}: ${field} `), err.message).toBe(true);
-  if (typeof problem === 'string') expect(err.message).toContain(problem);
-  else expect(err.message).toMatch(problem);
-  expect(err.message).toContain(`(received: ${value})`);
-  expect(err.message).toContain(`Fix: ${fix}`);
-}
 
 /** An own `__proto__` key, as JSON.parse and YAML parsers make it (an object literal would set the prototype instead). */
 const protoKey = (value: unknown): Record<string, never> => JSON.parse(JSON.stringify({ PROTO: value }).replace('"PROTO"', '"__proto__"'));
