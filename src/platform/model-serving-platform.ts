@@ -35,6 +35,7 @@ import { ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { Certificate, CertificateIssuer, PrivateKey } from '../tls/certificate';
 import { loadCatalog, LoadedCatalog } from './catalog-loader';
 import { CATALOG_TIER, CatalogMetadata, CatalogModel, CatalogService, CatalogTransformations, limitsOf, requiresAuth, serviceOfHost } from './catalog-schema';
+import { checkProps, childPath, requireString } from '../core/prop-types';
 
 /** The certificate of the gateway's HTTPS listener. */
 export interface PlatformCertificateOptions {
@@ -191,6 +192,8 @@ export class ModelServingPlatform extends Platform {
    * @throws CatalogError naming the file, line, column and field of every problem
    */
   public static fromCatalog(scope: Construct, id: string, file: string, options: ModelServingPlatformOptions): ModelServingPlatform {
+    checkProps(childPath(scope, id), options, 'ModelServingPlatformOptions');
+    requireString(childPath(scope, id), 'file', file, "pass the path of the catalog file, e.g. 'catalogs/platform.yaml'");
     return new ModelServingPlatform(scope, id, loadCatalog(file), options);
   }
 
@@ -214,6 +217,7 @@ export class ModelServingPlatform extends Platform {
   private readonly redis?: RedisReference;
 
   public constructor(scope: Construct, id: string, source: LoadedCatalog, options: ModelServingPlatformOptions) {
+    checkProps(childPath(scope, id), options, 'ModelServingPlatformOptions');
     super(scope, id, { name: options.name, description: options.description });
     this.source = source;
     const catalog = source.catalog;

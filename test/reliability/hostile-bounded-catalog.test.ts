@@ -82,3 +82,18 @@ describe('wrongly typed catalog values', () => {
     expect(m.fix).toBe('write a model URI (gs://, s3://, pvc://, hf://, oci:// or https://)');
   });
 });
+
+describe('ModelServingPlatform.fromCatalog refuses options and a file argument that are not what it takes', () => {
+  it.each<[string, unknown, string]>([
+    ['null options', null, 'null'],
+    ['a string as options', 'kong', '"kong"'],
+  ])('%s', (_what, options, shown) => {
+    expect(() => ModelServingPlatform.fromCatalog(Testing.app(), 'cat', 'catalog.yaml', options as ModelServingPlatformOptions)).toThrow(
+      new RegExp(`^cat: props must be an object of ModelServingPlatformOptions \\(received: ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\\. Fix: `),
+    );
+  });
+
+  it('a number as the file', () => {
+    expect(() => ModelServingPlatform.fromCatalog(Testing.app(), 'cat', 42 as unknown as string, {} as ModelServingPlatformOptions)).toThrow(/^cat: file must be a string \(received: 42\)\. Fix: pass the path of the catalog file/);
+  });
+});
