@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 import { allowShadowedByDeny, isIpOrCidr } from '../core/cidr';
-import { isCredentialHeader } from '../core/credentials';
+import { credentialKind, isCredentialHeader } from '../core/credentials';
 import { corsOriginProblem, httpHeaderValueProblem, isHttpHeaderName } from '../core/http-header';
 import { unsafePathProblem } from '../core/url-path';
 import { isDnsLabel } from '../core/names';
@@ -229,19 +229,28 @@ function shapes(z: typeof Zod.z) {
     metadata: Metadata.optional(),
   });
 
+  // A value that is itself a credential where the catalog takes a reference (a secret-store path) or a public URL:
+  // refused at its file:line, its kind named and never its text.
+  const noCredential = (what: string, fix: string) =>
+    z.string().superRefine((v, ctx) => {
+      const kind = credentialKind(v);
+      if (kind !== undefined) custom(ctx, `holds what looks like ${kind}: ${what} would be committed to dist/ in plain text`, fix);
+    });
+  const remoteKey = noCredential('a secret-store key is a path, not the value', 'write the path of the value in the secret store (e.g. api-keys/alice), not the value itself').pipe(z.string().min(1));
   const Consumer = z.strictObject({
     userId: dnsLabel(40, 'consumer'),
     service: z.string(),
-    remoteKey: z.string().min(1),
+    remoteKey,
     property: z.string().min(1).optional(),
   });
 
+  const publicUrl = noCredential('an issuer or JWKS URL is public', 'write the URL without user info or token query parameters (a JWKS holds public keys)').pipe(z.url({ protocol: /^https$/ }));
   const JwtIssuer = z.strictObject({
     name: dnsLabel(40, 'issuer'),
-    issuer: z.url({ protocol: /^https$/ }),
-    jwksUri: z.url({ protocol: /^https$/ }),
+    issuer: publicUrl,
+    jwksUri: publicUrl,
     algorithm: z.enum(JWT_ALGORITHMS),
-    publicKey: z.strictObject({ remoteKey: z.string().min(1), property: z.string().min(1).optional() }),
+    publicKey: z.strictObject({ remoteKey, property: z.string().min(1).optional() }),
   });
 
   const SecretStore = z.strictObject({ name: dnsLabel(253, 'secret store'), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ExternalSecret } from '../../src/core/external-secret';
 import { invalid } from '../../src/core/errors';
 import { Platform } from '../../src/core/platform';
-import { loadCatalog } from '../../src/platform/catalog-loader';
+import { loadCatalog, parseCatalog } from '../../src/platform/catalog-loader';
+import { BASE } from '../platform/fixtures';
 import { KongPlugin } from '../../src/policy/kong/kong-plugin';
 import { HttpRouteFilter } from '../../src/routing/filter';
 import { InferenceService } from '../../src/serving/inference-service';
@@ -115,6 +116,22 @@ describe('constructs refuse credentials where a reference is expected, at once',
   it('an ExternalSecret remoteKey that is a Google API key, not a path', () => {
     const key = googleKey();
     expect(credentialRefusal(key, () => new ExternalSecret(models(), 'keys', { secretStore: { name: 'vault' }, data: [{ secretKey: 'api-key', remoteKey: key }] }))).toContain('data[0].remoteKey holds what looks like a Google API key');
+  });
+});
+
+describe('catalog values that are credentials are refused at their file:line', () => {
+  it.each<[string, (key: string) => [string, string], RegExp]>([
+    ['a Google API key as a consumer remoteKey', (key) => ['remoteKey: kong/keys/batch', `remoteKey: ${key}`], /consumers\[0\]\.remoteKey: holds what looks like a Google API key: a secret-store key is a path, not the value/],
+    ['a token in a JWKS URL', (key) => ['jwksUri: https://auth.example.com/jwks.json', `jwksUri: https://auth.example.com/jwks.json?token=${key}`], /jwtIssuers\[0\]\.jwksUri: holds what looks like a credential in a URL query parameter: an issuer or JWKS URL is public/],
+  ])('%s', (_what, edit, message) => {
+    const key = `AIza${randomText(35)}`;
+    const [from, to] = edit(key);
+    expect(BASE).toContain(from);
+    const text = BASE.replace(from, to);
+    const err = catalogError(() => parseCatalog(text, 'catalog.yaml'));
+    expect(err.message).toMatch(message);
+    expect(err.message).toMatch(new RegExp(`^catalog\\.yaml:${text.split('\n').findIndex((l) => l.includes(to.split(':')[0]) && l.includes(key.slice(0, 8))) + 1}:\\d+: `));
+    expect(err.message).not.toContain(key);
   });
 });
 
