@@ -98,7 +98,7 @@ export class Catalogs {
 
   /** Istio standard metrics of sidecars and gateways. */
   public static readonly ISTIO = new MetricCatalog('istio', {
-    istio_requests_total: m('counter', 'requests (labels response_code, reporter, destination_service_name, destination_service_namespace, destination_canonical_revision, ...)', ISTIO_DOC),
+    istio_requests_total: m('counter', 'requests (labels response_code, grpc_response_status, reporter, destination_service_name, destination_service_namespace, destination_canonical_revision, ...)', ISTIO_DOC),
     istio_request_duration_milliseconds: m('histogram', 'request duration, milliseconds', ISTIO_DOC),
     istio_request_bytes: m('histogram', 'request body size, bytes', ISTIO_DOC),
     istio_response_bytes: m('histogram', 'response body size, bytes', ISTIO_DOC),

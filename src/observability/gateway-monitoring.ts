@@ -214,7 +214,7 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
     const ref = backend.backendRef;
     if (!ref.namespace || ref.port === undefined) invalid(this, 'backend', 'must have a namespace and a port', ref, 'pass an InferenceService or Backend.service(name, port, { namespace })');
     if (this.providerId === 'kgateway') return RequestMetrics.envoyCluster(`kube_${ref.namespace}_${ref.name}_${ref.port}`);
-    if (this.providerId === 'istio') return RequestMetrics.istio(ref.namespace, ref.name);
+    if (this.providerId === 'istio') return RequestMetrics.istio(ref.namespace, ref.name, 'source', { grpc: ref.protocol === 'gRPC' });
     return RequestMetrics.envoyCluster(this.envoyGatewayCluster(backend));
   }
 

@@ -139,16 +139,24 @@ export class RequestMetrics {
   /**
    * Istio's standard metrics for requests to a Service, as reported by
    * `reporter` (`source` for a gateway in front of pods without sidecars).
+   * Errors are 5xx responses, or, for a gRPC backend (`grpc`), a non-zero
+   * `grpc_response_status`: gRPC reports failures in its status with HTTP
+   * 200, so a 5xx count would never see them.
+   *
+   * @see https://istio.io/latest/docs/reference/config/metrics/#labels
    */
-  public static istio(namespace: string, service: string, reporter: 'source' | 'destination' = 'source'): RequestMetrics {
+  public static istio(namespace: string, service: string, reporter: 'source' | 'destination' = 'source', options: { readonly grpc?: boolean } = {}): RequestMetrics {
+    const errors: CounterRef = options.grpc
+      ? { metric: 'istio_requests_total', matchers: [LabelMatcher.nre('grpc_response_status', '0|')], sample: { grpc_response_status: '14' } }
+      : { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')], sample: { response_code: '503' } };
     return new RequestMetrics({
       source: 'Istio',
       catalog: Catalogs.ISTIO,
       target: { destination_service_namespace: namespace, destination_service_name: service },
       matchers: [LabelMatcher.eq('reporter', reporter)],
       sample: { reporter },
-      requests: { metric: 'istio_requests_total', sample: { response_code: '200' } },
-      errors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')], sample: { response_code: '503' } },
+      requests: { metric: 'istio_requests_total', sample: options.grpc ? { response_code: '200', grpc_response_status: '0' } : { response_code: '200' } },
+      errors,
       latency: { metric: 'istio_request_duration_milliseconds', unitSeconds: 0.001 },
       splitLabel: 'destination_canonical_revision',
     });

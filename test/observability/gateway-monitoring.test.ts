@@ -8,7 +8,7 @@ import { GatewayMonitoring } from '../../src/observability/gateway-monitoring';
 import { HttpRoute } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
-import { ModelFormat } from '../../src/serving/model-format';
+import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 import { gatewayOf } from './fixtures';
 import { alertNames, alertOf, selects } from './helpers';
@@ -70,6 +70,16 @@ describe('GatewayMonitoring', () => {
     expect(kg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'kube_ml-models_iris-predictor_80' });
     const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
     expect(is.trafficTo(iris).spec.target).toEqual({ destination_service_name: 'iris-predictor', destination_service_namespace: 'ml-models' });
+  });
+
+  it('on Istio, counts a gRPC model\'s failures by its non-zero grpc-status (gRPC answers HTTP 200 on errors, invisible to a 5xx count)', () => {
+    const { ns } = setup(['edge', 'ml-models']);
+    const triton = new InferenceService(ns['ml-models'], 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
+    const iris = new InferenceService(ns['ml-models'], 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
+    const errors = (m: InferenceService) => is.trafficTo(m).spec.errors?.matchers?.map((x) => x.render());
+    expect(errors(triton)).toEqual(['grpc_response_status!~"0|"']);
+    expect(errors(iris)).toEqual(['response_code=~"5.."']);
   });
 
   it('on Envoy Gateway, finds the route rule that sends to the model (Envoy Gateway names clusters per rule), and refuses a model no rule reaches', () => {
