@@ -791,7 +791,11 @@ export class InferenceService extends Construct implements IBackend {
     checkProbe(this, 'readinessProbe', p.readinessProbe);
     checkProbe(this, 'livenessProbe', p.livenessProbe);
     checkProbe(this, 'startupProbe', p.startupProbe);
-    const env = renderEnv(this, 'env', { ...(storage?.env ?? {}), ...((changes?.env ?? p.env) || {}) });
+    // TorchServe writes its logs and metrics log under its working directory (/home/model-server/logs), which a
+    // read-only root filesystem refuses: they go to the /tmp emptyDir instead (LOG_LOCATION, METRICS_LOCATION,
+    // pytorch/serve docs/configuration.md; the user's env wins).
+    const torchserve: EnvVars = p.modelFormat?.name === 'pytorch' && this.security.readOnlyRoot ? { LOG_LOCATION: '/tmp/logs', METRICS_LOCATION: '/tmp/logs', TEMP: '/tmp' } : {};
+    const env = renderEnv(this, 'env', { ...torchserve, ...(storage?.env ?? {}), ...((changes?.env ?? p.env) || {}) });
     const image = changes?.image ?? p.image;
     const frameworkField = p.frameworkField && !canaryEntry;
     const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({

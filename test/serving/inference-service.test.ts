@@ -113,6 +113,19 @@ describe('InferenceService', () => {
     expect(findObject(objects, 'InferenceService', 'iris2', 'models').spec.predictor.model.readinessProbe.httpGet).toEqual({ path: '/v2/models/flowers2/ready', port: 8080 });
   });
 
+  it('TorchServe under a read-only root filesystem writes its logs, metrics log and temp files to the /tmp emptyDir; the user env wins; other formats get none', () => {
+    const { app, ns } = setup(['models']);
+    new InferenceService(ns.models, 'torch', { modelFormat: ModelFormat.PYTORCH });
+    new InferenceService(ns.models, 'torch2', { modelFormat: ModelFormat.PYTORCH, env: { LOG_LOCATION: '/var/log/ts' } });
+    new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const objects = synthObjects(app);
+    const env = (name: string) => Object.fromEntries((findObject(objects, 'InferenceService', name, 'models').spec.predictor.model.env ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env('torch')).toEqual({ LOG_LOCATION: '/tmp/logs', METRICS_LOCATION: '/tmp/logs', TEMP: '/tmp' });
+    expect(env('torch2')).toMatchObject({ LOG_LOCATION: '/var/log/ts', METRICS_LOCATION: '/tmp/logs' });
+    expect(env('iris')).toEqual({});
+    expect(findObject(objects, 'InferenceService', 'torch', 'models').spec.predictor.model.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
   it('a model serving on an h2c port without a gRPC protocol version gets TCP probes, not HTTP on the HTTP/2 port', () => {
     const { app, ns } = setup(['models']);
     new InferenceService(ns.models, 'tf', { modelFormat: ModelFormat.TENSORFLOW, ports: [{ containerPort: 9000, name: 'h2c' }] });

@@ -51,6 +51,8 @@ const ALLOWED_EXTRAS: Readonly<Record<string, string>> = {
   [`${P}.volumes`]: 'the emptyDir behind /tmp (the root filesystem is read-only)',
   [`${P}.*.securityContext`]: 'restricted container security: no privilege escalation, no capabilities, read-only root filesystem',
   [`${P}.*.volumeMounts`]: 'the /tmp mount of that emptyDir',
+  [`${P}.pytorch.env`]: "TorchServe's log, metrics-log and temp locations on that emptyDir (LOG_LOCATION, METRICS_LOCATION, TEMP)",
+  [`${P}.model.env`]: "TorchServe's log, metrics-log and temp locations on that emptyDir (LOG_LOCATION, METRICS_LOCATION, TEMP)",
   [`${P}.*.readinessProbe`]: "default probes for built-in runtimes: the model's KServe endpoint, or TCP",
   [`${P}.*.livenessProbe`]: 'default TCP liveness probe',
   [`${P}.*.startupProbe`]: 'default startup probe allowing 10 minutes for the model load',
@@ -93,7 +95,9 @@ const ALLOWED_EXTRAS: Readonly<Record<string, string>> = {
 function predictorDefaults(field: string, mode: 'standard' | 'knative' = 'standard'): string[] {
   const c = `${P}.${field}`;
   const pod = mode === 'knative' ? [] : [`${P}.securityContext`];
-  return [DEPLOYMENT_MODE, `${P}.automountServiceAccountToken`, ...pod, `${P}.volumes`, `${c}.securityContext`, `${c}.volumeMounts`, `${c}.readinessProbe`, `${c}.livenessProbe`, `${c}.startupProbe`];
+  // TorchServe gets its log locations on the /tmp emptyDir.
+  const env = field === 'pytorch' ? [`${c}.env`] : [];
+  return [DEPLOYMENT_MODE, `${P}.automountServiceAccountToken`, ...pod, `${P}.volumes`, `${c}.securityContext`, `${c}.volumeMounts`, ...env, `${c}.readinessProbe`, `${c}.livenessProbe`, `${c}.startupProbe`];
 }
 
 /** What every LLMInferenceService of ours adds: the secure defaults of DESIGN §4. */
