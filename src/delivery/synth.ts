@@ -24,8 +24,14 @@ export interface PlatformOutput {
 
 /** Thrown when synthesis finds errors; `errors` lists every one, one line each. */
 export class SynthError extends Error {
-  public constructor(public readonly errors: readonly string[]) {
-    super(`synth failed with ${errors.length} error(s):\n${errors.map((e) => `  ${e}`).join('\n')}`);
+  /** Every problem, one line each, each once. */
+  public readonly errors: readonly string[];
+
+  public constructor(errors: readonly string[]) {
+    // Each problem once, in the order first reported.
+    const unique = [...new Set(errors)];
+    super(`synth failed with ${unique.length} error(s):\n${unique.map((e) => `  ${e}`).join('\n')}`);
+    this.errors = unique;
     this.name = 'SynthError';
   }
 }

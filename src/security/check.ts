@@ -14,10 +14,12 @@ export const SECURITY_RULES: readonly CheckedRule[] = [...WORKLOAD_RULES, ...NET
   a.id < b.id ? -1 : 1,
 );
 
-/** An object to check, with its file and waivers. */
+/** An object to check, with its file, construct path and waivers. */
 export interface CheckedObject {
   readonly object: KObject;
   readonly file?: string;
+  /** The path of the construct that emitted it, for messages. @default - not shown */
+  readonly constructPath?: string;
   readonly waivers?: readonly SecurityWaiver[];
 }
 
@@ -30,20 +32,29 @@ export interface CheckedObject {
 export function checkSecurity(objects: readonly CheckedObject[]): SecurityFinding[] {
   const all = objects.map((o) => o.object);
   const findings: SecurityFinding[] = [];
-  for (const { object, file, waivers } of objects) {
+  for (const { object, file, waivers, constructPath } of objects) {
     for (const r of SECURITY_RULES) {
       if (waivers?.some((w) => w.ruleId === r.id)) continue;
       r.check(object, {
         all,
         report: (path, message) =>
-          findings.push({ ruleId: r.id, kind: object.kind, name: object.metadata.name ?? '', namespace: object.metadata.namespace, path, message, file }),
+          findings.push({ ruleId: r.id, kind: object.kind, name: object.metadata.name ?? '', namespace: object.metadata.namespace, path, message, file, constructPath }),
       });
     }
   }
   return findings.sort((a, b) => ((a.file ?? '') + a.ruleId + a.path < (b.file ?? '') + b.ruleId + b.path ? -1 : 1));
 }
 
-/** `file: Kind/name: path: [RULE] message`. */
+/**
+ * `file: Kind/name (construct path): path: [RULE] message. Rule: title (why).
+ * Waive: ...`: what is wrong and where, why the rule exists, and how to
+ * waive it in code with a reason when the object cannot comply.
+ */
 export function formatFinding(f: SecurityFinding): string {
-  return `${f.file ? `${f.file}: ` : ''}${f.kind}/${f.name}: ${f.path || '(object)'}: [${f.ruleId}] ${f.message}`;
+  const r = SECURITY_RULES.find((x) => x.id === f.ruleId);
+  // The library's constructs keep their object as the child `Resource`: the construct is what a user wrote.
+  const construct = f.constructPath?.replace(/\/Resource$/, '');
+  const where = `${f.file ? `${f.file}: ` : ''}${f.kind}/${f.name}${construct ? ` (${construct})` : ''}`;
+  const why = r ? ` Rule: ${r.title} (${r.rationale}).` : '';
+  return `${where}: ${f.path || '(object)'}: [${f.ruleId}] ${f.message.replace(/\.$/, '')}.${why} If the object cannot comply, waive it in code with the reason: SecurityWaivers.waive(<its construct>, '${f.ruleId}', '<why>'), listed in the platform README.`;
 }

@@ -14,6 +14,8 @@ export interface SecurityFinding {
   readonly message: string;
   /** The output file, when known. */
   readonly file?: string;
+  /** The path of the construct that emitted the object, when known. */
+  readonly constructPath?: string;
 }
 
 /** A security rule over synthesized objects. */

@@ -75,11 +75,13 @@ describe('buildPlatforms', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SynthError);
-    expect((error as Error).message).toContain('team/inferenceservice.models.iris.yaml: InferenceService/iris: spec.predictor.model.securityContext.allowPrivilegeEscalation: [SEC-W01] must be false');
+    expect((error as Error).message).toContain('team/inferenceservice.models.iris.yaml: InferenceService/iris (team/models/iris): spec.predictor.model.securityContext.allowPrivilegeEscalation: [SEC-W01] must be false');
   });
 
   it('skips validation and security rules only when asked', () => {
-    const finding = /team\/inferenceservice\.models\.iris\.yaml: InferenceService\/iris: spec\.predictor\.model\.securityContext\.allowPrivilegeEscalation: \[SEC-W01\] must be false/;
+    const finding = /team\/inferenceservice\.models\.iris\.yaml: InferenceService\/iris \(team\/models\/iris\): spec\.predictor\.model\.securityContext\.allowPrivilegeEscalation: \[SEC-W01\] must be false/;
+    // The rule's reason and how to waive it with a reason come with the finding.
+    expect(() => buildPlatforms(teamPlatform({ privileged: true }))).toThrow(/\[SEC-W01\] must be false[^\n]*\. Rule: [^\n]+\(Pod Security Standards[^\n]*\)\. If the object cannot comply, waive it in code with the reason: SecurityWaivers\.waive\(<its construct>, 'SEC-W01', '<why>'\)/);
     expect(() => buildPlatforms(teamPlatform({ privileged: true }))).toThrow(SynthError);
     expect(() => buildPlatforms(teamPlatform({ privileged: true }))).toThrow(finding);
     // Skipping validation alone still runs the security rules.

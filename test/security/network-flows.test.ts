@@ -40,7 +40,7 @@ describe('SEC-N05: pods isolated for egress can resolve names', () => {
     });
     const errors = errorsOf(() => buildPlatforms(app));
     expect(errors.filter((e) => e.includes('[SEC-N05]'))).toEqual([
-      expect.stringMatching(/NetworkPolicy\/allow-proxy-to-controller: spec\.podSelector: \[SEC-N05\] the flow from pods \{"app":"proxy"\} in gateway-system to pods \{"k8s-app":"kube-dns"\} in kube-system on 53\/UDP is blocked at its source: gateway-system\/allow-proxy-to-controller isolates those pods for egress and none allows it/),
+      expect.stringMatching(/NetworkPolicy\/allow-proxy-to-controller \(p\/gateway-system\/raw\): spec\.podSelector: \[SEC-N05\] the flow from pods \{"app":"proxy"\} in gateway-system to pods \{"k8s-app":"kube-dns"\} in kube-system on 53\/UDP is blocked at its source: gateway-system\/allow-proxy-to-controller isolates those pods for egress and none allows it/),
       expect.stringMatching(/on 53\/TCP is blocked at its source/),
     ]);
   });
@@ -64,7 +64,7 @@ describe('SEC-N06: a flow allowed at one end is allowed at the other', () => {
     const errors = errorsOf(() => buildPlatforms(app)).filter((e) => e.includes('[SEC-N06]'));
     expect(errors).toEqual([
       expect.stringMatching(
-        /p\/networkpolicy\.edge\.allow-gateway-to-iris\.yaml: NetworkPolicy\/allow-gateway-to-iris: spec\.egress\[0\]\.to\[0\]: \[SEC-N06\] the flow from pods \{"app":"gateway"\} in edge to pods \{"app":"iris"\} in models on 8080\/TCP is blocked at its destination: models\/default-deny isolates those pods for ingress and none allows it; add the matching allow rule there \(Namespace\.allowIngress\)/,
+        /p\/networkpolicy\.edge\.allow-gateway-to-iris\.yaml: NetworkPolicy\/allow-gateway-to-iris \(p\/edge\/netpol-allow-gateway-to-iris\): spec\.egress\[0\]\.to\[0\]: \[SEC-N06\] the flow from pods \{"app":"gateway"\} in edge to pods \{"app":"iris"\} in models on 8080\/TCP is blocked at its destination: models\/default-deny isolates those pods for ingress and none allows it; add the matching allow rule there \(Namespace\.allowIngress\)/,
       ),
     ]);
   });
