@@ -76,15 +76,29 @@ function walk(value: unknown, at: string, key: string | undefined, leaves: Leaf[
 /**
  * The base64 values of a Secret's `data` and a ConfigMap's `binaryData`,
  * decoded, so that an encoded credential is found too (the apiserver stores
- * them decoded; base64 hides nothing).
+ * them decoded; base64 hides nothing), and the ConfigMap `data` values that
+ * are base64 of text.
  */
 function decodedLeaves(o: { readonly kind: string } & Record<string, unknown>): Leaf[] {
+  const leaves: Leaf[] = [];
   const field = o.kind === 'Secret' ? 'data' : o.kind === 'ConfigMap' ? 'binaryData' : undefined;
   const values = field !== undefined ? o[field] : undefined;
-  if (values === null || typeof values !== 'object') return [];
-  return Object.entries(values as Record<string, unknown>).flatMap(([k, v]) =>
-    typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v) ? [{ path: `${field}.${k}`, value: Buffer.from(v, 'base64').toString('utf8') }] : [],
-  );
+  if (values !== null && typeof values === 'object') {
+    for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
+      if (typeof v === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(v)) leaves.push({ path: `${field}.${k}`, value: Buffer.from(v, 'base64').toString('utf8') });
+    }
+  }
+  // A ConfigMap's text data may hold a base64 blob too (an encoded credentials file): decoded when it is
+  // base64 through and through and decodes to text.
+  const data = o.kind === 'ConfigMap' ? o.data : undefined;
+  if (data !== null && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+      if (typeof v !== 'string' || v.length < 16 || v.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(v)) continue;
+      const text = Buffer.from(v, 'base64').toString('utf8');
+      if (/^[\t\n\r\x20-\x7e]+$/.test(text)) leaves.push({ path: `data.${k} (base64)`, value: text });
+    }
+  }
+  return leaves;
 }
 
 /**

@@ -161,6 +161,19 @@ describe('credential scan at synth (SEC-S04)', () => {
     expect(message).not.toContain(Buffer.from(secret).toString('base64'));
   });
 
+  it('decodes a base64 blob in ConfigMap text data (an encoded credentials file), and leaves plain text alone', () => {
+    const secret = mixed(20);
+    const app = new App();
+    const p = new Platform(app, 'plat', { requireAccessPolicies: false });
+    const blob = Buffer.from(`[default]\naws_secret_access_key = ${secret}\n`).toString('base64');
+    new ApiObject(p, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws', namespace: 'models' }, data: { credentials: blob, region: 'eu-west-1', note: 'abcdefghijklmnop' } });
+    const message = synthError(app);
+    expect(message).toContain('ConfigMap/models/aws: data.credentials (base64): [SEC-S04] holds what looks like');
+    expect(message).not.toContain('data.note');
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain(blob);
+  });
+
   it('scans generated files: a password in the platform description reaches README.md only through the scan', () => {
     const secret = mixed(16);
     const app = new App();
