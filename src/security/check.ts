@@ -2,6 +2,7 @@ import { KObject, SecurityFinding } from './finding';
 import { CheckedRule } from './rule';
 import { GATEWAY_RULES } from './rules/gateway';
 import { MONITORING_RULES } from './rules/monitoring';
+import { MONITORING_TARGET_RULES } from './rules/monitoring-targets';
 import { NETWORK_RULES } from './rules/network';
 import { NETWORK_FLOW_RULES } from './rules/network-flows';
 import { RBAC_RULES } from './rules/rbac';
@@ -10,7 +11,7 @@ import { WORKLOAD_RULES } from './rules/workload';
 import { SecurityWaiver } from './waivers';
 
 /** Every security rule, in id order. */
-export const SECURITY_RULES: readonly CheckedRule[] = [...WORKLOAD_RULES, ...NETWORK_RULES, ...NETWORK_FLOW_RULES, ...SECRET_RULES, ...GATEWAY_RULES, ...RBAC_RULES, ...MONITORING_RULES].sort((a, b) =>
+export const SECURITY_RULES: readonly CheckedRule[] = [...WORKLOAD_RULES, ...NETWORK_RULES, ...NETWORK_FLOW_RULES, ...SECRET_RULES, ...GATEWAY_RULES, ...RBAC_RULES, ...MONITORING_RULES, ...MONITORING_TARGET_RULES].sort((a, b) =>
   a.id < b.id ? -1 : 1,
 );
 
