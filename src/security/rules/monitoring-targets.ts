@@ -33,7 +33,7 @@ export const MONITORING_TARGET_RULES: readonly CheckedRule[] = [
   rule(
     'SEC-M02',
     'a PodMonitor that selects pods of the platform finds them: their containers declare the port it scrapes',
-    "prometheus-operator: a PodMonitor's portNumber or port keeps only targets of declared container ports, so an undeclared port leaves the monitor without a target and its down alert firing",
+    "Prometheus Operator: a PodMonitor's portNumber or port keeps only targets of declared container ports, so an undeclared port leaves the monitor without a target and its down alert firing",
     (o, ctx) => {
       if (o.kind !== 'PodMonitor') return;
       const spec = (o as any).spec ?? {};
