@@ -4,6 +4,25 @@ import { Platform } from './platform';
 
 const purposesByPlatform = new WeakMap<Platform, Map<string, Set<string>>>();
 
+/**
+ * Adds a setup note `topic` to the platform of `scope` for something the
+ * cluster must provide, collecting every `purpose` noted under that topic.
+ * `render` gets the purposes (sorted, `; `-joined) when the README is
+ * written, and returns undefined when the platform turns out to provide the
+ * thing itself. Nothing happens outside a platform (no README to note it in).
+ */
+export function noteRequired(scope: IConstruct, topic: string, purpose: string, render: (platform: Platform, purposes: string) => string | undefined): void {
+  const platform = Platform.tryOf(scope);
+  if (!platform) return;
+  let byTopic = purposesByPlatform.get(platform);
+  if (!byTopic) purposesByPlatform.set(platform, (byTopic = new Map()));
+  let purposes = byTopic.get(topic);
+  if (!purposes) byTopic.set(topic, (purposes = new Set()));
+  purposes.add(purpose);
+  const all = purposes;
+  platform.addSetupNote(topic, () => render(platform, [...all].sort().join('; ')));
+}
+
 /** A cluster object a platform's objects refer to by name. */
 export interface RequiredObject {
   /** The kind, e.g. `ClusterSecretStore`, `ClusterIssuer`, `StorageClass`. */
@@ -27,20 +46,11 @@ export interface RequiredObject {
  * storage class) are listed this way, from the reference itself.
  */
 export function noteRequiredObject(scope: IConstruct, required: RequiredObject): void {
-  const platform = Platform.tryOf(scope);
-  if (!platform) return; // not part of a platform: no README to note it in
   const { kind, namespace, name } = required;
-  const topic = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-  let byTopic = purposesByPlatform.get(platform);
-  if (!byTopic) purposesByPlatform.set(platform, (byTopic = new Map()));
-  let purposes = byTopic.get(topic);
-  if (!purposes) byTopic.set(topic, (purposes = new Set()));
-  purposes.add(required.purpose);
-  const read = purposes;
-  platform.addSetupNote(topic, () => {
+  noteRequired(scope, `${kind} ${namespace ? `${namespace}/` : ''}${name}`, required.purpose, (platform, purposes) => {
     const emitted = platform.node.findAll().some((c) => c instanceof ApiObject && c.kind === kind && c.name === name && (c.metadata.namespace ?? undefined) === namespace);
     if (emitted) return undefined;
     const where = namespace ? ` in namespace \`${namespace}\`` : '';
-    return `The ${kind} \`${name}\`${where} must exist; nothing in this folder creates it, and what refers to it does not become ready without it. Referred to by: ${[...read].sort().join('; ')}. ${required.setup}`;
+    return `The ${kind} \`${name}\`${where} must exist; nothing in this folder creates it, and what refers to it does not become ready without it. Referred to by: ${purposes}. ${required.setup}`;
   });
 }

@@ -1,8 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Platform } from './platform';
-
-const purposesByPlatform = new WeakMap<Platform, Map<string, Set<string>>>();
+import { noteRequired } from './required-object';
 
 /** The Secrets the platform's own objects write, as `namespace/name`: ExternalSecret targets and cert-manager Certificates. */
 function writtenSecrets(platform: Platform): Set<string> {
@@ -31,19 +30,10 @@ function writtenSecrets(platform: Platform): Set<string> {
  * @param purpose what reads it, e.g. `KONG_PG_PASSWORD (key password)`
  */
 export function noteRequiredSecret(scope: IConstruct, namespace: string | undefined, secretName: string, purpose: string): void {
-  const platform = Platform.tryOf(scope);
-  if (!platform) return; // not part of a platform: no README to note it in
   const ns = namespace ?? Chart.of(scope).namespace ?? 'default';
-  const topic = `Secret ${ns}/${secretName}`;
-  let byTopic = purposesByPlatform.get(platform);
-  if (!byTopic) purposesByPlatform.set(platform, (byTopic = new Map()));
-  let purposes = byTopic.get(topic);
-  if (!purposes) byTopic.set(topic, (purposes = new Set()));
-  purposes.add(purpose);
-  const read = purposes;
-  platform.addSetupNote(topic, () =>
+  noteRequired(scope, `Secret ${ns}/${secretName}`, purpose, (platform, purposes) =>
     writtenSecrets(platform).has(`${ns}/${secretName}`)
       ? undefined
-      : `Create the Secret \`${secretName}\` in namespace \`${ns}\`; nothing in this folder writes it. Read by: ${[...read].sort().join('; ')}. Keep its value out of Git (an ExternalSecret, a sealed secret, or a secret manager's operator).`,
+      : `Create the Secret \`${secretName}\` in namespace \`${ns}\`; nothing in this folder writes it. Read by: ${purposes}. Keep its value out of Git (an ExternalSecret, a sealed secret, or a secret manager's operator).`,
   );
 }
