@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { SECRET_NAME } from './credentials';
+import { isCredentialKey } from './credentials';
 import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 import { isDnsSubdomain } from './names';
@@ -73,14 +73,12 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
     if (!ENV_NAME.test(name)) invalid(scope, `${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits, _, - and .');
     const v = (env as EnvVars)[name];
     if (typeof v === 'string') {
-      if (SECRET_NAME.test(name) && v.length > 0) {
-        invalid(scope, `${field}.${name}`, 'looks like a credential but has a literal value, which would be committed to dist/', '<redacted>', `reference a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
-      }
+      // One rule for names and values (credentialKindFor): `HF_TOKEN: '...'` is refused, `MAX_TOKEN: '4096'` is a setting.
       refuseCredential(scope, `${field}.${name}`, v, `set it from a Secret: ${name}: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`, name);
       return { name, value: v };
     }
     if (v === null || typeof v !== 'object' || typeof (v as Partial<EnvValue>).valueFrom !== 'object') {
-      invalid(scope, `${field}.${name}`, 'must be a string or an EnvValue', SECRET_NAME.test(name) ? '<redacted>' : v, `write the value as a string, or reference it: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
+      invalid(scope, `${field}.${name}`, 'must be a string or an EnvValue', isCredentialKey(name) ? '<redacted>' : v, `write the value as a string, or reference it: EnvValue.fromSecret(SecretRef.named('my-secret'), 'key')`);
     }
     const ref = v.valueFrom.secretKeyRef;
     if (ref) checkSecretKeyRef(scope, `${field}.${name}.valueFrom.secretKeyRef`, ref.name, ref.key);

@@ -225,7 +225,7 @@ describe('KongGateway', () => {
     });
     it('extra environment is not a Kong setting or holds a credential', () => {
       expect(make({ environment: { FOO: 'x' } })).toThrow(/environment.FOO must be a Kong setting/);
-      expect(make({ environment: { KONG_ADMIN_TOKEN: 'hunter2' } })).toThrow(/KONG_ADMIN_TOKEN looks like a credential but has a literal value/);
+      expect(make({ environment: { KONG_ADMIN_TOKEN: 'hunter2' } })).toThrow(/KONG_ADMIN_TOKEN holds what looks like a literal value under the credential name 'KONG_ADMIN_TOKEN'/);
       expect(make({ environment: { KONG_PG_HOST: 'elsewhere' } })).toThrow(/environment.KONG_PG_HOST is set by KongGateway itself/);
     });
     it('a watched namespace is listed twice', () => {

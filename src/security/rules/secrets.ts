@@ -1,4 +1,4 @@
-import { credentialKind, credentialShapeKind, SECRET_NAME } from '../../core/credentials';
+import { credentialKindFor, credentialShapeKind } from '../../core/credentials';
 import { podsOf } from '../pod-specs';
 import { CheckedRule, rule } from '../rule';
 
@@ -14,7 +14,7 @@ export const SECRET_RULES: readonly CheckedRule[] = [
     for (const p of podsOf(o)) {
       for (const c of p.containers) {
         (c.container.env ?? []).forEach((e: { name: string; value?: string }, i: number) => {
-          if (e.value !== undefined && e.value !== '' && (SECRET_NAME.test(e.name) || credentialKind(e.value) !== undefined)) {
+          if (e.value !== undefined && e.value !== '' && credentialKindFor(e.name, e.value) !== undefined) {
             ctx.report(`${c.path}.env[${i}]`, `'${e.name}' has a literal value that looks like a credential; use valueFrom.secretKeyRef`);
           }
         });
