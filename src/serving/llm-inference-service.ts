@@ -173,7 +173,9 @@ export class LlmInferenceService extends Construct {
     }
 
     this.resource = new kserve.LlmInferenceService(this, 'Resource', {
-      metadata: { name: this.serviceName },
+      // KServe reads the storage initializer's credentials annotation (a gated model's token) from the
+      // LLMInferenceService's own annotations (v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go).
+      metadata: { name: this.serviceName, annotations: binding.podAnnotations ? { ...binding.podAnnotations } : undefined },
       spec: {
         model: { uri: binding.storageUri, name: modelName, lora: adapters && adapters.length > 0 ? { adapters } : undefined },
         replicas,

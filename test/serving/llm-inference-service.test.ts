@@ -24,6 +24,8 @@ describe('LlmInferenceService', () => {
     expect(main.name).toBe('main');
     expect(main.resources.limits['nvidia.com/gpu']).toBe('1');
     expect(main.env).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'HF_TOKEN' } } }]);
+    // KServe's storage initializer reads the gated model's token from the Secret this annotation names.
+    expect(o.metadata.annotations).toEqual({ 'serving.kserve.io/storageSecretName': 'hf-token' });
     expect(o.spec.template.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(o).toMatchSnapshot();
   });
