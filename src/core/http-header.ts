@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
 
 /**
@@ -91,13 +92,15 @@ export function corsOriginProblem(origin: unknown): string | undefined {
  * @see https://fetch.spec.whatwg.org/#cors-protocol-and-credentials
  */
 export function assertCorsOrigins(scope: IConstruct | string, field: string, origins: readonly unknown[], credentials: boolean | undefined, credentialsField: string): void {
+  if (!Array.isArray(origins)) invalid(scope, field, 'must be a list of origins', origins, "pass e.g. ['https://app.example.com']");
   origins.forEach((o, i) => {
+    refuseCredential(scope, `${field}[${i}]`, o, 'an origin is scheme://host[:port] only');
     const problem = corsOriginProblem(o);
     if (problem !== undefined) invalid(scope, `${field}[${i}]`, problem, o, 'list the web origins allowed, e.g. https://app.example.com');
   });
   // `https://*` and `http://*` are the wildcard under another spelling: every https (or http) site.
-  if (credentials === true && origins.some((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)))) {
-    const wildcard = origins.find((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o)));
+  const wildcard = credentials === true ? origins.find((o) => o === '*' || (typeof o === 'string' && /^https?:\/\/\*(:\d*)?$/i.test(o))) : undefined;
+  if (wildcard !== undefined) {
     invalid(scope, credentialsField, `cannot be true with origin '${String(wildcard)}'${wildcard === '*' ? '' : ' (every site of that scheme)'}: the Fetch standard forbids a wildcard origin on credentialed requests, and a gateway that echoes the Origin instead lets every site call with the user's cookies`, origins, 'list the allowed origins explicitly, or leave credentials off');
   }
 }

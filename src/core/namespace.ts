@@ -248,10 +248,12 @@ export class Namespace extends Chart {
     // namespace-wide allow-dns covers name resolution; without one, the
     // selected pods get DNS from a rule of their own, or every name they
     // resolve (a strict_dns xDS cluster, a model store) fails.
-    if (!this.defaultDeny && options.pods && Object.keys(options.pods).length > 0) {
-      const selector = Object.entries(options.pods).sort(([a], [b]) => (a < b ? -1 : 1));
-      this.policy(`allow-dns-${policyId(selector.map(([, v]) => v).join('-'), 53)}`, {
-        podSelector: { matchLabels: options.pods },
+    const pods = checkedRecord(this, `allow-${id}.pods`, options.pods);
+    if (!this.defaultDeny && pods && Object.keys(pods).length > 0) {
+      // Named after the whole selector (keys and values), so two selectors never share a name.
+      const selector = Object.entries(pods).sort(([a], [b]) => (a < b ? -1 : 1));
+      this.policy(`allow-dns-${policyId(selector.map(([k, v]) => `${k}-${v}`).join('-'), 53)}`, {
+        podSelector: { matchLabels: pods },
         policyTypes: ['Egress'],
         egress: [{ to: [...CLUSTER_DNS.peers], ports: renderPorts(DNS_PORTS) }],
       });

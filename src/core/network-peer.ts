@@ -40,6 +40,7 @@ export class NetworkPeer {
    */
   public static pods(namespace: string, selector: Record<string, string>): NetworkPeer {
     assertDnsLabel(`${WHERE}.pods`, 'namespace', namespace);
+    if (selector === undefined || selector === null) invalid(`${WHERE}.pods`, 'selector', 'is required: the labels of the peer pods', selector, "pass the pod labels, e.g. NetworkPeer.pods('models', { app: 'iris' })");
     const labels = checkedRecord(`${WHERE}.pods`, 'selector', selector);
     assertLabels(`${WHERE}.pods`, 'podSelector.matchLabels', labels);
     return new NetworkPeer(`pods ${JSON.stringify(labels)} in ${namespace}`, [
@@ -55,7 +56,7 @@ export class NetworkPeer {
   public static cidr(cidr: string, except?: readonly string[]): NetworkPeer {
     if (!isCidr(cidr)) invalid(`${WHERE}.cidr`, 'ipBlock.cidr', 'must be a CIDR block (address/prefix)', cidr, "use e.g. '10.0.0.0/8' or '192.168.1.10/32'");
     except?.forEach((e, i) => {
-      if (!isCidr(e) || !cidrContains(cidr, e) || e.split('/')[1] === cidr.split('/')[1]) invalid(`${WHERE}.cidr`, `ipBlock.except[${i}]`, `must be a CIDR block strictly inside ${cidr} (the apiserver refuses any other exception)`, e, `use a block inside ${cidr}`);
+      if (!isCidr(e) || !cidrContains(cidr, e) || Number(e.split('/')[1]) === Number(cidr.split('/')[1])) invalid(`${WHERE}.cidr`, `ipBlock.except[${i}]`, `must be a CIDR block strictly inside ${cidr} (the apiserver refuses any other exception)`, e, `use a block inside ${cidr}`);
     });
     return new NetworkPeer(`cidr ${cidr}`, [{ ipBlock: { cidr, except: except ? [...except] : undefined } }]);
   }

@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { assertDnsSubdomain } from './names';
+import { assertDnsSubdomain, checkedAnnotations } from './names';
 import { ISecretReference } from './secret-ref';
-import { checkedRecord } from './records';
 import { checkProps, childPath } from './prop-types';
 
 /** A ServiceAccount a workload can run as. */
@@ -39,7 +38,7 @@ export class ServiceAccount extends Construct implements IServiceAccount {
     super(scope, id);
     this.serviceAccountName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.resource = new k8s.KubeServiceAccount(this, 'Resource', {
-      metadata: { name: this.serviceAccountName, annotations: checkedRecord(this, 'annotations', props.annotations) },
+      metadata: { name: this.serviceAccountName, annotations: checkedAnnotations(this, props.annotations) },
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       secrets: props.secrets?.map((s) => ({ name: s.secretName })),
     });

@@ -172,10 +172,7 @@ export class HttpRouteFilter implements IHttpRouteFilter {
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.CORS,
       cors: {
-        allowOrigins: [...options.allowOrigins].map((o, i) => {
-          refuseCredential('HttpRouteFilter.cors', `allowOrigins[${i}]`, o, 'an origin is scheme://host[:port] only');
-          return o;
-        }),
+        allowOrigins: [...options.allowOrigins],
         allowMethods: options.allowMethods?.map((m) => m as gw.HttpRouteSpecRulesFiltersCorsAllowMethods),
         allowHeaders: options.allowHeaders ? [...options.allowHeaders] : undefined,
         exposeHeaders: options.exposeHeaders ? [...options.exposeHeaders] : undefined,

@@ -82,7 +82,10 @@ describe('Namespace', () => {
     const policies = objectsOfKind(synthObjects(app), 'NetworkPolicy');
     const dnsFor = (ns: string) => policies.filter((p) => p.metadata.namespace === ns && p.spec.egress?.some((e: { ports?: { port: number }[] }) => e.ports?.some((port) => port.port === 53)));
     // The proxy pods: one DNS rule scoped to them (not podSelector: {}, which would isolate the controller too).
-    expect(dnsFor('gateway-system').map((p) => [p.metadata.name, p.spec.podSelector])).toEqual([['allow-dns-edge', { matchLabels: proxy }]]);
+    expect(dnsFor('gateway-system').map((p) => [p.metadata.name, p.spec.podSelector])).toEqual([[expect.stringMatching(/^allow-dns-gateway-networking-k8s-io-gateway-name-/), { matchLabels: proxy }]]);
+    // Selectors that differ only in their keys get rules of their own.
+    open.allowEgress('a', { pods: { app: 'x' }, peers: [NetworkPeer.namespace('models')], ports: [{ port: 80 }] });
+    expect(() => open.allowEgress('b', { pods: { role: 'x' }, peers: [NetworkPeer.namespace('models')], ports: [{ port: 80 }] })).not.toThrow();
     expect(dnsFor('gateway-system')[0].spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
     // With a default deny the namespace-wide allow-dns covers every pod: no extra rule.
     expect(dnsFor('models').map((p) => p.metadata.name)).toEqual(['allow-dns']);

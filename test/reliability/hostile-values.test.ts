@@ -44,6 +44,8 @@ import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/
 import { ServingRuntime } from '../../src/serving/serving-runtime';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
+import { ServiceAccount } from '../../src/core/service-account';
+import { HttpRouteFilter } from '../../src/routing/filter';
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -388,5 +390,24 @@ describe('values inside the ranges stay accepted', () => {
     new Namespace(new Platform(app, 'serving'), 'models');
     new Namespace(new Platform(app, 'gateway'), 'models', { external: true });
     expect(() => synthPlatforms(app)).not.toThrow();
+  });
+});
+
+describe('review follow-ups: inputs that crashed or slipped through', () => {
+  it('NetworkPeer.pods without a selector is refused, not a raw TypeError', () => {
+    expect(() => NetworkPeer.pods('models', undefined as unknown as Record<string, string>)).toThrow(/NetworkPeer\.pods: selector is required: the labels of the peer pods \(received: undefined\)\. Fix: /);
+  });
+
+  it('an ipBlock exception equal to the block, written with a leading zero, is refused', () => {
+    expect(() => NetworkPeer.cidr('10.0.0.0/8', ['10.0.0.0/08'])).toThrow(/ipBlock\.except\[0\] must be a CIDR block strictly inside 10\.0\.0\.0\/8/);
+  });
+
+  it('CORS origins given as a string instead of a list are refused, not a raw TypeError', () => {
+    expect(() => HttpRouteFilter.cors({ allowOrigins: 'https://a.example.com' as unknown as string[] })).toThrow(/allowOrigins must be a list of origins \(received: "https:\/\/a\.example\.com"\)/);
+  });
+
+  it('a ServiceAccount annotation holding a credential is refused like any other annotation', () => {
+    const { ns } = setup(['models'], { requireAccessPolicies: false });
+    expect(() => new ServiceAccount(ns.models, 'sa', { annotations: { 'example.com/db-password': 'hunter2hunter2' } })).toThrow(/holds what looks like a literal value under the credential name 'example\.com\/db-password'/);
   });
 });

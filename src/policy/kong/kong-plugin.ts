@@ -548,7 +548,6 @@ export class KongPlugin extends Construct implements IKongPlugin {
     if (options.origins.length === 0) invalid(path, 'config.origins', 'must list at least one origin', [], "pass origins: ['https://app.example.com']");
     options.origins.forEach((o, i) => {
       if (typeof o !== 'string' || o.trim() === '') invalid(path, `config.origins[${i}]`, 'must be a non-empty origin', o, 'use e.g. https://app.example.com');
-      refuseCredential(path, `config.origins[${i}]`, o, 'an origin is scheme://host[:port] only');
     });
     assertCorsOrigins(path, 'config.origins', options.origins, options.credentials, 'config.credentials');
     options.headers?.forEach((h, i) => h === '*' || assertHttpHeaderName(path, `config.headers[${i}]`, h));
