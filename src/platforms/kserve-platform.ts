@@ -21,7 +21,6 @@ import { InferenceService } from '../serving/inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { S3ServiceAccount } from '../serving/s3-service-account';
 import { Storage } from '../serving/storage';
-import { SecurityWaivers } from '../security/waivers';
 import { RUNBOOK_BASE_URL } from './assets';
 
 /** Props of {@link KservePlatform}. */
@@ -154,14 +153,12 @@ export class KservePlatform extends Platform {
     const modelMonitoring = [sklearn, withTransformer, gpu, grpc].map(
       (m) => new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle }),
     );
-    const pytorchMonitoring = new KServeModelMonitoring(models, `${pytorch.serviceName}-monitoring`, { model: pytorch, ...bundle });
-    modelMonitoring.push(pytorchMonitoring, new KServeModelMonitoring(models, `${autoscaled.serviceName}-monitoring`, { model: autoscaled, ...bundle }));
-    // A known gap, kept visible: Knative allows one container port, so the Knative-mode TorchServe model cannot
-    // declare its metrics port and its PodMonitor finds no target (SEC-M02).
-    SecurityWaivers.waive(
-      pytorchMonitoring.monitor.resource,
-      'SEC-M02',
-      "Knative accepts one container port, so TorchServe's metrics port 8082 of this Knative-mode model cannot be declared and this PodMonitor finds no target; its metrics need Knative's queue-proxy metrics or Standard mode",
+    modelMonitoring.push(new KServeModelMonitoring(models, `${autoscaled.serviceName}-monitoring`, { model: autoscaled, ...bundle }));
+    // The Knative-mode TorchServe canary cannot be scraped: Knative accepts one container port, so TorchServe's
+    // metrics port 8082 cannot be declared (a monitor would find no target and its down alert fire forever).
+    this.addSetupNote(
+      'Monitoring of the Knative-mode PyTorch model',
+      `\`${pytorch.serviceName}\` runs in Knative mode for its canary, and Knative accepts one container port, so TorchServe's metrics port (8082) cannot be declared and no PodMonitor is emitted for it. Monitor it through Knative's queue-proxy metrics (port 9091, \`http-usermetric\`) as your Knative observability config exports them, or run it in Standard mode.`,
     );
     new PlatformDashboard(monitoring, 'overview', { name: 'kserve-platform-overview', gateways: [gatewayMonitoring], models: modelMonitoring, namespaces: [ingress.name, models.name] });
     tracingFor(ingress, 'tracing', { gateway: this.gateway, collector: TracingCollector.jaeger(), samplingRate: 0.1 });

@@ -651,6 +651,11 @@ export class InferenceService extends Construct implements IBackend {
    */
   public exposeMetricsPort(port: number): void {
     assertPort(this, 'metricsPort', port, 'use the port of the model server\'s /metrics, e.g. 8080');
+    // Knative accepts one container port (the serving one): a second could not be declared, and a PodMonitor
+    // finds only declared ports, so its down alert would fire forever.
+    if (this.isKnative && port !== this.podPort) {
+      invalid(this, 'metricsPort', `cannot be declared in Knative mode, which accepts one container port (${this.podPort}, the serving port): a PodMonitor on ${port} would find no target`, port, 'run the model in Standard mode to scrape the model server itself, or measure it from the gateway or Knative\'s queue-proxy');
+    }
     this.metricsPortSet.add(port);
   }
 

@@ -96,8 +96,11 @@ describe('kserve-platform', () => {
       'Istio mesh config: access log provider `model-access-log`',
       'Istio mesh config: tracing provider `otel-tracing`',
       'KServe storage initializer under restricted Pod Security',
+      'Monitoring of the Knative-mode PyTorch model',
       'Secret kserve-ingress/kserve-gateway-tls',
     ]);
+    // The Knative-mode TorchServe model gets no monitor that could never find a target.
+    expect(objectsOfKind(objects, 'PodMonitor').map((m) => m.metadata.name)).not.toContain('pytorch-model-predictor');
     const tls = platform.setupNotes.find((n) => n.topic === 'Secret kserve-ingress/kserve-gateway-tls')!;
     expect(tls.text).toContain('TLS certificate (tls.crt, tls.key) of listener https of Gateway kserve-gateway');
     expect(findObject(objects, 'Telemetry', 'kserve-gateway-tracing', 'kserve-ingress').spec.tracing[0].providers).toEqual([{ name: 'otel-tracing' }]);

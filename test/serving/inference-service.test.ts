@@ -342,9 +342,10 @@ describe('InferenceService metrics ports (a PodMonitor finds only declared conta
     expect(grpc.spec().predictor.model.ports.map((p: any) => p.name)).toEqual(['h2c', 'metrics']);
   });
 
-  it('declares only the serving port in Knative mode, which allows one', () => {
+  it('in Knative mode, which allows one container port, accepts the serving port and refuses another (a monitor on it would find no target)', () => {
     const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', deploymentMode: DeploymentMode.KNATIVE });
-    isvc.exposeMetricsPort(9091);
+    isvc.exposeMetricsPort(8080);
     expect(spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
+    expect(() => isvc.exposeMetricsPort(8082)).toThrow(/metricsPort cannot be declared in Knative mode, which accepts one container port \(8080, the serving port\): a PodMonitor on 8082 would find no target \(received: 8082\)\. Fix: run the model in Standard mode/);
   });
 });
