@@ -50,7 +50,12 @@ export interface ComponentSpec {
    * for pods that declare no container port, which a PodMonitor cannot find.
    * @default - a PodMonitor on the pods labelled `selector`
    */
-  readonly service?: { readonly portName: string; readonly additionalPaths?: readonly string[] };
+  readonly service?: {
+    readonly portName: string;
+    readonly additionalPaths?: readonly string[];
+    /** The pods behind the Service and their metrics port, for the NetworkPolicy that lets Prometheus in. */
+    readonly pods: { readonly selector: Readonly<Record<string, string>>; readonly port: number };
+  };
 }
 
 /**
@@ -96,7 +101,7 @@ export abstract class ComponentMonitoring extends Construct implements IMonitori
       invalid(this, 'metricsPort', `is not used: ${spec.title} is scraped through its metrics Service's port '${spec.service.portName}'`, props.metricsPort, 'drop metricsPort (set the port on the component itself)');
     }
     this.monitor = spec.service
-      ? new ServiceMonitor(this, 'ServiceMonitor', { ...common, portName: spec.service.portName, additionalPaths: spec.service.additionalPaths })
+      ? new ServiceMonitor(this, 'ServiceMonitor', { ...common, portName: spec.service.portName, additionalPaths: spec.service.additionalPaths, pods: spec.service.pods, prometheus: props.prometheus })
       : new PodMonitor(this, 'PodMonitor', { ...common, port: props.metricsPort ?? spec.port, prometheus: props.prometheus });
     this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.instanceName}-alerts`, alertPrefix: spec.prefix, catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
     this.group = this.prometheusRule.addGroup(`${spec.label}.${namespace}.${this.instanceName}`);

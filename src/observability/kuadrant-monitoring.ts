@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AUTHORINO_POD_LABELS } from '../policy/kuadrant/kuadrant';
 import { Alerts } from './alert-templates';
 import { Catalogs } from './catalogs';
 import { ComponentMonitoring, ComponentMonitoringProps } from './component-monitoring';
@@ -80,7 +81,7 @@ export class AuthorinoMonitoring extends ComponentMonitoring {
       selector: { 'authorino-resource': 'authorino', 'app.kubernetes.io/component': 'metrics' },
       port: 8080,
       path: '/metrics',
-      service: { portName: 'http', additionalPaths: ['/server-metrics'] },
+      service: { portName: 'http', additionalPaths: ['/server-metrics'], pods: { selector: AUTHORINO_POD_LABELS, port: 8080 } },
     });
     const ratio = this.ratio('deniedRatio', props.deniedRatio ?? 0.1);
     this.group.addAlert(

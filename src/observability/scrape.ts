@@ -77,9 +77,17 @@ export interface PodMonitorProps extends MonitorProps {
 }
 
 /** Props of {@link ServiceMonitor}. */
-export interface ServiceMonitorProps extends Omit<MonitorProps, 'port' | 'prometheus'> {
+export interface ServiceMonitorProps extends Omit<MonitorProps, 'port'> {
   /** `endpoints[].port`: the name of the Service port serving metrics. */
   readonly portName: string;
+  /**
+   * The pods behind the Services and the port they serve metrics on: when
+   * they are in this Namespace chart, a NetworkPolicy `allow-metrics-<name>`
+   * lets Prometheus reach that port (a default deny would otherwise block
+   * the scrape). The Service's own labels (`selector`) need not be the pods'.
+   * @default - no NetworkPolicy (the pods are elsewhere, or their namespace is not isolated)
+   */
+  readonly pods?: { readonly selector: Readonly<Record<string, string>>; readonly port: number };
   /**
    * More metrics paths on the same port, one endpoint each (Authorino
    * serves its controller metrics on `/metrics` and its authorization
@@ -212,5 +220,6 @@ export class ServiceMonitor extends Construct {
         endpoints: paths.map((path) => ({ port: props.portName, path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, relabelings: relabel })),
       },
     });
+    if (props.pods) allowScrape(this, c.name, { ...props, selector: props.pods.selector, port: props.pods.port }, Chart.of(this).namespace);
   }
 }

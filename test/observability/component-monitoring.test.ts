@@ -47,6 +47,10 @@ describe('OpaMonitoring, LimitadorMonitoring, AuthorinoMonitoring', () => {
     expect(authorino.selector).toEqual({ matchLabels: { 'app.kubernetes.io/component': 'metrics', 'authorino-resource': 'authorino' } });
     expect(authorino.endpoints.map((e: { port: string; path: string }) => `${e.port}${e.path}`)).toEqual(['http/metrics', 'http/server-metrics']);
     expect(alertOf(objects, 'authorino-alerts', 'AuthorinoDeniedSpike').expr).toContain('auth_server_authconfig_response_status');
+    // In a namespace of the platform (default deny), Prometheus may reach the Authorino pods behind that Service.
+    const allow = findObject(objects, 'NetworkPolicy', 'allow-metrics-authorino', 'kuadrant-system').spec;
+    expect(allow.podSelector).toEqual({ matchLabels: { 'authorino-resource': 'authorino' } });
+    expect(allow.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
     expect(alertNames(objects, 'opa-alerts')).toEqual(['OpaApiErrorsHigh', 'OpaDown']);
     expect(alertNames(objects, 'limitador-alerts')).toEqual(['LimitadorDown', 'LimitadorRateLimitedSustained']);
     expect(alertNames(objects, 'authorino-alerts')).toEqual(['AuthorinoDeniedSpike', 'AuthorinoDown']);
