@@ -11,6 +11,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { isPlainObject } from '../validate/schema/json-schema';
 
 /** Where a problem is reported: a construct, or a path when the construct does not exist yet. */
 export type PropScope = IConstruct | string;
@@ -49,11 +50,6 @@ export function optionalNumber(scope: PropScope, field: string, value: unknown, 
   return value;
 }
 
-/** @throws ModelServingError unless `value` is undefined or a boolean */
-export function optionalBoolean(scope: PropScope, field: string, value: unknown, fix = 'write true or false, or leave it out'): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') invalid(scope, field, 'must be true or false', value, fix);
-  return value as boolean | undefined;
-}
 
 /**
  * A list whose items pass `isItem`.
@@ -108,10 +104,6 @@ export function requireWith<T>(scope: PropScope, field: string, value: unknown, 
   return value as T;
 }
 
-/** As {@link requireWith}, and undefined passes. */
-export function optionalWith<T>(scope: PropScope, field: string, value: unknown, method: string, type: string, fix: string): T | undefined {
-  return value === undefined ? undefined : requireWith<T>(scope, field, value, method, type, fix);
-}
 
 /**
  * A value that passes `isT` (a type guard of its shape).
@@ -142,10 +134,7 @@ export function hasProperty(value: unknown, key: string): boolean {
 /** Type guard: a string. */
 export const isString = (v: unknown): v is string => typeof v === 'string';
 
-/** Type guard: a plain object (not null, not a list). */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isPlainObject };
 
 function plural(item: string): string {
   const noun = item.replace(/^(a|an) /, '');

@@ -103,7 +103,7 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 }
 
 /** The Levenshtein distance of `a` and `b` (insertions, deletions and substitutions), for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];

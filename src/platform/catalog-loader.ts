@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { isCredentialHeader, looksLikeCredential } from '../core/credentials';
 import { describeValue, ModelServingError } from '../core/errors';
 import { InputFileError, MAX_INPUT_BYTES, readInputBytes } from '../core/read-input';
-import { editDistance } from '../core/props';
+import { closestKey } from '../core/props';
 import { FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from '../core/records';
 import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, parseYamlDocuments } from '../core/yaml-input';
 import { Catalog, catalogSchema } from './catalog-schema';
@@ -276,7 +276,7 @@ function describeIssue(issue: z.core.$ZodIssue, p: readonly Segment[], doc: Docu
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = knownKeys(p);
-    const suggestion = closest(key, known);
+    const suggestion = closestKey(key, known);
     return {
       location: locateIn(doc, lines, file, [...p, key], true).location,
       field: formatField([...p, key]),
@@ -376,19 +376,6 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
   return s;
 }
 
-/** The known key closest to `key` (edit distance at most 3), for a "did you mean" hint. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
 
 /**
  * The node at `p` (its key node when `atKey`), or the nearest enclosing

@@ -313,7 +313,7 @@ export class InferenceService extends Construct implements IBackend {
     assertKnownKeys(this, '', props, PROPS_KEYS);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id, 45);
     this.deploymentMode = assertOneOf(this, 'deploymentMode', props.deploymentMode ?? DeploymentMode.STANDARD, Object.values(DeploymentMode), 'use DeploymentMode.STANDARD or DeploymentMode.KNATIVE');
-    if (!Chart.of(this).namespace && (inPlatform(this) || props.transformer)) {
+    if (!Chart.of(this).namespace && (Platform.tryOf(this) !== undefined || props.transformer)) {
       invalid(
         this,
         'metadata.namespace',
@@ -958,13 +958,6 @@ function assertRuntimeVersion(scope: Construct, field: string, version: unknown)
   if (!valid) invalid(scope, field, 'must be a valid image tag (letters, digits, _ . and -, at most 128 characters, not starting with . or -)', version, fix);
 }
 
-/** True when `c` is inside a {@link Platform} (whose output is synthesized to dist/). */
-function inPlatform(c: Construct): boolean {
-  for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
-    if (Platform.isPlatform(s)) return true;
-  }
-  return false;
-}
 
 function findNamespaceChart(c: Construct): Namespace | undefined {
   for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
