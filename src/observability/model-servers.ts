@@ -98,8 +98,9 @@ function autoSelected(format: string, protocol: ProtocolVersion): ModelServerKin
   }
 }
 
-const target = (namespace: string, inferenceService: string) => [LabelMatcher.eq('namespace', namespace), LabelMatcher.eq('inferenceservice', inferenceService)];
-const rate = (metric: string, namespace: string, name: string, w: RateWindow) => `sum(rate(${selector(metric, target(namespace, name))}[${windowText(w)}]))`;
+const target = (namespace: string, inferenceService: string) => [LabelMatcher.eq('inferenceservice', inferenceService), LabelMatcher.eq('namespace', namespace)];
+// Summed by the target labels, like RequestMetrics' rates, so quotients of the two match.
+const rate = (metric: string, namespace: string, name: string, w: RateWindow) => `sum by (inferenceservice, namespace) (rate(${selector(metric, target(namespace, name))}[${windowText(w)}]))`;
 
 /**
  * What a model server exports to Prometheus: where (port, path), which
@@ -185,7 +186,7 @@ export class ModelServerMetrics {
     path: '/metrics',
     traffic: RequestMetrics.triton,
     panels: (ns, name, w) => {
-      const all = `(\n  ${rate('nv_inference_request_success', ns, name, w)}\n  +\n  ${rate('nv_inference_request_failure', ns, name, w)}\n)`;
+      const all = RequestMetrics.triton(ns, name).requestRate(w);
       return [
         { title: 'Mean request duration (Triton)', unit: 's', expr: `${rate('nv_inference_request_duration_us', ns, name, w)}\n/\n${all}\n* 0.000001` },
         { title: 'Mean queue time (Triton)', unit: 's', expr: `${rate('nv_inference_queue_duration_us', ns, name, w)}\n/\n${all}\n* 0.000001` },

@@ -388,7 +388,9 @@ export class RequestMetrics {
   public splitShare(window: RateWindow): string | undefined {
     const split = this.spec.splitLabel;
     if (!split) return undefined;
-    return `${this.totalRate([...this.groupBy, split], window)}\n/ ignoring (${split}) group_left\n${this.totalRate(this.groupBy, window)}`;
+    const total = this.totalRate(this.groupBy, window);
+    // `group_left (` would read the parenthesized total as group_left's label list: give it an empty one first.
+    return `${this.totalRate([...this.groupBy, split], window)}\n/ ignoring (${split}) group_left${total.startsWith('(') ? ' ()' : ''}\n${total}`;
   }
 
   /** The synthetic series of `sample` traffic for this source. */
@@ -422,10 +424,17 @@ export class RequestMetrics {
     return `sum by (${by.join(', ')}) (rate(${this.select(c.metric, c.matchers ?? [])}[${windowText(window)}]))`;
   }
 
-  /** Every request per second, summed by `by`. */
+  /**
+   * Every request per second, summed by `by`. With `requestsExcludeErrors`,
+   * successes plus errors, or either alone while the other counter does not
+   * exist yet (a labelled prometheus_client counter appears at its first
+   * increment: MLServer has no failure series before the first failure).
+   */
   private totalRate(by: readonly string[], window: RateWindow): string {
     const requests = this.counterRate(this.spec.requests, window, by);
-    return this.spec.requestsExcludeErrors && this.spec.errors ? `(\n  ${requests}\n  +\n  ${this.counterRate(this.spec.errors, window, by)}\n)` : requests;
+    if (!this.spec.requestsExcludeErrors || !this.spec.errors) return requests;
+    const errors = this.counterRate(this.spec.errors, window, by);
+    return `(\n  (${requests} + ${errors})\n  or\n  ${requests}\n  or\n  ${errors}\n)`;
   }
 }
 

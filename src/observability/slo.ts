@@ -124,7 +124,7 @@ export class Slo extends Construct {
     if (props.objective.kind === 'latency' && !(props.objective.thresholdSeconds! > 0)) invalid(this, 'objective.thresholdSeconds', 'must be > 0', props.objective.thresholdSeconds, 'use e.g. SloObjective.latency(0.5, 0.95)');
     const h = props.traffic.spec.latency;
     if (props.objective.kind === 'latency' && h && !isBucketBound(h, props.objective.thresholdSeconds!)) {
-      const bounds = h.buckets!.map((b) => b * h.unitSeconds).filter((b) => b >= props.objective.thresholdSeconds! / 10 && b <= props.objective.thresholdSeconds! * 10);
+      const bounds = h.buckets!.map((b) => b * h.unitSeconds).filter((b) => b >= props.objective.thresholdSeconds! / 2 && b <= props.objective.thresholdSeconds! * 2);
       invalid(this, 'objective.thresholdSeconds', `is not a bucket bound of ${h.metric} (${props.traffic.spec.source}), so the share of requests under it cannot be read from the histogram`, props.objective.thresholdSeconds, `use a bound of the histogram (near it: ${bounds.map((b) => formatNumber(b)).join(', ') || 'none'} s), or measure latency where the buckets are round, e.g. at the gateway`);
     }
         if (!sli(Duration.minutes(5))) {
