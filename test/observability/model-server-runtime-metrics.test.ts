@@ -21,7 +21,7 @@ import { alertNames, alertOf, rulesOf } from './helpers';
 /** Every metric name read by the rules and dashboard panels of model `name`'s bundle. */
 function metricsRead(objects: readonly KubeObject[], name: string): string[] {
   const rules = objectsOfKind(objects, 'PrometheusRule')
-    .filter((o) => o.metadata.name === `${name}-alerts` || o.metadata.name.startsWith(`${name}-`))
+    .filter((o) => (o.metadata.name ?? '').startsWith(`${name}-`))
     .flatMap((o) => (o.spec.groups as Array<{ rules: Array<{ expr: string }> }>).flatMap((g) => g.rules.map((r) => r.expr)));
   const dashboard = findObject(objects, 'ConfigMap', `${name}-dashboard`);
   const panels = Object.values((dashboard as any).data as Record<string, string>).flatMap((json) => dashboardQueries(JSON.parse(json)));
