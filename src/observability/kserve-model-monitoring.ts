@@ -102,17 +102,22 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  * Monitoring for one KServe model, as one bundle:
  *
  * - `PodMonitor/<name>-predictor`: the predictor pods (`serving.kserve.io/inferenceservice`,
- *   `component: predictor`) on the model server's metrics endpoint (8080
- *   `/metrics`; TorchServe 8082, Triton 8002, TF Serving its REST port once
- *   configured; in an Istio mesh the sidecar's merged metrics on 15020, see
- *   `istioMetricsMerging`), declared on the predictor container, with
- *   `inferenceservice` and `revision` target labels;
+ *   `component: predictor`) on the metrics endpoint of the model server the
+ *   model runs ({@link ModelServerMetrics}: KServe Python servers and vLLM
+ *   8080 `/metrics`, TorchServe and MLServer 8082, Triton 8002, TEI 9000, TF
+ *   Serving its REST port once configured; in an Istio mesh the sidecar's
+ *   merged metrics on 15020, see `istioMetricsMerging`), declared on the
+ *   predictor container, with `inferenceservice` and `revision` target labels;
  * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
  *   (storage initializer or model container restarting), `KServeCanaryStuck`
  *   (traffic split between 1% and 99% for 6 h);
  * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days;
- * - `ConfigMap/<name>-dashboard`: the model dashboard.
+ * - `ConfigMap/<name>-dashboard`: the model dashboard (with a row of the model server's own panels).
+ *
+ * Rules and panels may read only the model server's catalog, Kubernetes' and
+ * Prometheus' own series and the traffic source's (a gateway's or mesh's):
+ * anything else, another model server's metrics included, fails synth.
  *
  * ```ts
  * new KServeModelMonitoring(models, 'sklearn-iris', { model: iris, traffic: gatewayMonitoring.trafficTo(iris) });
