@@ -112,7 +112,8 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
  *   (storage initializer or model container restarting), `KServeCanaryStuck`
  *   (traffic split between 1% and 99% for 6 h);
- * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days;
+ * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days, each when the
+ *   traffic source measures it (errors; a latency histogram with a bound at 0.5 s);
  * - `ConfigMap/<name>-dashboard`: the model dashboard (with a row of the model server's own panels).
  *
  * Rules and panels may read only the model server's catalog, Kubernetes' and
