@@ -4,6 +4,7 @@ import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { ISVC_LABEL, InferenceService } from '../serving/inference-service';
+import { DeploymentMode } from '../serving/model-format';
 import { AlertRule } from './alert-rule';
 import { Alerts, AlertText } from './alert-templates';
 import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
@@ -221,8 +222,18 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
 
     if (server.metricsOptional) {
       // The server exports metrics only when configured to: "down" comes from kube-state-metrics instead of `up`.
+      const revisionDeployment = `${name}-predictor-00001-deployment`;
+      if (props.model.deploymentMode === DeploymentMode.KNATIVE && revisionDeployment.length > 63) {
+        // knative.dev/pkg kmeta.ChildName shortens a child name over 63 characters with a hash, which no pattern of the name can match.
+        invalid(this, 'model', `is a Knative-mode model whose revision Deployments (${revisionDeployment}) would be named over 63 characters, which Knative shortens with a hash: the down alert could not find them`, name, 'give the InferenceService a name of at most 36 characters');
+      }
+      const down = this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.');
       this.group.addAlert(
-        Alerts.noAvailableReplicas(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.'), { namespace, deployment: `${name}-predictor` }),
+        // Standard mode: the Deployment `<isvc>-predictor`. Knative mode: one Deployment per revision (an InferenceService name is a DNS label: no regex metacharacter)
+        // (`<isvc>-predictor-00001-deployment`), scaled to zero when idle.
+        props.model.deploymentMode === DeploymentMode.KNATIVE
+          ? Alerts.noAvailableRevisionReplicas(down, { namespace, deploymentPattern: `${name}-predictor-[0-9]+-deployment` })
+          : Alerts.noAvailableReplicas(down, { namespace, deployment: `${name}-predictor` }),
       );
       if (server.setupNote) Platform.tryOf(this)?.addSetupNote(server.setupNote.title, server.setupNote.text);
     } else {
