@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileType, InputFileError, readInputText } from '../core/read-input';
+import type { Tags } from 'yaml';
 import { parseYamlDocuments } from '../core/yaml-input';
 import { ValidationIssue } from './issue';
 import { isPlainObject } from './schema/json-schema';
@@ -160,6 +161,20 @@ export function yamlFiles(paths: readonly string[]): string[] {
  *
  * @throws UnreadableInputError when a file cannot be read, or the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
  */
+/**
+ * YAML 1.1 as kubectl and the apiserver read it (go-yaml v2 through
+ * sigs.k8s.io/yaml): booleans `yes`/`on`, octal `010`, `_` in numbers, but
+ * no sexagesimal numbers (`190:20:30` stays a string), and a plain scalar
+ * shaped like a timestamp stays a string when decoded into a generic value
+ * (`apiVersion: 2024-01-01` is the string `"2024-01-01"`, not a date).
+ *
+ * @see https://github.com/kubernetes-sigs/yaml/blob/v1.4.0/goyaml.v2/decode.go (timestamps kept as strings for interface{})
+ * @see https://github.com/kubernetes-sigs/yaml/blob/v1.4.0/goyaml.v2/resolve.go (no base-60 numbers)
+ */
+function goYamlV2Tags(tags: Tags): Tags {
+  return tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'));
+}
+
 export function readYamlObjects(files: readonly string[]): ReadResult {
   const objects: SourcedObject[] = [];
   const syntaxIssues: ValidationIssue[] = [];
@@ -175,7 +190,7 @@ export function readYamlObjects(files: readonly string[]): ReadResult {
     // Files may have grown since they were listed.
     total += Buffer.byteLength(text);
     if (total > MAX_TOTAL_INPUT_BYTES) throw tooMuch(total);
-    const { docs, lines } = parseYamlDocuments(text, { version: '1.1' });
+    const { docs, lines } = parseYamlDocuments(text, { version: '1.1', customTags: goYamlV2Tags });
     for (const doc of docs) {
       // A tag YAML does not know (`!Ref`, `!!js/function`) is not expanded: the value would silently be its text.
       const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
