@@ -75,8 +75,9 @@ function tooMuch(total: number): UnreadableInputError {
  *   not a regular file (a FIFO, socket, device, a dangling link, or a
  *   directory named like a file): reading it could block or never end; or
  *   when the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
+ * @param pattern the file names read in folders (and not walked as folders)
  */
-export function yamlFiles(paths: readonly string[]): string[] {
+export function yamlFiles(paths: readonly string[], pattern: RegExp = YAML_FILE): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -99,7 +100,7 @@ export function yamlFiles(paths: readonly string[]): string[] {
     for (const dirent of entries) {
       if (dirent.name.startsWith('.')) continue;
       const p = path.join(dir, dirent.name);
-      const yaml = YAML_FILE.test(dirent.name);
+      const yaml = pattern.test(dirent.name);
       let entry: fs.Dirent | fs.Stats = dirent;
       // Some file systems do not report the type of an entry: ask for it.
       if (!typeKnown(dirent)) {
@@ -148,7 +149,7 @@ export function yamlFiles(paths: readonly string[]): string[] {
       const fix = code === 'ENOENT' ? 'Fix: check the path (a symbolic link must point at an existing file or folder).' : 'Fix: check that it can be read.';
       throw new UnreadableInputError(`cannot read ${p}: ${code}. ${fix}`);
     }
-    if (stat.isDirectory() && !YAML_FILE.test(p)) walk(p, stat);
+    if (stat.isDirectory() && !pattern.test(p)) walk(p, stat);
     else addFile(p, stat);
   }
   return files;
