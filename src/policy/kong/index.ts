@@ -7,3 +7,5 @@ export * from './kong-consumer';
 export * from './kong-consumer-group';
 export * from './kong-credential';
 export * from './kong-plugin';
+export * from './kong-route';
+export * from './kong-upstream-policy';
