@@ -193,3 +193,16 @@ describe('KongPlugin.requestTermination (full)', () => {
     expect(() => KongPlugin.requestTermination(c, 'f', { statusCode: 403, trigger: 'x debug' })).toThrow(/config\.trigger/);
   });
 });
+
+describe('KongConsumer.addPlugin', () => {
+  it('refuses plugins Kong cannot scope to a consumer (no_consumer in their schema), and keeps per-consumer limits', () => {
+    const c = new Chart(Testing.app(), 'c', { namespace: 'models' });
+    const alice = new KongConsumer(c, 'alice', { username: 'alice' });
+    expect(() => alice.addPlugin(KongPlugin.basicAuth(c, 'basic'))).toThrow(
+      /c\/alice: metadata\.annotations\[konghq\.com\/plugins\] would scope the basic-auth plugin 'basic' to a consumer, which Kong refuses.*attach it to the route instead/s,
+    );
+    expect(() => new KongConsumer(c, 'bob', { username: 'bob', plugins: [KongPlugin.oauth2(c, 'oauth', { flows: ['client-credentials'] })] })).toThrow(/would scope the oauth2 plugin 'oauth'/);
+    alice.addPlugin(KongPlugin.rateLimiting(c, 'limit', { minute: 10 }), KongPlugin.correlationId(c, 'cid'));
+    expect((c.toJson().find((o: any) => o.metadata.name === 'alice') as any).metadata.annotations['konghq.com/plugins']).toBe('cid,limit');
+  });
+});
