@@ -32,6 +32,9 @@ import { PathMatch } from '../../src/routing/match';
 import { HttpRouteFilter, PathModifier } from '../../src/routing/filter';
 import { formatIssue, validateObject } from '../../src/validate';
 import { compareWithUpstream, Json, objectKey, readObjects } from '../upstream-compare';
+import { findObject, setup, synthObjects } from '../util';
+import { InferenceService } from '../../src/serving/inference-service';
+import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 
 const EXAMPLES = path.resolve(__dirname, '../../../shared/examples/kong');
 
@@ -286,7 +289,26 @@ describe('KongUpstreamPolicy refusals', () => {
     new k8s.KubeService(c, 'b', { metadata: { name: 'b' }, spec: { ports: [{ port: 80 }] } });
     new HttpRoute(c, 'r', { parents: [Gateway.fromGatewayName(c, 'gw', 'kong')], rules: [{ backends: [Backend.service('a', 80), Backend.service('b', 80)] }] });
     new KongUpstreamPolicy(c, 'p', { services: [a] });
-    expect(() => app.synth()).toThrow(/c\/p: attachTo covers some backends of rule 0 of c\/r but not Service 'models\/b' \(no policy\); KIC then ignores the policy for that rule.*policy\.attachTo\(b\)/s);
+    expect(() => app.synth()).toThrow(/c\/p: attachTo covers some backends of rule 0 of c\/r but not Service 'models\/b' \(no policy\); KIC then ignores the policy for that rule.*attach this policy to every Service/s);
+  });
+
+  it('attaches to a Standard-mode InferenceService through its annotations (KServe copies them to its Services), and checks its routes', () => {
+    const { app, ns } = setup(['models'], { requireAccessPolicies: false });
+    const a = new InferenceService(ns.models!, 'a', { modelFormat: ModelFormat.SKLEARN });
+    const b = new InferenceService(ns.models!, 'b', { modelFormat: ModelFormat.SKLEARN });
+    const policy = new KongUpstreamPolicy(ns.models!, 'sticky', { hashOn: KongHashOn.header('x-session-id'), services: [a] });
+    expect(KongUpstreamPolicy.of(a)).toBe(policy);
+    new HttpRoute(ns.models!, 'r', { parents: [Gateway.fromGatewayName(ns.models!, 'gw', 'kong')], rules: [{ backends: [a, b] }] });
+    expect(() => synthObjects(app)).toThrow(/test\/models\/sticky: attachTo covers some backends of rule 0 of test\/models\/r but not Service 'models\/b-predictor' \(no policy\)/);
+    policy.attachTo(b);
+    const isvc = findObject(synthObjects(app), 'InferenceService', 'a');
+    expect(isvc.metadata.annotations?.['konghq.com/upstream-policy']).toBe('sticky');
+  });
+
+  it('refuses a Knative-mode InferenceService, whose Services Knative makes', () => {
+    const { ns } = setup(['models'], { requireAccessPolicies: false });
+    const k = new InferenceService(ns.models!, 'k', { modelFormat: ModelFormat.SKLEARN, deploymentMode: DeploymentMode.KNATIVE });
+    expect(() => new KongUpstreamPolicy(ns.models!, 'p', { services: [k] })).toThrow(/test\/models\/p: attachTo names InferenceService 'k' in Knative mode, whose Services Knative makes without the InferenceService's annotations.*DeploymentMode\.STANDARD/s);
   });
 });
 

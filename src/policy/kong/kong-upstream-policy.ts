@@ -9,6 +9,7 @@ import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
 import { checkProps, childPath } from '../../core/prop-types';
 import { checkedRecord } from '../../core/records';
 import { assertSafePath } from '../../core/url-path';
+import type { InferenceService } from '../../serving/inference-service';
 
 /** The Service annotation that attaches a KongUpstreamPolicy (value: the policy name, same namespace). */
 export const KONG_UPSTREAM_POLICY_ANNOTATION = 'konghq.com/upstream-policy';
@@ -229,8 +230,8 @@ export interface KongUpstreamPolicyProps {
   readonly slots?: number;
   /** `spec.healthchecks`. @default - none (Kong's defaults: no checks) */
   readonly healthchecks?: KongHealthChecks;
-  /** The Services the policy applies to (more with {@link KongUpstreamPolicy.attachTo}). @default - none */
-  readonly services?: readonly ApiObject[];
+  /** The Services (or Standard-mode InferenceServices) the policy applies to (more with {@link KongUpstreamPolicy.attachTo}). @default - none */
+  readonly services?: readonly KongUpstreamTarget[];
   /** `metadata.labels`. @default - the platform labels */
   readonly labels?: Record<string, string>;
   /** `metadata.annotations`. @default - none */
@@ -242,12 +243,38 @@ const MAX_SECONDS = 65535;
 const policies = new WeakMap<ApiObject, KongUpstreamPolicy>();
 
 /**
+ * What a KongUpstreamPolicy attaches to: a core v1 Service object (e.g. a
+ * `KubeService`), or an InferenceService in Standard mode (KServe copies its
+ * annotations to the Services it makes).
+ */
+export type KongUpstreamTarget = ApiObject | InferenceService;
+
+/** The object whose annotation carries the policy: the Service, or the InferenceService's own resource; undefined for anything else. */
+function targetObject(t: KongUpstreamTarget): ApiObject | undefined {
+  if (t instanceof ApiObject) return t.kind === 'Service' && t.apiVersion === 'v1' ? t : undefined;
+  const resource = (t as { resource?: unknown } | undefined)?.resource;
+  return resource instanceof ApiObject && resource.kind === 'InferenceService' ? resource : undefined;
+}
+
+/** The `namespace/name` of the Services a target stands for (an InferenceService: the Service its routes reach). */
+function serviceKeys(t: KongUpstreamTarget, object: ApiObject): string[] {
+  const ns = object.metadata.namespace ?? Chart.of(object).namespace ?? '';
+  if (object.kind === 'Service') return [`${ns}/${object.name}`];
+  try {
+    const ref = (t as InferenceService).backendRef;
+    return [`${ref.namespace ?? ns}/${ref.name}`];
+  } catch {
+    return []; // Knative mode: no Service a route can reach
+  }
+}
+
+/**
  * A Kong Ingress Controller `KongUpstreamPolicy`
  * (configuration.konghq.com/v1beta1): how Kong balances traffic across the
  * pods (targets) of the Services it is attached to: the algorithm, what
  * consistent hashing hashes, and active and passive health checks.
  *
- * It attaches to Services, not routes: {@link KongUpstreamPolicy.attachTo}
+ * It attaches to Services (or Standard-mode InferenceServices), not routes: {@link KongUpstreamPolicy.attachTo}
  * sets their `konghq.com/upstream-policy` annotation, so every Kong upstream
  * KIC makes for those Services (one per route rule) uses it. KIC ignores the
  * policy on a route rule whose backends do not all carry the same policy, so
@@ -268,9 +295,10 @@ const policies = new WeakMap<ApiObject, KongUpstreamPolicy>();
  * @see https://developer.konghq.com/gateway/entities/upstream/
  */
 export class KongUpstreamPolicy extends Construct {
-  /** The policy attached to `service` with {@link KongUpstreamPolicy.attachTo}, if any. */
-  public static of(service: ApiObject): KongUpstreamPolicy | undefined {
-    return policies.get(service);
+  /** The policy attached to `target` with {@link KongUpstreamPolicy.attachTo}, if any. */
+  public static of(target: KongUpstreamTarget): KongUpstreamPolicy | undefined {
+    const object = targetObject(target);
+    return object ? policies.get(object) : undefined;
   }
 
   /** `metadata.name`. */
@@ -279,7 +307,7 @@ export class KongUpstreamPolicy extends Construct {
   public readonly policyNamespace?: string;
   /** The L1 object. */
   public readonly resource: kong.KongUpstreamPolicy;
-  private readonly serviceList: ApiObject[] = [];
+  private readonly serviceList: KongUpstreamTarget[] = [];
 
   public constructor(scope: Construct, id: string, props: KongUpstreamPolicyProps = {}) {
     checkProps(childPath(scope, id), props, 'KongUpstreamPolicyProps', true);
@@ -295,38 +323,50 @@ export class KongUpstreamPolicy extends Construct {
     this.node.addValidation({ validate: () => this.checkRouteRules() });
   }
 
-  /** The Services attached so far. */
-  public get services(): readonly ApiObject[] {
+  /** The Services and InferenceServices attached so far. */
+  public get services(): readonly KongUpstreamTarget[] {
     return [...this.serviceList];
   }
 
   /**
-   * Applies the policy to Services: sets their `konghq.com/upstream-policy`
-   * annotation to this policy's name.
+   * Applies the policy to Services: sets the `konghq.com/upstream-policy`
+   * annotation of each to this policy's name. For an InferenceService
+   * (Standard mode), the annotation goes on the InferenceService, and KServe
+   * copies it to the Services it makes (`<name>-predictor`, `<name>-transformer`:
+   * kserve v0.20.0 components/predictor.go buildObjectMeta, used as the Service's
+   * metadata by reconcilers/service/service_reconciler.go).
    *
-   * @throws ModelServingError for an object that is not a Service, a Service
-   *   in another namespace (KIC looks the policy up in the Service's
-   *   namespace), or a Service that already has another policy
+   * @throws ModelServingError for an object that is not a Service or an
+   *   InferenceService, a Knative-mode InferenceService (Knative makes its
+   *   Services without these annotations), a target in another namespace (KIC
+   *   looks the policy up in the Service's namespace), or a target that
+   *   already has another policy
    */
-  public attachTo(...services: ApiObject[]): void {
-    for (const s of services) {
-      if (!(s instanceof ApiObject) || s.kind !== 'Service' || s.apiVersion !== 'v1') {
-        invalid(this, 'attachTo', 'takes core v1 Services (KIC reads konghq.com/upstream-policy on Services only)', s instanceof ApiObject ? `${s.apiVersion} ${s.kind} ${s.name}` : s, 'pass the Service object (e.g. a KubeService) behind the route backend');
+  public attachTo(...targets: KongUpstreamTarget[]): void {
+    for (const t of targets) {
+      const object = targetObject(t);
+      if (object === undefined) {
+        const shown = t instanceof ApiObject ? `${t.apiVersion} ${t.kind} ${t.name}` : ((t as IConstruct | undefined)?.node?.path ?? t);
+        invalid(this, 'attachTo', 'takes core v1 Services or InferenceServices (KIC reads konghq.com/upstream-policy on Services only)', shown, 'pass the Service object (e.g. a KubeService) or the InferenceService behind the route backend');
       }
-      const ns = s.metadata.namespace ?? Chart.of(s).namespace;
+      const what = `${object.kind} '${object.name}'`;
+      if (object.kind === 'InferenceService' && (t as InferenceService).deploymentMode !== 'Standard') {
+        invalid(this, 'attachTo', `names ${what} in ${(t as InferenceService).deploymentMode} mode, whose Services Knative makes without the InferenceService's annotations`, object.name, 'use deploymentMode: DeploymentMode.STANDARD, or attach the policy to a Service you create');
+      }
+      const ns = object.metadata.namespace ?? Chart.of(object).namespace;
       if (ns !== this.policyNamespace) {
-        invalid(this, 'attachTo', `names Service '${s.name}' of namespace '${ns ?? '(none)'}', but KIC looks the policy up in the Service's namespace, not '${this.policyNamespace ?? '(none)'}'`, s.name, 'create the KongUpstreamPolicy in the namespace of the Service');
+        invalid(this, 'attachTo', `names ${what} of namespace '${ns ?? '(none)'}', but KIC looks the policy up in the Service's namespace, not '${this.policyNamespace ?? '(none)'}'`, object.name, 'create the KongUpstreamPolicy in the namespace of the Service');
       }
-      const other = policies.get(s);
+      const other = policies.get(object);
       if (other === this) continue;
-      if (other !== undefined) invalid(this, 'attachTo', `names Service '${s.name}', which already uses KongUpstreamPolicy '${other.policyName}' (one policy per Service)`, s.name, 'attach one policy per Service');
-      const existing = annotationOf(s);
+      if (other !== undefined) invalid(this, 'attachTo', `names ${what}, which already uses KongUpstreamPolicy '${other.policyName}' (one policy per Service)`, object.name, 'attach one policy per Service');
+      const existing = annotationOf(object);
       if (existing !== undefined && existing !== this.policyName) {
-        invalid(this, 'attachTo', `names Service '${s.name}', whose ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation already names '${existing}'`, s.name, 'remove the annotation from the Service and attach the policy object instead');
+        invalid(this, 'attachTo', `names ${what}, whose ${KONG_UPSTREAM_POLICY_ANNOTATION} annotation already names '${existing}'`, object.name, 'remove the annotation and attach the policy object instead');
       }
-      s.metadata.addAnnotation(KONG_UPSTREAM_POLICY_ANNOTATION, this.policyName);
-      policies.set(s, this);
-      this.serviceList.push(s);
+      object.metadata.addAnnotation(KONG_UPSTREAM_POLICY_ANNOTATION, this.policyName);
+      policies.set(object, this);
+      this.serviceList.push(t);
     }
   }
 
@@ -335,15 +375,17 @@ export class KongUpstreamPolicy extends Construct {
    * the rule carries the same policy; otherwise it ignores it
    * (KongUpstreamPolicy CRD description, kubernetes-configuration v1.5.3
    * api/configuration/v1beta1/kongupstreampolicy_types.go). Judged on the
-   * routes and Services of this app.
+   * routes, Services and InferenceServices of this app.
    */
   private checkRouteRules(): string[] {
     if (this.serviceList.length === 0) return [];
-    const services = new Map<string, ApiObject>();
+    /** Service `namespace/name` to the policy it carries (undefined: none), for every Service of the app whose annotations are known. */
+    const known = new Map<string, string | undefined>();
     for (const c of this.node.root.node.findAll()) {
-      if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') services.set(`${c.metadata.namespace ?? Chart.of(c).namespace ?? ''}/${c.name}`, c);
+      const object = targetObject(c as KongUpstreamTarget);
+      if (!object) continue;
+      for (const key of serviceKeys(c as KongUpstreamTarget, object)) known.set(key, policies.get(object)?.policyName ?? annotationOf(object));
     }
-    const mine = new Set(this.serviceList.map((s) => `${s.metadata.namespace ?? Chart.of(s).namespace ?? ''}/${s.name}`));
     const errors: string[] = [];
     for (const route of this.node.root.node.findAll()) {
       const rules = routeRules(route);
@@ -354,18 +396,18 @@ export class KongUpstreamPolicy extends Construct {
           .map((b) => b.backendRef)
           .filter((r) => (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '')
           .map((r) => `${r.namespace ?? routeNs}/${r.name}`);
-        if (keys.length < 2 || !keys.some((k) => mine.has(k))) return;
+        if (keys.length < 2 || !keys.some((k) => known.get(k) === this.policyName)) return;
         for (const k of keys) {
-          const svc = services.get(k);
-          if (mine.has(k) || svc === undefined) continue;
-          const theirs = policies.get(svc)?.policyName ?? annotationOf(svc);
+          if (!known.has(k)) continue;
+          const theirs = known.get(k);
+          if (theirs === this.policyName) continue;
           errors.push(
             errorMessage(
               this,
               'attachTo',
               `covers some backends of rule ${i} of ${route.node.path} but not Service '${k}' (${theirs === undefined ? 'no policy' : `policy '${theirs}'`}); KIC then ignores the policy for that rule`,
               k,
-              `attach this policy to every Service of the rule: policy.attachTo(${k.split('/')[1]})`,
+              'attach this policy to every Service (or InferenceService) of the rule',
             ),
           );
         }
