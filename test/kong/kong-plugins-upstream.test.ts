@@ -206,3 +206,31 @@ describe('KongConsumer.addPlugin', () => {
     expect((c.toJson().find((o: any) => o.metadata.name === 'alice') as any).metadata.annotations['konghq.com/plugins']).toBe('cid,limit');
   });
 });
+
+describe('KongPlugin.hmacAuth and udpLog', () => {
+  it('renders hmac-auth with the signature hidden from the backend, and only the given options', () => {
+    expect(plugin((c) => KongPlugin.hmacAuth(c, 'h')).config).toEqual({ hide_credentials: true });
+    expect(plugin((c) => KongPlugin.hmacAuth(c, 'h', { algorithms: ['hmac-sha256'], enforceHeaders: ['date', 'request-line'], clockSkew: Duration.minutes(1), validateRequestBody: true })).config).toEqual({
+      hide_credentials: true,
+      algorithms: ['hmac-sha256'],
+      enforce_headers: ['date', 'request-line'],
+      clock_skew: 60,
+      validate_request_body: true,
+    });
+  });
+
+  it('refuses unknown or no algorithms, and a zero clock skew', () => {
+    const c = new Chart(Testing.app(), 'c');
+    expect(() => KongPlugin.hmacAuth(c, 'a', { algorithms: [] })).toThrow(/c\/a: config\.algorithms must not be empty/);
+    expect(() => KongPlugin.hmacAuth(c, 'b', { algorithms: ['hmac-md5' as any] })).toThrow(/config\.algorithms\[0\] must be one of hmac-sha1, hmac-sha256, hmac-sha384, hmac-sha512.*hmac-md5/s);
+    expect(() => KongPlugin.hmacAuth(c, 'd', { clockSkew: Duration.seconds(0) })).toThrow(/config\.clock_skew must be a positive whole number of seconds/);
+  });
+
+  it('renders udp-log and refuses a bad host or port', () => {
+    expect(plugin((c) => KongPlugin.udpLog(c, 'log', { host: 'example.com', port: 80 })).config).toEqual({ host: 'example.com', port: 80 });
+    expect(plugin((c) => KongPlugin.udpLog(c, 'log', { host: '10.0.0.9', port: 514, timeout: Duration.seconds(2) })).config).toEqual({ host: '10.0.0.9', port: 514, timeout: 2000 });
+    const c = new Chart(Testing.app(), 'c');
+    expect(() => KongPlugin.udpLog(c, 'a', { host: 'udp://logs', port: 514 })).toThrow(/c\/a: config\.host must be a lower-case host name or an IP address.*udp:\/\/logs/s);
+    expect(() => KongPlugin.udpLog(c, 'b', { host: 'logs', port: 70000 })).toThrow(/config\.port must be an integer between 1 and 65535.*70000/s);
+  });
+});

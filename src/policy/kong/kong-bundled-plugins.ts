@@ -14,6 +14,9 @@ import { isCredentialHeader } from '../../core/credentials';
 import { refuseCredential } from '../../core/credential-refusal';
 import { invalid } from '../../core/errors';
 import { assertHttpHeaderName } from '../../core/http-header';
+import { isIpOrCidr } from '../../core/cidr';
+import { isDnsSubdomain } from '../../core/names';
+import { assertPort } from '../../core/port';
 import type { KongPluginOptions } from './kong-plugin';
 
 /** How `correlation-id` makes its ids (`config.generator`). */
@@ -86,6 +89,37 @@ export interface OAuth2Options extends KongPluginOptions {
   readonly anonymous?: string;
   /** `config.realm`: realm of the `WWW-Authenticate` challenge. @default - none */
   readonly realm?: string;
+}
+
+/** A signature algorithm `hmac-auth` accepts (`config.algorithms`). */
+export type KongHmacAlgorithm = 'hmac-sha1' | 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512';
+
+/** Options of {@link KongPlugin.hmacAuth}. @see https://developer.konghq.com/plugins/hmac-auth/reference/ */
+export interface HmacAuthOptions extends KongPluginOptions {
+  /** `config.hide_credentials`: strip the signature before proxying. @default true (Kong's default is false) */
+  readonly hideCredentials?: boolean;
+  /** `config.clock_skew`: how far the request `Date` may be from Kong's clock, whole seconds, at least 1. @default - Kong's 300 seconds */
+  readonly clockSkew?: Duration;
+  /** `config.validate_request_body`: require a `Digest` header and check the body against it (else the body is not signed). @default - Kong's false */
+  readonly validateRequestBody?: boolean;
+  /** `config.enforce_headers`: headers the signature must cover, e.g. `date`, `request-line`. @default - none */
+  readonly enforceHeaders?: readonly string[];
+  /** `config.algorithms`: accepted algorithms. @default - Kong's (all four) */
+  readonly algorithms?: readonly KongHmacAlgorithm[];
+  /** `config.anonymous`: see {@link BasicAuthOptions.anonymous}. @default - none */
+  readonly anonymous?: string;
+  /** `config.realm`. @default - none */
+  readonly realm?: string;
+}
+
+/** Options of {@link KongPlugin.udpLog}. @see https://developer.konghq.com/plugins/udp-log/reference/ */
+export interface UdpLogOptions extends KongPluginOptions {
+  /** `config.host`: the log server, a host name or IP address. */
+  readonly host: string;
+  /** `config.port`, 1-65535. */
+  readonly port: number;
+  /** `config.timeout` of sending a log entry, whole milliseconds. @default - Kong's 10000 ms */
+  readonly timeout?: Duration;
 }
 
 /** A request method `proxy-cache` may cache (`config.request_method`): only methods whose response depends on the URL alone. */
@@ -255,6 +289,49 @@ export function renderProxyCache(path: string, o: ProxyCacheOptions): Record<str
     memory: o.dictionaryName ? { dictionary_name: o.dictionaryName } : undefined,
     response_headers: rh ? { age: rh.age, 'X-Cache-Status': rh.cacheStatus, 'X-Cache-Key': rh.cacheKey } : undefined,
   };
+}
+
+const HMAC_ALGORITHMS: readonly string[] = ['hmac-sha1', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'];
+
+/** `config` of `hmac-auth`. @throws ModelServingError for an unknown algorithm, an empty list, a non-positive clock skew, or a bad header name */
+export function renderHmacAuth(path: string, o: HmacAuthOptions): Record<string, unknown> {
+  if (o.algorithms !== undefined) {
+    if (o.algorithms.length === 0) invalid(path, 'config.algorithms', 'must not be empty (no request could authenticate)', [], "use ['hmac-sha256']");
+    o.algorithms.forEach((a, i) => {
+      if (!HMAC_ALGORITHMS.includes(a)) invalid(path, `config.algorithms[${i}]`, `must be one of ${HMAC_ALGORITHMS.join(', ')}`, a, "use 'hmac-sha256'");
+    });
+  }
+  o.enforceHeaders?.forEach((h, i) => {
+    if (h !== 'request-line' && h !== '@request-target') assertHttpHeaderName(path, `config.enforce_headers[${i}]`, h);
+  });
+  let clockSkew: number | undefined;
+  if (o.clockSkew !== undefined) {
+    clockSkew = o.clockSkew.toSeconds({ integral: false });
+    if (!Number.isInteger(clockSkew) || clockSkew < 1) invalid(path, 'config.clock_skew', 'must be a positive whole number of seconds', `${clockSkew}s`, 'use e.g. Duration.minutes(5)');
+  }
+  assertRealm(path, o.realm);
+  assertAnonymous(path, o.anonymous);
+  return {
+    hide_credentials: o.hideCredentials ?? true,
+    clock_skew: clockSkew,
+    validate_request_body: o.validateRequestBody,
+    enforce_headers: o.enforceHeaders ? [...o.enforceHeaders] : undefined,
+    algorithms: o.algorithms ? [...o.algorithms] : undefined,
+    anonymous: o.anonymous,
+    realm: o.realm,
+  };
+}
+
+/** `config` of `udp-log`. @throws ModelServingError for a bad host, port or timeout */
+export function renderUdpLog(path: string, o: UdpLogOptions): Record<string, unknown> {
+  if (typeof o.host !== 'string' || !(isDnsSubdomain(o.host) || isIpOrCidr(o.host)) || o.host.includes('/')) invalid(path, 'config.host', 'must be a lower-case host name or an IP address', o.host, 'use e.g. logs.observability.svc.cluster.local');
+  assertPort(path, 'config.port', o.port, 'use e.g. 514');
+  let timeout: number | undefined;
+  if (o.timeout !== undefined) {
+    timeout = o.timeout.toMilliseconds();
+    if (!Number.isInteger(timeout) || timeout < 1) invalid(path, 'config.timeout', 'must be a positive whole number of milliseconds', timeout, 'use e.g. Duration.seconds(10)');
+  }
+  return { host: o.host, port: o.port, timeout };
 }
 
 /** Options of the full `request-termination` (see {@link KongPlugin.requestTermination}). */

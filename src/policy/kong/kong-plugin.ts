@@ -14,7 +14,7 @@ import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { assertCorsOrigins, assertHttpHeaderName, assertNoCorsWildcardsWithCredentials, assertHttpHeaderValue } from '../../core/http-header';
 import { assertSafePath } from '../../core/url-path';
 import { checkProps, childPath } from '../../core/prop-types';
-import { BasicAuthOptions, CorrelationIdOptions, OAuth2Options, ProxyCacheOptions, renderBasicAuth, renderCorrelationId, renderOAuth2, renderProxyCache, renderRequestTermination } from './kong-bundled-plugins';
+import { BasicAuthOptions, CorrelationIdOptions, HmacAuthOptions, OAuth2Options, ProxyCacheOptions, renderBasicAuth, renderCorrelationId, renderHmacAuth, renderOAuth2, renderProxyCache, renderRequestTermination, renderUdpLog, UdpLogOptions } from './kong-bundled-plugins';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -341,7 +341,8 @@ const MAX_EXPIRATION_SECONDS = 31_536_000;
  * {@link KongPlugin.requestTermination}, {@link KongPlugin.requestTransformer},
  * {@link KongPlugin.responseTransformer}, {@link KongPlugin.ipRestriction},
  * {@link KongPlugin.correlationId}, {@link KongPlugin.basicAuth},
- * {@link KongPlugin.oauth2}, {@link KongPlugin.proxyCache}.
+ * {@link KongPlugin.oauth2}, {@link KongPlugin.proxyCache},
+ * {@link KongPlugin.hmacAuth}, {@link KongPlugin.udpLog}.
  * Any other plugin:
  *
  * ```ts
@@ -632,6 +633,28 @@ export class KongPlugin extends Construct implements IKongPlugin {
    */
   public static oauth2(scope: Construct, id: string, options: OAuth2Options): KongPlugin {
     return new KongPlugin(scope, id, { ...options, plugin: 'oauth2', config: renderOAuth2(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `hmac-auth`: callers sign requests (HTTP Signatures) with the secret of a
+   * KongConsumer's hmac-auth credential. The signature is stripped before
+   * proxying unless `hideCredentials: false`; the body is signed only with
+   * `validateRequestBody`.
+   *
+   * @throws ModelServingError for an empty or unknown algorithm list, a bad enforced header, or a non-positive clock skew
+   */
+  public static hmacAuth(scope: Construct, id: string, options: HmacAuthOptions = {}): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'hmac-auth', config: renderHmacAuth(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `udp-log`: sends a JSON log entry of each request and response to a UDP
+   * server.
+   *
+   * @throws ModelServingError for a bad host, port or timeout
+   */
+  public static udpLog(scope: Construct, id: string, options: UdpLogOptions): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'udp-log', config: renderUdpLog(`${scope.node.path}/${id}`, options) });
   }
 
   /**
