@@ -27,6 +27,7 @@ import { Backend } from '../../src/core/backend';
 import { Gateway } from '../../src/gateway/gateway';
 import { KongRoute } from '../../src/policy/kong/kong-route';
 import { KongHashOn, KongUpstreamPolicy } from '../../src/policy/kong/kong-upstream-policy';
+import { GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { HttpRouteFilter, PathModifier } from '../../src/routing/filter';
@@ -324,6 +325,8 @@ describe('KongRoute.stripPath refusals', () => {
     const c = new Chart(Testing.app(), 'c');
     const svc = new k8s.KubeService(c, 's', { metadata: { name: 's' }, spec: {} });
     expect(() => KongRoute.stripPath(svc)).toThrow(/KongRoute\.stripPath: route must be an HttpRoute or a networking\.k8s\.io\/v1 Ingress.*v1 Service s.*pass the HttpRoute/s);
+    const grpc = new GrpcRoute(c, 'g', { parents: [Gateway.fromGatewayName(c, 'gw', 'kong')], rules: [{ backends: [Backend.service('a', 9000)] }] });
+    expect(() => KongRoute.stripPath(grpc as any)).toThrow(/route must be an HttpRoute.*a gRPC path \/package\.Service\/Method must reach the backend whole.*c\/g/s);
   });
 
   it('refuses at synth a route with nothing to strip, and a rule that also rewrites its path', () => {
