@@ -234,3 +234,11 @@ describe('KongPlugin.hmacAuth and udpLog', () => {
     expect(() => KongPlugin.udpLog(c, 'b', { host: 'logs', port: 70000 })).toThrow(/config\.port must be an integer between 1 and 65535.*70000/s);
   });
 });
+
+describe('Durations that are not whole seconds', () => {
+  it('jwt maximumExpiration and cors maxAge get a ModelServingError, not a cdk8s conversion error', () => {
+    const c = new Chart(Testing.app(), 'c');
+    expect(() => KongPlugin.jwt(c, 'j', { maximumExpiration: Duration.millis(1500) })).toThrow(/c\/j: config\.maximum_expiration must be between 1 second and 365 days.*1\.5s/s);
+    expect(() => KongPlugin.cors(c, 'x', { origins: ['https://app.example.com'], maxAge: Duration.millis(1500) })).toThrow(/c\/x: config\.max_age must be a whole number of seconds >= 0.*1\.5/s);
+  });
+});

@@ -345,3 +345,16 @@ describe('KongRoute.stripPath refusals', () => {
     expect(() => app2.synth()).toThrow(/rule 1 also rewrites the path with a URLRewrite filter.*use one/s);
   });
 });
+
+describe('KongRoute.stripPath twice', () => {
+  it('reports a problem once, and not at all once turned off', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const route = new HttpRoute(c, 'root', { parents: [Gateway.fromGatewayName(c, 'gw', 'kong')], rules: [{ backends: [Backend.service('a', 80)] }] });
+    KongRoute.stripPath(route);
+    KongRoute.stripPath(route);
+    expect(() => app.synth()).toThrow(/^(?![\s\S]*no prefix to strip[\s\S]*no prefix to strip)[\s\S]*no prefix to strip/);
+    KongRoute.stripPath(route, false);
+    expect(() => app.synth()).not.toThrow();
+  });
+});

@@ -250,8 +250,9 @@ export class KongCredential extends Construct implements ISecretReference {
           ? 'Create it as a generators.external-secrets.io/v1alpha1 Password (e.g. spec: { length: 48, digits: 10, symbols: 0, noUpper: false, allowRepeat: true }: an HTTP-header-safe key of about 280 bits).'
           : 'Create it as a generators.external-secrets.io/v1alpha1 ClusterGenerator of kind Password (e.g. length 48, no symbols: an HTTP-header-safe key).',
     });
+    const pushName = assertDnsSubdomain(credential, 'name', `${credential.secretName}-generate`);
     new es.PushSecret(credential, 'Generate', {
-      metadata: { name: `${credential.secretName}-generate` },
+      metadata: { name: pushName },
       spec: {
         refreshInterval: '1h',
         secretStoreRefs: [{ name: options.secretStore.name, kind: storeKind as es.PushSecretSpecSecretStoreRefsKind }],

@@ -414,7 +414,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     });
     let maximumExpiration: number | undefined;
     if (options.maximumExpiration !== undefined) {
-      maximumExpiration = options.maximumExpiration.toSeconds();
+      maximumExpiration = options.maximumExpiration.toSeconds({ integral: false });
       if (!Number.isInteger(maximumExpiration) || maximumExpiration < 1 || maximumExpiration > MAX_EXPIRATION_SECONDS) {
         invalid(path, 'config.maximum_expiration', 'must be between 1 second and 365 days', `${maximumExpiration}s`, 'use e.g. Duration.hours(1)');
       }
@@ -568,7 +568,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
-    const maxAge = options.maxAge?.toSeconds();
+    const maxAge = options.maxAge?.toSeconds({ integral: false });
     if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) invalid(path, 'config.max_age', 'must be a whole number of seconds >= 0', maxAge, 'use e.g. Duration.hours(1)');
     return new KongPlugin(scope, id, {
       ...options,

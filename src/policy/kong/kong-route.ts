@@ -33,7 +33,10 @@ export class KongRoute {
     if (typeof strip !== 'boolean') invalid(route instanceof HttpRoute ? route : 'KongRoute.stripPath', 'strip', 'must be true or false', strip, 'pass true to strip the matched prefix');
     if (route instanceof HttpRoute) {
       route.addAnnotation(KONG_STRIP_PATH_ANNOTATION, String(strip));
-      if (strip) route.node.addValidation({ validate: () => stripPathProblems(route) });
+      if (strip && !checked.has(route)) {
+        checked.add(route);
+        route.node.addValidation({ validate: () => (annotationValue(route) === 'true' ? stripPathProblems(route) : []) });
+      }
       return;
     }
     if (route instanceof ApiObject && route.kind === 'Ingress' && route.apiVersion === 'networking.k8s.io/v1') {
@@ -45,6 +48,14 @@ export class KongRoute {
   }
 
   private constructor() {}
+}
+
+const checked = new WeakSet<HttpRoute>();
+
+/** The final `konghq.com/strip-path` value of the route (a later stripPath(route, false) turns the checks off). */
+function annotationValue(route: HttpRoute): string | undefined {
+  const annotations = (route.resource.metadata.toJson() as { annotations?: Record<string, string> }).annotations;
+  return annotations?.[KONG_STRIP_PATH_ANNOTATION];
 }
 
 function stripPathProblems(route: HttpRoute): string[] {
