@@ -112,7 +112,10 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
   },
   {
     name: 'externalsecrets',
-    crds: [{ file: 'external-secrets.io/externalsecrets.yaml', kind: 'ExternalSecret', versions: ['v1'] }],
+    crds: [
+      { file: 'external-secrets.io/externalsecrets.yaml', kind: 'ExternalSecret', versions: ['v1'] },
+      { file: 'external-secrets.io/pushsecrets.yaml', kind: 'PushSecret', versions: ['v1alpha1'] },
+    ],
   },
   {
     name: 'istio',

@@ -270,6 +270,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['KongMonitoring', true],
   ['KongPlugin', false],
   ['KongTracing', false],
+  ['KongUpstreamPolicy', true],
   ['Kuadrant', true],
   ['Limitador', true],
   ['LimitadorMonitoring', true],

@@ -6,4 +6,7 @@ export { compiler as kongCompiler } from './compiler';
 export * from './kong-consumer';
 export * from './kong-consumer-group';
 export * from './kong-credential';
+export type { BasicAuthOptions, CorrelationIdOptions, HmacAuthOptions, KongHmacAlgorithm, UdpLogOptions, KongCacheableMethod, KongCacheResponseHeaders, KongCorrelationIdGenerator, KongOAuth2Flow, KongPkceMode, OAuth2Options, ProxyCacheOptions } from './kong-bundled-plugins';
 export * from './kong-plugin';
+export * from './kong-route';
+export * from './kong-upstream-policy';

@@ -6,7 +6,7 @@ import { assertDnsSubdomain } from '../../core/names';
 import { Platform } from '../../core/platform';
 import { ISecretReference } from '../../core/secret-ref';
 import { DEFAULT_KONG_INGRESS_CLASS, IKongConsumerGroup, INGRESS_CLASS_ANNOTATION } from './kong-consumer-group';
-import { attachKongPlugins, IKongPlugin } from './kong-plugin';
+import { attachKongPlugins, IKongPlugin, KONG_PLUGINS_ANNOTATION } from './kong-plugin';
 import { checkedRecord } from '../../core/records';
 import { checkProps, childPath } from '../../core/prop-types';
 
@@ -40,6 +40,8 @@ export interface KongConsumerProps {
 }
 
 const identities = new WeakMap<IConstruct, Map<string, string>>();
+/** Bundled Kong 3.9 plugins whose schema has `consumer = typedefs.no_consumer`. */
+const NO_CONSUMER_PLUGINS: readonly string[] = ['acl', 'basic-auth', 'bot-detection', 'cors', 'hmac-auth', 'jwt', 'key-auth', 'ldap-auth', 'oauth2', 'session'];
 
 /**
  * A Kong Ingress Controller `KongConsumer` (configuration.konghq.com/v1): a
@@ -124,8 +126,20 @@ export class KongConsumer extends Construct {
     this.groupNames.add(assertDnsSubdomain(this, 'consumerGroups[]', group.consumerGroupName));
   }
 
-  /** Scopes `plugins` to this consumer (`konghq.com/plugins`); a plugin also listed by a route then runs only for this consumer on that route. */
+  /**
+   * Scopes `plugins` to this consumer (`konghq.com/plugins`); a plugin also listed by a route then runs only for this consumer on that route.
+   *
+   * @throws ModelServingError for an authentication plugin (key-auth, jwt, basic-auth, oauth2, acl, cors, ...): Kong refuses those scoped to a consumer
+   */
   public addPlugin(...plugins: IKongPlugin[]): void {
+    for (const p of plugins) {
+      const name = (p as { plugin?: unknown }).plugin;
+      // `consumer = typedefs.no_consumer` in these plugins' schemas (kong/plugins/<name>/schema.lua, Kong 3.9.1): Kong
+      // refuses an instance scoped to a consumer, so KIC's whole configuration push would fail.
+      if (typeof name === 'string' && NO_CONSUMER_PLUGINS.includes(name)) {
+        invalid(this, `metadata.annotations[${KONG_PLUGINS_ANNOTATION}]`, `would scope the ${name} plugin '${p.pluginName}' to a consumer, which Kong refuses (the plugin identifies consumers, it cannot run for one)`, p.pluginName, 'attach it to the route instead (attachKongPlugins(route, [plugin]), or an AccessPolicy); scope only per-consumer plugins such as rate-limiting to a consumer');
+      }
+    }
     attachKongPlugins(this, plugins);
   }
 

@@ -7,6 +7,8 @@ import { assertDnsSubdomain } from '../../core/names';
 import { ISecretReference } from '../../core/secret-ref';
 import { uniquenessScope } from './kong-consumer';
 import { checkProps, childPath } from '../../core/prop-types';
+import { refuseCredential } from '../../core/credential-refusal';
+import { noteRequiredObject } from '../../core/required-object';
 
 /** The label KIC 3.x reads a credential Secret's type from. */
 export const KONG_CREDENTIAL_LABEL = 'konghq.com/credential';
@@ -73,6 +75,30 @@ export interface KeyAuthCredentialOptions {
   readonly secretAnnotations?: Record<string, string>;
 }
 
+/** The External Secrets generator that makes a key (`generatorRef`). */
+export interface KongKeyGenerator {
+  /** Its name. */
+  readonly name: string;
+  /** `Password` (generators.external-secrets.io/v1alpha1, in the credential's namespace) or a cluster-wide `ClusterGenerator` of kind Password. @default 'Password' */
+  readonly kind?: 'Password' | 'ClusterGenerator';
+}
+
+/** Options of {@link KongCredential.generatedKeyAuth}. */
+export interface GeneratedKeyAuthCredentialOptions {
+  /** `metadata.name` of the ExternalSecret and of the Secret KIC reads. @default - the construct id */
+  readonly name?: string;
+  /** The store the generated key is kept in: written once there, read back from there by the ExternalSecret, and fetched there by the API client. */
+  readonly secretStore: SecretStoreReference;
+  /** The store entry of the key (`remoteKey`, optional `property`). */
+  readonly key: KongStoreEntry;
+  /** The generator that makes the key (must exist in the cluster; the platform README lists it). */
+  readonly generator: KongKeyGenerator;
+  /** Extra labels of the Secret. @default - none */
+  readonly secretLabels?: Record<string, string>;
+  /** Annotations of the Secret. @default - none */
+  readonly secretAnnotations?: Record<string, string>;
+}
+
 /** Options of {@link KongCredential.jwt} (asymmetric algorithms only: a shared HS* secret would have to be handed to Kong). */
 export interface JwtCredentialOptions {
   /** `metadata.name`. @default - the construct id */
@@ -133,6 +159,7 @@ const PUBLIC_KEY_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'ES
 const FIELD = /^[a-z][a-z0-9_]*$/;
 const ANCHOR_KEY = 'anchor';
 const jwtKeys = new WeakMap<IConstruct, Map<string, string>>();
+const generatedEntries = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A Kong consumer credential Secret (the `konghq.com/credential: <type>`
@@ -171,6 +198,72 @@ export class KongCredential extends Construct implements ISecretReference {
       literals: { key: options.key, algorithm: options.algorithm },
       fromStore: { rsa_public_key: options.rsaPublicKey },
     });
+  }
+
+  /**
+   * A `key-auth` credential whose key is generated in the cluster and never
+   * written anywhere by hand: an External Secrets `PushSecret`
+   * (external-secrets.io/v1alpha1) runs the generator (an ESO `Password`)
+   * and writes the result to `key` in the store, once (`updatePolicy:
+   * IfNotExists`: a key already there is never replaced, so refreshes do not
+   * rotate it); the credential's ExternalSecret reads it back into the
+   * Secret KIC provisions, and the API client fetches it from the store.
+   * Delete the store entry to rotate the key.
+   *
+   * Why not let Kong generate it: KIC 3.5 provisions consumer credentials
+   * only from Secrets and refuses a key-auth Secret without `key`
+   * (internal/dataplane/kongstate/credentials.go NewKeyAuth: "key-auth is
+   * invalid: no key"; admission webhook: internal/admission/validation/consumers/credentials/vars.go),
+   * and a key Kong generated would stay in Kong's database where no client
+   * could fetch it.
+   *
+   * ```ts
+   * const key = KongCredential.generatedKeyAuth(models, 'alice-key', {
+   *   secretStore: { name: 'vault' }, key: { remoteKey: 'api-keys/alice' }, generator: { name: 'api-key' },
+   * });
+   * new KongConsumer(models, 'alice', { username: 'alice', credentials: [key] });
+   * ```
+   *
+   * @throws ModelServingError for a bad generator name or kind, a store entry
+   *   shaped like a credential, or a store entry another generated credential
+   *   of the platform already writes
+   * @see https://external-secrets.io/latest/api/pushsecret/
+   * @see https://external-secrets.io/latest/api/generator/password/
+   */
+  public static generatedKeyAuth(scope: Construct, id: string, options: GeneratedKeyAuthCredentialOptions): KongCredential {
+    const path = `${scope.node.path}/${id}`;
+    checkProps(path, options, 'GeneratedKeyAuthCredentialOptions');
+    const kind = options.generator?.kind ?? 'Password';
+    if (kind !== 'Password' && kind !== 'ClusterGenerator') invalid(path, 'generator.kind', "must be 'Password' or 'ClusterGenerator'", kind, "use 'Password'");
+    assertDnsSubdomain(path, 'generator.name', options.generator?.name);
+    refuseCredential(path, 'key.remoteKey', options.key?.remoteKey, 'give the path of the key in the secret store (e.g. api-keys/alice), not the key');
+    const credential = KongCredential.keyAuth(scope, id, options);
+    credential.claimGeneratedEntry(options.secretStore, options.key);
+    const storeKind = options.secretStore.kind ?? 'ClusterSecretStore';
+    noteRequiredObject(credential, {
+      kind,
+      namespace: kind === 'Password' ? credential.namespace : undefined,
+      name: options.generator.name,
+      purpose: `generatorRef of PushSecret ${credential.secretName}-generate (Kong key-auth key)`,
+      setup:
+        kind === 'Password'
+          ? 'Create it as a generators.external-secrets.io/v1alpha1 Password (e.g. spec: { length: 48, digits: 10, symbols: 0, noUpper: false, allowRepeat: true }: an HTTP-header-safe key of about 280 bits).'
+          : 'Create it as a generators.external-secrets.io/v1alpha1 ClusterGenerator of kind Password (e.g. length 48, no symbols: an HTTP-header-safe key).',
+    });
+    const pushName = assertDnsSubdomain(credential, 'name', `${credential.secretName}-generate`);
+    new es.PushSecret(credential, 'Generate', {
+      metadata: { name: pushName },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRefs: [{ name: options.secretStore.name, kind: storeKind as es.PushSecretSpecSecretStoreRefsKind }],
+        selector: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: kind as es.PushSecretSpecSelectorGeneratorRefKind, name: options.generator.name } },
+        updatePolicy: es.PushSecretSpecUpdatePolicy.IF_NOT_EXISTS,
+        deletionPolicy: es.PushSecretSpecDeletionPolicy.NONE,
+        // The Password generator's output key is `password` (ESO generators/v1alpha1 Password).
+        data: [{ match: { secretKey: 'password', remoteRef: { remoteKey: options.key.remoteKey, property: options.key.property } } }],
+      },
+    });
+    return credential;
   }
 
   /** An `acl` credential: the consumer joins ACL group `group`. */
@@ -247,6 +340,17 @@ export class KongCredential extends Construct implements ISecretReference {
         data: entries.map(([f, e]) => ({ secretKey: f, remoteRef: { key: e.remoteKey, property: e.property } })),
       },
     });
+  }
+
+  /** Refuses two generated credentials writing the same store entry (the second would never be written: IfNotExists). */
+  private claimGeneratedEntry(store: SecretStoreReference, entry: KongStoreEntry): void {
+    const scope = uniquenessScope(this);
+    let seen = generatedEntries.get(scope);
+    if (!seen) generatedEntries.set(scope, (seen = new Map()));
+    const key = `${store.kind ?? 'ClusterSecretStore'}/${store.name}/${entry.remoteKey}#${entry.property ?? ''}`;
+    const other = seen.get(key);
+    if (other !== undefined) invalid(this, 'key', `is the store entry credential ${other} already generates, so both consumers would share one key`, entry.remoteKey, 'give each generated credential its own store entry');
+    seen.set(key, this.node.path);
   }
 
   private claimJwtKey(key: string): void {

@@ -14,6 +14,7 @@ import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { assertCorsOrigins, assertHttpHeaderName, assertNoCorsWildcardsWithCredentials, assertHttpHeaderValue } from '../../core/http-header';
 import { assertSafePath } from '../../core/url-path';
 import { checkProps, childPath } from '../../core/prop-types';
+import { BasicAuthOptions, CorrelationIdOptions, HmacAuthOptions, OAuth2Options, ProxyCacheOptions, renderBasicAuth, renderCorrelationId, renderHmacAuth, renderOAuth2, renderProxyCache, renderRequestTermination, renderUdpLog, UdpLogOptions } from './kong-bundled-plugins';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
@@ -229,8 +230,16 @@ export interface CorsOptions extends KongPluginOptions {
 export interface RequestTerminationOptions extends KongPluginOptions {
   /** `config.status_code`, 100-599. */
   readonly statusCode: number;
-  /** `config.message`: the JSON message. @default - Kong's default for the status */
+  /** `config.message`: the JSON message (`{"message": ...}`). Not with `body`. @default - Kong's default for the status */
   readonly message?: string;
+  /** `config.body`: a raw response body instead of the JSON message. @default - none */
+  readonly body?: string;
+  /** `config.content_type`: the media type of `body` (requires `body`). @default - none */
+  readonly contentType?: string;
+  /** `config.echo`: answer with a copy of the request (debugging; not with `body`). @default - Kong's false */
+  readonly echo?: boolean;
+  /** `config.trigger`: terminate only requests carrying this header or query argument; others pass. @default - every request */
+  readonly trigger?: string;
 }
 
 /** Name/value pairs of a transformer field (`headers`, `querystring`, `body` or `json`), rendered as Kong's `name:value` list, sorted by name. */
@@ -330,7 +339,10 @@ const MAX_EXPIRATION_SECONDS = 31_536_000;
  * {@link KongPlugin.jwt}, {@link KongPlugin.acl},
  * {@link KongPlugin.rateLimiting}, {@link KongPlugin.cors},
  * {@link KongPlugin.requestTermination}, {@link KongPlugin.requestTransformer},
- * {@link KongPlugin.responseTransformer}, {@link KongPlugin.ipRestriction}.
+ * {@link KongPlugin.responseTransformer}, {@link KongPlugin.ipRestriction},
+ * {@link KongPlugin.correlationId}, {@link KongPlugin.basicAuth},
+ * {@link KongPlugin.oauth2}, {@link KongPlugin.proxyCache},
+ * {@link KongPlugin.hmacAuth}, {@link KongPlugin.udpLog}.
  * Any other plugin:
  *
  * ```ts
@@ -402,7 +414,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     });
     let maximumExpiration: number | undefined;
     if (options.maximumExpiration !== undefined) {
-      maximumExpiration = options.maximumExpiration.toSeconds();
+      maximumExpiration = options.maximumExpiration.toSeconds({ integral: false });
       if (!Number.isInteger(maximumExpiration) || maximumExpiration < 1 || maximumExpiration > MAX_EXPIRATION_SECONDS) {
         invalid(path, 'config.maximum_expiration', 'must be between 1 second and 365 days', `${maximumExpiration}s`, 'use e.g. Duration.hours(1)');
       }
@@ -556,7 +568,7 @@ export class KongPlugin extends Construct implements IKongPlugin {
     options.methods?.forEach((m, i) => {
       if (!CORS_METHODS.includes(m)) invalid(path, `config.methods[${i}]`, `must be one of ${CORS_METHODS.join(', ')}`, m, 'use an upper-case HTTP method');
     });
-    const maxAge = options.maxAge?.toSeconds();
+    const maxAge = options.maxAge?.toSeconds({ integral: false });
     if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) invalid(path, 'config.max_age', 'must be a whole number of seconds >= 0', maxAge, 'use e.g. Duration.hours(1)');
     return new KongPlugin(scope, id, {
       ...options,
@@ -582,10 +594,80 @@ export class KongPlugin extends Construct implements IKongPlugin {
    */
   public static requestTermination(scope: Construct, id: string, options: RequestTerminationOptions): KongPlugin {
     const path = `${scope.node.path}/${id}`;
-    if (!Number.isInteger(options.statusCode) || options.statusCode < 100 || options.statusCode > 599) {
-      invalid(path, 'config.status_code', 'must be an HTTP status code between 100 and 599', options.statusCode, 'use e.g. 403');
-    }
-    return new KongPlugin(scope, id, { ...options, plugin: 'request-termination', config: { status_code: options.statusCode, message: options.message } });
+    if (options.statusCode === undefined) invalid(path, 'config.status_code', 'is required', undefined, 'pass e.g. statusCode: 403');
+    return new KongPlugin(scope, id, { ...options, plugin: 'request-termination', config: renderRequestTermination(path, options) });
+  }
+
+  /**
+   * `correlation-id`: gives each request an id in a header (kept when the
+   * client sent one), for tracing a request through logs. Only the options
+   * given are written; Kong fills in its defaults.
+   *
+   * @throws ModelServingError for a bad or credential header name, or an unknown generator
+   */
+  public static correlationId(scope: Construct, id: string, options: CorrelationIdOptions = {}): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'correlation-id', config: renderCorrelationId(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `basic-auth`: callers send `Authorization: Basic` with the username and
+   * password of a KongConsumer's basic-auth credential; a missing or wrong
+   * password gets 401 unless `anonymous` is set. The password is stripped
+   * before proxying unless `hideCredentials: false`.
+   *
+   * @throws ModelServingError for a realm with quotes or line breaks, or an empty anonymous consumer
+   */
+  public static basicAuth(scope: Construct, id: string, options: BasicAuthOptions = {}): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'basic-auth', config: renderBasicAuth(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `oauth2`: Kong acts as the OAuth 2.0 authorization server of the route
+   * (authorization-code and client-credentials grants), issuing and checking
+   * its own tokens; clients are the oauth2 credentials of KongConsumers.
+   * Kong generates the plugin's `provision_key`: it is never written here.
+   *
+   * @throws ModelServingError for no grant, the implicit or password grant
+   *   (RFC 9700), a mandatory scope without scopes, or a token lifetime of
+   *   zero or not whole seconds
+   */
+  public static oauth2(scope: Construct, id: string, options: OAuth2Options): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'oauth2', config: renderOAuth2(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `hmac-auth`: callers sign requests (HTTP Signatures) with the secret of a
+   * KongConsumer's hmac-auth credential. The signature is stripped before
+   * proxying unless `hideCredentials: false`; the body is signed only with
+   * `validateRequestBody`.
+   *
+   * @throws ModelServingError for an empty or unknown algorithm list, a bad enforced header, or a non-positive clock skew
+   */
+  public static hmacAuth(scope: Construct, id: string, options: HmacAuthOptions = {}): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'hmac-auth', config: renderHmacAuth(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `udp-log`: sends a JSON log entry of each request and response to a UDP
+   * server.
+   *
+   * @throws ModelServingError for a bad host, port or timeout
+   */
+  public static udpLog(scope: Construct, id: string, options: UdpLogOptions): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'udp-log', config: renderUdpLog(`${scope.node.path}/${id}`, options) });
+  }
+
+  /**
+   * `proxy-cache` (in-memory): serves cached responses to GET and HEAD
+   * requests, keyed by consumer, route, path, query and `varyHeaders`.
+   * Honours `Cache-Control` unless `cacheControl: false`.
+   *
+   * @throws ModelServingError for POST, PUT or PATCH (the key ignores the
+   *   body), a status outside 100-900, or a TTL that is not a positive whole
+   *   number of seconds
+   */
+  public static proxyCache(scope: Construct, id: string, options: ProxyCacheOptions = {}): KongPlugin {
+    return new KongPlugin(scope, id, { ...options, plugin: 'proxy-cache', config: renderProxyCache(`${scope.node.path}/${id}`, options) });
   }
 
   /**
@@ -711,6 +793,8 @@ export class KongPlugin extends Construct implements IKongPlugin {
     if (props.config !== undefined) {
       checkRecordKeysDeep(this, 'config', props.config);
       this.checkNoLiteralSecrets(props.config, []);
+      // oauth2's provision_key is a secret Kong generates (auto = true in kong/plugins/oauth2/schema.lua); SECRET_NAME misses it.
+      if (props.plugin === 'oauth2' && typeof props.config.provision_key === 'string') invalid(this, 'config.provision_key', 'is a secret Kong generates for the plugin; a literal would be committed to dist/', '<redacted>', 'leave it out: Kong generates it (read it back from the Admin API where the authorization page needs it)');
       refuseCredential(this, 'config', props.config, 'leave it out of config and read it from a Secret with configPatches (or configFrom for the whole config)');
     }
     const patches = props.configPatches ?? [];
