@@ -36,13 +36,19 @@ async function expectHealth(c: ArgoCdHealthCheck, sample: Omit<Sample, 'apiVersi
   if (message !== undefined) expect(result.message).toContain(message);
 }
 
-describe('Kuadrant policies (AuthPolicy, RateLimitPolicy, TokenRateLimitPolicy)', () => {
+describe('Kuadrant policies (AuthPolicy, RateLimitPolicy, TokenRateLimitPolicy, TLSPolicy, TelemetryPolicy)', () => {
   const routeTarget = { targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'granite' } };
   const gatewayTarget = { targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'maas' } };
   const accepted = (kind: string) => cond('Accepted', 'True', 'Accepted', `${kind} has been accepted`);
 
-  for (const kind of ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy']) {
-    const c = check('kuadrant.io', kind);
+  for (const [group, kind] of [
+    ['kuadrant.io', 'AuthPolicy'],
+    ['kuadrant.io', 'RateLimitPolicy'],
+    ['kuadrant.io', 'TokenRateLimitPolicy'],
+    ['kuadrant.io', 'TLSPolicy'],
+    ['extensions.kuadrant.io', 'TelemetryPolicy'],
+  ]) {
+    const c = check(group, kind);
     it(`${kind}: no status yet is Progressing`, async () => {
       await expectHealth(c, { spec: gatewayTarget }, 'Progressing', 'Waiting for the Kuadrant operator');
     });
@@ -165,16 +171,18 @@ describe('Envoy Gateway policies (SecurityPolicy, BackendTrafficPolicy, ClientTr
   }
 });
 
-describe('KongConsumer', () => {
-  const c = check('configuration.konghq.com', 'KongConsumer');
-  it('Programmed True is Healthy, Invalid is Degraded with KIC message, Pending and the CRD default are Progressing', async () => {
-    await expectHealth(c, {}, 'Progressing', 'Waiting for the Kong Ingress Controller');
-    await expectHealth(c, { status: { conditions: [cond('Programmed', 'True', 'Programmed', 'Object was successfully configured in Kong.')] } }, 'Healthy', 'successfully configured in Kong');
-    await expectHealth(c, { status: { conditions: [cond('Programmed', 'False', 'Invalid', 'Object failed to be configured in Kong - see its attached Events for more information.')] } }, 'Degraded', 'failed to be configured in Kong');
-    await expectHealth(c, { status: { conditions: [cond('Programmed', 'False', 'Pending', 'Object is pending configuration in Kong.')] } }, 'Progressing', 'pending configuration in Kong');
-    await expectHealth(c, { status: { conditions: [{ type: 'Programmed', status: 'Unknown', reason: 'Pending', message: 'Waiting for controller', lastTransitionTime: '1970-01-01T00:00:00Z' }] } }, 'Progressing', 'Waiting for controller');
-    await expectHealth(c, { generation: 3, status: { conditions: [cond('Programmed', 'True', 'Programmed', 'ok')] } }, 'Progressing', 'current generation');
-  });
+describe('KongConsumer and KongConsumerGroup', () => {
+  for (const kind of ['KongConsumer', 'KongConsumerGroup']) {
+    const c = check('configuration.konghq.com', kind);
+    it(`${kind}: Programmed True is Healthy, Invalid is Degraded with KIC message, Pending and the CRD default are Progressing`, async () => {
+      await expectHealth(c, {}, 'Progressing', 'Waiting for the Kong Ingress Controller');
+      await expectHealth(c, { status: { conditions: [cond('Programmed', 'True', 'Programmed', 'Object was successfully configured in Kong.')] } }, 'Healthy', 'successfully configured in Kong');
+      await expectHealth(c, { status: { conditions: [cond('Programmed', 'False', 'Invalid', 'Object failed to be configured in Kong - see its attached Events for more information.')] } }, 'Degraded', 'failed to be configured in Kong');
+      await expectHealth(c, { status: { conditions: [cond('Programmed', 'False', 'Pending', 'Object is pending configuration in Kong.')] } }, 'Progressing', 'pending configuration in Kong');
+      await expectHealth(c, { status: { conditions: [{ type: 'Programmed', status: 'Unknown', reason: 'Pending', message: 'Waiting for controller', lastTransitionTime: '1970-01-01T00:00:00Z' }] } }, 'Progressing', 'Waiting for controller');
+      await expectHealth(c, { generation: 3, status: { conditions: [cond('Programmed', 'True', 'Programmed', 'ok')] } }, 'Progressing', 'current generation');
+    });
+  }
 });
 
 describe('prometheus-operator PodMonitor, ServiceMonitor, PrometheusRule', () => {

@@ -32,6 +32,7 @@ export const ARGOCD_BUILT_IN_HEALTH: Readonly<Record<string, string>> = {
   'gateway.networking.k8s.io/Gateway': `${ARGO} resource_customizations/gateway.networking.k8s.io/Gateway/health.lua`,
   'gateway.networking.k8s.io/GatewayClass': `${ARGO} resource_customizations/gateway.networking.k8s.io/GatewayClass/health.lua`,
   'gateway.networking.k8s.io/HTTPRoute': `${ARGO} resource_customizations/gateway.networking.k8s.io/HTTPRoute/health.lua`,
+  'grafana.integreatly.org/GrafanaDashboard': `${ARGO} resource_customizations/grafana.integreatly.org/GrafanaDashboard/health.lua`,
   'networking.k8s.io/Ingress': `${ARGO} gitops-engine/pkg/health/health_ingress.go`,
   'policy/PodDisruptionBudget': `${ARGO} resource_customizations/policy/PodDisruptionBudget/health.lua`,
   'serving.knative.dev/Service': `${ARGO} resource_customizations/serving.knative.dev/Service/health.lua`,
@@ -52,6 +53,7 @@ export const WITHOUT_HEALTH_STATUS: Readonly<Record<string, string>> = {
   'argoproj.io/AppProject': 'status only lists JWT tokens of project roles',
   'argoproj.io/Application':
     `Argo CD removed its health check on purpose (${ARGO} docs/operator-manual/health.md, "Argocd App", argo-cd#3781); restore it only to order child Applications by sync wave, which dist/argocd does not do (all in one wave)`,
+  'gateway.envoyproxy.io/EnvoyProxy': 'envoyproxy/gateway v1.9.0 api/v1alpha1/envoyproxy_types.go: EnvoyProxyStatus.ancestors is marked notImplementedHide (never written)',
   'gateway.kgateway.dev/Backend': `${KGATEWAY} declares status.conditions but never writes them (no status writer under pkg/kgateway for Backend)`,
   'gateway.kgateway.dev/DirectResponse': `${KGATEWAY} api/v1alpha1/kgateway/direct_response_types.go: DirectResponseStatus is empty`,
   'gateway.kgateway.dev/GatewayExtension': `${KGATEWAY} declares status.conditions but never writes them (no status writer under pkg/kgateway for GatewayExtension)`,

@@ -4,31 +4,32 @@ import { luaScript } from './lua';
 const KIC = 'Kong/kubernetes-ingress-controller v3.5.13';
 const SOURCES = [
   `${KIC} internal/controllers/utils/conditions.go (EnsureProgrammedCondition: True Programmed, False Invalid, False Pending)`,
-  `${KIC} internal/controllers/configuration/zz_generated.controllers.go (KongConsumer reconciler writes Programmed)`,
+  `${KIC} internal/controllers/configuration/zz_generated.controllers.go (the KongConsumer and KongConsumerGroup reconcilers write Programmed)`,
 ];
 
 /**
- * KongConsumer: `status.conditions` `Programmed` with `observedGeneration`
- * (written by KIC when it reports Kubernetes object status, the default).
- * True -> Healthy; False Invalid (Kong rejected the consumer, details in
- * its Events) -> Degraded; False Pending, or the CRD's default Unknown
- * "Waiting for controller" -> Progressing.
+ * KongConsumer and KongConsumerGroup: `status.conditions` `Programmed` with
+ * `observedGeneration` (written by KIC when it reports Kubernetes object
+ * status, the default). True -> Healthy; False Invalid (Kong rejected the
+ * object, details in its Events) -> Degraded; False Pending, or the CRD's
+ * default Unknown "Waiting for controller" -> Progressing.
  */
-export const KONG_CONSUMER_HEALTH: ArgoCdHealthCheck = {
-  group: 'configuration.konghq.com',
-  kind: 'KongConsumer',
-  sources: SOURCES,
-  lua: luaScript({
-    title: 'Health of configuration.konghq.com KongConsumer (cdk8s-model-serving)',
+function programmedCheck(kind: string): ArgoCdHealthCheck {
+  return {
+    group: 'configuration.konghq.com',
+    kind,
     sources: SOURCES,
-    helpers: ['result', 'condition', 'describe', 'stale'],
-    body: `
+    lua: luaScript({
+      title: `Health of configuration.konghq.com ${kind} (cdk8s-model-serving)`,
+      sources: SOURCES,
+      helpers: ['result', 'condition', 'describe', 'stale'],
+      body: `
 local programmed = nil
 if obj.status ~= nil then
   programmed = condition(obj.status.conditions, "Programmed")
 end
 if programmed == nil then
-  return result("Progressing", "Waiting for the Kong Ingress Controller to program the consumer in Kong")
+  return result("Progressing", "Waiting for the Kong Ingress Controller to program the ${kind} in Kong")
 end
 if stale(programmed.observedGeneration) then
   return result("Progressing", "Waiting for the Kong Ingress Controller to observe the current generation")
@@ -41,5 +42,11 @@ if programmed.reason == "Invalid" then
 end
 return result("Progressing", describe(programmed))
 `,
-  }),
-};
+    }),
+  };
+}
+
+/** @see programmedCheck */
+export const KONG_CONSUMER_HEALTH = programmedCheck('KongConsumer');
+/** @see programmedCheck */
+export const KONG_CONSUMER_GROUP_HEALTH = programmedCheck('KongConsumerGroup');

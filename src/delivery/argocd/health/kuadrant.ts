@@ -4,7 +4,8 @@ import { luaScript } from './lua';
 const OPERATOR = 'Kuadrant/kuadrant-operator v1.5.2';
 
 /**
- * AuthPolicy, RateLimitPolicy and TokenRateLimitPolicy: `status.conditions`
+ * AuthPolicy, RateLimitPolicy, TokenRateLimitPolicy, TLSPolicy (and the
+ * extension TelemetryPolicy): `status.conditions`
  * `Accepted` then `Enforced` (set only while Accepted is True), and
  * `status.observedGeneration`.
  * - Accepted=False: TargetNotFound, Invalid, Conflicted, Unknown,
@@ -16,12 +17,8 @@ const OPERATOR = 'Kuadrant/kuadrant-operator v1.5.2';
  *   route yet) -> Progressing, or Healthy while the routes come in a later
  *   wave; MissingDependency, MissingResource, InvalidCelExpression -> Degraded.
  */
-function policyCheck(kind: string, updater: string): ArgoCdHealthCheck {
-  const sources = [
-    `${OPERATOR} internal/kuadrant/conditions.go (AcceptedCondition, EnforcedCondition)`,
-    `${OPERATOR} internal/kuadrant/errors.go (reasons and messages)`,
-    `${OPERATOR} internal/controller/${updater} (Enforced only while Accepted)`,
-  ];
+function policyCheck(kind: string, updater: string, group = 'kuadrant.io', conditions = 'internal/kuadrant/conditions.go (AcceptedCondition, EnforcedCondition)'): ArgoCdHealthCheck {
+  const sources = [`${OPERATOR} ${conditions}`, `${OPERATOR} internal/kuadrant/errors.go (reasons and messages)`, `${OPERATOR} ${updater} (Enforced only while Accepted)`];
   const body = `
 local status = obj.status
 if status == nil or status.conditions == nil or #status.conditions == 0 then
@@ -58,15 +55,24 @@ if enforced.reason == "Unknown" then
 end
 return result("Degraded", describe(enforced))
 `;
-  return { group: 'kuadrant.io', kind, sources, lua: luaScript({ title: `Health of kuadrant.io ${kind} (cdk8s-model-serving)`, sources, helpers: ['result', 'condition', 'describe', 'stale', 'beforeProtectedRoutes', 'targetsRoute'], body }) };
+  return { group, kind, sources, lua: luaScript({ title: `Health of ${group} ${kind} (cdk8s-model-serving)`, sources, helpers: ['result', 'condition', 'describe', 'stale', 'beforeProtectedRoutes', 'targetsRoute'], body }) };
 }
 
 /** @see policyCheck */
-export const AUTH_POLICY_HEALTH = policyCheck('AuthPolicy', 'auth_policy_status_updater.go');
+export const AUTH_POLICY_HEALTH = policyCheck('AuthPolicy', 'internal/controller/auth_policy_status_updater.go');
 /** @see policyCheck */
-export const RATE_LIMIT_POLICY_HEALTH = policyCheck('RateLimitPolicy', 'ratelimit_policy_status_updater.go');
+export const RATE_LIMIT_POLICY_HEALTH = policyCheck('RateLimitPolicy', 'internal/controller/ratelimit_policy_status_updater.go');
 /** @see policyCheck */
-export const TOKEN_RATE_LIMIT_POLICY_HEALTH = policyCheck('TokenRateLimitPolicy', 'tokenratelimitpolicy_status_updater.go');
+export const TOKEN_RATE_LIMIT_POLICY_HEALTH = policyCheck('TokenRateLimitPolicy', 'internal/controller/tokenratelimitpolicy_status_updater.go');
+/** @see policyCheck (Enforced=False Unknown while a Certificate is not ready: Progressing) */
+export const TLS_POLICY_HEALTH = policyCheck('TLSPolicy', 'internal/controller/tlspolicy_status_updater.go');
+/** @see policyCheck (the extension SDK sets the same conditions) */
+export const TELEMETRY_POLICY_HEALTH = policyCheck(
+  'TelemetryPolicy',
+  'cmd/extensions/telemetry-policy/internal/controller/telemetrypolicy_reconciler.go',
+  'extensions.kuadrant.io',
+  'pkg/extension/controller/utils.go (AcceptedCondition, EnforcedCondition)',
+);
 
 const KUADRANT_SOURCES = [`${OPERATOR} internal/controller/kuadrant_status_updater.go (readyCondition, isMissingDependency)`];
 
