@@ -109,13 +109,17 @@ export class Platform extends Chart {
   }
 
   /**
-   * Adds a file to the platform's output folder (next to the manifests),
-   * rendered at synth time, e.g. `POLICY.md`.
+   * Adds a file to the platform's output folder (next to the manifests, or
+   * in one subfolder, which Argo CD's non-recursive directory source does
+   * not apply), rendered at synth time, e.g. `POLICY.md` or
+   * `patches/argocd-cm.health.yaml`.
    *
    * @throws ModelServingError for a duplicate or unsafe name
    */
   public addOutputFile(name: string, render: () => string): void {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|yaml|json|txt)$/.test(name)) invalid(this, 'output file', 'must be a plain file name ending in .md, .yaml, .json or .txt', name, 'use e.g. POLICY.md');
+    if (!/^([a-z0-9][a-z0-9-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*\.(md|yaml|json|txt)$/.test(name)) {
+      invalid(this, 'output file', 'must be a plain file name ending in .md, .yaml, .json or .txt, optionally in one lower-case subfolder', name, 'use e.g. POLICY.md or patches/argocd-cm.health.yaml');
+    }
     if (this.outputFiles.has(name)) invalid(this, 'output file', 'is already registered', name, 'register each file once');
     this.outputFiles.set(name, render);
   }

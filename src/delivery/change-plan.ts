@@ -24,6 +24,31 @@ export interface ChangePlan {
   readonly renamed: ReadonlyArray<{ readonly from: PlannedObject; readonly to: PlannedObject }>;
   /** Objects left as they were. */
   readonly unchanged: number;
+  /**
+   * Files in a subfolder of a platform folder (`<platform>/patches/...`),
+   * which Argo CD does not apply (its directory source is not recursive):
+   * operators apply them by hand, so each one added, changed or removed is
+   * listed (`<platform>/<file>`) to say it must be applied again.
+   * @default - none
+   */
+  readonly manualFiles?: ReadonlyArray<{ readonly file: string; readonly change: 'added' | 'changed' | 'removed' }>;
+}
+
+/** The files in subfolders of each platform folder on disk (`<platform>/<sub>/<file>` -> text). */
+function readManualFiles(outdir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!fs.existsSync(outdir)) return files;
+  for (const platform of fs.readdirSync(outdir).sort()) {
+    const dir = path.join(outdir, platform);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!sub.isDirectory()) continue;
+      for (const file of fs.readdirSync(path.join(dir, sub.name), { withFileTypes: true })) {
+        if (file.isFile()) files.set(`${platform}/${sub.name}/${file.name}`, fs.readFileSync(path.join(dir, sub.name, file.name), 'utf8'));
+      }
+    }
+  }
+  return files;
 }
 
 interface Entry {
@@ -94,7 +119,22 @@ export function planChanges(outputs: readonly PlatformOutput[], outdir: string, 
       added.splice(added.indexOf(match), 1);
     }
   }
-  return { added: added.map((e) => e.planned), changed, removed: removed.map((e) => e.planned), renamed, unchanged };
+  const manualBefore = readManualFiles(outdir);
+  const manualFiles: Array<{ file: string; change: 'added' | 'changed' | 'removed' }> = [];
+  const manualAfter = new Set<string>();
+  for (const p of outputs) {
+    for (const [name, text] of Object.entries(p.files)) {
+      if (!name.includes('/')) continue;
+      const file = `${p.name}/${name}`;
+      manualAfter.add(file);
+      const old = manualBefore.get(file);
+      if (old === undefined) manualFiles.push({ file, change: 'added' });
+      else if (old !== text) manualFiles.push({ file, change: 'changed' });
+    }
+  }
+  for (const file of manualBefore.keys()) if (!manualAfter.has(file)) manualFiles.push({ file, change: 'removed' });
+  manualFiles.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { added: added.map((e) => e.planned), changed, removed: removed.map((e) => e.planned), renamed, unchanged, manualFiles };
 }
 
 /** How a change plan names the output folder in messages. */
@@ -131,6 +171,9 @@ export function formatChangePlan(plan: ChangePlan, options: ChangePlanDisplayOpt
   for (const o of plan.changed) lines.push(`  ~ ${o.platform}: ${o.id}`);
   for (const o of plan.removed) lines.push(`  - ${o.platform}: ${o.id}`);
   for (const r of plan.renamed) lines.push(`  > ${r.from.platform}: ${r.from.id} -> ${r.to.id}`);
+  for (const f of plan.manualFiles ?? []) {
+    lines.push(`  ! ${displayDir(options)}/${f.file} ${f.change}: Argo CD does not apply it; ${f.change === 'removed' ? 'undo it by hand if it was applied' : 'apply it as its header says'}`);
+  }
   return lines.join('\n');
 }
 

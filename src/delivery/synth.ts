@@ -14,7 +14,7 @@ export interface PlatformOutput {
   readonly name: string;
   /** Its objects, sorted by file name. */
   readonly manifests: readonly Manifest[];
-  /** Extra files of the folder (README, POLICY.md, ...), by name. */
+  /** Extra files of the folder (README, POLICY.md, ...), by name (`/`-separated when in a subfolder). */
   readonly files: Readonly<Record<string, string>>;
   /** The platform's description. */
   readonly description?: string;
@@ -127,7 +127,8 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
   for (const p of outputs) {
     assertPathSegment(p.name, 'platform name', 'writePlatforms');
     for (const m of p.manifests) assertPathSegment(m.file, `file name of ${m.object.kind} '${m.object.metadata?.name}'`, m.constructPath);
-    for (const name of Object.keys(p.files)) assertPathSegment(name, 'file name', `writePlatforms: platform '${p.name}'`);
+    // A file may sit in a subfolder (`patches/x.yaml`): each segment is checked.
+    for (const name of Object.keys(p.files)) for (const segment of name.split('/')) assertPathSegment(segment, 'file name', `writePlatforms: platform '${p.name}'`);
     files.push(...p.manifests.map((m) => `${p.name}/${m.file}`), ...Object.keys(p.files).map((f) => `${p.name}/${f}`));
   }
   replaceDirectory(
@@ -137,7 +138,10 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
         const dir = path.join(staging, p.name);
         fs.mkdirSync(dir, { recursive: true });
         for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
-        for (const name of Object.keys(p.files).sort()) fs.writeFileSync(path.join(dir, name), p.files[name]);
+        for (const name of Object.keys(p.files).sort()) {
+          fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+          fs.writeFileSync(path.join(dir, name), p.files[name]);
+        }
       }
       fs.writeFileSync(path.join(staging, OUTPUT_MARKER), renderOutputMarker(files));
     },

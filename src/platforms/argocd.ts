@@ -6,6 +6,7 @@ import { Platform } from '../core/platform';
 import { AppProject, GroupKind } from '../delivery/argocd/app-project';
 import { Application, IN_CLUSTER_SERVER } from '../delivery/argocd/application';
 import { ApplicationSet } from '../delivery/argocd/application-set';
+import { HEALTH_PATCH_FILE, healthChecksFor, renderHealthPatch } from '../delivery/argocd/health-checks';
 import { ARGOCD_HOOK_ANNOTATION } from '../delivery/sync-waves';
 
 /** The Git repository Argo CD reads `dist/` from. Change it when you fork the project. */
@@ -73,7 +74,11 @@ function firstNamespace(platform: Platform): string {
  *   AppProject `<platform>-fleet`: only clusters registered to that project
  *   (`permitOnlyProjectScopedClusters`), only that platform's namespaces and
  *   kinds. A cluster joins the fleet with
- *   `argocd cluster add <context> --project <platform>-fleet --label models.cdk8s.io/fleet=<platform>`.
+ *   `argocd cluster add <context> --project <platform>-fleet --label models.cdk8s.io/fleet=<platform>`;
+ * - `patches/argocd-cm.health.yaml`: an `argocd-cm` merge patch with the
+ *   Argo CD health checks for the kinds of these platforms (and of this
+ *   one) that Argo CD does not judge itself; operators apply it to Argo CD
+ *   (the root Application does not: its directory source is not recursive).
  */
 export class ArgoCdPlatform extends Platform {
   public constructor(scope: Construct, id: string, props: ArgoCdPlatformProps) {
@@ -119,5 +124,9 @@ export class ArgoCdPlatform extends Platform {
       values: { minReplicas: '1' },
       overrides: [{ kind: 'InferenceService', path: '/spec/predictor/minReplicas', value: 'minReplicas' }],
     });
+
+    // Rendered at synth time, so objects added to the platforms after this constructor count too.
+    const delivered = [...props.platforms, this];
+    this.addOutputFile(HEALTH_PATCH_FILE, () => renderHealthPatch(healthChecksFor(delivered.flatMap((p) => p.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)))));
   }
 }

@@ -12,7 +12,8 @@ import { setup } from '../util';
 const dist = path.resolve(__dirname, '..', '..', 'dist');
 const read = (f: string) => parse(fs.readFileSync(path.join(dist, f), 'utf8'), { version: '1.1' });
 const platforms = fs.readdirSync(dist).filter((d) => fs.statSync(path.join(dist, d)).isDirectory());
-const objectFiles = (p: string) => listFiles(path.join(dist, p)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+// The objects Argo CD applies: the folder's own YAML files (its directory source is not recursive, so patches/ is not applied).
+const objectFiles = (p: string) => listFiles(path.join(dist, p)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.includes(path.sep));
 const argo = objectFiles('argocd').map((f) => read(path.join('argocd', f)) as KubeObject & { spec: any });
 
 describe('dist/ as Argo CD reads it', () => {
