@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { isAccessControlled } from '../core/access-control';
 import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
+import { RouteBase } from '../routing/route-base';
 import { SecurityWaiver, SecurityWaivers } from '../security/waivers';
 
 /** A synthesized Kubernetes object, as plain JSON. */
@@ -31,6 +32,12 @@ export interface Manifest {
   readonly waivers: readonly SecurityWaiver[];
   /** True for a route an access policy protects (it is synced after its policies). @default false */
   readonly protectedRoute?: boolean;
+  /**
+   * For a route: the objects of the platform (`Kind/namespace/name`) from
+   * which a controller creates the route's backend Services, such as an
+   * InferenceService whose predictor Service KServe creates. @default - none
+   */
+  readonly backendsFrom?: readonly string[];
 }
 
 /** Every Platform of an app (or under any construct), in construct-tree order. */
@@ -74,7 +81,8 @@ export function platformManifests(platform: Platform): Manifest[] {
     }
     byFile.set(file, owner.node.path);
     const protectedRoute = isAccessControlled(owner) && owner.accessState().kind === 'protected';
-    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}) });
+    const backendsFrom = owner instanceof RouteBase ? controllerBackendSources(owner) : [];
+    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}), ...(backendsFrom.length > 0 ? { backendsFrom } : {}) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -123,4 +131,21 @@ export function fileName(object: KubeObject): string {
   const kind = object.kind.toLowerCase();
   const ns = object.metadata.namespace;
   return ns ? `${kind}.${ns}.${object.metadata.name}.yaml` : `${kind}.${object.metadata.name}.yaml`;
+}
+
+/**
+ * `Kind/namespace/name` of each object of ours whose controller creates a
+ * backend of the route (a backend owned by an object that is not itself the
+ * Service it names: an InferenceService's predictor Service), sorted.
+ */
+function controllerBackendSources(route: RouteBase): string[] {
+  const sources = new Set<string>();
+  for (const b of route.backends) {
+    const owner = b.backendRef.owner;
+    if (owner === undefined) continue;
+    const object = owner instanceof ApiObject ? owner : owner.node.tryFindChild('Resource');
+    if (!(object instanceof ApiObject) || object.kind === (b.backendRef.kind ?? 'Service')) continue;
+    sources.add(`${object.kind}/${object.metadata.namespace ?? ''}/${object.name}`);
+  }
+  return [...sources].sort();
 }

@@ -19,7 +19,12 @@ export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-del
  * the platform. Nothing earlier depends on a model being ready: a route to
  * a predictor Service that does not exist yet answers 5xx until it does, a
  * policy attaches to the route, and a monitor's target appears when the
- * pods do.
+ * pods do. Argo CD's own checks would call such a route (and a Gateway
+ * whose certificate is not issued yet) Degraded and fail the sync: those
+ * objects carry {@link BACKENDS_SYNCED_LATER_ANNOTATION} or
+ * {@link CERTIFICATES_SYNCED_LATER_ANNOTATION}, and the library's health
+ * checks (`dist/argocd/patches/argocd-cm.health.yaml`, applied to Argo CD
+ * before the first sync) let them wait.
  */
 const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [-10, ['Namespace', 'AppProject']],
@@ -28,7 +33,8 @@ const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [0, ['Gateway', 'GatewayExtension', 'EnvoyProxy', 'Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Job', 'CronJob', 'PersistentVolumeClaim']],
   // After the gateways: Argo CD waits for a Certificate to be Ready, and an ACME HTTP-01 challenge is answered
   // through the platform's own gateway; in an earlier wave the two would wait for each other forever. A
-  // gateway comes up without its certificate Secret (the listener waits for it), so nothing earlier needs it.
+  // gateway comes up without its certificate Secret (the listener waits for it, and the library's Gateway health
+  // check, see CERTIFICATES_SYNCED_LATER_ANNOTATION, waits with it), so nothing earlier needs it.
   [1, ['Certificate']],
   [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],
   [6, ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'BackendTrafficPolicy', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'KongConsumerGroup', 'Telemetry']],
@@ -48,6 +54,25 @@ const BY_KIND = new Map<string, number>(WAVES.flatMap(([wave, kinds]) => kinds.m
  * keep the route wave (4).
  */
 export const PROTECTED_ROUTE_SYNC_WAVE = 7;
+
+/**
+ * Annotation on a route whose backend Services a controller creates from
+ * objects of a later wave (`InferenceService/<ns>/<name>`, comma-separated):
+ * the route's gateway reports `ResolvedRefs=False BackendNotFound` until
+ * then, which Argo CD's own HTTPRoute check calls Degraded, failing the
+ * sync before the models are applied. The library's route checks
+ * (`dist/argocd/patches/argocd-cm.health.yaml`) read it and wait instead.
+ */
+export const BACKENDS_SYNCED_LATER_ANNOTATION = 'models.cdk8s.io/backends-synced-later';
+
+/**
+ * Annotation on a Gateway whose listener certificate Secrets cert-manager
+ * issues from Certificates of a later wave (`Certificate/<ns>/<name>`,
+ * comma-separated): the listener reports `ResolvedRefs=False
+ * InvalidCertificateRef` until then, which Argo CD's own Gateway check
+ * calls Degraded. The library's Gateway check reads it and waits instead.
+ */
+export const CERTIFICATES_SYNCED_LATER_ANNOTATION = 'models.cdk8s.io/certificates-synced-later';
 
 /** Wave for kinds not listed: after the routes, before the policies. */
 export const DEFAULT_SYNC_WAVE = 5;

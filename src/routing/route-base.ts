@@ -115,6 +115,11 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
   }
 
   /** Every backend the rules send traffic to (including mirrors). */
+  public get backends(): readonly IBackend[] {
+    return this.allBackends();
+  }
+
+  /** Every backend the rules send traffic to (including mirrors). */
   protected abstract allBackends(): IBackend[];
 
   /**

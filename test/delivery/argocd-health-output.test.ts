@@ -10,6 +10,7 @@ import { Platform } from '../../src/core/platform';
 import {
   apiGroupOf,
   ARGOCD_BUILT_IN_HEALTH,
+  ARGOCD_BUILT_IN_HEALTH_REPLACED,
   ARGOCD_HEALTH_CHECKS,
   HEALTH_PATCH_FILE,
   healthChecksFor,
@@ -74,11 +75,12 @@ describe('every kind in dist/ has its health decided', () => {
     expect(undecided, 'add a check to src/delivery/argocd/health, or list the kind in health/coverage.ts with its reason').toEqual([]);
   });
 
-  it('decides each kind once: ours never replace an Argo CD check, and no kind is both judged and without status', () => {
+  it('decides each kind once: ours replace an Argo CD check only where listed with the reason, and no kind is both judged and without status', () => {
     for (const k of ours) {
       expect(ARGOCD_BUILT_IN_HEALTH, k).not.toHaveProperty([k]);
       expect(WITHOUT_HEALTH_STATUS, k).not.toHaveProperty([k]);
     }
+    for (const k of Object.keys(ARGOCD_BUILT_IN_HEALTH_REPLACED)) expect(ours.has(k), k).toBe(true);
     for (const k of Object.keys(ARGOCD_BUILT_IN_HEALTH)) expect(WITHOUT_HEALTH_STATUS, k).not.toHaveProperty([k]);
     expect(new Set(ARGOCD_HEALTH_CHECKS.map((c) => `${c.group}/${c.kind}`)).size).toBe(ARGOCD_HEALTH_CHECKS.length);
   });
@@ -88,7 +90,11 @@ describe('every kind in dist/ has its health decided', () => {
   it.skipIf(!fs.existsSync(argoRepo))('the built-in checks listed exist in argo-cd v3.5.1, and argo-cd v3.5.1 has none for our kinds', () => {
     const files = execFileSync('git', ['-C', argoRepo, 'ls-tree', '-r', '--name-only', 'v3.5.1', 'resource_customizations', 'gitops-engine/pkg/health'], { encoding: 'utf8' }).split('\n');
     for (const [k, source] of Object.entries(ARGOCD_BUILT_IN_HEALTH)) expect(files, k).toContain(source.replace('argoproj/argo-cd v3.5.1 ', ''));
-    for (const c of ARGOCD_HEALTH_CHECKS) expect(files, c.kind).not.toContain(`resource_customizations/${c.group}/${c.kind}/health.lua`);
+    for (const c of ARGOCD_HEALTH_CHECKS) {
+      const builtIn = `resource_customizations/${c.group}/${c.kind}/health.lua`;
+      if (`${c.group}/${c.kind}` in ARGOCD_BUILT_IN_HEALTH_REPLACED) expect(files, c.kind).toContain(builtIn);
+      else expect(files, c.kind).not.toContain(builtIn);
+    }
   });
 });
 
@@ -124,16 +130,17 @@ describe('healthCustomizationKey, healthChecksFor, renderHealthPatch', () => {
     expect(() => healthCustomizationKey('x.io', 'Bad_Kind')).toThrow(/kind must be a Kubernetes kind/);
   });
 
-  it('picks our checks for the kinds present, once each, sorted by key; none for built-in or status-less kinds', () => {
+  it('picks our checks for the kinds present (the replaced built-in ones too), once each, sorted by key; none for other built-in or status-less kinds', () => {
     const picked = healthChecksFor([
       { apiVersion: 'kuadrant.io/v1', kind: 'RateLimitPolicy' },
       { apiVersion: 'kuadrant.io/v1', kind: 'AuthPolicy' },
       { apiVersion: 'kuadrant.io/v1', kind: 'AuthPolicy' },
       { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
       { apiVersion: 'v1', kind: 'ConfigMap' },
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
       { apiVersion: 'serving.kserve.io/v1alpha2', kind: 'LLMInferenceService' },
     ]);
-    expect(picked.map((c) => c.kind)).toEqual(['AuthPolicy', 'RateLimitPolicy', 'LLMInferenceService']);
+    expect(picked.map((c) => c.kind)).toEqual(['HTTPRoute', 'AuthPolicy', 'RateLimitPolicy', 'LLMInferenceService']);
     expect(healthChecksFor([])).toEqual([]);
   });
 

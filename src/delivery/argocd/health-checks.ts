@@ -5,7 +5,7 @@ import { ARGOCD_HEALTH_CHECKS } from './health/catalog';
 
 export type { ArgoCdHealthCheck } from './health/check';
 export { ARGOCD_HEALTH_CHECKS } from './health/catalog';
-export { ARGOCD_BUILT_IN_HEALTH, WITHOUT_HEALTH_STATUS } from './health/coverage';
+export { ARGOCD_BUILT_IN_HEALTH, ARGOCD_BUILT_IN_HEALTH_REPLACED, WITHOUT_HEALTH_STATUS } from './health/coverage';
 
 /**
  * Where the `argocd-cm` patch goes in the `argocd` output folder: a

@@ -28,15 +28,26 @@ export const ARGOCD_BUILT_IN_HEALTH: Readonly<Record<string, string>> = {
   'cert-manager.io/Issuer': `${ARGO} resource_customizations/cert-manager.io/Issuer/health.lua`,
   'external-secrets.io/ExternalSecret': `${ARGO} resource_customizations/external-secrets.io/ExternalSecret/health.lua`,
   'gateway.networking.k8s.io/BackendTLSPolicy': `${ARGO} resource_customizations/gateway.networking.k8s.io/BackendTLSPolicy/health.lua`,
-  'gateway.networking.k8s.io/GRPCRoute': `${ARGO} resource_customizations/gateway.networking.k8s.io/GRPCRoute/health.lua`,
-  'gateway.networking.k8s.io/Gateway': `${ARGO} resource_customizations/gateway.networking.k8s.io/Gateway/health.lua`,
   'gateway.networking.k8s.io/GatewayClass': `${ARGO} resource_customizations/gateway.networking.k8s.io/GatewayClass/health.lua`,
-  'gateway.networking.k8s.io/HTTPRoute': `${ARGO} resource_customizations/gateway.networking.k8s.io/HTTPRoute/health.lua`,
   'grafana.integreatly.org/GrafanaDashboard': `${ARGO} resource_customizations/grafana.integreatly.org/GrafanaDashboard/health.lua`,
   'networking.k8s.io/Ingress': `${ARGO} gitops-engine/pkg/health/health_ingress.go`,
   'policy/PodDisruptionBudget': `${ARGO} resource_customizations/policy/PodDisruptionBudget/health.lua`,
   'serving.knative.dev/Service': `${ARGO} resource_customizations/serving.knative.dev/Service/health.lua`,
   'serving.kserve.io/InferenceService': `${ARGO} resource_customizations/serving.kserve.io/InferenceService/health.lua`,
+};
+
+/**
+ * Kinds Argo CD v3.5.1 judges itself but whose check the library replaces,
+ * with the Argo CD file and why: its check calls Degraded an object the
+ * library deliberately syncs before what it refers to, which would fail the
+ * sync (see `BACKENDS_SYNCED_LATER_ANNOTATION` and
+ * `CERTIFICATES_SYNCED_LATER_ANNOTATION`). Ours judge every other object
+ * of these kinds as Argo CD does.
+ */
+export const ARGOCD_BUILT_IN_HEALTH_REPLACED: Readonly<Record<string, string>> = {
+  'gateway.networking.k8s.io/GRPCRoute': `${ARGO} resource_customizations/gateway.networking.k8s.io/GRPCRoute/health.lua: Degraded while a backend Service is missing, and the library syncs routes before the InferenceServices whose Services KServe creates`,
+  'gateway.networking.k8s.io/Gateway': `${ARGO} resource_customizations/gateway.networking.k8s.io/Gateway/health.lua: Degraded while a listener's certificate Secret is missing, and the library syncs a Gateway before the Certificate answered through it (ACME HTTP-01)`,
+  'gateway.networking.k8s.io/HTTPRoute': `${ARGO} resource_customizations/gateway.networking.k8s.io/HTTPRoute/health.lua: Degraded while a backend Service is missing, and the library syncs routes before the InferenceServices whose Services KServe creates`,
 };
 
 const KGATEWAY = 'kgateway-dev/kgateway commit 3b404509';
