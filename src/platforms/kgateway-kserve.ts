@@ -4,10 +4,10 @@ import { Platform } from '../core/platform';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
-import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
+import { EndpointAccess } from '../platform/model-endpoint';
 import { InferenceService } from '../serving/inference-service';
 import { RUNBOOK_BASE_URL } from './assets';
-import { kgatewayIngress, kgatewayModels, modelRoute } from './kgateway-common';
+import { kgatewayIngress, kgatewayModels, modelEndpoints } from './kgateway-common';
 
 /**
  * Reference platform `kgateway-kserve` (deployment 001): kgateway as the
@@ -48,15 +48,11 @@ export class KgatewayKservePlatform extends Platform {
     this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models.name] });
     const { iris, mnist } = kgatewayModels(models);
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
-    for (const model of [iris, mnist]) {
-      modelRoute(models, this.gateway, model).allowPublicAccess(
-        'the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models',
-      );
-    }
     // Monitored from day one: the gateway and each model (monitors, alerts, SLOs, dashboards).
-    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
-    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
-    for (const m of [iris, mnist]) new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle });
+    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, runbookBaseUrl: RUNBOOK_BASE_URL });
+    modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist], EndpointAccess.publicAccess(
+      'the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models',
+    ));
     new AccessLog(system, 'access-log', { gateway: this.gateway });
   }
 }
