@@ -201,7 +201,7 @@ export function buildApp(spec: PlatformSpec): App {
         limits: t ? (Array.isArray(t.limits) ? items<LimitSpec>(t.limits).map((l) => (PER_UNIT[l.unit] ?? RateLimit.perMinute)(l.requests)) : (t.limits as unknown as RateLimit[])) : [RateLimit.perMinute(1)],
         unlimited: t?.unlimited,
         // Tiers name the route objects; a name no protected route has stays a string (and is refused).
-        models: t?.models === undefined || t.models === '*' ? t?.models : (t.models.map((n) => protectedRoutes.find((r) => r.routeName === n) ?? n) as never),
+        models: Array.isArray(t?.models) ? (t.models.map((n) => protectedRoutes.find((r) => r.routeName === n) ?? n) as never) : (t?.models as never),
         inherits,
       });
       if (t) tiers.set(name, tier);
