@@ -52,12 +52,13 @@ export class EndpointAccess {
 }
 
 /** Monitoring of a {@link ModelEndpoint}: the model bundle that fits its runtime, with the gateway's view of its traffic. */
-export interface ModelEndpointMonitoring extends Omit<LlmMonitoringProps, 'model' | 'traffic'> {
+export interface ModelEndpointMonitoring extends Omit<LlmMonitoringProps, 'model'> {
   /**
    * The gateway's monitoring: the model's requests, errors and latency are
    * measured at the gateway (`gateway.trafficTo(model)`), which gives the
-   * error-rate alert and the availability SLO.
-   * @default - the model server's own metrics only (no error rate)
+   * error-rate alert and the availability SLO. Kong has no GatewayMonitoring:
+   * pass `traffic: RequestMetrics.kong(<Kong service>)` instead.
+   * @default - `traffic`, else the model server's own metrics only (no error rate)
    */
   readonly gateway?: GatewayMonitoring;
   /**
@@ -209,10 +210,11 @@ export class ModelEndpoint extends Construct implements ITierTarget {
     if (!(model instanceof InferenceService)) {
       invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/name, kserve.io/component: workload) with a PodMonitor of your own');
     }
-    const { gateway, llm, ...bundle } = options;
+    const { gateway, llm, traffic, ...bundle } = options;
     optionalShape(this, 'monitoring.gateway', gateway, (v): v is GatewayMonitoring => v instanceof GatewayMonitoring, 'a GatewayMonitoring', "pass monitoring: { gateway: new GatewayMonitoring(system, 'gateway-monitoring', { gateway }) }");
+    if (gateway !== undefined && traffic !== undefined) invalid(this, 'monitoring', 'gives both gateway and traffic, two sources of the same request metrics', traffic.spec.source, 'pass gateway (its view of the model is used), or traffic, not both');
     const isLlm = llm ?? model.modelFormat?.name.toLowerCase() === VLLM_FORMAT_NAME;
-    const props = { model, traffic: gateway?.trafficTo(model), ...bundle };
+    const props = { model, traffic: traffic ?? gateway?.trafficTo(model), ...bundle };
     return isLlm ? new LlmMonitoring(this, 'monitoring', props) : new KServeModelMonitoring(this, 'monitoring', props);
   }
 }
