@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { checkProps, hasProperty, isString, optionalArray, optionalShape, optionalString, requireShape } from '../core/prop-types';
+import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalShape, optionalString, requireShape } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { assertSafePath } from '../core/url-path';
 import { IRouteParent } from '../gateway/gateway';
@@ -158,6 +158,8 @@ export class ModelEndpoint extends Construct implements ITierTarget {
     optionalString(this, 'hostname', props.hostname, "write the host as a string, e.g. 'qwen.models.example.com'");
     optionalShape(this, 'access', props.access, (v): v is EndpointAccess => v instanceof EndpointAccess, 'an EndpointAccess', "pass access: EndpointAccess.policy(), or EndpointAccess.publicAccess('<reason>')");
     optionalArray(this, 'filters', props.filters, (v): v is IHttpRouteFilter => typeof v === 'object' && v !== null, 'an HttpRouteFilter', 'pass filters: [HttpRouteFilter.cors({...})]');
+    optionalShape(this, 'monitoring', props.monitoring, (v): v is ModelEndpointMonitoring => isPlainObject(v), 'an object of monitoring options', 'pass monitoring: { gateway: gatewayMonitoring }, or leave it out for none');
+    if (props.monitoring?.llm !== undefined && typeof props.monitoring.llm !== 'boolean') invalid(this, 'monitoring.llm', 'must be true or false', props.monitoring.llm, 'pass llm: true to monitor the model as a vLLM LLM, or leave it out to follow the model format');
     if (props.name !== undefined && !isString(props.name)) invalid(this, 'name', 'must be a string', props.name, "pass the route name, e.g. name: 'qwen3'");
     this.model = props.model;
     const model = props.model;

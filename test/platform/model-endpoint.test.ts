@@ -301,3 +301,26 @@ describe('Tiers name routes and endpoints, not strings', () => {
     expect(make([iris, stray])).toThrow(/tiers\(basic\)\.models\[1\] names a route the policy does not protect \(received: "stray"\)\. Fix: add it to the policy's routes, or name one of: iris/);
   });
 });
+
+describe('ModelEndpoint refuses malformed options', () => {
+  it('monitoring that is not an object, and llm that is not a boolean', () => {
+    const w = world(GatewayProvider.KGATEWAY, { requireAccessPolicies: false });
+    expect(() => new ModelEndpoint(w.ns.models, 'a-endpoint', { model: w.sklearn('a'), gateway: w.gateway, monitoring: true as never })).toThrow(
+      'test/models/a-endpoint: monitoring must be an object of monitoring options (received: true). Fix: pass monitoring: { gateway: gatewayMonitoring }, or leave it out for none',
+    );
+    expect(() => new ModelEndpoint(w.ns.models, 'b-endpoint', { model: w.sklearn('b'), gateway: w.gateway, monitoring: { llm: 'yes' as never } })).toThrow(
+      'test/models/b-endpoint: monitoring.llm must be true or false (received: "yes"). Fix: pass llm: true to monitor the model as a vLLM LLM, or leave it out to follow the model format',
+    );
+  });
+
+  it('an access that is not an EndpointAccess, and filters on a gRPC model', () => {
+    const w = world(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: false });
+    expect(() => new ModelEndpoint(w.ns.models, 'a-endpoint', { model: w.sklearn('a'), gateway: w.gateway, access: 'public' as never })).toThrow(
+      /^test\/models\/a-endpoint: access must be an EndpointAccess \(received: "public"\)\. Fix: pass access: EndpointAccess\.policy\(\), or EndpointAccess\.publicAccess\('<reason>'\)$/,
+    );
+    const triton = new InferenceService(w.ns.models, 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://models/triton', resources: CPU });
+    expect(() => new ModelEndpoint(w.ns.models, 'grpc-endpoint', { model: triton, gateway: w.gateway, filters: [{} as never] })).toThrow(
+      'test/models/grpc-endpoint: filters are HTTPRoute filters, which a GRPCRoute (gRPC model) cannot carry (received: 1). Fix: drop them, or serve the model over HTTP',
+    );
+  });
+});
