@@ -4,7 +4,7 @@ import { Platform } from '../core/platform';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
-import { EndpointAccess } from '../platform/model-endpoint';
+import { EndpointAccess, ModelEndpoint } from '../platform/model-endpoint';
 import { InferenceService } from '../serving/inference-service';
 import { RUNBOOK_BASE_URL } from './assets';
 import { kgatewayIngress, kgatewayModels, modelEndpoints } from './kgateway-common';
@@ -32,6 +32,8 @@ export class KgatewayKservePlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
 
   public constructor(scope: Construct, id = 'kgateway-kserve') {
     super(scope, id, { description: 'kgateway as the ingress for KServe: one Gateway, per-model HTTPRoutes, sklearn and TensorFlow models.' });
@@ -50,9 +52,10 @@ export class KgatewayKservePlatform extends Platform {
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
     // Monitored from day one: the gateway and each model (monitors, alerts, SLOs, dashboards).
     const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, runbookBaseUrl: RUNBOOK_BASE_URL });
-    modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist], EndpointAccess.publicAccess(
+    const endpoints = modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist], EndpointAccess.publicAccess(
       'the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models',
     ));
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
     new AccessLog(system, 'access-log', { gateway: this.gateway });
   }
 }

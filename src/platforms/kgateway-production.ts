@@ -16,6 +16,7 @@ import { OpaAuthorizer } from '../policy/opa-authorizer';
 import { RateLimit, RateLimitMode } from '../policy/rate-limit';
 import { RedisReference } from '../policy/redis';
 import { Tier } from '../policy/tier';
+import { ModelEndpoint } from '../platform/model-endpoint';
 import { Autoscaling } from '../serving/autoscaling';
 import { InferenceService } from '../serving/inference-service';
 import { platformAsset, RUNBOOK_BASE_URL } from './assets';
@@ -48,6 +49,8 @@ export class KgatewayProductionPlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
@@ -64,6 +67,7 @@ export class KgatewayProductionPlatform extends Platform {
     const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
     const endpoints = modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist]);
     const [irisEndpoint, mnistEndpoint] = endpoints;
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
 
     const idp = new StaticBackend(models, 'identity-provider', { host: 'auth.example.com' });
     idp.allowGateway(this.gateway);

@@ -54,6 +54,8 @@ export class KservePlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
 
   public constructor(scope: Construct, id = 'kserve-platform', props: KservePlatformProps = {}) {
     super(scope, id, { description: 'KServe model-serving platform: canary rollout, transformer, S3 with IRSA, GPU model, Knative autoscaling.' });
@@ -146,6 +148,7 @@ export class KservePlatform extends Platform {
           monitoring: { gateway: gatewayMonitoring, ...bundle },
         }),
     );
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
     const modelMonitoring = endpoints.map((e) => e.monitoring!);
     modelMonitoring.push(new KServeModelMonitoring(models, `${autoscaled.serviceName}-monitoring`, { model: autoscaled, ...bundle }));
     // The Knative-mode TorchServe canary cannot be scraped: Knative accepts one container port, so TorchServe's

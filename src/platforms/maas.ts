@@ -59,6 +59,8 @@ export class MaasPlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
@@ -109,6 +111,8 @@ export class MaasPlatform extends Platform {
     const endpoint = (name: string, model: InferenceService, metricsPort?: number) =>
       new ModelEndpoint(this.llm, `${name}-endpoint`, { model, name, path: `/${name}`, gateway: this.gateway.listener('https'), monitoring: { gateway: gatewayMonitoring, metricsPort, ...bundle } });
     const endpoints = { qwen3: endpoint('qwen3', qwen), granite: endpoint('granite', granite), mistral: endpoint('mistral', mistral), nomic: endpoint('nomic-embed', nomic, 9000) };
+
+    this.endpoints = Object.fromEntries(Object.values(endpoints).map((e) => [e.model.serviceName, e]));
 
     const free = new Tier('free', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perMinute(1000)], models: [endpoints.qwen3, endpoints.nomic] });
     const premium = new Tier('premium', { limits: [RateLimit.perMinute(100)], tokenLimits: [TokenLimit.perMinute(50_000)], models: [endpoints.granite], inherits: free });
