@@ -77,7 +77,12 @@ export interface ModelEndpointProps {
    * `LlmInferenceService` with `router: LlmRouter.none()`.
    */
   readonly model: InferenceService | LlmInferenceService;
-  /** Where the route attaches: a Gateway, or one of its listeners (`gateway.listener('https')`). Any provider. */
+  /**
+   * Where the route attaches (`parentRefs[]`): a Gateway, or one of its
+   * listeners (`gateway.listener('https')`). Any provider: kgateway, Envoy
+   * Gateway, Istio, Kong. The listener must admit routes from the
+   * endpoint's namespace.
+   */
   readonly gateway: IRouteParent;
   /**
    * A path prefix of its own (`/qwen3`): the route matches `PathPrefix
@@ -86,12 +91,14 @@ export interface ModelEndpointProps {
    * a model serving `/v1/chat/completions`. Not for gRPC models (a GRPCRoute
    * matches services, not paths: give a `hostname`).
    * @default - the model's own paths (`model.routeMatches()`: `/v1/models/<name>[:predict]`, `/v2/models/<name>`, the OpenAI paths), or its gRPC service
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httpurlrewritefilter (ReplacePrefixMatch)
    */
   readonly path?: string;
   /**
    * A hostname of its own (`spec.hostnames`): requests for this host only.
    * Needed to tell apart models whose paths do not name them (OpenAI-compatible, gRPC) on one listener, unless `path` is given.
    * @default - every hostname of the listener
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutespec (hostnames)
    */
   readonly hostname?: string;
   /** `metadata.name` of the route; also the route name access policies name their objects after. @default - the model's name */
