@@ -5,3 +5,4 @@
 export * from './catalog-loader';
 export * from './catalog-schema';
 export * from './model-serving-platform';
+export * from './model-endpoint';

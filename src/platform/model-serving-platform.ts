@@ -34,6 +34,7 @@ import { InferenceService } from '../serving/inference-service';
 import { ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { Certificate, CertificateIssuer, PrivateKey } from '../tls/certificate';
 import { loadCatalog, LoadedCatalog } from './catalog-loader';
+import { ModelEndpoint } from './model-endpoint';
 import { CATALOG_TIER, CatalogMetadata, CatalogModel, CatalogService, CatalogTransformations, limitsOf, requiresAuth, serviceOfHost } from './catalog-schema';
 import { checkProps, childPath, requireString } from '../core/prop-types';
 
@@ -213,6 +214,8 @@ export class ModelServingPlatform extends Platform {
   public readonly accessPolicies: ReadonlyMap<string, AccessPolicy>;
   /** The models, by name. */
   public readonly models: ReadonlyMap<string, InferenceService>;
+  /** The models' endpoints (route and access), by catalog entry name. */
+  public readonly endpoints: ReadonlyMap<string, ModelEndpoint>;
   private readonly provider: GatewayProvider;
   private readonly redis?: RedisReference;
 
@@ -314,6 +317,7 @@ export class ModelServingPlatform extends Platform {
     const routes = new Map<string, HttpRoute>();
     const policies = new Map<string, AccessPolicy>();
     const models = new Map<string, InferenceService>();
+    const endpoints = new Map<string, ModelEndpoint>();
     services.forEach((s, index) => {
       const entry = entries[index];
       const cors = this.corsFilter(entry);
@@ -331,12 +335,15 @@ export class ModelServingPlatform extends Platform {
       const isvc = this.model(modelNs as Namespace, m);
       models.set(m.name, isvc);
       const cors = this.corsFilter(entry);
-      const route = new HttpRoute(gwNs, `model-${m.name}`, {
+      const endpoint = new ModelEndpoint(gwNs, `model-${m.name}`, {
+        model: isvc,
         name: m.name,
-        parents: [this.gateway.listener('https')],
-        rules: [{ matches: isvc.routeMatches(), backends: [isvc], filters: cors ? [cors] : undefined }],
+        gateway: this.gateway.listener('https'),
+        filters: cors ? [cors] : undefined,
         labels: m.version ? { 'app.kubernetes.io/version': m.version } : undefined,
       });
+      const route = endpoint.route as HttpRoute;
+      endpoints.set(m.name, endpoint);
       routes.set(m.name, route);
       this.protect(entry, route, policies, routePlugins);
       if (isKong) this.kongPlugins(entry, route, undefined);
@@ -344,6 +351,7 @@ export class ModelServingPlatform extends Platform {
     this.routes = routes;
     this.accessPolicies = policies;
     this.models = models;
+    this.endpoints = endpoints;
   }
 
   /**

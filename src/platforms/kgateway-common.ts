@@ -9,8 +9,11 @@ import { DirectResponse } from '../policy/kgateway/direct-response';
 import { HttpRouteFilter } from '../routing/filter';
 import { HttpRoute } from '../routing/http-route';
 import { PathMatch } from '../routing/match';
+import { GatewayMonitoring } from '../observability/gateway-monitoring';
+import { EndpointAccess, ModelEndpoint } from '../platform/model-endpoint';
 import { InferenceService, InferenceServiceProps } from '../serving/inference-service';
 import { ModelFormat, ProtocolVersion } from '../serving/model-format';
+import { RUNBOOK_BASE_URL } from './assets';
 
 /**
  * The kgateway Gateway of write-ups 000/001, `kgateway-gateway` (class
@@ -47,11 +50,19 @@ export function kgatewayModels(models: Namespace, extra: Partial<InferenceServic
   };
 }
 
-/** One HTTPRoute per model on the HTTPS listener, matching exactly that model's endpoints. */
-export function modelRoute(models: Namespace, gateway: Gateway, model: InferenceService): HttpRoute {
-  return new HttpRoute(models, `${model.serviceName}-route`, {
-    name: model.serviceName,
-    parents: [gateway.listener('https')],
-    rules: [{ matches: model.routeMatches(), backends: [model] }],
-  });
+/**
+ * One endpoint per model on the HTTPS listener: its HTTPRoute matching
+ * exactly that model's endpoints, and its monitoring with the gateway's view
+ * of its traffic.
+ */
+export function modelEndpoints(
+  models: Namespace,
+  gateway: Gateway,
+  gatewayMonitoring: GatewayMonitoring,
+  list: readonly InferenceService[],
+  access: EndpointAccess = EndpointAccess.policy(),
+): ModelEndpoint[] {
+  return list.map(
+    (model) => new ModelEndpoint(models, `${model.serviceName}-endpoint`, { model, gateway: gateway.listener('https'), access, monitoring: { gateway: gatewayMonitoring, runbookBaseUrl: RUNBOOK_BASE_URL } }),
+  );
 }

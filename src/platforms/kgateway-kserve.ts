@@ -4,10 +4,10 @@ import { Platform } from '../core/platform';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
-import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
+import { EndpointAccess, ModelEndpoint } from '../platform/model-endpoint';
 import { InferenceService } from '../serving/inference-service';
 import { RUNBOOK_BASE_URL } from './assets';
-import { kgatewayIngress, kgatewayModels, modelRoute } from './kgateway-common';
+import { kgatewayIngress, kgatewayModels, modelEndpoints } from './kgateway-common';
 
 /**
  * Reference platform `kgateway-kserve` (deployment 001): kgateway as the
@@ -32,6 +32,8 @@ export class KgatewayKservePlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
 
   public constructor(scope: Construct, id = 'kgateway-kserve') {
     super(scope, id, { description: 'kgateway as the ingress for KServe: one Gateway, per-model HTTPRoutes, sklearn and TensorFlow models.' });
@@ -48,15 +50,12 @@ export class KgatewayKservePlatform extends Platform {
     this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models.name] });
     const { iris, mnist } = kgatewayModels(models);
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
-    for (const model of [iris, mnist]) {
-      modelRoute(models, this.gateway, model).allowPublicAccess(
-        'the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models',
-      );
-    }
     // Monitored from day one: the gateway and each model (monitors, alerts, SLOs, dashboards).
-    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
-    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
-    for (const m of [iris, mnist]) new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle });
+    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, runbookBaseUrl: RUNBOOK_BASE_URL });
+    const endpoints = modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist], EndpointAccess.publicAccess(
+      'the basic kgateway ingress of write-up 001 has no authentication; kgateway-production is the protected variant of the same models',
+    ));
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
     new AccessLog(system, 'access-log', { gateway: this.gateway });
   }
 }

@@ -5,7 +5,6 @@ import { SecretRef } from '../core/secret-ref';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
-import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
 import { OpaMonitoring } from '../observability/opa-monitoring';
 import { PlatformDashboard } from '../observability/platform-dashboard';
 import { tracingFor } from '../observability/tracing';
@@ -17,10 +16,11 @@ import { OpaAuthorizer } from '../policy/opa-authorizer';
 import { RateLimit, RateLimitMode } from '../policy/rate-limit';
 import { RedisReference } from '../policy/redis';
 import { Tier } from '../policy/tier';
+import { ModelEndpoint } from '../platform/model-endpoint';
 import { Autoscaling } from '../serving/autoscaling';
 import { InferenceService } from '../serving/inference-service';
 import { platformAsset, RUNBOOK_BASE_URL } from './assets';
-import { kgatewayIngress, kgatewayModels, modelRoute } from './kgateway-common';
+import { kgatewayIngress, kgatewayModels, modelEndpoints } from './kgateway-common';
 
 /** Identity provider of the production platform (a Keycloak realm in the write-up). */
 const PRODUCTION_ISSUER = 'https://auth.example.com/realms/ml-platform';
@@ -49,6 +49,8 @@ export class KgatewayProductionPlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
@@ -61,18 +63,22 @@ export class KgatewayProductionPlatform extends Platform {
     this.gateway = kgatewayIngress(system, { certificate: 'kgateway-prod-cert', routeNamespaces: [models.name] });
     const { iris, mnist } = kgatewayModels(models, { minReplicas: 2, maxReplicas: 10, autoscaling: Autoscaling.cpu(70) });
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
-    const routes = [iris, mnist].map((m) => modelRoute(models, this.gateway, m));
+    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
+    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
+    const endpoints = modelEndpoints(models, this.gateway, gatewayMonitoring, [iris, mnist]);
+    const [irisEndpoint, mnistEndpoint] = endpoints;
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
 
     const idp = new StaticBackend(models, 'identity-provider', { host: 'auth.example.com' });
     idp.allowGateway(this.gateway);
     const opa = new OpaAuthorizer(system, 'opa', { policyFile: platformAsset('policies/kgateway-production.rego') });
 
-    const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [iris.serviceName] });
-    const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: [mnist.serviceName], inherits: basic });
+    const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [irisEndpoint] });
+    const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: [mnistEndpoint], inherits: basic });
     const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
     this.accessPolicy = new AccessPolicy(models, 'model-access', {
       gateway: this.gateway,
-      routes,
+      routes: endpoints,
       authentication: [
         new JwtAuth({
           issuer: PRODUCTION_ISSUER,
@@ -88,11 +94,8 @@ export class KgatewayProductionPlatform extends Platform {
       redis: RedisReference.of({ host: 'redis-master.redis.svc.cluster.local', password: { secret: SecretRef.named('redis-auth'), key: 'redis-password' }, namespace: 'redis' }),
     });
 
-    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
-    const gatewayMonitoring = new GatewayMonitoring(system, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
-    const modelMonitoring = [iris, mnist].map((m) => new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle }));
     new OpaMonitoring(system, 'opa-monitoring', { ...bundle });
-    new PlatformDashboard(monitoring, 'overview', { name: 'kgateway-production-overview', gateways: [gatewayMonitoring], models: modelMonitoring, namespaces: [system.name, models.name] });
+    new PlatformDashboard(monitoring, 'overview', { name: 'kgateway-production-overview', gateways: [gatewayMonitoring], models: endpoints.map((e) => e.monitoring!), namespaces: [system.name, models.name] });
     tracingFor(system, 'tracing', { gateway: this.gateway, collector: TracingCollector.jaeger(), samplingRate: 0.1 });
     new AccessLog(system, 'access-log', { gateway: this.gateway });
   }

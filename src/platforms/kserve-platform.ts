@@ -7,14 +7,13 @@ import { AllowedRoutes } from '../gateway/allowed-routes';
 import { Gateway } from '../gateway/gateway';
 import { GatewayProvider } from '../gateway/gateway-provider';
 import { Listener } from '../gateway/listener';
-import { GrpcRoute } from '../routing/grpc-route';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
 import { PlatformDashboard } from '../observability/platform-dashboard';
+import { EndpointAccess, ModelEndpoint } from '../platform/model-endpoint';
 import { tracingFor } from '../observability/tracing';
 import { TracingCollector } from '../observability/tracing-collector';
-import { HttpRoute } from '../routing/http-route';
 import { Autoscaling } from '../serving/autoscaling';
 import { Transformer } from '../serving/components';
 import { InferenceService } from '../serving/inference-service';
@@ -55,6 +54,8 @@ export class KservePlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
 
   public constructor(scope: Construct, id = 'kserve-platform', props: KservePlatformProps = {}) {
     super(scope, id, { description: 'KServe model-serving platform: canary rollout, transformer, S3 with IRSA, GPU model, Knative autoscaling.' });
@@ -128,31 +129,27 @@ export class KservePlatform extends Platform {
 
     this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled, grpc].map((m) => [m.serviceName, m]));
 
-    // Standard-mode models are published on the gateway; the Knative ones through Knative's own ingress.
-    for (const model of [sklearn, withTransformer, gpu]) {
-      const route = new HttpRoute(models, `${model.serviceName}-route`, {
-        name: model.serviceName,
-        parents: [this.gateway.listener('https')],
-        rules: [{ matches: model.routeMatches(), backends: [model] }],
-      });
-      route.allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
-    }
-    // gRPC clients pick the model by host: one hostname per gRPC model.
-    new GrpcRoute(models, 'triton-grpc-route', {
-      name: grpc.serviceName,
-      parents: [this.gateway.listener('https')],
-      hostnames: [`${grpc.serviceName}.models.example.com`],
-      rules: [{ matches: grpc.grpcRouteMatches(), backends: [grpc] }],
-    }).allowPublicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
-
     // Observability: monitors, alerts with unit tests, SLOs and dashboards per model, the gateway's
     // own, an overview dashboard, tracing to Jaeger and access logs.
     const monitoring = new Namespace(this, 'monitoring', { external: true });
     const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
     const gatewayMonitoring = new GatewayMonitoring(ingress, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
-    const modelMonitoring = [sklearn, withTransformer, gpu, grpc].map(
-      (m) => new KServeModelMonitoring(models, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle }),
+
+    // Standard-mode models are published on the gateway, each with its monitoring; the Knative ones through
+    // Knative's own ingress. gRPC clients pick the model by host: one hostname per gRPC model.
+    const access = EndpointAccess.publicAccess('write-up 003 leaves inference authentication optional; the endpoints are internal to the Istio mesh gateway');
+    const endpoints = [sklearn, withTransformer, gpu, grpc].map(
+      (model) =>
+        new ModelEndpoint(models, `${model.serviceName}-endpoint`, {
+          model,
+          gateway: this.gateway.listener('https'),
+          hostname: model === grpc ? `${grpc.serviceName}.models.example.com` : undefined,
+          access,
+          monitoring: { gateway: gatewayMonitoring, ...bundle },
+        }),
     );
+    this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
+    const modelMonitoring = endpoints.map((e) => e.monitoring!);
     modelMonitoring.push(new KServeModelMonitoring(models, `${autoscaled.serviceName}-monitoring`, { model: autoscaled, ...bundle }));
     // The Knative-mode TorchServe canary cannot be scraped: Knative accepts one container port, so TorchServe's
     // metrics port 8082 cannot be declared (a monitor would find no target and its down alert fire forever).

@@ -9,8 +9,7 @@ import { Listener } from '../gateway/listener';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { AuthorinoMonitoring, LimitadorMonitoring } from '../observability/kuadrant-monitoring';
-import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
-import { LlmMonitoring } from '../observability/llm-monitoring';
+import { ModelEndpoint } from '../platform/model-endpoint';
 import { AccessPolicy } from '../policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
 import { MeshMtls } from '../policy/istio/mesh-mtls';
@@ -18,9 +17,6 @@ import { Kuadrant } from '../policy/kuadrant/kuadrant';
 import { Limitador, LimitadorStorage } from '../policy/kuadrant/limitador';
 import { RateLimit, RateLimitMode, TokenLimit } from '../policy/rate-limit';
 import { Tier } from '../policy/tier';
-import { HttpRouteFilter, PathModifier } from '../routing/filter';
-import { HttpRoute } from '../routing/http-route';
-import { PathMatch } from '../routing/match';
 import { InferenceService } from '../serving/inference-service';
 import { ModelFormat } from '../serving/model-format';
 import { ClusterServingRuntime } from '../serving/serving-runtime';
@@ -63,6 +59,8 @@ export class MaasPlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by name. */
   public readonly models: Readonly<Record<string, InferenceService>>;
+  /** The models' endpoints (route, access, monitoring), by model name. */
+  public readonly endpoints: Readonly<Record<string, ModelEndpoint>>;
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
@@ -103,20 +101,25 @@ export class MaasPlatform extends Platform {
       provider: GatewayProvider.ISTIO,
       listeners: [Listener.https({ certificates: [SecretRef.named('kuadrant-gateway-tls')], allowedRoutes: AllowedRoutes.sameNamespace() })],
     });
-    const route = (name: string, model: InferenceService) =>
-      new HttpRoute(this.llm, `${name}-route`, {
-        name,
-        parents: [this.gateway.listener('https')],
-        rules: [{ matches: [{ path: PathMatch.prefix(`/${name}`) }], filters: [HttpRouteFilter.urlRewrite({ path: PathModifier.replacePrefixMatch('/') })], backends: [model] }],
-      });
-    const routes = { qwen3: route('qwen3', qwen), granite: route('granite', granite), mistral: route('mistral', mistral), nomic: route('nomic-embed', nomic) };
+    // Under STRICT mesh mTLS before the models' monitoring, so their scrapes go through Istio's metrics merging.
+    new MeshMtls(this.llm, 'mesh-mtls', { gateway: this.gateway, ports: [8080] });
+    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
+    const gatewayMonitoring = new GatewayMonitoring(this.llm, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
+    // Each model under a path prefix of its own, rewritten to `/` at the predictor; vLLM models get the LLM
+    // monitoring bundle. The embedding model (TEI) has no vLLM metrics: the model bundle with the gateway's view
+    // of its traffic, TEI serving its Prometheus metrics on its own port (--prometheus-port, 9000 by default).
+    const endpoint = (name: string, model: InferenceService, metricsPort?: number) =>
+      new ModelEndpoint(this.llm, `${name}-endpoint`, { model, name, path: `/${name}`, gateway: this.gateway.listener('https'), monitoring: { gateway: gatewayMonitoring, metricsPort, ...bundle } });
+    const endpoints = { qwen3: endpoint('qwen3', qwen), granite: endpoint('granite', granite), mistral: endpoint('mistral', mistral), nomic: endpoint('nomic-embed', nomic, 9000) };
 
-    const free = new Tier('free', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perMinute(1000)], models: ['qwen3', 'nomic-embed'] });
-    const premium = new Tier('premium', { limits: [RateLimit.perMinute(100)], tokenLimits: [TokenLimit.perMinute(50_000)], models: ['granite'], inherits: free });
-    const enterprise = new Tier('enterprise', { limits: [RateLimit.perMinute(1000)], tokenLimits: [TokenLimit.perMinute(100_000)], models: ['mistral'], inherits: premium });
+    this.endpoints = Object.fromEntries(Object.values(endpoints).map((e) => [e.model.serviceName, e]));
+
+    const free = new Tier('free', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perMinute(1000)], models: [endpoints.qwen3, endpoints.nomic] });
+    const premium = new Tier('premium', { limits: [RateLimit.perMinute(100)], tokenLimits: [TokenLimit.perMinute(50_000)], models: [endpoints.granite], inherits: free });
+    const enterprise = new Tier('enterprise', { limits: [RateLimit.perMinute(1000)], tokenLimits: [TokenLimit.perMinute(100_000)], models: [endpoints.mistral], inherits: premium });
     this.accessPolicy = new AccessPolicy(this.llm, 'maas', {
       gateway: this.gateway,
-      routes: Object.values(routes),
+      routes: Object.values(endpoints),
       authentication: [
         ApiKeyAuth.fromExternalSecrets({
           location: ApiKeyLocation.authorizationHeader('APIKEY'),
@@ -132,14 +135,6 @@ export class MaasPlatform extends Platform {
       rateLimitMode: RateLimitMode.GLOBAL,
     });
 
-    new MeshMtls(this.llm, 'mesh-mtls', { gateway: this.gateway, ports: [8080] });
-
-    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
-    const gatewayMonitoring = new GatewayMonitoring(this.llm, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
-    for (const m of [qwen, granite, mistral]) new LlmMonitoring(this.llm, `${m.serviceName}-monitoring`, { model: m, traffic: gatewayMonitoring.trafficTo(m), ...bundle });
-    // The embedding model (TEI): no vLLM metrics, so the model bundle with the gateway's view of its traffic;
-    // TEI serves its Prometheus metrics on its own port (--prometheus-port, 9000 by default).
-    new KServeModelMonitoring(this.llm, `${nomic.serviceName}-monitoring`, { model: nomic, traffic: gatewayMonitoring.trafficTo(nomic), metricsPort: 9000, ...bundle });
     new LimitadorMonitoring(kuadrantSystem, 'limitador-monitoring', { ...bundle });
     new AuthorinoMonitoring(kuadrantSystem, 'authorino-monitoring', { ...bundle });
     new AccessLog(this.llm, 'access-log', { gateway: this.gateway });

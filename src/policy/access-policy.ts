@@ -15,7 +15,7 @@ import { PolicyEngine } from './policy-engine';
 import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
 import { RedisReference } from './redis';
 import { PolicyReport } from './report';
-import { Tier } from './tier';
+import { isTierTarget, ITierTarget, Tier } from './tier';
 
 /** A route an access policy protects. HttpRoute and GrpcRoute implement it. */
 export interface IPolicyRoute extends IConstruct {
@@ -45,9 +45,11 @@ export interface AccessPolicyProps {
   readonly gateway: IGateway;
   /**
    * The routes (models) protected, each with its own counters when
-   * `limitScope` is ROUTE. The route name is the model name tiers refer to.
+   * `limitScope` is ROUTE: routes (`HttpRoute`, `GrpcRoute`) or
+   * `ModelEndpoint`s, an endpoint standing for every route it made. Tiers
+   * name these same objects in their `models`.
    */
-  readonly routes: readonly IPolicyRoute[];
+  readonly routes: ReadonlyArray<IPolicyRoute | ITierTarget>;
   /** How callers authenticate; any one method suffices. At least one. */
   readonly authentication: readonly Authentication[];
   /** An external authorizer (OPA) consulted after authentication; must allow too. @default - none */
@@ -96,7 +98,7 @@ export class AccessPolicy extends Construct {
   public readonly policyNamespace: string;
   /** The gateway. */
   public readonly gateway: IGateway;
-  /** The protected routes. */
+  /** The protected routes (endpoints expanded to their routes), in the order given. */
   public readonly routes: readonly IPolicyRoute[];
   /** Authentication methods. */
   public readonly authentication: readonly Authentication[];
@@ -136,7 +138,7 @@ export class AccessPolicy extends Construct {
     if (!ns) invalid(this, 'scope', 'must be a Namespace (policies are namespaced)', this.node.path, 'create the policy inside the Namespace of its routes');
     this.policyNamespace = ns;
     this.gateway = props.gateway;
-    this.routes = props.routes;
+    this.routes = props.routes.flatMap((r): readonly IPolicyRoute[] => (isTierTarget(r) ? r.tierRoutes : [r as IPolicyRoute]));
     this.authentication = props.authentication;
     this.externalAuthorizer = props.externalAuthorizer;
     this.tiers = props.tiers;
@@ -205,11 +207,16 @@ export class AccessPolicy extends Construct {
       if (t.inherits && !tierNames.has(t.inherits.name)) {
         invalid(this, `tiers(${t.name}).inherits`, 'names a tier the policy does not define', t.inherits.name, `add tier '${t.inherits.name}' to tiers`);
       }
-      const models = t.models;
-      if (models !== '*') {
-        for (const m of models) {
-          if (!names.has(m)) invalid(this, `tiers(${t.name}).models`, 'names a route the policy does not protect', m, `use one of: ${[...names].join(', ')}`);
-        }
+      const own = t.ownTargets;
+      if (own !== '*') {
+        own.forEach((target, i) => {
+          for (const r of target.tierRoutes) {
+            if (!this.routes.includes(r)) {
+              const what = target.tierRoutes.length === 1 && (target.tierRoutes[0] as unknown) === target ? 'a route' : `a route of ${target instanceof Construct ? target.node.path : 'an endpoint'}`;
+              invalid(this, `tiers(${t.name}).models[${i}]`, `names ${what} the policy does not protect`, r.routeName, `add it to the policy's routes, or name one of: ${[...names].join(', ')}`);
+            }
+          }
+        });
       }
     }
     this.authentication.forEach((a, i) => (a.kind === 'jwt' ? a.check(this, `authentication[${i}]`) : a.check(this, `authentication[${i}]`, [...tierNames])));
@@ -224,7 +231,7 @@ export class AccessPolicy extends Construct {
 function checkAccessPolicyProps(scope: IConstruct, props: AccessPolicyProps): void {
   checkProps(scope, props, 'AccessPolicyProps');
   requireShape(scope, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName') && hasProperty(v, 'parentRef'), 'a Gateway', 'pass the Gateway construct the routes attach to');
-  requireArray(scope, 'routes', props.routes, (v): v is unknown => hasProperty(v, 'routeName') && hasProperty(v, 'parentGateways'), 'a route', 'pass the HttpRoutes the policy protects: routes: [route]');
+  requireArray(scope, 'routes', props.routes, (v): v is unknown => (hasProperty(v, 'routeName') && hasProperty(v, 'parentGateways')) || isTierTarget(v), 'a route or ModelEndpoint', 'pass the ModelEndpoints or HttpRoutes the policy protects: routes: [endpoint]');
   requireArray(scope, 'authentication', props.authentication, (v): v is Authentication => hasMethod(v, 'check') && hasProperty(v, 'kind'), 'an authentication method', "pass authentication: [new JwtAuth({ ... })] or [ApiKeyAuth.fromExternalSecrets({ ... })]");
   requireArray(scope, 'tiers', props.tiers, (v): v is Tier => hasMethod(v, 'check') && hasProperty(v, 'name'), 'a Tier', "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
   optionalShape(scope, 'externalAuthorizer', props.externalAuthorizer, (v): v is OpaAuthorizer => hasMethod(v, 'allowGateway'), 'an OpaAuthorizer', "pass the OpaAuthorizer construct: externalAuthorizer: new OpaAuthorizer(auth, 'opa', { ... })");

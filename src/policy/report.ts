@@ -62,7 +62,7 @@ export class PolicyReport {
       lines.push('| route | tier | authorization | request limits | token limits |', '|---|---|---|---|---|');
       for (const route of byName(policy.routes, (r) => r.routeName)) {
         for (const tier of byName(policy.tiers, (t) => t.name)) {
-          const allowed = tier.allows(route.routeName);
+          const allowed = tier.allows(route);
           lines.push(`| ${route.routeName} | ${tier.name} | ${allowed ? allowText(tier) : 'denied (403)'} | ${allowed ? limitsText(tier) : '-'} | ${allowed && tier.tokenLimits.length > 0 ? tier.tokenLimits.map(String).join(', ') : '-'} |`);
         }
       }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { IPolicyRoute } from './access-policy';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
 import { assertKnownKeys, keysOf } from '../core/props';
@@ -20,11 +21,13 @@ export interface TierProps {
   /** No request limits on purpose (e.g. administrators). @default false */
   readonly unlimited?: boolean;
   /**
-   * The models (route names) this tier may call, in addition to those of the
-   * tier it inherits. `'*'` means every route of the policy.
+   * The models this tier may call, in addition to those of the tier it
+   * inherits: the routes (`HttpRoute`, `GrpcRoute`) or `ModelEndpoint`s
+   * themselves (an endpoint stands for all of its routes), each of which the
+   * access policy must protect. `'*'` means every route of the policy.
    * @default '*'
    */
-  readonly models?: readonly string[] | '*';
+  readonly models?: readonly ITierTarget[] | '*';
   /** HTTP methods allowed. @default - every method */
   readonly methods?: readonly HttpMethod[];
   /**
@@ -43,13 +46,35 @@ export interface TierProps {
 }
 
 /**
+ * What a tier may be allowed to call: a route (`HttpRoute`, `GrpcRoute`) or
+ * a `ModelEndpoint`, which stands for the routes it made. Tiers refer to
+ * these objects, not to route name strings, so a renamed or misspelt model
+ * cannot silently drop out of a tier.
+ */
+export interface ITierTarget {
+  /** The routes a tier that names this target may call. */
+  readonly tierRoutes: readonly IPolicyRoute[];
+}
+
+/** True when `x` is a {@link ITierTarget} (has a `tierRoutes` list). */
+export function isTierTarget(x: unknown): x is ITierTarget {
+  return typeof x === 'object' && x !== null && Array.isArray((x as { tierRoutes?: unknown }).tierRoutes);
+}
+
+/** How a tier target appears in messages: its construct path when it is a construct. */
+function describeTarget(x: unknown): unknown {
+  const path = (x as { node?: { path?: unknown } } | null)?.node?.path;
+  return typeof path === 'string' ? path : x;
+}
+
+/**
  * A tier of callers (also used as a role): what its members may call and how
  * often. A caller's tier comes from a JWT claim or from its API key's
  * metadata; a caller without a known tier is refused (403).
  *
  * ```ts
- * const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: ['sklearn-iris'] });
- * const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: ['tensorflow-mnist'], inherits: basic });
+ * const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [iris] });        // a ModelEndpoint or route
+ * const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: [mnist], inherits: basic });
  * const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
  * ```
  */
@@ -62,7 +87,7 @@ export class Tier {
   public readonly unlimited: boolean;
   /** The inherited tier. */
   public readonly inherits?: Tier;
-  private readonly ownModels: readonly string[] | '*';
+  private readonly ownModels: readonly ITierTarget[] | '*';
   /** HTTP methods allowed (undefined: all). */
   public readonly methods?: readonly HttpMethod[];
   /** Path prefixes allowed (undefined: all). */
@@ -85,22 +110,28 @@ export class Tier {
   }
 
   /**
-   * The models this tier may call, its own plus inherited ones; `'*'` when any.
+   * The routes this tier may call, its own plus inherited ones (each
+   * endpoint expanded to its routes); `'*'` when any.
    */
-  public get models(): readonly string[] | '*' {
+  public get models(): readonly IPolicyRoute[] | '*' {
     const chain: Tier[] = [];
     for (let t: Tier | undefined = this; t; t = t.inherits) {
       if (chain.includes(t)) break;
       chain.push(t);
     }
     if (chain.some((t) => t.ownModels === '*')) return '*';
-    return [...new Set(chain.flatMap((t) => (Array.isArray(t.ownModels) ? (t.ownModels as readonly string[]) : [])))].sort();
+    return [...new Set(chain.flatMap((t) => (Array.isArray(t.ownModels) ? t.ownModels.filter(isTierTarget).flatMap((m) => m.tierRoutes) : [])))];
   }
 
-  /** True when the tier may call `model` (a route name). */
-  public allows(model: string): boolean {
+  /** The tier's own targets (routes and endpoints), not the inherited ones; `'*'` when any. */
+  public get ownTargets(): readonly ITierTarget[] | '*' {
+    return this.ownModels;
+  }
+
+  /** True when the tier may call `route` (the same route object). */
+  public allows(route: IPolicyRoute): boolean {
     const m = this.models;
-    return m === '*' || m.includes(model);
+    return m === '*' || m.includes(route);
   }
 
   /**
@@ -120,8 +151,14 @@ export class Tier {
       if (!Array.isArray(list)) invalid(scope, `${field}(${this.name}).${key}`, 'must be a list', list, `pass ${key}: [${example}]`);
     }
     const own = this.ownModels;
-    if (own !== '*' && (!Array.isArray(own) || own.some((m) => typeof m !== 'string'))) {
-      invalid(scope, `${field}(${this.name}).models`, "must be '*' or a list of route names", own, "pass models: ['sklearn-iris'] or models: '*'");
+    if (own !== '*') {
+      if (!Array.isArray(own)) invalid(scope, `${field}(${this.name}).models`, "must be '*' or a list of routes or ModelEndpoints", own, "pass models: [irisEndpoint] (the ModelEndpoint, HttpRoute or GrpcRoute objects) or models: '*'");
+      own.forEach((m, i) => {
+        if (typeof m === 'string') {
+          invalid(scope, `${field}(${this.name}).models[${i}]`, 'names a model by a string; tiers refer to the route or ModelEndpoint object itself', m, `pass the object instead of its name: models: [endpoint], where endpoint is the ModelEndpoint (or HttpRoute, GrpcRoute) that serves '${m}'`);
+        }
+        if (!isTierTarget(m)) invalid(scope, `${field}(${this.name}).models[${i}]`, 'must be a route (HttpRoute, GrpcRoute) or a ModelEndpoint', describeTarget(m), 'pass the construct the tier may call');
+      });
     }
     if (this.inherits !== undefined && !(this.inherits instanceof Tier)) invalid(scope, `${field}(${this.name}).inherits`, 'must be a Tier', this.inherits, 'pass the Tier object, e.g. inherits: basic');
     if (this.unlimited && this.limits.length > 0) {

@@ -38,6 +38,11 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
     return [...new Set(this.parentList.map((p) => p.gateway))];
   }
 
+  /** The route itself, as a tier target: `new Tier('basic', { models: [route] })` lets the tier call this route. */
+  public get tierRoutes(): readonly RouteBase[] {
+    return [this];
+  }
+
   /** `<Kind>/<namespace>/<name>`. */
   public get accessTargetName(): string {
     return `${this.routeKind}/${this.routeNamespace ?? ''}/${this.routeName}`;

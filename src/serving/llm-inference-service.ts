@@ -1,13 +1,16 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
+import { BackendReference, IBackend } from '../core/backend';
 import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { invalid } from '../core/errors';
 import { assertInteger, INT32_MAX } from '../core/props';
 import { assertDnsLabel } from '../core/names';
 import { WorkloadSecurity } from '../core/security';
 import { IGateway } from '../gateway/gateway';
+import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Toleration } from './inference-service';
+import { OPENAI_API_PATHS } from './serving-runtime';
 import { Storage } from './storage';
 import { checkedRecord } from '../core/records';
 import { checkProps, childPath, requireWith } from '../core/prop-types';
@@ -85,6 +88,14 @@ export class LlmRouter {
   }
 }
 
+/**
+ * The port of the workload Service KServe creates for an
+ * LLMInferenceService, and of the vLLM server behind it (kserve v0.20.0
+ * pkg/controller/v1alpha2/llmisvc/workload.go, reconcileWorkloadService:
+ * port 8000 to target port 8000, "the presets we bundle assume 8000").
+ */
+export const LLM_WORKLOAD_PORT = 8000;
+
 /** A LoRA adapter served on top of the base model (`spec.model.lora.adapters[]`). */
 export interface LlmLoraAdapter {
   /** `name`: the model name clients send to use the adapter. */
@@ -132,11 +143,13 @@ export interface LlmInferenceServiceProps {
  *
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
  */
-export class LlmInferenceService extends Construct {
+export class LlmInferenceService extends Construct implements IBackend {
   /** `metadata.name`. */
   public readonly serviceName: string;
   /** The L1 object. */
   public readonly resource: kserve.LlmInferenceService;
+  /** How it is exposed (`spec.router`). */
+  public readonly router: LlmRouter;
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
     checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
@@ -158,6 +171,7 @@ export class LlmInferenceService extends Construct {
     const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true });
     const tolerations = props.tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const router = props.router ?? LlmRouter.none();
+    this.router = router;
     const ns = Chart.of(this).namespace;
     const adapters = props.loraAdapters?.map((a, i) => {
       if (typeof a.name !== 'string' || a.name.trim().length === 0) invalid(this, `loraAdapters[${i}].name`, 'must be a model name', a.name, "pass e.g. name: 'my-adapter'");
@@ -192,5 +206,46 @@ export class LlmInferenceService extends Construct {
       },
     });
     security.waive(this.resource);
+  }
+
+  /** The LLMInferenceService's namespace (its chart's). */
+  public get serviceNamespace(): string | undefined {
+    return Chart.of(this).namespace;
+  }
+
+  /**
+   * The workload Service KServe creates, `<name>-kserve-workload-svc` on
+   * port 8000 ({@link LLM_WORKLOAD_PORT}), selecting the workload pods
+   * (`app.kubernetes.io/part-of: llminferenceservice`,
+   * `app.kubernetes.io/name: <name>`, `kserve.io/component: workload`), so
+   * an HTTPRoute of your own (or a `ModelEndpoint`) can send to it. Assumes
+   * KServe's default plain-HTTP workload (`enableLLMInferenceServiceTLS`
+   * off in the ingress config).
+   *
+   * @see kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/workload.go (workloadServiceName, GetWorkloadLabelSelector)
+   * @throws ModelServingError when KServe manages the route (`router` is
+   *   not `LlmRouter.none()`), or the name is too long for KServe to keep
+   *   the suffix (kmeta.ChildName hashes names over 63 characters)
+   */
+  public get backendRef(): BackendReference {
+    if (this.router.managed) {
+      invalid(this, 'router', 'is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it', 'LlmRouter.managed', 'pass router: LlmRouter.none() to route the model yourself, or leave the route to KServe');
+    }
+    const name = `${this.serviceName}-kserve-workload-svc`;
+    if (name.length > 63) {
+      invalid(this, 'name', `is too long for a routable workload Service: KServe names it '<name>-kserve-workload-svc' and hashes names over 63 characters (kmeta.ChildName), so the Service name cannot be known here`, this.serviceName, `use a name of at most ${63 - '-kserve-workload-svc'.length} characters`);
+    }
+    const selector = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': this.serviceName, 'kserve.io/component': 'workload' };
+    return { name, namespace: this.serviceNamespace, port: LLM_WORKLOAD_PORT, owner: this, pods: { selector, port: LLM_WORKLOAD_PORT }, protocol: 'HTTP' };
+  }
+
+  /**
+   * The HTTPRoute matches of vLLM's OpenAI-compatible server: `Exact`
+   * `/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`,
+   * `/v1/models` (the model is chosen by the body's `model`, so two LLMs on
+   * one listener need a hostname or path prefix each).
+   */
+  public routeMatches(): HttpRouteMatch[] {
+    return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
   }
 }

@@ -135,14 +135,14 @@ function declareIntent(provider: GatewayProvider, infra: Infrastructure, feature
   const free = new Tier('free', {
     limits: [RateLimit.perMinute(options.freePerMinute ?? 100)],
     tokenLimits: features.tokenLimits ? [TokenLimit.perMinute(options.freeTokensPerMinute ?? 10_000)] : undefined,
-    models: ['qwen3'],
+    models: [qwen3],
     methods: features.methods ? ['POST'] : undefined,
     pathPrefixes: features.pathPrefixes ? ['/qwen3/v1'] : undefined,
   });
   const premium = new Tier('premium', {
     limits: features.dailyLimit ? [RateLimit.perMinute(1000), RateLimit.perDay(50_000)] : [RateLimit.perMinute(1000)],
     tokenLimits: features.tokenLimits ? [TokenLimit.perHour(100_000)] : undefined,
-    models: ['granite'],
+    models: [granite],
     inherits: free,
   });
   const enterprise = new Tier('enterprise', { unlimited: true, tokenLimits: features.tokenLimits ? [TokenLimit.perDay(1_000_000)] : undefined, models: '*', inherits: premium });

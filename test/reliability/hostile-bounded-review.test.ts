@@ -277,6 +277,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['LlmInferenceService', false],
   ['LlmMonitoring', false],
   ['MeshMtls', false],
+  ['ModelEndpoint', false],
   ['OpaAuthorizer', false],
   ['OpaMonitoring', true],
   ['PeerAuthentication', true],

@@ -200,7 +200,8 @@ export function buildApp(spec: PlatformSpec): App {
       const tier = new Tier(name, {
         limits: t ? (Array.isArray(t.limits) ? items<LimitSpec>(t.limits).map((l) => (PER_UNIT[l.unit] ?? RateLimit.perMinute)(l.requests)) : (t.limits as unknown as RateLimit[])) : [RateLimit.perMinute(1)],
         unlimited: t?.unlimited,
-        models: t?.models,
+        // Tiers name the route objects; a name no protected route has stays a string (and is refused).
+        models: Array.isArray(t?.models) ? (t.models.map((n) => protectedRoutes.find((r) => r.routeName === n) ?? n) as never) : (t?.models as never),
         inherits,
       });
       if (t) tiers.set(name, tier);

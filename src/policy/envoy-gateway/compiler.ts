@@ -371,7 +371,7 @@ function apiKeyIdentity(apiKey: ApiKeyAuth): Identity {
 function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity): AuthorizationRule[] {
   const rules: AuthorizationRule[] = [];
   for (const tier of byName(policy.tiers, (t) => t.name)) {
-    if (!tier.allows(route.routeName)) continue;
+    if (!tier.allows(route)) continue;
     const principal = identity.principal(tier);
     if (!principal) continue;
     const prefixes = tier.pathPrefixes ?? [];

@@ -329,7 +329,7 @@ class KgatewayTranslation {
     };
     if (p.limitScope === LimitScope.GATEWAY) return [{ key: 'policy', value: p.policyName, descriptors: nested(p.tiers) }];
     return p.routes
-      .map((r) => ({ key: 'route', value: r.routeName, descriptors: nested(p.tiers.filter((t) => t.allows(r.routeName))) }))
+      .map((r) => ({ key: 'route', value: r.routeName, descriptors: nested(p.tiers.filter((t) => t.allows(r))) }))
       .filter((d) => d.descriptors.length > 0);
   }
 
@@ -346,7 +346,7 @@ class KgatewayTranslation {
   /** One CEL expression per tier allowed on the route; `false` when none is. */
   private rbacExpressions(identity: Identity, route: IPolicyRoute): string[] {
     const p = this.policy;
-    const tiers = [...p.tiers].filter((t) => t.allows(route.routeName)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const tiers = [...p.tiers].filter((t) => t.allows(route)).sort((a, b) => (a.name < b.name ? -1 : 1));
     const exprs: string[] = [];
     for (const t of tiers) {
       let who: string;

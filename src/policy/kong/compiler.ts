@@ -131,7 +131,7 @@ function compileKong(policy: AccessPolicy): CompiledPolicy {
   }
 
   for (const route of policy.routes) {
-    const allowed = policy.tiers.filter((t) => t.allows(route.routeName));
+    const allowed = policy.tiers.filter((t) => t.allows(route));
     const plugins: KongPlugin[] = [...authPlugins];
     const gate =
       allowed.length > 0

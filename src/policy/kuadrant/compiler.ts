@@ -92,7 +92,7 @@ function compile(policy: AccessPolicy): CompiledPolicy {
   for (const route of policy.routes) {
     const scope = routeScope(policy, route);
     const name = `${policy.policyName}-${route.routeName}`;
-    const allowed = policy.tiers.filter((t) => t.allows(route.routeName));
+    const allowed = policy.tiers.filter((t) => t.allows(route));
     objects.push(...compileRoute(policy, scope, name, PolicyTarget.route(route), allowed));
   }
   const limited = objects.some((o) => o.startsWith('RateLimitPolicy/') || o.startsWith('TokenRateLimitPolicy/'));
@@ -266,7 +266,7 @@ function checkExpressible(policy: AccessPolicy): void {
   }
   if (policy.hasTokenLimits) {
     for (const route of policy.routes) {
-      const tier = policy.tiers.find((t) => t.tokenLimits.length > 0 && t.allows(route.routeName));
+      const tier = policy.tiers.find((t) => t.tokenLimits.length > 0 && t.allows(route));
       if (route.routeKind === 'GRPCRoute' && tier) {
         unsupported(
           policy,

@@ -27,9 +27,9 @@ const ENVOY_GATEWAY_KINDS = ['SecurityPolicy', 'BackendTrafficPolicy', 'ClientTr
 const secretStore = { name: 'vault' };
 
 /** basic 100/min (iris), premium 1000/min inheriting basic (+ mnist), admin unlimited inheriting premium (every model). */
-function tiers() {
-  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: ['iris'] });
-  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: ['mnist'], inherits: basic });
+function tiers(fx: { readonly iris: HttpRoute; readonly mnist: HttpRoute }) {
+  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [fx.iris] });
+  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: [fx.mnist], inherits: basic });
   const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
   return [basic, premium, admin];
 }
@@ -58,7 +58,7 @@ function platformWith({ opa, ...props }: Partial<AccessPolicyProps> & { readonly
     gateway: fx.gateway,
     routes: [fx.iris, fx.mnist],
     authentication: [jwtAuth()],
-    tiers: tiers(),
+    tiers: tiers(fx),
     rateLimitMode: RateLimitMode.GLOBAL,
     externalAuthorizer: authz,
     ...props,
@@ -293,7 +293,7 @@ describe('Envoy Gateway compiler', () => {
     expect(objectsOfKind(objects, 'BackendTrafficPolicy')).toEqual([]);
 
     const keys = egPlatform();
-    new AccessPolicy(keys.ns.models, 'keys', { gateway: keys.gateway, routes: [keys.iris, keys.mnist], authentication: [apiKeys({ location: ApiKeyLocation.authorizationHeader('Bearer') })], tiers: tiers(), rateLimitMode: RateLimitMode.GLOBAL });
+    new AccessPolicy(keys.ns.models, 'keys', { gateway: keys.gateway, routes: [keys.iris, keys.mnist], authentication: [apiKeys({ location: ApiKeyLocation.authorizationHeader('Bearer') })], tiers: tiers(keys), rateLimitMode: RateLimitMode.GLOBAL });
     const sp = findObject(synthObjects(keys.app), 'SecurityPolicy', 'keys-iris', 'models');
     expect(sp.spec.apiKeyAuth.extractFrom).toEqual([{ headers: ['authorization'] }]);
     expect(synthPlatforms(keys.app)[0].files['POLICY.md']).toMatch(/Envoy strips a leading "Bearer " when present/);
@@ -404,7 +404,7 @@ describe('Envoy Gateway compiler', () => {
       const fx = egPlatform();
       const authzPlatform = new Platform(fx.app, 'authz');
       const opa = new OpaAuthorizer(new Namespace(authzPlatform, 'opa-system'), 'opa', { policyFile: path.join(__dirname, 'fixtures', 'authz.rego') });
-      expect(() => new AccessPolicy(fx.ns.models, 'access', { gateway: fx.gateway, routes: [fx.iris, fx.mnist], authentication: [jwtAuth()], tiers: tiers(), rateLimitMode: RateLimitMode.GLOBAL, externalAuthorizer: opa })).toThrow(
+      expect(() => new AccessPolicy(fx.ns.models, 'access', { gateway: fx.gateway, routes: [fx.iris, fx.mnist], authentication: [jwtAuth()], tiers: tiers(fx), rateLimitMode: RateLimitMode.GLOBAL, externalAuthorizer: opa })).toThrow(
         /externalAuthorizer cannot be expressed by provider 'envoy-gateway' \(received: "opa-system\/opa"\)\. Fix: a SecurityPolicy may reference a Service of another namespace only with a ReferenceGrant there/,
       );
     });
@@ -417,7 +417,7 @@ describe('Envoy Gateway compiler', () => {
         /gateway cannot be expressed by provider 'envoy-gateway' \(received: "infra\/shared-gateway"\)\. Fix: only a ClientTrafficPolicy in the Gateway's namespace can drop client-sent copies of x-user-id, x-user-tier before Envoy appends verified JWT claims to them: define Namespace 'infra' in this platform/,
       );
       // API keys without an external authorizer need no header stripping (Envoy overwrites the client id header): the same imported Gateway is fine.
-      new AccessPolicy(fx.ns.models, 'keys', { gateway: shared, routes: [route], authentication: [apiKeys()], tiers: tiers().map((t) => new Tier(t.name, { unlimited: true })), rateLimitMode: RateLimitMode.GLOBAL });
+      new AccessPolicy(fx.ns.models, 'keys', { gateway: shared, routes: [route], authentication: [apiKeys()], tiers: tiers(fx).map((t) => new Tier(t.name, { unlimited: true })), rateLimitMode: RateLimitMode.GLOBAL });
       expect(findObject(synthObjects(fx.app), 'SecurityPolicy', 'keys-llm', 'models').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'llm' }]);
     });
   });

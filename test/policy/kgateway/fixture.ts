@@ -34,8 +34,8 @@ export function fixture() {
   });
   const iris = new HttpRoute(ns['ml-models'], 'iris', { name: 'sklearn-iris', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('sklearn-iris-predictor', 80)] }] });
   const mnist = new HttpRoute(ns['ml-models'], 'mnist', { name: 'tensorflow-mnist', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('tensorflow-mnist-predictor', 80)] }] });
-  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: ['sklearn-iris'] });
-  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: ['tensorflow-mnist'], inherits: basic });
+  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [iris] });
+  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], models: [mnist], inherits: basic });
   const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
   const redis = RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data', password: { secret: SecretRef.named('redis-auth'), key: 'password' } });
   const jwt = () =>

@@ -41,9 +41,9 @@ function platform(namespaces: readonly string[] = ['edge', 'models']) {
 }
 
 /** basic (100/min, iris) < premium (1000/min + 20000/day, mnist, inherits basic) < admin (unlimited, everything). */
-function tiers() {
-  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: ['iris'] });
-  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000), RateLimit.perDay(20000)], models: ['mnist'], inherits: basic });
+function tiers(f: { readonly iris: HttpRoute; readonly mnist: HttpRoute }) {
+  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [f.iris] });
+  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000), RateLimit.perDay(20000)], models: [f.mnist], inherits: basic });
   const admin = new Tier('admin', { unlimited: true, inherits: premium });
   return [basic, premium, admin];
 }
@@ -66,7 +66,7 @@ describe('Kong access-policy compiler', () => {
         gateway: f.gateway,
         routes: [f.iris, f.mnist],
         authentication: [apiKeys()],
-        tiers: tiers(),
+        tiers: tiers(f),
         rateLimitMode: RateLimitMode.GLOBAL,
         redis: RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data', password: { secret: SecretRef.named('redis-auth'), key: 'password' }, tls: true }),
       });
@@ -191,7 +191,7 @@ describe('Kong access-policy compiler', () => {
       gateway: f.gateway,
       routes: [f.iris, f.mnist],
       authentication: [apiKeys()],
-      tiers: tiers(),
+      tiers: tiers(f),
       rateLimitMode: RateLimitMode.LOCAL,
       counterKey: CounterKey.API_KEY,
       limitScope: LimitScope.GATEWAY,
@@ -286,7 +286,7 @@ describe('Kong access-policy compiler', () => {
       gateway: f.gateway,
       routes: [f.iris, f.mnist],
       authentication: [ApiKeyAuth.fromExternalSecrets({ secretStore: STORE, holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'k/alice' }] })],
-      tiers: [new Tier('basic', { unlimited: true, models: ['iris'] })],
+      tiers: [new Tier('basic', { unlimited: true, models: [f.iris] })],
       rateLimitMode: RateLimitMode.LOCAL,
     });
     const objects = synthObjects(f.app);
@@ -303,7 +303,7 @@ describe('Kong access-policy compiler', () => {
           gateway: f.gateway,
           routes: [f.iris, f.mnist],
           authentication: [apiKeys()],
-          tiers: tiers(),
+          tiers: tiers(f),
           rateLimitMode: RateLimitMode.LOCAL,
           ...overrides,
           ...(build ? build(f) : {}),
@@ -312,7 +312,7 @@ describe('Kong access-policy compiler', () => {
 
     it('a route has no policy (deny by default)', () => {
       const f = platform();
-      new AccessPolicy(f.ns.models, 'access', { gateway: f.gateway, routes: [f.iris], authentication: [apiKeys()], tiers: tiers().map((t) => new Tier(t.name, { unlimited: true })), rateLimitMode: RateLimitMode.LOCAL });
+      new AccessPolicy(f.ns.models, 'access', { gateway: f.gateway, routes: [f.iris], authentication: [apiKeys()], tiers: tiers(f).map((t) => new Tier(t.name, { unlimited: true })), rateLimitMode: RateLimitMode.LOCAL });
       expect(() => synthObjects(f.app)).toThrow(/test\/models\/mnist: HTTPRoute\/models\/mnist has no access policy and is not declared public/);
     });
 
@@ -335,7 +335,7 @@ describe('Kong access-policy compiler', () => {
 
     it('a key holder has no store entry (keys are never literals)', () => {
       const f = platform();
-      expect(() => new AccessPolicy(f.ns.models, 'access', { gateway: f.gateway, routes: [f.iris, f.mnist], authentication: [ApiKeyAuth.fromExternalSecrets({ secretStore: STORE, holders: [{ userId: 'a', tier: 'basic', remoteKey: '' }] })], tiers: tiers(), rateLimitMode: RateLimitMode.LOCAL })).toThrow(
+      expect(() => new AccessPolicy(f.ns.models, 'access', { gateway: f.gateway, routes: [f.iris, f.mnist], authentication: [ApiKeyAuth.fromExternalSecrets({ secretStore: STORE, holders: [{ userId: 'a', tier: 'basic', remoteKey: '' }] })], tiers: tiers(f), rateLimitMode: RateLimitMode.LOCAL })).toThrow(
         /holders\[0\]\.remoteKey is required/,
       );
     });
@@ -412,7 +412,7 @@ describe('Kong access-policy compiler', () => {
     it('a route is in another namespace than the policy', () => {
       const f = platform(['edge', 'models', 'other']);
       expect(() =>
-        new AccessPolicy(f.ns.other, 'access', { gateway: f.gateway, routes: [f.iris, f.mnist], authentication: [apiKeys()], tiers: tiers(), rateLimitMode: RateLimitMode.LOCAL }),
+        new AccessPolicy(f.ns.other, 'access', { gateway: f.gateway, routes: [f.iris, f.mnist], authentication: [apiKeys()], tiers: tiers(f), rateLimitMode: RateLimitMode.LOCAL }),
       ).toThrow(/test\/other\/access: routes\(iris\) cannot be expressed by provider 'kong' \(received: "models"\)/);
     });
 

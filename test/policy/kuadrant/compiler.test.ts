@@ -34,9 +34,9 @@ const apiKeys = (location = ApiKeyLocation.authorizationHeader('APIKEY')) => Api
 const jwtAuth = () => new JwtAuth({ issuer: 'https://sso.example.com/realms/llm', jwksUri: 'https://sso.example.com/realms/llm/certs', audiences: ['llm-gateway'], tierClaim: 'tier' });
 
 /** basic: qwen3 only, POST under /qwen3/v1, 100 req/min, 10k tokens/min; premium: + granite, 1000 req/min, 100k tokens/hour; admin: everything, unlimited. */
-function tiers(): Tier[] {
-  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], tokenLimits: [TokenLimit.perMinute(10000)], models: ['qwen3'], methods: ['POST'], pathPrefixes: ['/qwen3/v1'] });
-  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], tokenLimits: [TokenLimit.perHour(100000)], models: ['granite'], inherits: basic });
+function tiers(fx: { readonly qwen3: HttpRoute; readonly granite: HttpRoute }): Tier[] {
+  const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], tokenLimits: [TokenLimit.perMinute(10000)], models: [fx.qwen3], methods: ['POST'], pathPrefixes: ['/qwen3/v1'] });
+  const premium = new Tier('premium', { limits: [RateLimit.perMinute(1000)], tokenLimits: [TokenLimit.perHour(100000)], models: [fx.granite], inherits: basic });
   const admin = new Tier('admin', { unlimited: true, models: '*', inherits: premium });
   return [basic, premium, admin];
 }
@@ -48,7 +48,7 @@ function platformWith(overrides: Partial<AccessPolicyProps> = {}, options: { rea
     gateway: fx.gateway,
     routes: [fx.qwen3, fx.granite],
     authentication: [apiKeys(), jwtAuth()],
-    tiers: tiers(),
+    tiers: tiers(fx),
     rateLimitMode: RateLimitMode.GLOBAL,
     ...overrides,
   });
@@ -191,7 +191,7 @@ describe('Kuadrant compiler', () => {
     const fx = istioPlatform();
     new Kuadrant(fx.ns['kuadrant-system'], 'kuadrant');
     const other = new Namespace(fx.platform, 'team');
-    new AccessPolicy(other, 'team', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite], authentication: [jwtAuth()], tiers: tiers(), rateLimitMode: RateLimitMode.GLOBAL });
+    new AccessPolicy(other, 'team', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite], authentication: [jwtAuth()], tiers: tiers(fx), rateLimitMode: RateLimitMode.GLOBAL });
     const objects = synthObjects(fx.app);
     expect(findObject(objects, 'AuthPolicy', 'team-qwen3').metadata.namespace).toBe('llm');
     expect(findObject(objects, 'RateLimitPolicy', 'team-granite').metadata.namespace).toBe('llm');
@@ -219,8 +219,8 @@ describe('Kuadrant compiler', () => {
     const routes = ['qwen3', 'granite', 'mistral', 'nomic-embed'].map(
       (m) => new HttpRoute(ns.llm, m, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${m}`) }], backends: [Backend.service(`${m}-predictor`, 80)] }] }),
     );
-    const free = new Tier('free', { limits: [RateLimit.perMinute(5)], tokenLimits: [TokenLimit.perMinute(100)], models: ['qwen3', 'nomic-embed'] });
-    const premium = new Tier('premium', { limits: [RateLimit.perMinute(20)], tokenLimits: [TokenLimit.perMinute(50000)], models: ['granite'], inherits: free });
+    const free = new Tier('free', { limits: [RateLimit.perMinute(5)], tokenLimits: [TokenLimit.perMinute(100)], models: [routes[0], routes[3]] });
+    const premium = new Tier('premium', { limits: [RateLimit.perMinute(20)], tokenLimits: [TokenLimit.perMinute(50000)], models: [routes[1]], inherits: free });
     const enterprise = new Tier('enterprise', { limits: [RateLimit.perMinute(50)], tokenLimits: [TokenLimit.perMinute(100000)], models: '*', inherits: premium });
     new AccessPolicy(ns.llm, 'maas', {
       gateway,
@@ -306,7 +306,7 @@ describe('Kuadrant compiler', () => {
       const fx = istioPlatform();
       const opa = new OpaAuthorizer(fx.ns.gateway, 'opa', { policyFile: file });
       expect(() =>
-        new AccessPolicy(fx.ns.llm, 'p', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite], authentication: [jwtAuth()], externalAuthorizer: opa, tiers: tiers(), rateLimitMode: RateLimitMode.GLOBAL }),
+        new AccessPolicy(fx.ns.llm, 'p', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite], authentication: [jwtAuth()], externalAuthorizer: opa, tiers: tiers(fx), rateLimitMode: RateLimitMode.GLOBAL }),
       ).toThrow(/externalAuthorizer cannot be expressed by provider 'kuadrant' \(received: "gateway\/opa"\)\. Fix: Authorino evaluates Rego itself .* cannot call an OPA ext_authz service/);
     });
 
@@ -351,7 +351,7 @@ describe('Kuadrant compiler', () => {
     it('a GRPCRoute without token limits compiles (AuthPolicy and RateLimitPolicy accept GRPCRoutes)', () => {
       const fx = istioPlatform();
       const grpc = new GrpcRoute(fx.ns.llm, 'grpc-model', { parents: [fx.gateway.listener('https')], rules: [{ backends: [Backend.service('grpc-model', 9000)] }] });
-      new AccessPolicy(fx.ns.llm, 'p', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite, grpc], authentication: [jwtAuth()], tiers: tiers(), rateLimitMode: RateLimitMode.GLOBAL });
+      new AccessPolicy(fx.ns.llm, 'p', { gateway: fx.gateway, routes: [fx.qwen3, fx.granite, grpc], authentication: [jwtAuth()], tiers: tiers(fx), rateLimitMode: RateLimitMode.GLOBAL });
       const objects = synthObjects(fx.app);
       expect(findObject(objects, 'AuthPolicy', 'p-grpc-model', 'llm').spec.targetRef.kind).toBe('GRPCRoute');
       expect(objects.filter((o) => o.kind === 'TokenRateLimitPolicy' && o.metadata.name === 'p-grpc-model')).toEqual([]);
