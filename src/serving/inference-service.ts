@@ -375,7 +375,9 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'minReplicas', 'can be 0 (scale to zero) only in Knative mode', 0, 'use minReplicas: 1, or deploymentMode: DeploymentMode.KNATIVE');
     }
     if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, this.minReplicas))) {
-      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more`);
+      // Knative's `maxScale: 0` (no upper bound) is said by leaving maxReplicas out in Knative mode.
+      const unbounded = this.deploymentMode === DeploymentMode.KNATIVE ? ', or leave maxReplicas out for no upper bound (Knative max-scale 0)' : '';
+      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more${unbounded}`);
     }
     if (props.maxReplicas !== undefined) assertInteger(this, 'maxReplicas', props.maxReplicas, { min: 1, max: INT32_MAX, type: 'int32: spec.predictor.maxReplicas', fix: 'use the most replicas the cluster can run, e.g. 10' });
     const knative = this.deploymentMode === DeploymentMode.KNATIVE;
