@@ -1,6 +1,7 @@
-/** KServe: InferenceService, ServingRuntime, LLMInferenceService, storage, autoscaling. */
+/** KServe: InferenceService, InferenceGraph, ServingRuntime, LLMInferenceService, storage, autoscaling. */
 export * from './autoscaling';
 export * from './components';
+export * from './inference-graph';
 export * from './inference-service';
 export * from './llm-inference-service';
 export * from './model-format';

@@ -105,7 +105,7 @@ const LLM_DEFAULTS = ['spec.template.automountServiceAccountToken', 'spec.templa
 
 /** Kinds found in rebuilt files that are not rebuilt, and why. */
 const NOT_REBUILT_KINDS: Readonly<Record<string, string>> = {
-  InferenceGraph: 'no construct: routes between InferenceServices are HTTPRoutes here',
+  InferenceGraph: 'rebuilt, with its InferenceServices, by test/serving/inference-graph-upstream.test.ts',
 };
 
 const LATEST = "the image is ':latest' (or untagged, which means latest); the library refuses unpinned images on purpose";
@@ -114,6 +114,7 @@ const LATEST = "the image is ':latest' (or untagged, which means latest); the li
 const SKIPPED: Readonly<Record<string, string>> = {
   'explanation/aif/germancredit/bias.yaml': `${LATEST}: explainer aipipeline/aifserver:latest`,
   'explanation/art/mnist/art.yaml': 'the built-in ART explainer (explainer.art): Explainer offers custom containers only',
+  'autoscaling/autoscale_custom.yaml': "rebuilt in KServe's default deployment mode (Knative), without an upper bound, by test/serving/autoscaling-upstream.test.ts",
   'fluid/kserve-isvc.yaml': 'storageUri s3://${bucket}/... is an unexpanded template placeholder (Storage.s3 refuses it as a bucket name)',
   'kafka/mnist_kafka_new.yaml': `${LATEST}: transformer kserve/mnist-transformer:latest`,
   'multimodelserving/sklearn/inferenceservice.yaml': 'multi-model serving: the predictor has no model of its own (TrainedModels, a kind we do not build, load them) and renames its container (sklearn.name), which has no prop',
@@ -322,11 +323,6 @@ const CASES: readonly Case[] = [
     { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), runtimeVersion: '1.11.0-gpu', resources: { limits: { nvidiaGpu: '1' } }, annotations: { 'serving.kserve.io/gke-accelerator': 'nvidia-tesla-t4' } },
     [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow'), TOLERATIONS],
   ),
-  frameworkCase('autoscaling/autoscale_custom.yaml', 'flowers-sample', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), containerConcurrency: 10 }, [
-    ...predictorDefaults('tensorflow'),
-    MIN_REPLICAS,
-    protocol('tensorflow'),
-  ]),
   frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { modelFormat: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatencyMs: 300 } }, [
     ...predictorDefaults('pytorch'),
     protocol('pytorch'),
