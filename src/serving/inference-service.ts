@@ -2,7 +2,8 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { assertProbePortNames, CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { renderPodVolumes, renderVolumeMounts, toL1Volumes, VolumeMount } from '../core/volume';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
@@ -59,7 +60,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -212,6 +213,16 @@ export interface InferenceServiceProps {
   readonly livenessProbe?: Probe;
   /** See `readinessProbe`. */
   readonly startupProbe?: Probe;
+  /**
+   * `volumeMounts` of the model server container (with a model format; custom
+   * `containers` carry their own), e.g. shared memory for vLLM or PyTorch:
+   * `[{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '2Gi' }), mountPath: '/dev/shm' }]`.
+   * Their volumes go to `predictor.volumes`, after the library's /tmp
+   * emptyDir. A PersistentVolumeClaim is refused in Knative mode (Knative's
+   * `kubernetes.podspec-persistent-volume-claim` is off by default).
+   * @default - none (besides the library's /tmp mount)
+   */
+  readonly volumeMounts?: readonly VolumeMount[];
   /** `spec.transformer`. @default - none */
   readonly transformer?: Transformer;
   /** `spec.explainer`. @default - none */
@@ -783,11 +794,12 @@ export class InferenceService extends Construct implements IBackend {
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
       batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatencyMs, timeout: p.batcher.timeoutSeconds ?? 60 } : undefined,
-      volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<object>(renderPodVolumes(this, p.containers ? p.containers.map((c, i) => ({ field: `containers[${i}].volumeMounts`, mounts: c.volumeMounts })) : [{ field: 'volumeMounts', mounts: p.volumeMounts }], this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
     if (p.containers) {
+      if (p.volumeMounts !== undefined) invalid(this, 'volumeMounts', 'mounts into the model server of a model format; custom containers carry their own', p.volumeMounts.map((m) => m?.mountPath), 'set volumeMounts on each container of containers');
       const containers = p.containers.map((c, i) =>
-        renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative }),
+        renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative, volumes: true }),
       );
       if (storage?.storageUri) {
         containers[0] = { ...containers[0], env: [...(containers[0].env ?? []), { name: 'STORAGE_URI', value: storage.storageUri }] };
@@ -798,6 +810,9 @@ export class InferenceService extends Construct implements IBackend {
     checkProbe(this, 'readinessProbe', p.readinessProbe);
     checkProbe(this, 'livenessProbe', p.livenessProbe);
     checkProbe(this, 'startupProbe', p.startupProbe);
+    const ports = this.renderModelPorts();
+    assertProbePortNames(this, '', p, ports);
+    const mounts = [...(this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : []), ...renderVolumeMounts(this, 'volumeMounts', p.volumeMounts, this.security.readOnlyRoot)];
     // TorchServe writes its logs and metrics log under its working directory (/home/model-server/logs), which a
     // read-only root filesystem refuses: they go to the /tmp emptyDir instead (LOG_LOCATION, METRICS_LOCATION,
     // pytorch/serve docs/configuration.md; the user's env wins).
@@ -814,7 +829,7 @@ export class InferenceService extends Construct implements IBackend {
       storageUri: storage?.storageUri,
       storage: storage?.storageSpec ? { key: storage.storageSpec.key, path: storage.storageSpec.path, parameters: storage.storageSpec.parameters } : undefined,
       image,
-      ports: this.renderModelPorts()?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
+      ports: ports?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
       args: (changes?.args ?? p.args) ? [...(changes?.args ?? p.args)!] : undefined,
       env,
       resources: renderResources(this, changes?.resources ? 'canary.resources' : 'resources', changes?.resources ?? p.resources),
@@ -822,7 +837,7 @@ export class InferenceService extends Construct implements IBackend {
       livenessProbe: probes.livenessProbe?.spec,
       startupProbe: probes.startupProbe?.spec,
       securityContext: this.isKnative ? this.security.containerWithPodIdentity() : this.security.container(),
-      volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
+      volumeMounts: mounts.length > 0 ? mounts : undefined,
     } satisfies Partial<ContainerJson> & Record<string, unknown>);
     return frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
   }
@@ -863,7 +878,7 @@ export class InferenceService extends Construct implements IBackend {
         livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
         startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
       },
-      { name: 'kserve-container', security, noPodSecurityContext: this.isKnative },
+      { name: 'kserve-container', security, noPodSecurityContext: this.isKnative, volumes: true },
     );
     const min = c.minReplicas ?? 1;
     assertInteger(this, `${kind}.minReplicas`, min, { min: 0, max: INT32_MAX, type: `int32: spec.${kind}.minReplicas`, fix: 'use e.g. 1' });
@@ -877,7 +892,7 @@ export class InferenceService extends Construct implements IBackend {
       automountServiceAccountToken: false,
       securityContext: this.podSecurityContext(security),
       containers: [toL1Shape(container)],
-      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<object>(renderPodVolumes(this, [{ field: `${kind}.volumeMounts`, mounts: c.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
   }
 

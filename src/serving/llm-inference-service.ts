@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { renderPodVolumes, toL1Volumes } from '../core/volume';
 import { invalid } from '../core/errors';
 import { assertInteger, INT32_MAX } from '../core/props';
 import { assertDnsLabel } from '../core/names';
@@ -123,6 +124,14 @@ export interface LlmInferenceServiceProps {
   readonly tolerations?: readonly Toleration[];
   /** Security of the workload. @default WorkloadSecurity.RESTRICTED */
   readonly security?: WorkloadSecurity;
+  /**
+   * `spec.storageInitializer.enabled`: `false` skips KServe's download of
+   * `model` into the pod, for servers that need no weights (e.g. the
+   * llm-d-inference-sim simulator) or fetch them themselves; `model` is
+   * still written (the CRD requires `spec.model.uri`).
+   * @default - KServe's: the storage initializer runs
+   */
+  readonly storageInitializer?: boolean;
 }
 
 /**
@@ -145,6 +154,7 @@ export class LlmInferenceService extends Construct {
     requireWith(this, 'model', props.model, 'bind', 'a Storage', "pass model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct') or Storage.s3('s3://bucket/model')");
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
+    if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 1 or more');
     assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: LLMInferenceService spec.replicas', fix: 'use 1 or more' });
@@ -155,7 +165,7 @@ export class LlmInferenceService extends Construct {
     }
     const modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
     // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
-    const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true });
+    const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
     const tolerations = props.tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const router = props.router ?? LlmRouter.none();
     const ns = Chart.of(this).namespace;
@@ -179,6 +189,7 @@ export class LlmInferenceService extends Construct {
       spec: {
         model: { uri: binding.storageUri, name: modelName, lora: adapters && adapters.length > 0 ? { adapters } : undefined },
         replicas,
+        storageInitializer: props.storageInitializer === undefined ? undefined : { enabled: props.storageInitializer },
         router: router.render(ns),
         template: {
           securityContext: security.pod(),
@@ -187,7 +198,7 @@ export class LlmInferenceService extends Construct {
           nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
           tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
           containers: [toL1Shape<kserve.LlmInferenceServiceSpecTemplateContainers>(main)],
-          volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+          volumes: toL1Volumes<kserve.LlmInferenceServiceSpecTemplateVolumes>(renderPodVolumes(this, [{ field: 'container.volumeMounts', mounts: props.container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [])),
         },
       },
     });

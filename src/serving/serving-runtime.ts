@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { renderPodVolumes, toL1Volumes } from '../core/volume';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
@@ -173,7 +174,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.port = assertPort(this, 'port', props.port ?? 8080, 'use the port the server listens on, e.g. 8080');
     checkTolerations(this, 'tolerations', props.tolerations);
     const security = props.security ?? WorkloadSecurity.RESTRICTED;
-    const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security });
+    const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security, volumes: true });
     this.spec = {
       supportedModelFormats: props.supportedModelFormats.map((f) => ({ name: f.format.name, version: f.format.version, autoSelect: f.autoSelect, priority: f.priority })),
       protocolVersions: [...this.protocolVersions],
@@ -182,7 +183,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
       tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
       containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],
-      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<kserve.ServingRuntimeSpecVolumes>(renderPodVolumes(this, [{ field: 'container.volumeMounts', mounts: props.container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [])),
     };
   }
 }

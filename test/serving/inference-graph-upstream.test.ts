@@ -109,7 +109,7 @@ describe('InferenceGraph', () => {
     const ingress = findObject(objects, 'NetworkPolicy', 'allow-xgboost-iris-from-graph-model-chainer', 'models');
     expect(ingress.spec.podSelector).toEqual({ matchLabels: { 'serving.kserve.io/inferenceservice': 'xgboost-iris', component: 'predictor' } });
     expect(ingress.spec.ingress[0].from[0].podSelector).toEqual({ matchLabels: { 'serving.kserve.io/inferencegraph': 'model-chainer' } });
-    expect(objectsOfKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name.includes('graph')).map((p) => p.metadata.name).sort()).toEqual([
+    expect(objectsOfKind(objects, 'NetworkPolicy').filter((p) => (p.metadata.name ?? '').includes('graph')).map((p) => p.metadata.name).sort()).toEqual([
       'allow-graph-model-chainer-to-sklearn-iris',
       'allow-graph-model-chainer-to-xgboost-iris',
       'allow-sklearn-iris-from-graph-model-chainer',

@@ -137,9 +137,8 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-opt-125m-cpu-kv-cache-routing-simulator.yaml': 'apiVersion v1alpha2 and a scheduler with its own template and EndpointPickerConfig: no props',
   'llmisvc/multi-gpu-vendor/llm-inference-service-qwen2-7b-amd-no-scheduler.yaml': 'amd.com/gpu resources (ResourceRequirements in src/core knows cpu, memory, ephemeral-storage and nvidia.com/gpu) and spec.labels: no props',
   'llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml': 'spec.prefill (prefill/decode disaggregation) and the rdma/roce_gdr resource: no props',
-  'models-as-a-service/docs/samples/models/e2e-distinct-2-simulated/model.yaml':
-    'imagePullPolicy: Always, storageInitializer.enabled: false and probes on a named port (port: https; a Probe takes a port number): no props',
-  'models-as-a-service/docs/samples/models/simulator/model.yaml': 'imagePullPolicy: Always, storageInitializer.enabled: false and probes on a named port (port: https; a Probe takes a port number): no props',
+  'models-as-a-service/docs/samples/models/e2e-distinct-2-simulated/model.yaml': 'rebuilt (named probe ports, storageInitializer: false) by test/serving/container-volumes-upstream.test.ts',
+  'models-as-a-service/docs/samples/models/simulator/model.yaml': 'rebuilt (named probe ports, storageInitializer: false) by test/serving/container-volumes-upstream.test.ts',
   'models-as-a-service/docs/samples/models/facebook-opt-125m-cpu/model.yaml': `${LATEST}: quay.io/pierdipi/vllm-cpu:latest`,
   'models-as-a-service/docs/samples/models/qwen3/model.yaml': `${LATEST}: vllm/vllm-openai:latest`,
 };
