@@ -125,7 +125,7 @@ export function renderContainer(
   });
   assertProbePortNames(scope, field, c, c.ports);
   if (c.volumeMounts !== undefined && !defaults.volumes) {
-    invalid(scope, `${field}.volumeMounts`, 'cannot be set on this container: its construct emits no pod volumes for them', c.volumeMounts.map((m) => m?.mountPath), 'leave volumeMounts out');
+    invalid(scope, `${field}.volumeMounts`, 'cannot be set on this container: its construct emits no pod volumes for them', c.volumeMounts, 'leave volumeMounts out');
   }
   const mounts = [...(defaults.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : []), ...renderVolumeMounts(scope, `${field}.volumeMounts`, c.volumeMounts, defaults.security.readOnlyRoot)];
   return {

@@ -62,6 +62,7 @@ export class Volume {
    */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
     return new Volume(name, 'emptyDir', (scope, field) => {
+      options = options ?? {};
       assertKnownKeys(scope, field, options, keysOf<EmptyDirOptions>({ medium: true, sizeLimit: true }));
       if (options.medium !== undefined) assertOneOf(scope, `${field}.medium`, options.medium, Object.values(EmptyDirMedium), 'use EmptyDirMedium.MEMORY or EmptyDirMedium.DISK');
       if (options.sizeLimit !== undefined) assertQuantity(scope, `${field}.sizeLimit`, options.sizeLimit);
@@ -94,6 +95,7 @@ export class Volume {
    */
   public static persistentVolumeClaim(name: string, claimName: string, options: { readonly readOnly?: boolean } = {}): Volume {
     return new Volume(name, 'persistentVolumeClaim', (scope, field) => {
+      options = options ?? {};
       assertKnownKeys(scope, field, options, ['readOnly']);
       assertDnsSubdomain(scope, `${field}.claimName`, claimName);
       return { persistentVolumeClaim: { claimName, readOnly: options.readOnly } };
@@ -153,6 +155,7 @@ export function renderVolumeMounts(scope: IConstruct | string, field: string, mo
   const paths = new Set<string>(tmpMounted ? ['/tmp'] : []);
   return mounts.map((m, i) => {
     const at = `${field}[${i}]`;
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) invalid(scope, at, 'must be a mount object', m, "pass { volume: Volume.emptyDir('dshm'), mountPath: '/dev/shm' }");
     assertKnownKeys(scope, at, m, keysOf<VolumeMount>({ volume: true, mountPath: true, readOnly: true, subPath: true }));
     if (!(m.volume instanceof Volume)) invalid(scope, `${at}.volume`, 'must be a Volume', m.volume, "use Volume.emptyDir('dshm', ...), Volume.secret(...), Volume.configMap(...) or Volume.persistentVolumeClaim(...)");
     const p = m.mountPath;
@@ -208,6 +211,7 @@ export function renderPodVolumes(
 }
 
 function filesOptions(scope: IConstruct | string, field: string, o: ProjectedFilesOptions): ProjectedFilesOptions {
+  o = o ?? {};
   assertKnownKeys(scope, field, o, keysOf<ProjectedFilesOptions>({ defaultMode: true, optional: true }));
   if (o.defaultMode !== undefined && (!Number.isInteger(o.defaultMode) || o.defaultMode < 0 || o.defaultMode > 0o777)) {
     invalid(scope, `${field}.defaultMode`, 'must be permission bits between 0 and 0777', o.defaultMode, 'use e.g. 0o440');

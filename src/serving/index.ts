@@ -1,4 +1,4 @@
-/** KServe: InferenceService, InferenceGraph, ServingRuntime, LLMInferenceService, storage, autoscaling. */
+/** KServe: InferenceService, InferenceGraph, TrainedModel, ServingRuntime, LLMInferenceService, storage, autoscaling. */
 export * from './autoscaling';
 export * from './components';
 export * from './inference-graph';
@@ -8,3 +8,4 @@ export * from './model-format';
 export * from './s3-service-account';
 export * from './serving-runtime';
 export * from './storage';
+export * from './trained-model';

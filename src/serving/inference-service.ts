@@ -60,7 +60,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -158,6 +158,13 @@ export interface InferenceServiceProps {
   readonly storage?: Storage;
   /** `storageUri` as a plain string (no credentials). Exclusive with `storage`. @default - none */
   readonly storageUri?: string;
+  /**
+   * `predictor.<format>.name` (or `predictor.model.name`): the model server
+   * container's name, a DNS-1123 label (with a model format; custom
+   * containers carry their own).
+   * @default - KServe's: kserve-container
+   */
+  readonly containerName?: string;
   /** `image`: override of the runtime image (pinned). @default - the runtime's image */
   readonly image?: string;
   /** `args` for the model server. @default - none */
@@ -316,6 +323,7 @@ export class InferenceService extends Construct implements IBackend {
     optionalStringMap(this, 'annotations', props.annotations);
     optionalStringMap(this, 'podAnnotations', props.podAnnotations);
     optionalArray(this, 'ports', props.ports, isPlainObject, 'a port object', "pass ports: [{ name: 'h2c', containerPort: 9000 }]");
+    optionalArray(this, 'volumeMounts', props.volumeMounts, isPlainObject, 'a mount object', "pass volumeMounts: [{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY }), mountPath: '/dev/shm' }]");
     optionalShape(this, 'autoscaling', props.autoscaling, (v): v is Autoscaling => hasMethod(v, 'bind'), 'an Autoscaling', 'use Autoscaling.concurrency(10) (or another Autoscaling factory)');
     optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED');
     optionalShape(this, 'transformer', props.transformer, (v): v is Transformer => isPlainObject(v) && isPlainObject(v.props), 'a Transformer', 'use Transformer.container({ ... })');
@@ -369,6 +377,10 @@ export class InferenceService extends Construct implements IBackend {
     if (this.storage?.storageUri) noteStorageInitializer(this);
     for (const [key, value] of Object.entries(this.storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
+    if (props.containerName !== undefined) {
+      if (!hasFormat) invalid(this, 'containerName', 'names the model server of a model format; custom containers carry their own name', props.containerName, 'set name on the container');
+      assertDnsLabel(this, 'containerName', props.containerName);
+    }
     if (props.image !== undefined) {
       if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
       assertPinnedImage(this, 'image', props.image);
@@ -488,6 +500,24 @@ export class InferenceService extends Construct implements IBackend {
   /** True when an explainer answers `:explain`. */
   public get hasExplainer(): boolean {
     return this.props.explainer !== undefined;
+  }
+
+  /**
+   * True when KServe serves the predictor as a multi-model server, into
+   * which {@link TrainedModel}s load: a model format (other than
+   * huggingface) without storage, or custom containers whose first one
+   * sets `MULTI_MODEL_SERVER=true`
+   * (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/utils/utils.go IsMMSPredictor).
+   */
+  public get isMultiModelServer(): boolean {
+    const p = this.props;
+    if (p.containers) return p.containers[0]?.env?.MULTI_MODEL_SERVER === 'true';
+    return p.modelFormat?.name !== 'huggingface' && this.storage === undefined;
+  }
+
+  /** The model server's memory limit (`resources.limits.memory`), if declared. */
+  public get memoryLimit(): string | undefined {
+    return this.props.containers ? this.props.containers[0]?.resources?.limits?.memory : this.props.resources?.limits?.memory;
   }
 
   /** The storage location, if any. */
@@ -759,7 +789,8 @@ export class InferenceService extends Construct implements IBackend {
     const grpc = this.isGrpc || p.ports?.[0]?.name === 'h2c';
     // Only servers that serve the model under its name (the InferenceService's, or --model_name) get an HTTP
     // probe on its endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
-    const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '');
+    // A multi-model server (no storage of its own) serves its TrainedModels, none under the InferenceService's name.
+    const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '') && !this.isMultiModelServer;
     const name = this.servedModelName;
     const ready = grpc || !namedByService
       ? Probe.tcp(this.podPort)
@@ -797,7 +828,7 @@ export class InferenceService extends Construct implements IBackend {
       volumes: toL1Volumes<object>(renderPodVolumes(this, p.containers ? p.containers.map((c, i) => ({ field: `containers[${i}].volumeMounts`, mounts: c.volumeMounts })) : [{ field: 'volumeMounts', mounts: p.volumeMounts }], this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
     if (p.containers) {
-      if (p.volumeMounts !== undefined) invalid(this, 'volumeMounts', 'mounts into the model server of a model format; custom containers carry their own', p.volumeMounts.map((m) => m?.mountPath), 'set volumeMounts on each container of containers');
+      if (p.volumeMounts !== undefined) invalid(this, 'volumeMounts', 'mounts into the model server of a model format; custom containers carry their own', p.volumeMounts, 'set volumeMounts on each container of containers');
       const containers = p.containers.map((c, i) =>
         renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative, volumes: true }),
       );
@@ -821,7 +852,7 @@ export class InferenceService extends Construct implements IBackend {
     const image = changes?.image ?? p.image;
     const frameworkField = p.frameworkField && !canaryEntry;
     const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({
-      name: canaryEntry ? 'kserve-container' : undefined,
+      name: canaryEntry ? 'kserve-container' : p.containerName,
       modelFormat: frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
       runtime: typeof p.runtime === 'object' ? p.runtime.runtimeName : p.runtime,
       runtimeVersion: changes?.runtimeVersion ?? p.runtimeVersion,

@@ -117,7 +117,7 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'autoscaling/autoscale_custom.yaml': "rebuilt in KServe's default deployment mode (Knative), without an upper bound, by test/serving/autoscaling-upstream.test.ts",
   'fluid/kserve-isvc.yaml': 'storageUri s3://${bucket}/... is an unexpanded template placeholder (Storage.s3 refuses it as a bucket name)',
   'kafka/mnist_kafka_new.yaml': `${LATEST}: transformer kserve/mnist-transformer:latest`,
-  'multimodelserving/sklearn/inferenceservice.yaml': 'multi-model serving: the predictor has no model of its own (TrainedModels, a kind we do not build, load them) and renames its container (sklearn.name), which has no prop',
+  'multimodelserving/sklearn/inferenceservice.yaml': 'rebuilt with its TrainedModels (multi-model serving, containerName) by test/serving/trained-model-upstream.test.ts',
   'v1beta1/advanced/pod-overrides.yaml': 'the deprecated predictor.serviceAccount alias; the library writes serviceAccountName (serviceAccount prop)',
   'v1beta1/torchserve/v1/grpc.yaml':
     "pytorch over grpc-v1: KServe v0.20's kserve-torchserve ClusterServingRuntime declares v1, v2 and grpc-v2 only, so KServe selects no runtime for it; the library refuses a protocol the format's runtimes do not speak",

@@ -34,14 +34,24 @@ export function synthCharts(app: App): Json[] {
  * Builds `file` with `build` and checks it against upstream.
  *
  * @param extras the paths each of our objects adds, by object key (`Kind/name`)
+ * @param file one upstream file, or several rebuilt together (an InferenceService and its TrainedModels)
  * @param defaulted upstream fields ours leaves to a default the cluster applies, by object key (each `path: upstream ≠ ours` line exactly; the caller says why)
+ * @param alsoBuilt keys of objects built only so that the rebuilt ones can refer to them (not in the upstream file, not compared)
  * @returns our objects, by key, for further assertions
  */
-export function rebuild(file: string, build: (app: App) => void, extras: Readonly<Record<string, readonly string[]>>, defaulted: Readonly<Record<string, readonly string[]>> = {}): Record<string, Json> {
-  const upstream = upstreamObjects(file);
+export function rebuild(
+  file: string | readonly string[],
+  build: (app: App) => void,
+  extras: Readonly<Record<string, readonly string[]>>,
+  defaulted: Readonly<Record<string, readonly string[]>> = {},
+  alsoBuilt: readonly string[] = [],
+): Record<string, Json> {
+  const upstream = (typeof file === 'string' ? [file] : file).flatMap(upstreamObjects);
   const app = Testing.app();
   build(app);
-  const ours = synthCharts(app);
+  const all = synthCharts(app);
+  expect(all.map(objectKey).filter((k) => alsoBuilt.includes(k)).sort(), 'the objects built only to be referred to').toEqual([...alsoBuilt].sort());
+  const ours = all.filter((o) => !alsoBuilt.includes(objectKey(o)));
   expect(ours.map(objectKey).sort(), 'the objects we build').toEqual(upstream.map(objectKey).sort());
   expect(Object.keys(extras).sort(), 'extras are listed for every object').toEqual(upstream.map(objectKey).sort());
   const byKey: Record<string, Json> = {};
