@@ -267,3 +267,36 @@ describe('container volumes and mounts', () => {
     expect(() => new InferenceService(ns.models, 'c', { containers: [{ image: 'example.com/s:1.0.0' }], volumeMounts: [SHM_MOUNT] })).toThrow(/test\/models\/c.*volumeMounts.*custom containers carry their own.*set volumeMounts on each container/s);
   });
 });
+
+describe('volumes never surface wrongly typed values as raw TypeErrors', () => {
+  it('null, numbers, strings, objects, lists and booleans in place of each mount and volume field', () => {
+    const raw: string[] = [];
+    for (const bad of [null, 42, 'text', { text: 42 }, [42], true] as const) {
+      const cases: Array<[string, () => unknown]> = [
+        ['volumeMounts', () => bad],
+        ['mount', () => [bad]],
+        ['mountPath', () => [{ volume: DEVSHM, mountPath: bad }]],
+        ['readOnly', () => [{ volume: DEVSHM, mountPath: '/x', readOnly: bad }]],
+        ['subPath', () => [{ volume: DEVSHM, mountPath: '/x', subPath: bad }]],
+        ['emptyDir options', () => [{ volume: Volume.emptyDir('v', bad as never), mountPath: '/x' }]],
+        ['emptyDir name', () => [{ volume: Volume.emptyDir(bad as never), mountPath: '/x' }]],
+        ['secret name', () => [{ volume: Volume.secret('v', bad as never, bad as never), mountPath: '/x' }]],
+        ['configMap name', () => [{ volume: Volume.configMap('v', bad as never), mountPath: '/x' }]],
+        ['pvc', () => [{ volume: Volume.persistentVolumeClaim('v', bad as never, bad as never), mountPath: '/x' }]],
+      ];
+      for (const [what, mounts] of cases) {
+        for (const where of ['model', 'container', 'llm']) {
+          const { ns } = setup(['models']);
+          try {
+            if (where === 'model') new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), volumeMounts: mounts() as never });
+            else if (where === 'container') new InferenceService(ns.models, 'm', { containers: [{ image: 'example.com/s:1.0.0', volumeMounts: mounts() as never }] });
+            else new LlmInferenceService(ns.models, 'm', { model: Storage.hf('facebook/opt-125m'), container: { volumeMounts: mounts() as never } });
+          } catch (e) {
+            if (!(e instanceof Error) || e.name !== 'ModelServingError') raw.push(`${where} ${what} = ${JSON.stringify(bad)}: ${String(e)}`);
+          }
+        }
+      }
+    }
+    expect(raw).toEqual([]);
+  });
+});

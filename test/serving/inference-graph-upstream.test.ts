@@ -189,3 +189,34 @@ describe('InferenceGraph refuses what KServe refuses or the router misreads', ()
     expect(() => new InferenceGraph(ns.models, 'g5', { root: GraphNode.sequence([GraphStep.url('http://x/')]), timeout: Duration.millis(1500) })).toThrow(/timeout.*whole seconds.*1500ms/s);
   });
 });
+
+describe('InferenceGraph and its nodes never surface wrongly typed props as raw TypeErrors', () => {
+  it('null, numbers, strings, objects, lists and booleans in place of each prop and step option', () => {
+    const raw: string[] = [];
+    const BAD: readonly unknown[] = [null, 42, 'text', { text: 42 }, [42], true];
+    const attempt = (what: string, f: (scope: Construct, m: InferenceService) => void) => {
+      const { ns } = setup(['models']);
+      const m = new InferenceService(ns.models, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: SKLEARN });
+      try {
+        f(ns.models, m);
+      } catch (e) {
+        if (!(e instanceof Error) || e.name !== 'ModelServingError') raw.push(`${what}: ${String(e)}`);
+      }
+    };
+    for (const bad of BAD) {
+      for (const key of ['name', 'root', 'deploymentMode', 'resources', 'minReplicas', 'maxReplicas', 'timeout', 'nodeSelector']) {
+        attempt(`${key} = ${JSON.stringify(bad)}`, (s, m) => new InferenceGraph(s, 'g', { root: GraphNode.sequence([GraphStep.model(m)]), [key]: bad } as never));
+      }
+      for (const key of ['name', 'input', 'mapPredictionsToInstances', 'weight', 'condition', 'dependency']) {
+        attempt(`step ${key} = ${JSON.stringify(bad)}`, (s, m) => new InferenceGraph(s, 'g', { root: GraphNode.splitter([GraphStep.model(m, { weight: 100, [key]: bad } as never)]) }));
+      }
+      attempt(`steps = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', { root: GraphNode.sequence(bad as never) }));
+      attempt(`step = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', { root: GraphNode.sequence([bad as never]) }));
+      attempt(`step model = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', { root: GraphNode.sequence([GraphStep.model(bad as never)]) }));
+      attempt(`step url = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', { root: GraphNode.sequence([GraphStep.url(bad as never)]) }));
+      attempt(`step options = ${JSON.stringify(bad)}`, (s, m) => new InferenceGraph(s, 'g', { root: GraphNode.sequence([GraphStep.model(m, bad as never)]) }));
+      attempt(`props = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', bad as never));
+    }
+    expect(raw).toEqual([]);
+  });
+});

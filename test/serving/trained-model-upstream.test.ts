@@ -118,3 +118,22 @@ describe('TrainedModel refuses what KServe would never load', () => {
     expect(tm.spec).toEqual({ inferenceService: 'mms', model: { storageUri: SKLEARN_MODEL, framework: 'sklearn', memory: '256Mi' } });
   });
 });
+
+describe('TrainedModel never surfaces wrongly typed props as raw TypeErrors', () => {
+  it('null, numbers, strings, objects, lists and booleans in place of each prop', () => {
+    const raw: string[] = [];
+    for (const bad of [null, 42, 'text', { text: 42 }, [42], true] as const) {
+      for (const key of ['name', 'inferenceService', 'storage', 'framework', 'memory', undefined]) {
+        const { ns } = setup(['models']);
+        const server = new InferenceService(ns.models, 'mms', { modelFormat: ModelFormat.SKLEARN, resources: { limits: { memory: '1Gi' } } });
+        const good = { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' };
+        try {
+          new TrainedModel(ns.models, 'tm', (key === undefined ? bad : { ...good, [key]: bad }) as never);
+        } catch (e) {
+          if (!(e instanceof Error) || e.name !== 'ModelServingError') raw.push(`${key ?? 'props'} = ${JSON.stringify(bad)}: ${String(e)}`);
+        }
+      }
+    }
+    expect(raw).toEqual([]);
+  });
+});
