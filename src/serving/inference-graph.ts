@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
+import { BackendReference, IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertLabels, assertDnsLabel } from '../core/names';
 import { Namespace } from '../core/namespace';
@@ -224,9 +225,14 @@ const PROPS_KEYS = keysOf<InferenceGraphProps>({ name: true, root: true, deploym
  * entry pods of each Standard-mode model on 8080, and refuses Knative-mode
  * models (their address is Knative's ingress, not their pods).
  *
+ * It is an {@link IBackend}: in Standard mode a route reaches KServe's
+ * Service `<name>` on port 80, and opens the router pods' 8080 to the
+ * gateway (kserve v0.20.0 raw_ig.go and service_reconciler.go
+ * createDefaultSvc: a container without ports is served 80 -> 8080).
+ *
  * @see https://kserve.github.io/website/docs/model-serving/inferencegraph/overview/
  */
-export class InferenceGraph extends Construct {
+export class InferenceGraph extends Construct implements IBackend {
   /** `metadata.name`. */
   public readonly graphName: string;
   /** The deployment mode. */
@@ -378,6 +384,26 @@ export class InferenceGraph extends Construct {
     }
     models.add(model);
     return { serviceName: model.serviceName };
+  }
+
+  /**
+   * The Service KServe creates for the router (Standard mode): `<name>`,
+   * port 80, pods on 8080.
+   *
+   * @throws ModelServingError in Knative mode, whose Service is an alias a Gateway API route cannot target
+   */
+  public get backendRef(): BackendReference {
+    if (this.deploymentMode === DeploymentMode.KNATIVE) {
+      invalid(this, 'deploymentMode', 'is Knative, whose Services are ExternalName aliases a Gateway API route cannot target', this.deploymentMode, 'use DeploymentMode.STANDARD for a graph behind a Gateway');
+    }
+    return {
+      name: this.graphName,
+      port: 80,
+      namespace: Chart.of(this).namespace,
+      owner: this,
+      pods: { selector: { [INFERENCE_GRAPH_LABEL]: this.graphName }, port: 8080 },
+      protocol: 'HTTP',
+    };
   }
 
   /** In a default-deny Namespace: the router pods may call each model's entry pods on 8080, and those pods accept them. */

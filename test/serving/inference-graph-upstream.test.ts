@@ -9,6 +9,9 @@
 import { Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { SecretRef } from '../../src/core/secret-ref';
+import { AllowedRoutes, Gateway, GatewayProvider, Listener } from '../../src/gateway';
+import { HttpRoute, PathMatch } from '../../src/routing';
 import { InferenceGraph, GraphNode, GraphStep, StepDependency, StepInput } from '../../src/serving/inference-graph';
 import { InferenceService } from '../../src/serving/inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
@@ -218,5 +221,27 @@ describe('InferenceGraph and its nodes never surface wrongly typed props as raw 
       attempt(`props = ${JSON.stringify(bad)}`, (s) => new InferenceGraph(s, 'g', bad as never));
     }
     expect(raw).toEqual([]);
+  });
+});
+
+describe('InferenceGraph behind a Gateway', () => {
+  it("is a backend: a route reaches KServe's <name> Service on 80 and opens the router pods' 8080 to the gateway; Knative mode is refused", () => {
+    const { app, ns } = setup(['edge', 'models'], { requireAccessPolicies: false });
+    const gateway = new Gateway(ns.edge, 'gateway', {
+      provider: GatewayProvider.KGATEWAY,
+      listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['edge', 'models']) })],
+    });
+    const { sklearn, xgboost } = irisModels(ns.models);
+    const graph = new InferenceGraph(ns.models, 'model-chainer', { root: GraphNode.sequence([GraphStep.model(sklearn), GraphStep.model(xgboost)]) });
+    new HttpRoute(ns.models, 'chain', { parents: [gateway], rules: [{ matches: [{ path: PathMatch.exact('/') }], backends: [graph] }] }).allowPublicAccess('test: no authentication');
+    const objects = synthObjects(app);
+    const route = findObject(objects, 'HTTPRoute', 'chain', 'models');
+    expect(route.spec.rules[0].backendRefs).toEqual([expect.objectContaining({ name: 'model-chainer', port: 80 })]);
+    const toRouter = objectsOfKind(objects, 'NetworkPolicy').filter(
+      (p) => p.metadata.namespace === 'models' && JSON.stringify(p.spec.podSelector) === JSON.stringify({ matchLabels: { 'serving.kserve.io/inferencegraph': 'model-chainer' } }) && p.spec.policyTypes.includes('Ingress'),
+    );
+    expect(toRouter.map((p) => p.spec.ingress[0].ports)).toEqual([[{ port: 8080, protocol: 'TCP' }]]);
+    const kn = new InferenceGraph(ns.models, 'kn', { deploymentMode: DeploymentMode.KNATIVE, minReplicas: 0, root: GraphNode.sequence([GraphStep.url('http://x.y/')]) });
+    expect(() => kn.backendRef).toThrow(/test\/models\/kn.*deploymentMode.*Knative.*DeploymentMode\.STANDARD/s);
   });
 });
