@@ -256,6 +256,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['GrpcRoute', false],
   ['HttpListenerPolicy', false],
   ['HttpRoute', false],
+  ['InferenceGraph', false],
   ['InferenceService', false],
   ['IstioTracing', false],
   ['KServeModelMonitoring', false],
@@ -274,6 +275,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['Limitador', true],
   ['LimitadorMonitoring', true],
   ['LlmInferenceService', false],
+  ['LlmInferenceServiceConfig', true],
   ['LlmMonitoring', false],
   ['MeshMtls', false],
   ['OpaAuthorizer', false],
@@ -296,6 +298,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['TlsPolicy', false],
   ['TokenRateLimitPolicy', false],
   ['TrafficPolicy', false],
+  ['TrainedModel', false],
 ];
 
 /** Classes users do not construct: abstract bases exported for typing (their subclasses are in the table), and classes with a private constructor made through a factory (EnvoyProxyConfig.forGateway). */
