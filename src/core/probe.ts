@@ -35,7 +35,7 @@ export class Probe {
   /**
    * An HTTP GET that must answer 200-399.
    *
-   * @param port a port number (1-65535), or the name of one of the container's `ports` (e.g. `'http'`); a name the container does not declare is refused
+   * @param port a port number (1-65535), or the name of one of the container's `ports` (e.g. `'http'`); a name the container does not declare is refused (for an InferenceService on a named runtime, whose container KServe merges in, the name is not checked)
    */
   public static http(path: string, port: number | string, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
     assertKnownKeys('Probe.http', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'scheme']);

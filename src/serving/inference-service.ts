@@ -842,7 +842,9 @@ export class InferenceService extends Construct implements IBackend {
     checkProbe(this, 'livenessProbe', p.livenessProbe);
     checkProbe(this, 'startupProbe', p.startupProbe);
     const ports = this.renderModelPorts();
-    assertProbePortNames(this, '', p, ports);
+    // A named runtime's container is merged into the model's (KServe MergeRuntimeContainers), so its port names count
+    // too and the library cannot see them: the names are checked only against KServe's built-in runtimes, which name none.
+    if (p.runtime === undefined) assertProbePortNames(this, '', p, ports);
     const mounts = [...(this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : []), ...renderVolumeMounts(this, 'volumeMounts', p.volumeMounts, this.security.readOnlyRoot)];
     // TorchServe writes its logs and metrics log under its working directory (/home/model-server/logs), which a
     // read-only root filesystem refuses: they go to the /tmp emptyDir instead (LOG_LOCATION, METRICS_LOCATION,

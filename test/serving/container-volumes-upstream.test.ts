@@ -300,3 +300,15 @@ describe('volumes never surface wrongly typed values as raw TypeErrors', () => {
     expect(raw).toEqual([]);
   });
 });
+
+describe('named probe ports on a named runtime', () => {
+  it("are not refused: KServe merges the runtime's container, whose port names count too", () => {
+    const { app, ns } = setup(['models']);
+    const rt = new ServingRuntime(ns.models, 'rt', {
+      supportedModelFormats: [{ format: ModelFormat.custom('x') }],
+      container: { image: 'example.com/rt:1.0.0', ports: [{ name: 'http1', containerPort: 8080 }], readinessProbe: Probe.http('/ready', 'http1') },
+    });
+    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.custom('x'), runtime: rt, storage: Storage.gcs('gs://bucket/model'), readinessProbe: Probe.http('/ready', 'http1') });
+    expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.readinessProbe.httpGet.port).toBe('http1');
+  });
+});
