@@ -237,7 +237,7 @@ describe('container volumes and mounts', () => {
         { image: 'example.com/sidecar:1.0.0', volumeMounts: [{ volume: DEVSHM, mountPath: '/shm' }] },
       ],
       transformer: Transformer.container({ image: 'example.com/tx:1.0.0', volumeMounts: [{ volume: Volume.secret('certs', 'tx-certs', { defaultMode: 0o440 }), mountPath: '/certs' }] }),
-      storageUri: 'gs://bucket/model',
+      storage: Storage.gcs('gs://bucket/model'),
     });
     new LlmInferenceService(ns.models, 'llm', { model: Storage.hf('facebook/opt-125m'), container: { resources: { limits: { cpu: '1', memory: '1Gi' } }, volumeMounts: [SHM_MOUNT] } });
     const objects = synthObjects(app);
