@@ -312,3 +312,14 @@ describe('named probe ports on a named runtime', () => {
     expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.readinessProbe.httpGet.port).toBe('http1');
   });
 });
+
+describe('ServingRuntime.vllm sharedMemory', () => {
+  it("mounts a Memory emptyDir of that size at /dev/shm, as KServe's kserve-vllmserver runtime does; a bad size is refused", () => {
+    const { app, ns } = setup(['llm']);
+    ServingRuntime.vllm(ns.llm, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', gpus: 2, sharedMemory: '8Gi' });
+    const spec = findObject(synthObjects(app), 'ServingRuntime', 'vllm', 'llm').spec;
+    expect(spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '8Gi' } }]);
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }, { name: 'dshm', mountPath: '/dev/shm' }]);
+    expect(() => ServingRuntime.vllm(ns.llm, 'vllm2', { image: 'vllm/vllm-openai:v0.11.0', sharedMemory: '8 GB' })).toThrow(/test\/llm\/vllm2.*container\.volumeMounts\[0\]\.volume\.sizeLimit.*"8 GB"/s);
+  });
+});
