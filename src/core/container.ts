@@ -9,6 +9,7 @@ import { checkProbe, Probe, ProbeJson } from './probe';
 import { RenderedResources, renderResources, ResourceRequirements } from './resources';
 import { assertOneOf, keysOf } from './props';
 import { ContainerSecurityJson, WorkloadSecurity } from './security';
+import { renderVolumeMounts, VolumeMount, VolumeMountJson } from './volume';
 
 /** A port a container listens on. */
 export interface ContainerPort {
@@ -26,7 +27,7 @@ const IMAGE_PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent
 
 /** A container of a workload the library emits. */
 /** The keys of {@link ContainerOptions}, for refusing misspelt ones. */
-export const CONTAINER_OPTION_KEYS: readonly string[] = keysOf<ContainerOptions>({ image: true, imagePullPolicy: true, name: true, command: true, args: true, env: true, ports: true, resources: true, readinessProbe: true, livenessProbe: true, startupProbe: true });
+export const CONTAINER_OPTION_KEYS: readonly string[] = keysOf<ContainerOptions>({ image: true, imagePullPolicy: true, name: true, command: true, args: true, env: true, ports: true, resources: true, readinessProbe: true, livenessProbe: true, startupProbe: true, volumeMounts: true });
 
 export interface ContainerOptions {
   /** `image`: pinned to a tag (not `latest`) or a digest. */
@@ -55,6 +56,16 @@ export interface ContainerOptions {
   readonly livenessProbe?: Probe;
   /** `startupProbe`. @default - none */
   readonly startupProbe?: Probe;
+  /**
+   * `volumeMounts`: volumes mounted into the container, e.g.
+   * `{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '2Gi' }), mountPath: '/dev/shm' }`
+   * for vLLM or PyTorch. The pod's `volumes` entry of each is emitted with it.
+   * Refused: `/tmp` when the root filesystem is read-only (the library's
+   * emptyDir is there), a path mounted twice, and containers whose
+   * construct does not emit pod volumes.
+   * @default - none (besides the library's /tmp mount)
+   */
+  readonly volumeMounts?: readonly VolumeMount[];
 }
 
 /** A rendered container, in upstream field names. */
@@ -71,7 +82,7 @@ export interface ContainerJson {
   readonly livenessProbe?: ProbeJson;
   readonly startupProbe?: ProbeJson;
   readonly securityContext?: ContainerSecurityJson;
-  readonly volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+  readonly volumeMounts?: Array<VolumeMountJson>;
 }
 
 /** The emptyDir volume backing /tmp when the root filesystem is read-only. */
@@ -90,7 +101,7 @@ export function renderContainer(
   scope: IConstruct,
   field: string,
   c: Omit<ContainerOptions, 'image'> & { readonly image?: string },
-  defaults: { readonly name: string; readonly security: WorkloadSecurity; readonly imageOptional?: boolean; readonly noPodSecurityContext?: boolean },
+  defaults: { readonly name: string; readonly security: WorkloadSecurity; readonly imageOptional?: boolean; readonly noPodSecurityContext?: boolean; readonly volumes?: boolean },
 ): ContainerJson {
   if (!c || typeof c !== 'object') invalid(scope, field, 'is required', c, 'pass { image: "registry/image:tag", ... }');
   if (c.image === undefined && !defaults.imageOptional) invalid(scope, `${field}.image`, 'is required', undefined, 'pass image: "registry.example.com/team/server:1.0.0"');
@@ -112,6 +123,11 @@ export function renderContainer(
   c.ports?.forEach((p, i) => {
     if (p.protocol !== undefined) assertOneOf(scope, `${field}.ports[${i}].protocol`, p.protocol, ['TCP', 'UDP']);
   });
+  assertProbePortNames(scope, field, c, c.ports);
+  if (c.volumeMounts !== undefined && !defaults.volumes) {
+    invalid(scope, `${field}.volumeMounts`, 'cannot be set on this container: its construct emits no pod volumes for them', c.volumeMounts, 'leave volumeMounts out');
+  }
+  const mounts = [...(defaults.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : []), ...renderVolumeMounts(scope, `${field}.volumeMounts`, c.volumeMounts, defaults.security.readOnlyRoot)];
   return {
     name,
     image,
@@ -125,8 +141,40 @@ export function renderContainer(
     livenessProbe: c.livenessProbe?.spec,
     startupProbe: c.startupProbe?.spec,
     securityContext: defaults.noPodSecurityContext ? defaults.security.containerWithPodIdentity() : defaults.security.container(),
-    volumeMounts: defaults.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
+    volumeMounts: mounts.length > 0 ? mounts : undefined,
   };
+}
+
+/**
+ * Refuses a probe whose port is a name (`port: 'http'`) that none of the
+ * container's own `ports` declares: the kubelet resolves a named probe port
+ * among the container's ports only, and fails the probe (so the pod never
+ * becomes Ready) when none has the name.
+ *
+ * @throws ModelServingError naming `field.<probe>.<action>.port`
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe (httpGet.port, tcpSocket.port: "Name must be an IANA_SVC_NAME" of a container port)
+ */
+export function assertProbePortNames(
+  scope: IConstruct,
+  field: string,
+  probes: { readonly readinessProbe?: Probe; readonly livenessProbe?: Probe; readonly startupProbe?: Probe },
+  ports: readonly ContainerPort[] | undefined,
+): void {
+  const names = (ports ?? []).map((p) => p.name).filter((n): n is string => n !== undefined);
+  for (const key of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    const spec = probes[key]?.spec;
+    const action = spec?.httpGet ? 'httpGet' : 'tcpSocket';
+    const port = spec?.httpGet?.port ?? spec?.tcpSocket?.port;
+    if (typeof port === 'string' && !names.includes(port)) {
+      invalid(
+        scope,
+        `${field ? `${field}.` : ''}${key}.${action}.port`,
+        names.length > 0 ? `names a port the container does not declare (its ports: ${names.join(', ')})` : 'names a port, but the container declares no named port',
+        port,
+        names.length > 0 ? `use one of ${names.join(', ')}, or a port number` : `declare it in ports: [{ name: '${port}', containerPort: 8080 }], or use a port number`,
+      );
+    }
+  }
 }
 
 /**

@@ -23,3 +23,4 @@ export * from './service-account';
 export { checkedRecord, checkRecordKeysDeep, FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from './records';
 export * from './toleration';
 export { sortRecord } from './sort-keys';
+export * from './volume';

@@ -32,14 +32,22 @@ export interface ProbeTiming {
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
  */
 export class Probe {
-  /** An HTTP GET that must answer 200-399. */
-  public static http(path: string, port: number, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
+  /**
+   * An HTTP GET that must answer 200-399.
+   *
+   * @param port a port number (1-65535), or the name of one of the container's `ports` (e.g. `'http'`); a name the container does not declare is refused (for an InferenceService on a named runtime, whose container KServe merges in, the name is not checked)
+   */
+  public static http(path: string, port: number | string, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
     assertKnownKeys('Probe.http', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'scheme']);
     return new Probe({ httpGet: { path, port, scheme: timing.scheme }, ...timingOf(timing) });
   }
 
-  /** A TCP connect to `port`. */
-  public static tcp(port: number, timing: ProbeTiming = {}): Probe {
+  /**
+   * A TCP connect to `port`.
+   *
+   * @param port a port number (1-65535), or the name of one of the container's `ports`
+   */
+  public static tcp(port: number | string, timing: ProbeTiming = {}): Probe {
     assertKnownKeys('Probe.tcp', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold']);
     return new Probe({ tcpSocket: { port }, ...timingOf(timing) });
   }

@@ -2,7 +2,8 @@ import { Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { assertProbePortNames, CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
+import { renderPodVolumes, renderVolumeMounts, toL1Volumes, VolumeMount } from '../core/volume';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
@@ -59,7 +60,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -157,6 +158,13 @@ export interface InferenceServiceProps {
   readonly storage?: Storage;
   /** `storageUri` as a plain string (no credentials). Exclusive with `storage`. @default - none */
   readonly storageUri?: string;
+  /**
+   * `predictor.<format>.name` (or `predictor.model.name`): the model server
+   * container's name, a DNS-1123 label (with a model format; custom
+   * containers carry their own).
+   * @default - KServe's: kserve-container
+   */
+  readonly containerName?: string;
   /** `image`: override of the runtime image (pinned). @default - the runtime's image */
   readonly image?: string;
   /** `args` for the model server. @default - none */
@@ -212,6 +220,16 @@ export interface InferenceServiceProps {
   readonly livenessProbe?: Probe;
   /** See `readinessProbe`. */
   readonly startupProbe?: Probe;
+  /**
+   * `volumeMounts` of the model server container (with a model format; custom
+   * `containers` carry their own), e.g. shared memory for vLLM or PyTorch:
+   * `[{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '2Gi' }), mountPath: '/dev/shm' }]`.
+   * Their volumes go to `predictor.volumes`, after the library's /tmp
+   * emptyDir. A PersistentVolumeClaim is refused in Knative mode (Knative's
+   * `kubernetes.podspec-persistent-volume-claim` is off by default).
+   * @default - none (besides the library's /tmp mount)
+   */
+  readonly volumeMounts?: readonly VolumeMount[];
   /** `spec.transformer`. @default - none */
   readonly transformer?: Transformer;
   /** `spec.explainer`. @default - none */
@@ -305,6 +323,7 @@ export class InferenceService extends Construct implements IBackend {
     optionalStringMap(this, 'annotations', props.annotations);
     optionalStringMap(this, 'podAnnotations', props.podAnnotations);
     optionalArray(this, 'ports', props.ports, isPlainObject, 'a port object', "pass ports: [{ name: 'h2c', containerPort: 9000 }]");
+    optionalArray(this, 'volumeMounts', props.volumeMounts, isPlainObject, 'a mount object', "pass volumeMounts: [{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY }), mountPath: '/dev/shm' }]");
     optionalShape(this, 'autoscaling', props.autoscaling, (v): v is Autoscaling => hasMethod(v, 'bind'), 'an Autoscaling', 'use Autoscaling.concurrency(10) (or another Autoscaling factory)');
     optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED');
     optionalShape(this, 'transformer', props.transformer, (v): v is Transformer => isPlainObject(v) && isPlainObject(v.props), 'a Transformer', 'use Transformer.container({ ... })');
@@ -358,6 +377,10 @@ export class InferenceService extends Construct implements IBackend {
     if (this.storage?.storageUri) noteStorageInitializer(this);
     for (const [key, value] of Object.entries(this.storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
+    if (props.containerName !== undefined) {
+      if (!hasFormat) invalid(this, 'containerName', 'names the model server of a model format; custom containers carry their own name', props.containerName, 'set name on the container');
+      assertDnsLabel(this, 'containerName', props.containerName);
+    }
     if (props.image !== undefined) {
       if (!hasFormat) invalid(this, 'image', 'overrides a runtime image; custom containers carry their own', props.image, 'set the image on the container');
       assertPinnedImage(this, 'image', props.image);
@@ -375,7 +398,9 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'minReplicas', 'can be 0 (scale to zero) only in Knative mode', 0, 'use minReplicas: 1, or deploymentMode: DeploymentMode.KNATIVE');
     }
     if (props.maxReplicas !== undefined && (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, this.minReplicas))) {
-      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more`);
+      // Knative's `maxScale: 0` (no upper bound) is said by leaving maxReplicas out in Knative mode.
+      const unbounded = this.deploymentMode === DeploymentMode.KNATIVE ? ', or leave maxReplicas out for no upper bound (Knative max-scale 0)' : '';
+      invalid(this, 'maxReplicas', `must be an integer >= minReplicas (${this.minReplicas}) and >= 1`, props.maxReplicas, `use maxReplicas: ${Math.max(1, this.minReplicas)} or more${unbounded}`);
     }
     if (props.maxReplicas !== undefined) assertInteger(this, 'maxReplicas', props.maxReplicas, { min: 1, max: INT32_MAX, type: 'int32: spec.predictor.maxReplicas', fix: 'use the most replicas the cluster can run, e.g. 10' });
     const knative = this.deploymentMode === DeploymentMode.KNATIVE;
@@ -475,6 +500,24 @@ export class InferenceService extends Construct implements IBackend {
   /** True when an explainer answers `:explain`. */
   public get hasExplainer(): boolean {
     return this.props.explainer !== undefined;
+  }
+
+  /**
+   * True when KServe serves the predictor as a multi-model server, into
+   * which {@link TrainedModel}s load: a model format (other than
+   * huggingface) without storage, or custom containers whose first one
+   * sets `MULTI_MODEL_SERVER=true`
+   * (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/utils/utils.go IsMMSPredictor).
+   */
+  public get isMultiModelServer(): boolean {
+    const p = this.props;
+    if (p.containers) return p.containers[0]?.env?.MULTI_MODEL_SERVER === 'true';
+    return p.modelFormat?.name !== 'huggingface' && this.storage === undefined;
+  }
+
+  /** The model server's memory limit (`resources.limits.memory`), if declared. */
+  public get memoryLimit(): string | undefined {
+    return this.props.containers ? this.props.containers[0]?.resources?.limits?.memory : this.props.resources?.limits?.memory;
   }
 
   /** The storage location, if any. */
@@ -751,7 +794,8 @@ export class InferenceService extends Construct implements IBackend {
     const grpc = this.isGrpc || p.ports?.[0]?.name === 'h2c';
     // Only servers that serve the model under its name (the InferenceService's, or --model_name) get an HTTP
     // probe on its endpoint; TorchServe, Triton and ONNX name models after their repository, so they get TCP probes.
-    const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '');
+    // A multi-model server (no storage of its own) serves its TrainedModels, none under the InferenceService's name.
+    const namedByService = (SERVICE_NAMED_FORMATS as readonly string[]).includes(p.modelFormat?.name ?? '') && !this.isMultiModelServer;
     const name = this.servedModelName;
     const ready = grpc || !namedByService
       ? Probe.tcp(this.podPort)
@@ -786,11 +830,12 @@ export class InferenceService extends Construct implements IBackend {
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
       batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatencyMs, timeout: p.batcher.timeoutSeconds ?? 60 } : undefined,
-      volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<object>(renderPodVolumes(this, p.containers ? p.containers.map((c, i) => ({ field: `containers[${i}].volumeMounts`, mounts: c.volumeMounts })) : [{ field: 'volumeMounts', mounts: p.volumeMounts }], this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
     if (p.containers) {
+      if (p.volumeMounts !== undefined) invalid(this, 'volumeMounts', 'mounts into the model server of a model format; custom containers carry their own', p.volumeMounts, 'set volumeMounts on each container of containers');
       const containers = p.containers.map((c, i) =>
-        renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative }),
+        renderContainer(this, `containers[${i}]`, c, { name: i === 0 ? 'kserve-container' : `container-${i}`, security: this.security, noPodSecurityContext: this.isKnative, volumes: true }),
       );
       if (storage?.storageUri) {
         containers[0] = { ...containers[0], env: [...(containers[0].env ?? []), { name: 'STORAGE_URI', value: storage.storageUri }] };
@@ -801,6 +846,11 @@ export class InferenceService extends Construct implements IBackend {
     checkProbe(this, 'readinessProbe', p.readinessProbe);
     checkProbe(this, 'livenessProbe', p.livenessProbe);
     checkProbe(this, 'startupProbe', p.startupProbe);
+    const ports = this.renderModelPorts();
+    // A named runtime's container is merged into the model's (KServe MergeRuntimeContainers), so its port names count
+    // too and the library cannot see them: the names are checked only against KServe's built-in runtimes, which name none.
+    if (p.runtime === undefined) assertProbePortNames(this, '', p, ports);
+    const mounts = [...(this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : []), ...renderVolumeMounts(this, 'volumeMounts', p.volumeMounts, this.security.readOnlyRoot)];
     // TorchServe writes its logs and metrics log under its working directory (/home/model-server/logs), which a
     // read-only root filesystem refuses: they go to the /tmp emptyDir instead (LOG_LOCATION, METRICS_LOCATION,
     // pytorch/serve docs/configuration.md; the user's env wins).
@@ -809,7 +859,7 @@ export class InferenceService extends Construct implements IBackend {
     const image = changes?.image ?? p.image;
     const frameworkField = p.frameworkField && !canaryEntry;
     const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({
-      name: canaryEntry ? 'kserve-container' : undefined,
+      name: canaryEntry ? 'kserve-container' : p.containerName,
       modelFormat: frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
       runtime: typeof p.runtime === 'object' ? p.runtime.runtimeName : p.runtime,
       runtimeVersion: changes?.runtimeVersion ?? p.runtimeVersion,
@@ -817,7 +867,7 @@ export class InferenceService extends Construct implements IBackend {
       storageUri: storage?.storageUri,
       storage: storage?.storageSpec ? { key: storage.storageSpec.key, path: storage.storageSpec.path, parameters: storage.storageSpec.parameters } : undefined,
       image,
-      ports: this.renderModelPorts()?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
+      ports: ports?.map((x) => ({ containerPort: x.containerPort, name: x.name, protocol: x.protocol ?? 'TCP' })),
       args: (changes?.args ?? p.args) ? [...(changes?.args ?? p.args)!] : undefined,
       env,
       resources: renderResources(this, changes?.resources ? 'canary.resources' : 'resources', changes?.resources ?? p.resources),
@@ -825,7 +875,7 @@ export class InferenceService extends Construct implements IBackend {
       livenessProbe: probes.livenessProbe?.spec,
       startupProbe: probes.startupProbe?.spec,
       securityContext: this.isKnative ? this.security.containerWithPodIdentity() : this.security.container(),
-      volumeMounts: this.security.readOnlyRoot ? [{ ...TMP_MOUNT }] : undefined,
+      volumeMounts: mounts.length > 0 ? mounts : undefined,
     } satisfies Partial<ContainerJson> & Record<string, unknown>);
     return frameworkField ? ({ ...pod, [p.modelFormat!.name]: model } as kserve.InferenceServiceSpecPredictor) : ({ ...pod, model } as kserve.InferenceServiceSpecPredictor);
   }
@@ -866,7 +916,7 @@ export class InferenceService extends Construct implements IBackend {
         livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
         startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
       },
-      { name: 'kserve-container', security, noPodSecurityContext: this.isKnative },
+      { name: 'kserve-container', security, noPodSecurityContext: this.isKnative, volumes: true },
     );
     const min = c.minReplicas ?? 1;
     assertInteger(this, `${kind}.minReplicas`, min, { min: 0, max: INT32_MAX, type: `int32: spec.${kind}.minReplicas`, fix: 'use e.g. 1' });
@@ -880,7 +930,7 @@ export class InferenceService extends Construct implements IBackend {
       automountServiceAccountToken: false,
       securityContext: this.podSecurityContext(security),
       containers: [toL1Shape(container)],
-      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<object>(renderPodVolumes(this, [{ field: `${kind}.volumeMounts`, mounts: c.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
   }
 

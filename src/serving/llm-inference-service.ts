@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { renderPodVolumes, toL1Volumes } from '../core/volume';
 import { invalid } from '../core/errors';
-import { assertInteger, INT32_MAX } from '../core/props';
+import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
 import { assertDnsLabel } from '../core/names';
 import { WorkloadSecurity } from '../core/security';
 import { IGateway } from '../gateway/gateway';
@@ -14,6 +15,7 @@ import { OPENAI_API_PATHS } from './serving-runtime';
 import { Storage } from './storage';
 import { checkedRecord } from '../core/records';
 import { checkProps, childPath, requireWith } from '../core/prop-types';
+import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-service-config';
 
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
@@ -104,6 +106,20 @@ export interface LlmLoraAdapter {
   readonly storage: Storage;
 }
 
+/**
+ * Limits of the LoRA adapters vLLM serves (`spec.model.lora`).
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types.go (LoRASpec)
+ */
+export interface LlmLoraLimits {
+  /** `maxAdapters`: adapters loaded on the GPU at once (vLLM `--max-loras`), an int32 >= 1. @default - the number of adapters */
+  readonly maxAdapters?: number;
+  /** `maxCpuAdapters`: adapters cached in CPU memory (vLLM `--max-cpu-loras`), an int32 >= maxAdapters. @default - the number of adapters */
+  readonly maxCpuAdapters?: number;
+  /** `maxRank`: the highest adapter rank the server accepts (vLLM `--max-lora-rank`), an int32 >= 1. @default - vLLM's (16) */
+  readonly maxRank?: number;
+}
+
 /** Props of {@link LlmInferenceService}. */
 export interface LlmInferenceServiceProps {
   /** `metadata.name`. @default - the construct id */
@@ -122,6 +138,15 @@ export interface LlmInferenceServiceProps {
    * @default - none
    */
   readonly loraAdapters?: readonly LlmLoraAdapter[];
+  /** `spec.model.lora` limits (`maxAdapters`, `maxCpuAdapters`, `maxRank`). @default - KServe's and vLLM's */
+  readonly loraLimits?: LlmLoraLimits;
+  /**
+   * `spec.baseRefs`: configs KServe merges under this spec, in order (later
+   * ones win). Each must be in this LLMInferenceService's namespace or in
+   * KServe's ({@link KSERVE_NAMESPACE}), where KServe looks them up.
+   * @default - none: KServe's well-known configs only
+   */
+  readonly baseRefs?: readonly LlmInferenceServiceConfig[];
   /**
    * The `main` container overrides (image, args, env, resources, probes).
    * KServe's LLMInferenceServiceConfig supplies the vLLM defaults; set at
@@ -134,6 +159,14 @@ export interface LlmInferenceServiceProps {
   readonly tolerations?: readonly Toleration[];
   /** Security of the workload. @default WorkloadSecurity.RESTRICTED */
   readonly security?: WorkloadSecurity;
+  /**
+   * `spec.storageInitializer.enabled`: `false` skips KServe's download of
+   * `model` into the pod, for servers that need no weights (e.g. the
+   * llm-d-inference-sim simulator) or fetch them themselves; `model` is
+   * still written (the CRD requires `spec.model.uri`).
+   * @default - KServe's: the storage initializer runs
+   */
+  readonly storageInitializer?: boolean;
 }
 
 /**
@@ -158,6 +191,7 @@ export class LlmInferenceService extends Construct implements IBackend {
     requireWith(this, 'model', props.model, 'bind', 'a Storage', "pass model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct') or Storage.s3('s3://bucket/model')");
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
+    if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 1 or more');
     assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: LLMInferenceService spec.replicas', fix: 'use 1 or more' });
@@ -168,7 +202,7 @@ export class LlmInferenceService extends Construct implements IBackend {
     }
     const modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
     // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
-    const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true });
+    const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
     const tolerations = props.tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const router = props.router ?? LlmRouter.none();
     this.router = router;
@@ -182,6 +216,8 @@ export class LlmInferenceService extends Construct implements IBackend {
       }
       return { name: a.name, uri: adapter.storageUri };
     });
+    const lora = this.loraLimits(props.loraLimits, adapters?.length ?? 0);
+    const baseRefs = props.baseRefs === undefined ? undefined : this.baseRefs(props.baseRefs, ns);
     if (adapters && new Set(adapters.map((a) => a.name)).size !== adapters.length) {
       invalid(this, 'loraAdapters', 'repeats an adapter name', adapters.map((a) => a.name), 'give each adapter a unique name');
     }
@@ -191,8 +227,10 @@ export class LlmInferenceService extends Construct implements IBackend {
       // LLMInferenceService's own annotations (v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go).
       metadata: { name: this.serviceName, annotations: binding.podAnnotations ? { ...binding.podAnnotations } : undefined },
       spec: {
-        model: { uri: binding.storageUri, name: modelName, lora: adapters && adapters.length > 0 ? { adapters } : undefined },
+        model: { uri: binding.storageUri, name: modelName, lora: (adapters && adapters.length > 0) || lora ? { adapters: adapters && adapters.length > 0 ? adapters : undefined, ...lora } : undefined },
+        baseRefs,
         replicas,
+        storageInitializer: props.storageInitializer === undefined ? undefined : { enabled: props.storageInitializer },
         router: router.render(ns),
         template: {
           securityContext: security.pod(),
@@ -201,7 +239,7 @@ export class LlmInferenceService extends Construct implements IBackend {
           nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
           tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
           containers: [toL1Shape<kserve.LlmInferenceServiceSpecTemplateContainers>(main)],
-          volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+          volumes: toL1Volumes<kserve.LlmInferenceServiceSpecTemplateVolumes>(renderPodVolumes(this, [{ field: 'container.volumeMounts', mounts: props.container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [])),
         },
       },
     });
@@ -247,5 +285,37 @@ export class LlmInferenceService extends Construct implements IBackend {
    */
   public routeMatches(): HttpRouteMatch[] {
     return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
+  }
+
+  private loraLimits(limits: LlmLoraLimits | undefined, adapters: number): LlmLoraLimits | undefined {
+    if (limits === undefined) return undefined;
+    if (limits === null || typeof limits !== 'object' || Array.isArray(limits)) invalid(this, 'loraLimits', 'must be an object', limits, 'pass loraLimits: { maxAdapters: 2, maxRank: 16 }');
+    assertKnownKeys(this, 'loraLimits', limits, keysOf<LlmLoraLimits>({ maxAdapters: true, maxCpuAdapters: true, maxRank: true }));
+    // int32 >= 1: the CRD's minimum and KServe's webhook (v0.20.0 pkg/apis/serving/v1alpha2/llm_inference_service_validation.go validateLoRAAdapters).
+    for (const key of ['maxAdapters', 'maxCpuAdapters', 'maxRank'] as const) {
+      if (limits[key] !== undefined) assertInteger(this, `loraLimits.${key}`, limits[key], { min: 1, max: INT32_MAX, type: `int32 >= 1: spec.model.lora.${key}`, fix: 'use 1 or more' });
+    }
+    // vLLM refuses to start when max_cpu_loras < max_loras (vllm/config/lora.py LoRAConfig); KServe defaults both to the number of adapters.
+    const gpu = limits.maxAdapters ?? adapters;
+    const cpu = limits.maxCpuAdapters ?? adapters;
+    if ((limits.maxAdapters !== undefined || limits.maxCpuAdapters !== undefined) && gpu > 0 && cpu < gpu) {
+      invalid(this, 'loraLimits.maxCpuAdapters', `is below maxAdapters (${gpu}): vLLM refuses to start when --max-cpu-loras is below --max-loras`, cpu, `use maxCpuAdapters: ${gpu} or more`);
+    }
+    return { maxAdapters: limits.maxAdapters, maxCpuAdapters: limits.maxCpuAdapters, maxRank: limits.maxRank };
+  }
+
+  private baseRefs(refs: readonly LlmInferenceServiceConfig[], ns: string | undefined): Array<{ name: string }> {
+    if (!Array.isArray(refs)) invalid(this, 'baseRefs', 'must be a list of LlmInferenceServiceConfig', refs, 'pass baseRefs: [config]');
+    const names = new Set<string>();
+    return refs.map((ref, i) => {
+      if (!(ref instanceof LlmInferenceServiceConfig)) invalid(this, `baseRefs[${i}]`, 'must be an LlmInferenceServiceConfig', ref, 'pass the LlmInferenceServiceConfig construct (a config KServe installs needs no ref: KServe applies its well-known configs itself)');
+      const where = ref.configNamespace;
+      if (where !== ns && where !== KSERVE_NAMESPACE) {
+        invalid(this, `baseRefs[${i}]`, `is in namespace ${where ?? '(none)'}, but KServe looks configs up in the LLMInferenceService's namespace (${ns ?? '(none)'}) and in its own (${KSERVE_NAMESPACE}) only`, ref.node.path, `create the config in ${ns ?? "the LLMInferenceService's namespace"} or in ${KSERVE_NAMESPACE}`);
+      }
+      if (names.has(ref.configName)) invalid(this, `baseRefs[${i}]`, 'names a config already referred to', ref.configName, 'refer to each config once');
+      names.add(ref.configName);
+      return { name: ref.configName };
+    });
   }
 }

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
+import { EmptyDirMedium, renderPodVolumes, toL1Volumes, Volume } from '../core/volume';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
@@ -149,6 +150,15 @@ export interface VllmRuntimeOptions {
   readonly nodeSelector?: Record<string, string>;
   /** Tolerations for GPU nodes. @default - a toleration for the `nvidia.com/gpu` taint when gpus > 0 */
   readonly tolerations?: ServingRuntimeProps['tolerations'];
+  /**
+   * Shared memory for vLLM's workers (NCCL between tensor-parallel GPUs):
+   * a Memory emptyDir of this size (a quantity, e.g. `'8Gi'`) at
+   * `/dev/shm`, as KServe's own kserve-vllmserver runtime mounts
+   * (kserve v0.20.0 config/runtimes/kserve-vllmserver.yaml). It counts
+   * against the memory limit.
+   * @default - none: the container runtime's 64 MiB
+   */
+  readonly sharedMemory?: string;
 }
 
 /** Options of the Text Embeddings Inference factories. */
@@ -203,7 +213,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
     this.port = assertPort(this, 'port', props.port ?? 8080, 'use the port the server listens on, e.g. 8080');
     checkTolerations(this, 'tolerations', props.tolerations);
     const security = props.security ?? WorkloadSecurity.RESTRICTED;
-    const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security });
+    const container = renderContainer(this, 'container', { ...props.container, ports: props.container.ports ?? [{ containerPort: this.port, protocol: 'TCP' }] }, { name: 'kserve-container', security, volumes: true });
     this.spec = {
       supportedModelFormats: props.supportedModelFormats.map((f) => ({ name: f.format.name, version: f.format.version, autoSelect: f.autoSelect, priority: f.priority })),
       protocolVersions: [...this.protocolVersions],
@@ -212,7 +222,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
       nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
       tolerations: props.tolerations?.map((t) => ({ ...t, operator: t.operator ?? 'Exists' })),
       containers: [toL1Shape<kserve.ServingRuntimeSpecContainers>(container)],
-      volumes: security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
+      volumes: toL1Volumes<kserve.ServingRuntimeSpecVolumes>(renderPodVolumes(this, [{ field: 'container.volumeMounts', mounts: props.container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [])),
     };
   }
 }
@@ -323,6 +333,7 @@ function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
       readinessProbe: health,
       livenessProbe: Probe.http('/health', 8080, { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 }),
       startupProbe: Probe.startupFor(health, o.maxStartupSeconds ?? 1800),
+      volumeMounts: o.sharedMemory === undefined ? undefined : [{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: o.sharedMemory }), mountPath: '/dev/shm' }],
     },
   };
 }

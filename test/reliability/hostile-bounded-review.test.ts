@@ -256,6 +256,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['GrpcRoute', false],
   ['HttpListenerPolicy', false],
   ['HttpRoute', false],
+  ['InferenceGraph', false],
   ['InferenceService', false],
   ['IstioTracing', false],
   ['KServeModelMonitoring', false],
@@ -275,6 +276,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['Limitador', true],
   ['LimitadorMonitoring', true],
   ['LlmInferenceService', false],
+  ['LlmInferenceServiceConfig', true],
   ['LlmMonitoring', false],
   ['MeshMtls', false],
   ['ModelEndpoint', false],
@@ -298,6 +300,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['TlsPolicy', false],
   ['TokenRateLimitPolicy', false],
   ['TrafficPolicy', false],
+  ['TrainedModel', false],
 ];
 
 /** Classes users do not construct: abstract bases exported for typing (their subclasses are in the table), and classes with a private constructor made through a factory (EnvoyProxyConfig.forGateway). */

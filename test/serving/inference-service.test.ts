@@ -103,8 +103,10 @@ describe('InferenceService', () => {
 
   it('a model renamed by --model_name is routed and probed under that name (the server answers nothing under the InferenceService name)', () => {
     const { app, ns } = setup(['models']);
-    const m = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, args: ['--model_name=flowers'] });
-    const v2 = new InferenceService(ns.models, 'iris2', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2, args: ['--model_name', 'flowers2'] });
+    // With storage: a model without one is a multi-model server (TrainedModels), which gets TCP probes.
+    const storage = Storage.gcs('gs://kfserving-examples/models/sklearn/1.0/model');
+    const m = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage, args: ['--model_name=flowers'] });
+    const v2 = new InferenceService(ns.models, 'iris2', { modelFormat: ModelFormat.SKLEARN, storage, protocolVersion: ProtocolVersion.V2, args: ['--model_name', 'flowers2'] });
     expect(m.servedModelName).toBe('flowers');
     expect(m.routeMatches().map((x) => x.path?.value)).toEqual(['/v1/models/flowers', '/v1/models/flowers:predict']);
     expect(v2.routeMatches().map((x) => x.path?.value)).toEqual(['/v2/models/flowers2']);

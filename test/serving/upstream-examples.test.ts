@@ -105,7 +105,7 @@ const LLM_DEFAULTS = ['spec.template.automountServiceAccountToken', 'spec.templa
 
 /** Kinds found in rebuilt files that are not rebuilt, and why. */
 const NOT_REBUILT_KINDS: Readonly<Record<string, string>> = {
-  InferenceGraph: 'no construct: routes between InferenceServices are HTTPRoutes here',
+  InferenceGraph: 'rebuilt, with its InferenceServices, by test/serving/inference-graph-upstream.test.ts',
 };
 
 const LATEST = "the image is ':latest' (or untagged, which means latest); the library refuses unpinned images on purpose";
@@ -114,9 +114,10 @@ const LATEST = "the image is ':latest' (or untagged, which means latest); the li
 const SKIPPED: Readonly<Record<string, string>> = {
   'explanation/aif/germancredit/bias.yaml': `${LATEST}: explainer aipipeline/aifserver:latest`,
   'explanation/art/mnist/art.yaml': 'the built-in ART explainer (explainer.art): Explainer offers custom containers only',
+  'autoscaling/autoscale_custom.yaml': "rebuilt in KServe's default deployment mode (Knative), without an upper bound, by test/serving/autoscaling-upstream.test.ts",
   'fluid/kserve-isvc.yaml': 'storageUri s3://${bucket}/... is an unexpanded template placeholder (Storage.s3 refuses it as a bucket name)',
   'kafka/mnist_kafka_new.yaml': `${LATEST}: transformer kserve/mnist-transformer:latest`,
-  'multimodelserving/sklearn/inferenceservice.yaml': 'multi-model serving: the predictor has no model of its own (TrainedModels, a kind we do not build, load them) and renames its container (sklearn.name), which has no prop',
+  'multimodelserving/sklearn/inferenceservice.yaml': 'rebuilt with its TrainedModels (multi-model serving, containerName) by test/serving/trained-model-upstream.test.ts',
   'v1beta1/advanced/pod-overrides.yaml': 'the deprecated predictor.serviceAccount alias; the library writes serviceAccountName (serviceAccount prop)',
   'v1beta1/torchserve/v1/grpc.yaml':
     "pytorch over grpc-v1: KServe v0.20's kserve-torchserve ClusterServingRuntime declares v1, v2 and grpc-v2 only, so KServe selects no runtime for it; the library refuses a protocol the format's runtimes do not speak",
@@ -130,15 +131,14 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'v1beta1/triton/torchscript/torch_grpc_transformer.yaml': `${LATEST}: transformer kserve/image-transformer:latest`,
   'llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-gpu-deepep-ht.yaml': 'spec.parallelism (data/expert parallelism over RDMA) and the rdma/roce_gdr resource: no props',
   'llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-pd-gpu-p-deepep-ht-d-deepep-ht.yaml': 'spec.parallelism and spec.prefill (prefill/decode disaggregation): no props',
-  'llmisvc/e2e-gpt-oss/inference_default.yaml': 'apiVersion v1alpha2 with spec.baseRefs; the construct emits v1alpha1',
+  'llmisvc/e2e-gpt-oss/inference_default.yaml': 'rebuilt with its baseRefs config (LlmInferenceServiceConfig) by test/serving/llm-inference-service-config-upstream.test.ts (still v1alpha1 until issue 17)',
   'llmisvc/e2e-gpt-oss/inference_pd_disaggregation.yaml': 'apiVersion v1alpha2 with spec.baseRefs and spec.prefill; the construct emits v1alpha1',
   'llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml': 'apiVersion v1alpha2; the construct emits v1alpha1',
   'llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-opt-125m-cpu-kv-cache-routing-simulator.yaml': 'apiVersion v1alpha2 and a scheduler with its own template and EndpointPickerConfig: no props',
   'llmisvc/multi-gpu-vendor/llm-inference-service-qwen2-7b-amd-no-scheduler.yaml': 'amd.com/gpu resources (ResourceRequirements in src/core knows cpu, memory, ephemeral-storage and nvidia.com/gpu) and spec.labels: no props',
   'llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml': 'spec.prefill (prefill/decode disaggregation) and the rdma/roce_gdr resource: no props',
-  'models-as-a-service/docs/samples/models/e2e-distinct-2-simulated/model.yaml':
-    'imagePullPolicy: Always, storageInitializer.enabled: false and probes on a named port (port: https; a Probe takes a port number): no props',
-  'models-as-a-service/docs/samples/models/simulator/model.yaml': 'imagePullPolicy: Always, storageInitializer.enabled: false and probes on a named port (port: https; a Probe takes a port number): no props',
+  'models-as-a-service/docs/samples/models/e2e-distinct-2-simulated/model.yaml': 'rebuilt (named probe ports, storageInitializer: false) by test/serving/container-volumes-upstream.test.ts',
+  'models-as-a-service/docs/samples/models/simulator/model.yaml': 'rebuilt (named probe ports, storageInitializer: false) by test/serving/container-volumes-upstream.test.ts',
   'models-as-a-service/docs/samples/models/facebook-opt-125m-cpu/model.yaml': `${LATEST}: quay.io/pierdipi/vllm-cpu:latest`,
   'models-as-a-service/docs/samples/models/qwen3/model.yaml': `${LATEST}: vllm/vllm-openai:latest`,
 };
@@ -322,11 +322,6 @@ const CASES: readonly Case[] = [
     { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), runtimeVersion: '1.11.0-gpu', resources: { limits: { nvidiaGpu: '1' } }, annotations: { 'serving.kserve.io/gke-accelerator': 'nvidia-tesla-t4' } },
     [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow'), TOLERATIONS],
   ),
-  frameworkCase('autoscaling/autoscale_custom.yaml', 'flowers-sample', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), containerConcurrency: 10 }, [
-    ...predictorDefaults('tensorflow'),
-    MIN_REPLICAS,
-    protocol('tensorflow'),
-  ]),
   frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { modelFormat: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatencyMs: 300 } }, [
     ...predictorDefaults('pytorch'),
     protocol('pytorch'),
