@@ -28,6 +28,11 @@ export const CRD_FOLDERS: ReadonlyArray<{ readonly dir: string; readonly channel
   { dir: 'argoproj.io' },
   { dir: 'external-secrets.io' },
   { dir: 'istio.io' },
+  { dir: 'inference.networking.k8s.io' },
+  { dir: 'inference.networking.x-k8s.io' },
+  { dir: 'llm-d.ai' },
+  { dir: 'aigateway.envoyproxy.io' },
+  { dir: 'agentgateway.dev' },
 ];
 
 /**
