@@ -478,5 +478,7 @@ const ENVOY_AI_GATEWAY_NOTE = [
   '          port: 1063',
   '```',
   '',
+  "Envoy AI Gateway connects to the picker over TLS without verifying its self-signed certificate, and builds the ext_proc filter with `failure_mode_allow: false` whatever the pool's `failureMode` (internal/extensionserver/inferencepool.go): the pools it routes to say `FailClose`, and a picker outage fails their requests.",
+  '',
   "The ai-gateway-helm chart grants the `envoy-gateway` ServiceAccount read access to `inferencepools` (templates/envoy_gateway_cluster_role_for_inference_pool.yaml): install it with that chart.",
 ].join('\n');

@@ -152,7 +152,9 @@ const REFUSED_PROVIDERS: Readonly<Record<string, { readonly problem: string; rea
  *
  * @throws ModelServingError for model servers in another namespace, target
  *   ports the pods do not serve, more than 8 or repeated ports, a bad name,
- *   failure mode or protocol; at synth, for a pool without endpoint picker
+ *   failure mode or protocol; when a route attaches it to a kgateway
+ *   Gateway, or to Envoy Gateway while failing open; at synth, for a pool
+ *   without endpoint picker
  * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/
  */
 export class InferencePool extends Construct implements IBackend {
@@ -263,6 +265,17 @@ export class InferencePool extends Construct implements IBackend {
     }
     const refused = gateway.provider ? REFUSED_PROVIDERS[gateway.provider.id] : undefined;
     if (refused) invalid(this, `gateway ${gateway.gatewayName}`, refused.problem, gateway.provider?.id, refused.fix);
+    if (gateway.provider?.id === 'envoy-gateway' && this.failureMode === FailureMode.FAIL_OPEN) {
+      // Envoy AI Gateway's extension server builds the pool's ext_proc filter with FailureModeAllow: false whatever the
+      // pool says (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go): a picker outage fails requests.
+      invalid(
+        this,
+        'failureMode',
+        `is FailOpen, but Gateway ${gateway.gatewayName} is Envoy Gateway, whose InferencePool support (Envoy AI Gateway v1.1) always fails closed (its ext_proc filter ignores failureMode), so the pool would promise what the gateway does not do`,
+        this.failureMode,
+        'set failureMode: FailureMode.FAIL_CLOSE on this pool to state what happens when the picker is down (and run the picker with replicas >= 2), or serve it through Istio or agentgateway',
+      );
+    }
     const key = `${gateway.gatewayNamespace ?? ''}/${gateway.gatewayName}`;
     if (this.gateways.has(key)) return;
     this.gateways.set(key, gateway);

@@ -148,6 +148,12 @@ describe('InferencePool', () => {
       );
     });
 
+    it('Envoy Gateway routes to a pool that says FailOpen (Envoy AI Gateway always fails closed)', () => {
+      expect(() => build({ provider: GatewayProvider.ENVOY_GATEWAY })).toThrow(
+        /test\/models\/qwen-pool: failureMode is FailOpen, but Gateway gateway is Envoy Gateway, whose InferencePool support \(Envoy AI Gateway v1.1\) always fails closed.*"FailOpen".*set failureMode: FailureMode.FAIL_CLOSE/,
+      );
+    });
+
     it('a GRPCRoute sends traffic to the pool', () => {
       const { ns, gateway, pool } = build({ route: false });
       expect(() => new GrpcRoute(ns.models, 'g', { parents: [gateway.listener('https')], rules: [{ backends: [pool] }] })).toThrow(/backendRef is an InferencePool, which Gateway API Inference Extension supports as an HTTPRoute backend only.*"GRPCRoute"/);
@@ -289,9 +295,10 @@ describe('EndpointPicker', () => {
   });
 
   it('notes the Envoy AI Gateway extension-manager setup for Envoy Gateway, without a DestinationRule', () => {
-    const { app, platform } = build({ provider: GatewayProvider.ENVOY_GATEWAY });
+    const { app, platform } = build({ provider: GatewayProvider.ENVOY_GATEWAY, failureMode: FailureMode.FAIL_CLOSE });
     const objects = synthObjects(app);
     expect(objectsOfKind(objects, 'DestinationRule')).toEqual([]);
+    expect(findObject(objects, 'InferencePool', 'qwen-pool').spec.endpointPickerRef.failureMode).toBe('FailClose');
     const note = platform.setupNotes.find((n) => n.topic === 'Envoy Gateway: InferencePool backends through Envoy AI Gateway');
     expect(note?.text).toContain('backendResources:\n        - group: inference.networking.k8s.io\n          kind: InferencePool\n          version: v1');
     expect(note?.text).toContain('hostname: ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local');
@@ -310,7 +317,7 @@ describe('EndpointPicker', () => {
   it('synthesizes objects that validate against the pinned CRDs and pass the security rules', () => {
     for (const provider of [GatewayProvider.ISTIO, GatewayProvider.ENVOY_GATEWAY]) {
       for (const replicas of [1, 3]) {
-        const { app, ns, pool } = build({ provider, replicas });
+        const { app, ns, pool } = build({ provider, replicas, failureMode: provider === GatewayProvider.ENVOY_GATEWAY ? FailureMode.FAIL_CLOSE : undefined });
         new InferenceObjective(ns.models, 'interactive', { pool, priority: 10 });
         new InferenceModelRewrite(ns.models, 'rollout', { pool, rules: [{ models: ['qwen'], targets: [{ model: 'qwen-lora-v1', weight: 9 }, { model: 'qwen-lora-v2', weight: 1 }] }] });
         const objects = synthObjects(app);
