@@ -22,7 +22,8 @@ import type { ApiServerEndpoint } from '../kong/kong-gateway';
 import { DEFAULT_PROMETHEUS, PrometheusLocation, ServiceMonitor } from '../observability/scrape';
 import { SecurityWaivers } from '../security/waivers';
 import { EndpointPickerConfig } from './endpoint-picker-config';
-import { findNamespace, IEndpointPickerService, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
+import { findPlatformNamespace } from '../routing/route-wiring';
+import { IEndpointPickerService, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
 
 /**
  * The llm-d router endpoint picker image, pinned (the upstream chart
@@ -370,7 +371,7 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
         peers: [NetworkPeer.pods(dp.namespace, dp.selector)],
         ports: [{ port: EndpointPickerPorts.EXT_PROC }],
       });
-      findNamespace(this, dp.namespace)?.allowEgress(policyId(`${gateway.gatewayName}-to-${this.pool.poolNamespace}-${this.endpointPickerServiceName}`), {
+      findPlatformNamespace(this, dp.namespace)?.allowEgress(policyId(`${gateway.gatewayName}-to-${this.pool.poolNamespace}-${this.endpointPickerServiceName}`), {
         pods: dp.selector,
         peers: [NetworkPeer.pods(this.pool.poolNamespace, { ...this.endpointPickerPods })],
         ports: [{ port: EndpointPickerPorts.EXT_PROC }],

@@ -1,17 +1,17 @@
 import { Chart, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import * as inf from '../../imports/inference-inference.networking.k8s.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, checkedAnnotations, policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
-import { Platform } from '../core/platform';
 import { assertPort } from '../core/port';
 import { assertOneOf } from '../core/props';
 import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
 import type { IGateway } from '../gateway/gateway';
+import { findPlatformNamespace } from '../routing/route-wiring';
 import { IModelServers, ModelServerPods } from './model-servers';
 
 /** The API group of InferencePool. */
@@ -290,7 +290,7 @@ export class InferencePool extends Construct implements IBackend {
     const ports = this.targetPorts.map((port) => ({ port }));
     const own = Namespace.isNamespace(Chart.of(this)) ? (Chart.of(this) as Namespace) : undefined;
     own?.allowIngress(policyId(`${gateway.gatewayName}-to-pool-${this.poolName}`), { pods: { ...this.modelServerPods.selector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports });
-    const gwNs = findNamespace(this, dp.namespace);
+    const gwNs = findPlatformNamespace(this, dp.namespace);
     gwNs?.allowEgress(policyId(`${gateway.gatewayName}-to-${this.poolNamespace}-pool-${this.poolName}`), { pods: dp.selector, peers: [NetworkPeer.pods(this.poolNamespace, { ...this.modelServerPods.selector })], ports });
   }
 
@@ -308,11 +308,6 @@ export class InferencePool extends Construct implements IBackend {
         : (undefined as unknown as inf.InferencePoolSpecEndpointPickerRef),
     };
   }
-}
-
-/** The platform's Namespace chart called `name`, if any. */
-export function findNamespace(c: IConstruct, name: string): Namespace | undefined {
-  return Platform.tryOf(c)?.node.children.find((x): x is Namespace => Namespace.isNamespace(x) && x.name === name);
 }
 
 const POOL_SYMBOL = Symbol.for('cdk8s-model-serving.InferencePool');

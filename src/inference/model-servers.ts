@@ -52,6 +52,11 @@ export class ModelServers {
     if (!ref.pods) {
       invalid('ModelServers.of', 'backend', 'does not declare the pods behind it (a Service by name has no known pods), so the pool could not select them', ref.name, 'pass the InferenceService itself, or use ModelServers.fromDeployment(deployment)');
     }
+    // KServe labels its component pods `component: predictor|transformer|explainer`: an InferenceService with a
+    // transformer routes to the transformer, whose pods serve no model (and no model-server metrics to score).
+    if (ref.pods.selector.component === 'transformer') {
+      invalid('ModelServers.of', 'backend', 'routes to its transformer pods, which run no model server for the picker to score', ref.name, 'pool an InferenceService without a transformer (do the pre-processing in the model server or the gateway)');
+    }
     const namespace = ref.namespace ?? (ref.owner ? Chart.of(ref.owner).namespace : undefined);
     if (namespace === undefined) invalid('ModelServers.of', 'backend', 'has no known namespace', ref.name, 'create the model inside a Namespace chart');
     return { modelServerPods: checkPods('ModelServers.of', { namespace, selector: sortRecord(ref.pods.selector), ports: [ref.pods.port], owner: ref.owner }) };

@@ -22,6 +22,7 @@ import { checkSecurity, formatFinding } from '../../src/security/check';
 import { SecurityWaivers } from '../../src/security/waivers';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
+import { Transformer } from '../../src/serving/components';
 import { formatIssue, validateObjects } from '../../src/validate';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 
@@ -128,6 +129,12 @@ describe('InferencePool', () => {
 
     it('the model servers are a Service by name, whose pods are not known', () => {
       expect(() => ModelServers.of(Backend.service('vllm', 8000))).toThrow(/ModelServers.of: backend does not declare the pods behind it.*"vllm".*ModelServers.fromDeployment/);
+    });
+
+    it('the InferenceService routes to a transformer, whose pods run no model server', () => {
+      const f = setup(['models'], { requireAccessPolicies: false });
+      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storageUri: 'hf://org/m', transformer: Transformer.container({ image: 'registry.example.com/pre:1.0.0' }) });
+      expect(() => ModelServers.of(m)).toThrow(/ModelServers.of: backend routes to its transformer pods, which run no model server for the picker to score.*"m-transformer".*without a transformer/);
     });
 
     it('the pool has no endpoint picker (at synth)', () => {
