@@ -29,7 +29,7 @@ import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 /** A vLLM model as an InferenceService (Standard mode) behind an InferencePool and its picker, routed through `provider`'s gateway. */
 function build(options: { provider?: GatewayProvider; replicas?: number; metricsAuth?: EndpointPickerMetricsAuth; failureMode?: FailureMode; route?: boolean } = {}) {
   const f = setup(['gw', 'models'], { requireAccessPolicies: false });
-  const gateway = new Gateway(f.ns.gw, 'gateway', { provider: options.provider ?? GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+  const gateway = new Gateway(f.ns.gw, 'gateway', { provider: options.provider ?? GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'gw']) })] });
   const qwen = new InferenceService(f.ns.models, 'qwen', {
     modelFormat: ModelFormat.custom('vllm'),
     storageUri: 'hf://Qwen/Qwen2.5-7B-Instruct',
@@ -86,6 +86,16 @@ describe('InferencePool', () => {
     expect(toEpp.spec.ingress[0].ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
     expect(findObject(objects, 'NetworkPolicy', 'allow-gateway-to-models-qwen-pool-epp', 'gw').spec.egress[0].ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
     expect(findObject(objects, 'NetworkPolicy', 'allow-gateway-to-models-pool-qwen-pool', 'gw').spec.egress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+  });
+
+  it('is reachable from a route in another namespace through a ReferenceGrant for kind InferencePool', () => {
+    const { app, ns, gateway, pool } = build({ route: false });
+    new HttpRoute(ns.gw, 'qwen-from-gw', { parents: [gateway.listener('https')], rules: [{ backends: [pool] }] });
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'HTTPRoute', 'qwen-from-gw', 'gw').spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-pool', namespace: 'models' }]);
+    const [grant] = objectsOfKind(objects, 'ReferenceGrant');
+    expect(grant.metadata.namespace).toBe('models');
+    expect(grant.spec).toEqual({ from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'gw' }], to: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-pool' }] });
   });
 
   it('pools a Deployment by its template labels and declared ports (data-parallel ranks on several ports)', () => {
