@@ -24,6 +24,7 @@ import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Transformer } from '../../src/serving/components';
 import { formatIssue, validateObjects } from '../../src/validate';
+import { buildPlatforms } from '../../src/delivery/pipeline';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 
 /** A vLLM model as an InferenceService (Standard mode) behind an InferencePool and its picker, routed through `provider`'s gateway. */
@@ -341,6 +342,20 @@ describe('EndpointPicker', () => {
         expect(validateObjects(objects.map((object) => ({ object }))).map(formatIssue)).toEqual([]);
         expect(securityOf(app)).toEqual([]);
       }
+    }
+  });
+});
+
+describe('a platform with a pool', () => {
+  it('passes the whole build pipeline (validation, security, operability) and lists the cluster setup and waivers in its README', () => {
+    for (const provider of [GatewayProvider.ISTIO, GatewayProvider.ENVOY_GATEWAY]) {
+      const { app } = build({ provider, replicas: 2, failureMode: provider === GatewayProvider.ENVOY_GATEWAY ? FailureMode.FAIL_CLOSE : undefined });
+      const [out] = buildPlatforms(app);
+      const files = out.manifests.map((m) => `${m.object.kind}/${m.object.metadata.name}`);
+      expect(files).toEqual(expect.arrayContaining(['InferencePool/qwen-pool', 'Deployment/qwen-pool-epp', 'ServiceMonitor/qwen-pool-epp']));
+      const readme = out.files['README.md'] ?? '';
+      expect(readme).toContain('SEC-R03');
+      if (provider === GatewayProvider.ENVOY_GATEWAY) expect(readme).toContain('Envoy Gateway: InferencePool backends through Envoy AI Gateway');
     }
   });
 });
