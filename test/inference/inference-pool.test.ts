@@ -355,6 +355,7 @@ describe('a platform with a pool', () => {
       expect(files).toEqual(expect.arrayContaining(['InferencePool/qwen-pool', 'Deployment/qwen-pool-epp', 'ServiceMonitor/qwen-pool-epp']));
       const readme = out.files['README.md'] ?? '';
       expect(readme).toContain('SEC-R03');
+      expect(readme).toContain('["InferencePool models/qwen-pool"]');
       if (provider === GatewayProvider.ENVOY_GATEWAY) expect(readme).toContain('Envoy Gateway: InferencePool backends through Envoy AI Gateway');
     }
   });
