@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvValue } from '../core/env';
+import { imageTag } from '../core/image';
 import { invalid } from '../core/errors';
 import { Labels } from '../core/labels';
 import { Namespace } from '../core/namespace';
@@ -154,7 +155,8 @@ export interface EndpointPickerProps {
  * by the pool.
  *
  * @throws ModelServingError for a picker outside the pool's namespace, a
- *   pool that has a picker already, a bad name, image, replica count,
+ *   pool that has a picker already, a bad name, an image not pinned (`latest`
+ *   or a branch tag such as upstream's default `main`), replica count,
  *   resources or grace period
  * @see https://github.com/llm-d/llm-d-router/tree/v0.10.0/config/charts
  */
@@ -200,6 +202,11 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
     if (!(metricsAuth instanceof EndpointPickerMetricsAuth)) invalid(this, 'metricsAuth', 'must be an EndpointPickerMetricsAuth', metricsAuth, 'use EndpointPickerMetricsAuth.serviceAccountToken() or .disabled(reason)');
     if (!metricsAuth.enabled && (typeof metricsAuth.reason !== 'string' || metricsAuth.reason.trim().length < 10)) {
       invalid(this, 'metricsAuth.reason', 'must say in at least 10 characters why the metrics endpoint accepts unauthenticated scrapes', metricsAuth.reason, 'e.g. "Prometheus scrapes by annotation and sends no token"');
+    }
+    const image = props.image ?? DEFAULT_ENDPOINT_PICKER_IMAGE;
+    // The upstream chart's default tag is `main` (routerlib values.yaml), rebuilt on every merge: as moving as `latest`.
+    if (typeof image === 'string' && ['main', 'master', 'nightly', 'dev'].includes(imageTag(image) ?? '')) {
+      invalid(this, 'image', `uses the moving tag '${imageTag(image)}' (rebuilt from the branch on every merge), so it is not pinned`, image, `pin a release, e.g. '${DEFAULT_ENDPOINT_PICKER_IMAGE}', or a digest`);
     }
     this.endpointPickerPods = { [Labels.NAME]: name, [Labels.COMPONENT]: 'endpoint-picker' };
     const selector = sortRecord(this.endpointPickerPods);
@@ -264,7 +271,7 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
       this,
       'container',
       {
-        image: props.image ?? DEFAULT_ENDPOINT_PICKER_IMAGE,
+        image,
         imagePullPolicy: 'IfNotPresent',
         name: 'epp',
         args,

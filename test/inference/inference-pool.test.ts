@@ -325,6 +325,17 @@ describe('EndpointPicker', () => {
     expect(toEpp.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'envoy-gateway-system' });
   });
 
+  it("fails on upstream's moving image tag, or latest", () => {
+    const f = setup(['models'], { requireAccessPolicies: false });
+    const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storageUri: 'hf://org/m' });
+    const p1 = new InferencePool(f.ns.models, 'p1', { modelServers: ModelServers.of(m) });
+    expect(() => new EndpointPicker(f.ns.models, 'e1', { pool: p1, image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:main' })).toThrow(
+      /test\/models\/e1: image uses the moving tag 'main' .*"ghcr.io\/llm-d\/llm-d-router-endpoint-picker:main".*pin a release, e.g. 'ghcr.io\/llm-d\/llm-d-router-endpoint-picker:v0.10.0'/,
+    );
+    const p2 = new InferencePool(f.ns.models, 'p2', { modelServers: ModelServers.of(m) });
+    expect(() => new EndpointPicker(f.ns.models, 'e2', { pool: p2, image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:latest' })).toThrow(/test\/models\/e2: container.image uses the ':latest' tag, which is not pinned/);
+  });
+
   it('fails when it is created outside its pool namespace', () => {
     const f = setup(['models', 'epp'], { requireAccessPolicies: false });
     const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storageUri: 'hf://org/m' });
