@@ -25,6 +25,7 @@ import { ModelFormat } from '../../src/serving/model-format';
 import { Transformer } from '../../src/serving/components';
 import { formatIssue, validateObjects } from '../../src/validate';
 import { buildPlatforms } from '../../src/delivery/pipeline';
+import { ServiceMonitor } from '../../src/observability/scrape';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 
 /** A vLLM model as an InferenceService (Standard mode) behind an InferencePool and its picker, routed through `provider`'s gateway. */
@@ -369,6 +370,15 @@ describe('a platform with a pool', () => {
       expect(readme).toContain('["InferencePool models/qwen-pool"]');
       if (provider === GatewayProvider.ENVOY_GATEWAY) expect(readme).toContain('Envoy Gateway: InferencePool backends through Envoy AI Gateway');
     }
+  });
+});
+
+describe('ServiceMonitor bearer token (used by the picker)', () => {
+  it('renders endpoints[].authorization from a Secret key, and refuses a key that is not a Secret key', () => {
+    const f = setup(['models'], { requireAccessPolicies: false });
+    new ServiceMonitor(f.ns.models, 'm', { selector: { app: 'x' }, portName: 'http-metrics', bearerToken: { secret: SecretRef.named('reader-token'), key: 'token' } });
+    expect(findObject(synthObjects(f.app), 'ServiceMonitor', 'm').spec.endpoints[0].authorization).toEqual({ type: 'Bearer', credentials: { name: 'reader-token', key: 'token' } });
+    expect(() => new ServiceMonitor(f.ns.models, 'm2', { selector: { app: 'x' }, portName: 'http-metrics', bearerToken: { secret: SecretRef.named('reader-token'), key: 'to ken' } })).toThrow(/test\/models\/m2: bearerToken.key must be a Secret key.*"to ken"/);
   });
 });
 
