@@ -150,7 +150,8 @@ export interface EndpointPickerProps {
  *
  * Per gateway implementation: Istio gets a `DestinationRule` that makes
  * the gateway speak TLS to the picker (it serves ext-proc over TLS with a
- * self-signed certificate; the chart's `istio.yaml`); Envoy Gateway gets a
+ * self-signed certificate; the chart's `istio.yaml`) and a setup note for
+ * istiod's `ENABLE_GATEWAY_API_INFERENCE_EXTENSION`; Envoy Gateway gets a
  * setup note for Envoy AI Gateway's extension manager; kgateway is refused
  * by the pool.
  *
@@ -387,6 +388,12 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
     switch (gateway.provider?.id) {
       case 'istio':
         this.istioDestinationRule();
+        // https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api-inference-extension/ (Setup);
+        // https://llm-d.ai/docs/infrastructure/gateway/istio (Step 2).
+        Platform.tryOf(this)?.addSetupNote(
+          'Istio: Gateway API Inference Extension support in istiod',
+          'istiod reconciles InferencePools only when installed with `values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true` (e.g. `istioctl install --set values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true`); without it, routes to a pool do not resolve. The `inference.networking.k8s.io` CRDs (GAIE v1.6.0) must be installed before istiod starts.',
+        );
         break;
       case 'envoy-gateway':
         Platform.tryOf(this)?.addSetupNote('Envoy Gateway: InferencePool backends through Envoy AI Gateway', ENVOY_AI_GATEWAY_NOTE);

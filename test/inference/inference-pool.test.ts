@@ -306,8 +306,9 @@ describe('EndpointPicker', () => {
     expect(into.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(deployment(objects).spec.template.metadata.labels);
   });
 
-  it('gives an Istio gateway a DestinationRule for the picker TLS', () => {
-    const { app } = build();
+  it('gives an Istio gateway a DestinationRule for the picker TLS, and notes the istiod flag', () => {
+    const { app, platform } = build();
+    expect(platform.setupNotes.find((n) => n.topic === 'Istio: Gateway API Inference Extension support in istiod')?.text).toContain('ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true');
     const dr = findObject(synthObjects(app), 'DestinationRule', 'qwen-pool-epp', 'models');
     expect(dr.apiVersion).toBe('networking.istio.io/v1');
     expect(dr.spec).toEqual({ host: 'qwen-pool-epp.models.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
