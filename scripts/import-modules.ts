@@ -126,6 +126,18 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'istio.io/customresourcedefinitions.gen.yaml', kind: 'PeerAuthentication', versions: ['v1'] },
       { file: 'istio.io/customresourcedefinitions.gen.yaml', kind: 'AuthorizationPolicy', versions: ['v1'] },
       { file: 'istio.io/customresourcedefinitions.gen.yaml', kind: 'Telemetry', versions: ['v1'] },
+      { file: 'istio.io/customresourcedefinitions.gen.yaml', kind: 'DestinationRule', versions: ['v1'] },
+    ],
+  },
+  {
+    name: 'inference',
+    crds: [{ file: 'inference.networking.k8s.io/inferencepools.yaml', kind: 'InferencePool', versions: ['v1'] }],
+  },
+  {
+    name: 'llmd',
+    crds: [
+      { file: 'llm-d.ai/inferenceobjectives.yaml', kind: 'InferenceObjective', versions: ['v1alpha2'] },
+      { file: 'llm-d.ai/inferencemodelrewrites.yaml', kind: 'InferenceModelRewrite', versions: ['v1alpha2'] },
     ],
   },
 ];

@@ -20,6 +20,7 @@ export * from './delivery';
 export * from './tls';
 export * from './platform';
 export * from './kong';
+export * from './inference';
 // Engine-specific constructs share names across engines (PolicyTarget, JwtProvider, ...): one namespace each.
 export * as kgateway from './policy/kgateway';
 export * as envoyGateway from './policy/envoy-gateway';

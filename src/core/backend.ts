@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { IGateway } from '../gateway/gateway';
 
 /**
  * Something an HTTPRoute (or GRPCRoute) can send traffic to: a Service, an
@@ -42,6 +43,15 @@ export interface BackendReference {
    * @default - unknown: not checked
    */
   readonly protocol?: 'HTTP' | 'gRPC';
+  /**
+   * Called by a route for each Gateway whose traffic it sends to this
+   * backend (possibly more than once for the same Gateway): lets a backend
+   * that needs more than a NetworkPolicy to the pods (an InferencePool and
+   * its endpoint picker) open its own flows, or refuse a gateway that cannot
+   * route to it.
+   * @default - nothing
+   */
+  readonly onRoute?: (route: IConstruct, routeKind: 'HTTPRoute' | 'GRPCRoute', gateway: IGateway) => void;
 }
 
 /** Plain Services (or any backend object) referenced by name. */

@@ -61,7 +61,8 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
           const ns = b.namespace ?? r.metadata.namespace;
           const m = models.find((x) => x.metadata.namespace === ns && [`${x.metadata.name}-predictor`, `${x.metadata.name}-transformer`].includes(b.name));
           if (m) lines.push(`  ${id(r)} --> ${id(m)}`);
-          else lines.push(`  ${id(r)} --> svc_${id(r)}_${b.name.replace(/[^A-Za-z0-9_]/g, '_')}["Service ${ns}/${b.name}"]`);
+          // A backend of another kind (an InferencePool) is drawn with its kind.
+          else lines.push(`  ${id(r)} --> svc_${id(r)}_${b.name.replace(/[^A-Za-z0-9_]/g, '_')}["${b.kind ?? 'Service'} ${ns}/${b.name}"]`);
         }
       }
     }

@@ -10,6 +10,7 @@ import { sortRecord } from '../core/sort-keys';
 import { assertDuration, formatPromDuration } from './prom-duration';
 import { checkedRecord } from '../core/records';
 import { checkProps, childPath, isPlainObject, requireShape } from '../core/prop-types';
+import { ISecretReference } from '../core/secret-ref';
 
 /** Where the Prometheus server that scrapes the targets runs: NetworkPolicies let it (and only it) reach the metrics port. */
 export interface PrometheusLocation {
@@ -95,6 +96,13 @@ export interface ServiceMonitorProps extends Omit<MonitorProps, 'port'> {
    * @default - none
    */
   readonly additionalPaths?: readonly string[];
+  /**
+   * `endpoints[].authorization`: a bearer token Prometheus sends, read from
+   * a key of a Secret in the monitor's namespace (for a metrics endpoint
+   * that authenticates its scrapers, such as an endpoint picker's).
+   * @default - no credentials
+   */
+  readonly bearerToken?: { readonly secret: ISecretReference; readonly key: string };
 }
 
 const TARGET_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -211,13 +219,19 @@ export class ServiceMonitor extends Construct {
     for (const p of props.additionalPaths ?? []) if (typeof p !== 'string' || !p.startsWith('/')) invalid(this, 'additionalPaths', "must start with '/'", p, "use e.g. '/server-metrics'");
     if (new Set(paths).size !== paths.length) invalid(this, 'additionalPaths', 'must not repeat a path', paths, 'list each metrics path once');
     this.monitorName = c.name;
+    const token = props.bearerToken;
+    if (token !== undefined) {
+      assertDnsSubdomain(this, 'bearerToken.secret', token.secret?.secretName);
+      if (typeof token.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(token.key)) invalid(this, 'bearerToken.key', 'must be a Secret key', token.key, "use e.g. 'token'");
+    }
+    const authorization = token && { type: 'Bearer', credentials: { name: token.secret.secretName, key: token.key } };
     const relabel = relabelings(props.podLabels, props.targetLabels) as mon.ServiceMonitorSpecEndpointsRelabelings[] | undefined;
     this.resource = new mon.ServiceMonitor(this, 'Resource', {
       metadata: { name: c.name, labels: checkedRecord(this, 'labels', props.labels) },
       spec: {
         selector: { matchLabels: sortRecord(props.selector) },
         namespaceSelector: c.namespaces && { matchNames: c.namespaces },
-        endpoints: paths.map((path) => ({ port: props.portName, path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, relabelings: relabel })),
+        endpoints: paths.map((path) => ({ port: props.portName, path, interval: c.interval, scheme: mon.ServiceMonitorSpecEndpointsScheme.HTTP, authorization, relabelings: relabel })),
       },
     });
     if (props.pods) allowScrape(this, c.name, { ...props, selector: props.pods.selector, port: props.pods.port }, Chart.of(this).namespace);

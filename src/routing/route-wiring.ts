@@ -18,6 +18,7 @@ export function wireRouteToBackend(route: IConstruct, routeKind: 'HTTPRoute' | '
   const ref = backend.backendRef;
   const routeNs = Chart.of(route).namespace;
   const backendNs = ref.namespace ?? routeNs;
+  ref.onRoute?.(route, routeKind, gateway);
 
   if (ref.namespace !== undefined && ref.namespace !== routeNs && routeNs !== undefined) {
     const target = findPlatformNamespace(route, ref.namespace);

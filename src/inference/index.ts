@@ -1,0 +1,7 @@
+/** Inference-aware routing: Gateway API Inference Extension InferencePool, its endpoint picker, llm-d objectives and model rewrites. */
+export * from './model-servers';
+export * from './inference-pool';
+export * from './endpoint-picker-config';
+export * from './endpoint-picker';
+export * from './inference-objective';
+export * from './inference-model-rewrite';
