@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isAccessControlled } from '../core/access-control';
+import { DeclaredFlow, NetworkFlows } from '../core/flows';
 import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
 import { SecurityWaiver, SecurityWaivers } from '../security/waivers';
@@ -29,6 +30,8 @@ export interface Manifest {
   readonly object: KubeObject;
   /** The security rules waived for this object, with their reasons. */
   readonly waivers: readonly SecurityWaiver[];
+  /** The network flows the object needs (`NetworkFlows.declare`), checked by rule SEC-N07. @default - none */
+  readonly flows?: readonly DeclaredFlow[];
   /** True for a route an access policy protects (it is synced after its policies). @default false */
   readonly protectedRoute?: boolean;
 }
@@ -74,7 +77,7 @@ export function platformManifests(platform: Platform): Manifest[] {
     }
     byFile.set(file, owner.node.path);
     const protectedRoute = isAccessControlled(owner) && owner.accessState().kind === 'protected';
-    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}) });
+    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(NetworkFlows.of(o).length > 0 ? { flows: NetworkFlows.of(o) } : {}), ...(protectedRoute ? { protectedRoute } : {}) });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
