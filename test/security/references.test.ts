@@ -110,4 +110,13 @@ describe('References are produced or listed as cluster setup', () => {
     expect(byName['kong-gateway']).not.toContain('GatewayClass kong'); // emitted by the platform
     expect(byName['kgateway-production']).toContain('Service monitoring/jaeger-collector');
   });
+
+  it('says where Grafana must look for the dashboard ConfigMaps, which stay in the namespaces they describe', async () => {
+    const { KgatewayProductionPlatform } = await import('../../src/platforms/kgateway-production.js');
+    const app = Testing.app();
+    new KgatewayProductionPlatform(app);
+    const note = (buildPlatforms(app)[0].setupNotes ?? []).find((n) => n.topic === 'Grafana dashboard discovery');
+    expect(note?.text).toContain('in the namespaces they describe (`ml-models-prod`, `monitoring`)');
+    expect(note?.text).toContain('`sidecar.dashboards.searchNamespace: ALL`');
+  });
 });
