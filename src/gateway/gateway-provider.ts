@@ -108,7 +108,12 @@ export class GatewayProvider {
   public static readonly KONG = new GatewayProvider(
     'kong',
     'kong',
-    (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }),
+    // The library's KongGateway labels its pods so (src/kong/kong-pod.ts kongPodLabels).
+    (name, ns) => ({
+      namespace: ns,
+      selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' },
+      labels: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/instance': name },
+    }),
     undefined,
     (port) => [KONG_PROXY_PORTS[port] ?? port],
   );

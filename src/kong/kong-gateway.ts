@@ -289,7 +289,7 @@ export class KongGateway extends Construct {
     this.connectionCapacity = workers * connections;
 
     this.podLabels = kongPodLabels(this.gatewayName, 'proxy');
-    this.dataPlane = { namespace: this.namespace, selector: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.selector ?? {}, labels: { ...this.podLabels } };
+    this.dataPlane = { namespace: this.namespace, selector: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.selector ?? {}, labels: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.labels ?? { ...this.podLabels } };
     this.proxyServiceName = `${this.gatewayName}-proxy`;
 
     const watched = new Map<string, Namespace>([[ns.name, ns]]);
