@@ -165,3 +165,33 @@ describe('flows the library fixes rather than waives', () => {
     expect(policies.map((m) => m.object.metadata.name)).toContain('allow-kgateway-gateway-to-identity-provider');
   });
 });
+
+describe('the reference platforms declare what the review found blocked, and dist/ allows it', () => {
+  it("maas: every route AuthPolicy needs the Istio proxy's wasm-shim download from the kuadrant operator (8082), Authorino (50051) and Limitador (8081); the gateway end allows them", async () => {
+    const { MaasPlatform } = await import('../../src/platforms/maas.js');
+    const app = Testing.app();
+    new MaasPlatform(app);
+    const out = buildPlatforms(app)[0]; // SEC-N07 passes, or this throws
+    const auth = out.manifests.filter((m) => m.object.kind === 'AuthPolicy');
+    expect(auth.length).toBeGreaterThan(0);
+    for (const m of auth) {
+      expect((m.flows ?? []).map((f) => [f.purpose, 'namespace' in f.to ? f.to.namespace : '', f.port])).toEqual([
+        ['external authorization', 'kuadrant-system', 50051],
+        ['rate-limit checks', 'kuadrant-system', 8081],
+        ['the wasm-shim download (Kuadrant on Istio)', 'kuadrant-system', 8082],
+      ]);
+      // The source is the proxy as Istio 1.30 labels it (kube-gateway.yaml), not only the selector the policies use.
+      expect(m.flows?.[0].from).toMatchObject({ namespace: 'llm', labels: { 'gateway.networking.k8s.io/gateway-name': 'kuadrant-gateway', 'gateway.istio.io/managed': 'istio.io-gateway-controller' } });
+    }
+  });
+
+  it('kgateway-kserve: the Gateway declares its proxies\' xDS connection to the kgateway controller (9977), which the platform allows', async () => {
+    const { KgatewayKservePlatform } = await import('../../src/platforms/kgateway-kserve.js');
+    const app = Testing.app();
+    new KgatewayKservePlatform(app);
+    const gateway = buildPlatforms(app)[0].manifests.find((m) => m.object.kind === 'Gateway')!;
+    expect(gateway.flows).toEqual([
+      expect.objectContaining({ to: { namespace: 'kgateway-system', labels: { 'app.kubernetes.io/name': 'kgateway' }, what: 'the kgateway control plane' }, port: 9977, purpose: 'configuration (xDS) of the proxies' }),
+    ]);
+  });
+});
