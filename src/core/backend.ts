@@ -34,7 +34,12 @@ export interface BackendReference {
    * Labels of the pods behind the backend and the port they listen on, when
    * known: lets the library open exactly that port to the gateway in a NetworkPolicy.
    */
-  readonly pods?: { readonly selector: Record<string, string>; readonly port: number };
+  readonly pods?: {
+    readonly selector: Record<string, string>;
+    readonly port: number;
+    /** Every label the pods carry (a superset of `selector`; for pods a controller makes, what it labels them with): the destination of the gateway's declared flow (rule SEC-N07). @default - the selector */
+    readonly labels?: Record<string, string>;
+  };
   /**
    * The one application protocol the backend serves, when known (an
    * InferenceService predictor: `gRPC` for the grpc-v1/grpc-v2 protocols,

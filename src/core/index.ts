@@ -5,6 +5,7 @@ export * from './container';
 export * from './env';
 export * from './errors';
 export * from './external-secret';
+export * from './flows';
 export * from './image';
 export * from './labels';
 export * from './names';

@@ -193,6 +193,11 @@ export class Namespace extends Chart {
     }
   }
 
+  /** True when the namespace denies traffic by default (its `default-deny` NetworkPolicy isolates every pod of it). */
+  public get deniesByDefault(): boolean {
+    return this.defaultDeny;
+  }
+
   /** The value of a label of the Namespace object, or undefined (always for an external namespace). */
   public label(key: string): string | undefined {
     return this.namespaceObject?.metadata.getLabel(key);

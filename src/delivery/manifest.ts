@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isAccessControlled } from '../core/access-control';
+import { DeclaredFlow, NetworkFlows } from '../core/flows';
 import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
 import { RouteBase } from '../routing/route-base';
@@ -30,6 +31,8 @@ export interface Manifest {
   readonly object: KubeObject;
   /** The security rules waived for this object, with their reasons. */
   readonly waivers: readonly SecurityWaiver[];
+  /** The network flows the object needs (`NetworkFlows.declare`), checked by rule SEC-N07. @default - none */
+  readonly flows?: readonly DeclaredFlow[];
   /** True for a route an access policy protects (it is synced after its policies). @default false */
   readonly protectedRoute?: boolean;
   /**
@@ -82,7 +85,16 @@ export function platformManifests(platform: Platform): Manifest[] {
     byFile.set(file, owner.node.path);
     const protectedRoute = isAccessControlled(owner) && owner.accessState().kind === 'protected';
     const backendsFrom = owner instanceof RouteBase ? controllerBackendSources(owner) : [];
-    manifests.push({ file, constructPath: o.node.path, object, waivers: SecurityWaivers.of(o), ...(protectedRoute ? { protectedRoute } : {}), ...(backendsFrom.length > 0 ? { backendsFrom } : {}) });
+    const flows = NetworkFlows.of(o);
+    manifests.push({
+      file,
+      constructPath: o.node.path,
+      object,
+      waivers: SecurityWaivers.of(o),
+      ...(flows.length > 0 ? { flows } : {}),
+      ...(protectedRoute ? { protectedRoute } : {}),
+      ...(backendsFrom.length > 0 ? { backendsFrom } : {}),
+    });
   }
   return manifests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors';
 import { PolicyReport } from '../policy/report';
 import { replaceDirectory } from './atomic-dir';
 import { constructErrors, findPlatforms, Manifest, platformManifests } from './manifest';
+import { referenceSetupNotes } from './references';
 import { assertOwnedOutput, assertPathSegment, OUTPUT_MARKER, renderOutputMarker } from './output-folder';
 import { toYaml } from './yaml';
 
@@ -53,7 +54,8 @@ export function synthPlatforms(root: IConstruct): PlatformOutput[] {
     }
     names.add(platform.platformName);
     PolicyReport.of(platform); // every platform documents its access policy, even when all routes are public
-    outputs.push({ name: platform.platformName, description: platform.description, setupNotes: platform.setupNotes, manifests: platformManifests(platform), files: platform.renderOutputFiles() });
+    const manifests = platformManifests(platform);
+    outputs.push({ name: platform.platformName, description: platform.description, setupNotes: withReferenceNotes(platform.setupNotes, manifests), manifests, files: platform.renderOutputFiles() });
   }
   const shared = objectsOfTwoPlatforms(outputs);
   if (shared.length > 0) throw new SynthError(shared);
@@ -147,4 +149,16 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
     },
     { field: options.field, check: (real) => assertOwnedOutput(real, options.outdir, outputs.map((p) => p.name), options.field) },
   );
+}
+
+/**
+ * The platform's setup notes plus one for each ConfigMap, ServiceAccount,
+ * Service or GatewayClass its objects refer to and nothing creates
+ * ({@link referenceSetupNotes}); a note the constructs wrote on the same
+ * topic wins. Sorted by topic.
+ */
+function withReferenceNotes(notes: ReadonlyArray<{ readonly topic: string; readonly text: string }>, manifests: readonly Manifest[]): Array<{ readonly topic: string; readonly text: string }> {
+  const topics = new Set(notes.map((n) => n.topic));
+  const added = referenceSetupNotes(manifests.map((m) => m.object)).filter((n) => !topics.has(n.topic));
+  return [...notes, ...added].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
 }

@@ -1,3 +1,4 @@
+import type { FlowPeer } from '../core/flows';
 /**
  * Where a gateway implementation runs the data-plane pods of a Gateway, so
  * NetworkPolicies can let them (and only them) reach backends.
@@ -7,6 +8,13 @@ export interface DataPlanePods {
   readonly namespace: string;
   /** Labels selecting the proxy pods of this Gateway. */
   readonly selector: Record<string, string>;
+  /**
+   * Every label the controller puts on the proxy pods at its pinned version
+   * (a superset of `selector`): the source of the flows the proxies need,
+   * checked against the platform's NetworkPolicies (rule SEC-N07).
+   * @default - the selector
+   */
+  readonly labels?: Record<string, string>;
 }
 
 /** Where a provider's control plane serves configuration (xDS) to the proxies. */
@@ -40,7 +48,9 @@ export class GatewayProvider {
   public static readonly KGATEWAY = new GatewayProvider(
     'kgateway',
     'kgateway',
-    (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }),
+    // kgateway's proxy chart (internal/kgateway/helm/kgateway/templates/_helpers.tpl, `kgateway.gateway.selectorLabels`)
+    // labels the pods with the Gateway name three times.
+    (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name }, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, [GATEWAY_NAME_LABEL]: name } }),
     { namespace: 'kgateway-system', selector: { 'app.kubernetes.io/name': 'kgateway' }, port: 9977 },
     (port) => (port < 1024 ? [port, port + 8000] : [port]),
     'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault` among them) in the GatewayParameters the GatewayClass uses',
@@ -57,6 +67,14 @@ export class GatewayProvider {
     (name, ns) => ({
       namespace: 'envoy-gateway-system',
       selector: { 'gateway.envoyproxy.io/owning-gateway-name': name, 'gateway.envoyproxy.io/owning-gateway-namespace': ns },
+      // internal/infrastructure/kubernetes/proxy (envoyLabels + owning-gateway labels).
+      labels: {
+        'app.kubernetes.io/name': 'envoy',
+        'app.kubernetes.io/component': 'proxy',
+        'app.kubernetes.io/managed-by': 'envoy-gateway',
+        'gateway.envoyproxy.io/owning-gateway-name': name,
+        'gateway.envoyproxy.io/owning-gateway-namespace': ns,
+      },
     }),
     undefined,
     (port) => (port < 1024 ? [port + 10000] : [port]),
@@ -65,7 +83,19 @@ export class GatewayProvider {
   public static readonly ISTIO = new GatewayProvider(
     'istio',
     'istio',
-    (name, ns) => ({ namespace: ns, selector: { [GATEWAY_NAME_LABEL]: name } }),
+    // Istio's gateway template (manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml): the pod labels of
+    // the `<name>-istio` Deployment.
+    (name, ns) => ({
+      namespace: ns,
+      selector: { [GATEWAY_NAME_LABEL]: name },
+      labels: {
+        [GATEWAY_NAME_LABEL]: name,
+        'gateway.istio.io/managed': 'istio.io-gateway-controller',
+        'service.istio.io/canonical-name': `${name}-istio`,
+        'service.istio.io/canonical-revision': 'latest',
+        'sidecar.istio.io/inject': 'false',
+      },
+    }),
     { namespace: 'istio-system', selector: { app: 'istiod' }, port: 15012 },
     undefined,
     'set `gateways.seccompProfile.type: RuntimeDefault` in the values of the Istio installation (its gateway pods have no seccomp profile otherwise)',
@@ -78,7 +108,12 @@ export class GatewayProvider {
   public static readonly KONG = new GatewayProvider(
     'kong',
     'kong',
-    (_name, ns) => ({ namespace: ns, selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' } }),
+    // The library's KongGateway labels its pods so (src/kong/kong-pod.ts kongPodLabels).
+    (name, ns) => ({
+      namespace: ns,
+      selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy' },
+      labels: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/instance': name },
+    }),
     undefined,
     (port) => [KONG_PROXY_PORTS[port] ?? port],
   );
@@ -136,4 +171,9 @@ export class GatewayProvider {
   public dataPlane(name: string, namespace: string): DataPlanePods | undefined {
     return this.dataPlaneOf?.(name, namespace);
   }
+}
+
+/** The proxy pods of Gateway `gatewayName` as a flow end, with the labels their controller puts on them. */
+export function proxyFlowPeer(gatewayName: string, dataPlane: DataPlanePods): FlowPeer {
+  return { namespace: dataPlane.namespace, labels: dataPlane.labels ?? dataPlane.selector, what: `the proxy pods of Gateway ${gatewayName}` };
 }

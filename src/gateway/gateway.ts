@@ -11,7 +11,8 @@ import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
 import { checkProps, hasMethod, hasProperty, optionalArray, optionalShape, optionalStringMap } from '../core/prop-types';
 import { ISecretReference } from '../core/secret-ref';
-import { DataPlanePods, GatewayProvider } from './gateway-provider';
+import { DataPlanePods, GatewayProvider, proxyFlowPeer } from './gateway-provider';
+import { NetworkFlows } from '../core/flows';
 import { Listener } from './listener';
 import { checkedRecord } from '../core/records';
 
@@ -225,7 +226,9 @@ export class Gateway extends Construct implements IGateway {
     this.gatewayClassName = assertDnsSubdomain(this, 'gatewayClassName', className);
     this.provider = props.provider ?? GatewayProvider.forClassName(className);
     this.noteProxyPodSecurity();
-    this.dataPlane = this.gatewayNamespace ? this.provider?.dataPlane(this.gatewayName, this.gatewayNamespace) : undefined;
+    const dataPlane = this.gatewayNamespace ? this.provider?.dataPlane(this.gatewayName, this.gatewayNamespace) : undefined;
+    // Gateway API: `spec.infrastructure.labels` are put on the resources the implementation creates, the proxy pods included.
+    this.dataPlane = dataPlane && props.infrastructure?.labels ? { ...dataPlane, labels: { ...props.infrastructure.labels, ...(dataPlane.labels ?? dataPlane.selector) } } : dataPlane;
     const addresses = props.addresses?.map((a, i) => this.checkAddress(i, a));
     if (addresses && addresses.length > MAX_ADDRESSES) invalid(this, 'addresses', `can hold at most ${MAX_ADDRESSES} addresses`, addresses.length, 'ask for fewer addresses');
     const clientCert = props.backendClientCertificate;
@@ -258,6 +261,22 @@ export class Gateway extends Construct implements IGateway {
         pods: this.dataPlane.selector,
         peers: [cp.selector ? NetworkPeer.pods(cp.namespace, cp.selector) : NetworkPeer.namespace(cp.namespace)],
         ports: [{ port: cp.port }],
+      });
+    }
+    if (cp && this.dataPlane) {
+      // When the control plane runs in a namespace of the platform that denies by default, its pods are isolated there:
+      // admit the proxies' xDS connections (only then: an ingress allow would isolate pods that are open otherwise).
+      const cpNs = Platform.of(this).node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === cp.namespace && c.deniesByDefault);
+      cpNs?.allowIngress(`${this.gatewayName}-xds-from-${this.dataPlane.namespace}`.slice(0, 57).replace(/-+$/, ''), {
+        pods: cp.selector,
+        peers: [NetworkPeer.pods(this.dataPlane.namespace, this.dataPlane.selector)],
+        ports: [{ port: cp.port }],
+      });
+      NetworkFlows.declare(this.resource, {
+        from: proxyFlowPeer(this.gatewayName, this.dataPlane),
+        to: { namespace: cp.namespace, labels: cp.selector ?? {}, what: `the ${this.provider!.id} control plane` },
+        port: cp.port,
+        purpose: 'configuration (xDS) of the proxies',
       });
     }
     for (const l of props.listeners ?? []) this.addListener(l);

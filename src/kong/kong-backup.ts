@@ -166,7 +166,7 @@ export class KongBackup extends Construct {
         },
       },
     });
-    allowPostgresEgress(ns, `${name}-to-postgres`, labels, props.database);
+    allowPostgresEgress(ns, `${name}-to-postgres`, labels, props.database, [this.cronJob], `Kong backup ${name}`);
 
     // A pod that mounts the claim in the claim's own wave, so a WaitForFirstConsumer class binds it during the
     // sync instead of at the first scheduled backup. It only mounts the volume: no database, no credentials.

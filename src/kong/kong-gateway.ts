@@ -14,7 +14,8 @@ import { Probe } from '../core/probe';
 import { ResourceRequirements } from '../core/resources';
 import { ServiceAccount } from '../core/service-account';
 import { sortRecord } from '../core/sort-keys';
-import { DataPlanePods, GatewayProvider } from '../gateway/gateway-provider';
+import { DataPlanePods, GatewayProvider, proxyFlowPeer } from '../gateway/gateway-provider';
+import { NetworkFlows } from '../core/flows';
 import { RedisReference } from '../policy/redis';
 import { SecurityWaivers } from '../security/waivers';
 import {
@@ -288,7 +289,7 @@ export class KongGateway extends Construct {
     this.connectionCapacity = workers * connections;
 
     this.podLabels = kongPodLabels(this.gatewayName, 'proxy');
-    this.dataPlane = { namespace: this.namespace, selector: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.selector ?? {} };
+    this.dataPlane = { namespace: this.namespace, selector: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.selector ?? {}, labels: GatewayProvider.KONG.dataPlane(this.gatewayName, this.namespace)?.labels ?? { ...this.podLabels } };
     this.proxyServiceName = `${this.gatewayName}-proxy`;
 
     const watched = new Map<string, Namespace>([[ns.name, ns]]);
@@ -470,10 +471,11 @@ export class KongGateway extends Construct {
 
     // NetworkPolicies of the pods (both containers share the pod's network).
     ns.allowIngress(`${this.gatewayName}-proxy`, { pods: this.dataPlane.selector, peers: [NetworkPeer.anywhere()], ports: [{ port: KongPorts.PROXY_HTTP }, { port: KongPorts.PROXY_HTTPS }] });
-    allowPostgresEgress(ns, `${this.gatewayName}-to-postgres`, this.dataPlane.selector, props.database);
+    allowPostgresEgress(ns, `${this.gatewayName}-to-postgres`, this.dataPlane.selector, props.database, [this.deployment], `Kong ${this.gatewayName}`);
     if (props.redis) {
       const r = props.redis;
       ns.allowEgress(`${this.gatewayName}-to-redis`, { pods: this.dataPlane.selector, peers: [r.props.namespace ? NetworkPeer.namespace(r.props.namespace) : NetworkPeer.anywhere()], ports: [{ port: r.port }] });
+      NetworkFlows.declare(this.deployment, { from: proxyFlowPeer(this.gatewayName, this.dataPlane), to: r.props.namespace ? { namespace: r.props.namespace, labels: {}, what: `Redis ${r.props.host}` } : NetworkFlows.internet(`Redis ${r.props.host}`), port: r.port, purpose: 'rate-limit counters in Redis' });
     }
     const upstreams = new Map<string, Set<number>>();
     (props.upstreams ?? []).forEach((u, i) => {
@@ -494,6 +496,11 @@ export class KongGateway extends Construct {
       });
     }
     const api = props.apiServer ?? {};
+    // The ingress controller container watches the apiserver (the kubernetes Service's endpoints: the control plane's addresses, on 443 or 6443).
+    const apiAddress = api.peers === undefined ? '0.0.0.0/0' : api.peers.flatMap((p) => p.peers).find((p) => p.ipBlock !== undefined)?.ipBlock?.cidr;
+    for (const port of apiAddress === undefined ? [] : (api.ports ?? [443, 6443])) {
+      NetworkFlows.declare(this.deployment, { from: proxyFlowPeer(this.gatewayName, this.dataPlane), to: { address: apiAddress!, what: 'the Kubernetes API server' }, port, purpose: 'the ingress controller watching the API server' });
+    }
     ns.allowEgress(`${this.gatewayName}-to-apiserver`, {
       pods: this.dataPlane.selector,
       peers: api.peers ?? [NetworkPeer.anywhere()],

@@ -115,6 +115,6 @@ export class KongMigrations extends Construct {
     };
     this.upJob = job('UpJob', `${name}-migrations`, 'PreSync', 'kong migrations bootstrap && kong migrations up');
     this.finishJob = job('FinishJob', `${name}-migrations-finish`, 'PostSync', 'kong migrations finish');
-    allowPostgresEgress(ns, `${name}-migrations-to-postgres`, labels, props.database);
+    allowPostgresEgress(ns, `${name}-migrations-to-postgres`, labels, props.database, [this.upJob, this.finishJob], `Kong migrations ${name}`);
   }
 }

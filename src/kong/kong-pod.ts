@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ContainerJson, ContainerOptions, renderContainer, toL1Shape } from '../core/container';
 import { Labels } from '../core/labels';
+import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
 import { NetworkPeer } from '../core/network-peer';
 import { WorkloadSecurity } from '../core/security';
@@ -43,10 +44,20 @@ export function kongPodSecurity(): k8s.PodSecurityContext {
 
 /**
  * Opens egress from the pods `selector` of `namespace` to the PostgreSQL
- * server (its namespace when known, else any address) on its port.
+ * server (its namespace when known, else any address) on its port, and
+ * declares the flow for each object in `owners` (rule SEC-N07).
  */
-export function allowPostgresEgress(namespace: Namespace, id: string, selector: Record<string, string>, database: PostgresReference): string {
+export function allowPostgresEgress(namespace: Namespace, id: string, selector: Record<string, string>, database: PostgresReference, owners: readonly IConstruct[] = [], what = 'Kong'): string {
   const ns = database.props.namespace;
+  const server = `PostgreSQL ${database.props.host}`;
+  for (const owner of owners) {
+    NetworkFlows.declare(owner, {
+      from: { namespace: namespace.name, labels: selector, what },
+      to: ns ? { namespace: ns, labels: {}, what: server } : NetworkFlows.internet(server),
+      port: database.port,
+      purpose: 'the Kong database',
+    });
+  }
   return namespace.allowEgress(id, { pods: selector, peers: [ns ? NetworkPeer.namespace(ns) : NetworkPeer.anywhere()], ports: [{ port: database.port }] });
 }
 

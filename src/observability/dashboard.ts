@@ -4,6 +4,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import * as grafana from '../../imports/grafana-grafana.integreatly.org';
+import { noteRequired } from '../core/required-object';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { sortKeysDeep, sortRecord } from '../core/sort-keys';
@@ -52,7 +53,10 @@ const RANGE_VARIABLES: Readonly<Record<string, string>> = { $__rate_interval: '5
  * A Grafana dashboard built with the Grafana Foundation SDK (typed builders),
  * delivered as a ConfigMap labelled `grafana_dashboard: "1"` for the Grafana
  * sidecar and, optionally, as a Grafana Operator `GrafanaDashboard` that
- * reads the same ConfigMap.
+ * reads the same ConfigMap. The ConfigMap stays in the namespace of what it
+ * describes; the platform README notes that the sidecar must watch every
+ * namespace (kube-prometheus-stack's default; `searchNamespace: ALL` with the
+ * grafana chart alone).
  *
  * The uid is derived from the namespace and name, so it is stable across
  * synths; the JSON has sorted keys and no timestamps. Every panel query may
@@ -122,6 +126,13 @@ export class GrafanaDashboard extends Construct {
       },
       data: { [key]: this.json },
     });
+    // Dashboards stay next to what they describe (pruned with it). kube-prometheus-stack's Grafana finds them there
+    // as is: its values set grafana.sidecar.dashboards {label: grafana_dashboard, labelValue: "1", searchNamespace: ALL}
+    // (prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml, since 45.12.0); the grafana chart alone
+    // defaults searchNamespace to its own namespace, where these ConfigMaps are not.
+    noteRequired(this, 'Grafana dashboard discovery', Chart.of(this).namespace ?? '', (_platform, namespaces) =>
+      `The dashboards are ConfigMaps labelled \`${GRAFANA_SIDECAR_LABEL}: "1"\` in the namespaces they describe (${namespaces.split('; ').map((n) => `\`${n}\``).join(', ')}). kube-prometheus-stack's Grafana loads them as they are (its sidecar watches that label in every namespace: \`grafana.sidecar.dashboards.searchNamespace: ALL\`). A Grafana installed from the grafana chart alone watches only its own namespace: set \`sidecar.dashboards.enabled: true\` and \`sidecar.dashboards.searchNamespace: ALL\` (the chart then lets the sidecar read ConfigMaps cluster-wide), or use the Grafana Operator option of the dashboards.`,
+    );
     if (props.grafanaOperator) {
       if (Object.keys(props.grafanaOperator.instanceSelector).length === 0) invalid(this, 'grafanaOperator.instanceSelector', 'must have at least one label', props.grafanaOperator.instanceSelector, 'select your Grafana, e.g. { dashboards: "grafana" }');
       this.resource = new grafana.GrafanaDashboard(this, 'Resource', {

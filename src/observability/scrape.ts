@@ -2,8 +2,10 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as mon from '../../imports/monitoring-monitoring.coreos.com';
 import { invalid } from '../core/errors';
+import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
-import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, policyId } from '../core/names';
+import { Platform } from '../core/platform';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort, assertPortName } from '../core/port';
 import { sortRecord } from '../core/sort-keys';
@@ -144,12 +146,21 @@ function relabelings(podLabels: Readonly<Record<string, string>> | undefined, fi
 }
 
 function allowScrape(scope: Construct, name: string, props: MonitorProps, ownNamespace: string | undefined): void {
-  const pods = Namespace.isNamespace(Chart.of(scope)) ? (Chart.of(scope) as Namespace) : undefined;
-  if (!pods) return;
-  const sameNamespace = props.namespaces === undefined || (props.namespaces.length === 1 && props.namespaces[0] === ownNamespace);
-  if (!sameNamespace) return;
-  const prometheus = props.prometheus ?? DEFAULT_PROMETHEUS;
-  pods.allowIngress(`metrics-${name}`, { pods: sortRecord(props.selector), peers: [NetworkPeer.pods(prometheus.namespace, prometheus.selector)], ports: [{ port: props.port }] });
+  const prom = props.prometheus ?? DEFAULT_PROMETHEUS;
+  const platform = Platform.tryOf(scope);
+  // Prometheus connects to every target pod, in each namespace the monitor looks in: the flow is declared, and opened in
+  // each of those namespaces the platform owns (a monitor in one namespace may scrape pods of another).
+  for (const namespace of props.namespaces ?? (ownNamespace !== undefined ? [ownNamespace] : [])) {
+    NetworkFlows.declare(scope, {
+      from: { namespace: prom.namespace, labels: prom.selector, what: 'Prometheus' },
+      to: { namespace, labels: props.selector, what: `the pods ${name} scrapes` },
+      port: props.port,
+      purpose: `the scrape of ${name}`,
+    });
+    const pods = platform?.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === namespace && !c.external);
+    const id = namespace === ownNamespace ? `metrics-${name}` : policyId(`metrics-${ownNamespace ?? ''}-${name}`, 57);
+    pods?.allowIngress(id, { pods: sortRecord(props.selector), peers: [NetworkPeer.pods(prom.namespace, prom.selector)], ports: [{ port: props.port }] });
+  }
 }
 
 /**

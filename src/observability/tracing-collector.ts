@@ -6,6 +6,7 @@ import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { assertPort } from '../core/port';
 import { DataPlanePods } from '../gateway/gateway-provider';
+import { NetworkFlows } from '../core/flows';
 import { ReferenceGrant } from '../routing/reference-grant';
 
 /** Options of {@link TracingCollector.otlp}. */
@@ -97,6 +98,9 @@ export class TracingCollector {
       }
     }
     const proxies = options.dataPlane && namespaces.find((n) => n.name === options.dataPlane!.namespace);
+    if (options.dataPlane) {
+      NetworkFlows.declare(scope, { from: { namespace: options.dataPlane.namespace, labels: options.dataPlane.labels ?? options.dataPlane.selector, what: 'the gateway proxies' }, to: { namespace: this.namespace, labels: {}, what: `the tracing collector ${this.service}` }, port: options.port, purpose: 'spans sent to the tracing collector' });
+    }
     if (proxies && options.dataPlane) {
       proxies.allowEgress(`tracing-${options.id}`, { pods: options.dataPlane.selector, peers: [NetworkPeer.namespace(this.namespace)], ports: [{ port: options.port }] });
     }

@@ -97,7 +97,7 @@ export class KgatewayTracing extends Construct {
       },
       randomSampling: Math.round(percent),
     });
-    props.collector.connect(this, { referrer: { group: 'gateway.kgateway.dev', kind: 'HTTPListenerPolicy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+    props.collector.connect(this.listenerPolicy, { referrer: { group: 'gateway.kgateway.dev', kind: 'HTTPListenerPolicy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
   }
 }
 

@@ -287,7 +287,7 @@ export class ModelServingPlatform extends Platform {
       if (backup !== false) new KongBackup(gwNs, 'backup', { ...(backup ?? {}), database, image: kongOptions.image });
       if (options.tracing) {
         kongTracing = new KongTracing(gwNs, 'tracing', { collector: options.tracing.collector, samplingRate: options.tracing.samplingRate });
-        options.tracing.collector.connect(gwNs, { dataPlane: this.kong.dataPlane, port: options.tracing.collector.httpPort, id: this.kong.gatewayName });
+        options.tracing.collector.connect(this.kong, { dataPlane: this.kong.dataPlane, port: options.tracing.collector.httpPort, id: this.kong.gatewayName });
       }
       if (options.accessLog ?? true) new KongAccessLog(this, 'access-log');
     } else if (options.accessLog) {

@@ -8,6 +8,8 @@ import { invalid } from '../core/errors';
 import { assertInteger, INT32_MAX } from '../core/props';
 import { Labels } from '../core/labels';
 import { Namespace } from '../core/namespace';
+import { NetworkFlows } from '../core/flows';
+import { proxyFlowPeer } from '../gateway/gateway-provider';
 import { assertDnsLabel } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { Probe } from '../core/probe';
@@ -165,6 +167,7 @@ export class OpaAuthorizer extends Construct implements IBackend {
   public allowGateway(gateway: IGateway): void {
     const dp = gateway.dataPlane;
     if (!dp) invalid(this, 'allowGateway', 'needs a gateway whose proxy pods are known (set its provider)', gateway.gatewayName, 'create the Gateway with provider: GatewayProvider.X');
+    NetworkFlows.declare(this, { from: proxyFlowPeer(gateway.gatewayName, dp), to: { namespace: this.serviceNamespace, labels: { ...this.podLabels }, what: `OPA ${this.serviceName}` }, port: OPA_GRPC_PORT, purpose: 'external authorization (ext_authz) of the gateway' });
     this.namespaceChart.allowIngress(`${this.serviceName}-from-${gateway.gatewayName}`, {
       pods: { ...this.podLabels },
       peers: [NetworkPeer.pods(dp.namespace, dp.selector)],

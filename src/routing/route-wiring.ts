@@ -6,6 +6,8 @@ import { policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { IGateway } from '../gateway/gateway';
+import { proxyFlowPeer } from '../gateway/gateway-provider';
+import { NetworkFlows } from '../core/flows';
 import { ReferenceGrant } from './reference-grant';
 
 /**
@@ -27,6 +29,12 @@ export function wireRouteToBackend(route: IConstruct, routeKind: 'HTTPRoute' | '
 
   const dp = gateway.dataPlane;
   if (!dp || !ref.pods || backendNs === undefined) return;
+  NetworkFlows.declare(route, {
+    from: proxyFlowPeer(gateway.gatewayName, dp),
+    to: { namespace: backendNs, labels: ref.pods.labels ?? ref.pods.selector, what: `the pods of backend ${ref.kind ?? 'Service'} ${ref.name}` },
+    port: ref.pods.port,
+    purpose: `requests the ${routeKind} sends to ${ref.name}`,
+  });
   const backendChart = findPlatformNamespace(route, backendNs);
   if (backendChart) {
     backendChart.allowIngress(policyId(`${gateway.gatewayName}-to-${ref.name}`), {

@@ -1,3 +1,4 @@
+import type { DeclaredFlow } from '../core/flows';
 import { KObject, SecurityFinding } from './finding';
 import { CheckedRule } from './rule';
 import { GATEWAY_RULES } from './rules/gateway';
@@ -22,6 +23,8 @@ export interface CheckedObject {
   /** The path of the construct that emitted it, for messages. @default - not shown */
   readonly constructPath?: string;
   readonly waivers?: readonly SecurityWaiver[];
+  /** The network flows the object needs (rule SEC-N07). @default - none */
+  readonly flows?: readonly DeclaredFlow[];
 }
 
 /**
@@ -33,11 +36,12 @@ export interface CheckedObject {
 export function checkSecurity(objects: readonly CheckedObject[]): SecurityFinding[] {
   const all = objects.map((o) => o.object);
   const findings: SecurityFinding[] = [];
-  for (const { object, file, waivers, constructPath } of objects) {
+  for (const { object, file, waivers, constructPath, flows } of objects) {
     for (const r of SECURITY_RULES) {
       if (waivers?.some((w) => w.ruleId === r.id)) continue;
       r.check(object, {
         all,
+        flows: flows ?? [],
         report: (path, message) =>
           findings.push({ ruleId: r.id, kind: object.kind, name: object.metadata.name ?? '', namespace: object.metadata.namespace, path, message, file, constructPath }),
       });

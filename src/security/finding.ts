@@ -1,3 +1,4 @@
+import type { DeclaredFlow } from '../core/flows';
 /** One violation of a security rule by one object. */
 export interface SecurityFinding {
   /** The rule id, e.g. `SEC-W01`. */
@@ -35,6 +36,8 @@ export type KObject = { readonly apiVersion: string; readonly kind: string; read
 export interface RuleContext {
   /** Every object of the platform (for cross-object rules). */
   readonly all: readonly KObject[];
+  /** The network flows the checked object declares it needs (`NetworkFlows.declare`); empty when none are known (objects read from files). */
+  readonly flows: readonly DeclaredFlow[];
   /** Report a violation at `path`. */
   report(path: string, message: string): void;
 }

@@ -8,7 +8,7 @@ import { SecurityFinding } from './finding';
 export function checkPlatformSecurity(outputs: readonly PlatformOutput[], options: { readonly outdir?: string } = {}): SecurityFinding[] {
   return outputs.flatMap((p) =>
     checkSecurity(
-      p.manifests.map((m) => ({ object: m.object, waivers: m.waivers, constructPath: m.constructPath, file: options.outdir !== undefined ? path.posix.join(options.outdir, p.name, m.file) : `${p.name}/${m.file}` })),
+      p.manifests.map((m) => ({ object: m.object, waivers: m.waivers, flows: m.flows, constructPath: m.constructPath, file: options.outdir !== undefined ? path.posix.join(options.outdir, p.name, m.file) : `${p.name}/${m.file}` })),
     ),
   );
 }

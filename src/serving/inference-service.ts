@@ -8,6 +8,7 @@ import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
+import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
@@ -961,10 +962,20 @@ export class InferenceService extends Construct implements IBackend {
       port: 80,
       namespace: this.serviceNamespace,
       owner: this,
-      pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: component === 'predictor' ? this.podPort : PREDICTOR_CONTAINER_PORT },
+      pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: component === 'predictor' ? this.podPort : PREDICTOR_CONTAINER_PORT, labels: this.componentPodLabels(component) },
       // Transformers and explainers are the user's containers: their protocol is not known.
       protocol: component === 'predictor' ? (this.isGrpc ? 'gRPC' : 'HTTP') : undefined,
     };
+  }
+
+  /**
+   * The labels KServe 0.20 puts on the pods of a component in raw deployment
+   * mode: the InferenceService name, the component, and `app:
+   * isvc.<name>-<component>` (pkg/controller/v1beta1/inferenceservice/components/predictor.go,
+   * reconcilers/deployment/deployment_reconciler.go `GetRawServiceLabel`).
+   */
+  private componentPodLabels(component: 'predictor' | 'transformer' | 'explainer'): Record<string, string> {
+    return { [ISVC_LABEL]: this.serviceName, component, app: `isvc.${this.serviceName}-${component}` };
   }
 
   /**
@@ -980,15 +991,35 @@ export class InferenceService extends Construct implements IBackend {
       const from = this.props.knativeIngressNamespaces ?? ['knative-serving', 'istio-system'];
       // 8012: requests through the activator and ingress; 9090: the autoscaler scraping the queue-proxy's metrics.
       ns.allowIngress(`${this.serviceName}-from-knative`, { pods, peers: from.map((n) => NetworkPeer.namespace(n)), ports: [{ port: KNATIVE_QUEUE_PROXY_PORT }, { port: KNATIVE_AUTOSCALER_METRICS_PORT }] });
+      // Knative's activator (knative-serving, `app: activator`) proxies requests to the queue-proxy while the revision scales from zero.
+      if (from.includes('knative-serving')) {
+        NetworkFlows.declare(this, {
+          from: { namespace: 'knative-serving', labels: { app: 'activator' }, what: 'the Knative activator' },
+          to: { namespace: ns.name, labels: { [ISVC_LABEL]: this.serviceName, component: 'predictor' }, what: `the predictor of ${this.serviceName} (queue-proxy)` },
+          port: KNATIVE_QUEUE_PROXY_PORT,
+          purpose: 'requests through the Knative activator',
+        });
+      }
     }
     const remote = this.storage?.storageUri !== undefined && !/^pvc:\/\//.test(this.storage.storageUri);
     if (remote || this.storage?.storageSpec) {
       ns.allowEgress(`${this.serviceName}-model-download`, { pods, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+      // KServe's storage-initializer init container downloads the model before the server starts (HTTPS object stores and hubs).
+      const where = this.storage?.storageUri ?? 'the storage spec';
+      NetworkFlows.declare(this, { from: { namespace: ns.name, labels: this.componentPodLabels('predictor'), what: `the predictor of ${this.serviceName} (storage-initializer)` }, to: NetworkFlows.internet(`the model store (${where.replace(/\?.*$/, '')})`), port: 443, purpose: 'model download' });
     }
     if (this.hasTransformer || this.hasExplainer) {
       const predictorPods = { ...pods, component: 'predictor' };
       ns.allowIngress(`${this.serviceName}-predictor-from-components`, { pods: predictorPods, peers: [NetworkPeer.pods(ns.name, pods)], ports: [{ port: PREDICTOR_CONTAINER_PORT }] });
       ns.allowEgress(`${this.serviceName}-components-egress`, { pods, peers: [NetworkPeer.pods(ns.name, predictorPods)], ports: [{ port: PREDICTOR_CONTAINER_PORT }] });
+      for (const component of [...(this.hasTransformer ? ['transformer' as const] : []), ...(this.hasExplainer ? ['explainer' as const] : [])]) {
+        NetworkFlows.declare(this, {
+          from: { namespace: ns.name, labels: this.componentPodLabels(component), what: `the ${component} of ${this.serviceName}` },
+          to: { namespace: ns.name, labels: this.componentPodLabels('predictor'), what: `the predictor of ${this.serviceName}` },
+          port: PREDICTOR_CONTAINER_PORT,
+          purpose: `${component} calls to the predictor`,
+        });
+      }
     }
   }
 }

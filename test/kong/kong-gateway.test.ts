@@ -29,7 +29,8 @@ describe('KongGateway', () => {
     ]);
     expect(d.spec.replicas).toBeUndefined(); // the autoscaler owns the count
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'kong' });
-    expect(kong.dataPlane).toEqual(GatewayProvider.KONG.dataPlane('any', 'kong'));
+    expect(kong.dataPlane).toEqual(GatewayProvider.KONG.dataPlane(kong.gatewayName, 'kong'));
+    expect(kong.dataPlane.labels).toEqual(d.spec.template.metadata.labels); // the flows start from the labels the pods carry
     expect(d).toMatchSnapshot();
   });
 

@@ -93,6 +93,7 @@ describe('kserve-platform', () => {
     const topics = platform.setupNotes.map((n) => n.topic);
     expect(topics).toEqual([
       'Gateway proxy pods under restricted Pod Security (kserve-ingress/kserve-gateway)',
+      'Grafana dashboard discovery',
       'Istio mesh config: access log provider `model-access-log`',
       'Istio mesh config: tracing provider `otel-tracing`',
       'KServe storage initializer under restricted Pod Security',

@@ -90,6 +90,7 @@ describe('maas', () => {
     expect(platform.setupNotes.map((n) => n.topic)).toEqual([
       'ClusterSecretStore maas-api-keys',
       'Gateway proxy pods under restricted Pod Security (llm/kuadrant-gateway)',
+      'Grafana dashboard discovery',
       'Istio CNI plugin and metrics merging (namespace llm)',
       'Istio mesh config: access log provider `model-access-log`',
       'KServe storage initializer under restricted Pod Security',

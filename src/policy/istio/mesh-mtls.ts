@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
+import { NetworkFlows } from '../../core/flows';
 import { Namespace } from '../../core/namespace';
 import { NetworkPeer } from '../../core/network-peer';
 import { Platform } from '../../core/platform';
@@ -75,6 +76,14 @@ export class MeshMtls extends Construct {
         "Under STRICT mTLS Prometheus cannot scrape a model's port in plain text: monitors created after `MeshMtls` scrape the sidecars' merged metrics on port 15020, which needs Istio's metrics merging (`meshConfig.enablePrometheusMerge`, on by default).",
       ].join('\n'),
     );
+    // Every injected sidecar of the namespace (the predictors the AuthorizationPolicy guards among them) fetches its
+    // configuration and certificates from istiod (xDS and CA on 15012).
+    NetworkFlows.declare(this.peerAuthentication, {
+      from: { namespace: ns.name, labels: props.workloadSelector ?? { component: 'predictor' }, what: 'the Istio sidecars' },
+      to: { namespace: props.istiodNamespace ?? 'istio-system', labels: { app: 'istiod' }, what: 'istiod' },
+      port: 15012,
+      purpose: 'sidecar configuration (xDS) and certificates',
+    });
     ns.allowEgress('istiod', {
       peers: [NetworkPeer.pods(props.istiodNamespace ?? 'istio-system', { app: 'istiod' })],
       ports: [{ port: 15012 }],

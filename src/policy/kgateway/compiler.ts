@@ -16,6 +16,7 @@ import { GatewayExtension, JwksSource, JwtTokenSource, JwtValidationMode, RateLi
 import { HttpListenerPolicy } from './http-listener-policy';
 import { PolicyTarget } from './policy-target';
 import { RateLimitService, RateLimitServiceDescriptor } from './rate-limit-service';
+import { StaticBackend } from './static-backend';
 import { RateLimitDescriptorEntry, TrafficPolicy, TrafficPolicyProps } from './traffic-policy';
 
 const ENGINE = 'kgateway';
@@ -271,7 +272,10 @@ class KgatewayTranslation {
       },
     });
     this.objects.push(`GatewayExtension/${ext.extensionName}`);
-    this.allowGatewayEgress('jwks', backend.backendRef, 443);
+    // A StaticBackend opens its own host to the gateway (the same policy the platform may already have asked for), so the
+    // JWKS fetch adds no second, identical NetworkPolicy.
+    if (backend instanceof StaticBackend) backend.allowGateway(p.gateway);
+    else this.allowGatewayEgress('jwks', backend.backendRef, 443);
     return ext;
   }
 

@@ -9,6 +9,8 @@ import { invalid } from '../../core/errors';
 import { assertInteger, assertOneOf, INT32_MAX } from '../../core/props';
 import { Labels } from '../../core/labels';
 import { Namespace } from '../../core/namespace';
+import { NetworkFlows } from '../../core/flows';
+import { proxyFlowPeer } from '../../gateway/gateway-provider';
 import { assertDnsLabel } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
 import { Probe } from '../../core/probe';
@@ -210,6 +212,12 @@ export class RateLimitService extends Construct implements IBackend {
       new k8s.KubePodDisruptionBudget(this, 'Pdb', { metadata: { name: this.serviceName }, spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.podLabels } } } });
     }
     const redisNs = redis.props.namespace;
+    NetworkFlows.declare(this, {
+      from: { namespace: this.serviceNamespace, labels: { ...this.podLabels }, what: `rate-limit service ${this.serviceName}` },
+      to: redisNs ? { namespace: redisNs, labels: {}, what: `Redis ${redis.props.host}` } : NetworkFlows.internet(`Redis ${redis.props.host}`),
+      port: redis.port,
+      purpose: 'rate-limit counters in Redis',
+    });
     this.namespaceChart.allowEgress(policyId(`${this.serviceName}-to-redis`), {
       pods: { ...this.podLabels },
       peers: [redisNs ? NetworkPeer.namespace(redisNs) : NetworkPeer.anywhere()],
@@ -251,6 +259,7 @@ export class RateLimitService extends Construct implements IBackend {
   public allowGateway(gateway: IGateway): void {
     const dp = gateway.dataPlane;
     if (!dp) invalid(this, 'allowGateway', 'needs a gateway whose proxy pods are known (set its provider)', gateway.gatewayName, 'create the Gateway with provider: GatewayProvider.KGATEWAY');
+    NetworkFlows.declare(this, { from: proxyFlowPeer(gateway.gatewayName, dp), to: { namespace: this.serviceNamespace, labels: { ...this.podLabels }, what: `rate-limit service ${this.serviceName}` }, port: RATELIMIT_GRPC_PORT, purpose: 'rate-limit checks of the gateway' });
     this.namespaceChart.allowIngress(policyId(`${this.serviceName}-from-${gateway.gatewayName}`), {
       pods: { ...this.podLabels },
       peers: [NetworkPeer.pods(dp.namespace, dp.selector)],

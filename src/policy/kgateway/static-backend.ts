@@ -7,6 +7,8 @@ import { assertDnsLabel, isDnsSubdomain } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
 import { assertPort } from '../../core/port';
 import { IGateway } from '../../gateway/gateway';
+import { proxyFlowPeer } from '../../gateway/gateway-provider';
+import { NetworkFlows } from '../../core/flows';
 import { checkProps, childPath } from '../../core/prop-types';
 
 /** Props of {@link StaticBackend}. */
@@ -75,5 +77,6 @@ export class StaticBackend extends Construct implements IBackend {
     if (!dp) invalid(this, 'allowGateway', 'needs a gateway whose proxy pods are known', gateway.gatewayName, 'set the Gateway provider');
     const ns = this.namespaceChart.platform.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === dp.namespace);
     ns?.allowEgress(`${gateway.gatewayName}-to-${this.backendName}`, { pods: dp.selector, peers: [NetworkPeer.anywhere()], ports: [{ port: this.port }] });
+    NetworkFlows.declare(this, { from: proxyFlowPeer(gateway.gatewayName, dp), to: NetworkFlows.internet(`${this.host}:${this.port}`), port: this.port, purpose: `requests to the static backend ${this.backendName}` });
   }
 }

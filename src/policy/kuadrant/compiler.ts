@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
+import { NetworkFlows } from '../../core/flows';
+import { proxyFlowPeer } from '../../gateway/gateway-provider';
 import { Namespace } from '../../core/namespace';
 import { suggestDnsLabel } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
@@ -89,15 +91,17 @@ function compile(policy: AccessPolicy): CompiledPolicy {
     objects.push(...secrets.secrets.map((s) => `ExternalSecret/${s.secretName}`));
   });
 
+  const routeScopes: Construct[] = [];
   for (const route of policy.routes) {
     const scope = routeScope(policy, route);
+    routeScopes.push(scope);
     const name = `${policy.policyName}-${route.routeName}`;
     const allowed = policy.tiers.filter((t) => t.allows(route));
     objects.push(...compileRoute(policy, scope, name, PolicyTarget.route(route), allowed));
   }
   const limited = objects.some((o) => o.startsWith('RateLimitPolicy/') || o.startsWith('TokenRateLimitPolicy/'));
 
-  openGatewayPaths(policy, platform, kuadrant, limited);
+  openGatewayPaths(policy, platform, kuadrant, limited, routeScopes);
   caveats.push(
     'Most specific policy wins: these route-level AuthPolicies and RateLimitPolicies replace a Gateway-level policy that declares defaults, and are replaced by a Gateway-level policy that declares overrides.',
   );
@@ -354,7 +358,7 @@ function counterExpression(key: CounterKey): string {
  * when the platform declares the Kuadrant CR, the ingress allow in its
  * namespace.
  */
-function openGatewayPaths(policy: AccessPolicy, platform: Platform, kuadrant: Kuadrant | undefined, limited: boolean): void {
+function openGatewayPaths(policy: AccessPolicy, platform: Platform, kuadrant: Kuadrant | undefined, limited: boolean, routeScopes: readonly Construct[]): void {
   const dp = policy.gateway.dataPlane;
   if (!dp) return;
   const kuadrantNs = kuadrant?.namespace.name ?? DEFAULT_KUADRANT_NAMESPACE;
@@ -363,7 +367,17 @@ function openGatewayPaths(policy: AccessPolicy, platform: Platform, kuadrant: Ku
   if (limited) services.push({ name: 'limitador', pods: LIMITADOR_POD_LABELS, port: LIMITADOR_GRPC_PORT });
   if (policy.gateway.provider?.id === 'istio') services.push({ name: 'kuadrant-wasm', pods: KUADRANT_OPERATOR_POD_LABELS, port: KUADRANT_WASM_SERVER_PORT });
   const gatewayNs = platform.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === dp.namespace);
+  // The route AuthPolicies (and limits) work only when the proxies reach these services: the flows are theirs.
+  const owners = routeScopes.flatMap((r) => r.node.children.filter((c) => c.node.id === 'AuthPolicy'));
   for (const s of services) {
+    for (const owner of owners) {
+      NetworkFlows.declare(owner, {
+        from: proxyFlowPeer(gateway, dp),
+        to: { namespace: kuadrantNs, labels: s.pods, what: s.name === 'kuadrant-wasm' ? "the kuadrant-operator's wasm server" : s.name === 'authorino' ? 'Authorino' : 'Limitador' },
+        port: s.port,
+        purpose: s.name === 'kuadrant-wasm' ? 'the wasm-shim download (Kuadrant on Istio)' : s.name === 'authorino' ? 'external authorization' : 'rate-limit checks',
+      });
+    }
     gatewayNs?.allowEgress(suggestDnsLabel(`${gateway}-to-${s.name}`, 57), { pods: dp.selector, peers: [NetworkPeer.pods(kuadrantNs, s.pods)], ports: [{ port: s.port }] });
     kuadrant?.namespace.allowIngress(suggestDnsLabel(`${s.name}-from-${dp.namespace}-${gateway}`, 57), {
       pods: { ...s.pods },

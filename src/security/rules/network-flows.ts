@@ -1,3 +1,4 @@
+import type { FlowPeer } from '../../core/flows';
 import { KObject, RuleContext } from '../finding';
 import { blockingPolicies, Flow, FlowEnd } from '../network-policy-eval';
 import { CheckedRule, rule } from '../rule';
@@ -80,6 +81,35 @@ export const NETWORK_FLOW_RULES: readonly CheckedRule[] = [
           });
         });
       }
+    },
+  ),
+  rule(
+    'SEC-N07',
+    'every network flow a construct declares it needs (gateway to backends, proxies to their control plane, Prometheus to scraped ports, policy data plane, model download, databases) is allowed by the NetworkPolicies at each end the platform owns',
+    'Kubernetes NetworkPolicy: a pod any policy selects for a direction (default deny included) gets only what the union of the policies allows; a flow the pods need but no policy allows fails at run time, not at apply',
+    (_o, ctx) => {
+      if (ctx.flows.length === 0) return;
+      const all = policies(ctx.all);
+      // Only the ends in namespaces the platform emits: an external namespace's policies are not known here.
+      const owned = (p: FlowPeer): p is Extract<FlowPeer, { namespace: string }> => !('address' in p) && ctx.all.some((x) => x.kind === 'Namespace' && x.metadata.name === p.namespace);
+      const end = (p: FlowPeer): FlowEnd => ('address' in p ? { ip: p.address } : { namespace: p.namespace, namespaceLabels: namespaceLabels(ctx.all, p.namespace), podLabels: p.labels });
+      const show = (p: FlowPeer) => ('address' in p ? `${p.what} (${p.address})` : `${p.what} (pods ${JSON.stringify(p.labels)} in ${p.namespace})`);
+      ctx.flows.forEach((f, i) => {
+        const flow: Flow = { from: end(f.from), to: end(f.to), port: f.port, protocol: f.protocol ?? 'TCP' };
+        for (const [side, peer, direction] of [
+          ['source', f.from, 'Egress'],
+          ['destination', f.to, 'Ingress'],
+        ] as const) {
+          if (!owned(peer)) continue;
+          const blocked = blockingPolicies(all, flow, direction);
+          if (blocked.length === 0) continue;
+          const names = blocked.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
+          ctx.report(
+            `(declared flow ${i + 1}: ${f.purpose})`,
+            `the flow it needs from ${show(f.from)} to ${show(f.to)} on ${f.port}/${f.protocol ?? 'TCP'} is blocked at its ${side}: NetworkPolicy ${names} ${blocked.length === 1 ? 'isolates' : 'isolate'} those pods for ${direction.toLowerCase()} and none allows the flow; allow it in namespace ${peer.namespace} (Namespace.allow${direction}), or remove the policy that isolates the pods`,
+          );
+        }
+      });
     },
   ),
 ];
