@@ -29,7 +29,7 @@ export function generatedPlatform(scope: Construct, models: number): Platform {
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.ISTIO,
-    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.name]) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   const gatewayMonitoring = new GatewayMonitoring(edge, 'gateway-monitoring', { gateway });
   const jwt = new JwtAuth({ issuer: 'https://auth.example.com/', jwksUri: 'https://auth.example.com/jwks' });

@@ -19,12 +19,12 @@ import { ModelFormat, ProtocolVersion } from '../serving/model-format';
  * admitting routes from the given namespaces; `/health` answered by the
  * gateway itself.
  */
-export function kgatewayIngress(system: Namespace, options: { readonly certificate: string; readonly routeNamespaces: readonly string[] }): Gateway {
+export function kgatewayIngress(system: Namespace, options: { readonly certificate: string; readonly routeNamespaces: readonly Namespace[] }): Gateway {
   const gateway = new Gateway(system, 'kgateway-gateway', {
     provider: GatewayProvider.KGATEWAY,
     listeners: [
       Listener.http({ allowedRoutes: AllowedRoutes.sameNamespace() }),
-      Listener.https({ certificates: [SecretRef.named(options.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([system.name, ...options.routeNamespaces]) }),
+      Listener.https({ certificates: [SecretRef.named(options.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([system, ...options.routeNamespaces]) }),
     ],
   });
   // Health checks are answered by the gateway, so they never reach a model.

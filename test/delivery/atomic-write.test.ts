@@ -29,7 +29,7 @@ function platformApp(models: readonly string[], options: { readonly badPort?: bo
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   // An escape-hatch patch the constructs cannot check: only the schema validation catches it.
   if (options.badPort) gateway.resource.addJsonPatch(JsonPatch.replace('/spec/listeners/0/port', 0));

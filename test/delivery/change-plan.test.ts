@@ -38,7 +38,7 @@ function platformApp(spec: Spec) {
   const namespaces = (spec.modelNamespaces ?? ['models']).map((n) => new Namespace(platform, n));
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(namespaces.map((n) => n.name)) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(namespaces) })],
   });
   for (const name of spec.models) {
     const model = new InferenceService(namespaces[0], name, {

@@ -23,7 +23,7 @@ function teamPlatform(options: { readonly relaxed?: boolean; readonly privileged
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   const model = new InferenceService(ns, 'iris', {
     modelFormat: ModelFormat.SKLEARN,

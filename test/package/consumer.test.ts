@@ -68,7 +68,7 @@ const models = new Namespace(platform, 'models');
 const gateway = new Gateway(edge, 'gateway', {
   provider: GatewayProvider.KGATEWAY,
   listeners: [
-    Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([edge.name, models.name]) }),
+    Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([edge, models]) }),
   ],
 });
 const health = new DirectResponse(edge, 'health-ok', { status: 200, body: 'ok' });

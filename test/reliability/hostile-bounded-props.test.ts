@@ -37,7 +37,7 @@ type Props = Record<string, unknown>;
 function build(target: string, change: (props: Props) => Props): unknown {
   const { app, ns } = setup(['edge', 'models']);
   const listenerHttps = (p: Props) => Listener.https(p as never);
-  const listenerProps = target === 'Listener.https' ? change({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) }) : { certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) };
+  const listenerProps = target === 'Listener.https' ? change({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) }) : { certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) };
   const gatewayProps: Props = { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [listenerHttps(listenerProps)] };
   const gateway = new Gateway(ns.edge, 'gw', (target === 'Gateway' ? change(gatewayProps) : gatewayProps) as never);
   const isvcProps: Props = { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES };
@@ -222,7 +222,7 @@ describe('messages name what was received', () => {
 
   it('a GRPCRoute rule whose backends are a string, or a rule that is null, names the rule', () => {
     const { ns } = setup(['edge', 'models']);
-    const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })] });
     const grpc = (rules: unknown, id: string) => errorOf(() => new GrpcRoute(ns.models, id, { parents: [gateway.listener('https')], rules: rules as never }));
     const strings = grpc([{ backends: 'iris-predictor' }], 'g1');
     expect(strings).toBeInstanceOf(ModelServingError);

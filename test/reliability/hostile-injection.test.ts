@@ -48,7 +48,7 @@ const protoKey = (value: unknown): Record<string, never> => JSON.parse(JSON.stri
 
 function edge(provider = GatewayProvider.KGATEWAY) {
   const { app, ns, platform } = setup(['edge', 'models']);
-  const gateway = new Gateway(ns.edge, 'gw', { provider, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+  const gateway = new Gateway(ns.edge, 'gw', { provider, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })] });
   return { app, ns, platform, gateway };
 }
 

@@ -65,7 +65,7 @@ function edge(provider: GatewayProvider) {
   const { app, platform, ns } = setup(['edge', 'models']);
   const gateway = new Gateway(ns.edge, 'gw', {
     provider,
-    listeners: [Listener.http({ allowedRoutes: AllowedRoutes.sameNamespace() }), Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.http({ allowedRoutes: AllowedRoutes.sameNamespace() }), Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   return { app, platform, ns, gateway };
 }

@@ -152,7 +152,7 @@ export function buildApp(spec: PlatformSpec): App {
   const gateway = new Gateway(edge, 'gateway', {
     name: spec.gatewayName,
     provider,
-    listeners: [Listener.https({ certificates: [SecretRef.named(spec.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([models.name]) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named(spec.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })],
   });
 
   const isvcs = new Map<string, InferenceService>();

@@ -16,7 +16,7 @@ function fixture() {
   const { app, ns } = setup(['gw', 'models']);
   const gateway = new Gateway(ns.gw, 'gateway', {
     provider: GatewayProvider.ISTIO,
-    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   return { app, ns, gateway };
 }

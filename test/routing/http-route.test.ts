@@ -17,7 +17,7 @@ function fixture() {
   const { app, ns, platform } = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(ns.gw, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'gw']) })],
+    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models, ns.gw]) })],
   });
   return { app, ns, platform, gateway };
 }
@@ -95,7 +95,7 @@ describe('HttpRoute', () => {
 
   it('is denied by default: synth fails for a route with backends and no access policy', () => {
     const { app, ns } = setup(['gw', 'models']);
-    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })] });
     const route = new HttpRoute(ns.models, 'open', { parents: [gateway], rules: [{ backends: [Backend.service('api', 80)] }] });
     expect(route.accessState()).toEqual({ kind: 'unprotected' });
     expect(() => synthObjects(app)).toThrow(/test\/models\/open: HTTPRoute\/models\/open has no access policy and is not declared public \(deny by default\) \(received: "unprotected"\)\. Fix: protect it with an AccessPolicy, or call allowPublicAccess/);
