@@ -1,10 +1,11 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart, Lazy, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
+import { wholeMilliseconds, wholeSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { Namespace } from '../core/namespace';
@@ -59,7 +60,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -93,10 +94,10 @@ export interface Toleration {
 export interface Batcher {
   /** `maxBatchSize`: requests per batch; the platform write-ups size batches at 10 to 100. */
   readonly maxBatchSize: number;
-  /** `maxLatency`: how long a batch may wait to fill, in milliseconds (1-10000). */
-  readonly maxLatencyMs: number;
-  /** `timeout`: per-request timeout of the batcher, in seconds; must exceed maxLatency. @default 60 */
-  readonly timeoutSeconds?: number;
+  /** `maxLatency`: how long a batch may wait to fill, 1 ms to 10 s in whole milliseconds (KServe takes milliseconds). */
+  readonly maxLatency: Duration;
+  /** `timeout`: per-request timeout of the batcher, whole seconds (KServe takes integer seconds); must exceed maxLatency. @default Duration.seconds(60) */
+  readonly timeout?: Duration;
 }
 
 /** Request/response logging (`predictor.logger`). */
@@ -192,8 +193,13 @@ export interface InferenceServiceProps {
   readonly autoscaling?: Autoscaling;
   /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica, 0 (unlimited) to 1000 in Knative mode (Knative's `container-concurrency-max-limit`). @default - unlimited */
   readonly containerConcurrency?: number;
-  /** `predictor.timeout` in seconds, at most 600 in Knative mode (Knative's `max-revision-timeout-seconds`). @default - KServe default (60) */
-  readonly timeoutSeconds?: number;
+  /**
+   * `predictor.timeout`: whole seconds (KServe's field is integer seconds; a
+   * Duration with a fraction of a second is refused), at most 10 minutes in
+   * Knative mode (Knative's `max-revision-timeout-seconds`).
+   * @default - KServe default (60 seconds)
+   */
+  readonly timeout?: Duration;
   /** `serving.kserve.io/deploymentMode` annotation: `Standard` or `Knative`. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
   /**
@@ -387,14 +393,10 @@ export class InferenceService extends Construct implements IBackend {
         ? { min: 0, max: KNATIVE_MAX_CONTAINER_CONCURRENCY, type: "Knative's container-concurrency-max-limit", fix: 'use e.g. 10, or 0 for unlimited' }
         : { min: 0, max: SAFE_INT_MAX, type: 'int64: spec.predictor.containerConcurrency', fix: 'use e.g. 10, or 0 for unlimited' });
     }
-    if (props.timeoutSeconds !== undefined && (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1)) {
-      invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
-    }
-    if (props.timeoutSeconds !== undefined) {
-      assertInteger(this, 'timeoutSeconds', props.timeoutSeconds, knative
-        ? { min: 1, max: KNATIVE_MAX_TIMEOUT_SECONDS, type: "Knative's max-revision-timeout-seconds", fix: 'use e.g. 60' }
-        : { min: 1, max: SAFE_INT_MAX, type: 'int64: spec.predictor.timeout', fix: 'use e.g. 60' });
-    }
+    // Knative's max-revision-timeout-seconds; KServe's predictor.timeout is an int64 of seconds.
+    wholeSeconds(this, 'timeout', props.timeout, knative
+      ? { min: 1, max: KNATIVE_MAX_TIMEOUT_SECONDS, limit: "Knative's max-revision-timeout-seconds", example: 'Duration.seconds(60)' }
+      : { min: 1, max: SAFE_INT_MAX, limit: 'int64: spec.predictor.timeout', example: 'Duration.seconds(60)' });
     checkTolerations(this, 'tolerations', props.tolerations);
     if (props.logger) {
       assertKnownKeys(this, 'logger', props.logger, keysOf<InferenceLogger>({ url: true, mode: true }));
@@ -702,19 +704,17 @@ export class InferenceService extends Construct implements IBackend {
   }
 
   private checkBatcher(b: Batcher): void {
-    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true }));
+    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatency: true, timeout: true }));
     if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < MIN_BATCH || b.maxBatchSize > MAX_BATCH) {
       invalid(this, 'batcher.maxBatchSize', `must be an integer between ${MIN_BATCH} and ${MAX_BATCH} (the batch sizes the platform write-ups recommend)`, b.maxBatchSize, 'use e.g. 32');
     }
-    if (!Number.isInteger(b.maxLatencyMs) || b.maxLatencyMs < 1 || b.maxLatencyMs > 10_000) {
-      invalid(this, 'batcher.maxLatencyMs', 'must be an integer between 1 and 10000 milliseconds', b.maxLatencyMs, 'use e.g. 50');
+    if (b.maxLatency === undefined) invalid(this, 'batcher.maxLatency', 'is required', undefined, 'use e.g. Duration.millis(50)');
+    const latency = wholeMilliseconds(this, 'batcher.maxLatency', b.maxLatency, { min: 1, max: 10_000, example: 'Duration.millis(50)' })!;
+    // batcher.timeout is a Go int of seconds in KServe's Batcher; the agent reads it as int32-safe seconds.
+    const timeout = wholeSeconds(this, 'batcher.timeout', b.timeout, { min: 1, max: INT32_MAX, limit: 'int32', example: 'Duration.seconds(60)' }) ?? 60;
+    if (timeout * 1000 <= latency) {
+      invalid(this, 'batcher.timeout', `must be longer than maxLatency (${latency}ms)`, `${timeout}s`, 'use e.g. Duration.seconds(60)');
     }
-    const timeout = b.timeoutSeconds ?? 60;
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout * 1000 <= b.maxLatencyMs) {
-      invalid(this, 'batcher.timeoutSeconds', `must be a whole number of seconds longer than maxLatencyMs (${b.maxLatencyMs} ms)`, b.timeoutSeconds, 'use e.g. 60');
-    }
-    // batcher.timeout is a Go int in KServe's Batcher; the agent reads it as int32-safe seconds.
-    assertInteger(this, 'batcher.timeoutSeconds', timeout, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use e.g. 60' });
   }
 
   private bindStorage(storage: Storage | undefined, storageUri: string | undefined, field: string): StorageBinding | undefined {
@@ -753,8 +753,8 @@ export class InferenceService extends Construct implements IBackend {
       : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${name}` : `/v2/models/${name}/ready`, this.podPort);
     return {
       readinessProbe: p.readinessProbe ?? ready,
-      livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { periodSeconds: 30, failureThreshold: 5 }),
-      startupProbe: p.startupProbe ?? Probe.startupFor(ready, 600),
+      livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { period: Duration.seconds(30), failureThreshold: 5 }),
+      startupProbe: p.startupProbe ?? Probe.startupFor(ready, Duration.minutes(10)),
     };
   }
 
@@ -773,14 +773,14 @@ export class InferenceService extends Construct implements IBackend {
       minReplicas: this.minReplicas,
       maxReplicas: p.maxReplicas,
       containerConcurrency: p.containerConcurrency,
-      timeout: p.timeoutSeconds,
+      timeout: p.timeout?.toSeconds(),
       serviceAccountName: serviceAccount?.serviceAccountName,
       automountServiceAccountToken: false,
       securityContext: this.podSecurityContext(this.security),
       nodeSelector: p.nodeSelector,
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
-      batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatencyMs, timeout: p.batcher.timeoutSeconds ?? 60 } : undefined,
+      batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatency.toMilliseconds(), timeout: p.batcher.timeout?.toSeconds() ?? 60 } : undefined,
       volumes: this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : undefined,
     };
     if (p.containers) {
@@ -858,8 +858,8 @@ export class InferenceService extends Construct implements IBackend {
         ...c,
         env,
         readinessProbe: c.readinessProbe ?? Probe.tcp(port),
-        livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
-        startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
+        livenessProbe: c.livenessProbe ?? Probe.tcp(port, { period: Duration.seconds(30), failureThreshold: 5 }),
+        startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), Duration.minutes(5)),
       },
       { name: 'kserve-container', security, noPodSecurityContext: this.isKnative },
     );

@@ -71,7 +71,7 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   Gateway: ['name', 'provider', 'listeners', 'addresses', 'labels', 'annotations', 'infrastructure'],
   'Listener.https': ['certificates', 'port', 'hostname', 'name', 'allowedRoutes'],
   HttpRoute: ['parents', 'hostnames', 'rules', 'labels', 'name'],
-  InferenceService: ['modelFormat', 'storageUri', 'resources', 'minReplicas', 'maxReplicas', 'args', 'env', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'timeoutSeconds'],
+  InferenceService: ['modelFormat', 'storageUri', 'resources', 'minReplicas', 'maxReplicas', 'args', 'env', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'timeout'],
   JwtAuth: ['issuer', 'jwksUri', 'audiences', 'algorithms', 'clockSkew', 'userClaim', 'tierClaim', 'claimsToHeaders'],
   ApiKeyAuth: ['secretStore', 'holders', 'location', 'selector'],
   Tier: ['limits', 'tokenLimits', 'unlimited', 'models', 'methods', 'pathPrefixes'],
