@@ -20,6 +20,7 @@ import { RateLimit, RateLimitMode } from '../src/policy/rate-limit';
 import { Tier } from '../src/policy/tier';
 import { HttpRoute } from '../src/routing/http-route';
 import { InferenceService } from '../src/serving/inference-service';
+import { Storage } from '../src/serving/storage';
 import { ModelFormat } from '../src/serving/model-format';
 
 /** Adds the generated platform with `models` models to `scope`. */
@@ -37,7 +38,7 @@ export function generatedPlatform(scope: Construct, models: number): Platform {
     const name = `model-${String(i).padStart(4, '0')}`;
     const model = new InferenceService(ns, name, {
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: `gs://bench-models/${name}`,
+      storage: Storage.uri(`gs://bench-models/${name}`),
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
     const route = new HttpRoute(ns, `${name}-route`, { name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] });

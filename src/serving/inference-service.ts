@@ -60,7 +60,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -110,10 +110,8 @@ export interface InferenceLogger {
 
 /** What a canary changes relative to the current predictor. */
 export interface CanaryChanges {
-  /** New model location (exclusive with `storageUri`). */
+  /** New model location, e.g. `Storage.uri('gs://bucket/model-v2')`. */
   readonly storage?: Storage;
-  /** New model URI (exclusive with `storage`). */
-  readonly storageUri?: string;
   /** New server image (pinned). */
   readonly image?: string;
   /** New `runtimeVersion`. */
@@ -154,10 +152,13 @@ export interface InferenceServiceProps {
   readonly runtime?: IServingRuntime | string;
   /** `runtimeVersion`: the runtime image tag to use. @default - the runtime's */
   readonly runtimeVersion?: string;
-  /** Where the model is (with credentials by reference). Exclusive with `storageUri`. @default - none */
+  /**
+   * Where the model is: `Storage.uri('gs://bucket/model')` for a plain URI
+   * (`storageUri`), or `Storage.s3(...)`, `Storage.hf(...)`, `Storage.pvc(...)`,
+   * ... with credentials by reference.
+   * @default - none
+   */
   readonly storage?: Storage;
-  /** `storageUri` as a plain string (no credentials). Exclusive with `storage`. @default - none */
-  readonly storageUri?: string;
   /** `image`: override of the runtime image (pinned). @default - the runtime's image */
   readonly image?: string;
   /** `args` for the model server. @default - none */
@@ -299,7 +300,6 @@ export class InferenceService extends Construct implements IBackend {
     super(scope, id);
     checkProps(this, props, 'InferenceServiceProps');
     optionalShape(this, 'modelFormat', props.modelFormat, (v): v is ModelFormat => hasProperty(v, 'name'), 'a ModelFormat', "use ModelFormat.SKLEARN or ModelFormat.custom('name')");
-    optionalString(this, 'storageUri', props.storageUri, "write the URI as a string, e.g. 'gs://bucket/model'");
     optionalString(this, 'image', props.image);
     optionalString(this, 'runtimeVersion', props.runtimeVersion);
     optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
@@ -360,7 +360,7 @@ export class InferenceService extends Construct implements IBackend {
     if (props.frameworkField && props.runtime !== undefined) invalid(this, 'runtime', 'cannot be set with frameworkField (the framework field picks its runtime)', props.runtime, 'drop frameworkField to name a runtime');
     if (runtime) this.checkRuntime(runtime);
 
-    this.storage = this.bindStorage(props.storage, props.storageUri, 'storage');
+    this.storage = this.bindStorage(props.storage, 'storage');
     if (this.storage?.storageUri) noteStorageInitializer(this);
     for (const [key, value] of Object.entries(this.storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
@@ -570,21 +570,21 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'canary.trafficPercent', 'must be an integer percent between 0 and 100', p, 'use e.g. 10');
     }
     if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use modelFormat with a runtime, or roll out a second InferenceService');
-    const changed = (['storage', 'storageUri', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
+    const changed = (['storage', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
     if (changed.length === 0) {
-      invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage/storageUri, image, runtimeVersion, resources, args or env');
+      invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage, image, runtimeVersion, resources, args or env');
     }
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
     if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
     refuseCredential(this, 'canary.args', options.args, 'pass the credential as a file mounted from a Secret or as $(VAR) of an environment variable set from a Secret');
-    const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    const storage = this.bindStorage(options.storage, 'canary.storage');
     // The predictor's pods share one set of annotations: a canary's download credentials must be the current ones.
     for (const [key, value] of Object.entries(storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     // A canary equal to the current predictor has no previous revision to split traffic with.
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const location = (b: StorageBinding | undefined) => [b?.storageUri, b?.storageSpec];
-    const differs = changed.filter((k) => (k === 'storage' || k === 'storageUri' ? !same(location(storage), location(this.storage)) : !same(options[k], this.props[k])));
+    const differs = changed.filter((k) => (k === 'storage' ? !same(location(storage), location(this.storage)) : !same(options[k], this.props[k])));
     if (differs.length === 0) {
       invalid(
         this,
@@ -717,11 +717,10 @@ export class InferenceService extends Construct implements IBackend {
     }
   }
 
-  private bindStorage(storage: Storage | undefined, storageUri: string | undefined, field: string): StorageBinding | undefined {
-    if (storage !== undefined && storageUri !== undefined) {
-      invalid(this, field, 'gives two storage locations at once (storage and storageUri)', { storage: storage.location, storageUri }, 'pass exactly one of storage and storageUri');
+  private bindStorage(storage: Storage | undefined, field: string): StorageBinding | undefined {
+    if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof (storage as Partial<Storage>).bind !== 'function')) {
+      invalid(this, field, 'must be a Storage', storage, "use Storage.uri('gs://bucket/model'), Storage.s3(...), Storage.hf(...) or Storage.pvc(...)");
     }
-    if (storageUri !== undefined) return Storage.uri(storageUri).bind(this, `${field}Uri`);
     return storage?.bind(this, field);
   }
 
@@ -765,7 +764,7 @@ export class InferenceService extends Construct implements IBackend {
    */
   private renderPredictor(changes: CanaryChanges | undefined, canaryEntry = false): kserve.InferenceServiceSpecPredictor {
     const p = this.props;
-    const storage = changes && (changes.storage !== undefined || changes.storageUri !== undefined) ? this.bindStorage(changes.storage, changes.storageUri, 'canary.storage') : this.storage;
+    const storage = changes?.storage !== undefined ? this.bindStorage(changes.storage, 'canary.storage') : this.storage;
     const serviceAccount = p.serviceAccount ?? storage?.serviceAccount;
     const tolerations = p.tolerations ?? (this.gpuRequested ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const pod = {

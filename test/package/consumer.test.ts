@@ -52,7 +52,7 @@ import * as ms from 'cdk8s-model-serving';
 import { Namespace, Platform, SecretRef } from 'cdk8s-model-serving/core';
 import { AllowedRoutes, Gateway, GatewayProvider, Listener } from 'cdk8s-model-serving/gateway';
 import { HttpRoute, PathMatch } from 'cdk8s-model-serving/routing';
-import { InferenceService, ModelFormat } from 'cdk8s-model-serving/serving';
+import { InferenceService, ModelFormat, Storage } from 'cdk8s-model-serving/serving';
 import { DirectResponse } from 'cdk8s-model-serving/kgateway';
 import { buildPlatforms, writePlatforms } from 'cdk8s-model-serving/delivery';
 import { formatIssue, validateObject } from 'cdk8s-model-serving/validate';
@@ -75,7 +75,7 @@ const health = new DirectResponse(edge, 'health-ok', { status: 200, body: 'ok' }
 new HttpRoute(edge, 'health', { parents: [gateway], rules: [{ matches: [{ path: PathMatch.exact('/health') }], filters: [health] }] });
 const iris = new InferenceService(models, 'iris', {
   modelFormat: ModelFormat.SKLEARN,
-  storageUri: 'gs://kfserving-examples/models/sklearn/iris',
+  storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
 });
 // The root entry and the subpaths are the same modules: one class, one identity.

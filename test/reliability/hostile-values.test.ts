@@ -57,7 +57,7 @@ const IMAGE = 'registry.example.com/team/server:1.0.0';
 /** An InferenceService `iris` in `models` with `props` over a valid sklearn model. */
 function isvc(props: Partial<InferenceServiceProps> = {}) {
   const { ns } = setup(['models']);
-  return new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, ...props });
+  return new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, ...props });
 }
 
 /** Platform `test` with a Gateway `gw` of `provider` in `edge`, admitting routes of `models`. */
@@ -229,7 +229,7 @@ const rows: Row[] = [
   row('a misspelt probe timing key', () => Probe.http('/ready', 8080, { periodSecond: 5 } as never), E, 'Probe.http', 'timing.periodSecond', '5', 'is not a known field', "did you mean 'periodSeconds'?"),
   row("JWT 'audience' instead of 'audiences'", () => jwt({ audience: ['models-api'] } as never), E, 'JwtAuth', 'audience', '["models-api"]', 'is not a known field', "did you mean 'audiences'?"),
   row('a misspelt access policy prop', () => policy({ counter: 'user' } as never), E, 'test/models/access', 'counter', '"user"', 'is not a known field', "did you mean 'counterKey'?"),
-  row('a misspelt custom predictor container key', () => isvc({ modelFormat: undefined, storageUri: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
+  row('a misspelt custom predictor container key', () => isvc({ modelFormat: undefined, storage: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
   row('a misspelt ServingRuntime prop', () => new ServingRuntime(setup(['models']).ns.models, 'rt', { supportedModelFormats: [{ format: ModelFormat.custom('vLLM') }], container: { image: IMAGE, resources: RESOURCES }, protocolVersion: [ProtocolVersion.V2] } as never), E, 'test/models/rt', 'protocolVersion', '["v2"]', 'is not a known field', "did you mean 'protocolVersions'?"),
   row("'port' instead of 'ports' in a NetworkPolicy rule", () => setup(['models']).ns.models.allowIngress('web', { peers: [NetworkPeer.namespace('edge')], port: 8080 } as never), E, 'test/models', 'NetworkPolicy/allow-web.port', '8080', 'is not a known field', "did you mean 'ports'?"),
 
@@ -254,8 +254,8 @@ const rows: Row[] = [
   row('NetworkPeer exception outside its block', () => NetworkPeer.cidr('10.0.0.0/8', ['192.168.0.0/16']), E, 'NetworkPeer.cidr', 'ipBlock.except[0]', '"192.168.0.0/16"', 'strictly inside 10.0.0.0/8', 'use a block inside 10.0.0.0/8'),
 
   // An InferenceService with no namespace
-  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
-  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
+  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
+  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
 
   // One object, one platform
   row('a Namespace emitted by two platforms (at synth)', () => { const app = Testing.app(); for (const id of ['serving', 'gateway']) new Namespace(new Platform(app, id), 'models'); return synthPlatforms(app); }, S, 'gateway/models-namespace', 'metadata.name', '"models"', "makes Namespace models, which platform 'serving' also emits (serving/models-namespace)", "give platform 'gateway' its own namespace"),

@@ -32,6 +32,7 @@ import { Tier } from '../../src/policy/tier';
 import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { OUTPUT_MARKER, renderOutputMarker } from '../../src/delivery/output-folder';
 
@@ -162,7 +163,7 @@ export function buildApp(spec: PlatformSpec): App {
       name: m.name,
       modelFormat: format,
       protocolVersion: m.protocol as ProtocolVersion | undefined,
-      storageUri: m.storageUri,
+      storage: Storage.uri(m.storageUri),
       resources: { requests: { cpu: m.cpu, memory: m.memory }, limits: { cpu: m.cpuLimit, memory: m.memoryLimit } },
       minReplicas: m.minReplicas,
       maxReplicas: m.maxReplicas,
