@@ -228,7 +228,7 @@ describe('paths: NUL, CR, LF, dot segments and encoded dots', () => {
     expectRefused(() => isvc('b', Storage.uri('pvc://models-pvc/%2e%2e/secrets')), 'test/models/b', 'storage', 'holds the encoded character %2e', '"models-pvc/%2e%2e/secrets"', "give the model's normalized location");
     expectRefused(() => isvc('d', Storage.s3('s3://models/iris/../../other-team')), 'test/models/d', 'storage', "holds a '.' or '..' segment", '"models/iris/../../other-team"', "give the model's normalized location");
     expectRefused(() => isvc('e', Storage.hf('Qwen/..')), 'test/models/e', 'storage', "must be a Hugging Face repository id '<org>/<model>' (no '.' or '..' parts)", '"Qwen/.."', "pass e.g. 'Qwen/Qwen3-0.6B'");
-    expectRefused(() => new InferenceService(ns.models, 'c', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('pvc://models-pvc/iris/../../x'), resources: RESOURCES }), 'test/models/c', 'storageUri', "holds a '.' or '..' segment", '"models-pvc/iris/../../x"', "give the model's normalized location");
+    expectRefused(() => new InferenceService(ns.models, 'c', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('pvc://models-pvc/iris/../../x'), resources: RESOURCES }), 'test/models/c', 'storage', "holds a '.' or '..' segment", '"models-pvc/iris/../../x"', "give the model's normalized location");
   });
 });
 
