@@ -28,6 +28,14 @@ export const CRD_FOLDERS: ReadonlyArray<{ readonly dir: string; readonly channel
   { dir: 'argoproj.io' },
   { dir: 'external-secrets.io' },
   { dir: 'istio.io' },
+  // LLM routing: Gateway API Inference Extension v1.6.0 (InferencePool; InferencePoolImport), the llm-d objectives
+  // that replaced GAIE's v1alpha2 ones, Envoy AI Gateway v1.1.0 and agentgateway v1.4.1. The older
+  // `inference.networking.x-k8s.io/v1.5.0/` copies (InferenceObjective before it moved to llm-d.ai) are not loaded.
+  { dir: 'inference.networking.k8s.io' },
+  { dir: 'inference.networking.x-k8s.io' },
+  { dir: 'llm-d.ai' },
+  { dir: 'aigateway.envoyproxy.io' },
+  { dir: 'agentgateway.dev' },
 ];
 
 /**

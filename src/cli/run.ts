@@ -27,8 +27,10 @@ Validates every object in the YAML files (folders: every .yaml/.yml file below
 them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
 
   --crds PATH                 validate custom resources against the CRDs in PATH (a file,
-                              or the files directly in a folder) instead of the built-in
-                              CRDs; may be repeated. Built-in kinds are always known.
+                              or the .yaml/.yml/.json files below a folder that hold CRDs)
+                              instead of the built-in CRDs; may be repeated. Built-in
+                              kinds are always known; both Gateway API channels may be
+                              given, --gateway-api-channel chooses.
   --gateway-api-channel C     the Gateway API channel of the cluster (default: auto =
                               standard, experimental for what only it serves)
 

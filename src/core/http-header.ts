@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { refuseCredential } from './credential-refusal';
 import { invalid } from './errors';
+import { controlCharacterName } from './control-character';
 
 /**
  * An HTTP field (header) name: an RFC 9110 `token` (RFC 7230 before it),
@@ -30,7 +31,7 @@ export function httpHeaderValueProblem(value: unknown): string | undefined {
   const bad = /[\u0000-\u0008\u000A-\u001F\u007F]/.exec(value);
   if (!bad) return undefined;
   const c = bad[0];
-  const name = c === '\r' ? 'CR' : c === '\n' ? 'LF' : c === '\u0000' ? 'NUL' : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = controlCharacterName(c);
   return `holds the control character ${name}, which RFC 9110 (section 5.5) forbids in a header value: CR and LF would start another header, NUL would end it early`;
 }
 

@@ -1,9 +1,86 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 
-const QUANTITY = /^([+]?)(\d+(?:\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
-const BINARY: Record<string, bigint> = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
-const DECIMAL: Record<string, number> = { '': 0, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+/**
+ * Kubernetes resource quantities (`resource.Quantity`), parsed exactly: for
+ * the constructs' checks, the `quantity` schema format and the CEL
+ * `quantity()` library of the validator.
+ *
+ * A quantity is `<signedNumber><suffix>`: a decimal number, then a binary SI
+ * suffix (`Ki` .. `Ei`), a decimal SI suffix (`n`, `u`, `m`, `k`, `M` .. `E`)
+ * or a decimal exponent (`e3`, `E-2`). Values are kept as exact fractions of
+ * BigInts, so `1Gi` and `1073741824` compare equal.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+const QUANTITY = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/**
+ * The largest decimal exponent computed exactly. A quantity such as
+ * `1e999999999` is valid syntax, but `10n ** 999999999n` would not finish:
+ * larger exponents are clamped, which changes no comparison that matters (at
+ * 10^400 any value is far beyond what the apiserver keeps, 2^63-1, and at
+ * 10^-400 far below its smallest unit, 1n).
+ */
+const MAX_EXACT_EXPONENT = 400;
+
+/** An exact rational value `numerator / denominator` (denominator > 0). */
+export interface Rational {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
+/**
+ * Parses a quantity string exactly.
+ *
+ * @returns the value, or undefined when `text` is not a quantity
+ */
+export function exactQuantity(text: string): Rational | undefined {
+  const m = QUANTITY.exec(text);
+  if (!m) return undefined;
+  const [, sign, number, suffix = ''] = m;
+  const [whole, fraction = ''] = number.split('.');
+  let numerator = BigInt(`${whole || '0'}${fraction}` || '0');
+  let denominator = 10n ** BigInt(fraction.length);
+  if (sign === '-') numerator = -numerator;
+  if (suffix in BINARY) {
+    numerator *= 2n ** BigInt(BINARY[suffix]);
+  } else {
+    const given = suffix in DECIMAL ? DECIMAL[suffix] : suffix === '' ? 0 : Number(suffix.slice(1));
+    const exponent = Math.max(-MAX_EXACT_EXPONENT, Math.min(MAX_EXACT_EXPONENT, given));
+    if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
+    else denominator *= 10n ** BigInt(-exponent);
+  }
+  return { numerator, denominator };
+}
+
+/** True when `text` is a valid quantity. */
+export function isQuantity(text: string): boolean {
+  return QUANTITY.test(text);
+}
+
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b`. */
+export function compareRational(a: Rational, b: Rational): -1 | 0 | 1 {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** True when quantity `a` is larger than quantity `b` (exactly: `1001m` > `1`, `1Gi` = `1073741824`); false when either is not a quantity. */
+export function quantityExceeds(a: string, b: string): boolean {
+  const x = exactQuantity(a);
+  const y = exactQuantity(b);
+  return x !== undefined && y !== undefined && compareRational(x, y) > 0;
+}
+
+/** True when `value` is a quantity with a whole value (`2`, `2000m`), as counted resources such as GPUs need. */
+export function isWholeQuantity(value: string): boolean {
+  const exact = exactQuantity(value);
+  return exact !== undefined && exact.numerator % exact.denominator === 0n;
+}
 
 /**
  * The largest quantity this library writes, in units (cores, bytes, GPUs):
@@ -17,26 +94,6 @@ const DECIMAL: Record<string, number> = { '': 0, m: -3, k: 3, M: 6, G: 9, T: 12,
  */
 export const MAX_QUANTITY_UNITS = (2n ** 63n - 1n) / 1000n;
 
-/** Exponents beyond this are decided without computing 10^exponent (`1e400` is beyond int64, `1e-400` below 1n). */
-const EXPONENT_LIMIT = 64;
-
-/** The exact value of a quantity string as `numerator / denominator`, or `'huge'`/`'tiny'` for exponents far out of range, or undefined for a non-quantity. */
-function exactQuantity(value: string): { readonly numerator: bigint; readonly denominator: bigint } | 'huge' | 'tiny' | undefined {
-  const m = QUANTITY.exec(value);
-  if (!m) return undefined;
-  const [, , number, suffix = ''] = m;
-  const [whole, fraction = ''] = number.split('.');
-  let numerator = BigInt(`${whole || '0'}${fraction}` || '0');
-  let denominator = 10n ** BigInt(fraction.length);
-  if (suffix in BINARY) return { numerator: numerator * 2n ** BINARY[suffix], denominator };
-  const exponent = suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1));
-  if (numerator === 0n) return { numerator, denominator };
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > EXPONENT_LIMIT + fraction.length + whole.length) return exponent > 0 ? 'huge' : 'tiny';
-  if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
-  else denominator *= 10n ** BigInt(-exponent);
-  return { numerator, denominator };
-}
-
 /**
  * Why `value` is not a quantity this library writes, or undefined when it is
  * one: it must be a quantity string (`500m`, `2`, `256Mi`, `1e3`), at most
@@ -44,12 +101,13 @@ function exactQuantity(value: string): { readonly numerator: bigint; readonly de
  * the apiserver rounds up to `1n` (so `1e-12` would not mean what it says).
  */
 export function quantityProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return "must be a Kubernetes quantity string such as '500m', '2', '256Mi' or '4Gi'";
-  const exact = exactQuantity(value);
-  if (exact === undefined) return "must be a Kubernetes quantity string such as '500m', '2', '256Mi' or '4Gi'";
-  const huge = exact === 'huge' || (exact !== 'tiny' && exact.numerator > MAX_QUANTITY_UNITS * exact.denominator);
-  if (huge) return `is beyond what Kubernetes counts (int64 milli-units: at most ${MAX_QUANTITY_UNITS} units); the apiserver would cap or overflow it`;
-  if (exact === 'tiny' || (exact.numerator > 0n && exact.numerator * 1_000_000_000n < exact.denominator)) {
+  const exact = typeof value === 'string' ? exactQuantity(value) : undefined;
+  // Requests and limits are amounts: a negative one is no quantity this library writes.
+  if (exact === undefined || exact.numerator < 0n) return "must be a Kubernetes quantity string such as '500m', '2', '256Mi' or '4Gi'";
+  if (exact.numerator > MAX_QUANTITY_UNITS * exact.denominator) {
+    return `is beyond what Kubernetes counts (int64 milli-units: at most ${MAX_QUANTITY_UNITS} units); the apiserver would cap or overflow it`;
+  }
+  if (exact.numerator > 0n && exact.numerator * 1_000_000_000n < exact.denominator) {
     return 'is a non-zero amount below 1n (one billionth), which the apiserver rounds up to 1n';
   }
   return undefined;
@@ -64,11 +122,8 @@ export function quantityProblem(value: unknown): string | undefined {
  * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
  */
 export function parseQuantity(value: string): number | undefined {
-  const m = QUANTITY.exec(value);
-  if (!m) return undefined;
-  const suffix = m[3] ?? '';
-  const factor = suffix in BINARY ? 2 ** Number(BINARY[suffix]) : 10 ** (suffix in DECIMAL ? DECIMAL[suffix] : Number(suffix.slice(1)));
-  return Number(m[2]) * factor;
+  const exact = exactQuantity(value);
+  return exact === undefined ? undefined : Number(exact.numerator) / Number(exact.denominator);
 }
 
 /**

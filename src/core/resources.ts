@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { assertKnownKeys } from './props';
-import { assertQuantity, parseQuantity } from './quantity';
+import { assertQuantity, isWholeQuantity, quantityExceeds } from './quantity';
 
 /** Compute resources of one container, as Kubernetes quantity strings. */
 export interface ResourceList {
@@ -60,7 +60,7 @@ export function renderResources(scope: IConstruct, field: string, r: ResourceReq
       const v = list[key];
       if (v === undefined) continue;
       out[upstream] = assertQuantity(scope, `${field}.${part}.${upstream}`, v);
-      if (key === 'nvidiaGpu' && !Number.isInteger(parseQuantity(v))) {
+      if (key === 'nvidiaGpu' && !isWholeQuantity(v)) {
         invalid(scope, `${field}.${part}.nvidia.com/gpu`, 'must be a whole number of GPUs', v, "use '1', '2', ...");
       }
     }
@@ -71,7 +71,7 @@ export function renderResources(scope: IConstruct, field: string, r: ResourceReq
   for (const [key, upstream] of KEYS) {
     const req = r.requests?.[key];
     const lim = r.limits?.[key];
-    if (req !== undefined && lim !== undefined && parseQuantity(req)! > parseQuantity(lim)!) {
+    if (req !== undefined && lim !== undefined && quantityExceeds(req, lim)) {
       invalid(scope, `${field}.requests.${upstream}`, `must not exceed limits.${upstream} (${lim})`, req, `lower the request or raise the limit to at least ${req}`);
     }
   }

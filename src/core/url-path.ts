@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { controlCharacterName } from './control-character';
 import { invalid } from './errors';
 
 /**
@@ -23,7 +24,7 @@ export function unsafePathProblem(path: unknown): string | undefined {
   const control = /[\u0000-\u001F\u007F]/.exec(path);
   if (control) {
     const c = control[0];
-    const name = c === '\r' ? 'CR' : c === '\n' ? 'LF' : c === '\u0000' ? 'NUL' : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const name = controlCharacterName(c);
     return `holds the control character ${name}, which would end or split the request line`;
   }
   const twice = /%(25)+(2e|2f|5c|00)/i.exec(path);

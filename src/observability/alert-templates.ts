@@ -171,6 +171,38 @@ export class Alerts {
   }
 
   /**
+   * Fires when a Knative revision Deployment of `target` wants replicas but
+   * has none available. Knative names each revision's Deployment
+   * `<revision>-deployment` (`<isvc>-predictor-00001-deployment` for a KServe
+   * predictor) and scales it to zero when idle, so neither a fixed name nor
+   * "zero available" alone can tell a broken model from an idle one: only a
+   * Deployment with desired replicas and none available fires.
+   *
+   * @param target the namespace and an RE2 pattern of the revision Deployments' names
+   * @see https://github.com/knative/serving/blob/knative-v1.23.0/pkg/reconciler/revision/resources/names/names.go (Deployment)
+   */
+  public static noAvailableRevisionReplicas(text: AlertText, target: { readonly namespace: string; readonly deploymentPattern: string }): AlertRule {
+    const desired = 'kube_deployment_spec_replicas';
+    const available = 'kube_deployment_status_replicas_available';
+    const matchers = [LabelMatcher.eq('namespace', target.namespace), LabelMatcher.re('deployment', target.deploymentPattern)];
+    const t = timing(Duration.minutes(1), text.for);
+    const series = (deployment: string, want: number, ready: number) => {
+      const labels = { namespace: target.namespace, deployment };
+      return [TestSeries.gauge(desired, labels, want, t.samples), TestSeries.gauge(available, labels, ready, t.samples)];
+    };
+    const example = target.deploymentPattern.replace(/\[0-9\]\+|\[0-9\]\{5\}/, '00001');
+    return rule(
+      text,
+      `(sum by (deployment, namespace) (${selector(desired, matchers)}) > 0)\nand on (deployment, namespace)\n(sum by (deployment, namespace) (${selector(available, matchers)}) == 0)`,
+      [
+        { description: 'the revision wants a replica and has none available', evalTime: t.evalTime, interval: t.interval, series: series(example, 1, 0), expectedAlerts: [{ namespace: target.namespace, deployment: example }] },
+        { description: 'the revision is scaled to zero (idle)', evalTime: t.evalTime, interval: t.interval, series: series(example, 0, 0), expectedAlerts: [] },
+        { description: 'the revision has its replica', evalTime: t.evalTime, interval: t.interval, series: series(example, 1, 1), expectedAlerts: [] },
+      ],
+    );
+  }
+
+  /**
    * The largest value of gauge `metric` among the series of `target` above
    * `threshold`. `max` bounds the gauge (e.g. 1 for a ratio) for the test values.
    */

@@ -1,6 +1,19 @@
 import { MetricCatalog, MetricInfo } from './metric-catalog';
 
-const KSERVE_DOC = 'https://kserve.github.io/website/docs/model-serving/predictive-inference/observability/prometheus-metrics';
+// Model servers, at the versions KServe v0.20.0 installs (config/runtimes/kustomization.yaml and the
+// kserve-runtime-configs chart: tensorflow/serving 2.6.2, nvcr.io/nvidia/tritonserver 23.05-py3,
+// pytorch/torchserve-kfs 0.9.0, seldonio/mlserver 1.7.1; kserve/*server at the release itself), and the
+// OpenAI-compatible servers this library's runtime factories pin (vLLM v0.11.0, TEI 1.8).
+const KSERVE_SRC = 'https://github.com/kserve/kserve/blob/v0.20.0/python/kserve/kserve/metrics.py';
+const TORCHSERVE_SRC = 'https://github.com/pytorch/serve/blob/v0.9.0/ts/configs/metrics.yaml';
+const TORCHSERVE_HTTP_SRC = 'https://github.com/pytorch/serve/blob/v0.9.0/frontend/server/src/main/java/org/pytorch/serve/util/NettyUtils.java';
+const TRITON_SRC = 'https://github.com/triton-inference-server/core/blob/r23.05/src/metrics.cc';
+const TF_SERVING_SRC = 'https://github.com/tensorflow/serving/blob/2.6.2/tensorflow_serving/servables/tensorflow/util.cc';
+const MLSERVER_SRC = 'https://github.com/SeldonIO/MLServer/blob/1.7.1/mlserver/handlers/dataplane.py';
+const TEI_HTTP_SRC = 'https://github.com/huggingface/text-embeddings-inference/blob/v1.8.0/router/src/http/server.rs';
+const TEI_LIB_SRC = 'https://github.com/huggingface/text-embeddings-inference/blob/v1.8.0/router/src/lib.rs';
+const TEI_QUEUE_SRC = 'https://github.com/huggingface/text-embeddings-inference/blob/v1.8.0/core/src/queue.rs';
+const VLLM_SRC = 'https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/metrics/loggers.py';
 const PROM_DOC = 'https://prometheus.io/docs/concepts/jobs_instances/#automatically-generated-labels-and-time-series';
 const KSM_POD_DOC = 'https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/pod-metrics.md';
 const KSM_DEPLOY_DOC = 'https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/deployment-metrics.md';
@@ -35,15 +48,108 @@ export class Catalogs {
   });
 
   /**
-   * KServe Python model servers (sklearn, xgboost, lightgbm, pmml, paddle,
-   * custom predictors and transformers), served on the HTTP port (8080) at `/metrics`;
-   * label `model_name`.
+   * KServe Python model servers (kserve-sklearnserver, -xgbserver,
+   * -lgbserver, -pmmlserver, -paddleserver, -huggingfaceserver, custom
+   * predictors and transformers built on `kserve.Model`), served on the HTTP
+   * port (8080) at `/metrics`; label `model_name`. `prometheus_client`
+   * histograms with its default buckets (0.005 ... 10 s, including 0.5).
+   * No error counter.
    */
   public static readonly KSERVE = new MetricCatalog('kserve', {
-    request_preprocess_seconds: m('histogram', 'pre-processing latency per request, seconds (label model_name)', KSERVE_DOC),
-    request_predict_seconds: m('histogram', 'prediction latency per request, seconds (label model_name); its _count counts requests', KSERVE_DOC),
-    request_postprocess_seconds: m('histogram', 'post-processing latency per request, seconds (label model_name)', KSERVE_DOC),
-    request_explain_seconds: m('histogram', 'explanation latency per request, seconds (label model_name)', KSERVE_DOC),
+    request_preprocess_seconds: m('histogram', 'pre-processing latency per request, seconds (label model_name)', KSERVE_SRC),
+    request_predict_seconds: m('histogram', 'prediction latency per request, seconds (label model_name); its _count counts requests', KSERVE_SRC),
+    request_postprocess_seconds: m('histogram', 'post-processing latency per request, seconds (label model_name)', KSERVE_SRC),
+    request_explain_seconds: m('histogram', 'explanation latency per request, seconds (label model_name)', KSERVE_SRC),
+  });
+
+  /**
+   * TorchServe 0.9.0 (`pytorch/torchserve-kfs`, KServe's runtime for
+   * `pytorch`) on its metrics API, port 8082 `/metrics`. Only with
+   * `metrics_mode=prometheus` and `metrics_address=http://0.0.0.0:8082` in the
+   * model's `config.properties` (the defaults are `log` and 127.0.0.1).
+   * Counters are exposed under their configured names (simpleclient 0.9 adds
+   * no `_total`); the latency counters are cumulative microseconds, not
+   * histograms, so no quantile can be computed.
+   */
+  public static readonly TORCHSERVE = new MetricCatalog('torchserve', {
+    ts_inference_requests_total: m('counter', 'inference requests received per model (labels model_name, model_version, hostname)', TORCHSERVE_SRC),
+    ts_inference_latency_microseconds: m('counter', 'cumulative inference latency, microseconds (labels model_name, model_version, hostname)', TORCHSERVE_SRC),
+    ts_queue_latency_microseconds: m('counter', 'cumulative time requests waited in the queue, microseconds (labels model_name, model_version, hostname)', TORCHSERVE_SRC),
+    Requests2XX: m('counter', 'HTTP responses 2xx of the whole server, every API (labels Level, Hostname)', TORCHSERVE_HTTP_SRC),
+    Requests4XX: m('counter', 'HTTP responses 4xx of the whole server, every API (labels Level, Hostname)', TORCHSERVE_HTTP_SRC),
+    Requests5XX: m('counter', 'HTTP responses 5xx of the whole server, every API; gRPC calls are not counted (labels Level, Hostname)', TORCHSERVE_HTTP_SRC),
+    QueueTime: m('gauge', 'time the last job waited in the queue, milliseconds', TORCHSERVE_SRC),
+    WorkerLoadTime: m('gauge', 'time a worker took to load the model, milliseconds (label WorkerName)', TORCHSERVE_SRC),
+    CPUUtilization: m('gauge', 'host CPU utilization, percent', TORCHSERVE_SRC),
+    MemoryUtilization: m('gauge', 'host memory utilization, percent', TORCHSERVE_SRC),
+    GPUUtilization: m('gauge', 'GPU utilization, percent (label DeviceId)', TORCHSERVE_SRC),
+    GPUMemoryUtilization: m('gauge', 'GPU memory utilization, percent (label DeviceId)', TORCHSERVE_SRC),
+  });
+
+  /**
+   * Triton Inference Server 23.05 (KServe's runtime for `triton`, `onnx`,
+   * `tensorrt`) on port 8002 `/metrics`; labels `model`, `version`. Durations
+   * are cumulative microsecond counters: latency histograms do not exist in
+   * this release and the summaries are off unless `--metrics-config
+   * summary_latencies=true`.
+   */
+  public static readonly TRITON = new MetricCatalog('triton', {
+    nv_inference_request_success: m('counter', 'successful inference requests, all batch sizes (labels model, version)', TRITON_SRC),
+    nv_inference_request_failure: m('counter', 'failed inference requests, all batch sizes (labels model, version)', TRITON_SRC),
+    nv_inference_count: m('counter', 'inferences performed (a batch of n counts n)', TRITON_SRC),
+    nv_inference_exec_count: m('counter', 'model executions (batches) performed', TRITON_SRC),
+    nv_inference_request_duration_us: m('counter', 'cumulative end-to-end inference request duration, microseconds', TRITON_SRC),
+    nv_inference_queue_duration_us: m('counter', 'cumulative time requests waited in the scheduling queue, microseconds', TRITON_SRC),
+    nv_inference_compute_input_duration_us: m('counter', 'cumulative compute input duration, microseconds', TRITON_SRC),
+    nv_inference_compute_infer_duration_us: m('counter', 'cumulative compute inference duration, microseconds', TRITON_SRC),
+    nv_inference_compute_output_duration_us: m('counter', 'cumulative compute output duration, microseconds', TRITON_SRC),
+    nv_gpu_utilization: m('gauge', 'GPU utilization, 0-1 (label gpu_uuid)', TRITON_SRC),
+    nv_gpu_memory_used_bytes: m('gauge', 'GPU memory used, bytes (label gpu_uuid)', TRITON_SRC),
+    nv_gpu_memory_total_bytes: m('gauge', 'GPU memory, bytes (label gpu_uuid)', TRITON_SRC),
+    nv_cpu_utilization: m('gauge', 'CPU utilization, 0-1', TRITON_SRC),
+    nv_cpu_memory_used_bytes: m('gauge', 'CPU memory used, bytes', TRITON_SRC),
+  });
+
+  /**
+   * TensorFlow Serving 2.6.2 (KServe's runtime for `tensorflow`), on its REST
+   * port under `/monitoring/prometheus/metrics`, only when started with a
+   * monitoring config that enables Prometheus. Monitoring names become
+   * Prometheus names with `/` turned into `:` (`util/prometheus_exporter.cc`).
+   */
+  public static readonly TF_SERVING = new MetricCatalog('tensorflow-serving', {
+    ':tensorflow:serving:request_count': m('counter', 'requests per model and outcome (labels model_name, status: the canonical code, OK, INVALID_ARGUMENT, INTERNAL, ...)', TF_SERVING_SRC),
+    ':tensorflow:serving:request_latency': m('histogram', 'latency of successful requests, microseconds (labels model_name, API, entrypoint: REST or GRPC); buckets 10 * 1.8^k', TF_SERVING_SRC),
+    ':tensorflow:serving:runtime_latency': m('histogram', 'TensorFlow runtime wall time, microseconds (labels model_name, API, runtime)', TF_SERVING_SRC),
+    ':tensorflow:serving:request_example_count_total': m('counter', 'tensorflow.Examples received (label model)', TF_SERVING_SRC),
+  });
+
+  /**
+   * Seldon MLServer 1.7.1, which KServe v0.20 selects for `sklearn`,
+   * `xgboost` and `lightgbm` models on the V2 protocol (priority 2 over the
+   * KServe servers' 1), on its own metrics port 8082 `/metrics` (settings
+   * `metrics_port`); labels `model`, `version`.
+   */
+  public static readonly MLSERVER = new MetricCatalog('mlserver', {
+    model_infer_request_success_total: m('counter', 'successful inference requests (labels model, version)', MLSERVER_SRC),
+    model_infer_request_failure_total: m('counter', 'failed inference requests (labels model, version)', MLSERVER_SRC),
+    model_infer_request_duration: m('summary', 'inference request duration, seconds (labels model, version); _count and _sum only', MLSERVER_SRC),
+  });
+
+  /**
+   * Hugging Face Text Embeddings Inference 1.8 on its Prometheus port
+   * (`--prometheus-port`, 9000 by default) at `/metrics`. Duration histograms
+   * are in seconds with buckets 1.5e-5 * 1.5^k (`router/src/prometheus.rs`).
+   */
+  public static readonly TEI = new MetricCatalog('text-embeddings-inference', {
+    te_request_count: m('counter', 'requests received (label method: single, batch)', TEI_HTTP_SRC),
+    te_request_success: m('counter', 'requests answered successfully (label method)', TEI_HTTP_SRC),
+    te_request_failure: m('counter', 'requests failed (label err: validation, tokenizer, backend, overloaded, ...)', TEI_HTTP_SRC),
+    te_request_duration: m('histogram', 'end-to-end request duration of successful requests, seconds', TEI_LIB_SRC),
+    te_request_queue_duration: m('histogram', 'time requests waited in the queue, seconds', TEI_LIB_SRC),
+    te_request_inference_duration: m('histogram', 'inference time of requests, seconds', TEI_LIB_SRC),
+    te_request_tokenization_duration: m('histogram', 'tokenization time of requests, seconds', TEI_LIB_SRC),
+    te_queue_size: m('gauge', 'requests waiting in the queue', TEI_QUEUE_SRC),
+    te_batch_next_size: m('histogram', 'size of the batches run', TEI_QUEUE_SRC),
   });
 
   /** kube-state-metrics, cAdvisor (kubelet) and NVIDIA DCGM exporter series used for workload health and resource use. */
@@ -59,20 +165,25 @@ export class Catalogs {
     DCGM_FI_DEV_FB_USED: m('gauge', 'GPU framebuffer memory used, MiB (dcgm-exporter)', DCGM_DOC),
   });
 
-  /** vLLM's OpenAI-compatible server `/metrics` (label `model_name`). */
+  /**
+   * vLLM's OpenAI-compatible server (v0.11, V1 engine) on its serving port
+   * `/metrics`; labels `model_name`, `engine`. `prometheus_client` counters
+   * (exposed with `_total`); the e2e latency buckets include 0.5 s.
+   */
   public static readonly VLLM = new MetricCatalog('vllm', {
-    'vllm:num_requests_running': m('gauge', 'requests currently running on the GPU', VLLM_DOC),
-    'vllm:num_requests_waiting': m('gauge', 'requests waiting to be scheduled', VLLM_DOC),
-    'vllm:kv_cache_usage_perc': m('gauge', 'KV-cache usage, 0-1 (1 = full)', VLLM_DOC),
-    'vllm:gpu_cache_usage_perc': m('gauge', 'deprecated name of vllm:kv_cache_usage_perc (older releases)', VLLM_DOC),
-    'vllm:time_to_first_token_seconds': m('histogram', 'time to first token, seconds', VLLM_DOC),
-    'vllm:inter_token_latency_seconds': m('histogram', 'time between output tokens, seconds', VLLM_DOC),
-    'vllm:e2e_request_latency_seconds': m('histogram', 'end-to-end request latency, seconds; its _count counts finished requests', VLLM_DOC),
-    'vllm:request_queue_time_seconds': m('histogram', 'time a request spent waiting, seconds', VLLM_DOC),
-    'vllm:prompt_tokens_total': m('counter', 'prefill tokens processed', VLLM_DOC),
-    'vllm:generation_tokens_total': m('counter', 'generated tokens', VLLM_DOC),
-    'vllm:request_success_total': m('counter', 'finished requests (label finished_reason)', VLLM_DOC),
-    'vllm:num_preemptions_total': m('counter', 'requests preempted by the scheduler', VLLM_DOC),
+    'vllm:num_requests_running': m('gauge', 'requests currently running on the GPU', VLLM_SRC),
+    'vllm:num_requests_waiting': m('gauge', 'requests waiting to be scheduled', VLLM_SRC),
+    'vllm:kv_cache_usage_perc': m('gauge', 'KV-cache usage, 0-1 (1 = full)', VLLM_SRC),
+    'vllm:gpu_cache_usage_perc': m('gauge', 'deprecated name of vllm:kv_cache_usage_perc (older releases)', VLLM_SRC),
+    'vllm:time_to_first_token_seconds': m('histogram', 'time to first token, seconds', VLLM_SRC),
+    'vllm:time_per_output_token_seconds': m('histogram', 'time per output token, seconds', VLLM_SRC),
+    'vllm:inter_token_latency_seconds': m('histogram', 'time between output tokens, seconds (newer name of vllm:time_per_output_token_seconds)', VLLM_DOC),
+    'vllm:e2e_request_latency_seconds': m('histogram', 'end-to-end request latency, seconds; its _count counts finished requests', VLLM_SRC),
+    'vllm:request_queue_time_seconds': m('histogram', 'time a request spent waiting, seconds', VLLM_SRC),
+    'vllm:prompt_tokens_total': m('counter', 'prefill tokens processed', VLLM_SRC),
+    'vllm:generation_tokens_total': m('counter', 'generated tokens', VLLM_SRC),
+    'vllm:request_success_total': m('counter', 'finished requests (label finished_reason)', VLLM_SRC),
+    'vllm:num_preemptions_total': m('counter', 'requests preempted by the scheduler', VLLM_SRC),
   });
 
   /** Envoy statistics as exposed on `/stats/prometheus` (kgateway and Envoy Gateway proxies, Istio proxies). */
@@ -146,6 +257,11 @@ export class Catalogs {
     auth_server_response_status: m('counter', 'responses by status', AUTHORINO_DOC),
     auth_server_authconfig_duration_seconds: m('histogram', 'AuthConfig evaluation time, seconds', AUTHORINO_DOC),
   });
+
+  /** Every catalog above, e.g. to check that a synthesized expression reads only documented metrics. */
+  public static all(): readonly MetricCatalog[] {
+    return [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.TORCHSERVE, Catalogs.TRITON, Catalogs.TF_SERVING, Catalogs.MLSERVER, Catalogs.TEI, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO];
+  }
 
   private constructor() {}
 }

@@ -30,3 +30,4 @@ export * from './tracing';
 export * from './tracing-collector';
 export * from './verify-monitoring';
 export * from './access-log';
+export * from './model-servers';

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
-import { ISVC_LABEL, InferenceService, PREDICTOR_CONTAINER_PORT } from '../serving/inference-service';
+import { ISVC_LABEL, InferenceService } from '../serving/inference-service';
+import { DeploymentMode } from '../serving/model-format';
 import { AlertRule } from './alert-rule';
 import { Alerts, AlertText } from './alert-templates';
 import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
@@ -13,7 +14,8 @@ import { MetricCatalog } from './metric-catalog';
 import { modelDashboard } from './model-dashboard';
 import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { formatNumber, LabelMatcher, selector } from './promql';
-import { RequestMetrics } from './request-metrics';
+import { isBucketBound, RequestMetrics } from './request-metrics';
+import { ModelServerMetrics } from './model-servers';
 import { runbookUrl } from './runbook';
 import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
@@ -22,25 +24,16 @@ import { TestSeries } from './test-series';
 import { checkProps, hasProperty, optionalDuration, optionalNumber, optionalShape, optionalString, requireShape } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
 
-/**
- * Where the model servers KServe runs for a format serve their Prometheus
- * metrics, when it is not the KServe Python server's 8080 `/metrics`:
- * TorchServe on its metrics API (8082), Triton on 8002, and TF Serving only
- * on its REST port under `/monitoring/prometheus/metrics` once it is given a
- * monitoring config (`metricsOptional`: "down" is then read from
- * kube-state-metrics, not from `up`).
- */
-const MODEL_SERVER_METRICS: Readonly<Record<string, { readonly port: number; readonly path: string; readonly metricsOptional?: boolean }>> = {
-  pytorch: { port: 8082, path: '/metrics' },
-  triton: { port: 8002, path: '/metrics' },
-  tensorflow: { port: PREDICTOR_CONTAINER_PORT, path: '/monitoring/prometheus/metrics', metricsOptional: true },
-};
-
 /** The default SLOs of a model: 99.5% availability and p95 < 500 ms over 30 days. */
 export interface ModelSloOptions {
   /** Availability target (0-1), when the traffic source has an error signal. @default 0.995 */
   readonly availability?: number;
-  /** Latency objective: `thresholdSeconds` met by `target` of requests. @default { thresholdSeconds: 0.5, target: 0.95 } */
+  /**
+   * Latency objective: `thresholdSeconds` met by `target` of requests. The
+   * threshold must be a bucket bound of the latency histogram when its
+   * buckets are known (the SLO counts requests at or under it).
+   * @default { thresholdSeconds: 0.5, target: 0.95 }, when the histogram has a bound at 0.5 s or its buckets are unknown; no latency SLO otherwise (TF Serving's and TEI's own histograms)
+   */
   readonly latency?: { readonly thresholdSeconds: number; readonly target: number };
   /** Compliance window. @default Duration.days(30) */
   readonly window?: Duration;
@@ -51,10 +44,21 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
   /** The model. */
   readonly model: InferenceService;
   /**
-   * Where its requests, errors and latency are measured. The model server
-   * has no error counter, so pass the gateway's view to get the error-rate
-   * alert and the availability SLO: `gatewayMonitoring.trafficTo(model)`.
-   * @default - the model server's own latency histogram (RequestMetrics.kserveModelServer)
+   * The model server the predictor runs: where it serves its metrics and
+   * which ones (the only model-server series alerts, SLOs and panels may
+   * read).
+   * @default - from the model: its runtime construct's `modelServer`, the name of a KServe runtime, or the runtime KServe v0.20 auto-selects for its format and protocol (`ModelServerMetrics.forModel`)
+   * @throws ModelServingError when it cannot be known (custom containers, a runtime that does not say, an unknown format) and is not given
+   */
+  readonly modelServer?: ModelServerMetrics;
+  /**
+   * Where its requests, errors and latency are measured. A model server
+   * measures what it exports (the KServe Python server and TorchServe have
+   * no error counter, Triton, TorchServe and MLServer no latency histogram),
+   * so pass the gateway's view to get every alert and SLO:
+   * `gatewayMonitoring.trafficTo(model)`.
+   * @default - the model server's own request metrics (`modelServer.traffic(...)`, e.g. RequestMetrics.kserveModelServer, .triton, .torchServe)
+   * @throws ModelServingError when it reads metrics of another model server than the model's
    */
   readonly traffic?: RequestMetrics;
   /**
@@ -68,7 +72,7 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
   readonly revisionPodLabel?: string;
   /**
    * Port of the predictor's metrics.
-   * @default - by model format: 8082 for pytorch (TorchServe), 8002 for triton, 8080 (PREDICTOR_CONTAINER_PORT) otherwise
+   * @default - the model server's: 8080 (KServe Python servers, vLLM, TF Serving), 8082 (TorchServe, MLServer), 8002 (Triton), 9000 (TEI)
    */
   readonly metricsPort?: number;
   /**
@@ -99,17 +103,23 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  * Monitoring for one KServe model, as one bundle:
  *
  * - `PodMonitor/<name>-predictor`: the predictor pods (`serving.kserve.io/inferenceservice`,
- *   `component: predictor`) on the model server's metrics endpoint (8080
- *   `/metrics`; TorchServe 8082, Triton 8002, TF Serving its REST port once
- *   configured; in an Istio mesh the sidecar's merged metrics on 15020, see
- *   `istioMetricsMerging`), declared on the predictor container, with
- *   `inferenceservice` and `revision` target labels;
+ *   `component: predictor`) on the metrics endpoint of the model server the
+ *   model runs ({@link ModelServerMetrics}: KServe Python servers and vLLM
+ *   8080 `/metrics`, TorchServe and MLServer 8082, Triton 8002, TEI 9000, TF
+ *   Serving its REST port once configured; in an Istio mesh the sidecar's
+ *   merged metrics on 15020, see `istioMetricsMerging`), declared on the
+ *   predictor container, with `inferenceservice` and `revision` target labels;
  * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
  *   (storage initializer or model container restarting), `KServeCanaryStuck`
  *   (traffic split between 1% and 99% for 6 h);
- * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days;
- * - `ConfigMap/<name>-dashboard`: the model dashboard.
+ * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days, each when the
+ *   traffic source measures it (errors; a latency histogram with a bound at 0.5 s);
+ * - `ConfigMap/<name>-dashboard`: the model dashboard (with a row of the model server's own panels).
+ *
+ * Rules and panels may read only the model server's catalog, Kubernetes' and
+ * Prometheus' own series and the traffic source's (a gateway's or mesh's):
+ * anything else, another model server's metrics included, fails synth.
  *
  * ```ts
  * new KServeModelMonitoring(models, 'sklearn-iris', { model: iris, traffic: gatewayMonitoring.trafficTo(iris) });
@@ -123,8 +133,10 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
   public readonly slos: readonly Slo[];
   /** Where requests are measured. */
   public readonly traffic: RequestMetrics;
-  /** The catalog the rules and panels read. */
+  /** The catalog the rules and panels read: the model server's, Kubernetes' and Prometheus' own, and the traffic source's. */
   public readonly catalog: MetricCatalog;
+  /** The model server the predictor runs. */
+  public readonly modelServer: ModelServerMetrics;
   /** The model's namespace. */
   public readonly modelNamespace: string;
   /** The InferenceService name. */
@@ -150,15 +162,33 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     this.modelNamespace = namespace;
     this.modelName = name;
     this.runbookBaseUrl = props.runbookBaseUrl;
-    this.traffic = props.traffic ?? (isLlm ? RequestMetrics.vllm(namespace, name) : RequestMetrics.kserveModelServer(namespace, name));
-    this.catalog = MetricCatalog.merge(`${isLlm ? 'llm' : 'kserve'}-model`, [isLlm ? Catalogs.VLLM : Catalogs.KSERVE, Catalogs.PROMETHEUS, Catalogs.KUBERNETES, this.traffic.spec.catalog]);
+    optionalShape(this, 'modelServer', props.modelServer, (v): v is ModelServerMetrics => hasProperty(v, 'catalog') && hasProperty(v, 'kind'), 'a ModelServerMetrics', 'use ModelServerMetrics.TRITON (or another ModelServerMetrics)');
+    const found = props.modelServer ? { server: props.modelServer, why: 'given' } : ModelServerMetrics.forModel(props.model);
+    const server =
+      found.server ??
+      invalid(this, 'modelServer', `cannot be inferred from InferenceService ${namespace}/${name}: ${found.why}, so the metrics its pods export are unknown`, props.model.node.path, 'pass modelServer: ModelServerMetrics.KSERVE (or .TRITON, .TORCHSERVE, .MLSERVER, .TF_SERVING, .VLLM, .TEXT_EMBEDDINGS_INFERENCE), or set modelServer on the ServingRuntime');
+    this.modelServer = server;
+    if (isLlm && !server.catalog.has('vllm:e2e_request_latency_seconds_count')) {
+      invalid(this, 'model', `runs ${server.title} (${found.why}), but LlmMonitoring reads vLLM's metrics (vllm:*), which it does not export`, `${namespace}/${name}`, 'use KServeModelMonitoring for this model, or serve it with a vLLM runtime');
+    }
+    this.traffic = props.traffic ?? (isLlm ? RequestMetrics.vllm(namespace, name) : server.traffic(namespace, name));
+    // A traffic source may be the gateway's or the mesh's, but not another model server's: its series would never exist.
+    const others = ModelServerMetrics.all().filter((o) => o.catalog !== server.catalog);
+    const foreign = (metric: string) => (server.catalog.has(metric) ? undefined : others.find((o) => o.catalog.has(metric)));
+    for (const metric of this.traffic.metricNames) {
+      const other = foreign(metric);
+      if (other) {
+        invalid(this, 'traffic', `reads ${metric}, which ${other.title} exports, but InferenceService ${namespace}/${name} runs ${server.title} (${found.why}), which does not: the series would never exist`, this.traffic.spec.source, `omit traffic for ${server.title}'s own request metrics, or measure at the gateway (gatewayMonitoring.trafficTo(model))`);
+      }
+    }
+    const trafficOwn = new MetricCatalog(this.traffic.spec.catalog.name, Object.fromEntries(this.traffic.spec.catalog.entries.filter(([metric]) => !foreign(metric))));
+    this.catalog = MetricCatalog.merge(`${server.catalog.name}-model`, [server.catalog, Catalogs.PROMETHEUS, Catalogs.KUBERNETES, trafficOwn]);
     const own = Chart.of(this).namespace;
     const modelChart = Chart.of(props.model);
     const meshed = () => Namespace.isNamespace(modelChart) && modelChart.label('istio-injection') === 'enabled';
     const merged = props.istioMetricsMerging ?? meshed();
-    const server = MODEL_SERVER_METRICS[props.model.modelFormat?.name ?? ''];
-    const metricsPort = props.metricsPort ?? server?.port ?? PREDICTOR_CONTAINER_PORT;
-    const metricsPath = server?.path ?? '/metrics';
+    const metricsPort = props.metricsPort ?? server.port;
+    const metricsPath = server.path;
     if (merged) {
       props.model.addPodAnnotation('prometheus.io/scrape', 'true');
       props.model.addPodAnnotation('prometheus.io/port', String(metricsPort));
@@ -190,15 +220,22 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     const target = { namespace, inferenceservice: name };
     const where = `InferenceService ${namespace}/${name}`;
 
-    if (server?.metricsOptional) {
-      // TF Serving serves metrics only when configured to: "down" comes from kube-state-metrics instead of `up`.
+    if (server.metricsOptional) {
+      // The server exports metrics only when configured to: "down" comes from kube-state-metrics instead of `up`.
+      const revisionDeployment = `${name}-predictor-00001-deployment`;
+      if (props.model.deploymentMode === DeploymentMode.KNATIVE && revisionDeployment.length > 63) {
+        // knative.dev/pkg kmeta.ChildName shortens a child name over 63 characters with a hash, which no pattern of the name can match.
+        invalid(this, 'model', `is a Knative-mode model whose revision Deployments (${revisionDeployment}) would be named over 63 characters, which Knative shortens with a hash: the down alert could not find them`, name, 'give the InferenceService a name of at most 36 characters');
+      }
+      const down = this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.');
       this.group.addAlert(
-        Alerts.noAvailableReplicas(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.'), { namespace, deployment: `${name}-predictor` }),
+        // Standard mode: the Deployment `<isvc>-predictor`. Knative mode: one Deployment per revision (an InferenceService name is a DNS label: no regex metacharacter)
+        // (`<isvc>-predictor-00001-deployment`), scaled to zero when idle.
+        props.model.deploymentMode === DeploymentMode.KNATIVE
+          ? Alerts.noAvailableRevisionReplicas(down, { namespace, deploymentPattern: `${name}-predictor-[0-9]+-deployment` })
+          : Alerts.noAvailableReplicas(down, { namespace, deployment: `${name}-predictor` }),
       );
-      Platform.tryOf(this)?.addSetupNote(
-        'TF Serving metrics',
-        `TF Serving serves Prometheus metrics only when started with a monitoring config (\`--monitoring_config_file\` with \`prometheus_config { enable: true, path: "${metricsPath}" }\`). Until the TensorFlow predictors get one, their PodMonitors find no metrics (the predictor-down alert reads kube-state-metrics, so it does not depend on them).`,
-      );
+      if (server.setupNote) Platform.tryOf(this)?.addSetupNote(server.setupNote.title, server.setupNote.text);
     } else {
       this.group.addAlert(
         Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
@@ -234,7 +271,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       }
       if (this.traffic.spec.latency) {
         const l = o.latency ?? { thresholdSeconds: 0.5, target: 0.95 };
-        slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
+        if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, l.thresholdSeconds)) slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
     }
     this.slos = slos;
@@ -246,6 +283,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         inferenceService: name,
         traffic: this.traffic,
         llm: isLlm,
+        serverPanels: server.panels(namespace, name, '$__rate_interval'),
         extraRows: slos.length > 0 ? [{ title: 'SLOs', panels: slos.flatMap((s) => s.panels()) }] : [],
       });
       this.dashboard = new GrafanaDashboard(this, 'Dashboard', {

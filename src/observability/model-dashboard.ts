@@ -1,6 +1,7 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilderLike, statPanel, timeseriesPanel } from './panels';
 import { LabelMatcher, selector } from './promql';
+import type { ModelServerPanel } from './model-servers';
 import { RequestMetrics } from './request-metrics';
 
 /** Options of {@link modelDashboard}. */
@@ -15,6 +16,8 @@ export interface ModelDashboardOptions {
   readonly traffic: RequestMetrics;
   /** Add the LLM row (vLLM tokens/s, time to first token, queue, KV cache). @default false */
   readonly llm?: boolean;
+  /** Panels from the model server's own metrics (a "Model server" row), e.g. `ModelServerMetrics.panels(...)`. @default - none */
+  readonly serverPanels?: readonly ModelServerPanel[];
   /** Extra rows, e.g. SLO panels. @default - none */
   readonly extraRows?: ReadonlyArray<{ readonly title: string; readonly panels: readonly PanelBuilderLike[] }>;
 }
@@ -53,6 +56,10 @@ export function modelDashboard(options: ModelDashboardOptions): DashboardBuilder
     timeseriesPanel({ title: 'Memory (working set)', unit: 'bytes', queries: [{ expr: `sum by (pod) (${selector('container_memory_working_set_bytes', [...pods, LabelMatcher.ne('container', '')])})`, legend: '{{pod}}' }] }),
     timeseriesPanel({ title: 'GPU utilization', unit: 'percent', queries: [{ expr: `avg by (pod) (${selector('DCGM_FI_DEV_GPU_UTIL', pods)})`, legend: '{{pod}}' }] }),
   ]);
+
+  if (options.serverPanels && options.serverPanels.length > 0) {
+    addRow(d, 'Model server', options.serverPanels.map((p) => timeseriesPanel({ title: p.title, unit: p.unit, queries: [{ expr: p.expr, legend: options.inferenceService }] })));
+  }
 
   if (options.llm) {
     const llm = [LabelMatcher.eq('namespace', options.namespace), LabelMatcher.eq('inferenceservice', options.inferenceService)];

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { invalid } from '../core/errors';
 import { Catalogs } from './catalogs';
 import { MetricCatalog } from './metric-catalog';
 import { formatPromDuration } from './prom-duration';
@@ -24,6 +25,12 @@ export interface HistogramRef {
   readonly metric: string;
   /** Seconds per unit of its `le` values: 1 for seconds, 0.001 for milliseconds. */
   readonly unitSeconds: number;
+  /**
+   * Its bucket bounds (`le` values, in its own unit), when the server fixes
+   * them: a latency SLO needs a bound at exactly its threshold, and is
+   * refused otherwise. @default - unknown (not checked)
+   */
+  readonly buckets?: readonly number[];
 }
 
 /** Definition of a {@link RequestMetrics}. */
@@ -42,10 +49,27 @@ export interface RequestMetricsSpec {
   readonly requests: CounterRef;
   /** Failed requests (server errors). @default - no error signal: no error-rate alert or availability SLO */
   readonly errors?: CounterRef;
+  /**
+   * True when `requests` counts only the requests that succeeded (Triton's
+   * `nv_inference_request_success`, MLServer's `model_infer_request_success`),
+   * so every request is `requests + errors`. Needs `errors`.
+   * @default false (requests counts every request, errors included)
+   */
+  readonly requestsExcludeErrors?: boolean;
   /** Request latency. @default - no latency signal */
   readonly latency?: HistogramRef;
   /** A label that tells stable from canary traffic (revision). @default - no canary signal */
   readonly splitLabel?: string;
+}
+
+/**
+ * True when `seconds` is a bucket bound of histogram `h` (relative
+ * tolerance 1e-9), or when its buckets are unknown.
+ */
+export function isBucketBound(h: HistogramRef | undefined, seconds: number): boolean {
+  if (!h?.buckets) return true;
+  const bound = seconds / h.unitSeconds;
+  return h.buckets.some((b) => Math.abs(b - bound) <= 1e-9 * Math.max(Math.abs(b), Math.abs(bound)));
 }
 
 /** A rate window: a duration, or Grafana's `$__rate_interval` in dashboard panels. */
@@ -85,6 +109,8 @@ export class RequestMetrics {
    * (its `_count` counts requests) for the predictor pods of `inferenceService`,
    * labelled `inferenceservice` and `revision` by the model's PodMonitor.
    * Latency and canary split only: the model server has no error counter.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/python/kserve/kserve/metrics.py
    */
   public static kserveModelServer(namespace: string, inferenceService: string): RequestMetrics {
     return new RequestMetrics({
@@ -92,19 +118,125 @@ export class RequestMetrics {
       catalog: Catalogs.KSERVE,
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: 'request_predict_seconds_count' },
-      latency: { metric: 'request_predict_seconds', unitSeconds: 1 },
+      // prometheus_client's default buckets (Histogram.DEFAULT_BUCKETS)
+      latency: { metric: 'request_predict_seconds', unitSeconds: 1, buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
       splitLabel: 'revision',
     });
   }
 
-  /** vLLM's own end-to-end latency histogram (its `_count` counts finished requests) for the pods of `inferenceService`. */
+  /**
+   * TorchServe's own counters for the predictor pods of `inferenceService`:
+   * `ts_inference_requests_total` counts requests. Requests and canary split
+   * only: its latency metrics are cumulative microsecond counters (an average,
+   * no quantile), and its only error counter (`Requests5XX`) covers the whole
+   * server's HTTP APIs and misses gRPC, so measure errors and latency at the
+   * gateway.
+   *
+   * @see https://github.com/pytorch/serve/blob/v0.9.0/ts/configs/metrics.yaml
+   */
+  public static torchServe(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'TorchServe',
+      catalog: Catalogs.TORCHSERVE,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'ts_inference_requests_total' },
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * Triton's per-model counters for the predictor pods of `inferenceService`:
+   * `nv_inference_request_success` plus `nv_inference_request_failure`
+   * (errors). No latency histogram: Triton 23.05 has cumulative duration
+   * counters (and opt-in summaries) only.
+   *
+   * @see https://github.com/triton-inference-server/core/blob/r23.05/src/metrics.cc
+   */
+  public static triton(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'Triton',
+      catalog: Catalogs.TRITON,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'nv_inference_request_success' },
+      errors: { metric: 'nv_inference_request_failure' },
+      requestsExcludeErrors: true,
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * TF Serving's `:tensorflow:serving:request_count` (errors: the canonical
+   * codes it answers with HTTP 5xx, `http_server.cc` ToHTTPStatusCode) and
+   * its `request_latency` histogram in microseconds, for the predictor pods
+   * of `inferenceService`. The histogram only records successful requests,
+   * and its buckets (10 * 1.8^k microseconds) have no round bound such as
+   * 0.5 s.
+   *
+   * @see https://github.com/tensorflow/serving/blob/2.6.2/tensorflow_serving/servables/tensorflow/util.cc
+   */
+  public static tfServing(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'TF Serving',
+      catalog: Catalogs.TF_SERVING,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: ':tensorflow:serving:request_count', sample: { status: 'OK' } },
+      errors: { metric: ':tensorflow:serving:request_count', matchers: [LabelMatcher.re('status', 'UNKNOWN|DEADLINE_EXCEEDED|UNIMPLEMENTED|INTERNAL|UNAVAILABLE|DATA_LOSS')], sample: { status: 'INTERNAL' } },
+      latency: { metric: ':tensorflow:serving:request_latency', unitSeconds: 0.000001, buckets: exponentialBuckets(10, 1.8, 33) },
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * MLServer's `model_infer_request_success_total` plus
+   * `model_infer_request_failure_total` (errors). No latency histogram: its
+   * request duration is a summary without quantiles.
+   *
+   * @see https://github.com/SeldonIO/MLServer/blob/1.7.1/mlserver/handlers/dataplane.py
+   */
+  public static mlServer(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'MLServer',
+      catalog: Catalogs.MLSERVER,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'model_infer_request_success_total' },
+      errors: { metric: 'model_infer_request_failure_total' },
+      requestsExcludeErrors: true,
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * Text Embeddings Inference's `te_request_count`, `te_request_failure`
+   * (every failure, validation errors included) and `te_request_duration`
+   * histogram (seconds, buckets 1.5e-5 * 1.5^k: no round bound such as 0.5 s).
+   *
+   * @see https://github.com/huggingface/text-embeddings-inference/blob/v1.8.0/router/src/http/server.rs
+   * @see https://github.com/huggingface/text-embeddings-inference/blob/v1.8.0/router/src/prometheus.rs
+   */
+  public static textEmbeddingsInference(namespace: string, inferenceService: string): RequestMetrics {
+    return new RequestMetrics({
+      source: 'Text Embeddings Inference',
+      catalog: Catalogs.TEI,
+      target: { namespace, inferenceservice: inferenceService },
+      requests: { metric: 'te_request_count' },
+      errors: { metric: 'te_request_failure' },
+      latency: { metric: 'te_request_duration', unitSeconds: 1, buckets: teiDurationBuckets() },
+      splitLabel: 'revision',
+    });
+  }
+
+  /**
+   * vLLM's own end-to-end latency histogram (its `_count` counts finished requests) for the pods of `inferenceService`.
+   *
+   * @see https://github.com/vllm-project/vllm/blob/v0.11.0/vllm/v1/metrics/loggers.py
+   */
   public static vllm(namespace: string, inferenceService: string): RequestMetrics {
     return new RequestMetrics({
       source: 'vLLM',
       catalog: Catalogs.VLLM,
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: 'vllm:e2e_request_latency_seconds_count' },
-      latency: { metric: 'vllm:e2e_request_latency_seconds', unitSeconds: 1 },
+      latency: { metric: 'vllm:e2e_request_latency_seconds', unitSeconds: 1, buckets: [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680] },
       splitLabel: 'revision',
     });
   }
@@ -182,7 +314,16 @@ export class RequestMetrics {
   private constructor(
     /** The definition. */
     public readonly spec: RequestMetricsSpec,
-  ) {}
+  ) {
+    if (spec.requestsExcludeErrors && !spec.errors) invalid('RequestMetrics', 'requestsExcludeErrors', 'needs an errors counter: requests then counts only successes', spec.requests.metric, 'give errors: { metric: ... }, or drop requestsExcludeErrors');
+  }
+
+  /** Every metric name the source reads (`_bucket`/`_count` of the latency histogram included). */
+  public get metricNames(): readonly string[] {
+    const h = this.spec.latency;
+    const names = [this.spec.requests.metric, this.spec.errors?.metric, h && `${h.metric}_bucket`, h && `${h.metric}_count`].filter((n): n is string => n !== undefined);
+    return [...new Set(names)].sort();
+  }
 
   /** The label keys alerts aggregate by (the target's keys, sorted). */
   public get groupBy(): string[] {
@@ -199,9 +340,9 @@ export class RequestMetrics {
     return selector(metric, [...LabelMatcher.fromRecord(this.spec.target), ...(this.spec.matchers ?? []), ...extra]);
   }
 
-  /** Requests per second over `window`, per target. */
+  /** Requests per second over `window`, per target (successes plus errors when `requestsExcludeErrors`). */
   public requestRate(window: RateWindow): string {
-    return this.counterRate(this.spec.requests, window);
+    return this.totalRate(this.groupBy, window);
   }
 
   /** Failed requests per second over `window`, per target; undefined without an error signal. */
@@ -247,10 +388,9 @@ export class RequestMetrics {
   public splitShare(window: RateWindow): string | undefined {
     const split = this.spec.splitLabel;
     if (!split) return undefined;
-    const w = windowText(window);
-    const by = this.groupBy.join(', ');
-    const rate = `rate(${this.select(this.spec.requests.metric, this.spec.requests.matchers ?? [])}[${w}])`;
-    return `sum by (${by}, ${split}) (${rate})\n/ ignoring (${split}) group_left\nsum by (${by}) (${rate})`;
+    const total = this.totalRate(this.groupBy, window);
+    // `group_left (` would read the parenthesized total as group_left's label list: give it an empty one first.
+    return `${this.totalRate([...this.groupBy, split], window)}\n/ ignoring (${split}) group_left${total.startsWith('(') ? ' ()' : ''}\n${total}`;
   }
 
   /** The synthetic series of `sample` traffic for this source. */
@@ -265,7 +405,7 @@ export class RequestMetrics {
       const labels = value === undefined ? base : { ...base, [this.spec.splitLabel!]: value };
       const total = rps * share;
       const errors = this.spec.errors;
-      const sameMetric = errors !== undefined && errors.metric === this.spec.requests.metric;
+      const sameMetric = errors !== undefined && (errors.metric === this.spec.requests.metric || this.spec.requestsExcludeErrors === true);
       out.push(TestSeries.counter(this.spec.requests.metric, { ...labels, ...(this.spec.requests.sample ?? {}) }, sameMetric ? total * (1 - errorRatio) : total, sample.samples, interval));
       if (errors && (errorRatio > 0 || !sameMetric)) out.push(TestSeries.counter(errors.metric, { ...labels, ...(errors.sample ?? {}) }, total * errorRatio, sample.samples, interval));
       const h = this.spec.latency;
@@ -280,7 +420,38 @@ export class RequestMetrics {
     return out;
   }
 
-  private counterRate(c: CounterRef, window: RateWindow): string {
-    return `sum by (${this.groupBy.join(', ')}) (rate(${this.select(c.metric, c.matchers ?? [])}[${windowText(window)}]))`;
+  private counterRate(c: CounterRef, window: RateWindow, by: readonly string[] = this.groupBy): string {
+    return `sum by (${by.join(', ')}) (rate(${this.select(c.metric, c.matchers ?? [])}[${windowText(window)}]))`;
   }
+
+  /**
+   * Every request per second, summed by `by`. With `requestsExcludeErrors`,
+   * successes plus errors, or either alone while the other counter does not
+   * exist yet (a labelled prometheus_client counter appears at its first
+   * increment: MLServer has no failure series before the first failure).
+   */
+  private totalRate(by: readonly string[], window: RateWindow): string {
+    const requests = this.counterRate(this.spec.requests, window, by);
+    if (!this.spec.requestsExcludeErrors || !this.spec.errors) return requests;
+    const errors = this.counterRate(this.spec.errors, window, by);
+    return `(\n  (${requests} + ${errors})\n  or\n  ${requests}\n  or\n  ${errors}\n)`;
+  }
+}
+
+/** `count` bounds `start * factor^k`, as TensorFlow's `Buckets::Exponential` (then an unbounded bucket, exposed as `+Inf`; the util.cc comment: Exponential(1, 2, 15) is [1, 2, ..., 16 * 1024, DBL_MAX]). */
+function exponentialBuckets(start: number, factor: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0, v = start; i < count; i++, v *= factor) out.push(v);
+  return out;
+}
+
+/** TEI's duration buckets: 35 bounds, from 1e-5 multiplied by 1.5 before each (`router/src/prometheus.rs`). */
+function teiDurationBuckets(): number[] {
+  const out: number[] = [];
+  let v = 0.00001;
+  for (let i = 0; i < 35; i++) {
+    v *= 1.5;
+    out.push(v);
+  }
+  return out;
 }

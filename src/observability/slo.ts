@@ -7,7 +7,7 @@ import { formatPromDuration } from './prom-duration';
 import { PanelBuilderLike, statPanel, timeseriesPanel } from './panels';
 import { PrometheusRule } from './prometheus-rule';
 import { formatNumber, LabelMatcher, selector } from './promql';
-import { RequestMetrics } from './request-metrics';
+import { isBucketBound, RequestMetrics } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { Severity } from './severity';
 import { AlertTestCase } from './test-series';
@@ -122,7 +122,12 @@ export class Slo extends Construct {
     if (this.window.toHours({ integral: false }) < 24 * 7) invalid(this, 'window', 'must be at least 7 days', formatPromDuration(this.window), 'use Duration.days(28) or Duration.days(30)');
     const sli = (w: Duration): string | undefined => (props.objective.kind === 'availability' ? props.traffic.errorRatio(w) : props.traffic.slowRatio(props.objective.thresholdSeconds ?? NaN, w));
     if (props.objective.kind === 'latency' && !(props.objective.thresholdSeconds! > 0)) invalid(this, 'objective.thresholdSeconds', 'must be > 0', props.objective.thresholdSeconds, 'use e.g. SloObjective.latency(0.5, 0.95)');
-    if (!sli(Duration.minutes(5))) {
+    const h = props.traffic.spec.latency;
+    if (props.objective.kind === 'latency' && h && !isBucketBound(h, props.objective.thresholdSeconds!)) {
+      const bounds = h.buckets!.map((b) => b * h.unitSeconds).filter((b) => b >= props.objective.thresholdSeconds! / 2 && b <= props.objective.thresholdSeconds! * 2);
+      invalid(this, 'objective.thresholdSeconds', `is not a bucket bound of ${h.metric} (${props.traffic.spec.source}), so the share of requests under it cannot be read from the histogram`, props.objective.thresholdSeconds, `use a bound of the histogram (near it: ${bounds.map((b) => formatNumber(b)).join(', ') || 'none'} s), or measure latency where the buckets are round, e.g. at the gateway`);
+    }
+        if (!sli(Duration.minutes(5))) {
       invalid(this, 'traffic', `has no ${props.objective.kind === 'availability' ? 'error' : 'latency'} signal for a ${props.objective.kind} SLO`, props.traffic.spec.source, props.objective.kind === 'availability' ? 'measure at the gateway or mesh, e.g. RequestMetrics.envoyCluster(...) or RequestMetrics.istio(...)' : 'use a source with a latency histogram');
     }
 

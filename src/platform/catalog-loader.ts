@@ -9,6 +9,7 @@ import { closestKey } from '../core/props';
 import { FORBIDDEN_RECORD_KEYS, isForbiddenRecordKey } from '../core/records';
 import { MAX_ALIAS_NODES, MAX_YAML_DEPTH, parseYamlDocuments } from '../core/yaml-input';
 import { Catalog, catalogSchema } from './catalog-schema';
+import { codePoint } from '../core/control-character';
 
 /** A place in a catalog file (1-based line and column). */
 export interface CatalogLocation {
@@ -143,7 +144,7 @@ export function parseCatalog(text: string, file: string): LoadedCatalog {
     const before = text.slice(0, control.index);
     const line = before.split('\n').length;
     const column = control.index - before.lastIndexOf('\n');
-    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const code = codePoint(control[0]);
     throw new CatalogError([
       {
         location: { file, line, column },

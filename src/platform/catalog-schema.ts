@@ -5,7 +5,7 @@ import { credentialKind, isCredentialHeader } from '../core/credentials';
 import { corsOriginProblem, httpHeaderValueProblem, isHttpHeaderName } from '../core/http-header';
 import { unsafePathProblem } from '../core/url-path';
 import { isDnsLabel } from '../core/names';
-import { parseQuantity, quantityProblem } from '../core/quantity';
+import { parseQuantity, quantityExceeds, quantityProblem } from '../core/quantity';
 import { JWT_ALGORITHMS } from '../policy/authentication';
 import { builtInProtocols, ModelFormat } from '../serving/model-format';
 
@@ -433,7 +433,7 @@ function checkCatalog(cat: Catalog, ctx: Zod.z.RefinementCtx): void {
     for (const key of ['cpu', 'memory', 'nvidia.com/gpu'] as const) {
       const req = m.resources.requests[key];
       const lim = m.resources.limits[key];
-      if (req !== undefined && lim !== undefined && (parseQuantity(req) as number) > (parseQuantity(lim) as number)) {
+      if (req !== undefined && lim !== undefined && quantityExceeds(req, lim)) {
         custom(ctx, `must not exceed resources.limits.${key} (${lim})`, `lower the request or raise the limit to at least ${req}`, ['models', i, 'resources', 'requests', key]);
       }
     }

@@ -666,6 +666,11 @@ export class InferenceService extends Construct implements IBackend {
     return this.props.modelFormat;
   }
 
+  /** The runtime the model names (`predictor.model.runtime`): a runtime construct, a runtime name, or undefined when KServe auto-selects one for the format. */
+  public get runtime(): IServingRuntime | string | undefined {
+    return this.props.runtime;
+  }
+
   /** True when the model speaks gRPC. */
   public get isGrpc(): boolean {
     return this.protocolVersion === ProtocolVersion.GRPC_V1 || this.protocolVersion === ProtocolVersion.GRPC_V2;

@@ -30,6 +30,32 @@ export interface IServingRuntime {
   readonly port: number;
   /** The HTTP API its server offers, which decides the paths a route matches. @default ModelServerApi.KSERVE */
   readonly api?: ModelServerApi;
+  /** The model-server software it runs, which decides the metrics its pods export (what monitoring may read). @default - unknown */
+  readonly modelServer?: ModelServerKind;
+}
+
+/**
+ * The model-server software a runtime runs: what decides the Prometheus
+ * metrics its pods export (port, path and names). KServe's own runtimes are
+ * known by format; a ServingRuntime says it with `modelServer`.
+ */
+export enum ModelServerKind {
+  /** KServe's Python model server (`kserve.ModelServer`: sklearn, xgboost, lightgbm, pmml, paddle servers and custom `kserve.Model` predictors). */
+  KSERVE = 'kserve',
+  /** KServe's Hugging Face server (`kserve-huggingfaceserver`): the KServe Python server, with vLLM's engine (and its `vllm:*` metrics) for generative models on its vLLM backend. */
+  HUGGINGFACE = 'huggingface',
+  /** Seldon MLServer. */
+  MLSERVER = 'mlserver',
+  /** TorchServe. */
+  TORCHSERVE = 'torchserve',
+  /** NVIDIA Triton Inference Server. */
+  TRITON = 'triton',
+  /** TensorFlow Serving. */
+  TF_SERVING = 'tensorflow-serving',
+  /** vLLM's OpenAI-compatible server. */
+  VLLM = 'vllm',
+  /** Hugging Face Text Embeddings Inference. */
+  TEXT_EMBEDDINGS_INFERENCE = 'text-embeddings-inference',
 }
 
 /**
@@ -84,6 +110,8 @@ export interface ServingRuntimeProps {
   readonly security?: WorkloadSecurity;
   /** The HTTP API the server offers (what routes to its models match). @default ModelServerApi.KSERVE */
   readonly api?: ModelServerApi;
+  /** The model-server software the container runs, so monitoring reads the metrics it exports. @default - unknown: monitoring of its models must name it */
+  readonly modelServer?: ModelServerKind;
 }
 
 /** Options of the vLLM runtime factories. */
@@ -146,6 +174,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   public readonly protocolVersions: readonly ProtocolVersion[];
   public readonly port: number;
   public readonly api: ModelServerApi;
+  public readonly modelServer?: ModelServerKind;
   public abstract readonly clusterScoped: boolean;
   public abstract readonly runtimeNamespace?: string;
   /** The rendered spec (shared by both kinds). */
@@ -154,9 +183,10 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
   protected constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
     checkProps(childPath(scope, id), props, 'ServingRuntimeProps');
     super(scope, id);
-    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true, api: true }));
+    assertKnownKeys(this, '', props, keysOf<ServingRuntimeProps>({ name: true, supportedModelFormats: true, protocolVersions: true, container: true, port: true, multiModel: true, nodeSelector: true, tolerations: true, podAnnotations: true, security: true, api: true, modelServer: true }));
     assertKnownKeys(this, 'container', props.container, CONTAINER_OPTION_KEYS);
     this.api = props.api === undefined ? ModelServerApi.KSERVE : assertOneOf(this, 'api', props.api, Object.values(ModelServerApi));
+    this.modelServer = props.modelServer === undefined ? undefined : assertOneOf(this, 'modelServer', props.modelServer, Object.values(ModelServerKind));
     this.runtimeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     if (!props.supportedModelFormats || props.supportedModelFormats.length === 0) {
       invalid(this, 'supportedModelFormats', 'must list at least one format', props.supportedModelFormats, 'pass [{ format: ModelFormat.custom("vLLM"), autoSelect: true }]');
@@ -279,6 +309,7 @@ function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
     supportedModelFormats: [{ format: o.modelFormat ?? VLLM_FORMAT, autoSelect: true }],
     protocolVersions: [ProtocolVersion.V2],
     api: ModelServerApi.OPENAI,
+    modelServer: ModelServerKind.VLLM,
     security: o.security,
     nodeSelector: o.nodeSelector,
     tolerations: o.tolerations ?? (gpus > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : undefined),
@@ -306,6 +337,7 @@ function teiProps(o: TeiRuntimeOptions, where: string): ServingRuntimeProps {
     supportedModelFormats: [{ format: o.modelFormat ?? TEI_FORMAT, autoSelect: true }],
     protocolVersions: [ProtocolVersion.V2],
     api: ModelServerApi.OPENAI,
+    modelServer: ModelServerKind.TEXT_EMBEDDINGS_INFERENCE,
     container: {
       image: o.image,
       args: ['--model-id=/mnt/models', '--port=8080', '--hostname=0.0.0.0'],

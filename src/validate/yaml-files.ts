@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileType, InputFileError, readInputText } from '../core/read-input';
+import type { Tags } from 'yaml';
 import { parseYamlDocuments } from '../core/yaml-input';
 import { ValidationIssue } from './issue';
 import { isPlainObject } from './schema/json-schema';
@@ -74,8 +75,9 @@ function tooMuch(total: number): UnreadableInputError {
  *   not a regular file (a FIFO, socket, device, a dangling link, or a
  *   directory named like a file): reading it could block or never end; or
  *   when the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
+ * @param pattern the file names read in folders (and not walked as folders)
  */
-export function yamlFiles(paths: readonly string[]): string[] {
+export function yamlFiles(paths: readonly string[], pattern: RegExp = YAML_FILE): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -98,7 +100,7 @@ export function yamlFiles(paths: readonly string[]): string[] {
     for (const dirent of entries) {
       if (dirent.name.startsWith('.')) continue;
       const p = path.join(dir, dirent.name);
-      const yaml = YAML_FILE.test(dirent.name);
+      const yaml = pattern.test(dirent.name);
       let entry: fs.Dirent | fs.Stats = dirent;
       // Some file systems do not report the type of an entry: ask for it.
       if (!typeKnown(dirent)) {
@@ -147,7 +149,7 @@ export function yamlFiles(paths: readonly string[]): string[] {
       const fix = code === 'ENOENT' ? 'Fix: check the path (a symbolic link must point at an existing file or folder).' : 'Fix: check that it can be read.';
       throw new UnreadableInputError(`cannot read ${p}: ${code}. ${fix}`);
     }
-    if (stat.isDirectory() && !YAML_FILE.test(p)) walk(p, stat);
+    if (stat.isDirectory() && !pattern.test(p)) walk(p, stat);
     else addFile(p, stat);
   }
   return files;
@@ -160,6 +162,20 @@ export function yamlFiles(paths: readonly string[]): string[] {
  *
  * @throws UnreadableInputError when a file cannot be read, or the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
  */
+/**
+ * YAML 1.1 as kubectl and the apiserver read it (go-yaml v2 through
+ * sigs.k8s.io/yaml): booleans `yes`/`on`, octal `010`, `_` in numbers, but
+ * no sexagesimal numbers (`190:20:30` stays a string), and a plain scalar
+ * shaped like a timestamp stays a string when decoded into a generic value
+ * (`apiVersion: 2024-01-01` is the string `"2024-01-01"`, not a date).
+ *
+ * @see https://github.com/kubernetes-sigs/yaml/blob/v1.4.0/goyaml.v2/decode.go (timestamps kept as strings for interface{})
+ * @see https://github.com/kubernetes-sigs/yaml/blob/v1.4.0/goyaml.v2/resolve.go (no base-60 numbers)
+ */
+function goYamlV2Tags(tags: Tags): Tags {
+  return tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'));
+}
+
 export function readYamlObjects(files: readonly string[]): ReadResult {
   const objects: SourcedObject[] = [];
   const syntaxIssues: ValidationIssue[] = [];
@@ -175,7 +191,7 @@ export function readYamlObjects(files: readonly string[]): ReadResult {
     // Files may have grown since they were listed.
     total += Buffer.byteLength(text);
     if (total > MAX_TOTAL_INPUT_BYTES) throw tooMuch(total);
-    const { docs, lines } = parseYamlDocuments(text, { version: '1.1' });
+    const { docs, lines } = parseYamlDocuments(text, { version: '1.1', customTags: goYamlV2Tags });
     for (const doc of docs) {
       // A tag YAML does not know (`!Ref`, `!!js/function`) is not expanded: the value would silently be its text.
       const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');

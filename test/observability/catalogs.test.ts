@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalogs } from '../../src/observability/catalogs';
 import { MetricCatalog } from '../../src/observability/metric-catalog';
 
-const ALL = [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO];
+const ALL = Catalogs.all();
 
 describe('metric catalogs', () => {
   it('document every metric with a valid name, a type and an https source', () => {

@@ -16,7 +16,7 @@ import { objectsOfKind, setup, synthObjects } from '../util';
 import { everything } from './fixtures';
 import { Rule } from './helpers';
 
-const ALL_CATALOGS = MetricCatalog.merge('all', [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO]);
+const ALL_CATALOGS = MetricCatalog.merge('all', Catalogs.all());
 
 describe('monitoring checked by promtool', () => {
   let report: MonitoringReport;

@@ -98,6 +98,7 @@ describe('kserve-platform', () => {
       'KServe storage initializer under restricted Pod Security',
       'Monitoring of the Knative-mode PyTorch model',
       'Secret kserve-ingress/kserve-gateway-tls',
+      'TorchServe metrics',
     ]);
     // The Knative-mode TorchServe model gets no monitor that could never find a target.
     expect(objectsOfKind(objects, 'PodMonitor').map((m) => m.metadata.name)).not.toContain('pytorch-model-predictor');

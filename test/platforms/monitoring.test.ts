@@ -13,7 +13,7 @@ import { referenceApp } from '../../src/platforms/main';
 import { listFiles } from '../dir-compare';
 
 const dist = path.resolve(__dirname, '..', '..', 'dist');
-const ALL_CATALOGS = MetricCatalog.merge('all', [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO]);
+const ALL_CATALOGS = MetricCatalog.merge('all', Catalogs.all());
 
 /** Every object committed under dist/. */
 function distObjects(): KubeObject[] {

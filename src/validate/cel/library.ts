@@ -25,7 +25,7 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems, labelValueProblems, qualifiedNameProblems } from '../names';
 import { formats } from '../runtime/formats';
-import { compareRational, isQuantity, parseQuantity, Rational } from '../runtime/quantity';
+import { compareRational, exactQuantity, isQuantity, Rational } from '../../core/quantity';
 import { re2 } from '../runtime/re2';
 import { charge, CHARGE_RANGE } from './cost';
 import { CelPackages, celPackages } from './packages';
@@ -128,7 +128,7 @@ function kubernetesLibrary(p: CelPackages): { readonly funcs: CelFunc[]; readonl
   const text = (message: ReflectMessage): string => message.get(message.desc.fields[0]) as string;
 
   const quantityValue = (message: ReflectMessage): Rational => {
-    const value = parseQuantity(text(message));
+    const value = exactQuantity(text(message));
     if (value === undefined) throw new Error(`invalid quantity: ${text(message)}`);
     return value;
   };

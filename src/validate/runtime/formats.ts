@@ -13,7 +13,7 @@
  */
 import { isIP } from 'node:net';
 import { fullFormats } from 'ajv-formats/dist/formats';
-import { isQuantity } from './quantity';
+import { isQuantity } from '../../core/quantity';
 
 /** A format check: true when the string is valid. */
 export type FormatCheck = (value: string) => boolean;

@@ -8,6 +8,7 @@ import { CrdSchema, isPlainObject } from './json-schema';
 
 /** The fields of a CustomResourceDefinition the validator reads. */
 export interface Crd {
+  readonly metadata?: { readonly name?: string; readonly annotations?: Readonly<Record<string, string>> };
   readonly spec: {
     readonly group: string;
     readonly names: { readonly kind: string };
