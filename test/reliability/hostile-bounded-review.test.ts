@@ -295,7 +295,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['TelemetryPolicy', false],
   ['TlsPolicy', false],
   ['TokenRateLimitPolicy', false],
-  ['TrafficPolicy', false],
+  ['TrafficPolicy', true],
 ];
 
 /** Classes users do not construct: abstract bases exported for typing (their subclasses are in the table), and classes with a private constructor made through a factory (EnvoyProxyConfig.forGateway). */
