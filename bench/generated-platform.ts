@@ -20,6 +20,7 @@ import { RateLimit, RateLimitMode } from '../src/policy/rate-limit';
 import { Tier } from '../src/policy/tier';
 import { HttpRoute } from '../src/routing/http-route';
 import { InferenceService } from '../src/serving/inference-service';
+import { Storage } from '../src/serving/storage';
 import { ModelFormat } from '../src/serving/model-format';
 
 /** Adds the generated platform with `models` models to `scope`. */
@@ -29,7 +30,7 @@ export function generatedPlatform(scope: Construct, models: number): Platform {
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.ISTIO,
-    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.name]) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   const gatewayMonitoring = new GatewayMonitoring(edge, 'gateway-monitoring', { gateway });
   const jwt = new JwtAuth({ issuer: 'https://auth.example.com/', jwksUri: 'https://auth.example.com/jwks' });
@@ -37,7 +38,7 @@ export function generatedPlatform(scope: Construct, models: number): Platform {
     const name = `model-${String(i).padStart(4, '0')}`;
     const model = new InferenceService(ns, name, {
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: `gs://bench-models/${name}`,
+      storage: Storage.uri(`gs://bench-models/${name}`),
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
     const route = new HttpRoute(ns, `${name}-route`, { name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] });

@@ -119,6 +119,20 @@ export class Namespace extends Chart {
   }
 
   /**
+   * A namespace that exists already and is managed elsewhere (e.g. a
+   * controller's install namespace): the same as `new Namespace(scope, id,
+   * { name, external: true })`. No Namespace object and no NetworkPolicies
+   * are emitted; objects created in it get `metadata.namespace: name`, and it
+   * can be named wherever a Namespace is expected (`AllowedRoutes.fromNamespaces`).
+   *
+   * @param name the namespace name (DNS-1123 label)
+   * @throws ModelServingError when `name` is not a DNS-1123 label, or is `default` or `kube-*`
+   */
+  public static fromName(scope: Platform, id: string, name: string): Namespace {
+    return new Namespace(scope, id, { name, external: true });
+  }
+
+  /**
    * The Namespace chart a construct is in.
    *
    * @throws ModelServingError when the construct is not inside a Namespace

@@ -1,4 +1,6 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { wholeSeconds } from './duration';
 import { invalid } from './errors';
 import { assertKnownKeys, assertOneOf } from './props';
 import { assertPort, assertPortName } from './port';
@@ -14,14 +16,18 @@ export interface ProbeJson {
   readonly successThreshold?: number;
 }
 
-/** Timing of a probe, in seconds. */
+/**
+ * Timing of a probe. Kubernetes takes each time as whole seconds (int32
+ * `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds` of k8s.io/api
+ * core/v1 `Probe`): a Duration that is not a whole number of seconds is refused.
+ */
 export interface ProbeTiming {
-  /** `initialDelaySeconds`. @default - Kubernetes default (0) */
-  readonly initialDelaySeconds?: number;
-  /** `periodSeconds`. @default 10 */
-  readonly periodSeconds?: number;
-  /** `timeoutSeconds`. @default - Kubernetes default (1) */
-  readonly timeoutSeconds?: number;
+  /** `initialDelaySeconds`, 0 or more whole seconds. @default - Kubernetes default (0) */
+  readonly initialDelay?: Duration;
+  /** `periodSeconds`, 1 or more whole seconds. @default Duration.seconds(10) */
+  readonly period?: Duration;
+  /** `timeoutSeconds`, 1 or more whole seconds. @default - Kubernetes default (1 second) */
+  readonly timeout?: Duration;
   /** `failureThreshold`. @default 3 */
   readonly failureThreshold?: number;
 }
@@ -36,30 +42,37 @@ export class Probe {
    * An HTTP GET that must answer 200-399.
    *
    * @param port a port number (1-65535), or the name of one of the container's `ports` (e.g. `'http'`); a name the container does not declare is refused (for an InferenceService on a named runtime, whose container KServe merges in, the name is not checked)
+   * @throws ModelServingError for an unknown timing key, or a time that is not a Duration of whole seconds
    */
   public static http(path: string, port: number | string, timing: ProbeTiming & { readonly scheme?: 'HTTP' | 'HTTPS' } = {}): Probe {
-    assertKnownKeys('Probe.http', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'scheme']);
-    return new Probe({ httpGet: { path, port, scheme: timing.scheme }, ...timingOf(timing) });
+    assertKnownKeys('Probe.http', 'timing', timing, ['initialDelay', 'period', 'timeout', 'failureThreshold', 'scheme']);
+    return new Probe({ httpGet: { path, port, scheme: timing.scheme }, ...timingOf('Probe.http', timing) });
   }
 
   /**
    * A TCP connect to `port`.
    *
    * @param port a port number (1-65535), or the name of one of the container's `ports`
+   * @throws ModelServingError for an unknown timing key, or a time that is not a Duration of whole seconds
    */
   public static tcp(port: number | string, timing: ProbeTiming = {}): Probe {
-    assertKnownKeys('Probe.tcp', 'timing', timing, ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold']);
-    return new Probe({ tcpSocket: { port }, ...timingOf(timing) });
+    assertKnownKeys('Probe.tcp', 'timing', timing, ['initialDelay', 'period', 'timeout', 'failureThreshold']);
+    return new Probe({ tcpSocket: { port }, ...timingOf('Probe.tcp', timing) });
   }
 
   /**
    * A startup probe sized for a slow model load: `probe` retried every
-   * `periodSeconds` for up to `maxStartup` seconds before the container is restarted.
+   * `period` for up to `maxStartup` before the container is restarted
+   * (`failureThreshold = ceil(maxStartup / period)`).
    *
-   * @param maxStartupSeconds how long loading may take @default 600
+   * @param maxStartup how long loading may take, whole seconds @default Duration.minutes(10)
+   * @param period the probe period, whole seconds @default Duration.seconds(10)
+   * @throws ModelServingError when a time is not a Duration of whole seconds, or is zero
    */
-  public static startupFor(probe: Probe, maxStartupSeconds = 600, periodSeconds = 10): Probe {
-    return new Probe({ ...probe.spec, periodSeconds, failureThreshold: Math.max(1, Math.ceil(maxStartupSeconds / periodSeconds)), initialDelaySeconds: undefined });
+  public static startupFor(probe: Probe, maxStartup: Duration = Duration.minutes(10), period: Duration = Duration.seconds(10)): Probe {
+    const max = wholeSeconds('Probe.startupFor', 'maxStartup', maxStartup, { min: 1, example: 'Duration.minutes(10)' })!;
+    const periodSeconds = wholeSeconds('Probe.startupFor', 'period', period, { min: 1, example: 'Duration.seconds(10)' })!;
+    return new Probe({ ...probe.spec, periodSeconds, failureThreshold: Math.max(1, Math.ceil(max / periodSeconds)), initialDelaySeconds: undefined });
   }
 
   private constructor(
@@ -68,11 +81,11 @@ export class Probe {
   ) {}
 }
 
-function timingOf(t: ProbeTiming): ProbeTiming {
+function timingOf(scope: string, t: ProbeTiming): Pick<ProbeJson, 'initialDelaySeconds' | 'periodSeconds' | 'timeoutSeconds' | 'failureThreshold'> {
   return {
-    initialDelaySeconds: t.initialDelaySeconds,
-    periodSeconds: t.periodSeconds ?? 10,
-    timeoutSeconds: t.timeoutSeconds,
+    initialDelaySeconds: wholeSeconds(scope, 'timing.initialDelay', t.initialDelay, { min: 0, example: 'Duration.seconds(0)' }),
+    periodSeconds: wholeSeconds(scope, 'timing.period', t.period, { min: 1, example: 'Duration.seconds(10)' }) ?? 10,
+    timeoutSeconds: wholeSeconds(scope, 'timing.timeout', t.timeout, { min: 1, example: 'Duration.seconds(1)' }),
     failureThreshold: t.failureThreshold ?? 3,
   };
 }

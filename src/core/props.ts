@@ -123,7 +123,7 @@ function editDistance(a: string, b: string): number {
  * given to {@link assertKnownKeys} cannot drift from the interface.
  *
  * ```ts
- * const KEYS = keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true });
+ * const KEYS = keysOf<Batcher>({ maxBatchSize: true, maxLatency: true, timeout: true });
  * ```
  */
 export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {

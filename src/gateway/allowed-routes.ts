@@ -1,4 +1,6 @@
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
+import { invalid } from '../core/errors';
+import { Namespace } from '../core/namespace';
 import { NAMESPACE_NAME_LABEL } from '../core/network-peer';
 import { sortRecord } from '../core/sort-keys';
 import { checkedRecord } from '../core/records';
@@ -22,11 +24,29 @@ export class AllowedRoutes {
   }
 
   /**
-   * Routes from the named namespaces, selected by the `kubernetes.io/metadata.name`
-   * label Kubernetes sets on every Namespace.
+   * Routes from these namespaces, selected by the `kubernetes.io/metadata.name`
+   * label Kubernetes sets on every Namespace. A namespace managed elsewhere
+   * is a `Namespace.fromName(platform, id, name)` (or `new Namespace(platform, id, { external: true })`).
+   *
+   * @param namespaces the Namespace constructs whose routes may attach (names deduplicated and sorted)
+   * @throws ModelServingError when an entry is not a Namespace construct (a name string, for instance)
    */
-  public static fromNamespaces(names: readonly string[], options: { readonly kinds?: readonly RouteKind[] } = {}): AllowedRoutes {
-    const sorted = [...new Set(names)].sort();
+  public static fromNamespaces(namespaces: readonly Namespace[], options: { readonly kinds?: readonly RouteKind[] } = {}): AllowedRoutes {
+    if (!Array.isArray(namespaces)) {
+      invalid('AllowedRoutes.fromNamespaces', 'namespaces', 'must be a list of Namespace constructs', namespaces, 'pass the Namespaces whose routes may attach: AllowedRoutes.fromNamespaces([models])');
+    }
+    namespaces.forEach((n, i) => {
+      if (!Namespace.isNamespace(n)) {
+        invalid(
+          'AllowedRoutes.fromNamespaces',
+          `namespaces[${i}]`,
+          'must be a Namespace construct, not a name',
+          n,
+          "pass the Namespace construct: AllowedRoutes.fromNamespaces([models]); for a namespace managed elsewhere, Namespace.fromName(platform, 'models', 'models')",
+        );
+      }
+    });
+    const sorted = [...new Set(namespaces.map((n) => n.name))].sort();
     const selector =
       sorted.length === 1
         ? { matchLabels: { [NAMESPACE_NAME_LABEL]: sorted[0] } }

@@ -1,4 +1,10 @@
 import type { FlowPeer } from '../core/flows';
+import type { PolicyEngine } from '../policy/policy-engine';
+import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
+import { KGATEWAY_POLICY_ENGINE } from '../policy/kgateway/engine';
+import { KONG_POLICY_ENGINE } from '../policy/kong/engine';
+import { KUADRANT_POLICY_ENGINE } from '../policy/kuadrant/engine';
+
 /**
  * Where a gateway implementation runs the data-plane pods of a Gateway, so
  * NetworkPolicies can let them (and only them) reach backends.
@@ -33,10 +39,27 @@ const KONG_PROXY_PORTS: Readonly<Record<number, number>> = { 80: 8000, 443: 8443
 /** The standard label Gateway API implementations put on a Gateway's proxy pods (GEP-1762). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
+/** Options of {@link GatewayProvider.custom}. */
+export interface CustomGatewayProviderOptions {
+  /** Where the proxy pods of a Gateway run. @default - unknown (no NetworkPolicy opens them) */
+  readonly dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods;
+  /** Where the proxies get their configuration, when it runs in a namespace of the platform. @default - none */
+  readonly controlPlane?: ControlPlaneEndpoint;
+  /** The container ports of a listener port. @default - the listener port itself */
+  readonly podPorts?: (listenerPort: number) => number[];
+  /**
+   * The engine that compiles an AccessPolicy on this provider's gateways
+   * (e.g. `KUADRANT_POLICY_ENGINE` from `cdk8s-model-serving/kuadrant`, or
+   * `PolicyEngine.of(myCompiler)`).
+   * @default - none: an AccessPolicy on such a gateway must pass `engine`
+   */
+  readonly policyEngine?: PolicyEngine;
+}
+
 /**
- * A Gateway API implementation: its usual GatewayClass name and where it
- * places a Gateway's proxy pods. Access and rate-limit intents compile to the
- * provider's own CRDs.
+ * A Gateway API implementation: its usual GatewayClass name, where it
+ * places a Gateway's proxy pods, and the policy engine its access and
+ * rate-limit intents compile to ({@link GatewayProvider.policyEngine}).
  */
 export class GatewayProvider {
   /**
@@ -54,6 +77,7 @@ export class GatewayProvider {
     { namespace: 'kgateway-system', selector: { 'app.kubernetes.io/name': 'kgateway' }, port: 9977 },
     (port) => (port < 1024 ? [port, port + 8000] : [port]),
     'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault` among them) in the GatewayParameters the GatewayClass uses',
+    KGATEWAY_POLICY_ENGINE,
   );
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
@@ -78,6 +102,8 @@ export class GatewayProvider {
     }),
     undefined,
     (port) => (port < 1024 ? [port + 10000] : [port]),
+    undefined,
+    ENVOY_GATEWAY_POLICY_ENGINE,
   );
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
   public static readonly ISTIO = new GatewayProvider(
@@ -99,6 +125,7 @@ export class GatewayProvider {
     { namespace: 'istio-system', selector: { app: 'istiod' }, port: 15012 },
     undefined,
     'set `gateways.seccompProfile.type: RuntimeDefault` in the values of the Istio installation (its gateway pods have no seccomp profile otherwise)',
+    KUADRANT_POLICY_ENGINE,
   );
   /**
    * Kong Ingress Controller; the proxy Deployment is the library's own
@@ -116,6 +143,8 @@ export class GatewayProvider {
     }),
     undefined,
     (port) => [KONG_PROXY_PORTS[port] ?? port],
+    undefined,
+    KONG_POLICY_ENGINE,
   );
 
   /** The provider with this usual GatewayClass name, if it is one of the known ones. */
@@ -125,19 +154,11 @@ export class GatewayProvider {
 
   /**
    * Another implementation: its id, its GatewayClass name and (optionally)
-   * where its proxy pods run, where they get their configuration, and the
-   * pod ports a listener port is served on.
-   *
-   * @param podPorts the container ports of a listener port @default - the listener port itself
+   * where its proxy pods run, where they get their configuration, the pod
+   * ports a listener port is served on, and its policy engine.
    */
-  public static custom(
-    id: string,
-    gatewayClassName: string,
-    dataPlane?: (gatewayName: string, gatewayNamespace: string) => DataPlanePods,
-    controlPlane?: ControlPlaneEndpoint,
-    podPorts?: (listenerPort: number) => number[],
-  ): GatewayProvider {
-    return new GatewayProvider(id, gatewayClassName, dataPlane, controlPlane, podPorts);
+  public static custom(id: string, gatewayClassName: string, options: CustomGatewayProviderOptions = {}): GatewayProvider {
+    return new GatewayProvider(id, gatewayClassName, options.dataPlane, options.controlPlane, options.podPorts, undefined, options.policyEngine);
   }
 
   private constructor(
@@ -156,6 +177,12 @@ export class GatewayProvider {
      * when that namespace enforces the restricted profile.
      */
     public readonly restrictedProxyPodsSetup?: string,
+    /**
+     * The engine an AccessPolicy on this provider's gateways compiles with:
+     * kgateway's, Envoy Gateway's, Kuadrant's (Istio) or Kong's; none for a
+     * custom provider unless given.
+     */
+    public readonly policyEngine?: PolicyEngine,
   ) {}
 
   /**

@@ -403,9 +403,9 @@ export class Gateway extends Construct implements IGateway {
     const selector = namespaces.selector ?? {};
     const expressions = selector.matchExpressions ?? [];
     if (Object.keys(selector.matchLabels ?? {}).length === 0 && expressions.length === 0) {
-      invalid(this, `${at}.selector`, 'is empty, so it selects every namespace (like from: All)', selector, "name the namespaces: AllowedRoutes.fromNamespaces(['models']), or select them by a label");
+      invalid(this, `${at}.selector`, 'is empty, so it selects every namespace (like from: All)', selector, "name the namespaces: AllowedRoutes.fromNamespaces([models]) (the Namespace constructs), or select them by a label");
     }
-    if (expressions.some((e) => (e.values ?? []).length === 0)) invalid(this, at, 'names no namespace, so no route can attach', [], "pass the route namespaces: AllowedRoutes.fromNamespaces(['models'])");
+    if (expressions.some((e) => (e.values ?? []).length === 0)) invalid(this, at, 'names no namespace, so no route can attach', [], "pass the route namespaces: AllowedRoutes.fromNamespaces([models]) (the Namespace constructs)");
     assertLabels(this, `${at}.selector.matchLabels`, selector.matchLabels);
   }
 

@@ -117,6 +117,6 @@ function checkListenerOptions(scope: string, options: ListenerOptions): void {
     options.allowedRoutes,
     (v): v is AllowedRoutes => hasProperty(v, 'spec') && typeof (v as AllowedRoutes).spec === 'object',
     'an AllowedRoutes',
-    "use AllowedRoutes.sameNamespace() or AllowedRoutes.fromNamespaces(['models'])",
+    "use AllowedRoutes.sameNamespace() or AllowedRoutes.fromNamespaces([models]) (the Namespace constructs)",
   );
 }

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
@@ -365,8 +366,8 @@ export class KongGateway extends Construct {
           { containerPort: KongPorts.STATUS, name: 'status' },
         ],
         resources: props.resources ?? { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
-        readinessProbe: Probe.http('/status/ready', KongPorts.STATUS, { periodSeconds: 10, timeoutSeconds: 5 }),
-        livenessProbe: Probe.http('/status', KongPorts.STATUS, { periodSeconds: 10, timeoutSeconds: 5 }),
+        readinessProbe: Probe.http('/status/ready', KongPorts.STATUS, { period: Duration.seconds(10), timeout: Duration.seconds(5) }),
+        livenessProbe: Probe.http('/status', KongPorts.STATUS, { period: Duration.seconds(10), timeout: Duration.seconds(5) }),
       },
       kongDatabaseMounts(props.database),
     );
@@ -391,8 +392,8 @@ export class KongGateway extends Construct {
         env: controllerEnv,
         ports: [{ containerPort: KongPorts.CONTROLLER_HEALTH, name: 'health' }],
         resources: props.controllerResources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-        readinessProbe: Probe.http('/readyz', KongPorts.CONTROLLER_HEALTH, { periodSeconds: 10, timeoutSeconds: 5 }),
-        livenessProbe: Probe.http('/healthz', KongPorts.CONTROLLER_HEALTH, { periodSeconds: 10, timeoutSeconds: 5 }),
+        readinessProbe: Probe.http('/readyz', KongPorts.CONTROLLER_HEALTH, { period: Duration.seconds(10), timeout: Duration.seconds(5) }),
+        livenessProbe: Probe.http('/healthz', KongPorts.CONTROLLER_HEALTH, { period: Duration.seconds(10), timeout: Duration.seconds(5) }),
       },
       [{ name: 'kube-api-access', mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true }],
     );

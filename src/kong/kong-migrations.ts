@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { wholeSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { assertPinnedImage } from '../core/image';
 import { Namespace } from '../core/namespace';
@@ -21,8 +23,8 @@ export interface KongMigrationsProps {
   readonly database: PostgresReference;
   /** Resources of the migration containers. @default requests 100m CPU / 256Mi, limits 1 CPU / 512Mi */
   readonly resources?: ResourceRequirements;
-  /** `activeDeadlineSeconds` of each Job: a stuck migration fails the sync. @default 600 */
-  readonly timeoutSeconds?: number;
+  /** `activeDeadlineSeconds` of each Job (whole seconds, 1 minute to 1 day): a stuck migration fails the sync. @default Duration.minutes(10) */
+  readonly timeout?: Duration;
   /** `backoffLimit`. @default 2 */
   readonly backoffLimit?: number;
 }
@@ -64,9 +66,8 @@ export class KongMigrations extends Construct {
     const image = assertPinnedImage(this, 'image', props.image ?? KONG_IMAGE);
     requireWith(this, 'database', props.database, 'check', 'a PostgresReference', 'pass database: PostgresReference.of({ host, database, user, password })');
     props.database.check(this, 'database', ns.name);
-    const timeout = props.timeoutSeconds ?? 600;
+    const timeout = wholeSeconds(this, 'timeout', props.timeout, { min: 60, max: 86_400, example: 'Duration.minutes(10)' }) ?? 600;
     const backoff = props.backoffLimit ?? 2;
-    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 86_400) invalid(this, 'timeoutSeconds', 'must be an integer between 60 and 86400', timeout, 'use e.g. 600');
     if (!Number.isInteger(backoff) || backoff < 0 || backoff > 10) invalid(this, 'backoffLimit', 'must be an integer between 0 and 10', backoff, 'use e.g. 2');
 
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {

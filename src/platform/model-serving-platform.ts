@@ -31,6 +31,7 @@ import { HttpRouteFilter, IHttpRouteFilter } from '../routing/filter';
 import { HttpRoute, HttpRouteRule } from '../routing/http-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { InferenceService } from '../serving/inference-service';
+import { Storage } from '../serving/storage';
 import { ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { Certificate, CertificateIssuer, PrivateKey } from '../tls/certificate';
 import { loadCatalog, LoadedCatalog } from './catalog-loader';
@@ -546,7 +547,7 @@ export class ModelServingPlatform extends Platform {
       modelFormat: MODEL_FORMATS[m.format],
       // No protocol: the format's own (v2 for Triton and ONNX, v1 otherwise); the catalog refuses a protocol the format's runtimes do not speak.
       protocolVersion: m.protocol === undefined ? undefined : m.protocol === 'v2' ? ProtocolVersion.V2 : ProtocolVersion.V1,
-      storageUri: m.storageUri,
+      storage: Storage.uri(m.storageUri),
       resources: { requests: res(m.resources.requests), limits: res(m.resources.limits) },
       minReplicas: m.minReplicas,
       maxReplicas: m.maxReplicas,

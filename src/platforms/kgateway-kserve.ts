@@ -47,7 +47,7 @@ export class KgatewayKservePlatform extends Platform {
       retainOnRemoval: "kgateway's install namespace: the kgateway controller every Gateway of the cluster depends on runs here, so deleting it with this platform (or each cluster of the fleet) would tear the controller down",
     });
     const models = new Namespace(this, 'ml-models');
-    this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models.name] });
+    this.gateway = kgatewayIngress(system, { certificate: 'kgateway-cert', routeNamespaces: [models] });
     const { iris, mnist } = kgatewayModels(models);
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
     // Monitored from day one: the gateway and each model (monitors, alerts, SLOs, dashboards).

@@ -60,7 +60,7 @@ export class KgatewayProductionPlatform extends Platform {
     const models = new Namespace(this, 'ml-models-prod');
     const monitoring = new Namespace(this, 'monitoring', { external: true });
 
-    this.gateway = kgatewayIngress(system, { certificate: 'kgateway-prod-cert', routeNamespaces: [models.name] });
+    this.gateway = kgatewayIngress(system, { certificate: 'kgateway-prod-cert', routeNamespaces: [models] });
     const { iris, mnist } = kgatewayModels(models, { minReplicas: 2, maxReplicas: 10, autoscaling: Autoscaling.cpu(70) });
     this.models = { [iris.serviceName]: iris, [mnist.serviceName]: mnist };
     const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };

@@ -65,7 +65,7 @@ export class KservePlatform extends Platform {
 
     this.gateway = new Gateway(ingress, 'kserve-gateway', {
       provider: GatewayProvider.ISTIO,
-      listeners: [Listener.https({ certificates: [SecretRef.named('kserve-gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([models.name]) })],
+      listeners: [Listener.https({ certificates: [SecretRef.named('kserve-gateway-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })],
     });
 
     const s3 = new S3ServiceAccount(models, 'kserve-models-s3', {

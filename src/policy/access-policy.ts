@@ -7,15 +7,48 @@ import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
 import { checkProps, hasMethod, hasProperty, optionalShape, requireArray, requireShape } from '../core/prop-types';
 import { Platform } from '../core/platform';
-import { IGateway } from '../gateway/gateway';
+import type { IGateway } from '../gateway/gateway';
 import { Authentication, JwtAuth } from './authentication';
-import './engines';
 import { OpaAuthorizer } from './opa-authorizer';
-import { PolicyEngine } from './policy-engine';
+import type { PolicyCompiler } from './compiler';
 import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
 import { RedisReference } from './redis';
 import { PolicyReport } from './report';
 import { isTierTarget, ITierTarget, Tier } from './tier';
+
+/**
+ * The policy engine that enforces an access intent on a gateway: its CRDs
+ * are what an {@link AccessPolicy} compiles to. Each gateway provider
+ * carries its engine ({@link GatewayProvider.policyEngine}); the engines of
+ * the library are exported by their folders: `KGATEWAY_POLICY_ENGINE`
+ * (`cdk8s-model-serving/kgateway`), `ENVOY_GATEWAY_POLICY_ENGINE`
+ * (`/envoy-gateway`), `KUADRANT_POLICY_ENGINE` (`/kuadrant`, Istio's) and
+ * `KONG_POLICY_ENGINE` (`/kong`). There is no registry: an engine is the
+ * object that holds its compiler.
+ */
+export class PolicyEngine {
+  /** The engine of a compiler (how an engine folder, or a custom implementation, declares its engine). */
+  public static of(compiler: PolicyCompiler<AccessPolicy>): PolicyEngine {
+    return new PolicyEngine(compiler);
+  }
+
+  private constructor(private readonly engineCompiler: PolicyCompiler<AccessPolicy>) {}
+
+  /** Engine id: `kgateway`, `envoy-gateway`, `kuadrant`, `kong`, or a custom one. */
+  public get id(): string {
+    return this.engineCompiler.id;
+  }
+
+  /** Human name for reports and errors. */
+  public get displayName(): string {
+    return this.engineCompiler.displayName;
+  }
+
+  /** The engine's compiler. */
+  public compiler(): PolicyCompiler<AccessPolicy> {
+    return this.engineCompiler;
+  }
+}
 
 /** A route an access policy protects. HttpRoute and GrpcRoute implement it. */
 export interface IPolicyRoute extends IConstruct {
@@ -64,7 +97,10 @@ export interface AccessPolicyProps {
   readonly limitScope?: LimitScope;
   /** The Redis that holds global counters, for engines that need one (kgateway's rate-limit service, Kong). @default - none */
   readonly redis?: RedisReference;
-  /** Override of the engine. @default - the one that goes with the gateway's provider (PolicyEngine.forProvider) */
+  /**
+   * Override of the engine (e.g. `KUADRANT_POLICY_ENGINE` for Kuadrant on
+   * Envoy Gateway). @default - the gateway provider's engine (`gateway.provider.policyEngine`)
+   */
   readonly engine?: PolicyEngine;
 }
 
@@ -147,9 +183,15 @@ export class AccessPolicy extends Construct {
     this.limitScope = props.limitScope ?? LimitScope.ROUTE;
     this.redis = props.redis;
 
-    const engine = props.engine ?? PolicyEngine.forProvider(props.gateway.provider);
+    const engine = props.engine ?? props.gateway.provider?.policyEngine;
     if (!engine) {
-      invalid(this, 'engine', `is unknown for gateway '${props.gateway.gatewayName}' (provider ${props.gateway.provider?.id ?? 'not set'})`, props.gateway.provider?.id, 'set the Gateway provider, or pass engine: PolicyEngine.KUADRANT (or another)');
+      invalid(
+        this,
+        'engine',
+        `is unknown for gateway '${props.gateway.gatewayName}' (provider ${props.gateway.provider?.id ?? 'not set'}, which carries no policy engine)`,
+        props.gateway.provider?.id,
+        "set the Gateway provider, or pass engine: KUADRANT_POLICY_ENGINE (from 'cdk8s-model-serving/kuadrant') or PolicyEngine.of(compiler); a custom provider takes GatewayProvider.custom(id, className, { policyEngine })",
+      );
     }
     this.engine = engine;
     this.check();
@@ -235,6 +277,6 @@ function checkAccessPolicyProps(scope: IConstruct, props: AccessPolicyProps): vo
   requireArray(scope, 'authentication', props.authentication, (v): v is Authentication => hasMethod(v, 'check') && hasProperty(v, 'kind'), 'an authentication method', "pass authentication: [new JwtAuth({ ... })] or [ApiKeyAuth.fromExternalSecrets({ ... })]");
   requireArray(scope, 'tiers', props.tiers, (v): v is Tier => hasMethod(v, 'check') && hasProperty(v, 'name'), 'a Tier', "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
   optionalShape(scope, 'externalAuthorizer', props.externalAuthorizer, (v): v is OpaAuthorizer => hasMethod(v, 'allowGateway'), 'an OpaAuthorizer', "pass the OpaAuthorizer construct: externalAuthorizer: new OpaAuthorizer(auth, 'opa', { ... })");
-  optionalShape(scope, 'engine', props.engine, (v): v is PolicyEngine => hasMethod(v, 'compiler'), 'a PolicyEngine', 'use PolicyEngine.KUADRANT (or another PolicyEngine), or leave it out to follow the gateway provider');
+  optionalShape(scope, 'engine', props.engine, (v): v is PolicyEngine => hasMethod(v, 'compiler'), 'a PolicyEngine', "use KUADRANT_POLICY_ENGINE (from 'cdk8s-model-serving/kuadrant') or PolicyEngine.of(compiler), or leave it out to follow the gateway provider");
   optionalShape(scope, 'redis', props.redis, (v): v is RedisReference => hasMethod(v, 'check'), 'a RedisReference', "use RedisReference.of({ host: 'redis.data.svc.cluster.local' })");
 }

@@ -8,7 +8,6 @@ export * from './access-policy';
 export * from './authentication';
 export * from './compiler';
 export * from './opa-authorizer';
-export * from './policy-engine';
 export * from './rate-limit';
 export * from './redis';
 export * from './report';

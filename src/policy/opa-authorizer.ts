@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as fs from 'node:fs';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -117,7 +118,7 @@ export class OpaAuthorizer extends Construct implements IBackend {
         ],
         resources: props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
         readinessProbe: Probe.http('/health?plugins', OPA_DIAGNOSTIC_PORT),
-        livenessProbe: Probe.http('/health', OPA_DIAGNOSTIC_PORT, { periodSeconds: 20 }),
+        livenessProbe: Probe.http('/health', OPA_DIAGNOSTIC_PORT, { period: Duration.seconds(20) }),
       },
       { name: 'opa', security },
     );

@@ -1,13 +1,32 @@
 import { isAccessControlled } from '../core/access-control';
 import { Platform } from '../core/platform';
-import type { AccessPolicy } from './access-policy';
-import { ApiKeyAuth } from './authentication';
+import type { IGateway } from '../gateway/gateway';
+import { ApiKeyAuth, Authentication } from './authentication';
 import { CompiledPolicy } from './compiler';
 import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
 import { Tier } from './tier';
+import type { OpaAuthorizer } from './opa-authorizer';
+
+/**
+ * What the report reads of an AccessPolicy (which satisfies it); declared
+ * here so the report does not import the policy that writes to it.
+ */
+export interface ReportedPolicy {
+  readonly policyName: string;
+  readonly policyNamespace: string;
+  readonly gateway: IGateway;
+  /** The routes it protects, as tiers see them. */
+  readonly routes: ReadonlyArray<Parameters<Tier['allows']>[0]>;
+  readonly authentication: readonly Authentication[];
+  readonly externalAuthorizer?: OpaAuthorizer;
+  readonly tiers: readonly Tier[];
+  readonly rateLimitMode: RateLimitMode;
+  readonly counterKey: CounterKey;
+  readonly limitScope: LimitScope;
+}
 
 interface PolicyEntry {
-  readonly policy: AccessPolicy;
+  readonly policy: ReportedPolicy;
   readonly engine: string;
   readonly compiled: CompiledPolicy;
 }
@@ -38,7 +57,7 @@ export class PolicyReport {
   private constructor(private readonly platform: Platform) {}
 
   /** Adds a compiled policy. */
-  public addPolicy(policy: AccessPolicy, engine: string, compiled: CompiledPolicy): void {
+  public addPolicy(policy: ReportedPolicy, engine: string, compiled: CompiledPolicy): void {
     this.entries.push({ policy, engine, compiled });
   }
 
@@ -86,7 +105,7 @@ export class PolicyReport {
   }
 }
 
-function describeAuth(a: AccessPolicy['authentication'][number]): string {
+function describeAuth(a: Authentication): string {
   if (a.kind === 'jwt') {
     return `JWT from \`${a.issuer}\` (${a.algorithms.join('/')}, JWKS \`${a.jwksUri}\`${a.audiences.length ? `, audiences ${a.audiences.join(', ')}` : ''}); tier from claim \`${a.tierClaim}\`, user from \`${a.userClaim}\``;
   }

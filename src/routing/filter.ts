@@ -95,16 +95,27 @@ export interface CorsOptions {
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutefilter
  */
 export class HttpRouteFilter implements IHttpRouteFilter {
-  /** `URLRewrite`: rewrite the host and/or path before forwarding. */
+  /**
+   * `URLRewrite`: rewrite the host and/or path before forwarding.
+   *
+   * @throws ModelServingError when neither `hostname` nor `path` is given (the filter would change nothing)
+   */
   public static urlRewrite(options: { readonly hostname?: string; readonly path?: PathModifier }): HttpRouteFilter {
+    if (options === null || typeof options !== 'object' || (options.hostname === undefined && options.path === undefined)) {
+      invalid('HttpRouteFilter.urlRewrite', 'options', 'changes nothing (neither hostname nor path)', options, "pass hostname: 'models.internal' and/or path: PathModifier.replacePrefixMatch('/')");
+    }
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.URL_REWRITE,
       urlRewrite: { hostname: options.hostname, path: options.path?.spec },
     });
   }
 
-  /** `RequestRedirect`: answer with a redirect instead of forwarding (no backends allowed on the rule). */
-  public static requestRedirect(options: RequestRedirectOptions): HttpRouteFilter {
+  /**
+   * `RequestRedirect`: answer with a redirect instead of forwarding (no backends allowed on the rule).
+   *
+   * @param options what the redirect changes @default - nothing: the request's own URL with status 302 (Gateway API defaults)
+   */
+  public static requestRedirect(options: RequestRedirectOptions = {}): HttpRouteFilter {
     return new HttpRouteFilter({
       type: gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
       requestRedirect: {
@@ -121,7 +132,7 @@ export class HttpRouteFilter implements IHttpRouteFilter {
    * `RequestHeaderModifier`: change request headers before forwarding.
    *
    * @throws ModelServingError when `set` or `add` gives a credential header
-   *   (Authorization, Cookie, API keys, tokens: see `CREDENTIAL_HEADERS`) a literal value
+   *   (Authorization, Cookie, API keys, tokens: see `CREDENTIAL_HEADERS`) a literal value, or nothing is changed
    */
   public static requestHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
     return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: renderHeaders('HttpRouteFilter.requestHeaderModifier', changes) });
@@ -130,7 +141,7 @@ export class HttpRouteFilter implements IHttpRouteFilter {
   /**
    * `ResponseHeaderModifier`: change response headers before returning them.
    *
-   * @throws ModelServingError when `set` or `add` gives a credential header (e.g. Set-Cookie) a literal value
+   * @throws ModelServingError when `set` or `add` gives a credential header (e.g. Set-Cookie) a literal value, or nothing is changed
    */
   public static responseHeaderModifier(changes: HeaderModifications): HttpRouteFilter {
     return new HttpRouteFilter({ type: gw.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER, responseHeaderModifier: renderHeaders('HttpRouteFilter.responseHeaderModifier', changes) });
@@ -195,6 +206,8 @@ export class HttpRouteFilter implements IHttpRouteFilter {
 
 function renderHeaders(scope: string, changes: HeaderModifications): gw.HttpRouteSpecRulesFiltersRequestHeaderModifier {
   checkHeaderModifications(scope, '', changes);
+  const count = Object.keys(changes?.set ?? {}).length + Object.keys(changes?.add ?? {}).length + (changes?.remove?.length ?? 0);
+  if (count === 0) invalid(scope, 'changes', 'changes nothing (no set, add or remove)', changes, "pass e.g. set: { 'x-model': 'iris' } or remove: ['x-internal']");
   const pairs = (r: Record<string, string> | undefined) => (r ? Object.keys(r).map((name) => ({ name, value: r[name] })) : undefined);
   return { set: pairs(changes.set), add: pairs(changes.add), remove: changes.remove ? [...changes.remove] : undefined };
 }

@@ -97,7 +97,7 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
         'parentRefs',
         `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${this.routeNamespace ?? '(none)'}'`,
         ref.name,
-        `add the namespace to the listener's allowedRoutes, e.g. AllowedRoutes.fromNamespaces(['${this.routeNamespace ?? 'my-namespace'}'])`,
+        `add the namespace to the listener's allowedRoutes: AllowedRoutes.fromNamespaces([...]) listing the Namespace construct '${this.routeNamespace ?? 'my-namespace'}'`,
       );
     }
     this.checkParent(parent);

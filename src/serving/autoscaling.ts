@@ -1,6 +1,9 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
+
+/** KServe's `predictor.scaleMetric` values (the generated L1 enum), as {@link AutoscalingBinding.scaleMetric} carries them. */
+export { InferenceServiceSpecPredictorScaleMetric as ScaleMetric } from '../../imports/kserve-serving.kserve.io';
 import { invalid } from '../core/errors';
 import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
 import { DeploymentMode } from './model-format';

@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart, Lazy, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
@@ -6,6 +6,7 @@ import { assertProbePortNames, CONTAINER_OPTION_KEYS, ContainerJson, ContainerOp
 import { renderPodVolumes, renderVolumeMounts, toL1Volumes, VolumeMount } from '../core/volume';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
+import { wholeMilliseconds, wholeSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { assertPinnedImage, imageTag } from '../core/image';
 import { NetworkFlows } from '../core/flows';
@@ -61,7 +62,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, storageUri: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeoutSeconds: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
+const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -95,10 +96,10 @@ export interface Toleration {
 export interface Batcher {
   /** `maxBatchSize`: requests per batch; the platform write-ups size batches at 10 to 100. */
   readonly maxBatchSize: number;
-  /** `maxLatency`: how long a batch may wait to fill, in milliseconds (1-10000). */
-  readonly maxLatencyMs: number;
-  /** `timeout`: per-request timeout of the batcher, in seconds; must exceed maxLatency. @default 60 */
-  readonly timeoutSeconds?: number;
+  /** `maxLatency`: how long a batch may wait to fill, 1 ms to 10 s in whole milliseconds (KServe takes milliseconds). */
+  readonly maxLatency: Duration;
+  /** `timeout`: per-request timeout of the batcher, whole seconds (KServe takes integer seconds); must exceed maxLatency. @default Duration.seconds(60) */
+  readonly timeout?: Duration;
 }
 
 /** Request/response logging (`predictor.logger`). */
@@ -111,10 +112,8 @@ export interface InferenceLogger {
 
 /** What a canary changes relative to the current predictor. */
 export interface CanaryChanges {
-  /** New model location (exclusive with `storageUri`). */
+  /** New model location, e.g. `Storage.uri('gs://bucket/model-v2')`. */
   readonly storage?: Storage;
-  /** New model URI (exclusive with `storage`). */
-  readonly storageUri?: string;
   /** New server image (pinned). */
   readonly image?: string;
   /** New `runtimeVersion`. */
@@ -155,10 +154,13 @@ export interface InferenceServiceProps {
   readonly runtime?: IServingRuntime | string;
   /** `runtimeVersion`: the runtime image tag to use. @default - the runtime's */
   readonly runtimeVersion?: string;
-  /** Where the model is (with credentials by reference). Exclusive with `storageUri`. @default - none */
+  /**
+   * Where the model is: `Storage.uri('gs://bucket/model')` for a plain URI
+   * (`storageUri`), or `Storage.s3(...)`, `Storage.hf(...)`, `Storage.pvc(...)`,
+   * ... with credentials by reference.
+   * @default - none
+   */
   readonly storage?: Storage;
-  /** `storageUri` as a plain string (no credentials). Exclusive with `storage`. @default - none */
-  readonly storageUri?: string;
   /**
    * `predictor.<format>.name` (or `predictor.model.name`): the model server
    * container's name, a DNS-1123 label (with a model format; custom
@@ -201,8 +203,13 @@ export interface InferenceServiceProps {
   readonly autoscaling?: Autoscaling;
   /** `predictor.containerConcurrency`: hard limit of in-flight requests per replica, 0 (unlimited) to 1000 in Knative mode (Knative's `container-concurrency-max-limit`). @default - unlimited */
   readonly containerConcurrency?: number;
-  /** `predictor.timeout` in seconds, at most 600 in Knative mode (Knative's `max-revision-timeout-seconds`). @default - KServe default (60) */
-  readonly timeoutSeconds?: number;
+  /**
+   * `predictor.timeout`: whole seconds (KServe's field is integer seconds; a
+   * Duration with a fraction of a second is refused), at most 10 minutes in
+   * Knative mode (Knative's `max-revision-timeout-seconds`).
+   * @default - KServe default (60 seconds)
+   */
+  readonly timeout?: Duration;
   /** `serving.kserve.io/deploymentMode` annotation: `Standard` or `Knative`. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
   /**
@@ -312,7 +319,6 @@ export class InferenceService extends Construct implements IBackend {
     super(scope, id);
     checkProps(this, props, 'InferenceServiceProps');
     optionalShape(this, 'modelFormat', props.modelFormat, (v): v is ModelFormat => hasProperty(v, 'name'), 'a ModelFormat', "use ModelFormat.SKLEARN or ModelFormat.custom('name')");
-    optionalString(this, 'storageUri', props.storageUri, "write the URI as a string, e.g. 'gs://bucket/model'");
     optionalString(this, 'image', props.image);
     optionalString(this, 'runtimeVersion', props.runtimeVersion);
     optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
@@ -374,7 +380,7 @@ export class InferenceService extends Construct implements IBackend {
     if (props.frameworkField && props.runtime !== undefined) invalid(this, 'runtime', 'cannot be set with frameworkField (the framework field picks its runtime)', props.runtime, 'drop frameworkField to name a runtime');
     if (runtime) this.checkRuntime(runtime);
 
-    this.storage = this.bindStorage(props.storage, props.storageUri, 'storage');
+    this.storage = this.bindStorage(props.storage, 'storage');
     if (this.storage?.storageUri) noteStorageInitializer(this);
     for (const [key, value] of Object.entries(this.storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     if (hasContainers && this.storage?.storageSpec) invalid(this, 'storage', 'a storage-config key needs a model format', props.storage?.location, 'use a storage URI with custom containers');
@@ -413,14 +419,10 @@ export class InferenceService extends Construct implements IBackend {
         ? { min: 0, max: KNATIVE_MAX_CONTAINER_CONCURRENCY, type: "Knative's container-concurrency-max-limit", fix: 'use e.g. 10, or 0 for unlimited' }
         : { min: 0, max: SAFE_INT_MAX, type: 'int64: spec.predictor.containerConcurrency', fix: 'use e.g. 10, or 0 for unlimited' });
     }
-    if (props.timeoutSeconds !== undefined && (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1)) {
-      invalid(this, 'timeoutSeconds', 'must be a positive integer (seconds)', props.timeoutSeconds, 'use e.g. 60');
-    }
-    if (props.timeoutSeconds !== undefined) {
-      assertInteger(this, 'timeoutSeconds', props.timeoutSeconds, knative
-        ? { min: 1, max: KNATIVE_MAX_TIMEOUT_SECONDS, type: "Knative's max-revision-timeout-seconds", fix: 'use e.g. 60' }
-        : { min: 1, max: SAFE_INT_MAX, type: 'int64: spec.predictor.timeout', fix: 'use e.g. 60' });
-    }
+    // Knative's max-revision-timeout-seconds; KServe's predictor.timeout is an int64 of seconds.
+    wholeSeconds(this, 'timeout', props.timeout, knative
+      ? { min: 1, max: KNATIVE_MAX_TIMEOUT_SECONDS, limit: "Knative's max-revision-timeout-seconds", example: 'Duration.seconds(60)' }
+      : { min: 1, max: SAFE_INT_MAX, limit: 'int64: spec.predictor.timeout', example: 'Duration.seconds(60)' });
     checkTolerations(this, 'tolerations', props.tolerations);
     if (props.logger) {
       assertKnownKeys(this, 'logger', props.logger, keysOf<InferenceLogger>({ url: true, mode: true }));
@@ -612,21 +614,21 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'canary.trafficPercent', 'must be an integer percent between 0 and 100', p, 'use e.g. 10');
     }
     if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use modelFormat with a runtime, or roll out a second InferenceService');
-    const changed = (['storage', 'storageUri', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
+    const changed = (['storage', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
     if (changed.length === 0) {
-      invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage/storageUri, image, runtimeVersion, resources, args or env');
+      invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage, image, runtimeVersion, resources, args or env');
     }
     if (options.image !== undefined) assertPinnedImage(this, 'canary.image', options.image);
     if (options.runtimeVersion !== undefined) assertRuntimeVersion(this, 'canary.runtimeVersion', options.runtimeVersion);
     this.checkGpu(options.resources, 'canary.resources');
     refuseCredential(this, 'canary.args', options.args, 'pass the credential as a file mounted from a Secret or as $(VAR) of an environment variable set from a Secret');
-    const storage = this.bindStorage(options.storage, options.storageUri, 'canary.storage');
+    const storage = this.bindStorage(options.storage, 'canary.storage');
     // The predictor's pods share one set of annotations: a canary's download credentials must be the current ones.
     for (const [key, value] of Object.entries(storage?.podAnnotations ?? {})) this.addPodAnnotation(key, value);
     // A canary equal to the current predictor has no previous revision to split traffic with.
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const location = (b: StorageBinding | undefined) => [b?.storageUri, b?.storageSpec];
-    const differs = changed.filter((k) => (k === 'storage' || k === 'storageUri' ? !same(location(storage), location(this.storage)) : !same(options[k], this.props[k])));
+    const differs = changed.filter((k) => (k === 'storage' ? !same(location(storage), location(this.storage)) : !same(options[k], this.props[k])));
     if (differs.length === 0) {
       invalid(
         this,
@@ -751,26 +753,23 @@ export class InferenceService extends Construct implements IBackend {
   }
 
   private checkBatcher(b: Batcher): void {
-    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatencyMs: true, timeoutSeconds: true }));
+    assertKnownKeys(this, 'batcher', b, keysOf<Batcher>({ maxBatchSize: true, maxLatency: true, timeout: true }));
     if (!Number.isInteger(b.maxBatchSize) || b.maxBatchSize < MIN_BATCH || b.maxBatchSize > MAX_BATCH) {
       invalid(this, 'batcher.maxBatchSize', `must be an integer between ${MIN_BATCH} and ${MAX_BATCH} (the batch sizes the platform write-ups recommend)`, b.maxBatchSize, 'use e.g. 32');
     }
-    if (!Number.isInteger(b.maxLatencyMs) || b.maxLatencyMs < 1 || b.maxLatencyMs > 10_000) {
-      invalid(this, 'batcher.maxLatencyMs', 'must be an integer between 1 and 10000 milliseconds', b.maxLatencyMs, 'use e.g. 50');
+    if (b.maxLatency === undefined) invalid(this, 'batcher.maxLatency', 'is required', undefined, 'use e.g. Duration.millis(50)');
+    const latency = wholeMilliseconds(this, 'batcher.maxLatency', b.maxLatency, { min: 1, max: 10_000, example: 'Duration.millis(50)' })!;
+    // batcher.timeout is a Go int of seconds in KServe's Batcher; the agent reads it as int32-safe seconds.
+    const timeout = wholeSeconds(this, 'batcher.timeout', b.timeout, { min: 1, max: INT32_MAX, limit: 'int32', example: 'Duration.seconds(60)' }) ?? 60;
+    if (timeout * 1000 <= latency) {
+      invalid(this, 'batcher.timeout', `must be longer than maxLatency (${latency}ms)`, `${timeout}s`, 'use e.g. Duration.seconds(60)');
     }
-    const timeout = b.timeoutSeconds ?? 60;
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout * 1000 <= b.maxLatencyMs) {
-      invalid(this, 'batcher.timeoutSeconds', `must be a whole number of seconds longer than maxLatencyMs (${b.maxLatencyMs} ms)`, b.timeoutSeconds, 'use e.g. 60');
-    }
-    // batcher.timeout is a Go int in KServe's Batcher; the agent reads it as int32-safe seconds.
-    assertInteger(this, 'batcher.timeoutSeconds', timeout, { min: 1, max: INT32_MAX, type: 'int32', fix: 'use e.g. 60' });
   }
 
-  private bindStorage(storage: Storage | undefined, storageUri: string | undefined, field: string): StorageBinding | undefined {
-    if (storage !== undefined && storageUri !== undefined) {
-      invalid(this, field, 'gives two storage locations at once (storage and storageUri)', { storage: storage.location, storageUri }, 'pass exactly one of storage and storageUri');
+  private bindStorage(storage: Storage | undefined, field: string): StorageBinding | undefined {
+    if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof (storage as Partial<Storage>).bind !== 'function')) {
+      invalid(this, field, 'must be a Storage', storage, "use Storage.uri('gs://bucket/model'), Storage.s3(...), Storage.hf(...) or Storage.pvc(...)");
     }
-    if (storageUri !== undefined) return Storage.uri(storageUri).bind(this, `${field}Uri`);
     return storage?.bind(this, field);
   }
 
@@ -803,8 +802,8 @@ export class InferenceService extends Construct implements IBackend {
       : Probe.http(this.protocolVersion === ProtocolVersion.V1 ? `/v1/models/${name}` : `/v2/models/${name}/ready`, this.podPort);
     return {
       readinessProbe: p.readinessProbe ?? ready,
-      livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { periodSeconds: 30, failureThreshold: 5 }),
-      startupProbe: p.startupProbe ?? Probe.startupFor(ready, 600),
+      livenessProbe: p.livenessProbe ?? Probe.tcp(this.podPort, { period: Duration.seconds(30), failureThreshold: 5 }),
+      startupProbe: p.startupProbe ?? Probe.startupFor(ready, Duration.minutes(10)),
     };
   }
 
@@ -815,7 +814,7 @@ export class InferenceService extends Construct implements IBackend {
    */
   private renderPredictor(changes: CanaryChanges | undefined, canaryEntry = false): kserve.InferenceServiceSpecPredictor {
     const p = this.props;
-    const storage = changes && (changes.storage !== undefined || changes.storageUri !== undefined) ? this.bindStorage(changes.storage, changes.storageUri, 'canary.storage') : this.storage;
+    const storage = changes?.storage !== undefined ? this.bindStorage(changes.storage, 'canary.storage') : this.storage;
     const serviceAccount = p.serviceAccount ?? storage?.serviceAccount;
     const tolerations = p.tolerations ?? (this.gpuRequested ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
     const pod = {
@@ -823,14 +822,14 @@ export class InferenceService extends Construct implements IBackend {
       minReplicas: this.minReplicas,
       maxReplicas: p.maxReplicas,
       containerConcurrency: p.containerConcurrency,
-      timeout: p.timeoutSeconds,
+      timeout: p.timeout?.toSeconds(),
       serviceAccountName: serviceAccount?.serviceAccountName,
       automountServiceAccountToken: false,
       securityContext: this.podSecurityContext(this.security),
       nodeSelector: p.nodeSelector,
       tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
       logger: p.logger ? { url: p.logger.url, mode: (p.logger.mode ?? 'all') as kserve.InferenceServiceSpecPredictorLoggerMode } : undefined,
-      batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatencyMs, timeout: p.batcher.timeoutSeconds ?? 60 } : undefined,
+      batcher: p.batcher ? { maxBatchSize: p.batcher.maxBatchSize, maxLatency: p.batcher.maxLatency.toMilliseconds(), timeout: p.batcher.timeout?.toSeconds() ?? 60 } : undefined,
       volumes: toL1Volumes<object>(renderPodVolumes(this, p.containers ? p.containers.map((c, i) => ({ field: `containers[${i}].volumeMounts`, mounts: c.volumeMounts })) : [{ field: 'volumeMounts', mounts: p.volumeMounts }], this.security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [], { knative: this.isKnative })),
     };
     if (p.containers) {
@@ -914,8 +913,8 @@ export class InferenceService extends Construct implements IBackend {
         ...c,
         env,
         readinessProbe: c.readinessProbe ?? Probe.tcp(port),
-        livenessProbe: c.livenessProbe ?? Probe.tcp(port, { periodSeconds: 30, failureThreshold: 5 }),
-        startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), 300),
+        livenessProbe: c.livenessProbe ?? Probe.tcp(port, { period: Duration.seconds(30), failureThreshold: 5 }),
+        startupProbe: c.startupProbe ?? Probe.startupFor(Probe.tcp(port), Duration.minutes(5)),
       },
       { name: 'kserve-container', security, noPodSecurityContext: this.isKnative, volumes: true },
     );

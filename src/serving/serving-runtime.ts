@@ -1,4 +1,5 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
+import { wholeSeconds } from '../core/duration';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
@@ -138,8 +139,8 @@ export interface VllmRuntimeOptions {
   readonly extraArgs?: readonly string[];
   /** CPU and memory per replica (GPUs come from `gpus`). @default requests 2 CPU / 16Gi, limits 8 CPU / 32Gi */
   readonly resources?: { readonly requests?: { readonly cpu?: string; readonly memory?: string }; readonly limits?: { readonly cpu?: string; readonly memory?: string } };
-  /** How long model download plus load may take before the startup probe gives up, seconds. @default 1800 */
-  readonly maxStartupSeconds?: number;
+  /** How long model download plus load may take before the startup probe gives up, whole seconds. @default Duration.minutes(30) */
+  readonly maxStartup?: Duration;
   /** `--served-model-name`. @default '{{.Name}}' (the InferenceService name) */
   readonly servedModelName?: string;
   /** The model format the runtime declares (auto-selected). @default ModelFormat.custom('vLLM') */
@@ -296,6 +297,7 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
 /** @param where the path of the runtime construct about to be created (reported in errors) */
 function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
   checkProps(where, o, 'VllmRuntimeOptions');
+  wholeSeconds(where, 'maxStartup', o.maxStartup, { min: 1, example: 'Duration.minutes(30)' });
   const gpus = o.gpus ?? 1;
   if (!Number.isInteger(gpus) || gpus < 0) invalid(where, 'gpus', 'must be a whole number >= 0', gpus, 'use 1 or more for GPU serving, 0 for CPU');
   if (o.gpuMemoryUtilization !== undefined && !(o.gpuMemoryUtilization > 0 && o.gpuMemoryUtilization <= 1)) {
@@ -331,8 +333,8 @@ function vllmProps(o: VllmRuntimeOptions, where: string): ServingRuntimeProps {
         limits: { cpu: o.resources?.limits?.cpu ?? '8', memory: o.resources?.limits?.memory ?? '32Gi', nvidiaGpu: gpus > 0 ? String(gpus) : undefined },
       },
       readinessProbe: health,
-      livenessProbe: Probe.http('/health', 8080, { periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 }),
-      startupProbe: Probe.startupFor(health, o.maxStartupSeconds ?? 1800),
+      livenessProbe: Probe.http('/health', 8080, { period: Duration.seconds(30), timeout: Duration.seconds(10), failureThreshold: 5 }),
+      startupProbe: Probe.startupFor(health, o.maxStartup ?? Duration.minutes(30)),
       volumeMounts: o.sharedMemory === undefined ? undefined : [{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: o.sharedMemory }), mountPath: '/dev/shm' }],
     },
   };
@@ -353,8 +355,8 @@ function teiProps(o: TeiRuntimeOptions, where: string): ServingRuntimeProps {
       env: { HOME: '/tmp', HF_HOME: '/tmp/hf' },
       resources: o.resources ?? { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
       readinessProbe: health,
-      livenessProbe: Probe.http('/health', 8080, { periodSeconds: 30, failureThreshold: 5 }),
-      startupProbe: Probe.startupFor(health, 900),
+      livenessProbe: Probe.http('/health', 8080, { period: Duration.seconds(30), failureThreshold: 5 }),
+      startupProbe: Probe.startupFor(health, Duration.minutes(15)),
     },
   };
 }

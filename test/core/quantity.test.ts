@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRational, exactQuantity, isWholeQuantity, parseQuantity, quantityExceeds, quantityProblem } from '../../src';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 
@@ -10,7 +11,7 @@ describe('quantities', () => {
     const { app, ns: { models: ns } } = setup();
     new InferenceService(ns, 'iris', {
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+      storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
       resources: { requests: { cpu: '700m', memory: '3300Mi' }, limits: { cpu: '0.7', memory: '3300Mi' } },
     });
     const iris = findObject(synthObjects(app), 'InferenceService', 'iris') as { spec: { predictor: { model: { resources: unknown } } } };
@@ -21,7 +22,7 @@ describe('quantities', () => {
     expect(() =>
       new InferenceService(ns, 'big', {
         modelFormat: ModelFormat.SKLEARN,
-        storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+        storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
         resources: { requests: { cpu: '701m' }, limits: { cpu: '0.7' } },
       }),
     ).toThrow(/requests\.cpu.*must not exceed limits\.cpu \(0\.7\)/);

@@ -18,6 +18,7 @@ import { Listener } from '../../src/gateway/listener';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { listFiles } from '../dir-compare';
 
@@ -29,14 +30,14 @@ function platformApp(models: readonly string[], options: { readonly badPort?: bo
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   // An escape-hatch patch the constructs cannot check: only the schema validation catches it.
   if (options.badPort) gateway.resource.addJsonPatch(JsonPatch.replace('/spec/listeners/0/port', 0));
   for (const name of models) {
     const model = new InferenceService(ns, name, {
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: `gs://models/${name}`,
+      storage: Storage.uri(`gs://models/${name}`),
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
     new HttpRoute(ns, `${name}-route`, { name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] }).allowPublicAccess('test platform');

@@ -17,6 +17,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { listFiles } from '../dir-compare';
 import { OUTPUT_MARKER } from '../../src/delivery/output-folder';
@@ -38,12 +39,12 @@ function platformApp(spec: Spec) {
   const namespaces = (spec.modelNamespaces ?? ['models']).map((n) => new Namespace(platform, n));
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(namespaces.map((n) => n.name)) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(namespaces) })],
   });
   for (const name of spec.models) {
     const model = new InferenceService(namespaces[0], name, {
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: `gs://models/${name}`,
+      storage: Storage.uri(`gs://models/${name}`),
       minReplicas: spec.replicas,
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });

@@ -14,6 +14,7 @@ import { Listener } from '../../src/gateway/listener';
 import { KServeModelMonitoring } from '../../src/observability/kserve-model-monitoring';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 
 function teamPlatform(options: { readonly relaxed?: boolean; readonly privileged?: boolean; readonly explicitWave?: string } = {}) {
@@ -23,11 +24,11 @@ function teamPlatform(options: { readonly relaxed?: boolean; readonly privileged
   const ns = new Namespace(platform, 'models');
   const gateway = new Gateway(edge, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   const model = new InferenceService(ns, 'iris', {
     modelFormat: ModelFormat.SKLEARN,
-    storageUri: 'gs://models/iris',
+    storage: Storage.uri('gs://models/iris'),
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     security: options.relaxed ? WorkloadSecurity.relaxed({ writableRootFilesystem: true, reason: 'the runtime unpacks the model next to its binary' }) : undefined,
   });

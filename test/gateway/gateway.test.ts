@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Namespace } from '../../src/core/namespace';
 import { SecretRef } from '../../src/core/secret-ref';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { Gateway, GatewayAddress } from '../../src/gateway/gateway';
@@ -8,18 +9,21 @@ import { Backend } from '../../src/core/backend';
 import { HttpRoute } from '../../src/routing/http-route';
 import { findObject, setup, synthObjects } from '../util';
 
-function gatewayIn(listeners: Listener[]) {
-  const { app, ns } = setup(['edge']);
-  const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.KGATEWAY, listeners });
+function gatewayIn(listeners: Listener[] | ((ns: Record<string, Namespace>) => Listener[]), namespaces: readonly string[] = ['edge']) {
+  const { app, ns } = setup(namespaces);
+  const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: typeof listeners === 'function' ? listeners(ns) : listeners });
   return { app, ns, gateway };
 }
 
 describe('Gateway', () => {
   it('renders HTTP and HTTPS listeners; the HTTPS one references its certificate Secret', () => {
-    const { app } = gatewayIn([
-      Listener.http(),
-      Listener.https({ hostname: 'models.example.com', certificates: [SecretRef.named('models-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'edge']) }),
-    ]);
+    const { app } = gatewayIn(
+      (ns) => [
+        Listener.http(),
+        Listener.https({ hostname: 'models.example.com', certificates: [SecretRef.named('models-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models, ns.edge]) }),
+      ],
+      ['edge', 'models'],
+    );
     const objects = synthObjects(app);
     const gw = findObject(objects, 'Gateway', 'gw', 'edge');
     expect(gw.spec.gatewayClassName).toBe('kgateway');

@@ -272,7 +272,7 @@ const CASES: readonly Case[] = [
       });
       const strict = new Gateway(ns1, 'foo-gateway', {
         gatewayClassName: 'foo-lb',
-        listeners: [Listener.http({ name: 'prod-web', allowedRoutes: AllowedRoutes.fromNamespaces(['gateway-api-example-ns2'], { kinds: ['HTTPRoute'] }) })],
+        listeners: [Listener.http({ name: 'prod-web', allowedRoutes: AllowedRoutes.fromSelector({ 'kubernetes.io/metadata.name': 'gateway-api-example-ns2' }, { kinds: ['HTTPRoute'] }) })],
       });
       new HttpRoute(chartIn(app, 'gateway-api-example-ns2'), 'my-route', { parents: [strict], rules: [{ backends: [svc('foo-svc', 8080)] }] });
     },

@@ -143,7 +143,7 @@ describe('GAIE v1.6.0 conformance resources, rebuilt', () => {
   it('routes the conformance HTTPRoutes to the pools with the same backendRefs', () => {
     const f = rebuild();
     const { app, appNs } = f;
-    const gateway = new Gateway(f.ns['inference-conformance-infra'], 'conformance-primary', { gatewayClassName: 'conformance', listeners: [Listener.http({ allowedRoutes: AllowedRoutes.fromNamespaces([APP_NS]) })] });
+    const gateway = new Gateway(f.ns['inference-conformance-infra'], 'conformance-primary', { gatewayClassName: 'conformance', listeners: [Listener.http({ allowedRoutes: AllowedRoutes.fromNamespaces([f.ns[APP_NS]]) })] });
     const accepted = read('conformance__tests__inferencepool_accepted.yaml').find((d) => d.kind === 'HTTPRoute')!;
     const rule = accepted.spec.rules[0];
     new HttpRoute(appNs, accepted.metadata.name, {

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { KongMigrations } from '../../src/kong/kong-migrations';
 import { findObject, setup, synthObjects } from '../util';
@@ -62,7 +63,7 @@ describe('KongMigrations', () => {
       expect(() => build({ image: 'kong:latest' })).toThrow(/test\/kong\/migrations: image uses the ':latest' tag/);
     });
     it('the timeout or back-off is out of range', () => {
-      expect(() => build({ timeoutSeconds: 10 })).toThrow(/timeoutSeconds must be an integer between 60 and 86400 \(received: 10\)/);
+      expect(() => build({ timeout: Duration.seconds(10) })).toThrow(/test\/kong\/migrations: timeout must be between 60s and 86400s \(received: "10s"\)/);
       expect(() => build({ backoffLimit: -1 })).toThrow(/backoffLimit must be an integer between 0 and 10/);
     });
     it('the database reference is malformed', () => {

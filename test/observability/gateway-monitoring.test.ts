@@ -87,7 +87,7 @@ describe('GatewayMonitoring', () => {
     const models = ns['ml-models'];
     const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN });
     const other = new InferenceService(models, 'other', { modelFormat: ModelFormat.SKLEARN });
-    const gateway = new Gateway(ns.edge, 'eg-gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['ml-models']) })] });
+    const gateway = new Gateway(ns.edge, 'eg-gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })] });
     new HttpRoute(models, 'iris-route', {
       name: 'iris',
       parents: [gateway.listener('https')],

@@ -4,13 +4,14 @@ import { KServeModelMonitoring } from '../../src/observability/kserve-model-moni
 import { LlmMonitoring } from '../../src/observability/llm-monitoring';
 import { RequestMetrics } from '../../src/observability/request-metrics';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 import { alertNames, alertOf, selects } from './helpers';
 
 function model(name = 'iris') {
   const { app, ns } = setup(['ml-models']);
-  const isvc = new InferenceService(ns['ml-models'], name, { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+  const isvc = new InferenceService(ns['ml-models'], name, { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
   return { app, ns: ns['ml-models'], isvc };
 }
 
@@ -55,7 +56,7 @@ describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-te
 describe('KServeModelMonitoring by model server', () => {
   function formatModel(modelFormat: ModelFormat) {
     const { app, ns } = setup(['ml-models']);
-    const isvc = new InferenceService(ns['ml-models'], 'm', { modelFormat, storageUri: 'gs://bucket/m' });
+    const isvc = new InferenceService(ns['ml-models'], 'm', { modelFormat, storage: Storage.uri('gs://bucket/m') });
     new KServeModelMonitoring(ns['ml-models'], 'm-monitoring', { model: isvc });
     const objects = synthObjects(app);
     return { objects, endpoint: findObject(objects, 'PodMonitor', 'm-predictor', 'ml-models').spec.podMetricsEndpoints[0], ports: findObject(objects, 'InferenceService', 'm', 'ml-models').spec.predictor.model.ports };

@@ -14,6 +14,7 @@ import { TestSeries } from '../../src/observability/test-series';
 import { MonitoringReport, verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelServerKind, ServingRuntime } from '../../src/serving/serving-runtime';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 import { alertNames, alertOf, rulesOf } from './helpers';
@@ -42,7 +43,7 @@ function models() {
 describe('KServeModelMonitoring reads the metrics of the model server the model runs', () => {
   it('a TorchServe model (Standard mode) with default traffic reads ts_* on 8082, never request_predict_seconds', () => {
     const { app, platform, ns } = models();
-    const isvc = new InferenceService(ns, 'resnet', { modelFormat: ModelFormat.PYTORCH, storageUri: 's3://models/resnet', deploymentMode: DeploymentMode.STANDARD });
+    const isvc = new InferenceService(ns, 'resnet', { modelFormat: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/resnet'), deploymentMode: DeploymentMode.STANDARD });
     const mon = new KServeModelMonitoring(ns, 'resnet-monitoring', { model: isvc });
     expect(mon.modelServer).toBe(ModelServerMetrics.TORCHSERVE);
     const objects = synthObjects(app);
@@ -61,7 +62,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it("a Triton model's alerts, SLO and panels read nv_* series on 8002", () => {
     const { app, ns } = models();
-    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.TRITON, storageUri: 's3://models/densenet' });
+    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.TRITON, storage: Storage.uri('s3://models/densenet') });
     const mon = new KServeModelMonitoring(ns, 'densenet-monitoring', { model: isvc });
     expect(mon.catalog.name).toBe('triton-model');
     const objects = synthObjects(app);

@@ -52,7 +52,7 @@ import * as ms from 'cdk8s-model-serving';
 import { Namespace, Platform, SecretRef } from 'cdk8s-model-serving/core';
 import { AllowedRoutes, Gateway, GatewayProvider, Listener } from 'cdk8s-model-serving/gateway';
 import { HttpRoute, PathMatch } from 'cdk8s-model-serving/routing';
-import { InferenceService, ModelFormat } from 'cdk8s-model-serving/serving';
+import { InferenceService, ModelFormat, Storage } from 'cdk8s-model-serving/serving';
 import { DirectResponse } from 'cdk8s-model-serving/kgateway';
 import { buildPlatforms, writePlatforms } from 'cdk8s-model-serving/delivery';
 import { formatIssue, validateObject } from 'cdk8s-model-serving/validate';
@@ -68,14 +68,14 @@ const models = new Namespace(platform, 'models');
 const gateway = new Gateway(edge, 'gateway', {
   provider: GatewayProvider.KGATEWAY,
   listeners: [
-    Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([edge.name, models.name]) }),
+    Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([edge, models]) }),
   ],
 });
 const health = new DirectResponse(edge, 'health-ok', { status: 200, body: 'ok' });
 new HttpRoute(edge, 'health', { parents: [gateway], rules: [{ matches: [{ path: PathMatch.exact('/health') }], filters: [health] }] });
 const iris = new InferenceService(models, 'iris', {
   modelFormat: ModelFormat.SKLEARN,
-  storageUri: 'gs://kfserving-examples/models/sklearn/iris',
+  storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
 });
 // The root entry and the subpaths are the same modules: one class, one identity.
@@ -103,6 +103,14 @@ console.log(JSON.stringify({
   platforms: outputs.map((p) => p.name),
 }));
 `;
+
+/** The README's opening example (`## A platform in one file`), as written there. */
+function readmeExample(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /## A platform in one file\n\n[^`]*```ts\n([\s\S]*?)\n```/.exec(readme);
+  if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
+  return `${block[1]}\n`;
+}
 
 /** A closed set of lockfile entries: the packages `roots` need, as this repository's lockfile places them. */
 function lockClosure(roots: readonly string[]): Record<string, LockEntry> {
@@ -199,7 +207,14 @@ describe('the packed package in a consumer project', () => {
     check(run(process.execPath, [tsc, '--strict', '--module', 'node16', '--target', 'es2022', '--types', 'node', '--outDir', 'out', 'app.ts'], consumer), 'tsc --strict of the consumer app');
     const synth = check(run(process.execPath, [path.join('out', 'app.js'), 'dist'], consumer), 'the consumer app');
     appOutput = JSON.parse(synth.trim().split('\n').pop() as string);
-  }, 180_000);
+
+    // The README's opening example, as a platform team copies it: compiled against the package and run in a folder of its own.
+    const readmeApp = path.join(consumer, 'readme');
+    fs.mkdirSync(readmeApp);
+    fs.writeFileSync(path.join(readmeApp, 'platform.ts'), readmeExample());
+    check(run(process.execPath, [tsc, '--strict', '--module', 'node16', '--target', 'es2022', '--types', 'node', '--outDir', 'out', 'platform.ts'], readmeApp), "tsc --strict of the README's example");
+    check(run(process.execPath, [path.join('out', 'platform.js')], readmeApp), "the README's example");
+  }, 240_000);
 
   afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -242,6 +257,23 @@ describe('the packed package in a consumer project', () => {
     expect(route.spec.parentRefs).toEqual([expect.objectContaining({ kind: 'Gateway', name: 'gateway', namespace: 'edge', sectionName: 'https' })]);
     expect(route.spec.rules.flatMap((r: { backendRefs?: unknown[] }) => r.backendRefs ?? [])).toEqual([{ name: 'iris-predictor', port: 80 }]);
     expect(fs.existsSync(path.join(dir, 'kustomization.yaml'))).toBe(true);
+  });
+
+  it("compiles and runs the README's opening example: a valid, secure platform with its endpoints, tiers and monitoring", () => {
+    const dir = path.join(consumer, 'readme', 'dist', 'team-a');
+    const objects = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; spec?: any }));
+    const routes = objects.filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.map((r) => r.metadata.name).sort()).toEqual(['iris', 'qwen']);
+    // The vLLM endpoint's prefix is rewritten to / at the model; the sklearn one keeps KServe's own paths.
+    const qwen = routes.find((r) => r.metadata.name === 'qwen')!;
+    expect(qwen.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/qwen' } }]);
+    expect(qwen.spec.rules[0].backendRefs).toEqual([{ name: 'qwen-predictor', port: 80 }]);
+    expect(objects.filter((o) => o.kind === 'SecurityPolicy').length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['iris-predictor', 'qwen-predictor']);
+    expect(fs.readFileSync(path.join(dir, 'POLICY.md'), 'utf8')).toMatch(/premium/);
   });
 
   it('loads every export of package.json, and runs the bin on the output', () => {

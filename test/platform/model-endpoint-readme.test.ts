@@ -1,5 +1,5 @@
 /**
- * The README's "Use" example (issue 16 §5): a gateway, an sklearn and a vLLM
+ * The README's opening example ("A platform in one file") (issue 16 §5): a gateway, an sklearn and a vLLM
  * model as ModelEndpoints, JWT with two tiers and request limits, monitoring.
  * The code block is read from README.md, its package imports pointed at
  * src/, and run: it must compile, synthesize, validate and pass the
@@ -15,11 +15,11 @@ import { findObject, objectsOfKind } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The first ```ts block after `### Use`, with `cdk8s-model-serving/<area>` imports pointed at src/ and the write replaced by an export of the app. */
+/** The first ```ts block after `## A platform in one file`, with `cdk8s-model-serving/<area>` imports pointed at src/ and the write replaced by an export of the app. */
 function readmeExample(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /### Use\n\n```ts\n([\s\S]*?)\n```/.exec(readme);
-  if (!block) throw new Error('README.md has no ```ts block under ### Use');
+  const block = /## A platform in one file\n\n[^`]*```ts\n([\s\S]*?)\n```/.exec(readme);
+  if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
   const code = block[1]
     .replace(/from 'cdk8s-model-serving\/([a-z-]+)'/g, (_m, area: string) => `from ${JSON.stringify(path.join(ROOT, 'src', area))}`)
     .replace(/from 'cdk8s'/g, `from ${JSON.stringify(require.resolve('cdk8s'))}`);

@@ -121,7 +121,7 @@ function declareIntent(provider: GatewayProvider, infra: Infrastructure, feature
   if (infra.kuadrantCr) new Kuadrant(ns['kuadrant-system'], 'kuadrant');
   const gateway = new Gateway(ns.gateway, 'models', {
     provider,
-    listeners: [Listener.https({ certificates: [SecretRef.named('models-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([NS]) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('models-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns[NS]]) })],
   });
   const route = (name: string) =>
     new HttpRoute(ns[NS], name, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${name}`) }], backends: [Backend.service(`${name}-predictor`, 80)] }] });
@@ -434,7 +434,7 @@ const PROVIDERS: readonly ProviderCase[] = [
     variants: [without('apiKeys', 'tokenLimits', 'dailyLimit'), without('jwt', 'tokenLimits', 'dailyLimit')],
     fullIntentRefusedAt: 'tiers.tokenLimits',
     refusals: [
-      { feature: 'token limits', features: { tokenLimits: true }, field: 'tiers.tokenLimits', because: /counts requests only, not LLM tokens; use PolicyEngine\.KUADRANT/ },
+      { feature: 'token limits', features: { tokenLimits: true }, field: 'tiers.tokenLimits', because: /counts requests only, not LLM tokens; use KUADRANT_POLICY_ENGINE/ },
       { feature: 'API keys besides JWT', features: { apiKeys: true }, field: 'authentication', because: /a request would need both a JWT and an API key/ },
       { feature: 'two windows in one tier', features: { dailyLimit: true }, field: 'tiers(premium).limits', because: /one limit per descriptor/ },
       { feature: 'per-replica counters', options: { rateLimitMode: RateLimitMode.LOCAL }, field: 'rateLimitMode', because: /cannot count per user or per tier; use RateLimitMode\.GLOBAL/ },

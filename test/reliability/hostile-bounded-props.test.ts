@@ -25,6 +25,7 @@ import { Tier } from '../../src/policy/tier';
 import { GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { setup, synthObjects } from '../util';
 
@@ -37,10 +38,10 @@ type Props = Record<string, unknown>;
 function build(target: string, change: (props: Props) => Props): unknown {
   const { app, ns } = setup(['edge', 'models']);
   const listenerHttps = (p: Props) => Listener.https(p as never);
-  const listenerProps = target === 'Listener.https' ? change({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) }) : { certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) };
+  const listenerProps = target === 'Listener.https' ? change({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) }) : { certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) };
   const gatewayProps: Props = { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [listenerHttps(listenerProps)] };
   const gateway = new Gateway(ns.edge, 'gw', (target === 'Gateway' ? change(gatewayProps) : gatewayProps) as never);
-  const isvcProps: Props = { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES };
+  const isvcProps: Props = { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES };
   const model = new InferenceService(ns.models, 'iris', (target === 'InferenceService' ? change(isvcProps) : isvcProps) as never);
   const routeProps: Props = { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('iris-predictor', 80)] }] };
   const route = new HttpRoute(ns.models, 'iris-route', (target === 'HttpRoute' ? change(routeProps) : routeProps) as never);
@@ -71,7 +72,7 @@ const KEYS: Readonly<Record<string, readonly string[]>> = {
   Gateway: ['name', 'provider', 'listeners', 'addresses', 'labels', 'annotations', 'infrastructure'],
   'Listener.https': ['certificates', 'port', 'hostname', 'name', 'allowedRoutes'],
   HttpRoute: ['parents', 'hostnames', 'rules', 'labels', 'name'],
-  InferenceService: ['modelFormat', 'storageUri', 'resources', 'minReplicas', 'maxReplicas', 'args', 'env', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'timeoutSeconds'],
+  InferenceService: ['modelFormat', 'storage', 'resources', 'minReplicas', 'maxReplicas', 'args', 'env', 'nodeSelector', 'tolerations', 'labels', 'annotations', 'timeout'],
   JwtAuth: ['issuer', 'jwksUri', 'audiences', 'algorithms', 'clockSkew', 'userClaim', 'tierClaim', 'claimsToHeaders'],
   ApiKeyAuth: ['secretStore', 'holders', 'location', 'selector'],
   Tier: ['limits', 'tokenLimits', 'unlimited', 'models', 'methods', 'pathPrefixes'],
@@ -211,9 +212,9 @@ describe('messages name what was received', () => {
   });
 
   it('an object where a string belongs names the object', () => {
-    const e = errorOf(() => build('InferenceService', (p) => ({ ...p, storageUri: { uri: 'gs://models/iris' } })));
+    const e = errorOf(() => build('InferenceService', (p) => ({ ...p, storage: { uri: 'gs://models/iris' } })));
     expect(e).toBeInstanceOf(ModelServingError);
-    expect((e as Error).message).toContain('storageUri must be a string (received: {"uri":"gs://models/iris"})');
+    expect((e as Error).message).toContain('storage must be a Storage (received: {"uri":"gs://models/iris"})');
   });
 
   it('a Duration where one belongs is still accepted', () => {
@@ -222,7 +223,7 @@ describe('messages name what was received', () => {
 
   it('a GRPCRoute rule whose backends are a string, or a rule that is null, names the rule', () => {
     const { ns } = setup(['edge', 'models']);
-    const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const gateway = new Gateway(ns.edge, 'gw', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })] });
     const grpc = (rules: unknown, id: string) => errorOf(() => new GrpcRoute(ns.models, id, { parents: [gateway.listener('https')], rules: rules as never }));
     const strings = grpc([{ backends: 'iris-predictor' }], 'g1');
     expect(strings).toBeInstanceOf(ModelServingError);

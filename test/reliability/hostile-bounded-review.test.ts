@@ -303,7 +303,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['TelemetryPolicy', false],
   ['TlsPolicy', false],
   ['TokenRateLimitPolicy', false],
-  ['TrafficPolicy', false],
+  ['TrafficPolicy', true],
   ['TrainedModel', false],
 ];
 

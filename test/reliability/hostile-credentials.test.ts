@@ -22,30 +22,30 @@ const jwt = () => `eyJ${randomText(20)}.eyJ${randomText(40)}.${randomText(43)}`;
 
 
 const models = () => setup(['models'], { requireAccessPolicies: false }).ns.models;
-const isvc = (props: Partial<ConstructorParameters<typeof InferenceService>[2]>) => new InferenceService(models(), 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models-bucket/iris', ...props });
+const isvc = (props: Partial<ConstructorParameters<typeof InferenceService>[2]>) => new InferenceService(models(), 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models-bucket/iris'), ...props });
 
 describe('constructs refuse credentials where a reference is expected, at once', () => {
   it('storageUri with user info', () => {
     const secret = password();
-    const m = credentialRefusal(secret, () => isvc({ storageUri: `https://minio:${secret}@minio.example.com/models/iris.tar.gz` }));
-    expect(m).toContain("models/iris: storageUri holds what looks like a password in a URL's user info");
+    const m = credentialRefusal(secret, () => isvc({ storage: Storage.uri(`https://minio:${secret}@minio.example.com/models/iris.tar.gz`) }));
+    expect(m).toContain("models/iris: storage holds what looks like a password in a URL's user info");
     expect(m).toContain('ServiceAccount');
   });
 
   it('storageUri with a token query parameter', () => {
     const secret = randomText(24);
-    expect(credentialRefusal(secret, () => isvc({ storageUri: `https://models.example.com/iris.tar.gz?token=${secret}` }))).toContain('storageUri holds what looks like a credential in a URL query parameter');
+    expect(credentialRefusal(secret, () => isvc({ storage: Storage.uri(`https://models.example.com/iris.tar.gz?token=${secret}`) }))).toContain('storage holds what looks like a credential in a URL query parameter');
   });
 
   it('canary storageUri with user info', () => {
     const secret = password();
     const s = isvc({});
-    expect(credentialRefusal(secret, () => s.canary({ trafficPercent: 10, storageUri: `s3://minio:${secret}@models/iris/v2` }))).toContain('canary.storageUri holds what looks like');
+    expect(credentialRefusal(secret, () => s.canary({ trafficPercent: 10, storage: Storage.uri(`s3://minio:${secret}@models/iris/v2`) }))).toContain('canary.storage holds what looks like');
   });
 
   it('a secret_access_key among storage-key parameters', () => {
     const secret = randomText(40);
-    expect(credentialRefusal(secret, () => isvc({ storageUri: undefined, storage: Storage.storageKey('minio', 'models/iris', { bucket: 'models', secret_access_key: secret }) }))).toContain(
+    expect(credentialRefusal(secret, () => isvc({ storage: Storage.storageKey('minio', 'models/iris', { bucket: 'models', secret_access_key: secret }) }))).toContain(
       "storage.parameters.secret_access_key holds what looks like a literal value under the credential name 'secret_access_key'",
     );
   });
@@ -152,7 +152,7 @@ describe('error messages never quote a credential', () => {
 
   it('a storage URI with an empty user name and a password is refused at once', () => {
     const pw = `Pw1${randomText(14)}`;
-    expect(credentialRefusal(pw, () => isvc({ storageUri: `s3://:${pw}@bucket/model` }))).toMatch(/storageUri holds what looks like a password in a URL's user info/);
+    expect(credentialRefusal(pw, () => isvc({ storage: Storage.uri(`s3://:${pw}@bucket/model`) }))).toMatch(/storage holds what looks like a password in a URL's user info/);
   });
 
   it('describeValue shows a credential-shaped value by its kind, and any literal under a credential name', () => {

@@ -22,6 +22,7 @@ import { platformAsset } from '../../src/platforms/assets';
 import { HttpRouteFilter } from '../../src/routing/filter';
 import { HeaderMatch, PathMatch, QueryParamMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { setup } from '../util';
 import { catalogError, expectRefused } from './hostile-helpers';
@@ -221,9 +222,9 @@ describe('6. control characters in a storage URI are named as such', () => {
     const { ns } = setup(['models']);
     const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
     expectRefused(
-      () => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris\r\nx', resources: RESOURCES }),
+      () => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris\r\nx'), resources: RESOURCES }),
       'test/models/a',
-      'storageUri',
+      'storage',
       'holds the control character CR',
       '"gs://models/iris\\r\\nx"',
       "give the model's normalized location without '.' or '..' segments, encoded characters or control characters",

@@ -57,7 +57,7 @@ const IMAGE = 'registry.example.com/team/server:1.0.0';
 /** An InferenceService `iris` in `models` with `props` over a valid sklearn model. */
 function isvc(props: Partial<InferenceServiceProps> = {}) {
   const { ns } = setup(['models']);
-  return new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, ...props });
+  return new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, ...props });
 }
 
 /** Platform `test` with a Gateway `gw` of `provider` in `edge`, admitting routes of `models`. */
@@ -65,7 +65,7 @@ function edge(provider: GatewayProvider) {
   const { app, platform, ns } = setup(['edge', 'models']);
   const gateway = new Gateway(ns.edge, 'gw', {
     provider,
-    listeners: [Listener.http({ allowedRoutes: AllowedRoutes.sameNamespace() }), Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.http({ allowedRoutes: AllowedRoutes.sameNamespace() }), Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   return { app, platform, ns, gateway };
 }
@@ -186,9 +186,9 @@ const rows: Row[] = [
   row('transformer maxReplicas beyond int32', () => isvc({ transformer: Transformer.container({ image: IMAGE, resources: RESOURCES, maxReplicas: 1e12 }) }), E, 'test/models/iris', 'transformer.maxReplicas', '1000000000000', 'between 1 and 2147483647 (int32: spec.transformer.maxReplicas)', 'use e.g. 3'),
   row('Knative containerConcurrency above its max limit', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, containerConcurrency: 5000 }), E, 'test/models/iris', 'containerConcurrency', '5000', "between 0 and 1000 (Knative's container-concurrency-max-limit)", 'use e.g. 10, or 0 for unlimited'),
   row('Standard-mode containerConcurrency beyond exact integers', () => isvc({ containerConcurrency: 1e300 }), E, 'test/models/iris', 'containerConcurrency', '1e+300', 'between 0 and 9007199254740991', 'use e.g. 10'),
-  row('Knative timeout above max-revision-timeout-seconds', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, timeoutSeconds: 3600 }), E, 'test/models/iris', 'timeoutSeconds', '3600', "between 1 and 600 (Knative's max-revision-timeout-seconds)", 'use e.g. 60'),
+  row('Knative timeout above max-revision-timeout-seconds', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, timeout: Duration.hours(1) }), E, 'test/models/iris', 'timeout', '"3600s"', "between 1s and 600s (Knative's max-revision-timeout-seconds)", 'use e.g. Duration.seconds(60)'),
   row('scale target beyond int32', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, autoscaling: Autoscaling.concurrency(1e10) }), E, 'test/models/iris', 'autoscaling.target', '10000000000', 'between 1 and 2147483647 (int32: spec.predictor.scaleTarget)', 'use the load one replica handles'),
-  row('batcher timeout beyond int32', () => isvc({ batcher: { maxBatchSize: 32, maxLatencyMs: 50, timeoutSeconds: 2 ** 40 } }), E, 'test/models/iris', 'batcher.timeoutSeconds', '1099511627776', 'between 1 and 2147483647', 'use e.g. 60'),
+  row('batcher timeout beyond int32', () => isvc({ batcher: { maxBatchSize: 32, maxLatency: Duration.millis(50), timeout: Duration.seconds(2 ** 40) } }), E, 'test/models/iris', 'batcher.timeout', '"1099511627776s"', 'between 1s and 2147483647s', 'use e.g. Duration.seconds(60)'),
   row('ServingRuntime priority beyond int32', () => new ServingRuntime(setup(['models']).ns.models, 'rt', { supportedModelFormats: [{ format: ModelFormat.custom('vLLM'), autoSelect: true, priority: 2 ** 31 }], container: { image: IMAGE, resources: RESOURCES } }), E, 'test/models/rt', 'supportedModelFormats[0].priority', '2147483648', 'between 1 and 2147483647 (int32)', 'use 1 or more'),
   row('kgateway request limit beyond uint32', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perMinute(5e9)] })] }, GatewayProvider.KGATEWAY), E, 'test/models/access', 'tiers(basic).limits[0].requestsPerUnit', '5000000000', 'at most 4294967295 on kgateway (the Envoy rate limit service reads requests_per_unit as a uint32)', 'a shorter unit'),
   row('request limit beyond exact integers (any provider)', () => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perDay(1e20)] })] }), E, 'test/models/access', 'tiers[0](basic).limits[0].requestsPerUnit', '100000000000000000000', 'must be at most 9007199254740991 (a larger number is already rounded', 'use e.g. RateLimit.perMinute(100)'),
@@ -221,15 +221,15 @@ const rows: Row[] = [
   row("a 'gpu' typo beside nvidiaGpu", () => isvc({ resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi', gpu: '1' } as never } }), E, 'test/models/iris', 'resources.limits.gpu', '"1"', 'is not a known field (it would be dropped silently)', "did you mean 'nvidiaGpu'?"),
   row("'limit' instead of 'limits' in resources", () => isvc({ resources: { requests: { cpu: '1' }, limit: { cpu: '2' } } as never }), E, 'test/models/iris', 'resources.limit', '{"cpu":"2"}', 'is not a known field', "did you mean 'limits'?"),
   row('a misspelt InferenceService prop', () => isvc({ minReplica: 2 } as never), E, 'test/models/iris', 'minReplica', '2', 'is not a known field', "did you mean 'minReplicas'?"),
-  row('a misspelt batcher key', () => isvc({ batcher: { maxBatchSize: 32, maxLatencyMs: 50, timeout: 30 } as never }), E, 'test/models/iris', 'batcher.timeout', '30', 'is not a known field', "did you mean 'timeoutSeconds'?"),
+  row('a misspelt batcher key', () => isvc({ batcher: { maxBatchSize: 32, maxLatency: Duration.millis(50), timeoutSeconds: 30 } as never }), E, 'test/models/iris', 'batcher.timeoutSeconds', '30', 'is not a known field', "did you mean 'timeout'?"),
   row('a misspelt toleration key', () => isvc({ tolerations: [{ key: 'nvidia.com/gpu', effects: 'NoSchedule' } as never] }), E, 'test/models/iris', 'tolerations[0].effects', '"NoSchedule"', 'is not a known field', "did you mean 'effect'?"),
   row('a misspelt container resource key (ServingRuntime)', () => new ServingRuntime(setup(['models']).ns.models, 'rt', { supportedModelFormats: [{ format: ModelFormat.custom('vLLM') }], container: { image: IMAGE, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' } as never } } }), E, 'test/models/rt', 'container.resources.limits.nvidia.com/gpu', '"1"', 'is not a known field', "did you mean 'nvidiaGpu'?"),
   row('a misspelt tier prop', () => new Tier('basic', { limit: [RateLimit.perMinute(1)] } as never), E, 'Tier(basic)', 'limit', '[{"requestsPerUnit":1,"unit":"minute"}]', 'is not a known field', "did you mean 'limits'?"),
   row('a misspelt Knative autoscaling key', () => isvc({ deploymentMode: DeploymentMode.KNATIVE, autoscaling: Autoscaling.knative({ target: 10, windows: Duration.seconds(60) } as never) }), E, 'test/models/iris', 'autoscaling.windows', '{"amount":60,"unit":{"label":"seconds","inMillis":1000}}', 'is not a known field', "did you mean 'window'?"),
-  row('a misspelt probe timing key', () => Probe.http('/ready', 8080, { periodSecond: 5 } as never), E, 'Probe.http', 'timing.periodSecond', '5', 'is not a known field', "did you mean 'periodSeconds'?"),
+  row('a misspelt probe timing key', () => Probe.http('/ready', 8080, { perod: 5 } as never), E, 'Probe.http', 'timing.perod', '5', 'is not a known field', "did you mean 'period'?"),
   row("JWT 'audience' instead of 'audiences'", () => jwt({ audience: ['models-api'] } as never), E, 'JwtAuth', 'audience', '["models-api"]', 'is not a known field', "did you mean 'audiences'?"),
   row('a misspelt access policy prop', () => policy({ counter: 'user' } as never), E, 'test/models/access', 'counter', '"user"', 'is not a known field', "did you mean 'counterKey'?"),
-  row('a misspelt custom predictor container key', () => isvc({ modelFormat: undefined, storageUri: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
+  row('a misspelt custom predictor container key', () => isvc({ modelFormat: undefined, storage: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
   row('a misspelt ServingRuntime prop', () => new ServingRuntime(setup(['models']).ns.models, 'rt', { supportedModelFormats: [{ format: ModelFormat.custom('vLLM') }], container: { image: IMAGE, resources: RESOURCES }, protocolVersion: [ProtocolVersion.V2] } as never), E, 'test/models/rt', 'protocolVersion', '["v2"]', 'is not a known field', "did you mean 'protocolVersions'?"),
   row("'port' instead of 'ports' in a NetworkPolicy rule", () => setup(['models']).ns.models.allowIngress('web', { peers: [NetworkPeer.namespace('edge')], port: 8080 } as never), E, 'test/models', 'NetworkPolicy/allow-web.port', '8080', 'is not a known field', "did you mean 'ports'?"),
 
@@ -254,8 +254,8 @@ const rows: Row[] = [
   row('NetworkPeer exception outside its block', () => NetworkPeer.cidr('10.0.0.0/8', ['192.168.0.0/16']), E, 'NetworkPeer.cidr', 'ipBlock.except[0]', '"192.168.0.0/16"', 'strictly inside 10.0.0.0/8', 'use a block inside 10.0.0.0/8'),
 
   // An InferenceService with no namespace
-  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
-  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris', resources: RESOURCES, transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
+  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
+  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
 
   // One object, one platform
   row('a Namespace emitted by two platforms (at synth)', () => { const app = Testing.app(); for (const id of ['serving', 'gateway']) new Namespace(new Platform(app, id), 'models'); return synthPlatforms(app); }, S, 'gateway/models-namespace', 'metadata.name', '"models"', "makes Namespace models, which platform 'serving' also emits (serving/models-namespace)", "give platform 'gateway' its own namespace"),
@@ -361,7 +361,7 @@ describe('two catalog services on one path', () => {
 describe('values inside the ranges stay accepted', () => {
   it('takes the largest counts and quantities the fields hold', () => {
     expect(() => isvc({ minReplicas: 2, maxReplicas: 2 ** 31 - 1, resources: { requests: { cpu: '9223372036854775', memory: '8Pi' }, limits: { cpu: '9223372036854775', memory: '8Pi' } } })).not.toThrow();
-    expect(() => isvc({ deploymentMode: DeploymentMode.KNATIVE, containerConcurrency: 1000, timeoutSeconds: 600 })).not.toThrow();
+    expect(() => isvc({ deploymentMode: DeploymentMode.KNATIVE, containerConcurrency: 1000, timeout: Duration.minutes(10) })).not.toThrow();
     expect(() => policy({ tiers: [new Tier('basic', { limits: [RateLimit.perMinute(4_294_967_295)] })] }, GatewayProvider.KGATEWAY)).not.toThrow();
   });
 

@@ -32,6 +32,7 @@ import { Tier } from '../../src/policy/tier';
 import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { OUTPUT_MARKER, renderOutputMarker } from '../../src/delivery/output-folder';
 
@@ -152,7 +153,7 @@ export function buildApp(spec: PlatformSpec): App {
   const gateway = new Gateway(edge, 'gateway', {
     name: spec.gatewayName,
     provider,
-    listeners: [Listener.https({ certificates: [SecretRef.named(spec.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([models.name]) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named(spec.certificate)], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })],
   });
 
   const isvcs = new Map<string, InferenceService>();
@@ -162,7 +163,7 @@ export function buildApp(spec: PlatformSpec): App {
       name: m.name,
       modelFormat: format,
       protocolVersion: m.protocol as ProtocolVersion | undefined,
-      storageUri: m.storageUri,
+      storage: Storage.uri(m.storageUri),
       resources: { requests: { cpu: m.cpu, memory: m.memory }, limits: { cpu: m.cpuLimit, memory: m.memoryLimit } },
       minReplicas: m.minReplicas,
       maxReplicas: m.maxReplicas,

@@ -9,6 +9,7 @@ import { GrpcMethodMatch, GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { HeaderMatch, PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 
@@ -16,7 +17,7 @@ function fixture() {
   const { app, ns } = setup(['gw', 'models']);
   const gateway = new Gateway(ns.gw, 'gateway', {
     provider: GatewayProvider.ISTIO,
-    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   return { app, ns, gateway };
 }
@@ -24,7 +25,7 @@ function fixture() {
 describe('GrpcRoute', () => {
   it('routes a grpc-v2 InferenceService by service name and host, and opens its h2c port to the gateway', () => {
     const { app, ns, gateway } = fixture();
-    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://b/iris' });
+    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://b/iris') });
     const route = new GrpcRoute(ns.models, 'iris-grpc-route', {
       name: 'iris-grpc',
       parents: [gateway.listener('https')],

@@ -10,6 +10,7 @@ import { HttpRouteFilter, PathModifier } from '../../src/routing/filter';
 import { HttpRoute } from '../../src/routing/http-route';
 import { HeaderMatch, PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 
@@ -17,7 +18,7 @@ function fixture() {
   const { app, ns, platform } = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(ns.gw, 'gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'gw']) })],
+    listeners: [Listener.http(), Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models, ns.gw]) })],
   });
   return { app, ns, platform, gateway };
 }
@@ -58,7 +59,7 @@ describe('HttpRoute', () => {
 
   it('points at the predictor Service of an InferenceService and opens its pods to the gateway only', () => {
     const { app, ns, gateway } = fixture();
-    const iris = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://b/iris' });
+    const iris = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://b/iris') });
     new HttpRoute(ns.models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const objects = synthObjects(app);
     const route = findObject(objects, 'HTTPRoute', 'iris', 'models');
@@ -95,7 +96,7 @@ describe('HttpRoute', () => {
 
   it('is denied by default: synth fails for a route with backends and no access policy', () => {
     const { app, ns } = setup(['gw', 'models']);
-    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+    const gateway = new Gateway(ns.gw, 'gateway', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })] });
     const route = new HttpRoute(ns.models, 'open', { parents: [gateway], rules: [{ backends: [Backend.service('api', 80)] }] });
     expect(route.accessState()).toEqual({ kind: 'unprotected' });
     expect(() => synthObjects(app)).toThrow(/test\/models\/open: HTTPRoute\/models\/open has no access policy and is not declared public \(deny by default\) \(received: "unprotected"\)\. Fix: protect it with an AccessPolicy, or call allowPublicAccess/);

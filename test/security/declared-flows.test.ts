@@ -20,6 +20,7 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { SecurityWaivers } from '../../src/security/waivers';
+import { Storage } from '../../src/serving/storage';
 
 function errorsOf(build: () => unknown): string[] {
   try {
@@ -42,7 +43,7 @@ function platform() {
 }
 
 function gatewayIn(ns: Namespace, provider: GatewayProvider) {
-  return new Gateway(ns, 'gateway', { provider, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
+  return new Gateway(ns, 'gateway', { provider, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([Namespace.fromName(Platform.tryOf(ns)!, 'models-ref', 'models')]) })] });
 }
 
 describe('SEC-N07: declared flows are allowed by the NetworkPolicies', () => {
@@ -51,9 +52,9 @@ describe('SEC-N07: declared flows are allowed by the NetworkPolicies', () => {
     const edge = new Namespace(p, 'edge');
     const models = new Namespace(p, 'models');
     // The controller labels its proxies `app.kubernetes.io/name: <gateway>`, but the provider was written with `app: acme-proxy`.
-    const acme = GatewayProvider.custom('acme', 'acme', (name, ns) => ({ namespace: ns, selector: { app: 'acme-proxy' }, labels: { 'app.kubernetes.io/name': name } }));
+    const acme = GatewayProvider.custom('acme', 'acme', { dataPlane: (name, ns) => ({ namespace: ns, selector: { app: 'acme-proxy' }, labels: { 'app.kubernetes.io/name': name } }) });
     const gateway = gatewayIn(edge, acme);
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', resources: RESOURCES });
+    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const errors = n07(errorsOf(() => buildPlatforms(app)));
     expect(errors).toEqual([
@@ -69,7 +70,7 @@ describe('SEC-N07: declared flows are allowed by the NetworkPolicies', () => {
     const edge = new Namespace(p, 'edge');
     const models = new Namespace(p, 'models');
     const gateway = gatewayIn(edge, GatewayProvider.KGATEWAY);
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', resources: RESOURCES });
+    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const outputs = buildPlatforms(app);
     const route = outputs[0].manifests.find((m) => m.object.kind === 'HTTPRoute')!;

@@ -18,6 +18,7 @@ import { Listener } from '../../src/gateway/listener';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
+import { Storage } from '../../src/serving/storage';
 
 const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
 
@@ -67,7 +68,7 @@ describe('References are produced or listed as cluster setup', () => {
 
   it('lists the ServiceAccount of an InferenceService that nothing creates (KServe then creates no predictor pod), not the default one', () => {
     const { app, models } = platform();
-    new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', resources: RESOURCES, serviceAccount: { serviceAccountName: 'model-reader' } });
+    new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES, serviceAccount: { serviceAccountName: 'model-reader' } });
     rawDeployment(models, { serviceAccountName: 'default', containers: [{ name: 'w', image: 'w:1' }] });
     const setup = setupSection(app);
     expect(setup).toContain('### ServiceAccount models/model-reader\n\nThe ServiceAccount `model-reader` in namespace `models` must exist; nothing in this folder creates it. Referred to by: spec.predictor.serviceAccountName of InferenceService models/iris.');
@@ -77,8 +78,8 @@ describe('References are produced or listed as cluster setup', () => {
   it('lists a backend Service outside the platform a route sends to, but not the Services KServe creates for an InferenceService', () => {
     const { app, p, models } = platform();
     const edge = new Namespace(p, 'edge');
-    const gateway = new Gateway(edge, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })] });
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', resources: RESOURCES });
+    const gateway = new Gateway(edge, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })] });
+    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     new HttpRoute(models, 'api-route', { name: 'api', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('inventory', 8080, { namespace: 'apps' })] }] });
     const setup = setupSection(app);

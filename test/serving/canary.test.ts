@@ -6,7 +6,7 @@ import { findObject, setup, synthObjects } from '../util';
 
 function model(mode: DeploymentMode) {
   const { app, ns } = setup(['models']);
-  const isvc = new InferenceService(ns.models, 'torch', { modelFormat: ModelFormat.PYTORCH, storageUri: 's3://models/torch/v1', deploymentMode: mode });
+  const isvc = new InferenceService(ns.models, 'torch', { modelFormat: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/torch/v1'), deploymentMode: mode });
   return { isvc, spec: () => findObject(synthObjects(app), 'InferenceService', 'torch', 'models').spec };
 }
 
@@ -26,7 +26,7 @@ describe('InferenceService canary rollouts', () => {
 
   it('Knative mode: the predictor carries the new revision with canaryTrafficPercent', () => {
     const { isvc, spec } = model(DeploymentMode.KNATIVE);
-    isvc.canary({ trafficPercent: 20, storageUri: 's3://models/torch/v2' });
+    isvc.canary({ trafficPercent: 20, storage: Storage.uri('s3://models/torch/v2') });
     const s = spec();
     expect(s.predictor.canaryTrafficPercent).toBe(20);
     expect(s.predictor.model.storageUri).toBe('s3://models/torch/v2');
@@ -36,7 +36,7 @@ describe('InferenceService canary rollouts', () => {
   it('promote(): the new revision becomes the predictor, no canary left', () => {
     for (const mode of [DeploymentMode.STANDARD, DeploymentMode.KNATIVE]) {
       const { isvc, spec } = model(mode);
-      isvc.canary({ trafficPercent: 50, storageUri: 's3://models/torch/v2' });
+      isvc.canary({ trafficPercent: 50, storage: Storage.uri('s3://models/torch/v2') });
       isvc.promote();
       const s = spec();
       expect(s.predictor.model.storageUri).toBe('s3://models/torch/v2');
@@ -47,13 +47,13 @@ describe('InferenceService canary rollouts', () => {
 
   it('rollback(): Standard drops the canary; Knative pins the new revision at 0%', () => {
     const std = model(DeploymentMode.STANDARD);
-    std.isvc.canary({ trafficPercent: 10, storageUri: 's3://models/torch/v2' });
+    std.isvc.canary({ trafficPercent: 10, storage: Storage.uri('s3://models/torch/v2') });
     std.isvc.rollback();
     expect(std.spec().canary).toBeUndefined();
     expect(std.spec().predictor.model.storageUri).toBe('s3://models/torch/v1');
 
     const kn = model(DeploymentMode.KNATIVE);
-    kn.isvc.canary({ trafficPercent: 10, storageUri: 's3://models/torch/v2' });
+    kn.isvc.canary({ trafficPercent: 10, storage: Storage.uri('s3://models/torch/v2') });
     kn.isvc.rollback();
     expect(kn.spec().predictor.canaryTrafficPercent).toBe(0);
   });
@@ -61,11 +61,11 @@ describe('InferenceService canary rollouts', () => {
   describe('fails when', () => {
     it('the percent is outside 0-100', () => {
       const { isvc } = model(DeploymentMode.STANDARD);
-      expect(() => isvc.canary({ trafficPercent: 120, storageUri: 's3://models/torch/v2' })).toThrow(
+      expect(() => isvc.canary({ trafficPercent: 120, storage: Storage.uri('s3://models/torch/v2') })).toThrow(
         /test\/models\/torch: canary\.trafficPercent must be an integer percent between 0 and 100 \(received: 120\)\. Fix: use e\.g\. 10/,
       );
-      expect(() => isvc.canary({ trafficPercent: -5, storageUri: 's3://models/torch/v2' })).toThrow(/between 0 and 100/);
-      expect(() => isvc.canary({ trafficPercent: 12.5, storageUri: 's3://models/torch/v2' })).toThrow(/between 0 and 100/);
+      expect(() => isvc.canary({ trafficPercent: -5, storage: Storage.uri('s3://models/torch/v2') })).toThrow(/between 0 and 100/);
+      expect(() => isvc.canary({ trafficPercent: 12.5, storage: Storage.uri('s3://models/torch/v2') })).toThrow(/between 0 and 100/);
     });
 
     it('the canary changes nothing (no previous revision to split with)', () => {
@@ -81,8 +81,8 @@ describe('InferenceService canary rollouts', () => {
 
     it('a second canary is declared', () => {
       const { isvc } = model(DeploymentMode.STANDARD);
-      isvc.canary({ trafficPercent: 10, storageUri: 's3://models/torch/v2' });
-      expect(() => isvc.canary({ trafficPercent: 20, storageUri: 's3://models/torch/v3' })).toThrow(/canary is already declared/);
+      isvc.canary({ trafficPercent: 10, storage: Storage.uri('s3://models/torch/v2') });
+      expect(() => isvc.canary({ trafficPercent: 20, storage: Storage.uri('s3://models/torch/v3') })).toThrow(/canary is already declared/);
     });
 
     it('the canary image is not pinned', () => {

@@ -229,7 +229,7 @@ describe('InferenceGraph behind a Gateway', () => {
     const { app, ns } = setup(['edge', 'models'], { requireAccessPolicies: false });
     const gateway = new Gateway(ns.edge, 'gateway', {
       provider: GatewayProvider.KGATEWAY,
-      listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['edge', 'models']) })],
+      listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.edge, ns.models]) })],
     });
     const { sklearn, xgboost } = irisModels(ns.models);
     const graph = new InferenceGraph(ns.models, 'model-chainer', { root: GraphNode.sequence([GraphStep.model(sklearn), GraphStep.model(xgboost)]) });

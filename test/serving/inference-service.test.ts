@@ -19,7 +19,7 @@ describe('InferenceService', () => {
   it('renders the predictor with format, storage, protocol, resources, probes and restricted security', () => {
     const { objects } = isvcOf({
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: 'gs://kfserving-examples/models/sklearn/iris',
+      storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
       runtime: 'kserve-sklearnserver',
       protocolVersion: ProtocolVersion.V2,
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
@@ -54,14 +54,14 @@ describe('InferenceService', () => {
   });
 
   it('opens egress on 443 for the model download in a default-deny namespace', () => {
-    const { objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    const { objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
     const np = findObject(objects(), 'NetworkPolicy', 'allow-iris-model-download', 'models');
     expect(np.spec.podSelector.matchLabels).toEqual({ 'serving.kserve.io/inferenceservice': 'iris' });
     expect(np.spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
   });
 
   it('can emit the framework field form', () => {
-    const { spec } = isvcOf({ modelFormat: ModelFormat.TENSORFLOW, frameworkField: true, storageUri: 'gs://b/flowers' });
+    const { spec } = isvcOf({ modelFormat: ModelFormat.TENSORFLOW, frameworkField: true, storage: Storage.uri('gs://b/flowers') });
     const p = spec().predictor;
     expect(p.model).toBeUndefined();
     expect(p.tensorflow.storageUri).toBe('gs://b/flowers');
@@ -147,7 +147,7 @@ describe('InferenceService', () => {
   it('wires a transformer to the predictor: PREDICTOR_HOST, routes reach the transformer, NetworkPolicies between them', () => {
     const { isvc, objects } = isvcOf({
       modelFormat: ModelFormat.SKLEARN,
-      storageUri: 's3://my-bucket/models/model',
+      storage: Storage.uri('s3://my-bucket/models/model'),
       transformer: Transformer.container({ image: 'registry.example.com/feature-transformer:1.4.0', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } } }),
     });
     const spec = findObject(objects(), 'InferenceService', 'iris', 'models').spec;
@@ -169,7 +169,7 @@ describe('InferenceService', () => {
   it('GPU models get nvidia.com/gpu limits, a node selector and a GPU toleration', () => {
     const { spec } = isvcOf({
       modelFormat: ModelFormat.PYTORCH,
-      storageUri: 's3://b/m',
+      storage: Storage.uri('s3://b/m'),
       resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
       nodeSelector: { accelerator: 'nvidia-tesla-k80' },
     });
@@ -212,12 +212,6 @@ describe('InferenceService', () => {
 
     it('the name is longer than 45 characters', () => {
       expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN }, 'a'.repeat(46))).toThrow(/at most 45 characters/);
-    });
-
-    it('two storage kinds are given at once', () => {
-      expect(() => isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://b/m'), storageUri: 's3://b/m' })).toThrow(
-        /storage gives two storage locations at once \(storage and storageUri\).*Fix: pass exactly one of storage and storageUri/,
-      );
     });
 
     it('both a model format and custom containers are given, or neither', () => {
@@ -305,7 +299,7 @@ describe('InferenceService', () => {
 
 describe('InferenceService pod annotations', () => {
   it('renders spec.predictor.annotations from props and addPodAnnotation, sorted; the same value twice is one annotation', () => {
-    const { isvc, objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', podAnnotations: { 'sidecar.istio.io/proxyCPU': '100m' } });
+    const { isvc, objects } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), podAnnotations: { 'sidecar.istio.io/proxyCPU': '100m' } });
     isvc.addPodAnnotation('prometheus.io/scrape', 'true');
     isvc.addPodAnnotation('prometheus.io/scrape', 'true');
     const predictor = findObject(objects(), 'InferenceService', 'iris', 'models').spec.predictor;
@@ -327,7 +321,7 @@ describe('InferenceService pod annotations', () => {
 
 describe('InferenceService metrics ports (a PodMonitor finds only declared container ports)', () => {
   it('declares the serving port first, then the metrics port', () => {
-    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
     isvc.exposeMetricsPort(8082);
     expect(spec().predictor.sklearn?.ports ?? spec().predictor.model.ports).toEqual([
       { containerPort: 8080, name: 'http1', protocol: 'TCP' },
@@ -336,16 +330,16 @@ describe('InferenceService metrics ports (a PodMonitor finds only declared conta
   });
 
   it('adds nothing when the serving port serves the metrics; a gRPC model keeps h2c first', () => {
-    const http = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris' });
+    const http = isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
     http.isvc.exposeMetricsPort(8080);
     expect(http.spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
-    const grpc = isvcOf({ modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storageUri: 'gs://bucket/iris' }, 'g');
+    const grpc = isvcOf({ modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://bucket/iris') }, 'g');
     grpc.isvc.exposeMetricsPort(8080);
     expect(grpc.spec().predictor.model.ports.map((p: any) => p.name)).toEqual(['h2c', 'metrics']);
   });
 
   it('in Knative mode, which allows one container port, accepts the serving port and refuses another (a monitor on it would find no target)', () => {
-    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://bucket/iris', deploymentMode: DeploymentMode.KNATIVE });
+    const { isvc, spec } = isvcOf({ modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), deploymentMode: DeploymentMode.KNATIVE });
     isvc.exposeMetricsPort(8080);
     expect(spec().predictor.model.ports).toEqual([{ containerPort: 8080, name: 'http1', protocol: 'TCP' }]);
     expect(() => isvc.exposeMetricsPort(8082)).toThrow(/metricsPort cannot be declared in Knative mode, which accepts one container port \(8080, the serving port\): a PodMonitor on 8082 would find no target \(received: 8082\)\. Fix: run the model in Standard mode/);

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 /**
  * Issue 16 §4: `LlmInferenceServiceConfig` (serving.kserve.io/v1alpha2) and
  * the `baseRefs`, LoRA limits and `storageInitializer` of
@@ -44,8 +45,8 @@ function gptOssConfig(scope: import('constructs').Construct): LlmInferenceServic
       image: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
       command: ['/bin/sh', '-c'],
       args: [VLLM_ARGS],
-      livenessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelaySeconds: 1200, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 10 }),
-      readinessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 2 }),
+      livenessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelay: Duration.seconds(1200), period: Duration.seconds(10), timeout: Duration.seconds(1), failureThreshold: 10 }),
+      readinessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelay: Duration.seconds(10), period: Duration.seconds(10), timeout: Duration.seconds(1), failureThreshold: 2 }),
     },
   });
 }

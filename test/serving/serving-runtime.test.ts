@@ -103,7 +103,7 @@ describe('a model on a runtime inherits its resources (KServe merges the runtime
     const platform = new Platform(app, 'p', { requireAccessPolicies: false });
     const llm = new Namespace(platform, 'llm');
     const vllm = ClusterServingRuntime.vllm(platform, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', gpus: 1 });
-    new InferenceService(llm, 'qwen', withRuntime ? { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') } : { modelFormat: ModelFormat.SKLEARN, storageUri: 'gs://models/iris' });
+    new InferenceService(llm, 'qwen', withRuntime ? { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') } : { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris') });
     return app;
   };
 

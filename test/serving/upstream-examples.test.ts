@@ -19,7 +19,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Probe } from '../../src/core/probe';
 import { WorkloadSecurity } from '../../src/core/security';
@@ -185,7 +185,13 @@ function llmCase(file: string, name: string, namespace: string | undefined, prop
 
 const CPU_VLLM = 'public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo';
 const HEALTH_PROBE = (timing: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
-  Probe.http('/health', 8000, { scheme: 'HTTPS', ...timing });
+  Probe.http('/health', 8000, {
+    scheme: 'HTTPS',
+    initialDelay: Duration.seconds(timing.initialDelaySeconds),
+    period: Duration.seconds(timing.periodSeconds),
+    timeout: Duration.seconds(timing.timeoutSeconds),
+    failureThreshold: timing.failureThreshold,
+  });
 const VLLM_CPU_ENV = { VLLM_LOGGING_LEVEL: 'DEBUG', VLLM_CPU_KVCACHE_SPACE: '1' };
 const RUNS_AS_ROOT = WorkloadSecurity.relaxed({ reason: 'upstream vLLM CPU image runs as root (runAsNonRoot: false in the sample)', allowRoot: true });
 /** The container security fields we add next to upstream's `runAsNonRoot: false`. */
@@ -322,7 +328,7 @@ const CASES: readonly Case[] = [
     { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), runtimeVersion: '1.11.0-gpu', resources: { limits: { nvidiaGpu: '1' } }, annotations: { 'serving.kserve.io/gke-accelerator': 'nvidia-tesla-t4' } },
     [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow'), TOLERATIONS],
   ),
-  frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { modelFormat: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatencyMs: 300 } }, [
+  frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { modelFormat: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatency: Duration.millis(300) } }, [
     ...predictorDefaults('pytorch'),
     protocol('pytorch'),
     `${P}.batcher.timeout`,

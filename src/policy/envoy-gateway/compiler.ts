@@ -2,7 +2,6 @@ import { Chart } from 'cdk8s';
 import { ExternalSecret } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
 import { PathMatch } from '../../routing/match';
-import { Gateway } from '../../gateway/gateway';
 import { ReferenceGrant } from '../../routing/reference-grant';
 import { policyId } from '../../core/names';
 import { findPlatformNamespace } from '../../routing/route-wiring';
@@ -13,7 +12,7 @@ import { CounterKey, LimitScope, RateLimitMode, TimeUnit } from '../rate-limit';
 import { Tier } from '../tier';
 import { BackendTrafficPolicy, RateLimitRule, RateLimitUnit } from './backend-traffic-policy';
 import { ClientTrafficPolicy } from './client-traffic-policy';
-import { EnvoyProxyConfig } from './envoy-proxy';
+import { definedGateway, EnvoyProxyConfig } from './envoy-proxy';
 import { PolicyTarget } from './policy-target';
 import { ClientSelector, HeaderSelector, SourceCidrSelector } from './rate-limit-selector';
 import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService, SecurityPolicy } from './security-policy';
@@ -305,7 +304,7 @@ function identityHeaders(policy: AccessPolicy): string[] {
 
 /** True when the Gateway is defined in the platform, so its EnvoyProxy can order ext_authz after authentication. */
 function opaAfterAuthentication(policy: AccessPolicy): boolean {
-  return policy.externalAuthorizer !== undefined && policy.gateway instanceof Gateway && gatewayNamespace(policy) !== undefined;
+  return policy.externalAuthorizer !== undefined && definedGateway(policy.gateway) !== undefined && gatewayNamespace(policy) !== undefined;
 }
 
 function checkJwt(policy: AccessPolicy, jwt: JwtAuth, field: string): void {

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { invalid } from '../../core/errors';
-import { Gateway, IGateway } from '../../gateway/gateway';
+import type { Gateway, IGateway } from '../../gateway/gateway';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 
 /**
@@ -24,14 +24,15 @@ export class EnvoyProxyConfig extends Construct {
   public static forGateway(scope: IConstruct, gateway: IGateway): EnvoyProxyConfig {
     const ns = gateway.gatewayNamespace;
     const chart = ns !== undefined ? findPlatformNamespace(scope, ns) : undefined;
-    if (!chart || !(gateway instanceof Gateway)) {
+    const defined = definedGateway(gateway);
+    if (!chart || !defined) {
       invalid(scope, 'gateway', `'${gateway.gatewayName}' is not defined in this platform, so its EnvoyProxy cannot be attached`, gateway.gatewayName, 'define the Gateway in this platform, or set its parametersRef yourself');
     }
     const id = `envoy-proxy-${gateway.gatewayName}`;
     const existing = chart.node.tryFindChild(id);
     if (existing instanceof EnvoyProxyConfig) return existing;
     const config = new EnvoyProxyConfig(chart, id, `${gateway.gatewayName}-proxy`);
-    gateway.useParameters({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: config.proxyName });
+    defined.useParameters({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: config.proxyName });
     return config;
   }
 
@@ -83,4 +84,14 @@ export class EnvoyProxyConfig extends Construct {
   public runExtAuthzAfterAuthentication(): void {
     this.extAuthzAfterAuthentication = true;
   }
+}
+
+/**
+ * The Gateway construct behind `gateway` when it is defined in the platform
+ * (it can take a parametersRef), undefined for an imported one. Recognised
+ * by its `useParameters` method rather than `instanceof`, so this engine does
+ * not load the gateway module, whose providers load the engines.
+ */
+export function definedGateway(gateway: IGateway): Gateway | undefined {
+  return typeof (gateway as Partial<Gateway>).useParameters === 'function' ? (gateway as Gateway) : undefined;
 }

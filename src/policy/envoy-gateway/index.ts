@@ -11,3 +11,4 @@ export type { PolicyTargetKind } from './policy-target';
 export * from './rate-limit-selector';
 export * from './security-policy';
 export * from './envoy-proxy';
+export { ENVOY_GATEWAY_POLICY_ENGINE } from './engine';

@@ -88,7 +88,7 @@ class KgatewayTranslation {
         ENGINE,
         'tiers.tokenLimits',
         p.tiers.filter((t) => t.tokenLimits.length > 0).map((t) => `${t.name}: ${t.tokenLimits.map(String).join(', ')}`),
-        'kgateway TrafficPolicy counts requests only, not LLM tokens; use PolicyEngine.KUADRANT (TokenRateLimitPolicy) or an AI gateway that counts usage.total_tokens',
+        'kgateway TrafficPolicy counts requests only, not LLM tokens; use KUADRANT_POLICY_ENGINE (TokenRateLimitPolicy) or an AI gateway that counts usage.total_tokens',
       );
     }
     const identity = this.identity();
@@ -134,7 +134,7 @@ class KgatewayTranslation {
     }
     for (const r of p.routes) {
       if (r.routeKind !== 'HTTPRoute') {
-        unsupported(p, ENGINE, 'routes', `${r.routeKind}/${r.routeName}`, 'kgateway TrafficPolicies attach to Gateways, HTTPRoutes and ListenerSets only; serve the model over an HTTPRoute, or use PolicyEngine.ENVOY_GATEWAY, whose SecurityPolicy targets GRPCRoutes');
+        unsupported(p, ENGINE, 'routes', `${r.routeKind}/${r.routeName}`, 'kgateway TrafficPolicies attach to Gateways, HTTPRoutes and ListenerSets only; serve the model over an HTTPRoute, or use ENVOY_GATEWAY_POLICY_ENGINE, whose SecurityPolicy targets GRPCRoutes');
       }
       const ns = r.routeNamespace ?? p.policyNamespace;
       if (ns !== p.policyNamespace) {
@@ -151,7 +151,7 @@ class KgatewayTranslation {
         ENGINE,
         'authentication',
         p.authentication.map((a) => a.kind),
-        'kgateway runs every authentication filter a TrafficPolicy configures, so a request would need both a JWT and an API key; use one method per AccessPolicy (split the routes), or PolicyEngine.KUADRANT / PolicyEngine.ENVOY_GATEWAY, which accept either',
+        'kgateway runs every authentication filter a TrafficPolicy configures, so a request would need both a JWT and an API key; use one method per AccessPolicy (split the routes), or KUADRANT_POLICY_ENGINE / ENVOY_GATEWAY_POLICY_ENGINE, which accept either',
       );
     }
     const method = p.authentication[0];
@@ -215,7 +215,7 @@ class KgatewayTranslation {
     }
     for (const t of p.tiers) {
       if (t.limits.length > 1) {
-        unsupported(p, ENGINE, `tiers(${t.name}).limits`, t.limits.map(String), 'kgateway sends one descriptor per TrafficPolicy and the Envoy rate limit service applies one limit per descriptor; keep one limit per tier, or use PolicyEngine.ENVOY_GATEWAY / PolicyEngine.KUADRANT, which accept several');
+        unsupported(p, ENGINE, `tiers(${t.name}).limits`, t.limits.map(String), 'kgateway sends one descriptor per TrafficPolicy and the Envoy rate limit service applies one limit per descriptor; keep one limit per tier, or use ENVOY_GATEWAY_POLICY_ENGINE / KUADRANT_POLICY_ENGINE, which accept several');
       }
       // The Envoy rate limit service reads requests_per_unit as a uint32 (envoyproxy/ratelimit
       // src/config/config_impl.go: YamlRateLimit.RequestsPerUnit uint32): a larger value fails its config load.

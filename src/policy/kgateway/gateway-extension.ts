@@ -3,7 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import * as kgw from '../../../imports/kgateway-gateway.kgateway.dev';
 import { IBackend } from '../../core/backend';
 import { errorMessage, invalid } from '../../core/errors';
-import { assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
+import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../../core/names';
+import { assertOneOf } from '../../core/props';
 import { assertPort } from '../../core/port';
 import { sortRecord } from '../../core/sort-keys';
 import { assertGatewayDuration, formatGatewayDuration } from '../../routing/duration';
@@ -28,6 +29,29 @@ export interface IGatewayExtension {
   readonly extensionNamespace?: string;
   /** `spec.type`. */
   readonly extensionType: GatewayExtensionType;
+}
+
+/** Options of {@link GatewayExtension.fromName}. */
+export interface GatewayExtensionImportOptions {
+  /** Its `spec.type`. */
+  readonly type: GatewayExtensionType;
+  /** Its namespace. @default - the namespace of the policy that refers to it */
+  readonly namespace?: string;
+}
+
+/** A GatewayExtension named by {@link GatewayExtension.fromName}. */
+class ImportedGatewayExtension extends Construct implements IGatewayExtension {
+  public readonly extensionName: string;
+  public readonly extensionNamespace?: string;
+  public readonly extensionType: GatewayExtensionType;
+  public constructor(scope: Construct, id: string, name: string, options: GatewayExtensionImportOptions) {
+    super(scope, id);
+    checkProps(this, options, 'GatewayExtensionImportOptions');
+    this.extensionName = assertDnsSubdomain(this, 'name', name);
+    this.extensionNamespace = options.namespace === undefined ? undefined : assertDnsLabel(this, 'namespace', options.namespace);
+    assertOneOf(this, 'type', options.type, Object.values(GatewayExtensionType), 'use GatewayExtensionType.EXT_AUTH, RATE_LIMIT or JWT');
+    this.extensionType = options.type;
+  }
 }
 
 /** A gRPC service a GatewayExtension calls (`grpcService`). */
@@ -240,9 +264,14 @@ export interface GatewayExtensionProps {
  * @see https://kgateway.dev/docs/envoy/main/reference/api/#gatewayextension
  */
 export class GatewayExtension extends Construct implements IGatewayExtension {
-  /** A GatewayExtension defined elsewhere, by name. */
-  public static fromName(name: string, type: GatewayExtensionType, namespace?: string): IGatewayExtension {
-    return { extensionName: name, extensionType: type, extensionNamespace: namespace };
+  /**
+   * A GatewayExtension defined elsewhere, by name. Emits nothing.
+   *
+   * @param options its `spec.type`, and its namespace (@default - the referring policy's)
+   * @throws ModelServingError when `name` is not a DNS-1123 subdomain, `namespace` not a DNS-1123 label, or `type` not a GatewayExtensionType
+   */
+  public static fromName(scope: Construct, id: string, name: string, options: GatewayExtensionImportOptions): IGatewayExtension {
+    return new ImportedGatewayExtension(scope, id, name, options);
   }
 
   public readonly extensionName: string;

@@ -11,3 +11,4 @@ export * from './policy-target';
 export * from './rate-limit-service';
 export * from './traffic-policy';
 export * from './static-backend';
+export { KGATEWAY_POLICY_ENGINE } from './engine';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Lazy } from 'cdk8s';
+import { Lazy, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackendReference, IBackend } from '../../core/backend';
@@ -170,7 +170,7 @@ export class RateLimitService extends Construct implements IBackend {
         ],
         resources: props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
         readinessProbe: Probe.http('/healthcheck', RATELIMIT_HTTP_PORT),
-        livenessProbe: Probe.http('/healthcheck', RATELIMIT_HTTP_PORT, { periodSeconds: 20 }),
+        livenessProbe: Probe.http('/healthcheck', RATELIMIT_HTTP_PORT, { period: Duration.seconds(20) }),
       },
       { name: 'ratelimit', security },
     );

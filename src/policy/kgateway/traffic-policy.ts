@@ -201,7 +201,7 @@ export class TrafficPolicy extends Construct {
   private readonly targets = new Map<string, PolicyTarget>();
   private readonly namespace?: string;
 
-  public constructor(scope: Construct, id: string, props: TrafficPolicyProps) {
+  public constructor(scope: Construct, id: string, props: TrafficPolicyProps = {}) {
     checkProps(childPath(scope, id), props, 'TrafficPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);

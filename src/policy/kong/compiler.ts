@@ -155,12 +155,12 @@ function checkSupported(policy: AccessPolicy, jwt: JwtAuth | undefined): void {
       ENGINE,
       'externalAuthorizer',
       `${policy.externalAuthorizer.serviceNamespace}/${policy.externalAuthorizer.serviceName}`,
-      "Kong's opa plugin is Kong Enterprise only: express the rule with tiers (models), or use PolicyEngine.KUADRANT, ENVOY_GATEWAY or KGATEWAY, which call the OPA authorizer",
+      "Kong's opa plugin is Kong Enterprise only: express the rule with tiers (models), or use KUADRANT_POLICY_ENGINE, ENVOY_GATEWAY or KGATEWAY, which call the OPA authorizer",
     );
   }
   policy.tiers.forEach((t) => {
     if (t.tokenLimits.length > 0) {
-      unsupported(policy, ENGINE, `tiers(${t.name}).tokenLimits`, t.tokenLimits.map(String), 'token limits need ai-rate-limiting-advanced (Kong Enterprise only): drop the token limits, or use PolicyEngine.KUADRANT or ENVOY_GATEWAY (AI-aware data planes)');
+      unsupported(policy, ENGINE, `tiers(${t.name}).tokenLimits`, t.tokenLimits.map(String), 'token limits need ai-rate-limiting-advanced (Kong Enterprise only): drop the token limits, or use KUADRANT_POLICY_ENGINE or ENVOY_GATEWAY (AI-aware data planes)');
     }
     if (t.methods) unsupported(policy, ENGINE, `tiers(${t.name}).methods`, t.methods, "Kong OSS's acl plugin allows by consumer group only: split the methods into their own HTTPRoute and allow the tier that route (models)");
     if (t.pathPrefixes) unsupported(policy, ENGINE, `tiers(${t.name}).pathPrefixes`, t.pathPrefixes, "Kong OSS's acl plugin allows by consumer group only: split the paths into their own HTTPRoute and allow the tier that route (models)");
@@ -186,7 +186,7 @@ function checkSupported(policy: AccessPolicy, jwt: JwtAuth | undefined): void {
       unsupported(policy, ENGINE, `authentication[${i}].algorithms`, jwt.algorithms, 'a Kong jwt credential has one algorithm and one key per issuer: list exactly the algorithm the issuer signs with');
     }
     if (jwt.audiences.length > 0) {
-      unsupported(policy, ENGINE, `authentication[${i}].audiences`, jwt.audiences, "Kong OSS's jwt plugin does not check aud: drop audiences (every token of the issuer is accepted), or use PolicyEngine.KUADRANT or ENVOY_GATEWAY");
+      unsupported(policy, ENGINE, `authentication[${i}].audiences`, jwt.audiences, "Kong OSS's jwt plugin does not check aud: drop audiences (every token of the issuer is accepted), or use KUADRANT_POLICY_ENGINE or ENVOY_GATEWAY");
     }
     if (policy.tiers.length > 1) {
       unsupported(
@@ -194,7 +194,7 @@ function checkSupported(policy: AccessPolicy, jwt: JwtAuth | undefined): void {
         ENGINE,
         `authentication[${i}]`,
         policy.tiers.map((t) => t.name),
-        `Kong OSS cannot map the '${jwt.tierClaim}' claim to a tier (every token of an issuer is one consumer): use JWT with a single tier, API keys for tiered callers (one KongConsumer per user), or PolicyEngine.KUADRANT or ENVOY_GATEWAY`,
+        `Kong OSS cannot map the '${jwt.tierClaim}' claim to a tier (every token of an issuer is one consumer): use JWT with a single tier, API keys for tiered callers (one KongConsumer per user), or KUADRANT_POLICY_ENGINE or ENVOY_GATEWAY`,
       );
     }
     if (policy.counterKey !== CounterKey.CLIENT_IP && policy.tiers.some((t) => !t.unlimited)) {

@@ -1,6 +1,6 @@
 /**
  * Kong Ingress Controller (Kong Gateway OSS) kinds, and the access-policy
- * engine that compiles an AccessPolicy into them (registered as PolicyEngine.KONG).
+ * engine that compiles an AccessPolicy into them (KONG_POLICY_ENGINE, the engine of GatewayProvider.KONG).
  */
 export { compiler as kongCompiler } from './compiler';
 export * from './kong-consumer';
@@ -10,3 +10,4 @@ export type { BasicAuthOptions, CorrelationIdOptions, HmacAuthOptions, KongHmacA
 export * from './kong-plugin';
 export * from './kong-route';
 export * from './kong-upstream-policy';
+export { KONG_POLICY_ENGINE } from './engine';

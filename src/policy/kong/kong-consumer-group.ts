@@ -17,6 +17,15 @@ export interface IKongConsumerGroup {
   readonly consumerGroupName: string;
 }
 
+/** A consumer group named by {@link KongConsumerGroup.fromConsumerGroupName}. */
+class ImportedKongConsumerGroup extends Construct implements IKongConsumerGroup {
+  public readonly consumerGroupName: string;
+  public constructor(scope: Construct, id: string, name: string) {
+    super(scope, id);
+    this.consumerGroupName = assertDnsSubdomain(this, 'name', name);
+  }
+}
+
 /** Props of {@link KongConsumerGroup}. */
 export interface KongConsumerGroupProps {
   /** `metadata.name`, also the consumer group's name in Kong. @default - the construct id */
@@ -46,9 +55,13 @@ export interface KongConsumerGroupProps {
  * @see https://developer.konghq.com/kubernetes-ingress-controller/reference/custom-resources/#kongconsumergroup
  */
 export class KongConsumerGroup extends Construct implements IKongConsumerGroup {
-  /** A consumer group defined elsewhere, by name. */
-  public static fromConsumerGroupName(name: string): IKongConsumerGroup {
-    return { consumerGroupName: assertDnsSubdomain('KongConsumerGroup.fromConsumerGroupName', 'name', name) };
+  /**
+   * A consumer group defined elsewhere, by name. Emits nothing.
+   *
+   * @throws ModelServingError when `name` is not a DNS-1123 subdomain
+   */
+  public static fromConsumerGroupName(scope: Construct, id: string, name: string): IKongConsumerGroup {
+    return new ImportedKongConsumerGroup(scope, id, name);
   }
 
   /** `metadata.name`. */

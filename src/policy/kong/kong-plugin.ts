@@ -56,6 +56,15 @@ export interface IKongPlugin {
   readonly pluginNamespace?: string;
 }
 
+/** A plugin named by {@link KongPlugin.fromPluginName}. */
+class ImportedKongPlugin extends Construct implements IKongPlugin {
+  public readonly pluginName: string;
+  public constructor(scope: Construct, id: string, name: string) {
+    super(scope, id);
+    this.pluginName = assertDnsSubdomain(this, 'name', name);
+  }
+}
+
 /** Options every {@link KongPlugin} factory takes. */
 export interface KongPluginOptions {
   /** `metadata.name`; the name routes and consumers list in `konghq.com/plugins`. @default - the construct id */
@@ -354,10 +363,12 @@ const MAX_EXPIRATION_SECONDS = 31_536_000;
 export class KongPlugin extends Construct implements IKongPlugin {
   /**
    * A plugin defined elsewhere (a KongClusterPlugin, or a KongPlugin not in this app), by name,
-   * to list in `konghq.com/plugins`.
+   * to list in `konghq.com/plugins`. Emits nothing.
+   *
+   * @throws ModelServingError when `name` is not a DNS-1123 subdomain
    */
-  public static fromPluginName(name: string): IKongPlugin {
-    return { pluginName: assertDnsSubdomain('KongPlugin.fromPluginName', 'name', name) };
+  public static fromPluginName(scope: Construct, id: string, name: string): IKongPlugin {
+    return new ImportedKongPlugin(scope, id, name);
   }
 
   /**

@@ -30,3 +30,4 @@ export { TokenRateLimitPolicy } from './token-rate-limit-policy';
 export type { TokenRateLimitPolicyProps } from './token-rate-limit-policy';
 export { LimitadorSpecRateLimitHeaders as LimitadorRateLimitHeaders, LimitadorSpecTelemetry as LimitadorTelemetry } from '../../../imports/limitador-limitador.kuadrant.io';
 export { TlsPolicySpecUsages as CertificateUsage } from '../../../imports/kuadrant-kuadrant.io';
+export { KUADRANT_POLICY_ENGINE } from './engine';

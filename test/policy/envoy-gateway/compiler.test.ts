@@ -15,7 +15,7 @@ import { AccessPolicy, AccessPolicyProps } from '../../../src/policy/access-poli
 import { ApiKeyAuth, ApiKeyLocation, JwtAuth } from '../../../src/policy/authentication';
 import { envoyGatewayCompiler as compiler } from '../../../src/policy/envoy-gateway';
 import { OpaAuthorizer } from '../../../src/policy/opa-authorizer';
-import { PolicyEngine } from '../../../src/policy/policy-engine';
+import { ENVOY_GATEWAY_POLICY_ENGINE } from '../../../src/policy/envoy-gateway/engine';
 import { CounterKey, LimitScope, RateLimit, RateLimitMode, TokenLimit } from '../../../src/policy/rate-limit';
 import { RedisReference } from '../../../src/policy/redis';
 import { Tier } from '../../../src/policy/tier';
@@ -71,7 +71,7 @@ const ruleNames = (sp: KubeObject & { spec?: any }) => sp.spec.authorization.rul
 
 describe('Envoy Gateway compiler', () => {
   it('is the registered engine of Envoy Gateway gateways', () => {
-    expect(PolicyEngine.forProvider(GatewayProvider.ENVOY_GATEWAY)?.compiler()).toBe(compiler);
+    expect(GatewayProvider.ENVOY_GATEWAY.policyEngine?.compiler()).toBe(compiler);
     expect(compiler.id).toBe('envoy-gateway');
     expect(compiler.displayName).toBe('Envoy Gateway');
   });
@@ -174,7 +174,7 @@ describe('Envoy Gateway compiler', () => {
     expect(proxy.spec.filterOrder).toEqual([{ name: 'envoy.filters.http.ext_authz', after: 'envoy.filters.http.jwt_authn' }]);
     expect(findObject(objects, 'Gateway', 'gateway', 'edge').spec.infrastructure.parametersRef).toEqual({ group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'gateway-proxy' });
     expect(report).toMatch(/Most specific policy wins/);
-    expect(policy.engine).toBe(PolicyEngine.ENVOY_GATEWAY);
+    expect(policy.engine).toBe(ENVOY_GATEWAY_POLICY_ENGINE);
   });
 
   it('API-key callers: one ExternalSecret per holder, tiers by client id, local per-user limits', () => {
@@ -384,7 +384,7 @@ describe('Envoy Gateway compiler', () => {
       const fx = egPlatform();
       const both = new Gateway(fx.ns.edge, 'both', {
         provider: GatewayProvider.ENVOY_GATEWAY,
-        listeners: [Listener.https({ certificates: [SecretRef.named('both-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models', 'edge']) })],
+        listeners: [Listener.https({ certificates: [SecretRef.named('both-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([fx.ns.models, fx.ns.edge]) })],
       });
       const modelRoute = new HttpRoute(fx.ns.models, 'model-route', { parents: [both.listener('https')], rules: [{ backends: [Backend.service('svc', 80)] }] });
       const edgeRoute = new HttpRoute(fx.ns.edge, 'edge-route', { parents: [both.listener('https')], rules: [{ backends: [Backend.service('svc', 80)] }] });

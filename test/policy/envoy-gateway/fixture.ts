@@ -18,7 +18,7 @@ export function egPlatform(options: { readonly requireAccessPolicies?: boolean }
   const { app, ns, platform } = setup(['edge', 'models'], options);
   const gateway = new Gateway(ns.edge, 'gateway', {
     provider: GatewayProvider.ENVOY_GATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   const iris = new HttpRoute(ns.models, 'iris', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('iris-predictor', 80)] }] });
   const mnist = new HttpRoute(ns.models, 'mnist', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('mnist-predictor', 80)] }] });

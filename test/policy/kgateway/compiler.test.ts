@@ -244,7 +244,7 @@ describe('kgateway compiler', () => {
       const f = fixture();
       const llm = new Tier('llm', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perHour(10000)] });
       expect(() => f.policy({ tiers: [llm] })).toThrow(
-        /test\/ml-models\/model-access: tiers\.tokenLimits cannot be expressed by provider 'kgateway' \(received: \["llm: 10000 tokens\/hour"\]\)\. Fix: kgateway TrafficPolicy counts requests only, not LLM tokens; use PolicyEngine\.KUADRANT \(TokenRateLimitPolicy\)/,
+        /test\/ml-models\/model-access: tiers\.tokenLimits cannot be expressed by provider 'kgateway' \(received: \["llm: 10000 tokens\/hour"\]\)\. Fix: kgateway TrafficPolicy counts requests only, not LLM tokens; use KUADRANT_POLICY_ENGINE \(TokenRateLimitPolicy\)/,
       );
     });
 

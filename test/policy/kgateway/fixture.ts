@@ -30,7 +30,7 @@ export function fixture() {
   const { app, platform, ns } = setup(['kgateway-system', 'ml-models', 'auth']);
   const gateway = new Gateway(ns['kgateway-system'], 'kgateway-gateway', {
     provider: GatewayProvider.KGATEWAY,
-    listeners: [Listener.https({ certificates: [SecretRef.named('kgateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['ml-models', 'auth']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('kgateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns['ml-models'], ns.auth]) })],
   });
   const iris = new HttpRoute(ns['ml-models'], 'iris', { name: 'sklearn-iris', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('sklearn-iris-predictor', 80)] }] });
   const mnist = new HttpRoute(ns['ml-models'], 'mnist', { name: 'tensorflow-mnist', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('tensorflow-mnist-predictor', 80)] }] });

@@ -15,7 +15,7 @@ function setup() {
   const models = f.ns['ml-models'];
   const extAuth = new GatewayExtension(models, 'opa', { extAuth: { grpcService: { backend: Backend.service('opa', 9191) } } });
   const limits = new GatewayExtension(models, 'limits', { rateLimit: { domain: 'models', grpcService: { backend: Backend.service('ratelimit', 8081) } } });
-  const jwt = GatewayExtension.fromName('idp', GatewayExtensionType.JWT);
+  const jwt = GatewayExtension.fromName(models, 'idp', 'idp', { type: GatewayExtensionType.JWT });
   return { ...f, models, extAuth, limits, jwt };
 }
 

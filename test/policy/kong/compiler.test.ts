@@ -12,7 +12,7 @@ import { Listener } from '../../../src/gateway/listener';
 import { AccessPolicy, AccessPolicyProps } from '../../../src/policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation, JwtAuth } from '../../../src/policy/authentication';
 import { OpaAuthorizer } from '../../../src/policy/opa-authorizer';
-import { PolicyEngine } from '../../../src/policy/policy-engine';
+import { KONG_POLICY_ENGINE } from '../../../src/policy/kong/engine';
 import { CounterKey, LimitScope, RateLimit, RateLimitMode, TokenLimit } from '../../../src/policy/rate-limit';
 import { RedisReference } from '../../../src/policy/redis';
 import { Tier } from '../../../src/policy/tier';
@@ -34,7 +34,7 @@ function platform(namespaces: readonly string[] = ['edge', 'models']) {
   const { app, ns, platform: p } = setup(namespaces);
   const gateway = new Gateway(ns.edge, 'kong', {
     provider: GatewayProvider.KONG,
-    listeners: [Listener.https({ certificates: [SecretRef.named('kong-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['models']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('kong-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
   });
   const route = (name: string) => new HttpRoute(ns.models, name, { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service(`${name}-predictor`, 80)] }] });
   return { app, ns, platform: p, gateway, iris: route('iris'), mnist: route('mnist') };
@@ -54,9 +54,9 @@ const jwtAuth = (props: Partial<ConstructorParameters<typeof JwtAuth>[0]> = {}) 
 
 describe('Kong access-policy compiler', () => {
   it('is the engine of Kong gateways', () => {
-    expect(PolicyEngine.forProvider(GatewayProvider.KONG)).toBe(PolicyEngine.KONG);
-    expect(PolicyEngine.KONG.compiler().id).toBe('kong');
-    expect(PolicyEngine.KONG.compiler().displayName).toBe('Kong (OSS)');
+    expect(GatewayProvider.KONG.policyEngine).toBe(KONG_POLICY_ENGINE);
+    expect(KONG_POLICY_ENGINE.compiler().id).toBe('kong');
+    expect(KONG_POLICY_ENGINE.compiler().displayName).toBe('Kong (OSS)');
   });
 
   describe('three tiers with API keys, RBAC and global limits', () => {

@@ -88,8 +88,8 @@ describe('KongConsumerGroup', () => {
 
   it('can be referenced by name', () => {
     const { app, ns: n } = ns();
-    new KongConsumer(n.models, 'c', { username: 'c', consumerGroups: [KongConsumerGroup.fromConsumerGroupName('existing-group')] });
+    new KongConsumer(n.models, 'c', { username: 'c', consumerGroups: [KongConsumerGroup.fromConsumerGroupName(n.models, 'existing', 'existing-group')] });
     expect((findObject(synthObjects(app), 'KongConsumer', 'c') as any).consumerGroups).toEqual(['existing-group']);
-    expect(() => KongConsumerGroup.fromConsumerGroupName('Bad Name')).toThrow(/KongConsumerGroup\.fromConsumerGroupName: name must be a DNS-1123 subdomain/);
+    expect(() => KongConsumerGroup.fromConsumerGroupName(n.models, 'bad', 'Bad Name')).toThrow(/test\/models\/bad: name must be a DNS-1123 subdomain/);
   });
 });

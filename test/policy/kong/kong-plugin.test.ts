@@ -188,7 +188,7 @@ describe('KongPlugin', () => {
       const rl = KongPlugin.rateLimiting(n.models, 'rl', { minute: 10 });
       const target = new KongConsumer(n.models, 'target', { username: 'target' });
       attachKongPlugins(target, [rl]);
-      attachKongPlugins(target, [cors, rl, KongPlugin.fromPluginName('global-cluster-plugin')]);
+      attachKongPlugins(target, [cors, rl, KongPlugin.fromPluginName(n.models, 'global', 'global-cluster-plugin')]);
       expect(attachedKongPlugins(target)).toEqual(['cors', 'global-cluster-plugin', 'rl']);
       expect(findObject(synthObjects(app), 'KongConsumer', 'target').metadata.annotations?.['konghq.com/plugins']).toBe('cors,global-cluster-plugin,rl');
     });
@@ -200,7 +200,7 @@ describe('KongPlugin', () => {
       expect(() => attachKongPlugins(target, [cors])).toThrow(
         /test\/models\/target: metadata\.annotations\[konghq\.com\/plugins\] would list KongPlugin 'cors' of namespace 'other' from namespace 'models'/,
       );
-      expect(() => KongPlugin.fromPluginName('Bad')).toThrow(/KongPlugin\.fromPluginName: name must be a DNS-1123 subdomain/);
+      expect(() => KongPlugin.fromPluginName(n.models, 'bad', 'Bad')).toThrow(/test\/models\/bad: name must be a DNS-1123 subdomain/);
     });
   });
 

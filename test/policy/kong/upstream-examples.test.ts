@@ -130,8 +130,8 @@ const CASES: readonly Case[] = [
   {
     file: 'kubernetes-ingress-controller/internal/dataplane/testdata/golden/fallback-config-kong-cluster-plugin/in.yaml',
     build: (ns) => {
-      const group = new KongConsumerGroup(ns, 'consumer-group', { plugins: [KongPlugin.fromPluginName('plugin-consumer-group')] });
-      new KongConsumer(ns, 'consumer', { username: 'consumer', consumerGroups: [group], plugins: [KongPlugin.fromPluginName('plugin')] });
+      const group = new KongConsumerGroup(ns, 'consumer-group', { plugins: [KongPlugin.fromPluginName(ns, 'plugin-consumer-group-ref', 'plugin-consumer-group')] });
+      new KongConsumer(ns, 'consumer', { username: 'consumer', consumerGroups: [group], plugins: [KongPlugin.fromPluginName(ns, 'plugin-ref', 'plugin')] });
     },
   },
   {

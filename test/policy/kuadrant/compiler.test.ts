@@ -14,7 +14,7 @@ import { AccessPolicy, AccessPolicyProps } from '../../../src/policy/access-poli
 import { ApiKeyAuth, ApiKeyLocation, JwtAuth } from '../../../src/policy/authentication';
 import { Kuadrant } from '../../../src/policy/kuadrant';
 import { OpaAuthorizer } from '../../../src/policy/opa-authorizer';
-import { PolicyEngine } from '../../../src/policy/policy-engine';
+import { KUADRANT_POLICY_ENGINE } from '../../../src/policy/kuadrant/engine';
 import { CounterKey, LimitScope, RateLimit, RateLimitMode, TokenLimit } from '../../../src/policy/rate-limit';
 import { RedisReference } from '../../../src/policy/redis';
 import { Tier } from '../../../src/policy/tier';
@@ -57,7 +57,7 @@ function platformWith(overrides: Partial<AccessPolicyProps> = {}, options: { rea
 
 describe('Kuadrant compiler', () => {
   it('is the registered engine of Istio gateways', () => {
-    const c = PolicyEngine.forProvider(GatewayProvider.ISTIO)!.compiler();
+    const c = GatewayProvider.ISTIO.policyEngine!.compiler();
     expect([c.id, c.displayName]).toEqual(['kuadrant', 'Kuadrant']);
   });
 
@@ -199,9 +199,9 @@ describe('Kuadrant compiler', () => {
 
   it('runs on an Envoy Gateway gateway when chosen explicitly', () => {
     const { app, ns } = setup(['edge', 'llm']);
-    const gateway = new Gateway(ns.edge, 'eg', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['llm']) })] });
+    const gateway = new Gateway(ns.edge, 'eg', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.llm]) })] });
     const route = new HttpRoute(ns.llm, 'qwen3', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('qwen3', 80)] }] });
-    new AccessPolicy(ns.llm, 'p', { gateway, routes: [route], authentication: [jwtAuth()], tiers: [new Tier('basic', { limits: [RateLimit.perHour(50)] })], rateLimitMode: RateLimitMode.GLOBAL, engine: PolicyEngine.KUADRANT });
+    new AccessPolicy(ns.llm, 'p', { gateway, routes: [route], authentication: [jwtAuth()], tiers: [new Tier('basic', { limits: [RateLimit.perHour(50)] })], rateLimitMode: RateLimitMode.GLOBAL, engine: KUADRANT_POLICY_ENGINE });
     const objects = synthObjects(app);
     expect(findObject(objects, 'RateLimitPolicy', 'p-qwen3', 'llm').spec.limits.basic.rates).toEqual([{ limit: 50, window: '1h' }]);
     // Envoy Gateway proxies run in envoy-gateway-system, a namespace this platform does not define: no egress rule to emit there.
@@ -214,7 +214,7 @@ describe('Kuadrant compiler', () => {
     new Kuadrant(ns['kuadrant-system'], 'kuadrant');
     const gateway = new Gateway(ns['openshift-ingress'], 'maas-default-gateway', {
       provider: GatewayProvider.ISTIO,
-      listeners: [Listener.https({ certificates: [SecretRef.named('maas-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['llm']) })],
+      listeners: [Listener.https({ certificates: [SecretRef.named('maas-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.llm]) })],
     });
     const routes = ['qwen3', 'granite', 'mistral', 'nomic-embed'].map(
       (m) => new HttpRoute(ns.llm, m, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${m}`) }], backends: [Backend.service(`${m}-predictor`, 80)] }] }),
@@ -326,10 +326,10 @@ describe('Kuadrant compiler', () => {
 
     it('the gateway is not an Istio or Envoy Gateway gateway', () => {
       const { ns } = setup(['edge', 'llm']);
-      const gateway = new Gateway(ns.edge, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces(['llm']) })] });
+      const gateway = new Gateway(ns.edge, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.llm]) })] });
       const route = new HttpRoute(ns.llm, 'qwen3', { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('qwen3', 80)] }] });
       expect(
-        () => new AccessPolicy(ns.llm, 'p', { gateway, routes: [route], authentication: [jwtAuth()], tiers: [new Tier('basic', { limits: [RateLimit.perHour(50)] })], rateLimitMode: RateLimitMode.GLOBAL, engine: PolicyEngine.KUADRANT }),
+        () => new AccessPolicy(ns.llm, 'p', { gateway, routes: [route], authentication: [jwtAuth()], tiers: [new Tier('basic', { limits: [RateLimit.perHour(50)] })], rateLimitMode: RateLimitMode.GLOBAL, engine: KUADRANT_POLICY_ENGINE }),
       ).toThrow(/gateway cannot be expressed by provider 'kuadrant' \(received: "kgw \(kgateway\)"\)\. Fix: Kuadrant enforces policies through Istio and Envoy Gateway gateways only/);
     });
 

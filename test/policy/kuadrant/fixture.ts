@@ -20,7 +20,7 @@ export function istioPlatform(options: { readonly requireAccessPolicies?: boolea
   const { app, ns, platform } = setup(['gateway', 'llm', 'kuadrant-system'], options);
   const gateway = new Gateway(ns.gateway, 'maas', {
     provider: GatewayProvider.ISTIO,
-    listeners: [Listener.https({ certificates: [SecretRef.named('maas-cert')], allowedRoutes: AllowedRoutes.fromNamespaces(['llm']) })],
+    listeners: [Listener.https({ certificates: [SecretRef.named('maas-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.llm]) })],
   });
   const route = (name: string) =>
     new HttpRoute(ns.llm, name, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${name}`) }], backends: [Backend.service(`${name}-predictor`, 80)] }] });
