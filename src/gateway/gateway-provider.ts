@@ -1,4 +1,3 @@
-import type { FlowPeer } from '../core/flows';
 import type { PolicyEngine } from '../policy/policy-engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
 import { KGATEWAY_POLICY_ENGINE } from '../policy/kgateway/engine';
@@ -198,9 +197,4 @@ export class GatewayProvider {
   public dataPlane(name: string, namespace: string): DataPlanePods | undefined {
     return this.dataPlaneOf?.(name, namespace);
   }
-}
-
-/** The proxy pods of Gateway `gatewayName` as a flow end, with the labels their controller puts on them. */
-export function proxyFlowPeer(gatewayName: string, dataPlane: DataPlanePods): FlowPeer {
-  return { namespace: dataPlane.namespace, labels: dataPlane.labels ?? dataPlane.selector, what: `the proxy pods of Gateway ${gatewayName}` };
 }

@@ -13,6 +13,7 @@ import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { assertInteger, INT32_MAX } from '../core/props';
 import { checkProps, childPath, requireShape } from '../core/prop-types';
+import { wholeSeconds } from '../core/duration';
 import { ResourceRequirements } from '../core/resources';
 import { SecretRef } from '../core/secret-ref';
 import { WorkloadSecurity } from '../core/security';
@@ -123,10 +124,11 @@ export interface EndpointPickerProps {
   /** The Kubernetes API server, for the picker's egress (it watches pods, the pool, objectives). @default - any address on 443 and 6443 */
   readonly apiServer?: ApiServerEndpoint;
   /**
-   * `terminationGracePeriodSeconds`: should cover the longest grace period
-   * of the pooled pods, so in-flight streams finish. @default 130 (the chart's)
+   * `terminationGracePeriodSeconds`, whole seconds: should cover the longest
+   * grace period of the pooled pods, so in-flight streams finish.
+   * @default Duration.seconds(130) (the chart's)
    */
-  readonly terminationGracePeriodSeconds?: number;
+  readonly terminationGracePeriod?: Duration;
 }
 
 /**
@@ -196,7 +198,7 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
     this.endpointPickerServiceName = name;
     this.namespaceChart = Namespace.isNamespace(Chart.of(this)) ? (Chart.of(this) as Namespace) : undefined;
     this.replicas = assertInteger(this, 'replicas', props.replicas ?? 1, { min: 1, max: INT32_MAX, type: 'Deployment spec.replicas', fix: 'use 1 (upstream recommends one active replica), or 2 or more for a standby with leader election' });
-    const grace = assertInteger(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 130, { min: 0, max: INT32_MAX, fix: 'use the longest grace period of the pooled pods, e.g. 130' });
+    const grace = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(130), { example: 'Duration.seconds(130), the longest grace period of the pooled pods' });
     if (props.config !== undefined) requireShape(this, 'config', props.config, (v): v is EndpointPickerConfig => v instanceof EndpointPickerConfig, 'an EndpointPickerConfig', 'use EndpointPickerConfig.default() or EndpointPickerConfig.of({...})');
     this.config = props.config ?? EndpointPickerConfig.default();
     const metricsAuth = props.metricsAuth ?? EndpointPickerMetricsAuth.serviceAccountToken();

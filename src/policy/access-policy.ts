@@ -15,6 +15,9 @@ import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
 import { RedisReference } from './redis';
 import { PolicyReport } from './report';
 import { isTierTarget, ITierTarget, Tier } from './tier';
+import type { IPolicyRoute } from './policy-route';
+
+export type { IPolicyRoute } from './policy-route';
 
 /**
  * The policy engine that enforces an access intent on a gateway: its CRDs
@@ -50,19 +53,6 @@ export class PolicyEngine {
   }
 }
 
-/** A route an access policy protects. HttpRoute and GrpcRoute implement it. */
-export interface IPolicyRoute extends IConstruct {
-  /** `HTTPRoute` or `GRPCRoute`. */
-  readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
-  /** `metadata.name`; also the model name tiers refer to. */
-  readonly routeName: string;
-  /** `metadata.namespace`. */
-  readonly routeNamespace?: string;
-  /** The gateways it attaches to. */
-  readonly parentGateways: readonly IGateway[];
-  /** Adds an annotation to the route object (used by engines that attach plugins by annotation). */
-  addAnnotation(key: string, value: string): void;
-}
 
 /** Props of {@link AccessPolicy}. */
 export interface AccessPolicyProps {

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import type { IPolicyRoute } from './access-policy';
+import type { IPolicyRoute } from './policy-route';
 import { invalid } from '../core/errors';
 import { isDnsLabel } from '../core/names';
 import { assertKnownKeys, keysOf } from '../core/props';

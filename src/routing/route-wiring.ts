@@ -6,7 +6,7 @@ import { policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { IGateway } from '../gateway/gateway';
-import { proxyFlowPeer } from '../gateway/gateway-provider';
+import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { NetworkFlows } from '../core/flows';
 import { ReferenceGrant } from './reference-grant';
 

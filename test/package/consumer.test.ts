@@ -107,7 +107,7 @@ console.log(JSON.stringify({
 /** The README's opening example (`## A platform in one file`), as written there. */
 function readmeExample(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /## A platform in one file\n\n[^`]*```ts\n([\s\S]*?)\n```/.exec(readme);
+  const block = /## A platform in one file\n\n[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(readme);
   if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
   return `${block[1]}\n`;
 }
@@ -272,7 +272,7 @@ describe('the packed package in a consumer project', () => {
     expect(qwen.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/qwen' } }]);
     expect(qwen.spec.rules[0].backendRefs).toEqual([{ name: 'qwen-predictor', port: 80 }]);
     expect(objects.filter((o) => o.kind === 'SecurityPolicy').length).toBeGreaterThan(0);
-    expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['iris-predictor', 'qwen-predictor']);
+    expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['gateway-proxy', 'iris-predictor', 'qwen-predictor']);
     expect(fs.readFileSync(path.join(dir, 'POLICY.md'), 'utf8')).toMatch(/premium/);
   });
 

@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** The first ```ts block after `## A platform in one file`, with `cdk8s-model-serving/<area>` imports pointed at src/ and the write replaced by an export of the app. */
 function readmeExample(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /## A platform in one file\n\n[^`]*```ts\n([\s\S]*?)\n```/.exec(readme);
+  const block = /## A platform in one file\n\n[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(readme);
   if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
   const code = block[1]
     .replace(/from 'cdk8s-model-serving\/([a-z-]+)'/g, (_m, area: string) => `from ${JSON.stringify(path.join(ROOT, 'src', area))}`)

@@ -10,7 +10,7 @@ import { assertInteger, assertOneOf, INT32_MAX } from '../../core/props';
 import { Labels } from '../../core/labels';
 import { Namespace } from '../../core/namespace';
 import { NetworkFlows } from '../../core/flows';
-import { proxyFlowPeer } from '../../gateway/gateway-provider';
+import { proxyFlowPeer } from '../../gateway/proxy-flow-peer';
 import { assertDnsLabel } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
 import { Probe } from '../../core/probe';

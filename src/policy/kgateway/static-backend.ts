@@ -7,7 +7,7 @@ import { assertDnsLabel, isDnsSubdomain } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
 import { assertPort } from '../../core/port';
 import { IGateway } from '../../gateway/gateway';
-import { proxyFlowPeer } from '../../gateway/gateway-provider';
+import { proxyFlowPeer } from '../../gateway/proxy-flow-peer';
 import { NetworkFlows } from '../../core/flows';
 import { checkProps, childPath } from '../../core/prop-types';
 

@@ -17,7 +17,7 @@ import { assertHttpHeaderName } from '../../core/http-header';
 import { isIpOrCidr } from '../../core/cidr';
 import { isDnsSubdomain } from '../../core/names';
 import { assertPort } from '../../core/port';
-import type { KongPluginOptions } from './kong-plugin';
+import type { KongPluginOptions } from './kong-plugin-options';
 
 /** How `correlation-id` makes its ids (`config.generator`). */
 export type KongCorrelationIdGenerator = 'uuid' | 'uuid#counter' | 'tracker';

@@ -14,13 +14,14 @@ import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { assertCorsOrigins, assertHttpHeaderName, assertNoCorsWildcardsWithCredentials, assertHttpHeaderValue } from '../../core/http-header';
 import { assertSafePath } from '../../core/url-path';
 import { checkProps, childPath } from '../../core/prop-types';
+import { KongPluginOptions, KongProtocol } from './kong-plugin-options';
 import { BasicAuthOptions, CorrelationIdOptions, HmacAuthOptions, OAuth2Options, ProxyCacheOptions, renderBasicAuth, renderCorrelationId, renderHmacAuth, renderOAuth2, renderProxyCache, renderRequestTermination, renderUdpLog, UdpLogOptions } from './kong-bundled-plugins';
+
+export type { KongPluginOptions, KongProtocol } from './kong-plugin-options';
 
 /** The annotation that attaches KongPlugins to a route, Service, KongConsumer or KongConsumerGroup. */
 export const KONG_PLUGINS_ANNOTATION = 'konghq.com/plugins';
 
-/** A protocol a plugin runs on (`protocols[]`). */
-export type KongProtocol = 'http' | 'https' | 'grpc' | 'grpcs' | 'tcp' | 'tls' | 'udp';
 
 const PROTOCOLS: Readonly<Record<KongProtocol, kong.KongPluginProtocols>> = {
   http: kong.KongPluginProtocols.HTTP,
@@ -65,21 +66,6 @@ class ImportedKongPlugin extends Construct implements IKongPlugin {
   }
 }
 
-/** Options every {@link KongPlugin} factory takes. */
-export interface KongPluginOptions {
-  /** `metadata.name`; the name routes and consumers list in `konghq.com/plugins`. @default - the construct id */
-  readonly name?: string;
-  /** `instance_name`: a name for the plugin instance in Kong (KIC suffixes it per attached entity). @default - none */
-  readonly instanceName?: string;
-  /** `protocols`: the protocols it runs on. @default - Kong's default for the plugin (http, https, grpc, grpcs for HTTP plugins) */
-  readonly protocols?: readonly KongProtocol[];
-  /** `disabled`: keep the object but switch the plugin off. @default false */
-  readonly disabled?: boolean;
-  /** `metadata.labels`. @default - the platform labels */
-  readonly labels?: Record<string, string>;
-  /** `metadata.annotations`. @default - none */
-  readonly annotations?: Record<string, string>;
-}
 
 /** Props of {@link KongPlugin}. */
 export interface KongPluginProps extends KongPluginOptions {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { NetworkFlows } from '../../core/flows';
-import { proxyFlowPeer } from '../../gateway/gateway-provider';
+import { proxyFlowPeer } from '../../gateway/proxy-flow-peer';
 import { Namespace } from '../../core/namespace';
 import { suggestDnsLabel } from '../../core/names';
 import { NetworkPeer } from '../../core/network-peer';
