@@ -9,6 +9,7 @@ import { invalid } from '../core/errors';
 import { Labels } from '../core/labels';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, policyId } from '../core/names';
+import { FlowPeer, NetworkFlows } from '../core/flows';
 import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { assertInteger, INT32_MAX } from '../core/props';
@@ -20,6 +21,7 @@ import { WorkloadSecurity } from '../core/security';
 import { ServiceAccount } from '../core/service-account';
 import { sortRecord } from '../core/sort-keys';
 import type { IGateway } from '../gateway/gateway';
+import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import type { ApiServerEndpoint } from '../kong/kong-gateway';
 import { DEFAULT_PROMETHEUS, PrometheusLocation, ServiceMonitor } from '../observability/scrape';
 import { SecurityWaivers } from '../security/waivers';
@@ -376,6 +378,12 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
   public attachGateway(gateway: IGateway, _pool: InferencePool): void {
     const dp = gateway.dataPlane;
     if (dp) {
+      NetworkFlows.declare(this.deployment, {
+        from: proxyFlowPeer(gateway.gatewayName, dp),
+        to: this.pickerPeer(),
+        port: EndpointPickerPorts.EXT_PROC,
+        purpose: `ext-proc calls of Gateway ${gateway.gatewayName} asking the picker where to send requests for pool ${this.pool.poolName}`,
+      });
       this.namespaceChart?.allowIngress(policyId(`${this.endpointPickerServiceName}-from-${gateway.gatewayName}`), {
         pods: { ...this.endpointPickerPods },
         peers: [NetworkPeer.pods(dp.namespace, dp.selector)],
@@ -464,6 +472,19 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
     const ports = this.pool.targetPorts.map((port) => ({ port }));
     ns.allowEgress(policyId(`${name}-to-model-servers`), { pods, peers: [NetworkPeer.pods(ns.name, modelPods)], ports });
     ns.allowIngress(policyId(`${this.pool.poolName}-from-${name}`), { pods: modelPods, peers: [NetworkPeer.pods(ns.name, pods)], ports });
+    for (const port of this.pool.targetPorts) {
+      NetworkFlows.declare(this.deployment, {
+        from: this.pickerPeer(),
+        to: { namespace: ns.name, labels: modelPods, what: `the model servers of pool ${this.pool.poolName}` },
+        port,
+        purpose: `the picker reading the model servers' metrics (queue depth, KV cache) on their serving port`,
+      });
+    }
+  }
+
+  /** The picker's pods as a flow end. */
+  private pickerPeer(): FlowPeer {
+    return { namespace: this.pool.poolNamespace, labels: { ...this.endpointPickerPods }, what: `the endpoint picker ${this.endpointPickerServiceName}` };
   }
 }
 
