@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { cidrContains, isCidr } from './cidr';
 import { invalid } from './errors';
 import { assertDnsLabel, assertLabels } from './names';

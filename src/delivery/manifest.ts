@@ -102,7 +102,7 @@ export function platformManifests(platform: Platform): Manifest[] {
 /**
  * `o.toJson()`, in time linear in the object's labels and annotations.
  *
- * The classes cdk8s generates for built-in kinds (cdk8s-plus-28's `k8s`)
+ * The classes cdk8s generates for built-in kinds (cdk8s-plus-34's `k8s`)
  * rebuild `metadata.labels` and `metadata.annotations` in
  * `toJson_ObjectMeta` by copying the whole map once per entry
  * (`reduce((r, i) => ({ ...r, [i[0]]: i[1] }), {})`, to drop undefined

@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import * as istio from '../../imports/istio-networking.istio.io';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
 import { ContainerJson, ContainerOptions, renderContainer, toL1Shape } from '../core/container';
 import { Labels } from '../core/labels';

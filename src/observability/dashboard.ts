@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import * as grafana from '../../imports/grafana-grafana.integreatly.org';
 import { noteRequired } from '../core/required-object';

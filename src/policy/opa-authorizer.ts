@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as fs from 'node:fs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { Construct } from 'constructs';
 import { BackendReference, IBackend } from '../core/backend';
 import { renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';

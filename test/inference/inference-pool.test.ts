@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Backend } from '../../src/core/backend';

@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { EndpointPicker } from '../../src/inference/endpoint-picker';

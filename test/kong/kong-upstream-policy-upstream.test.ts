@@ -22,7 +22,7 @@
 import * as path from 'node:path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { Backend } from '../../src/core/backend';
 import { Gateway } from '../../src/gateway/gateway';
 import { KongRoute } from '../../src/policy/kong/kong-route';

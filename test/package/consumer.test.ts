@@ -42,7 +42,7 @@ interface LockEntry {
 const REGISTRY = (process.env.npm_config_registry ?? 'https://registry.npmjs.org/').replace(/\/?$/, '/');
 
 /** What the consumer depends on, at the versions this repository pins and tests with. */
-const CONSUMER_DEPENDENCIES = ['cdk8s', 'constructs', 'cdk8s-plus-28'];
+const CONSUMER_DEPENDENCIES = ['cdk8s', 'constructs', 'cdk8s-plus-34'];
 const CONSUMER_DEV_DEPENDENCIES = ['typescript', '@types/node'];
 
 /** The consumer app: root and subpath imports, validation, the library's own build and write. */
