@@ -7,6 +7,7 @@ import { formatIssue } from '../validate/issue';
 import { builtinCatalog, GatewayApiChannel, validateObjects } from '../validate/validator';
 import { readYamlObjects, yamlFiles } from '../validate/yaml-files';
 import { limitIssueLines } from '../core/issue-limit';
+import { initProject } from './init';
 
 /** Where the CLI writes: `out` for results, `err` for usage and summaries. */
 export interface CliIo {
@@ -22,6 +23,11 @@ export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage: cdk8s-model-serving validate [--crds PATH]... [--gateway-api-channel standard|experimental|auto] FILE_OR_DIR...
+       cdk8s-model-serving init DIR
+
+init creates a new platform project in DIR (new or empty): package.json with
+pinned versions, cdk8s.yaml, tsconfig.json, src/platform.ts, a test, .gitignore,
+a CI script (.ci/run) and a README with the two commands.
 
 Validates every object in the YAML files (folders: every .yaml/.yml file below
 them) the way the Kubernetes apiserver would, with the built-in CRDs installed.
@@ -92,6 +98,7 @@ export function runCli(args: readonly string[], io: CliIo): number {
     io.out(USAGE);
     return EXIT_VALID;
   }
+  if (command === 'init') return runInit(rest, io);
   if (command !== 'validate') {
     io.err(command === undefined ? 'missing command' : `unknown command: ${command}`);
     io.err(USAGE);
@@ -138,6 +145,28 @@ export function runCli(args: readonly string[], io: CliIo): number {
   } catch (err) {
     // Unreadable files or CRDs, missing built-in schemas: nothing was validated.
     io.err(`cdk8s-model-serving validate: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_USAGE;
+  }
+}
+
+/** `init DIR`: a new platform project in DIR (new or empty). */
+function runInit(args: readonly string[], io: CliIo): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(USAGE);
+    return EXIT_VALID;
+  }
+  if (args.length !== 1 || args[0].startsWith('-')) {
+    io.err('cdk8s-model-serving init: needs exactly one folder, e.g. `cdk8s-model-serving init my-platform`');
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  try {
+    const files = initProject(args[0]);
+    io.out(`created ${args[0]}: ${files.join(', ')}`);
+    io.out(`next: cd ${args[0]} && npm install && npm run synth && npm test`);
+    return EXIT_VALID;
+  } catch (err) {
+    io.err(`cdk8s-model-serving init: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT_USAGE;
   }
 }

@@ -157,6 +157,8 @@ function check(result: SpawnSyncReturns<string>, what: string, fix = ''): string
 
 describe('the packed package in a consumer project', () => {
   let work = '';
+  let tarballFile = '';
+  let selfEntry: LockEntry | undefined;
   let consumer = '';
   let packed: string[] = [];
   let appOutput: { sameClass: boolean; kgatewayNamespace: boolean; brokenIssues: string[]; platforms: string[] } | undefined;
@@ -174,6 +176,7 @@ describe('the packed package in a consumer project', () => {
     packed = info.files.map((f) => f.path);
     const tarballName = path.basename(info.filename);
     fs.renameSync(path.join(work, tarballName), path.join(consumer, tarballName));
+    tarballFile = path.join(consumer, tarballName);
 
     // The consumer pins what this repository tests with, through a lockfile
     // taken from ours: `npm ci --offline` then needs nothing but the tarballs
@@ -192,6 +195,7 @@ describe('the packed package in a consumer project', () => {
       engines: pkg.engines,
       peerDependencies: pkg.peerDependencies,
     };
+    selfEntry = self;
     const consumerLock = { name: 'consumer', version: '0.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'consumer', version: '0.0.0', dependencies: consumerPkg.dependencies, devDependencies: consumerPkg.devDependencies }, [`node_modules/${pkg.name}`]: self, ...closure } };
     fs.writeFileSync(path.join(consumer, 'package.json'), `${JSON.stringify(consumerPkg, null, 2)}\n`);
     fs.writeFileSync(path.join(consumer, 'package-lock.json'), `${JSON.stringify(consumerLock, null, 2)}\n`);
@@ -275,6 +279,40 @@ describe('the packed package in a consumer project', () => {
     expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name).sort()).toEqual(['gateway-proxy', 'iris-predictor', 'qwen-predictor']);
     expect(fs.readFileSync(path.join(dir, 'POLICY.md'), 'utf8')).toMatch(/premium/);
   });
+
+  it('init creates a project that installs offline, synthesizes, and passes its own tests (first run writes the snapshot, CI then checks it)', () => {
+    const bin = path.join(consumer, 'node_modules', '.bin', Object.keys(pkg.bin ?? {})[0]);
+    const repo = path.join(work, 'my-platform');
+    check(run(bin, ['init', repo], work), 'cdk8s-model-serving init');
+    const generated = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+    // Pinned to what this library is built and tested with.
+    expect(generated.dependencies).toEqual({ [pkg.name]: `^${pkg.version}`, cdk8s: pkg.devDependencies.cdk8s, 'cdk8s-plus-34': pkg.devDependencies['cdk8s-plus-34'], constructs: pkg.devDependencies.constructs });
+    expect(Object.keys(generated.devDependencies).sort()).toEqual(['@types/node', 'cdk8s-cli', 'typescript', 'vitest']);
+    for (const f of ['cdk8s.yaml', 'tsconfig.json', '.gitignore', '.ci/run', 'src/platform.ts', 'src/main.ts', 'test/platform.test.ts', 'README.md']) expect(fs.existsSync(path.join(repo, f)), f).toBe(true);
+    expect(fs.readFileSync(path.join(repo, 'README.md'), 'utf8')).toContain('npm ci && npm run synth\nnpm test');
+    // This version is not published: install the packed tarball in its place, with a lockfile of the versions this repository pins (offline).
+    fs.copyFileSync(tarballFile, path.join(repo, path.basename(tarballFile)));
+    const deps = { ...generated.dependencies, [pkg.name]: `file:${path.basename(tarballFile)}` };
+    fs.writeFileSync(path.join(repo, 'package.json'), `${JSON.stringify({ ...generated, dependencies: deps }, null, 2)}\n`);
+    const closure = lockClosure([...Object.keys(generated.dependencies).filter((d) => d !== pkg.name), ...Object.keys(generated.devDependencies), ...Object.keys(pkg.dependencies)]);
+    const lockfile = { name: 'my-platform', version: '0.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'my-platform', version: '0.1.0', dependencies: deps, devDependencies: generated.devDependencies }, [`node_modules/${pkg.name}`]: selfEntry, ...closure } };
+    fs.writeFileSync(path.join(repo, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
+    check(run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], repo), 'offline install of the generated project');
+    check(run('npm', ['run', 'synth'], repo), 'npm run synth of the generated project');
+    expect(fs.readdirSync(path.join(repo, 'dist', 'models-platform'))).toEqual(expect.arrayContaining(['httproute.models.iris.yaml', 'inferenceservice.models.iris.yaml', 'POLICY.md', 'README.md']));
+    const test = (ci: boolean) => {
+      const env = { ...process.env };
+      delete env.CI;
+      if (ci) env.CI = 'true';
+      return spawnSync('npm', ['test'], { cwd: repo, encoding: 'utf8', env: Object.fromEntries(Object.entries(env).filter(([k]) => !/^(npm_|VITEST)/i.test(k))) });
+    };
+    const first = test(false);
+    expect(first.status, `${first.stdout}\n${first.stderr}`).toBe(0);
+    expect(fs.readdirSync(path.join(repo, 'test', '__snapshots__'))).toEqual(['platform.test.ts.snap']);
+    const again = test(true);
+    expect(again.status, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(again.stdout).toMatch(/3 passed/);
+  }, 300_000);
 
   it('loads every export of package.json, and runs the bin on the output', () => {
     const subpaths = Object.keys(pkg.exports).map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
