@@ -49,11 +49,12 @@ export function assertDuration(scope: IConstruct | string, field: string, d: Dur
  *
  * @param example a fix such as `Duration.millis(500)`
  * @returns the threshold in seconds (fractional)
- * @throws ModelServingError naming `field` when `value` is not a cdk8s Duration (a bare number has no unit) or is zero
+ * @throws ModelServingError naming `field` when `value` is not a cdk8s Duration (a bare number has no unit), is zero or is infinite
  */
 export function latencyThresholdSeconds(scope: IConstruct | string, field: string, value: Duration, example: string): number {
   if (!isDuration(value)) invalid(scope, field, 'must be a Duration (a bare number has no unit)', value, `use ${example}`);
   const ms = value.toMilliseconds({ integral: false });
-  if (!(ms > 0) || !Number.isFinite(ms)) invalid(scope, field, 'must be longer than 0', `${ms}ms`, `use e.g. ${example}`);
+  if (!Number.isFinite(ms)) invalid(scope, field, 'must be finite', ms, `use e.g. ${example}`);
+  if (!(ms > 0)) invalid(scope, field, 'must be longer than 0', `${ms}ms`, `use e.g. ${example}`);
   return ms / 1000;
 }
