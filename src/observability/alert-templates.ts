@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../core/errors';
 import { AlertRule } from './alert-rule';
-import { formatPromDuration } from './prom-duration';
+import { formatPromDuration, latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { CounterRef, RequestMetrics } from './request-metrics';
 import { Severity } from './severity';
@@ -115,17 +115,18 @@ export class Alerts {
   }
 
   /**
-   * The `quantile` latency above `thresholdSeconds` over `window`.
+   * The `quantile` latency above `threshold` over `window` (compared in the
+   * histogram's unit: `> 0.5` for `Duration.millis(500)` on a seconds
+   * histogram, `> 500` on a milliseconds one).
    *
-   * @throws ModelServingError when `traffic` has no latency histogram or a number is not finite
+   * @throws ModelServingError when `traffic` has no latency histogram, the quantile is not finite, or `threshold` is not a Duration (a bare number has no unit) or is zero
    */
-  public static latency(traffic: RequestMetrics, text: AlertText, options: { readonly quantile: number; readonly thresholdSeconds: number; readonly window: Duration }): AlertRule {
+  public static latency(traffic: RequestMetrics, text: AlertText, options: { readonly quantile: number; readonly threshold: Duration; readonly window: Duration }): AlertRule {
     finite('Alerts.latency', 'options.quantile', options.quantile);
-    finite('Alerts.latency', 'options.thresholdSeconds', options.thresholdSeconds);
-    const expr = traffic.latencyAbove(options.quantile, options.thresholdSeconds, options.window);
-    if (!expr) invalid('Alerts.latency', 'traffic.spec.latency', `is required for a latency alert: ${traffic.spec.source} has no latency signal`, traffic.spec.latency, 'use a RequestMetrics source with a latency histogram, or add one with withLatency({ metric, unitSeconds })');
+    const thr = latencyThresholdSeconds('Alerts.latency', 'options.threshold', options.threshold, 'threshold: Duration.millis(500)');
+    const expr = traffic.latencyAbove(options.quantile, options.threshold, options.window);
+    if (!expr) invalid('Alerts.latency', 'traffic.spec.latency', `is required for a latency alert: ${traffic.spec.source} has no latency signal`, traffic.spec.latency, 'use a RequestMetrics source with a latency histogram, or add one with withLatency({ metric, unit })');
     const t = timing(options.window, text.for);
-    const thr = options.thresholdSeconds;
     // Every request between L/2 and L: the quantile lands in (L/2, L].
     const slow = traffic.series({ latency: [[thr, 0], [thr * 2, 1]], samples: t.samples, interval: t.interval });
     const fast = traffic.series({ latency: [[thr / 4, 0], [thr / 2, 1]], samples: t.samples, interval: t.interval });

@@ -13,7 +13,7 @@ import { MetricCatalog } from './metric-catalog';
 import { PanelBuilderLike, timeseriesPanel } from './panels';
 import { PrometheusRule } from './prometheus-rule';
 import { formatNumber, LabelMatcher, selector } from './promql';
-import { CounterRef, RequestMetrics } from './request-metrics';
+import { CounterRef, LatencyUnit, RequestMetrics } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { PodMonitor } from './scrape';
 import { Severity } from './severity';
@@ -67,7 +67,7 @@ const PROFILES: Readonly<Record<string, GatewayMetricsProfile>> = {
         target: { namespace, gateway },
         requests: { metric: 'istio_requests_total', sample: { response_code: '200' } },
         errors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')], sample: { response_code: '503' } },
-        latency: { metric: 'istio_request_duration_milliseconds', unitSeconds: 0.001 },
+        latency: { metric: 'istio_request_duration_milliseconds', unit: LatencyUnit.MILLISECONDS },
       }),
     perRoute: { metric: 'istio_requests_total' },
     perRouteErrors: { metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '5..')] },

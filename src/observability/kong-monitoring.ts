@@ -9,7 +9,8 @@ import { GrafanaDashboard } from './dashboard';
 import { addRow } from './model-dashboard';
 import { statPanel, timeseriesPanel } from './panels';
 import { formatNumber, LabelMatcher, selector } from './promql';
-import { RequestMetrics } from './request-metrics';
+import { latencyThresholdSeconds } from './prom-duration';
+import { LatencyUnit, RequestMetrics } from './request-metrics';
 import { Severity } from './severity';
 import { checkedRecord } from '../core/records';
 import { checkProps, childPath } from '../core/prop-types';
@@ -18,8 +19,13 @@ import { checkProps, childPath } from '../core/prop-types';
 export interface KongMonitoringProps extends ComponentMonitoringProps {
   /** Failed (5xx) share of requests above which `KongErrorRateHigh` fires (0-1). @default 0.05 */
   readonly errorRatio?: number;
-  /** p99 request latency above which `KongLatencyHigh` fires, seconds. @default 1 */
-  readonly latencyP99Seconds?: number;
+  /**
+   * p99 request latency above which `KongLatencyHigh` fires; longer than 0,
+   * sub-second values are fine (compared in milliseconds with
+   * `kong_request_latency_ms`). A bare number is refused.
+   * @default Duration.seconds(1)
+   */
+  readonly latencyP99?: Duration;
   /** Connections one Kong pod can hold (nginx `worker_processes` × `worker_connections`). @default 16384 */
   readonly connectionCapacity?: number;
   /** Share of `connectionCapacity` in use above which `KongConnectionsHigh` fires (0-1). @default 0.8 */
@@ -74,15 +80,16 @@ export class KongMonitoring extends ComponentMonitoring {
       target: this.target,
       requests: { metric: 'kong_http_requests_total', sample: { code: '200', service: 'svc-a' } },
       errors: { metric: 'kong_http_requests_total', matchers: [LabelMatcher.re('code', '5..')], sample: { code: '503', service: 'svc-a' } },
-      latency: { metric: 'kong_request_latency_ms', unitSeconds: 0.001 },
+      latency: { metric: 'kong_request_latency_ms', unit: LatencyUnit.MILLISECONDS },
     });
     const errorRatio = this.ratio('errorRatio', props.errorRatio ?? 0.05);
-    const latency = this.positive('latencyP99Seconds', props.latencyP99Seconds ?? 1);
+    const latencyThreshold = props.latencyP99 ?? Duration.seconds(1);
+    const latency = latencyThresholdSeconds(this, 'latencyP99', latencyThreshold, 'Duration.seconds(1)');
     const capacity = this.positive('connectionCapacity', props.connectionCapacity ?? 16384);
     const connRatio = this.ratio('connectionRatio', props.connectionRatio ?? 0.8);
 
     this.group.addAlert(Alerts.errorRatio(this.traffic, this.text('ErrorRateHigh', Severity.CRITICAL, Duration.minutes(5), `${where}: more than ${formatNumber(errorRatio * 100)}% of requests fail`, `More than ${formatNumber(errorRatio * 100)}% of the requests proxied by Kong were answered with a 5xx for 5 minutes.`), { threshold: errorRatio, window: Duration.minutes(5) }));
-    this.group.addAlert(Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p99 latency above ${formatNumber(latency)}s`, `The 99th percentile of total request latency (Kong plus upstream) has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.99, thresholdSeconds: latency, window: Duration.minutes(5) }));
+    this.group.addAlert(Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p99 latency above ${formatNumber(latency)}s`, `The 99th percentile of total request latency (Kong plus upstream) has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.99, threshold: latencyThreshold, window: Duration.minutes(5) }));
     this.group.addAlert(
       Alerts.gaugeAbove(this.text('ConnectionsHigh', Severity.WARNING, Duration.minutes(10), `${where}: connections above ${formatNumber(connRatio * 100)}% of capacity`, `A Kong pod holds more than ${formatNumber(connRatio * 100)}% of its ${capacity} connections (worker_processes x worker_connections) for 10 minutes: scale out or raise the limits.`), {
         metric: 'kong_nginx_connections_total',

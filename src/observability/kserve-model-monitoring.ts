@@ -13,6 +13,7 @@ import { GrafanaDashboard } from './dashboard';
 import { MetricCatalog } from './metric-catalog';
 import { modelDashboard } from './model-dashboard';
 import { PrometheusRule, RuleGroup } from './prometheus-rule';
+import { latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { isBucketBound, RequestMetrics } from './request-metrics';
 import { ModelServerMetrics } from './model-servers';
@@ -29,12 +30,13 @@ export interface ModelSloOptions {
   /** Availability target (0-1), when the traffic source has an error signal. @default 0.995 */
   readonly availability?: number;
   /**
-   * Latency objective: `thresholdSeconds` met by `target` of requests. The
-   * threshold must be a bucket bound of the latency histogram when its
+   * Latency objective: `threshold` met by `target` of requests. The
+   * threshold (a Duration longer than 0; sub-second is fine, a bare number
+   * is refused) must be a bucket bound of the latency histogram when its
    * buckets are known (the SLO counts requests at or under it).
-   * @default { thresholdSeconds: 0.5, target: 0.95 }, when the histogram has a bound at 0.5 s or its buckets are unknown; no latency SLO otherwise (TF Serving's and TEI's own histograms)
+   * @default { threshold: Duration.millis(500), target: 0.95 }, when the histogram has a bound at 0.5 s or its buckets are unknown; no latency SLO otherwise (TF Serving's and TEI's own histograms)
    */
-  readonly latency?: { readonly thresholdSeconds: number; readonly target: number };
+  readonly latency?: { readonly threshold: Duration; readonly target: number };
   /** Compliance window. @default Duration.days(30) */
   readonly window?: Duration;
 }
@@ -87,8 +89,13 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
    * @see https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging
    */
   readonly istioMetricsMerging?: boolean;
-  /** p95 latency above which `<prefix>LatencyHigh` fires, seconds. @default 1 */
-  readonly latencyP95Seconds?: number;
+  /**
+   * p95 latency above which `<prefix>LatencyHigh` fires; longer than 0,
+   * sub-second values are fine (compared in the latency histogram's unit).
+   * A bare number is refused.
+   * @default Duration.seconds(1)
+   */
+  readonly latencyP95?: Duration;
   /** Failed share of requests above which `<prefix>ErrorRateHigh` fires (0-1). @default 0.05 */
   readonly errorRatio?: number;
   /** How long traffic may stay split between 1% and 99% before `<prefix>CanaryStuck` fires. @default Duration.hours(6) */
@@ -241,11 +248,11 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
       );
     }
-    const latency = props.latencyP95Seconds ?? 1;
-    if (!(latency > 0)) invalid(this, 'latencyP95Seconds', 'must be > 0', latency, 'use e.g. 1');
+    const latencyThreshold = props.latencyP95 ?? Duration.seconds(1);
+    const latency = latencyThresholdSeconds(this, 'latencyP95', latencyThreshold, 'Duration.seconds(1)');
     if (this.traffic.spec.latency) {
       this.group.addAlert(
-        Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 latency above ${formatNumber(latency)}s`, `The 95th percentile of request latency, measured by ${this.traffic.spec.source}, has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.95, thresholdSeconds: latency, window: Duration.minutes(5) }),
+        Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 latency above ${formatNumber(latency)}s`, `The 95th percentile of request latency, measured by ${this.traffic.spec.source}, has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.95, threshold: latencyThreshold, window: Duration.minutes(5) }),
       );
     }
     const errorRatio = props.errorRatio ?? 0.05;
@@ -270,8 +277,9 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         slos.push(new Slo(this, 'AvailabilitySlo', { name: `${name}-availability`, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
       if (this.traffic.spec.latency) {
-        const l = o.latency ?? { thresholdSeconds: 0.5, target: 0.95 };
-        if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, l.thresholdSeconds)) slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.thresholdSeconds, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
+        const l = o.latency ?? { threshold: Duration.millis(500), target: 0.95 };
+        const thresholdS = latencyThresholdSeconds(this, 'slo.latency.threshold', l.threshold, 'Duration.millis(500)');
+        if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, thresholdS)) slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.threshold, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
     }
     this.slos = slos;

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { invalid } from '../core/errors';
 import { Catalogs } from './catalogs';
 import { MetricCatalog } from './metric-catalog';
-import { formatPromDuration } from './prom-duration';
+import { formatPromDuration, latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, leRegex, selector } from './promql';
 import { InputSeries, TestSeries } from './test-series';
 
@@ -19,12 +19,38 @@ export interface CounterRef {
   readonly sample?: Readonly<Record<string, string>>;
 }
 
+/** The unit of a latency histogram's `le` values (and of what it observes). */
+export enum LatencyUnit {
+  /** Seconds, e.g. KServe's `request_predict_seconds`, vLLM's histograms. */
+  SECONDS = 'seconds',
+  /** Milliseconds, e.g. Envoy's `upstream_rq_time`, `istio_request_duration_milliseconds`, `kong_request_latency_ms`. */
+  MILLISECONDS = 'milliseconds',
+  /** Microseconds, e.g. TF Serving's `:tensorflow:serving:request_latency`. */
+  MICROSECONDS = 'microseconds',
+}
+
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { seconds: 1, milliseconds: 0.001, microseconds: 0.000001 };
+
+/**
+ * Seconds per unit of the `le` values of `h` (1, 0.001 or 0.000001).
+ *
+ * @throws ModelServingError when `h.unit` is not a {@link LatencyUnit} (e.g. the former `unitSeconds` number)
+ */
+export function secondsPerUnit(h: HistogramRef): number {
+  const s = SECONDS_PER_UNIT[h.unit as string];
+  if (s === undefined) {
+    const old = (h as { unitSeconds?: unknown }).unitSeconds;
+    invalid('RequestMetrics', `latency.unit`, `must be a LatencyUnit${old !== undefined ? ' (unitSeconds is gone: the unit is no longer a number)' : ''}`, h.unit ?? old, 'use unit: LatencyUnit.SECONDS, LatencyUnit.MILLISECONDS or LatencyUnit.MICROSECONDS');
+  }
+  return s;
+}
+
 /** A latency histogram. */
 export interface HistogramRef {
   /** The histogram's base name (without `_bucket`), e.g. `request_predict_seconds`. */
   readonly metric: string;
-  /** Seconds per unit of its `le` values: 1 for seconds, 0.001 for milliseconds. */
-  readonly unitSeconds: number;
+  /** The unit of its `le` values. */
+  readonly unit: LatencyUnit;
   /**
    * Its bucket bounds (`le` values, in its own unit), when the server fixes
    * them: a latency SLO needs a bound at exactly its threshold, and is
@@ -68,7 +94,7 @@ export interface RequestMetricsSpec {
  */
 export function isBucketBound(h: HistogramRef | undefined, seconds: number): boolean {
   if (!h?.buckets) return true;
-  const bound = seconds / h.unitSeconds;
+  const bound = seconds / secondsPerUnit(h);
   return h.buckets.some((b) => Math.abs(b - bound) <= 1e-9 * Math.max(Math.abs(b), Math.abs(bound)));
 }
 
@@ -119,7 +145,7 @@ export class RequestMetrics {
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: 'request_predict_seconds_count' },
       // prometheus_client's default buckets (Histogram.DEFAULT_BUCKETS)
-      latency: { metric: 'request_predict_seconds', unitSeconds: 1, buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
+      latency: { metric: 'request_predict_seconds', unit: LatencyUnit.SECONDS, buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
       splitLabel: 'revision',
     });
   }
@@ -181,7 +207,7 @@ export class RequestMetrics {
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: ':tensorflow:serving:request_count', sample: { status: 'OK' } },
       errors: { metric: ':tensorflow:serving:request_count', matchers: [LabelMatcher.re('status', 'UNKNOWN|DEADLINE_EXCEEDED|UNIMPLEMENTED|INTERNAL|UNAVAILABLE|DATA_LOSS')], sample: { status: 'INTERNAL' } },
-      latency: { metric: ':tensorflow:serving:request_latency', unitSeconds: 0.000001, buckets: exponentialBuckets(10, 1.8, 33) },
+      latency: { metric: ':tensorflow:serving:request_latency', unit: LatencyUnit.MICROSECONDS, buckets: exponentialBuckets(10, 1.8, 33) },
       splitLabel: 'revision',
     });
   }
@@ -220,7 +246,7 @@ export class RequestMetrics {
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: 'te_request_count' },
       errors: { metric: 'te_request_failure' },
-      latency: { metric: 'te_request_duration', unitSeconds: 1, buckets: teiDurationBuckets() },
+      latency: { metric: 'te_request_duration', unit: LatencyUnit.SECONDS, buckets: teiDurationBuckets() },
       splitLabel: 'revision',
     });
   }
@@ -236,7 +262,7 @@ export class RequestMetrics {
       catalog: Catalogs.VLLM,
       target: { namespace, inferenceservice: inferenceService },
       requests: { metric: 'vllm:e2e_request_latency_seconds_count' },
-      latency: { metric: 'vllm:e2e_request_latency_seconds', unitSeconds: 1, buckets: [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680] },
+      latency: { metric: 'vllm:e2e_request_latency_seconds', unit: LatencyUnit.SECONDS, buckets: [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680] },
       splitLabel: 'revision',
     });
   }
@@ -252,7 +278,7 @@ export class RequestMetrics {
       target: { envoy_cluster_name: clusterName },
       requests: { metric: 'envoy_cluster_upstream_rq_total' },
       errors: { metric: 'envoy_cluster_upstream_rq_xx', matchers: [LabelMatcher.eq('envoy_response_code_class', '5')], sample: { envoy_response_code_class: '5' } },
-      latency: { metric: 'envoy_cluster_upstream_rq_time', unitSeconds: 0.001 },
+      latency: { metric: 'envoy_cluster_upstream_rq_time', unit: LatencyUnit.MILLISECONDS },
     });
   }
 
@@ -264,7 +290,7 @@ export class RequestMetrics {
       target: { namespace, gateway },
       requests: { metric: 'envoy_http_downstream_rq_total' },
       errors: { metric: 'envoy_http_downstream_rq_xx', matchers: [LabelMatcher.eq('envoy_response_code_class', '5')], sample: { envoy_response_code_class: '5' } },
-      latency: { metric: 'envoy_http_downstream_rq_time', unitSeconds: 0.001 },
+      latency: { metric: 'envoy_http_downstream_rq_time', unit: LatencyUnit.MILLISECONDS },
     });
   }
 
@@ -289,7 +315,7 @@ export class RequestMetrics {
       sample: { reporter },
       requests: { metric: 'istio_requests_total', sample: options.grpc ? { response_code: '200', grpc_response_status: '0' } : { response_code: '200' } },
       errors,
-      latency: { metric: 'istio_request_duration_milliseconds', unitSeconds: 0.001 },
+      latency: { metric: 'istio_request_duration_milliseconds', unit: LatencyUnit.MILLISECONDS },
       splitLabel: 'destination_canonical_revision',
     });
   }
@@ -302,7 +328,7 @@ export class RequestMetrics {
       target: { service },
       requests: { metric: 'kong_http_requests_total', sample: { code: '200' } },
       errors: { metric: 'kong_http_requests_total', matchers: [LabelMatcher.re('code', '5..')], sample: { code: '503' } },
-      latency: { metric: 'kong_request_latency_ms', unitSeconds: 0.001 },
+      latency: { metric: 'kong_request_latency_ms', unit: LatencyUnit.MILLISECONDS },
     });
   }
 
@@ -316,6 +342,7 @@ export class RequestMetrics {
     public readonly spec: RequestMetricsSpec,
   ) {
     if (spec.requestsExcludeErrors && !spec.errors) invalid('RequestMetrics', 'requestsExcludeErrors', 'needs an errors counter: requests then counts only successes', spec.requests.metric, 'give errors: { metric: ... }, or drop requestsExcludeErrors');
+    if (spec.latency) secondsPerUnit(spec.latency);
   }
 
   /** Every metric name the source reads (`_bucket`/`_count` of the latency histogram included). */
@@ -361,25 +388,38 @@ export class RequestMetrics {
     const h = this.spec.latency;
     if (!h) return undefined;
     const inner = `histogram_quantile(${formatNumber(q)}, sum by (${['le', ...by].join(', ')}) (rate(${this.select(`${h.metric}_bucket`)}[${windowText(window)}])))`;
-    return h.unitSeconds === 1 ? inner : `${inner} * ${formatNumber(h.unitSeconds)}`;
-  }
-
-  /** The `q` latency quantile compared in the histogram's own unit: `quantile > threshold`. */
-  public latencyAbove(q: number, thresholdSeconds: number, window: RateWindow): string | undefined {
-    const h = this.spec.latency;
-    if (!h) return undefined;
-    return `histogram_quantile(${formatNumber(q)}, sum by (${['le', ...this.groupBy].join(', ')}) (rate(${this.select(`${h.metric}_bucket`)}[${windowText(window)}]))) > ${formatNumber(thresholdSeconds / h.unitSeconds)}`;
+    const unit = secondsPerUnit(h);
+    return unit === 1 ? inner : `${inner} * ${formatNumber(unit)}`;
   }
 
   /**
-   * Share of requests slower than `thresholdSeconds` over `window` (0-1).
-   * The histogram must have a bucket bound exactly at the threshold.
+   * The `q` latency quantile compared in the histogram's own unit:
+   * `quantile > threshold` (`> 500` for `Duration.millis(500)` on a
+   * milliseconds histogram, `> 0.5` on a seconds one).
+   *
+   * @param threshold longer than 0; sub-second values are fine
+   * @throws ModelServingError when `threshold` is not a Duration (a bare number) or is zero
    */
-  public slowRatio(thresholdSeconds: number, window: RateWindow): string | undefined {
+  public latencyAbove(q: number, threshold: Duration, window: RateWindow): string | undefined {
+    const seconds = latencyThresholdSeconds('RequestMetrics.latencyAbove', 'threshold', threshold, 'Duration.millis(500)');
+    const h = this.spec.latency;
+    if (!h) return undefined;
+    return `histogram_quantile(${formatNumber(q)}, sum by (${['le', ...this.groupBy].join(', ')}) (rate(${this.select(`${h.metric}_bucket`)}[${windowText(window)}]))) > ${formatNumber(seconds / secondsPerUnit(h))}`;
+  }
+
+  /**
+   * Share of requests slower than `threshold` over `window` (0-1).
+   * The histogram must have a bucket bound exactly at the threshold.
+   *
+   * @param threshold longer than 0; sub-second values are fine
+   * @throws ModelServingError when `threshold` is not a Duration (a bare number) or is zero
+   */
+  public slowRatio(threshold: Duration, window: RateWindow): string | undefined {
+    const seconds = latencyThresholdSeconds('RequestMetrics.slowRatio', 'threshold', threshold, 'Duration.millis(500)');
     const h = this.spec.latency;
     if (!h) return undefined;
     const w = windowText(window);
-    const le = leRegex(Number(formatNumber(thresholdSeconds / h.unitSeconds)));
+    const le = leRegex(Number(formatNumber(seconds / secondsPerUnit(h))));
     const by = this.groupBy.join(', ');
     return `1 - (\n  sum by (${by}) (rate(${this.select(`${h.metric}_bucket`, [LabelMatcher.re('le', le)])}[${w}]))\n  /\n  sum by (${by}) (rate(${this.select(`${h.metric}_count`)}[${w}]))\n)`;
   }
@@ -411,7 +451,7 @@ export class RequestMetrics {
       const h = this.spec.latency;
       if (h && sample.latency) {
         for (const [le, below] of sample.latency) {
-          out.push(TestSeries.counter(`${h.metric}_bucket`, { ...labels, le: formatNumber(le / h.unitSeconds) }, total * below, sample.samples, interval));
+          out.push(TestSeries.counter(`${h.metric}_bucket`, { ...labels, le: formatNumber(le / secondsPerUnit(h)) }, total * below, sample.samples, interval));
         }
         out.push(TestSeries.counter(`${h.metric}_bucket`, { ...labels, le: '+Inf' }, total, sample.samples, interval));
         if (!this.spec.requests.metric.startsWith(`${h.metric}_count`)) out.push(TestSeries.counter(`${h.metric}_count`, labels, total, sample.samples, interval));

@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
 import { MetricCatalog } from './metric-catalog';
-import { formatPromDuration } from './prom-duration';
+import { formatPromDuration, latencyThresholdSeconds } from './prom-duration';
 import { PanelBuilderLike, statPanel, timeseriesPanel } from './panels';
 import { PrometheusRule } from './prometheus-rule';
 import { formatNumber, LabelMatcher, selector } from './promql';
-import { isBucketBound, RequestMetrics } from './request-metrics';
+import { isBucketBound, RequestMetrics, secondsPerUnit } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { Severity } from './severity';
 import { AlertTestCase } from './test-series';
@@ -26,12 +26,18 @@ export class SloObjective {
   }
 
   /**
-   * At least `target` of requests are faster than `thresholdSeconds`:
-   * "p95 < 500 ms" is `latency(0.5, 0.95)`. The latency histogram needs a
-   * bucket bound at exactly the threshold.
+   * At least `target` of requests are faster than `threshold`: "p95 < 500 ms"
+   * is `latency(Duration.millis(500), 0.95)`. The latency histogram needs a
+   * bucket bound at exactly the threshold (PromQL compares it in seconds:
+   * `0.5`).
+   *
+   * @param threshold longer than 0; sub-second values are fine
+   * @param target the good share, strictly between 0 and 1
+   * @throws ModelServingError when `threshold` is not a cdk8s Duration (a bare number has no unit) or is zero
    */
-  public static latency(thresholdSeconds: number, target: number): SloObjective {
-    return new SloObjective('latency', target, thresholdSeconds);
+  public static latency(threshold: Duration, target: number): SloObjective {
+    latencyThresholdSeconds('SloObjective.latency', 'threshold', threshold, 'SloObjective.latency(Duration.millis(500), 0.95)');
+    return new SloObjective('latency', target, threshold);
   }
 
   private constructor(
@@ -39,8 +45,8 @@ export class SloObjective {
     public readonly kind: 'availability' | 'latency',
     /** The good share (0-1). */
     public readonly target: number,
-    /** The latency threshold, seconds (latency objectives). */
-    public readonly thresholdSeconds?: number,
+    /** The latency threshold (latency objectives). */
+    public readonly threshold?: Duration,
   ) {}
 }
 
@@ -116,16 +122,17 @@ export class Slo extends Construct {
     this.objective = props.objective;
     this.traffic = props.traffic;
     this.window = props.window ?? Duration.days(30);
-    requireShape(this, 'objective', props.objective, (v): v is SloObjective => hasProperty(v, 'target'), 'an SloObjective', 'use SloObjective.availability(0.995) or SloObjective.latency(0.5, 0.99)');
+    requireShape(this, 'objective', props.objective, (v): v is SloObjective => hasProperty(v, 'target'), 'an SloObjective', 'use SloObjective.availability(0.995) or SloObjective.latency(Duration.millis(500), 0.99)');
     const target = props.objective.target;
     if (!(target > 0 && target < 1)) invalid(this, 'objective.target', 'must be strictly between 0 and 1', target, 'use e.g. 0.995 for 99.5%');
     if (this.window.toHours({ integral: false }) < 24 * 7) invalid(this, 'window', 'must be at least 7 days', formatPromDuration(this.window), 'use Duration.days(28) or Duration.days(30)');
-    const sli = (w: Duration): string | undefined => (props.objective.kind === 'availability' ? props.traffic.errorRatio(w) : props.traffic.slowRatio(props.objective.thresholdSeconds ?? NaN, w));
-    if (props.objective.kind === 'latency' && !(props.objective.thresholdSeconds! > 0)) invalid(this, 'objective.thresholdSeconds', 'must be > 0', props.objective.thresholdSeconds, 'use e.g. SloObjective.latency(0.5, 0.95)');
+    const thresholdS = props.objective.kind === 'latency' ? latencyThresholdSeconds(this, 'objective.threshold', props.objective.threshold!, 'SloObjective.latency(Duration.millis(500), 0.95)') : NaN;
+    const sli = (w: Duration): string | undefined => (props.objective.kind === 'availability' ? props.traffic.errorRatio(w) : props.traffic.slowRatio(props.objective.threshold!, w));
     const h = props.traffic.spec.latency;
-    if (props.objective.kind === 'latency' && h && !isBucketBound(h, props.objective.thresholdSeconds!)) {
-      const bounds = h.buckets!.map((b) => b * h.unitSeconds).filter((b) => b >= props.objective.thresholdSeconds! / 2 && b <= props.objective.thresholdSeconds! * 2);
-      invalid(this, 'objective.thresholdSeconds', `is not a bucket bound of ${h.metric} (${props.traffic.spec.source}), so the share of requests under it cannot be read from the histogram`, props.objective.thresholdSeconds, `use a bound of the histogram (near it: ${bounds.map((b) => formatNumber(b)).join(', ') || 'none'} s), or measure latency where the buckets are round, e.g. at the gateway`);
+    if (props.objective.kind === 'latency' && h && !isBucketBound(h, thresholdS)) {
+      const unit = secondsPerUnit(h);
+      const bounds = h.buckets!.map((b) => b * unit).filter((b) => b >= thresholdS / 2 && b <= thresholdS * 2);
+      invalid(this, 'objective.threshold', `is not a bucket bound of ${h.metric} (${props.traffic.spec.source}), so the share of requests under it cannot be read from the histogram`, `${formatNumber(thresholdS)}s`, `use a bound of the histogram (near it: ${bounds.map((b) => formatNumber(b)).join(', ') || 'none'} s), or measure latency where the buckets are round, e.g. at the gateway`);
     }
         if (!sli(Duration.minutes(5))) {
       invalid(this, 'traffic', `has no ${props.objective.kind === 'availability' ? 'error' : 'latency'} signal for a ${props.objective.kind} SLO`, props.traffic.spec.source, props.objective.kind === 'availability' ? 'measure at the gateway or mesh, e.g. RequestMetrics.envoyCluster(...) or RequestMetrics.istio(...)' : 'use a source with a latency histogram');
@@ -155,7 +162,7 @@ export class Slo extends Construct {
         })
         .join('\nor\n');
     const factorOf = (p: BurnWindow): number => (p.budgetShare * windowHours) / p.long.toHours({ integral: false });
-    const what = props.objective.kind === 'availability' ? `${formatNumber(target * 100)}% of requests succeed` : `${formatNumber(target * 100)}% of requests are faster than ${formatNumber(props.objective.thresholdSeconds!)}s`;
+    const what = props.objective.kind === 'availability' ? `${formatNumber(target * 100)}% of requests succeed` : `${formatNumber(target * 100)}% of requests are faster than ${formatNumber(thresholdS)}s`;
     const targetText = Object.keys(props.traffic.spec.target).sort().map((k) => `${k}={{ $labels.${k} }}`).join(', ');
     alerts.addAlert({
       name: 'SloErrorBudgetBurnFast',
@@ -212,7 +219,7 @@ export class Slo extends Construct {
     const traffic = (badShare: number) =>
       this.objective.kind === 'availability'
         ? this.traffic.series({ errorRatio: badShare, samples })
-        : this.traffic.series({ latency: [[this.objective.thresholdSeconds!, 1 - badShare]], samples });
+        : this.traffic.series({ latency: [[latencyThresholdSeconds(this, 'objective.threshold', this.objective.threshold!, 'SloObjective.latency(Duration.millis(500), 0.95)'), 1 - badShare]], samples });
     return [
       { description: `bad share ${formatNumber(bad)} burns the budget ${formatNumber(burnFactor)}x`, evalTime, series: traffic(bad), expectedAlerts: [expected] },
       { description: `bad share ${formatNumber(good)} is half the budget`, evalTime, series: traffic(good), expectedAlerts: [] },

@@ -26,7 +26,7 @@ describe('Alerts', () => {
 
   it('fails when the traffic source has no latency signal', () => {
     const traffic = RequestMetrics.custom({ ...RequestMetrics.kong('svc').spec, source: 'a counter', latency: undefined });
-    expect(() => Alerts.latency(traffic, text, { quantile: 0.95, thresholdSeconds: 1, window })).toThrow(
+    expect(() => Alerts.latency(traffic, text, { quantile: 0.95, threshold: Duration.seconds(1), window })).toThrow(
       /^Alerts\.latency: traffic\.spec\.latency is required for a latency alert: a counter has no latency signal \(received: undefined\)\. Fix: use a RequestMetrics source with a latency histogram/,
     );
   });
@@ -41,7 +41,8 @@ describe('Alerts', () => {
   it('fails when a threshold is not a finite number', () => {
     const traffic = RequestMetrics.kong('svc');
     expect(() => Alerts.errorRatio(traffic, text, { threshold: Number.NaN, window })).toThrow(/^Alerts\.errorRatio: options\.threshold must be a finite number \(received: NaN\)\. Fix: pass a finite threshold/);
-    expect(() => Alerts.latency(traffic, text, { quantile: 0.95, thresholdSeconds: Number.POSITIVE_INFINITY, window })).toThrow(/^Alerts\.latency: options\.thresholdSeconds must be a finite number \(received: Infinity\)/);
+    expect(() => Alerts.latency(traffic, text, { quantile: Number.NaN, threshold: Duration.seconds(1), window })).toThrow(/^Alerts\.latency: options\.quantile must be a finite number \(received: NaN\)/);
+    expect(() => Alerts.latency(traffic, text, { quantile: 0.95, threshold: Duration.seconds(Number.POSITIVE_INFINITY), window })).toThrow(/^Alerts\.latency: options\.threshold must be finite \(received: Infinity\)/);
     expect(() => Alerts.gaugeAbove(text, { metric: 'kong_datastore_reachable', target: { kong: 'kong' }, threshold: Number.NaN })).toThrow(/^Alerts\.gaugeAbove: options\.threshold must be a finite number/);
     expect(() => Alerts.rateAbove(text, { counter: { metric: 'kong_http_requests_total' }, target: { service: 'svc' }, groupBy: ['service'], sample: {}, threshold: Number.NaN, window })).toThrow(
       /^Alerts\.rateAbove: options\.threshold must be a finite number/,

@@ -36,9 +36,9 @@ export function everything() {
   const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
   const m1 = new KServeModelMonitoring(models, 'iris-monitoring', { model: iris, traffic: kg.trafficTo(iris) });
   const m2 = new KServeModelMonitoring(models, 'mnist-monitoring', { model: mnist });
-  const m3 = new KServeModelMonitoring(models, 'churn-monitoring', { model: churn, traffic: mesh.trafficTo(churn), latencyP95Seconds: 0.25, errorRatio: 0.2, canaryMaxDuration: Duration.hours(2), slo: { availability: 0.999, latency: { thresholdSeconds: 1, target: 0.99 } } });
-  const llm = new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, timeToFirstTokenP95Seconds: 0.75, requestsWaiting: 0, kvCacheUsage: 0.95 });
-  const kong = new KongMonitoring(ns.kong, 'kong', { errorRatio: 0.1, latencyP99Seconds: 0.3, connectionCapacity: 1000 });
+  const m3 = new KServeModelMonitoring(models, 'churn-monitoring', { model: churn, traffic: mesh.trafficTo(churn), latencyP95: Duration.millis(250), errorRatio: 0.2, canaryMaxDuration: Duration.hours(2), slo: { availability: 0.999, latency: { threshold: Duration.seconds(1), target: 0.99 } } });
+  const llm = new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, timeToFirstTokenP95: Duration.millis(750), requestsWaiting: 0, kvCacheUsage: 0.95 });
+  const kong = new KongMonitoring(ns.kong, 'kong', { errorRatio: 0.1, latencyP99: Duration.millis(300), connectionCapacity: 1000 });
   new OpaMonitoring(ns.auth, 'opa');
   const limitador = new LimitadorMonitoring(ns['kuadrant-system'], 'limitador');
   const authorino = new AuthorinoMonitoring(ns['kuadrant-system'], 'authorino', { deniedRatio: 0.5 });

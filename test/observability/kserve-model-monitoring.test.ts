@@ -120,7 +120,7 @@ describe('KServeModelMonitoring', () => {
 
   it('moves the rule and its unit-test inputs together when a threshold changes', () => {
     const { ns, isvc } = model();
-    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, latencyP95Seconds: 2.5, slo: false, dashboard: false });
+    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, latencyP95: Duration.millis(2500), slo: false, dashboard: false });
     const alert = m.prometheusRule.alerts.find((a) => a.name === 'KServeLatencyHigh')!;
     expect(alert.expr.endsWith('> 2.5')).toBe(true);
     const firing = alert.tests.find((t) => t.expectedAlerts.length > 0)!;
@@ -145,7 +145,7 @@ describe('KServeModelMonitoring', () => {
   it('fails when thresholds are out of range', () => {
     const { ns, isvc } = model();
     expect(() => new KServeModelMonitoring(ns, 'a', { model: isvc, errorRatio: 5 })).toThrow(/errorRatio must be strictly between 0 and 1/);
-    expect(() => new KServeModelMonitoring(ns, 'b', { model: isvc, latencyP95Seconds: 0 })).toThrow(/latencyP95Seconds must be > 0/);
+    expect(() => new KServeModelMonitoring(ns, 'b', { model: isvc, latencyP95: Duration.seconds(0) })).toThrow(/b: latencyP95 must be longer than 0 \(received: "0ms"\)\. Fix: use e\.g\. Duration\.seconds\(1\)/);
   });
 
   it('fails when a canary limit is shorter than a minute', () => {

@@ -144,8 +144,8 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     const { ns } = models();
     const tei = ServingRuntime.textEmbeddingsInference(ns, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
     const isvc = new InferenceService(ns, 'nomic', { modelFormat: ModelFormat.custom('text-embeddings'), runtime: tei });
-    expect(() => new KServeModelMonitoring(ns, 'nomic-monitoring', { model: isvc, slo: { latency: { thresholdSeconds: 0.5, target: 0.95 } } })).toThrow(
-      /nomic-monitoring\/LatencySlo: objective\.thresholdSeconds is not a bucket bound of te_request_duration \(Text Embeddings Inference\), so the share of requests under it cannot be read from the histogram \(received: 0\.5\)\. Fix: use a bound of the histogram \(near it: 0\.25251168294, 0\.378767524411, 0\.568151286616, 0\.852226929924 s\), or measure latency where the buckets are round, e\.g\. at the gateway/,
+    expect(() => new KServeModelMonitoring(ns, 'nomic-monitoring', { model: isvc, slo: { latency: { threshold: Duration.millis(500), target: 0.95 } } })).toThrow(
+      /nomic-monitoring\/LatencySlo: objective\.threshold is not a bucket bound of te_request_duration \(Text Embeddings Inference\), so the share of requests under it cannot be read from the histogram \(received: "0\.5s"\)\. Fix: use a bound of the histogram \(near it: 0\.25251168294, 0\.378767524411, 0\.568151286616, 0\.852226929924 s\), or measure latency where the buckets are round, e\.g\. at the gateway/,
     );
   });
 

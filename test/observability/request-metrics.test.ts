@@ -9,9 +9,9 @@ describe('RequestMetrics', () => {
     expect(istio.errorRatio(Duration.minutes(5))).toBe(
       'sum by (destination_service_name, destination_service_namespace) (rate(istio_requests_total{destination_service_name="iris-predictor",destination_service_namespace="ml-models",reporter="source",response_code=~"5.."}[5m]))\n/\nsum by (destination_service_name, destination_service_namespace) (rate(istio_requests_total{destination_service_name="iris-predictor",destination_service_namespace="ml-models",reporter="source"}[5m]))',
     );
-    expect(istio.latencyAbove(0.95, 1, Duration.minutes(5))).toMatch(/istio_request_duration_milliseconds_bucket.*\[5m\]\)\)\) > 1000$/);
+    expect(istio.latencyAbove(0.95, Duration.seconds(1), Duration.minutes(5))).toMatch(/istio_request_duration_milliseconds_bucket.*\[5m\]\)\)\) > 1000$/);
     expect(istio.latencyQuantile(0.5, '$__rate_interval')).toMatch(/\[\$__rate_interval\]\)\)\) \* 0\.001$/);
-    expect(istio.slowRatio(0.5, Duration.hours(1))).toContain('le=~"500(\\\\.0+)?"');
+    expect(istio.slowRatio(Duration.millis(500), Duration.hours(1))).toContain('le=~"500(\\\\.0+)?"');
   });
 
   it('generates series whose errors are part of the total when they share a metric', () => {

@@ -37,7 +37,7 @@ describe('Slo', () => {
 
   it('scales burn factors with the window and measures latency with the threshold bucket', () => {
     const { app, ns } = setup(['ml-models']);
-    const slo = new Slo(ns['ml-models'], 'iris-latency', { traffic, objective: SloObjective.latency(0.5, 0.95), window: Duration.days(28) });
+    const slo = new Slo(ns['ml-models'], 'iris-latency', { traffic, objective: SloObjective.latency(Duration.millis(500), 0.95), window: Duration.days(28) });
     const objects = synthObjects(app);
     expect(alertOf(objects, 'iris-latency-slo', 'SloErrorBudgetBurnFast').expr).toContain('> (13.44 * 0.05)');
     expect(rulesOf(objects, 'iris-latency-slo')[0].expr).toContain('istio_request_duration_milliseconds_bucket{destination_service_name="iris-predictor",destination_service_namespace="ml-models",reporter="source",le=~"500(\\\\.0+)?"}');
