@@ -6,14 +6,41 @@ import { errorMessage, invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
-import { checkProps, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
+import { checkProps, childPath, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
+import { IRouteTarget, PolicyTargetRef } from '../core/policy-target';
+import { assertKnownKeys, keysOf } from '../core/props';
+
+/** Options of {@link HttpRoute.fromRouteName} and {@link GrpcRoute.fromRouteName}. */
+export interface RouteImportOptions {
+  /** The route's namespace. @default - the namespace of the chart of `scope`, if any */
+  readonly namespace?: string;
+}
+
+/** A route defined elsewhere, known by name: what a policy needs to attach to it. */
+export class ImportedRoute extends Construct implements IRouteTarget {
+  public readonly routeName: string;
+  public readonly routeNamespace?: string;
+
+  /** @internal use HttpRoute.fromRouteName or GrpcRoute.fromRouteName */
+  public constructor(scope: Construct, id: string, public readonly routeKind: 'HTTPRoute' | 'GRPCRoute', name: string, options: RouteImportOptions = {}) {
+    checkProps(childPath(scope, id), options, 'RouteImportOptions');
+    super(scope, id);
+    assertKnownKeys(this, '', options, keysOf<RouteImportOptions>({ namespace: true }));
+    this.routeName = assertDnsSubdomain(this, 'name', name);
+    this.routeNamespace = options.namespace === undefined ? Chart.of(this).namespace : assertDnsLabel(this, 'namespace', options.namespace);
+  }
+
+  public get policyTargetRef(): PolicyTargetRef {
+    return { group: 'gateway.networking.k8s.io', kind: this.routeKind, name: this.routeName, namespace: this.routeNamespace };
+  }
+}
 
 /**
  * What HTTPRoute and GRPCRoute share: parents (with the listener admission
  * check), hostnames, the NetworkPolicy/ReferenceGrant wiring to backends,
  * and access control (deny by default).
  */
-export abstract class RouteBase extends Construct implements IAccessControlled {
+export abstract class RouteBase extends Construct implements IAccessControlled, IRouteTarget {
   /** `HTTPRoute` or `GRPCRoute`. */
   public abstract readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
   /** `metadata.name`. */
@@ -26,6 +53,11 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
   /** The route's namespace (its chart's), if any. */
   public get routeNamespace(): string | undefined {
     return Chart.of(this).namespace;
+  }
+
+  /** The route as a policy target (`targetRef`). */
+  public get policyTargetRef(): PolicyTargetRef {
+    return { group: 'gateway.networking.k8s.io', kind: this.routeKind, name: this.routeName, namespace: this.routeNamespace };
   }
 
   /** The parents attached so far. */
