@@ -96,7 +96,7 @@ const OWN_IMPORTS: Readonly<Record<string, string>> = {
  * PolicyTarget.of(PolicyTargetObject.fromName(ns, 'extra-listeners', 'extra-listeners', { kind: 'ListenerSet' }))
  * ```
  */
-export class PolicyTargetObject extends Construct implements IPolicyTarget {
+export class PolicyTargetObject {
   /**
    * An object defined elsewhere, by name.
    *
@@ -104,12 +104,17 @@ export class PolicyTargetObject extends Construct implements IPolicyTarget {
    * @throws ModelServingError for a bad name, group or namespace, an unknown option, or a kind the library imports with its own `fromXxx` (Gateway, HTTPRoute, GRPCRoute)
    */
   public static fromName(scope: Construct, id: string, name: string, options: PolicyTargetObjectOptions): IPolicyTarget {
-    return new PolicyTargetObject(scope, id, name, options);
+    return new ImportedPolicyTarget(scope, id, name, options);
   }
 
+  private constructor() {}
+}
+
+/** An object of a kind without a construct, known by name. */
+class ImportedPolicyTarget extends Construct implements IPolicyTarget {
   public readonly policyTargetRef: PolicyTargetRef;
 
-  private constructor(scope: Construct, id: string, name: string, options: PolicyTargetObjectOptions) {
+  public constructor(scope: Construct, id: string, name: string, options: PolicyTargetObjectOptions) {
     super(scope, id);
     checkProps(this, options, 'PolicyTargetObjectOptions');
     assertKnownKeys(this, '', options, keysOf<PolicyTargetObjectOptions>({ kind: true, group: true, namespace: true }));

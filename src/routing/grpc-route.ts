@@ -8,7 +8,8 @@ import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { assertRe2, HeaderMatch } from './match';
 import { IRouteTarget } from '../core/policy-target';
-import { checkRouteProps, ImportedRoute, RouteBase, RouteImportOptions } from './route-base';
+import { ImportedRoute } from './imported-route';
+import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
 import { checkedRecord } from '../core/records';
 import { hasProperty, isPlainObject, optionalArray, requireArray, requireShape } from '../core/prop-types';
 

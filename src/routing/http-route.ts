@@ -11,7 +11,8 @@ import { assertGatewayDuration, formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
 import { IRouteTarget } from '../core/policy-target';
-import { checkRouteProps, ImportedRoute, RouteBase, RouteImportOptions } from './route-base';
+import { ImportedRoute } from './imported-route';
+import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */

@@ -6,33 +6,13 @@ import { errorMessage, invalid } from '../core/errors';
 import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/names';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
-import { checkProps, childPath, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
+import { checkProps, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
 import { IRouteTarget, PolicyTargetRef } from '../core/policy-target';
-import { assertKnownKeys, keysOf } from '../core/props';
 
 /** Options of {@link HttpRoute.fromRouteName} and {@link GrpcRoute.fromRouteName}. */
 export interface RouteImportOptions {
   /** The route's namespace. @default - the namespace of the chart of `scope`, if any */
   readonly namespace?: string;
-}
-
-/** A route defined elsewhere, known by name: what a policy needs to attach to it. */
-export class ImportedRoute extends Construct implements IRouteTarget {
-  public readonly routeName: string;
-  public readonly routeNamespace?: string;
-
-  /** @internal use HttpRoute.fromRouteName or GrpcRoute.fromRouteName */
-  public constructor(scope: Construct, id: string, public readonly routeKind: 'HTTPRoute' | 'GRPCRoute', name: string, options: RouteImportOptions = {}) {
-    checkProps(childPath(scope, id), options, 'RouteImportOptions');
-    super(scope, id);
-    assertKnownKeys(this, '', options, keysOf<RouteImportOptions>({ namespace: true }));
-    this.routeName = assertDnsSubdomain(this, 'name', name);
-    this.routeNamespace = options.namespace === undefined ? Chart.of(this).namespace : assertDnsLabel(this, 'namespace', options.namespace);
-  }
-
-  public get policyTargetRef(): PolicyTargetRef {
-    return { group: 'gateway.networking.k8s.io', kind: this.routeKind, name: this.routeName, namespace: this.routeNamespace };
-  }
 }
 
 /**
