@@ -12,6 +12,8 @@ export * from './names';
 export * from './namespace';
 export * from './network-peer';
 export * from './platform';
+export { isPolicyTarget, PolicyTargetObject } from './policy-target';
+export type { IPolicyTarget, IRouteTarget, PolicyTargetObjectOptions, PolicyTargetRef } from './policy-target';
 export * from './port';
 export * from './probe';
 export * from './props';

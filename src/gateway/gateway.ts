@@ -8,6 +8,7 @@ import { assertDnsLabel, assertDnsSubdomain, assertGatewayHostname, assertLabels
 import { Platform } from '../core/platform';
 import { noteRequiredSecret } from '../core/required-secret';
 import { NetworkPeer } from '../core/network-peer';
+import { IPolicyTarget, PolicyTargetRef } from '../core/policy-target';
 import { assertPort } from '../core/port';
 import { checkProps, hasMethod, hasProperty, optionalArray, optionalShape, optionalStringMap } from '../core/prop-types';
 import { ISecretReference } from '../core/secret-ref';
@@ -38,8 +39,11 @@ export interface IRouteParent {
   readonly gateway: IGateway;
 }
 
+/** One listener of a Gateway: a route parent (`parentRefs[].sectionName`) and a policy target (`targetRef.sectionName`). */
+export interface IGatewayListener extends IRouteParent, IPolicyTarget {}
+
 /** A Gateway, defined here or imported by name. */
-export interface IGateway extends IConstruct, IRouteParent {
+export interface IGateway extends IConstruct, IRouteParent, IPolicyTarget {
   /** `metadata.name`. */
   readonly gatewayName: string;
   /** `metadata.namespace`. */
@@ -51,11 +55,11 @@ export interface IGateway extends IConstruct, IRouteParent {
   /** The listeners, when known (defined here, or declared on import). */
   readonly listeners: readonly Listener[];
   /**
-   * One listener as a route parent (`sectionName`).
+   * One listener as a route parent or policy target (`sectionName`).
    *
    * @throws ModelServingError when the Gateway is known to have no listener of that name
    */
-  listener(name: string): IRouteParent;
+  listener(name: string): IGatewayListener;
 }
 
 /** Props of {@link Gateway}. */
@@ -388,11 +392,16 @@ export class Gateway extends Construct implements IGateway {
     this.parametersRef = ref;
   }
 
-  public listener(name: string): IRouteParent {
+  public listener(name: string): IGatewayListener {
     if (!this.listenerMap.has(name)) {
       invalid(this, 'sectionName', `names no listener of Gateway '${this.gatewayName}'`, name, `use one of: ${[...this.listenerMap.keys()].join(', ') || '(none yet: add the listener first)'}`);
     }
-    return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
+    return listenerOf(this, name);
+  }
+
+  /** The Gateway as a policy target. */
+  public get policyTargetRef(): PolicyTargetRef {
+    return gatewayTargetRef(this);
   }
 
   /** A namespace selector must name namespaces: an empty one selects every namespace, as `from: All` does. */
@@ -467,12 +476,25 @@ class ImportedGateway extends Construct implements IGateway {
     return this;
   }
 
-  public listener(name: string): IRouteParent {
+  public listener(name: string): IGatewayListener {
     if (this.listenerNames && !this.listenerNames.includes(name)) {
       invalid(this, 'sectionName', `names no listener of Gateway '${this.gatewayName}'`, name, `use one of: ${this.listenerNames.join(', ')}`);
     }
-    return { parentRef: { ...this.parentRef, sectionName: name }, gateway: this };
+    return listenerOf(this, name);
   }
+
+  public get policyTargetRef(): PolicyTargetRef {
+    return gatewayTargetRef(this);
+  }
+}
+
+function gatewayTargetRef(gateway: IGateway): PolicyTargetRef {
+  return { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gateway.gatewayName, namespace: gateway.gatewayNamespace };
+}
+
+/** A listener of `gateway` (checked by the caller) as a route parent and a policy target. */
+function listenerOf(gateway: IGateway, name: string): IGatewayListener {
+  return { parentRef: { ...gateway.parentRef, sectionName: name }, gateway, policyTargetRef: { ...gatewayTargetRef(gateway), sectionName: name } };
 }
 
 function findNamespace(c: IConstruct): Namespace | undefined {

@@ -6,6 +6,7 @@ import { errorMessage, invalid } from '../core/errors';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel, checkedAnnotations, policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
+import { IPolicyTarget, PolicyTargetRef } from '../core/policy-target';
 import { assertPort } from '../core/port';
 import { assertOneOf } from '../core/props';
 import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
@@ -157,7 +158,7 @@ const REFUSED_PROVIDERS: Readonly<Record<string, { readonly problem: string; rea
  *   without endpoint picker
  * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/
  */
-export class InferencePool extends Construct implements IBackend {
+export class InferencePool extends Construct implements IBackend, IPolicyTarget {
   /** True when `x` is an InferencePool. */
   public static isInferencePool(x: unknown): x is InferencePool {
     return typeof x === 'object' && x !== null && POOL_SYMBOL in x;
@@ -179,6 +180,11 @@ export class InferencePool extends Construct implements IBackend {
   public readonly resource: inf.InferencePool;
   private picker?: IEndpointPickerService;
   private readonly gateways = new Map<string, IGateway>();
+
+  /** The pool as a policy target (`inference.networking.k8s.io` `InferencePool`), for providers whose policies attach to pools. */
+  public get policyTargetRef(): PolicyTargetRef {
+    return { group: inf.InferencePool.GVK.apiVersion.split('/')[0], kind: 'InferencePool', name: this.poolName, namespace: this.poolNamespace };
+  }
 
   public constructor(scope: Construct, id: string, props: InferencePoolProps) {
     checkProps(childPath(scope, id), props, 'InferencePoolProps');

@@ -265,14 +265,13 @@ export class ModelServerMetrics {
    */
   public static forModel(model: InferenceService): { readonly server?: ModelServerMetrics; readonly why: string } {
     const runtime = model.runtime;
-    if (typeof runtime === 'object') {
+    if (runtime !== undefined) {
       if (runtime.modelServer !== undefined) return { server: ModelServerMetrics.of(runtime.modelServer), why: `runtime '${runtime.runtimeName}' runs ${runtime.modelServer}` };
-      return { why: `runtime '${runtime.runtimeName}' does not say which model server it runs (ServingRuntimeProps.modelServer)` };
-    }
-    if (typeof runtime === 'string') {
-      const kind = BUILT_IN_RUNTIMES[runtime];
-      if (kind !== undefined) return { server: ModelServerMetrics.of(kind), why: `KServe's runtime '${runtime}' runs ${kind}` };
-      return { why: `runtime '${runtime}' is given by name and is not one of KServe v0.20's own runtimes` };
+      if (!runtime.imported) return { why: `runtime '${runtime.runtimeName}' does not say which model server it runs (ServingRuntimeProps.modelServer)` };
+      // A ClusterServingRuntime imported by name: KServe's own are known by their name.
+      const kind = runtime.clusterScoped ? BUILT_IN_RUNTIMES[runtime.runtimeName] : undefined;
+      if (kind !== undefined) return { server: ModelServerMetrics.of(kind), why: `KServe's runtime '${runtime.runtimeName}' runs ${kind}` };
+      return { why: `runtime '${runtime.runtimeName}' is imported by name, is not one of KServe v0.20's own ClusterServingRuntimes, and its import does not say which model server it runs (the modelServer option of fromName)` };
     }
     const format = model.modelFormat?.name;
     if (format === undefined) return { why: 'the predictor is custom containers' };

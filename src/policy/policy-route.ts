@@ -1,8 +1,8 @@
-import type { IConstruct } from 'constructs';
+import type { IRouteTarget } from '../core/policy-target';
 import type { IGateway } from '../gateway/gateway';
 
 /** A route an access policy protects. HttpRoute and GrpcRoute implement it. */
-export interface IPolicyRoute extends IConstruct {
+export interface IPolicyRoute extends IRouteTarget {
   /** `HTTPRoute` or `GRPCRoute`. */
   readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
   /** `metadata.name`; also the model name tiers refer to. */

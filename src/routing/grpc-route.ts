@@ -7,7 +7,9 @@ import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { IRouteParent } from '../gateway/gateway';
 import { checkHeaderModifications, HeaderModifications } from './filter';
 import { assertRe2, HeaderMatch } from './match';
-import { checkRouteProps, RouteBase } from './route-base';
+import { IRouteTarget } from '../core/policy-target';
+import { ImportedRoute } from './imported-route';
+import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
 import { checkedRecord } from '../core/records';
 import { hasProperty, isPlainObject, optionalArray, requireArray, requireShape } from '../core/prop-types';
 
@@ -102,6 +104,18 @@ export interface GrpcRouteProps {
  * @see https://gateway-api.sigs.k8s.io/api-types/grpcroute/
  */
 export class GrpcRoute extends RouteBase {
+  /**
+   * A GRPCRoute defined elsewhere (another platform, another team, by hand),
+   * by name: a target for policies (`PolicyTarget.route(route)` of each
+   * provider).
+   *
+   * @param name its `metadata.name`, a DNS-1123 subdomain
+   * @throws ModelServingError for a bad name or namespace, or an unknown option
+   */
+  public static fromRouteName(scope: Construct, id: string, name: string, options: RouteImportOptions = {}): IRouteTarget {
+    return new ImportedRoute(scope, id, 'GRPCRoute', name, options);
+  }
+
   /** `GRPCRoute`. */
   public readonly routeKind = 'GRPCRoute' as const;
   /** `metadata.name`. */

@@ -10,7 +10,9 @@ import { IRouteParent } from '../gateway/gateway';
 import { assertGatewayDuration, formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
 import { HttpRouteMatch, PathMatch } from './match';
-import { checkRouteProps, RouteBase } from './route-base';
+import { IRouteTarget } from '../core/policy-target';
+import { ImportedRoute } from './imported-route';
+import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
@@ -96,6 +98,18 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
  */
 export class HttpRoute extends RouteBase {
+  /**
+   * A HTTPRoute defined elsewhere (another platform, another team, by hand),
+   * by name: a target for policies (`PolicyTarget.route(route)` of each
+   * provider).
+   *
+   * @param name its `metadata.name`, a DNS-1123 subdomain
+   * @throws ModelServingError for a bad name or namespace, or an unknown option
+   */
+  public static fromRouteName(scope: Construct, id: string, name: string, options: RouteImportOptions = {}): IRouteTarget {
+    return new ImportedRoute(scope, id, 'HTTPRoute', name, options);
+  }
+
   /** `HTTPRoute`. */
   public readonly routeKind = 'HTTPRoute' as const;
   /** `metadata.name`. */

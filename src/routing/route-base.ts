@@ -7,13 +7,20 @@ import { assertDnsLabel, assertDnsSubdomain, isGatewayHostname } from '../core/n
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { wireRouteToBackend } from './route-wiring';
 import { checkProps, hasProperty, isPlainObject, optionalArray, optionalStringMap, requireArray } from '../core/prop-types';
+import { IRouteTarget, PolicyTargetRef } from '../core/policy-target';
+
+/** Options of {@link HttpRoute.fromRouteName} and {@link GrpcRoute.fromRouteName}. */
+export interface RouteImportOptions {
+  /** The route's namespace. @default - the namespace of the chart of `scope`, if any */
+  readonly namespace?: string;
+}
 
 /**
  * What HTTPRoute and GRPCRoute share: parents (with the listener admission
  * check), hostnames, the NetworkPolicy/ReferenceGrant wiring to backends,
  * and access control (deny by default).
  */
-export abstract class RouteBase extends Construct implements IAccessControlled {
+export abstract class RouteBase extends Construct implements IAccessControlled, IRouteTarget {
   /** `HTTPRoute` or `GRPCRoute`. */
   public abstract readonly routeKind: 'HTTPRoute' | 'GRPCRoute';
   /** `metadata.name`. */
@@ -26,6 +33,11 @@ export abstract class RouteBase extends Construct implements IAccessControlled {
   /** The route's namespace (its chart's), if any. */
   public get routeNamespace(): string | undefined {
     return Chart.of(this).namespace;
+  }
+
+  /** The route as a policy target (`targetRef`). */
+  public get policyTargetRef(): PolicyTargetRef {
+    return { group: 'gateway.networking.k8s.io', kind: this.routeKind, name: this.routeName, namespace: this.routeNamespace };
   }
 
   /** The parents attached so far. */

@@ -150,8 +150,15 @@ export interface InferenceServiceProps {
    * @default false
    */
   readonly frameworkField?: boolean;
-  /** `predictor.model.runtime`: a ServingRuntime / ClusterServingRuntime (or its name). @default - KServe auto-selects one for the format */
-  readonly runtime?: IServingRuntime | string;
+  /**
+   * `predictor.model.runtime`: a ServingRuntime or ClusterServingRuntime
+   * defined here, or one defined elsewhere imported by name
+   * (`ClusterServingRuntime.fromName(scope, id, 'kserve-sklearnserver')`,
+   * `ServingRuntime.fromName(scope, id, name, options?)`).
+   * @default - KServe auto-selects one for the format
+   * @throws ModelServingError for a name string (import the runtime instead), or a runtime that does not declare the model's format or protocol, or a ServingRuntime of another namespace
+   */
+  readonly runtime?: IServingRuntime;
   /** `runtimeVersion`: the runtime image tag to use. @default - the runtime's */
   readonly runtimeVersion?: string;
   /**
@@ -350,9 +357,10 @@ export class InferenceService extends Construct implements IBackend {
         "create it inside a Namespace: new InferenceService(new Namespace(platform, 'models'), ...)",
       );
     }
-    const runtime = typeof props.runtime === 'object' ? props.runtime : undefined;
+    const runtime = checkRuntimeShape(this, props.runtime);
     const formatDefault = props.modelFormat?.defaultProtocolVersion ?? ProtocolVersion.V1;
-    this.protocolVersion = props.protocolVersion ?? (runtime && !runtime.protocolVersions.includes(formatDefault) ? runtime.protocolVersions[0] : formatDefault);
+    // An imported runtime may not say its protocols (an empty list): then the format's default, as KServe would pick.
+    this.protocolVersion = props.protocolVersion ?? (runtime && runtime.protocolVersions.length > 0 && !runtime.protocolVersions.includes(formatDefault) ? runtime.protocolVersions[0] : formatDefault);
     if (!(Object.values(ProtocolVersion) as unknown[]).includes(this.protocolVersion)) {
       invalid(this, 'protocolVersion', `must be one of ${Object.values(ProtocolVersion).join(', ')}`, props.protocolVersion, 'use ProtocolVersion.V1, V2, GRPC_V1 or GRPC_V2');
     }
@@ -377,7 +385,7 @@ export class InferenceService extends Construct implements IBackend {
     if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
       invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
     }
-    if (props.frameworkField && props.runtime !== undefined) invalid(this, 'runtime', 'cannot be set with frameworkField (the framework field picks its runtime)', props.runtime, 'drop frameworkField to name a runtime');
+    if (props.frameworkField && runtime !== undefined) invalid(this, 'runtime', 'cannot be set with frameworkField (the framework field picks its runtime)', runtime.runtimeName, 'drop frameworkField to name a runtime');
     if (runtime) this.checkRuntime(runtime);
 
     this.storage = this.bindStorage(props.storage, 'storage');
@@ -569,7 +577,7 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute (with grpcRouteMatches()) instead');
     }
     // An OpenAI-compatible server (vLLM, TEI) serves the OpenAI paths, whatever the protocol version says.
-    if (typeof this.props.runtime === 'object' && this.props.runtime.api === ModelServerApi.OPENAI) {
+    if (this.props.runtime?.api === ModelServerApi.OPENAI) {
       return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
     }
     const name = this.servedModelName;
@@ -710,8 +718,8 @@ export class InferenceService extends Construct implements IBackend {
     return this.props.modelFormat;
   }
 
-  /** The runtime the model names (`predictor.model.runtime`): a runtime construct, a runtime name, or undefined when KServe auto-selects one for the format. */
-  public get runtime(): IServingRuntime | string | undefined {
+  /** The runtime the model names (`predictor.model.runtime`): a runtime construct or an imported one, or undefined when KServe auto-selects one for the format. */
+  public get runtime(): IServingRuntime | undefined {
     return this.props.runtime;
   }
 
@@ -741,10 +749,11 @@ export class InferenceService extends Construct implements IBackend {
 
   private checkRuntime(runtime: IServingRuntime): void {
     const fmt = this.props.modelFormat;
-    if (fmt && !runtime.supportedModelFormats.some((f) => f.format.name === fmt.name && (fmt.version === undefined || f.format.version === undefined || f.format.version === fmt.version))) {
+    // An imported runtime that does not say its formats or protocols (empty lists) is not checked for them.
+    if (fmt && runtime.supportedModelFormats.length > 0 && !runtime.supportedModelFormats.some((f) => f.format.name === fmt.name && (fmt.version === undefined || f.format.version === undefined || f.format.version === fmt.version))) {
       invalid(this, 'runtime', `'${runtime.runtimeName}' does not declare model format '${fmt.name}'`, runtime.runtimeName, `use a runtime that supports it, or add the format to the runtime (declares: ${runtime.supportedModelFormats.map((f) => f.format.name).join(', ')})`);
     }
-    if (this.props.protocolVersion !== undefined && !runtime.protocolVersions.includes(this.props.protocolVersion)) {
+    if (this.props.protocolVersion !== undefined && runtime.protocolVersions.length > 0 && !runtime.protocolVersions.includes(this.props.protocolVersion)) {
       invalid(this, 'protocolVersion', `is not spoken by runtime '${runtime.runtimeName}'`, this.props.protocolVersion, `use one of: ${runtime.protocolVersions.join(', ')}`);
     }
     if (!runtime.clusterScoped && runtime.runtimeNamespace !== Chart.of(this).namespace) {
@@ -788,7 +797,8 @@ export class InferenceService extends Construct implements IBackend {
 
   private defaultProbes(): { readinessProbe?: Probe; livenessProbe?: Probe; startupProbe?: Probe } {
     const p = this.props;
-    const ownRuntime = typeof p.runtime === 'object';
+    // The library adds probes for KServe's own runtimes (auto-selected or imported by name); a runtime defined here brings its own.
+    const ownRuntime = p.runtime !== undefined && !p.runtime.imported;
     if (p.containers || ownRuntime) return { readinessProbe: p.readinessProbe, livenessProbe: p.livenessProbe, startupProbe: p.startupProbe };
     // A port named h2c serves gRPC (HTTP/2 without TLS), also when no gRPC protocol version is given: no HTTP probe there.
     const grpc = this.isGrpc || p.ports?.[0]?.name === 'h2c';
@@ -861,7 +871,7 @@ export class InferenceService extends Construct implements IBackend {
     const model = toL1Shape<kserve.InferenceServiceSpecPredictorModel>({
       name: canaryEntry ? 'kserve-container' : p.containerName,
       modelFormat: frameworkField ? undefined : { name: p.modelFormat!.name, version: p.modelFormat!.version },
-      runtime: typeof p.runtime === 'object' ? p.runtime.runtimeName : p.runtime,
+      runtime: p.runtime?.runtimeName,
       runtimeVersion: changes?.runtimeVersion ?? p.runtimeVersion,
       protocolVersion: this.protocolVersion,
       storageUri: storage?.storageUri,
@@ -1065,4 +1075,27 @@ function noteStorageInitializer(model: InferenceService): void {
       ? "Models with a `storageUri` get KServe's `storage-initializer` init container, whose securityContext comes from KServe's installation (the ClusterStorageContainer `default`), not from the InferenceService. Under `pod-security.kubernetes.io/enforce: restricted` it must set `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `runAsNonRoot: true` and `seccompProfile.type: RuntimeDefault`; add them there if your KServe version does not, or the predictor pods are refused."
       : undefined,
   );
+}
+
+/**
+ * `runtime` is a runtime object: a name string is refused with the import
+ * that replaces it.
+ *
+ * @throws ModelServingError for a string or another non-runtime value
+ */
+function checkRuntimeShape(scope: Construct, runtime: unknown): IServingRuntime | undefined {
+  if (runtime === undefined) return undefined;
+  if (typeof runtime === 'string') {
+    invalid(
+      scope,
+      'runtime',
+      'must be a runtime object (IServingRuntime), not a name',
+      runtime,
+      `import the runtime by name: runtime: ClusterServingRuntime.fromName(this, '${runtime}-runtime', '${runtime}') for a ClusterServingRuntime (such as KServe's own), or ServingRuntime.fromName(namespace, '${runtime}-runtime', '${runtime}') for a ServingRuntime of the model's namespace`,
+    );
+  }
+  if (!hasProperty(runtime, 'runtimeName') || !hasProperty(runtime, 'supportedModelFormats') || !hasProperty(runtime, 'protocolVersions')) {
+    invalid(scope, 'runtime', 'must be a runtime object (IServingRuntime)', runtime, "pass a ServingRuntime or ClusterServingRuntime, or import one: ClusterServingRuntime.fromName(this, 'sklearn', 'kserve-sklearnserver')");
+  }
+  return runtime as IServingRuntime;
 }

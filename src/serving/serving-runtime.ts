@@ -5,7 +5,7 @@ import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { CONTAINER_OPTION_KEYS, ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
 import { EmptyDirMedium, renderPodVolumes, toL1Volumes, Volume } from '../core/volume';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
 import { Probe } from '../core/probe';
 import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
@@ -33,6 +33,48 @@ export interface IServingRuntime {
   readonly api?: ModelServerApi;
   /** The model-server software it runs, which decides the metrics its pods export (what monitoring may read). @default - unknown */
   readonly modelServer?: ModelServerKind;
+  /**
+   * True for a runtime defined elsewhere and imported by name
+   * ({@link ServingRuntime.fromName}, {@link ClusterServingRuntime.fromName}):
+   * its formats, protocols and probes are only what the import declares, and
+   * an empty `supportedModelFormats` or `protocolVersions` means "not known",
+   * so they are not checked.
+   * @default false
+   */
+  readonly imported?: boolean;
+}
+
+/** Options of {@link ServingRuntime.fromName} and {@link ClusterServingRuntime.fromName}: what is known of a runtime defined elsewhere. */
+export interface ServingRuntimeImportOptions {
+  /**
+   * The formats it declares (`spec.supportedModelFormats`), so a model of
+   * another format is refused.
+   * @default - not known: not checked
+   */
+  readonly supportedModelFormats?: readonly SupportedModelFormat[];
+  /**
+   * The protocols it speaks (`spec.protocolVersions`), so a model asking for
+   * another protocol is refused, and a model that gives none gets the first
+   * one when the format's default is not among them.
+   * @default - not known: not checked; models default to their format's protocol
+   */
+  readonly protocolVersions?: readonly ProtocolVersion[];
+  /** The port its server listens on. @default 8080 */
+  readonly port?: number;
+  /** The HTTP API its server offers (what routes to its models match). @default ModelServerApi.KSERVE */
+  readonly api?: ModelServerApi;
+  /**
+   * The model-server software it runs, so monitoring reads the metrics its
+   * pods export.
+   * @default - for a ClusterServingRuntime named like one KServe v0.20 installs (e.g. `kserve-sklearnserver`), that runtime's server; unknown otherwise
+   */
+  readonly modelServer?: ModelServerKind;
+}
+
+/** Options of {@link ServingRuntime.fromName}. */
+export interface NamespacedServingRuntimeImportOptions extends ServingRuntimeImportOptions {
+  /** Its namespace (InferenceServices can only use a ServingRuntime of their own namespace). @default - the namespace of the chart of `scope` */
+  readonly namespace?: string;
 }
 
 /**
@@ -236,6 +278,21 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
  */
 export class ServingRuntime extends ServingRuntimeBase {
   /**
+   * A ServingRuntime defined elsewhere (by another team, or by hand), by
+   * name, for `InferenceServiceProps.runtime`.
+   *
+   * ```ts
+   * runtime: ServingRuntime.fromName(models, 'team-runtime', 'team-sklearn', { supportedModelFormats: [{ format: ModelFormat.SKLEARN }] })
+   * ```
+   *
+   * @param name its `metadata.name`, a DNS-1123 subdomain
+   * @throws ModelServingError for a bad name or namespace, unknown options, or no namespace to put it in
+   */
+  public static fromName(scope: Construct, id: string, name: string, options: NamespacedServingRuntimeImportOptions = {}): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, name, false, options);
+  }
+
+  /**
    * vLLM's OpenAI-compatible server on port 8080, serving the model KServe
    * downloaded to /mnt/models under the InferenceService's name, on GPUs.
    * `--trust-remote-code` only when asked for.
@@ -271,6 +328,22 @@ export class ServingRuntime extends ServingRuntimeBase {
  * @see https://kserve.github.io/website/docs/model-serving/servingruntimes
  */
 export class ClusterServingRuntime extends ServingRuntimeBase {
+  /**
+   * A ClusterServingRuntime defined elsewhere, by name: one KServe installs
+   * (`kserve-sklearnserver`, `kserve-huggingfaceserver`, ...) or one another
+   * team manages, for `InferenceServiceProps.runtime`.
+   *
+   * ```ts
+   * runtime: ClusterServingRuntime.fromName(models, 'sklearn-runtime', 'kserve-sklearnserver')
+   * ```
+   *
+   * @param name its `metadata.name`, a DNS-1123 subdomain
+   * @throws ModelServingError for a bad name or unknown options
+   */
+  public static fromName(scope: Construct, id: string, name: string, options: ServingRuntimeImportOptions = {}): IServingRuntime {
+    return new ImportedServingRuntime(scope, id, name, true, options);
+  }
+
   /** vLLM's OpenAI-compatible server, as a cluster-wide runtime (see {@link ServingRuntime.vllm}). */
   public static vllm(scope: Construct, id: string, options: VllmRuntimeOptions): ClusterServingRuntime {
     return new ClusterServingRuntime(scope, id, vllmProps(options, `${scope.node.path}/${id}`));
@@ -291,6 +364,44 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
     if (Chart.of(this).namespace) invalid(this, 'scope', 'must be the Platform, not a Namespace (a ClusterServingRuntime is cluster-scoped)', Chart.of(this).namespace, 'create it with the Platform as scope');
     this.resource = new kserve.ClusterServingRuntime(this, 'Resource', { metadata: { name: this.runtimeName }, spec: this.spec as kserve.ClusterServingRuntimeSpec });
     (props.security ?? WorkloadSecurity.RESTRICTED).waive(this.resource);
+  }
+}
+
+const CLUSTER_IMPORT_KEYS = keysOf<ServingRuntimeImportOptions>({ supportedModelFormats: true, protocolVersions: true, port: true, api: true, modelServer: true });
+
+/** A ServingRuntime or ClusterServingRuntime known by name. */
+class ImportedServingRuntime extends Construct implements IServingRuntime {
+  public readonly runtimeName: string;
+  public readonly runtimeNamespace?: string;
+  public readonly supportedModelFormats: readonly SupportedModelFormat[];
+  public readonly protocolVersions: readonly ProtocolVersion[];
+  public readonly port: number;
+  public readonly api: ModelServerApi;
+  public readonly modelServer?: ModelServerKind;
+  public readonly imported = true;
+
+  public constructor(scope: Construct, id: string, name: string, public readonly clusterScoped: boolean, options: NamespacedServingRuntimeImportOptions) {
+    const typeName = clusterScoped ? 'ServingRuntimeImportOptions' : 'NamespacedServingRuntimeImportOptions';
+    checkProps(childPath(scope, id), options, typeName);
+    super(scope, id);
+    assertKnownKeys(this, '', options, clusterScoped ? CLUSTER_IMPORT_KEYS : [...CLUSTER_IMPORT_KEYS, 'namespace']);
+    this.runtimeName = assertDnsSubdomain(this, 'name', name);
+    if (!clusterScoped) {
+      this.runtimeNamespace = options.namespace === undefined ? Chart.of(this).namespace : assertDnsLabel(this, 'namespace', options.namespace);
+      if (!this.runtimeNamespace) invalid(this, 'namespace', 'is required outside a namespaced chart (a ServingRuntime is namespaced)', undefined, "pass { namespace: 'models' }, import it inside its Namespace, or use ClusterServingRuntime.fromName");
+    }
+    if (options.supportedModelFormats !== undefined && (!Array.isArray(options.supportedModelFormats) || options.supportedModelFormats.length === 0)) {
+      invalid(this, 'supportedModelFormats', 'must list at least one format when given', options.supportedModelFormats, 'pass [{ format: ModelFormat.SKLEARN }], or leave it out when not known');
+    }
+    this.supportedModelFormats = options.supportedModelFormats ?? [];
+    if (options.protocolVersions !== undefined && (!Array.isArray(options.protocolVersions) || options.protocolVersions.length === 0)) {
+      invalid(this, 'protocolVersions', 'must list at least one protocol when given', options.protocolVersions, 'pass [ProtocolVersion.V2], or leave it out when not known');
+    }
+    this.protocolVersions = options.protocolVersions ?? [];
+    this.protocolVersions.forEach((v, i) => assertOneOf(this, `protocolVersions[${i}]`, v, Object.values(ProtocolVersion)));
+    this.port = assertPort(this, 'port', options.port ?? 8080, 'use the port the server listens on, e.g. 8080');
+    this.api = options.api === undefined ? ModelServerApi.KSERVE : assertOneOf(this, 'api', options.api, Object.values(ModelServerApi));
+    this.modelServer = options.modelServer === undefined ? undefined : assertOneOf(this, 'modelServer', options.modelServer, Object.values(ModelServerKind));
   }
 }
 

@@ -41,7 +41,7 @@ import { Transformer } from '../../src/serving/components';
 import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
 import { LlmInferenceService } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
-import { ServingRuntime } from '../../src/serving/serving-runtime';
+import { ClusterServingRuntime, ServingRuntime } from '../../src/serving/serving-runtime';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
 import { ServiceAccount } from '../../src/core/service-account';
@@ -370,7 +370,7 @@ describe('values inside the ranges stay accepted', () => {
     expect(() => isvc({ modelFormat: ModelFormat.TENSORFLOW, protocolVersion: ProtocolVersion.GRPC_V1, ports: [{ containerPort: 9000, name: 'h2c' }] })).not.toThrow();
     expect(() => isvc({ modelFormat: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.GRPC_V2 })).not.toThrow();
     // A runtime named by the model decides for itself.
-    expect(() => isvc({ modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, runtime: 'my-grpc-runtime' })).not.toThrow();
+    expect(() => isvc({ modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, runtime: ClusterServingRuntime.fromName(Testing.app(), 'rt', 'my-grpc-runtime') })).not.toThrow();
   });
 
   it('takes a deny entry carved out of an allowed block (deny is checked first)', () => {

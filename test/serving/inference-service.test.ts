@@ -1,3 +1,4 @@
+import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { EnvValue } from '../../src/core/env';
 import { SecretRef } from '../../src/core/secret-ref';
@@ -20,7 +21,7 @@ describe('InferenceService', () => {
     const { objects } = isvcOf({
       modelFormat: ModelFormat.SKLEARN,
       storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
-      runtime: 'kserve-sklearnserver',
+      runtime: ClusterServingRuntime.fromName(Testing.app(), 'sklearn-runtime', 'kserve-sklearnserver'),
       protocolVersion: ProtocolVersion.V2,
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       minReplicas: 2,

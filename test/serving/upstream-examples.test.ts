@@ -29,6 +29,7 @@ import { InferenceService, InferenceServiceProps } from '../../src/serving/infer
 import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
+import { ClusterServingRuntime } from '../../src/serving/serving-runtime';
 import { formatIssue, validateObject } from '../../src/validate';
 import { compareWithUpstream, Json, matchesPattern, objectKey, readObjects } from '../upstream-compare';
 
@@ -468,9 +469,10 @@ const CASES: readonly Case[] = [
   {
     file: 'fluid/fluid-isvc.yaml',
     build: (app) => {
-      new InferenceService(chartIn(app), 'llama-31-8b-instruct', {
+      const chart = chartIn(app);
+      new InferenceService(chart, 'llama-31-8b-instruct', {
         modelFormat: ModelFormat.HUGGINGFACE,
-        runtime: 'custom-kserve-huggingfaceserver',
+        runtime: ClusterServingRuntime.fromName(chart, 'runtime', 'custom-kserve-huggingfaceserver'),
         storage: Storage.pvc('s3-data', 'llama-31-8b-instruct'),
         // Scale to zero needs Knative mode.
         deploymentMode: DeploymentMode.KNATIVE,

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain } from '../../core/names';
-import { IGateway } from '../../gateway/gateway';
-import type { IPolicyRoute } from '../access-policy';
+import { IPolicyTarget, IRouteTarget, requirePolicyTarget } from '../../core/policy-target';
+import type { IGateway } from '../../gateway/gateway';
 import { hasProperty, requireArray } from '../../core/prop-types';
 
 /** The kinds an Envoy Gateway policy can attach to. */
@@ -21,14 +21,15 @@ export type PolicyTargetKind = 'Gateway' | 'HTTPRoute' | 'GRPCRoute';
  * ```ts
  * PolicyTarget.route(route)                  // an HTTPRoute or GRPCRoute
  * PolicyTarget.gateway(gateway, 'https')     // one listener
+ * PolicyTarget.of(HttpRoute.fromRouteName(ns, 'health', 'health')) // a route created elsewhere
  * ```
  *
  * @see https://gateway.envoyproxy.io/docs/api/extension_types/#localpolicytargetreferencewithsectionname
  */
 export class PolicyTarget {
-  /** A route (HTTPRoute or GRPCRoute) defined with this library. */
-  public static route(route: IPolicyRoute): PolicyTarget {
-    return new PolicyTarget(route.routeKind, route.routeName, undefined, route.routeNamespace);
+  /** A route (HTTPRoute or GRPCRoute), defined with this library or imported with `HttpRoute.fromRouteName` / `GrpcRoute.fromRouteName`. */
+  public static route(route: IRouteTarget): PolicyTarget {
+    return PolicyTarget.of(route);
   }
 
   /**
@@ -37,23 +38,27 @@ export class PolicyTarget {
    * @param listener `sectionName`: the listener name. @default - the whole Gateway
    */
   public static gateway(gateway: IGateway, listener?: string): PolicyTarget {
-    if (listener !== undefined) gateway.listener(listener);
-    return new PolicyTarget('Gateway', gateway.gatewayName, listener, gateway.gatewayNamespace);
+    return PolicyTarget.of(listener === undefined ? gateway : gateway.listener(listener));
   }
 
   /**
-   * An object of the policy's namespace known only by name (created outside
-   * this code).
+   * Any object a policy can attach to ({@link IPolicyTarget}): a Gateway, a
+   * listener of it (`gateway.listener('https')`), a route, or one of these
+   * defined elsewhere and imported by name (`Gateway.fromGatewayName`,
+   * `HttpRoute.fromRouteName`, `GrpcRoute.fromRouteName`). The policy checks
+   * that its kind accepts the target, and that it is in the policy's namespace.
    *
-   * @param sectionName a listener name (Gateway) or rule name (HTTPRoute). @default - the whole object
+   * @param sectionName a listener name (Gateway) or rule name (HTTPRoute). @default - the target's own (a listener's name), or the whole object
+   * @throws ModelServingError for a name string or another value that is not an IPolicyTarget
    */
-  public static named(kind: PolicyTargetKind, name: string, sectionName?: string): PolicyTarget {
-    return new PolicyTarget(kind, name, sectionName, undefined);
+  public static of(target: IPolicyTarget, sectionName?: string): PolicyTarget {
+    const ref = requirePolicyTarget('PolicyTarget.of', 'target', target);
+    return new PolicyTarget(ref.kind, ref.name, sectionName ?? ref.sectionName, ref.namespace);
   }
 
   private constructor(
     /** `kind`. */
-    public readonly kind: PolicyTargetKind,
+    public readonly kind: string,
     /** `name`. */
     public readonly name: string,
     /** `sectionName`: a listener (Gateway) or rule (HTTPRoute) name. */
@@ -94,12 +99,12 @@ export interface TargetReference {
  *   attach to, a bad name, or a target in another namespace
  */
 export function checkTargets(scope: IConstruct, namespace: string | undefined, targets: readonly PolicyTarget[], kinds: readonly PolicyTargetKind[]): TargetReference[] {
-  requireArray(scope, 'targets', targets, (v): v is PolicyTarget => v instanceof PolicyTarget || hasProperty(v, 'kind'), 'a PolicyTarget', `pass targets: [PolicyTarget.${kinds.includes('HTTPRoute') ? 'route(route)' : 'gateway(gateway)'}]`);
+  requireArray(scope, 'targets', targets, (v): v is PolicyTarget => v instanceof PolicyTarget || hasProperty(v, 'kind'), 'a PolicyTarget', `pass targets: [PolicyTarget.${kinds.includes('HTTPRoute') ? 'route(route)' : 'gateway(gateway)'}]; for an object defined elsewhere, import it: PolicyTarget.of(${kinds.includes('HTTPRoute') ? 'HttpRoute.fromRouteName(scope, id, name)' : 'Gateway.fromGatewayName(scope, id, name)'})`);
   if (targets.length === 0) invalid(scope, 'targets', 'must list at least one target', [], `pass targets: [PolicyTarget.${kinds.includes('HTTPRoute') ? 'route(route)' : 'gateway(gateway)'}]`);
   const seen = new Set<string>();
   return targets.map((t, i) => {
     const field = `targets[${i}]`;
-    if (!kinds.includes(t.kind)) invalid(scope, `${field}.kind`, `must be one of ${kinds.join(', ')} for this policy`, t.kind, `attach the policy to a ${kinds.join(' or ')}`);
+    if (!(kinds as readonly string[]).includes(t.kind)) invalid(scope, `${field}.kind`, `must be one of ${kinds.join(', ')} for this policy`, t.kind, `attach the policy to a ${kinds.join(' or ')}`);
     assertDnsSubdomain(scope, `${field}.name`, t.name);
     if (t.sectionName !== undefined) assertDnsSubdomain(scope, `${field}.sectionName`, t.sectionName);
     if (t.namespace !== undefined && namespace !== undefined && t.namespace !== namespace) {

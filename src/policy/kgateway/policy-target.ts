@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { isDnsSubdomain } from '../../core/names';
-import { IGateway } from '../../gateway/gateway';
-import type { IPolicyRoute } from '../access-policy';
+import { IPolicyTarget, IRouteTarget, requirePolicyTarget } from '../../core/policy-target';
+import type { IGateway } from '../../gateway/gateway';
 
 /** The rendered `targetRefs[]` entry of a kgateway policy. */
 export interface PolicyTargetReference {
@@ -16,7 +16,6 @@ export interface PolicyTargetReference {
   readonly sectionName?: string;
 }
 
-const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * What a kgateway `TrafficPolicy` attaches to (`spec.targetRefs[]`): a
@@ -30,17 +29,29 @@ const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export class PolicyTarget {
   /** A Gateway, or one of its listeners (`sectionName`). */
   public static gateway(gateway: IGateway, sectionName?: string): PolicyTarget {
-    return new PolicyTarget({ group: GATEWAY_API_GROUP, kind: 'Gateway', name: gateway.gatewayName, sectionName }, gateway.gatewayNamespace);
+    return PolicyTarget.of(gateway, sectionName);
   }
 
-  /** An HTTPRoute, or one of its named rules (`sectionName`). */
-  public static httpRoute(route: IPolicyRoute, sectionName?: string): PolicyTarget {
-    return new PolicyTarget({ group: GATEWAY_API_GROUP, kind: route.routeKind, name: route.routeName, sectionName }, route.routeNamespace);
+  /** An HTTPRoute, or one of its named rules (`sectionName`), defined with this library or imported with `HttpRoute.fromRouteName`. */
+  public static httpRoute(route: IRouteTarget, sectionName?: string): PolicyTarget {
+    return PolicyTarget.of(route, sectionName);
   }
 
-  /** Any object by group, kind and name (e.g. a ListenerSet), assumed to be in the policy's namespace. */
-  public static of(ref: PolicyTargetReference): PolicyTarget {
-    return new PolicyTarget({ ...ref }, undefined);
+  /**
+   * Any object a policy can attach to ({@link IPolicyTarget}): a Gateway, a
+   * listener of it (`gateway.listener('https')`), an HTTPRoute, or one of
+   * these defined elsewhere and imported by name (`Gateway.fromGatewayName`,
+   * `HttpRoute.fromRouteName`; a ListenerSet with
+   * `PolicyTargetObject.fromName(scope, id, name, { kind: 'ListenerSet' })`).
+   * The policy checks that kgateway attaches to its kind, and that it is in
+   * the policy's namespace.
+   *
+   * @param sectionName a listener (Gateway) or rule (HTTPRoute) name. @default - the target's own (a listener's name), or the whole object
+   * @throws ModelServingError for a name string or another value that is not an IPolicyTarget
+   */
+  public static of(target: IPolicyTarget, sectionName?: string): PolicyTarget {
+    const ref = requirePolicyTarget('PolicyTarget.of', 'target', target);
+    return new PolicyTarget({ group: ref.group, kind: ref.kind, name: ref.name, sectionName: sectionName ?? ref.sectionName }, ref.namespace);
   }
 
   private constructor(

@@ -235,6 +235,15 @@ export class TrafficPolicy extends Construct {
    * @returns the target
    */
   public addTarget(target: PolicyTarget): PolicyTarget {
+    if (!(target instanceof PolicyTarget)) {
+      invalid(
+        this,
+        'targetRefs',
+        typeof target === 'string' ? 'takes a PolicyTarget, not a name' : 'takes a PolicyTarget',
+        target,
+        'pass PolicyTarget.httpRoute(route) or PolicyTarget.gateway(gateway); for an object defined elsewhere, import it: PolicyTarget.of(HttpRoute.fromRouteName(scope, id, name)) or PolicyTarget.of(Gateway.fromGatewayName(scope, id, name))',
+      );
+    }
     const key = `${target.ref.kind}/${target.ref.name}/${target.ref.sectionName ?? ''}`;
     const field = `targetRefs[${key}]`;
     target.check(this, field, this.namespace);

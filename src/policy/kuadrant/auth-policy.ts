@@ -7,7 +7,7 @@ import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { checkedRecord, checkRecordKeysDeep } from '../../core/records';
 import { sortRecord } from '../../core/sort-keys';
 import { checkPredicates, renderPredicates } from './limit';
-import { PolicyTarget, TargetReference } from './policy-target';
+import { PolicyTarget, TARGET_FIX, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
 import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
@@ -143,7 +143,7 @@ export class AuthPolicy extends Construct {
     checkProps(childPath(scope, id), props, 'AuthPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
-    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', TARGET_FIX);
     props.target.check(this, ['Gateway', 'HTTPRoute', 'GRPCRoute'], Chart.of(this).namespace);
     this.target = props.target;
     this.precedence = props.precedence ?? Precedence.IMPLICIT_DEFAULTS;

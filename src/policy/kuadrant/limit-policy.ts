@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { checkPredicates, Limit, LimitSet, renderPredicates, RenderedLimit } from './limit';
-import { PolicyTarget, PolicyTargetKind, TargetReference } from './policy-target';
+import { PolicyTarget, PolicyTargetKind, TARGET_FIX, TargetReference } from './policy-target';
 import { MergeStrategy, Precedence } from './precedence';
 import { errorMessage } from '../../core/errors';
 import { checkedRecord } from '../../core/records';
@@ -75,7 +75,7 @@ export abstract class LimitPolicyBase extends Construct {
     checkProps(childPath(scope, id), props, 'LimitPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
-    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', TARGET_FIX);
     props.target.check(this, kinds, Chart.of(this).namespace);
     this.target = props.target;
     this.precedence = props.precedence ?? Precedence.IMPLICIT_DEFAULTS;

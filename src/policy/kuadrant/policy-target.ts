@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../../core/errors';
 import { isDnsSubdomain } from '../../core/names';
-import { IGateway } from '../../gateway/gateway';
-import type { IPolicyRoute } from '../access-policy';
+import { IPolicyTarget, IRouteTarget, requirePolicyTarget } from '../../core/policy-target';
+import type { IGateway } from '../../gateway/gateway';
 
 /** The kinds a Kuadrant policy can attach to. */
 export type PolicyTargetKind = 'Gateway' | 'HTTPRoute' | 'GRPCRoute';
@@ -21,6 +21,10 @@ export interface TargetReference {
 
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
+/** The fix for a policy target that is not a PolicyTarget (a name string, or an object not wrapped). */
+export const TARGET_FIX =
+  'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route); for an object defined elsewhere, import it: PolicyTarget.of(Gateway.fromGatewayName(scope, id, name)) or PolicyTarget.of(HttpRoute.fromRouteName(scope, id, name))';
+
 /**
  * What a Kuadrant policy attaches to (`spec.targetRef`, a
  * `LocalPolicyTargetReferenceWithSectionName`): a Gateway or one of its
@@ -35,7 +39,7 @@ const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
  * ```ts
  * PolicyTarget.route(route)                 // an HTTPRoute or GRPCRoute
  * PolicyTarget.gateway(gateway, 'https')    // one listener
- * PolicyTarget.named('HTTPRoute', 'toystore') // a route created elsewhere
+ * PolicyTarget.of(HttpRoute.fromRouteName(ns, 'toystore', 'toystore')) // a route created elsewhere
  * ```
  *
  * @see https://docs.kuadrant.io/latest/kuadrant-operator/doc/overviews/rate-limiting/
@@ -48,32 +52,37 @@ export class PolicyTarget {
    * @throws ModelServingError when the Gateway is known to have no such listener
    */
   public static gateway(gateway: IGateway, listener?: string): PolicyTarget {
-    if (listener !== undefined) gateway.listener(listener);
-    return new PolicyTarget('Gateway', gateway.gatewayName, listener, gateway.gatewayNamespace);
+    return PolicyTarget.of(listener === undefined ? gateway : gateway.listener(listener));
   }
 
   /**
-   * A route (HTTPRoute or GRPCRoute) defined with this library.
+   * A route (HTTPRoute or GRPCRoute), defined with this library or imported
+   * with `HttpRoute.fromRouteName` / `GrpcRoute.fromRouteName`.
    *
    * @param sectionName a named rule of the route. @default - the whole route
    */
-  public static route(route: IPolicyRoute, sectionName?: string): PolicyTarget {
-    return new PolicyTarget(route.routeKind, route.routeName, sectionName, route.routeNamespace);
+  public static route(route: IRouteTarget, sectionName?: string): PolicyTarget {
+    return PolicyTarget.of(route, sectionName);
   }
 
   /**
-   * An object of the policy's namespace known only by name (created outside
-   * this code).
+   * Any object a policy can attach to ({@link IPolicyTarget}): a Gateway, a
+   * listener of it (`gateway.listener('https')`), a route, or one of these
+   * defined elsewhere and imported by name (`Gateway.fromGatewayName`,
+   * `HttpRoute.fromRouteName`, `GrpcRoute.fromRouteName`). The policy checks
+   * that Kuadrant attaches its kind, and that it is in the policy's namespace.
    *
-   * @param sectionName a listener (Gateway) or rule (route) name. @default - the whole object
+   * @param sectionName a listener (Gateway) or rule (route) name. @default - the target's own (a listener's name), or the whole object
+   * @throws ModelServingError for a name string or another value that is not an IPolicyTarget
    */
-  public static named(kind: PolicyTargetKind, name: string, sectionName?: string): PolicyTarget {
-    return new PolicyTarget(kind, name, sectionName, undefined);
+  public static of(target: IPolicyTarget, sectionName?: string): PolicyTarget {
+    const ref = requirePolicyTarget('PolicyTarget.of', 'target', target);
+    return new PolicyTarget(ref.kind, ref.name, sectionName ?? ref.sectionName, ref.namespace);
   }
 
   private constructor(
     /** `kind`. */
-    public readonly kind: PolicyTargetKind,
+    public readonly kind: string,
     /** `name`. */
     public readonly name: string,
     /** `sectionName`: a listener (Gateway) or rule (route) name. */
@@ -104,7 +113,7 @@ export class PolicyTarget {
    * @throws ModelServingError for a kind the policy cannot target, a bad name or section, or a target in another namespace
    */
   public check(scope: IConstruct, kinds: readonly PolicyTargetKind[], policyNamespace: string | undefined): void {
-    if (!kinds.includes(this.kind)) {
+    if (!(kinds as readonly string[]).includes(this.kind)) {
       invalid(scope, 'targetRef.kind', `must be one of ${kinds.join(', ')} for this policy kind`, this.kind, `target a ${kinds.join(' or ')}`);
     }
     if (!isDnsSubdomain(this.name)) invalid(scope, 'targetRef.name', 'must be a DNS-1123 subdomain', this.name, 'use the metadata.name of the target');

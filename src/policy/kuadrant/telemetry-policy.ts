@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as ext from '../../../imports/kuadrantext-extensions.kuadrant.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
-import { PolicyTarget } from './policy-target';
+import { PolicyTarget, TARGET_FIX } from './policy-target';
 import { checkedRecord } from '../../core/records';
 import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
@@ -49,7 +49,7 @@ export class TelemetryPolicy extends Construct {
     checkProps(childPath(scope, id), props, 'TelemetryPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
-    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', TARGET_FIX);
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     const target = props.target.render();
     this.resource = new ext.TelemetryPolicy(this, 'Resource', {

@@ -4,7 +4,7 @@ import * as kuadrant from '../../../imports/kuadrant-kuadrant.io';
 import { invalid } from '../../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../../core/names';
 import { formatCertDuration } from '../../tls/certificate';
-import { PolicyTarget } from './policy-target';
+import { PolicyTarget, TARGET_FIX } from './policy-target';
 import { checkedRecord } from '../../core/records';
 import { checkProps, childPath, requireWith } from '../../core/prop-types';
 
@@ -104,7 +104,7 @@ export class TlsPolicy extends Construct {
     checkProps(childPath(scope, id), props, 'TlsPolicyProps');
     super(scope, id);
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
-    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', 'pass target: PolicyTarget.gateway(gateway) or PolicyTarget.route(route)');
+    requireWith(this, 'target', props.target, 'check', 'a PolicyTarget', TARGET_FIX);
     props.target.check(this, ['Gateway'], Chart.of(this).namespace);
     assertDnsSubdomain(this, 'issuer.name', props.issuer.name);
     const key = props.privateKey ?? CertificateKey.ecdsa(256);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Backend } from '../../../src/core/backend';
 import { SecretRef } from '../../../src/core/secret-ref';
 import { ApiKeySource, ExtAuthService, PolicyTarget, SecurityPolicy } from '../../../src/policy/envoy-gateway';
+import { HttpRoute } from '../../../src/routing/http-route';
 import { PathMatch } from '../../../src/routing/match';
 import { findObject, synthObjects } from '../../util';
 import { egPlatform, expectValid } from './fixture';
@@ -95,7 +96,7 @@ describe('SecurityPolicy', () => {
       expect(() => new SecurityPolicy(ns.models, 'b', { targets: [PolicyTarget.gateway(gateway)], jwtProviders: [provider] })).toThrow(
         /targets\[0\] is in namespace 'edge', but Envoy Gateway policies attach only to objects of their own namespace \('models'\) \(received: "Gateway\/gateway"\)\. Fix: create the policy in namespace 'edge'/,
       );
-      expect(() => new SecurityPolicy(ns.models, 'c', { targets: [PolicyTarget.route(iris), PolicyTarget.named('HTTPRoute', 'iris')], jwtProviders: [provider] })).toThrow(/targets\[1\] is listed twice/);
+      expect(() => new SecurityPolicy(ns.models, 'c', { targets: [PolicyTarget.route(iris), PolicyTarget.of(HttpRoute.fromRouteName(ns.models, 'iris-import', 'iris'))], jwtProviders: [provider] })).toThrow(/targets\[1\] is listed twice/);
       expect(() => PolicyTarget.gateway(gateway, 'grpc')).toThrow(/sectionName names no listener of Gateway 'gateway'/);
     });
 

@@ -5,6 +5,8 @@ import { SecretRef } from '../../../src/core/secret-ref';
 import { GatewayExtension, GatewayExtensionType } from '../../../src/policy/kgateway/gateway-extension';
 import { PolicyTarget } from '../../../src/policy/kgateway/policy-target';
 import { RateLimitDescriptorEntry, RbacAction, TrafficPolicy } from '../../../src/policy/kgateway/traffic-policy';
+import { GrpcRoute } from '../../../src/routing/grpc-route';
+import { HttpRoute } from '../../../src/routing/http-route';
 import { findObject, synthObjects } from '../../util';
 import { fixture, validationIssues } from './fixture';
 
@@ -55,7 +57,7 @@ describe('TrafficPolicy', () => {
 
   it('turns off settings inherited from the Gateway with disable', () => {
     const { app, models, gateway } = setup();
-    new TrafficPolicy(models, 'gw-off', { targets: [PolicyTarget.of({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'health' })], jwtAuth: { disable: true }, apiKeyAuth: { disable: true }, extAuth: { disable: true } });
+    new TrafficPolicy(models, 'gw-off', { targets: [PolicyTarget.of(HttpRoute.fromRouteName(models, 'health', 'health'))], jwtAuth: { disable: true }, apiKeyAuth: { disable: true }, extAuth: { disable: true } });
     new TrafficPolicy(gateway, 'gw-wide', { targets: [PolicyTarget.gateway(gateway, 'https')], apiKeyAuth: { secretRef: SecretRef.named('keys') } });
     const objects = synthObjects(app);
     expect(findObject(objects, 'TrafficPolicy', 'gw-off').spec).toEqual({
@@ -78,7 +80,7 @@ describe('TrafficPolicy', () => {
 
     it('a target kind is not Gateway, HTTPRoute or ListenerSet', () => {
       const { models } = setup();
-      expect(() => new TrafficPolicy(models, 'x', { targets: [PolicyTarget.of({ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'g' })] })).toThrow(/targetRefs\[GRPCRoute\/g\/\]\.kind must be Gateway, HTTPRoute or a ListenerSet/);
+      expect(() => new TrafficPolicy(models, 'x', { targets: [PolicyTarget.of(GrpcRoute.fromRouteName(models, 'g', 'g'))] })).toThrow(/targetRefs\[GRPCRoute\/g\/\]\.kind must be Gateway, HTTPRoute or a ListenerSet/);
     });
 
     it('a target is repeated, or there is none (at synth)', () => {

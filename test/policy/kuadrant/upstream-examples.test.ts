@@ -20,6 +20,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KubeObject } from '../../../src/delivery/manifest';
 import { Gateway } from '../../../src/gateway/gateway';
+import { GrpcRoute } from '../../../src/routing/grpc-route';
+import { HttpRoute } from '../../../src/routing/http-route';
 import { SecretRef } from '../../../src/core/secret-ref';
 import {
   AuthPolicy,
@@ -72,7 +74,7 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
   it('toystore RateLimitPolicy on an HTTPRoute (global, per-method/path and per-user limits)', () => {
     const { app, ns } = setup(['toystore'], { requireAccessPolicies: false });
     new RateLimitPolicy(ns.toystore, 'toystore-httproute', {
-      target: PolicyTarget.named('HTTPRoute', 'toystore'),
+      target: PolicyTarget.of(HttpRoute.fromRouteName(ns.toystore, 'toystore-route', 'toystore')),
       limits: {
         global: { rates: [{ limit: 6, window: '30s' }] },
         'get-toy': { when: ["request.method == 'GET'", "request.path == '/toy'"], rates: [{ limit: 5, window: '1m' }] },
@@ -105,7 +107,7 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
 
   it('gRPC backend: AuthPolicy with API keys on a GRPCRoute, RateLimitPolicy defaults excluding reflection', () => {
     const { app, ns } = setup(['grpc'], { requireAccessPolicies: false });
-    const target = PolicyTarget.named('GRPCRoute', 'grpcbin');
+    const target = PolicyTarget.of(GrpcRoute.fromRouteName(ns.grpc, 'grpcbin-route', 'grpcbin'));
     new AuthPolicy(ns.grpc, 'grpcbin', {
       target,
       authentication: { apikey: { apiKey: { selector: { matchLabels: { app: 'grpcbin' } } }, credentials: { authorizationHeader: { prefix: 'APIKEY' } } } },
@@ -203,7 +205,7 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
 
   it('MaaS TelemetryPolicies: user, tier, model and subscription metric labels', () => {
     const { app, ns } = setup(['openshift-ingress'], { requireAccessPolicies: false });
-    const target = PolicyTarget.named('Gateway', 'maas-default-gateway');
+    const target = PolicyTarget.of(Gateway.fromGatewayName(ns['openshift-ingress'], 'gateway', 'maas-default-gateway'));
     new TelemetryPolicy(ns['openshift-ingress'], 'user-group', { target, metricLabels: { model: 'responseBodyJSON("/model")', tier: 'auth.identity.tier', user: 'auth.identity.userid' } });
     new TelemetryPolicy(ns['openshift-ingress'], 'maas-telemetry', {
       target,
@@ -235,9 +237,9 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
 
   it('TLSPolicies (sample, x509 mTLS gateway listener, external API): upstream spec plus the secure key and lifetime defaults', () => {
     const { app, ns } = setup(['toystore', 'gateway-system'], { requireAccessPolicies: false });
-    new TlsPolicy(ns.toystore, 'tlspolicy-sample', { target: PolicyTarget.named('Gateway', 'example-gateway'), issuer: CertificateIssuer.clusterIssuer('self-signed-ca') });
-    new TlsPolicy(ns.toystore, 'tls', { target: PolicyTarget.named('Gateway', 'public-api'), issuer: CertificateIssuer.clusterIssuer('lets-encrypt-aws') });
-    new TlsPolicy(ns['gateway-system'], 'mtls-gateway-tls', { target: PolicyTarget.named('Gateway', 'mtls-gateway', 'https'), issuer: CertificateIssuer.issuer('gateway-cert-issuer') });
+    new TlsPolicy(ns.toystore, 'tlspolicy-sample', { target: PolicyTarget.of(Gateway.fromGatewayName(ns.toystore, 'example-gateway', 'example-gateway')), issuer: CertificateIssuer.clusterIssuer('self-signed-ca') });
+    new TlsPolicy(ns.toystore, 'tls', { target: PolicyTarget.of(Gateway.fromGatewayName(ns.toystore, 'public-api', 'public-api')), issuer: CertificateIssuer.clusterIssuer('lets-encrypt-aws') });
+    new TlsPolicy(ns['gateway-system'], 'mtls-gateway-tls', { target: PolicyTarget.of(Gateway.fromGatewayName(ns['gateway-system'], 'mtls-gateway', 'mtls-gateway').listener('https')), issuer: CertificateIssuer.issuer('gateway-cert-issuer') });
     const objects = synthObjects(app);
     const secureDefaults = { privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, duration: '2160h', renewBefore: '720h' };
     expectRebuilt(findObject(objects, 'TLSPolicy', 'tlspolicy-sample'), upstream('kuadrant-operator/config/samples/kuadrant_v1_tlspolicy.yaml', 'TLSPolicy', 'tlspolicy-sample'), secureDefaults);
@@ -247,7 +249,7 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
 
   it('LLM chargeback demo: API keys from any namespace, identity for limits, OPA groups, per-group RateLimitPolicy', () => {
     const { app, ns } = setup(['llm'], { requireAccessPolicies: false });
-    const target = PolicyTarget.named('Gateway', 'vllm-gateway');
+    const target = PolicyTarget.of(Gateway.fromGatewayName(ns.llm, 'vllm-gateway', 'vllm-gateway'));
     new AuthPolicy(ns.llm, 'chargeback-auth', {
       target,
       authentication: { 'api-key-users': { apiKey: { allNamespaces: true, selector: { matchLabels: { app: 'llm-gateway' } } }, credentials: { authorizationHeader: { prefix: 'APIKEY' } } } },
@@ -282,7 +284,7 @@ describe('upstream Kuadrant examples rebuilt through the L2 constructs', () => {
 
   it('prompt-length demo: anonymous access with inline Rego, limits by prompt size class', () => {
     const { app, ns } = setup(['prompt-demo'], { requireAccessPolicies: false });
-    const target = PolicyTarget.named('Gateway', 'vllm-gateway');
+    const target = PolicyTarget.of(Gateway.fromGatewayName(ns['prompt-demo'], 'vllm-gateway', 'vllm-gateway'));
     new AuthPolicy(ns['prompt-demo'], 'prompt-length-policy', {
       target,
       authentication: { anonymous: { anonymous: {} } },
