@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-34';
 import { describe, expect, it } from 'vitest';
 import { IPolicyTarget, PolicyTargetObject } from '../../src/core/policy-target';
 import { SecretRef } from '../../src/core/secret-ref';
