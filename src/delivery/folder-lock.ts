@@ -24,7 +24,7 @@ export interface LockWork {
 }
 
 /** Who holds a lock, and what it is doing: the `owner.json` of the lock folder. */
-interface LockOwner extends LockWork {
+export interface LockOwner extends LockWork {
   readonly pid: number;
   readonly host: string;
   /** When the lock was taken, in ms since the epoch. */

@@ -141,7 +141,7 @@ const REFUSED_PROVIDERS: Readonly<Record<string, { readonly problem: string; rea
  * request, which of them should serve it (by queue depth, KV-cache use,
  * prefix-cache hits, LoRA adapters).
  *
- * It is a route backend: `backends: [pool]` in an {@link HttpRoute} renders
+ * It is a route backend: `backends: [pool]` in an `HttpRoute` renders
  * `group: inference.networking.k8s.io, kind: InferencePool` (no port: the
  * pool's `targetPorts` apply). For each Gateway whose routes use it, it
  * opens the gateway to the model pods on every target port and to the

@@ -15,7 +15,7 @@ import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-t
 
 /**
  * True for a request header that carries credentials and must never reach a
- * log: one of {@link CREDENTIAL_HEADERS}, or any header whose name mentions a
+ * log: one of `CREDENTIAL_HEADERS`, or any header whose name mentions a
  * token, secret, password or credential (a log errs on the side of leaving
  * a header out).
  */
@@ -194,10 +194,10 @@ export interface KongAccessLogProps {
   readonly ingressClass?: string;
 }
 
-/** `set-cookie` is a response header, never in Kong's `request.headers`: the one {@link CREDENTIAL_HEADERS} entry the Kong access log need not remove. */
+/** `set-cookie` is a response header, never in Kong's `request.headers`: the one `CREDENTIAL_HEADERS` entry the Kong access log need not remove. */
 const KONG_NOT_REDACTED = new Set(['set-cookie']);
 
-/** Request headers Kong's log serializer would include and that the Kong access log removes (from {@link CREDENTIAL_HEADERS}, sorted). */
+/** Request headers Kong's log serializer would include and that the Kong access log removes (from `CREDENTIAL_HEADERS`, sorted). */
 export const KONG_REDACTED_HEADERS: readonly string[] = CREDENTIAL_HEADERS.filter((h) => !KONG_NOT_REDACTED.has(h)).sort();
 
 /**

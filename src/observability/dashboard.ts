@@ -30,7 +30,7 @@ export interface GrafanaDashboardProps {
   readonly name?: string;
   /**
    * The dashboard: a Foundation SDK builder with its title, tags, rows and
-   * panels (e.g. from {@link modelDashboard} or {@link platformDashboard}).
+   * panels (e.g. from {@link modelDashboard} or `platformDashboard`).
    * This construct sets the uid, time range, refresh and the `datasource`
    * variable the panels use.
    */

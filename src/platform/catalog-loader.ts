@@ -61,7 +61,8 @@ export class CatalogError extends ModelServingError {
   }
 }
 
-type Segment = string | number;
+/** One step of a path into a catalog document: a mapping key or a list index. */
+export type Segment = string | number;
 
 /**
  * A parsed, valid catalog with the source positions of its fields, so
@@ -102,9 +103,9 @@ export class LoadedCatalog {
 /**
  * Reads and checks a catalog file (YAML or JSON).
  *
- * The file must be a regular file of at most 8 MiB ({@link MAX_INPUT_BYTES});
- * YAML nesting and alias expansion are bounded ({@link MAX_YAML_DEPTH},
- * {@link MAX_ALIAS_NODES}), so a hostile file cannot block or exhaust the
+ * The file must be a regular file of at most 8 MiB (`MAX_INPUT_BYTES`);
+ * YAML nesting and alias expansion are bounded (`MAX_YAML_DEPTH`,
+ * `MAX_ALIAS_NODES`), so a hostile file cannot block or exhaust the
  * process.
  *
  * @param file path of the file (relative paths are resolved against the working directory)

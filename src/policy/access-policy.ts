@@ -22,7 +22,7 @@ export type { IPolicyRoute } from './policy-route';
 /**
  * The policy engine that enforces an access intent on a gateway: its CRDs
  * are what an {@link AccessPolicy} compiles to. Each gateway provider
- * carries its engine ({@link GatewayProvider.policyEngine}); the engines of
+ * carries its engine (`GatewayProvider.policyEngine`); the engines of
  * the library are exported by their folders: `KGATEWAY_POLICY_ENGINE`
  * (`cdk8s-model-serving/kgateway`), `ENVOY_GATEWAY_POLICY_ENGINE`
  * (`/envoy-gateway`), `KUADRANT_POLICY_ENGINE` (`/kuadrant`, Istio's) and

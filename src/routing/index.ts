@@ -7,4 +7,5 @@ export * from './match';
 export * from './reference-grant';
 export * from './route-base';
 export { routeConflicts } from './route-conflicts';
+export type { SourcedManifest } from './route-conflicts';
 export { findPlatformNamespace } from './route-wiring';

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 
 /** A synthesized object with the construct that made it (as `synthPlatforms` returns them). */
-interface SourcedManifest {
+export interface SourcedManifest {
   readonly constructPath: string;
   readonly object: { readonly kind: string; readonly metadata: { readonly name?: string; readonly namespace?: string }; readonly [key: string]: unknown };
 }

@@ -80,7 +80,8 @@ export interface GraphStepOptions {
 
 const STEP_OPTION_KEYS = keysOf<GraphStepOptions>({ name: true, input: true, mapPredictionsToInstances: true, weight: true, condition: true, dependency: true });
 
-type StepTarget = { readonly kind: 'model'; readonly model: InferenceService } | { readonly kind: 'node'; readonly node: GraphNode } | { readonly kind: 'url'; readonly url: string };
+/** Where an InferenceGraph step sends its request: a model, another node, or a URL. */
+export type StepTarget = { readonly kind: 'model'; readonly model: InferenceService } | { readonly kind: 'node'; readonly node: GraphNode } | { readonly kind: 'url'; readonly url: string };
 
 /**
  * One step of a {@link GraphNode} (`nodes.<name>.steps[]`): an

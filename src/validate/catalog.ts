@@ -32,7 +32,10 @@ export interface KindValidator {
   readonly entry: CatalogEntry;
   /** The ajv validator (it does not modify the data). */
   readonly validate: ValidateFunction;
-  /** Structure for null pruning, defaults, list types and CEL rules (CRDs only). */
+  /**
+   * Structure for null pruning, defaults, list types and CEL rules (CRDs only).
+   * @internal the validator's own compiled form, not API
+   */
   readonly skeleton?: SkeletonNode;
 }
 

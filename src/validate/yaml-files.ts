@@ -74,7 +74,7 @@ function tooMuch(total: number): UnreadableInputError {
  *   read, when a path given, or an entry named `.yaml`/`.yml` in a folder, is
  *   not a regular file (a FIFO, socket, device, a dangling link, or a
  *   directory named like a file): reading it could block or never end; or
- *   when the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
+ *   when the files hold more than `MAX_TOTAL_INPUT_BYTES` together
  * @param pattern the file names read in folders (and not walked as folders)
  */
 export function yamlFiles(paths: readonly string[], pattern: RegExp = YAML_FILE): string[] {
@@ -160,7 +160,7 @@ export function yamlFiles(paths: readonly string[], pattern: RegExp = YAML_FILE)
  * Empty documents are skipped, and so are kustomize configuration files
  * (`kind: Kustomization`): they are not objects of the cluster.
  *
- * @throws UnreadableInputError when a file cannot be read, or the files hold more than {@link MAX_TOTAL_INPUT_BYTES} together
+ * @throws UnreadableInputError when a file cannot be read, or the files hold more than `MAX_TOTAL_INPUT_BYTES` together
  */
 /**
  * YAML 1.1 as kubectl and the apiserver read it (go-yaml v2 through

@@ -25,7 +25,8 @@ export type KongLoadBalancing = 'round-robin' | 'consistent-hashing' | 'least-co
 const ALGORITHMS: readonly KongLoadBalancing[] = ['round-robin', 'consistent-hashing', 'least-connections', 'latency'];
 
 /** What a hash is computed from, and its name (`hashOn` / `hashOnFallback`). */
-type HashKind = 'input' | 'header' | 'cookie' | 'queryArg' | 'uriCapture';
+/** What a `KongHashOn` hashes on. */
+export type HashKind = 'input' | 'header' | 'cookie' | 'queryArg' | 'uriCapture';
 
 /**
  * What consistent hashing hashes (`spec.hashOn`, `spec.hashOnFallback`): one

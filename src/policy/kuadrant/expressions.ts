@@ -33,7 +33,7 @@ export const SELECTOR_KEY = /^[A-Za-z0-9_:/.-]+$/;
  * with the dots inside a segment escaped: `selector('auth', 'identity',
  * 'models.cdk8s.io/tier')` → `auth.identity.models\.cdk8s\.io/tier`.
  *
- * @throws ModelServingError for a segment outside {@link SELECTOR_KEY} (callers check user input first)
+ * @throws ModelServingError for a segment outside `SELECTOR_KEY` (callers check user input first)
  */
 export function selector(...segments: readonly string[]): string {
   return segments
