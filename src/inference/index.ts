@@ -5,3 +5,4 @@ export * from './endpoint-picker-config';
 export * from './endpoint-picker';
 export * from './inference-objective';
 export * from './inference-model-rewrite';
+export * from './endpoint-picker-monitoring';

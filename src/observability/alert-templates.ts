@@ -226,6 +226,27 @@ export class Alerts {
   }
 
   /**
+   * The smallest value of gauge `metric` among the series of `target` below
+   * `threshold` (e.g. ready endpoints below 1).
+   */
+  public static gaugeBelow(text: AlertText, options: GaugeAboveOptions): AlertRule {
+    finite('Alerts.gaugeBelow', 'options.threshold', options.threshold);
+    const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
+    const expr = `min by (${byKeys.join(', ')}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) < ${formatNumber(options.threshold)}`;
+    const t = timing(Duration.minutes(1), text.for);
+    const thr = options.threshold;
+    const bad = thr > 0 ? 0 : thr - 1;
+    const good = thr > 0 ? thr * 2 : thr + 1;
+    const labels = { ...options.target, ...(options.sample ?? {}) };
+    const expected: Record<string, string> = {};
+    for (const k of byKeys) expected[k] = labels[k];
+    return rule(text, expr, [
+      { description: `${options.metric} is ${formatNumber(bad)}, below ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, bad, t.samples)], expectedAlerts: [expected] },
+      { description: `${options.metric} is ${formatNumber(good)}, not below ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, good, t.samples)], expectedAlerts: [] },
+    ]);
+  }
+
+  /**
    * The per-second rate of `counter`, summed by `groupBy`, above `threshold`
    * over `window` (a threshold of 0 fires on any increase). `sample` gives
    * the values of the `groupBy` labels for the test series.

@@ -29,6 +29,7 @@ const ENVOY_SERVER_DOC = 'https://www.envoyproxy.io/docs/envoy/latest/configurat
 const ISTIO_DOC = 'https://istio.io/latest/docs/reference/config/metrics/';
 const KONG_DOC = 'https://developer.konghq.com/plugins/prometheus/';
 const OPA_DOC = 'https://www.openpolicyagent.org/docs/monitoring#prometheus';
+const EPP_SRC = 'https://github.com/llm-d/llm-d-router/blob/v0.10.0/pkg/epp/metrics/llm_d_router_metrics.go';
 const LIMITADOR_DOC = 'https://docs.kuadrant.io/latest/limitador/limitador-server/docs/metrics/';
 const AUTHORINO_DOC = 'https://docs.kuadrant.io/latest/authorino/docs/user-guides/observability/#metrics';
 
@@ -240,6 +241,24 @@ export class Catalogs {
     go_memstats_alloc_bytes: m('gauge', 'heap bytes allocated and in use', OPA_DOC),
   });
 
+  /**
+   * The llm-d router endpoint picker (the InferencePool's EPP) on its metrics
+   * port (9090), at the version `EndpointPicker` pins. The `inference_pool_*`
+   * and `inference_objective_*` names of the same file are deprecated there
+   * in favour of these.
+   */
+  public static readonly ENDPOINT_PICKER = new MetricCatalog('endpoint-picker', {
+    llm_d_epp_request_total: m('counter', 'requests processed (labels model_name, target_model_name, fairness id, priority)', EPP_SRC),
+    llm_d_epp_request_error_total: m('counter', 'request errors (same labels, and error_code)', EPP_SRC),
+    llm_d_epp_request_duration_seconds: m('histogram', 'end-to-end request latency, seconds', EPP_SRC),
+    llm_d_epp_average_kv_cache_utilization: m('gauge', 'average KV-cache utilization of the pool, 0-1 (label name: the pool)', EPP_SRC),
+    llm_d_epp_average_queue_size: m('gauge', 'average requests waiting in the model servers of the pool (label name)', EPP_SRC),
+    llm_d_epp_average_running_requests: m('gauge', 'average running requests per model server of the pool (label name)', EPP_SRC),
+    llm_d_epp_ready_endpoints: m('gauge', 'ready endpoints (model server pods) of the pool (label name)', EPP_SRC),
+    llm_d_epp_scheduler_e2e_duration_seconds: m('histogram', 'end-to-end scheduling latency, seconds', EPP_SRC),
+    llm_d_epp_scheduler_attempts_total: m('counter', 'scheduling attempts (label status: success, failure; target_model_name)', EPP_SRC),
+  });
+
   /** Limitador (Kuadrant's rate limiter) `/metrics` on its HTTP port (8080). */
   public static readonly LIMITADOR = new MetricCatalog('limitador', {
     limitador_up: m('gauge', '1 while Limitador runs', LIMITADOR_DOC),
@@ -260,7 +279,7 @@ export class Catalogs {
 
   /** Every catalog above, e.g. to check that a synthesized expression reads only documented metrics. */
   public static all(): readonly MetricCatalog[] {
-    return [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.TORCHSERVE, Catalogs.TRITON, Catalogs.TF_SERVING, Catalogs.MLSERVER, Catalogs.TEI, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO];
+    return [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.TORCHSERVE, Catalogs.TRITON, Catalogs.TF_SERVING, Catalogs.MLSERVER, Catalogs.TEI, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO, Catalogs.ENDPOINT_PICKER];
   }
 
   private constructor() {}
