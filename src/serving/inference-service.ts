@@ -264,7 +264,7 @@ export class InferenceService extends Construct implements IBackend {
     optionalString(this, 'image', props.image);
     optionalString(this, 'runtimeVersion', props.runtimeVersion);
     optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
-    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass containers: [{ image: ... }]');
+    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass predictor: Predictor.containers([{ image: ... }])');
     optionalArray(this, 'tolerations', props.tolerations, isPlainObject, 'a toleration object', "pass tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]");
     optionalArray(this, 'knativeIngressNamespaces', props.knativeIngressNamespaces, isString, 'a string', "pass knativeIngressNamespaces: ['knative-serving']");
     optionalStringMap(this, 'nodeSelector', props.nodeSelector);
@@ -310,12 +310,12 @@ export class InferenceService extends Construct implements IBackend {
     const hasFormat = props.modelFormat !== undefined;
     const hasContainers = props.containers !== undefined;
     if (hasFormat === hasContainers) {
-      invalid(this, 'modelFormat/containers', 'must give exactly one predictor: a model format (served by a runtime) or custom containers', { modelFormat: props.modelFormat?.name, containers: props.containers?.length }, 'pass modelFormat: ModelFormat.SKLEARN, or containers: [{ image: ... }]');
+      invalid(this, 'predictor', 'must give exactly one predictor: a model format (served by a runtime) or custom containers', { format: props.modelFormat?.name, containers: props.containers?.length }, 'pass predictor: Predictor.model({ format: ModelFormat.SKLEARN, ... }), or predictor: Predictor.containers([{ image: ... }])');
     }
     if (props.modelFormat && (typeof props.modelFormat.name !== 'string' || props.modelFormat.name.length === 0)) {
       invalid(this, 'modelFormat', 'needs a name', props.modelFormat, 'use ModelFormat.SKLEARN or ModelFormat.custom("name")');
     }
-    if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass containers: [{ image: ... }]');
+    if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass predictor: Predictor.containers([{ image: ... }])');
     props.containers?.forEach((c, i) => assertKnownKeys(this, `containers[${i}]`, c, CONTAINER_OPTION_KEYS));
     if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
       invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
@@ -556,7 +556,7 @@ export class InferenceService extends Construct implements IBackend {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 100) {
       invalid(this, 'canary.trafficPercent', 'must be an integer percent between 0 and 100', p, 'use e.g. 10');
     }
-    if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use modelFormat with a runtime, or roll out a second InferenceService');
+    if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use predictor: Predictor.model({ format, runtime, ... }), or roll out a second InferenceService');
     const changed = (['storage', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
     if (changed.length === 0) {
       invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage, image, runtimeVersion, resources, args or env');

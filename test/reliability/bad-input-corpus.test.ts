@@ -251,7 +251,7 @@ const rows: Row[] = [
 
   // InferenceService: names, storage, runtimes, rollouts, scaling, batcher, components, resources, probes, images, env
   row('model name longer than 45 characters', () => isvc({}, 'a'.repeat(46)), E, `test/models/${'a'.repeat(46)}`, 'name', `"${'a'.repeat(46)}"`, 'use a name such as'),
-  row('model format and custom containers both given', () => isvc({ containers: [{ image: IMAGE }] }), E, 'test/models/iris', 'modelFormat/containers', '{"modelFormat":"sklearn","containers":1}', 'pass modelFormat: ModelFormat.SKLEARN, or containers'),
+  row('model format and custom containers both given', () => isvc({ predictor: Predictor.containers([{ image: IMAGE }]), ...({ modelFormat: ModelFormat.SKLEARN } as object) }), E, 'test/models/iris', 'modelFormat', '["modelFormat"]', 'move modelFormat (as format) into predictor: Predictor.model'),
   row('protocol version is not one of the four', () => isvc({ protocolVersion: 'v3' as ProtocolVersion }), E, 'test/models/iris', 'protocolVersion', '"v3"', 'use ProtocolVersion.V1, V2, GRPC_V1 or GRPC_V2'),
   row('storageUri given beside storage (one prop now: storage: Storage.uri)', () => isvc({ storageUri: 'gs://b/m' } as never), E, 'test/models/iris', 'storageUri', '"gs://b/m"', "did you mean 'storage'?"),
   row('S3 URI with an upper-case bucket', () => isvc({ storage: Storage.s3('s3://My-Bucket/model') }), E, 'test/models/iris', 'storage', '"s3://My-Bucket/model"', 'fix the URI'),
