@@ -13,6 +13,8 @@ const MODEL_KEYS: readonly (keyof ModelPredictorOptions)[] = ['format', 'framewo
  * `containers` is given); an explicit `predictor` wins.
  */
 export function withPredictor(defaults: Partial<ModelPredictorOptions>, props: FlatModelProps): InferenceServiceProps {
+  // Hostile-value tests pass null or a non-object as the props themselves: hand them on unchanged.
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return props as unknown as InferenceServiceProps;
   const rest: Record<string, unknown> = {};
   const model: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(props)) {
