@@ -20,6 +20,7 @@ import { RateLimit, RateLimitMode } from '../src/policy/rate-limit';
 import { Tier } from '../src/policy/tier';
 import { HttpRoute } from '../src/routing/http-route';
 import { InferenceService } from '../src/serving/inference-service';
+import { Predictor } from '../src/serving/predictor';
 import { Storage } from '../src/serving/storage';
 import { ModelFormat } from '../src/serving/model-format';
 
@@ -37,9 +38,11 @@ export function generatedPlatform(scope: Construct, models: number): Platform {
   for (let i = 0; i < models; i++) {
     const name = `model-${String(i).padStart(4, '0')}`;
     const model = new InferenceService(ns, name, {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: Storage.uri(`gs://bench-models/${name}`),
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: Storage.uri(`gs://bench-models/${name}`),
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      }),
     });
     const route = new HttpRoute(ns, `${name}-route`, { name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] });
     const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)] });

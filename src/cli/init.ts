@@ -88,7 +88,7 @@ import { AllowedRoutes, Gateway, GatewayProvider, Listener } from 'cdk8s-model-s
 import { GatewayMonitoring } from 'cdk8s-model-serving/observability';
 import { ModelEndpoint } from 'cdk8s-model-serving/platform';
 import { AccessPolicy, JwtAuth, RateLimit, RateLimitMode, Tier } from 'cdk8s-model-serving/policy';
-import { InferenceService, ModelFormat, Storage } from 'cdk8s-model-serving/serving';
+import { InferenceService, ModelFormat, Predictor, Storage } from 'cdk8s-model-serving/serving';
 
 /**
  * The platform: one folder of dist/ and one Argo CD Application. A gateway,
@@ -107,9 +107,11 @@ export function definePlatform(scope: Construct): Platform {
   const gatewayMonitoring = new GatewayMonitoring(edge, 'gateway-monitoring', { gateway });
 
   const iris = new InferenceService(models, 'iris', {
-    modelFormat: ModelFormat.SKLEARN,
-    storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    predictor: Predictor.model({
+      format: ModelFormat.SKLEARN,
+      storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    }),
   });
   const irisEndpoint = new ModelEndpoint(models, 'iris-endpoint', { model: iris, gateway: gateway.listener('https'), monitoring: { gateway: gatewayMonitoring } });
 

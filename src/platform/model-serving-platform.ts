@@ -31,6 +31,7 @@ import { HttpRouteFilter, IHttpRouteFilter } from '../routing/filter';
 import { HttpRoute, HttpRouteRule } from '../routing/http-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { InferenceService } from '../serving/inference-service';
+import { Predictor } from '../serving/predictor';
 import { Storage } from '../serving/storage';
 import { ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { Certificate, CertificateIssuer, PrivateKey } from '../tls/certificate';
@@ -544,11 +545,13 @@ export class ModelServingPlatform extends Platform {
   private model(ns: Namespace, m: CatalogModel): InferenceService {
     const res = (r: CatalogModel['resources']['requests']): ResourceRequirements['requests'] => ({ cpu: r.cpu, memory: r.memory, nvidiaGpu: r['nvidia.com/gpu'] });
     return new InferenceService(ns, m.name, {
-      modelFormat: MODEL_FORMATS[m.format],
-      // No protocol: the format's own (v2 for Triton and ONNX, v1 otherwise); the catalog refuses a protocol the format's runtimes do not speak.
-      protocolVersion: m.protocol === undefined ? undefined : m.protocol === 'v2' ? ProtocolVersion.V2 : ProtocolVersion.V1,
-      storage: Storage.uri(m.storageUri),
-      resources: { requests: res(m.resources.requests), limits: res(m.resources.limits) },
+      predictor: Predictor.model({
+        format: MODEL_FORMATS[m.format],
+        // No protocol: the format's own (v2 for Triton and ONNX, v1 otherwise); the catalog refuses a protocol the format's runtimes do not speak.
+        protocolVersion: m.protocol === undefined ? undefined : m.protocol === 'v2' ? ProtocolVersion.V2 : ProtocolVersion.V1,
+        storage: Storage.uri(m.storageUri),
+        resources: { requests: res(m.resources.requests), limits: res(m.resources.limits) },
+      }),
       minReplicas: m.minReplicas,
       maxReplicas: m.maxReplicas,
       labels: m.version ? { 'app.kubernetes.io/version': m.version } : undefined,

@@ -12,6 +12,7 @@ import { PathMatch } from '../routing/match';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { EndpointAccess, ModelEndpoint } from '../platform/model-endpoint';
 import { InferenceService, InferenceServiceProps } from '../serving/inference-service';
+import { Predictor } from '../serving/predictor';
 import { Storage } from '../serving/storage';
 import { ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { RUNBOOK_BASE_URL } from './assets';
@@ -44,7 +45,7 @@ export function kgatewayIngress(system: Namespace, options: { readonly certifica
 /** The two models of the kgateway write-ups, with their resources; `extra` adds scaling for production. */
 export function kgatewayModels(models: Namespace, extra: Partial<InferenceServiceProps> = {}): { readonly iris: InferenceService; readonly mnist: InferenceService } {
   const model = (name: string, format: ModelFormat, storageUri: string, resources: ResourceRequirements) =>
-    new InferenceService(models, name, { modelFormat: format, protocolVersion: ProtocolVersion.V1, storage: Storage.uri(storageUri), resources, ...extra });
+    new InferenceService(models, name, { predictor: Predictor.model({ format: format, protocolVersion: ProtocolVersion.V1, storage: Storage.uri(storageUri), resources }), ...extra });
   return {
     iris: model('sklearn-iris', ModelFormat.SKLEARN, 'gs://kfserving-examples/models/sklearn/1.0/model', { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '1Gi' } }),
     mnist: model('tensorflow-mnist', ModelFormat.TENSORFLOW, 'gs://kfserving-examples/models/tensorflow/mnist', { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '2000m', memory: '2Gi' } }),

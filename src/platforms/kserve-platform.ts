@@ -17,6 +17,7 @@ import { TracingCollector } from '../observability/tracing-collector';
 import { Autoscaling } from '../serving/autoscaling';
 import { Transformer } from '../serving/components';
 import { InferenceService } from '../serving/inference-service';
+import { Predictor } from '../serving/predictor';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../serving/model-format';
 import { S3ServiceAccount } from '../serving/s3-service-account';
 import { Storage } from '../serving/storage';
@@ -75,21 +76,25 @@ export class KservePlatform extends Platform {
     const s3Uri = (path: string) => Storage.s3(`s3://${bucket}/models/${path}/`, { serviceAccount: s3 });
     const small = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '1Gi' } };
 
-    const sklearn = new InferenceService(models, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: s3Uri('sklearn-model'), resources: small });
+    const sklearn = new InferenceService(models, 'sklearn-iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: s3Uri('sklearn-model'), resources: small }) });
 
     // Knative splits canary traffic between revisions (as in the write-up's Istio + Knative setup).
     const pytorch = new InferenceService(models, 'pytorch-model', {
-      modelFormat: ModelFormat.PYTORCH,
-      storage: s3Uri('pytorch-model-v1'),
-      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      predictor: Predictor.model({
+        format: ModelFormat.PYTORCH,
+        storage: s3Uri('pytorch-model-v1'),
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      }),
       deploymentMode: DeploymentMode.KNATIVE,
     });
     pytorch.canary({ trafficPercent: 10, storage: s3Uri('pytorch-model-v2') });
 
     const withTransformer = new InferenceService(models, 'model-with-transformer', {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: s3Uri('model'),
-      resources: small,
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: s3Uri('model'),
+        resources: small,
+      }),
       transformer: Transformer.container({
         image: 'registry.example.com/ml/feature-transformer:1.0.0',
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
@@ -97,18 +102,22 @@ export class KservePlatform extends Platform {
     });
 
     const gpu = new InferenceService(models, 'pytorch-gpu', {
-      modelFormat: ModelFormat.PYTORCH,
-      storage: s3Uri('pytorch-gpu-model'),
-      resources: { requests: { cpu: '1', memory: '4Gi', nvidiaGpu: '1' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
+      predictor: Predictor.model({
+        format: ModelFormat.PYTORCH,
+        storage: s3Uri('pytorch-gpu-model'),
+        resources: { requests: { cpu: '1', memory: '4Gi', nvidiaGpu: '1' }, limits: { cpu: '4', memory: '16Gi', nvidiaGpu: '1' } },
+      }),
       // The write-up pinned K80 nodes, which current CUDA releases no longer support: any node with an NVIDIA GPU
       // (the label NVIDIA's GPU feature discovery sets), with the GPU limit and toleration doing the rest.
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
     });
 
     const autoscaled = new InferenceService(models, 'sklearn-autoscaled', {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: s3Uri('sklearn-model'),
-      resources: small,
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: s3Uri('sklearn-model'),
+        resources: small,
+      }),
       deploymentMode: DeploymentMode.KNATIVE,
       minReplicas: 1,
       maxReplicas: 10,
@@ -119,12 +128,14 @@ export class KservePlatform extends Platform {
     // are Triton's (the Python servers' runtimes list v1 and v2 only, so they would not be selected). Triton
     // serves gRPC on 9000 in KServe's runtime (h2c).
     const grpc = new InferenceService(models, 'triton-grpc', {
-      modelFormat: ModelFormat.TRITON,
-      frameworkField: true,
-      protocolVersion: ProtocolVersion.GRPC_V2,
-      ports: [{ containerPort: 9000, name: 'h2c' }],
-      storage: s3Uri('triton-model'),
-      resources: small,
+      predictor: Predictor.model({
+        format: ModelFormat.TRITON,
+        frameworkField: true,
+        protocolVersion: ProtocolVersion.GRPC_V2,
+        ports: [{ containerPort: 9000, name: 'h2c' }],
+        storage: s3Uri('triton-model'),
+        resources: small,
+      }),
     });
 
     this.models = Object.fromEntries([sklearn, pytorch, withTransformer, gpu, autoscaled, grpc].map((m) => [m.serviceName, m]));

@@ -18,6 +18,7 @@ import { Limitador, LimitadorStorage } from '../policy/kuadrant/limitador';
 import { RateLimit, RateLimitMode, TokenLimit } from '../policy/rate-limit';
 import { Tier } from '../policy/tier';
 import { InferenceService } from '../serving/inference-service';
+import { Predictor } from '../serving/predictor';
 import { ModelFormat } from '../serving/model-format';
 import { ClusterServingRuntime } from '../serving/serving-runtime';
 import { Storage } from '../serving/storage';
@@ -79,21 +80,25 @@ export class MaasPlatform extends Platform {
     const gpuResources = (memory: string) => ({ requests: { cpu: '2', memory, nvidiaGpu: '1' }, limits: { cpu: '8', memory, nvidiaGpu: '1' } });
     const llm = (name: string, repo: string, memory: string, extra: { readonly args?: readonly string[]; readonly gated?: boolean } = {}) =>
       new InferenceService(this.llm, name, {
-        modelFormat: ModelFormat.custom('vLLM'),
-        runtime: vllm,
-        storage: Storage.hf(repo, extra.gated ? { tokenSecretRef: hfToken } : {}),
-        args: extra.args,
-        resources: gpuResources(memory),
+        predictor: Predictor.model({
+          format: ModelFormat.custom('vLLM'),
+          runtime: vllm,
+          storage: Storage.hf(repo, extra.gated ? { tokenSecretRef: hfToken } : {}),
+          args: extra.args,
+          resources: gpuResources(memory),
+        }),
         nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       });
     const qwen = llm('qwen3-0-6b-instruct', 'Qwen/Qwen3-0.6B', '8Gi', { args: ['--trust-remote-code', '--max-model-len=8192'] });
     const granite = llm('granite-code', 'ibm-granite/granite-3b-code-instruct-2k', '16Gi', { args: ['--max-model-len=2048'] });
     const mistral = llm('mistral-7b-instruct', 'mistralai/Mistral-7B-Instruct-v0.3', '24Gi', { args: ['--max-model-len=8192'], gated: true });
     const nomic = new InferenceService(this.llm, 'nomic-embed', {
-      modelFormat: ModelFormat.custom('text-embeddings'),
-      runtime: tei,
-      storage: Storage.hf('nomic-ai/nomic-embed-text-v1.5'),
-      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+      predictor: Predictor.model({
+        format: ModelFormat.custom('text-embeddings'),
+        runtime: tei,
+        storage: Storage.hf('nomic-ai/nomic-embed-text-v1.5'),
+        resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+      }),
     });
     this.models = Object.fromEntries([qwen, granite, mistral, nomic].map((m) => [m.serviceName, m]));
 

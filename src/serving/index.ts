@@ -6,6 +6,7 @@ export * from './inference-service';
 export * from './llm-inference-service';
 export * from './llm-inference-service-config';
 export * from './model-format';
+export * from './predictor';
 export * from './s3-service-account';
 export * from './serving-runtime';
 export * from './storage';

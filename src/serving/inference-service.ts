@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { assertProbePortNames, CONTAINER_OPTION_KEYS, ContainerJson, ContainerOptions, ContainerPort, renderContainer, TMP_MOUNT, TMP_VOLUME, toL1Shape } from '../core/container';
-import { renderPodVolumes, renderVolumeMounts, toL1Volumes, VolumeMount } from '../core/volume';
+import { renderPodVolumes, renderVolumeMounts, toL1Volumes } from '../core/volume';
 import { EnvVars, renderEnv } from '../core/env';
 import { refuseCredential } from '../core/credential-refusal';
 import { wholeMilliseconds, wholeSeconds } from '../core/duration';
@@ -29,6 +29,7 @@ import { Autoscaling } from './autoscaling';
 import { ComponentProps, Explainer, Transformer } from './components';
 import { builtInProtocols, DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
 import { IServingRuntime, ModelServerApi, OPENAI_API_PATHS } from './serving-runtime';
+import { ContainersPredictorOptions, ModelPredictorOptions, Predictor } from './predictor';
 import { Storage, StorageBinding } from './storage';
 import { checkedRecord } from '../core/records';
 
@@ -62,7 +63,7 @@ const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 const KNATIVE_MAX_TIMEOUT_SECONDS = 600;
 
 /** The props of {@link InferenceService}, for refusing unknown (misspelt) keys. */
-const PROPS_KEYS = keysOf<InferenceServiceProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
+const PROPS_KEYS = keysOf<FlatProps>({ name: true, modelFormat: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, image: true, args: true, env: true, protocolVersion: true, resources: true, containers: true, nodeSelector: true, tolerations: true, serviceAccount: true, minReplicas: true, maxReplicas: true, autoscaling: true, containerConcurrency: true, timeout: true, deploymentMode: true, readinessProbe: true, livenessProbe: true, startupProbe: true, transformer: true, explainer: true, logger: true, batcher: true, ports: true, knativeIngressNamespaces: true, security: true, labels: true, annotations: true, podAnnotations: true, volumeMounts: true, containerName: true });
 
 /** Port of Knative's queue-proxy sidecar, which receives a Knative-mode model's traffic. */
 export const KNATIVE_QUEUE_PROXY_PORT = 8012;
@@ -141,57 +142,14 @@ export interface InferenceServiceProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** `predictor.model.modelFormat` (exclusive with `containers`). */
-  readonly modelFormat?: ModelFormat;
   /**
-   * Emit the framework field `spec.predictor.<format>` (e.g. `sklearn:`)
-   * instead of `spec.predictor.model` — the older shortcut form, for the
-   * built-in frameworks only.
-   * @default false
+   * What serves the model (`spec.predictor`): `Predictor.model({ format,
+   * runtime?, storage?, ... })` for a model served by a KServe runtime, or
+   * `Predictor.containers([{ image: ... }])` for custom containers.
+   * @throws ModelServingError when missing, or when the old flat props
+   *   (`modelFormat`, `storage`, `containers`, ...) are given beside it
    */
-  readonly frameworkField?: boolean;
-  /**
-   * `predictor.model.runtime`: a ServingRuntime or ClusterServingRuntime
-   * defined here, or one defined elsewhere imported by name
-   * (`ClusterServingRuntime.fromName(scope, id, 'kserve-sklearnserver')`,
-   * `ServingRuntime.fromName(scope, id, name, options?)`).
-   * @default - KServe auto-selects one for the format
-   * @throws ModelServingError for a name string (import the runtime instead), or a runtime that does not declare the model's format or protocol, or a ServingRuntime of another namespace
-   */
-  readonly runtime?: IServingRuntime;
-  /** `runtimeVersion`: the runtime image tag to use. @default - the runtime's */
-  readonly runtimeVersion?: string;
-  /**
-   * Where the model is: `Storage.uri('gs://bucket/model')` for a plain URI
-   * (`storageUri`), or `Storage.s3(...)`, `Storage.hf(...)`, `Storage.pvc(...)`,
-   * ... with credentials by reference.
-   * @default - none
-   */
-  readonly storage?: Storage;
-  /**
-   * `predictor.<format>.name` (or `predictor.model.name`): the model server
-   * container's name, a DNS-1123 label (with a model format; custom
-   * containers carry their own).
-   * @default - KServe's: kserve-container
-   */
-  readonly containerName?: string;
-  /** `image`: override of the runtime image (pinned). @default - the runtime's image */
-  readonly image?: string;
-  /** `args` for the model server. @default - none */
-  readonly args?: readonly string[];
-  /** `env` of the model server: literals or Secret references. @default - none */
-  readonly env?: EnvVars;
-  /**
-   * `protocolVersion`. Without a `runtime`, it must be one KServe v0.20's own
-   * runtimes speak for the format (see {@link builtInProtocols}: e.g. Triton
-   * and ONNX v2/grpc-v2 only, TensorFlow v1/grpc-v1, scikit-learn v1/v2).
-   * @default the format's default (V2 for Triton and ONNX, V1 otherwise), or the runtime's first protocol when it does not speak that one
-   */
-  readonly protocolVersion?: ProtocolVersion;
-  /** `resources` of the model server; GPUs in `limits.nvidiaGpu`. @default - none (the security rules require them on platforms) */
-  readonly resources?: ResourceRequirements;
-  /** A custom predictor: `predictor.containers` (exclusive with `modelFormat`). @default - none */
-  readonly containers?: readonly ContainerOptions[];
+  readonly predictor: Predictor;
   /** `predictor.nodeSelector` (e.g. `accelerator: nvidia-tesla-t4`). @default - none */
   readonly nodeSelector?: Record<string, string>;
   /** `predictor.tolerations`. @default - a toleration of the `nvidia.com/gpu` taint when GPUs are requested */
@@ -219,32 +177,6 @@ export interface InferenceServiceProps {
   readonly timeout?: Duration;
   /** `serving.kserve.io/deploymentMode` annotation: `Standard` or `Knative`. @default DeploymentMode.STANDARD */
   readonly deploymentMode?: DeploymentMode;
-  /**
-   * Probes of the model server. For built-in runtimes the library adds, by
-   * default, readiness and startup probes (startup allows 10 minutes for the
-   * model load) and a TCP liveness probe. The readiness check is the model's
-   * KServe endpoint (`/v1/models/<name>` or `/v2/models/<name>/ready`) for
-   * servers that name the model after the InferenceService (sklearn,
-   * xgboost, lightgbm, pmml, tensorflow, paddle, huggingface), and a TCP
-   * check on 8080 for the others (TorchServe, Triton and ONNX take the model
-   * name from the model repository).
-   * @default - as above for built-in runtimes; the runtime's own for ServingRuntime objects; none for custom containers
-   */
-  readonly readinessProbe?: Probe;
-  /** See `readinessProbe`. */
-  readonly livenessProbe?: Probe;
-  /** See `readinessProbe`. */
-  readonly startupProbe?: Probe;
-  /**
-   * `volumeMounts` of the model server container (with a model format; custom
-   * `containers` carry their own), e.g. shared memory for vLLM or PyTorch:
-   * `[{ volume: Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '2Gi' }), mountPath: '/dev/shm' }]`.
-   * Their volumes go to `predictor.volumes`, after the library's /tmp
-   * emptyDir. A PersistentVolumeClaim is refused in Knative mode (Knative's
-   * `kubernetes.podspec-persistent-volume-claim` is off by default).
-   * @default - none (besides the library's /tmp mount)
-   */
-  readonly volumeMounts?: readonly VolumeMount[];
   /** `spec.transformer`. @default - none */
   readonly transformer?: Transformer;
   /** `spec.explainer`. @default - none */
@@ -253,12 +185,6 @@ export interface InferenceServiceProps {
   readonly logger?: InferenceLogger;
   /** `predictor.batcher`. @default - no batching */
   readonly batcher?: Batcher;
-  /**
-   * `ports` of the model server. A gRPC model declares its HTTP/2 port named
-   * `h2c` here; KServe's Service port 80 forwards to the first one.
-   * @default - [{ containerPort: 8081, name: 'h2c' }] for gRPC protocols, the runtime's otherwise
-   */
-  readonly ports?: readonly ContainerPort[];
   /**
    * Knative mode: namespaces whose pods may reach the model's queue-proxy
    * through the namespace's default-deny policy (port 8012 for requests,
@@ -280,6 +206,14 @@ export interface InferenceServiceProps {
    * @default - none
    */
   readonly podAnnotations?: Record<string, string>;
+}
+/**
+ * The predictor's props flattened as the renderer reads them (the props of
+ * before `predictor`): the model options with `modelFormat`, or `containers`.
+ */
+interface FlatProps extends Omit<InferenceServiceProps, 'predictor'>, Omit<Partial<ModelPredictorOptions>, 'format'> {
+  readonly modelFormat?: ModelFormat;
+  readonly containers?: readonly ContainerOptions[];
 }
 
 type CanaryState = { readonly state: 'none' } | { readonly state: 'canary' | 'promoted' | 'rolled-back'; readonly options: CanaryOptions };
@@ -314,7 +248,7 @@ export class InferenceService extends Construct implements IBackend {
   public readonly protocolVersion: ProtocolVersion;
   /** The L1 object. */
   public readonly resource: kserve.InferenceService;
-  private readonly props: InferenceServiceProps;
+  private readonly props: FlatProps;
   private readonly security: WorkloadSecurity;
   private readonly storage?: StorageBinding;
   private readonly minReplicas: number;
@@ -322,14 +256,15 @@ export class InferenceService extends Construct implements IBackend {
   private readonly podAnnotationMap = new Map<string, string>();
   private readonly metricsPortSet = new Set<number>();
 
-  public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+  public constructor(scope: Construct, id: string, given: InferenceServiceProps) {
     super(scope, id);
-    checkProps(this, props, 'InferenceServiceProps');
+    checkProps(this, given, 'InferenceServiceProps');
+    const props = flattenPredictor(this, given);
     optionalShape(this, 'modelFormat', props.modelFormat, (v): v is ModelFormat => hasProperty(v, 'name'), 'a ModelFormat', "use ModelFormat.SKLEARN or ModelFormat.custom('name')");
     optionalString(this, 'image', props.image);
     optionalString(this, 'runtimeVersion', props.runtimeVersion);
     optionalArray(this, 'args', props.args, isString, 'a string', "pass args: ['--flag=value']");
-    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass containers: [{ image: ... }]');
+    optionalArray(this, 'containers', props.containers, isPlainObject, 'a container object', 'pass predictor: Predictor.containers([{ image: ... }])');
     optionalArray(this, 'tolerations', props.tolerations, isPlainObject, 'a toleration object', "pass tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]");
     optionalArray(this, 'knativeIngressNamespaces', props.knativeIngressNamespaces, isString, 'a string', "pass knativeIngressNamespaces: ['knative-serving']");
     optionalStringMap(this, 'nodeSelector', props.nodeSelector);
@@ -375,12 +310,12 @@ export class InferenceService extends Construct implements IBackend {
     const hasFormat = props.modelFormat !== undefined;
     const hasContainers = props.containers !== undefined;
     if (hasFormat === hasContainers) {
-      invalid(this, 'modelFormat/containers', 'must give exactly one predictor: a model format (served by a runtime) or custom containers', { modelFormat: props.modelFormat?.name, containers: props.containers?.length }, 'pass modelFormat: ModelFormat.SKLEARN, or containers: [{ image: ... }]');
+      invalid(this, 'predictor', 'must give exactly one predictor: a model format (served by a runtime) or custom containers', { format: props.modelFormat?.name, containers: props.containers?.length }, 'pass predictor: Predictor.model({ format: ModelFormat.SKLEARN, ... }), or predictor: Predictor.containers([{ image: ... }])');
     }
     if (props.modelFormat && (typeof props.modelFormat.name !== 'string' || props.modelFormat.name.length === 0)) {
       invalid(this, 'modelFormat', 'needs a name', props.modelFormat, 'use ModelFormat.SKLEARN or ModelFormat.custom("name")');
     }
-    if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass containers: [{ image: ... }]');
+    if (hasContainers && props.containers!.length === 0) invalid(this, 'containers', 'must have at least one container', [], 'pass predictor: Predictor.containers([{ image: ... }])');
     props.containers?.forEach((c, i) => assertKnownKeys(this, `containers[${i}]`, c, CONTAINER_OPTION_KEYS));
     if (props.frameworkField && !(FRAMEWORK_FIELDS as readonly string[]).includes(props.modelFormat?.name ?? '')) {
       invalid(this, 'frameworkField', `only exists for the built-in frameworks (${FRAMEWORK_FIELDS.join(', ')})`, props.modelFormat?.name, 'drop frameworkField, or use a built-in format');
@@ -621,7 +556,7 @@ export class InferenceService extends Construct implements IBackend {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 100) {
       invalid(this, 'canary.trafficPercent', 'must be an integer percent between 0 and 100', p, 'use e.g. 10');
     }
-    if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use modelFormat with a runtime, or roll out a second InferenceService');
+    if (this.props.containers) invalid(this, 'canary', 'needs a model-format predictor (custom containers have no revision fields to change)', 'containers', 'use predictor: Predictor.model({ format, runtime, ... }), or roll out a second InferenceService');
     const changed = (['storage', 'image', 'runtimeVersion', 'resources', 'args', 'env'] as const).filter((k) => options[k] !== undefined);
     if (changed.length === 0) {
       invalid(this, 'canary', 'changes nothing, so there is no new revision to send traffic to', options, 'give the new revision: storage, image, runtimeVersion, resources, args or env');
@@ -1098,4 +1033,43 @@ function checkRuntimeShape(scope: Construct, runtime: unknown): IServingRuntime 
     invalid(scope, 'runtime', 'must be a runtime object (IServingRuntime)', runtime, "pass a ServingRuntime or ClusterServingRuntime, or import one: ClusterServingRuntime.fromName(this, 'sklearn', 'kserve-sklearnserver')");
   }
   return runtime as IServingRuntime;
+}
+
+/** The keys that moved into {@link Predictor.model} (`modelFormat` as `format`) or {@link Predictor.containers}. */
+const MOVED_KEYS = ['modelFormat', 'frameworkField', 'runtime', 'runtimeVersion', 'storage', 'containerName', 'image', 'args', 'env', 'protocolVersion', 'resources', 'containers', 'readinessProbe', 'livenessProbe', 'startupProbe', 'volumeMounts', 'ports'] as const;
+const MODEL_KEYS = keysOf<ModelPredictorOptions>({ format: true, frameworkField: true, runtime: true, runtimeVersion: true, storage: true, containerName: true, image: true, args: true, env: true, protocolVersion: true, resources: true, readinessProbe: true, livenessProbe: true, startupProbe: true, volumeMounts: true, ports: true });
+const CONTAINERS_KEYS = keysOf<ContainersPredictorOptions>({ storage: true });
+
+/**
+ * Turns `predictor` into the flat props the renderer reads, refusing the
+ * flat props of before (JavaScript callers, or `as any`) with the fix.
+ */
+function flattenPredictor(scope: Construct, props: InferenceServiceProps): FlatProps {
+  const loose = props as unknown as Record<string, unknown>;
+  const moved = MOVED_KEYS.filter((k) => loose[k] !== undefined);
+  if (moved.length > 0) {
+    const key = moved[0];
+    const fix = key === 'containers'
+      ? 'pass predictor: Predictor.containers([{ image: ... }]) instead'
+      : `move ${moved.map((k) => (k === 'modelFormat' ? 'modelFormat (as format)' : k)).join(', ')} into predictor: Predictor.model({ format: ModelFormat.SKLEARN, ${key === 'modelFormat' ? 'storage' : key === 'storage' ? 'storage' : key}: ... })`;
+    invalid(scope, key, `is no longer a prop of InferenceService: the model server's props are one prop, predictor (Predictor.model(...) or Predictor.containers(...)), so a model format and custom containers cannot both be given`, moved, fix);
+  }
+  const predictor = props.predictor;
+  if (predictor === undefined) {
+    invalid(scope, 'predictor', 'is required: it says what serves the model', undefined, "pass predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/model') }), or predictor: Predictor.containers([{ image: ... }])");
+  }
+  if (!(predictor instanceof Predictor)) {
+    invalid(scope, 'predictor', 'must be a Predictor', typeof predictor === 'object' && predictor !== null ? Object.keys(predictor) : predictor, 'use Predictor.model({ format: ... }) or Predictor.containers([...])');
+  }
+  const { predictor: _predictor, ...rest } = props;
+  if (predictor.kind === 'containers') {
+    const options = predictor.containersOptions ?? {};
+    assertKnownKeys(scope, 'predictor', options, CONTAINERS_KEYS);
+    return { ...rest, containers: predictor.containerList, storage: options.storage };
+  }
+  const options = predictor.modelOptions ?? ({} as ModelPredictorOptions);
+  assertKnownKeys(scope, 'predictor', options, MODEL_KEYS);
+  if (options.format === undefined) invalid(scope, 'predictor.format', 'is required: the model format the runtime serves', undefined, 'use Predictor.model({ format: ModelFormat.SKLEARN, ... }), or Predictor.containers([...]) for custom containers');
+  const { format, ...model } = options;
+  return { ...rest, ...model, modelFormat: format };
 }

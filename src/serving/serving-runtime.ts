@@ -279,7 +279,7 @@ abstract class ServingRuntimeBase extends Construct implements IServingRuntime {
 export class ServingRuntime extends ServingRuntimeBase {
   /**
    * A ServingRuntime defined elsewhere (by another team, or by hand), by
-   * name, for `InferenceServiceProps.runtime`.
+   * name, for `Predictor.model({ runtime })`.
    *
    * ```ts
    * runtime: ServingRuntime.fromName(models, 'team-runtime', 'team-sklearn', { supportedModelFormats: [{ format: ModelFormat.SKLEARN }] })
@@ -331,7 +331,7 @@ export class ClusterServingRuntime extends ServingRuntimeBase {
   /**
    * A ClusterServingRuntime defined elsewhere, by name: one KServe installs
    * (`kserve-sklearnserver`, `kserve-huggingfaceserver`, ...) or one another
-   * team manages, for `InferenceServiceProps.runtime`.
+   * team manages, for `Predictor.model({ runtime })`.
    *
    * ```ts
    * runtime: ClusterServingRuntime.fromName(models, 'sklearn-runtime', 'kserve-sklearnserver')

@@ -7,7 +7,6 @@ import { TrafficPolicy } from '../../src/policy/kgateway/traffic-policy';
 import { KongConsumer } from '../../src/policy/kong/kong-consumer';
 import { KongPlugin } from '../../src/policy/kong/kong-plugin';
 import { HttpRouteFilter } from '../../src/routing/filter';
-import { InferenceService } from '../../src/serving/inference-service';
 import { S3ServiceAccount } from '../../src/serving/s3-service-account';
 import { Autoscaling, DeploymentMode, ScaleMetric } from '../../src';
 import { setup } from '../util';
@@ -30,7 +29,6 @@ const NEEDS_ONE_OF: Record<string, (ns: Namespace) => unknown> = {
   'routing/filter.ts HttpRouteFilter.urlRewrite(options: { readonly hostname?: string | undefined; readonly path?: PathModifier | undefined; })': () => HttpRouteFilter.urlRewrite({}),
   'routing/filter.ts HttpRouteFilter.requestHeaderModifier(changes: HeaderModifications)': () => HttpRouteFilter.requestHeaderModifier({}),
   'routing/filter.ts HttpRouteFilter.responseHeaderModifier(changes: HeaderModifications)': () => HttpRouteFilter.responseHeaderModifier({}),
-  'serving/inference-service.ts InferenceService.constructor(props: InferenceServiceProps)': (ns) => new InferenceService(ns, 'm', {}),
   'serving/s3-service-account.ts S3ServiceAccount.constructor(props: S3ServiceAccountProps)': (ns) => new S3ServiceAccount(ns, 's', {}),
 };
 

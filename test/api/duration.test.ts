@@ -6,6 +6,7 @@ import { ModelServingError } from '../../src/core/errors';
 import { Probe, ProbeTiming } from '../../src/core/probe';
 import { KongMigrations, KongMigrationsProps } from '../../src/kong/kong-migrations';
 import { Batcher, InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { ServingRuntime, VllmRuntimeOptions } from '../../src/serving/serving-runtime';
 import { database } from '../kong/fixtures';
@@ -67,11 +68,13 @@ describe('time is a Duration', () => {
   it('renders Durations as the integer seconds (or milliseconds) Kubernetes and KServe take', () => {
     const { app, ns } = setup(['models', 'kong'], { requireAccessPolicies: false });
     new InferenceService(ns.models, 'torch', {
-      modelFormat: ModelFormat.PYTORCH,
+      predictor: Predictor.model({
+        format: ModelFormat.PYTORCH,
+        readinessProbe: Probe.http('/v1/models/torch', 8080, { initialDelay: Duration.seconds(5), period: Duration.seconds(15), timeout: Duration.seconds(3) }),
+        startupProbe: Probe.startupFor(Probe.tcp(8080), Duration.minutes(5), Duration.seconds(15)),
+      }),
       timeout: Duration.minutes(2),
       batcher: { maxBatchSize: 32, maxLatency: Duration.millis(300), timeout: Duration.minutes(1) },
-      readinessProbe: Probe.http('/v1/models/torch', 8080, { initialDelay: Duration.seconds(5), period: Duration.seconds(15), timeout: Duration.seconds(3) }),
-      startupProbe: Probe.startupFor(Probe.tcp(8080), Duration.minutes(5), Duration.seconds(15)),
     });
     ServingRuntime.vllm(ns.models, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', maxStartup: Duration.minutes(20) });
     new KongMigrations(ns.kong, 'migrations', { database: database(), timeout: Duration.minutes(15) });
@@ -87,7 +90,7 @@ describe('time is a Duration', () => {
 
   it('refuses a Duration that is not a whole number of seconds where Kubernetes takes integer seconds', () => {
     const { ns } = setup(['models', 'kong'], { requireAccessPolicies: false });
-    const isvc = messageOf(() => new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, timeout: Duration.millis(2500) }));
+    const isvc = messageOf(() => new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }), timeout: Duration.millis(2500) }));
     expect(isvc).toBe(
       'test/models/iris: timeout must be a whole number of seconds (Kubernetes takes this field as integer seconds) (received: "2500ms"). Fix: round it to whole seconds, e.g. Duration.seconds(60)',
     );
@@ -101,13 +104,13 @@ describe('time is a Duration', () => {
     const vllm = messageOf(() => ServingRuntime.vllm(ns.models, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', maxStartup: Duration.millis(100) }));
     expect(vllm).toContain('test/models/vllm: maxStartup must be a whole number of seconds');
     expect(vllm).toContain('(received: "100ms")');
-    const batcher = messageOf(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.PYTORCH, batcher: { maxBatchSize: 32, maxLatency: Duration.millis(50), timeout: Duration.millis(60_250) } }));
+    const batcher = messageOf(() => new InferenceService(ns.models, 'b', { predictor: Predictor.model({ format: ModelFormat.PYTORCH }), batcher: { maxBatchSize: 32, maxLatency: Duration.millis(50), timeout: Duration.millis(60_250) } }));
     expect(batcher).toContain('test/models/b: batcher.timeout must be a whole number of seconds');
   });
 
   it('refuses a bare number (no unit) from a caller without types, naming the Duration to use', () => {
     const { ns } = setup(['models'], { requireAccessPolicies: false });
-    const message = messageOf(() => new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, timeout: 60 as never }));
+    const message = messageOf(() => new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }), timeout: 60 as never }));
     expect(message).toBe('test/models/iris: timeout must be a Duration (a bare number has no unit) (received: 60). Fix: use Duration.seconds(60)');
     expect(messageOf(() => Probe.tcp(8080, { timeout: 5 as never }))).toContain('Probe.tcp: timing.timeout must be a Duration (a bare number has no unit) (received: 5)');
   });

@@ -9,6 +9,7 @@ import { HistogramRef, LatencyUnit, RequestMetrics } from '../../src/observabili
 import { Severity } from '../../src/observability/severity';
 import { Slo, SloObjective } from '../../src/observability/slo';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
@@ -25,8 +26,8 @@ function messageOf(f: () => unknown): string {
 
 function model() {
   const { app, ns } = setup(['models', 'llm', 'kong']);
-  const iris = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
-  const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+  const iris = new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') }) });
+  const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
   return { app, ns, iris, qwen };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRational, exactQuantity, isWholeQuantity, parseQuantity, quantityExceeds, quantityProblem } from '../../src';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
@@ -10,9 +11,11 @@ describe('quantities', () => {
   it('compares requests with limits exactly, not in floating point (700m is not above 0.7)', () => {
     const { app, ns: { models: ns } } = setup();
     new InferenceService(ns, 'iris', {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
-      resources: { requests: { cpu: '700m', memory: '3300Mi' }, limits: { cpu: '0.7', memory: '3300Mi' } },
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
+        resources: { requests: { cpu: '700m', memory: '3300Mi' }, limits: { cpu: '0.7', memory: '3300Mi' } },
+      }),
     });
     const iris = findObject(synthObjects(app), 'InferenceService', 'iris') as { spec: { predictor: { model: { resources: unknown } } } };
     expect(iris.spec.predictor.model.resources).toEqual({ requests: { cpu: '700m', memory: '3300Mi' }, limits: { cpu: '0.7', memory: '3300Mi' } });
@@ -21,9 +24,11 @@ describe('quantities', () => {
     expect(quantityExceeds('700m', '0.7')).toBe(false);
     expect(() =>
       new InferenceService(ns, 'big', {
-        modelFormat: ModelFormat.SKLEARN,
-        storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
-        resources: { requests: { cpu: '701m' }, limits: { cpu: '0.7' } },
+        predictor: Predictor.model({
+          format: ModelFormat.SKLEARN,
+          storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model'),
+          resources: { requests: { cpu: '701m' }, limits: { cpu: '0.7' } },
+        }),
       }),
     ).toThrow(/requests\.cpu.*must not exceed limits\.cpu \(0\.7\)/);
   });

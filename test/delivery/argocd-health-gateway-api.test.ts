@@ -10,6 +10,7 @@ import { Listener } from '../../src/gateway/listener';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { SecretRef } from '../../src/core/secret-ref';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { runHealth } from './argocd-health-lua';
 import { setup } from '../util';
@@ -104,7 +105,7 @@ describe('which objects wait', () => {
   it('a route to an InferenceService (synced later) is annotated with it; a route to a plain Service is not', () => {
     const { app, ns } = setup(['models']);
     const gw = new Gateway(ns.models, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.sameNamespace() })] });
-    const iris = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model') });
+    const iris = new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://kfserving-examples/models/sklearn/1.0/model') }) });
     new HttpRoute(ns.models, 'iris-route', { name: 'iris', parents: [gw], rules: [{ matches: iris.routeMatches(), backends: [iris] }] }).allowPublicAccess('a test of sync waves only');
     new HttpRoute(ns.models, 'svc-route', { name: 'svc-route', parents: [gw], rules: [{ backends: [Backend.service('catalog', 8080)] }] }).allowPublicAccess('a test of sync waves only');
     const [platform] = buildPlatforms(app, { security: false });

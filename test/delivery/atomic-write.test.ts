@@ -18,6 +18,7 @@ import { Listener } from '../../src/gateway/listener';
 import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { listFiles } from '../dir-compare';
@@ -36,9 +37,11 @@ function platformApp(models: readonly string[], options: { readonly badPort?: bo
   if (options.badPort) gateway.resource.addJsonPatch(JsonPatch.replace('/spec/listeners/0/port', 0));
   for (const name of models) {
     const model = new InferenceService(ns, name, {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: Storage.uri(`gs://models/${name}`),
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: Storage.uri(`gs://models/${name}`),
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      }),
     });
     new HttpRoute(ns, `${name}-route`, { name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] }).allowPublicAccess('test platform');
   }

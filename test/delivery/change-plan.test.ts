@@ -17,6 +17,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { listFiles } from '../dir-compare';
@@ -43,10 +44,12 @@ function platformApp(spec: Spec) {
   });
   for (const name of spec.models) {
     const model = new InferenceService(namespaces[0], name, {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: Storage.uri(`gs://models/${name}`),
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: Storage.uri(`gs://models/${name}`),
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      }),
       minReplicas: spec.replicas,
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     });
     new HttpRoute(namespaces[0], `${name}-route`, { name: spec.routeNames?.[name] ?? name, parents: [gateway.listener('https')], rules: [{ matches: model.routeMatches(), backends: [model] }] }).allowPublicAccess(
       'test platform',

@@ -14,6 +14,7 @@ import { Listener } from '../../src/gateway/listener';
 import { KServeModelMonitoring } from '../../src/observability/kserve-model-monitoring';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 
@@ -27,9 +28,11 @@ function teamPlatform(options: { readonly relaxed?: boolean; readonly privileged
     listeners: [Listener.https({ certificates: [SecretRef.named('tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns]) })],
   });
   const model = new InferenceService(ns, 'iris', {
-    modelFormat: ModelFormat.SKLEARN,
-    storage: Storage.uri('gs://models/iris'),
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    predictor: Predictor.model({
+      format: ModelFormat.SKLEARN,
+      storage: Storage.uri('gs://models/iris'),
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    }),
     security: options.relaxed ? WorkloadSecurity.relaxed({ writableRootFilesystem: true, reason: 'the runtime unpacks the model next to its binary' }) : undefined,
   });
   if (options.privileged) model.resource.addJsonPatch(JsonPatch.add('/spec/predictor/model/securityContext/allowPrivilegeEscalation', true));

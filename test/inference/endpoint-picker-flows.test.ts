@@ -10,6 +10,7 @@ import { ModelServers } from '../../src/inference/model-servers';
 import { HttpRoute } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { buildPlatforms } from '../../src/delivery/pipeline';
@@ -21,9 +22,11 @@ function build(provider: GatewayProvider = GatewayProvider.ISTIO) {
   const f = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(f.ns.gw, 'gateway', { provider, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models]) })] });
   const qwen = new InferenceService(f.ns.models, 'qwen', {
-    modelFormat: ModelFormat.custom('vllm'),
-    storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
-    resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    predictor: Predictor.model({
+      format: ModelFormat.custom('vllm'),
+      storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
+      resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    }),
   });
   const pool = new InferencePool(f.ns.models, 'qwen-pool', { modelServers: ModelServers.of(qwen) });
   const epp = new EndpointPicker(f.ns.models, 'qwen-epp', { pool });

@@ -21,6 +21,7 @@ import { PathMatch } from '../../src/routing/match';
 import { checkSecurity, formatFinding } from '../../src/security/check';
 import { SecurityWaivers } from '../../src/security/waivers';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Transformer } from '../../src/serving/components';
 import { formatIssue, validateObjects } from '../../src/validate';
@@ -34,9 +35,11 @@ function build(options: { provider?: GatewayProvider; replicas?: number; metrics
   const f = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(f.ns.gw, 'gateway', { provider: options.provider ?? GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models, f.ns.gw]) })] });
   const qwen = new InferenceService(f.ns.models, 'qwen', {
-    modelFormat: ModelFormat.custom('vllm'),
-    storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
-    resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    predictor: Predictor.model({
+      format: ModelFormat.custom('vllm'),
+      storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
+      resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    }),
   });
   const pool = new InferencePool(f.ns.models, 'qwen-pool', { modelServers: ModelServers.of(qwen), failureMode: options.failureMode });
   const epp = new EndpointPicker(f.ns.models, 'qwen-epp', { pool, replicas: options.replicas, metricsAuth: options.metricsAuth });
@@ -120,7 +123,7 @@ describe('InferencePool', () => {
   describe('fails when', () => {
     it('the model servers run in another namespace', () => {
       const f = setup(['models', 'other'], { requireAccessPolicies: false });
-      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+      const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
       expect(() => new InferencePool(f.ns.other, 'pool', { modelServers: ModelServers.of(m) })).toThrow(
         /test\/other\/pool: modelServers run in namespace models, but an InferencePool selects pods of its own namespace \(other\) only.*create the pool in the Namespace chart models/,
       );
@@ -128,14 +131,14 @@ describe('InferencePool', () => {
 
     it('a target port is not served by the model servers, or repeats', () => {
       const f = setup(['models'], { requireAccessPolicies: false });
-      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+      const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
       expect(() => new InferencePool(f.ns.models, 'pool', { modelServers: ModelServers.of(m), targetPorts: [9000] })).toThrow(/targetPorts\[0\] is not a port the model servers serve \(8080\).*9000/);
       expect(() => new InferencePool(f.ns.models, 'pool2', { modelServers: ModelServers.of(m), targetPorts: [8080, 8080] })).toThrow(/targetPorts\[1\] repeats a port/);
     });
 
     it('the failure mode or protocol is not one of the CRD values', () => {
       const f = setup(['models'], { requireAccessPolicies: false });
-      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+      const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
       expect(() => new InferencePool(f.ns.models, 'pool', { modelServers: ModelServers.of(m), failureMode: 'fail-open' as FailureMode })).toThrow(/failureMode.*"fail-open"/);
       expect(() => new InferencePool(f.ns.models, 'pool2', { modelServers: ModelServers.of(m), appProtocol: 'http2' as InferencePoolAppProtocol })).toThrow(/appProtocol.*"http2"/);
     });
@@ -146,13 +149,13 @@ describe('InferencePool', () => {
 
     it('the InferenceService routes to a transformer, whose pods run no model server', () => {
       const f = setup(['models'], { requireAccessPolicies: false });
-      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m'), transformer: Transformer.container({ image: 'registry.example.com/pre:1.0.0' }) });
+      const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }), transformer: Transformer.container({ image: 'registry.example.com/pre:1.0.0' }) });
       expect(() => ModelServers.of(m)).toThrow(/ModelServers.of: backend routes to its transformer pods, which run no model server for the picker to score.*"m-transformer".*without a transformer/);
     });
 
     it('the pool has no endpoint picker (at synth)', () => {
       const f = setup(['models'], { requireAccessPolicies: false });
-      const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+      const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
       new InferencePool(f.ns.models, 'pool', { modelServers: ModelServers.of(m) });
       expect(() => synthObjects(f.app)).toThrow(/test\/models\/pool: spec.endpointPickerRef names no endpoint picker.*new EndpointPicker/);
     });
@@ -330,7 +333,7 @@ describe('EndpointPicker', () => {
 
   it("fails on upstream's moving image tag, or latest", () => {
     const f = setup(['models'], { requireAccessPolicies: false });
-    const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+    const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
     const p1 = new InferencePool(f.ns.models, 'p1', { modelServers: ModelServers.of(m) });
     expect(() => new EndpointPicker(f.ns.models, 'e1', { pool: p1, image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:main' })).toThrow(
       /test\/models\/e1: image uses the moving tag 'main' .*"ghcr.io\/llm-d\/llm-d-router-endpoint-picker:main".*pin a release, e.g. 'ghcr.io\/llm-d\/llm-d-router-endpoint-picker:v0.10.0'/,
@@ -341,7 +344,7 @@ describe('EndpointPicker', () => {
 
   it('fails when it is created outside its pool namespace', () => {
     const f = setup(['models', 'epp'], { requireAccessPolicies: false });
-    const m = new InferenceService(f.ns.models, 'm', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') });
+    const m = new InferenceService(f.ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://org/m') }) });
     const pool = new InferencePool(f.ns.models, 'pool', { modelServers: ModelServers.of(m) });
     expect(() => new EndpointPicker(f.ns.epp, 'epp', { pool })).toThrow(/test\/epp\/epp: scope is in namespace epp, but the pool pool is in models.*create the picker in the Namespace chart models/);
   });

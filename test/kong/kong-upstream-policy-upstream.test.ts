@@ -35,6 +35,7 @@ import { formatIssue, validateObject } from '../../src/validate';
 import { compareWithUpstream, Json, objectKey, readObjects } from '../upstream-compare';
 import { findObject, setup, synthObjects } from '../util';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 
 const EXAMPLES = path.resolve(__dirname, '../../../shared/examples/kong');
@@ -295,8 +296,8 @@ describe('KongUpstreamPolicy refusals', () => {
 
   it('attaches to a Standard-mode InferenceService through its annotations (KServe copies them to its Services), and checks its routes', () => {
     const { app, ns } = setup(['models'], { requireAccessPolicies: false });
-    const a = new InferenceService(ns.models!, 'a', { modelFormat: ModelFormat.SKLEARN });
-    const b = new InferenceService(ns.models!, 'b', { modelFormat: ModelFormat.SKLEARN });
+    const a = new InferenceService(ns.models!, 'a', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
+    const b = new InferenceService(ns.models!, 'b', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     const policy = new KongUpstreamPolicy(ns.models!, 'sticky', { hashOn: KongHashOn.header('x-session-id'), services: [a] });
     expect(KongUpstreamPolicy.of(a)).toBe(policy);
     new HttpRoute(ns.models!, 'r', { parents: [Gateway.fromGatewayName(ns.models!, 'gw', 'kong')], rules: [{ backends: [a, b] }] });
@@ -308,7 +309,7 @@ describe('KongUpstreamPolicy refusals', () => {
 
   it('refuses a Knative-mode InferenceService, whose Services Knative makes', () => {
     const { ns } = setup(['models'], { requireAccessPolicies: false });
-    const k = new InferenceService(ns.models!, 'k', { modelFormat: ModelFormat.SKLEARN, deploymentMode: DeploymentMode.KNATIVE });
+    const k = new InferenceService(ns.models!, 'k', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }), deploymentMode: DeploymentMode.KNATIVE });
     expect(() => new KongUpstreamPolicy(ns.models!, 'p', { services: [k] })).toThrow(/test\/models\/p: attachTo names InferenceService 'k' in Knative mode, whose Services Knative makes without the InferenceService's annotations.*DeploymentMode\.STANDARD/s);
   });
 });

@@ -11,6 +11,7 @@ import { AuthorinoMonitoring, LimitadorMonitoring } from '../../src/observabilit
 import { timeseriesPanel } from '../../src/observability/panels';
 import { PlatformDashboard } from '../../src/observability/platform-dashboard';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 import { gatewayOf } from './fixtures';
@@ -105,7 +106,7 @@ describe('PlatformDashboard', () => {
   it('shows routes, 429s per tier, auth failures, models and resources', () => {
     const { app, ns } = setup(['edge', 'ml-models', 'kuadrant-system', 'monitoring']);
     const gw = new GatewayMonitoring(ns.edge, 'gw', { gateway: gatewayOf(ns.edge, GatewayProvider.KGATEWAY) });
-    const iris = new InferenceService(ns['ml-models'], 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const iris = new InferenceService(ns['ml-models'], 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     const model = new KServeModelMonitoring(ns['ml-models'], 'iris-monitoring', { model: iris, traffic: gw.trafficTo(iris) });
     new PlatformDashboard(ns.monitoring, 'overview', {
       gateways: [gw],

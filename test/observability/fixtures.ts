@@ -15,6 +15,7 @@ import { ServiceMonitor } from '../../src/observability/scrape';
 import { KongTracing, tracingFor } from '../../src/observability/tracing';
 import { TracingCollector } from '../../src/observability/tracing-collector';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { setup } from '../util';
 
@@ -30,10 +31,10 @@ export function everything() {
   const eg = new GatewayMonitoring(ns.eg, 'eg', { gateway: gatewayOf(ns.eg, GatewayProvider.ENVOY_GATEWAY), errorRatio: 0.01, rateLimitedPerSecond: 0.5, authFailureRatio: 0.3 });
   const mesh = new GatewayMonitoring(ns.mesh, 'mesh', { gateway: gatewayOf(ns.mesh, GatewayProvider.ISTIO) });
   const models = ns['ml-models'];
-  const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN });
-  const mnist = new InferenceService(models, 'mnist', { modelFormat: ModelFormat.TENSORFLOW });
-  const churn = new InferenceService(models, 'churn', { modelFormat: ModelFormat.SKLEARN });
-  const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+  const iris = new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
+  const mnist = new InferenceService(models, 'mnist', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW }) });
+  const churn = new InferenceService(models, 'churn', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
+  const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
   const m1 = new KServeModelMonitoring(models, 'iris-monitoring', { model: iris, traffic: kg.trafficTo(iris) });
   const m2 = new KServeModelMonitoring(models, 'mnist-monitoring', { model: mnist });
   const m3 = new KServeModelMonitoring(models, 'churn-monitoring', { model: churn, traffic: mesh.trafficTo(churn), latencyP95: Duration.millis(250), errorRatio: 0.2, canaryMaxDuration: Duration.hours(2), slo: { availability: 0.999, latency: { threshold: Duration.seconds(1), target: 0.99 } } });

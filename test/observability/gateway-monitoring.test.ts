@@ -8,6 +8,7 @@ import { GatewayMonitoring } from '../../src/observability/gateway-monitoring';
 import { HttpRoute } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 import { gatewayOf } from './fixtures';
@@ -65,7 +66,7 @@ describe('GatewayMonitoring', () => {
 
   it('gives the gateway view of a model backend', () => {
     const { ns } = setup(['edge', 'ml-models']);
-    const iris = new InferenceService(ns['ml-models'], 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const iris = new InferenceService(ns['ml-models'], 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     const kg = new GatewayMonitoring(ns.edge, 'kg', { gateway: gatewayOf(ns.edge, GatewayProvider.KGATEWAY) });
     expect(kg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'kube_ml-models_iris-predictor_80' });
     const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
@@ -74,8 +75,8 @@ describe('GatewayMonitoring', () => {
 
   it('on Istio, counts a gRPC model\'s failures by its non-zero grpc-status (gRPC answers HTTP 200 on errors, invisible to a 5xx count)', () => {
     const { ns } = setup(['edge', 'ml-models']);
-    const triton = new InferenceService(ns['ml-models'], 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
-    const iris = new InferenceService(ns['ml-models'], 'iris', { modelFormat: ModelFormat.SKLEARN });
+    const triton = new InferenceService(ns['ml-models'], 'triton', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 }) });
+    const iris = new InferenceService(ns['ml-models'], 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     const is = new GatewayMonitoring(ns.edge, 'is', { gateway: gatewayOf(ns.edge, GatewayProvider.ISTIO) });
     const errors = (m: InferenceService) => is.trafficTo(m).spec.errors?.matchers?.map((x) => x.render());
     expect(errors(triton)).toEqual(['grpc_response_status!~"0|"']);
@@ -85,8 +86,8 @@ describe('GatewayMonitoring', () => {
   it('on Envoy Gateway, finds the route rule that sends to the model (Envoy Gateway names clusters per rule), and refuses a model no rule reaches', () => {
     const { ns } = setup(['edge', 'ml-models']);
     const models = ns['ml-models'];
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN });
-    const other = new InferenceService(models, 'other', { modelFormat: ModelFormat.SKLEARN });
+    const iris = new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
+    const other = new InferenceService(models, 'other', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     const gateway = new Gateway(ns.edge, 'eg-gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })] });
     new HttpRoute(models, 'iris-route', {
       name: 'iris',
@@ -98,7 +99,7 @@ describe('GatewayMonitoring', () => {
     }).allowPublicAccess('a test platform without authentication');
     const eg = new GatewayMonitoring(ns.edge, 'eg', { gateway });
     expect(eg.trafficTo(iris).spec.target).toEqual({ envoy_cluster_name: 'httproute/ml-models/iris/rule/1' });
-    const unrouted = new InferenceService(models, 'unrouted', { modelFormat: ModelFormat.SKLEARN });
+    const unrouted = new InferenceService(models, 'unrouted', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     expect(() => eg.trafficTo(unrouted)).toThrow(/test\/edge\/eg: backend is reached by no HTTPRoute rule of Gateway eg-gateway yet .*\(received: "ml-models\/unrouted-predictor:80"\)\. Fix: create the HttpRoute to the backend before its monitoring/);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KServeModelMonitoring } from '../../src/observability/kserve-model-monitoring';
 import { verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 import { setup, synthObjects } from '../util';
@@ -15,7 +16,7 @@ import { alertOf } from './helpers';
 describe('predictor down from kube-state-metrics', () => {
   it('a Knative-mode model is judged by its revision Deployments, and an idle (scaled-to-zero) revision does not fire', () => {
     const { app, ns } = setup(['models']);
-    const mnist = new InferenceService(ns.models, 'mnist', { modelFormat: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist'), deploymentMode: DeploymentMode.KNATIVE });
+    const mnist = new InferenceService(ns.models, 'mnist', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist') }), deploymentMode: DeploymentMode.KNATIVE });
     new KServeModelMonitoring(ns.models, 'mnist-monitoring', { model: mnist });
     const expr = alertOf(synthObjects(app), 'mnist-alerts', 'KServePredictorDown').expr;
     // Knative names the Deployment after the revision (mnist-predictor-00001-deployment), never mnist-predictor.
@@ -30,7 +31,7 @@ describe('predictor down from kube-state-metrics', () => {
 
   it('a Standard-mode model keeps the Deployment KServe names <isvc>-predictor', () => {
     const { app, ns } = setup(['models']);
-    const mnist = new InferenceService(ns.models, 'mnist', { modelFormat: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist'), deploymentMode: DeploymentMode.STANDARD });
+    const mnist = new InferenceService(ns.models, 'mnist', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist') }), deploymentMode: DeploymentMode.STANDARD });
     new KServeModelMonitoring(ns.models, 'mnist-monitoring', { model: mnist });
     expect(alertOf(synthObjects(app), 'mnist-alerts', 'KServePredictorDown').expr).toContain('kube_deployment_status_replicas_available{deployment="mnist-predictor",namespace="models"}');
   });
@@ -40,7 +41,7 @@ describe('predictor down of a long-named Knative model', () => {
   it('is refused when Knative would shorten its revision Deployment names with a hash', () => {
     const { ns } = setup(['models']);
     const name = 'a-very-long-tensorflow-model-name-xyz';
-    const isvc = new InferenceService(ns.models, name, { modelFormat: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist'), deploymentMode: DeploymentMode.KNATIVE });
+    const isvc = new InferenceService(ns.models, name, { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist') }), deploymentMode: DeploymentMode.KNATIVE });
     expect(() => new KServeModelMonitoring(ns.models, 'long-monitoring', { model: isvc })).toThrow(/would be named over 63 characters.*at most 36 characters/);
   });
 });

@@ -4,6 +4,7 @@ import { KServeModelMonitoring } from '../../src/observability/kserve-model-moni
 import { LlmMonitoring } from '../../src/observability/llm-monitoring';
 import { RequestMetrics } from '../../src/observability/request-metrics';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
@@ -11,7 +12,7 @@ import { alertNames, alertOf, selects } from './helpers';
 
 function model(name = 'iris') {
   const { app, ns } = setup(['ml-models']);
-  const isvc = new InferenceService(ns['ml-models'], name, { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') });
+  const isvc = new InferenceService(ns['ml-models'], name, { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris') }) });
   return { app, ns: ns['ml-models'], isvc };
 }
 
@@ -56,7 +57,7 @@ describe('KServeModelMonitoring in an Istio mesh (STRICT mTLS refuses a plain-te
 describe('KServeModelMonitoring by model server', () => {
   function formatModel(modelFormat: ModelFormat) {
     const { app, ns } = setup(['ml-models']);
-    const isvc = new InferenceService(ns['ml-models'], 'm', { modelFormat, storage: Storage.uri('gs://bucket/m') });
+    const isvc = new InferenceService(ns['ml-models'], 'm', { predictor: Predictor.model({ format: modelFormat, storage: Storage.uri('gs://bucket/m') }) });
     new KServeModelMonitoring(ns['ml-models'], 'm-monitoring', { model: isvc });
     const objects = synthObjects(app);
     return { objects, endpoint: findObject(objects, 'PodMonitor', 'm-predictor', 'ml-models').spec.podMetricsEndpoints[0], ports: findObject(objects, 'InferenceService', 'm', 'ml-models').spec.predictor.model.ports };
@@ -157,7 +158,7 @@ describe('KServeModelMonitoring', () => {
 describe('LlmMonitoring', () => {
   it('adds time to first token, queue and KV-cache alerts on vLLM metrics', () => {
     const { app, ns } = setup(['llm']);
-    const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+    const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
     new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, kvCacheUsage: 0.8 });
     const objects = synthObjects(app);
     expect(alertNames(objects, 'qwen3-alerts')).toEqual(['LlmCanaryStuck', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
@@ -170,7 +171,7 @@ describe('LlmMonitoring', () => {
 
   it('fails when the KV-cache threshold is not a fraction', () => {
     const { ns } = setup(['llm']);
-    const qwen = new InferenceService(ns.llm, 'qwen3', { modelFormat: ModelFormat.custom('huggingface') });
+    const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
     expect(() => new LlmMonitoring(ns.llm, 'm', { model: qwen, kvCacheUsage: 90 })).toThrow(/kvCacheUsage must be strictly between 0 and 1/);
   });
 });

@@ -14,6 +14,7 @@ import { TestSeries } from '../../src/observability/test-series';
 import { MonitoringReport, verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelServerKind, ServingRuntime } from '../../src/serving/serving-runtime';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
@@ -43,7 +44,7 @@ function models() {
 describe('KServeModelMonitoring reads the metrics of the model server the model runs', () => {
   it('a TorchServe model (Standard mode) with default traffic reads ts_* on 8082, never request_predict_seconds', () => {
     const { app, platform, ns } = models();
-    const isvc = new InferenceService(ns, 'resnet', { modelFormat: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/resnet'), deploymentMode: DeploymentMode.STANDARD });
+    const isvc = new InferenceService(ns, 'resnet', { predictor: Predictor.model({ format: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/resnet') }), deploymentMode: DeploymentMode.STANDARD });
     const mon = new KServeModelMonitoring(ns, 'resnet-monitoring', { model: isvc });
     expect(mon.modelServer).toBe(ModelServerMetrics.TORCHSERVE);
     const objects = synthObjects(app);
@@ -62,7 +63,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it("a Triton model's alerts, SLO and panels read nv_* series on 8002", () => {
     const { app, ns } = models();
-    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.TRITON, storage: Storage.uri('s3://models/densenet') });
+    const isvc = new InferenceService(ns, 'densenet', { predictor: Predictor.model({ format: ModelFormat.TRITON, storage: Storage.uri('s3://models/densenet') }) });
     const mon = new KServeModelMonitoring(ns, 'densenet-monitoring', { model: isvc });
     expect(mon.catalog.name).toBe('triton-model');
     const objects = synthObjects(app);
@@ -83,7 +84,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it('fails at synth when a custom expression on a Triton model reads request_predict_seconds_count', () => {
     const { ns } = models();
-    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.TRITON });
+    const isvc = new InferenceService(ns, 'densenet', { predictor: Predictor.model({ format: ModelFormat.TRITON }) });
     const mon = new KServeModelMonitoring(ns, 'densenet-monitoring', { model: isvc });
     const series = (rate: number) => [TestSeries.counter('request_predict_seconds_count', { namespace: 'models', inferenceservice: 'densenet' }, rate, 20)];
     expect(() =>
@@ -105,7 +106,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it("fails when the traffic source is another model server's (the KServe server's histogram on a Triton model)", () => {
     const { ns } = models();
-    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.ONNX });
+    const isvc = new InferenceService(ns, 'densenet', { predictor: Predictor.model({ format: ModelFormat.ONNX }) });
     expect(() => new KServeModelMonitoring(ns, 'densenet-monitoring', { model: isvc, traffic: RequestMetrics.kserveModelServer('models', 'densenet') })).toThrow(
       /densenet-monitoring: traffic reads request_predict_seconds_bucket, which the KServe Python model server exports, but InferenceService models\/densenet runs Triton \(KServe v0.20 selects triton for format 'onnx' over v2\), which does not: the series would never exist \(received: "the KServe model server"\)\. Fix: omit traffic for Triton's own request metrics, or measure at the gateway/,
     );
@@ -113,8 +114,8 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it('follows KServe v0.20 runtime selection: sklearn over v1 is the KServe server, over v2 MLServer (priority 2), on its port 8082', () => {
     const { app, ns } = models();
-    const v1 = new InferenceService(ns, 'iris', { modelFormat: ModelFormat.SKLEARN });
-    const v2 = new InferenceService(ns, 'iris-v2', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2 });
+    const v1 = new InferenceService(ns, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
+    const v2 = new InferenceService(ns, 'iris-v2', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2 }) });
     expect(new KServeModelMonitoring(ns, 'iris-monitoring', { model: v1 }).modelServer).toBe(ModelServerMetrics.KSERVE);
     const mlserver = new KServeModelMonitoring(ns, 'iris-v2-monitoring', { model: v2 });
     expect(mlserver.modelServer).toBe(ModelServerMetrics.MLSERVER);
@@ -129,7 +130,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
   it('recognizes Text Embeddings Inference from ServingRuntime.textEmbeddingsInference: te_* on port 9000, no latency SLO its buckets cannot give', () => {
     const { app, ns } = models();
     const tei = ServingRuntime.textEmbeddingsInference(ns, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
-    const isvc = new InferenceService(ns, 'nomic', { modelFormat: ModelFormat.custom('text-embeddings'), runtime: tei, deploymentMode: DeploymentMode.STANDARD });
+    const isvc = new InferenceService(ns, 'nomic', { predictor: Predictor.model({ format: ModelFormat.custom('text-embeddings'), runtime: tei }), deploymentMode: DeploymentMode.STANDARD });
     const mon = new KServeModelMonitoring(ns, 'nomic-monitoring', { model: isvc });
     expect(mon.modelServer).toBe(ModelServerMetrics.TEXT_EMBEDDINGS_INFERENCE);
     const objects = synthObjects(app);
@@ -143,7 +144,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
   it('fails when a latency SLO threshold is not a bucket bound of the histogram (TEI has none at 0.5 s)', () => {
     const { ns } = models();
     const tei = ServingRuntime.textEmbeddingsInference(ns, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
-    const isvc = new InferenceService(ns, 'nomic', { modelFormat: ModelFormat.custom('text-embeddings'), runtime: tei });
+    const isvc = new InferenceService(ns, 'nomic', { predictor: Predictor.model({ format: ModelFormat.custom('text-embeddings'), runtime: tei }) });
     expect(() => new KServeModelMonitoring(ns, 'nomic-monitoring', { model: isvc, slo: { latency: { threshold: Duration.millis(500), target: 0.95 } } })).toThrow(
       /nomic-monitoring\/LatencySlo: objective\.threshold is not a bucket bound of te_request_duration \(Text Embeddings Inference\), so the share of requests under it cannot be read from the histogram \(received: "0\.5s"\)\. Fix: use a bound of the histogram \(near it: 0\.25251168294, 0\.378767524411, 0\.568151286616, 0\.852226929924 s\), or measure latency where the buckets are round, e\.g\. at the gateway/,
     );
@@ -153,14 +154,14 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     const { app, ns } = models();
     const props = { supportedModelFormats: [{ format: ModelFormat.custom('my-format'), autoSelect: true }], container: { image: 'registry.example.com/my-server:1.0.0' } };
     const bare = new ServingRuntime(ns, 'bare', props);
-    const a = new InferenceService(ns, 'a', { modelFormat: ModelFormat.custom('my-format'), runtime: bare });
+    const a = new InferenceService(ns, 'a', { predictor: Predictor.model({ format: ModelFormat.custom('my-format'), runtime: bare }) });
     expect(() => new KServeModelMonitoring(ns, 'a-monitoring', { model: a })).toThrow(
       /models\/a-monitoring: modelServer cannot be inferred from InferenceService models\/a: runtime 'bare' does not say which model server it runs \(ServingRuntimeProps\.modelServer\), so the metrics its pods export are unknown .*Fix: pass modelServer: ModelServerMetrics\.KSERVE .*or set modelServer on the ServingRuntime/,
     );
     const triton = new ServingRuntime(ns, 'my-triton', { ...props, modelServer: ModelServerKind.TRITON });
-    const b = new InferenceService(ns, 'b', { modelFormat: ModelFormat.custom('my-format'), runtime: triton });
+    const b = new InferenceService(ns, 'b', { predictor: Predictor.model({ format: ModelFormat.custom('my-format'), runtime: triton }) });
     expect(new KServeModelMonitoring(ns, 'b-monitoring', { model: b }).modelServer).toBe(ModelServerMetrics.TRITON);
-    const c = new InferenceService(ns, 'c', { modelFormat: ModelFormat.custom('my-format'), runtime: bare });
+    const c = new InferenceService(ns, 'c', { predictor: Predictor.model({ format: ModelFormat.custom('my-format'), runtime: bare }) });
     expect(new KServeModelMonitoring(ns, 'c-monitoring', { model: c, modelServer: ModelServerMetrics.KSERVE }).modelServer).toBe(ModelServerMetrics.KSERVE);
     expect(rulesOf(synthObjects(app), 'b-alerts').some((r) => r.expr.includes('nv_inference_request_success'))).toBe(true);
   });
@@ -172,7 +173,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
 
   it('fails when LlmMonitoring watches a model whose server exports no vLLM metrics', () => {
     const { ns } = models();
-    const isvc = new InferenceService(ns, 'densenet', { modelFormat: ModelFormat.TRITON });
+    const isvc = new InferenceService(ns, 'densenet', { predictor: Predictor.model({ format: ModelFormat.TRITON }) });
     expect(() => new LlmMonitoring(ns, 'densenet-monitoring', { model: isvc })).toThrow(
       /densenet-monitoring: model runs Triton \(KServe v0.20 selects triton for format 'triton' over v2\), but LlmMonitoring reads vLLM's metrics \(vllm:\*\), which it does not export \(received: "models\/densenet"\)\. Fix: use KServeModelMonitoring for this model, or serve it with a vLLM runtime/,
     );
@@ -191,11 +192,11 @@ describe("each model server's generated rules pass promtool", () => {
       ['hf', ModelFormat.HUGGINGFACE],
     ];
     for (const [name, modelFormat, protocolVersion] of formats) {
-      const isvc = new InferenceService(ns, name, { modelFormat, protocolVersion, deploymentMode: DeploymentMode.STANDARD });
+      const isvc = new InferenceService(ns, name, { predictor: Predictor.model({ format: modelFormat, protocolVersion }), deploymentMode: DeploymentMode.STANDARD });
       new KServeModelMonitoring(ns, `${name}-monitoring`, { model: isvc });
     }
     const tei = ServingRuntime.textEmbeddingsInference(ns, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
-    new KServeModelMonitoring(ns, 'emb-monitoring', { model: new InferenceService(ns, 'emb', { modelFormat: ModelFormat.custom('text-embeddings'), runtime: tei, deploymentMode: DeploymentMode.STANDARD }) });
+    new KServeModelMonitoring(ns, 'emb-monitoring', { model: new InferenceService(ns, 'emb', { predictor: Predictor.model({ format: ModelFormat.custom('text-embeddings'), runtime: tei }), deploymentMode: DeploymentMode.STANDARD }) });
     report = verifyMonitoring(app);
   });
 

@@ -52,7 +52,7 @@ import * as ms from 'cdk8s-model-serving';
 import { Namespace, Platform, SecretRef } from 'cdk8s-model-serving/core';
 import { AllowedRoutes, Gateway, GatewayProvider, Listener } from 'cdk8s-model-serving/gateway';
 import { HttpRoute, PathMatch } from 'cdk8s-model-serving/routing';
-import { InferenceService, ModelFormat, Storage } from 'cdk8s-model-serving/serving';
+import { InferenceService, ModelFormat, Predictor, Storage } from 'cdk8s-model-serving/serving';
 import { DirectResponse } from 'cdk8s-model-serving/kgateway';
 import { buildPlatforms, writePlatforms } from 'cdk8s-model-serving/delivery';
 import { formatIssue, validateObject } from 'cdk8s-model-serving/validate';
@@ -74,9 +74,11 @@ const gateway = new Gateway(edge, 'gateway', {
 const health = new DirectResponse(edge, 'health-ok', { status: 200, body: 'ok' });
 new HttpRoute(edge, 'health', { parents: [gateway], rules: [{ matches: [{ path: PathMatch.exact('/health') }], filters: [health] }] });
 const iris = new InferenceService(models, 'iris', {
-  modelFormat: ModelFormat.SKLEARN,
-  storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
-  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  predictor: Predictor.model({
+    format: ModelFormat.SKLEARN,
+    storage: Storage.uri('gs://kfserving-examples/models/sklearn/iris'),
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  }),
 });
 // The root entry and the subpaths are the same modules: one class, one identity.
 const route: ms.HttpRoute = new ms.HttpRoute(models, 'iris-route', {

@@ -38,7 +38,7 @@ describe('lazy L1 modules in lib/imports', () => {
       const lib = require('./lib/src');
       const before = impl();
       const platform = new lib.Platform(new (require('cdk8s').App)(), 'demo');
-      new lib.InferenceService(new lib.Namespace(platform, 'models'), 'iris', { modelFormat: lib.ModelFormat.SKLEARN, storage: lib.Storage.uri('gs://b/iris') });
+      new lib.InferenceService(new lib.Namespace(platform, 'models'), 'iris', { predictor: lib.Predictor.model({ format: lib.ModelFormat.SKLEARN, storage: lib.Storage.uri('gs://b/iris') }) });
       console.log(JSON.stringify({ before, after: impl() }));
     `) as { before: string[]; after: string[] };
     for (const heavy of ['kserve-serving.kserve.io.impl.js', 'argocd-argoproj.io.impl.js', 'envoygateway-gateway.envoyproxy.io.impl.js']) {

@@ -26,6 +26,7 @@ import { Tier } from '../../src/policy/tier';
 import { GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ClusterServingRuntime } from '../../src/serving/serving-runtime';
@@ -50,9 +51,9 @@ function world(provider: GatewayProvider, options: { readonly requireAccessPolic
   const monitoring = provider.id === GatewayProvider.KONG.id ? undefined : new GatewayMonitoring(ns.edge, 'gateway-monitoring', { gateway });
   const vllm = ClusterServingRuntime.vllm(platform, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' });
   const sklearn = (name = 'iris', protocolVersion = ProtocolVersion.V1) =>
-    new InferenceService(ns.models, name, { modelFormat: ModelFormat.SKLEARN, protocolVersion, storage: Storage.uri(`gs://models/${name}`), resources: CPU });
+    new InferenceService(ns.models, name, { predictor: Predictor.model({ format: ModelFormat.SKLEARN, protocolVersion, storage: Storage.uri(`gs://models/${name}`), resources: CPU }) });
   const llm = (name = 'qwen') =>
-    new InferenceService(ns.models, name, { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B'), resources: GPU, nodeSelector: { 'nvidia.com/gpu.present': 'true' } });
+    new InferenceService(ns.models, name, { predictor: Predictor.model({ format: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B'), resources: GPU }), nodeSelector: { 'nvidia.com/gpu.present': 'true' } });
   return { app, platform, ns, gateway, monitoring, sklearn, llm };
 }
 
@@ -142,7 +143,7 @@ describe('ModelEndpoint routes follow the model protocol', () => {
     const listener = w.gateway.listener('https');
     const v2 = new ModelEndpoint(w.ns.models, 'v2', { model: w.sklearn('ranker', ProtocolVersion.V2), gateway: listener });
     const llm = new ModelEndpoint(w.ns.models, 'llm', { model: w.llm(), gateway: listener, hostname: 'qwen.models.example.com' });
-    const triton = new InferenceService(w.ns.models, 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU });
+    const triton = new InferenceService(w.ns.models, 'triton', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU }) });
     const grpc = new ModelEndpoint(w.ns.models, 'grpc', { model: triton, gateway: listener, hostname: 'triton.models.example.com', access: EndpointAccess.publicAccess('gRPC demo model without data behind it') });
     const objects = buildPlatforms(w.app).flatMap((p) => p.manifests.map((m) => m.object));
     expect(findObject(objects, 'HTTPRoute', 'ranker', 'models').spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v2/models/ranker' } }]);
@@ -201,7 +202,7 @@ describe('ModelEndpoint refuses', () => {
 
   it('a path for a gRPC model, naming the hostname instead', () => {
     const w = world(GatewayProvider.ISTIO, { requireAccessPolicies: false });
-    const triton = new InferenceService(w.ns.models, 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU });
+    const triton = new InferenceService(w.ns.models, 'triton', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU }) });
     const err = fails(() => new ModelEndpoint(w.ns.models, 'grpc', { model: triton, gateway: w.gateway, path: '/triton' }));
     expect(err.message).toBe(
       'test/models/grpc: path cannot be given for a gRPC model: a GRPCRoute matches gRPC services, not paths (received: "/triton"). Fix: give the model a hostname of its own instead (hostname: ...)',
@@ -318,7 +319,7 @@ describe('ModelEndpoint refuses malformed options', () => {
     expect(() => new ModelEndpoint(w.ns.models, 'a-endpoint', { model: w.sklearn('a'), gateway: w.gateway, access: 'public' as never })).toThrow(
       /^test\/models\/a-endpoint: access must be an EndpointAccess \(received: "public"\)\. Fix: pass access: EndpointAccess\.policy\(\), or EndpointAccess\.publicAccess\('<reason>'\)$/,
     );
-    const triton = new InferenceService(w.ns.models, 'triton', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU });
+    const triton = new InferenceService(w.ns.models, 'triton', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/triton'), resources: CPU }) });
     expect(() => new ModelEndpoint(w.ns.models, 'grpc-endpoint', { model: triton, gateway: w.gateway, filters: [{} as never] })).toThrow(
       'test/models/grpc-endpoint: filters are HTTPRoute filters, which a GRPCRoute (gRPC model) cannot carry (received: 1). Fix: drop them, or serve the model over HTTP',
     );

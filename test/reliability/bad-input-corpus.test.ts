@@ -62,7 +62,9 @@ import { PathMatch } from '../../src/routing/match';
 import { ReferenceGrant } from '../../src/routing/reference-grant';
 import { Autoscaling } from '../../src/serving/autoscaling';
 import { Explainer, Transformer } from '../../src/serving/components';
-import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
+import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
+import { FlatModelProps, withPredictor } from '../flat-props';
 import { LlmInferenceService } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { S3ServiceAccount } from '../../src/serving/s3-service-account';
@@ -90,9 +92,9 @@ function edge(provider: GatewayProvider = GatewayProvider.KGATEWAY, options: { r
 }
 
 /** An InferenceService in `models` with `props` over a valid sklearn model. */
-function isvc(props: Partial<InferenceServiceProps> = {}, id = 'iris') {
+function isvc(props: FlatModelProps = {}, id = 'iris') {
   const { ns } = setup(['models']);
-  return new InferenceService(ns.models, id, { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, ...props });
+  return new InferenceService(ns.models, id, withPredictor({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }, props));
 }
 
 /** A route `name` in `models` on the HTTPS listener. */
@@ -241,15 +243,15 @@ const rows: Row[] = [
   row('public access without a real reason', () => route(edge(), 'r').allowPublicAccess('demo'), E, 'test/models/r', 'public access', '"demo"', 'say why this route may be called without authentication'),
   row('route both public and protected', () => { const p = policy(); return (p.routes[0] as HttpRoute).allowPublicAccess('a public demo model without data behind it'); }, E, 'test/models/iris', 'public access', '"a public demo model without data behind it"', 'remove the policy or the public declaration'),
   row('GRPCRoute on a plain-HTTP listener', () => { const f = edge(); return new GrpcRoute(f.ns.edge, 'g', { parents: [f.gateway.listener('http')], rules: [] }); }, E, 'test/edge/g', 'parentRefs', '"http"', 'attach to an HTTPS listener'),
-  row('GRPCRoute to an HTTP-only model', () => { const f = edge(); const rest = new InferenceService(f.ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/rest'), resources: RESOURCES }); return new GrpcRoute(f.ns.models, 'g', { parents: [f.gateway.listener('https')], rules: [{ matches: [{ method: GrpcMethodMatch.exact('inference.GRPCInferenceService') }], backends: [rest] }] }); }, E, 'test/models/g', 'rules[0].backendRefs[0]', '"rest-predictor"', 'route it with an HttpRoute'),
-  row('HTTPRoute to a gRPC-only model', () => { const f = edge(); const g = new InferenceService(f.ns.models, 'grpc', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/g'), resources: RESOURCES }); return route(f, 'h', [{ backends: [g] }]); }, E, 'test/models/h', 'rules[0].backendRefs[0]', '"grpc-predictor"', 'route it with a GrpcRoute'),
+  row('GRPCRoute to an HTTP-only model', () => { const f = edge(); const rest = new InferenceService(f.ns.models, 'rest', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/rest'), resources: RESOURCES }) }); return new GrpcRoute(f.ns.models, 'g', { parents: [f.gateway.listener('https')], rules: [{ matches: [{ method: GrpcMethodMatch.exact('inference.GRPCInferenceService') }], backends: [rest] }] }); }, E, 'test/models/g', 'rules[0].backendRefs[0]', '"rest-predictor"', 'route it with an HttpRoute'),
+  row('HTTPRoute to a gRPC-only model', () => { const f = edge(); const g = new InferenceService(f.ns.models, 'grpc', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://models/g'), resources: RESOURCES }) }); return route(f, 'h', [{ backends: [g] }]); }, E, 'test/models/h', 'rules[0].backendRefs[0]', '"grpc-predictor"', 'route it with a GrpcRoute'),
   row('gRPC service name has a space', () => { const f = edge(); return new GrpcRoute(f.ns.models, 'g', { parents: [f.gateway.listener('https')], rules: [{ matches: [{ method: GrpcMethodMatch.exact('bad service') }], backends: [Backend.service('a', 8081)] }] }); }, E, 'test/models/g', 'rules[0].matches[0].method.service', '"bad service"', 'use e.g. inference.GRPCInferenceService'),
   row('ReferenceGrant without from entries', () => new ReferenceGrant(setup(['models']).ns.models, 'grant', { from: [], to: [{ kind: 'Service' }] }), E, 'test/models/grant', 'from', '0', 'list the referring kinds explicitly'),
   row('ReferenceGrant from a bad namespace name', () => new ReferenceGrant(setup(['models']).ns.models, 'grant', { from: [{ kind: 'HTTPRoute', namespace: 'Edge' }], to: [{ kind: 'Service' }] }), E, 'test/models/grant', 'from[0].namespace', '"Edge"', 'use a name such as "edge"'),
 
   // InferenceService: names, storage, runtimes, rollouts, scaling, batcher, components, resources, probes, images, env
   row('model name longer than 45 characters', () => isvc({}, 'a'.repeat(46)), E, `test/models/${'a'.repeat(46)}`, 'name', `"${'a'.repeat(46)}"`, 'use a name such as'),
-  row('model format and custom containers both given', () => isvc({ containers: [{ image: IMAGE }] }), E, 'test/models/iris', 'modelFormat/containers', '{"modelFormat":"sklearn","containers":1}', 'pass modelFormat: ModelFormat.SKLEARN, or containers'),
+  row('model format and custom containers both given', () => isvc({ predictor: Predictor.containers([{ image: IMAGE }]), ...({ modelFormat: ModelFormat.SKLEARN } as object) }), E, 'test/models/iris', 'modelFormat', '["modelFormat"]', 'move modelFormat (as format) into predictor: Predictor.model'),
   row('protocol version is not one of the four', () => isvc({ protocolVersion: 'v3' as ProtocolVersion }), E, 'test/models/iris', 'protocolVersion', '"v3"', 'use ProtocolVersion.V1, V2, GRPC_V1 or GRPC_V2'),
   row('storageUri given beside storage (one prop now: storage: Storage.uri)', () => isvc({ storageUri: 'gs://b/m' } as never), E, 'test/models/iris', 'storageUri', '"gs://b/m"', "did you mean 'storage'?"),
   row('S3 URI with an upper-case bucket', () => isvc({ storage: Storage.s3('s3://My-Bucket/model') }), E, 'test/models/iris', 'storage', '"s3://My-Bucket/model"', 'fix the URI'),
@@ -258,8 +260,8 @@ const rows: Row[] = [
   row('storage URI without a scheme', () => isvc({ storage: Storage.uri('models/iris') }), E, 'test/models/iris', 'storage', '"models/iris"', 'pass e.g. https://host/path/model.tar.gz'),
   row('storage-config entry without a key', () => isvc({ storage: Storage.storageKey('', 'models/iris') }), E, 'test/models/iris', 'storage.key', '""', "pass e.g. Storage.storageKey('minio', 'models/iris')"),
   row('node selector key with a space', () => isvc({ nodeSelector: { 'gpu type': 'a100' } }), E, 'test/models/iris', 'nodeSelector.gpu type', '"gpu type"', "use a key such as 'app' or 'nvidia.com/gpu.present'"),
-  row('runtime does not declare the format', () => { const { ns } = setup(['llm']); const tei = ServingRuntime.textEmbeddingsInference(ns.llm, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' }); return new InferenceService(ns.llm, 'm', { modelFormat: ModelFormat.SKLEARN, runtime: tei }); }, E, 'test/llm/m', 'runtime', '"tei"', 'use a runtime that supports it'),
-  row('runtime of another namespace', () => { const { ns } = setup(['a', 'b']); const rt = ServingRuntime.vllm(ns.a, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' }); return new InferenceService(ns.b, 'm', { modelFormat: ModelFormat.custom('vLLM'), runtime: rt }); }, E, 'test/b/m', 'runtime', '"vllm"', 'define the ServingRuntime in the model namespace'),
+  row('runtime does not declare the format', () => { const { ns } = setup(['llm']); const tei = ServingRuntime.textEmbeddingsInference(ns.llm, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' }); return new InferenceService(ns.llm, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, runtime: tei }) }); }, E, 'test/llm/m', 'runtime', '"tei"', 'use a runtime that supports it'),
+  row('runtime of another namespace', () => { const { ns } = setup(['a', 'b']); const rt = ServingRuntime.vllm(ns.a, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' }); return new InferenceService(ns.b, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vLLM'), runtime: rt }) }); }, E, 'test/b/m', 'runtime', '"vllm"', 'define the ServingRuntime in the model namespace'),
   row('ServingRuntime without model formats', () => new ServingRuntime(setup(['llm']).ns.llm, 'r', { supportedModelFormats: [], container: { image: IMAGE } }), E, 'test/llm/r', 'supportedModelFormats', '[]', 'pass [{ format: ModelFormat.custom("vLLM")'),
   row('ServingRuntime image uses latest', () => ServingRuntime.vllm(setup(['llm']).ns.llm, 'vllm', { image: 'vllm/vllm-openai:latest' }), E, 'test/llm/vllm', 'container.image', '"vllm/vllm-openai:latest"', 'pin a version: "vllm/vllm-openai:<version>"'),
   row('ClusterServingRuntime inside a Namespace', () => ClusterServingRuntime.vllm(setup(['llm']).ns.llm, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' }), E, 'test/llm/vllm', 'scope', '"llm"', 'create it with the Platform as scope'),
@@ -292,9 +294,9 @@ const rows: Row[] = [
   row('runtime image override without a tag', () => isvc({ image: 'kserve/sklearnserver' }), E, 'test/models/iris', 'image', '"kserve/sklearnserver"', 'pin a version: "kserve/sklearnserver:<version>"'),
   row('credential as a literal env value', () => isvc({ env: { HF_TOKEN: 'hf_abc' } }), E, 'test/models/iris', 'env.HF_TOKEN', "<redacted: a literal value under the credential name 'HF_TOKEN'>", "set it from a Secret: HF_TOKEN: EnvValue.fromSecret"),
   row('env name with a space', () => isvc({ env: { 'MY VAR': EnvValue.fromConfigMap('cfg', 'k') } }), E, 'test/models/iris', 'env.MY VAR', '"MY VAR"', 'use letters, digits, _, - and .'),
-  row('gRPC port not named h2c', () => isvc({ modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] }), E, 'test/models/iris', 'ports[0].name', '"grpc"', "name the gRPC port 'h2c'"),
+  row('gRPC port not named h2c', () => isvc({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] }), E, 'test/models/iris', 'ports[0].name', '"grpc"', "name the gRPC port 'h2c'"),
   row('logger URL is not http(s)', () => isvc({ logger: { url: 'kafka://events' } }), E, 'test/models/iris', 'logger.url', '"kafka://events"', 'use e.g. http://message-dumper'),
-  row('duplicate model names in one namespace', () => { const { app, ns } = setup(['models'], { requireAccessPolicies: false }); for (const id of ['iris', 'iris-copy']) new InferenceService(ns.models, id, { name: 'iris', modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }); return synthPlatforms(app); }, E, 'test/models/iris-copy', 'metadata.name', '"iris"', 'give one of them another name'),
+  row('duplicate model names in one namespace', () => { const { app, ns } = setup(['models'], { requireAccessPolicies: false }); for (const id of ['iris', 'iris-copy']) new InferenceService(ns.models, id, { name: 'iris', predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }) }); return synthPlatforms(app); }, E, 'test/models/iris-copy', 'metadata.name', '"iris"', 'give one of them another name'),
   row('S3 identity with both an IAM role and a Secret', () => new S3ServiceAccount(setup(['models']).ns.models, 'sa', { roleArn: 'arn:aws:iam::123456789012:role/models', credentialsSecret: SecretRef.named('s3') }), E, 'test/models/sa', 'roleArn/credentialsSecret', '{"roleArn":"arn:aws:iam::123456789012:role/models","credentialsSecret":"s3"}', 'pass roleArn (IRSA) or credentialsSecret, not both'),
   row('LLMInferenceService with 0 replicas', () => new LlmInferenceService(setup(['llm']).ns.llm, 'qwen', { model: Storage.hf('Qwen/Qwen3-0.6B'), replicas: 0, container: { resources: RESOURCES } }), E, 'test/llm/qwen', 'replicas', '0', 'use 1 or more'),
   row('LLMInferenceService LoRA adapters repeat a name', () => { const adapter = { name: 'sql', storage: Storage.hf('org/sql-lora') }; return new LlmInferenceService(setup(['llm']).ns.llm, 'qwen', { model: Storage.hf('Qwen/Qwen3-0.6B'), loraAdapters: [adapter, adapter], container: { resources: RESOURCES } }); }, E, 'test/llm/qwen', 'loraAdapters', '["sql","sql"]', 'give each adapter a unique name'),

@@ -27,6 +27,7 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
+import { withPredictor } from '../flat-props';
 import { setup, synthObjects } from '../util';
 
 const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
@@ -41,8 +42,8 @@ function build(target: string, change: (props: Props) => Props): unknown {
   const listenerProps = target === 'Listener.https' ? change({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) }) : { certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) };
   const gatewayProps: Props = { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [listenerHttps(listenerProps)] };
   const gateway = new Gateway(ns.edge, 'gw', (target === 'Gateway' ? change(gatewayProps) : gatewayProps) as never);
-  const isvcProps: Props = { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES };
-  const model = new InferenceService(ns.models, 'iris', (target === 'InferenceService' ? change(isvcProps) : isvcProps) as never);
+  const isvcProps: Props = { format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES };
+  const model = new InferenceService(ns.models, 'iris', withPredictor({}, (target === 'InferenceService' ? change(isvcProps) : isvcProps) as never));
   const routeProps: Props = { parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('iris-predictor', 80)] }] };
   const route = new HttpRoute(ns.models, 'iris-route', (target === 'HttpRoute' ? change(routeProps) : routeProps) as never);
   const jwtProps: Props = { issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks' };

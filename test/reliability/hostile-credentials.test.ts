@@ -11,6 +11,7 @@ import { BASE } from '../platform/fixtures';
 import { KongPlugin } from '../../src/policy/kong/kong-plugin';
 import { HttpRouteFilter } from '../../src/routing/filter';
 import { InferenceService } from '../../src/serving/inference-service';
+import { FlatModelProps, withPredictor } from '../flat-props';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
@@ -22,7 +23,7 @@ const jwt = () => `eyJ${randomText(20)}.eyJ${randomText(40)}.${randomText(43)}`;
 
 
 const models = () => setup(['models'], { requireAccessPolicies: false }).ns.models;
-const isvc = (props: Partial<ConstructorParameters<typeof InferenceService>[2]>) => new InferenceService(models(), 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models-bucket/iris'), ...props });
+const isvc = (props: FlatModelProps) => new InferenceService(models(), 'iris', withPredictor({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models-bucket/iris') }, props));
 
 describe('constructs refuse credentials where a reference is expected, at once', () => {
   it('storageUri with user info', () => {

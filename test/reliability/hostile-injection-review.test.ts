@@ -22,6 +22,7 @@ import { platformAsset } from '../../src/platforms/assets';
 import { HttpRouteFilter } from '../../src/routing/filter';
 import { HeaderMatch, PathMatch, QueryParamMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { setup } from '../util';
@@ -222,7 +223,7 @@ describe('6. control characters in a storage URI are named as such', () => {
     const { ns } = setup(['models']);
     const RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
     expectRefused(
-      () => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris\r\nx'), resources: RESOURCES }),
+      () => new InferenceService(ns.models, 'a', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris\r\nx'), resources: RESOURCES }) }),
       'test/models/a',
       'storage',
       'holds the control character CR',

@@ -30,6 +30,7 @@ import { GrpcMethodMatch, GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { HeaderMatch, PathMatch, QueryParamMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
@@ -109,9 +110,9 @@ describe('records: __proto__, constructor and prototype keys', () => {
 
   it('environment, pod annotations and header maps: reserved keys refused', () => {
     const { ns } = setup(['models']);
-    expectRefused(() => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, env: protoKey('x') }), 'test/models/a', 'env.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
-    expectRefused(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, podAnnotations: { constructor: 'x' } as never }), 'test/models/b', 'podAnnotations.constructor', RESERVED, '"constructor"', RESERVED_FIX);
-    expectRefused(() => new InferenceService(ns.models, 'n', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, nodeSelector: { constructor: 'gpu' } as never }), 'test/models/n', 'nodeSelector.constructor', RESERVED, '"constructor"', RESERVED_FIX);
+    expectRefused(() => new InferenceService(ns.models, 'a', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, env: protoKey('x') }) }), 'test/models/a', 'env.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
+    expectRefused(() => new InferenceService(ns.models, 'b', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), podAnnotations: { constructor: 'x' } as never }), 'test/models/b', 'podAnnotations.constructor', RESERVED, '"constructor"', RESERVED_FIX);
+    expectRefused(() => new InferenceService(ns.models, 'n', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), nodeSelector: { constructor: 'gpu' } as never }), 'test/models/n', 'nodeSelector.constructor', RESERVED, '"constructor"', RESERVED_FIX);
     expectRefused(() => HttpRouteFilter.requestHeaderModifier({ set: protoKey('x') }), 'HttpRouteFilter.requestHeaderModifier', 'set.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
     expectRefused(() => new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks', claimsToHeaders: protoKey('x-user') }).check('test/access', 'jwt'), 'test/access', 'jwt.claimsToHeaders.__proto__', RESERVED, '"__proto__"', RESERVED_FIX);
   });
@@ -223,19 +224,19 @@ describe('paths: NUL, CR, LF, dot segments and encoded dots', () => {
 
   it("pvc:// paths with '..' or encoded dots are refused (they could leave the claim's mount)", () => {
     const { ns } = setup(['models']);
-    const isvc = (id: string, storage: Storage) => new InferenceService(ns.models, id, { modelFormat: ModelFormat.SKLEARN, storage, resources: RESOURCES });
+    const isvc = (id: string, storage: Storage) => new InferenceService(ns.models, id, { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage, resources: RESOURCES }) });
     expectRefused(() => isvc('a', Storage.pvc('models-pvc', '../../etc')), 'test/models/a', 'storage.path', "holds a '.' or '..' segment", '"../../etc"', 'give the model folder inside the claim without . or .. segments');
     expectRefused(() => isvc('b', Storage.uri('pvc://models-pvc/%2e%2e/secrets')), 'test/models/b', 'storage', 'holds the encoded character %2e', '"models-pvc/%2e%2e/secrets"', "give the model's normalized location");
     expectRefused(() => isvc('d', Storage.s3('s3://models/iris/../../other-team')), 'test/models/d', 'storage', "holds a '.' or '..' segment", '"models/iris/../../other-team"', "give the model's normalized location");
     expectRefused(() => isvc('e', Storage.hf('Qwen/..')), 'test/models/e', 'storage', "must be a Hugging Face repository id '<org>/<model>' (no '.' or '..' parts)", '"Qwen/.."', "pass e.g. 'Qwen/Qwen3-0.6B'");
-    expectRefused(() => new InferenceService(ns.models, 'c', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('pvc://models-pvc/iris/../../x'), resources: RESOURCES }), 'test/models/c', 'storage', "holds a '.' or '..' segment", '"models-pvc/iris/../../x"', "give the model's normalized location");
+    expectRefused(() => new InferenceService(ns.models, 'c', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('pvc://models-pvc/iris/../../x'), resources: RESOURCES }) }), 'test/models/c', 'storage', "holds a '.' or '..' segment", '"models-pvc/iris/../../x"', "give the model's normalized location");
   });
 });
 
 describe('URIs and CORS origins', () => {
   it('file:// and unknown storage schemes are refused; KServe schemes pass', () => {
     const { ns } = setup(['models']);
-    const isvc = (id: string, uri: string) => new InferenceService(ns.models, id, { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri(uri), resources: RESOURCES });
+    const isvc = (id: string, uri: string) => new InferenceService(ns.models, id, { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri(uri), resources: RESOURCES }) });
     expectRefused(() => isvc('a', 'file:///etc/passwd'), 'test/models/a', 'storage', "uses file://, which would read the node's or the container's own file system", '"file:///etc/passwd"', 'put the model in a bucket, a PersistentVolumeClaim (pvc://claim/path) or an OCI image');
     expectRefused(() => isvc('b', 'ftp://models.example.com/iris'), 'test/models/b', 'storage', "uses the scheme 'ftp', which KServe does not download models from (gs://, s3://, pvc://", '"ftp://models.example.com/iris"', 'put the model in a bucket');
     expect(() => isvc('c', 'hdfs://namenode/models/iris')).not.toThrow();
@@ -246,8 +247,8 @@ describe('URIs and CORS origins', () => {
 
   it('logger and JWKS URLs: http(s) / https only, without control characters', () => {
     const { ns } = setup(['models']);
-    expectRefused(() => new InferenceService(ns.models, 'a', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, logger: { url: 'http://dumper.observability/\u0000x' } }), 'test/models/a', 'logger.url', 'must be an http(s) URL without spaces or control characters', '"http://dumper.observability/\\u0000x"', 'use e.g. http://message-dumper.observability/');
-    expectRefused(() => new InferenceService(ns.models, 'b', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, logger: { url: 'file:///var/log/x' } }), 'test/models/b', 'logger.url', 'must be an http(s) URL', '"file:///var/log/x"', 'use e.g. http://message-dumper.observability/');
+    expectRefused(() => new InferenceService(ns.models, 'a', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), logger: { url: 'http://dumper.observability/\u0000x' } }), 'test/models/a', 'logger.url', 'must be an http(s) URL without spaces or control characters', '"http://dumper.observability/\\u0000x"', 'use e.g. http://message-dumper.observability/');
+    expectRefused(() => new InferenceService(ns.models, 'b', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), logger: { url: 'file:///var/log/x' } }), 'test/models/b', 'logger.url', 'must be an http(s) URL', '"file:///var/log/x"', 'use e.g. http://message-dumper.observability/');
     expectRefused(() => new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'javascript:alert(1)' }).check('test/access', 'jwt'), 'test/access', 'jwt.jwksUri', 'must be an https URL without spaces or control characters', '"javascript:alert(1)"', 'serve the JWKS over https');
   });
 

@@ -38,7 +38,9 @@ import { Tier } from '../../src/policy/tier';
 import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { Autoscaling } from '../../src/serving/autoscaling';
 import { Transformer } from '../../src/serving/components';
-import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
+import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
+import { FlatModelProps, withPredictor } from '../flat-props';
 import { LlmInferenceService } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ClusterServingRuntime, ServingRuntime } from '../../src/serving/serving-runtime';
@@ -55,9 +57,9 @@ const STORE = { name: 'vault' };
 const IMAGE = 'registry.example.com/team/server:1.0.0';
 
 /** An InferenceService `iris` in `models` with `props` over a valid sklearn model. */
-function isvc(props: Partial<InferenceServiceProps> = {}) {
+function isvc(props: FlatModelProps = {}) {
   const { ns } = setup(['models']);
-  return new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, ...props });
+  return new InferenceService(ns.models, 'iris', withPredictor({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }, props));
 }
 
 /** Platform `test` with a Gateway `gw` of `provider` in `edge`, admitting routes of `models`. */
@@ -229,7 +231,7 @@ const rows: Row[] = [
   row('a misspelt probe timing key', () => Probe.http('/ready', 8080, { perod: 5 } as never), E, 'Probe.http', 'timing.perod', '5', 'is not a known field', "did you mean 'period'?"),
   row("JWT 'audience' instead of 'audiences'", () => jwt({ audience: ['models-api'] } as never), E, 'JwtAuth', 'audience', '["models-api"]', 'is not a known field', "did you mean 'audiences'?"),
   row('a misspelt access policy prop', () => policy({ counter: 'user' } as never), E, 'test/models/access', 'counter', '"user"', 'is not a known field', "did you mean 'counterKey'?"),
-  row('a misspelt custom predictor container key', () => isvc({ modelFormat: undefined, storage: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
+  row('a misspelt custom predictor container key', () => isvc({ format: undefined, storage: undefined, containers: [{ image: IMAGE, resources: RESOURCES, envs: { A: 'b' } } as never] }), E, 'test/models/iris', 'containers[0].envs', '{"A":"b"}', 'is not a known field', "did you mean 'env'?"),
   row('a misspelt ServingRuntime prop', () => new ServingRuntime(setup(['models']).ns.models, 'rt', { supportedModelFormats: [{ format: ModelFormat.custom('vLLM') }], container: { image: IMAGE, resources: RESOURCES }, protocolVersion: [ProtocolVersion.V2] } as never), E, 'test/models/rt', 'protocolVersion', '["v2"]', 'is not a known field', "did you mean 'protocolVersions'?"),
   row("'port' instead of 'ports' in a NetworkPolicy rule", () => setup(['models']).ns.models.allowIngress('web', { peers: [NetworkPeer.namespace('edge')], port: 8080 } as never), E, 'test/models', 'NetworkPolicy/allow-web.port', '8080', 'is not a known field', "did you mean 'ports'?"),
 
@@ -254,8 +256,8 @@ const rows: Row[] = [
   row('NetworkPeer exception outside its block', () => NetworkPeer.cidr('10.0.0.0/8', ['192.168.0.0/16']), E, 'NetworkPeer.cidr', 'ipBlock.except[0]', '"192.168.0.0/16"', 'strictly inside 10.0.0.0/8', 'use a block inside 10.0.0.0/8'),
 
   // An InferenceService with no namespace
-  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
-  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES, transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
+  row('InferenceService in a platform chart without a namespace', () => new InferenceService(setup([]).platform, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }) }), E, 'test/iris', 'metadata.namespace', 'undefined', 'lands in whatever namespace kubectl or Argo CD applies it to', "create it inside a Namespace"),
+  row('InferenceService with a transformer in a chart without a namespace', () => new InferenceService(new Chart(Testing.app(), 'plain'), 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris'), resources: RESOURCES }), transformer: Transformer.container({ image: IMAGE, resources: RESOURCES }) }), E, 'plain/iris', 'metadata.namespace', 'undefined', "PREDICTOR_HOST cannot name the predictor's namespace", "create it inside a Namespace"),
 
   // One object, one platform
   row('a Namespace emitted by two platforms (at synth)', () => { const app = Testing.app(); for (const id of ['serving', 'gateway']) new Namespace(new Platform(app, id), 'models'); return synthPlatforms(app); }, S, 'gateway/models-namespace', 'metadata.name', '"models"', "makes Namespace models, which platform 'serving' also emits (serving/models-namespace)", "give platform 'gateway' its own namespace"),
@@ -269,9 +271,9 @@ const rows: Row[] = [
   }, S, 'b/edge/gw/Resource', 'metadata.name', '"gw"', "Gateway.gateway.networking.k8s.io edge/gw, which platform 'a' also emits (a/edge/gw/Resource)", "give platform 'b' its own name for it"),
 
   // A model format with a protocol its server does not speak (KServe v0.20's runtimes)
-  row('Triton written as v1', () => isvc({ modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.V1 }), E, 'test/models/iris', 'protocolVersion', '"v1"', "is not spoken by any of KServe's runtimes for format 'triton' (kserve-tritonserver: v2, grpc-v2)", 'use one of v2, grpc-v2'),
-  row('ONNX written as v1', () => isvc({ modelFormat: ModelFormat.ONNX, protocolVersion: ProtocolVersion.V1 }), E, 'test/models/iris', 'protocolVersion', '"v1"', "for format 'onnx' (kserve-tritonserver: v2, grpc-v2)", 'use one of v2, grpc-v2'),
-  row('TensorFlow written as v2', () => isvc({ modelFormat: ModelFormat.TENSORFLOW, protocolVersion: ProtocolVersion.V2 }), E, 'test/models/iris', 'protocolVersion', '"v2"', "for format 'tensorflow' (kserve-tensorflow-serving: v1, grpc-v1)", 'or ModelFormat.TRITON for a Triton model repository'),
+  row('Triton written as v1', () => isvc({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.V1 }), E, 'test/models/iris', 'protocolVersion', '"v1"', "is not spoken by any of KServe's runtimes for format 'triton' (kserve-tritonserver: v2, grpc-v2)", 'use one of v2, grpc-v2'),
+  row('ONNX written as v1', () => isvc({ format: ModelFormat.ONNX, protocolVersion: ProtocolVersion.V1 }), E, 'test/models/iris', 'protocolVersion', '"v1"', "for format 'onnx' (kserve-tritonserver: v2, grpc-v2)", 'use one of v2, grpc-v2'),
+  row('TensorFlow written as v2', () => isvc({ format: ModelFormat.TENSORFLOW, protocolVersion: ProtocolVersion.V2 }), E, 'test/models/iris', 'protocolVersion', '"v2"', "for format 'tensorflow' (kserve-tensorflow-serving: v1, grpc-v1)", 'or ModelFormat.TRITON for a Triton model repository'),
   row('scikit-learn over grpc-v2', () => isvc({ protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 8081, name: 'h2c' }] }), E, 'test/models/iris', 'protocolVersion', '"grpc-v2"', "for format 'sklearn'", 'use one of v1, v2'),
   ((c) => row('catalog: ONNX written as v1', () => loadCatalog(c.file), C, c.at, 'models[0].protocol', '"v1"', "for format 'onnx' (kserve-tritonserver: v2, grpc-v2)", 'write protocol: v2'))(catalog('    format: sklearn\n', '    format: onnx\n    protocol: v1\n', 'protocol: v1')),
   ((c) => row('catalog: TensorFlow written as v2', () => loadCatalog(c.file), C, c.at, 'models[0].protocol', '"v2"', "for format 'tensorflow'", 'write protocol: v1'))(catalog('    format: sklearn\n', '    format: tensorflow\n    protocol: v2\n', 'protocol: v2')),
@@ -366,11 +368,11 @@ describe('values inside the ranges stay accepted', () => {
   });
 
   it('takes every protocol a format has a KServe runtime for, and defaults ONNX to v2', () => {
-    expect(isvc({ modelFormat: ModelFormat.ONNX }).protocolVersion).toBe(ProtocolVersion.V2);
-    expect(() => isvc({ modelFormat: ModelFormat.TENSORFLOW, protocolVersion: ProtocolVersion.GRPC_V1, ports: [{ containerPort: 9000, name: 'h2c' }] })).not.toThrow();
-    expect(() => isvc({ modelFormat: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.GRPC_V2 })).not.toThrow();
+    expect(isvc({ format: ModelFormat.ONNX }).protocolVersion).toBe(ProtocolVersion.V2);
+    expect(() => isvc({ format: ModelFormat.TENSORFLOW, protocolVersion: ProtocolVersion.GRPC_V1, ports: [{ containerPort: 9000, name: 'h2c' }] })).not.toThrow();
+    expect(() => isvc({ format: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.GRPC_V2 })).not.toThrow();
     // A runtime named by the model decides for itself.
-    expect(() => isvc({ modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, runtime: ClusterServingRuntime.fromName(Testing.app(), 'rt', 'my-grpc-runtime') })).not.toThrow();
+    expect(() => isvc({ format: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.GRPC_V2, runtime: ClusterServingRuntime.fromName(Testing.app(), 'rt', 'my-grpc-runtime') })).not.toThrow();
   });
 
   it('takes a deny entry carved out of an allowed block (deny is checked first)', () => {

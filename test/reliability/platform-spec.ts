@@ -32,6 +32,7 @@ import { Tier } from '../../src/policy/tier';
 import { HttpRoute, HttpRouteRule } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { OUTPUT_MARKER, renderOutputMarker } from '../../src/delivery/output-folder';
@@ -161,10 +162,12 @@ export function buildApp(spec: PlatformSpec): App {
     const format = typeof m.format === 'string' && FORMATS[m.format] ? FORMATS[m.format] : ModelFormat.custom(m.format);
     const isvc = new InferenceService(models, `model-${String(m.name)}-${i}`, {
       name: m.name,
-      modelFormat: format,
-      protocolVersion: m.protocol as ProtocolVersion | undefined,
-      storage: Storage.uri(m.storageUri),
-      resources: { requests: { cpu: m.cpu, memory: m.memory }, limits: { cpu: m.cpuLimit, memory: m.memoryLimit } },
+      predictor: Predictor.model({
+        format: format,
+        protocolVersion: m.protocol as ProtocolVersion | undefined,
+        storage: Storage.uri(m.storageUri),
+        resources: { requests: { cpu: m.cpu, memory: m.memory }, limits: { cpu: m.cpuLimit, memory: m.memoryLimit } },
+      }),
       minReplicas: m.minReplicas,
       maxReplicas: m.maxReplicas,
     });

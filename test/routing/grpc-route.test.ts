@@ -9,6 +9,7 @@ import { GrpcMethodMatch, GrpcRoute } from '../../src/routing/grpc-route';
 import { HttpRoute } from '../../src/routing/http-route';
 import { HeaderMatch, PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
@@ -25,7 +26,7 @@ function fixture() {
 describe('GrpcRoute', () => {
   it('routes a grpc-v2 InferenceService by service name and host, and opens its h2c port to the gateway', () => {
     const { app, ns, gateway } = fixture();
-    const model = new InferenceService(ns.models, 'iris-grpc', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://b/iris') });
+    const model = new InferenceService(ns.models, 'iris-grpc', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: Storage.uri('gs://b/iris') }) });
     const route = new GrpcRoute(ns.models, 'iris-grpc-route', {
       name: 'iris-grpc',
       parents: [gateway.listener('https')],
@@ -93,33 +94,33 @@ describe('GrpcRoute', () => {
 
     it('an HTTP-only model is attached through gRPC matches', () => {
       const { ns } = fixture();
-      const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });
+      const rest = new InferenceService(ns.models, 'rest', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
       expect(() => rest.grpcRouteMatches()).toThrow(/protocolVersion is v1; only grpc-v2 models have a standard gRPC service/);
     });
 
     it('a GRPCRoute points at an HTTP-only model (the route construct refuses it, whatever the matches)', () => {
       const { ns, gateway } = fixture();
-      const rest = new InferenceService(ns.models, 'rest', { modelFormat: ModelFormat.SKLEARN });
+      const rest = new InferenceService(ns.models, 'rest', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
       const add = () => new GrpcRoute(ns.models, 'r', { parents: [gateway.listener('https')], rules: [{ matches: [{ method: GrpcMethodMatch.exact('inference.GRPCInferenceService') }], backends: [rest] }] });
       expect(add).toThrow(/rules\[0\]\.backendRefs\[0\] points at a backend that serves HTTP only, which a GRPCRoute cannot carry \(received: "rest-predictor"\)\. Fix: route it with an HttpRoute/);
     });
 
     it('an HTTPRoute points at a gRPC model', () => {
       const { ns, gateway } = fixture();
-      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
+      const g = new InferenceService(ns.models, 'g', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 }) });
       const add = () => new HttpRoute(ns.models, 'h', { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix('/v2/models/g') }], backends: [g] }] });
       expect(add).toThrow(/rules\[0\]\.backendRefs\[0\] points at a backend that serves gRPC only, which an HTTPRoute cannot carry \(received: "g-predictor"\)\. Fix: route it with a GrpcRoute/);
     });
 
     it('a gRPC model is attached to an HTTPRoute', () => {
       const { ns } = fixture();
-      const g = new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 });
+      const g = new InferenceService(ns.models, 'g', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2 }) });
       expect(() => g.routeMatches()).toThrow(/is gRPC, which an HTTPRoute cannot carry/);
     });
 
     it('a gRPC port is not named h2c', () => {
       const { ns } = fixture();
-      expect(() => new InferenceService(ns.models, 'g', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] })).toThrow(
+      expect(() => new InferenceService(ns.models, 'g', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, ports: [{ containerPort: 9000, name: 'grpc' }] }) })).toThrow(
         /ports\[0\]\.name must be 'h2c' for a gRPC model/,
       );
     });

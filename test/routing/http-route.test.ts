@@ -10,6 +10,7 @@ import { HttpRouteFilter, PathModifier } from '../../src/routing/filter';
 import { HttpRoute } from '../../src/routing/http-route';
 import { HeaderMatch, PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
@@ -59,7 +60,7 @@ describe('HttpRoute', () => {
 
   it('points at the predictor Service of an InferenceService and opens its pods to the gateway only', () => {
     const { app, ns, gateway } = fixture();
-    const iris = new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://b/iris') });
+    const iris = new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://b/iris') }) });
     new HttpRoute(ns.models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const objects = synthObjects(app);
     const route = findObject(objects, 'HTTPRoute', 'iris', 'models');

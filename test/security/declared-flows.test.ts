@@ -18,6 +18,7 @@ import { Listener } from '../../src/gateway/listener';
 import { PodMonitor } from '../../src/observability/scrape';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { SecurityWaivers } from '../../src/security/waivers';
 import { Storage } from '../../src/serving/storage';
@@ -54,7 +55,7 @@ describe('SEC-N07: declared flows are allowed by the NetworkPolicies', () => {
     // The controller labels its proxies `app.kubernetes.io/name: <gateway>`, but the provider was written with `app: acme-proxy`.
     const acme = GatewayProvider.custom('acme', 'acme', { dataPlane: (name, ns) => ({ namespace: ns, selector: { app: 'acme-proxy' }, labels: { 'app.kubernetes.io/name': name } }) });
     const gateway = gatewayIn(edge, acme);
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
+    const iris = new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES }) });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const errors = n07(errorsOf(() => buildPlatforms(app)));
     expect(errors).toEqual([
@@ -70,7 +71,7 @@ describe('SEC-N07: declared flows are allowed by the NetworkPolicies', () => {
     const edge = new Namespace(p, 'edge');
     const models = new Namespace(p, 'models');
     const gateway = gatewayIn(edge, GatewayProvider.KGATEWAY);
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
+    const iris = new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES }) });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     const outputs = buildPlatforms(app);
     const route = outputs[0].manifests.find((m) => m.object.kind === 'HTTPRoute')!;

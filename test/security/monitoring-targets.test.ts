@@ -8,6 +8,7 @@ import { checkPlatformSecurity } from '../../src/security/platforms';
 import { synthPlatforms } from '../../src/delivery/synth';
 import { PodMonitor } from '../../src/observability/scrape';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 
@@ -49,7 +50,7 @@ describe('SEC-M02', () => {
   it('reads the predictor of an InferenceService: a model whose metrics port is not declared is flagged', () => {
     expect(
       findings((ns) => {
-        new InferenceService(ns, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris') });
+        new InferenceService(ns, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris') }) });
         new PodMonitor(ns, 'iris-monitor', { selector: { 'serving.kserve.io/inferenceservice': 'iris', component: 'predictor' }, port: 8082 });
       }),
     ).toEqual([expect.stringMatching(/finds no target in the predictor of InferenceService iris: no container declares port 8082/)]);

@@ -17,6 +17,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { HttpRoute } from '../../src/routing/http-route';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 
@@ -68,7 +69,7 @@ describe('References are produced or listed as cluster setup', () => {
 
   it('lists the ServiceAccount of an InferenceService that nothing creates (KServe then creates no predictor pod), not the default one', () => {
     const { app, models } = platform();
-    new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES, serviceAccount: { serviceAccountName: 'model-reader' } });
+    new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES }), serviceAccount: { serviceAccountName: 'model-reader' } });
     rawDeployment(models, { serviceAccountName: 'default', containers: [{ name: 'w', image: 'w:1' }] });
     const setup = setupSection(app);
     expect(setup).toContain('### ServiceAccount models/model-reader\n\nThe ServiceAccount `model-reader` in namespace `models` must exist; nothing in this folder creates it. Referred to by: spec.predictor.serviceAccountName of InferenceService models/iris.');
@@ -79,7 +80,7 @@ describe('References are produced or listed as cluster setup', () => {
     const { app, p, models } = platform();
     const edge = new Namespace(p, 'edge');
     const gateway = new Gateway(edge, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([models]) })] });
-    const iris = new InferenceService(models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES });
+    const iris = new InferenceService(models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://bucket/iris'), resources: RESOURCES }) });
     new HttpRoute(models, 'iris-route', { name: 'iris', parents: [gateway.listener('https')], rules: [{ matches: iris.routeMatches(), backends: [iris] }] });
     new HttpRoute(models, 'api-route', { name: 'api', parents: [gateway.listener('https')], rules: [{ backends: [Backend.service('inventory', 8080, { namespace: 'apps' })] }] });
     const setup = setupSection(app);

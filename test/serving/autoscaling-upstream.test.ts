@@ -13,6 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { Autoscaling } from '../../src/serving/autoscaling';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { setup } from '../util';
@@ -27,9 +28,11 @@ describe('Knative autoscaling without an upper bound (autoscaling/autoscale_cust
       'autoscaling/autoscale_custom.yaml',
       (app) => {
         new InferenceService(plainChart(app), 'flowers-sample', {
-          modelFormat: ModelFormat.TENSORFLOW,
-          frameworkField: true,
-          storage: FLOWERS,
+          predictor: Predictor.model({
+            format: ModelFormat.TENSORFLOW,
+            frameworkField: true,
+            storage: FLOWERS,
+          }),
           deploymentMode: DeploymentMode.KNATIVE,
           containerConcurrency: 10,
         });
@@ -53,8 +56,10 @@ describe('Knative autoscaling without an upper bound (autoscaling/autoscale_cust
   it('Autoscaling.knative with a target and no maxReplicas adds the target annotations and still no upper bound', () => {
     const { app, ns } = setup(['models']);
     const model = new InferenceService(ns.models, 'flowers-sample', {
-      modelFormat: ModelFormat.TENSORFLOW,
-      storage: FLOWERS,
+      predictor: Predictor.model({
+        format: ModelFormat.TENSORFLOW,
+        storage: FLOWERS,
+      }),
       deploymentMode: DeploymentMode.KNATIVE,
       containerConcurrency: 10,
       autoscaling: Autoscaling.knative({ target: 7 }),
@@ -72,10 +77,10 @@ describe('Knative autoscaling without an upper bound (autoscaling/autoscale_cust
 
   it("Knative's maxScale 0 idiom (maxReplicas: 0) is refused with the way to say it: leave maxReplicas out", () => {
     const { ns } = setup(['models']);
-    expect(() => new InferenceService(ns.models, 'flowers', { modelFormat: ModelFormat.TENSORFLOW, storage: FLOWERS, deploymentMode: DeploymentMode.KNATIVE, maxReplicas: 0 })).toThrow(
+    expect(() => new InferenceService(ns.models, 'flowers', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: FLOWERS }), deploymentMode: DeploymentMode.KNATIVE, maxReplicas: 0 })).toThrow(
       /test\/models\/flowers.*maxReplicas.*must be an integer >= minReplicas \(1\) and >= 1.*0.*leave maxReplicas out for no upper bound/s,
     );
     // In Standard mode there is no unbounded HPA: the fix does not offer it.
-    expect(() => new InferenceService(ns.models, 'flowers-std', { modelFormat: ModelFormat.TENSORFLOW, storage: FLOWERS, maxReplicas: 0 })).toThrow(/use maxReplicas: 1 or more$/m);
+    expect(() => new InferenceService(ns.models, 'flowers-std', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: FLOWERS }), maxReplicas: 0 })).toThrow(/use maxReplicas: 1 or more$/m);
   });
 });

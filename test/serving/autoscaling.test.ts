@@ -2,12 +2,13 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Autoscaling } from '../../src/serving/autoscaling';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 
 function render(autoscaling: Autoscaling, mode: DeploymentMode, extra: { minReplicas?: number; maxReplicas?: number } = {}) {
   const { app, ns } = setup(['models']);
-  new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, deploymentMode: mode, autoscaling, ...extra });
+  new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }), deploymentMode: mode, autoscaling, ...extra });
   return findObject(synthObjects(app), 'InferenceService', 'm');
 }
 

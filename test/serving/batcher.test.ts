@@ -1,13 +1,14 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
 
 describe('InferenceService batcher', () => {
   it('renders predictor.batcher', () => {
     const { app, ns } = setup(['models']);
-    new InferenceService(ns.models, 'torch', { modelFormat: ModelFormat.PYTORCH, batcher: { maxBatchSize: 32, maxLatency: Duration.millis(300) } });
+    new InferenceService(ns.models, 'torch', { predictor: Predictor.model({ format: ModelFormat.PYTORCH }), batcher: { maxBatchSize: 32, maxLatency: Duration.millis(300) } });
     expect(findObject(synthObjects(app), 'InferenceService', 'torch').spec.predictor.batcher).toEqual({ maxBatchSize: 32, maxLatency: 300, timeout: 60 });
   });
 
@@ -18,6 +19,6 @@ describe('InferenceService batcher', () => {
     [{ maxBatchSize: 16, maxLatency: Duration.seconds(5), timeout: Duration.seconds(2) }, /batcher\.timeout must be longer than maxLatency \(5000ms\) \(received: "2s"\)/],
   ])('fails when the batcher is %j', (batcher, message) => {
     const { ns } = setup(['models']);
-    expect(() => new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.PYTORCH, batcher })).toThrow(message);
+    expect(() => new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.PYTORCH }), batcher })).toThrow(message);
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { DeploymentMode, ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
 
 function model(mode: DeploymentMode) {
   const { app, ns } = setup(['models']);
-  const isvc = new InferenceService(ns.models, 'torch', { modelFormat: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/torch/v1'), deploymentMode: mode });
+  const isvc = new InferenceService(ns.models, 'torch', { predictor: Predictor.model({ format: ModelFormat.PYTORCH, storage: Storage.uri('s3://models/torch/v1') }), deploymentMode: mode });
   return { isvc, spec: () => findObject(synthObjects(app), 'InferenceService', 'torch', 'models').spec };
 }
 

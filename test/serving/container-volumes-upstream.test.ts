@@ -19,6 +19,8 @@ import { EmptyDirMedium, Volume } from '../../src/core/volume';
 import { Gateway } from '../../src/gateway/gateway';
 import { Transformer } from '../../src/serving/components';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
+import { FlatModelProps, withPredictor } from '../flat-props';
 import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ClusterServingRuntime, ServingRuntime } from '../../src/serving/serving-runtime';
@@ -83,16 +85,18 @@ describe('named probe ports, proved on the llm-d simulator LLMInferenceServices'
         }),
     ).toThrow(/test\/models\/llm.*container\.readinessProbe\.httpGet\.port.*names a port the container does not declare \(its ports: https\).*"http".*use one of https, or a port number/s);
     expect(
-      () => new InferenceService(ns.models, 'custom', { containers: [{ image: 'example.com/server:1.0.0', livenessProbe: Probe.tcp('grpc') }] }),
+      () => new InferenceService(ns.models, 'custom', { predictor: Predictor.containers([{ image: 'example.com/server:1.0.0', livenessProbe: Probe.tcp('grpc') }]) }),
     ).toThrow(/test\/models\/custom.*containers\[0\]\.livenessProbe\.tcpSocket\.port.*declares no named port.*"grpc".*ports: \[\{ name: 'grpc'/s);
-    expect(() => new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), readinessProbe: Probe.http('/v1/models/iris', 'http1') })).toThrow(
+    expect(() => new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), readinessProbe: Probe.http('/v1/models/iris', 'http1') }) })).toThrow(
       /test\/models\/iris.*readinessProbe\.httpGet\.port.*declares no named port.*"http1"/s,
     );
     expect(
       () =>
         new InferenceService(ns.models, 'tx', {
-          modelFormat: ModelFormat.SKLEARN,
-          storage: Storage.gcs('gs://bucket/model'),
+          predictor: Predictor.model({
+            format: ModelFormat.SKLEARN,
+            storage: Storage.gcs('gs://bucket/model'),
+          }),
           transformer: Transformer.container({ image: 'example.com/tx:1.0.0', ports: [{ name: 'http', containerPort: 8080 }], startupProbe: Probe.tcp('htp') }),
         }),
     ).toThrow(/transformer\.startupProbe\.tcpSocket\.port.*its ports: http.*"htp"/s);
@@ -104,11 +108,13 @@ describe('named probe ports, proved on the llm-d simulator LLMInferenceServices'
   it('a named probe port the model server declares is accepted and rendered by name', () => {
     const { app, ns } = setup(['models']);
     new InferenceService(ns.models, 'iris', {
-      modelFormat: ModelFormat.SKLEARN,
-      storage: Storage.gcs('gs://bucket/model'),
-      ports: [{ name: 'http1', containerPort: 8080 }],
-      readinessProbe: Probe.http('/v1/models/iris', 'http1'),
-      livenessProbe: Probe.tcp('http1'),
+      predictor: Predictor.model({
+        format: ModelFormat.SKLEARN,
+        storage: Storage.gcs('gs://bucket/model'),
+        ports: [{ name: 'http1', containerPort: 8080 }],
+        readinessProbe: Probe.http('/v1/models/iris', 'http1'),
+        livenessProbe: Probe.tcp('http1'),
+      }),
     });
     const model = findObject(synthObjects(app), 'InferenceService', 'iris').spec.predictor.model;
     expect(model.readinessProbe.httpGet.port).toBe('http1');
@@ -212,12 +218,14 @@ describe('container volumes and mounts', () => {
     const shm = Volume.emptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '2Gi' });
     const config = Volume.configMap('config', 'model-config');
     new InferenceService(ns.models, 'qwen', {
-      modelFormat: ModelFormat.HUGGINGFACE,
-      storage: Storage.hf('Qwen/Qwen3-0.6B'),
-      volumeMounts: [
-        { volume: shm, mountPath: '/dev/shm' },
-        { volume: config, mountPath: '/etc/model', readOnly: true },
-      ],
+      predictor: Predictor.model({
+        format: ModelFormat.HUGGINGFACE,
+        storage: Storage.hf('Qwen/Qwen3-0.6B'),
+        volumeMounts: [
+          { volume: shm, mountPath: '/dev/shm' },
+          { volume: config, mountPath: '/etc/model', readOnly: true },
+        ],
+      }),
     });
     const isvc = findObject(synthObjects(app), 'InferenceService', 'qwen');
     expect(isvc.spec.predictor.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } }, { name: 'config', configMap: { name: 'model-config' } }]);
@@ -232,12 +240,11 @@ describe('container volumes and mounts', () => {
   it('custom containers, transformers and LLMInferenceServices mount volumes too; one Volume mounted by two containers is one pod volume', () => {
     const { app, ns } = setup(['models']);
     new InferenceService(ns.models, 'custom', {
-      containers: [
+      predictor: Predictor.containers([
         { image: 'example.com/server:1.0.0', volumeMounts: [SHM_MOUNT] },
         { image: 'example.com/sidecar:1.0.0', volumeMounts: [{ volume: DEVSHM, mountPath: '/shm' }] },
-      ],
+      ], { storage: Storage.gcs('gs://bucket/model') }),
       transformer: Transformer.container({ image: 'example.com/tx:1.0.0', volumeMounts: [{ volume: Volume.secret('certs', 'tx-certs', { defaultMode: 0o440 }), mountPath: '/certs' }] }),
-      storage: Storage.gcs('gs://bucket/model'),
     });
     new LlmInferenceService(ns.models, 'llm', { model: Storage.hf('facebook/opt-125m'), container: { resources: { limits: { cpu: '1', memory: '1Gi' } }, volumeMounts: [SHM_MOUNT] } });
     const objects = synthObjects(app);
@@ -253,7 +260,7 @@ describe('container volumes and mounts', () => {
   it('refuses /tmp (the library mounts it), a path mounted twice, two volumes of one name, the reserved name, a relative path, a bad sizeLimit, a PVC in Knative mode, mounts on a custom-container model prop', () => {
     const { ns } = setup(['models']);
     let n = 0;
-    const isvc = (props: object) => () => new InferenceService(ns.models, `m${n++}`, { modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), ...props });
+    const isvc = (props: object) => () => new InferenceService(ns.models, `m${n++}`, withPredictor({ format: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model') }, props as FlatModelProps));
     expect(isvc({ volumeMounts: [{ volume: DEVSHM, mountPath: '/tmp' }] })).toThrow(/test\/models\/m0.*volumeMounts\[0\]\.mountPath.*is \/tmp, where the library mounts its own emptyDir.*"\/tmp"/s);
     expect(isvc({ volumeMounts: [SHM_MOUNT, { volume: Volume.emptyDir('other'), mountPath: '/dev/shm/' }] })).toThrow(/volumeMounts\[1\]\.mountPath.*mounted twice.*"\/dev\/shm\/"/s);
     expect(isvc({ volumeMounts: [SHM_MOUNT, { volume: Volume.emptyDir('devshm'), mountPath: '/other' }] })).toThrow(/volumeMounts\[1\]\.volume.*two different volumes of one name.*"devshm".*same Volume object/s);
@@ -264,7 +271,7 @@ describe('container volumes and mounts', () => {
     expect(isvc({ deploymentMode: DeploymentMode.KNATIVE, volumeMounts: [{ volume: Volume.persistentVolumeClaim('cache', 'cache-pvc'), mountPath: '/cache' }] })).toThrow(
       /volumeMounts\[0\]\.volume.*PersistentVolumeClaim, which Knative refuses.*"cache".*DeploymentMode\.STANDARD/s,
     );
-    expect(() => new InferenceService(ns.models, 'c', { containers: [{ image: 'example.com/s:1.0.0' }], volumeMounts: [SHM_MOUNT] })).toThrow(/test\/models\/c.*volumeMounts.*custom containers carry their own.*set volumeMounts on each container/s);
+    expect(() => new InferenceService(ns.models, 'c', { predictor: Predictor.containers([{ image: 'example.com/s:1.0.0' }], { volumeMounts: [SHM_MOUNT] } as never) })).toThrow(/test\/models\/c.*predictor\.volumeMounts.*is not a known field/s);
   });
 });
 
@@ -288,8 +295,8 @@ describe('volumes never surface wrongly typed values as raw TypeErrors', () => {
         for (const where of ['model', 'container', 'llm']) {
           const { ns } = setup(['models']);
           try {
-            if (where === 'model') new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), volumeMounts: mounts() as never });
-            else if (where === 'container') new InferenceService(ns.models, 'm', { containers: [{ image: 'example.com/s:1.0.0', volumeMounts: mounts() as never }] });
+            if (where === 'model') new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.gcs('gs://bucket/model'), volumeMounts: mounts() as never }) });
+            else if (where === 'container') new InferenceService(ns.models, 'm', { predictor: Predictor.containers([{ image: 'example.com/s:1.0.0', volumeMounts: mounts() as never }]) });
             else new LlmInferenceService(ns.models, 'm', { model: Storage.hf('facebook/opt-125m'), container: { volumeMounts: mounts() as never } });
           } catch (e) {
             if (!(e instanceof Error) || e.name !== 'ModelServingError') raw.push(`${where} ${what} = ${JSON.stringify(bad)}: ${String(e)}`);
@@ -308,7 +315,7 @@ describe('named probe ports on a named runtime', () => {
       supportedModelFormats: [{ format: ModelFormat.custom('x') }],
       container: { image: 'example.com/rt:1.0.0', ports: [{ name: 'http1', containerPort: 8080 }], readinessProbe: Probe.http('/ready', 'http1') },
     });
-    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.custom('x'), runtime: rt, storage: Storage.gcs('gs://bucket/model'), readinessProbe: Probe.http('/ready', 'http1') });
+    new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('x'), runtime: rt, storage: Storage.gcs('gs://bucket/model'), readinessProbe: Probe.http('/ready', 'http1') }) });
     expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.readinessProbe.httpGet.port).toBe('http1');
   });
 });

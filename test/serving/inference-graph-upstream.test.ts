@@ -14,6 +14,7 @@ import { AllowedRoutes, Gateway, GatewayProvider, Listener } from '../../src/gat
 import { HttpRoute, PathMatch } from '../../src/routing';
 import { InferenceGraph, GraphNode, GraphStep, StepDependency, StepInput } from '../../src/serving/inference-graph';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
@@ -26,8 +27,8 @@ const DEPLOYMENT_MODE = "metadata.annotations['serving.kserve.io/deploymentMode'
 /** The two InferenceServices of both upstream files, in the framework-field form they are written in. */
 function irisModels(scope: Construct): { sklearn: InferenceService; xgboost: InferenceService } {
   return {
-    sklearn: new InferenceService(scope, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, frameworkField: true, storage: SKLEARN }),
-    xgboost: new InferenceService(scope, 'xgboost-iris', { modelFormat: ModelFormat.XGBOOST, frameworkField: true, storage: XGBOOST }),
+    sklearn: new InferenceService(scope, 'sklearn-iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, frameworkField: true, storage: SKLEARN }) }),
+    xgboost: new InferenceService(scope, 'xgboost-iris', { predictor: Predictor.model({ format: ModelFormat.XGBOOST, frameworkField: true, storage: XGBOOST }) }),
   };
 }
 
@@ -181,11 +182,11 @@ describe('InferenceGraph refuses what KServe refuses or the router misreads', ()
 
   it('a model in another namespace, a gRPC model, a Knative model behind default deny, a name starting with a digit', () => {
     const { ns } = setup(['models', 'other']);
-    const elsewhere = new InferenceService(ns.other, 'far', { modelFormat: ModelFormat.SKLEARN, storage: SKLEARN });
+    const elsewhere = new InferenceService(ns.other, 'far', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: SKLEARN }) });
     expect(() => new InferenceGraph(ns.models, 'g', { root: GraphNode.sequence([GraphStep.model(elsewhere)]) })).toThrow(/test\/models\/g.*steps\[0\]\.model.*namespace other.*graph's namespace \(models\).*test\/other\/far.*GraphStep\.url/s);
-    const grpc = new InferenceService(ns.models, 'tri', { modelFormat: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: SKLEARN });
+    const grpc = new InferenceService(ns.models, 'tri', { predictor: Predictor.model({ format: ModelFormat.TRITON, protocolVersion: ProtocolVersion.GRPC_V2, storage: SKLEARN }) });
     expect(() => new InferenceGraph(ns.models, 'g2', { root: GraphNode.sequence([GraphStep.model(grpc)]) })).toThrow(/steps\[0\]\.model.*speaks grpc-v2.*v1 or v2 HTTP.*"tri"/s);
-    const kn = new InferenceService(ns.models, 'kn', { modelFormat: ModelFormat.SKLEARN, storage: SKLEARN, deploymentMode: DeploymentMode.KNATIVE });
+    const kn = new InferenceService(ns.models, 'kn', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: SKLEARN }), deploymentMode: DeploymentMode.KNATIVE });
     expect(() => new InferenceGraph(ns.models, 'g3', { root: GraphNode.sequence([GraphStep.model(kn)]) })).toThrow(/Knative-mode model.*default deny.*DeploymentMode\.STANDARD/s);
     expect(() => new InferenceGraph(ns.models, '1g', { root: GraphNode.sequence([GraphStep.model(grpc)]) })).toThrow(/name.*must start with a letter.*"1g"/s);
     expect(() => new InferenceGraph(ns.models, 'g4', { root: GraphNode.sequence([GraphStep.url('ftp://x')]) })).toThrow(/steps\[0\]\.url.*http\(s\) URL.*"ftp:\/\/x"/s);
@@ -199,7 +200,7 @@ describe('InferenceGraph and its nodes never surface wrongly typed props as raw 
     const BAD: readonly unknown[] = [null, 42, 'text', { text: 42 }, [42], true];
     const attempt = (what: string, f: (scope: Construct, m: InferenceService) => void) => {
       const { ns } = setup(['models']);
-      const m = new InferenceService(ns.models, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: SKLEARN });
+      const m = new InferenceService(ns.models, 'sklearn-iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: SKLEARN }) });
       try {
         f(ns.models, m);
       } catch (e) {

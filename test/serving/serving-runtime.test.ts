@@ -3,6 +3,7 @@ import { Testing } from 'cdk8s';
 import { Namespace } from '../../src/core/namespace';
 import { Platform } from '../../src/core/platform';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { ClusterServingRuntime, ServingRuntime } from '../../src/serving/serving-runtime';
 import { buildPlatforms } from '../../src/delivery/pipeline';
@@ -56,7 +57,7 @@ describe('ServingRuntime and ClusterServingRuntime', () => {
   it('an InferenceService can name it; its protocol defaults to what the runtime speaks', () => {
     const { app, ns } = setup(['llm']);
     const vllm = ServingRuntime.vllm(ns.llm, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' });
-    const m = new InferenceService(ns.llm, 'qwen', { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, resources: { limits: { nvidiaGpu: '1' } } });
+    const m = new InferenceService(ns.llm, 'qwen', { predictor: Predictor.model({ format: ModelFormat.custom('vLLM'), runtime: vllm, resources: { limits: { nvidiaGpu: '1' } } }) });
     expect(m.protocolVersion).toBe(ProtocolVersion.V2);
     const p = findObject(synthObjects(app), 'InferenceService', 'qwen', 'llm').spec.predictor;
     expect(p.model.runtime).toBe('vllm');
@@ -86,13 +87,13 @@ describe('ServingRuntime and ClusterServingRuntime', () => {
     it('an InferenceService names a runtime that does not support its format', () => {
       const { ns } = setup(['llm']);
       const tei = ServingRuntime.textEmbeddingsInference(ns.llm, 'tei', { image: 'ghcr.io/huggingface/text-embeddings-inference:cpu-1.8' });
-      expect(() => new InferenceService(ns.llm, 'm', { modelFormat: ModelFormat.SKLEARN, runtime: tei })).toThrow(/runtime 'tei' does not declare model format 'sklearn'/);
+      expect(() => new InferenceService(ns.llm, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, runtime: tei }) })).toThrow(/runtime 'tei' does not declare model format 'sklearn'/);
     });
 
     it('an InferenceService uses a ServingRuntime of another namespace', () => {
       const { ns } = setup(['a', 'b']);
       const rt = ServingRuntime.vllm(ns.a, 'vllm', { image: 'vllm/vllm-openai:v0.11.0' });
-      expect(() => new InferenceService(ns.b, 'm', { modelFormat: ModelFormat.custom('vLLM'), runtime: rt })).toThrow(/is a ServingRuntime in namespace 'a'/);
+      expect(() => new InferenceService(ns.b, 'm', { predictor: Predictor.model({ format: ModelFormat.custom('vLLM'), runtime: rt }) })).toThrow(/is a ServingRuntime in namespace 'a'/);
     });
   });
 });
@@ -103,7 +104,7 @@ describe('a model on a runtime inherits its resources (KServe merges the runtime
     const platform = new Platform(app, 'p', { requireAccessPolicies: false });
     const llm = new Namespace(platform, 'llm');
     const vllm = ClusterServingRuntime.vllm(platform, 'vllm', { image: 'vllm/vllm-openai:v0.11.0', gpus: 1 });
-    new InferenceService(llm, 'qwen', withRuntime ? { modelFormat: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') } : { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris') });
+    new InferenceService(llm, 'qwen', { predictor: withRuntime ? Predictor.model({ format: ModelFormat.custom('vLLM'), runtime: vllm, storage: Storage.hf('Qwen/Qwen3-0.6B') }) : Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://models/iris') }) });
     return app;
   };
 

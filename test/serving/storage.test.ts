@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRef } from '../../src/core/secret-ref';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { S3ServiceAccount } from '../../src/serving/s3-service-account';
 import { Storage } from '../../src/serving/storage';
@@ -10,7 +11,7 @@ describe('Storage', () => {
   it('S3 through IRSA: a ServiceAccount with the role annotation, used by the predictor', () => {
     const { app, ns } = setup(['models']);
     const sa = new S3ServiceAccount(ns.models, 'models-s3', { roleArn: 'arn:aws:iam::123456789012:role/kserve-models-s3-role', region: 'eu-west-1' });
-    new InferenceService(ns.models, 'iris', { modelFormat: ModelFormat.SKLEARN, storage: Storage.s3('s3://model-artifacts/sklearn/iris', { serviceAccount: sa }) });
+    new InferenceService(ns.models, 'iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.s3('s3://model-artifacts/sklearn/iris', { serviceAccount: sa }) }) });
     const objects = synthObjects(app);
     const account = findObject(objects, 'ServiceAccount', 'models-s3', 'models');
     expect(account.metadata.annotations).toEqual({
@@ -43,14 +44,14 @@ describe('Storage', () => {
     [Storage.uri('https://example.com/model.tar.gz'), 'https://example.com/model.tar.gz'],
   ])('%s renders storageUri %s', (storage, uri) => {
     const { app, ns } = setup(['models']);
-    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage });
+    new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage }) });
     expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.storageUri).toBe(uri);
   });
 
   it("a gated Hugging Face model: the storage initializer gets the token Secret through KServe's storageSecretName pod annotation, the model server as HF_TOKEN", () => {
     const { app, ns } = setup(['models']);
-    new InferenceService(ns.models, 'mistral', { modelFormat: ModelFormat.HUGGINGFACE, storage: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3', { tokenSecretRef: SecretRef.named('hf-token') }) });
-    new InferenceService(ns.models, 'open', { modelFormat: ModelFormat.HUGGINGFACE, storage: Storage.hf('Qwen/Qwen3-0.6B') });
+    new InferenceService(ns.models, 'mistral', { predictor: Predictor.model({ format: ModelFormat.HUGGINGFACE, storage: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3', { tokenSecretRef: SecretRef.named('hf-token') }) }) });
+    new InferenceService(ns.models, 'open', { predictor: Predictor.model({ format: ModelFormat.HUGGINGFACE, storage: Storage.hf('Qwen/Qwen3-0.6B') }) });
     const objects = synthObjects(app);
     const gated = findObject(objects, 'InferenceService', 'mistral', 'models').spec.predictor;
     expect(gated.annotations).toEqual({ 'serving.kserve.io/storageSecretName': 'hf-token' });
@@ -60,14 +61,14 @@ describe('Storage', () => {
 
   it('a storage-config key renders predictor.model.storage', () => {
     const { app, ns } = setup(['models']);
-    new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) });
+    new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) }) });
     expect(findObject(synthObjects(app), 'InferenceService', 'm').spec.predictor.model.storage).toEqual({ key: 'localMinIO', path: 'sklearn', parameters: { bucket: 'example-models' } });
   });
 
   describe('fails when', () => {
     const bind = (s: Storage) => () => {
       const { ns } = setup(['models']);
-      new InferenceService(ns.models, 'm', { modelFormat: ModelFormat.SKLEARN, storage: s });
+      new InferenceService(ns.models, 'm', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: s }) });
     };
     it('an S3 URI is malformed', () => expect(bind(Storage.s3('s3:/bucket'))).toThrow(/storage must be an S3 URI like s3:\/\/bucket\/path/));
     it('a GCS URI is malformed', () => expect(bind(Storage.gcs('gcs://bucket/x'))).toThrow(/must be a GCS URI/));

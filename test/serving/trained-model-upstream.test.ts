@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
 import { TrainedModel } from '../../src/serving/trained-model';
@@ -23,12 +24,14 @@ describe('TrainedModel rebuilds the upstream multi-model serving examples', () =
       (app) => {
         const c = plainChart(app);
         const server = new InferenceService(c, 'sklearn-iris-example', {
-          modelFormat: ModelFormat.SKLEARN,
-          frameworkField: true,
-          protocolVersion: ProtocolVersion.V1,
-          containerName: 'sklearn-iris-predictor',
+          predictor: Predictor.model({
+            format: ModelFormat.SKLEARN,
+            frameworkField: true,
+            protocolVersion: ProtocolVersion.V1,
+            containerName: 'sklearn-iris-predictor',
+            resources: { limits: { cpu: '100m', memory: '512Mi' }, requests: { cpu: '100m', memory: '512Mi' } },
+          }),
           minReplicas: 1,
-          resources: { limits: { cpu: '100m', memory: '512Mi' }, requests: { cpu: '100m', memory: '512Mi' } },
         });
         for (const name of ['model1-sklearn', 'model2-sklearn']) {
           new TrainedModel(c, name, { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
@@ -52,10 +55,12 @@ describe('TrainedModel rebuilds the upstream multi-model serving examples', () =
       (app) => {
         const c = plainChart(app);
         const triton = new InferenceService(c, 'triton-mms', {
-          modelFormat: ModelFormat.TRITON,
-          frameworkField: true,
-          args: ['--model-control-mode=explicit'],
-          resources: { limits: { cpu: '1', memory: '16Gi' }, requests: { cpu: '1', memory: '16Gi' } },
+          predictor: Predictor.model({
+            format: ModelFormat.TRITON,
+            frameworkField: true,
+            args: ['--model-control-mode=explicit'],
+            resources: { limits: { cpu: '1', memory: '16Gi' }, requests: { cpu: '1', memory: '16Gi' } },
+          }),
         });
         new TrainedModel(c, 'cifar10', { inferenceService: triton, framework: ModelFormat.PYTORCH, storage: Storage.gcs('gs://kfserving-examples/models/torchscript/cifar10'), memory: '1Gi' });
       },
@@ -71,7 +76,7 @@ describe('TrainedModel refuses what KServe would never load', () => {
 
   it('the sum of memory over the InferenceService limit, naming every TrainedModel', () => {
     const { ns } = setup(['models']);
-    const server = new InferenceService(ns.models, 'mms', { modelFormat: ModelFormat.SKLEARN, resources: RES });
+    const server = new InferenceService(ns.models, 'mms', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, resources: RES }) });
     new TrainedModel(ns.models, 'a', { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
     new TrainedModel(ns.models, 'b', { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
     expect(() => new TrainedModel(ns.models, 'c', { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '1Mi' })).toThrow(
@@ -81,20 +86,20 @@ describe('TrainedModel refuses what KServe would never load', () => {
 
   it('an InferenceService with storage of its own, without a memory limit, or in another namespace; a huggingface model', () => {
     const { ns } = setup(['models', 'other']);
-    const single = new InferenceService(ns.models, 'single', { modelFormat: ModelFormat.SKLEARN, storage: Storage.gcs(SKLEARN_MODEL), resources: RES });
+    const single = new InferenceService(ns.models, 'single', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.gcs(SKLEARN_MODEL), resources: RES }) });
     const tm = (id: string, isvc: InferenceService, scope = ns.models) => () => new TrainedModel(scope, id, { inferenceService: isvc, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
     expect(tm('t1', single)).toThrow(/test\/models\/t1.*inferenceService.*is not a multi-model server.*test\/models\/single.*give the InferenceService no storage/s);
-    const hf = new InferenceService(ns.models, 'hf', { modelFormat: ModelFormat.HUGGINGFACE, resources: RES });
+    const hf = new InferenceService(ns.models, 'hf', { predictor: Predictor.model({ format: ModelFormat.HUGGINGFACE, resources: RES }) });
     expect(tm('t2', hf)).toThrow(/inferenceService.*is not a multi-model server.*huggingface/s);
-    const unbounded = new InferenceService(ns.models, 'unbounded', { modelFormat: ModelFormat.SKLEARN });
+    const unbounded = new InferenceService(ns.models, 'unbounded', { predictor: Predictor.model({ format: ModelFormat.SKLEARN }) });
     expect(tm('t3', unbounded)).toThrow(/inferenceService.*has no memory limit.*never loads it.*set resources\.limits\.memory/s);
-    const far = new InferenceService(ns.other, 'far', { modelFormat: ModelFormat.SKLEARN, resources: RES });
+    const far = new InferenceService(ns.other, 'far', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, resources: RES }) });
     expect(tm('t4', far)).toThrow(/test\/models\/t4.*inferenceService.*is in namespace other.*TrainedModel's namespace \(models\).*test\/other\/far/s);
   });
 
   it('a storage the model agent cannot download, or with credentials of its own; a bad memory; a string instead of the InferenceService', () => {
     const { ns } = setup(['models']);
-    const server = new InferenceService(ns.models, 'mms', { modelFormat: ModelFormat.SKLEARN, resources: RES });
+    const server = new InferenceService(ns.models, 'mms', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, resources: RES }) });
     const tm = (id: string, props: object) => () => new TrainedModel(ns.models, id, { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi', ...props });
     expect(tm('p', { storage: Storage.pvc('models', 'iris') })).toThrow(/test\/models\/p.*storage.*must be a URI KServe's model agent downloads \(s3:\/\/, gs:\/\/, https:\/\/, http:\/\/\).*"pvc:\/\/models\/iris"/s);
     expect(tm('h', { storage: Storage.hf('Qwen/Qwen3-0.6B') })).toThrow(/storage.*model agent downloads/s);
@@ -107,7 +112,7 @@ describe('TrainedModel refuses what KServe would never load', () => {
 
   it('in a platform Namespace, opens the model download from the InferenceService pods (the rule a model with storage gets)', () => {
     const { app, ns } = setup(['models']);
-    const server = new InferenceService(ns.models, 'mms', { modelFormat: ModelFormat.SKLEARN, resources: RES });
+    const server = new InferenceService(ns.models, 'mms', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, resources: RES }) });
     new TrainedModel(ns.models, 'a', { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
     new TrainedModel(ns.models, 'b', { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' });
     const objects = synthObjects(app);
@@ -125,7 +130,7 @@ describe('TrainedModel never surfaces wrongly typed props as raw TypeErrors', ()
     for (const bad of [null, 42, 'text', { text: 42 }, [42], true] as const) {
       for (const key of ['name', 'inferenceService', 'storage', 'framework', 'memory', undefined]) {
         const { ns } = setup(['models']);
-        const server = new InferenceService(ns.models, 'mms', { modelFormat: ModelFormat.SKLEARN, resources: { limits: { memory: '1Gi' } } });
+        const server = new InferenceService(ns.models, 'mms', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, resources: { limits: { memory: '1Gi' } } }) });
         const good = { inferenceService: server, storage: Storage.gcs(SKLEARN_MODEL), framework: ModelFormat.SKLEARN, memory: '256Mi' };
         try {
           new TrainedModel(ns.models, 'tm', (key === undefined ? bad : { ...good, [key]: bad }) as never);

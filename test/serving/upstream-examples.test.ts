@@ -25,7 +25,9 @@ import { Probe } from '../../src/core/probe';
 import { WorkloadSecurity } from '../../src/core/security';
 import { Gateway } from '../../src/gateway/gateway';
 import { Explainer } from '../../src/serving/components';
-import { InferenceService, InferenceServiceProps } from '../../src/serving/inference-service';
+import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
+import { FlatModelProps, withPredictor } from '../flat-props';
 import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
 import { DeploymentMode, ModelFormat, ProtocolVersion } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
@@ -163,11 +165,11 @@ const FLOWERS = 'kfserving-examples/models/tensorflow/flowers';
 const IMAGE_CLASSIFIER_V1 = 'kfserving-examples/models/torchserve/image_classifier/v1';
 
 /** One InferenceService with a framework field (`spec.predictor.<format>`) in a namespace-less chart. */
-function frameworkCase(file: string, name: string, props: Omit<InferenceServiceProps, 'frameworkField'>, extras: readonly string[]): Case {
+function frameworkCase(file: string, name: string, props: Omit<FlatModelProps, 'frameworkField'>, extras: readonly string[]): Case {
   return {
     file,
     build: (app) => {
-      new InferenceService(chartIn(app), name, { ...props, frameworkField: true });
+      new InferenceService(chartIn(app), name, withPredictor({ frameworkField: true }, props));
     },
     extras: { [`InferenceService/${name}`]: extras },
   };
@@ -249,27 +251,27 @@ function loraCpu(file: string, name: string, adapter: { name: string; storage: S
 }
 
 const CASES: readonly Case[] = [
-  frameworkCase('v1beta1/sklearn/v2/sklearn.yaml', 'sklearn-irisv2', { modelFormat: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2, storage: Storage.gcs('gs://seldon-models/sklearn/iris') }, [
+  frameworkCase('v1beta1/sklearn/v2/sklearn.yaml', 'sklearn-irisv2', { format: ModelFormat.SKLEARN, protocolVersion: ProtocolVersion.V2, storage: Storage.gcs('gs://seldon-models/sklearn/iris') }, [
     ...predictorDefaults('sklearn'),
     MIN_REPLICAS,
   ]),
-  frameworkCase('v1beta1/sklearn/v1/sklearn-mixedtype-model/sklearn-mixedtype.yaml', 'sklearn-mixedtype', { modelFormat: ModelFormat.SKLEARN, storage: gcs('kfserving-examples/models/sklearn/1.3/mixedtype') }, [
+  frameworkCase('v1beta1/sklearn/v1/sklearn-mixedtype-model/sklearn-mixedtype.yaml', 'sklearn-mixedtype', { format: ModelFormat.SKLEARN, storage: gcs('kfserving-examples/models/sklearn/1.3/mixedtype') }, [
     ...predictorDefaults('sklearn'),
     MIN_REPLICAS,
     protocol('sklearn'),
   ]),
   frameworkCase('v1beta1/tensorflow/tensorflow.yaml', 'flower-sample', {
-    modelFormat: ModelFormat.TENSORFLOW,
+    format: ModelFormat.TENSORFLOW,
     storage: gcs(FLOWERS),
     annotations: { 'serving.kserve.io/enable-metric-aggregation': 'true', 'serving.kserve.io/enable-prometheus-scraping': 'true' },
   }, [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')]),
-  frameworkCase('v1beta1/tensorflow/gpu.yaml', 'tensorflow-gpu', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), resources: { limits: { nvidiaGpu: '1' } } }, [
+  frameworkCase('v1beta1/tensorflow/gpu.yaml', 'tensorflow-gpu', { format: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), resources: { limits: { nvidiaGpu: '1' } } }, [
     ...predictorDefaults('tensorflow'),
     MIN_REPLICAS,
     protocol('tensorflow'),
     TOLERATIONS,
   ]),
-  frameworkCase('v1beta1/tensorflow/versioning.yaml', 'tensorflow-versioning', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), image: 'tensorflow/serving:v1.14' }, [
+  frameworkCase('v1beta1/tensorflow/versioning.yaml', 'tensorflow-versioning', { format: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), image: 'tensorflow/serving:v1.14' }, [
     ...predictorDefaults('tensorflow'),
     MIN_REPLICAS,
     protocol('tensorflow'),
@@ -278,20 +280,22 @@ const CASES: readonly Case[] = [
     file: 'v1beta1/torchserve/canary/canary.yaml',
     build: (app) => {
       const isvc = new InferenceService(chartIn(app), 'torchserve', {
-        modelFormat: ModelFormat.PYTORCH,
-        frameworkField: true,
+        predictor: Predictor.model({
+          format: ModelFormat.PYTORCH,
+          frameworkField: true,
+          storage: gcs(IMAGE_CLASSIFIER_V1),
+        }),
         deploymentMode: DeploymentMode.KNATIVE,
-        storage: gcs(IMAGE_CLASSIFIER_V1),
       });
       isvc.canary({ trafficPercent: 20, storage: gcs('kfserving-examples/models/torchserve/image_classifier/v2') });
     },
     extras: { 'InferenceService/torchserve': [...predictorDefaults('pytorch', 'knative'), MIN_REPLICAS, protocol('pytorch')] },
   },
-  frameworkCase('v1beta1/rollout/default.yaml', 'my-model', { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS) }, [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')]),
+  frameworkCase('v1beta1/rollout/default.yaml', 'my-model', { format: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS) }, [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')]),
   {
     file: 'v1beta1/rollout/pinned.yaml',
     build: (app) => {
-      const isvc = new InferenceService(chartIn(app), 'my-model', { modelFormat: ModelFormat.TENSORFLOW, frameworkField: true, deploymentMode: DeploymentMode.KNATIVE, storage: gcs(FLOWERS) });
+      const isvc = new InferenceService(chartIn(app), 'my-model', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, frameworkField: true, storage: gcs(FLOWERS) }), deploymentMode: DeploymentMode.KNATIVE });
       isvc.canary({ trafficPercent: 0, storage: gcs(`${FLOWERS}-2`) });
     },
     extras: { 'InferenceService/my-model': [...predictorDefaults('tensorflow', 'knative'), MIN_REPLICAS, protocol('tensorflow')] },
@@ -300,19 +304,21 @@ const CASES: readonly Case[] = [
     file: 'storage/oci-image-volume/inference_service.yaml',
     build: (app) => {
       new InferenceService(chartIn(app, 'kserve-test'), 'sklearn-oci-native', {
-        modelFormat: ModelFormat.SKLEARN,
-        storage: Storage.uri('oci+native://ghcr.io/my-org/my-sklearn-model:v1'),
-        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        predictor: Predictor.model({
+          format: ModelFormat.SKLEARN,
+          storage: Storage.uri('oci+native://ghcr.io/my-org/my-sklearn-model:v1'),
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        }),
       });
     },
     extras: { 'InferenceService/kserve-test/sklearn-oci-native': [...predictorDefaults('model'), MIN_REPLICAS, protocol('model')] },
   },
-  frameworkCase('storage/s3/tensorflow_s3.yaml', 'mnist-s3', { modelFormat: ModelFormat.TENSORFLOW, storage: Storage.s3('s3://kfserving-examples/mnist', { serviceAccount: { serviceAccountName: 'sa' } }) }, [
+  frameworkCase('storage/s3/tensorflow_s3.yaml', 'mnist-s3', { format: ModelFormat.TENSORFLOW, storage: Storage.s3('s3://kfserving-examples/mnist', { serviceAccount: { serviceAccountName: 'sa' } }) }, [
     ...predictorDefaults('tensorflow'),
     MIN_REPLICAS,
     protocol('tensorflow'),
   ]),
-  frameworkCase('storage/storageSpec/sklearn_storagespec.yaml', 'example-sklearn-isvc', { modelFormat: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) }, [
+  frameworkCase('storage/storageSpec/sklearn_storagespec.yaml', 'example-sklearn-isvc', { format: ModelFormat.SKLEARN, storage: Storage.storageKey('localMinIO', 'sklearn', { bucket: 'example-models' }) }, [
     ...predictorDefaults('sklearn'),
     MIN_REPLICAS,
     protocol('sklearn'),
@@ -320,34 +326,34 @@ const CASES: readonly Case[] = [
   frameworkCase(
     'storage/uri/tensorflow.yaml',
     'tensorflow-from-uri',
-    { modelFormat: ModelFormat.TENSORFLOW, storage: Storage.uri('https://raw.githubusercontent.com/tduffy000/kfserving-uri-examples/master/tensorflow/frozen/model_artifacts.tar.gz') },
+    { format: ModelFormat.TENSORFLOW, storage: Storage.uri('https://raw.githubusercontent.com/tduffy000/kfserving-uri-examples/master/tensorflow/frozen/model_artifacts.tar.gz') },
     [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow')],
   ),
   frameworkCase(
     'accelerators/tensorflow-gpu.yaml',
     'tensorflow-gpu',
-    { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), runtimeVersion: '1.11.0-gpu', resources: { limits: { nvidiaGpu: '1' } }, annotations: { 'serving.kserve.io/gke-accelerator': 'nvidia-tesla-t4' } },
+    { format: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), runtimeVersion: '1.11.0-gpu', resources: { limits: { nvidiaGpu: '1' } }, annotations: { 'serving.kserve.io/gke-accelerator': 'nvidia-tesla-t4' } },
     [...predictorDefaults('tensorflow'), MIN_REPLICAS, protocol('tensorflow'), TOLERATIONS],
   ),
-  frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { modelFormat: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatency: Duration.millis(300) } }, [
+  frameworkCase('batcher/basic/batcher_v1beta1.yaml', 'pytorch-batcher', { format: ModelFormat.PYTORCH, storage: gcs(IMAGE_CLASSIFIER_V1), minReplicas: 1, batcher: { maxBatchSize: 16, maxLatency: Duration.millis(300) } }, [
     ...predictorDefaults('pytorch'),
     protocol('pytorch'),
     `${P}.batcher.timeout`,
   ]),
-  frameworkCase('logger/basic/sklearn-logging.yaml', 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, storage: gcs('kfserving-examples/models/sklearn/1.0/model'), logger: { mode: 'all', url: 'http://message-dumper.default/' } }, [
+  frameworkCase('logger/basic/sklearn-logging.yaml', 'sklearn-iris', { format: ModelFormat.SKLEARN, storage: gcs('kfserving-examples/models/sklearn/1.0/model'), logger: { mode: 'all', url: 'http://message-dumper.default/' } }, [
     ...predictorDefaults('sklearn'),
     MIN_REPLICAS,
     protocol('sklearn'),
   ]),
-  frameworkCase('v1beta1/lightgbm/lightgbm.yaml', 'lightgbm-iris', { modelFormat: ModelFormat.LIGHTGBM, storage: gcs('kfserving-examples/models/lightgbm/iris') }, [...predictorDefaults('lightgbm'), MIN_REPLICAS, protocol('lightgbm')]),
-  frameworkCase('v1beta1/onnx/onnx.yaml', 'style-sample', { modelFormat: ModelFormat.ONNX, storage: gcs('kfserving-examples/models/onnx') }, [...predictorDefaults('onnx'), MIN_REPLICAS, protocol('onnx')]),
-  frameworkCase('v1beta1/pmml/pmml.yaml', 'pmml-demo', { modelFormat: ModelFormat.PMML, storage: gcs('kfserving-examples/models/pmml') }, [...predictorDefaults('pmml'), MIN_REPLICAS, protocol('pmml')]),
-  frameworkCase('v1beta1/spark/spark_pmml.yaml', 'spark-pmml', { modelFormat: ModelFormat.PMML, storage: gcs('kfserving-examples/models/sparkpmml') }, [...predictorDefaults('pmml'), MIN_REPLICAS, protocol('pmml')]),
+  frameworkCase('v1beta1/lightgbm/lightgbm.yaml', 'lightgbm-iris', { format: ModelFormat.LIGHTGBM, storage: gcs('kfserving-examples/models/lightgbm/iris') }, [...predictorDefaults('lightgbm'), MIN_REPLICAS, protocol('lightgbm')]),
+  frameworkCase('v1beta1/onnx/onnx.yaml', 'style-sample', { format: ModelFormat.ONNX, storage: gcs('kfserving-examples/models/onnx') }, [...predictorDefaults('onnx'), MIN_REPLICAS, protocol('onnx')]),
+  frameworkCase('v1beta1/pmml/pmml.yaml', 'pmml-demo', { format: ModelFormat.PMML, storage: gcs('kfserving-examples/models/pmml') }, [...predictorDefaults('pmml'), MIN_REPLICAS, protocol('pmml')]),
+  frameworkCase('v1beta1/spark/spark_pmml.yaml', 'spark-pmml', { format: ModelFormat.PMML, storage: gcs('kfserving-examples/models/sparkpmml') }, [...predictorDefaults('pmml'), MIN_REPLICAS, protocol('pmml')]),
   frameworkCase(
     'v1beta1/triton/torchscript/torchscript_grpc.yaml',
     'torchscript-cifar',
     {
-      modelFormat: ModelFormat.TRITON,
+      format: ModelFormat.TRITON,
       storage: gcs('kfserving-examples/models/torchscript'),
       runtimeVersion: '20.10-py3',
       // No protocolVersion: ModelFormat.TRITON defaults to v2, KServe's implied protocol for Triton (TritonSpec.GetProtocol).
@@ -356,26 +362,26 @@ const CASES: readonly Case[] = [
     },
     [...predictorDefaults('triton'), MIN_REPLICAS, protocol('triton')],
   ),
-  frameworkCase('v1beta1/torchserve/v1/bert/bert.yaml', 'torchserve-bert', { modelFormat: ModelFormat.PYTORCH, storage: gcs('kfserving-examples/models/torchserve/huggingface') }, [
+  frameworkCase('v1beta1/torchserve/v1/bert/bert.yaml', 'torchserve-bert', { format: ModelFormat.PYTORCH, storage: gcs('kfserving-examples/models/torchserve/huggingface') }, [
     ...predictorDefaults('pytorch'),
     MIN_REPLICAS,
     protocol('pytorch'),
   ]),
-  frameworkCase('v1beta1/torchserve/v2/bert/bert.yaml', 'torchserve-bert-v2', { modelFormat: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.V2, storage: gcs('kfserving-examples/models/torchserve/bert/v2') }, [
+  frameworkCase('v1beta1/torchserve/v2/bert/bert.yaml', 'torchserve-bert-v2', { format: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.V2, storage: gcs('kfserving-examples/models/torchserve/bert/v2') }, [
     ...predictorDefaults('pytorch'),
     MIN_REPLICAS,
   ]),
   frameworkCase(
     'v1beta1/torchserve/v2/bert/bert_gpu.yaml',
     'torchserve-bert-v2',
-    { modelFormat: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.V2, storage: gcs('kfserving-examples/models/torchserve/bert/v2'), resources: { limits: { memory: '4Gi', nvidiaGpu: '1' } } },
+    { format: ModelFormat.PYTORCH, protocolVersion: ProtocolVersion.V2, storage: gcs('kfserving-examples/models/torchserve/bert/v2'), resources: { limits: { memory: '4Gi', nvidiaGpu: '1' } } },
     [...predictorDefaults('pytorch'), MIN_REPLICAS, TOLERATIONS],
   ),
   frameworkCase(
     'v1beta1/torchserve/v2/mnist_gpu.yaml',
     'torchserve-mnist-v2',
     {
-      modelFormat: ModelFormat.PYTORCH,
+      format: ModelFormat.PYTORCH,
       protocolVersion: ProtocolVersion.V2,
       storage: gcs('kfserving-examples/models/torchserve/image_classifier/v2'),
       resources: { limits: { memory: '4Gi', nvidiaGpu: '1' } },
@@ -386,7 +392,7 @@ const CASES: readonly Case[] = [
   frameworkCase(
     'v1beta1/advanced/probes.yaml',
     'flowers',
-    { modelFormat: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), readinessProbe: Probe.http('/v1/models/flowers', 8080), livenessProbe: Probe.http('/v1/models/flowers', 8080) },
+    { format: ModelFormat.TENSORFLOW, storage: gcs(FLOWERS), readinessProbe: Probe.http('/v1/models/flowers', 8080), livenessProbe: Probe.http('/v1/models/flowers', 8080) },
     [
       ...predictorDefaults('tensorflow').filter((p) => !/(readiness|liveness)Probe$/.test(p)),
       ...['readinessProbe', 'livenessProbe'].flatMap((probe) => ['httpGet.port', 'periodSeconds', 'failureThreshold'].map((f) => `${P}.tensorflow.${probe}.${f}`)),
@@ -398,7 +404,7 @@ const CASES: readonly Case[] = [
     file: 'explanation/aix/mnist/aix-explainer.yaml',
     build: (app) => {
       new InferenceService(chartIn(app, 'default'), 'aix-explainer', {
-        containers: [{ name: 'predictor', image: 'aipipeline/rf-predictor:0.4.1', command: ['python', '-m', 'rfserver', '--model_name', 'aix-explainer'], imagePullPolicy: 'Always' }],
+        predictor: Predictor.containers([{ name: 'predictor', image: 'aipipeline/rf-predictor:0.4.1', command: ['python', '-m', 'rfserver', '--model_name', 'aix-explainer'], imagePullPolicy: 'Always' }]),
         explainer: Explainer.container({
           name: 'explainer',
           image: 'kserve/aix-explainer:v0.10.1',
@@ -433,8 +439,10 @@ const CASES: readonly Case[] = [
     file: 'istio-dex/sklearn.yaml',
     build: (app) => {
       new InferenceService(chartIn(app), 'sklearn-iris', {
-        modelFormat: ModelFormat.SKLEARN,
-        storage: gcs('kfserving-examples/models/sklearn/1.0/model'),
+        predictor: Predictor.model({
+          format: ModelFormat.SKLEARN,
+          storage: gcs('kfserving-examples/models/sklearn/1.0/model'),
+        }),
         annotations: { 'sidecar.istio.io/inject': 'false' },
       });
     },
@@ -444,9 +452,11 @@ const CASES: readonly Case[] = [
     file: 'outlier-detection/alibi-detect/cifar10/cifar10.yaml',
     build: (app) => {
       new InferenceService(chartIn(app, 'cifar10'), 'tfserving-cifar10', {
-        modelFormat: ModelFormat.TENSORFLOW,
-        frameworkField: true,
-        storage: gcs('seldon-models/tfserving/cifar10/resnet32'),
+        predictor: Predictor.model({
+          format: ModelFormat.TENSORFLOW,
+          frameworkField: true,
+          storage: gcs('seldon-models/tfserving/cifar10/resnet32'),
+        }),
         logger: { mode: 'all', url: 'http://broker-ingress.knative-eventing.svc.cluster.local/cifar10/default' },
       });
     },
@@ -457,8 +467,8 @@ const CASES: readonly Case[] = [
       file,
       build: (app) => {
         const c = chartIn(app);
-        new InferenceService(c, 'sklearn-iris', { modelFormat: ModelFormat.SKLEARN, frameworkField: true, storage: gcs('kfserving-examples/models/sklearn/1.0/model') });
-        new InferenceService(c, 'xgboost-iris', { modelFormat: ModelFormat.XGBOOST, frameworkField: true, storage: gcs('kfserving-examples/models/xgboost/iris') });
+        new InferenceService(c, 'sklearn-iris', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, frameworkField: true, storage: gcs('kfserving-examples/models/sklearn/1.0/model') }) });
+        new InferenceService(c, 'xgboost-iris', { predictor: Predictor.model({ format: ModelFormat.XGBOOST, frameworkField: true, storage: gcs('kfserving-examples/models/xgboost/iris') }) });
       },
       extras: {
         'InferenceService/sklearn-iris': [...predictorDefaults('sklearn'), MIN_REPLICAS, protocol('sklearn')],
@@ -471,15 +481,17 @@ const CASES: readonly Case[] = [
     build: (app) => {
       const chart = chartIn(app);
       new InferenceService(chart, 'llama-31-8b-instruct', {
-        modelFormat: ModelFormat.HUGGINGFACE,
-        runtime: ClusterServingRuntime.fromName(chart, 'runtime', 'custom-kserve-huggingfaceserver'),
-        storage: Storage.pvc('s3-data', 'llama-31-8b-instruct'),
+        predictor: Predictor.model({
+          format: ModelFormat.HUGGINGFACE,
+          runtime: ClusterServingRuntime.fromName(chart, 'runtime', 'custom-kserve-huggingfaceserver'),
+          storage: Storage.pvc('s3-data', 'llama-31-8b-instruct'),
+          args: ['--gpu-memory-utilization=0.95', '--max-model-len=1024', '--tensor-parallel-size=1', '--enforce-eager', '--disable-log-stats'],
+          resources: { limits: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' }, requests: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' } },
+        }),
         // Scale to zero needs Knative mode.
         deploymentMode: DeploymentMode.KNATIVE,
         minReplicas: 0,
         nodeSelector: { 'node.kubernetes.io/instance-type': 'g5.8xlarge' },
-        args: ['--gpu-memory-utilization=0.95', '--max-model-len=1024', '--tensor-parallel-size=1', '--enforce-eager', '--disable-log-stats'],
-        resources: { limits: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' }, requests: { cpu: '24', memory: '48Gi', nvidiaGpu: '1' } },
       });
     },
     extras: { 'InferenceService/llama-31-8b-instruct': [...predictorDefaults('model', 'knative'), protocol('model'), TOLERATIONS] },

@@ -9,6 +9,7 @@ import { MeshMtls } from '../../../src/policy/istio/mesh-mtls';
 import { Platform } from '../../../src/core/platform';
 import { KServeModelMonitoring } from '../../../src/observability/kserve-model-monitoring';
 import { InferenceService } from '../../../src/serving/inference-service';
+import { Predictor } from '../../../src/serving/predictor';
 import { Storage } from '../../../src/serving/storage';
 import { ModelFormat } from '../../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../../util';
@@ -40,7 +41,7 @@ describe('MeshMtls', () => {
 
   it('models monitored after it are scraped through the sidecars (15020), and the platform notes the CNI plugin it needs', () => {
     const { app, ns, gateway } = gatewayOf(GatewayProvider.ISTIO);
-    const model = new InferenceService(ns.llm, 'qwen', { modelFormat: ModelFormat.SKLEARN, storage: Storage.uri('gs://b/qwen') });
+    const model = new InferenceService(ns.llm, 'qwen', { predictor: Predictor.model({ format: ModelFormat.SKLEARN, storage: Storage.uri('gs://b/qwen') }) });
     new MeshMtls(ns.llm, 'mtls', { gateway, ports: [8080] });
     new KServeModelMonitoring(ns.llm, 'qwen-monitoring', { model });
     const objects = synthObjects(app);
