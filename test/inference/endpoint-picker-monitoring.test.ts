@@ -12,6 +12,7 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { PathMatch } from '../../src/routing/match';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
+import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { metricNamesIn } from '../../src/observability/promql';
@@ -22,9 +23,11 @@ function build(options: { failureMode?: FailureMode } = {}) {
   const f = setup(['gw', 'models'], { requireAccessPolicies: false });
   const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models]) })] });
   const qwen = new InferenceService(f.ns.models, 'qwen', {
-    modelFormat: ModelFormat.custom('vllm'),
-    storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
-    resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    predictor: Predictor.model({
+      format: ModelFormat.custom('vllm'),
+      storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'),
+      resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } },
+    }),
   });
   const pool = new InferencePool(f.ns.models, 'qwen-pool', { modelServers: ModelServers.of(qwen), failureMode: options.failureMode });
   const picker = new EndpointPicker(f.ns.models, 'qwen-epp', { pool });
@@ -62,7 +65,7 @@ describe('EndpointPickerMonitoring', () => {
 
   it('refuses a picker without metrics and thresholds out of range, with the fix', () => {
     const f = setup(['models'], { requireAccessPolicies: false });
-    const qwen = new InferenceService(f.ns.models, 'qwen', { modelFormat: ModelFormat.custom('vllm'), storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'), resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } } });
+    const qwen = new InferenceService(f.ns.models, 'qwen', { predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'), resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } } }) });
     const pool = new InferencePool(f.ns.models, 'p', { modelServers: ModelServers.of(qwen) });
     const quiet = new EndpointPicker(f.ns.models, 'epp', { pool, monitoring: false });
     expect(quiet.serviceMonitor).toBeUndefined();
