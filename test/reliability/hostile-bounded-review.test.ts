@@ -248,6 +248,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['ClusterServingRuntime', false],
   ['DirectResponse', false],
   ['EndpointPicker', false],
+  ['EndpointPickerMonitoring', false],
   ['EnvoyGatewayTracing', false],
   ['ExternalSecret', false],
   ['Gateway', false],
