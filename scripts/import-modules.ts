@@ -32,7 +32,7 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'serving.kserve.io/inferenceservices.yaml', kind: 'InferenceService', versions: ['v1beta1'] },
       { file: 'serving.kserve.io/servingruntimes.yaml', kind: 'ServingRuntime', versions: ['v1alpha1'] },
       { file: 'serving.kserve.io/clusterservingruntimes.yaml', kind: 'ClusterServingRuntime', versions: ['v1alpha1'] },
-      { file: 'serving.kserve.io/llminferenceservices.yaml', kind: 'LLMInferenceService', versions: ['v1alpha1'] },
+      { file: 'serving.kserve.io/llminferenceservices.yaml', kind: 'LLMInferenceService', versions: ['v1alpha2'] },
       { file: 'serving.kserve.io/inferencegraphs.yaml', kind: 'InferenceGraph', versions: ['v1alpha1'] },
       { file: 'serving.kserve.io/trainedmodels.yaml', kind: 'TrainedModel', versions: ['v1alpha1'] },
       { file: 'serving.kserve.io/llminferenceserviceconfigs.yaml', kind: 'LLMInferenceServiceConfig', versions: ['v1alpha2'] },

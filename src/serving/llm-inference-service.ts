@@ -170,9 +170,21 @@ export interface LlmInferenceServiceProps {
 }
 
 /**
- * A KServe `LLMInferenceService` (serving.kserve.io/v1alpha1): a
- * vLLM-based LLM deployment managed by KServe's LLM controller (llm-d),
- * with an optional KServe-managed route on an existing Gateway.
+ * A KServe `LLMInferenceService` (serving.kserve.io/v1alpha2, the storage
+ * version since KServe 0.17): a vLLM-based LLM deployment managed by
+ * KServe's LLM controller (llm-d), with an optional KServe-managed route on
+ * an existing Gateway.
+ *
+ * Every field the construct writes has the same name and shape in
+ * v1alpha1 and v1alpha2 (`model.uri`, `model.name`, `model.lora`,
+ * `baseRefs`, `replicas`, `storageInitializer`, `router.route`,
+ * `router.gateway.refs`, `router.scheduler`, `template`): KServe's
+ * conversion copies them field for field. What differs does not concern
+ * it: v1alpha2 drops `model.criticality` (kept in the
+ * `internal.serving.kserve.io/model-criticality` annotation), and
+ * converts `router.scheduler.pool.spec` from InferencePool v1alpha2 to v1.
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha1/llm_inference_service_conversion.go
  *
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
  */

@@ -6,11 +6,9 @@ import { Duration } from 'cdk8s';
  *
  * - `inference_default.yaml` (an LLMInferenceService whose `baseRefs` name
  *   the config) is rebuilt with its base ref an LlmInferenceServiceConfig
- *   object. Two differences are asserted explicitly: the construct still
- *   emits v1alpha1 (issue 17 moves LlmInferenceService to v1alpha2; the
- *   API serves both and converts), and `LlmRouter.managed` always asks
- *   KServe for its HTTPRoute (`router.route: {}`), which the e2e sample
- *   leaves out;
+ *   object. One difference is asserted explicitly: `LlmRouter.managed`
+ *   always asks KServe for its HTTPRoute (`router.route: {}`), which the
+ *   e2e sample leaves out;
  * - `llmisvc_config_default.yaml` is listed in KNOWN-INVALID.md (its
  *   `router.scheduler.pool.spec` lacks the CRD's required fields), so only
  *   its valid `spec.template` is rebuilt and compared.
@@ -79,8 +77,7 @@ describe('LlmInferenceServiceConfig and baseRefs rebuild the e2e-gpt-oss sample'
           'spec.router.route',
         ],
       },
-      // The construct emits v1alpha1 until issue 17; the apiserver converts between the two versions.
-      { 'LLMInferenceService/gpt-oss-20b': ['apiVersion: upstream "serving.kserve.io/v1alpha2" ≠ ours "serving.kserve.io/v1alpha1"'] },
+      {},
       ['LLMInferenceServiceConfig/llmisvc-intelligent-inference-scheduling'],
     );
     expect((objects['LLMInferenceService/gpt-oss-20b'] as any).spec.baseRefs).toEqual([{ name: 'llmisvc-intelligent-inference-scheduling' }]);

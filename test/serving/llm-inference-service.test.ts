@@ -17,7 +17,7 @@ describe('LlmInferenceService', () => {
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
     });
     const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen3', 'llm');
-    expect(o.apiVersion).toBe('serving.kserve.io/v1alpha1');
+    expect(o.apiVersion).toBe('serving.kserve.io/v1alpha2');
     expect(o.spec.model).toEqual({ uri: 'hf://Qwen/Qwen3-0.6B', name: 'Qwen/Qwen3-0.6B' });
     expect(o.spec.router).toEqual({ route: {}, gateway: { refs: [{ name: 'maas-default-gateway', namespace: 'openshift-ingress' }] } });
     const main = o.spec.template.containers[0];

@@ -34,6 +34,7 @@ import { Storage } from '../../src/serving/storage';
 import { ClusterServingRuntime } from '../../src/serving/serving-runtime';
 import { formatIssue, validateObject } from '../../src/validate';
 import { compareWithUpstream, Json, matchesPattern, objectKey, readObjects } from '../upstream-compare';
+import { toV1alpha2 } from './llmisvc-conversion';
 
 const EXAMPLES = path.resolve(__dirname, '../../../shared/examples/kserve');
 const KNOWN_INVALID = path.resolve(EXAMPLES, '../KNOWN-INVALID.md');
@@ -134,10 +135,10 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'v1beta1/triton/torchscript/torch_grpc_transformer.yaml': `${LATEST}: transformer kserve/image-transformer:latest`,
   'llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-gpu-deepep-ht.yaml': 'spec.parallelism (data/expert parallelism over RDMA) and the rdma/roce_gdr resource: no props',
   'llmisvc/dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-pd-gpu-p-deepep-ht-d-deepep-ht.yaml': 'spec.parallelism and spec.prefill (prefill/decode disaggregation): no props',
-  'llmisvc/e2e-gpt-oss/inference_default.yaml': 'rebuilt with its baseRefs config (LlmInferenceServiceConfig) by test/serving/llm-inference-service-config-upstream.test.ts (still v1alpha1 until issue 17)',
-  'llmisvc/e2e-gpt-oss/inference_pd_disaggregation.yaml': 'apiVersion v1alpha2 with spec.baseRefs and spec.prefill; the construct emits v1alpha1',
-  'llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml': 'apiVersion v1alpha2; the construct emits v1alpha1',
-  'llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-opt-125m-cpu-kv-cache-routing-simulator.yaml': 'apiVersion v1alpha2 and a scheduler with its own template and EndpointPickerConfig: no props',
+  'llmisvc/e2e-gpt-oss/inference_default.yaml': 'rebuilt with its baseRefs config (LlmInferenceServiceConfig) by test/serving/llm-inference-service-config-upstream.test.ts',
+  'llmisvc/e2e-gpt-oss/inference_pd_disaggregation.yaml': 'spec.prefill (prefill/decode disaggregation): no props',
+  'llmisvc/managed-dra/llm-inference-service-managed-dra-minimal.yaml': 'metadata.annotations serving.kserve.io/exp-dra-device-class (managed DRA): no props',
+  'llmisvc/precise-prefix-kv-cache-routing/llm-inference-service-opt-125m-cpu-kv-cache-routing-simulator.yaml': 'a scheduler with its own template and EndpointPickerConfig: no props',
   'llmisvc/multi-gpu-vendor/llm-inference-service-qwen2-7b-amd-no-scheduler.yaml': 'amd.com/gpu resources (ResourceRequirements in src/core knows cpu, memory, ephemeral-storage and nvidia.com/gpu) and spec.labels: no props',
   'llmisvc/single-node-gpu/llm-inference-service-pd-qwen2-7b-gpu.yaml': 'spec.prefill (prefill/decode disaggregation) and the rdma/roce_gdr resource: no props',
   'models-as-a-service/docs/samples/models/e2e-distinct-2-simulated/model.yaml': 'rebuilt (named probe ports, storageInitializer: false) by test/serving/container-volumes-upstream.test.ts',
@@ -606,7 +607,8 @@ describe('upstream KServe examples rebuilt through InferenceService and LlmInfer
 
   for (const c of CASES) {
     it(c.file, () => {
-      const upstream = readObjects(path.join(EXAMPLES, c.file));
+      // A v1alpha1 LLMInferenceService is compared as KServe's conversion stores it (v1alpha2, the version the construct emits).
+      const upstream = readObjects(path.join(EXAMPLES, c.file)).map(toV1alpha2);
       for (const o of upstream.filter((x) => !BUILT_KINDS.includes(x.kind as string))) expect(NOT_REBUILT_KINDS).toHaveProperty([o.kind as string]);
       const expected = upstream.filter((o) => BUILT_KINDS.includes(o.kind as string));
 

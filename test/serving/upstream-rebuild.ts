@@ -12,12 +12,18 @@ import { App, Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
 import { formatIssue, validateObject } from '../../src/validate';
 import { compareWithUpstream, Json, objectKey, readObjects } from '../upstream-compare';
+import { toV1alpha2 } from './llmisvc-conversion';
 
 export const EXAMPLES = path.resolve(__dirname, '../../../shared/examples/kserve');
 
-/** The objects of an upstream file, relative to `../shared/examples/kserve`. */
+/**
+ * The objects of an upstream file, relative to `../shared/examples/kserve`,
+ * as the apiserver stores them: a v1alpha1 LLMInferenceService(Config) goes
+ * through KServe's conversion to v1alpha2 ({@link toV1alpha2}), the version
+ * the constructs emit.
+ */
 export function upstreamObjects(file: string): Json[] {
-  return readObjects(path.join(EXAMPLES, file));
+  return readObjects(path.join(EXAMPLES, file)).map(toV1alpha2);
 }
 
 /** A plain cdk8s chart (no Platform: no platform labels or NetworkPolicies), in `namespace` when given. */
