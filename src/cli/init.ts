@@ -24,6 +24,8 @@ interface OwnPackage {
 
 /** Why `dir` cannot receive a new project, or undefined. */
 function targetProblem(dir: string): string | undefined {
+  // An empty path would resolve to the working directory, which existsSync('') reports as missing: refused outright.
+  if (dir.trim() === '') return 'the folder is an empty path. Fix: pass the new folder, e.g. my-platform.';
   if (!fs.existsSync(dir)) return undefined;
   if (!fs.statSync(dir).isDirectory()) return `${dir} exists and is not a folder. Fix: pass a new folder's path.`;
   const entries = fs.readdirSync(dir).filter((e) => e !== '.git');
@@ -35,7 +37,7 @@ function targetProblem(dir: string): string | undefined {
  * Writes a new project into `dir` (created; it must be new or empty, a `.git`
  * folder aside) and returns the files written, relative to `dir`.
  *
- * @throws Error when `dir` exists and is not an empty folder, or its name is
+ * @throws Error when `dir` is empty, exists and is not an empty folder, or its name is
  *   not a valid npm package name
  */
 export function initProject(dir: string): string[] {

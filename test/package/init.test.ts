@@ -39,6 +39,13 @@ describe('cdk8s-model-serving init', () => {
     expect(r.status).toBe(EXIT_USAGE);
     expect(r.err.join('\n')).toMatch(/'My Platform' is not a valid npm package name.*Fix: name the folder like my-platform/);
     expect(cli('init').status).toBe(EXIT_USAGE);
+    // An empty path is not the working directory: nothing is written there.
+    const cwd = process.cwd();
+    const before = fs.readdirSync(cwd).sort();
+    const empty = cli('init', '');
+    expect(empty.status).toBe(EXIT_USAGE);
+    expect(empty.err.join('\n')).toMatch(/the folder is an empty path\. Fix: pass the new folder/);
+    expect(fs.readdirSync(cwd).sort()).toEqual(before);
     expect(cli('init', 'a', 'b').status).toBe(EXIT_USAGE);
   });
 });
