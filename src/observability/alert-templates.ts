@@ -208,21 +208,8 @@ export class Alerts {
    * `threshold`. `max` bounds the gauge (e.g. 1 for a ratio) for the test values.
    */
   public static gaugeAbove(text: AlertText, options: GaugeAboveOptions): AlertRule {
-    finite('Alerts.gaugeAbove', 'options.threshold', options.threshold);
-    const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
-    const by = byKeys.join(', ');
-    const expr = `max by (${by}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) > ${formatNumber(options.threshold)}`;
-    const t = timing(Duration.minutes(1), text.for);
     const thr = options.threshold;
-    const bad = options.max !== undefined ? (thr + options.max) / 2 : thr === 0 ? 1 : thr * 1.5;
-    const good = thr === 0 ? 0 : thr / 2;
-    const labels = { ...options.target, ...(options.sample ?? {}) };
-    const expected: Record<string, string> = {};
-    for (const k of byKeys) expected[k] = labels[k];
-    return rule(text, expr, [
-      { description: `${options.metric} is ${formatNumber(bad)}, above ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, bad, t.samples)], expectedAlerts: [expected] },
-      { description: `${options.metric} is ${formatNumber(good)}, not above ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, good, t.samples)], expectedAlerts: [] },
-    ]);
+    return gaugeRule(text, options, 'above', options.max !== undefined ? (thr + options.max) / 2 : thr === 0 ? 1 : thr * 1.5, thr === 0 ? 0 : thr / 2);
   }
 
   /**
@@ -230,20 +217,8 @@ export class Alerts {
    * `threshold` (e.g. ready endpoints below 1).
    */
   public static gaugeBelow(text: AlertText, options: GaugeAboveOptions): AlertRule {
-    finite('Alerts.gaugeBelow', 'options.threshold', options.threshold);
-    const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
-    const expr = `min by (${byKeys.join(', ')}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) < ${formatNumber(options.threshold)}`;
-    const t = timing(Duration.minutes(1), text.for);
     const thr = options.threshold;
-    const bad = thr > 0 ? 0 : thr - 1;
-    const good = thr > 0 ? thr * 2 : thr + 1;
-    const labels = { ...options.target, ...(options.sample ?? {}) };
-    const expected: Record<string, string> = {};
-    for (const k of byKeys) expected[k] = labels[k];
-    return rule(text, expr, [
-      { description: `${options.metric} is ${formatNumber(bad)}, below ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, bad, t.samples)], expectedAlerts: [expected] },
-      { description: `${options.metric} is ${formatNumber(good)}, not below ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, good, t.samples)], expectedAlerts: [] },
-    ]);
+    return gaugeRule(text, options, 'below', thr > 0 ? 0 : thr - 1, thr > 0 ? thr * 2 : thr + 1);
   }
 
   /**
@@ -321,4 +296,24 @@ export class Alerts {
   }
 
   private constructor() {}
+}
+
+/**
+ * A gauge compared with a threshold (`max by (...) > thr` or `min by (...) < thr`), with a firing test case at
+ * `bad` and a silent one at `good`.
+ */
+function gaugeRule(text: AlertText, options: GaugeAboveOptions, direction: 'above' | 'below', bad: number, good: number): AlertRule {
+  finite(direction === 'above' ? 'Alerts.gaugeAbove' : 'Alerts.gaugeBelow', 'options.threshold', options.threshold);
+  const byKeys = [...Object.keys(options.target), ...(options.by ?? [])].sort();
+  const [aggregate, op] = direction === 'above' ? ['max', '>'] : ['min', '<'];
+  const thr = options.threshold;
+  const expr = `${aggregate} by (${byKeys.join(', ')}) (${selector(options.metric, [...LabelMatcher.fromRecord(options.target), ...(options.matchers ?? [])])}) ${op} ${formatNumber(thr)}`;
+  const t = timing(Duration.minutes(1), text.for);
+  const labels = { ...options.target, ...(options.sample ?? {}) };
+  const expected: Record<string, string> = {};
+  for (const k of byKeys) expected[k] = labels[k];
+  return rule(text, expr, [
+    { description: `${options.metric} is ${formatNumber(bad)}, ${direction} ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, bad, t.samples)], expectedAlerts: [expected] },
+    { description: `${options.metric} is ${formatNumber(good)}, not ${direction} ${formatNumber(thr)}`, evalTime: t.evalTime, interval: t.interval, series: [TestSeries.gauge(options.metric, labels, good, t.samples)], expectedAlerts: [] },
+  ]);
 }
