@@ -1,6 +1,5 @@
 import { ArgoCdHealthCheck } from './check';
-import { luaScript } from './lua';
-import { noAncestorsLua } from './policy-ancestors';
+import { ancestorPolicyCheck } from './policy-ancestors';
 
 const EG = 'envoyproxy/gateway v1.9.0';
 const SOURCES = [
@@ -19,9 +18,13 @@ const SOURCES = [
  * - Accepted=True -> Healthy; Overridden or Warning True add their message.
  */
 function policyCheck(kind: string): ArgoCdHealthCheck {
-  const body = `${noAncestorsLua('Envoy Gateway')}
-local waiting = nil
-local notes = {}
+  return ancestorPolicyCheck({
+    group: 'gateway.envoyproxy.io',
+    kind,
+    controller: 'Envoy Gateway',
+    sources: SOURCES,
+    accepted: 'accepted by Envoy Gateway',
+    loop: `
 for _, ancestor in ipairs(ancestors) do
   local accepted = condition(ancestor.conditions, "Accepted")
   if accepted ~= nil then
@@ -42,20 +45,8 @@ for _, ancestor in ipairs(ancestors) do
     end
   end
 end
-if waiting ~= nil then
-  return result("Progressing", waiting)
-end
-if #notes > 0 then
-  return result("Healthy", table.concat(notes, "; "))
-end
-return result("Healthy", "${kind} is accepted by Envoy Gateway")
-`;
-  return {
-    group: 'gateway.envoyproxy.io',
-    kind,
-    sources: SOURCES,
-    lua: luaScript({ title: `Health of gateway.envoyproxy.io ${kind} (cdk8s-model-serving)`, sources: SOURCES, helpers: ['result', 'condition', 'describe', 'stale', 'beforeProtectedRoutes', 'targetsRoute'], body }),
-  };
+`,
+  });
 }
 
 /** @see policyCheck */

@@ -1,6 +1,5 @@
 import { ArgoCdHealthCheck } from './check';
-import { luaScript } from './lua';
-import { noAncestorsLua } from './policy-ancestors';
+import { ancestorPolicyCheck } from './policy-ancestors';
 
 const KGATEWAY = 'kgateway-dev/kgateway commit 3b404509';
 const SOURCES = [
@@ -23,9 +22,13 @@ const SOURCES = [
  * The `StatusSummarized` entry kgateway adds past 15 ancestors has no Accepted condition and is skipped.
  */
 function policyCheck(kind: string): ArgoCdHealthCheck {
-  const body = `${noAncestorsLua('kgateway')}
-local waiting = nil
-local notes = {}
+  return ancestorPolicyCheck({
+    group: 'gateway.kgateway.dev',
+    kind,
+    controller: 'kgateway',
+    sources: SOURCES,
+    accepted: 'accepted and attached by kgateway',
+    loop: `
 for _, ancestor in ipairs(ancestors) do
   local accepted = condition(ancestor.conditions, "Accepted")
   if accepted ~= nil then
@@ -51,20 +54,8 @@ for _, ancestor in ipairs(ancestors) do
     end
   end
 end
-if waiting ~= nil then
-  return result("Progressing", waiting)
-end
-if #notes > 0 then
-  return result("Healthy", table.concat(notes, "; "))
-end
-return result("Healthy", "${kind} is accepted and attached by kgateway")
-`;
-  return {
-    group: 'gateway.kgateway.dev',
-    kind,
-    sources: SOURCES,
-    lua: luaScript({ title: `Health of gateway.kgateway.dev ${kind} (cdk8s-model-serving)`, sources: SOURCES, helpers: ['result', 'condition', 'describe', 'stale', 'beforeProtectedRoutes', 'targetsRoute'], body }),
-  };
+`,
+  });
 }
 
 /** @see policyCheck */

@@ -1,3 +1,6 @@
+import { ArgoCdHealthCheck } from './check';
+import { luaScript } from './lua';
+
 /**
  * Lua shared by the checks of Gateway API policies whose status is a
  * `gwv1.PolicyStatus`: `status.ancestors[]`, one entry per Gateway,
@@ -38,4 +41,32 @@ local function ancestorName(ancestor)
   return kind .. "/" .. tostring(ref.name)
 end
 `;
+}
+
+/**
+ * A check of a policy with `status.ancestors[]`: the no-ancestor start
+ * ({@link noAncestorsLua}), `loop` (which walks `ancestors`, collecting
+ * `waiting` and `notes`, and returns Degraded itself), then the verdict:
+ * Progressing while anything waits, else Healthy with the notes, else
+ * Healthy with `accepted` (e.g. `accepted by Envoy Gateway`).
+ */
+export function ancestorPolicyCheck(options: { readonly group: string; readonly kind: string; readonly controller: string; readonly sources: readonly string[]; readonly loop: string; readonly accepted: string }): ArgoCdHealthCheck {
+  const body = `${noAncestorsLua(options.controller)}
+local waiting = nil
+local notes = {}
+${options.loop.trim()}
+if waiting ~= nil then
+  return result("Progressing", waiting)
+end
+if #notes > 0 then
+  return result("Healthy", table.concat(notes, "; "))
+end
+return result("Healthy", "${options.kind} is ${options.accepted}")
+`;
+  return {
+    group: options.group,
+    kind: options.kind,
+    sources: options.sources,
+    lua: luaScript({ title: `Health of ${options.group} ${options.kind} (cdk8s-model-serving)`, sources: options.sources, helpers: ['result', 'condition', 'describe', 'stale', 'beforeProtectedRoutes', 'targetsRoute'], body }),
+  };
 }
