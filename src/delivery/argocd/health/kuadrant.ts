@@ -1,5 +1,6 @@
 import { ArgoCdHealthCheck } from './check';
 import { luaScript } from './lua';
+import { readyConditionCheck } from './ready-condition';
 
 const OPERATOR = 'Kuadrant/kuadrant-operator v1.5.2';
 
@@ -82,33 +83,4 @@ const KUADRANT_SOURCES = [`${OPERATOR} internal/controller/kuadrant_status_updat
  * starting) -> Progressing; MissingDependency (Gateway API, a gateway
  * provider, the Authorino or Limitador operator not installed) -> Degraded.
  */
-export const KUADRANT_HEALTH: ArgoCdHealthCheck = {
-  group: 'kuadrant.io',
-  kind: 'Kuadrant',
-  sources: KUADRANT_SOURCES,
-  lua: luaScript({
-    title: 'Health of kuadrant.io Kuadrant (cdk8s-model-serving)',
-    sources: KUADRANT_SOURCES,
-    helpers: ['result', 'condition', 'describe', 'stale'],
-    body: `
-local status = obj.status
-local ready = nil
-if status ~= nil then
-  ready = condition(status.conditions, "Ready")
-end
-if ready == nil then
-  return result("Progressing", "Waiting for the Kuadrant operator to report status")
-end
-if stale(status.observedGeneration) then
-  return result("Progressing", "Waiting for the Kuadrant operator to observe the current generation")
-end
-if ready.status == "True" then
-  return result("Healthy", describe(ready))
-end
-if ready.reason == "LimitadorNotReady" or ready.reason == "AuthorinoNotReady" then
-  return result("Progressing", describe(ready))
-end
-return result("Degraded", describe(ready))
-`,
-  }),
-};
+export const KUADRANT_HEALTH = readyConditionCheck({ group: 'kuadrant.io', kind: 'Kuadrant', operator: 'Kuadrant operator', sources: KUADRANT_SOURCES, progressingReasons: ['LimitadorNotReady', 'AuthorinoNotReady'] });
