@@ -39,7 +39,10 @@ const WAVES: ReadonlyArray<readonly [number, readonly string[]]> = [
   [4, ['HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'DirectResponse', 'HTTPListenerPolicy', 'ClientTrafficPolicy']],
   [6, ['AuthPolicy', 'RateLimitPolicy', 'TokenRateLimitPolicy', 'TrafficPolicy', 'SecurityPolicy', 'BackendTrafficPolicy', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'KongConsumerGroup', 'Telemetry']],
   [8, ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'GrafanaDashboard']],
-  [9, ['InferenceService', 'LLMInferenceService']],
+  // With the models: an InferenceGraph's Service, like a predictor's, exists only once KServe reconciles it, so the
+  // routes to it (waves 4 and 7) come first and wait for it (BACKENDS_SYNCED_LATER_ANNOTATION); a TrainedModel loads
+  // into its InferenceService (KServe v0.20's TrainedModel webhook does not require the parent to exist).
+  [9, ['InferenceService', 'LLMInferenceService', 'InferenceGraph', 'TrainedModel']],
   [10, ['Application', 'ApplicationSet']],
 ];
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_HEALTH, GRPC_ROUTE_HEALTH, HTTP_ROUTE_HEALTH } from '../../src/delivery/argocd/health/gateway-api';
 import { buildPlatforms } from '../../src/delivery/pipeline';
-import { BACKENDS_SYNCED_LATER_ANNOTATION, CERTIFICATES_SYNCED_LATER_ANNOTATION } from '../../src/delivery/sync-waves';
+import { BACKENDS_SYNCED_LATER_ANNOTATION, CERTIFICATES_SYNCED_LATER_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../src/delivery/sync-waves';
+import { GraphNode, GraphStep, InferenceGraph } from '../../src/serving/inference-graph';
 import { Backend } from '../../src/core/backend';
 import { HttpRoute } from '../../src/routing/http-route';
 import { Gateway } from '../../src/gateway/gateway';
@@ -113,5 +114,16 @@ describe('which objects wait', () => {
     expect(annotationsOf('iris')[BACKENDS_SYNCED_LATER_ANNOTATION]).toBe('InferenceService/models/iris');
     expect(annotationsOf('svc-route')[BACKENDS_SYNCED_LATER_ANNOTATION]).toBeUndefined();
     expect(platform.files['README.md']).toContain('### Argo CD health checks');
+  });
+
+  it('an InferenceGraph syncs with the models, and a route to it (even one an access policy protects, wave 7) waits for it', () => {
+    const { app, ns } = setup(['models'], { requireAccessPolicies: false });
+    const gw = new Gateway(ns.models, 'gw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('gw-tls')], allowedRoutes: AllowedRoutes.sameNamespace() })] });
+    const graph = new InferenceGraph(ns.models, 'chain', { root: GraphNode.sequence([GraphStep.url('http://scorer.models.svc.cluster.local/v1/models/s:predict')]) });
+    new HttpRoute(ns.models, 'chain-route', { name: 'chain', parents: [gw], rules: [{ backends: [graph] }] }).allowPublicAccess('a test of sync waves only');
+    const [platform] = buildPlatforms(app, { security: false });
+    const find = (kind: string) => platform.manifests.find((m) => m.object.kind === kind && m.object.metadata.name === 'chain')!.object.metadata.annotations!;
+    expect(find('InferenceGraph')[SYNC_WAVE_ANNOTATION]).toBe('9');
+    expect(find('HTTPRoute')[BACKENDS_SYNCED_LATER_ANNOTATION]).toBe('InferenceGraph/models/chain');
   });
 });
