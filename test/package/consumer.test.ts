@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { readmeExample } from '../readme-example';
 
 /**
  * The package as another team gets it: `npm pack`, installed from the tarball
@@ -105,14 +106,6 @@ console.log(JSON.stringify({
   platforms: outputs.map((p) => p.name),
 }));
 `;
-
-/** The README's opening example (`## A platform in one file`), as written there. */
-function readmeExample(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /## A platform in one file\n\n[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(readme);
-  if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
-  return `${block[1]}\n`;
-}
 
 /** A closed set of lockfile entries: the packages `roots` need, as this repository's lockfile places them. */
 function lockClosure(roots: readonly string[]): Record<string, LockEntry> {
@@ -217,7 +210,7 @@ describe('the packed package in a consumer project', () => {
     // The README's opening example, as a platform team copies it: compiled against the package and run in a folder of its own.
     const readmeApp = path.join(consumer, 'readme');
     fs.mkdirSync(readmeApp);
-    fs.writeFileSync(path.join(readmeApp, 'platform.ts'), readmeExample());
+    fs.writeFileSync(path.join(readmeApp, 'platform.ts'), `${readmeExample(ROOT)}\n`);
     check(run(process.execPath, [tsc, '--strict', '--module', 'node16', '--target', 'es2022', '--types', 'node', '--outDir', 'out', 'platform.ts'], readmeApp), "tsc --strict of the README's example");
     check(run(process.execPath, [path.join('out', 'platform.js')], readmeApp), "the README's example");
   }, 240_000);

@@ -12,15 +12,13 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { buildPlatforms } from '../../src/delivery/pipeline';
 import { findObject, objectsOfKind } from '../util';
+import { readmeExample } from '../readme-example';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The first ```ts block after `## A platform in one file`, with `cdk8s-model-serving/<area>` imports pointed at src/ and the write replaced by an export of the app. */
-function readmeExample(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /## A platform in one file\n\n[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(readme);
-  if (!block) throw new Error('README.md has no ```ts block under ## A platform in one file');
-  const code = block[1]
+/** The README's example with `cdk8s-model-serving/<area>` imports pointed at src/ and the write replaced by an export of the app. */
+function readmeExampleFromSource(): string {
+  const code = readmeExample(ROOT)
     .replace(/from 'cdk8s-model-serving\/([a-z-]+)'/g, (_m, area: string) => `from ${JSON.stringify(path.join(ROOT, 'src', area))}`)
     .replace(/from 'cdk8s'/g, `from ${JSON.stringify(require.resolve('cdk8s'))}`);
   const write = /^writePlatforms\(buildPlatforms\(app, \{ outdir: 'dist' \}\), \{ outdir: 'dist' \}\);$/m;
@@ -32,7 +30,7 @@ describe('README example', () => {
   it('synthesizes a valid, secure platform with two endpoints, two tiers and monitoring', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-example-'));
     const file = path.join(dir, 'example.ts');
-    fs.writeFileSync(file, readmeExample());
+    fs.writeFileSync(file, readmeExampleFromSource());
     const { app } = (await import(file)) as { app: App };
     // buildPlatforms throws a SynthError on any validation, security or deny-by-default problem.
     const objects = buildPlatforms(app).flatMap((p) => p.manifests.map((m) => m.object));
