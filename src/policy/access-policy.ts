@@ -329,7 +329,8 @@ export class AccessPolicy extends Construct {
         g.models.forEach((target, mi) => {
           for (const r of target.tierRoutes) {
             if (!this.routes.includes(r)) {
-              invalid(this, `subscriptions(${s.name}).grants[${gi}].models[${mi}]`, `names ${target instanceof Construct ? `a route of ${target.node.path}` : 'a route'} the policy does not protect`, r.routeName, `add it to the policy's routes, or name one of: ${[...routeNames].join(', ')}`);
+              const what = target.tierRoutes.length === 1 && (target.tierRoutes[0] as unknown) === target ? 'a route' : `a route of ${target instanceof Construct ? target.node.path : 'an endpoint'}`;
+              invalid(this, `subscriptions(${s.name}).grants[${gi}].models[${mi}]`, `names ${what} the policy does not protect`, r.routeName, `add it to the policy's routes, or name one of: ${[...routeNames].join(', ')}`);
             }
           }
         });
