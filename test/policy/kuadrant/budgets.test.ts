@@ -5,6 +5,7 @@ import { Kuadrant } from '../../../src/policy/kuadrant';
 import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../../../src/policy/rate-limit';
 import { Subscription } from '../../../src/policy/subscription';
 import { Tier } from '../../../src/policy/tier';
+import { synthPlatforms } from '../../../src/delivery/synth';
 import { findObject, synthObjects } from '../../util';
 import { intentBudgets, intentBudgetsFor, kuadrantBudgetReader } from '../budget-readback';
 import { expectValid, istioPlatform, kuadrantObjects } from './fixture';
@@ -121,6 +122,21 @@ describe('Kuadrant token budgets and subscriptions', () => {
     expect(alice.spec.target.template.metadata.annotations).toEqual({ 'models.cdk8s.io/subscriptions': 'team,gold', 'models.cdk8s.io/user-id': 'alice' });
     const bob = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'maas-bob') as any;
     expect(bob.spec.target.template.metadata.annotations).toEqual({ 'models.cdk8s.io/user-id': 'bob' });
+  });
+
+  it('states each budget, what counts against it, per what key and window, streaming usage and subscription selection in POLICY.md', () => {
+    const fx = fixture();
+    fx.build();
+    const report = synthPlatforms(fx.app)[0]!.files['POLICY.md']!;
+    expect(report).toContain('| qwen3 | subscription gold | 1000000 | total (input + output): `usage.total_tokens` | user, per route | 1 day |');
+    expect(report).toContain('| qwen3 | tier free (requests no subscription is selected for) | 10000 | total (input + output): `usage.total_tokens` | user, per route | 1 minute |');
+    expect(report).toContain('| granite | tier pro (requests no subscription is selected for) | 20000 | total (input + output): `usage.total_tokens` | user, per route | 1 minute |');
+    expect(report).toContain('`stream_options: {"include_usage": true}`');
+    expect(report).toContain('the JWT claim `subs`');
+    expect(report).toContain("the API key Secret's annotation `models.cdk8s.io/subscriptions`");
+    expect(report).toContain('the request header `x-subscription` (403 when the caller does not hold it or it does not grant the model); without the header, the highest priority the caller holds');
+    expect(report).toContain('| gold | 10 | granite, qwen3 |');
+    expect(report).toContain('| team | 5 | qwen3 |');
   });
 
   it('leaves policies without subscriptions as they were (no subscription rule, identity or predicate)', () => {
