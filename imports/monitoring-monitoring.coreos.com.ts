@@ -676,7 +676,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#relabelings
    */
-  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsRelabelings[];
+  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
 
   /**
    * scheme defines the HTTP scheme to use for scraping.
@@ -751,7 +751,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpoints(obj: PodMonitorSpecPodM
     'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(y)) }), {})),
     'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
-    'relabelings': obj.relabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsRelabelings(y)),
+    'relabelings': obj.relabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsMetricRelabelings(y)),
     'scheme': obj.scheme,
     'scrapeTimeout': obj.scrapeTimeout,
     'targetPort': obj.targetPort?.value,
@@ -1130,7 +1130,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#proxyConnectHeader
    */
-  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader[] };
+  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader[] };
 
   /**
    * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
@@ -1182,7 +1182,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2(obj: PodMonitorSp
     'clientSecret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientSecret(obj.clientSecret),
     'endpointParams': ((obj.endpointParams) === undefined) ? undefined : (Object.entries(obj.endpointParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'noProxy': obj.noProxy,
-    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader(y)) }), {})),
+    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(y)) }), {})),
     'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
     'scopes': obj.scopes?.map(y => y),
@@ -1241,102 +1241,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(obj: 
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
- * scraped samples and remote write samples.
- *
- * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
- *
- * @schema PodMonitorSpecPodMetricsEndpointsRelabelings
- */
-export interface PodMonitorSpecPodMetricsEndpointsRelabelings {
-  /**
-   * action to perform based on the regex matching.
-   *
-   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
-   * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
-   *
-   * Default: "Replace"
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#action
-   */
-  readonly action?: PodMonitorSpecPodMetricsEndpointsRelabelingsAction;
-
-  /**
-   * modulus to take of the hash of the source label values.
-   *
-   * Only applicable when the action is `HashMod`.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#modulus
-   */
-  readonly modulus?: number;
-
-  /**
-   * regex defines the regular expression against which the extracted value is matched.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#regex
-   */
-  readonly regex?: string;
-
-  /**
-   * replacement value against which a Replace action is performed if the
-   * regular expression matches.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#replacement
-   */
-  readonly replacement?: string;
-
-  /**
-   * separator defines the string between concatenated SourceLabels.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#separator
-   */
-  readonly separator?: string;
-
-  /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
-   * concatenated using the configured Separator and matched against the
-   * configured regular expression.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#sourceLabels
-   */
-  readonly sourceLabels?: string[];
-
-  /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
-   *
-   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
-   * `KeepEqual` and `DropEqual` actions.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsRelabelings#targetLabel
-   */
-  readonly targetLabel?: string;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsRelabelings' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsRelabelings(obj: PodMonitorSpecPodMetricsEndpointsRelabelings | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'modulus': obj.modulus,
-    'regex': obj.regex,
-    'replacement': obj.replacement,
-    'separator': obj.separator,
-    'sourceLabels': obj.sourceLabels?.map(y => y),
-    'targetLabel': obj.targetLabel,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type PodMonitorSpecPodMetricsEndpointsRelabelings = PodMonitorSpecPodMetricsEndpointsMetricRelabelings;
 
 /**
  * scheme defines the HTTP scheme to use for scraping.
@@ -1764,54 +1669,7 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientSecret(obj: 
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader(obj: PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader = PodMonitorSpecPodMetricsEndpointsProxyConnectHeader;
 
 /**
  * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
@@ -1825,14 +1683,14 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#ca
    */
-  readonly ca?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa;
+  readonly ca?: PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
 
   /**
    * cert defines the Client certificate to present when doing client-authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#cert
    */
-  readonly cert?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert;
+  readonly cert?: PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
 
   /**
    * insecureSkipVerify defines how to disable target certificate validation.
@@ -1846,7 +1704,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#keySecret
    */
-  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret;
+  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
 
   /**
    * maxVersion defines the maximum acceptable TLS version.
@@ -1855,7 +1713,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#maxVersion
    */
-  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion;
+  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
 
   /**
    * minVersion defines the minimum acceptable TLS version.
@@ -1864,7 +1722,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#minVersion
    */
-  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion;
+  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
 
   /**
    * serverName is used to verify the hostname for the targets.
@@ -1881,10 +1739,10 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
 export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'ca': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa(obj.ca),
-    'cert': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert(obj.cert),
+    'ca': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCa(obj.ca),
+    'cert': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCert(obj.cert),
     'insecureSkipVerify': obj.insecureSkipVerify,
-    'keySecret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret(obj.keySecret),
+    'keySecret': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret(obj.keySecret),
     'maxVersion': obj.maxVersion,
     'minVersion': obj.minVersion,
     'serverName': obj.serverName,
@@ -1893,41 +1751,8 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig(obj: Pod
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * action to perform based on the regex matching.
- *
- * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
- * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
- *
- * Default: "Replace"
- *
- * @schema PodMonitorSpecPodMetricsEndpointsRelabelingsAction
- */
-export enum PodMonitorSpecPodMetricsEndpointsRelabelingsAction {
-  /** replace */
-  REPLACE = "replace",
-  /** keep */
-  KEEP = "keep",
-  /** drop */
-  DROP = "drop",
-  /** hashmod */
-  HASHMOD = "hashmod",
-  /** labelmap */
-  LABELMAP = "labelmap",
-  /** labeldrop */
-  LABELDROP = "labeldrop",
-  /** labelkeep */
-  LABELKEEP = "labelkeep",
-  /** lowercase */
-  LOWERCASE = "lowercase",
-  /** uppercase */
-  UPPERCASE = "uppercase",
-  /** keepequal */
-  KEEPEQUAL = "keepequal",
-  /** dropequal */
-  DROPEQUAL = "dropequal",
-}
+export const PodMonitorSpecPodMetricsEndpointsRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
+export type PodMonitorSpecPodMetricsEndpointsRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
 
 /**
  * ca defines the Certificate authority used when verifying server certificates.
@@ -1940,14 +1765,14 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCa {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#configMap
    */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap;
+  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
 
   /**
    * secret defines the Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#secret
    */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret;
+  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
 }
 
 /**
@@ -1957,8 +1782,8 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCa {
 export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCa(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCa | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap(obj.configMap),
-    'secret': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret(obj.secret),
+    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap(obj.configMap),
+    'secret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret(obj.secret),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1976,14 +1801,14 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCert {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#configMap
    */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap;
+  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
 
   /**
    * secret defines the Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#secret
    */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret;
+  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
 }
 
 /**
@@ -1993,8 +1818,8 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCert {
 export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCert(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCert | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap(obj.configMap),
-    'secret': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret(obj.secret),
+    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap(obj.configMap),
+    'secret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret(obj.secret),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2180,546 +2005,21 @@ export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret(obj
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ca defines the Certificate authority used when verifying server certificates.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa#configMap
-   */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa#secret
-   */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap(obj.configMap),
-    'secret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * cert defines the Client certificate to present when doing client-authentication.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert#configMap
-   */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert#secret
-   */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap(obj.configMap),
-    'secret': toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * keySecret defines the Secret containing the client key file for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * maxVersion defines the maximum acceptable TLS version.
- *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion
- */
-export enum PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * minVersion defines the minimum acceptable TLS version.
- *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion
- */
-export enum PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap
- */
-export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret
- */
-export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap
- */
-export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret
- */
-export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret(obj: PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret
- */
-export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret(obj: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa = PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert = PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret = PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
+export const PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export const PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCaSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCertSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
 
 
 /**
@@ -3180,7 +2480,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#fallbackScrapeProtocol
    */
-  readonly fallbackScrapeProtocol?: ServiceMonitorSpecFallbackScrapeProtocol;
+  readonly fallbackScrapeProtocol?: PodMonitorSpecFallbackScrapeProtocol;
 
   /**
    * jobLabel selects the label from the associated Kubernetes `Service`
@@ -3259,7 +2559,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#nativeHistogramMinBucketFactor
    */
-  readonly nativeHistogramMinBucketFactor?: ServiceMonitorSpecNativeHistogramMinBucketFactor;
+  readonly nativeHistogramMinBucketFactor?: PodMonitorSpecNativeHistogramMinBucketFactor;
 
   /**
    * podTargetLabels defines the labels which are transferred from the
@@ -3312,7 +2612,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#scrapeProtocols
    */
-  readonly scrapeProtocols?: ServiceMonitorSpecScrapeProtocols[];
+  readonly scrapeProtocols?: PodMonitorSpecScrapeProtocols[];
 
   /**
    * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
@@ -3331,7 +2631,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#selectorMechanism
    */
-  readonly selectorMechanism?: ServiceMonitorSpecSelectorMechanism;
+  readonly selectorMechanism?: PodMonitorSpecSelectorMechanism;
 
   /**
    * serviceDiscoveryRole defines the service discovery role used to discover targets.
@@ -3452,7 +2752,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#authorization
    */
-  readonly authorization?: ServiceMonitorSpecEndpointsAuthorization;
+  readonly authorization?: PodMonitorSpecPodMetricsEndpointsAuthorization;
 
   /**
    * basicAuth defines the Basic Authentication credentials used by the
@@ -3462,7 +2762,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#basicAuth
    */
-  readonly basicAuth?: ServiceMonitorSpecEndpointsBasicAuth;
+  readonly basicAuth?: PodMonitorSpecPodMetricsEndpointsBasicAuth;
 
   /**
    * bearerTokenFile defines the file to read bearer token for scraping the target.
@@ -3485,7 +2785,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#bearerTokenSecret
    */
-  readonly bearerTokenSecret?: ServiceMonitorSpecEndpointsBearerTokenSecret;
+  readonly bearerTokenSecret?: PodMonitorSpecPodMetricsEndpointsBearerTokenSecret;
 
   /**
    * enableHttp2 can be used to disable HTTP2.
@@ -3545,7 +2845,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#metricRelabelings
    */
-  readonly metricRelabelings?: ServiceMonitorSpecEndpointsMetricRelabelings[];
+  readonly metricRelabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
 
   /**
    * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
@@ -3567,7 +2867,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#oauth2
    */
-  readonly oauth2?: ServiceMonitorSpecEndpointsOauth2;
+  readonly oauth2?: PodMonitorSpecPodMetricsEndpointsOauth2;
 
   /**
    * params define optional HTTP URL parameters.
@@ -3603,7 +2903,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#proxyConnectHeader
    */
-  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsProxyConnectHeader[] };
+  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader[] };
 
   /**
    * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
@@ -3633,7 +2933,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#relabelings
    */
-  readonly relabelings?: ServiceMonitorSpecEndpointsRelabelings[];
+  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
 
   /**
    * scheme defines the HTTP scheme to use when scraping the metrics.
@@ -3689,26 +2989,26 @@ export interface ServiceMonitorSpecEndpoints {
 export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoints | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'authorization': toJson_ServiceMonitorSpecEndpointsAuthorization(obj.authorization),
-    'basicAuth': toJson_ServiceMonitorSpecEndpointsBasicAuth(obj.basicAuth),
+    'authorization': toJson_PodMonitorSpecPodMetricsEndpointsAuthorization(obj.authorization),
+    'basicAuth': toJson_PodMonitorSpecPodMetricsEndpointsBasicAuth(obj.basicAuth),
     'bearerTokenFile': obj.bearerTokenFile,
-    'bearerTokenSecret': toJson_ServiceMonitorSpecEndpointsBearerTokenSecret(obj.bearerTokenSecret),
+    'bearerTokenSecret': toJson_PodMonitorSpecPodMetricsEndpointsBearerTokenSecret(obj.bearerTokenSecret),
     'enableHttp2': obj.enableHttp2,
     'filterRunning': obj.filterRunning,
     'followRedirects': obj.followRedirects,
     'honorLabels': obj.honorLabels,
     'honorTimestamps': obj.honorTimestamps,
     'interval': obj.interval,
-    'metricRelabelings': obj.metricRelabelings?.map(y => toJson_ServiceMonitorSpecEndpointsMetricRelabelings(y)),
+    'metricRelabelings': obj.metricRelabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsMetricRelabelings(y)),
     'noProxy': obj.noProxy,
-    'oauth2': toJson_ServiceMonitorSpecEndpointsOauth2(obj.oauth2),
+    'oauth2': toJson_PodMonitorSpecPodMetricsEndpointsOauth2(obj.oauth2),
     'params': ((obj.params) === undefined) ? undefined : (Object.entries(obj.params).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'path': obj.path,
     'port': obj.port,
-    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(y)) }), {})),
+    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsProxyConnectHeader(y)) }), {})),
     'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
-    'relabelings': obj.relabelings?.map(y => toJson_ServiceMonitorSpecEndpointsRelabelings(y)),
+    'relabelings': obj.relabelings?.map(y => toJson_PodMonitorSpecPodMetricsEndpointsMetricRelabelings(y)),
     'scheme': obj.scheme,
     'scrapeTimeout': obj.scrapeTimeout,
     'targetPort': obj.targetPort?.value,
@@ -3719,26 +3019,8 @@ export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoi
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
- *
- * It requires Prometheus >= v3.0.0.
- *
- * @schema ServiceMonitorSpecFallbackScrapeProtocol
- */
-export enum ServiceMonitorSpecFallbackScrapeProtocol {
-  /** PrometheusProto */
-  PROMETHEUS_PROTO = "PrometheusProto",
-  /** OpenMetricsText0.0.1 */
-  OPEN_METRICS_TEXT0_0_1 = "OpenMetricsText0.0.1",
-  /** OpenMetricsText1.0.0 */
-  OPEN_METRICS_TEXT1_0_0 = "OpenMetricsText1.0.0",
-  /** PrometheusText0.0.4 */
-  PROMETHEUS_TEXT0_0_4 = "PrometheusText0.0.4",
-  /** PrometheusText1.0.0 */
-  PROMETHEUS_TEXT1_0_0 = "PrometheusText1.0.0",
-}
+export const ServiceMonitorSpecFallbackScrapeProtocol = PodMonitorSpecFallbackScrapeProtocol;
+export type ServiceMonitorSpecFallbackScrapeProtocol = PodMonitorSpecFallbackScrapeProtocol;
 
 /**
  * namespaceSelector defines in which namespace(s) Prometheus should discover the services.
@@ -3777,48 +3059,10 @@ export function toJson_ServiceMonitorSpecNamespaceSelector(obj: ServiceMonitorSp
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
- * buckets will be merged to increase the factor sufficiently.
- * It requires Prometheus >= v2.50.0.
- *
- * @schema ServiceMonitorSpecNativeHistogramMinBucketFactor
- */
-export class ServiceMonitorSpecNativeHistogramMinBucketFactor {
-  public static fromNumber(value: number): ServiceMonitorSpecNativeHistogramMinBucketFactor {
-    return new ServiceMonitorSpecNativeHistogramMinBucketFactor(value);
-  }
-  public static fromString(value: string): ServiceMonitorSpecNativeHistogramMinBucketFactor {
-    return new ServiceMonitorSpecNativeHistogramMinBucketFactor(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * ScrapeProtocol represents a protocol used by Prometheus for scraping metrics.
- * Supported values are:
- * * `OpenMetricsText0.0.1`
- * * `OpenMetricsText1.0.0`
- * * `PrometheusProto`
- * * `PrometheusText0.0.4`
- * * `PrometheusText1.0.0`
- *
- * @schema ServiceMonitorSpecScrapeProtocols
- */
-export enum ServiceMonitorSpecScrapeProtocols {
-  /** PrometheusProto */
-  PROMETHEUS_PROTO = "PrometheusProto",
-  /** OpenMetricsText0.0.1 */
-  OPEN_METRICS_TEXT0_0_1 = "OpenMetricsText0.0.1",
-  /** OpenMetricsText1.0.0 */
-  OPEN_METRICS_TEXT1_0_0 = "OpenMetricsText1.0.0",
-  /** PrometheusText0.0.4 */
-  PROMETHEUS_TEXT0_0_4 = "PrometheusText0.0.4",
-  /** PrometheusText1.0.0 */
-  PROMETHEUS_TEXT1_0_0 = "PrometheusText1.0.0",
-}
+export const ServiceMonitorSpecNativeHistogramMinBucketFactor = PodMonitorSpecNativeHistogramMinBucketFactor;
+export type ServiceMonitorSpecNativeHistogramMinBucketFactor = PodMonitorSpecNativeHistogramMinBucketFactor;
+export const ServiceMonitorSpecScrapeProtocols = PodMonitorSpecScrapeProtocols;
+export type ServiceMonitorSpecScrapeProtocols = PodMonitorSpecScrapeProtocols;
 
 /**
  * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
@@ -3831,7 +3075,7 @@ export interface ServiceMonitorSpecSelector {
    *
    * @schema ServiceMonitorSpecSelector#matchExpressions
    */
-  readonly matchExpressions?: ServiceMonitorSpecSelectorMatchExpressions[];
+  readonly matchExpressions?: PodMonitorSpecSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -3850,30 +3094,15 @@ export interface ServiceMonitorSpecSelector {
 export function toJson_ServiceMonitorSpecSelector(obj: ServiceMonitorSpecSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_ServiceMonitorSpecSelectorMatchExpressions(y)),
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_PodMonitorSpecSelectorMatchExpressions(y)),
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * selectorMechanism defines the mechanism used to select the endpoints to scrape.
- * By default, the selection process relies on relabel configurations to filter the discovered targets.
- * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
- * Which strategy is best for your use case needs to be carefully evaluated.
- *
- * It requires Prometheus >= v2.17.0.
- *
- * @schema ServiceMonitorSpecSelectorMechanism
- */
-export enum ServiceMonitorSpecSelectorMechanism {
-  /** RelabelConfig */
-  RELABEL_CONFIG = "RelabelConfig",
-  /** RoleSelector */
-  ROLE_SELECTOR = "RoleSelector",
-}
+export const ServiceMonitorSpecSelectorMechanism = PodMonitorSpecSelectorMechanism;
+export type ServiceMonitorSpecSelectorMechanism = PodMonitorSpecSelectorMechanism;
 
 /**
  * serviceDiscoveryRole defines the service discovery role used to discover targets.
@@ -3890,502 +3119,13 @@ export enum ServiceMonitorSpecServiceDiscoveryRole {
   /** EndpointSlice */
   ENDPOINT_SLICE = "EndpointSlice",
 }
-
-/**
- * authorization configures the Authorization header credentials used by
- * the client.
- *
- * Cannot be set at the same time as `basicAuth`, `bearerTokenSecret` or `oauth2`.
- *
- * @schema ServiceMonitorSpecEndpointsAuthorization
- */
-export interface ServiceMonitorSpecEndpointsAuthorization {
-  /**
-   * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
-   *
-   * @schema ServiceMonitorSpecEndpointsAuthorization#credentials
-   */
-  readonly credentials?: ServiceMonitorSpecEndpointsAuthorizationCredentials;
-
-  /**
-   * type defines the authentication type. The value is case-insensitive.
-   *
-   * "Basic" is not a supported value.
-   *
-   * Default: "Bearer"
-   *
-   * @schema ServiceMonitorSpecEndpointsAuthorization#type
-   */
-  readonly type?: string;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsAuthorization' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsAuthorization(obj: ServiceMonitorSpecEndpointsAuthorization | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'credentials': toJson_ServiceMonitorSpecEndpointsAuthorizationCredentials(obj.credentials),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * basicAuth defines the Basic Authentication credentials used by the
- * client.
- *
- * Cannot be set at the same time as `authorization`, `bearerTokenSecret` or `oauth2`.
- *
- * @schema ServiceMonitorSpecEndpointsBasicAuth
- */
-export interface ServiceMonitorSpecEndpointsBasicAuth {
-  /**
-   * password defines a key of a Secret containing the password for
-   * authentication.
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuth#password
-   */
-  readonly password?: ServiceMonitorSpecEndpointsBasicAuthPassword;
-
-  /**
-   * username defines a key of a Secret containing the username for
-   * authentication.
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuth#username
-   */
-  readonly username?: ServiceMonitorSpecEndpointsBasicAuthUsername;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsBasicAuth' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsBasicAuth(obj: ServiceMonitorSpecEndpointsBasicAuth | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'password': toJson_ServiceMonitorSpecEndpointsBasicAuthPassword(obj.password),
-    'username': toJson_ServiceMonitorSpecEndpointsBasicAuthUsername(obj.username),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * bearerTokenSecret defines a key of a Secret containing the bearer token
- * used by the client for authentication. The secret needs to be in the
- * same namespace as the custom resource and readable by the Prometheus
- * Operator.
- *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `oauth2`.
- *
- * Deprecated: use `authorization` instead.
- *
- * @schema ServiceMonitorSpecEndpointsBearerTokenSecret
- */
-export interface ServiceMonitorSpecEndpointsBearerTokenSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsBearerTokenSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsBearerTokenSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsBearerTokenSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsBearerTokenSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsBearerTokenSecret(obj: ServiceMonitorSpecEndpointsBearerTokenSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
- * scraped samples and remote write samples.
- *
- * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
- *
- * @schema ServiceMonitorSpecEndpointsMetricRelabelings
- */
-export interface ServiceMonitorSpecEndpointsMetricRelabelings {
-  /**
-   * action to perform based on the regex matching.
-   *
-   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
-   * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
-   *
-   * Default: "Replace"
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#action
-   */
-  readonly action?: ServiceMonitorSpecEndpointsMetricRelabelingsAction;
-
-  /**
-   * modulus to take of the hash of the source label values.
-   *
-   * Only applicable when the action is `HashMod`.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#modulus
-   */
-  readonly modulus?: number;
-
-  /**
-   * regex defines the regular expression against which the extracted value is matched.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#regex
-   */
-  readonly regex?: string;
-
-  /**
-   * replacement value against which a Replace action is performed if the
-   * regular expression matches.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#replacement
-   */
-  readonly replacement?: string;
-
-  /**
-   * separator defines the string between concatenated SourceLabels.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#separator
-   */
-  readonly separator?: string;
-
-  /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
-   * concatenated using the configured Separator and matched against the
-   * configured regular expression.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#sourceLabels
-   */
-  readonly sourceLabels?: string[];
-
-  /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
-   *
-   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
-   * `KeepEqual` and `DropEqual` actions.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema ServiceMonitorSpecEndpointsMetricRelabelings#targetLabel
-   */
-  readonly targetLabel?: string;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsMetricRelabelings' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsMetricRelabelings(obj: ServiceMonitorSpecEndpointsMetricRelabelings | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'modulus': obj.modulus,
-    'regex': obj.regex,
-    'replacement': obj.replacement,
-    'separator': obj.separator,
-    'sourceLabels': obj.sourceLabels?.map(y => y),
-    'targetLabel': obj.targetLabel,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * oauth2 defines the OAuth2 settings used by the client.
- *
- * It requires Prometheus >= 2.27.0.
- *
- * Cannot be set at the same time as `authorization`, `basicAuth` or `bearerTokenSecret`.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2
- */
-export interface ServiceMonitorSpecEndpointsOauth2 {
-  /**
-   * clientId defines a key of a Secret or ConfigMap containing the
-   * OAuth2 client's ID.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#clientId
-   */
-  readonly clientId: ServiceMonitorSpecEndpointsOauth2ClientId;
-
-  /**
-   * clientSecret defines a key of a Secret containing the OAuth2
-   * client's secret.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#clientSecret
-   */
-  readonly clientSecret: ServiceMonitorSpecEndpointsOauth2ClientSecret;
-
-  /**
-   * endpointParams configures the HTTP parameters to append to the token
-   * URL.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#endpointParams
-   */
-  readonly endpointParams?: { [key: string]: string };
-
-  /**
-   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
-   * that should be excluded from proxying. IP and domain names can
-   * contain port numbers.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#noProxy
-   */
-  readonly noProxy?: string;
-
-  /**
-   * proxyConnectHeader optionally specifies headers to send to
-   * proxies during CONNECT requests.
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#proxyConnectHeader
-   */
-  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader[] };
-
-  /**
-   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
-   *
-   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#proxyFromEnvironment
-   */
-  readonly proxyFromEnvironment?: boolean;
-
-  /**
-   * proxyUrl defines the HTTP proxy server to use.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#proxyUrl
-   */
-  readonly proxyUrl?: string;
-
-  /**
-   * scopes defines the OAuth2 scopes used for the token request.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#scopes
-   */
-  readonly scopes?: string[];
-
-  /**
-   * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
-   * It requires Prometheus >= v2.43.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#tlsConfig
-   */
-  readonly tlsConfig?: ServiceMonitorSpecEndpointsOauth2TlsConfig;
-
-  /**
-   * tokenUrl defines the URL to fetch the token from.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2#tokenUrl
-   */
-  readonly tokenUrl: string;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2(obj: ServiceMonitorSpecEndpointsOauth2 | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'clientId': toJson_ServiceMonitorSpecEndpointsOauth2ClientId(obj.clientId),
-    'clientSecret': toJson_ServiceMonitorSpecEndpointsOauth2ClientSecret(obj.clientSecret),
-    'endpointParams': ((obj.endpointParams) === undefined) ? undefined : (Object.entries(obj.endpointParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'noProxy': obj.noProxy,
-    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader(y)) }), {})),
-    'proxyFromEnvironment': obj.proxyFromEnvironment,
-    'proxyUrl': obj.proxyUrl,
-    'scopes': obj.scopes?.map(y => y),
-    'tlsConfig': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfig(obj.tlsConfig),
-    'tokenUrl': obj.tokenUrl,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema ServiceMonitorSpecEndpointsProxyConnectHeader
- */
-export interface ServiceMonitorSpecEndpointsProxyConnectHeader {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsProxyConnectHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(obj: ServiceMonitorSpecEndpointsProxyConnectHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
- * scraped samples and remote write samples.
- *
- * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
- *
- * @schema ServiceMonitorSpecEndpointsRelabelings
- */
-export interface ServiceMonitorSpecEndpointsRelabelings {
-  /**
-   * action to perform based on the regex matching.
-   *
-   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
-   * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
-   *
-   * Default: "Replace"
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#action
-   */
-  readonly action?: ServiceMonitorSpecEndpointsRelabelingsAction;
-
-  /**
-   * modulus to take of the hash of the source label values.
-   *
-   * Only applicable when the action is `HashMod`.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#modulus
-   */
-  readonly modulus?: number;
-
-  /**
-   * regex defines the regular expression against which the extracted value is matched.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#regex
-   */
-  readonly regex?: string;
-
-  /**
-   * replacement value against which a Replace action is performed if the
-   * regular expression matches.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#replacement
-   */
-  readonly replacement?: string;
-
-  /**
-   * separator defines the string between concatenated SourceLabels.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#separator
-   */
-  readonly separator?: string;
-
-  /**
-   * sourceLabels defines the source labels select values from existing labels. Their content is
-   * concatenated using the configured Separator and matched against the
-   * configured regular expression.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#sourceLabels
-   */
-  readonly sourceLabels?: string[];
-
-  /**
-   * targetLabel defines the label to which the resulting string is written in a replacement.
-   *
-   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
-   * `KeepEqual` and `DropEqual` actions.
-   *
-   * Regex capture groups are available.
-   *
-   * @schema ServiceMonitorSpecEndpointsRelabelings#targetLabel
-   */
-  readonly targetLabel?: string;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsRelabelings' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsRelabelings(obj: ServiceMonitorSpecEndpointsRelabelings | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'modulus': obj.modulus,
-    'regex': obj.regex,
-    'replacement': obj.replacement,
-    'separator': obj.separator,
-    'sourceLabels': obj.sourceLabels?.map(y => y),
-    'targetLabel': obj.targetLabel,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type ServiceMonitorSpecEndpointsAuthorization = PodMonitorSpecPodMetricsEndpointsAuthorization;
+export type ServiceMonitorSpecEndpointsBasicAuth = PodMonitorSpecPodMetricsEndpointsBasicAuth;
+export type ServiceMonitorSpecEndpointsBearerTokenSecret = PodMonitorSpecPodMetricsEndpointsBearerTokenSecret;
+export type ServiceMonitorSpecEndpointsMetricRelabelings = PodMonitorSpecPodMetricsEndpointsMetricRelabelings;
+export type ServiceMonitorSpecEndpointsOauth2 = PodMonitorSpecPodMetricsEndpointsOauth2;
+export type ServiceMonitorSpecEndpointsProxyConnectHeader = PodMonitorSpecPodMetricsEndpointsProxyConnectHeader;
+export type ServiceMonitorSpecEndpointsRelabelings = PodMonitorSpecPodMetricsEndpointsMetricRelabelings;
 
 /**
  * scheme defines the HTTP scheme to use when scraping the metrics.
@@ -4429,7 +3169,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#ca
    */
-  readonly ca?: ServiceMonitorSpecEndpointsTlsConfigCa;
+  readonly ca?: PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
 
   /**
    * caFile defines the path to the CA cert in the Prometheus container to use for the targets.
@@ -4443,7 +3183,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#cert
    */
-  readonly cert?: ServiceMonitorSpecEndpointsTlsConfigCert;
+  readonly cert?: PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
 
   /**
    * certFile defines the path to the client cert file in the Prometheus container for the targets.
@@ -4471,7 +3211,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keySecret
    */
-  readonly keySecret?: ServiceMonitorSpecEndpointsTlsConfigKeySecret;
+  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
 
   /**
    * maxVersion defines the maximum acceptable TLS version.
@@ -4480,7 +3220,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#maxVersion
    */
-  readonly maxVersion?: ServiceMonitorSpecEndpointsTlsConfigMaxVersion;
+  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
 
   /**
    * minVersion defines the minimum acceptable TLS version.
@@ -4489,7 +3229,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#minVersion
    */
-  readonly minVersion?: ServiceMonitorSpecEndpointsTlsConfigMinVersion;
+  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
 
   /**
    * serverName is used to verify the hostname for the targets.
@@ -4506,13 +3246,13 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
 export function toJson_ServiceMonitorSpecEndpointsTlsConfig(obj: ServiceMonitorSpecEndpointsTlsConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'ca': toJson_ServiceMonitorSpecEndpointsTlsConfigCa(obj.ca),
+    'ca': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCa(obj.ca),
     'caFile': obj.caFile,
-    'cert': toJson_ServiceMonitorSpecEndpointsTlsConfigCert(obj.cert),
+    'cert': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigCert(obj.cert),
     'certFile': obj.certFile,
     'insecureSkipVerify': obj.insecureSkipVerify,
     'keyFile': obj.keyFile,
-    'keySecret': toJson_ServiceMonitorSpecEndpointsTlsConfigKeySecret(obj.keySecret),
+    'keySecret': toJson_PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret(obj.keySecret),
     'maxVersion': obj.maxVersion,
     'minVersion': obj.minVersion,
     'serverName': obj.serverName,
@@ -4521,1276 +3261,40 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfig(obj: ServiceMonitorS
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema ServiceMonitorSpecSelectorMatchExpressions
- */
-export interface ServiceMonitorSpecSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema ServiceMonitorSpecSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema ServiceMonitorSpecSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema ServiceMonitorSpecSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecSelectorMatchExpressions(obj: ServiceMonitorSpecSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
- *
- * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials
- */
-export interface ServiceMonitorSpecEndpointsAuthorizationCredentials {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsAuthorizationCredentials' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsAuthorizationCredentials(obj: ServiceMonitorSpecEndpointsAuthorizationCredentials | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * password defines a key of a Secret containing the password for
- * authentication.
- *
- * @schema ServiceMonitorSpecEndpointsBasicAuthPassword
- */
-export interface ServiceMonitorSpecEndpointsBasicAuthPassword {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthPassword#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthPassword#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthPassword#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsBasicAuthPassword' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsBasicAuthPassword(obj: ServiceMonitorSpecEndpointsBasicAuthPassword | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * username defines a key of a Secret containing the username for
- * authentication.
- *
- * @schema ServiceMonitorSpecEndpointsBasicAuthUsername
- */
-export interface ServiceMonitorSpecEndpointsBasicAuthUsername {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthUsername#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthUsername#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsBasicAuthUsername#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsBasicAuthUsername' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsBasicAuthUsername(obj: ServiceMonitorSpecEndpointsBasicAuthUsername | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * action to perform based on the regex matching.
- *
- * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
- * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
- *
- * Default: "Replace"
- *
- * @schema ServiceMonitorSpecEndpointsMetricRelabelingsAction
- */
-export enum ServiceMonitorSpecEndpointsMetricRelabelingsAction {
-  /** replace */
-  REPLACE = "replace",
-  /** keep */
-  KEEP = "keep",
-  /** drop */
-  DROP = "drop",
-  /** hashmod */
-  HASHMOD = "hashmod",
-  /** labelmap */
-  LABELMAP = "labelmap",
-  /** labeldrop */
-  LABELDROP = "labeldrop",
-  /** labelkeep */
-  LABELKEEP = "labelkeep",
-  /** lowercase */
-  LOWERCASE = "lowercase",
-  /** uppercase */
-  UPPERCASE = "uppercase",
-  /** keepequal */
-  KEEPEQUAL = "keepequal",
-  /** dropequal */
-  DROPEQUAL = "dropequal",
-}
-
-/**
- * clientId defines a key of a Secret or ConfigMap containing the
- * OAuth2 client's ID.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2ClientId
- */
-export interface ServiceMonitorSpecEndpointsOauth2ClientId {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientId#configMap
-   */
-  readonly configMap?: ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientId#secret
-   */
-  readonly secret?: ServiceMonitorSpecEndpointsOauth2ClientIdSecret;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ClientId' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2ClientId(obj: ServiceMonitorSpecEndpointsOauth2ClientId | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap(obj.configMap),
-    'secret': toJson_ServiceMonitorSpecEndpointsOauth2ClientIdSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * clientSecret defines a key of a Secret containing the OAuth2
- * client's secret.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret
- */
-export interface ServiceMonitorSpecEndpointsOauth2ClientSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ClientSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2ClientSecret(obj: ServiceMonitorSpecEndpointsOauth2ClientSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader
- */
-export interface ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader(obj: ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
- * It requires Prometheus >= v2.43.0.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfig {
-  /**
-   * ca defines the Certificate authority used when verifying server certificates.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#ca
-   */
-  readonly ca?: ServiceMonitorSpecEndpointsOauth2TlsConfigCa;
-
-  /**
-   * cert defines the Client certificate to present when doing client-authentication.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#cert
-   */
-  readonly cert?: ServiceMonitorSpecEndpointsOauth2TlsConfigCert;
-
-  /**
-   * insecureSkipVerify defines how to disable target certificate validation.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#insecureSkipVerify
-   */
-  readonly insecureSkipVerify?: boolean;
-
-  /**
-   * keySecret defines the Secret containing the client key file for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#keySecret
-   */
-  readonly keySecret?: ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret;
-
-  /**
-   * maxVersion defines the maximum acceptable TLS version.
-   *
-   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#maxVersion
-   */
-  readonly maxVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion;
-
-  /**
-   * minVersion defines the minimum acceptable TLS version.
-   *
-   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#minVersion
-   */
-  readonly minVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion;
-
-  /**
-   * serverName is used to verify the hostname for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#serverName
-   */
-  readonly serverName?: string;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfig' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfig(obj: ServiceMonitorSpecEndpointsOauth2TlsConfig | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'ca': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCa(obj.ca),
-    'cert': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCert(obj.cert),
-    'insecureSkipVerify': obj.insecureSkipVerify,
-    'keySecret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret(obj.keySecret),
-    'maxVersion': obj.maxVersion,
-    'minVersion': obj.minVersion,
-    'serverName': obj.serverName,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * action to perform based on the regex matching.
- *
- * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
- * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
- *
- * Default: "Replace"
- *
- * @schema ServiceMonitorSpecEndpointsRelabelingsAction
- */
-export enum ServiceMonitorSpecEndpointsRelabelingsAction {
-  /** replace */
-  REPLACE = "replace",
-  /** keep */
-  KEEP = "keep",
-  /** drop */
-  DROP = "drop",
-  /** hashmod */
-  HASHMOD = "hashmod",
-  /** labelmap */
-  LABELMAP = "labelmap",
-  /** labeldrop */
-  LABELDROP = "labeldrop",
-  /** labelkeep */
-  LABELKEEP = "labelkeep",
-  /** lowercase */
-  LOWERCASE = "lowercase",
-  /** uppercase */
-  UPPERCASE = "uppercase",
-  /** keepequal */
-  KEEPEQUAL = "keepequal",
-  /** dropequal */
-  DROPEQUAL = "dropequal",
-}
-
-/**
- * ca defines the Certificate authority used when verifying server certificates.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCa
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCa {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCa#configMap
-   */
-  readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCaConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCa#secret
-   */
-  readonly secret?: ServiceMonitorSpecEndpointsTlsConfigCaSecret;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCa' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCa(obj: ServiceMonitorSpecEndpointsTlsConfigCa | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ServiceMonitorSpecEndpointsTlsConfigCaConfigMap(obj.configMap),
-    'secret': toJson_ServiceMonitorSpecEndpointsTlsConfigCaSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * cert defines the Client certificate to present when doing client-authentication.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCert
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCert {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCert#configMap
-   */
-  readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCertConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCert#secret
-   */
-  readonly secret?: ServiceMonitorSpecEndpointsTlsConfigCertSecret;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCert' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCert(obj: ServiceMonitorSpecEndpointsTlsConfigCert | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ServiceMonitorSpecEndpointsTlsConfigCertConfigMap(obj.configMap),
-    'secret': toJson_ServiceMonitorSpecEndpointsTlsConfigCertSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * keySecret defines the Secret containing the client key file for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigKeySecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigKeySecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigKeySecret(obj: ServiceMonitorSpecEndpointsTlsConfigKeySecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * maxVersion defines the maximum acceptable TLS version.
- *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigMaxVersion
- */
-export enum ServiceMonitorSpecEndpointsTlsConfigMaxVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * minVersion defines the minimum acceptable TLS version.
- *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigMinVersion
- */
-export enum ServiceMonitorSpecEndpointsTlsConfigMinVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap
- */
-export interface ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap(obj: ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret
- */
-export interface ServiceMonitorSpecEndpointsOauth2ClientIdSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ClientIdSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdSecret(obj: ServiceMonitorSpecEndpointsOauth2ClientIdSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ca defines the Certificate authority used when verifying server certificates.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCa {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#configMap
-   */
-  readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#secret
-   */
-  readonly secret?: ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCa' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCa(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCa | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap(obj.configMap),
-    'secret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * cert defines the Client certificate to present when doing client-authentication.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCert {
-  /**
-   * configMap defines the ConfigMap containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#configMap
-   */
-  readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap;
-
-  /**
-   * secret defines the Secret containing data to use for the targets.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#secret
-   */
-  readonly secret?: ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCert' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCert(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCert | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap(obj.configMap),
-    'secret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret(obj.secret),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * keySecret defines the Secret containing the client key file for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * maxVersion defines the maximum acceptable TLS version.
- *
- * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion
- */
-export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * minVersion defines the minimum acceptable TLS version.
- *
- * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion
- */
-export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion {
-  /** TLS10 */
-  TLS10 = "TLS10",
-  /** TLS11 */
-  TLS11 = "TLS11",
-  /** TLS12 */
-  TLS12 = "TLS12",
-  /** TLS13 */
-  TLS13 = "TLS13",
-}
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCaConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCaConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaConfigMap(obj: ServiceMonitorSpecEndpointsTlsConfigCaConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCaSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCaSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaSecret(obj: ServiceMonitorSpecEndpointsTlsConfigCaSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCertConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCertConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertConfigMap(obj: ServiceMonitorSpecEndpointsTlsConfigCertConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret
- */
-export interface ServiceMonitorSpecEndpointsTlsConfigCertSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsTlsConfigCertSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertSecret(obj: ServiceMonitorSpecEndpointsTlsConfigCertSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * configMap defines the ConfigMap containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap {
-  /**
-   * The key to select.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * secret defines the Secret containing data to use for the targets.
- *
- * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret
- */
-export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type ServiceMonitorSpecSelectorMatchExpressions = PodMonitorSpecSelectorMatchExpressions;
+export type ServiceMonitorSpecEndpointsAuthorizationCredentials = PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials;
+export type ServiceMonitorSpecEndpointsBasicAuthPassword = PodMonitorSpecPodMetricsEndpointsBasicAuthPassword;
+export type ServiceMonitorSpecEndpointsBasicAuthUsername = PodMonitorSpecPodMetricsEndpointsBasicAuthUsername;
+export const ServiceMonitorSpecEndpointsMetricRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
+export type ServiceMonitorSpecEndpointsMetricRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
+export type ServiceMonitorSpecEndpointsOauth2ClientId = PodMonitorSpecPodMetricsEndpointsOauth2ClientId;
+export type ServiceMonitorSpecEndpointsOauth2ClientSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientSecret;
+export type ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader = PodMonitorSpecPodMetricsEndpointsProxyConnectHeader;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfig = PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig;
+export const ServiceMonitorSpecEndpointsRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
+export type ServiceMonitorSpecEndpointsRelabelingsAction = PodMonitorSpecPodMetricsEndpointsMetricRelabelingsAction;
+export type ServiceMonitorSpecEndpointsTlsConfigCa = PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
+export type ServiceMonitorSpecEndpointsTlsConfigCert = PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
+export type ServiceMonitorSpecEndpointsTlsConfigKeySecret = PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
+export const ServiceMonitorSpecEndpointsTlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export type ServiceMonitorSpecEndpointsTlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export const ServiceMonitorSpecEndpointsTlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type ServiceMonitorSpecEndpointsTlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type ServiceMonitorSpecEndpointsOauth2ClientIdSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCa = PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCert = PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret = PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
+export const ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+export const ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion = PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+export type ServiceMonitorSpecEndpointsTlsConfigCaConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type ServiceMonitorSpecEndpointsTlsConfigCaSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type ServiceMonitorSpecEndpointsTlsConfigCertConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type ServiceMonitorSpecEndpointsTlsConfigCertSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+export type ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret = PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
 
