@@ -34,7 +34,7 @@ export function readCompressed(file: string): string {
  * @param file the `.js.br` file
  */
 export function requireCompressed(file: string): unknown {
-  const filename = file.endsWith(COMPRESSED_SUFFIX) ? file.slice(0, -COMPRESSED_SUFFIX.length) : file;
+  const filename = path.resolve(file.endsWith(COMPRESSED_SUFFIX) ? file.slice(0, -COMPRESSED_SUFFIX.length) : file);
   const wrapper = vm.compileFunction(readCompressed(file), ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
   const module = { exports: {} as unknown };
   wrapper(module.exports, createRequire(filename), module, filename, path.dirname(filename));
