@@ -176,7 +176,7 @@ export interface ApplicationSpec {
    *
    * @schema ApplicationSpec#info
    */
-  readonly info?: ApplicationOperationInfo[];
+  readonly info?: ApplicationSpecInfo[];
 
   /**
    * Project is a reference to the project this application belongs to.
@@ -430,7 +430,7 @@ export interface ApplicationOperationSync {
    *
    * @schema ApplicationOperationSync#sources
    */
-  readonly sources?: ApplicationSpecSources[];
+  readonly sources?: ApplicationOperationSyncSources[];
 
   /**
    * SyncOptions provide per-sync sync-options, e.g. Validate=false
@@ -758,21 +758,21 @@ export interface ApplicationSpecSources {
    *
    * @schema ApplicationSpecSources#directory
    */
-  readonly directory?: ApplicationSpecSourceDirectory;
+  readonly directory?: ApplicationSpecSourcesDirectory;
 
   /**
    * Helm holds helm specific options
    *
    * @schema ApplicationSpecSources#helm
    */
-  readonly helm?: ApplicationSpecSourceHelm;
+  readonly helm?: ApplicationSpecSourcesHelm;
 
   /**
    * Kustomize holds kustomize specific options
    *
    * @schema ApplicationSpecSources#kustomize
    */
-  readonly kustomize?: ApplicationSpecSourceKustomize;
+  readonly kustomize?: ApplicationSpecSourcesKustomize;
 
   /**
    * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
@@ -793,7 +793,7 @@ export interface ApplicationSpecSources {
    *
    * @schema ApplicationSpecSources#plugin
    */
-  readonly plugin?: ApplicationSpecSourcePlugin;
+  readonly plugin?: ApplicationSpecSourcesPlugin;
 
   /**
    * Ref is reference to another source within sources field. This field will not be used if used with a `source` tag.
@@ -1012,21 +1012,21 @@ export interface ApplicationOperationSyncSource {
    *
    * @schema ApplicationOperationSyncSource#directory
    */
-  readonly directory?: ApplicationSpecSourceDirectory;
+  readonly directory?: ApplicationOperationSyncSourceDirectory;
 
   /**
    * Helm holds helm specific options
    *
    * @schema ApplicationOperationSyncSource#helm
    */
-  readonly helm?: ApplicationSpecSourceHelm;
+  readonly helm?: ApplicationOperationSyncSourceHelm;
 
   /**
    * Kustomize holds kustomize specific options
    *
    * @schema ApplicationOperationSyncSource#kustomize
    */
-  readonly kustomize?: ApplicationSpecSourceKustomize;
+  readonly kustomize?: ApplicationOperationSyncSourceKustomize;
 
   /**
    * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
@@ -1047,7 +1047,7 @@ export interface ApplicationOperationSyncSource {
    *
    * @schema ApplicationOperationSyncSource#plugin
    */
-  readonly plugin?: ApplicationSpecSourcePlugin;
+  readonly plugin?: ApplicationOperationSyncSourcePlugin;
 
   /**
    * Ref is reference to another source within sources field. This field will not be used if used with a `source` tag.
@@ -1796,7 +1796,7 @@ export interface ApplicationSpecSyncPolicyRetry {
    *
    * @schema ApplicationSpecSyncPolicyRetry#backoff
    */
-  readonly backoff?: ApplicationOperationRetryBackoff;
+  readonly backoff?: ApplicationSpecSyncPolicyRetryBackoff;
 
   /**
    * Limit is the maximum number of attempts for retrying a failed sync. If set to 0, no retries will be performed.
@@ -1922,7 +1922,7 @@ export interface ApplicationSpecSourceDirectoryJsonnet {
    *
    * @schema ApplicationSpecSourceDirectoryJsonnet#tlas
    */
-  readonly tlas?: ApplicationSpecSourceDirectoryJsonnetExtVars[];
+  readonly tlas?: ApplicationSpecSourceDirectoryJsonnetTlas[];
 }
 
 /**
@@ -2208,7 +2208,7 @@ export interface ApplicationSpecSourceHydratorDrySourceDirectory {
    *
    * @schema ApplicationSpecSourceHydratorDrySourceDirectory#jsonnet
    */
-  readonly jsonnet?: ApplicationSpecSourceDirectoryJsonnet;
+  readonly jsonnet?: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet;
 
   /**
    * Recurse specifies whether to scan a directory recursively for manifests
@@ -2254,7 +2254,7 @@ export interface ApplicationSpecSourceHydratorDrySourceHelm {
    *
    * @schema ApplicationSpecSourceHydratorDrySourceHelm#fileParameters
    */
-  readonly fileParameters?: ApplicationSpecSourceHelmFileParameters[];
+  readonly fileParameters?: ApplicationSpecSourceHydratorDrySourceHelmFileParameters[];
 
   /**
    * IgnoreMissingValueFiles prevents helm template from failing when valueFiles do not exist locally by not appending them to helm template --values
@@ -2283,7 +2283,7 @@ export interface ApplicationSpecSourceHydratorDrySourceHelm {
    *
    * @schema ApplicationSpecSourceHydratorDrySourceHelm#parameters
    */
-  readonly parameters?: ApplicationSpecSourceHelmParameters[];
+  readonly parameters?: ApplicationSpecSourceHydratorDrySourceHelmParameters[];
 
   /**
    * PassCredentials pass credentials to all domains (Helm's --pass-credentials)
@@ -2495,14 +2495,14 @@ export interface ApplicationSpecSourceHydratorDrySourceKustomize {
    *
    * @schema ApplicationSpecSourceHydratorDrySourceKustomize#patches
    */
-  readonly patches?: ApplicationSpecSourceKustomizePatches[];
+  readonly patches?: ApplicationSpecSourceHydratorDrySourceKustomizePatches[];
 
   /**
    * Replicas is a list of Kustomize Replicas override specifications
    *
    * @schema ApplicationSpecSourceHydratorDrySourceKustomize#replicas
    */
-  readonly replicas?: ApplicationSpecSourceKustomizeReplicas[];
+  readonly replicas?: ApplicationSpecSourceHydratorDrySourceKustomizeReplicas[];
 
   /**
    * Version controls which version of Kustomize to use for rendering manifests
@@ -2554,7 +2554,7 @@ export interface ApplicationSpecSourceHydratorDrySourcePlugin {
    *
    * @schema ApplicationSpecSourceHydratorDrySourcePlugin#env
    */
-  readonly env?: ApplicationSpecSourcePluginEnv[];
+  readonly env?: ApplicationSpecSourceHydratorDrySourcePluginEnv[];
 
   /**
    * @schema ApplicationSpecSourceHydratorDrySourcePlugin#name
@@ -2564,7 +2564,7 @@ export interface ApplicationSpecSourceHydratorDrySourcePlugin {
   /**
    * @schema ApplicationSpecSourceHydratorDrySourcePlugin#parameters
    */
-  readonly parameters?: ApplicationSpecSourcePluginParameters[];
+  readonly parameters?: ApplicationSpecSourceHydratorDrySourcePluginParameters[];
 }
 
 /**
@@ -3162,7 +3162,7 @@ export interface ApplicationSetSpecGeneratorsClusterDecisionResource {
   /**
    * @schema ApplicationSetSpecGeneratorsClusterDecisionResource#labelSelector
    */
-  readonly labelSelector?: ApplicationSetSpecGeneratorsSelector;
+  readonly labelSelector?: ApplicationSetSpecGeneratorsClusterDecisionResourceLabelSelector;
 
   /**
    * @schema ApplicationSetSpecGeneratorsClusterDecisionResource#name
@@ -3177,7 +3177,7 @@ export interface ApplicationSetSpecGeneratorsClusterDecisionResource {
   /**
    * @schema ApplicationSetSpecGeneratorsClusterDecisionResource#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsClusterDecisionResourceTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsClusterDecisionResource#values
@@ -3216,12 +3216,12 @@ export interface ApplicationSetSpecGeneratorsClusters {
   /**
    * @schema ApplicationSetSpecGeneratorsClusters#selector
    */
-  readonly selector?: ApplicationSetSpecGeneratorsSelector;
+  readonly selector?: ApplicationSetSpecGeneratorsClustersSelector;
 
   /**
    * @schema ApplicationSetSpecGeneratorsClusters#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsClustersTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsClusters#values
@@ -3258,7 +3258,7 @@ export interface ApplicationSetSpecGeneratorsGit {
   /**
    * @schema ApplicationSetSpecGeneratorsGit#files
    */
-  readonly files?: ApplicationSetSpecGeneratorsGitDirectories[];
+  readonly files?: ApplicationSetSpecGeneratorsGitFiles[];
 
   /**
    * @schema ApplicationSetSpecGeneratorsGit#pathParamPrefix
@@ -3283,7 +3283,7 @@ export interface ApplicationSetSpecGeneratorsGit {
   /**
    * @schema ApplicationSetSpecGeneratorsGit#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsGitTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsGit#values
@@ -3329,7 +3329,7 @@ export interface ApplicationSetSpecGeneratorsList {
   /**
    * @schema ApplicationSetSpecGeneratorsList#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsListTemplate;
 }
 
 /**
@@ -3360,7 +3360,7 @@ export interface ApplicationSetSpecGeneratorsMatrix {
   /**
    * @schema ApplicationSetSpecGeneratorsMatrix#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsMatrixTemplate;
 }
 
 /**
@@ -3385,7 +3385,7 @@ export interface ApplicationSetSpecGeneratorsMerge {
   /**
    * @schema ApplicationSetSpecGeneratorsMerge#generators
    */
-  readonly generators: ApplicationSetSpecGeneratorsMatrixGenerators[];
+  readonly generators: ApplicationSetSpecGeneratorsMergeGenerators[];
 
   /**
    * @schema ApplicationSetSpecGeneratorsMerge#mergeKeys
@@ -3395,7 +3395,7 @@ export interface ApplicationSetSpecGeneratorsMerge {
   /**
    * @schema ApplicationSetSpecGeneratorsMerge#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsMergeTemplate;
 }
 
 /**
@@ -3436,7 +3436,7 @@ export interface ApplicationSetSpecGeneratorsPlugin {
   /**
    * @schema ApplicationSetSpecGeneratorsPlugin#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsPluginTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPlugin#values
@@ -3514,7 +3514,7 @@ export interface ApplicationSetSpecGeneratorsPullRequest {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequest#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsPullRequestTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequest#values
@@ -3603,7 +3603,7 @@ export interface ApplicationSetSpecGeneratorsScmProvider {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProvider#template
    */
-  readonly template?: ApplicationSetSpecTemplate;
+  readonly template?: ApplicationSetSpecGeneratorsScmProviderTemplate;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProvider#values
@@ -3769,7 +3769,7 @@ export interface ApplicationSetSpecTemplateSpec {
   /**
    * @schema ApplicationSetSpecTemplateSpec#info
    */
-  readonly info?: ApplicationOperationInfo[];
+  readonly info?: ApplicationSetSpecTemplateSpecInfo[];
 
   /**
    * @schema ApplicationSetSpecTemplateSpec#project
@@ -3794,7 +3794,7 @@ export interface ApplicationSetSpecTemplateSpec {
   /**
    * @schema ApplicationSetSpecTemplateSpec#sources
    */
-  readonly sources?: ApplicationSetSpecTemplateSpecSource[];
+  readonly sources?: ApplicationSetSpecTemplateSpecSources[];
 
   /**
    * @schema ApplicationSetSpecTemplateSpec#syncPolicy
@@ -3868,22 +3868,22 @@ export interface ApplicationSetSpecGeneratorsMatrixGenerators {
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#clusterDecisionResource
    */
-  readonly clusterDecisionResource?: ApplicationSetSpecGeneratorsClusterDecisionResource;
+  readonly clusterDecisionResource?: ApplicationSetSpecGeneratorsMatrixGeneratorsClusterDecisionResource;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#clusters
    */
-  readonly clusters?: ApplicationSetSpecGeneratorsClusters;
+  readonly clusters?: ApplicationSetSpecGeneratorsMatrixGeneratorsClusters;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#git
    */
-  readonly git?: ApplicationSetSpecGeneratorsGit;
+  readonly git?: ApplicationSetSpecGeneratorsMatrixGeneratorsGit;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#list
    */
-  readonly list?: ApplicationSetSpecGeneratorsList;
+  readonly list?: ApplicationSetSpecGeneratorsMatrixGeneratorsList;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#matrix
@@ -3898,22 +3898,22 @@ export interface ApplicationSetSpecGeneratorsMatrixGenerators {
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#plugin
    */
-  readonly plugin?: ApplicationSetSpecGeneratorsPlugin;
+  readonly plugin?: ApplicationSetSpecGeneratorsMatrixGeneratorsPlugin;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#pullRequest
    */
-  readonly pullRequest?: ApplicationSetSpecGeneratorsPullRequest;
+  readonly pullRequest?: ApplicationSetSpecGeneratorsMatrixGeneratorsPullRequest;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#scmProvider
    */
-  readonly scmProvider?: ApplicationSetSpecGeneratorsScmProvider;
+  readonly scmProvider?: ApplicationSetSpecGeneratorsMatrixGeneratorsScmProvider;
 
   /**
    * @schema ApplicationSetSpecGeneratorsMatrixGenerators#selector
    */
-  readonly selector?: ApplicationSetSpecGeneratorsSelector;
+  readonly selector?: ApplicationSetSpecGeneratorsMatrixGeneratorsSelector;
 }
 
 /**
@@ -4105,12 +4105,12 @@ export interface ApplicationSetSpecGeneratorsPullRequestBitbucketServer {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketServer#basicAuth
    */
-  readonly basicAuth?: ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuth;
+  readonly basicAuth?: ApplicationSetSpecGeneratorsPullRequestBitbucketServerBasicAuth;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketServer#bearerToken
    */
-  readonly bearerToken?: ApplicationSetSpecGeneratorsPullRequestBitbucketBearerToken;
+  readonly bearerToken?: ApplicationSetSpecGeneratorsPullRequestBitbucketServerBearerToken;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketServer#caRef
@@ -4221,7 +4221,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestGitea {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestGitea#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestGiteaTokenRef;
 }
 
 /**
@@ -4275,7 +4275,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestGithub {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestGithub#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestGithubTokenRef;
 }
 
 /**
@@ -4309,7 +4309,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestGitlab {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestGitlab#caRef
    */
-  readonly caRef?: ApplicationSetSpecGeneratorsPullRequestBitbucketServerCaRef;
+  readonly caRef?: ApplicationSetSpecGeneratorsPullRequestGitlabCaRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestGitlab#insecure
@@ -4334,7 +4334,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestGitlab {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestGitlab#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestGitlabTokenRef;
 }
 
 /**
@@ -4407,7 +4407,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderAzureDevOps {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderAzureDevOps#accessTokenRef
    */
-  readonly accessTokenRef: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly accessTokenRef: ApplicationSetSpecGeneratorsScmProviderAzureDevOpsAccessTokenRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderAzureDevOps#allBranches
@@ -4460,7 +4460,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderBitbucket {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucket#appPasswordRef
    */
-  readonly appPasswordRef: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly appPasswordRef: ApplicationSetSpecGeneratorsScmProviderBitbucketAppPasswordRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucket#owner
@@ -4507,17 +4507,17 @@ export interface ApplicationSetSpecGeneratorsScmProviderBitbucketServer {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucketServer#basicAuth
    */
-  readonly basicAuth?: ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuth;
+  readonly basicAuth?: ApplicationSetSpecGeneratorsScmProviderBitbucketServerBasicAuth;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucketServer#bearerToken
    */
-  readonly bearerToken?: ApplicationSetSpecGeneratorsPullRequestBitbucketBearerToken;
+  readonly bearerToken?: ApplicationSetSpecGeneratorsScmProviderBitbucketServerBearerToken;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucketServer#caRef
    */
-  readonly caRef?: ApplicationSetSpecGeneratorsPullRequestBitbucketServerCaRef;
+  readonly caRef?: ApplicationSetSpecGeneratorsScmProviderBitbucketServerCaRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderBitbucketServer#insecure
@@ -4630,7 +4630,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderGitea {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGitea#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsScmProviderGiteaTokenRef;
 }
 
 /**
@@ -4684,7 +4684,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderGithub {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGithub#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsScmProviderGithubTokenRef;
 }
 
 /**
@@ -4723,7 +4723,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderGitlab {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGitlab#caRef
    */
-  readonly caRef?: ApplicationSetSpecGeneratorsPullRequestBitbucketServerCaRef;
+  readonly caRef?: ApplicationSetSpecGeneratorsScmProviderGitlabCaRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGitlab#group
@@ -4753,7 +4753,7 @@ export interface ApplicationSetSpecGeneratorsScmProviderGitlab {
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGitlab#tokenRef
    */
-  readonly tokenRef?: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef?: ApplicationSetSpecGeneratorsScmProviderGitlabTokenRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsScmProviderGitlab#topic
@@ -5180,7 +5180,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuth {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuth#passwordRef
    */
-  readonly passwordRef: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly passwordRef: ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuthPasswordRef;
 
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketBasicAuth#username
@@ -5210,7 +5210,7 @@ export interface ApplicationSetSpecGeneratorsPullRequestBitbucketBearerToken {
   /**
    * @schema ApplicationSetSpecGeneratorsPullRequestBitbucketBearerToken#tokenRef
    */
-  readonly tokenRef: ApplicationSetSpecGeneratorsPullRequestAzuredevopsTokenRef;
+  readonly tokenRef: ApplicationSetSpecGeneratorsPullRequestBitbucketBearerTokenTokenRef;
 }
 
 /**
@@ -5588,7 +5588,7 @@ export interface ApplicationSetSpecTemplateSpecSourceKustomize {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceKustomize#patches
    */
-  readonly patches?: ApplicationSpecSourceKustomizePatches[];
+  readonly patches?: ApplicationSetSpecTemplateSpecSourceKustomizePatches[];
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceKustomize#replicas
@@ -5639,7 +5639,7 @@ export interface ApplicationSetSpecTemplateSpecSourcePlugin {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourcePlugin#env
    */
-  readonly env?: ApplicationOperationInfo[];
+  readonly env?: ApplicationSetSpecTemplateSpecSourcePluginEnv[];
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourcePlugin#name
@@ -5675,17 +5675,17 @@ export interface ApplicationSetSpecTemplateSpecSourceHydratorDrySource {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#directory
    */
-  readonly directory?: ApplicationSetSpecTemplateSpecSourceDirectory;
+  readonly directory?: ApplicationSetSpecTemplateSpecSourceHydratorDrySourceDirectory;
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#helm
    */
-  readonly helm?: ApplicationSetSpecTemplateSpecSourceHelm;
+  readonly helm?: ApplicationSetSpecTemplateSpecSourceHydratorDrySourceHelm;
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#kustomize
    */
-  readonly kustomize?: ApplicationSetSpecTemplateSpecSourceKustomize;
+  readonly kustomize?: ApplicationSetSpecTemplateSpecSourceHydratorDrySourceKustomize;
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#path
@@ -5695,7 +5695,7 @@ export interface ApplicationSetSpecTemplateSpecSourceHydratorDrySource {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#plugin
    */
-  readonly plugin?: ApplicationSetSpecTemplateSpecSourcePlugin;
+  readonly plugin?: ApplicationSetSpecTemplateSpecSourceHydratorDrySourcePlugin;
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceHydratorDrySource#repoURL
@@ -6044,7 +6044,7 @@ export interface ApplicationSetSpecTemplateSpecSourceDirectoryJsonnet {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceDirectoryJsonnet#tlas
    */
-  readonly tlas?: ApplicationSetSpecTemplateSpecSourceDirectoryJsonnetExtVars[];
+  readonly tlas?: ApplicationSetSpecTemplateSpecSourceDirectoryJsonnetTlas[];
 }
 
 /**
@@ -6137,7 +6137,7 @@ export interface ApplicationSetSpecTemplateSpecSourceKustomizeReplicas {
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceKustomizeReplicas#count
    */
-  readonly count: ApplicationSetSpecStrategyRollingSyncStepsMaxUpdate;
+  readonly count: ApplicationSetSpecTemplateSpecSourceKustomizeReplicasCount;
 
   /**
    * @schema ApplicationSetSpecTemplateSpecSourceKustomizeReplicas#name
@@ -7871,7 +7871,7 @@ export interface AppProjectSpec {
    *
    * @schema AppProjectSpec#clusterResourceWhitelist
    */
-  readonly clusterResourceWhitelist?: AppProjectSpecClusterResourceBlacklist[];
+  readonly clusterResourceWhitelist?: AppProjectSpecClusterResourceWhitelist[];
 
   /**
    * Description contains optional project description
@@ -7906,7 +7906,7 @@ export interface AppProjectSpec {
    *
    * @schema AppProjectSpec#namespaceResourceWhitelist
    */
-  readonly namespaceResourceWhitelist?: AppProjectSpecNamespaceResourceBlacklist[];
+  readonly namespaceResourceWhitelist?: AppProjectSpecNamespaceResourceWhitelist[];
 
   /**
    * OrphanedResources specifies if controller should monitor orphaned resources of apps in this project

@@ -140,7 +140,7 @@ export interface BackendTrafficPolicySpec {
    *
    * @schema BackendTrafficPolicySpec#compressor
    */
-  readonly compressor?: BackendTrafficPolicySpecCompression[];
+  readonly compressor?: BackendTrafficPolicySpecCompressor[];
 
   /**
    * Connection includes backend connection settings.
@@ -1662,7 +1662,7 @@ export interface BackendTrafficPolicySpecBandwidthLimitResponse {
    *
    * @schema BackendTrafficPolicySpecBandwidthLimitResponse#limit
    */
-  readonly limit: BackendTrafficPolicySpecBandwidthLimitRequestLimit;
+  readonly limit: BackendTrafficPolicySpecBandwidthLimitResponseLimit;
 
   /**
    * ResponseTrailers configures the trailer headers appended to responses
@@ -2741,7 +2741,7 @@ export interface BackendTrafficPolicySpecRateLimitLocal {
    *
    * @schema BackendTrafficPolicySpecRateLimitLocal#rules
    */
-  readonly rules?: BackendTrafficPolicySpecRateLimitGlobalRules[];
+  readonly rules?: BackendTrafficPolicySpecRateLimitLocalRules[];
 }
 
 /**
@@ -4500,7 +4500,7 @@ export interface BackendTrafficPolicySpecResponseOverrideResponseHeader {
    *
    * @schema BackendTrafficPolicySpecResponseOverrideResponseHeader#set
    */
-  readonly set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderSet[];
 }
 
 /**
@@ -4620,7 +4620,7 @@ export interface BackendTrafficPolicySpecTargetSelectorsNamespacesSelector {
    *
    * @schema BackendTrafficPolicySpecTargetSelectorsNamespacesSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -6041,14 +6041,14 @@ export interface BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse {
    *
    * @schema BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse#from
    */
-  readonly from: BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestFrom;
+  readonly from: BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseFrom;
 
   /**
    * Metadata specifies the per-request metadata to retrieve the usage number from.
    *
    * @schema BackendTrafficPolicySpecRateLimitGlobalRulesCostResponse#metadata
    */
-  readonly metadata?: BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestMetadata;
+  readonly metadata?: BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseMetadata;
 
   /**
    * Number specifies the fixed usage number to reduce the rate limit counters.
@@ -6519,7 +6519,7 @@ export interface ClientTrafficPolicySpec {
    *
    * @schema ClientTrafficPolicySpec#targetRef
    */
-  readonly targetRef?: BackendTrafficPolicySpecTargetRef;
+  readonly targetRef?: ClientTrafficPolicySpecTargetRef;
 
   /**
    * TargetRefs are the names of the Gateway resources this policy
@@ -6527,14 +6527,14 @@ export interface ClientTrafficPolicySpec {
    *
    * @schema ClientTrafficPolicySpec#targetRefs
    */
-  readonly targetRefs?: BackendTrafficPolicySpecTargetRefs[];
+  readonly targetRefs?: ClientTrafficPolicySpecTargetRefs[];
 
   /**
    * TargetSelectors allow targeting resources for this policy based on labels
    *
    * @schema ClientTrafficPolicySpec#targetSelectors
    */
-  readonly targetSelectors?: BackendTrafficPolicySpecTargetSelectors[];
+  readonly targetSelectors?: ClientTrafficPolicySpecTargetSelectors[];
 
   /**
    * TcpKeepalive settings associated with the downstream client connection.
@@ -6967,7 +6967,7 @@ export interface ClientTrafficPolicySpecHttp2 {
    *
    * @schema ClientTrafficPolicySpecHttp2#connectionKeepalive
    */
-  readonly connectionKeepalive?: BackendTrafficPolicySpecHttp2ConnectionKeepalive;
+  readonly connectionKeepalive?: ClientTrafficPolicySpecHttp2ConnectionKeepalive;
 
   /**
    * InitialConnectionWindowSize sets the initial window size for HTTP/2 connections.
@@ -6975,7 +6975,7 @@ export interface ClientTrafficPolicySpecHttp2 {
    *
    * @schema ClientTrafficPolicySpecHttp2#initialConnectionWindowSize
    */
-  readonly initialConnectionWindowSize?: BackendTrafficPolicySpecHttp2InitialConnectionWindowSize;
+  readonly initialConnectionWindowSize?: ClientTrafficPolicySpecHttp2InitialConnectionWindowSize;
 
   /**
    * InitialStreamWindowSize sets the initial window size for HTTP/2 streams.
@@ -6983,7 +6983,7 @@ export interface ClientTrafficPolicySpecHttp2 {
    *
    * @schema ClientTrafficPolicySpecHttp2#initialStreamWindowSize
    */
-  readonly initialStreamWindowSize?: BackendTrafficPolicySpecHttp2InitialStreamWindowSize;
+  readonly initialStreamWindowSize?: ClientTrafficPolicySpecHttp2InitialStreamWindowSize;
 
   /**
    * MaxConcurrentStreams sets the maximum number of concurrent streams allowed per connection.
@@ -7619,7 +7619,7 @@ export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#add
    */
-  readonly add?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly add?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd[];
 
   /**
    * AddIfAbsent adds the given header(s) (name, value) to the request/response
@@ -7641,7 +7641,7 @@ export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#addIfAbsent
    */
-  readonly addIfAbsent?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent[];
 
   /**
    * Remove the given header(s) from the HTTP request before the action. The
@@ -7672,7 +7672,7 @@ export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#removeOnMatch
    */
-  readonly removeOnMatch?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch[];
 
   /**
    * Set overwrites the request with the given header (name, value)
@@ -7693,7 +7693,7 @@ export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#set
    */
-  readonly set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly set?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet[];
 }
 
 /**
@@ -7775,7 +7775,7 @@ export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#add
    */
-  readonly add?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly add?: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd[];
 
   /**
    * AddIfAbsent adds the given header(s) (name, value) to the request/response
@@ -7797,7 +7797,7 @@ export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#addIfAbsent
    */
-  readonly addIfAbsent?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent[];
 
   /**
    * Remove the given header(s) from the HTTP request before the action. The
@@ -7828,7 +7828,7 @@ export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#removeOnMatch
    */
-  readonly removeOnMatch?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch[];
 
   /**
    * Set overwrites the request with the given header (name, value)
@@ -7849,7 +7849,7 @@ export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
    *
    * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#set
    */
-  readonly set?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly set?: ClientTrafficPolicySpecHeadersLateResponseHeadersSet[];
 }
 
 /**
@@ -8007,7 +8007,7 @@ export interface ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes {
    *
    * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes#type
    */
-  readonly type?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValueType;
+  readonly type?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType;
 
   /**
    * Value specifies the string value that the match must have.
@@ -8503,7 +8503,7 @@ export interface ClientTrafficPolicySpecTlsClientValidationCrl {
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationCrl#refs
    */
-  readonly refs: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs[];
+  readonly refs: ClientTrafficPolicySpecTlsClientValidationCrlRefs[];
 }
 
 /**
@@ -8551,21 +8551,21 @@ export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNames {
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#dnsNames
    */
-  readonly dnsNames?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly dnsNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames[];
 
   /**
    * Email addresses matchers
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#emailAddresses
    */
-  readonly emailAddresses?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly emailAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses[];
 
   /**
    * IP addresses matchers
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#ipAddresses
    */
-  readonly ipAddresses?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly ipAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses[];
 
   /**
    * Other names matchers
@@ -8579,7 +8579,7 @@ export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNames {
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#uris
    */
-  readonly uris?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly uris?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris[];
 }
 
 /**
@@ -8665,7 +8665,7 @@ export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherN
    *
    * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#type
    */
-  readonly type?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValueType;
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType;
 
   /**
    * Value specifies the string value that the match must have.
@@ -9176,7 +9176,7 @@ export interface EnvoyProxySpecBackendTls {
    *
    * @schema EnvoyProxySpecBackendTls#fingerprints
    */
-  readonly fingerprints?: ClientTrafficPolicySpecTlsFingerprints[];
+  readonly fingerprints?: EnvoyProxySpecBackendTlsFingerprints[];
 
   /**
    * Max specifies the maximal TLS protocol version to allow
@@ -9184,7 +9184,7 @@ export interface EnvoyProxySpecBackendTls {
    *
    * @schema EnvoyProxySpecBackendTls#maxVersion
    */
-  readonly maxVersion?: ClientTrafficPolicySpecTlsMaxVersion;
+  readonly maxVersion?: EnvoyProxySpecBackendTlsMaxVersion;
 
   /**
    * Min specifies the minimal TLS protocol version to allow.
@@ -9192,7 +9192,7 @@ export interface EnvoyProxySpecBackendTls {
    *
    * @schema EnvoyProxySpecBackendTls#minVersion
    */
-  readonly minVersion?: ClientTrafficPolicySpecTlsMinVersion;
+  readonly minVersion?: EnvoyProxySpecBackendTlsMinVersion;
 
   /**
    * SignatureAlgorithms specifies which signature algorithms the listener should
@@ -10160,7 +10160,7 @@ export interface EnvoyProxySpecMergeBackendsSelector {
    *
    * @schema EnvoyProxySpecMergeBackendsSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecMergeBackendsSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -10375,7 +10375,7 @@ export interface EnvoyProxySpecTelemetryHealthCheckLog {
    *
    * @schema EnvoyProxySpecTelemetryHealthCheckLog#matches
    */
-  readonly matches?: BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogMatches[];
+  readonly matches?: EnvoyProxySpecTelemetryHealthCheckLogMatches[];
 
   /**
    * Sinks defines where health check events are written.
@@ -10383,7 +10383,7 @@ export interface EnvoyProxySpecTelemetryHealthCheckLog {
    *
    * @schema EnvoyProxySpecTelemetryHealthCheckLog#sinks
    */
-  readonly sinks?: BackendTrafficPolicySpecHealthCheckActiveHealthCheckLogSinks[];
+  readonly sinks?: EnvoyProxySpecTelemetryHealthCheckLogSinks[];
 }
 
 /**
@@ -10468,7 +10468,7 @@ export interface EnvoyProxySpecTelemetryMetrics {
    *
    * @schema EnvoyProxySpecTelemetryMetrics#matches
    */
-  readonly matches?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+  readonly matches?: EnvoyProxySpecTelemetryMetricsMatches[];
 
   /**
    * Prometheus defines the configuration for Admin endpoint `/stats/prometheus`.
@@ -10555,7 +10555,7 @@ export interface EnvoyProxySpecTelemetryTracing {
    *
    * @schema EnvoyProxySpecTelemetryTracing#clientSamplingFraction
    */
-  readonly clientSamplingFraction?: BackendTrafficPolicySpecTelemetryTracingClientSamplingFraction;
+  readonly clientSamplingFraction?: EnvoyProxySpecTelemetryTracingClientSamplingFraction;
 
   /**
    * CustomTags defines the custom tags to add to each span.
@@ -10565,7 +10565,7 @@ export interface EnvoyProxySpecTelemetryTracing {
    *
    * @schema EnvoyProxySpecTelemetryTracing#customTags
    */
-  readonly customTags?: { [key: string]: BackendTrafficPolicySpecTelemetryTracingCustomTags };
+  readonly customTags?: { [key: string]: EnvoyProxySpecTelemetryTracingCustomTags };
 
   /**
    * OverallSamplingFraction represents the fraction of requests that should be
@@ -10573,7 +10573,7 @@ export interface EnvoyProxySpecTelemetryTracing {
    *
    * @schema EnvoyProxySpecTelemetryTracing#overallSamplingFraction
    */
-  readonly overallSamplingFraction?: BackendTrafficPolicySpecTelemetryTracingOverallSamplingFraction;
+  readonly overallSamplingFraction?: EnvoyProxySpecTelemetryTracingOverallSamplingFraction;
 
   /**
    * Provider defines the tracing provider.
@@ -10588,7 +10588,7 @@ export interface EnvoyProxySpecTelemetryTracing {
    *
    * @schema EnvoyProxySpecTelemetryTracing#samplingFraction
    */
-  readonly samplingFraction?: BackendTrafficPolicySpecTelemetryTracingSamplingFraction;
+  readonly samplingFraction?: EnvoyProxySpecTelemetryTracingSamplingFraction;
 
   /**
    * SamplingRate controls the rate at which traffic will be
@@ -10614,7 +10614,7 @@ export interface EnvoyProxySpecTelemetryTracing {
    *
    * @schema EnvoyProxySpecTelemetryTracing#spanName
    */
-  readonly spanName?: BackendTrafficPolicySpecTelemetryTracingSpanName;
+  readonly spanName?: EnvoyProxySpecTelemetryTracingSpanName;
 
   /**
    * Tags defines the custom tags to add to each span.
@@ -10896,7 +10896,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeployment {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeployment#container
    */
-  readonly container?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainer;
+  readonly container?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentContainer;
 
   /**
    * List of initialization containers belonging to the pod.
@@ -10926,7 +10926,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeployment {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeployment#pod
    */
-  readonly pod?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPod;
+  readonly pod?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentPod;
 
   /**
    * Replicas is the number of desired pods. Defaults to 1.
@@ -11564,7 +11564,7 @@ export interface EnvoyProxySpecGeoIpProviderMaxMindAsnDbSource {
    *
    * @schema EnvoyProxySpecGeoIpProviderMaxMindAsnDbSource#local
    */
-  readonly local: EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLocal;
+  readonly local: EnvoyProxySpecGeoIpProviderMaxMindAsnDbSourceLocal;
 }
 
 /**
@@ -11592,7 +11592,7 @@ export interface EnvoyProxySpecGeoIpProviderMaxMindCityDbSource {
    *
    * @schema EnvoyProxySpecGeoIpProviderMaxMindCityDbSource#local
    */
-  readonly local: EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLocal;
+  readonly local: EnvoyProxySpecGeoIpProviderMaxMindCityDbSourceLocal;
 }
 
 /**
@@ -11620,7 +11620,7 @@ export interface EnvoyProxySpecGeoIpProviderMaxMindCountryDbSource {
    *
    * @schema EnvoyProxySpecGeoIpProviderMaxMindCountryDbSource#local
    */
-  readonly local: EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLocal;
+  readonly local: EnvoyProxySpecGeoIpProviderMaxMindCountryDbSourceLocal;
 }
 
 /**
@@ -11648,7 +11648,7 @@ export interface EnvoyProxySpecGeoIpProviderMaxMindIspDbSource {
    *
    * @schema EnvoyProxySpecGeoIpProviderMaxMindIspDbSource#local
    */
-  readonly local: EnvoyProxySpecGeoIpProviderMaxMindAnonymousIpDbSourceLocal;
+  readonly local: EnvoyProxySpecGeoIpProviderMaxMindIspDbSourceLocal;
 }
 
 /**
@@ -11970,7 +11970,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers#env
    */
-  readonly env?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnv[];
+  readonly env?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersEnv[];
 
   /**
    * List of sources to populate environment variables in the container.
@@ -12118,7 +12118,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers#securityContext
    */
-  readonly securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerSecurityContext;
+  readonly securityContext?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSecurityContext;
 
   /**
    * StartupProbe indicates that the Pod has successfully initialized.
@@ -12207,7 +12207,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainers#volumeMounts
    */
-  readonly volumeMounts?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerVolumeMounts[];
+  readonly volumeMounts?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersVolumeMounts[];
 
   /**
    * Container's working directory.
@@ -12806,14 +12806,14 @@ export interface EnvoyProxySpecTelemetryMetricsPrometheusCompression {
    *
    * @schema EnvoyProxySpecTelemetryMetricsPrometheusCompression#minContentLength
    */
-  readonly minContentLength?: BackendTrafficPolicySpecCompressionMinContentLength;
+  readonly minContentLength?: EnvoyProxySpecTelemetryMetricsPrometheusCompressionMinContentLength;
 
   /**
    * CompressorType defines the compressor type to use for compression.
    *
    * @schema EnvoyProxySpecTelemetryMetricsPrometheusCompression#type
    */
-  readonly type: BackendTrafficPolicySpecCompressionType;
+  readonly type: EnvoyProxySpecTelemetryMetricsPrometheusCompressionType;
 
   /**
    * The configuration for Zstd compressor.
@@ -12856,7 +12856,7 @@ export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -12864,7 +12864,7 @@ export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -12872,7 +12872,7 @@ export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryBackendSettings;
 
   /**
    * Headers is a list of additional headers to send with OTLP export requests.
@@ -12880,7 +12880,7 @@ export interface EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryMetricsSinksOpenTelemetry#headers
    */
-  readonly headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly headers?: EnvoyProxySpecTelemetryMetricsSinksOpenTelemetryHeaders[];
 
   /**
    * Host define the service hostname.
@@ -13187,35 +13187,35 @@ export interface EnvoyProxySpecTelemetryTracingProviderBackendSettings {
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#circuitBreaker
    */
-  readonly circuitBreaker?: BackendTrafficPolicySpecCircuitBreaker;
+  readonly circuitBreaker?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsCircuitBreaker;
 
   /**
    * Connection includes backend connection settings.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#connection
    */
-  readonly connection?: BackendTrafficPolicySpecConnection;
+  readonly connection?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsConnection;
 
   /**
    * DNS includes dns resolution settings.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#dns
    */
-  readonly dns?: BackendTrafficPolicySpecDns;
+  readonly dns?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsDns;
 
   /**
    * HealthCheck allows gateway to perform active health checking on backends.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#healthCheck
    */
-  readonly healthCheck?: BackendTrafficPolicySpecHealthCheck;
+  readonly healthCheck?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHealthCheck;
 
   /**
    * HTTP2 provides HTTP/2 configuration for backend connections.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#http2
    */
-  readonly http2?: BackendTrafficPolicySpecHttp2;
+  readonly http2?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsHttp2;
 
   /**
    * LoadBalancer policy to apply when routing traffic from the gateway to
@@ -13224,14 +13224,14 @@ export interface EnvoyProxySpecTelemetryTracingProviderBackendSettings {
    * @default LeastRequest`.
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#loadBalancer
    */
-  readonly loadBalancer?: BackendTrafficPolicySpecLoadBalancer;
+  readonly loadBalancer?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsLoadBalancer;
 
   /**
    * ProxyProtocol enables the Proxy Protocol when communicating with the backend.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#proxyProtocol
    */
-  readonly proxyProtocol?: BackendTrafficPolicySpecProxyProtocol;
+  readonly proxyProtocol?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsProxyProtocol;
 
   /**
    * Retry provides more advanced usage, allowing users to customize the number of retries, retry fallback strategy, and retry triggering conditions.
@@ -13239,7 +13239,7 @@ export interface EnvoyProxySpecTelemetryTracingProviderBackendSettings {
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#retry
    */
-  readonly retry?: BackendTrafficPolicySpecRetry;
+  readonly retry?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsRetry;
 
   /**
    * TcpKeepalive settings associated with the upstream client connection.
@@ -13247,14 +13247,14 @@ export interface EnvoyProxySpecTelemetryTracingProviderBackendSettings {
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#tcpKeepalive
    */
-  readonly tcpKeepalive?: BackendTrafficPolicySpecTcpKeepalive;
+  readonly tcpKeepalive?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTcpKeepalive;
 
   /**
    * Timeout settings for the backend connections.
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderBackendSettings#timeout
    */
-  readonly timeout?: BackendTrafficPolicySpecTimeout;
+  readonly timeout?: EnvoyProxySpecTelemetryTracingProviderBackendSettingsTimeout;
 }
 
 /**
@@ -13292,7 +13292,7 @@ export interface EnvoyProxySpecTelemetryTracingProviderOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryTracingProviderOpenTelemetry#headers
    */
-  readonly headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly headers?: EnvoyProxySpecTelemetryTracingProviderOpenTelemetryHeaders[];
 
   /**
    * ResourceAttributes is a set of labels that describe the source of traces.
@@ -13501,7 +13501,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResource
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResources#requests
    */
-  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesLimits };
+  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesRequests };
 }
 
 /**
@@ -15033,7 +15033,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe#exec
    */
-  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec;
+  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeExec;
 
   /**
    * Minimum consecutive failures for the probe to be considered failed after having succeeded.
@@ -15049,14 +15049,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe#grpc
    */
-  readonly grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc;
+  readonly grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeGrpc;
 
   /**
    * HTTPGet specifies an HTTP GET request to perform.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe#httpGet
    */
-  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet;
+  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeHttpGet;
 
   /**
    * Number of seconds after the container has started before liveness probes are initiated.
@@ -15089,7 +15089,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbe#tcpSocket
    */
-  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocket;
+  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersReadinessProbeTcpSocket;
 
   /**
    * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
@@ -15198,7 +15198,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources#claims
    */
-  readonly claims?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesClaims[];
+  readonly claims?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesClaims[];
 
   /**
    * Limits describes the maximum amount of compute resources allowed.
@@ -15206,7 +15206,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources#limits
    */
-  readonly limits?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesLimits };
+  readonly limits?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesLimits };
 
   /**
    * Requests describes the minimum amount of compute resources required.
@@ -15216,7 +15216,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersRe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResources#requests
    */
-  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesLimits };
+  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersResourcesRequests };
 }
 
 /**
@@ -15291,7 +15291,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSt
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe#exec
    */
-  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec;
+  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeExec;
 
   /**
    * Minimum consecutive failures for the probe to be considered failed after having succeeded.
@@ -15307,14 +15307,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSt
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe#grpc
    */
-  readonly grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeGrpc;
+  readonly grpc?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeGrpc;
 
   /**
    * HTTPGet specifies an HTTP GET request to perform.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe#httpGet
    */
-  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet;
+  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeHttpGet;
 
   /**
    * Number of seconds after the container has started before liveness probes are initiated.
@@ -15347,7 +15347,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersSt
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbe#tcpSocket
    */
-  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocket;
+  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersStartupProbeTcpSocket;
 
   /**
    * Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
@@ -15592,7 +15592,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp#policies
    */
-  readonly policies?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDownPolicies[];
+  readonly policies?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpPolicies[];
 
   /**
    * selectPolicy is used to specify which policy should be used.
@@ -15629,7 +15629,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUp#tolerance
    */
-  readonly tolerance?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleDownTolerance;
+  readonly tolerance?: EnvoyProxySpecProviderKubernetesEnvoyHpaBehaviorScaleUpTolerance;
 }
 
 /**
@@ -15719,7 +15719,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternal#target
    */
-  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget;
+  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalTarget;
 }
 
 /**
@@ -15756,14 +15756,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject#metric
    */
-  readonly metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric;
+  readonly metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectMetric;
 
   /**
    * target specifies the target value for the given metric
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObject#target
    */
-  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget;
+  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsObjectTarget;
 }
 
 /**
@@ -15795,14 +15795,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods#metric
    */
-  readonly metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetric;
+  readonly metric: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsMetric;
 
   /**
    * target specifies the target value for the given metric
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPods#target
    */
-  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget;
+  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsPodsTarget;
 }
 
 /**
@@ -15842,7 +15842,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResource {
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResource#target
    */
-  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsContainerResourceTarget;
+  readonly target: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsResourceTarget;
 }
 
 /**
@@ -15887,7 +15887,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAls {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksAls#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -15895,7 +15895,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAls {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksAls#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -15903,7 +15903,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksAls {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksAls#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: EnvoyProxySpecTelemetryAccessLogSettingsSinksAlsBackendSettings;
 
   /**
    * HTTP defines additional configuration specific to HTTP access logs.
@@ -15990,7 +15990,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -15998,7 +15998,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -16006,7 +16006,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryBackendSettings;
 
   /**
    * Headers is a list of additional headers to send with OTLP export requests.
@@ -16014,7 +16014,7 @@ export interface EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry {
    *
    * @schema EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetry#headers
    */
-  readonly headers?: BackendTrafficPolicySpecResponseOverrideResponseHeaderAdd[];
+  readonly headers?: EnvoyProxySpecTelemetryAccessLogSettingsSinksOpenTelemetryHeaders[];
 
   /**
    * Host define the extension service hostname.
@@ -16632,7 +16632,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAnt
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
-  readonly preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
    * If the anti-affinity requirements specified by this field are not met at
@@ -16645,7 +16645,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAnt
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
-  readonly requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
 }
 
 /**
@@ -16922,7 +16922,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpread
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodTopologySpreadConstraintsLabelSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -18681,7 +18681,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecret 
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecret#items
    */
-  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[];
+  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesSecretItems[];
 
   /**
    * optional field specify whether the Secret or its keys must be defined
@@ -19011,14 +19011,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStart#exec
    */
-  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec;
+  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartExec;
 
   /**
    * HTTPGet specifies an HTTP GET request to perform.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStart#httpGet
    */
-  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet;
+  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartHttpGet;
 
   /**
    * Sleep represents a duration that the container should sleep.
@@ -19073,21 +19073,21 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop#exec
    */
-  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeExec;
+  readonly exec?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopExec;
 
   /**
    * HTTPGet specifies an HTTP GET request to perform.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop#httpGet
    */
-  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeHttpGet;
+  readonly httpGet?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopHttpGet;
 
   /**
    * Sleep represents a duration that the container should sleep.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop#sleep
    */
-  readonly sleep?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartSleep;
+  readonly sleep?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopSleep;
 
   /**
    * Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
@@ -19096,7 +19096,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStop#tcpSocket
    */
-  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket;
+  readonly tcpSocket?: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePreStopTcpSocket;
 }
 
 /**
@@ -20907,7 +20907,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLi
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocket#port
    */
-  readonly port: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLivenessProbeTcpSocketPort;
+  readonly port: EnvoyProxySpecProviderKubernetesEnvoyDeploymentInitContainersLifecyclePostStartTcpSocketPort;
 }
 
 /**
@@ -21080,7 +21080,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSe
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyHpaMetricsExternalMetricSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -21228,7 +21228,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAf
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
    */
-  readonly matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
 }
 
 /**
@@ -21259,14 +21259,14 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAf
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
    */
-  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
 
   /**
    * A list of node selector requirements by node's fields.
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
    */
-  readonly matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchFields?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
 }
 
 /**
@@ -21296,7 +21296,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
-  readonly labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
+  readonly labelSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
    * MatchLabelKeys is a set of pod label keys to select which pods will
@@ -21335,7 +21335,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
-  readonly namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
+  readonly namespaceSelector?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
    * namespaces specifies a static list of namespace names that the term applies to.
@@ -21390,7 +21390,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -21432,7 +21432,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAff
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -21517,7 +21517,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwar
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardApiItemsResourceFieldRef#divisor
    */
-  readonly divisor?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerEnvValueFromResourceFieldRefDivisor;
+  readonly divisor?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardApiItemsResourceFieldRefDivisor;
 
   /**
    * Required: resource to select
@@ -21782,7 +21782,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMap#items
    */
-  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[];
+  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesConfigMapItems[];
 
   /**
    * Name of the referent.
@@ -21830,7 +21830,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardApi#items
    */
-  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesDownwardApiItems[];
+  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesDownwardApiItems[];
 }
 
 /**
@@ -22024,7 +22024,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecret#items
    */
-  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesConfigMapItems[];
+  readonly items?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesSecretItems[];
 
   /**
    * Name of the referent.
@@ -22446,7 +22446,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemer
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResources#limits
    */
-  readonly limits?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesLimits };
+  readonly limits?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResourcesLimits };
 
   /**
    * Requests describes the minimum amount of compute resources required.
@@ -22456,7 +22456,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemer
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResources#requests
    */
-  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetContainerResourcesLimits };
+  readonly requests?: { [key: string]: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecResourcesRequests };
 }
 
 /**
@@ -22485,7 +22485,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemer
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesEphemeralVolumeClaimTemplateSpecSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -22526,7 +22526,7 @@ export interface EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProject
    *
    * @schema EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelector#matchExpressions
    */
-  readonly matchExpressions?: BackendTrafficPolicySpecTargetSelectorsMatchExpressions[];
+  readonly matchExpressions?: EnvoyProxySpecProviderKubernetesEnvoyDaemonSetPodVolumesProjectedSourcesClusterTrustBundleLabelSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -22857,7 +22857,7 @@ export interface SecurityPolicySpec {
    *
    * @schema SecurityPolicySpec#targetRef
    */
-  readonly targetRef?: BackendTrafficPolicySpecTargetRef;
+  readonly targetRef?: SecurityPolicySpecTargetRef;
 
   /**
    * TargetRefs are the names of the Gateway resources this policy
@@ -22865,14 +22865,14 @@ export interface SecurityPolicySpec {
    *
    * @schema SecurityPolicySpec#targetRefs
    */
-  readonly targetRefs?: BackendTrafficPolicySpecTargetRefs[];
+  readonly targetRefs?: SecurityPolicySpecTargetRefs[];
 
   /**
    * TargetSelectors allow targeting resources for this policy based on labels
    *
    * @schema SecurityPolicySpec#targetSelectors
    */
-  readonly targetSelectors?: BackendTrafficPolicySpecTargetSelectors[];
+  readonly targetSelectors?: SecurityPolicySpecTargetSelectors[];
 }
 
 /**
@@ -22914,7 +22914,7 @@ export interface SecurityPolicySpecApiKeyAuth {
    *
    * @schema SecurityPolicySpecApiKeyAuth#credentialRefs
    */
-  readonly credentialRefs: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs[];
+  readonly credentialRefs: SecurityPolicySpecApiKeyAuthCredentialRefs[];
 
   /**
    * ExtractFrom is where to fetch the key from the coming request.
@@ -24012,7 +24012,7 @@ export interface SecurityPolicySpecExtAuthGrpc {
    *
    * @schema SecurityPolicySpecExtAuthGrpc#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: SecurityPolicySpecExtAuthGrpcBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -24020,7 +24020,7 @@ export interface SecurityPolicySpecExtAuthGrpc {
    *
    * @schema SecurityPolicySpecExtAuthGrpc#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: SecurityPolicySpecExtAuthGrpcBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -24028,7 +24028,7 @@ export interface SecurityPolicySpecExtAuthGrpc {
    *
    * @schema SecurityPolicySpecExtAuthGrpc#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: SecurityPolicySpecExtAuthGrpcBackendSettings;
 }
 
 /**
@@ -24063,7 +24063,7 @@ export interface SecurityPolicySpecExtAuthHttp {
    *
    * @schema SecurityPolicySpecExtAuthHttp#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: SecurityPolicySpecExtAuthHttpBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -24071,7 +24071,7 @@ export interface SecurityPolicySpecExtAuthHttp {
    *
    * @schema SecurityPolicySpecExtAuthHttp#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: SecurityPolicySpecExtAuthHttpBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -24079,7 +24079,7 @@ export interface SecurityPolicySpecExtAuthHttp {
    *
    * @schema SecurityPolicySpecExtAuthHttp#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: SecurityPolicySpecExtAuthHttpBackendSettings;
 
   /**
    * HeadersToBackend are the authorization response headers that will be added
@@ -24611,7 +24611,7 @@ export interface SecurityPolicySpecOidcProvider {
    *
    * @schema SecurityPolicySpecOidcProvider#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: SecurityPolicySpecOidcProviderBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -24619,7 +24619,7 @@ export interface SecurityPolicySpecOidcProvider {
    *
    * @schema SecurityPolicySpecOidcProvider#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: SecurityPolicySpecOidcProviderBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -24627,7 +24627,7 @@ export interface SecurityPolicySpecOidcProvider {
    *
    * @schema SecurityPolicySpecOidcProvider#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: SecurityPolicySpecOidcProviderBackendSettings;
 
   /**
    * The OIDC Provider's [end session endpoint](https://openid.net/specs/openid-connect-core-1_0.html#RPLogout).
@@ -25034,7 +25034,7 @@ export interface SecurityPolicySpecJwtProvidersRemoteJwks {
    *
    * @schema SecurityPolicySpecJwtProvidersRemoteJwks#backendRef
    */
-  readonly backendRef?: EnvoyProxySpecTelemetryTracingProviderBackendRef;
+  readonly backendRef?: SecurityPolicySpecJwtProvidersRemoteJwksBackendRef;
 
   /**
    * BackendRefs references a Kubernetes object that represents the
@@ -25042,7 +25042,7 @@ export interface SecurityPolicySpecJwtProvidersRemoteJwks {
    *
    * @schema SecurityPolicySpecJwtProvidersRemoteJwks#backendRefs
    */
-  readonly backendRefs?: EnvoyProxySpecTelemetryTracingProviderBackendRefs[];
+  readonly backendRefs?: SecurityPolicySpecJwtProvidersRemoteJwksBackendRefs[];
 
   /**
    * BackendSettings holds configuration for managing the connection
@@ -25050,7 +25050,7 @@ export interface SecurityPolicySpecJwtProvidersRemoteJwks {
    *
    * @schema SecurityPolicySpecJwtProvidersRemoteJwks#backendSettings
    */
-  readonly backendSettings?: EnvoyProxySpecTelemetryTracingProviderBackendSettings;
+  readonly backendSettings?: SecurityPolicySpecJwtProvidersRemoteJwksBackendSettings;
 
   /**
    * Duration is a string value representing a duration in time. The format is as specified
@@ -25129,7 +25129,7 @@ export interface SecurityPolicySpecOidcDenyRedirectHeaders {
    *
    * @schema SecurityPolicySpecOidcDenyRedirectHeaders#type
    */
-  readonly type?: BackendTrafficPolicySpecResponseOverrideMatchResponseHeadersValueType;
+  readonly type?: SecurityPolicySpecOidcDenyRedirectHeadersType;
 
   /**
    * Value specifies the string value that the match must have.
@@ -25217,7 +25217,7 @@ export interface SecurityPolicySpecAuthorizationRulesOperationPath {
    *
    * @schema SecurityPolicySpecAuthorizationRulesOperationPath#type
    */
-  readonly type?: BackendTrafficPolicySpecRateLimitGlobalRulesClientSelectorsPathType;
+  readonly type?: SecurityPolicySpecAuthorizationRulesOperationPathType;
 
   /**
    * Value specifies the HTTP path.

@@ -565,7 +565,7 @@ export interface ExternalSecretSpecDataSourceRef {
    *
    * @schema ExternalSecretSpecDataSourceRef#storeRef
    */
-  readonly storeRef?: ExternalSecretSpecSecretStoreRef;
+  readonly storeRef?: ExternalSecretSpecDataSourceRefStoreRef;
 }
 
 /**
@@ -596,7 +596,7 @@ export interface ExternalSecretSpecDataFromExtract {
    * @default Default when omitted.
    * @schema ExternalSecretSpecDataFromExtract#conversionStrategy
    */
-  readonly conversionStrategy?: ExternalSecretSpecDataRemoteRefConversionStrategy;
+  readonly conversionStrategy?: ExternalSecretSpecDataFromExtractConversionStrategy;
 
   /**
    * Used to define a decoding Strategy. Defaults to None when omitted.
@@ -604,7 +604,7 @@ export interface ExternalSecretSpecDataFromExtract {
    * @default None when omitted.
    * @schema ExternalSecretSpecDataFromExtract#decodingStrategy
    */
-  readonly decodingStrategy?: ExternalSecretSpecDataRemoteRefDecodingStrategy;
+  readonly decodingStrategy?: ExternalSecretSpecDataFromExtractDecodingStrategy;
 
   /**
    * Key is the key used in the Provider, mandatory
@@ -619,14 +619,14 @@ export interface ExternalSecretSpecDataFromExtract {
    * @default None
    * @schema ExternalSecretSpecDataFromExtract#metadataPolicy
    */
-  readonly metadataPolicy?: ExternalSecretSpecDataRemoteRefMetadataPolicy;
+  readonly metadataPolicy?: ExternalSecretSpecDataFromExtractMetadataPolicy;
 
   /**
    * Controls how ESO handles fetched secret data containing NUL bytes for this source.
    *
    * @schema ExternalSecretSpecDataFromExtract#nullBytePolicy
    */
-  readonly nullBytePolicy?: ExternalSecretSpecDataRemoteRefNullBytePolicy;
+  readonly nullBytePolicy?: ExternalSecretSpecDataFromExtractNullBytePolicy;
 
   /**
    * Used to select a specific property of the Provider value (if a map), if supported
@@ -676,7 +676,7 @@ export interface ExternalSecretSpecDataFromFind {
    * @default Default when omitted.
    * @schema ExternalSecretSpecDataFromFind#conversionStrategy
    */
-  readonly conversionStrategy?: ExternalSecretSpecDataRemoteRefConversionStrategy;
+  readonly conversionStrategy?: ExternalSecretSpecDataFromFindConversionStrategy;
 
   /**
    * Used to define a decoding Strategy. Defaults to None when omitted.
@@ -684,7 +684,7 @@ export interface ExternalSecretSpecDataFromFind {
    * @default None when omitted.
    * @schema ExternalSecretSpecDataFromFind#decodingStrategy
    */
-  readonly decodingStrategy?: ExternalSecretSpecDataRemoteRefDecodingStrategy;
+  readonly decodingStrategy?: ExternalSecretSpecDataFromFindDecodingStrategy;
 
   /**
    * Finds secrets based on the name.
@@ -804,7 +804,7 @@ export interface ExternalSecretSpecDataFromSourceRef {
    *
    * @schema ExternalSecretSpecDataFromSourceRef#storeRef
    */
-  readonly storeRef?: ExternalSecretSpecSecretStoreRef;
+  readonly storeRef?: ExternalSecretSpecDataFromSourceRefStoreRef;
 }
 
 /**
@@ -1334,7 +1334,7 @@ export interface ExternalSecretSpecDataFromSourceRefGeneratorRef {
    *
    * @schema ExternalSecretSpecDataFromSourceRefGeneratorRef#kind
    */
-  readonly kind: ExternalSecretSpecDataSourceRefGeneratorRefKind;
+  readonly kind: ExternalSecretSpecDataFromSourceRefGeneratorRefKind;
 
   /**
    * Specify the name of the generator resource
@@ -1447,7 +1447,7 @@ export interface ExternalSecretSpecTargetTemplateTemplateFrom {
    *
    * @schema ExternalSecretSpecTargetTemplateTemplateFrom#secret
    */
-  readonly secret?: ExternalSecretSpecTargetTemplateTemplateFromConfigMap;
+  readonly secret?: ExternalSecretSpecTargetTemplateTemplateFromSecret;
 
   /**
    * Target specifies where to place the template result.
@@ -1820,7 +1820,7 @@ export interface PushSecretSpec {
    *
    * @schema PushSecretSpec#template
    */
-  readonly template?: ExternalSecretSpecTargetTemplate;
+  readonly template?: PushSecretSpecTemplate;
 
   /**
    * UpdatePolicy to handle Secrets in the provider.
@@ -1907,7 +1907,7 @@ export interface PushSecretSpecDataTo {
    *
    * @schema PushSecretSpecDataTo#conversionStrategy
    */
-  readonly conversionStrategy?: PushSecretSpecDataConversionStrategy;
+  readonly conversionStrategy?: PushSecretSpecDataToConversionStrategy;
 
   /**
    * Match pattern for selecting keys from the source Secret.
@@ -2203,14 +2203,14 @@ export interface PushSecretSpecDataToStoreRef {
    *
    * @schema PushSecretSpecDataToStoreRef#kind
    */
-  readonly kind?: PushSecretSpecSecretStoreRefsKind;
+  readonly kind?: PushSecretSpecDataToStoreRefKind;
 
   /**
    * Optionally, sync to secret stores with label selector
    *
    * @schema PushSecretSpecDataToStoreRef#labelSelector
    */
-  readonly labelSelector?: PushSecretSpecSecretStoreRefsLabelSelector;
+  readonly labelSelector?: PushSecretSpecDataToStoreRefLabelSelector;
 
   /**
    * Optionally, sync to the SecretStore of the given name
@@ -2304,7 +2304,7 @@ export interface PushSecretSpecSelectorGeneratorRef {
    *
    * @schema PushSecretSpecSelectorGeneratorRef#kind
    */
-  readonly kind: ExternalSecretSpecDataSourceRefGeneratorRefKind;
+  readonly kind: PushSecretSpecSelectorGeneratorRefKind;
 
   /**
    * Specify the name of the generator resource
@@ -2539,7 +2539,7 @@ export interface PushSecretSpecSelectorSecretSelector {
    *
    * @schema PushSecretSpecSelectorSecretSelector#matchExpressions
    */
-  readonly matchExpressions?: PushSecretSpecSecretStoreRefsLabelSelectorMatchExpressions[];
+  readonly matchExpressions?: PushSecretSpecSelectorSecretSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels

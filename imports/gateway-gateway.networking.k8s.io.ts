@@ -2099,7 +2099,7 @@ export interface GatewaySpecListenersAllowedRoutesNamespacesSelector {
    *
    * @schema GatewaySpecListenersAllowedRoutesNamespacesSelector#matchExpressions
    */
-  readonly matchExpressions?: GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions[];
+  readonly matchExpressions?: GatewaySpecListenersAllowedRoutesNamespacesSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -2246,7 +2246,7 @@ export interface GatewaySpecTlsFrontendPerPortTls {
    *
    * @schema GatewaySpecTlsFrontendPerPortTls#validation
    */
-  readonly validation?: GatewaySpecTlsFrontendDefaultValidation;
+  readonly validation?: GatewaySpecTlsFrontendPerPortTlsValidation;
 }
 
 /**
@@ -3235,7 +3235,7 @@ export interface GrpcRouteSpecRulesBackendRefs {
    *
    * @schema GrpcRouteSpecRulesBackendRefs#filters
    */
-  readonly filters?: GrpcRouteSpecRulesFilters[];
+  readonly filters?: GrpcRouteSpecRulesBackendRefsFilters[];
 
   /**
    * Group is the group of the referent. For example, "gateway.networking.k8s.io".
@@ -3629,7 +3629,7 @@ export interface GrpcRouteSpecRulesFiltersRequestHeaderModifier {
    *
    * @schema GrpcRouteSpecRulesFiltersRequestHeaderModifier#set
    */
-  readonly set?: GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd[];
+  readonly set?: GrpcRouteSpecRulesFiltersRequestHeaderModifierSet[];
 }
 
 /**
@@ -3764,7 +3764,7 @@ export interface GrpcRouteSpecRulesFiltersResponseHeaderModifier {
    *
    * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier#add
    */
-  readonly add?: GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd[];
+  readonly add?: GrpcRouteSpecRulesFiltersResponseHeaderModifierAdd[];
 
   /**
    * Remove the given header(s) from the HTTP request before the action. The
@@ -3808,7 +3808,7 @@ export interface GrpcRouteSpecRulesFiltersResponseHeaderModifier {
    *
    * @schema GrpcRouteSpecRulesFiltersResponseHeaderModifier#set
    */
-  readonly set?: GrpcRouteSpecRulesFiltersRequestHeaderModifierAdd[];
+  readonly set?: GrpcRouteSpecRulesFiltersResponseHeaderModifierSet[];
 }
 
 /**
@@ -4423,7 +4423,7 @@ export interface HttpRouteSpec {
    *
    * @schema HttpRouteSpec#parentRefs
    */
-  readonly parentRefs?: GrpcRouteSpecParentRefs[];
+  readonly parentRefs?: HttpRouteSpecParentRefs[];
 
   /**
    * Rules are a list of HTTP matchers, filters and actions.
@@ -4660,7 +4660,7 @@ export interface HttpRouteSpecRulesBackendRefs {
    *
    * @schema HttpRouteSpecRulesBackendRefs#filters
    */
-  readonly filters?: HttpRouteSpecRulesFilters[];
+  readonly filters?: HttpRouteSpecRulesBackendRefsFilters[];
 
   /**
    * Group is the group of the referent. For example, "gateway.networking.k8s.io".
@@ -4807,7 +4807,7 @@ export interface HttpRouteSpecRulesFilters {
    *
    * @schema HttpRouteSpecRulesFilters#requestHeaderModifier
    */
-  readonly requestHeaderModifier?: GrpcRouteSpecRulesFiltersRequestHeaderModifier;
+  readonly requestHeaderModifier?: HttpRouteSpecRulesFiltersRequestHeaderModifier;
 
   /**
    * RequestMirror defines a schema for a filter that mirrors requests.
@@ -4822,7 +4822,7 @@ export interface HttpRouteSpecRulesFilters {
    *
    * @schema HttpRouteSpecRulesFilters#requestMirror
    */
-  readonly requestMirror?: GrpcRouteSpecRulesFiltersRequestMirror;
+  readonly requestMirror?: HttpRouteSpecRulesFiltersRequestMirror;
 
   /**
    * RequestRedirect defines a schema for a filter that responds to the
@@ -4842,7 +4842,7 @@ export interface HttpRouteSpecRulesFilters {
    *
    * @schema HttpRouteSpecRulesFilters#responseHeaderModifier
    */
-  readonly responseHeaderModifier?: GrpcRouteSpecRulesFiltersResponseHeaderModifier;
+  readonly responseHeaderModifier?: HttpRouteSpecRulesFiltersResponseHeaderModifier;
 
   /**
    * Type identifies the type of filter to apply. As with other API fields,
@@ -6020,7 +6020,7 @@ export interface HttpRouteSpecRulesFiltersUrlRewritePath {
    *
    * @schema HttpRouteSpecRulesFiltersUrlRewritePath#type
    */
-  readonly type: HttpRouteSpecRulesFiltersRequestRedirectPathType;
+  readonly type: HttpRouteSpecRulesFiltersUrlRewritePathType;
 }
 
 /**

@@ -772,14 +772,14 @@ export interface GrafanaDashboardSpecEnvsValueFrom {
    *
    * @schema GrafanaDashboardSpecEnvsValueFrom#configMapKeyRef
    */
-  readonly configMapKeyRef?: GrafanaDashboardSpecEnvFromConfigMapKeyRef;
+  readonly configMapKeyRef?: GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef;
 
   /**
    * Selects a key of a Secret.
    *
    * @schema GrafanaDashboardSpecEnvsValueFrom#secretKeyRef
    */
-  readonly secretKeyRef?: GrafanaDashboardSpecEnvFromSecretKeyRef;
+  readonly secretKeyRef?: GrafanaDashboardSpecEnvsValueFromSecretKeyRef;
 }
 
 /**
@@ -895,7 +895,7 @@ export interface GrafanaDashboardSpecUrlAuthorizationBasicAuth {
    *
    * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuth#username
    */
-  readonly username?: GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword;
+  readonly username?: GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername;
 }
 
 /**

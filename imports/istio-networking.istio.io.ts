@@ -308,54 +308,54 @@ export interface DestinationRuleSpecSubsetsTrafficPolicy {
   /**
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#connectionPool
    */
-  readonly connectionPool?: DestinationRuleSpecTrafficPolicyConnectionPool;
+  readonly connectionPool?: DestinationRuleSpecSubsetsTrafficPolicyConnectionPool;
 
   /**
    * Settings controlling the load balancer algorithms.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#loadBalancer
    */
-  readonly loadBalancer?: DestinationRuleSpecTrafficPolicyLoadBalancer;
+  readonly loadBalancer?: DestinationRuleSpecSubsetsTrafficPolicyLoadBalancer;
 
   /**
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#outlierDetection
    */
-  readonly outlierDetection?: DestinationRuleSpecTrafficPolicyOutlierDetection;
+  readonly outlierDetection?: DestinationRuleSpecSubsetsTrafficPolicyOutlierDetection;
 
   /**
    * Traffic policies specific to individual ports.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#portLevelSettings
    */
-  readonly portLevelSettings?: DestinationRuleSpecTrafficPolicyPortLevelSettings[];
+  readonly portLevelSettings?: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettings[];
 
   /**
    * The upstream PROXY protocol settings.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#proxyProtocol
    */
-  readonly proxyProtocol?: DestinationRuleSpecTrafficPolicyProxyProtocol;
+  readonly proxyProtocol?: DestinationRuleSpecSubsetsTrafficPolicyProxyProtocol;
 
   /**
    * Specifies a limit on concurrent retries in relation to the number of active requests.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#retryBudget
    */
-  readonly retryBudget?: DestinationRuleSpecTrafficPolicyRetryBudget;
+  readonly retryBudget?: DestinationRuleSpecSubsetsTrafficPolicyRetryBudget;
 
   /**
    * TLS related settings for connections to the upstream service.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#tls
    */
-  readonly tls?: DestinationRuleSpecTrafficPolicyTls;
+  readonly tls?: DestinationRuleSpecSubsetsTrafficPolicyTls;
 
   /**
    * Configuration of tunneling TCP over other transport or application layers for the host configured in the DestinationRule.
    *
    * @schema DestinationRuleSpecSubsetsTrafficPolicy#tunnel
    */
-  readonly tunnel?: DestinationRuleSpecTrafficPolicyTunnel;
+  readonly tunnel?: DestinationRuleSpecSubsetsTrafficPolicyTunnel;
 }
 
 /**
@@ -566,19 +566,19 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettings {
   /**
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettings#connectionPool
    */
-  readonly connectionPool?: DestinationRuleSpecTrafficPolicyConnectionPool;
+  readonly connectionPool?: DestinationRuleSpecTrafficPolicyPortLevelSettingsConnectionPool;
 
   /**
    * Settings controlling the load balancer algorithms.
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettings#loadBalancer
    */
-  readonly loadBalancer?: DestinationRuleSpecTrafficPolicyLoadBalancer;
+  readonly loadBalancer?: DestinationRuleSpecTrafficPolicyPortLevelSettingsLoadBalancer;
 
   /**
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettings#outlierDetection
    */
-  readonly outlierDetection?: DestinationRuleSpecTrafficPolicyOutlierDetection;
+  readonly outlierDetection?: DestinationRuleSpecTrafficPolicyPortLevelSettingsOutlierDetection;
 
   /**
    * Specifies the number of a port on the destination service on which this policy is being applied.
@@ -592,7 +592,7 @@ export interface DestinationRuleSpecTrafficPolicyPortLevelSettings {
    *
    * @schema DestinationRuleSpecTrafficPolicyPortLevelSettings#tls
    */
-  readonly tls?: DestinationRuleSpecTrafficPolicyTls;
+  readonly tls?: DestinationRuleSpecTrafficPolicyPortLevelSettingsTls;
 }
 
 /**

@@ -135,7 +135,7 @@ export interface AuthorizationPolicySpec {
    *
    * @schema AuthorizationPolicySpec#targetRefs
    */
-  readonly targetRefs?: AuthorizationPolicySpecTargetRef[];
+  readonly targetRefs?: AuthorizationPolicySpecTargetRefs[];
 }
 
 /**
@@ -806,7 +806,7 @@ export interface PeerAuthenticationSpecPortLevelMtls {
    *
    * @schema PeerAuthenticationSpecPortLevelMtls#mode
    */
-  readonly mode?: PeerAuthenticationSpecMtlsMode;
+  readonly mode?: PeerAuthenticationSpecPortLevelMtlsMode;
 }
 
 /**

@@ -126,7 +126,7 @@ export interface TelemetrySpec {
    *
    * @schema TelemetrySpec#targetRefs
    */
-  readonly targetRefs?: TelemetrySpecTargetRef[];
+  readonly targetRefs?: TelemetrySpecTargetRefs[];
 
   /**
    * Optional.
@@ -221,7 +221,7 @@ export interface TelemetrySpecMetrics {
    *
    * @schema TelemetrySpecMetrics#providers
    */
-  readonly providers?: TelemetrySpecAccessLoggingProviders[];
+  readonly providers?: TelemetrySpecMetricsProviders[];
 
   /**
    * Optional.
@@ -370,7 +370,7 @@ export interface TelemetrySpecTracing {
    *
    * @schema TelemetrySpecTracing#providers
    */
-  readonly providers?: TelemetrySpecAccessLoggingProviders[];
+  readonly providers?: TelemetrySpecTracingProviders[];
 
   /**
    * Controls the rate at which traffic will be selected for tracing if no prior sampling decision has been made.

@@ -1742,7 +1742,7 @@ export interface BackendConfigPolicySpecLoadBalancerRingHash {
    *
    * @schema BackendConfigPolicySpecLoadBalancerRingHash#hashPolicies
    */
-  readonly hashPolicies?: BackendConfigPolicySpecLoadBalancerMaglevHashPolicies[];
+  readonly hashPolicies?: BackendConfigPolicySpecLoadBalancerRingHashHashPolicies[];
 
   /**
    * MaximumRingSize is the maximum size of the ring.
@@ -1796,7 +1796,7 @@ export interface BackendConfigPolicySpecLoadBalancerRoundRobin {
    *
    * @schema BackendConfigPolicySpecLoadBalancerRoundRobin#slowStart
    */
-  readonly slowStart?: BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart;
+  readonly slowStart?: BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart;
 }
 
 /**
@@ -3177,7 +3177,7 @@ export interface GatewayExtensionSpecExtProcGrpcService {
    *
    * @schema GatewayExtensionSpecExtProcGrpcService#backendRef
    */
-  readonly backendRef: GatewayExtensionSpecExtAuthGrpcServiceBackendRef;
+  readonly backendRef: GatewayExtensionSpecExtProcGrpcServiceBackendRef;
 
   /**
    * RequestTimeout is the timeout for the gRPC request. This is the timeout for a specific request.
@@ -3191,7 +3191,7 @@ export interface GatewayExtensionSpecExtProcGrpcService {
    *
    * @schema GatewayExtensionSpecExtProcGrpcService#retry
    */
-  readonly retry?: GatewayExtensionSpecExtAuthGrpcServiceRetry;
+  readonly retry?: GatewayExtensionSpecExtProcGrpcServiceRetry;
 }
 
 /**
@@ -3698,7 +3698,7 @@ export interface GatewayExtensionSpecRateLimitGrpcService {
    *
    * @schema GatewayExtensionSpecRateLimitGrpcService#backendRef
    */
-  readonly backendRef: GatewayExtensionSpecExtAuthGrpcServiceBackendRef;
+  readonly backendRef: GatewayExtensionSpecRateLimitGrpcServiceBackendRef;
 
   /**
    * RequestTimeout is the timeout for the gRPC request. This is the timeout for a specific request.
@@ -3712,7 +3712,7 @@ export interface GatewayExtensionSpecRateLimitGrpcService {
    *
    * @schema GatewayExtensionSpecRateLimitGrpcService#retry
    */
-  readonly retry?: GatewayExtensionSpecExtAuthGrpcServiceRetry;
+  readonly retry?: GatewayExtensionSpecRateLimitGrpcServiceRetry;
 }
 
 /**
@@ -4083,7 +4083,7 @@ export interface GatewayExtensionSpecExtAuthHttpServiceRetry {
    *
    * @schema GatewayExtensionSpecExtAuthHttpServiceRetry#backoff
    */
-  readonly backoff?: GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff;
+  readonly backoff?: GatewayExtensionSpecExtAuthHttpServiceRetryBackoff;
 }
 
 /**
@@ -5003,14 +5003,14 @@ export interface HttpListenerPolicySpec {
    *
    * @schema HttpListenerPolicySpec#targetRefs
    */
-  readonly targetRefs?: BackendConfigPolicySpecTargetRefs[];
+  readonly targetRefs?: HttpListenerPolicySpecTargetRefs[];
 
   /**
    * TargetSelectors specifies the target selectors to select resources to attach the policy to.
    *
    * @schema HttpListenerPolicySpec#targetSelectors
    */
-  readonly targetSelectors?: BackendConfigPolicySpecTargetSelectors[];
+  readonly targetSelectors?: HttpListenerPolicySpecTargetSelectors[];
 
   /**
    * Tracing contains various settings for Envoy's OpenTelemetry tracer.
@@ -5214,7 +5214,7 @@ export interface HttpListenerPolicySpecEarlyRequestHeaderModifier {
    *
    * @schema HttpListenerPolicySpecEarlyRequestHeaderModifier#set
    */
-  readonly set?: HttpListenerPolicySpecEarlyRequestHeaderModifierAdd[];
+  readonly set?: HttpListenerPolicySpecEarlyRequestHeaderModifierSet[];
 }
 
 /**
@@ -5546,7 +5546,7 @@ export interface HttpListenerPolicySpecAccessLogFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilter#orFilter
    */
-  readonly orFilter?: HttpListenerPolicySpecAccessLogFilterAndFilter[];
+  readonly orFilter?: HttpListenerPolicySpecAccessLogFilterOrFilter[];
 
   /**
    * ResponseFlagFilter filters based on response flags.
@@ -5917,7 +5917,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#celFilter
    */
-  readonly celFilter?: HttpListenerPolicySpecAccessLogFilterCelFilter;
+  readonly celFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter;
 
   /**
    * DurationFilter filters based on request duration.
@@ -5925,7 +5925,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#durationFilter
    */
-  readonly durationFilter?: HttpListenerPolicySpecAccessLogFilterDurationFilter;
+  readonly durationFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter;
 
   /**
    * GrpcStatusFilter filters gRPC requests based on their response status.
@@ -5933,7 +5933,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#grpcStatusFilter
    */
-  readonly grpcStatusFilter?: HttpListenerPolicySpecAccessLogFilterGrpcStatusFilter;
+  readonly grpcStatusFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter;
 
   /**
    * HeaderFilter filters requests based on headers.
@@ -5941,7 +5941,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#headerFilter
    */
-  readonly headerFilter?: HttpListenerPolicySpecAccessLogFilterHeaderFilter;
+  readonly headerFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter;
 
   /**
    * Filters for requests that are not health check requests.
@@ -5957,7 +5957,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#responseFlagFilter
    */
-  readonly responseFlagFilter?: HttpListenerPolicySpecAccessLogFilterResponseFlagFilter;
+  readonly responseFlagFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter;
 
   /**
    * StatusCodeFilter filters based on HTTP status code.
@@ -5965,7 +5965,7 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterAndFilter#statusCodeFilter
    */
-  readonly statusCodeFilter?: HttpListenerPolicySpecAccessLogFilterStatusCodeFilter;
+  readonly statusCodeFilter?: HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter;
 
   /**
    * Filters for requests that are traceable.
@@ -6109,7 +6109,7 @@ export interface HttpListenerPolicySpecAccessLogFilterHeaderFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilter#header
    */
-  readonly header: GatewayExtensionSpecOauth2DenyRedirectHeaders;
+  readonly header: HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader;
 }
 
 /**
@@ -6166,7 +6166,7 @@ export interface HttpListenerPolicySpecAccessLogFilterStatusCodeFilter {
    *
    * @schema HttpListenerPolicySpecAccessLogFilterStatusCodeFilter#op
    */
-  readonly op: HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+  readonly op: HttpListenerPolicySpecAccessLogFilterStatusCodeFilterOp;
 
   /**
    * Value to compare against.
@@ -6421,7 +6421,7 @@ export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService#backendRef
    */
-  readonly backendRef: HttpListenerPolicySpecAccessLogGrpcServiceBackendRef;
+  readonly backendRef: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef;
 
   /**
    * Additional metadata to include in streams initiated to the GrpcService.
@@ -6429,7 +6429,7 @@ export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService#initialMetadata
    */
-  readonly initialMetadata?: HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata[];
+  readonly initialMetadata?: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata[];
 
   /**
    * name of log stream
@@ -6453,7 +6453,7 @@ export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService#retryPolicy
    */
-  readonly retryPolicy?: HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy;
+  readonly retryPolicy?: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy;
 
   /**
    * This provides gRPC client level control over envoy generated headers. If false, the header will be sent but it can be overridden by per stream option. If true, the header will be removed and can not be overridden by per stream option. Default to false.
@@ -6505,7 +6505,7 @@ export interface HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributes 
    *
    * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributes#values
    */
-  readonly values?: HttpListenerPolicySpecAccessLogOpenTelemetryAttributesValues[];
+  readonly values?: HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues[];
 }
 
 /**
@@ -6943,7 +6943,7 @@ export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService#backendRef
    */
-  readonly backendRef: HttpListenerPolicySpecAccessLogGrpcServiceBackendRef;
+  readonly backendRef: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef;
 
   /**
    * Additional metadata to include in streams initiated to the GrpcService.
@@ -6951,7 +6951,7 @@ export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService#initialMetadata
    */
-  readonly initialMetadata?: HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata[];
+  readonly initialMetadata?: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata[];
 
   /**
    * Maximum gRPC message size that is allowed to be received. If a message over this limit is received, the gRPC stream is terminated with the RESOURCE_EXHAUSTED error.
@@ -6968,7 +6968,7 @@ export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService {
    *
    * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcService#retryPolicy
    */
-  readonly retryPolicy?: HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy;
+  readonly retryPolicy?: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy;
 
   /**
    * This provides gRPC client level control over envoy generated headers. If false, the header will be sent but it can be overridden by per stream option. If true, the header will be removed and can not be overridden by per stream option. Default to false.
@@ -9117,42 +9117,42 @@ export interface TrafficPolicySpecExtProcProcessingMode {
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#requestBodyMode
    */
-  readonly requestBodyMode?: GatewayExtensionSpecExtProcProcessingModeRequestBodyMode;
+  readonly requestBodyMode?: TrafficPolicySpecExtProcProcessingModeRequestBodyMode;
 
   /**
    * RequestHeaderMode determines how to handle the request headers
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#requestHeaderMode
    */
-  readonly requestHeaderMode?: GatewayExtensionSpecExtProcProcessingModeRequestHeaderMode;
+  readonly requestHeaderMode?: TrafficPolicySpecExtProcProcessingModeRequestHeaderMode;
 
   /**
    * RequestTrailerMode determines how to handle the request trailers
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#requestTrailerMode
    */
-  readonly requestTrailerMode?: GatewayExtensionSpecExtProcProcessingModeRequestTrailerMode;
+  readonly requestTrailerMode?: TrafficPolicySpecExtProcProcessingModeRequestTrailerMode;
 
   /**
    * ResponseBodyMode determines how to handle the response body
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#responseBodyMode
    */
-  readonly responseBodyMode?: GatewayExtensionSpecExtProcProcessingModeResponseBodyMode;
+  readonly responseBodyMode?: TrafficPolicySpecExtProcProcessingModeResponseBodyMode;
 
   /**
    * ResponseHeaderMode determines how to handle the response headers
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#responseHeaderMode
    */
-  readonly responseHeaderMode?: GatewayExtensionSpecExtProcProcessingModeResponseHeaderMode;
+  readonly responseHeaderMode?: TrafficPolicySpecExtProcProcessingModeResponseHeaderMode;
 
   /**
    * ResponseTrailerMode determines how to handle the response trailers
    *
    * @schema TrafficPolicySpecExtProcProcessingMode#responseTrailerMode
    */
-  readonly responseTrailerMode?: GatewayExtensionSpecExtProcProcessingModeResponseTrailerMode;
+  readonly responseTrailerMode?: TrafficPolicySpecExtProcProcessingModeResponseTrailerMode;
 }
 
 /**
@@ -9200,7 +9200,7 @@ export interface TrafficPolicySpecHeaderModifiersRequest {
    *
    * @schema TrafficPolicySpecHeaderModifiersRequest#add
    */
-  readonly add?: HttpListenerPolicySpecEarlyRequestHeaderModifierAdd[];
+  readonly add?: TrafficPolicySpecHeaderModifiersRequestAdd[];
 
   /**
    * Remove the given header(s) from the HTTP request before the action. The
@@ -9244,7 +9244,7 @@ export interface TrafficPolicySpecHeaderModifiersRequest {
    *
    * @schema TrafficPolicySpecHeaderModifiersRequest#set
    */
-  readonly set?: HttpListenerPolicySpecEarlyRequestHeaderModifierAdd[];
+  readonly set?: TrafficPolicySpecHeaderModifiersRequestSet[];
 }
 
 /**
@@ -9289,7 +9289,7 @@ export interface TrafficPolicySpecHeaderModifiersResponse {
    *
    * @schema TrafficPolicySpecHeaderModifiersResponse#add
    */
-  readonly add?: HttpListenerPolicySpecEarlyRequestHeaderModifierAdd[];
+  readonly add?: TrafficPolicySpecHeaderModifiersResponseAdd[];
 
   /**
    * Remove the given header(s) from the HTTP request before the action. The
@@ -9333,7 +9333,7 @@ export interface TrafficPolicySpecHeaderModifiersResponse {
    *
    * @schema TrafficPolicySpecHeaderModifiersResponse#set
    */
-  readonly set?: HttpListenerPolicySpecEarlyRequestHeaderModifierAdd[];
+  readonly set?: TrafficPolicySpecHeaderModifiersResponseSet[];
 }
 
 /**
@@ -9625,7 +9625,7 @@ export interface TrafficPolicySpecTransformationRequest {
    *
    * @schema TrafficPolicySpecTransformationRequest#set
    */
-  readonly set?: TrafficPolicySpecTransformationRequestAdd[];
+  readonly set?: TrafficPolicySpecTransformationRequestSet[];
 }
 
 /**
@@ -9658,7 +9658,7 @@ export interface TrafficPolicySpecTransformationResponse {
    *
    * @schema TrafficPolicySpecTransformationResponse#add
    */
-  readonly add?: TrafficPolicySpecTransformationRequestAdd[];
+  readonly add?: TrafficPolicySpecTransformationResponseAdd[];
 
   /**
    * Body controls both how to parse the body and if needed how to set.
@@ -9666,7 +9666,7 @@ export interface TrafficPolicySpecTransformationResponse {
    *
    * @schema TrafficPolicySpecTransformationResponse#body
    */
-  readonly body?: TrafficPolicySpecTransformationRequestBody;
+  readonly body?: TrafficPolicySpecTransformationResponseBody;
 
   /**
    * Remove is a list of header names to remove from the request/response.
@@ -9680,7 +9680,7 @@ export interface TrafficPolicySpecTransformationResponse {
    *
    * @schema TrafficPolicySpecTransformationResponse#set
    */
-  readonly set?: TrafficPolicySpecTransformationRequestAdd[];
+  readonly set?: TrafficPolicySpecTransformationResponseSet[];
 }
 
 /**

@@ -384,7 +384,7 @@ export interface KongClusterPluginConfigPatchesValueFrom {
    *
    * @schema KongClusterPluginConfigPatchesValueFrom#secretKeyRef
    */
-  readonly secretKeyRef: KongClusterPluginConfigFromSecretKeyRef;
+  readonly secretKeyRef: KongClusterPluginConfigPatchesValueFromSecretKeyRef;
 }
 
 /**
@@ -826,7 +826,7 @@ export interface KongConsumerGroupSpecControlPlaneRef {
    *
    * @schema KongConsumerGroupSpecControlPlaneRef#konnectNamespacedRef
    */
-  readonly konnectNamespacedRef?: KongConsumerSpecControlPlaneRefKonnectNamespacedRef;
+  readonly konnectNamespacedRef?: KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef;
 
   /**
    * Type indicates the type of the control plane being referenced. Allowed values:
@@ -838,7 +838,7 @@ export interface KongConsumerGroupSpecControlPlaneRef {
    *
    * @schema KongConsumerGroupSpecControlPlaneRef#type
    */
-  readonly type?: KongConsumerSpecControlPlaneRefType;
+  readonly type?: KongConsumerGroupSpecControlPlaneRefType;
 }
 
 /**
@@ -991,7 +991,7 @@ export interface KongPluginProps {
    *
    * @schema KongPlugin#ordering
    */
-  readonly ordering?: KongClusterPluginOrdering;
+  readonly ordering?: KongPluginOrdering;
 
   /**
    * PluginName is the name of the plugin to which to apply the config.
@@ -1006,7 +1006,7 @@ export interface KongPluginProps {
    *
    * @schema KongPlugin#protocols
    */
-  readonly protocols?: KongClusterPluginProtocols[];
+  readonly protocols?: KongPluginProtocols[];
 
   /**
    * RunOn configures the plugin to run on the first or the second or both
@@ -1014,7 +1014,7 @@ export interface KongPluginProps {
    *
    * @schema KongPlugin#run_on
    */
-  readonly runOn?: KongClusterPluginRunOn;
+  readonly runOn?: KongPluginRunOn;
 }
 
 /**
@@ -1162,7 +1162,7 @@ export interface KongPluginConfigPatchesValueFrom {
    *
    * @schema KongPluginConfigPatchesValueFrom#secretKeyRef
    */
-  readonly secretKeyRef: KongPluginConfigFromSecretKeyRef;
+  readonly secretKeyRef: KongPluginConfigPatchesValueFromSecretKeyRef;
 }
 
 /**
@@ -1504,7 +1504,7 @@ export interface KongUpstreamPolicySpecHashOnFallback {
    *
    * @schema KongUpstreamPolicySpecHashOnFallback#input
    */
-  readonly input?: KongUpstreamPolicySpecHashOnInput;
+  readonly input?: KongUpstreamPolicySpecHashOnFallbackInput;
 
   /**
    * QueryArg is the name of the query argument to use as hash input.
@@ -1748,7 +1748,7 @@ export interface KongUpstreamPolicySpecHealthchecksPassive {
    *
    * @schema KongUpstreamPolicySpecHealthchecksPassive#healthy
    */
-  readonly healthy?: KongUpstreamPolicySpecHealthchecksActiveHealthy;
+  readonly healthy?: KongUpstreamPolicySpecHealthchecksPassiveHealthy;
 
   /**
    * Type determines whether to perform passive health checks interpreting HTTP/HTTPS statuses,

@@ -172,7 +172,7 @@ export interface AuthPolicySpecDefaults {
    *
    * @schema AuthPolicySpecDefaults#patterns
    */
-  readonly patterns?: { [key: string]: AuthPolicySpecPatterns };
+  readonly patterns?: { [key: string]: AuthPolicySpecDefaultsPatterns };
 
   /**
    * The auth rules of the policy.
@@ -180,7 +180,7 @@ export interface AuthPolicySpecDefaults {
    *
    * @schema AuthPolicySpecDefaults#rules
    */
-  readonly rules?: AuthPolicySpecRules;
+  readonly rules?: AuthPolicySpecDefaultsRules;
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
@@ -196,7 +196,7 @@ export interface AuthPolicySpecDefaults {
    *
    * @schema AuthPolicySpecDefaults#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: AuthPolicySpecDefaultsWhen[];
 }
 
 /**
@@ -228,7 +228,7 @@ export interface AuthPolicySpecOverrides {
    *
    * @schema AuthPolicySpecOverrides#patterns
    */
-  readonly patterns?: { [key: string]: AuthPolicySpecPatterns };
+  readonly patterns?: { [key: string]: AuthPolicySpecOverridesPatterns };
 
   /**
    * The auth rules of the policy.
@@ -236,14 +236,14 @@ export interface AuthPolicySpecOverrides {
    *
    * @schema AuthPolicySpecOverrides#rules
    */
-  readonly rules?: AuthPolicySpecRules;
+  readonly rules?: AuthPolicySpecOverridesRules;
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
    *
    * @schema AuthPolicySpecOverrides#strategy
    */
-  readonly strategy?: AuthPolicySpecDefaultsStrategy;
+  readonly strategy?: AuthPolicySpecOverridesStrategy;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -252,7 +252,7 @@ export interface AuthPolicySpecOverrides {
    *
    * @schema AuthPolicySpecOverrides#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: AuthPolicySpecOverridesWhen[];
 }
 
 /**
@@ -596,7 +596,7 @@ export interface AuthPolicySpecRulesAuthentication {
    *
    * @schema AuthPolicySpecRulesAuthentication#overrides
    */
-  readonly overrides?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly overrides?: { [key: string]: AuthPolicySpecRulesAuthenticationOverrides };
 
   /**
    * Identity object extracted from the context.
@@ -669,7 +669,7 @@ export interface AuthPolicySpecRulesAuthorization {
    *
    * @schema AuthPolicySpecRulesAuthorization#cache
    */
-  readonly cache?: AuthPolicySpecRulesAuthenticationCache;
+  readonly cache?: AuthPolicySpecRulesAuthorizationCache;
 
   /**
    * Authorization by Kubernetes SubjectAccessReview
@@ -721,7 +721,7 @@ export interface AuthPolicySpecRulesAuthorization {
    *
    * @schema AuthPolicySpecRulesAuthorization#when
    */
-  readonly when?: AuthPolicySpecRulesAuthenticationWhen[];
+  readonly when?: AuthPolicySpecRulesAuthorizationWhen[];
 }
 
 /**
@@ -755,7 +755,7 @@ export interface AuthPolicySpecRulesCallbacks {
    *
    * @schema AuthPolicySpecRulesCallbacks#cache
    */
-  readonly cache?: AuthPolicySpecRulesAuthenticationCache;
+  readonly cache?: AuthPolicySpecRulesCallbacksCache;
 
   /**
    * Settings of the external HTTP request
@@ -786,7 +786,7 @@ export interface AuthPolicySpecRulesCallbacks {
    *
    * @schema AuthPolicySpecRulesCallbacks#when
    */
-  readonly when?: AuthPolicySpecRulesAuthenticationWhen[];
+  readonly when?: AuthPolicySpecRulesCallbacksWhen[];
 }
 
 /**
@@ -817,7 +817,7 @@ export interface AuthPolicySpecRulesMetadata {
    *
    * @schema AuthPolicySpecRulesMetadata#cache
    */
-  readonly cache?: AuthPolicySpecRulesAuthenticationCache;
+  readonly cache?: AuthPolicySpecRulesMetadataCache;
 
   /**
    * External source of auth metadata via HTTP request
@@ -862,7 +862,7 @@ export interface AuthPolicySpecRulesMetadata {
    *
    * @schema AuthPolicySpecRulesMetadata#when
    */
-  readonly when?: AuthPolicySpecRulesAuthenticationWhen[];
+  readonly when?: AuthPolicySpecRulesMetadataWhen[];
 }
 
 /**
@@ -1061,12 +1061,12 @@ export interface AuthPolicySpecRulesAuthenticationCredentials {
   /**
    * @schema AuthPolicySpecRulesAuthenticationCredentials#customHeader
    */
-  readonly customHeader?: AuthPolicySpecRulesAuthenticationCredentialsCookie;
+  readonly customHeader?: AuthPolicySpecRulesAuthenticationCredentialsCustomHeader;
 
   /**
    * @schema AuthPolicySpecRulesAuthenticationCredentials#queryString
    */
-  readonly queryString?: AuthPolicySpecRulesAuthenticationCredentialsCookie;
+  readonly queryString?: AuthPolicySpecRulesAuthenticationCredentialsQueryString;
 }
 
 /**
@@ -1322,7 +1322,7 @@ export interface AuthPolicySpecRulesAuthenticationWhen {
    *
    * @schema AuthPolicySpecRulesAuthenticationWhen#operator
    */
-  readonly operator?: AuthPolicySpecPatternsAllOfOperator;
+  readonly operator?: AuthPolicySpecRulesAuthenticationWhenOperator;
 
   /**
    * Reference to a named set of pattern expressions
@@ -1541,7 +1541,7 @@ export interface AuthPolicySpecRulesAuthorizationPatternMatching {
   /**
    * @schema AuthPolicySpecRulesAuthorizationPatternMatching#patterns
    */
-  readonly patterns: AuthPolicySpecRulesAuthenticationWhen[];
+  readonly patterns: AuthPolicySpecRulesAuthorizationPatternMatchingPatterns[];
 }
 
 /**
@@ -1650,7 +1650,7 @@ export interface AuthPolicySpecRulesCallbacksHttp {
    *
    * @schema AuthPolicySpecRulesCallbacksHttp#bodyParameters
    */
-  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesCallbacksHttpBodyParameters };
 
   /**
    * Content-Type of the request body. Shapes how 'bodyParameters' are encoded.
@@ -1673,7 +1673,7 @@ export interface AuthPolicySpecRulesCallbacksHttp {
    *
    * @schema AuthPolicySpecRulesCallbacksHttp#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesCallbacksHttpHeaders };
 
   /**
    * HTTP verb used in the request to the service. Accepted values: GET (default), POST.
@@ -1756,7 +1756,7 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#body
    */
-  readonly body?: AuthPolicySpecRulesCallbacksHttpBody;
+  readonly body?: AuthPolicySpecRulesMetadataHttpBody;
 
   /**
    * Custom parameters to encode in the body of the HTTP request.
@@ -1765,7 +1765,7 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#bodyParameters
    */
-  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesMetadataHttpBodyParameters };
 
   /**
    * Content-Type of the request body. Shapes how 'bodyParameters' are encoded.
@@ -1773,7 +1773,7 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#contentType
    */
-  readonly contentType?: AuthPolicySpecRulesCallbacksHttpContentType;
+  readonly contentType?: AuthPolicySpecRulesMetadataHttpContentType;
 
   /**
    * Defines where client credentials will be passed in the request to the service.
@@ -1781,14 +1781,14 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#credentials
    */
-  readonly credentials?: AuthPolicySpecRulesCallbacksHttpCredentials;
+  readonly credentials?: AuthPolicySpecRulesMetadataHttpCredentials;
 
   /**
    * Custom headers in the HTTP request.
    *
    * @schema AuthPolicySpecRulesMetadataHttp#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesMetadataHttpHeaders };
 
   /**
    * HTTP verb used in the request to the service. Accepted values: GET (default), POST.
@@ -1796,14 +1796,14 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#method
    */
-  readonly method?: AuthPolicySpecRulesCallbacksHttpMethod;
+  readonly method?: AuthPolicySpecRulesMetadataHttpMethod;
 
   /**
    * Authentication with the HTTP service by OAuth2 Client Credentials grant.
    *
    * @schema AuthPolicySpecRulesMetadataHttp#oauth2
    */
-  readonly oauth2?: AuthPolicySpecRulesCallbacksHttpOauth2;
+  readonly oauth2?: AuthPolicySpecRulesMetadataHttpOauth2;
 
   /**
    * Reference to a Secret key whose value will be passed by Authorino in the request.
@@ -1812,7 +1812,7 @@ export interface AuthPolicySpecRulesMetadataHttp {
    *
    * @schema AuthPolicySpecRulesMetadataHttp#sharedSecretRef
    */
-  readonly sharedSecretRef?: AuthPolicySpecRulesCallbacksHttpSharedSecretRef;
+  readonly sharedSecretRef?: AuthPolicySpecRulesMetadataHttpSharedSecretRef;
 
   /**
    * Endpoint URL of the HTTP service.
@@ -1952,7 +1952,7 @@ export interface AuthPolicySpecRulesResponseSuccess {
    *
    * @schema AuthPolicySpecRulesResponseSuccess#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesResponseSuccessFilters };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesResponseSuccessHeaders };
 }
 
 /**
@@ -1997,7 +1997,7 @@ export interface AuthPolicySpecRulesResponseUnauthenticated {
    *
    * @schema AuthPolicySpecRulesResponseUnauthenticated#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesResponseUnauthenticatedHeaders };
 
   /**
    * HTTP message to override the default denial message.
@@ -2037,7 +2037,7 @@ export interface AuthPolicySpecRulesResponseUnauthorized {
    *
    * @schema AuthPolicySpecRulesResponseUnauthorized#body
    */
-  readonly body?: AuthPolicySpecRulesResponseUnauthenticatedBody;
+  readonly body?: AuthPolicySpecRulesResponseUnauthorizedBody;
 
   /**
    * HTTP status code to override the default denial status code.
@@ -2051,14 +2051,14 @@ export interface AuthPolicySpecRulesResponseUnauthorized {
    *
    * @schema AuthPolicySpecRulesResponseUnauthorized#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesResponseUnauthorizedHeaders };
 
   /**
    * HTTP message to override the default denial message.
    *
    * @schema AuthPolicySpecRulesResponseUnauthorized#message
    */
-  readonly message?: AuthPolicySpecRulesResponseUnauthenticatedMessage;
+  readonly message?: AuthPolicySpecRulesResponseUnauthorizedMessage;
 }
 
 /**
@@ -2320,7 +2320,7 @@ export interface AuthPolicySpecRulesAuthenticationX509Selector {
    *
    * @schema AuthPolicySpecRulesAuthenticationX509Selector#matchExpressions
    */
-  readonly matchExpressions?: AuthPolicySpecRulesAuthenticationApiKeySelectorMatchExpressions[];
+  readonly matchExpressions?: AuthPolicySpecRulesAuthenticationX509SelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -2587,7 +2587,7 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#body
    */
-  readonly body?: AuthPolicySpecRulesCallbacksHttpBody;
+  readonly body?: AuthPolicySpecRulesAuthorizationOpaExternalPolicyBody;
 
   /**
    * Custom parameters to encode in the body of the HTTP request.
@@ -2596,7 +2596,7 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#bodyParameters
    */
-  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly bodyParameters?: { [key: string]: AuthPolicySpecRulesAuthorizationOpaExternalPolicyBodyParameters };
 
   /**
    * Content-Type of the request body. Shapes how 'bodyParameters' are encoded.
@@ -2604,7 +2604,7 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#contentType
    */
-  readonly contentType?: AuthPolicySpecRulesCallbacksHttpContentType;
+  readonly contentType?: AuthPolicySpecRulesAuthorizationOpaExternalPolicyContentType;
 
   /**
    * Defines where client credentials will be passed in the request to the service.
@@ -2612,14 +2612,14 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#credentials
    */
-  readonly credentials?: AuthPolicySpecRulesCallbacksHttpCredentials;
+  readonly credentials?: AuthPolicySpecRulesAuthorizationOpaExternalPolicyCredentials;
 
   /**
    * Custom headers in the HTTP request.
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#headers
    */
-  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly headers?: { [key: string]: AuthPolicySpecRulesAuthorizationOpaExternalPolicyHeaders };
 
   /**
    * HTTP verb used in the request to the service. Accepted values: GET (default), POST.
@@ -2627,14 +2627,14 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#method
    */
-  readonly method?: AuthPolicySpecRulesCallbacksHttpMethod;
+  readonly method?: AuthPolicySpecRulesAuthorizationOpaExternalPolicyMethod;
 
   /**
    * Authentication with the HTTP service by OAuth2 Client Credentials grant.
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#oauth2
    */
-  readonly oauth2?: AuthPolicySpecRulesCallbacksHttpOauth2;
+  readonly oauth2?: AuthPolicySpecRulesAuthorizationOpaExternalPolicyOauth2;
 
   /**
    * Reference to a Secret key whose value will be passed by Authorino in the request.
@@ -2643,7 +2643,7 @@ export interface AuthPolicySpecRulesAuthorizationOpaExternalPolicy {
    *
    * @schema AuthPolicySpecRulesAuthorizationOpaExternalPolicy#sharedSecretRef
    */
-  readonly sharedSecretRef?: AuthPolicySpecRulesCallbacksHttpSharedSecretRef;
+  readonly sharedSecretRef?: AuthPolicySpecRulesAuthorizationOpaExternalPolicySharedSecretRef;
 
   /**
    * Duration (in seconds) of the external data in the cache before pulled again from the source.
@@ -2752,12 +2752,12 @@ export interface AuthPolicySpecRulesAuthorizationSpicedbResource {
   /**
    * @schema AuthPolicySpecRulesAuthorizationSpicedbResource#kind
    */
-  readonly kind?: AuthPolicySpecRulesAuthenticationDefaults;
+  readonly kind?: AuthPolicySpecRulesAuthorizationSpicedbResourceKind;
 
   /**
    * @schema AuthPolicySpecRulesAuthorizationSpicedbResource#name
    */
-  readonly name?: AuthPolicySpecRulesAuthenticationDefaults;
+  readonly name?: AuthPolicySpecRulesAuthorizationSpicedbResourceName;
 }
 
 /**
@@ -2820,12 +2820,12 @@ export interface AuthPolicySpecRulesAuthorizationSpicedbSubject {
   /**
    * @schema AuthPolicySpecRulesAuthorizationSpicedbSubject#kind
    */
-  readonly kind?: AuthPolicySpecRulesAuthenticationDefaults;
+  readonly kind?: AuthPolicySpecRulesAuthorizationSpicedbSubjectKind;
 
   /**
    * @schema AuthPolicySpecRulesAuthorizationSpicedbSubject#name
    */
-  readonly name?: AuthPolicySpecRulesAuthenticationDefaults;
+  readonly name?: AuthPolicySpecRulesAuthorizationSpicedbSubjectName;
 }
 
 /**
@@ -2919,22 +2919,22 @@ export interface AuthPolicySpecRulesCallbacksHttpCredentials {
   /**
    * @schema AuthPolicySpecRulesCallbacksHttpCredentials#authorizationHeader
    */
-  readonly authorizationHeader?: AuthPolicySpecRulesAuthenticationCredentialsAuthorizationHeader;
+  readonly authorizationHeader?: AuthPolicySpecRulesCallbacksHttpCredentialsAuthorizationHeader;
 
   /**
    * @schema AuthPolicySpecRulesCallbacksHttpCredentials#cookie
    */
-  readonly cookie?: AuthPolicySpecRulesAuthenticationCredentialsCookie;
+  readonly cookie?: AuthPolicySpecRulesCallbacksHttpCredentialsCookie;
 
   /**
    * @schema AuthPolicySpecRulesCallbacksHttpCredentials#customHeader
    */
-  readonly customHeader?: AuthPolicySpecRulesAuthenticationCredentialsCookie;
+  readonly customHeader?: AuthPolicySpecRulesCallbacksHttpCredentialsCustomHeader;
 
   /**
    * @schema AuthPolicySpecRulesCallbacksHttpCredentials#queryString
    */
-  readonly queryString?: AuthPolicySpecRulesAuthenticationCredentialsCookie;
+  readonly queryString?: AuthPolicySpecRulesCallbacksHttpCredentialsQueryString;
 }
 
 /**
@@ -3146,7 +3146,7 @@ export interface AuthPolicySpecRulesResponseSuccessFilters {
    *
    * @schema AuthPolicySpecRulesResponseSuccessFilters#cache
    */
-  readonly cache?: AuthPolicySpecRulesAuthenticationCache;
+  readonly cache?: AuthPolicySpecRulesResponseSuccessFiltersCache;
 
   /**
    * JSON object
@@ -3193,7 +3193,7 @@ export interface AuthPolicySpecRulesResponseSuccessFilters {
    *
    * @schema AuthPolicySpecRulesResponseSuccessFilters#when
    */
-  readonly when?: AuthPolicySpecRulesAuthenticationWhen[];
+  readonly when?: AuthPolicySpecRulesResponseSuccessFiltersWhen[];
 
   /**
    * Authorino Festival Wristband token
@@ -3847,7 +3847,7 @@ export interface AuthPolicySpecRulesResponseSuccessFiltersJson {
   /**
    * @schema AuthPolicySpecRulesResponseSuccessFiltersJson#properties
    */
-  readonly properties: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly properties: { [key: string]: AuthPolicySpecRulesResponseSuccessFiltersJsonProperties };
 }
 
 /**
@@ -3923,7 +3923,7 @@ export interface AuthPolicySpecRulesResponseSuccessFiltersWristband {
    *
    * @schema AuthPolicySpecRulesResponseSuccessFiltersWristband#customClaims
    */
-  readonly customClaims?: { [key: string]: AuthPolicySpecRulesAuthenticationDefaults };
+  readonly customClaims?: { [key: string]: AuthPolicySpecRulesResponseSuccessFiltersWristbandCustomClaims };
 
   /**
    * The endpoint to the Authorino service that issues the wristband (format: <scheme>://<host>:<port>/<realm>, where <realm> = <namespace>/<authorino-auth-config-resource-name/wristband-config-name)
@@ -4703,7 +4703,7 @@ export interface RateLimitPolicySpec {
    *
    * @schema RateLimitPolicySpec#targetRef
    */
-  readonly targetRef: AuthPolicySpecTargetRef;
+  readonly targetRef: RateLimitPolicySpecTargetRef;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -4712,7 +4712,7 @@ export interface RateLimitPolicySpec {
    *
    * @schema RateLimitPolicySpec#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: RateLimitPolicySpecWhen[];
 }
 
 /**
@@ -4745,14 +4745,14 @@ export interface RateLimitPolicySpecDefaults {
    *
    * @schema RateLimitPolicySpecDefaults#limits
    */
-  readonly limits?: { [key: string]: RateLimitPolicySpecLimits };
+  readonly limits?: { [key: string]: RateLimitPolicySpecDefaultsLimits };
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
    *
    * @schema RateLimitPolicySpecDefaults#strategy
    */
-  readonly strategy?: AuthPolicySpecDefaultsStrategy;
+  readonly strategy?: RateLimitPolicySpecDefaultsStrategy;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -4761,7 +4761,7 @@ export interface RateLimitPolicySpecDefaults {
    *
    * @schema RateLimitPolicySpecDefaults#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: RateLimitPolicySpecDefaultsWhen[];
 }
 
 /**
@@ -4806,7 +4806,7 @@ export interface RateLimitPolicySpecLimits {
    *
    * @schema RateLimitPolicySpecLimits#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: RateLimitPolicySpecLimitsWhen[];
 }
 
 /**
@@ -4837,14 +4837,14 @@ export interface RateLimitPolicySpecOverrides {
    *
    * @schema RateLimitPolicySpecOverrides#limits
    */
-  readonly limits?: { [key: string]: RateLimitPolicySpecLimits };
+  readonly limits?: { [key: string]: RateLimitPolicySpecOverridesLimits };
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
    *
    * @schema RateLimitPolicySpecOverrides#strategy
    */
-  readonly strategy?: AuthPolicySpecDefaultsStrategy;
+  readonly strategy?: RateLimitPolicySpecOverridesStrategy;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -4853,7 +4853,7 @@ export interface RateLimitPolicySpecOverrides {
    *
    * @schema RateLimitPolicySpecOverrides#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: RateLimitPolicySpecOverridesWhen[];
 }
 
 /**
@@ -5610,7 +5610,7 @@ export interface TokenRateLimitPolicySpec {
    *
    * @schema TokenRateLimitPolicySpec#targetRef
    */
-  readonly targetRef: AuthPolicySpecTargetRef;
+  readonly targetRef: TokenRateLimitPolicySpecTargetRef;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -5619,7 +5619,7 @@ export interface TokenRateLimitPolicySpec {
    *
    * @schema TokenRateLimitPolicySpec#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: TokenRateLimitPolicySpecWhen[];
 }
 
 /**
@@ -5652,14 +5652,14 @@ export interface TokenRateLimitPolicySpecDefaults {
    *
    * @schema TokenRateLimitPolicySpecDefaults#limits
    */
-  readonly limits?: { [key: string]: TokenRateLimitPolicySpecLimits };
+  readonly limits?: { [key: string]: TokenRateLimitPolicySpecDefaultsLimits };
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
    *
    * @schema TokenRateLimitPolicySpecDefaults#strategy
    */
-  readonly strategy?: AuthPolicySpecDefaultsStrategy;
+  readonly strategy?: TokenRateLimitPolicySpecDefaultsStrategy;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -5668,7 +5668,7 @@ export interface TokenRateLimitPolicySpecDefaults {
    *
    * @schema TokenRateLimitPolicySpecDefaults#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: TokenRateLimitPolicySpecDefaultsWhen[];
 }
 
 /**
@@ -5698,14 +5698,14 @@ export interface TokenRateLimitPolicySpecLimits {
    *
    * @schema TokenRateLimitPolicySpecLimits#counters
    */
-  readonly counters?: RateLimitPolicySpecLimitsCounters[];
+  readonly counters?: TokenRateLimitPolicySpecLimitsCounters[];
 
   /**
    * Rates holds the list of limit rates for token-based limiting
    *
    * @schema TokenRateLimitPolicySpecLimits#rates
    */
-  readonly rates?: RateLimitPolicySpecLimitsRates[];
+  readonly rates?: TokenRateLimitPolicySpecLimitsRates[];
 
   /**
    * When holds a list of "limit-level" `Predicate`s for token-based conditions
@@ -5713,7 +5713,7 @@ export interface TokenRateLimitPolicySpecLimits {
    *
    * @schema TokenRateLimitPolicySpecLimits#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: TokenRateLimitPolicySpecLimitsWhen[];
 }
 
 /**
@@ -5744,14 +5744,14 @@ export interface TokenRateLimitPolicySpecOverrides {
    *
    * @schema TokenRateLimitPolicySpecOverrides#limits
    */
-  readonly limits?: { [key: string]: TokenRateLimitPolicySpecLimits };
+  readonly limits?: { [key: string]: TokenRateLimitPolicySpecOverridesLimits };
 
   /**
    * Strategy defines the merge strategy to apply when merging this policy with other policies.
    *
    * @schema TokenRateLimitPolicySpecOverrides#strategy
    */
-  readonly strategy?: AuthPolicySpecDefaultsStrategy;
+  readonly strategy?: TokenRateLimitPolicySpecOverridesStrategy;
 
   /**
    * Overall conditions for the policy to be enforced.
@@ -5760,7 +5760,7 @@ export interface TokenRateLimitPolicySpecOverrides {
    *
    * @schema TokenRateLimitPolicySpecOverrides#when
    */
-  readonly when?: AuthPolicySpecWhen[];
+  readonly when?: TokenRateLimitPolicySpecOverridesWhen[];
 }
 
 /**

@@ -367,7 +367,7 @@ export interface LimitadorSpecListener {
   /**
    * @schema LimitadorSpecListener#http
    */
-  readonly http?: LimitadorSpecListenerGrpc;
+  readonly http?: LimitadorSpecListenerHttp;
 }
 
 /**
@@ -472,7 +472,7 @@ export interface LimitadorSpecResourceRequirements {
    *
    * @schema LimitadorSpecResourceRequirements#requests
    */
-  readonly requests?: { [key: string]: LimitadorSpecResourceRequirementsLimits };
+  readonly requests?: { [key: string]: LimitadorSpecResourceRequirementsRequests };
 }
 
 /**
@@ -682,7 +682,7 @@ export interface LimitadorSpecAffinityPodAntiAffinity {
    *
    * @schema LimitadorSpecAffinityPodAntiAffinity#preferredDuringSchedulingIgnoredDuringExecution
    */
-  readonly preferredDuringSchedulingIgnoredDuringExecution?: LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
+  readonly preferredDuringSchedulingIgnoredDuringExecution?: LimitadorSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution[];
 
   /**
    * If the anti-affinity requirements specified by this field are not met at
@@ -695,7 +695,7 @@ export interface LimitadorSpecAffinityPodAntiAffinity {
    *
    * @schema LimitadorSpecAffinityPodAntiAffinity#requiredDuringSchedulingIgnoredDuringExecution
    */
-  readonly requiredDuringSchedulingIgnoredDuringExecution?: LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
+  readonly requiredDuringSchedulingIgnoredDuringExecution?: LimitadorSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution[];
 }
 
 /**
@@ -874,7 +874,7 @@ export interface LimitadorSpecStorageRedis {
    *
    * @schema LimitadorSpecStorageRedis#configSecretRef
    */
-  readonly configSecretRef?: LimitadorSpecImagePullSecrets;
+  readonly configSecretRef?: LimitadorSpecStorageRedisConfigSecretRef;
 }
 
 /**
@@ -901,7 +901,7 @@ export interface LimitadorSpecStorageRedisCached {
    *
    * @schema LimitadorSpecStorageRedisCached#configSecretRef
    */
-  readonly configSecretRef?: LimitadorSpecImagePullSecrets;
+  readonly configSecretRef?: LimitadorSpecStorageRedisCachedConfigSecretRef;
 
   /**
    * @schema LimitadorSpecStorageRedisCached#options
@@ -1254,7 +1254,7 @@ export interface LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnor
    *
    * @schema LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreference#matchFields
    */
-  readonly matchFields?: LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchFields?: LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields[];
 }
 
 /**
@@ -1285,14 +1285,14 @@ export interface LimitadorSpecAffinityNodeAffinityRequiredDuringSchedulingIgnore
    *
    * @schema LimitadorSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchExpressions
    */
-  readonly matchExpressions?: LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchExpressions?: LimitadorSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchExpressions[];
 
   /**
    * A list of node selector requirements by node's fields.
    *
    * @schema LimitadorSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms#matchFields
    */
-  readonly matchFields?: LimitadorSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchExpressions[];
+  readonly matchFields?: LimitadorSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields[];
 }
 
 /**
@@ -1322,7 +1322,7 @@ export interface LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnore
    *
    * @schema LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#labelSelector
    */
-  readonly labelSelector?: LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelector;
+  readonly labelSelector?: LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelector;
 
   /**
    * MatchLabelKeys is a set of pod label keys to select which pods will
@@ -1361,7 +1361,7 @@ export interface LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnore
    *
    * @schema LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTerm#namespaceSelector
    */
-  readonly namespaceSelector?: LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector;
+  readonly namespaceSelector?: LimitadorSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelector;
 
   /**
    * namespaces specifies a static list of namespace names that the term applies to.
@@ -1458,7 +1458,7 @@ export interface LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnored
    *
    * @schema LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelector#matchExpressions
    */
-  readonly matchExpressions?: LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions[];
+  readonly matchExpressions?: LimitadorSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels

@@ -676,7 +676,7 @@ export interface PodMonitorSpecPodMetricsEndpoints {
    *
    * @schema PodMonitorSpecPodMetricsEndpoints#relabelings
    */
-  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
+  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsRelabelings[];
 
   /**
    * scheme defines the HTTP scheme to use for scraping.
@@ -1130,7 +1130,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2 {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2#proxyConnectHeader
    */
-  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader[] };
+  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsOauth2ProxyConnectHeader[] };
 
   /**
    * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
@@ -1683,14 +1683,14 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#ca
    */
-  readonly ca?: PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
+  readonly ca?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCa;
 
   /**
    * cert defines the Client certificate to present when doing client-authentication.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#cert
    */
-  readonly cert?: PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
+  readonly cert?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigCert;
 
   /**
    * insecureSkipVerify defines how to disable target certificate validation.
@@ -1704,7 +1704,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#keySecret
    */
-  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
+  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigKeySecret;
 
   /**
    * maxVersion defines the maximum acceptable TLS version.
@@ -1713,7 +1713,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#maxVersion
    */
-  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMaxVersion;
 
   /**
    * minVersion defines the minimum acceptable TLS version.
@@ -1722,7 +1722,7 @@ export interface PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig#minVersion
    */
-  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfigMinVersion;
 
   /**
    * serverName is used to verify the hostname for the targets.
@@ -1765,14 +1765,14 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCa {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#configMap
    */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+  readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCaConfigMap;
 
   /**
    * secret defines the Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCa#secret
    */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+  readonly secret?: PodMonitorSpecPodMetricsEndpointsTlsConfigCaSecret;
 }
 
 /**
@@ -1801,14 +1801,14 @@ export interface PodMonitorSpecPodMetricsEndpointsTlsConfigCert {
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#configMap
    */
-  readonly configMap?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdConfigMap;
+  readonly configMap?: PodMonitorSpecPodMetricsEndpointsTlsConfigCertConfigMap;
 
   /**
    * secret defines the Secret containing data to use for the targets.
    *
    * @schema PodMonitorSpecPodMetricsEndpointsTlsConfigCert#secret
    */
-  readonly secret?: PodMonitorSpecPodMetricsEndpointsOauth2ClientIdSecret;
+  readonly secret?: PodMonitorSpecPodMetricsEndpointsTlsConfigCertSecret;
 }
 
 /**
@@ -2480,7 +2480,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#fallbackScrapeProtocol
    */
-  readonly fallbackScrapeProtocol?: PodMonitorSpecFallbackScrapeProtocol;
+  readonly fallbackScrapeProtocol?: ServiceMonitorSpecFallbackScrapeProtocol;
 
   /**
    * jobLabel selects the label from the associated Kubernetes `Service`
@@ -2559,7 +2559,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#nativeHistogramMinBucketFactor
    */
-  readonly nativeHistogramMinBucketFactor?: PodMonitorSpecNativeHistogramMinBucketFactor;
+  readonly nativeHistogramMinBucketFactor?: ServiceMonitorSpecNativeHistogramMinBucketFactor;
 
   /**
    * podTargetLabels defines the labels which are transferred from the
@@ -2612,7 +2612,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#scrapeProtocols
    */
-  readonly scrapeProtocols?: PodMonitorSpecScrapeProtocols[];
+  readonly scrapeProtocols?: ServiceMonitorSpecScrapeProtocols[];
 
   /**
    * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
@@ -2631,7 +2631,7 @@ export interface ServiceMonitorSpec {
    *
    * @schema ServiceMonitorSpec#selectorMechanism
    */
-  readonly selectorMechanism?: PodMonitorSpecSelectorMechanism;
+  readonly selectorMechanism?: ServiceMonitorSpecSelectorMechanism;
 
   /**
    * serviceDiscoveryRole defines the service discovery role used to discover targets.
@@ -2752,7 +2752,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#authorization
    */
-  readonly authorization?: PodMonitorSpecPodMetricsEndpointsAuthorization;
+  readonly authorization?: ServiceMonitorSpecEndpointsAuthorization;
 
   /**
    * basicAuth defines the Basic Authentication credentials used by the
@@ -2762,7 +2762,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#basicAuth
    */
-  readonly basicAuth?: PodMonitorSpecPodMetricsEndpointsBasicAuth;
+  readonly basicAuth?: ServiceMonitorSpecEndpointsBasicAuth;
 
   /**
    * bearerTokenFile defines the file to read bearer token for scraping the target.
@@ -2785,7 +2785,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#bearerTokenSecret
    */
-  readonly bearerTokenSecret?: PodMonitorSpecPodMetricsEndpointsBearerTokenSecret;
+  readonly bearerTokenSecret?: ServiceMonitorSpecEndpointsBearerTokenSecret;
 
   /**
    * enableHttp2 can be used to disable HTTP2.
@@ -2845,7 +2845,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#metricRelabelings
    */
-  readonly metricRelabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
+  readonly metricRelabelings?: ServiceMonitorSpecEndpointsMetricRelabelings[];
 
   /**
    * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
@@ -2867,7 +2867,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#oauth2
    */
-  readonly oauth2?: PodMonitorSpecPodMetricsEndpointsOauth2;
+  readonly oauth2?: ServiceMonitorSpecEndpointsOauth2;
 
   /**
    * params define optional HTTP URL parameters.
@@ -2903,7 +2903,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#proxyConnectHeader
    */
-  readonly proxyConnectHeader?: { [key: string]: PodMonitorSpecPodMetricsEndpointsProxyConnectHeader[] };
+  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsProxyConnectHeader[] };
 
   /**
    * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
@@ -2933,7 +2933,7 @@ export interface ServiceMonitorSpecEndpoints {
    *
    * @schema ServiceMonitorSpecEndpoints#relabelings
    */
-  readonly relabelings?: PodMonitorSpecPodMetricsEndpointsMetricRelabelings[];
+  readonly relabelings?: ServiceMonitorSpecEndpointsRelabelings[];
 
   /**
    * scheme defines the HTTP scheme to use when scraping the metrics.
@@ -3075,7 +3075,7 @@ export interface ServiceMonitorSpecSelector {
    *
    * @schema ServiceMonitorSpecSelector#matchExpressions
    */
-  readonly matchExpressions?: PodMonitorSpecSelectorMatchExpressions[];
+  readonly matchExpressions?: ServiceMonitorSpecSelectorMatchExpressions[];
 
   /**
    * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
@@ -3169,7 +3169,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#ca
    */
-  readonly ca?: PodMonitorSpecPodMetricsEndpointsTlsConfigCa;
+  readonly ca?: ServiceMonitorSpecEndpointsTlsConfigCa;
 
   /**
    * caFile defines the path to the CA cert in the Prometheus container to use for the targets.
@@ -3183,7 +3183,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#cert
    */
-  readonly cert?: PodMonitorSpecPodMetricsEndpointsTlsConfigCert;
+  readonly cert?: ServiceMonitorSpecEndpointsTlsConfigCert;
 
   /**
    * certFile defines the path to the client cert file in the Prometheus container for the targets.
@@ -3211,7 +3211,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keySecret
    */
-  readonly keySecret?: PodMonitorSpecPodMetricsEndpointsTlsConfigKeySecret;
+  readonly keySecret?: ServiceMonitorSpecEndpointsTlsConfigKeySecret;
 
   /**
    * maxVersion defines the maximum acceptable TLS version.
@@ -3220,7 +3220,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#maxVersion
    */
-  readonly maxVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMaxVersion;
+  readonly maxVersion?: ServiceMonitorSpecEndpointsTlsConfigMaxVersion;
 
   /**
    * minVersion defines the minimum acceptable TLS version.
@@ -3229,7 +3229,7 @@ export interface ServiceMonitorSpecEndpointsTlsConfig {
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#minVersion
    */
-  readonly minVersion?: PodMonitorSpecPodMetricsEndpointsTlsConfigMinVersion;
+  readonly minVersion?: ServiceMonitorSpecEndpointsTlsConfigMinVersion;
 
   /**
    * serverName is used to verify the hostname for the targets.

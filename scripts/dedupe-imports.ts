@@ -12,9 +12,10 @@
  * found by refinement as for minimizing an automaton) and keeps the first of
  * each shape; every other becomes an alias of it (`export type X = First;`,
  * and `export const X = First;` too for enums and IntOrString classes), and
- * the kept declarations refer to the first of each shape. Every exported type
- * name stays, with the same structural type and the same JSON; the
- * `toJson_` copies go (the module's own classes call the kept ones).
+ * the kept declarations call the conversion of the first of each shape.
+ * Every exported type name stays, with the same structural type and the
+ * same JSON; the `toJson_` copies go (the module's own classes call the kept
+ * ones).
  *
  * Generic: it reads only the shape of `cdk8s import`'s output, whatever the
  * API group. Idempotent: a module already deduplicated is returned as it is
@@ -143,19 +144,20 @@ export function dedupeImportModule(source: string): string {
   const first = new Map<number, string>();
   for (const n of names) if (!first.has(classOf.get(n) as number)) first.set(classOf.get(n) as number, n);
 
-  // Kept units refer to the first of each shape; the others become one-line aliases (types only for
-  // interfaces: their `toJson_` copies are not kept, nothing outside the module calls them).
+  // Kept units call the conversion of the first of each shape (the `toJson_` copies are not kept: nothing outside
+  // the module calls them); type references keep their names, which stay as aliases, so a field still reads as
+  // its own path (`...LivenessProbeHttpGetPort`, not the name of the first int-or-string class of the module).
   const repOf = (name: string): string => {
     const target = resolve(name);
     const c = classOf.get(target);
     return c === undefined ? target : (first.get(c) as string);
   };
-  const rewrite = (u: Unit): string => (u.name === undefined && u.kind !== 'other' ? u.text : u.text.replace(IDENT, (token) => {
-    const toJson = token.startsWith('toJson_');
-    const name = toJson ? token.slice('toJson_'.length) : token;
-    if (!shapes.has(name) && !aliasOf.has(name)) return token;
-    return `${toJson ? 'toJson_' : ''}${repOf(name)}`;
-  }));
+  const rewrite = (u: Unit): string =>
+    u.text.replace(IDENT, (token) => {
+      if (!token.startsWith('toJson_')) return token;
+      const name = token.slice('toJson_'.length);
+      return shapes.has(name) || aliasOf.has(name) ? `toJson_${repOf(name)}` : token;
+    });
   const out: string[] = [header];
   for (const u of units) {
     if (u.kind === 'alias') {

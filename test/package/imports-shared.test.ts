@@ -146,8 +146,8 @@ describe('L1 modules with shared shapes', () => {
     expect(out).toMatch(/^export enum WidgetBMode \{/m);
     expect(out).toMatch(/^export interface WidgetB \{/m);
     expect(out).toMatch(/^export function toJson_WidgetB\(/m);
-    // Kept declarations refer to the kept shape.
-    expect(out).toContain('readonly port?: WidgetAPort;\n  readonly mode?: WidgetBMode;');
+    // Kept declarations keep their field types' names (aliases of the kept shape).
+    expect(out).toContain('readonly port?: WidgetBPort;\n  readonly mode?: WidgetBMode;');
     expect(dedupeImportModule(out)).toBe(out);
 
     // With the same enum values, WidgetB is a copy of WidgetA: a type alias, and its conversion is the kept one.
