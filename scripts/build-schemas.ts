@@ -64,7 +64,7 @@ function sha(...parts: string[]): string {
 
 /** Hash of everything that shapes the output besides the input files: generator sources and library versions. */
 function generatorFingerprint(): string {
-  const sources = [path.join(root, 'scripts', 'build-schemas.ts')];
+  const sources = [path.join(root, 'scripts', 'build-schemas.ts'), path.join(root, 'src', 'validate', 'compressed-module.ts')];
   for (const dir of ['src/validate/schema', 'src/validate/runtime']) {
     for (const f of fs.readdirSync(path.join(root, dir)).sort()) sources.push(path.join(root, dir, f));
   }
