@@ -576,7 +576,7 @@ export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDa
   if (obj === undefined) { return undefined; }
   const result = {
     'generatorRef': toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef),
+    'storeRef': toJson_ExternalSecretSpecSecretStoreRef(obj.storeRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -815,7 +815,7 @@ export function toJson_ExternalSecretSpecDataFromSourceRef(obj: ExternalSecretSp
   if (obj === undefined) { return undefined; }
   const result = {
     'generatorRef': toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef),
-    'storeRef': toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef),
+    'storeRef': toJson_ExternalSecretSpecSecretStoreRef(obj.storeRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1133,129 +1133,19 @@ export function toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj: External
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
- *
- * @schema ExternalSecretSpecDataSourceRefStoreRef
- */
-export interface ExternalSecretSpecDataSourceRefStoreRef {
-  /**
-   * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
-   * Defaults to `SecretStore`
-   *
-   * @default SecretStore`
-   * @schema ExternalSecretSpecDataSourceRefStoreRef#kind
-   */
-  readonly kind?: ExternalSecretSpecDataSourceRefStoreRefKind;
-
-  /**
-   * Name of the SecretStore resource
-   *
-   * @schema ExternalSecretSpecDataSourceRefStoreRef#name
-   */
-  readonly name?: string;
-}
-
-/**
- * Converts an object of type 'ExternalSecretSpecDataSourceRefStoreRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecretSpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Used to define a conversion Strategy. Defaults to Default when omitted.
- *
- * @default Default when omitted.
- * @schema ExternalSecretSpecDataFromExtractConversionStrategy
- */
-export enum ExternalSecretSpecDataFromExtractConversionStrategy {
-  /** Default */
-  DEFAULT = "Default",
-  /** Unicode */
-  UNICODE = "Unicode",
-}
-
-/**
- * Used to define a decoding Strategy. Defaults to None when omitted.
- *
- * @default None when omitted.
- * @schema ExternalSecretSpecDataFromExtractDecodingStrategy
- */
-export enum ExternalSecretSpecDataFromExtractDecodingStrategy {
-  /** Auto */
-  AUTO = "Auto",
-  /** Base64 */
-  BASE64 = "Base64",
-  /** Base64URL */
-  BASE64_URL = "Base64URL",
-  /** None */
-  NONE = "None",
-}
-
-/**
- * Policy for fetching tags/labels from provider secrets, possible options are Fetch, None. Defaults to None
- *
- * @default None
- * @schema ExternalSecretSpecDataFromExtractMetadataPolicy
- */
-export enum ExternalSecretSpecDataFromExtractMetadataPolicy {
-  /** None */
-  NONE = "None",
-  /** Fetch */
-  FETCH = "Fetch",
-}
-
-/**
- * Controls how ESO handles fetched secret data containing NUL bytes for this source.
- *
- * @schema ExternalSecretSpecDataFromExtractNullBytePolicy
- */
-export enum ExternalSecretSpecDataFromExtractNullBytePolicy {
-  /** Ignore */
-  IGNORE = "Ignore",
-  /** Fail */
-  FAIL = "Fail",
-}
-
-/**
- * Used to define a conversion Strategy. Defaults to Default when omitted.
- *
- * @default Default when omitted.
- * @schema ExternalSecretSpecDataFromFindConversionStrategy
- */
-export enum ExternalSecretSpecDataFromFindConversionStrategy {
-  /** Default */
-  DEFAULT = "Default",
-  /** Unicode */
-  UNICODE = "Unicode",
-}
-
-/**
- * Used to define a decoding Strategy. Defaults to None when omitted.
- *
- * @default None when omitted.
- * @schema ExternalSecretSpecDataFromFindDecodingStrategy
- */
-export enum ExternalSecretSpecDataFromFindDecodingStrategy {
-  /** Auto */
-  AUTO = "Auto",
-  /** Base64 */
-  BASE64 = "Base64",
-  /** Base64URL */
-  BASE64_URL = "Base64URL",
-  /** None */
-  NONE = "None",
-}
+export type ExternalSecretSpecDataSourceRefStoreRef = ExternalSecretSpecSecretStoreRef;
+export const ExternalSecretSpecDataFromExtractConversionStrategy = ExternalSecretSpecDataRemoteRefConversionStrategy;
+export type ExternalSecretSpecDataFromExtractConversionStrategy = ExternalSecretSpecDataRemoteRefConversionStrategy;
+export const ExternalSecretSpecDataFromExtractDecodingStrategy = ExternalSecretSpecDataRemoteRefDecodingStrategy;
+export type ExternalSecretSpecDataFromExtractDecodingStrategy = ExternalSecretSpecDataRemoteRefDecodingStrategy;
+export const ExternalSecretSpecDataFromExtractMetadataPolicy = ExternalSecretSpecDataRemoteRefMetadataPolicy;
+export type ExternalSecretSpecDataFromExtractMetadataPolicy = ExternalSecretSpecDataRemoteRefMetadataPolicy;
+export const ExternalSecretSpecDataFromExtractNullBytePolicy = ExternalSecretSpecDataRemoteRefNullBytePolicy;
+export type ExternalSecretSpecDataFromExtractNullBytePolicy = ExternalSecretSpecDataRemoteRefNullBytePolicy;
+export const ExternalSecretSpecDataFromFindConversionStrategy = ExternalSecretSpecDataRemoteRefConversionStrategy;
+export type ExternalSecretSpecDataFromFindConversionStrategy = ExternalSecretSpecDataRemoteRefConversionStrategy;
+export const ExternalSecretSpecDataFromFindDecodingStrategy = ExternalSecretSpecDataRemoteRefDecodingStrategy;
+export type ExternalSecretSpecDataFromFindDecodingStrategy = ExternalSecretSpecDataRemoteRefDecodingStrategy;
 
 /**
  * Finds secrets based on the name.
@@ -1469,44 +1359,7 @@ export function toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj: Exte
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
- *
- * @schema ExternalSecretSpecDataFromSourceRefStoreRef
- */
-export interface ExternalSecretSpecDataFromSourceRefStoreRef {
-  /**
-   * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
-   * Defaults to `SecretStore`
-   *
-   * @default SecretStore`
-   * @schema ExternalSecretSpecDataFromSourceRefStoreRef#kind
-   */
-  readonly kind?: ExternalSecretSpecDataFromSourceRefStoreRefKind;
-
-  /**
-   * Name of the SecretStore resource
-   *
-   * @schema ExternalSecretSpecDataFromSourceRefStoreRef#name
-   */
-  readonly name?: string;
-}
-
-/**
- * Converts an object of type 'ExternalSecretSpecDataFromSourceRefStoreRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj: ExternalSecretSpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type ExternalSecretSpecDataFromSourceRefStoreRef = ExternalSecretSpecSecretStoreRef;
 
 /**
  * EngineVersion specifies the template engine version
@@ -1626,7 +1479,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
   const result = {
     'configMap': toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap),
     'literal': obj.literal,
-    'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret),
+    'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.secret),
     'target': obj.target,
     'valuesDecodingStrategy': obj.valuesDecodingStrategy,
   };
@@ -1678,20 +1531,8 @@ export enum ExternalSecretSpecDataSourceRefGeneratorRefKind {
   /** MFA */
   MFA = "MFA",
 }
-
-/**
- * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
- * Defaults to `SecretStore`
- *
- * @default SecretStore`
- * @schema ExternalSecretSpecDataSourceRefStoreRefKind
- */
-export enum ExternalSecretSpecDataSourceRefStoreRefKind {
-  /** SecretStore */
-  SECRET_STORE = "SecretStore",
-  /** ClusterSecretStore */
-  CLUSTER_SECRET_STORE = "ClusterSecretStore",
-}
+export const ExternalSecretSpecDataSourceRefStoreRefKind = ExternalSecretSpecSecretStoreRefKind;
+export type ExternalSecretSpecDataSourceRefStoreRefKind = ExternalSecretSpecSecretStoreRefKind;
 
 /**
  * Used to define the policy to use in conflict resolution.
@@ -1728,64 +1569,10 @@ export enum ExternalSecretSpecDataFromRewriteMergeStrategy {
   /** JSON */
   JSON = "JSON",
 }
-
-/**
- * Specify the Kind of the generator resource
- *
- * @schema ExternalSecretSpecDataFromSourceRefGeneratorRefKind
- */
-export enum ExternalSecretSpecDataFromSourceRefGeneratorRefKind {
-  /** ACRAccessToken */
-  ACR_ACCESS_TOKEN = "ACRAccessToken",
-  /** BeyondtrustWorkloadCredentialsDynamicSecret */
-  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
-  /** ClusterGenerator */
-  CLUSTER_GENERATOR = "ClusterGenerator",
-  /** CloudsmithAccessToken */
-  CLOUDSMITH_ACCESS_TOKEN = "CloudsmithAccessToken",
-  /** ECRAuthorizationToken */
-  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
-  /** Fake */
-  FAKE = "Fake",
-  /** GCRAccessToken */
-  GCR_ACCESS_TOKEN = "GCRAccessToken",
-  /** GithubAccessToken */
-  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
-  /** GitlabDeployToken */
-  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
-  /** QuayAccessToken */
-  QUAY_ACCESS_TOKEN = "QuayAccessToken",
-  /** Password */
-  PASSWORD = "Password",
-  /** SSHKey */
-  SSH_KEY = "SSHKey",
-  /** STSSessionToken */
-  STS_SESSION_TOKEN = "STSSessionToken",
-  /** UUID */
-  UUID = "UUID",
-  /** VaultDynamicSecret */
-  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
-  /** Webhook */
-  WEBHOOK = "Webhook",
-  /** Grafana */
-  GRAFANA = "Grafana",
-  /** MFA */
-  MFA = "MFA",
-}
-
-/**
- * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
- * Defaults to `SecretStore`
- *
- * @default SecretStore`
- * @schema ExternalSecretSpecDataFromSourceRefStoreRefKind
- */
-export enum ExternalSecretSpecDataFromSourceRefStoreRefKind {
-  /** SecretStore */
-  SECRET_STORE = "SecretStore",
-  /** ClusterSecretStore */
-  CLUSTER_SECRET_STORE = "ClusterSecretStore",
-}
+export const ExternalSecretSpecDataFromSourceRefGeneratorRefKind = ExternalSecretSpecDataSourceRefGeneratorRefKind;
+export type ExternalSecretSpecDataFromSourceRefGeneratorRefKind = ExternalSecretSpecDataSourceRefGeneratorRefKind;
+export const ExternalSecretSpecDataFromSourceRefStoreRefKind = ExternalSecretSpecSecretStoreRefKind;
+export type ExternalSecretSpecDataFromSourceRefStoreRefKind = ExternalSecretSpecSecretStoreRefKind;
 
 /**
  * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
@@ -1822,42 +1609,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
- *
- * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret
- */
-export interface ExternalSecretSpecTargetTemplateTemplateFromSecret {
-  /**
-   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
-   *
-   * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret#items
-   */
-  readonly items: ExternalSecretSpecTargetTemplateTemplateFromSecretItems[];
-
-  /**
-   * The name of the ConfigMap/Secret resource
-   *
-   * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'ExternalSecretSpecTargetTemplateTemplateFromSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: ExternalSecretSpecTargetTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type ExternalSecretSpecTargetTemplateTemplateFromSecret = ExternalSecretSpecTargetTemplateTemplateFromConfigMap;
 
 /**
  * Used to define a decoding Strategy for the rendered template values.
@@ -1912,42 +1664,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItem
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.
- *
- * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems
- */
-export interface ExternalSecretSpecTargetTemplateTemplateFromSecretItems {
-  /**
-   * A key in the ConfigMap/Secret
-   *
-   * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems#key
-   */
-  readonly key: string;
-
-  /**
-   * TemplateScope specifies how the template keys should be interpreted.
-   *
-   * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems#templateAs
-   */
-  readonly templateAs?: ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs;
-}
-
-/**
- * Converts an object of type 'ExternalSecretSpecTargetTemplateTemplateFromSecretItems' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(obj: ExternalSecretSpecTargetTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type ExternalSecretSpecTargetTemplateTemplateFromSecretItems = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems;
 
 /**
  * TemplateScope specifies how the template keys should be interpreted.
@@ -1960,18 +1677,8 @@ export enum ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs
   /** KeysAndValues */
   KEYS_AND_VALUES = "KeysAndValues",
 }
-
-/**
- * TemplateScope specifies how the template keys should be interpreted.
- *
- * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs
- */
-export enum ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs {
-  /** Values */
-  VALUES = "Values",
-  /** KeysAndValues */
-  KEYS_AND_VALUES = "KeysAndValues",
-}
+export const ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
+export type ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
 
 
 /**
@@ -2136,7 +1843,7 @@ export function toJson_PushSecretSpec(obj: PushSecretSpec | undefined): Record<s
     'refreshInterval': obj.refreshInterval,
     'secretStoreRefs': obj.secretStoreRefs?.map(y => toJson_PushSecretSpecSecretStoreRefs(y)),
     'selector': toJson_PushSecretSpecSelector(obj.selector),
-    'template': toJson_PushSecretSpecTemplate(obj.template),
+    'template': toJson_ExternalSecretSpecTargetTemplate(obj.template),
     'updatePolicy': obj.updatePolicy,
   };
   // filter undefined values
@@ -2355,70 +2062,7 @@ export function toJson_PushSecretSpecSelector(obj: PushSecretSpecSelector | unde
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Template defines a blueprint for the created Secret resource.
- *
- * @schema PushSecretSpecTemplate
- */
-export interface PushSecretSpecTemplate {
-  /**
-   * @schema PushSecretSpecTemplate#data
-   */
-  readonly data?: { [key: string]: string };
-
-  /**
-   * EngineVersion specifies the template engine version
-   * that should be used to compile/execute the
-   * template specified in .data and .templateFrom[].
-   *
-   * @schema PushSecretSpecTemplate#engineVersion
-   */
-  readonly engineVersion?: PushSecretSpecTemplateEngineVersion;
-
-  /**
-   * TemplateMergePolicy defines how the rendered template should be merged with the existing Secret data.
-   *
-   * @schema PushSecretSpecTemplate#mergePolicy
-   */
-  readonly mergePolicy?: PushSecretSpecTemplateMergePolicy;
-
-  /**
-   * ExternalSecretTemplateMetadata defines metadata fields for the Secret blueprint.
-   *
-   * @schema PushSecretSpecTemplate#metadata
-   */
-  readonly metadata?: PushSecretSpecTemplateMetadata;
-
-  /**
-   * @schema PushSecretSpecTemplate#templateFrom
-   */
-  readonly templateFrom?: PushSecretSpecTemplateTemplateFrom[];
-
-  /**
-   * @schema PushSecretSpecTemplate#type
-   */
-  readonly type?: string;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplate' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplate(obj: PushSecretSpecTemplate | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'engineVersion': obj.engineVersion,
-    'mergePolicy': obj.mergePolicy,
-    'metadata': toJson_PushSecretSpecTemplateMetadata(obj.metadata),
-    'templateFrom': obj.templateFrom?.map(y => toJson_PushSecretSpecTemplateTemplateFrom(y)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type PushSecretSpecTemplate = ExternalSecretSpecTargetTemplate;
 
 /**
  * UpdatePolicy to handle Secrets in the provider.
@@ -2479,18 +2123,8 @@ export function toJson_PushSecretSpecDataMatch(obj: PushSecretSpecDataMatch | un
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Used to define a conversion Strategy for the secret keys
- *
- * @schema PushSecretSpecDataToConversionStrategy
- */
-export enum PushSecretSpecDataToConversionStrategy {
-  /** None */
-  NONE = "None",
-  /** ReverseUnicode */
-  REVERSE_UNICODE = "ReverseUnicode",
-}
+export const PushSecretSpecDataToConversionStrategy = PushSecretSpecDataConversionStrategy;
+export type PushSecretSpecDataToConversionStrategy = PushSecretSpecDataConversionStrategy;
 
 /**
  * Match pattern for selecting keys from the source Secret.
@@ -2594,7 +2228,7 @@ export function toJson_PushSecretSpecDataToStoreRef(obj: PushSecretSpecDataToSto
   if (obj === undefined) { return undefined; }
   const result = {
     'kind': obj.kind,
-    'labelSelector': toJson_PushSecretSpecDataToStoreRefLabelSelector(obj.labelSelector),
+    'labelSelector': toJson_PushSecretSpecSecretStoreRefsLabelSelector(obj.labelSelector),
     'name': obj.name,
   };
   // filter undefined values
@@ -2732,133 +2366,12 @@ export function toJson_PushSecretSpecSelectorSecret(obj: PushSecretSpecSelectorS
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * EngineVersion specifies the template engine version
- * that should be used to compile/execute the
- * template specified in .data and .templateFrom[].
- *
- * @schema PushSecretSpecTemplateEngineVersion
- */
-export enum PushSecretSpecTemplateEngineVersion {
-  /** v2 */
-  V2 = "v2",
-}
-
-/**
- * TemplateMergePolicy defines how the rendered template should be merged with the existing Secret data.
- *
- * @schema PushSecretSpecTemplateMergePolicy
- */
-export enum PushSecretSpecTemplateMergePolicy {
-  /** Replace */
-  REPLACE = "Replace",
-  /** Merge */
-  MERGE = "Merge",
-}
-
-/**
- * ExternalSecretTemplateMetadata defines metadata fields for the Secret blueprint.
- *
- * @schema PushSecretSpecTemplateMetadata
- */
-export interface PushSecretSpecTemplateMetadata {
-  /**
-   * @schema PushSecretSpecTemplateMetadata#annotations
-   */
-  readonly annotations?: { [key: string]: string };
-
-  /**
-   * @schema PushSecretSpecTemplateMetadata#finalizers
-   */
-  readonly finalizers?: string[];
-
-  /**
-   * @schema PushSecretSpecTemplateMetadata#labels
-   */
-  readonly labels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateMetadata' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateMetadata(obj: PushSecretSpecTemplateMetadata | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateFrom specifies a source for templates.
- * Each item in the list can either reference a ConfigMap or a Secret resource.
- *
- * @schema PushSecretSpecTemplateTemplateFrom
- */
-export interface PushSecretSpecTemplateTemplateFrom {
-  /**
-   * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
-   *
-   * @schema PushSecretSpecTemplateTemplateFrom#configMap
-   */
-  readonly configMap?: PushSecretSpecTemplateTemplateFromConfigMap;
-
-  /**
-   * @schema PushSecretSpecTemplateTemplateFrom#literal
-   */
-  readonly literal?: string;
-
-  /**
-   * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
-   *
-   * @schema PushSecretSpecTemplateTemplateFrom#secret
-   */
-  readonly secret?: PushSecretSpecTemplateTemplateFromSecret;
-
-  /**
-   * Target specifies where to place the template result.
-   * For Secret resources the accepted values are empty, "Data", "Annotations" and "Labels";
-   * any other value is rejected because it would allow writes to privileged Secret fields.
-   * For custom resources (when spec.target.manifest is set), this supports
-   * nested paths like "spec.database.config" or "data".
-   *
-   * @schema PushSecretSpecTemplateTemplateFrom#target
-   */
-  readonly target?: string;
-
-  /**
-   * Used to define a decoding Strategy for the rendered template values.
-   * Defaults to None when omitted.
-   *
-   * @default None when omitted.
-   * @schema PushSecretSpecTemplateTemplateFrom#valuesDecodingStrategy
-   */
-  readonly valuesDecodingStrategy?: PushSecretSpecTemplateTemplateFromValuesDecodingStrategy;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateTemplateFrom' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateTemplateFrom(obj: PushSecretSpecTemplateTemplateFrom | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_PushSecretSpecTemplateTemplateFromConfigMap(obj.configMap),
-    'literal': obj.literal,
-    'secret': toJson_PushSecretSpecTemplateTemplateFromSecret(obj.secret),
-    'target': obj.target,
-    'valuesDecodingStrategy': obj.valuesDecodingStrategy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export const PushSecretSpecTemplateEngineVersion = ExternalSecretSpecTargetTemplateEngineVersion;
+export type PushSecretSpecTemplateEngineVersion = ExternalSecretSpecTargetTemplateEngineVersion;
+export const PushSecretSpecTemplateMergePolicy = ExternalSecretSpecTargetTemplateMergePolicy;
+export type PushSecretSpecTemplateMergePolicy = ExternalSecretSpecTargetTemplateMergePolicy;
+export type PushSecretSpecTemplateMetadata = ExternalSecretSpecTargetTemplateMetadata;
+export type PushSecretSpecTemplateTemplateFrom = ExternalSecretSpecTargetTemplateTemplateFrom;
 
 /**
  * Remote Refs to push to providers.
@@ -2960,56 +2473,9 @@ export function toJson_PushSecretSpecDataToRewriteTransform(obj: PushSecretSpecD
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
- *
- * @schema PushSecretSpecDataToStoreRefKind
- */
-export enum PushSecretSpecDataToStoreRefKind {
-  /** SecretStore */
-  SECRET_STORE = "SecretStore",
-  /** ClusterSecretStore */
-  CLUSTER_SECRET_STORE = "ClusterSecretStore",
-}
-
-/**
- * Optionally, sync to secret stores with label selector
- *
- * @schema PushSecretSpecDataToStoreRefLabelSelector
- */
-export interface PushSecretSpecDataToStoreRefLabelSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema PushSecretSpecDataToStoreRefLabelSelector#matchExpressions
-   */
-  readonly matchExpressions?: PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema PushSecretSpecDataToStoreRefLabelSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'PushSecretSpecDataToStoreRefLabelSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecDataToStoreRefLabelSelector(obj: PushSecretSpecDataToStoreRefLabelSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export const PushSecretSpecDataToStoreRefKind = PushSecretSpecSecretStoreRefsKind;
+export type PushSecretSpecDataToStoreRefKind = PushSecretSpecSecretStoreRefsKind;
+export type PushSecretSpecDataToStoreRefLabelSelector = PushSecretSpecSecretStoreRefsLabelSelector;
 
 /**
  * A label selector requirement is a selector that contains values, a key, and an operator that
@@ -3059,50 +2525,8 @@ export function toJson_PushSecretSpecSecretStoreRefsLabelSelectorMatchExpression
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Specify the Kind of the generator resource
- *
- * @schema PushSecretSpecSelectorGeneratorRefKind
- */
-export enum PushSecretSpecSelectorGeneratorRefKind {
-  /** ACRAccessToken */
-  ACR_ACCESS_TOKEN = "ACRAccessToken",
-  /** BeyondtrustWorkloadCredentialsDynamicSecret */
-  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
-  /** ClusterGenerator */
-  CLUSTER_GENERATOR = "ClusterGenerator",
-  /** CloudsmithAccessToken */
-  CLOUDSMITH_ACCESS_TOKEN = "CloudsmithAccessToken",
-  /** ECRAuthorizationToken */
-  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
-  /** Fake */
-  FAKE = "Fake",
-  /** GCRAccessToken */
-  GCR_ACCESS_TOKEN = "GCRAccessToken",
-  /** GithubAccessToken */
-  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
-  /** GitlabDeployToken */
-  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
-  /** QuayAccessToken */
-  QUAY_ACCESS_TOKEN = "QuayAccessToken",
-  /** Password */
-  PASSWORD = "Password",
-  /** SSHKey */
-  SSH_KEY = "SSHKey",
-  /** STSSessionToken */
-  STS_SESSION_TOKEN = "STSSessionToken",
-  /** UUID */
-  UUID = "UUID",
-  /** VaultDynamicSecret */
-  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
-  /** Webhook */
-  WEBHOOK = "Webhook",
-  /** Grafana */
-  GRAFANA = "Grafana",
-  /** MFA */
-  MFA = "MFA",
-}
+export const PushSecretSpecSelectorGeneratorRefKind = ExternalSecretSpecDataSourceRefGeneratorRefKind;
+export type PushSecretSpecSelectorGeneratorRefKind = ExternalSecretSpecDataSourceRefGeneratorRefKind;
 
 /**
  * Selector chooses secrets using a labelSelector.
@@ -3134,295 +2558,23 @@ export interface PushSecretSpecSelectorSecretSelector {
 export function toJson_PushSecretSpecSelectorSecretSelector(obj: PushSecretSpecSelectorSecretSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_PushSecretSpecSelectorSecretSelectorMatchExpressions(y)),
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_PushSecretSpecSecretStoreRefsLabelSelectorMatchExpressions(y)),
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
- *
- * @schema PushSecretSpecTemplateTemplateFromConfigMap
- */
-export interface PushSecretSpecTemplateTemplateFromConfigMap {
-  /**
-   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
-   *
-   * @schema PushSecretSpecTemplateTemplateFromConfigMap#items
-   */
-  readonly items: PushSecretSpecTemplateTemplateFromConfigMapItems[];
-
-  /**
-   * The name of the ConfigMap/Secret resource
-   *
-   * @schema PushSecretSpecTemplateTemplateFromConfigMap#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateTemplateFromConfigMap' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateTemplateFromConfigMap(obj: PushSecretSpecTemplateTemplateFromConfigMap | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_PushSecretSpecTemplateTemplateFromConfigMapItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
- *
- * @schema PushSecretSpecTemplateTemplateFromSecret
- */
-export interface PushSecretSpecTemplateTemplateFromSecret {
-  /**
-   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
-   *
-   * @schema PushSecretSpecTemplateTemplateFromSecret#items
-   */
-  readonly items: PushSecretSpecTemplateTemplateFromSecretItems[];
-
-  /**
-   * The name of the ConfigMap/Secret resource
-   *
-   * @schema PushSecretSpecTemplateTemplateFromSecret#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateTemplateFromSecret' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateTemplateFromSecret(obj: PushSecretSpecTemplateTemplateFromSecret | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_PushSecretSpecTemplateTemplateFromSecretItems(y)),
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Used to define a decoding Strategy for the rendered template values.
- * Defaults to None when omitted.
- *
- * @default None when omitted.
- * @schema PushSecretSpecTemplateTemplateFromValuesDecodingStrategy
- */
-export enum PushSecretSpecTemplateTemplateFromValuesDecodingStrategy {
-  /** Auto */
-  AUTO = "Auto",
-  /** Base64 */
-  BASE64 = "Base64",
-  /** Base64URL */
-  BASE64_URL = "Base64URL",
-  /** None */
-  NONE = "None",
-}
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions
- */
-export interface PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions(obj: PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema PushSecretSpecSelectorSecretSelectorMatchExpressions
- */
-export interface PushSecretSpecSelectorSecretSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema PushSecretSpecSelectorSecretSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema PushSecretSpecSelectorSecretSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema PushSecretSpecSelectorSecretSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'PushSecretSpecSelectorSecretSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecSelectorSecretSelectorMatchExpressions(obj: PushSecretSpecSelectorSecretSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.
- *
- * @schema PushSecretSpecTemplateTemplateFromConfigMapItems
- */
-export interface PushSecretSpecTemplateTemplateFromConfigMapItems {
-  /**
-   * A key in the ConfigMap/Secret
-   *
-   * @schema PushSecretSpecTemplateTemplateFromConfigMapItems#key
-   */
-  readonly key: string;
-
-  /**
-   * TemplateScope specifies how the template keys should be interpreted.
-   *
-   * @schema PushSecretSpecTemplateTemplateFromConfigMapItems#templateAs
-   */
-  readonly templateAs?: PushSecretSpecTemplateTemplateFromConfigMapItemsTemplateAs;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateTemplateFromConfigMapItems' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateTemplateFromConfigMapItems(obj: PushSecretSpecTemplateTemplateFromConfigMapItems | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.
- *
- * @schema PushSecretSpecTemplateTemplateFromSecretItems
- */
-export interface PushSecretSpecTemplateTemplateFromSecretItems {
-  /**
-   * A key in the ConfigMap/Secret
-   *
-   * @schema PushSecretSpecTemplateTemplateFromSecretItems#key
-   */
-  readonly key: string;
-
-  /**
-   * TemplateScope specifies how the template keys should be interpreted.
-   *
-   * @schema PushSecretSpecTemplateTemplateFromSecretItems#templateAs
-   */
-  readonly templateAs?: PushSecretSpecTemplateTemplateFromSecretItemsTemplateAs;
-}
-
-/**
- * Converts an object of type 'PushSecretSpecTemplateTemplateFromSecretItems' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PushSecretSpecTemplateTemplateFromSecretItems(obj: PushSecretSpecTemplateTemplateFromSecretItems | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'templateAs': obj.templateAs,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TemplateScope specifies how the template keys should be interpreted.
- *
- * @schema PushSecretSpecTemplateTemplateFromConfigMapItemsTemplateAs
- */
-export enum PushSecretSpecTemplateTemplateFromConfigMapItemsTemplateAs {
-  /** Values */
-  VALUES = "Values",
-  /** KeysAndValues */
-  KEYS_AND_VALUES = "KeysAndValues",
-}
-
-/**
- * TemplateScope specifies how the template keys should be interpreted.
- *
- * @schema PushSecretSpecTemplateTemplateFromSecretItemsTemplateAs
- */
-export enum PushSecretSpecTemplateTemplateFromSecretItemsTemplateAs {
-  /** Values */
-  VALUES = "Values",
-  /** KeysAndValues */
-  KEYS_AND_VALUES = "KeysAndValues",
-}
+export type PushSecretSpecTemplateTemplateFromConfigMap = ExternalSecretSpecTargetTemplateTemplateFromConfigMap;
+export type PushSecretSpecTemplateTemplateFromSecret = ExternalSecretSpecTargetTemplateTemplateFromConfigMap;
+export const PushSecretSpecTemplateTemplateFromValuesDecodingStrategy = ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy;
+export type PushSecretSpecTemplateTemplateFromValuesDecodingStrategy = ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy;
+export type PushSecretSpecDataToStoreRefLabelSelectorMatchExpressions = PushSecretSpecSecretStoreRefsLabelSelectorMatchExpressions;
+export type PushSecretSpecSelectorSecretSelectorMatchExpressions = PushSecretSpecSecretStoreRefsLabelSelectorMatchExpressions;
+export type PushSecretSpecTemplateTemplateFromConfigMapItems = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems;
+export type PushSecretSpecTemplateTemplateFromSecretItems = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems;
+export const PushSecretSpecTemplateTemplateFromConfigMapItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
+export type PushSecretSpecTemplateTemplateFromConfigMapItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
+export const PushSecretSpecTemplateTemplateFromSecretItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
+export type PushSecretSpecTemplateTemplateFromSecretItemsTemplateAs = ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
 

@@ -789,8 +789,8 @@ export interface GrafanaDashboardSpecEnvsValueFrom {
 export function toJson_GrafanaDashboardSpecEnvsValueFrom(obj: GrafanaDashboardSpecEnvsValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj.configMapKeyRef),
-    'secretKeyRef': toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj.secretKeyRef),
+    'configMapKeyRef': toJson_GrafanaDashboardSpecEnvFromConfigMapKeyRef(obj.configMapKeyRef),
+    'secretKeyRef': toJson_GrafanaDashboardSpecEnvFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -906,108 +906,14 @@ export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuth(obj: Grafan
   if (obj === undefined) { return undefined; }
   const result = {
     'password': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj.password),
-    'username': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj.username),
+    'username': toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj.username),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Selects a key of a ConfigMap.
- *
- * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef
- */
-export interface GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef {
-  /**
-   * The key to select.
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the ConfigMap or its key must be defined
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef(obj: GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Selects a key of a Secret.
- *
- * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef
- */
-export interface GrafanaDashboardSpecEnvsValueFromSecretKeyRef {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema GrafanaDashboardSpecEnvsValueFromSecretKeyRef#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'GrafanaDashboardSpecEnvsValueFromSecretKeyRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GrafanaDashboardSpecEnvsValueFromSecretKeyRef(obj: GrafanaDashboardSpecEnvsValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GrafanaDashboardSpecEnvsValueFromConfigMapKeyRef = GrafanaDashboardSpecEnvFromConfigMapKeyRef;
+export type GrafanaDashboardSpecEnvsValueFromSecretKeyRef = GrafanaDashboardSpecEnvFromSecretKeyRef;
 
 /**
  * SecretKeySelector selects a key of a Secret.
@@ -1056,52 +962,5 @@ export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword(obj
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SecretKeySelector selects a key of a Secret.
- *
- * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername
- */
-export interface GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername {
-  /**
-   * The key of the secret to select from.  Must be a valid secret key.
-   *
-   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#key
-   */
-  readonly key: string;
-
-  /**
-   * Name of the referent.
-   * This field is effectively required, but due to backwards compatibility is
-   * allowed to be empty. Instances of this type with an empty value here are
-   * almost certainly wrong.
-   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-   *
-   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#name
-   */
-  readonly name?: string;
-
-  /**
-   * Specify whether the Secret or its key must be defined
-   *
-   * @schema GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername#optional
-   */
-  readonly optional?: boolean;
-}
-
-/**
- * Converts an object of type 'GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername(obj: GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GrafanaDashboardSpecUrlAuthorizationBasicAuthUsername = GrafanaDashboardSpecUrlAuthorizationBasicAuthPassword;
 

@@ -150,7 +150,7 @@ export function toJson_AuthorizationPolicySpec(obj: AuthorizationPolicySpec | un
     'rules': obj.rules?.map(y => toJson_AuthorizationPolicySpecRules(y)),
     'selector': toJson_AuthorizationPolicySpecSelector(obj.selector),
     'targetRef': toJson_AuthorizationPolicySpecTargetRef(obj.targetRef),
-    'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicySpecTargetRefs(y)),
+    'targetRefs': obj.targetRefs?.map(y => toJson_AuthorizationPolicySpecTargetRef(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -322,56 +322,7 @@ export function toJson_AuthorizationPolicySpecTargetRef(obj: AuthorizationPolicy
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema AuthorizationPolicySpecTargetRefs
- */
-export interface AuthorizationPolicySpecTargetRefs {
-  /**
-   * group is the group of the target resource.
-   *
-   * @schema AuthorizationPolicySpecTargetRefs#group
-   */
-  readonly group?: string;
-
-  /**
-   * kind is kind of the target resource.
-   *
-   * @schema AuthorizationPolicySpecTargetRefs#kind
-   */
-  readonly kind: string;
-
-  /**
-   * name is the name of the target resource.
-   *
-   * @schema AuthorizationPolicySpecTargetRefs#name
-   */
-  readonly name: string;
-
-  /**
-   * namespace is the namespace of the referent.
-   *
-   * @schema AuthorizationPolicySpecTargetRefs#namespace
-   */
-  readonly namespace?: string;
-}
-
-/**
- * Converts an object of type 'AuthorizationPolicySpecTargetRefs' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_AuthorizationPolicySpecTargetRefs(obj: AuthorizationPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type AuthorizationPolicySpecTargetRefs = AuthorizationPolicySpecTargetRef;
 
 /**
  * @schema AuthorizationPolicySpecRulesFrom
@@ -917,22 +868,6 @@ export enum PeerAuthenticationSpecMtlsMode {
   /** STRICT */
   STRICT = "STRICT",
 }
-
-/**
- * Defines the mTLS mode used for peer authentication.
- *
- * Valid Options: DISABLE, PERMISSIVE, STRICT
- *
- * @schema PeerAuthenticationSpecPortLevelMtlsMode
- */
-export enum PeerAuthenticationSpecPortLevelMtlsMode {
-  /** UNSET */
-  UNSET = "UNSET",
-  /** DISABLE */
-  DISABLE = "DISABLE",
-  /** PERMISSIVE */
-  PERMISSIVE = "PERMISSIVE",
-  /** STRICT */
-  STRICT = "STRICT",
-}
+export const PeerAuthenticationSpecPortLevelMtlsMode = PeerAuthenticationSpecMtlsMode;
+export type PeerAuthenticationSpecPortLevelMtlsMode = PeerAuthenticationSpecMtlsMode;
 

@@ -147,7 +147,7 @@ export function toJson_TelemetrySpec(obj: TelemetrySpec | undefined): Record<str
     'metrics': obj.metrics?.map(y => toJson_TelemetrySpecMetrics(y)),
     'selector': toJson_TelemetrySpecSelector(obj.selector),
     'targetRef': toJson_TelemetrySpecTargetRef(obj.targetRef),
-    'targetRefs': obj.targetRefs?.map(y => toJson_TelemetrySpecTargetRefs(y)),
+    'targetRefs': obj.targetRefs?.map(y => toJson_TelemetrySpecTargetRef(y)),
     'tracing': obj.tracing?.map(y => toJson_TelemetrySpecTracing(y)),
   };
   // filter undefined values
@@ -239,7 +239,7 @@ export function toJson_TelemetrySpecMetrics(obj: TelemetrySpecMetrics | undefine
   if (obj === undefined) { return undefined; }
   const result = {
     'overrides': obj.overrides?.map(y => toJson_TelemetrySpecMetricsOverrides(y)),
-    'providers': obj.providers?.map(y => toJson_TelemetrySpecMetricsProviders(y)),
+    'providers': obj.providers?.map(y => toJson_TelemetrySpecAccessLoggingProviders(y)),
     'reportingInterval': obj.reportingInterval,
   };
   // filter undefined values
@@ -324,56 +324,7 @@ export function toJson_TelemetrySpecTargetRef(obj: TelemetrySpecTargetRef | unde
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TelemetrySpecTargetRefs
- */
-export interface TelemetrySpecTargetRefs {
-  /**
-   * group is the group of the target resource.
-   *
-   * @schema TelemetrySpecTargetRefs#group
-   */
-  readonly group?: string;
-
-  /**
-   * kind is kind of the target resource.
-   *
-   * @schema TelemetrySpecTargetRefs#kind
-   */
-  readonly kind: string;
-
-  /**
-   * name is the name of the target resource.
-   *
-   * @schema TelemetrySpecTargetRefs#name
-   */
-  readonly name: string;
-
-  /**
-   * namespace is the namespace of the referent.
-   *
-   * @schema TelemetrySpecTargetRefs#namespace
-   */
-  readonly namespace?: string;
-}
-
-/**
- * Converts an object of type 'TelemetrySpecTargetRefs' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TelemetrySpecTargetRefs(obj: TelemetrySpecTargetRefs | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type TelemetrySpecTargetRefs = TelemetrySpecTargetRef;
 
 /**
  * @schema TelemetrySpecTracing
@@ -446,7 +397,7 @@ export function toJson_TelemetrySpecTracing(obj: TelemetrySpecTracing | undefine
     'disableSpanReporting': obj.disableSpanReporting,
     'enableIstioTags': obj.enableIstioTags,
     'match': toJson_TelemetrySpecTracingMatch(obj.match),
-    'providers': obj.providers?.map(y => toJson_TelemetrySpecTracingProviders(y)),
+    'providers': obj.providers?.map(y => toJson_TelemetrySpecAccessLoggingProviders(y)),
     'randomSamplingPercentage': obj.randomSamplingPercentage,
     'useRequestIdForTraceSampling': obj.useRequestIdForTraceSampling,
   };
@@ -580,32 +531,7 @@ export function toJson_TelemetrySpecMetricsOverrides(obj: TelemetrySpecMetricsOv
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TelemetrySpecMetricsProviders
- */
-export interface TelemetrySpecMetricsProviders {
-  /**
-   * Required.
-   *
-   * @schema TelemetrySpecMetricsProviders#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'TelemetrySpecMetricsProviders' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TelemetrySpecMetricsProviders(obj: TelemetrySpecMetricsProviders | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type TelemetrySpecMetricsProviders = TelemetrySpecAccessLoggingProviders;
 
 /**
  * @schema TelemetrySpecTracingCustomTags
@@ -686,32 +612,7 @@ export function toJson_TelemetrySpecTracingMatch(obj: TelemetrySpecTracingMatch 
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TelemetrySpecTracingProviders
- */
-export interface TelemetrySpecTracingProviders {
-  /**
-   * Required.
-   *
-   * @schema TelemetrySpecTracingProviders#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'TelemetrySpecTracingProviders' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TelemetrySpecTracingProviders(obj: TelemetrySpecTracingProviders | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type TelemetrySpecTracingProviders = TelemetrySpecAccessLoggingProviders;
 
 /**
  * This determines whether or not to apply the access logging configuration based on the direction of traffic relative to the proxied workload.

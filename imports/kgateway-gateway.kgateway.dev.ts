@@ -1775,7 +1775,7 @@ export interface BackendConfigPolicySpecLoadBalancerRingHash {
 export function toJson_BackendConfigPolicySpecLoadBalancerRingHash(obj: BackendConfigPolicySpecLoadBalancerRingHash | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'hashPolicies': obj.hashPolicies?.map(y => toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPolicies(y)),
+    'hashPolicies': obj.hashPolicies?.map(y => toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPolicies(y)),
     'maximumRingSize': obj.maximumRingSize,
     'minimumRingSize': obj.minimumRingSize,
     'useHostnameForHashing': obj.useHostnameForHashing,
@@ -1806,7 +1806,7 @@ export interface BackendConfigPolicySpecLoadBalancerRoundRobin {
 export function toJson_BackendConfigPolicySpecLoadBalancerRoundRobin(obj: BackendConfigPolicySpecLoadBalancerRoundRobin | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'slowStart': toJson_BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart(obj.slowStart),
+    'slowStart': toJson_BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart(obj.slowStart),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2078,116 +2078,8 @@ export function toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPolicies(obj
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies
- */
-export interface BackendConfigPolicySpecLoadBalancerRingHashHashPolicies {
-  /**
-   * Cookie specifies a given cookie as a component of the hash key.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#cookie
-   */
-  readonly cookie?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie;
-
-  /**
-   * Header specifies a header's value as a component of the hash key.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#header
-   */
-  readonly header?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader;
-
-  /**
-   * SourceIP specifies whether to use the request's source IP address as a component of the hash key.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#sourceIP
-   */
-  readonly sourceIp?: any;
-
-  /**
-   * Terminal, if set, and a hash key is available after evaluating this policy, will cause Envoy to skip the subsequent policies and
-   * use the key as it is.
-   * This is useful for defining "fallback" policies and limiting the time Envoy spends generating hash keys.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPolicies#terminal
-   */
-  readonly terminal?: boolean;
-}
-
-/**
- * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPolicies' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPolicies(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPolicies | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'cookie': toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie(obj.cookie),
-    'header': toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader(obj.header),
-    'sourceIP': obj.sourceIp,
-    'terminal': obj.terminal,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * SlowStart configures the slow start configuration for the load balancer.
- *
- * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart
- */
-export interface BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart {
-  /**
-   * This parameter controls the speed of traffic increase over the slow start window. Defaults to 1.0,
-   * so that endpoint would get linearly increasing amount of traffic.
-   * When increasing the value for this parameter, the speed of traffic ramp-up increases non-linearly.
-   * The value of aggression parameter should be greater than 0.0.
-   * By tuning the parameter, is possible to achieve polynomial or exponential shape of ramp-up curve.
-   *
-   * During slow start window, effective weight of an endpoint would be scaled with time factor and aggression:
-   * `new_weight = weight * max(min_weight_percent, time_factor ^ (1 / aggression))`,
-   * where `time_factor=(time_since_start_seconds / slow_start_time_seconds)`.
-   *
-   * As time progresses, more and more traffic would be sent to endpoint, which is in slow start window.
-   * Once host exits slow start, time_factor and aggression no longer affect its weight.
-   *
-   * @default 1.0,
-   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#aggression
-   */
-  readonly aggression?: string;
-
-  /**
-   * Minimum weight percentage of an endpoint during slow start.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#minWeightPercent
-   */
-  readonly minWeightPercent?: number;
-
-  /**
-   * Represents the size of slow start window.
-   * If set, the newly created host remains in slow start mode starting from its creation time
-   * for the duration of slow start window.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart#window
-   */
-  readonly window?: string;
-}
-
-/**
- * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart(obj: BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'aggression': obj.aggression,
-    'minWeightPercent': obj.minWeightPercent,
-    'window': obj.window,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type BackendConfigPolicySpecLoadBalancerRingHashHashPolicies = BackendConfigPolicySpecLoadBalancerMaglevHashPolicies;
+export type BackendConfigPolicySpecLoadBalancerRoundRobinSlowStart = BackendConfigPolicySpecLoadBalancerLeastRequestSlowStart;
 
 /**
  * Maximum TLS version.
@@ -2324,106 +2216,8 @@ export function toJson_BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHead
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Cookie specifies a given cookie as a component of the hash key.
- *
- * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie
- */
-export interface BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie {
-  /**
-   * HttpOnly specifies whether the cookie is HTTP only, i.e. not accessible to JavaScript.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#httpOnly
-   */
-  readonly httpOnly?: boolean;
-
-  /**
-   * Name of the cookie.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#name
-   */
-  readonly name: string;
-
-  /**
-   * Path is the name of the path for the cookie.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#path
-   */
-  readonly path?: string;
-
-  /**
-   * SameSite controls cross-site sending of cookies.
-   * Supported values are Strict, Lax, and None.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#sameSite
-   */
-  readonly sameSite?: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite;
-
-  /**
-   * Secure specifies whether the cookie is secure.
-   * If true, the cookie will only be sent over HTTPS.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#secure
-   */
-  readonly secure?: boolean;
-
-  /**
-   * TTL specifies the time to live of the cookie.
-   * If specified, a cookie with the TTL will be generated if the cookie is not present.
-   * If the TTL is present and zero, the generated cookie will be a session cookie.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie#ttl
-   */
-  readonly ttl?: string;
-}
-
-/**
- * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'httpOnly': obj.httpOnly,
-    'name': obj.name,
-    'path': obj.path,
-    'sameSite': obj.sameSite,
-    'secure': obj.secure,
-    'ttl': obj.ttl,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Header specifies a header's value as a component of the hash key.
- *
- * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader
- */
-export interface BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader {
-  /**
-   * Name is the name of the header to use as a component of the hash key.
-   *
-   * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader(obj: BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookie = BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookie;
+export type BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesHeader = BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesHeader;
 
 /**
  * SameSite controls cross-site sending of cookies.
@@ -2439,21 +2233,8 @@ export enum BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite 
   /** None */
   NONE = "None",
 }
-
-/**
- * SameSite controls cross-site sending of cookies.
- * Supported values are Strict, Lax, and None.
- *
- * @schema BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite
- */
-export enum BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite {
-  /** Strict */
-  STRICT = "Strict",
-  /** Lax */
-  LAX = "Lax",
-  /** None */
-  NONE = "None",
-}
+export const BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite = BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite;
+export type BackendConfigPolicySpecLoadBalancerRingHashHashPoliciesCookieSameSite = BackendConfigPolicySpecLoadBalancerMaglevHashPoliciesCookieSameSite;
 
 
 /**
@@ -3421,9 +3202,9 @@ export function toJson_GatewayExtensionSpecExtProcGrpcService(obj: GatewayExtens
   if (obj === undefined) { return undefined; }
   const result = {
     'authority': obj.authority,
-    'backendRef': toJson_GatewayExtensionSpecExtProcGrpcServiceBackendRef(obj.backendRef),
+    'backendRef': toJson_GatewayExtensionSpecExtAuthGrpcServiceBackendRef(obj.backendRef),
     'requestTimeout': obj.requestTimeout,
-    'retry': toJson_GatewayExtensionSpecExtProcGrpcServiceRetry(obj.retry),
+    'retry': toJson_GatewayExtensionSpecExtAuthGrpcServiceRetry(obj.retry),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3942,9 +3723,9 @@ export function toJson_GatewayExtensionSpecRateLimitGrpcService(obj: GatewayExte
   if (obj === undefined) { return undefined; }
   const result = {
     'authority': obj.authority,
-    'backendRef': toJson_GatewayExtensionSpecRateLimitGrpcServiceBackendRef(obj.backendRef),
+    'backendRef': toJson_GatewayExtensionSpecExtAuthGrpcServiceBackendRef(obj.backendRef),
     'requestTimeout': obj.requestTimeout,
-    'retry': toJson_GatewayExtensionSpecRateLimitGrpcServiceRetry(obj.retry),
+    'retry': toJson_GatewayExtensionSpecExtAuthGrpcServiceRetry(obj.retry),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -4313,159 +4094,14 @@ export function toJson_GatewayExtensionSpecExtAuthHttpServiceRetry(obj: GatewayE
   if (obj === undefined) { return undefined; }
   const result = {
     'attempts': obj.attempts,
-    'backoff': toJson_GatewayExtensionSpecExtAuthHttpServiceRetryBackoff(obj.backoff),
+    'backoff': toJson_GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff(obj.backoff),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * BackendRef references the backend GRPC service.
- *
- * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef
- */
-export interface GatewayExtensionSpecExtProcGrpcServiceBackendRef {
-  /**
-   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
-   * When unspecified or empty string, core API group is inferred.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#group
-   */
-  readonly group?: string;
-
-  /**
-   * Kind is the Kubernetes resource kind of the referent. For example
-   * "Service".
-   *
-   * Defaults to "Service" when not specified.
-   *
-   * ExternalName services can refer to CNAME DNS records that may live
-   * outside of the cluster and as such are difficult to reason about in
-   * terms of conformance. They also may not be safe to forward to (see
-   * CVE-2021-25740 for more information). Implementations SHOULD NOT
-   * support ExternalName Services.
-   *
-   * Support: Core (Services with a type other than ExternalName)
-   *
-   * Support: Implementation-specific (Services with type ExternalName)
-   *
-   * @default Service" when not specified.
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#kind
-   */
-  readonly kind?: string;
-
-  /**
-   * Name is the name of the referent.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace of the backend. When unspecified, the local
-   * namespace is inferred.
-   *
-   * Note that when a namespace different than the local namespace is specified,
-   * a ReferenceGrant object is required in the referent namespace to allow that
-   * namespace's owner to accept the reference. See the ReferenceGrant
-   * documentation for details.
-   *
-   * Support: Core
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * Port specifies the destination port number to use for this resource.
-   * Port is required when the referent is a Kubernetes Service. In this
-   * case, the port number is the service port number, not the target port.
-   * For other resources, destination port might be derived from the referent
-   * resource or this field.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#port
-   */
-  readonly port?: number;
-
-  /**
-   * Weight specifies the proportion of requests forwarded to the referenced
-   * backend. This is computed as weight/(sum of all weights in this
-   * BackendRefs list). For non-zero values, there may be some epsilon from
-   * the exact proportion defined here depending on the precision an
-   * implementation supports. Weight is not a percentage and the sum of
-   * weights does not need to equal 100.
-   *
-   * If only one backend is specified and it has a weight greater than 0, 100%
-   * of the traffic is forwarded to that backend. If weight is set to 0, no
-   * traffic should be forwarded for this entry. If unspecified, weight
-   * defaults to 1.
-   *
-   * Support for this field varies based on the context where used.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceBackendRef#weight
-   */
-  readonly weight?: number;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecExtProcGrpcServiceBackendRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecExtProcGrpcServiceBackendRef(obj: GatewayExtensionSpecExtProcGrpcServiceBackendRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Retry specifies the retry policy for gRPC streams associated with the service.
- *
- * @schema GatewayExtensionSpecExtProcGrpcServiceRetry
- */
-export interface GatewayExtensionSpecExtProcGrpcServiceRetry {
-  /**
-   * Attempts specifies the number of retry attempts for a request.
-   * Defaults to 1 attempt if not set.
-   * A value of 0 effectively disables retries.
-   *
-   * @default 1 attempt if not set.
-   * @schema GatewayExtensionSpecExtProcGrpcServiceRetry#attempts
-   */
-  readonly attempts?: number;
-
-  /**
-   * Backoff specifies the retry backoff strategy.
-   * If not set, a default backoff with a base interval of 1000ms is used. The default max interval is 10 times the base interval.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceRetry#backoff
-   */
-  readonly backoff?: GatewayExtensionSpecExtProcGrpcServiceRetryBackoff;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecExtProcGrpcServiceRetry' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecExtProcGrpcServiceRetry(obj: GatewayExtensionSpecExtProcGrpcServiceRetry | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'attempts': obj.attempts,
-    'backoff': toJson_GatewayExtensionSpecExtProcGrpcServiceRetryBackoff(obj.backoff),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GatewayExtensionSpecExtProcGrpcServiceBackendRef = GatewayExtensionSpecExtAuthGrpcServiceBackendRef;
+export type GatewayExtensionSpecExtProcGrpcServiceRetry = GatewayExtensionSpecExtAuthGrpcServiceRetry;
 
 /**
  * Forwarding defines the typed or untyped dynamic metadata namespaces to forward to the external processing server.
@@ -4852,153 +4488,8 @@ export function toJson_GatewayExtensionSpecOauth2DenyRedirectHeaders(obj: Gatewa
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * BackendRef references the backend GRPC service.
- *
- * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef
- */
-export interface GatewayExtensionSpecRateLimitGrpcServiceBackendRef {
-  /**
-   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
-   * When unspecified or empty string, core API group is inferred.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#group
-   */
-  readonly group?: string;
-
-  /**
-   * Kind is the Kubernetes resource kind of the referent. For example
-   * "Service".
-   *
-   * Defaults to "Service" when not specified.
-   *
-   * ExternalName services can refer to CNAME DNS records that may live
-   * outside of the cluster and as such are difficult to reason about in
-   * terms of conformance. They also may not be safe to forward to (see
-   * CVE-2021-25740 for more information). Implementations SHOULD NOT
-   * support ExternalName Services.
-   *
-   * Support: Core (Services with a type other than ExternalName)
-   *
-   * Support: Implementation-specific (Services with type ExternalName)
-   *
-   * @default Service" when not specified.
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#kind
-   */
-  readonly kind?: string;
-
-  /**
-   * Name is the name of the referent.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace of the backend. When unspecified, the local
-   * namespace is inferred.
-   *
-   * Note that when a namespace different than the local namespace is specified,
-   * a ReferenceGrant object is required in the referent namespace to allow that
-   * namespace's owner to accept the reference. See the ReferenceGrant
-   * documentation for details.
-   *
-   * Support: Core
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * Port specifies the destination port number to use for this resource.
-   * Port is required when the referent is a Kubernetes Service. In this
-   * case, the port number is the service port number, not the target port.
-   * For other resources, destination port might be derived from the referent
-   * resource or this field.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#port
-   */
-  readonly port?: number;
-
-  /**
-   * Weight specifies the proportion of requests forwarded to the referenced
-   * backend. This is computed as weight/(sum of all weights in this
-   * BackendRefs list). For non-zero values, there may be some epsilon from
-   * the exact proportion defined here depending on the precision an
-   * implementation supports. Weight is not a percentage and the sum of
-   * weights does not need to equal 100.
-   *
-   * If only one backend is specified and it has a weight greater than 0, 100%
-   * of the traffic is forwarded to that backend. If weight is set to 0, no
-   * traffic should be forwarded for this entry. If unspecified, weight
-   * defaults to 1.
-   *
-   * Support for this field varies based on the context where used.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceBackendRef#weight
-   */
-  readonly weight?: number;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecRateLimitGrpcServiceBackendRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecRateLimitGrpcServiceBackendRef(obj: GatewayExtensionSpecRateLimitGrpcServiceBackendRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Retry specifies the retry policy for gRPC streams associated with the service.
- *
- * @schema GatewayExtensionSpecRateLimitGrpcServiceRetry
- */
-export interface GatewayExtensionSpecRateLimitGrpcServiceRetry {
-  /**
-   * Attempts specifies the number of retry attempts for a request.
-   * Defaults to 1 attempt if not set.
-   * A value of 0 effectively disables retries.
-   *
-   * @default 1 attempt if not set.
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceRetry#attempts
-   */
-  readonly attempts?: number;
-
-  /**
-   * Backoff specifies the retry backoff strategy.
-   * If not set, a default backoff with a base interval of 1000ms is used. The default max interval is 10 times the base interval.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceRetry#backoff
-   */
-  readonly backoff?: GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecRateLimitGrpcServiceRetry' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecRateLimitGrpcServiceRetry(obj: GatewayExtensionSpecRateLimitGrpcServiceRetry | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'attempts': obj.attempts,
-    'backoff': toJson_GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff(obj.backoff),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GatewayExtensionSpecRateLimitGrpcServiceBackendRef = GatewayExtensionSpecExtAuthGrpcServiceBackendRef;
+export type GatewayExtensionSpecRateLimitGrpcServiceRetry = GatewayExtensionSpecExtAuthGrpcServiceRetry;
 
 /**
  * Backoff specifies the retry backoff strategy.
@@ -5038,84 +4529,8 @@ export function toJson_GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff(obj: G
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Backoff specifies the retry backoff strategy.
- * If not set, a default backoff with a base interval of 1000ms is used. The default max interval is 10 times the base interval.
- *
- * @schema GatewayExtensionSpecExtAuthHttpServiceRetryBackoff
- */
-export interface GatewayExtensionSpecExtAuthHttpServiceRetryBackoff {
-  /**
-   * BaseInterval specifies the base interval used with a fully jittered exponential back-off between retries.
-   *
-   * @schema GatewayExtensionSpecExtAuthHttpServiceRetryBackoff#baseInterval
-   */
-  readonly baseInterval: string;
-
-  /**
-   * MaxInterval specifies the maximum interval between retry attempts.
-   * Defaults to 10 times the BaseInterval if not set.
-   *
-   * @default 10 times the BaseInterval if not set.
-   * @schema GatewayExtensionSpecExtAuthHttpServiceRetryBackoff#maxInterval
-   */
-  readonly maxInterval?: string;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecExtAuthHttpServiceRetryBackoff' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecExtAuthHttpServiceRetryBackoff(obj: GatewayExtensionSpecExtAuthHttpServiceRetryBackoff | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'baseInterval': obj.baseInterval,
-    'maxInterval': obj.maxInterval,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Backoff specifies the retry backoff strategy.
- * If not set, a default backoff with a base interval of 1000ms is used. The default max interval is 10 times the base interval.
- *
- * @schema GatewayExtensionSpecExtProcGrpcServiceRetryBackoff
- */
-export interface GatewayExtensionSpecExtProcGrpcServiceRetryBackoff {
-  /**
-   * BaseInterval specifies the base interval used with a fully jittered exponential back-off between retries.
-   *
-   * @schema GatewayExtensionSpecExtProcGrpcServiceRetryBackoff#baseInterval
-   */
-  readonly baseInterval: string;
-
-  /**
-   * MaxInterval specifies the maximum interval between retry attempts.
-   * Defaults to 10 times the BaseInterval if not set.
-   *
-   * @default 10 times the BaseInterval if not set.
-   * @schema GatewayExtensionSpecExtProcGrpcServiceRetryBackoff#maxInterval
-   */
-  readonly maxInterval?: string;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecExtProcGrpcServiceRetryBackoff' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecExtProcGrpcServiceRetryBackoff(obj: GatewayExtensionSpecExtProcGrpcServiceRetryBackoff | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'baseInterval': obj.baseInterval,
-    'maxInterval': obj.maxInterval,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GatewayExtensionSpecExtAuthHttpServiceRetryBackoff = GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff;
+export type GatewayExtensionSpecExtProcGrpcServiceRetryBackoff = GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff;
 
 /**
  * LocalJWKS configures getting the public keys to validate the JWT from a Kubernetes configmap,
@@ -5258,45 +4673,7 @@ export enum GatewayExtensionSpecOauth2DenyRedirectHeadersType {
   /** RegularExpression */
   REGULAR_EXPRESSION = "RegularExpression",
 }
-
-/**
- * Backoff specifies the retry backoff strategy.
- * If not set, a default backoff with a base interval of 1000ms is used. The default max interval is 10 times the base interval.
- *
- * @schema GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff
- */
-export interface GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff {
-  /**
-   * BaseInterval specifies the base interval used with a fully jittered exponential back-off between retries.
-   *
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff#baseInterval
-   */
-  readonly baseInterval: string;
-
-  /**
-   * MaxInterval specifies the maximum interval between retry attempts.
-   * Defaults to 10 times the BaseInterval if not set.
-   *
-   * @default 10 times the BaseInterval if not set.
-   * @schema GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff#maxInterval
-   */
-  readonly maxInterval?: string;
-}
-
-/**
- * Converts an object of type 'GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff(obj: GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'baseInterval': obj.baseInterval,
-    'maxInterval': obj.maxInterval,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type GatewayExtensionSpecRateLimitGrpcServiceRetryBackoff = GatewayExtensionSpecExtAuthGrpcServiceRetryBackoff;
 
 /**
  * ConfigMapRef configures storing the JWK in a Kubernetes ConfigMap in the same namespace as the GatewayExtension.
@@ -5699,8 +5076,8 @@ export function toJson_HttpListenerPolicySpec(obj: HttpListenerPolicySpec | unde
     'preserveHttp1HeaderCase': obj.preserveHttp1HeaderCase,
     'serverHeaderTransformation': obj.serverHeaderTransformation,
     'streamIdleTimeout': obj.streamIdleTimeout,
-    'targetRefs': obj.targetRefs?.map(y => toJson_HttpListenerPolicySpecTargetRefs(y)),
-    'targetSelectors': obj.targetSelectors?.map(y => toJson_HttpListenerPolicySpecTargetSelectors(y)),
+    'targetRefs': obj.targetRefs?.map(y => toJson_BackendConfigPolicySpecTargetRefs(y)),
+    'targetSelectors': obj.targetSelectors?.map(y => toJson_BackendConfigPolicySpecTargetSelectors(y)),
     'tracing': toJson_HttpListenerPolicySpecTracing(obj.tracing),
     'upgradeConfig': toJson_HttpListenerPolicySpecUpgradeConfig(obj.upgradeConfig),
     'useRemoteAddress': obj.useRemoteAddress,
@@ -5849,7 +5226,7 @@ export function toJson_HttpListenerPolicySpecEarlyRequestHeaderModifier(obj: Htt
   const result = {
     'add': obj.add?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
     'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierSet(y)),
+    'set': obj.set?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -5898,105 +5275,8 @@ export enum HttpListenerPolicySpecServerHeaderTransformation {
   /** PassThrough */
   PASS_THROUGH = "PassThrough",
 }
-
-/**
- * Select the object to attach the policy by Group, Kind, and Name.
- * The object must be in the same namespace as the policy.
- * You can target only one object at a time.
- *
- * @schema HttpListenerPolicySpecTargetRefs
- */
-export interface HttpListenerPolicySpecTargetRefs {
-  /**
-   * The API group of the target resource.
-   * For Kubernetes Gateway API resources, the group is `gateway.networking.k8s.io`.
-   *
-   * @schema HttpListenerPolicySpecTargetRefs#group
-   */
-  readonly group: string;
-
-  /**
-   * The API kind of the target resource,
-   * such as Gateway or HTTPRoute.
-   *
-   * @schema HttpListenerPolicySpecTargetRefs#kind
-   */
-  readonly kind: string;
-
-  /**
-   * The name of the target resource.
-   *
-   * @schema HttpListenerPolicySpecTargetRefs#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTargetRefs' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTargetRefs(obj: HttpListenerPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * LocalPolicyTargetSelector selects the object to attach the policy by Group, Kind, and MatchLabels.
- * The object must be in the same namespace as the policy and match the
- * specified labels.
- * Do not use targetSelectors when reconciliation times are critical, especially if you
- * have a large number of policies that target the same resource.
- * Instead, use targetRefs to attach the policy.
- *
- * @schema HttpListenerPolicySpecTargetSelectors
- */
-export interface HttpListenerPolicySpecTargetSelectors {
-  /**
-   * The API group of the target resource.
-   * For Kubernetes Gateway API resources, the group is `gateway.networking.k8s.io`.
-   *
-   * @schema HttpListenerPolicySpecTargetSelectors#group
-   */
-  readonly group: string;
-
-  /**
-   * The API kind of the target resource,
-   * such as Gateway or HTTPRoute.
-   *
-   * @schema HttpListenerPolicySpecTargetSelectors#kind
-   */
-  readonly kind: string;
-
-  /**
-   * Label selector to select the target resource.
-   *
-   * @schema HttpListenerPolicySpecTargetSelectors#matchLabels
-   */
-  readonly matchLabels: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTargetSelectors' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTargetSelectors(obj: HttpListenerPolicySpecTargetSelectors | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecTargetRefs = BackendConfigPolicySpecTargetRefs;
+export type HttpListenerPolicySpecTargetSelectors = BackendConfigPolicySpecTargetSelectors;
 
 /**
  * Tracing contains various settings for Envoy's OpenTelemetry tracer.
@@ -6306,7 +5586,7 @@ export function toJson_HttpListenerPolicySpecAccessLogFilter(obj: HttpListenerPo
     'grpcStatusFilter': toJson_HttpListenerPolicySpecAccessLogFilterGrpcStatusFilter(obj.grpcStatusFilter),
     'headerFilter': toJson_HttpListenerPolicySpecAccessLogFilterHeaderFilter(obj.headerFilter),
     'notHealthCheckFilter': obj.notHealthCheckFilter,
-    'orFilter': obj.orFilter?.map(y => toJson_HttpListenerPolicySpecAccessLogFilterOrFilter(y)),
+    'orFilter': obj.orFilter?.map(y => toJson_HttpListenerPolicySpecAccessLogFilterAndFilter(y)),
     'responseFlagFilter': toJson_HttpListenerPolicySpecAccessLogFilterResponseFlagFilter(obj.responseFlagFilter),
     'statusCodeFilter': toJson_HttpListenerPolicySpecAccessLogFilterStatusCodeFilter(obj.statusCodeFilter),
     'traceableFilter': obj.traceableFilter,
@@ -6534,49 +5814,7 @@ export function toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(obj: 
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
- *
- * @schema HttpListenerPolicySpecEarlyRequestHeaderModifierSet
- */
-export interface HttpListenerPolicySpecEarlyRequestHeaderModifierSet {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, the first entry with
-   * an equivalent name MUST be considered for a match. Subsequent entries
-   * with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * @schema HttpListenerPolicySpecEarlyRequestHeaderModifierSet#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema HttpListenerPolicySpecEarlyRequestHeaderModifierSet#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecEarlyRequestHeaderModifierSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierSet(obj: HttpListenerPolicySpecEarlyRequestHeaderModifierSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecEarlyRequestHeaderModifierSet = HttpListenerPolicySpecEarlyRequestHeaderModifierAdd;
 
 /**
  * Describes attributes for the active span.
@@ -6745,13 +5983,13 @@ export interface HttpListenerPolicySpecAccessLogFilterAndFilter {
 export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilter | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'celFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter(obj.celFilter),
-    'durationFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter(obj.durationFilter),
-    'grpcStatusFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter(obj.grpcStatusFilter),
-    'headerFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter(obj.headerFilter),
+    'celFilter': toJson_HttpListenerPolicySpecAccessLogFilterCelFilter(obj.celFilter),
+    'durationFilter': toJson_HttpListenerPolicySpecAccessLogFilterDurationFilter(obj.durationFilter),
+    'grpcStatusFilter': toJson_HttpListenerPolicySpecAccessLogFilterGrpcStatusFilter(obj.grpcStatusFilter),
+    'headerFilter': toJson_HttpListenerPolicySpecAccessLogFilterHeaderFilter(obj.headerFilter),
     'notHealthCheckFilter': obj.notHealthCheckFilter,
-    'responseFlagFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter(obj.responseFlagFilter),
-    'statusCodeFilter': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter(obj.statusCodeFilter),
+    'responseFlagFilter': toJson_HttpListenerPolicySpecAccessLogFilterResponseFlagFilter(obj.responseFlagFilter),
+    'statusCodeFilter': toJson_HttpListenerPolicySpecAccessLogFilterStatusCodeFilter(obj.statusCodeFilter),
     'traceableFilter': obj.traceableFilter,
   };
   // filter undefined values
@@ -6881,104 +6119,13 @@ export interface HttpListenerPolicySpecAccessLogFilterHeaderFilter {
 export function toJson_HttpListenerPolicySpecAccessLogFilterHeaderFilter(obj: HttpListenerPolicySpecAccessLogFilterHeaderFilter | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'header': toJson_HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader(obj.header),
+    'header': toJson_GatewayExtensionSpecOauth2DenyRedirectHeaders(obj.header),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * FilterType represents the type of filter to apply (only one of these should be set).
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#envoy-v3-api-msg-config-accesslog-v3-accesslogfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilter {
-  /**
-   * CELFilter filters requests based on Common Expression Language (CEL).
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#celFilter
-   */
-  readonly celFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter;
-
-  /**
-   * DurationFilter filters based on request duration.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-durationfilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#durationFilter
-   */
-  readonly durationFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter;
-
-  /**
-   * GrpcStatusFilter filters gRPC requests based on their response status.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#enum-config-accesslog-v3-grpcstatusfilter-status
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#grpcStatusFilter
-   */
-  readonly grpcStatusFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter;
-
-  /**
-   * HeaderFilter filters requests based on headers.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-headerfilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#headerFilter
-   */
-  readonly headerFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter;
-
-  /**
-   * Filters for requests that are not health check requests.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-nothealthcheckfilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#notHealthCheckFilter
-   */
-  readonly notHealthCheckFilter?: boolean;
-
-  /**
-   * ResponseFlagFilter filters based on response flags.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-responseflagfilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#responseFlagFilter
-   */
-  readonly responseFlagFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter;
-
-  /**
-   * StatusCodeFilter filters based on HTTP status code.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#envoy-v3-api-msg-config-accesslog-v3-statuscodefilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#statusCodeFilter
-   */
-  readonly statusCodeFilter?: HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter;
-
-  /**
-   * Filters for requests that are traceable.
-   * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-traceablefilter
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilter#traceableFilter
-   */
-  readonly traceableFilter?: boolean;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'celFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter(obj.celFilter),
-    'durationFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter(obj.durationFilter),
-    'grpcStatusFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter(obj.grpcStatusFilter),
-    'headerFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter(obj.headerFilter),
-    'notHealthCheckFilter': obj.notHealthCheckFilter,
-    'responseFlagFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter(obj.responseFlagFilter),
-    'statusCodeFilter': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter(obj.statusCodeFilter),
-    'traceableFilter': obj.traceableFilter,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecAccessLogFilterOrFilter = HttpListenerPolicySpecAccessLogFilterAndFilter;
 
 /**
  * ResponseFlagFilter filters based on response flags.
@@ -7332,11 +6479,11 @@ export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcService(o
   if (obj === undefined) { return undefined; }
   const result = {
     'authority': obj.authority,
-    'backendRef': toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef(obj.backendRef),
-    'initialMetadata': obj.initialMetadata?.map(y => toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata(y)),
+    'backendRef': toJson_HttpListenerPolicySpecAccessLogGrpcServiceBackendRef(obj.backendRef),
+    'initialMetadata': obj.initialMetadata?.map(y => toJson_HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata(y)),
     'logName': obj.logName,
     'maxReceiveMessageLength': obj.maxReceiveMessageLength,
-    'retryPolicy': toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy(obj.retryPolicy),
+    'retryPolicy': toJson_HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy(obj.retryPolicy),
     'skipEnvoyHeaders': obj.skipEnvoyHeaders,
     'timeout': obj.timeout,
   };
@@ -7368,7 +6515,7 @@ export interface HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributes 
 export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributes(obj: HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'values': obj.values?.map(y => toJson_HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues(y)),
+    'values': obj.values?.map(y => toJson_HttpListenerPolicySpecAccessLogOpenTelemetryAttributesValues(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7575,199 +6722,12 @@ export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetry(obj: H
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * CELFilter filters requests based on Common Expression Language (CEL).
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter {
-  /**
-   * The CEL expressions to evaluate. AccessLogs are only emitted when the CEL expressions evaluates to true.
-   * see: https://www.envoyproxy.io/docs/envoy/v1.33.0/xds/type/v3/cel.proto.html#common-expression-language-cel-proto
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter#match
-   */
-  readonly match: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'match': obj.match,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * DurationFilter filters based on request duration.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-durationfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter {
-  /**
-   * Op represents comparison operators.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter#op
-   */
-  readonly op: HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilterOp;
-
-  /**
-   * Value to compare against.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'op': obj.op,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * GrpcStatusFilter filters gRPC requests based on their response status.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#enum-config-accesslog-v3-grpcstatusfilter-status
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter {
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter#exclude
-   */
-  readonly exclude?: boolean;
-
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter#statuses
-   */
-  readonly statuses?: HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilterStatuses[];
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'statuses': obj.statuses?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HeaderFilter filters requests based on headers.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-headerfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter {
-  /**
-   * HTTPHeaderMatch describes how to select a HTTP route by matching HTTP request
-   * headers.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter#header
-   */
-  readonly header: HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'header': toJson_HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader(obj.header),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ResponseFlagFilter filters based on response flags.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-responseflagfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter {
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter#flags
-   */
-  readonly flags: string[];
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'flags': obj.flags?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * StatusCodeFilter filters based on HTTP status code.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#envoy-v3-api-msg-config-accesslog-v3-statuscodefilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter {
-  /**
-   * Op represents comparison operators.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter#op
-   */
-  readonly op: HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilterOp;
-
-  /**
-   * Value to compare against.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter(obj: HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'op': obj.op,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecAccessLogFilterAndFilterCelFilter = HttpListenerPolicySpecAccessLogFilterCelFilter;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilter = HttpListenerPolicySpecAccessLogFilterDurationFilter;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilter = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilter;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilter = HttpListenerPolicySpecAccessLogFilterHeaderFilter;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterResponseFlagFilter = HttpListenerPolicySpecAccessLogFilterResponseFlagFilter;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilter = HttpListenerPolicySpecAccessLogFilterStatusCodeFilter;
 
 /**
  * Op represents comparison operators.
@@ -7824,280 +6784,15 @@ export enum HttpListenerPolicySpecAccessLogFilterGrpcStatusFilterStatuses {
   /** UNAUTHENTICATED */
   UNAUTHENTICATED = "UNAUTHENTICATED",
 }
-
-/**
- * HTTPHeaderMatch describes how to select a HTTP route by matching HTTP request
- * headers.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader
- */
-export interface HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, only the first
-   * entry with an equivalent name MUST be considered for a match. Subsequent
-   * entries with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * When a header is repeated in an HTTP request, it is
-   * implementation-specific behavior as to how this is represented.
-   * Generally, proxies should follow the guidance from the RFC:
-   * https://www.rfc-editor.org/rfc/rfc7230.html#section-3.2.2 regarding
-   * processing a repeated header, with special handling for "Set-Cookie".
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader#name
-   */
-  readonly name: string;
-
-  /**
-   * Type specifies how to match against the value of the header.
-   *
-   * Support: Core (Exact)
-   *
-   * Support: Implementation-specific (RegularExpression)
-   *
-   * Since RegularExpression HeaderMatchType has implementation-specific
-   * conformance, implementations can support POSIX, PCRE or any other dialects
-   * of regular expressions. Please read the implementation's documentation to
-   * determine the supported dialect.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader#type
-   */
-  readonly type?: HttpListenerPolicySpecAccessLogFilterHeaderFilterHeaderType;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader(obj: HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * CELFilter filters requests based on Common Expression Language (CEL).
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter {
-  /**
-   * The CEL expressions to evaluate. AccessLogs are only emitted when the CEL expressions evaluates to true.
-   * see: https://www.envoyproxy.io/docs/envoy/v1.33.0/xds/type/v3/cel.proto.html#common-expression-language-cel-proto
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter#match
-   */
-  readonly match: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'match': obj.match,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * DurationFilter filters based on request duration.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-durationfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter {
-  /**
-   * Op represents comparison operators.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter#op
-   */
-  readonly op: HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilterOp;
-
-  /**
-   * Value to compare against.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'op': obj.op,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * GrpcStatusFilter filters gRPC requests based on their response status.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#enum-config-accesslog-v3-grpcstatusfilter-status
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter {
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter#exclude
-   */
-  readonly exclude?: boolean;
-
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter#statuses
-   */
-  readonly statuses?: HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilterStatuses[];
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'exclude': obj.exclude,
-    'statuses': obj.statuses?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HeaderFilter filters requests based on headers.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-headerfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter {
-  /**
-   * HTTPHeaderMatch describes how to select a HTTP route by matching HTTP request
-   * headers.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter#header
-   */
-  readonly header: HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'header': toJson_HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader(obj.header),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ResponseFlagFilter filters based on response flags.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#config-accesslog-v3-responseflagfilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter {
-  /**
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter#flags
-   */
-  readonly flags: string[];
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'flags': obj.flags?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * StatusCodeFilter filters based on HTTP status code.
- * Based on: https://www.envoyproxy.io/docs/envoy/v1.33.0/api-v3/config/accesslog/v3/accesslog.proto#envoy-v3-api-msg-config-accesslog-v3-statuscodefilter
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter {
-  /**
-   * Op represents comparison operators.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter#op
-   */
-  readonly op: HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilterOp;
-
-  /**
-   * Value to compare against.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter(obj: HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'op': obj.op,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Op represents comparison operators.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterStatusCodeFilterOp
- */
-export enum HttpListenerPolicySpecAccessLogFilterStatusCodeFilterOp {
-  /** EQ */
-  EQ = "EQ",
-  /** GE */
-  GE = "GE",
-  /** LE */
-  LE = "LE",
-}
+export type HttpListenerPolicySpecAccessLogFilterHeaderFilterHeader = GatewayExtensionSpecOauth2DenyRedirectHeaders;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterCelFilter = HttpListenerPolicySpecAccessLogFilterCelFilter;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilter = HttpListenerPolicySpecAccessLogFilterDurationFilter;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilter = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilter;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilter = HttpListenerPolicySpecAccessLogFilterHeaderFilter;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterResponseFlagFilter = HttpListenerPolicySpecAccessLogFilterResponseFlagFilter;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilter = HttpListenerPolicySpecAccessLogFilterStatusCodeFilter;
+export const HttpListenerPolicySpecAccessLogFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export type HttpListenerPolicySpecAccessLogFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
 
 /**
  * Specifies parameters that control retry backoff strategy.
@@ -8171,225 +6866,10 @@ export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryAttributesVal
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * The backend gRPC service. Can be any type of supported backend (Kubernetes Service, kgateway Backend, etc..)
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef {
-  /**
-   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
-   * When unspecified or empty string, core API group is inferred.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#group
-   */
-  readonly group?: string;
-
-  /**
-   * Kind is the Kubernetes resource kind of the referent. For example
-   * "Service".
-   *
-   * Defaults to "Service" when not specified.
-   *
-   * ExternalName services can refer to CNAME DNS records that may live
-   * outside of the cluster and as such are difficult to reason about in
-   * terms of conformance. They also may not be safe to forward to (see
-   * CVE-2021-25740 for more information). Implementations SHOULD NOT
-   * support ExternalName Services.
-   *
-   * Support: Core (Services with a type other than ExternalName)
-   *
-   * Support: Implementation-specific (Services with type ExternalName)
-   *
-   * @default Service" when not specified.
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#kind
-   */
-  readonly kind?: string;
-
-  /**
-   * Name is the name of the referent.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace of the backend. When unspecified, the local
-   * namespace is inferred.
-   *
-   * Note that when a namespace different than the local namespace is specified,
-   * a ReferenceGrant object is required in the referent namespace to allow that
-   * namespace's owner to accept the reference. See the ReferenceGrant
-   * documentation for details.
-   *
-   * Support: Core
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * Port specifies the destination port number to use for this resource.
-   * Port is required when the referent is a Kubernetes Service. In this
-   * case, the port number is the service port number, not the target port.
-   * For other resources, destination port might be derived from the referent
-   * resource or this field.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#port
-   */
-  readonly port?: number;
-
-  /**
-   * Weight specifies the proportion of requests forwarded to the referenced
-   * backend. This is computed as weight/(sum of all weights in this
-   * BackendRefs list). For non-zero values, there may be some epsilon from
-   * the exact proportion defined here depending on the precision an
-   * implementation supports. Weight is not a percentage and the sum of
-   * weights does not need to equal 100.
-   *
-   * If only one backend is specified and it has a weight greater than 0, 100%
-   * of the traffic is forwarded to that backend. If weight is set to 0, no
-   * traffic should be forwarded for this entry. If unspecified, weight
-   * defaults to 1.
-   *
-   * Support for this field varies based on the context where used.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef#weight
-   */
-  readonly weight?: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef(obj: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Header name/value pair.
- * Ref: https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/base.proto#envoy-v3-api-msg-config-core-v3-headervalue
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata {
-  /**
-   * Header name.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata#key
-   */
-  readonly key: string;
-
-  /**
-   * Header value.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata(obj: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Indicates the retry policy for re-establishing the gRPC stream.
- * If max interval is not provided, it will be set to ten times the provided base interval
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy {
-  /**
-   * Specifies the allowed number of retries. Defaults to 1.
-   *
-   * @default 1.
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy#numRetries
-   */
-  readonly numRetries?: number;
-
-  /**
-   * Specifies parameters that control retry backoff strategy.
-   * the default base interval is 1000 milliseconds and the default maximum interval is 10 times the base interval.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy#retryBackOff
-   */
-  readonly retryBackOff?: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy(obj: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'numRetries': obj.numRetries,
-    'retryBackOff': toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff(obj.retryBackOff),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * KeyValue is a key-value pair that is used to store Span attributes, Link attributes, etc.
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues {
-  /**
-   * Attribute keys must be unique
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues#key
-   */
-  readonly key: string;
-
-  /**
-   * Value may contain a primitive value such as a string or integer or it may contain an arbitrary nested object containing arrays, key-value lists and primitives.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues#value
-   */
-  readonly value: HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues(obj: HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'value': toJson_HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue(obj.value),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceBackendRef = HttpListenerPolicySpecAccessLogGrpcServiceBackendRef;
+export type HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceInitialMetadata = HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata;
+export type HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicy = HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy;
+export type HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValues = HttpListenerPolicySpecAccessLogOpenTelemetryAttributesValues;
 
 /**
  * Specify what kind of metadata to obtain attribute value from
@@ -8514,10 +6994,10 @@ export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcSer
   if (obj === undefined) { return undefined; }
   const result = {
     'authority': obj.authority,
-    'backendRef': toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef(obj.backendRef),
-    'initialMetadata': obj.initialMetadata?.map(y => toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata(y)),
+    'backendRef': toJson_HttpListenerPolicySpecAccessLogGrpcServiceBackendRef(obj.backendRef),
+    'initialMetadata': obj.initialMetadata?.map(y => toJson_HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata(y)),
     'maxReceiveMessageLength': obj.maxReceiveMessageLength,
-    'retryPolicy': toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy(obj.retryPolicy),
+    'retryPolicy': toJson_HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy(obj.retryPolicy),
     'skipEnvoyHeaders': obj.skipEnvoyHeaders,
     'timeout': obj.timeout,
   };
@@ -8582,301 +7062,22 @@ export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetrySampler
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Op represents comparison operators.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilterOp
- */
-export enum HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilterOp {
-  /** EQ */
-  EQ = "EQ",
-  /** GE */
-  GE = "GE",
-  /** LE */
-  LE = "LE",
-}
-
-/**
- * GrpcStatus represents possible gRPC statuses.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilterStatuses
- */
-export enum HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilterStatuses {
-  /** OK */
-  OK = "OK",
-  /** CANCELED */
-  CANCELED = "CANCELED",
-  /** UNKNOWN */
-  UNKNOWN = "UNKNOWN",
-  /** INVALID_ARGUMENT */
-  INVALID_UNDERSCORE_ARGUMENT = "INVALID_ARGUMENT",
-  /** DEADLINE_EXCEEDED */
-  DEADLINE_UNDERSCORE_EXCEEDED = "DEADLINE_EXCEEDED",
-  /** NOT_FOUND */
-  NOT_UNDERSCORE_FOUND = "NOT_FOUND",
-  /** ALREADY_EXISTS */
-  ALREADY_UNDERSCORE_EXISTS = "ALREADY_EXISTS",
-  /** PERMISSION_DENIED */
-  PERMISSION_UNDERSCORE_DENIED = "PERMISSION_DENIED",
-  /** RESOURCE_EXHAUSTED */
-  RESOURCE_UNDERSCORE_EXHAUSTED = "RESOURCE_EXHAUSTED",
-  /** FAILED_PRECONDITION */
-  FAILED_UNDERSCORE_PRECONDITION = "FAILED_PRECONDITION",
-  /** ABORTED */
-  ABORTED = "ABORTED",
-  /** OUT_OF_RANGE */
-  OUT_UNDERSCORE_OF_UNDERSCORE_RANGE = "OUT_OF_RANGE",
-  /** UNIMPLEMENTED */
-  UNIMPLEMENTED = "UNIMPLEMENTED",
-  /** INTERNAL */
-  INTERNAL = "INTERNAL",
-  /** UNAVAILABLE */
-  UNAVAILABLE = "UNAVAILABLE",
-  /** DATA_LOSS */
-  DATA_UNDERSCORE_LOSS = "DATA_LOSS",
-  /** UNAUTHENTICATED */
-  UNAUTHENTICATED = "UNAUTHENTICATED",
-}
-
-/**
- * HTTPHeaderMatch describes how to select a HTTP route by matching HTTP request
- * headers.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader
- */
-export interface HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, only the first
-   * entry with an equivalent name MUST be considered for a match. Subsequent
-   * entries with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * When a header is repeated in an HTTP request, it is
-   * implementation-specific behavior as to how this is represented.
-   * Generally, proxies should follow the guidance from the RFC:
-   * https://www.rfc-editor.org/rfc/rfc7230.html#section-3.2.2 regarding
-   * processing a repeated header, with special handling for "Set-Cookie".
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader#name
-   */
-  readonly name: string;
-
-  /**
-   * Type specifies how to match against the value of the header.
-   *
-   * Support: Core (Exact)
-   *
-   * Support: Implementation-specific (RegularExpression)
-   *
-   * Since RegularExpression HeaderMatchType has implementation-specific
-   * conformance, implementations can support POSIX, PCRE or any other dialects
-   * of regular expressions. Please read the implementation's documentation to
-   * determine the supported dialect.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader#type
-   */
-  readonly type?: HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeaderType;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader(obj: HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Op represents comparison operators.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilterOp
- */
-export enum HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilterOp {
-  /** EQ */
-  EQ = "EQ",
-  /** GE */
-  GE = "GE",
-  /** LE */
-  LE = "LE",
-}
-
-/**
- * Type specifies how to match against the value of the header.
- *
- * Support: Core (Exact)
- *
- * Support: Implementation-specific (RegularExpression)
- *
- * Since RegularExpression HeaderMatchType has implementation-specific
- * conformance, implementations can support POSIX, PCRE or any other dialects
- * of regular expressions. Please read the implementation's documentation to
- * determine the supported dialect.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterHeaderFilterHeaderType
- */
-export enum HttpListenerPolicySpecAccessLogFilterHeaderFilterHeaderType {
-  /** Exact */
-  EXACT = "Exact",
-  /** RegularExpression */
-  REGULAR_EXPRESSION = "RegularExpression",
-}
-
-/**
- * Op represents comparison operators.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilterOp
- */
-export enum HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilterOp {
-  /** EQ */
-  EQ = "EQ",
-  /** GE */
-  GE = "GE",
-  /** LE */
-  LE = "LE",
-}
-
-/**
- * GrpcStatus represents possible gRPC statuses.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilterStatuses
- */
-export enum HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilterStatuses {
-  /** OK */
-  OK = "OK",
-  /** CANCELED */
-  CANCELED = "CANCELED",
-  /** UNKNOWN */
-  UNKNOWN = "UNKNOWN",
-  /** INVALID_ARGUMENT */
-  INVALID_UNDERSCORE_ARGUMENT = "INVALID_ARGUMENT",
-  /** DEADLINE_EXCEEDED */
-  DEADLINE_UNDERSCORE_EXCEEDED = "DEADLINE_EXCEEDED",
-  /** NOT_FOUND */
-  NOT_UNDERSCORE_FOUND = "NOT_FOUND",
-  /** ALREADY_EXISTS */
-  ALREADY_UNDERSCORE_EXISTS = "ALREADY_EXISTS",
-  /** PERMISSION_DENIED */
-  PERMISSION_UNDERSCORE_DENIED = "PERMISSION_DENIED",
-  /** RESOURCE_EXHAUSTED */
-  RESOURCE_UNDERSCORE_EXHAUSTED = "RESOURCE_EXHAUSTED",
-  /** FAILED_PRECONDITION */
-  FAILED_UNDERSCORE_PRECONDITION = "FAILED_PRECONDITION",
-  /** ABORTED */
-  ABORTED = "ABORTED",
-  /** OUT_OF_RANGE */
-  OUT_UNDERSCORE_OF_UNDERSCORE_RANGE = "OUT_OF_RANGE",
-  /** UNIMPLEMENTED */
-  UNIMPLEMENTED = "UNIMPLEMENTED",
-  /** INTERNAL */
-  INTERNAL = "INTERNAL",
-  /** UNAVAILABLE */
-  UNAVAILABLE = "UNAVAILABLE",
-  /** DATA_LOSS */
-  DATA_UNDERSCORE_LOSS = "DATA_LOSS",
-  /** UNAUTHENTICATED */
-  UNAUTHENTICATED = "UNAUTHENTICATED",
-}
-
-/**
- * HTTPHeaderMatch describes how to select a HTTP route by matching HTTP request
- * headers.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader
- */
-export interface HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, only the first
-   * entry with an equivalent name MUST be considered for a match. Subsequent
-   * entries with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * When a header is repeated in an HTTP request, it is
-   * implementation-specific behavior as to how this is represented.
-   * Generally, proxies should follow the guidance from the RFC:
-   * https://www.rfc-editor.org/rfc/rfc7230.html#section-3.2.2 regarding
-   * processing a repeated header, with special handling for "Set-Cookie".
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader#name
-   */
-  readonly name: string;
-
-  /**
-   * Type specifies how to match against the value of the header.
-   *
-   * Support: Core (Exact)
-   *
-   * Support: Implementation-specific (RegularExpression)
-   *
-   * Since RegularExpression HeaderMatchType has implementation-specific
-   * conformance, implementations can support POSIX, PCRE or any other dialects
-   * of regular expressions. Please read the implementation's documentation to
-   * determine the supported dialect.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader#type
-   */
-  readonly type?: HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeaderType;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader(obj: HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Op represents comparison operators.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilterOp
- */
-export enum HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilterOp {
-  /** EQ */
-  EQ = "EQ",
-  /** GE */
-  GE = "GE",
-  /** LE */
-  LE = "LE",
-}
+export const HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterDurationFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export const HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilterStatuses = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilterStatuses;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterGrpcStatusFilterStatuses = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilterStatuses;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeader = GatewayExtensionSpecOauth2DenyRedirectHeaders;
+export const HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export const HttpListenerPolicySpecAccessLogFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export type HttpListenerPolicySpecAccessLogFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export const HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterDurationFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export const HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilterStatuses = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilterStatuses;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterGrpcStatusFilterStatuses = HttpListenerPolicySpecAccessLogFilterGrpcStatusFilterStatuses;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeader = GatewayExtensionSpecOauth2DenyRedirectHeaders;
+export const HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterStatusCodeFilterOp = HttpListenerPolicySpecAccessLogFilterDurationFilterOp;
 
 /**
  * Value may contain a primitive value such as a string or integer or it may contain an arbitrary nested object containing arrays, key-value lists and primitives.
@@ -8915,81 +7116,8 @@ export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryAttributesVal
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Specifies parameters that control retry backoff strategy.
- * the default base interval is 1000 milliseconds and the default maximum interval is 10 times the base interval.
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff {
-  /**
-   * The base interval to be used for the next back off computation. It should be greater than zero and less than or equal to max_interval.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff#baseInterval
-   */
-  readonly baseInterval: string;
-
-  /**
-   * Specifies the maximum interval between retries. This parameter is optional, but must be greater than or equal to the base_interval if set. The default is 10 times the base_interval.
-   *
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff#maxInterval
-   */
-  readonly maxInterval?: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff(obj: HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'baseInterval': obj.baseInterval,
-    'maxInterval': obj.maxInterval,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Value may contain a primitive value such as a string or integer or it may contain an arbitrary nested object containing arrays, key-value lists and primitives.
- *
- * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue
- */
-export interface HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue {
-  /**
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue#arrayValue
-   */
-  readonly arrayValue?: any[];
-
-  /**
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue#kvListValue
-   */
-  readonly kvListValue?: any;
-
-  /**
-   * @schema HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue#stringValue
-   */
-  readonly stringValue?: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue(obj: HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'arrayValue': obj.arrayValue?.map(y => y),
-    'kvListValue': obj.kvListValue,
-    'stringValue': obj.stringValue,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecAccessLogOpenTelemetryGrpcServiceRetryPolicyRetryBackOff = HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicyRetryBackOff;
+export type HttpListenerPolicySpecAccessLogOpenTelemetryResourceAttributesValuesValue = HttpListenerPolicySpecAccessLogOpenTelemetryAttributesValuesValue;
 
 /**
  * Specifies a segment in a path for retrieving values from Metadata.
@@ -9018,268 +7146,14 @@ export function toJson_HttpListenerPolicySpecTracingAttributesMetadataMetadataKe
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * The backend gRPC service. Can be any type of supported backend (Kubernetes Service, kgateway Backend, etc..)
- *
- * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef
- */
-export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef {
-  /**
-   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
-   * When unspecified or empty string, core API group is inferred.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#group
-   */
-  readonly group?: string;
-
-  /**
-   * Kind is the Kubernetes resource kind of the referent. For example
-   * "Service".
-   *
-   * Defaults to "Service" when not specified.
-   *
-   * ExternalName services can refer to CNAME DNS records that may live
-   * outside of the cluster and as such are difficult to reason about in
-   * terms of conformance. They also may not be safe to forward to (see
-   * CVE-2021-25740 for more information). Implementations SHOULD NOT
-   * support ExternalName Services.
-   *
-   * Support: Core (Services with a type other than ExternalName)
-   *
-   * Support: Implementation-specific (Services with type ExternalName)
-   *
-   * @default Service" when not specified.
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#kind
-   */
-  readonly kind?: string;
-
-  /**
-   * Name is the name of the referent.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace of the backend. When unspecified, the local
-   * namespace is inferred.
-   *
-   * Note that when a namespace different than the local namespace is specified,
-   * a ReferenceGrant object is required in the referent namespace to allow that
-   * namespace's owner to accept the reference. See the ReferenceGrant
-   * documentation for details.
-   *
-   * Support: Core
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * Port specifies the destination port number to use for this resource.
-   * Port is required when the referent is a Kubernetes Service. In this
-   * case, the port number is the service port number, not the target port.
-   * For other resources, destination port might be derived from the referent
-   * resource or this field.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#port
-   */
-  readonly port?: number;
-
-  /**
-   * Weight specifies the proportion of requests forwarded to the referenced
-   * backend. This is computed as weight/(sum of all weights in this
-   * BackendRefs list). For non-zero values, there may be some epsilon from
-   * the exact proportion defined here depending on the precision an
-   * implementation supports. Weight is not a percentage and the sum of
-   * weights does not need to equal 100.
-   *
-   * If only one backend is specified and it has a weight greater than 0, 100%
-   * of the traffic is forwarded to that backend. If weight is set to 0, no
-   * traffic should be forwarded for this entry. If unspecified, weight
-   * defaults to 1.
-   *
-   * Support for this field varies based on the context where used.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef#weight
-   */
-  readonly weight?: number;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef(obj: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'port': obj.port,
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Header name/value pair.
- * Ref: https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/base.proto#envoy-v3-api-msg-config-core-v3-headervalue
- *
- * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata
- */
-export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata {
-  /**
-   * Header name.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata#key
-   */
-  readonly key: string;
-
-  /**
-   * Header value.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata(obj: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Indicates the retry policy for re-establishing the gRPC stream.
- * If max interval is not provided, it will be set to ten times the provided base interval
- *
- * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy
- */
-export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy {
-  /**
-   * Specifies the allowed number of retries. Defaults to 1.
-   *
-   * @default 1.
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy#numRetries
-   */
-  readonly numRetries?: number;
-
-  /**
-   * Specifies parameters that control retry backoff strategy.
-   * the default base interval is 1000 milliseconds and the default maximum interval is 10 times the base interval.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy#retryBackOff
-   */
-  readonly retryBackOff?: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy(obj: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'numRetries': obj.numRetries,
-    'retryBackOff': toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff(obj.retryBackOff),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Type specifies how to match against the value of the header.
- *
- * Support: Core (Exact)
- *
- * Support: Implementation-specific (RegularExpression)
- *
- * Since RegularExpression HeaderMatchType has implementation-specific
- * conformance, implementations can support POSIX, PCRE or any other dialects
- * of regular expressions. Please read the implementation's documentation to
- * determine the supported dialect.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeaderType
- */
-export enum HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeaderType {
-  /** Exact */
-  EXACT = "Exact",
-  /** RegularExpression */
-  REGULAR_EXPRESSION = "RegularExpression",
-}
-
-/**
- * Type specifies how to match against the value of the header.
- *
- * Support: Core (Exact)
- *
- * Support: Implementation-specific (RegularExpression)
- *
- * Since RegularExpression HeaderMatchType has implementation-specific
- * conformance, implementations can support POSIX, PCRE or any other dialects
- * of regular expressions. Please read the implementation's documentation to
- * determine the supported dialect.
- *
- * @schema HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeaderType
- */
-export enum HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeaderType {
-  /** Exact */
-  EXACT = "Exact",
-  /** RegularExpression */
-  REGULAR_EXPRESSION = "RegularExpression",
-}
-
-/**
- * Specifies parameters that control retry backoff strategy.
- * the default base interval is 1000 milliseconds and the default maximum interval is 10 times the base interval.
- *
- * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff
- */
-export interface HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff {
-  /**
-   * The base interval to be used for the next back off computation. It should be greater than zero and less than or equal to max_interval.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff#baseInterval
-   */
-  readonly baseInterval: string;
-
-  /**
-   * Specifies the maximum interval between retries. This parameter is optional, but must be greater than or equal to the base_interval if set. The default is 10 times the base_interval.
-   *
-   * @schema HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff#maxInterval
-   */
-  readonly maxInterval?: string;
-}
-
-/**
- * Converts an object of type 'HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff(obj: HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'baseInterval': obj.baseInterval,
-    'maxInterval': obj.maxInterval,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceBackendRef = HttpListenerPolicySpecAccessLogGrpcServiceBackendRef;
+export type HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceInitialMetadata = HttpListenerPolicySpecAccessLogGrpcServiceInitialMetadata;
+export type HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicy = HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicy;
+export const HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export type HttpListenerPolicySpecAccessLogFilterAndFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export const HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export type HttpListenerPolicySpecAccessLogFilterOrFilterHeaderFilterHeaderType = GatewayExtensionSpecOauth2DenyRedirectHeadersType;
+export type HttpListenerPolicySpecTracingProviderOpenTelemetryGrpcServiceRetryPolicyRetryBackOff = HttpListenerPolicySpecAccessLogGrpcServiceRetryPolicyRetryBackOff;
 
 
 /**
@@ -11380,9 +9254,9 @@ export interface TrafficPolicySpecHeaderModifiersRequest {
 export function toJson_TrafficPolicySpecHeaderModifiersRequest(obj: TrafficPolicySpecHeaderModifiersRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'add': obj.add?.map(y => toJson_TrafficPolicySpecHeaderModifiersRequestAdd(y)),
+    'add': obj.add?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
     'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_TrafficPolicySpecHeaderModifiersRequestSet(y)),
+    'set': obj.set?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11469,9 +9343,9 @@ export interface TrafficPolicySpecHeaderModifiersResponse {
 export function toJson_TrafficPolicySpecHeaderModifiersResponse(obj: TrafficPolicySpecHeaderModifiersResponse | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'add': obj.add?.map(y => toJson_TrafficPolicySpecHeaderModifiersResponseAdd(y)),
+    'add': obj.add?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
     'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_TrafficPolicySpecHeaderModifiersResponseSet(y)),
+    'set': obj.set?.map(y => toJson_HttpListenerPolicySpecEarlyRequestHeaderModifierAdd(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11764,7 +9638,7 @@ export function toJson_TrafficPolicySpecTransformationRequest(obj: TrafficPolicy
     'add': obj.add?.map(y => toJson_TrafficPolicySpecTransformationRequestAdd(y)),
     'body': toJson_TrafficPolicySpecTransformationRequestBody(obj.body),
     'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_TrafficPolicySpecTransformationRequestSet(y)),
+    'set': obj.set?.map(y => toJson_TrafficPolicySpecTransformationRequestAdd(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11816,10 +9690,10 @@ export interface TrafficPolicySpecTransformationResponse {
 export function toJson_TrafficPolicySpecTransformationResponse(obj: TrafficPolicySpecTransformationResponse | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'add': obj.add?.map(y => toJson_TrafficPolicySpecTransformationResponseAdd(y)),
-    'body': toJson_TrafficPolicySpecTransformationResponseBody(obj.body),
+    'add': obj.add?.map(y => toJson_TrafficPolicySpecTransformationRequestAdd(y)),
+    'body': toJson_TrafficPolicySpecTransformationRequestBody(obj.body),
     'remove': obj.remove?.map(y => y),
-    'set': obj.set?.map(y => toJson_TrafficPolicySpecTransformationResponseSet(y)),
+    'set': obj.set?.map(y => toJson_TrafficPolicySpecTransformationRequestAdd(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11866,270 +9740,22 @@ export function toJson_TrafficPolicySpecUrlRewritePathRegex(obj: TrafficPolicySp
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * RequestBodyMode determines how to handle the request body
- *
- * @schema TrafficPolicySpecExtProcProcessingModeRequestBodyMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeRequestBodyMode {
-  /** NONE */
-  NONE = "NONE",
-  /** STREAMED */
-  STREAMED = "STREAMED",
-  /** BUFFERED */
-  BUFFERED = "BUFFERED",
-  /** BUFFERED_PARTIAL */
-  BUFFERED_UNDERSCORE_PARTIAL = "BUFFERED_PARTIAL",
-  /** FULL_DUPLEX_STREAMED */
-  FULL_UNDERSCORE_DUPLEX_UNDERSCORE_STREAMED = "FULL_DUPLEX_STREAMED",
-}
-
-/**
- * RequestHeaderMode determines how to handle the request headers
- *
- * @schema TrafficPolicySpecExtProcProcessingModeRequestHeaderMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeRequestHeaderMode {
-  /** DEFAULT */
-  DEFAULT = "DEFAULT",
-  /** SEND */
-  SEND = "SEND",
-  /** SKIP */
-  SKIP = "SKIP",
-}
-
-/**
- * RequestTrailerMode determines how to handle the request trailers
- *
- * @schema TrafficPolicySpecExtProcProcessingModeRequestTrailerMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeRequestTrailerMode {
-  /** DEFAULT */
-  DEFAULT = "DEFAULT",
-  /** SEND */
-  SEND = "SEND",
-  /** SKIP */
-  SKIP = "SKIP",
-}
-
-/**
- * ResponseBodyMode determines how to handle the response body
- *
- * @schema TrafficPolicySpecExtProcProcessingModeResponseBodyMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeResponseBodyMode {
-  /** NONE */
-  NONE = "NONE",
-  /** STREAMED */
-  STREAMED = "STREAMED",
-  /** BUFFERED */
-  BUFFERED = "BUFFERED",
-  /** BUFFERED_PARTIAL */
-  BUFFERED_UNDERSCORE_PARTIAL = "BUFFERED_PARTIAL",
-  /** FULL_DUPLEX_STREAMED */
-  FULL_UNDERSCORE_DUPLEX_UNDERSCORE_STREAMED = "FULL_DUPLEX_STREAMED",
-}
-
-/**
- * ResponseHeaderMode determines how to handle the response headers
- *
- * @schema TrafficPolicySpecExtProcProcessingModeResponseHeaderMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeResponseHeaderMode {
-  /** DEFAULT */
-  DEFAULT = "DEFAULT",
-  /** SEND */
-  SEND = "SEND",
-  /** SKIP */
-  SKIP = "SKIP",
-}
-
-/**
- * ResponseTrailerMode determines how to handle the response trailers
- *
- * @schema TrafficPolicySpecExtProcProcessingModeResponseTrailerMode
- */
-export enum TrafficPolicySpecExtProcProcessingModeResponseTrailerMode {
-  /** DEFAULT */
-  DEFAULT = "DEFAULT",
-  /** SEND */
-  SEND = "SEND",
-  /** SKIP */
-  SKIP = "SKIP",
-}
-
-/**
- * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
- *
- * @schema TrafficPolicySpecHeaderModifiersRequestAdd
- */
-export interface TrafficPolicySpecHeaderModifiersRequestAdd {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, the first entry with
-   * an equivalent name MUST be considered for a match. Subsequent entries
-   * with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersRequestAdd#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersRequestAdd#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecHeaderModifiersRequestAdd' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecHeaderModifiersRequestAdd(obj: TrafficPolicySpecHeaderModifiersRequestAdd | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
- *
- * @schema TrafficPolicySpecHeaderModifiersRequestSet
- */
-export interface TrafficPolicySpecHeaderModifiersRequestSet {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, the first entry with
-   * an equivalent name MUST be considered for a match. Subsequent entries
-   * with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersRequestSet#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersRequestSet#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecHeaderModifiersRequestSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecHeaderModifiersRequestSet(obj: TrafficPolicySpecHeaderModifiersRequestSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
- *
- * @schema TrafficPolicySpecHeaderModifiersResponseAdd
- */
-export interface TrafficPolicySpecHeaderModifiersResponseAdd {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, the first entry with
-   * an equivalent name MUST be considered for a match. Subsequent entries
-   * with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersResponseAdd#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersResponseAdd#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecHeaderModifiersResponseAdd' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecHeaderModifiersResponseAdd(obj: TrafficPolicySpecHeaderModifiersResponseAdd | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * HTTPHeader represents an HTTP Header name and value as defined by RFC 7230.
- *
- * @schema TrafficPolicySpecHeaderModifiersResponseSet
- */
-export interface TrafficPolicySpecHeaderModifiersResponseSet {
-  /**
-   * Name is the name of the HTTP Header to be matched. Name matching MUST be
-   * case-insensitive. (See https://tools.ietf.org/html/rfc7230#section-3.2).
-   *
-   * If multiple entries specify equivalent header names, the first entry with
-   * an equivalent name MUST be considered for a match. Subsequent entries
-   * with an equivalent header name MUST be ignored. Due to the
-   * case-insensitivity of header names, "foo" and "Foo" are considered
-   * equivalent.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersResponseSet#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the value of HTTP Header to be matched.
-   *
-   * @schema TrafficPolicySpecHeaderModifiersResponseSet#value
-   */
-  readonly value: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecHeaderModifiersResponseSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecHeaderModifiersResponseSet(obj: TrafficPolicySpecHeaderModifiersResponseSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export const TrafficPolicySpecExtProcProcessingModeRequestBodyMode = GatewayExtensionSpecExtProcProcessingModeRequestBodyMode;
+export type TrafficPolicySpecExtProcProcessingModeRequestBodyMode = GatewayExtensionSpecExtProcProcessingModeRequestBodyMode;
+export const TrafficPolicySpecExtProcProcessingModeRequestHeaderMode = GatewayExtensionSpecExtProcProcessingModeRequestHeaderMode;
+export type TrafficPolicySpecExtProcProcessingModeRequestHeaderMode = GatewayExtensionSpecExtProcProcessingModeRequestHeaderMode;
+export const TrafficPolicySpecExtProcProcessingModeRequestTrailerMode = GatewayExtensionSpecExtProcProcessingModeRequestTrailerMode;
+export type TrafficPolicySpecExtProcProcessingModeRequestTrailerMode = GatewayExtensionSpecExtProcProcessingModeRequestTrailerMode;
+export const TrafficPolicySpecExtProcProcessingModeResponseBodyMode = GatewayExtensionSpecExtProcProcessingModeResponseBodyMode;
+export type TrafficPolicySpecExtProcProcessingModeResponseBodyMode = GatewayExtensionSpecExtProcProcessingModeResponseBodyMode;
+export const TrafficPolicySpecExtProcProcessingModeResponseHeaderMode = GatewayExtensionSpecExtProcProcessingModeResponseHeaderMode;
+export type TrafficPolicySpecExtProcProcessingModeResponseHeaderMode = GatewayExtensionSpecExtProcProcessingModeResponseHeaderMode;
+export const TrafficPolicySpecExtProcProcessingModeResponseTrailerMode = GatewayExtensionSpecExtProcProcessingModeResponseTrailerMode;
+export type TrafficPolicySpecExtProcProcessingModeResponseTrailerMode = GatewayExtensionSpecExtProcProcessingModeResponseTrailerMode;
+export type TrafficPolicySpecHeaderModifiersRequestAdd = HttpListenerPolicySpecEarlyRequestHeaderModifierAdd;
+export type TrafficPolicySpecHeaderModifiersRequestSet = HttpListenerPolicySpecEarlyRequestHeaderModifierAdd;
+export type TrafficPolicySpecHeaderModifiersResponseAdd = HttpListenerPolicySpecEarlyRequestHeaderModifierAdd;
+export type TrafficPolicySpecHeaderModifiersResponseSet = HttpListenerPolicySpecEarlyRequestHeaderModifierAdd;
 
 /**
  * RateLimitDescriptor defines a descriptor for rate limiting.
@@ -12321,147 +9947,10 @@ export function toJson_TrafficPolicySpecTransformationRequestBody(obj: TrafficPo
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TrafficPolicySpecTransformationRequestSet
- */
-export interface TrafficPolicySpecTransformationRequestSet {
-  /**
-   * Name is the name of the header to interact with.
-   *
-   * @schema TrafficPolicySpecTransformationRequestSet#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the Inja template to apply to generate the output value for the header.
-   *
-   * @schema TrafficPolicySpecTransformationRequestSet#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecTransformationRequestSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecTransformationRequestSet(obj: TrafficPolicySpecTransformationRequestSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TrafficPolicySpecTransformationResponseAdd
- */
-export interface TrafficPolicySpecTransformationResponseAdd {
-  /**
-   * Name is the name of the header to interact with.
-   *
-   * @schema TrafficPolicySpecTransformationResponseAdd#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the Inja template to apply to generate the output value for the header.
-   *
-   * @schema TrafficPolicySpecTransformationResponseAdd#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecTransformationResponseAdd' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecTransformationResponseAdd(obj: TrafficPolicySpecTransformationResponseAdd | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Body controls both how to parse the body and if needed how to set.
- * If empty, body will not be buffered.
- *
- * @schema TrafficPolicySpecTransformationResponseBody
- */
-export interface TrafficPolicySpecTransformationResponseBody {
-  /**
-   * ParseAs defines what auto formatting should be applied to the body.
-   * This can make interacting with keys within a json body much easier if AsJson is selected.
-   *
-   * @schema TrafficPolicySpecTransformationResponseBody#parseAs
-   */
-  readonly parseAs?: TrafficPolicySpecTransformationResponseBodyParseAs;
-
-  /**
-   * Value is the template to apply to generate the output value for the body.
-   * Only Inja templates are supported.
-   *
-   * @schema TrafficPolicySpecTransformationResponseBody#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecTransformationResponseBody' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecTransformationResponseBody(obj: TrafficPolicySpecTransformationResponseBody | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'parseAs': obj.parseAs,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * @schema TrafficPolicySpecTransformationResponseSet
- */
-export interface TrafficPolicySpecTransformationResponseSet {
-  /**
-   * Name is the name of the header to interact with.
-   *
-   * @schema TrafficPolicySpecTransformationResponseSet#name
-   */
-  readonly name: string;
-
-  /**
-   * Value is the Inja template to apply to generate the output value for the header.
-   *
-   * @schema TrafficPolicySpecTransformationResponseSet#value
-   */
-  readonly value?: string;
-}
-
-/**
- * Converts an object of type 'TrafficPolicySpecTransformationResponseSet' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_TrafficPolicySpecTransformationResponseSet(obj: TrafficPolicySpecTransformationResponseSet | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type TrafficPolicySpecTransformationRequestSet = TrafficPolicySpecTransformationRequestAdd;
+export type TrafficPolicySpecTransformationResponseAdd = TrafficPolicySpecTransformationRequestAdd;
+export type TrafficPolicySpecTransformationResponseBody = TrafficPolicySpecTransformationRequestBody;
+export type TrafficPolicySpecTransformationResponseSet = TrafficPolicySpecTransformationRequestAdd;
 
 /**
  * RateLimitDescriptorEntry defines a single entry in a rate limit descriptor.
@@ -12522,19 +10011,8 @@ export enum TrafficPolicySpecTransformationRequestBodyParseAs {
   /** AsJson */
   AS_JSON = "AsJson",
 }
-
-/**
- * ParseAs defines what auto formatting should be applied to the body.
- * This can make interacting with keys within a json body much easier if AsJson is selected.
- *
- * @schema TrafficPolicySpecTransformationResponseBodyParseAs
- */
-export enum TrafficPolicySpecTransformationResponseBodyParseAs {
-  /** AsString */
-  AS_STRING = "AsString",
-  /** AsJson */
-  AS_JSON = "AsJson",
-}
+export const TrafficPolicySpecTransformationResponseBodyParseAs = TrafficPolicySpecTransformationRequestBodyParseAs;
+export type TrafficPolicySpecTransformationResponseBodyParseAs = TrafficPolicySpecTransformationRequestBodyParseAs;
 
 /**
  * Generic contains the configuration for a generic key-value descriptor entry.

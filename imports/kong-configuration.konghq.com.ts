@@ -394,56 +394,13 @@ export interface KongClusterPluginConfigPatchesValueFrom {
 export function toJson_KongClusterPluginConfigPatchesValueFrom(obj: KongClusterPluginConfigPatchesValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'secretKeyRef': toJson_KongClusterPluginConfigPatchesValueFromSecretKeyRef(obj.secretKeyRef),
+    'secretKeyRef': toJson_KongClusterPluginConfigFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Specifies a name, a namespace, and a key of a secret to refer to.
- *
- * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef
- */
-export interface KongClusterPluginConfigPatchesValueFromSecretKeyRef {
-  /**
-   * The key containing the value.
-   *
-   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#key
-   */
-  readonly key: string;
-
-  /**
-   * The secret containing the key.
-   *
-   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#name
-   */
-  readonly name: string;
-
-  /**
-   * The namespace containing the secret.
-   *
-   * @schema KongClusterPluginConfigPatchesValueFromSecretKeyRef#namespace
-   */
-  readonly namespace: string;
-}
-
-/**
- * Converts an object of type 'KongClusterPluginConfigPatchesValueFromSecretKeyRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KongClusterPluginConfigPatchesValueFromSecretKeyRef(obj: KongClusterPluginConfigPatchesValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type KongClusterPluginConfigPatchesValueFromSecretKeyRef = KongClusterPluginConfigFromSecretKeyRef;
 
 
 /**
@@ -892,71 +849,16 @@ export function toJson_KongConsumerGroupSpecControlPlaneRef(obj: KongConsumerGro
   if (obj === undefined) { return undefined; }
   const result = {
     'konnectID': obj.konnectId,
-    'konnectNamespacedRef': toJson_KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef(obj.konnectNamespacedRef),
+    'konnectNamespacedRef': toJson_KongConsumerSpecControlPlaneRefKonnectNamespacedRef(obj.konnectNamespacedRef),
     'type': obj.type,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * KonnectNamespacedRef is a reference to a Konnect Control Plane entity inside the cluster.
- * It contains the name of the Konnect Control Plane.
- * This field is required when the Type is konnectNamespacedRef.
- *
- * @schema KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef
- */
-export interface KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef {
-  /**
-   * Name is the name of the Konnect Control Plane.
-   *
-   * @schema KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace where the Konnect Control Plane is in.
-   * Currently only cluster scoped resources (KongVault) are allowed to set `konnectNamespacedRef.namespace`.
-   *
-   * @schema KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef#namespace
-   */
-  readonly namespace?: string;
-}
-
-/**
- * Converts an object of type 'KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef(obj: KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Type indicates the type of the control plane being referenced. Allowed values:
- * - konnectID
- * - konnectNamespacedRef
- * - kic
- *
- * The default is kic, which implies that the Control Plane is KIC.
- *
- * @schema KongConsumerGroupSpecControlPlaneRefType
- */
-export enum KongConsumerGroupSpecControlPlaneRefType {
-  /** konnectID */
-  KONNECT_ID = "konnectID",
-  /** konnectNamespacedRef */
-  KONNECT_NAMESPACED_REF = "konnectNamespacedRef",
-  /** kic */
-  KIC = "kic",
-}
+export type KongConsumerGroupSpecControlPlaneRefKonnectNamespacedRef = KongConsumerSpecControlPlaneRefKonnectNamespacedRef;
+export const KongConsumerGroupSpecControlPlaneRefType = KongConsumerSpecControlPlaneRefType;
+export type KongConsumerGroupSpecControlPlaneRefType = KongConsumerSpecControlPlaneRefType;
 
 
 /**
@@ -1129,7 +1031,7 @@ export function toJson_KongPluginProps(obj: KongPluginProps | undefined): Record
     'consumerRef': obj.consumerRef,
     'disabled': obj.disabled,
     'instance_name': obj.instanceName,
-    'ordering': toJson_KongPluginOrdering(obj.ordering),
+    'ordering': toJson_KongClusterPluginOrdering(obj.ordering),
     'plugin': obj.plugin,
     'protocols': obj.protocols?.map(y => y),
     'run_on': obj.runOn,
@@ -1207,84 +1109,11 @@ export function toJson_KongPluginConfigPatches(obj: KongPluginConfigPatches | un
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Ordering overrides the normal plugin execution order. It's only available on Kong Enterprise.
- * `<phase>` is a request processing phase (for example, `access` or `body_filter`) and
- * `<plugin>` is the name of the plugin that will run before or after the KongPlugin.
- * For example, a KongPlugin with `plugin: rate-limiting` and `before.access: ["key-auth"]`
- * will create a rate limiting plugin that limits requests _before_ they are authenticated.
- *
- * @schema KongPluginOrdering
- */
-export interface KongPluginOrdering {
-  /**
-   * PluginOrderingPhase indicates which plugins in a phase should affect the target plugin's order
-   *
-   * @schema KongPluginOrdering#after
-   */
-  readonly after?: { [key: string]: string[] };
-
-  /**
-   * PluginOrderingPhase indicates which plugins in a phase should affect the target plugin's order
-   *
-   * @schema KongPluginOrdering#before
-   */
-  readonly before?: { [key: string]: string[] };
-}
-
-/**
- * Converts an object of type 'KongPluginOrdering' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KongPluginOrdering(obj: KongPluginOrdering | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'after': ((obj.after) === undefined) ? undefined : (Object.entries(obj.after).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-    'before': ((obj.before) === undefined) ? undefined : (Object.entries(obj.before).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * KongProtocol is a valid Kong protocol.
- * This alias is necessary to deal with https://github.com/kubernetes-sigs/controller-tools/issues/342
- *
- * @schema KongPluginProtocols
- */
-export enum KongPluginProtocols {
-  /** http */
-  HTTP = "http",
-  /** https */
-  HTTPS = "https",
-  /** grpc */
-  GRPC = "grpc",
-  /** grpcs */
-  GRPCS = "grpcs",
-  /** tcp */
-  TCP = "tcp",
-  /** tls */
-  TLS = "tls",
-  /** udp */
-  UDP = "udp",
-}
-
-/**
- * RunOn configures the plugin to run on the first or the second or both
- * nodes in case of a service mesh deployment.
- *
- * @schema KongPluginRunOn
- */
-export enum KongPluginRunOn {
-  /** first */
-  FIRST = "first",
-  /** second */
-  SECOND = "second",
-  /** all */
-  ALL = "all",
-}
+export type KongPluginOrdering = KongClusterPluginOrdering;
+export const KongPluginProtocols = KongClusterPluginProtocols;
+export type KongPluginProtocols = KongClusterPluginProtocols;
+export const KongPluginRunOn = KongClusterPluginRunOn;
+export type KongPluginRunOn = KongClusterPluginRunOn;
 
 /**
  * Specifies a name and a key of a secret to refer to. The namespace is implicitly set to the one of referring object.
@@ -1343,48 +1172,13 @@ export interface KongPluginConfigPatchesValueFrom {
 export function toJson_KongPluginConfigPatchesValueFrom(obj: KongPluginConfigPatchesValueFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'secretKeyRef': toJson_KongPluginConfigPatchesValueFromSecretKeyRef(obj.secretKeyRef),
+    'secretKeyRef': toJson_KongPluginConfigFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Specifies a name and a key of a secret to refer to. The namespace is implicitly set to the one of referring object.
- *
- * @schema KongPluginConfigPatchesValueFromSecretKeyRef
- */
-export interface KongPluginConfigPatchesValueFromSecretKeyRef {
-  /**
-   * The key containing the value.
-   *
-   * @schema KongPluginConfigPatchesValueFromSecretKeyRef#key
-   */
-  readonly key: string;
-
-  /**
-   * The secret containing the key.
-   *
-   * @schema KongPluginConfigPatchesValueFromSecretKeyRef#name
-   */
-  readonly name: string;
-}
-
-/**
- * Converts an object of type 'KongPluginConfigPatchesValueFromSecretKeyRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KongPluginConfigPatchesValueFromSecretKeyRef(obj: KongPluginConfigPatchesValueFromSecretKeyRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type KongPluginConfigPatchesValueFromSecretKeyRef = KongPluginConfigFromSecretKeyRef;
 
 
 /**
@@ -1847,24 +1641,8 @@ export enum KongUpstreamPolicySpecHashOnInput {
   /** none */
   NONE = "none",
 }
-
-/**
- * Input allows using one of the predefined inputs (ip, consumer, path, none).
- * Set this to `none` if you want to use sticky sessions.
- * For other parameterized inputs, use one of the fields below.
- *
- * @schema KongUpstreamPolicySpecHashOnFallbackInput
- */
-export enum KongUpstreamPolicySpecHashOnFallbackInput {
-  /** ip */
-  IP = "ip",
-  /** consumer */
-  CONSUMER = "consumer",
-  /** path */
-  PATH = "path",
-  /** none */
-  NONE = "none",
-}
+export const KongUpstreamPolicySpecHashOnFallbackInput = KongUpstreamPolicySpecHashOnInput;
+export type KongUpstreamPolicySpecHashOnFallbackInput = KongUpstreamPolicySpecHashOnInput;
 
 /**
  * Active configures active health check probing.
@@ -1996,7 +1774,7 @@ export interface KongUpstreamPolicySpecHealthchecksPassive {
 export function toJson_KongUpstreamPolicySpecHealthchecksPassive(obj: KongUpstreamPolicySpecHealthchecksPassive | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'healthy': toJson_KongUpstreamPolicySpecHealthchecksPassiveHealthy(obj.healthy),
+    'healthy': toJson_KongUpstreamPolicySpecHealthchecksActiveHealthy(obj.healthy),
     'type': obj.type,
     'unhealthy': toJson_KongUpstreamPolicySpecHealthchecksPassiveUnhealthy(obj.unhealthy),
   };
@@ -2127,50 +1905,7 @@ export function toJson_KongUpstreamPolicySpecHealthchecksActiveUnhealthy(obj: Ko
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Healthy configures thresholds and HTTP status codes to mark targets healthy for an upstream.
- *
- * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy
- */
-export interface KongUpstreamPolicySpecHealthchecksPassiveHealthy {
-  /**
-   * HTTPStatuses is a list of HTTP status codes that Kong considers a success.
-   *
-   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#httpStatuses
-   */
-  readonly httpStatuses?: number[];
-
-  /**
-   * Interval is the interval between active health checks for an upstream in seconds when in a healthy state.
-   *
-   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#interval
-   */
-  readonly interval?: number;
-
-  /**
-   * Successes is the number of successes to consider a target healthy.
-   *
-   * @schema KongUpstreamPolicySpecHealthchecksPassiveHealthy#successes
-   */
-  readonly successes?: number;
-}
-
-/**
- * Converts an object of type 'KongUpstreamPolicySpecHealthchecksPassiveHealthy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_KongUpstreamPolicySpecHealthchecksPassiveHealthy(obj: KongUpstreamPolicySpecHealthchecksPassiveHealthy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'httpStatuses': obj.httpStatuses?.map(y => y),
-    'interval': obj.interval,
-    'successes': obj.successes,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export type KongUpstreamPolicySpecHealthchecksPassiveHealthy = KongUpstreamPolicySpecHealthchecksActiveHealthy;
 
 /**
  * Type determines whether to perform passive health checks interpreting HTTP/HTTPS statuses,

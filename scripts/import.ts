@@ -5,7 +5,9 @@
  * Each module is one API group under a stable `NAME:=` prefix. Only the kinds
  * and versions the library uses are imported: the CRDs are trimmed to those
  * versions in a temporary folder first, which keeps `imports/` (and the
- * compile) several times smaller than importing every served version.
+ * compile) several times smaller than importing every served version; the
+ * types repeated inside a module (a PodSpec embedded in five places) are then
+ * declared once (`dedupe-imports.ts`).
  *
  * Idempotent: the same CRD files always produce the same `imports/` bytes.
  */
@@ -16,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { IMPORT_MODULES } from './import-modules';
 import { crdsDir, readCrds } from './crd-files';
+import { dedupeImportModule } from './dedupe-imports';
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'imports');
@@ -52,6 +55,10 @@ async function main(): Promise<void> {
       }
     };
     await Promise.all([worker(), worker()]);
+    // Each repeated shape once (PodSpec copies and the like): see dedupe-imports.ts.
+    for (const f of fs.readdirSync(staged).filter((name) => name.endsWith('.ts'))) {
+      fs.writeFileSync(path.join(staged, f), dedupeImportModule(fs.readFileSync(path.join(staged, f), 'utf8')));
+    }
     fs.rmSync(out, { recursive: true, force: true });
     fs.cpSync(staged, out, { recursive: true });
     for (const f of fs.readdirSync(out).sort()) console.log(`imports/${f}`);

@@ -5,9 +5,9 @@
  * time an object of their kind is validated, and cached.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ValidateFunction } from 'ajv';
+import { readCompressed, requireCompressed } from './compressed-module';
 import { libDir } from './package-dir';
 import { PackedSkeleton, SkeletonNode, unpackSkeleton } from './schema/skeleton';
 
@@ -59,9 +59,9 @@ export interface SchemaCatalog {
 
 /** An entry of `lib/schemas/index.json`. */
 export interface StoredEntry extends CatalogEntry {
-  /** `lib/schemas/modules/<module>.js`. */
+  /** `lib/schemas/modules/<module>.js.br` (see `compressed-module.ts`). */
   readonly module: string;
-  /** `lib/schemas/skeletons/<skeleton>.json` (CRDs only). */
+  /** `lib/schemas/skeletons/<skeleton>.json.br` (CRDs only). */
   readonly skeleton?: string;
 }
 
@@ -76,9 +76,6 @@ export interface StoredIndex {
   readonly metadataModule: string;
   readonly entries: readonly StoredEntry[];
 }
-
-/** Loads generated CommonJS modules (also when this file runs under a test transformer). */
-const loadModule = createRequire(__filename);
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
 const versionOf = (apiVersion: string): string => apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
@@ -148,7 +145,7 @@ export class BuiltinCatalog implements SchemaCatalog {
     const key = `${stored.module}:${stored.skeleton ?? ''}`;
     let v = this.loaded.get(key);
     if (v === undefined) {
-      const skeleton = stored.skeleton === undefined ? undefined : unpackSkeleton(JSON.parse(fs.readFileSync(path.join(this.dir, 'skeletons', `${stored.skeleton}.json`), 'utf8')) as PackedSkeleton);
+      const skeleton = stored.skeleton === undefined ? undefined : unpackSkeleton(JSON.parse(readCompressed(path.join(this.dir, 'skeletons', `${stored.skeleton}.json.br`))) as PackedSkeleton);
       v = { entry, validate: this.module(stored.module), skeleton };
       this.loaded.set(key, v);
     }
@@ -167,7 +164,7 @@ export class BuiltinCatalog implements SchemaCatalog {
   private module(id: string): ValidateFunction {
     let fn = this.modules.get(id);
     if (fn === undefined) {
-      fn = loadModule(path.join(this.dir, 'modules', `${id}.js`)) as ValidateFunction;
+      fn = requireCompressed(path.join(this.dir, 'modules', `${id}.js.br`)) as ValidateFunction;
       this.modules.set(id, fn);
     }
     return fn;

@@ -156,6 +156,7 @@ describe('the packed package in a consumer project', () => {
   let selfEntry: LockEntry | undefined;
   let consumer = '';
   let packed: string[] = [];
+  let unpackedSize = 0;
   let appOutput: { sameClass: boolean; kgatewayNamespace: boolean; brokenIssues: string[]; platforms: string[] } | undefined;
 
   beforeAll(() => {
@@ -167,8 +168,9 @@ describe('the packed package in a consumer project', () => {
     fs.mkdirSync(consumer);
 
     const pack = check(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT), 'npm pack');
-    const [info] = JSON.parse(pack.slice(pack.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const [info] = JSON.parse(pack.slice(pack.indexOf('['))) as Array<{ filename: string; unpackedSize: number; files: Array<{ path: string }> }>;
     packed = info.files.map((f) => f.path);
+    unpackedSize = info.unpackedSize;
     const tarballName = path.basename(info.filename);
     fs.renameSync(path.join(work, tarballName), path.join(consumer, tarballName));
     tarballFile = path.join(consumer, tarballName);
@@ -230,6 +232,9 @@ describe('the packed package in a consumer project', () => {
     for (const bin of Object.values(pkg.bin ?? {})) expect(packed).toContain(bin);
     const unwanted = packed.filter((f) => /^(dist|test|bench|src|imports|scripts|docs|node_modules)\/|^lib\/(bench|src\/platforms|schemas\/cache)\/|tsbuildinfo|\.test\.|\.tgz$/.test(f));
     expect(unwanted).toEqual([]);
+    // Under the 15 MB budget installed (test/package/pack-contents.test.ts has the breakdown).
+    expect(unpackedSize).toBeGreaterThan(1_000_000);
+    expect(unpackedSize).toBeLessThan(15_000_000);
   });
 
   it('installs, compiles with tsc --strict against root and subpath imports, and synthesizes validated YAML', () => {

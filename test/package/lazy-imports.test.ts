@@ -80,7 +80,7 @@ describe('lazy L1 modules in lib/imports', () => {
       expect(fs.readFileSync(path.join(dir, 'demo.js'), 'utf8')).toBe(facade);
       emit(2);
       expect(lazyImports(root)).toBe(1);
-      expect(fs.readFileSync(path.join(dir, 'demo.impl.js'), 'utf8')).toContain('exports.VALUE = 2;');
+      expect(fs.readFileSync(path.join(dir, 'demo.impl.js'), 'utf8')).toMatch(/exports\.VALUE ?= ?2\b/); // minified
       const value = spawnSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(path.join(dir, 'demo.js'))}).VALUE)`], { encoding: 'utf8' }).stdout.trim();
       expect(value).toBe('2');
     } finally {

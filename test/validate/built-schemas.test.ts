@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { IMPORT_MODULES } from '../../scripts/import-modules';
 import { CORE_SCHEMA, CRD_FOLDERS } from '../../scripts/schema-sources';
 import { BuiltinCatalog, builtinSchemasDir, StoredEntry, StoredIndex } from '../../src/validate/catalog';
+import { readCompressed } from '../../src/validate/compressed-module';
 import { compileRe2 } from '../../src/validate/runtime/re2';
 import { crdVersions, readCrdFile } from '../../src/validate/schema/crd-file';
 import { validateObject } from '../../src/validate/validator';
@@ -47,7 +48,7 @@ describe('built-in schemas', () => {
     }
     let patterns = 0;
     for (const file of fs.readdirSync(path.join(dir, 'modules'))) {
-      const source = fs.readFileSync(path.join(dir, 'modules', file), 'utf8');
+      const source = readCompressed(path.join(dir, 'modules', file));
       expect(source, file).not.toMatch(/\.\.\/shared|\/work\//);
       // Patterns compile lazily at run time; compile each one now.
       const engine = /const (func\d+) = require\("[^"]*\/re2\.js"\)\.re2;/.exec(source)?.[1];

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinSchemasDir } from '../../src/validate/catalog';
+import { readCompressed } from '../../src/validate/compressed-module';
 import { kubernetesCelEnv } from '../../src/validate/cel/library';
 import { celPackages } from '../../src/validate/cel/packages';
 import { parseFieldPath } from '../../src/validate/cel/rules';
@@ -69,7 +70,7 @@ describe('Kubernetes CEL library', () => {
       }
     };
     const dir = path.join(builtinSchemasDir(), 'skeletons');
-    for (const f of fs.readdirSync(dir)) walk(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    for (const f of fs.readdirSync(dir)) walk(JSON.parse(readCompressed(path.join(dir, f))));
     expect(called.size).toBeGreaterThan(20);
     expect([...called].filter((c) => !supported.has(c))).toEqual([]);
   });
