@@ -1,3 +1,4 @@
+import type { OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import type { PolicyEngine } from '../policy/policy-engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
 import { KGATEWAY_POLICY_ENGINE } from '../policy/kgateway/engine';
@@ -53,6 +54,12 @@ export interface CustomGatewayProviderOptions {
    * @default - none: an AccessPolicy on such a gateway must pass `engine`
    */
   readonly policyEngine?: PolicyEngine;
+  /**
+   * How an `OpenAiEndpoint` (one OpenAI-compatible endpoint routed on the
+   * body's `model`) compiles on this provider's gateways.
+   * @default - none: such an endpoint is refused on these gateways
+   */
+  readonly openAiRouteCompiler?: OpenAiRouteCompiler;
 }
 
 /**
@@ -154,10 +161,11 @@ export class GatewayProvider {
   /**
    * Another implementation: its id, its GatewayClass name and (optionally)
    * where its proxy pods run, where they get their configuration, the pod
-   * ports a listener port is served on, and its policy engine.
+   * ports a listener port is served on, its policy engine and its
+   * OpenAI route compiler.
    */
   public static custom(id: string, gatewayClassName: string, options: CustomGatewayProviderOptions = {}): GatewayProvider {
-    return new GatewayProvider(id, gatewayClassName, options.dataPlane, options.controlPlane, options.podPorts, undefined, options.policyEngine);
+    return new GatewayProvider(id, gatewayClassName, options.dataPlane, options.controlPlane, options.podPorts, undefined, options.policyEngine, options.openAiRouteCompiler);
   }
 
   private constructor(
@@ -182,6 +190,12 @@ export class GatewayProvider {
      * custom provider unless given.
      */
     public readonly policyEngine?: PolicyEngine,
+    /**
+     * How an `OpenAiEndpoint` compiles on this provider's gateways: Envoy
+     * Gateway's goes through Envoy AI Gateway; kgateway and Kong have none
+     * (they cannot route on the request body), so the endpoint refuses them.
+     */
+    public readonly openAiRouteCompiler?: OpenAiRouteCompiler,
   ) {}
 
   /**
