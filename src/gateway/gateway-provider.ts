@@ -1,3 +1,4 @@
+import { ENVOY_AI_GATEWAY_OPENAI_COMPILER } from '../aigateway/openai-compiler';
 import type { OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import type { PolicyEngine } from '../policy/policy-engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
@@ -88,7 +89,8 @@ export class GatewayProvider {
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
    * `envoy-gateway-system`, labelled with the owning Gateway. Listener ports
-   * below 1024 are bound at port + 10000 (443 → 10443).
+   * below 1024 are bound at port + 10000 (443 → 10443). An `OpenAiEndpoint`
+   * compiles through Envoy AI Gateway (`AIGatewayRoute`).
    * @see https://gateway.envoyproxy.io/docs/
    */
   public static readonly ENVOY_GATEWAY = new GatewayProvider(
@@ -110,6 +112,7 @@ export class GatewayProvider {
     (port) => (port < 1024 ? [port + 10000] : [port]),
     undefined,
     ENVOY_GATEWAY_POLICY_ENGINE,
+    ENVOY_AI_GATEWAY_OPENAI_COMPILER,
   );
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
   public static readonly ISTIO = new GatewayProvider(
