@@ -36,6 +36,25 @@ const MAX_SELECTORS = 8;
 const MAX_HEADERS = 128;
 
 /**
+ * What a request costs against a global rule (`cost`): charged when it
+ * arrives, and after the response from dynamic metadata a filter wrote
+ * (e.g. the token counts of Envoy AI Gateway's `llmRequestCosts`).
+ *
+ * @see https://gateway.envoyproxy.io/docs/api/extension_types/#ratelimitcost
+ */
+export interface RateLimitCost {
+  /** `cost.request` (`from: Number`): charged on arrival; 0 only checks that the bucket is not exhausted. @default 1 */
+  readonly request?: number;
+  /**
+   * `cost.response` (`from: Metadata`): the dynamic metadata `namespace`
+   * and `key` whose number is charged once the response is complete; the
+   * request that exhausts the bucket still completes, the next ones get 429.
+   * @default - nothing charged on the response
+   */
+  readonly responseMetadata?: { readonly namespace: string; readonly key: string };
+}
+
+/**
  * One rate-limit rule (`rateLimit.local.rules[]` or `rateLimit.global.rules[]`):
  * requests selected by `clientSelectors` are counted, and once `requests`
  * were counted in the current `unit` the next ones get 429.
@@ -58,6 +77,8 @@ export interface RateLimitRule {
   readonly shared?: boolean;
   /** `shadowMode`: count and report, never refuse. Global rules only. @default false */
   readonly shadowMode?: boolean;
+  /** `cost`: what each request costs. Global rules only (Envoy Gateway charges responses for HTTP global limits only). @default - 1 per request, nothing on the response */
+  readonly cost?: RateLimitCost;
 }
 
 /** Props of {@link BackendTrafficPolicy}. */
@@ -163,6 +184,7 @@ export class BackendTrafficPolicy extends Construct {
     this.checkRule(field, rule);
     if (rule.shared) invalid(this, `${field}.shared`, 'is implemented by Envoy Gateway for global rate limits only (local buckets are per route)', true, 'use addGlobalRateLimit() for a bucket shared by several routes');
     if (rule.shadowMode) invalid(this, `${field}.shadowMode`, 'is supported for global rate limits only', true, 'use addGlobalRateLimit(), or drop shadowMode');
+    if (rule.cost) invalid(this, `${field}.cost`, 'is supported by Envoy Gateway for global rate limits only (response costs are charged by its rate-limit service)', rule.cost, 'use addGlobalRateLimit(), or drop cost');
     const defaults = [...this.local, rule].filter((r) => (r.clientSelectors ?? []).length === 0);
     if (defaults.length > 1) invalid(this, `${field}.clientSelectors`, 'are missing, but another local rule has no selectors either (Envoy Gateway uses the one selector-less rule as the route default)', rule, 'give the rule client selectors');
     if (defaults.length === 1) {
@@ -210,6 +232,12 @@ export class BackendTrafficPolicy extends Construct {
       if (s.methods !== undefined) assertHttpMethods(this, `${sf}.methods`, s.methods);
       if (s.sourceCidr && !isCidr(s.sourceCidr.cidr)) invalid(this, `${sf}.sourceCidr`, 'must be an IPv4 or IPv6 CIDR', s.sourceCidr.cidr, 'use e.g. 0.0.0.0/0 or ::/0');
     });
+    const cost = rule.cost;
+    if (cost?.request !== undefined && (!Number.isInteger(cost.request) || cost.request < 0 || cost.request > MAX_REQUESTS)) invalid(this, `${field}.cost.request`, `must be an integer between 0 and ${MAX_REQUESTS}`, cost.request, 'use 0 to only check the bucket, or 1');
+    const meta = cost?.responseMetadata;
+    if (meta !== undefined && (typeof meta.namespace !== 'string' || meta.namespace === '' || typeof meta.key !== 'string' || meta.key === '')) {
+      invalid(this, `${field}.cost.responseMetadata`, 'needs a non-empty namespace and key', meta, "use e.g. { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' }");
+    }
   }
 }
 
@@ -240,5 +268,11 @@ function renderGlobalRule(r: RateLimitRule): eg.BackendTrafficPolicySpecRateLimi
     limit: { requests: r.requests, unit: l1Enum(eg.BackendTrafficPolicySpecRateLimitGlobalRulesLimitUnit, r.unit) },
     shared: r.shared,
     shadowMode: r.shadowMode,
+    cost: r.cost
+      ? {
+          request: r.cost.request === undefined ? undefined : { from: eg.BackendTrafficPolicySpecRateLimitGlobalRulesCostRequestFrom.NUMBER, number: r.cost.request },
+          response: r.cost.responseMetadata ? { from: eg.BackendTrafficPolicySpecRateLimitGlobalRulesCostResponseFrom.METADATA, metadata: { ...r.cost.responseMetadata } } : undefined,
+        }
+      : undefined,
   };
 }
