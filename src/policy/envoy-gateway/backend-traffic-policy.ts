@@ -1,10 +1,12 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { isCidr } from '../../core/cidr';
 import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
 import { assertDnsSubdomain } from '../../core/names';
+import { Namespace } from '../../core/namespace';
+import { assertGatewayDuration } from '../../routing/duration';
 import { assertHttpMethods } from '../../routing/match';
 import { SECONDS_PER_UNIT, TimeUnit } from '../rate-limit';
 import { l1Enum } from './l1-enum';
@@ -81,6 +83,34 @@ export interface RateLimitRule {
   readonly cost?: RateLimitCost;
 }
 
+/** What makes Envoy retry a request (`retry.retryOn.triggers`). */
+export type RetryTrigger = '5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable';
+
+const RETRY_TRIGGERS: readonly RetryTrigger[] = ['5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes', 'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
+
+/**
+ * Retries of a request (`spec.retry`), e.g. to fall over to the backends of
+ * the next priority.
+ *
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/retry/
+ */
+export interface RetryPolicy {
+  /** `numRetries`: retries after the first attempt, 1-10. */
+  readonly retries: number;
+  /**
+   * `numAttemptsPerPriority`: attempts on one priority level before the
+   * next retry goes to the next level (provider fallback).
+   * @default - Envoy's: retries may pick the same priority again
+   */
+  readonly attemptsPerPriority?: number;
+  /** `retryOn.triggers`. At least one, or `statusCodes` with `retriable-status-codes`. */
+  readonly on: readonly RetryTrigger[];
+  /** `retryOn.httpStatusCodes` (with the `retriable-status-codes` trigger). @default - none */
+  readonly statusCodes?: readonly number[];
+  /** `perRetry.timeout`: the deadline of each attempt. @default - none (the route's timeouts apply) */
+  readonly perTryTimeout?: Duration;
+}
+
 /** Props of {@link BackendTrafficPolicy}. */
 export interface BackendTrafficPolicyProps {
   /** `metadata.name`. @default - the construct id */
@@ -101,6 +131,8 @@ export interface BackendTrafficPolicyProps {
    * @default - no global rate limit
    */
   readonly globalRateLimits?: readonly RateLimitRule[];
+  /** `spec.retry`. @default - Envoy Gateway's (no retries) */
+  readonly retry?: RetryPolicy;
 }
 
 /**
@@ -126,6 +158,11 @@ export interface BackendTrafficPolicyProps {
  * @see https://gateway.envoyproxy.io/docs/tasks/traffic/local-rate-limit/
  */
 export class BackendTrafficPolicy extends Construct {
+  /** The BackendTrafficPolicies created so far in `namespace` (one applies per route: a compiler adds to the one a route already has). */
+  public static inNamespace(namespace: Namespace): readonly BackendTrafficPolicy[] {
+    return POLICIES_BY_NAMESPACE.get(namespace) ?? [];
+  }
+
   /** `metadata.name`. */
   public readonly policyName: string;
   /** `spec.targetRefs`. */
@@ -141,22 +178,31 @@ export class BackendTrafficPolicy extends Construct {
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const targetRefs = checkTargets(this, Chart.of(this).namespace, props.targets, ['Gateway', 'HTTPRoute', 'GRPCRoute']);
     this.targets = [...props.targets];
+    const retry = props.retry === undefined ? undefined : this.renderRetry(props.retry);
+    if (Namespace.isNamespace(Chart.of(this))) {
+      const ns = Chart.of(this) as Namespace;
+      POLICIES_BY_NAMESPACE.set(ns, [...BackendTrafficPolicy.inNamespace(ns), this]);
+    }
     this.resource = new eg.BackendTrafficPolicy(this, 'Resource', {
       metadata: { name: this.policyName },
       spec: Lazy.any({
         produce: (): eg.BackendTrafficPolicySpec => ({
           targetRefs,
-          rateLimit: {
-            local: this.local.length > 0 ? { rules: this.local.map(renderLocalRule) } : undefined,
-            global: this.global.length > 0 ? { rules: this.global.map(renderGlobalRule) } : undefined,
-          },
+          rateLimit:
+            this.local.length + this.global.length > 0
+              ? {
+                  local: this.local.length > 0 ? { rules: this.local.map(renderLocalRule) } : undefined,
+                  global: this.global.length > 0 ? { rules: this.global.map(renderGlobalRule) } : undefined,
+                }
+              : undefined,
+          retry,
         }),
       }) as unknown as eg.BackendTrafficPolicySpec,
     });
     for (const r of props.localRateLimits ?? []) this.addLocalRateLimit(r);
     for (const r of props.globalRateLimits ?? []) this.addGlobalRateLimit(r);
     this.node.addValidation({
-      validate: () => (this.local.length + this.global.length === 0 ? [errorMessage(this, 'spec.rateLimit', 'has no rule', [], 'add a rule with addLocalRateLimit() or addGlobalRateLimit(), or remove the policy.')] : []),
+      validate: () => (this.local.length + this.global.length === 0 && retry === undefined ? [errorMessage(this, 'spec.rateLimit', 'has no rule (and the policy sets no retry)', [], 'add a rule with addLocalRateLimit() or addGlobalRateLimit(), or remove the policy.')] : []),
     });
   }
 
@@ -208,6 +254,28 @@ export class BackendTrafficPolicy extends Construct {
     this.checkRule(field, rule);
     this.global.push(rule);
     return rule;
+  }
+
+  private renderRetry(r: RetryPolicy): eg.BackendTrafficPolicySpecRetry {
+    if (typeof r !== 'object' || r === null) invalid(this, 'retry', 'must be a RetryPolicy object', r, 'pass retry: { retries: 1, on: ["connect-failure"] }');
+    if (!Number.isInteger(r.retries) || r.retries < 1 || r.retries > 10) invalid(this, 'retry.retries', 'must be an integer 1-10', r.retries, 'use e.g. retries: 1');
+    if (r.attemptsPerPriority !== undefined && (!Number.isInteger(r.attemptsPerPriority) || r.attemptsPerPriority < 1)) invalid(this, 'retry.attemptsPerPriority', 'must be a positive integer', r.attemptsPerPriority, 'use attemptsPerPriority: 1 to fall over to the next priority on each retry');
+    if (!Array.isArray(r.on) || r.on.length === 0) invalid(this, 'retry.on', 'must list at least one trigger', r.on, "pass on: ['connect-failure']");
+    r.on.forEach((t, i) => {
+      if (!RETRY_TRIGGERS.includes(t)) invalid(this, `retry.on[${i}]`, `must be one of ${RETRY_TRIGGERS.join(', ')}`, t, "use e.g. 'connect-failure'");
+    });
+    const codes = r.statusCodes ?? [];
+    codes.forEach((c, i) => {
+      if (!Number.isInteger(c) || c < 100 || c > 599) invalid(this, `retry.statusCodes[${i}]`, 'must be an HTTP status code 100-599', c, 'use e.g. 503');
+    });
+    if (codes.length > 0 !== r.on.includes('retriable-status-codes')) invalid(this, 'retry.statusCodes', "go together with the 'retriable-status-codes' trigger", codes, "list statusCodes and add 'retriable-status-codes' to on, or drop both");
+    const perTry = r.perTryTimeout === undefined ? undefined : assertGatewayDuration(this, 'retry.perTryTimeout', r.perTryTimeout);
+    return {
+      numRetries: r.retries,
+      numAttemptsPerPriority: r.attemptsPerPriority,
+      retryOn: { triggers: r.on.map((t) => l1Enum(eg.BackendTrafficPolicySpecRetryRetryOnTriggers, t)), httpStatusCodes: codes.length > 0 ? [...codes] : undefined },
+      perRetry: perTry === undefined ? undefined : { timeout: perTry },
+    };
   }
 
   private checkRule(field: string, rule: RateLimitRule): void {
@@ -276,3 +344,5 @@ function renderGlobalRule(r: RateLimitRule): eg.BackendTrafficPolicySpecRateLimi
       : undefined,
   };
 }
+
+const POLICIES_BY_NAMESPACE = new WeakMap<Namespace, readonly BackendTrafficPolicy[]>();

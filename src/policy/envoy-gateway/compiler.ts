@@ -131,16 +131,27 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
     const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
     const tokenRules = tokenBudgetRules(policy, identity);
     if (limited.length > 0 || tokenRules.length > 0) {
-      // One BackendTrafficPolicy per route (Envoy Gateway applies one): request limits and token budgets share it.
-      const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: byName(policy.routes, (r) => r.routeName).map((r) => PolicyTarget.route(r)) });
-      for (const tier of limited) {
-        for (const rule of limitRules(policy, tier, identity)) {
+      const requestRules = limited.flatMap((tier) => limitRules(policy, tier, identity));
+      const addRules = (btp: BackendTrafficPolicy) => {
+        for (const rule of requestRules) {
           if (policy.rateLimitMode === RateLimitMode.GLOBAL) btp.addGlobalRateLimit(rule);
           else btp.addLocalRateLimit(rule);
         }
+        for (const rule of tokenRules) btp.addGlobalRateLimit(rule);
+      };
+      // Envoy Gateway applies one BackendTrafficPolicy per route: a route that already has one (an OpenAiEndpoint's
+      // fallback retries) gets the limits in it; the others share the policy's own.
+      const existing = existingTrafficPolicies(policy);
+      const own = policy.routes.filter((r) => !existing.has(r));
+      if (own.length > 0) {
+        const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: byName(own, (r) => r.routeName).map((r) => PolicyTarget.route(r)) });
+        addRules(btp);
+        objects.push(`BackendTrafficPolicy/${btp.policyName}`);
       }
-      for (const rule of tokenRules) btp.addGlobalRateLimit(rule);
-      objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      for (const btp of new Set(existing.values())) {
+        addRules(btp);
+        objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      }
       caveats.push(...limitCaveats(policy));
       if (tokenRules.length > 0) caveats.push(...tokenCaveats(policy));
     }
@@ -401,6 +412,32 @@ function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateL
       : [{ headers: [tierSelector, identity.perUser!] }];
   const shared = policy.limitScope === LimitScope.GATEWAY ? true : undefined;
   return tier.limits.flatMap((l) => selectors.map((s) => ({ clientSelectors: [s], requests: l.requestsPerUnit, unit: UNITS[l.unit], shared })));
+}
+
+/**
+ * The BackendTrafficPolicies defined before this policy that target one of
+ * its routes (Envoy Gateway applies one per route, so the limits go into
+ * them), by route.
+ *
+ * @throws ModelServingError when such a policy targets anything else too, or
+ *   buckets must be shared across routes (LimitScope.GATEWAY), which one
+ *   BackendTrafficPolicy per route cannot do
+ */
+function existingTrafficPolicies(policy: AccessPolicy): Map<IPolicyRoute, BackendTrafficPolicy> {
+  const found = new Map<IPolicyRoute, BackendTrafficPolicy>();
+  const others = BackendTrafficPolicy.inNamespace(Namespace.of(policy)).filter((b) => !policy.node.findAll().includes(b));
+  for (const r of policy.routes) {
+    const btp = others.find((b) => b.targets.some((t) => t.kind === r.routeKind && t.name === r.routeName));
+    if (!btp) continue;
+    if (btp.targets.length > 1 || btp.localRateLimits.length + btp.globalRateLimits.length > 0) {
+      unsupported(policy, ENVOY_GATEWAY_ENGINE, 'routes', `${r.routeKind}/${r.routeName}`, `Envoy Gateway applies one BackendTrafficPolicy per route and '${btp.policyName}' (${btp.node.path}) already targets it with other routes or limits: protect the route with a single AccessPolicy`);
+    }
+    if (policy.limitScope === LimitScope.GATEWAY) {
+      unsupported(policy, ENVOY_GATEWAY_ENGINE, 'limitScope', policy.limitScope, `route ${r.routeName} has its own BackendTrafficPolicy '${btp.policyName}' (fallback retries), and Envoy Gateway shares buckets only between the targets of one policy: use LimitScope.ROUTE`);
+    }
+    found.set(r, btp);
+  }
+  return found;
 }
 
 /**
