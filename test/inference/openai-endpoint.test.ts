@@ -171,3 +171,11 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(() => new OpenAiEndpoint(fx.ns.models, 'f', { gateway: fx.gateway, models: [{ name: 'x', backends: [fx.openai] }], streamIdleTimeout: Duration.seconds(0) })).toThrow(/streamIdleTimeout/);
   });
 });
+
+describe('OpenAiEndpoint attachment and setup notes', () => {
+  it('refuses a listener that does not admit the endpoint namespace, as any route', () => {
+    const f = setup(['edge', 'models', 'other'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.other]) })] });
+    expect(() => new OpenAiEndpoint(f.ns.models, 'llms', { gateway, models: [{ name: 'x', backends: [Backend.service('vllm', 8000)] }] })).toThrow(/does not admit routes from namespace 'models'/);
+  });
+});

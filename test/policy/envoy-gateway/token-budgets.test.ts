@@ -15,6 +15,7 @@ import { Subscription } from '../../../src/policy/subscription';
 import { Tier } from '../../../src/policy/tier';
 import { HttpRoute } from '../../../src/routing/http-route';
 import { formatIssue, validateObject } from '../../../src/validate';
+import { buildPlatforms } from '../../../src/delivery/pipeline';
 import { findObject, objectsOfKind, setup, synthObjects } from '../../util';
 import { intentBudgets, intentBudgetsFor } from '../budget-readback';
 import { envoyGatewayBudgetReader } from './budget-readback';
@@ -92,6 +93,14 @@ describe('token budgets on Envoy Gateway with Envoy AI Gateway', () => {
     expect(rules.filter((r: any) => !r.cost)).toEqual([expect.objectContaining({ limit: { requests: 60, unit: 'Minute' } })]);
 
     for (const o of [btp, gpt, llama]) expect(validateObject(o).map(formatIssue)).toEqual([]);
+
+    // Cluster setup outside dist/: the rate-limit service's Redis, Envoy AI Gateway, the provider key Secret; POLICY.md says how tokens count.
+    const files = buildPlatforms(fx.app)[0].files;
+    expect(files['README.md']).toContain('rateLimit.backend.type: Redis');
+    expect(files['README.md']).toContain('Install Envoy AI Gateway v1.1');
+    expect(files['README.md']).toMatch(/Create the Secret `openai-key` in namespace `models`.*BackendSecurityPolicy llms-openai \(key apiKey\)/);
+    expect(files['POLICY.md']).toContain('io.envoy.ai_gateway/llm_output_token');
+    expect(files['POLICY.md']).toContain('stream_options.include_usage');
   });
 
   it('reads back into the intent: every tier budget on every model, per caller', () => {
