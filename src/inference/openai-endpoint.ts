@@ -92,6 +92,14 @@ export interface OpenAiEndpointProps {
 
 const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, hostnames: true, models: true, requestTimeout: true, streamIdleTimeout: true, labels: true });
 
+/** Why a known provider without an OpenAI route compiler cannot serve the endpoint, by provider id. */
+const NO_BODY_ROUTING: Readonly<Record<string, string>> = {
+  kgateway: 'kgateway routes on headers and paths only (its Envoy-based inference extension, which could read the body, was removed in v2.2)',
+  kong: 'the Kong Ingress Controller routes on headers and paths only (model routing on the body is an AI Gateway feature of Kong Enterprise)',
+  istio:
+    "Istio routes on the body's model only with Gateway API Inference Extension's body-based router in front of it, which GAIE v1.6.0 (the pinned version) no longer ships (removed from the repository, kubernetes-sigs/gateway-api-inference-extension#2959), so there is no pinned router to deploy",
+};
+
 /** Longest model name accepted: it travels as a header value (`x-ai-eg-model` on Envoy AI Gateway). */
 const MAX_MODEL_NAME = 253;
 
@@ -207,10 +215,11 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     const gateway = this.parent.gateway;
     const compiler = gateway.provider?.openAiRouteCompiler;
     if (!compiler) {
+      const id = gateway.provider?.id ?? 'unknown';
       invalid(
         this,
         'gateway',
-        `is served by provider '${gateway.provider?.id ?? 'unknown'}', which cannot route on the request body's model (it has no OpenAI route compiler)`,
+        `is served by provider '${id}', which cannot route on the request body's model: ${NO_BODY_ROUTING[id] ?? 'it has no OpenAI route compiler'}`,
         gateway.gatewayName,
         'serve the endpoint on a Gateway of Envoy Gateway with Envoy AI Gateway (GatewayProvider.ENVOY_GATEWAY) or agentgateway, or give a custom provider an openAiRouteCompiler (GatewayProvider.custom(id, className, { openAiRouteCompiler }))',
       );

@@ -152,7 +152,9 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(() => synthObjects(fx.app)).toThrow(/AIGatewayRoute\/models\/llms-.*has no access policy/);
   });
 
-  it('refuses gateways that cannot route on the body (kgateway, Kong), naming the provider', () => {
+  it('refuses gateways that cannot route on the body (kgateway, Kong, Istio without a pinned body-based router), naming the provider and why', () => {
+    const fx = platform(GatewayProvider.ISTIO);
+    expect(() => new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway, models: [{ name: 'gpt-4o', backends: [fx.openai] }] })).toThrow(/provider 'istio'.*body-based router.*#2959/);
     for (const provider of [GatewayProvider.KGATEWAY, GatewayProvider.KONG]) {
       const fx = platform(provider);
       expect(() => new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway, models: [{ name: 'gpt-4o', backends: [fx.openai] }] })).toThrow(new RegExp(`provider '${provider.id}', which cannot route on the request body`));
