@@ -100,6 +100,9 @@ const NO_BODY_ROUTING: Readonly<Record<string, string>> = {
     "Istio routes on the body's model only with Gateway API Inference Extension's body-based router in front of it, which GAIE v1.6.0 (the pinned version) no longer ships (removed from the repository, kubernetes-sigs/gateway-api-inference-extension#2959), so there is no pinned router to deploy",
 };
 
+/** The model names each Gateway's endpoints answer, by listener, host and model: which endpoint claimed it. */
+const CLAIMED_MODELS = new WeakMap<IGateway, Map<string, string>>();
+
 /** Longest model name accepted: it travels as a header value (`x-ai-eg-model` on Envoy AI Gateway). */
 const MAX_MODEL_NAME = 253;
 
@@ -213,6 +216,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     this.models = this.resolveModels(props.models);
 
     const gateway = this.parent.gateway;
+    this.claimModels(gateway);
     const compiler = gateway.provider?.openAiRouteCompiler;
     if (!compiler) {
       const id = gateway.provider?.id ?? 'unknown';
@@ -259,6 +263,27 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
    */
   public allowPublicAccess(reason: string): void {
     for (const r of this.tierRoutes) AccessControl.markPublic(r, reason);
+  }
+
+  /**
+   * Two endpoints answering one model name on the same Gateway and host
+   * would race for its requests (the gateway keeps one route by its own
+   * precedence): refused, naming the other endpoint.
+   */
+  private claimModels(gateway: IGateway): void {
+    let claimed = CLAIMED_MODELS.get(gateway);
+    if (!claimed) CLAIMED_MODELS.set(gateway, (claimed = new Map()));
+    const hosts = this.hostnames.length > 0 ? this.hostnames : ['*'];
+    for (const m of this.models) {
+      for (const h of hosts) {
+        const key = `${this.parent.parentRef.sectionName ?? ''}\u0000${h}\u0000${m.name}`;
+        const other = claimed.get(key);
+        if (other !== undefined && other !== this.node.path) {
+          invalid(this, `models(${m.name})`, `is already served on Gateway '${gateway.gatewayName}'${h === '*' ? '' : ` for host ${h}`} by OpenAiEndpoint ${other}`, m.name, 'serve each model name from one endpoint per Gateway and host (list its backends there as fallbacks), or give the endpoints different hostnames');
+        }
+        claimed.set(key, this.node.path);
+      }
+    }
   }
 
   private resolveModels(models: unknown): ResolvedOpenAiModel[] {

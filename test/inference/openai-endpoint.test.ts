@@ -169,6 +169,7 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(() => make('c', [{ name: 'x', backends: [fx.openai] }, { name: 'x', backends: [fx.azure] }])).toThrow(/names a model twice/);
     expect(() => make('d', [{ name: 'x', backends: [] }])).toThrow(/backends.*is empty/);
     const ok = make('e', [{ name: 'x', backends: [Backend.service('vllm', 8000)] }]);
+    expect(() => make('g', [{ name: 'x', backends: [fx.openai] }])).toThrow(/models\(x\) is already served on Gateway 'gateway' by OpenAiEndpoint test\/models\/e/);
     expect(() => ok.model('y')).toThrow(/does not serve/);
     expect(() => new OpenAiEndpoint(fx.ns.models, 'f', { gateway: fx.gateway, models: [{ name: 'x', backends: [fx.openai] }], streamIdleTimeout: Duration.seconds(0) })).toThrow(/streamIdleTimeout/);
   });
