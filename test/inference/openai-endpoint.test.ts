@@ -18,6 +18,7 @@ import { Tier } from '../../src/policy/tier';
 import { formatIssue, validateObject } from '../../src/validate';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 import { InferenceService } from '../../src/serving/inference-service';
+import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
 import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
@@ -176,6 +177,20 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
 });
 
 describe('OpenAiEndpoint attachment and setup notes', () => {
+  it("routes a model to an LLMInferenceService's workload Service, and refuses one whose route KServe manages", () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    const gpu = { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } };
+    const mistral = new LlmInferenceService(fx.ns.models, 'mistral', { model: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3'), container: { resources: gpu } });
+    new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway.listener('https'), models: [{ name: 'mistral', backends: [mistral] }] });
+    const objects = synthObjects(fx.app);
+    const [route] = routeOf(objects, 'mistral');
+    const backend = findObject(objects, 'Backend', route.spec.rules[0].backendRefs[0].name, 'models');
+    expect(backend.spec.endpoints).toEqual([{ fqdn: { hostname: 'mistral-kserve-workload-svc.models.svc.cluster.local', port: mistral.backendRef.port } }]);
+
+    const managed = new LlmInferenceService(fx.ns.models, 'managed', { model: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3'), router: LlmRouter.managedRoute(fx.gateway), container: { resources: gpu } });
+    expect(() => new OpenAiEndpoint(fx.ns.models, 'other', { gateway: fx.gateway.listener('https'), models: [{ name: 'managed', backends: [managed] }] })).toThrow(/router is managed by KServe/);
+  });
+
   it('refuses a listener that does not admit the endpoint namespace, as any route', () => {
     const f = setup(['edge', 'models', 'other'], { requireAccessPolicies: false });
     const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.other]) })] });
