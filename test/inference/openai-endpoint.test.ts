@@ -147,6 +147,21 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(tiersAllowed(gpt.metadata.name)).toContain('premium');
   });
 
+  it('needs one access policy for every model route of the Gateway: authentication runs before Envoy AI Gateway picks the model route', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
+    const llms = endpoint(fx);
+    const other = new OpenAiEndpoint(fx.ns.models, 'other', { gateway: fx.gateway.listener('https'), models: [{ name: 'mistral', backends: [Backend.service('mistral', 8000)] }] });
+    other.allowPublicAccess('a demo model anyone may call');
+    new AccessPolicy(fx.ns.models, 'access', {
+      gateway: fx.gateway,
+      routes: [llms],
+      authentication: [new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks.json', audiences: ['llm'] })],
+      tiers: [new Tier('all', { unlimited: true })],
+      rateLimitMode: RateLimitMode.LOCAL,
+    });
+    expect(() => synthObjects(fx.app)).toThrow(/routes does not cover AIGatewayRoute models\/other-mistral of Gateway 'gateway' \(public\)/);
+  });
+
   it('is denied by default: without an access policy the platform does not synthesize', () => {
     const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
     endpoint(fx);
