@@ -12,9 +12,6 @@ import type { ITierTarget } from '../policy/tier';
 import { isLlmProvider, LlmProvider } from './llm-provider';
 import type { CompiledOpenAiEndpoint } from './openai-route-compiler';
 
-/** The paths an OpenAI-compatible endpoint serves (the model is chosen by the body's `model`, except for `/v1/models`, which lists them). */
-export const OPENAI_ENDPOINT_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models'] as const;
-
 /** A backend of a model with its options. */
 export interface OpenAiModelBackend {
   /**
