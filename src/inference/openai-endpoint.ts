@@ -151,7 +151,8 @@ export class OpenAiEndpointModel implements ITierTarget {
  * The gateway's provider compiles it (`GatewayProvider.openAiRouteCompiler`):
  * Envoy Gateway with Envoy AI Gateway (`AIGatewayRoute`, `AIServiceBackend`,
  * `BackendSecurityPolicy`), agentgateway; providers that cannot route on the
- * body (kgateway, Kong) are refused. Like every route, the endpoint is deny
+ * body are refused with the reason (kgateway, Kong; Istio, whose body-based
+ * router GAIE v1.6.0 no longer ships). Like every route, the endpoint is deny
  * by default: an `AccessPolicy` lists it in `routes` (or
  * {@link allowPublicAccess} says why not), and tiers name it (every model)
  * or {@link model}`('<name>')` (one model).
@@ -171,8 +172,11 @@ export class OpenAiEndpointModel implements ITierTarget {
  * @throws ModelServingError when `models` is empty, names a model twice or
  *   gives a model no backend; a model mixes an InferencePool with other
  *   backends or overrides its name; a model name is empty, too long or holds
- *   control characters; the gateway's provider cannot route on the body; or
- *   the provider's compiler refuses a backend
+ *   control characters; another endpoint already serves a model name on the
+ *   same Gateway listener and host; `streamIdleTimeout` is not positive; the
+ *   gateway's provider cannot route on the body; or the provider's compiler
+ *   refuses a backend or the parent (a listener that does not admit the
+ *   endpoint's namespace)
  */
 export class OpenAiEndpoint extends Construct implements ITierTarget {
   /** Name prefix of the emitted objects. */
