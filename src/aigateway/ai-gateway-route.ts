@@ -118,6 +118,22 @@ function isPool(b: unknown): b is IBackend {
  * Envoy AI Gateway generates an HTTPRoute of the same name, which is what
  * Envoy Gateway policies attach to: the route is an `IPolicyRoute` of kind
  * HTTPRoute with that name, protected like any route (deny by default).
+ * `OpenAiEndpoint` builds these for you; use the construct directly for
+ * shapes it does not cover.
+ *
+ * ```ts
+ * const openaiBackend = new EnvoyGatewayBackend(llm, 'openai', { endpoints: [BackendEndpoint.fqdn('api.openai.com', 443)], tls: {} });
+ * const openai = new AIServiceBackend(llm, 'openai-ai', { name: 'openai', schema: AIServiceBackendSchema.OPENAI, backend: openaiBackend });
+ * new BackendSecurityPolicy(llm, 'openai-key', { targets: [openai], credential: BackendCredential.apiKey(SecretRef.named('openai-api-key')) });
+ * new AIGatewayRoute(llm, 'models', {
+ *   parents: [gateway],
+ *   rules: [
+ *     { matches: [AIGatewayRouteMatches.model('llama-3-8b')], backends: [llamaPool] },
+ *     { matches: [AIGatewayRouteMatches.model('gpt-4o-mini')], backends: [{ backend: openai, modelNameOverride: 'gpt-4o-mini-2024-07-18' }] },
+ *   ],
+ *   llmRequestCosts: [LlmRequestCost.totalTokens('llm_total_token')],
+ * });
+ * ```
  *
  * @see envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go
  * @throws ModelServingError for no parents or rules, more than 15 rules, a
