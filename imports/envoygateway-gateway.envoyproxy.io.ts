@@ -9027,56 +9027,12 @@ export function toJson_ClientTrafficPolicySpecTlsClientValidation(obj: ClientTra
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * TLSFingerprintType specifies the TLS client fingerprinting mode.
- *
- * @schema ClientTrafficPolicySpecTlsFingerprints
- */
-export enum ClientTrafficPolicySpecTlsFingerprints {
-  /** JA3 */
-  JA3 = "JA3",
-  /** JA4 */
-  JA4 = "JA4",
-}
-
-/**
- * Max specifies the maximal TLS protocol version to allow
- * The default is TLS 1.3 if this is not specified.
- *
- * @schema ClientTrafficPolicySpecTlsMaxVersion
- */
-export enum ClientTrafficPolicySpecTlsMaxVersion {
-  /** Auto */
-  AUTO = "Auto",
-  /** 1.0 */
-  VALUE_1_0 = "1.0",
-  /** 1.1 */
-  VALUE_1_1 = "1.1",
-  /** 1.2 */
-  VALUE_1_2 = "1.2",
-  /** 1.3 */
-  VALUE_1_3 = "1.3",
-}
-
-/**
- * Min specifies the minimal TLS protocol version to allow.
- * The default is TLS 1.2 if this is not specified.
- *
- * @schema ClientTrafficPolicySpecTlsMinVersion
- */
-export enum ClientTrafficPolicySpecTlsMinVersion {
-  /** Auto */
-  AUTO = "Auto",
-  /** 1.0 */
-  VALUE_1_0 = "1.0",
-  /** 1.1 */
-  VALUE_1_1 = "1.1",
-  /** 1.2 */
-  VALUE_1_2 = "1.2",
-  /** 1.3 */
-  VALUE_1_3 = "1.3",
-}
+export const ClientTrafficPolicySpecTlsFingerprints = BackendSpecTlsFingerprints;
+export type ClientTrafficPolicySpecTlsFingerprints = BackendSpecTlsFingerprints;
+export const ClientTrafficPolicySpecTlsMaxVersion = BackendSpecTlsMaxVersion;
+export type ClientTrafficPolicySpecTlsMaxVersion = BackendSpecTlsMaxVersion;
+export const ClientTrafficPolicySpecTlsMinVersion = BackendSpecTlsMinVersion;
+export type ClientTrafficPolicySpecTlsMinVersion = BackendSpecTlsMinVersion;
 
 /**
  * Session defines settings related to TLS session management.
@@ -9964,7 +9920,7 @@ export function toJson_EnvoyProxySpecBackendTls(obj: EnvoyProxySpecBackendTls | 
   const result = {
     'alpnProtocols': obj.alpnProtocols?.map(y => y),
     'ciphers': obj.ciphers?.map(y => y),
-    'clientCertificateRef': toJson_EnvoyProxySpecBackendTlsClientCertificateRef(obj.clientCertificateRef),
+    'clientCertificateRef': toJson_BackendSpecTlsClientCertificateRef(obj.clientCertificateRef),
     'ecdhCurves': obj.ecdhCurves?.map(y => y),
     'fingerprints': obj.fingerprints?.map(y => y),
     'maxVersion': obj.maxVersion,
@@ -10448,76 +10404,13 @@ export function toJson_EnvoyProxySpecTelemetry(obj: EnvoyProxySpecTelemetry | un
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * ClientCertificateRef defines the reference to a Kubernetes Secret that contains
- * the client certificate and private key for Envoy to use when connecting to
- * backend services and external services, such as ExtAuth, ALS, OpenTelemetry, etc.
- * This secret should be located within the same namespace as the Envoy proxy resource that references it.
- *
- * @schema EnvoyProxySpecBackendTlsClientCertificateRef
- */
-export interface EnvoyProxySpecBackendTlsClientCertificateRef {
-  /**
-   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
-   * When unspecified or empty string, core API group is inferred.
-   *
-   * @schema EnvoyProxySpecBackendTlsClientCertificateRef#group
-   */
-  readonly group?: string;
-
-  /**
-   * Kind is kind of the referent. For example "Secret".
-   *
-   * @schema EnvoyProxySpecBackendTlsClientCertificateRef#kind
-   */
-  readonly kind?: string;
-
-  /**
-   * Name is the name of the referent.
-   *
-   * @schema EnvoyProxySpecBackendTlsClientCertificateRef#name
-   */
-  readonly name: string;
-
-  /**
-   * Namespace is the namespace of the referenced object. When unspecified, the local
-   * namespace is inferred.
-   *
-   * Note that when a namespace different than the local namespace is specified,
-   * a ReferenceGrant object is required in the referent namespace to allow that
-   * namespace's owner to accept the reference. See the ReferenceGrant
-   * documentation for details.
-   *
-   * Support: Core
-   *
-   * @schema EnvoyProxySpecBackendTlsClientCertificateRef#namespace
-   */
-  readonly namespace?: string;
-}
-
-/**
- * Converts an object of type 'EnvoyProxySpecBackendTlsClientCertificateRef' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_EnvoyProxySpecBackendTlsClientCertificateRef(obj: EnvoyProxySpecBackendTlsClientCertificateRef | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export const EnvoyProxySpecBackendTlsFingerprints = ClientTrafficPolicySpecTlsFingerprints;
-export type EnvoyProxySpecBackendTlsFingerprints = ClientTrafficPolicySpecTlsFingerprints;
-export const EnvoyProxySpecBackendTlsMaxVersion = ClientTrafficPolicySpecTlsMaxVersion;
-export type EnvoyProxySpecBackendTlsMaxVersion = ClientTrafficPolicySpecTlsMaxVersion;
-export const EnvoyProxySpecBackendTlsMinVersion = ClientTrafficPolicySpecTlsMinVersion;
-export type EnvoyProxySpecBackendTlsMinVersion = ClientTrafficPolicySpecTlsMinVersion;
+export type EnvoyProxySpecBackendTlsClientCertificateRef = BackendSpecTlsClientCertificateRef;
+export const EnvoyProxySpecBackendTlsFingerprints = BackendSpecTlsFingerprints;
+export type EnvoyProxySpecBackendTlsFingerprints = BackendSpecTlsFingerprints;
+export const EnvoyProxySpecBackendTlsMaxVersion = BackendSpecTlsMaxVersion;
+export type EnvoyProxySpecBackendTlsMaxVersion = BackendSpecTlsMaxVersion;
+export const EnvoyProxySpecBackendTlsMinVersion = BackendSpecTlsMinVersion;
+export type EnvoyProxySpecBackendTlsMinVersion = BackendSpecTlsMinVersion;
 
 /**
  * JSONPatchOperation defines the JSON Patch Operation as defined in
