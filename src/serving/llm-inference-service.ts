@@ -5,7 +5,7 @@ import { BackendReference, IBackend } from '../core/backend';
 import { renderContainer, TMP_VOLUME } from '../core/container';
 import { EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertLabels, checkedAnnotations } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations } from '../core/names';
 import { checkProps, childPath, hasMethod, hasProperty, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
 import { checkedRecord } from '../core/records';
@@ -249,6 +249,27 @@ export interface LlmLoraLimits {
   readonly maxRank?: number;
 }
 
+/**
+ * KServe's managed DRA (experimental): KServe creates a ResourceClaimTemplate
+ * for the devices and adds the claim to the `main` container, instead of
+ * device-plugin resources such as `nvidia.com/gpu`. Written as KServe's
+ * `serving.kserve.io/exp-dra-*` annotations.
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/managed_dra.go
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_validation.go (validateManagedDRAAnnotations)
+ */
+export interface LlmManagedDra {
+  /** `exp-dra-device-class`: the DeviceClass to request (a DNS-1123 subdomain, e.g. `gpu.nvidia.com`). */
+  readonly deviceClass: string;
+  /** `exp-dra-device-count`: devices per pod, an integer >= 1. @default 1 (KServe's) */
+  readonly count?: number;
+  /** `exp-dra-cel-selector`: CEL expressions the devices must match (one per line). @default - none */
+  readonly celSelectors?: readonly string[];
+}
+
+/** KServe's managed-DRA annotation keys (kserve v0.20.0 pkg/constants/constants.go). */
+const DRA_ANNOTATIONS = { deviceClass: 'serving.kserve.io/exp-dra-device-class', count: 'serving.kserve.io/exp-dra-device-count', cel: 'serving.kserve.io/exp-dra-cel-selector' } as const;
+
 /** Props of {@link LlmInferenceService}: the model, the router, and the main (decode) workload's {@link LlmWorkloadOptions}. */
 export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
   /** `metadata.name`, a DNS-1123 label. @default - the construct id */
@@ -311,6 +332,8 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
    * @default - none
    */
   readonly poolWith?: LlmInferenceService;
+  /** Managed DRA: request devices through a DeviceClass instead of device-plugin resources. @default - none */
+  readonly managedDra?: LlmManagedDra;
 }
 
 const PROPS_KEYS = [
@@ -329,6 +352,7 @@ const PROPS_KEYS = [
     prefill: true,
     tracing: true,
     poolWith: true,
+    managedDra: true,
   }),
 ];
 
@@ -457,7 +481,11 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
     router.render(this.schedulerContext());
 
-    const annotations = { ...(checkedAnnotations(this, props.annotations) ?? {}), ...(binding.podAnnotations ?? {}) };
+    const own = checkedAnnotations(this, props.annotations) ?? {};
+    for (const key of Object.keys(own)) {
+      if (key.startsWith('serving.kserve.io/exp-dra-')) invalid(this, `annotations.${key}`, 'is a managed-DRA setting of KServe', own[key], 'use managedDra: { deviceClass, count }');
+    }
+    const annotations = { ...own, ...this.managedDra(props.managedDra), ...(binding.podAnnotations ?? {}) };
     // The spec is plain JSON written at synth (see LlmInferenceServiceObject); the L1 class would drop int-or-string quantities given as strings.
     this.resource = new LlmInferenceServiceObject(this, 'Resource', {
       // KServe reads the storage initializer's credentials annotation (a gated model's token) from the
@@ -707,6 +735,23 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
    */
   public routeMatches(): HttpRouteMatch[] {
     return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
+  }
+
+  private managedDra(dra: LlmManagedDra | undefined): Record<string, string> {
+    if (dra === undefined) return {};
+    if (!isPlainObject(dra as unknown)) invalid(this, 'managedDra', 'must be an object', dra, "pass { deviceClass: 'gpu.nvidia.com' }");
+    assertKnownKeys(this, 'managedDra', dra, keysOf<LlmManagedDra>({ deviceClass: true, count: true, celSelectors: true }));
+    assertDnsSubdomain(this, 'managedDra.deviceClass', dra.deviceClass);
+    const out: Record<string, string> = { [DRA_ANNOTATIONS.deviceClass]: dra.deviceClass };
+    if (dra.count !== undefined) out[DRA_ANNOTATIONS.count] = String(assertInteger(this, 'managedDra.count', dra.count, { min: 1, max: INT32_MAX, type: 'devices per pod', fix: 'use 1 or more' }));
+    if (dra.celSelectors !== undefined) {
+      if (!Array.isArray(dra.celSelectors) || dra.celSelectors.length === 0) invalid(this, 'managedDra.celSelectors', 'must be a non-empty list of CEL expressions', dra.celSelectors, "pass [\"device.attributes['gpu.nvidia.com'].productName == 'H100'\"]");
+      dra.celSelectors.forEach((c, i) => {
+        if (typeof c !== 'string' || c.trim().length === 0 || c.includes('\n')) invalid(this, `managedDra.celSelectors[${i}]`, 'must be one non-empty CEL expression on one line (KServe splits the annotation by lines)', c, 'write one expression per entry');
+      });
+      out[DRA_ANNOTATIONS.cel] = dra.celSelectors.join('\n');
+    }
+    return out;
   }
 
   /** The spec at synth: the one checked at construction, with the router's late parts (routes, pool). */
