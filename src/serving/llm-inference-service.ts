@@ -115,9 +115,10 @@ export class LlmRouter {
       invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gatewayName), 'drop explicitDefaultGateway, or the gateways');
     }
     const scheduler = checkScheduler(where, options.scheduler);
-    const hostnames = options.hostnames === undefined ? undefined : [...options.hostnames];
-    if (hostnames !== undefined) {
-      if (!Array.isArray(hostnames) || hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
+    let hostnames: string[] | undefined;
+    if (options.hostnames !== undefined) {
+      if (!Array.isArray(options.hostnames) || options.hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
+      hostnames = [...options.hostnames];
       hostnames.forEach((h, i) => assertHostname(where, `hostnames[${i}]`, h));
     }
     let group: LlmRouteGroup | undefined;
@@ -881,7 +882,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (w.worker !== undefined) {
       if (!isPlainObject(w.worker)) invalid(this, f('worker'), 'must be an object of LlmWorkerOptions', w.worker, 'pass worker: { container: { resources } }');
       assertKnownKeys(this, f('worker'), w.worker, keysOf<LlmWorkerOptions>({ container: true, nodeSelector: true, tolerations: true }));
-      if ('name' in (w.worker.container ?? {})) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
+      if (isPlainObject(w.worker.container as unknown) && 'name' in w.worker.container) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
       worker = this.pod(f('worker.'), w.worker.container, w.worker.nodeSelector ?? w.nodeSelector, w.worker.tolerations, saName, security, binding.env);
     }
     return {
