@@ -378,3 +378,14 @@ describe('the new props never surface raw TypeErrors', () => {
     expect(raw).toEqual([]);
   });
 });
+
+describe('router gateway refs name a listener', () => {
+  it("gateway.listener('https') is written as router.gateway.refs[].sectionName", () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'qwen', base({ router: LlmRouter.managed({ gateways: [gateway.listener('https')] }) }));
+    expect(findObject(synthObjects(f.app), 'LLMInferenceService', 'qwen', 'llm').spec.router.gateway).toEqual({ refs: [{ name: 'gateway', namespace: 'gw', sectionName: 'https' }] });
+    expect(svc.router.gateways).toEqual([gateway]);
+    expect(() => LlmRouter.managed({ gateways: ['gateway'] as never })).toThrow(/gateways\[0\] must be a Gateway or a listener/);
+  });
+});
