@@ -19,7 +19,7 @@ import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config
 import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
 import { HttpRoute } from '../../src/routing/http-route';
-import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
 import { KvCacheEvictionPolicy, KvCacheTier } from '../../src/serving/llm-kv-cache';
 import { LlmScaling } from '../../src/serving/llm-scaling';
 import { LlmTracingSampler } from '../../src/serving/llm-tracing';
@@ -136,9 +136,28 @@ describe('parallelism and multi-node workers', () => {
     expect(svc({ parallelism: { data: 12, dataLocal: 8 } })).toThrow(/parallelism\.dataLocal must divide data \(12\): KServe runs data \/ dataLocal pods/);
     expect(svc({ parallelism: { tensor: 0 } })).toThrow(/parallelism\.tensor must be an integer between 1 and/);
     expect(svc({ prefill: { worker: { container: {} }, container: {} } })).toThrow(/prefill\.worker needs parallelism.*add prefill\.parallelism/s);
-    expect(() => new LlmInferenceService(ns.llm, 'restricted', base({ parallelism: { data: 16, dataLocal: 8 }, worker: { container: {} } }))).toThrow(
+    expect(() => new LlmInferenceService(ns.llm, 'restricted', base({ security: WorkloadSecurity.RESTRICTED, parallelism: { data: 16, dataLocal: 8 }, worker: { container: {} } }))).toThrow(
       /^test\/llm\/restricted: worker runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem \(kserve v0\.20\.0 config\/llmisvcconfig\/config-llm-worker-data-parallel\.yaml.*Fix: pass security: WorkloadSecurity\.relaxed/s,
     );
+  });
+});
+
+describe("security: restricted, but for the writable root KServe's GPU presets need", () => {
+  it('a GPU service defaults to LLM_GPU_SECURITY (writable root, no /tmp emptyDir, still non-root without escalation); a CPU one stays restricted', () => {
+    const gpu = one(base());
+    const c = gpu.spec.template.containers[0];
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(gpu.spec.template.volumes).toBeUndefined();
+    const cpu = one({ model: Storage.hf('facebook/opt-125m'), container: { resources: { limits: { cpu: '1', memory: '2Gi' } } } });
+    expect(cpu.spec.template.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(cpu.spec.template.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    // A prefill workload with GPUs, or workers, count too.
+    expect(one({ model: Storage.hf('facebook/opt-125m'), container: {}, prefill: { container: { resources: GPU } } }).spec.template.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+    // The waiver is recorded with its reason, so the security rules (SEC-W06) accept it.
+    const { app, ns } = setup(['llm'], { requireAccessPolicies: false });
+    new LlmInferenceService(ns.llm, 'qwen', base());
+    expect(() => buildPlatforms(app)).not.toThrow();
+    expect(LLM_GPU_SECURITY.relaxation?.reason).toMatch(/nvidia-cdi-hook/);
   });
 });
 
