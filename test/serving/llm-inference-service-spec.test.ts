@@ -323,6 +323,24 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
   });
 });
 
+describe('poolWith and pod labels', () => {
+  it("poolWith writes the other service's pool selector as spec.labels; KServe's own label keys are refused in podLabels", () => {
+    const { app, ns } = setup(['llm', 'other']);
+    const nvidia = new LlmInferenceService(ns.llm, 'qwen-nvidia', base({ router: LlmRouter.managed({ scheduler: true }) }));
+    const amd = new LlmInferenceService(ns.llm, 'qwen-amd', { model: Storage.hf('Qwen/Qwen3-8B'), poolWith: nvidia, podLabels: { vendor: 'amd' }, container: { resources: { limits: { extended: { 'amd.com/gpu': '1' } } } } });
+    const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen-amd', 'llm');
+    expect(o.spec.labels).toEqual({ vendor: 'amd', ...nvidia.poolSelector });
+    expect(o.spec.template.containers[0].resources.limits).toEqual({ 'amd.com/gpu': '1' });
+    // KServe's pool (and an InferencePool of nvidia) selects the AMD pods too.
+    for (const [k, v] of Object.entries(nvidia.poolSelector)) expect(amd.decodePods.labels[k]).toBe(v);
+    expect(() => new LlmInferenceService(ns.llm, 'own', base({ podLabels: { 'app.kubernetes.io/name': 'x' } }))).toThrow(/podLabels\.app\.kubernetes\.io\/name is a label KServe sets and selects pods by.*use poolWith/s);
+    const far = new LlmInferenceService(ns.other, 'far', base());
+    expect(() => new LlmInferenceService(ns.llm, 'near', base({ poolWith: far }))).toThrow(/poolWith is in namespace other, but an InferencePool selects pods of its own namespace \(llm\) only/);
+    expect(() => new LlmInferenceService(ns.llm, 'odd', base({ container: { resources: { limits: { extended: { 'amd.com/gpu': '0.5' } } } } }))).toThrow(/extended\.amd\.com\/gpu must be a whole number/);
+    expect(() => new LlmInferenceService(ns.llm, 'rdma', base({ container: { resources: { requests: { extended: { 'rdma/roce_gdr': '1' } } } } }))).toThrow(/requests\.extended\.rdma\/roce_gdr must equal limits\.extended\.rdma\/roce_gdr \(unset\)/);
+  });
+});
+
 describe('names KServe derives from the service name', () => {
   it('refuses a name whose child names KServe would hash (over 63 characters) when that name is asked for', () => {
     const { ns } = setup(['llm']);
