@@ -273,6 +273,9 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     new LlmInferenceService(ns.llm, 'qwen', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'config.yaml' } } }) }));
     expect(findObject(synthObjects(app), 'LLMInferenceService', 'qwen', 'llm').spec.router.scheduler).toEqual({ config: { ref: { name: 'epp-config', key: 'config.yaml' } } });
     expect(() => LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'epp.yaml' } } })).toThrow(/scheduler\.config\.key is not a key of ConfigMap epp-config \(its keys: config\.yaml\)/);
+    expect(() => LlmRouter.managed({ scheduler: { containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:latest' } } } })).toThrow(/scheduler\.containers\.main\.image/);
+    const pinned = LlmRouter.managed({ scheduler: { containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0' } } } });
+    expect(pinned.schedulerOptions).toEqual({ containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0' } } });
     expect(() => LlmRouter.managed({ scheduler: { replicas: 0 } })).toThrow(/scheduler\.replicas must be an integer between 1 and .*scheduler replicas must be greater than zero/s);
     const elsewhere = new k8s.KubeConfigMap(ns.other, 'epp-config', { metadata: { name: 'epp-config' }, data: { 'config.yaml': 'x' } });
     expect(() => new LlmInferenceService(ns.llm, 'far', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: elsewhere, key: 'config.yaml' } } }) }))).toThrow(
