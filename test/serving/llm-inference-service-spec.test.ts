@@ -263,6 +263,8 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     expect(scheduler.template).toEqual({ containers: [{ name: 'main', resources: { limits: { cpu: '2', memory: '4Gi' } } }] });
     expect(svc.inferencePoolName).toBe('qwen-inference-pool');
     expect(svc.endpointPickerServiceName).toBe('qwen-epp-service');
+    // The same spec is valid against the v1alpha2 CRD (the inline pool spec has what InferencePool v1 requires).
+    one(base({ router: LlmRouter.managed({ scheduler: { failureMode: FailureMode.FAIL_CLOSE, config, replicas: 2, containers: { main: { resources: { limits: { cpu: '2', memory: '4Gi' } } } }, podLabels: { team: 'ml' } } }) }));
     expect(svc.schedulerDeploymentName).toBe('qwen-kserve-router-scheduler');
     expect(svc.schedulerPods?.labels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'app.kubernetes.io/component': 'llminferenceservice-router-scheduler' });
   });
