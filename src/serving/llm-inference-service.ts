@@ -462,6 +462,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private pool?: InferencePool;
   private readonly prefillMultiNode: boolean;
   private readonly poolLabels?: Record<string, string>;
+  /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
+  private readonly downloads: string[] = [];
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
     checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
@@ -517,6 +519,9 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
         invalid(this, 'prefill.scaling', `uses ${props.prefill.scaling.actuator} but the decode workload uses ${props.scaling.actuator}: KServe requires one actuator backend for both (two metric pipelines would scale them out of step)`, props.prefill.scaling.actuator, `use LlmScaling.${props.scaling.actuator}(...) for both`);
       }
     }
+    const remote = (uri: string) => !/^(pvc|oci):\/\//.test(uri);
+    if (props.storageInitializer !== false && remote(binding.storageUri)) this.downloads.push(binding.storageUri);
+    for (const a of adapters ?? []) if (remote(a.uri)) this.downloads.push(a.uri);
     const tracing = renderTracing(this, 'tracing', props.tracing);
     this.spec = {
       model: { uri: binding.storageUri, name: this.modelName, lora: (adapters && adapters.length > 0) || lora ? { adapters: adapters && adapters.length > 0 ? adapters : undefined, ...lora } : undefined },
@@ -807,7 +812,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
 
   /**
    * The NetworkPolicies (in a Namespace chart) and declared flows of what
-   * KServe runs: the Gateways of a managed route to the vLLM pods (8000)
+   * KServe runs: the model download (HTTPS, for remote model and adapter
+   * URIs while the storage initializer runs); the Gateways of a managed route to the vLLM pods (8000)
    * and to KServe's picker (ext-proc 9002); the picker to the API server;
    * the service's own pods to each other (picker <-> vLLM metrics and KV
    * events, prefill <-> decode KV transfer, multi-node leader <-> workers,
@@ -826,6 +832,11 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     const scheduler = managedScheduler ? this.schedulerPods!.labels : undefined;
     const vllm = { namespace: ns.name, labels: this.decodePods.labels, what: `the vLLM pods of LLMInferenceService ${name}` };
+    if (this.downloads.length > 0) {
+      // KServe's storage-initializer init container downloads the model and LoRA adapters before vLLM starts (HTTPS hubs and object stores).
+      ns.allowEgress(policyId(`llmisvc-${name}-model-download`), { pods: mine, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+      NetworkFlows.declare(this.resource, { from: { ...vllm, what: `the vLLM pods of LLMInferenceService ${name} (storage-initializer)` }, to: NetworkFlows.internet(`the model store (${this.downloads.map((u) => u.replace(/\?.*$/, '')).join(', ')})`), port: 443, purpose: 'model download' });
+    }
     if (scheduler) {
       // The picker watches Pods and InferencePools (kserve v0.20.0 scheduler.go expectedSchedulerRole).
       ns.allowEgress(policyId(`llmisvc-${name}-epp-to-apiserver`), { pods: { ...scheduler }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }, { port: 6443 }] });

@@ -371,7 +371,7 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     const [platform] = buildPlatforms(f.app);
     const svc = platform.manifests.find((m) => m.object.kind === 'LLMInferenceService')!;
     const flows = (svc.flows ?? []).map((x) => `${'namespace' in x.from ? x.from.namespace : x.from.address} -> ${'namespace' in x.to ? `${x.to.namespace}/${x.to.labels['app.kubernetes.io/component']}` : x.to.address}:${x.port}`);
-    expect(flows.sort()).toEqual(['gw -> llm/llminferenceservice-router-scheduler:9002', 'gw -> llm/llminferenceservice-workload:8000', 'llm -> llm/llminferenceservice-workload:8000']);
+    expect(flows.sort()).toEqual(['gw -> llm/llminferenceservice-router-scheduler:9002', 'gw -> llm/llminferenceservice-workload:8000', 'llm -> 0.0.0.0/0:443', 'llm -> llm/llminferenceservice-workload:8000']);
     const policies = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy' && m.object.metadata.namespace === 'llm').map((m) => m.object as any);
     const toVllm = policies.find((p) => p.metadata.name === 'allow-gateway-to-llmisvc-qwen');
     expect(toVllm.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'kserve.io/component': 'workload' });
@@ -380,6 +380,20 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     const mine = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen' };
     expect(internal.spec.podSelector.matchLabels).toEqual(mine);
     expect(internal.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(mine);
+    // The storage initializer downloads the hf:// model over HTTPS.
+    const download = policies.find((p) => p.metadata.name === 'allow-llmisvc-qwen-model-download');
+    expect(download.spec.podSelector.matchLabels).toEqual(mine);
+    expect(download.spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+  });
+
+  it('no download egress for a pvc:// model, nor when the storage initializer is off; LoRA adapters from a hub still download', () => {
+    const f = setup(['llm'], { requireAccessPolicies: false });
+    new LlmInferenceService(f.ns.llm, 'on-pvc', { model: Storage.pvc('models', 'qwen'), container: { resources: GPU } });
+    new LlmInferenceService(f.ns.llm, 'sim', { model: Storage.hf('facebook/opt-125m'), storageInitializer: false, container: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } } });
+    new LlmInferenceService(f.ns.llm, 'lora', { model: Storage.pvc('models', 'opt'), loraAdapters: [{ name: 'sql', storage: Storage.hf('org/sql-lora') }], container: { resources: GPU } });
+    const [platform] = buildPlatforms(f.app);
+    const names = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy').map((m) => m.object.metadata.name);
+    expect(names.filter((n) => n.endsWith('-model-download')).sort()).toEqual(['allow-llmisvc-lora-model-download']);
   });
 });
 
