@@ -19,7 +19,7 @@ import { checkTolerations } from '../core/toleration';
 import { renderPodVolumes } from '../core/volume';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
-import { InferencePool } from '../inference/inference-pool';
+import { assertPoolGateway, FailureMode, InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
 import { HttpRoute } from '../routing/http-route';
 import { findPlatformNamespace } from '../routing/route-wiring';
@@ -531,6 +531,11 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       prefill,
       tracing,
     };
+    // KServe's managed route targets KServe's pool (FailOpen in its preset unless failureMode says otherwise): the Gateways must route to pools.
+    if (router.managed && router.schedulerOptions !== undefined) {
+      const failureMode = router.schedulerOptions === true ? undefined : router.schedulerOptions.failureMode;
+      for (const g of router.gateways) assertPoolGateway(this, 'router.scheduler.failureMode', g, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
+    }
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
     router.render(this.schedulerContext());
 

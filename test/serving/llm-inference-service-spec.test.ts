@@ -445,3 +445,19 @@ describe('router gateway refs name a listener', () => {
     expect(() => LlmRouter.managed({ gateways: ['gateway'] as never })).toThrow(/gateways\[0\] must be a Gateway or a listener/);
   });
 });
+
+describe("KServe's pool behind Gateways that cannot route to it", () => {
+  it('refuses a managed scheduler on a kgateway (Envoy) Gateway, and on Envoy Gateway unless it fails closed', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const listeners = [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })];
+    const kgw = new Gateway(f.ns.gw, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners });
+    const eg = new Gateway(f.ns.gw, 'eg', { provider: GatewayProvider.ENVOY_GATEWAY, listeners });
+    expect(() => new LlmInferenceService(f.ns.llm, 'a', base({ router: LlmRouter.managed({ gateways: [kgw], scheduler: true }) }))).toThrow(/gateway kgw is a kgateway \(Envoy\) Gateway, which no longer routes to InferencePools/);
+    expect(() => new LlmInferenceService(f.ns.llm, 'b', base({ router: LlmRouter.managed({ gateways: [eg], scheduler: true }) }))).toThrow(
+      /router\.scheduler\.failureMode is FailOpen, but Gateway eg is Envoy Gateway.*Fix: set failureMode: FailureMode\.FAIL_CLOSE in the scheduler options/s,
+    );
+    expect(new LlmInferenceService(f.ns.llm, 'c', base({ router: LlmRouter.managed({ gateways: [eg], scheduler: { failureMode: FailureMode.FAIL_CLOSE } }) })).inferencePoolName).toBe('c-inference-pool');
+    // Without a scheduler the route goes to the workload Service: any Gateway will do.
+    expect(new LlmInferenceService(f.ns.llm, 'd', base({ router: LlmRouter.managed({ gateways: [kgw] }) })).routeName).toBe('d-kserve-route');
+  });
+});
