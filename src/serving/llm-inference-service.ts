@@ -4,6 +4,7 @@ import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
+import { Platform } from '../core/platform';
 import { NetworkPeer } from '../core/network-peer';
 import { renderContainer, TMP_VOLUME } from '../core/container';
 import { EnvVars } from '../core/env';
@@ -21,6 +22,7 @@ import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { assertPoolGateway, FailureMode, InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
+import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } from '../inference/picker-gateway';
 import { HttpRoute } from '../routing/http-route';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
@@ -553,6 +555,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }, () => this.renderSpec());
     security.waive(this.resource);
     this.openNetwork();
+    this.pickerGatewaySupport();
   }
 
   /**
@@ -589,6 +592,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     if (!pool.targetPorts.includes(LLM_WORKLOAD_PORT)) invalid(this, 'router.scheduler.pool', `does not target port ${LLM_WORKLOAD_PORT}, where vLLM serves`, pool.targetPorts, `target port ${LLM_WORKLOAD_PORT}`);
     this.pool = pool;
+    // KServe deploys no picker with a pool ref: the pool's own picker takes the Gateways.
+    this.node.tryRemoveChild('EndpointPickerDestinationRule');
     // KServe's route sends to the pool: the pool opens each Gateway to its pods and its picker, as a route of this app would.
     if (this.router.managed) for (const g of this.router.gateways) pool.backendRef.onRoute?.(this.resource, 'HTTPRoute', g);
   }
@@ -813,6 +818,27 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       out[DRA_ANNOTATIONS.cel] = dra.celSelectors.join('\n');
     }
     return out;
+  }
+
+  /**
+   * What each Gateway of a managed route needs to reach KServe's picker:
+   * Istio, a DestinationRule originating TLS to `<name>-epp-service` (the
+   * llm-d picker serves ext-proc over TLS with a self-signed certificate by
+   * default, and KServe's default build creates no such rule:
+   * kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/router_platform_networking_default.go)
+   * and istiod's setup note; Envoy Gateway, Envoy AI Gateway's setup note.
+   */
+  private pickerGatewaySupport(): void {
+    if (!this.router.managed || !this.router.scheduler) return;
+    const platform = Platform.tryOf(this);
+    for (const g of this.router.gateways) {
+      if (g.provider?.id === 'istio') {
+        if (!this.node.tryFindChild('EndpointPickerDestinationRule')) pickerDestinationRule(this, 'EndpointPickerDestinationRule', this.childName('-epp-service'), this.serviceNamespace ?? 'default');
+        platform?.addSetupNote(ISTIO_INFERENCE_NOTE.topic, ISTIO_INFERENCE_NOTE.text);
+      } else if (g.provider?.id === 'envoy-gateway') {
+        platform?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
+      }
+    }
   }
 
   /**

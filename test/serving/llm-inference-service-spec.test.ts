@@ -381,6 +381,11 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     expect(internal.spec.podSelector.matchLabels).toEqual(mine);
     expect(internal.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(mine);
     // The storage initializer downloads the hf:// model over HTTPS.
+    // Istio originates TLS to KServe's picker (its self-signed certificate), and istiod needs its inference flag.
+    const rule = platform.manifests.find((m) => m.object.kind === 'DestinationRule')!.object as any;
+    expect(rule.metadata).toMatchObject({ name: 'qwen-epp-service', namespace: 'llm' });
+    expect(rule.spec).toEqual({ host: 'qwen-epp-service.llm.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
+    expect(f.platform.setupNotes.map((n) => n.topic)).toContain('Istio: Gateway API Inference Extension support in istiod');
     const download = policies.find((p) => p.metadata.name === 'allow-llmisvc-qwen-model-download');
     expect(download.spec.podSelector.matchLabels).toEqual(mine);
     expect(download.spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
