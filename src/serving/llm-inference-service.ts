@@ -444,7 +444,10 @@ export interface LlmPods {
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
  * @throws ModelServingError for `replicas` with `scaling`, `worker` without
  *   data or pipeline parallelism, a restricted multi-node workload, prefill
- *   and decode on different autoscaling actuators, and the checks of each field
+ *   and decode on different autoscaling actuators, a managed scheduler
+ *   behind a Gateway that cannot route to its pool, and the checks of each
+ *   field; the name properties throw when the name KServe derives is over
+ *   63 characters (KServe would hash it)
  */
 export class LlmInferenceService extends Construct implements IBackend, IModelServers {
   /** `metadata.name`. */
