@@ -20,7 +20,7 @@ import { checkTolerations } from '../core/toleration';
 import { renderPodVolumes } from '../core/volume';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
-import { assertPoolGateway, FailureMode, InferencePool } from '../inference/inference-pool';
+import { assertPoolGateway, FailureMode, INFERENCE_POOL_GROUP, InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
 import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } from '../inference/picker-gateway';
 import { HttpRoute } from '../routing/http-route';
@@ -558,7 +558,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }, () => this.renderSpec());
     security.waive(this.resource);
     this.openNetwork();
-    this.pickerGatewaySupport();
   }
 
   /**
@@ -778,6 +777,38 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   }
 
   /**
+   * KServe's InferencePool (`<name>-inference-pool`) as a route backend, for
+   * an HttpRoute of this app (with `LlmRouter.httpRoutes({ scheduler })`):
+   * `group: inference.networking.k8s.io, kind: InferencePool`, no port. Each
+   * Gateway of such a route gets what it needs to reach the pool and
+   * KServe's picker (refused when it cannot route to pools).
+   *
+   * @throws ModelServingError without a scheduler KServe manages, or when KServe manages the route
+   */
+  public get schedulerPoolBackend(): IBackend {
+    if (!this.router.scheduler || this.pool) {
+      invalid(this, 'router.scheduler', "is not KServe's: there is no KServe-managed InferencePool to route to", this.pool?.poolName ?? this.router.mode, this.pool ? 'route to the InferencePool given to useInferencePool' : 'create the router with scheduler: true');
+    }
+    if (this.router.managed) {
+      invalid(this, 'router', 'is managed by KServe, which routes to its pool itself: a second route of your own would compete with it', 'LlmRouter.managed', 'use LlmRouter.httpRoutes({ scheduler: true }) to route the pool yourself');
+    }
+    const failureMode = this.router.schedulerOptions === true ? undefined : this.router.schedulerOptions?.failureMode;
+    const backendRef: BackendReference = {
+      group: INFERENCE_POOL_GROUP,
+      kind: 'InferencePool',
+      name: this.childName('-inference-pool'),
+      namespace: this.serviceNamespace,
+      owner: this,
+      onRoute: (route, routeKind, gateway) => {
+        if (routeKind !== 'HTTPRoute') invalid(this, 'schedulerPoolBackend', 'is an InferencePool, which Gateway API Inference Extension supports as an HTTPRoute backend only', routeKind, 'route to it with an HttpRoute');
+        assertPoolGateway(this, 'router.scheduler.failureMode', gateway, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
+        this.attachGateway(gateway, `HTTPRoute ${(route as { routeName?: string }).routeName ?? route.node.id}`);
+      },
+    };
+    return { backendRef };
+  }
+
+  /**
    * The workload Service as a route backend ({@link workloadServiceName} on
    * port 8000), for an HTTPRoute of your own (or a `ModelEndpoint`); the
    * gateway's flow goes to the pods KServe selects. Assumes KServe's
@@ -824,27 +855,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   }
 
   /**
-   * What each Gateway of a managed route needs to reach KServe's picker:
-   * Istio, a DestinationRule originating TLS to `<name>-epp-service` (the
-   * llm-d picker serves ext-proc over TLS with a self-signed certificate by
-   * default, and KServe's default build creates no such rule:
-   * kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/router_platform_networking_default.go)
-   * and istiod's setup note; Envoy Gateway, Envoy AI Gateway's setup note.
-   */
-  private pickerGatewaySupport(): void {
-    if (!this.router.managed || !this.router.scheduler) return;
-    const platform = Platform.tryOf(this);
-    for (const g of this.router.gateways) {
-      if (g.provider?.id === 'istio') {
-        if (!this.node.tryFindChild('EndpointPickerDestinationRule')) pickerDestinationRule(this, 'EndpointPickerDestinationRule', this.childName('-epp-service'), this.serviceNamespace ?? 'default');
-        platform?.addSetupNote(ISTIO_INFERENCE_NOTE.topic, ISTIO_INFERENCE_NOTE.text);
-      } else if (g.provider?.id === 'envoy-gateway') {
-        platform?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
-      }
-    }
-  }
-
-  /**
    * The NetworkPolicies (in a Namespace chart) and declared flows of what
    * KServe runs: the model download (HTTPS, for remote model and adapter
    * URIs while the storage initializer runs); the Gateways of a managed route to the vLLM pods (8000)
@@ -876,24 +886,53 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       ns.allowEgress(policyId(`llmisvc-${name}-epp-to-apiserver`), { pods: { ...scheduler }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }, { port: 6443 }] });
       NetworkFlows.declare(this.resource, { from: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` }, to: vllm, port: LLM_WORKLOAD_PORT, purpose: "the picker reading the vLLM pods' metrics (queue depth, KV cache)" });
     }
-    if (!this.router.managed) return;
-    for (const g of this.router.gateways) {
-      const dp = g.dataPlane;
-      if (!dp) continue;
-      const gwNs = findPlatformNamespace(this, dp.namespace);
-      ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}`), { pods: { ...this.poolSelector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_WORKLOAD_PORT }] });
-      gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...this.poolSelector })], ports: [{ port: LLM_WORKLOAD_PORT }] });
-      NetworkFlows.declare(this.resource, { from: proxyFlowPeer(g.gatewayName, dp), to: vllm, port: LLM_WORKLOAD_PORT, purpose: `requests of KServe's HTTPRoute ${this.routeName} through Gateway ${g.gatewayName}` });
-      if (scheduler) {
-        ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}-epp`), { pods: { ...scheduler }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
-        gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}-epp`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...scheduler })], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
-        NetworkFlows.declare(this.resource, {
-          from: proxyFlowPeer(g.gatewayName, dp),
-          to: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` },
-          port: LLM_SCHEDULER_GRPC_PORT,
-          purpose: `ext-proc calls of Gateway ${g.gatewayName} asking KServe's picker where to send requests for ${name}`,
-        });
+    if (this.router.managed) for (const g of this.router.gateways) this.attachGateway(g, `KServe's HTTPRoute ${this.routeName}`);
+  }
+
+  private readonly attached = new Set<IGateway>();
+
+  /**
+   * What a Gateway sending to this service needs (once per Gateway): the
+   * NetworkPolicies and flows to the vLLM pods (8000) and, with KServe's
+   * picker, to the picker (ext-proc 9002); for KServe's picker on Istio, a
+   * DestinationRule originating TLS to `<name>-epp-service` (the llm-d
+   * picker serves ext-proc over TLS with a self-signed certificate by
+   * default, and KServe's default build creates no such rule: kserve v0.20.0
+   * pkg/controller/v1alpha2/llmisvc/router_platform_networking_default.go)
+   * and istiod's setup note; on Envoy Gateway, Envoy AI Gateway's setup note.
+   */
+  private attachGateway(g: IGateway, via: string): void {
+    if (this.attached.has(g)) return;
+    this.attached.add(g);
+    const name = this.serviceName;
+    const scheduler = this.router.scheduler && !this.pool ? this.schedulerPods!.labels : undefined;
+    if (scheduler) {
+      const platform = Platform.tryOf(this);
+      if (g.provider?.id === 'istio') {
+        if (!this.node.tryFindChild('EndpointPickerDestinationRule')) pickerDestinationRule(this, 'EndpointPickerDestinationRule', this.childName('-epp-service'), this.serviceNamespace ?? 'default');
+        platform?.addSetupNote(ISTIO_INFERENCE_NOTE.topic, ISTIO_INFERENCE_NOTE.text);
+      } else if (g.provider?.id === 'envoy-gateway') {
+        platform?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
       }
+    }
+    const chart = Chart.of(this);
+    const dp = g.dataPlane;
+    if (!Namespace.isNamespace(chart) || !dp) return;
+    const ns = chart as Namespace;
+    const vllm = { namespace: ns.name, labels: this.decodePods.labels, what: `the vLLM pods of LLMInferenceService ${name}` };
+    const gwNs = findPlatformNamespace(this, dp.namespace);
+    ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}`), { pods: { ...this.poolSelector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_WORKLOAD_PORT }] });
+    gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...this.poolSelector })], ports: [{ port: LLM_WORKLOAD_PORT }] });
+    NetworkFlows.declare(this.resource, { from: proxyFlowPeer(g.gatewayName, dp), to: vllm, port: LLM_WORKLOAD_PORT, purpose: `requests of ${via} through Gateway ${g.gatewayName}` });
+    if (scheduler) {
+      ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}-epp`), { pods: { ...scheduler }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+      gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}-epp`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...scheduler })], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+      NetworkFlows.declare(this.resource, {
+        from: proxyFlowPeer(g.gatewayName, dp),
+        to: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` },
+        port: LLM_SCHEDULER_GRPC_PORT,
+        purpose: `ext-proc calls of Gateway ${g.gatewayName} asking KServe's picker where to send requests for ${name}`,
+      });
     }
   }
 

@@ -466,3 +466,29 @@ describe("KServe's pool behind Gateways that cannot route to it", () => {
     expect(new LlmInferenceService(f.ns.llm, 'd', base({ router: LlmRouter.managed({ gateways: [kgw] }) })).routeName).toBe('d-kserve-route');
   });
 });
+
+describe("an HttpRoute of this app to KServe's pool", () => {
+  it('routes to <name>-inference-pool (group inference.networking.k8s.io), opens the Gateway to the pods and the picker, and passes the security rules', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'qwen', base({ router: LlmRouter.httpRoutes({ gateways: [gateway], scheduler: true }) }));
+    const route = new HttpRoute(f.ns.llm, 'qwen-route', { parents: [gateway], rules: [{ matches: svc.routeMatches(), backends: [svc.schedulerPoolBackend] }] });
+    svc.useHttpRoutes(route);
+    const [platform] = buildPlatforms(f.app);
+    const find = (kind: string, name: string) => platform.manifests.find((m) => m.object.kind === kind && m.object.metadata.name === name)!.object as any;
+    expect(find('HTTPRoute', 'qwen-route').spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-inference-pool' }]);
+    expect(find('LLMInferenceService', 'qwen').spec.router).toEqual({ scheduler: {}, route: { http: { refs: [{ name: 'qwen-route' }] } }, gateway: { refs: [{ name: 'gateway', namespace: 'gw' }] } });
+    expect(find('DestinationRule', 'qwen-epp-service').spec.host).toBe('qwen-epp-service.llm.svc.cluster.local');
+    const flows = (platform.manifests.find((m) => m.object.kind === 'LLMInferenceService')!.flows ?? []).map((x) => `${'namespace' in x.from ? x.from.namespace : '?'} -> ${'namespace' in x.to ? x.to.labels['app.kubernetes.io/component'] : x.to.address}:${x.port}`);
+    expect(flows).toEqual(expect.arrayContaining(['gw -> llminferenceservice-workload:8000', 'gw -> llminferenceservice-router-scheduler:9002']));
+  });
+
+  it('is refused without a KServe scheduler, under a managed route, and behind a kgateway Gateway', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    expect(() => new LlmInferenceService(f.ns.llm, 'a', base({ router: LlmRouter.httpRoutes() })).schedulerPoolBackend).toThrow(/router\.scheduler is not KServe's: there is no KServe-managed InferencePool to route to/);
+    expect(() => new LlmInferenceService(f.ns.llm, 'b', base({ router: LlmRouter.managed({ scheduler: true }) })).schedulerPoolBackend).toThrow(/router is managed by KServe, which routes to its pool itself/);
+    const kgw = new Gateway(f.ns.gw, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'c', base({ router: LlmRouter.httpRoutes({ gateways: [kgw], scheduler: true }) }));
+    expect(() => new HttpRoute(f.ns.llm, 'c-route', { parents: [kgw], rules: [{ backends: [svc.schedulerPoolBackend] }] })).toThrow(/gateway kgw is a kgateway \(Envoy\) Gateway/);
+  });
+});
