@@ -397,7 +397,7 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     new LlmInferenceService(f.ns.llm, 'sim', { model: Storage.hf('facebook/opt-125m'), storageInitializer: false, container: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } } });
     new LlmInferenceService(f.ns.llm, 'lora', { model: Storage.pvc('models', 'opt'), loraAdapters: [{ name: 'sql', storage: Storage.hf('org/sql-lora') }], container: { resources: GPU } });
     const [platform] = buildPlatforms(f.app);
-    const names = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy').map((m) => m.object.metadata.name);
+    const names = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy').map((m) => String(m.object.metadata.name));
     expect(names.filter((n) => n.endsWith('-model-download')).sort()).toEqual(['allow-llmisvc-lora-model-download']);
   });
 });
