@@ -13,6 +13,7 @@ import { HttpRouteMatch, PathMatch } from './match';
 import { IRouteTarget } from '../core/policy-target';
 import { ImportedRoute } from './imported-route';
 import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
+import { checkStreamTimeouts, describeStreamingBackend, streamingBackends } from './stream-timeouts';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
@@ -31,6 +32,13 @@ export interface HttpRouteTimeouts {
   readonly request?: Duration;
   /** `backendRequest`: one request to a backend; must not exceed `request`. @default - implementation default */
   readonly backendRequest?: Duration;
+  /**
+   * Why a `request` or `backendRequest` shorter than 10 minutes is fine on a
+   * rule whose backends stream (an LLM: `backendRef.streaming`), where it
+   * would cut long answers; at least 10 characters. Not rendered.
+   * @default - none: such a timeout is refused
+   */
+  readonly shortStreamReason?: string;
 }
 
 /**
@@ -91,7 +99,9 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
  * });
  * ```
  *
- * @throws ModelServingError for bad paths, hostnames, weights, timeouts,
+ * @throws ModelServingError for bad paths, hostnames, weights, timeouts
+ *   (among them a whole-request timeout under 10 minutes on a rule to a
+ *   streaming LLM backend, without `timeouts.shortStreamReason`),
  *   repeated filters, a redirect next to backends, a Service backend without
  *   a port, a listener that does not admit routes from this namespace, or
  *   more than 16 rules / 64 matches per rule / 127 matches in all
@@ -182,6 +192,8 @@ export class HttpRoute extends RouteBase {
     if (t?.request && t.backendRequest && t.request.toMilliseconds() !== 0 && t.backendRequest.toMilliseconds() > t.request.toMilliseconds()) {
       invalid(this, `${field}.timeouts.backendRequest`, `must not be longer than timeouts.request (${formatGatewayDuration(t.request)})`, formatGatewayDuration(t.backendRequest), 'shorten backendRequest or lengthen request');
     }
+    const streaming = streamingBackends(backendsOf(rule));
+    checkStreamTimeouts(this, `${field}.timeouts`, t, streaming.length > 0 ? describeStreamingBackend(streaming[0]) : undefined);
     this.matchCount += matches.length;
     this.ruleList.push(rule);
     this.wireBackends(backendsOf(rule));
@@ -255,7 +267,7 @@ export class HttpRoute extends RouteBase {
             filters: hb.filters?.map((f) => f.filterSpec as unknown as gw.HttpRouteSpecRulesBackendRefsFilters),
           };
         }),
-        timeouts: rule.timeouts
+        timeouts: rule.timeouts && (rule.timeouts.request || rule.timeouts.backendRequest)
           ? {
               request: rule.timeouts.request ? formatGatewayDuration(rule.timeouts.request) : undefined,
               backendRequest: rule.timeouts.backendRequest ? formatGatewayDuration(rule.timeouts.backendRequest) : undefined,
