@@ -39,7 +39,9 @@ export interface StreamTimeouts {
  *   "the zero duration SHOULD disable the timeout"). Without it Envoy
  *   Gateway and kgateway leave Envoy's route timeout at its 15 s default
  *   (envoyproxy/gateway v1.9.0 internal/xds/translator/route.go sets
- *   `Timeout` only from a configured request timeout); streams then end on
+ *   `Timeout` only from a configured request timeout; kgateway at commit
+ *   3b404509 pkg/krtcollections/builtin.go `convertTimeouts` likewise
+ *   translates only the rule's timeouts); streams then end on
  *   the stream idle timeout ({@link DEFAULT_STREAM_IDLE_TIMEOUT}).
  * - Kong: `backendRequest: 10m`. The Kong Ingress Controller ignores
  *   `request` and turns `backendRequest` into the Kong Service's read,
