@@ -12,10 +12,10 @@ import { ITierTarget } from '../policy/tier';
 import { HttpRouteFilter, IHttpRouteFilter, PathModifier } from '../routing/filter';
 import { GrpcRoute } from '../routing/grpc-route';
 import { HttpRoute, HttpRouteTimeouts } from '../routing/http-route';
-import { checkStreamTimeouts, DEFAULT_STREAM_IDLE_TIMEOUT, streamSafeTimeouts } from '../routing/stream-timeouts';
+import { checkStreamTimeouts, streamSafeTimeouts } from '../routing/stream-timeouts';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { GatewayProvider } from '../gateway/gateway-provider';
-import { ClientTrafficPolicy } from '../policy/envoy-gateway/client-traffic-policy';
+import { applyLlmClientTraffic } from '../policy/envoy-gateway/llm-client-traffic';
 import { Platform } from '../core/platform';
 import { OPENAI_API_PATHS } from '../serving/serving-runtime';
 import { PathMatch } from '../routing/match';
@@ -141,16 +141,7 @@ export interface ModelEndpointProps {
 
 const PROPS_KEYS = keysOf<ModelEndpointProps>({ model: true, gateway: true, path: true, hostname: true, name: true, access: true, monitoring: true, filters: true, labels: true, openAiPaths: true, timeouts: true });
 
-/**
- * The connection buffer an Envoy Gateway gateway in front of LLMs gets
- * (`ClientTrafficPolicy.connection.bufferLimit`): Envoy Gateway's default
- * 32 KiB answers 413 to a longer prompt whenever a filter reads the whole
- * body (external authorization with the body, ext-proc, Envoy AI Gateway
- * reading `model`). 50 MiB is Envoy AI Gateway's own example value.
- * @see https://github.com/envoyproxy/gateway/blob/v1.9.0/api/v1alpha1/connection_types.go (BufferLimit, default 32768)
- * @see https://github.com/envoyproxy/ai-gateway/blob/v1.1.0/examples/basic/basic.yaml (ClientTrafficPolicy bufferLimit: 50Mi)
- */
-export const LLM_GATEWAY_BUFFER_LIMIT = '50Mi';
+export { LLM_GATEWAY_BUFFER_LIMIT } from '../policy/envoy-gateway/llm-client-traffic';
 
 /**
  * One served model on a gateway, wired the way every model needs: the
@@ -254,7 +245,7 @@ export class ModelEndpoint extends Construct implements ITierTarget {
         labels,
         rules: [{ matches: this.path !== undefined ? [{ path: PathMatch.prefix(this.path) }] : matches, filters: filters.length > 0 ? filters : undefined, backends: [model], timeouts }],
       });
-      if (llm && props.timeouts === undefined) this.keepStreamsAlive(props.gateway);
+      if (model instanceof LlmInferenceService) this.keepStreamsAlive(props.gateway);
     }
 
     const access = props.access ?? EndpointAccess.policy();
@@ -274,27 +265,14 @@ export class ModelEndpoint extends Construct implements ITierTarget {
   }
 
   /**
-   * On Envoy Gateway, what the LLM route still needs on the Gateway's
-   * ClientTrafficPolicy: a stream idle timeout (Envoy Gateway turns the
-   * route's idle timeout off with `request: 0s` and keeps only the
-   * listener's: internal/xds/translator/route.go `idleTimeout` at v1.9.0)
-   * and a connection buffer for long prompts ({@link LLM_GATEWAY_BUFFER_LIMIT}).
-   * A Gateway outside the platform gets a setup note instead.
+   * On Envoy Gateway, what an LLMInferenceService's route needs on the
+   * Gateway's ClientTrafficPolicy ({@link applyLlmClientTraffic}); routes
+   * to other streaming backends get it from the route wiring.
    */
   private keepStreamsAlive(parent: IRouteParent): void {
     const gateway = parent.gateway;
     if (gateway.provider !== GatewayProvider.ENVOY_GATEWAY) return;
-    const chart = findPlatformNamespace(this, gateway.gatewayNamespace ?? Chart.of(this).namespace ?? '');
-    if (chart === undefined) {
-      Platform.tryOf(this)?.addSetupNote(
-        `LLM defaults of Gateway ${gateway.gatewayName}`,
-        `Give the Gateway a ClientTrafficPolicy with connection.bufferLimit: ${LLM_GATEWAY_BUFFER_LIMIT} (Envoy Gateway's 32 KiB answers 413 to long prompts once a filter reads the body) and timeout.http.streamIdleTimeout: 5m (the LLM routes disable their whole-request timeout).`,
-      );
-      return;
-    }
-    const ctp = ClientTrafficPolicy.ofGateway(chart, gateway);
-    ctp.raiseBufferLimit(LLM_GATEWAY_BUFFER_LIMIT);
-    if (ctp.streamIdleTimeout === undefined) ctp.setStreamIdleTimeout(DEFAULT_STREAM_IDLE_TIMEOUT);
+    applyLlmClientTraffic(findPlatformNamespace(this, gateway.gatewayNamespace ?? Chart.of(this).namespace ?? ''), gateway, (topic, text) => Platform.tryOf(this)?.addSetupNote(topic, text));
   }
 
   private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring {

@@ -13,7 +13,7 @@ import { HttpRouteMatch, PathMatch } from './match';
 import { IRouteTarget } from '../core/policy-target';
 import { ImportedRoute } from './imported-route';
 import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
-import { checkStreamTimeouts, describeStreamingBackend, streamingBackends } from './stream-timeouts';
+import { checkStreamTimeouts, describeStreamingBackend, streamingBackends, streamSafeTimeouts } from './stream-timeouts';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
@@ -56,7 +56,10 @@ export interface HttpRouteRule {
   readonly filters?: readonly IHttpRouteFilter[];
   /** `backendRefs`: an {@link IBackend} takes weight 1. @default - none (the filters must answer, e.g. a redirect) */
   readonly backends?: ReadonlyArray<IBackend | HttpBackend>;
-  /** `timeouts`. @default - implementation defaults */
+  /**
+   * `timeouts`.
+   * @default - implementation defaults; for a rule to a streaming backend (`backendRef.streaming`: an OpenAI-compatible model, an InferencePool), timeouts that do not cut streams: `request: 0s`, or on Kong `backendRequest: 10m` ({@link streamSafeTimeouts})
+   */
   readonly timeouts?: HttpRouteTimeouts;
 }
 
@@ -245,6 +248,20 @@ export class HttpRoute extends RouteBase {
     }
   }
 
+  /**
+   * The timeouts of a rule that gives none and sends to a streaming backend:
+   * {@link streamSafeTimeouts} of its gateways' provider (Kong's when every
+   * parent is Kong, the others' when none is; none for a mix, whose
+   * providers read different fields).
+   */
+  private streamDefaults(rule: HttpRouteRule): HttpRouteTimeouts | undefined {
+    if (streamingBackends(backendsOf(rule)).length === 0) return undefined;
+    const kong = this.parentGateways.map((g) => g.provider?.id === 'kong');
+    if (kong.every((k) => k)) return streamSafeTimeouts('kong');
+    if (kong.every((k) => !k)) return streamSafeTimeouts(undefined);
+    return undefined;
+  }
+
   private renderSpec(): gw.HttpRouteSpec {
     const ns = this.routeNamespace;
     return {
@@ -267,15 +284,18 @@ export class HttpRoute extends RouteBase {
             filters: hb.filters?.map((f) => f.filterSpec as unknown as gw.HttpRouteSpecRulesBackendRefsFilters),
           };
         }),
-        timeouts: rule.timeouts && (rule.timeouts.request || rule.timeouts.backendRequest)
-          ? {
-              request: rule.timeouts.request ? formatGatewayDuration(rule.timeouts.request) : undefined,
-              backendRequest: rule.timeouts.backendRequest ? formatGatewayDuration(rule.timeouts.backendRequest) : undefined,
-            }
-          : undefined,
+        timeouts: renderTimeouts(rule.timeouts ?? this.streamDefaults(rule)),
       })),
     };
   }
+}
+
+function renderTimeouts(t: HttpRouteTimeouts | undefined): gw.HttpRouteSpecRulesTimeouts | undefined {
+  if (!t || (!t.request && !t.backendRequest)) return undefined;
+  return {
+    request: t.request ? formatGatewayDuration(t.request) : undefined,
+    backendRequest: t.backendRequest ? formatGatewayDuration(t.backendRequest) : undefined,
+  };
 }
 
 function renderMatch(m: HttpRouteMatch): gw.HttpRouteSpecRulesMatches {

@@ -5,6 +5,7 @@ import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { Gateway } from '../../src/gateway/gateway';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
+import { EndpointPicker } from '../../src/inference/endpoint-picker';
 import { InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
 import { LLM_GATEWAY_BUFFER_LIMIT, ModelEndpoint } from '../../src/platform/model-endpoint';
@@ -110,6 +111,27 @@ describe('LLM routes: no whole-request timeout that cuts streams', () => {
     expect(() => new HttpRoute(w.ns.models, 'direct', { parents: [w.listener], rules: [{ backends: [w.llm('other')], timeouts: { request: Duration.seconds(15) } }] })).toThrow(/on a route to Service models\/other-predictor, which streams/);
     new HttpRoute(w.ns.models, 'ok', { parents: [w.listener], rules: [{ backends: [pool], timeouts: { request: Duration.seconds(0) } }] });
     new HttpRoute(w.ns.models, 'iris-route', { parents: [w.listener], rules: [{ backends: [w.sklearn()], timeouts: { request: Duration.seconds(15) } }] });
+  });
+
+  it('defaults a plain HTTPRoute rule to a streaming backend the same way, and gives its Envoy Gateway the LLM client-traffic defaults', () => {
+    const i = world(GatewayProvider.ISTIO);
+    const pool = new InferencePool(i.ns.models, 'qwen-pool', { modelServers: ModelServers.of(i.llm()) });
+    new EndpointPicker(i.ns.models, 'qwen-epp', { pool });
+    new HttpRoute(i.ns.models, 'pool', { parents: [i.listener], rules: [{ matches: [{ path: PathMatch.prefix('/v1') }], backends: [pool] }] });
+    new HttpRoute(i.ns.models, 'iris-route', { parents: [i.listener], hostnames: ['iris.example.com'], rules: [{ backends: [i.sklearn()] }] });
+    const objects = synthObjects(i.app);
+    expect(ruleOf(objects, 'pool').timeouts).toEqual({ request: '0s' });
+    expect(ruleOf(objects, 'iris-route').timeouts).toBeUndefined();
+
+    const e = world(GatewayProvider.ENVOY_GATEWAY);
+    new HttpRoute(e.ns.models, 'direct', { parents: [e.listener], rules: [{ backends: [e.llm()] }] });
+    const eg = synthObjects(e.app);
+    expect(ruleOf(eg, 'direct').timeouts).toEqual({ request: '0s' });
+    expect(findObject(eg, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec).toMatchObject({ connection: { bufferLimit: '50Mi' }, timeout: { http: { streamIdleTimeout: '5m' } } });
+
+    const k = world(GatewayProvider.KONG);
+    new HttpRoute(k.ns.models, 'direct', { parents: [k.listener], rules: [{ backends: [k.llm()] }] });
+    expect(ruleOf(synthObjects(k.app), 'direct').timeouts).toEqual({ backendRequest: '10m' });
   });
 
   it('defaults and checks the timeouts of an LLMInferenceService endpoint too', () => {
