@@ -141,7 +141,6 @@ export interface ModelEndpointProps {
 
 const PROPS_KEYS = keysOf<ModelEndpointProps>({ model: true, gateway: true, path: true, hostname: true, name: true, access: true, monitoring: true, filters: true, labels: true, openAiPaths: true, timeouts: true });
 
-export { LLM_GATEWAY_BUFFER_LIMIT } from '../policy/envoy-gateway/llm-client-traffic';
 
 /**
  * One served model on a gateway, wired the way every model needs: the
