@@ -276,7 +276,7 @@ export class ModelEndpoint extends Construct implements ITierTarget {
 
   private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring {
     if (!(model instanceof InferenceService)) {
-      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/name, kserve.io/component: workload) with a PodMonitor of your own');
+      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/part-of: llminferenceservice, app.kubernetes.io/name: <name>, kserve.io/component: workload) with a PodMonitor of your own: vLLM serves /metrics on port 8000, over HTTPS with a self-signed certificate when KServe\'s ingress config sets enableLLMInferenceServiceTLS (kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)');
     }
     const { gateway, llm, traffic, ...bundle } = options;
     optionalShape(this, 'monitoring.gateway', gateway, (v): v is GatewayMonitoring => v instanceof GatewayMonitoring, 'a GatewayMonitoring', "pass monitoring: { gateway: new GatewayMonitoring(system, 'gateway-monitoring', { gateway }) }");
