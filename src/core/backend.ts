@@ -49,6 +49,14 @@ export interface BackendReference {
    */
   readonly protocol?: 'HTTP' | 'gRPC';
   /**
+   * The backend answers with long streamed responses (an LLM's server-sent
+   * events: OpenAI-compatible runtimes, InferencePools, LLMInferenceServices).
+   * A route to it refuses a whole-request timeout that would cut the streams
+   * (`checkStreamTimeouts`).
+   * @default false
+   */
+  readonly streaming?: boolean;
+  /**
    * Called by a route for each Gateway whose traffic it sends to this
    * backend (possibly more than once for the same Gateway): lets a backend
    * that needs more than a NetworkPolicy to the pods (an InferencePool and

@@ -1,3 +1,4 @@
+import { failureModes } from './failure-modes';
 import { KubeObject } from './manifest';
 
 /** What the platform README is made of. */
@@ -26,7 +27,9 @@ const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.n
 /**
  * The platform's `README.md`: a Mermaid diagram of gateway → routes →
  * models (with policies and monitors attached), a table of endpoints, the
- * object count per kind, what the cluster needs outside the folder, and the
+ * object count per kind, the failure mode of every endpoint picker,
+ * external authorization, ext-proc and rate limit service the gateway calls
+ * ({@link failureModes}), what the cluster needs outside the folder, and the
  * security waivers in force. Generated from
  * the synthesized objects, so it never drifts from `dist/`.
  */
@@ -119,6 +122,13 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
   const counts = new Map<string, number>();
   for (const o of objs) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   lines.push('## Objects', '', '| kind | count |', '|---|---|', ...[...counts.keys()].sort().map((k) => `| ${k} | ${counts.get(k)} |`), '');
+
+  const modes = failureModes(objs);
+  if (modes.length > 0) {
+    lines.push('## Failure modes', '', 'What requests see when a service the gateway calls on each request cannot be reached:', '', '| object | calls | mode | while it is down |', '|---|---|---|---|');
+    for (const m of modes) lines.push(`| ${m.object} | ${m.calls} | ${m.mode}${m.stated ? '' : ' (not stated: CRD default)'} | ${m.effect} |`);
+    lines.push('');
+  }
 
   if (input.setupNotes && input.setupNotes.length > 0) {
     lines.push('## Cluster setup outside dist/', '', 'What this platform needs that Argo CD does not apply from this folder:', '');

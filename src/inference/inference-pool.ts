@@ -275,6 +275,8 @@ export class InferencePool extends Construct implements IBackend, IPolicyTarget 
       name: this.poolName,
       namespace: this.poolNamespace,
       owner: this,
+      // A pool's model servers are LLM servers (the endpoint picker reads their KV cache and queues): their answers stream.
+      streaming: true,
       onRoute: (_route, routeKind, gateway) => this.attachGateway(routeKind, gateway),
     };
   }

@@ -282,6 +282,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, thresholdS)) slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.threshold, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
     }
+    slos.push(...this.moreSlos(props));
     this.slos = slos;
 
     if (props.dashboard ?? true) {
@@ -303,6 +304,15 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         grafanaOperator: props.grafanaOperator,
       });
     }
+  }
+
+  /**
+   * SLOs a subclass adds to the model's (they join {@link slos} and the
+   * dashboard's SLO row). Called once from the constructor, after the
+   * alerts. @returns none here
+   */
+  protected moreSlos(_props: KServeModelMonitoringProps): Slo[] {
+    return [];
   }
 
   /** The alert-name prefix: `KServe`. */

@@ -78,6 +78,12 @@ export function modelDashboard(options: ModelDashboardOptions): DashboardBuilder
         queries: [0.5, 0.95].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${selector('vllm:time_to_first_token_seconds_bucket', llm)}[${w}])))`, legend: `p${q * 100}` })),
       }),
       timeseriesPanel({
+        title: 'Inter-token latency',
+        unit: 's',
+        queries: [0.5, 0.95].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${selector('vllm:inter_token_latency_seconds_bucket', llm)}[${w}])))`, legend: `p${q * 100}` })),
+      }),
+      timeseriesPanel({ title: 'Preemptions per second', unit: 'short', queries: [{ expr: `sum(rate(${selector('vllm:num_preemptions_total', llm)}[${w}]))`, legend: 'preempted' }] }),
+      timeseriesPanel({
         title: 'Queue',
         unit: 'short',
         queries: [

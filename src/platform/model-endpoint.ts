@@ -1,6 +1,7 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalShape, optionalString, requireShape } from '../core/prop-types';
+import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalShape, optionalString, requireArray, requireShape } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { assertSafePath } from '../core/url-path';
 import { IRouteParent } from '../gateway/gateway';
@@ -10,7 +11,13 @@ import { LlmMonitoring, LlmMonitoringProps } from '../observability/llm-monitori
 import { ITierTarget } from '../policy/tier';
 import { HttpRouteFilter, IHttpRouteFilter, PathModifier } from '../routing/filter';
 import { GrpcRoute } from '../routing/grpc-route';
-import { HttpRoute } from '../routing/http-route';
+import { HttpRoute, HttpRouteTimeouts } from '../routing/http-route';
+import { checkStreamTimeouts, streamSafeTimeouts } from '../routing/stream-timeouts';
+import { findPlatformNamespace } from '../routing/route-wiring';
+import { GatewayProvider } from '../gateway/gateway-provider';
+import { applyLlmClientTraffic } from '../policy/envoy-gateway/llm-client-traffic';
+import { Platform } from '../core/platform';
+import { OPENAI_API_PATHS } from '../serving/serving-runtime';
 import { PathMatch } from '../routing/match';
 import { RouteBase } from '../routing/route-base';
 import { InferenceService } from '../serving/inference-service';
@@ -111,9 +118,29 @@ export interface ModelEndpointProps {
   readonly filters?: readonly IHttpRouteFilter[];
   /** `metadata.labels` of the route. @default - the platform labels */
   readonly labels?: Record<string, string>;
+  /**
+   * The OpenAI paths the route matches, for a model whose server is
+   * OpenAI-compatible (vLLM, TEI, an LLMInferenceService): a subset of the
+   * paths the server answers (`model.openAiPaths`), e.g. only
+   * `['/v1/embeddings']` for an embedding model. Not with `path`, which
+   * forwards everything under the prefix.
+   * @default - every OpenAI path the server answers: `/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`, `/v1/models` (vLLM), `/v1/embeddings` (TEI)
+   * @throws ModelServingError for a path the server does not answer, a model that does not speak the OpenAI API, or together with `path`
+   */
+  readonly openAiPaths?: readonly string[];
+  /**
+   * Timeouts of the route's rule. On an LLM (an OpenAI-compatible server
+   * or an LLMInferenceService: its answers stream for minutes) a
+   * `request` or `backendRequest` timeout under 10 minutes is refused unless
+   * `shortStreamReason` says why.
+   * @default - for an LLM, the timeouts that let answers stream on the gateway's provider ({@link streamSafeTimeouts}: `request: 0s`, or on Kong `backendRequest: 10m`, over Kong's 60 s read timeout) with a 5-minute stream idle timeout instead (Envoy's default; set on Envoy Gateway's ClientTrafficPolicy, where `request: 0s` would turn it off); none for other models
+   * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproutetimeouts
+   */
+  readonly timeouts?: HttpRouteTimeouts;
 }
 
-const PROPS_KEYS = keysOf<ModelEndpointProps>({ model: true, gateway: true, path: true, hostname: true, name: true, access: true, monitoring: true, filters: true, labels: true });
+const PROPS_KEYS = keysOf<ModelEndpointProps>({ model: true, gateway: true, path: true, hostname: true, name: true, access: true, monitoring: true, filters: true, labels: true, openAiPaths: true, timeouts: true });
+
 
 /**
  * One served model on a gateway, wired the way every model needs: the
@@ -184,7 +211,27 @@ export class ModelEndpoint extends Construct implements ITierTarget {
       this.path = props.path;
     }
 
+    const llm = model instanceof LlmInferenceService || model.servesOpenAi;
+    const served = model instanceof LlmInferenceService ? OPENAI_API_PATHS : model.openAiPaths;
+    let matches = this.path !== undefined || grpc ? undefined : model.routeMatches();
+    if (props.openAiPaths !== undefined) {
+      const paths = requireArray(this, 'openAiPaths', props.openAiPaths, isString, 'an OpenAI path', "pass openAiPaths: ['/v1/embeddings']");
+      if (!llm) invalid(this, 'openAiPaths', `are OpenAI paths, but ${model.node.path} does not serve the OpenAI API (its runtime is not OpenAI-compatible)`, paths, 'leave openAiPaths out: the route matches the paths of the model\'s protocol');
+      if (this.path !== undefined) invalid(this, 'openAiPaths', 'cannot be given with path, which forwards every request under the prefix', paths, 'give one of path and openAiPaths');
+      if (paths.length === 0) invalid(this, 'openAiPaths', 'is empty, so the route would match nothing', paths, `list some of ${served.join(', ')}`);
+      for (const p of paths) {
+        if (!served.includes(p)) invalid(this, 'openAiPaths', `contains a path the model's server does not answer (it serves ${served.join(', ')})`, p, `use only ${served.join(', ')}`);
+      }
+      if (new Set(paths).size !== paths.length) invalid(this, 'openAiPaths', 'lists a path twice', paths, 'list each path once');
+      matches = paths.map((p) => ({ path: PathMatch.exact(p) }));
+    }
+    optionalShape(this, 'timeouts', props.timeouts, isPlainObject, 'an object of Durations', 'pass timeouts: { request: Duration.minutes(30) }');
+    const provider = props.gateway.gateway.provider;
+    if (llm && !grpc) checkStreamTimeouts(this, 'timeouts', props.timeouts, `${model instanceof LlmInferenceService ? 'LLMInferenceService' : 'the LLM'} ${model.serviceName}`);
+    const timeouts: HttpRouteTimeouts | undefined = props.timeouts ?? (llm && !grpc ? streamSafeTimeouts(provider?.id) : undefined);
+
     if (grpc) {
+      if (props.timeouts !== undefined) invalid(this, 'timeouts', 'are HTTPRoute rule timeouts, which a GRPCRoute (gRPC model) does not have', props.timeouts, 'leave timeouts out for a gRPC model');
       if (props.filters !== undefined && props.filters.length > 0) invalid(this, 'filters', 'are HTTPRoute filters, which a GRPCRoute (gRPC model) cannot carry', props.filters.length, 'drop them, or serve the model over HTTP');
       this.route = new GrpcRoute(this, 'route', { name, parents: [props.gateway], hostnames, labels, rules: [{ matches: (model as InferenceService).grpcRouteMatches(), backends: [model] }] });
     } else {
@@ -195,8 +242,9 @@ export class ModelEndpoint extends Construct implements ITierTarget {
         parents: [props.gateway],
         hostnames,
         labels,
-        rules: [{ matches: this.path !== undefined ? [{ path: PathMatch.prefix(this.path) }] : model.routeMatches(), filters: filters.length > 0 ? filters : undefined, backends: [model] }],
+        rules: [{ matches: this.path !== undefined ? [{ path: PathMatch.prefix(this.path) }] : matches, filters: filters.length > 0 ? filters : undefined, backends: [model], timeouts }],
       });
+      if (model instanceof LlmInferenceService) this.keepStreamsAlive(props.gateway);
     }
 
     const access = props.access ?? EndpointAccess.policy();
@@ -215,9 +263,20 @@ export class ModelEndpoint extends Construct implements ITierTarget {
     return this.route.routeName;
   }
 
+  /**
+   * On Envoy Gateway, what an LLMInferenceService's route needs on the
+   * Gateway's ClientTrafficPolicy ({@link applyLlmClientTraffic}); routes
+   * to other streaming backends get it from the route wiring.
+   */
+  private keepStreamsAlive(parent: IRouteParent): void {
+    const gateway = parent.gateway;
+    if (gateway.provider !== GatewayProvider.ENVOY_GATEWAY) return;
+    applyLlmClientTraffic(findPlatformNamespace(this, gateway.gatewayNamespace ?? Chart.of(this).namespace ?? ''), gateway, (topic, text) => Platform.tryOf(this)?.addSetupNote(topic, text));
+  }
+
   private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring {
     if (!(model instanceof InferenceService)) {
-      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the vLLM pods with a PodMonitor of your own selecting model.poolSelector (the labels KServe sets: app.kubernetes.io/part-of: llminferenceservice, app.kubernetes.io/name, kserve.io/component: workload)');
+      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/part-of: llminferenceservice, app.kubernetes.io/name: <name>, kserve.io/component: workload) with a PodMonitor of your own selecting model.poolSelector: vLLM serves /metrics on port 8000, over HTTPS with a self-signed certificate when KServe\'s ingress config sets enableLLMInferenceServiceTLS (kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)');
     }
     const { gateway, llm, traffic, ...bundle } = options;
     optionalShape(this, 'monitoring.gateway', gateway, (v): v is GatewayMonitoring => v instanceof GatewayMonitoring, 'a GatewayMonitoring', "pass monitoring: { gateway: new GatewayMonitoring(system, 'gateway-monitoring', { gateway }) }");

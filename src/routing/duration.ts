@@ -8,6 +8,8 @@ import { invalid } from '../core/errors';
  */
 export function formatGatewayDuration(d: Duration): string {
   let ms = d.toMilliseconds();
+  // Zero (a disabled timeout) reads as the Gateway API spec writes it.
+  if (ms === 0) return '0s';
   const parts: string[] = [];
   for (const [unit, size] of [
     ['h', 3_600_000],

@@ -13,6 +13,7 @@ import { HttpRouteMatch, PathMatch } from './match';
 import { IRouteTarget } from '../core/policy-target';
 import { ImportedRoute } from './imported-route';
 import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
+import { checkStreamTimeouts, describeStreamingBackend, streamingBackends, streamSafeTimeouts } from './stream-timeouts';
 import { checkedRecord } from '../core/records';
 
 /** A backend of a rule with its share of traffic. */
@@ -31,6 +32,13 @@ export interface HttpRouteTimeouts {
   readonly request?: Duration;
   /** `backendRequest`: one request to a backend; must not exceed `request`. @default - implementation default */
   readonly backendRequest?: Duration;
+  /**
+   * Why a `request` or `backendRequest` shorter than 10 minutes is fine on a
+   * rule whose backends stream (an LLM: `backendRef.streaming`), where it
+   * would cut long answers; at least 10 characters. Not rendered.
+   * @default - none: such a timeout is refused
+   */
+  readonly shortStreamReason?: string;
 }
 
 /**
@@ -48,7 +56,10 @@ export interface HttpRouteRule {
   readonly filters?: readonly IHttpRouteFilter[];
   /** `backendRefs`: an {@link IBackend} takes weight 1. @default - none (the filters must answer, e.g. a redirect) */
   readonly backends?: ReadonlyArray<IBackend | HttpBackend>;
-  /** `timeouts`. @default - implementation defaults */
+  /**
+   * `timeouts`.
+   * @default - implementation defaults; for a rule to a streaming backend (`backendRef.streaming`: an OpenAI-compatible model, an InferencePool), timeouts that do not cut streams: `request: 0s`, or on Kong `backendRequest: 10m` ({@link streamSafeTimeouts})
+   */
   readonly timeouts?: HttpRouteTimeouts;
 }
 
@@ -91,7 +102,9 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
  * });
  * ```
  *
- * @throws ModelServingError for bad paths, hostnames, weights, timeouts,
+ * @throws ModelServingError for bad paths, hostnames, weights, timeouts
+ *   (among them a whole-request timeout under 10 minutes on a rule to a
+ *   streaming LLM backend, without `timeouts.shortStreamReason`),
  *   repeated filters, a redirect next to backends, a Service backend without
  *   a port, a listener that does not admit routes from this namespace, or
  *   more than 16 rules / 64 matches per rule / 127 matches in all
@@ -182,6 +195,8 @@ export class HttpRoute extends RouteBase {
     if (t?.request && t.backendRequest && t.request.toMilliseconds() !== 0 && t.backendRequest.toMilliseconds() > t.request.toMilliseconds()) {
       invalid(this, `${field}.timeouts.backendRequest`, `must not be longer than timeouts.request (${formatGatewayDuration(t.request)})`, formatGatewayDuration(t.backendRequest), 'shorten backendRequest or lengthen request');
     }
+    const streaming = streamingBackends(backendsOf(rule));
+    checkStreamTimeouts(this, `${field}.timeouts`, t, streaming.length > 0 ? describeStreamingBackend(streaming[0]) : undefined);
     this.matchCount += matches.length;
     this.ruleList.push(rule);
     this.wireBackends(backendsOf(rule));
@@ -233,6 +248,20 @@ export class HttpRoute extends RouteBase {
     }
   }
 
+  /**
+   * The timeouts of a rule that gives none and sends to a streaming backend:
+   * {@link streamSafeTimeouts} of its gateways' provider (Kong's when every
+   * parent is Kong, the others' when none is; none for a mix, whose
+   * providers read different fields).
+   */
+  private streamDefaults(rule: HttpRouteRule): HttpRouteTimeouts | undefined {
+    if (streamingBackends(backendsOf(rule)).length === 0) return undefined;
+    const kong = this.parentGateways.map((g) => g.provider?.id === 'kong');
+    if (kong.every((k) => k)) return streamSafeTimeouts('kong');
+    if (kong.every((k) => !k)) return streamSafeTimeouts(undefined);
+    return undefined;
+  }
+
   private renderSpec(): gw.HttpRouteSpec {
     const ns = this.routeNamespace;
     return {
@@ -255,15 +284,18 @@ export class HttpRoute extends RouteBase {
             filters: hb.filters?.map((f) => f.filterSpec as unknown as gw.HttpRouteSpecRulesBackendRefsFilters),
           };
         }),
-        timeouts: rule.timeouts
-          ? {
-              request: rule.timeouts.request ? formatGatewayDuration(rule.timeouts.request) : undefined,
-              backendRequest: rule.timeouts.backendRequest ? formatGatewayDuration(rule.timeouts.backendRequest) : undefined,
-            }
-          : undefined,
+        timeouts: renderTimeouts(rule.timeouts ?? this.streamDefaults(rule)),
       })),
     };
   }
+}
+
+function renderTimeouts(t: HttpRouteTimeouts | undefined): gw.HttpRouteSpecRulesTimeouts | undefined {
+  if (!t || (!t.request && !t.backendRequest)) return undefined;
+  return {
+    request: t.request ? formatGatewayDuration(t.request) : undefined,
+    backendRequest: t.backendRequest ? formatGatewayDuration(t.backendRequest) : undefined,
+  };
 }
 
 function renderMatch(m: HttpRouteMatch): gw.HttpRouteSpecRulesMatches {

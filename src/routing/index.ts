@@ -9,3 +9,4 @@ export * from './route-base';
 export { routeConflicts } from './route-conflicts';
 export type { SourcedManifest } from './route-conflicts';
 export { findPlatformNamespace } from './route-wiring';
+export { DEFAULT_STREAM_IDLE_TIMEOUT, MIN_STREAM_REQUEST_TIMEOUT, streamSafeTimeouts } from './stream-timeouts';

@@ -9,18 +9,24 @@ import { IGateway } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { NetworkFlows } from '../core/flows';
 import { ReferenceGrant } from './reference-grant';
+import { applyLlmClientTraffic } from '../policy/envoy-gateway/llm-client-traffic';
 
 /**
  * The plumbing a route needs beyond its own object, shared by HTTPRoute and
  * GRPCRoute: NetworkPolicies that let the gateway's proxy pods (and only
  * them) reach each backend's pods on their port, and ReferenceGrants for
- * backends in another namespace of the platform. Idempotent.
+ * backends in another namespace of the platform, and, for a streaming
+ * backend behind Envoy Gateway, the Gateway's LLM client-traffic defaults
+ * (`applyLlmClientTraffic`). Idempotent.
  */
 export function wireRouteToBackend(route: IConstruct, routeKind: 'HTTPRoute' | 'GRPCRoute', gateway: IGateway, backend: IBackend): void {
   const ref = backend.backendRef;
   const routeNs = Chart.of(route).namespace;
   const backendNs = ref.namespace ?? routeNs;
   ref.onRoute?.(route, routeKind, gateway);
+  if (ref.streaming === true && gateway.provider?.id === 'envoy-gateway') {
+    applyLlmClientTraffic(findPlatformNamespace(route, gateway.gatewayNamespace ?? routeNs ?? ''), gateway, (topic, text) => Platform.tryOf(route)?.addSetupNote(topic, text));
+  }
 
   if (ref.namespace !== undefined && ref.namespace !== routeNs && routeNs !== undefined) {
     const target = findPlatformNamespace(route, ref.namespace);

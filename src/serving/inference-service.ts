@@ -28,7 +28,7 @@ import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Autoscaling } from './autoscaling';
 import { ComponentProps, Explainer, Transformer } from './components';
 import { builtInProtocols, DeploymentMode, ModelFormat, ProtocolVersion } from './model-format';
-import { IServingRuntime, ModelServerApi, OPENAI_API_PATHS } from './serving-runtime';
+import { IServingRuntime, ModelServerApi, ModelServerKind, OPENAI_API_PATHS } from './serving-runtime';
 import { ContainersPredictorOptions, ModelPredictorOptions, Predictor } from './predictor';
 import { Storage, StorageBinding } from './storage';
 import { checkedRecord } from '../core/records';
@@ -499,8 +499,8 @@ export class InferenceService extends Construct implements IBackend {
    * - V1: `Exact /v1/models/<name>` and `Exact /v1/models/<name>:predict`
    *   (a PathPrefix would not match `:predict`, which is part of the last segment);
    * - V2: `PathPrefix /v2/models/<name>` (`/infer`, `/ready`, `/versions/...`);
-   * - an OpenAI-compatible runtime ({@link ModelServerApi.OPENAI}: vLLM,
-   *   TEI): `Exact` `/v1/chat/completions`, `/v1/completions`,
+   * - an OpenAI-compatible server ({@link servesOpenAi}: vLLM, TEI, or a
+   *   `vLLM`-format model on KServe's own vLLM runtime): `Exact` `/v1/chat/completions`, `/v1/completions`,
    *   `/v1/embeddings` and `/v1/models` (the model is chosen by the body's
    *   `model`, so two such models on one listener need a hostname or path
    *   prefix of their own; synth refuses routes that compete for the same requests).
@@ -512,14 +512,41 @@ export class InferenceService extends Construct implements IBackend {
       invalid(this, 'protocolVersion', 'is gRPC, which an HTTPRoute cannot carry', this.protocolVersion, 'attach the model to a GrpcRoute (with grpcRouteMatches()) instead');
     }
     // An OpenAI-compatible server (vLLM, TEI) serves the OpenAI paths, whatever the protocol version says.
-    if (this.props.runtime?.api === ModelServerApi.OPENAI) {
-      return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
+    if (this.servesOpenAi) {
+      return this.openAiPaths.map((path) => ({ path: PathMatch.exact(path) }));
     }
     const name = this.servedModelName;
     if (this.protocolVersion === ProtocolVersion.V1) {
       return [{ path: PathMatch.exact(`/v1/models/${name}`) }, { path: PathMatch.exact(`/v1/models/${name}:predict`) }];
     }
     return [{ path: PathMatch.prefix(`/v2/models/${name}`) }];
+  }
+
+  /**
+   * Whether the predictor runs an OpenAI-compatible server
+   * ({@link ModelServerApi.OPENAI}): its runtime says so (`ServingRuntime.vllm`,
+   * `ServingRuntime.textEmbeddingsInference`), or the model names no runtime
+   * and has format `vLLM`, which KServe v0.20.0 serves with its
+   * `kserve-vllmserver` runtime (`vllm.entrypoints.openai.api_server`: the
+   * OpenAI paths only, no KServe protocol).
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/config/runtimes/kserve-vllmserver.yaml
+   */
+  public get servesOpenAi(): boolean {
+    if (this.props.runtime !== undefined) return this.props.runtime.api === ModelServerApi.OPENAI;
+    return this.modelFormat?.name.toLowerCase() === 'vllm';
+  }
+
+  /**
+   * The OpenAI paths the predictor's server answers (none unless
+   * {@link servesOpenAi}): Text Embeddings Inference serves only
+   * `/v1/embeddings` (its router's `openai_embed`); vLLM's OpenAI server and
+   * other OpenAI-compatible runtimes serve `/v1/chat/completions`,
+   * `/v1/completions`, `/v1/embeddings` and `/v1/models`.
+   * @see https://github.com/huggingface/text-embeddings-inference/blob/v1.9.3/router/src/http/server.rs (routes)
+   */
+  public get openAiPaths(): readonly string[] {
+    if (!this.servesOpenAi) return [];
+    return this.props.runtime?.modelServer === ModelServerKind.TEXT_EMBEDDINGS_INFERENCE ? ['/v1/embeddings'] : OPENAI_API_PATHS;
   }
 
   /**
@@ -909,6 +936,7 @@ export class InferenceService extends Construct implements IBackend {
       pods: { selector: { [ISVC_LABEL]: this.serviceName, component }, port: component === 'predictor' ? this.podPort : PREDICTOR_CONTAINER_PORT, labels: this.componentPodLabels(component) },
       // Transformers and explainers are the user's containers: their protocol is not known.
       protocol: component === 'predictor' ? (this.isGrpc ? 'gRPC' : 'HTTP') : undefined,
+      streaming: component === 'predictor' && this.servesOpenAi ? true : undefined,
     };
   }
 

@@ -161,7 +161,7 @@ describe('LlmMonitoring', () => {
     const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
     new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, kvCacheUsage: 0.8 });
     const objects = synthObjects(app);
-    expect(alertNames(objects, 'qwen3-alerts')).toEqual(['LlmCanaryStuck', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
+    expect(alertNames(objects, 'qwen3-alerts')).toEqual(['LlmCanaryStuck', 'LlmInterTokenLatencyHigh', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmPreemptions', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
     expect(alertOf(objects, 'qwen3-alerts', 'LlmKvCacheFull').expr).toBe('max by (inferenceservice, namespace) (vllm:kv_cache_usage_perc{inferenceservice="qwen3",namespace="llm"}) > 0.8');
     expect(alertOf(objects, 'qwen3-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('vllm:time_to_first_token_seconds_bucket');
     expect(alertOf(objects, 'qwen3-alerts', 'LlmRequestsQueued').expr.endsWith('> 10')).toBe(true);

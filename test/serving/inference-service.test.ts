@@ -101,7 +101,7 @@ describe('InferenceService', () => {
       ['Exact', '/v1/models'],
     ];
     expect(qwen.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual(openai);
-    expect(embed.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual(openai);
+    expect(embed.routeMatches().map((m) => [m.path?.type, m.path?.value])).toEqual([['Exact', '/v1/embeddings']]);
     expect(findObject(synthObjects(app), 'ClusterServingRuntime', 'vllm').spec.protocolVersions).toEqual(['v2']);
   });
 

@@ -1,12 +1,18 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as eg from '../../../imports/envoygateway-gateway.envoyproxy.io';
 import { errorMessage, invalid } from '../../core/errors';
 import { isHttpHeaderName } from '../../core/http-header';
-import { assertDnsSubdomain } from '../../core/names';
+import { assertDnsSubdomain, policyId } from '../../core/names';
+import type { IGateway } from '../../gateway/gateway';
 import { checkTargets, PolicyTarget } from './policy-target';
 import { checkedRecord } from '../../core/records';
-import { checkProps, childPath } from '../../core/prop-types';
+import { checkProps, childPath, optionalDuration } from '../../core/prop-types';
+import { compareRational, exactQuantity } from '../../core/quantity';
+import { assertGatewayDuration } from '../../routing/duration';
+
+/** Envoy Gateway's `bufferLimit` pattern (api/v1alpha1/connection_types.go at v1.9.0): a positive whole number of bytes with an optional suffix. */
+const BUFFER_LIMIT = /^[1-9]+[0-9]*([EPTGMK]i|[EPTGMk])?$/;
 
 const MAX_HEADER_EDITS = 64;
 
@@ -30,16 +36,40 @@ export interface ClientTrafficPolicyProps {
    * @default - none
    */
   readonly setEarlyRequestHeaders?: Readonly<Record<string, string>>;
+  /**
+   * `spec.connection.bufferLimit`: the most a connection buffers, as a
+   * Kubernetes quantity (`50Mi`). A filter that reads the whole body before
+   * forwarding (external authorization with the body, ext-proc in buffered
+   * mode, Envoy AI Gateway reading the body's `model`) answers 413 for a
+   * larger request. More with {@link ClientTrafficPolicy.raiseBufferLimit}.
+   * @default - Envoy Gateway's 32768 bytes (32 KiB), too small for long LLM prompts
+   * @see https://github.com/envoyproxy/gateway/blob/v1.9.0/api/v1alpha1/connection_types.go (ClientConnection.BufferLimit)
+   */
+  readonly bufferLimit?: string;
+  /**
+   * `spec.timeout.http.streamIdleTimeout`: how long a stream may stay
+   * silent before the listener ends it. It also stands in for the route's
+   * idle timeout, which Envoy Gateway turns off on a route whose request
+   * timeout is `0s` (internal/xds/translator/route.go `idleTimeout`).
+   * @default - Envoy Gateway's 5 minutes, not applied to routes with `timeouts.request: 0s`
+   * @see https://gateway.envoyproxy.io/docs/api/extension_types/#httpclienttimeout
+   */
+  readonly streamIdleTimeout?: Duration;
 }
 
 /**
- * Envoy Gateway's `ClientTrafficPolicy` (gateway.envoyproxy.io/v1alpha1),
- * early request header part (`spec.headers.earlyRequestHeaders`): header
- * edits applied when a request enters the Gateway, before any filter runs.
- * Dropping client copies of the identity headers that authentication later
- * sets (JWT `claimToHeaders` appends to client values) keeps them from
- * being spoofed. Other settings of the kind (TLS, timeouts, client IP
- * detection) are not modelled by this construct.
+ * Envoy Gateway's `ClientTrafficPolicy` (gateway.envoyproxy.io/v1alpha1):
+ * early request header edits (`spec.headers.earlyRequestHeaders`) applied
+ * when a request enters the Gateway, before any filter runs (dropping
+ * client copies of the identity headers that authentication later sets
+ * keeps them from being spoofed), the connection buffer limit
+ * (`spec.connection.bufferLimit`) and the stream idle timeout
+ * (`spec.timeout.http.streamIdleTimeout`) that LLM traffic needs. Other
+ * settings of the kind (TLS, other timeouts, client IP detection) are not
+ * modelled by this construct.
+ *
+ * {@link ClientTrafficPolicy.ofGateway} gives the one policy of a Gateway
+ * that the platform's constructs share.
  *
  * Only one ClientTrafficPolicy applies to a listener: one on a listener
  * replaces one on the whole Gateway, and of two on the same target the
@@ -51,6 +81,19 @@ export interface ClientTrafficPolicyProps {
  * @see https://gateway.envoyproxy.io/docs/api/extension_types/#headersettings
  */
 export class ClientTrafficPolicy extends Construct {
+  /**
+   * The one ClientTrafficPolicy of `gateway` that the platform's constructs
+   * share (the access-policy compile's header edits, the LLM defaults of
+   * model endpoints), created in `chart` (the Gateway's Namespace) on first
+   * use as `<gateway>-identity-headers`.
+   */
+  public static ofGateway(chart: Construct, gateway: IGateway): ClientTrafficPolicy {
+    const id = `envoy-gateway-identity-headers-${gateway.gatewayName}`;
+    const existing = chart.node.tryFindChild(id);
+    if (existing instanceof ClientTrafficPolicy) return existing;
+    return new ClientTrafficPolicy(chart, id, { name: policyId(`${gateway.gatewayName}-identity-headers`, 63), targets: [PolicyTarget.gateway(gateway)] });
+  }
+
   /** `metadata.name`. */
   public readonly policyName: string;
   /** `spec.targetRefs`. */
@@ -59,6 +102,8 @@ export class ClientTrafficPolicy extends Construct {
   public readonly resource: eg.ClientTrafficPolicy;
   private readonly removed = new Set<string>();
   private readonly set = new Map<string, string>();
+  private buffer?: string;
+  private streamIdle?: Duration;
 
   public constructor(scope: Construct, id: string, props: ClientTrafficPolicyProps) {
     checkProps(childPath(scope, id), props, 'ClientTrafficPolicyProps');
@@ -71,20 +116,68 @@ export class ClientTrafficPolicy extends Construct {
       spec: Lazy.any({
         produce: (): eg.ClientTrafficPolicySpec => ({
           targetRefs,
-          headers: {
-            earlyRequestHeaders: {
-              remove: this.removed.size > 0 ? [...this.removed].sort() : undefined,
-              set: this.set.size > 0 ? [...this.set.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })) : undefined,
-            },
-          },
+          headers:
+            this.removed.size + this.set.size > 0
+              ? {
+                  earlyRequestHeaders: {
+                    remove: this.removed.size > 0 ? [...this.removed].sort() : undefined,
+                    set: this.set.size > 0 ? [...this.set.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })) : undefined,
+                  },
+                }
+              : undefined,
+          connection: this.buffer !== undefined ? { bufferLimit: eg.ClientTrafficPolicySpecConnectionBufferLimit.fromString(this.buffer) } : undefined,
+          timeout: this.streamIdle !== undefined ? { http: { streamIdleTimeout: assertGatewayDuration(this, 'streamIdleTimeout', this.streamIdle) } } : undefined,
         }),
       }) as unknown as eg.ClientTrafficPolicySpec,
     });
     this.removeEarlyRequestHeaders(...(props.removeEarlyRequestHeaders ?? []));
     for (const [name, value] of Object.entries(checkedRecord(this, 'setEarlyRequestHeaders', props.setEarlyRequestHeaders) ?? {})) this.setEarlyRequestHeader(name, value);
+    if (props.bufferLimit !== undefined) this.raiseBufferLimit(props.bufferLimit);
+    optionalDuration(this, 'streamIdleTimeout', props.streamIdleTimeout, 'Duration.minutes(5)');
+    if (props.streamIdleTimeout !== undefined) this.setStreamIdleTimeout(props.streamIdleTimeout);
     this.node.addValidation({
-      validate: () => (this.removed.size + this.set.size === 0 ? [errorMessage(this, 'spec.headers.earlyRequestHeaders', 'has no edit', {}, 'remove or set a header, or remove the policy.')] : []),
+      validate: () =>
+        this.removed.size + this.set.size === 0 && this.buffer === undefined && this.streamIdle === undefined
+          ? [errorMessage(this, 'spec', 'sets nothing', {}, 'remove or set a header, set bufferLimit or streamIdleTimeout, or remove the policy.')]
+          : [],
     });
+  }
+
+  /** `spec.connection.bufferLimit`, when set. */
+  public get bufferLimit(): string | undefined {
+    return this.buffer;
+  }
+
+  /** `spec.timeout.http.streamIdleTimeout`, when set. */
+  public get streamIdleTimeout(): Duration | undefined {
+    return this.streamIdle;
+  }
+
+  /**
+   * Raises `spec.connection.bufferLimit` to at least `limit` (a quantity
+   * such as `50Mi`): a larger limit already set is kept, so constructs that
+   * each need a minimum can all ask.
+   *
+   * @throws ModelServingError for a value that is not a positive whole quantity of bytes (`50Mi`, `1Gi`, `65536`)
+   */
+  public raiseBufferLimit(limit: string): void {
+    const q = typeof limit === 'string' && BUFFER_LIMIT.test(limit) ? exactQuantity(limit) : undefined;
+    if (q === undefined) invalid(this, 'bufferLimit', 'must be a positive whole number of bytes with an optional suffix (Ki, Mi, Gi, k, M, G, ...)', limit, "use e.g. '50Mi'");
+    if (this.buffer === undefined || compareRational(q, exactQuantity(this.buffer)!) > 0) this.buffer = limit;
+  }
+
+  /**
+   * Sets `spec.timeout.http.streamIdleTimeout`.
+   *
+   * @throws ModelServingError for a zero duration or one that is not a Gateway API duration, or a different value already set
+   */
+  public setStreamIdleTimeout(timeout: Duration): void {
+    assertGatewayDuration(this, 'streamIdleTimeout', timeout);
+    if (timeout.toMilliseconds() === 0) invalid(this, 'streamIdleTimeout', 'must be longer than 0: a zero stream idle timeout keeps hung streams open forever', '0s', 'use e.g. Duration.minutes(5)');
+    if (this.streamIdle !== undefined && this.streamIdle.toMilliseconds() !== timeout.toMilliseconds()) {
+      invalid(this, 'streamIdleTimeout', `is already ${this.streamIdle.toHumanString()}: the Gateway has one stream idle timeout`, timeout.toHumanString(), 'give every model endpoint of the Gateway the same stream idle timeout');
+    }
+    this.streamIdle = timeout;
   }
 
   /** The headers removed early, sorted. */

@@ -631,9 +631,7 @@ function limitCaveats(policy: AccessPolicy): string[] {
 function stripIdentityHeaders(policy: AccessPolicy, headers: readonly string[]): ClientTrafficPolicy {
   const gateway = policy.gateway;
   const chart = gatewayNamespace(policy)!;
-  const id = `envoy-gateway-identity-headers-${gateway.gatewayName}`;
-  const existing = chart.node.tryFindChild(id);
-  const ctp = existing instanceof ClientTrafficPolicy ? existing : new ClientTrafficPolicy(chart, id, { name: policyId(`${gateway.gatewayName}-identity-headers`, 63), targets: [PolicyTarget.gateway(gateway)] });
+  const ctp = ClientTrafficPolicy.ofGateway(chart, gateway);
   ctp.removeEarlyRequestHeaders(...headers);
   return ctp;
 }

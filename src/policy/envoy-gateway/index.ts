@@ -1,7 +1,7 @@
 /**
  * Envoy Gateway (v1.9) policy engine: typed SecurityPolicy,
  * BackendTrafficPolicy (rate limits) and ClientTrafficPolicy (early header
- * edits) constructs, and the compiler of the access intent to them.
+ * edits, buffer limit, stream idle timeout) constructs, the LLM client-traffic defaults, and the compiler of the access intent to them.
  */
 export * from './backend-traffic-policy';
 export * from './client-traffic-policy';
@@ -11,4 +11,5 @@ export type { PolicyTargetKind } from './policy-target';
 export * from './rate-limit-selector';
 export * from './security-policy';
 export * from './envoy-proxy';
+export { applyLlmClientTraffic, LLM_GATEWAY_BUFFER_LIMIT } from './llm-client-traffic';
 export { ENVOY_GATEWAY_POLICY_ENGINE } from './engine';
