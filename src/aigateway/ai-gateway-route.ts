@@ -14,6 +14,8 @@ import { HeaderMatch } from '../routing/match';
 import { assertGatewayDuration } from '../routing/duration';
 import { ReferenceGrant } from '../routing/reference-grant';
 import { findPlatformNamespace, wireRouteToBackend } from '../routing/route-wiring';
+import { applyLlmClientTraffic } from '../policy/envoy-gateway/llm-client-traffic';
+import { Platform } from '../core/platform';
 import { AI_GATEWAY_GROUP, AIServiceBackend } from './ai-service-backend';
 import { LlmRequestCost } from './llm-request-cost';
 
@@ -189,6 +191,15 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
     });
     optionalArray(this, 'llmRequestCosts', props.llmRequestCosts, (v): v is LlmRequestCost => v instanceof LlmRequestCost, 'an LlmRequestCost', "pass llmRequestCosts: [LlmRequestCost.totalTokens('llm_total_token')]")?.forEach((c) => this.addLlmRequestCost(c));
     for (const p of this.parentList) for (const b of this.ruleBackends.flat()) this.wire(p.gateway, b);
+    // Envoy AI Gateway's router ext-proc reads the whole request body to find the model (request body mode BUFFERED:
+    // envoyproxy/ai-gateway v1.1.0 internal/extensionserver/post_translate_modify.go), so every AIGatewayRoute's Gateway
+    // needs the LLM client-traffic defaults: a buffer limit above Envoy Gateway's 32 KiB (else long prompts get 413) and a
+    // stream idle timeout, whatever its backends are (external providers included).
+    for (const p of this.parentList) {
+      const gw = p.gateway;
+      if (gw.provider?.id !== 'envoy-gateway') continue;
+      applyLlmClientTraffic(findPlatformNamespace(this, gw.gatewayNamespace ?? this.routeNamespace ?? ''), gw, (topic, text) => Platform.tryOf(this)?.addSetupNote(topic, text));
+    }
   }
 
   /** The route's namespace (its chart's). */
