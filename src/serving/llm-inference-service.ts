@@ -824,7 +824,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       invalid(this, 'router', 'is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it', 'LlmRouter.managed', 'pass router: LlmRouter.none() or LlmRouter.httpRoutes() to route the model yourself, or leave the route to KServe');
     }
     const name = this.workloadServiceName;
-    return { name, namespace: this.serviceNamespace, port: LLM_WORKLOAD_PORT, owner: this, pods: { selector: { ...this.poolSelector }, port: LLM_WORKLOAD_PORT, labels: { ...this.decodePods.labels } }, protocol: 'HTTP' };
+    return { name, namespace: this.serviceNamespace, port: LLM_WORKLOAD_PORT, owner: this, pods: { selector: { ...this.poolSelector }, port: LLM_WORKLOAD_PORT, labels: { ...this.decodePods.labels } }, protocol: 'HTTP', streaming: true };
   }
 
   /**
