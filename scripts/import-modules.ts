@@ -140,4 +140,12 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'llm-d.ai/inferencemodelrewrites.yaml', kind: 'InferenceModelRewrite', versions: ['v1alpha2'] },
     ],
   },
+  {
+    name: 'agentgateway',
+    crds: [
+      { file: 'agentgateway.dev/agentgatewaypolicies.yaml', kind: 'AgentgatewayPolicy', versions: ['v1alpha1'] },
+      { file: 'agentgateway.dev/agentgatewaybackends.yaml', kind: 'AgentgatewayBackend', versions: ['v1alpha1'] },
+      { file: 'agentgateway.dev/agentgatewaymodels.yaml', kind: 'AgentgatewayModel', versions: ['v1alpha1'] },
+    ],
+  },
 ];
