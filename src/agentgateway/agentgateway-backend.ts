@@ -126,9 +126,24 @@ export class AgentgatewayBackend extends Construct implements IBackend, IPolicyT
     this.resource = new agw.AgentgatewayBackend(this, 'Resource', { metadata: { name: this.backendName }, spec: { ai, policies: hasPolicies ? policies : undefined } });
   }
 
-  /** The backend as a route `backendRefs[]` entry (`agentgateway.dev` `AgentgatewayBackend`). */
+  /**
+   * The backend as a route `backendRefs[]` entry (`agentgateway.dev`
+   * `AgentgatewayBackend`). The proxies connect to the self-hosted servers
+   * of its custom providers: when there is one, its pods are the
+   * backend's (so the route opens them to the gateway), and a route to this
+   * backend is a route to them (an InferencePool opens its picker flows).
+   */
   public get backendRef(): BackendReference {
-    return { group: 'agentgateway.dev', kind: 'AgentgatewayBackend', name: this.backendName, namespace: this.backendNamespace, owner: this };
+    const inner = this.providers.flat().flatMap((p) => (p.backend ? [p.backend.backendRef] : []));
+    return {
+      group: 'agentgateway.dev',
+      kind: 'AgentgatewayBackend',
+      name: this.backendName,
+      namespace: this.backendNamespace,
+      owner: this,
+      pods: inner.length === 1 ? inner[0].pods : undefined,
+      onRoute: inner.some((r) => r.onRoute) ? (route, kind, gateway) => inner.forEach((r) => r.onRoute?.(route, kind, gateway)) : undefined,
+    };
   }
 
   /** The backend as a policy target. */
