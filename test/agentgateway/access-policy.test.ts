@@ -5,6 +5,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { AGENTGATEWAY_POLICY_ENGINE } from '../../src/agentgateway';
 import { CounterKey, LimitScope, RateLimitMode } from '../../src/policy/rate-limit';
 import { Backend } from '../../src/core/backend';
+import { ApiKeyAuth } from '../../src/policy/authentication';
 import { HttpRoute } from '../../src/routing/http-route';
 import { Tier } from '../../src/policy/tier';
 import { RateLimit, TokenLimit } from '../../src/policy/rate-limit';
@@ -155,9 +156,8 @@ describe('refusals', () => {
     const g = fixture();
     expect(refusal(() => g.policy({ counterKey: CounterKey.API_KEY }))).toMatch(/counterKey cannot be expressed.*raw bearer tokens/);
   });
-  it('refuses API keys from labelled Secrets (agentgateway reads identity from key metadata)', async () => {
+  it('refuses API keys from labelled Secrets (agentgateway reads identity from key metadata)', () => {
     const f = fixture();
-    const { ApiKeyAuth } = await import('../../src/policy/authentication');
     expect(refusal(() => f.policy({ authentication: [ApiKeyAuth.fromLabeledSecrets({ selector: { app: 'keys' } })] }))).toMatch(/fromLabeledSecrets.*JSON metadata/s);
   });
   it('synthesizes the platform without findings of its own checks', () => {

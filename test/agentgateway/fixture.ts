@@ -103,7 +103,7 @@ export function limits(objects: readonly KubeObject[], route: string, caller: Ca
   const rl = policyOf(objects, route, policy).spec.traffic.rateLimit;
   if (!rl) return [];
   const global = rl.global;
-  const config = parse(objectsOfKind(objects, 'ConfigMap').find((c) => c.metadata.name === `${policy}-ratelimit-config`)!.data!['config.yaml']);
+  const config = parse((objectsOfKind(objects, 'ConfigMap').find((c) => c.metadata.name === `${policy}-ratelimit-config`)!.data as Record<string, string>)['config.yaml']);
   expect(config.domain).toBe(global.domain);
   const out: string[] = [];
   for (const d of global.descriptors) {
