@@ -10,6 +10,8 @@ import { HttpRoute } from '../../src/routing/http-route';
 import { Tier } from '../../src/policy/tier';
 import { RateLimit, TokenLimit } from '../../src/policy/rate-limit';
 import { formatIssue, validateObjects } from '../../src/validate';
+import { checkPlatformSecurity } from '../../src/security/platforms';
+import { formatFinding } from '../../src/security/check';
 import { findObject, objectsOfKind, synthObjects } from '../util';
 import { allows, celValue, fixture, limits, policyOf } from './fixture';
 
@@ -160,9 +162,14 @@ describe('refusals', () => {
     const f = fixture();
     expect(refusal(() => f.policy({ authentication: [ApiKeyAuth.fromLabeledSecrets({ selector: { app: 'keys' } })] }))).toMatch(/fromLabeledSecrets.*JSON metadata/s);
   });
-  it('synthesizes the platform without findings of its own checks', () => {
+  it('synthesizes a platform that passes the security rules (declared flows open: proxies to backends, rate limit service, Redis; xDS) and states the engine in POLICY.md', () => {
     const f = fixture();
     f.policy();
-    expect(() => synthPlatforms(f.app)).not.toThrow();
+    const outputs = synthPlatforms(f.app);
+    expect(checkPlatformSecurity(outputs).map(formatFinding)).toEqual([]);
+    const policyMd = outputs[0].files['POLICY.md'];
+    expect(policyMd).toContain('Engine: agentgateway');
+    expect(policyMd).toContain('| qwen3 | free | allowed; methods POST; paths /v1 | 60 requests/minute | 10000 tokens/hour |');
+    expect(policyMd).toContain('stream_options.include_usage');
   });
 });

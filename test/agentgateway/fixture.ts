@@ -25,7 +25,7 @@ import { findObject, objectsOfKind, setup } from '../util';
  * tokens/hour, inherits free and adds llama), admin (unlimited, everything).
  */
 export function fixture() {
-  const { app, platform, ns } = setup(['gateways', 'llm', 'data']);
+  const { app, platform, ns } = setup(['gateways', 'llm']);
   const gateway = new Gateway(ns.gateways, 'agw', {
     provider: GatewayProvider.AGENTGATEWAY,
     listeners: [Listener.https({ certificates: [SecretRef.named('agw-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.llm]) })],
