@@ -11,7 +11,7 @@ import type { AccessPolicy, IPolicyRoute } from '../access-policy';
 import { API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { RateLimitService, RateLimitServiceDescriptor } from '../kgateway/rate-limit-service';
-import { CounterKey, LimitScope, RateLimit, RateLimitMode, TimeUnit, TokenLimit } from '../rate-limit';
+import { CounterKey, LimitScope, RateLimit, RateLimitMode, TimeUnit, TokenCount, TokenLimit } from '../rate-limit';
 import { Tier } from '../tier';
 
 /** Engine id (also the id of `GatewayProvider.AGENTGATEWAY`). */
@@ -35,11 +35,11 @@ const API_KEY_TIER_FIELD = 'tier';
 const JWT_LEEWAY_SECONDS = 60;
 
 /** What a budget counts, by CEL over agentgateway's `llm` context (crates/agentgateway/src/cel/types.rs `LLMContext`). */
-const TOKEN_COSTS: Readonly<Record<string, string | undefined>> = {
-  total: undefined, // `Tokens` descriptors cost `llm.totalTokens` by default (crates/agentgateway/src/http/remoteratelimit.rs)
-  input: 'llm.inputTokens',
-  output: 'llm.outputTokens',
-  'cached-input': 'llm.cachedInputTokens',
+const TOKEN_COSTS: Readonly<Record<TokenCount, string | undefined>> = {
+  [TokenCount.TOTAL]: undefined, // `Tokens` descriptors cost `llm.totalTokens` by default (crates/agentgateway/src/http/remoteratelimit.rs)
+  [TokenCount.INPUT]: 'llm.inputTokens',
+  [TokenCount.OUTPUT]: 'llm.outputTokens',
+  [TokenCount.CACHED_INPUT]: 'llm.cachedInputTokens',
 };
 
 const PER_UNIT: Readonly<Record<TimeUnit, (n: number) => RateLimit>> = {
@@ -64,10 +64,11 @@ interface Identity {
   readonly apiKey?: ApiKeyAuth;
 }
 
-/** One token budget kind: what it counts and in which window. */
+/** One token budget kind: what it counts, in which window, on which models (`all`, or the budget's own model set). */
 interface TokenBudgetKey {
-  readonly counts: string;
+  readonly counts: TokenCount;
   readonly unit: TimeUnit;
+  readonly models: string;
 }
 
 /**
@@ -118,7 +119,16 @@ class AgentgatewayTranslation {
     const p = this.policy;
     this.checkGatewayAndRoutes();
     const identity = this.identity();
-    const limited = p.tiers.some((t) => !t.unlimited || t.tokenLimits.length > 0);
+    if (p.subscriptions.length > 0) {
+      unsupported(
+        p,
+        AGENTGATEWAY_ENGINE,
+        'subscriptions',
+        p.subscriptions.map((s) => s.name),
+        'the agentgateway engine compiles tier token budgets only (per tier, per model, input/output/cached/total); use tier tokenLimits, or KUADRANT_POLICY_ENGINE, which selects a subscription per request',
+      );
+    }
+    const limited = p.tiers.some((t) => !t.unlimited) || p.hasTokenLimits;
     if (limited) this.checkRateLimits(identity);
     if (identity.apiKey) this.emitKeySecrets(identity);
     const jwksBackend = identity.jwt ? this.jwksBackend(identity.jwt) : undefined;
@@ -225,9 +235,9 @@ class AgentgatewayTranslation {
         // The Envoy rate limit service reads requests_per_unit as a uint32 (envoyproxy/ratelimit src/config/config_impl.go).
         if (l.requestsPerUnit > UINT32_MAX) invalid(p, `tiers(${t.name}).limits[${i}].requestsPerUnit`, `must be at most ${UINT32_MAX} on agentgateway (the Envoy rate limit service reads requests_per_unit as a uint32)`, l.requestsPerUnit, 'use a shorter unit, or declare the tier unlimited');
       }
-      for (const [i, l] of t.tokenLimits.entries()) {
-        if (l.tokensPerUnit > UINT32_MAX) invalid(p, `tiers(${t.name}).tokenLimits[${i}].tokensPerUnit`, `must be at most ${UINT32_MAX} on agentgateway (the Envoy rate limit service reads requests_per_unit as a uint32)`, l.tokensPerUnit, 'use a shorter unit');
-      }
+    }
+    for (const b of p.tokenBudgets()) {
+      if (b.limit.tokensPerUnit > UINT32_MAX) invalid(p, `${b.field}.tokensPerUnit`, `must be at most ${UINT32_MAX} on agentgateway (the Envoy rate limit service reads requests_per_unit as a uint32)`, b.limit.tokensPerUnit, 'use a shorter unit');
     }
     if (p.hasTokenLimits) this.checkTokenRoutes();
     if (!p.redis) {
@@ -246,7 +256,7 @@ class AgentgatewayTranslation {
   private checkTokenRoutes(): void {
     const p = this.policy;
     for (const r of p.routes) {
-      if (!p.tiers.some((t) => t.tokenLimits.length > 0 && t.allows(r))) continue;
+      if (p.tokenBudgets(r).length === 0) continue;
       const backends = (r as unknown as { backends?: readonly IBackend[] }).backends;
       if (backends === undefined) {
         this.caveats.push(`Route \`${r.routeName}\` is defined elsewhere: its token budgets count only if its backends are AgentgatewayBackend AI providers (otherwise agentgateway sees no token usage).`);
@@ -324,13 +334,17 @@ class AgentgatewayTranslation {
   private descriptors(identity: Identity, route: IPolicyRoute): AgentgatewayRateLimitDescriptor[] {
     const tiers = this.countedTiers(route);
     const units = unique(tiers.flatMap((t) => (t.unlimited ? [] : t.limits.map((l) => l.unit))));
-    const budgets = uniqueBy(tiers.flatMap((t) => t.tokenLimits.map(tokenKey)), (k) => `${k.counts}/${k.unit}`);
+    const budgets = uniqueBy(this.policy.tokenBudgets(route).map((b) => tokenKey(b.limit)), keyString);
     const scope = this.scopeEntry(route);
     const tier = { name: 'tier', expression: identity.tier };
     const counter = this.counterEntry(identity);
     const out: AgentgatewayRateLimitDescriptor[] = [
       ...sortUnits(units).map((u) => ({ entries: [scope, tier, { name: 'window', expression: cel(u) }, counter], unit: AgentgatewayRateLimitUnit.REQUESTS })),
-      ...budgets.map((k) => ({ entries: [scope, tier, { name: 'tokens', expression: cel(k.counts) }, { name: 'window', expression: cel(k.unit) }, counter], unit: AgentgatewayRateLimitUnit.TOKENS, cost: TOKEN_COSTS[k.counts] })),
+      ...budgets.map((k) => ({
+        entries: [scope, tier, { name: 'tokens', expression: cel(k.counts) }, { name: 'window', expression: cel(k.unit) }, { name: 'models', expression: cel(k.models) }, counter],
+        unit: AgentgatewayRateLimitUnit.TOKENS,
+        cost: TOKEN_COSTS[k.counts],
+      })),
     ];
     if (out.length > 16) {
       unsupported(this.policy, AGENTGATEWAY_ENGINE, 'tiers', out.length, `agentgateway sends at most 16 descriptors per policy, and route '${route.routeName}' needs one per request window and per token budget kind and window (${out.length}); use fewer distinct windows`);
@@ -338,25 +352,32 @@ class AgentgatewayTranslation {
     return out;
   }
 
-  /** The rate limit service configuration: scope, tier, window (or token kind and window), then one counter per user or address. */
+  /**
+   * The rate limit service configuration: scope, tier, then the request
+   * window, or the token kind, window and model set; then one counter per
+   * user or address.
+   */
   private serviceDescriptors(): RateLimitServiceDescriptor[] {
     const p = this.policy;
     const counterKey = p.counterKey === CounterKey.CLIENT_IP ? 'client' : 'user';
-    const tierDescriptors = (tiers: readonly Tier[]): RateLimitServiceDescriptor[] =>
+    const tierDescriptors = (tiers: readonly Tier[], routes: readonly IPolicyRoute[]): RateLimitServiceDescriptor[] =>
       tiers
         .map((t) => {
           const requests = t.unlimited ? [] : t.limits.map((l) => ({ key: 'window', value: l.unit, descriptors: [{ key: counterKey, rateLimit: l }] }));
-          const byKind = new Map<string, RateLimitServiceDescriptor[]>();
-          for (const l of t.tokenLimits) {
+          const limits = [...new Set(routes.flatMap((r) => p.tokenBudgets(r).filter((b) => b.holder === t).map((b) => b.limit)))];
+          const tree = new Map<TokenCount, Map<TimeUnit, RateLimitServiceDescriptor[]>>();
+          for (const l of limits) {
             const k = tokenKey(l);
-            byKind.set(k.counts, [...(byKind.get(k.counts) ?? []), { key: 'window', value: k.unit, descriptors: [{ key: counterKey, rateLimit: PER_UNIT[k.unit](l.tokensPerUnit) }] }]);
+            const windows = tree.get(k.counts) ?? new Map<TimeUnit, RateLimitServiceDescriptor[]>();
+            windows.set(k.unit, [...(windows.get(k.unit) ?? []), { key: 'models', value: k.models, descriptors: [{ key: counterKey, rateLimit: PER_UNIT[k.unit](l.tokensPerUnit) }] }]);
+            tree.set(k.counts, windows);
           }
-          const tokens = [...byKind.entries()].map(([counts, windows]) => ({ key: 'tokens', value: counts, descriptors: windows }));
+          const tokens = [...tree.entries()].map(([counts, windows]) => ({ key: 'tokens', value: counts, descriptors: [...windows.entries()].map(([unit, sets]) => ({ key: 'window', value: unit, descriptors: sets })) }));
           return { key: 'tier', value: t.name, descriptors: [...requests, ...tokens] };
         })
         .filter((d) => d.descriptors.length > 0);
-    if (p.limitScope === LimitScope.GATEWAY) return [{ key: 'policy', value: p.policyName, descriptors: tierDescriptors(p.tiers) }];
-    return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: tierDescriptors(this.countedTiers(r)) })).filter((d) => d.descriptors.length > 0);
+    if (p.limitScope === LimitScope.GATEWAY) return [{ key: 'policy', value: p.policyName, descriptors: tierDescriptors(p.tiers, p.routes) }];
+    return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: tierDescriptors(this.countedTiers(r), [r]) })).filter((d) => d.descriptors.length > 0);
   }
 
   /** One CEL expression per tier allowed on the route (any one allows); `false` when none is. */
@@ -441,10 +462,18 @@ class AgentgatewayTranslation {
   }
 }
 
-/** What a token limit counts and in which window (total tokens for the plain `TokenLimit`). */
+/**
+ * What a token limit counts, its window, and its model set: `all`, or the
+ * names of the routes a per-model budget is limited to (one bucket for
+ * them when the policy's scope is the gateway, one per route otherwise).
+ */
 function tokenKey(l: TokenLimit): TokenBudgetKey {
-  const counts = (l as unknown as { counts?: string }).counts ?? 'total';
-  return { counts, unit: l.unit };
+  const routes = l.routes;
+  return { counts: l.counts, unit: l.unit, models: routes === undefined ? 'all' : [...new Set(routes.map((r) => r.routeName))].sort().join(',') };
+}
+
+function keyString(k: TokenBudgetKey): string {
+  return `${k.counts}/${k.unit}/${k.models}`;
 }
 
 function unique<T>(xs: readonly T[]): T[] {
