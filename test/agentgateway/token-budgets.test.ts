@@ -44,7 +44,7 @@ describe('token budgets on agentgateway', () => {
     expect(limits(objects, 'qwen3', alice)).toContain('2000 tokens:llm.inputTokens/minute');
     expect(limits(objects, 'llama', alice)).not.toContain('2000 tokens:llm.inputTokens/minute');
     // The same descriptor values on both routes: one shared bucket.
-    const entries = (route: string) => policyOf(objects, route).spec.traffic.rateLimit.global.descriptors.find((d: { cost?: string }) => d.cost === undefined && d.entries.some((e: { name: string }) => e.name === 'tokens')).entries;
+    const entries = (route: string) => policyOf(objects, route).spec.traffic.rateLimit.global.descriptors.find((d: { cost?: string; entries: Array<{ name: string }> }) => d.cost === undefined && d.entries.some((e: { name: string }) => e.name === 'tokens')).entries;
     expect(entries('qwen3')).toEqual(entries('llama'));
   });
 
