@@ -28,3 +28,4 @@ export * as kuadrant from './policy/kuadrant';
 export * as kong from './policy/kong';
 export * as agentgateway from './agentgateway';
 export * as istio from './policy/istio';
+export * as aiGateway from './aigateway';

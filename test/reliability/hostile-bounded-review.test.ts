@@ -16,6 +16,7 @@ import { ModelServingPlatform } from '../../src/platform/model-serving-platform'
 import { catalogError, cli } from './hostile-helpers';
 import { setup } from '../util';
 import * as agentgateway from '../../src/agentgateway';
+import * as aigateway from '../../src/aigateway';
 import * as envoyGateway from '../../src/policy/envoy-gateway';
 import * as istio from '../../src/policy/istio';
 import * as kgateway from '../../src/policy/kgateway';
@@ -231,9 +232,11 @@ type Ctor = new (scope: Construct, id: string, props: unknown) => Construct;
  * their props are.
  */
 /** The root export and the provider subpaths (`cdk8s-model-serving/policy/kuadrant`, ...). */
-const EXPORTS: Record<string, unknown> = { ...lib, ...agentgateway, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
+const EXPORTS: Record<string, unknown> = { ...lib, ...agentgateway, ...aigateway, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
 
 const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
+  ['AIGatewayRoute', false],
+  ['AIServiceBackend', false],
   ['AccessLog', false],
   ['AccessPolicy', false],
   ['AgentgatewayBackend', false],
@@ -246,6 +249,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['AuthPolicy', false],
   ['AuthorinoMonitoring', true],
   ['AuthorizationPolicy', false],
+  ['BackendSecurityPolicy', false],
   ['BackendTrafficPolicy', false],
   ['Certificate', false],
   ['ClientTrafficPolicy', false],
@@ -253,6 +257,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['DirectResponse', false],
   ['EndpointPicker', false],
   ['EndpointPickerMonitoring', false],
+  ['EnvoyGatewayBackend', false],
   ['EnvoyGatewayTracing', false],
   ['ExternalSecret', false],
   ['Gateway', false],
@@ -290,6 +295,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['MeshMtls', false],
   ['ModelEndpoint', false],
   ['OpaAuthorizer', false],
+  ['OpenAiEndpoint', false],
   ['OpaMonitoring', true],
   ['PeerAuthentication', true],
   ['PlatformDashboard', false],
