@@ -18,6 +18,10 @@ export interface AgentgatewayNamedAiProvider {
   readonly name: string;
   /** The provider. */
   readonly provider: AgentgatewayAiProvider;
+  /** `policies.auth`: this provider's key (providers of one backend may use different keys). @default - the backend's `key` */
+  readonly key?: AgentgatewayProviderKey;
+  /** `policies.tls: {}`: TLS to this provider with the system CAs. @default - the backend's `tls` */
+  readonly tls?: boolean;
 }
 
 /** The provider credential, read by the gateway from a Secret of the backend's namespace (`policies.auth.secretRef`). */
@@ -100,7 +104,10 @@ export class AgentgatewayBackend extends Construct implements IBackend, IPolicyT
             if (names.has(p.name)) invalid(this, `${f}.name`, 'is used twice', p.name, 'give each provider a unique name');
             names.add(p.name);
             if (!isProvider(p.provider)) invalid(this, `${f}.provider`, 'must be an AgentgatewayAiProvider', p.provider, 'use AgentgatewayAiProvider.openAi()');
-            return { name: p.name, ...p.provider.render(this, f) } as agw.AgentgatewayBackendSpecAiGroupsProviders;
+            assertKnownKeys(this, f, p, keysOf<AgentgatewayNamedAiProvider>({ name: true, provider: true, key: true, tls: true }));
+            const auth = p.key === undefined ? undefined : this.keyAuth(`${f}.key`, p.key, ns);
+            const own = auth || p.tls ? { auth, tls: p.tls ? {} : undefined } : undefined;
+            return { name: p.name, ...p.provider.render(this, f), policies: own } as agw.AgentgatewayBackendSpecAiGroupsProviders;
           }),
         };
       });
@@ -108,17 +115,9 @@ export class AgentgatewayBackend extends Construct implements IBackend, IPolicyT
       ai = { groups };
     }
     const key = props.key;
-    if (key !== undefined) {
-      if (!hasProperty(key, 'secret') || !hasProperty(key.secret, 'secretName')) invalid(this, 'key.secret', 'must reference a Secret (provider keys are never given as values)', key, "pass key: { secret: SecretRef.named('openai-key') } or an ExternalSecret");
-      assertDnsSubdomain(this, 'key.secret', key.secret.secretName);
-      if (key.secret.namespace !== undefined && key.secret.namespace !== ns) {
-        invalid(this, 'key.secret', `is in namespace '${key.secret.namespace}', but the gateway reads the key from the backend's namespace ('${ns}')`, `${key.secret.namespace}/${key.secret.secretName}`, `copy the Secret into '${ns}' (e.g. with an ExternalSecret)`);
-      }
-      noteRequiredSecret(this, ns, key.secret.secretName, `provider key of AgentgatewayBackend ${this.backendName}`);
-    }
     const aliases = optionalStringMap(this, 'modelAliases', props.modelAliases);
     const policies: agw.AgentgatewayBackendSpecPolicies = {
-      auth: key ? { secretRef: { name: key.secret.secretName, key: key.key } } : undefined,
+      auth: key === undefined ? undefined : this.keyAuth('key', key, ns),
       tls: props.tls ? {} : undefined,
       ai: aliases && Object.keys(aliases).length > 0 ? { modelAliases: sortRecord(aliases) } : undefined,
     };
@@ -144,6 +143,17 @@ export class AgentgatewayBackend extends Construct implements IBackend, IPolicyT
       pods: inner.length === 1 ? inner[0].pods : undefined,
       onRoute: inner.some((r) => r.onRoute) ? (route, kind, gateway) => inner.forEach((r) => r.onRoute?.(route, kind, gateway)) : undefined,
     };
+  }
+
+  /** `policies.auth.secretRef` of a key, checked and listed as a required Secret. */
+  private keyAuth(field: string, key: AgentgatewayProviderKey, ns: string): { secretRef: { name: string; key?: string } } {
+    if (!hasProperty(key, 'secret') || !hasProperty(key.secret, 'secretName')) invalid(this, `${field}.secret`, 'must reference a Secret (provider keys are never given as values)', key, "pass key: { secret: SecretRef.named('openai-key') } or an ExternalSecret");
+    assertDnsSubdomain(this, `${field}.secret`, key.secret.secretName);
+    if (key.secret.namespace !== undefined && key.secret.namespace !== ns) {
+      invalid(this, `${field}.secret`, `is in namespace '${key.secret.namespace}', but the gateway reads the key from the backend's namespace ('${ns}')`, `${key.secret.namespace}/${key.secret.secretName}`, `copy the Secret into '${ns}' (e.g. with an ExternalSecret)`);
+    }
+    noteRequiredSecret(this, ns, key.secret.secretName, `provider key of AgentgatewayBackend ${this.backendName}${key.key ? ` (key ${key.key})` : ''}`);
+    return { secretRef: { name: key.secret.secretName, key: key.key } };
   }
 
   /** The backend as a policy target. */

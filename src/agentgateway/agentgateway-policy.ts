@@ -218,8 +218,30 @@ export interface AgentgatewayRateLimit extends AgentgatewayRateLimits {
   readonly conditional?: ReadonlyArray<{ readonly condition?: string; readonly policy: AgentgatewayRateLimits }>;
 }
 
+/** When a traffic policy runs (`traffic.phase`). */
+export enum AgentgatewayPolicyPhase {
+  /** Before the route is selected (Gateway or ListenerSet targets only): e.g. a header that routes match on. */
+  PRE_ROUTING = 'PreRouting',
+  /** After the route is selected (the default). */
+  POST_ROUTING = 'PostRouting',
+}
+
+/** `traffic.directResponse`: the gateway answers itself (after authentication, authorization and rate limits). */
+export interface AgentgatewayDirectResponse {
+  /** `status`: 200 to 599. */
+  readonly status: number;
+  /** `body`. @default - empty */
+  readonly body?: string;
+  /** `headers`: response header name to a CEL expression (a string literal is quoted CEL: `'"application/json"'`). @default - none */
+  readonly headers?: Record<string, string>;
+}
+
 /** `spec.traffic`: how requests are processed on the targets. */
 export interface AgentgatewayTraffic {
+  /** `phase`. @default AgentgatewayPolicyPhase.POST_ROUTING */
+  readonly phase?: AgentgatewayPolicyPhase;
+  /** `directResponse`. @default - none */
+  readonly directResponse?: AgentgatewayDirectResponse;
   /** `jwtAuthentication`. @default - none */
   readonly jwtAuthentication?: AgentgatewayJwtAuthentication;
   /** `apiKeyAuthentication`. @default - none */
@@ -309,6 +331,9 @@ export class AgentgatewayPolicy extends Construct {
     const targets = renderTargets(this, ns, props.targets);
     this.targetKeys = targets.map((t) => `${t.kind}/${t.name}${t.sectionName ? `/${t.sectionName}` : ''}`);
     if (!props.traffic && !props.backend) invalid(this, 'traffic', 'and backend are both missing (the CRD needs one of traffic, frontend, backend)', undefined, 'set traffic (authentication, authorization, rate limits) or backend');
+    if (props.traffic?.phase === AgentgatewayPolicyPhase.PRE_ROUTING && !['Gateway', 'ListenerSet'].includes(targets[0].kind)) {
+      invalid(this, 'traffic.phase', `is PreRouting, which runs before a route is chosen, so it targets only a Gateway or ListenerSet, not ${targets[0].kind}s`, this.targetKeys, 'target the Gateway, or drop the phase');
+    }
     if (props.traffic && !TRAFFIC_KINDS.includes(targets[0].kind)) {
       invalid(this, 'targets', `are ${targets[0].kind}s, but a traffic policy attaches only to ${TRAFFIC_KINDS.join(', ')}`, this.targetKeys, 'target the route or Gateway in front of the backend');
     }
@@ -368,8 +393,17 @@ function requireCel(scope: Construct, field: string, expr: unknown): string {
 
 function renderTraffic(scope: Construct, t: AgentgatewayTraffic): agw.AgentgatewayPolicySpecTraffic {
   checkProps(scope, t, 'AgentgatewayTraffic');
-  assertKnownKeys(scope, 'traffic', t, keysOf<AgentgatewayTraffic>({ jwtAuthentication: true, apiKeyAuthentication: true, extAuth: true, authorization: true, rateLimit: true, requestHeaders: true }));
+  assertKnownKeys(scope, 'traffic', t, keysOf<AgentgatewayTraffic>({ phase: true, directResponse: true, jwtAuthentication: true, apiKeyAuthentication: true, extAuth: true, authorization: true, rateLimit: true, requestHeaders: true }));
+  if (t.phase !== undefined) assertOneOf(scope, 'traffic.phase', t.phase, Object.values(AgentgatewayPolicyPhase));
+  const direct = t.directResponse;
+  if (direct !== undefined) {
+    assertKnownKeys(scope, 'traffic.directResponse', direct, keysOf<AgentgatewayDirectResponse>({ status: true, body: true, headers: true }));
+    assertInteger(scope, 'traffic.directResponse.status', direct.status, { min: 200, max: 599, type: 'HTTP status', fix: 'use e.g. 200' });
+    if (direct.body !== undefined && typeof direct.body !== 'string') invalid(scope, 'traffic.directResponse.body', 'must be a string', direct.body, 'pass the response body as a string');
+  }
   return {
+    phase: t.phase as agw.AgentgatewayPolicySpecTrafficPhase | undefined,
+    directResponse: direct ? { status: direct.status, body: direct.body, headers: directHeaders(scope, direct.headers) } : undefined,
     jwtAuthentication: t.jwtAuthentication ? renderJwt(scope, t.jwtAuthentication) : undefined,
     apiKeyAuthentication: t.apiKeyAuthentication ? renderApiKeys(scope, t.apiKeyAuthentication) : undefined,
     extAuth: t.extAuth ? renderExtAuth(scope, t.extAuth) : undefined,
@@ -377,6 +411,15 @@ function renderTraffic(scope: Construct, t: AgentgatewayTraffic): agw.Agentgatew
     rateLimit: t.rateLimit ? renderRateLimit(scope, t.rateLimit) : undefined,
     transformation: t.requestHeaders ? { request: renderRequestHeaders(scope, t.requestHeaders) } : undefined,
   };
+}
+
+function directHeaders(scope: Construct, headers: Record<string, string> | undefined): Array<{ name: string; value: string }> | undefined {
+  const h = optionalStringMap(scope, 'traffic.directResponse.headers', headers);
+  if (!h || Object.keys(h).length === 0) return undefined;
+  return Object.entries(sortRecord(h)).map(([name, value]) => {
+    if (!isHttpHeaderName(name)) invalid(scope, 'traffic.directResponse.headers', 'has a key that is not an HTTP header name', name, "use e.g. 'content-type'");
+    return { name, value: requireCel(scope, `traffic.directResponse.headers[${name}]`, value) };
+  });
 }
 
 function renderRequestHeaders(scope: Construct, h: NonNullable<AgentgatewayTraffic['requestHeaders']>): agw.AgentgatewayPolicySpecTrafficTransformationRequest {

@@ -32,6 +32,8 @@ export interface AiProviderEndpoint {
   readonly port?: number;
   /** `path`: the request path upstream. @default - the provider's for the format */
   readonly path?: string;
+  /** `pathPrefix`: the API's base path on the host, e.g. `/openai/v1` (OpenAI and Anthropic only). @default - the provider's (`/v1`) */
+  readonly pathPrefix?: string;
 }
 
 /** Options of the managed providers (OpenAI, Anthropic, Gemini). */
@@ -125,7 +127,7 @@ export class AgentgatewayAiProvider {
 
   private static managed(key: string, displayName: string, options: ManagedAiProviderOptions, extra: Record<string, unknown> = {}): AgentgatewayAiProvider {
     checkProps(`AgentgatewayAiProvider(${displayName})`, options, 'ManagedAiProviderOptions');
-    assertKnownKeys(`AgentgatewayAiProvider(${displayName})`, '', options, keysOf<ManagedAiProviderOptions>({ model: true, host: true, port: true, path: true }));
+    assertKnownKeys(`AgentgatewayAiProvider(${displayName})`, '', options, keysOf<ManagedAiProviderOptions>({ model: true, host: true, port: true, path: true, pathPrefix: true }));
     const { model, ...endpoint } = options;
     return new AgentgatewayAiProvider(key, displayName, endpoint, () => ({ ...(model !== undefined ? { model } : {}), ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) }));
   }
@@ -151,6 +153,9 @@ export class AgentgatewayAiProvider {
     if (e.port !== undefined) assertPort(scope, `${field}.port`, e.port, 'use the provider port, e.g. 443');
     if (e.path !== undefined && (typeof e.path !== 'string' || !e.path.startsWith('/'))) invalid(scope, `${field}.path`, "must start with '/'", e.path, "write e.g. '/v1/chat/completions'");
     if ((e.host === undefined) !== (e.port === undefined)) invalid(scope, `${field}.host`, 'and port go together', e, 'set both host and port, or neither');
-    return { [this.kind]: this.settings(scope, field), host: e.host, port: e.port, path: e.path };
+    if (e.pathPrefix !== undefined && (!['openai', 'anthropic'].includes(this.kind) || typeof e.pathPrefix !== 'string' || !e.pathPrefix.startsWith('/'))) {
+      invalid(scope, `${field}.pathPrefix`, "must be a path starting with '/', for an OpenAI or Anthropic provider", e.pathPrefix, "write e.g. '/openai/v1'");
+    }
+    return { [this.kind]: this.settings(scope, field), host: e.host, port: e.port, path: e.path, pathPrefix: e.pathPrefix };
   }
 }

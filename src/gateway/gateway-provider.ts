@@ -1,3 +1,4 @@
+import { AGENTGATEWAY_OPENAI_COMPILER } from '../agentgateway/openai-compiler';
 import { ENVOY_AI_GATEWAY_OPENAI_COMPILER } from '../aigateway/openai-compiler';
 import type { OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import type { PolicyEngine } from '../policy/policy-engine';
@@ -184,6 +185,7 @@ export class GatewayProvider {
     (port) => [port],
     'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault`) in the AgentgatewayParameters the GatewayClass uses (the proxy template sets none)',
     AGENTGATEWAY_POLICY_ENGINE,
+    AGENTGATEWAY_OPENAI_COMPILER,
   );
 
   /** The provider with this usual GatewayClass name, if it is one of the known ones. */

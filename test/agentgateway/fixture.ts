@@ -66,10 +66,20 @@ export interface Call {
   readonly path: string;
 }
 
-/** Evaluates a CEL expression as agentgateway would; an evaluation error does not match. */
-export function celValue(expression: string, caller: Caller, call: Call = { method: 'POST', path: '/v1/chat/completions' }): unknown {
-  const bindings = { jwt: caller.jwt ?? {}, apiKey: caller.apiKey ?? {}, request: { method: call.method, path: call.path }, source: { address: caller.address ?? '10.0.0.1' } };
-  const result = run(expression, bindings as Parameters<typeof run>[1]);
+/**
+ * Evaluates a CEL expression as agentgateway would; an evaluation error does
+ * not match. agentgateway's `json(request.body)` (its CEL extension parsing
+ * the buffered body) is evaluated as the parsed body, bound as `__body`.
+ */
+export function celValue(expression: string, caller: Caller, call: Call = { method: 'POST', path: '/v1/chat/completions' }, body = ''): unknown {
+  let parsed: unknown;
+  try {
+    parsed = body === '' ? undefined : JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const bindings = { jwt: caller.jwt ?? {}, apiKey: caller.apiKey ?? {}, request: { method: call.method, path: call.path, body }, source: { address: caller.address ?? '10.0.0.1' }, __body: parsed ?? {} };
+  const result = run(expression.replace(/json\(request\.body\)/g, '__body'), bindings as unknown as Parameters<typeof run>[1]);
   return isCelError(result) ? undefined : result;
 }
 
