@@ -92,10 +92,15 @@ interface TokenBudgetKey {
  *   (tier, methods, path prefixes); a request matching none gets 403;
  * - `rateLimit.global`: descriptors (scope, tier, window, user or client
  *   address) with unit `Requests`, and for token budgets with unit `Tokens`
- *   and a `cost` reading `llm.inputTokens`, `llm.outputTokens` or
- *   `llm.cachedInputTokens` (total: `llm.totalTokens`), sent to the Envoy
- *   rate limit service the engine emits (`RateLimitService`, Redis
- *   counters, limits per tier in its configuration);
+ *   (scope, holder, kind, window, model set, user or address) and a `cost`
+ *   reading `llm.inputTokens`, `llm.outputTokens` or `llm.cachedInputTokens`
+ *   (total: `llm.totalTokens`), sent to the Envoy rate limit service the
+ *   engine emits (`RateLimitService`, Redis counters, limits per tier and
+ *   subscription in its configuration). The holder is the subscription
+ *   selected for the request (the selection header, else the
+ *   highest-priority one held that grants the model), else the tier; a
+ *   header naming a subscription the caller does not hold, or one that does
+ *   not grant the model, is refused by the authorization rules;
  * - `transformation`: the user id and tier set as request headers for the
  *   backend (`x-user-id`, `x-user-tier`, or the JWT's `claimsToHeaders`).
  *
