@@ -404,6 +404,8 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
       case 'envoy-gateway':
         Platform.tryOf(this)?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
         break;
+      // agentgateway needs nothing here: its controller adds the TLS (without verification) to the picker's
+      // self-signed ext-proc port itself (controller/pkg/agentgateway/plugins/inference_plugin.go, v1.4.1).
       default:
         break;
     }
