@@ -67,7 +67,7 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(llama.spec.rules).toHaveLength(1);
     expect(llama.spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama-pool' }]);
     // No implicit 60 s deadline: the request timeout is disabled explicitly, the idle timeout guards streams.
-    expect(llama.spec.rules[0].timeouts).toEqual({ request: '0ms' });
+    expect(llama.spec.rules[0].timeouts).toEqual({ request: '0s' });
     expect(llama.spec.rules[0].streamIdleTimeout).toBe('5m');
 
     const [gpt] = routeOf(objects, 'gpt-4o');
