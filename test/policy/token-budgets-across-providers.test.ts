@@ -88,7 +88,7 @@ function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway)
  * - subscription gold (priority 10): qwen3 with 1M total tokens/day; granite
  *   with 50k total and 20k output tokens/minute and 120 requests/minute;
  * - subscription team (priority 5): qwen3 and llama with 200k total
- *   tokens/day, and 100k input tokens/day on llama;
+ *   tokens/day, and on llama 20k total tokens/hour and 100k input tokens/day;
  * - JWT (tier claim `tier`, subscriptions claim `subs`) and API keys (alice:
  *   free with team and gold; bob: pro).
  *
@@ -126,7 +126,7 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
       { models: [granite], tokenLimits: kept(TokenLimit.perMinute(50_000), TokenLimit.perMinute(20_000, { counts: TokenCount.OUTPUT })), limits: [RateLimit.perMinute(120)] },
     ],
   });
-  const team = new Subscription('team', { priority: 5, grants: [{ models: [qwen3, llama], tokenLimits: kept(TokenLimit.perDay(200_000), TokenLimit.perDay(100_000, { counts: TokenCount.INPUT, models: [llama] })) }] });
+  const team = new Subscription('team', { priority: 5, grants: [{ models: [qwen3, llama], tokenLimits: kept(TokenLimit.perDay(200_000), TokenLimit.perHour(20_000, { models: [llama] }), TokenLimit.perDay(100_000, { counts: TokenCount.INPUT, models: [llama] })) }] });
   const subscriptions = variant.subscriptions ? [gold, team] : [];
 
   const authentication: Authentication[] = [
@@ -162,6 +162,7 @@ const FULL_BUDGETS: readonly string[] = [
   'llm-granite tier:pro total 20000/60s',
   'llm-granite tier:pro total 100000/3600s',
   'llm-llama subscription:team input 100000/86400s',
+  'llm-llama subscription:team total 20000/3600s',
   'llm-llama subscription:team total 200000/86400s',
   'llm-llama tier:enterprise cached-input 500000/86400s',
   'llm-llama tier:enterprise total 1000000/86400s',
@@ -297,6 +298,11 @@ describe.each(CASES)('one token-budget intent on $name', (c) => {
       const r = policy.routes.find((x) => x.routeName === route)!;
       for (const tier of TIERS) expect({ tier, route, allowed: c.mayCall(objects, tier, route) }).toEqual({ tier, route, allowed: policy.tier(tier)?.allows(r) ?? false });
       for (const caller of callers) expect({ caller, route, budgets: c.reader.budgetsFor(objects, caller, route) }).toEqual({ caller, route, budgets: intentBudgetsFor(policy, caller, route) });
+      // And by the hand-written facts: a caller without subscriptions is counted by its own tier's budgets on the model.
+      for (const caller of TIER_CALLERS) {
+        const read = c.reader.budgetsFor(objects, caller, route);
+        expect({ caller, route, read: read === 'refused' ? read : read.map(show) }).toEqual({ caller, route, read: expectedFor(c.variant).filter((s) => s.startsWith(`${route} tier:${caller.tier} `)) });
+      }
     }
   });
 });
@@ -306,6 +312,19 @@ describe('the providers agree', () => {
     const c = CASES.find((x) => x.name === name)!;
     return c.reader.budgets(compiled.get(name)!.objects).map(show);
   };
+
+  it('a subscriber is counted by the subscription the rule selects (Kuadrant, the engine that selects subscriptions)', () => {
+    const { objects } = compiled.get('Istio + Kuadrant')!;
+    const holders = (caller: BudgetCaller, route: string) => {
+      const b = kuadrantBudgetReader.budgetsFor(objects, caller, route);
+      return b === 'refused' ? b : b.map(show);
+    };
+    expect(holders({ tier: 'free', subscriptions: ['team', 'gold'] }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:gold total 1000000/86400s']);
+    expect(holders({ tier: 'free', subscriptions: ['team', 'gold'], header: 'team' }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:team total 200000/86400s']);
+    expect(holders({ tier: 'enterprise', subscriptions: ['team'] }, 'llm-llama')).toEqual(['llm-llama subscription:team total 20000/3600s', 'llm-llama subscription:team total 200000/86400s']);
+    expect(holders({ tier: 'enterprise', subscriptions: ['team'] }, 'llm-granite')).toEqual(['llm-granite tier:enterprise total 1000000/86400s']);
+    expect(holders({ tier: 'free', subscriptions: ['team'], header: 'gold' }, 'llm-qwen3')).toBe('refused');
+  });
 
   it('every provider reads back the same tier total-token budgets', () => {
     const tierTotals = (xs: string[]) => xs.filter((s) => s.includes(' tier:') && s.includes(' total '));
