@@ -69,26 +69,77 @@ function tokenRules(btp: Json): Json[] {
   return (btp.spec.rateLimit?.global?.rules ?? []).filter((r: Json) => r.cost?.response !== undefined);
 }
 
-/** How Envoy AI Gateway and Envoy Gateway see the callers of one route: the tier claim and the headers Envoy copies claims to. */
+/**
+ * How Envoy Gateway sees the callers of one route, from its SecurityPolicy:
+ * with JWT, the claim holding the tier (the authorization rules'
+ * `principal.jwt.claims`) and the headers Envoy copies claims to
+ * (`claimToHeaders`); with API keys, the header Envoy forwards the client id
+ * in (`forwardClientIdHeader`) and each client id's tier (the data key of a
+ * Secret of `credentialRefs` is the client id, envoyproxy/gateway
+ * api/v1alpha1/api_key_auth_types.go; the Secret's ExternalSecret labels it
+ * with the holder's tier).
+ */
 interface RouteIdentity {
-  /** The JWT claim holding the tier. */
-  readonly tierClaim: string;
-  /** Claim name to request header (`claimToHeaders`). */
+  readonly kind: 'jwt' | 'api-key';
+  /** JWT: the claim holding the tier. */
+  readonly tierClaim?: string;
+  /** JWT: claim name to request header (`claimToHeaders`). */
   readonly claimHeaders: ReadonlyMap<string, string>;
+  /** API keys: the header carrying the client id. */
+  readonly clientIdHeader?: string;
+  /** API keys: each client id's tier. */
+  readonly clientTiers: ReadonlyMap<string, string>;
   /** The authorization rules and default action. */
   readonly authorization: Json;
 }
+
+/** The label of an API key Secret naming its holder's tier (written by the library's ExternalSecrets). */
+const TIER_LABEL = 'models.cdk8s.io/tier';
 
 function identityOf(objects: readonly KubeObject[], namespace: string, route: string): RouteIdentity {
   const sps = ofKind(objects, 'SecurityPolicy').filter((s) => (s.metadata.namespace ?? namespace) === namespace && (s.spec.targetRefs ?? []).some((t: Json) => t.kind === 'HTTPRoute' && t.name === route));
   if (sps.length !== 1) throw new Error(`HTTPRoute ${route}: ${sps.length} SecurityPolicies target it; the reader expects one`);
   const sp = sps[0];
-  const claims = new Set<string>(
-    (sp.spec.authorization?.rules ?? []).flatMap((r: Json) => (r.principal?.jwt?.claims ?? []).map((c: Json) => c.name as string)),
-  );
+  if (sp.spec.jwt && sp.spec.apiKeyAuth) throw new Error(`SecurityPolicy/${sp.metadata.name}: JWT and API keys together are not read (Envoy Gateway requires both)`);
+  if (sp.spec.apiKeyAuth) {
+    const clientTiers = new Map<string, string>();
+    for (const ref of sp.spec.apiKeyAuth.credentialRefs as Json[]) {
+      const es = ofKind(objects, 'ExternalSecret').find((e) => (e.spec.target?.name ?? e.metadata.name) === ref.name && e.metadata.namespace === (ref.namespace ?? namespace));
+      if (!es) throw new Error(`SecurityPolicy/${sp.metadata.name}: no ExternalSecret makes Secret ${ref.name}`);
+      for (const d of es.spec.data ?? []) clientTiers.set(d.secretKey, es.spec.target.template.metadata.labels[TIER_LABEL]);
+    }
+    const clientIdHeader = sp.spec.apiKeyAuth.forwardClientIDHeader;
+    if (!clientIdHeader) throw new Error(`SecurityPolicy/${sp.metadata.name}: the client id is not forwarded (forwardClientIDHeader), so no rule can select a caller`);
+    return { kind: 'api-key', clientIdHeader, clientTiers, claimHeaders: new Map(), authorization: sp.spec.authorization };
+  }
+  const claims = new Set<string>((sp.spec.authorization?.rules ?? []).flatMap((r: Json) => (r.principal?.jwt?.claims ?? []).map((c: Json) => c.name as string)));
   if (claims.size !== 1) throw new Error(`SecurityPolicy/${sp.metadata.name}: its rules select on claims ${[...claims].join(', ')}; the reader expects one tier claim`);
   const claimHeaders = new Map<string, string>((sp.spec.jwt?.providers ?? []).flatMap((p: Json) => (p.claimToHeaders ?? []).map((c: Json) => [c.claim, c.header] as [string, string])));
-  return { tierClaim: [...claims][0]!, claimHeaders, authorization: sp.spec.authorization };
+  return { kind: 'jwt', tierClaim: [...claims][0]!, claimHeaders, clientTiers: new Map(), authorization: sp.spec.authorization };
+}
+
+/** The headers that identify callers (each counted apart by a `Distinct` selector). */
+function callerHeaderNames(identity: RouteIdentity): string[] {
+  return identity.kind === 'api-key' ? [identity.clientIdHeader!] : [...identity.claimHeaders.values()];
+}
+
+/**
+ * The tier a rule's selector on the caller headers selects: JWT, an Exact
+ * match on the tier claim's header; API keys, a regular expression on the
+ * client id matching exactly the clients of one tier. Undefined when the
+ * selector is not a tier selector.
+ */
+function tierSelected(identity: RouteIdentity, h: Json, where: string): string | undefined {
+  const type = h.type ?? 'Exact';
+  if (identity.kind === 'jwt') return h.name === identity.claimHeaders.get(identity.tierClaim!) && type === 'Exact' ? h.value : undefined;
+  if (h.name !== identity.clientIdHeader || type !== 'RegularExpression') return undefined;
+  const clients = [...identity.clientTiers.keys()].filter((id) => headerMatches(h, { [h.name]: id }));
+  const tiers = new Set(clients.map((id) => identity.clientTiers.get(id)!));
+  if (tiers.size !== 1) throw new Error(`${where}: selects clients of ${tiers.size} tiers (${clients.join(', ')})`);
+  const tier = [...tiers][0]!;
+  const members = [...identity.clientTiers].filter(([, t]) => t === tier).map(([id]) => id);
+  if (members.length !== clients.length) throw new Error(`${where}: selects some clients of tier ${tier} only (${clients.join(', ')} of ${members.join(', ')})`);
+  return tier;
 }
 
 /** True when a header selector of a rate limit rule matches `headers` (Envoy Gateway api/v1alpha1/ratelimit_types.go `HeaderMatch`). */
@@ -131,21 +182,21 @@ function ruleEntries(objects: readonly KubeObject[], btp: Json, rule: Json, inde
     const route = aiRoute(objects, namespace, name);
     if (!route) throw new Error(`${where}: targets HTTPRoute ${name}, which no AIGatewayRoute generates (no token count is written there)`);
     const identity = identityOf(objects, namespace, name);
-    const tierHeader = identity.claimHeaders.get(identity.tierClaim);
     let tier: string | undefined;
     let perCaller = false;
     let modelSelected = true;
     for (const h of headers) {
-      if (h.name === tierHeader && (h.type ?? 'Exact') === 'Exact') tier = h.value;
+      const selected = tierSelected(identity, h, where);
+      if (selected !== undefined) tier = selected;
       else if (h.name === MODEL_HEADER) {
         const models = modelsOf(route);
         const hits = models.filter((m) => headerMatches(h, { [MODEL_HEADER]: m }));
         if (hits.length !== 0 && hits.length !== models.length) throw new Error(`${where}: selects some models of AIGatewayRoute/${name} only`);
         modelSelected = hits.length > 0;
-      } else if ((h.type ?? 'Exact') === 'Distinct' && [...identity.claimHeaders.values()].includes(h.name)) perCaller = true;
+      } else if ((h.type ?? 'Exact') === 'Distinct' && callerHeaderNames(identity).includes(h.name)) perCaller = true;
       else throw new Error(`${where}: a selector the reader does not know: ${JSON.stringify(h)}`);
     }
-    if (tier === undefined) throw new Error(`${where}: selects no tier (no Exact selector on ${tierHeader})`);
+    if (tier === undefined) throw new Error(`${where}: selects no tier`);
     if (!perCaller) throw new Error(`${where}: counts every caller of tier ${tier} together (no Distinct selector on a caller header)`);
     if (!modelSelected) continue;
     const counts = countsOn(route, rule, where);
@@ -157,11 +208,21 @@ function ruleEntries(objects: readonly KubeObject[], btp: Json, rule: Json, inde
   return out;
 }
 
-/** The request headers Envoy sets for a verified caller: each claim copied to its header (the tier, and an id for the others). */
+/**
+ * The request headers Envoy sets for a verified caller of `caller.tier`:
+ * JWT, each claim copied to its header (the tier, and an id for the
+ * others); API keys, the client id of a holder of that tier (none for a
+ * tier without keys: such a caller cannot authenticate). A subscription
+ * header is sent as is: nothing on Envoy Gateway reads it.
+ */
 function callerHeaders(identity: RouteIdentity, caller: BudgetCaller, model: string): Record<string, string> {
   const headers: Record<string, string> = { [MODEL_HEADER]: model };
+  if (identity.kind === 'api-key') {
+    const id = [...identity.clientTiers].filter(([, t]) => t === caller.tier).map(([c]) => c).sort()[0];
+    if (id !== undefined) headers[identity.clientIdHeader!] = id;
+    return headers;
+  }
   for (const [claim, header] of identity.claimHeaders) headers[header] = claim === identity.tierClaim ? caller.tier : `caller-${claim}`;
-  // A subscription header is sent as is: nothing on Envoy Gateway reads it.
   return headers;
 }
 
@@ -201,16 +262,18 @@ export const envoyAiGatewayBudgetReader: BudgetReader = {
  * default action (envoyproxy/gateway api/v1alpha1/authorization_types.go).
  */
 export function envoyGatewayMayCall(objects: readonly KubeObject[], namespace: string, tier: string, route: string): boolean {
-  const { tierClaim, authorization } = identityOf(objects, namespace, route);
-  const claims: Record<string, string> = { [tierClaim]: tier };
+  const identity = identityOf(objects, namespace, route);
+  const { authorization } = identity;
+  const headers = callerHeaders(identity, { tier }, '');
+  if (identity.kind === 'api-key' && headers[identity.clientIdHeader!] === undefined) return false; // no key of this tier: 401
+  const principal = (p: Json): boolean => {
+    if (identity.kind === 'jwt') return p?.jwt !== undefined && (p.jwt.claims ?? []).every((c: Json) => c.values.includes(c.name === identity.tierClaim ? tier : undefined));
+    return Array.isArray(p?.headers) && p.headers.length > 0 && p.headers.every((h: Json) => h.values.includes(headers[h.name]));
+  };
   const path = '/v1/chat/completions';
   const underPrefix = (prefix: string) => (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`));
   const hit = (authorization.rules ?? []).find(
-    (r: Json) =>
-      r.principal?.jwt !== undefined &&
-      (r.principal.jwt.claims ?? []).every((c: Json) => c.values.includes(claims[c.name])) &&
-      (!r.operation?.methods || r.operation.methods.includes('POST')) &&
-      (!r.operation?.path || (r.operation.path.type === 'PathPrefix' && underPrefix(r.operation.path.value))),
+    (r: Json) => principal(r.principal) && (!r.operation?.methods || r.operation.methods.includes('POST')) && (!r.operation?.path || (r.operation.path.type === 'PathPrefix' && underPrefix(r.operation.path.value))),
   );
   return (hit?.action ?? authorization.defaultAction) === 'Allow';
 }

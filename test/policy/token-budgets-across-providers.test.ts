@@ -48,15 +48,16 @@ const MODELS: readonly ModelName[] = ['qwen3', 'granite', 'llama'];
 
 /**
  * What a variant of the intent keeps: the token kinds counted, the
- * subscriptions, the API keys (besides JWT). The full intent keeps all; a
+ * subscriptions, JWT, API keys. The full intent keeps all; a
  * provider that refuses a part gets the largest variant it can express.
  */
 interface Variant {
   readonly counts: readonly TokenCount[];
   readonly subscriptions: boolean;
+  readonly jwt: boolean;
   readonly apiKeys: boolean;
 }
-const FULL: Variant = { counts: [TokenCount.TOTAL, TokenCount.INPUT, TokenCount.OUTPUT, TokenCount.CACHED_INPUT], subscriptions: true, apiKeys: true };
+const FULL: Variant = { counts: [TokenCount.TOTAL, TokenCount.INPUT, TokenCount.OUTPUT, TokenCount.CACHED_INPUT], subscriptions: true, jwt: true, apiKeys: true };
 
 /** The models, served the provider's way; route names are `llm-<model>` on every provider. */
 interface ServedModels {
@@ -90,7 +91,7 @@ function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway)
  * - subscription team (priority 5): qwen3 and llama with 200k total
  *   tokens/day, and on llama 20k total tokens/hour and 100k input tokens/day;
  * - JWT (tier claim `tier`, subscriptions claim `subs`) and API keys (alice:
- *   free with team and gold; bob: pro).
+ *   free with team and gold; bob: pro; carol: enterprise).
  *
  * Counted per user, per model, in global counters.
  */
@@ -129,9 +130,8 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
   const team = new Subscription('team', { priority: 5, grants: [{ models: [qwen3, llama], tokenLimits: kept(TokenLimit.perDay(200_000), TokenLimit.perHour(20_000, { models: [llama] }), TokenLimit.perDay(100_000, { counts: TokenCount.INPUT, models: [llama] })) }] });
   const subscriptions = variant.subscriptions ? [gold, team] : [];
 
-  const authentication: Authentication[] = [
-    new JwtAuth({ issuer: 'https://sso.example.com/realms/llm', jwksUri: 'https://sso.example.com/realms/llm/certs', audiences: ['llm'], tierClaim: 'tier', subscriptionsClaim: 'subs' }),
-  ];
+  const authentication: Authentication[] = [];
+  if (variant.jwt) authentication.push(new JwtAuth({ issuer: 'https://sso.example.com/realms/llm', jwksUri: 'https://sso.example.com/realms/llm/certs', audiences: ['llm'], tierClaim: 'tier', subscriptionsClaim: 'subs' }));
   if (variant.apiKeys) {
     authentication.push(
       ApiKeyAuth.fromExternalSecrets({
@@ -139,6 +139,7 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
         holders: [
           { userId: 'alice', tier: 'free', remoteKey: 'llm/keys/alice', subscriptions: variant.subscriptions ? [team, gold] : undefined },
           { userId: 'bob', tier: 'pro', remoteKey: 'llm/keys/bob' },
+          { userId: 'carol', tier: 'enterprise', remoteKey: 'llm/keys/carol' },
         ],
       }),
     );
@@ -247,6 +248,14 @@ const CASES: readonly ProviderCase[] = [
       { variant: { ...FULL, apiKeys: false }, message: /subscriptions cannot be expressed by provider 'envoy-gateway'.*subscription selection rule.*Kuadrant engine/s },
       { variant: { ...FULL, subscriptions: false }, message: /authentication cannot be expressed by provider 'envoy-gateway'.*Kuadrant engine/s },
     ],
+  },
+  {
+    name: 'Envoy Gateway + Envoy AI Gateway (API keys)',
+    provider: GatewayProvider.ENVOY_GATEWAY,
+    variant: { ...FULL, subscriptions: false, jwt: false },
+    reader: envoyAiGatewayBudgetReader,
+    mayCall: (objects, tier, route) => envoyGatewayMayCall(objects, NS, tier, route),
+    refusals: [],
   },
 ];
 
