@@ -68,7 +68,9 @@ interface ServedModels {
 /** The three models behind the gateway: one OpenAiEndpoint routed on the body (Envoy AI Gateway), or one HTTPRoute per model. */
 function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway): ServedModels {
   if (provider === GatewayProvider.ENVOY_GATEWAY) {
-    const llm = new OpenAiEndpoint(ns, 'llm', { gateway: gateway.listener('https'), models: MODELS.map((m) => ({ name: m, backends: [Backend.service(`${m}-vllm`, 8000)] })) });
+    // llama falls back to a second server: its route gets its own BackendTrafficPolicy (retries), which the budgets join.
+    const backends = (m: ModelName) => (m === 'llama' ? [Backend.service('llama-vllm', 8000), Backend.service('llama-vllm-spare', 8000)] : [Backend.service(`${m}-vllm`, 8000)]);
+    const llm = new OpenAiEndpoint(ns, 'llm', { gateway: gateway.listener('https'), models: MODELS.map((m) => ({ name: m, backends: backends(m) })) });
     return { routes: [llm], model: (m) => llm.model(m) };
   }
   const routes = new Map(
