@@ -124,8 +124,8 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
       rateLimitMode: RateLimitMode.LOCAL,
     });
     const objects = synthObjects(fx.app);
-    const [llama] = routeOf(objects, LLAMA);
-    const [gpt] = routeOf(objects, 'gpt-4o');
+    const llama = { metadata: { name: routeOf(objects, LLAMA)[0].metadata.name! } };
+    const gpt = { metadata: { name: routeOf(objects, 'gpt-4o')[0].metadata.name! } };
     const sps = objectsOfKind(objects, 'SecurityPolicy');
     const spOf = (route: string) => sps.find((sp) => sp.spec.targetRefs?.some((t: any) => t.kind === 'HTTPRoute' && t.name === route));
     expect(spOf(llama.metadata.name)).toBeDefined();
@@ -133,7 +133,7 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     // One BackendTrafficPolicy per route: the limits join the fallback policy of gpt-4o, the other models share the policy's own.
     const btps = objectsOfKind(objects, 'BackendTrafficPolicy');
     expect(btps.map((b) => b.metadata.name).sort()).toEqual(['access-rate-limits', `${gpt.metadata.name}-fallback`]);
-    const fallback = btps.find((b) => b.metadata.name.endsWith('-fallback'))!;
+    const fallback = btps.find((b) => b.metadata.name?.endsWith('-fallback'))!;
     expect(fallback.spec.retry.numAttemptsPerPriority).toBe(1);
     expect(fallback.spec.rateLimit.local.rules.map((r: any) => r.limit)).toEqual(expect.arrayContaining([{ requests: 10, unit: 'Minute' }, { requests: 100, unit: 'Minute' }]));
     const own = btps.find((b) => b.metadata.name === 'access-rate-limits')!;
