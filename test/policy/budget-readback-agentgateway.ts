@@ -20,9 +20,13 @@
  * - `traffic.authorization.policy.matchExpressions`: a request is allowed
  *   when one is true.
  *
- * The CEL is evaluated with @bufbuild/cel; a caller is the identity fields
- * the expressions read (`jwt.<claim>`, `apiKey.<field>`), its tier in the
- * field the descriptors' `tier` entry reads.
+ * The CEL is evaluated with @bufbuild/cel. A caller is the identity fields
+ * the expressions read (`jwt.<claim>`, `apiKey.<field>`): its tier in the
+ * field the descriptors' `holder` entry prefixes with `tier:`, the
+ * subscriptions it holds in the list that entry guards with `has()`, and
+ * the selection header that entry reads from `request.headers`. The holder
+ * (`tier:<name>` or `subscription:<name>`) is the value the walk matches in
+ * the service configuration.
  */
 import { isCelError, run } from '@bufbuild/cel';
 import { parse } from 'yaml';
@@ -74,24 +78,50 @@ function serviceConfig(objects: readonly KubeObject[], namespace: string, global
   return config;
 }
 
-/** The identity field (`jwt.tier`) the descriptors' `tier` entry reads. */
-function tierField(objects: readonly KubeObject[]): { root: string; field: string } {
-  const exprs = new Set<string>(
-    ofKind(objects, 'AgentgatewayPolicy').flatMap((p) => (p.spec.traffic?.rateLimit?.global?.descriptors ?? []).flatMap((d: Json) => d.entries.filter((e: Json) => e.name === 'tier').map((e: Json) => e.expression as string))),
-  );
-  if (exprs.size !== 1) throw new Error(`the descriptors read the tier from ${[...exprs].join(', ') || 'nothing'}; the reader expects one identity field`);
-  const m = /^(jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec([...exprs][0]!);
-  if (!m) throw new Error(`tier entry ${[...exprs][0]} is not an identity field`);
-  return { root: m[1]!, field: m[2]! };
+/** Where a caller's identity is read, from the descriptors' `holder` entry: the tier field, the subscriptions list, the selection header. */
+interface IdentityShape {
+  readonly root: 'jwt' | 'apiKey';
+  readonly tierField: string;
+  readonly heldField?: string;
+  readonly header?: string;
 }
 
-/** The CEL bindings of a caller: every identity field the policies read, the tier in its field, an id in the others. */
-function bindingsOf(objects: readonly KubeObject[], caller: BudgetCaller): Record<string, unknown> {
-  const tier = tierField(objects);
-  const identity: Record<string, Record<string, string>> = { jwt: {}, apiKey: {} };
+function identityShape(objects: readonly KubeObject[]): IdentityShape {
+  const exprs = new Set<string>(
+    ofKind(objects, 'AgentgatewayPolicy').flatMap((p) => (p.spec.traffic?.rateLimit?.global?.descriptors ?? []).flatMap((d: Json) => d.entries.filter((e: Json) => e.name === 'holder').map((e: Json) => e.expression as string))),
+  );
+  const shapes = [...exprs].map((x) => {
+    const tier = /'tier:' \+ (jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)/.exec(x);
+    if (!tier) throw new Error(`holder entry ${x} names no tier field`);
+    return { root: tier[1] as 'jwt' | 'apiKey', tierField: tier[2]!, heldField: /has\((?:jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)\)/.exec(x)?.[1], header: /'([^']+)' in request\.headers/.exec(x)?.[1] };
+  });
+  const keys = new Set(shapes.map((x) => JSON.stringify(x)));
+  if (keys.size !== 1) throw new Error(`the holder entries read the caller in ${keys.size} ways; the reader expects one`);
+  return shapes[0]!;
+}
+
+/** The caller's subscriptions as a list. */
+function heldBy(caller: BudgetCaller): string[] {
+  const s = caller.subscriptions ?? [];
+  return typeof s === 'string' ? s.split(/[ ,]+/).filter((x) => x !== '') : [...s];
+}
+
+/**
+ * The CEL bindings of a caller: every identity field the policies read (an
+ * id by default), the tier in its field, the subscriptions held in theirs
+ * (absent when none), the selection header when `withHeader`.
+ */
+function bindingsOf(objects: readonly KubeObject[], caller: BudgetCaller, withHeader = true): Record<string, unknown> {
+  const shape = identityShape(objects);
+  const identity: Record<string, Record<string, unknown>> = { jwt: {}, apiKey: {} };
   for (const m of JSON.stringify(ofKind(objects, 'AgentgatewayPolicy').map((p) => p.spec.traffic)).matchAll(IDENTITY_FIELD)) identity[m[1]!]![m[2]!] = `caller-${m[2]}`;
-  identity[tier.root]![tier.field] = caller.tier;
-  return { ...identity, request: { method: 'POST', path: '/v1/chat/completions', headers: {} }, source: { address: '10.0.0.1' }, llm: USAGE };
+  identity[shape.root]![shape.tierField] = caller.tier;
+  if (shape.heldField !== undefined) {
+    delete identity[shape.root]![shape.heldField];
+    if (heldBy(caller).length > 0) identity[shape.root]![shape.heldField] = heldBy(caller);
+  }
+  const headers: Record<string, string> = withHeader && shape.header !== undefined && caller.header !== undefined ? { [shape.header]: caller.header } : {};
+  return { ...identity, request: { method: 'POST', path: '/v1/chat/completions', headers }, source: { address: '10.0.0.1' }, llm: USAGE };
 }
 
 function celValue(expression: string, bindings: Record<string, unknown>): unknown {
@@ -138,24 +168,25 @@ function budgetsOn(objects: readonly KubeObject[], caller: BudgetCaller, route: 
     for (const v of values) {
       found = level.find((x) => x.key === v.key && x.value === v.value) ?? level.find((x) => x.key === v.key && x.value === undefined);
       if (!found) return;
-      if (v.key === 'tier') holder = found.value;
+      if (v.key === 'holder') holder = found.value;
       level = found.descriptors ?? [];
     }
     if (!found?.rate_limit) return;
-    if (holder === undefined) throw new Error(`${where}: a budget without a tier value`);
+    const h = holder === undefined ? undefined : /^(tier|subscription):(.+)$/.exec(holder);
+    if (!h) throw new Error(`${where}: a budget whose holder is ${holder}`);
     const windowSeconds = UNIT_SECONDS[found.rate_limit.unit];
     if (windowSeconds === undefined) throw new Error(`${where}: unit ${found.rate_limit.unit}`);
-    out.push({ holderKind: 'tier', holder, route, counts: countsOf(d, where), limit: found.rate_limit.requests_per_unit, windowSeconds });
+    out.push({ holderKind: h[1] as 'tier' | 'subscription', holder: h[2]!, route, counts: countsOf(d, where), limit: found.rate_limit.requests_per_unit, windowSeconds });
   });
   return out;
 }
 
-/** Every `tier` value of the rate limit service configurations, the candidate holders. */
-function tierValues(objects: readonly KubeObject[]): string[] {
+/** Every `holder` value of the rate limit service configurations (`tier:<name>`, `subscription:<name>`). */
+function holderValues(objects: readonly KubeObject[]): string[] {
   const out = new Set<string>();
   const walk = (ds: readonly ServiceDescriptor[] | undefined): void => {
     for (const d of ds ?? []) {
-      if (d.key === 'tier' && d.value !== undefined) out.add(d.value);
+      if (d.key === 'holder' && d.value !== undefined) out.add(d.value);
       walk(d.descriptors);
     }
   };
@@ -163,30 +194,44 @@ function tierValues(objects: readonly KubeObject[]): string[] {
     const global = p.spec.traffic?.rateLimit?.global;
     if (global) walk(serviceConfig(objects, p.metadata.namespace, global).descriptors);
   }
-  return [...out];
+  return [...out].sort();
 }
 
-/**
- * agentgateway: tier budgets only (the engine refuses subscriptions). The
- * budgets are what each tier's callers are charged on each route; a
- * caller's are found by evaluating the route's descriptors for it.
- */
-export const agentgatewayBudgetReader: BudgetReader = {
-  budgets(objects) {
-    const tiers = tierValues(objects);
-    return sortBudgets(policyRoutes(objects).flatMap((route) => tiers.flatMap((tier) => budgetsOn(objects, { tier }, route))));
-  },
-  budgetsFor(objects, caller, route) {
-    return sortBudgets(budgetsOn(objects, caller, route));
-  },
-};
-
-/** True when the route's AgentgatewayPolicy lets a caller of `tier` make a `POST /v1/chat/completions`: one Allow expression is true. */
-export function agentgatewayMayCall(objects: readonly KubeObject[], tier: string, route: string): boolean {
+/** True when one of the route's Allow expressions is true for the bindings. */
+function allowed(objects: readonly KubeObject[], route: string, bindings: Record<string, unknown>): boolean {
   const p = policyOn(objects, route);
   if (!p) throw new Error(`no AgentgatewayPolicy targets HTTPRoute ${route}`);
   const auth = p.spec.traffic.authorization;
   if ((auth.action ?? 'Allow') !== 'Allow') throw new Error(`AgentgatewayPolicy/${p.metadata.name}: authorization action ${auth.action}`);
-  const bindings = bindingsOf(objects, { tier });
   return (auth.policy.matchExpressions as string[]).some((x) => celValue(x, bindings) === true);
+}
+
+/**
+ * agentgateway: the budgets each holder is charged on each route (found by
+ * evaluating the route's descriptors for a caller of each tier, and for a
+ * caller holding each subscription); a caller's by evaluating them for it.
+ * A selection header is refused when it turns a request some tier may make
+ * into a denied one (the authorization rules check it).
+ */
+export const agentgatewayBudgetReader: BudgetReader = {
+  budgets(objects) {
+    const holders = holderValues(objects).map((v) => /^(tier|subscription):(.+)$/.exec(v)!);
+    const someTier = holders.find((h) => h[1] === 'tier')?.[2] ?? 'none';
+    const found = policyRoutes(objects).flatMap((route) =>
+      holders.flatMap(([, kind, name]) => budgetsOn(objects, kind === 'tier' ? { tier: name! } : { tier: someTier, subscriptions: [name!] }, route).filter((e) => e.holderKind === kind && e.holder === name)),
+    );
+    return sortBudgets([...new Map(found.map((e) => [JSON.stringify(e), e])).values()]);
+  },
+  budgetsFor(objects, caller, route) {
+    if (caller.header !== undefined) {
+      const tiers = holderValues(objects).filter((v) => v.startsWith('tier:')).map((v) => v.slice(5));
+      if (tiers.some((tier) => allowed(objects, route, bindingsOf(objects, { ...caller, tier }, false)) && !allowed(objects, route, bindingsOf(objects, { ...caller, tier })))) return 'refused';
+    }
+    return sortBudgets(budgetsOn(objects, caller, route));
+  },
+};
+
+/** True when the route's AgentgatewayPolicy lets a caller of `tier` (no subscription) make a `POST /v1/chat/completions`: one Allow expression is true. */
+export function agentgatewayMayCall(objects: readonly KubeObject[], tier: string, route: string): boolean {
+  return allowed(objects, route, bindingsOf(objects, { tier }));
 }

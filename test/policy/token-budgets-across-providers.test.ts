@@ -14,6 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isCelError, run } from '@bufbuild/cel';
+import { AgentgatewayAiFormat, AgentgatewayAiProvider, AgentgatewayBackend } from '../../src/agentgateway';
 import { Backend } from '../../src/core/backend';
 import { ModelServingError } from '../../src/core/errors';
 import { Namespace } from '../../src/core/namespace';
@@ -29,6 +30,7 @@ import { ApiKeyAuth, Authentication, JwtAuth } from '../../src/policy/authentica
 import { Kuadrant } from '../../src/policy/kuadrant';
 import type { IPolicyRoute } from '../../src/policy/policy-route';
 import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../../src/policy/rate-limit';
+import { RedisReference } from '../../src/policy/redis';
 import { Subscription } from '../../src/policy/subscription';
 import { ITierTarget, Tier } from '../../src/policy/tier';
 import { HttpRoute } from '../../src/routing/http-route';
@@ -36,6 +38,7 @@ import { PathMatch } from '../../src/routing/match';
 import { formatIssue, validateObjects } from '../../src/validate';
 import { setup, synthObjects } from '../util';
 import { BudgetCaller, BudgetEntry, BudgetReader, intentBudgets, intentBudgetsFor, kuadrantBudgetReader } from './budget-readback';
+import { agentgatewayBudgetReader, agentgatewayMayCall } from './budget-readback-agentgateway';
 import { envoyAiGatewayBudgetReader, envoyGatewayMayCall } from './budget-readback-envoy-ai-gateway';
 
 // ---------------------------------------------------------------------------
@@ -48,16 +51,18 @@ const MODELS: readonly ModelName[] = ['qwen3', 'granite', 'llama'];
 
 /**
  * What a variant of the intent keeps: the token kinds counted, the
- * subscriptions, JWT, API keys. The full intent keeps all; a
+ * subscriptions (and request limits in their grants), JWT, API keys. The full intent keeps all; a
  * provider that refuses a part gets the largest variant it can express.
  */
 interface Variant {
   readonly counts: readonly TokenCount[];
   readonly subscriptions: boolean;
+  /** A request limit inside a subscription grant (gold: 120 requests/minute on granite). */
+  readonly grantLimits: boolean;
   readonly jwt: boolean;
   readonly apiKeys: boolean;
 }
-const FULL: Variant = { counts: [TokenCount.TOTAL, TokenCount.INPUT, TokenCount.OUTPUT, TokenCount.CACHED_INPUT], subscriptions: true, jwt: true, apiKeys: true };
+const FULL: Variant = { counts: [TokenCount.TOTAL, TokenCount.INPUT, TokenCount.OUTPUT, TokenCount.CACHED_INPUT], subscriptions: true, grantLimits: true, jwt: true, apiKeys: true };
 
 /** The models, served the provider's way; route names are `llm-<model>` on every provider. */
 interface ServedModels {
@@ -65,17 +70,31 @@ interface ServedModels {
   readonly model: (name: ModelName) => ITierTarget;
 }
 
-/** The three models behind the gateway: one OpenAiEndpoint routed on the body (Envoy AI Gateway), or one HTTPRoute per model. */
+/**
+ * The three models behind the gateway, route names `llm-<model>` on every
+ * provider: on Envoy Gateway one OpenAiEndpoint routed on the body's model
+ * (Envoy AI Gateway makes one route per model, `<endpoint>-<model>`; llama
+ * falls back to a second server, so its route has its own
+ * BackendTrafficPolicy, which the budgets join); on agentgateway one
+ * HTTPRoute per model to an AgentgatewayBackend (agentgateway counts tokens
+ * of LLM backends only); on Istio one HTTPRoute per model under its path.
+ *
+ * agentgateway's OpenAiEndpoint is not used: its compiler gives every model
+ * the shared `GET /v1/models` route too, so a subscription granting two
+ * models in two grants is refused ("grants 'llm-models', which grants[0]
+ * grants already") and each per-model budget also lands on the list route.
+ */
 function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway): ServedModels {
   if (provider === GatewayProvider.ENVOY_GATEWAY) {
-    // llama falls back to a second server: its route gets its own BackendTrafficPolicy (retries), which the budgets join.
     const backends = (m: ModelName) => (m === 'llama' ? [Backend.service('llama-vllm', 8000), Backend.service('llama-vllm-spare', 8000)] : [Backend.service(`${m}-vllm`, 8000)]);
     const llm = new OpenAiEndpoint(ns, 'llm', { gateway: gateway.listener('https'), models: MODELS.map((m) => ({ name: m, backends: backends(m) })) });
     return { routes: [llm], model: (m) => llm.model(m) };
   }
-  const routes = new Map(
-    MODELS.map((m) => [m, new HttpRoute(ns, `llm-${m}`, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${m}`) }], backends: [Backend.service(`${m}-vllm`, 8000)] }] })]),
-  );
+  const backend = (m: ModelName) =>
+    provider === GatewayProvider.AGENTGATEWAY
+      ? new AgentgatewayBackend(ns, `${m}-backend`, { provider: AgentgatewayAiProvider.custom({ backend: Backend.service(`${m}-vllm`, 8000), formats: [AgentgatewayAiFormat.COMPLETIONS] }) })
+      : Backend.service(`${m}-vllm`, 8000);
+  const routes = new Map(MODELS.map((m) => [m, new HttpRoute(ns, `llm-${m}`, { parents: [gateway.listener('https')], rules: [{ matches: [{ path: PathMatch.prefix(`/${m}`) }], backends: [backend(m)] }] })]));
   return { routes: [...routes.values()], model: (m) => routes.get(m)! };
 }
 
@@ -126,14 +145,16 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
     priority: 10,
     grants: [
       { models: [qwen3], tokenLimits: kept(TokenLimit.perDay(1_000_000)) },
-      { models: [granite], tokenLimits: kept(TokenLimit.perMinute(50_000), TokenLimit.perMinute(20_000, { counts: TokenCount.OUTPUT })), limits: [RateLimit.perMinute(120)] },
+      { models: [granite], tokenLimits: kept(TokenLimit.perMinute(50_000), TokenLimit.perMinute(20_000, { counts: TokenCount.OUTPUT })), limits: variant.grantLimits ? [RateLimit.perMinute(120)] : undefined },
     ],
   });
   const team = new Subscription('team', { priority: 5, grants: [{ models: [qwen3, llama], tokenLimits: kept(TokenLimit.perDay(200_000), TokenLimit.perHour(20_000, { models: [llama] }), TokenLimit.perDay(100_000, { counts: TokenCount.INPUT, models: [llama] })) }] });
   const subscriptions = variant.subscriptions ? [gold, team] : [];
 
   const authentication: Authentication[] = [];
-  if (variant.jwt) authentication.push(new JwtAuth({ issuer: 'https://sso.example.com/realms/llm', jwksUri: 'https://sso.example.com/realms/llm/certs', audiences: ['llm'], tierClaim: 'tier', subscriptionsClaim: 'subs' }));
+  // agentgateway fetches the JWKS through a backend reference (infrastructure, not intent).
+  const jwksBackend = provider === GatewayProvider.AGENTGATEWAY ? Backend.service('sso', 8443) : undefined;
+  if (variant.jwt) authentication.push(new JwtAuth({ issuer: 'https://sso.example.com/realms/llm', jwksUri: 'https://sso.example.com/realms/llm/certs', audiences: ['llm'], tierClaim: 'tier', subscriptionsClaim: 'subs', jwksBackend }));
   if (variant.apiKeys) {
     authentication.push(
       ApiKeyAuth.fromExternalSecrets({
@@ -146,7 +167,9 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
       }),
     );
   }
-  const build = () => new AccessPolicy(ns[NS], 'access', { gateway, routes, authentication, tiers: [free, pro, enterprise], subscriptions, rateLimitMode: RateLimitMode.GLOBAL });
+  // agentgateway runs its own rate limit service, whose counters live in Redis (infrastructure, not intent).
+  const redis = provider === GatewayProvider.AGENTGATEWAY ? RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data' }) : undefined;
+  const build = () => new AccessPolicy(ns[NS], 'access', { gateway, routes, authentication, tiers: [free, pro, enterprise], subscriptions, rateLimitMode: RateLimitMode.GLOBAL, redis });
   return { app, build };
 }
 
@@ -257,6 +280,25 @@ const CASES: readonly ProviderCase[] = [
     variant: { ...FULL, subscriptions: false, jwt: false },
     reader: envoyAiGatewayBudgetReader,
     mayCall: (objects, tier, route) => envoyGatewayMayCall(objects, NS, tier, route),
+    refusals: [],
+  },
+  {
+    name: 'agentgateway',
+    provider: GatewayProvider.AGENTGATEWAY,
+    variant: { ...FULL, grantLimits: false, apiKeys: false },
+    reader: agentgatewayBudgetReader,
+    mayCall: agentgatewayMayCall,
+    refusals: [
+      { variant: { ...FULL, apiKeys: false }, message: /subscriptions\(gold\)\.grants\[1\]\.limits cannot be expressed by provider 'agentgateway'.*give the request limits to the tiers, or use KUADRANT_POLICY_ENGINE/s },
+      { variant: { ...FULL, grantLimits: false }, message: /authentication cannot be expressed by provider 'agentgateway'.*KUADRANT_POLICY_ENGINE/s },
+    ],
+  },
+  {
+    name: 'agentgateway (API keys)',
+    provider: GatewayProvider.AGENTGATEWAY,
+    variant: { ...FULL, grantLimits: false, jwt: false },
+    reader: agentgatewayBudgetReader,
+    mayCall: agentgatewayMayCall,
     refusals: [],
   },
 ];
