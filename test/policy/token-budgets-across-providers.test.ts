@@ -379,11 +379,17 @@ describe('the providers agree', () => {
     expect(holders({ tier: 'free', subscriptions: ['team'], header: 'gold' }, 'llm-qwen3')).toBe('refused');
   });
 
-  it('every provider reads back the same tier total-token budgets', () => {
+  it('where two providers count the same kinds and holders, they read back the same budgets', () => {
     const tierTotals = (xs: string[]) => xs.filter((s) => s.includes(' tier:') && s.includes(' total '));
     const [first, ...rest] = CASES.map((c) => tierTotals(read(c.name)));
     expect(first!.length).toBe(7);
     for (const r of rest) expect(r).toEqual(first);
+    // Envoy AI Gateway and agentgateway count every kind for tiers; Kuadrant and agentgateway count subscriptions' totals.
+    const tiers = (xs: string[]) => xs.filter((s) => s.includes(' tier:'));
+    expect(tiers(read('agentgateway'))).toEqual(tiers(read('Envoy Gateway + Envoy AI Gateway')));
+    const subscriptionTotals = (xs: string[]) => xs.filter((s) => s.includes(' subscription:') && s.includes(' total '));
+    expect(subscriptionTotals(read('agentgateway'))).toEqual(subscriptionTotals(read('Istio + Kuadrant')));
+    expect(subscriptionTotals(read('Istio + Kuadrant')).length).toBe(5);
   });
 
   it('a budget the reader cannot find in the objects is not read back (the readers read the objects, not the intent)', () => {
@@ -392,5 +398,14 @@ describe('the providers agree', () => {
     const granite = tampered.find((o) => o.kind === 'AIGatewayRoute' && o.metadata.name === 'llm-granite');
     granite.spec.llmRequestCosts = granite.spec.llmRequestCosts.filter((x: any) => x.type !== 'OutputToken');
     expect(envoyAiGatewayBudgetReader.budgets(tampered).map(show)).toEqual(read('Envoy Gateway + Envoy AI Gateway').filter((s) => !s.startsWith('llm-granite tier:pro output')));
+
+    // agentgateway: a descriptor charging output instead of input tokens reads back as an output budget.
+    const agw: any[] = JSON.parse(JSON.stringify(compiled.get('agentgateway')!.objects));
+    const llama = agw.find((o) => o.kind === 'AgentgatewayPolicy' && o.spec.targetRefs[0].name === 'llm-llama');
+    const input = llama.spec.traffic.rateLimit.global.descriptors.find((d: any) => d.cost === 'llm.inputTokens');
+    input.cost = 'llm.outputTokens';
+    const changed = agentgatewayBudgetReader.budgets(agw).map(show).filter((x) => x.startsWith('llm-llama '));
+    expect(changed).toContain('llm-llama subscription:team output 100000/86400s');
+    expect(changed).not.toContain('llm-llama subscription:team input 100000/86400s');
   });
 });
