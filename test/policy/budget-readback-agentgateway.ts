@@ -109,7 +109,8 @@ function heldBy(caller: BudgetCaller): string[] {
 /**
  * The CEL bindings of a caller: every identity field the policies read (an
  * id by default), the tier in its field, the subscriptions held in theirs
- * (absent when none), the selection header when `withHeader`.
+ * (absent when none; as given for a JWT claim, a list for API-key
+ * metadata), the selection header when `withHeader`.
  */
 function bindingsOf(objects: readonly KubeObject[], caller: BudgetCaller, withHeader = true): Record<string, unknown> {
   const shape = identityShape(objects);
@@ -118,7 +119,9 @@ function bindingsOf(objects: readonly KubeObject[], caller: BudgetCaller, withHe
   identity[shape.root]![shape.tierField] = caller.tier;
   if (shape.heldField !== undefined) {
     delete identity[shape.root]![shape.heldField];
-    if (heldBy(caller).length > 0) identity[shape.root]![shape.heldField] = heldBy(caller);
+    // A JWT carries the claim as the identity provider wrote it (a list, or one string of names); the library writes
+    // API-key metadata as a list.
+    if (heldBy(caller).length > 0) identity[shape.root]![shape.heldField] = shape.root === 'jwt' ? caller.subscriptions : heldBy(caller);
   }
   const headers: Record<string, string> = withHeader && shape.header !== undefined && caller.header !== undefined ? { [shape.header]: caller.header } : {};
   return { ...identity, request: { method: 'POST', path: '/v1/chat/completions', headers }, source: { address: '10.0.0.1' }, llm: USAGE };

@@ -58,7 +58,7 @@ interface Identity {
   readonly user: string;
   /** CEL yielding the tier name. */
   readonly tier: string;
-  /** CEL yielding the list of subscriptions the caller holds (guard with `has()`). */
+  /** CEL yielding the subscriptions the caller holds, a list or one string of names (guard with `has()`). */
   readonly held: string;
   /** The holders (API keys). */
   readonly holders?: readonly ApiKeyHolder[];
@@ -397,9 +397,20 @@ class AgentgatewayTranslation {
     return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: scoped(this.countedTiers(r), p.subscriptionsFor(r), [r]) })).filter((d) => d.descriptors.length > 0);
   }
 
-  /** CEL: `'<item>' is among the caller's subscriptions` (false when it holds none). */
+  /**
+   * CEL: `<item>` (a CEL string: a literal, or the selection header once
+   * checked to be a subscription name) is among the caller's subscriptions;
+   * false when it holds none. The holder's field is a list (API-key
+   * metadata, most JWT claims) or, as `JwtAuth.subscriptionsClaim` allows,
+   * one string of names separated by spaces or commas: `in` on a string is
+   * an error in CEL, which would drop the descriptor and leave the request
+   * counted by no budget. agentgateway's CEL has `type()` and `matches`
+   * (crates/cel-fork/cel/src/lib.rs, context.rs); subscription names are
+   * DNS labels, so they need no regex escaping.
+   */
   private holds(identity: Identity, item: string): string {
-    return `(has(${identity.held}) && ${item} in ${identity.held})`;
+    const f = identity.held;
+    return `(has(${f}) && (type(${f}) == list ? ${item} in ${f} : (type(${f}) == string ? ${f}.matches('(^|[ ,])' + ${item} + '([ ,]|$)') : false)))`;
   }
 
   /**
