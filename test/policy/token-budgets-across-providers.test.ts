@@ -29,7 +29,7 @@ import { AccessPolicy } from '../../src/policy/access-policy';
 import { ApiKeyAuth, Authentication, JwtAuth } from '../../src/policy/authentication';
 import { Kuadrant } from '../../src/policy/kuadrant';
 import type { IPolicyRoute } from '../../src/policy/policy-route';
-import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../../src/policy/rate-limit';
+import { LimitScope, RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../../src/policy/rate-limit';
 import { RedisReference } from '../../src/policy/redis';
 import { Subscription } from '../../src/policy/subscription';
 import { ITierTarget, Tier } from '../../src/policy/tier';
@@ -114,9 +114,10 @@ function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway)
  * - JWT (tier claim `tier`, subscriptions claim `subs`) and API keys (alice:
  *   free with team and gold; bob: pro; carol: enterprise).
  *
- * Counted per user, per model, in global counters.
+ * Counted per user, per model (or, with `limitScope` GATEWAY, in one bucket
+ * per budget across the models it covers), in global counters.
  */
-function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
+function declareIntent(provider: GatewayProvider, variant: Variant = FULL, limitScope?: LimitScope) {
   const { app, ns } = setup(['gateway', NS, ...(provider === GatewayProvider.ISTIO ? ['kuadrant-system'] : [])]);
   if (provider === GatewayProvider.ISTIO) new Kuadrant(ns['kuadrant-system'], 'kuadrant');
   const gateway = new Gateway(ns.gateway, 'llm-gateway', {
@@ -169,7 +170,7 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL) {
   }
   // agentgateway runs its own rate limit service, whose counters live in Redis (infrastructure, not intent).
   const redis = provider === GatewayProvider.AGENTGATEWAY ? RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data' }) : undefined;
-  const build = () => new AccessPolicy(ns[NS], 'access', { gateway, routes, authentication, tiers: [free, pro, enterprise], subscriptions, rateLimitMode: RateLimitMode.GLOBAL, redis });
+  const build = () => new AccessPolicy(ns[NS], 'access', { gateway, routes, authentication, tiers: [free, pro, enterprise], subscriptions, rateLimitMode: RateLimitMode.GLOBAL, redis, limitScope });
   return { app, build };
 }
 
@@ -243,6 +244,8 @@ interface ProviderCase {
   readonly name: string;
   readonly provider: GatewayProvider;
   readonly variant: Variant;
+  /** @default LimitScope.ROUTE */
+  readonly limitScope?: LimitScope;
   readonly reader: BudgetReader;
   readonly mayCall: MayCall;
   /** Variants the provider refuses, and the message (engine, limit, alternative). */
@@ -294,6 +297,16 @@ const CASES: readonly ProviderCase[] = [
     ],
   },
   {
+    // One bucket per budget for the gateway: each budget must still count only on the models it covers.
+    name: 'agentgateway (one bucket per gateway)',
+    provider: GatewayProvider.AGENTGATEWAY,
+    variant: { ...FULL, grantLimits: false, apiKeys: false },
+    limitScope: LimitScope.GATEWAY,
+    reader: agentgatewayBudgetReader,
+    mayCall: agentgatewayMayCall,
+    refusals: [],
+  },
+  {
     name: 'agentgateway (API keys)',
     provider: GatewayProvider.AGENTGATEWAY,
     variant: { ...FULL, grantLimits: false, jwt: false },
@@ -309,7 +322,7 @@ const CASES: readonly ProviderCase[] = [
 
 /** Compiles the provider's variant; its objects as the YAML carries them (plain JSON, no construct). */
 function compile(c: ProviderCase) {
-  const intent = declareIntent(c.provider, c.variant);
+  const intent = declareIntent(c.provider, c.variant, c.limitScope);
   const policy = intent.build();
   const objects: KubeObject[] = JSON.parse(JSON.stringify(synthObjects(intent.app)));
   return { policy, objects };
