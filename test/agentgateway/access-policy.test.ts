@@ -127,7 +127,9 @@ describe('AccessPolicy on an agentgateway Gateway (API keys)', () => {
     expect(allows(objects, 'qwen3', alice, POST)).toBe(true);
     expect(allows(objects, 'llama', alice, POST)).toBe(false);
     expect(allows(objects, 'llama', bob, POST)).toBe(true);
-    expect(limits(objects, 'llama', alice)).toEqual(['10000 tokens:llm.totalTokens/hour', '60 requests/minute']);
+    // One request counter for the policy; free's token budget covers free's model (qwen3) only.
+    expect(limits(objects, 'llama', alice)).toEqual(['60 requests/minute']);
+    expect(limits(objects, 'qwen3', alice)).toEqual(['10000 tokens:llm.totalTokens/hour', '60 requests/minute']);
     const d = policyOf(objects, 'qwen3').spec.traffic.rateLimit.global.descriptors[0];
     expect(d.entries.map((e: { name: string }) => e.name)).toEqual(['policy', 'tier', 'window', 'client']);
     expect(celValue(d.entries[3].expression, alice)).toBe('10.1.1.1');

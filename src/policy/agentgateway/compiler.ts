@@ -58,7 +58,7 @@ interface Identity {
   readonly user: string;
   /** CEL yielding the tier name. */
   readonly tier: string;
-  /** CEL yielding the list of subscriptions the caller holds (guard with `has()`). */
+  /** CEL yielding the subscriptions the caller holds, a list or one string of names (guard with `has()`). */
   readonly held: string;
   /** The holders (API keys). */
   readonly holders?: readonly ApiKeyHolder[];
@@ -121,6 +121,8 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
 class AgentgatewayTranslation {
   private readonly objects: string[] = [];
   private readonly caveats: string[] = [];
+  /** The routes each holder's token limit applies on (see {@link tokenKey}), computed once. */
+  private budgetRoutes?: Map<Tier | Subscription, Map<TokenLimit, Set<string>>>;
 
   public constructor(private readonly policy: AccessPolicy) {}
 
@@ -349,7 +351,7 @@ class AgentgatewayTranslation {
   private descriptors(identity: Identity, route: IPolicyRoute): AgentgatewayRateLimitDescriptor[] {
     const tiers = this.countedTiers(route);
     const units = unique(tiers.flatMap((t) => (t.unlimited ? [] : t.limits.map((l) => l.unit))));
-    const budgets = uniqueBy(this.policy.tokenBudgets(route).map((b) => tokenKey(b.limit)), keyString);
+    const budgets = uniqueBy(this.policy.tokenBudgets(route).map((b) => this.tokenKey(b.holder, b.limit)), keyString);
     const scope = this.scopeEntry(route);
     const tier = { name: 'tier', expression: identity.tier };
     const holder = { name: 'holder', expression: this.holderExpression(identity, route) };
@@ -369,6 +371,30 @@ class AgentgatewayTranslation {
   }
 
   /**
+   * What a holder's token limit counts, its window, and its model set: the
+   * routes on which this holder's limit applies (`all` when that is every
+   * route of the policy). The set must be the holder's own: with one bucket
+   * for the gateway the service configuration is not split per route, so a
+   * key naming only the limit's `models` (none for a grant's budget) would
+   * let a budget of one grant or tier count on the routes of another budget
+   * of the same kind and window (a subscription's budget for one model
+   * charged on its other grants' models).
+   */
+  private tokenKey(holder: Tier | Subscription, l: TokenLimit): TokenBudgetKey {
+    const p = this.policy;
+    if (!this.budgetRoutes) {
+      this.budgetRoutes = new Map();
+      for (const b of p.tokenBudgets()) {
+        const byLimit = this.budgetRoutes.get(b.holder) ?? new Map<TokenLimit, Set<string>>();
+        byLimit.set(b.limit, (byLimit.get(b.limit) ?? new Set<string>()).add(b.route.routeName));
+        this.budgetRoutes.set(b.holder, byLimit);
+      }
+    }
+    const names = [...(this.budgetRoutes.get(holder)?.get(l) ?? [])].sort();
+    return { counts: l.counts, unit: l.unit, models: names.length === p.routes.length ? 'all' : names.join(',') };
+  }
+
+  /**
    * The rate limit service configuration: scope, tier, then the request
    * window, or the token kind, window and model set; then one counter per
    * user or address.
@@ -380,7 +406,7 @@ class AgentgatewayTranslation {
       const limits = [...new Set(routes.flatMap((r) => p.tokenBudgets(r).filter((b) => b.holder === holder).map((b) => b.limit)))];
       const tree = new Map<TokenCount, Map<TimeUnit, RateLimitServiceDescriptor[]>>();
       for (const l of limits) {
-        const k = tokenKey(l);
+        const k = this.tokenKey(holder, l);
         const windows = tree.get(k.counts) ?? new Map<TimeUnit, RateLimitServiceDescriptor[]>();
         windows.set(k.unit, [...(windows.get(k.unit) ?? []), { key: 'models', value: k.models, descriptors: [{ key: counterKey, rateLimit: PER_UNIT[k.unit](l.tokensPerUnit) }] }]);
         tree.set(k.counts, windows);
@@ -397,9 +423,20 @@ class AgentgatewayTranslation {
     return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: scoped(this.countedTiers(r), p.subscriptionsFor(r), [r]) })).filter((d) => d.descriptors.length > 0);
   }
 
-  /** CEL: `'<item>' is among the caller's subscriptions` (false when it holds none). */
+  /**
+   * CEL: `<item>` (a CEL string: a literal, or the selection header once
+   * checked to be a subscription name) is among the caller's subscriptions;
+   * false when it holds none. The holder's field is a list (API-key
+   * metadata, most JWT claims) or, as `JwtAuth.subscriptionsClaim` allows,
+   * one string of names separated by spaces or commas: `in` on a string is
+   * an error in CEL, which would drop the descriptor and leave the request
+   * counted by no budget. agentgateway's CEL has `type()` and `matches`
+   * (crates/cel-fork/cel/src/lib.rs, context.rs); subscription names are
+   * DNS labels, so they need no regex escaping.
+   */
   private holds(identity: Identity, item: string): string {
-    return `(has(${identity.held}) && ${item} in ${identity.held})`;
+    const f = identity.held;
+    return `(has(${f}) && (type(${f}) == list ? ${item} in ${f} : (type(${f}) == string ? ${f}.matches('(^|[ ,])' + ${item} + '([ ,]|$)') : false)))`;
   }
 
   /**
@@ -519,15 +556,6 @@ class AgentgatewayTranslation {
   }
 }
 
-/**
- * What a token limit counts, its window, and its model set: `all`, or the
- * names of the routes a per-model budget is limited to (one bucket for
- * them when the policy's scope is the gateway, one per route otherwise).
- */
-function tokenKey(l: TokenLimit): TokenBudgetKey {
-  const routes = l.routes;
-  return { counts: l.counts, unit: l.unit, models: routes === undefined ? 'all' : [...new Set(routes.map((r) => r.routeName))].sort().join(',') };
-}
 
 function keyString(k: TokenBudgetKey): string {
   return `${k.counts}/${k.unit}/${k.models}`;
