@@ -57,8 +57,9 @@ function slug(model: string): string {
  *   three model paths, to that backend: the route policies and tiers tell
  *   apart;
  * - one HTTPRoute `<endpoint>-models` for `GET /v1/models`, which an
- *   `AgentgatewayPolicy` answers with the endpoint's model list (every
- *   model's routes include it, so a caller allowed any model may list).
+ *   `AgentgatewayPolicy` answers with the endpoint's model list (a shared
+ *   route of the endpoint: a caller allowed any model may list; no budget
+ *   counts on it).
  *
  * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/controller/api/v1alpha1/agentgateway/agentgateway_policy_types.go (traffic.phase PreRouting)
  */
@@ -95,14 +96,14 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
     }
     const list = this.modelList(endpoint);
     objects.push(`HTTPRoute/${list.routeName}`, `AgentgatewayPolicy/${list.routeName}`);
-    const modelRoutes = new Map<string, readonly IPolicyRoute[]>(perModel.map(([model, route]) => [model, [route, list]]));
+    const modelRoutes = new Map<string, readonly IPolicyRoute[]>(perModel.map(([model, route]) => [model, [route]]));
     // agentgateway v1.4.1 has a whole-request and a backend-request timeout (crates/agentgateway/src/http/timeout.rs), no
     // idle timeout between the chunks of a stream, and sets no timeout unless one is given.
     Platform.tryOf(endpoint)?.addSetupNote(
       `agentgateway: timeouts of OpenAiEndpoint ${endpoint.endpointNamespace}/${endpoint.endpointName}`,
       `agentgateway has no stream idle timeout: OpenAiEndpoint ${endpoint.endpointNamespace}/${endpoint.endpointName} cannot apply its streamIdleTimeout (${endpoint.streamIdleTimeout.toHumanString()}), and a silent backend is cut only by its requestTimeout (${endpoint.requestTimeout ? endpoint.requestTimeout.toHumanString() : 'none: no deadline, agentgateway sets none by default'}).`,
     );
-    return { modelRoutes, objects };
+    return { modelRoutes, sharedRoutes: [list], objects };
   }
 
   /** The Gateway's PreRouting policy setting the model header from the body (one per Gateway). */

@@ -137,6 +137,8 @@ export class OpenAiEndpointModel implements ITierTarget {
     public readonly name: string,
     /** The routes that carry this model's requests. */
     public readonly tierRoutes: readonly IPolicyRoute[],
+    /** The endpoint's routes that serve no model (its model list), which a tier naming this model may call too. */
+    public readonly accessRoutes: readonly IPolicyRoute[] = [],
   ) {}
 }
 
@@ -245,6 +247,11 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     return [...new Set([...this.compiled.modelRoutes.values()].flat())];
   }
 
+  /** The endpoint's routes that serve no model (e.g. agentgateway's `GET /v1/models` list): callable by any tier naming the endpoint or one of its models; never budgeted. */
+  public get accessRoutes(): readonly IPolicyRoute[] {
+    return this.compiled.sharedRoutes ?? [];
+  }
+
   /**
    * One model, as a tier target.
    * @throws ModelServingError when the endpoint has no model of that name
@@ -254,7 +261,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     if (!this.models.some((m) => m.name === name) || !routes) {
       invalid(this, 'model', 'names a model the endpoint does not serve', name, `use one of: ${this.models.map((m) => m.name).join(', ')}`);
     }
-    return new OpenAiEndpointModel(this, name, routes);
+    return new OpenAiEndpointModel(this, name, routes, this.accessRoutes);
   }
 
   /**
@@ -263,7 +270,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
    * @throws ModelServingError for a reason shorter than 10 characters, or routes already protected
    */
   public allowPublicAccess(reason: string): void {
-    for (const r of this.tierRoutes) AccessControl.markPublic(r, reason);
+    for (const r of [...this.tierRoutes, ...this.accessRoutes]) AccessControl.markPublic(r, reason);
   }
 
   /**

@@ -36,6 +36,13 @@ export interface CompiledOpenAiEndpoint {
    * that route too, which the compiler must refuse or report).
    */
   readonly modelRoutes: ReadonlyMap<string, readonly IPolicyRoute[]>;
+  /**
+   * Routes of the endpoint as a whole that serve no model (e.g. a `GET
+   * /v1/models` list the gateway answers): a tier naming the endpoint or
+   * any of its models may call them; no budget counts on them.
+   * @default - none
+   */
+  readonly sharedRoutes?: readonly IPolicyRoute[];
   /** The objects emitted, as `Kind/name`. */
   readonly objects: readonly string[];
 }

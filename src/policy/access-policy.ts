@@ -152,6 +152,8 @@ export class AccessPolicy extends Construct {
   public readonly gateway: IGateway;
   /** The protected routes (endpoints expanded to their routes), in the order given. */
   public readonly routes: readonly IPolicyRoute[];
+  /** The protected routes that serve no model (a target's `accessRoutes`, such as an endpoint's model list): no token budget counts on them. */
+  public readonly modelFreeRoutes: readonly IPolicyRoute[];
   /** Authentication methods. */
   public readonly authentication: readonly Authentication[];
   /** External authorizer. */
@@ -197,7 +199,10 @@ export class AccessPolicy extends Construct {
     if (!ns) invalid(this, 'scope', 'must be a Namespace (policies are namespaced)', this.node.path, 'create the policy inside the Namespace of its routes');
     this.policyNamespace = ns;
     this.gateway = props.gateway;
-    this.routes = props.routes.flatMap((r): readonly IPolicyRoute[] => (isTierTarget(r) ? r.tierRoutes : [r as IPolicyRoute]));
+    const modelRoutes = props.routes.flatMap((r): readonly IPolicyRoute[] => (isTierTarget(r) ? r.tierRoutes : [r as IPolicyRoute]));
+    const accessOnly = [...new Set(props.routes.flatMap((r): readonly IPolicyRoute[] => (isTierTarget(r) && Array.isArray(r.accessRoutes) ? r.accessRoutes : [])))].filter((r) => !modelRoutes.includes(r));
+    this.routes = [...modelRoutes, ...accessOnly];
+    this.modelFreeRoutes = accessOnly;
     this.authentication = props.authentication;
     this.externalAuthorizer = props.externalAuthorizer;
     this.tiers = props.tiers;
@@ -265,7 +270,8 @@ export class AccessPolicy extends Construct {
    * `counterKey` within `limitScope`.
    */
   public tokenBudgets(route?: IPolicyRoute): readonly TokenBudget[] {
-    return effectiveTokenBudgets(route ? [route] : this.routes, this.tiers, this.subscriptions);
+    // Routes that serve no model (an endpoint's model list) carry no usage: no budget counts on them.
+    return effectiveTokenBudgets((route ? [route] : this.routes).filter((r) => !this.modelFreeRoutes.includes(r)), this.tiers, this.subscriptions);
   }
 
   /** The Namespace chart of the policy. */

@@ -76,6 +76,9 @@ export interface SubscriptionProps {
  *    counted against its tier's token limits (the tier still decides
  *    access: a subscription never opens a model the tier refuses).
  *
+ * Routes that serve no model (an endpoint's `GET /v1/models` list, a
+ * target's `accessRoutes`) select no subscription and count no tokens.
+ *
  * The selected subscription's token budgets replace the tier's for that
  * request; its request limits add to the tier's. Each budget counts per
  * caller (`counterKey`), per model (`limitScope` ROUTE).

@@ -10,6 +10,20 @@ import type { IPolicyRoute } from './policy-route';
 export interface ITierTarget {
   /** The routes a tier that names this target may call. */
   readonly tierRoutes: readonly IPolicyRoute[];
+  /**
+   * Routes that serve no model but come with this target, such as an
+   * OpenAI endpoint's `GET /v1/models` list: a tier naming the target may
+   * call them too, an access policy naming it protects them, but no
+   * subscription grants them and no token budget counts on them (they carry
+   * no inference, so no usage).
+   * @default - none
+   */
+  readonly accessRoutes?: readonly IPolicyRoute[];
+}
+
+/** The routes a target stands for in an access policy and a tier: its model routes, then its access routes. */
+export function targetRoutes(target: ITierTarget): readonly IPolicyRoute[] {
+  return [...new Set([...target.tierRoutes, ...(Array.isArray(target.accessRoutes) ? target.accessRoutes : [])])];
 }
 
 /** True when `x` is a {@link ITierTarget} (has a `tierRoutes` list). */

@@ -7,7 +7,7 @@ import { assertHttpMethods, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 import { checkProps, hasMethod, hasProperty, isString, optionalArray, requireArray } from '../core/prop-types';
 import { assertSafePath } from '../core/url-path';
-import { describeTarget, isTierTarget, ITierTarget } from './tier-target';
+import { describeTarget, isTierTarget, ITierTarget, targetRoutes } from './tier-target';
 
 /** Props of {@link Tier}. */
 export interface TierProps {
@@ -109,7 +109,7 @@ export class Tier {
       chain.push(t);
     }
     if (chain.some((t) => t.ownModels === '*')) return '*';
-    return [...new Set(chain.flatMap((t) => (Array.isArray(t.ownModels) ? t.ownModels.filter(isTierTarget).flatMap((m) => m.tierRoutes) : [])))];
+    return [...new Set(chain.flatMap((t) => (Array.isArray(t.ownModels) ? t.ownModels.filter(isTierTarget).flatMap((m) => targetRoutes(m)) : [])))];
   }
 
   /** The tier's own targets (routes and endpoints), not the inherited ones; `'*'` when any. */

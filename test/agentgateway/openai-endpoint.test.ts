@@ -16,6 +16,7 @@ import { JwtAuth } from '../../src/policy/authentication';
 import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../../src/policy/rate-limit';
 import { RedisReference } from '../../src/policy/redis';
 import { Tier } from '../../src/policy/tier';
+import { Subscription } from '../../src/policy/subscription';
 import { Backend } from '../../src/core/backend';
 import { checkPlatformSecurity } from '../../src/security/platforms';
 import { formatFinding } from '../../src/security/check';
@@ -131,6 +132,34 @@ describe('OpenAiEndpoint on agentgateway with an AccessPolicy (tiers per model, 
     const tokens = findObject(objects, 'AgentgatewayPolicy', 'access-llms-meta-llama-llama-3-1-8b-instruct', 'models').spec.traffic.rateLimit.global.descriptors.filter((d: { unit?: string }) => d.unit === 'Tokens');
     expect(tokens.map((d: { cost: string }) => d.cost)).toEqual(['llm.outputTokens']);
     expect(checkPlatformSecurity(outputs).map(formatFinding)).toEqual([]);
+  });
+
+  it('keeps the model list outside budgets and grants: a subscription grants two models in two grants, an unrestricted budget counts only on model routes', () => {
+    const fx = platform();
+    const redis = RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data' });
+    const jwt = new JwtAuth({ issuer: 'https://sso.example.com/', jwksUri: 'https://sso.example.com/keys', jwksBackend: Backend.service('sso', 8443) });
+    const free = new Tier('free', { limits: [RateLimit.perMinute(60)], tokenLimits: [TokenLimit.perHour(20_000)], models: [fx.llms.model(LLAMA)] });
+    const team = new Subscription('team', {
+      grants: [
+        { models: [fx.llms.model(LLAMA)], tokenLimits: [TokenLimit.perDay(1_000_000)] },
+        { models: [fx.llms.model('qwen')], tokenLimits: [TokenLimit.perDay(200_000)] },
+      ],
+    });
+    const policy = new AccessPolicy(fx.ns.models, 'access', { gateway: fx.gateway, routes: [fx.llms.model(LLAMA), fx.llms.model('qwen')], authentication: [jwt], tiers: [free], subscriptions: [team], rateLimitMode: RateLimitMode.GLOBAL, redis });
+    const list = fx.llms.accessRoutes;
+    expect(list.map((r) => r.routeName)).toEqual(['llms-models']);
+    // Protected once, callable by a tier that names one model, never budgeted nor granted.
+    expect(policy.routes.filter((r) => r === list[0])).toHaveLength(1);
+    expect(free.allows(list[0]!)).toBe(true);
+    expect(policy.tokenBudgets(list[0]).length).toBe(0);
+    expect(policy.tokenBudgets().map((b) => `${b.holderKind}:${b.holder.name}@${b.route.routeName}=${b.limit}`)).toEqual([
+      'tier:free@llms-meta-llama-llama-3-1-8b-instruct=20000 tokens/hour',
+      'subscription:team@llms-meta-llama-llama-3-1-8b-instruct=1000000 tokens/day',
+      'subscription:team@llms-qwen=200000 tokens/day',
+    ]);
+    const objects = synthPlatforms(fx.app).flatMap((p) => p.manifests.map((m) => m.object));
+    const listPolicy = findObject(objects, 'AgentgatewayPolicy', 'access-llms-models', 'models');
+    expect((listPolicy.spec.traffic.rateLimit?.global?.descriptors ?? []).filter((d: { unit?: string }) => d.unit === 'Tokens')).toEqual([]);
   });
 
   it('refuses AWS Bedrock (a credentials file agentgateway cannot read), naming the alternative', () => {

@@ -90,6 +90,8 @@ function held(caller: BudgetCaller): string[] {
 export function intentBudgetsFor(policy: AccessPolicy, caller: BudgetCaller, route: string): BudgetEntry[] | 'refused' {
   const r = policy.routes.find((x) => x.routeName === route);
   if (!r) throw new Error(`no route ${route} in the policy`);
+  // A route that serves no model (an endpoint's model list) selects no subscription and counts no budget.
+  if (policy.modelFreeRoutes.includes(r)) return [];
   const granting = policy.subscriptions.filter((s) => s.grantsRoute(r));
   const mine = held(caller);
   let selected: Subscription | undefined;
