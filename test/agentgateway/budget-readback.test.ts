@@ -3,7 +3,7 @@ import { LimitScope, RateLimit, TokenCount, TokenLimit } from '../../src/policy/
 import { Tier } from '../../src/policy/tier';
 import { intentBudgets, intentBudgetsFor } from '../policy/budget-readback';
 import { synthObjects } from '../util';
-import { AGENTGATEWAY_BUDGETS } from './budget-readback';
+import { agentgatewayBudgetReader } from '../policy/budget-readback-agentgateway';
 import { fixture } from './fixture';
 
 describe('agentgateway token budgets read back into the intent', () => {
@@ -21,10 +21,10 @@ describe('agentgateway token budgets read back into the intent', () => {
       const policy = f.policy({ tiers: [free, pro, admin], limitScope: scope });
       const objects = synthObjects(f.app);
       expect(intentBudgets(policy)).toHaveLength(6);
-      expect(AGENTGATEWAY_BUDGETS.budgets(objects)).toEqual(intentBudgets(policy));
+      expect(agentgatewayBudgetReader.budgets(objects)).toEqual(intentBudgets(policy));
       for (const tier of ['free', 'pro', 'admin']) {
         for (const route of ['qwen3', 'llama']) {
-          expect(AGENTGATEWAY_BUDGETS.budgetsFor(objects, { tier }, route), `${tier} on ${route}`).toEqual(intentBudgetsFor(policy, { tier }, route));
+          expect(agentgatewayBudgetReader.budgetsFor(objects, { tier }, route), `${tier} on ${route}`).toEqual(intentBudgetsFor(policy, { tier }, route));
         }
       }
     });

@@ -18,7 +18,7 @@ import { formatIssue, validateObject } from '../../../src/validate';
 import { buildPlatforms } from '../../../src/delivery/pipeline';
 import { findObject, objectsOfKind, setup, synthObjects } from '../../util';
 import { intentBudgets, intentBudgetsFor } from '../budget-readback';
-import { envoyGatewayBudgetReader } from './budget-readback';
+import { envoyAiGatewayBudgetReader } from '../budget-readback-envoy-ai-gateway';
 
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 
@@ -119,9 +119,9 @@ describe('token budgets on Envoy Gateway with Envoy AI Gateway', () => {
     const objects = synthObjects(fx.app);
     const expected = intentBudgets(access);
     expect(expected.length).toBe(5);
-    expect(envoyGatewayBudgetReader.budgets(objects)).toEqual(expected);
+    expect(envoyAiGatewayBudgetReader.budgets(objects)).toEqual(expected);
     for (const route of objectsOfKind(objects, 'AIGatewayRoute').map((r) => r.metadata.name!)) {
-      for (const tier of ['free', 'pro']) expect(envoyGatewayBudgetReader.budgetsFor(objects, { tier }, route)).toEqual(intentBudgetsFor(access, { tier }, route));
+      for (const tier of ['free', 'pro']) expect(envoyAiGatewayBudgetReader.budgetsFor(objects, { tier }, route)).toEqual(intentBudgetsFor(access, { tier }, route));
     }
   });
 
