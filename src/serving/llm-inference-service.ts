@@ -549,8 +549,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       if (key.startsWith('serving.kserve.io/exp-dra-')) invalid(this, `annotations.${key}`, 'is a managed-DRA setting of KServe', own[key], 'use managedDra: { deviceClass, count }');
     }
     const annotations = { ...own, ...this.managedDra(props.managedDra), ...(binding.podAnnotations ?? {}) };
-    // The spec is plain JSON written at synth (see LlmInferenceServiceObject); the L1 class would drop int-or-string quantities given as strings.
-    this.resource = new LlmInferenceServiceObject(this, 'Resource', {
+    // The spec is plain JSON written at synth (see newLlmInferenceServiceObject); the L1 class would drop int-or-string quantities given as strings.
+    this.resource = newLlmInferenceServiceObject(this, 'Resource', {
       // KServe reads the storage initializer's credentials annotation (a gated model's token) from the
       // LLMInferenceService's own annotations (v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go).
       metadata: { name: this.serviceName, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
@@ -1106,13 +1106,21 @@ function pruneUndefined(v: unknown): unknown {
  * JSON at synth: the generated class reads int-or-string quantities
  * (resources, KV-cache sizes) from `{ value }` wrappers and would drop
  * plain strings, and the router's late parts (routes, pool) are known only then.
+ * The subclass is defined on first use, so that loading the library does not
+ * load KServe's L1 module (lib/imports is lazy; test/package/lazy-imports.test.ts).
  */
-class LlmInferenceServiceObject extends kserve.LlmInferenceService {
-  public constructor(scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, private readonly produceSpec: () => Record<string, unknown>) {
-    super(scope, id, props);
-  }
+type LlmInferenceServiceObjectClass = new (scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, produceSpec: () => Record<string, unknown>) => kserve.LlmInferenceService;
+let llmInferenceServiceObjectClass: LlmInferenceServiceObjectClass | undefined;
 
-  public override toJson(): any {
-    return { ...super.toJson(), spec: this.produceSpec() };
-  }
+function newLlmInferenceServiceObject(scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, produceSpec: () => Record<string, unknown>): kserve.LlmInferenceService {
+  llmInferenceServiceObjectClass ??= class extends kserve.LlmInferenceService {
+    public constructor(scope2: Construct, id2: string, props2: kserve.LlmInferenceServiceProps, private readonly produceSpec: () => Record<string, unknown>) {
+      super(scope2, id2, props2);
+    }
+
+    public override toJson(): any {
+      return { ...super.toJson(), spec: this.produceSpec() };
+    }
+  };
+  return new llmInferenceServiceObjectClass(scope, id, props, produceSpec);
 }
