@@ -9,6 +9,15 @@ import { ClientTrafficPolicy } from './client-traffic-policy';
  * 32 KiB answers 413 to a longer prompt whenever a filter reads the whole
  * body (external authorization with the body, ext-proc, Envoy AI Gateway
  * reading `model`). 50 MiB is Envoy AI Gateway's own example value.
+ *
+ * The same limit caps a response a filter buffers whole: Envoy AI Gateway
+ * buffers non-streamed responses to read their usage (ext-proc response body
+ * mode BUFFERED, ai-gateway v1.1.0 internal/extensionserver/post_translate_modify.go),
+ * so an embeddings answer larger than the limit fails with 500. An
+ * embeddings response is about 12 bytes per dimension per input as JSON
+ * floats (4 bytes per dimension with `encoding_format: base64`): 50 MiB holds
+ * about 1 400 inputs of 3 072 dimensions. Raise it for larger batches with
+ * `ClientTrafficPolicy.ofGateway(chart, gateway).raiseBufferLimit('200Mi')`.
  * @see https://github.com/envoyproxy/gateway/blob/v1.9.0/api/v1alpha1/connection_types.go (BufferLimit, default 32768)
  * @see https://github.com/envoyproxy/ai-gateway/blob/v1.1.0/examples/basic/basic.yaml (ClientTrafficPolicy bufferLimit: 50Mi)
  */
