@@ -67,9 +67,77 @@ function policyTypes(policy: KObject): readonly string[] {
   return Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-/** The NetworkPolicies of `namespace` that select pods labelled `labels` for `direction`. */
+/**
+ * The policies of one namespace and direction, indexed by one `matchLabels`
+ * entry of their pod selector, the one fewest policies of the scope share (a
+ * policy selects a pod only if the pod has each entry); `any` holds the
+ * policies whose selector has no `matchLabels` (empty, or only
+ * expressions). Each entry keeps the policy's position in its list.
+ */
+interface SelectorIndex {
+  readonly any: ReadonlyArray<readonly [number, KObject]>;
+  readonly byLabel: ReadonlyMap<string, ReadonlyArray<readonly [number, KObject]>>;
+}
+
+/** Index of a policy list by namespace and direction, computed once per list (the rules evaluate many flows against one list). */
+const INDEXES = new WeakMap<readonly KObject[], ReadonlyMap<string, SelectorIndex>>();
+
+const labelKey = (k: string, v: string): string => `${k}\u0000${v}`;
+
+function buildIndex(policies: readonly KObject[]): Map<string, SelectorIndex> {
+  const scopes = new Map<string, Array<readonly [number, KObject, string[]]>>();
+  const shared = new Map<string, number>(); // how many policies of a scope have each entry
+  policies.forEach((p, i) => {
+    if (p.metadata.namespace === undefined) return; // selects pods of no namespace a flow can name
+    const entries = Object.entries((p.spec?.podSelector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => labelKey(k, v));
+    for (const d of new Set(policyTypes(p))) {
+      const scope = `${p.metadata.namespace}\u0000${d}`;
+      const list = scopes.get(scope);
+      if (list === undefined) scopes.set(scope, [[i, p, entries]]);
+      else list.push([i, p, entries]);
+      for (const e of entries) shared.set(`${scope}\u0000${e}`, (shared.get(`${scope}\u0000${e}`) ?? 0) + 1);
+    }
+  });
+  const indexes = new Map<string, SelectorIndex>();
+  for (const [scope, list] of scopes) {
+    const any: Array<readonly [number, KObject]> = [];
+    const byLabel = new Map<string, Array<readonly [number, KObject]>>();
+    for (const [i, p, entries] of list) {
+      if (entries.length === 0) {
+        any.push([i, p]);
+        continue;
+      }
+      const rarest = entries.reduce((a, b) => (shared.get(`${scope}\u0000${b}`)! < shared.get(`${scope}\u0000${a}`)! ? b : a));
+      const bucket = byLabel.get(rarest);
+      if (bucket === undefined) byLabel.set(rarest, [[i, p]]);
+      else bucket.push([i, p]);
+    }
+    indexes.set(scope, { any, byLabel });
+  }
+  return indexes;
+}
+
+function indexOf(policies: readonly KObject[], namespace: string, direction: Direction): SelectorIndex | undefined {
+  let byScope = INDEXES.get(policies);
+  if (byScope === undefined) INDEXES.set(policies, (byScope = buildIndex(policies)));
+  return byScope.get(`${namespace}\u0000${direction}`);
+}
+
+/**
+ * The NetworkPolicies of `namespace` that select pods labelled `labels` for
+ * `direction`, in their order in `policies`. Looked up in an index built
+ * once per `policies` array, so checking every object of a large platform
+ * stays linear in its policies.
+ */
 export function isolatingPolicies(policies: readonly KObject[], namespace: string, labels: Readonly<Record<string, string>>, direction: Direction): KObject[] {
-  return policies.filter((p) => p.metadata.namespace === namespace && policyTypes(p).includes(direction) && selects(p.spec?.podSelector, labels));
+  const index = indexOf(policies, namespace, direction);
+  if (index === undefined) return [];
+  const candidates = [...index.any];
+  for (const [k, v] of Object.entries(labels)) candidates.push(...(index.byLabel.get(labelKey(k, v)) ?? []));
+  return candidates
+    .filter(([, p]) => selects(p.spec?.podSelector, labels))
+    .sort((a, b) => a[0] - b[0])
+    .map(([, p]) => p);
 }
 
 function peerMatches(peer: Record<string, any>, policyNamespace: string, other: FlowEnd): boolean {
