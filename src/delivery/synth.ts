@@ -125,6 +125,27 @@ export interface WriteOptions {
  * @throws FolderLockedError when another synth is writing `outdir`
  */
 export function writePlatforms(outputs: readonly PlatformOutput[], options: WriteOptions): void {
+  writeOutputs(outputs, options);
+}
+
+/**
+ * Sees each file as {@link writeOutputs} writes it into the staging folder
+ * (the change plan is built this way, from the one rendering of each
+ * object); `done` runs after the last file, before the folder is replaced,
+ * and may throw to leave the output folder as it was.
+ */
+export interface WriteObserver {
+  object(platform: string, manifest: Manifest, text: string): void;
+  file(platform: string, name: string, text: string): void;
+  done(): void;
+}
+
+/**
+ * {@link writePlatforms}, telling `observer` about every file written.
+ * Each object is rendered once and its YAML released as soon as it is
+ * written (and observed).
+ */
+export function writeOutputs(outputs: readonly PlatformOutput[], options: WriteOptions, observer?: WriteObserver): void {
   const files: string[] = [];
   for (const p of outputs) {
     assertPathSegment(p.name, 'platform name', 'writePlatforms');
@@ -139,13 +160,19 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
       for (const p of outputs) {
         const dir = path.join(staging, p.name);
         fs.mkdirSync(dir, { recursive: true });
-        for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
+        for (const m of p.manifests) {
+          const text = toYaml(m.object);
+          observer?.object(p.name, m, text);
+          fs.writeFileSync(path.join(dir, m.file), text);
+        }
         for (const name of Object.keys(p.files).sort()) {
+          observer?.file(p.name, name, p.files[name]);
           fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
           fs.writeFileSync(path.join(dir, name), p.files[name]);
         }
       }
       fs.writeFileSync(path.join(staging, OUTPUT_MARKER), renderOutputMarker(files));
+      observer?.done();
     },
     { field: options.field, check: (real) => assertOwnedOutput(real, options.outdir, outputs.map((p) => p.name), options.field) },
   );
