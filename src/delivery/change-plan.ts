@@ -36,7 +36,14 @@ export interface ChangePlan {
 
 interface Entry {
   readonly planned: PlannedObject;
-  readonly body: string;
+  /** Its content without identity ({@link bodyOf}), computed when first compared. */
+  body(): string;
+}
+
+/** An entry whose body is computed once, and only when a rename is looked for. */
+function entry(planned: PlannedObject, object: KubeObject): Entry {
+  let body: string | undefined;
+  return { planned, body: () => (body ??= bodyOf(object)) };
 }
 
 const identity = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
@@ -94,7 +101,7 @@ export class ChangePlanner {
       this.matched.add(`${platform}/${file}`);
       this.changed.push(planned);
     } else {
-      this.added.push({ planned, body: bodyOf(object) });
+      this.added.push(entry(planned, object));
     }
   }
 
@@ -121,22 +128,22 @@ export class ChangePlanner {
       for (const platform of fs.readdirSync(this.outdir).sort()) {
         const dir = path.join(this.outdir, platform);
         if (!fs.statSync(dir).isDirectory()) continue;
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-          if (entry.isDirectory()) {
-            for (const f of fs.readdirSync(path.join(dir, entry.name), { withFileTypes: true })) if (f.isFile()) manualBefore.push(`${platform}/${entry.name}/${f.name}`);
+        for (const dirent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+          if (dirent.isDirectory()) {
+            for (const f of fs.readdirSync(path.join(dir, dirent.name), { withFileTypes: true })) if (f.isFile()) manualBefore.push(`${platform}/${dirent.name}/${f.name}`);
             continue;
           }
-          const file = entry.name;
+          const file = dirent.name;
           if (!file.endsWith('.yaml') || file === 'kustomization.yaml' || this.matched.has(`${platform}/${file}`)) continue;
           const o = readObject(path.join(dir, file));
-          if (o !== undefined) removed.push({ planned: { platform, kind: o.kind, id: identity(o) }, body: bodyOf(o) });
+          if (o !== undefined) removed.push(entry({ platform, kind: o.kind, id: identity(o) }, o));
         }
       }
     }
     const added = [...this.added];
     const renamed: Array<{ from: PlannedObject; to: PlannedObject }> = [];
     for (const r of [...removed]) {
-      const match = added.find((a) => a.planned.platform === r.planned.platform && a.planned.kind === r.planned.kind && a.body === r.body);
+      const match = added.find((a) => a.planned.platform === r.planned.platform && a.planned.kind === r.planned.kind && a.body() === r.body());
       if (match) {
         renamed.push({ from: r.planned, to: match.planned });
         removed.splice(removed.indexOf(r), 1);
