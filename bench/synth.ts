@@ -9,7 +9,8 @@
  * process. Synth and floor run in pairs, back to back and in alternating
  * order, so that both see the same load on a shared machine; the ratio is
  * taken per pair and its median printed. Peak RSS is the largest of the
- * runs. A first, untimed synth run writes the objects the floor serializes.
+ * runs. The first synth run (always before its floor) also writes the
+ * objects the floor serializes, after taking its measurements.
  *
  * Then the reference platforms through the `cdk8s.yaml` app command (the
  * up-to-date build check, then `lib/src/platforms/main.js` into a scratch
@@ -43,13 +44,12 @@ interface Run {
   readonly cpuSeconds: number;
 }
 
+/** One worker process; its own measurements (wall time from its start to before any dump). */
 function runWorker(mode: string, models: number, objectsFile?: string): Run {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-out-'));
   try {
-    const start = process.hrtime.bigint();
     const stdout = execFileSync(process.execPath, [worker, mode, String(models), path.join(out, 'dist'), ...(objectsFile ? [objectsFile] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { seconds, ...(JSON.parse(stdout) as Omit<Run, 'seconds'>) };
+    return JSON.parse(stdout) as Run;
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -127,8 +127,13 @@ function main(): void {
     const seconds = new Map<number, number>();
     for (const models of SIZES) {
       const objectsFile = path.join(tmp, `objects-${models}.jsonl`);
-      runWorker('synth', models, objectsFile); // untimed: writes the floor's objects
-      const p = paired(runsAt(models), () => runWorker('synth', models), () => runWorker('floor', models, objectsFile));
+      // The first synth of each size also writes the floor's objects (after measuring), so it runs before its floor.
+      let first = true;
+      const p = paired(
+        runsAt(models),
+        () => runWorker('synth', models, first ? ((first = false), objectsFile) : undefined),
+        () => runWorker('floor', models, objectsFile),
+      );
       fs.rmSync(objectsFile, { force: true });
       const s = median(p.synth.map((r) => r.seconds));
       seconds.set(models, s);
