@@ -135,8 +135,11 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
  * and may throw to leave the output folder as it was.
  */
 export interface WriteObserver {
+  /** An object of `platform` written as `text` (its YAML) to `manifest.file`. */
   object(platform: string, manifest: Manifest, text: string): void;
+  /** Another file of `platform` (README, POLICY.md, `patches/...`) written as `text`. */
   file(platform: string, name: string, text: string): void;
+  /** After the last file, before the staging folder replaces the output folder; throw to keep the old one. */
   done(): void;
 }
 
