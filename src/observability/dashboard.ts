@@ -146,7 +146,7 @@ export class GrafanaDashboard extends Construct {
     }
   }
 
-  /** The dashboard model (SDK output, keys sorted), parsed from {@link json}: a new object at each read. */
+  /** The dashboard model (SDK output, keys sorted), parsed from {@link GrafanaDashboard.json}: a new object at each read. */
   public get model(): Record<string, unknown> {
     return JSON.parse(this.json) as Record<string, unknown>;
   }
