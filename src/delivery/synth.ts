@@ -155,7 +155,9 @@ export function writeOutputs(outputs: readonly PlatformOutput[], options: WriteO
     for (const m of p.manifests) assertPathSegment(m.file, `file name of ${m.object.kind} '${m.object.metadata?.name}'`, m.constructPath);
     // A file may sit in a subfolder (`patches/x.yaml`): each segment is checked.
     for (const name of Object.keys(p.files)) for (const segment of name.split('/')) assertPathSegment(segment, 'file name', `writePlatforms: platform '${p.name}'`);
-    files.push(...p.manifests.map((m) => `${p.name}/${m.file}`), ...Object.keys(p.files).map((f) => `${p.name}/${f}`));
+    // One push per file: spreading a platform's files into one call overflows the stack past about 100 000 objects.
+    for (const m of p.manifests) files.push(`${p.name}/${m.file}`);
+    for (const f of Object.keys(p.files)) files.push(`${p.name}/${f}`);
   }
   replaceDirectory(
     options.outdir,

@@ -133,7 +133,7 @@ export function isolatingPolicies(policies: readonly KObject[], namespace: strin
   const index = indexOf(policies, namespace, direction);
   if (index === undefined) return [];
   const candidates = [...index.any];
-  for (const [k, v] of Object.entries(labels)) candidates.push(...(index.byLabel.get(labelKey(k, v)) ?? []));
+  for (const [k, v] of Object.entries(labels)) for (const c of index.byLabel.get(labelKey(k, v)) ?? []) candidates.push(c);
   return candidates
     .filter(([, p]) => selects(p.spec?.podSelector, labels))
     .sort((a, b) => a[0] - b[0])
