@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { KubeObject } from './manifest';
-import type { PlatformOutput } from './synth';
-import { SynthError } from './synth';
+import type { PlatformOutput, WriteOptions } from './synth';
+import { SynthError, writeOutputs } from './synth';
 
 /** Kinds whose removal loses state or breaks other teams: removing or renaming one needs an explicit allowance. */
 export const PROTECTED_KINDS: readonly string[] = ['Namespace', 'PersistentVolumeClaim', 'Gateway', 'Certificate'];
@@ -34,54 +34,127 @@ export interface ChangePlan {
   readonly manualFiles?: ReadonlyArray<{ readonly file: string; readonly change: 'added' | 'changed' | 'removed' }>;
 }
 
-/** The files in subfolders of each platform folder on disk (`<platform>/<sub>/<file>` -> text). */
-function readManualFiles(outdir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  if (!fs.existsSync(outdir)) return files;
-  for (const platform of fs.readdirSync(outdir).sort()) {
-    const dir = path.join(outdir, platform);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (!sub.isDirectory()) continue;
-      for (const file of fs.readdirSync(path.join(dir, sub.name), { withFileTypes: true })) {
-        if (file.isFile()) files.set(`${platform}/${sub.name}/${file.name}`, fs.readFileSync(path.join(dir, sub.name, file.name), 'utf8'));
-      }
-    }
-  }
-  return files;
-}
-
 interface Entry {
   readonly planned: PlannedObject;
-  readonly text: string;
-  readonly body: string;
+  /** Its content without identity ({@link bodyOf}), computed when first compared. */
+  body(): string;
+}
+
+/** An entry whose body is computed once, and only when a rename is looked for. */
+function entry(planned: PlannedObject, object: KubeObject): Entry {
+  let body: string | undefined;
+  return { planned, body: () => (body ??= bodyOf(object)) };
 }
 
 const identity = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
-/** The objects of an output folder as it is on disk (absent folder: none). */
-function readExisting(outdir: string): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  if (!fs.existsSync(outdir)) return entries;
-  for (const platform of fs.readdirSync(outdir).sort()) {
-    const dir = path.join(outdir, platform);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir).sort()) {
-      if (!file.endsWith('.yaml') || file === 'kustomization.yaml') continue;
-      const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      const o = parse(text, { version: '1.1' }) as KubeObject | null;
-      if (!o || typeof o !== 'object' || !o.kind || !o.metadata) continue;
-      const planned = { platform, kind: o.kind, id: identity(o) };
-      entries.set(`${platform}:${planned.id}`, { planned, text, body: bodyOf(o) });
-    }
-  }
-  return entries;
+/** The object a file of an output folder holds, or undefined when it holds none. */
+function readObject(file: string): KubeObject | undefined {
+  const o = parse(fs.readFileSync(file, 'utf8'), { version: '1.1' }) as KubeObject | null;
+  return o && typeof o === 'object' && o.kind && o.metadata ? o : undefined;
 }
 
 /** The content of an object without its identity, to recognise renames. */
 function bodyOf(o: KubeObject): string {
   const { metadata, ...rest } = o;
   return JSON.stringify({ ...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} });
+}
+
+/**
+ * Builds a {@link ChangePlan} one object at a time, as the objects are
+ * rendered (each object's YAML is compared with the file of the same name
+ * on disk, then released): memory stays flat whatever the number of
+ * objects, and each object is rendered once for both the plan and the
+ * write. Only files whose text differs are parsed (to confirm the identity
+ * of a changed object, and to read removed ones).
+ */
+export class ChangePlanner {
+  private readonly added: Entry[] = [];
+  private readonly changed: PlannedObject[] = [];
+  private unchanged = 0;
+  /** The files of the existing folder that hold an object of the new output (`<platform>/<file>`). */
+  private readonly matched = new Set<string>();
+  private readonly manualFiles: Array<{ file: string; change: 'added' | 'changed' | 'removed' }> = [];
+  private readonly manualAfter = new Set<string>();
+
+  /** @param outdir the output folder as it is on disk before the write (absent: every object is added) */
+  public constructor(private readonly outdir: string) {}
+
+  /** Records one object of `platform`, written to `file` as `text`. Call in output order (platforms, then files, sorted). */
+  public object(platform: string, file: string, object: KubeObject, text: string): void {
+    const planned = { platform, kind: object.kind, id: identity(object) };
+    const old = path.join(this.outdir, platform, file);
+    let before: string | undefined;
+    try {
+      before = fs.readFileSync(old, 'utf8');
+    } catch {
+      before = undefined;
+    }
+    if (before === text) {
+      // The same text is the same object, identity included.
+      this.matched.add(`${platform}/${file}`);
+      this.unchanged++;
+      return;
+    }
+    const o = before === undefined || file === 'kustomization.yaml' ? undefined : readObject(old);
+    if (o !== undefined && identity(o) === planned.id) {
+      this.matched.add(`${platform}/${file}`);
+      this.changed.push(planned);
+    } else {
+      this.added.push(entry(planned, object));
+    }
+  }
+
+  /** Records a file of `platform` that is not an object (README, patches/...); those in subfolders are listed as applied by hand. */
+  public file(platform: string, name: string, text: string): void {
+    if (!name.includes('/')) return;
+    const file = `${platform}/${name}`;
+    this.manualAfter.add(file);
+    let old: string | undefined;
+    try {
+      old = fs.readFileSync(path.join(this.outdir, platform, name), 'utf8');
+    } catch {
+      old = undefined;
+    }
+    if (old === undefined) this.manualFiles.push({ file, change: 'added' });
+    else if (old !== text) this.manualFiles.push({ file, change: 'changed' });
+  }
+
+  /** The plan: objects of the existing folder no new object matched are removed, or renamed when an added one has the same kind and content. */
+  public finish(): ChangePlan {
+    const removed: Entry[] = [];
+    const manualBefore: string[] = [];
+    if (fs.existsSync(this.outdir)) {
+      for (const platform of fs.readdirSync(this.outdir).sort()) {
+        const dir = path.join(this.outdir, platform);
+        if (!fs.statSync(dir).isDirectory()) continue;
+        for (const dirent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+          if (dirent.isDirectory()) {
+            for (const f of fs.readdirSync(path.join(dir, dirent.name), { withFileTypes: true })) if (f.isFile()) manualBefore.push(`${platform}/${dirent.name}/${f.name}`);
+            continue;
+          }
+          const file = dirent.name;
+          if (!file.endsWith('.yaml') || file === 'kustomization.yaml' || this.matched.has(`${platform}/${file}`)) continue;
+          const o = readObject(path.join(dir, file));
+          if (o !== undefined) removed.push(entry({ platform, kind: o.kind, id: identity(o) }, o));
+        }
+      }
+    }
+    const added = [...this.added];
+    const renamed: Array<{ from: PlannedObject; to: PlannedObject }> = [];
+    for (const r of [...removed]) {
+      const match = added.find((a) => a.planned.platform === r.planned.platform && a.planned.kind === r.planned.kind && a.body() === r.body());
+      if (match) {
+        renamed.push({ from: r.planned, to: match.planned });
+        removed.splice(removed.indexOf(r), 1);
+        added.splice(added.indexOf(match), 1);
+      }
+    }
+    const manualFiles = [...this.manualFiles];
+    for (const file of manualBefore) if (!this.manualAfter.has(file)) manualFiles.push({ file, change: 'removed' });
+    manualFiles.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { added: added.map((e) => e.planned), changed: [...this.changed], removed: removed.map((e) => e.planned), renamed, unchanged: this.unchanged, manualFiles };
+  }
 }
 
 /**
@@ -92,49 +165,47 @@ function bodyOf(o: KubeObject): string {
  * @param render renders an object as it will be written (to compare bytes)
  */
 export function planChanges(outputs: readonly PlatformOutput[], outdir: string, render: (o: KubeObject) => string): ChangePlan {
-  const before = readExisting(outdir);
-  const after = new Map<string, Entry>();
+  const planner = new ChangePlanner(outdir);
   for (const p of outputs) {
-    for (const m of p.manifests) {
-      const planned = { platform: p.name, kind: m.object.kind, id: identity(m.object) };
-      after.set(`${p.name}:${planned.id}`, { planned, text: render(m.object), body: bodyOf(m.object) });
-    }
+    for (const m of p.manifests) planner.object(p.name, m.file, m.object, render(m.object));
+    for (const [name, text] of Object.entries(p.files)) planner.file(p.name, name, text);
   }
-  const added: Entry[] = [];
-  const changed: PlannedObject[] = [];
-  let unchanged = 0;
-  for (const [key, e] of after) {
-    const old = before.get(key);
-    if (!old) added.push(e);
-    else if (old.text !== e.text) changed.push(e.planned);
-    else unchanged++;
-  }
-  const removed: Entry[] = [...before].filter(([key]) => !after.has(key)).map(([, e]) => e);
-  const renamed: Array<{ from: PlannedObject; to: PlannedObject }> = [];
-  for (const r of [...removed]) {
-    const match = added.find((a) => a.planned.platform === r.planned.platform && a.planned.kind === r.planned.kind && a.body === r.body);
-    if (match) {
-      renamed.push({ from: r.planned, to: match.planned });
-      removed.splice(removed.indexOf(r), 1);
-      added.splice(added.indexOf(match), 1);
-    }
-  }
-  const manualBefore = readManualFiles(outdir);
-  const manualFiles: Array<{ file: string; change: 'added' | 'changed' | 'removed' }> = [];
-  const manualAfter = new Set<string>();
-  for (const p of outputs) {
-    for (const [name, text] of Object.entries(p.files)) {
-      if (!name.includes('/')) continue;
-      const file = `${p.name}/${name}`;
-      manualAfter.add(file);
-      const old = manualBefore.get(file);
-      if (old === undefined) manualFiles.push({ file, change: 'added' });
-      else if (old !== text) manualFiles.push({ file, change: 'changed' });
-    }
-  }
-  for (const file of manualBefore.keys()) if (!manualAfter.has(file)) manualFiles.push({ file, change: 'removed' });
-  manualFiles.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { added: added.map((e) => e.planned), changed, removed: removed.map((e) => e.planned), renamed, unchanged, manualFiles };
+  return planner.finish();
+}
+
+/** Options of {@link writePlatformsWithPlan}. */
+export interface PlannedWriteOptions extends WriteOptions {
+  /** Protected objects (`Kind/namespace/name`, or `*`) the caller accepts removing or renaming (see {@link assertNoDestructiveChanges}). @default - none */
+  readonly allowRemovals?: readonly string[];
+  /** The output folder as messages show it. @default 'dist' */
+  readonly displayOutdir?: string;
+}
+
+/**
+ * {@link writePlatforms} and {@link planChanges} in one pass: each object
+ * is rendered once, compared with the file already in `outdir`, written to
+ * the staging folder and released, so memory does not grow with the YAML of
+ * every object. The plan is checked ({@link assertNoDestructiveChanges})
+ * before the staging folder replaces `outdir`: a refused plan leaves
+ * `outdir` as it was.
+ *
+ * @returns the change plan against what `outdir` held
+ * @throws SynthError when the plan removes or renames a protected object not allowed
+ * @throws ModelServingError when `outdir` is not a folder synth may replace (see `writePlatforms`)
+ * @throws FolderLockedError when another synth is writing `outdir`
+ */
+export function writePlatformsWithPlan(outputs: readonly PlatformOutput[], options: PlannedWriteOptions): ChangePlan {
+  const planner = new ChangePlanner(options.outdir);
+  let plan: ChangePlan | undefined;
+  writeOutputs(outputs, options, {
+    object: (platform, m, text) => planner.object(platform, m.file, m.object, text),
+    file: (platform, name, text) => planner.file(platform, name, text),
+    done: () => {
+      plan = planner.finish();
+      assertNoDestructiveChanges(plan, options.allowRemovals, { outdir: options.displayOutdir });
+    },
+  });
+  return plan!;
 }
 
 /** How a change plan names the output folder in messages. */

@@ -125,13 +125,39 @@ export interface WriteOptions {
  * @throws FolderLockedError when another synth is writing `outdir`
  */
 export function writePlatforms(outputs: readonly PlatformOutput[], options: WriteOptions): void {
+  writeOutputs(outputs, options);
+}
+
+/**
+ * Sees each file as {@link writeOutputs} writes it into the staging folder
+ * (the change plan is built this way, from the one rendering of each
+ * object); `done` runs after the last file, before the folder is replaced,
+ * and may throw to leave the output folder as it was.
+ */
+export interface WriteObserver {
+  /** An object of `platform` written as `text` (its YAML) to `manifest.file`. */
+  object(platform: string, manifest: Manifest, text: string): void;
+  /** Another file of `platform` (README, POLICY.md, `patches/...`) written as `text`. */
+  file(platform: string, name: string, text: string): void;
+  /** After the last file, before the staging folder replaces the output folder; throw to keep the old one. */
+  done(): void;
+}
+
+/**
+ * {@link writePlatforms}, telling `observer` about every file written.
+ * Each object is rendered once and its YAML released as soon as it is
+ * written (and observed).
+ */
+export function writeOutputs(outputs: readonly PlatformOutput[], options: WriteOptions, observer?: WriteObserver): void {
   const files: string[] = [];
   for (const p of outputs) {
     assertPathSegment(p.name, 'platform name', 'writePlatforms');
     for (const m of p.manifests) assertPathSegment(m.file, `file name of ${m.object.kind} '${m.object.metadata?.name}'`, m.constructPath);
     // A file may sit in a subfolder (`patches/x.yaml`): each segment is checked.
     for (const name of Object.keys(p.files)) for (const segment of name.split('/')) assertPathSegment(segment, 'file name', `writePlatforms: platform '${p.name}'`);
-    files.push(...p.manifests.map((m) => `${p.name}/${m.file}`), ...Object.keys(p.files).map((f) => `${p.name}/${f}`));
+    // One push per file: spreading a platform's files into one call overflows the stack past about 100 000 objects.
+    for (const m of p.manifests) files.push(`${p.name}/${m.file}`);
+    for (const f of Object.keys(p.files)) files.push(`${p.name}/${f}`);
   }
   replaceDirectory(
     options.outdir,
@@ -139,13 +165,19 @@ export function writePlatforms(outputs: readonly PlatformOutput[], options: Writ
       for (const p of outputs) {
         const dir = path.join(staging, p.name);
         fs.mkdirSync(dir, { recursive: true });
-        for (const m of p.manifests) fs.writeFileSync(path.join(dir, m.file), toYaml(m.object));
+        for (const m of p.manifests) {
+          const text = toYaml(m.object);
+          observer?.object(p.name, m, text);
+          fs.writeFileSync(path.join(dir, m.file), text);
+        }
         for (const name of Object.keys(p.files).sort()) {
+          observer?.file(p.name, name, p.files[name]);
           fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
           fs.writeFileSync(path.join(dir, name), p.files[name]);
         }
       }
       fs.writeFileSync(path.join(staging, OUTPUT_MARKER), renderOutputMarker(files));
+      observer?.done();
     },
     { field: options.field, check: (real) => assertOwnedOutput(real, options.outdir, outputs.map((p) => p.name), options.field) },
   );

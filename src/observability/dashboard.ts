@@ -76,8 +76,6 @@ export class GrafanaDashboard extends Construct {
   public readonly dashboardName: string;
   /** The Grafana uid. */
   public readonly uid: string;
-  /** The dashboard model (SDK output, keys sorted). */
-  public readonly model: Record<string, unknown>;
   /** The dashboard JSON, as stored in the ConfigMap. */
   public readonly json: string;
   /** The ConfigMap. */
@@ -102,8 +100,9 @@ export class GrafanaDashboard extends Construct {
       .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
     const title = (builder.build() as { title?: string }).title;
     if (!title || title.trim().length === 0) invalid(this, 'dashboard.title', 'is required', title, 'give the dashboard a title: new DashboardBuilder("Models / iris")');
-    this.model = sortKeysDeep(numberPanels(builder.build() as unknown as Record<string, unknown>)) as Record<string, unknown>;
-    this.json = `${JSON.stringify(this.model, null, 2)}\n`;
+    // Only the JSON is kept (the model is parsed from it on demand): a platform of thousands of models keeps one
+    // string per dashboard in its construct tree, not the string and the object graph it was made from.
+    this.json = `${JSON.stringify(sortKeysDeep(numberPanels(builder.build() as unknown as Record<string, unknown>)), null, 2)}\n`;
 
     const allowed = new Set(props.recordedSeries ?? []);
     for (const q of this.queries()) {
@@ -145,6 +144,11 @@ export class GrafanaDashboard extends Construct {
         },
       });
     }
+  }
+
+  /** The dashboard model (SDK output, keys sorted), parsed from {@link GrafanaDashboard.json}: a new object at each read. */
+  public get model(): Record<string, unknown> {
+    return JSON.parse(this.json) as Record<string, unknown>;
   }
 
   /** Every panel query, with Grafana's range variables replaced by fixed windows (so promtool can parse them). */

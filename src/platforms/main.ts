@@ -13,11 +13,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { invalid, ModelServingError } from '../core/errors';
-import { assertNoDestructiveChanges, ChangePlan, formatChangePlan, planChanges } from '../delivery/change-plan';
+import { ChangePlan, formatChangePlan, writePlatformsWithPlan } from '../delivery/change-plan';
 import { preparePlatforms } from '../delivery/pipeline';
-import { SynthError, synthPlatforms, writePlatforms } from '../delivery/synth';
+import { SynthError, synthPlatforms } from '../delivery/synth';
 import { resolveOutputTarget } from '../delivery/output-folder';
-import { toYaml } from '../delivery/yaml';
 import { packageRoot } from '../validate/package-dir';
 import { ValidationCache } from '../validate/result-cache';
 import { defineReferencePlatforms } from './index';
@@ -59,10 +58,8 @@ export function synthReferencePlatforms(outdir: string, options: ReferenceSynthO
   // The app is only referenced during synthesis, so its construct tree can be freed before validation and writing.
   const shown = displayPath(outdir);
   const outputs = preparePlatforms(synthPlatforms(referenceApp(outdir)), { outdir: shown, validationCache: cache });
-  const plan = planChanges(outputs, outdir, toYaml);
-  assertNoDestructiveChanges(plan, options.allowRemovals, { outdir: shown });
-  writePlatforms(outputs, { outdir, field: options.outdirField });
-  return plan;
+  // One rendering per object, compared with dist/ and written as it goes; the plan is checked before dist/ is replaced.
+  return writePlatformsWithPlan(outputs, { outdir, field: options.outdirField, allowRemovals: options.allowRemovals, displayOutdir: shown });
 }
 
 /**

@@ -67,9 +67,77 @@ function policyTypes(policy: KObject): readonly string[] {
   return Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
-/** The NetworkPolicies of `namespace` that select pods labelled `labels` for `direction`. */
+/**
+ * The policies of one namespace and direction, indexed by one `matchLabels`
+ * entry of their pod selector, the one fewest policies of the scope share (a
+ * policy selects a pod only if the pod has each entry); `any` holds the
+ * policies whose selector has no `matchLabels` (empty, or only
+ * expressions). Each entry keeps the policy's position in its list.
+ */
+interface SelectorIndex {
+  readonly any: ReadonlyArray<readonly [number, KObject]>;
+  readonly byLabel: ReadonlyMap<string, ReadonlyArray<readonly [number, KObject]>>;
+}
+
+/** Index of a policy list by namespace and direction, computed once per list (the rules evaluate many flows against one list). */
+const INDEXES = new WeakMap<readonly KObject[], ReadonlyMap<string, SelectorIndex>>();
+
+const labelKey = (k: string, v: string): string => `${k}\u0000${v}`;
+
+function buildIndex(policies: readonly KObject[]): Map<string, SelectorIndex> {
+  const scopes = new Map<string, Array<readonly [number, KObject, string[]]>>();
+  const shared = new Map<string, number>(); // how many policies of a scope have each entry
+  policies.forEach((p, i) => {
+    if (p.metadata.namespace === undefined) return; // selects pods of no namespace a flow can name
+    const entries = Object.entries((p.spec?.podSelector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => labelKey(k, v));
+    for (const d of new Set(policyTypes(p))) {
+      const scope = `${p.metadata.namespace}\u0000${d}`;
+      const list = scopes.get(scope);
+      if (list === undefined) scopes.set(scope, [[i, p, entries]]);
+      else list.push([i, p, entries]);
+      for (const e of entries) shared.set(`${scope}\u0000${e}`, (shared.get(`${scope}\u0000${e}`) ?? 0) + 1);
+    }
+  });
+  const indexes = new Map<string, SelectorIndex>();
+  for (const [scope, list] of scopes) {
+    const any: Array<readonly [number, KObject]> = [];
+    const byLabel = new Map<string, Array<readonly [number, KObject]>>();
+    for (const [i, p, entries] of list) {
+      if (entries.length === 0) {
+        any.push([i, p]);
+        continue;
+      }
+      const rarest = entries.reduce((a, b) => (shared.get(`${scope}\u0000${b}`)! < shared.get(`${scope}\u0000${a}`)! ? b : a));
+      const bucket = byLabel.get(rarest);
+      if (bucket === undefined) byLabel.set(rarest, [[i, p]]);
+      else bucket.push([i, p]);
+    }
+    indexes.set(scope, { any, byLabel });
+  }
+  return indexes;
+}
+
+function indexOf(policies: readonly KObject[], namespace: string, direction: Direction): SelectorIndex | undefined {
+  let byScope = INDEXES.get(policies);
+  if (byScope === undefined) INDEXES.set(policies, (byScope = buildIndex(policies)));
+  return byScope.get(`${namespace}\u0000${direction}`);
+}
+
+/**
+ * The NetworkPolicies of `namespace` that select pods labelled `labels` for
+ * `direction`, in their order in `policies`. Looked up in an index built
+ * once per `policies` array, so checking every object of a large platform
+ * stays linear in its policies.
+ */
 export function isolatingPolicies(policies: readonly KObject[], namespace: string, labels: Readonly<Record<string, string>>, direction: Direction): KObject[] {
-  return policies.filter((p) => p.metadata.namespace === namespace && policyTypes(p).includes(direction) && selects(p.spec?.podSelector, labels));
+  const index = indexOf(policies, namespace, direction);
+  if (index === undefined) return [];
+  const candidates = [...index.any];
+  for (const [k, v] of Object.entries(labels)) for (const c of index.byLabel.get(labelKey(k, v)) ?? []) candidates.push(c);
+  return candidates
+    .filter(([, p]) => selects(p.spec?.podSelector, labels))
+    .sort((a, b) => a[0] - b[0])
+    .map(([, p]) => p);
 }
 
 function peerMatches(peer: Record<string, any>, policyNamespace: string, other: FlowEnd): boolean {
@@ -98,26 +166,95 @@ function portMatches(ports: ReadonlyArray<Record<string, any>> | undefined, flow
   });
 }
 
+/** One way an isolating policy may allow a flow: one of its rules, and one peer of that rule (none: the rule allows every peer). */
+interface Allow {
+  readonly rule: Record<string, any>;
+  readonly peer?: Record<string, any>;
+}
+
+/**
+ * The policies isolating one set of pods for one direction, and their
+ * allows indexed by one `matchLabels` entry of the peer's pod selector (the
+ * one fewest peers share: a peer selects a pod only if it has each entry);
+ * `any` holds the allows whose peer has no pod `matchLabels` (every peer,
+ * namespaces, addresses).
+ */
+interface AllowIndex {
+  readonly isolating: readonly KObject[];
+  readonly any: readonly Allow[];
+  readonly byLabel: ReadonlyMap<string, readonly Allow[]>;
+}
+
+/** Allow indexes per policy list and isolated pods (namespace, direction, labels): the flows of one pod are checked against one index. */
+const ALLOWS = new WeakMap<readonly KObject[], Map<string, AllowIndex>>();
+
+function allowIndex(policies: readonly KObject[], namespace: string, podLabels: Readonly<Record<string, string>>, direction: Direction): AllowIndex {
+  let cache = ALLOWS.get(policies);
+  if (cache === undefined) ALLOWS.set(policies, (cache = new Map()));
+  const key = `${namespace}\u0000${direction}\u0000${JSON.stringify(Object.entries(podLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const isolating = isolatingPolicies(policies, namespace, podLabels, direction);
+  const rulesKey = direction === 'Egress' ? 'egress' : 'ingress';
+  const peersKey = direction === 'Egress' ? 'to' : 'from';
+  const allows: Array<{ readonly allow: Allow; readonly entries: readonly string[] }> = [];
+  const shared = new Map<string, number>();
+  for (const p of isolating) {
+    for (const rule of (p.spec?.[rulesKey] ?? []) as Array<Record<string, any>>) {
+      const peers = rule[peersKey] as Array<Record<string, any>> | undefined;
+      if (!peers || peers.length === 0) {
+        allows.push({ allow: { rule }, entries: [] });
+        continue;
+      }
+      for (const peer of peers) {
+        const entries = peer.ipBlock ? [] : Object.entries((peer.podSelector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => labelKey(k, v));
+        for (const e of entries) shared.set(e, (shared.get(e) ?? 0) + 1);
+        allows.push({ allow: { rule, peer }, entries });
+      }
+    }
+  }
+  const any: Allow[] = [];
+  const byLabel = new Map<string, Allow[]>();
+  for (const { allow, entries } of allows) {
+    if (entries.length === 0) {
+      any.push(allow);
+      continue;
+    }
+    const rarest = entries.reduce((a, b) => (shared.get(b)! < shared.get(a)! ? b : a));
+    const bucket = byLabel.get(rarest);
+    if (bucket === undefined) byLabel.set(rarest, [allow]);
+    else bucket.push(allow);
+  }
+  const index = { isolating, any, byLabel };
+  cache.set(key, index);
+  return index;
+}
+
 /**
  * Why `flow` is blocked at the end `direction` names (the source's egress
  * or the destination's ingress): the policies that isolate that end while
  * none of them allows the flow; empty when that end lets it through (not
- * isolated, or allowed), and always empty for an address.
+ * isolated, or allowed), and always empty for an address. The policies
+ * isolating an end and their allow rules are indexed once per policy list
+ * and end, so checking one flow per model stays linear in the models (a
+ * gateway that every model's policy lets through is isolated by all of them).
  */
 export function blockingPolicies(policies: readonly KObject[], flow: Flow, direction: Direction): KObject[] {
   const self = direction === 'Egress' ? flow.from : flow.to;
   const other = direction === 'Egress' ? flow.to : flow.from;
   if ('ip' in self) return [];
-  const isolating = isolatingPolicies(policies, self.namespace, self.podLabels, direction);
-  if (isolating.length === 0) return [];
-  const key = direction === 'Egress' ? 'egress' : 'ingress';
-  const peersKey = direction === 'Egress' ? 'to' : 'from';
-  const allowed = isolating.some((p) =>
-    ((p.spec?.[key] ?? []) as Array<Record<string, any>>).some((rule) => {
-      const peers = rule[peersKey] as Array<Record<string, any>> | undefined;
-      const peerOk = !peers || peers.length === 0 || peers.some((peer) => peerMatches(peer, self.namespace, other));
-      return peerOk && portMatches(rule.ports, flow);
-    }),
-  );
-  return allowed ? [] : isolating;
+  const index = allowIndex(policies, self.namespace, self.podLabels, direction);
+  if (index.isolating.length === 0) return [];
+  const permits = (a: Allow): boolean => (a.peer === undefined || peerMatches(a.peer, self.namespace, other)) && portMatches(a.rule.ports, flow);
+  // An address matches only peers without pod matchLabels; pods also those indexed under one of their labels.
+  let allowed = index.any.some(permits);
+  if (!allowed && !('ip' in other)) {
+    for (const [k, v] of Object.entries(other.podLabels)) {
+      if ((index.byLabel.get(labelKey(k, v)) ?? []).some(permits)) {
+        allowed = true;
+        break;
+      }
+    }
+  }
+  return allowed ? [] : [...index.isolating];
 }

@@ -1,5 +1,5 @@
 import { KObject } from '../finding';
-import { selects } from '../network-policy-eval';
+import { LabelSelector, selects } from '../network-policy-eval';
 import { CheckedRule, rule } from '../rule';
 
 const ISVC_LABEL = 'serving.kserve.io/inferenceservice';
@@ -28,6 +28,57 @@ function podsOf(o: KObject): Array<{ readonly what: string; readonly labels: Rec
   return [];
 }
 
+type Pod = ReturnType<typeof podsOf>[number];
+
+/** The pods of one namespace, each with its position among the platform's pods, all and by label (`key=value`). */
+interface PodIndex {
+  readonly all: ReadonlyArray<readonly [number, Pod]>;
+  readonly byLabel: ReadonlyMap<string, ReadonlyArray<readonly [number, Pod]>>;
+}
+
+/** The pods of an object set by namespace, found once per set (the rule runs for every PodMonitor). */
+const PODS = new WeakMap<readonly KObject[], ReadonlyMap<string, PodIndex>>();
+
+function podIndex(all: readonly KObject[], namespace: string): PodIndex | undefined {
+  let byNamespace = PODS.get(all);
+  if (byNamespace === undefined) {
+    const building = new Map<string, { all: Array<readonly [number, Pod]>; byLabel: Map<string, Array<readonly [number, Pod]>> }>();
+    let position = 0;
+    for (const w of all) {
+      for (const pod of podsOf(w)) {
+        const ns = w.metadata.namespace ?? '';
+        let entry = building.get(ns);
+        if (entry === undefined) building.set(ns, (entry = { all: [], byLabel: new Map() }));
+        const item = [position++, pod] as const;
+        entry.all.push(item);
+        for (const [k, v] of Object.entries(pod.labels)) {
+          const key = `${k}\u0000${v}`;
+          const list = entry.byLabel.get(key);
+          if (list === undefined) entry.byLabel.set(key, [item]);
+          else list.push(item);
+        }
+      }
+    }
+    byNamespace = building;
+    PODS.set(all, byNamespace);
+  }
+  return byNamespace.get(namespace);
+}
+
+/** The pods of the platform in `namespaces` that `selector` selects, in the order of the objects that make them. */
+function selectedPods(all: readonly KObject[], namespaces: readonly string[], selector: LabelSelector | undefined): Pod[] {
+  const first = Object.entries(selector?.matchLabels ?? {})[0];
+  const found: Array<readonly [number, Pod]> = [];
+  for (const ns of new Set(namespaces)) {
+    const index = podIndex(all, ns);
+    if (index === undefined) continue;
+    // A pod the selector selects carries its first matchLabels entry: only those need the full check.
+    const candidates = first === undefined ? index.all : (index.byLabel.get(`${first[0]}\u0000${first[1]}`) ?? []);
+    for (const c of candidates) if (selects(selector, c[1].labels)) found.push(c);
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, pod]) => pod);
+}
+
 /** Monitoring that finds what it monitors. */
 export const MONITORING_TARGET_RULES: readonly CheckedRule[] = [
   rule(
@@ -38,10 +89,7 @@ export const MONITORING_TARGET_RULES: readonly CheckedRule[] = [
       if (o.kind !== 'PodMonitor') return;
       const spec = (o as any).spec ?? {};
       const namespaces: readonly string[] = spec.namespaceSelector?.matchNames ?? [o.metadata.namespace ?? ''];
-      const pods = ctx.all
-        .filter((w) => namespaces.includes(w.metadata.namespace ?? ''))
-        .flatMap(podsOf)
-        .filter((p) => selects(spec.selector, p.labels));
+      const pods = selectedPods(ctx.all, namespaces, spec.selector);
       if (pods.length === 0) return; // pods a controller makes from objects the platform does not describe: not known here
       ((spec.podMetricsEndpoints ?? []) as Array<{ portNumber?: number; port?: string }>).forEach((e, i) => {
         if (e.port === ISTIO_PROM_PORT) return; // declared by the injected sidecar

@@ -8,14 +8,30 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** The cluster DNS pods (CoreDNS and kube-dns keep the `k8s-app: kube-dns` label), as a flow end. */
 const CLUSTER_DNS: FlowEnd = { namespace: 'kube-system', namespaceLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } };
 
+/** The Namespaces (by name) and NetworkPolicies of an object set, found once per set (the rules run for every object). */
+const SCANS = new WeakMap<readonly KObject[], { readonly namespaces: ReadonlyMap<string, KObject>; readonly policies: readonly KObject[] }>();
+
+function scan(all: readonly KObject[]): { readonly namespaces: ReadonlyMap<string, KObject>; readonly policies: readonly KObject[] } {
+  let found = SCANS.get(all);
+  if (found === undefined) {
+    const namespaces = new Map<string, KObject>();
+    // The first Namespace of a name wins, as a search from the start would find it.
+    for (const o of all) if (o.kind === 'Namespace' && o.metadata.name !== undefined && !namespaces.has(o.metadata.name)) namespaces.set(o.metadata.name, o);
+    found = { namespaces, policies: all.filter((o) => o.kind === 'NetworkPolicy') };
+    SCANS.set(all, found);
+  }
+  return found;
+}
+
 /** The labels of namespace `name`: the label Kubernetes sets on every namespace, plus those of the platform's Namespace object. */
 function namespaceLabels(all: readonly KObject[], name: string): Record<string, string> {
-  const ns = all.find((o) => o.kind === 'Namespace' && o.metadata.name === name);
+  const ns = scan(all).namespaces.get(name);
   return { ...(ns?.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
 }
 
-function policies(all: readonly KObject[]): KObject[] {
-  return all.filter((o) => o.kind === 'NetworkPolicy');
+/** The NetworkPolicies of `all` (the same array for the same set, so that the evaluation's index is built once). */
+function policies(all: readonly KObject[]): readonly KObject[] {
+  return scan(all).policies;
 }
 
 /** `pods {a=b} in ns`, for messages. */
@@ -91,7 +107,7 @@ export const NETWORK_FLOW_RULES: readonly CheckedRule[] = [
       if (ctx.flows.length === 0) return;
       const all = policies(ctx.all);
       // Only the ends in namespaces the platform emits: an external namespace's policies are not known here.
-      const owned = (p: FlowPeer): p is Extract<FlowPeer, { namespace: string }> => !('address' in p) && ctx.all.some((x) => x.kind === 'Namespace' && x.metadata.name === p.namespace);
+      const owned = (p: FlowPeer): p is Extract<FlowPeer, { namespace: string }> => !('address' in p) && scan(ctx.all).namespaces.has(p.namespace);
       const end = (p: FlowPeer): FlowEnd => ('address' in p ? { ip: p.address } : { namespace: p.namespace, namespaceLabels: namespaceLabels(ctx.all, p.namespace), podLabels: p.labels });
       const show = (p: FlowPeer) => ('address' in p ? `${p.what} (${p.address})` : `${p.what} (pods ${JSON.stringify(p.labels)} in ${p.namespace})`);
       ctx.flows.forEach((f, i) => {
