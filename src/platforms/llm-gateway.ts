@@ -1,0 +1,225 @@
+import { Construct } from 'constructs';
+import { NetworkFlows } from '../core/flows';
+import { Namespace } from '../core/namespace';
+import { NetworkPeer } from '../core/network-peer';
+import { Platform } from '../core/platform';
+import { SecretRef } from '../core/secret-ref';
+import { AllowedRoutes } from '../gateway/allowed-routes';
+import { Gateway } from '../gateway/gateway';
+import { GatewayProvider } from '../gateway/gateway-provider';
+import { Listener } from '../gateway/listener';
+import { EndpointPicker } from '../inference/endpoint-picker';
+import { EndpointPickerConfig } from '../inference/endpoint-picker-config';
+import { EndpointPickerMonitoring } from '../inference/endpoint-picker-monitoring';
+import { InferenceModelRewrite } from '../inference/inference-model-rewrite';
+import { InferenceObjective } from '../inference/inference-objective';
+import { FailureMode, InferencePool } from '../inference/inference-pool';
+import { ModelServers } from '../inference/model-servers';
+import { AccessLog } from '../observability/access-log';
+import { GatewayMonitoring } from '../observability/gateway-monitoring';
+import { AccessPolicy } from '../policy/access-policy';
+import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
+import { RateLimit, RateLimitMode } from '../policy/rate-limit';
+import { RedisReference } from '../policy/redis';
+import { Tier } from '../policy/tier';
+import { HttpRoute } from '../routing/http-route';
+import { HeaderMatch, PathMatch } from '../routing/match';
+import { LlmInferenceService, LlmLoraAdapter } from '../serving/llm-inference-service';
+import { Storage } from '../serving/storage';
+import { Certificate, CertificateIssuer } from '../tls/certificate';
+import { RUNBOOK_BASE_URL } from './assets';
+
+/** The public host name of the platform's OpenAI-compatible endpoint. */
+const HOST = 'llm.example.com';
+
+/** One model of the platform: its LLMInferenceService, the pool that serves it and the pool's picker. */
+export interface LlmGatewayModel {
+  /** The model servers (vLLM, managed by KServe). */
+  readonly service: LlmInferenceService;
+  /** The pool of its pods the gateway routes to. */
+  readonly pool: InferencePool;
+  /** The pool's endpoint picker. */
+  readonly picker: EndpointPicker;
+  /** Every model name clients may send for it (base model, LoRA adapters, rewritten aliases). */
+  readonly modelNames: readonly string[];
+}
+
+/**
+ * Reference platform `llm-gateway`: LLM serving as it is done now. Several
+ * vLLM models on KServe `LLMInferenceService`s, each behind a Gateway API
+ * Inference Extension `InferencePool` whose endpoint picker (llm-d router)
+ * chooses the replica per request (queue depth, KV-cache use, prefix-cache
+ * hits, loaded LoRA adapters), one OpenAI-compatible endpoint on Envoy
+ * Gateway with Envoy AI Gateway that routes on the body's `model`, API keys
+ * with per-tier limits, and the pickers' and gateway's monitoring.
+ *
+ * - `llm-edge`: Envoy Gateway `llm-gateway`, HTTPS only on `llm.example.com`
+ *   with a cert-manager certificate, admitting routes from `llm-models`.
+ * - `llm-models`: the models (`llama-3-1-8b` with two LoRA adapters and a weighted
+ *   rollout between them, `qwen2-5-7b`, `granite-3-3-8b`), one pool and one
+ *   picker (two replicas, leader election) per model, `FailClose` (what Envoy
+ *   AI Gateway does whatever the pool says), request objectives with
+ *   priorities, default-deny NetworkPolicies with exact allows
+ *   (gateway -> picker on 9002, gateway -> model pods on 8000, picker ->
+ *   model pods on 8000, Prometheus -> picker metrics).
+ *
+ * KServe creates no pool and no picker of its own for these models: their
+ * `spec.router` asks for no scheduler (kserve v0.20.0
+ * pkg/controller/v1alpha2/llmisvc/scheduler.go deletes the scheduler
+ * Deployment, Service and InferencePool unless `router.scheduler` has a
+ * template and no pool ref), so each model has exactly one picker, the one
+ * defined here.
+ */
+export class LlmGatewayPlatform extends Platform {
+  /** The gateway. */
+  public readonly gateway: Gateway;
+  /** The models, by LLMInferenceService name. */
+  public readonly models: Readonly<Record<string, LlmGatewayModel>>;
+  /** The route from the OpenAI-compatible endpoint to the pools. */
+  public readonly route: HttpRoute;
+  /** The access policy. */
+  public readonly accessPolicy: AccessPolicy;
+
+  public constructor(scope: Construct, id = 'llm-gateway') {
+    super(scope, id, {
+      description:
+        'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier budgets.',
+    });
+    const edge = new Namespace(this, 'llm-edge');
+    const llm = new Namespace(this, 'llm-models');
+
+    const certificate = new Certificate(edge, 'llm-gateway-tls', { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod'), dnsNames: [HOST] });
+    this.gateway = new Gateway(edge, 'llm-gateway', {
+      provider: GatewayProvider.ENVOY_GATEWAY,
+      listeners: [Listener.https({ hostname: HOST, certificates: [certificate], allowedRoutes: AllowedRoutes.fromNamespaces([llm]) })],
+    });
+
+    const hfToken = SecretRef.named('hf-token');
+    const gpu = (count: string, memory: string) => ({ requests: { cpu: '4', memory, nvidiaGpu: count }, limits: { cpu: '8', memory, nvidiaGpu: count } });
+    const model = (
+      name: string,
+      props: { readonly repo: string; readonly replicas: number; readonly memory: string; readonly args: readonly string[]; readonly gated?: boolean; readonly loraAdapters?: readonly LlmLoraAdapter[] },
+    ): LlmGatewayModel => {
+      const service = new LlmInferenceService(llm, name, {
+        model: Storage.hf(props.repo, props.gated ? { tokenSecretRef: hfToken } : {}),
+        modelName: props.repo,
+        replicas: props.replicas,
+        loraAdapters: props.loraAdapters,
+        loraLimits: props.loraAdapters ? { maxAdapters: props.loraAdapters.length, maxRank: 16 } : undefined,
+        container: { args: props.args, resources: gpu('1', props.memory) },
+        nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+      });
+      openModelDownload(llm, service, props.repo);
+      // Envoy AI Gateway always fails closed (its ext_proc filter ignores failureMode): the pool says so, and two picker
+      // replicas with leader election keep the pool routable through a picker restart.
+      const pool = new InferencePool(llm, `${name}-pool`, { name, modelServers: ModelServers.of(service), failureMode: FailureMode.FAIL_CLOSE });
+      const loraAffinity = props.loraAdapters !== undefined;
+      const picker = new EndpointPicker(llm, `${name}-epp`, { pool, replicas: 2, config: pickerConfig(loraAffinity) });
+      new EndpointPickerMonitoring(llm, `${name}-epp-monitoring`, { picker, runbookBaseUrl: RUNBOOK_BASE_URL });
+      return { service, pool, picker, modelNames: [props.repo, ...(props.loraAdapters ?? []).map((a) => a.name)] };
+    };
+
+    const llama = model('llama-3-1-8b', {
+      repo: 'meta-llama/Llama-3.1-8B-Instruct',
+      replicas: 3,
+      memory: '32Gi',
+      args: ['--max-model-len=16384'],
+      gated: true,
+      loraAdapters: [
+        { name: 'food-review-v1', storage: Storage.pvc('lora-adapters', 'food-review-v1') },
+        { name: 'food-review-v2', storage: Storage.pvc('lora-adapters', 'food-review-v2') },
+      ],
+    });
+    const qwen = model('qwen2-5-7b', { repo: 'Qwen/Qwen2.5-7B-Instruct', replicas: 2, memory: '32Gi', args: ['--max-model-len=32768'] });
+    const granite = model('granite-3-3-8b', { repo: 'ibm-granite/granite-3.3-8b-instruct', replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
+
+    // The LoRA rollout: clients ask for `food-review`; the picker rewrites 90% to v1 and 10% to v2.
+    new InferenceModelRewrite(llm, 'food-review-rollout', {
+      pool: llama.pool,
+      rules: [{ models: ['food-review'], targets: [{ model: 'food-review-v1', weight: 90 }, { model: 'food-review-v2', weight: 10 }] }],
+    });
+    const llamaModel: LlmGatewayModel = { ...llama, modelNames: [...llama.modelNames, 'food-review'] };
+    // Interactive requests are served first; batch requests are shed first when the pool saturates.
+    for (const m of [llamaModel, qwen, granite]) {
+      new InferenceObjective(llm, `${m.service.serviceName}-interactive`, { pool: m.pool, priority: 10 });
+      new InferenceObjective(llm, `${m.service.serviceName}-batch`, { pool: m.pool, priority: -10 });
+    }
+    this.models = Object.fromEntries([llamaModel, qwen, granite].map((m) => [m.service.serviceName, m]));
+
+    this.route = new HttpRoute(llm, 'openai', {
+      parents: [this.gateway.listener('https')],
+      hostnames: [HOST],
+      rules: Object.values(this.models).map((m) => ({
+        matches: m.modelNames.map((n) => ({ path: PathMatch.prefix('/v1/'), headers: [HeaderMatch.exact('x-ai-eg-model', n)] })),
+        backends: [m.pool],
+      })),
+    });
+
+    const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
+    new GatewayMonitoring(edge, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
+
+    const free = new Tier('free', { limits: [RateLimit.perMinute(20)], models: [this.route] });
+    const pro = new Tier('pro', { limits: [RateLimit.perMinute(200)], models: [this.route], inherits: free });
+    this.accessPolicy = new AccessPolicy(llm, 'llm-access', {
+      gateway: this.gateway,
+      routes: [this.route],
+      authentication: [
+        ApiKeyAuth.fromExternalSecrets({
+          location: ApiKeyLocation.authorizationHeader('Bearer'),
+          secretStore: { name: 'llm-api-keys' },
+          holders: [
+            { userId: 'team-search', tier: 'free', remoteKey: 'llm/api-keys/team-search' },
+            { userId: 'team-support', tier: 'pro', remoteKey: 'llm/api-keys/team-support' },
+          ],
+        }),
+      ],
+      tiers: [free, pro],
+      rateLimitMode: RateLimitMode.GLOBAL,
+      redis: RedisReference.of({ host: 'redis-master.redis.svc.cluster.local', password: { secret: SecretRef.named('redis-auth'), key: 'redis-password' }, namespace: 'redis' }),
+    });
+    new AccessLog(edge, 'access-log', { gateway: this.gateway });
+  }
+}
+
+/**
+ * The vLLM pods download the weights from Hugging Face at start (KServe's
+ * storage initializer, kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go):
+ * HTTPS out of the default-deny namespace, from the workload pods only.
+ */
+function openModelDownload(ns: Namespace, service: LlmInferenceService, repo: string): void {
+  const pods = service.backendRef.pods!.selector;
+  ns.allowEgress(`${service.serviceName}-model-download`, { pods: { ...pods }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+  NetworkFlows.declare(service, { from: { namespace: ns.name, labels: pods, what: `the vLLM pods of ${service.serviceName} (storage-initializer)` }, to: NetworkFlows.internet(`Hugging Face (hf://${repo})`), port: 443, purpose: 'model download' });
+}
+
+/**
+ * The pickers' scheduling: the upstream chart's default (queue, KV-cache and
+ * prefix-cache scorers) plus, for a pool serving LoRA adapters, the
+ * `lora-affinity-scorer` weighted 4 as KServe's scheduler config does
+ * (kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/scheduler.go), so requests
+ * for an adapter go to replicas that have it loaded.
+ */
+function pickerConfig(loraAffinity: boolean): EndpointPickerConfig {
+  if (!loraAffinity) return EndpointPickerConfig.default();
+  return EndpointPickerConfig.of({
+    plugins: [
+      { type: 'queue-scorer' },
+      { type: 'kv-cache-utilization-scorer' },
+      { type: 'prefix-cache-scorer' },
+      { type: 'lora-affinity-scorer' },
+      { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
+      { type: 'core-metrics-extractor' },
+    ],
+    schedulingProfiles: [
+      {
+        name: 'default',
+        plugins: [
+          { pluginRef: 'queue-scorer', weight: 2 },
+          { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
+          { pluginRef: 'prefix-cache-scorer', weight: 3 },
+          { pluginRef: 'lora-affinity-scorer', weight: 4 },
+        ],
+      },
+    ],
+  });
+}

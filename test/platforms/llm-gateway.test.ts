@@ -1,0 +1,142 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KubeObject } from '../../src/delivery/manifest';
+import { ArgoCdPlatform } from '../../src/platforms/argocd';
+import { LlmGatewayPlatform } from '../../src/platforms/llm-gateway';
+import { blockingPolicies, Flow, FlowEnd } from '../../src/security/network-policy-eval';
+import { findObject, objectsOfKind, synthObjects } from '../util';
+
+const MODELS = 'llm-models';
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** Pods in `namespace` with `labels`, as a flow end. */
+function pods(namespace: string, labels: Record<string, string>): FlowEnd {
+  return { namespace, namespaceLabels: { [NAME_LABEL]: namespace }, podLabels: labels };
+}
+
+/** The NetworkPolicies that block `flow` at its source (egress) and destination (ingress); empty when it is allowed. */
+function blocked(objects: readonly KubeObject[], flow: Flow): string[] {
+  const policies = objectsOfKind(objects, 'NetworkPolicy');
+  return [...blockingPolicies(policies, flow, 'Egress'), ...blockingPolicies(policies, flow, 'Ingress')].map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+}
+
+/** The facts of the LLM gateway reference platform (its YAML is pinned by the dist/ freshness test and the snapshot). */
+describe('llm-gateway', () => {
+  const app = Testing.app();
+  const platform = new LlmGatewayPlatform(app);
+  const objects = synthObjects(app);
+  const services = ['granite-3-3-8b', 'llama-3-1-8b', 'qwen2-5-7b'];
+  const proxies = pods('envoy-gateway-system', { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway', 'gateway.envoyproxy.io/owning-gateway-name': 'llm-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'llm-edge' });
+  const vllm = (name: string) => pods(MODELS, { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': name, 'kserve.io/component': 'workload' });
+  const picker = (name: string) => pods(MODELS, findObject(objects, 'Deployment', `${name}-epp`, MODELS).spec.template.metadata.labels);
+
+  it('serves three vLLM models as LLMInferenceServices (serving.kserve.io/v1alpha2), the Llama model with two LoRA adapters', () => {
+    const llmisvcs = objectsOfKind(objects, 'LLMInferenceService');
+    expect(llmisvcs.map((o) => `${o.apiVersion} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(services.map((s) => `serving.kserve.io/v1alpha2 ${MODELS}/${s}`));
+    const llama = findObject(objects, 'LLMInferenceService', 'llama-3-1-8b', MODELS);
+    expect(llama.spec.model.name).toBe('meta-llama/Llama-3.1-8B-Instruct');
+    expect(llama.spec.model.lora.adapters.map((a: { name: string }) => a.name)).toEqual(['food-review-v1', 'food-review-v2']);
+    // The gated model reads its Hugging Face token by reference.
+    expect(llama.metadata.annotations?.['serving.kserve.io/storageSecretName']).toBe('hf-token');
+  });
+
+  it('has exactly one endpoint picker per model: its own, while KServe is asked for no scheduler (so it deploys no pool or picker of its own)', () => {
+    for (const name of services) {
+      const svc = findObject(objects, 'LLMInferenceService', name, MODELS);
+      expect(svc.spec.router?.scheduler?.template, name).toBeUndefined();
+      expect(svc.spec.router?.route, name).toBeUndefined();
+      const pool = findObject(objects, 'InferencePool', name, MODELS);
+      expect(pool.spec.endpointPickerRef, name).toEqual({ name: `${name}-epp`, port: { number: 9002 }, failureMode: 'FailClose' });
+      expect(pool.spec.selector.matchLabels, name).toEqual({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'llminferenceservice', 'kserve.io/component': 'workload' });
+      expect(pool.spec.targetPorts, name).toEqual([{ number: 8000 }]);
+      // The picker the pool names exists, and only one picker Deployment schedules for this pool.
+      expect(findObject(objects, 'Service', `${name}-epp`, MODELS).spec.ports[0].port).toBe(9002);
+      const pickers = objectsOfKind(objects, 'Deployment').filter((d) => d.spec.template.spec.containers[0].args.includes('--pool-name') && d.spec.template.spec.containers[0].args[d.spec.template.spec.containers[0].args.indexOf('--pool-name') + 1] === name);
+      expect(pickers.map((d) => d.metadata.name), name).toEqual([`${name}-epp`]);
+      expect(pickers[0].spec.replicas, name).toBe(2);
+      expect(pickers[0].spec.template.spec.containers[0].args, name).toContain('--ha-enable-leader-election');
+    }
+  });
+
+  it('routes each model name to its pool on the one OpenAI endpoint', () => {
+    const route = findObject(objects, 'HTTPRoute', 'openai', MODELS);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway', namespace: 'llm-edge', sectionName: 'https' }]);
+    const poolOf = (model: string): string[] =>
+      route.spec.rules
+        .filter((r: { matches: Array<{ headers: Array<{ name: string; value: string }> }> }) => r.matches.some((m) => m.headers.some((h) => h.name === 'x-ai-eg-model' && h.value === model)))
+        .flatMap((r: { backendRefs: Array<{ kind: string; name: string }> }) => r.backendRefs.map((b) => `${b.kind}/${b.name}`));
+    expect(poolOf('meta-llama/Llama-3.1-8B-Instruct')).toEqual(['InferencePool/llama-3-1-8b']);
+    expect(poolOf('food-review')).toEqual(['InferencePool/llama-3-1-8b']);
+    expect(poolOf('food-review-v2')).toEqual(['InferencePool/llama-3-1-8b']);
+    expect(poolOf('Qwen/Qwen2.5-7B-Instruct')).toEqual(['InferencePool/qwen2-5-7b']);
+    expect(poolOf('ibm-granite/granite-3.3-8b-instruct')).toEqual(['InferencePool/granite-3-3-8b']);
+    expect(poolOf('gpt-4o')).toEqual([]);
+  });
+
+  it('rolls the food-review LoRA adapter out 90/10 through the Llama pool, and scores LoRA affinity there only', () => {
+    const rewrite = findObject(objects, 'InferenceModelRewrite', 'food-review-rollout', MODELS);
+    expect(rewrite.spec.poolRef).toMatchObject({ name: 'llama-3-1-8b' });
+    expect(rewrite.spec.rules).toEqual([{ matches: [{ model: { type: 'Exact', value: 'food-review' } }], targets: [{ modelRewrite: 'food-review-v1', weight: 90 }, { modelRewrite: 'food-review-v2', weight: 10 }] }]);
+    const pickerConfig = (name: string): string => (findObject(objects, 'ConfigMap', `${name}-epp`, MODELS) as { data?: Record<string, string> }).data?.['config.yaml'] ?? '';
+    expect(pickerConfig('llama-3-1-8b')).toContain('lora-affinity-scorer');
+    expect(pickerConfig('qwen2-5-7b')).not.toContain('lora-affinity-scorer');
+  });
+
+  it('allows exactly the serving flows: gateway -> picker (9002), gateway -> vLLM (8000), picker -> vLLM (8000), and nothing else into the models', () => {
+    for (const name of services) {
+      expect(blocked(objects, { from: proxies, to: picker(name), port: 9002 }), name).toEqual([]);
+      expect(blocked(objects, { from: proxies, to: vllm(name), port: 8000 }), name).toEqual([]);
+      expect(blocked(objects, { from: picker(name), to: vllm(name), port: 8000 }), name).toEqual([]);
+      // Not the picker's metrics from the gateway, not another pool's picker, not any pod of the namespace.
+      expect(blocked(objects, { from: proxies, to: picker(name), port: 9090 }), name).not.toEqual([]);
+      expect(blocked(objects, { from: pods(MODELS, { app: 'debug' }), to: vllm(name), port: 8000 }), name).not.toEqual([]);
+      expect(blocked(objects, { from: proxies, to: vllm(name), port: 8001 }), name).not.toEqual([]);
+    }
+    expect(blocked(objects, { from: picker('qwen2-5-7b'), to: vllm('llama-3-1-8b'), port: 8000 })).not.toEqual([]);
+    // The vLLM pods download the weights over HTTPS, and go nowhere else.
+    expect(blocked(objects, { from: vllm('llama-3-1-8b'), to: { ip: '18.239.50.1' }, port: 443 })).toEqual([]);
+    expect(blocked(objects, { from: vllm('llama-3-1-8b'), to: { ip: '18.239.50.1' }, port: 80 })).not.toEqual([]);
+  });
+
+  it('serves HTTPS only, with a cert-manager certificate for the host', () => {
+    const gw = findObject(objects, 'Gateway', 'llm-gateway', 'llm-edge');
+    expect(gw.spec.gatewayClassName).toBe('eg');
+    expect(gw.spec.listeners.map((l: { protocol: string; port: number; hostname: string }) => `${l.protocol}:${l.port}:${l.hostname}`)).toEqual(['HTTPS:443:llm.example.com']);
+    expect(findObject(objects, 'Certificate', 'llm-gateway-tls', 'llm-edge').spec.dnsNames).toEqual(['llm.example.com']);
+  });
+
+  it('authenticates API keys from the secret store (Authorization: Bearer, as OpenAI clients send them) and embeds none', () => {
+    expect(objectsOfKind(objects, 'ExternalSecret').map((s) => s.metadata.name).sort()).toEqual(['llm-access-key-team-search', 'llm-access-key-team-support']);
+    expect(objectsOfKind(objects, 'Secret').filter((s) => s.type !== 'kubernetes.io/service-account-token')).toEqual([]);
+    const sp = findObject(objects, 'SecurityPolicy', 'llm-access-openai', MODELS);
+    expect(sp.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'openai' }]);
+    expect(sp.spec.apiKeyAuth.extractFrom).toEqual([{ headers: ['authorization'] }]);
+  });
+
+  it('monitors each picker (alerts with their rules) and the gateway', () => {
+    for (const name of services) {
+      expect(findObject(objects, 'ServiceMonitor', `${name}-epp`, MODELS).spec.endpoints[0].port, name).toBe('http-metrics');
+      expect(findObject(objects, 'PrometheusRule', `${name}-epp-alerts`, MODELS).spec.groups[0].rules.map((r: { alert: string }) => r.alert), name).toContain('EndpointPickerDown');
+    }
+    expect(findObject(objects, 'PodMonitor', 'llm-gateway-proxy', 'llm-edge').spec.namespaceSelector).toEqual({ matchNames: ['envoy-gateway-system'] });
+  });
+
+  it('is delivered by Argo CD: one Application for dist/llm-gateway in the model-serving project, which allows its namespaces and kinds', () => {
+    const argoApp = Testing.app();
+    const delivered = new LlmGatewayPlatform(argoApp);
+    new ArgoCdPlatform(argoApp, 'argocd', { platforms: [delivered], multiClusterPlatform: delivered });
+    const argo = synthObjects(argoApp);
+    const application = findObject(argo, 'Application', 'llm-gateway', 'argocd');
+    expect(application.spec.source.path).toBe('dist/llm-gateway');
+    expect(application.spec.project).toBe('model-serving');
+    const project = findObject(argo, 'AppProject', 'model-serving', 'argocd');
+    expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(expect.arrayContaining(['llm-edge', 'llm-models']));
+    const kinds = project.spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
+    expect(kinds).toEqual(expect.arrayContaining(['inference.networking.k8s.io/InferencePool', 'serving.kserve.io/LLMInferenceService', 'llm-d.ai/InferenceModelRewrite', 'llm-d.ai/InferenceObjective']));
+  });
+
+  it('keeps the objects the platform is made of (snapshot)', () => {
+    expect(platform.platformName).toBe('llm-gateway');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toMatchSnapshot();
+  });
+});
