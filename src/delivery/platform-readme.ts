@@ -34,7 +34,8 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
   const objs = input.objects.map((o) => o.object as Obj);
   const of = (kind: string) => objs.filter((o) => o.kind === kind);
   const gateways = of('Gateway');
-  const routes = [...of('HTTPRoute'), ...of('GRPCRoute')];
+  // Envoy AI Gateway's AIGatewayRoute is an HTTPRoute of its own shape (parentRefs, rules with matches and backendRefs).
+  const routes = [...of('HTTPRoute'), ...of('GRPCRoute'), ...of('AIGatewayRoute')];
   const models = [...of('InferenceService'), ...of('LLMInferenceService')];
   const lines: string[] = [`# Platform \`${input.name}\``, ''];
   if (input.description) lines.push(input.description, '');
@@ -107,9 +108,14 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
       const listener = (r.spec?.parentRefs ?? []).map((p: { name: string; sectionName?: string }) => `${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`).join(', ');
       for (const rule of r.spec?.rules ?? []) {
         const matches = (rule.matches ?? [])
-          .map((m: { path?: { type: string; value: string }; method?: { service?: string; method?: string } }) => (m.path ? `${m.path.type} \`${m.path.value}\`` : m.method ? `gRPC \`${m.method.service ?? '*'}/${m.method.method ?? '*'}\`` : 'any'))
+          .map((m: { path?: { type: string; value: string }; method?: { service?: string; method?: string }; headers?: Array<{ type?: string; name: string; value: string }> }) => {
+            // Header matches carry the routing decision of model-name routes (`x-ai-eg-model: <model>`).
+            const headers = (m.headers ?? []).map((h) => `header \`${h.name}\` ${h.type === 'RegularExpression' ? '~' : '='} \`${h.value}\``);
+            const main = m.path ? `${m.path.type} \`${m.path.value}\`` : m.method ? `gRPC \`${m.method.service ?? '*'}/${m.method.method ?? '*'}\`` : headers.length > 0 ? undefined : 'any';
+            return [main, ...headers].filter((x): x is string => x !== undefined).join(' and ');
+          })
           .join(', ') || 'any';
-        const backends = (rule.backendRefs ?? []).map((b: { name: string; port?: number; weight?: number }) => `${b.name}${b.port ? `:${b.port}` : ''}${b.weight !== undefined ? ` (weight ${b.weight})` : ''}`).join(', ') || (rule.filters ?? []).map((f: { type: string }) => f.type).join(', ');
+        const backends = (rule.backendRefs ?? []).map((b: { name: string; kind?: string; port?: number; weight?: number; priority?: number }) => `${b.kind && b.kind !== 'Service' ? `${b.kind} ` : ''}${b.name}${b.port ? `:${b.port}` : ''}${b.weight !== undefined ? ` (weight ${b.weight})` : ''}${b.priority ? ` (fallback priority ${b.priority})` : ''}`).join(', ') || (rule.filters ?? []).map((f: { type: string }) => f.type).join(', ');
         lines.push(`| ${r.kind} ${ref(r)} | ${listener} | ${(r.spec?.hostnames ?? ['*']).join(', ')} | ${matches} | ${backends} |`);
       }
     }
