@@ -13,7 +13,7 @@ export { KgatewayProductionPlatform } from './kgateway-production';
 export { KservePlatform } from './kserve-platform';
 export { KONG_GATEWAY_CATALOG, kongGatewayOptions, kongGatewayPlatform } from './kong-gateway';
 export { LlmGatewayPlatform } from './llm-gateway';
-export type { LlmGatewayModel } from './llm-gateway';
+export type { LlmGatewayModel, LlmGatewayPlatformProps } from './llm-gateway';
 export { MaasPlatform } from './maas';
 
 /** Adds every reference platform synthesized into `dist/` to `app`. */

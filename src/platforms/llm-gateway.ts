@@ -44,6 +44,16 @@ export interface LlmGatewayModel {
   readonly modelNames: readonly string[];
 }
 
+/** Props of {@link LlmGatewayPlatform}. */
+export interface LlmGatewayPlatformProps {
+  /**
+   * The gateway implementation the endpoint, the pools and the access
+   * policy compile for.
+   * @default GatewayProvider.ENVOY_GATEWAY (with Envoy AI Gateway)
+   */
+  readonly provider?: GatewayProvider;
+}
+
 /**
  * Reference platform `llm-gateway`: LLM serving as it is done now. Several
  * vLLM models on KServe `LLMInferenceService`s, each behind a Gateway API
@@ -80,7 +90,7 @@ export class LlmGatewayPlatform extends Platform {
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
-  public constructor(scope: Construct, id = 'llm-gateway') {
+  public constructor(scope: Construct, id = 'llm-gateway', props: LlmGatewayPlatformProps = {}) {
     super(scope, id, {
       description:
         'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier budgets.',
@@ -90,7 +100,7 @@ export class LlmGatewayPlatform extends Platform {
 
     const certificate = new Certificate(edge, 'llm-gateway-tls', { issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod'), dnsNames: [HOST] });
     this.gateway = new Gateway(edge, 'llm-gateway', {
-      provider: GatewayProvider.ENVOY_GATEWAY,
+      provider: props.provider ?? GatewayProvider.ENVOY_GATEWAY,
       listeners: [Listener.https({ hostname: HOST, certificates: [certificate], allowedRoutes: AllowedRoutes.fromNamespaces([llm]) })],
     });
 
