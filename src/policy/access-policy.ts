@@ -5,7 +5,7 @@ import { invalid } from '../core/errors';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { Namespace } from '../core/namespace';
 import { assertDnsLabel } from '../core/names';
-import { checkProps, hasMethod, hasProperty, optionalShape, requireArray, requireShape } from '../core/prop-types';
+import { checkProps, hasMethod, hasProperty, optionalArray, optionalShape, requireArray, requireShape } from '../core/prop-types';
 import { Platform } from '../core/platform';
 import type { IGateway } from '../gateway/gateway';
 import { Authentication, JwtAuth } from './authentication';
@@ -14,7 +14,9 @@ import type { PolicyCompiler } from './compiler';
 import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
 import { RedisReference } from './redis';
 import { PolicyReport } from './report';
+import { DEFAULT_SUBSCRIPTION_HEADER, Subscription } from './subscription';
 import { isTierTarget, ITierTarget, Tier } from './tier';
+import { effectiveTokenBudgets, subscriptionsGranting, TokenBudget } from './token-budget';
 import type { IPolicyRoute } from './policy-route';
 
 export type { IPolicyRoute } from './policy-route';
@@ -79,6 +81,24 @@ export interface AccessPolicyProps {
   readonly externalAuthorizer?: OpaAuthorizer;
   /** The tiers (roles). A caller whose tier is not listed is refused. At least one. */
   readonly tiers: readonly Tier[];
+  /**
+   * Subscriptions: commercial entitlements that grant models with their own
+   * token budgets (and optional request limits). A caller may hold several
+   * (JWT claim `subscriptionsClaim`, or the API key Secret's annotation
+   * `models.cdk8s.io/subscriptions`); each request is counted against one
+   * that grants the model: the one named in `subscriptionHeader`, else the
+   * highest priority; with none, the tier's token limits count. See
+   * {@link Subscription} for the full rule.
+   * @default - none (tier token limits only)
+   */
+  readonly subscriptions?: readonly Subscription[];
+  /**
+   * The request header in which a caller holding several subscriptions
+   * names the one to count against (MaaS uses `x-maas-subscription`). A
+   * lower-case header name.
+   * @default 'x-subscription'
+   */
+  readonly subscriptionHeader?: string;
   /** Where counters live; an explicit choice because it changes what a limit means (see {@link RateLimitMode}). */
   readonly rateLimitMode: RateLimitMode;
   /** What limits count by. @default CounterKey.USER */
@@ -107,8 +127,13 @@ export interface AccessPolicyProps {
  * 4. The external authorizer, when given, must allow; otherwise 403.
  * 5. Each tier's request limits are counted per `counterKey` within
  *    `limitScope`; over the limit, 429. Unlimited tiers are not counted.
- * 6. Token limits count LLM tokens per user from the responses' usage;
- *    once spent, requests get 429 until the window ends.
+ * 6. Token budgets count LLM tokens from the responses' `usage` (total,
+ *    input, output or cached input; streaming responses report usage only
+ *    with `stream_options: {include_usage: true}`) per `counterKey` and
+ *    model: the budgets of the subscription selected for the request (see
+ *    {@link Subscription}), else those of the tier. Once spent, requests
+ *    get 429 until the window ends. {@link AccessPolicy.tokenBudgets} lists
+ *    them per model.
  *
  * An engine that cannot express a part of this fails synth naming the
  * engine and the alternative; caveats that change the meaning go to the
@@ -132,6 +157,10 @@ export class AccessPolicy extends Construct {
   public readonly externalAuthorizer?: OpaAuthorizer;
   /** Tiers, in declaration order. */
   public readonly tiers: readonly Tier[];
+  /** Subscriptions, in declaration order. */
+  public readonly subscriptions: readonly Subscription[];
+  /** The header naming the subscription to count against. */
+  public readonly subscriptionHeader: string;
   /** Counter location. */
   public readonly rateLimitMode: RateLimitMode;
   /** Counter key. */
@@ -151,14 +180,17 @@ export class AccessPolicy extends Construct {
    *   the gateway's provider; `routes` is empty, lists a route twice or a route
    *   that does not attach to `gateway`; `authentication` is empty or lists a
    *   kind twice; `tiers` is empty, defines a name twice, inherits a tier or
-   *   names a model the policy does not have; `rateLimitMode` is not a
+   *   names a model the policy does not have; a token budget is not a positive
+   *   integer or names a model its tier or grant does not include;
+   *   `subscriptions` define a name twice, grant a model the policy does not
+   *   protect, or two that grant one model share a priority; `rateLimitMode` is not a
    *   RateLimitMode; `redis` is invalid; or the engine cannot express part of
    *   the intent (the message names the engine and the alternative)
    */
   public constructor(scope: Construct, id: string, props: AccessPolicyProps) {
     super(scope, id);
     checkAccessPolicyProps(this, props);
-    assertKnownKeys(this, '', props, keysOf<AccessPolicyProps>({ name: true, gateway: true, routes: true, authentication: true, externalAuthorizer: true, tiers: true, rateLimitMode: true, counterKey: true, limitScope: true, redis: true, engine: true }));
+    assertKnownKeys(this, '', props, keysOf<AccessPolicyProps>({ name: true, gateway: true, routes: true, authentication: true, externalAuthorizer: true, tiers: true, subscriptions: true, subscriptionHeader: true, rateLimitMode: true, counterKey: true, limitScope: true, redis: true, engine: true }));
     this.policyName = assertDnsLabel(this, 'name', props.name ?? id, 40);
     const ns = Chart.of(this).namespace;
     if (!ns) invalid(this, 'scope', 'must be a Namespace (policies are namespaced)', this.node.path, 'create the policy inside the Namespace of its routes');
@@ -168,6 +200,8 @@ export class AccessPolicy extends Construct {
     this.authentication = props.authentication;
     this.externalAuthorizer = props.externalAuthorizer;
     this.tiers = props.tiers;
+    this.subscriptions = props.subscriptions ?? [];
+    this.subscriptionHeader = props.subscriptionHeader ?? DEFAULT_SUBSCRIPTION_HEADER;
     this.rateLimitMode = props.rateLimitMode;
     this.counterKey = props.counterKey ?? CounterKey.USER;
     this.limitScope = props.limitScope ?? LimitScope.ROUTE;
@@ -203,9 +237,34 @@ export class AccessPolicy extends Construct {
     return this.authentication.find((a): a is JwtAuth => a.kind === 'jwt');
   }
 
-  /** True when some tier has token limits. */
+  /** True when some tier or subscription has token limits. */
   public get hasTokenLimits(): boolean {
-    return this.tiers.some((t) => t.tokenLimits.length > 0);
+    return this.tiers.some((t) => t.tokenLimits.length > 0) || this.subscriptions.length > 0;
+  }
+
+  /** The subscriptions by name. */
+  public subscription(name: string): Subscription | undefined {
+    return this.subscriptions.find((s) => s.name === name);
+  }
+
+  /**
+   * The subscriptions that grant `route`, in selection order (highest
+   * priority first): without a selection header, a caller is counted
+   * against the first of these it holds.
+   */
+  public subscriptionsFor(route: IPolicyRoute): readonly Subscription[] {
+    return subscriptionsGranting(this.subscriptions, route);
+  }
+
+  /**
+   * The effective token budgets, what engine compilers translate: for each
+   * protected route (or only `route`), each tier's own token limits that
+   * apply to it (for requests no subscription is selected for), then each
+   * granting subscription's (in selection order). Every budget counts per
+   * `counterKey` within `limitScope`.
+   */
+  public tokenBudgets(route?: IPolicyRoute): readonly TokenBudget[] {
+    return effectiveTokenBudgets(route ? [route] : this.routes, this.tiers, this.subscriptions);
   }
 
   /** The Namespace chart of the policy. */
@@ -251,11 +310,49 @@ export class AccessPolicy extends Construct {
         });
       }
     }
-    this.authentication.forEach((a, i) => (a.kind === 'jwt' ? a.check(this, `authentication[${i}]`) : a.check(this, `authentication[${i}]`, [...tierNames])));
+    this.checkSubscriptions(names);
+    this.authentication.forEach((a, i) => (a.kind === 'jwt' ? a.check(this, `authentication[${i}]`) : a.check(this, `authentication[${i}]`, [...tierNames], this.subscriptions)));
     if (typeof this.rateLimitMode !== 'string' || !Object.values(RateLimitMode).includes(this.rateLimitMode)) {
       invalid(this, 'rateLimitMode', 'must be RateLimitMode.LOCAL or RateLimitMode.GLOBAL (an explicit choice)', this.rateLimitMode, 'choose GLOBAL for exact limits across replicas, LOCAL for per-replica buckets');
     }
     this.redis?.check(this, 'redis');
+  }
+
+  /** Subscriptions: valid, unique names, granting protected routes only, unique priority per route, a lower-case selection header. */
+  private checkSubscriptions(routeNames: ReadonlySet<string>): void {
+    const seen = new Set<string>();
+    this.subscriptions.forEach((s, i) => {
+      s.check(this, `subscriptions[${i}]`);
+      if (seen.has(s.name)) invalid(this, `subscriptions[${i}].name`, 'is defined twice', s.name, 'give each subscription a unique name');
+      seen.add(s.name);
+      s.grants.forEach((g, gi) => {
+        g.models.forEach((target, mi) => {
+          for (const r of target.tierRoutes) {
+            if (!this.routes.includes(r)) {
+              const what = target.tierRoutes.length === 1 && (target.tierRoutes[0] as unknown) === target ? 'a route' : `a route of ${target instanceof Construct ? target.node.path : 'an endpoint'}`;
+              invalid(this, `subscriptions(${s.name}).grants[${gi}].models[${mi}]`, `names ${what} the policy does not protect`, r.routeName, `add it to the policy's routes, or name one of: ${[...routeNames].join(', ')}`);
+            }
+          }
+        });
+      });
+    });
+    for (const route of this.routes) {
+      const granting = this.subscriptionsFor(route);
+      for (let i = 1; i < granting.length; i++) {
+        if (granting[i]!.priority === granting[i - 1]!.priority) {
+          invalid(
+            this,
+            `subscriptions(${granting[i]!.name}).priority`,
+            `equals that of subscription '${granting[i - 1]!.name}' (${granting[i]!.priority}), and both grant '${route.routeName}': a caller holding both would have no defined budget without a selection header`,
+            granting[i]!.priority,
+            'give the subscriptions that grant the same model distinct priorities (the highest is counted when the request names none)',
+          );
+        }
+      }
+    }
+    if (typeof this.subscriptionHeader !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(this.subscriptionHeader) || ['authorization', 'host', 'content-length'].includes(this.subscriptionHeader)) {
+      invalid(this, 'subscriptionHeader', 'must be a lower-case header name of letters, digits and "-", other than authorization, host or content-length', this.subscriptionHeader, "use e.g. 'x-subscription'");
+    }
   }
 }
 
@@ -266,6 +363,7 @@ function checkAccessPolicyProps(scope: IConstruct, props: AccessPolicyProps): vo
   requireArray(scope, 'routes', props.routes, (v): v is unknown => (hasProperty(v, 'routeName') && hasProperty(v, 'parentGateways')) || isTierTarget(v), 'a route or ModelEndpoint', 'pass the ModelEndpoints or HttpRoutes the policy protects: routes: [endpoint]');
   requireArray(scope, 'authentication', props.authentication, (v): v is Authentication => hasMethod(v, 'check') && hasProperty(v, 'kind'), 'an authentication method', "pass authentication: [new JwtAuth({ ... })] or [ApiKeyAuth.fromExternalSecrets({ ... })]");
   requireArray(scope, 'tiers', props.tiers, (v): v is Tier => hasMethod(v, 'check') && hasProperty(v, 'name'), 'a Tier', "pass tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })]");
+  optionalArray(scope, 'subscriptions', props.subscriptions, (v): v is Subscription => hasMethod(v, 'check') && hasProperty(v, 'grants'), 'a Subscription', "pass subscriptions: [new Subscription('gold', { grants: [{ models: [endpoint], tokenLimits: [TokenLimit.perDay(100000)] }] })]");
   optionalShape(scope, 'externalAuthorizer', props.externalAuthorizer, (v): v is OpaAuthorizer => hasMethod(v, 'allowGateway'), 'an OpaAuthorizer', "pass the OpaAuthorizer construct: externalAuthorizer: new OpaAuthorizer(auth, 'opa', { ... })");
   optionalShape(scope, 'engine', props.engine, (v): v is PolicyEngine => hasMethod(v, 'compiler'), 'a PolicyEngine', "use KUADRANT_POLICY_ENGINE (from 'cdk8s-model-serving/kuadrant') or PolicyEngine.of(compiler), or leave it out to follow the gateway provider");
   optionalShape(scope, 'redis', props.redis, (v): v is RedisReference => hasMethod(v, 'check'), 'a RedisReference', "use RedisReference.of({ host: 'redis.data.svc.cluster.local' })");

@@ -7,13 +7,19 @@ import { invalid } from '../core/errors';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { SecretStoreReference } from '../core/external-secret';
 import { isDnsLabel, isDnsSubdomain } from '../core/names';
-import { checkProps, hasProperty, isPlainObject, isString, optionalArray, optionalDuration, optionalShape, optionalStringMap, requireArray, requireShape, requireString } from '../core/prop-types';
+import { checkProps, hasMethod, hasProperty, isPlainObject, isString, optionalArray, optionalDuration, optionalShape, optionalStringMap, requireArray, requireShape, requireString } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
+import type { Subscription } from './subscription';
 
 /** Label of an API-key Secret carrying the key holder's tier. */
 export const API_KEY_TIER_LABEL = 'models.cdk8s.io/tier';
 /** Annotation of an API-key Secret carrying the key holder's user id. */
 export const API_KEY_USER_ANNOTATION = 'models.cdk8s.io/user-id';
+/**
+ * Annotation of an API-key Secret listing the key holder's subscriptions:
+ * subscription names separated by commas, e.g. `gold,team-a`.
+ */
+export const API_KEY_SUBSCRIPTIONS_ANNOTATION = 'models.cdk8s.io/subscriptions';
 /** Key of the API key inside an API-key Secret. */
 export const API_KEY_SECRET_KEY = 'api_key';
 
@@ -46,6 +52,13 @@ export interface ApiKeyHolder {
   readonly userId: string;
   /** The holder's tier name. */
   readonly tier: string;
+  /**
+   * The holder's subscriptions (see `Subscription`), written to the key
+   * Secret's annotation `models.cdk8s.io/subscriptions`; each must be one of
+   * the policy's.
+   * @default - none (the tier's token limits count)
+   */
+  readonly subscriptions?: readonly Subscription[];
   /** `remoteRef.key`: where the key is in the external store. */
   readonly remoteKey: string;
   /** `remoteRef.property`. @default - the whole entry */
@@ -63,8 +76,9 @@ export interface ApiKeyOptions {
 /**
  * API-key authentication. Keys live in Secrets, one per key holder, never in
  * `dist/`: each Secret holds the key under `api_key`, the holder's tier in
- * the label `models.cdk8s.io/tier` and user id in the annotation
- * `models.cdk8s.io/user-id` (the way Authorino and Kong consumers carry
+ * the label `models.cdk8s.io/tier`, user id in the annotation
+ * `models.cdk8s.io/user-id` and subscriptions (comma-separated names) in the
+ * annotation `models.cdk8s.io/subscriptions` (the way Authorino and Kong consumers carry
  * identity metadata). Either the Secrets exist already and are selected by
  * labels, or the library emits ExternalSecrets that pull each key from a
  * secret store.
@@ -125,8 +139,12 @@ export class ApiKeyAuth {
     return this.selector ?? { 'models.cdk8s.io/api-key': `${policy.policyNamespace}.${policy.policyName}` };
   }
 
-  /** Checks holders and tiers. @throws ModelServingError */
-  public check(scope: IConstruct | string, field: string, tierNames: readonly string[]): void {
+  /**
+   * Checks holders, their tiers and subscriptions.
+   * @param subscriptions the policy's subscriptions (a holder's must be among them)
+   * @throws ModelServingError
+   */
+  public check(scope: IConstruct | string, field: string, tierNames: readonly string[], subscriptions: readonly Subscription[] = []): void {
     const seen = new Set<string>();
     optionalArray(scope, `${field}.holders`, this.holders, isPlainObject, 'a key holder object', "pass holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'api-keys/alice' }]");
     requireShape(scope, `${field}.location`, this.location, (v): v is ApiKeyLocation => hasProperty(v, 'header') && typeof (v as ApiKeyLocation).header === 'string', 'an ApiKeyLocation', "use ApiKeyLocation.header('x-api-key')");
@@ -137,6 +155,11 @@ export class ApiKeyAuth {
       if (seen.has(h.userId)) invalid(scope, `${field}.holders[${i}].userId`, 'is listed twice', h.userId, 'list each key holder once');
       seen.add(h.userId);
       if (!tierNames.includes(h.tier)) invalid(scope, `${field}.holders[${i}].tier`, `names a tier the policy does not define (defined: ${tierNames.join(', ')})`, h.tier, 'define the tier in tiers: [...] or fix the name');
+      optionalArray(scope, `${field}.holders[${i}].subscriptions`, h.subscriptions, (v): v is Subscription => hasMethod(v, 'check') && hasProperty(v, 'grants'), 'a Subscription', 'pass subscriptions: [gold] (the Subscription objects of the policy)');
+      (h.subscriptions ?? []).forEach((sub, j) => {
+        if (!subscriptions.includes(sub)) invalid(scope, `${field}.holders[${i}].subscriptions[${j}]`, `is not one of the policy's subscriptions (defined: ${subscriptions.map((x) => x.name).join(', ') || 'none'})`, sub.name, "add the subscription to the policy's subscriptions");
+      });
+      if (new Set(h.subscriptions ?? []).size !== (h.subscriptions ?? []).length) invalid(scope, `${field}.holders[${i}].subscriptions`, 'lists a subscription twice', (h.subscriptions ?? []).map((x) => x.name), 'list each subscription once');
       if (typeof h.remoteKey !== 'string' || h.remoteKey.trim() === '') invalid(scope, `${field}.holders[${i}].remoteKey`, 'is required (a non-empty path in the secret store)', h.remoteKey, 'give the key path in the secret store');
       if (looksLikeCredential(h.remoteKey)) {
         invalid(scope, `${field}.holders[${i}].remoteKey`, 'looks like a key value, not its path in the secret store: it would be committed to dist/', '<redacted>', 'store the key in the secret store and give its path, e.g. api-keys/alice');
@@ -194,6 +217,13 @@ export interface JwtAuthProps {
   readonly userClaim?: string;
   /** The claim with the caller's tier/role. @default 'role' */
   readonly tierClaim?: string;
+  /**
+   * The claim listing the caller's subscriptions (see `Subscription`): a
+   * JSON list of names, or one string of names separated by spaces or
+   * commas. A token without it holds no subscription.
+   * @default 'subscriptions'
+   */
+  readonly subscriptionsClaim?: string;
   /** Claims forwarded to the backend as request headers, claim name to header name. @default { <userClaim>: 'x-user-id', <tierClaim>: 'x-user-tier' } */
   readonly claimsToHeaders?: Record<string, string>;
   /**
@@ -239,6 +269,8 @@ export class JwtAuth {
   public readonly userClaim: string;
   /** Tier claim. */
   public readonly tierClaim: string;
+  /** Subscriptions claim. */
+  public readonly subscriptionsClaim: string;
   /** Claims forwarded as headers. */
   public readonly claimsToHeaders: Readonly<Record<string, string>>;
   /** The issuer's public key in a secret store, for engines that cannot read the JWKS. */
@@ -249,7 +281,7 @@ export class JwtAuth {
 
   public constructor(props: JwtAuthProps) {
     checkProps('JwtAuth', props, 'JwtAuthProps');
-    assertKnownKeys('JwtAuth', '', props, keysOf<JwtAuthProps>({ issuer: true, jwksUri: true, audiences: true, algorithms: true, clockSkew: true, userClaim: true, tierClaim: true, claimsToHeaders: true, jwksBackend: true, publicKey: true }));
+    assertKnownKeys('JwtAuth', '', props, keysOf<JwtAuthProps>({ issuer: true, jwksUri: true, audiences: true, algorithms: true, clockSkew: true, userClaim: true, tierClaim: true, subscriptionsClaim: true, claimsToHeaders: true, jwksBackend: true, publicKey: true }));
     this.issuer = props.issuer;
     this.jwksUri = props.jwksUri;
     this.audiences = props.audiences ?? [];
@@ -258,6 +290,7 @@ export class JwtAuth {
     this.clockSkew = props.clockSkew ?? Duration.seconds(60);
     this.userClaim = props.userClaim ?? 'sub';
     this.tierClaim = props.tierClaim ?? 'role';
+    this.subscriptionsClaim = props.subscriptionsClaim ?? 'subscriptions';
     this.claimsToHeaders = props.claimsToHeaders ?? { [this.userClaim]: 'x-user-id', [this.tierClaim]: 'x-user-tier' };
     this.jwksBackend = props.jwksBackend;
     this.publicKey = props.publicKey;
@@ -272,6 +305,7 @@ export class JwtAuth {
     optionalDuration(scope, `${field}.clockSkew`, this.clockSkew, 'Duration.seconds(60)');
     requireString(scope, `${field}.userClaim`, this.userClaim, "write the claim name as a string, e.g. 'sub'");
     requireString(scope, `${field}.tierClaim`, this.tierClaim, "write the claim name as a string, e.g. 'role'");
+    requireString(scope, `${field}.subscriptionsClaim`, this.subscriptionsClaim, "write the claim name as a string, e.g. 'subscriptions'");
     optionalStringMap(scope, `${field}.claimsToHeaders`, this.claimsToHeaders, "write it as claim name to header name, e.g. { sub: 'x-user-id' }");
     optionalShape(
       scope,

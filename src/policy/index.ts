@@ -11,4 +11,6 @@ export * from './opa-authorizer';
 export * from './rate-limit';
 export * from './redis';
 export * from './report';
+export * from './subscription';
 export * from './tier';
+export * from './token-budget';

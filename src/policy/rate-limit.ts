@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
-import { assertOneOf } from '../core/props';
+import { assertKnownKeys, assertOneOf, keysOf } from '../core/props';
+import { checkProps } from '../core/prop-types';
+import type { IPolicyRoute } from './policy-route';
+import { describeTarget, isTierTarget, ITierTarget } from './tier-target';
 
 /** The window a limit counts in. */
 export enum TimeUnit {
@@ -72,48 +75,144 @@ export class RateLimit {
 }
 
 /**
- * An LLM token limit: at most `tokensPerUnit` tokens (prompt plus
- * completion, from the OpenAI `usage.total_tokens` of responses) per `unit`,
- * per user. Tokens are known only after a response, so a request is refused
- * once the budget is spent, and the last request may overshoot it.
+ * Which tokens of a response count against a {@link TokenLimit}, read from
+ * the OpenAI-style `usage` object the model server returns (the gateway can
+ * count only what the response reports).
+ */
+export enum TokenCount {
+  /** `usage.total_tokens` (prompt plus completion). Every token-aware engine counts it. */
+  TOTAL = 'total',
+  /** `usage.prompt_tokens`: the input, cached or not. */
+  INPUT = 'input',
+  /** `usage.completion_tokens`: the output (reasoning tokens included). */
+  OUTPUT = 'output',
+  /** `usage.prompt_tokens_details.cached_tokens`: input served from the prompt cache, where the provider reports it. */
+  CACHED_INPUT = 'cached-input',
+}
+
+/** Where each {@link TokenCount} is read in an OpenAI-style response (for reports and errors). */
+export const TOKEN_COUNT_FIELD: Readonly<Record<TokenCount, string>> = {
+  [TokenCount.TOTAL]: 'usage.total_tokens',
+  [TokenCount.INPUT]: 'usage.prompt_tokens',
+  [TokenCount.OUTPUT]: 'usage.completion_tokens',
+  [TokenCount.CACHED_INPUT]: 'usage.prompt_tokens_details.cached_tokens',
+};
+
+/** Options of the {@link TokenLimit} factories. */
+export interface TokenLimitOptions {
+  /** Which tokens count against the budget. @default TokenCount.TOTAL */
+  readonly counts?: TokenCount;
+  /**
+   * The models the budget applies to (a per-model budget): routes
+   * (`HttpRoute`, `GrpcRoute`) or `ModelEndpoint`s, each of which the tier
+   * or the subscription grant holding the limit must be allowed to call.
+   * Each model is counted in its own bucket when the policy's `limitScope`
+   * is `ROUTE` (the default), in one shared bucket when it is `GATEWAY`.
+   * @default - every model the tier or subscription grant may call
+   */
+  readonly models?: readonly ITierTarget[];
+}
+
+/**
+ * An LLM token budget: at most `tokensPerUnit` tokens of kind `counts`
+ * (default: total tokens, OpenAI `usage.total_tokens`) per `unit`, counted
+ * per the policy's `counterKey` (the user by default) and, for each model it
+ * applies to, within the policy's `limitScope`. Tokens are known only after
+ * a response, so a request is refused (429) once the budget is spent, and
+ * the request that spends it may overshoot. Streaming responses report
+ * usage only when the request asks for it (`stream_options: {
+ * include_usage: true }`); engines count nothing for a response without
+ * usage.
+ *
+ * ```ts
+ * TokenLimit.perMinute(10_000)                                         // total tokens, every model the holder may call
+ * TokenLimit.perDay(200_000, { counts: TokenCount.OUTPUT, models: [qwen] }) // output tokens of one model
+ * ```
+ *
+ * Not every engine counts every kind: Kuadrant counts only TOTAL; an engine
+ * refuses at synth (ModelServingError naming the engine, the limit and the
+ * alternative) what it cannot count.
  */
 export class TokenLimit {
-  /** `n` tokens per minute. */
-  public static perMinute(n: number): TokenLimit {
-    return new TokenLimit(n, TimeUnit.MINUTE);
+  /**
+   * `n` tokens per minute. The number is checked by `check()`, which the
+   * AccessPolicy runs.
+   * @throws ModelServingError when `options` is not an object or has unknown keys
+   */
+  public static perMinute(n: number, options: TokenLimitOptions = {}): TokenLimit {
+    return new TokenLimit(n, TimeUnit.MINUTE, options);
   }
 
   /** `n` tokens per hour. */
-  public static perHour(n: number): TokenLimit {
-    return new TokenLimit(n, TimeUnit.HOUR);
+  public static perHour(n: number, options: TokenLimitOptions = {}): TokenLimit {
+    return new TokenLimit(n, TimeUnit.HOUR, options);
   }
 
   /** `n` tokens per day. */
-  public static perDay(n: number): TokenLimit {
-    return new TokenLimit(n, TimeUnit.DAY);
+  public static perDay(n: number, options: TokenLimitOptions = {}): TokenLimit {
+    return new TokenLimit(n, TimeUnit.DAY, options);
   }
+
+  /** Which tokens count. */
+  public readonly counts: TokenCount;
+  /** The models the budget is limited to; undefined: every model its holder may call. */
+  public readonly models?: readonly ITierTarget[];
 
   private constructor(
     /** Tokens allowed per `unit` (a positive integer). */
     public readonly tokensPerUnit: number,
     /** The window. */
     public readonly unit: TimeUnit,
-  ) {}
+    options: TokenLimitOptions,
+  ) {
+    checkProps('TokenLimit', options, 'TokenLimitOptions');
+    assertKnownKeys('TokenLimit', '', options, keysOf<TokenLimitOptions>({ counts: true, models: true }));
+    this.counts = options.counts ?? TokenCount.TOTAL;
+    this.models = options.models;
+  }
 
-  /** Checks that the limit is a positive integer. @throws ModelServingError otherwise */
+  /** The routes the budget is limited to (endpoints expanded); undefined: every model of its holder. */
+  public get routes(): readonly IPolicyRoute[] | undefined {
+    return this.models?.filter(isTierTarget).flatMap((m) => m.tierRoutes);
+  }
+
+  /**
+   * Checks the limit: a positive integer (a budget of 0 is refused: leave
+   * the model out of the tier or subscription instead), a known unit and
+   * count, and `models` a non-empty list of routes or ModelEndpoints.
+   *
+   * @throws ModelServingError otherwise
+   */
   public check(scope: IConstruct | string, field: string): void {
     if (typeof this.tokensPerUnit !== 'number' || !Number.isInteger(this.tokensPerUnit) || this.tokensPerUnit < 1) {
-      invalid(scope, `${field}.tokensPerUnit`, `must be a positive integer (tokens per ${this.unit})`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
+      invalid(scope, `${field}.tokensPerUnit`, `must be a positive integer (tokens per ${this.unit}); a budget of 0 would refuse every request after the first`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000); to deny a model, leave it out of the tier or subscription');
     }
     if (this.tokensPerUnit > Number.MAX_SAFE_INTEGER) {
       invalid(scope, `${field}.tokensPerUnit`, `must be at most ${Number.MAX_SAFE_INTEGER} (a larger number is already rounded; each provider may allow less)`, this.tokensPerUnit, 'use e.g. TokenLimit.perMinute(10000)');
     }
     assertOneOf(scope, `${field}.unit`, this.unit, Object.values(TimeUnit));
+    assertOneOf(scope, `${field}.counts`, this.counts, Object.values(TokenCount));
+    if (this.models !== undefined) {
+      if (!Array.isArray(this.models) || this.models.length === 0) {
+        invalid(scope, `${field}.models`, 'must be a non-empty list of routes or ModelEndpoints (omit it for every model)', this.models, 'pass models: [endpoint], or leave models out');
+      }
+      this.models.forEach((m, i) => {
+        if (typeof m === 'string') invalid(scope, `${field}.models[${i}]`, 'names a model by a string; budgets refer to the route or ModelEndpoint object itself', m, 'pass the ModelEndpoint (or HttpRoute, GrpcRoute) object');
+        if (!isTierTarget(m)) invalid(scope, `${field}.models[${i}]`, 'must be a route (HttpRoute, GrpcRoute) or a ModelEndpoint', describeTarget(m), 'pass the construct the budget applies to');
+      });
+    }
   }
 
-  /** Readable form: `10000 tokens/minute`. */
+  /** True when the budget applies to `route` (the same route object). */
+  public appliesTo(route: IPolicyRoute): boolean {
+    const r = this.routes;
+    return r === undefined || r.includes(route);
+  }
+
+  /** Readable form: `10000 tokens/minute` (total tokens), `500 output tokens/minute`. */
   public toString(): string {
-    return `${this.tokensPerUnit} tokens/${this.unit}`;
+    const kind = this.counts === TokenCount.TOTAL || this.counts === undefined ? '' : `${this.counts} `;
+    return `${this.tokensPerUnit} ${kind}tokens/${this.unit}`;
   }
 }
 

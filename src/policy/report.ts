@@ -1,10 +1,12 @@
 import { isAccessControlled } from '../core/access-control';
 import { Platform } from '../core/platform';
 import type { IGateway } from '../gateway/gateway';
-import { ApiKeyAuth, Authentication } from './authentication';
+import { API_KEY_SUBSCRIPTIONS_ANNOTATION, ApiKeyAuth, Authentication } from './authentication';
 import { CompiledPolicy } from './compiler';
-import { CounterKey, LimitScope, RateLimitMode } from './rate-limit';
+import { CounterKey, LimitScope, RateLimitMode, SECONDS_PER_UNIT, TOKEN_COUNT_FIELD, TokenCount } from './rate-limit';
+import type { Subscription } from './subscription';
 import { Tier } from './tier';
+import type { TokenBudget } from './token-budget';
 import type { OpaAuthorizer } from './opa-authorizer';
 
 /**
@@ -23,6 +25,10 @@ export interface ReportedPolicy {
   readonly rateLimitMode: RateLimitMode;
   readonly counterKey: CounterKey;
   readonly limitScope: LimitScope;
+  readonly subscriptions: readonly Subscription[];
+  readonly subscriptionHeader: string;
+  tokenBudgets(): readonly TokenBudget[];
+  subscriptionsFor(route: Parameters<Tier['allows']>[0]): readonly Subscription[];
 }
 
 interface PolicyEntry {
@@ -36,8 +42,10 @@ const reports = new WeakMap<Platform, PolicyReport>();
 /**
  * The effective access policy of a platform, written by synth as
  * `dist/<platform>/POLICY.md`: a table of route × tier × authentication ×
- * authorization × limits per policy, the engine caveats that change the
- * meaning, and the routes that are public on purpose.
+ * authorization × limits per policy, the subscriptions and how one is
+ * selected, each token budget (what counts against it, per what key, in
+ * which window), the engine caveats that change the meaning, and the routes
+ * that are public on purpose.
  */
 export class PolicyReport {
   /** The report of `platform` (created, and registered as POLICY.md, on first use). */
@@ -86,6 +94,7 @@ export class PolicyReport {
         }
       }
       lines.push('', 'Callers without a valid credential get 401; callers whose tier is not listed get 403.', '');
+      lines.push(...subscriptionLines(policy, byName), ...budgetLines(policy));
       if (compiled.caveats.length > 0) {
         lines.push('Caveats on this engine:', '');
         for (const c of compiled.caveats) lines.push(`- ${c}`);
@@ -103,6 +112,52 @@ export class PolicyReport {
     if (this.entries.length === 0 && open.length === 0) lines.push('No routes.', '');
     return lines.join('\n');
   }
+}
+
+/** What a holder's subscriptions are, and how one is selected per request. */
+function subscriptionLines(policy: ReportedPolicy, byName: <T>(list: readonly T[], name: (x: T) => string) => T[]): string[] {
+  if (policy.subscriptions.length === 0) return [];
+  const sources = policy.authentication.map((a) => (a.kind === 'jwt' ? `the JWT claim \`${a.subscriptionsClaim}\` (a list, or names separated by spaces or commas)` : `the API key Secret's annotation \`${API_KEY_SUBSCRIPTIONS_ANNOTATION}\` (names separated by commas)`));
+  const lines = [
+    `Subscriptions: a caller holds those named in ${sources.join(', or ')}. Per request, one subscription that grants the model is counted: the one named in the request header \`${policy.subscriptionHeader}\` (403 when the caller does not hold it or it does not grant the model); without the header, the highest priority the caller holds; with none, the caller's tier budgets count. The tier still decides access.`,
+    '',
+    '| subscription | priority | models |',
+    '|---|---|---|',
+  ];
+  for (const s of byName(policy.subscriptions, (x) => x.name)) {
+    lines.push(`| ${s.name} | ${s.priority} | ${byName(s.routes, (r) => r.routeName).map((r) => r.routeName).join(', ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** Each token budget: what counts against it, per what key, in which window. */
+function budgetLines(policy: ReportedPolicy): string[] {
+  const budgets = policy.tokenBudgets();
+  if (budgets.length === 0) return [];
+  const per = `${counterText(policy.counterKey)}, ${policy.limitScope === LimitScope.ROUTE ? 'per route' : 'shared by all routes of the policy'}`;
+  const rows = budgets.map((b) => {
+    const subscribed = b.holderKind === 'tier' && policy.subscriptionsFor(b.route).length > 0;
+    const holder = `${b.holderKind} ${b.holder.name}${subscribed ? ' (requests no subscription is selected for)' : ''}`;
+    return `| ${b.route.routeName} | ${holder} | ${b.limit.tokensPerUnit} | ${countText(b.limit.counts)} | ${per} | ${windowText(SECONDS_PER_UNIT[b.limit.unit])} |`;
+  });
+  return [
+    "Token budgets: counted from each response's `usage` after it is sent, so the request that spends a budget completes and later ones get 429 until the window ends. A streaming response reports usage only when the request sets `stream_options: {\"include_usage\": true}`; the gateway can count only what the response reports.",
+    '',
+    '| route | holder | tokens | what counts | counted per | window |',
+    '|---|---|---|---|---|---|',
+    ...[...rows].sort(),
+    '',
+  ];
+}
+
+function countText(c: TokenCount): string {
+  const what = c === TokenCount.TOTAL ? 'total (input + output)' : c === TokenCount.INPUT ? 'input' : c === TokenCount.OUTPUT ? 'output' : 'cached input';
+  return `${what}: \`${TOKEN_COUNT_FIELD[c]}\``;
+}
+
+function windowText(seconds: number): string {
+  return seconds === 86400 ? '1 day' : seconds === 3600 ? '1 hour' : seconds === 60 ? '1 minute' : `${seconds} seconds`;
 }
 
 function describeAuth(a: Authentication): string {

@@ -7,6 +7,7 @@ import { assertHttpMethods, HttpMethod } from '../routing/match';
 import { RateLimit, TokenLimit } from './rate-limit';
 import { checkProps, hasMethod, hasProperty, isString, optionalArray, requireArray } from '../core/prop-types';
 import { assertSafePath } from '../core/url-path';
+import { describeTarget, isTierTarget, ITierTarget } from './tier-target';
 
 /** Props of {@link Tier}. */
 export interface TierProps {
@@ -16,7 +17,14 @@ export interface TierProps {
    * @default - none
    */
   readonly limits?: readonly RateLimit[];
-  /** LLM token limits (for LLM routes). @default - none */
+  /**
+   * LLM token budgets (for LLM routes): each counts the tokens of the kind
+   * it names (`TokenCount`, total by default) per caller, per model it
+   * applies to (`TokenLimit` option `models`, default every model the tier
+   * may call, inherited ones included). They apply to requests no
+   * subscription is selected for (see `Subscription`). Not inherited.
+   * @default - none
+   */
   readonly tokenLimits?: readonly TokenLimit[];
   /** No request limits on purpose (e.g. administrators). @default false */
   readonly unlimited?: boolean;
@@ -45,27 +53,8 @@ export interface TierProps {
   readonly inherits?: Tier;
 }
 
-/**
- * What a tier may be allowed to call: a route (`HttpRoute`, `GrpcRoute`) or
- * a `ModelEndpoint`, which stands for the routes it made. Tiers refer to
- * these objects, not to route name strings, so a renamed or misspelt model
- * cannot silently drop out of a tier.
- */
-export interface ITierTarget {
-  /** The routes a tier that names this target may call. */
-  readonly tierRoutes: readonly IPolicyRoute[];
-}
-
-/** True when `x` is a {@link ITierTarget} (has a `tierRoutes` list). */
-export function isTierTarget(x: unknown): x is ITierTarget {
-  return typeof x === 'object' && x !== null && Array.isArray((x as { tierRoutes?: unknown }).tierRoutes);
-}
-
-/** How a tier target appears in messages: its construct path when it is a construct. */
-function describeTarget(x: unknown): unknown {
-  const path = (x as { node?: { path?: unknown } } | null)?.node?.path;
-  return typeof path === 'string' ? path : x;
-}
+export { isTierTarget } from './tier-target';
+export type { ITierTarget } from './tier-target';
 
 /**
  * A tier of callers (also used as a role): what its members may call and how
@@ -81,7 +70,7 @@ function describeTarget(x: unknown): unknown {
 export class Tier {
   /** Request limits. */
   public readonly limits: readonly RateLimit[];
-  /** Token limits. */
+  /** Token budgets (see {@link TierProps.tokenLimits}). */
   public readonly tokenLimits: readonly TokenLimit[];
   /** True when the tier has no request limits on purpose. */
   public readonly unlimited: boolean;
@@ -172,7 +161,12 @@ export class Tier {
     optionalArray(scope, `${field}(${this.name}).methods`, this.methods, isString, 'an HTTP method', "pass methods: ['GET', 'POST']");
     optionalArray(scope, `${field}(${this.name}).pathPrefixes`, this.pathPrefixes, isString, 'a string', "pass pathPrefixes: ['/v1/models']");
     this.limits.forEach((l, i) => l.check(scope, `${field}(${this.name}).limits[${i}]`));
-    this.tokenLimits.forEach((l, i) => l.check(scope, `${field}(${this.name}).tokenLimits[${i}]`));
+    this.tokenLimits.forEach((l, i) => {
+      l.check(scope, `${field}(${this.name}).tokenLimits[${i}]`);
+      for (const r of l.routes ?? []) {
+        if (!this.allows(r)) invalid(scope, `${field}(${this.name}).tokenLimits[${i}].models`, `names a model tier '${this.name}' may not call (a budget applies only to the tier's own models)`, r.routeName, "add the model to the tier's models, or leave it out of the budget");
+      }
+    });
     const units = this.limits.map((l) => l.unit);
     if (new Set(units).size !== units.length) invalid(scope, `${field}(${this.name}).limits`, 'has two limits for the same unit', this.limits.map(String), 'keep one limit per unit');
     const seen: Tier[] = [];

@@ -202,6 +202,15 @@ function checkSupported(policy: AccessPolicy): void {
       );
     }
   }
+  if (policy.subscriptions.length > 0) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'subscriptions',
+      policy.subscriptions.map((s) => s.name),
+      'subscriptions carry token budgets, and Envoy Gateway counts requests, not LLM tokens from response usage: route LLMs through Envoy AI Gateway (AIGatewayRoute llmRequestCosts) or use the Kuadrant engine (TokenRateLimitPolicy), or drop subscriptions',
+    );
+  }
   policy.authentication.forEach((a, i) => {
     const field = `authentication[${i}]`;
     if (a.kind === 'api-key') {

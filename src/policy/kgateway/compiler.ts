@@ -82,6 +82,15 @@ class KgatewayTranslation {
   public compile(): CompiledPolicy {
     const p = this.policy;
     this.checkGatewayAndRoutes();
+    if (p.subscriptions.length > 0) {
+      unsupported(
+        p,
+        ENGINE,
+        'subscriptions',
+        p.subscriptions.map((s) => s.name),
+        'subscriptions carry token budgets, and kgateway TrafficPolicy counts requests only, not LLM tokens; use KUADRANT_POLICY_ENGINE (TokenRateLimitPolicy) or an AI gateway that counts usage tokens, or drop subscriptions',
+      );
+    }
     if (p.hasTokenLimits) {
       unsupported(
         p,

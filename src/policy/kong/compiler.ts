@@ -158,6 +158,9 @@ function checkSupported(policy: AccessPolicy, jwt: JwtAuth | undefined): void {
       "Kong's opa plugin is Kong Enterprise only: express the rule with tiers (models), or use KUADRANT_POLICY_ENGINE, ENVOY_GATEWAY or KGATEWAY, which call the OPA authorizer",
     );
   }
+  if (policy.subscriptions.length > 0) {
+    unsupported(policy, ENGINE, 'subscriptions', policy.subscriptions.map((s) => s.name), 'subscriptions carry token budgets, which need ai-rate-limiting-advanced (Kong Enterprise only): drop the subscriptions, or use KUADRANT_POLICY_ENGINE or an AI-aware data plane');
+  }
   policy.tiers.forEach((t) => {
     if (t.tokenLimits.length > 0) {
       unsupported(policy, ENGINE, `tiers(${t.name}).tokenLimits`, t.tokenLimits.map(String), 'token limits need ai-rate-limiting-advanced (Kong Enterprise only): drop the token limits, or use KUADRANT_POLICY_ENGINE or ENVOY_GATEWAY (AI-aware data planes)');

@@ -3,7 +3,7 @@ import { invalid } from '../../core/errors';
 import { ExternalSecret, SecretStoreReference } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
 import { checkedRecord } from '../../core/records';
-import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyHolder } from '../authentication';
+import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyHolder } from '../authentication';
 import { checkProps, childPath, isPlainObject, requireShape } from '../../core/prop-types';
 
 /**
@@ -37,7 +37,8 @@ const selectorsByNamespace = new WeakMap<Namespace, Map<string, string>>();
  * under `api_key` (Authorino's default key selector), carries the selector
  * labels, Authorino's watch label `authorino.kuadrant.io/managed-by:
  * authorino` and the tier label `models.cdk8s.io/tier`, and the user id in
- * the annotation `models.cdk8s.io/user-id`. AuthPolicies read the tier and
+ * the annotation `models.cdk8s.io/user-id` (and the holder's subscriptions,
+ * comma-separated, in `models.cdk8s.io/subscriptions`). AuthPolicies read the tier and
  * user id from the Secret (`auth.identity.metadata.labels` /
  * `.annotations`). Only references reach `dist/`, never a key.
  *
@@ -77,7 +78,7 @@ export class ApiKeySecrets extends Construct {
           secretStore: props.secretStore,
           data: [{ secretKey: API_KEY_SECRET_KEY, remoteKey: h.remoteKey, property: h.property }],
           secretLabels: { ...selector, [AUTHORINO_SECRET_LABEL]: AUTHORINO_SECRET_LABEL_VALUE, [API_KEY_TIER_LABEL]: h.tier },
-          secretAnnotations: { [API_KEY_USER_ANNOTATION]: h.userId },
+          secretAnnotations: h.subscriptions && h.subscriptions.length > 0 ? { [API_KEY_USER_ANNOTATION]: h.userId, [API_KEY_SUBSCRIPTIONS_ANNOTATION]: h.subscriptions.map((x) => x.name).join(',') } : { [API_KEY_USER_ANNOTATION]: h.userId },
         }),
     );
   }

@@ -8,9 +8,10 @@ import { NetworkPeer } from '../../core/network-peer';
 import { Platform } from '../../core/platform';
 import { sortRecord } from '../../core/sort-keys';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
-import { API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, JwtAuth } from '../authentication';
+import { API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
-import { CounterKey, LimitScope, RateLimitMode, TimeUnit } from '../rate-limit';
+import { CounterKey, LimitScope, RateLimitMode, TimeUnit, TOKEN_COUNT_FIELD, TokenCount } from '../rate-limit';
+import { Subscription } from '../subscription';
 import type { Tier } from '../tier';
 import { ApiKeySecrets, AUTHORINO_SECRET_LABEL, AUTHORINO_SECRET_LABEL_VALUE } from './api-keys';
 import { AuthenticationRule, AuthPolicy } from './auth-policy';
@@ -18,6 +19,8 @@ import {
   celString,
   celStringList,
   IDENTITY_CREDENTIAL,
+  IDENTITY_SUBSCRIPTION,
+  IDENTITY_SUBSCRIPTIONS,
   IDENTITY_TIER,
   IDENTITY_USER_ID,
   pathPrefixPattern,
@@ -49,8 +52,11 @@ const GATEWAY_PROVIDERS = ['istio', 'envoy-gateway'];
  * The Kuadrant policy engine: compiles an {@link AccessPolicy} into, per
  * protected route, an `AuthPolicy` (authentication, tier authorization,
  * identity published as `auth.identity.userid`/`auth.identity.tier`), a
- * `RateLimitPolicy` (one limit per limited tier) and a
- * `TokenRateLimitPolicy` (one limit per tier with token limits), plus one
+ * `RateLimitPolicy` (one limit per limited tier, and per subscription with
+ * request limits) and a `TokenRateLimitPolicy` (one limit per tier or
+ * subscription with token budgets on the route, named after the tier or
+ * `subscription-<name>`, selected by `auth.identity.tier` /
+ * `auth.identity.subscription`), plus one
  * `ExternalSecret` per API-key holder in the Kuadrant CR's namespace, and
  * the NetworkPolicies from the gateway to Authorino and Limitador.
  *
@@ -97,7 +103,7 @@ function compile(policy: AccessPolicy): CompiledPolicy {
     routeScopes.push(scope);
     const name = `${policy.policyName}-${route.routeName}`;
     const allowed = policy.tiers.filter((t) => t.allows(route));
-    objects.push(...compileRoute(policy, scope, name, PolicyTarget.route(route), allowed));
+    objects.push(...compileRoute(policy, scope, name, route, allowed));
   }
   const limited = objects.some((o) => o.startsWith('RateLimitPolicy/') || o.startsWith('TokenRateLimitPolicy/'));
 
@@ -117,7 +123,12 @@ function compile(policy: AccessPolicy): CompiledPolicy {
   }
   if (policy.hasTokenLimits) {
     caveats.push(
-      'Token limits count usage.total_tokens of each response after it is sent: the request that exhausts a budget completes, later ones get 429 until the window ends. Streaming responses carry no usage Kuadrant reads; it then counts one per request.',
+      'Token limits count usage.total_tokens of each response after it is sent: the request that exhausts a budget completes, later ones get 429 until the window ends. A streaming response is counted only when the request sets stream_options: {include_usage: true} (the usage is in its last event); a response without usage.total_tokens adds nothing.',
+    );
+  }
+  if (policy.subscriptions.length > 0) {
+    caveats.push(
+      `Subscriptions are selected by Authorino per request (the ${policy.subscriptionHeader} header, else the highest priority the caller holds) and published as auth.identity.subscription; a changed claim or key annotation takes effect with the next token or once Authorino reloads the key Secret.`,
     );
   }
   if (jwt) {
@@ -134,24 +145,30 @@ function compile(policy: AccessPolicy): CompiledPolicy {
 }
 
 /**
- * The objects of one route: its AuthPolicy (authentication, tier and JWT
- * claim rules, identity published for the limits), its RateLimitPolicy (one
- * limit per tier with request limits) and TokenRateLimitPolicy (one limit per
- * tier with token limits), each omitted when no tier needs it.
+ * The objects of one route: its AuthPolicy (authentication, tier, JWT
+ * claim and subscription-header rules, identity published for the limits,
+ * with the selected subscription), its RateLimitPolicy (one limit per tier
+ * with request limits and per selected subscription with request limits)
+ * and TokenRateLimitPolicy (one limit per tier or subscription with token
+ * budgets on the route), each omitted when nothing needs it.
  *
  * @returns the emitted objects as `Kind/name`
  */
-function compileRoute(policy: AccessPolicy, scope: Construct, name: string, target: PolicyTarget, allowed: readonly Tier[]): string[] {
+function compileRoute(policy: AccessPolicy, scope: Construct, name: string, route: IPolicyRoute, allowed: readonly Tier[]): string[] {
+  const target = PolicyTarget.route(route);
   const jwt = policy.jwt;
+  const subscribed = policy.subscriptions.length > 0;
+  const granting = policy.subscriptionsFor(route);
   const multi = policy.authentication.length > 1;
   const emitted: string[] = [];
 
   const auth = new AuthPolicy(scope, 'AuthPolicy', { name, target });
   for (const a of policy.authentication) {
-    if (a.kind === 'api-key') auth.addAuthentication('api-key', apiKeyRule(policy, a, multi));
-    else auth.addAuthentication('jwt', jwtRule(a, multi));
+    if (a.kind === 'api-key') auth.addAuthentication('api-key', apiKeyRule(policy, a, multi, subscribed));
+    else auth.addAuthentication('jwt', jwtRule(a, multi, subscribed));
   }
   auth.addAuthorization('tier', { patternMatching: { patterns: [{ predicate: tierPredicate(allowed) }] } });
+  if (subscribed) auth.addAuthorization('subscription', { patternMatching: { patterns: [{ predicate: subscriptionHeaderPredicate(policy, granting) }] } });
   if (jwt) {
     auth.addAuthorization('jwt-claims', {
       when: multi ? [{ predicate: `auth.identity.credentialType == ${celString('jwt')}` }] : undefined,
@@ -164,11 +181,13 @@ function compileRoute(policy: AccessPolicy, scope: Construct, name: string, targ
   }
   const published: Record<string, { expression: string }> = { tier: { expression: IDENTITY_TIER }, userid: { expression: IDENTITY_USER_ID } };
   if (policy.counterKey === CounterKey.API_KEY) published.credential = { expression: IDENTITY_CREDENTIAL };
+  if (subscribed) published.subscription = { expression: selectedSubscription(policy, granting) };
   auth.addSuccessFilter('identity', { json: { properties: published } });
   emitted.push(`AuthPolicy/${name}`);
 
   const requestTiers = allowed.filter((t) => !t.unlimited && t.limits.length > 0);
-  if (requestTiers.length > 0) {
+  const requestSubscriptions = granting.filter((s) => s.limitsFor(route).length > 0);
+  if (requestTiers.length > 0 || requestSubscriptions.length > 0) {
     const rlp = new RateLimitPolicy(scope, 'RateLimitPolicy', { name, target });
     for (const t of requestTiers) {
       rlp.addLimit(t.name, {
@@ -177,22 +196,78 @@ function compileRoute(policy: AccessPolicy, scope: Construct, name: string, targ
         counters: [counterExpression(policy.counterKey)],
       });
     }
+    for (const s of requestSubscriptions) {
+      rlp.addLimit(subscriptionLimitName(s), {
+        rates: s.limitsFor(route).map((l): Rate => ({ limit: l.requestsPerUnit, window: WINDOW[l.unit] })),
+        when: [subscriptionIs(s.name)],
+        counters: [counterExpression(policy.counterKey)],
+      });
+    }
     emitted.push(`RateLimitPolicy/${name}`);
   }
 
-  const tokenTiers = allowed.filter((t) => t.tokenLimits.length > 0);
-  if (tokenTiers.length > 0) {
+  // One limit per holder (tier or subscription) with a rate per budget; Kuadrant counts usage.total_tokens only (checkExpressible).
+  const budgets = policy.tokenBudgets(route);
+  if (budgets.length > 0) {
     const trlp = new TokenRateLimitPolicy(scope, 'TokenRateLimitPolicy', { name, target });
-    for (const t of tokenTiers) {
-      trlp.addLimit(t.name, {
-        rates: t.tokenLimits.map((l): Rate => ({ limit: l.tokensPerUnit, window: WINDOW[l.unit] })),
-        when: [tierIs(t)],
-        counters: [IDENTITY_USER_ID],
-      });
+    const holders = [...new Set(budgets.map((b) => b.holder))];
+    for (const h of holders) {
+      const rates = budgets.filter((b) => b.holder === h).map((b): Rate => ({ limit: b.limit.tokensPerUnit, window: WINDOW[b.limit.unit] }));
+      if (h instanceof Subscription) {
+        trlp.addLimit(subscriptionLimitName(h), { rates, when: [subscriptionIs(h.name)], counters: [counterExpression(policy.counterKey)] });
+      } else {
+        // A tier's budgets count the requests no subscription is selected for.
+        trlp.addLimit(h.name, { rates, when: granting.length > 0 ? [tierIs(h), subscriptionIs('')] : [tierIs(h)], counters: [counterExpression(policy.counterKey)] });
+      }
     }
     emitted.push(`TokenRateLimitPolicy/${name}`);
   }
   return emitted;
+}
+
+/** The TokenRateLimitPolicy/RateLimitPolicy limit name of a subscription's budgets (tiers keep their own name). */
+function subscriptionLimitName(s: Subscription): string {
+  return `subscription-${s.name}`;
+}
+
+function subscriptionIs(name: string): string {
+  return `${IDENTITY_SUBSCRIPTION} == ${celString(name)}`;
+}
+
+/** The request header the caller names its subscription in, as Authorino reads it (header names lower-case). */
+function subscriptionHeader(policy: AccessPolicy): string {
+  return `context.request.http.headers[${celString(policy.subscriptionHeader)}]`;
+}
+
+function headerPresent(policy: AccessPolicy): string {
+  return `${celString(policy.subscriptionHeader)} in context.request.http.headers`;
+}
+
+/**
+ * True when the caller holds subscription `name`: the identity's
+ * `subscriptions` (a JWT claim: a list, or names separated by spaces or
+ * commas; an API key Secret annotation: names separated by commas).
+ */
+function holds(name: string): string {
+  const list = IDENTITY_SUBSCRIPTIONS;
+  return `(has(${list}) && (type(${list}) == list ? ${celString(name)} in ${list} : (type(${list}) == string ? ${list}.matches(${celString(`(^|[ ,])${name}([ ,]|$)`)}) : false)))`;
+}
+
+/**
+ * The subscription a request to this route is counted against (see
+ * `Subscription`): the header's when present (checked by the `subscription`
+ * rule), else the first held of `granting` (priority order), else `""`.
+ */
+function selectedSubscription(policy: AccessPolicy, granting: readonly Subscription[]): string {
+  let byPriority = '""';
+  for (const s of [...granting].reverse()) byPriority = `(${holds(s.name)} ? ${celString(s.name)} : ${byPriority})`;
+  return granting.length === 0 ? '""' : `${headerPresent(policy)} ? ${subscriptionHeader(policy)} : ${byPriority}`;
+}
+
+/** The predicate of the `subscription` rule: no header, or one naming a subscription the caller holds that grants the route. */
+function subscriptionHeaderPredicate(policy: AccessPolicy, granting: readonly Subscription[]): string {
+  const named = granting.map((s) => `(${subscriptionHeader(policy)} == ${celString(s.name)} && ${holds(s.name)})`);
+  return [`!(${headerPresent(policy)})`, ...named].join(' || ');
 }
 
 /** Throws for each part of the intent Kuadrant cannot express with the same meaning. */
@@ -268,19 +343,36 @@ function checkExpressible(policy: AccessPolicy): void {
       }
     }
   }
-  if (policy.hasTokenLimits) {
-    for (const route of policy.routes) {
-      const tier = policy.tiers.find((t) => t.tokenLimits.length > 0 && t.allows(route));
-      if (route.routeKind === 'GRPCRoute' && tier) {
-        unsupported(
-          policy,
-          ENGINE,
-          `tiers(${tier.name}).tokenLimits`,
-          `GRPCRoute/${route.routeName}`,
-          "TokenRateLimitPolicy targets only HTTPRoutes and Gateways (it reads OpenAI-style JSON usage); limit gRPC routes by requests, or remove them from the tier's models",
-        );
-      }
+  for (const b of policy.tokenBudgets()) {
+    if (b.limit.counts !== TokenCount.TOTAL) {
+      // kuadrant-operator v1.5.2 internal/controller/ratelimit_workflow_helpers.go: the response-phase action reports
+      // ratelimit.hits_addend = responseBodyJSON("/usage/total_tokens"), the only usage field the wasm-shim reads.
+      unsupported(
+        policy,
+        ENGINE,
+        b.field,
+        `${String(b.limit)} (${TOKEN_COUNT_FIELD[b.limit.counts]})`,
+        `Kuadrant's TokenRateLimitPolicy counts only usage.total_tokens (the wasm-shim adds responseBodyJSON("/usage/total_tokens") to the counter): use counts: TokenCount.TOTAL, or an engine that counts ${b.limit.counts} tokens (Envoy AI Gateway llmRequestCosts, agentgateway)`,
+      );
     }
+    if (b.route.routeKind === 'GRPCRoute') {
+      unsupported(
+        policy,
+        ENGINE,
+        b.field,
+        `GRPCRoute/${b.route.routeName}`,
+        `TokenRateLimitPolicy targets only HTTPRoutes and Gateways (it reads OpenAI-style JSON usage); limit gRPC routes by requests, or remove them from the ${b.holderKind}'s models`,
+      );
+    }
+  }
+  for (const s of policy.subscriptions) {
+    const clash = policy.tiers.find((t) => t.name === subscriptionLimitName(s));
+    if (clash) {
+      unsupported(policy, ENGINE, `tiers(${clash.name}).name`, clash.name, `rename the tier: Kuadrant names the limits of subscription '${s.name}' '${subscriptionLimitName(s)}', which would collide with the tier's`);
+    }
+  }
+  if (policy.subscriptions.length > 0 && jwt && !SELECTOR_KEY.test(jwt.subscriptionsClaim)) {
+    unsupported(policy, ENGINE, 'authentication(jwt).subscriptionsClaim', jwt.subscriptionsClaim, "use a claim name of letters, digits and '_', ':', '/', '.', '-' (Authorino selectors cannot address other names)");
   }
 }
 
@@ -290,11 +382,12 @@ function routeScope(policy: AccessPolicy, route: IPolicyRoute): Construct {
   return new Construct(Namespace.of(route), `${policy.policyName}-${route.routeName}`);
 }
 
-function apiKeyRule(policy: AccessPolicy, a: ApiKeyAuth, multi: boolean): AuthenticationRule {
+function apiKeyRule(policy: AccessPolicy, a: ApiKeyAuth, multi: boolean, subscribed: boolean): AuthenticationRule {
   const overrides: Record<string, { selector?: string; value?: string }> = {
     userid: { selector: selector('auth', 'identity', 'metadata', 'annotations', API_KEY_USER_ANNOTATION) },
     tier: { selector: selector('auth', 'identity', 'metadata', 'labels', API_KEY_TIER_LABEL) },
   };
+  if (subscribed) overrides.subscriptions = { selector: selector('auth', 'identity', 'metadata', 'annotations', API_KEY_SUBSCRIPTIONS_ANNOTATION) };
   if (multi) overrides.credentialType = { value: 'api-key' };
   if (policy.counterKey === CounterKey.API_KEY) overrides.credential = { selector: 'auth.identity.metadata.name' };
   return {
@@ -304,11 +397,12 @@ function apiKeyRule(policy: AccessPolicy, a: ApiKeyAuth, multi: boolean): Authen
   };
 }
 
-function jwtRule(j: JwtAuth, multi: boolean): AuthenticationRule {
+function jwtRule(j: JwtAuth, multi: boolean, subscribed: boolean): AuthenticationRule {
   const overrides: Record<string, { selector?: string; value?: string }> = {
     userid: { selector: selector('auth', 'identity', j.userClaim) },
     tier: { selector: selector('auth', 'identity', j.tierClaim) },
   };
+  if (subscribed) overrides.subscriptions = { selector: selector('auth', 'identity', j.subscriptionsClaim) };
   if (multi) overrides.credentialType = { value: 'jwt' };
   return { jwt: { jwksUrl: j.jwksUri }, credentials: { authorizationHeader: { prefix: 'Bearer' } }, overrides };
 }

@@ -10,6 +10,10 @@ import { invalid } from '../../core/errors';
 export const IDENTITY_USER_ID = 'auth.identity.userid';
 /** The tier the Kuadrant engine publishes for rate limits. */
 export const IDENTITY_TIER = 'auth.identity.tier';
+/** The subscription a request is counted against, as the Kuadrant engine publishes it (`""` when none): what TokenRateLimitPolicy limits select on. */
+export const IDENTITY_SUBSCRIPTION = 'auth.identity.subscription';
+/** The caller's subscriptions inside Authorino (JWT claim or API key annotation, set by the authentication rule's overrides). */
+export const IDENTITY_SUBSCRIPTIONS = 'auth.identity.subscriptions';
 /** The key Secret name the Kuadrant engine publishes when limits count per API key. */
 export const IDENTITY_CREDENTIAL = 'auth.identity.credential';
 /** The client address without port (Kuadrant well-known attribute computed by the wasm-shim from Envoy's trusted `source.address`). */

@@ -345,7 +345,7 @@ describe('Kuadrant compiler', () => {
             tiers: [new Tier('basic', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perMinute(1000)] })],
             rateLimitMode: RateLimitMode.GLOBAL,
           }),
-      ).toThrow(/tiers\(basic\)\.tokenLimits cannot be expressed by provider 'kuadrant' \(received: "GRPCRoute\/grpc-model"\)\. Fix: TokenRateLimitPolicy targets only HTTPRoutes and Gateways/);
+      ).toThrow(/tiers\(basic\)\.tokenLimits\[0\] cannot be expressed by provider 'kuadrant' \(received: "GRPCRoute\/grpc-model"\)\. Fix: TokenRateLimitPolicy targets only HTTPRoutes and Gateways/);
     });
 
     it('a GRPCRoute without token limits compiles (AuthPolicy and RateLimitPolicy accept GRPCRoutes)', () => {
