@@ -4,6 +4,758 @@ import { Construct } from 'constructs';
 
 
 /**
+ * Backend allows the user to configure the endpoints of a backend and
+the behavior of the connection from Envoy Proxy to the backend.
+ *
+ * @schema Backend
+ */
+export class Backend extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "Backend"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'Backend',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "Backend".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: BackendProps): any {
+    return {
+      ...Backend.GVK,
+      ...toJson_BackendProps(props),
+    };
+  }
+
+  /**
+   * Defines a "Backend" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: BackendProps) {
+    super(scope, id, {
+      ...Backend.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...Backend.GVK,
+      ...toJson_BackendProps(resolved),
+    };
+  }
+}
+
+/**
+ * Backend allows the user to configure the endpoints of a backend and
+ * the behavior of the connection from Envoy Proxy to the backend.
+ *
+ * @schema Backend
+ */
+export interface BackendProps {
+  /**
+   * @schema Backend#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec defines the desired state of Backend.
+   *
+   * @schema Backend#spec
+   */
+  readonly spec: BackendSpec;
+}
+
+/**
+ * Converts an object of type 'BackendProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendProps(obj: BackendProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_BackendSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec defines the desired state of Backend.
+ *
+ * @schema BackendSpec
+ */
+export interface BackendSpec {
+  /**
+   * AppProtocols defines the application protocols to be supported when connecting to the backend.
+   *
+   * @schema BackendSpec#appProtocols
+   */
+  readonly appProtocols?: BackendSpecAppProtocols[];
+
+  /**
+   * Endpoints defines the endpoints to be used when connecting to the backend.
+   *
+   * @schema BackendSpec#endpoints
+   */
+  readonly endpoints?: BackendSpecEndpoints[];
+
+  /**
+   * Fallback indicates whether the backend is designated as a fallback.
+   * It is highly recommended to configure active or passive health checks to ensure that failover can be detected
+   * when the active backends become unhealthy and to automatically readjust once the primary backends are healthy again.
+   * The overprovisioning factor is set to 1.4, meaning the fallback backends will only start receiving traffic when
+   * the health of the active backends falls below 72%.
+   *
+   * @schema BackendSpec#fallback
+   */
+  readonly fallback?: boolean;
+
+  /**
+   * TLS defines the TLS settings for the backend.
+   * If TLS is specified here and a BackendTLSPolicy is also configured for the backend, the final TLS settings will
+   * be a merge of both configurations. In case of overlapping fields, the values defined in the BackendTLSPolicy will
+   * take precedence.
+   *
+   * @schema BackendSpec#tls
+   */
+  readonly tls?: BackendSpecTls;
+
+  /**
+   * Type defines the type of the backend. Defaults to "Endpoints"
+   *
+   * @default Endpoints"
+   * @schema BackendSpec#type
+   */
+  readonly type?: BackendSpecType;
+}
+
+/**
+ * Converts an object of type 'BackendSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpec(obj: BackendSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'appProtocols': obj.appProtocols?.map(y => y),
+    'endpoints': obj.endpoints?.map(y => toJson_BackendSpecEndpoints(y)),
+    'fallback': obj.fallback,
+    'tls': toJson_BackendSpecTls(obj.tls),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AppProtocolType defines various backend applications protocols supported by Envoy Gateway
+ *
+ * @schema BackendSpecAppProtocols
+ */
+export enum BackendSpecAppProtocols {
+  /** gateway.envoyproxy.io/h2c */
+  GATEWAY_PERIOD_ENVOYPROXY_PERIOD_IO_FORWARD_SLASH_H2C = "gateway.envoyproxy.io/h2c",
+  /** gateway.envoyproxy.io/ws */
+  GATEWAY_PERIOD_ENVOYPROXY_PERIOD_IO_FORWARD_SLASH_WS = "gateway.envoyproxy.io/ws",
+  /** gateway.envoyproxy.io/wss */
+  GATEWAY_PERIOD_ENVOYPROXY_PERIOD_IO_FORWARD_SLASH_WSS = "gateway.envoyproxy.io/wss",
+}
+
+/**
+ * BackendEndpoint describes a backend endpoint, which can be either a fully-qualified domain name, IP address or unix domain socket
+ * corresponding to Envoy's Address: https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/address.proto#config-core-v3-address
+ *
+ * @schema BackendSpecEndpoints
+ */
+export interface BackendSpecEndpoints {
+  /**
+   * FQDN defines a FQDN endpoint
+   *
+   * @schema BackendSpecEndpoints#fqdn
+   */
+  readonly fqdn?: BackendSpecEndpointsFqdn;
+
+  /**
+   * Hostname defines an optional hostname for the backend endpoint.
+   *
+   * @schema BackendSpecEndpoints#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * IP defines an IP endpoint. Supports both IPv4 and IPv6 addresses.
+   *
+   * @schema BackendSpecEndpoints#ip
+   */
+  readonly ip?: BackendSpecEndpointsIp;
+
+  /**
+   * Unix defines the unix domain socket endpoint
+   *
+   * @schema BackendSpecEndpoints#unix
+   */
+  readonly unix?: BackendSpecEndpointsUnix;
+
+  /**
+   * Zone defines the service zone of the backend endpoint.
+   *
+   * @schema BackendSpecEndpoints#zone
+   */
+  readonly zone?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecEndpoints' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecEndpoints(obj: BackendSpecEndpoints | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fqdn': toJson_BackendSpecEndpointsFqdn(obj.fqdn),
+    'hostname': obj.hostname,
+    'ip': toJson_BackendSpecEndpointsIp(obj.ip),
+    'unix': toJson_BackendSpecEndpointsUnix(obj.unix),
+    'zone': obj.zone,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS defines the TLS settings for the backend.
+ * If TLS is specified here and a BackendTLSPolicy is also configured for the backend, the final TLS settings will
+ * be a merge of both configurations. In case of overlapping fields, the values defined in the BackendTLSPolicy will
+ * take precedence.
+ *
+ * @schema BackendSpecTls
+ */
+export interface BackendSpecTls {
+  /**
+   * ALPNProtocols supplies the list of ALPN protocols that should be
+   * exposed by the listener or used by the proxy to connect to the backend.
+   * Defaults:
+   * 1. HTTPS Routes: h2 and http/1.1 are enabled in listener context.
+   * 2. Other Routes: ALPN is disabled.
+   * 3. Backends: proxy uses the appropriate ALPN options for the backend protocol.
+   * When an empty list is provided, the ALPN TLS extension is disabled.
+   *
+   * Defaults to [h2, http/1.1] if not specified.
+   *
+   * Typical Supported values are:
+   * - http/1.0
+   * - http/1.1
+   * - h2
+   *
+   * @default h2, http/1.1] if not specified.
+   * @schema BackendSpecTls#alpnProtocols
+   */
+  readonly alpnProtocols?: string[];
+
+  /**
+   * AutoSNIFromEndpointHostname indicates whether the upstream endpoint's hostname should be used as the SNI value
+   * when establishing a TLS connection to the backend.
+   * This uses the resolved hostname of the upstream endpoint (e.g., from the Backend Endpoints list),
+   * rather than a static value.
+   *
+   * Mutually exclusive with SNI. When a BackendTLSPolicy is attached, its Hostname value takes
+   * precedence and AutoSNIFromEndpointHostname is ignored.
+   *
+   * @schema BackendSpecTls#autoSNIFromEndpointHostname
+   */
+  readonly autoSniFromEndpointHostname?: boolean;
+
+  /**
+   * CACertificateRefs contains one or more references to Kubernetes objects that
+   * contain TLS certificates of the Certificate Authorities that can be used
+   * as a trust anchor to validate the certificates presented by the backend.
+   *
+   * A single reference to a Kubernetes ConfigMap or a Kubernetes Secret,
+   * with the CA certificate in a key named `ca.crt` is currently supported.
+   *
+   * If CACertificateRefs is empty or unspecified, then WellKnownCACertificates must be
+   * specified. Only one of CACertificateRefs or WellKnownCACertificates may be specified,
+   * not both.
+   *
+   * @schema BackendSpecTls#caCertificateRefs
+   */
+  readonly caCertificateRefs?: BackendSpecTlsCaCertificateRefs[];
+
+  /**
+   * Ciphers specifies the set of cipher suites supported when
+   * negotiating TLS 1.0 - 1.2. This setting has no effect for TLS 1.3.
+   * For Envoy TLS cipher suite configuration semantics and default cipher
+   * lists, see the Envoy documentation:
+   * https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/transport_sockets/tls/v3/common.proto#extensions-transport-sockets-tls-v3-tlsparameters
+   * Supported cipher suite names:
+   * - ECDHE-ECDSA-AES128-GCM-SHA256
+   * - ECDHE-RSA-AES128-GCM-SHA256
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   * - ECDHE-ECDSA-CHACHA20-POLY1305
+   * - ECDHE-RSA-CHACHA20-POLY1305
+   * - ECDHE-ECDSA-AES128-SHA
+   * - ECDHE-RSA-AES128-SHA
+   * - AES128-GCM-SHA256
+   * - AES128-SHA
+   * - ECDHE-ECDSA-AES256-SHA
+   * - ECDHE-RSA-AES256-SHA
+   * - AES256-GCM-SHA384
+   * - AES256-SHA
+   * Supported IANA/RFC aliases:
+   * - TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+   * - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+   * - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+   * - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+   * - TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+   * - TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+   * - TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+   * - TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
+   * - TLS_RSA_WITH_AES_128_GCM_SHA256
+   * - TLS_RSA_WITH_AES_128_CBC_SHA
+   * - TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA
+   * - TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA
+   * - TLS_RSA_WITH_AES_256_GCM_SHA384
+   * - TLS_RSA_WITH_AES_256_CBC_SHA
+   * In non-FIPS Envoy Proxy builds the default cipher list is:
+   * - [ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]
+   * - [ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305]
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   * In builds using BoringSSL FIPS the default cipher list is:
+   * - ECDHE-ECDSA-AES128-GCM-SHA256
+   * - ECDHE-RSA-AES128-GCM-SHA256
+   * - ECDHE-ECDSA-AES256-GCM-SHA384
+   * - ECDHE-RSA-AES256-GCM-SHA384
+   *
+   * @schema BackendSpecTls#ciphers
+   */
+  readonly ciphers?: string[];
+
+  /**
+   * ClientCertificateRef defines the reference to a Kubernetes Secret that contains
+   * the client certificate and private key for Envoy to use when connecting to
+   * backend services and external services, such as ExtAuth, ALS, OpenTelemetry, etc.
+   * This secret should be located within the same namespace as the Envoy proxy resource that references it.
+   *
+   * @schema BackendSpecTls#clientCertificateRef
+   */
+  readonly clientCertificateRef?: BackendSpecTlsClientCertificateRef;
+
+  /**
+   * ECDHCurves specifies the set of supported ECDH curves.
+   * In non-FIPS Envoy Proxy builds the default curves are:
+   * - X25519
+   * - P-256
+   * In builds using BoringSSL FIPS the default curve is:
+   * - P-256
+   *
+   * @schema BackendSpecTls#ecdhCurves
+   */
+  readonly ecdhCurves?: string[];
+
+  /**
+   * Fingerprints specifies TLS client fingerprinting.
+   * When specified, a JAX fingerprint derived from the client’s TLS handshake
+   * is generated. The fingerprint can be logged in access logs or
+   * forwarded to upstream services using request headers.
+   *
+   * Fingerprinting is disabled if not specified.
+   *
+   * Supported values are:
+   * - JA3
+   * - JA4
+   *
+   * @schema BackendSpecTls#fingerprints
+   */
+  readonly fingerprints?: BackendSpecTlsFingerprints[];
+
+  /**
+   * InsecureSkipVerify indicates whether the upstream's certificate verification
+   * should be skipped. Defaults to "false".
+   *
+   * @default false".
+   * @schema BackendSpecTls#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * Max specifies the maximal TLS protocol version to allow
+   * The default is TLS 1.3 if this is not specified.
+   *
+   * @schema BackendSpecTls#maxVersion
+   */
+  readonly maxVersion?: BackendSpecTlsMaxVersion;
+
+  /**
+   * Min specifies the minimal TLS protocol version to allow.
+   * The default is TLS 1.2 if this is not specified.
+   *
+   * @schema BackendSpecTls#minVersion
+   */
+  readonly minVersion?: BackendSpecTlsMinVersion;
+
+  /**
+   * SignatureAlgorithms specifies which signature algorithms the listener should
+   * support.
+   *
+   * @schema BackendSpecTls#signatureAlgorithms
+   */
+  readonly signatureAlgorithms?: string[];
+
+  /**
+   * SNI specifies the fixed SNI value used when establishing an upstream TLS connection to the backend.
+   *
+   * Envoy Gateway will use the HTTP host header value for SNI, when all resources referenced in BackendRefs are:
+   * 1. Backend resources that do not set SNI, or
+   * 2. Service/ServiceImport resources that do not have a BackendTLSPolicy attached to them
+   *
+   * If a BackendTLSPolicy is attached to the Backend resource, the BackendTLSPolicy's validation.hostname
+   * value takes precedence over this field.
+   *
+   * If no BackendTLSPolicy validation.hostname applies and both this field and AutoSNIFromEndpointHostname
+   * are unset, Envoy Gateway configures Envoy to set the upstream SNI from the downstream HTTP host/authority header.
+   *
+   * @schema BackendSpecTls#sni
+   */
+  readonly sni?: string;
+
+  /**
+   * WellKnownCACertificates specifies whether system CA certificates may be used in
+   * the TLS handshake between the gateway and backend pod.
+   *
+   * If WellKnownCACertificates is unspecified or empty (""), then CACertificateRefs
+   * must be specified with at least one entry for a valid configuration. Only one of
+   * CACertificateRefs or WellKnownCACertificates may be specified, not both.
+   *
+   * @schema BackendSpecTls#wellKnownCACertificates
+   */
+  readonly wellKnownCaCertificates?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecTls(obj: BackendSpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'alpnProtocols': obj.alpnProtocols?.map(y => y),
+    'autoSNIFromEndpointHostname': obj.autoSniFromEndpointHostname,
+    'caCertificateRefs': obj.caCertificateRefs?.map(y => toJson_BackendSpecTlsCaCertificateRefs(y)),
+    'ciphers': obj.ciphers?.map(y => y),
+    'clientCertificateRef': toJson_BackendSpecTlsClientCertificateRef(obj.clientCertificateRef),
+    'ecdhCurves': obj.ecdhCurves?.map(y => y),
+    'fingerprints': obj.fingerprints?.map(y => y),
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
+    'signatureAlgorithms': obj.signatureAlgorithms?.map(y => y),
+    'sni': obj.sni,
+    'wellKnownCACertificates': obj.wellKnownCaCertificates,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type defines the type of the backend. Defaults to "Endpoints"
+ *
+ * @default Endpoints"
+ * @schema BackendSpecType
+ */
+export enum BackendSpecType {
+  /** Endpoints */
+  ENDPOINTS = "Endpoints",
+  /** DynamicResolver */
+  DYNAMIC_RESOLVER = "DynamicResolver",
+}
+
+/**
+ * FQDN defines a FQDN endpoint
+ *
+ * @schema BackendSpecEndpointsFqdn
+ */
+export interface BackendSpecEndpointsFqdn {
+  /**
+   * Hostname defines the FQDN hostname of the backend endpoint.
+   *
+   * @schema BackendSpecEndpointsFqdn#hostname
+   */
+  readonly hostname: string;
+
+  /**
+   * Port defines the port of the backend endpoint.
+   *
+   * @schema BackendSpecEndpointsFqdn#port
+   */
+  readonly port: number;
+}
+
+/**
+ * Converts an object of type 'BackendSpecEndpointsFqdn' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecEndpointsFqdn(obj: BackendSpecEndpointsFqdn | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hostname': obj.hostname,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * IP defines an IP endpoint. Supports both IPv4 and IPv6 addresses.
+ *
+ * @schema BackendSpecEndpointsIp
+ */
+export interface BackendSpecEndpointsIp {
+  /**
+   * Address defines the IP address of the backend endpoint.
+   * Supports both IPv4 and IPv6 addresses.
+   *
+   * @schema BackendSpecEndpointsIp#address
+   */
+  readonly address: string;
+
+  /**
+   * Port defines the port of the backend endpoint.
+   *
+   * @schema BackendSpecEndpointsIp#port
+   */
+  readonly port: number;
+}
+
+/**
+ * Converts an object of type 'BackendSpecEndpointsIp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecEndpointsIp(obj: BackendSpecEndpointsIp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Unix defines the unix domain socket endpoint
+ *
+ * @schema BackendSpecEndpointsUnix
+ */
+export interface BackendSpecEndpointsUnix {
+  /**
+   * Path defines the unix domain socket path of the backend endpoint.
+   * The path length must not exceed 108 characters.
+   *
+   * @schema BackendSpecEndpointsUnix#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecEndpointsUnix' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecEndpointsUnix(obj: BackendSpecEndpointsUnix | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * LocalObjectReference identifies an API object within the namespace of the
+ * referrer.
+ * The API object must be valid in the cluster; the Group and Kind must
+ * be registered in the cluster for this reference to be valid.
+ *
+ * References to objects with invalid Group and Kind are not valid, and must
+ * be rejected by the implementation, with appropriate Conditions set
+ * on the containing object.
+ *
+ * @schema BackendSpecTlsCaCertificateRefs
+ */
+export interface BackendSpecTlsCaCertificateRefs {
+  /**
+   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
+   * When unspecified or empty string, core API group is inferred.
+   *
+   * @schema BackendSpecTlsCaCertificateRefs#group
+   */
+  readonly group: string;
+
+  /**
+   * Kind is kind of the referent. For example "HTTPRoute" or "Service".
+   *
+   * @schema BackendSpecTlsCaCertificateRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * Name is the name of the referent.
+   *
+   * @schema BackendSpecTlsCaCertificateRefs#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecTlsCaCertificateRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecTlsCaCertificateRefs(obj: BackendSpecTlsCaCertificateRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ClientCertificateRef defines the reference to a Kubernetes Secret that contains
+ * the client certificate and private key for Envoy to use when connecting to
+ * backend services and external services, such as ExtAuth, ALS, OpenTelemetry, etc.
+ * This secret should be located within the same namespace as the Envoy proxy resource that references it.
+ *
+ * @schema BackendSpecTlsClientCertificateRef
+ */
+export interface BackendSpecTlsClientCertificateRef {
+  /**
+   * Group is the group of the referent. For example, "gateway.networking.k8s.io".
+   * When unspecified or empty string, core API group is inferred.
+   *
+   * @schema BackendSpecTlsClientCertificateRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind is kind of the referent. For example "Secret".
+   *
+   * @schema BackendSpecTlsClientCertificateRef#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * Name is the name of the referent.
+   *
+   * @schema BackendSpecTlsClientCertificateRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Namespace is the namespace of the referenced object. When unspecified, the local
+   * namespace is inferred.
+   *
+   * Note that when a namespace different than the local namespace is specified,
+   * a ReferenceGrant object is required in the referent namespace to allow that
+   * namespace's owner to accept the reference. See the ReferenceGrant
+   * documentation for details.
+   *
+   * Support: Core
+   *
+   * @schema BackendSpecTlsClientCertificateRef#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'BackendSpecTlsClientCertificateRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BackendSpecTlsClientCertificateRef(obj: BackendSpecTlsClientCertificateRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLSFingerprintType specifies the TLS client fingerprinting mode.
+ *
+ * @schema BackendSpecTlsFingerprints
+ */
+export enum BackendSpecTlsFingerprints {
+  /** JA3 */
+  JA3 = "JA3",
+  /** JA4 */
+  JA4 = "JA4",
+}
+
+/**
+ * Max specifies the maximal TLS protocol version to allow
+ * The default is TLS 1.3 if this is not specified.
+ *
+ * @schema BackendSpecTlsMaxVersion
+ */
+export enum BackendSpecTlsMaxVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * Min specifies the minimal TLS protocol version to allow.
+ * The default is TLS 1.2 if this is not specified.
+ *
+ * @schema BackendSpecTlsMinVersion
+ */
+export enum BackendSpecTlsMinVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+
+/**
  * BackendTrafficPolicy allows the user to configure the behavior of the connection
 between the Envoy Proxy listener and the backend service.
  *

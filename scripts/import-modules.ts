@@ -56,6 +56,7 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
       { file: 'gateway.envoyproxy.io/backendtrafficpolicies.yaml', kind: 'BackendTrafficPolicy', versions: ['v1alpha1'] },
       { file: 'gateway.envoyproxy.io/envoyproxies.yaml', kind: 'EnvoyProxy', versions: ['v1alpha1'] },
       { file: 'gateway.envoyproxy.io/clienttrafficpolicies.yaml', kind: 'ClientTrafficPolicy', versions: ['v1alpha1'] },
+      { file: 'gateway.envoyproxy.io/backends.yaml', kind: 'Backend', versions: ['v1alpha1'] },
     ],
   },
   {
@@ -138,6 +139,14 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
     crds: [
       { file: 'llm-d.ai/inferenceobjectives.yaml', kind: 'InferenceObjective', versions: ['v1alpha2'] },
       { file: 'llm-d.ai/inferencemodelrewrites.yaml', kind: 'InferenceModelRewrite', versions: ['v1alpha2'] },
+    ],
+  },
+  {
+    name: 'aigateway',
+    crds: [
+      { file: 'aigateway.envoyproxy.io/aigatewayroutes.yaml', kind: 'AIGatewayRoute', versions: ['v1beta1'] },
+      { file: 'aigateway.envoyproxy.io/aiservicebackends.yaml', kind: 'AIServiceBackend', versions: ['v1beta1'] },
+      { file: 'aigateway.envoyproxy.io/backendsecuritypolicies.yaml', kind: 'BackendSecurityPolicy', versions: ['v1beta1'] },
     ],
   },
 ];

@@ -27,3 +27,4 @@ export * as envoyGateway from './policy/envoy-gateway';
 export * as kuadrant from './policy/kuadrant';
 export * as kong from './policy/kong';
 export * as istio from './policy/istio';
+export * as aiGateway from './aigateway';

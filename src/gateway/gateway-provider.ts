@@ -1,3 +1,5 @@
+import { ENVOY_AI_GATEWAY_OPENAI_COMPILER } from '../aigateway/openai-compiler';
+import type { OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import type { PolicyEngine } from '../policy/policy-engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
 import { KGATEWAY_POLICY_ENGINE } from '../policy/kgateway/engine';
@@ -53,6 +55,12 @@ export interface CustomGatewayProviderOptions {
    * @default - none: an AccessPolicy on such a gateway must pass `engine`
    */
   readonly policyEngine?: PolicyEngine;
+  /**
+   * How an `OpenAiEndpoint` (one OpenAI-compatible endpoint routed on the
+   * body's `model`) compiles on this provider's gateways.
+   * @default - none: such an endpoint is refused on these gateways
+   */
+  readonly openAiRouteCompiler?: OpenAiRouteCompiler;
 }
 
 /**
@@ -81,7 +89,8 @@ export class GatewayProvider {
   /**
    * Envoy Gateway; by default proxies run in the controller namespace
    * `envoy-gateway-system`, labelled with the owning Gateway. Listener ports
-   * below 1024 are bound at port + 10000 (443 → 10443).
+   * below 1024 are bound at port + 10000 (443 → 10443). An `OpenAiEndpoint`
+   * compiles through Envoy AI Gateway (`AIGatewayRoute`).
    * @see https://gateway.envoyproxy.io/docs/
    */
   public static readonly ENVOY_GATEWAY = new GatewayProvider(
@@ -103,6 +112,7 @@ export class GatewayProvider {
     (port) => (port < 1024 ? [port + 10000] : [port]),
     undefined,
     ENVOY_GATEWAY_POLICY_ENGINE,
+    ENVOY_AI_GATEWAY_OPENAI_COMPILER,
   );
   /** Istio (with Kuadrant for policies); proxies run in the Gateway's namespace. @see https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/ */
   public static readonly ISTIO = new GatewayProvider(
@@ -154,10 +164,11 @@ export class GatewayProvider {
   /**
    * Another implementation: its id, its GatewayClass name and (optionally)
    * where its proxy pods run, where they get their configuration, the pod
-   * ports a listener port is served on, and its policy engine.
+   * ports a listener port is served on, its policy engine and its
+   * OpenAI route compiler.
    */
   public static custom(id: string, gatewayClassName: string, options: CustomGatewayProviderOptions = {}): GatewayProvider {
-    return new GatewayProvider(id, gatewayClassName, options.dataPlane, options.controlPlane, options.podPorts, undefined, options.policyEngine);
+    return new GatewayProvider(id, gatewayClassName, options.dataPlane, options.controlPlane, options.podPorts, undefined, options.policyEngine, options.openAiRouteCompiler);
   }
 
   private constructor(
@@ -182,6 +193,12 @@ export class GatewayProvider {
      * custom provider unless given.
      */
     public readonly policyEngine?: PolicyEngine,
+    /**
+     * How an `OpenAiEndpoint` compiles on this provider's gateways: Envoy
+     * Gateway's goes through Envoy AI Gateway; kgateway and Kong have none
+     * (they cannot route on the request body), so the endpoint refuses them.
+     */
+    public readonly openAiRouteCompiler?: OpenAiRouteCompiler,
   ) {}
 
   /**

@@ -6,3 +6,6 @@ export * from './endpoint-picker';
 export * from './inference-objective';
 export * from './inference-model-rewrite';
 export * from './endpoint-picker-monitoring';
+export * from './llm-provider';
+export * from './openai-route-compiler';
+export * from './openai-endpoint';

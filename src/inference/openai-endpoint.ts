@@ -1,0 +1,291 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AccessControl } from '../core/access-control';
+import { IBackend } from '../core/backend';
+import { invalid } from '../core/errors';
+import { assertDnsLabel, isGatewayHostname } from '../core/names';
+import { checkProps, hasProperty, isPlainObject, optionalArray, optionalDuration, optionalStringMap, requireArray, requireShape } from '../core/prop-types';
+import { assertKnownKeys, keysOf } from '../core/props';
+import type { IGateway, IRouteParent } from '../gateway/gateway';
+import type { IPolicyRoute } from '../policy/policy-route';
+import type { ITierTarget } from '../policy/tier';
+import { isLlmProvider, LlmProvider } from './llm-provider';
+import type { CompiledOpenAiEndpoint } from './openai-route-compiler';
+
+/** The paths an OpenAI-compatible endpoint serves (the model is chosen by the body's `model`, except for `/v1/models`, which lists them). */
+export const OPENAI_ENDPOINT_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models'] as const;
+
+/** A backend of a model with its options. */
+export interface OpenAiModelBackend {
+  /**
+   * Where the model runs: an `InferencePool` (its endpoint picker chooses
+   * the replica), an `LlmInferenceService` (with `router: LlmRouter.none()`),
+   * an `InferenceService`, a Service (`Backend.service(name, port)`), or an
+   * external {@link LlmProvider}.
+   */
+  readonly target: IBackend | LlmProvider;
+  /**
+   * The model name sent to this backend instead of the client's (e.g. the
+   * client asks `gpt-4o`, Bedrock is sent `us.amazon.nova-pro-v1:0`).
+   * Not with an InferencePool: rename there with an `InferenceModelRewrite`.
+   * @default - the name the client sent
+   */
+  readonly modelNameOverride?: string;
+}
+
+/** One model of an {@link OpenAiEndpoint}. */
+export interface OpenAiModel {
+  /** The name clients send in the request body's `model` (e.g. `meta-llama/Llama-3.1-8B-Instruct`). */
+  readonly name: string;
+  /**
+   * The backends in fallback order: the first takes every request while it
+   * is healthy (priority 0), the next one (priority 1) when the ones before
+   * fail, and so on. An InferencePool is a model's only backend (its
+   * endpoint picker handles replicas and failures).
+   */
+  readonly backends: ReadonlyArray<IBackend | LlmProvider | OpenAiModelBackend>;
+}
+
+/** A backend of a model as the endpoint resolved it. */
+export interface ResolvedOpenAiBackend {
+  /** The cluster backend or external provider. */
+  readonly target: IBackend | LlmProvider;
+  /** The model name sent instead of the client's, if any. */
+  readonly modelNameOverride?: string;
+  /** Fallback priority: 0 for the primary, then 1, 2, ... (the order given). */
+  readonly priority: number;
+}
+
+/** A model as the endpoint resolved it. */
+export interface ResolvedOpenAiModel {
+  /** The body `model` it answers. */
+  readonly name: string;
+  /** Its backends, by priority. */
+  readonly backends: readonly ResolvedOpenAiBackend[];
+}
+
+/** Props of {@link OpenAiEndpoint}. */
+export interface OpenAiEndpointProps {
+  /** Name prefix of the emitted objects, a DNS-1123 label of at most 40 characters. @default - the construct id */
+  readonly name?: string;
+  /** The Gateway (or one of its listeners) that serves the endpoint; its provider compiles it (`provider.openAiRouteCompiler`). */
+  readonly gateway: IRouteParent;
+  /** The Host headers served. @default - every hostname of the listener */
+  readonly hostnames?: readonly string[];
+  /** The models, each by the name clients send in the body's `model`. At least one; names unique. */
+  readonly models: readonly OpenAiModel[];
+  /**
+   * Overall deadline of a request, streamed responses included. Set it
+   * only on purpose: a deadline cuts long generations.
+   * @default - none (no deadline; Envoy AI Gateway's implicit 60 s is overridden with `0s`)
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Longest silence from a backend (before the first byte, and between the
+   * chunks of a stream) before the request fails (and a fallback backend is tried when no byte was sent yet).
+   * @default Duration.minutes(5)
+   */
+  readonly streamIdleTimeout?: Duration;
+  /** `metadata.labels` of the emitted objects. @default - the platform labels */
+  readonly labels?: Record<string, string>;
+}
+
+const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, hostnames: true, models: true, requestTimeout: true, streamIdleTimeout: true, labels: true });
+
+/** Longest model name accepted: it travels as a header value (`x-ai-eg-model` on Envoy AI Gateway). */
+const MAX_MODEL_NAME = 253;
+
+/** True when `s` holds a control character (it could not travel in a header). */
+function hasControlCharacter(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
+
+function isOpenAiModelBackend(x: unknown): x is OpenAiModelBackend {
+  return isPlainObject(x) && hasProperty(x, 'target');
+}
+
+function isBackend(x: unknown): x is IBackend {
+  return hasProperty(x, 'backendRef');
+}
+
+/** True for an InferencePool backend. */
+export function isInferencePoolBackend(target: IBackend | LlmProvider): target is IBackend {
+  if (isLlmProvider(target)) return false;
+  const ref = target.backendRef;
+  return ref.kind === 'InferencePool' && ref.group === 'inference.networking.k8s.io';
+}
+
+/**
+ * One model of an {@link OpenAiEndpoint}, as a tier target: a tier that
+ * names it may call this model (and no other model of the endpoint).
+ */
+export class OpenAiEndpointModel implements ITierTarget {
+  /** @internal */
+  public constructor(
+    /** The endpoint. */
+    public readonly endpoint: OpenAiEndpoint,
+    /** The body `model` name. */
+    public readonly name: string,
+    /** The routes that carry this model's requests. */
+    public readonly tierRoutes: readonly IPolicyRoute[],
+  ) {}
+}
+
+/**
+ * One OpenAI-compatible endpoint (`/v1/chat/completions`,
+ * `/v1/completions`, `/v1/embeddings`, `/v1/models`) on a Gateway, routed
+ * on the request body's `model`: each model is backed by an InferencePool,
+ * an LLMInferenceService, an InferenceService or Service, or an external
+ * provider (whose key is a Secret reference), with fallback backends by
+ * priority and an optional `modelNameOverride`.
+ *
+ * The gateway's provider compiles it (`GatewayProvider.openAiRouteCompiler`):
+ * Envoy Gateway with Envoy AI Gateway (`AIGatewayRoute`, `AIServiceBackend`,
+ * `BackendSecurityPolicy`), agentgateway; providers that cannot route on the
+ * body (kgateway, Kong) are refused. Like every route, the endpoint is deny
+ * by default: an `AccessPolicy` lists it in `routes` (or
+ * {@link allowPublicAccess} says why not), and tiers name it (every model)
+ * or {@link model}`('<name>')` (one model).
+ *
+ * ```ts
+ * const llms = new OpenAiEndpoint(models, 'llms', {
+ *   gateway: gateway.listener('https'),
+ *   models: [
+ *     { name: 'meta-llama/Llama-3.1-8B-Instruct', backends: [llamaPool] },
+ *     { name: 'gpt-4o', backends: [{ target: azure, modelNameOverride: 'gpt-4o-2024-08-06' }, openai] },
+ *   ],
+ * });
+ * const basic = new Tier('basic', { limits: [RateLimit.perMinute(100)], models: [llms.model('meta-llama/Llama-3.1-8B-Instruct')] });
+ * new AccessPolicy(models, 'access', { gateway, routes: [llms], tiers: [basic], ... });
+ * ```
+ *
+ * @throws ModelServingError when `models` is empty, names a model twice or
+ *   gives a model no backend; a model mixes an InferencePool with other
+ *   backends or overrides its name; a model name is empty, too long or holds
+ *   control characters; the gateway's provider cannot route on the body; or
+ *   the provider's compiler refuses a backend
+ */
+export class OpenAiEndpoint extends Construct implements ITierTarget {
+  /** Name prefix of the emitted objects. */
+  public readonly endpointName: string;
+  /** The endpoint's namespace (its chart's). */
+  public readonly endpointNamespace: string;
+  /** The parent (Gateway or listener). */
+  public readonly parent: IRouteParent;
+  /** The Host headers served (empty: every hostname of the listener). */
+  public readonly hostnames: readonly string[];
+  /** The models, with their backends by priority. */
+  public readonly models: readonly ResolvedOpenAiModel[];
+  /** Overall request deadline, if any. */
+  public readonly requestTimeout?: Duration;
+  /** Longest silence from a backend. */
+  public readonly streamIdleTimeout: Duration;
+  /** `metadata.labels` of the emitted objects, if given. */
+  public readonly labels?: Record<string, string>;
+  /** What the provider's compiler emitted. */
+  public readonly compiled: CompiledOpenAiEndpoint;
+
+  public constructor(scope: Construct, id: string, props: OpenAiEndpointProps) {
+    super(scope, id);
+    checkProps(this, props, 'OpenAiEndpointProps');
+    assertKnownKeys(this, '', props, PROPS_KEYS);
+    this.endpointName = assertDnsLabel(this, 'name', props.name ?? id, 40);
+    const ns = Chart.of(this).namespace;
+    if (!ns) invalid(this, 'scope', 'must be a Namespace (the endpoint emits namespaced objects)', this.node.path, 'create the endpoint inside a Namespace construct');
+    this.endpointNamespace = ns;
+    this.parent = requireShape(this, 'gateway', props.gateway, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or one of its listeners', "pass gateway: gateway, or gateway: gateway.listener('https')");
+    const hostnames = optionalArray(this, 'hostnames', props.hostnames, isGatewayHostname, 'a lower-case DNS name (optionally starting with *.)', "pass hostnames: ['llm.example.com']") ?? [];
+    if (new Set(hostnames).size !== hostnames.length) invalid(this, 'hostnames', 'lists a host name twice', hostnames, 'list each host name once');
+    this.hostnames = hostnames;
+    this.requestTimeout = optionalDuration(this, 'requestTimeout', props.requestTimeout, 'Duration.minutes(30)');
+    this.streamIdleTimeout = optionalDuration(this, 'streamIdleTimeout', props.streamIdleTimeout, 'Duration.minutes(5)') ?? Duration.minutes(5);
+    if (this.streamIdleTimeout.toMilliseconds() <= 0) invalid(this, 'streamIdleTimeout', 'must be positive', `${this.streamIdleTimeout.toMilliseconds()}ms`, 'use e.g. Duration.minutes(5)');
+    this.labels = optionalStringMap(this, 'labels', props.labels);
+    this.models = this.resolveModels(props.models);
+
+    const gateway = this.parent.gateway;
+    const compiler = gateway.provider?.openAiRouteCompiler;
+    if (!compiler) {
+      invalid(
+        this,
+        'gateway',
+        `is served by provider '${gateway.provider?.id ?? 'unknown'}', which cannot route on the request body's model (it has no OpenAI route compiler)`,
+        gateway.gatewayName,
+        'serve the endpoint on a Gateway of Envoy Gateway with Envoy AI Gateway (GatewayProvider.ENVOY_GATEWAY) or agentgateway, or give a custom provider an openAiRouteCompiler (GatewayProvider.custom(id, className, { openAiRouteCompiler }))',
+      );
+    }
+    this.compiled = compiler.compile(this);
+    for (const m of this.models) {
+      if ((this.compiled.modelRoutes.get(m.name) ?? []).length === 0) invalid(this, `models(${m.name})`, `got no route from the ${compiler.displayName} compiler`, m.name, 'report this: every model must be routed');
+    }
+  }
+
+  /** The Gateway that serves the endpoint. */
+  public get gateway(): IGateway {
+    return this.parent.gateway;
+  }
+
+  /** Every route of the endpoint: a tier (or access policy) that names the endpoint covers every model. */
+  public get tierRoutes(): readonly IPolicyRoute[] {
+    return [...new Set([...this.compiled.modelRoutes.values()].flat())];
+  }
+
+  /**
+   * One model, as a tier target.
+   * @throws ModelServingError when the endpoint has no model of that name
+   */
+  public model(name: string): OpenAiEndpointModel {
+    const routes = this.compiled.modelRoutes.get(name);
+    if (!this.models.some((m) => m.name === name) || !routes) {
+      invalid(this, 'model', 'names a model the endpoint does not serve', name, `use one of: ${this.models.map((m) => m.name).join(', ')}`);
+    }
+    return new OpenAiEndpointModel(this, name, routes);
+  }
+
+  /**
+   * Declares every model reachable without authentication, on purpose (the
+   * reason is listed in POLICY.md).
+   * @throws ModelServingError for a reason shorter than 10 characters, or routes already protected
+   */
+  public allowPublicAccess(reason: string): void {
+    for (const r of this.tierRoutes) AccessControl.markPublic(r, reason);
+  }
+
+  private resolveModels(models: unknown): ResolvedOpenAiModel[] {
+    const list = requireArray(this, 'models', models, isPlainObject, 'a model object', "pass models: [{ name: 'llama-3-8b', backends: [pool] }]") as unknown as readonly OpenAiModel[];
+    if (list.length === 0) invalid(this, 'models', 'is empty', [], "pass at least one model: models: [{ name: 'llama-3-8b', backends: [pool] }]");
+    const seen = new Set<string>();
+    return list.map((m, i) => {
+      const field = `models[${i}]`;
+      assertKnownKeys(this, field, m, keysOf<OpenAiModel>({ name: true, backends: true }));
+      const name = m.name;
+      if (typeof name !== 'string' || name.trim() !== name || name.length === 0 || name.length > MAX_MODEL_NAME || hasControlCharacter(name)) {
+        invalid(this, `${field}.name`, `must be the model name clients send (1-${MAX_MODEL_NAME} characters, no surrounding spaces or control characters)`, name, "write e.g. 'meta-llama/Llama-3.1-8B-Instruct'");
+      }
+      if (seen.has(name)) invalid(this, `${field}.name`, 'names a model twice', name, 'give each model one entry, with its backends in fallback order');
+      seen.add(name);
+      const raw = requireArray(this, `${field}.backends`, m.backends, (v): v is IBackend | LlmProvider | OpenAiModelBackend => isBackend(v) || isLlmProvider(v) || isOpenAiModelBackend(v), 'a backend (InferencePool, LlmInferenceService, InferenceService, Service), an LlmProvider, or { target, modelNameOverride }', 'pass backends: [pool] or backends: [{ target: openai, modelNameOverride: "gpt-4o" }]');
+      if (raw.length === 0) invalid(this, `${field}.backends`, 'is empty', [], `give model '${name}' at least one backend`);
+      const backends = raw.map((b, j): ResolvedOpenAiBackend => {
+        const bf = `${field}.backends[${j}]`;
+        if (!isOpenAiModelBackend(b)) return { target: b, priority: j };
+        assertKnownKeys(this, bf, b, keysOf<OpenAiModelBackend>({ target: true, modelNameOverride: true }));
+        if (!isBackend(b.target) && !isLlmProvider(b.target)) invalid(this, `${bf}.target`, 'must be a backend or an LlmProvider', b.target, 'pass target: pool (or a model, a Service, an LlmProvider)');
+        const o = b.modelNameOverride;
+        if (o !== undefined && (typeof o !== 'string' || o.length === 0 || o.length > MAX_MODEL_NAME || hasControlCharacter(o))) {
+          invalid(this, `${bf}.modelNameOverride`, `must be a model name (1-${MAX_MODEL_NAME} characters, no control characters)`, o, "write the provider's model id, e.g. 'gpt-4o-2024-08-06'");
+        }
+        return { target: b.target, modelNameOverride: o, priority: j };
+      });
+      const pools = backends.filter((b) => isInferencePoolBackend(b.target));
+      if (pools.length > 0 && backends.length > 1) {
+        invalid(this, `${field}.backends`, 'mixes an InferencePool with other backends: a pool is a model\'s only backend (its endpoint picker handles replicas and failures; Envoy AI Gateway allows one pool per rule, not mixed)', backends.length, `give model '${name}' the pool alone, or serve the fallback under another model name`);
+      }
+      if (pools.some((b) => b.modelNameOverride !== undefined)) {
+        invalid(this, `${field}.backends[0].modelNameOverride`, 'is given for an InferencePool, whose gateways ignore it (Envoy AI Gateway v1.1.0 api/v1beta1/ai_gateway_route.go: "This field is ignored when referencing InferencePool resources")', pools[0]?.modelNameOverride, 'rename the model with an InferenceModelRewrite on the pool, or drop modelNameOverride');
+      }
+      return { name, backends };
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { Duration } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Backend } from '../../src/core/backend';
+import { SecretRef } from '../../src/core/secret-ref';
+import { AllowedRoutes } from '../../src/gateway/allowed-routes';
+import { Gateway } from '../../src/gateway/gateway';
+import { GatewayProvider } from '../../src/gateway/gateway-provider';
+import { Listener } from '../../src/gateway/listener';
+import { EndpointPicker } from '../../src/inference/endpoint-picker';
+import { FailureMode, InferencePool } from '../../src/inference/inference-pool';
+import { LlmProvider } from '../../src/inference/llm-provider';
+import { ModelServers } from '../../src/inference/model-servers';
+import { OpenAiEndpoint } from '../../src/inference/openai-endpoint';
+import { AccessPolicy } from '../../src/policy/access-policy';
+import { JwtAuth } from '../../src/policy/authentication';
+import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
+import { Tier } from '../../src/policy/tier';
+import { formatIssue, validateObject } from '../../src/validate';
+import { findObject, objectsOfKind, setup, synthObjects } from '../util';
+import { InferenceService } from '../../src/serving/inference-service';
+import { Predictor } from '../../src/serving/predictor';
+import { ModelFormat } from '../../src/serving/model-format';
+import { Storage } from '../../src/serving/storage';
+
+const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
+
+function platform(provider: GatewayProvider, options: { readonly requireAccessPolicies?: boolean } = {}) {
+  const f = setup(['edge', 'models'], { requireAccessPolicies: options.requireAccessPolicies ?? false });
+  const gateway = new Gateway(f.ns.edge, 'gateway', {
+    provider,
+    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models]) })],
+  });
+  const qwen = new InferenceService(f.ns.models, 'qwen', {
+    predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'), resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } } }),
+  });
+  const pool = new InferencePool(f.ns.models, 'llama-pool', { modelServers: ModelServers.of(qwen), failureMode: FailureMode.FAIL_CLOSE });
+  new EndpointPicker(f.ns.models, 'llama-epp', { pool, replicas: 2 });
+  const azure = LlmProvider.azureOpenAi('azure', { hostname: 'my-resource.openai.azure.com', apiKey: SecretRef.named('azure-key'), apiVersion: '2025-01-01-preview' });
+  const openai = LlmProvider.openAi('openai', { apiKey: SecretRef.named('openai-key') });
+  return { ...f, gateway, qwen, pool, azure, openai };
+}
+
+function endpoint(fx: ReturnType<typeof platform>) {
+  return new OpenAiEndpoint(fx.ns.models, 'llms', {
+    gateway: fx.gateway.listener('https'),
+    models: [
+      { name: LLAMA, backends: [fx.pool] },
+      { name: 'gpt-4o', backends: [{ target: fx.azure, modelNameOverride: 'gpt-4o-2024-08-06' }, fx.openai] },
+      { name: 'qwen', backends: [fx.qwen] },
+    ],
+  });
+}
+
+const routeOf = (objects: ReturnType<typeof synthObjects>, model: string) =>
+  objectsOfKind(objects, 'AIGatewayRoute').filter((r) => r.spec.rules.some((rule: any) => rule.matches?.some((m: any) => m.headers.some((h: any) => h.name === 'x-ai-eg-model' && h.value === model))));
+
+describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
+  it('routes each body model to its backend: the pool, the providers by priority with the override, the Service through a Backend', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    endpoint(fx);
+    const objects = synthObjects(fx.app);
+
+    const [llama] = routeOf(objects, LLAMA);
+    expect(llama.metadata.namespace).toBe('models');
+    expect(llama.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway', namespace: 'edge', sectionName: 'https' }]);
+    expect(llama.spec.rules).toHaveLength(1);
+    expect(llama.spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'llama-pool' }]);
+    // No implicit 60 s deadline: the request timeout is disabled explicitly, the idle timeout guards streams.
+    expect(llama.spec.rules[0].timeouts).toEqual({ request: '0ms' });
+    expect(llama.spec.rules[0].streamIdleTimeout).toBe('5m');
+
+    const [gpt] = routeOf(objects, 'gpt-4o');
+    expect(gpt.spec.rules[0].backendRefs).toEqual([
+      { name: 'llms-azure', modelNameOverride: 'gpt-4o-2024-08-06', priority: 0 },
+      { name: 'llms-openai', priority: 1 },
+    ]);
+    const azureBackend = findObject(objects, 'AIServiceBackend', 'llms-azure', 'models');
+    expect(azureBackend.spec).toEqual({ schema: { name: 'AzureOpenAI', version: '2025-01-01-preview' }, backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'llms-azure' } });
+    expect(findObject(objects, 'Backend', 'llms-azure', 'models').spec).toEqual({
+      endpoints: [{ fqdn: { hostname: 'my-resource.openai.azure.com', port: 443 } }],
+      tls: { sni: 'my-resource.openai.azure.com', wellKnownCACertificates: 'System' },
+    });
+
+    const [qwen] = routeOf(objects, 'qwen');
+    const qwenBackend = qwen.spec.rules[0].backendRefs[0].name;
+    expect(findObject(objects, 'AIServiceBackend', qwenBackend, 'models').spec.schema).toEqual({ name: 'OpenAI' });
+    expect(findObject(objects, 'Backend', qwenBackend, 'models').spec.endpoints).toEqual([{ fqdn: { hostname: 'qwen-predictor.models.svc.cluster.local', port: 80 } }]);
+
+    for (const o of objects.filter((x) => x.apiVersion.startsWith('aigateway.envoyproxy.io/') || x.apiVersion.startsWith('gateway.envoyproxy.io/'))) {
+      expect(validateObject(o).map(formatIssue), `${o.kind}/${o.metadata.name}`).toEqual([]);
+    }
+  });
+
+  it('references each provider key Secret by name and never embeds it', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    endpoint(fx);
+    const objects = synthObjects(fx.app);
+    expect(findObject(objects, 'BackendSecurityPolicy', 'llms-azure', 'models').spec).toEqual({
+      type: 'AzureAPIKey',
+      targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name: 'llms-azure' }],
+      azureAPIKey: { secretRef: { name: 'azure-key' } },
+    });
+    expect(findObject(objects, 'BackendSecurityPolicy', 'llms-openai', 'models').spec.apiKey).toEqual({ secretRef: { name: 'openai-key' } });
+    expect(objectsOfKind(objects, 'Secret').map((x) => x.metadata.name)).not.toEqual(expect.arrayContaining(['azure-key']));
+    expect(JSON.stringify(objects)).not.toMatch(/stringData|sk-/);
+    expect(() => LlmProvider.openAi('x', { apiKey: 'sk-abc' as never })).toThrow(/Secret reference, never a value/);
+  });
+
+  it('is protected like any route: a tier naming one model reaches only the HTTPRoute Envoy AI Gateway generates for it', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
+    const llms = endpoint(fx);
+    const basic = new Tier('basic', { limits: [RateLimit.perMinute(10)], models: [llms.model(LLAMA)] });
+    const premium = new Tier('premium', { limits: [RateLimit.perMinute(100)], models: [llms] });
+    new AccessPolicy(fx.ns.models, 'access', {
+      gateway: fx.gateway,
+      routes: [llms],
+      authentication: [new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks.json', audiences: ['llm'] })],
+      tiers: [basic, premium],
+      rateLimitMode: RateLimitMode.LOCAL,
+    });
+    const objects = synthObjects(fx.app);
+    const [llama] = routeOf(objects, LLAMA);
+    const [gpt] = routeOf(objects, 'gpt-4o');
+    const sps = objectsOfKind(objects, 'SecurityPolicy');
+    const spOf = (route: string) => sps.find((sp) => sp.spec.targetRefs?.some((t: any) => t.kind === 'HTTPRoute' && t.name === route));
+    expect(spOf(llama.metadata.name)).toBeDefined();
+    expect(spOf(gpt.metadata.name)).toBeDefined();
+    const tiersAllowed = (route: string) => JSON.stringify(spOf(route)!.spec.authorization);
+    expect(tiersAllowed(llama.metadata.name)).toContain('basic');
+    expect(tiersAllowed(gpt.metadata.name)).not.toContain('basic');
+    expect(tiersAllowed(gpt.metadata.name)).toContain('premium');
+  });
+
+  it('is denied by default: without an access policy the platform does not synthesize', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
+    endpoint(fx);
+    expect(() => synthObjects(fx.app)).toThrow(/AIGatewayRoute\/models\/llms-.*has no access policy/);
+  });
+
+  it('refuses gateways that cannot route on the body (kgateway, Kong), naming the provider', () => {
+    for (const provider of [GatewayProvider.KGATEWAY, GatewayProvider.KONG]) {
+      const fx = platform(provider);
+      expect(() => new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway, models: [{ name: 'gpt-4o', backends: [fx.openai] }] })).toThrow(new RegExp(`provider '${provider.id}', which cannot route on the request body`));
+    }
+  });
+
+  it('refuses a pool mixed with fallbacks, an override on a pool, a model listed twice, an unknown model name', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    const make = (id: string, models: ConstructorParameters<typeof OpenAiEndpoint>[2]['models']) => new OpenAiEndpoint(fx.ns.models, id, { gateway: fx.gateway, models });
+    expect(() => make('a', [{ name: 'x', backends: [fx.pool, fx.openai] }])).toThrow(/mixes an InferencePool with other backends/);
+    expect(() => make('b', [{ name: 'x', backends: [{ target: fx.pool, modelNameOverride: 'y' }] }])).toThrow(/InferenceModelRewrite/);
+    expect(() => make('c', [{ name: 'x', backends: [fx.openai] }, { name: 'x', backends: [fx.azure] }])).toThrow(/names a model twice/);
+    expect(() => make('d', [{ name: 'x', backends: [] }])).toThrow(/backends.*is empty/);
+    const ok = make('e', [{ name: 'x', backends: [Backend.service('vllm', 8000)] }]);
+    expect(() => ok.model('y')).toThrow(/does not serve/);
+    expect(() => new OpenAiEndpoint(fx.ns.models, 'f', { gateway: fx.gateway, models: [{ name: 'x', backends: [fx.openai] }], streamIdleTimeout: Duration.seconds(0) })).toThrow(/streamIdleTimeout/);
+  });
+});
