@@ -15,6 +15,7 @@ import { InferenceModelRewrite } from '../inference/inference-model-rewrite';
 import { InferenceObjective } from '../inference/inference-objective';
 import { FailureMode, InferencePool } from '../inference/inference-pool';
 import { ModelServers } from '../inference/model-servers';
+import { OpenAiEndpoint } from '../inference/openai-endpoint';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { AccessPolicy } from '../policy/access-policy';
@@ -22,8 +23,6 @@ import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
 import { RateLimit, RateLimitMode } from '../policy/rate-limit';
 import { RedisReference } from '../policy/redis';
 import { Tier } from '../policy/tier';
-import { HttpRoute } from '../routing/http-route';
-import { HeaderMatch, PathMatch } from '../routing/match';
 import { LlmInferenceService, LlmLoraAdapter } from '../serving/llm-inference-service';
 import { Storage } from '../serving/storage';
 import { Certificate, CertificateIssuer } from '../tls/certificate';
@@ -31,6 +30,11 @@ import { RUNBOOK_BASE_URL } from './assets';
 
 /** The public host name of the platform's OpenAI-compatible endpoint. */
 const HOST = 'llm.example.com';
+
+/** The model names clients send (the Hugging Face repository ids, as vLLM serves them). */
+const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
+const QWEN = 'Qwen/Qwen2.5-7B-Instruct';
+const GRANITE = 'ibm-granite/granite-3.3-8b-instruct';
 
 /** One model of the platform: its LLMInferenceService, the pool that serves it and the pool's picker. */
 export interface LlmGatewayModel {
@@ -85,8 +89,8 @@ export class LlmGatewayPlatform extends Platform {
   public readonly gateway: Gateway;
   /** The models, by LLMInferenceService name. */
   public readonly models: Readonly<Record<string, LlmGatewayModel>>;
-  /** The route from the OpenAI-compatible endpoint to the pools. */
-  public readonly route: HttpRoute;
+  /** The OpenAI-compatible endpoint, routed on the body's `model`. */
+  public readonly endpoint: OpenAiEndpoint;
   /** The access policy. */
   public readonly accessPolicy: AccessPolicy;
 
@@ -106,7 +110,7 @@ export class LlmGatewayPlatform extends Platform {
 
     const hfToken = SecretRef.named('hf-token');
     const gpu = (count: string, memory: string) => ({ requests: { cpu: '4', memory, nvidiaGpu: count }, limits: { cpu: '8', memory, nvidiaGpu: count } });
-    const model = (
+    const llmModel = (
       name: string,
       props: { readonly repo: string; readonly replicas: number; readonly memory: string; readonly args: readonly string[]; readonly gated?: boolean; readonly loraAdapters?: readonly LlmLoraAdapter[] },
     ): LlmGatewayModel => {
@@ -129,8 +133,8 @@ export class LlmGatewayPlatform extends Platform {
       return { service, pool, picker, modelNames: [props.repo, ...(props.loraAdapters ?? []).map((a) => a.name)] };
     };
 
-    const llama = model('llama-3-1-8b', {
-      repo: 'meta-llama/Llama-3.1-8B-Instruct',
+    const llama = llmModel('llama-3-1-8b', {
+      repo: LLAMA,
       replicas: 3,
       memory: '32Gi',
       args: ['--max-model-len=16384'],
@@ -140,8 +144,8 @@ export class LlmGatewayPlatform extends Platform {
         { name: 'food-review-v2', storage: Storage.pvc('lora-adapters', 'food-review-v2') },
       ],
     });
-    const qwen = model('qwen2-5-7b', { repo: 'Qwen/Qwen2.5-7B-Instruct', replicas: 2, memory: '32Gi', args: ['--max-model-len=32768'] });
-    const granite = model('granite-3-3-8b', { repo: 'ibm-granite/granite-3.3-8b-instruct', replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
+    const qwen = llmModel('qwen2-5-7b', { repo: QWEN, replicas: 2, memory: '32Gi', args: ['--max-model-len=32768'] });
+    const granite = llmModel('granite-3-3-8b', { repo: GRANITE, replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
 
     // The LoRA rollout: clients ask for `food-review`; the picker rewrites 90% to v1 and 10% to v2.
     new InferenceModelRewrite(llm, 'food-review-rollout', {
@@ -156,23 +160,25 @@ export class LlmGatewayPlatform extends Platform {
     }
     this.models = Object.fromEntries([llamaModel, qwen, granite].map((m) => [m.service.serviceName, m]));
 
-    this.route = new HttpRoute(llm, 'openai', {
-      parents: [this.gateway.listener('https')],
+    // One OpenAI-compatible endpoint: Envoy AI Gateway reads the body's `model` into `x-ai-eg-model` and routes each
+    // name to its pool; the LoRA adapters and the rollout alias are names of the Llama pool, whose picker loads them.
+    this.endpoint = new OpenAiEndpoint(llm, 'openai', {
+      gateway: this.gateway.listener('https'),
       hostnames: [HOST],
-      rules: Object.values(this.models).map((m) => ({
-        matches: m.modelNames.map((n) => ({ path: PathMatch.prefix('/v1/'), headers: [HeaderMatch.exact('x-ai-eg-model', n)] })),
-        backends: [m.pool],
-      })),
+      models: Object.values(this.models).flatMap((m) => m.modelNames.map((name) => ({ name, backends: [m.pool] }))),
     });
 
     const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
     new GatewayMonitoring(edge, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
 
-    const free = new Tier('free', { limits: [RateLimit.perMinute(20)], models: [this.route] });
-    const pro = new Tier('pro', { limits: [RateLimit.perMinute(200)], models: [this.route], inherits: free });
+    // Tiers decide who may call which model (403 otherwise): free the Qwen and Granite models, pro also Llama and its
+    // adapters (the rollout alias and both versions).
+    const model = (name: string) => this.endpoint.model(name);
+    const free = new Tier('free', { limits: [RateLimit.perMinute(20)], models: [model(QWEN), model(GRANITE)] });
+    const pro = new Tier('pro', { limits: [RateLimit.perMinute(200)], models: llamaModel.modelNames.map(model), inherits: free });
     this.accessPolicy = new AccessPolicy(llm, 'llm-access', {
       gateway: this.gateway,
-      routes: [this.route],
+      routes: [this.endpoint],
       authentication: [
         ApiKeyAuth.fromExternalSecrets({
           location: ApiKeyLocation.authorizationHeader('Bearer'),

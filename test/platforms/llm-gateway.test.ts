@@ -58,19 +58,38 @@ describe('llm-gateway', () => {
     }
   });
 
-  it('routes each model name to its pool on the one OpenAI endpoint', () => {
-    const route = findObject(objects, 'HTTPRoute', 'openai', MODELS);
-    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway', namespace: 'llm-edge', sectionName: 'https' }]);
+  it('routes each model name to its pool on the one OpenAI endpoint (Envoy AI Gateway, x-ai-eg-model from the body)', () => {
+    const routes = objectsOfKind(objects, 'AIGatewayRoute');
+    for (const r of routes) {
+      expect(r.spec.parentRefs, r.metadata.name).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'llm-gateway', namespace: 'llm-edge', sectionName: 'https' }]);
+      expect(r.spec.hostnames, r.metadata.name).toEqual(['llm.example.com']);
+    }
     const poolOf = (model: string): string[] =>
-      route.spec.rules
+      routes
+        .flatMap((r) => r.spec.rules)
         .filter((r: { matches: Array<{ headers: Array<{ name: string; value: string }> }> }) => r.matches.some((m) => m.headers.some((h) => h.name === 'x-ai-eg-model' && h.value === model)))
         .flatMap((r: { backendRefs: Array<{ kind: string; name: string }> }) => r.backendRefs.map((b) => `${b.kind}/${b.name}`));
     expect(poolOf('meta-llama/Llama-3.1-8B-Instruct')).toEqual(['InferencePool/llama-3-1-8b']);
     expect(poolOf('food-review')).toEqual(['InferencePool/llama-3-1-8b']);
+    expect(poolOf('food-review-v1')).toEqual(['InferencePool/llama-3-1-8b']);
     expect(poolOf('food-review-v2')).toEqual(['InferencePool/llama-3-1-8b']);
     expect(poolOf('Qwen/Qwen2.5-7B-Instruct')).toEqual(['InferencePool/qwen2-5-7b']);
     expect(poolOf('ibm-granite/granite-3.3-8b-instruct')).toEqual(['InferencePool/granite-3-3-8b']);
     expect(poolOf('gpt-4o')).toEqual([]);
+    // One model per route, so that policies (and tiers) can tell the models apart; no other route reaches a pool.
+    expect(routes.map((r) => r.spec.rules.length)).toEqual(routes.map(() => 1));
+    expect(objectsOfKind(objects, 'HTTPRoute')).toEqual([]);
+  });
+
+  it('lets the free tier call Qwen and Granite, and only the pro tier Llama and its LoRA adapters', () => {
+    const policy = platform.accessPolicy;
+    const allowed = (tier: string) =>
+      objectsOfKind(objects, 'AIGatewayRoute')
+        .filter((r) => policy.tiers.find((t) => t.name === tier)!.allows(policy.routes.find((x) => x.routeName === r.metadata.name)!))
+        .map((r) => r.spec.rules[0].matches[0].headers[0].value)
+        .sort();
+    expect(allowed('free')).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'ibm-granite/granite-3.3-8b-instruct']);
+    expect(allowed('pro')).toEqual(['Qwen/Qwen2.5-7B-Instruct', 'food-review', 'food-review-v1', 'food-review-v2', 'ibm-granite/granite-3.3-8b-instruct', 'meta-llama/Llama-3.1-8B-Instruct']);
   });
 
   it('rolls the food-review LoRA adapter out 90/10 through the Llama pool, and scores LoRA affinity there only', () => {
@@ -108,9 +127,12 @@ describe('llm-gateway', () => {
   it('authenticates API keys from the secret store (Authorization: Bearer, as OpenAI clients send them) and embeds none', () => {
     expect(objectsOfKind(objects, 'ExternalSecret').map((s) => s.metadata.name).sort()).toEqual(['llm-access-key-team-search', 'llm-access-key-team-support']);
     expect(objectsOfKind(objects, 'Secret').filter((s) => s.type !== 'kubernetes.io/service-account-token')).toEqual([]);
-    const sp = findObject(objects, 'SecurityPolicy', 'llm-access-openai', MODELS);
-    expect(sp.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'openai' }]);
-    expect(sp.spec.apiKeyAuth.extractFrom).toEqual([{ headers: ['authorization'] }]);
+    // Every model's route is protected (Envoy AI Gateway generates an HTTPRoute of the AIGatewayRoute's name).
+    for (const r of objectsOfKind(objects, 'AIGatewayRoute')) {
+      const sp = findObject(objects, 'SecurityPolicy', `llm-access-${r.metadata.name}`, MODELS);
+      expect(sp.spec.targetRefs, r.metadata.name).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: r.metadata.name }]);
+      expect(sp.spec.apiKeyAuth.extractFrom, r.metadata.name).toEqual([{ headers: ['authorization'] }]);
+    }
   });
 
   it('monitors each picker (alerts with their rules) and the gateway', () => {
