@@ -36,6 +36,17 @@ const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 const QWEN = 'Qwen/Qwen2.5-7B-Instruct';
 const GRANITE = 'ibm-granite/granite-3.3-8b-instruct';
 
+/** The README's opening: what the platform is and how a request is routed. */
+const DESCRIPTION = [
+  'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier limits.',
+  '',
+  `How a request is routed: a client calls \`https://${HOST}/v1/chat/completions\` (or \`/v1/completions\`, \`/v1/embeddings\`, \`/v1/models\`) with \`Authorization: Bearer <key>\`. Envoy Gateway checks the key and the caller's tier (POLICY.md), Envoy AI Gateway copies the body's \`model\` into \`x-ai-eg-model\`, and the AIGatewayRoute of that model (one per model name, table below) sends the request to the model's InferencePool. The pool's endpoint picker chooses the vLLM replica (queue depth, KV-cache use, prefix-cache hits, and for Llama the replicas that have the requested LoRA adapter loaded). A model name no route lists gets 404.`,
+  '',
+  `Model names: \`${LLAMA}\`, its LoRA adapters \`food-review-v1\` and \`food-review-v2\`, and \`food-review\`, which the Llama picker rewrites to v1 for 90% of requests and to v2 for 10% (InferenceModelRewrite \`food-review-rollout\`); \`${QWEN}\`; \`${GRANITE}\`. Requests may name an objective in \`x-llm-d-inference-objective\` (llm-d router v0.10.0 pkg/epp/metadata/consts.go; the older \`x-gateway-inference-objective\` is still read): \`<model>-interactive\` (priority 10) is served first, \`<model>-batch\` (priority -10) is shed first when a pool is saturated.`,
+  '',
+  "Each pool fails closed (Envoy AI Gateway ignores the pool's failureMode and always does): its picker runs two replicas with leader election. KServe deploys no scheduler of its own for these models, so each model has exactly the one picker shown below.",
+].join('\n');
+
 /** One model of the platform: its LLMInferenceService, the pool that serves it and the pool's picker. */
 export interface LlmGatewayModel {
   /** The model servers (vLLM, managed by KServe). */
@@ -95,10 +106,7 @@ export class LlmGatewayPlatform extends Platform {
   public readonly accessPolicy: AccessPolicy;
 
   public constructor(scope: Construct, id = 'llm-gateway', props: LlmGatewayPlatformProps = {}) {
-    super(scope, id, {
-      description:
-        'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier budgets.',
-    });
+    super(scope, id, { description: DESCRIPTION });
     const edge = new Namespace(this, 'llm-edge');
     const llm = new Namespace(this, 'llm-models');
 
