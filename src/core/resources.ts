@@ -13,6 +13,13 @@ export interface ResourceList {
   readonly ephemeralStorage?: string;
   /** `nvidia.com/gpu`: whole GPUs, e.g. `'1'`. */
   readonly nvidiaGpu?: string;
+  /**
+   * Extended resources by their domain-qualified name (`amd.com/gpu`,
+   * `rdma/roce_gdr`, `intel.com/gpu`), whole numbers as strings; a request
+   * must equal its limit (Kubernetes does not overcommit extended resources).
+   * @default - none
+   */
+  readonly extended?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -33,7 +40,7 @@ export interface RenderedResources {
   readonly limits?: Record<string, string>;
 }
 
-const KEYS: ReadonlyArray<[keyof ResourceList, string]> = [
+const KEYS: ReadonlyArray<[Exclude<keyof ResourceList, 'extended'>, string]> = [
   ['cpu', 'cpu'],
   ['memory', 'memory'],
   ['ephemeralStorage', 'ephemeral-storage'],
@@ -54,7 +61,7 @@ export function renderResources(scope: IConstruct, field: string, r: ResourceReq
   assertKnownKeys(scope, field, r, ['requests', 'limits']);
   const render = (list: ResourceList | undefined, part: 'requests' | 'limits'): Record<string, string> | undefined => {
     if (!list) return undefined;
-    assertKnownKeys(scope, `${field}.${part}`, list, KEYS.map(([key]) => key));
+    assertKnownKeys(scope, `${field}.${part}`, list, [...KEYS.map(([key]) => key), 'extended']);
     const out: Record<string, string> = {};
     for (const [key, upstream] of KEYS) {
       const v = list[key];
@@ -64,6 +71,7 @@ export function renderResources(scope: IConstruct, field: string, r: ResourceReq
         invalid(scope, `${field}.${part}.nvidia.com/gpu`, 'must be a whole number of GPUs', v, "use '1', '2', ...");
       }
     }
+    for (const [name, v] of Object.entries(extendedResources(scope, `${field}.${part}.extended`, list.extended))) out[name] = v;
     return Object.keys(out).length > 0 ? out : undefined;
   };
   const requests = render(r.requests, 'requests');
@@ -75,7 +83,33 @@ export function renderResources(scope: IConstruct, field: string, r: ResourceReq
       invalid(scope, `${field}.requests.${upstream}`, `must not exceed limits.${upstream} (${lim})`, req, `lower the request or raise the limit to at least ${req}`);
     }
   }
+  for (const [name, req] of Object.entries(r.requests?.extended ?? {})) {
+    const lim = r.limits?.extended?.[name];
+    // Kubernetes: extended resources cannot be overcommitted, so a request must equal its limit (and needs one).
+    if (lim === undefined || quantityExceeds(req, lim) || quantityExceeds(lim, req)) {
+      invalid(scope, `${field}.requests.extended.${name}`, `must equal limits.extended.${name} (${lim ?? 'unset'}): Kubernetes does not overcommit extended resources`, req, `set limits: { extended: { '${name}': '${req}' } }`);
+    }
+  }
   return { requests, limits };
+}
+
+/** Domain-qualified resource names (`example.com/thing`), as Kubernetes validates extended resource names. */
+const EXTENDED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+function extendedResources(scope: IConstruct, field: string, ext: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  if (ext === undefined) return {};
+  if (ext === null || typeof ext !== 'object' || Array.isArray(ext)) invalid(scope, field, 'must be an object of quantities by resource name', ext, "pass e.g. { 'amd.com/gpu': '1' }");
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(ext)) {
+    if (!EXTENDED_NAME.test(name) || name.split('/')[0].endsWith('kubernetes.io')) {
+      invalid(scope, `${field}.${name}`, 'is not an extended resource name (a domain-qualified name outside kubernetes.io, e.g. amd.com/gpu)', name, 'use the name the device plugin advertises');
+    }
+    if (name === 'nvidia.com/gpu') invalid(scope, `${field}.${name}`, 'has a field of its own', name, 'use nvidiaGpu');
+    assertQuantity(scope, `${field}.${name}`, v);
+    if (!isWholeQuantity(v)) invalid(scope, `${field}.${name}`, 'must be a whole number (Kubernetes counts extended resources in whole units)', v, "use '1', '2', ...");
+    out[name] = v;
+  }
+  return out;
 }
 
 /**

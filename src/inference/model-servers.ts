@@ -41,14 +41,20 @@ export class ModelServers {
    * The pods behind a route backend whose pods are known: an
    * `InferenceService` (its predictor pods `serving.kserve.io/inferenceservice: <name>`,
    * `component: predictor` on its container port), or any backend that
-   * declares `backendRef.pods`.
+   * declares `backendRef.pods`; an `LlmInferenceService` (KServe's pool
+   * selector of its vLLM pods on port 8000, whatever its router), or any
+   * object that knows its `modelServerPods`.
    *
    * @throws ModelServingError for a backend whose pods are not known (a
    *   Service by name, an imported object) or whose namespace is not known
    */
-  public static of(backend: IBackend): IModelServers {
+  public static of(backend: IBackend | IModelServers): IModelServers {
+    if (hasProperty(backend, 'modelServerPods')) {
+      const pods = (backend as IModelServers).modelServerPods;
+      return { modelServerPods: checkPods('ModelServers.of', { ...pods, selector: sortRecord(pods.selector), ports: [...pods.ports] }) };
+    }
     if (!hasProperty(backend, 'backendRef')) invalid('ModelServers.of', 'backend', 'must be a route backend (an InferenceService, or an object with backendRef)', backend, 'pass the InferenceService that serves the model');
-    const ref = backend.backendRef;
+    const ref = (backend as IBackend).backendRef;
     if (!ref.pods) {
       invalid('ModelServers.of', 'backend', 'does not declare the pods behind it (a Service by name has no known pods), so the pool could not select them', ref.name, 'pass the InferenceService itself, or use ModelServers.fromDeployment(deployment)');
     }

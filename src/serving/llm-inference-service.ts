@@ -2,20 +2,40 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
-import { ContainerOptions, renderContainer, TMP_VOLUME, toL1Shape } from '../core/container';
-import { renderPodVolumes, toL1Volumes } from '../core/volume';
+import { renderContainer, TMP_VOLUME } from '../core/container';
+import { EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations } from '../core/names';
+import { checkProps, childPath, hasMethod, hasProperty, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
-import { assertDnsLabel } from '../core/names';
+import { checkedRecord } from '../core/records';
 import { WorkloadSecurity } from '../core/security';
+import { IServiceAccount } from '../core/service-account';
+import { sortRecord } from '../core/sort-keys';
+import { checkTolerations } from '../core/toleration';
+import { renderPodVolumes } from '../core/volume';
 import { IGateway } from '../gateway/gateway';
+import { InferencePool } from '../inference/inference-pool';
+import { IModelServers, ModelServerPods } from '../inference/model-servers';
+import { HttpRoute } from '../routing/http-route';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Toleration } from './inference-service';
-import { OPENAI_API_PATHS } from './serving-runtime';
-import { Storage } from './storage';
-import { checkedRecord } from '../core/records';
-import { checkProps, childPath, requireWith } from '../core/prop-types';
 import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-service-config';
+import { renderKvCacheOffloading } from './llm-kv-cache';
+import { LlmScaling } from './llm-scaling';
+import { checkSchedulerOptions, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
+import { LlmTracing, renderTracing } from './llm-tracing';
+import { LlmWorkerOptions, LlmWorkloadOptions, renderParallelism, WORKLOAD_KEYS } from './llm-workload';
+import { OPENAI_API_PATHS } from './serving-runtime';
+import { Storage, StorageBinding } from './storage';
+
+/** `router.route.group` and `router.route.weight`: a share of a routing group's traffic. */
+export interface LlmRouteGroup {
+  /** `group`: the routing group, a DNS-1123 label; every member LLMInferenceService names the same group. */
+  readonly name: string;
+  /** `weight`: this member's proportional share (Gateway API backendRef weight), 0 to 1000000. */
+  readonly weight: number;
+}
 
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
@@ -32,62 +52,171 @@ export interface LlmManagedRouterOptions {
    */
   readonly explicitDefaultGateway?: boolean;
   /**
-   * `router.scheduler: {}`: KServe deploys the llm-d inference scheduler
+   * `router.scheduler`: KServe deploys the llm-d inference scheduler
    * (endpoint picker) and an InferencePool, and its route targets the pool.
+   * `true` takes KServe's presets ({@link LlmSchedulerOptions} to configure
+   * it; {@link LlmInferenceService.useInferencePool} to route to a pool of
+   * this app instead).
    * @default false - no scheduler: the route targets the workload Service
    */
-  readonly scheduler?: boolean;
+  readonly scheduler?: boolean | LlmSchedulerOptions;
+  /**
+   * `router.route.http.spec.hostnames`: the inline part of KServe's managed
+   * HTTPRoute (its rules, OpenAI paths under `/<namespace>/<name>/`, come
+   * from KServe's `kserve-config-llm-router-route` preset; parentRefs from
+   * `gateways`).
+   * @default - no hostnames: every hostname of the listeners
+   */
+  readonly hostnames?: readonly string[];
+  /** `router.route.group` and `weight`: share a routing group's traffic with other LLMInferenceServices. @default - no group */
+  readonly group?: LlmRouteGroup;
 }
 
-/** How an LLMInferenceService is exposed (`spec.router`). */
+/** Options of {@link LlmRouter.httpRoutes}. */
+export interface LlmHttpRoutesRouterOptions {
+  /** `router.gateway.refs`: the Gateways the routes attach to (KServe refuses HTTPRoute refs with its default Gateway `{}`). @default - none */
+  readonly gateways?: readonly IGateway[];
+  /** `router.scheduler`, as in {@link LlmManagedRouterOptions.scheduler}. @default false */
+  readonly scheduler?: boolean | LlmSchedulerOptions;
+}
+
+/**
+ * How an LLMInferenceService is exposed (`spec.router`).
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types.go (RouterSpec, GatewayRoutesSpec, HTTPRouteSpec, GatewaySpec)
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_validation.go (validateRouterCrossFieldConstraints, validateTrafficFields)
+ */
 export class LlmRouter {
   /** KServe creates and manages the HTTPRoute on the named Gateway(s) (`router.route: {}` plus `router.gateway.refs`). */
   public static managedRoute(...gateways: IGateway[]): LlmRouter {
-    return new LlmRouter(gateways, true);
+    return LlmRouter.managed({ gateways });
   }
 
   /**
    * KServe creates and manages the HTTPRoute (`router.route: {}`), with the
-   * choices of {@link LlmManagedRouterOptions}: an inference scheduler, and
-   * the Gateways to attach to (KServe's default Gateway when none is named).
+   * choices of {@link LlmManagedRouterOptions}: an inference scheduler,
+   * hostnames, a routing group, and the Gateways to attach to (KServe's
+   * default Gateway when none is named).
    *
-   * @throws ModelServingError when `explicitDefaultGateway` is combined with `gateways`
+   * @throws ModelServingError when `explicitDefaultGateway` is combined with
+   *   `gateways`, for a bad hostname, group name or weight, or bad scheduler options
    */
   public static managed(options: LlmManagedRouterOptions = {}): LlmRouter {
-    const gateways = options.gateways ?? [];
+    const where = 'LlmRouter.managed';
+    checkProps(where, options, 'LlmManagedRouterOptions');
+    assertKnownKeys(where, '', options, keysOf<LlmManagedRouterOptions>({ gateways: true, explicitDefaultGateway: true, scheduler: true, hostnames: true, group: true }));
+    const gateways = checkGateways(where, options.gateways);
     if (options.explicitDefaultGateway && gateways.length > 0) {
-      invalid('LlmRouter.managed', 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gatewayName), 'drop explicitDefaultGateway, or the gateways');
+      invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gatewayName), 'drop explicitDefaultGateway, or the gateways');
     }
-    return new LlmRouter(gateways, true, options.scheduler ?? false, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted');
+    const scheduler = checkScheduler(where, options.scheduler);
+    const hostnames = options.hostnames === undefined ? undefined : [...options.hostnames];
+    if (hostnames !== undefined) {
+      if (!Array.isArray(hostnames) || hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
+      hostnames.forEach((h, i) => assertHostname(where, `hostnames[${i}]`, h));
+    }
+    let group: LlmRouteGroup | undefined;
+    if (options.group !== undefined) {
+      if (!isPlainObject(options.group)) invalid(where, 'group', 'must be { name, weight }', options.group, "pass group: { name: 'qwen', weight: 90 }");
+      assertKnownKeys(where, 'group', options.group, ['name', 'weight']);
+      // CRD: group is a DNS-1123 label (1-63), weight 0..1000000; KServe's webhook: one needs the other.
+      assertDnsLabel(where, 'group.name', options.group.name);
+      assertInteger(where, 'group.weight', options.group.weight, { min: 0, max: 1_000_000, type: 'router.route.weight', fix: 'use a proportional share such as 90 and 10' });
+      group = { name: options.group.name, weight: options.group.weight };
+    }
+    return new LlmRouter('managed', gateways, scheduler, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted', hostnames, group);
+  }
+
+  /**
+   * HTTPRoutes of this app route to the service (`router.route.http.refs`,
+   * KServe's "bring your own route"): KServe checks they exist and leaves
+   * them alone. Name them with {@link LlmInferenceService.useHttpRoutes}
+   * once created (they refer to the service, so they come after it).
+   *
+   * @throws ModelServingError for bad gateways or scheduler options
+   */
+  public static httpRoutes(options: LlmHttpRoutesRouterOptions = {}): LlmRouter {
+    const where = 'LlmRouter.httpRoutes';
+    checkProps(where, options, 'LlmHttpRoutesRouterOptions');
+    assertKnownKeys(where, '', options, keysOf<LlmHttpRoutesRouterOptions>({ gateways: true, scheduler: true }));
+    const gateways = checkGateways(where, options.gateways);
+    return new LlmRouter('refs', gateways, checkScheduler(where, options.scheduler), gateways.length > 0 ? 'refs' : 'omitted');
   }
 
   /** No route: traffic reaches the workload Service directly (e.g. through your own HTTPRoute). */
   public static none(): LlmRouter {
-    return new LlmRouter([], false);
+    return new LlmRouter('none', [], undefined, 'omitted');
   }
 
   private constructor(
+    /** `managed`: KServe creates the HTTPRoute; `refs`: routes of this app; `none`: no `spec.router`. */
+    public readonly mode: 'managed' | 'refs' | 'none',
     /** Gateways referenced in `router.gateway.refs`. */
     public readonly gateways: readonly IGateway[],
-    /** Whether KServe manages an HTTPRoute. */
-    public readonly managed: boolean,
-    /** Whether KServe deploys an inference scheduler (`router.scheduler: {}`). */
-    public readonly scheduler = false,
+    /** The scheduler options (`true`: KServe's presets), when KServe deploys an inference scheduler. */
+    public readonly schedulerOptions: LlmSchedulerOptions | true | undefined,
     /** How `router.gateway` is written: with `refs`, as `{}`, or left out. */
-    private readonly gatewayField: 'refs' | 'empty' | 'omitted' = 'refs',
+    private readonly gatewayField: 'refs' | 'empty' | 'omitted',
+    /** `route.http.spec.hostnames`. */
+    public readonly hostnames?: readonly string[],
+    /** `route.group` and `route.weight`. */
+    public readonly group?: LlmRouteGroup,
   ) {}
 
-  /** The rendered `spec.router` (`ns`: the namespace of the LLMInferenceService, for Gateways without one). */
-  public render(ns: string | undefined): kserve.LlmInferenceServiceSpecRouter | undefined {
-    if (!this.managed) return undefined;
+  /** Whether KServe manages an HTTPRoute. */
+  public get managed(): boolean {
+    return this.mode === 'managed';
+  }
+
+  /** Whether KServe deploys an inference scheduler (`router.scheduler`). */
+  public get scheduler(): boolean {
+    return this.schedulerOptions !== undefined;
+  }
+
+  /**
+   * The rendered `spec.router`.
+   *
+   * @param ctx the LLMInferenceService's namespace and names (Gateways without a namespace get the service's)
+   * @param late what the service learnt after its construction: the HTTPRoutes of {@link LlmInferenceService.useHttpRoutes}, the pool of {@link LlmInferenceService.useInferencePool}
+   */
+  public render(ctx: LlmSchedulerContext, late: { readonly routes?: readonly string[]; readonly pool?: string } = {}): Record<string, unknown> | undefined {
+    if (this.mode === 'none') return undefined;
+    const ns = ctx.namespace;
     const gateway =
       this.gatewayField === 'refs'
         ? { refs: this.gateways.map((g) => ({ name: g.gatewayName, namespace: g.gatewayNamespace ?? ns })) }
         : this.gatewayField === 'empty'
           ? {}
           : undefined;
-    return { scheduler: this.scheduler ? {} : undefined, route: {}, gateway };
+    let scheduler = this.schedulerOptions === undefined ? undefined : renderScheduler(ctx, this.schedulerOptions);
+    if (late.pool !== undefined) scheduler = { ...(scheduler ?? {}), pool: { ref: { name: late.pool } } };
+    const route =
+      this.mode === 'refs'
+        ? { http: { refs: (late.routes ?? []).map((name) => ({ name })) } }
+        : { http: this.hostnames ? { spec: { hostnames: [...this.hostnames] } } : undefined, group: this.group?.name, weight: this.group?.weight };
+    return { scheduler, route, gateway };
   }
+}
+
+function checkGateways(where: string, gateways: readonly IGateway[] | undefined): readonly IGateway[] {
+  if (gateways === undefined) return [];
+  if (!Array.isArray(gateways)) invalid(where, 'gateways', 'must be a list of Gateways', gateways, 'pass gateways: [gateway]');
+  gateways.forEach((g, i) => requireShape(where, `gateways[${i}]`, g, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass the Gateway construct (or Gateway.fromGatewayName(...))'));
+  return [...gateways];
+}
+
+function checkScheduler(where: string, s: boolean | LlmSchedulerOptions | undefined): LlmSchedulerOptions | true | undefined {
+  if (s === undefined || s === false) return undefined;
+  if (s === true) return true;
+  checkSchedulerOptions(where, s);
+  return s;
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function assertHostname(where: string, field: string, h: unknown): void {
+  // Gateway API Hostname: a DNS-1123 subdomain, optionally prefixed by a "*." wildcard label, at most 253 characters.
+  if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) invalid(where, field, 'must be a hostname (lower case, optionally *.-prefixed)', h, "use e.g. 'llm.example.com'");
 }
 
 /**
@@ -120,16 +249,37 @@ export interface LlmLoraLimits {
   readonly maxRank?: number;
 }
 
-/** Props of {@link LlmInferenceService}. */
-export interface LlmInferenceServiceProps {
-  /** `metadata.name`. @default - the construct id */
+/**
+ * KServe's managed DRA (experimental): KServe creates a ResourceClaimTemplate
+ * for the devices and adds the claim to the `main` container, instead of
+ * device-plugin resources such as `nvidia.com/gpu`. Written as KServe's
+ * `serving.kserve.io/exp-dra-*` annotations.
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/managed_dra.go
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_validation.go (validateManagedDRAAnnotations)
+ */
+export interface LlmManagedDra {
+  /** `exp-dra-device-class`: the DeviceClass to request (a DNS-1123 subdomain, e.g. `gpu.nvidia.com`). */
+  readonly deviceClass: string;
+  /** `exp-dra-device-count`: devices per pod, an integer >= 1. @default 1 (KServe's) */
+  readonly count?: number;
+  /** `exp-dra-cel-selector`: CEL expressions the devices must match (one per line). @default - none */
+  readonly celSelectors?: readonly string[];
+}
+
+/** KServe's managed-DRA annotation keys (kserve v0.20.0 pkg/constants/constants.go). */
+const DRA_ANNOTATIONS = { deviceClass: 'serving.kserve.io/exp-dra-device-class', count: 'serving.kserve.io/exp-dra-device-count', cel: 'serving.kserve.io/exp-dra-cel-selector' } as const;
+
+/** Props of {@link LlmInferenceService}: the model, the router, and the main (decode) workload's {@link LlmWorkloadOptions}. */
+export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
+  /** `metadata.name`, a DNS-1123 label. @default - the construct id */
   readonly name?: string;
+  /** `metadata.annotations` (e.g. `k8s.v1.cni.cncf.io/networks` for an RDMA network). @default - none */
+  readonly annotations?: Record<string, string>;
   /** `spec.model.uri`: where the weights are (`hf://`, `s3://`, `pvc://`, `oci://`). */
   readonly model: Storage;
   /** `spec.model.name`: the model name clients send (OpenAI `model`). @default - the repository id for hf:// models, else the construct name */
   readonly modelName?: string;
-  /** `spec.replicas`. @default 1 */
-  readonly replicas?: number;
   /** `spec.router`. @default LlmRouter.none() */
   readonly router?: LlmRouter;
   /**
@@ -148,16 +298,12 @@ export interface LlmInferenceServiceProps {
    */
   readonly baseRefs?: readonly LlmInferenceServiceConfig[];
   /**
-   * The `main` container overrides (image, args, env, resources, probes).
-   * KServe's LLMInferenceServiceConfig supplies the vLLM defaults; set at
-   * least `resources` (GPUs in `limits.nvidiaGpu`).
+   * Security of the workload pods (decode, prefill, workers). Multi-node
+   * workloads (`worker`) need `writableRootFilesystem` (KServe's
+   * data-parallel preset: "nvidia-cdi-hook requires a writable root
+   * filesystem").
+   * @default WorkloadSecurity.RESTRICTED
    */
-  readonly container: Omit<ContainerOptions, 'image'> & { readonly image?: string };
-  /** `template.nodeSelector`. @default - none */
-  readonly nodeSelector?: Record<string, string>;
-  /** `template.tolerations`. @default - a toleration of the `nvidia.com/gpu` taint when GPUs are requested */
-  readonly tolerations?: readonly Toleration[];
-  /** Security of the workload. @default WorkloadSecurity.RESTRICTED */
   readonly security?: WorkloadSecurity;
   /**
    * `spec.storageInitializer.enabled`: `false` skips KServe's download of
@@ -167,60 +313,129 @@ export interface LlmInferenceServiceProps {
    * @default - KServe's: the storage initializer runs
    */
   readonly storageInitializer?: boolean;
+  /**
+   * `spec.prefill`: prefill/decode disaggregation. KServe runs a second
+   * workload for prompt processing (`<name>-kserve-prefill`, pods labelled
+   * `llm-d.ai/role: prefill`); the top-level workload becomes the decode one
+   * (`llm-d.ai/role: decode`), and the scheduler's picker pairs them.
+   * @default - none: one workload serves both phases (`llm-d.ai/role: both`)
+   */
+  readonly prefill?: LlmWorkloadOptions;
+  /** `spec.tracing`: OpenTelemetry tracing of vLLM and the scheduler (`{}` for KServe's defaults). @default - no tracing */
+  readonly tracing?: LlmTracing;
+  /**
+   * Pool this service's pods with another LLMInferenceService's (`spec.labels`
+   * set to that service's pool selector), so the other's scheduler also
+   * sends to these pods (e.g. the same model on another GPU vendor). This
+   * service's own workload Service then selects no pods: route through the
+   * other service.
+   * @default - none
+   */
+  readonly poolWith?: LlmInferenceService;
+  /** Managed DRA: request devices through a DeviceClass instead of device-plugin resources. @default - none */
+  readonly managedDra?: LlmManagedDra;
+}
+
+const PROPS_KEYS = [
+  ...WORKLOAD_KEYS,
+  ...keysOf<Omit<LlmInferenceServiceProps, keyof LlmWorkloadOptions>>({
+    name: true,
+    annotations: true,
+    model: true,
+    modelName: true,
+    router: true,
+    loraAdapters: true,
+    loraLimits: true,
+    baseRefs: true,
+    security: true,
+    storageInitializer: true,
+    prefill: true,
+    tracing: true,
+    poolWith: true,
+    managedDra: true,
+  }),
+];
+
+/** The label keys KServe selects workload pods by (kserve v0.20.0 pkg/constants/constants.go). */
+const PART_OF = 'app.kubernetes.io/part-of';
+const APP_NAME = 'app.kubernetes.io/name';
+const COMPONENT = 'app.kubernetes.io/component';
+const KSERVE_COMPONENT = 'kserve.io/component';
+const LLMD_ROLE = 'llm-d.ai/role';
+
+/** The pods KServe runs for one part of an LLMInferenceService, as the controller labels them. */
+export interface LlmPods {
+  /** Every label KServe sets on the pods (not those of `podLabels`). */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
  * A KServe `LLMInferenceService` (serving.kserve.io/v1alpha2, the storage
  * version since KServe 0.17): a vLLM-based LLM deployment managed by
- * KServe's LLM controller (llm-d), with an optional KServe-managed route on
- * an existing Gateway.
+ * KServe's LLM controller (llm-d): one workload, or a prefill and a decode
+ * one; single-node or multi-node (LeaderWorkerSet) with parallelism;
+ * static or WVA-autoscaled; exposed through a KServe-managed HTTPRoute,
+ * with an optional inference scheduler (endpoint picker and InferencePool).
  *
- * Every field the construct writes has the same name and shape in
- * v1alpha1 and v1alpha2 (`model.uri`, `model.name`, `model.lora`,
- * `baseRefs`, `replicas`, `storageInitializer`, `router.route`,
- * `router.gateway.refs`, `router.scheduler`, `template`): KServe's
- * conversion copies them field for field. What differs does not concern
- * it: v1alpha2 drops `model.criticality` (kept in the
- * `internal.serving.kserve.io/model-criticality` annotation), and
- * converts `router.scheduler.pool.spec` from InferencePool v1alpha2 to v1.
+ * The objects KServe creates for it are not emitted here (the library
+ * never duplicates them); their names and pod labels are properties
+ * ({@link workloadServiceName}, {@link routeName}, {@link inferencePoolName},
+ * {@link endpointPickerServiceName}, {@link decodePods}, {@link prefillPods},
+ * {@link workerPods}, {@link schedulerPods}, {@link modelServerPods}), read
+ * from the controller at v0.20.0, for NetworkPolicies, monitors and
+ * InferencePools of your own.
  *
+ * Upstream v1alpha1 objects convert to this one field for field (KServe's
+ * conversion), except `model.criticality` (kept in the
+ * `internal.serving.kserve.io/model-criticality` annotation).
+ *
+ * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types.go
  * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha1/llm_inference_service_conversion.go
- *
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
+ * @throws ModelServingError for `replicas` with `scaling`, `worker` without
+ *   data or pipeline parallelism, a restricted multi-node workload, prefill
+ *   and decode on different autoscaling actuators, and the checks of each field
  */
-export class LlmInferenceService extends Construct implements IBackend {
+export class LlmInferenceService extends Construct implements IBackend, IModelServers {
   /** `metadata.name`. */
   public readonly serviceName: string;
   /** The L1 object. */
   public readonly resource: kserve.LlmInferenceService;
   /** How it is exposed (`spec.router`). */
   public readonly router: LlmRouter;
+  /** `spec.model.name`: the model name clients send. */
+  public readonly modelName: string;
+  /** Whether the workload is split into prefill and decode (`spec.prefill`). */
+  public readonly disaggregated: boolean;
+  /** Whether the main workload is multi-node (`spec.worker`). */
+  public readonly multiNode: boolean;
+  private readonly spec: Record<string, unknown>;
+  private readonly routes: HttpRoute[] = [];
+  private pool?: InferencePool;
+  private readonly prefillMultiNode: boolean;
+  private readonly poolLabels?: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
     checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
     super(scope, id);
+    assertKnownKeys(this, '', props, PROPS_KEYS);
     this.serviceName = assertDnsLabel(this, 'name', props.name ?? id);
     requireWith(this, 'model', props.model, 'bind', 'a Storage', "pass model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct') or Storage.s3('s3://bucket/model')");
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
-    const replicas = props.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) invalid(this, 'replicas', 'must be an integer >= 1', replicas, 'use 1 or more');
-    assertInteger(this, 'replicas', replicas, { min: 1, max: INT32_MAX, type: 'int32: LLMInferenceService spec.replicas', fix: 'use 1 or more' });
-    const security = props.security ?? WorkloadSecurity.RESTRICTED;
-    const gpu = props.container.resources?.limits?.nvidiaGpu;
-    if (props.container.resources?.requests?.nvidiaGpu !== undefined && gpu === undefined) {
-      invalid(this, 'container.resources.limits.nvidiaGpu', 'is required when GPUs are requested', undefined, "set limits: { nvidiaGpu: '1' }");
-    }
-    const modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
-    // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
-    const main = renderContainer(this, 'container', { ...props.container, env: { ...(binding.env ?? {}), ...(props.container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
-    const tolerations = props.tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
+    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? WorkloadSecurity.RESTRICTED;
+    security.check(this, 'security');
+    this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
     const router = props.router ?? LlmRouter.none();
+    requireShape(this, 'router', router, (v): v is LlmRouter => v instanceof LlmRouter, 'an LlmRouter', 'use LlmRouter.managed(...), LlmRouter.httpRoutes(...) or LlmRouter.none()');
     this.router = router;
     const ns = Chart.of(this).namespace;
     const adapters = props.loraAdapters?.map((a, i) => {
       if (typeof a.name !== 'string' || a.name.trim().length === 0) invalid(this, `loraAdapters[${i}].name`, 'must be a model name', a.name, "pass e.g. name: 'my-adapter'");
+      // KServe's webhook (validateLoRAAdapters): no "." or "..", and not the base model's name.
+      if (a.name === '.' || a.name === '..') invalid(this, `loraAdapters[${i}].name`, 'must not be "." or ".." (KServe refuses it: path traversal risk)', a.name, 'give the adapter a real name');
+      if (a.name === this.modelName) invalid(this, `loraAdapters[${i}].name`, `must differ from the base model name "${this.modelName}" (KServe refuses it)`, a.name, 'give the adapter a name of its own');
       const adapter = a.storage.bind(this, `loraAdapters[${i}].storage`);
       if (!adapter.storageUri) invalid(this, `loraAdapters[${i}].storage`, 'must be a URI location', a.storage.location, 'use Storage.hf(...), Storage.pvc(...) or Storage.s3(...)');
       if (adapter.env || adapter.serviceAccount) {
@@ -233,29 +448,106 @@ export class LlmInferenceService extends Construct implements IBackend {
     if (adapters && new Set(adapters.map((a) => a.name)).size !== adapters.length) {
       invalid(this, 'loraAdapters', 'repeats an adapter name', adapters.map((a) => a.name), 'give each adapter a unique name');
     }
+    if (props.poolWith !== undefined) {
+      requireShape(this, 'poolWith', props.poolWith, (v): v is LlmInferenceService => v instanceof LlmInferenceService, 'an LlmInferenceService', 'pass the LlmInferenceService whose scheduler should also send to these pods');
+      if (props.poolWith === this) invalid(this, 'poolWith', 'names this service itself', this.serviceName, 'name another LlmInferenceService');
+      if (props.poolWith.serviceNamespace !== ns) invalid(this, 'poolWith', `is in namespace ${props.poolWith.serviceNamespace ?? '(none)'}, but an InferencePool selects pods of its own namespace (${ns ?? '(none)'}) only`, props.poolWith.serviceName, 'create both services in one namespace');
+      this.poolLabels = { ...props.poolWith.poolSelector };
+    }
+    this.disaggregated = props.prefill !== undefined;
+    this.multiNode = props.worker !== undefined;
+    this.prefillMultiNode = props.prefill?.worker !== undefined;
 
-    this.resource = new kserve.LlmInferenceService(this, 'Resource', {
+    const main = this.workload('', props, binding, security);
+    let prefill: Record<string, unknown> | undefined;
+    if (props.prefill !== undefined) {
+      if (!isPlainObject(props.prefill)) invalid(this, 'prefill', 'must be an object of LlmWorkloadOptions', props.prefill, 'pass prefill: { replicas: 2, container: { resources } }');
+      assertKnownKeys(this, 'prefill', props.prefill, WORKLOAD_KEYS);
+      prefill = this.workload('prefill.', props.prefill, binding, security);
+      // KServe's webhook (ValidateActuatorConsistency): decode and prefill scale through the same actuator.
+      if (props.scaling && props.prefill.scaling && props.scaling.actuator !== props.prefill.scaling.actuator) {
+        invalid(this, 'prefill.scaling', `uses ${props.prefill.scaling.actuator} but the decode workload uses ${props.scaling.actuator}: KServe requires one actuator backend for both (two metric pipelines would scale them out of step)`, props.prefill.scaling.actuator, `use LlmScaling.${props.scaling.actuator}(...) for both`);
+      }
+    }
+    const tracing = renderTracing(this, 'tracing', props.tracing);
+    this.spec = {
+      model: { uri: binding.storageUri, name: this.modelName, lora: (adapters && adapters.length > 0) || lora ? { adapters: adapters && adapters.length > 0 ? adapters : undefined, ...lora } : undefined },
+      baseRefs,
+      storageInitializer: props.storageInitializer === undefined ? undefined : { enabled: props.storageInitializer },
+      ...main,
+      prefill,
+      tracing,
+    };
+    // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
+    router.render(this.schedulerContext());
+
+    const own = checkedAnnotations(this, props.annotations) ?? {};
+    for (const key of Object.keys(own)) {
+      if (key.startsWith('serving.kserve.io/exp-dra-')) invalid(this, `annotations.${key}`, 'is a managed-DRA setting of KServe', own[key], 'use managedDra: { deviceClass, count }');
+    }
+    const annotations = { ...own, ...this.managedDra(props.managedDra), ...(binding.podAnnotations ?? {}) };
+    // The spec is plain JSON written at synth (see LlmInferenceServiceObject); the L1 class would drop int-or-string quantities given as strings.
+    this.resource = new LlmInferenceServiceObject(this, 'Resource', {
       // KServe reads the storage initializer's credentials annotation (a gated model's token) from the
       // LLMInferenceService's own annotations (v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go).
-      metadata: { name: this.serviceName, annotations: binding.podAnnotations ? { ...binding.podAnnotations } : undefined },
-      spec: {
-        model: { uri: binding.storageUri, name: modelName, lora: (adapters && adapters.length > 0) || lora ? { adapters: adapters && adapters.length > 0 ? adapters : undefined, ...lora } : undefined },
-        baseRefs,
-        replicas,
-        storageInitializer: props.storageInitializer === undefined ? undefined : { enabled: props.storageInitializer },
-        router: router.render(ns),
-        template: {
-          securityContext: security.pod(),
-          automountServiceAccountToken: false,
-          serviceAccountName: binding.serviceAccount?.serviceAccountName,
-          nodeSelector: checkedRecord(this, 'nodeSelector', props.nodeSelector),
-          tolerations: tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
-          containers: [toL1Shape<kserve.LlmInferenceServiceSpecTemplateContainers>(main)],
-          volumes: toL1Volumes<kserve.LlmInferenceServiceSpecTemplateVolumes>(renderPodVolumes(this, [{ field: 'container.volumeMounts', mounts: props.container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : [])),
-        },
-      },
-    });
+      metadata: { name: this.serviceName, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      spec: { model: { uri: binding.storageUri } },
+    }, () => this.renderSpec());
     security.waive(this.resource);
+  }
+
+  /**
+   * Routes the KServe-managed HTTPRoute to an InferencePool of this app
+   * (`router.scheduler.pool.ref`) instead of the pool KServe creates; KServe
+   * then deploys no picker (the pool's `EndpointPicker` is yours). Create the
+   * pool with `modelServers: this service`.
+   *
+   * @throws ModelServingError without a scheduler in `router`, with an
+   *   inline pool spec (`failureMode`) or picker settings, for a pool in
+   *   another namespace, one that does not select this service's pods or
+   *   port 8000, or a second pool
+   */
+  public useInferencePool(pool: InferencePool): void {
+    if (!InferencePool.isInferencePool(pool)) invalid(this, 'router.scheduler.pool', 'must be an InferencePool of this app', pool, 'pass the InferencePool construct');
+    const opts = this.router.schedulerOptions;
+    if (opts === undefined) invalid(this, 'router.scheduler', 'is not set, so KServe routes to the workload Service and would ignore the pool', pool.poolName, 'create the router with scheduler: true');
+    if (opts !== true && opts.failureMode !== undefined) {
+      // KServe's InferencePoolSpec: "'Spec' and 'Ref' are mutually exclusive".
+      invalid(this, 'router.scheduler.pool', 'would be written both inline (failureMode writes pool.spec) and by reference (pool.ref); KServe takes one', pool.poolName, 'drop failureMode from the scheduler options (set it on the InferencePool), or keep KServe\'s pool');
+    }
+    const managedOnly = opts === true ? [] : (['config', 'replicas', 'containers', 'podLabels', 'podAnnotations'] as const).filter((k) => opts[k] !== undefined);
+    if (managedOnly.length > 0) {
+      invalid(this, `router.scheduler.${managedOnly[0]}`, "configures KServe's endpoint picker, which KServe does not deploy when the scheduler refers to an InferencePool (kserve v0.20.0 scheduler.go hasManagedScheduler)", managedOnly, 'configure the EndpointPicker of that pool instead');
+    }
+    if (this.pool && this.pool !== pool) invalid(this, 'router.scheduler.pool', `already refers to InferencePool ${this.pool.poolName}`, pool.poolName, 'use one pool');
+    if (pool.poolNamespace !== this.serviceNamespace) {
+      invalid(this, 'router.scheduler.pool', `is in namespace ${pool.poolNamespace}, but KServe refers to a pool of the LLMInferenceService's namespace (${this.serviceNamespace ?? '(none)'}) by name only`, pool.node.path, `create the pool in ${this.serviceNamespace ?? "the LLMInferenceService's namespace"}`);
+    }
+    const labels = this.decodePods.labels;
+    const missing = Object.entries(pool.modelServerPods.selector).filter(([k, v]) => labels[k] !== v);
+    if (missing.length > 0) {
+      invalid(this, 'router.scheduler.pool', `selects pods by ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}, which this LLMInferenceService's pods do not carry, so the route would reach other pods or none`, pool.poolName, 'create the pool with modelServers: this LlmInferenceService');
+    }
+    if (!pool.targetPorts.includes(LLM_WORKLOAD_PORT)) invalid(this, 'router.scheduler.pool', `does not target port ${LLM_WORKLOAD_PORT}, where vLLM serves`, pool.targetPorts, `target port ${LLM_WORKLOAD_PORT}`);
+    this.pool = pool;
+  }
+
+  /**
+   * Names HTTPRoutes of this app in `router.route.http.refs` (with
+   * {@link LlmRouter.httpRoutes}): KServe checks they exist and reports
+   * their URLs.
+   *
+   * @throws ModelServingError when the router is not `LlmRouter.httpRoutes`,
+   *   for a route in another namespace, or a route named twice
+   */
+  public useHttpRoutes(...routes: HttpRoute[]): void {
+    if (this.router.mode !== 'refs') invalid(this, 'router', 'does not take HTTPRoute refs (only LlmRouter.httpRoutes does)', this.router.mode, 'create the service with router: LlmRouter.httpRoutes({ gateways })');
+    routes.forEach((r, i) => {
+      if (!(r instanceof HttpRoute)) invalid(this, `router.route.http.refs[${i}]`, 'must be an HttpRoute of this app', r, 'pass the HttpRoute construct');
+      if (r.routeNamespace !== this.serviceNamespace) invalid(this, `router.route.http.refs[${i}]`, `is in namespace ${r.routeNamespace ?? '(none)'}, but KServe refers to routes of the LLMInferenceService's namespace (${this.serviceNamespace ?? '(none)'}) by name only`, r.routeName, 'create the route in the same namespace');
+      if (this.routes.includes(r)) invalid(this, `router.route.http.refs[${i}]`, 'names a route already referred to', r.routeName, 'refer to each route once');
+      this.routes.push(r);
+    });
   }
 
   /** The LLMInferenceService's namespace (its chart's). */
@@ -264,29 +556,175 @@ export class LlmInferenceService extends Construct implements IBackend {
   }
 
   /**
-   * The workload Service KServe creates, `<name>-kserve-workload-svc` on
-   * port 8000 ({@link LLM_WORKLOAD_PORT}), selecting the workload pods
-   * (`app.kubernetes.io/part-of: llminferenceservice`,
-   * `app.kubernetes.io/name: <name>`, `kserve.io/component: workload`), so
-   * an HTTPRoute of your own (or a `ModelEndpoint`) can send to it. Assumes
-   * KServe's default plain-HTTP workload (`enableLLMInferenceServiceTLS`
-   * off in the ingress config).
+   * The workload Service KServe creates, `<name>-kserve-workload-svc`, on
+   * port 8000 ({@link LLM_WORKLOAD_PORT}) to the workload pods (decode and
+   * prefill: it selects {@link poolSelector}).
    *
-   * @see kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/workload.go (workloadServiceName, GetWorkloadLabelSelector)
-   * @throws ModelServingError when KServe manages the route (`router` is
-   *   not `LlmRouter.none()`), or the name is too long for KServe to keep
-   *   the suffix (kmeta.ChildName hashes names over 63 characters)
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload.go (workloadServiceName, GetWorkloadLabelSelector)
+   * @throws ModelServingError when the name is too long for KServe to keep the suffix
+   */
+  public get workloadServiceName(): string {
+    return this.childName('-kserve-workload-svc');
+  }
+
+  /**
+   * The HTTPRoute KServe manages, `<name>-kserve-route` (also for a routing
+   * group member); `undefined` unless the router is `LlmRouter.managed`.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/router.go (expectedHTTPRoute)
+   */
+  public get routeName(): string | undefined {
+    return this.router.mode === 'managed' ? this.childName('-kserve-route') : undefined;
+  }
+
+  /**
+   * The InferencePool the route sends to: `<name>-inference-pool`, which
+   * KServe creates, or the pool of {@link useInferencePool}; `undefined`
+   * without a scheduler.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types_func.go (InferencePoolName)
+   */
+  public get inferencePoolName(): string | undefined {
+    if (!this.router.scheduler) return undefined;
+    return this.pool ? this.pool.poolName : this.childName('-inference-pool');
+  }
+
+  /**
+   * The endpoint picker Service KServe creates, `<name>-epp-service` (ports
+   * `grpc` 9002, `grpc-health` 9003, `metrics` 9090, `zmq` 5557 of the
+   * preset); `undefined` without a scheduler KServe manages.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types_func.go (EPPServiceName)
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/scheduler.go (expectedSchedulerService)
+   */
+  public get endpointPickerServiceName(): string | undefined {
+    return this.router.scheduler && !this.pool ? this.childName('-epp-service') : undefined;
+  }
+
+  /**
+   * The endpoint picker Deployment KServe creates, `<name>-kserve-router-scheduler`;
+   * `undefined` without a scheduler KServe manages.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/scheduler.go (schedulerDeploymentName)
+   */
+  public get schedulerDeploymentName(): string | undefined {
+    return this.router.scheduler && !this.pool ? this.childName('-kserve-router-scheduler') : undefined;
+  }
+
+  /**
+   * The main (decode) workload KServe creates: the Deployment
+   * `<name>-kserve`, or the LeaderWorkerSet `<name>-kserve-mn` when multi-node.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_single_node.go (mainDeploymentName)
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_multi_node.go (mainLWSName)
+   */
+  public get workloadName(): string {
+    return this.childName(this.multiNode ? '-kserve-mn' : '-kserve');
+  }
+
+  /**
+   * The prefill workload: the Deployment `<name>-kserve-prefill`, or the
+   * LeaderWorkerSet `<name>-kserve-mn-prefill`; `undefined` without `prefill`.
+   */
+  public get prefillWorkloadName(): string | undefined {
+    if (!this.disaggregated) return undefined;
+    return this.childName(this.prefillMultiNode ? '-kserve-mn-prefill' : '-kserve-prefill');
+  }
+
+  /**
+   * KServe's selector of this service's model-server pods (decode and
+   * prefill), used by its workload Service and its InferencePool:
+   * `app.kubernetes.io/part-of: llminferenceservice`,
+   * `app.kubernetes.io/name: <name>`, `kserve.io/component: workload`.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload.go (GetWorkloadLabelSelector)
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/config/llmisvcconfig/config-llm-scheduler.yaml (pool selector)
+   */
+  public get poolSelector(): Readonly<Record<string, string>> {
+    return { [PART_OF]: 'llminferenceservice', [APP_NAME]: this.serviceName, [KSERVE_COMPONENT]: 'workload' };
+  }
+
+  /**
+   * The labels KServe sets on the main (decode) vLLM pods: the pool
+   * selector, `app.kubernetes.io/component: llminferenceservice-workload`
+   * (`-workload-leader` on the head pod of a multi-node workload) and
+   * `llm-d.ai/role: both`, or `decode` when a prefill workload exists
+   * (plus `podLabels` and `poolWith`'s labels, which KServe adds).
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_single_node.go (expectedSingleNodeMainDeployment)
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_multi_node.go (expectedMainMultiNodeLWS)
+   */
+  public get decodePods(): LlmPods {
+    const component = this.multiNode ? 'llminferenceservice-workload-leader' : 'llminferenceservice-workload';
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: this.disaggregated ? 'decode' : 'both', ...this.extraPodLabels('') } };
+  }
+
+  /**
+   * The labels KServe sets on the prefill vLLM pods (`llm-d.ai/role: prefill`,
+   * `app.kubernetes.io/component: llminferenceservice-workload-prefill`, or
+   * `-workload-leader-prefill` multi-node); `undefined` without `prefill`.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_single_node.go (expectedPrefillMainDeployment)
+   */
+  public get prefillPods(): LlmPods | undefined {
+    if (!this.disaggregated) return undefined;
+    const component = this.prefillMultiNode ? 'llminferenceservice-workload-leader-prefill' : 'llminferenceservice-workload-prefill';
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: 'prefill', ...this.extraPodLabels('prefill.') } };
+  }
+
+  /**
+   * The labels of the worker pods of a multi-node main workload
+   * (`app.kubernetes.io/component: llminferenceservice-workload-worker`,
+   * name, part-of; not in the pool, since the construct always writes the
+   * head's `template`); `undefined` when single-node.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload_multi_node.go (expectedMainMultiNodeLWS, workerLabels)
+   */
+  public get workerPods(): LlmPods | undefined {
+    if (!this.multiNode) return undefined;
+    return { labels: { [PART_OF]: 'llminferenceservice', [APP_NAME]: this.serviceName, [COMPONENT]: 'llminferenceservice-workload-worker' } };
+  }
+
+  /**
+   * The labels of the endpoint picker pods KServe runs
+   * (`app.kubernetes.io/component: llminferenceservice-router-scheduler`,
+   * name, part-of); `undefined` without a scheduler KServe manages.
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/scheduler.go (SchedulerLabels)
+   */
+  public get schedulerPods(): LlmPods | undefined {
+    if (!this.router.scheduler || this.pool) return undefined;
+    return { labels: { [PART_OF]: 'llminferenceservice', [APP_NAME]: this.serviceName, [COMPONENT]: 'llminferenceservice-router-scheduler' } };
+  }
+
+  /**
+   * The model-server pods for an {@link InferencePool} of this app
+   * (`modelServers: this`, or `ModelServers.of(this)`): KServe's pool
+   * selector ({@link poolSelector}) on port 8000, as KServe's own pool.
+   */
+  public get modelServerPods(): ModelServerPods {
+    const namespace = this.serviceNamespace;
+    if (namespace === undefined) invalid(this, 'scope', 'has no namespace, so no InferencePool can select its pods', this.node.path, 'create the LLMInferenceService inside a Namespace chart');
+    return { namespace, selector: sortRecord({ ...this.poolSelector }), ports: [LLM_WORKLOAD_PORT], owner: this };
+  }
+
+  /**
+   * The workload Service as a route backend ({@link workloadServiceName} on
+   * port 8000), for an HTTPRoute of your own (or a `ModelEndpoint`); the
+   * gateway's flow goes to the pods KServe selects. Assumes KServe's
+   * default plain-HTTP workload (`enableLLMInferenceServiceTLS` off).
+   *
+   * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/controller/v1alpha2/llmisvc/workload.go (reconcileWorkloadService)
+   * @throws ModelServingError when KServe manages the route (a second route
+   *   of your own would compete with it), or the name is too long for
+   *   KServe to keep the suffix (kmeta.ChildName hashes names over 63 characters)
    */
   public get backendRef(): BackendReference {
     if (this.router.managed) {
-      invalid(this, 'router', 'is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it', 'LlmRouter.managed', 'pass router: LlmRouter.none() to route the model yourself, or leave the route to KServe');
+      invalid(this, 'router', 'is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it', 'LlmRouter.managed', 'pass router: LlmRouter.none() or LlmRouter.httpRoutes() to route the model yourself, or leave the route to KServe');
     }
-    const name = `${this.serviceName}-kserve-workload-svc`;
-    if (name.length > 63) {
-      invalid(this, 'name', `is too long for a routable workload Service: KServe names it '<name>-kserve-workload-svc' and hashes names over 63 characters (kmeta.ChildName), so the Service name cannot be known here`, this.serviceName, `use a name of at most ${63 - '-kserve-workload-svc'.length} characters`);
-    }
-    const selector = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': this.serviceName, 'kserve.io/component': 'workload' };
-    return { name, namespace: this.serviceNamespace, port: LLM_WORKLOAD_PORT, owner: this, pods: { selector, port: LLM_WORKLOAD_PORT }, protocol: 'HTTP' };
+    const name = this.workloadServiceName;
+    return { name, namespace: this.serviceNamespace, port: LLM_WORKLOAD_PORT, owner: this, pods: { selector: { ...this.poolSelector }, port: LLM_WORKLOAD_PORT, labels: { ...this.decodePods.labels } }, protocol: 'HTTP' };
   }
 
   /**
@@ -297,6 +735,142 @@ export class LlmInferenceService extends Construct implements IBackend {
    */
   public routeMatches(): HttpRouteMatch[] {
     return OPENAI_API_PATHS.map((path) => ({ path: PathMatch.exact(path) }));
+  }
+
+  private managedDra(dra: LlmManagedDra | undefined): Record<string, string> {
+    if (dra === undefined) return {};
+    if (!isPlainObject(dra as unknown)) invalid(this, 'managedDra', 'must be an object', dra, "pass { deviceClass: 'gpu.nvidia.com' }");
+    assertKnownKeys(this, 'managedDra', dra, keysOf<LlmManagedDra>({ deviceClass: true, count: true, celSelectors: true }));
+    assertDnsSubdomain(this, 'managedDra.deviceClass', dra.deviceClass);
+    const out: Record<string, string> = { [DRA_ANNOTATIONS.deviceClass]: dra.deviceClass };
+    if (dra.count !== undefined) out[DRA_ANNOTATIONS.count] = String(assertInteger(this, 'managedDra.count', dra.count, { min: 1, max: INT32_MAX, type: 'devices per pod', fix: 'use 1 or more' }));
+    if (dra.celSelectors !== undefined) {
+      if (!Array.isArray(dra.celSelectors) || dra.celSelectors.length === 0) invalid(this, 'managedDra.celSelectors', 'must be a non-empty list of CEL expressions', dra.celSelectors, "pass [\"device.attributes['gpu.nvidia.com'].productName == 'H100'\"]");
+      dra.celSelectors.forEach((c, i) => {
+        if (typeof c !== 'string' || c.trim().length === 0 || c.includes('\n')) invalid(this, `managedDra.celSelectors[${i}]`, 'must be one non-empty CEL expression on one line (KServe splits the annotation by lines)', c, 'write one expression per entry');
+      });
+      out[DRA_ANNOTATIONS.cel] = dra.celSelectors.join('\n');
+    }
+    return out;
+  }
+
+  /** The spec at synth: the one checked at construction, with the router's late parts (routes, pool). */
+  private renderSpec(): Record<string, unknown> {
+    if (this.router.mode === 'refs' && this.routes.length === 0) {
+      invalid(this, 'router', 'is LlmRouter.httpRoutes but names no HTTPRoute', undefined, 'call useHttpRoutes(route) with the HttpRoute that sends to this service');
+    }
+    const router = this.router.render(this.schedulerContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
+    return pruneUndefined({ ...this.spec, router }) as Record<string, unknown>;
+  }
+
+  private schedulerContext(): LlmSchedulerContext {
+    return { scope: this, namespace: this.serviceNamespace, poolSelector: this.poolSelector, endpointPickerServiceName: this.childName('-epp-service'), port: LLM_WORKLOAD_PORT };
+  }
+
+  /** KServe's `kmeta.ChildName(name, suffix)` when it keeps the suffix (at most 63 characters). */
+  private childName(suffix: string): string {
+    const name = `${this.serviceName}${suffix}`;
+    if (name.length > 63) {
+      invalid(this, 'name', `is too long: KServe names its ${suffix.slice(1)} object '<name>${suffix}' and hashes names over 63 characters (knative kmeta.ChildName), so that name cannot be known here`, this.serviceName, `use a name of at most ${63 - suffix.length} characters`);
+    }
+    return name;
+  }
+
+  private readonly podLabelsBy = new Map<string, Record<string, string>>();
+
+  private extraPodLabels(field: string): Record<string, string> {
+    return { ...(this.podLabelsBy.get(field) ?? {}), ...(this.poolLabels ?? {}) };
+  }
+
+  /**
+   * Checks and renders one workload (the main one at `field` '', the
+   * prefill one at 'prefill.'): replicas or scaling, parallelism, the pod
+   * template and workers with the library's security, KV-cache offloading.
+   */
+  private workload(field: string, w: LlmWorkloadOptions, binding: StorageBinding, security: WorkloadSecurity): Record<string, unknown> {
+    const f = (k: string) => `${field}${k}`;
+    if (w.container === undefined || w.container === null || typeof w.container !== 'object' || Array.isArray(w.container)) {
+      invalid(this, f('container'), 'must be a container object', w.container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
+    }
+    // KServe's CRD rule and webhook: "replicas and scaling are mutually exclusive".
+    if (w.replicas !== undefined && w.scaling !== undefined) {
+      invalid(this, f('replicas'), 'is given with scaling, which KServe refuses ("scaling and replicas are mutually exclusive; use scaling for autoscaled deployments or replicas for static deployments")', w.replicas, `drop ${f('replicas')} (scaling sets minReplicas and maxReplicas), or drop ${f('scaling')}`);
+    }
+    if (w.scaling !== undefined) requireShape(this, f('scaling'), w.scaling, (v): v is LlmScaling => v instanceof LlmScaling, 'an LlmScaling', 'use LlmScaling.keda({ maxReplicas: 4 }) or LlmScaling.hpa({ maxReplicas: 4 })');
+    const replicas = w.scaling ? undefined : assertInteger(this, f('replicas'), w.replicas ?? 1, { min: 1, max: INT32_MAX, type: `int32: LLMInferenceService spec.${f('replicas')}`, fix: 'use 1 or more' });
+    const parallelism = renderParallelism(this, f('parallelism'), w.parallelism, w.worker !== undefined);
+    if (w.worker !== undefined && security.readOnlyRoot) {
+      invalid(
+        this,
+        f('worker'),
+        "runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem (kserve v0.20.0 config/llmisvcconfig/config-llm-worker-data-parallel.yaml: 'nvidia-cdi-hook requires a writable root filesystem'), which the restricted security forbids",
+        'WorkloadSecurity.RESTRICTED',
+        "pass security: WorkloadSecurity.relaxed({ reason: 'vLLM multi-node (nvidia-cdi-hook) writes to the root filesystem', writableRootFilesystem: true })",
+      );
+    }
+    const podLabels = w.podLabels === undefined ? undefined : (assertLabels(this, f('podLabels'), w.podLabels), { ...w.podLabels });
+    for (const key of Object.keys(podLabels ?? {})) {
+      if ([PART_OF, APP_NAME, KSERVE_COMPONENT, COMPONENT, LLMD_ROLE].includes(key)) {
+        invalid(this, f(`podLabels.${key}`), 'is a label KServe sets and selects pods by: overriding it moves the pods out of (or into) a pool', podLabels?.[key], 'use poolWith to pool with another LLMInferenceService, or a label of your own');
+      }
+    }
+    if (podLabels) this.podLabelsBy.set(field, podLabels);
+    const labels = podLabels || this.poolLabels ? { ...(podLabels ?? {}), ...(this.poolLabels ?? {}) } : undefined;
+    const serviceAccount = optionalShape(this, f('serviceAccount'), w.serviceAccount, (v): v is IServiceAccount => hasProperty(v, 'serviceAccountName'), 'a ServiceAccount', "pass the ServiceAccount construct");
+    if (serviceAccount && binding.serviceAccount && serviceAccount.serviceAccountName !== binding.serviceAccount.serviceAccountName) {
+      invalid(this, f('serviceAccount'), `differs from the model storage's ServiceAccount (${binding.serviceAccount.serviceAccountName}), which carries its credentials`, serviceAccount.serviceAccountName, 'leave serviceAccount out, or give the storage this ServiceAccount');
+    }
+    const saName = serviceAccount?.serviceAccountName ?? binding.serviceAccount?.serviceAccountName;
+    const template = this.pod(f(''), w.container, w.nodeSelector, w.tolerations, saName, security, binding.env);
+    let worker: Record<string, unknown> | undefined;
+    if (w.worker !== undefined) {
+      if (!isPlainObject(w.worker)) invalid(this, f('worker'), 'must be an object of LlmWorkerOptions', w.worker, 'pass worker: { container: { resources } }');
+      assertKnownKeys(this, f('worker'), w.worker, keysOf<LlmWorkerOptions>({ container: true, nodeSelector: true, tolerations: true }));
+      if ('name' in (w.worker.container ?? {})) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
+      worker = this.pod(f('worker.'), w.worker.container, w.worker.nodeSelector ?? w.nodeSelector, w.worker.tolerations, saName, security, binding.env);
+    }
+    return {
+      replicas,
+      scaling: w.scaling?.render(),
+      parallelism,
+      labels,
+      annotations: checkedAnnotations(this, w.podAnnotations),
+      template,
+      worker,
+      kvCacheOffloading: renderKvCacheOffloading(this, f('kvCacheOffloading'), w.kvCacheOffloading),
+    };
+  }
+
+  /** One pod spec (`template` or `worker`) with the library's security and the `main` container. */
+  private pod(
+    field: string,
+    container: LlmWorkloadOptions['container'],
+    nodeSelector: Record<string, string> | undefined,
+    tolerations: readonly Toleration[] | undefined,
+    serviceAccountName: string | undefined,
+    security: WorkloadSecurity,
+    storageEnv: EnvVars | undefined,
+  ): Record<string, unknown> {
+    if (container === undefined || container === null || typeof container !== 'object' || Array.isArray(container)) {
+      invalid(this, `${field}container`, 'must be a container object', container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
+    }
+    const gpu = container.resources?.limits?.nvidiaGpu;
+    if (container.resources?.requests?.nvidiaGpu !== undefined && gpu === undefined) {
+      invalid(this, `${field}container.resources.limits.nvidiaGpu`, 'is required when GPUs are requested', undefined, "set limits: { nvidiaGpu: '1' }");
+    }
+    // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
+    const main = renderContainer(this, `${field}container`, { ...container, env: { ...(storageEnv ?? {}), ...(container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
+    if (tolerations !== undefined) checkTolerations(this, `${field}tolerations`, tolerations);
+    const tol = tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
+    return {
+      securityContext: security.pod(),
+      automountServiceAccountToken: false,
+      serviceAccountName,
+      nodeSelector: checkedRecord(this, `${field}nodeSelector`, nodeSelector),
+      tolerations: tol?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
+      containers: [main],
+      volumes: renderPodVolumes(this, [{ field: `${field}container.volumeMounts`, mounts: container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : []),
+    };
   }
 
   private loraLimits(limits: LlmLoraLimits | undefined, adapters: number): LlmLoraLimits | undefined {
@@ -329,5 +903,34 @@ export class LlmInferenceService extends Construct implements IBackend {
       names.add(ref.configName);
       return { name: ref.configName };
     });
+  }
+}
+
+/** JSON without `undefined` values (they would reach the YAML as nulls). */
+function pruneUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(pruneUndefined);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, pruneUndefined(x)]),
+    );
+  }
+  return v;
+}
+
+/**
+ * The LLMInferenceService L1 object whose `spec` is written from plain
+ * JSON at synth: the generated class reads int-or-string quantities
+ * (resources, KV-cache sizes) from `{ value }` wrappers and would drop
+ * plain strings, and the router's late parts (routes, pool) are known only then.
+ */
+class LlmInferenceServiceObject extends kserve.LlmInferenceService {
+  public constructor(scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, private readonly produceSpec: () => Record<string, unknown>) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): any {
+    return { ...super.toJson(), spec: this.produceSpec() };
   }
 }

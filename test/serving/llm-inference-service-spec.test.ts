@@ -1,0 +1,317 @@
+/**
+ * Issue 17 §2: the LLMInferenceService v1alpha2 spec through the typed API
+ * (scaling, parallelism, worker, prefill, kvCacheOffloading, router with
+ * scheduler, tracing, managed DRA), the refusals KServe's webhook and CRD
+ * would answer (with the messages), and the names and labels of what
+ * KServe's controller creates itself at v0.20.0.
+ */
+import { Duration, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-34';
+import { describe, expect, it } from 'vitest';
+import { WorkloadSecurity } from '../../src/core/security';
+import { Gateway } from '../../src/gateway/gateway';
+import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config';
+import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
+import { ModelServers } from '../../src/inference/model-servers';
+import { HttpRoute } from '../../src/routing/http-route';
+import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { KvCacheEvictionPolicy, KvCacheTier } from '../../src/serving/llm-kv-cache';
+import { LlmScaling } from '../../src/serving/llm-scaling';
+import { LlmTracingSampler } from '../../src/serving/llm-tracing';
+import { Storage } from '../../src/serving/storage';
+import { formatIssue, validateObject } from '../../src/validate';
+import { Json } from '../upstream-compare';
+import { findObject, setup, synthObjects } from '../util';
+import { plainChart, synthCharts } from './upstream-rebuild';
+
+const GPU = { limits: { cpu: '8', memory: '64Gi', nvidiaGpu: '1' }, requests: { cpu: '4', memory: '32Gi', nvidiaGpu: '1' } };
+const base = (extra: Partial<LlmInferenceServiceProps> = {}): LlmInferenceServiceProps => ({ model: Storage.hf('Qwen/Qwen3-8B'), container: { resources: GPU }, ...extra });
+const WRITABLE = WorkloadSecurity.relaxed({ reason: 'vLLM multi-node (nvidia-cdi-hook) writes to the root filesystem', writableRootFilesystem: true });
+
+/** Synthesizes one service in a plain chart of namespace `llm` and returns its object (checked against the CRD). */
+function one(props: LlmInferenceServiceProps, name = 'qwen'): Json & { spec: any; metadata: any } {
+  const app = Testing.app();
+  new LlmInferenceService(plainChart(app, 'llm'), name, props);
+  const [o] = synthCharts(app);
+  expect(validateObject(o).map(formatIssue), 'valid against the v1alpha2 CRD').toEqual([]);
+  return o as Json & { spec: any; metadata: any };
+}
+
+describe('prefill/decode disaggregation', () => {
+  it('renders spec.prefill with its own replicas and template, and names the decode/prefill pods as KServe labels them', () => {
+    const o = one(base({ replicas: 2, prefill: { replicas: 3, container: { resources: GPU }, podLabels: { tier: 'prefill' } } }));
+    expect(o.spec.replicas).toBe(2);
+    expect(o.spec.prefill.replicas).toBe(3);
+    expect(o.spec.prefill.labels).toEqual({ tier: 'prefill' });
+    expect(o.spec.prefill.template.containers[0].name).toBe('main');
+    expect(o.spec.prefill.template.containers[0].resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(o.spec.prefill.template.securityContext.runAsNonRoot).toBe(true);
+
+    const { ns } = setup(['llm']);
+    const svc = new LlmInferenceService(ns.llm, 'qwen', base({ prefill: { container: { resources: GPU } } }));
+    expect(svc.disaggregated).toBe(true);
+    expect(svc.workloadName).toBe('qwen-kserve');
+    expect(svc.prefillWorkloadName).toBe('qwen-kserve-prefill');
+    const selector = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'kserve.io/component': 'workload' };
+    expect(svc.poolSelector).toEqual(selector);
+    expect(svc.decodePods.labels).toEqual({ ...selector, 'app.kubernetes.io/component': 'llminferenceservice-workload', 'llm-d.ai/role': 'decode' });
+    expect(svc.prefillPods?.labels).toEqual({ ...selector, 'app.kubernetes.io/component': 'llminferenceservice-workload-prefill', 'llm-d.ai/role': 'prefill' });
+    // Without prefill, one workload serves both phases.
+    const single = new LlmInferenceService(ns.llm, 'single', base());
+    expect(single.decodePods.labels['llm-d.ai/role']).toBe('both');
+    expect(single.prefillPods).toBeUndefined();
+    expect(single.prefillWorkloadName).toBeUndefined();
+  });
+});
+
+describe('scaling (WVA with HPA or KEDA) or replicas', () => {
+  it('KEDA: minReplicas, maxReplicas, variantCost and the KEDA periods in seconds; no replicas', () => {
+    const o = one(
+      base({
+        scaling: LlmScaling.keda({ minReplicas: 2, maxReplicas: 8, variantCost: '12.5', pollingInterval: Duration.seconds(15), cooldownPeriod: Duration.minutes(5), initialCooldownPeriod: Duration.minutes(10), idleReplicas: 1, fallback: { failureThreshold: 3, replicas: 2 } }),
+      }),
+    );
+    expect(o.spec.replicas).toBeUndefined();
+    expect(o.spec.scaling).toEqual({
+      minReplicas: 2,
+      maxReplicas: 8,
+      wva: { variantCost: '12.5', keda: { pollingInterval: 15, cooldownPeriod: 300, initialCooldownPeriod: 600, idleReplicaCount: 1, fallback: { failureThreshold: 3, replicas: 2 } } },
+    });
+  });
+
+  it('HPA: the stabilization windows as behavior; minReplicas left to the CRD default when not given', () => {
+    const o = one(base({ scaling: LlmScaling.hpa({ maxReplicas: 4, scaleDownStabilization: Duration.minutes(10) }) }));
+    expect(o.spec.scaling).toEqual({ maxReplicas: 4, wva: { hpa: { behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } } } });
+    expect(one(base({ scaling: LlmScaling.hpa({ maxReplicas: 2 }) })).spec.scaling).toEqual({ maxReplicas: 2, wva: { hpa: {} } });
+  });
+
+  it('refuses replicas with scaling, min above max, idle replicas not below min or without min, a bad cost, and two actuators for prefill and decode', () => {
+    const { ns } = setup(['llm']);
+    expect(() => new LlmInferenceService(ns.llm, 'both', base({ replicas: 2, scaling: LlmScaling.hpa({ maxReplicas: 4 }) }))).toThrow(
+      /^test\/llm\/both: replicas is given with scaling, which KServe refuses \("scaling and replicas are mutually exclusive; use scaling for autoscaled deployments or replicas for static deployments"\) \(received: 2\)\. Fix: drop replicas/,
+    );
+    expect(() => new LlmInferenceService(ns.llm, 'p', base({ prefill: { replicas: 1, scaling: LlmScaling.keda({ maxReplicas: 2 }), container: {} } }))).toThrow(/prefill\.replicas is given with scaling.*drop prefill\.replicas/s);
+    expect(() => LlmScaling.keda({ minReplicas: 5, maxReplicas: 2 })).toThrow(/^LlmScaling\.keda: minReplicas cannot exceed maxReplicas \(2\) \(received: 5\)/);
+    expect(() => LlmScaling.keda({ minReplicas: 2, maxReplicas: 4, idleReplicas: 2 })).toThrow(/idleReplicas must be less than minReplicas \(2\).*received: 2/s);
+    expect(() => LlmScaling.keda({ maxReplicas: 4, idleReplicas: 1 })).toThrow(/minReplicas is required with idleReplicas/);
+    expect(() => LlmScaling.hpa({ maxReplicas: 4, variantCost: '-1' })).toThrow(/variantCost must be a non-negative decimal.*"-1"/s);
+    expect(() => LlmScaling.keda({ maxReplicas: 4, pollingInterval: Duration.millis(500) })).toThrow(/pollingInterval must be a whole number of seconds/);
+    expect(() => new LlmInferenceService(ns.llm, 'mixed', base({ scaling: LlmScaling.keda({ maxReplicas: 4 }), prefill: { scaling: LlmScaling.hpa({ maxReplicas: 2 }), container: {} } }))).toThrow(
+      /prefill\.scaling uses hpa but the decode workload uses keda: KServe requires one actuator backend for both/,
+    );
+  });
+});
+
+describe('parallelism and multi-node workers', () => {
+  it('a data/expert-parallel multi-node workload: parallelism, worker pod, LeaderWorkerSet name and leader/worker labels', () => {
+    const props = base({ security: WRITABLE, parallelism: { data: 16, dataLocal: 8, expert: true, tensor: 1, dataRpcPort: 5555 }, worker: { container: { resources: GPU } } });
+    const o = one(props, 'deepseek');
+    expect(o.spec.parallelism).toEqual({ tensor: 1, data: 16, dataLocal: 8, dataRPCPort: 5555, expert: true });
+    expect(o.spec.worker.containers[0].name).toBe('main');
+    expect(o.spec.worker.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(o.spec.worker.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    const { ns } = setup(['llm']);
+    const svc = new LlmInferenceService(ns.llm, 'deepseek', props);
+    expect(svc.multiNode).toBe(true);
+    expect(svc.workloadName).toBe('deepseek-kserve-mn');
+    expect(svc.decodePods.labels['app.kubernetes.io/component']).toBe('llminferenceservice-workload-leader');
+    expect(svc.workerPods?.labels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'deepseek', 'app.kubernetes.io/component': 'llminferenceservice-workload-worker' });
+    expect(new LlmInferenceService(ns.llm, 'pp', base({ security: WRITABLE, parallelism: { pipeline: 2 }, worker: { container: {} } })).multiNode).toBe(true);
+  });
+
+  it("refuses what KServe's webhook refuses, with its words, and a restricted multi-node workload", () => {
+    const { ns } = setup(['llm']);
+    let n = 0;
+    const svc = (extra: Partial<LlmInferenceServiceProps>) => () => new LlmInferenceService(ns.llm, `s${n++}`, base({ security: WRITABLE, ...extra }));
+    expect(svc({ worker: { container: {} } })).toThrow(/^test\/llm\/s0: worker needs parallelism with data or pipeline: KServe refuses a worker without it \("when worker is specified, parallelism must be configured for either data parallelism or pipeline parallelism"\).*Fix: add parallelism: \{ data: 16, dataLocal: 8 \}/);
+    expect(svc({ parallelism: { tensor: 8 }, worker: { container: {} } })).toThrow(/worker needs data or pipeline parallelism: KServe refuses a worker with only tensor or expert parallelism/);
+    expect(svc({ parallelism: { pipeline: 2, data: 4, dataLocal: 2 } })).toThrow(/parallelism sets both pipeline and data parallelism, which KServe refuses/);
+    expect(svc({ parallelism: { data: 16 } })).toThrow(/parallelism\.dataLocal must be set when data is set \(KServe webhook\).*Fix: set dataLocal/s);
+    expect(svc({ parallelism: { dataLocal: 8 } })).toThrow(/parallelism\.data must be set when dataLocal is set/);
+    expect(svc({ parallelism: { data: 12, dataLocal: 8 } })).toThrow(/parallelism\.dataLocal must divide data \(12\): KServe runs data \/ dataLocal pods/);
+    expect(svc({ parallelism: { tensor: 0 } })).toThrow(/parallelism\.tensor must be an integer between 1 and/);
+    expect(svc({ prefill: { worker: { container: {} }, container: {} } })).toThrow(/prefill\.worker needs parallelism.*add prefill\.parallelism/s);
+    expect(() => new LlmInferenceService(ns.llm, 'restricted', base({ parallelism: { data: 16, dataLocal: 8 }, worker: { container: {} } }))).toThrow(
+      /^test\/llm\/restricted: worker runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem \(kserve v0\.20\.0 config\/llmisvcconfig\/config-llm-worker-data-parallel\.yaml.*Fix: pass security: WorkloadSecurity\.relaxed/s,
+    );
+  });
+});
+
+describe('kvCacheOffloading, tracing, managed DRA', () => {
+  it('renders the CPU tier and the three disk tiers; the trace settings; the DRA annotations', () => {
+    const app = Testing.app();
+    const chart = plainChart(app, 'llm');
+    const claim = new k8s.KubePersistentVolumeClaim(chart, 'cache', { metadata: { name: 'kv-cache' }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: k8s.Quantity.fromString('1Ti') } } } });
+    new LlmInferenceService(chart, 'qwen', {
+      ...base(),
+      kvCacheOffloading: {
+        cpu: '10Gi',
+        evictionPolicy: KvCacheEvictionPolicy.ARC,
+        secondary: [KvCacheTier.emptyDir('100Gi'), KvCacheTier.ephemeralPvc({ size: '200Gi', storageClassName: 'fast-nvme' }), KvCacheTier.pvc(claim, { path: 'kv/' })],
+      },
+      tracing: { exporterEndpoint: 'http://otel-collector.observability:4317', sampler: LlmTracingSampler.PARENT_BASED_RATIO, samplerRatio: 0.1 },
+      managedDra: { deviceClass: 'gpu.nvidia.com', count: 2 },
+    });
+    const o = synthCharts(app).find((x) => x.kind === 'LLMInferenceService') as any;
+    expect(validateObject(o).map(formatIssue)).toEqual([]);
+    expect(o.spec.kvCacheOffloading).toEqual({
+      cpu: '10Gi',
+      evictionPolicy: 'arc',
+      secondary: [
+        { fileSystem: { emptyDir: { size: '100Gi' } } },
+        { fileSystem: { pvc: { spec: { storageClassName: 'fast-nvme', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '200Gi' } } } } } },
+        { fileSystem: { pvc: { ref: { name: 'kv-cache', path: 'kv/' } } } },
+      ],
+    });
+    expect(o.spec.tracing).toEqual({ exporterEndpoint: 'http://otel-collector.observability:4317', sampler: 'parentbased_traceidratio', samplerArg: '0.1' });
+    expect(o.metadata.annotations).toEqual({ 'serving.kserve.io/exp-dra-device-class': 'gpu.nvidia.com', 'serving.kserve.io/exp-dra-device-count': '2' });
+    expect(one(base({ tracing: {} })).spec.tracing).toEqual({});
+  });
+
+  it('refuses a zero CPU tier, a tier that is not a KvCacheTier, a bad trace endpoint or ratio, a DRA annotation typed by hand', () => {
+    const { ns } = setup(['llm']);
+    let n = 0;
+    const svc = (extra: object) => () => new LlmInferenceService(ns.llm, `s${n++}`, base(extra as Partial<LlmInferenceServiceProps>));
+    expect(svc({ kvCacheOffloading: { cpu: '0' } })).toThrow(/kvCacheOffloading\.cpu must be a positive quantity/);
+    expect(svc({ kvCacheOffloading: { cpu: '10Gi', secondary: [{ fileSystem: { emptyDir: { size: '1Gi' } } }] } })).toThrow(/kvCacheOffloading\.secondary\[0\] must be a KvCacheTier/);
+    expect(svc({ tracing: { exporterEndpoint: 'otel:4317' } })).toThrow(/tracing\.exporterEndpoint must be an http:\/\/ or https:\/\/ URL/);
+    expect(svc({ tracing: { samplerRatio: 2 } })).toThrow(/tracing\.samplerRatio must be a number between 0 and 1/);
+    expect(svc({ tracing: { sampler: LlmTracingSampler.ALWAYS_ON, samplerRatio: 0.5 } })).toThrow(/samplerRatio is read by the ratio samplers only, not by always_on/);
+    expect(svc({ annotations: { 'serving.kserve.io/exp-dra-device-class': 'gpu.nvidia.com' } })).toThrow(/annotations\.serving\.kserve\.io\/exp-dra-device-class is a managed-DRA setting of KServe.*use managedDra/s);
+  });
+});
+
+describe('router: managed route, HTTPRoute refs, routing groups, the scheduler', () => {
+  it('managed route with hostnames, group and weight on a Gateway; KServe names its route <name>-kserve-route', () => {
+    const { app, ns } = setup(['llm']);
+    const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'inference-gateway', { namespace: 'gateways' });
+    const svc = new LlmInferenceService(ns.llm, 'qwen-v2', base({ router: LlmRouter.managed({ gateways: [gw], hostnames: ['llm.example.com'], group: { name: 'qwen', weight: 90 } }) }));
+    const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen-v2', 'llm');
+    expect(o.spec.router).toEqual({ route: { http: { spec: { hostnames: ['llm.example.com'] } }, group: 'qwen', weight: 90 }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
+    expect(svc.routeName).toBe('qwen-v2-kserve-route');
+    expect(svc.inferencePoolName).toBeUndefined();
+    expect(svc.endpointPickerServiceName).toBeUndefined();
+    expect(() => LlmRouter.managed({ group: { name: 'Qwen', weight: 1 } })).toThrow(/group\.name/);
+    expect(() => LlmRouter.managed({ group: { name: 'qwen', weight: 2_000_000 } })).toThrow(/group\.weight must be an integer between 0 and 1000000/);
+    expect(() => LlmRouter.managed({ hostnames: ['LLM.example.com'] })).toThrow(/hostnames\[0\] must be a hostname/);
+  });
+
+  it('HTTPRoute refs: the library HttpRoute is named in route.http.refs; the route may send to the workload Service', () => {
+    const { app, ns } = setup(['llm'], { requireAccessPolicies: false });
+    const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'inference-gateway', { namespace: 'gateways' });
+    const svc = new LlmInferenceService(ns.llm, 'qwen', base({ router: LlmRouter.httpRoutes({ gateways: [gw] }) }));
+    const route = new HttpRoute(ns.llm, 'qwen-route', { parents: [gw], rules: [{ matches: svc.routeMatches(), backends: [svc] }] });
+    svc.useHttpRoutes(route);
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'LLMInferenceService', 'qwen', 'llm').spec.router).toEqual({ route: { http: { refs: [{ name: 'qwen-route' }] } }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
+    expect(findObject(objects, 'HTTPRoute', 'qwen-route', 'llm').spec.rules[0].backendRefs[0]).toMatchObject({ name: 'qwen-kserve-workload-svc', port: 8000 });
+    expect(svc.routeName).toBeUndefined();
+    expect(() => svc.useHttpRoutes(route)).toThrow(/names a route already referred to/);
+    const managed = new LlmInferenceService(ns.llm, 'managed', base({ router: LlmRouter.managed() }));
+    expect(() => managed.useHttpRoutes(route)).toThrow(/router does not take HTTPRoute refs \(only LlmRouter\.httpRoutes does\)/);
+  });
+
+  it('an httpRoutes router that names no route fails at synth', () => {
+    const { app, ns } = setup(['llm']);
+    new LlmInferenceService(ns.llm, 'lonely', base({ router: LlmRouter.httpRoutes() }));
+    expect(() => synthObjects(app)).toThrow(/router is LlmRouter\.httpRoutes but names no HTTPRoute/);
+  });
+
+  it("scheduler with KServe's pool written inline (failure mode), an inline EndpointPickerConfig, replicas and a container override; KServe's names", () => {
+    const { app, ns } = setup(['llm']);
+    const config = EndpointPickerConfig.default();
+    const svc = new LlmInferenceService(
+      ns.llm,
+      'qwen',
+      base({ router: LlmRouter.managed({ scheduler: { failureMode: FailureMode.FAIL_CLOSE, config, replicas: 2, containers: { main: { resources: { limits: { cpu: '2', memory: '4Gi' } } } }, podLabels: { team: 'ml' } } }) }),
+    );
+    const scheduler = findObject(synthObjects(app), 'LLMInferenceService', 'qwen', 'llm').spec.router.scheduler;
+    expect(scheduler.pool).toEqual({
+      spec: {
+        selector: { matchLabels: { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'kserve.io/component': 'workload' } },
+        targetPorts: [{ number: 8000 }],
+        endpointPickerRef: { kind: 'Service', name: 'qwen-epp-service', port: { number: 9002 }, failureMode: 'FailClose' },
+      },
+    });
+    expect(scheduler.config).toEqual({ inline: config.toJson() });
+    expect(scheduler.replicas).toBe(2);
+    expect(scheduler.labels).toEqual({ team: 'ml' });
+    expect(scheduler.template).toEqual({ containers: [{ name: 'main', resources: { limits: { cpu: '2', memory: '4Gi' } } }] });
+    expect(svc.inferencePoolName).toBe('qwen-inference-pool');
+    expect(svc.endpointPickerServiceName).toBe('qwen-epp-service');
+    expect(svc.schedulerDeploymentName).toBe('qwen-kserve-router-scheduler');
+    expect(svc.schedulerPods?.labels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'app.kubernetes.io/component': 'llminferenceservice-router-scheduler' });
+  });
+
+  it('scheduler config from a ConfigMap key; refuses a key the ConfigMap lacks, a ConfigMap of another namespace, zero replicas', () => {
+    const { app, ns } = setup(['llm', 'other']);
+    const cm = new k8s.KubeConfigMap(ns.llm, 'epp-config', { metadata: { name: 'epp-config' }, data: { 'config.yaml': EndpointPickerConfig.default().toYaml() } });
+    new LlmInferenceService(ns.llm, 'qwen', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'config.yaml' } } }) }));
+    expect(findObject(synthObjects(app), 'LLMInferenceService', 'qwen', 'llm').spec.router.scheduler).toEqual({ config: { ref: { name: 'epp-config', key: 'config.yaml' } } });
+    expect(() => LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'epp.yaml' } } })).toThrow(/scheduler\.config\.key is not a key of ConfigMap epp-config \(its keys: config\.yaml\)/);
+    expect(() => LlmRouter.managed({ scheduler: { replicas: 0 } })).toThrow(/scheduler\.replicas must be an integer between 1 and .*scheduler replicas must be greater than zero/s);
+    const elsewhere = new k8s.KubeConfigMap(ns.other, 'epp-config', { metadata: { name: 'epp-config' }, data: { 'config.yaml': 'x' } });
+    expect(() => new LlmInferenceService(ns.llm, 'far', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: elsewhere, key: 'config.yaml' } } }) }))).toThrow(
+      /router\.scheduler\.config\.configMap is in namespace other, but KServe reads the ConfigMap from the LLMInferenceService's namespace \(llm\)/,
+    );
+  });
+
+  it('useInferencePool: the route goes to a pool of this app that pools the service (ModelServers.of works with a managed router); KServe deploys no picker', () => {
+    const { app, ns } = setup(['llm']);
+    const svc = new LlmInferenceService(ns.llm, 'qwen', base({ router: LlmRouter.managed({ scheduler: true }) }));
+    const pool = new InferencePool(ns.llm, 'qwen-pool', { modelServers: ModelServers.of(svc), endpointPicker: EndpointPickerRef.service('qwen-epp') });
+    svc.useInferencePool(pool);
+    const objects = synthObjects(app);
+    expect(findObject(objects, 'LLMInferenceService', 'qwen', 'llm').spec.router.scheduler).toEqual({ pool: { ref: { name: 'qwen-pool' } } });
+    expect(findObject(objects, 'InferencePool', 'qwen-pool', 'llm').spec.selector.matchLabels).toEqual(svc.poolSelector);
+    expect(findObject(objects, 'InferencePool', 'qwen-pool', 'llm').spec.targetPorts).toEqual([{ number: 8000 }]);
+    expect(svc.inferencePoolName).toBe('qwen-pool');
+    expect(svc.endpointPickerServiceName).toBeUndefined();
+    expect(svc.schedulerPods).toBeUndefined();
+  });
+
+  it('useInferencePool refuses a pool both inline and by ref, picker settings with a ref, no scheduler, a pool of other pods', () => {
+    const { ns } = setup(['llm']);
+    const other = new LlmInferenceService(ns.llm, 'other', base());
+    const otherPool = new InferencePool(ns.llm, 'other-pool', { modelServers: other, endpointPicker: EndpointPickerRef.service('epp') });
+    const inline = new LlmInferenceService(ns.llm, 'inline', base({ router: LlmRouter.managed({ scheduler: { failureMode: FailureMode.FAIL_OPEN } }) }));
+    const pool = new InferencePool(ns.llm, 'inline-pool', { modelServers: inline, endpointPicker: EndpointPickerRef.service('epp') });
+    expect(() => inline.useInferencePool(pool)).toThrow(
+      /^test\/llm\/inline: router\.scheduler\.pool would be written both inline \(failureMode writes pool\.spec\) and by reference \(pool\.ref\); KServe takes one \(received: "inline-pool"\)\. Fix: drop failureMode/,
+    );
+    const configured = new LlmInferenceService(ns.llm, 'configured', base({ router: LlmRouter.managed({ scheduler: { replicas: 2 } }) }));
+    expect(() => configured.useInferencePool(new InferencePool(ns.llm, 'c-pool', { modelServers: configured, endpointPicker: EndpointPickerRef.service('epp') }))).toThrow(
+      /router\.scheduler\.replicas configures KServe's endpoint picker, which KServe does not deploy when the scheduler refers to an InferencePool/,
+    );
+    const noScheduler = new LlmInferenceService(ns.llm, 'plain', base({ router: LlmRouter.managed() }));
+    expect(() => noScheduler.useInferencePool(otherPool)).toThrow(/router\.scheduler is not set, so KServe routes to the workload Service and would ignore the pool/);
+    const withScheduler = new LlmInferenceService(ns.llm, 'mine', base({ router: LlmRouter.managed({ scheduler: true }) }));
+    expect(() => withScheduler.useInferencePool(otherPool)).toThrow(/router\.scheduler\.pool selects pods by app\.kubernetes\.io\/name=other, which this LLMInferenceService's pods do not carry/);
+  });
+
+  it('an InferencePool of a prefill/decode service pools both roles, as KServe\'s pool does (the picker pairs them by llm-d.ai/role)', () => {
+    const { ns } = setup(['llm']);
+    const svc = new LlmInferenceService(ns.llm, 'pd', base({ router: LlmRouter.managed({ scheduler: true }), prefill: { container: { resources: GPU } } }));
+    const pool = new InferencePool(ns.llm, 'pd-pool', { modelServers: svc, endpointPicker: EndpointPickerRef.service('epp') });
+    for (const pods of [svc.decodePods, svc.prefillPods!]) {
+      for (const [k, v] of Object.entries(pool.modelServerPods.selector)) expect(pods.labels[k]).toBe(v);
+    }
+  });
+});
+
+describe('names KServe derives from the service name', () => {
+  it('refuses a name whose child names KServe would hash (over 63 characters) when that name is asked for', () => {
+    const { ns } = setup(['llm']);
+    const name = 'a'.repeat(45);
+    const svc = new LlmInferenceService(ns.llm, name, base({ router: LlmRouter.managed({ scheduler: true }) }));
+    expect(svc.routeName).toBe(`${name}-kserve-route`);
+    expect(() => svc.schedulerDeploymentName).toThrow(/name is too long: KServe names its kserve-router-scheduler object '<name>-kserve-router-scheduler' and hashes names over 63 characters.*use a name of at most 39 characters/s);
+  });
+
+  it('the backend of a ModelEndpoint-style route carries the pod labels KServe sets (the gateway flow goes to them)', () => {
+    const { ns } = setup(['llm']);
+    const svc = new LlmInferenceService(ns.llm, 'qwen', base());
+    expect(svc.backendRef.pods).toEqual({ selector: svc.poolSelector, port: 8000, labels: svc.decodePods.labels });
+    expect(svc.backendRef.name).toBe('qwen-kserve-workload-svc');
+  });
+});
