@@ -217,7 +217,7 @@ export class ModelEndpoint extends Construct implements ITierTarget {
 
   private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring {
     if (!(model instanceof InferenceService)) {
-      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/name, kserve.io/component: workload) with a PodMonitor of your own');
+      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the vLLM pods with a PodMonitor of your own selecting model.poolSelector (the labels KServe sets: app.kubernetes.io/part-of: llminferenceservice, app.kubernetes.io/name, kserve.io/component: workload)');
     }
     const { gateway, llm, traffic, ...bundle } = options;
     optionalShape(this, 'monitoring.gateway', gateway, (v): v is GatewayMonitoring => v instanceof GatewayMonitoring, 'a GatewayMonitoring', "pass monitoring: { gateway: new GatewayMonitoring(system, 'gateway-monitoring', { gateway }) }");

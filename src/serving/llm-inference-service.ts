@@ -2,10 +2,13 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
+import { NetworkFlows } from '../core/flows';
+import { Namespace } from '../core/namespace';
+import { NetworkPeer } from '../core/network-peer';
 import { renderContainer, TMP_VOLUME } from '../core/container';
 import { EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations, policyId } from '../core/names';
 import { checkProps, childPath, hasMethod, hasProperty, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
 import { checkedRecord } from '../core/records';
@@ -15,15 +18,17 @@ import { sortRecord } from '../core/sort-keys';
 import { checkTolerations } from '../core/toleration';
 import { renderPodVolumes } from '../core/volume';
 import { IGateway } from '../gateway/gateway';
+import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
 import { HttpRoute } from '../routing/http-route';
+import { findPlatformNamespace } from '../routing/route-wiring';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
 import { Toleration } from './inference-service';
 import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-service-config';
 import { renderKvCacheOffloading } from './llm-kv-cache';
 import { LlmScaling } from './llm-scaling';
-import { checkSchedulerOptions, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
+import { checkSchedulerOptions, LLM_SCHEDULER_GRPC_PORT, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
 import { LlmTracing, renderTracing } from './llm-tracing';
 import { LlmWorkerOptions, LlmWorkloadOptions, renderParallelism, WORKLOAD_KEYS } from './llm-workload';
 import { OPENAI_API_PATHS } from './serving-runtime';
@@ -494,6 +499,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       spec: { model: { uri: binding.storageUri } },
     }, () => this.renderSpec());
     security.waive(this.resource);
+    this.openNetwork();
   }
 
   /**
@@ -530,6 +536,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     if (!pool.targetPorts.includes(LLM_WORKLOAD_PORT)) invalid(this, 'router.scheduler.pool', `does not target port ${LLM_WORKLOAD_PORT}, where vLLM serves`, pool.targetPorts, `target port ${LLM_WORKLOAD_PORT}`);
     this.pool = pool;
+    // KServe's route sends to the pool: the pool opens each Gateway to its pods and its picker, as a route of this app would.
+    if (this.router.managed) for (const g of this.router.gateways) pool.backendRef.onRoute?.(this.resource, 'HTTPRoute', g);
   }
 
   /**
@@ -752,6 +760,53 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       out[DRA_ANNOTATIONS.cel] = dra.celSelectors.join('\n');
     }
     return out;
+  }
+
+  /**
+   * The NetworkPolicies (in a Namespace chart) and declared flows of what
+   * KServe runs: the Gateways of a managed route to the vLLM pods (8000)
+   * and to KServe's picker (ext-proc 9002); the picker to the API server;
+   * the service's own pods to each other (picker <-> vLLM metrics and KV
+   * events, prefill <-> decode KV transfer, multi-node leader <-> workers,
+   * on ports vLLM and NCCL choose).
+   */
+  private openNetwork(): void {
+    const chart = Chart.of(this);
+    if (!Namespace.isNamespace(chart)) return;
+    const ns = chart as Namespace;
+    const name = this.serviceName;
+    const mine = { [PART_OF]: 'llminferenceservice', [APP_NAME]: name };
+    const managedScheduler = this.router.scheduler;
+    if (managedScheduler || this.disaggregated || this.multiNode) {
+      ns.allowIngress(policyId(`llmisvc-${name}-internal-in`), { pods: mine, peers: [NetworkPeer.pods(ns.name, mine)] });
+      ns.allowEgress(policyId(`llmisvc-${name}-internal-out`), { pods: mine, peers: [NetworkPeer.pods(ns.name, mine)] });
+    }
+    const scheduler = managedScheduler ? this.schedulerPods!.labels : undefined;
+    const vllm = { namespace: ns.name, labels: this.decodePods.labels, what: `the vLLM pods of LLMInferenceService ${name}` };
+    if (scheduler) {
+      // The picker watches Pods and InferencePools (kserve v0.20.0 scheduler.go expectedSchedulerRole).
+      ns.allowEgress(policyId(`llmisvc-${name}-epp-to-apiserver`), { pods: { ...scheduler }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }, { port: 6443 }] });
+      NetworkFlows.declare(this.resource, { from: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` }, to: vllm, port: LLM_WORKLOAD_PORT, purpose: "the picker reading the vLLM pods' metrics (queue depth, KV cache)" });
+    }
+    if (!this.router.managed) return;
+    for (const g of this.router.gateways) {
+      const dp = g.dataPlane;
+      if (!dp) continue;
+      const gwNs = findPlatformNamespace(this, dp.namespace);
+      ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}`), { pods: { ...this.poolSelector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_WORKLOAD_PORT }] });
+      gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...this.poolSelector })], ports: [{ port: LLM_WORKLOAD_PORT }] });
+      NetworkFlows.declare(this.resource, { from: proxyFlowPeer(g.gatewayName, dp), to: vllm, port: LLM_WORKLOAD_PORT, purpose: `requests of KServe's HTTPRoute ${this.routeName} through Gateway ${g.gatewayName}` });
+      if (scheduler) {
+        ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}-epp`), { pods: { ...scheduler }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+        gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}-epp`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...scheduler })], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+        NetworkFlows.declare(this.resource, {
+          from: proxyFlowPeer(g.gatewayName, dp),
+          to: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` },
+          port: LLM_SCHEDULER_GRPC_PORT,
+          purpose: `ext-proc calls of Gateway ${g.gatewayName} asking KServe's picker where to send requests for ${name}`,
+        });
+      }
+    }
   }
 
   /** The spec at synth: the one checked at construction, with the router's late parts (routes, pool). */

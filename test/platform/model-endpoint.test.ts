@@ -228,7 +228,7 @@ describe('ModelEndpoint refuses', () => {
     const model = new LlmInferenceService(w.ns.models, 'llama', { model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct'), router: LlmRouter.managedRoute(w.gateway), container: { resources: GPU } });
     const err = fails(() => new ModelEndpoint(w.ns.models, 'llama-endpoint', { model, gateway: w.gateway }));
     expect(err.message).toBe(
-      'test/models/llama: router is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it (received: "LlmRouter.managed"). Fix: pass router: LlmRouter.none() to route the model yourself, or leave the route to KServe',
+      'test/models/llama: router is managed by KServe, which creates its own HTTPRoute to the workload: a second route of your own would compete with it (received: "LlmRouter.managed"). Fix: pass router: LlmRouter.none() or LlmRouter.httpRoutes() to route the model yourself, or leave the route to KServe',
     );
   });
 

@@ -9,7 +9,12 @@ import { Duration, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { describe, expect, it } from 'vitest';
 import { WorkloadSecurity } from '../../src/core/security';
+import { SecretRef } from '../../src/core/secret-ref';
+import { buildPlatforms } from '../../src/delivery/pipeline';
+import { AllowedRoutes } from '../../src/gateway/allowed-routes';
 import { Gateway } from '../../src/gateway/gateway';
+import { GatewayProvider } from '../../src/gateway/gateway-provider';
+import { Listener } from '../../src/gateway/listener';
 import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config';
 import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
@@ -313,5 +318,25 @@ describe('names KServe derives from the service name', () => {
     const svc = new LlmInferenceService(ns.llm, 'qwen', base());
     expect(svc.backendRef.pods).toEqual({ selector: svc.poolSelector, port: 8000, labels: svc.decodePods.labels });
     expect(svc.backendRef.name).toBe('qwen-kserve-workload-svc');
+  });
+});
+
+describe("the network of what KServe runs (SEC-N07 checks the declared flows against the NetworkPolicies)", () => {
+  it("a managed route with KServe's scheduler on an Istio Gateway: gateway -> vLLM 8000 and -> picker 9002, picker -> vLLM; P/D pods talk to each other", () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    new LlmInferenceService(f.ns.llm, 'qwen', base({ router: LlmRouter.managed({ gateways: [gateway], scheduler: true }), prefill: { container: { resources: GPU } } }));
+    const [platform] = buildPlatforms(f.app);
+    const svc = platform.manifests.find((m) => m.object.kind === 'LLMInferenceService')!;
+    const flows = (svc.flows ?? []).map((x) => `${'namespace' in x.from ? x.from.namespace : x.from.address} -> ${'namespace' in x.to ? `${x.to.namespace}/${x.to.labels['app.kubernetes.io/component']}` : x.to.address}:${x.port}`);
+    expect(flows.sort()).toEqual(['gw -> llm/llminferenceservice-router-scheduler:9002', 'gw -> llm/llminferenceservice-workload:8000', 'llm -> llm/llminferenceservice-workload:8000']);
+    const policies = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy' && m.object.metadata.namespace === 'llm').map((m) => m.object as any);
+    const toVllm = policies.find((p) => p.metadata.name === 'allow-gateway-to-llmisvc-qwen');
+    expect(toVllm.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'kserve.io/component': 'workload' });
+    expect(toVllm.spec.ingress[0].ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
+    const internal = policies.find((p) => p.metadata.name === 'allow-llmisvc-qwen-internal-in');
+    const mine = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen' };
+    expect(internal.spec.podSelector.matchLabels).toEqual(mine);
+    expect(internal.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(mine);
   });
 });
