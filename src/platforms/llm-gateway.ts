@@ -120,7 +120,16 @@ export class LlmGatewayPlatform extends Platform {
     const gpu = (count: string, memory: string) => ({ requests: { cpu: '4', memory, nvidiaGpu: count }, limits: { cpu: '8', memory, nvidiaGpu: count } });
     const llmModel = (
       name: string,
-      props: { readonly repo: string; readonly replicas: number; readonly memory: string; readonly args: readonly string[]; readonly gated?: boolean; readonly loraAdapters?: readonly LlmLoraAdapter[] },
+      props: {
+        readonly repo: string;
+        readonly replicas: number;
+        readonly memory: string;
+        readonly args: readonly string[];
+        readonly gated?: boolean;
+        readonly loraAdapters?: readonly LlmLoraAdapter[];
+        /** Prefill replicas: split prompt processing (prefill) from token generation (decode). */
+        readonly prefillReplicas?: number;
+      },
     ): LlmGatewayModel => {
       const service = new LlmInferenceService(llm, name, {
         model: Storage.hf(props.repo, props.gated ? { tokenSecretRef: hfToken } : {}),
@@ -130,13 +139,14 @@ export class LlmGatewayPlatform extends Platform {
         loraLimits: props.loraAdapters ? { maxAdapters: props.loraAdapters.length, maxRank: 16 } : undefined,
         container: { args: props.args, resources: gpu('1', props.memory) },
         nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+        prefill: props.prefillReplicas === undefined ? undefined : { replicas: props.prefillReplicas, container: { args: props.args, resources: gpu('1', props.memory) }, nodeSelector: { 'nvidia.com/gpu.present': 'true' } },
       });
       openModelDownload(llm, service, props.repo);
       // Envoy AI Gateway always fails closed (its ext_proc filter ignores failureMode): the pool says so, and two picker
       // replicas with leader election keep the pool routable through a picker restart.
       const pool = new InferencePool(llm, `${name}-pool`, { name, modelServers: ModelServers.of(service), failureMode: FailureMode.FAIL_CLOSE });
-      const loraAffinity = props.loraAdapters !== undefined;
-      const picker = new EndpointPicker(llm, `${name}-epp`, { pool, replicas: 2, config: pickerConfig(loraAffinity) });
+      const config = service.disaggregated ? prefillDecodeConfig() : pickerConfig(props.loraAdapters !== undefined);
+      const picker = new EndpointPicker(llm, `${name}-epp`, { pool, replicas: 2, config });
       new EndpointPickerMonitoring(llm, `${name}-epp-monitoring`, { picker, runbookBaseUrl: RUNBOOK_BASE_URL });
       return { service, pool, picker, modelNames: [props.repo, ...(props.loraAdapters ?? []).map((a) => a.name)] };
     };
@@ -152,7 +162,10 @@ export class LlmGatewayPlatform extends Platform {
         { name: 'food-review-v2', storage: Storage.pvc('lora-adapters', 'food-review-v2') },
       ],
     });
-    const qwen = llmModel('qwen2-5-7b', { repo: QWEN, replicas: 2, memory: '32Gi', args: ['--max-model-len=32768'] });
+    // Qwen runs disaggregated: 2 prefill replicas process prompts, 2 decode replicas generate, and the KV cache moves
+    // from prefill to decode over NIXL (vLLM's NixlConnector, kv_both on each side as KServe's P/D samples configure it).
+    const qwen = llmModel('qwen2-5-7b', { repo: QWEN, replicas: 2, prefillReplicas: 2, memory: '32Gi', args: ['--max-model-len=32768', '--kv-transfer-config={"kv_connector":"NixlConnector","kv_role":"kv_both"}'] });
+    this.addSetupNote(`KServe routing sidecar of ${qwen.service.serviceName} (prefill/decode)`, routingSidecarNote(qwen));
     const granite = llmModel('granite-3-3-8b', { repo: GRANITE, replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
 
     // The LoRA rollout: clients ask for `food-review`; the picker rewrites 90% to v1 and 10% to v2.
@@ -214,6 +227,57 @@ function openModelDownload(ns: Namespace, service: LlmInferenceService, repo: st
   const pods = service.backendRef.pods!.selector;
   ns.allowEgress(`${service.serviceName}-model-download`, { pods: { ...pods }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
   NetworkFlows.declare(service, { from: { namespace: ns.name, labels: pods, what: `the vLLM pods of ${service.serviceName} (storage-initializer)` }, to: NetworkFlows.internet(`Hugging Face (hf://${repo})`), port: 443, purpose: 'model download' });
+}
+
+/**
+ * The picker's scheduling for a prefill/decode pool, as llm-d router
+ * v0.10.0 samples it (deploy/config/pd-epp-config.yaml): a `prefill` profile
+ * on the pods labelled `llm-d.ai/role: prefill` and a `decode` profile on the
+ * decode pods, each scoring prefix-cache hits (2) and queue depth (1); the
+ * `disagg-profile-handler` runs prefill on a separate pod only when the
+ * prompt has more than 16 tokens not in the decode pod's prefix cache
+ * (`prefix-based-pd-decider`), plus the chart's metrics data source.
+ */
+function prefillDecodeConfig(): EndpointPickerConfig {
+  const profile = (role: 'prefill' | 'decode') => ({
+    name: role,
+    plugins: [{ pluginRef: `${role}-filter` }, { pluginRef: 'max-score-picker' }, { pluginRef: 'prefix-cache-scorer', weight: 2 }, { pluginRef: 'queue-scorer', weight: 1 }],
+  });
+  return EndpointPickerConfig.of({
+    plugins: [
+      { type: 'approx-prefix-cache-producer', parameters: { maxPrefixTokensToMatch: 16384, lruCapacityPerServer: 31250 } },
+      { type: 'prefix-cache-scorer' },
+      { type: 'queue-scorer' },
+      { type: 'prefill-filter' },
+      { type: 'decode-filter' },
+      { type: 'max-score-picker' },
+      { type: 'disagg-profile-handler', parameters: { deciders: { prefill: 'prefix-based-pd-decider' } } },
+      { type: 'prefix-based-pd-decider', parameters: { nonCachedTokens: 16 } },
+      { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
+      { type: 'core-metrics-extractor' },
+    ],
+    schedulingProfiles: [profile('prefill'), profile('decode')],
+  });
+}
+
+/**
+ * What a prefill/decode LLMInferenceService with a pool of this app needs
+ * from the KServe installation: KServe v0.20.0's decode preset
+ * (config/llmisvcconfig/config-llm-decode-template.yaml) starts the
+ * routing sidecar of the decode pods with `--enable-ssrf-protection=true
+ * --pool-group=inference.networking.x-k8s.io --inference-pool=<namespace>/<name>-inference-pool`,
+ * and the sidecar forwards prefill only to pods of that pool (llm-d router
+ * v0.10.0 pkg/sidecar/proxy/allowlist.go). KServe creates that pool only
+ * when it runs the scheduler itself; here the pool is the app's own
+ * (`inference.networking.k8s.io/v1`), so the preset must name it.
+ */
+function routingSidecarNote(m: LlmGatewayModel): string {
+  const pool = `${m.pool.poolNamespace}/${m.pool.poolName}`;
+  return [
+    `The decode pods of \`${m.service.serviceName}\` run KServe's routing sidecar, which sends each prompt to the prefill pod the picker chose only when that pod belongs to the InferencePool it watches (SSRF protection, llm-d router v0.10.0 \`pkg/sidecar/proxy/allowlist.go\`). KServe v0.20.0's decode preset (\`kserve-config-llm-decode-template\` in the KServe namespace) names the pool KServe would create (\`--pool-group=inference.networking.x-k8s.io\`, \`--inference-pool=<namespace>/<name>-inference-pool\`), and KServe creates no pool here: the pool is \`${pool}\` (\`inference.networking.k8s.io/v1\`, with the picker \`${m.picker.endpointPickerServiceName}\`).`,
+    '',
+    `Before syncing, set the routing sidecar's arguments in that preset (or in a copy the service names in \`baseRefs\`) to \`--pool-group=inference.networking.k8s.io\` and \`--inference-pool=${pool}\`. Without it the sidecar refuses every prefill target and disaggregated requests fail.`,
+  ].join('\n');
 }
 
 /**

@@ -101,6 +101,27 @@ describe('llm-gateway', () => {
     expect(pickerConfig('qwen2-5-7b')).not.toContain('lora-affinity-scorer');
   });
 
+  it('splits Qwen into prefill and decode: KServe runs both workloads, the pool holds both, and its picker schedules each phase on its role', () => {
+    const qwen = findObject(objects, 'LLMInferenceService', 'qwen2-5-7b', MODELS);
+    expect(qwen.spec.prefill.replicas).toBe(2);
+    expect(qwen.spec.replicas).toBe(2);
+    expect(qwen.spec.prefill.template.containers[0].args).toContain('--kv-transfer-config={"kv_connector":"NixlConnector","kv_role":"kv_both"}');
+    const config = (findObject(objects, 'ConfigMap', 'qwen2-5-7b-epp', MODELS) as { data?: Record<string, string> }).data?.['config.yaml'] ?? '';
+    expect(config).toMatch(/name: prefill\n\s+plugins:\n\s+- pluginRef: prefill-filter/);
+    expect(config).toMatch(/name: decode\n\s+plugins:\n\s+- pluginRef: decode-filter/);
+    expect(config).toContain('type: disagg-profile-handler');
+    // The pool selects decode and prefill pods alike (KServe's labels), on 8000 (the decode pods' routing sidecar, the prefill pods' vLLM).
+    const decode = { ...(vllm('qwen2-5-7b') as { podLabels: Record<string, string> }).podLabels, 'llm-d.ai/role': 'decode' };
+    const prefill = { ...(vllm('qwen2-5-7b') as { podLabels: Record<string, string> }).podLabels, 'llm-d.ai/role': 'prefill' };
+    expect(blocked(objects, { from: pods(MODELS, decode), to: pods(MODELS, prefill), port: 8000 })).toEqual([]);
+    expect(blocked(objects, { from: picker('qwen2-5-7b'), to: pods(MODELS, prefill), port: 8000 })).toEqual([]);
+    // The other models are not split, and their pods do not reach Qwen's.
+    expect(findObject(objects, 'LLMInferenceService', 'llama-3-1-8b', MODELS).spec.prefill).toBeUndefined();
+    expect(blocked(objects, { from: vllm('llama-3-1-8b'), to: pods(MODELS, prefill), port: 8000 })).not.toEqual([]);
+    // KServe's decode preset names the pool it would create; the README tells the operator to point it at this one.
+    expect(platform.setupNotes.find((n) => n.topic === 'KServe routing sidecar of qwen2-5-7b (prefill/decode)')?.text).toContain('--inference-pool=llm-models/qwen2-5-7b');
+  });
+
   it('allows exactly the serving flows: gateway -> picker (9002), gateway -> vLLM (8000), picker -> vLLM (8000), and nothing else into the models', () => {
     for (const name of services) {
       expect(blocked(objects, { from: proxies, to: picker(name), port: 9002 }), name).toEqual([]);
