@@ -22,6 +22,9 @@ import { LlmRequestCost } from './llm-request-cost';
  */
 export const AI_GATEWAY_MODEL_HEADER = 'x-ai-eg-model';
 
+/** The `Exact` header match type, as HeaderMatch.exact renders it. */
+const AI_GATEWAY_EXACT = HeaderMatch.exact(AI_GATEWAY_MODEL_HEADER, 'x').type;
+
 /** Rules per AIGatewayRoute: 15 (one HTTPRoute slot is kept for the controller's catch-all rule; api/v1beta1/ai_gateway_route.go). */
 const MAX_RULES = 15;
 /** `llmRequestCosts` MaxItems. */
@@ -131,6 +134,7 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
   private readonly parentList: readonly IRouteParent[];
   private readonly costs: LlmRequestCost[] = [];
   private readonly ruleBackends: ReadonlyArray<ReadonlyArray<AIServiceBackend | IBackend>>;
+  private readonly ruleModels: ReadonlyArray<readonly string[] | undefined>;
 
   public constructor(scope: Construct, id: string, props: AIGatewayRouteProps) {
     checkProps(childPath(scope, id), props, 'AIGatewayRouteProps');
@@ -147,6 +151,11 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
     const names = rules.map((r) => r.name).filter((n): n is string => n !== undefined);
     if (new Set(names).size !== names.length) invalid(this, 'rules', 'has two rules of the same name', names, 'name each rule once');
     this.ruleBackends = rendered.map((r) => r.backends);
+    this.ruleModels = rules.map((r) => {
+      const ms = r.matches ?? [];
+      const names = ms.map((m) => m.headers.find((h) => h.name.toLowerCase() === AI_GATEWAY_MODEL_HEADER && h.type === AI_GATEWAY_EXACT)?.value);
+      return ms.length > 0 && names.every((n): n is string => n !== undefined) ? names : undefined;
+    });
     const labels = optionalStringMap(this, 'labels', props.labels);
     this.resource = new aig.AiGatewayRoute(this, 'Resource', {
       metadata: { name: this.routeName, labels, annotations: checkedAnnotations(this, undefined) },
@@ -187,6 +196,16 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
   /** `AIGatewayRoute/<namespace>/<name>`. */
   public get accessTargetName(): string {
     return `AIGatewayRoute/${this.routeNamespace ?? ''}/${this.routeName}`;
+  }
+
+  /**
+   * The body models this route serves, when every match of every rule
+   * names one (`x-ai-eg-model` Exact): what a rate limit selects to count
+   * only this route's models. Undefined when a rule matches other requests too.
+   */
+  public get models(): readonly string[] | undefined {
+    if (this.ruleModels.some((m) => m === undefined)) return undefined;
+    return [...new Set(this.ruleModels.flatMap((m) => m ?? []))];
   }
 
   /** The costs configured so far. */

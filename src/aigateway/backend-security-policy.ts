@@ -77,6 +77,20 @@ export class BackendCredential {
   }
 
   /**
+   * `AWSCredentials` from the AWS SDK's default chain of the gateway's
+   * pods (IRSA or EKS Pod Identity on the Envoy proxies' ServiceAccount):
+   * no Secret at all.
+   * @param region the AWS region, e.g. `us-east-1`
+   * @throws ModelServingError for a bad region
+   */
+  public static awsDefaultChain(region: string): BackendCredential {
+    const where = 'BackendCredential.awsDefaultChain';
+    requireString(where, 'region', region, "write e.g. 'us-east-1'");
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) invalid(where, 'region', 'must be an AWS region', region, "write e.g. 'us-east-1'");
+    return new BackendCredential(aig.BackendSecurityPolicySpecType.AWS_CREDENTIALS, { awsCredentials: { region } }, []);
+  }
+
+  /**
    * `AzureCredentials` with a client secret (the Secret's `client-secret` key): Entra ID tokens for Azure OpenAI.
    * @throws ModelServingError for an empty client or tenant id, or `clientSecret` not a Secret reference
    */

@@ -6,6 +6,8 @@ import { noteRequired } from '../core/required-object';
 import { isLlmProvider, LlmProvider, LlmProviderKind } from '../inference/llm-provider';
 import { isInferencePoolBackend, OpenAiEndpoint, ResolvedOpenAiBackend } from '../inference/openai-endpoint';
 import type { CompiledOpenAiEndpoint, OpenAiRouteCompiler } from '../inference/openai-route-compiler';
+import { BackendTrafficPolicy } from '../policy/envoy-gateway/backend-traffic-policy';
+import { PolicyTarget } from '../policy/envoy-gateway/policy-target';
 import type { IPolicyRoute } from '../policy/policy-route';
 import { AIGatewayRoute, AIGatewayRouteBackend, AIGatewayRouteMatches } from './ai-gateway-route';
 import { AIServiceBackend, AIServiceBackendSchema } from './ai-service-backend';
@@ -30,6 +32,9 @@ function credentialOf(p: LlmProvider): BackendCredential | undefined {
   if (p.kind === LlmProviderKind.ANTHROPIC) return BackendCredential.anthropicApiKey(c.secret);
   return BackendCredential.apiKey(c.secret);
 }
+
+/** The answers of a backend after which the next priority is tried: rate limited, or failed. */
+const FALLBACK_STATUS_CODES = [429, 500, 502, 503, 504] as const;
 
 /** A DNS-label slug of a model name (`meta-llama/Llama-3.1-8B` → `meta-llama-llama-3-1-8b`). */
 function slug(model: string): string {
@@ -89,6 +94,18 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
       });
       objects.push(`AIGatewayRoute/${name}`);
       modelRoutes.set(m.name, [route]);
+      if (m.backends.length > 1) {
+        // Priorities alone move traffic only once Envoy deems a backend unhealthy: a failed request is retried on the next
+        // priority as upstream's provider_fallback example does (examples/provider_fallback/fallback.yaml: a
+        // BackendTrafficPolicy with numAttemptsPerPriority 1 on the HTTPRoute generated for the AIGatewayRoute), on
+        // failures where the primary generated nothing (no connection, reset before the request, 429 and 5xx answers).
+        const btp = new BackendTrafficPolicy(endpoint, `fallback-${name}`, {
+          name: policyId(`${name}-fallback`, 63),
+          targets: [PolicyTarget.route(route)],
+          retry: { retries: m.backends.length - 1, attemptsPerPriority: 1, on: ['connect-failure', 'reset-before-request', 'refused-stream', 'retriable-status-codes'], statusCodes: [...FALLBACK_STATUS_CODES] },
+        });
+        objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      }
     });
     noteRequired(
       endpoint,

@@ -74,6 +74,11 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
       { name: 'llms-azure', modelNameOverride: 'gpt-4o-2024-08-06', priority: 0 },
       { name: 'llms-openai', priority: 1 },
     ]);
+    // A failed request falls over to the next priority (retried there once), as upstream's provider_fallback example does.
+    const fallback = findObject(objects, 'BackendTrafficPolicy', `${gpt.metadata.name}-fallback`, 'models');
+    expect(fallback.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: gpt.metadata.name }]);
+    expect(fallback.spec.retry).toMatchObject({ numRetries: 1, numAttemptsPerPriority: 1, retryOn: { triggers: expect.arrayContaining(['connect-failure', 'retriable-status-codes']), httpStatusCodes: [429, 500, 502, 503, 504] } });
+    expect(objectsOfKind(objects, 'BackendTrafficPolicy')).toHaveLength(1);
     const azureBackend = findObject(objects, 'AIServiceBackend', 'llms-azure', 'models');
     expect(azureBackend.spec).toEqual({ schema: { name: 'AzureOpenAI', version: '2025-01-01-preview' }, backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'llms-azure' } });
     expect(findObject(objects, 'Backend', 'llms-azure', 'models').spec).toEqual({
@@ -125,6 +130,16 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     const spOf = (route: string) => sps.find((sp) => sp.spec.targetRefs?.some((t: any) => t.kind === 'HTTPRoute' && t.name === route));
     expect(spOf(llama.metadata.name)).toBeDefined();
     expect(spOf(gpt.metadata.name)).toBeDefined();
+    // One BackendTrafficPolicy per route: the limits join the fallback policy of gpt-4o, the other models share the policy's own.
+    const btps = objectsOfKind(objects, 'BackendTrafficPolicy');
+    expect(btps.map((b) => b.metadata.name).sort()).toEqual(['access-rate-limits', `${gpt.metadata.name}-fallback`]);
+    const fallback = btps.find((b) => b.metadata.name.endsWith('-fallback'))!;
+    expect(fallback.spec.retry.numAttemptsPerPriority).toBe(1);
+    expect(fallback.spec.rateLimit.local.rules.map((r: any) => r.limit)).toEqual(expect.arrayContaining([{ requests: 10, unit: 'Minute' }, { requests: 100, unit: 'Minute' }]));
+    const own = btps.find((b) => b.metadata.name === 'access-rate-limits')!;
+    expect(own.spec.targetRefs.map((t: any) => t.name)).not.toContain(gpt.metadata.name);
+    expect(own.spec.targetRefs.map((t: any) => t.name)).toContain(llama.metadata.name);
+    for (const b of btps) expect(validateObject(b).map(formatIssue)).toEqual([]);
     const tiersAllowed = (route: string) => JSON.stringify(spOf(route)!.spec.authorization);
     expect(tiersAllowed(llama.metadata.name)).toContain('basic');
     expect(tiersAllowed(gpt.metadata.name)).not.toContain('basic');

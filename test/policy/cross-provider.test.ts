@@ -449,7 +449,7 @@ const PROVIDERS: readonly ProviderCase[] = [
     variants: [without('apiKeys', 'tokenLimits'), without('jwt', 'tokenLimits')],
     fullIntentRefusedAt: 'authentication',
     refusals: [
-      { feature: 'token limits', features: { tokenLimits: true }, field: 'tiers(free).tokenLimits', because: /counts requests, not LLM tokens/ },
+      { feature: 'token limits', features: { tokenLimits: true }, field: 'tiers(free).tokenLimits[0]', because: /counts LLM tokens only on Envoy AI Gateway routes/ },
       { feature: 'API keys besides JWT', features: { apiKeys: true }, field: 'authentication', because: /JWT and API keys are AND-ed/ },
     ],
     reader: ENVOY_GATEWAY_READER,

@@ -15,6 +15,7 @@ import { MAX_ISSUES_PER_FILE } from '../../src/core/issue-limit';
 import { ModelServingPlatform } from '../../src/platform/model-serving-platform';
 import { catalogError, cli } from './hostile-helpers';
 import { setup } from '../util';
+import * as aigateway from '../../src/aigateway';
 import * as envoyGateway from '../../src/policy/envoy-gateway';
 import * as istio from '../../src/policy/istio';
 import * as kgateway from '../../src/policy/kgateway';
@@ -230,9 +231,11 @@ type Ctor = new (scope: Construct, id: string, props: unknown) => Construct;
  * their props are.
  */
 /** The root export and the provider subpaths (`cdk8s-model-serving/policy/kuadrant`, ...). */
-const EXPORTS: Record<string, unknown> = { ...lib, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
+const EXPORTS: Record<string, unknown> = { ...lib, ...aigateway, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
 
 const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
+  ['AIGatewayRoute', false],
+  ['AIServiceBackend', false],
   ['AccessLog', false],
   ['AccessPolicy', false],
   ['ApiKeySecrets', false],
@@ -242,6 +245,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['AuthPolicy', false],
   ['AuthorinoMonitoring', true],
   ['AuthorizationPolicy', false],
+  ['BackendSecurityPolicy', false],
   ['BackendTrafficPolicy', false],
   ['Certificate', false],
   ['ClientTrafficPolicy', false],
@@ -249,6 +253,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['DirectResponse', false],
   ['EndpointPicker', false],
   ['EndpointPickerMonitoring', false],
+  ['EnvoyGatewayBackend', false],
   ['EnvoyGatewayTracing', false],
   ['ExternalSecret', false],
   ['Gateway', false],
@@ -286,6 +291,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['MeshMtls', false],
   ['ModelEndpoint', false],
   ['OpaAuthorizer', false],
+  ['OpenAiEndpoint', false],
   ['OpaMonitoring', true],
   ['PeerAuthentication', true],
   ['PlatformDashboard', false],

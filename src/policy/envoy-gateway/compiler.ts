@@ -8,7 +8,10 @@ import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
 import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
-import { CounterKey, LimitScope, RateLimitMode, TimeUnit } from '../rate-limit';
+import { AI_GATEWAY_MODEL_HEADER, AIGatewayRoute } from '../../aigateway/ai-gateway-route';
+import { AI_GATEWAY_METADATA_NAMESPACE, LlmRequestCost } from '../../aigateway/llm-request-cost';
+import { noteRequired } from '../../core/required-object';
+import { CounterKey, LimitScope, RateLimitMode, TimeUnit, TokenCount, TOKEN_COUNT_FIELD, TokenLimit } from '../rate-limit';
 import { Tier } from '../tier';
 import { BackendTrafficPolicy, RateLimitRule, RateLimitUnit } from './backend-traffic-policy';
 import { ClientTrafficPolicy } from './client-traffic-policy';
@@ -126,16 +129,31 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
     // Request limits.
     // Tiers select disjoint callers and every route gets the same rules: their declaration order has no meaning, so rules and targets are sorted.
     const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
-    if (limited.length > 0) {
-      const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: byName(policy.routes, (r) => r.routeName).map((r) => PolicyTarget.route(r)) });
-      for (const tier of limited) {
-        for (const rule of limitRules(policy, tier, identity)) {
+    const tokenRules = tokenBudgetRules(policy, identity);
+    if (limited.length > 0 || tokenRules.length > 0) {
+      const requestRules = limited.flatMap((tier) => limitRules(policy, tier, identity));
+      const addRules = (btp: BackendTrafficPolicy) => {
+        for (const rule of requestRules) {
           if (policy.rateLimitMode === RateLimitMode.GLOBAL) btp.addGlobalRateLimit(rule);
           else btp.addLocalRateLimit(rule);
         }
+        for (const rule of tokenRules) btp.addGlobalRateLimit(rule);
+      };
+      // Envoy Gateway applies one BackendTrafficPolicy per route: a route that already has one (an OpenAiEndpoint's
+      // fallback retries) gets the limits in it; the others share the policy's own.
+      const existing = existingTrafficPolicies(policy);
+      const own = policy.routes.filter((r) => !existing.has(r));
+      if (own.length > 0) {
+        const btp = new BackendTrafficPolicy(policy, 'RateLimits', { name: `${policy.policyName}-rate-limits`, targets: byName(own, (r) => r.routeName).map((r) => PolicyTarget.route(r)) });
+        addRules(btp);
+        objects.push(`BackendTrafficPolicy/${btp.policyName}`);
       }
-      objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      for (const btp of new Set(existing.values())) {
+        addRules(btp);
+        objects.push(`BackendTrafficPolicy/${btp.policyName}`);
+      }
       caveats.push(...limitCaveats(policy));
+      if (tokenRules.length > 0) caveats.push(...tokenCaveats(policy));
     }
 
     const strip = identityHeaders(policy);
@@ -191,24 +209,14 @@ function checkSupported(policy: AccessPolicy): void {
       'Envoy Gateway requires every method configured in a SecurityPolicy (JWT and API keys are AND-ed, https://github.com/envoyproxy/gateway/issues/8491): use one method per AccessPolicy (separate routes for key and token callers), or the Kuadrant engine, whose AuthPolicy accepts any one identity',
     );
   }
-  for (const t of policy.tiers) {
-    if (t.tokenLimits.length > 0) {
-      unsupported(
-        policy,
-        ENVOY_GATEWAY_ENGINE,
-        `tiers(${t.name}).tokenLimits`,
-        t.tokenLimits.map(String),
-        'Envoy Gateway counts requests, not LLM tokens from response usage: route LLMs through Envoy AI Gateway (AIGatewayRoute llmRequestCosts) or use the Kuadrant engine (TokenRateLimitPolicy), or drop tokenLimits',
-      );
-    }
-  }
+  checkTokenBudgets(policy);
   if (policy.subscriptions.length > 0) {
     unsupported(
       policy,
       ENVOY_GATEWAY_ENGINE,
       'subscriptions',
       policy.subscriptions.map((s) => s.name),
-      'subscriptions carry token budgets, and Envoy Gateway counts requests, not LLM tokens from response usage: route LLMs through Envoy AI Gateway (AIGatewayRoute llmRequestCosts) or use the Kuadrant engine (TokenRateLimitPolicy), or drop subscriptions',
+      'Envoy Gateway rate limits select requests by headers only and cannot apply the subscription selection rule (the subscription named in the request, else the highest-priority one of the holder that grants the model): give the budgets to tiers (Tier tokenLimits, counted on Envoy AI Gateway routes), or use the Kuadrant engine (TokenRateLimitPolicy with subscription selection in its AuthPolicy)',
     );
   }
   policy.authentication.forEach((a, i) => {
@@ -327,7 +335,7 @@ function checkJwt(policy: AccessPolicy, jwt: JwtAuth, field: string): void {
       `Envoy Gateway does not expose the jwt_authn clock skew, which stays at Envoy's ${ENVOY_JWT_CLOCK_SKEW_SECONDS}s: drop clockSkew (or set Duration.seconds(${ENVOY_JWT_CLOCK_SKEW_SECONDS})), or use the Kuadrant engine`,
     );
   }
-  const limited = policy.tiers.some((t) => t.limits.length > 0);
+  const limited = policy.tiers.some((t) => t.limits.length > 0 || t.tokenLimits.length > 0);
   const needed: Array<[string, string]> = [];
   if (limited) needed.push([jwt.tierClaim, 'x-user-tier']);
   if (limited && policy.counterKey === CounterKey.USER) needed.push([jwt.userClaim, 'x-user-id']);
@@ -404,6 +412,158 @@ function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateL
       : [{ headers: [tierSelector, identity.perUser!] }];
   const shared = policy.limitScope === LimitScope.GATEWAY ? true : undefined;
   return tier.limits.flatMap((l) => selectors.map((s) => ({ clientSelectors: [s], requests: l.requestsPerUnit, unit: UNITS[l.unit], shared })));
+}
+
+/**
+ * The BackendTrafficPolicies defined before this policy that target one of
+ * its routes (Envoy Gateway applies one per route, so the limits go into
+ * them), by route.
+ *
+ * @throws ModelServingError when such a policy targets anything else too, or
+ *   buckets must be shared across routes (LimitScope.GATEWAY), which one
+ *   BackendTrafficPolicy per route cannot do
+ */
+function existingTrafficPolicies(policy: AccessPolicy): Map<IPolicyRoute, BackendTrafficPolicy> {
+  const found = new Map<IPolicyRoute, BackendTrafficPolicy>();
+  const others = BackendTrafficPolicy.inNamespace(Namespace.of(policy)).filter((b) => !policy.node.findAll().includes(b));
+  for (const r of policy.routes) {
+    const btp = others.find((b) => b.targets.some((t) => t.kind === r.routeKind && t.name === r.routeName));
+    if (!btp) continue;
+    if (btp.targets.length > 1 || btp.localRateLimits.length + btp.globalRateLimits.length > 0) {
+      unsupported(policy, ENVOY_GATEWAY_ENGINE, 'routes', `${r.routeKind}/${r.routeName}`, `Envoy Gateway applies one BackendTrafficPolicy per route and '${btp.policyName}' (${btp.node.path}) already targets it with other routes or limits: protect the route with a single AccessPolicy`);
+    }
+    if (policy.limitScope === LimitScope.GATEWAY) {
+      unsupported(policy, ENVOY_GATEWAY_ENGINE, 'limitScope', policy.limitScope, `route ${r.routeName} has its own BackendTrafficPolicy '${btp.policyName}' (fallback retries), and Envoy Gateway shares buckets only between the targets of one policy: use LimitScope.ROUTE`);
+    }
+    found.set(r, btp);
+  }
+  return found;
+}
+
+/**
+ * The dynamic-metadata key each token count is stored under by the
+ * `llmRequestCosts` the engine adds to the AIGatewayRoutes (the keys of
+ * Envoy AI Gateway's own example, api/v1beta1/ai_gateway_route.go).
+ */
+const TOKEN_COSTS: Readonly<Record<TokenCount, LlmRequestCost>> = {
+  [TokenCount.TOTAL]: LlmRequestCost.totalTokens('llm_total_token'),
+  [TokenCount.INPUT]: LlmRequestCost.inputTokens('llm_input_token'),
+  [TokenCount.OUTPUT]: LlmRequestCost.outputTokens('llm_output_token'),
+  [TokenCount.CACHED_INPUT]: LlmRequestCost.cachedInputTokens('llm_cached_input_token'),
+};
+
+/** The Envoy AI Gateway metadata key a token count is read from (for tests and reports). */
+export function tokenCostMetadataKey(counts: TokenCount): string {
+  return TOKEN_COSTS[counts].metadataKey;
+}
+
+/** A regular expression matching exactly one of `values`. */
+function exactlyOneOf(values: readonly string[]): string {
+  return `^(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`;
+}
+
+/**
+ * Refuses the token budgets Envoy Gateway cannot count: any outside global
+ * mode (response costs are charged by the global rate-limit service only),
+ * on a route that is not an Envoy AI Gateway route (nothing writes the
+ * token counts there), or on a route whose models are not known by name.
+ */
+function checkTokenBudgets(policy: AccessPolicy): void {
+  const budgets = policy.tokenBudgets().filter((b) => b.holderKind === 'tier');
+  if (budgets.length === 0) return;
+  if (policy.rateLimitMode !== RateLimitMode.GLOBAL) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'rateLimitMode',
+      policy.rateLimitMode,
+      `token budgets (${budgets[0].field}) are charged after the response from Envoy AI Gateway's token counts (BackendTrafficPolicy cost.response), which Envoy Gateway supports for global rate limits only: use RateLimitMode.GLOBAL (Envoy Gateway's rate-limit service with Redis), or drop tokenLimits`,
+    );
+  }
+  for (const b of budgets) {
+    if (!(b.route instanceof AIGatewayRoute)) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        b.field,
+        `${b.limit.toString()} on ${b.route.routeKind}/${b.route.routeName}`,
+        'Envoy Gateway counts LLM tokens only on Envoy AI Gateway routes, whose filter writes the usage to dynamic metadata (llmRequestCosts): serve the model through an OpenAiEndpoint (or an AIGatewayRoute), limit it to those models (TokenLimit models), or use the Kuadrant engine (TokenRateLimitPolicy)',
+      );
+    }
+    if (b.route.models === undefined) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        b.field,
+        `AIGatewayRoute/${b.route.routeName}`,
+        "a token budget rule selects its models by the x-ai-eg-model header, but a rule of this AIGatewayRoute does not match one model by name: match every rule with AIGatewayRouteMatches.model('<model>') (as OpenAiEndpoint does)",
+      );
+    }
+  }
+}
+
+/**
+ * The global rules of the tiers' token budgets: per (tier, limit), counted
+ * per caller (and per route unless LimitScope.GATEWAY), selecting the
+ * budget's models by `x-ai-eg-model`, checked on arrival (cost 0) and
+ * charged after the response with the token count Envoy AI Gateway stores
+ * in dynamic metadata `io.envoy.ai_gateway/<key>` (envoyproxy/ai-gateway
+ * v1.1.0 api/v1beta1/shared_types.go AIGatewayFilterMetadataNamespace);
+ * each route of a budget gets the matching `llmRequestCosts` entry.
+ */
+function tokenBudgetRules(policy: AccessPolicy, identity: Identity): RateLimitRule[] {
+  const budgets = policy.tokenBudgets().filter((b) => b.holderKind === 'tier');
+  const byLimit = new Map<TokenLimit, { tier: Tier; routes: AIGatewayRoute[] }>();
+  for (const b of budgets) {
+    const route = b.route as AIGatewayRoute;
+    const entry = byLimit.get(b.limit) ?? { tier: b.holder as Tier, routes: [] };
+    if (!entry.routes.includes(route)) entry.routes.push(route);
+    byLimit.set(b.limit, entry);
+    route.addLlmRequestCost(TOKEN_COSTS[b.limit.counts]);
+  }
+  const rules: RateLimitRule[] = [];
+  for (const tier of byName(policy.tiers, (t) => t.name)) {
+    if (!tier.tokenLimits.some((l) => byLimit.has(l))) continue;
+    const tierSelector = identity.tierSelector(tier);
+    if (!tierSelector) continue;
+    for (const limit of tier.tokenLimits) {
+      const entry = byLimit.get(limit);
+      if (!entry) continue;
+      const models = [...new Set(entry.routes.flatMap((r) => r.models ?? []))].sort();
+      const modelSelector = HeaderSelector.regex(AI_GATEWAY_MODEL_HEADER, exactlyOneOf(models));
+      const selectors: ClientSelector[] =
+        policy.counterKey === CounterKey.CLIENT_IP
+          ? [
+              { headers: [tierSelector, modelSelector], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
+              { headers: [tierSelector, modelSelector], sourceCidr: SourceCidrSelector.distinct('::/0') },
+            ]
+          : [{ headers: [tierSelector, identity.perUser!, modelSelector] }];
+      for (const s of selectors) {
+        rules.push({
+          clientSelectors: [s],
+          requests: limit.tokensPerUnit,
+          unit: UNITS[limit.unit],
+          shared: policy.limitScope === LimitScope.GATEWAY ? true : undefined,
+          cost: { request: 0, responseMetadata: { namespace: AI_GATEWAY_METADATA_NAMESPACE, key: TOKEN_COSTS[limit.counts].metadataKey } },
+        });
+      }
+    }
+  }
+  return rules;
+}
+
+function tokenCaveats(policy: AccessPolicy): string[] {
+  const kinds = [...new Set(policy.tokenBudgets().map((b) => b.limit.counts))].sort();
+  noteRequired(
+    policy,
+    'Envoy Gateway global rate limiting',
+    `token budgets of AccessPolicy ${policy.policyNamespace}/${policy.policyName}`,
+    (_platform, purposes) =>
+      `Enable global rate limiting in the EnvoyGateway configuration (\`rateLimit.backend.type: Redis\`, \`rateLimit.backend.redis.url\`${policy.redis ? ` = \`${policy.redis.address}\`` : ''}; https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/): the counters of ${purposes} live in that Redis, shared by every Envoy replica.`,
+  );
+  return [
+    `Token budgets are counted by Envoy Gateway's global rate-limit service from Envoy AI Gateway's token counts (${kinds.map((k) => `${TOKEN_COUNT_FIELD[k]} as \`${AI_GATEWAY_METADATA_NAMESPACE}/${TOKEN_COSTS[k].metadataKey}\``).join(', ')}): a request is checked on arrival (cost 0) and charged after its response, so the request that exhausts a budget completes and the next ones get 429. Streamed responses carry usage only with \`stream_options.include_usage: true\`.`,
+  ];
 }
 
 function limitCaveats(policy: AccessPolicy): string[] {

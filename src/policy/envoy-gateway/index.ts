@@ -5,7 +5,7 @@
  */
 export * from './backend-traffic-policy';
 export * from './client-traffic-policy';
-export { compiler as envoyGatewayCompiler, ENVOY_GATEWAY_CLIENT_ID_HEADER, ENVOY_GATEWAY_ENGINE } from './compiler';
+export { compiler as envoyGatewayCompiler, ENVOY_GATEWAY_CLIENT_ID_HEADER, ENVOY_GATEWAY_ENGINE, tokenCostMetadataKey } from './compiler';
 export { PolicyTarget } from './policy-target';
 export type { PolicyTargetKind } from './policy-target';
 export * from './rate-limit-selector';

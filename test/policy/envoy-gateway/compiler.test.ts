@@ -345,7 +345,8 @@ describe('Envoy Gateway compiler', () => {
 
     it('a tier has token limits', () => {
       const llm = new Tier('llm', { limits: [RateLimit.perMinute(10)], tokenLimits: [TokenLimit.perMinute(10000)] });
-      expect(() => platformWith({ tiers: [llm] })).toThrow(/tiers\(llm\)\.tokenLimits cannot be expressed by provider 'envoy-gateway' \(received: \["10000 tokens\/minute"\]\)\. Fix: .*Envoy AI Gateway .*TokenRateLimitPolicy/);
+      // Token budgets count only on Envoy AI Gateway routes (test/policy/envoy-gateway/token-budgets.test.ts); iris is a plain HTTPRoute.
+      expect(() => platformWith({ tiers: [llm] })).toThrow(/tiers\(llm\)\.tokenLimits\[0\] cannot be expressed by provider 'envoy-gateway' \(received: "10000 tokens\/minute on HTTPRoute\/iris"\)\. Fix: .*Envoy AI Gateway .*TokenRateLimitPolicy/);
     });
 
     it('API keys are selected by labels (holders unknown at synth time)', () => {
