@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ModelServingError } from '../../../src/core/errors';
 import { AccessPolicy, AccessPolicyProps } from '../../../src/policy/access-policy';
 import { ApiKeyAuth, JwtAuth } from '../../../src/policy/authentication';
 import { Kuadrant } from '../../../src/policy/kuadrant';
@@ -211,5 +212,28 @@ describe('subscription intent checks', () => {
     }));
     expect(fx.build).toThrow(/holders\[0\]\.subscriptions\[0\].*is not one of the policy's subscriptions/s);
     expect(() => new Subscription('a', { grants: [{ models: ['qwen3' as never], tokenLimits: [TokenLimit.perDay(1)] }] }).check('test', 'subscriptions[0]')).toThrow(/names a model by a string/);
+  });
+});
+
+describe('subscription props from callers without TypeScript', () => {
+  it.each([
+    ['props null', () => new Subscription('a', null as never), /props must be an object of SubscriptionProps/],
+    ['an unknown prop', () => new Subscription('a', { grants: [], budget: 1 } as never), /budget/],
+    ['grants not a list', () => new Subscription('a', { grants: 'qwen3' as never }).check('t', 'subscriptions[0]'), /grants/],
+    ['a grant that is null', () => new Subscription('a', { grants: [null as never] }).check('t', 'subscriptions[0]'), /grants\[0\]/],
+    ['grant models not a list', () => new Subscription('a', { grants: [{ models: 'qwen3' as never, tokenLimits: [] }] }).check('t', 'subscriptions[0]'), /grants\[0\]\.models/],
+    ['a token limit that is a number', () => new Subscription('a', { grants: [{ models: [], tokenLimits: [1000 as never] }] }).check('t', 'subscriptions[0]'), /grants\[0\]\.(models|tokenLimits)/],
+    ['a priority that is a string', () => new Subscription('a', { priority: 'high' as never, grants: [] }).check('t', 'subscriptions[0]'), /priority must be an integer/],
+    ['TokenLimit options not an object', () => TokenLimit.perMinute(1, 'total' as never), /props must be an object of TokenLimitOptions/],
+    ['TokenLimit counts unknown', () => TokenLimit.perMinute(1, { counts: 'reasoning' as never }).check('t', 'l'), /l\.counts/],
+  ])('%s is refused with a ModelServingError', (_what, build, message) => {
+    let error: unknown;
+    try {
+      build();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ModelServingError);
+    expect((error as Error).message).toMatch(message);
   });
 });
