@@ -17,7 +17,7 @@ import { IServiceAccount } from '../core/service-account';
 import { sortRecord } from '../core/sort-keys';
 import { checkTolerations } from '../core/toleration';
 import { renderPodVolumes } from '../core/volume';
-import { IGateway } from '../gateway/gateway';
+import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
@@ -45,10 +45,12 @@ export interface LlmRouteGroup {
 /** Options of {@link LlmRouter.managed}. */
 export interface LlmManagedRouterOptions {
   /**
-   * `router.gateway.refs`: the Gateways KServe attaches its HTTPRoute to.
+   * `router.gateway.refs`: the Gateways (or single listeners,
+   * `gateway.listener('https')`, written as `sectionName`) KServe attaches
+   * its HTTPRoute to.
    * @default - none: KServe's configured default Gateway
    */
-  readonly gateways?: readonly IGateway[];
+  readonly gateways?: readonly IRouteParent[];
   /**
    * Without `gateways`, say the default-Gateway choice explicitly as
    * `router.gateway: {}` (as KServe's samples with a scheduler do) instead of
@@ -79,8 +81,8 @@ export interface LlmManagedRouterOptions {
 
 /** Options of {@link LlmRouter.httpRoutes}. */
 export interface LlmHttpRoutesRouterOptions {
-  /** `router.gateway.refs`: the Gateways the routes attach to (KServe refuses HTTPRoute refs with its default Gateway `{}`). @default - none */
-  readonly gateways?: readonly IGateway[];
+  /** `router.gateway.refs`: the Gateways (or listeners) the routes attach to (KServe refuses HTTPRoute refs with its default Gateway `{}`). @default - none */
+  readonly gateways?: readonly IRouteParent[];
   /** `router.scheduler`, as in {@link LlmManagedRouterOptions.scheduler}. @default false */
   readonly scheduler?: boolean | LlmSchedulerOptions;
 }
@@ -93,7 +95,7 @@ export interface LlmHttpRoutesRouterOptions {
  */
 export class LlmRouter {
   /** KServe creates and manages the HTTPRoute on the named Gateway(s) (`router.route: {}` plus `router.gateway.refs`). */
-  public static managedRoute(...gateways: IGateway[]): LlmRouter {
+  public static managedRoute(...gateways: IRouteParent[]): LlmRouter {
     return LlmRouter.managed({ gateways });
   }
 
@@ -112,12 +114,13 @@ export class LlmRouter {
     assertKnownKeys(where, '', options, keysOf<LlmManagedRouterOptions>({ gateways: true, explicitDefaultGateway: true, scheduler: true, hostnames: true, group: true }));
     const gateways = checkGateways(where, options.gateways);
     if (options.explicitDefaultGateway && gateways.length > 0) {
-      invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gatewayName), 'drop explicitDefaultGateway, or the gateways');
+      invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gateway.gatewayName), 'drop explicitDefaultGateway, or the gateways');
     }
     const scheduler = checkScheduler(where, options.scheduler);
-    const hostnames = options.hostnames === undefined ? undefined : [...options.hostnames];
-    if (hostnames !== undefined) {
-      if (!Array.isArray(hostnames) || hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
+    let hostnames: string[] | undefined;
+    if (options.hostnames !== undefined) {
+      if (!Array.isArray(options.hostnames) || options.hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
+      hostnames = [...options.hostnames];
       hostnames.forEach((h, i) => assertHostname(where, `hostnames[${i}]`, h));
     }
     let group: LlmRouteGroup | undefined;
@@ -156,8 +159,8 @@ export class LlmRouter {
   private constructor(
     /** `managed`: KServe creates the HTTPRoute; `refs`: routes of this app; `none`: no `spec.router`. */
     public readonly mode: 'managed' | 'refs' | 'none',
-    /** Gateways referenced in `router.gateway.refs`. */
-    public readonly gateways: readonly IGateway[],
+    /** Gateways (or listeners) referenced in `router.gateway.refs`. */
+    private readonly parents: readonly IRouteParent[],
     /** The scheduler options (`true`: KServe's presets), when KServe deploys an inference scheduler. */
     public readonly schedulerOptions: LlmSchedulerOptions | true | undefined,
     /** How `router.gateway` is written: with `refs`, as `{}`, or left out. */
@@ -167,6 +170,11 @@ export class LlmRouter {
     /** `route.group` and `route.weight`. */
     public readonly group?: LlmRouteGroup,
   ) {}
+
+  /** The Gateways referenced in `router.gateway.refs`. */
+  public get gateways(): readonly IGateway[] {
+    return [...new Set(this.parents.map((p) => p.gateway))];
+  }
 
   /** Whether KServe manages an HTTPRoute. */
   public get managed(): boolean {
@@ -189,7 +197,7 @@ export class LlmRouter {
     const ns = ctx.namespace;
     const gateway =
       this.gatewayField === 'refs'
-        ? { refs: this.gateways.map((g) => ({ name: g.gatewayName, namespace: g.gatewayNamespace ?? ns })) }
+        ? { refs: this.parents.map((p) => ({ name: p.gateway.gatewayName, namespace: p.gateway.gatewayNamespace ?? ns, sectionName: p.parentRef.sectionName })) }
         : this.gatewayField === 'empty'
           ? {}
           : undefined;
@@ -203,10 +211,12 @@ export class LlmRouter {
   }
 }
 
-function checkGateways(where: string, gateways: readonly IGateway[] | undefined): readonly IGateway[] {
+function checkGateways(where: string, gateways: readonly IRouteParent[] | undefined): readonly IRouteParent[] {
   if (gateways === undefined) return [];
   if (!Array.isArray(gateways)) invalid(where, 'gateways', 'must be a list of Gateways', gateways, 'pass gateways: [gateway]');
-  gateways.forEach((g, i) => requireShape(where, `gateways[${i}]`, g, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass the Gateway construct (or Gateway.fromGatewayName(...))'));
+  gateways.forEach((g, i) =>
+    requireShape(where, `gateways[${i}]`, g, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or a listener', "pass the Gateway construct (or Gateway.fromGatewayName(...)), or gateway.listener('https')"),
+  );
   return [...gateways];
 }
 
@@ -881,7 +891,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (w.worker !== undefined) {
       if (!isPlainObject(w.worker)) invalid(this, f('worker'), 'must be an object of LlmWorkerOptions', w.worker, 'pass worker: { container: { resources } }');
       assertKnownKeys(this, f('worker'), w.worker, keysOf<LlmWorkerOptions>({ container: true, nodeSelector: true, tolerations: true }));
-      if ('name' in (w.worker.container ?? {})) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
+      if (isPlainObject(w.worker.container as unknown) && 'name' in w.worker.container) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
       worker = this.pod(f('worker.'), w.worker.container, w.worker.nodeSelector ?? w.nodeSelector, w.worker.tolerations, saName, security, binding.env);
     }
     return {

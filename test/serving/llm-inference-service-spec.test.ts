@@ -340,3 +340,52 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     expect(internal.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(mine);
   });
 });
+
+describe('the new props never surface raw TypeErrors', () => {
+  it('null, numbers, strings, objects, lists and booleans in place of each new prop and option', () => {
+    const raw: string[] = [];
+    for (const bad of [null, 42, 'text', { text: 42 }, [42], true] as const) {
+      const { ns } = setup(['llm']);
+      const attempt = (what: string, f: () => unknown) => {
+        try {
+          f();
+        } catch (e) {
+          if (!(e instanceof Error) || e.name !== 'ModelServingError') raw.push(`${what} = ${JSON.stringify(bad)}: ${String(e)}`);
+        }
+      };
+      let n = 0;
+      const keys = ['scaling', 'parallelism', 'worker', 'prefill', 'kvCacheOffloading', 'tracing', 'router', 'serviceAccount', 'podLabels', 'podAnnotations', 'annotations', 'poolWith', 'managedDra', 'security'];
+      for (const key of keys) attempt(`service ${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, { ...base({ security: WRITABLE }), [key]: bad } as never));
+      for (const key of ['tensor', 'pipeline', 'data', 'dataLocal', 'dataRpcPort', 'expert']) attempt(`parallelism.${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, base({ parallelism: { [key]: bad } as never })));
+      for (const key of ['container', 'nodeSelector', 'tolerations']) attempt(`worker.${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, base({ security: WRITABLE, parallelism: { pipeline: 2 }, worker: { container: {}, [key]: bad } as never })));
+      for (const key of ['cpu', 'evictionPolicy', 'secondary']) attempt(`kvCacheOffloading.${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, base({ kvCacheOffloading: { cpu: '1Gi', [key]: bad } as never })));
+      for (const key of ['exporterEndpoint', 'sampler', 'samplerRatio']) attempt(`tracing.${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, base({ tracing: { [key]: bad } as never })));
+      for (const key of ['gateways', 'explicitDefaultGateway', 'scheduler', 'hostnames', 'group']) attempt(`LlmRouter.managed ${key}`, () => LlmRouter.managed({ [key]: bad } as never));
+      for (const key of ['failureMode', 'config', 'replicas', 'containers', 'podLabels', 'podAnnotations']) attempt(`scheduler.${key}`, () => new LlmInferenceService(ns.llm, `s${n++}`, base({ router: LlmRouter.managed({ scheduler: { [key]: bad } as never }) })));
+      for (const key of ['minReplicas', 'maxReplicas', 'variantCost', 'pollingInterval', 'cooldownPeriod', 'initialCooldownPeriod', 'idleReplicas', 'fallback']) attempt(`LlmScaling.keda ${key}`, () => LlmScaling.keda({ maxReplicas: 4, [key]: bad } as never));
+      for (const key of ['minReplicas', 'maxReplicas', 'variantCost', 'scaleDownStabilization', 'scaleUpStabilization']) attempt(`LlmScaling.hpa ${key}`, () => LlmScaling.hpa({ maxReplicas: 4, [key]: bad } as never));
+      attempt('LlmScaling.keda options', () => LlmScaling.keda(bad as never));
+      attempt('KvCacheTier.emptyDir', () => KvCacheTier.emptyDir(bad as never));
+      attempt('KvCacheTier.ephemeralPvc', () => KvCacheTier.ephemeralPvc(bad as never));
+      attempt('KvCacheTier.pvc', () => KvCacheTier.pvc(bad as never));
+      attempt('managedDra.deviceClass', () => new LlmInferenceService(ns.llm, `s${n++}`, base({ managedDra: { deviceClass: bad } as never })));
+      attempt('managedDra.celSelectors', () => new LlmInferenceService(ns.llm, `s${n++}`, base({ managedDra: { deviceClass: 'gpu.nvidia.com', celSelectors: bad } as never })));
+      const svc = new LlmInferenceService(ns.llm, `s${n++}`, base({ router: LlmRouter.managed({ scheduler: true }) }));
+      attempt('useInferencePool', () => svc.useInferencePool(bad as never));
+      const refs = new LlmInferenceService(ns.llm, `s${n++}`, base({ router: LlmRouter.httpRoutes() }));
+      attempt('useHttpRoutes', () => refs.useHttpRoutes(bad as never));
+    }
+    expect(raw).toEqual([]);
+  });
+});
+
+describe('router gateway refs name a listener', () => {
+  it("gateway.listener('https') is written as router.gateway.refs[].sectionName", () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'qwen', base({ router: LlmRouter.managed({ gateways: [gateway.listener('https')] }) }));
+    expect(findObject(synthObjects(f.app), 'LLMInferenceService', 'qwen', 'llm').spec.router.gateway).toEqual({ refs: [{ name: 'gateway', namespace: 'gw', sectionName: 'https' }] });
+    expect(svc.router.gateways).toEqual([gateway]);
+    expect(() => LlmRouter.managed({ gateways: ['gateway'] as never })).toThrow(/gateways\[0\] must be a Gateway or a listener/);
+  });
+});
