@@ -20,7 +20,7 @@ import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { AccessPolicy } from '../policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
-import { RateLimit, RateLimitMode } from '../policy/rate-limit';
+import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../policy/rate-limit';
 import { RedisReference } from '../policy/redis';
 import { Tier } from '../policy/tier';
 import { LlmInferenceService, LlmLoraAdapter } from '../serving/llm-inference-service';
@@ -38,7 +38,7 @@ const GRANITE = 'ibm-granite/granite-3.3-8b-instruct';
 
 /** The README's opening: what the platform is and how a request is routed. */
 const DESCRIPTION = [
-  'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier limits.',
+  'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier request limits and input/output token budgets (POLICY.md).',
   '',
   `How a request is routed: a client calls \`https://${HOST}/v1/chat/completions\` (or \`/v1/completions\`, \`/v1/embeddings\`, \`/v1/models\`) with \`Authorization: Bearer <key>\`. Envoy Gateway checks the key and the caller's tier (POLICY.md), Envoy AI Gateway copies the body's \`model\` into \`x-ai-eg-model\`, and the AIGatewayRoute of that model (one per model name, table below) sends the request to the model's InferencePool. The pool's endpoint picker chooses the vLLM replica (queue depth, KV-cache use, prefix-cache hits, and for Llama the replicas that have the requested LoRA adapter loaded). A model name no route lists gets 404.`,
   '',
@@ -195,8 +195,24 @@ export class LlmGatewayPlatform extends Platform {
     // Tiers decide who may call which model (403 otherwise): free the Qwen and Granite models, pro also Llama and its
     // adapters (the rollout alias and both versions).
     const model = (name: string) => this.endpoint.model(name);
-    const free = new Tier('free', { limits: [RateLimit.perMinute(20)], models: [model(QWEN), model(GRANITE)] });
-    const pro = new Tier('pro', { limits: [RateLimit.perMinute(200)], models: llamaModel.modelNames.map(model), inherits: free });
+    // Token budgets match billing: input (prompt) and output (completion) tokens are priced apart, so each is budgeted
+    // apart, per caller and model, per hour; pro also has a daily total on the Llama model and its adapters (GPU-heavy).
+    const free = new Tier('free', {
+      limits: [RateLimit.perMinute(20)],
+      tokenLimits: [TokenLimit.perHour(100_000, { counts: TokenCount.INPUT }), TokenLimit.perHour(20_000, { counts: TokenCount.OUTPUT })],
+      models: [model(QWEN), model(GRANITE)],
+    });
+    const llamaNames = llamaModel.modelNames.map(model);
+    const pro = new Tier('pro', {
+      limits: [RateLimit.perMinute(200)],
+      tokenLimits: [
+        TokenLimit.perHour(2_000_000, { counts: TokenCount.INPUT }),
+        TokenLimit.perHour(400_000, { counts: TokenCount.OUTPUT }),
+        TokenLimit.perDay(5_000_000, { counts: TokenCount.TOTAL, models: llamaNames }),
+      ],
+      models: llamaNames,
+      inherits: free,
+    });
     this.accessPolicy = new AccessPolicy(llm, 'llm-access', {
       gateway: this.gateway,
       routes: [this.endpoint],

@@ -101,6 +101,41 @@ describe('llm-gateway', () => {
     expect(pickerConfig('qwen2-5-7b')).not.toContain('lora-affinity-scorer');
   });
 
+  it('budgets input and output tokens apart, per caller and model: free 100k input and 20k output tokens an hour on Qwen and Granite; pro 2M and 400k, and 5M tokens a day on Llama', () => {
+    // Read back from Envoy Gateway's global rate limit: a rule charges the token count Envoy AI Gateway wrote to the
+    // metadata key it names, for the callers (x-user-id) and models (x-ai-eg-model) it selects.
+    const rules = findObject(objects, 'BackendTrafficPolicy', 'llm-access-rate-limits', MODELS).spec.rateLimit.global.rules as Array<{
+      clientSelectors: Array<{ headers: Array<{ name: string; type: string; value?: string }> }>;
+      cost?: { request: { number: number }; response: { metadata: { namespace: string; key: string } } };
+      limit: { requests: number; unit: string };
+    }>;
+    const budgetsOf = (user: string, model: string): string[] =>
+      rules
+        .filter((r) => r.cost !== undefined)
+        .filter((r) => r.clientSelectors.some((c) => c.headers.every((h) => h.type === 'Distinct' || new RegExp(h.value!).test(h.name === 'x-user-id' ? user : h.name === 'x-ai-eg-model' ? model : ''))))
+        .map((r) => `${r.limit.requests} ${r.cost!.response.metadata.key}/${r.limit.unit}`)
+        .sort();
+    expect(budgetsOf('team-search', 'Qwen/Qwen2.5-7B-Instruct')).toEqual(['100000 llm_input_token/Hour', '20000 llm_output_token/Hour']);
+    expect(budgetsOf('team-search', 'meta-llama/Llama-3.1-8B-Instruct')).toEqual([]);
+    expect(budgetsOf('team-support', 'meta-llama/Llama-3.1-8B-Instruct')).toEqual(['2000000 llm_input_token/Hour', '400000 llm_output_token/Hour', '5000000 llm_total_token/Day']);
+    expect(budgetsOf('team-support', 'food-review')).toEqual(['2000000 llm_input_token/Hour', '400000 llm_output_token/Hour', '5000000 llm_total_token/Day']);
+    expect(budgetsOf('team-support', 'ibm-granite/granite-3.3-8b-instruct')).toEqual(['2000000 llm_input_token/Hour', '400000 llm_output_token/Hour']);
+    // Every charged key is one Envoy AI Gateway writes on the routes of the models the rule selects.
+    for (const r of rules.filter((x) => x.cost !== undefined)) {
+      expect(r.cost!.request.number).toBe(0);
+      expect(r.cost!.response.metadata.namespace).toBe('io.envoy.ai_gateway');
+      const models = r.clientSelectors[0].headers.find((h) => h.name === 'x-ai-eg-model')!;
+      for (const route of objectsOfKind(objects, 'AIGatewayRoute').filter((x) => new RegExp(models.value!).test(x.spec.rules[0].matches[0].headers[0].value))) {
+        expect(route.spec.llmRequestCosts.map((c: { metadataKey: string }) => c.metadataKey), route.metadata.name).toContain(r.cost!.response.metadata.key);
+      }
+    }
+    // POLICY.md states each budget with what counts (the usage field) and the streaming caveat.
+    const policyMd = platform.renderOutputFiles()['POLICY.md'];
+    expect(policyMd).toContain('| openai-meta-llama-llama-3-1-8b-instruct | tier pro | 400000 | output: `usage.completion_tokens` | user, per route | 1 hour |');
+    expect(policyMd).toContain('| openai-qwen-qwen2-5-7b-instruct | tier free | 100000 | input: `usage.prompt_tokens` | user, per route | 1 hour |');
+    expect(policyMd).toContain('stream_options');
+  });
+
   it('splits Qwen into prefill and decode: KServe runs both workloads, the pool holds both, and its picker schedules each phase on its role', () => {
     const qwen = findObject(objects, 'LLMInferenceService', 'qwen2-5-7b', MODELS);
     expect(qwen.spec.prefill.replicas).toBe(2);
