@@ -143,6 +143,7 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
     this.routeName = assertDnsSubdomain(this, 'name', props.name ?? id);
     this.parentList = requireArray(this, 'parents', props.parents, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or listener', "pass parents: [gateway] or [gateway.listener('http')]");
     if (this.parentList.length === 0 || this.parentList.length > 16) invalid(this, 'parents', 'must list 1-16 Gateways', this.parentList.length, 'pass parents: [gateway]');
+    this.parentList.forEach((parent, i) => this.checkParent(parent, i));
     const hostnames = optionalArray(this, 'hostnames', props.hostnames, isGatewayHostname, 'a lower-case DNS name', "pass hostnames: ['llm.example.com']") ?? [];
     if (hostnames.length > 16) invalid(this, 'hostnames', 'can hold at most 16 entries', hostnames.length, 'split the route');
     const rules = requireArray(this, 'rules', props.rules, isPlainObject, 'a rule object', 'pass rules: [{ matches: [AIGatewayRouteMatches.model("llama")], backends: [pool] }]') as unknown as readonly AIGatewayRouteRule[];
@@ -247,6 +248,22 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
     const reason = AccessControl.publicReasonOf(this);
     if (reason !== undefined) return { kind: 'public', reason };
     return { kind: 'unprotected' };
+  }
+
+  /** The generated HTTPRoute attaches like any route: the CRD accepts Gateways only, whose listeners must admit this namespace. */
+  private checkParent(parent: IRouteParent, i: number): void {
+    const ref = parent.parentRef;
+    if ((ref.kind ?? 'Gateway') !== 'Gateway') invalid(this, `parents[${i}]`, 'must be a Gateway or one of its listeners (Envoy AI Gateway accepts only Gateway parents)', ref.kind, 'pass the Gateway or gateway.listener(name)');
+    const listeners = ref.sectionName ? parent.gateway.listeners.filter((l) => l.name === ref.sectionName) : parent.gateway.listeners;
+    if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(this.routeNamespace, parent.gateway.gatewayNamespace) === false)) {
+      invalid(
+        this,
+        `parents[${i}]`,
+        `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${this.routeNamespace ?? '(none)'}'`,
+        ref.name,
+        `add the namespace to the listener's allowedRoutes: AllowedRoutes.fromNamespaces([...]) listing the Namespace construct '${this.routeNamespace ?? 'my-namespace'}'`,
+      );
+    }
   }
 
   private wire(gateway: IGateway, b: AIServiceBackend | IBackend): void {

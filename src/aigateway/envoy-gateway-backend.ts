@@ -177,7 +177,3 @@ export class EnvoyGatewayBackend extends Construct implements IBackend {
   }
 }
 
-/** True when `x` is an {@link EnvoyGatewayBackend}. */
-export function isEnvoyGatewayBackend(x: unknown): x is EnvoyGatewayBackend {
-  return x instanceof EnvoyGatewayBackend;
-}

@@ -12,9 +12,6 @@ import type { ITierTarget } from '../policy/tier';
 import { isLlmProvider, LlmProvider } from './llm-provider';
 import type { CompiledOpenAiEndpoint } from './openai-route-compiler';
 
-/** The paths an OpenAI-compatible endpoint serves (the model is chosen by the body's `model`, except for `/v1/models`, which lists them). */
-export const OPENAI_ENDPOINT_PATHS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models'] as const;
-
 /** A backend of a model with its options. */
 export interface OpenAiModelBackend {
   /**
@@ -92,6 +89,17 @@ export interface OpenAiEndpointProps {
 
 const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, hostnames: true, models: true, requestTimeout: true, streamIdleTimeout: true, labels: true });
 
+/** Why a known provider without an OpenAI route compiler cannot serve the endpoint, by provider id. */
+const NO_BODY_ROUTING: Readonly<Record<string, string>> = {
+  kgateway: 'kgateway routes on headers and paths only (its Envoy-based inference extension, which could read the body, was removed in v2.2)',
+  kong: 'the Kong Ingress Controller routes on headers and paths only (model routing on the body is an AI Gateway feature of Kong Enterprise)',
+  istio:
+    "Istio routes on the body's model only with Gateway API Inference Extension's body-based router in front of it, which GAIE v1.6.0 (the pinned version) no longer ships (removed from the repository, kubernetes-sigs/gateway-api-inference-extension#2959), so there is no pinned router to deploy",
+};
+
+/** The model names each Gateway's endpoints answer, by listener, host and model: which endpoint claimed it. */
+const CLAIMED_MODELS = new WeakMap<IGateway, Map<string, string>>();
+
 /** Longest model name accepted: it travels as a header value (`x-ai-eg-model` on Envoy AI Gateway). */
 const MAX_MODEL_NAME = 253;
 
@@ -143,7 +151,8 @@ export class OpenAiEndpointModel implements ITierTarget {
  * The gateway's provider compiles it (`GatewayProvider.openAiRouteCompiler`):
  * Envoy Gateway with Envoy AI Gateway (`AIGatewayRoute`, `AIServiceBackend`,
  * `BackendSecurityPolicy`), agentgateway; providers that cannot route on the
- * body (kgateway, Kong) are refused. Like every route, the endpoint is deny
+ * body are refused with the reason (kgateway, Kong; Istio, whose body-based
+ * router GAIE v1.6.0 no longer ships). Like every route, the endpoint is deny
  * by default: an `AccessPolicy` lists it in `routes` (or
  * {@link allowPublicAccess} says why not), and tiers name it (every model)
  * or {@link model}`('<name>')` (one model).
@@ -163,8 +172,11 @@ export class OpenAiEndpointModel implements ITierTarget {
  * @throws ModelServingError when `models` is empty, names a model twice or
  *   gives a model no backend; a model mixes an InferencePool with other
  *   backends or overrides its name; a model name is empty, too long or holds
- *   control characters; the gateway's provider cannot route on the body; or
- *   the provider's compiler refuses a backend
+ *   control characters; another endpoint already serves a model name on the
+ *   same Gateway listener and host; `streamIdleTimeout` is not positive; the
+ *   gateway's provider cannot route on the body; or the provider's compiler
+ *   refuses a backend or the parent (a listener that does not admit the
+ *   endpoint's namespace)
  */
 export class OpenAiEndpoint extends Construct implements ITierTarget {
   /** Name prefix of the emitted objects. */
@@ -205,12 +217,14 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     this.models = this.resolveModels(props.models);
 
     const gateway = this.parent.gateway;
+    this.claimModels(gateway);
     const compiler = gateway.provider?.openAiRouteCompiler;
     if (!compiler) {
+      const id = gateway.provider?.id ?? 'unknown';
       invalid(
         this,
         'gateway',
-        `is served by provider '${gateway.provider?.id ?? 'unknown'}', which cannot route on the request body's model (it has no OpenAI route compiler)`,
+        `is served by provider '${id}', which cannot route on the request body's model: ${NO_BODY_ROUTING[id] ?? 'it has no OpenAI route compiler'}`,
         gateway.gatewayName,
         'serve the endpoint on a Gateway of Envoy Gateway with Envoy AI Gateway (GatewayProvider.ENVOY_GATEWAY) or agentgateway, or give a custom provider an openAiRouteCompiler (GatewayProvider.custom(id, className, { openAiRouteCompiler }))',
       );
@@ -250,6 +264,27 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
    */
   public allowPublicAccess(reason: string): void {
     for (const r of this.tierRoutes) AccessControl.markPublic(r, reason);
+  }
+
+  /**
+   * Two endpoints answering one model name on the same Gateway and host
+   * would race for its requests (the gateway keeps one route by its own
+   * precedence): refused, naming the other endpoint.
+   */
+  private claimModels(gateway: IGateway): void {
+    let claimed = CLAIMED_MODELS.get(gateway);
+    if (!claimed) CLAIMED_MODELS.set(gateway, (claimed = new Map()));
+    const hosts = this.hostnames.length > 0 ? this.hostnames : ['*'];
+    for (const m of this.models) {
+      for (const h of hosts) {
+        const key = `${this.parent.parentRef.sectionName ?? ''}\u0000${h}\u0000${m.name}`;
+        const other = claimed.get(key);
+        if (other !== undefined && other !== this.node.path) {
+          invalid(this, `models(${m.name})`, `is already served on Gateway '${gateway.gatewayName}'${h === '*' ? '' : ` for host ${h}`} by OpenAiEndpoint ${other}`, m.name, 'serve each model name from one endpoint per Gateway and host (list its backends there as fallbacks), or give the endpoints different hostnames');
+        }
+        claimed.set(key, this.node.path);
+      }
+    }
   }
 
   private resolveModels(models: unknown): ResolvedOpenAiModel[] {

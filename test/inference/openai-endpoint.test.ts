@@ -18,6 +18,7 @@ import { Tier } from '../../src/policy/tier';
 import { formatIssue, validateObject } from '../../src/validate';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
 import { InferenceService } from '../../src/serving/inference-service';
+import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
 import { Predictor } from '../../src/serving/predictor';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Storage } from '../../src/serving/storage';
@@ -124,8 +125,8 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
       rateLimitMode: RateLimitMode.LOCAL,
     });
     const objects = synthObjects(fx.app);
-    const [llama] = routeOf(objects, LLAMA);
-    const [gpt] = routeOf(objects, 'gpt-4o');
+    const llama = { metadata: { name: routeOf(objects, LLAMA)[0].metadata.name! } };
+    const gpt = { metadata: { name: routeOf(objects, 'gpt-4o')[0].metadata.name! } };
     const sps = objectsOfKind(objects, 'SecurityPolicy');
     const spOf = (route: string) => sps.find((sp) => sp.spec.targetRefs?.some((t: any) => t.kind === 'HTTPRoute' && t.name === route));
     expect(spOf(llama.metadata.name)).toBeDefined();
@@ -133,7 +134,7 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     // One BackendTrafficPolicy per route: the limits join the fallback policy of gpt-4o, the other models share the policy's own.
     const btps = objectsOfKind(objects, 'BackendTrafficPolicy');
     expect(btps.map((b) => b.metadata.name).sort()).toEqual(['access-rate-limits', `${gpt.metadata.name}-fallback`]);
-    const fallback = btps.find((b) => b.metadata.name.endsWith('-fallback'))!;
+    const fallback = btps.find((b) => b.metadata.name?.endsWith('-fallback'))!;
     expect(fallback.spec.retry.numAttemptsPerPriority).toBe(1);
     expect(fallback.spec.rateLimit.local.rules.map((r: any) => r.limit)).toEqual(expect.arrayContaining([{ requests: 10, unit: 'Minute' }, { requests: 100, unit: 'Minute' }]));
     const own = btps.find((b) => b.metadata.name === 'access-rate-limits')!;
@@ -146,13 +147,30 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(tiersAllowed(gpt.metadata.name)).toContain('premium');
   });
 
+  it('needs one access policy for every model route of the Gateway: authentication runs before Envoy AI Gateway picks the model route', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
+    const llms = endpoint(fx);
+    const other = new OpenAiEndpoint(fx.ns.models, 'other', { gateway: fx.gateway.listener('https'), models: [{ name: 'mistral', backends: [Backend.service('mistral', 8000)] }] });
+    other.allowPublicAccess('a demo model anyone may call');
+    new AccessPolicy(fx.ns.models, 'access', {
+      gateway: fx.gateway,
+      routes: [llms],
+      authentication: [new JwtAuth({ issuer: 'https://idp.example.com/', jwksUri: 'https://idp.example.com/jwks.json', audiences: ['llm'] })],
+      tiers: [new Tier('all', { unlimited: true })],
+      rateLimitMode: RateLimitMode.LOCAL,
+    });
+    expect(() => synthObjects(fx.app)).toThrow(/routes does not cover AIGatewayRoute models\/other-mistral of Gateway 'gateway' \(public\)/);
+  });
+
   it('is denied by default: without an access policy the platform does not synthesize', () => {
     const fx = platform(GatewayProvider.ENVOY_GATEWAY, { requireAccessPolicies: true });
     endpoint(fx);
     expect(() => synthObjects(fx.app)).toThrow(/AIGatewayRoute\/models\/llms-.*has no access policy/);
   });
 
-  it('refuses gateways that cannot route on the body (kgateway, Kong), naming the provider', () => {
+  it('refuses gateways that cannot route on the body (kgateway, Kong, Istio without a pinned body-based router), naming the provider and why', () => {
+    const fx = platform(GatewayProvider.ISTIO);
+    expect(() => new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway, models: [{ name: 'gpt-4o', backends: [fx.openai] }] })).toThrow(/provider 'istio'.*body-based router.*#2959/);
     for (const provider of [GatewayProvider.KGATEWAY, GatewayProvider.KONG]) {
       const fx = platform(provider);
       expect(() => new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway, models: [{ name: 'gpt-4o', backends: [fx.openai] }] })).toThrow(new RegExp(`provider '${provider.id}', which cannot route on the request body`));
@@ -167,7 +185,30 @@ describe('OpenAiEndpoint on Envoy Gateway (Envoy AI Gateway)', () => {
     expect(() => make('c', [{ name: 'x', backends: [fx.openai] }, { name: 'x', backends: [fx.azure] }])).toThrow(/names a model twice/);
     expect(() => make('d', [{ name: 'x', backends: [] }])).toThrow(/backends.*is empty/);
     const ok = make('e', [{ name: 'x', backends: [Backend.service('vllm', 8000)] }]);
+    expect(() => make('g', [{ name: 'x', backends: [fx.openai] }])).toThrow(/models\(x\) is already served on Gateway 'gateway' by OpenAiEndpoint test\/models\/e/);
     expect(() => ok.model('y')).toThrow(/does not serve/);
     expect(() => new OpenAiEndpoint(fx.ns.models, 'f', { gateway: fx.gateway, models: [{ name: 'x', backends: [fx.openai] }], streamIdleTimeout: Duration.seconds(0) })).toThrow(/streamIdleTimeout/);
+  });
+});
+
+describe('OpenAiEndpoint attachment and setup notes', () => {
+  it("routes a model to an LLMInferenceService's workload Service, and refuses one whose route KServe manages", () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    const gpu = { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } };
+    const mistral = new LlmInferenceService(fx.ns.models, 'mistral', { model: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3'), container: { resources: gpu } });
+    new OpenAiEndpoint(fx.ns.models, 'llms', { gateway: fx.gateway.listener('https'), models: [{ name: 'mistral', backends: [mistral] }] });
+    const objects = synthObjects(fx.app);
+    const [route] = routeOf(objects, 'mistral');
+    const backend = findObject(objects, 'Backend', route.spec.rules[0].backendRefs[0].name, 'models');
+    expect(backend.spec.endpoints).toEqual([{ fqdn: { hostname: 'mistral-kserve-workload-svc.models.svc.cluster.local', port: mistral.backendRef.port } }]);
+
+    const managed = new LlmInferenceService(fx.ns.models, 'managed', { model: Storage.hf('mistralai/Mistral-7B-Instruct-v0.3'), router: LlmRouter.managedRoute(fx.gateway), container: { resources: gpu } });
+    expect(() => new OpenAiEndpoint(fx.ns.models, 'other', { gateway: fx.gateway.listener('https'), models: [{ name: 'managed', backends: [managed] }] })).toThrow(/router is managed by KServe/);
+  });
+
+  it('refuses a listener that does not admit the endpoint namespace, as any route', () => {
+    const f = setup(['edge', 'models', 'other'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.other]) })] });
+    expect(() => new OpenAiEndpoint(f.ns.models, 'llms', { gateway, models: [{ name: 'x', backends: [Backend.service('vllm', 8000)] }] })).toThrow(/does not admit routes from namespace 'models'/);
   });
 });

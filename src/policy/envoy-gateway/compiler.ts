@@ -11,6 +11,9 @@ import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { AI_GATEWAY_MODEL_HEADER, AIGatewayRoute } from '../../aigateway/ai-gateway-route';
 import { AI_GATEWAY_METADATA_NAMESPACE, LlmRequestCost } from '../../aigateway/llm-request-cost';
 import { noteRequired } from '../../core/required-object';
+import { AccessControl } from '../../core/access-control';
+import { errorMessage } from '../../core/errors';
+import { Platform } from '../../core/platform';
 import { CounterKey, LimitScope, RateLimitMode, TimeUnit, TokenCount, TOKEN_COUNT_FIELD, TokenLimit } from '../rate-limit';
 import { Tier } from '../tier';
 import { BackendTrafficPolicy, RateLimitRule, RateLimitUnit } from './backend-traffic-policy';
@@ -101,6 +104,13 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
       if (apiKey.location.prefix !== undefined) {
         caveats.push(`API keys are read from \`Authorization\`; Envoy strips a leading "Bearer " when present, so a bare key in that header is accepted too (https://github.com/envoyproxy/gateway/issues/7706).`);
       }
+    }
+
+    if (policy.routes.some((r) => r instanceof AIGatewayRoute)) {
+      policy.node.addValidation({ validate: () => aiGatewayAuthenticationConflicts(policy) });
+      caveats.push(
+        "Envoy AI Gateway reads the body's model after Envoy Gateway's authentication filters ran (its ext_proc sits before RBAC and rate limiting, envoyproxy/ai-gateway v1.1.0 internal/extensionserver/post_translate_modify.go insertAIGatewayExtProcFilter): a request is authenticated with the SecurityPolicy of the model route it first matches (a generated HTTPRoute's catch-all `route-not-found` rule), then authorized and limited on its model's route. Every AIGatewayRoute of the Gateway is therefore protected by this one policy.",
+      );
     }
 
     // Per route: authentication, external authorization, tier rules.
@@ -412,6 +422,31 @@ function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateL
       : [{ headers: [tierSelector, identity.perUser!] }];
   const shared = policy.limitScope === LimitScope.GATEWAY ? true : undefined;
   return tier.limits.flatMap((l) => selectors.map((s) => ({ clientSelectors: [s], requests: l.requestsPerUnit, unit: UNITS[l.unit], shared })));
+}
+
+/**
+ * The Envoy AI Gateway routes of the policy's Gateway protected otherwise:
+ * authentication runs before Envoy AI Gateway picks the model's route, with
+ * the SecurityPolicy of whichever generated route matched first, so every
+ * AIGatewayRoute of a Gateway must share one AccessPolicy (checked at synth,
+ * when every route exists).
+ */
+function aiGatewayAuthenticationConflicts(policy: AccessPolicy): string[] {
+  const platform = Platform.tryOf(policy);
+  if (!platform) return [];
+  const others = platform.node
+    .findAll()
+    .filter((c): c is AIGatewayRoute => c instanceof AIGatewayRoute && c.parentGateways.includes(policy.gateway))
+    .filter((r) => !(AccessControl.policiesOf(r).length === 1 && AccessControl.policiesOf(r)[0] === policy.policyName));
+  return others.map((r) =>
+    errorMessage(
+      policy,
+      'routes',
+      `does not cover AIGatewayRoute ${r.routeNamespace ?? ''}/${r.routeName} of Gateway '${policy.gateway.gatewayName}' (${AccessControl.policiesOf(r).length > 0 ? `protected by ${AccessControl.policiesOf(r).join(', ')}` : (AccessControl.publicReasonOf(r) !== undefined ? 'public' : 'unprotected')}), but Envoy AI Gateway authenticates every request with the SecurityPolicy of the model route it first matches, before it reads the model`,
+      r.routeName,
+      'protect every OpenAiEndpoint (and AIGatewayRoute) of the Gateway with this one AccessPolicy (tiers choose the models), or serve the others on another Gateway',
+    ),
+  );
 }
 
 /**

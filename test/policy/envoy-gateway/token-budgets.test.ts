@@ -15,7 +15,10 @@ import { Subscription } from '../../../src/policy/subscription';
 import { Tier } from '../../../src/policy/tier';
 import { HttpRoute } from '../../../src/routing/http-route';
 import { formatIssue, validateObject } from '../../../src/validate';
+import { buildPlatforms } from '../../../src/delivery/pipeline';
 import { findObject, objectsOfKind, setup, synthObjects } from '../../util';
+import { intentBudgets, intentBudgetsFor } from '../budget-readback';
+import { envoyGatewayBudgetReader } from './budget-readback';
 
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 
@@ -90,6 +93,36 @@ describe('token budgets on Envoy Gateway with Envoy AI Gateway', () => {
     expect(rules.filter((r: any) => !r.cost)).toEqual([expect.objectContaining({ limit: { requests: 60, unit: 'Minute' } })]);
 
     for (const o of [btp, gpt, llama]) expect(validateObject(o).map(formatIssue)).toEqual([]);
+
+    // Cluster setup outside dist/: the rate-limit service's Redis, Envoy AI Gateway, the provider key Secret; POLICY.md says how tokens count.
+    const files = buildPlatforms(fx.app)[0].files;
+    expect(files['README.md']).toContain('rateLimit.backend.type: Redis');
+    expect(files['README.md']).toContain('Install Envoy AI Gateway v1.1');
+    expect(files['README.md']).toMatch(/Create the Secret `openai-key` in namespace `models`.*BackendSecurityPolicy llms-openai \(key apiKey\)/);
+    expect(files['POLICY.md']).toContain('io.envoy.ai_gateway/llm_output_token');
+    expect(files['POLICY.md']).toContain('stream_options.include_usage');
+  });
+
+  it('reads back into the intent: every tier budget on every model, per caller', () => {
+    const fx = fixture();
+    const free = new Tier('free', {
+      limits: [RateLimit.perMinute(60)],
+      models: [fx.llms.model(LLAMA)],
+      tokenLimits: [TokenLimit.perMinute(10_000), TokenLimit.perHour(2_000, { counts: TokenCount.INPUT })],
+    });
+    const pro = new Tier('pro', {
+      limits: [RateLimit.perMinute(600)],
+      models: [fx.llms],
+      tokenLimits: [TokenLimit.perDay(1_000_000), TokenLimit.perDay(100_000, { counts: TokenCount.CACHED_INPUT, models: [fx.llms.model('gpt-4o')] })],
+    });
+    const access = policy(fx, [free, pro]);
+    const objects = synthObjects(fx.app);
+    const expected = intentBudgets(access);
+    expect(expected.length).toBe(5);
+    expect(envoyGatewayBudgetReader.budgets(objects)).toEqual(expected);
+    for (const route of objectsOfKind(objects, 'AIGatewayRoute').map((r) => r.metadata.name!)) {
+      for (const tier of ['free', 'pro']) expect(envoyGatewayBudgetReader.budgetsFor(objects, { tier }, route)).toEqual(intentBudgetsFor(access, { tier }, route));
+    }
   });
 
   it('refuses what it cannot count: local limits, routes Envoy AI Gateway does not serve, subscriptions', () => {
