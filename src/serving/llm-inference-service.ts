@@ -235,6 +235,33 @@ function assertHostname(where: string, field: string, h: unknown): void {
 }
 
 /**
+ * The security of a GPU or multi-node LLMInferenceService by default:
+ * restricted (non-root, no privilege escalation, RuntimeDefault seccomp)
+ * with a writable root filesystem, which KServe's vLLM presets set because
+ * the NVIDIA container toolkit's CDI hook writes to it (kserve v0.20.0
+ * config/llmisvcconfig/config-llm-template.yaml, "nvidia-cdi-hook requires a
+ * writable root filesystem"); recorded as a waiver of rule SEC-W06.
+ */
+export const LLM_GPU_SECURITY = WorkloadSecurity.relaxed({
+  reason: "KServe's vLLM presets need a writable root filesystem on GPU pods (nvidia-cdi-hook writes to it; kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)",
+  writableRootFilesystem: true,
+});
+
+/** Whether a workload of the service requests NVIDIA GPUs or has workers (read before the props are checked: only plain shapes count). */
+function needsWritableRoot(props: LlmInferenceServiceProps): boolean {
+  const gpu = (c: unknown) => {
+    const r = (c as { resources?: { limits?: { nvidiaGpu?: unknown }; requests?: { nvidiaGpu?: unknown } } } | null | undefined)?.resources;
+    return typeof r === 'object' && r !== null && (r.limits?.nvidiaGpu !== undefined || r.requests?.nvidiaGpu !== undefined);
+  };
+  const workload = (w: unknown): boolean => {
+    if (typeof w !== 'object' || w === null) return false;
+    const x = w as { container?: unknown; worker?: unknown };
+    return gpu(x.container) || x.worker !== undefined;
+  };
+  return workload(props) || workload(props.prefill);
+}
+
+/**
  * The port of the workload Service KServe creates for an
  * LLMInferenceService, and of the vLLM server behind it (kserve v0.20.0
  * pkg/controller/v1alpha2/llmisvc/workload.go, reconcileWorkloadService:
@@ -313,11 +340,17 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
    */
   readonly baseRefs?: readonly LlmInferenceServiceConfig[];
   /**
-   * Security of the workload pods (decode, prefill, workers). Multi-node
-   * workloads (`worker`) need `writableRootFilesystem` (KServe's
-   * data-parallel preset: "nvidia-cdi-hook requires a writable root
-   * filesystem").
-   * @default WorkloadSecurity.RESTRICTED
+   * Security of the workload pods (decode, prefill, workers). KServe's vLLM
+   * presets run the container with a writable root filesystem ("nvidia-cdi-hook
+   * requires a writable root filesystem", kserve v0.20.0
+   * config/llmisvcconfig/config-llm-template.yaml and the multi-node
+   * presets, which also add the IPC_LOCK, SYS_RAWIO and NET_RAW
+   * capabilities); the construct's settings are merged over them, so a
+   * read-only root would break GPU pods. Multi-node workloads refuse a
+   * read-only root.
+   * @default {@link LLM_GPU_SECURITY} when a workload requests NVIDIA GPUs or
+   *   has workers (restricted but for the writable root, a waiver with that
+   *   reason), else WorkloadSecurity.RESTRICTED
    */
   readonly security?: WorkloadSecurity;
   /**
@@ -439,7 +472,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
-    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? WorkloadSecurity.RESTRICTED;
+    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
     security.check(this, 'security');
     this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
     const router = props.router ?? LlmRouter.none();

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-34';
 import { IConstruct } from 'constructs';
 import { renderEnv, EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
+import { assertPinnedImage } from '../core/image';
 import { assertDnsLabel, assertLabels, checkedAnnotations } from '../core/names';
 import { isPlainObject } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf } from '../core/props';
@@ -29,6 +30,8 @@ export interface LlmSchedulerConfigMapKey {
  * and `tokenizer`, its tokenizer sidecar).
  */
 export interface LlmSchedulerContainer {
+  /** `image`, pinned by tag or digest (e.g. another llm-d-router-endpoint-picker release). @default - the config's (KServe v0.20.0: `ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0`) */
+  readonly image?: string;
   /** `env`. @default - the config's */
   readonly env?: EnvVars;
   /** `resources`. @default - the config's (main: 1 CPU, 2 GiB requested) */
@@ -114,7 +117,8 @@ export function checkSchedulerOptions(where: string, o: LlmSchedulerOptions): vo
     for (const [name, c] of Object.entries(o.containers)) {
       assertDnsLabel(where, `scheduler.containers.${name}`, name);
       if (!isPlainObject(c)) invalid(where, `scheduler.containers.${name}`, 'must be an object', c, 'pass { env, resources }');
-      assertKnownKeys(where, `scheduler.containers.${name}`, c, keysOf<LlmSchedulerContainer>({ env: true, resources: true }));
+      assertKnownKeys(where, `scheduler.containers.${name}`, c, keysOf<LlmSchedulerContainer>({ image: true, env: true, resources: true }));
+      if (c.image !== undefined) assertPinnedImage(where, `scheduler.containers.${name}.image`, c.image);
     }
   }
   if (o.podLabels !== undefined) assertLabels(where, 'scheduler.podLabels', o.podLabels);
@@ -144,7 +148,7 @@ export function renderScheduler(ctx: LlmSchedulerContext, o: LlmSchedulerOptions
     config = { ref: { name: cm.name, key: o.config.key } };
   }
   const containers = o.containers
-    ? Object.entries(o.containers).map(([name, c]) => ({ name, env: renderEnv(scope, `router.scheduler.containers.${name}.env`, c.env), resources: renderResources(scope, `router.scheduler.containers.${name}.resources`, c.resources) }))
+    ? Object.entries(o.containers).map(([name, c]) => ({ name, image: c.image, env: renderEnv(scope, `router.scheduler.containers.${name}.env`, c.env), resources: renderResources(scope, `router.scheduler.containers.${name}.resources`, c.resources) }))
     : undefined;
   return {
     pool,

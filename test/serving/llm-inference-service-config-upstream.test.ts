@@ -66,12 +66,10 @@ describe('LlmInferenceServiceConfig and baseRefs rebuild the e2e-gpt-oss sample'
       },
       {
         'LLMInferenceService/gpt-oss-20b': [
-          // The library's secure defaults (DESIGN §4) and the GPU toleration.
+          // The library's secure defaults (DESIGN §4; a GPU pod keeps the writable root KServe's presets need) and the GPU toleration.
           `${T}.automountServiceAccountToken`,
           `${T}.securityContext`,
-          `${T}.volumes`,
           `${C}.securityContext`,
-          `${C}.volumeMounts`,
           `${T}.tolerations`,
           // Not a hardening: LlmRouter.managed always manages the HTTPRoute; the e2e sample leaves router.route out.
           'spec.router.route',

@@ -19,7 +19,7 @@ import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config
 import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
 import { HttpRoute } from '../../src/routing/http-route';
-import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
 import { KvCacheEvictionPolicy, KvCacheTier } from '../../src/serving/llm-kv-cache';
 import { LlmScaling } from '../../src/serving/llm-scaling';
 import { LlmTracingSampler } from '../../src/serving/llm-tracing';
@@ -136,9 +136,28 @@ describe('parallelism and multi-node workers', () => {
     expect(svc({ parallelism: { data: 12, dataLocal: 8 } })).toThrow(/parallelism\.dataLocal must divide data \(12\): KServe runs data \/ dataLocal pods/);
     expect(svc({ parallelism: { tensor: 0 } })).toThrow(/parallelism\.tensor must be an integer between 1 and/);
     expect(svc({ prefill: { worker: { container: {} }, container: {} } })).toThrow(/prefill\.worker needs parallelism.*add prefill\.parallelism/s);
-    expect(() => new LlmInferenceService(ns.llm, 'restricted', base({ parallelism: { data: 16, dataLocal: 8 }, worker: { container: {} } }))).toThrow(
+    expect(() => new LlmInferenceService(ns.llm, 'restricted', base({ security: WorkloadSecurity.RESTRICTED, parallelism: { data: 16, dataLocal: 8 }, worker: { container: {} } }))).toThrow(
       /^test\/llm\/restricted: worker runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem \(kserve v0\.20\.0 config\/llmisvcconfig\/config-llm-worker-data-parallel\.yaml.*Fix: pass security: WorkloadSecurity\.relaxed/s,
     );
+  });
+});
+
+describe("security: restricted, but for the writable root KServe's GPU presets need", () => {
+  it('a GPU service defaults to LLM_GPU_SECURITY (writable root, no /tmp emptyDir, still non-root without escalation); a CPU one stays restricted', () => {
+    const gpu = one(base());
+    const c = gpu.spec.template.containers[0];
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, readOnlyRootFilesystem: false, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(gpu.spec.template.volumes).toBeUndefined();
+    const cpu = one({ model: Storage.hf('facebook/opt-125m'), container: { resources: { limits: { cpu: '1', memory: '2Gi' } } } });
+    expect(cpu.spec.template.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(cpu.spec.template.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    // A prefill workload with GPUs, or workers, count too.
+    expect(one({ model: Storage.hf('facebook/opt-125m'), container: {}, prefill: { container: { resources: GPU } } }).spec.template.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+    // The waiver is recorded with its reason, so the security rules (SEC-W06) accept it.
+    const { app, ns } = setup(['llm'], { requireAccessPolicies: false });
+    new LlmInferenceService(ns.llm, 'qwen', base());
+    expect(() => buildPlatforms(app)).not.toThrow();
+    expect(LLM_GPU_SECURITY.relaxation?.reason).toMatch(/nvidia-cdi-hook/);
   });
 });
 
@@ -244,6 +263,8 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     expect(scheduler.template).toEqual({ containers: [{ name: 'main', resources: { limits: { cpu: '2', memory: '4Gi' } } }] });
     expect(svc.inferencePoolName).toBe('qwen-inference-pool');
     expect(svc.endpointPickerServiceName).toBe('qwen-epp-service');
+    // The same spec is valid against the v1alpha2 CRD (the inline pool spec has what InferencePool v1 requires).
+    one(base({ router: LlmRouter.managed({ scheduler: { failureMode: FailureMode.FAIL_CLOSE, config, replicas: 2, containers: { main: { resources: { limits: { cpu: '2', memory: '4Gi' } } } }, podLabels: { team: 'ml' } } }) }));
     expect(svc.schedulerDeploymentName).toBe('qwen-kserve-router-scheduler');
     expect(svc.schedulerPods?.labels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'app.kubernetes.io/component': 'llminferenceservice-router-scheduler' });
   });
@@ -254,6 +275,9 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     new LlmInferenceService(ns.llm, 'qwen', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'config.yaml' } } }) }));
     expect(findObject(synthObjects(app), 'LLMInferenceService', 'qwen', 'llm').spec.router.scheduler).toEqual({ config: { ref: { name: 'epp-config', key: 'config.yaml' } } });
     expect(() => LlmRouter.managed({ scheduler: { config: { configMap: cm, key: 'epp.yaml' } } })).toThrow(/scheduler\.config\.key is not a key of ConfigMap epp-config \(its keys: config\.yaml\)/);
+    expect(() => LlmRouter.managed({ scheduler: { containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:latest' } } } })).toThrow(/scheduler\.containers\.main\.image/);
+    const pinned = LlmRouter.managed({ scheduler: { containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0' } } } });
+    expect(pinned.schedulerOptions).toEqual({ containers: { main: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0' } } });
     expect(() => LlmRouter.managed({ scheduler: { replicas: 0 } })).toThrow(/scheduler\.replicas must be an integer between 1 and .*scheduler replicas must be greater than zero/s);
     const elsewhere = new k8s.KubeConfigMap(ns.other, 'epp-config', { metadata: { name: 'epp-config' }, data: { 'config.yaml': 'x' } });
     expect(() => new LlmInferenceService(ns.llm, 'far', base({ router: LlmRouter.managed({ scheduler: { config: { configMap: elsewhere, key: 'config.yaml' } } }) }))).toThrow(
@@ -301,6 +325,24 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     for (const pods of [svc.decodePods, svc.prefillPods!]) {
       for (const [k, v] of Object.entries(pool.modelServerPods.selector)) expect(pods.labels[k]).toBe(v);
     }
+  });
+});
+
+describe('poolWith and pod labels', () => {
+  it("poolWith writes the other service's pool selector as spec.labels; KServe's own label keys are refused in podLabels", () => {
+    const { app, ns } = setup(['llm', 'other']);
+    const nvidia = new LlmInferenceService(ns.llm, 'qwen-nvidia', base({ router: LlmRouter.managed({ scheduler: true }) }));
+    const amd = new LlmInferenceService(ns.llm, 'qwen-amd', { model: Storage.hf('Qwen/Qwen3-8B'), poolWith: nvidia, podLabels: { vendor: 'amd' }, container: { resources: { limits: { extended: { 'amd.com/gpu': '1' } } } } });
+    const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen-amd', 'llm');
+    expect(o.spec.labels).toEqual({ vendor: 'amd', ...nvidia.poolSelector });
+    expect(o.spec.template.containers[0].resources.limits).toEqual({ 'amd.com/gpu': '1' });
+    // KServe's pool (and an InferencePool of nvidia) selects the AMD pods too.
+    for (const [k, v] of Object.entries(nvidia.poolSelector)) expect(amd.decodePods.labels[k]).toBe(v);
+    expect(() => new LlmInferenceService(ns.llm, 'own', base({ podLabels: { 'app.kubernetes.io/name': 'x' } }))).toThrow(/podLabels\.app\.kubernetes\.io\/name is a label KServe sets and selects pods by.*use poolWith/s);
+    const far = new LlmInferenceService(ns.other, 'far', base());
+    expect(() => new LlmInferenceService(ns.llm, 'near', base({ poolWith: far }))).toThrow(/poolWith is in namespace other, but an InferencePool selects pods of its own namespace \(llm\) only/);
+    expect(() => new LlmInferenceService(ns.llm, 'odd', base({ container: { resources: { limits: { extended: { 'amd.com/gpu': '0.5' } } } } }))).toThrow(/extended\.amd\.com\/gpu must be a whole number/);
+    expect(() => new LlmInferenceService(ns.llm, 'rdma', base({ container: { resources: { requests: { extended: { 'rdma/roce_gdr': '1' } } } } }))).toThrow(/requests\.extended\.rdma\/roce_gdr must equal limits\.extended\.rdma\/roce_gdr \(unset\)/);
   });
 });
 

@@ -49,8 +49,6 @@ const ROOT_HARDENING = [
   'spec.template.containers[0].volumeMounts',
   ...['allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem', 'seccompProfile'].map((k) => `spec.template.containers[0].securityContext.${k}`),
 ];
-/** A toleration of the nvidia.com/gpu taint, added when GPUs are requested. */
-const GPU_TOLERATION = 'spec.template.tolerations';
 /** A Probe always names its check; upstream overrides only the timing of the config's probe (httpGet /health on 8000, HTTPS). */
 const PROBE_CHECK = 'spec.template.containers[0].livenessProbe.httpGet';
 
@@ -93,9 +91,8 @@ function loraCpu(adapter: { name: string; storage: Storage }): LlmInferenceServi
 
 /** The secure defaults of a pod spec at `at` (`spec.template`, `spec.prefill.template`, ...), with the GPU toleration. */
 const hardened = (at: string, gpu = true) => [`${at}.automountServiceAccountToken`, `${at}.securityContext`, `${at}.volumes`, `${at}.containers[0].securityContext`, `${at}.containers[0].volumeMounts`, ...(gpu ? [`${at}.tolerations`] : [])];
-/** The same for a multi-node pod with a writable root (no /tmp emptyDir). */
+/** The same for a GPU or multi-node pod, whose root stays writable as KServe's presets need (no /tmp emptyDir). */
 const hardenedWritable = (at: string) => [`${at}.automountServiceAccountToken`, `${at}.securityContext`, `${at}.containers[0].securityContext`, `${at}.tolerations`];
-const WRITABLE_ROOT = WorkloadSecurity.relaxed({ reason: "KServe's multi-node preset: nvidia-cdi-hook requires a writable root filesystem", writableRootFilesystem: true });
 const ROCE = { 'k8s.v1.cni.cncf.io/networks': 'roce-p2' };
 const nixl = (role: 'kv_consumer' | 'kv_producer') => `--kv_transfer_config '{"kv_connector":"NixlConnector","kv_role":"${role}"}'`;
 
@@ -159,7 +156,8 @@ function deepEpWorkload(sa: ServiceAccount, data: number, vllmArgs: string, pd: 
   };
 }
 
-const DEEPEP_MODEL = { model: Storage.pvc('llm-test-pvc-deepseek'), modelName: 'deepseek-ai/DeepSeek-R1-0528', annotations: ROCE, security: WRITABLE_ROOT };
+// No security given: a GPU multi-node workload gets LLM_GPU_SECURITY (the presets' writable root).
+const DEEPEP_MODEL = { model: Storage.pvc('llm-test-pvc-deepseek'), modelName: 'deepseek-ai/DeepSeek-R1-0528', annotations: ROCE };
 
 /** The precise-prefix sample's EndpointPickerConfig (its apiVersion aside, see the case). */
 const PRECISE_PREFIX_CONFIG = () =>
@@ -220,7 +218,7 @@ const CASES: Case[] = [
         livenessProbe: health(120, 30, 30, 5),
       },
     },
-    extras: [...HARDENING, GPU_TOLERATION],
+    extras: hardenedWritable('spec.template'),
   },
   { file: 'lora-adapters/test-examples/01-lora-hf-cpu.yaml', name: 'lora-hf-test', namespace: 'kserve-ci-e2e-test', props: loraCpu({ name: 'lora-adapter-1', storage: Storage.hf('edbeeching/opt-125m-lora') }), extras: HARDENING },
   { file: 'lora-adapters/test-examples/04-lora-pvc-cpu.yaml', name: 'lora-pvc-test', namespace: 'kserve-ci-e2e-test', props: loraCpu({ name: 'pvc-adapter', storage: Storage.pvc('lora-adapters-pvc', 'opt-125m-lora') }), extras: HARDENING },
@@ -241,7 +239,7 @@ CASES.push(
       container: { resources: { limits: { nvidiaGpu: '1' }, requests: { nvidiaGpu: '1' } } },
       prefill: { replicas: 2, container: { resources: { limits: { nvidiaGpu: '1' }, requests: { nvidiaGpu: '1' } } } },
     }),
-    extras: [...hardened(T), ...hardened(PT)],
+    extras: [...hardenedWritable(T), ...hardenedWritable(PT)],
     alsoBuilt: ['LLMInferenceServiceConfig/llmisvc-config-pd-disagg'],
   },
   {
@@ -255,7 +253,7 @@ CASES.push(
       container: pdQwenContainer('kv_consumer'),
       prefill: { replicas: 2, container: pdQwenContainer('kv_producer') },
     },
-    extras: [...hardened(T), ...hardened(PT)],
+    extras: [...hardenedWritable(T), ...hardenedWritable(PT)],
   },
   {
     file: 'dp-ep/deepseek-r1-gpu-rdma-roce/llm-inference-service-dp-ep-deepseek-r1-gpu-deepep-ht.yaml',
@@ -390,7 +388,7 @@ describe('LlmInferenceService emits serving.kserve.io/v1alpha2, rebuilding the l
     const [ours] = synthCharts(app);
     expect(validateObject(ours).map(formatIssue)).toEqual([]);
     // replicas: ours writes the default 1 that the sample leaves to KServe.
-    expect(compareWithUpstream(corrected, ours)).toEqual({ missing: [], extra: [...hardened(T), 'spec.replicas'].sort() });
+    expect(compareWithUpstream(corrected, ours)).toEqual({ missing: [], extra: [...hardenedWritable(T), 'spec.replicas'].sort() });
     expect(compareWithUpstream(upstream, ours).missing).toEqual(['spec.workload: upstream {"kvCacheOffloading":{"cpu":"10Gi","evictionPolicy":"lru","secondary":[{"fileSystem":{"emptyDir":{"size":"100Gi"}}}]}} ≠ ours undefined']);
   });
 

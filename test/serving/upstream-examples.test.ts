@@ -106,6 +106,8 @@ function predictorDefaults(field: string, mode: 'standard' | 'knative' = 'standa
 
 /** What every LLMInferenceService of ours adds: the secure defaults of DESIGN §4. */
 const LLM_DEFAULTS = ['spec.template.automountServiceAccountToken', 'spec.template.securityContext', 'spec.template.volumes', 'spec.template.containers[0].securityContext', 'spec.template.containers[0].volumeMounts'];
+/** The same for a GPU service: its root stays writable, as KServe's vLLM presets need (LLM_GPU_SECURITY), so no /tmp emptyDir. */
+const LLM_GPU_DEFAULTS = ['spec.template.automountServiceAccountToken', 'spec.template.securityContext', 'spec.template.containers[0].securityContext'];
 
 /** Kinds found in rebuilt files that are not rebuilt, and why. */
 const NOT_REBUILT_KINDS: Readonly<Record<string, string>> = {
@@ -512,7 +514,7 @@ const CASES: readonly Case[] = [
         livenessProbe: HEALTH_PROBE({ initialDelaySeconds: 120, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 5 }),
       },
     },
-    [...LLM_DEFAULTS, 'spec.template.tolerations'],
+    [...LLM_GPU_DEFAULTS, 'spec.template.tolerations'],
   ),
   loraCpu('01-lora-hf-cpu.yaml', 'lora-hf-test', { name: 'lora-adapter-1', storage: Storage.hf('edbeeching/opt-125m-lora') }),
   loraCpu('04-lora-pvc-cpu.yaml', 'lora-pvc-test', { name: 'pvc-adapter', storage: Storage.pvc('lora-adapters-pvc', 'opt-125m-lora') }),
@@ -531,7 +533,7 @@ const CASES: readonly Case[] = [
         },
       });
     },
-    extras: { 'LLMInferenceService/llm/ibm-granite-2b-gpu': LLM_DEFAULTS },
+    extras: { 'LLMInferenceService/llm/ibm-granite-2b-gpu': LLM_GPU_DEFAULTS },
   },
 ];
 
