@@ -142,6 +142,14 @@ export const IMPORT_MODULES: readonly ImportModule[] = [
     ],
   },
   {
+    name: 'agentgateway',
+    crds: [
+      { file: 'agentgateway.dev/agentgatewaypolicies.yaml', kind: 'AgentgatewayPolicy', versions: ['v1alpha1'] },
+      { file: 'agentgateway.dev/agentgatewaybackends.yaml', kind: 'AgentgatewayBackend', versions: ['v1alpha1'] },
+      { file: 'agentgateway.dev/agentgatewaymodels.yaml', kind: 'AgentgatewayModel', versions: ['v1alpha1'] },
+    ],
+  },
+  {
     name: 'aigateway',
     crds: [
       { file: 'aigateway.envoyproxy.io/aigatewayroutes.yaml', kind: 'AIGatewayRoute', versions: ['v1beta1'] },

@@ -26,5 +26,6 @@ export * as kgateway from './policy/kgateway';
 export * as envoyGateway from './policy/envoy-gateway';
 export * as kuadrant from './policy/kuadrant';
 export * as kong from './policy/kong';
+export * as agentgateway from './agentgateway';
 export * as istio from './policy/istio';
 export * as aiGateway from './aigateway';

@@ -39,6 +39,13 @@ export interface ExternalSecretProps {
   readonly secretLabels?: Record<string, string>;
   /** Annotations of the generated Secret (`target.template.metadata.annotations`). @default - none */
   readonly secretAnnotations?: Record<string, string>;
+  /**
+   * `target.template.data`: the generated Secret's entries, as External
+   * Secrets templates over the `data` keys (e.g. `{{ .key | toJson }}`);
+   * only these entries are written. Templates, never values.
+   * @default - the `data` entries as they are
+   */
+  readonly secretTemplate?: Record<string, string>;
   /** `target.template.type` of the generated Secret. @default 'Opaque' */
   readonly secretType?: string;
   /** `spec.refreshInterval`, e.g. `1h`. @default '1h' */
@@ -85,6 +92,7 @@ export class ExternalSecret extends Construct implements ISecretReference {
           creationPolicy: es.ExternalSecretSpecTargetCreationPolicy.OWNER,
           template: {
             type: props.secretType ?? 'Opaque',
+            data: props.secretTemplate,
             metadata: { labels: props.secretLabels, annotations: props.secretAnnotations },
           },
         },

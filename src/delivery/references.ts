@@ -33,6 +33,8 @@ const GATEWAY_CLASS_SETUP: Readonly<Record<string, string>> = {
   istio: 'istiod creates it itself (controllerName `istio.io/gateway-controller`) when Gateway API support is on, the default.',
   eg: 'Create it for Envoy Gateway: controllerName `gateway.envoyproxy.io/gatewayclass-controller` (the Envoy Gateway quickstart names it `eg`).',
   kong: 'Create it for the Kong Ingress Controller: controllerName `konghq.com/kic-gateway-controller`.',
+  // controller/pkg/controller/gatewayclass.go (agentgateway v1.4.1): the controller creates and reconciles its default class.
+  agentgateway: 'The agentgateway controller creates it (controllerName `agentgateway.dev/agentgateway`).',
 };
 
 function push(out: ObjectReference[], kind: string, namespace: string | undefined, name: unknown, purpose: string): void {

@@ -5,8 +5,15 @@ import { NAMESPACE_NAME_LABEL } from '../core/network-peer';
 import { sortRecord } from '../core/sort-keys';
 import { checkedRecord } from '../core/records';
 
-/** Route kinds a listener accepts. */
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
+/**
+ * Route kinds a listener accepts: the Gateway API's, and agentgateway's
+ * `AgentgatewayModel` (group `agentgateway.dev`), which attaches to a
+ * listener only when its `allowedRoutes.kinds` names it.
+ */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute' | 'AgentgatewayModel';
+
+/** The API group of route kinds outside the Gateway API. */
+const ROUTE_KIND_GROUPS: Partial<Record<RouteKind, string>> = { AgentgatewayModel: 'agentgateway.dev' };
 
 /**
  * Which namespaces may attach routes to a listener (`listeners[].allowedRoutes`).
@@ -76,6 +83,13 @@ export class AllowedRoutes {
     public readonly namespaceNames?: readonly string[],
   ) {}
 
+  /** True when routes of `kind` may attach (no `kinds` list: the listener's protocol decides, which admits Gateway API routes only). */
+  public admitsKind(kind: RouteKind): boolean {
+    const kinds = this.spec.kinds;
+    if (kinds === undefined) return ROUTE_KIND_GROUPS[kind] === undefined;
+    return kinds.some((k) => k.kind === kind && (k.group ?? 'gateway.networking.k8s.io') === (ROUTE_KIND_GROUPS[kind] ?? 'gateway.networking.k8s.io'));
+  }
+
   /** True when a route in `routeNamespace` may attach, given the Gateway's namespace (unknown for label selectors). */
   public admits(routeNamespace: string | undefined, gatewayNamespace: string | undefined): boolean | undefined {
     switch (this.spec.namespaces?.from) {
@@ -90,5 +104,5 @@ export class AllowedRoutes {
 }
 
 function renderKinds(kinds: readonly RouteKind[] | undefined): gw.GatewaySpecListenersAllowedRoutesKinds[] | undefined {
-  return kinds?.map((kind) => ({ kind }));
+  return kinds?.map((kind) => (ROUTE_KIND_GROUPS[kind] ? { group: ROUTE_KIND_GROUPS[kind], kind } : { kind }));
 }

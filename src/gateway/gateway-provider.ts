@@ -1,6 +1,8 @@
+import { AGENTGATEWAY_OPENAI_COMPILER } from '../agentgateway/openai-compiler';
 import { ENVOY_AI_GATEWAY_OPENAI_COMPILER } from '../aigateway/openai-compiler';
 import type { OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import type { PolicyEngine } from '../policy/policy-engine';
+import { AGENTGATEWAY_POLICY_ENGINE } from '../policy/agentgateway/engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../policy/envoy-gateway/engine';
 import { KGATEWAY_POLICY_ENGINE } from '../policy/kgateway/engine';
 import { KONG_POLICY_ENGINE } from '../policy/kong/engine';
@@ -156,9 +158,39 @@ export class GatewayProvider {
     KONG_POLICY_ENGINE,
   );
 
+  /**
+   * agentgateway (v1.4.1, its own data plane, not Envoy); GatewayClass
+   * `agentgateway` (controller `agentgateway.dev/agentgateway`). The
+   * controller deploys each Gateway's proxy in the Gateway's namespace,
+   * binding listener ports directly (the pod allows unprivileged ports from
+   * 0), and the proxies fetch their configuration over xDS from the
+   * controller's Service on 9978 in `agentgateway-system`.
+   * Its policies (`AgentgatewayPolicy`) attach to Gateways, routes and
+   * InferencePools.
+   * @see https://agentgateway.dev/docs/kubernetes/latest/
+   */
+  public static readonly AGENTGATEWAY = new GatewayProvider(
+    'agentgateway',
+    // controller/pkg/wellknown/controller.go DefaultAgwClassName.
+    'agentgateway',
+    // controller/pkg/helm/agentgateway/templates/_helpers.tpl (agentgateway v1.4.1): `kgateway.gateway.selectorLabels`
+    // (name and instance are the Gateway's name) plus the GatewayClass label of the pod template.
+    (name, ns) => ({
+      namespace: ns,
+      selector: { [GATEWAY_NAME_LABEL]: name },
+      labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, [GATEWAY_NAME_LABEL]: name, 'gateway.networking.k8s.io/gateway-class-name': 'agentgateway' },
+    }),
+    // controller/install/helm/agentgateway values.yaml `controller.service.ports.agwGrpc` and `agentgateway.selectorLabels` (_helpers.tpl).
+    { namespace: 'agentgateway-system', selector: { agentgateway: 'agentgateway', 'app.kubernetes.io/name': 'agentgateway' }, port: 9978 },
+    (port) => [port],
+    'set the pod and container securityContext (`seccompProfile.type: RuntimeDefault`) in the AgentgatewayParameters the GatewayClass uses (the proxy template sets none)',
+    AGENTGATEWAY_POLICY_ENGINE,
+    AGENTGATEWAY_OPENAI_COMPILER,
+  );
+
   /** The provider with this usual GatewayClass name, if it is one of the known ones. */
   public static forClassName(gatewayClassName: string): GatewayProvider | undefined {
-    return [GatewayProvider.KGATEWAY, GatewayProvider.ENVOY_GATEWAY, GatewayProvider.ISTIO, GatewayProvider.KONG].find((p) => p.gatewayClassName === gatewayClassName);
+    return [GatewayProvider.KGATEWAY, GatewayProvider.ENVOY_GATEWAY, GatewayProvider.ISTIO, GatewayProvider.KONG, GatewayProvider.AGENTGATEWAY].find((p) => p.gatewayClassName === gatewayClassName);
   }
 
   /**
@@ -172,7 +204,7 @@ export class GatewayProvider {
   }
 
   private constructor(
-    /** Stable id: `kgateway`, `envoy-gateway`, `istio`, `kong`, or a custom one. */
+    /** Stable id: `kgateway`, `envoy-gateway`, `istio`, `kong`, `agentgateway`, or a custom one. */
     public readonly id: string,
     /** The GatewayClass name this provider is usually installed with. */
     public readonly gatewayClassName: string,
@@ -189,7 +221,7 @@ export class GatewayProvider {
     public readonly restrictedProxyPodsSetup?: string,
     /**
      * The engine an AccessPolicy on this provider's gateways compiles with:
-     * kgateway's, Envoy Gateway's, Kuadrant's (Istio) or Kong's; none for a
+     * kgateway's, Envoy Gateway's, Kuadrant's (Istio), Kong's or agentgateway's; none for a
      * custom provider unless given.
      */
     public readonly policyEngine?: PolicyEngine,

@@ -408,6 +408,8 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
       case 'envoy-gateway':
         Platform.tryOf(this)?.addSetupNote('Envoy Gateway: InferencePool backends through Envoy AI Gateway', ENVOY_AI_GATEWAY_NOTE);
         break;
+      // agentgateway needs nothing here: its controller adds the TLS (without verification) to the picker's
+      // self-signed ext-proc port itself (controller/pkg/agentgateway/plugins/inference_plugin.go, v1.4.1).
       default:
         break;
     }

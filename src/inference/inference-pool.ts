@@ -130,7 +130,7 @@ const REFUSED_PROVIDERS: Readonly<Record<string, { readonly problem: string; rea
   kgateway: {
     problem:
       'is a kgateway (Envoy) Gateway, which no longer routes to InferencePools: kgateway deprecated its Envoy-based inference extension in v2.1 and removed it in v2.2 (kgateway-dev/kgateway#12437, #12619; its picker deployer was removed in #12689), so the route would be accepted and never reach a model',
-    fix: 'serve the pool through Istio, Envoy Gateway with Envoy AI Gateway, or agentgateway (GatewayProvider.ISTIO, GatewayProvider.ENVOY_GATEWAY, or a custom provider for agentgateway)',
+    fix: 'serve the pool through Istio, Envoy Gateway with Envoy AI Gateway, or agentgateway (GatewayProvider.ISTIO, GatewayProvider.ENVOY_GATEWAY or GatewayProvider.AGENTGATEWAY)',
   },
 };
 

@@ -28,7 +28,8 @@ export type { IPolicyRoute } from './policy-route';
  * the library are exported by their folders: `KGATEWAY_POLICY_ENGINE`
  * (`cdk8s-model-serving/kgateway`), `ENVOY_GATEWAY_POLICY_ENGINE`
  * (`/envoy-gateway`), `KUADRANT_POLICY_ENGINE` (`/kuadrant`, Istio's) and
- * `KONG_POLICY_ENGINE` (`/kong`). There is no registry: an engine is the
+ * `KONG_POLICY_ENGINE` (`/kong`) and `AGENTGATEWAY_POLICY_ENGINE`
+ * (`/agentgateway`). There is no registry: an engine is the
  * object that holds its compiler.
  */
 export class PolicyEngine {
@@ -39,7 +40,7 @@ export class PolicyEngine {
 
   private constructor(private readonly engineCompiler: PolicyCompiler<AccessPolicy>) {}
 
-  /** Engine id: `kgateway`, `envoy-gateway`, `kuadrant`, `kong`, or a custom one. */
+  /** Engine id: `kgateway`, `envoy-gateway`, `kuadrant`, `kong`, `agentgateway`, or a custom one. */
   public get id(): string {
     return this.engineCompiler.id;
   }

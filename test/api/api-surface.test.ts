@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelServingError } from '../../src/core/errors';
 import { Namespace } from '../../src/core/namespace';
+import { AgentgatewayBackend } from '../../src/agentgateway/agentgateway-backend';
 import { Gateway } from '../../src/gateway/gateway';
 import { GatewayExtension } from '../../src/policy/kgateway/gateway-extension';
 import { TrafficPolicy } from '../../src/policy/kgateway/traffic-policy';
@@ -18,6 +19,7 @@ import { requiredAllOptionalParams, unexportedL1Enums } from './api-surface';
  * below to refuse `{}`.
  */
 const NEEDS_ONE_OF: Record<string, (ns: Namespace) => unknown> = {
+  'agentgateway/agentgateway-backend.ts AgentgatewayBackend.constructor(props: AgentgatewayBackendProps)': (ns) => new AgentgatewayBackend(ns, 'b', {}),
   'gateway/gateway.ts Gateway.constructor(props: GatewayProps)': (ns) => new Gateway(ns, 'g', {}),
   'policy/kgateway/gateway-extension.ts GatewayExtension.constructor(props: GatewayExtensionProps)': (ns) => new GatewayExtension(ns, 'e', {}),
   'policy/kong/kong-consumer.ts KongConsumer.constructor(props: KongConsumerProps)': (ns) => new KongConsumer(ns, 'c', {}),

@@ -10,6 +10,7 @@ import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { Listener } from '../../src/gateway/listener';
 import { AccessPolicy, PolicyEngine } from '../../src/policy/access-policy';
 import { JwtAuth } from '../../src/policy/authentication';
+import { AGENTGATEWAY_POLICY_ENGINE } from '../../src/policy/agentgateway/engine';
 import { ENVOY_GATEWAY_POLICY_ENGINE } from '../../src/policy/envoy-gateway/engine';
 import { KGATEWAY_POLICY_ENGINE } from '../../src/policy/kgateway/engine';
 import { KONG_POLICY_ENGINE } from '../../src/policy/kong/engine';
@@ -26,7 +27,7 @@ const PROVIDER_FOLDERS = readdirSync(POLICY).filter((e) => statSync(join(POLICY,
 
 describe('the policy engine comes from the gateway provider', () => {
   it('no file of src/policy/*.ts imports a provider folder, not even for a side effect or a type', () => {
-    expect(PROVIDER_FOLDERS).toEqual(expect.arrayContaining(['envoy-gateway', 'kgateway', 'kong', 'kuadrant']));
+    expect(PROVIDER_FOLDERS).toEqual(expect.arrayContaining(['agentgateway', 'envoy-gateway', 'kgateway', 'kong', 'kuadrant']));
     const offending: string[] = [];
     for (const file of readdirSync(POLICY).filter((f) => f.endsWith('.ts'))) {
       for (const edge of importsOf(join(POLICY, file))) {
@@ -51,7 +52,8 @@ describe('the policy engine comes from the gateway provider', () => {
     expect(GatewayProvider.ENVOY_GATEWAY.policyEngine).toBe(ENVOY_GATEWAY_POLICY_ENGINE);
     expect(GatewayProvider.ISTIO.policyEngine).toBe(KUADRANT_POLICY_ENGINE);
     expect(GatewayProvider.KONG.policyEngine).toBe(KONG_POLICY_ENGINE);
-    expect([KGATEWAY_POLICY_ENGINE, ENVOY_GATEWAY_POLICY_ENGINE, KUADRANT_POLICY_ENGINE, KONG_POLICY_ENGINE].map((e) => e.id)).toEqual(['kgateway', 'envoy-gateway', 'kuadrant', 'kong']);
+    expect(GatewayProvider.AGENTGATEWAY.policyEngine).toBe(AGENTGATEWAY_POLICY_ENGINE);
+    expect([KGATEWAY_POLICY_ENGINE, ENVOY_GATEWAY_POLICY_ENGINE, KUADRANT_POLICY_ENGINE, KONG_POLICY_ENGINE, AGENTGATEWAY_POLICY_ENGINE].map((e) => e.id)).toEqual(['kgateway', 'envoy-gateway', 'kuadrant', 'kong', 'agentgateway']);
     expect(GatewayProvider.custom('acme', 'acme-class').policyEngine).toBeUndefined();
   });
 

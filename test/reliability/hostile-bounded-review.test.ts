@@ -15,6 +15,7 @@ import { MAX_ISSUES_PER_FILE } from '../../src/core/issue-limit';
 import { ModelServingPlatform } from '../../src/platform/model-serving-platform';
 import { catalogError, cli } from './hostile-helpers';
 import { setup } from '../util';
+import * as agentgateway from '../../src/agentgateway';
 import * as aigateway from '../../src/aigateway';
 import * as envoyGateway from '../../src/policy/envoy-gateway';
 import * as istio from '../../src/policy/istio';
@@ -231,13 +232,16 @@ type Ctor = new (scope: Construct, id: string, props: unknown) => Construct;
  * their props are.
  */
 /** The root export and the provider subpaths (`cdk8s-model-serving/policy/kuadrant`, ...). */
-const EXPORTS: Record<string, unknown> = { ...lib, ...aigateway, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
+const EXPORTS: Record<string, unknown> = { ...lib, ...agentgateway, ...aigateway, ...envoyGateway, ...istio, ...kgateway, ...kong, ...kuadrant };
 
 const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['AIGatewayRoute', false],
   ['AIServiceBackend', false],
   ['AccessLog', false],
   ['AccessPolicy', false],
+  ['AgentgatewayBackend', false],
+  ['AgentgatewayModel', false],
+  ['AgentgatewayPolicy', false],
   ['ApiKeySecrets', false],
   ['AppProject', false],
   ['Application', false],
