@@ -165,7 +165,8 @@ export class LlmGatewayPlatform extends Platform {
     // Qwen runs disaggregated: 2 prefill replicas process prompts, 2 decode replicas generate, and the KV cache moves
     // from prefill to decode over NIXL (vLLM's NixlConnector, kv_both on each side as KServe's P/D samples configure it).
     const qwen = llmModel('qwen2-5-7b', { repo: QWEN, replicas: 2, prefillReplicas: 2, memory: '32Gi', args: ['--max-model-len=32768', '--kv-transfer-config={"kv_connector":"NixlConnector","kv_role":"kv_both"}'] });
-    this.addSetupNote(`KServe routing sidecar of ${qwen.service.serviceName} (prefill/decode)`, routingSidecarNote(qwen));
+    // KServe's decode preset points the routing sidecar at the pool KServe would create; this pool is the app's.
+    qwen.service.useRoutingSidecarPool(qwen.pool);
     const granite = llmModel('granite-3-3-8b', { repo: GRANITE, replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
 
     // The LoRA rollout: clients ask for `food-review`; the picker rewrites 90% to v1 and 10% to v2.
@@ -276,26 +277,6 @@ function prefillDecodeConfig(): EndpointPickerConfig {
     ],
     schedulingProfiles: [profile('prefill'), profile('decode')],
   });
-}
-
-/**
- * What a prefill/decode LLMInferenceService with a pool of this app needs
- * from the KServe installation: KServe v0.20.0's decode preset
- * (config/llmisvcconfig/config-llm-decode-template.yaml) starts the
- * routing sidecar of the decode pods with `--enable-ssrf-protection=true
- * --pool-group=inference.networking.x-k8s.io --inference-pool=<namespace>/<name>-inference-pool`,
- * and the sidecar forwards prefill only to pods of that pool (llm-d router
- * v0.10.0 pkg/sidecar/proxy/allowlist.go). KServe creates that pool only
- * when it runs the scheduler itself; here the pool is the app's own
- * (`inference.networking.k8s.io/v1`), so the preset must name it.
- */
-function routingSidecarNote(m: LlmGatewayModel): string {
-  const pool = `${m.pool.poolNamespace}/${m.pool.poolName}`;
-  return [
-    `The decode pods of \`${m.service.serviceName}\` run KServe's routing sidecar, which sends each prompt to the prefill pod the picker chose only when that pod belongs to the InferencePool it watches (SSRF protection, llm-d router v0.10.0 \`pkg/sidecar/proxy/allowlist.go\`). KServe v0.20.0's decode preset (\`kserve-config-llm-decode-template\` in the KServe namespace) names the pool KServe would create (\`--pool-group=inference.networking.x-k8s.io\`, \`--inference-pool=<namespace>/<name>-inference-pool\`), and KServe creates no pool here: the pool is \`${pool}\` (\`inference.networking.k8s.io/v1\`, with the picker \`${m.picker.endpointPickerServiceName}\`).`,
-    '',
-    `Before syncing, set the routing sidecar's arguments in that preset (or in a copy the service names in \`baseRefs\`) to \`--pool-group=inference.networking.k8s.io\` and \`--inference-pool=${pool}\`. Without it the sidecar refuses every prefill target and disaggregated requests fail.`,
-  ].join('\n');
 }
 
 /**

@@ -153,8 +153,12 @@ describe('llm-gateway', () => {
     // The other models are not split, and their pods do not reach Qwen's.
     expect(findObject(objects, 'LLMInferenceService', 'llama-3-1-8b', MODELS).spec.prefill).toBeUndefined();
     expect(blocked(objects, { from: vllm('llama-3-1-8b'), to: pods(MODELS, prefill), port: 8000 })).not.toEqual([]);
-    // KServe's decode preset names the pool it would create; the README tells the operator to point it at this one.
-    expect(platform.setupNotes.find((n) => n.topic === 'KServe routing sidecar of qwen2-5-7b (prefill/decode)')?.text).toContain('--inference-pool=llm-models/qwen2-5-7b');
+    // KServe's decode preset has the routing sidecar watch the pool KServe would create: it is pointed at this one,
+    // so it forwards prompts to the pool's prefill pods (its SSRF allowlist).
+    expect(qwen.spec.template.initContainers).toEqual([
+      expect.objectContaining({ name: 'llm-d-routing-sidecar', args: ['--pool-group=inference.networking.k8s.io', '--inference-pool=llm-models/qwen2-5-7b'] }),
+    ]);
+    expect(findObject(objects, 'InferencePool', 'qwen2-5-7b', MODELS).apiVersion).toBe('inference.networking.k8s.io/v1');
   });
 
   it('allows exactly the serving flows: gateway -> picker (9002), gateway -> vLLM (8000), picker -> vLLM (8000), and nothing else into the models', () => {
