@@ -44,6 +44,8 @@ const DESCRIPTION = [
   '',
   `Model names: \`${LLAMA}\`, its LoRA adapters \`food-review-v1\` and \`food-review-v2\`, and \`food-review\`, which the Llama picker rewrites to v1 for 90% of requests and to v2 for 10% (InferenceModelRewrite \`food-review-rollout\`); \`${QWEN}\`; \`${GRANITE}\`. Requests may name an objective in \`x-llm-d-inference-objective\` (llm-d router v0.10.0 pkg/epp/metadata/consts.go; the older \`x-gateway-inference-objective\` is still read): \`<model>-interactive\` (priority 10) is served first, \`<model>-batch\` (priority -10) is shed first when a pool is saturated.`,
   '',
+  `Qwen runs split into prefill and decode: its picker schedules a request's prompt on a prefill pod (\`llm-d.ai/role: prefill\`) and its generation on a decode pod when the prompt has more than 16 tokens the decode pod has not cached; the decode pod's routing sidecar fetches the KV cache from the prefill pod (NIXL) and accepts only prefill pods of the pool \`qwen2-5-7b\`.`,
+  '',
   "Each pool fails closed (Envoy AI Gateway ignores the pool's failureMode and always does): its picker runs two replicas with leader election. KServe deploys no scheduler of its own for these models, so each model has exactly the one picker shown below.",
 ].join('\n');
 
