@@ -78,12 +78,16 @@ export interface LlmGatewayPlatformProps {
  * chooses the replica per request (queue depth, KV-cache use, prefix-cache
  * hits, loaded LoRA adapters), one OpenAI-compatible endpoint on Envoy
  * Gateway with Envoy AI Gateway that routes on the body's `model`, API keys
- * with per-tier limits, and the pickers' and gateway's monitoring.
+ * with per-tier request limits and input/output/total token budgets, and the
+ * pickers' and gateway's monitoring. The same platform compiles for
+ * agentgateway (`provider: GatewayProvider.AGENTGATEWAY`, tested to read back
+ * into the same routing, access and limits).
  *
  * - `llm-edge`: Envoy Gateway `llm-gateway`, HTTPS only on `llm.example.com`
  *   with a cert-manager certificate, admitting routes from `llm-models`.
  * - `llm-models`: the models (`llama-3-1-8b` with two LoRA adapters and a weighted
- *   rollout between them, `qwen2-5-7b`, `granite-3-3-8b`), one pool and one
+ *   rollout between them, `qwen2-5-7b` split into prefill and decode,
+ *   `granite-3-3-8b`), one pool and one
  *   picker (two replicas, leader election) per model, `FailClose` (what Envoy
  *   AI Gateway does whatever the pool says), request objectives with
  *   priorities, default-deny NetworkPolicies with exact allows
