@@ -4,7 +4,7 @@ import * as aig from '../../imports/aigateway-aigateway.envoyproxy.io';
 import { AccessControl, AccessState, IAccessControlled } from '../core/access-control';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain, assertDnsLabel, checkedAnnotations, isGatewayHostname } from '../core/names';
+import { assertDnsSubdomain, assertDnsLabel, checkedAnnotations, isGatewayHostname, policyId } from '../core/names';
 import type { PolicyTargetRef } from '../core/policy-target';
 import { checkProps, childPath, hasProperty, isPlainObject, optionalArray, optionalDuration, optionalNumber, optionalString, optionalStringMap, requireArray } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
@@ -12,8 +12,9 @@ import type { IGateway, IRouteParent } from '../gateway/gateway';
 import type { IPolicyRoute } from '../policy/policy-route';
 import { HeaderMatch } from '../routing/match';
 import { assertGatewayDuration } from '../routing/duration';
-import { wireRouteToBackend } from '../routing/route-wiring';
-import { AIServiceBackend } from './ai-service-backend';
+import { ReferenceGrant } from '../routing/reference-grant';
+import { findPlatformNamespace, wireRouteToBackend } from '../routing/route-wiring';
+import { AI_GATEWAY_GROUP, AIServiceBackend } from './ai-service-backend';
 import { LlmRequestCost } from './llm-request-cost';
 
 /**
@@ -117,6 +118,22 @@ function isPool(b: unknown): b is IBackend {
  * Envoy AI Gateway generates an HTTPRoute of the same name, which is what
  * Envoy Gateway policies attach to: the route is an `IPolicyRoute` of kind
  * HTTPRoute with that name, protected like any route (deny by default).
+ * `OpenAiEndpoint` builds these for you; use the construct directly for
+ * shapes it does not cover.
+ *
+ * ```ts
+ * const openaiBackend = new EnvoyGatewayBackend(llm, 'openai', { endpoints: [BackendEndpoint.fqdn('api.openai.com', 443)], tls: {} });
+ * const openai = new AIServiceBackend(llm, 'openai-ai', { name: 'openai', schema: AIServiceBackendSchema.OPENAI, backend: openaiBackend });
+ * new BackendSecurityPolicy(llm, 'openai-key', { targets: [openai], credential: BackendCredential.apiKey(SecretRef.named('openai-api-key')) });
+ * new AIGatewayRoute(llm, 'models', {
+ *   parents: [gateway],
+ *   rules: [
+ *     { matches: [AIGatewayRouteMatches.model('llama-3-8b')], backends: [llamaPool] },
+ *     { matches: [AIGatewayRouteMatches.model('gpt-4o-mini')], backends: [{ backend: openai, modelNameOverride: 'gpt-4o-mini-2024-07-18' }] },
+ *   ],
+ *   llmRequestCosts: [LlmRequestCost.totalTokens('llm_total_token')],
+ * });
+ * ```
  *
  * @see envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_gateway_route.go
  * @throws ModelServingError for no parents or rules, more than 15 rules, a
@@ -267,8 +284,24 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
   }
 
   private wire(gateway: IGateway, b: AIServiceBackend | IBackend): void {
-    if (b instanceof AIServiceBackend) b.backend.allowGateway(this, gateway);
-    else wireRouteToBackend(this, 'HTTPRoute', gateway, b);
+    if (b instanceof AIServiceBackend) {
+      b.backend.allowGateway(this, gateway);
+      return;
+    }
+    // The generated HTTPRoute refers to the pool (its grant comes with the wiring); Envoy AI Gateway also checks a
+    // grant from the AIGatewayRoute itself (envoyproxy/ai-gateway v1.1.0 internal/controller/referencegrant.go matchesFrom).
+    wireRouteToBackend(this, 'HTTPRoute', gateway, b);
+    const ref = b.backendRef;
+    const ns = this.routeNamespace;
+    if (ref.namespace === undefined || ns === undefined || ref.namespace === ns) return;
+    const target = findPlatformNamespace(this, ref.namespace);
+    const id = `grant-aigatewayroute-${ns}-${ref.name}`;
+    if (!target || target.node.tryFindChild(id)) return;
+    new ReferenceGrant(target, id, {
+      name: policyId(`aigatewayroute-from-${ns}-to-${ref.name}`),
+      from: [{ group: AI_GATEWAY_GROUP, kind: 'AIGatewayRoute', namespace: ns }],
+      to: [{ group: ref.group ?? '', kind: ref.kind ?? 'Service', name: ref.name }],
+    });
   }
 
   private renderRule(rule: AIGatewayRouteRule, i: number): { spec: aig.AiGatewayRouteSpecRules; backends: Array<AIServiceBackend | IBackend> } {

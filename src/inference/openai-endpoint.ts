@@ -91,8 +91,8 @@ const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, host
 
 /** Why a known provider without an OpenAI route compiler cannot serve the endpoint, by provider id. */
 const NO_BODY_ROUTING: Readonly<Record<string, string>> = {
-  kgateway: 'kgateway routes on headers and paths only (its Envoy-based inference extension, which could read the body, was removed in v2.2)',
-  kong: 'the Kong Ingress Controller routes on headers and paths only (model routing on the body is an AI Gateway feature of Kong Enterprise)',
+  kgateway: "kgateway's Envoy data plane routes on headers and paths, and nothing at the pinned version copies the body's model into a header (its inference extension was removed in v2.2, kgateway-dev/kgateway#12619)",
+  kong: "Kong routes match headers and paths, not the body; choosing the upstream by the body's model needs Kong Enterprise's ai-proxy-advanced plugin, which the library's Kong engine does not target",
   istio:
     "Istio routes on the body's model only with Gateway API Inference Extension's body-based router in front of it, which GAIE v1.6.0 (the pinned version) no longer ships (removed from the repository, kubernetes-sigs/gateway-api-inference-extension#2959), so there is no pinned router to deploy",
 };

@@ -206,6 +206,25 @@ describe('OpenAiEndpoint attachment and setup notes', () => {
     expect(() => new OpenAiEndpoint(fx.ns.models, 'other', { gateway: fx.gateway.listener('https'), models: [{ name: 'managed', backends: [managed] }] })).toThrow(/router is managed by KServe/);
   });
 
+  it('grants the AIGatewayRoute and its generated HTTPRoute the reference to a pool of another namespace', () => {
+    const f = setup(['edge', 'models', 'pools'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models]) })] });
+    const qwen = new InferenceService(f.ns.pools, 'qwen', {
+      predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'), resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } } }),
+    });
+    const pool = new InferencePool(f.ns.pools, 'qwen-pool', { modelServers: ModelServers.of(qwen), failureMode: FailureMode.FAIL_CLOSE });
+    new EndpointPicker(f.ns.pools, 'qwen-epp', { pool, replicas: 2 });
+    new OpenAiEndpoint(f.ns.models, 'llms', { gateway, models: [{ name: 'qwen', backends: [pool] }] }).allowPublicAccess('cross-namespace wiring only');
+    const grants = objectsOfKind(synthObjects(f.app), 'ReferenceGrant').filter((g) => g.metadata.namespace === 'pools');
+    expect(grants.map((g) => g.spec.from[0])).toEqual(
+      expect.arrayContaining([
+        { group: 'aigateway.envoyproxy.io', kind: 'AIGatewayRoute', namespace: 'models' },
+        { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'models' },
+      ]),
+    );
+    for (const g of grants) expect(g.spec.to).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-pool' }]);
+  });
+
   it('refuses a listener that does not admit the endpoint namespace, as any route', () => {
     const f = setup(['edge', 'models', 'other'], { requireAccessPolicies: false });
     const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.other]) })] });

@@ -1,6 +1,6 @@
 /**
- * Engines that count requests only (kgateway, Kong OSS, plain Envoy
- * Gateway) refuse subscriptions and token budgets with an error naming the
+ * Engines that cannot select a subscription per request (kgateway, Kong OSS,
+ * Envoy Gateway, whose token budgets are per tier) refuse subscriptions and token budgets with an error naming the
  * engine, the field and the alternative; the Kuadrant engine refuses the
  * kinds it cannot count (see test/policy/kuadrant/budgets.test.ts).
  */
@@ -52,7 +52,7 @@ describe('engines that count requests only refuse subscriptions', () => {
   it.each([
     [GatewayProvider.KGATEWAY, 'kgateway', /kgateway TrafficPolicy counts requests only.*KUADRANT_POLICY_ENGINE/],
     [GatewayProvider.KONG, 'kong', /ai-rate-limiting-advanced \(Kong Enterprise only\)/],
-    [GatewayProvider.ENVOY_GATEWAY, 'envoy-gateway', /Envoy Gateway counts requests.*Envoy AI Gateway/],
+    [GatewayProvider.ENVOY_GATEWAY, 'envoy-gateway', /cannot apply the subscription selection rule.*Envoy AI Gateway/],
   ])('%s', (provider, engine, alternative) => {
     expect(build(provider, false)).not.toThrow();
     const message = refusal(build(provider, true));
