@@ -28,6 +28,7 @@ import { SecurityWaivers } from '../security/waivers';
 import { EndpointPickerConfig } from './endpoint-picker-config';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { IEndpointPickerService, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
+import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } from './picker-gateway';
 
 /**
  * The llm-d router endpoint picker image, pinned (the upstream chart
@@ -398,15 +399,10 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
     switch (gateway.provider?.id) {
       case 'istio':
         this.istioDestinationRule();
-        // https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api-inference-extension/ (Setup);
-        // https://llm-d.ai/docs/infrastructure/gateway/istio (Step 2).
-        Platform.tryOf(this)?.addSetupNote(
-          'Istio: Gateway API Inference Extension support in istiod',
-          'istiod reconciles InferencePools only when installed with `values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true` (e.g. `istioctl install --set values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true`); without it, routes to a pool do not resolve. The `inference.networking.k8s.io` CRDs (GAIE v1.6.0) must be installed before istiod starts.',
-        );
+        Platform.tryOf(this)?.addSetupNote(ISTIO_INFERENCE_NOTE.topic, ISTIO_INFERENCE_NOTE.text);
         break;
       case 'envoy-gateway':
-        Platform.tryOf(this)?.addSetupNote('Envoy Gateway: InferencePool backends through Envoy AI Gateway', ENVOY_AI_GATEWAY_NOTE);
+        Platform.tryOf(this)?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
         break;
       // agentgateway needs nothing here: its controller adds the TLS (without verification) to the picker's
       // self-signed ext-proc port itself (controller/pkg/agentgateway/plugins/inference_plugin.go, v1.4.1).
@@ -422,13 +418,7 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
    */
   private istioDestinationRule(): void {
     if (this.destinationRule) return;
-    this.destinationRule = new istio.DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.endpointPickerServiceName },
-      spec: {
-        host: `${this.endpointPickerServiceName}.${this.pool.poolNamespace}.svc.cluster.local`,
-        trafficPolicy: { tls: { mode: istio.DestinationRuleSpecTrafficPolicyTlsMode.SIMPLE, insecureSkipVerify: true } },
-      },
-    });
+    this.destinationRule = pickerDestinationRule(this, 'DestinationRule', this.endpointPickerServiceName, this.pool.poolNamespace);
   }
 
   /** The ServiceAccount, token Secret and cluster RBAC of the authenticated metrics endpoint; returns the Secret name. */
@@ -490,35 +480,3 @@ export class EndpointPicker extends Construct implements IEndpointPickerService 
   }
 }
 
-/** The Envoy Gateway setup for InferencePool backends (envoyproxy/ai-gateway v1.1.0 examples/inference-pool/envoy-gateway-values-addon.yaml and manifests/envoy-gateway-values.yaml). */
-const ENVOY_AI_GATEWAY_NOTE = [
-  "Envoy Gateway routes to an InferencePool only through Envoy AI Gateway's extension server. Install Envoy AI Gateway (v1.1) and give the Envoy Gateway installation these Helm values (the extension manager hooks and the InferencePool backend resource):",
-  '',
-  '```yaml',
-  'config:',
-  '  envoyGateway:',
-  '    extensionApis:',
-  '      enableBackend: true',
-  '    extensionManager:',
-  '      backendResources:',
-  '        - group: inference.networking.k8s.io',
-  '          kind: InferencePool',
-  '          version: v1',
-  '      hooks:',
-  '        xdsTranslator:',
-  '          translation:',
-  '            listener: { includeAll: true }',
-  '            route: { includeAll: true }',
-  '            cluster: { includeAll: true }',
-  '            secret: { includeAll: true }',
-  '          post: [Translation, Cluster, Route]',
-  '      service:',
-  '        fqdn:',
-  '          hostname: ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local',
-  '          port: 1063',
-  '```',
-  '',
-  "Envoy AI Gateway connects to the picker over TLS without verifying its self-signed certificate, and builds the ext_proc filter with `failure_mode_allow: false` whatever the pool's `failureMode` (internal/extensionserver/inferencepool.go): the pools it routes to say `FailClose`, and a picker outage fails their requests.",
-  '',
-  "The ai-gateway-helm chart grants the `envoy-gateway` ServiceAccount read access to `inferencepools` (templates/envoy_gateway_cluster_role_for_inference_pool.yaml): install it with that chart.",
-].join('\n');

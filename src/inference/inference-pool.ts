@@ -1,5 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as inf from '../../imports/inference-inference.networking.k8s.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { errorMessage, invalid } from '../core/errors';
@@ -133,6 +133,32 @@ const REFUSED_PROVIDERS: Readonly<Record<string, { readonly problem: string; rea
     fix: 'serve the pool through Istio, Envoy Gateway with Envoy AI Gateway, or agentgateway (GatewayProvider.ISTIO, GatewayProvider.ENVOY_GATEWAY or GatewayProvider.AGENTGATEWAY)',
   },
 };
+
+/**
+ * Refuses a Gateway that cannot route to an InferencePool with the given
+ * failure mode: kgateway (Envoy), which no longer routes to pools; Envoy
+ * Gateway while failing open, since Envoy AI Gateway's ext_proc filter
+ * always fails closed. Used by InferencePool routes and by
+ * LLMInferenceServices whose KServe-managed route targets KServe's pool.
+ *
+ * @param where what to say where the failure mode is set, e.g. `on this pool`
+ * @throws ModelServingError for such a Gateway
+ */
+export function assertPoolGateway(scope: IConstruct, field: string, gateway: IGateway, failureMode: FailureMode, where: string): void {
+  const refused = gateway.provider ? REFUSED_PROVIDERS[gateway.provider.id] : undefined;
+  if (refused) invalid(scope, `gateway ${gateway.gatewayName}`, refused.problem, gateway.provider?.id, refused.fix);
+  if (gateway.provider?.id === 'envoy-gateway' && failureMode === FailureMode.FAIL_OPEN) {
+    // Envoy AI Gateway's extension server builds the pool's ext_proc filter with FailureModeAllow: false whatever the
+    // pool says (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go): a picker outage fails requests.
+    invalid(
+      scope,
+      field,
+      `is FailOpen, but Gateway ${gateway.gatewayName} is Envoy Gateway, whose InferencePool support (Envoy AI Gateway v1.1) always fails closed (its ext_proc filter ignores failureMode), so the pool would promise what the gateway does not do`,
+      failureMode,
+      `set failureMode: FailureMode.FAIL_CLOSE ${where} to state what happens when the picker is down (and run the picker with replicas >= 2), or serve it through Istio or agentgateway`,
+    );
+  }
+}
 
 /**
  * A Gateway API Inference Extension `InferencePool`
@@ -269,19 +295,7 @@ export class InferencePool extends Construct implements IBackend, IPolicyTarget 
     if (routeKind !== 'HTTPRoute') {
       invalid(this, 'backendRef', 'is an InferencePool, which Gateway API Inference Extension supports as an HTTPRoute backend only', routeKind, 'route to the pool with an HttpRoute');
     }
-    const refused = gateway.provider ? REFUSED_PROVIDERS[gateway.provider.id] : undefined;
-    if (refused) invalid(this, `gateway ${gateway.gatewayName}`, refused.problem, gateway.provider?.id, refused.fix);
-    if (gateway.provider?.id === 'envoy-gateway' && this.failureMode === FailureMode.FAIL_OPEN) {
-      // Envoy AI Gateway's extension server builds the pool's ext_proc filter with FailureModeAllow: false whatever the
-      // pool says (envoyproxy/ai-gateway v1.1.0 internal/extensionserver/inferencepool.go): a picker outage fails requests.
-      invalid(
-        this,
-        'failureMode',
-        `is FailOpen, but Gateway ${gateway.gatewayName} is Envoy Gateway, whose InferencePool support (Envoy AI Gateway v1.1) always fails closed (its ext_proc filter ignores failureMode), so the pool would promise what the gateway does not do`,
-        this.failureMode,
-        'set failureMode: FailureMode.FAIL_CLOSE on this pool to state what happens when the picker is down (and run the picker with replicas >= 2), or serve it through Istio or agentgateway',
-      );
-    }
+    assertPoolGateway(this, 'failureMode', gateway, this.failureMode, 'on this pool');
     const key = `${gateway.gatewayNamespace ?? ''}/${gateway.gatewayName}`;
     if (this.gateways.has(key)) return;
     this.gateways.set(key, gateway);

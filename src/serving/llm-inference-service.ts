@@ -4,6 +4,7 @@ import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { BackendReference, IBackend } from '../core/backend';
 import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
+import { Platform } from '../core/platform';
 import { NetworkPeer } from '../core/network-peer';
 import { renderContainer, TMP_VOLUME } from '../core/container';
 import { EnvVars } from '../core/env';
@@ -19,8 +20,9 @@ import { checkTolerations } from '../core/toleration';
 import { renderPodVolumes } from '../core/volume';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
-import { INFERENCE_POOL_GROUP, InferencePool } from '../inference/inference-pool';
+import { assertPoolGateway, FailureMode, INFERENCE_POOL_GROUP, InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
+import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } from '../inference/picker-gateway';
 import { HttpRoute } from '../routing/http-route';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
@@ -444,7 +446,10 @@ export interface LlmPods {
  * @see https://kserve.github.io/website/docs/model-serving/generative-inference/llmisvc/llmisvc-overview
  * @throws ModelServingError for `replicas` with `scaling`, `worker` without
  *   data or pipeline parallelism, a restricted multi-node workload, prefill
- *   and decode on different autoscaling actuators, and the checks of each field
+ *   and decode on different autoscaling actuators, a managed scheduler
+ *   behind a Gateway that cannot route to its pool, and the checks of each
+ *   field; the name properties throw when the name KServe derives is over
+ *   63 characters (KServe would hash it)
  */
 export class LlmInferenceService extends Construct implements IBackend, IModelServers {
   /** `metadata.name`. */
@@ -466,6 +471,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private workloadSecurity?: WorkloadSecurity;
   private readonly prefillMultiNode: boolean;
   private readonly poolLabels?: Record<string, string>;
+  /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
+  private readonly downloads: string[] = [];
 
   public constructor(scope: Construct, id: string, props: LlmInferenceServiceProps) {
     checkProps(childPath(scope, id), props, 'LlmInferenceServiceProps');
@@ -522,6 +529,9 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
         invalid(this, 'prefill.scaling', `uses ${props.prefill.scaling.actuator} but the decode workload uses ${props.scaling.actuator}: KServe requires one actuator backend for both (two metric pipelines would scale them out of step)`, props.prefill.scaling.actuator, `use LlmScaling.${props.scaling.actuator}(...) for both`);
       }
     }
+    const remote = (uri: string) => !/^(pvc|oci):\/\//.test(uri);
+    if (props.storageInitializer !== false && remote(binding.storageUri)) this.downloads.push(binding.storageUri);
+    for (const a of adapters ?? []) if (remote(a.uri)) this.downloads.push(a.uri);
     const tracing = renderTracing(this, 'tracing', props.tracing);
     this.spec = {
       model: { uri: binding.storageUri, name: this.modelName, lora: (adapters && adapters.length > 0) || lora ? { adapters: adapters && adapters.length > 0 ? adapters : undefined, ...lora } : undefined },
@@ -531,6 +541,11 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       prefill,
       tracing,
     };
+    // KServe's managed route targets KServe's pool (FailOpen in its preset unless failureMode says otherwise): the Gateways must route to pools.
+    if (router.managed && router.schedulerOptions !== undefined) {
+      const failureMode = router.schedulerOptions === true ? undefined : router.schedulerOptions.failureMode;
+      for (const g of router.gateways) assertPoolGateway(this, 'router.scheduler.failureMode', g, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
+    }
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
     router.render(this.schedulerContext());
 
@@ -585,6 +600,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (!pool.targetPorts.includes(LLM_WORKLOAD_PORT)) invalid(this, 'router.scheduler.pool', `does not target port ${LLM_WORKLOAD_PORT}, where vLLM serves`, pool.targetPorts, `target port ${LLM_WORKLOAD_PORT}`);
     this.pool = pool;
     if (this.disaggregated) this.useRoutingSidecarPool(pool);
+    // KServe deploys no picker with a pool ref: the pool's own picker takes the Gateways.
+    this.node.tryRemoveChild('EndpointPickerDestinationRule');
     // KServe's route sends to the pool: the pool opens each Gateway to its pods and its picker, as a route of this app would.
     if (this.router.managed) for (const g of this.router.gateways) pool.backendRef.onRoute?.(this.resource, 'HTTPRoute', g);
   }
@@ -800,6 +817,38 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   }
 
   /**
+   * KServe's InferencePool (`<name>-inference-pool`) as a route backend, for
+   * an HttpRoute of this app (with `LlmRouter.httpRoutes({ scheduler })`):
+   * `group: inference.networking.k8s.io, kind: InferencePool`, no port. Each
+   * Gateway of such a route gets what it needs to reach the pool and
+   * KServe's picker (refused when it cannot route to pools).
+   *
+   * @throws ModelServingError without a scheduler KServe manages, or when KServe manages the route
+   */
+  public get schedulerPoolBackend(): IBackend {
+    if (!this.router.scheduler || this.pool) {
+      invalid(this, 'router.scheduler', "is not KServe's: there is no KServe-managed InferencePool to route to", this.pool?.poolName ?? this.router.mode, this.pool ? 'route to the InferencePool given to useInferencePool' : 'create the router with scheduler: true');
+    }
+    if (this.router.managed) {
+      invalid(this, 'router', 'is managed by KServe, which routes to its pool itself: a second route of your own would compete with it', 'LlmRouter.managed', 'use LlmRouter.httpRoutes({ scheduler: true }) to route the pool yourself');
+    }
+    const failureMode = this.router.schedulerOptions === true ? undefined : this.router.schedulerOptions?.failureMode;
+    const backendRef: BackendReference = {
+      group: INFERENCE_POOL_GROUP,
+      kind: 'InferencePool',
+      name: this.childName('-inference-pool'),
+      namespace: this.serviceNamespace,
+      owner: this,
+      onRoute: (route, routeKind, gateway) => {
+        if (routeKind !== 'HTTPRoute') invalid(this, 'schedulerPoolBackend', 'is an InferencePool, which Gateway API Inference Extension supports as an HTTPRoute backend only', routeKind, 'route to it with an HttpRoute');
+        assertPoolGateway(this, 'router.scheduler.failureMode', gateway, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
+        this.attachGateway(gateway, `HTTPRoute ${(route as { routeName?: string }).routeName ?? route.node.id}`);
+      },
+    };
+    return { backendRef };
+  }
+
+  /**
    * The workload Service as a route backend ({@link workloadServiceName} on
    * port 8000), for an HTTPRoute of your own (or a `ModelEndpoint`); the
    * gateway's flow goes to the pods KServe selects. Assumes KServe's
@@ -847,7 +896,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
 
   /**
    * The NetworkPolicies (in a Namespace chart) and declared flows of what
-   * KServe runs: the Gateways of a managed route to the vLLM pods (8000)
+   * KServe runs: the model download (HTTPS, for remote model and adapter
+   * URIs while the storage initializer runs); the Gateways of a managed route to the vLLM pods (8000)
    * and to KServe's picker (ext-proc 9002); the picker to the API server;
    * the service's own pods to each other (picker <-> vLLM metrics and KV
    * events, prefill <-> decode KV transfer, multi-node leader <-> workers,
@@ -866,29 +916,63 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     const scheduler = managedScheduler ? this.schedulerPods!.labels : undefined;
     const vllm = { namespace: ns.name, labels: this.decodePods.labels, what: `the vLLM pods of LLMInferenceService ${name}` };
+    if (this.downloads.length > 0) {
+      // KServe's storage-initializer init container downloads the model and LoRA adapters before vLLM starts (HTTPS hubs and object stores).
+      ns.allowEgress(policyId(`llmisvc-${name}-model-download`), { pods: mine, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+      NetworkFlows.declare(this.resource, { from: { ...vllm, what: `the vLLM pods of LLMInferenceService ${name} (storage-initializer)` }, to: NetworkFlows.internet(`the model store (${this.downloads.map((u) => u.replace(/\?.*$/, '')).join(', ')})`), port: 443, purpose: 'model download' });
+    }
     if (scheduler) {
       // The picker watches Pods and InferencePools (kserve v0.20.0 scheduler.go expectedSchedulerRole).
       ns.allowEgress(policyId(`llmisvc-${name}-epp-to-apiserver`), { pods: { ...scheduler }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }, { port: 6443 }] });
       NetworkFlows.declare(this.resource, { from: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` }, to: vllm, port: LLM_WORKLOAD_PORT, purpose: "the picker reading the vLLM pods' metrics (queue depth, KV cache)" });
     }
-    if (!this.router.managed) return;
-    for (const g of this.router.gateways) {
-      const dp = g.dataPlane;
-      if (!dp) continue;
-      const gwNs = findPlatformNamespace(this, dp.namespace);
-      ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}`), { pods: { ...this.poolSelector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_WORKLOAD_PORT }] });
-      gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...this.poolSelector })], ports: [{ port: LLM_WORKLOAD_PORT }] });
-      NetworkFlows.declare(this.resource, { from: proxyFlowPeer(g.gatewayName, dp), to: vllm, port: LLM_WORKLOAD_PORT, purpose: `requests of KServe's HTTPRoute ${this.routeName} through Gateway ${g.gatewayName}` });
-      if (scheduler) {
-        ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}-epp`), { pods: { ...scheduler }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
-        gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}-epp`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...scheduler })], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
-        NetworkFlows.declare(this.resource, {
-          from: proxyFlowPeer(g.gatewayName, dp),
-          to: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` },
-          port: LLM_SCHEDULER_GRPC_PORT,
-          purpose: `ext-proc calls of Gateway ${g.gatewayName} asking KServe's picker where to send requests for ${name}`,
-        });
+    if (this.router.managed) for (const g of this.router.gateways) this.attachGateway(g, `KServe's HTTPRoute ${this.routeName}`);
+  }
+
+  private readonly attached = new Set<IGateway>();
+
+  /**
+   * What a Gateway sending to this service needs (once per Gateway): the
+   * NetworkPolicies and flows to the vLLM pods (8000) and, with KServe's
+   * picker, to the picker (ext-proc 9002); for KServe's picker on Istio, a
+   * DestinationRule originating TLS to `<name>-epp-service` (the llm-d
+   * picker serves ext-proc over TLS with a self-signed certificate by
+   * default, and KServe's default build creates no such rule: kserve v0.20.0
+   * pkg/controller/v1alpha2/llmisvc/router_platform_networking_default.go)
+   * and istiod's setup note; on Envoy Gateway, Envoy AI Gateway's setup note.
+   */
+  private attachGateway(g: IGateway, via: string): void {
+    if (this.attached.has(g)) return;
+    this.attached.add(g);
+    const name = this.serviceName;
+    const scheduler = this.router.scheduler && !this.pool ? this.schedulerPods!.labels : undefined;
+    if (scheduler) {
+      const platform = Platform.tryOf(this);
+      if (g.provider?.id === 'istio') {
+        if (!this.node.tryFindChild('EndpointPickerDestinationRule')) pickerDestinationRule(this, 'EndpointPickerDestinationRule', this.childName('-epp-service'), this.serviceNamespace ?? 'default');
+        platform?.addSetupNote(ISTIO_INFERENCE_NOTE.topic, ISTIO_INFERENCE_NOTE.text);
+      } else if (g.provider?.id === 'envoy-gateway') {
+        platform?.addSetupNote(ENVOY_AI_GATEWAY_NOTE.topic, ENVOY_AI_GATEWAY_NOTE.text);
       }
+    }
+    const chart = Chart.of(this);
+    const dp = g.dataPlane;
+    if (!Namespace.isNamespace(chart) || !dp) return;
+    const ns = chart as Namespace;
+    const vllm = { namespace: ns.name, labels: this.decodePods.labels, what: `the vLLM pods of LLMInferenceService ${name}` };
+    const gwNs = findPlatformNamespace(this, dp.namespace);
+    ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}`), { pods: { ...this.poolSelector }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_WORKLOAD_PORT }] });
+    gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...this.poolSelector })], ports: [{ port: LLM_WORKLOAD_PORT }] });
+    NetworkFlows.declare(this.resource, { from: proxyFlowPeer(g.gatewayName, dp), to: vllm, port: LLM_WORKLOAD_PORT, purpose: `requests of ${via} through Gateway ${g.gatewayName}` });
+    if (scheduler) {
+      ns.allowIngress(policyId(`${g.gatewayName}-to-llmisvc-${name}-epp`), { pods: { ...scheduler }, peers: [NetworkPeer.pods(dp.namespace, dp.selector)], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+      gwNs?.allowEgress(policyId(`${g.gatewayName}-to-${ns.name}-llmisvc-${name}-epp`), { pods: dp.selector, peers: [NetworkPeer.pods(ns.name, { ...scheduler })], ports: [{ port: LLM_SCHEDULER_GRPC_PORT }] });
+      NetworkFlows.declare(this.resource, {
+        from: proxyFlowPeer(g.gatewayName, dp),
+        to: { namespace: ns.name, labels: scheduler, what: `KServe's endpoint picker of ${name}` },
+        port: LLM_SCHEDULER_GRPC_PORT,
+        purpose: `ext-proc calls of Gateway ${g.gatewayName} asking KServe's picker where to send requests for ${name}`,
+      });
     }
   }
 

@@ -87,7 +87,7 @@ export interface LlmSchedulerContext {
   readonly port: number;
 }
 
-export const SCHEDULER_KEYS = keysOf<LlmSchedulerOptions>({ failureMode: true, config: true, replicas: true, containers: true, podLabels: true, podAnnotations: true });
+const SCHEDULER_KEYS = keysOf<LlmSchedulerOptions>({ failureMode: true, config: true, replicas: true, containers: true, podLabels: true, podAnnotations: true });
 
 /** The ext-proc port of KServe's picker (kserve v0.20.0 config/llmisvcconfig/config-llm-scheduler.yaml, `--grpc-port 9002`). */
 export const LLM_SCHEDULER_GRPC_PORT = 9002;

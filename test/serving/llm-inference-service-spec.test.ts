@@ -371,7 +371,7 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     const [platform] = buildPlatforms(f.app);
     const svc = platform.manifests.find((m) => m.object.kind === 'LLMInferenceService')!;
     const flows = (svc.flows ?? []).map((x) => `${'namespace' in x.from ? x.from.namespace : x.from.address} -> ${'namespace' in x.to ? `${x.to.namespace}/${x.to.labels['app.kubernetes.io/component']}` : x.to.address}:${x.port}`);
-    expect(flows.sort()).toEqual(['gw -> llm/llminferenceservice-router-scheduler:9002', 'gw -> llm/llminferenceservice-workload:8000', 'llm -> llm/llminferenceservice-workload:8000']);
+    expect(flows.sort()).toEqual(['gw -> llm/llminferenceservice-router-scheduler:9002', 'gw -> llm/llminferenceservice-workload:8000', 'llm -> 0.0.0.0/0:443', 'llm -> llm/llminferenceservice-workload:8000']);
     const policies = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy' && m.object.metadata.namespace === 'llm').map((m) => m.object as any);
     const toVllm = policies.find((p) => p.metadata.name === 'allow-gateway-to-llmisvc-qwen');
     expect(toVllm.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen', 'kserve.io/component': 'workload' });
@@ -380,6 +380,25 @@ describe("the network of what KServe runs (SEC-N07 checks the declared flows aga
     const mine = { 'app.kubernetes.io/part-of': 'llminferenceservice', 'app.kubernetes.io/name': 'qwen' };
     expect(internal.spec.podSelector.matchLabels).toEqual(mine);
     expect(internal.spec.ingress[0].from[0].podSelector.matchLabels).toEqual(mine);
+    // The storage initializer downloads the hf:// model over HTTPS.
+    // Istio originates TLS to KServe's picker (its self-signed certificate), and istiod needs its inference flag.
+    const rule = platform.manifests.find((m) => m.object.kind === 'DestinationRule')!.object as any;
+    expect(rule.metadata).toMatchObject({ name: 'qwen-epp-service', namespace: 'llm' });
+    expect(rule.spec).toEqual({ host: 'qwen-epp-service.llm.svc.cluster.local', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } });
+    expect(f.platform.setupNotes.map((n) => n.topic)).toContain('Istio: Gateway API Inference Extension support in istiod');
+    const download = policies.find((p) => p.metadata.name === 'allow-llmisvc-qwen-model-download');
+    expect(download.spec.podSelector.matchLabels).toEqual(mine);
+    expect(download.spec.egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+  });
+
+  it('no download egress for a pvc:// model, nor when the storage initializer is off; LoRA adapters from a hub still download', () => {
+    const f = setup(['llm'], { requireAccessPolicies: false });
+    new LlmInferenceService(f.ns.llm, 'on-pvc', { model: Storage.pvc('models', 'qwen'), container: { resources: GPU } });
+    new LlmInferenceService(f.ns.llm, 'sim', { model: Storage.hf('facebook/opt-125m'), storageInitializer: false, container: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } } });
+    new LlmInferenceService(f.ns.llm, 'lora', { model: Storage.pvc('models', 'opt'), loraAdapters: [{ name: 'sql', storage: Storage.hf('org/sql-lora') }], container: { resources: GPU } });
+    const [platform] = buildPlatforms(f.app);
+    const names = platform.manifests.filter((m) => m.object.kind === 'NetworkPolicy').map((m) => String(m.object.metadata.name));
+    expect(names.filter((n) => n.endsWith('-model-download')).sort()).toEqual(['allow-llmisvc-lora-model-download']);
   });
 });
 
@@ -429,5 +448,47 @@ describe('router gateway refs name a listener', () => {
     expect(findObject(synthObjects(f.app), 'LLMInferenceService', 'qwen', 'llm').spec.router.gateway).toEqual({ refs: [{ name: 'gateway', namespace: 'gw', sectionName: 'https' }] });
     expect(svc.router.gateways).toEqual([gateway]);
     expect(() => LlmRouter.managed({ gateways: ['gateway'] as never })).toThrow(/gateways\[0\] must be a Gateway or a listener/);
+  });
+});
+
+describe("KServe's pool behind Gateways that cannot route to it", () => {
+  it('refuses a managed scheduler on a kgateway (Envoy) Gateway, and on Envoy Gateway unless it fails closed', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const listeners = [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })];
+    const kgw = new Gateway(f.ns.gw, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners });
+    const eg = new Gateway(f.ns.gw, 'eg', { provider: GatewayProvider.ENVOY_GATEWAY, listeners });
+    expect(() => new LlmInferenceService(f.ns.llm, 'a', base({ router: LlmRouter.managed({ gateways: [kgw], scheduler: true }) }))).toThrow(/gateway kgw is a kgateway \(Envoy\) Gateway, which no longer routes to InferencePools/);
+    expect(() => new LlmInferenceService(f.ns.llm, 'b', base({ router: LlmRouter.managed({ gateways: [eg], scheduler: true }) }))).toThrow(
+      /router\.scheduler\.failureMode is FailOpen, but Gateway eg is Envoy Gateway.*Fix: set failureMode: FailureMode\.FAIL_CLOSE in the scheduler options/s,
+    );
+    expect(new LlmInferenceService(f.ns.llm, 'c', base({ router: LlmRouter.managed({ gateways: [eg], scheduler: { failureMode: FailureMode.FAIL_CLOSE } }) })).inferencePoolName).toBe('c-inference-pool');
+    // Without a scheduler the route goes to the workload Service: any Gateway will do.
+    expect(new LlmInferenceService(f.ns.llm, 'd', base({ router: LlmRouter.managed({ gateways: [kgw] }) })).routeName).toBe('d-kserve-route');
+  });
+});
+
+describe("an HttpRoute of this app to KServe's pool", () => {
+  it('routes to <name>-inference-pool (group inference.networking.k8s.io), opens the Gateway to the pods and the picker, and passes the security rules', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'qwen', base({ router: LlmRouter.httpRoutes({ gateways: [gateway], scheduler: true }) }));
+    const route = new HttpRoute(f.ns.llm, 'qwen-route', { parents: [gateway], rules: [{ matches: svc.routeMatches(), backends: [svc.schedulerPoolBackend] }] });
+    svc.useHttpRoutes(route);
+    const [platform] = buildPlatforms(f.app);
+    const find = (kind: string, name: string) => platform.manifests.find((m) => m.object.kind === kind && m.object.metadata.name === name)!.object as any;
+    expect(find('HTTPRoute', 'qwen-route').spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-inference-pool' }]);
+    expect(find('LLMInferenceService', 'qwen').spec.router).toEqual({ scheduler: {}, route: { http: { refs: [{ name: 'qwen-route' }] } }, gateway: { refs: [{ name: 'gateway', namespace: 'gw' }] } });
+    expect(find('DestinationRule', 'qwen-epp-service').spec.host).toBe('qwen-epp-service.llm.svc.cluster.local');
+    const flows = (platform.manifests.find((m) => m.object.kind === 'LLMInferenceService')!.flows ?? []).map((x) => `${'namespace' in x.from ? x.from.namespace : '?'} -> ${'namespace' in x.to ? x.to.labels['app.kubernetes.io/component'] : x.to.address}:${x.port}`);
+    expect(flows).toEqual(expect.arrayContaining(['gw -> llminferenceservice-workload:8000', 'gw -> llminferenceservice-router-scheduler:9002']));
+  });
+
+  it('is refused without a KServe scheduler, under a managed route, and behind a kgateway Gateway', () => {
+    const f = setup(['gw', 'llm'], { requireAccessPolicies: false });
+    expect(() => new LlmInferenceService(f.ns.llm, 'a', base({ router: LlmRouter.httpRoutes() })).schedulerPoolBackend).toThrow(/router\.scheduler is not KServe's: there is no KServe-managed InferencePool to route to/);
+    expect(() => new LlmInferenceService(f.ns.llm, 'b', base({ router: LlmRouter.managed({ scheduler: true }) })).schedulerPoolBackend).toThrow(/router is managed by KServe, which routes to its pool itself/);
+    const kgw = new Gateway(f.ns.gw, 'kgw', { provider: GatewayProvider.KGATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const svc = new LlmInferenceService(f.ns.llm, 'c', base({ router: LlmRouter.httpRoutes({ gateways: [kgw], scheduler: true }) }));
+    expect(() => new HttpRoute(f.ns.llm, 'c-route', { parents: [kgw], rules: [{ backends: [svc.schedulerPoolBackend] }] })).toThrow(/gateway kgw is a kgateway \(Envoy\) Gateway/);
   });
 });
