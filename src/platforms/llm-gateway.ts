@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
-import { NetworkPeer } from '../core/network-peer';
 import { Platform } from '../core/platform';
 import { SecretRef } from '../core/secret-ref';
 import { AllowedRoutes } from '../gateway/allowed-routes';
@@ -147,7 +145,6 @@ export class LlmGatewayPlatform extends Platform {
         nodeSelector: { 'nvidia.com/gpu.present': 'true' },
         prefill: props.prefillReplicas === undefined ? undefined : { replicas: props.prefillReplicas, container: { args: props.args, resources: gpu('1', props.memory) }, nodeSelector: { 'nvidia.com/gpu.present': 'true' } },
       });
-      openModelDownload(llm, service, props.repo);
       // Envoy AI Gateway always fails closed (its ext_proc filter ignores failureMode): the pool says so, and two picker
       // replicas with leader election keep the pool routable through a picker restart.
       const pool = new InferencePool(llm, `${name}-pool`, { name, modelServers: ModelServers.of(service), failureMode: FailureMode.FAIL_CLOSE });
@@ -241,17 +238,6 @@ export class LlmGatewayPlatform extends Platform {
     });
     if (envoyGateway) new AccessLog(edge, 'access-log', { gateway: this.gateway });
   }
-}
-
-/**
- * The vLLM pods download the weights from Hugging Face at start (KServe's
- * storage initializer, kserve v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go):
- * HTTPS out of the default-deny namespace, from the workload pods only.
- */
-function openModelDownload(ns: Namespace, service: LlmInferenceService, repo: string): void {
-  const pods = service.backendRef.pods!.selector;
-  ns.allowEgress(`${service.serviceName}-model-download`, { pods: { ...pods }, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
-  NetworkFlows.declare(service, { from: { namespace: ns.name, labels: pods, what: `the vLLM pods of ${service.serviceName} (storage-initializer)` }, to: NetworkFlows.internet(`Hugging Face (hf://${repo})`), port: 443, purpose: 'model download' });
 }
 
 /**
