@@ -1,5 +1,6 @@
 import type { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
+import { Platform } from '../core/platform';
 import { policyId } from '../core/names';
 import { isLlmProvider, LlmProvider, LlmProviderKind } from '../inference/llm-provider';
 import { isInferencePoolBackend, OpenAiEndpoint, ResolvedOpenAiBackend, ResolvedOpenAiModel } from '../inference/openai-endpoint';
@@ -95,6 +96,12 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
     const list = this.modelList(endpoint);
     objects.push(`HTTPRoute/${list.routeName}`, `AgentgatewayPolicy/${list.routeName}`);
     const modelRoutes = new Map<string, readonly IPolicyRoute[]>(perModel.map(([model, route]) => [model, [route, list]]));
+    // agentgateway v1.4.1 has a whole-request and a backend-request timeout (crates/agentgateway/src/http/timeout.rs), no
+    // idle timeout between the chunks of a stream, and sets no timeout unless one is given.
+    Platform.tryOf(endpoint)?.addSetupNote(
+      `agentgateway: timeouts of OpenAiEndpoint ${endpoint.endpointNamespace}/${endpoint.endpointName}`,
+      `agentgateway has no stream idle timeout: OpenAiEndpoint ${endpoint.endpointNamespace}/${endpoint.endpointName} cannot apply its streamIdleTimeout (${endpoint.streamIdleTimeout.toHumanString()}), and a silent backend is cut only by its requestTimeout (${endpoint.requestTimeout ? endpoint.requestTimeout.toHumanString() : 'none: no deadline, agentgateway sets none by default'}).`,
+    );
     return { modelRoutes, objects };
   }
 

@@ -118,6 +118,7 @@ describe('AccessPolicy on an agentgateway Gateway (API keys)', () => {
     expect(es.spec.target.template.data).toEqual({ alice: '{"key":{{ .key | toJson }},"metadata":{"user":"alice","tier":"free"}}' });
     expect(es.spec.target.template.metadata.labels['models.cdk8s.io/api-key']).toBe('llm.access');
     expect(es.spec.data).toEqual([{ secretKey: 'key', remoteRef: { key: 'llm/alice' } }]);
+    expect(validateObjects(objects.map((object) => ({ object, file: `${object.kind}/${object.metadata.name}` })), { gatewayApiChannel: 'standard' }).map(formatIssue)).toEqual([]);
   });
 
   it('reads back into the same decisions and limits from the key metadata (one bucket per client address across the policy)', () => {

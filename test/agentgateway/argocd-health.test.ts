@@ -52,3 +52,16 @@ describe('Argo CD health of AgentgatewayPolicy', () => {
     expect(r.status).toBe('Healthy');
   });
 });
+
+describe('Argo CD health of AgentgatewayBackend', () => {
+  const backend = ARGOCD_HEALTH_CHECKS.find((c) => c.group === 'agentgateway.dev' && c.kind === 'AgentgatewayBackend')!;
+  const run = (status: unknown, generation = 2) => runHealth(backend.lua, { apiVersion: 'agentgateway.dev/v1alpha1', kind: 'AgentgatewayBackend', metadata: { name: 'qwen3', namespace: 'llm', generation }, spec: {}, status });
+  it('follows the Accepted condition the controller writes (backend_plugin.go)', async () => {
+    expect((await run(undefined)).status).toBe('Progressing');
+    expect((await run({ conditions: [cond('Accepted', 'True', 'Accepted', 'Backend successfully accepted')] })).status).toBe('Healthy');
+    expect((await run({ conditions: [cond('Accepted', 'True', 'Accepted', 'Backend successfully accepted')] }, 3)).status).toBe('Progressing');
+    const bad = await run({ conditions: [cond('Accepted', 'False', 'TranslationError', 'failed to translate backend: custom provider needs formats')] });
+    expect(bad.status).toBe('Degraded');
+    expect(bad.message).toContain('failed to translate backend');
+  });
+});

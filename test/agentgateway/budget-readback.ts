@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { KubeObject } from '../../src/delivery/manifest';
 import { SECONDS_PER_UNIT, TimeUnit, TokenCount } from '../../src/policy/rate-limit';
 import { BudgetCaller, BudgetEntry, BudgetReader, sortBudgets } from '../policy/budget-readback';
-import { celValue } from './fixture';
+import { Caller, celValue } from './fixture';
 
 /** What each descriptor cost counts, in the intent's terms (crates/agentgateway/src/cel/types.rs LLMContext). */
 const COUNTS: Readonly<Record<string, `${TokenCount}`>> = {
@@ -66,22 +66,25 @@ function tokenDescriptors(objects: readonly KubeObject[]): Array<{ route: string
   });
 }
 
-function entriesOf(objects: readonly KubeObject[], tierValue: (tierEntry: Entry) => string | undefined): Map<string, BudgetEntry[]> {
+/** The budgets per route: every holder's (`holderValue` undefined), or the one holder the expression yields for a caller. */
+function entriesOf(objects: readonly KubeObject[], holderValue?: (holderEntry: Entry) => string | undefined): Map<string, BudgetEntry[]> {
   const byRoute = new Map<string, BudgetEntry[]>();
   for (const { route, domain, d } of tokenDescriptors(objects)) {
     const entries = d.entries as Entry[];
-    if (entries[1].name !== 'tier') throw new Error(`${route}: descriptor without tier entry`);
+    if (entries[1].name !== 'holder') throw new Error(`${route}: descriptor without holder entry`);
     const counts = COUNTS[d.cost ?? ''];
     if (!counts) throw new Error(`${route}: unknown cost ${d.cost}`);
-    const tier = tierValue(entries[1]);
-    const values = entries.map((e, i) => ({ key: e.name, value: i === 1 ? tier : literal(e) }));
-    // Walk to the tier level to learn which tier each leaf belongs to.
+    const holder = holderValue?.(entries[1]);
+    if (holderValue && holder === undefined) continue; // the caller's holder does not evaluate: agentgateway skips the descriptor
+    const values = entries.map((e, i) => ({ key: e.name, value: i === 1 ? holder : literal(e) }));
+    // Walk to the holder level to learn whose budget each leaf is (`tier:<name>` or `subscription:<name>`).
     const config = configOf(objects, domain);
-    for (const t of walk(config, values.slice(0, 2))) {
-      for (const leaf of walk(t.descriptors ?? [], values.slice(2))) {
+    for (const h of walk(config, values.slice(0, 2))) {
+      const [kind, name] = h.value!.split(':') as ['tier' | 'subscription', string];
+      for (const leaf of walk(h.descriptors ?? [], values.slice(2))) {
         if (!leaf.rate_limit) continue;
         const list = byRoute.get(route) ?? [];
-        list.push({ holderKind: 'tier', holder: t.value!, route, counts, limit: leaf.rate_limit.requests_per_unit, windowSeconds: SECONDS_PER_UNIT[leaf.rate_limit.unit] });
+        list.push({ holderKind: kind, holder: name, route, counts, limit: leaf.rate_limit.requests_per_unit, windowSeconds: SECONDS_PER_UNIT[leaf.rate_limit.unit] });
         byRoute.set(route, list);
       }
     }
@@ -89,19 +92,38 @@ function entriesOf(objects: readonly KubeObject[], tierValue: (tierEntry: Entry)
   return byRoute;
 }
 
-/** Bindings in which the tier entry's expression (`jwt.<claim>` or `apiKey.tier`) yields `tier`. */
-function tierBindings(expression: string, tier: string): { jwt?: Record<string, string>; apiKey?: Record<string, string> } {
-  const m = /^(jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
-  if (!m) throw new Error(`unexpected tier expression ${expression}`);
-  return { [m[1]]: { [m[2]]: tier } };
+/**
+ * The identity agentgateway would hold for `caller`, in the claims (or key
+ * metadata) the holder expression reads: its tier after `'tier:' + `, its
+ * subscriptions in the list `has()` guards; and the selection header.
+ */
+function callerBindings(expression: string, caller: BudgetCaller): { identity: Caller; headers: Record<string, string> } {
+  const tier = /'tier:' \+ (jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)/.exec(expression);
+  if (!tier) throw new Error(`unexpected holder expression ${expression}`);
+  const held = /has\((?:jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)\)/.exec(expression);
+  const subs = caller.subscriptions === undefined ? [] : typeof caller.subscriptions === 'string' ? caller.subscriptions.split(/[ ,]+/).filter((x) => x !== '') : [...caller.subscriptions];
+  const claims: Record<string, unknown> = { [tier[2]]: caller.tier, ...(held && subs.length > 0 ? { [held[1]]: subs } : {}) };
+  const header = /'([a-z0-9-]+)' in request\.headers/.exec(expression);
+  return { identity: { [tier[1]]: claims } as Caller, headers: header && caller.header !== undefined ? { [header[1]]: caller.header } : {} };
 }
 
 export const AGENTGATEWAY_BUDGETS: BudgetReader = {
   budgets(objects) {
-    return sortBudgets([...entriesOf(objects, () => undefined).values()].flat());
+    return sortBudgets([...entriesOf(objects).values()].flat());
   },
   budgetsFor(objects, caller: BudgetCaller, route) {
-    const found = entriesOf(objects, (e) => celValue(e.expression, tierBindings(e.expression, caller.tier)) as string | undefined).get(route) ?? [];
+    const policy = (objects.filter((o) => o.kind === 'AgentgatewayPolicy') as any[]).find((p) => p.spec.targetRefs?.[0]?.name === route && p.spec.traffic?.authorization);
+    const auth: string[] = policy?.spec.traffic.authorization.policy.matchExpressions ?? [];
+    const holderEntry = tokenDescriptors(objects).find((t) => t.route === route)?.d.entries[1] as Entry | undefined;
+    if (holderEntry) {
+      const { identity, headers } = callerBindings(holderEntry.expression, caller);
+      // A selection header the authorization rules refuse (403) counts nothing.
+      if (caller.header !== undefined && !auth.some((x) => celValue(x, identity, { method: 'POST', path: '/v1/chat/completions', headers }) === true)) return 'refused';
+    }
+    const found = entriesOf(objects, (e) => {
+      const { identity, headers } = callerBindings(e.expression, caller);
+      return celValue(e.expression, identity, { method: 'POST', path: '/v1/chat/completions', headers }) as string | undefined;
+    }).get(route) ?? [];
     return sortBudgets(found);
   },
 };

@@ -55,8 +55,8 @@ export function fixture() {
 /** A caller as agentgateway sees it after authentication. */
 export interface Caller {
   /** `jwt` claims, or `apiKey` metadata. */
-  readonly jwt?: Record<string, string>;
-  readonly apiKey?: Record<string, string>;
+  readonly jwt?: Record<string, unknown>;
+  readonly apiKey?: Record<string, unknown>;
   readonly address?: string;
 }
 
@@ -64,6 +64,8 @@ export interface Caller {
 export interface Call {
   readonly method: string;
   readonly path: string;
+  /** Request headers (lower-case names). @default - none */
+  readonly headers?: Record<string, string>;
 }
 
 /**
@@ -78,7 +80,7 @@ export function celValue(expression: string, caller: Caller, call: Call = { meth
   } catch {
     parsed = undefined;
   }
-  const bindings = { jwt: caller.jwt ?? {}, apiKey: caller.apiKey ?? {}, request: { method: call.method, path: call.path, body }, source: { address: caller.address ?? '10.0.0.1' }, __body: parsed ?? {} };
+  const bindings = { jwt: caller.jwt ?? {}, apiKey: caller.apiKey ?? {}, request: { method: call.method, path: call.path, body, headers: call.headers ?? {} }, source: { address: caller.address ?? '10.0.0.1' }, __body: parsed ?? {} };
   const result = run(expression.replace(/json\(request\.body\)/g, '__body'), bindings as unknown as Parameters<typeof run>[1]);
   return isCelError(result) ? undefined : result;
 }

@@ -101,6 +101,12 @@ describe('OpenAiEndpoint on agentgateway', () => {
     expect(findObject(objects, 'HTTPRoute', 'llms-models', 'models').spec.rules[0].backendRefs).toBeUndefined();
   });
 
+  it('states in the cluster setup notes that agentgateway cannot apply the stream idle timeout', () => {
+    const note = fx.platform.setupNotes.find((n) => n.topic === 'agentgateway: timeouts of OpenAiEndpoint models/llms');
+    expect(note?.text).toContain('no stream idle timeout');
+    expect(note?.text).toContain('5 minutes');
+  });
+
   it('validates against the pinned CRDs', () => {
     expect(validateObjects(objects.map((object) => ({ object, file: `${object.kind}/${object.metadata.name}` })), { gatewayApiChannel: 'standard' }).map(formatIssue)).toEqual([]);
   });

@@ -48,9 +48,25 @@ describe('token budgets on agentgateway', () => {
     expect(entries('qwen3')).toEqual(entries('llama'));
   });
 
-  it('refuses subscriptions, naming the engine and the alternative', () => {
+  it("counts a subscription's budgets instead of the tier's when one is selected (header, else priority), and refuses a header naming one not held", () => {
     const f = fixture();
-    const gold = new Subscription('gold', { grants: [{ models: [f.qwen3], tokenLimits: [TokenLimit.perDay(1_000_000)] }] });
+    const gold = new Subscription('gold', { priority: 10, grants: [{ models: [f.qwen3], tokenLimits: [TokenLimit.perDay(1_000_000, { counts: TokenCount.OUTPUT })] }] });
+    const silver = new Subscription('silver', { priority: 5, grants: [{ models: [f.qwen3], tokenLimits: [TokenLimit.perDay(100_000)] }] });
+    f.policy({ subscriptions: [gold, silver] });
+    const objects = synthObjects(f.app);
+    const caller = (subscriptions: string[]) => ({ jwt: { sub: 'u', role: 'free', subscriptions } });
+    expect(limits(objects, 'qwen3', caller([]))).toContain('10000 tokens:llm.totalTokens/hour');
+    expect(limits(objects, 'qwen3', caller(['silver', 'gold']))).toEqual(['1000000 tokens:llm.outputTokens/day', '60 requests/minute']);
+    expect(limits(objects, 'qwen3', caller(['silver']))).toEqual(['100000 tokens:llm.totalTokens/day', '60 requests/minute']);
+    const post = (headers: Record<string, string>) => ({ method: 'POST', path: '/v1/chat/completions', headers });
+    expect(allows(objects, 'qwen3', caller(['silver', 'gold']), post({ 'x-subscription': 'silver' }))).toBe(true);
+    expect(allows(objects, 'qwen3', caller(['silver']), post({ 'x-subscription': 'gold' }))).toBe(false);
+    expect(allows(objects, 'llama', { jwt: { sub: 'u', role: 'pro', subscriptions: ['gold'] } }, post({ 'x-subscription': 'gold' }))).toBe(false); // gold does not grant llama
+  });
+
+  it('refuses request limits inside a subscription grant, naming the engine and the alternative', () => {
+    const f = fixture();
+    const gold = new Subscription('gold', { grants: [{ models: [f.qwen3], tokenLimits: [TokenLimit.perDay(1_000_000)], limits: [RateLimit.perMinute(5)] }] });
     let message = '';
     try {
       f.policy({ subscriptions: [gold] });
@@ -58,6 +74,6 @@ describe('token budgets on agentgateway', () => {
       expect(e).toBeInstanceOf(ModelServingError);
       message = (e as Error).message;
     }
-    expect(message).toMatch(/subscriptions cannot be expressed by provider 'agentgateway'.*KUADRANT_POLICY_ENGINE/s);
+    expect(message).toMatch(/subscriptions\(gold\)\.grants\[0\]\.limits cannot be expressed by provider 'agentgateway'.*KUADRANT_POLICY_ENGINE/s);
   });
 });

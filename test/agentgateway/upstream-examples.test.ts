@@ -8,8 +8,9 @@
  * Left out, with the reason:
  * - every `frontend` policy (http, http2, tls, tcp, proxy protocol, connect,
  *   access log, tracing), `backend.tls`/`tcp`/`http`/`tunnel`, `transformation`
- *   (other than request header set/remove), `extProc`, `cors`, `csrf`,
- *   `timeouts`, `buffer`, `directResponse`, `basicAuthentication`, the
+ *   other than request header set/remove (`traffic-transform` adds headers,
+ *   `traffic-body-transform` rewrites the body), `extProc`, `cors`, `csrf`,
+ *   `timeouts`, `buffer`, conditional `directResponse`, `basicAuthentication`, the
  *   guardrails and prompt settings, `strategy.inheritance`, `targetSelectors`
  *   and `port` targets: not covered by the typed API (the access intent does
  *   not need them);
@@ -40,6 +41,7 @@ import {
   AgentgatewayModel,
   AgentgatewayModelProvider,
   AgentgatewayPolicy,
+  AgentgatewayPolicyPhase,
   AgentgatewayRateLimitUnit,
 } from '../../src/agentgateway';
 import { Backend } from '../../src/core/backend';
@@ -123,6 +125,10 @@ const POLICIES: Readonly<Record<string, Build>> = {
       targets: [route(ns)],
       traffic: { jwtAuthentication: { location: { expression: 'request.headers["x-jwt-token"]' }, providers: [{ issuer: 'solo.io', jwks: { inline: '{"keys":[]}' } }] } },
     }),
+  'traffic-gateway-phase': (ns) =>
+    new AgentgatewayPolicy(ns, 'p', { name: 'traffic-gateway-phase', targets: [gateway(ns)], traffic: { phase: AgentgatewayPolicyPhase.PRE_ROUTING, requestHeaders: { set: { 'X-Gateway': '"true"' } } } }),
+  'traffic-route-phase': (ns) =>
+    new AgentgatewayPolicy(ns, 'p', { name: 'traffic-route-phase', targets: [gateway(ns)], traffic: { phase: AgentgatewayPolicyPhase.POST_ROUTING, requestHeaders: { set: { 'X-Route': '"true"' } } } }),
   'api-key-auth-expression-location': (ns) =>
     new AgentgatewayPolicy(ns, 'p', {
       name: 'api-key-auth-expression-location',

@@ -103,8 +103,8 @@ const ENGINES: readonly Engine[] = [
     provider: GatewayProvider.AGENTGATEWAY,
     reader: AGENTGATEWAY_BUDGETS,
     redis: RedisReference.of({ host: 'redis.data.svc.cluster.local', namespace: 'data' }),
-    compiles: { inputBudget: true, subscription: false },
-    refusals: [[{ inputBudget: true, subscription: true }, /subscriptions cannot be expressed by provider 'agentgateway'.*KUADRANT_POLICY_ENGINE/s]],
+    compiles: { inputBudget: true, subscription: true },
+    refusals: [],
   },
 ];
 

@@ -12,6 +12,7 @@ import { API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, 
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { RateLimitService, RateLimitServiceDescriptor } from '../kgateway/rate-limit-service';
 import { CounterKey, LimitScope, RateLimit, RateLimitMode, TimeUnit, TokenCount, TokenLimit } from '../rate-limit';
+import { Subscription } from '../subscription';
 import { Tier } from '../tier';
 
 /** Engine id (also the id of `GatewayProvider.AGENTGATEWAY`). */
@@ -30,6 +31,7 @@ export const AGENTGATEWAY_TIER_HEADER = 'x-user-tier';
  */
 const API_KEY_USER_FIELD = 'user';
 const API_KEY_TIER_FIELD = 'tier';
+const API_KEY_SUBSCRIPTIONS_FIELD = 'subscriptions';
 
 /** The leeway agentgateway's JWT validation allows on `exp`/`nbf` (jsonwebtoken's `Validation` default; no setting). */
 const JWT_LEEWAY_SECONDS = 60;
@@ -56,6 +58,8 @@ interface Identity {
   readonly user: string;
   /** CEL yielding the tier name. */
   readonly tier: string;
+  /** CEL yielding the list of subscriptions the caller holds (guard with `has()`). */
+  readonly held: string;
   /** The holders (API keys). */
   readonly holders?: readonly ApiKeyHolder[];
   /** The JWT method. */
@@ -88,10 +92,15 @@ interface TokenBudgetKey {
  *   (tier, methods, path prefixes); a request matching none gets 403;
  * - `rateLimit.global`: descriptors (scope, tier, window, user or client
  *   address) with unit `Requests`, and for token budgets with unit `Tokens`
- *   and a `cost` reading `llm.inputTokens`, `llm.outputTokens` or
- *   `llm.cachedInputTokens` (total: `llm.totalTokens`), sent to the Envoy
- *   rate limit service the engine emits (`RateLimitService`, Redis
- *   counters, limits per tier in its configuration);
+ *   (scope, holder, kind, window, model set, user or address) and a `cost`
+ *   reading `llm.inputTokens`, `llm.outputTokens` or `llm.cachedInputTokens`
+ *   (total: `llm.totalTokens`), sent to the Envoy rate limit service the
+ *   engine emits (`RateLimitService`, Redis counters, limits per tier and
+ *   subscription in its configuration). The holder is the subscription
+ *   selected for the request (the selection header, else the
+ *   highest-priority one held that grants the model), else the tier; a
+ *   header naming a subscription the caller does not hold, or one that does
+ *   not grant the model, is refused by the authorization rules;
  * - `transformation`: the user id and tier set as request headers for the
  *   backend (`x-user-id`, `x-user-tier`, or the JWT's `claimsToHeaders`).
  *
@@ -119,15 +128,19 @@ class AgentgatewayTranslation {
     const p = this.policy;
     this.checkGatewayAndRoutes();
     const identity = this.identity();
-    if (p.subscriptions.length > 0) {
-      unsupported(
-        p,
-        AGENTGATEWAY_ENGINE,
-        'subscriptions',
-        p.subscriptions.map((s) => s.name),
-        'the agentgateway engine compiles tier token budgets only (per tier, per model, input/output/cached/total); use tier tokenLimits, or KUADRANT_POLICY_ENGINE, which selects a subscription per request',
-      );
-    }
+    p.subscriptions.forEach((sub) =>
+      sub.grants.forEach((g, i) => {
+        if (g.limits && g.limits.length > 0) {
+          unsupported(
+            p,
+            AGENTGATEWAY_ENGINE,
+            `subscriptions(${sub.name}).grants[${i}].limits`,
+            g.limits.map(String),
+            'the agentgateway engine counts request limits per tier and token budgets per tier or subscription; give the request limits to the tiers, or use KUADRANT_POLICY_ENGINE',
+          );
+        }
+      }),
+    );
     const limited = p.tiers.some((t) => !t.unlimited) || p.hasTokenLimits;
     if (limited) this.checkRateLimits(identity);
     if (identity.apiKey) this.emitKeySecrets(identity);
@@ -193,7 +206,7 @@ class AgentgatewayTranslation {
           'agentgateway reads a caller\'s identity from the JSON metadata of its key entry, not from Secret labels or annotations; use ApiKeyAuth.fromExternalSecrets({ secretStore, holders }), whose Secrets the library writes in agentgateway\'s format',
         );
       }
-      return { kind: 'api-key', user: `apiKey.${API_KEY_USER_FIELD}`, tier: `apiKey.${API_KEY_TIER_FIELD}`, holders: method.holders, apiKey: method };
+      return { kind: 'api-key', user: `apiKey.${API_KEY_USER_FIELD}`, tier: `apiKey.${API_KEY_TIER_FIELD}`, held: `apiKey.${API_KEY_SUBSCRIPTIONS_FIELD}`, holders: method.holders, apiKey: method };
     }
     const skew = method.clockSkew.toSeconds();
     if (skew !== JWT_LEEWAY_SECONDS) {
@@ -208,12 +221,12 @@ class AgentgatewayTranslation {
         "pass jwksBackend: the Service of the identity provider (Backend.service('keycloak', 8080)), or an AgentgatewayBackend of the JWKS host",
       );
     }
-    for (const [role, claim] of [['userClaim', method.userClaim], ['tierClaim', method.tierClaim], ...Object.keys(method.claimsToHeaders).map((c) => ['claimsToHeaders', c])] as Array<[string, string]>) {
+    for (const [role, claim] of [['userClaim', method.userClaim], ['tierClaim', method.tierClaim], ['subscriptionsClaim', method.subscriptionsClaim], ...Object.keys(method.claimsToHeaders).map((c) => ['claimsToHeaders', c])] as Array<[string, string]>) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(claim)) {
         unsupported(p, AGENTGATEWAY_ENGINE, `${field}.${role}`, claim, 'the engine reads claims as CEL fields (jwt.<claim>); use a claim name of letters, digits and _ (map the claim in the identity provider)');
       }
     }
-    return { kind: 'jwt', user: `jwt.${method.userClaim}`, tier: `jwt.${method.tierClaim}`, jwt: method };
+    return { kind: 'jwt', user: `jwt.${method.userClaim}`, tier: `jwt.${method.tierClaim}`, held: `jwt.${method.subscriptionsClaim}`, jwt: method };
   }
 
   private checkRateLimits(identity: Identity): void {
@@ -286,7 +299,9 @@ class AgentgatewayTranslation {
         secretStore: auth.secretStore!,
         data: [{ secretKey: 'key', remoteKey: h.remoteKey, property: h.property }],
         // ESO template (engine v2, sprig): the stored key JSON-quoted, the identity as metadata.
-        secretTemplate: { [h.userId]: `{"key":{{ .key | toJson }},"metadata":${JSON.stringify({ [API_KEY_USER_FIELD]: h.userId, [API_KEY_TIER_FIELD]: h.tier })}}` },
+        secretTemplate: {
+          [h.userId]: `{"key":{{ .key | toJson }},"metadata":${JSON.stringify({ [API_KEY_USER_FIELD]: h.userId, [API_KEY_TIER_FIELD]: h.tier, ...(p.subscriptions.length > 0 ? { [API_KEY_SUBSCRIPTIONS_FIELD]: (h.subscriptions ?? []).map((x) => x.name).sort() } : {}) })}}`,
+        },
         secretLabels: { ...selector, [API_KEY_TIER_LABEL]: h.tier },
         secretAnnotations: { [API_KEY_USER_ANNOTATION]: h.userId },
       });
@@ -337,11 +352,12 @@ class AgentgatewayTranslation {
     const budgets = uniqueBy(this.policy.tokenBudgets(route).map((b) => tokenKey(b.limit)), keyString);
     const scope = this.scopeEntry(route);
     const tier = { name: 'tier', expression: identity.tier };
+    const holder = { name: 'holder', expression: this.holderExpression(identity, route) };
     const counter = this.counterEntry(identity);
     const out: AgentgatewayRateLimitDescriptor[] = [
       ...sortUnits(units).map((u) => ({ entries: [scope, tier, { name: 'window', expression: cel(u) }, counter], unit: AgentgatewayRateLimitUnit.REQUESTS })),
       ...budgets.map((k) => ({
-        entries: [scope, tier, { name: 'tokens', expression: cel(k.counts) }, { name: 'window', expression: cel(k.unit) }, { name: 'models', expression: cel(k.models) }, counter],
+        entries: [scope, holder, { name: 'tokens', expression: cel(k.counts) }, { name: 'window', expression: cel(k.unit) }, { name: 'models', expression: cel(k.models) }, counter],
         unit: AgentgatewayRateLimitUnit.TOKENS,
         cost: TOKEN_COSTS[k.counts],
       })),
@@ -360,24 +376,63 @@ class AgentgatewayTranslation {
   private serviceDescriptors(): RateLimitServiceDescriptor[] {
     const p = this.policy;
     const counterKey = p.counterKey === CounterKey.CLIENT_IP ? 'client' : 'user';
-    const tierDescriptors = (tiers: readonly Tier[], routes: readonly IPolicyRoute[]): RateLimitServiceDescriptor[] =>
-      tiers
-        .map((t) => {
-          const requests = t.unlimited ? [] : t.limits.map((l) => ({ key: 'window', value: l.unit, descriptors: [{ key: counterKey, rateLimit: l }] }));
-          const limits = [...new Set(routes.flatMap((r) => p.tokenBudgets(r).filter((b) => b.holder === t).map((b) => b.limit)))];
-          const tree = new Map<TokenCount, Map<TimeUnit, RateLimitServiceDescriptor[]>>();
-          for (const l of limits) {
-            const k = tokenKey(l);
-            const windows = tree.get(k.counts) ?? new Map<TimeUnit, RateLimitServiceDescriptor[]>();
-            windows.set(k.unit, [...(windows.get(k.unit) ?? []), { key: 'models', value: k.models, descriptors: [{ key: counterKey, rateLimit: PER_UNIT[k.unit](l.tokensPerUnit) }] }]);
-            tree.set(k.counts, windows);
-          }
-          const tokens = [...tree.entries()].map(([counts, windows]) => ({ key: 'tokens', value: counts, descriptors: [...windows.entries()].map(([unit, sets]) => ({ key: 'window', value: unit, descriptors: sets })) }));
-          return { key: 'tier', value: t.name, descriptors: [...requests, ...tokens] };
-        })
-        .filter((d) => d.descriptors.length > 0);
-    if (p.limitScope === LimitScope.GATEWAY) return [{ key: 'policy', value: p.policyName, descriptors: tierDescriptors(p.tiers, p.routes) }];
-    return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: tierDescriptors(this.countedTiers(r), [r]) })).filter((d) => d.descriptors.length > 0);
+    const budgetTree = (holder: Tier | Subscription, routes: readonly IPolicyRoute[]): RateLimitServiceDescriptor[] => {
+      const limits = [...new Set(routes.flatMap((r) => p.tokenBudgets(r).filter((b) => b.holder === holder).map((b) => b.limit)))];
+      const tree = new Map<TokenCount, Map<TimeUnit, RateLimitServiceDescriptor[]>>();
+      for (const l of limits) {
+        const k = tokenKey(l);
+        const windows = tree.get(k.counts) ?? new Map<TimeUnit, RateLimitServiceDescriptor[]>();
+        windows.set(k.unit, [...(windows.get(k.unit) ?? []), { key: 'models', value: k.models, descriptors: [{ key: counterKey, rateLimit: PER_UNIT[k.unit](l.tokensPerUnit) }] }]);
+        tree.set(k.counts, windows);
+      }
+      return [...tree.entries()].map(([counts, windows]) => ({ key: 'tokens', value: counts, descriptors: [...windows.entries()].map(([unit, sets]) => ({ key: 'window', value: unit, descriptors: sets })) }));
+    };
+    const scoped = (tiers: readonly Tier[], subscriptions: readonly Subscription[], routes: readonly IPolicyRoute[]): RateLimitServiceDescriptor[] => [
+      ...tiers.filter((t) => !t.unlimited && t.limits.length > 0).map((t) => ({ key: 'tier', value: t.name, descriptors: t.limits.map((l) => ({ key: 'window', value: l.unit, descriptors: [{ key: counterKey, rateLimit: l }] })) })),
+      ...[...tiers.map((t) => ({ value: `tier:${t.name}`, h: t as Tier | Subscription })), ...subscriptions.map((s) => ({ value: `subscription:${s.name}`, h: s as Tier | Subscription }))]
+        .map(({ value, h }) => ({ key: 'holder', value, descriptors: budgetTree(h, routes) }))
+        .filter((d) => d.descriptors.length > 0),
+    ];
+    if (p.limitScope === LimitScope.GATEWAY) return [{ key: 'policy', value: p.policyName, descriptors: scoped(p.tiers, p.subscriptions, p.routes) }];
+    return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: scoped(this.countedTiers(r), p.subscriptionsFor(r), [r]) })).filter((d) => d.descriptors.length > 0);
+  }
+
+  /** CEL: `'<item>' is among the caller's subscriptions` (false when it holds none). */
+  private holds(identity: Identity, item: string): string {
+    return `(has(${identity.held}) && ${item} in ${identity.held})`;
+  }
+
+  /**
+   * CEL yielding the subscription a request is counted against on `route`
+   * (the intent's rule, see `Subscription`): the one named in the selection
+   * header (a request naming one the caller does not hold, or that does not
+   * grant the route, is refused by the authorization rules), else the
+   * highest-priority one held that grants the route, else `''`.
+   */
+  private selectedSubscription(identity: Identity, route: IPolicyRoute): string {
+    const p = this.policy;
+    const header = `request.headers[${cel(p.subscriptionHeader)}]`;
+    let chain = "''";
+    for (const sub of [...p.subscriptionsFor(route)].reverse()) chain = `(${this.holds(identity, cel(sub.name))} ? ${cel(sub.name)} : ${chain})`;
+    if (p.subscriptions.length === 0) return chain;
+    return `(${cel(p.subscriptionHeader)} in request.headers ? ${header} : ${chain})`;
+  }
+
+  /** CEL yielding the holder whose budgets count a request on `route`: `subscription:<name>`, else `tier:<tier>`. */
+  private holderExpression(identity: Identity, route: IPolicyRoute): string {
+    if (this.policy.subscriptions.length === 0) return `'tier:' + ${identity.tier}`;
+    const selected = this.selectedSubscription(identity, route);
+    return `${selected} == '' ? 'tier:' + ${identity.tier} : 'subscription:' + ${selected}`;
+  }
+
+  /** The authorization clause refusing a selection header that names no subscription the caller holds and that grants `route`. */
+  private selectionClause(identity: Identity, route: IPolicyRoute): string | undefined {
+    const p = this.policy;
+    if (p.subscriptions.length === 0) return undefined;
+    const header = `request.headers[${cel(p.subscriptionHeader)}]`;
+    const granting = p.subscriptionsFor(route).map((x) => cel(x.name));
+    const valid = granting.length === 0 ? 'false' : `(${header} in [${granting.join(', ')}] && ${this.holds(identity, header)})`;
+    return `(!(${cel(p.subscriptionHeader)} in request.headers) || ${valid})`;
   }
 
   /** One CEL expression per tier allowed on the route (any one allows); `false` when none is. */
@@ -389,6 +444,8 @@ class AgentgatewayTranslation {
       const parts = [`${identity.tier} == ${cel(t.name)}`];
       if (t.methods && t.methods.length > 0) parts.push(`request.method in [${[...t.methods].sort().map(cel).join(', ')}]`);
       if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map(pathPrefixCel).join(' || ')})`);
+      const selection = this.selectionClause(identity, route);
+      if (selection) parts.push(selection);
       exprs.push(parts.join(' && '));
     }
     return exprs.length > 0 ? exprs : ['false'];

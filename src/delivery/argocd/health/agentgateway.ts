@@ -1,4 +1,5 @@
 import { ArgoCdHealthCheck } from './check';
+import { luaScript } from './lua';
 import { ancestorPolicyCheck } from './policy-ancestors';
 
 const AGENTGATEWAY = 'agentgateway/agentgateway v1.4.1';
@@ -53,3 +54,38 @@ for _, ancestor in ipairs(ancestors) do
 end
 `,
 });
+
+const BACKEND_SOURCES = [`${AGENTGATEWAY} controller/pkg/syncer/backend/backend_plugin.go (Accepted=True Accepted, or Accepted=False TranslationError with the error, each with observedGeneration)`];
+
+/**
+ * `AgentgatewayBackend` (`status.conditions`, one `Accepted` condition):
+ * none yet or of an older generation -> Progressing; True -> Healthy;
+ * False (`TranslationError`: the backend could not be translated, e.g. a
+ * provider setting agentgateway rejects) -> Degraded with the controller's message.
+ */
+export const AGENTGATEWAY_BACKEND_HEALTH: ArgoCdHealthCheck = {
+  group: 'agentgateway.dev',
+  kind: 'AgentgatewayBackend',
+  sources: BACKEND_SOURCES,
+  lua: luaScript({
+    title: 'Health of agentgateway.dev AgentgatewayBackend (cdk8s-model-serving)',
+    sources: BACKEND_SOURCES,
+    helpers: ['result', 'condition', 'describe', 'stale'],
+    body: `
+local accepted = nil
+if obj.status ~= nil then
+  accepted = condition(obj.status.conditions, "Accepted")
+end
+if accepted == nil then
+  return result("Progressing", "Waiting for agentgateway to accept the backend")
+end
+if stale(accepted.observedGeneration) then
+  return result("Progressing", "Waiting for agentgateway to observe the current generation")
+end
+if accepted.status == "True" then
+  return result("Healthy", describe(accepted))
+end
+return result("Degraded", describe(accepted))
+`,
+  }),
+};
