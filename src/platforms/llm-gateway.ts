@@ -172,6 +172,10 @@ export class LlmGatewayPlatform extends Platform {
     qwen.service.useRoutingSidecarPool(qwen.pool);
     const granite = llmModel('granite-3-3-8b', { repo: GRANITE, replicas: 2, memory: '32Gi', args: ['--max-model-len=16384'] });
 
+    this.addSetupNote(
+      `PersistentVolumeClaim ${llm.name}/lora-adapters`,
+      `The LoRA adapters of \`${llama.service.serviceName}\` are read from the PVC \`lora-adapters\` in \`${llm.name}\` (\`pvc://lora-adapters/food-review-v1\`, \`pvc://lora-adapters/food-review-v2\`: one folder per adapter, as \`adapter_config.json\` and weights). Create it (ReadOnlyMany, or ReadWriteOnce on a single node) and copy the adapters there before syncing; KServe mounts it into the vLLM pods.`,
+    );
     // The LoRA rollout: clients ask for `food-review`; the picker rewrites 90% to v1 and 10% to v2.
     new InferenceModelRewrite(llm, 'food-review-rollout', {
       pool: llama.pool,
