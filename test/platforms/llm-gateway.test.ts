@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { KubeObject } from '../../src/delivery/manifest';
+import { buildPlatforms } from '../../src/delivery/pipeline';
 import { ArgoCdPlatform } from '../../src/platforms/argocd';
 import { LlmGatewayPlatform } from '../../src/platforms/llm-gateway';
 import { blockingPolicies, Flow, FlowEnd } from '../../src/security/network-policy-eval';
@@ -215,6 +216,19 @@ describe('llm-gateway', () => {
     expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(expect.arrayContaining(['llm-edge', 'llm-models']));
     const kinds = project.spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
     expect(kinds).toEqual(expect.arrayContaining(['inference.networking.k8s.io/InferencePool', 'serving.kserve.io/LLMInferenceService', 'llm-d.ai/InferenceModelRewrite', 'llm-d.ai/InferenceObjective']));
+  });
+
+  it('explains the routing in its README (model name -> pool -> LLMInferenceService) and lists the cluster setup it needs', () => {
+    const readmeApp = Testing.app();
+    new LlmGatewayPlatform(readmeApp);
+    const [out] = buildPlatforms(readmeApp);
+    const readme = out.files['README.md'];
+    expect(readme).toContain('| AIGatewayRoute llm-models/openai-meta-llama-llama-3-1-8b-instruct | llm-gateway/https | llm.example.com | header `x-ai-eg-model` = `meta-llama/Llama-3.1-8B-Instruct` | InferencePool llama-3-1-8b |');
+    expect(readme).toContain('InferencePool_llm_models_qwen2_5_7b --> LLMInferenceService_llm_models_qwen2_5_7b');
+    expect(readme).toContain('rewrites to v1 for 90% of requests');
+    for (const topic of ['PersistentVolumeClaim llm-models/lora-adapters', 'Secret llm-models/hf-token', 'Envoy Gateway: InferencePool backends through Envoy AI Gateway', 'ClusterSecretStore llm-api-keys']) {
+      expect(readme, topic).toContain(`### ${topic}`);
+    }
   });
 
   it('keeps the objects the platform is made of (snapshot)', () => {
