@@ -408,6 +408,8 @@ const PROPS_KEYS = [
 
 /** The label keys KServe selects workload pods by (kserve v0.20.0 pkg/constants/constants.go). */
 const PART_OF = 'app.kubernetes.io/part-of';
+/** The routing sidecar of KServe's decode pods (kserve v0.20.0 constants.LLMISVCRoutingSidecarContainerName). */
+const ROUTING_SIDECAR = 'llm-d-routing-sidecar';
 const APP_NAME = 'app.kubernetes.io/name';
 const COMPONENT = 'app.kubernetes.io/component';
 const KSERVE_COMPONENT = 'kserve.io/component';
@@ -465,6 +467,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private readonly spec: Record<string, unknown>;
   private readonly routes: HttpRoute[] = [];
   private pool?: InferencePool;
+  private sidecarPool?: InferencePool;
+  private workloadSecurity?: WorkloadSecurity;
   private readonly prefillMultiNode: boolean;
   private readonly poolLabels?: Record<string, string>;
   /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
@@ -480,6 +484,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
     const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
+    this.workloadSecurity = security;
     security.check(this, 'security');
     this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
     const router = props.router ?? LlmRouter.none();
@@ -594,6 +599,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     if (!pool.targetPorts.includes(LLM_WORKLOAD_PORT)) invalid(this, 'router.scheduler.pool', `does not target port ${LLM_WORKLOAD_PORT}, where vLLM serves`, pool.targetPorts, `target port ${LLM_WORKLOAD_PORT}`);
     this.pool = pool;
+    if (this.disaggregated) this.useRoutingSidecarPool(pool);
     // KServe deploys no picker with a pool ref: the pool's own picker takes the Gateways.
     this.node.tryRemoveChild('EndpointPickerDestinationRule');
     // KServe's route sends to the pool: the pool opens each Gateway to its pods and its picker, as a route of this app would.
@@ -616,6 +622,40 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       if (this.routes.includes(r)) invalid(this, `router.route.http.refs[${i}]`, 'names a route already referred to', r.routeName, 'refer to each route once');
       this.routes.push(r);
     });
+  }
+
+  /**
+   * Makes the routing sidecar of the decode pods (prefill/decode split)
+   * accept prefill pods of `pool`, an InferencePool of this app that pools
+   * this service (`modelServers: this`). The sidecar forwards a prompt only
+   * to a prefill pod of the InferencePool it watches (SSRF protection,
+   * llm-d router v0.10.0 pkg/sidecar/proxy/allowlist.go); KServe v0.20.0's
+   * decode preset has it watch the pool KServe creates
+   * (`--pool-group=inference.networking.x-k8s.io`,
+   * `--inference-pool=<namespace>/<name>-inference-pool`,
+   * config/llmisvcconfig/config-llm-decode-template.yaml), which does not
+   * exist when the pool is the app's. Writes
+   * `template.initContainers[llm-d-routing-sidecar].args` with the pool's
+   * group and name: KServe merges them by container name over the preset,
+   * and the sidecar's flags (spf13/pflag, interspersed) take the last
+   * value given. {@link useInferencePool} calls it for a split service.
+   *
+   * @throws ModelServingError for a service without `prefill`, a pool in
+   *   another namespace or one that does not select this service's pods
+   */
+  public useRoutingSidecarPool(pool: InferencePool): void {
+    if (!InferencePool.isInferencePool(pool)) invalid(this, 'routingSidecarPool', 'must be an InferencePool of this app', pool, 'pass the InferencePool construct');
+    if (!this.disaggregated) invalid(this, 'routingSidecarPool', 'applies to a prefill/decode split only (the routing sidecar runs in the decode pods when prefill is set)', pool.poolName, 'set prefill on the service, or drop this call');
+    if (pool.poolNamespace !== this.serviceNamespace) {
+      invalid(this, 'routingSidecarPool', `is in namespace ${pool.poolNamespace}, but the decode pods run in ${this.serviceNamespace ?? '(none)'} and the sidecar's RBAC (KServe's workload Role) covers that namespace only`, pool.node.path, `create the pool in ${this.serviceNamespace ?? "the LLMInferenceService's namespace"}`);
+    }
+    const prefill = this.prefillPods!.labels;
+    const missing = Object.entries(pool.modelServerPods.selector).filter(([k, v]) => prefill[k] !== v);
+    if (missing.length > 0) {
+      invalid(this, 'routingSidecarPool', `selects pods by ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}, which this service's prefill pods do not carry, so the sidecar would refuse every prefill target`, pool.poolName, 'create the pool with modelServers: this LlmInferenceService');
+    }
+    if (this.sidecarPool && this.sidecarPool !== pool) invalid(this, 'routingSidecarPool', `already is InferencePool ${this.sidecarPool.poolName}`, pool.poolName, 'use one pool');
+    this.sidecarPool = pool;
   }
 
   /** The LLMInferenceService's namespace (its chart's). */
@@ -942,7 +982,15 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       invalid(this, 'router', 'is LlmRouter.httpRoutes but names no HTTPRoute', undefined, 'call useHttpRoutes(route) with the HttpRoute that sends to this service');
     }
     const router = this.router.render(this.schedulerContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
-    return pruneUndefined({ ...this.spec, router }) as Record<string, unknown>;
+    const spec = { ...this.spec, router } as Record<string, unknown>;
+    if (this.sidecarPool) {
+      // Merged by name over KServe's decode preset (strategic merge, kserve v0.20.0 config_merge.go mergeSpecs).
+      const args = [`--pool-group=${INFERENCE_POOL_GROUP}`, `--inference-pool=${this.sidecarPool.poolNamespace}/${this.sidecarPool.poolName}`];
+      // The workload's security context too, so the merged sidecar keeps the restricted settings the preset gives it.
+      const securityContext = this.workloadSecurity?.container();
+      spec.template = { ...(spec.template as Record<string, unknown>), initContainers: [{ name: ROUTING_SIDECAR, args, securityContext }] };
+    }
+    return pruneUndefined(spec) as Record<string, unknown>;
   }
 
   private schedulerContext(): LlmSchedulerContext {

@@ -372,7 +372,11 @@ describe('a platform with a pool', () => {
       expect(files).toEqual(expect.arrayContaining(['InferencePool/qwen-pool', 'Deployment/qwen-pool-epp', 'ServiceMonitor/qwen-pool-epp']));
       const readme = out.files['README.md'] ?? '';
       expect(readme).toContain('SEC-R03');
-      expect(readme).toContain('["InferencePool models/qwen-pool"]');
+      // The pool is drawn once, with its picker and failure mode, between the route and the model it pools.
+      const mode = provider === GatewayProvider.ENVOY_GATEWAY ? 'FailClose' : 'FailOpen';
+      expect(readme).toContain(`[["InferencePool models/qwen-pool<br/>picker qwen-pool-epp (${mode})"]]`);
+      expect(readme).toContain('HTTPRoute_models_qwen_route --> InferencePool_models_qwen_pool');
+      expect(readme).toContain('InferencePool_models_qwen_pool --> InferenceService_models_qwen');
       if (provider === GatewayProvider.ENVOY_GATEWAY) expect(readme).toContain('Envoy Gateway: InferencePool backends through Envoy AI Gateway');
     }
   });

@@ -52,6 +52,7 @@ export const ARGOCD_BUILT_IN_HEALTH_REPLACED: Readonly<Record<string, string>> =
 
 const KGATEWAY = 'kgateway-dev/kgateway commit 3b404509';
 const KIC = 'Kong/kubernetes-ingress-controller v3.5.13';
+const LLM_D_ROUTER = 'llm-d/llm-d-router v0.10.0';
 const NOT_WRITTEN_BY_KIC = `${KIC} never writes its status (internal/controllers/configuration/zz_generated.controllers.go: its reconciler sets no condition)`;
 const ISTIO_NO_CONDITIONS = 'istio/istio 1.30.3 writes no condition for it (only the opt-in analysis writes validationMessages, pkg/config/analysis)';
 
@@ -71,6 +72,8 @@ export const WITHOUT_HEALTH_STATUS: Readonly<Record<string, string>> = {
   'gateway.networking.k8s.io/ReferenceGrant': 'Gateway API v1.6.1: ReferenceGrant has no status',
   'configuration.konghq.com/KongClusterPlugin': NOT_WRITTEN_BY_KIC,
   'configuration.konghq.com/KongPlugin': NOT_WRITTEN_BY_KIC,
+  'llm-d.ai/InferenceModelRewrite': `${LLM_D_ROUTER} declares status.conditions (CRD default Accepted Unknown Pending) but never writes them: neither the endpoint picker nor any other component updates the status (no status writer under pkg/ or cmd/)`,
+  'llm-d.ai/InferenceObjective': `${LLM_D_ROUTER} declares status.conditions (CRD default Ready Unknown Pending) but never writes them: neither the endpoint picker nor any other component updates the status (no status writer under pkg/ or cmd/)`,
   'networking.k8s.io/NetworkPolicy': 'enforced by the CNI: no status field (Kubernetes 1.35 API)',
   'rbac.authorization.k8s.io/ClusterRole': 'authorization rules: no status',
   'rbac.authorization.k8s.io/ClusterRoleBinding': 'authorization rules: no status',
