@@ -76,7 +76,7 @@ describe('LLM routes: no whole-request timeout that cuts streams', () => {
     const w = world(GatewayProvider.ENVOY_GATEWAY);
     ClientTrafficPolicy.ofGateway(w.ns.edge, w.gateway).raiseBufferLimit('1Gi');
     new ModelEndpoint(w.ns.models, 'qwen-endpoint', { name: 'qwen', model: w.llm(), gateway: w.listener });
-    expect(findObject(synthObjects(w.app), 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec.connection).toEqual({ bufferLimit: '1Gi' });
+    expect(findObject(synthObjects(w.app), 'ClientTrafficPolicy', 'gateway-client-traffic', 'edge').spec.connection).toEqual({ bufferLimit: '1Gi' });
     const k = world(GatewayProvider.KGATEWAY);
     new ModelEndpoint(k.ns.models, 'qwen-endpoint', { model: k.llm(), gateway: k.listener });
     const e = world(GatewayProvider.ENVOY_GATEWAY);
@@ -128,7 +128,7 @@ describe('LLM routes: no whole-request timeout that cuts streams', () => {
     new HttpRoute(e.ns.models, 'direct', { parents: [e.listener], rules: [{ backends: [e.llm()] }] });
     const eg = synthObjects(e.app);
     expect(ruleOf(eg, 'direct').timeouts).toEqual({ request: '0s' });
-    expect(findObject(eg, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec).toMatchObject({ connection: { bufferLimit: '50Mi' }, timeout: { http: { streamIdleTimeout: '5m' } } });
+    expect(findObject(eg, 'ClientTrafficPolicy', 'gateway-client-traffic', 'edge').spec).toMatchObject({ connection: { bufferLimit: '50Mi' }, timeout: { http: { streamIdleTimeout: '5m' } } });
 
     const k = world(GatewayProvider.KONG);
     new HttpRoute(k.ns.models, 'direct', { parents: [k.listener], rules: [{ backends: [k.llm()] }] });

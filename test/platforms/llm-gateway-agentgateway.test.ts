@@ -6,7 +6,7 @@ import { buildPlatforms } from '../../src/delivery/pipeline';
 import { GatewayProvider } from '../../src/gateway/gateway-provider';
 import { LlmGatewayPlatform } from '../../src/platforms/llm-gateway';
 import { blockingPolicies, FlowEnd } from '../../src/security/network-policy-eval';
-import { AGENTGATEWAY_BUDGETS } from '../agentgateway/budget-readback';
+import { agentgatewayBudgetReader } from '../policy/budget-readback-agentgateway';
 import { celValue } from '../agentgateway/fixture';
 import { BudgetEntry, intentBudgets, intentBudgetsFor } from '../policy/budget-readback';
 import { findObject, objectsOfKind, synthObjects } from '../util';
@@ -137,7 +137,7 @@ const WINDOW_SECONDS: Readonly<Record<string, number>> = { Second: 1, Minute: 60
  * its `x-user-id` selector matches (their tier is the budget's holder), on
  * each targeted route whose AIGatewayRoute writes `<key>` and serves a model
  * the `x-ai-eg-model` selector matches. (The engine's reader,
- * test/policy/envoy-gateway/budget-readback.ts, reads JWT tiers from
+ * test/policy/budget-readback-envoy-ai-gateway.ts, reads JWT tiers from
  * `x-user-tier`; API-key callers are told apart by user id.)
  */
 function envoyBudgets(objects: readonly KubeObject[]): BudgetEntry[] {
@@ -227,16 +227,17 @@ describe('llm-gateway on agentgateway: the same decisions and limits as on Envoy
   it('counts the same token budgets (input, output, total; per tier and model) as the intent', () => {
     const intent = intentBudgets(eg.platform.accessPolicy);
     expect(byRoute(envoyBudgets(eg.objects))).toEqual(byRoute(intent));
-    // agentgateway answers GET /v1/models itself (a direct response, no backend): no LLM usage, so a budget the
-    // policy also attaches there counts nothing and is left out of the comparison.
+    // agentgateway answers GET /v1/models itself (a direct response, no backend): a shared route of the endpoint
+    // that carries no usage, so no budget counts there.
     const models = findObject(agw.objects, 'HTTPRoute', 'openai-models', MODELS);
     expect(models.spec.rules.every((r: { backendRefs?: unknown[] }) => r.backendRefs === undefined)).toBe(true);
     expect(findObject(agw.objects, 'AgentgatewayPolicy', 'openai-models', MODELS).spec.traffic.directResponse.status).toBe(200);
-    expect(byRoute(AGENTGATEWAY_BUDGETS.budgets(agw.objects).filter((b) => b.route !== 'openai-models'))).toEqual(byRoute(intent));
+    expect(agentgatewayBudgetReader.budgets(agw.objects).filter((b) => b.route === 'openai-models')).toEqual([]);
+    expect(byRoute(agentgatewayBudgetReader.budgets(agw.objects))).toEqual(byRoute(intent));
     for (const tier of ['free', 'pro']) {
       for (const route of ['openai-meta-llama-llama-3-1-8b-instruct', 'openai-qwen-qwen2-5-7b-instruct', 'openai-food-review']) {
         const expected = intentBudgetsFor(eg.platform.accessPolicy, { tier }, route) as BudgetEntry[];
-        expect(byRoute(AGENTGATEWAY_BUDGETS.budgetsFor(agw.objects, { tier }, route) as BudgetEntry[]), `${tier} ${route}`).toEqual(byRoute(expected));
+        expect(byRoute(agentgatewayBudgetReader.budgetsFor(agw.objects, { tier }, route) as BudgetEntry[]), `${tier} ${route}`).toEqual(byRoute(expected));
         expect(byRoute(envoyBudgets(eg.objects).filter((b) => b.route === route && b.holder === tier)), `${tier} ${route}`).toEqual(byRoute(expected));
       }
     }

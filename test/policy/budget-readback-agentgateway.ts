@@ -56,9 +56,14 @@ const IDENTITY_FIELD = /\b(jwt|apiKey)\.([A-Za-z_][A-Za-z0-9_]*)\b/g;
 
 const ofKind = (objects: readonly KubeObject[], kind: string): Json[] => objects.filter((o) => o.kind === kind);
 
-/** The AgentgatewayPolicy targeting HTTPRoute `route` (one per route). */
+/**
+ * The access AgentgatewayPolicy targeting HTTPRoute `route` (one per route): the one that authenticates or limits;
+ * a policy that only answers the route itself (the model list's direct response) holds no access decision.
+ */
 function policyOn(objects: readonly KubeObject[], route: string): Json | undefined {
-  const found = ofKind(objects, 'AgentgatewayPolicy').filter((p) => (p.spec.targetRefs ?? []).some((t: Json) => t.kind === 'HTTPRoute' && t.name === route));
+  const found = ofKind(objects, 'AgentgatewayPolicy')
+    .filter((p) => (p.spec.targetRefs ?? []).some((t: Json) => t.kind === 'HTTPRoute' && t.name === route))
+    .filter((p) => !(p.spec.traffic?.directResponse !== undefined && Object.keys(p.spec.traffic).length === 1));
   if (found.length > 1) throw new Error(`HTTPRoute ${route}: ${found.length} AgentgatewayPolicies target it; the reader expects one`);
   return found[0];
 }

@@ -659,7 +659,7 @@ describe('one access intent on every provider', () => {
         expect(rule.clientSelectors[0].headers[1]).toEqual({ name: 'x-user-id', type: 'Distinct' });
         expect(rule.shared).toBeUndefined();
       }
-      expect(obj(objects, 'ClientTrafficPolicy', 'models-identity-headers', 'gateway').spec.headers.earlyRequestHeaders.remove).toEqual(['x-user-id', 'x-user-tier']);
+      expect(obj(objects, 'ClientTrafficPolicy', 'models-client-traffic', 'gateway').spec.headers.earlyRequestHeaders.remove).toEqual(['x-user-id', 'x-user-tier']);
     });
 
     it('API keys: the holders’ ExternalSecrets referenced by name, the user id forwarded and counted', () => {

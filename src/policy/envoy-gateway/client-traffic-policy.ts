@@ -85,13 +85,13 @@ export class ClientTrafficPolicy extends Construct {
    * The one ClientTrafficPolicy of `gateway` that the platform's constructs
    * share (the access-policy compile's header edits, the LLM defaults of
    * model endpoints), created in `chart` (the Gateway's Namespace) on first
-   * use as `<gateway>-identity-headers`.
+   * use as `<gateway>-client-traffic`.
    */
   public static ofGateway(chart: Construct, gateway: IGateway): ClientTrafficPolicy {
     const id = `envoy-gateway-identity-headers-${gateway.gatewayName}`;
     const existing = chart.node.tryFindChild(id);
     if (existing instanceof ClientTrafficPolicy) return existing;
-    return new ClientTrafficPolicy(chart, id, { name: policyId(`${gateway.gatewayName}-identity-headers`, 63), targets: [PolicyTarget.gateway(gateway)] });
+    return new ClientTrafficPolicy(chart, id, { name: policyId(`${gateway.gatewayName}-client-traffic`, 63), targets: [PolicyTarget.gateway(gateway)] });
   }
 
   /** `metadata.name`. */

@@ -141,7 +141,7 @@ describe('Envoy Gateway compiler', () => {
     ]);
 
     // Client copies of the claim headers are dropped on arrival, at the Gateway.
-    const ctp = findObject(objects, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge');
+    const ctp = findObject(objects, 'ClientTrafficPolicy', 'gateway-client-traffic', 'edge');
     expect(ctp.spec).toEqual({
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway' }],
       headers: { earlyRequestHeaders: { remove: ['x-user-id', 'x-user-tier'] } },
@@ -154,7 +154,7 @@ describe('Envoy Gateway compiler', () => {
     const emitted = engineObjects(objects);
     expect(emitted.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'BackendTrafficPolicy/access-rate-limits',
-      'ClientTrafficPolicy/gateway-identity-headers',
+      'ClientTrafficPolicy/gateway-client-traffic',
       'ReferenceGrant/securitypolicy-from-models-to-opa',
       'SecurityPolicy/access-iris',
       'SecurityPolicy/access-mnist',
@@ -165,9 +165,9 @@ describe('Envoy Gateway compiler', () => {
     // The report names the objects and the caveats that change the meaning.
     const report = synthPlatforms(app)[0].files['POLICY.md'];
     expect(report).toContain('- Engine: Envoy Gateway;');
-    expect(report).toContain('`BackendTrafficPolicy/access-rate-limits`, `ClientTrafficPolicy/gateway-identity-headers`, `EnvoyProxy/gateway-proxy`, `ReferenceGrant/securitypolicy-from-models-to-opa`, `SecurityPolicy/access-iris`, `SecurityPolicy/access-mnist`');
+    expect(report).toContain('`BackendTrafficPolicy/access-rate-limits`, `ClientTrafficPolicy/gateway-client-traffic`, `EnvoyProxy/gateway-proxy`, `ReferenceGrant/securitypolicy-from-models-to-opa`, `SecurityPolicy/access-iris`, `SecurityPolicy/access-mnist`');
     expect(report).toMatch(/Global limits need rate limiting enabled in the EnvoyGateway configuration \(rateLimit\.backend\.type: Redis, with the Redis at `redis\.data\.svc\.cluster\.local:6379`/);
-    expect(report).toMatch(/Identity headers `x-user-id`, `x-user-tier` are set by the gateway, but Envoy appends verified JWT claims .*; ClientTrafficPolicy `edge\/gateway-identity-headers` drops client copies/);
+    expect(report).toMatch(/Identity headers `x-user-id`, `x-user-tier` are set by the gateway, but Envoy appends verified JWT claims .*; ClientTrafficPolicy `edge\/gateway-client-traffic` drops client copies/);
     expect(report).toMatch(/JWT signature algorithms \(RS256\) are not enforced/);
     expect(report).toMatch(/runs after JWT\/API-key authentication: EnvoyProxy `gateway-proxy` \(the Gateway's parametersRef\) moves envoy\.filters\.http\.ext_authz after envoy\.filters\.http\.jwt_authn/);
     const proxy = findObject(objects, 'EnvoyProxy', 'gateway-proxy', 'edge');
@@ -271,7 +271,7 @@ describe('Envoy Gateway compiler', () => {
       { name: 'reader:/v1/models', action: 'Allow', operation: { methods: ['GET', 'POST'], path: { type: 'PathPrefix', value: '/v1/models' } }, principal: { jwt: { provider: 'ip', claims: [{ name: 'plan', values: ['reader'] }] } } },
       { name: 'reader:/v2/models', action: 'Allow', operation: { methods: ['GET', 'POST'], path: { type: 'PathPrefix', value: '/v2/models' } }, principal: { jwt: { provider: 'ip', claims: [{ name: 'plan', values: ['reader'] }] } } },
     ]);
-    expect(findObject(objects, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec.headers.earlyRequestHeaders.remove).toEqual(['x-plan']);
+    expect(findObject(objects, 'ClientTrafficPolicy', 'gateway-client-traffic', 'edge').spec.headers.earlyRequestHeaders.remove).toEqual(['x-plan']);
     // The authorizer in the policy's own namespace needs no ReferenceGrant.
     expect(sp.spec.extAuth.grpc.backendRefs).toEqual([{ name: 'opa', port: 9191 }]);
     expect(objectsOfKind(objects, 'ReferenceGrant')).toEqual([]);
@@ -288,7 +288,7 @@ describe('Envoy Gateway compiler', () => {
     new AccessPolicy(fx.ns.models, 'other-tokens', { gateway: fx.gateway, routes: [fx.mnist], authentication: [jwtAuth()], tiers: [only], rateLimitMode: RateLimitMode.LOCAL });
     const objects = synthObjects(fx.app);
     expect(objectsOfKind(objects, 'ClientTrafficPolicy')).toHaveLength(1);
-    expect(findObject(objects, 'ClientTrafficPolicy', 'gateway-identity-headers', 'edge').spec.headers.earlyRequestHeaders.remove).toEqual(['x-user-email', 'x-user-id', 'x-user-tier']);
+    expect(findObject(objects, 'ClientTrafficPolicy', 'gateway-client-traffic', 'edge').spec.headers.earlyRequestHeaders.remove).toEqual(['x-user-email', 'x-user-id', 'x-user-tier']);
     // No tier has limits: no BackendTrafficPolicy.
     expect(objectsOfKind(objects, 'BackendTrafficPolicy')).toEqual([]);
 
