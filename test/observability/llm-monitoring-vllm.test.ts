@@ -6,7 +6,7 @@ import { verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Predictor } from '../../src/serving/predictor';
-import { findObject, setup, synthObjects } from '../util';
+import { setup, synthObjects } from '../util';
 import { alertNames, alertOf, dashboardOfModel, rulesOf } from './helpers';
 
 function llm() {
