@@ -6,12 +6,12 @@ import { Construct, IConstruct } from 'constructs';
 import * as grafana from '../../imports/grafana-grafana.integreatly.org';
 import { noteRequired } from '../core/required-object';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { sortKeysDeep, sortRecord } from '../core/sort-keys';
 import { MetricCatalog } from './metric-catalog';
 import { metricNamesIn } from './promql';
 import { checkedRecord } from '../core/records';
-import { checkProps, childPath, requireWith } from '../core/prop-types';
+import { checkProps, childPath, isString, requireArray, requireWith } from '../core/prop-types';
 
 /** The label Grafana's dashboard sidecar watches ConfigMaps for. @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards */
 export const GRAFANA_SIDECAR_LABEL = 'grafana_dashboard';
@@ -46,10 +46,11 @@ export interface GrafanaDashboardProps {
   /** Extra ConfigMap labels. @default - the platform labels and the sidecar label */
   readonly labels?: Record<string, string>;
   /**
-   * A `model` custom variable (panels read `$model`) offering these models,
-   * in this order, the first selected by default. The array is read when the
-   * JSON is rendered, so it may grow until synth (a kind dashboard gains a
-   * model per monitoring bundle).
+   * A `model` custom variable (panels read `$model`) offering these models
+   * (InferenceService names, DNS labels), in this order, the first selected
+   * by default; {@link GrafanaDashboard.addModel} adds more until synth (a
+   * kind dashboard gains a model per monitoring bundle). The variable is
+   * rendered once there is a model.
    * @default - no model variable
    */
   readonly models?: readonly string[];
@@ -87,14 +88,17 @@ export class GrafanaDashboard extends Construct {
   public readonly dashboardName: string;
   /** The Grafana uid. */
   public readonly uid: string;
-  /** The models its `model` variable offers (live: read when the JSON is rendered); none without the variable. */
-  public readonly models: readonly string[];
+  /** The models its `model` variable offers, so far. */
+  public get models(): readonly string[] {
+    return [...this.modelNames];
+  }
   /** The ConfigMap. */
   public readonly configMap: k8s.KubeConfigMap;
   /** The Grafana Operator object, when requested. */
   public readonly resource?: grafana.GrafanaDashboard;
   /** The JSON without the model variable's options. */
   private readonly base: string;
+  private readonly modelNames: string[] = [];
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     checkProps(childPath(scope, id), props, 'GrafanaDashboardProps');
@@ -116,7 +120,8 @@ export class GrafanaDashboard extends Construct {
     // Only the JSON is kept (the model is parsed from it on demand): a platform of thousands of models keeps one
     // string per dashboard in its construct tree, not the string and the object graph it was made from.
     this.base = JSON.stringify(numberPanels(builder.build() as unknown as Record<string, unknown>));
-    this.models = props.models ?? [];
+    if (props.models !== undefined) requireArray(this, 'models', props.models, isString, 'a string', "pass InferenceService names, e.g. ['iris']");
+    for (const m of props.models ?? []) this.addModel(m);
     checkDashboardQueries(this, this.queries(), props.catalog, props.recordedSeries);
 
     const key = `${this.dashboardName}.json`;
@@ -150,6 +155,16 @@ export class GrafanaDashboard extends Construct {
     }
   }
 
+  /**
+   * Offers one more model in the `model` variable (rendered at synth); a
+   * model already offered stays where it is.
+   * @throws ModelServingError when the name is not a DNS label
+   */
+  public addModel(name: string): void {
+    assertDnsLabel(this, 'models[]', name);
+    if (!this.modelNames.includes(name)) this.modelNames.push(name);
+  }
+
   /** The dashboard JSON, as stored in the ConfigMap (keys sorted; the model variable lists the models added so far). */
   public get json(): string {
     return `${JSON.stringify(sortKeysDeep(this.model), null, 2)}\n`;
@@ -158,14 +173,14 @@ export class GrafanaDashboard extends Construct {
   /** The dashboard model (SDK output, with the model variable when there is one): a new object at each read. */
   public get model(): Record<string, unknown> {
     const model = JSON.parse(this.base) as Record<string, unknown>;
-    if (this.models.length === 0) return model;
-    const [first] = this.models;
+    if (this.modelNames.length === 0) return model;
+    const [first] = this.modelNames;
     // A custom variable: the exact list, no datasource round trip. One model at a time (the panels' legends name one model).
     const variable = new CustomVariableBuilder(MODEL_VARIABLE)
       .label('Model')
-      .values(this.models.join(','))
+      .values(this.modelNames.join(','))
       .current({ selected: true, text: first, value: first })
-      .options(this.models.map((m) => ({ selected: m === first, text: m, value: m })))
+      .options(this.modelNames.map((m) => ({ selected: m === first, text: m, value: m })))
       .multi(false)
       .includeAll(false)
       .hide(VariableHide.DontHide)

@@ -61,10 +61,10 @@ export function joinModelKindDashboard(bundle: Construct, entry: ModelDashboardE
     const name = nameOf(n);
     const builder = new DashboardBuilder(`${entry.title}, ${entry.namespace}${n === 1 ? '' : ` #${n}`}`).tags(['model-serving', 'models', entry.kind]);
     for (const panel of JSON.parse(panels) as Panel[]) builder.withPanel({ build: () => panel });
-    dashboard = new GrafanaDashboard(chart, `ModelDashboard-${name}`, { name, dashboard: builder, catalog: entry.catalog, recordedSeries: entry.recordedSeries, labels: entry.labels, grafanaOperator: entry.grafanaOperator, models: [] });
+    dashboard = new GrafanaDashboard(chart, `ModelDashboard-${name}`, { name, dashboard: builder, catalog: entry.catalog, recordedSeries: entry.recordedSeries, labels: entry.labels, grafanaOperator: entry.grafanaOperator });
     byKey.set(key, dashboard);
   }
-  (dashboard.models as string[]).push(entry.model);
+  dashboard.addModel(entry.model);
   return { dashboard, path: `/d/${dashboard.uid}?var-${MODEL_VARIABLE}=${encodeURIComponent(entry.model)}` };
 }
 

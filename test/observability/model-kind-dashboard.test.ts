@@ -4,7 +4,8 @@
  */
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { dashboardQueries, findGrafanaDashboards } from '../../src/observability/dashboard';
+import { dashboardQueries, findGrafanaDashboards, GrafanaDashboard } from '../../src/observability/dashboard';
+import { Catalogs } from '../../src/observability/catalogs';
 import { KServeModelMonitoring } from '../../src/observability/kserve-model-monitoring';
 import { LlmMonitoring } from '../../src/observability/llm-monitoring';
 import { modelDashboard } from '../../src/observability/model-dashboard';
@@ -106,5 +107,17 @@ describe('model kind dashboards', () => {
     expect(queries).toContain('max(vllm:kv_cache_usage_perc{namespace="llm",inferenceservice=~"$model"})');
     expect(queries).toContain('slo:sli_error:ratio_rate5m{slo=~"$model-ttft"}');
     expect(JSON.stringify(dash.panels)).toContain('$model-ttft (latency, 95%)');
+  });
+
+  it('offers each model once, by its DNS name (a model already offered stays where it is)', () => {
+    const { ns } = setup(['ml-models']);
+    const chart = ns['ml-models'];
+    const m = new KServeModelMonitoring(chart, 'iris-monitoring', { model: isvc(chart, 'iris') });
+    m.dashboard!.addModel('iris');
+    expect(m.dashboard!.models).toEqual(['iris']);
+    expect(() => m.dashboard!.addModel('a,b')).toThrow(/models\[\]/);
+    const d = new GrafanaDashboard(chart, 'custom', { dashboard: modelDashboard({ title: 'x', namespace: 'ml-models', inferenceService: 'iris', traffic: m.traffic }), catalog: m.catalog, models: ['iris', 'wine'] });
+    expect(modelChoices(d.model as any)).toEqual(['iris', 'wine']);
+    expect(() => new GrafanaDashboard(chart, 'bad', { dashboard: modelDashboard({ title: 'x', namespace: 'ml-models', inferenceService: 'iris', traffic: m.traffic }), catalog: Catalogs.KUBERNETES, models: ['iris'] })).toThrow(/not in the 'kubernetes' catalog/);
   });
 });
