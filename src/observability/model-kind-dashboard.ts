@@ -37,9 +37,11 @@ const KIND_DASHBOARDS = new WeakMap<Chart, Map<string, GrafanaDashboard>>();
  * `$model`. Models whose panels differ by more than their name (another
  * model server, other SLO targets) get their own kind dashboard; a name the
  * templating cannot replace stays literal, so that model's panels are never
- * read with another model's name.
+ * read with another model's name. The dashboard's labels and Grafana
+ * Operator options are the first model's.
  *
  * @returns the dashboard and the model's path in it (`/d/<uid>?var-model=<name>`)
+ * @throws ModelServingError when the panels read metrics outside the model's catalog
  */
 export function joinModelKindDashboard(bundle: Construct, entry: ModelDashboardEntry): { readonly dashboard: GrafanaDashboard; readonly path: string } {
   const built = entry.dashboard.build() as unknown as { panels?: unknown[] };
