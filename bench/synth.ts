@@ -2,7 +2,7 @@
  * `npm run bench`: synth speed and memory against their floor.
  *
  * For N = 100, 1000 and 10000 generated models (each with route, access
- * policy, monitor, alerts, SLO rules and dashboard), runs the pipeline of
+ * policy, monitor, alerts, SLO rules, in one kind dashboard), runs the pipeline of
  * `npm run synth` (synthesis, validation, security rules, writing with the
  * change plan) as a fresh process, and its floor: the same objects
  * serialized with the `yaml` package alone, one file each, in a fresh

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { Chart } from 'cdk8s';
+import { CustomVariableBuilder, DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, VariableHide } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-34';
 import { Construct, IConstruct } from 'constructs';
 import * as grafana from '../../imports/grafana-grafana.integreatly.org';
 import { noteRequired } from '../core/required-object';
 import { invalid } from '../core/errors';
-import { assertDnsSubdomain } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain } from '../core/names';
 import { sortKeysDeep, sortRecord } from '../core/sort-keys';
 import { MetricCatalog } from './metric-catalog';
 import { metricNamesIn } from './promql';
 import { checkedRecord } from '../core/records';
-import { checkProps, childPath, requireWith } from '../core/prop-types';
+import { checkProps, childPath, isString, requireArray, requireWith } from '../core/prop-types';
 
 /** The label Grafana's dashboard sidecar watches ConfigMaps for. @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards */
 export const GRAFANA_SIDECAR_LABEL = 'grafana_dashboard';
@@ -45,7 +45,19 @@ export interface GrafanaDashboardProps {
   readonly grafanaOperator?: GrafanaOperatorOptions;
   /** Extra ConfigMap labels. @default - the platform labels and the sidecar label */
   readonly labels?: Record<string, string>;
+  /**
+   * A `model` custom variable (panels read `$model`) offering these models
+   * (InferenceService names, DNS labels), in this order, the first selected
+   * by default; {@link GrafanaDashboard.addModel} adds more until synth (a
+   * kind dashboard gains a model per monitoring bundle). The variable is
+   * rendered once there is a model.
+   * @default - no model variable
+   */
+  readonly models?: readonly string[];
 }
+
+/** The name of the model variable of a dashboard templated by model: panels read `$model`, links pass `?var-model=<name>`. */
+export const MODEL_VARIABLE = 'model';
 
 const RANGE_VARIABLES: Readonly<Record<string, string>> = { $__rate_interval: '5m', $__interval: '1m', $__range: '1h' };
 
@@ -76,12 +88,17 @@ export class GrafanaDashboard extends Construct {
   public readonly dashboardName: string;
   /** The Grafana uid. */
   public readonly uid: string;
-  /** The dashboard JSON, as stored in the ConfigMap. */
-  public readonly json: string;
+  /** The models its `model` variable offers, so far. */
+  public get models(): readonly string[] {
+    return [...this.modelNames];
+  }
   /** The ConfigMap. */
   public readonly configMap: k8s.KubeConfigMap;
   /** The Grafana Operator object, when requested. */
   public readonly resource?: grafana.GrafanaDashboard;
+  /** The JSON without the model variable's options. */
+  private readonly base: string;
+  private readonly modelNames: string[] = [];
 
   public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     checkProps(childPath(scope, id), props, 'GrafanaDashboardProps');
@@ -102,19 +119,10 @@ export class GrafanaDashboard extends Construct {
     if (!title || title.trim().length === 0) invalid(this, 'dashboard.title', 'is required', title, 'give the dashboard a title: new DashboardBuilder("Models / iris")');
     // Only the JSON is kept (the model is parsed from it on demand): a platform of thousands of models keeps one
     // string per dashboard in its construct tree, not the string and the object graph it was made from.
-    this.json = `${JSON.stringify(sortKeysDeep(numberPanels(builder.build() as unknown as Record<string, unknown>)), null, 2)}\n`;
-
-    const allowed = new Set(props.recordedSeries ?? []);
-    for (const q of this.queries()) {
-      let names: string[];
-      try {
-        names = metricNamesIn(q);
-      } catch (e) {
-        invalid(this, 'panels[].targets[].expr', `is not valid PromQL: ${(e as Error).message}`, q, 'fix the panel query (balance its brackets and quotes)');
-      }
-      const unknown = names.filter((n) => !props.catalog.has(n) && !allowed.has(n));
-      if (unknown.length > 0) invalid(this, 'panels[].targets[].expr', `reads metric(s) not in the '${props.catalog.name}' catalog: ${unknown.join(', ')}`, q, 'fix the metric name, or add the documented metric to the catalog');
-    }
+    this.base = JSON.stringify(numberPanels(builder.build() as unknown as Record<string, unknown>));
+    if (props.models !== undefined) requireArray(this, 'models', props.models, isString, 'a string', "pass InferenceService names, e.g. ['iris']");
+    for (const m of props.models ?? []) this.addModel(m);
+    checkDashboardQueries(this, this.queries(), props.catalog, props.recordedSeries);
 
     const key = `${this.dashboardName}.json`;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
@@ -123,7 +131,8 @@ export class GrafanaDashboard extends Construct {
         labels: { ...(checkedRecord(this, 'labels', props.labels) ?? {}), [GRAFANA_SIDECAR_LABEL]: '1' },
         annotations: props.folder ? { grafana_folder: props.folder } : undefined,
       },
-      data: { [key]: this.json },
+      // Rendered at synth: a kind dashboard's model list grows with each monitoring bundle until then.
+      data: { [key]: Lazy.any({ produce: () => this.json }) as unknown as string },
     });
     // Dashboards stay next to what they describe (pruned with it). kube-prometheus-stack's Grafana finds them there
     // as is: its values set grafana.sidecar.dashboards {label: grafana_dashboard, labelValue: "1", searchNamespace: ALL}
@@ -146,14 +155,62 @@ export class GrafanaDashboard extends Construct {
     }
   }
 
-  /** The dashboard model (SDK output, keys sorted), parsed from {@link GrafanaDashboard.json}: a new object at each read. */
+  /**
+   * Offers one more model in the `model` variable (rendered at synth); a
+   * model already offered stays where it is.
+   * @throws ModelServingError when the name is not a DNS label
+   */
+  public addModel(name: string): void {
+    assertDnsLabel(this, 'models[]', name);
+    if (!this.modelNames.includes(name)) this.modelNames.push(name);
+  }
+
+  /** The dashboard JSON, as stored in the ConfigMap (keys sorted; the model variable lists the models added so far). */
+  public get json(): string {
+    return `${JSON.stringify(sortKeysDeep(this.model), null, 2)}\n`;
+  }
+
+  /** The dashboard model (SDK output, with the model variable when there is one): a new object at each read. */
   public get model(): Record<string, unknown> {
-    return JSON.parse(this.json) as Record<string, unknown>;
+    const model = JSON.parse(this.base) as Record<string, unknown>;
+    if (this.modelNames.length === 0) return model;
+    const [first] = this.modelNames;
+    // A custom variable: the exact list, no datasource round trip. One model at a time (the panels' legends name one model).
+    const variable = new CustomVariableBuilder(MODEL_VARIABLE)
+      .label('Model')
+      .values(this.modelNames.join(','))
+      .current({ selected: true, text: first, value: first })
+      .options(this.modelNames.map((m) => ({ selected: m === first, text: m, value: m })))
+      .multi(false)
+      .includeAll(false)
+      .hide(VariableHide.DontHide)
+      .build();
+    const templating = (model.templating ?? {}) as { list?: unknown[] };
+    model.templating = { ...templating, list: [...(templating.list ?? []), variable] };
+    return model;
   }
 
   /** Every panel query, with Grafana's range variables replaced by fixed windows (so promtool can parse them). */
   public queries(): string[] {
     return dashboardQueries(this.model);
+  }
+}
+
+/**
+ * Checks panel queries: valid PromQL reading only the catalog's metrics and `recordedSeries`.
+ * @throws ModelServingError naming the first query that is not
+ */
+export function checkDashboardQueries(scope: IConstruct, queries: readonly string[], catalog: MetricCatalog, recordedSeries: readonly string[] = []): void {
+  const allowed = new Set(recordedSeries);
+  for (const q of queries) {
+    let names: string[];
+    try {
+      names = metricNamesIn(q);
+    } catch (e) {
+      invalid(scope, 'panels[].targets[].expr', `is not valid PromQL: ${(e as Error).message}`, q, 'fix the panel query (balance its brackets and quotes)');
+    }
+    const unknown = names.filter((n) => !catalog.has(n) && !allowed.has(n));
+    if (unknown.length > 0) invalid(scope, 'panels[].targets[].expr', `reads metric(s) not in the '${catalog.name}' catalog: ${unknown.join(', ')}`, q, 'fix the metric name, or add the documented metric to the catalog');
   }
 }
 

@@ -12,6 +12,7 @@ export * from './kuadrant-monitoring';
 export * from './llm-monitoring';
 export * from './metric-catalog';
 export * from './model-dashboard';
+export * from './model-kind-dashboard';
 export * from './opa-monitoring';
 export * from './panels';
 export * from './platform-dashboard';

@@ -12,6 +12,7 @@ import { Catalogs } from './catalogs';
 import { GrafanaDashboard } from './dashboard';
 import { MetricCatalog } from './metric-catalog';
 import { modelDashboard } from './model-dashboard';
+import { joinModelKindDashboard } from './model-kind-dashboard';
 import { PrometheusRule, RuleGroup } from './prometheus-rule';
 import { latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
@@ -102,7 +103,12 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
   readonly canaryMaxDuration?: Duration;
   /** The model's SLOs; `false` for none. @default - 99.5% availability (when errors are measured) and p95 < 500 ms over 30 days */
   readonly slo?: ModelSloOptions | false;
-  /** Emit the per-model dashboard. @default true */
+  /**
+   * Add the model to the dashboard of its kind (one per namespace, model
+   * server and set of panels, templated by a `model` variable; see
+   * {@link KServeModelMonitoring.dashboardPath}).
+   * @default true
+   */
   readonly dashboard?: boolean;
 }
 
@@ -122,7 +128,10 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  *   (traffic split between 1% and 99% for 6 h);
  * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days, each when the
  *   traffic source measures it (errors; a latency histogram with a bound at 0.5 s);
- * - `ConfigMap/<name>-dashboard`: the model dashboard (with a row of the model server's own panels).
+ * - the model in `ConfigMap/<family>-<server>-models-dashboard` (e.g. `kserve-sklearn-models-dashboard`,
+ *   `llm-vllm-models-dashboard`): one dashboard per namespace and model kind, in the bundle's chart,
+ *   whose `model` variable lists every model of the kind and whose panels (requests, errors, latency,
+ *   canary split, resources, the model server's own row, LLM row, SLOs) select `$model`.
  *
  * Rules and panels may read only the model server's catalog, Kubernetes' and
  * Prometheus' own series and the traffic source's (a gateway's or mesh's):
@@ -135,7 +144,10 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
 export class KServeModelMonitoring extends Construct implements IMonitoringBundle {
   public readonly monitor: PodMonitor;
   public readonly prometheusRule: PrometheusRule;
+  /** The dashboard of the model's kind, shared with the other models of that kind (its `model` variable lists them). */
   public readonly dashboard?: GrafanaDashboard;
+  /** The model's view of {@link dashboard}: `/d/<uid>?var-model=<name>`, relative to the Grafana URL. */
+  public readonly dashboardPath?: string;
   /** The SLOs. */
   public readonly slos: readonly Slo[];
   /** Where requests are measured. */
@@ -295,14 +307,19 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         serverPanels: server.panels(namespace, name, '$__rate_interval'),
         extraRows: slos.length > 0 ? [{ title: 'SLOs', panels: slos.flatMap((s) => s.panels()) }] : [],
       });
-      this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
-        name: `${name}-dashboard`,
+      const joined = joinModelKindDashboard(this, {
+        kind: `${isLlm ? 'llm' : 'kserve'}-${server.kind}`,
+        title: isLlm ? `LLMs (${server.kind})` : `KServe models (${server.kind})`,
+        namespace,
+        model: name,
         dashboard: d,
         catalog: this.catalog,
         recordedSeries: slos.flatMap((s) => s.recordedSeries),
         labels: checkedRecord(this, 'labels', props.labels),
         grafanaOperator: props.grafanaOperator,
       });
+      this.dashboard = joined.dashboard;
+      this.dashboardPath = joined.path;
     }
   }
 

@@ -29,3 +29,18 @@ export function alertNames(objects: readonly KubeObject[], name: string): string
 export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
+
+/** The model variable's options of a dashboard JSON (empty without one). */
+export function modelChoices(dashboard: { templating?: { list?: Array<{ name: string; options?: Array<{ value: string }> }> } }): string[] {
+  return (dashboard.templating?.list ?? []).find((v) => v.name === 'model')?.options?.map((o) => o.value) ?? [];
+}
+
+/** The dashboard (parsed JSON) of the Grafana dashboard ConfigMap whose `model` variable offers `model`; throws unless exactly one does. */
+export function dashboardOfModel(objects: readonly KubeObject[], model: string): any {
+  const found = objects
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')
+    .flatMap((o) => Object.values(((o as any).data ?? {}) as Record<string, string>).map((json) => JSON.parse(json)))
+    .filter((d) => modelChoices(d).includes(model));
+  if (found.length !== 1) throw new Error(`expected one dashboard offering model ${model}, found ${found.length}`);
+  return found[0];
+}

@@ -8,7 +8,7 @@ import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelFormat } from '../../src/serving/model-format';
 import { findObject, setup, synthObjects } from '../util';
-import { alertNames, alertOf, selects } from './helpers';
+import { alertNames, alertOf, dashboardOfModel, modelChoices, selects } from './helpers';
 
 function model(name = 'iris') {
   const { app, ns } = setup(['ml-models']);
@@ -133,12 +133,13 @@ describe('KServeModelMonitoring', () => {
     expect(m.dashboard).toBeUndefined();
   });
 
-  it('emits the model dashboard with RED, canary, resources and SLO panels', () => {
+  it('adds the model to its kind dashboard with RED, canary, resources and SLO panels', () => {
     const { app, ns, isvc } = model();
-    new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
-    const cm = findObject(synthObjects(app), 'ConfigMap', 'iris-dashboard', 'ml-models');
+    const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
+    const cm = findObject(synthObjects(app), 'ConfigMap', m.dashboard!.dashboardName, 'ml-models');
     expect(cm.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
-    const dash = JSON.parse((cm as any).data['iris-dashboard.json']);
+    const dash = JSON.parse((cm as any).data[`${m.dashboard!.dashboardName}.json`]);
+    expect(modelChoices(dash)).toEqual(['iris']);
     const titles = dash.panels.map((p: any) => p.title);
     expect(titles).toEqual(expect.arrayContaining(['Requests', 'Latency', 'Traffic split by revision (canary)', 'CPU (cores)', 'Memory (working set)', 'GPU utilization', 'SLOs']));
   });
@@ -165,7 +166,7 @@ describe('LlmMonitoring', () => {
     expect(alertOf(objects, 'qwen3-alerts', 'LlmKvCacheFull').expr).toBe('max by (inferenceservice, namespace) (vllm:kv_cache_usage_perc{inferenceservice="qwen3",namespace="llm"}) > 0.8');
     expect(alertOf(objects, 'qwen3-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('vllm:time_to_first_token_seconds_bucket');
     expect(alertOf(objects, 'qwen3-alerts', 'LlmRequestsQueued').expr.endsWith('> 10')).toBe(true);
-    const dash = JSON.parse((findObject(objects, 'ConfigMap', 'qwen3-dashboard') as any).data['qwen3-dashboard.json']);
+    const dash = dashboardOfModel(objects, 'qwen3');
     expect(dash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Tokens per second', 'Time to first token', 'Queue', 'KV-cache usage (max)']));
   });
 

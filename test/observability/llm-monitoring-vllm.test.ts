@@ -6,8 +6,8 @@ import { verifyMonitoring } from '../../src/observability/verify-monitoring';
 import { InferenceService } from '../../src/serving/inference-service';
 import { ModelFormat } from '../../src/serving/model-format';
 import { Predictor } from '../../src/serving/predictor';
-import { findObject, setup, synthObjects } from '../util';
-import { alertNames, alertOf, rulesOf } from './helpers';
+import { setup, synthObjects } from '../util';
+import { alertNames, alertOf, dashboardOfModel, rulesOf } from './helpers';
 
 function llm() {
   const { app, ns } = setup(['llm']);
@@ -50,9 +50,9 @@ describe('LlmMonitoring: inter-token latency, preemptions and the time-to-first-
     expect(sli5m.expr).toContain('vllm:time_to_first_token_seconds_bucket{inferenceservice="qwen3",namespace="llm",le=~"2.50*"}[5m]');
     expect(sli5m.expr).toContain('vllm:time_to_first_token_seconds_count{inferenceservice="qwen3",namespace="llm"}');
     expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(['SloErrorBudgetBurnFast', 'SloErrorBudgetBurnSlow']);
-    const dash = JSON.parse((findObject(objects, 'ConfigMap', 'qwen3-dashboard') as any).data['qwen3-dashboard.json']);
+    const dash = dashboardOfModel(objects, 'qwen3');
     const titles = JSON.stringify(dash);
-    expect(titles).toContain('qwen3-ttft (latency, 95%)');
+    expect(titles).toContain('$model-ttft (latency, 95%)');
     expect(titles).toContain('Inter-token latency');
     expect(titles).toContain('Preemptions per second');
   });

@@ -18,15 +18,14 @@ import { Predictor } from '../../src/serving/predictor';
 import { Storage } from '../../src/serving/storage';
 import { ModelServerKind, ServingRuntime } from '../../src/serving/serving-runtime';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
-import { alertNames, alertOf, rulesOf } from './helpers';
+import { alertNames, alertOf, dashboardOfModel, rulesOf } from './helpers';
 
 /** Every metric name read by the rules and dashboard panels of model `name`'s bundle. */
 function metricsRead(objects: readonly KubeObject[], name: string): string[] {
   const rules = objectsOfKind(objects, 'PrometheusRule')
     .filter((o) => (o.metadata.name ?? '').startsWith(`${name}-`))
     .flatMap((o) => (o.spec.groups as Array<{ rules: Array<{ expr: string }> }>).flatMap((g) => g.rules.map((r) => r.expr)));
-  const dashboard = findObject(objects, 'ConfigMap', `${name}-dashboard`);
-  const panels = Object.values((dashboard as any).data as Record<string, string>).flatMap((json) => dashboardQueries(JSON.parse(json)));
+  const panels = dashboardQueries(dashboardOfModel(objects, name));
   return [...new Set([...rules, ...panels].flatMap((e) => metricNamesIn(e)))].sort();
 }
 
@@ -76,9 +75,9 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     expect(errors).toContain('+');
     expect(mon.slos.map((s) => s.sloName)).toEqual(['densenet-availability']);
     // The mean-duration panel divides like by like: both sides keep the target labels.
-    const panels = dashboardQueries(JSON.parse((findObject(objects, 'ConfigMap', 'densenet-dashboard') as any).data['densenet-dashboard.json']));
+    const panels = dashboardQueries(dashboardOfModel(objects, 'densenet'));
     const duration = panels.find((q) => q.includes('nv_inference_request_duration_us'))!;
-    expect(duration).toMatch(/^sum by \(inferenceservice, namespace\) \(rate\(nv_inference_request_duration_us\{inferenceservice="densenet",namespace="models"\}\[[^\]]+\]\)\)\n\/\n\(\n  \(sum by \(inferenceservice, namespace\) \(rate\(nv_inference_request_success/);
+    expect(duration).toMatch(/^sum by \(inferenceservice, namespace\) \(rate\(nv_inference_request_duration_us\{inferenceservice=~"\$model",namespace="models"\}\[[^\]]+\]\)\)\n\/\n\(\n  \(sum by \(inferenceservice, namespace\) \(rate\(nv_inference_request_success/);
     expect(findObject(objects, 'PodMonitor', 'densenet-predictor', 'models').spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: 8002 });
   });
 

@@ -25,7 +25,7 @@ describe('kgateway-kserve platform', () => {
         'Namespace//ml-models',
         // The access log on the Gateway.
         'HTTPListenerPolicy/kgateway-system/kgateway-gateway-listener',
-        // Monitoring: scrape targets, alerts, SLOs and a dashboard per model.
+        // Monitoring: scrape targets, alerts and SLOs per model, a dashboard per model kind (templated by model).
         'PodMonitor/kgateway-system/kgateway-gateway-proxy',
         'PodMonitor/ml-models/sklearn-iris-predictor',
         'PodMonitor/ml-models/tensorflow-mnist-predictor',
@@ -36,8 +36,8 @@ describe('kgateway-kserve platform', () => {
         'PrometheusRule/ml-models/tensorflow-mnist-alerts',
         'PrometheusRule/ml-models/tensorflow-mnist-availability-slo',
         'PrometheusRule/ml-models/tensorflow-mnist-latency-slo',
-        'ConfigMap/ml-models/sklearn-iris-dashboard',
-        'ConfigMap/ml-models/tensorflow-mnist-dashboard',
+        'ConfigMap/ml-models/kserve-kserve-models-dashboard',
+        'ConfigMap/ml-models/kserve-tensorflow-serving-models-dashboard',
       ].sort(),
     );
   });
