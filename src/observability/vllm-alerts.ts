@@ -1,9 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { optionalNumber, optionalShape, isPlainObject } from '../core/prop-types';
-import { AlertText } from './alert-templates';
-import { Alerts } from './alert-templates';
+import { isPlainObject, optionalNumber, optionalShape } from '../core/prop-types';
+import { Alerts, AlertText } from './alert-templates';
 import { RuleGroup } from './prometheus-rule';
 import { formatNumber } from './promql';
 import { latencyThresholdSeconds } from './prom-duration';
