@@ -10,6 +10,8 @@ export * from './kong-monitoring';
 export * from './kserve-model-monitoring';
 export * from './kuadrant-monitoring';
 export * from './llm-monitoring';
+export * from './llm-inference-service-monitoring';
+export type { TimeToFirstTokenSlo, VllmAlertOptions } from './vllm-alerts';
 export * from './metric-catalog';
 export * from './model-dashboard';
 export * from './model-kind-dashboard';

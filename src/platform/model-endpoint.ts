@@ -7,6 +7,7 @@ import { assertSafePath } from '../core/url-path';
 import { IRouteParent } from '../gateway/gateway';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
 import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
+import { LlmInferenceServiceMonitoring } from '../observability/llm-inference-service-monitoring';
 import { LlmMonitoring, LlmMonitoringProps } from '../observability/llm-monitoring';
 import { ITierTarget } from '../policy/tier';
 import { HttpRouteFilter, IHttpRouteFilter, PathModifier } from '../routing/filter';
@@ -58,7 +59,14 @@ export class EndpointAccess {
   ) {}
 }
 
-/** Monitoring of a {@link ModelEndpoint}: the model bundle that fits its runtime, with the gateway's view of its traffic. */
+/**
+ * Monitoring of a {@link ModelEndpoint}: the model bundle that fits its
+ * runtime, with the gateway's view of its traffic. For an
+ * LLMInferenceService it is {@link LlmInferenceServiceMonitoring} (vLLM's
+ * own metrics), which takes the vLLM thresholds, `runbookBaseUrl`, `labels`
+ * and `prometheus` only: `gateway`, `traffic`, `llm: false` and the
+ * InferenceService options are refused.
+ */
 export interface ModelEndpointMonitoring extends Omit<LlmMonitoringProps, 'model'> {
   /**
    * The gateway's monitoring: the model's requests, errors and latency are
@@ -168,17 +176,17 @@ const PROPS_KEYS = keysOf<ModelEndpointProps>({ model: true, gateway: true, path
  * @throws ModelServingError when `model` is not an InferenceService or
  *   LlmInferenceService (or is an LLMInferenceService whose route KServe
  *   manages); `path` is not an absolute, normalized path, or is given for a
- *   gRPC model; `filters` are given for a gRPC model; monitoring is asked
- *   for an LLMInferenceService (not supported by the monitoring bundles yet);
- *   or the route, access or monitoring constructs refuse their part
+ *   gRPC model; `filters` are given for a gRPC model; monitoring of an
+ *   LLMInferenceService is given `gateway`, `traffic`, `llm: false` or an
+ *   option only InferenceService bundles take; or the route, access or monitoring constructs refuse their part
  */
 export class ModelEndpoint extends Construct implements ITierTarget {
   /** The model. */
   public readonly model: InferenceService | LlmInferenceService;
   /** The route: an HTTPRoute, or a GRPCRoute for a gRPC model. */
   public readonly route: HttpRoute | GrpcRoute;
-  /** The monitoring bundle, when asked for. */
-  public readonly monitoring?: KServeModelMonitoring;
+  /** The monitoring bundle, when asked for: {@link LlmMonitoring} or {@link KServeModelMonitoring} for an InferenceService, {@link LlmInferenceServiceMonitoring} for an LLMInferenceService. */
+  public readonly monitoring?: KServeModelMonitoring | LlmInferenceServiceMonitoring;
   /** The path prefix clients call, when the endpoint has one. */
   public readonly path?: string;
 
@@ -274,11 +282,14 @@ export class ModelEndpoint extends Construct implements ITierTarget {
     applyLlmClientTraffic(findPlatformNamespace(this, gateway.gatewayNamespace ?? Chart.of(this).namespace ?? ''), gateway, (topic, text) => Platform.tryOf(this)?.addSetupNote(topic, text));
   }
 
-  private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring {
-    if (!(model instanceof InferenceService)) {
-      invalid(this, 'monitoring', "is not available for an LLMInferenceService yet: the model bundles watch KServe's InferenceService predictor pods", model.serviceName, 'leave monitoring out and monitor the workload pods (app.kubernetes.io/part-of: llminferenceservice, app.kubernetes.io/name: <name>, kserve.io/component: workload) with a PodMonitor of your own selecting model.poolSelector: vLLM serves /metrics on port 8000, over HTTPS with a self-signed certificate when KServe\'s ingress config sets enableLLMInferenceServiceTLS (kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)');
-    }
+  private monitor(model: InferenceService | LlmInferenceService, options: ModelEndpointMonitoring): KServeModelMonitoring | LlmInferenceServiceMonitoring {
     const { gateway, llm, traffic, ...bundle } = options;
+    if (!(model instanceof InferenceService)) {
+      // The LLMInferenceService bundle reads vLLM's own metrics on KServe's workload pods; it has no request-level source to swap.
+      const given = gateway !== undefined ? 'gateway' : traffic !== undefined ? 'traffic' : llm === false ? 'llm' : undefined;
+      if (given !== undefined) invalid(this, `monitoring.${given}`, "does not apply to an LLMInferenceService: its bundle (LlmInferenceServiceMonitoring) always monitors it as a vLLM LLM from vLLM's own metrics", model.serviceName, `leave monitoring.${given} out`);
+      return new LlmInferenceServiceMonitoring(this, 'monitoring', { model, ...bundle });
+    }
     optionalShape(this, 'monitoring.gateway', gateway, (v): v is GatewayMonitoring => v instanceof GatewayMonitoring, 'a GatewayMonitoring', "pass monitoring: { gateway: new GatewayMonitoring(system, 'gateway-monitoring', { gateway }) }");
     if (gateway !== undefined && traffic !== undefined) invalid(this, 'monitoring', 'gives both gateway and traffic, two sources of the same request metrics', traffic.spec.source, 'pass gateway (its view of the model is used), or traffic, not both');
     const isLlm = llm ?? model.modelFormat?.name.toLowerCase() === VLLM_FORMAT_NAME;

@@ -5,6 +5,7 @@ import { SecretRef } from '../core/secret-ref';
 import { Gateway } from '../gateway/gateway';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
+import { KServeModelMonitoring } from '../observability/kserve-model-monitoring';
 import { OpaMonitoring } from '../observability/opa-monitoring';
 import { PlatformDashboard } from '../observability/platform-dashboard';
 import { tracingFor } from '../observability/tracing';
@@ -95,7 +96,7 @@ export class KgatewayProductionPlatform extends Platform {
     });
 
     new OpaMonitoring(system, 'opa-monitoring', { ...bundle });
-    new PlatformDashboard(monitoring, 'overview', { name: 'kgateway-production-overview', gateways: [gatewayMonitoring], models: endpoints.map((e) => e.monitoring!), namespaces: [system.name, models.name] });
+    new PlatformDashboard(monitoring, 'overview', { name: 'kgateway-production-overview', gateways: [gatewayMonitoring], models: endpoints.map((e) => e.monitoring).filter((m): m is KServeModelMonitoring => m instanceof KServeModelMonitoring), namespaces: [system.name, models.name] });
     tracingFor(system, 'tracing', { gateway: this.gateway, collector: TracingCollector.jaeger(), samplingRate: 0.1 });
     new AccessLog(system, 'access-log', { gateway: this.gateway });
   }

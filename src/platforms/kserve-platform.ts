@@ -160,7 +160,7 @@ export class KservePlatform extends Platform {
         }),
     );
     this.endpoints = Object.fromEntries(endpoints.map((e) => [e.model.serviceName, e]));
-    const modelMonitoring = endpoints.map((e) => e.monitoring!);
+    const modelMonitoring = endpoints.map((e) => e.monitoring).filter((m): m is KServeModelMonitoring => m instanceof KServeModelMonitoring);
     modelMonitoring.push(new KServeModelMonitoring(models, `${autoscaled.serviceName}-monitoring`, { model: autoscaled, ...bundle }));
     // The Knative-mode TorchServe canary cannot be scraped: Knative accepts one container port, so TorchServe's
     // metrics port 8082 cannot be declared (a monitor would find no target and its down alert fire forever).

@@ -16,6 +16,7 @@ import { ModelServers } from '../inference/model-servers';
 import { OpenAiEndpoint } from '../inference/openai-endpoint';
 import { AccessLog } from '../observability/access-log';
 import { GatewayMonitoring } from '../observability/gateway-monitoring';
+import { LlmInferenceServiceMonitoring } from '../observability/llm-inference-service-monitoring';
 import { AccessPolicy } from '../policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
 import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../policy/rate-limit';
@@ -55,6 +56,8 @@ export interface LlmGatewayModel {
   readonly pool: InferencePool;
   /** The pool's endpoint picker. */
   readonly picker: EndpointPicker;
+  /** Its vLLM monitoring: time to first token (alert and SLO), inter-token latency, preemptions, queue, KV cache. */
+  readonly monitoring: LlmInferenceServiceMonitoring;
   /** Every model name clients may send for it (base model, LoRA adapters, rewritten aliases). */
   readonly modelNames: readonly string[];
 }
@@ -151,7 +154,8 @@ export class LlmGatewayPlatform extends Platform {
       const config = service.disaggregated ? prefillDecodeConfig() : pickerConfig(props.loraAdapters !== undefined);
       const picker = new EndpointPicker(llm, `${name}-epp`, { pool, replicas: 2, config });
       new EndpointPickerMonitoring(llm, `${name}-epp-monitoring`, { picker, runbookBaseUrl: RUNBOOK_BASE_URL });
-      return { service, pool, picker, modelNames: [props.repo, ...(props.loraAdapters ?? []).map((a) => a.name)] };
+      const monitoring = new LlmInferenceServiceMonitoring(llm, `${name}-monitoring`, { model: service, runbookBaseUrl: RUNBOOK_BASE_URL });
+      return { service, pool, picker, monitoring, modelNames: [props.repo, ...(props.loraAdapters ?? []).map((a) => a.name)] };
     };
 
     const llama = llmModel('llama-3-1-8b', {

@@ -126,7 +126,7 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('ModelEndpoint on %s', (
     expect(alerts).toContain('LlmTimeToFirstTokenHigh');
     expect(JSON.stringify(findObject(objects, 'PrometheusRule', 'iris-alerts', 'models').spec)).toContain('KServePredictorDown');
     // The gateway's view of the traffic gives the error-rate alert (Kong has no GatewayMonitoring: model server metrics only).
-    expect(c.iris.monitoring!.traffic.spec.errors !== undefined).toBe(provider.id !== GatewayProvider.KONG.id);
+    expect((c.iris.monitoring as KServeModelMonitoring).traffic.spec.errors !== undefined).toBe(provider.id !== GatewayProvider.KONG.id);
   });
 
   it('opens the predictor port to the gateway pods when the provider names them', () => {
@@ -185,7 +185,7 @@ describe('ModelEndpoint routes follow the model protocol', () => {
   it('takes the traffic source from traffic when the gateway has no GatewayMonitoring (Kong)', () => {
     const w = world(GatewayProvider.KONG, { requireAccessPolicies: false });
     const e = new ModelEndpoint(w.ns.models, 'iris-endpoint', { model: w.sklearn(), gateway: w.gateway.listener('https'), monitoring: { traffic: RequestMetrics.kong('models.iris-predictor.80'), llm: false } });
-    expect(e.monitoring!.traffic.spec.source).toBe('Kong');
+    expect((e.monitoring as KServeModelMonitoring).traffic.spec.source).toBe('Kong');
   });
 });
 
@@ -235,7 +235,7 @@ describe('ModelEndpoint refuses', () => {
   it('monitoring for an LLMInferenceService, and two traffic sources', () => {
     const w = world(GatewayProvider.KGATEWAY, { requireAccessPolicies: false });
     const model = new LlmInferenceService(w.ns.models, 'llama', { model: Storage.hf('meta-llama/Llama-3.1-8B-Instruct'), container: { resources: GPU } });
-    expect(fails(() => new ModelEndpoint(w.ns.models, 'llama-endpoint', { model, gateway: w.gateway, monitoring: {} })).message).toMatch(/^test\/models\/llama-endpoint: monitoring is not available for an LLMInferenceService yet: .*\(received: "llama"\)\. Fix: leave monitoring out/);
+    expect(fails(() => new ModelEndpoint(w.ns.models, 'llama-endpoint', { model, gateway: w.gateway, monitoring: { gateway: w.monitoring } })).message).toMatch(/^test\/models\/llama-endpoint: monitoring\.gateway does not apply to an LLMInferenceService: .*\(received: "llama"\)\. Fix: leave monitoring\.gateway out/);
     const both = fails(() => new ModelEndpoint(w.ns.models, 'iris-endpoint', { model: w.sklearn(), gateway: w.gateway, monitoring: { gateway: w.monitoring, traffic: RequestMetrics.kong('x') } }));
     expect(both.message).toBe('test/models/iris-endpoint: monitoring gives both gateway and traffic, two sources of the same request metrics (received: "Kong"). Fix: pass gateway (its view of the model is used), or traffic, not both');
   });

@@ -291,6 +291,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['LimitadorMonitoring', true],
   ['LlmInferenceService', false],
   ['LlmInferenceServiceConfig', true],
+  ['LlmInferenceServiceMonitoring', false],
   ['LlmMonitoring', false],
   ['MeshMtls', false],
   ['ModelEndpoint', false],
