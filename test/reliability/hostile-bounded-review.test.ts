@@ -3,6 +3,8 @@
  * patterns, symbolic links and dangling links in folders given to
  * `validate`, a total input cap, props that are not objects for every
  * exported construct, and a bound on the problems listed per file.
+ * A refusal that does not come at once hangs the test into vitest's timeout;
+ * timings themselves are measured by `npm run bench`, never asserted here.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -51,9 +53,7 @@ describe('RE2 patterns are bounded before compiling', () => {
     ['HeaderMatch.regex', () => lib.HeaderMatch.regex('x-model', 'a'.repeat(200_000)), 4096],
     ['QueryParamMatch.regex', () => lib.QueryParamMatch.regex('model', 'a'.repeat(200_000)), 1024],
   ])('%s refuses a 200 000 character expression at once, naming the CRD limit', (scope, build, max) => {
-    const started = Date.now();
     const err = refusal(build);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(err.message).toMatch(new RegExp(`^${scope.replace('.', '\\.')}: value is 20000[01] characters long`));
     expect(err.message).toContain(`more than the ${max} the CRD accepts`);
     expect(err.message).toMatch(/\(received: "\/?a+\.\.\.\)\. Fix: shorten the expression to at most \d+ characters/);
@@ -85,9 +85,7 @@ describe('RE2 patterns are bounded before compiling', () => {
     };
     fs.writeFileSync(path.join(dir, 'crd.json.yaml'), JSON.stringify(crd));
     fs.writeFileSync(path.join(dir, 'widget.yaml'), `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: models\nspec:\n  v: ${'a'.repeat(1000)}\n`);
-    const started = Date.now();
     const r = cli('validate', '--crds', path.join(dir, 'crd.json.yaml'), path.join(dir, 'widget.yaml'));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.status).not.toBe(0);
     expect(r.status).toBe(2);
     expect(r.err[0]).toContain(`--crds ${path.join(dir, 'crd.json.yaml')}: the schema of Widget example.com/v1 cannot be compiled: the RE2 pattern "${'a'.repeat(40)}"... has 60000 characters, more than the 4096 this validator compiles. Fix: shorten the pattern`);
@@ -120,9 +118,7 @@ describe('RE2 patterns are bounded before compiling', () => {
     };
     fs.writeFileSync(path.join(dir, 'crd.yaml'), JSON.stringify(crd));
     fs.writeFileSync(path.join(dir, 'gadget.yaml'), `apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n  namespace: models\nspec:\n  v: aaa\n  p: "${'a'.repeat(200_000)}"\n`);
-    const started = Date.now();
     const r = cli('validate', '--crds', path.join(dir, 'crd.yaml'), path.join(dir, 'gadget.yaml'));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.status).toBe(1);
     expect(r.out[0]).toContain('Gadget/g: spec: the RE2 pattern');
     expect(r.out[0]).toContain('has 200000 characters, more than the 4096 this validator compiles');
@@ -138,9 +134,7 @@ describe('validate stays inside the folders given', () => {
     const outside = folder('outside');
     fs.writeFileSync(path.join(outside, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n');
     fs.symlinkSync(outside, path.join(dir, 'elsewhere'));
-    const started = Date.now();
     const r = cli('validate', dir);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(r.err).toEqual(['1 object(s) in 1 file(s): all valid']);
     expect(r.status).toBe(0);
   });
@@ -189,9 +183,7 @@ describe('validate stays inside the folders given', () => {
       fs.writeFileSync(f, '');
       fs.truncateSync(f, 8 * 1024 * 1024);
     }
-    const started = Date.now();
     const r = cli('validate', dir);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(r.status).toBe(2);
     expect(r.err.join('\n')).toMatch(/the files to validate hold \d+ bytes, more than the 268435456 bytes \(256 MiB\) read in one run\. Fix: validate fewer files per run/);
   });

@@ -217,13 +217,13 @@ describe('credential scan at synth (SEC-S04)', () => {
     expect(() => buildPlatforms(app, { validate: false, security: false })).not.toThrow();
   });
 
-  it('is fast: the reference platforms scan in well under a second', async () => {
+  // Timing claims belong to `npm run bench` (as ratios), not to tests: this one checks only the result.
+  it('finds no credential in the reference platforms', async () => {
     const { referenceApp } = await import('../../src/platforms/main.js');
     const { synthPlatforms } = await import('../../src/delivery/synth.js');
     const { scanCredentials } = await import('../../src/security/credential-scan.js');
     const outputs = synthPlatforms(referenceApp('/tmp/unused'));
-    const start = performance.now();
+    expect(outputs.map((o) => o.name)).toContain('llm-gateway');
     expect(scanCredentials(outputs)).toEqual([]);
-    expect(performance.now() - start).toBeLessThan(1500);
   });
 });
