@@ -144,6 +144,23 @@ export class EndpointPickerConfig {
 
   private constructor(private readonly props: EndpointPickerConfigProps) {}
 
+  /**
+   * A copy with one more scorer: the plugin `{ type }` added to `plugins`
+   * and referenced with `weight` by every scheduling profile (e.g.
+   * `EndpointPickerConfig.default().withScorer('lora-affinity-scorer', 4)`,
+   * as KServe v0.20.0's scheduler config weights LoRA affinity).
+   *
+   * @param weight the scorer's relative weight, a number >= 0
+   * @throws ModelServingError as {@link EndpointPickerConfig.of}: a plugin of that name already present, a negative weight
+   */
+  public withScorer(type: string, weight: number): EndpointPickerConfig {
+    return EndpointPickerConfig.of({
+      ...this.props,
+      plugins: [...this.props.plugins, { type }],
+      schedulingProfiles: this.props.schedulingProfiles.map((s) => ({ ...s, plugins: [...s.plugins, { pluginRef: type, weight }] })),
+    });
+  }
+
   /** The plugin instance names, in order. */
   public get pluginNames(): string[] {
     return this.props.plugins.map((p) => p.name ?? p.type);

@@ -287,26 +287,5 @@ function prefillDecodeConfig(): EndpointPickerConfig {
  * for an adapter go to replicas that have it loaded.
  */
 function pickerConfig(loraAffinity: boolean): EndpointPickerConfig {
-  if (!loraAffinity) return EndpointPickerConfig.default();
-  return EndpointPickerConfig.of({
-    plugins: [
-      { type: 'queue-scorer' },
-      { type: 'kv-cache-utilization-scorer' },
-      { type: 'prefix-cache-scorer' },
-      { type: 'lora-affinity-scorer' },
-      { type: 'metrics-data-source', parameters: { scheme: 'http', path: '/metrics', insecureSkipVerify: true } },
-      { type: 'core-metrics-extractor' },
-    ],
-    schedulingProfiles: [
-      {
-        name: 'default',
-        plugins: [
-          { pluginRef: 'queue-scorer', weight: 2 },
-          { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
-          { pluginRef: 'prefix-cache-scorer', weight: 3 },
-          { pluginRef: 'lora-affinity-scorer', weight: 4 },
-        ],
-      },
-    ],
-  });
+  return loraAffinity ? EndpointPickerConfig.default().withScorer('lora-affinity-scorer', 4) : EndpointPickerConfig.default();
 }
