@@ -33,6 +33,17 @@ function credentialOf(p: LlmProvider): BackendCredential | undefined {
   return BackendCredential.apiKey(c.secret);
 }
 
+/**
+ * `name`, refused when another backend of the endpoint already has it: a provider and a Service of one name, two
+ * providers of one name, or one Service name in two namespaces or on two ports would emit two objects of one name.
+ */
+function unusedBackendName(endpoint: OpenAiEndpoint, name: string): string {
+  if (endpoint.node.tryFindChild(`ai-backend-${name}`)) {
+    invalid(endpoint, 'models', `has two different backends named '${name}' (a provider and a Service, two providers, or one Service name in two namespaces or on two ports)`, name, 'give the providers distinct names, or back the models with one Service');
+  }
+  return name;
+}
+
 /** The answers of a backend after which the next priority is tried: rate limited, or failed. */
 const FALLBACK_STATUS_CODES = [429, 500, 502, 503, 504] as const;
 
@@ -60,12 +71,15 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
   public readonly displayName = 'Envoy AI Gateway';
 
   public compile(endpoint: OpenAiEndpoint): CompiledOpenAiEndpoint {
-    const services = new Map<object, AIServiceBackend>();
+    // One AIServiceBackend per provider object and per Service (namespace, name, port): two models on the same
+    // Service share it, whether their backends are one object or two `Backend.service(...)` calls.
+    const services = new Map<object | string, AIServiceBackend>();
     const objects: string[] = [];
     const modelRoutes = new Map<string, readonly IPolicyRoute[]>();
     const names = new Set<string>();
     const ai = (target: IBackend | LlmProvider): AIServiceBackend => {
-      const key = isLlmProvider(target) ? target : (target.backendRef.owner ?? target);
+      const ref = isLlmProvider(target) ? undefined : target.backendRef;
+      const key = ref ? `${ref.namespace ?? endpoint.endpointNamespace}/${ref.name}:${ref.port ?? ''}` : target;
       const known = services.get(key);
       if (known) return known;
       const made = isLlmProvider(target) ? this.provider(endpoint, target) : this.service(endpoint, target);
@@ -129,14 +143,14 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
     if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') {
       invalid(endpoint, 'models', `has a backend of kind ${ref.kind ?? 'Service'} (${ref.name}), which Envoy AI Gateway cannot route to`, ref.name, 'back the model with an InferencePool, an LlmInferenceService (router: LlmRouter.none()), an InferenceService, a Service (Backend.service) or an LlmProvider');
     }
-    const name = policyId(`${endpoint.endpointName}-${ref.name}`, 63);
+    const name = unusedBackendName(endpoint, policyId(`${endpoint.endpointName}-${ref.name}`, 63));
     const backend = new EnvoyGatewayBackend(endpoint, `backend-${name}`, { name, endpoints: [BackendEndpoint.service(target)] });
     return new AIServiceBackend(endpoint, `ai-backend-${name}`, { name, schema: AIServiceBackendSchema.OPENAI, backend });
   }
 
   /** An external provider: a TLS Backend to its host, an AIServiceBackend of its schema, its credential by Secret reference. */
   private provider(endpoint: OpenAiEndpoint, p: LlmProvider): AIServiceBackend {
-    const name = policyId(`${endpoint.endpointName}-${p.name}`, 63);
+    const name = unusedBackendName(endpoint, policyId(`${endpoint.endpointName}-${p.name}`, 63));
     const backend = new EnvoyGatewayBackend(endpoint, `backend-${name}`, { name, endpoints: [BackendEndpoint.fqdn(p.hostname, p.port)], tls: {} });
     const service = new AIServiceBackend(endpoint, `ai-backend-${name}`, {
       name,

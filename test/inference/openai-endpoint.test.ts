@@ -225,6 +225,28 @@ describe('OpenAiEndpoint attachment and setup notes', () => {
     for (const g of grants) expect(g.spec.to).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-pool' }]);
   });
 
+  it('shares one AIServiceBackend between models on the same Service, even from two Backend.service calls, and refuses two backends of one name', () => {
+    const fx = platform(GatewayProvider.ENVOY_GATEWAY);
+    new OpenAiEndpoint(fx.ns.models, 'shared', {
+      gateway: fx.gateway.listener('https'),
+      hostnames: ['shared.example.com'],
+      models: [
+        { name: 'a', backends: [Backend.service('vllm', 8000)] },
+        { name: 'b', backends: [Backend.service('vllm', 8000)] },
+      ],
+    });
+    const objects = synthObjects(fx.app);
+    expect(objectsOfKind(objects, 'AIServiceBackend').filter((o) => o.metadata.name === 'shared-vllm')).toHaveLength(1);
+    const fy = platform(GatewayProvider.ENVOY_GATEWAY);
+    expect(() => new OpenAiEndpoint(fy.ns.models, 'clash', {
+      gateway: fy.gateway.listener('https'),
+      models: [
+        { name: 'a', backends: [LlmProvider.openAi('vllm', { apiKey: SecretRef.named('k') })] },
+        { name: 'b', backends: [Backend.service('vllm', 8000)] },
+      ],
+    })).toThrow(/has two different backends named 'clash-vllm'/);
+  });
+
   it('refuses a listener that does not admit the endpoint namespace, as any route', () => {
     const f = setup(['edge', 'models', 'other'], { requireAccessPolicies: false });
     const gateway = new Gateway(f.ns.edge, 'gateway', { provider: GatewayProvider.ENVOY_GATEWAY, listeners: [Listener.https({ certificates: [SecretRef.named('c')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.other]) })] });
