@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
+import { assertInteger, INT32_MAX } from '../core/props';
 import { isPlainObject, optionalNumber, optionalShape } from '../core/prop-types';
 import { Alerts, AlertText } from './alert-templates';
 import { RuleGroup } from './prometheus-rule';
@@ -106,9 +107,9 @@ export function addVllmAlerts(scope: Construct, props: VllmAlertOptions, on: Vll
   optionalNumber(scope, 'preemptionsPerSecond', props.preemptionsPerSecond);
   const preemptions = props.preemptionsPerSecond ?? 0;
   if (!(preemptions >= 0) || !Number.isFinite(preemptions)) invalid(scope, 'preemptionsPerSecond', 'must be a finite number >= 0', preemptions, 'use 0 (any sustained preemption) or e.g. 0.1');
-  const waiting = props.requestsWaiting ?? 10;
+  const waiting = props.requestsWaiting === undefined ? 10 : assertInteger(scope, 'requestsWaiting', props.requestsWaiting, { min: 0, max: INT32_MAX, type: 'requests waiting', fix: 'use e.g. 10' });
+  optionalNumber(scope, 'kvCacheUsage', props.kvCacheUsage);
   const kv = props.kvCacheUsage ?? 0.9;
-  if (!(waiting >= 0) || !Number.isInteger(waiting)) invalid(scope, 'requestsWaiting', 'must be an integer >= 0', waiting, 'use e.g. 10');
   if (!(kv > 0 && kv < 1)) invalid(scope, 'kvCacheUsage', 'must be strictly between 0 and 1', kv, 'use e.g. 0.9');
   const { group, target, where, text } = on;
   group.addAlert(

@@ -89,6 +89,9 @@ describe('LlmInferenceServiceMonitoring: the vLLM bundle for a KServe LLMInferen
     expect(() => new LlmInferenceServiceMonitoring(ns, 'a', { model: { serviceName: 'x' } as unknown as LlmInferenceService })).toThrow(/model must be an LlmInferenceService/);
     expect(() => new LlmInferenceServiceMonitoring(ns, 'b', { model: qwen, slo: false } as never)).toThrow(/slo/);
     expect(() => new LlmInferenceServiceMonitoring(ns, 'c', { model: qwen, kvCacheUsage: 1.5 })).toThrow(/kvCacheUsage must be strictly between 0 and 1/);
+    // From callers without TypeScript: a numeric string would pass the range check and make a wrong promtool sample.
+    expect(() => new LlmInferenceServiceMonitoring(ns, 'c2', { model: qwen, kvCacheUsage: '0.9' as never })).toThrow(/kvCacheUsage/);
+    expect(() => new LlmInferenceServiceMonitoring(ns, 'c3', { model: qwen, requestsWaiting: 1e308 })).toThrow(/requestsWaiting/);
     expect(() => new LlmInferenceServiceMonitoring(ns, 'd', { model: qwen, timeToFirstTokenSlo: { threshold: Duration.seconds(2), target: 0.95 } })).toThrow(/not a bucket bound/);
     expect(new LlmInferenceServiceMonitoring(ns, 'e', { model: qwen, timeToFirstTokenSlo: false }).timeToFirstTokenSlo).toBeUndefined();
   });
