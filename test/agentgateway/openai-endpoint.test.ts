@@ -160,6 +160,16 @@ describe('OpenAiEndpoint on agentgateway with an AccessPolicy (tiers per model, 
     const objects = synthPlatforms(fx.app).flatMap((p) => p.manifests.map((m) => m.object));
     const listPolicy = findObject(objects, 'AgentgatewayPolicy', 'access-llms-models', 'models');
     expect((listPolicy.spec.traffic.rateLimit?.global?.descriptors ?? []).filter((d: { unit?: string }) => d.unit === 'Tokens')).toEqual([]);
+    // The list selects no subscription: a client that sends its subscription header on every request may still list.
+    const listAllows = (headers: Record<string, string>) =>
+      (listPolicy.spec.traffic.authorization.policy.matchExpressions as string[]).some((x) => celValue(x, { jwt: { sub: 'u', role: 'free', subscriptions: ['team'] } }, { method: 'GET', path: '/v1/models', headers }) === true);
+    expect(listAllows({})).toBe(true);
+    expect(listAllows({ 'x-subscription': 'team' })).toBe(true);
+    const llamaPolicy = findObject(objects, 'AgentgatewayPolicy', 'access-llms-meta-llama-llama-3-1-8b-instruct', 'models');
+    const llamaAllows = (headers: Record<string, string>) =>
+      (llamaPolicy.spec.traffic.authorization.policy.matchExpressions as string[]).some((x) => celValue(x, { jwt: { sub: 'u', role: 'free', subscriptions: ['team'] } }, { method: 'POST', path: '/v1/chat/completions', headers }) === true);
+    expect(llamaAllows({ 'x-subscription': 'team' })).toBe(true);
+    expect(llamaAllows({ 'x-subscription': 'other' })).toBe(false);
   });
 
   it('refuses AWS Bedrock (a credentials file agentgateway cannot read), naming the alternative', () => {

@@ -465,7 +465,8 @@ class AgentgatewayTranslation {
   /** The authorization clause refusing a selection header that names no subscription the caller holds and that grants `route`. */
   private selectionClause(identity: Identity, route: IPolicyRoute): string | undefined {
     const p = this.policy;
-    if (p.subscriptions.length === 0) return undefined;
+    // A route that serves no model (an endpoint's model list) selects no subscription: the header is not checked there.
+    if (p.subscriptions.length === 0 || p.modelFreeRoutes.includes(route)) return undefined;
     const header = `request.headers[${cel(p.subscriptionHeader)}]`;
     const granting = p.subscriptionsFor(route).map((x) => cel(x.name));
     const valid = granting.length === 0 ? 'false' : `(${header} in [${granting.join(', ')}] && ${this.holds(identity, header)})`;

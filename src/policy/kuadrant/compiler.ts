@@ -168,7 +168,8 @@ function compileRoute(policy: AccessPolicy, scope: Construct, name: string, rout
     else auth.addAuthentication('jwt', jwtRule(a, multi, subscribed));
   }
   auth.addAuthorization('tier', { patternMatching: { patterns: [{ predicate: tierPredicate(allowed) }] } });
-  if (subscribed) auth.addAuthorization('subscription', { patternMatching: { patterns: [{ predicate: subscriptionHeaderPredicate(policy, granting) }] } });
+  // A route that serves no model (an endpoint's model list) selects no subscription: the header is not checked there.
+  if (subscribed && !policy.modelFreeRoutes.includes(route)) auth.addAuthorization('subscription', { patternMatching: { patterns: [{ predicate: subscriptionHeaderPredicate(policy, granting) }] } });
   if (jwt) {
     auth.addAuthorization('jwt-claims', {
       when: multi ? [{ predicate: `auth.identity.credentialType == ${celString('jwt')}` }] : undefined,
