@@ -548,23 +548,27 @@ function checkTokenBudgets(policy: AccessPolicy): void {
  */
 function tokenBudgetRules(policy: AccessPolicy, identity: Identity): RateLimitRule[] {
   const budgets = policy.tokenBudgets().filter((b) => b.holderKind === 'tier');
-  const byLimit = new Map<TokenLimit, { tier: Tier; routes: AIGatewayRoute[] }>();
+  // Routes per (tier, limit): one TokenLimit object may be shared by two tiers, whose models must not merge.
+  const routesOf = new Map<Tier, Map<TokenLimit, AIGatewayRoute[]>>();
   for (const b of budgets) {
     const route = b.route as AIGatewayRoute;
-    const entry = byLimit.get(b.limit) ?? { tier: b.holder as Tier, routes: [] };
-    if (!entry.routes.includes(route)) entry.routes.push(route);
-    byLimit.set(b.limit, entry);
+    const perTier = routesOf.get(b.holder as Tier) ?? new Map<TokenLimit, AIGatewayRoute[]>();
+    routesOf.set(b.holder as Tier, perTier);
+    const routes = perTier.get(b.limit) ?? [];
+    perTier.set(b.limit, routes);
+    if (!routes.includes(route)) routes.push(route);
     route.addLlmRequestCost(TOKEN_COSTS[b.limit.counts]);
   }
   const rules: RateLimitRule[] = [];
   for (const tier of byName(policy.tiers, (t) => t.name)) {
-    if (!tier.tokenLimits.some((l) => byLimit.has(l))) continue;
+    const perTier = routesOf.get(tier);
+    if (!perTier) continue;
     const tierSelector = identity.tierSelector(tier);
     if (!tierSelector) continue;
     for (const limit of tier.tokenLimits) {
-      const entry = byLimit.get(limit);
-      if (!entry) continue;
-      const models = [...new Set(entry.routes.flatMap((r) => r.models ?? []))].sort();
+      const routes = perTier.get(limit);
+      if (!routes) continue;
+      const models = [...new Set(routes.flatMap((r) => r.models ?? []))].sort();
       const modelSelector = HeaderSelector.regex(AI_GATEWAY_MODEL_HEADER, exactlyOneOf(models));
       const selectors: ClientSelector[] =
         policy.counterKey === CounterKey.CLIENT_IP

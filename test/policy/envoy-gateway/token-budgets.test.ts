@@ -46,6 +46,24 @@ function policy(fx: ReturnType<typeof fixture>, tiers: readonly Tier[], props: P
 const routeFor = (objects: ReturnType<typeof synthObjects>, model: string) => objectsOfKind(objects, 'AIGatewayRoute').find((r) => r.spec.rules[0].matches[0].headers[0].value === model)!;
 
 describe('token budgets on Envoy Gateway with Envoy AI Gateway', () => {
+  it('keeps the models of two tiers apart when they share one TokenLimit object', () => {
+    const fx = fixture();
+    const daily = TokenLimit.perDay(100_000);
+    const free = new Tier('free', { limits: [RateLimit.perMinute(60)], tokenLimits: [daily], models: [fx.llms.model(LLAMA)] });
+    const pro = new Tier('pro', { limits: [RateLimit.perMinute(600)], tokenLimits: [daily], models: [fx.llms.model('gpt-4o')] });
+    policy(fx, [free, pro]);
+    const rules = findObject(synthObjects(fx.app), 'BackendTrafficPolicy', 'access-rate-limits', 'models').spec.rateLimit.global.rules.filter((r: any) => r.cost?.response);
+    const modelsOf = (tier: string) =>
+      rules
+        .filter((r: any) => r.clientSelectors.some((c: any) => c.headers.some((h: any) => h.value === tier)))
+        .flatMap((r: any) => r.clientSelectors.flatMap((c: any) => c.headers.filter((h: any) => h.name === 'x-ai-eg-model').map((h: any) => h.value)));
+    const matches = (tier: string, model: string) => modelsOf(tier).some((v: string) => new RegExp(v).test(model));
+    expect(modelsOf('free')).toHaveLength(1);
+    expect([matches('free', LLAMA), matches('free', 'gpt-4o')]).toEqual([true, false]);
+    expect(modelsOf('pro')).toHaveLength(1);
+    expect([matches('pro', LLAMA), matches('pro', 'gpt-4o')]).toEqual([false, true]);
+  });
+
   it('writes each counted kind to dynamic metadata on the budget routes, and the global rate limit charges exactly that key after the response', () => {
     const fx = fixture();
     const free = new Tier('free', {
