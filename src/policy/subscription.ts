@@ -124,12 +124,6 @@ export class Subscription {
     return this.grantList().find((g) => grantRoutes(g).includes(route));
   }
 
-  /** The token budgets that apply to `route` (empty when not granted). */
-  public tokenLimitsFor(route: IPolicyRoute): readonly TokenLimit[] {
-    const g = this.grantFor(route);
-    return g ? g.tokenLimits.filter((l) => l.appliesTo(route)) : [];
-  }
-
   /** The request limits that apply to `route` while the subscription is selected (empty when not granted or none). */
   public limitsFor(route: IPolicyRoute): readonly RateLimit[] {
     return this.grantFor(route)?.limits ?? [];

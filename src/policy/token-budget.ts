@@ -52,8 +52,9 @@ export function effectiveTokenBudgets(routes: readonly IPolicyRoute[], tiers: re
       });
     }
     for (const s of subscriptionsGranting(subscriptions, route)) {
-      const gi = s.grants.findIndex((g) => g === s.grantFor(route));
-      s.grants[gi]!.tokenLimits.forEach((limit, i) => {
+      const grant = s.grantFor(route)!;
+      const gi = s.grants.indexOf(grant);
+      grant.tokenLimits.forEach((limit, i) => {
         if (limit.appliesTo(route)) out.push({ holderKind: 'subscription', holder: s, route, limit, field: `subscriptions(${s.name}).grants[${gi}].tokenLimits[${i}]` });
       });
     }
