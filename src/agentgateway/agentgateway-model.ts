@@ -167,6 +167,7 @@ export class AgentgatewayModel extends Construct {
       if (key.secret.namespace !== undefined && ns !== undefined && key.secret.namespace !== ns) invalid(this, 'key.secret', `is in namespace '${key.secret.namespace}', but the gateway reads it from the model's namespace ('${ns}')`, key.secret.secretName, `copy the Secret into '${ns}'`);
       noteRequiredSecret(this, ns, key.secret.secretName, `provider key of AgentgatewayModel ${this.modelName}`);
     }
+    if (props.allowWhen !== undefined) requireArray(this, 'allowWhen', props.allowWhen, (v): v is string => typeof v === 'string', 'a CEL expression', "pass allowWhen: [\"jwt.sub != ''\"]");
     for (const [field, expr] of [['upstreamModel', props.upstreamModel], ...(props.allowWhen ?? []).map((x, i) => [`allowWhen[${i}]`, x])] as Array<[string, unknown]>) {
       if (expr !== undefined && (typeof expr !== 'string' || expr.trim() === '')) invalid(this, field, 'must be a non-empty CEL expression', expr, "write e.g. \"'qwen3-8b'\"");
     }

@@ -215,6 +215,7 @@ describe('agentgateway v1.4.1 API test data rebuilt through the typed API', () =
   it('refuses what the CRD or the controller would reject, with the field and a fix', () => {
     const { ns } = setup(['models'], { requireAccessPolicies: false });
     const gw = gateway(ns.models);
+    expect(() => new AgentgatewayModel(ns.models, 'bad-allow', { name: 'm', parents: [llmListener(ns.models)], model: 'm', provider: AgentgatewayModelProvider.managed(AgentgatewayManagedProvider.OPENAI), allowWhen: 'true' as never })).toThrow(/allowWhen must be a list/);
     expect(() => new AgentgatewayPolicy(ns.models, 'a', { targets: [gw, route(ns.models)], traffic: { authorization: { matchExpressions: ['true'] } } })).toThrow(/targets mix kinds: one AgentgatewayPolicy targets objects of one kind/);
     expect(() => new AgentgatewayPolicy(ns.models, 'b', { targets: [gw], traffic: { rateLimit: { local: [{ requests: 1, tokens: 2, unit: AgentgatewayLocalRateLimitUnit.MINUTES }] } } })).toThrow(/local\[0\] must set exactly one of requests and tokens/);
     expect(() => new AgentgatewayPolicy(ns.models, 'c', { targets: [gw], traffic: { rateLimit: { conditional: [{ policy: { local: [{ requests: 1, unit: AgentgatewayLocalRateLimitUnit.MINUTES }] } }, { condition: 'true', policy: { local: [{ requests: 1, unit: AgentgatewayLocalRateLimitUnit.MINUTES }] } }] } } })).toThrow(/only the last entry may be the fallback/);
