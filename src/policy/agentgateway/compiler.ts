@@ -489,9 +489,20 @@ class AgentgatewayTranslation {
     return exprs.length > 0 ? exprs : ['false'];
   }
 
-  /** The identity headers set for the backend: user id and tier (JWT: the claims of `claimsToHeaders`). */
+  /**
+   * The identity headers set for the backend, replacing any client value: user id and tier (JWT: the claims of
+   * `claimsToHeaders`, plus the user and tier claims on `x-user-id` and `x-user-tier` when not mapped, as kgateway
+   * does, so a client can never pass its own identity headers through).
+   */
   private identityHeaders(identity: Identity): Record<string, string> {
-    if (identity.jwt) return Object.fromEntries(Object.entries(identity.jwt.claimsToHeaders).map(([claim, header]) => [header, `jwt.${claim}`]));
+    const jwt = identity.jwt;
+    if (jwt) {
+      const set: Record<string, string> = Object.fromEntries(Object.entries(jwt.claimsToHeaders).map(([claim, header]) => [header, `jwt.${claim}`]));
+      const mapped = Object.keys(jwt.claimsToHeaders);
+      if (!mapped.includes(jwt.userClaim)) set[AGENTGATEWAY_USER_ID_HEADER] ??= `jwt.${jwt.userClaim}`;
+      if (!mapped.includes(jwt.tierClaim)) set[AGENTGATEWAY_TIER_HEADER] ??= `jwt.${jwt.tierClaim}`;
+      return set;
+    }
     return { [AGENTGATEWAY_USER_ID_HEADER]: identity.user, [AGENTGATEWAY_TIER_HEADER]: identity.tier };
   }
 
