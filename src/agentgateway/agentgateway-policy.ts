@@ -278,6 +278,81 @@ export interface AgentgatewayBackendSettings {
   readonly auth?: AgentgatewayBackendAuth;
 }
 
+/** A key-value pair added to each log line or span: its `name` and a CEL `expression` (e.g. `request.headers["x-user-id"]`). */
+export interface AgentgatewayAttribute {
+  /** `name` (1 to 256 characters). */
+  readonly name: string;
+  /** `expression`: CEL over the request, response, `jwt`, `apiKey`, `llm`; a pair whose expression fails is left out. */
+  readonly expression: string;
+}
+
+/** `attributes`: pairs added to, and default fields removed from, each log line or span (at least one of both). */
+export interface AgentgatewayAttributes {
+  /** `add`. @default - none */
+  readonly add?: readonly AgentgatewayAttribute[];
+  /** `remove`: default fields left out, e.g. `http.path` (1 to 32). @default - none */
+  readonly remove?: readonly string[];
+}
+
+/** The OTLP variant a collector speaks (`protocol`). */
+export enum AgentgatewayOtlpProtocol {
+  /** OTLP/gRPC (the CRD's default). */
+  GRPC = 'GRPC',
+  /** OTLP/HTTP, on `path`. */
+  HTTP = 'HTTP',
+}
+
+/** `frontend.accessLog.otlp`: the log lines exported to an OpenTelemetry collector too. */
+export interface AgentgatewayOtlpAccessLog {
+  /** `backendRef`: the collector (a Service with its port, or an AgentgatewayBackend). */
+  readonly backend: IBackend;
+  /** `protocol`. @default AgentgatewayOtlpProtocol.GRPC */
+  readonly protocol?: AgentgatewayOtlpProtocol;
+  /** `path` (HTTP only). @default '/v1/logs' */
+  readonly path?: string;
+}
+
+/**
+ * `frontend.accessLog`: what the proxies write for each request (to their
+ * stdout always; to an OTLP collector with `otlp`).
+ */
+export interface AgentgatewayFrontendAccessLog {
+  /** `filter`: CEL; a line is written only when it yields true. @default - every request */
+  readonly filter?: string;
+  /** `attributes`. @default - agentgateway's default fields */
+  readonly attributes?: AgentgatewayAttributes;
+  /** `otlp`. @default - stdout only */
+  readonly otlp?: AgentgatewayOtlpAccessLog;
+}
+
+/** `frontend.tracing`: OpenTelemetry spans of each request, sent to a collector. */
+export interface AgentgatewayFrontendTracing {
+  /** `backendRef`: the collector (a Service with its port, or an AgentgatewayBackend). */
+  readonly backend: IBackend;
+  /** `protocol`. @default AgentgatewayOtlpProtocol.GRPC */
+  readonly protocol?: AgentgatewayOtlpProtocol;
+  /** `path` (HTTP only). @default '/v1/traces' */
+  readonly path?: string;
+  /** `randomSampling`: CEL yielding a fraction 0.0-1.0 (or a boolean) of requests without a trace that start one. @default - none (no random sampling) */
+  readonly randomSampling?: string;
+  /** `clientSampling`: CEL yielding the fraction of requests that arrive with a trace that are traced. @default - all of them */
+  readonly clientSampling?: string;
+  /** `filter`: CEL; a sampled span is exported only when it yields true. @default - every sampled span */
+  readonly filter?: string;
+  /** `attributes` of each span. @default - agentgateway's default fields */
+  readonly attributes?: AgentgatewayAttributes;
+  /** `resources`: attributes of the resource (e.g. `service.name`). @default - `service.name` is the Gateway's name, `service.namespace` its namespace */
+  readonly resources?: readonly AgentgatewayAttribute[];
+}
+
+/** `spec.frontend`: settings of the proxies' listeners; a policy with `frontend` targets Gateways only. */
+export interface AgentgatewayFrontend {
+  /** `accessLog`. @default - none */
+  readonly accessLog?: AgentgatewayFrontendAccessLog;
+  /** `tracing`. @default - none */
+  readonly tracing?: AgentgatewayFrontendTracing;
+}
+
 /** Props of {@link AgentgatewayPolicy}. */
 export interface AgentgatewayPolicyProps {
   /** `metadata.name`. @default - the construct id */
@@ -293,6 +368,8 @@ export interface AgentgatewayPolicyProps {
   readonly traffic?: AgentgatewayTraffic;
   /** `backend`. @default - none */
   readonly backend?: AgentgatewayBackendSettings;
+  /** `frontend` (access log, tracing); the targets must then be Gateways. @default - none */
+  readonly frontend?: AgentgatewayFrontend;
 }
 
 /**
@@ -318,19 +395,23 @@ export class AgentgatewayPolicy extends Construct {
 
   /**
    * @throws ModelServingError for a bad name; no target, more than 16, two kinds, a kind agentgateway does not attach
-   *   to, a target of another namespace; no `traffic` nor `backend`; an authentication without exactly one key source;
+   *   to, a target of another namespace; no `traffic`, `backend` nor `frontend`; a `frontend` on targets that are not
+   *   Gateways; an authentication without exactly one key source;
    *   a location without exactly one place; a local limit without exactly one of requests and tokens; a rate limit
    *   outside 1..2147483647; empty descriptors or expressions; an unknown key
    */
   public constructor(scope: Construct, id: string, props: AgentgatewayPolicyProps) {
     checkProps(childPath(scope, id), props, 'AgentgatewayPolicyProps');
     super(scope, id);
-    assertKnownKeys(this, '', props, keysOf<AgentgatewayPolicyProps>({ name: true, targets: true, traffic: true, backend: true }));
+    assertKnownKeys(this, '', props, keysOf<AgentgatewayPolicyProps>({ name: true, targets: true, traffic: true, backend: true, frontend: true }));
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const ns = Chart.of(this).namespace;
     const targets = renderTargets(this, ns, props.targets);
     this.targetKeys = targets.map((t) => `${t.kind}/${t.name}${t.sectionName ? `/${t.sectionName}` : ''}`);
-    if (!props.traffic && !props.backend) invalid(this, 'traffic', 'and backend are both missing (the CRD needs one of traffic, frontend, backend)', undefined, 'set traffic (authentication, authorization, rate limits) or backend');
+    if (!props.traffic && !props.backend && !props.frontend) invalid(this, 'traffic', 'backend and frontend are all missing (the CRD needs one of traffic, frontend, backend)', undefined, 'set traffic (authentication, authorization, rate limits), backend or frontend (access log, tracing)');
+    if (props.frontend && targets[0].kind !== 'Gateway') {
+      invalid(this, 'targets', `are ${targets[0].kind}s, but a policy with frontend settings targets only Gateways (the CRD's rule)`, this.targetKeys, 'target the Gateway, or split the frontend settings into their own policy');
+    }
     if (props.traffic?.phase === AgentgatewayPolicyPhase.PRE_ROUTING && !['Gateway', 'ListenerSet'].includes(targets[0].kind)) {
       invalid(this, 'traffic.phase', `is PreRouting, which runs before a route is chosen, so it targets only a Gateway or ListenerSet, not ${targets[0].kind}s`, this.targetKeys, 'target the Gateway, or drop the phase');
     }
@@ -343,6 +424,7 @@ export class AgentgatewayPolicy extends Construct {
         targetRefs: targets,
         traffic: props.traffic ? renderTraffic(this, props.traffic) : undefined,
         backend: props.backend ? renderBackend(this, props.backend) : undefined,
+        frontend: props.frontend ? renderFrontend(this, props.frontend) : undefined,
       },
     });
   }
@@ -610,4 +692,78 @@ function renderBackend(scope: Construct, b: AgentgatewayBackendSettings): agw.Ag
     auth = { secretRef: { name: b.auth.secret.secretName, key: b.auth.key } };
   }
   return { ai: aliases ? { modelAliases: sortRecord(aliases) } : undefined, auth };
+}
+
+function renderAttributeList(scope: Construct, field: string, list: readonly AgentgatewayAttribute[]): Array<{ name: string; expression: string }> {
+  requireArray(scope, field, list, isPlainObject, 'an attribute { name, expression }', "pass [{ name: 'user_id', expression: 'request.headers[\"x-user-id\"]' }]");
+  if (list.length === 0) invalid(scope, field, 'is empty', list, 'list at least one attribute, or leave it out');
+  const seen = new Set<string>();
+  return list.map((a, i) => {
+    assertKnownKeys(scope, `${field}[${i}]`, a, keysOf<AgentgatewayAttribute>({ name: true, expression: true }));
+    if (typeof a.name !== 'string' || a.name.length === 0 || a.name.length > 256) invalid(scope, `${field}[${i}].name`, 'must be a non-empty name of at most 256 characters', a.name, "use e.g. 'user_id'");
+    if (seen.has(a.name)) invalid(scope, `${field}[${i}].name`, 'is listed twice', a.name, 'add each attribute once');
+    seen.add(a.name);
+    return { name: a.name, expression: requireCel(scope, `${field}[${i}].expression`, a.expression) };
+  });
+}
+
+function renderAttributes(scope: Construct, field: string, a: AgentgatewayAttributes | undefined): { add?: Array<{ name: string; expression: string }>; remove?: string[] } | undefined {
+  if (a === undefined) return undefined;
+  checkProps(scope, a, 'AgentgatewayAttributes');
+  assertKnownKeys(scope, field, a, keysOf<AgentgatewayAttributes>({ add: true, remove: true }));
+  if (a.add === undefined && a.remove === undefined) invalid(scope, field, 'sets neither add nor remove', a, 'add or remove at least one field, or leave attributes out');
+  const remove = a.remove;
+  if (remove !== undefined) {
+    requireArray(scope, `${field}.remove`, remove, (v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64, 'a field name of 1 to 64 characters', "pass remove: ['http.path']");
+    if (remove.length === 0 || remove.length > 32) invalid(scope, `${field}.remove`, 'must list 1 to 32 fields', remove.length, 'list the default fields to leave out');
+  }
+  return { add: a.add === undefined ? undefined : renderAttributeList(scope, `${field}.add`, a.add), remove: remove && [...remove] };
+}
+
+/** `protocol` and `path` of an OTLP export: a path only with HTTP, starting with '/' (the CRD's rules). */
+function renderOtlp(scope: Construct, field: string, protocol: AgentgatewayOtlpProtocol | undefined, path: string | undefined): { protocol?: AgentgatewayOtlpProtocol; path?: string } {
+  if (protocol !== undefined) assertOneOf(scope, `${field}.protocol`, protocol, Object.values(AgentgatewayOtlpProtocol));
+  if (path !== undefined) {
+    if (protocol !== AgentgatewayOtlpProtocol.HTTP) invalid(scope, `${field}.path`, 'applies to OTLP/HTTP only', path, 'set protocol: AgentgatewayOtlpProtocol.HTTP, or drop path');
+    if (typeof path !== 'string' || !path.startsWith('/') || path.length > 1024) invalid(scope, `${field}.path`, "must be a path starting with '/' (at most 1024 characters)", path, "use e.g. '/v1/traces'");
+  }
+  return { protocol, path };
+}
+
+function renderFrontend(scope: Construct, f: AgentgatewayFrontend): agw.AgentgatewayPolicySpecFrontend {
+  checkProps(scope, f, 'AgentgatewayFrontend');
+  assertKnownKeys(scope, 'frontend', f, keysOf<AgentgatewayFrontend>({ accessLog: true, tracing: true }));
+  if (f.accessLog === undefined && f.tracing === undefined) invalid(scope, 'frontend', 'sets nothing', f, 'set accessLog or tracing');
+  const log = f.accessLog;
+  let accessLog: agw.AgentgatewayPolicySpecFrontendAccessLog | undefined;
+  if (log !== undefined) {
+    const field = 'frontend.accessLog';
+    checkProps(scope, log, 'AgentgatewayFrontendAccessLog');
+    assertKnownKeys(scope, field, log, keysOf<AgentgatewayFrontendAccessLog>({ filter: true, attributes: true, otlp: true }));
+    const otlp = log.otlp;
+    if (otlp !== undefined) assertKnownKeys(scope, `${field}.otlp`, otlp, keysOf<AgentgatewayOtlpAccessLog>({ backend: true, protocol: true, path: true }));
+    accessLog = {
+      filter: log.filter === undefined ? undefined : requireCel(scope, `${field}.filter`, log.filter),
+      attributes: renderAttributes(scope, `${field}.attributes`, log.attributes),
+      otlp: otlp === undefined ? undefined : { backendRef: backendObjectRef(scope, `${field}.otlp.backend`, otlp.backend), ...(renderOtlp(scope, `${field}.otlp`, otlp.protocol, otlp.path) as { protocol?: agw.AgentgatewayPolicySpecFrontendAccessLogOtlpProtocol }) },
+    };
+  }
+  const t = f.tracing;
+  let tracing: agw.AgentgatewayPolicySpecFrontendTracing | undefined;
+  if (t !== undefined) {
+    const field = 'frontend.tracing';
+    checkProps(scope, t, 'AgentgatewayFrontendTracing');
+    assertKnownKeys(scope, field, t, keysOf<AgentgatewayFrontendTracing>({ backend: true, protocol: true, path: true, randomSampling: true, clientSampling: true, filter: true, attributes: true, resources: true }));
+    const cel = (k: 'randomSampling' | 'clientSampling' | 'filter'): string | undefined => (t[k] === undefined ? undefined : requireCel(scope, `${field}.${k}`, t[k]));
+    tracing = {
+      backendRef: backendObjectRef(scope, `${field}.backend`, t.backend),
+      ...(renderOtlp(scope, field, t.protocol, t.path) as { protocol?: agw.AgentgatewayPolicySpecFrontendTracingProtocol }),
+      randomSampling: cel('randomSampling'),
+      clientSampling: cel('clientSampling'),
+      filter: cel('filter'),
+      attributes: renderAttributes(scope, `${field}.attributes`, t.attributes),
+      resources: t.resources === undefined ? undefined : renderAttributeList(scope, `${field}.resources`, t.resources),
+    };
+  }
+  return { accessLog, tracing };
 }

@@ -8,6 +8,8 @@ import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
 import { sortRecord } from '../core/sort-keys';
 import { IGateway } from '../gateway/gateway';
+import { AgentgatewayAttribute, AgentgatewayPolicy } from '../agentgateway/agentgateway-policy';
+import { Platform } from '../core/platform';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
@@ -24,59 +26,73 @@ function isSecretHeader(header: string): boolean {
 }
 
 /**
- * One field of a structured access log line: its JSON key and the Envoy
+ * How agentgateway logs a {@link LogField}: a CEL `expression` added under the
+ * field's key (replacing agentgateway's default field `replaces`, if any),
+ * or a `builtIn` field agentgateway already writes on every line under its
+ * own name (crates/agentgateway/src/telemetry/log.rs, agentgateway v1.4.1).
+ */
+export type AgentgatewayLogSource = { readonly expression: string; readonly replaces?: string } | { readonly builtIn: string };
+
+/** The CEL reading a request header (agentgateway lower-cases header names). */
+function celHeader(header: string): string {
+  return `request.headers[${JSON.stringify(header.toLowerCase())}]`;
+}
+
+/**
+ * One field of a structured access log line: its JSON key, the Envoy
  * command operator that fills it (kgateway, Envoy Gateway and Istio all run
- * Envoy). The identity fields read the headers the access policies set after
- * authentication (`x-user-id`, `x-user-tier`).
+ * Envoy) and how agentgateway logs it. The identity fields read the headers
+ * the access policies set after authentication (`x-user-id`, `x-user-tier`).
  *
  * @see https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage#command-operators
+ * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/telemetry/log.rs
  */
 export class LogField {
-  /** `start_time`: when the request started. */
+  /** `start_time`: when the request started (agentgateway: CEL `request.startTime`). */
   public static startTime(): LogField {
-    return new LogField('start_time', '%START_TIME%');
+    return new LogField('start_time', '%START_TIME%', { expression: 'request.startTime' });
   }
   /** `request_id`: `x-request-id`. */
   public static requestId(): LogField {
-    return new LogField('request_id', '%REQ(X-REQUEST-ID)%');
+    return new LogField('request_id', '%REQ(X-REQUEST-ID)%', { expression: celHeader('x-request-id') });
   }
   /** `user_id`: the authenticated user, from the identity header the policy sets. */
   public static userId(header = 'x-user-id'): LogField {
-    return new LogField('user_id', `%REQ(${header.toUpperCase()})%`);
+    return new LogField('user_id', `%REQ(${header.toUpperCase()})%`, { expression: celHeader(header) });
   }
   /** `tier`: the caller's tier, from the identity header the policy sets. */
   public static tier(header = 'x-user-tier'): LogField {
-    return new LogField('tier', `%REQ(${header.toUpperCase()})%`);
+    return new LogField('tier', `%REQ(${header.toUpperCase()})%`, { expression: celHeader(header) });
   }
-  /** `route`: the matched route (the model). */
+  /** `route`: the matched route (the model); agentgateway's own `route` field (`<namespace>/<name>`). */
   public static model(): LogField {
-    return new LogField('route', '%ROUTE_NAME%');
+    return new LogField('route', '%ROUTE_NAME%', { builtIn: 'route' });
   }
-  /** `method`. */
+  /** `method` (agentgateway: `request.method`, in place of its `http.method`). */
   public static method(): LogField {
-    return new LogField('method', '%REQ(:METHOD)%');
+    return new LogField('method', '%REQ(:METHOD)%', { expression: 'request.method', replaces: 'http.method' });
   }
-  /** `path`, without the query string (which may carry tokens). */
+  /** `path`, without the query string, which may carry tokens (agentgateway: `request.path`, in place of its `http.path`, which has the query). */
   public static path(): LogField {
-    return new LogField('path', '%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%');
+    return new LogField('path', '%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%', { expression: 'request.path', replaces: 'http.path' });
   }
-  /** `status`: the response code. */
+  /** `status`: the response code (agentgateway: `response.code`, in place of its `http.status`). */
   public static status(): LogField {
-    return new LogField('status', '%RESPONSE_CODE%');
+    return new LogField('status', '%RESPONSE_CODE%', { expression: 'response.code', replaces: 'http.status' });
   }
-  /** `latency_ms`: total duration in milliseconds. */
+  /** `latency_ms`: total duration in milliseconds (agentgateway: its own `duration` field, e.g. `12ms`). */
   public static latencyMs(): LogField {
-    return new LogField('latency_ms', '%DURATION%');
+    return new LogField('latency_ms', '%DURATION%', { builtIn: 'duration' });
   }
-  /** `upstream_host`: the backend pod that served the request. */
+  /** `upstream_host`: the backend pod that served the request (agentgateway: its own `endpoint` field). */
   public static upstreamHost(): LogField {
-    return new LogField('upstream_host', '%UPSTREAM_HOST%');
+    return new LogField('upstream_host', '%UPSTREAM_HOST%', { builtIn: 'endpoint' });
   }
-  /** `response_flags`: Envoy's reason codes (UH, RL, UAEX, ...). */
+  /** `response_flags`: Envoy's reason codes (UH, RL, UAEX, ...); agentgateway: its own `reason` field (Upstream, RateLimit, JwtAuth, ...). */
   public static responseFlags(): LogField {
-    return new LogField('response_flags', '%RESPONSE_FLAGS%');
+    return new LogField('response_flags', '%RESPONSE_FLAGS%', { builtIn: 'reason' });
   }
-  /** `bytes_sent`. */
+  /** `bytes_sent`. Not logged by agentgateway, whose log and CEL context have no response size (left out there). */
   public static bytesSent(): LogField {
     return new LogField('bytes_sent', '%BYTES_SENT%');
   }
@@ -87,7 +103,7 @@ export class LogField {
    * @throws ModelServingError (when used) for a header that carries credentials (Authorization, cookies, API keys, tokens)
    */
   public static requestHeader(key: string, header: string): LogField {
-    return new LogField(key, `%REQ(${header.toUpperCase()})%`, header);
+    return new LogField(key, `%REQ(${header.toUpperCase()})%`, typeof header === 'string' ? { expression: celHeader(header) } : undefined, header);
   }
 
   private constructor(
@@ -95,6 +111,8 @@ export class LogField {
     public readonly key: string,
     /** The Envoy command operator. */
     public readonly envoy: string,
+    /** How agentgateway logs it; undefined when it cannot. */
+    public readonly agentgateway?: AgentgatewayLogSource,
     /** The request header read, for custom header fields. */
     public readonly header?: string,
   ) {}
@@ -118,7 +136,7 @@ export const DEFAULT_LOG_FIELDS: readonly LogField[] = [
 
 /** Props of {@link AccessLog}. */
 export interface AccessLogProps {
-  /** The Gateway whose proxies log (kgateway, Envoy Gateway or Istio). */
+  /** The Gateway whose proxies log (kgateway, Envoy Gateway, Istio or agentgateway). */
   readonly gateway: IGateway;
   /** The fields of each JSON line. @default DEFAULT_LOG_FIELDS */
   readonly fields?: readonly LogField[];
@@ -132,21 +150,28 @@ export interface AccessLogProps {
  * the proxies' stdout with the provider's own kind — kgateway's
  * HTTPListenerPolicy, Envoy Gateway's EnvoyProxy, Istio's Telemetry (with a
  * mesh-config provider, see {@link istioMeshConfigProvider}, which the
- * platform README lists under "Cluster setup outside dist/"). Credentials
- * are never logged: a field reading the Authorization header, cookies or
- * API keys is refused, and the path is logged without its query string.
+ * platform README lists under "Cluster setup outside dist/"), agentgateway's
+ * `AgentgatewayPolicy` `frontend.accessLog` (see {@link agentgatewayAttributes};
+ * agentgateway writes JSON lines once its AgentgatewayParameters set
+ * `logging.format: json`, a setup note). Credentials are never logged: a
+ * field reading the Authorization header, cookies or API keys is refused,
+ * and the path is logged without its query string.
  *
  * For Kong use {@link KongAccessLog}.
  */
 export class AccessLog extends Construct {
   /** The JSON format: field key to Envoy command operator, sorted. */
   public readonly format: Readonly<Record<string, string>>;
+  /** On agentgateway, the `AgentgatewayPolicy` with `frontend.accessLog`. */
+  public readonly agentgatewayPolicy?: AgentgatewayPolicy;
   private readonly providerName: string;
+  private readonly fields: readonly LogField[];
 
   public constructor(scope: Construct, id: string, props: AccessLogProps) {
     checkProps(childPath(scope, id), props, 'AccessLogProps');
     super(scope, id);
-    this.format = checkedFormat(this, props.fields ?? DEFAULT_LOG_FIELDS);
+    this.fields = props.fields ?? DEFAULT_LOG_FIELDS;
+    this.format = checkedFormat(this, this.fields);
     this.providerName = props.istioProviderName ?? 'model-access-log';
     requireShape(this, 'gateway', props.gateway, (v): v is IGateway => hasProperty(v, 'gatewayName'), 'a Gateway', 'pass a Gateway construct, or Gateway.fromGatewayName(...)');
     const gw = props.gateway;
@@ -172,9 +197,56 @@ export class AccessLog extends Construct {
         noteIstioExtensionProvider(this, 'access log', `${gw.gatewayNamespace}/${telemetry.name}`, this.istioMeshConfigProvider());
         break;
       }
+      case 'agentgateway': {
+        // An AgentgatewayPolicy attaches to objects of its own namespace only (controller/pkg/agentgateway/plugins, targetRefs).
+        if (Chart.of(this).namespace !== gw.gatewayNamespace) {
+          invalid(this, 'scope', "must be the agentgateway Gateway's namespace (an AgentgatewayPolicy attaches to a Gateway of its own namespace)", Chart.of(this).namespace, `create the AccessLog in namespace '${gw.gatewayNamespace}'`);
+        }
+        const attributes = this.agentgatewayAttributes();
+        this.agentgatewayPolicy = new AgentgatewayPolicy(this, 'Policy', { name: `${gw.gatewayName}-access-log`, targets: [gw], frontend: { accessLog: { attributes: attributes.add.length > 0 ? { add: attributes.add, remove: attributes.remove.length > 0 ? attributes.remove : undefined } : undefined } } });
+        Platform.of(this).addSetupNote(
+          'agentgateway access log as JSON',
+          [
+            `The AgentgatewayPolicy \`${gw.gatewayNamespace}/${this.agentgatewayPolicy.policyName}\` adds the audit fields to the request log of the agentgateway proxies, which agentgateway writes as text unless told otherwise (\`LoggingFormat\` defaults to Text, crates/agentgateway/src/lib.rs).`,
+            'Set the format in the AgentgatewayParameters the `agentgateway` GatewayClass uses (rendered into the proxy ConfigMap, controller/pkg/helm/agentgateway/templates/configmap.yaml):',
+            '',
+            '```yaml',
+            'spec:',
+            '  logging:',
+            '    format: json',
+            '```',
+          ].join('\n'),
+        );
+        break;
+      }
       default:
-        invalid(this, 'gateway.provider', 'has no Envoy access-log support here', gw.provider?.id, 'use kgateway, Envoy Gateway or Istio, or KongAccessLog for Kong');
+        invalid(this, 'gateway.provider', 'has no access-log support here', gw.provider?.id, 'use kgateway, Envoy Gateway, Istio or agentgateway, or KongAccessLog for Kong');
     }
+  }
+
+  /**
+   * The fields as agentgateway's `frontend.accessLog.attributes`: a CEL
+   * expression added per field that agentgateway does not log itself
+   * (`add`), the default fields they replace (`remove`: `http.path`, which
+   * holds the query string, `http.method`, `http.status`), the fields
+   * agentgateway logs under its own name (`builtIn`: `route`, `duration`,
+   * `endpoint`, `reason`) and those it cannot log (`omitted`: `bytes_sent`).
+   */
+  public agentgatewayAttributes(): { readonly add: readonly AgentgatewayAttribute[]; readonly remove: readonly string[]; readonly builtIn: Readonly<Record<string, string>>; readonly omitted: readonly string[] } {
+    const add: AgentgatewayAttribute[] = [];
+    const remove: string[] = [];
+    const builtIn: Record<string, string> = {};
+    const omitted: string[] = [];
+    for (const f of this.fields) {
+      const src = f.agentgateway;
+      if (src === undefined) omitted.push(f.key);
+      else if ('builtIn' in src) builtIn[f.key] = src.builtIn;
+      else {
+        add.push({ name: f.key, expression: src.expression });
+        if (src.replaces) remove.push(src.replaces);
+      }
+    }
+    return { add: add.sort((a, b) => a.name.localeCompare(b.name)), remove: remove.sort(), builtIn: sortRecord(builtIn), omitted: omitted.sort() };
   }
 
   /**

@@ -32,6 +32,10 @@ const OPA_DOC = 'https://www.openpolicyagent.org/docs/monitoring#prometheus';
 const EPP_SRC = 'https://github.com/llm-d/llm-d-router/blob/v0.10.0/pkg/epp/metrics/llm_d_router_metrics.go';
 const LIMITADOR_DOC = 'https://docs.kuadrant.io/latest/limitador/limitador-server/docs/metrics/';
 const AUTHORINO_DOC = 'https://docs.kuadrant.io/latest/authorino/docs/user-guides/observability/#metrics';
+// agentgateway v1.4.1: every data-plane metric is registered in telemetry/metrics.rs under the `agentgateway_` prefix
+// (crates/core/src/metrics.rs PREFIX, sub_registry in crates/agentgateway/src/app.rs); prometheus_client adds `_total`
+// to counters and the unit (`_seconds`) to metrics registered with one.
+const AGENTGATEWAY_SRC = 'https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/telemetry/metrics.rs';
 
 const m = (type: MetricInfo['type'], help: string, source: string): MetricInfo => ({ type, help, source });
 
@@ -277,9 +281,35 @@ export class Catalogs {
     auth_server_authconfig_duration_seconds: m('histogram', 'AuthConfig evaluation time, seconds', AUTHORINO_DOC),
   });
 
+  /**
+   * agentgateway v1.4.1 proxies on their metrics port (15020 `/metrics`).
+   * HTTP series carry `gateway` and `route` (both `<namespace>/<name>`),
+   * `listener`, `route_rule`, `backend` (a Service backend is
+   * `<service>.<namespace>.svc.cluster.local:<port>`), `method`, `status` and
+   * `reason` (`Upstream`, `RateLimit`, `JwtAuth`, `APIKeyAuth`, `ExtAuth`,
+   * `Authorization`, `Timeout`, ...: `ProxyResponseReason` in
+   * `crates/agentgateway/src/proxy/mod.rs`). The `gen_ai_*` series are
+   * recorded for LLM requests only, labelled `gen_ai_request_model`,
+   * `gen_ai_response_model`, `gen_ai_system` (the provider) and, for token
+   * usage, `gen_ai_token_type` (`input`, `output`, `input_cache_read`,
+   * `input_cache_write`): `crates/agentgateway/src/telemetry/log.rs`.
+   */
+  public static readonly AGENTGATEWAY = new MetricCatalog('agentgateway', {
+    agentgateway_requests_total: m('counter', 'HTTP requests answered (labels gateway, listener, route, route_rule, backend, method, status, reason)', AGENTGATEWAY_SRC),
+    agentgateway_request_duration_seconds: m('histogram', 'HTTP request duration, seconds (same labels); buckets 0.001 ... 80', AGENTGATEWAY_SRC),
+    agentgateway_response_bytes_total: m('counter', 'HTTP response bytes (same labels)', AGENTGATEWAY_SRC),
+    agentgateway_retries_total: m('counter', 'request retries (same labels)', AGENTGATEWAY_SRC),
+    agentgateway_upstream_call_duration_seconds: m('histogram', 'duration of the outbound calls the proxy makes, seconds (labels kind: Primary, Policy, Mirror; subtype: Http, Llm, Mcp, ExtAuthz, ExtProc, Guardrail, RateLimit, Oidc)', AGENTGATEWAY_SRC),
+    agentgateway_downstream_connections_total: m('counter', 'downstream connections accepted (labels bind, gateway, listener, protocol)', AGENTGATEWAY_SRC),
+    agentgateway_gen_ai_client_token_usage: m('histogram', 'tokens per LLM request (labels gen_ai_token_type, gen_ai_request_model, gen_ai_response_model, gen_ai_system, route); its _sum counts tokens', AGENTGATEWAY_SRC),
+    agentgateway_gen_ai_server_request_duration: m('histogram', 'duration of LLM requests, seconds (labels gen_ai_request_model, ...)', AGENTGATEWAY_SRC),
+    agentgateway_gen_ai_server_time_to_first_token: m('histogram', 'time to the first token of LLM responses, seconds (labels gen_ai_request_model, ...)', AGENTGATEWAY_SRC),
+    agentgateway_gen_ai_server_time_per_output_token: m('histogram', 'time per output token of LLM responses, seconds (labels gen_ai_request_model, ...)', AGENTGATEWAY_SRC),
+  });
+
   /** Every catalog above, e.g. to check that a synthesized expression reads only documented metrics. */
   public static all(): readonly MetricCatalog[] {
-    return [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.TORCHSERVE, Catalogs.TRITON, Catalogs.TF_SERVING, Catalogs.MLSERVER, Catalogs.TEI, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO, Catalogs.ENDPOINT_PICKER];
+    return [Catalogs.PROMETHEUS, Catalogs.KSERVE, Catalogs.TORCHSERVE, Catalogs.TRITON, Catalogs.TF_SERVING, Catalogs.MLSERVER, Catalogs.TEI, Catalogs.KUBERNETES, Catalogs.VLLM, Catalogs.ENVOY, Catalogs.ISTIO, Catalogs.KONG, Catalogs.OPA, Catalogs.LIMITADOR, Catalogs.AUTHORINO, Catalogs.ENDPOINT_PICKER, Catalogs.AGENTGATEWAY];
   }
 
   private constructor() {}

@@ -36,6 +36,8 @@ interface GatewayMetricsProfile {
   readonly rateLimited: CounterRef;
   readonly authFailures: readonly CounterRef[];
   readonly authTotal: CounterRef;
+  /** LLM token and time-to-first-token panels, for a gateway that parses LLM traffic itself. @default - none */
+  readonly llmPanels?: (sel: (metric: string) => string, w: string, gateway: string) => PanelBuilderLike[];
 }
 
 const ENVOY_BASED = {
@@ -50,6 +52,48 @@ const ENVOY_BASED = {
   authFailures: [{ metric: 'envoy_cluster_ext_authz_denied' }, { metric: 'envoy_http_jwt_authn_denied' }],
   authTotal: { metric: 'envoy_http_downstream_rq_total' },
 } as const;
+
+/** agentgateway's request counter (`crates/agentgateway/src/telemetry/metrics.rs` `requests`, label `reason` from `ProxyResponseReason`). */
+const AGW_REQUESTS = 'agentgateway_requests_total';
+/** The `reason` of requests the proxy refused in authentication or authorization (crates/agentgateway/src/proxy/mod.rs `ProxyResponseReason`). */
+const AGW_AUTH_REASONS = 'JwtAuth|APIKeyAuth|BasicAuth|ExtAuth|Authorization';
+
+/**
+ * agentgateway v1.4.1: its own metrics (not Envoy's). The proxy serves them
+ * on 15020 `/metrics` (crates/agentgateway/src/config.rs, the `metrics`
+ * container port of controller/pkg/helm/agentgateway/templates/_helpers.tpl).
+ * Its series carry their own `gateway` label (`<namespace>/<name>`); the
+ * PodMonitor's target label `gateway` (the pod's Gateway name) replaces it,
+ * Prometheus keeping the scraped one as `exported_gateway`.
+ */
+const AGENTGATEWAY_PROFILE: GatewayMetricsProfile = {
+  catalog: MetricCatalog.merge('agentgateway-proxy', [Catalogs.AGENTGATEWAY, Catalogs.PROMETHEUS, Catalogs.KUBERNETES]),
+  port: 15020,
+  path: '/metrics',
+  gatewayLabel: GATEWAY_NAME_LABEL,
+  routeLabel: 'route',
+  listener: (namespace, gateway) => RequestMetrics.agentgateway(namespace, gateway),
+  perRoute: { metric: AGW_REQUESTS },
+  perRouteErrors: { metric: AGW_REQUESTS, matchers: [LabelMatcher.re('status', '5..')] },
+  perRouteLatency: 'agentgateway_request_duration_seconds_bucket',
+  perRouteLatencyUnit: 1,
+  // RateLimitExceeded answers 429; RateLimitFailed (the rate limit service failing closed) has the same reason but 500.
+  rateLimited: { metric: AGW_REQUESTS, matchers: [LabelMatcher.eq('reason', 'RateLimit'), LabelMatcher.eq('status', '429')], sample: { reason: 'RateLimit', status: '429' } },
+  authFailures: [{ metric: AGW_REQUESTS, matchers: [LabelMatcher.re('reason', AGW_AUTH_REASONS), LabelMatcher.re('status', '401|403')], sample: { reason: 'JwtAuth', status: '401' } }],
+  authTotal: { metric: AGW_REQUESTS, sample: { reason: 'Upstream', status: '200' } },
+  llmPanels: (sel, w, gateway) => [
+    timeseriesPanel({
+      title: `${gateway}: LLM tokens per model`,
+      unit: 'short',
+      queries: [{ expr: `sum by (gen_ai_request_model, gen_ai_token_type) (rate(${sel('agentgateway_gen_ai_client_token_usage_sum')}[${w}]))`, legend: '{{gen_ai_request_model}} {{gen_ai_token_type}}' }],
+    }),
+    timeseriesPanel({
+      title: `${gateway}: LLM time to first token per model`,
+      unit: 's',
+      queries: [0.5, 0.95].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le, gen_ai_request_model) (rate(${sel('agentgateway_gen_ai_server_time_to_first_token_bucket')}[${w}])))`, legend: `p${q * 100} {{gen_ai_request_model}}` })),
+    }),
+  ],
+};
 
 const PROFILES: Readonly<Record<string, GatewayMetricsProfile>> = {
   kgateway: { ...ENVOY_BASED, port: 9091, path: '/metrics', gatewayLabel: GATEWAY_NAME_LABEL },
@@ -77,13 +121,14 @@ const PROFILES: Readonly<Record<string, GatewayMetricsProfile>> = {
     authFailures: [{ metric: 'istio_requests_total', matchers: [LabelMatcher.re('response_code', '401|403')], sample: { response_code: '403' } }],
     authTotal: { metric: 'istio_requests_total', sample: { response_code: '200' } },
   },
+  agentgateway: AGENTGATEWAY_PROFILE,
 };
 
 /** Props of {@link GatewayMonitoring}. */
 export interface GatewayMonitoringProps extends MonitoringBundleProps {
-  /** The Gateway; its provider must be kgateway, Envoy Gateway or Istio (Kong has {@link KongMonitoring}). */
+  /** The Gateway; its provider must be kgateway, Envoy Gateway, Istio or agentgateway (Kong has {@link KongMonitoring}). */
   readonly gateway: IGateway;
-  /** Port of the proxies' Prometheus endpoint. @default - the provider's: kgateway 9091 `/metrics`, Envoy Gateway 19001 and Istio 15090 `/stats/prometheus` */
+  /** Port of the proxies' Prometheus endpoint. @default - the provider's: kgateway 9091 and agentgateway 15020 `/metrics`, Envoy Gateway 19001 and Istio 15090 `/stats/prometheus` */
   readonly metricsPort?: number;
   /** Path of the proxies' Prometheus endpoint. @default - the provider's */
   readonly metricsPath?: string;
@@ -97,7 +142,8 @@ export interface GatewayMonitoringProps extends MonitoringBundleProps {
 
 /**
  * Monitoring for one Gateway's data plane (Envoy stats for kgateway and
- * Envoy Gateway, Istio standard metrics for Istio), as one bundle:
+ * Envoy Gateway, Istio standard metrics for Istio, agentgateway's own
+ * `agentgateway_*` metrics for agentgateway), as one bundle:
  *
  * - `PodMonitor/<gateway>-proxy`: the proxy pods, with a `gateway` target label;
  * - `PrometheusRule/<gateway>-gateway-alerts`: `GatewayDown`, `Gateway5xxRatioHigh`
@@ -120,7 +166,7 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
   public readonly traffic: RequestMetrics;
   /** The catalog the rules and panels read. */
   public readonly catalog: MetricCatalog;
-  /** The provider id (`kgateway`, `envoy-gateway`, `istio`). */
+  /** The provider id (`kgateway`, `envoy-gateway`, `istio`, `agentgateway`). */
   public readonly providerId: string;
   /** The monitored Gateway. */
   public readonly gateway: IGateway;
@@ -137,7 +183,7 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
     const providerId = gw.provider?.id;
     const profile = providerId ? PROFILES[providerId] : undefined;
     if (!profile || !gw.dataPlane) {
-      invalid(this, 'gateway', `must be served by kgateway, Envoy Gateway or Istio with known proxy pods (provider: ${providerId ?? 'unknown'})`, gw.gatewayName, providerId === 'kong' ? 'use KongMonitoring for Kong' : 'pass provider: GatewayProvider.KGATEWAY (or ENVOY_GATEWAY, ISTIO) on the Gateway');
+      invalid(this, 'gateway', `must be served by kgateway, Envoy Gateway, Istio or agentgateway with known proxy pods (provider: ${providerId ?? 'unknown'})`, gw.gatewayName, providerId === 'kong' ? 'use KongMonitoring for Kong' : 'pass provider: GatewayProvider.KGATEWAY (or ENVOY_GATEWAY, ISTIO, AGENTGATEWAY) on the Gateway');
     }
     this.providerId = providerId!;
     this.gateway = gw;
@@ -206,14 +252,23 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
    * metrics for Istio, and for Envoy Gateway, whose clusters are per route
    * rule, the cluster of the one HTTPRoute rule of this Gateway that sends to
    * the backend (`httproute/<namespace>/<route>/rule/<index>`, found from the
-   * routes of the app: create the route first).
+   * routes of the app: create the route first). On agentgateway, the
+   * `agentgateway_*` series of a Service backend, whose `backend` label is
+   * `<service>.<namespace>.svc.cluster.local:<port>`.
    *
-   * @throws ModelServingError for a backend without a namespace and port; on Envoy Gateway, for a backend no rule or several rules send to
+   * @throws ModelServingError for a backend without a namespace and port; on Envoy Gateway, for a backend no rule or
+   *   several rules send to; on agentgateway, for a backend that is not a Service
    */
   public trafficTo(backend: IBackend): RequestMetrics {
     const ref = backend.backendRef;
     if (!ref.namespace || ref.port === undefined) invalid(this, 'backend', 'must have a namespace and a port', ref, 'pass an InferenceService or Backend.service(name, port, { namespace })');
     if (this.providerId === 'kgateway') return RequestMetrics.envoyCluster(`kube_${ref.namespace}_${ref.name}_${ref.port}`);
+    if (this.providerId === 'agentgateway') {
+      if ((ref.kind ?? 'Service') !== 'Service' || (ref.group ?? '') !== '') {
+        invalid(this, 'backend', 'must be a Service on agentgateway (its `backend` label names a Service by host and port)', `${ref.group ?? ''}/${ref.kind}/${ref.name}`, 'monitor an InferencePool through its endpoint picker and model servers, or use RequestMetrics.agentgateway() with its backend label');
+      }
+      return RequestMetrics.agentgateway(this.target.namespace, this.target.gateway, { backend: agentgatewayServiceBackend(ref.name, ref.namespace, ref.port) });
+    }
     if (this.providerId === 'istio') return RequestMetrics.istio(ref.namespace, ref.name, 'source', { grpc: ref.protocol === 'gRPC' });
     return RequestMetrics.envoyCluster(this.envoyGatewayCluster(backend));
   }
@@ -261,8 +316,19 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
       }),
       timeseriesPanel({ title: `${name}: rate-limited (429) per route`, unit: 'reqps', queries: [{ expr: `sum by (${by}) (rate(${sel(p.rateLimited)}[${w}]))`, legend: `{{${by}}}` }] }),
       timeseriesPanel({ title: `${name}: authentication and authorization failures`, unit: 'reqps', queries: p.authFailures.map((c) => ({ expr: `sum(rate(${sel(c)}[${w}]))`, legend: c.metric })) }),
+      ...(p.llmPanels?.((metric) => sel({ metric }), w, name) ?? []),
     ];
   }
+}
+
+/**
+ * The `backend` label agentgateway gives a Service backend: `<host>:<port>`
+ * with the Service's cluster DNS name (crates/agentgateway/src/types/agent.rs
+ * `Backend::name`; the controller's host is `kubeutils.GetServiceHostname`,
+ * controller/pkg/utils/kubeutils/domain.go).
+ */
+export function agentgatewayServiceBackend(service: string, namespace: string, port: number): string {
+  return `${service}.${namespace}.svc.cluster.local:${port}`;
 }
 
 function ratioProp(scope: Construct, field: string, value: number): number {

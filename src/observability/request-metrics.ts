@@ -320,6 +320,27 @@ export class RequestMetrics {
     });
   }
 
+  /**
+   * agentgateway's own request metrics for the proxy pods of Gateway
+   * `gateway` in `namespace` (the PodMonitor's `namespace` and `gateway`
+   * target labels): `agentgateway_requests_total` (errors: `status` 5xx) and
+   * the `agentgateway_request_duration_seconds` histogram, optionally
+   * narrowed to more labels of the series (`backend`, `route`).
+   *
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/telemetry/metrics.rs
+   */
+  public static agentgateway(namespace: string, gateway: string, labels: Readonly<Record<string, string>> = {}): RequestMetrics {
+    return new RequestMetrics({
+      source: labels.backend ? 'the gateway (agentgateway backend)' : 'the gateway (agentgateway)',
+      catalog: Catalogs.AGENTGATEWAY,
+      target: { namespace, gateway, ...labels },
+      requests: { metric: 'agentgateway_requests_total', sample: { status: '200' } },
+      errors: { metric: 'agentgateway_requests_total', matchers: [LabelMatcher.re('status', '5..')], sample: { status: '503' } },
+      // HTTP_REQUEST_DURATION_BUCKET of telemetry/metrics.rs
+      latency: { metric: 'agentgateway_request_duration_seconds', unit: LatencyUnit.SECONDS, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 80] },
+    });
+  }
+
   /** Kong's Prometheus plugin metrics for one Kong Service (`service` label). */
   public static kong(service: string): RequestMetrics {
     return new RequestMetrics({

@@ -1,5 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AgentgatewayOtlpProtocol, AgentgatewayPolicy } from '../agentgateway/agentgateway-policy';
+import { Backend } from '../core/backend';
 import { EnvoyProxyConfig } from '../policy/envoy-gateway/envoy-proxy';
 import { HttpListenerPolicy } from '../policy/kgateway/http-listener-policy';
 import * as eg from '../../imports/envoygateway-gateway.envoyproxy.io';
@@ -101,6 +103,46 @@ export class KgatewayTracing extends Construct {
   }
 }
 
+/**
+ * agentgateway tracing: an `AgentgatewayPolicy` (agentgateway.dev/v1alpha1)
+ * on the Gateway whose `frontend.tracing` sends OpenTelemetry spans over
+ * OTLP/gRPC to the collector, with `randomSampling` the sampling fraction
+ * (a CEL float). Requests that arrive with a trace are traced as the
+ * client decided (`clientSampling` left at its default). Without
+ * `serviceName`, agentgateway names the spans' service after the Gateway
+ * and sets `service.namespace` to its namespace (crates/agentgateway/src/telemetry/trc.rs).
+ *
+ * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/controller/pkg/agentgateway/plugins/frontend_policies.go (translateFrontendTracing)
+ */
+export class AgentgatewayTracing extends Construct {
+  /** The Gateway's AgentgatewayPolicy that carries the tracing settings. */
+  public readonly policy: AgentgatewayPolicy;
+
+  public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
+    checkProps(childPath(scope, id), props, 'GatewayTracingProps');
+    super(scope, id);
+    const ns = gatewayNamespace(this, props.gateway);
+    const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
+    if (props.serviceName !== undefined && (typeof props.serviceName !== 'string' || props.serviceName.length === 0)) invalid(this, 'serviceName', 'must be a non-empty string', props.serviceName, "use e.g. 'llm-gateway'");
+    this.policy = new AgentgatewayPolicy(this, 'Policy', {
+      name: `${props.gateway.gatewayName}-tracing`,
+      targets: [props.gateway],
+      frontend: {
+        tracing: {
+          backend: Backend.service(props.collector.service, props.collector.grpcPort, { namespace: props.collector.namespace }),
+          protocol: AgentgatewayOtlpProtocol.GRPC,
+          // A CEL float literal (an integer literal is an int in CEL): "0.1", "1.0".
+          randomSampling: Number.isInteger(rate) ? rate.toFixed(1) : String(rate),
+          resources: props.serviceName !== undefined ? [{ name: 'service.name', expression: JSON.stringify(props.serviceName) }] : undefined,
+        },
+      },
+    });
+    // controller/pkg/agentgateway/plugins/traffic_plugin.go BuildBackendRef: a Service of another namespace needs a
+    // ReferenceGrant from AgentgatewayPolicy there.
+    props.collector.connect(this, { referrer: { group: 'agentgateway.dev', kind: 'AgentgatewayPolicy', namespace: ns }, dataPlane: props.gateway.dataPlane, port: props.collector.grpcPort, id: props.gateway.gatewayName });
+  }
+}
+
 /** Props of {@link IstioTracing}. */
 export interface IstioTracingProps extends GatewayTracingProps {
   /** Name of the OpenTelemetry extension provider in Istio's mesh config. @default 'otel-tracing' */
@@ -188,12 +230,12 @@ export class KongTracing extends Construct {
   }
 }
 
-/** The tracing construct for a Gateway's provider: kgateway, Envoy Gateway or Istio. */
-export type GatewayTracing = KgatewayTracing | EnvoyGatewayTracing | IstioTracing;
+/** The tracing construct for a Gateway's provider: kgateway, Envoy Gateway, Istio or agentgateway. */
+export type GatewayTracing = KgatewayTracing | EnvoyGatewayTracing | IstioTracing | AgentgatewayTracing;
 
 /**
  * Wires a Gateway's proxies to the collector with the provider's own kind
- * (HTTPListenerPolicy, EnvoyProxy or Telemetry).
+ * (HTTPListenerPolicy, EnvoyProxy, Telemetry or AgentgatewayPolicy).
  *
  * @throws ModelServingError for another provider (Kong has {@link KongTracing})
  */
@@ -205,7 +247,9 @@ export function tracingFor(scope: Construct, id: string, props: GatewayTracingPr
       return new EnvoyGatewayTracing(scope, id, props);
     case 'istio':
       return new IstioTracing(scope, id, props);
+    case 'agentgateway':
+      return new AgentgatewayTracing(scope, id, props);
     default:
-      return invalid(scope, 'gateway.provider', 'has no gateway tracing support here', props.gateway.provider?.id, 'use kgateway, Envoy Gateway or Istio, or KongTracing for Kong');
+      return invalid(scope, 'gateway.provider', 'has no gateway tracing support here', props.gateway.provider?.id, 'use kgateway, Envoy Gateway, Istio or agentgateway, or KongTracing for Kong');
   }
 }

@@ -202,9 +202,8 @@ export class LlmGatewayPlatform extends Platform {
     });
 
     const bundle = { runbookBaseUrl: RUNBOOK_BASE_URL };
-    // The gateway bundles know Envoy Gateway's proxies (metrics on 19001, access log); agentgateway has none yet.
-    const envoyGateway = this.gateway.provider?.id === GatewayProvider.ENVOY_GATEWAY.id;
-    if (envoyGateway) new GatewayMonitoring(edge, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
+    // The gateway's proxies: Envoy Gateway's Envoy stats (19001), or agentgateway's own metrics (15020).
+    new GatewayMonitoring(edge, 'gateway-monitoring', { gateway: this.gateway, ...bundle });
 
     // Tiers decide who may call which model (403 otherwise): free the Qwen and Granite models, pro also Llama and its
     // adapters (the rollout alias and both versions).
@@ -244,7 +243,7 @@ export class LlmGatewayPlatform extends Platform {
       rateLimitMode: RateLimitMode.GLOBAL,
       redis: RedisReference.of({ host: 'redis-master.redis.svc.cluster.local', password: { secret: SecretRef.named('redis-auth'), key: 'redis-password' }, namespace: 'redis' }),
     });
-    if (envoyGateway) new AccessLog(edge, 'access-log', { gateway: this.gateway });
+    new AccessLog(edge, 'access-log', { gateway: this.gateway });
   }
 }
 
