@@ -234,6 +234,7 @@ const CONSTRUCTS: ReadonlyArray<readonly [string, boolean]> = [
   ['AgentgatewayBackend', false],
   ['AgentgatewayModel', false],
   ['AgentgatewayPolicy', false],
+  ['AgentgatewayTracing', false],
   ['ApiKeySecrets', false],
   ['AppProject', false],
   ['Application', false],
