@@ -55,7 +55,7 @@ describe('GatewayMonitoring on agentgateway', () => {
     const { gateway, objects } = monitored();
     const policies = objectsOfKind(objects, 'NetworkPolicy');
     const proxies = { namespace: 'edge', namespaceLabels: { [NAME_LABEL]: 'edge' }, podLabels: { ...gateway.dataPlane!.labels! } };
-    const prometheus = { namespace: 'monitoring', namespaceLabels: { [NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const prometheus: { namespace: string; namespaceLabels: Record<string, string>; podLabels: Record<string, string> } = { namespace: 'monitoring', namespaceLabels: { [NAME_LABEL]: 'monitoring' }, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
     // The proxies' namespace denies ingress by default; Prometheus's own egress is its installation's concern.
     const blocked = (from: typeof prometheus, port: number) => blockingPolicies(policies, { from, to: proxies, port }, 'Ingress');
     expect(blocked(prometheus, 15020)).toEqual([]);
