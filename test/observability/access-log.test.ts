@@ -102,9 +102,9 @@ describe('AccessLog', () => {
       expect(() => new AccessLog(ns.edge, 'log', { gateway: gw, fields: [LogField.status(), LogField.status()] })).toThrow(/fields has a duplicate key \(received: "status"\)/);
     });
 
-    it('the provider has no Envoy access log', () => {
+    it('the provider has no access log here (Kong has its own)', () => {
       const { ns, gw } = gateway(GatewayProvider.KONG);
-      expect(() => new AccessLog(ns.edge, 'log', { gateway: gw })).toThrow(/use kgateway, Envoy Gateway or Istio, or KongAccessLog for Kong/);
+      expect(() => new AccessLog(ns.edge, 'log', { gateway: gw })).toThrow(/use kgateway, Envoy Gateway, Istio or agentgateway, or KongAccessLog for Kong/);
     });
   });
 });
