@@ -103,7 +103,7 @@ export class LogField {
    * @throws ModelServingError (when used) for a header that carries credentials (Authorization, cookies, API keys, tokens)
    */
   public static requestHeader(key: string, header: string): LogField {
-    return new LogField(key, `%REQ(${header.toUpperCase()})%`, typeof header === 'string' ? { expression: celHeader(header) } : undefined, header);
+    return new LogField(key, `%REQ(${header.toUpperCase()})%`, { expression: celHeader(header) }, header);
   }
 
   private constructor(

@@ -327,7 +327,7 @@ export class GatewayMonitoring extends Construct implements IMonitoringBundle {
  * `Backend::name`; the controller's host is `kubeutils.GetServiceHostname`,
  * controller/pkg/utils/kubeutils/domain.go).
  */
-export function agentgatewayServiceBackend(service: string, namespace: string, port: number): string {
+function agentgatewayServiceBackend(service: string, namespace: string, port: number): string {
   return `${service}.${namespace}.svc.cluster.local:${port}`;
 }
 

@@ -23,7 +23,7 @@ export interface GatewayTracingProps {
   readonly collector: TracingCollector;
   /** Fraction of requests traced when no upstream decision was made (0-1). @default 0.1 */
   readonly samplingRate?: number;
-  /** `service.name` of the spans. @default - `<gateway>.<namespace>` */
+  /** `service.name` of the spans. @default - `<gateway>.<namespace>` (agentgateway: the Gateway's name, with `service.namespace` its namespace) */
   readonly serviceName?: string;
 }
 
