@@ -14,6 +14,7 @@ import { IGateway } from '../gateway/gateway';
 import { noteIstioExtensionProvider } from './istio-mesh-config';
 import { assertSamplingRate, TracingCollector } from './tracing-collector';
 import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
+import { assertKnownKeys, keysOf } from '../core/props';
 
 /** Props of the gateway tracing constructs. */
 export interface GatewayTracingProps {
@@ -121,7 +122,9 @@ export class AgentgatewayTracing extends Construct {
   public constructor(scope: Construct, id: string, props: GatewayTracingProps) {
     checkProps(childPath(scope, id), props, 'GatewayTracingProps');
     super(scope, id);
+    assertKnownKeys(this, '', props, keysOf<GatewayTracingProps>({ gateway: true, collector: true, samplingRate: true, serviceName: true }));
     const ns = gatewayNamespace(this, props.gateway);
+    requireShape(this, 'collector', props.collector, (v): v is TracingCollector => hasProperty(v, 'grpcPort'), 'a TracingCollector', "pass collector: TracingCollector.otlp('otel-collector')");
     const rate = assertSamplingRate(this, props.samplingRate ?? 0.1);
     if (props.serviceName !== undefined && (typeof props.serviceName !== 'string' || props.serviceName.length === 0)) invalid(this, 'serviceName', 'must be a non-empty string', props.serviceName, "use e.g. 'llm-gateway'");
     this.policy = new AgentgatewayPolicy(this, 'Policy', {

@@ -97,6 +97,8 @@ describe('tracing on agentgateway', () => {
     const gateway = gatewayOf(ns.edge, GatewayProvider.AGENTGATEWAY, 'gw');
     expect(() => tracingFor(ns.edge, 'a', { gateway, collector: jaeger, samplingRate: 2 })).toThrow(/samplingRate must be a fraction between 0 and 1/);
     expect(() => tracingFor(ns.other, 'b', { gateway, collector: jaeger })).toThrow(/Gateway's namespace 'edge'/);
+    expect(() => new AgentgatewayTracing(ns.edge, 'c', { gateway, collector: jaeger, sampling: 0.5 } as never)).toThrow(/test\/edge\/c: .*sampling/);
+    expect(() => new AgentgatewayTracing(ns.edge, 'd', { gateway, collector: 'jaeger' as never })).toThrow(/test\/edge\/d: collector .*TracingCollector/);
   });
 });
 
