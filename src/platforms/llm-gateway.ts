@@ -82,7 +82,8 @@ export interface LlmGatewayPlatformProps {
  * with per-tier request limits and input/output/total token budgets, and the
  * pickers' and gateway's monitoring. The same platform compiles for
  * agentgateway (`provider: GatewayProvider.AGENTGATEWAY`, tested to read back
- * into the same routing, access and limits).
+ * into the same routing, access and limits, with the gateway's monitoring and
+ * access log on agentgateway's own metrics and log).
  *
  * - `llm-edge`: Envoy Gateway `llm-gateway`, HTTPS only on `llm.example.com`
  *   with a cert-manager certificate, admitting routes from `llm-models`.
