@@ -5,7 +5,8 @@
  * and a path prefix is a safe path (as route matches are).
  */
 import { describe, expect, it } from 'vitest';
-import { AgentgatewayAiProvider, AgentgatewayBackend } from '../../src/agentgateway';
+import { AgentgatewayAiProvider, AgentgatewayBackend, AgentgatewayManagedProvider, AgentgatewayModel, AgentgatewayModelProvider, AgentgatewayPolicy } from '../../src/agentgateway';
+import { Gateway } from '../../src/gateway/gateway';
 import { AIServiceBackend, AIServiceBackendSchema, BackendCredential, BackendEndpoint, EnvoyGatewayBackend } from '../../src/aigateway';
 import { ModelServingError } from '../../src/core/errors';
 import { SecretRef } from '../../src/core/secret-ref';
@@ -38,6 +39,25 @@ describe('credentials are Secret references, in LlmProvider and BackendCredentia
     expect(e.message).not.toContain(KEY);
     expect(e.message).toContain('<redacted>');
     expect(e.fix).toMatch(/SecretRef\.named/);
+  });
+
+  it("agentgateway's provider keys (AgentgatewayBackend, AgentgatewayModel, AgentgatewayPolicy backend.auth) refuse a string the same way", () => {
+    const f = setup(['llm']);
+    const listener = Gateway.fromGatewayName(f.ns.llm, 'ai-gateway', 'ai-gateway').listener('llm');
+    const cases: Array<[() => unknown, string]> = [
+      [() => new AgentgatewayBackend(f.ns.llm, 'b1', { provider: AgentgatewayAiProvider.openAi(), key: KEY as never }), 'key.secret'],
+      [() => new AgentgatewayBackend(f.ns.llm, 'b2', { provider: AgentgatewayAiProvider.openAi(), key: { secret: KEY as never } }), 'key.secret'],
+      [() => new AgentgatewayModel(f.ns.llm, 'm1', { parents: [listener], provider: AgentgatewayModelProvider.managed(AgentgatewayManagedProvider.OPENAI), key: { secret: KEY as never } }), 'key.secret'],
+      [() => new AgentgatewayPolicy(f.ns.llm, 'p1', { targets: [listener.gateway], backend: { auth: { secret: KEY as never } } }), 'backend.auth.secret'],
+    ];
+    for (const [make, field] of cases) {
+      const e = thrown(make);
+      expect(e.field).toBe(field);
+      expect(e.message).toMatch(/is a string: a credential is a Secret reference, never a value/);
+      expect(e.message).not.toContain(KEY);
+    }
+    expect(thrown(() => new AgentgatewayBackend(f.ns.llm, 'b3', { provider: AgentgatewayAiProvider.openAi(), key: { secret: { secretName: 'Bad_Name' } } })).field).toBe('key.secret.secretName');
+    expect(thrown(() => new AgentgatewayModel(f.ns.llm, 'm2', { parents: [listener], provider: AgentgatewayModelProvider.managed(AgentgatewayManagedProvider.OPENAI), key: {} as never })).message).toMatch(/key\.secret is required \(a Secret reference\)/);
   });
 
   it('both refuse an object that is not a Secret reference, and a bad Secret name', () => {
