@@ -8,20 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { AgentgatewayAiProvider, AgentgatewayBackend, AgentgatewayManagedProvider, AgentgatewayModel, AgentgatewayModelProvider, AgentgatewayPolicy } from '../../src/agentgateway';
 import { Gateway } from '../../src/gateway/gateway';
 import { AIServiceBackend, AIServiceBackendSchema, BackendCredential, BackendEndpoint, EnvoyGatewayBackend } from '../../src/aigateway';
-import { ModelServingError } from '../../src/core/errors';
 import { SecretRef } from '../../src/core/secret-ref';
 import { LlmProvider } from '../../src/inference/llm-provider';
+import { refusal as thrown } from '../reliability/hostile-helpers';
 import { setup } from '../util';
-
-function thrown(f: () => unknown): ModelServingError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelServingError);
-    return e as ModelServingError;
-  }
-  throw new Error('expected a ModelServingError');
-}
 
 const KEY = 'sk-proj-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH';
 
