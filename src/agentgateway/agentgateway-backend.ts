@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as agw from '../../imports/agentgateway-agentgateway.dev';
 import { BackendReference, IBackend } from '../core/backend';
+import { requireCredentialSecret } from '../core/credential-secret';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain, isDnsLabel } from '../core/names';
 import { PolicyTargetRef, IPolicyTarget } from '../core/policy-target';
@@ -147,8 +148,8 @@ export class AgentgatewayBackend extends Construct implements IBackend, IPolicyT
 
   /** `policies.auth.secretRef` of a key, checked and listed as a required Secret. */
   private keyAuth(field: string, key: AgentgatewayProviderKey, ns: string): { secretRef: { name: string; key?: string } } {
-    if (!hasProperty(key, 'secret') || !hasProperty(key.secret, 'secretName')) invalid(this, `${field}.secret`, 'must reference a Secret (provider keys are never given as values)', key, "pass key: { secret: SecretRef.named('openai-key') } or an ExternalSecret");
-    assertDnsSubdomain(this, `${field}.secret`, key.secret.secretName);
+    // A key given as a string is the credential itself: refused (redacted) as the Secret reference it should be.
+    requireCredentialSecret(this, `${field}.secret`, typeof key === 'string' ? key : (key as { secret?: unknown } | null)?.secret, "key: { secret: SecretRef.named('openai-key') }");
     if (key.secret.namespace !== undefined && key.secret.namespace !== ns) {
       invalid(this, `${field}.secret`, `is in namespace '${key.secret.namespace}', but the gateway reads the key from the backend's namespace ('${ns}')`, `${key.secret.namespace}/${key.secret.secretName}`, `copy the Secret into '${ns}' (e.g. with an ExternalSecret)`);
     }

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as agw from '../../imports/agentgateway-agentgateway.dev';
 import { IBackend } from '../core/backend';
+import { requireCredentialSecret } from '../core/credential-secret';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { checkProps, childPath, hasProperty, requireArray } from '../core/prop-types';
@@ -162,8 +163,7 @@ export class AgentgatewayModel extends Construct {
     this.requestModel = props.model ?? this.modelName;
     const key = props.key;
     if (key !== undefined) {
-      if (!hasProperty(key, 'secret') || !hasProperty(key.secret, 'secretName')) invalid(this, 'key.secret', 'must reference a Secret (provider keys are never given as values)', key, "pass key: { secret: SecretRef.named('openai-key') }");
-      assertDnsSubdomain(this, 'key.secret', key.secret.secretName);
+      requireCredentialSecret(this, 'key.secret', typeof key === 'string' ? key : (key as { secret?: unknown } | null)?.secret, "key: { secret: SecretRef.named('openai-key') }");
       if (key.secret.namespace !== undefined && ns !== undefined && key.secret.namespace !== ns) invalid(this, 'key.secret', `is in namespace '${key.secret.namespace}', but the gateway reads it from the model's namespace ('${ns}')`, key.secret.secretName, `copy the Secret into '${ns}'`);
       noteRequiredSecret(this, ns, key.secret.secretName, `provider key of AgentgatewayModel ${this.modelName}`);
     }

@@ -2,6 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as agw from '../../imports/agentgateway-agentgateway.dev';
 import { IBackend } from '../core/backend';
+import { requireCredentialSecret } from '../core/credential-secret';
 import { invalid } from '../core/errors';
 import { isHttpHeaderName } from '../core/http-header';
 import { assertDnsSubdomain, isDnsSubdomain } from '../core/names';
@@ -685,8 +686,7 @@ function renderBackend(scope: Construct, b: AgentgatewayBackendSettings): agw.Ag
   let auth: agw.AgentgatewayPolicySpecBackendAuth | undefined;
   if (b.auth) {
     assertKnownKeys(scope, 'backend.auth', b.auth, keysOf<AgentgatewayBackendAuth>({ secret: true, key: true }));
-    if (!hasProperty(b.auth.secret, 'secretName')) invalid(scope, 'backend.auth.secret', 'must reference a Secret (keys are never given inline)', b.auth.secret, "pass secret: SecretRef.named('provider-key')");
-    assertDnsSubdomain(scope, 'backend.auth.secret', b.auth.secret.secretName);
+    requireCredentialSecret(scope, 'backend.auth.secret', b.auth.secret, "secret: SecretRef.named('provider-key')");
     sameNamespace(scope, 'backend.auth.secret', b.auth.secret);
     if (b.auth.key !== undefined && !isDnsSubdomain(b.auth.key.toLowerCase()) && !/^[-._a-zA-Z0-9]+$/.test(b.auth.key)) invalid(scope, 'backend.auth.key', 'must be a Secret data key', b.auth.key, "use e.g. 'Authorization'");
     auth = { secretRef: { name: b.auth.secret.secretName, key: b.auth.key } };

@@ -4,6 +4,7 @@ import { invalid } from '../core/errors';
 import { checkProps, hasProperty } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { assertPort } from '../core/port';
+import { assertSafePath, assertSafePathPrefix } from '../core/url-path';
 import { backendRefOf } from '../policy/kgateway/gateway-extension';
 
 /** An API format a custom (self-hosted) provider speaks (`custom.formats[].type`). */
@@ -146,7 +147,7 @@ export class AgentgatewayAiProvider {
   /**
    * The rendered provider.
    *
-   * @throws ModelServingError for a port outside 1..65535 or a path not starting with '/'
+   * @throws ModelServingError for a port outside 1..65535, a path or path prefix not starting with '/', or one with dot segments, encoded characters or control characters (a path prefix also with `?`, `#` or whitespace)
    */
   public render(scope: IConstruct, field: string): RenderedAiProvider {
     const e = this.endpoint;
@@ -156,6 +157,8 @@ export class AgentgatewayAiProvider {
     if (e.pathPrefix !== undefined && (!['openai', 'anthropic'].includes(this.kind) || typeof e.pathPrefix !== 'string' || !e.pathPrefix.startsWith('/'))) {
       invalid(scope, `${field}.pathPrefix`, "must be a path starting with '/', for an OpenAI or Anthropic provider", e.pathPrefix, "write e.g. '/openai/v1'");
     }
+    if (e.path !== undefined) assertSafePath(scope, `${field}.path`, e.path, "write the normalized path, e.g. '/v1/chat/completions'");
+    if (e.pathPrefix !== undefined) assertSafePathPrefix(scope, `${field}.pathPrefix`, e.pathPrefix, "write e.g. '/openai/v1'");
     return { [this.kind]: this.settings(scope, field), host: e.host, port: e.port, path: e.path, pathPrefix: e.pathPrefix };
   }
 }

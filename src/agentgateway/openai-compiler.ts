@@ -82,7 +82,6 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
         name,
         parents: [endpoint.parent],
         hostnames: endpoint.hostnames.length > 0 ? endpoint.hostnames : undefined,
-        labels: endpoint.labels,
         rules: [
           {
             matches: MODEL_PATHS.map((p) => ({ path: PathMatch.exact(p), method: 'POST' as const, headers: [HeaderMatch.exact(AGENTGATEWAY_MODEL_HEADER, m.name)] })),
@@ -194,7 +193,6 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
       name,
       parents: [endpoint.parent],
       hostnames: endpoint.hostnames.length > 0 ? endpoint.hostnames : undefined,
-      labels: endpoint.labels,
       rules: [{ matches: [{ path: PathMatch.exact('/v1/models'), method: 'GET' }] }],
     });
     const body = JSON.stringify({ object: 'list', data: endpoint.models.map((m) => ({ id: m.name, object: 'model', owned_by: endpoint.endpointName })) });

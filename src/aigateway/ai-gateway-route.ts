@@ -271,11 +271,7 @@ export class AIGatewayRoute extends Construct implements IPolicyRoute, IAccessCo
 
   /** How the route is protected (policies on it or its gateways, or public on purpose). */
   public accessState(): AccessState {
-    const policies = [...AccessControl.policiesOf(this), ...this.parentGateways.flatMap((g) => AccessControl.policiesOf(g))];
-    if (policies.length > 0) return { kind: 'protected', policies };
-    const reason = AccessControl.publicReasonOf(this);
-    if (reason !== undefined) return { kind: 'public', reason };
-    return { kind: 'unprotected' };
+    return AccessControl.stateOf(this, this.parentGateways);
   }
 
   /** The generated HTTPRoute attaches like any route: the CRD accepts Gateways only, whose listeners must admit this namespace. */

@@ -5,6 +5,7 @@ import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
 import { checkProps, childPath, optionalString, requireShape } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
+import { assertSafePathPrefix } from '../core/url-path';
 import { EnvoyGatewayBackend } from './envoy-gateway-backend';
 
 /** The Envoy AI Gateway API group. */
@@ -44,7 +45,9 @@ export interface AIServiceBackendProps {
   readonly schemaVersion?: string;
   /**
    * `spec.schema.prefix`: the path prefix of an OpenAI- or Anthropic-compatible
-   * API (e.g. `/v1beta/openai` for Gemini's OpenAI API).
+   * API (e.g. `/v1beta/openai` for Gemini's OpenAI API), with or without the
+   * leading `/`; no `.` or `..` segments, encoded characters, `?`, `#` or
+   * whitespace (`assertSafePath`, as routes).
    * @default - the schema's own (`/v1` for OpenAI)
    */
   readonly schemaPrefix?: string;
@@ -59,7 +62,7 @@ export interface AIServiceBackendProps {
  * `BackendSecurityPolicy` gives it its credential.
  *
  * @see envoyproxy/ai-gateway v1.1.0 api/v1beta1/ai_service_backend.go
- * @throws ModelServingError for a bad name or schema, a version on a schema other than AzureOpenAI, a prefix on a schema that ignores it, or a backend that is not an EnvoyGatewayBackend
+ * @throws ModelServingError for a bad name or schema, a version on a schema other than AzureOpenAI, a prefix on a schema that ignores it or that is not a safe path (dot segments, encoded characters, `?`, `#`), or a backend that is not an EnvoyGatewayBackend
  */
 export class AIServiceBackend extends Construct {
   /** `metadata.name`. */
@@ -88,6 +91,7 @@ export class AIServiceBackend extends Construct {
     // VersionedAPISchema.Prefix: "This field is ignored for AWSAnthropic and GCPAnthropic."
     if (prefix !== undefined) {
       if (props.schema === AIServiceBackendSchema.AWS_ANTHROPIC || props.schema === AIServiceBackendSchema.GCP_ANTHROPIC) invalid(this, 'schemaPrefix', `is ignored by Envoy AI Gateway for schema ${props.schema}`, prefix, 'drop schemaPrefix');
+      assertSafePathPrefix(this, 'schemaPrefix', prefix, "write e.g. '/v1beta/openai'");
       if (!/^\/?[A-Za-z0-9._~/-]*$/.test(prefix) || prefix.includes('//')) invalid(this, 'schemaPrefix', 'must be a URL path', prefix, "write e.g. '/v1beta/openai'");
     }
     this.backend = requireShape(this, 'backend', props.backend, (v): v is EnvoyGatewayBackend => v instanceof EnvoyGatewayBackend, 'an EnvoyGatewayBackend', "pass backend: new EnvoyGatewayBackend(ns, 'openai', { endpoints: [BackendEndpoint.fqdn('api.openai.com', 443)], tls: {} })");

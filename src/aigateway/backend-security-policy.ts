@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as aig from '../../imports/aigateway-aigateway.envoyproxy.io';
+import { requireAwsRegion } from '../core/aws-region';
+import { requireCredentialSecret } from '../core/credential-secret';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain } from '../core/names';
-import { checkProps, childPath, hasProperty, optionalString, requireArray, requireShape, requireString } from '../core/prop-types';
+import { checkProps, childPath, optionalString, requireArray, requireShape } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import { noteRequiredSecret } from '../core/required-secret';
 import type { ISecretReference } from '../core/secret-ref';
@@ -18,17 +20,6 @@ export const AI_GATEWAY_AZURE_CLIENT_SECRET_KEY = 'client-secret';
 /** The data key of the Secret a GCP service account file is read from (internal/controller/rotators/gcp_oidc_token_rotator.go `GCPServiceAccountJSON`). */
 export const AI_GATEWAY_GCP_SERVICE_ACCOUNT_SECRET_KEY = 'service_account.json';
 
-function isSecretRef(v: unknown): v is ISecretReference {
-  return hasProperty(v, 'secretName') && typeof (v as ISecretReference).secretName === 'string';
-}
-
-function secretOf(where: string, field: string, value: unknown): ISecretReference {
-  if (typeof value === 'string') invalid(where, field, 'is a string: a credential is a Secret reference, never a value', '<redacted>', "pass SecretRef.named('openai-api-key')");
-  const ref = requireShape(where, field, value, isSecretRef, 'a Secret reference', "pass SecretRef.named('openai-api-key')");
-  assertDnsSubdomain(where, `${field}.secretName`, ref.secretName);
-  return ref;
-}
-
 /**
  * How Envoy AI Gateway authenticates to a backend (`BackendSecurityPolicy`
  * `type` and its field): always from a Secret reference, never a value.
@@ -39,7 +30,7 @@ export class BackendCredential {
    * @throws ModelServingError unless `secret` is a Secret reference
    */
   public static apiKey(secret: ISecretReference): BackendCredential {
-    const ref = secretOf('BackendCredential.apiKey', 'secret', secret);
+    const ref = requireCredentialSecret('BackendCredential.apiKey', 'secret', secret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.API_KEY, { apiKey: { secretRef: secretRefOf(ref) } }, [[ref, AI_GATEWAY_API_KEY_SECRET_KEY]]);
   }
 
@@ -48,7 +39,7 @@ export class BackendCredential {
    * @throws ModelServingError unless `secret` is a Secret reference
    */
   public static azureApiKey(secret: ISecretReference): BackendCredential {
-    const ref = secretOf('BackendCredential.azureApiKey', 'secret', secret);
+    const ref = requireCredentialSecret('BackendCredential.azureApiKey', 'secret', secret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.AZURE_API_KEY, { azureApiKey: { secretRef: secretRefOf(ref) } }, [[ref, AI_GATEWAY_API_KEY_SECRET_KEY]]);
   }
 
@@ -57,7 +48,7 @@ export class BackendCredential {
    * @throws ModelServingError unless `secret` is a Secret reference
    */
   public static anthropicApiKey(secret: ISecretReference): BackendCredential {
-    const ref = secretOf('BackendCredential.anthropicApiKey', 'secret', secret);
+    const ref = requireCredentialSecret('BackendCredential.anthropicApiKey', 'secret', secret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.ANTHROPIC_API_KEY, { anthropicApiKey: { secretRef: secretRefOf(ref) } }, [[ref, AI_GATEWAY_API_KEY_SECRET_KEY]]);
   }
 
@@ -69,10 +60,9 @@ export class BackendCredential {
    */
   public static awsCredentialsFile(region: string, secret: ISecretReference, profile?: string): BackendCredential {
     const where = 'BackendCredential.awsCredentialsFile';
-    requireString(where, 'region', region, "write e.g. 'us-east-1'");
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) invalid(where, 'region', 'must be an AWS region', region, "write e.g. 'us-east-1'");
+    requireAwsRegion(where, 'region', region);
     optionalString(where, 'profile', profile);
-    const ref = secretOf(where, 'secret', secret);
+    const ref = requireCredentialSecret(where, 'secret', secret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.AWS_CREDENTIALS, { awsCredentials: { region, credentialsFile: { secretRef: secretRefOf(ref), profile } } }, [[ref, AI_GATEWAY_AWS_CREDENTIALS_SECRET_KEY]]);
   }
 
@@ -85,8 +75,7 @@ export class BackendCredential {
    */
   public static awsDefaultChain(region: string): BackendCredential {
     const where = 'BackendCredential.awsDefaultChain';
-    requireString(where, 'region', region, "write e.g. 'us-east-1'");
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) invalid(where, 'region', 'must be an AWS region', region, "write e.g. 'us-east-1'");
+    requireAwsRegion(where, 'region', region);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.AWS_CREDENTIALS, { awsCredentials: { region } }, []);
   }
 
@@ -99,7 +88,7 @@ export class BackendCredential {
     for (const [f, v] of [['clientId', clientId], ['tenantId', tenantId]] as const) {
       if (typeof v !== 'string' || v.length === 0) invalid(where, f, 'must be a non-empty string', v, `pass the Entra ID ${f}`);
     }
-    const ref = secretOf(where, 'clientSecret', clientSecret);
+    const ref = requireCredentialSecret(where, 'clientSecret', clientSecret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.AZURE_CREDENTIALS, { azureCredentials: { clientId, tenantId, clientSecretRef: secretRefOf(ref) } }, [[ref, AI_GATEWAY_AZURE_CLIENT_SECRET_KEY]]);
   }
 
@@ -112,7 +101,7 @@ export class BackendCredential {
     for (const [f, v] of [['projectName', projectName], ['region', region]] as const) {
       if (typeof v !== 'string' || v.length === 0) invalid(where, f, 'must be a non-empty string', v, `pass the GCP ${f}`);
     }
-    const ref = secretOf(where, 'secret', secret);
+    const ref = requireCredentialSecret(where, 'secret', secret);
     return new BackendCredential(aig.BackendSecurityPolicySpecType.GCP_CREDENTIALS, { gcpCredentials: { projectName, region, credentialsFile: { secretRef: secretRefOf(ref) } } }, [[ref, AI_GATEWAY_GCP_SERVICE_ACCOUNT_SECRET_KEY]]);
   }
 

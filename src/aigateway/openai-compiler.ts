@@ -96,7 +96,6 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
         name,
         parents: [endpoint.parent],
         hostnames: endpoint.hostnames.length > 0 ? endpoint.hostnames : undefined,
-        labels: endpoint.labels,
         rules: [
           {
             matches: [AIGatewayRouteMatches.model(m.name)],

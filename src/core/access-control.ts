@@ -77,5 +77,24 @@ export class AccessControl {
     return registry.get(target)?.publicReason;
   }
 
+  /**
+   * The access state of a route: `protected` by the policies on it or on
+   * its `gateways` (its own first), else `public` with its declared reason,
+   * else `exempt` when `exemptReason` is given (a route that reaches no
+   * backend), else `unprotected`.
+   *
+   * @param target the route
+   * @param gateways the Gateways it attaches to
+   * @param exemptReason why the route needs no policy, when it needs none
+   */
+  public static stateOf(target: IConstruct, gateways: readonly IConstruct[], exemptReason?: string): AccessState {
+    const policies = [...AccessControl.policiesOf(target), ...gateways.flatMap((g) => AccessControl.policiesOf(g))];
+    if (policies.length > 0) return { kind: 'protected', policies };
+    const reason = AccessControl.publicReasonOf(target);
+    if (reason !== undefined) return { kind: 'public', reason };
+    if (exemptReason !== undefined) return { kind: 'exempt', reason: exemptReason };
+    return { kind: 'unprotected' };
+  }
+
   private constructor() {}
 }

@@ -65,3 +65,20 @@ export function pathMatchProblem(path: unknown): string | undefined {
   if (c) return `holds ${c[0] === '?' ? "'?'" : c[0] === '#' ? "'#'" : 'whitespace'}, which a request path never holds (the query and fragment are not part of the path; a space is sent encoded): the match would never match`;
   return undefined;
 }
+
+/**
+ * Refuses a path prefix a gateway puts before the paths it sends upstream
+ * (an OpenAI API's `/v1`, an AI backend's `/v1beta/openai`): an unsafe path
+ * ({@link unsafePathProblem}), and `?`, `#` or whitespace, since the
+ * gateway appends the API's own path (`/chat/completions`) after the
+ * prefix: a query or fragment there would swallow it.
+ *
+ * @param fix how to fix it, e.g. "write e.g. '/v1'"
+ * @throws ModelServingError naming the field and the value
+ */
+export function assertSafePathPrefix(scope: IConstruct | string, field: string, path: unknown, fix: string): string {
+  assertSafePath(scope, field, path, fix);
+  const c = /[?#\s]/.exec(path as string);
+  if (c) invalid(scope, field, `holds ${c[0] === '?' ? "'?'" : c[0] === '#' ? "'#'" : 'whitespace'}: a path prefix holds no query or fragment (the API's path, e.g. /chat/completions, is appended to it; a space is sent encoded)`, path, fix);
+  return path as string;
+}

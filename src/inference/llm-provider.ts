@@ -1,9 +1,12 @@
+import { requireAwsRegion } from '../core/aws-region';
+import { requireCredentialSecret } from '../core/credential-secret';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain, isDnsSubdomain } from '../core/names';
+import { assertDnsLabel, isDnsSubdomain } from '../core/names';
 import { assertPort } from '../core/port';
-import { checkProps, hasProperty, optionalNumber, optionalString, requireShape, requireString } from '../core/prop-types';
+import { checkProps, optionalNumber, optionalString, requireString } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import type { ISecretReference } from '../core/secret-ref';
+import { assertSafePathPrefix } from '../core/url-path';
 
 /**
  * The API an external LLM provider speaks, which decides how a gateway
@@ -46,7 +49,11 @@ export interface OpenAiCompatibleProviderOptions {
   readonly port?: number;
   /** The Secret with the API key. @default - none: requests go without a credential */
   readonly apiKey?: ISecretReference;
-  /** The path prefix of the OpenAI API on that host (e.g. `/v1`, `/openai/v1`). @default '/v1' */
+  /**
+   * The path prefix of the OpenAI API on that host (e.g. `/v1`, `/openai/v1`): absolute, no trailing `/`, no `.`
+   * or `..` segments, encoded characters, `?`, `#` or whitespace (`assertSafePath`, as routes).
+   * @default '/v1'
+   */
   readonly pathPrefix?: string;
 }
 
@@ -77,19 +84,6 @@ export interface AnthropicProviderOptions {
 }
 
 
-function isSecretRef(v: unknown): v is ISecretReference {
-  return hasProperty(v, 'secretName') && typeof (v as ISecretReference).secretName === 'string';
-}
-
-function secret(where: string, field: string, value: unknown): ISecretReference {
-  if (typeof value === 'string') {
-    invalid(where, field, 'is a string: a provider credential is a Secret reference, never a value (nor a Secret name typed as a string)', '<redacted>', "pass SecretRef.named('openai-api-key') and create that Secret outside dist/ (an ExternalSecret or your secret manager)");
-  }
-  const ref = requireShape(where, field, value, isSecretRef, 'a Secret reference', "pass SecretRef.named('openai-api-key')");
-  assertDnsSubdomain(where, `${field}.secretName`, ref.secretName);
-  return ref;
-}
-
 /**
  * An LLM served outside the cluster by a provider (OpenAI, Azure OpenAI,
  * AWS Bedrock, Anthropic, any OpenAI-compatible API), as a backend of an
@@ -109,12 +103,12 @@ export class LlmProvider {
     const where = `LlmProvider.openAi(${String(name)})`;
     checkProps(where, options, 'OpenAiProviderOptions');
     assertKnownKeys(where, '', options, keysOf<OpenAiProviderOptions>({ apiKey: true }));
-    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.OPENAI, 'api.openai.com', 443, { kind: 'api-key', secret: secret(where, 'apiKey', options.apiKey) }, '/v1');
+    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.OPENAI, 'api.openai.com', 443, { kind: 'api-key', secret: requireCredentialSecret(where, 'apiKey', options.apiKey) }, '/v1');
   }
 
   /**
    * An OpenAI-compatible API on another host.
-   * @throws ModelServingError for a bad name, host name, port or path prefix, or an API key that is not a Secret reference
+   * @throws ModelServingError for a bad name, host name or port, a path prefix that is not a safe absolute path (dot segments, encoded characters, `?`, `#`), or an API key that is not a Secret reference
    */
   public static openAiCompatible(name: string, options: OpenAiCompatibleProviderOptions): LlmProvider {
     const where = `LlmProvider.openAiCompatible(${String(name)})`;
@@ -124,8 +118,9 @@ export class LlmProvider {
     const port = optionalNumber(where, 'port', options.port) ?? 443;
     assertPort(where, 'port', port, 'use the HTTPS port, 1-65535 (usually 443)');
     const prefix = optionalString(where, 'pathPrefix', options.pathPrefix) ?? '/v1';
+    assertSafePathPrefix(where, 'pathPrefix', prefix, "write e.g. '/v1' or '/openai/v1'");
     if (!/^\/[A-Za-z0-9._~/-]*$/.test(prefix) || prefix.endsWith('/') || prefix.includes('//')) invalid(where, 'pathPrefix', "must be an absolute path without a trailing '/'", prefix, "write e.g. '/v1' or '/openai/v1'");
-    const credential = options.apiKey === undefined ? undefined : ({ kind: 'api-key', secret: secret(where, 'apiKey', options.apiKey) } as const);
+    const credential = options.apiKey === undefined ? undefined : ({ kind: 'api-key', secret: requireCredentialSecret(where, 'apiKey', options.apiKey) } as const);
     return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.OPENAI_COMPATIBLE, hostname, port, credential, prefix);
   }
 
@@ -139,7 +134,7 @@ export class LlmProvider {
     assertKnownKeys(where, '', options, keysOf<AzureOpenAiProviderOptions>({ hostname: true, apiKey: true, apiVersion: true }));
     const apiVersion = requireString(where, 'apiVersion', options.apiVersion, "write the API version, e.g. '2025-01-01-preview'");
     if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(apiVersion)) invalid(where, 'apiVersion', 'must be an Azure OpenAI API version (YYYY-MM-DD, optionally -preview)', apiVersion, "write e.g. '2025-01-01-preview'");
-    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.AZURE_OPENAI, hostOf(where, options.hostname), 443, { kind: 'api-key', secret: secret(where, 'apiKey', options.apiKey) }, undefined, undefined, apiVersion);
+    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.AZURE_OPENAI, hostOf(where, options.hostname), 443, { kind: 'api-key', secret: requireCredentialSecret(where, 'apiKey', options.apiKey) }, undefined, undefined, apiVersion);
   }
 
   /**
@@ -150,10 +145,9 @@ export class LlmProvider {
     const where = `LlmProvider.awsBedrock(${String(name)})`;
     checkProps(where, options, 'AwsBedrockProviderOptions');
     assertKnownKeys(where, '', options, keysOf<AwsBedrockProviderOptions>({ region: true, credentials: true, profile: true }));
-    const region = requireString(where, 'region', options.region, "write the region, e.g. 'us-east-1'");
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) invalid(where, 'region', 'must be an AWS region', region, "write e.g. 'us-east-1'");
+    const region = requireAwsRegion(where, 'region', options.region);
     const profile = optionalString(where, 'profile', options.profile);
-    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.AWS_BEDROCK, `bedrock-runtime.${region}.amazonaws.com`, 443, { kind: 'aws-credentials-file', secret: secret(where, 'credentials', options.credentials), profile }, undefined, region);
+    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.AWS_BEDROCK, `bedrock-runtime.${region}.amazonaws.com`, 443, { kind: 'aws-credentials-file', secret: requireCredentialSecret(where, 'credentials', options.credentials), profile }, undefined, region);
   }
 
   /**
@@ -164,7 +158,7 @@ export class LlmProvider {
     const where = `LlmProvider.anthropic(${String(name)})`;
     checkProps(where, options, 'AnthropicProviderOptions');
     assertKnownKeys(where, '', options, keysOf<AnthropicProviderOptions>({ apiKey: true }));
-    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.ANTHROPIC, 'api.anthropic.com', 443, { kind: 'api-key', secret: secret(where, 'apiKey', options.apiKey) });
+    return new LlmProvider(assertDnsLabel(where, 'name', name, 40), LlmProviderKind.ANTHROPIC, 'api.anthropic.com', 443, { kind: 'api-key', secret: requireCredentialSecret(where, 'apiKey', options.apiKey) });
   }
 
   private constructor(

@@ -1,9 +1,9 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl } from '../core/access-control';
 import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, isGatewayHostname } from '../core/names';
+import { assertDnsLabel, assertLabels, isGatewayHostname } from '../core/names';
 import { checkProps, hasProperty, isPlainObject, optionalArray, optionalDuration, optionalStringMap, requireArray, requireShape } from '../core/prop-types';
 import { assertKnownKeys, keysOf } from '../core/props';
 import type { IGateway, IRouteParent } from '../gateway/gateway';
@@ -83,7 +83,19 @@ export interface OpenAiEndpointProps {
    * @default Duration.minutes(5)
    */
   readonly streamIdleTimeout?: Duration;
-  /** `metadata.labels` of the emitted objects. @default - the platform labels */
+  /**
+   * `metadata.labels` added, over the platform labels, to every object the
+   * endpoint emits for whichever provider compiles it: Envoy AI Gateway's
+   * `AIGatewayRoute`s, Envoy Gateway `Backend`s, `AIServiceBackend`s,
+   * `BackendSecurityPolicy`s and fallback `BackendTrafficPolicy`s;
+   * agentgateway's `HTTPRoute`s, `AgentgatewayBackend`s and model-list
+   * `AgentgatewayPolicy`. Not on what the endpoint shares with the other
+   * endpoints of its Gateway (agentgateway's `PreRouting` model-header
+   * policy, in the Gateway's namespace), nor on the policies an
+   * `AccessPolicy` attaches to its routes.
+   * @default - the platform labels only
+   * @throws ModelServingError for a key or value Kubernetes refuses as a label
+   */
   readonly labels?: Record<string, string>;
 }
 
@@ -174,7 +186,7 @@ export class OpenAiEndpointModel implements ITierTarget {
  * @throws ModelServingError when `models` is empty, names a model twice or
  *   gives a model no backend; a model mixes an InferencePool with other
  *   backends or overrides its name; a model name is empty, too long or holds
- *   control characters; another endpoint already serves a model name on the
+ *   control characters; a label key or value is invalid; another endpoint already serves a model name on the
  *   same Gateway listener and host; `streamIdleTimeout` is not positive; the
  *   gateway's provider cannot route on the body; or the provider's compiler
  *   refuses a backend or the parent (a listener that does not admit the
@@ -195,7 +207,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
   public readonly requestTimeout?: Duration;
   /** Longest silence from a backend. */
   public readonly streamIdleTimeout: Duration;
-  /** `metadata.labels` of the emitted objects, if given. */
+  /** `metadata.labels` added to every object the endpoint emits (see {@link OpenAiEndpointProps.labels}), if given. */
   public readonly labels?: Record<string, string>;
   /** What the provider's compiler emitted. */
   public readonly compiled: CompiledOpenAiEndpoint;
@@ -215,6 +227,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     this.requestTimeout = optionalDuration(this, 'requestTimeout', props.requestTimeout, 'Duration.minutes(30)');
     this.streamIdleTimeout = optionalDuration(this, 'streamIdleTimeout', props.streamIdleTimeout, 'Duration.minutes(5)') ?? Duration.minutes(5);
     if (this.streamIdleTimeout.toMilliseconds() <= 0) invalid(this, 'streamIdleTimeout', 'must be positive', `${this.streamIdleTimeout.toMilliseconds()}ms`, 'use e.g. Duration.minutes(5)');
+    assertLabels(this, 'labels', props.labels);
     this.labels = optionalStringMap(this, 'labels', props.labels);
     this.models = this.resolveModels(props.models);
 
@@ -232,6 +245,10 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
       );
     }
     this.compiled = compiler.compile(this);
+    const labels = this.labels;
+    if (labels) {
+      for (const o of this.node.findAll().filter(ApiObject.isApiObject)) for (const [k, v] of Object.entries(labels)) o.metadata.addLabel(k, v);
+    }
     for (const m of this.models) {
       if ((this.compiled.modelRoutes.get(m.name) ?? []).length === 0) invalid(this, `models(${m.name})`, `got no route from the ${compiler.displayName} compiler`, m.name, 'report this: every model must be routed');
     }

@@ -11,23 +11,43 @@ import type { OpaAuthorizer } from './opa-authorizer';
 
 /**
  * What the report reads of an AccessPolicy (which satisfies it); declared
- * here so the report does not import the policy that writes to it.
+ * here so the report does not import the policy that writes to it. Each
+ * member is the AccessPolicy's of the same name, as resolved at
+ * construction (defaults applied); the report only reads them.
+ *
+ * @see `AccessPolicy` and `AccessPolicyProps`, whose members these are; `PolicyReport`, which renders them to `dist/<platform>/POLICY.md`
  */
 export interface ReportedPolicy {
+  /** The policy's name prefix (`AccessPolicyProps.name`, a DNS-1123 label of at most 40 characters): a `## <name>` section of POLICY.md. */
   readonly policyName: string;
+  /** The namespace the policy is in (its chart's); also the gateway's, shown when the gateway declares none. */
   readonly policyNamespace: string;
+  /** The gateway the protected routes attach to, shown as `<namespace>/<name>`. */
   readonly gateway: IGateway;
-  /** The routes it protects, as tiers see them. */
+  /** The protected routes (endpoints expanded to their routes), one table row per route and tier, sorted by `routeName`. */
   readonly routes: ReadonlyArray<Parameters<Tier['allows']>[0]>;
+  /** How callers authenticate (any one method suffices; at least one): JWT issuer, JWKS and claims, or where API keys are read and kept. */
   readonly authentication: readonly Authentication[];
+  /** The OPA authorizer that must allow too. @default - none (no line in the report) */
   readonly externalAuthorizer?: OpaAuthorizer;
+  /** The tiers (roles): what each may call, its request limits (requests per unit) and token limits (tokens per unit). At least one. */
   readonly tiers: readonly Tier[];
+  /** Where counters live: `GLOBAL` (shared by gateway replicas) or `LOCAL` (per replica, N replicas allow up to N times a limit). */
   readonly rateLimitMode: RateLimitMode;
+  /** What limits and budgets count by: user, credential (API key) or client IP. @default CounterKey.USER (in AccessPolicy) */
   readonly counterKey: CounterKey;
+  /** Which routes share a bucket: `ROUTE` (one per route) or `GATEWAY` (one for every route of the policy). @default LimitScope.ROUTE (in AccessPolicy) */
   readonly limitScope: LimitScope;
+  /** The subscriptions (name, priority, granted routes) in declaration order. @default - none (no subscription section) */
   readonly subscriptions: readonly Subscription[];
+  /** The lower-case request header naming the subscription to count against. @default 'x-subscription' (in AccessPolicy) */
   readonly subscriptionHeader: string;
+  /**
+   * The effective token budgets (`AccessPolicy.tokenBudgets()`): per route, each holder's (tier or subscription)
+   * `TokenLimit` in tokens per `TimeUnit` window, of the `TokenCount` kind it counts; empty when there are none.
+   */
   tokenBudgets(): readonly TokenBudget[];
+  /** The subscriptions that grant `route`, highest priority first (`AccessPolicy.subscriptionsFor`); empty when none does. */
   subscriptionsFor(route: Parameters<Tier['allows']>[0]): readonly Subscription[];
 }
 

@@ -82,12 +82,7 @@ export abstract class RouteBase extends Construct implements IAccessControlled, 
    * responses), or unprotected.
    */
   public accessState(): AccessState {
-    const policies = [...AccessControl.policiesOf(this), ...this.parentGateways.flatMap((g) => AccessControl.policiesOf(g))];
-    if (policies.length > 0) return { kind: 'protected', policies };
-    const reason = AccessControl.publicReasonOf(this);
-    if (reason !== undefined) return { kind: 'public', reason };
-    if (this.allBackends().length === 0) return { kind: 'exempt', reason: 'no backends: the gateway answers itself (redirect or direct response)' };
-    return { kind: 'unprotected' };
+    return AccessControl.stateOf(this, this.parentGateways, this.allBackends().length === 0 ? 'no backends: the gateway answers itself (redirect or direct response)' : undefined);
   }
 
   /**

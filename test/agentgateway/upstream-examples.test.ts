@@ -209,7 +209,7 @@ describe('agentgateway v1.4.1 API test data rebuilt through the typed API', () =
     const b = synthObjects(app).find((o) => o.kind === 'AgentgatewayBackend') as any;
     expect(b.spec.policies).toEqual({ auth: { secretRef: { name: 'openai-key' } }, tls: {} });
     // @ts-expect-error an inline key is not a prop
-    expect(() => new AgentgatewayBackend(ns.models, 'x', { provider: AgentgatewayAiProvider.openAi(), key: 'sk-123' })).toThrow(/key\.secret must reference a Secret/);
+    expect(() => new AgentgatewayBackend(ns.models, 'x', { provider: AgentgatewayAiProvider.openAi(), key: 'sk-123' })).toThrow(/key\.secret is a string: a credential is a Secret reference, never a value/);
   });
 
   it('refuses what the CRD or the controller would reject, with the field and a fix', () => {

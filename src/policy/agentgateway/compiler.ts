@@ -9,10 +9,12 @@ import { ReferenceGrant } from '../../routing/reference-grant';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
 import { API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
+import { celPathPrefix, celString, celStringList } from '../cel';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { RateLimitService, RateLimitServiceDescriptor } from '../kgateway/rate-limit-service';
 import { CounterKey, LimitScope, RateLimit, RateLimitMode, TimeUnit, TokenCount, TokenLimit } from '../rate-limit';
 import { Subscription } from '../subscription';
+import { celSelectedSubscription, celSubscriptionHeaderAllowed, SubscriptionCelNames } from '../subscription-cel';
 import { Tier } from '../tier';
 
 /** Engine id (also the id of `GatewayProvider.AGENTGATEWAY`). */
@@ -340,7 +342,7 @@ class AgentgatewayTranslation {
 
   private scopeEntry(route: IPolicyRoute): { name: string; expression: string } {
     const p = this.policy;
-    return p.limitScope === LimitScope.GATEWAY ? { name: 'policy', expression: cel(p.policyName) } : { name: 'route', expression: cel(route.routeName) };
+    return p.limitScope === LimitScope.GATEWAY ? { name: 'policy', expression: celString(p.policyName, "'") } : { name: 'route', expression: celString(route.routeName, "'") };
   }
 
   private counterEntry(identity: Identity): { name: string; expression: string } {
@@ -357,9 +359,9 @@ class AgentgatewayTranslation {
     const holder = { name: 'holder', expression: this.holderExpression(identity, route) };
     const counter = this.counterEntry(identity);
     const out: AgentgatewayRateLimitDescriptor[] = [
-      ...sortUnits(units).map((u) => ({ entries: [scope, tier, { name: 'window', expression: cel(u) }, counter], unit: AgentgatewayRateLimitUnit.REQUESTS })),
+      ...sortUnits(units).map((u) => ({ entries: [scope, tier, { name: 'window', expression: celString(u, "'") }, counter], unit: AgentgatewayRateLimitUnit.REQUESTS })),
       ...budgets.map((k) => ({
-        entries: [scope, holder, { name: 'tokens', expression: cel(k.counts) }, { name: 'window', expression: cel(k.unit) }, { name: 'models', expression: cel(k.models) }, counter],
+        entries: [scope, holder, { name: 'tokens', expression: celString(k.counts, "'") }, { name: 'window', expression: celString(k.unit, "'") }, { name: 'models', expression: celString(k.models, "'") }, counter],
         unit: AgentgatewayRateLimitUnit.TOKENS,
         cost: TOKEN_COSTS[k.counts],
       })),
@@ -423,42 +425,16 @@ class AgentgatewayTranslation {
     return p.routes.map((r) => ({ key: 'route', value: r.routeName, descriptors: scoped(this.countedTiers(r), p.subscriptionsFor(r), [r]) })).filter((d) => d.descriptors.length > 0);
   }
 
-  /**
-   * CEL: `<item>` (a CEL string: a literal, or the selection header once
-   * checked to be a subscription name) is among the caller's subscriptions;
-   * false when it holds none. The holder's field is a list (API-key
-   * metadata, most JWT claims) or, as `JwtAuth.subscriptionsClaim` allows,
-   * one string of names separated by spaces or commas: `in` on a string is
-   * an error in CEL, which would drop the descriptor and leave the request
-   * counted by no budget. agentgateway's CEL has `type()` and `matches`
-   * (crates/cel-fork/cel/src/lib.rs, context.rs); subscription names are
-   * DNS labels, so they need no regex escaping.
-   */
-  private holds(identity: Identity, item: string): string {
-    const f = identity.held;
-    return `(has(${f}) && (type(${f}) == list ? ${item} in ${f} : (type(${f}) == string ? ${f}.matches('(^|[ ,])' + ${item} + '([ ,]|$)') : false)))`;
-  }
-
-  /**
-   * CEL yielding the subscription a request is counted against on `route`
-   * (the intent's rule, see `Subscription`): the one named in the selection
-   * header (a request naming one the caller does not hold, or that does not
-   * grant the route, is refused by the authorization rules), else the
-   * highest-priority one held that grants the route, else `''`.
-   */
-  private selectedSubscription(identity: Identity, route: IPolicyRoute): string {
-    const p = this.policy;
-    const header = `request.headers[${cel(p.subscriptionHeader)}]`;
-    let chain = "''";
-    for (const sub of [...p.subscriptionsFor(route)].reverse()) chain = `(${this.holds(identity, cel(sub.name))} ? ${cel(sub.name)} : ${chain})`;
-    if (p.subscriptions.length === 0) return chain;
-    return `(${cel(p.subscriptionHeader)} in request.headers ? ${header} : ${chain})`;
+  /** Where this policy's CEL reads the subscription selection (see `celSelectedSubscription`). */
+  private subscriptionNames(identity: Identity): SubscriptionCelNames {
+    // agentgateway's CEL has `type()` and `matches` (crates/cel-fork/cel/src/lib.rs, context.rs).
+    return { held: identity.held, headers: 'request.headers', header: this.policy.subscriptionHeader, quote: "'" };
   }
 
   /** CEL yielding the holder whose budgets count a request on `route`: `subscription:<name>`, else `tier:<tier>`. */
   private holderExpression(identity: Identity, route: IPolicyRoute): string {
     if (this.policy.subscriptions.length === 0) return `'tier:' + ${identity.tier}`;
-    const selected = this.selectedSubscription(identity, route);
+    const selected = celSelectedSubscription(this.subscriptionNames(identity), this.policy.subscriptionsFor(route));
     return `${selected} == '' ? 'tier:' + ${identity.tier} : 'subscription:' + ${selected}`;
   }
 
@@ -467,10 +443,7 @@ class AgentgatewayTranslation {
     const p = this.policy;
     // A route that serves no model (an endpoint's model list) selects no subscription: the header is not checked there.
     if (p.subscriptions.length === 0 || p.modelFreeRoutes.includes(route)) return undefined;
-    const header = `request.headers[${cel(p.subscriptionHeader)}]`;
-    const granting = p.subscriptionsFor(route).map((x) => cel(x.name));
-    const valid = granting.length === 0 ? 'false' : `(${header} in [${granting.join(', ')}] && ${this.holds(identity, header)})`;
-    return `(!(${cel(p.subscriptionHeader)} in request.headers) || ${valid})`;
+    return `(${celSubscriptionHeaderAllowed(this.subscriptionNames(identity), p.subscriptionsFor(route))})`;
   }
 
   /** One CEL expression per tier allowed on the route (any one allows); `false` when none is. */
@@ -479,9 +452,9 @@ class AgentgatewayTranslation {
     const tiers = [...p.tiers].filter((t) => t.allows(route)).sort((a, b) => (a.name < b.name ? -1 : 1));
     const exprs: string[] = [];
     for (const t of tiers) {
-      const parts = [`${identity.tier} == ${cel(t.name)}`];
-      if (t.methods && t.methods.length > 0) parts.push(`request.method in [${[...t.methods].sort().map(cel).join(', ')}]`);
-      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map(pathPrefixCel).join(' || ')})`);
+      const parts = [`${identity.tier} == ${celString(t.name, "'")}`];
+      if (t.methods && t.methods.length > 0) parts.push(`request.method in ${celStringList([...t.methods].sort(), "'")}`);
+      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map((x) => celPathPrefix('request.path', x)).join(' || ')})`);
       const selection = this.selectionClause(identity, route);
       if (selection) parts.push(selection);
       exprs.push(parts.join(' && '));
@@ -592,19 +565,4 @@ function sortUnits(units: readonly TimeUnit[]): TimeUnit[] {
 function jwksPath(jwt: JwtAuth): string {
   const u = new URL(jwt.jwksUri);
   return `${u.pathname}${u.search}`;
-}
-
-/**
- * A CEL condition matching `prefix` on whole path segments, as HTTPRoute
- * `PathPrefix` does: `/v1/models` matches `/v1/models` and `/v1/models/x`,
- * not `/v1/modelsx`. agentgateway's `request.path` has no query string.
- */
-function pathPrefixCel(prefix: string): string {
-  if (prefix.endsWith('/')) return `request.path.startsWith(${cel(prefix)})`;
-  return `(request.path == ${cel(prefix)} || request.path.startsWith(${cel(`${prefix}/`)}))`;
-}
-
-/** A CEL string literal. */
-function cel(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

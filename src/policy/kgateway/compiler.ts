@@ -9,6 +9,7 @@ import { policyId } from '../../core/names';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
 import { API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
+import { celPathPrefix, celString, celStringList } from '../cel';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { CounterKey, LimitScope, RateLimitMode } from '../rate-limit';
 import { Tier } from '../tier';
@@ -364,16 +365,16 @@ class KgatewayTranslation {
     for (const t of tiers) {
       let who: string;
       if (identity.kind === 'jwt') {
-        const claim = (c: string) => `${KGATEWAY_JWT_PAYLOAD_CEL}[${cel(c)}]`;
-        who = `${claim(identity.jwt.tierClaim)} == ${cel(t.name)} && ${claim(identity.jwt.userClaim)} != ''`;
+        const claim = (c: string) => `${KGATEWAY_JWT_PAYLOAD_CEL}[${celString(c, "'")}]`;
+        who = `${claim(identity.jwt.tierClaim)} == ${celString(t.name, "'")} && ${claim(identity.jwt.userClaim)} != ''`;
       } else {
         const users = identity.holders.filter((h) => h.tier === t.name).map((h) => h.userId).sort();
         if (users.length === 0) continue;
-        who = `request.headers[${cel(identity.userHeader)}] in [${users.map(cel).join(', ')}]`;
+        who = `request.headers[${celString(identity.userHeader, "'")}] in ${celStringList(users, "'")}`;
       }
       const parts = [who];
-      if (t.methods && t.methods.length > 0) parts.push(`request.method in [${[...t.methods].sort().map(cel).join(', ')}]`);
-      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map(pathPrefixCel).join(' || ')})`);
+      if (t.methods && t.methods.length > 0) parts.push(`request.method in ${celStringList([...t.methods].sort(), "'")}`);
+      if (t.pathPrefixes && t.pathPrefixes.length > 0) parts.push(`(${[...t.pathPrefixes].sort().map((x) => celPathPrefix('request.url_path', x)).join(' || ')})`);
       exprs.push(parts.join(' && '));
     }
     return exprs.length > 0 ? exprs : ['false'];
@@ -447,21 +448,5 @@ class KgatewayTranslation {
       }
     }
   }
-}
-
-/**
- * A CEL condition matching `prefix` on whole path segments, as HTTPRoute
- * `PathPrefix` and the other engines do: `/v1/models` matches `/v1/models`
- * and `/v1/models/x`, not `/v1/modelsx`; a prefix ending in `/` matches
- * anything below it. `request.url_path` has no query string.
- */
-function pathPrefixCel(prefix: string): string {
-  if (prefix.endsWith('/')) return `request.url_path.startsWith(${cel(prefix)})`;
-  return `(request.url_path == ${cel(prefix)} || request.url_path.startsWith(${cel(`${prefix}/`)}))`;
-}
-
-/** A CEL string literal. */
-function cel(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

@@ -12,6 +12,7 @@ import { API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, API_KEY_USER_ANNO
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { CounterKey, LimitScope, RateLimitMode, TimeUnit, TOKEN_COUNT_FIELD, TokenCount } from '../rate-limit';
 import { Subscription } from '../subscription';
+import { celSelectedSubscription, celSubscriptionHeaderAllowed, SubscriptionCelNames } from '../subscription-cel';
 import type { Tier } from '../tier';
 import { ApiKeySecrets, AUTHORINO_SECRET_LABEL, AUTHORINO_SECRET_LABEL_VALUE } from './api-keys';
 import { AuthenticationRule, AuthPolicy } from './auth-policy';
@@ -169,7 +170,7 @@ function compileRoute(policy: AccessPolicy, scope: Construct, name: string, rout
   }
   auth.addAuthorization('tier', { patternMatching: { patterns: [{ predicate: tierPredicate(allowed) }] } });
   // A route that serves no model (an endpoint's model list) selects no subscription: the header is not checked there.
-  if (subscribed && !policy.modelFreeRoutes.includes(route)) auth.addAuthorization('subscription', { patternMatching: { patterns: [{ predicate: subscriptionHeaderPredicate(policy, granting) }] } });
+  if (subscribed && !policy.modelFreeRoutes.includes(route)) auth.addAuthorization('subscription', { patternMatching: { patterns: [{ predicate: celSubscriptionHeaderAllowed(subscriptionNames(policy), granting) }] } });
   if (jwt) {
     auth.addAuthorization('jwt-claims', {
       when: multi ? [{ predicate: `auth.identity.credentialType == ${celString('jwt')}` }] : undefined,
@@ -182,7 +183,7 @@ function compileRoute(policy: AccessPolicy, scope: Construct, name: string, rout
   }
   const published: Record<string, { expression: string }> = { tier: { expression: IDENTITY_TIER }, userid: { expression: IDENTITY_USER_ID } };
   if (policy.counterKey === CounterKey.API_KEY) published.credential = { expression: IDENTITY_CREDENTIAL };
-  if (subscribed) published.subscription = { expression: selectedSubscription(policy, granting) };
+  if (subscribed) published.subscription = { expression: celSelectedSubscription(subscriptionNames(policy), granting) };
   auth.addSuccessFilter('identity', { json: { properties: published } });
   emitted.push(`AuthPolicy/${name}`);
 
@@ -235,40 +236,9 @@ function subscriptionIs(name: string): string {
   return `${IDENTITY_SUBSCRIPTION} == ${celString(name)}`;
 }
 
-/** The request header the caller names its subscription in, as Authorino reads it (header names lower-case). */
-function subscriptionHeader(policy: AccessPolicy): string {
-  return `context.request.http.headers[${celString(policy.subscriptionHeader)}]`;
-}
-
-function headerPresent(policy: AccessPolicy): string {
-  return `${celString(policy.subscriptionHeader)} in context.request.http.headers`;
-}
-
-/**
- * True when the caller holds subscription `name`: the identity's
- * `subscriptions` (a JWT claim: a list, or names separated by spaces or
- * commas; an API key Secret annotation: names separated by commas).
- */
-function holds(name: string): string {
-  const list = IDENTITY_SUBSCRIPTIONS;
-  return `(has(${list}) && (type(${list}) == list ? ${celString(name)} in ${list} : (type(${list}) == string ? ${list}.matches(${celString(`(^|[ ,])${name}([ ,]|$)`)}) : false)))`;
-}
-
-/**
- * The subscription a request to this route is counted against (see
- * `Subscription`): the header's when present (checked by the `subscription`
- * rule), else the first held of `granting` (priority order), else `""`.
- */
-function selectedSubscription(policy: AccessPolicy, granting: readonly Subscription[]): string {
-  let byPriority = '""';
-  for (const s of [...granting].reverse()) byPriority = `(${holds(s.name)} ? ${celString(s.name)} : ${byPriority})`;
-  return granting.length === 0 ? '""' : `${headerPresent(policy)} ? ${subscriptionHeader(policy)} : ${byPriority}`;
-}
-
-/** The predicate of the `subscription` rule: no header, or one naming a subscription the caller holds that grants the route. */
-function subscriptionHeaderPredicate(policy: AccessPolicy, granting: readonly Subscription[]): string {
-  const named = granting.map((s) => `(${subscriptionHeader(policy)} == ${celString(s.name)} && ${holds(s.name)})`);
-  return [`!(${headerPresent(policy)})`, ...named].join(' || ');
+/** Where Authorino reads the subscription selection (header names lower-case; see `celSelectedSubscription`). */
+function subscriptionNames(policy: AccessPolicy): SubscriptionCelNames {
+  return { held: IDENTITY_SUBSCRIPTIONS, headers: 'context.request.http.headers', header: policy.subscriptionHeader, quote: '"' };
 }
 
 /** Throws for each part of the intent Kuadrant cannot express with the same meaning. */

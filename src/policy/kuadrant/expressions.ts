@@ -6,6 +6,8 @@
 
 import { invalid } from '../../core/errors';
 
+export { celString, celStringList } from '../cel';
+
 /** The user id the Kuadrant engine publishes for rate limits (`response.success.filters.identity`). */
 export const IDENTITY_USER_ID = 'auth.identity.userid';
 /** The tier the Kuadrant engine publishes for rate limits. */
@@ -19,15 +21,6 @@ export const IDENTITY_CREDENTIAL = 'auth.identity.credential';
 /** The client address without port (Kuadrant well-known attribute computed by the wasm-shim from Envoy's trusted `source.address`). */
 export const SOURCE_REMOTE_ADDRESS = 'source.remote_address';
 
-/** A CEL string literal for `value` (double-quoted, escaped). */
-export function celString(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** A CEL list literal of strings. */
-export function celStringList(values: readonly string[]): string {
-  return `[${values.map(celString).join(', ')}]`;
-}
 
 /** Characters a claim or label key may contain to be used in a selector path. */
 export const SELECTOR_KEY = /^[A-Za-z0-9_:/.-]+$/;
