@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as agw from '../../imports/agentgateway-agentgateway.dev';
 import { IBackend } from '../core/backend';
@@ -12,6 +12,7 @@ import { ISecretReference } from '../core/secret-ref';
 import { sortRecord } from '../core/sort-keys';
 import { assertGatewayDuration } from '../routing/duration';
 import { backendRefOf as backendObjectRef } from '../policy/kgateway/gateway-extension';
+import { bytesQuantity, sizeInBytes } from '../core/byte-size';
 
 /** The kinds an `AgentgatewayPolicy` attaches to (`spec.targetRefs[].kind`), with their API group. */
 const TARGET_GROUPS: Readonly<Record<string, string>> = {
@@ -278,6 +279,29 @@ export interface AgentgatewayBackendSettings {
   readonly auth?: AgentgatewayBackendAuth;
 }
 
+/**
+ * Largest `frontend.http.maxBufferSize` (the CRD: "value must be at least 1
+ * byte and fit within uint32").
+ */
+export const AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT = 4294967295;
+
+/** `spec.frontend`: how the Gateway's listeners accept requests (Gateway targets only, no listener). */
+export interface AgentgatewayFrontend {
+  /**
+   * `http.maxBufferSize`: the most of a request or response body the proxy
+   * holds in memory where it reads one whole: the body's `model` read by a
+   * CEL expression, and an AI backend's request and non-streamed answer
+   * (chat completions, embeddings), which it parses for the usage. A larger
+   * request fails; a larger answer fails with 503 ("response was too
+   * large"). At most 4294967295 bytes. More with
+   * {@link AgentgatewayPolicy.raiseMaxBufferSize}.
+   * @default - agentgateway's 2 MiB (2097152 bytes)
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/controller/api/v1alpha1/agentgateway/agentgateway_policy_types.go (FrontendHTTP.MaxBufferSize)
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/llm/mod.rs (buffer_response: LimitExceeded is ResponseTooLarge)
+   */
+  readonly maxBufferSize?: Size;
+}
+
 /** Props of {@link AgentgatewayPolicy}. */
 export interface AgentgatewayPolicyProps {
   /** `metadata.name`. @default - the construct id */
@@ -293,6 +317,8 @@ export interface AgentgatewayPolicyProps {
   readonly traffic?: AgentgatewayTraffic;
   /** `backend`. @default - none */
   readonly backend?: AgentgatewayBackendSettings;
+  /** `frontend`: only on a policy that targets Gateways (not a listener). @default - none */
+  readonly frontend?: AgentgatewayFrontend;
 }
 
 /**
@@ -315,27 +341,38 @@ export class AgentgatewayPolicy extends Construct {
   public readonly targetKeys: readonly string[];
   /** The L1 object. */
   public readonly resource: agw.AgentgatewayPolicy;
+  private readonly wholeGateways: boolean;
+  private maxBuffer?: number;
 
   /**
    * @throws ModelServingError for a bad name; no target, more than 16, two kinds, a kind agentgateway does not attach
-   *   to, a target of another namespace; no `traffic` nor `backend`; an authentication without exactly one key source;
+   *   to, a target of another namespace; none of `traffic`, `backend`, `frontend`; `frontend` on a target that is not
+   *   a whole Gateway, or a `maxBufferSize` that is not 1 KiB to 4294967295 bytes; an authentication without exactly one key source;
    *   a location without exactly one place; a local limit without exactly one of requests and tokens; a rate limit
    *   outside 1..2147483647; empty descriptors or expressions; an unknown key
    */
   public constructor(scope: Construct, id: string, props: AgentgatewayPolicyProps) {
     checkProps(childPath(scope, id), props, 'AgentgatewayPolicyProps');
     super(scope, id);
-    assertKnownKeys(this, '', props, keysOf<AgentgatewayPolicyProps>({ name: true, targets: true, traffic: true, backend: true }));
+    assertKnownKeys(this, '', props, keysOf<AgentgatewayPolicyProps>({ name: true, targets: true, traffic: true, backend: true, frontend: true }));
     this.policyName = assertDnsSubdomain(this, 'name', props.name ?? id);
     const ns = Chart.of(this).namespace;
     const targets = renderTargets(this, ns, props.targets);
     this.targetKeys = targets.map((t) => `${t.kind}/${t.name}${t.sectionName ? `/${t.sectionName}` : ''}`);
-    if (!props.traffic && !props.backend) invalid(this, 'traffic', 'and backend are both missing (the CRD needs one of traffic, frontend, backend)', undefined, 'set traffic (authentication, authorization, rate limits) or backend');
+    if (!props.traffic && !props.backend && !props.frontend) invalid(this, 'traffic', 'backend and frontend are all missing (the CRD needs one of them)', undefined, 'set traffic (authentication, authorization, rate limits), backend or frontend');
     if (props.traffic?.phase === AgentgatewayPolicyPhase.PRE_ROUTING && !['Gateway', 'ListenerSet'].includes(targets[0].kind)) {
       invalid(this, 'traffic.phase', `is PreRouting, which runs before a route is chosen, so it targets only a Gateway or ListenerSet, not ${targets[0].kind}s`, this.targetKeys, 'target the Gateway, or drop the phase');
     }
     if (props.traffic && !TRAFFIC_KINDS.includes(targets[0].kind)) {
       invalid(this, 'targets', `are ${targets[0].kind}s, but a traffic policy attaches only to ${TRAFFIC_KINDS.join(', ')}`, this.targetKeys, 'target the route or Gateway in front of the backend');
+    }
+    // agentgateway_policy_types.go: "the 'frontend' field can only target a Gateway", and frontend http policies "may only
+    // target a Gateway or port, not a listener (sectionName)".
+    this.wholeGateways = targets[0].kind === 'Gateway' && targets.every((t) => t.sectionName === undefined);
+    if (props.frontend !== undefined) {
+      assertKnownKeys(this, 'frontend', props.frontend, keysOf<AgentgatewayFrontend>({ maxBufferSize: true }));
+      if (props.frontend.maxBufferSize === undefined) invalid(this, 'frontend', 'sets nothing', props.frontend, 'set maxBufferSize, or leave frontend out');
+      this.raiseMaxBufferSize(props.frontend.maxBufferSize);
     }
     this.resource = new agw.AgentgatewayPolicy(this, 'Resource', {
       metadata: { name: this.policyName },
@@ -343,8 +380,31 @@ export class AgentgatewayPolicy extends Construct {
         targetRefs: targets,
         traffic: props.traffic ? renderTraffic(this, props.traffic) : undefined,
         backend: props.backend ? renderBackend(this, props.backend) : undefined,
+        frontend: Lazy.any({
+          produce: () => (this.maxBuffer === undefined ? undefined : { http: { maxBufferSize: agw.AgentgatewayPolicySpecFrontendHttpMaxBufferSize.fromString(bytesQuantity(this.maxBuffer)) } }),
+        }) as unknown as agw.AgentgatewayPolicySpecFrontend,
       },
     });
+  }
+
+  /** `frontend.http.maxBufferSize` in bytes, when set. */
+  public get maxBufferSize(): number | undefined {
+    return this.maxBuffer;
+  }
+
+  /**
+   * Raises `frontend.http.maxBufferSize` to at least `size`: a larger value
+   * already set is kept, so the endpoints of a Gateway can each ask for what
+   * they need.
+   * @throws ModelServingError on a policy that does not target whole Gateways, or for a size that is not 1 KiB to 4294967295 bytes
+   */
+  public raiseMaxBufferSize(size: Size): void {
+    if (!this.wholeGateways) invalid(this, 'frontend', 'applies to whole Gateways only (not a listener, route or backend)', this.targetKeys, 'set it on a policy that targets the Gateway itself');
+    const bytes = sizeInBytes(this, 'frontend.maxBufferSize', size);
+    if (bytes > AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT) {
+      invalid(this, 'frontend.maxBufferSize', `is above the ${AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT} bytes agentgateway accepts (uint32)`, size.asString(), 'lower it: a body that large cannot be buffered by agentgateway; stream it or split the batch');
+    }
+    if (this.maxBuffer === undefined || bytes > this.maxBuffer) this.maxBuffer = bytes;
   }
 }
 
