@@ -94,6 +94,16 @@ describe('Envoy AI Gateway: the Gateway buffer holds the largest embeddings answ
     expect(ctp.spec.http2.initialStreamWindowSize).toBe('200Mi');
   });
 
+  it('states the need as cluster setup when the Gateway is defined outside the platform', () => {
+    const f = setup(['models'], { requireAccessPolicies: false });
+    const shared = Gateway.fromGatewayName(f.ns.models, 'shared', 'shared-gateway', { namespace: 'infra', provider: GatewayProvider.ENVOY_GATEWAY, listenerNames: ['https'] });
+    new OpenAiEndpoint(f.ns.models, 'llms', { gateway: shared.listener('https'), models: [chat, large] });
+    expect(objectsOfKind(synthObjects(f.app), 'ClientTrafficPolicy')).toEqual([]);
+    const note = f.platform.setupNotes.find((n) => n.topic.startsWith('Body buffer of Gateway shared-gateway'));
+    expect(note?.text).toContain('connection.bufferLimit and http2.initialStreamWindowSize to at least 153732Ki');
+    expect(note?.text).toContain("model 'text-embedding-3-large'");
+  });
+
   it('refuses an answer larger than an HTTP/2 stream window can hold', () => {
     const huge: OpenAiModel = { name: 'huge', backends: [Backend.service('tei', 8080)], embeddings: EmbeddingsResponse.ofSize(Size.gibibytes(3)) };
     const f = endpoint(GatewayProvider.ENVOY_GATEWAY, [huge]);
