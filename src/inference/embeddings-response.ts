@@ -11,8 +11,9 @@ import { isPlainObject } from '../core/prop-types';
  * and the comma after it. vLLM's OpenAI server answers through Python's
  * `json` (FastAPI), which prints each float32 value, widened to float64,
  * with up to 17 significant digits (`0.10000000149011612`,
- * `-1.2345678901234567e-05`); Text Embeddings Inference prints float32
- * through serde_json with at most 9, so 25 bounds both.
+ * `-1.2345678901234567e-05`); Text Embeddings Inference serializes
+ * `Vec<f32>` with serde_json (router/src/http/types.rs), at most 9
+ * significant digits, so 25 bounds both.
  */
 export const EMBEDDING_VALUE_JSON_BYTES = 25;
 
@@ -41,9 +42,10 @@ export interface EmbeddingsBatch {
   readonly dimensions: number;
   /**
    * Most inputs one request may embed (the length of the request's `input`
-   * list) that the server accepts: Text Embeddings Inference's
-   * `--max-client-batch-size` (default 32), vLLM's `--max-num-seqs` does not
-   * bound it (vLLM queues a longer list), OpenAI's 2048.
+   * list): what the server accepts, e.g. Text Embeddings Inference's
+   * `--max-client-batch-size` (default 32: router/src/main.rs at v1.8.0) or
+   * OpenAI's 2048; for a server that sets no cap, the largest batch your
+   * clients send.
    */
   readonly maxInputs: number;
 }
