@@ -81,9 +81,11 @@ export interface ClientTrafficPolicyProps {
  * when a request enters the Gateway, before any filter runs (dropping
  * client copies of the identity headers that authentication later sets
  * keeps them from being spoofed), the connection buffer limit
- * (`spec.connection.bufferLimit`) and the stream idle timeout
+ * (`spec.connection.bufferLimit`), the HTTP/2 stream window
+ * (`spec.http2.initialStreamWindowSize`, the same cap for HTTP/2 clients)
+ * and the stream idle timeout
  * (`spec.timeout.http.streamIdleTimeout`) that LLM traffic needs. Other
- * settings of the kind (TLS, other timeouts, client IP detection) are not
+ * settings of the kind (TLS, other timeouts and HTTP/2 settings, client IP detection) are not
  * modelled by this construct.
  *
  * {@link ClientTrafficPolicy.ofGateway} gives the one policy of a Gateway
