@@ -130,7 +130,7 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
     if (need && need.bytes > AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT) {
       invalid(
         endpoint,
-        need.reason.startsWith('bufferLimit') ? 'bufferLimit' : 'models',
+        need.field,
         `needs the Gateway to buffer ${need.bytes} bytes (${need.reason}), above the ${AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT} bytes agentgateway's maxBufferSize can hold (uint32)`,
         need.bytes,
         "lower the model's maxInputs (or dimensions) so that one answer stays below 4 GiB",

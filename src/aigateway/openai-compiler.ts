@@ -151,7 +151,7 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
     if (need.bytes > MAX_HTTP2_STREAM_WINDOW) {
       invalid(
         endpoint,
-        need.reason.startsWith('bufferLimit') ? 'bufferLimit' : 'models',
+        need.field,
         `needs the Gateway to buffer ${need.bytes} bytes (${need.reason}), above the ${MAX_HTTP2_STREAM_WINDOW} bytes an HTTP/2 stream window of Envoy Gateway can hold`,
         need.bytes,
         "lower the model's maxInputs (or dimensions) so that one answer stays below 2 GiB",

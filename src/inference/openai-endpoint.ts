@@ -2,6 +2,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl } from '../core/access-control';
 import { IBackend } from '../core/backend';
+import { bytesQuantity, sizeInBytes } from '../core/byte-size';
 import { invalid } from '../core/errors';
 import { assertDnsLabel, isGatewayHostname } from '../core/names';
 import { checkProps, hasProperty, isPlainObject, optionalArray, optionalDuration, optionalStringMap, requireArray, requireShape } from '../core/prop-types';
@@ -9,7 +10,6 @@ import { assertKnownKeys, keysOf } from '../core/props';
 import type { IGateway, IRouteParent } from '../gateway/gateway';
 import type { IPolicyRoute } from '../policy/policy-route';
 import type { ITierTarget } from '../policy/tier';
-import { bytesQuantity, sizeInBytes } from '../core/byte-size';
 import { EmbeddingsResponse } from './embeddings-response';
 import { isLlmProvider, LlmProvider } from './llm-provider';
 import type { CompiledOpenAiEndpoint } from './openai-route-compiler';
@@ -124,6 +124,8 @@ const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, host
 export interface OpenAiBodyBuffer {
   /** Bytes. */
   readonly bytes: number;
+  /** The prop that states it: `bufferLimit`, or `models[<i>].embeddings`. */
+  readonly field: string;
   /** What needs it, for notes and errors (`bufferLimit of OpenAiEndpoint ns/name`, `embeddings of model 'x' (...)`). */
   readonly reason: string;
 }
@@ -214,7 +216,10 @@ export class OpenAiEndpointModel implements ITierTarget {
  *   gives a model no backend; a model mixes an InferencePool with other
  *   backends or overrides its name; a model name is empty, too long or holds
  *   control characters; another endpoint already serves a model name on the
- *   same Gateway listener and host; `streamIdleTimeout` is not positive; the
+ *   same Gateway listener and host; `streamIdleTimeout` is not positive;
+ *   `bufferLimit` is below a model's largest embeddings answer, or the need
+ *   is more than the provider can buffer (2147483647 bytes on Envoy Gateway,
+ *   4294967295 on agentgateway); the
  *   gateway's provider cannot route on the body; or the provider's compiler
  *   refuses a backend or the parent (a listener that does not admit the
  *   endpoint's namespace)
@@ -342,9 +347,14 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
 
   /** `bufferLimit`, refused below the largest embeddings answer; else that answer. */
   private resolveBodyBuffer(bufferLimit: unknown): OpenAiBodyBuffer | undefined {
-    let largest: ResolvedOpenAiModel | undefined;
-    for (const m of this.models) if (m.embeddings && (!largest || m.embeddings.bytes > largest.embeddings!.bytes)) largest = m;
-    const need = largest ? { bytes: largest.embeddings!.bytes, reason: `the embeddings of model '${largest.name}' (${largest.embeddings!.toString()})` } : undefined;
+    let largest: number | undefined;
+    this.models.forEach((m, i) => {
+      if (m.embeddings && (largest === undefined || m.embeddings.bytes > this.models[largest].embeddings!.bytes)) largest = i;
+    });
+    const need: OpenAiBodyBuffer | undefined =
+      largest === undefined
+        ? undefined
+        : { bytes: this.models[largest].embeddings!.bytes, field: `models[${largest}].embeddings`, reason: `the embeddings of model '${this.models[largest].name}' (${this.models[largest].embeddings!.toString()})` };
     if (bufferLimit === undefined) return need;
     const bytes = sizeInBytes(this, 'bufferLimit', bufferLimit);
     if (need && bytes < need.bytes) {
@@ -356,7 +366,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
         `raise bufferLimit to at least Size.mebibytes(${Math.ceil(need.bytes / 1024 ** 2)}) (${bytesQuantity(Math.ceil(need.bytes / 1024 ** 2) * 1024 ** 2)}), leave it out (the endpoint then asks for what its models need), or lower the model's maxInputs`,
       );
     }
-    return { bytes, reason: `bufferLimit of OpenAiEndpoint ${this.endpointNamespace}/${this.endpointName}` };
+    return { bytes, field: 'bufferLimit', reason: `bufferLimit of OpenAiEndpoint ${this.endpointNamespace}/${this.endpointName}` };
   }
 
   private resolveModels(models: unknown): ResolvedOpenAiModel[] {

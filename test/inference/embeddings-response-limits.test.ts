@@ -107,7 +107,7 @@ describe('Envoy AI Gateway: the Gateway buffer holds the largest embeddings answ
   it('refuses an answer larger than an HTTP/2 stream window can hold', () => {
     const huge: OpenAiModel = { name: 'huge', backends: [Backend.service('tei', 8080)], embeddings: EmbeddingsResponse.ofSize(Size.gibibytes(3)) };
     const f = endpoint(GatewayProvider.ENVOY_GATEWAY, [huge]);
-    expect(() => f.build()).toThrow(/models needs the Gateway to buffer 3221225472 bytes .*above the 2147483647 bytes an HTTP\/2 stream window of Envoy Gateway can hold/);
+    expect(() => f.build()).toThrow(/models\[0\].embeddings needs the Gateway to buffer 3221225472 bytes .*above the 2147483647 bytes an HTTP\/2 stream window of Envoy Gateway can hold/);
   });
 });
 
