@@ -6,9 +6,10 @@ import { isPlainObject } from '../core/prop-types';
 
 /**
  * Bytes one embedding value takes in the JSON answer, at most: 24
- * characters for the longest float64 JSON prints (sign, 17 significant
- * digits, the decimal point and an exponent: `-2.2250738585072014e-308`)
- * and the comma after it. vLLM's OpenAI server answers through Python's
+ * characters for the longest float64 Python's `json` prints (sign, 17
+ * significant digits, the decimal point and an exponent:
+ * `-2.2250738585072014e-308`; shortest round-trip printers such as ryu
+ * are no longer) and the comma after it. vLLM's OpenAI server answers through Python's
  * `json` (FastAPI), which prints each float32 value, widened to float64,
  * with up to 17 significant digits (`0.10000000149011612`,
  * `-1.2345678901234567e-05`); Text Embeddings Inference serializes
