@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as agw from '../../imports/agentgateway-agentgateway.dev';
 import { IBackend } from '../core/backend';
@@ -13,6 +13,7 @@ import { ISecretReference } from '../core/secret-ref';
 import { sortRecord } from '../core/sort-keys';
 import { assertGatewayDuration } from '../routing/duration';
 import { backendRefOf as backendObjectRef } from '../policy/kgateway/gateway-extension';
+import { bytesQuantity, sizeInBytes } from '../core/byte-size';
 
 /** The kinds an `AgentgatewayPolicy` attaches to (`spec.targetRefs[].kind`), with their API group. */
 const TARGET_GROUPS: Readonly<Record<string, string>> = {
@@ -279,6 +280,12 @@ export interface AgentgatewayBackendSettings {
   readonly auth?: AgentgatewayBackendAuth;
 }
 
+/**
+ * Largest `frontend.http.maxBufferSize` (the CRD: "value must be at least 1
+ * byte and fit within uint32").
+ */
+export const AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT = 4294967295;
+
 /** A key-value pair added to each log line or span: its `name` and a CEL `expression` (e.g. `request.headers["x-user-id"]`). */
 export interface AgentgatewayAttribute {
   /** `name` (1 to 256 characters). */
@@ -352,6 +359,19 @@ export interface AgentgatewayFrontend {
   readonly accessLog?: AgentgatewayFrontendAccessLog;
   /** `tracing`. @default - none */
   readonly tracing?: AgentgatewayFrontendTracing;
+  /**
+   * `http.maxBufferSize`: the most of a request or response body the proxy
+   * holds in memory where it reads one whole: the body's `model` read by a
+   * CEL expression, and an AI backend's request and non-streamed answer
+   * (chat completions, embeddings), which it parses for the usage. A larger
+   * request fails; a larger answer fails with 503 ("response was too
+   * large"). At most 4294967295 bytes. More with
+   * {@link AgentgatewayPolicy.raiseMaxBufferSize}.
+   * @default - agentgateway's 2 MiB (2097152 bytes)
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/controller/api/v1alpha1/agentgateway/agentgateway_policy_types.go (FrontendHTTP.MaxBufferSize)
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/llm/mod.rs (buffer_response: LimitExceeded is ResponseTooLarge)
+   */
+  readonly maxBufferSize?: Size;
 }
 
 /** Props of {@link AgentgatewayPolicy}. */
@@ -369,7 +389,7 @@ export interface AgentgatewayPolicyProps {
   readonly traffic?: AgentgatewayTraffic;
   /** `backend`. @default - none */
   readonly backend?: AgentgatewayBackendSettings;
-  /** `frontend` (access log, tracing); the targets must then be Gateways. @default - none */
+  /** `frontend` (access log, tracing, body buffer); the targets must then be whole Gateways. @default - none */
   readonly frontend?: AgentgatewayFrontend;
 }
 
@@ -393,11 +413,13 @@ export class AgentgatewayPolicy extends Construct {
   public readonly targetKeys: readonly string[];
   /** The L1 object. */
   public readonly resource: agw.AgentgatewayPolicy;
+  private readonly wholeGateways: boolean;
+  private maxBuffer?: number;
 
   /**
    * @throws ModelServingError for a bad name; no target, more than 16, two kinds, a kind agentgateway does not attach
    *   to, a target of another namespace; no `traffic`, `backend` nor `frontend`; a `frontend` on targets that are not
-   *   Gateways; an authentication without exactly one key source;
+   *   whole Gateways, or a `maxBufferSize` above 4294967295 bytes; an authentication without exactly one key source;
    *   a location without exactly one place; a local limit without exactly one of requests and tokens; a rate limit
    *   outside 1..2147483647; empty descriptors or expressions; an unknown key
    */
@@ -419,15 +441,45 @@ export class AgentgatewayPolicy extends Construct {
     if (props.traffic && !TRAFFIC_KINDS.includes(targets[0].kind)) {
       invalid(this, 'targets', `are ${targets[0].kind}s, but a traffic policy attaches only to ${TRAFFIC_KINDS.join(', ')}`, this.targetKeys, 'target the route or Gateway in front of the backend');
     }
+    // agentgateway_policy_types.go: "the 'frontend' field can only target a Gateway", and frontend http policies "may only
+    // target a Gateway or port, not a listener (sectionName)".
+    this.wholeGateways = targets[0].kind === 'Gateway' && targets.every((t) => t.sectionName === undefined);
+    const frontend = props.frontend === undefined ? undefined : renderFrontend(this, props.frontend);
+    if (props.frontend?.maxBufferSize !== undefined) this.raiseMaxBufferSize(props.frontend.maxBufferSize);
     this.resource = new agw.AgentgatewayPolicy(this, 'Resource', {
       metadata: { name: this.policyName },
       spec: {
         targetRefs: targets,
         traffic: props.traffic ? renderTraffic(this, props.traffic) : undefined,
         backend: props.backend ? renderBackend(this, props.backend) : undefined,
-        frontend: props.frontend ? renderFrontend(this, props.frontend) : undefined,
+        frontend: Lazy.any({
+          produce: () => {
+            const http = this.maxBuffer === undefined ? undefined : { maxBufferSize: agw.AgentgatewayPolicySpecFrontendHttpMaxBufferSize.fromString(bytesQuantity(this.maxBuffer)) };
+            return frontend === undefined && http === undefined ? undefined : { ...frontend, http };
+          },
+        }) as unknown as agw.AgentgatewayPolicySpecFrontend,
       },
     });
+  }
+
+  /** `frontend.http.maxBufferSize` in bytes, when set. */
+  public get maxBufferSize(): number | undefined {
+    return this.maxBuffer;
+  }
+
+  /**
+   * Raises `frontend.http.maxBufferSize` to at least `size`: a larger value
+   * already set is kept, so the endpoints of a Gateway can each ask for what
+   * they need.
+   * @throws ModelServingError on a policy that does not target whole Gateways, or for a size that is not 1 KiB to 4294967295 bytes
+   */
+  public raiseMaxBufferSize(size: Size): void {
+    if (!this.wholeGateways) invalid(this, 'frontend', 'applies to whole Gateways only (not a listener, route or backend)', this.targetKeys, 'set it on a policy that targets the Gateway itself');
+    const bytes = sizeInBytes(this, 'frontend.maxBufferSize', size);
+    if (bytes > AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT) {
+      invalid(this, 'frontend.maxBufferSize', `is above the ${AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT} bytes agentgateway accepts (uint32)`, size.asString(), 'lower it: a body that large cannot be buffered by agentgateway; stream it or split the batch');
+    }
+    if (this.maxBuffer === undefined || bytes > this.maxBuffer) this.maxBuffer = bytes;
   }
 }
 
@@ -730,10 +782,13 @@ function renderOtlp(scope: Construct, field: string, protocol: AgentgatewayOtlpP
   return { protocol, path };
 }
 
-function renderFrontend(scope: Construct, f: AgentgatewayFrontend): agw.AgentgatewayPolicySpecFrontend {
+/** `frontend.accessLog` and `frontend.tracing` (`http.maxBufferSize` is written by the policy, which may raise it later). */
+function renderFrontend(scope: Construct, f: AgentgatewayFrontend): agw.AgentgatewayPolicySpecFrontend | undefined {
   checkProps(scope, f, 'AgentgatewayFrontend');
-  assertKnownKeys(scope, 'frontend', f, keysOf<AgentgatewayFrontend>({ accessLog: true, tracing: true }));
-  if (f.accessLog === undefined && f.tracing === undefined) invalid(scope, 'frontend', 'sets nothing', f, 'set accessLog or tracing');
+  assertKnownKeys(scope, 'frontend', f, keysOf<AgentgatewayFrontend>({ accessLog: true, tracing: true, maxBufferSize: true }));
+  if (f.accessLog === undefined && f.tracing === undefined && f.maxBufferSize === undefined) {
+    invalid(scope, 'frontend', 'sets nothing', f, 'set accessLog, tracing or maxBufferSize, or leave frontend out');
+  }
   const log = f.accessLog;
   let accessLog: agw.AgentgatewayPolicySpecFrontendAccessLog | undefined;
   if (log !== undefined) {
@@ -765,5 +820,5 @@ function renderFrontend(scope: Construct, f: AgentgatewayFrontend): agw.Agentgat
       resources: t.resources === undefined ? undefined : renderAttributeList(scope, `${field}.resources`, t.resources),
     };
   }
-  return { accessLog, tracing };
+  return accessLog === undefined && tracing === undefined ? undefined : { accessLog, tracing };
 }

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import type { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { Platform } from '../core/platform';
@@ -10,8 +11,9 @@ import { HttpRoute } from '../routing/http-route';
 import { HeaderMatch, PathMatch } from '../routing/match';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { AgentgatewayBackend, AgentgatewayNamedAiProvider } from './agentgateway-backend';
-import { AgentgatewayPolicy, AgentgatewayPolicyPhase } from './agentgateway-policy';
+import { AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT, AgentgatewayPolicy, AgentgatewayPolicyPhase } from './agentgateway-policy';
 import { AgentgatewayAiFormat, AgentgatewayAiProvider } from './ai-provider';
+import { applyAgentgatewayLlmBuffer } from './llm-buffer';
 
 /**
  * The request header the gateway sets from the body's `model` before routing
@@ -46,6 +48,10 @@ function slug(model: string): string {
  * - one `AgentgatewayPolicy` on the Gateway (phase `PreRouting`, shared by
  *   the Gateway's endpoints) setting `x-gateway-model-name` from the body's
  *   `model` before a route is chosen (replacing a client's value);
+ * - one frontend `AgentgatewayPolicy` on the Gateway (`<gateway>-frontend`,
+ *   shared) raising `http.maxBufferSize` from agentgateway's 2 MiB to 50 MiB
+ *   or the endpoint's `bodyBuffer` (its largest embeddings answer): the AI
+ *   backends read requests and non-streamed answers whole;
  * - per model, an `AgentgatewayBackend` (its LLM backend, so agentgateway
  *   parses requests and usage: token budgets count) whose providers are the
  *   model's backends in priority groups (fallback): an InferencePool or a
@@ -105,7 +111,7 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
     return { modelRoutes, sharedRoutes: [list], objects };
   }
 
-  /** The Gateway's PreRouting policy setting the model header from the body (one per Gateway). */
+  /** The Gateway's PreRouting policy setting the model header from the body and its frontend buffer policy (one each per Gateway). */
   private modelHeader(endpoint: OpenAiEndpoint): string[] {
     const gateway = endpoint.gateway;
     const ns = gateway.gatewayNamespace ?? endpoint.endpointNamespace;
@@ -119,6 +125,17 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
         `define the Gateway's Namespace in this platform, or serve the endpoint through a Gateway defined here`,
       );
     }
+    const need = endpoint.bodyBuffer;
+    if (need && need.bytes > AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT) {
+      invalid(
+        endpoint,
+        need.field,
+        `needs the Gateway to buffer ${need.bytes} bytes (${need.reason}), above the ${AGENTGATEWAY_MAX_BUFFER_SIZE_LIMIT} bytes agentgateway's maxBufferSize can hold (uint32)`,
+        need.bytes,
+        "lower the model's maxInputs (or dimensions) so that one answer stays below 4 GiB",
+      );
+    }
+    const frontend = applyAgentgatewayLlmBuffer(chart, gateway, need ? Size.kibibytes(Math.ceil(need.bytes / 1024)) : undefined);
     const id = `agentgateway-model-header-${gateway.gatewayName}`;
     if (chart.node.tryFindChild(id)) return [];
     const policy = new AgentgatewayPolicy(chart, id, {
@@ -126,7 +143,7 @@ class AgentgatewayOpenAiCompiler implements OpenAiRouteCompiler {
       targets: [gateway],
       traffic: { phase: AgentgatewayPolicyPhase.PRE_ROUTING, requestHeaders: { set: { [AGENTGATEWAY_MODEL_HEADER]: MODEL_FROM_BODY } } },
     });
-    return [`AgentgatewayPolicy/${policy.policyName}`];
+    return [`AgentgatewayPolicy/${policy.policyName}`, `AgentgatewayPolicy/${frontend.policyName}`];
   }
 
   /** The model's AgentgatewayBackend: its backends as providers, one priority group each. */

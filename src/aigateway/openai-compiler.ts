@@ -2,17 +2,21 @@ import { Duration } from 'cdk8s';
 import type { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { policyId } from '../core/names';
+import { Platform } from '../core/platform';
 import { noteRequired } from '../core/required-object';
 import { isLlmProvider, LlmProvider, LlmProviderKind } from '../inference/llm-provider';
 import { isInferencePoolBackend, OpenAiEndpoint, ResolvedOpenAiBackend } from '../inference/openai-endpoint';
 import type { CompiledOpenAiEndpoint, OpenAiRouteCompiler } from '../inference/openai-route-compiler';
 import { BackendTrafficPolicy } from '../policy/envoy-gateway/backend-traffic-policy';
+import { MAX_HTTP2_STREAM_WINDOW } from '../policy/envoy-gateway/client-traffic-policy';
+import { applyLlmClientTraffic } from '../policy/envoy-gateway/llm-client-traffic';
 import { PolicyTarget } from '../policy/envoy-gateway/policy-target';
 import type { IPolicyRoute } from '../policy/policy-route';
 import { AIGatewayRoute, AIGatewayRouteBackend, AIGatewayRouteMatches } from './ai-gateway-route';
 import { AIServiceBackend, AIServiceBackendSchema } from './ai-service-backend';
 import { BackendCredential, BackendSecurityPolicy } from './backend-security-policy';
 import { BackendEndpoint, EnvoyGatewayBackend } from './envoy-gateway-backend';
+import { findPlatformNamespace } from '../routing/route-wiring';
 
 /** The AIServiceBackend schema of each provider kind. */
 const SCHEMA: Readonly<Record<LlmProviderKind, AIServiceBackendSchema>> = {
@@ -120,6 +124,7 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
         objects.push(`BackendTrafficPolicy/${btp.policyName}`);
       }
     });
+    this.bodyBuffer(endpoint);
     noteRequired(
       endpoint,
       'Envoy AI Gateway',
@@ -129,6 +134,30 @@ class EnvoyAiGatewayOpenAiCompiler implements OpenAiRouteCompiler {
         `${purposes}.`,
     );
     return { modelRoutes, objects };
+  }
+
+  /**
+   * Raises the Gateway's body buffer to the endpoint's need (its largest embeddings answer, or its `bufferLimit`):
+   * Envoy AI Gateway's router-level ext-proc reads a non-streamed answer whole (ResponseBodyMode BUFFERED, STREAMED only
+   * for a streamed 200: v1.1.0 internal/extensionserver/post_translate_modify.go, internal/extproc/processor_impl.go), so
+   * the downstream stream's buffer must hold it: the listener's buffer limit for HTTP/1.1 and the HTTP/2 stream window,
+   * both on the Gateway's ClientTrafficPolicy ({@link applyLlmClientTraffic}). The backend's cluster buffer limit
+   * (BackendTrafficPolicy connection.bufferLimit) only paces reads from the backend, so nothing goes there.
+   */
+  private bodyBuffer(endpoint: OpenAiEndpoint): void {
+    const need = endpoint.bodyBuffer;
+    if (!need) return;
+    if (need.bytes > MAX_HTTP2_STREAM_WINDOW) {
+      invalid(
+        endpoint,
+        need.field,
+        `needs the Gateway to buffer ${need.bytes} bytes (${need.reason}), above the ${MAX_HTTP2_STREAM_WINDOW} bytes an HTTP/2 stream window of Envoy Gateway can hold`,
+        need.bytes,
+        "lower the model's maxInputs (or dimensions) so that one answer stays below 2 GiB",
+      );
+    }
+    const gw = endpoint.gateway;
+    applyLlmClientTraffic(findPlatformNamespace(endpoint, gw.gatewayNamespace ?? endpoint.endpointNamespace), gw, (topic, text) => Platform.tryOf(endpoint)?.addSetupNote(topic, text), need.bytes, need.reason);
   }
 
   private backendOf(b: ResolvedOpenAiBackend, ai: (t: IBackend | LlmProvider) => AIServiceBackend, fallback: boolean): AIGatewayRouteBackend {

@@ -3,6 +3,7 @@ export * from './argocd';
 export * from './atomic-dir';
 export * from './change-plan';
 export * from './failure-modes';
+export * from './body-limits';
 export * from './folder-lock';
 export * from './kustomization';
 export * from './manifest';

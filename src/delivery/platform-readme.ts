@@ -1,3 +1,4 @@
+import { bodyLimits } from './body-limits';
 import { failureModes } from './failure-modes';
 import { KubeObject } from './manifest';
 
@@ -145,6 +146,13 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
   if (modes.length > 0) {
     lines.push('## Failure modes', '', 'What requests see when a service the gateway calls on each request cannot be reached:', '', '| object | calls | mode | while it is down |', '|---|---|---|---|');
     for (const m of modes) lines.push(`| ${m.object} | ${m.calls} | ${m.mode}${m.stated ? '' : ' (not stated: CRD default)'} | ${m.effect} |`);
+    lines.push('');
+  }
+
+  const limits = bodyLimits(objs);
+  if (limits.length > 0) {
+    lines.push('## Body limits', '', 'The most of one body the gateway holds where it reads a body whole (the model in a request, the usage of a non-streamed answer):', '', '| object | targets | limits | beyond them |', '|---|---|---|---|');
+    for (const l of limits) lines.push(`| ${l.object} | ${l.targets} | ${l.limits} | ${l.beyond} |`);
     lines.push('');
   }
 

@@ -9,3 +9,4 @@ export * from './endpoint-picker-monitoring';
 export * from './llm-provider';
 export * from './openai-route-compiler';
 export * from './openai-endpoint';
+export * from './embeddings-response';

@@ -1,7 +1,8 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AccessControl } from '../core/access-control';
 import { IBackend } from '../core/backend';
+import { bytesQuantity, sizeInBytes } from '../core/byte-size';
 import { invalid } from '../core/errors';
 import { assertDnsLabel, assertLabels, isGatewayHostname } from '../core/names';
 import { checkProps, hasProperty, isPlainObject, optionalArray, optionalDuration, optionalStringMap, requireArray, requireShape } from '../core/prop-types';
@@ -9,6 +10,7 @@ import { assertKnownKeys, keysOf } from '../core/props';
 import type { IGateway, IRouteParent } from '../gateway/gateway';
 import type { IPolicyRoute } from '../policy/policy-route';
 import type { ITierTarget } from '../policy/tier';
+import { EmbeddingsResponse } from './embeddings-response';
 import { isLlmProvider, LlmProvider } from './llm-provider';
 import type { CompiledOpenAiEndpoint } from './openai-route-compiler';
 
@@ -41,6 +43,15 @@ export interface OpenAiModel {
    * endpoint picker handles replicas and failures).
    */
   readonly backends: ReadonlyArray<IBackend | LlmProvider | OpenAiModelBackend>;
+  /**
+   * For an embeddings model: its largest answer to `POST /v1/embeddings`
+   * (`EmbeddingsResponse.batch({ dimensions, maxInputs })`, or
+   * `EmbeddingsResponse.ofSize(size)`). The gateway reads a non-streamed
+   * answer whole, so the endpoint raises its Gateway's body buffer to hold
+   * it (see {@link OpenAiEndpointProps.bufferLimit}).
+   * @default - not an embeddings model, or one whose answers fit the gateway's default buffer (50 MiB)
+   */
+  readonly embeddings?: EmbeddingsResponse;
 }
 
 /** A backend of a model as the endpoint resolved it. */
@@ -59,6 +70,8 @@ export interface ResolvedOpenAiModel {
   readonly name: string;
   /** Its backends, by priority. */
   readonly backends: readonly ResolvedOpenAiBackend[];
+  /** Its largest embeddings answer, when stated. */
+  readonly embeddings?: EmbeddingsResponse;
 }
 
 /** Props of {@link OpenAiEndpoint}. */
@@ -84,6 +97,24 @@ export interface OpenAiEndpointProps {
    */
   readonly streamIdleTimeout?: Duration;
   /**
+   * The most of one request or response body the Gateway holds in memory
+   * where it reads a body whole, at least: the request to find `model`, and
+   * every non-streamed answer (Envoy AI Gateway reads it for the usage;
+   * agentgateway parses its AI backends' answers). A larger request fails
+   * with 413; a larger answer with 500 (Envoy AI Gateway) or 503
+   * (agentgateway). It is Gateway-wide (the largest any endpoint of the
+   * Gateway asks for wins) and becomes Envoy Gateway's
+   * `ClientTrafficPolicy` `connection.bufferLimit` and
+   * `http2.initialStreamWindowSize` (the two limits of a stream's buffer,
+   * HTTP/1.1 and HTTP/2) or agentgateway's `frontend.http.maxBufferSize`.
+   * Memory: each request in flight may hold this much.
+   * @default - the larger of 50 MiB and the largest `embeddings` answer of the models
+   * @throws ModelServingError when it is below a model's largest embeddings answer
+   * @see https://github.com/envoyproxy/ai-gateway/blob/v1.1.0/internal/extensionserver/post_translate_modify.go (router-level ext-proc, ResponseBodyMode BUFFERED)
+   * @see https://github.com/agentgateway/agentgateway/blob/v1.4.1/crates/agentgateway/src/llm/mod.rs (buffer_response)
+   */
+  readonly bufferLimit?: Size;
+  /**
    * `metadata.labels` added, over the platform labels, to every object the
    * endpoint emits for whichever provider compiles it: Envoy AI Gateway's
    * `AIGatewayRoute`s, Envoy Gateway `Backend`s, `AIServiceBackend`s,
@@ -99,7 +130,17 @@ export interface OpenAiEndpointProps {
   readonly labels?: Record<string, string>;
 }
 
-const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, hostnames: true, models: true, requestTimeout: true, streamIdleTimeout: true, labels: true });
+const PROPS_KEYS = keysOf<OpenAiEndpointProps>({ name: true, gateway: true, hostnames: true, models: true, requestTimeout: true, streamIdleTimeout: true, bufferLimit: true, labels: true });
+
+/** A body size the endpoint needs its Gateway to buffer, and why. */
+export interface OpenAiBodyBuffer {
+  /** Bytes. */
+  readonly bytes: number;
+  /** The prop that states it: `bufferLimit`, or `models[<i>].embeddings`. */
+  readonly field: string;
+  /** What needs it, for notes and errors (`bufferLimit of OpenAiEndpoint ns/name`, `embeddings of model 'x' (...)`). */
+  readonly reason: string;
+}
 
 /** Why a known provider without an OpenAI route compiler cannot serve the endpoint, by provider id. */
 const NO_BODY_ROUTING: Readonly<Record<string, string>> = {
@@ -187,7 +228,10 @@ export class OpenAiEndpointModel implements ITierTarget {
  *   gives a model no backend; a model mixes an InferencePool with other
  *   backends or overrides its name; a model name is empty, too long or holds
  *   control characters; a label key or value is invalid; another endpoint already serves a model name on the
- *   same Gateway listener and host; `streamIdleTimeout` is not positive; the
+ *   same Gateway listener and host; `streamIdleTimeout` is not positive;
+ *   `bufferLimit` is below a model's largest embeddings answer, or the need
+ *   is more than the provider can buffer (2147483647 bytes on Envoy Gateway,
+ *   4294967295 on agentgateway); the
  *   gateway's provider cannot route on the body; or the provider's compiler
  *   refuses a backend or the parent (a listener that does not admit the
  *   endpoint's namespace)
@@ -209,6 +253,12 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
   public readonly streamIdleTimeout: Duration;
   /** `metadata.labels` added to every object the endpoint emits (see {@link OpenAiEndpointProps.labels}), if given. */
   public readonly labels?: Record<string, string>;
+  /**
+   * The body buffer the endpoint asks its Gateway for beyond the provider's
+   * LLM default: `bufferLimit` when given, else the largest embeddings
+   * answer of its models; undefined when neither is stated.
+   */
+  public readonly bodyBuffer?: OpenAiBodyBuffer;
   /** What the provider's compiler emitted. */
   public readonly compiled: CompiledOpenAiEndpoint;
 
@@ -230,6 +280,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     assertLabels(this, 'labels', props.labels);
     this.labels = optionalStringMap(this, 'labels', props.labels);
     this.models = this.resolveModels(props.models);
+    this.bodyBuffer = this.resolveBodyBuffer(props.bufferLimit);
 
     const gateway = this.parent.gateway;
     this.claimModels(gateway);
@@ -311,13 +362,40 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
     }
   }
 
+  /** `bufferLimit`, refused below the largest embeddings answer; else that answer. */
+  private resolveBodyBuffer(bufferLimit: unknown): OpenAiBodyBuffer | undefined {
+    let largest: number | undefined;
+    this.models.forEach((m, i) => {
+      if (m.embeddings && (largest === undefined || m.embeddings.bytes > this.models[largest].embeddings!.bytes)) largest = i;
+    });
+    const need: OpenAiBodyBuffer | undefined =
+      largest === undefined
+        ? undefined
+        : { bytes: this.models[largest].embeddings!.bytes, field: `models[${largest}].embeddings`, reason: `the embeddings of model '${this.models[largest].name}' (${this.models[largest].embeddings!.toString()})` };
+    if (bufferLimit === undefined) return need;
+    const bytes = sizeInBytes(this, 'bufferLimit', bufferLimit);
+    if (need && bytes < need.bytes) {
+      invalid(
+        this,
+        'bufferLimit',
+        `is ${bytes} bytes, below the ${need.bytes} bytes of ${need.reason}: the gateway would fail the model's largest answers (Envoy AI Gateway with 500, agentgateway with 503)`,
+        (bufferLimit as Size).asString(),
+        `raise bufferLimit to at least Size.mebibytes(${Math.ceil(need.bytes / 1024 ** 2)}) (${bytesQuantity(Math.ceil(need.bytes / 1024 ** 2) * 1024 ** 2)}), leave it out (the endpoint then asks for what its models need), or lower the model's maxInputs`,
+      );
+    }
+    return { bytes, field: 'bufferLimit', reason: `bufferLimit of OpenAiEndpoint ${this.endpointNamespace}/${this.endpointName}` };
+  }
+
   private resolveModels(models: unknown): ResolvedOpenAiModel[] {
     const list = requireArray(this, 'models', models, isPlainObject, 'a model object', "pass models: [{ name: 'llama-3-8b', backends: [pool] }]") as unknown as readonly OpenAiModel[];
     if (list.length === 0) invalid(this, 'models', 'is empty', [], "pass at least one model: models: [{ name: 'llama-3-8b', backends: [pool] }]");
     const seen = new Set<string>();
     return list.map((m, i) => {
       const field = `models[${i}]`;
-      assertKnownKeys(this, field, m, keysOf<OpenAiModel>({ name: true, backends: true }));
+      assertKnownKeys(this, field, m, keysOf<OpenAiModel>({ name: true, backends: true, embeddings: true }));
+      if (m.embeddings !== undefined && !(m.embeddings instanceof EmbeddingsResponse)) {
+        invalid(this, `${field}.embeddings`, 'must be an EmbeddingsResponse', m.embeddings, 'pass embeddings: EmbeddingsResponse.batch({ dimensions: 1024, maxInputs: 32 })');
+      }
       const name = m.name;
       if (typeof name !== 'string' || name.trim() !== name || name.length === 0 || name.length > MAX_MODEL_NAME || hasControlCharacter(name)) {
         invalid(this, `${field}.name`, `must be the model name clients send (1-${MAX_MODEL_NAME} characters, no surrounding spaces or control characters)`, name, "write e.g. 'meta-llama/Llama-3.1-8B-Instruct'");
@@ -344,7 +422,7 @@ export class OpenAiEndpoint extends Construct implements ITierTarget {
       if (pools.some((b) => b.modelNameOverride !== undefined)) {
         invalid(this, `${field}.backends[0].modelNameOverride`, 'is given for an InferencePool, whose gateways ignore it (Envoy AI Gateway v1.1.0 api/v1beta1/ai_gateway_route.go: "This field is ignored when referencing InferencePool resources")', pools[0]?.modelNameOverride, 'rename the model with an InferenceModelRewrite on the pool, or drop modelNameOverride');
       }
-      return { name, backends };
+      return { name, backends, embeddings: m.embeddings };
     });
   }
 }

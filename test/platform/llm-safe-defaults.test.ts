@@ -67,6 +67,7 @@ describe('LLM routes: no whole-request timeout that cuts streams', () => {
     expect(ctps[0].spec).toEqual({
       targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway' }],
       connection: { bufferLimit: LLM_GATEWAY_BUFFER_LIMIT },
+      http2: { initialStreamWindowSize: LLM_GATEWAY_BUFFER_LIMIT },
       timeout: { http: { streamIdleTimeout: '5m' } },
     });
     expect(LLM_GATEWAY_BUFFER_LIMIT).toBe('50Mi');

@@ -16,6 +16,11 @@ const BUFFER_LIMIT = /^[1-9]+[0-9]*([EPTGMK]i|[EPTGMk])?$/;
 
 const MAX_HEADER_EDITS = 64;
 
+/** Range of `http2.initialStreamWindowSize` (internal/gatewayapi/http.go at v1.9.0, after Envoy's HTTP/2 protocol options). */
+const MIN_HTTP2_STREAM_WINDOW = 65535;
+/** Largest `http2.initialStreamWindowSize`: 2^31 - 1. */
+export const MAX_HTTP2_STREAM_WINDOW = 2147483647;
+
 /** Props of {@link ClientTrafficPolicy}. */
 export interface ClientTrafficPolicyProps {
   /** `metadata.name`. @default - the construct id */
@@ -47,6 +52,19 @@ export interface ClientTrafficPolicyProps {
    */
   readonly bufferLimit?: string;
   /**
+   * `spec.http2.initialStreamWindowSize`: the HTTP/2 stream flow-control
+   * window, as a quantity (`50Mi`), 65535 to 2147483647 bytes. For an
+   * HTTP/2 client it is also the most Envoy buffers of one request or
+   * response (Envoy's connection manager sizes a stream's buffers from the
+   * codec stream, whose limit is this window), so it caps what
+   * `bufferLimit` caps for HTTP/1.1. More with
+   * {@link ClientTrafficPolicy.raiseHttp2InitialStreamWindowSize}.
+   * @default - Envoy Gateway's 65536 bytes (64 KiB)
+   * @see https://github.com/envoyproxy/gateway/blob/v1.9.0/internal/xds/translator/listener.go (http2InitialStreamWindowSize)
+   * @see https://github.com/envoyproxy/ai-gateway/blob/v1.1.0/site/docs/getting-started/basic-usage.md (HTTP/2 window size settings: 413 request_payload_too_large after raising bufferLimit)
+   */
+  readonly http2InitialStreamWindowSize?: string;
+  /**
    * `spec.timeout.http.streamIdleTimeout`: how long a stream may stay
    * silent before the listener ends it. It also stands in for the route's
    * idle timeout, which Envoy Gateway turns off on a route whose request
@@ -63,9 +81,11 @@ export interface ClientTrafficPolicyProps {
  * when a request enters the Gateway, before any filter runs (dropping
  * client copies of the identity headers that authentication later sets
  * keeps them from being spoofed), the connection buffer limit
- * (`spec.connection.bufferLimit`) and the stream idle timeout
+ * (`spec.connection.bufferLimit`), the HTTP/2 stream window
+ * (`spec.http2.initialStreamWindowSize`, the same cap for HTTP/2 clients)
+ * and the stream idle timeout
  * (`spec.timeout.http.streamIdleTimeout`) that LLM traffic needs. Other
- * settings of the kind (TLS, other timeouts, client IP detection) are not
+ * settings of the kind (TLS, other timeouts and HTTP/2 settings, client IP detection) are not
  * modelled by this construct.
  *
  * {@link ClientTrafficPolicy.ofGateway} gives the one policy of a Gateway
@@ -103,6 +123,7 @@ export class ClientTrafficPolicy extends Construct {
   private readonly removed = new Set<string>();
   private readonly set = new Map<string, string>();
   private buffer?: string;
+  private http2Window?: string;
   private streamIdle?: Duration;
 
   public constructor(scope: Construct, id: string, props: ClientTrafficPolicyProps) {
@@ -126,6 +147,7 @@ export class ClientTrafficPolicy extends Construct {
                 }
               : undefined,
           connection: this.buffer !== undefined ? { bufferLimit: eg.ClientTrafficPolicySpecConnectionBufferLimit.fromString(this.buffer) } : undefined,
+          http2: this.http2Window !== undefined ? { initialStreamWindowSize: eg.ClientTrafficPolicySpecHttp2InitialStreamWindowSize.fromString(this.http2Window) } : undefined,
           timeout: this.streamIdle !== undefined ? { http: { streamIdleTimeout: assertGatewayDuration(this, 'streamIdleTimeout', this.streamIdle) } } : undefined,
         }),
       }) as unknown as eg.ClientTrafficPolicySpec,
@@ -133,12 +155,13 @@ export class ClientTrafficPolicy extends Construct {
     this.removeEarlyRequestHeaders(...(props.removeEarlyRequestHeaders ?? []));
     for (const [name, value] of Object.entries(checkedRecord(this, 'setEarlyRequestHeaders', props.setEarlyRequestHeaders) ?? {})) this.setEarlyRequestHeader(name, value);
     if (props.bufferLimit !== undefined) this.raiseBufferLimit(props.bufferLimit);
+    if (props.http2InitialStreamWindowSize !== undefined) this.raiseHttp2InitialStreamWindowSize(props.http2InitialStreamWindowSize);
     optionalDuration(this, 'streamIdleTimeout', props.streamIdleTimeout, 'Duration.minutes(5)');
     if (props.streamIdleTimeout !== undefined) this.setStreamIdleTimeout(props.streamIdleTimeout);
     this.node.addValidation({
       validate: () =>
-        this.removed.size + this.set.size === 0 && this.buffer === undefined && this.streamIdle === undefined
-          ? [errorMessage(this, 'spec', 'sets nothing', {}, 'remove or set a header, set bufferLimit or streamIdleTimeout, or remove the policy.')]
+        this.removed.size + this.set.size === 0 && this.buffer === undefined && this.http2Window === undefined && this.streamIdle === undefined
+          ? [errorMessage(this, 'spec', 'sets nothing', {}, 'remove or set a header, set bufferLimit, http2InitialStreamWindowSize or streamIdleTimeout, or remove the policy.')]
           : [],
     });
   }
@@ -146,6 +169,11 @@ export class ClientTrafficPolicy extends Construct {
   /** `spec.connection.bufferLimit`, when set. */
   public get bufferLimit(): string | undefined {
     return this.buffer;
+  }
+
+  /** `spec.http2.initialStreamWindowSize`, when set. */
+  public get http2InitialStreamWindowSize(): string | undefined {
+    return this.http2Window;
   }
 
   /** `spec.timeout.http.streamIdleTimeout`, when set. */
@@ -164,6 +192,20 @@ export class ClientTrafficPolicy extends Construct {
     const q = typeof limit === 'string' && BUFFER_LIMIT.test(limit) ? exactQuantity(limit) : undefined;
     if (q === undefined) invalid(this, 'bufferLimit', 'must be a positive whole number of bytes with an optional suffix (Ki, Mi, Gi, k, M, G, ...)', limit, "use e.g. '50Mi'");
     if (this.buffer === undefined || compareRational(q, exactQuantity(this.buffer)!) > 0) this.buffer = limit;
+  }
+
+  /**
+   * Raises `spec.http2.initialStreamWindowSize` to at least `size` (a
+   * quantity such as `50Mi`); a larger window already set is kept.
+   *
+   * @throws ModelServingError for a value that is not a whole quantity of bytes between 65535 and 2147483647
+   */
+  public raiseHttp2InitialStreamWindowSize(size: string): void {
+    const q = typeof size === 'string' && BUFFER_LIMIT.test(size) ? exactQuantity(size) : undefined;
+    if (q === undefined || compareRational(q, exactQuantity(String(MIN_HTTP2_STREAM_WINDOW))!) < 0 || compareRational(q, exactQuantity(String(MAX_HTTP2_STREAM_WINDOW))!) > 0) {
+      invalid(this, 'http2InitialStreamWindowSize', `must be a whole number of bytes between ${MIN_HTTP2_STREAM_WINDOW} and ${MAX_HTTP2_STREAM_WINDOW} (Envoy's HTTP/2 window range), with an optional suffix`, size, "use e.g. '50Mi'");
+    }
+    if (this.http2Window === undefined || compareRational(q, exactQuantity(this.http2Window)!) > 0) this.http2Window = size;
   }
 
   /**
