@@ -94,7 +94,12 @@ describe('OpenAiEndpoint labels', () => {
     const shared = objects.find((o) => key(o) === 'AgentgatewayPolicy/gateway-model-header')!;
     expect(shared).toBeDefined();
     expect(labelled(shared)).toBe(false);
-    for (const k of endpoint.compiled.objects.filter((x) => x !== 'AgentgatewayPolicy/gateway-model-header')) expect(withLabels).toContain(k);
+    // The Gateway's shared policies (model header, body buffer) serve every endpoint of the Gateway: not labelled.
+    const frontend = objects.find((o) => key(o) === 'AgentgatewayPolicy/gateway-frontend')!;
+    expect(frontend).toBeDefined();
+    expect(labelled(frontend)).toBe(false);
+    const sharedKeys = ['AgentgatewayPolicy/gateway-model-header', 'AgentgatewayPolicy/gateway-frontend'];
+    for (const k of endpoint.compiled.objects.filter((x) => !sharedKeys.includes(x))) expect(withLabels).toContain(k);
   });
 
   it('without labels, only the platform labels', () => {
