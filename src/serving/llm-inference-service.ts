@@ -31,6 +31,7 @@ import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-ser
 import { renderKvCacheOffloading } from './llm-kv-cache';
 import { LlmScaling } from './llm-scaling';
 import { checkSchedulerOptions, LLM_SCHEDULER_GRPC_PORT, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
+import { checkLlmRouteRules, LlmRouteContext, LlmRouteRule, presetLlmRouteRules, renderLlmRouteRules } from './llm-route';
 import { LlmTracing, renderTracing } from './llm-tracing';
 import { LlmWorkerOptions, LlmWorkloadOptions, renderParallelism, WORKLOAD_KEYS } from './llm-workload';
 import { OPENAI_API_PATHS } from './serving-runtime';
@@ -70,13 +71,35 @@ export interface LlmManagedRouterOptions {
    */
   readonly scheduler?: boolean | LlmSchedulerOptions;
   /**
-   * `router.route.http.spec.hostnames`: the inline part of KServe's managed
-   * HTTPRoute (its rules, OpenAI paths under `/<namespace>/<name>/`, come
-   * from KServe's `kserve-config-llm-router-route` preset; parentRefs from
-   * `gateways`).
+   * `router.route.http.spec.hostnames`: the Host headers KServe's managed
+   * HTTPRoute answers (part of the inline route spec: see `rules` for the
+   * rules written with it).
    * @default - no hostnames: every hostname of the listeners
    */
   readonly hostnames?: readonly string[];
+  /**
+   * `router.route.http.spec.parentRefs`: attach KServe's HTTPRoute to these
+   * Gateways (or listeners) through the inline route spec, replacing the
+   * preset's default Gateway, without `router.gateway.refs`. Not with
+   * `gateways`: KServe overwrites the route's parentRefs with the gateway
+   * refs and its webhook rejects parentRefs that differ from them (kserve
+   * v0.20.0 pkg/apis/serving/v1alpha2/llm_inference_service_validation.go
+   * validateRouterCrossFieldConstraints; config_merge.go ToParentRefs), so
+   * name the Gateways once, in one of the two.
+   * @default - none: `gateways`, else KServe's default Gateway
+   */
+  readonly parents?: readonly IRouteParent[];
+  /**
+   * `router.route.http.spec.rules`: the rules of KServe's managed HTTPRoute
+   * (matches, filters, timeouts, and {@link LlmRouteBackend} as backend,
+   * which KServe resolves to its pool or workload Service). They replace
+   * all the rules of KServe's `kserve-config-llm-router-route` preset.
+   * @default - the preset's path rules ({@link presetLlmRouteRules}) when
+   *   `hostnames` or `parents` write an inline spec (the CRD would default a
+   *   missing `rules` to one catch-all rule without backends, which replaces
+   *   the preset's); no inline spec otherwise (KServe's preset applies whole)
+   */
+  readonly rules?: readonly LlmRouteRule[];
   /** `router.route.group` and `weight`: share a routing group's traffic with other LLMInferenceServices. @default - no group */
   readonly group?: LlmRouteGroup;
 }
@@ -108,16 +131,28 @@ export class LlmRouter {
    * default Gateway when none is named).
    *
    * @throws ModelServingError when `explicitDefaultGateway` is combined with
-   *   `gateways`, for a bad hostname, group name or weight, or bad scheduler options
+   *   `gateways` or `parents`, `parents` with `gateways` (KServe's webhook
+   *   rejects parentRefs other than the gateway refs), for a bad hostname,
+   *   group name or weight, bad rules ({@link checkLlmRouteRules}), or bad
+   *   scheduler options
    */
   public static managed(options: LlmManagedRouterOptions = {}): LlmRouter {
     const where = 'LlmRouter.managed';
     checkProps(where, options, 'LlmManagedRouterOptions');
-    assertKnownKeys(where, '', options, keysOf<LlmManagedRouterOptions>({ gateways: true, explicitDefaultGateway: true, scheduler: true, hostnames: true, group: true }));
+    assertKnownKeys(where, '', options, keysOf<LlmManagedRouterOptions>({ gateways: true, explicitDefaultGateway: true, scheduler: true, hostnames: true, parents: true, rules: true, group: true }));
     const gateways = checkGateways(where, options.gateways);
     if (options.explicitDefaultGateway && gateways.length > 0) {
       invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gateway.gatewayName), 'drop explicitDefaultGateway, or the gateways');
     }
+    const parents = checkGateways(where, options.parents, 'parents');
+    if (parents.length > 0 && gateways.length > 0) {
+      // kserve v0.20.0 llm_inference_service_validation.go validateRouterCrossFieldConstraints: parentRefs other than the gateway refs are rejected; equal ones are redundant (KServe derives them).
+      invalid(where, 'parents', "is given with gateways: KServe writes the route's parentRefs from router.gateway.refs and rejects other parentRefs", parents.map((p) => p.gateway.gatewayName), 'name the Gateways once: in gateways (router.gateway.refs) or in parents (route.http.spec.parentRefs)');
+    }
+    if (parents.length > 0 && options.explicitDefaultGateway) {
+      invalid(where, 'explicitDefaultGateway', "cannot be combined with parents: the route attaches to the parents, not to KServe's default Gateway", parents.map((p) => p.gateway.gatewayName), 'drop explicitDefaultGateway, or the parents');
+    }
+    const rules = options.rules === undefined ? undefined : checkLlmRouteRules(where, options.rules);
     const scheduler = checkScheduler(where, options.scheduler);
     let hostnames: string[] | undefined;
     if (options.hostnames !== undefined) {
@@ -134,7 +169,7 @@ export class LlmRouter {
       assertInteger(where, 'group.weight', options.group.weight, { min: 0, max: 1_000_000, type: 'router.route.weight', fix: 'use a proportional share such as 90 and 10' });
       group = { name: options.group.name, weight: options.group.weight };
     }
-    return new LlmRouter('managed', gateways, scheduler, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted', hostnames, group);
+    return new LlmRouter('managed', gateways, scheduler, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted', hostnames, group, parents, rules);
   }
 
   /**
@@ -171,11 +206,20 @@ export class LlmRouter {
     public readonly hostnames?: readonly string[],
     /** `route.group` and `route.weight`. */
     public readonly group?: LlmRouteGroup,
+    /** `route.http.spec.parentRefs`. */
+    private readonly routeParents: readonly IRouteParent[] = [],
+    /** `route.http.spec.rules`, as given. */
+    public readonly rules?: readonly LlmRouteRule[],
   ) {}
 
-  /** The Gateways referenced in `router.gateway.refs`. */
+  /** The Gateways the route attaches to: those of `router.gateway.refs`, or of `route.http.spec.parentRefs`. */
   public get gateways(): readonly IGateway[] {
-    return [...new Set(this.parents.map((p) => p.gateway))];
+    return [...new Set([...this.parents, ...this.routeParents].map((p) => p.gateway))];
+  }
+
+  /** Whether the router writes an inline route spec (`route.http.spec`). */
+  public get inlineSpec(): boolean {
+    return this.hostnames !== undefined || this.routeParents.length > 0 || this.rules !== undefined;
   }
 
   /** Whether KServe manages an HTTPRoute. */
@@ -192,11 +236,20 @@ export class LlmRouter {
    * The rendered `spec.router`.
    *
    * @param ctx the LLMInferenceService's namespace and names (Gateways without a namespace get the service's)
+   * @param route the names the inline route's rules need (its backends, its default paths)
    * @param late what the service learnt after its construction: the HTTPRoutes of {@link LlmInferenceService.useHttpRoutes}, the pool of {@link LlmInferenceService.useInferencePool}
+   * @throws ModelServingError when a parent's listeners do not admit routes from the service's namespace
    */
-  public render(ctx: LlmSchedulerContext, late: { readonly routes?: readonly string[]; readonly pool?: string } = {}): Record<string, unknown> | undefined {
+  public render(ctx: LlmSchedulerContext, route: Omit<LlmRouteContext, 'providers'>, late: { readonly routes?: readonly string[]; readonly pool?: string } = {}): Record<string, unknown> | undefined {
     if (this.mode === 'none') return undefined;
     const ns = ctx.namespace;
+    for (const [i, p] of this.routeParents.entries()) {
+      const ref = p.parentRef;
+      const listeners = ref.sectionName ? p.gateway.listeners.filter((l) => l.name === ref.sectionName) : p.gateway.listeners;
+      if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(ns, p.gateway.gatewayNamespace) === false)) {
+        invalid(ctx.scope, `router.parents[${i}]`, `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${ns ?? '(none)'}' (KServe creates its HTTPRoute there)`, ref.name, `add the namespace to the listener's allowedRoutes`);
+      }
+    }
     const gateway =
       this.gatewayField === 'refs'
         ? { refs: this.parents.map((p) => ({ name: p.gateway.gatewayName, namespace: p.gateway.gatewayNamespace ?? ns, sectionName: p.parentRef.sectionName })) }
@@ -205,19 +258,29 @@ export class LlmRouter {
           : undefined;
     let scheduler = this.schedulerOptions === undefined ? undefined : renderScheduler(ctx, this.schedulerOptions);
     if (late.pool !== undefined) scheduler = { ...(scheduler ?? {}), pool: { ref: { name: late.pool } } };
-    const route =
+    const routeField =
       this.mode === 'refs'
         ? { http: { refs: (late.routes ?? []).map((name) => ({ name })) } }
-        : { http: this.hostnames ? { spec: { hostnames: [...this.hostnames] } } : undefined, group: this.group?.name, weight: this.group?.weight };
-    return { scheduler, route, gateway };
+        : { http: this.inlineSpec ? { spec: this.renderInlineSpec(ns, route) } : undefined, group: this.group?.name, weight: this.group?.weight };
+    return { scheduler, route: routeField, gateway };
+  }
+
+  /** `route.http.spec`: parentRefs, hostnames, and the rules (the preset's path rules when none are given). */
+  private renderInlineSpec(ns: string | undefined, route: Omit<LlmRouteContext, 'providers'>): Record<string, unknown> {
+    const providers = this.gateways.map((g) => g.provider?.id);
+    const parentRefs =
+      this.routeParents.length > 0
+        ? this.routeParents.map((p) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: p.gateway.gatewayName, namespace: p.gateway.gatewayNamespace ?? ns, sectionName: p.parentRef.sectionName, port: p.parentRef.port }))
+        : undefined;
+    return { parentRefs, hostnames: this.hostnames ? [...this.hostnames] : undefined, rules: renderLlmRouteRules({ ...route, providers }, this.rules ?? presetLlmRouteRules(route)) };
   }
 }
 
-function checkGateways(where: string, gateways: readonly IRouteParent[] | undefined): readonly IRouteParent[] {
+function checkGateways(where: string, gateways: readonly IRouteParent[] | undefined, field = 'gateways'): readonly IRouteParent[] {
   if (gateways === undefined) return [];
-  if (!Array.isArray(gateways)) invalid(where, 'gateways', 'must be a list of Gateways', gateways, 'pass gateways: [gateway]');
+  if (!Array.isArray(gateways)) invalid(where, field, 'must be a list of Gateways', gateways, `pass ${field}: [gateway]`);
   gateways.forEach((g, i) =>
-    requireShape(where, `gateways[${i}]`, g, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or a listener', "pass the Gateway construct (or Gateway.fromGatewayName(...)), or gateway.listener('https')"),
+    requireShape(where, `${field}[${i}]`, g, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or a listener', "pass the Gateway construct (or Gateway.fromGatewayName(...)), or gateway.listener('https')"),
   );
   return [...gateways];
 }
@@ -547,7 +610,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       for (const g of router.gateways) assertPoolGateway(this, 'router.scheduler.failureMode', g, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
     }
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
-    router.render(this.schedulerContext());
+    router.render(this.schedulerContext(), this.routeContext());
 
     const own = checkedAnnotations(this, props.annotations) ?? {};
     for (const key of Object.keys(own)) {
@@ -981,7 +1044,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (this.router.mode === 'refs' && this.routes.length === 0) {
       invalid(this, 'router', 'is LlmRouter.httpRoutes but names no HTTPRoute', undefined, 'call useHttpRoutes(route) with the HttpRoute that sends to this service');
     }
-    const router = this.router.render(this.schedulerContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
+    const router = this.router.render(this.schedulerContext(), this.routeContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
     const spec = { ...this.spec, router } as Record<string, unknown>;
     if (this.sidecarPool) {
       // Merged by name over KServe's decode preset (strategic merge, kserve v0.20.0 config_merge.go mergeSpecs).
@@ -991,6 +1054,19 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       spec.template = { ...(spec.template as Record<string, unknown>), initContainers: [{ name: ROUTING_SIDECAR, args, securityContext }] };
     }
     return pruneUndefined(spec) as Record<string, unknown>;
+  }
+
+  /** The names the inline route's rules need (computed only with an inline spec: the names throw when too long). */
+  private routeContext(): Omit<LlmRouteContext, 'providers'> {
+    const inline = this.router.inlineSpec;
+    return {
+      namespace: this.serviceNamespace,
+      name: this.serviceName,
+      modelName: this.modelName,
+      poolName: inline ? this.childName('-inference-pool') : '',
+      workloadServiceName: inline ? this.workloadServiceName : '',
+      port: LLM_WORKLOAD_PORT,
+    };
   }
 
   private schedulerContext(): LlmSchedulerContext {

@@ -211,7 +211,10 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'inference-gateway', { namespace: 'gateways' });
     const svc = new LlmInferenceService(ns.llm, 'qwen-v2', base({ router: LlmRouter.managed({ gateways: [gw], hostnames: ['llm.example.com'], group: { name: 'qwen', weight: 90 } }) }));
     const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen-v2', 'llm');
-    expect(o.spec.router).toEqual({ route: { http: { spec: { hostnames: ['llm.example.com'] } }, group: 'qwen', weight: 90 }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
+    // With hostnames the inline spec also carries the preset's path rules (the CRD would default a missing rules list): test/serving/llm-router-inline-route.test.ts.
+    const { rules, ...spec } = o.spec.router.route.http.spec;
+    expect(rules.map((r: { name: string }) => r.name)).toContain('v1-chat-completions-path');
+    expect({ ...o.spec.router, route: { ...o.spec.router.route, http: { spec } } }).toEqual({ route: { http: { spec: { hostnames: ['llm.example.com'] } }, group: 'qwen', weight: 90 }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
     expect(svc.routeName).toBe('qwen-v2-kserve-route');
     expect(svc.inferencePoolName).toBeUndefined();
     expect(svc.endpointPickerServiceName).toBeUndefined();
