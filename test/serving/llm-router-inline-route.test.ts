@@ -125,7 +125,7 @@ describe('LlmRouter.managed: the inline route spec (router.route.http.spec)', ()
     expect(other.spec.router.route.http.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'kong', namespace: 'gw' }]);
     for (const rule of other.spec.router.route.http.spec.rules) expect(rule.timeouts).toEqual({ backendRequest: '10m' });
     // The parent Gateway's proxy pods may reach the vLLM pods, as with router.gateway.refs.
-    const ingress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'llm' && o.metadata.name.includes('istio-to-llmisvc-qwen'));
+    const ingress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'llm' && (o.metadata.name ?? '').includes('istio-to-llmisvc-qwen')) as any[];
     expect(ingress).toHaveLength(1);
     expect(ingress[0].spec.ingress[0].ports).toEqual([{ port: 8000, protocol: 'TCP' }]);
     for (const o of objects.filter((x) => x.kind === 'LLMInferenceService')) expect(validateObject(o as unknown as Json).map(formatIssue)).toEqual([]);
