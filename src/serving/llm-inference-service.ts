@@ -6,18 +6,12 @@ import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { NetworkPeer } from '../core/network-peer';
-import { renderContainer, TMP_VOLUME } from '../core/container';
-import { EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations, policyId } from '../core/names';
+import { assertDnsLabel, assertDnsSubdomain, checkedAnnotations, policyId } from '../core/names';
 import { checkProps, childPath, hasMethod, hasProperty, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
-import { checkedRecord } from '../core/records';
 import { WorkloadSecurity } from '../core/security';
-import { IServiceAccount } from '../core/service-account';
 import { sortRecord } from '../core/sort-keys';
-import { checkTolerations } from '../core/toleration';
-import { renderPodVolumes } from '../core/volume';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { assertPoolGateway, FailureMode, INFERENCE_POOL_GROUP, InferencePool } from '../inference/inference-pool';
@@ -26,16 +20,14 @@ import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } fr
 import { HttpRoute } from '../routing/http-route';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
-import { Toleration } from './inference-service';
 import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-service-config';
-import { renderKvCacheOffloading } from './llm-kv-cache';
-import { LlmScaling } from './llm-scaling';
 import { checkSchedulerOptions, LLM_SCHEDULER_GRPC_PORT, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
 import { checkLlmRouteRules, LlmRouteContext, LlmRouteRule, presetLlmRouteRules, renderLlmRouteRules } from './llm-route';
 import { LlmTracing, renderTracing } from './llm-tracing';
-import { LlmWorkerOptions, LlmWorkloadOptions, renderParallelism, WORKLOAD_KEYS } from './llm-workload';
+import { LlmWorkloadOptions, WORKLOAD_KEYS } from './llm-workload';
+import { APP_NAME, COMPONENT, KSERVE_COMPONENT, LLM_GPU_SECURITY, LlmWorkloadWriter, LLMD_ROLE, needsWritableRoot, PART_OF } from './llm-workload-spec';
 import { OPENAI_API_PATHS } from './serving-runtime';
-import { Storage, StorageBinding } from './storage';
+import { Storage } from './storage';
 
 /** `router.route.group` and `router.route.weight`: a share of a routing group's traffic. */
 export interface LlmRouteGroup {
@@ -300,33 +292,6 @@ function assertHostname(where: string, field: string, h: unknown): void {
 }
 
 /**
- * The security of a GPU or multi-node LLMInferenceService by default:
- * restricted (non-root, no privilege escalation, RuntimeDefault seccomp)
- * with a writable root filesystem, which KServe's vLLM presets set because
- * the NVIDIA container toolkit's CDI hook writes to it (kserve v0.20.0
- * config/llmisvcconfig/config-llm-template.yaml, "nvidia-cdi-hook requires a
- * writable root filesystem"); recorded as a waiver of rule SEC-W06.
- */
-export const LLM_GPU_SECURITY = WorkloadSecurity.relaxed({
-  reason: "KServe's vLLM presets need a writable root filesystem on GPU pods (nvidia-cdi-hook writes to it; kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)",
-  writableRootFilesystem: true,
-});
-
-/** Whether a workload of the service requests NVIDIA GPUs or has workers (read before the props are checked: only plain shapes count). */
-function needsWritableRoot(props: LlmInferenceServiceProps): boolean {
-  const gpu = (c: unknown) => {
-    const r = (c as { resources?: { limits?: { nvidiaGpu?: unknown }; requests?: { nvidiaGpu?: unknown } } } | null | undefined)?.resources;
-    return typeof r === 'object' && r !== null && (r.limits?.nvidiaGpu !== undefined || r.requests?.nvidiaGpu !== undefined);
-  };
-  const workload = (w: unknown): boolean => {
-    if (typeof w !== 'object' || w === null) return false;
-    const x = w as { container?: unknown; worker?: unknown };
-    return gpu(x.container) || x.worker !== undefined;
-  };
-  return workload(props) || workload(props.prefill);
-}
-
-/**
  * The port of the workload Service KServe creates for an
  * LLMInferenceService, and of the vLLM server behind it (kserve v0.20.0
  * pkg/controller/v1alpha2/llmisvc/workload.go, reconcileWorkloadService:
@@ -469,14 +434,10 @@ const PROPS_KEYS = [
   }),
 ];
 
-/** The label keys KServe selects workload pods by (kserve v0.20.0 pkg/constants/constants.go). */
-const PART_OF = 'app.kubernetes.io/part-of';
 /** The routing sidecar of KServe's decode pods (kserve v0.20.0 constants.LLMISVCRoutingSidecarContainerName). */
 const ROUTING_SIDECAR = 'llm-d-routing-sidecar';
-const APP_NAME = 'app.kubernetes.io/name';
-const COMPONENT = 'app.kubernetes.io/component';
-const KSERVE_COMPONENT = 'kserve.io/component';
-const LLMD_ROLE = 'llm-d.ai/role';
+
+export { LLM_GPU_SECURITY };
 
 /** The pods KServe runs for one part of an LLMInferenceService, as the controller labels them. */
 export interface LlmPods {
@@ -533,7 +494,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private sidecarPool?: InferencePool;
   private workloadSecurity?: WorkloadSecurity;
   private readonly prefillMultiNode: boolean;
-  private readonly poolLabels?: Record<string, string>;
+  /** Writes the workloads (shared with LlmInferenceServiceConfig). */
+  private readonly writer: LlmWorkloadWriter;
   /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
   private readonly downloads: string[] = [];
 
@@ -575,18 +537,18 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       requireShape(this, 'poolWith', props.poolWith, (v): v is LlmInferenceService => v instanceof LlmInferenceService, 'an LlmInferenceService', 'pass the LlmInferenceService whose scheduler should also send to these pods');
       if (props.poolWith === this) invalid(this, 'poolWith', 'names this service itself', this.serviceName, 'name another LlmInferenceService');
       if (props.poolWith.serviceNamespace !== ns) invalid(this, 'poolWith', `is in namespace ${props.poolWith.serviceNamespace ?? '(none)'}, but an InferencePool selects pods of its own namespace (${ns ?? '(none)'}) only`, props.poolWith.serviceName, 'create both services in one namespace');
-      this.poolLabels = { ...props.poolWith.poolSelector };
     }
+    this.writer = new LlmWorkloadWriter(this, false, props.poolWith ? { ...props.poolWith.poolSelector } : undefined);
     this.disaggregated = props.prefill !== undefined;
     this.multiNode = props.worker !== undefined;
     this.prefillMultiNode = props.prefill?.worker !== undefined;
 
-    const main = this.workload('', props, binding, security);
+    const main = this.writer.workload('', props, binding, security);
     let prefill: Record<string, unknown> | undefined;
     if (props.prefill !== undefined) {
       if (!isPlainObject(props.prefill)) invalid(this, 'prefill', 'must be an object of LlmWorkloadOptions', props.prefill, 'pass prefill: { replicas: 2, container: { resources } }');
       assertKnownKeys(this, 'prefill', props.prefill, WORKLOAD_KEYS);
-      prefill = this.workload('prefill.', props.prefill, binding, security);
+      prefill = this.writer.workload('prefill.', props.prefill, binding, security);
       // KServe's webhook (ValidateActuatorConsistency): decode and prefill scale through the same actuator.
       if (props.scaling && props.prefill.scaling && props.scaling.actuator !== props.prefill.scaling.actuator) {
         invalid(this, 'prefill.scaling', `uses ${props.prefill.scaling.actuator} but the decode workload uses ${props.scaling.actuator}: KServe requires one actuator backend for both (two metric pipelines would scale them out of step)`, props.prefill.scaling.actuator, `use LlmScaling.${props.scaling.actuator}(...) for both`);
@@ -827,7 +789,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
    */
   public get decodePods(): LlmPods {
     const component = this.multiNode ? 'llminferenceservice-workload-leader' : 'llminferenceservice-workload';
-    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: this.disaggregated ? 'decode' : 'both', ...this.extraPodLabels('') } };
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: this.disaggregated ? 'decode' : 'both', ...this.writer.extraPodLabels('') } };
   }
 
   /**
@@ -840,7 +802,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   public get prefillPods(): LlmPods | undefined {
     if (!this.disaggregated) return undefined;
     const component = this.prefillMultiNode ? 'llminferenceservice-workload-leader-prefill' : 'llminferenceservice-workload-prefill';
-    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: 'prefill', ...this.extraPodLabels('prefill.') } };
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: 'prefill', ...this.writer.extraPodLabels('prefill.') } };
   }
 
   /**
@@ -1080,103 +1042,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       invalid(this, 'name', `is too long: KServe names its ${suffix.slice(1)} object '<name>${suffix}' and hashes names over 63 characters (knative kmeta.ChildName), so that name cannot be known here`, this.serviceName, `use a name of at most ${63 - suffix.length} characters`);
     }
     return name;
-  }
-
-  private readonly podLabelsBy = new Map<string, Record<string, string>>();
-
-  private extraPodLabels(field: string): Record<string, string> {
-    return { ...(this.podLabelsBy.get(field) ?? {}), ...(this.poolLabels ?? {}) };
-  }
-
-  /**
-   * Checks and renders one workload (the main one at `field` '', the
-   * prefill one at 'prefill.'): replicas or scaling, parallelism, the pod
-   * template and workers with the library's security, KV-cache offloading.
-   */
-  private workload(field: string, w: LlmWorkloadOptions, binding: StorageBinding, security: WorkloadSecurity): Record<string, unknown> {
-    const f = (k: string) => `${field}${k}`;
-    if (w.container === undefined || w.container === null || typeof w.container !== 'object' || Array.isArray(w.container)) {
-      invalid(this, f('container'), 'must be a container object', w.container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
-    }
-    // KServe's CRD rule and webhook: "replicas and scaling are mutually exclusive".
-    if (w.replicas !== undefined && w.scaling !== undefined) {
-      invalid(this, f('replicas'), 'is given with scaling, which KServe refuses ("scaling and replicas are mutually exclusive; use scaling for autoscaled deployments or replicas for static deployments")', w.replicas, `drop ${f('replicas')} (scaling sets minReplicas and maxReplicas), or drop ${f('scaling')}`);
-    }
-    if (w.scaling !== undefined) requireShape(this, f('scaling'), w.scaling, (v): v is LlmScaling => v instanceof LlmScaling, 'an LlmScaling', 'use LlmScaling.keda({ maxReplicas: 4 }) or LlmScaling.hpa({ maxReplicas: 4 })');
-    const replicas = w.scaling ? undefined : assertInteger(this, f('replicas'), w.replicas ?? 1, { min: 1, max: INT32_MAX, type: `int32: LLMInferenceService spec.${f('replicas')}`, fix: 'use 1 or more' });
-    const parallelism = renderParallelism(this, f('parallelism'), w.parallelism, w.worker !== undefined);
-    if (w.worker !== undefined && security.readOnlyRoot) {
-      invalid(
-        this,
-        f('worker'),
-        "runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem (kserve v0.20.0 config/llmisvcconfig/config-llm-worker-data-parallel.yaml: 'nvidia-cdi-hook requires a writable root filesystem'), which the restricted security forbids",
-        'WorkloadSecurity.RESTRICTED',
-        "pass security: WorkloadSecurity.relaxed({ reason: 'vLLM multi-node (nvidia-cdi-hook) writes to the root filesystem', writableRootFilesystem: true })",
-      );
-    }
-    const podLabels = w.podLabels === undefined ? undefined : (assertLabels(this, f('podLabels'), w.podLabels), { ...w.podLabels });
-    for (const key of Object.keys(podLabels ?? {})) {
-      if ([PART_OF, APP_NAME, KSERVE_COMPONENT, COMPONENT, LLMD_ROLE].includes(key)) {
-        invalid(this, f(`podLabels.${key}`), 'is a label KServe sets and selects pods by: overriding it moves the pods out of (or into) a pool', podLabels?.[key], 'use poolWith to pool with another LLMInferenceService, or a label of your own');
-      }
-    }
-    if (podLabels) this.podLabelsBy.set(field, podLabels);
-    const labels = podLabels || this.poolLabels ? { ...(podLabels ?? {}), ...(this.poolLabels ?? {}) } : undefined;
-    const serviceAccount = optionalShape(this, f('serviceAccount'), w.serviceAccount, (v): v is IServiceAccount => hasProperty(v, 'serviceAccountName'), 'a ServiceAccount', "pass the ServiceAccount construct");
-    if (serviceAccount && binding.serviceAccount && serviceAccount.serviceAccountName !== binding.serviceAccount.serviceAccountName) {
-      invalid(this, f('serviceAccount'), `differs from the model storage's ServiceAccount (${binding.serviceAccount.serviceAccountName}), which carries its credentials`, serviceAccount.serviceAccountName, 'leave serviceAccount out, or give the storage this ServiceAccount');
-    }
-    const saName = serviceAccount?.serviceAccountName ?? binding.serviceAccount?.serviceAccountName;
-    const template = this.pod(f(''), w.container, w.nodeSelector, w.tolerations, saName, security, binding.env);
-    let worker: Record<string, unknown> | undefined;
-    if (w.worker !== undefined) {
-      if (!isPlainObject(w.worker)) invalid(this, f('worker'), 'must be an object of LlmWorkerOptions', w.worker, 'pass worker: { container: { resources } }');
-      assertKnownKeys(this, f('worker'), w.worker, keysOf<LlmWorkerOptions>({ container: true, nodeSelector: true, tolerations: true }));
-      if (isPlainObject(w.worker.container as unknown) && 'name' in w.worker.container) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
-      worker = this.pod(f('worker.'), w.worker.container, w.worker.nodeSelector ?? w.nodeSelector, w.worker.tolerations, saName, security, binding.env);
-    }
-    return {
-      replicas,
-      scaling: w.scaling?.render(),
-      parallelism,
-      labels,
-      annotations: checkedAnnotations(this, w.podAnnotations),
-      template,
-      worker,
-      kvCacheOffloading: renderKvCacheOffloading(this, f('kvCacheOffloading'), w.kvCacheOffloading),
-    };
-  }
-
-  /** One pod spec (`template` or `worker`) with the library's security and the `main` container. */
-  private pod(
-    field: string,
-    container: LlmWorkloadOptions['container'],
-    nodeSelector: Record<string, string> | undefined,
-    tolerations: readonly Toleration[] | undefined,
-    serviceAccountName: string | undefined,
-    security: WorkloadSecurity,
-    storageEnv: EnvVars | undefined,
-  ): Record<string, unknown> {
-    if (container === undefined || container === null || typeof container !== 'object' || Array.isArray(container)) {
-      invalid(this, `${field}container`, 'must be a container object', container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
-    }
-    const gpu = container.resources?.limits?.nvidiaGpu;
-    if (container.resources?.requests?.nvidiaGpu !== undefined && gpu === undefined) {
-      invalid(this, `${field}container.resources.limits.nvidiaGpu`, 'is required when GPUs are requested', undefined, "set limits: { nvidiaGpu: '1' }");
-    }
-    // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
-    const main = renderContainer(this, `${field}container`, { ...container, env: { ...(storageEnv ?? {}), ...(container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
-    if (tolerations !== undefined) checkTolerations(this, `${field}tolerations`, tolerations);
-    const tol = tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
-    return {
-      securityContext: security.pod(),
-      automountServiceAccountToken: false,
-      serviceAccountName,
-      nodeSelector: checkedRecord(this, `${field}nodeSelector`, nodeSelector),
-      tolerations: tol?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
-      containers: [main],
-      volumes: renderPodVolumes(this, [{ field: `${field}container.volumeMounts`, mounts: container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : []),
-    };
   }
 
   private loraLimits(limits: LlmLoraLimits | undefined, adapters: number): LlmLoraLimits | undefined {
