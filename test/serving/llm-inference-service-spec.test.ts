@@ -19,7 +19,8 @@ import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config
 import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
 import { HttpRoute } from '../../src/routing/http-route';
-import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { KvCacheEvictionPolicy, KvCacheTier } from '../../src/serving/llm-kv-cache';
 import { LlmScaling } from '../../src/serving/llm-scaling';
 import { LlmTracingSampler } from '../../src/serving/llm-tracing';
