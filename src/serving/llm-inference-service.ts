@@ -92,7 +92,7 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
   readonly model: Storage;
   /** `spec.model.name`: the model name clients send (OpenAI `model`). @default - the repository id for hf:// models, else the construct name */
   readonly modelName?: string;
-  /** `spec.router`. @default LlmRouter.none() */
+  /** `spec.router`. Not with a `baseRefs` config that sets a router (the service then takes that one). @default - the router of a `baseRefs` config, else LlmRouter.none() */
   readonly router?: LlmRouter;
   /**
    * `spec.model.lora.adapters`: LoRA adapters vLLM loads on top of the base
@@ -103,9 +103,13 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
   /** `spec.model.lora` limits (`maxAdapters`, `maxCpuAdapters`, `maxRank`). @default - KServe's and vLLM's */
   readonly loraLimits?: LlmLoraLimits;
   /**
-   * `spec.baseRefs`: configs KServe merges under this spec, in order (later
-   * ones win). Each must be in this LLMInferenceService's namespace or in
-   * KServe's ({@link KSERVE_NAMESPACE}), where KServe looks them up.
+   * `spec.baseRefs`: configs KServe merges under this spec, in order:
+   * KServe's well-known configs first, then these (later ones win), then
+   * this spec (see {@link LlmInferenceServiceConfig} for the merge). Each
+   * must be in this LLMInferenceService's namespace or in KServe's
+   * ({@link KSERVE_NAMESPACE}), where KServe looks them up. A config's
+   * router, prefill and workers count as this service's (its names, pod
+   * labels and NetworkPolicies).
    * @default - none: KServe's well-known configs only
    */
   readonly baseRefs?: readonly LlmInferenceServiceConfig[];
@@ -234,6 +238,8 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private sidecarPool?: InferencePool;
   private workloadSecurity?: WorkloadSecurity;
   private readonly prefillMultiNode: boolean;
+  /** Whether `router` is this service's own (not a baseRefs config's). */
+  private readonly ownRouter: boolean;
   /** Writes the workloads (shared with LlmInferenceServiceConfig). */
   private readonly writer: LlmWorkloadWriter;
   /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
@@ -252,10 +258,19 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     this.workloadSecurity = security;
     security.check(this, 'security');
     this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
-    const router = props.router ?? LlmRouter.none();
-    requireShape(this, 'router', router, (v): v is LlmRouter => v instanceof LlmRouter, 'an LlmRouter', 'use LlmRouter.managed(...), LlmRouter.httpRoutes(...) or LlmRouter.none()');
-    this.router = router;
     const ns = Chart.of(this).namespace;
+    const baseRefs = props.baseRefs === undefined ? undefined : this.baseRefs(props.baseRefs, ns);
+    const configs = props.baseRefs ?? [];
+    if (props.router !== undefined) requireShape(this, 'router', props.router, (v): v is LlmRouter => v instanceof LlmRouter, 'an LlmRouter', 'use LlmRouter.managed(...), LlmRouter.httpRoutes(...) or LlmRouter.none()');
+    // A config's router is this service's (KServe merges it in): one router, said once.
+    const withRouter = configs.filter((c) => c.router !== undefined);
+    if (withRouter.length > 0 && props.router !== undefined) {
+      invalid(this, 'router', `is given, and baseRefs config ${withRouter[0].configName} sets a router too: KServe would merge the two field by field`, withRouter[0].configName, 'set the router on the service or in one config');
+    }
+    if (withRouter.length > 1) invalid(this, 'baseRefs', 'name two configs that set a router, which KServe would merge field by field', withRouter.map((c) => c.configName), 'set the router in one config');
+    const router = props.router ?? withRouter[0]?.router ?? LlmRouter.none();
+    this.router = router;
+    this.ownRouter = props.router !== undefined;
     const adapters = props.loraAdapters?.map((a, i) => {
       if (typeof a.name !== 'string' || a.name.trim().length === 0) invalid(this, `loraAdapters[${i}].name`, 'must be a model name', a.name, "pass e.g. name: 'my-adapter'");
       // KServe's webhook (validateLoRAAdapters): no "." or "..", and not the base model's name.
@@ -269,7 +284,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       return { name: a.name, uri: adapter.storageUri };
     });
     const lora = this.loraLimits(props.loraLimits, adapters?.length ?? 0);
-    const baseRefs = props.baseRefs === undefined ? undefined : this.baseRefs(props.baseRefs, ns);
     if (adapters && new Set(adapters.map((a) => a.name)).size !== adapters.length) {
       invalid(this, 'loraAdapters', 'repeats an adapter name', adapters.map((a) => a.name), 'give each adapter a unique name');
     }
@@ -279,9 +293,10 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       if (props.poolWith.serviceNamespace !== ns) invalid(this, 'poolWith', `is in namespace ${props.poolWith.serviceNamespace ?? '(none)'}, but an InferencePool selects pods of its own namespace (${ns ?? '(none)'}) only`, props.poolWith.serviceName, 'create both services in one namespace');
     }
     this.writer = new LlmWorkloadWriter(this, false, props.poolWith ? { ...props.poolWith.poolSelector } : undefined);
-    this.disaggregated = props.prefill !== undefined;
-    this.multiNode = props.worker !== undefined;
-    this.prefillMultiNode = props.prefill?.worker !== undefined;
+    // A config's prefill or worker makes KServe run those workloads too (it merges the baseRefs before choosing its presets: config_merge.go combineBaseRefsConfig).
+    this.disaggregated = props.prefill !== undefined || configs.some((c) => c.hasPrefill);
+    this.multiNode = props.worker !== undefined || configs.some((c) => c.hasWorker);
+    this.prefillMultiNode = props.prefill?.worker !== undefined || configs.some((c) => c.hasPrefillWorker);
 
     const main = this.writer.workload('', props, binding, security);
     let prefill: Record<string, unknown> | undefined;
@@ -746,7 +761,12 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (this.router.mode === 'refs' && this.routes.length === 0) {
       invalid(this, 'router', 'is LlmRouter.httpRoutes but names no HTTPRoute', undefined, 'call useHttpRoutes(route) with the HttpRoute that sends to this service');
     }
-    const router = this.router.render(this.schedulerContext(), this.routeContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
+    // A config's router is merged in by KServe: only what this service learnt (its pool) is written here.
+    const router = this.ownRouter
+      ? this.router.render(this.schedulerContext(), this.routeContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName })
+      : this.pool
+        ? { scheduler: { pool: { ref: { name: this.pool.poolName } } } }
+        : undefined;
     const spec = { ...this.spec, router } as Record<string, unknown>;
     if (this.sidecarPool) {
       // Merged by name over KServe's decode preset (strategic merge, kserve v0.20.0 config_merge.go mergeSpecs).

@@ -156,7 +156,7 @@ describe('LlmInferenceServiceConfig, baseRefs, LoRA limits and storageInitialize
     expect(svc({ loraLimits: { maxRank: 0 } })).toThrow(/loraLimits\.maxRank.*0.*use 1 or more/s);
     expect(svc({ loraLimits: { maxLoras: 2 } })).toThrow(/loraLimits\.maxLoras.*not a known field/s);
     expect(svc({ storageInitializer: 'no' })).toThrow(/storageInitializer.*must be a boolean.*"no"/s);
-    expect(() => new LlmInferenceServiceConfig(ns.llm, 'empty')).toThrow(/test\/llm\/empty.*sets nothing.*give container, replicas or storageInitializer/s);
+    expect(() => new LlmInferenceServiceConfig(ns.llm, 'empty')).toThrow(/test\/llm\/empty.*sets nothing.*give container, replicas, scaling.*router or storageInitializer/s);
     expect(() => new LlmInferenceServiceConfig(ns.llm, 'named', { container: { name: 'vllm' } as never })).toThrow(/container\.name.*always 'main'.*"vllm"/s);
     expect(() => new LlmInferenceServiceConfig(ns.llm, 'Bad_Name', { replicas: 1 })).toThrow(/name.*"Bad_Name"/s);
   });
