@@ -178,6 +178,11 @@ const PROPS_KEYS = [
   }),
 ];
 
+/** Whether a `baseRefs` config makes the service multi-node (read before the refs are checked). */
+function configWorkers(refs: unknown): boolean {
+  return Array.isArray(refs) && refs.some((c) => c instanceof LlmInferenceServiceConfig && (c.hasWorker || c.hasPrefillWorker));
+}
+
 /** The routing sidecar of KServe's decode pods (kserve v0.20.0 constants.LLMISVCRoutingSidecarContainerName). */
 const ROUTING_SIDECAR = 'llm-d-routing-sidecar';
 
@@ -254,7 +259,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
-    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
+    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) || configWorkers(props.baseRefs) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
     this.workloadSecurity = security;
     security.check(this, 'security');
     this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
@@ -328,6 +333,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     }
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
     router.render(this.schedulerContext(), this.routeContext());
+    router.checkParentsAdmit(this, ns);
 
     const own = checkedAnnotations(this, props.annotations) ?? {};
     for (const key of Object.keys(own)) {

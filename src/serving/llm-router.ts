@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
@@ -207,18 +208,10 @@ export class LlmRouter {
    * @param ctx the LLMInferenceService's namespace and names (Gateways without a namespace get the service's)
    * @param route the names the inline route's rules need (its backends, its default paths)
    * @param late what the service learnt after its construction: the HTTPRoutes of {@link LlmInferenceService.useHttpRoutes}, the pool of {@link LlmInferenceService.useInferencePool}
-   * @throws ModelServingError when a parent's listeners do not admit routes from the service's namespace
    */
   public render(ctx: LlmSchedulerContext, route: Omit<LlmRouteContext, 'providers'>, late: { readonly routes?: readonly string[]; readonly pool?: string } = {}): Record<string, unknown> | undefined {
     if (this.mode === 'none') return undefined;
     const ns = ctx.namespace;
-    for (const [i, p] of this.routeParents.entries()) {
-      const ref = p.parentRef;
-      const listeners = ref.sectionName ? p.gateway.listeners.filter((l) => l.name === ref.sectionName) : p.gateway.listeners;
-      if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(ns, p.gateway.gatewayNamespace) === false)) {
-        invalid(ctx.scope, `router.parents[${i}]`, `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${ns ?? '(none)'}' (KServe creates its HTTPRoute there)`, ref.name, `add the namespace to the listener's allowedRoutes`);
-      }
-    }
     const gateway =
       this.gatewayField === 'refs'
         ? { refs: this.parents.map((p) => ({ name: p.gateway.gatewayName, namespace: p.gateway.gatewayNamespace ?? ns, sectionName: p.parentRef.sectionName })) }
@@ -232,6 +225,23 @@ export class LlmRouter {
         ? { http: { refs: (late.routes ?? []).map((name) => ({ name })) } }
         : { http: this.inlineSpec ? { spec: this.renderInlineSpec(ns, route) } : undefined, group: this.group?.name, weight: this.group?.weight };
     return { scheduler, route: routeField, gateway };
+  }
+
+  /**
+   * Refuses `parents` whose listeners do not admit routes from `namespace`,
+   * where KServe creates its HTTPRoute (the LLMInferenceService's).
+   *
+   * @throws ModelServingError naming the parent and the namespace
+   */
+  public checkParentsAdmit(scope: IConstruct, namespace: string | undefined): void {
+    const ns = namespace;
+    for (const [i, p] of this.routeParents.entries()) {
+      const ref = p.parentRef;
+      const listeners = ref.sectionName ? p.gateway.listeners.filter((l) => l.name === ref.sectionName) : p.gateway.listeners;
+      if (listeners.length > 0 && listeners.every((l) => l.allowedRoutes.admits(ns, p.gateway.gatewayNamespace) === false)) {
+        invalid(scope, `router.parents[${i}]`, `points at Gateway '${ref.name}'${ref.sectionName ? ` listener '${ref.sectionName}'` : ''}, which does not admit routes from namespace '${ns ?? '(none)'}' (KServe creates its HTTPRoute there)`, ref.name, `add the namespace to the listener's allowedRoutes`);
+      }
+    }
   }
 
   /** `route.http.spec`: parentRefs, hostnames, and the rules (the preset's path rules when none are given). */

@@ -134,6 +134,20 @@ describe('LlmInferenceServiceConfig: the v1alpha2 fields, written as on LlmInfer
     expect(objects.some((o) => o.kind === 'DestinationRule' && (o.spec as any).host?.startsWith('qwen-epp-service'))).toBe(true);
   });
 
+  it("a config in KServe's namespace: its parents are checked against each service's namespace, and a config's workers give the service the presets' writable root", () => {
+    const f = setup(['gw', 'llm', 'other', 'kserve'], { requireAccessPolicies: false });
+    const gateway = new Gateway(f.ns.gw, 'gateway', { provider: GatewayProvider.ISTIO, listeners: [Listener.https({ certificates: [SecretRef.named('cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.llm]) })] });
+    const config = new LlmInferenceServiceConfig(f.ns.kserve, 'shared-route', { router: LlmRouter.managed({ parents: [gateway], rules: [{ matches: [{ path: PathMatch.prefix('/v1') }] }] }) });
+    expect(() => new LlmInferenceService(f.ns.llm, 'qwen', { model: Storage.hf('Qwen/Qwen3-8B'), container: {}, baseRefs: [config] })).not.toThrow();
+    expect(() => new LlmInferenceService(f.ns.other, 'qwen', { model: Storage.hf('Qwen/Qwen3-8B'), container: {}, baseRefs: [config] })).toThrow(/test\/other\/qwen.*router\.parents\[0\].*does not admit routes from namespace 'other'/s);
+    const dp = new LlmInferenceServiceConfig(f.ns.llm, 'dp', { parallelism: { data: 16, dataLocal: 8 }, worker: { container: { resources: GPU } } });
+    const svc = new LlmInferenceService(f.ns.llm, 'deepseek', { model: Storage.hf('deepseek-ai/DeepSeek-R1'), container: {}, baseRefs: [dp] });
+    expect(svc.multiNode).toBe(true);
+    expect(svc.workloadName).toBe('deepseek-kserve-mn');
+    const own = findObject(synthObjects(f.app), 'LLMInferenceService', 'deepseek', 'llm');
+    expect(own.spec.template.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+  });
+
   it('refuses two routers, an HTTPRoute-refs router or an inline spec without rules in a config, and the checks a service makes', () => {
     const { ns } = setup(['llm']);
     const routing = new LlmInferenceServiceConfig(ns.llm, 'routing', { router: LlmRouter.managed({ scheduler: true }) });
