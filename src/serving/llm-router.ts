@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { IGateway, IRouteParent } from '../gateway/gateway';
 import { invalid } from '../core/errors';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, assertGatewayHostname } from '../core/names';
 import { checkProps, hasProperty, isPlainObject, requireShape } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, keysOf } from '../core/props';
 import { checkLlmRouteRules, LlmRouteContext, LlmRouteRule, presetLlmRouteRules, renderLlmRouteRules } from './llm-route';
@@ -128,7 +128,7 @@ export class LlmRouter {
     if (options.hostnames !== undefined) {
       if (!Array.isArray(options.hostnames) || options.hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
       hostnames = [...options.hostnames];
-      hostnames.forEach((h, i) => assertHostname(where, `hostnames[${i}]`, h));
+      hostnames.forEach((h, i) => assertGatewayHostname(where, `hostnames[${i}]`, h));
     }
     let group: LlmRouteGroup | undefined;
     if (options.group !== undefined) {
@@ -269,12 +269,5 @@ function checkScheduler(where: string, s: boolean | LlmSchedulerOptions | undefi
   if (s === true) return true;
   checkSchedulerOptions(where, s);
   return s;
-}
-
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function assertHostname(where: string, field: string, h: unknown): void {
-  // Gateway API Hostname: a DNS-1123 subdomain, optionally prefixed by a "*." wildcard label, at most 253 characters.
-  if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) invalid(where, field, 'must be a hostname (lower case, optionally *.-prefixed)', h, "use e.g. 'llm.example.com'");
 }
 

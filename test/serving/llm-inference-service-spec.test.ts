@@ -221,7 +221,7 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     expect(svc.endpointPickerServiceName).toBeUndefined();
     expect(() => LlmRouter.managed({ group: { name: 'Qwen', weight: 1 } })).toThrow(/group\.name/);
     expect(() => LlmRouter.managed({ group: { name: 'qwen', weight: 2_000_000 } })).toThrow(/group\.weight must be an integer between 0 and 1000000/);
-    expect(() => LlmRouter.managed({ hostnames: ['LLM.example.com'] })).toThrow(/hostnames\[0\] must be a hostname/);
+    expect(() => LlmRouter.managed({ hostnames: ['LLM.example.com'] })).toThrow(/hostnames\[0\] must be a lower-case DNS name/);
   });
 
   it('HTTPRoute refs: the library HttpRoute is named in route.http.refs; the route may send to the workload Service', () => {
