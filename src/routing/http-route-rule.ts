@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as gw from '../../imports/gateway-gateway.networking.k8s.io';
 import { invalid } from '../core/errors';
 import { hasProperty, isPlainObject, optionalArray, optionalDuration, optionalShape, PropScope } from '../core/prop-types';
@@ -26,8 +27,8 @@ const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_R
 
 /** The timeouts of a rule, as the rule writers take them (an `HttpRouteTimeouts`). */
 export interface RuleTimeouts {
-  readonly request?: import('cdk8s').Duration;
-  readonly backendRequest?: import('cdk8s').Duration;
+  readonly request?: Duration;
+  readonly backendRequest?: Duration;
 }
 
 /**

@@ -79,7 +79,6 @@ export interface HttpRouteProps {
   readonly annotations?: Record<string, string>;
 }
 
-
 /**
  * A Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1): HTTP requests
  * arriving at the parent Gateways, matched by path, headers, query and
