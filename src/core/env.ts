@@ -59,7 +59,9 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * Renders `env[]` sorted by name (so output does not depend on declaration
- * order), refusing literal values for credential-looking names.
+ * order), each variable after those its value refers to as `$(NAME)`
+ * (Kubernetes expands only references to variables defined earlier in the
+ * list), refusing literal values for credential-looking names.
  *
  * @throws ModelServingError for an invalid name, or a literal value for a name such as `HF_TOKEN` or `DB_PASSWORD`
  */
@@ -67,7 +69,7 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
   if (env === undefined) return undefined;
   if (env === null || typeof env !== 'object' || Array.isArray(env)) invalid(scope, field, 'must be an object of environment variables by name', env, "pass e.g. { LOG_LEVEL: 'info' }");
   env = checkedRecord(scope, field, env);
-  const names = Object.keys(env).sort();
+  const names = envOrder(env);
   if (names.length === 0) return undefined;
   return names.map((name) => {
     if (!ENV_NAME.test(name)) invalid(scope, `${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits, _, - and .');
@@ -85,6 +87,25 @@ export function renderEnv(scope: IConstruct, field: string, env: EnvVars | undef
     if (ref?.name) noteRequiredSecret(scope, undefined, ref.name, `environment variable ${name} (key ${ref.key}) of ${scope.node.path}`);
     return { name, valueFrom: v.valueFrom };
   });
+}
+
+/** The names sorted, each after the names of the list its value refers to as `$(NAME)` (a reference cycle, which Kubernetes cannot expand either, is cut where it is reached). */
+function envOrder(env: EnvVars): string[] {
+  const refs = (name: string): string[] => {
+    const v = env[name];
+    if (typeof v !== 'string') return [];
+    return [...v.matchAll(/\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g)].map((m) => m[1]).filter((r) => r !== name && r in env).sort();
+  };
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    refs(name).forEach(visit);
+    out.push(name);
+  };
+  Object.keys(env).sort().forEach(visit);
+  return out;
 }
 
 /** A `secretKeyRef` names a Secret (a DNS-1123 subdomain) and a non-empty key. */

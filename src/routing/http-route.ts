@@ -5,11 +5,11 @@ import { IBackend } from '../core/backend';
 import { invalid } from '../core/errors';
 import { assertDnsSubdomain, checkedAnnotations } from '../core/names';
 import { assertPort } from '../core/port';
-import { hasProperty, isPlainObject, optionalArray, optionalDuration, optionalShape, requireShape } from '../core/prop-types';
+import { hasProperty, isPlainObject, optionalArray, requireShape } from '../core/prop-types';
 import { IRouteParent } from '../gateway/gateway';
-import { assertGatewayDuration, formatGatewayDuration } from './duration';
 import { IHttpRouteFilter } from './filter';
-import { HttpRouteMatch, PathMatch } from './match';
+import { HttpRouteMatch } from './match';
+import { checkHttpPathMatch, checkHttpRouteFilters, checkHttpRouteTimeouts, checkHttpRuleShapes, MAX_HTTP_ROUTE_RULES, MAX_MATCHES_PER_RULE, MAX_MATCHES_TOTAL, renderHttpRouteMatch, renderHttpRouteTimeouts } from './http-route-rule';
 import { IRouteTarget } from '../core/policy-target';
 import { ImportedRoute } from './imported-route';
 import { checkRouteProps, RouteBase, RouteImportOptions } from './route-base';
@@ -78,12 +78,6 @@ export interface HttpRouteProps {
   /** `metadata.annotations`. Values that hold a credential are refused. @default - none */
   readonly annotations?: Record<string, string>;
 }
-
-const MAX_RULES = 16;
-const MAX_MATCHES_PER_RULE = 64;
-const MAX_MATCHES_TOTAL = 127;
-const PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
-const REPEATABLE = new Set<string>([gw.HttpRouteSpecRulesFiltersType.EXTENSION_REF, gw.HttpRouteSpecRulesFiltersType.REQUEST_MIRROR]);
 
 /**
  * A Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1): HTTP requests
@@ -162,7 +156,7 @@ export class HttpRoute extends RouteBase {
     requireShape(this, `rules[${index}]`, rule, isPlainObject, 'a rule object', 'pass { backends: [...] } (and matches, filters, timeouts)');
     const field = `rules[${rule.name ?? index}]`;
     checkRuleTypes(this, field, rule);
-    if (index >= MAX_RULES) invalid(this, 'rules', `can hold at most ${MAX_RULES} rules`, index + 1, 'split the rules across several HTTPRoutes');
+    if (index >= MAX_HTTP_ROUTE_RULES) invalid(this, 'rules', `can hold at most ${MAX_HTTP_ROUTE_RULES} rules`, index + 1, 'split the rules across several HTTPRoutes');
     if (rule.name !== undefined) {
       assertDnsSubdomain(this, `${field}.name`, rule.name);
       if (this.ruleList.some((r) => r.name === rule.name)) invalid(this, `${field}.name`, 'is already used by another rule', rule.name, 'give each rule a unique name');
@@ -170,8 +164,8 @@ export class HttpRoute extends RouteBase {
     const matches = rule.matches ?? [];
     if (matches.length > MAX_MATCHES_PER_RULE) invalid(this, `${field}.matches`, `can hold at most ${MAX_MATCHES_PER_RULE} matches`, matches.length, 'split the rule');
     if (this.matchCount + matches.length > MAX_MATCHES_TOTAL) invalid(this, `${field}.matches`, `bring the route above ${MAX_MATCHES_TOTAL} matches in all`, this.matchCount + matches.length, 'split the route into several HTTPRoutes');
-    matches.forEach((m, i) => m.path && this.checkPath(`${field}.matches[${i}].path`, m.path));
-    this.checkFilters(`${field}.filters`, rule.filters ?? [], matches);
+    matches.forEach((m, i) => m.path && checkHttpPathMatch(this, `${field}.matches[${i}].path`, m.path));
+    checkHttpRouteFilters(this, `${field}.filters`, rule.filters ?? [], matches);
     const backends = rule.backends ?? [];
     backends.forEach((b, i) => {
       const hb = asHttpBackend(b);
@@ -184,17 +178,13 @@ export class HttpRoute extends RouteBase {
       if (hb.weight !== undefined && (!Number.isInteger(hb.weight) || hb.weight < 0 || hb.weight > 1_000_000)) {
         invalid(this, `${field}.backendRefs[${i}].weight`, 'must be an integer between 0 and 1000000', hb.weight, 'use relative weights such as 90 and 10');
       }
-      this.checkFilters(`${field}.backendRefs[${i}].filters`, hb.filters ?? [], matches);
+      checkHttpRouteFilters(this, `${field}.backendRefs[${i}].filters`, hb.filters ?? [], matches);
     });
     if (backends.length > 0 && (rule.filters ?? []).some((f) => f.filterSpec.type === gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT)) {
       invalid(this, `${field}.filters`, 'has a RequestRedirect filter next to backendRefs (a redirect answers the request itself)', backends.length, 'remove the backends from the redirect rule');
     }
     const t = rule.timeouts;
-    if (t?.request) assertGatewayDuration(this, `${field}.timeouts.request`, t.request);
-    if (t?.backendRequest) assertGatewayDuration(this, `${field}.timeouts.backendRequest`, t.backendRequest);
-    if (t?.request && t.backendRequest && t.request.toMilliseconds() !== 0 && t.backendRequest.toMilliseconds() > t.request.toMilliseconds()) {
-      invalid(this, `${field}.timeouts.backendRequest`, `must not be longer than timeouts.request (${formatGatewayDuration(t.request)})`, formatGatewayDuration(t.backendRequest), 'shorten backendRequest or lengthen request');
-    }
+    checkHttpRouteTimeouts(this, `${field}.timeouts`, t);
     const streaming = streamingBackends(backendsOf(rule));
     checkStreamTimeouts(this, `${field}.timeouts`, t, streaming.length > 0 ? describeStreamingBackend(streaming[0]) : undefined);
     this.matchCount += matches.length;
@@ -205,47 +195,6 @@ export class HttpRoute extends RouteBase {
 
   protected allBackends(): IBackend[] {
     return this.ruleList.flatMap(backendsOf);
-  }
-
-  private checkPath(field: string, path: PathMatch): void {
-    if (typeof path.value !== 'string') invalid(this, field, 'must be a string path', path.value, 'use e.g. PathMatch.prefix("/v1/models/my-model")');
-    if (path.type === gw.HttpRouteSpecRulesMatchesPathType.REGULAR_EXPRESSION) {
-      if (path.value.length === 0 || path.value.length > 1024) invalid(this, field, 'regular expression must be 1 to 1024 characters', path.value, 'give a non-empty expression');
-      return;
-    }
-    const v = path.value;
-    const problem = !v.startsWith('/')
-      ? "must be an absolute path starting with '/'"
-      : v.length > 1024
-        ? 'must be at most 1024 characters'
-        : ['//', '/./', '/../', '%2f', '%2F', '#'].find((s) => v.includes(s))
-          ? `must not contain '${['//', '/./', '/../', '%2f', '%2F', '#'].find((s) => v.includes(s))}'`
-          : v.endsWith('/..') || v.endsWith('/.')
-            ? "must not end with '/.' or '/..'"
-            : !PATH_CHARS.test(v)
-              ? "must only contain the characters A-Z a-z 0-9 - / . _ ~ ! $ & ' ( ) * + , ; = : @ and %-escapes"
-              : undefined;
-    if (problem) invalid(this, field, problem, v, 'use a normalized absolute path such as "/v1/models/my-model"');
-  }
-
-  private checkFilters(field: string, filters: readonly IHttpRouteFilter[], matches: readonly HttpRouteMatch[]): void {
-    if (filters.length > 16) invalid(this, field, 'can hold at most 16 filters', filters.length, 'combine header changes into one filter');
-    const seen = new Set<string>();
-    for (const f of filters) {
-      const type = f.filterSpec.type;
-      if (seen.has(type) && !REPEATABLE.has(type)) invalid(this, field, `repeats the ${type} filter`, type, `merge the two ${type} filters into one`);
-      seen.add(type);
-      const pathMod = f.filterSpec.urlRewrite?.path ?? f.filterSpec.requestRedirect?.path;
-      if (pathMod?.type === gw.HttpRouteSpecRulesFiltersUrlRewritePathType.REPLACE_PREFIX_MATCH) {
-        const prefixMatches = matches.filter((m) => m.path?.type === gw.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX);
-        if (matches.length !== 1 || prefixMatches.length !== 1) {
-          invalid(this, field, `uses path.replacePrefixMatch in ${type}, which needs exactly one PathPrefix match on the rule`, matches.length, 'give the rule a single PathMatch.prefix(...) match');
-        }
-      }
-    }
-    if (seen.has(gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT) && seen.has(gw.HttpRouteSpecRulesFiltersType.URL_REWRITE)) {
-      invalid(this, field, 'combines RequestRedirect and URLRewrite', [...seen], 'use one or the other');
-    }
   }
 
   /**
@@ -269,7 +218,7 @@ export class HttpRoute extends RouteBase {
       hostnames: this.renderHostnames(),
       rules: this.ruleList.map((rule) => ({
         name: rule.name,
-        matches: rule.matches?.map(renderMatch),
+        matches: rule.matches?.map(renderHttpRouteMatch),
         filters: rule.filters?.map((f) => f.filterSpec),
         backendRefs: rule.backends?.map((b) => {
           const hb = asHttpBackend(b);
@@ -284,40 +233,19 @@ export class HttpRoute extends RouteBase {
             filters: hb.filters?.map((f) => f.filterSpec as unknown as gw.HttpRouteSpecRulesBackendRefsFilters),
           };
         }),
-        timeouts: renderTimeouts(rule.timeouts ?? this.streamDefaults(rule)),
+        timeouts: renderHttpRouteTimeouts(rule.timeouts ?? this.streamDefaults(rule)),
       })),
     };
   }
 }
 
-function renderTimeouts(t: HttpRouteTimeouts | undefined): gw.HttpRouteSpecRulesTimeouts | undefined {
-  if (!t || (!t.request && !t.backendRequest)) return undefined;
-  return {
-    request: t.request ? formatGatewayDuration(t.request) : undefined,
-    backendRequest: t.backendRequest ? formatGatewayDuration(t.backendRequest) : undefined,
-  };
-}
-
-function renderMatch(m: HttpRouteMatch): gw.HttpRouteSpecRulesMatches {
-  return {
-    path: m.path ? { type: m.path.type, value: m.path.value } : undefined,
-    headers: m.headers?.map((h) => ({ type: h.type, name: h.name, value: h.value })),
-    queryParams: m.queryParams?.map((q) => ({ type: q.type, name: q.name, value: q.value })),
-    method: m.method as gw.HttpRouteSpecRulesMatchesMethod | undefined,
-  };
-}
-
 /** Type checks of a rule (for callers without TypeScript). @throws ModelServingError */
 function checkRuleTypes(scope: HttpRoute, field: string, rule: HttpRouteRule): void {
-  optionalArray(scope, `${field}.matches`, rule.matches, isPlainObject, 'a match object', "pass matches: [{ path: PathMatch.prefix('/v1/models/my-model') }]");
-  optionalArray(scope, `${field}.filters`, rule.filters, (v): v is IHttpRouteFilter => hasProperty(v, 'filterSpec'), 'an HttpRouteFilter', 'use the HttpRouteFilter factories');
+  checkHttpRuleShapes(scope, field, rule);
   const backends = optionalArray(scope, `${field}.backends`, rule.backends, (v): v is IBackend | HttpBackend => isPlainObject(v) && ('backendRef' in v || hasProperty(v.backend, 'backendRef')), 'a backend', "use Backend.service('my-service', 8080), or { backend, weight }");
   backends?.forEach((b, i) => {
     if (!('backendRef' in b)) optionalArray(scope, `${field}.backends[${i}].filters`, b.filters, (v): v is IHttpRouteFilter => hasProperty(v, 'filterSpec'), 'an HttpRouteFilter', 'use the HttpRouteFilter factories');
   });
-  optionalShape(scope, `${field}.timeouts`, rule.timeouts, isPlainObject, 'an object of Durations', 'pass timeouts: { request: Duration.seconds(30) }');
-  optionalDuration(scope, `${field}.timeouts.request`, rule.timeouts?.request, 'Duration.seconds(30)');
-  optionalDuration(scope, `${field}.timeouts.backendRequest`, rule.timeouts?.backendRequest, 'Duration.seconds(10)');
 }
 
 function asHttpBackend(b: IBackend | HttpBackend): HttpBackend {

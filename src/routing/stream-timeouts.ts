@@ -74,7 +74,7 @@ export function streamingBackends(backends: readonly IBackend[]): IBackend[] {
  * @param what the streaming backend, for the message (e.g. `InferencePool llm/qwen`)
  * @throws ModelServingError naming the timeout, its value and the fixes
  */
-export function checkStreamTimeouts(scope: IConstruct, field: string, timeouts: StreamTimeouts | undefined, what: string | undefined): void {
+export function checkStreamTimeouts(scope: IConstruct | string, field: string, timeouts: StreamTimeouts | undefined, what: string | undefined): void {
   const reason = timeouts?.shortStreamReason;
   if (reason !== undefined && (typeof reason !== 'string' || reason.trim().length < 10)) {
     invalid(scope, `${field}.shortStreamReason`, 'must say in at least 10 characters why streams may be cut', reason, "write the reason, e.g. 'batch scoring answers within a minute, never streams'");

@@ -6,6 +6,8 @@ export * from './inference-service';
 export * from './llm-inference-service';
 export * from './llm-inference-service-config';
 export * from './llm-kv-cache';
+export * from './llm-route';
+export * from './llm-router';
 export * from './llm-scaling';
 export * from './llm-scheduler';
 export * from './llm-tracing';

@@ -6,19 +6,13 @@ import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
 import { NetworkPeer } from '../core/network-peer';
-import { renderContainer, TMP_VOLUME } from '../core/container';
-import { EnvVars } from '../core/env';
 import { invalid } from '../core/errors';
-import { assertDnsLabel, assertDnsSubdomain, assertLabels, checkedAnnotations, policyId } from '../core/names';
-import { checkProps, childPath, hasMethod, hasProperty, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
+import { assertDnsLabel, assertDnsSubdomain, checkedAnnotations, policyId } from '../core/names';
+import { checkProps, childPath, hasMethod, isPlainObject, optionalShape, requireShape, requireWith } from '../core/prop-types';
 import { assertInteger, assertKnownKeys, INT32_MAX, keysOf } from '../core/props';
-import { checkedRecord } from '../core/records';
 import { WorkloadSecurity } from '../core/security';
-import { IServiceAccount } from '../core/service-account';
 import { sortRecord } from '../core/sort-keys';
-import { checkTolerations } from '../core/toleration';
-import { renderPodVolumes } from '../core/volume';
-import { IGateway, IRouteParent } from '../gateway/gateway';
+import { IGateway } from '../gateway/gateway';
 import { proxyFlowPeer } from '../gateway/proxy-flow-peer';
 import { assertPoolGateway, FailureMode, INFERENCE_POOL_GROUP, InferencePool } from '../inference/inference-pool';
 import { IModelServers, ModelServerPods } from '../inference/model-servers';
@@ -26,242 +20,16 @@ import { ENVOY_AI_GATEWAY_NOTE, ISTIO_INFERENCE_NOTE, pickerDestinationRule } fr
 import { HttpRoute } from '../routing/http-route';
 import { findPlatformNamespace } from '../routing/route-wiring';
 import { HttpRouteMatch, PathMatch } from '../routing/match';
-import { Toleration } from './inference-service';
 import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from './llm-inference-service-config';
-import { renderKvCacheOffloading } from './llm-kv-cache';
-import { LlmScaling } from './llm-scaling';
-import { checkSchedulerOptions, LLM_SCHEDULER_GRPC_PORT, LlmSchedulerContext, LlmSchedulerOptions, renderScheduler } from './llm-scheduler';
+import { LLM_SCHEDULER_GRPC_PORT, LlmSchedulerContext } from './llm-scheduler';
+import { LlmRouteContext } from './llm-route';
+import { pruneUndefined, withPlainSpec } from './llm-plain-spec';
+import { LlmRouter } from './llm-router';
 import { LlmTracing, renderTracing } from './llm-tracing';
-import { LlmWorkerOptions, LlmWorkloadOptions, renderParallelism, WORKLOAD_KEYS } from './llm-workload';
+import { LlmWorkloadOptions, WORKLOAD_KEYS } from './llm-workload';
+import { APP_NAME, COMPONENT, KSERVE_COMPONENT, LLM_GPU_SECURITY, LlmWorkloadWriter, LLMD_ROLE, needsWritableRoot, PART_OF } from './llm-workload-spec';
 import { OPENAI_API_PATHS } from './serving-runtime';
-import { Storage, StorageBinding } from './storage';
-
-/** `router.route.group` and `router.route.weight`: a share of a routing group's traffic. */
-export interface LlmRouteGroup {
-  /** `group`: the routing group, a DNS-1123 label; every member LLMInferenceService names the same group. */
-  readonly name: string;
-  /** `weight`: this member's proportional share (Gateway API backendRef weight), 0 to 1000000. */
-  readonly weight: number;
-}
-
-/** Options of {@link LlmRouter.managed}. */
-export interface LlmManagedRouterOptions {
-  /**
-   * `router.gateway.refs`: the Gateways (or single listeners,
-   * `gateway.listener('https')`, written as `sectionName`) KServe attaches
-   * its HTTPRoute to.
-   * @default - none: KServe's configured default Gateway
-   */
-  readonly gateways?: readonly IRouteParent[];
-  /**
-   * Without `gateways`, say the default-Gateway choice explicitly as
-   * `router.gateway: {}` (as KServe's samples with a scheduler do) instead of
-   * leaving `router.gateway` out.
-   * @default false
-   */
-  readonly explicitDefaultGateway?: boolean;
-  /**
-   * `router.scheduler`: KServe deploys the llm-d inference scheduler
-   * (endpoint picker) and an InferencePool, and its route targets the pool.
-   * `true` takes KServe's presets ({@link LlmSchedulerOptions} to configure
-   * it; {@link LlmInferenceService.useInferencePool} to route to a pool of
-   * this app instead).
-   * @default false - no scheduler: the route targets the workload Service
-   */
-  readonly scheduler?: boolean | LlmSchedulerOptions;
-  /**
-   * `router.route.http.spec.hostnames`: the inline part of KServe's managed
-   * HTTPRoute (its rules, OpenAI paths under `/<namespace>/<name>/`, come
-   * from KServe's `kserve-config-llm-router-route` preset; parentRefs from
-   * `gateways`).
-   * @default - no hostnames: every hostname of the listeners
-   */
-  readonly hostnames?: readonly string[];
-  /** `router.route.group` and `weight`: share a routing group's traffic with other LLMInferenceServices. @default - no group */
-  readonly group?: LlmRouteGroup;
-}
-
-/** Options of {@link LlmRouter.httpRoutes}. */
-export interface LlmHttpRoutesRouterOptions {
-  /** `router.gateway.refs`: the Gateways (or listeners) the routes attach to (KServe refuses HTTPRoute refs with its default Gateway `{}`). @default - none */
-  readonly gateways?: readonly IRouteParent[];
-  /** `router.scheduler`, as in {@link LlmManagedRouterOptions.scheduler}. @default false */
-  readonly scheduler?: boolean | LlmSchedulerOptions;
-}
-
-/**
- * How an LLMInferenceService is exposed (`spec.router`).
- *
- * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_types.go (RouterSpec, GatewayRoutesSpec, HTTPRouteSpec, GatewaySpec)
- * @see https://github.com/kserve/kserve/blob/v0.20.0/pkg/apis/serving/v1alpha2/llm_inference_service_validation.go (validateRouterCrossFieldConstraints, validateTrafficFields)
- */
-export class LlmRouter {
-  /** KServe creates and manages the HTTPRoute on the named Gateway(s) (`router.route: {}` plus `router.gateway.refs`). */
-  public static managedRoute(...gateways: IRouteParent[]): LlmRouter {
-    return LlmRouter.managed({ gateways });
-  }
-
-  /**
-   * KServe creates and manages the HTTPRoute (`router.route: {}`), with the
-   * choices of {@link LlmManagedRouterOptions}: an inference scheduler,
-   * hostnames, a routing group, and the Gateways to attach to (KServe's
-   * default Gateway when none is named).
-   *
-   * @throws ModelServingError when `explicitDefaultGateway` is combined with
-   *   `gateways`, for a bad hostname, group name or weight, or bad scheduler options
-   */
-  public static managed(options: LlmManagedRouterOptions = {}): LlmRouter {
-    const where = 'LlmRouter.managed';
-    checkProps(where, options, 'LlmManagedRouterOptions');
-    assertKnownKeys(where, '', options, keysOf<LlmManagedRouterOptions>({ gateways: true, explicitDefaultGateway: true, scheduler: true, hostnames: true, group: true }));
-    const gateways = checkGateways(where, options.gateways);
-    if (options.explicitDefaultGateway && gateways.length > 0) {
-      invalid(where, 'explicitDefaultGateway', 'cannot be combined with gateways (the refs name the Gateways)', gateways.map((g) => g.gateway.gatewayName), 'drop explicitDefaultGateway, or the gateways');
-    }
-    const scheduler = checkScheduler(where, options.scheduler);
-    let hostnames: string[] | undefined;
-    if (options.hostnames !== undefined) {
-      if (!Array.isArray(options.hostnames) || options.hostnames.length === 0) invalid(where, 'hostnames', 'must be a non-empty list', options.hostnames, "pass hostnames: ['llm.example.com'], or leave it out");
-      hostnames = [...options.hostnames];
-      hostnames.forEach((h, i) => assertHostname(where, `hostnames[${i}]`, h));
-    }
-    let group: LlmRouteGroup | undefined;
-    if (options.group !== undefined) {
-      if (!isPlainObject(options.group)) invalid(where, 'group', 'must be { name, weight }', options.group, "pass group: { name: 'qwen', weight: 90 }");
-      assertKnownKeys(where, 'group', options.group, ['name', 'weight']);
-      // CRD: group is a DNS-1123 label (1-63), weight 0..1000000; KServe's webhook: one needs the other.
-      assertDnsLabel(where, 'group.name', options.group.name);
-      assertInteger(where, 'group.weight', options.group.weight, { min: 0, max: 1_000_000, type: 'router.route.weight', fix: 'use a proportional share such as 90 and 10' });
-      group = { name: options.group.name, weight: options.group.weight };
-    }
-    return new LlmRouter('managed', gateways, scheduler, gateways.length > 0 ? 'refs' : options.explicitDefaultGateway ? 'empty' : 'omitted', hostnames, group);
-  }
-
-  /**
-   * HTTPRoutes of this app route to the service (`router.route.http.refs`,
-   * KServe's "bring your own route"): KServe checks they exist and leaves
-   * them alone. Name them with {@link LlmInferenceService.useHttpRoutes}
-   * once created (they refer to the service, so they come after it).
-   *
-   * @throws ModelServingError for bad gateways or scheduler options
-   */
-  public static httpRoutes(options: LlmHttpRoutesRouterOptions = {}): LlmRouter {
-    const where = 'LlmRouter.httpRoutes';
-    checkProps(where, options, 'LlmHttpRoutesRouterOptions');
-    assertKnownKeys(where, '', options, keysOf<LlmHttpRoutesRouterOptions>({ gateways: true, scheduler: true }));
-    const gateways = checkGateways(where, options.gateways);
-    return new LlmRouter('refs', gateways, checkScheduler(where, options.scheduler), gateways.length > 0 ? 'refs' : 'omitted');
-  }
-
-  /** No route: traffic reaches the workload Service directly (e.g. through your own HTTPRoute). */
-  public static none(): LlmRouter {
-    return new LlmRouter('none', [], undefined, 'omitted');
-  }
-
-  private constructor(
-    /** `managed`: KServe creates the HTTPRoute; `refs`: routes of this app; `none`: no `spec.router`. */
-    public readonly mode: 'managed' | 'refs' | 'none',
-    /** Gateways (or listeners) referenced in `router.gateway.refs`. */
-    private readonly parents: readonly IRouteParent[],
-    /** The scheduler options (`true`: KServe's presets), when KServe deploys an inference scheduler. */
-    public readonly schedulerOptions: LlmSchedulerOptions | true | undefined,
-    /** How `router.gateway` is written: with `refs`, as `{}`, or left out. */
-    private readonly gatewayField: 'refs' | 'empty' | 'omitted',
-    /** `route.http.spec.hostnames`. */
-    public readonly hostnames?: readonly string[],
-    /** `route.group` and `route.weight`. */
-    public readonly group?: LlmRouteGroup,
-  ) {}
-
-  /** The Gateways referenced in `router.gateway.refs`. */
-  public get gateways(): readonly IGateway[] {
-    return [...new Set(this.parents.map((p) => p.gateway))];
-  }
-
-  /** Whether KServe manages an HTTPRoute. */
-  public get managed(): boolean {
-    return this.mode === 'managed';
-  }
-
-  /** Whether KServe deploys an inference scheduler (`router.scheduler`). */
-  public get scheduler(): boolean {
-    return this.schedulerOptions !== undefined;
-  }
-
-  /**
-   * The rendered `spec.router`.
-   *
-   * @param ctx the LLMInferenceService's namespace and names (Gateways without a namespace get the service's)
-   * @param late what the service learnt after its construction: the HTTPRoutes of {@link LlmInferenceService.useHttpRoutes}, the pool of {@link LlmInferenceService.useInferencePool}
-   */
-  public render(ctx: LlmSchedulerContext, late: { readonly routes?: readonly string[]; readonly pool?: string } = {}): Record<string, unknown> | undefined {
-    if (this.mode === 'none') return undefined;
-    const ns = ctx.namespace;
-    const gateway =
-      this.gatewayField === 'refs'
-        ? { refs: this.parents.map((p) => ({ name: p.gateway.gatewayName, namespace: p.gateway.gatewayNamespace ?? ns, sectionName: p.parentRef.sectionName })) }
-        : this.gatewayField === 'empty'
-          ? {}
-          : undefined;
-    let scheduler = this.schedulerOptions === undefined ? undefined : renderScheduler(ctx, this.schedulerOptions);
-    if (late.pool !== undefined) scheduler = { ...(scheduler ?? {}), pool: { ref: { name: late.pool } } };
-    const route =
-      this.mode === 'refs'
-        ? { http: { refs: (late.routes ?? []).map((name) => ({ name })) } }
-        : { http: this.hostnames ? { spec: { hostnames: [...this.hostnames] } } : undefined, group: this.group?.name, weight: this.group?.weight };
-    return { scheduler, route, gateway };
-  }
-}
-
-function checkGateways(where: string, gateways: readonly IRouteParent[] | undefined): readonly IRouteParent[] {
-  if (gateways === undefined) return [];
-  if (!Array.isArray(gateways)) invalid(where, 'gateways', 'must be a list of Gateways', gateways, 'pass gateways: [gateway]');
-  gateways.forEach((g, i) =>
-    requireShape(where, `gateways[${i}]`, g, (v): v is IRouteParent => hasProperty(v, 'parentRef') && hasProperty(v, 'gateway'), 'a Gateway or a listener', "pass the Gateway construct (or Gateway.fromGatewayName(...)), or gateway.listener('https')"),
-  );
-  return [...gateways];
-}
-
-function checkScheduler(where: string, s: boolean | LlmSchedulerOptions | undefined): LlmSchedulerOptions | true | undefined {
-  if (s === undefined || s === false) return undefined;
-  if (s === true) return true;
-  checkSchedulerOptions(where, s);
-  return s;
-}
-
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function assertHostname(where: string, field: string, h: unknown): void {
-  // Gateway API Hostname: a DNS-1123 subdomain, optionally prefixed by a "*." wildcard label, at most 253 characters.
-  if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) invalid(where, field, 'must be a hostname (lower case, optionally *.-prefixed)', h, "use e.g. 'llm.example.com'");
-}
-
-/**
- * The security of a GPU or multi-node LLMInferenceService by default:
- * restricted (non-root, no privilege escalation, RuntimeDefault seccomp)
- * with a writable root filesystem, which KServe's vLLM presets set because
- * the NVIDIA container toolkit's CDI hook writes to it (kserve v0.20.0
- * config/llmisvcconfig/config-llm-template.yaml, "nvidia-cdi-hook requires a
- * writable root filesystem"); recorded as a waiver of rule SEC-W06.
- */
-export const LLM_GPU_SECURITY = WorkloadSecurity.relaxed({
-  reason: "KServe's vLLM presets need a writable root filesystem on GPU pods (nvidia-cdi-hook writes to it; kserve v0.20.0 config/llmisvcconfig/config-llm-template.yaml)",
-  writableRootFilesystem: true,
-});
-
-/** Whether a workload of the service requests NVIDIA GPUs or has workers (read before the props are checked: only plain shapes count). */
-function needsWritableRoot(props: LlmInferenceServiceProps): boolean {
-  const gpu = (c: unknown) => {
-    const r = (c as { resources?: { limits?: { nvidiaGpu?: unknown }; requests?: { nvidiaGpu?: unknown } } } | null | undefined)?.resources;
-    return typeof r === 'object' && r !== null && (r.limits?.nvidiaGpu !== undefined || r.requests?.nvidiaGpu !== undefined);
-  };
-  const workload = (w: unknown): boolean => {
-    if (typeof w !== 'object' || w === null) return false;
-    const x = w as { container?: unknown; worker?: unknown };
-    return gpu(x.container) || x.worker !== undefined;
-  };
-  return workload(props) || workload(props.prefill);
-}
+import { Storage } from './storage';
 
 /**
  * The port of the workload Service KServe creates for an
@@ -324,7 +92,7 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
   readonly model: Storage;
   /** `spec.model.name`: the model name clients send (OpenAI `model`). @default - the repository id for hf:// models, else the construct name */
   readonly modelName?: string;
-  /** `spec.router`. @default LlmRouter.none() */
+  /** `spec.router`. Not with a `baseRefs` config that sets a router (the service then takes that one). @default - the router of a `baseRefs` config, else LlmRouter.none() */
   readonly router?: LlmRouter;
   /**
    * `spec.model.lora.adapters`: LoRA adapters vLLM loads on top of the base
@@ -335,9 +103,13 @@ export interface LlmInferenceServiceProps extends LlmWorkloadOptions {
   /** `spec.model.lora` limits (`maxAdapters`, `maxCpuAdapters`, `maxRank`). @default - KServe's and vLLM's */
   readonly loraLimits?: LlmLoraLimits;
   /**
-   * `spec.baseRefs`: configs KServe merges under this spec, in order (later
-   * ones win). Each must be in this LLMInferenceService's namespace or in
-   * KServe's ({@link KSERVE_NAMESPACE}), where KServe looks them up.
+   * `spec.baseRefs`: configs KServe merges under this spec, in order:
+   * KServe's well-known configs first, then these (later ones win), then
+   * this spec (see {@link LlmInferenceServiceConfig} for the merge). Each
+   * must be in this LLMInferenceService's namespace or in KServe's
+   * ({@link KSERVE_NAMESPACE}), where KServe looks them up. A config's
+   * router, prefill and workers count as this service's (its names, pod
+   * labels and NetworkPolicies).
    * @default - none: KServe's well-known configs only
    */
   readonly baseRefs?: readonly LlmInferenceServiceConfig[];
@@ -406,14 +178,15 @@ const PROPS_KEYS = [
   }),
 ];
 
-/** The label keys KServe selects workload pods by (kserve v0.20.0 pkg/constants/constants.go). */
-const PART_OF = 'app.kubernetes.io/part-of';
+/** Whether a `baseRefs` config makes the service multi-node (read before the refs are checked). */
+function configWorkers(refs: unknown): boolean {
+  return Array.isArray(refs) && refs.some((c) => c instanceof LlmInferenceServiceConfig && (c.hasWorker || c.hasPrefillWorker));
+}
+
 /** The routing sidecar of KServe's decode pods (kserve v0.20.0 constants.LLMISVCRoutingSidecarContainerName). */
 const ROUTING_SIDECAR = 'llm-d-routing-sidecar';
-const APP_NAME = 'app.kubernetes.io/name';
-const COMPONENT = 'app.kubernetes.io/component';
-const KSERVE_COMPONENT = 'kserve.io/component';
-const LLMD_ROLE = 'llm-d.ai/role';
+
+export { LLM_GPU_SECURITY };
 
 /** The pods KServe runs for one part of an LLMInferenceService, as the controller labels them. */
 export interface LlmPods {
@@ -470,7 +243,10 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   private sidecarPool?: InferencePool;
   private workloadSecurity?: WorkloadSecurity;
   private readonly prefillMultiNode: boolean;
-  private readonly poolLabels?: Record<string, string>;
+  /** Whether `router` is this service's own (not a baseRefs config's). */
+  private readonly ownRouter: boolean;
+  /** Writes the workloads (shared with LlmInferenceServiceConfig). */
+  private readonly writer: LlmWorkloadWriter;
   /** The remote URIs KServe's storage initializer downloads (model and adapters; not pvc:// nor oci://, which the kubelet pulls). */
   private readonly downloads: string[] = [];
 
@@ -483,14 +259,23 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     const binding = props.model.bind(this, 'model');
     if (!binding.storageUri) invalid(this, 'model', 'must be a URI location', props.model.location, 'use Storage.hf(...), Storage.s3(...), Storage.pvc(...) or Storage.oci(...)');
     if (props.storageInitializer !== undefined && typeof props.storageInitializer !== 'boolean') invalid(this, 'storageInitializer', 'must be a boolean', props.storageInitializer, 'use false to skip the model download, or leave it out');
-    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
+    const security = optionalShape(this, 'security', props.security, (v): v is WorkloadSecurity => hasMethod(v, 'check'), 'a WorkloadSecurity', 'use WorkloadSecurity.RESTRICTED') ?? (needsWritableRoot(props) || configWorkers(props.baseRefs) ? LLM_GPU_SECURITY : WorkloadSecurity.RESTRICTED);
     this.workloadSecurity = security;
     security.check(this, 'security');
     this.modelName = props.modelName ?? (binding.storageUri.startsWith('hf://') ? binding.storageUri.slice('hf://'.length) : this.serviceName);
-    const router = props.router ?? LlmRouter.none();
-    requireShape(this, 'router', router, (v): v is LlmRouter => v instanceof LlmRouter, 'an LlmRouter', 'use LlmRouter.managed(...), LlmRouter.httpRoutes(...) or LlmRouter.none()');
-    this.router = router;
     const ns = Chart.of(this).namespace;
+    const baseRefs = props.baseRefs === undefined ? undefined : this.baseRefs(props.baseRefs, ns);
+    const configs = props.baseRefs ?? [];
+    if (props.router !== undefined) requireShape(this, 'router', props.router, (v): v is LlmRouter => v instanceof LlmRouter, 'an LlmRouter', 'use LlmRouter.managed(...), LlmRouter.httpRoutes(...) or LlmRouter.none()');
+    // A config's router is this service's (KServe merges it in): one router, said once.
+    const withRouter = configs.filter((c) => c.router !== undefined);
+    if (withRouter.length > 0 && props.router !== undefined) {
+      invalid(this, 'router', `is given, and baseRefs config ${withRouter[0].configName} sets a router too: KServe would merge the two field by field`, withRouter[0].configName, 'set the router on the service or in one config');
+    }
+    if (withRouter.length > 1) invalid(this, 'baseRefs', 'name two configs that set a router, which KServe would merge field by field', withRouter.map((c) => c.configName), 'set the router in one config');
+    const router = props.router ?? withRouter[0]?.router ?? LlmRouter.none();
+    this.router = router;
+    this.ownRouter = props.router !== undefined;
     const adapters = props.loraAdapters?.map((a, i) => {
       if (typeof a.name !== 'string' || a.name.trim().length === 0) invalid(this, `loraAdapters[${i}].name`, 'must be a model name', a.name, "pass e.g. name: 'my-adapter'");
       // KServe's webhook (validateLoRAAdapters): no "." or "..", and not the base model's name.
@@ -504,7 +289,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       return { name: a.name, uri: adapter.storageUri };
     });
     const lora = this.loraLimits(props.loraLimits, adapters?.length ?? 0);
-    const baseRefs = props.baseRefs === undefined ? undefined : this.baseRefs(props.baseRefs, ns);
     if (adapters && new Set(adapters.map((a) => a.name)).size !== adapters.length) {
       invalid(this, 'loraAdapters', 'repeats an adapter name', adapters.map((a) => a.name), 'give each adapter a unique name');
     }
@@ -512,18 +296,19 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       requireShape(this, 'poolWith', props.poolWith, (v): v is LlmInferenceService => v instanceof LlmInferenceService, 'an LlmInferenceService', 'pass the LlmInferenceService whose scheduler should also send to these pods');
       if (props.poolWith === this) invalid(this, 'poolWith', 'names this service itself', this.serviceName, 'name another LlmInferenceService');
       if (props.poolWith.serviceNamespace !== ns) invalid(this, 'poolWith', `is in namespace ${props.poolWith.serviceNamespace ?? '(none)'}, but an InferencePool selects pods of its own namespace (${ns ?? '(none)'}) only`, props.poolWith.serviceName, 'create both services in one namespace');
-      this.poolLabels = { ...props.poolWith.poolSelector };
     }
-    this.disaggregated = props.prefill !== undefined;
-    this.multiNode = props.worker !== undefined;
-    this.prefillMultiNode = props.prefill?.worker !== undefined;
+    this.writer = new LlmWorkloadWriter(this, false, props.poolWith ? { ...props.poolWith.poolSelector } : undefined);
+    // A config's prefill or worker makes KServe run those workloads too (it merges the baseRefs before choosing its presets: config_merge.go combineBaseRefsConfig).
+    this.disaggregated = props.prefill !== undefined || configs.some((c) => c.hasPrefill);
+    this.multiNode = props.worker !== undefined || configs.some((c) => c.hasWorker);
+    this.prefillMultiNode = props.prefill?.worker !== undefined || configs.some((c) => c.hasPrefillWorker);
 
-    const main = this.workload('', props, binding, security);
+    const main = this.writer.workload('', props, binding, security);
     let prefill: Record<string, unknown> | undefined;
     if (props.prefill !== undefined) {
       if (!isPlainObject(props.prefill)) invalid(this, 'prefill', 'must be an object of LlmWorkloadOptions', props.prefill, 'pass prefill: { replicas: 2, container: { resources } }');
       assertKnownKeys(this, 'prefill', props.prefill, WORKLOAD_KEYS);
-      prefill = this.workload('prefill.', props.prefill, binding, security);
+      prefill = this.writer.workload('prefill.', props.prefill, binding, security);
       // KServe's webhook (ValidateActuatorConsistency): decode and prefill scale through the same actuator.
       if (props.scaling && props.prefill.scaling && props.scaling.actuator !== props.prefill.scaling.actuator) {
         invalid(this, 'prefill.scaling', `uses ${props.prefill.scaling.actuator} but the decode workload uses ${props.scaling.actuator}: KServe requires one actuator backend for both (two metric pipelines would scale them out of step)`, props.prefill.scaling.actuator, `use LlmScaling.${props.scaling.actuator}(...) for both`);
@@ -547,15 +332,16 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       for (const g of router.gateways) assertPoolGateway(this, 'router.scheduler.failureMode', g, failureMode ?? FailureMode.FAIL_OPEN, "in the scheduler options (KServe's preset pool fails open)");
     }
     // Render the router now, so that its errors surface at construction (it is rendered again at synth with the routes and pool named later).
-    router.render(this.schedulerContext());
+    router.render(this.schedulerContext(), this.routeContext());
+    router.checkParentsAdmit(this, ns);
 
     const own = checkedAnnotations(this, props.annotations) ?? {};
     for (const key of Object.keys(own)) {
       if (key.startsWith('serving.kserve.io/exp-dra-')) invalid(this, `annotations.${key}`, 'is a managed-DRA setting of KServe', own[key], 'use managedDra: { deviceClass, count }');
     }
     const annotations = { ...own, ...this.managedDra(props.managedDra), ...(binding.podAnnotations ?? {}) };
-    // The spec is plain JSON written at synth (see newLlmInferenceServiceObject); the L1 class would drop int-or-string quantities given as strings.
-    this.resource = newLlmInferenceServiceObject(this, 'Resource', {
+    // The spec is plain JSON written at synth (see withPlainSpec); the L1 class would drop int-or-string quantities given as strings.
+    this.resource = withPlainSpec(kserve.LlmInferenceService, this, 'Resource', {
       // KServe reads the storage initializer's credentials annotation (a gated model's token) from the
       // LLMInferenceService's own annotations (v0.20.0 pkg/controller/v1alpha2/llmisvc/workload_storage.go).
       metadata: { name: this.serviceName, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
@@ -764,7 +550,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
    */
   public get decodePods(): LlmPods {
     const component = this.multiNode ? 'llminferenceservice-workload-leader' : 'llminferenceservice-workload';
-    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: this.disaggregated ? 'decode' : 'both', ...this.extraPodLabels('') } };
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: this.disaggregated ? 'decode' : 'both', ...this.writer.extraPodLabels('') } };
   }
 
   /**
@@ -777,7 +563,7 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
   public get prefillPods(): LlmPods | undefined {
     if (!this.disaggregated) return undefined;
     const component = this.prefillMultiNode ? 'llminferenceservice-workload-leader-prefill' : 'llminferenceservice-workload-prefill';
-    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: 'prefill', ...this.extraPodLabels('prefill.') } };
+    return { labels: { ...this.poolSelector, [COMPONENT]: component, [LLMD_ROLE]: 'prefill', ...this.writer.extraPodLabels('prefill.') } };
   }
 
   /**
@@ -981,7 +767,12 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
     if (this.router.mode === 'refs' && this.routes.length === 0) {
       invalid(this, 'router', 'is LlmRouter.httpRoutes but names no HTTPRoute', undefined, 'call useHttpRoutes(route) with the HttpRoute that sends to this service');
     }
-    const router = this.router.render(this.schedulerContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName });
+    // A config's router is merged in by KServe: only what this service learnt (its pool) is written here.
+    const router = this.ownRouter
+      ? this.router.render(this.schedulerContext(), this.routeContext(), { routes: this.routes.map((r) => r.routeName), pool: this.pool?.poolName })
+      : this.pool
+        ? { scheduler: { pool: { ref: { name: this.pool.poolName } } } }
+        : undefined;
     const spec = { ...this.spec, router } as Record<string, unknown>;
     if (this.sidecarPool) {
       // Merged by name over KServe's decode preset (strategic merge, kserve v0.20.0 config_merge.go mergeSpecs).
@@ -991,6 +782,19 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       spec.template = { ...(spec.template as Record<string, unknown>), initContainers: [{ name: ROUTING_SIDECAR, args, securityContext }] };
     }
     return pruneUndefined(spec) as Record<string, unknown>;
+  }
+
+  /** The names the inline route's rules need (computed only with an inline spec: the names throw when too long). */
+  private routeContext(): Omit<LlmRouteContext, 'providers'> {
+    const inline = this.router.inlineSpec;
+    return {
+      namespace: this.serviceNamespace,
+      name: this.serviceName,
+      modelName: this.modelName,
+      poolName: inline ? this.childName('-inference-pool') : '',
+      workloadServiceName: inline ? this.workloadServiceName : '',
+      port: LLM_WORKLOAD_PORT,
+    };
   }
 
   private schedulerContext(): LlmSchedulerContext {
@@ -1004,103 +808,6 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       invalid(this, 'name', `is too long: KServe names its ${suffix.slice(1)} object '<name>${suffix}' and hashes names over 63 characters (knative kmeta.ChildName), so that name cannot be known here`, this.serviceName, `use a name of at most ${63 - suffix.length} characters`);
     }
     return name;
-  }
-
-  private readonly podLabelsBy = new Map<string, Record<string, string>>();
-
-  private extraPodLabels(field: string): Record<string, string> {
-    return { ...(this.podLabelsBy.get(field) ?? {}), ...(this.poolLabels ?? {}) };
-  }
-
-  /**
-   * Checks and renders one workload (the main one at `field` '', the
-   * prefill one at 'prefill.'): replicas or scaling, parallelism, the pod
-   * template and workers with the library's security, KV-cache offloading.
-   */
-  private workload(field: string, w: LlmWorkloadOptions, binding: StorageBinding, security: WorkloadSecurity): Record<string, unknown> {
-    const f = (k: string) => `${field}${k}`;
-    if (w.container === undefined || w.container === null || typeof w.container !== 'object' || Array.isArray(w.container)) {
-      invalid(this, f('container'), 'must be a container object', w.container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
-    }
-    // KServe's CRD rule and webhook: "replicas and scaling are mutually exclusive".
-    if (w.replicas !== undefined && w.scaling !== undefined) {
-      invalid(this, f('replicas'), 'is given with scaling, which KServe refuses ("scaling and replicas are mutually exclusive; use scaling for autoscaled deployments or replicas for static deployments")', w.replicas, `drop ${f('replicas')} (scaling sets minReplicas and maxReplicas), or drop ${f('scaling')}`);
-    }
-    if (w.scaling !== undefined) requireShape(this, f('scaling'), w.scaling, (v): v is LlmScaling => v instanceof LlmScaling, 'an LlmScaling', 'use LlmScaling.keda({ maxReplicas: 4 }) or LlmScaling.hpa({ maxReplicas: 4 })');
-    const replicas = w.scaling ? undefined : assertInteger(this, f('replicas'), w.replicas ?? 1, { min: 1, max: INT32_MAX, type: `int32: LLMInferenceService spec.${f('replicas')}`, fix: 'use 1 or more' });
-    const parallelism = renderParallelism(this, f('parallelism'), w.parallelism, w.worker !== undefined);
-    if (w.worker !== undefined && security.readOnlyRoot) {
-      invalid(
-        this,
-        f('worker'),
-        "runs on KServe's multi-node preset, whose vLLM container needs a writable root filesystem (kserve v0.20.0 config/llmisvcconfig/config-llm-worker-data-parallel.yaml: 'nvidia-cdi-hook requires a writable root filesystem'), which the restricted security forbids",
-        'WorkloadSecurity.RESTRICTED',
-        "pass security: WorkloadSecurity.relaxed({ reason: 'vLLM multi-node (nvidia-cdi-hook) writes to the root filesystem', writableRootFilesystem: true })",
-      );
-    }
-    const podLabels = w.podLabels === undefined ? undefined : (assertLabels(this, f('podLabels'), w.podLabels), { ...w.podLabels });
-    for (const key of Object.keys(podLabels ?? {})) {
-      if ([PART_OF, APP_NAME, KSERVE_COMPONENT, COMPONENT, LLMD_ROLE].includes(key)) {
-        invalid(this, f(`podLabels.${key}`), 'is a label KServe sets and selects pods by: overriding it moves the pods out of (or into) a pool', podLabels?.[key], 'use poolWith to pool with another LLMInferenceService, or a label of your own');
-      }
-    }
-    if (podLabels) this.podLabelsBy.set(field, podLabels);
-    const labels = podLabels || this.poolLabels ? { ...(podLabels ?? {}), ...(this.poolLabels ?? {}) } : undefined;
-    const serviceAccount = optionalShape(this, f('serviceAccount'), w.serviceAccount, (v): v is IServiceAccount => hasProperty(v, 'serviceAccountName'), 'a ServiceAccount', "pass the ServiceAccount construct");
-    if (serviceAccount && binding.serviceAccount && serviceAccount.serviceAccountName !== binding.serviceAccount.serviceAccountName) {
-      invalid(this, f('serviceAccount'), `differs from the model storage's ServiceAccount (${binding.serviceAccount.serviceAccountName}), which carries its credentials`, serviceAccount.serviceAccountName, 'leave serviceAccount out, or give the storage this ServiceAccount');
-    }
-    const saName = serviceAccount?.serviceAccountName ?? binding.serviceAccount?.serviceAccountName;
-    const template = this.pod(f(''), w.container, w.nodeSelector, w.tolerations, saName, security, binding.env);
-    let worker: Record<string, unknown> | undefined;
-    if (w.worker !== undefined) {
-      if (!isPlainObject(w.worker)) invalid(this, f('worker'), 'must be an object of LlmWorkerOptions', w.worker, 'pass worker: { container: { resources } }');
-      assertKnownKeys(this, f('worker'), w.worker, keysOf<LlmWorkerOptions>({ container: true, nodeSelector: true, tolerations: true }));
-      if (isPlainObject(w.worker.container as unknown) && 'name' in w.worker.container) invalid(this, f('worker.container.name'), "is always 'main' (the container KServe merges the preset into)", (w.worker.container as { name?: unknown }).name, 'leave name out');
-      worker = this.pod(f('worker.'), w.worker.container, w.worker.nodeSelector ?? w.nodeSelector, w.worker.tolerations, saName, security, binding.env);
-    }
-    return {
-      replicas,
-      scaling: w.scaling?.render(),
-      parallelism,
-      labels,
-      annotations: checkedAnnotations(this, w.podAnnotations),
-      template,
-      worker,
-      kvCacheOffloading: renderKvCacheOffloading(this, f('kvCacheOffloading'), w.kvCacheOffloading),
-    };
-  }
-
-  /** One pod spec (`template` or `worker`) with the library's security and the `main` container. */
-  private pod(
-    field: string,
-    container: LlmWorkloadOptions['container'],
-    nodeSelector: Record<string, string> | undefined,
-    tolerations: readonly Toleration[] | undefined,
-    serviceAccountName: string | undefined,
-    security: WorkloadSecurity,
-    storageEnv: EnvVars | undefined,
-  ): Record<string, unknown> {
-    if (container === undefined || container === null || typeof container !== 'object' || Array.isArray(container)) {
-      invalid(this, `${field}container`, 'must be a container object', container, "pass container: { resources: { limits: { nvidiaGpu: '1' } } }");
-    }
-    const gpu = container.resources?.limits?.nvidiaGpu;
-    if (container.resources?.requests?.nvidiaGpu !== undefined && gpu === undefined) {
-      invalid(this, `${field}container.resources.limits.nvidiaGpu`, 'is required when GPUs are requested', undefined, "set limits: { nvidiaGpu: '1' }");
-    }
-    // The image may come from KServe's LLMInferenceServiceConfig; when given it must be pinned.
-    const main = renderContainer(this, `${field}container`, { ...container, env: { ...(storageEnv ?? {}), ...(container.env ?? {}) } }, { name: 'main', security, imageOptional: true, volumes: true });
-    if (tolerations !== undefined) checkTolerations(this, `${field}tolerations`, tolerations);
-    const tol = tolerations ?? (gpu !== undefined ? [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] : undefined);
-    return {
-      securityContext: security.pod(),
-      automountServiceAccountToken: false,
-      serviceAccountName,
-      nodeSelector: checkedRecord(this, `${field}nodeSelector`, nodeSelector),
-      tolerations: tol?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
-      containers: [main],
-      volumes: renderPodVolumes(this, [{ field: `${field}container.volumeMounts`, mounts: container.volumeMounts }], security.readOnlyRoot ? [{ ...TMP_VOLUME }] : []),
-    };
   }
 
   private loraLimits(limits: LlmLoraLimits | undefined, adapters: number): LlmLoraLimits | undefined {
@@ -1134,41 +841,4 @@ export class LlmInferenceService extends Construct implements IBackend, IModelSe
       return { name: ref.configName };
     });
   }
-}
-
-/** JSON without `undefined` values (they would reach the YAML as nulls). */
-function pruneUndefined(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(pruneUndefined);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([, x]) => x !== undefined)
-        .map(([k, x]) => [k, pruneUndefined(x)]),
-    );
-  }
-  return v;
-}
-
-/**
- * The LLMInferenceService L1 object whose `spec` is written from plain
- * JSON at synth: the generated class reads int-or-string quantities
- * (resources, KV-cache sizes) from `{ value }` wrappers and would drop
- * plain strings, and the router's late parts (routes, pool) are known only then.
- * The subclass is defined on first use, so that loading the library does not
- * load KServe's L1 module (lib/imports is lazy; test/package/lazy-imports.test.ts).
- */
-type LlmInferenceServiceObjectClass = new (scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, produceSpec: () => Record<string, unknown>) => kserve.LlmInferenceService;
-let llmInferenceServiceObjectClass: LlmInferenceServiceObjectClass | undefined;
-
-function newLlmInferenceServiceObject(scope: Construct, id: string, props: kserve.LlmInferenceServiceProps, produceSpec: () => Record<string, unknown>): kserve.LlmInferenceService {
-  llmInferenceServiceObjectClass ??= class extends kserve.LlmInferenceService {
-    public constructor(scope2: Construct, id2: string, props2: kserve.LlmInferenceServiceProps, private readonly produceSpec: () => Record<string, unknown>) {
-      super(scope2, id2, props2);
-    }
-
-    public override toJson(): any {
-      return { ...super.toJson(), spec: this.produceSpec() };
-    }
-  };
-  return new llmInferenceServiceObjectClass(scope, id, props, produceSpec);
 }

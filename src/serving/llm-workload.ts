@@ -85,6 +85,19 @@ export interface LlmWorkloadOptions {
   readonly podAnnotations?: Record<string, string>;
 }
 
+/**
+ * A workload's part of an `LlmInferenceServiceConfig` (the top one, or
+ * `prefill`): the fields of {@link LlmWorkloadOptions}, each optional,
+ * merged under the LLMInferenceService's own.
+ */
+export interface LlmConfigWorkload extends Omit<LlmWorkloadOptions, 'container'> {
+  /**
+   * The `main` container's overrides of `template`.
+   * @default - no template (unless `nodeSelector`, `tolerations` or `serviceAccount` ask for one)
+   */
+  readonly container?: LlmWorkloadOptions['container'];
+}
+
 /** Keys of {@link LlmWorkloadOptions}. */
 export const WORKLOAD_KEYS = keysOf<LlmWorkloadOptions>({
   replicas: true,

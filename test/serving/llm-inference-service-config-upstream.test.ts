@@ -17,7 +17,8 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Probe } from '../../src/core/probe';
 import { EmptyDirMedium, Volume } from '../../src/core/volume';
-import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LlmInferenceService } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { KSERVE_NAMESPACE, LlmInferenceServiceConfig } from '../../src/serving/llm-inference-service-config';
 import { Storage } from '../../src/serving/storage';
 import { buildPlatforms } from '../../src/delivery';
@@ -155,7 +156,7 @@ describe('LlmInferenceServiceConfig, baseRefs, LoRA limits and storageInitialize
     expect(svc({ loraLimits: { maxRank: 0 } })).toThrow(/loraLimits\.maxRank.*0.*use 1 or more/s);
     expect(svc({ loraLimits: { maxLoras: 2 } })).toThrow(/loraLimits\.maxLoras.*not a known field/s);
     expect(svc({ storageInitializer: 'no' })).toThrow(/storageInitializer.*must be a boolean.*"no"/s);
-    expect(() => new LlmInferenceServiceConfig(ns.llm, 'empty')).toThrow(/test\/llm\/empty.*sets nothing.*give container, replicas or storageInitializer/s);
+    expect(() => new LlmInferenceServiceConfig(ns.llm, 'empty')).toThrow(/test\/llm\/empty.*sets nothing.*give container, replicas, scaling.*router or storageInitializer/s);
     expect(() => new LlmInferenceServiceConfig(ns.llm, 'named', { container: { name: 'vllm' } as never })).toThrow(/container\.name.*always 'main'.*"vllm"/s);
     expect(() => new LlmInferenceServiceConfig(ns.llm, 'Bad_Name', { replicas: 1 })).toThrow(/name.*"Bad_Name"/s);
   });

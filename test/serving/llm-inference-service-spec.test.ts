@@ -19,7 +19,8 @@ import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config
 import { EndpointPickerRef, FailureMode, InferencePool } from '../../src/inference/inference-pool';
 import { ModelServers } from '../../src/inference/model-servers';
 import { HttpRoute } from '../../src/routing/http-route';
-import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LLM_GPU_SECURITY, LlmInferenceService, LlmInferenceServiceProps } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { KvCacheEvictionPolicy, KvCacheTier } from '../../src/serving/llm-kv-cache';
 import { LlmScaling } from '../../src/serving/llm-scaling';
 import { LlmTracingSampler } from '../../src/serving/llm-tracing';
@@ -211,13 +212,16 @@ describe('router: managed route, HTTPRoute refs, routing groups, the scheduler',
     const gw = Gateway.fromGatewayName(ns.llm, 'gw', 'inference-gateway', { namespace: 'gateways' });
     const svc = new LlmInferenceService(ns.llm, 'qwen-v2', base({ router: LlmRouter.managed({ gateways: [gw], hostnames: ['llm.example.com'], group: { name: 'qwen', weight: 90 } }) }));
     const o = findObject(synthObjects(app), 'LLMInferenceService', 'qwen-v2', 'llm');
-    expect(o.spec.router).toEqual({ route: { http: { spec: { hostnames: ['llm.example.com'] } }, group: 'qwen', weight: 90 }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
+    // With hostnames the inline spec also carries the preset's path rules (the CRD would default a missing rules list): test/serving/llm-router-inline-route.test.ts.
+    const { rules, ...spec } = o.spec.router.route.http.spec;
+    expect(rules.map((r: { name: string }) => r.name)).toContain('v1-chat-completions-path');
+    expect({ ...o.spec.router, route: { ...o.spec.router.route, http: { spec } } }).toEqual({ route: { http: { spec: { hostnames: ['llm.example.com'] } }, group: 'qwen', weight: 90 }, gateway: { refs: [{ name: 'inference-gateway', namespace: 'gateways' }] } });
     expect(svc.routeName).toBe('qwen-v2-kserve-route');
     expect(svc.inferencePoolName).toBeUndefined();
     expect(svc.endpointPickerServiceName).toBeUndefined();
     expect(() => LlmRouter.managed({ group: { name: 'Qwen', weight: 1 } })).toThrow(/group\.name/);
     expect(() => LlmRouter.managed({ group: { name: 'qwen', weight: 2_000_000 } })).toThrow(/group\.weight must be an integer between 0 and 1000000/);
-    expect(() => LlmRouter.managed({ hostnames: ['LLM.example.com'] })).toThrow(/hostnames\[0\] must be a hostname/);
+    expect(() => LlmRouter.managed({ hostnames: ['LLM.example.com'] })).toThrow(/hostnames\[0\] must be a lower-case DNS name/);
   });
 
   it('HTTPRoute refs: the library HttpRoute is named in route.http.refs; the route may send to the workload Service', () => {

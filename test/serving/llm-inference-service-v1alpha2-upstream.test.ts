@@ -15,7 +15,11 @@
  * listed per object below.
  *
  * The other examples of the folder are listed in {@link SKIPPED} with the
- * reason (fields the construct lacks, or KNOWN-INVALID.md).
+ * reason (fields the construct lacks, or KNOWN-INVALID.md). The folder's
+ * LLMInferenceServiceConfig files are listed in {@link CONFIG_FILES}: the
+ * prefix-cache one is rebuilt here through `LlmInferenceServiceConfig`
+ * (its template and its router's scheduler), but for its known-invalid pool
+ * and the picker container fields LlmSchedulerContainer does not type.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,8 +32,10 @@ import { ResourceRequirements } from '../../src/core/resources';
 import { WorkloadSecurity } from '../../src/core/security';
 import { ServiceAccount } from '../../src/core/service-account';
 import { EndpointPickerConfig } from '../../src/inference/endpoint-picker-config';
-import { LlmInferenceService, LlmInferenceServiceProps, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LlmInferenceService, LlmInferenceServiceProps } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { LlmInferenceServiceConfig } from '../../src/serving/llm-inference-service-config';
+import { SecretRef } from '../../src/core/secret-ref';
 import { Storage } from '../../src/serving/storage';
 import { compareWithUpstream, Json, readObjects } from '../upstream-compare';
 import { LORA_CRITICALITIES_ANNOTATION, MODEL_CRITICALITY_ANNOTATION, toV1alpha2, V1ALPHA1, V1ALPHA2 } from './llmisvc-conversion';
@@ -158,6 +164,38 @@ function deepEpWorkload(sa: ServiceAccount, data: number, vllmArgs: string, pd: 
 
 // No security given: a GPU multi-node workload gets LLM_GPU_SECURITY (the presets' writable root).
 const DEEPEP_MODEL = { model: Storage.pvc('llm-test-pvc-deepseek'), modelName: 'deepseek-ai/DeepSeek-R1-0528', annotations: ROCE };
+
+/** The prefix-cache config's EndpointPickerConfig (e2e-gpt-oss/llmisvc_config_prefix_cache.yaml; its apiVersion aside). */
+const PREFIX_CACHE_CONFIG = () =>
+  EndpointPickerConfig.of({
+    plugins: [
+      { type: 'single-profile-handler' },
+      {
+        type: 'precise-prefix-cache-scorer',
+        parameters: {
+          tokenProcessorConfig: { blockSize: 64, hashSeed: '42' },
+          kvEventsConfig: { zmqEndpoint: 'tcp://*:5557', topicFilter: 'kv@', discoverPods: false },
+          indexerConfig: { kvBlockIndexConfig: { enableMetrics: true, metricsLoggingInterval: 60000000000 }, tokenizersPoolConfig: { modelName: '{{ .Spec.Model.Name }}', hf: { tokenizersCacheDir: '/mnt/tokenizers' } } },
+        },
+      },
+      { type: 'kv-cache-utilization-scorer' },
+      { type: 'queue-scorer' },
+      { type: 'active-request-scorer', parameters: { requestTimeout: '2m', idleThreshold: 0, maxBusyScore: 0 } },
+      { type: 'max-score-picker' },
+    ],
+    schedulingProfiles: [
+      {
+        name: 'default',
+        plugins: [
+          { pluginRef: 'precise-prefix-cache-scorer', weight: 3 },
+          { pluginRef: 'kv-cache-utilization-scorer', weight: 2 },
+          { pluginRef: 'queue-scorer', weight: 2 },
+          { pluginRef: 'active-request-scorer', weight: 3 },
+          { pluginRef: 'max-score-picker' },
+        ],
+      },
+    ],
+  });
 
 /** The precise-prefix sample's EndpointPickerConfig (its apiVersion aside, see the case). */
 const PRECISE_PREFIX_CONFIG = () =>
@@ -337,6 +375,16 @@ CASES.push(
   },
 );
 
+/**
+ * The folder's LLMInferenceServiceConfig files: where each is rebuilt, and
+ * what of it cannot be (both are in KNOWN-INVALID.md: their
+ * `router.scheduler.pool.spec` lacks the CRD's required selector and targetPorts).
+ */
+const CONFIG_FILES: Readonly<Record<string, string>> = {
+  'e2e-gpt-oss/llmisvc_config_default.yaml': "spec.template rebuilt by test/serving/llm-inference-service-config-upstream.test.ts; its router part is the known-invalid pool and a picker container with args and gRPC probes, which LlmSchedulerContainer (image, env, resources) does not type",
+  'e2e-gpt-oss/llmisvc_config_prefix_cache.yaml': 'rebuilt below with its router.scheduler (EndpointPickerConfig, picker image and env) through LlmInferenceServiceConfig.router, but for the known-invalid pool and the picker\'s volumes, ports, args, mounts and probes',
+};
+
 /** The folder's other LLMInferenceService files, and why they are not rebuilt here. */
 const SKIPPED: Readonly<Record<string, string>> = {
   'e2e-gpt-oss/inference_default.yaml': 'v1alpha2 upstream; rebuilt with its baseRefs config by test/serving/llm-inference-service-config-upstream.test.ts (same v1alpha2 comparison)',
@@ -361,6 +409,88 @@ describe('LlmInferenceService emits serving.kserve.io/v1alpha2, rebuilding the l
       .sort();
     expect([...CASES.map((c) => c.file), ...Object.keys(SKIPPED)].sort()).toEqual(files);
     expect(CASES.map((c) => c.file)).toEqual(expect.arrayContaining(['opt-125m-cpu/llm-inference-service-facebook-opt-125m-cpu.yaml', 'single-node-gpu/llm-inference-service-qwen2-7b-gpu-no-scheduler.yaml']));
+  });
+
+  it('every LLMInferenceServiceConfig file of the folder is listed with where it is rebuilt', () => {
+    const root = path.join(EXAMPLES, DIR);
+    const files = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.ya?ml$/.test(f) && readObjects(path.join(root, f)).some((o) => o.kind === 'LLMInferenceServiceConfig'))
+      .sort();
+    expect(Object.keys(CONFIG_FILES).sort()).toEqual(files);
+  });
+
+  it('e2e-gpt-oss/llmisvc_config_prefix_cache.yaml (known invalid: pool.spec) matches ours but for the pool and the untyped parts of the picker container', () => {
+    const [upstream] = upstreamObjects(`${DIR}/e2e-gpt-oss/llmisvc_config_prefix_cache.yaml`);
+    const scheduler = ((upstream.spec as Json).router as Json).scheduler as Json;
+    const template = scheduler.template as Json;
+    const [picker] = template.containers as Json[];
+    // What is taken out of upstream, exactly: the known-invalid pool, and what LlmSchedulerContainer does not type.
+    expect(Object.keys(scheduler).sort()).toEqual(['config', 'pool', 'template']);
+    expect(scheduler.pool).toEqual({ spec: { endpointPickerRef: { group: '' } } });
+    expect(Object.keys(template).sort()).toEqual(['containers', 'volumes']);
+    const untyped = ['args', 'livenessProbe', 'ports', 'readinessProbe', 'volumeMounts'];
+    expect(Object.keys(picker).filter((k) => !['name', 'image', 'env'].includes(k)).sort()).toEqual(untyped);
+    const corrected = structuredClone(upstream);
+    const cs = ((corrected.spec as Json).router as Json).scheduler as Json;
+    delete cs.pool;
+    delete (cs.template as Json).volumes;
+    for (const k of untyped) delete ((cs.template as Json).containers as Json[])[0][k];
+
+    const app = Testing.app();
+    new LlmInferenceServiceConfig(plainChart(app), 'llmisvc-prefix-caching', {
+      container: {
+        image: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
+        command: ['/bin/sh', '-c'],
+        args: [
+          'vllm serve /mnt/models --served-model-name "{{ .Spec.Model.Name }}" --port 8000 --disable-access-log-for-endpoints /health,/metrics,/ping --disable-log-requests --prefix-caching-hash-algo sha256_cbor --block-size 64 --kv_transfer_config \'{"kv_connector":"NixlConnector","kv_role":"kv_both"}\' --kv-events-config "$KV_EVENTS_CONFIG" $VLLM_ADDITIONAL_ARGS\n',
+        ],
+        env: {
+          POD_IP: EnvValue.fromField('status.podIP'),
+          KV_EVENTS_CONFIG: '{\n  "enable_kv_cache_events": true,\n  "publisher": "zmq",\n  "endpoint": "tcp://{{ ChildName .ObjectMeta.Name `-epp-service` }}.{{ .ObjectMeta.Namespace }}.svc.cluster.local:5557",\n  "topic": "kv@$(POD_IP)@{{ .Spec.Model.Name }}"\n}\n',
+          PYTHONHASHSEED: '42',
+        },
+        livenessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelay: Duration.seconds(1200), period: Duration.seconds(10), timeout: Duration.seconds(1), failureThreshold: 10 }),
+        readinessProbe: Probe.http('/health', 8000, { scheme: 'HTTPS', initialDelay: Duration.seconds(10), period: Duration.seconds(10), timeout: Duration.seconds(1), failureThreshold: 2 }),
+      },
+      router: LlmRouter.managed({
+        scheduler: {
+          config: PREFIX_CACHE_CONFIG(),
+          containers: {
+            main: {
+              image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.9.0',
+              env: { HF_HOME: '/mnt/tokenizers', TMPDIR: '/mnt/tokenizers', HF_TOKEN: EnvValue.fromSecret(SecretRef.named('hf-token'), 'HF_TOKEN') },
+            },
+          },
+        },
+      }),
+    });
+    const [ours] = synthCharts(app);
+    expect(ours.kind).toBe('LLMInferenceServiceConfig');
+    expect(validateObject(ours).map(formatIssue)).toEqual([]);
+    const C = 'spec.template.containers[0]';
+    const { missing, extra } = compareWithUpstream(corrected, ours);
+    expect(missing).toEqual([
+      // As in the precise-prefix case: the picker reads both apiVersions, ours is the current one.
+      'spec.router.scheduler.config.inline.apiVersion: upstream "inference.networking.x-k8s.io/v1alpha1" ≠ ours "llm-d.ai/v1alpha1"',
+    ]);
+    // POD_IP comes before KV_EVENTS_CONFIG, which refers to it as $(POD_IP) (Kubernetes expands only earlier variables).
+    expect(((ours.spec as any).template.containers[0].env as Array<{ name: string }>).map((e) => e.name)).toEqual(['POD_IP', 'KV_EVENTS_CONFIG', 'PYTHONHASHSEED']);
+    expect(extra).toEqual(
+      [
+        // The secure defaults of the template, next to upstream's runAsNonRoot.
+        'spec.template.automountServiceAccountToken',
+        'spec.template.securityContext',
+        'spec.template.volumes',
+        `${C}.volumeMounts`,
+        ...['allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem', 'seccompProfile'].map((k) => `${C}.securityContext.${k}`),
+        // The probes spelled out (the config overrides the timing of the well-known config's /health probes).
+        ...['httpGet', 'periodSeconds', 'timeoutSeconds', 'failureThreshold'].map((k) => `${C}.livenessProbe.${k}`),
+        ...['httpGet', 'timeoutSeconds', 'failureThreshold'].map((k) => `${C}.readinessProbe.${k}`),
+        // LlmRouter.managed asks KServe for its managed HTTPRoute (router.route: {}), which the sample leaves to the service.
+        'spec.router.route',
+      ].sort(),
+    );
   });
 
   for (const c of CASES) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRef } from '../../src/core/secret-ref';
 import { Gateway } from '../../src/gateway/gateway';
-import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LlmInferenceService } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
 

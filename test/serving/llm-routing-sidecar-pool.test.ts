@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EndpointPickerRef, InferencePool } from '../../src/inference/inference-pool';
-import { LlmInferenceService, LlmRouter } from '../../src/serving/llm-inference-service';
+import { LlmInferenceService } from '../../src/serving/llm-inference-service';
+import { LlmRouter } from '../../src/serving/llm-router';
 import { Storage } from '../../src/serving/storage';
 import { findObject, setup, synthObjects } from '../util';
 
