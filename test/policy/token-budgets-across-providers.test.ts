@@ -398,11 +398,12 @@ describe('the providers agree', () => {
     return c.reader.budgets(compiled.get(name)!.objects).map(show);
   };
 
-  it('a subscriber is counted by the subscription the rule selects (Kuadrant, the engine that selects subscriptions)', () => {
-    const { objects } = compiled.get('Istio + Kuadrant')!;
+  it.each(['Istio + Kuadrant', 'Envoy Gateway + Envoy AI Gateway (API keys)'])('a subscriber is counted by the subscription the rule selects (%s)', (name) => {
+    const c = CASES.find((x) => x.name === name)!;
+    const { objects } = compiled.get(name)!;
     const holders = (caller: BudgetCaller, route: string) => {
-      const b = kuadrantBudgetReader.budgetsFor(objects, caller, route);
-      return b === 'refused' ? b : b.map(show);
+      const b = c.reader.budgetsFor(objects, caller, route);
+      return b === 'refused' ? b : b.map(show).filter((x) => x.includes(' total '));
     };
     expect(holders({ tier: 'free', subscriptions: ['team', 'gold'] }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:gold total 1000000/86400s']);
     expect(holders({ tier: 'free', subscriptions: ['team', 'gold'], header: 'team' }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:team total 200000/86400s']);
@@ -422,6 +423,10 @@ describe('the providers agree', () => {
     const subscriptionTotals = (xs: string[]) => xs.filter((s) => s.includes(' subscription:') && s.includes(' total '));
     expect(subscriptionTotals(read('agentgateway'))).toEqual(subscriptionTotals(read('Istio + Kuadrant')));
     expect(subscriptionTotals(read('Istio + Kuadrant')).length).toBe(5);
+    // Envoy Gateway with API keys counts every kind for subscriptions too, as agentgateway does.
+    const subscriptions = (xs: string[]) => xs.filter((s) => s.includes(' subscription:'));
+    expect(subscriptions(read('Envoy Gateway + Envoy AI Gateway (API keys)'))).toEqual(subscriptions(read('agentgateway')));
+    expect(subscriptions(read('agentgateway')).length).toBe(7);
   });
 
   it('a budget the reader cannot find in the objects is not read back (the readers read the objects, not the intent)', () => {
@@ -430,6 +435,24 @@ describe('the providers agree', () => {
     const granite = tampered.find((o) => o.kind === 'AIGatewayRoute' && o.metadata.name === 'llm-granite');
     granite.spec.llmRequestCosts = granite.spec.llmRequestCosts.filter((x: any) => x.type !== 'OutputToken');
     expect(envoyAiGatewayBudgetReader.budgets(tampered).map(show)).toEqual(read('Envoy Gateway + Envoy AI Gateway').filter((s) => !s.startsWith('llm-granite tier:pro output')));
+
+    // Envoy Gateway with API keys: without the rule refusing the header, a header naming a subscription the caller does
+    // not hold is no longer refused; without the header condition, the subscription also counts requests naming another.
+    const keys: any[] = JSON.parse(JSON.stringify(compiled.get('Envoy Gateway + Envoy AI Gateway (API keys)')!.objects));
+    const eve = { tier: 'free', subscriptions: ['team'], header: 'gold' };
+    expect(envoyAiGatewayBudgetReader.budgetsFor(keys, eve, 'llm-qwen3')).toBe('refused');
+    const sp = keys.find((o) => o.kind === 'SecurityPolicy' && o.spec.targetRefs[0].name === 'llm-qwen3');
+    sp.spec.authorization.rules = sp.spec.authorization.rules.filter((r: any) => r.name !== 'refuse-subscription-header');
+    expect(envoyAiGatewayBudgetReader.budgetsFor(keys, eve, 'llm-qwen3')).not.toBe('refused');
+    const alice = { tier: 'free', subscriptions: ['team', 'gold'], header: 'team' };
+    expect((envoyAiGatewayBudgetReader.budgetsFor(keys, alice, 'llm-qwen3') as BudgetEntry[]).map(show)).toEqual(['llm-qwen3 subscription:team total 200000/86400s']);
+    // An inverted selector holds when the header is absent: not inverted, alice's requests without it count against nothing.
+    const quiet = { tier: 'free', subscriptions: ['team', 'gold'] };
+    const totals = (b: BudgetEntry[] | 'refused') => (b === 'refused' ? b : b.map(show).filter((x) => x.includes(' total ')));
+    expect(totals(envoyAiGatewayBudgetReader.budgetsFor(keys, quiet, 'llm-qwen3'))).toEqual(['llm-qwen3 subscription:gold total 1000000/86400s']);
+    const btp = keys.find((o) => o.kind === 'BackendTrafficPolicy' && o.spec.targetRefs.some((t: any) => t.name === 'llm-qwen3'));
+    for (const rule of btp.spec.rateLimit.global.rules) for (const h of rule.clientSelectors[0].headers) if (h.invert) h.invert = false;
+    expect(totals(envoyAiGatewayBudgetReader.budgetsFor(keys, quiet, 'llm-qwen3'))).toEqual([]);
 
     // agentgateway: a descriptor charging output instead of input tokens reads back as an output budget.
     const agw: any[] = JSON.parse(JSON.stringify(compiled.get('agentgateway')!.objects));
