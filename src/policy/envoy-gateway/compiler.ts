@@ -536,7 +536,7 @@ function checkTokenBudgets(policy: AccessPolicy): void {
         ENVOY_GATEWAY_ENGINE,
         b.field,
         `${b.what} on ${b.route.routeKind}/${b.route.routeName}`,
-        'Envoy Gateway counts LLM tokens (and tells models apart) only on Envoy AI Gateway routes, whose filter writes the usage to dynamic metadata (llmRequestCosts) and the model to x-ai-eg-model: serve the model through an OpenAiEndpoint (or an AIGatewayRoute), limit it to those models (TokenLimit models), or use the Kuadrant engine (TokenRateLimitPolicy)',
+        'Envoy Gateway counts LLM tokens only on Envoy AI Gateway routes, whose filter writes the usage to dynamic metadata (llmRequestCosts) and the model to x-ai-eg-model (which subscription rules select): serve the model through an OpenAiEndpoint (or an AIGatewayRoute), limit it to those models (TokenLimit models), or use the Kuadrant engine (TokenRateLimitPolicy)',
       );
     }
     if (b.route.models === undefined) {
