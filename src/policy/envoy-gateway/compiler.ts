@@ -67,7 +67,11 @@ interface Identity {
  *   Secrets, the OPA `extAuth`, and `authorization` rules (default Deny) that
  *   allow the tiers whose models include the route;
  * - one `BackendTrafficPolicy` with a local or global rule per tier limit,
- *   selecting the tier and counting per user, key or client IP;
+ *   selecting the tier and counting per user, key or client IP, and global
+ *   rules charging Envoy AI Gateway's token counts per budget;
+ * - for subscriptions (API keys only), rules per group of key holders and
+ *   header rules in each model route's SecurityPolicy (see
+ *   subscription-selection.ts);
  * - for API keys, one `ExternalSecret` per holder (data key = user id);
  * - for JWT (and API keys with an external authorizer), a
  *   `ClientTrafficPolicy` on the Gateway that drops client copies of the
