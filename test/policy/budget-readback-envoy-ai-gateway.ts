@@ -159,8 +159,9 @@ function callerHeaderNames(identity: RouteIdentity): string[] {
 /**
  * The tier a rule's selector on the caller headers selects: JWT, an Exact
  * match on the tier claim's header; API keys, a regular expression on the
- * client id matching exactly the clients of one tier. Undefined when the
- * selector is not a tier selector.
+ * client id matching clients of one tier (all of them, or with
+ * subscriptions those no subscription counts on the rule's models).
+ * Undefined when the selector is not a tier selector.
  */
 function tierSelected(identity: RouteIdentity, h: Json, where: string): string | undefined {
   const type = h.type ?? 'Exact';
@@ -214,9 +215,11 @@ function countsOn(route: Json, rule: Json, where: string): BudgetEntry['counts']
 }
 
 /**
- * The budget entries of one token rule: the tier from its Exact selector on
- * the tier header, on each targeted route whose model its `x-ai-eg-model`
- * selector matches and that writes the count it reads.
+ * The budget entries of one token rule: the subscription its selector on
+ * the subscription header accepts (its client id selector must accept
+ * holders of it only), else the tier its caller selector selects; on each
+ * targeted route whose model its `x-ai-eg-model` selector matches and that
+ * writes the count it reads.
  */
 function ruleEntries(objects: readonly KubeObject[], btp: Json, rule: Json, index: number): BudgetEntry[] {
   const namespace = btp.metadata.namespace;
