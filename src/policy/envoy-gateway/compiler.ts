@@ -6,7 +6,7 @@ import { ReferenceGrant } from '../../routing/reference-grant';
 import { policyId } from '../../core/names';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
-import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
+import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, apiKeyHolderAnnotations, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
 import { AIGatewayRoute } from '../../aigateway/ai-gateway-route';
 import { AI_GATEWAY_METADATA_NAMESPACE, LlmRequestCost } from '../../aigateway/llm-request-cost';
@@ -100,7 +100,7 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
           data: [{ secretKey: h.userId, remoteKey: h.remoteKey, property: h.property }],
           secretLabels: { ...selector, [API_KEY_TIER_LABEL]: h.tier },
           // Informational, like the tier label: Envoy Gateway reads neither; the holders list decides (see subscription-selection.ts).
-          secretAnnotations: h.subscriptions && h.subscriptions.length > 0 ? { [API_KEY_USER_ANNOTATION]: h.userId, [API_KEY_SUBSCRIPTIONS_ANNOTATION]: h.subscriptions.map((x) => x.name).join(',') } : { [API_KEY_USER_ANNOTATION]: h.userId },
+          secretAnnotations: apiKeyHolderAnnotations(h),
         });
         credentials.push(secret);
         objects.push(`ExternalSecret/${secret.secretName}`);
