@@ -21,6 +21,7 @@ import { AccessPolicy } from '../policy/access-policy';
 import { ApiKeyAuth, ApiKeyLocation } from '../policy/authentication';
 import { RateLimit, RateLimitMode, TokenCount, TokenLimit } from '../policy/rate-limit';
 import { RedisReference } from '../policy/redis';
+import { Subscription } from '../policy/subscription';
 import { Tier } from '../policy/tier';
 import { LlmInferenceService, LlmLoraAdapter } from '../serving/llm-inference-service';
 import { Storage } from '../serving/storage';
@@ -37,7 +38,7 @@ const GRANITE = 'ibm-granite/granite-3.3-8b-instruct';
 
 /** The README's opening: what the platform is and how a request is routed. */
 const DESCRIPTION = [
-  'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier request limits and input/output token budgets (POLICY.md).',
+  'LLM serving with inference-aware routing: vLLM models on KServe LLMInferenceServices behind InferencePools with endpoint pickers, one OpenAI-compatible endpoint on Envoy AI Gateway routed on the model name, API keys with per-tier request limits and input/output token budgets, and subscriptions whose token budgets replace the tier budgets on the models they grant (POLICY.md).',
   '',
   `How a request is routed: a client calls \`https://${HOST}/v1/chat/completions\` (or \`/v1/completions\`, \`/v1/embeddings\`, \`/v1/models\`) with \`Authorization: Bearer <key>\`. Envoy Gateway checks the key and the caller's tier (POLICY.md), Envoy AI Gateway copies the body's \`model\` into \`x-ai-eg-model\`, and the AIGatewayRoute of that model (one per model name, table below) sends the request to the model's InferencePool. The pool's endpoint picker chooses the vLLM replica (queue depth, KV-cache use, prefix-cache hits, and for Llama the replicas that have the requested LoRA adapter loaded). A model name no route lists gets 404.`,
   '',
@@ -79,8 +80,10 @@ export interface LlmGatewayPlatformProps {
  * chooses the replica per request (queue depth, KV-cache use, prefix-cache
  * hits, loaded LoRA adapters), one OpenAI-compatible endpoint on Envoy
  * Gateway with Envoy AI Gateway that routes on the body's `model`, API keys
- * with per-tier request limits and input/output/total token budgets, and the
- * pickers' and gateway's monitoring. The same platform compiles for
+ * with per-tier request limits and input/output/total token budgets,
+ * subscriptions (`bulk`, `adapters`) whose budgets replace the tier's on the
+ * models they grant (a key holder names one in `x-subscription`, else its
+ * highest priority one counts), and the pickers' and gateway's monitoring. The same platform compiles for
  * agentgateway (`provider: GatewayProvider.AGENTGATEWAY`, tested to read back
  * into the same routing, access and limits, with the gateway's monitoring and
  * access log on agentgateway's own metrics and log).
@@ -227,6 +230,15 @@ export class LlmGatewayPlatform extends Platform {
       models: llamaNames,
       inherits: free,
     });
+    // Subscriptions are bought on top of a tier: their budgets replace the tier's on the models they grant (the tier
+    // still decides access). bulk (batch summarisation) has one daily total on Qwen and Granite; adapters a daily total
+    // and an hourly output budget on Llama, its adapters and Qwen. A holder of both is counted by bulk on Qwen unless
+    // the request names adapters in x-subscription.
+    const bulk = new Subscription('bulk', { priority: 10, grants: [{ models: [model(QWEN), model(GRANITE)], tokenLimits: [TokenLimit.perDay(20_000_000)] }] });
+    const adapters = new Subscription('adapters', {
+      priority: 5,
+      grants: [{ models: [...llamaNames, model(QWEN)], tokenLimits: [TokenLimit.perDay(10_000_000), TokenLimit.perHour(1_000_000, { counts: TokenCount.OUTPUT })] }],
+    });
     this.accessPolicy = new AccessPolicy(llm, 'llm-access', {
       gateway: this.gateway,
       routes: [this.endpoint],
@@ -237,10 +249,13 @@ export class LlmGatewayPlatform extends Platform {
           holders: [
             { userId: 'team-search', tier: 'free', remoteKey: 'llm/api-keys/team-search' },
             { userId: 'team-support', tier: 'pro', remoteKey: 'llm/api-keys/team-support' },
+            { userId: 'team-labs', tier: 'free', remoteKey: 'llm/api-keys/team-labs', subscriptions: [bulk] },
+            { userId: 'team-research', tier: 'pro', remoteKey: 'llm/api-keys/team-research', subscriptions: [bulk, adapters] },
           ],
         }),
       ],
       tiers: [free, pro],
+      subscriptions: [bulk, adapters],
       rateLimitMode: RateLimitMode.GLOBAL,
       redis: RedisReference.of({ host: 'redis-master.redis.svc.cluster.local', password: { secret: SecretRef.named('redis-auth'), key: 'redis-password' }, namespace: 'redis' }),
     });

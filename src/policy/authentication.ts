@@ -23,6 +23,15 @@ export const API_KEY_SUBSCRIPTIONS_ANNOTATION = 'models.cdk8s.io/subscriptions';
 /** Key of the API key inside an API-key Secret. */
 export const API_KEY_SECRET_KEY = 'api_key';
 
+/**
+ * The annotations of a holder's API-key Secret: the user id, and its
+ * subscriptions' names separated by commas when it holds any.
+ */
+export function apiKeyHolderAnnotations(holder: ApiKeyHolder): Record<string, string> {
+  const subscriptions = holder.subscriptions ?? [];
+  return subscriptions.length > 0 ? { [API_KEY_USER_ANNOTATION]: holder.userId, [API_KEY_SUBSCRIPTIONS_ANNOTATION]: subscriptions.map((x) => x.name).join(',') } : { [API_KEY_USER_ANNOTATION]: holder.userId };
+}
+
 /** Where a client presents its API key. */
 export class ApiKeyLocation {
   /** A dedicated header, e.g. `x-api-key: <key>` (supported by every provider). */

@@ -9,6 +9,7 @@ import { blockingPolicies, FlowEnd } from '../../src/security/network-policy-eva
 import { agentgatewayBudgetReader } from '../policy/budget-readback-agentgateway';
 import { celValue } from '../agentgateway/fixture';
 import { BudgetEntry, intentBudgets, intentBudgetsFor } from '../policy/budget-readback';
+import { envoyAiGatewayBudgetReader } from '../policy/budget-readback-envoy-ai-gateway';
 import { findObject, objectsOfKind, synthObjects } from '../util';
 
 const MODELS = 'llm-models';
@@ -128,41 +129,6 @@ function envoyRequestLimits(objects: readonly KubeObject[], route: string, user:
     .sort();
 }
 
-const COST_COUNTS: Readonly<Record<string, string>> = { TotalToken: 'total', InputToken: 'input', OutputToken: 'output', CachedInputToken: 'cached-input' };
-const WINDOW_SECONDS: Readonly<Record<string, number>> = { Second: 1, Minute: 60, Hour: 3600, Day: 86400 };
-
-/**
- * The token budgets Envoy Gateway enforces with API keys: a global rule
- * charging `io.envoy.ai_gateway/<key>` on the response, for the key holders
- * its `x-user-id` selector matches (their tier is the budget's holder), on
- * each targeted route whose AIGatewayRoute writes `<key>` and serves a model
- * the `x-ai-eg-model` selector matches. (The engine's reader,
- * test/policy/budget-readback-envoy-ai-gateway.ts, reads JWT tiers from
- * `x-user-tier`; API-key callers are told apart by user id.)
- */
-function envoyBudgets(objects: readonly KubeObject[]): BudgetEntry[] {
-  const keyHolders = holders(objects);
-  const out: BudgetEntry[] = [];
-  const btp = findObject(objects, 'BackendTrafficPolicy', 'llm-access-rate-limits', MODELS);
-  for (const rule of btp.spec.rateLimit.global.rules) {
-    const meta = rule.cost?.response?.metadata;
-    if (!meta || meta.namespace !== 'io.envoy.ai_gateway') continue;
-    const headers = rule.clientSelectors[0].headers as Array<{ name: string; type: string; value?: string }>;
-    const users = headers.find((h) => h.name === 'x-user-id' && h.type === 'RegularExpression')!;
-    const tiers = [...new Set(keyHolders.filter((h) => new RegExp(users.value!).test(h.user)).map((h) => h.tier))];
-    expect(tiers).toHaveLength(1);
-    const models = headers.find((h) => h.name === 'x-ai-eg-model')!;
-    for (const t of btp.spec.targetRefs) {
-      const route = findObject(objects, 'AIGatewayRoute', t.name, MODELS);
-      const cost = (route.spec.llmRequestCosts ?? []).find((c: { metadataKey: string }) => c.metadataKey === meta.key);
-      const served = route.spec.rules.flatMap((r: { matches: Array<{ headers: Array<{ name: string; value: string }> }> }) => r.matches.flatMap((m) => m.headers.filter((h) => h.name === 'x-ai-eg-model').map((h) => h.value)));
-      if (!cost || !served.some((m: string) => new RegExp(models.value!).test(m))) continue;
-      out.push({ holderKind: 'tier', holder: tiers[0], route: t.name, counts: COST_COUNTS[cost.type] as BudgetEntry['counts'], limit: rule.limit.requests, windowSeconds: WINDOW_SECONDS[rule.limit.unit] });
-    }
-  }
-  return out;
-}
-
 /** Budgets as comparable lines, sorted. */
 const byRoute = (entries: readonly BudgetEntry[]) => entries.map((e) => `${e.route} ${e.holderKind}:${e.holder} ${e.limit} ${e.counts}/${e.windowSeconds}s`).sort();
 
@@ -224,9 +190,11 @@ describe('llm-gateway on agentgateway: the same decisions and limits as on Envoy
     expect(agentgatewayRequestLimits(agw.objects, 'openai-qwen-qwen2-5-7b-instruct', { user: 'team-search', tier: 'free' })).toEqual(['20/minute']);
   });
 
-  it('counts the same token budgets (input, output, total; per tier and model) as the intent', () => {
+  it('counts the same token budgets (input, output, total; per tier, subscription and model) as the intent', () => {
     const intent = intentBudgets(eg.platform.accessPolicy);
-    expect(byRoute(envoyBudgets(eg.objects))).toEqual(byRoute(intent));
+    // Envoy Gateway: the global rules charging Envoy AI Gateway's token counts, read by the engine's reader (tiers and
+    // subscriptions, per key holder).
+    expect(byRoute(envoyAiGatewayBudgetReader.budgets(eg.objects))).toEqual(byRoute(intent));
     // agentgateway answers GET /v1/models itself (a direct response, no backend): a shared route of the endpoint
     // that carries no usage, so no budget counts there.
     const models = findObject(agw.objects, 'HTTPRoute', 'openai-models', MODELS);
@@ -238,7 +206,7 @@ describe('llm-gateway on agentgateway: the same decisions and limits as on Envoy
       for (const route of ['openai-meta-llama-llama-3-1-8b-instruct', 'openai-qwen-qwen2-5-7b-instruct', 'openai-food-review']) {
         const expected = intentBudgetsFor(eg.platform.accessPolicy, { tier }, route) as BudgetEntry[];
         expect(byRoute(agentgatewayBudgetReader.budgetsFor(agw.objects, { tier }, route) as BudgetEntry[]), `${tier} ${route}`).toEqual(byRoute(expected));
-        expect(byRoute(envoyBudgets(eg.objects).filter((b) => b.route === route && b.holder === tier)), `${tier} ${route}`).toEqual(byRoute(expected));
+        expect(byRoute(envoyAiGatewayBudgetReader.budgetsFor(eg.objects, { tier }, route) as BudgetEntry[]), `${tier} ${route}`).toEqual(byRoute(expected));
       }
     }
     expect(byRoute(intentBudgetsFor(eg.platform.accessPolicy, { tier: 'pro' }, 'openai-meta-llama-llama-3-1-8b-instruct') as BudgetEntry[])).toEqual([

@@ -132,8 +132,8 @@ describe('llm-gateway', () => {
     }
     // POLICY.md states each budget with what counts (the usage field) and the streaming caveat.
     const policyMd = platform.renderOutputFiles()['POLICY.md'];
-    expect(policyMd).toContain('| openai-meta-llama-llama-3-1-8b-instruct | tier pro | 400000 | output: `usage.completion_tokens` | user, per route | 1 hour |');
-    expect(policyMd).toContain('| openai-qwen-qwen2-5-7b-instruct | tier free | 100000 | input: `usage.prompt_tokens` | user, per route | 1 hour |');
+    expect(policyMd).toContain('| openai-meta-llama-llama-3-1-8b-instruct | tier pro (requests no subscription is selected for) | 400000 | output: `usage.completion_tokens` | user, per route | 1 hour |');
+    expect(policyMd).toContain('| openai-qwen-qwen2-5-7b-instruct | tier free (requests no subscription is selected for) | 100000 | input: `usage.prompt_tokens` | user, per route | 1 hour |');
     expect(policyMd).toContain('stream_options');
   });
 
@@ -186,7 +186,7 @@ describe('llm-gateway', () => {
   });
 
   it('authenticates API keys from the secret store (Authorization: Bearer, as OpenAI clients send them) and embeds none', () => {
-    expect(objectsOfKind(objects, 'ExternalSecret').map((s) => s.metadata.name).sort()).toEqual(['llm-access-key-team-search', 'llm-access-key-team-support']);
+    expect(objectsOfKind(objects, 'ExternalSecret').map((s) => s.metadata.name).sort()).toEqual(['llm-access-key-team-labs', 'llm-access-key-team-research', 'llm-access-key-team-search', 'llm-access-key-team-support']);
     expect(objectsOfKind(objects, 'Secret').filter((s) => s.type !== 'kubernetes.io/service-account-token')).toEqual([]);
     // Every model's route is protected (Envoy AI Gateway generates an HTTPRoute of the AIGatewayRoute's name).
     for (const r of objectsOfKind(objects, 'AIGatewayRoute')) {

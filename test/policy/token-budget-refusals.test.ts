@@ -1,8 +1,10 @@
 /**
- * Engines that cannot select a subscription per request (kgateway, Kong OSS,
- * Envoy Gateway, whose token budgets are per tier) refuse subscriptions and token budgets with an error naming the
+ * Engines that cannot select a subscription per request (kgateway, Kong OSS)
+ * refuse subscriptions and token budgets with an error naming the
  * engine, the field and the alternative; the Kuadrant engine refuses the
- * kinds it cannot count (see test/policy/kuadrant/budgets.test.ts).
+ * kinds it cannot count (see test/policy/kuadrant/budgets.test.ts). Envoy
+ * Gateway compiles subscriptions of API-key holders on Envoy AI Gateway
+ * routes and refuses them elsewhere (test/policy/envoy-gateway/subscriptions.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { Backend } from '../../src/core/backend';
@@ -34,7 +36,7 @@ function build(provider: GatewayProvider, withSubscription: boolean) {
       tiers: [new Tier('basic', { limits: [RateLimit.perMinute(100)] })],
       subscriptions: withSubscription ? [gold] : [],
       rateLimitMode: RateLimitMode.GLOBAL,
-      redis: provider === GatewayProvider.ENVOY_GATEWAY ? undefined : RedisReference.of({ host: 'redis.data.svc.cluster.local' }),
+      redis: RedisReference.of({ host: 'redis.data.svc.cluster.local' }),
     });
 }
 
@@ -52,7 +54,6 @@ describe('engines that count requests only refuse subscriptions', () => {
   it.each([
     [GatewayProvider.KGATEWAY, 'kgateway', /kgateway TrafficPolicy counts requests only.*KUADRANT_POLICY_ENGINE/],
     [GatewayProvider.KONG, 'kong', /ai-rate-limiting-advanced \(Kong Enterprise only\)/],
-    [GatewayProvider.ENVOY_GATEWAY, 'envoy-gateway', /cannot apply the subscription selection rule.*Envoy AI Gateway/],
   ])('%s', (provider, engine, alternative) => {
     expect(build(provider, false)).not.toThrow();
     const message = refusal(build(provider, true));

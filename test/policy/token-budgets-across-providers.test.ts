@@ -39,7 +39,7 @@ import { formatIssue, validateObjects } from '../../src/validate';
 import { setup, synthObjects } from '../util';
 import { BudgetCaller, BudgetEntry, BudgetReader, intentBudgets, intentBudgetsFor, kuadrantBudgetReader } from './budget-readback';
 import { agentgatewayBudgetReader, agentgatewayMayCall } from './budget-readback-agentgateway';
-import { envoyAiGatewayBudgetReader, envoyGatewayMayCall } from './budget-readback-envoy-ai-gateway';
+import { envoyAiGatewayBudgetReader, envoyGatewayMayCall, envoyGatewayRepresents } from './budget-readback-envoy-ai-gateway';
 
 // ---------------------------------------------------------------------------
 // The intent
@@ -112,7 +112,10 @@ function serveModels(provider: GatewayProvider, ns: Namespace, gateway: Gateway)
  * - subscription team (priority 5): qwen3 and llama with 200k total
  *   tokens/day, and on llama 20k total tokens/hour and 100k input tokens/day;
  * - JWT (tier claim `tier`, subscriptions claim `subs`) and API keys (alice:
- *   free with team and gold; bob: pro; carol: enterprise).
+ *   free with team and gold; bob: pro; carol: enterprise; dave: free; eve:
+ *   free with team; erin: pro with gold and team; frank: enterprise with
+ *   team; grace: pro with gold: a key holder for each caller described below
+ *   that API keys can express).
  *
  * Counted per user, per model (or, with `limitScope` GATEWAY, in one bucket
  * per budget across the models it covers), in global counters.
@@ -164,6 +167,15 @@ function declareIntent(provider: GatewayProvider, variant: Variant = FULL, limit
           { userId: 'alice', tier: 'free', remoteKey: 'llm/keys/alice', subscriptions: variant.subscriptions ? [team, gold] : undefined },
           { userId: 'bob', tier: 'pro', remoteKey: 'llm/keys/bob' },
           { userId: 'carol', tier: 'enterprise', remoteKey: 'llm/keys/carol' },
+          { userId: 'dave', tier: 'free', remoteKey: 'llm/keys/dave' },
+          ...(variant.subscriptions
+            ? [
+                { userId: 'eve', tier: 'free', remoteKey: 'llm/keys/eve', subscriptions: [team] },
+                { userId: 'erin', tier: 'pro', remoteKey: 'llm/keys/erin', subscriptions: [gold, team] },
+                { userId: 'frank', tier: 'enterprise', remoteKey: 'llm/keys/frank', subscriptions: [team] },
+                { userId: 'grace', tier: 'pro', remoteKey: 'llm/keys/grace', subscriptions: [gold] },
+              ]
+            : []),
         ],
       }),
     );
@@ -248,6 +260,8 @@ interface ProviderCase {
   readonly limitScope?: LimitScope;
   readonly reader: BudgetReader;
   readonly mayCall: MayCall;
+  /** The described callers the provider's objects can stand for (API-key callers are the key holders compiled in). @default every caller */
+  readonly represents?: (objects: readonly KubeObject[], caller: BudgetCaller, route: string) => boolean;
   /** Variants the provider refuses, and the message (engine, limit, alternative). */
   readonly refusals: ReadonlyArray<{ readonly variant: Variant; readonly message: RegExp }>;
 }
@@ -273,16 +287,18 @@ const CASES: readonly ProviderCase[] = [
     reader: envoyAiGatewayBudgetReader,
     mayCall: (objects, tier, route) => envoyGatewayMayCall(objects, NS, tier, route),
     refusals: [
-      { variant: { ...FULL, apiKeys: false }, message: /subscriptions cannot be expressed by provider 'envoy-gateway'.*subscription selection rule.*Kuadrant engine/s },
+      { variant: { ...FULL, apiKeys: false }, message: /subscriptions cannot be expressed by provider 'envoy-gateway'.*claim 'subs'.*subscription selection rule.*use API keys.*Kuadrant engine/s },
       { variant: { ...FULL, subscriptions: false }, message: /authentication cannot be expressed by provider 'envoy-gateway'.*Kuadrant engine/s },
     ],
   },
   {
+    // Subscriptions compiled per key holder: the rules select client ids, the model and the selection header.
     name: 'Envoy Gateway + Envoy AI Gateway (API keys)',
     provider: GatewayProvider.ENVOY_GATEWAY,
-    variant: { ...FULL, subscriptions: false, jwt: false },
+    variant: { ...FULL, jwt: false },
     reader: envoyAiGatewayBudgetReader,
     mayCall: (objects, tier, route) => envoyGatewayMayCall(objects, NS, tier, route),
+    represents: (objects, caller, route) => envoyGatewayRepresents(objects, NS, caller, route),
     refusals: [],
   },
   {
@@ -359,8 +375,11 @@ describe.each(CASES)('one token-budget intent on $name', (c) => {
   });
 
   it('reads back into the same per-caller decisions: who may call which model, which budgets count the request', () => {
-    const callers = c.variant.subscriptions ? [...TIER_CALLERS, ...SUBSCRIBED_CALLERS] : TIER_CALLERS;
+    const described = c.variant.subscriptions ? [...TIER_CALLERS, ...SUBSCRIBED_CALLERS] : TIER_CALLERS;
     for (const route of ROUTES) {
+      const callers = described.filter((caller) => c.represents?.(objects, caller, route) ?? true);
+      // API keys stand for every described caller but the one holding a subscription the policy does not define.
+      if (c.represents) expect(callers.length).toBe(described.length - (c.variant.subscriptions ? 1 : 0));
       const r = policy.routes.find((x) => x.routeName === route)!;
       for (const tier of TIERS) expect({ tier, route, allowed: c.mayCall(objects, tier, route) }).toEqual({ tier, route, allowed: policy.tier(tier)?.allows(r) ?? false });
       for (const caller of callers) expect({ caller, route, budgets: c.reader.budgetsFor(objects, caller, route) }).toEqual({ caller, route, budgets: intentBudgetsFor(policy, caller, route) });
@@ -379,11 +398,12 @@ describe('the providers agree', () => {
     return c.reader.budgets(compiled.get(name)!.objects).map(show);
   };
 
-  it('a subscriber is counted by the subscription the rule selects (Kuadrant, the engine that selects subscriptions)', () => {
-    const { objects } = compiled.get('Istio + Kuadrant')!;
+  it.each(['Istio + Kuadrant', 'Envoy Gateway + Envoy AI Gateway (API keys)'])('a subscriber is counted by the subscription the rule selects (%s)', (name) => {
+    const c = CASES.find((x) => x.name === name)!;
+    const { objects } = compiled.get(name)!;
     const holders = (caller: BudgetCaller, route: string) => {
-      const b = kuadrantBudgetReader.budgetsFor(objects, caller, route);
-      return b === 'refused' ? b : b.map(show);
+      const b = c.reader.budgetsFor(objects, caller, route);
+      return b === 'refused' ? b : b.map(show).filter((x) => x.includes(' total '));
     };
     expect(holders({ tier: 'free', subscriptions: ['team', 'gold'] }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:gold total 1000000/86400s']);
     expect(holders({ tier: 'free', subscriptions: ['team', 'gold'], header: 'team' }, 'llm-qwen3')).toEqual(['llm-qwen3 subscription:team total 200000/86400s']);
@@ -403,6 +423,10 @@ describe('the providers agree', () => {
     const subscriptionTotals = (xs: string[]) => xs.filter((s) => s.includes(' subscription:') && s.includes(' total '));
     expect(subscriptionTotals(read('agentgateway'))).toEqual(subscriptionTotals(read('Istio + Kuadrant')));
     expect(subscriptionTotals(read('Istio + Kuadrant')).length).toBe(5);
+    // Envoy Gateway with API keys counts every kind for subscriptions too, as agentgateway does.
+    const subscriptions = (xs: string[]) => xs.filter((s) => s.includes(' subscription:'));
+    expect(subscriptions(read('Envoy Gateway + Envoy AI Gateway (API keys)'))).toEqual(subscriptions(read('agentgateway')));
+    expect(subscriptions(read('agentgateway')).length).toBe(7);
   });
 
   it('a budget the reader cannot find in the objects is not read back (the readers read the objects, not the intent)', () => {
@@ -411,6 +435,24 @@ describe('the providers agree', () => {
     const granite = tampered.find((o) => o.kind === 'AIGatewayRoute' && o.metadata.name === 'llm-granite');
     granite.spec.llmRequestCosts = granite.spec.llmRequestCosts.filter((x: any) => x.type !== 'OutputToken');
     expect(envoyAiGatewayBudgetReader.budgets(tampered).map(show)).toEqual(read('Envoy Gateway + Envoy AI Gateway').filter((s) => !s.startsWith('llm-granite tier:pro output')));
+
+    // Envoy Gateway with API keys: without the rule refusing the header, a header naming a subscription the caller does
+    // not hold is no longer refused; without the header condition, the subscription also counts requests naming another.
+    const keys: any[] = JSON.parse(JSON.stringify(compiled.get('Envoy Gateway + Envoy AI Gateway (API keys)')!.objects));
+    const eve = { tier: 'free', subscriptions: ['team'], header: 'gold' };
+    expect(envoyAiGatewayBudgetReader.budgetsFor(keys, eve, 'llm-qwen3')).toBe('refused');
+    const sp = keys.find((o) => o.kind === 'SecurityPolicy' && o.spec.targetRefs[0].name === 'llm-qwen3');
+    sp.spec.authorization.rules = sp.spec.authorization.rules.filter((r: any) => r.name !== 'refuse-subscription-header');
+    expect(envoyAiGatewayBudgetReader.budgetsFor(keys, eve, 'llm-qwen3')).not.toBe('refused');
+    const alice = { tier: 'free', subscriptions: ['team', 'gold'], header: 'team' };
+    expect((envoyAiGatewayBudgetReader.budgetsFor(keys, alice, 'llm-qwen3') as BudgetEntry[]).map(show)).toEqual(['llm-qwen3 subscription:team total 200000/86400s']);
+    // An inverted selector holds when the header is absent: not inverted, alice's requests without it count against nothing.
+    const quiet = { tier: 'free', subscriptions: ['team', 'gold'] };
+    const totals = (b: BudgetEntry[] | 'refused') => (b === 'refused' ? b : b.map(show).filter((x) => x.includes(' total ')));
+    expect(totals(envoyAiGatewayBudgetReader.budgetsFor(keys, quiet, 'llm-qwen3'))).toEqual(['llm-qwen3 subscription:gold total 1000000/86400s']);
+    const btp = keys.find((o) => o.kind === 'BackendTrafficPolicy' && o.spec.targetRefs.some((t: any) => t.name === 'llm-qwen3'));
+    for (const rule of btp.spec.rateLimit.global.rules) for (const h of rule.clientSelectors[0].headers) if (h.invert) h.invert = false;
+    expect(totals(envoyAiGatewayBudgetReader.budgetsFor(keys, quiet, 'llm-qwen3'))).toEqual([]);
 
     // agentgateway: a descriptor charging output instead of input tokens reads back as an output budget.
     const agw: any[] = JSON.parse(JSON.stringify(compiled.get('agentgateway')!.objects));

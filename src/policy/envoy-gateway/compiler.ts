@@ -6,9 +6,9 @@ import { ReferenceGrant } from '../../routing/reference-grant';
 import { policyId } from '../../core/names';
 import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
-import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
+import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, apiKeyHolderAnnotations, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
-import { AI_GATEWAY_MODEL_HEADER, AIGatewayRoute } from '../../aigateway/ai-gateway-route';
+import { AIGatewayRoute } from '../../aigateway/ai-gateway-route';
 import { AI_GATEWAY_METADATA_NAMESPACE, LlmRequestCost } from '../../aigateway/llm-request-cost';
 import { noteRequired } from '../../core/required-object';
 import { AccessControl } from '../../core/access-control';
@@ -22,6 +22,8 @@ import { definedGateway, EnvoyProxyConfig } from './envoy-proxy';
 import { PolicyTarget } from './policy-target';
 import { ClientSelector, HeaderSelector, SourceCidrSelector } from './rate-limit-selector';
 import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService, SecurityPolicy } from './security-policy';
+import { exactlyOneOf, HolderGroup, modelSelector, subscriptionAuthorizationRules, subscriptionBudgetGroups, subscriptionSelectors, tierBudgetGroups } from './subscription-selection';
+import type { Subscription } from '../subscription';
 
 /** Engine id. */
 export const ENVOY_GATEWAY_ENGINE = 'envoy-gateway';
@@ -65,7 +67,11 @@ interface Identity {
  *   Secrets, the OPA `extAuth`, and `authorization` rules (default Deny) that
  *   allow the tiers whose models include the route;
  * - one `BackendTrafficPolicy` with a local or global rule per tier limit,
- *   selecting the tier and counting per user, key or client IP;
+ *   selecting the tier and counting per user, key or client IP, and global
+ *   rules charging Envoy AI Gateway's token counts per budget;
+ * - for subscriptions (API keys only), rules per group of key holders and
+ *   header rules in each model route's SecurityPolicy (see
+ *   subscription-selection.ts);
  * - for API keys, one `ExternalSecret` per holder (data key = user id);
  * - for JWT (and API keys with an external authorizer), a
  *   `ClientTrafficPolicy` on the Gateway that drops client copies of the
@@ -93,7 +99,8 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
           secretStore: apiKey.secretStore!,
           data: [{ secretKey: h.userId, remoteKey: h.remoteKey, property: h.property }],
           secretLabels: { ...selector, [API_KEY_TIER_LABEL]: h.tier },
-          secretAnnotations: { [API_KEY_USER_ANNOTATION]: h.userId },
+          // Informational, like the tier label: Envoy Gateway reads neither; the holders list decides (see subscription-selection.ts).
+          secretAnnotations: apiKeyHolderAnnotations(h),
         });
         credentials.push(secret);
         objects.push(`ExternalSecret/${secret.secretName}`);
@@ -131,7 +138,7 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
           : undefined,
         extAuth: policy.externalAuthorizer ? { service: ExtAuthService.grpc(policy.externalAuthorizer), failOpen: false } : undefined,
         defaultAction: 'Deny',
-        authorizationRules: tierRules(policy, route, identity),
+        authorizationRules: authorizationRules(policy, route, identity, apiKey),
       });
       objects.push(`SecurityPolicy/${sp.policyName}`);
     }
@@ -139,9 +146,10 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
     // Request limits.
     // Tiers select disjoint callers and every route gets the same rules: their declaration order has no meaning, so rules and targets are sorted.
     const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
-    const tokenRules = tokenBudgetRules(policy, identity);
-    if (limited.length > 0 || tokenRules.length > 0) {
-      const requestRules = limited.flatMap((tier) => limitRules(policy, tier, identity));
+    const tokenRules = tokenBudgetRules(policy, identity, apiKey);
+    const grantRules = apiKey ? subscriptionLimitRules(policy, identity, apiKey) : [];
+    if (limited.length > 0 || tokenRules.length > 0 || grantRules.length > 0) {
+      const requestRules = [...limited.flatMap((tier) => limitRules(policy, tier, identity)), ...grantRules];
       const addRules = (btp: BackendTrafficPolicy) => {
         for (const rule of requestRules) {
           if (policy.rateLimitMode === RateLimitMode.GLOBAL) btp.addGlobalRateLimit(rule);
@@ -164,6 +172,11 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
       }
       caveats.push(...limitCaveats(policy));
       if (tokenRules.length > 0) caveats.push(...tokenCaveats(policy));
+    }
+    if (apiKey && policy.subscriptions.length > 0) {
+      caveats.push(
+        `Subscriptions are compiled per API-key holder from the holders list at synth time (the Secrets' \`${API_KEY_SUBSCRIPTIONS_ANNOTATION}\` annotation is informational), so giving a holder a subscription is a code change. The rate-limit rules select the holder's client id (\`${ENVOY_GATEWAY_CLIENT_ID_HEADER}\`, set by Envoy from the verified key, replacing any value the client sent), the model (\`x-ai-eg-model\`) and the \`${policy.subscriptionHeader}\` header; each model route's SecurityPolicy allows the header only with a subscription the holder holds that grants the model and refuses any other value (403, rule \`refuse-subscription-header\`), before the rate limit runs. A tier budget counts only the tier's holders that hold no subscription granting the model; one that counts no holder is not emitted.`,
+      );
     }
 
     const strip = identityHeaders(policy);
@@ -220,13 +233,13 @@ function checkSupported(policy: AccessPolicy): void {
     );
   }
   checkTokenBudgets(policy);
-  if (policy.subscriptions.length > 0) {
+  if (policy.subscriptions.length > 0 && policy.jwt) {
     unsupported(
       policy,
       ENVOY_GATEWAY_ENGINE,
       'subscriptions',
       policy.subscriptions.map((s) => s.name),
-      'Envoy Gateway rate limits select requests by headers only and cannot apply the subscription selection rule (the subscription named in the request, else the highest-priority one of the holder that grants the model): give the budgets to tiers (Tier tokenLimits, counted on Envoy AI Gateway routes), or use the Kuadrant engine (TokenRateLimitPolicy with subscription selection in its AuthPolicy)',
+      `with JWT a caller's subscriptions arrive in claim '${policy.jwt.subscriptionsClaim}' at request time, and Envoy Gateway rate limits select requests by header conditions (Exact, RegularExpression, Distinct) that cannot apply the subscription selection rule to a claim list (the subscription named in the request, else the highest-priority one of the holder that grants the model): use API keys, whose holders and subscriptions are compiled per client id (ApiKeyAuth.fromExternalSecrets({ secretStore, holders: [{ userId, tier, remoteKey, subscriptions }] })), give the budgets to tiers, or use the Kuadrant engine (TokenRateLimitPolicy with subscription selection in its AuthPolicy)`,
     );
   }
   policy.authentication.forEach((a, i) => {
@@ -263,7 +276,7 @@ function checkSupported(policy: AccessPolicy): void {
       'counting per token would copy raw bearer tokens into rate-limit descriptors (and Redis keys); use CounterKey.USER (the user claim), or API keys where each key is a client id',
     );
   }
-  if (policy.rateLimitMode === RateLimitMode.LOCAL && policy.limitScope === LimitScope.GATEWAY && policy.tiers.some((t) => t.limits.length > 0)) {
+  if (policy.rateLimitMode === RateLimitMode.LOCAL && policy.limitScope === LimitScope.GATEWAY && (policy.tiers.some((t) => t.limits.length > 0) || policy.subscriptions.some((s) => s.grants.some((g) => (g.limits ?? []).length > 0)))) {
     unsupported(
       policy,
       ENVOY_GATEWAY_ENGINE,
@@ -394,17 +407,17 @@ function apiKeyIdentity(apiKey: ApiKeyAuth): Identity {
  * allows, so their order has no meaning); one per path prefix (named
  * `<tier>:<prefix>`).
  */
-function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity): AuthorizationRule[] {
-  const rules: AuthorizationRule[] = [];
+function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity): Array<AuthorizationRule & { readonly tier: Tier }> {
+  const rules: Array<AuthorizationRule & { readonly tier: Tier }> = [];
   for (const tier of byName(policy.tiers, (t) => t.name)) {
     if (!tier.allows(route)) continue;
     const principal = identity.principal(tier);
     if (!principal) continue;
     const prefixes = tier.pathPrefixes ?? [];
     if (prefixes.length === 0) {
-      rules.push({ name: tier.name, action: 'Allow', principal, methods: tier.methods });
+      rules.push({ tier, name: tier.name, action: 'Allow', principal, methods: tier.methods });
     } else {
-      for (const p of prefixes) rules.push({ name: `${tier.name}:${p}`, action: 'Allow', principal, methods: tier.methods, path: PathMatch.prefix(p) });
+      for (const p of prefixes) rules.push({ tier, name: `${tier.name}:${p}`, action: 'Allow', principal, methods: tier.methods, path: PathMatch.prefix(p) });
     }
   }
   return rules;
@@ -492,21 +505,26 @@ export function tokenCostMetadataKey(counts: TokenCount): string {
   return TOKEN_COSTS[counts].metadataKey;
 }
 
-/** A regular expression matching exactly one of `values`. */
-function exactlyOneOf(values: readonly string[]): string {
-  return `^(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|')})$`;
-}
-
 /**
  * Refuses the token budgets Envoy Gateway cannot count: any outside global
  * mode (response costs are charged by the global rate-limit service only),
  * on a route that is not an Envoy AI Gateway route (nothing writes the
- * token counts there), or on a route whose models are not known by name.
+ * token counts there), or on a route whose models are not known by name;
+ * and a subscription grant's request limits on such a route (its rules
+ * select the subscription's models by name too).
  */
 function checkTokenBudgets(policy: AccessPolicy): void {
-  const budgets = policy.tokenBudgets().filter((b) => b.holderKind === 'tier');
-  if (budgets.length === 0) return;
-  if (policy.rateLimitMode !== RateLimitMode.GLOBAL) {
+  const budgets = policy.tokenBudgets();
+  const modelRoutes = budgets.map((b) => ({ field: b.field, what: b.limit.toString(), route: b.route }));
+  for (const s of policy.subscriptions) {
+    s.grants.forEach((g, gi) => {
+      if ((g.limits ?? []).length === 0) return;
+      for (const route of s.routes.filter((r) => s.grantFor(r) === g && !policy.modelFreeRoutes.includes(r))) {
+        modelRoutes.push({ field: `subscriptions(${s.name}).grants[${gi}].limits`, what: (g.limits ?? []).map(String).join(', '), route });
+      }
+    });
+  }
+  if (budgets.length > 0 && policy.rateLimitMode !== RateLimitMode.GLOBAL) {
     unsupported(
       policy,
       ENVOY_GATEWAY_ENGINE,
@@ -515,14 +533,14 @@ function checkTokenBudgets(policy: AccessPolicy): void {
       `token budgets (${budgets[0].field}) are charged after the response from Envoy AI Gateway's token counts (BackendTrafficPolicy cost.response), which Envoy Gateway supports for global rate limits only: use RateLimitMode.GLOBAL (Envoy Gateway's rate-limit service with Redis), or drop tokenLimits`,
     );
   }
-  for (const b of budgets) {
+  for (const b of modelRoutes) {
     if (!(b.route instanceof AIGatewayRoute)) {
       unsupported(
         policy,
         ENVOY_GATEWAY_ENGINE,
         b.field,
-        `${b.limit.toString()} on ${b.route.routeKind}/${b.route.routeName}`,
-        'Envoy Gateway counts LLM tokens only on Envoy AI Gateway routes, whose filter writes the usage to dynamic metadata (llmRequestCosts): serve the model through an OpenAiEndpoint (or an AIGatewayRoute), limit it to those models (TokenLimit models), or use the Kuadrant engine (TokenRateLimitPolicy)',
+        `${b.what} on ${b.route.routeKind}/${b.route.routeName}`,
+        'Envoy Gateway counts LLM tokens only on Envoy AI Gateway routes, whose filter writes the usage to dynamic metadata (llmRequestCosts) and the model to x-ai-eg-model (which subscription rules select): serve the model through an OpenAiEndpoint (or an AIGatewayRoute), limit it to those models (TokenLimit models), or use the Kuadrant engine (TokenRateLimitPolicy)',
       );
     }
     if (b.route.models === undefined) {
@@ -538,27 +556,57 @@ function checkTokenBudgets(policy: AccessPolicy): void {
 }
 
 /**
- * The global rules of the tiers' token budgets: per (tier, limit), counted
- * per caller (and per route unless LimitScope.GATEWAY), selecting the
- * budget's models by `x-ai-eg-model`, checked on arrival (cost 0) and
- * charged after the response with the token count Envoy AI Gateway stores
- * in dynamic metadata `io.envoy.ai_gateway/<key>` (envoyproxy/ai-gateway
- * v1.1.0 api/v1beta1/shared_types.go AIGatewayFilterMetadataNamespace);
- * each route of a budget gets the matching `llmRequestCosts` entry.
+ * The authorization rules of `route`: the tier rules, preceded on a model
+ * route of an API-key policy with subscriptions by the rules that admit the
+ * subscription header only with a subscription the holder holds and that
+ * grants the model (see {@link subscriptionAuthorizationRules}).
  */
-function tokenBudgetRules(policy: AccessPolicy, identity: Identity): RateLimitRule[] {
-  const budgets = policy.tokenBudgets().filter((b) => b.holderKind === 'tier');
-  // Routes per (tier, limit): one TokenLimit object may be shared by two tiers, whose models must not merge.
-  const routesOf = new Map<Tier, Map<TokenLimit, AIGatewayRoute[]>>();
-  for (const b of budgets) {
+function authorizationRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity, apiKey: ApiKeyAuth | undefined): AuthorizationRule[] {
+  const rules = tierRules(policy, route, identity);
+  if (!apiKey || policy.subscriptions.length === 0 || policy.modelFreeRoutes.includes(route)) return rules.map(({ tier: _tier, ...rule }) => rule);
+  return subscriptionAuthorizationRules(policy, route, ENVOY_GATEWAY_CLIENT_ID_HEADER, apiKey.holders!, rules);
+}
+
+/** The selectors of one rule counting per caller (or per client address, one per IP family) the requests `headers` select; the first header condition says whose. */
+function perCaller(policy: AccessPolicy, identity: Identity, headers: readonly HeaderSelector[]): ClientSelector[] {
+  return policy.counterKey === CounterKey.CLIENT_IP
+    ? [
+        { headers: [...headers], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
+        { headers: [...headers], sourceCidr: SourceCidrSelector.distinct('::/0') },
+      ]
+    : [{ headers: [headers[0]!, identity.perUser!, ...headers.slice(1)] }];
+}
+
+/** The routes of each (holder, limit) among the token budgets of `kind`: one TokenLimit object may be shared by two holders, whose models must not merge. */
+function budgetRoutes<H extends Tier | Subscription>(policy: AccessPolicy, kind: 'tier' | 'subscription'): Map<H, Map<TokenLimit, AIGatewayRoute[]>> {
+  const routesOf = new Map<H, Map<TokenLimit, AIGatewayRoute[]>>();
+  for (const b of policy.tokenBudgets().filter((x) => x.holderKind === kind)) {
     const route = b.route as AIGatewayRoute;
-    const perTier = routesOf.get(b.holder as Tier) ?? new Map<TokenLimit, AIGatewayRoute[]>();
-    routesOf.set(b.holder as Tier, perTier);
-    const routes = perTier.get(b.limit) ?? [];
-    perTier.set(b.limit, routes);
+    const perHolder = routesOf.get(b.holder as H) ?? new Map<TokenLimit, AIGatewayRoute[]>();
+    routesOf.set(b.holder as H, perHolder);
+    const routes = perHolder.get(b.limit) ?? [];
+    perHolder.set(b.limit, routes);
     if (!routes.includes(route)) routes.push(route);
     route.addLlmRequestCost(TOKEN_COSTS[b.limit.counts]);
   }
+  return routesOf;
+}
+
+/**
+ * The global rules of the token budgets: per (tier, limit), counted per
+ * caller (and per route unless LimitScope.GATEWAY), selecting the budget's
+ * models by `x-ai-eg-model`, checked on arrival (cost 0) and charged after
+ * the response with the token count Envoy AI Gateway stores in dynamic
+ * metadata `io.envoy.ai_gateway/<key>` (envoyproxy/ai-gateway v1.1.0
+ * api/v1beta1/shared_types.go AIGatewayFilterMetadataNamespace); each route
+ * of a budget gets the matching `llmRequestCosts` entry. With subscriptions
+ * (API keys), a tier's rules select only its holders not counted by a
+ * subscription on the model, and each subscription budget gets rules per
+ * group of its holders (see {@link subscriptionTokenRules}).
+ */
+function tokenBudgetRules(policy: AccessPolicy, identity: Identity, apiKey: ApiKeyAuth | undefined): RateLimitRule[] {
+  const routesOf = budgetRoutes<Tier>(policy, 'tier');
+  const holders = apiKey && policy.subscriptions.length > 0 ? apiKey.holders! : undefined;
   const rules: RateLimitRule[] = [];
   for (const tier of byName(policy.tiers, (t) => t.name)) {
     const perTier = routesOf.get(tier);
@@ -568,25 +616,97 @@ function tokenBudgetRules(policy: AccessPolicy, identity: Identity): RateLimitRu
     for (const limit of tier.tokenLimits) {
       const routes = perTier.get(limit);
       if (!routes) continue;
-      const models = [...new Set(routes.flatMap((r) => r.models ?? []))].sort();
-      const modelSelector = HeaderSelector.regex(AI_GATEWAY_MODEL_HEADER, exactlyOneOf(models));
-      const selectors: ClientSelector[] =
-        policy.counterKey === CounterKey.CLIENT_IP
-          ? [
-              { headers: [tierSelector, modelSelector], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
-              { headers: [tierSelector, modelSelector], sourceCidr: SourceCidrSelector.distinct('::/0') },
-            ]
-          : [{ headers: [tierSelector, identity.perUser!, modelSelector] }];
-      for (const s of selectors) {
-        rules.push({
-          clientSelectors: [s],
-          requests: limit.tokensPerUnit,
-          unit: UNITS[limit.unit],
-          shared: policy.limitScope === LimitScope.GATEWAY ? true : undefined,
-          cost: { request: 0, responseMetadata: { namespace: AI_GATEWAY_METADATA_NAMESPACE, key: TOKEN_COSTS[limit.counts].metadataKey } },
-        });
+      const members = holders?.filter((h) => h.tier === tier.name).length;
+      // Without subscriptions, or when no member is counted by one on these models: the tier's own selector.
+      const groups = holders ? tierBudgetGroups(holders, tier, routes) : [{ clientIds: [], routes }];
+      for (const g of groups) {
+        const who = !holders || g.clientIds.length === members ? tierSelector : HeaderSelector.regex(ENVOY_GATEWAY_CLIENT_ID_HEADER, exactlyOneOf(g.clientIds));
+        rules.push(...perCaller(policy, identity, [who, modelSelector(g.routes)]).map((s) => tokenRule(policy, s, limit)));
       }
     }
+  }
+  if (holders) rules.push(...subscriptionTokenRules(policy, identity, holders));
+  return rules;
+}
+
+/** One token rule: `limit` per window, checked on arrival, charged with the response's token count. */
+function tokenRule(policy: AccessPolicy, selector: ClientSelector, limit: TokenLimit): RateLimitRule {
+  return {
+    clientSelectors: [selector],
+    requests: limit.tokensPerUnit,
+    unit: UNITS[limit.unit],
+    shared: policy.limitScope === LimitScope.GATEWAY ? true : undefined,
+    cost: { request: 0, responseMetadata: { namespace: AI_GATEWAY_METADATA_NAMESPACE, key: TOKEN_COSTS[limit.counts].metadataKey } },
+  };
+}
+
+/**
+ * The rules of a subscription limit on `routes`, per group of its holders:
+ * on the routes where it is their default, requests without the header or
+ * naming it; on the others, requests naming it. A holder whose requests
+ * would meet two rules of one limit (both kinds of route) is refused with
+ * LimitScope.GATEWAY, where each rule is its own bucket for all routes.
+ *
+ * @throws ModelServingError for such a holder with LimitScope.GATEWAY
+ */
+function subscriptionRules(policy: AccessPolicy, identity: Identity, holders: readonly ApiKeyHolder[], s: Subscription, routes: readonly AIGatewayRoute[], field: string, rule: (selector: ClientSelector) => RateLimitRule): RateLimitRule[] {
+  const { byDefault, byHeader } = subscriptionBudgetGroups(holders, s, routes);
+  if (policy.limitScope === LimitScope.GATEWAY) {
+    const split = byDefault.flatMap((g) => g.clientIds).filter((id) => byHeader.some((g) => g.clientIds.includes(id)));
+    if (split.length > 0) {
+      unsupported(
+        policy,
+        ENVOY_GATEWAY_ENGINE,
+        'limitScope',
+        { [field]: split },
+        `with LimitScope.GATEWAY a budget is one bucket per caller across its models, but for holder(s) ${split.join(', ')} subscription '${s.name}' is the default on some of its models (${routeNames(byDefault, split[0]!)}) and counted only when named in ${policy.subscriptionHeader} on others (${routeNames(byHeader, split[0]!)}), which Envoy Gateway can select only with two rules, two buckets: use LimitScope.ROUTE, or priorities that make the subscription the holders' default on all of its models or on none`,
+      );
+    }
+  }
+  const groups: Array<[HolderGroup, boolean]> = [...byDefault.map((g): [HolderGroup, boolean] => [g, true]), ...byHeader.map((g): [HolderGroup, boolean] => [g, false])];
+  return groups.flatMap(([g, byDefaultGroup]) => {
+    const [who, ...rest] = subscriptionSelectors(policy, ENVOY_GATEWAY_CLIENT_ID_HEADER, s, g, byDefaultGroup);
+    return perCaller(policy, identity, [who!, ...rest]).map(rule);
+  });
+}
+
+function routeNames(groups: readonly HolderGroup[], clientId: string): string {
+  return (groups.find((g) => g.clientIds.includes(clientId))?.routes ?? []).map((r) => r.routeName).join(', ');
+}
+
+/** The token rules of the subscriptions' budgets, per subscription (by name) and limit (declaration order). */
+function subscriptionTokenRules(policy: AccessPolicy, identity: Identity, holders: readonly ApiKeyHolder[]): RateLimitRule[] {
+  const routesOf = budgetRoutes<Subscription>(policy, 'subscription');
+  const rules: RateLimitRule[] = [];
+  for (const s of byName(policy.subscriptions, (x) => x.name)) {
+    s.grants.forEach((g, gi) => {
+      g.tokenLimits.forEach((limit, li) => {
+        const routes = routesOf.get(s)?.get(limit);
+        if (!routes) return;
+        rules.push(...subscriptionRules(policy, identity, holders, s, routes, `subscriptions(${s.name}).grants[${gi}].tokenLimits[${li}]`, (selector) => tokenRule(policy, selector, limit)));
+      });
+    });
+  }
+  return rules;
+}
+
+/** The request-limit rules of the subscriptions' grants (counted while the subscription is the one selected, in addition to the tier's). */
+function subscriptionLimitRules(policy: AccessPolicy, identity: Identity, apiKey: ApiKeyAuth): RateLimitRule[] {
+  const rules: RateLimitRule[] = [];
+  for (const s of byName(policy.subscriptions, (x) => x.name)) {
+    s.grants.forEach((g, gi) => {
+      const routes = s.routes.filter((r): r is AIGatewayRoute => s.grantFor(r) === g && r instanceof AIGatewayRoute && !policy.modelFreeRoutes.includes(r));
+      (g.limits ?? []).forEach((l, li) => {
+        rules.push(
+          ...subscriptionRules(policy, identity, apiKey.holders!, s, routes, `subscriptions(${s.name}).grants[${gi}].limits[${li}]`, (selector) => ({
+            clientSelectors: [selector],
+            requests: l.requestsPerUnit,
+            unit: UNITS[l.unit],
+            shared: policy.limitScope === LimitScope.GATEWAY ? true : undefined,
+          })),
+        );
+      });
+    });
   }
   return rules;
 }

@@ -3,7 +3,7 @@ import { invalid } from '../../core/errors';
 import { ExternalSecret, SecretStoreReference } from '../../core/external-secret';
 import { Namespace } from '../../core/namespace';
 import { checkedRecord } from '../../core/records';
-import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, API_KEY_USER_ANNOTATION, ApiKeyHolder } from '../authentication';
+import { API_KEY_SECRET_KEY, API_KEY_TIER_LABEL, apiKeyHolderAnnotations, ApiKeyHolder } from '../authentication';
 import { checkProps, childPath, isPlainObject, requireShape } from '../../core/prop-types';
 
 /**
@@ -78,7 +78,7 @@ export class ApiKeySecrets extends Construct {
           secretStore: props.secretStore,
           data: [{ secretKey: API_KEY_SECRET_KEY, remoteKey: h.remoteKey, property: h.property }],
           secretLabels: { ...selector, [AUTHORINO_SECRET_LABEL]: AUTHORINO_SECRET_LABEL_VALUE, [API_KEY_TIER_LABEL]: h.tier },
-          secretAnnotations: h.subscriptions && h.subscriptions.length > 0 ? { [API_KEY_USER_ANNOTATION]: h.userId, [API_KEY_SUBSCRIPTIONS_ANNOTATION]: h.subscriptions.map((x) => x.name).join(',') } : { [API_KEY_USER_ANNOTATION]: h.userId },
+          secretAnnotations: apiKeyHolderAnnotations(h),
         }),
     );
   }
