@@ -4,6 +4,7 @@ import { AlertRule, RecordingRule } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
 import { escapeRegex, replaceName } from './model-name';
 import { PrometheusRule } from './prometheus-rule';
+import { escapeLabelValue } from './promql';
 import { Severity } from './severity';
 import { AlertTestCase, InputSeries } from './test-series';
 
@@ -66,10 +67,8 @@ interface Member {
 /** Models whose rules differ only by their name: one rule per alert or record selects them all. */
 interface ParameterSet {
   readonly members: Member[];
-  /** The label whose value names the model, per rule (`undefined`: the model label is in the series already). */
-  readonly derive: ReadonlyMap<string, Derivation | undefined>;
-  /** True when the model label cannot be read from the series: the set holds one model, named by a rule label. */
-  readonly single: boolean;
+  /** The label whose value names the model, per alert (`undefined`: the model label is in the series already; `null`: no label holds the name). */
+  readonly derive: ReadonlyMap<string, Derivation | undefined | null>;
 }
 
 interface Derivation {
@@ -103,7 +102,8 @@ const KIND_RULES = new WeakMap<Chart, { readonly byKey: Map<string, Bucket[]>; r
  * get the next object (`<name>-2-alerts`, numbered in the order they
  * appear), so the objects and rules grow with the distinct settings, not
  * with the models. A model whose series do not name it (no label holds its
- * name) keeps an object of its own, its name a rule label.
+ * name, e.g. an Envoy Gateway cluster named after a route of another name)
+ * keeps an object of its own, which sets the model label to its name.
  *
  * Each alert keeps every model's unit tests: each case runs against the
  * shared rule with the other models' healthy series next to it, so a case
@@ -116,16 +116,10 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const chart = Chart.of(bundle);
   const registry = KIND_RULES.get(chart) ?? { byKey: new Map<string, Bucket[]>(), names: new Set<string>() };
   KIND_RULES.set(chart, registry);
-  const derive = new Map<string, Derivation | undefined>();
-  let single = false;
-  for (const g of entry.groups) {
-    for (const a of g.alerts ?? []) {
-      const d = derivation(a, entry);
-      if (d === null) single = true;
-      else derive.set(a.name, d);
-    }
-  }
-  const signature = single
+  const derive = new Map<string, Derivation | undefined | null>();
+  for (const g of entry.groups) for (const a of g.alerts ?? []) derive.set(a.name, derivation(a, entry));
+  // A model no series label names cannot share its rules: its set holds it alone.
+  const signature = [...derive.values()].includes(null)
     ? ['single', entry.model]
     : entry.groups.map((g) => [g.name, (g.records ?? []).map((r) => [r.record, mask(r.expr, entry), r.labels ?? {}]), (g.alerts ?? []).map((a) => [a.name, mask(a.expr, entry), a.for.toSeconds(), a.severity.value, a.summary, a.description, a.runbookUrl, a.labels ?? {}])]);
   const key = JSON.stringify([entry.namespace, entry.name, entry.suffix, entry.alertPrefix, entry.labels ?? {}, entry.catalog.entries.map(([m]) => m), signature]);
@@ -144,7 +138,7 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const name = nameOf(n);
   registry.names.add(name);
   const rule = new PrometheusRule(chart, `ModelRules-${name}`, { name, alertPrefix: entry.alertPrefix, catalog: entry.catalog, labels: entry.labels });
-  const set: ParameterSet = { members: [member], derive, single };
+  const set: ParameterSet = { members: [member], derive };
   entry.groups.forEach((g, gi) => {
     const group = rule.addGroup(g.name);
     (g.records ?? []).forEach((r, ri) => group.addRecord(new KindRecord(set, entry, gi, ri, r.record, r.labels)));
@@ -206,16 +200,17 @@ class KindAlert implements AlertRule {
     return this.first.runbookUrl;
   }
 
-  /** The first model's labels; the model label too when the series cannot give it (a set of one). */
   public get labels(): Readonly<Record<string, string>> | undefined {
-    return this.set.single ? { ...(this.first.labels ?? {}), [this.entry.modelLabel]: this.set.members[0].model } : this.first.labels;
+    return this.first.labels;
   }
 
   public get expr(): string {
     const models = this.set.members.map((m) => m.model);
     const merged = mergeExpressions(this.set.members.map((m) => this.alertOf(m).expr), this.entry.namespace, models);
     const d = this.set.derive.get(this.name);
-    if (!d) return merged;
+    if (d === undefined) return merged;
+    // In the series, not as a rule label: annotation templates read only the series' labels.
+    if (d === null) return `label_replace(\n${merged},\n"${this.entry.modelLabel}", "${escapeLabelValue(models[0])}", "", ""\n)`;
     const names = `(${models.map((m) => escapeRegex(m)).join('|')})`;
     const regex = d.regex ? `${d.before}${names}${d.after}` : `${escapeRegex(d.before)}${names}${escapeRegex(d.after)}`;
     return `label_replace(\n${merged},\n"${this.entry.modelLabel}", "$1", "${d.label}", "${regex}"\n)`;
