@@ -106,9 +106,9 @@ const KIND_RULES = new WeakMap<Chart, { readonly byKey: Map<string, Bucket[]>; r
  * keeps an object of its own, which sets the model label to its name.
  *
  * Each alert keeps every model's unit tests: each case runs against the
- * shared rule with the other models' healthy series next to it, so a case
- * proves both that the model's alert fires (or not) and that its neighbours
- * stay silent.
+ * shared rule with the healthy series of the models next to it in the set,
+ * so a case proves both that the model's alert fires (or not) and that its
+ * neighbours stay silent.
  *
  * @returns the PrometheusRule the model's rules are in
  */
@@ -218,8 +218,11 @@ class KindAlert implements AlertRule {
 
   /**
    * Every model's cases, each with the model label in its expected alerts
-   * and the other models' series of their last silent case (healthy
-   * neighbours) beside its own.
+   * and, beside its own series, those of the last silent case of its
+   * neighbours in the set (the models before and after it): healthy models
+   * that must stay silent while it fires, and that must not make it fire.
+   * Two neighbours prove the selection as well as all would (one regex
+   * selects them all) and keep the test files linear in the models.
    */
   public get tests(): readonly AlertTestCase[] {
     const members = this.set.members;
@@ -228,7 +231,8 @@ class KindAlert implements AlertRule {
       this.alertOf(m).tests.map((c) => {
         const seen = new Set<string>();
         const series: InputSeries[] = [];
-        for (const s of [...c.series, ...healthy.flatMap((h, j) => (j === i ? [] : h))]) {
+        const neighbours = [...new Set([(i + members.length - 1) % members.length, (i + 1) % members.length])].filter((j) => j !== i);
+        for (const s of [...c.series, ...neighbours.flatMap((j) => healthy[j])]) {
           if (seen.has(s.series)) continue;
           seen.add(s.series);
           series.push(s);

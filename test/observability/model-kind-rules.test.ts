@@ -74,6 +74,15 @@ describe('alert and SLO rules grouped per namespace and model kind', () => {
     expect(report.testCases).toBeGreaterThanOrEqual(report.alerts * 4);
   });
 
+  it('runs each case beside its two neighbours in the set, so the test files grow linearly with the models', () => {
+    const { bundles } = meshModels(['iris', 'wine', 'digits', 'cars']);
+    const errorRate = bundles[0].prometheusRule.alerts.find((a) => a.name === 'KServeErrorRateHigh')!;
+    const firing = errorRate.tests.find((t) => t.description.startsWith('iris: ') && t.expectedAlerts.length > 0)!;
+    const services = new Set(firing.series.map((s) => /destination_service_name="([^"]+)"/.exec(s.series)?.[1]));
+    expect([...services].sort()).toEqual(['cars-predictor', 'iris-predictor', 'wine-predictor']);
+    expect(errorRate.tests).toHaveLength(4 * 2);
+  });
+
   it('puts a model with another threshold in an object of its own, which the first one does not select', () => {
     const { app, chart } = meshModels(['iris', 'wine']);
     const strict = new KServeModelMonitoring(chart, 'digits-monitoring', { model: isvc(chart, 'digits'), traffic: RequestMetrics.istio('ml-models', 'digits-predictor'), errorRatio: 0.01 });
