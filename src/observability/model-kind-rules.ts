@@ -35,7 +35,7 @@ export interface ModelRuleMember {
 
 /** One rule group of a model's rules. */
 export interface ModelRuleGroupEntry {
-  /** The group's name, e.g. `kserve.models.kserve-sklearn` (a number is appended for the second set of parameters). */
+  /** The group's name, e.g. `kserve.models.kserve-sklearn` (the object's number is appended from the second object on). */
   readonly name: string;
   /** Its recording rules, for this model only. @default - none */
   readonly records?: readonly RecordingRule[];
@@ -140,7 +140,8 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const rule = new PrometheusRule(chart, `ModelRules-${name}`, { name, alertPrefix: entry.alertPrefix, catalog: entry.catalog, labels: entry.labels });
   const set: ParameterSet = { members: [member], derive };
   entry.groups.forEach((g, gi) => {
-    const group = rule.addGroup(g.name);
+    // The object's number in the group names too, so that groups of one kind stay apart in Prometheus' rule pages.
+    const group = rule.addGroup(n === 1 ? g.name : `${g.name}-${n}`);
     (g.records ?? []).forEach((r, ri) => group.addRecord(new KindRecord(set, entry, gi, ri, r.record, r.labels)));
     (g.alerts ?? []).forEach((_a, ai) => group.addAlert(new KindAlert(set, entry, gi, ai)));
   });

@@ -93,8 +93,17 @@ describe('alert and SLO rules grouped per namespace and model kind', () => {
     expect(selectsValue(first.expr, 'destination_service_name', 'digits-predictor')).toBe(false);
     expect(selectsValue(second.expr, 'destination_service_name', 'digits-predictor')).toBe(true);
     expect(second.expr).toContain('> 0.01');
+    expect(rulesOf(objects, 'kserve-kserve-models-2-alerts').length).toBeGreaterThan(0);
+    expect((findPrometheusRules(app).find((r) => r.ruleName === 'kserve-kserve-models-2-alerts')!.groups.map((g) => g.name))).toEqual(['kserve.ml-models.kserve-kserve-2']);
     // Its SLOs have the same objectives: they stay in the kind's SLO objects.
     expect(strict.slos.map((s) => s.prometheusRule.ruleName)).toEqual(['kserve-kserve-models-availability-slo', 'kserve-kserve-models-latency-slo']);
+  });
+
+  it('keeps models whose names overlap apart (iris, iris-v2): each alert names its own model', () => {
+    const { app, bundles } = meshModels(['iris', 'iris-v2']);
+    expect(bundles[0].prometheusRule).toBe(bundles[1].prometheusRule);
+    // promtool runs each model's cases beside the other's healthy series: a label or selection mixed up fails them.
+    verifyMonitoring(app);
   });
 
   it('gives a model whose series do not name it an object of its own, which sets the model label to its name', () => {
