@@ -2,7 +2,7 @@
  * A generated platform for the benchmark: an Istio gateway and N models,
  * each with its InferenceService, HTTPRoute, access policy (JWT, two tiers,
  * Kuadrant AuthPolicy and RateLimitPolicy) and monitoring bundle (monitor,
- * alerts with SLO rules, and its place in the dashboard of its kind).
+ * and its place in the alert and SLO rules and the dashboard of its kind).
  */
 import { Construct } from 'constructs';
 import { Namespace } from '../src/core/namespace';

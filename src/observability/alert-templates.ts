@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../core/errors';
+import { IConstruct } from 'constructs';
 import { AlertRule } from './alert-rule';
+import { runbookUrl } from './runbook';
 import { formatPromDuration, latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { CounterRef, RequestMetrics } from './request-metrics';
@@ -23,6 +25,24 @@ export interface AlertText {
   readonly runbookUrl: string;
   /** Extra rule labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Builds the {@link AlertText} of alert `<prefix><suffix>`. */
+export type AlertTextBuilder = (suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string) => AlertText;
+
+/**
+ * The text builder of a component's alerts: `<prefix><suffix>` with its
+ * runbook under `runbookBaseUrl` (the alert name in kebab case) and
+ * `labels`, e.g. for the model bundles, whose texts name the model by its
+ * series' label (`{{ $labels.inferenceservice }}`).
+ *
+ * @throws ModelServingError when `runbookBaseUrl` is not an https URL ending in '/' or '#'
+ */
+export function alertTextBuilder(scope: IConstruct, prefix: string, runbookBaseUrl: string | undefined, labels?: Readonly<Record<string, string>>): AlertTextBuilder {
+  return (suffix, severity, forDuration, summary, description) => {
+    const name = `${prefix}${suffix}`;
+    return { name, severity, for: forDuration, summary, description, runbookUrl: runbookUrl(scope, runbookBaseUrl, name), labels };
+  };
 }
 
 /** Options of {@link Alerts.gaugeAbove}. */

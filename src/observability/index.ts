@@ -15,6 +15,7 @@ export type { TimeToFirstTokenSlo, VllmAlertOptions } from './vllm-alerts';
 export * from './metric-catalog';
 export * from './model-dashboard';
 export * from './model-kind-dashboard';
+export * from './model-kind-rules';
 export * from './opa-monitoring';
 export * from './panels';
 export * from './platform-dashboard';

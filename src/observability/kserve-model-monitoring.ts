@@ -6,19 +6,19 @@ import { Platform } from '../core/platform';
 import { ISVC_LABEL, InferenceService } from '../serving/inference-service';
 import { DeploymentMode } from '../serving/model-format';
 import { AlertRule } from './alert-rule';
-import { Alerts, AlertText } from './alert-templates';
+import { Alerts, alertTextBuilder, AlertTextBuilder } from './alert-templates';
 import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
 import { Catalogs } from './catalogs';
 import { GrafanaDashboard } from './dashboard';
 import { MetricCatalog } from './metric-catalog';
 import { modelDashboard } from './model-dashboard';
 import { joinModelKindDashboard } from './model-kind-dashboard';
-import { PrometheusRule, RuleGroup } from './prometheus-rule';
+import { joinModelKindRules } from './model-kind-rules';
+import { PrometheusRule } from './prometheus-rule';
 import { latencyThresholdSeconds } from './prom-duration';
 import { formatNumber, LabelMatcher, selector } from './promql';
 import { isBucketBound, RequestMetrics } from './request-metrics';
 import { ModelServerMetrics } from './model-servers';
-import { runbookUrl } from './runbook';
 import { ISTIO_MERGED_METRICS_PORT, PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo, SloObjective } from './slo';
@@ -122,12 +122,17 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  *   Serving its REST port once configured; in an Istio mesh the sidecar's
  *   merged metrics on 15020, see `istioMetricsMerging`), declared on the
  *   predictor container, with `inferenceservice` and `revision` target labels;
- * - `PrometheusRule/<name>-alerts`: `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
+ * - the model's alerts in `PrometheusRule/<family>-<server>-models-alerts` (e.g.
+ *   `kserve-sklearn-models-alerts`, `llm-vllm-models-alerts`): one object per namespace and
+ *   model kind in the bundle's chart, whose rules select every model of the kind with the same
+ *   thresholds and traffic source, aggregate by model and carry the `inferenceservice` label
+ *   (see `joinModelKindRules`): `KServePredictorDown`, `KServeLatencyHigh` (p95 > 1 s),
  *   `KServeErrorRateHigh` (> 5%, when errors are measured), `KServeModelLoadFailing`
  *   (storage initializer or model container restarting), `KServeCanaryStuck`
- *   (traffic split between 1% and 99% for 6 h);
+ *   (traffic split between 1% and 99% for 6 h), each with the model's own unit tests;
  * - SLOs (`Slo`): 99.5% availability and p95 < 500 ms over 30 days, each when the
- *   traffic source measures it (errors; a latency histogram with a bound at 0.5 s);
+ *   traffic source measures it (errors; a latency histogram with a bound at 0.5 s), in the
+ *   kind's `PrometheusRule/<family>-<server>-models-availability-slo` and `...-latency-slo`;
  * - the model in `ConfigMap/<family>-<server>-models-dashboard` (e.g. `kserve-sklearn-models-dashboard`,
  *   `llm-vllm-models-dashboard`): one dashboard per namespace and model kind, in the bundle's chart,
  *   whose `model` variable lists every model of the kind and whose panels (requests, errors, latency,
@@ -143,6 +148,7 @@ export interface KServeModelMonitoringProps extends MonitoringBundleProps {
  */
 export class KServeModelMonitoring extends Construct implements IMonitoringBundle {
   public readonly monitor: PodMonitor;
+  /** The PrometheusRule of the model's kind, shared with the other models of that kind: its rules select this model too. */
   public readonly prometheusRule: PrometheusRule;
   /** The dashboard of the model's kind, shared with the other models of that kind (its `model` variable lists them). */
   public readonly dashboard?: GrafanaDashboard;
@@ -160,10 +166,10 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
   public readonly modelNamespace: string;
   /** The InferenceService name. */
   public readonly modelName: string;
-  /** The alert group, for subclasses and extra alerts. */
-  protected readonly group: RuleGroup;
-  /** Runbook URL prefix. */
-  protected readonly runbookBaseUrl?: string;
+  /** The kind of model, part of the shared objects' names: `kserve-<server>` or `llm-<server>`, e.g. `kserve-sklearn`. */
+  public readonly modelKind: string;
+  /** The text of alert `<prefix><suffix>`, with its runbook. */
+  protected readonly text: AlertTextBuilder;
 
   public constructor(scope: Construct, id: string, props: KServeModelMonitoringProps) {
     super(scope, id);
@@ -180,13 +186,14 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     if (!namespace) invalid(this, 'model', 'must be inside a Namespace', props.model.node.path, 'create the InferenceService inside a Namespace chart');
     this.modelNamespace = namespace;
     this.modelName = name;
-    this.runbookBaseUrl = props.runbookBaseUrl;
+    this.text = alertTextBuilder(this, this.alertPrefix(), props.runbookBaseUrl);
     optionalShape(this, 'modelServer', props.modelServer, (v): v is ModelServerMetrics => hasProperty(v, 'catalog') && hasProperty(v, 'kind'), 'a ModelServerMetrics', 'use ModelServerMetrics.TRITON (or another ModelServerMetrics)');
     const found = props.modelServer ? { server: props.modelServer, why: 'given' } : ModelServerMetrics.forModel(props.model);
     const server =
       found.server ??
       invalid(this, 'modelServer', `cannot be inferred from InferenceService ${namespace}/${name}: ${found.why}, so the metrics its pods export are unknown`, props.model.node.path, 'pass modelServer: ModelServerMetrics.KSERVE (or .TRITON, .TORCHSERVE, .MLSERVER, .TF_SERVING, .VLLM, .TEXT_EMBEDDINGS_INFERENCE), or set modelServer on the ServingRuntime');
     this.modelServer = server;
+    this.modelKind = `${isLlm ? 'llm' : 'kserve'}-${server.kind}`;
     if (isLlm && !server.catalog.has('vllm:e2e_request_latency_seconds_count')) {
       invalid(this, 'model', `runs ${server.title} (${found.why}), but LlmMonitoring reads vLLM's metrics (vllm:*), which it does not export`, `${namespace}/${name}`, 'use KServeModelMonitoring for this model, or serve it with a vLLM runtime');
     }
@@ -234,10 +241,10 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       prometheus: props.prometheus,
     });
 
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${name}-alerts`, alertPrefix: this.alertPrefix(), catalog: this.catalog, labels: checkedRecord(this, 'labels', props.labels) });
-    this.group = this.prometheusRule.addGroup(`${this.alertPrefix().toLowerCase()}.${namespace}.${name}`);
+    const alerts: AlertRule[] = [];
     const target = { namespace, inferenceservice: name };
-    const where = `InferenceService ${namespace}/${name}`;
+    // The rules are shared with the other models of the kind: texts name the model from the series' label.
+    const where = `InferenceService ${namespace}/{{ $labels.inferenceservice }}`;
 
     if (server.metricsOptional) {
       // The server exports metrics only when configured to: "down" comes from kube-state-metrics instead of `up`.
@@ -247,7 +254,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         invalid(this, 'model', `is a Knative-mode model whose revision Deployments (${revisionDeployment}) would be named over 63 characters, which Knative shortens with a hash: the down alert could not find them`, name, 'give the InferenceService a name of at most 36 characters');
       }
       const down = this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is available`, 'No predictor replica of the model has been available for 5 minutes (kube-state-metrics): requests to the model fail.');
-      this.group.addAlert(
+      alerts.push(
         // Standard mode: the Deployment `<isvc>-predictor`. Knative mode: one Deployment per revision (an InferenceService name is a DNS label: no regex metacharacter)
         // (`<isvc>-predictor-00001-deployment`), scaled to zero when idle.
         props.model.deploymentMode === DeploymentMode.KNATIVE
@@ -256,42 +263,54 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       );
       if (server.setupNote) Platform.tryOf(this)?.addSetupNote(server.setupNote.title, server.setupNote.text);
     } else {
-      this.group.addAlert(
+      alerts.push(
         Alerts.targetDown(this.text('PredictorDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no predictor is up`, 'No predictor pod of the model answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target),
       );
     }
     const latencyThreshold = props.latencyP95 ?? Duration.seconds(1);
     const latency = latencyThresholdSeconds(this, 'latencyP95', latencyThreshold, 'Duration.seconds(1)');
     if (this.traffic.spec.latency) {
-      this.group.addAlert(
+      alerts.push(
         Alerts.latency(this.traffic, this.text('LatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 latency above ${formatNumber(latency)}s`, `The 95th percentile of request latency, measured by ${this.traffic.spec.source}, has been above ${formatNumber(latency)}s for 10 minutes.`), { quantile: 0.95, threshold: latencyThreshold, window: Duration.minutes(5) }),
       );
     }
     const errorRatio = props.errorRatio ?? 0.05;
     if (!(errorRatio > 0 && errorRatio < 1)) invalid(this, 'errorRatio', 'must be strictly between 0 and 1', errorRatio, 'use e.g. 0.05 for 5%');
     if (this.traffic.spec.errors) {
-      this.group.addAlert(
+      alerts.push(
         Alerts.errorRatio(this.traffic, this.text('ErrorRateHigh', Severity.CRITICAL, Duration.minutes(5), `${where}: more than ${formatNumber(errorRatio * 100)}% of requests fail`, `More than ${formatNumber(errorRatio * 100)}% of requests, measured by ${this.traffic.spec.source}, have failed with a server error for 5 minutes.`), { threshold: errorRatio, window: Duration.minutes(5) }),
       );
     }
-    this.group.addAlert(this.modelLoadAlert(namespace, name));
+    alerts.push(this.modelLoadAlert(namespace, name, where));
     const canary = props.canaryMaxDuration ?? Duration.hours(6);
     if (this.traffic.spec.splitLabel) {
-      this.group.addAlert(
+      alerts.push(
         Alerts.canaryStuck(this.traffic, this.text('CanaryStuck', Severity.WARNING, canary, `${where}: canary rollout stuck`, `Traffic has been split between revisions (the canary between 1% and 99%) for longer than ${canary.toHumanString()}: promote or roll back the canary.`), { lower: 0.01, upper: 0.99, window: Duration.minutes(30) }),
       );
     }
+
+    alerts.push(...this.moreAlerts(props));
+    const member = { namespace, model: name, modelLabel: 'inferenceservice' };
+    this.prometheusRule = joinModelKindRules(this, {
+      ...member,
+      name: `${this.modelKind}-models`,
+      suffix: 'alerts',
+      alertPrefix: this.alertPrefix(),
+      catalog: this.catalog,
+      labels: checkedRecord(this, 'labels', props.labels),
+      groups: [{ name: `${this.alertPrefix().toLowerCase()}.${namespace}.${this.modelKind}`, alerts }],
+    });
 
     const slos: Slo[] = [];
     if (props.slo !== false) {
       const o = props.slo ?? {};
       if (this.traffic.spec.errors) {
-        slos.push(new Slo(this, 'AvailabilitySlo', { name: `${name}-availability`, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
+        slos.push(new Slo(this, 'AvailabilitySlo', { name: `${this.modelKind}-models-availability`, model: member, traffic: this.traffic, objective: SloObjective.availability(o.availability ?? 0.995), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
       if (this.traffic.spec.latency) {
         const l = o.latency ?? { threshold: Duration.millis(500), target: 0.95 };
         const thresholdS = latencyThresholdSeconds(this, 'slo.latency.threshold', l.threshold, 'Duration.millis(500)');
-        if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, thresholdS)) slos.push(new Slo(this, 'LatencySlo', { name: `${name}-latency`, traffic: this.traffic, objective: SloObjective.latency(l.threshold, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
+        if (o.latency !== undefined || isBucketBound(this.traffic.spec.latency, thresholdS)) slos.push(new Slo(this, 'LatencySlo', { name: `${this.modelKind}-models-latency`, model: member, traffic: this.traffic, objective: SloObjective.latency(l.threshold, l.target), window: o.window, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) }));
       }
     }
     slos.push(...this.moreSlos(props));
@@ -308,7 +327,7 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
         extraRows: slos.length > 0 ? [{ title: 'SLOs', panels: slos.flatMap((s) => s.panels()) }] : [],
       });
       const joined = joinModelKindDashboard(this, {
-        kind: `${isLlm ? 'llm' : 'kserve'}-${server.kind}`,
+        kind: this.modelKind,
         title: isLlm ? `LLMs (${server.kind})` : `KServe models (${server.kind})`,
         namespace,
         model: name,
@@ -321,6 +340,15 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
       this.dashboard = joined.dashboard;
       this.dashboardPath = joined.path;
     }
+  }
+
+  /**
+   * Alerts a subclass adds to the model's, for this model only (they join
+   * the kind's rules with the model's). Called once from the constructor,
+   * after the model's own alerts. @returns none here
+   */
+  protected moreAlerts(_props: KServeModelMonitoringProps): AlertRule[] {
+    return [];
   }
 
   /**
@@ -337,25 +365,21 @@ export class KServeModelMonitoring extends Construct implements IMonitoringBundl
     return 'KServe';
   }
 
-  /** The text of alert `<prefix><suffix>`. */
-  protected text(suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string): AlertText {
-    const name = `${this.alertPrefix()}${suffix}`;
-    return { name, severity, for: forDuration, summary, description, runbookUrl: runbookUrl(this, this.runbookBaseUrl, name), labels: { inferenceservice: this.modelName } };
-  }
-
-  private modelLoadAlert(namespace: string, name: string): AlertRule {
+  private modelLoadAlert(namespace: string, name: string, where: string): AlertRule {
     const pods = [LabelMatcher.eq('namespace', namespace), LabelMatcher.re('pod', `${name}-predictor-.*`)];
     const init = selector('kube_pod_init_container_status_restarts_total', [...pods, LabelMatcher.eq('container', 'storage-initializer')]);
     const main = selector('kube_pod_container_status_restarts_total', [...pods, LabelMatcher.eq('container', 'kserve-container')]);
     const samples = 30;
     const labels = { namespace, pod: `${name}-predictor-7c9d5-x2x4q` };
+    const expected = { namespace, inferenceservice: name };
     const flat = [TestSeries.counter('kube_pod_init_container_status_restarts_total', { ...labels, container: 'storage-initializer' }, 0, samples), TestSeries.counter('kube_pod_container_status_restarts_total', { ...labels, container: 'kserve-container' }, 0, samples)];
     return {
-      ...this.text('ModelLoadFailing', Severity.CRITICAL, Duration.minutes(5), `InferenceService ${namespace}/${name}: the model fails to load`, 'The storage initializer (model download) or the model server container of a predictor pod keeps restarting: the model cannot be loaded. Check the storage URI, credentials and the container logs.'),
-      expr: `sum by (namespace) (\n  rate(${init}[15m])\n  or\n  rate(${main}[15m])\n) > 0`,
+      ...this.text('ModelLoadFailing', Severity.CRITICAL, Duration.minutes(5), `${where}: the model fails to load`, 'The storage initializer (model download) or the model server container of a predictor pod keeps restarting: the model cannot be loaded. Check the storage URI, credentials and the container logs.'),
+      // The model's name from its pods' (`<isvc>-predictor-...`), so that one rule serves the models of a kind.
+      expr: `sum by (inferenceservice, namespace) (\n  label_replace(\n    rate(${init}[15m])\n    or\n    rate(${main}[15m]),\n  "inferenceservice", "$1", "pod", "(${name})-predictor-.*"\n  )\n) > 0`,
       tests: [
-        { description: 'the storage initializer restarts every 5 minutes', evalTime: Duration.minutes(25), series: [TestSeries.counter('kube_pod_init_container_status_restarts_total', { ...labels, container: 'storage-initializer' }, 1 / 300, samples), flat[1]], expectedAlerts: [{ namespace }] },
-        { description: 'the model container restarts every 5 minutes', evalTime: Duration.minutes(25), series: [flat[0], TestSeries.counter('kube_pod_container_status_restarts_total', { ...labels, container: 'kserve-container' }, 1 / 300, samples)], expectedAlerts: [{ namespace }] },
+        { description: 'the storage initializer restarts every 5 minutes', evalTime: Duration.minutes(25), series: [TestSeries.counter('kube_pod_init_container_status_restarts_total', { ...labels, container: 'storage-initializer' }, 1 / 300, samples), flat[1]], expectedAlerts: [expected] },
+        { description: 'the model container restarts every 5 minutes', evalTime: Duration.minutes(25), series: [flat[0], TestSeries.counter('kube_pod_container_status_restarts_total', { ...labels, container: 'kserve-container' }, 1 / 300, samples)], expectedAlerts: [expected] },
         { description: 'no restarts', evalTime: Duration.minutes(25), series: flat, expectedAlerts: [] },
       ],
     };

@@ -5,17 +5,17 @@ import { assertKnownKeys, keysOf } from '../core/props';
 import { checkProps, childPath, requireShape } from '../core/prop-types';
 import { checkedRecord } from '../core/records';
 import { LLM_WORKLOAD_PORT, LlmInferenceService } from '../serving/llm-inference-service';
-import { AlertText, Alerts } from './alert-templates';
+import { Alerts, alertTextBuilder } from './alert-templates';
 import { IMonitoringBundle, MonitoringBundleProps } from './bundle';
 import { Catalogs } from './catalogs';
 import { MetricCatalog } from './metric-catalog';
+import { joinModelKindRules } from './model-kind-rules';
 import { PrometheusRule } from './prometheus-rule';
 import { RequestMetrics } from './request-metrics';
-import { runbookUrl } from './runbook';
 import { PodMonitor } from './scrape';
 import { Severity } from './severity';
 import { Slo } from './slo';
-import { addVllmAlerts, VllmAlertOptions, vllmTimeToFirstTokenSlo } from './vllm-alerts';
+import { vllmAlerts, VllmAlertOptions, vllmTimeToFirstTokenSlo } from './vllm-alerts';
 
 /** The pod labels KServe sets on an LLMInferenceService's workload pods: its name, and the llm-d role (kserve v0.20.0 pkg/constants/constants.go). */
 const APP_NAME = 'app.kubernetes.io/name';
@@ -58,7 +58,11 @@ const PROPS_KEYS = keysOf<LlmInferenceServiceMonitoringProps>({
  * namespace; and the same vLLM alerts as {@link LlmMonitoring}
  * (`LlmTimeToFirstTokenHigh`, `LlmInterTokenLatencyHigh`, `LlmPreemptions`,
  * `LlmRequestsQueued`, `LlmKvCacheFull`) plus `LlmWorkloadDown`, and the SLO
- * on time to first token (`<name>-ttft`), each with promtool unit tests.
+ * on time to first token, each with promtool unit tests. The rules are
+ * shared with the other LLMInferenceServices of the namespace
+ * (`PrometheusRule/llmisvc-vllm-models-alerts` and
+ * `llmisvc-vllm-models-ttft-slo`): they select every model with the same
+ * thresholds, aggregate by model and carry the `llminferenceservice` label.
  * Time to first token and inter-token latency are read on the pods that
  * answer clients (`role` `both`, or `decode` when split); queue, KV cache and
  * preemptions on every vLLM pod.
@@ -82,7 +86,7 @@ export class LlmInferenceServiceMonitoring extends Construct implements IMonitor
   public readonly monitor: PodMonitor;
   /** The PodMonitor of the prefill vLLM pods of a split service; `undefined` otherwise. */
   public readonly prefillMonitor?: PodMonitor;
-  /** The alerts. */
+  /** The alerts: the PrometheusRule shared by the LLMInferenceServices of the namespace (its rules select this model too). */
   public readonly prometheusRule: PrometheusRule;
   /** The SLO on time to first token, unless `timeToFirstTokenSlo: false`. */
   public readonly timeToFirstTokenSlo?: Slo;
@@ -119,19 +123,25 @@ export class LlmInferenceServiceMonitoring extends Construct implements IMonitor
     if (model.disaggregated) this.prefillMonitor = monitorOf('PrefillPodMonitor', `${name}-vllm-prefill`, 'prefill', LLM_WORKLOAD_PORT);
 
     const catalog = MetricCatalog.merge('vllm-llminferenceservice', [Catalogs.VLLM, Catalogs.PROMETHEUS]);
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${name}-alerts`, alertPrefix: 'Llm', catalog, labels });
-    const group = this.prometheusRule.addGroup(`llm.${namespace}.llminferenceservice.${name}`);
-    const text = (suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string): AlertText => {
-      const alert = `Llm${suffix}`;
-      return { name: alert, severity, for: forDuration, summary, description, runbookUrl: runbookUrl(this, props.runbookBaseUrl, alert), labels: { llminferenceservice: name } };
-    };
+    const text = alertTextBuilder(this, 'Llm', props.runbookBaseUrl);
     const target = { namespace, llminferenceservice: name };
-    const where = `LLMInferenceService ${namespace}/${name}`;
-    group.addAlert(Alerts.targetDown(text('WorkloadDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no vLLM pod is up`, 'No vLLM pod of the LLMInferenceService answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target));
+    // The rules are shared with the other LLMInferenceServices: texts name the model from the series' label.
+    const where = `LLMInferenceService ${namespace}/{{ $labels.llminferenceservice }}`;
+    const down = Alerts.targetDown(text('WorkloadDown', Severity.CRITICAL, Duration.minutes(5), `${where}: no vLLM pod is up`, 'No vLLM pod of the LLMInferenceService answers its metrics endpoint (all down, or none running) for 5 minutes: requests to the model fail.'), target);
     // vLLM's request metrics, keyed on the target labels the PodMonitors above set (no revision label: no canary split).
     const vllm = RequestMetrics.vllm(namespace, name).spec;
     const latency = RequestMetrics.custom({ ...vllm, target: { ...target, role: decodeRole }, splitLabel: undefined });
-    addVllmAlerts(this, props, { group, latency, target, where, text });
-    this.timeToFirstTokenSlo = vllmTimeToFirstTokenSlo(this, props, { name: `${name}-ttft`, latency, runbookBaseUrl: props.runbookBaseUrl, labels });
+    const member = { namespace, model: name, modelLabel: 'llminferenceservice' };
+    const kind = 'llmisvc-vllm';
+    this.prometheusRule = joinModelKindRules(this, {
+      ...member,
+      name: `${kind}-models`,
+      suffix: 'alerts',
+      alertPrefix: 'Llm',
+      catalog,
+      labels,
+      groups: [{ name: `llm.${namespace}.${kind}`, alerts: [down, ...vllmAlerts(this, props, { latency, target, where, text })] }],
+    });
+    this.timeToFirstTokenSlo = vllmTimeToFirstTokenSlo(this, props, { name: `${kind}-models-ttft`, model: member, latency, runbookBaseUrl: props.runbookBaseUrl, labels });
   }
 }

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
+import { AlertRule } from './alert-rule';
 import { checkedRecord } from '../core/records';
 import { KServeModelMonitoring, KServeModelMonitoringProps } from './kserve-model-monitoring';
 import { RequestMetrics } from './request-metrics';
 import { Slo } from './slo';
-import { addVllmAlerts, VllmAlertOptions, vllmTimeToFirstTokenSlo } from './vllm-alerts';
+import { vllmAlerts, VllmAlertOptions, vllmTimeToFirstTokenSlo } from './vllm-alerts';
 import { checkProps, childPath } from '../core/prop-types';
 
 /**
@@ -34,8 +35,6 @@ export class LlmMonitoring extends KServeModelMonitoring {
   public constructor(scope: Construct, id: string, props: LlmMonitoringProps) {
     checkProps(childPath(scope, id), props, 'LlmMonitoringProps');
     super(scope, id, props);
-    const vllm = RequestMetrics.vllm(this.modelNamespace, this.modelName);
-    addVllmAlerts(this, props, { group: this.group, latency: vllm, target: { namespace: this.modelNamespace, inferenceservice: this.modelName }, where: `LLM ${this.modelNamespace}/${this.modelName}`, text: (...a) => this.text(...a) });
   }
 
   /** The SLO on time to first token. */
@@ -43,10 +42,15 @@ export class LlmMonitoring extends KServeModelMonitoring {
     return this.slos.find((s) => s.node.id === 'TimeToFirstTokenSlo');
   }
 
+  protected override moreAlerts(base: KServeModelMonitoringProps): AlertRule[] {
+    const vllm = RequestMetrics.vllm(this.modelNamespace, this.modelName);
+    return vllmAlerts(this, base as LlmMonitoringProps, { latency: vllm, target: { namespace: this.modelNamespace, inferenceservice: this.modelName }, where: `LLM ${this.modelNamespace}/{{ $labels.inferenceservice }}`, text: this.text });
+  }
+
   protected override moreSlos(base: KServeModelMonitoringProps): Slo[] {
     const props = base as LlmMonitoringProps;
     if (props.slo === false) return [];
-    const slo = vllmTimeToFirstTokenSlo(this, props, { name: `${this.modelName}-ttft`, latency: RequestMetrics.vllm(this.modelNamespace, this.modelName), window: props.slo ? props.slo.window : undefined, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) });
+    const slo = vllmTimeToFirstTokenSlo(this, props, { name: `${this.modelKind}-models-ttft`, model: { namespace: this.modelNamespace, model: this.modelName, modelLabel: 'inferenceservice' }, latency: RequestMetrics.vllm(this.modelNamespace, this.modelName), window: props.slo ? props.slo.window : undefined, runbookBaseUrl: props.runbookBaseUrl, labels: checkedRecord(this, 'labels', props.labels) });
     return slo ? [slo] : [];
   }
 

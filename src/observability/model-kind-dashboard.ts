@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDashboardQueries, dashboardQueries, GrafanaDashboard, GrafanaOperatorOptions, MODEL_VARIABLE } from './dashboard';
 import { MetricCatalog } from './metric-catalog';
+import { escapeRegex, replaceName } from './model-name';
 
 /** What a model's monitoring bundle gives to join the dashboard of its kind. */
 export interface ModelDashboardEntry {
@@ -98,17 +99,4 @@ function templateExpr(expr: string, namespace: string, model: string): string {
     const out = replaceName(value, namespace, model, () => ((found = true), variable), op === '=' ? escapeRegex : (s) => s);
     return found ? `${label}=~"${out}"` : whole;
   });
-}
-
-/** `text` with each whole-word occurrence of `model` replaced (inside the namespace, never), other parts mapped by `other`. */
-function replaceName(text: string, namespace: string, model: string, by: () => string, other: (s: string) => string = (s) => s): string {
-  const word = new RegExp(`(?<![a-z0-9])${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`, 'g');
-  // Mask the namespace when it contains the name, so that only the model's own occurrences change.
-  const parts = namespace !== model && namespace.includes(model) && !model.includes(namespace) ? text.split(namespace) : [text];
-  return parts.map((part) => part.split(word).map(other).join('\u0000')).join(namespace).replace(/\u0000/g, () => by());
-}
-
-/** `s` with the regex metacharacters escaped for a PromQL double-quoted string (RE2). */
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, (c) => `\\\\${c}`);
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { assertDnsLabel } from '../core/names';
 import { MetricCatalog } from './metric-catalog';
+import { joinModelKindRules, ModelRuleMember } from './model-kind-rules';
 import { formatPromDuration, latencyThresholdSeconds } from './prom-duration';
 import { PanelBuilderLike, statPanel, timeseriesPanel } from './panels';
 import { PrometheusRule } from './prometheus-rule';
@@ -10,6 +11,7 @@ import { formatNumber, LabelMatcher, selector } from './promql';
 import { isBucketBound, RequestMetrics, secondsPerUnit } from './request-metrics';
 import { runbookUrl } from './runbook';
 import { Severity } from './severity';
+import { AlertRule, RecordingRule } from './alert-rule';
 import { AlertTestCase } from './test-series';
 import { checkedRecord } from '../core/records';
 import { checkProps, childPath, hasProperty, requireShape } from '../core/prop-types';
@@ -64,6 +66,18 @@ export interface SloProps {
   readonly runbookBaseUrl?: string;
   /** `metadata.labels` of the PrometheusRule. @default - the platform labels */
   readonly labels?: Record<string, string>;
+  /**
+   * The model the SLO is of, when its rules are to join those of the same
+   * SLO of the other models of its kind and namespace: one PrometheusRule
+   * `<name>-slo` (the SLO name is then the kind's, e.g.
+   * `kserve-sklearn-models-availability`) whose recording rules and
+   * burn-rate alerts select every model with the same objective, aggregate
+   * by the traffic source's target labels and carry the model label. The
+   * model bundles (`KServeModelMonitoring`, `LlmMonitoring`,
+   * `LlmInferenceServiceMonitoring`) set it.
+   * @default - the SLO has its own PrometheusRule `<name>-slo`
+   */
+  readonly model?: ModelRuleMember;
 }
 
 /** The windows recorded (SRE workbook, chapter 5). */
@@ -95,7 +109,9 @@ const TICKET: readonly BurnWindow[] = [
  *   confirms) or 5% in 6h (30m confirms): 14.4× and 6× burn for 30 days;
  * - `SloErrorBudgetBurnSlow` (warning): 10% in 1d (2h) or 10% in 3d (6h).
  *
- * Emits `PrometheusRule/<name>-slo`; {@link Slo.panels} gives the dashboard panels.
+ * Emits `PrometheusRule/<name>-slo` (shared by the models of a kind with
+ * `model`, whose series and alerts then select each model's target labels
+ * besides the `slo` label); {@link Slo.panels} gives the dashboard panels.
  *
  * ```ts
  * new Slo(models, 'iris-availability', { traffic, objective: SloObjective.availability(0.995) });
@@ -114,6 +130,7 @@ export class Slo extends Construct {
   /** The rules. */
   public readonly prometheusRule: PrometheusRule;
   private readonly traffic: RequestMetrics;
+  private readonly shared: boolean;
 
   public constructor(scope: Construct, id: string, props: SloProps) {
     checkProps(childPath(scope, id), props, 'SloProps');
@@ -121,6 +138,7 @@ export class Slo extends Construct {
     this.sloName = assertDnsLabel(this, 'name', props.name ?? id, 57);
     this.objective = props.objective;
     this.traffic = props.traffic;
+    this.shared = props.model !== undefined;
     this.window = props.window ?? Duration.days(30);
     requireShape(this, 'objective', props.objective, (v): v is SloObjective => hasProperty(v, 'target'), 'an SloObjective', 'use SloObjective.availability(0.995) or SloObjective.latency(Duration.millis(500), 0.99)');
     const target = props.objective.target;
@@ -140,18 +158,15 @@ export class Slo extends Construct {
 
     const budget = 1 - target;
     const catalog = MetricCatalog.merge(`slo-${props.traffic.spec.catalog.name}`, [props.traffic.spec.catalog]);
-    this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.sloName}-slo`, alertPrefix: 'Slo', catalog, labels: checkedRecord(this, 'labels', props.labels) });
     const sloLabel = { slo: this.sloName };
-    const records = this.prometheusRule.addGroup(`slo.${this.sloName}.sli`);
-    for (const w of RECORD_WINDOWS) records.addRecord({ record: Slo.recordName(w), expr: sli(w)!, labels: sloLabel });
+    const records: RecordingRule[] = RECORD_WINDOWS.map((w) => ({ record: Slo.recordName(w), expr: sli(w)!, labels: sloLabel }));
     const period = formatPromDuration(this.window);
     const by = props.traffic.groupBy.join(', ');
-    records.addRecord({
+    records.push({
       record: Slo.recordName(this.window),
       expr: `sum by (${by}, slo) (sum_over_time(${this.series(Duration.minutes(5))}[${period}]))\n/\nsum by (${by}, slo) (count_over_time(${this.series(Duration.minutes(5))}[${period}]))`,
       labels: sloLabel,
     });
-    const alerts = this.prometheusRule.addGroup(`slo.${this.sloName}.alerts`);
     const windowHours = this.window.toHours({ integral: false });
     const burn = (pairs: readonly BurnWindow[]): string =>
       pairs
@@ -163,8 +178,9 @@ export class Slo extends Construct {
         .join('\nor\n');
     const factorOf = (p: BurnWindow): number => (p.budgetShare * windowHours) / p.long.toHours({ integral: false });
     const what = props.objective.kind === 'availability' ? `${formatNumber(target * 100)}% of requests succeed` : `${formatNumber(target * 100)}% of requests are faster than ${formatNumber(thresholdS)}s`;
-    const targetText = Object.keys(props.traffic.spec.target).sort().map((k) => `${k}={{ $labels.${k} }}`).join(', ');
-    alerts.addAlert({
+    const targetText = [...new Set([...Object.keys(props.traffic.spec.target), ...(props.model ? [props.model.modelLabel] : [])])].sort().map((k) => `${k}={{ $labels.${k} }}`).join(', ');
+    const alerts: AlertRule[] = [];
+    alerts.push({
       name: 'SloErrorBudgetBurnFast',
       expr: burn(PAGE),
       for: Duration.minutes(2),
@@ -174,7 +190,7 @@ export class Slo extends Construct {
       runbookUrl: runbookUrl(this, props.runbookBaseUrl, 'SloErrorBudgetBurnFast'),
       tests: this.burnTests(factorOf(PAGE[0]) * 1.5, Duration.minutes(2), budget),
     });
-    alerts.addAlert({
+    alerts.push({
       name: 'SloErrorBudgetBurnSlow',
       expr: burn(TICKET),
       for: Duration.minutes(15),
@@ -184,6 +200,21 @@ export class Slo extends Construct {
       runbookUrl: runbookUrl(this, props.runbookBaseUrl, 'SloErrorBudgetBurnSlow'),
       tests: this.burnTests(factorOf(TICKET[0]) * 1.5, Duration.minutes(15), budget),
     });
+    const labels = checkedRecord(this, 'labels', props.labels);
+    const groups = [
+      { name: `slo.${this.sloName}.sli`, records },
+      { name: `slo.${this.sloName}.alerts`, alerts },
+    ];
+    if (props.model) {
+      this.prometheusRule = joinModelKindRules(this, { ...props.model, name: this.sloName, suffix: 'slo', alertPrefix: 'Slo', catalog, labels, groups });
+    } else {
+      this.prometheusRule = new PrometheusRule(this, 'Rules', { name: `${this.sloName}-slo`, alertPrefix: 'Slo', catalog, labels });
+      for (const g of groups) {
+        const group = this.prometheusRule.addGroup(g.name);
+        for (const r of g.records ?? []) group.addRecord(r);
+        for (const a of g.alerts ?? []) group.addAlert(a);
+      }
+    }
   }
 
   /** `slo:sli_error:ratio_rate<window>`: the recorded error ratio over `window`. */
@@ -207,7 +238,8 @@ export class Slo extends Construct {
   }
 
   private series(window: Duration): string {
-    return selector(Slo.recordName(window), [LabelMatcher.eq('slo', this.sloName)]);
+    // A kind's SLO is shared by its models: each model's series by its target labels too.
+    return selector(Slo.recordName(window), [LabelMatcher.eq('slo', this.sloName), ...(this.shared ? LabelMatcher.fromRecord(this.traffic.spec.target) : [])]);
   }
 
   private burnTests(burnFactor: number, forDuration: Duration, budget: number): AlertTestCase[] {

@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { assertInteger, INT32_MAX } from '../core/props';
 import { isPlainObject, optionalNumber, optionalShape } from '../core/prop-types';
-import { Alerts, AlertText } from './alert-templates';
-import { RuleGroup } from './prometheus-rule';
+import { AlertRule } from './alert-rule';
+import { Alerts, AlertTextBuilder } from './alert-templates';
+import { ModelRuleMember } from './model-kind-rules';
 import { formatNumber } from './promql';
 import { latencyThresholdSeconds } from './prom-duration';
 import { HistogramRef, isBucketBound, LatencyUnit, RequestMetrics } from './request-metrics';
@@ -78,28 +79,26 @@ export interface VllmAlertOptions {
   readonly timeToFirstTokenSlo?: TimeToFirstTokenSlo | false;
 }
 
-/** Where the vLLM alerts of one model go, and what they select. */
+/** What the vLLM alerts of one model select, and how they read. */
 export interface VllmAlertTarget {
-  /** The group the alerts join. */
-  readonly group: RuleGroup;
   /** vLLM's request metrics of the pods that answer clients (time to first token, inter-token latency). */
   readonly latency: RequestMetrics;
   /** The target labels of every vLLM pod of the model (preemptions, queue, KV cache). */
   readonly target: Readonly<Record<string, string>>;
-  /** The model in texts, e.g. `LLM llm/qwen3`. */
+  /** The model in texts, e.g. `LLM llm/{{ $labels.inferenceservice }}`. */
   readonly where: string;
   /** The text of alert `Llm<suffix>`. */
-  readonly text: (suffix: string, severity: Severity, forDuration: Duration, summary: string, description: string) => AlertText;
+  readonly text: AlertTextBuilder;
 }
 
 /**
- * Adds the vLLM alerts (`…TimeToFirstTokenHigh`, `…InterTokenLatencyHigh`,
+ * The vLLM alerts of one model (`…TimeToFirstTokenHigh`, `…InterTokenLatencyHigh`,
  * `…Preemptions`, `…RequestsQueued`, `…KvCacheFull`), each with its promtool
- * unit tests, to `on.group`.
+ * unit tests.
  *
  * @throws ModelServingError for thresholds out of range
  */
-export function addVllmAlerts(scope: Construct, props: VllmAlertOptions, on: VllmAlertTarget): void {
+export function vllmAlerts(scope: Construct, props: VllmAlertOptions, on: VllmAlertTarget): AlertRule[] {
   const ttftThreshold = props.timeToFirstTokenP95 ?? Duration.seconds(2);
   const ttft = latencyThresholdSeconds(scope, 'timeToFirstTokenP95', ttftThreshold, 'Duration.seconds(2)');
   const itlThreshold = props.interTokenLatencyP95 ?? Duration.millis(200);
@@ -111,14 +110,10 @@ export function addVllmAlerts(scope: Construct, props: VllmAlertOptions, on: Vll
   optionalNumber(scope, 'kvCacheUsage', props.kvCacheUsage);
   const kv = props.kvCacheUsage ?? 0.9;
   if (!(kv > 0 && kv < 1)) invalid(scope, 'kvCacheUsage', 'must be strictly between 0 and 1', kv, 'use e.g. 0.9');
-  const { group, target, where, text } = on;
-  group.addAlert(
+  const { target, where, text } = on;
+  return [
     Alerts.latency(on.latency.withLatency(TIME_TO_FIRST_TOKEN), text('TimeToFirstTokenHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 time to first token above ${formatNumber(ttft)}s`, `The 95th percentile of time to first token has been above ${formatNumber(ttft)}s for 10 minutes: prefill is saturated or requests queue.`), { quantile: 0.95, threshold: ttftThreshold, window: Duration.minutes(5) }),
-  );
-  group.addAlert(
     Alerts.latency(on.latency.withLatency(INTER_TOKEN_LATENCY), text('InterTokenLatencyHigh', Severity.WARNING, Duration.minutes(10), `${where}: p95 inter-token latency above ${formatNumber(itl)}s`, `The 95th percentile of the time between two generated tokens has been above ${formatNumber(itl)}s for 10 minutes: decode is saturated (batches too large for the GPU) and streamed answers stutter.`), { quantile: 0.95, threshold: itlThreshold, window: Duration.minutes(5) }),
-  );
-  group.addAlert(
     Alerts.rateAbove(text('Preemptions', Severity.WARNING, Duration.minutes(15), `${where}: vLLM preempts requests`, `vLLM has preempted running requests ${preemptions === 0 ? 'continuously' : `more than ${formatNumber(preemptions)} times per second`} for 15 minutes: the KV cache is too small for the load, so requests are evicted and recomputed. Add replicas or GPU memory, or lower max_num_seqs.`), {
       counter: { metric: 'vllm:num_preemptions_total' },
       target,
@@ -127,19 +122,17 @@ export function addVllmAlerts(scope: Construct, props: VllmAlertOptions, on: Vll
       threshold: preemptions,
       window: Duration.minutes(5),
     }),
-  );
-  group.addAlert(
     Alerts.gaugeAbove(text('RequestsQueued', Severity.WARNING, Duration.minutes(5), `${where}: more than ${waiting} requests waiting`, `More than ${waiting} requests have been waiting in a vLLM queue for 5 minutes: add replicas or lower the load.`), { metric: 'vllm:num_requests_waiting', target, threshold: waiting }),
-  );
-  group.addAlert(
     Alerts.gaugeAbove(text('KvCacheFull', Severity.WARNING, Duration.minutes(10), `${where}: KV cache above ${formatNumber(kv * 100)}%`, `The KV cache of a vLLM replica has been more than ${formatNumber(kv * 100)}% full for 10 minutes: requests are preempted and latency grows.`), { metric: 'vllm:kv_cache_usage_perc', target, threshold: kv, max: 1 }),
-  );
+  ];
 }
 
 /** What {@link vllmTimeToFirstTokenSlo} needs besides the options. */
 export interface VllmSloTarget {
-  /** The SLO name, `<model>-ttft`. */
+  /** The SLO name, the kind's: `<kind>-models-ttft`. */
   readonly name: string;
+  /** The model: the SLO's rules join those of the kind. */
+  readonly model: ModelRuleMember;
   /** vLLM's request metrics of the pods that answer clients. */
   readonly latency: RequestMetrics;
   /** Compliance window. @default - the Slo's */
@@ -165,5 +158,5 @@ export function vllmTimeToFirstTokenSlo(scope: Construct, props: VllmAlertOption
     invalid(scope, 'timeToFirstTokenSlo.threshold', `is not a bucket bound of ${TIME_TO_FIRST_TOKEN.metric}, so the share of requests under it cannot be read from the histogram`, `${formatNumber(seconds)}s`, `use one of ${TIME_TO_FIRST_TOKEN.buckets!.filter((b) => b >= 0.25 && b <= 10).map(formatNumber).join(', ')} s`);
   }
   const traffic = on.latency.withLatency(TIME_TO_FIRST_TOKEN);
-  return new Slo(scope, 'TimeToFirstTokenSlo', { name: on.name, traffic, objective: SloObjective.latency(o.threshold, o.target), window: on.window, runbookBaseUrl: on.runbookBaseUrl, labels: on.labels });
+  return new Slo(scope, 'TimeToFirstTokenSlo', { name: on.name, model: on.model, traffic, objective: SloObjective.latency(o.threshold, o.target), window: on.window, runbookBaseUrl: on.runbookBaseUrl, labels: on.labels });
 }

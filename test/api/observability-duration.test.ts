@@ -88,7 +88,7 @@ describe('observability time props are Durations (issue 16 §3)', () => {
     expect(alert('LlmTimeToFirstTokenHigh').expr).toMatch(/vllm:time_to_first_token_seconds_bucket.*\[5m\]\)\)\) > 0\.75$/);
     expect(alert('KongLatencyHigh').expr).toMatch(/kong_request_latency_ms_bucket.*\[5m\]\)\)\) > 300$/);
     expect(alert('KongLatencyHigh').annotations.summary).toContain('p99 latency above 0.3s');
-    const slo = rulesOf(objects, 'iris-latency-slo', 'models').find((r) => r.record === 'slo:sli_error:ratio_rate5m');
+    const slo = rulesOf(objects, 'kserve-kserve-models-latency-slo', 'models').find((r) => r.record === 'slo:sli_error:ratio_rate5m');
     expect(slo.expr).toContain('le=~"1(\\\\.0+)?"');
   });
 

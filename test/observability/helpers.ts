@@ -44,3 +44,17 @@ export function dashboardOfModel(objects: readonly KubeObject[], model: string):
   if (found.length !== 1) throw new Error(`expected one dashboard offering model ${model}, found ${found.length}`);
   return found[0];
 }
+
+/**
+ * True when `expr` selects `value` on `label`: an equality matcher with the
+ * value, or a regex matcher (as the rules shared by the models of a kind
+ * have) that matches it whole, as Prometheus anchors it.
+ */
+export function selectsValue(expr: string, label: string, value: string): boolean {
+  return [...expr.matchAll(new RegExp(`(?<![a-zA-Z0-9_])${label}(=~|=)"((?:[^"\\\\]|\\\\.)*)"`, 'g'))].some(([, op, v]) => (op === '=' ? v === value : new RegExp(`^(?:${v.replace(/\\\\/g, '\\')})$`).test(value)));
+}
+
+/** The PrometheusRule objects named `*-<suffix>` with a rule that selects `model` on `label` (the rules of its kind). */
+export function modelRuleObjects(objects: readonly KubeObject[], label: string, model: string, suffix = 'alerts'): Array<KubeObject & { spec?: any }> {
+  return objects.filter((o) => o.kind === 'PrometheusRule' && (o.metadata.name ?? '').endsWith(`-${suffix}`) && ((o as any).spec.groups as Array<{ rules: Rule[] }>).some((g) => g.rules.some((r) => selectsValue(r.expr, label, model))));
+}

@@ -18,7 +18,7 @@ describe('predictor down from kube-state-metrics', () => {
     const { app, ns } = setup(['models']);
     const mnist = new InferenceService(ns.models, 'mnist', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist') }), deploymentMode: DeploymentMode.KNATIVE });
     new KServeModelMonitoring(ns.models, 'mnist-monitoring', { model: mnist });
-    const expr = alertOf(synthObjects(app), 'mnist-alerts', 'KServePredictorDown').expr;
+    const expr = alertOf(synthObjects(app), 'kserve-tensorflow-serving-models-alerts', 'KServePredictorDown').expr;
     // Knative names the Deployment after the revision (mnist-predictor-00001-deployment), never mnist-predictor.
     expect(expr).not.toContain('deployment="mnist-predictor"');
     expect(expr).toContain('kube_deployment_spec_replicas{namespace="models",deployment=~"mnist-predictor-[0-9]+-deployment"}');
@@ -33,7 +33,7 @@ describe('predictor down from kube-state-metrics', () => {
     const { app, ns } = setup(['models']);
     const mnist = new InferenceService(ns.models, 'mnist', { predictor: Predictor.model({ format: ModelFormat.TENSORFLOW, storage: Storage.uri('gs://kfserving-examples/models/tensorflow/mnist') }), deploymentMode: DeploymentMode.STANDARD });
     new KServeModelMonitoring(ns.models, 'mnist-monitoring', { model: mnist });
-    expect(alertOf(synthObjects(app), 'mnist-alerts', 'KServePredictorDown').expr).toContain('kube_deployment_status_replicas_available{deployment="mnist-predictor",namespace="models"}');
+    expect(alertOf(synthObjects(app), 'kserve-tensorflow-serving-models-alerts', 'KServePredictorDown').expr).toContain('kube_deployment_status_replicas_available{deployment="mnist-predictor",namespace="models"}');
   });
 });
 

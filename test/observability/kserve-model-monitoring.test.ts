@@ -72,8 +72,9 @@ describe('KServeModelMonitoring by model server', () => {
   it('TF Serving: metrics only once configured, so "down" comes from kube-state-metrics, not from up', () => {
     const { objects, endpoint } = formatModel(ModelFormat.TENSORFLOW);
     expect(endpoint).toMatchObject({ portNumber: 8080, path: '/monitoring/prometheus/metrics' });
-    const down = alertOf(objects, 'm-alerts', 'KServePredictorDown');
-    expect(down.expr).toBe('(sum by (deployment, namespace) (kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"}) == 0)\nor\nabsent(kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"})');
+    const down = alertOf(objects, 'kserve-tensorflow-serving-models-alerts', 'KServePredictorDown');
+    // The kind's rule names the model from the Deployment's name.
+    expect(down.expr).toBe('label_replace(\n(sum by (deployment, namespace) (kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"}) == 0)\nor\nabsent(kube_deployment_status_replicas_available{deployment="m-predictor",namespace="ml-models"}),\n"inferenceservice", "$1", "deployment", "(m)-predictor"\n)');
   });
 });
 
@@ -95,28 +96,30 @@ describe('KServeModelMonitoring', () => {
     const { app, ns, isvc } = model();
     const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc });
     const objects = synthObjects(app);
-    expect(alertNames(objects, 'iris-alerts')).toEqual(['KServeCanaryStuck', 'KServeLatencyHigh', 'KServeModelLoadFailing', 'KServePredictorDown']);
-    const latency = alertOf(objects, 'iris-alerts', 'KServeLatencyHigh');
+    expect(alertNames(objects, 'kserve-kserve-models-alerts')).toEqual(['KServeCanaryStuck', 'KServeLatencyHigh', 'KServeModelLoadFailing', 'KServePredictorDown']);
+    const latency = alertOf(objects, 'kserve-kserve-models-alerts', 'KServeLatencyHigh');
     expect(latency.expr).toBe('histogram_quantile(0.95, sum by (le, inferenceservice, namespace) (rate(request_predict_seconds_bucket{inferenceservice="iris",namespace="ml-models"}[5m]))) > 1');
-    expect(latency).toMatchObject({ for: '10m', labels: { severity: 'warning', inferenceservice: 'iris' } });
-    expect(alertOf(objects, 'iris-alerts', 'KServeCanaryStuck').for).toBe('6h');
-    expect(alertOf(objects, 'iris-alerts', 'KServePredictorDown').expr).toContain('absent(up{inferenceservice="iris",namespace="ml-models"})');
+    // The model server's series carry the model label: no rule label, no label_replace.
+    expect(latency).toMatchObject({ for: '10m', labels: { severity: 'warning' }, annotations: { summary: 'InferenceService ml-models/{{ $labels.inferenceservice }}: p95 latency above 1s' } });
+    expect(alertOf(objects, 'kserve-kserve-models-alerts', 'KServeCanaryStuck').for).toBe('6h');
+    expect(alertOf(objects, 'kserve-kserve-models-alerts', 'KServePredictorDown').expr).toContain('absent(up{inferenceservice="iris",namespace="ml-models"})');
     // no error signal from the model server: the latency SLO only
-    expect(m.slos.map((s) => s.sloName)).toEqual(['iris-latency']);
-    expect(findObject(objects, 'PrometheusRule', 'iris-alerts')).toMatchSnapshot();
+    expect(m.slos.map((s) => s.sloName)).toEqual(['kserve-kserve-models-latency']);
+    expect(m.prometheusRule.ruleName).toBe('kserve-kserve-models-alerts');
+    expect(findObject(objects, 'PrometheusRule', 'kserve-kserve-models-alerts')).toMatchSnapshot();
   });
 
   it('adds the error-rate alert and availability SLO with the gateway as traffic source', () => {
     const { app, ns, isvc } = model();
     const m = new KServeModelMonitoring(ns, 'iris-monitoring', { model: isvc, traffic: RequestMetrics.envoyCluster('kube_ml-models_iris-predictor_80') });
     const objects = synthObjects(app);
-    const errors = alertOf(objects, 'iris-alerts', 'KServeErrorRateHigh');
+    const errors = alertOf(objects, 'kserve-kserve-models-alerts', 'KServeErrorRateHigh');
     expect(errors.expr).toContain('envoy_cluster_upstream_rq_xx{envoy_cluster_name="kube_ml-models_iris-predictor_80",envoy_response_code_class="5"}');
-    expect(errors.expr.endsWith('> 0.05')).toBe(true);
-    expect(errors.labels).toEqual({ inferenceservice: 'iris', severity: 'critical' });
-    expect(m.slos.map((s) => s.sloName)).toEqual(['iris-availability', 'iris-latency']);
+    expect(errors.expr).toContain(') > 0.05,\n"inferenceservice", "$1", "envoy_cluster_name", "kube_ml-models_(iris)-predictor_80"\n)');
+    expect(errors.labels).toEqual({ severity: 'critical' });
+    expect(m.slos.map((s) => s.sloName)).toEqual(['kserve-kserve-models-availability', 'kserve-kserve-models-latency']);
     // Envoy clusters have no revision label: no canary alert
-    expect(alertNames(objects, 'iris-alerts')).not.toContain('KServeCanaryStuck');
+    expect(alertNames(objects, 'kserve-kserve-models-alerts')).not.toContain('KServeCanaryStuck');
   });
 
   it('moves the rule and its unit-test inputs together when a threshold changes', () => {
@@ -160,12 +163,14 @@ describe('LlmMonitoring', () => {
   it('adds time to first token, queue and KV-cache alerts on vLLM metrics', () => {
     const { app, ns } = setup(['llm']);
     const qwen = new InferenceService(ns.llm, 'qwen3', { predictor: Predictor.model({ format: ModelFormat.custom('huggingface') }) });
-    new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, kvCacheUsage: 0.8 });
+    const m = new LlmMonitoring(ns.llm, 'qwen3-monitoring', { model: qwen, kvCacheUsage: 0.8 });
     const objects = synthObjects(app);
-    expect(alertNames(objects, 'qwen3-alerts')).toEqual(['LlmCanaryStuck', 'LlmInterTokenLatencyHigh', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmPreemptions', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
-    expect(alertOf(objects, 'qwen3-alerts', 'LlmKvCacheFull').expr).toBe('max by (inferenceservice, namespace) (vllm:kv_cache_usage_perc{inferenceservice="qwen3",namespace="llm"}) > 0.8');
-    expect(alertOf(objects, 'qwen3-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('vllm:time_to_first_token_seconds_bucket');
-    expect(alertOf(objects, 'qwen3-alerts', 'LlmRequestsQueued').expr.endsWith('> 10')).toBe(true);
+    const rules = m.prometheusRule.ruleName;
+    expect(rules).toBe(`llm-${m.modelServer.kind}-models-alerts`);
+    expect(alertNames(objects, rules)).toEqual(['LlmCanaryStuck', 'LlmInterTokenLatencyHigh', 'LlmKvCacheFull', 'LlmLatencyHigh', 'LlmModelLoadFailing', 'LlmPredictorDown', 'LlmPreemptions', 'LlmRequestsQueued', 'LlmTimeToFirstTokenHigh']);
+    expect(alertOf(objects, rules, 'LlmKvCacheFull').expr).toBe('max by (inferenceservice, namespace) (vllm:kv_cache_usage_perc{inferenceservice="qwen3",namespace="llm"}) > 0.8');
+    expect(alertOf(objects, rules, 'LlmTimeToFirstTokenHigh').expr).toContain('vllm:time_to_first_token_seconds_bucket');
+    expect(alertOf(objects, rules, 'LlmRequestsQueued').expr.endsWith('> 10')).toBe(true);
     const dash = dashboardOfModel(objects, 'qwen3');
     expect(dash.panels.map((p: any) => p.title)).toEqual(expect.arrayContaining(['Tokens per second', 'Time to first token', 'Queue', 'KV-cache usage (max)']));
   });

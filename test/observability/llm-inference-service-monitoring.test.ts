@@ -43,14 +43,15 @@ describe('LlmInferenceServiceMonitoring: the vLLM bundle for a KServe LLMInferen
     const { app, ns, qwen } = llm();
     const m = new LlmInferenceServiceMonitoring(ns, 'qwen-monitoring', { model: qwen });
     const objects = synthObjects(app);
-    expect(alertNames(objects, 'qwen-alerts').sort()).toEqual(VLLM_ALERTS);
-    const ttft = alertOf(objects, 'qwen-alerts', 'LlmTimeToFirstTokenHigh');
+    expect(alertNames(objects, 'llmisvc-vllm-models-alerts').sort()).toEqual(VLLM_ALERTS);
+    const ttft = alertOf(objects, 'llmisvc-vllm-models-alerts', 'LlmTimeToFirstTokenHigh');
     expect(ttft.expr).toBe('histogram_quantile(0.95, sum by (le, llminferenceservice, namespace, role) (rate(vllm:time_to_first_token_seconds_bucket{llminferenceservice="qwen",namespace="llm",role="both"}[5m]))) > 2');
-    expect(ttft.labels).toMatchObject({ severity: 'warning', llminferenceservice: 'qwen' });
-    expect(alertOf(objects, 'qwen-alerts', 'LlmKvCacheFull').expr).toContain('vllm:kv_cache_usage_perc{llminferenceservice="qwen",namespace="llm"}');
-    expect(alertOf(objects, 'qwen-alerts', 'LlmWorkloadDown').expr).toContain('up{llminferenceservice="qwen",namespace="llm"}');
-    expect(m.timeToFirstTokenSlo?.sloName).toBe('qwen-ttft');
-    const sli = rulesOf(objects, 'qwen-ttft-slo', 'llm').find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
+    // The series carry the model label: the shared rule needs no rule label for it.
+    expect(ttft.labels).toEqual({ severity: 'warning' });
+    expect(alertOf(objects, 'llmisvc-vllm-models-alerts', 'LlmKvCacheFull').expr).toContain('vllm:kv_cache_usage_perc{llminferenceservice="qwen",namespace="llm"}');
+    expect(alertOf(objects, 'llmisvc-vllm-models-alerts', 'LlmWorkloadDown').expr).toContain('up{llminferenceservice="qwen",namespace="llm"}');
+    expect(m.timeToFirstTokenSlo?.sloName).toBe('llmisvc-vllm-models-ttft');
+    const sli = rulesOf(objects, 'llmisvc-vllm-models-ttft-slo', 'llm').find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
     expect(sli.expr).toContain('vllm:time_to_first_token_seconds_bucket{llminferenceservice="qwen",namespace="llm",role="both",le=~"2.50*"}[5m]');
   });
 
@@ -64,7 +65,7 @@ describe('LlmInferenceServiceMonitoring: the vLLM bundle for a KServe LLMInferen
       expect(a.tests.some((t) => t.expectedAlerts.length > 0), name).toBe(true);
       expect(a.tests.some((t) => t.expectedAlerts.length === 0), name).toBe(true);
     }
-    expect(findPrometheusRules(app).find((r) => r.ruleName === 'qwen-ttft-slo')?.alerts.map((a) => a.name).sort()).toEqual(['SloErrorBudgetBurnFast', 'SloErrorBudgetBurnSlow']);
+    expect(findPrometheusRules(app).find((r) => r.ruleName === 'llmisvc-vllm-models-ttft-slo')?.alerts.map((a) => a.name).sort()).toEqual(['SloErrorBudgetBurnFast', 'SloErrorBudgetBurnSlow']);
     expect(report.testCases).toBeGreaterThanOrEqual(report.alerts * 2);
   });
 
@@ -80,7 +81,7 @@ describe('LlmInferenceServiceMonitoring: the vLLM bundle for a KServe LLMInferen
     expect(selects(decode.spec.selector.matchLabels, qwen.decodePods.labels)).toBe(true);
     expect(selects(prefill.spec.selector.matchLabels, qwen.prefillPods!.labels)).toBe(true);
     expect(selects(decode.spec.selector.matchLabels, qwen.prefillPods!.labels)).toBe(false);
-    expect(alertOf(objects, 'qwen-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('role="decode"');
+    expect(alertOf(objects, 'llmisvc-vllm-models-alerts', 'LlmTimeToFirstTokenHigh').expr).toContain('role="decode"');
     verifyMonitoring(app);
   });
 

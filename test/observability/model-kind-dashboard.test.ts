@@ -105,8 +105,9 @@ describe('model kind dashboards', () => {
     expect(modelChoices(dash)).toEqual(['qwen3', 'granite']);
     const queries = dashboardQueries(dash);
     expect(queries).toContain('max(vllm:kv_cache_usage_perc{namespace="llm",inferenceservice=~"$model"})');
-    expect(queries).toContain('slo:sli_error:ratio_rate5m{slo=~"$model-ttft"}');
-    expect(JSON.stringify(dash.panels)).toContain('$model-ttft (latency, 95%)');
+    // The kind's SLO is shared: its panels select the model by its target labels.
+    expect(queries).toContain('slo:sli_error:ratio_rate5m{slo="llm-huggingface-models-ttft",inferenceservice=~"$model",namespace="llm"}');
+    expect(JSON.stringify(dash.panels)).toContain('llm-huggingface-models-ttft (latency, 95%)');
   });
 
   it('offers each model once, by its DNS name (a model already offered stays where it is)', () => {

@@ -23,7 +23,8 @@ import { alertNames, alertOf, dashboardOfModel, rulesOf } from './helpers';
 /** Every metric name read by the rules and dashboard panels of model `name`'s bundle. */
 function metricsRead(objects: readonly KubeObject[], name: string): string[] {
   const rules = objectsOfKind(objects, 'PrometheusRule')
-    .filter((o) => (o.metadata.name ?? '').startsWith(`${name}-`))
+    // The kind's objects whose rules select the model (by its name in a matcher).
+    .filter((o) => JSON.stringify(o.spec).includes(`${name}`))
     .flatMap((o) => (o.spec.groups as Array<{ rules: Array<{ expr: string }> }>).flatMap((g) => g.rules.map((r) => r.expr)));
   const panels = dashboardQueries(dashboardOfModel(objects, name));
   return [...new Set([...rules, ...panels].flatMap((e) => metricNamesIn(e)))].sort();
@@ -53,10 +54,10 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     expect(outside(read, Catalogs.TORCHSERVE)).toEqual([]);
     expect(findObject(objects, 'PodMonitor', 'resnet-predictor', 'models').spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: 8082, path: '/metrics' });
     // TorchServe exports metrics only once configured to: "down" comes from kube-state-metrics, and the README says what to set.
-    expect(alertOf(objects, 'resnet-alerts', 'KServePredictorDown').expr).toContain('kube_deployment_status_replicas_available{deployment="resnet-predictor",namespace="models"}');
+    expect(alertOf(objects, 'kserve-torchserve-models-alerts', 'KServePredictorDown').expr).toContain('kube_deployment_status_replicas_available{deployment="resnet-predictor",namespace="models"}');
     expect(platform.setupNotes.find((n) => n.topic === 'TorchServe metrics')?.text).toContain('metrics_mode=prometheus');
     // No latency histogram and no per-model error counter: no latency or error alert or SLO reads a series that does not exist.
-    expect(alertNames(objects, 'resnet-alerts')).toEqual(['KServeCanaryStuck', 'KServeModelLoadFailing', 'KServePredictorDown']);
+    expect(alertNames(objects, 'kserve-torchserve-models-alerts')).toEqual(['KServeCanaryStuck', 'KServeModelLoadFailing', 'KServePredictorDown']);
     expect(mon.slos).toEqual([]);
   });
 
@@ -69,11 +70,11 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     const read = metricsRead(objects, 'densenet');
     expect(read).toEqual(expect.arrayContaining(['nv_inference_request_success', 'nv_inference_request_failure', 'nv_inference_request_duration_us']));
     expect(outside(read, Catalogs.TRITON)).toEqual([]);
-    const errors = alertOf(objects, 'densenet-alerts', 'KServeErrorRateHigh').expr;
+    const errors = alertOf(objects, 'kserve-triton-models-alerts', 'KServeErrorRateHigh').expr;
     // failures over every request (successes plus failures)
     expect(errors).toContain('rate(nv_inference_request_failure{inferenceservice="densenet",namespace="models"}[5m])');
     expect(errors).toContain('+');
-    expect(mon.slos.map((s) => s.sloName)).toEqual(['densenet-availability']);
+    expect(mon.slos.map((s) => s.sloName)).toEqual(['kserve-triton-models-availability']);
     // The mean-duration panel divides like by like: both sides keep the target labels.
     const panels = dashboardQueries(dashboardOfModel(objects, 'densenet'));
     const duration = panels.find((q) => q.includes('nv_inference_request_duration_us'))!;
@@ -100,7 +101,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
           { description: 'traffic', evalTime: Duration.minutes(15), series: series(1), expectedAlerts: [] },
         ],
       }),
-    ).toThrow(/densenet-monitoring\/Rules: alerts\[KServeNoTraffic\]\.expr reads metric\(s\) not in the 'triton-model' catalog: request_predict_seconds_count .*Fix: fix the metric name, or add the documented metric/);
+    ).toThrow(/ModelRules-kserve-triton-models-alerts: alerts\[KServeNoTraffic\]\.expr reads metric\(s\) not in the 'triton-model' catalog: request_predict_seconds_count .*Fix: fix the metric name, or add the documented metric/);
   });
 
   it("fails when the traffic source is another model server's (the KServe server's histogram on a Triton model)", () => {
@@ -137,7 +138,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     const read = metricsRead(objects, 'nomic');
     expect(read).toEqual(expect.arrayContaining(['te_request_count', 'te_request_failure', 'te_request_duration_bucket']));
     expect(outside(read, Catalogs.TEI)).toEqual([]);
-    expect(mon.slos.map((s) => s.sloName)).toEqual(['nomic-availability']);
+    expect(mon.slos.map((s) => s.sloName)).toEqual(['kserve-text-embeddings-inference-models-availability']);
   });
 
   it('fails when a latency SLO threshold is not a bucket bound of the histogram (TEI has none at 0.5 s)', () => {
@@ -162,7 +163,7 @@ describe('KServeModelMonitoring reads the metrics of the model server the model 
     expect(new KServeModelMonitoring(ns, 'b-monitoring', { model: b }).modelServer).toBe(ModelServerMetrics.TRITON);
     const c = new InferenceService(ns, 'c', { predictor: Predictor.model({ format: ModelFormat.custom('my-format'), runtime: bare }) });
     expect(new KServeModelMonitoring(ns, 'c-monitoring', { model: c, modelServer: ModelServerMetrics.KSERVE }).modelServer).toBe(ModelServerMetrics.KSERVE);
-    expect(rulesOf(synthObjects(app), 'b-alerts').some((r) => r.expr.includes('nv_inference_request_success'))).toBe(true);
+    expect(rulesOf(synthObjects(app), 'kserve-triton-models-alerts').some((r) => r.expr.includes('nv_inference_request_success'))).toBe(true);
   });
 
   it('fails when a ServingRuntime names an unknown model server', () => {

@@ -26,9 +26,9 @@ describe('ModelEndpoint: monitoring of an LLMInferenceService', () => {
     expect(e.monitoring).toBeInstanceOf(LlmInferenceServiceMonitoring);
     const objects = synthObjects(app);
     expect(findObject(objects, 'PodMonitor', 'llama-vllm', 'models').spec.selector.matchLabels).toMatchObject(llama.poolSelector);
-    const rules = findObject(objects, 'PrometheusRule', 'llama-alerts', 'models').spec.groups.flatMap((g: { rules: Array<{ alert?: string; expr: string }> }) => g.rules);
+    const rules = findObject(objects, 'PrometheusRule', 'llmisvc-vllm-models-alerts', 'models').spec.groups.flatMap((g: { rules: Array<{ alert?: string; expr: string }> }) => g.rules);
     expect(rules.find((r: { alert?: string }) => r.alert === 'LlmRequestsQueued').expr).toBe('max by (llminferenceservice, namespace) (vllm:num_requests_waiting{llminferenceservice="llama",namespace="models"}) > 25');
-    expect(findObject(objects, 'PrometheusRule', 'llama-ttft-slo', 'models')).toBeDefined();
+    expect(findObject(objects, 'PrometheusRule', 'llmisvc-vllm-models-ttft-slo', 'models')).toBeDefined();
   });
 
   it('refuses the options that only apply to an InferenceService bundle', () => {

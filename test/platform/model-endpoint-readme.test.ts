@@ -37,7 +37,11 @@ describe('README example', () => {
     expect(findObject(objects, 'HTTPRoute', 'iris', 'models').spec.rules[0].matches.map((m: { path: { value: string } }) => m.path.value)).toEqual(['/v1/models/iris', '/v1/models/iris:predict']);
     expect(findObject(objects, 'HTTPRoute', 'qwen', 'models').spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/qwen' } }]);
     expect(objectsOfKind(objects, 'SecurityPolicy').length).toBeGreaterThan(0);
-    expect(findObject(objects, 'PrometheusRule', 'qwen-alerts', 'models').spec.groups[0].rules.map((r: { alert?: string }) => r.alert)).toContain('LlmTimeToFirstTokenHigh');
+    // The LLM's alerts are in the rules of its kind (one PrometheusRule per namespace and model kind), selecting it.
+    const llmRules = objectsOfKind(objects, 'PrometheusRule').filter((o) => o.metadata.name?.startsWith('llm-') && o.metadata.name.endsWith('-models-alerts'));
+    expect(llmRules).toHaveLength(1);
+    const ttft = (llmRules[0].spec as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> }).groups[0].rules.find((r) => r.alert === 'LlmTimeToFirstTokenHigh');
+    expect(ttft?.expr).toContain('inferenceservice="qwen"');
     expect(findObject(objects, 'PodMonitor', 'iris-predictor', 'models')).toBeDefined();
     fs.rmSync(dir, { recursive: true, force: true });
   });

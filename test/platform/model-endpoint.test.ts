@@ -123,9 +123,11 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('ModelEndpoint on %s', (
     expect(c.iris.monitoring).toBeInstanceOf(KServeModelMonitoring);
     expect(c.iris.monitoring).not.toBeInstanceOf(LlmMonitoring);
     expect(findObject(objects, 'PodMonitor', 'qwen-predictor', 'models')).toBeDefined();
-    const alerts = JSON.stringify(findObject(objects, 'PrometheusRule', 'qwen-alerts', 'models').spec);
+    const alerts = JSON.stringify(findObject(objects, 'PrometheusRule', c.qwen.monitoring!.prometheusRule.ruleName, 'models').spec);
     expect(alerts).toContain('LlmTimeToFirstTokenHigh');
-    expect(JSON.stringify(findObject(objects, 'PrometheusRule', 'iris-alerts', 'models').spec)).toContain('KServePredictorDown');
+    expect(JSON.stringify(findObject(objects, 'PrometheusRule', c.iris.monitoring!.prometheusRule.ruleName, 'models').spec)).toContain('KServePredictorDown');
+    // One PrometheusRule per model kind: the LLM's and the sklearn model's differ.
+    expect(c.qwen.monitoring!.prometheusRule).not.toBe(c.iris.monitoring!.prometheusRule);
     // The gateway's view of the traffic gives the error-rate alert (Kong has no GatewayMonitoring: model server metrics only).
     expect((c.iris.monitoring as KServeModelMonitoring).traffic.spec.errors !== undefined).toBe(provider.id !== GatewayProvider.KONG.id);
   });

@@ -5,6 +5,7 @@ import { DEFAULT_PROMETHEUS } from '../../src/observability/scrape';
 import { LlmGatewayPlatform } from '../../src/platforms/llm-gateway';
 import { blockingPolicies, Flow, FlowEnd } from '../../src/security/network-policy-eval';
 import { findObject, objectsOfKind, synthObjects } from '../util';
+import { selectsValue } from '../observability/helpers';
 
 const MODELS = 'llm-models';
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -40,11 +41,15 @@ describe('llm-gateway: vLLM monitoring of each LLMInferenceService', () => {
       const port = pm.spec.podMetricsEndpoints[0].portNumber;
       expect(port).toBe(service.disaggregated ? 8001 : 8000);
       const role = service.decodePods.labels['llm-d.ai/role'];
-      const ttft = rules(findObject(objects, 'PrometheusRule', `${name}-alerts`, MODELS)).find((r) => r.alert === 'LlmTimeToFirstTokenHigh')!;
-      expect(ttft.expr).toContain(`vllm:time_to_first_token_seconds_bucket{llminferenceservice="${name}",namespace="${MODELS}",role="${role}"}`);
-      expect(ttft.labels).toMatchObject({ llminferenceservice: name });
-      const sli = rules(findObject(objects, 'PrometheusRule', `${name}-ttft-slo`, MODELS)).find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
-      expect(sli.expr).toContain(`vllm:time_to_first_token_seconds_count{llminferenceservice="${name}",namespace="${MODELS}",role="${role}"}`);
+      // The rules of its kind (shared with the LLMInferenceServices of the same thresholds and role) select it and its role.
+      const monitoring = platform.models[name].monitoring;
+      const ttft = rules(findObject(objects, 'PrometheusRule', monitoring.prometheusRule.ruleName, MODELS)).find((r) => r.alert === 'LlmTimeToFirstTokenHigh')!;
+      expect(ttft.expr).toContain('vllm:time_to_first_token_seconds_bucket{');
+      expect(selectsValue(ttft.expr, 'llminferenceservice', name) && selectsValue(ttft.expr, 'role', role) && selectsValue(ttft.expr, 'namespace', MODELS)).toBe(true);
+      expect(ttft.expr).toContain('sum by (le, llminferenceservice, namespace, role)');
+      const sli = rules(findObject(objects, 'PrometheusRule', monitoring.timeToFirstTokenSlo!.prometheusRule.ruleName, MODELS)).find((r) => r.record === 'slo:sli_error:ratio_rate5m')!;
+      expect(sli.expr).toContain('vllm:time_to_first_token_seconds_count{');
+      expect(selectsValue(sli.expr, 'llminferenceservice', name) && selectsValue(sli.expr, 'role', role)).toBe(true);
       expect(blocked(objects, { from: prometheus, to: pods(MODELS, service.decodePods.labels), port })).toEqual([]);
       // Only Prometheus: the gateway namespace's pods are not let in on the metrics port.
       expect(blocked(objects, { from: pods('llm-edge', { app: 'other' }), to: pods(MODELS, service.decodePods.labels), port })).not.toEqual([]);
