@@ -20,7 +20,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const object = (kind: string, name: string, content: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'ns' }, data: { content } });
+/** An object whose content is `content` (its `data`, a string here, compared by value). */
+const object = (kind: string, name: string, content: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, namespace: 'ns' }, data: content });
 
 /** The plan from `before` (written to disk first) to `after`, objects given as [platform, object]. */
 function plan(before: ReadonlyArray<readonly [string, KubeObject]>, after: ReadonlyArray<readonly [string, KubeObject]>): ChangePlan {
@@ -72,7 +73,7 @@ describe('change plan renames', () => {
         const added = [...after];
         const renamed: string[] = [];
         for (const [p, r] of removed) {
-          const i = added.findIndex(([q, a]) => q === p && a.kind === r.kind && (a as { data: { content: string } }).data.content === (r as { data: { content: string } }).data.content);
+          const i = added.findIndex(([q, a]) => q === p && a.kind === r.kind && a.data === r.data);
           if (i < 0) continue;
           renamed.push(`${p}:${r.kind}/ns/${r.metadata.name} -> ${p}:${added[i][1].kind}/ns/${added[i][1].metadata.name}`);
           added.splice(i, 1);
