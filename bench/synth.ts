@@ -125,6 +125,7 @@ function main(): void {
     console.log('| models | pairs | objects | floor (s) | synth+validate (s) | validate (s) | objects/s | synth+validate / floor, wall (median of pairs) | same, CPU | peak RSS synth (MB) | peak RSS floor (MB) |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     const seconds = new Map<number, number>();
+    const cpuSeconds = new Map<number, number>();
     for (const models of SIZES) {
       const objectsFile = path.join(tmp, `objects-${models}.jsonl`);
       // The first synth of each size also writes the floor's objects (after measuring), so it runs before its floor.
@@ -137,6 +138,7 @@ function main(): void {
       fs.rmSync(objectsFile, { force: true });
       const s = median(p.synth.map((r) => r.seconds));
       seconds.set(models, s);
+      cpuSeconds.set(models, median(p.synth.map((r) => r.cpuSeconds)));
       console.log(
         `| ${models} | ${p.synth.length} | ${p.synth[0].objects} | ${fmt(median(p.floor.map((r) => r.seconds)))} | ${fmt(s)} | ${fmt(median(p.synth.map((r) => r.validateSeconds)))} | ${Math.round(p.synth[0].objects / s)} | ${fmt(median(p.ratios))} (${p.ratios.map((r) => fmt(r)).join(', ')}) | ${fmt(median(p.cpuRatios))} | ${peak(p.synth)} | ${peak(p.floor)} |`,
       );
@@ -144,7 +146,9 @@ function main(): void {
     console.log('');
     const sizes = [...seconds.keys()].sort((a, b) => a - b);
     for (let i = 1; i < sizes.length; i++) {
-      console.log(`growth N=${sizes[i - 1]} -> N=${sizes[i]} (synth+validate, medians): ${fmt(seconds.get(sizes[i])! / seconds.get(sizes[i - 1])!)}x for ${sizes[i] / sizes[i - 1]}x the models`);
+      const [a, b] = [sizes[i - 1], sizes[i]];
+      // CPU time as well: on a shared machine, wall time also grows with the load of the moment.
+      console.log(`growth N=${a} -> N=${b} (synth+validate, medians): ${fmt(seconds.get(b)! / seconds.get(a)!)}x wall, ${fmt(cpuSeconds.get(b)! / cpuSeconds.get(a)!)}x CPU for ${b / a}x the models`);
     }
 
     // The reference platforms, as `cdk8s synth` runs them.

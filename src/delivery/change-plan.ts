@@ -140,20 +140,30 @@ export class ChangePlanner {
         }
       }
     }
-    const added = [...this.added];
+    // Each removed object, in order, is renamed to the first added object left with its platform, kind and body:
+    // added objects are grouped by those once (comparing every pair is quadratic when a large platform is renamed).
     const renamed: Array<{ from: PlannedObject; to: PlannedObject }> = [];
-    for (const r of [...removed]) {
-      const match = added.find((a) => a.planned.platform === r.planned.platform && a.planned.kind === r.planned.kind && a.body() === r.body());
-      if (match) {
+    const paired = new Set<Entry>();
+    if (removed.length > 0 && this.added.length > 0) {
+      const byContent = new Map<string, Entry[]>();
+      for (const a of this.added) {
+        const key = JSON.stringify([a.planned.platform, a.planned.kind, a.body()]);
+        const list = byContent.get(key);
+        if (list === undefined) byContent.set(key, [a]);
+        else list.push(a);
+      }
+      for (const r of removed) {
+        const match = byContent.get(JSON.stringify([r.planned.platform, r.planned.kind, r.body()]))?.shift();
+        if (match === undefined) continue;
         renamed.push({ from: r.planned, to: match.planned });
-        removed.splice(removed.indexOf(r), 1);
-        added.splice(added.indexOf(match), 1);
+        paired.add(r).add(match);
       }
     }
+    const added = this.added.filter((a) => !paired.has(a));
     const manualFiles = [...this.manualFiles];
     for (const file of manualBefore) if (!this.manualAfter.has(file)) manualFiles.push({ file, change: 'removed' });
     manualFiles.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return { added: added.map((e) => e.planned), changed: [...this.changed], removed: removed.map((e) => e.planned), renamed, unchanged: this.unchanged, manualFiles };
+    return { added: added.map((e) => e.planned), changed: [...this.changed], removed: removed.filter((r) => !paired.has(r)).map((e) => e.planned), renamed, unchanged: this.unchanged, manualFiles };
   }
 }
 

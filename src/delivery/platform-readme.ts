@@ -26,6 +26,19 @@ const EG_GATEWAY_LABEL = 'gateway.envoyproxy.io/owning-gateway-name';
 
 const id = (o: KubeObject): string => `${o.kind}_${o.metadata.namespace ?? ''}_${o.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
 const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+/** A map key of parts that may be undefined, undefined kept apart from every string. */
+const key = (...parts: ReadonlyArray<string | undefined>): string => parts.map((p) => (p === undefined ? '\u0001' : `=${p}`)).join('\u0000');
+
+/**
+ * The first of `items` (in their order) under each key `keysOf` gives it: the
+ * lookups of the diagram are map reads, not scans of every object (a platform
+ * of 10 000 models drew in time quadratic in its objects).
+ */
+function firstByKey<T>(items: readonly T[], keysOf: (item: T) => readonly string[]): Map<string, T> {
+  const first = new Map<string, T>();
+  for (const item of items) for (const k of keysOf(item)) if (!first.has(k)) first.set(k, item);
+  return first;
+}
 
 /**
  * The platform's `README.md`: a Mermaid diagram of gateway → routes →
@@ -58,13 +71,26 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
       const detail = m.spec?.predictor?.model?.modelFormat?.name ?? m.spec?.model?.uri ?? 'custom';
       lines.push(`  ${id(m)}[("${m.kind} ${ref(m)}<br/>${detail}")]`);
     }
+    // The models by namespace and name, each with its position (several objects may share both: the kinds differ).
+    const modelsByName = new Map<string, Array<readonly [number, Obj]>>();
+    models.forEach((x, i) => {
+      const k = key(x.metadata.namespace, x.metadata.name);
+      const list = modelsByName.get(k);
+      if (list === undefined) modelsByName.set(k, [[i, x]]);
+      else list.push([i, x]);
+    });
     // An InferencePool: one node, to the models its selector pools, with the endpoint picker it asks.
     for (const p of pools) {
       const selector: Record<string, string> = p.spec?.selector?.matchLabels ?? {};
       lines.push(`  ${id(p)}[["InferencePool ${ref(p)}<br/>picker ${p.spec?.endpointPickerRef?.name ?? '?'} (${p.spec?.endpointPickerRef?.failureMode ?? 'FailClose'})"]]`);
-      const pooled = models.filter((x) => x.metadata.namespace === p.metadata.namespace && (selector[MODEL_LABEL] === x.metadata.name || (x.kind === 'LLMInferenceService' && selector[APP_NAME_LABEL] === x.metadata.name)));
-      for (const m of pooled) lines.push(`  ${id(p)} --> ${id(m)}`);
+      const pooled = new Map<number, Obj>();
+      for (const [i, x] of modelsByName.get(key(p.metadata.namespace, selector[MODEL_LABEL])) ?? []) pooled.set(i, x);
+      for (const [i, x] of modelsByName.get(key(p.metadata.namespace, selector[APP_NAME_LABEL])) ?? []) if (x.kind === 'LLMInferenceService') pooled.set(i, x);
+      for (const i of [...pooled.keys()].sort((a, b) => a - b)) lines.push(`  ${id(p)} --> ${id(pooled.get(i)!)}`);
     }
+    // A backend Service KServe makes for a model (`<model>-predictor`, `<model>-transformer`), and the pools, by namespace and name.
+    const modelOfService = firstByKey(models, (x) => [key(x.metadata.namespace, `${x.metadata.name}-predictor`), key(x.metadata.namespace, `${x.metadata.name}-transformer`)]);
+    const poolByName = firstByKey(pools, (x) => [key(x.metadata.namespace, x.metadata.name)]);
     for (const r of routes) {
       lines.push(`  ${id(r)}["${r.kind} ${ref(r)}"]`);
       for (const p of r.spec?.parentRefs ?? []) {
@@ -74,8 +100,8 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
       for (const rule of r.spec?.rules ?? []) {
         for (const b of rule.backendRefs ?? []) {
           const ns = b.namespace ?? r.metadata.namespace;
-          const m = models.find((x) => x.metadata.namespace === ns && [`${x.metadata.name}-predictor`, `${x.metadata.name}-transformer`].includes(b.name));
-          const pool = b.kind === 'InferencePool' ? pools.find((x) => x.metadata.namespace === ns && x.metadata.name === b.name) : undefined;
+          const m = modelOfService.get(key(ns, b.name));
+          const pool = b.kind === 'InferencePool' ? poolByName.get(key(ns, b.name)) : undefined;
           if (m) lines.push(`  ${id(r)} --> ${id(m)}`);
           else if (pool) lines.push(`  ${id(r)} --> ${id(pool)}`);
           // A backend of another kind (an InferencePool) is drawn with its kind.
@@ -96,24 +122,39 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
       lines.push(`  ${id(from)} -.-> ${id(to)}`);
     };
     // Policies, by their targetRefs.
+    const objectByName = firstByKey(objs, (x) => [key(x.kind, x.metadata.namespace, x.metadata.name)]);
     for (const p of objs.filter((o) => o.spec?.targetRef || o.spec?.targetRefs)) {
       const targets = [p.spec.targetRef, ...(p.spec.targetRefs ?? [])].filter(Boolean) as Array<{ kind: string; name: string }>;
-      const ts = targets.map((t) => objs.find((x) => x.kind === t.kind && x.metadata.name === t.name && x.metadata.namespace === p.metadata.namespace)).filter((x): x is Obj => x !== undefined);
+      const ts = targets.map((t) => objectByName.get(key(t.kind, p.metadata.namespace, t.name))).filter((x): x is Obj => x !== undefined);
       for (const t of ts) attach(p, t, (label) => `>"${label}"]`);
     }
     // Monitors, by the pods they select: a model's predictor pods or a gateway's proxies.
+    const modelsNamed = new Map<string, Obj[]>();
+    for (const x of models) {
+      const list = modelsNamed.get(key(x.metadata.name));
+      if (list === undefined) modelsNamed.set(key(x.metadata.name), [x]);
+      else list.push(x);
+    }
     for (const m of [...of('PodMonitor'), ...of('ServiceMonitor')]) {
       const labels: Record<string, string> = m.spec?.selector?.matchLabels ?? {};
       const namespaces: string[] = m.spec?.namespaceSelector?.matchNames ?? [m.metadata.namespace ?? ''];
-      const model = models.find((x) => namespaces.includes(x.metadata.namespace ?? '') && labels[MODEL_LABEL] === x.metadata.name);
+      const model = (modelsNamed.get(key(labels[MODEL_LABEL])) ?? []).find((x) => namespaces.includes(x.metadata.namespace ?? ''));
       const gateway = gateways.find((x) => labels[GATEWAY_LABEL] === x.metadata.name || labels[EG_GATEWAY_LABEL] === x.metadata.name);
       const target = model ?? gateway;
       if (target) attach(m, target, (label) => `(["${label}"])`);
     }
     // Alert and SLO rules, by the library's naming (`<model>-alerts`, `<model>-latency-slo`, `<gateway>-gateway-alerts`).
+    // The first of the models, then the gateways, whose name and `-` begin the rule's name: looked up by each prefix of it that ends before a `-`.
+    const candidates = [...models, ...gateways];
+    const ruleTargets = firstByKey(candidates.map((_, i) => i), (i) => [key(candidates[i].metadata.namespace, `${candidates[i].metadata.name}`)]);
     for (const r of of('PrometheusRule')) {
-      const target = [...models, ...gateways].find((x) => x.metadata.namespace === r.metadata.namespace && (r.metadata.name ?? '').startsWith(`${x.metadata.name}-`));
-      if (target) attach(r, target, (label) => `(["${label}"])`);
+      const name = r.metadata.name ?? '';
+      let first: number | undefined;
+      for (let i = name.indexOf('-'); i >= 0; i = name.indexOf('-', i + 1)) {
+        const x = ruleTargets.get(key(r.metadata.namespace, name.slice(0, i)));
+        if (x !== undefined && (first === undefined || x < first)) first = x;
+      }
+      if (first !== undefined) attach(r, candidates[first], (label) => `(["${label}"])`);
     }
     lines.push('```', '');
   }

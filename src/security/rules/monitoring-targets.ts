@@ -67,13 +67,15 @@ function podIndex(all: readonly KObject[], namespace: string): PodIndex | undefi
 
 /** The pods of the platform in `namespaces` that `selector` selects, in the order of the objects that make them. */
 function selectedPods(all: readonly KObject[], namespaces: readonly string[], selector: LabelSelector | undefined): Pod[] {
-  const first = Object.entries(selector?.matchLabels ?? {})[0];
+  const entries = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}\u0000${v}`);
   const found: Array<readonly [number, Pod]> = [];
   for (const ns of new Set(namespaces)) {
     const index = podIndex(all, ns);
     if (index === undefined) continue;
-    // A pod the selector selects carries its first matchLabels entry: only those need the full check.
-    const candidates = first === undefined ? index.all : (index.byLabel.get(`${first[0]}\u0000${first[1]}`) ?? []);
+    // A pod the selector selects carries each of its matchLabels entries: only the pods of the entry fewest pods
+    // carry need the full check (the first entry may be one every pod has, `component: predictor`).
+    const buckets = entries.map((e) => index.byLabel.get(e) ?? []);
+    const candidates = buckets.length === 0 ? index.all : buckets.reduce((a, b) => (b.length < a.length ? b : a));
     for (const c of candidates) if (selects(selector, c[1].labels)) found.push(c);
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, pod]) => pod);
