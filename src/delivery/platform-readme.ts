@@ -143,7 +143,8 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
       const target = model ?? gateway;
       if (target) attach(m, target, (label) => `(["${label}"])`);
     }
-    // Alert and SLO rules, by the library's naming (`<model>-alerts`, `<model>-latency-slo`, `<gateway>-gateway-alerts`).
+    // Alert and SLO rules named after their one target (`<gateway>-gateway-alerts`, a user's `<model>-...` rules). The rules
+    // of model bundles are grouped per kind (`<family>-<server>-models-alerts`), select many models, and are drawn by none.
     // The first of the models, then the gateways, whose name and `-` begin the rule's name: looked up by each prefix of it that ends before a `-`.
     const candidates = [...models, ...gateways];
     const ruleTargets = firstByKey(candidates.map((_, i) => i), (i) => [key(candidates[i].metadata.namespace, `${candidates[i].metadata.name}`)]);
