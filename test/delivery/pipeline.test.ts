@@ -55,13 +55,16 @@ describe('buildPlatforms', () => {
     expect(kustomization.indexOf('inferenceservice.models.iris.yaml')).toBeGreaterThan(kustomization.indexOf('httproute.models.iris.yaml'));
   });
 
-  it('writes a README with the diagram (gateway → route → model, monitors attached), the endpoints and "no waivers"', () => {
+  it('writes a README with the diagram (gateway → route → model, pod monitors attached), the endpoints and "no waivers"', () => {
     const readme = buildPlatforms(teamPlatform())[0].files['README.md'];
     expect(readme).toMatch(/^# Platform `team`\n\nA team platform\./);
     expect(readme).toContain('Gateway_edge_gateway -->|https| HTTPRoute_models_iris');
     expect(readme).toContain('HTTPRoute_models_iris --> InferenceService_models_iris');
     expect(readme).toMatch(/PodMonitor_models_iris_predictor -\.-> InferenceService_models_iris/);
-    expect(readme).toMatch(/PrometheusRule_models_iris_alerts -\.-> InferenceService_models_iris/);
+    // The model's alert and SLO rules are grouped per model kind (one PrometheusRule selects many models): counted in
+    // the objects table, not drawn as the model's.
+    expect(readme).not.toMatch(/PrometheusRule_\w+ -\.-> InferenceService_models_iris/);
+    expect(readme).toMatch(/\| PrometheusRule \| [1-9]\d* \|/);
     expect(readme).toContain('| HTTPRoute models/iris | gateway/https | * | Exact `/v1/models/iris`, Exact `/v1/models/iris:predict` | iris-predictor:80 |');
     expect(readme).toContain('None: every object passes every security rule.');
   });
