@@ -41,6 +41,15 @@ function firstByKey<T>(items: readonly T[], keysOf: (item: T) => readonly string
 }
 
 /**
+ * The names of the PrometheusRules of a model kind: `<family>-<server>-models`
+ * then `-alerts` or `-<slo>-slo` (`availability`, `latency`, `ttft`), the
+ * object's number (`-2`, ...) before the suffix, family `kserve`, `llm` or
+ * `llmisvc` (src/observability/model-kind-rules.ts `joinModelKindRules`,
+ * kserve-model-monitoring.ts, llm-inference-service-monitoring.ts).
+ */
+const MODEL_KIND_RULE = /^(?:kserve|llm|llmisvc)-[a-z0-9-]+-models(?:(?:-\d+)?-alerts|-[a-z]+(?:-\d+)?-slo)$/;
+
+/**
  * The platform's `README.md`: a Mermaid diagram of gateway → routes →
  * models (with policies and monitors attached), a table of endpoints, the
  * object count per kind, the failure mode of every endpoint picker,
@@ -150,6 +159,8 @@ export function renderPlatformReadme(input: PlatformReadmeInput): string {
     const ruleTargets = firstByKey(candidates.map((_, i) => i), (i) => [key(candidates[i].metadata.namespace, `${candidates[i].metadata.name}`)]);
     for (const r of of('PrometheusRule')) {
       const name = r.metadata.name ?? '';
+      // A kind's rules begin with its family (`llm-vllm-models-alerts`): a Gateway or model named `llm` is not their target.
+      if (MODEL_KIND_RULE.test(name)) continue;
       let first: number | undefined;
       for (let i = name.indexOf('-'); i >= 0; i = name.indexOf('-', i + 1)) {
         const x = ruleTargets.get(key(r.metadata.namespace, name.slice(0, i)));

@@ -55,8 +55,11 @@ const ENVOY_BASED = {
 
 /** agentgateway's request counter (`crates/agentgateway/src/telemetry/metrics.rs` `requests`, label `reason` from `ProxyResponseReason`). */
 const AGW_REQUESTS = 'agentgateway_requests_total';
-/** The `reason` of requests the proxy refused in authentication or authorization (crates/agentgateway/src/proxy/mod.rs `ProxyResponseReason`). */
-const AGW_AUTH_REASONS = 'JwtAuth|APIKeyAuth|BasicAuth|ExtAuth|Authorization';
+/**
+ * The `reason` of requests the proxy refused in authentication or authorization (crates/agentgateway/src/proxy/mod.rs
+ * `ProxyResponseReason`; `Oidc` answers 401 when an OIDC policy finds no session, `OidcFailure(AuthenticationRequired)`).
+ */
+const AGW_AUTH_REASONS = 'JwtAuth|APIKeyAuth|BasicAuth|Oidc|ExtAuth|Authorization';
 
 /**
  * agentgateway v1.4.1: its own metrics (not Envoy's). The proxy serves them

@@ -70,7 +70,7 @@ describe('GatewayMonitoring on agentgateway', () => {
     // 429 with the rate limit reason: a rate limit service failing closed answers 500 with the same reason.
     expect(alertOf(objects, 'gw-gateway-alerts', 'GatewayRateLimitedSustained').expr).toBe('sum by (gateway, namespace, route) (rate(agentgateway_requests_total{gateway="gw",namespace="edge",reason="RateLimit",status="429"}[10m])) > 1');
     const auth = alertOf(objects, 'gw-gateway-alerts', 'GatewayAuthFailureSpike');
-    expect(auth.expr).toContain('reason=~"JwtAuth|APIKeyAuth|BasicAuth|ExtAuth|Authorization",status=~"401|403"');
+    expect(auth.expr).toContain('reason=~"JwtAuth|APIKeyAuth|BasicAuth|Oidc|ExtAuth|Authorization",status=~"401|403"');
     expect(auth.labels).toEqual({ gateway_provider: 'agentgateway', severity: 'warning' });
     expect(auth.annotations!.runbook_url).toBe('https://runbooks.example.com/alerts/gateway-auth-failure-spike');
   });
