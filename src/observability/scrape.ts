@@ -158,7 +158,7 @@ function allowScrape(scope: Construct, name: string, props: MonitorProps, ownNam
       purpose: `the scrape of ${name}`,
     });
     const pods = platform?.node.children.find((c): c is Namespace => Namespace.isNamespace(c) && c.name === namespace && !c.external);
-    const id = namespace === ownNamespace ? `metrics-${name}` : policyId(`metrics-${ownNamespace ?? ''}-${name}`, 57);
+    const id = policyId(namespace === ownNamespace ? `metrics-${name}` : `metrics-${ownNamespace ?? ''}-${name}`, 57);
     pods?.allowIngress(id, { pods: sortRecord(props.selector), peers: [NetworkPeer.pods(prom.namespace, prom.selector)], ports: [{ port: props.port }] });
   }
 }

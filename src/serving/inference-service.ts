@@ -12,7 +12,7 @@ import { assertPinnedImage, imageTag } from '../core/image';
 import { NetworkFlows } from '../core/flows';
 import { Namespace } from '../core/namespace';
 import { Platform } from '../core/platform';
-import { assertAnnotations, assertDnsLabel, assertLabels } from '../core/names';
+import { assertAnnotations, assertDnsLabel, assertLabels, policyId } from '../core/names';
 import { NetworkPeer } from '../core/network-peer';
 import { assertPort } from '../core/port';
 import { assertInteger, assertKnownKeys, assertOneOf, INT32_MAX, keysOf, SAFE_INT_MAX } from '../core/props';
@@ -975,7 +975,7 @@ export class InferenceService extends Construct implements IBackend {
     }
     const remote = this.storage?.storageUri !== undefined && !/^pvc:\/\//.test(this.storage.storageUri);
     if (remote || this.storage?.storageSpec) {
-      ns.allowEgress(`${this.serviceName}-model-download`, { pods, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
+      ns.allowEgress(policyId(`${this.serviceName}-model-download`, 57), { pods, peers: [NetworkPeer.anywhere()], ports: [{ port: 443 }] });
       // KServe's storage-initializer init container downloads the model before the server starts (HTTPS object stores and hubs).
       const where = this.storage?.storageUri ?? 'the storage spec';
       NetworkFlows.declare(this, { from: { namespace: ns.name, labels: this.componentPodLabels('predictor'), what: `the predictor of ${this.serviceName} (storage-initializer)` }, to: NetworkFlows.internet(`the model store (${where.replace(/\?.*$/, '')})`), port: 443, purpose: 'model download' });

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kserve from '../../imports/kserve-serving.kserve.io';
 import { invalid } from '../core/errors';
-import { assertDnsLabel } from '../core/names';
+import { assertDnsLabel, policyId } from '../core/names';
 import { Namespace } from '../core/namespace';
 import { NetworkPeer } from '../core/network-peer';
 import { checkProps, childPath, hasProperty, requireShape, requireWith } from '../core/prop-types';
@@ -146,7 +146,7 @@ export class TrainedModel extends Construct {
     // The model agent in the InferenceService's pods downloads the model: the same egress a model with storage gets
     // (443; 80 for an http:// URI, under an id of its own).
     const plain = uri.startsWith('http://');
-    namespaceChart(this)?.allowEgress(`${isvc.serviceName}-model-download${plain ? '-http' : ''}`, { pods: { [ISVC_LABEL]: isvc.serviceName }, peers: [NetworkPeer.anywhere()], ports: [{ port: plain ? 80 : 443 }] });
+    namespaceChart(this)?.allowEgress(policyId(`${isvc.serviceName}-model-download${plain ? '-http' : ''}`, 57), { pods: { [ISVC_LABEL]: isvc.serviceName }, peers: [NetworkPeer.anywhere()], ports: [{ port: plain ? 80 : 443 }] });
   }
 }
 
