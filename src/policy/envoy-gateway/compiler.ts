@@ -426,7 +426,7 @@ function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity
 
 /** The rate-limit rules of one tier: one per limit (and per IP family when counting by client IP). */
 function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateLimitRule[] {
-  const selectors: ClientSelector[] = identity.tierSelectors(tier).flatMap((tierSelector) =>
+  const selectors: ClientSelector[] = callerSlices(policy, `tiers(${tier.name}).limits`, identity.tierSelectors(tier)).flatMap((tierSelector) =>
     policy.counterKey === CounterKey.CLIENT_IP
       ? [
           { headers: [tierSelector], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
@@ -621,7 +621,7 @@ function tokenBudgetRules(policy: AccessPolicy, identity: Identity, apiKey: ApiK
       // Without subscriptions, or when no member is counted by one on these models: the tier's own selector.
       const groups = holders ? tierBudgetGroups(holders, tier, routes) : [{ clientIds: [], routes }];
       for (const g of groups) {
-        const who = !holders || g.clientIds.length === members ? tierSelectors : clientSelectors(ENVOY_GATEWAY_CLIENT_ID_HEADER, g.clientIds);
+        const who = callerSlices(policy, `tiers(${tier.name}).tokenLimits`, !holders || g.clientIds.length === members ? tierSelectors : clientSelectors(ENVOY_GATEWAY_CLIENT_ID_HEADER, g.clientIds));
         const models = budgetModelSelectors(policy, `tiers(${tier.name}).tokenLimits`, g.routes);
         for (const w of who) for (const m of models) rules.push(...perCaller(policy, identity, [w, m]).map((s) => tokenRule(policy, s, limit)));
       }
@@ -667,8 +667,32 @@ function subscriptionRules(policy: AccessPolicy, identity: Identity, holders: re
   }
   const groups: Array<[HolderGroup, boolean]> = [...byDefault.map((g): [HolderGroup, boolean] => [g, true]), ...byHeader.map((g): [HolderGroup, boolean] => [g, false])];
   return groups.flatMap(([g, byDefaultGroup]) =>
-    subscriptionSelectors(policy, ENVOY_GATEWAY_CLIENT_ID_HEADER, s, g, byDefaultGroup, budgetModelSelectors(policy, field, g.routes)).flatMap((headers) => perCaller(policy, identity, headers).map(rule)),
+    subscriptionSelectors(policy, s, byDefaultGroup, callerSlices(policy, field, clientSelectors(ENVOY_GATEWAY_CLIENT_ID_HEADER, g.clientIds)), budgetModelSelectors(policy, field, g.routes)).flatMap((headers) =>
+      perCaller(policy, identity, headers).map(rule),
+    ),
   );
+}
+
+/**
+ * The client-id conditions of a limit's rules (`fittingSlices` of its API-key
+ * holders), each holder in one. Counted per user or key, each holder's
+ * requests meet one rule, one bucket; counted per client address
+ * (`CounterKey.CLIENT_IP`), holders calling from one address would count in
+ * one bucket per rule instead of one, so more than one rule is refused there.
+ *
+ * @throws ModelServingError for more than one rule with CounterKey.CLIENT_IP
+ */
+function callerSlices(policy: AccessPolicy, field: string, selectors: HeaderSelector[]): HeaderSelector[] {
+  if (selectors.length > 1 && policy.counterKey === CounterKey.CLIENT_IP) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'counterKey',
+      { [field]: `${selectors.length} rules` },
+      `the ${ENVOY_GATEWAY_CLIENT_ID_HEADER} expression of these API-key holders is longer than the ${MAX_HEADER_MATCH_VALUE} characters Envoy Gateway accepts in one rule (api/v1alpha1/ratelimit_types.go HeaderMatch.Value), and split over several rules the holders calling from one client address would count in one bucket per rule: use CounterKey.USER or API_KEY, or fewer holders per tier and subscription`,
+    );
+  }
+  return selectors;
 }
 
 /**

@@ -22,7 +22,7 @@ import { Listener } from '../../../src/gateway/listener';
 import { OpenAiEndpoint } from '../../../src/inference/openai-endpoint';
 import { AccessPolicy } from '../../../src/policy/access-policy';
 import { ApiKeyAuth } from '../../../src/policy/authentication';
-import { LimitScope, RateLimit, RateLimitMode, TokenLimit } from '../../../src/policy/rate-limit';
+import { CounterKey, LimitScope, RateLimit, RateLimitMode, TokenLimit } from '../../../src/policy/rate-limit';
 import { Subscription } from '../../../src/policy/subscription';
 import { Tier } from '../../../src/policy/tier';
 import { findObject, setup, synthObjects } from '../../util';
@@ -41,7 +41,7 @@ function selects(h: any, headers: Headers): boolean {
  * with `subscribed`, every third holds subscription gold. `models` models
  * with long names on one endpoint.
  */
-function build(options: { holders?: number; models?: number; subscribed?: boolean; limitScope?: LimitScope } = {}) {
+function build(options: { holders?: number; models?: number; subscribed?: boolean; limitScope?: LimitScope; counterKey?: CounterKey } = {}) {
   const { app, ns } = setup(['edge', 'models']);
   const gateway = new Gateway(ns.edge, 'gateway', {
     provider: GatewayProvider.ENVOY_GATEWAY,
@@ -62,6 +62,7 @@ function build(options: { holders?: number; models?: number; subscribed?: boolea
       subscriptions: options.subscribed ? [gold] : [],
       rateLimitMode: RateLimitMode.GLOBAL,
       limitScope: options.limitScope,
+      counterKey: options.counterKey,
     });
   const rules = () => {
     compile();
@@ -113,6 +114,25 @@ describe('Envoy Gateway rate-limit rules over many API-key holders or models', (
     const rules = b.rules();
     expect(Math.max(...values(rules).map((v) => v.length))).toBeLessThanOrEqual(1024);
     for (const model of b.names) expect(counting(rules, { 'x-user-id': 'holder-number-1', 'x-ai-eg-model': model }).sort()).toEqual(['10000/Day/llm_total_token', '100/Minute/requests'].sort());
+  });
+
+  function refusal(f: () => unknown): string {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ModelServingError) return e.message;
+      throw e;
+    }
+    throw new Error('expected a ModelServingError');
+  }
+
+  it('refuses counting per client address when the holders need two rules (two buckets for one address)', () => {
+    const message = refusal(() => build({ counterKey: CounterKey.CLIENT_IP }).compile());
+    expect(message).toContain('models/access');
+    expect(message).toContain('counterKey');
+    expect(message).toContain('1024');
+    // Few holders: one rule, as before.
+    expect(() => build({ holders: 5, counterKey: CounterKey.CLIENT_IP }).rules()).not.toThrow();
   });
 
   it('refuses, naming the policy, a budget of LimitScope.GATEWAY whose models need two rules (two buckets)', () => {
