@@ -564,8 +564,38 @@ function checkTokenBudgets(policy: AccessPolicy): void {
  */
 function authorizationRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity, apiKey: ApiKeyAuth | undefined): AuthorizationRule[] {
   const rules = tierRules(policy, route, identity);
-  if (!apiKey || policy.subscriptions.length === 0 || policy.modelFreeRoutes.includes(route)) return rules.map(({ tier: _tier, ...rule }) => rule);
-  return subscriptionAuthorizationRules(policy, route, ENVOY_GATEWAY_CLIENT_ID_HEADER, apiKey.holders!, rules);
+  if (!apiKey || policy.subscriptions.length === 0 || policy.modelFreeRoutes.includes(route)) return rules.flatMap(({ tier: _tier, ...rule }) => withinHeaderValues(rule));
+  return subscriptionAuthorizationRules(policy, route, ENVOY_GATEWAY_CLIENT_ID_HEADER, apiKey.holders!, rules).flatMap(withinHeaderValues);
+}
+
+/**
+ * The most values of one principal header condition
+ * (envoyproxy/gateway v1.9.0 api/v1alpha1/authorization_types.go
+ * `AuthorizationHeaderMatch.Values`, MaxItems=256).
+ */
+const MAX_PRINCIPAL_HEADER_VALUES = 256;
+
+/**
+ * `rule` as consecutive rules of its action, each with at most
+ * {@link MAX_PRINCIPAL_HEADER_VALUES} values of its principal's client-id
+ * header (the first keeps the name, the others `<name>#<n>`): first match
+ * decides, so adjacent rules of one action over slices of the values decide
+ * every request as the rule does. A tier or subscription of more API-key
+ * holders needs several.
+ */
+function withinHeaderValues(rule: AuthorizationRule): AuthorizationRule[] {
+  const ids = rule.principal?.headers?.[ENVOY_GATEWAY_CLIENT_ID_HEADER];
+  if (!ids || ids.length <= MAX_PRINCIPAL_HEADER_VALUES) return [rule];
+  const parts: AuthorizationRule[] = [];
+  for (let i = 0; i < ids.length; i += MAX_PRINCIPAL_HEADER_VALUES) {
+    const n = i / MAX_PRINCIPAL_HEADER_VALUES + 1;
+    parts.push({
+      ...rule,
+      name: rule.name === undefined || n === 1 ? rule.name : `${rule.name}#${n}`,
+      principal: { ...rule.principal, headers: { ...rule.principal!.headers, [ENVOY_GATEWAY_CLIENT_ID_HEADER]: ids.slice(i, i + MAX_PRINCIPAL_HEADER_VALUES) } },
+    });
+  }
+  return parts;
 }
 
 /** The selectors of one rule counting per caller (or per client address, one per IP family) the requests `headers` select; the first header condition says whose. */
