@@ -11,6 +11,7 @@
  * subscriptions.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { AIGatewayRoute, AIGatewayRouteMatches } from '../../../src/aigateway/ai-gateway-route';
 import { Backend } from '../../../src/core/backend';
 import { ModelServingError } from '../../../src/core/errors';
 import { SecretRef } from '../../../src/core/secret-ref';
@@ -147,5 +148,37 @@ describe('Envoy Gateway rate-limit rules over many API-key holders or models', (
     expect(message).toContain('models/access');
     expect(message).toContain('limitScope');
     expect(message).toContain('1024');
+  });
+
+  it("keeps the models of one AIGatewayRoute in one rule (one bucket per route)", () => {
+    const { app, ns } = setup(['edge', 'models']);
+    const gateway = new Gateway(ns.edge, 'gateway', {
+      provider: GatewayProvider.ENVOY_GATEWAY,
+      listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([ns.models]) })],
+    });
+    const models = (route: string) => Array.from({ length: 12 }, (_, i) => `organisation-${route}/a-rather-long-model-name-${i}-instruct`);
+    const routes = ['a', 'b', 'c'].map(
+      (name) =>
+        new AIGatewayRoute(ns.models, `route-${name}`, {
+          name,
+          parents: [gateway.listener('https')],
+          rules: models(name).map((m) => ({ matches: [AIGatewayRouteMatches.model(m)], backends: [{ backend: Backend.ref({ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: `pool-${name}` }) }] })),
+        }),
+    );
+    const basic = new Tier('basic', { unlimited: true, tokenLimits: [TokenLimit.perDay(10_000)], models: routes });
+    new AccessPolicy(ns.models, 'access', {
+      gateway,
+      routes,
+      authentication: [ApiKeyAuth.fromExternalSecrets({ secretStore: { name: 'vault' }, holders: [{ userId: 'alice', tier: 'basic', remoteKey: 'keys/alice' }] })],
+      tiers: [basic],
+      rateLimitMode: RateLimitMode.GLOBAL,
+    });
+    const objects: KubeObject[] = JSON.parse(JSON.stringify(synthObjects(app)));
+    const rules = findObject(objects, 'BackendTrafficPolicy', 'access-rate-limits', 'models').spec.rateLimit.global.rules as any[];
+    expect(rules.length).toBeGreaterThan(1);
+    for (const name of ['a', 'b', 'c']) {
+      const hits = new Set(models(name).map((m) => rules.findIndex((r) => r.clientSelectors[0].headers.every((h: any) => selects(h, { 'x-user-id': 'alice', 'x-ai-eg-model': m })))));
+      expect({ name, rules: hits.size, unmatched: hits.has(-1) }).toEqual({ name, rules: 1, unmatched: false });
+    }
   });
 });
