@@ -8,7 +8,7 @@ import { findPlatformNamespace } from '../../routing/route-wiring';
 import type { AccessPolicy, IPolicyRoute } from '../access-policy';
 import { API_KEY_SECRET_KEY, API_KEY_SUBSCRIPTIONS_ANNOTATION, API_KEY_TIER_LABEL, apiKeyHolderAnnotations, ApiKeyAuth, ApiKeyHolder, JwtAuth } from '../authentication';
 import { CompiledPolicy, PolicyCompiler, unsupported } from '../compiler';
-import { AIGatewayRoute } from '../../aigateway/ai-gateway-route';
+import { AI_GATEWAY_MODEL_HEADER, AIGatewayRoute } from '../../aigateway/ai-gateway-route';
 import { AI_GATEWAY_METADATA_NAMESPACE, LlmRequestCost } from '../../aigateway/llm-request-cost';
 import { noteRequired } from '../../core/required-object';
 import { AccessControl } from '../../core/access-control';
@@ -22,7 +22,7 @@ import { definedGateway, EnvoyProxyConfig } from './envoy-proxy';
 import { PolicyTarget } from './policy-target';
 import { ClientSelector, HeaderSelector, SourceCidrSelector } from './rate-limit-selector';
 import { ApiKeySource, AuthorizationPrincipal, AuthorizationRule, ExtAuthService, SecurityPolicy } from './security-policy';
-import { exactlyOneOf, HolderGroup, modelSelector, subscriptionAuthorizationRules, subscriptionBudgetGroups, subscriptionSelectors, tierBudgetGroups } from './subscription-selection';
+import { clientSelectors, fittingSlices, HolderGroup, MAX_HEADER_MATCH_VALUE, modelSelectors, subscriptionAuthorizationRules, subscriptionBudgetGroups, subscriptionSelectors, tierBudgetGroups } from './subscription-selection';
 import type { Subscription } from '../subscription';
 
 /** Engine id. */
@@ -54,8 +54,12 @@ const UNITS: Readonly<Record<TimeUnit, RateLimitUnit>> = {
 interface Identity {
   /** The authorization principal of a tier's members; undefined when the tier has no members. */
   principal(tier: Tier): AuthorizationPrincipal | undefined;
-  /** The rate-limit condition selecting a tier's members; undefined when the tier has no members. */
-  tierSelector(tier: Tier): HeaderSelector | undefined;
+  /**
+   * The rate-limit conditions selecting a tier's members, one per rule (a
+   * long list of API-key holders needs several: see `fittingSlices`); none
+   * when the tier has no members.
+   */
+  tierSelectors(tier: Tier): HeaderSelector[];
   /** One bucket per user (or per key); undefined when no header carries the user id. */
   readonly perUser: HeaderSelector | undefined;
 }
@@ -145,7 +149,7 @@ export const compiler: PolicyCompiler<AccessPolicy> = {
 
     // Request limits.
     // Tiers select disjoint callers and every route gets the same rules: their declaration order has no meaning, so rules and targets are sorted.
-    const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelector(t) !== undefined);
+    const limited = byName(policy.tiers, (t) => t.name).filter((t) => !t.unlimited && identity.tierSelectors(t).length > 0);
     const tokenRules = tokenBudgetRules(policy, identity, apiKey);
     const grantRules = apiKey ? subscriptionLimitRules(policy, identity, apiKey) : [];
     if (limited.length > 0 || tokenRules.length > 0 || grantRules.length > 0) {
@@ -378,7 +382,7 @@ function checkJwt(policy: AccessPolicy, jwt: JwtAuth, field: string): void {
 function jwtIdentity(policy: AccessPolicy, jwt: JwtAuth): Identity {
   return {
     principal: (tier) => ({ jwt: { provider: policy.policyName, claims: [{ name: jwt.tierClaim, values: [tier.name] }] } }),
-    tierSelector: (tier) => HeaderSelector.exact(jwt.claimsToHeaders[jwt.tierClaim], tier.name),
+    tierSelectors: (tier) => [HeaderSelector.exact(jwt.claimsToHeaders[jwt.tierClaim], tier.name)],
     perUser: jwt.claimsToHeaders[jwt.userClaim] !== undefined ? HeaderSelector.distinct(jwt.claimsToHeaders[jwt.userClaim]) : undefined,
   };
 }
@@ -394,10 +398,7 @@ function apiKeyIdentity(apiKey: ApiKeyAuth): Identity {
       const ids = members(tier);
       return ids.length > 0 ? { headers: { [ENVOY_GATEWAY_CLIENT_ID_HEADER]: ids } } : undefined;
     },
-    tierSelector: (tier) => {
-      const ids = members(tier);
-      return ids.length > 0 ? HeaderSelector.regex(ENVOY_GATEWAY_CLIENT_ID_HEADER, `^(${ids.join('|')})$`) : undefined;
-    },
+    tierSelectors: (tier) => fittingSlices(members(tier), (ids) => `^(${ids.join('|')})$`).map((p) => HeaderSelector.regex(ENVOY_GATEWAY_CLIENT_ID_HEADER, p)),
     perUser: HeaderSelector.distinct(ENVOY_GATEWAY_CLIENT_ID_HEADER),
   };
 }
@@ -425,14 +426,14 @@ function tierRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity
 
 /** The rate-limit rules of one tier: one per limit (and per IP family when counting by client IP). */
 function limitRules(policy: AccessPolicy, tier: Tier, identity: Identity): RateLimitRule[] {
-  const tierSelector = identity.tierSelector(tier)!;
-  const selectors: ClientSelector[] =
+  const selectors: ClientSelector[] = callerSlices(policy, `tiers(${tier.name}).limits`, identity.tierSelectors(tier)).flatMap((tierSelector) =>
     policy.counterKey === CounterKey.CLIENT_IP
       ? [
           { headers: [tierSelector], sourceCidr: SourceCidrSelector.distinct('0.0.0.0/0') },
           { headers: [tierSelector], sourceCidr: SourceCidrSelector.distinct('::/0') },
         ]
-      : [{ headers: [tierSelector, identity.perUser!] }];
+      : [{ headers: [tierSelector, identity.perUser!] }],
+  );
   const shared = policy.limitScope === LimitScope.GATEWAY ? true : undefined;
   return tier.limits.flatMap((l) => selectors.map((s) => ({ clientSelectors: [s], requests: l.requestsPerUnit, unit: UNITS[l.unit], shared })));
 }
@@ -563,8 +564,38 @@ function checkTokenBudgets(policy: AccessPolicy): void {
  */
 function authorizationRules(policy: AccessPolicy, route: IPolicyRoute, identity: Identity, apiKey: ApiKeyAuth | undefined): AuthorizationRule[] {
   const rules = tierRules(policy, route, identity);
-  if (!apiKey || policy.subscriptions.length === 0 || policy.modelFreeRoutes.includes(route)) return rules.map(({ tier: _tier, ...rule }) => rule);
-  return subscriptionAuthorizationRules(policy, route, ENVOY_GATEWAY_CLIENT_ID_HEADER, apiKey.holders!, rules);
+  if (!apiKey || policy.subscriptions.length === 0 || policy.modelFreeRoutes.includes(route)) return rules.flatMap(({ tier: _tier, ...rule }) => withinHeaderValues(rule));
+  return subscriptionAuthorizationRules(policy, route, ENVOY_GATEWAY_CLIENT_ID_HEADER, apiKey.holders!, rules).flatMap(withinHeaderValues);
+}
+
+/**
+ * The most values of one principal header condition
+ * (envoyproxy/gateway v1.9.0 api/v1alpha1/authorization_types.go
+ * `AuthorizationHeaderMatch.Values`, MaxItems=256).
+ */
+const MAX_PRINCIPAL_HEADER_VALUES = 256;
+
+/**
+ * `rule` as consecutive rules of its action, each with at most
+ * {@link MAX_PRINCIPAL_HEADER_VALUES} values of its principal's client-id
+ * header (the first keeps the name, the others `<name>#<n>`): first match
+ * decides, so adjacent rules of one action over slices of the values decide
+ * every request as the rule does. A tier or subscription of more API-key
+ * holders needs several.
+ */
+function withinHeaderValues(rule: AuthorizationRule): AuthorizationRule[] {
+  const ids = rule.principal?.headers?.[ENVOY_GATEWAY_CLIENT_ID_HEADER];
+  if (!ids || ids.length <= MAX_PRINCIPAL_HEADER_VALUES) return [rule];
+  const parts: AuthorizationRule[] = [];
+  for (let i = 0; i < ids.length; i += MAX_PRINCIPAL_HEADER_VALUES) {
+    const n = i / MAX_PRINCIPAL_HEADER_VALUES + 1;
+    parts.push({
+      ...rule,
+      name: rule.name === undefined || n === 1 ? rule.name : `${rule.name}#${n}`,
+      principal: { ...rule.principal, headers: { ...rule.principal!.headers, [ENVOY_GATEWAY_CLIENT_ID_HEADER]: ids.slice(i, i + MAX_PRINCIPAL_HEADER_VALUES) } },
+    });
+  }
+  return parts;
 }
 
 /** The selectors of one rule counting per caller (or per client address, one per IP family) the requests `headers` select; the first header condition says whose. */
@@ -611,8 +642,8 @@ function tokenBudgetRules(policy: AccessPolicy, identity: Identity, apiKey: ApiK
   for (const tier of byName(policy.tiers, (t) => t.name)) {
     const perTier = routesOf.get(tier);
     if (!perTier) continue;
-    const tierSelector = identity.tierSelector(tier);
-    if (!tierSelector) continue;
+    const tierSelectors = identity.tierSelectors(tier);
+    if (tierSelectors.length === 0) continue;
     for (const limit of tier.tokenLimits) {
       const routes = perTier.get(limit);
       if (!routes) continue;
@@ -620,8 +651,9 @@ function tokenBudgetRules(policy: AccessPolicy, identity: Identity, apiKey: ApiK
       // Without subscriptions, or when no member is counted by one on these models: the tier's own selector.
       const groups = holders ? tierBudgetGroups(holders, tier, routes) : [{ clientIds: [], routes }];
       for (const g of groups) {
-        const who = !holders || g.clientIds.length === members ? tierSelector : HeaderSelector.regex(ENVOY_GATEWAY_CLIENT_ID_HEADER, exactlyOneOf(g.clientIds));
-        rules.push(...perCaller(policy, identity, [who, modelSelector(g.routes)]).map((s) => tokenRule(policy, s, limit)));
+        const who = callerSlices(policy, `tiers(${tier.name}).tokenLimits`, !holders || g.clientIds.length === members ? tierSelectors : clientSelectors(ENVOY_GATEWAY_CLIENT_ID_HEADER, g.clientIds));
+        const models = budgetModelSelectors(policy, `tiers(${tier.name}).tokenLimits`, g.routes);
+        for (const w of who) for (const m of models) rules.push(...perCaller(policy, identity, [w, m]).map((s) => tokenRule(policy, s, limit)));
       }
     }
   }
@@ -664,10 +696,56 @@ function subscriptionRules(policy: AccessPolicy, identity: Identity, holders: re
     }
   }
   const groups: Array<[HolderGroup, boolean]> = [...byDefault.map((g): [HolderGroup, boolean] => [g, true]), ...byHeader.map((g): [HolderGroup, boolean] => [g, false])];
-  return groups.flatMap(([g, byDefaultGroup]) => {
-    const [who, ...rest] = subscriptionSelectors(policy, ENVOY_GATEWAY_CLIENT_ID_HEADER, s, g, byDefaultGroup);
-    return perCaller(policy, identity, [who!, ...rest]).map(rule);
-  });
+  return groups.flatMap(([g, byDefaultGroup]) =>
+    subscriptionSelectors(policy, s, byDefaultGroup, callerSlices(policy, field, clientSelectors(ENVOY_GATEWAY_CLIENT_ID_HEADER, g.clientIds)), budgetModelSelectors(policy, field, g.routes)).flatMap((headers) =>
+      perCaller(policy, identity, headers).map(rule),
+    ),
+  );
+}
+
+/**
+ * The client-id conditions of a limit's rules (`fittingSlices` of its API-key
+ * holders), each holder in one. Counted per user or key, each holder's
+ * requests meet one rule, one bucket; counted per client address
+ * (`CounterKey.CLIENT_IP`), holders calling from one address would count in
+ * one bucket per rule instead of one, so more than one rule is refused there.
+ *
+ * @throws ModelServingError for more than one rule with CounterKey.CLIENT_IP
+ */
+function callerSlices(policy: AccessPolicy, field: string, selectors: HeaderSelector[]): HeaderSelector[] {
+  if (selectors.length > 1 && policy.counterKey === CounterKey.CLIENT_IP) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'counterKey',
+      { [field]: `${selectors.length} rules` },
+      `the ${ENVOY_GATEWAY_CLIENT_ID_HEADER} expression of these API-key holders is longer than the ${MAX_HEADER_MATCH_VALUE} characters Envoy Gateway accepts in one rule (api/v1alpha1/ratelimit_types.go HeaderMatch.Value), and split over several rules the holders calling from one client address would count in one bucket per rule: use CounterKey.USER or API_KEY, or fewer holders per tier and subscription`,
+    );
+  }
+  return selectors;
+}
+
+/**
+ * The model conditions of a budget's rules on `routes` ({@link modelSelectors}).
+ * Several rules are several buckets with LimitScope.GATEWAY (one bucket per
+ * rule and caller across routes; with LimitScope.ROUTE every route has its
+ * own bucket anyway), so a budget whose models need more than one rule is
+ * refused there.
+ *
+ * @throws ModelServingError for such a budget with LimitScope.GATEWAY
+ */
+function budgetModelSelectors(policy: AccessPolicy, field: string, routes: readonly AIGatewayRoute[]): HeaderSelector[] {
+  const selectors = modelSelectors(routes);
+  if (selectors.length > 1 && policy.limitScope === LimitScope.GATEWAY) {
+    unsupported(
+      policy,
+      ENVOY_GATEWAY_ENGINE,
+      'limitScope',
+      { [field]: routes.map((r) => r.routeName) },
+      `with LimitScope.GATEWAY a budget is one bucket per caller across its models, but the ${AI_GATEWAY_MODEL_HEADER} expression of these models is longer than the ${MAX_HEADER_MATCH_VALUE} characters Envoy Gateway accepts in one rule (api/v1alpha1/ratelimit_types.go HeaderMatch.Value), and two rules are two buckets: use LimitScope.ROUTE, or give the budget fewer models (TokenLimit models) or shorter model names`,
+    );
+  }
+  return selectors;
 }
 
 function routeNames(groups: readonly HolderGroup[], clientId: string): string {

@@ -57,6 +57,41 @@ export function exactlyOneOf(values: readonly string[]): string {
   return `^(${values.map(escapeRe2).join('|')})$`;
 }
 
+/**
+ * The longest value of a rate-limit header condition Envoy Gateway accepts
+ * (envoyproxy/gateway v1.9.0 api/v1alpha1/ratelimit_types.go `HeaderMatch.Value`,
+ * `MaxLength=1024`).
+ */
+export const MAX_HEADER_MATCH_VALUE = 1024;
+
+/**
+ * `render` of consecutive slices of `values` (strings, routes), each as long as fits in
+ * {@link MAX_HEADER_MATCH_VALUE} characters (one slice when all fit; a value
+ * too long alone gets its own slice, which the selector then refuses). The
+ * slices' conditions together select exactly what one condition on all
+ * values would, and each value meets one of them: a rule split over them
+ * counts a holder's (or a model's) requests in one bucket, as the whole rule
+ * would per holder and per route.
+ */
+export function fittingSlices<T>(values: readonly T[], render: (slice: readonly T[]) => string): string[] {
+  const slices: T[][] = [];
+  let current: T[] = [];
+  for (const v of values) {
+    if (current.length > 0 && render([...current, v]).length > MAX_HEADER_MATCH_VALUE) {
+      slices.push(current);
+      current = [];
+    }
+    current.push(v);
+  }
+  if (current.length > 0) slices.push(current);
+  return slices.map(render);
+}
+
+/** The conditions selecting the requests of `clientIds`, in as many rules as {@link fittingSlices} needs. */
+export function clientSelectors(clientIdHeader: string, clientIds: readonly string[]): HeaderSelector[] {
+  return fittingSlices(clientIds, exactlyOneOf).map((p) => HeaderSelector.regex(clientIdHeader, p));
+}
+
 function escapeRe2(v: string): string {
   return v.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
@@ -76,9 +111,15 @@ export function anyValueBut(s: string): string {
   return `^${tail}$`;
 }
 
-/** The condition selecting the requests whose model is one of `routes`' models. */
-export function modelSelector(routes: readonly AIGatewayRoute[]): HeaderSelector {
-  return HeaderSelector.regex(AI_GATEWAY_MODEL_HEADER, exactlyOneOf([...new Set(routes.flatMap((r) => r.models ?? []))].sort()));
+/**
+ * The conditions selecting the requests whose model is one of `routes`'
+ * models, in as many rules as {@link fittingSlices} needs; the models of one
+ * route stay in one rule (with LimitScope.ROUTE a rule is one bucket per
+ * route, which two rules would split).
+ */
+export function modelSelectors(routes: readonly AIGatewayRoute[]): HeaderSelector[] {
+  const models = (rs: readonly AIGatewayRoute[]) => exactlyOneOf([...new Set(rs.flatMap((r) => r.models ?? []))].sort());
+  return fittingSlices(routes, models).map((p) => HeaderSelector.regex(AI_GATEWAY_MODEL_HEADER, p));
 }
 
 /** Holders that share the routes a rule selects for them, and those routes. */
@@ -134,13 +175,16 @@ export function subscriptionBudgetGroups(holders: readonly ApiKeyHolder[], subsc
   };
 }
 
-/** The header conditions of a subscription's rule: the client ids, the models, the header naming it (or absent, when `byDefault`). */
-export function subscriptionSelectors(policy: AccessPolicy, clientIdHeader: string, subscription: Subscription, group: HolderGroup, byDefault: boolean): HeaderSelector[] {
-  return [
-    HeaderSelector.regex(clientIdHeader, exactlyOneOf(group.clientIds)),
-    modelSelector(group.routes),
-    byDefault ? HeaderSelector.regex(policy.subscriptionHeader, anyValueBut(subscription.name), { invert: true }) : HeaderSelector.exact(policy.subscriptionHeader, subscription.name),
-  ];
+/**
+ * The header conditions of a subscription's rules, one list per rule: the
+ * client ids (`clients`, from {@link clientSelectors}), the models
+ * (`models`, from {@link modelSelectors}), the header naming it (or absent,
+ * when `byDefault`). One rule unless the client ids or the models need
+ * several ({@link fittingSlices}).
+ */
+export function subscriptionSelectors(policy: AccessPolicy, subscription: Subscription, byDefault: boolean, clients: readonly HeaderSelector[], models: readonly HeaderSelector[]): HeaderSelector[][] {
+  const named = byDefault ? HeaderSelector.regex(policy.subscriptionHeader, anyValueBut(subscription.name), { invert: true }) : HeaderSelector.exact(policy.subscriptionHeader, subscription.name);
+  return clients.flatMap((who) => models.map((model) => [who, model, named]));
 }
 
 /** The name of the rule refusing a subscription header the caller may not use. */
