@@ -133,7 +133,7 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const key = JSON.stringify([entry.namespace, entry.name, entry.suffix, entry.alertPrefix, entry.labels ?? {}, entry.catalog.entries.map(([m]) => m), signature]);
   const buckets = registry.byKey.get(key) ?? [];
   registry.byKey.set(key, buckets);
-  const template = nameTemplate(entry.groups, entry.model);
+  const template = nameTemplate(entry.groups, entry.model)?.template;
   const open = buckets.find((b) => b.set.members.length < MAX_MODELS_PER_RULE_OBJECT);
   if (open) {
     open.set.members.push(memberOf(entry, template, open.set.template));

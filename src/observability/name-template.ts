@@ -16,7 +16,7 @@ const NAME = '\u0000';
  *
  * @returns the template, or `undefined` when a string holds the placeholder already (it could not be told from the name)
  */
-export function nameTemplate<T>(value: T, model: string): T | undefined {
+export function nameTemplate<T>(value: T, model: string): { readonly template: T } | undefined {
   const word = new RegExp(`(?<![a-z0-9])${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`, 'g');
   let clean = true;
   const walk = (v: unknown): unknown => {
@@ -25,11 +25,11 @@ export function nameTemplate<T>(value: T, model: string): T | undefined {
       return v.replace(word, NAME);
     }
     if (Array.isArray(v)) return v.map(walk);
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (isPlainObject(v)) return mapObject(v, walk);
     return v;
   };
   const template = walk(value) as T;
-  return clean ? template : undefined;
+  return clean ? { template } : undefined;
 }
 
 /** The value `template` was made from, for model `model` (each placeholder replaced by the name). */
@@ -37,7 +37,7 @@ export function fillName<T>(template: T, model: string): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return v.includes(NAME) ? v.replaceAll(NAME, model) : v;
     if (Array.isArray(v)) return v.map(walk);
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (isPlainObject(v)) return mapObject(v, walk);
     return v;
   };
   return walk(template) as T;
@@ -65,6 +65,12 @@ export function sameTemplate(a: unknown, b: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** A plain object of the same prototype (Object's or none) and keys, each value mapped. */
+function mapObject(v: Record<string, unknown>, f: (x: unknown) => unknown): Record<string, unknown> {
+  const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)])) as Record<string, unknown>;
+  return Object.getPrototypeOf(v) === null ? Object.setPrototypeOf(out, null) : out;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
