@@ -118,6 +118,12 @@ const KIND_RULES = new WeakMap<Chart, { readonly byKey: Map<string, Bucket[]>; r
  * so a case proves both that the model's alert fires (or not) and that its
  * neighbours stay silent.
  *
+ * A model whose rules are the set's first rules with its name in place of
+ * the first model's (the usual case) is kept as its name alone: its rules
+ * and cases are made from that template when the object is rendered or
+ * tested, so the construct tree does not hold every model's PromQL, texts
+ * and test series (issue 18 §1).
+ *
  * @returns the PrometheusRule the model's rules are in
  */
 export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): PrometheusRule {
