@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AlertRule, RecordingRule } from './alert-rule';
 import { MetricCatalog } from './metric-catalog';
 import { escapeRegex, replaceName } from './model-name';
+import { fillName, nameTemplate, sameTemplate } from './name-template';
 import { PrometheusRule } from './prometheus-rule';
 import { escapeLabelValue } from './promql';
 import { Severity } from './severity';
@@ -59,14 +60,21 @@ export interface ModelRulesEntry extends ModelRuleMember {
   readonly groups: readonly ModelRuleGroupEntry[];
 }
 
+/**
+ * A model of a set: its name, and its own rules only when they are not the
+ * set's template filled with its name (the rules of ten thousand models
+ * would otherwise stay in the construct tree until rendering).
+ */
 interface Member {
   readonly model: string;
-  readonly groups: readonly ModelRuleGroupEntry[];
+  readonly own?: readonly ModelRuleGroupEntry[];
 }
 
 /** Models whose rules differ only by their name: one rule per alert or record selects them all. */
 interface ParameterSet {
   readonly members: Member[];
+  /** The first model's rules with its name taken out (`undefined` when they could not be). */
+  readonly template: readonly ModelRuleGroupEntry[] | undefined;
   /** The label whose value names the model, per alert (`undefined`: the model label is in the series already; `null`: no label holds the name). */
   readonly derive: ReadonlyMap<string, Derivation | undefined | null>;
 }
@@ -110,6 +118,12 @@ const KIND_RULES = new WeakMap<Chart, { readonly byKey: Map<string, Bucket[]>; r
  * so a case proves both that the model's alert fires (or not) and that its
  * neighbours stay silent.
  *
+ * A model whose rules are the set's first rules with its name in place of
+ * the first model's (the usual case) is kept as its name alone: its rules
+ * and cases are made from that template when the object is rendered or
+ * tested, so the construct tree does not hold every model's PromQL, texts
+ * and test series (issue 18 §1).
+ *
  * @returns the PrometheusRule the model's rules are in
  */
 export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): PrometheusRule {
@@ -125,10 +139,10 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const key = JSON.stringify([entry.namespace, entry.name, entry.suffix, entry.alertPrefix, entry.labels ?? {}, entry.catalog.entries.map(([m]) => m), signature]);
   const buckets = registry.byKey.get(key) ?? [];
   registry.byKey.set(key, buckets);
-  const member: Member = { model: entry.model, groups: entry.groups };
+  const template = nameTemplate(entry.groups, entry.model)?.template;
   const open = buckets.find((b) => b.set.members.length < MAX_MODELS_PER_RULE_OBJECT);
   if (open) {
-    open.set.members.push(member);
+    open.set.members.push(memberOf(entry, template, open.set.template));
     return open.rule;
   }
   // Numbered in the order they appear: another parameter set, source (catalog), labels or namespace, or a full object.
@@ -138,15 +152,32 @@ export function joinModelKindRules(bundle: Construct, entry: ModelRulesEntry): P
   const name = nameOf(n);
   registry.names.add(name);
   const rule = new PrometheusRule(chart, `ModelRules-${name}`, { name, alertPrefix: entry.alertPrefix, catalog: entry.catalog, labels: entry.labels });
-  const set: ParameterSet = { members: [member], derive };
+  const set: ParameterSet = { members: [memberOf(entry, template, template)], derive, template };
+  // The rules keep what names the set, not the first model's rules.
+  const head: ModelRuleMember = { namespace: entry.namespace, model: entry.model, modelLabel: entry.modelLabel };
   entry.groups.forEach((g, gi) => {
     // The object's number in the group names too, so that groups of one kind stay apart in Prometheus' rule pages.
     const group = rule.addGroup(n === 1 ? g.name : `${g.name}-${n}`);
-    (g.records ?? []).forEach((r, ri) => group.addRecord(new KindRecord(set, entry, gi, ri, r.record, r.labels)));
-    (g.alerts ?? []).forEach((_a, ai) => group.addAlert(new KindAlert(set, entry, gi, ai)));
+    (g.records ?? []).forEach((r, ri) => group.addRecord(new KindRecord(set, head, gi, ri, r.record, r.labels)));
+    (g.alerts ?? []).forEach((_a, ai) => group.addAlert(new KindAlert(set, head, gi, ai)));
   });
   buckets.push({ rule, set });
   return rule;
+}
+
+/** The model as a member of a set whose template is `shared`: its name alone when its rules are that template filled with its name. */
+function memberOf(entry: ModelRulesEntry, template: readonly ModelRuleGroupEntry[] | undefined, shared: readonly ModelRuleGroupEntry[] | undefined): Member {
+  return template !== undefined && shared !== undefined && (template === shared || sameTemplate(template, shared)) ? { model: entry.model } : { model: entry.model, own: entry.groups };
+}
+
+/** The member's recording rule `index` of group `group`. */
+function recordOf(set: ParameterSet, m: Member, group: number, index: number): RecordingRule {
+  return m.own ? m.own[group].records![index] : fillName(set.template![group].records![index], m.model);
+}
+
+/** The member's alerting rule `index` of group `group`. */
+function alertOf(set: ParameterSet, m: Member, group: number, index: number): AlertRule {
+  return m.own ? m.own[group].alerts![index] : fillName(set.template![group].alerts![index], m.model);
 }
 
 /** A recording rule of a parameter set: the first model's, selecting every model of the set. */
@@ -161,7 +192,7 @@ class KindRecord implements RecordingRule {
   ) {}
 
   public get expr(): string {
-    return mergeExpressions(this.set.members.map((m) => m.groups[this.group].records![this.index].expr), this.entry.namespace, this.set.members.map((m) => m.model));
+    return mergeExpressions(this.set.members.map((m) => recordOf(this.set, m, this.group, this.index).expr), this.entry.namespace, this.set.members.map((m) => m.model));
   }
 }
 
@@ -175,34 +206,36 @@ class KindAlert implements AlertRule {
   ) {}
 
   private alertOf(m: Member): AlertRule {
-    return m.groups[this.group].alerts![this.index];
+    return alertOf(this.set, m, this.group, this.index);
   }
 
-  private get first(): AlertRule {
-    return this.alertOf(this.set.members[0]);
+  /** A field of the first model's alert (filled alone: the set's texts are the first model's). */
+  private first<K extends keyof AlertRule>(key: K): AlertRule[K] {
+    const m = this.set.members[0];
+    return m.own ? m.own[this.group].alerts![this.index][key] : fillName(this.set.template![this.group].alerts![this.index][key], m.model);
   }
 
   public get name(): string {
-    return this.first.name;
+    return this.first('name');
   }
   public get for(): Duration {
-    return this.first.for;
+    return this.first('for');
   }
   public get severity(): Severity {
-    return this.first.severity;
+    return this.first('severity');
   }
   public get summary(): string {
-    return this.first.summary;
+    return this.first('summary');
   }
   public get description(): string {
-    return this.first.description;
+    return this.first('description');
   }
   public get runbookUrl(): string {
-    return this.first.runbookUrl;
+    return this.first('runbookUrl');
   }
 
   public get labels(): Readonly<Record<string, string>> | undefined {
-    return this.first.labels;
+    return this.first('labels');
   }
 
   public get expr(): string {
