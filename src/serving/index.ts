@@ -6,7 +6,7 @@ export * from './inference-service';
 export * from './llm-inference-service';
 export * from './llm-inference-service-config';
 export * from './llm-kv-cache';
-export * from './llm-route';
+export { LlmRouteBackend, LlmRouteContext, LlmRouteRule, presetLlmRouteRules } from './llm-route';
 export * from './llm-router';
 export * from './llm-scaling';
 export * from './llm-scheduler';

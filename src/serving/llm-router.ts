@@ -103,7 +103,8 @@ export class LlmRouter {
    * @throws ModelServingError when `explicitDefaultGateway` is combined with
    *   `gateways` or `parents`, `parents` with `gateways` (KServe's webhook
    *   rejects parentRefs other than the gateway refs), for a bad hostname,
-   *   group name or weight, bad rules ({@link checkLlmRouteRules}), or bad
+   *   group name or weight, bad rules (more than 16, a repeated name, a bad path, filter or timeout, a
+   *   RequestMirror, a backend next to a RequestRedirect, a timeout that cuts streams), or bad
    *   scheduler options
    */
   public static managed(options: LlmManagedRouterOptions = {}): LlmRouter {
