@@ -137,7 +137,7 @@ export class PolicyReport {
 /** What a holder's subscriptions are, and how one is selected per request. */
 function subscriptionLines(policy: ReportedPolicy, byName: <T>(list: readonly T[], name: (x: T) => string) => T[]): string[] {
   if (policy.subscriptions.length === 0) return [];
-  const sources = policy.authentication.map((a) => (a.kind === 'jwt' ? `the JWT claim \`${a.subscriptionsClaim}\` (a list, or names separated by spaces or commas)` : `the API key Secret's annotation \`${API_KEY_SUBSCRIPTIONS_ANNOTATION}\` (names separated by commas)`));
+  const sources = policy.authentication.map((a) => (a.kind === 'jwt' ? `the JWT claim \`${a.subscriptionsClaim}\` (a list, or names separated by spaces or commas)` : a.holders !== undefined ? `the platform code's list of API key holders (below; written to each key Secret's annotation \`${API_KEY_SUBSCRIPTIONS_ANNOTATION}\`)` : `the API key Secret's annotation \`${API_KEY_SUBSCRIPTIONS_ANNOTATION}\` (names separated by commas)`));
   const lines = [
     `Subscriptions: a caller holds those named in ${sources.join(', or ')}. Per request, one subscription that grants the model is counted: the one named in the request header \`${policy.subscriptionHeader}\` (403 when the caller does not hold it or it does not grant the model); without the header, the highest priority the caller holds; with none, the caller's tier budgets count. The tier still decides access.`,
     '',
@@ -148,6 +148,17 @@ function subscriptionLines(policy: ReportedPolicy, byName: <T>(list: readonly T[
     lines.push(`| ${s.name} | ${s.priority} | ${byName(s.routes, (r) => r.routeName).map((r) => r.routeName).join(', ')} |`);
   }
   lines.push('');
+  // Key holders listed in the platform code (ApiKeyAuth.fromExternalSecrets): who holds what is known here, and is
+  // what an engine that compiles per holder (Envoy Gateway) applies.
+  const defined = new Set(policy.subscriptions.map((s) => s.name));
+  const holders = policy.authentication.flatMap((a) => (a.kind === 'api-key' ? (a.holders ?? []) : [])).filter((h) => (h.subscriptions ?? []).some((s) => defined.has(s.name)));
+  if (holders.length > 0) {
+    lines.push('| API key holder | tier | subscriptions |', '|---|---|---|');
+    for (const h of byName(holders, (x) => x.userId)) {
+      lines.push(`| ${h.userId} | ${h.tier} | ${byName(h.subscriptions ?? [], (x) => x.name).filter((x) => defined.has(x.name)).map((x) => x.name).join(', ')} |`);
+    }
+    lines.push('');
+  }
   return lines;
 }
 

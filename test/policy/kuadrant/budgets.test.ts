@@ -134,7 +134,8 @@ describe('Kuadrant token budgets and subscriptions', () => {
     expect(report).toContain('| granite | tier pro (requests no subscription is selected for) | 20000 | total (input + output): `usage.total_tokens` | user, per route | 1 minute |');
     expect(report).toContain('`stream_options: {"include_usage": true}`');
     expect(report).toContain('the JWT claim `subs`');
-    expect(report).toContain("the API key Secret's annotation `models.cdk8s.io/subscriptions`");
+    expect(report).toContain("the platform code's list of API key holders (below; written to each key Secret's annotation `models.cdk8s.io/subscriptions`)");
+    expect(report).toMatch(/\| API key holder \| tier \| subscriptions \|/);
     expect(report).toContain('the request header `x-subscription` (403 when the caller does not hold it or it does not grant the model); without the header, the highest priority the caller holds');
     expect(report).toContain('| gold | 10 | granite, qwen3 |');
     expect(report).toContain('| team | 5 | qwen3 |');
