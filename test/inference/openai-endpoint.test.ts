@@ -17,6 +17,7 @@ import { RateLimit, RateLimitMode } from '../../src/policy/rate-limit';
 import { Tier } from '../../src/policy/tier';
 import { formatIssue, validateObject } from '../../src/validate';
 import { findObject, objectsOfKind, setup, synthObjects } from '../util';
+import { openAiBackends } from './openai-fixture';
 import { InferenceService } from '../../src/serving/inference-service';
 import { LlmInferenceService } from '../../src/serving/llm-inference-service';
 import { LlmRouter } from '../../src/serving/llm-router';
@@ -26,21 +27,7 @@ import { Storage } from '../../src/serving/storage';
 
 const LLAMA = 'meta-llama/Llama-3.1-8B-Instruct';
 
-function platform(provider: GatewayProvider, options: { readonly requireAccessPolicies?: boolean } = {}) {
-  const f = setup(['edge', 'models'], { requireAccessPolicies: options.requireAccessPolicies ?? false });
-  const gateway = new Gateway(f.ns.edge, 'gateway', {
-    provider,
-    listeners: [Listener.https({ certificates: [SecretRef.named('gateway-cert')], allowedRoutes: AllowedRoutes.fromNamespaces([f.ns.models]) })],
-  });
-  const qwen = new InferenceService(f.ns.models, 'qwen', {
-    predictor: Predictor.model({ format: ModelFormat.custom('vllm'), storage: Storage.uri('hf://Qwen/Qwen2.5-7B-Instruct'), resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', nvidiaGpu: '1' } } }),
-  });
-  const pool = new InferencePool(f.ns.models, 'llama-pool', { modelServers: ModelServers.of(qwen), failureMode: FailureMode.FAIL_CLOSE });
-  new EndpointPicker(f.ns.models, 'llama-epp', { pool, replicas: 2 });
-  const azure = LlmProvider.azureOpenAi('azure', { hostname: 'my-resource.openai.azure.com', apiKey: SecretRef.named('azure-key'), apiVersion: '2025-01-01-preview' });
-  const openai = LlmProvider.openAi('openai', { apiKey: SecretRef.named('openai-key') });
-  return { ...f, gateway, qwen, pool, azure, openai };
-}
+const platform = openAiBackends;
 
 function endpoint(fx: ReturnType<typeof platform>) {
   return new OpenAiEndpoint(fx.ns.models, 'llms', {
