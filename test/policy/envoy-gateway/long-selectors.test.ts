@@ -27,6 +27,7 @@ import { CounterKey, LimitScope, RateLimit, RateLimitMode, TokenLimit } from '..
 import { Subscription } from '../../../src/policy/subscription';
 import { Tier } from '../../../src/policy/tier';
 import { findObject, setup, synthObjects } from '../../util';
+import { refusal } from '../../reliability/hostile-helpers';
 
 type Headers = Readonly<Record<string, string>>;
 
@@ -117,18 +118,8 @@ describe('Envoy Gateway rate-limit rules over many API-key holders or models', (
     for (const model of b.names) expect(counting(rules, { 'x-user-id': 'holder-number-1', 'x-ai-eg-model': model }).sort()).toEqual(['10000/Day/llm_total_token', '100/Minute/requests'].sort());
   });
 
-  function refusal(f: () => unknown): string {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof ModelServingError) return e.message;
-      throw e;
-    }
-    throw new Error('expected a ModelServingError');
-  }
-
   it('refuses counting per client address when the holders need two rules (two buckets for one address)', () => {
-    const message = refusal(() => build({ counterKey: CounterKey.CLIENT_IP }).compile());
+    const { message } = refusal(() => build({ counterKey: CounterKey.CLIENT_IP }).compile());
     expect(message).toContain('models/access');
     expect(message).toContain('counterKey');
     expect(message).toContain('1024');

@@ -14,7 +14,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCelError, run } from '@bufbuild/cel';
 import { Backend } from '../../../src/core/backend';
-import { ModelServingError } from '../../../src/core/errors';
 import { SecretRef } from '../../../src/core/secret-ref';
 import { KubeObject } from '../../../src/delivery/manifest';
 import { buildPlatforms } from '../../../src/delivery/pipeline';
@@ -31,6 +30,7 @@ import { Tier } from '../../../src/policy/tier';
 import { HttpRoute } from '../../../src/routing/http-route';
 import { formatIssue, validateObjects } from '../../../src/validate';
 import { findObject, objectsOfKind, setup, synthObjects } from '../../util';
+import { refusal } from '../../reliability/hostile-helpers';
 
 const MODELS = ['qwen', 'granite', 'llama'] as const;
 type Model = (typeof MODELS)[number];
@@ -79,16 +79,6 @@ function build(options: { limitScope?: LimitScope; jwt?: boolean; httpRoute?: bo
       limitScope: options.limitScope,
     });
   return { app, compile };
-}
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelServingError) return e.message;
-    throw e;
-  }
-  throw new Error('expected a ModelServingError');
 }
 
 type Headers = Readonly<Record<string, string>>;
@@ -235,17 +225,17 @@ describe('subscriptions on Envoy Gateway, per API-key holder', () => {
 describe('subscriptions Envoy Gateway refuses', () => {
   it('with JWT, naming the claim and the API-key alternative', () => {
     const { compile } = build({ jwt: true });
-    expect(refusal(compile)).toMatch(/subscriptions cannot be expressed by provider 'envoy-gateway'.*claim 'subscriptions' at request time.*use API keys.*ApiKeyAuth\.fromExternalSecrets.*Kuadrant engine/s);
+    expect(refusal(compile).message).toMatch(/subscriptions cannot be expressed by provider 'envoy-gateway'.*claim 'subscriptions' at request time.*use API keys.*ApiKeyAuth\.fromExternalSecrets.*Kuadrant engine/s);
   });
 
   it('on a route that is not an Envoy AI Gateway route (no token counts, no model header)', () => {
     const { compile } = build({ httpRoute: true });
-    expect(refusal(compile)).toMatch(/subscriptions\(gold\)\.grants\[0\]\.tokenLimits\[0\] cannot be expressed by provider 'envoy-gateway'.*HTTPRoute\/plain.*OpenAiEndpoint/s);
+    expect(refusal(compile).message).toMatch(/subscriptions\(gold\)\.grants\[0\]\.tokenLimits\[0\] cannot be expressed by provider 'envoy-gateway'.*HTTPRoute\/plain.*OpenAiEndpoint/s);
   });
 
   it('with one bucket per gateway, when a holder would need two buckets for one budget', () => {
     // alice: team is her default on llama but counted only when named on qwen (gold wins there).
     const { compile } = build({ limitScope: LimitScope.GATEWAY });
-    expect(refusal(compile)).toMatch(/limitScope cannot be expressed by provider 'envoy-gateway'.*alice.*subscription 'team' is the default on some of its models \(llms-llama\).*\(llms-qwen\).*use LimitScope\.ROUTE/s);
+    expect(refusal(compile).message).toMatch(/limitScope cannot be expressed by provider 'envoy-gateway'.*alice.*subscription 'team' is the default on some of its models \(llms-llama\).*\(llms-qwen\).*use LimitScope\.ROUTE/s);
   });
 });
